@@ -1,0 +1,1 @@
+"""IMVO Covenant Platform: the system IMVO covenants run on."""

@@ -1,0 +1,73 @@
+"""Who may do what. Every app asks these functions instead of re-deriving roles."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth.models import AnonymousUser
+
+from imvo.accounts.models import CovenantRole, User
+
+if TYPE_CHECKING:
+    from imvo.covenants.models import Covenant
+
+AnyUser = User | AnonymousUser | Any
+
+
+def is_platform_admin(user: AnyUser) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.is_superuser)
+
+
+def covenant_ids_with_role(user: AnyUser, role: str) -> set[int]:
+    if not (user and user.is_authenticated and user.is_active):
+        return set()
+    cache_name = f"_imvo_roles_{role}"
+    cached = getattr(user, cache_name, None)
+    if cached is None:
+        cached = set(
+            CovenantRole.objects.filter(user=user, role=role).values_list("covenant_id", flat=True)
+        )
+        setattr(user, cache_name, cached)
+    return cached
+
+
+def managed_covenant_ids(user: AnyUser) -> set[int]:
+    """Covenants whose secretariat the user belongs to."""
+    return covenant_ids_with_role(user, CovenantRole.Role.SECRETARIAT)
+
+
+def committee_covenant_ids(user: AnyUser) -> set[int]:
+    return covenant_ids_with_role(user, CovenantRole.Role.COMMITTEE)
+
+
+def is_secretariat(user: AnyUser, covenant: Covenant | int | None = None) -> bool:
+    """Secretariat of the given covenant (or of any covenant when none is given)."""
+    if is_platform_admin(user):
+        return True
+    ids = managed_covenant_ids(user)
+    if covenant is None:
+        return bool(ids)
+    cid = covenant if isinstance(covenant, int) else covenant.pk
+    return cid in ids
+
+
+def is_committee_member(user: AnyUser, covenant: Covenant | int | None = None) -> bool:
+    ids = committee_covenant_ids(user)
+    if covenant is None:
+        return bool(ids)
+    cid = covenant if isinstance(covenant, int) else covenant.pk
+    return cid in ids
+
+
+def organisation_id(user: AnyUser) -> int | None:
+    if not (user and user.is_authenticated and user.is_active):
+        return None
+    return user.organisation_id
+
+
+def grant_role(user: User, covenant: Covenant, role: str) -> CovenantRole:
+    obj, _ = CovenantRole.objects.get_or_create(user=user, covenant=covenant, role=role)
+    for attr in list(vars(user)):
+        if attr.startswith("_imvo_roles_"):
+            delattr(user, attr)
+    return obj

@@ -1,0 +1,68 @@
+"""The `imvo` command: one entry point for running and operating the platform.
+
+Known commands are listed by `imvo --help`; any other word is handed to
+Django's management commands (`imvo check --deploy`, `imvo shell`).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+# (command, one-line help). Apps add their own management commands; list them here.
+COMMANDS: list[tuple[str, str]] = [
+    ("demo", "Fresh demo database with realistic data, then serve it (--port N, --no-serve)"),
+    ("serve", "Serve the platform with gunicorn (--port N, --host H) and run the worker beside it"),
+    ("worker", "Run the background worker that processes uploads, scans and reports"),
+    ("migrate", "Create or update the database tables"),
+    ("createuser", "Create a user (--organisation, --secretariat COVENANT, --committee COVENANT)"),
+    ("token", "API tokens: create USER, list USER, revoke PREFIX"),
+    ("match", "Match a supplier list against a registry file, offline (LIST --registry R --out O)"),
+    ("scan", "Risk scan of a supplier list file, offline (LIST --format table|csv|json|xlsx|html)"),
+    ("risk", "Risk indicator data: `risk import SOURCE FILE`, `risk sources`"),
+    ("report", "Build a covenant's yearly progress report as PDF (COVENANT YEAR --out report.pdf)"),
+    ("backup", "Back up the database and stored files to one archive"),
+    ("restore", "Restore a backup archive into an empty install"),
+    ("check", "Django's system checks (add --deploy for production settings)"),
+    ("shell", "Python shell with the platform loaded"),
+]
+
+
+def usage() -> str:
+    width = max(len(c) for c, _ in COMMANDS)
+    lines = [
+        "usage: imvo COMMAND [options]",
+        "",
+        "IMVO Covenant Platform: covenants, supply-chain due diligence, complaints, reporting.",
+        "",
+        "commands:",
+        *(f"  {c.ljust(width)}  {h}" for c, h in COMMANDS),
+        "",
+        "Any other command is passed to Django's manage.py (see `imvo help-django`).",
+        "Settings come from the environment: DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS.",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in {"-h", "--help", "help"}:
+        print(usage())
+        return 0
+    if args[0] == "help-django":
+        args = ["help", *args[1:]]
+    if args[0] == "demo":
+        # The demo is a local, single-user install: debug pages and plain http.
+        os.environ.setdefault("DEBUG", "1")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "imvo.settings")
+    from django.core.management import execute_from_command_line
+
+    try:
+        execute_from_command_line(["imvo", *args])
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

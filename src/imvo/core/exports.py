@@ -1,0 +1,102 @@
+"""Safe tabular exports (CSV, XLSX, JSON) shared by every app.
+
+Cells whose text starts with =, +, -, @, a tab or a carriage return are
+prefixed with an apostrophe so no spreadsheet program evaluates them
+(OWASP "CSV injection"). Numbers stay numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.http import HttpResponse
+
+DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """Make one cell value safe to open in a spreadsheet."""
+    if isinstance(value, str) and value.startswith(DANGEROUS_PREFIXES):
+        return "'" + value
+    return value
+
+
+def to_csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow([neutralise(h) for h in header])
+    for row in rows:
+        writer.writerow(["" if v is None else neutralise(v) for v in row])
+    # BOM so Excel opens UTF-8 correctly.
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def to_xlsx_bytes(
+    header: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    sheet: str = "data",
+    notes: Sequence[str] = (),
+) -> bytes:
+    import xlsxwriter
+
+    buf = io.BytesIO()
+    book = xlsxwriter.Workbook(
+        buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    )
+    ws = book.add_worksheet(sheet[:31])
+    bold = book.add_format({"bold": True})
+    ws.write_row(0, 0, [neutralise(h) for h in header], bold)
+    r = 0
+    for r, row in enumerate(rows, start=1):
+        for c, v in enumerate(row):
+            v = neutralise(v)
+            if v is None:
+                continue
+            if isinstance(v, str):
+                ws.write_string(r, c, v)
+            else:
+                ws.write(r, c, v)
+    if notes:
+        about = book.add_worksheet("about")
+        for i, line in enumerate(notes):
+            about.write_string(i, 0, str(line))
+    book.close()
+    return buf.getvalue()
+
+
+def to_json_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]], meta: dict | None = None) -> bytes:
+    data = [dict(zip(header, row, strict=False)) for row in rows]
+    return json.dumps({"meta": meta or {}, "data": data}, default=str, ensure_ascii=False).encode()
+
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+}
+
+
+def table_response(
+    fmt: str,
+    filename: str,
+    header: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    meta: dict | None = None,
+) -> HttpResponse:
+    """An HTTP download of a table in csv, xlsx or json."""
+    rows = list(rows)
+    if fmt == "xlsx":
+        notes = [f"{k}: {v}" for k, v in (meta or {}).items()]
+        body = to_xlsx_bytes(header, rows, notes=notes)
+    elif fmt == "json":
+        body = to_json_bytes(header, rows, meta)
+    else:
+        fmt = "csv"
+        body = to_csv_bytes(header, rows)
+    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response

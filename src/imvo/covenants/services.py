@@ -1,0 +1,366 @@
+"""Covenant domain logic: scoping, KPI progress, governance balance, secretariat actions.
+
+Views, API, CLI and tasks call these functions; each checks permission itself
+so every entry point behaves the same.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from imvo.accounts import services as roles
+from imvo.accounts.models import CovenantRole, User
+from imvo.core.errors import DomainError, PermissionDeniedError
+from imvo.covenants.models import (
+    Adherence,
+    AdherenceChange,
+    Agreement,
+    Covenant,
+    KpiMeasurement,
+    Organisation,
+    Phase,
+    ProcessStep,
+    Seat,
+    StakeholderGroup,
+)
+
+# The ~12 process steps from the SER's description of how a covenant comes
+# about (three phases: exploration, dialogue, implementation), plus the
+# evaluation the covenant ends with. Sectors may need more or fewer.
+PROCESS_STEPS: list[tuple[str, str, str]] = [
+    (Phase.EXPLORATION, "Verzoek van de sector aan de SER", "Sector asks the SER to convene"),
+    (Phase.EXPLORATION, "Sectorrisicoanalyse", "Sector risk analysis"),
+    (Phase.EXPLORATION, "Verkenning met partijen en stakeholders", "Exploratory talks with parties and stakeholders"),
+    (Phase.EXPLORATION, "Besluit om te onderhandelen", "Decision to negotiate"),
+    (Phase.DIALOGUE, "Procesafspraken en onafhankelijk voorzitter", "Process agreements and independent chair"),
+    (Phase.DIALOGUE, "Onderhandelingen over de afspraken", "Negotiating the agreements"),
+    (Phase.DIALOGUE, "Conceptconvenant en achterbanraadpleging", "Draft covenant and consulting constituencies"),
+    (Phase.DIALOGUE, "Ondertekening", "Signing"),
+    (Phase.IMPLEMENTATION, "Secretariaat en stuurgroep ingericht", "Secretariat and steering group set up"),
+    (Phase.IMPLEMENTATION, "Aansluiting bedrijven en due diligence", "Companies join and start due diligence"),
+    (Phase.IMPLEMENTATION, "Jaarlijkse voortgangsrapportage", "Yearly progress reporting"),
+    (Phase.EVALUATION, "Tussentijdse en eindevaluatie", "Mid-term and final evaluation"),
+]
+
+# OECD Guidelines for Multinational Enterprises, chapters III-XI.
+OECD_CHAPTERS: list[tuple[str, str, str]] = [
+    ("disclosure", "Openbaarmaking", "Disclosure"),
+    ("human-rights", "Mensenrechten", "Human rights"),
+    ("employment", "Arbeid en arbeidsverhoudingen", "Employment and industrial relations"),
+    ("environment", "Milieu", "Environment"),
+    ("bribery", "Bestrijding van omkoping", "Combating bribery"),
+    ("consumer-interests", "Consumentenbelangen", "Consumer interests"),
+    ("science-technology", "Wetenschap en technologie", "Science, technology and innovation"),
+    ("competition", "Mededinging", "Competition"),
+    ("taxation", "Belastingen", "Taxation"),
+]
+
+# The garment and textile covenant's nine themes, each under an OECD chapter.
+GARMENT_THEMES: list[tuple[str, str, str, str]] = [
+    ("discrimination-gender", "Discriminatie en gender", "Discrimination and gender", "human-rights"),
+    ("child-labour", "Kinderarbeid", "Child labour", "employment"),
+    ("forced-labour", "Dwangarbeid", "Forced labour", "employment"),
+    ("freedom-of-association", "Vrijheid van vakvereniging", "Freedom of association", "employment"),
+    ("living-wage", "Leefbaar loon", "Living wage", "employment"),
+    ("health-safety", "Gezondheid en veiligheid op het werk", "Health and safety at work", "employment"),
+    ("raw-materials", "Grondstoffen", "Raw materials", "environment"),
+    ("water-chemicals-energy", "Waterverontreiniging, chemicaliën, water en energie",
+     "Water pollution, chemicals, water and energy", "environment"),
+    ("animal-welfare", "Dierenwelzijn", "Animal welfare", "environment"),
+]
+
+
+# --- scoping -----------------------------------------------------------------
+
+def covenants_visible_to(user: Any) -> QuerySet[Covenant]:
+    """Covenants are public documents: everyone sees every covenant."""
+    return Covenant.objects.all()
+
+
+def covenants_managed_by(user: Any) -> QuerySet[Covenant]:
+    if roles.is_platform_admin(user):
+        return Covenant.objects.all()
+    return Covenant.objects.filter(pk__in=roles.managed_covenant_ids(user))
+
+
+def organisations_editable_by(user: Any) -> QuerySet[Organisation]:
+    """A member edits only its own organisation; a platform admin edits all."""
+    if roles.is_platform_admin(user):
+        return Organisation.objects.all()
+    oid = roles.organisation_id(user)
+    return Organisation.objects.filter(pk=oid) if oid else Organisation.objects.none()
+
+
+def require_secretariat(user: Any, covenant: Covenant) -> None:
+    if not roles.is_secretariat(user, covenant):
+        raise PermissionDeniedError(_("Only the covenant's secretariat can do this."))
+
+
+def get_covenant(key: str | int) -> Covenant:
+    """Look a covenant up by id or slug."""
+    qs = Covenant.objects.all()
+    if isinstance(key, int) or str(key).isdigit():
+        obj = qs.filter(pk=int(key)).first()
+    else:
+        obj = qs.filter(slug=str(key)).first()
+    if obj is None:
+        raise Covenant.DoesNotExist(f"No covenant with id or slug {key!r}")
+    return obj
+
+
+def public_covenant_list() -> QuerySet[Covenant]:
+    return Covenant.objects.annotate(
+        party_count=Count(
+            "adherences",
+            filter=Q(adherences__role=Adherence.Role.PARTY, adherences__status=Adherence.Status.ACTIVE),
+            distinct=True,
+        ),
+        stakeholder_count=Count(
+            "adherences",
+            filter=Q(
+                adherences__role=Adherence.Role.STAKEHOLDER, adherences__status=Adherence.Status.ACTIVE
+            ),
+            distinct=True,
+        ),
+    ).prefetch_related("themes")
+
+
+# --- KPI progress ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class KpiProgress:
+    """Where an agreement's KPI stands against its target.
+
+    fraction: share of the way from baseline to target (0..1+), None without data.
+    expected: share of the time from baseline date to deadline that has passed.
+    status: achieved / on_track / behind / no_data.
+    """
+
+    latest: Decimal | None
+    latest_date: date | None
+    fraction: float | None
+    expected: float
+    status: str
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.fraction is None else round(self.fraction * 100)
+
+    @property
+    def bar_percent(self) -> int:
+        """For a progress bar, clamped to 0..100."""
+        return max(0, min(100, self.percent or 0))
+
+    @property
+    def expected_percent(self) -> int:
+        return round(self.expected * 100)
+
+
+STATUS_LABELS = {
+    "achieved": "Achieved",
+    "on_track": "On track",
+    "behind": "Behind",
+    "no_data": "No data yet",
+}
+
+# Progress within 5 percentage points of the time elapsed still counts as on track.
+ON_TRACK_TOLERANCE = 0.05
+
+
+def kpi_progress(agreement: Agreement, today: date | None = None) -> KpiProgress:
+    """Compute progress of the agreement's KPI, from its measurements.
+
+    Works for rising targets (more audits) and falling ones (fewer incidents).
+    "On track" means the share of the way to target covered is at least the
+    share of the time elapsed, minus a tolerance: a linear path to the target.
+    """
+    today = today or date.today()
+    measurements = getattr(agreement, "_prefetched_objects_cache", {}).get("measurements")
+    if measurements is None:
+        measurements = list(agreement.measurements.all())
+    latest_m = max(measurements, key=lambda m: (m.date, m.id), default=None)
+    span_days = (agreement.deadline - agreement.baseline_date).days
+    if span_days <= 0:
+        expected = 1.0
+    else:
+        expected = min(1.0, max(0.0, (today - agreement.baseline_date).days / span_days))
+    if latest_m is None:
+        return KpiProgress(None, None, None, expected, "no_data")
+    distance = agreement.target - agreement.baseline
+    if distance == 0:
+        fraction = 1.0
+    else:
+        fraction = float((latest_m.value - agreement.baseline) / distance)
+    if fraction >= 1.0:
+        status = "achieved"
+    elif fraction + ON_TRACK_TOLERANCE >= expected:
+        status = "on_track"
+    else:
+        status = "behind"
+    return KpiProgress(latest_m.value, latest_m.date, fraction, expected, status)
+
+
+# --- governance ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Representation:
+    seats_per_group: dict[str, int]
+    has_independent_chair: bool
+    equal: bool
+
+
+def representation(body_seats: list[Seat]) -> Representation:
+    """Are the constituencies equally represented, under an independent chair?
+
+    The chair's seat and independent seats are left out of the count; every
+    other constituency present must hold the same number of seats.
+    """
+    counts: dict[str, int] = {}
+    has_chair = False
+    for seat in body_seats:
+        if seat.is_chair:
+            has_chair = has_chair or seat.group == StakeholderGroup.INDEPENDENT
+            continue
+        if seat.group == StakeholderGroup.INDEPENDENT:
+            continue
+        counts[seat.group] = counts.get(seat.group, 0) + 1
+    equal = len(counts) >= 2 and len(set(counts.values())) == 1
+    return Representation(counts, has_chair, equal)
+
+
+# --- secretariat actions -----------------------------------------------------
+
+@transaction.atomic
+def create_covenant(user: User, **fields: Any) -> Covenant:
+    """Create a covenant with its standard process steps and the OECD chapters.
+
+    Platform admins and anyone already in a covenant secretariat (the SER's
+    joint secretariat) may create one; the creator becomes its secretariat.
+    """
+    if not roles.is_secretariat(user):
+        raise PermissionDeniedError(_("Only the secretariat can create a covenant."))
+    covenant = Covenant.objects.create(**fields)
+    ensure_process_steps(covenant)
+    roles.grant_role(user, covenant, CovenantRole.Role.SECRETARIAT)
+    return covenant
+
+
+def ensure_process_steps(covenant: Covenant) -> None:
+    existing = set(covenant.steps.values_list("order", flat=True))
+    ProcessStep.objects.bulk_create(
+        ProcessStep(covenant=covenant, order=i, phase=phase, name_nl=nl, name_en=en)
+        for i, (phase, nl, en) in enumerate(PROCESS_STEPS, start=1)
+        if i not in existing
+    )
+
+
+@transaction.atomic
+def update_covenant(user: User, covenant: Covenant, **fields: Any) -> Covenant:
+    require_secretariat(user, covenant)
+    for key, value in fields.items():
+        setattr(covenant, key, value)
+    covenant.full_clean()
+    covenant.save()
+    return covenant
+
+
+@transaction.atomic
+def add_adherence(
+    user: User,
+    covenant: Covenant,
+    organisation: Organisation,
+    role: str,
+    since: date | None = None,
+    reason: str = "",
+) -> Adherence:
+    require_secretariat(user, covenant)
+    if Adherence.objects.filter(covenant=covenant, organisation=organisation).exists():
+        raise DomainError(
+            _("%(org)s already takes part in this covenant; change its status instead.")
+            % {"org": organisation.name}
+        )
+    adherence = Adherence.objects.create(
+        covenant=covenant, organisation=organisation, role=role, since=since or date.today()
+    )
+    AdherenceChange.objects.create(
+        adherence=adherence, date=adherence.since, to_status=Adherence.Status.ACTIVE, reason=reason, by=user
+    )
+    return adherence
+
+
+@transaction.atomic
+def change_adherence(
+    user: User,
+    adherence: Adherence,
+    status: str,
+    on: date | None = None,
+    reason: str = "",
+    role: str | None = None,
+) -> Adherence:
+    """Suspend, withdraw or reinstate an organisation; the change is recorded, never erased."""
+    require_secretariat(user, adherence.covenant)
+    on = on or date.today()
+    if status != Adherence.Status.ACTIVE and not reason.strip():
+        raise DomainError(_("Give a reason when suspending or withdrawing an organisation."))
+    previous = adherence.status
+    adherence.status = status
+    if role:
+        adherence.role = role
+    adherence.until = on if status == Adherence.Status.WITHDRAWN else None
+    adherence.save()
+    AdherenceChange.objects.create(
+        adherence=adherence, date=on, from_status=previous, to_status=status, reason=reason, by=user
+    )
+    return adherence
+
+
+@transaction.atomic
+def save_agreement(user: User, agreement: Agreement, owners=None, themes=None) -> Agreement:  # type: ignore[no-untyped-def]
+    require_secretariat(user, agreement.covenant)
+    if agreement.deadline <= agreement.baseline_date:
+        raise DomainError(_("The deadline must come after the baseline date."))
+    agreement.save()
+    if owners is not None:
+        agreement.owners.set(owners)
+    if themes is not None:
+        bad = [t for t in themes if t.covenant_id not in (None, agreement.covenant_id)]
+        if bad:
+            raise DomainError(_("A theme of another covenant cannot be linked."))
+        agreement.themes.set(themes)
+    return agreement
+
+
+@transaction.atomic
+def record_measurement(
+    user: User,
+    agreement: Agreement,
+    on: date,
+    value: Decimal,
+    source: str,
+    note: str = "",
+) -> KpiMeasurement:
+    require_secretariat(user, agreement.covenant)
+    if not source.strip():
+        raise DomainError(_("Say where the figure comes from (source)."))
+    if on > date.today():
+        raise DomainError(_("A measurement cannot be dated in the future."))
+    return KpiMeasurement.objects.create(
+        agreement=agreement, date=on, value=value, source=source, note=note, recorded_by=user
+    )
+
+
+@transaction.atomic
+def update_step(user: User, step: ProcessStep, status: str, started=None, completed=None) -> ProcessStep:  # type: ignore[no-untyped-def]
+    require_secretariat(user, step.covenant)
+    step.status = status
+    step.started = started
+    step.completed = completed
+    step.save()
+    return step

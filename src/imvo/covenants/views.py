@@ -1,0 +1,270 @@
+"""Covenant pages: public overview and detail, secretariat management forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from imvo.accounts import services as roles
+from imvo.core.errors import DomainError
+from imvo.covenants import forms, services
+from imvo.covenants.models import (
+    Adherence,
+    Agreement,
+    Covenant,
+    KpiMeasurement,
+    ProcessStep,
+    Seat,
+)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    covenants = services.public_covenant_list()
+    return render(request, "covenants/home.html", {"covenants": covenants})
+
+
+def _agreements_with_progress(covenant: Covenant) -> list[tuple[Agreement, services.KpiProgress]]:
+    agreements = covenant.agreements.prefetch_related(
+        "themes", "owners", Prefetch("measurements", queryset=KpiMeasurement.objects.order_by("date"))
+    )
+    return [(a, services.kpi_progress(a)) for a in agreements]
+
+
+def detail(request: HttpRequest, slug: str) -> HttpResponse:
+    covenant = get_object_or_404(services.covenants_visible_to(request.user), slug=slug)
+    adherences = covenant.adherences.select_related("organisation")
+    bodies = covenant.bodies.prefetch_related(
+        Prefetch("seats", queryset=Seat.objects.select_related("organisation"))
+    )
+    governance = [(b, services.representation(list(b.seats.all()))) for b in bodies]
+    context: dict[str, Any] = {
+        "covenant": covenant,
+        "parties": [a for a in adherences if a.role == Adherence.Role.PARTY],
+        "stakeholders": [a for a in adherences if a.role == Adherence.Role.STAKEHOLDER],
+        "governance": governance,
+        "agreements": _agreements_with_progress(covenant),
+        "steps": covenant.steps.all(),
+        "themes": covenant.themes.all(),
+        "can_manage": roles.is_secretariat(request.user, covenant),
+    }
+    return render(request, "covenants/detail.html", context)
+
+
+# --- secretariat ---------------------------------------------------------------
+
+def _managed(request: HttpRequest, slug: str) -> Covenant:
+    covenant = get_object_or_404(Covenant, slug=slug)
+    if not roles.is_secretariat(request.user, covenant):
+        # 404 rather than 403: do not confirm what exists to those who may not manage it.
+        raise Http404
+    return covenant
+
+
+@login_required
+def manage_index(request: HttpRequest) -> HttpResponse:
+    if not roles.is_secretariat(request.user):
+        raise PermissionDenied
+    return render(
+        request,
+        "covenants/manage_index.html",
+        {"covenants": services.covenants_managed_by(request.user)},
+    )
+
+
+@login_required
+def covenant_create(request: HttpRequest) -> HttpResponse:
+    if not roles.is_secretariat(request.user):
+        raise PermissionDenied
+    form = forms.CovenantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        covenant = services.create_covenant(request.user, **form.cleaned_data)
+        messages.success(request, _("Covenant created."))
+        return redirect("covenants:manage", slug=covenant.slug)
+    return render(request, "covenants/form.html", {"form": form, "title": _("New covenant")})
+
+
+@login_required
+def manage(request: HttpRequest, slug: str) -> HttpResponse:
+    covenant = _managed(request, slug)
+    return render(
+        request,
+        "covenants/manage.html",
+        {
+            "covenant": covenant,
+            "adherences": covenant.adherences.select_related("organisation").prefetch_related("changes"),
+            "agreements": _agreements_with_progress(covenant),
+            "steps": covenant.steps.all(),
+        },
+    )
+
+
+@login_required
+def covenant_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    covenant = _managed(request, slug)
+    form = forms.CovenantForm(request.POST or None, instance=covenant)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Covenant saved."))
+        return redirect("covenants:manage", slug=covenant.slug)
+    return render(
+        request, "covenants/form.html", {"form": form, "title": _("Edit covenant"), "covenant": covenant}
+    )
+
+
+@login_required
+def adherence_add(request: HttpRequest, slug: str) -> HttpResponse:
+    covenant = _managed(request, slug)
+    form = forms.AdherenceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_adherence(
+                request.user, covenant, form.cleaned_data["organisation"], form.cleaned_data["role"],
+                form.cleaned_data["since"],
+            )
+        except DomainError as e:
+            form.add_error("organisation", str(e))
+        else:
+            messages.success(request, _("Organisation added."))
+            return redirect("covenants:manage", slug=slug)
+    return render(
+        request, "covenants/form.html", {"form": form, "title": _("Add an organisation"), "covenant": covenant}
+    )
+
+
+@login_required
+def organisation_add(request: HttpRequest, slug: str) -> HttpResponse:
+    from django.utils.text import slugify
+
+    covenant = _managed(request, slug)
+    form = forms.OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        org = form.save(commit=False)
+        base = slugify(org.name)[:180] or "organisation"
+        candidate, n = base, 1
+        while type(org).objects.filter(slug=candidate).exists():
+            n += 1
+            candidate = f"{base}-{n}"
+        org.slug = candidate
+        org.save()
+        messages.success(request, _("Organisation registered; now add it to the covenant."))
+        return redirect("covenants:adherence_add", slug=slug)
+    return render(
+        request, "covenants/form.html", {"form": form, "title": _("Register an organisation"), "covenant": covenant}
+    )
+
+
+@login_required
+def adherence_change(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    covenant = _managed(request, slug)
+    adherence = get_object_or_404(Adherence, pk=pk, covenant=covenant)
+    form = forms.AdherenceChangeForm(
+        request.POST or None,
+        initial={"role": adherence.role, "status": adherence.status},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_adherence(
+                request.user, adherence, form.cleaned_data["status"], form.cleaned_data["on"],
+                form.cleaned_data["reason"], role=form.cleaned_data["role"],
+            )
+        except DomainError as e:
+            form.add_error("reason", str(e))
+        else:
+            messages.success(request, _("Adherence updated; the change is recorded."))
+            return redirect("covenants:manage", slug=slug)
+    return render(
+        request,
+        "covenants/form.html",
+        {"form": form, "title": adherence.organisation.name, "covenant": covenant, "history": adherence.changes.all()},
+    )
+
+
+@login_required
+def agreement_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    covenant = _managed(request, slug)
+    instance = get_object_or_404(Agreement, pk=pk, covenant=covenant) if pk else Agreement(covenant=covenant)
+    form = forms.AgreementForm(request.POST or None, instance=instance, covenant=covenant)
+    if request.method == "POST" and form.is_valid():
+        agreement = form.save(commit=False)
+        agreement.covenant = covenant
+        try:
+            services.save_agreement(
+                request.user, agreement, form.cleaned_data["owners"], form.cleaned_data["themes"]
+            )
+        except DomainError as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(request, _("Agreement saved."))
+            return redirect("covenants:manage", slug=slug)
+    title = _("Edit agreement") if pk else _("New agreement")
+    return render(request, "covenants/form.html", {"form": form, "title": title, "covenant": covenant})
+
+
+@login_required
+def measurement_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    covenant = _managed(request, slug)
+    agreement = get_object_or_404(Agreement, pk=pk, covenant=covenant)
+    form = forms.MeasurementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_measurement(
+                request.user, agreement, form.cleaned_data["date"], form.cleaned_data["value"],
+                form.cleaned_data["source"], form.cleaned_data["note"],
+            )
+        except DomainError as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(request, _("Measurement recorded."))
+            return redirect("covenants:manage", slug=slug)
+    return render(
+        request,
+        "covenants/form.html",
+        {
+            "form": form,
+            "title": _("Record a measurement: %(kpi)s") % {"kpi": agreement.kpi_name},
+            "covenant": covenant,
+            "measurements": agreement.measurements.all(),
+            "agreement": agreement,
+        },
+    )
+
+
+@login_required
+def step_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    covenant = _managed(request, slug)
+    step = get_object_or_404(ProcessStep, pk=pk, covenant=covenant)
+    form = forms.StepForm(request.POST or None, instance=step)
+    if request.method == "POST" and form.is_valid():
+        services.update_step(
+            request.user, step, form.cleaned_data["status"], form.cleaned_data["started"],
+            form.cleaned_data["completed"],
+        )
+        messages.success(request, _("Process step saved."))
+        return redirect("covenants:manage", slug=slug)
+    return render(request, "covenants/form.html", {"form": form, "title": step.name, "covenant": covenant})
+
+
+# --- member -----------------------------------------------------------------------
+
+@login_required
+def my_organisation(request: HttpRequest) -> HttpResponse:
+    org = services.organisations_editable_by(request.user).filter(pk=request.user.organisation_id).first()
+    if org is None:
+        raise Http404
+    form = forms.OwnOrganisationForm(request.POST or None, instance=org)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved."))
+        return redirect("covenants:my_organisation")
+    return render(
+        request,
+        "covenants/my_organisation.html",
+        {"organisation": org, "form": form, "adherences": org.adherences.select_related("covenant")},
+    )

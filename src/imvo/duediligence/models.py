@@ -1,0 +1,1 @@
+"""Due diligence models."""

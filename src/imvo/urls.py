@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from imvo.api import api
+from imvo.covenants import views as covenant_views
+
+urlpatterns = [
+    path("", covenant_views.home, name="home"),
+    path("", include("imvo.covenants.urls")),
+    path("accounts/", include("imvo.accounts.urls")),
+    path("supply-chain/", include("imvo.supplychain.urls")),
+    path("risk/", include("imvo.risk.urls")),
+    path("due-diligence/", include("imvo.duediligence.urls")),
+    path("complaints/", include("imvo.complaints.urls")),
+    path("reports/", include("imvo.reporting.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler404 = "imvo.core.views.not_found"
+handler403 = "imvo.core.views.forbidden"
+handler500 = "imvo.core.views.server_error"
