@@ -125,7 +125,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("IMVO_TEST_SQLITE") or None}
+    # A file, not memory, so a real worker process can share the test database.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.environ.get("IMVO_TEST_SQLITE") or str(VAR_DIR / "test_imvo.sqlite3")
+    }
 else:
     # Several checkouts may test against one server: keep their databases apart.
     DATABASES["default"]["TEST"] = {

@@ -47,7 +47,9 @@ class CovenantRole(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "covenant", "role"], name="unique_covenant_role")
+            models.UniqueConstraint(
+                fields=["user", "covenant", "role"], name="unique_covenant_role"
+            )
         ]
 
     def __str__(self) -> str:
@@ -75,7 +77,9 @@ class ApiToken(models.Model):
     @classmethod
     def issue(cls, user: User, name: str = "") -> tuple[ApiToken, str]:
         raw = "imvo_" + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, prefix=raw[5:13], key_hash=_hash_token(raw))
+        token = cls.objects.create(
+            user=user, name=name, prefix=raw[5:13], key_hash=_hash_token(raw)
+        )
         return token, raw
 
     @classmethod

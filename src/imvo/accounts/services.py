@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth.models import AnonymousUser
-
 from imvo.accounts.models import CovenantRole, User
 
 if TYPE_CHECKING:
     from imvo.covenants.models import Covenant
 
-AnyUser = User | AnonymousUser | Any
+AnyUser = Any  # a User, an AnonymousUser or None
 
 
 def is_platform_admin(user: AnyUser) -> bool:

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -16,7 +18,7 @@ class LoginView(auth_views.LoginView):
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The signed-in start page: what this person can do, by role."""
-    user = request.user
+    user: Any = request.user
     return render(
         request,
         "accounts/home.html",

@@ -68,7 +68,9 @@ def to_xlsx_bytes(
     return buf.getvalue()
 
 
-def to_json_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]], meta: dict | None = None) -> bytes:
+def to_json_bytes(
+    header: Sequence[str], rows: Iterable[Sequence[Any]], meta: dict | None = None
+) -> bytes:
     data = [dict(zip(header, row, strict=False)) for row in rows]
     return json.dumps({"meta": meta or {}, "data": data}, default=str, ensure_ascii=False).encode()
 

@@ -93,9 +93,18 @@ def _covenant_out(c: Covenant, request: HttpRequest) -> dict:
 def _agreement_out(a: Agreement) -> dict:
     p = services.kpi_progress(a)
     return {
-        "id": a.pk, "number": a.number, "title": a.title, "kpi": a.kpi_name, "unit": a.kpi_unit,
-        "baseline": a.baseline, "target": a.target, "deadline": a.deadline, "latest": p.latest,
-        "latest_date": p.latest_date, "progress_percent": p.percent, "status": p.status,
+        "id": a.pk,
+        "number": a.number,
+        "title": a.title,
+        "kpi": a.kpi_name,
+        "unit": a.kpi_unit,
+        "baseline": a.baseline,
+        "target": a.target,
+        "deadline": a.deadline,
+        "latest": p.latest,
+        "latest_date": p.latest_date,
+        "progress_percent": p.percent,
+        "status": p.status,
     }
 
 
@@ -115,15 +124,26 @@ def get_covenant(request: HttpRequest, key: str) -> dict:
     out["description"] = c.description
     out["organisations"] = [
         {
-            "id": a.organisation_id, "name": a.organisation.name, "type": a.organisation.type,
-            "role": a.role, "status": a.status, "since": a.since, "until": a.until,
+            "id": a.organisation_id,
+            "name": a.organisation.name,
+            "type": a.organisation.type,
+            "role": a.role,
+            "status": a.status,
+            "since": a.since,
+            "until": a.until,
         }
         for a in c.adherences.select_related("organisation")
     ]
     out["agreements"] = [_agreement_out(a) for a in c.agreements.prefetch_related("measurements")]
     out["steps"] = [
-        {"order": s.order, "phase": s.phase, "name": s.name, "status": s.status,
-         "started": s.started, "completed": s.completed}
+        {
+            "order": s.order,
+            "phase": s.phase,
+            "name": s.name,
+            "status": s.status,
+            "started": s.started,
+            "completed": s.completed,
+        }
         for s in c.steps.all()
     ]
     out["themes"] = [t.name for t in c.themes.all()]
@@ -153,6 +173,11 @@ class MeasurementOut(Schema):
 def add_measurement(request: HttpRequest, agreement_id: int, payload: MeasurementIn):  # type: ignore[no-untyped-def]
     agreement = get_object_or_404(Agreement, pk=agreement_id)
     m = services.record_measurement(
-        request.auth, agreement, payload.date, payload.value, payload.source, payload.note  # type: ignore[attr-defined]
+        request.auth,  # type: ignore[attr-defined]
+        agreement,
+        payload.date,
+        payload.value,
+        payload.source,
+        payload.note,  # type: ignore[attr-defined]
     )
     return 201, m

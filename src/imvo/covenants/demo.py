@@ -33,7 +33,11 @@ from imvo.covenants.models import (
 T = Organisation.Type
 
 PUBLIC_BODIES = [
-    ("Ministerie van Buitenlandse Zaken", T.GOVERNMENT, "https://www.rijksoverheid.nl/ministeries/ministerie-van-buitenlandse-zaken"),
+    (
+        "Ministerie van Buitenlandse Zaken",
+        T.GOVERNMENT,
+        "https://www.rijksoverheid.nl/ministeries/ministerie-van-buitenlandse-zaken",
+    ),
     ("FNV", T.UNION, "https://www.fnv.nl"),
     ("CNV Internationaal", T.UNION, "https://www.cnvinternationaal.nl"),
     ("Solidaridad", T.NGO, "https://www.solidaridad.nl"),
@@ -58,15 +62,34 @@ PUBLIC_BODIES = [
 # Invented member companies per covenant.
 COMPANIES = {
     "garment": [
-        "Noorderlicht Fashion B.V.", "Dijkstra Workwear", "Tulipa Textiles", "Van Amstel Denim",
-        "Kustlijn Sportswear", "Polder Knitwear", "Zeebries Kids", "Molenaar Uniformen",
+        "Noorderlicht Fashion B.V.",
+        "Dijkstra Workwear",
+        "Tulipa Textiles",
+        "Van Amstel Denim",
+        "Kustlijn Sportswear",
+        "Polder Knitwear",
+        "Zeebries Kids",
+        "Molenaar Uniformen",
     ],
     "banking": ["Grachtenbank N.V.", "Rijnland Spaarbank", "Hanze Investeringsbank", "Deltabank"],
     "gold": ["Goudsmid & Zn.", "Edelmetaal Raffinage Utrecht", "Juwelier Groep Oranje"],
-    "food": ["Vlaskamp Voedingsmiddelen", "Cacao Compagnie Zaandam", "Specerijenhuis De Haan", "Boer & Bakker Foods"],
+    "food": [
+        "Vlaskamp Voedingsmiddelen",
+        "Cacao Compagnie Zaandam",
+        "Specerijenhuis De Haan",
+        "Boer & Bakker Foods",
+    ],
     "insurance": ["Zekerheid Verzekeringen", "Dijkgraaf Assurantiën", "Beschutting N.V."],
-    "pension": ["Pensioenfonds Techniek Noord", "Stichting Pensioen Zorgsector", "Pensioenfonds Bouw Oost"],
-    "natural_stone": ["Steenhouwerij Van der Berg", "Graniet Import Brabant", "Natuursteen Holland"],
+    "pension": [
+        "Pensioenfonds Techniek Noord",
+        "Stichting Pensioen Zorgsector",
+        "Pensioenfonds Bouw Oost",
+    ],
+    "natural_stone": [
+        "Steenhouwerij Van der Berg",
+        "Graniet Import Brabant",
+        "Natuursteen Holland",
+    ],
     "metals": ["Staalbouw Twente", "Metaalwerken De IJssel"],
     "floriculture": ["Bloemenveiling Westland Trading", "Rozenkwekerij Aalsmeer Export"],
     "agrifood": ["Kwekerij Het Groene Land"],
@@ -100,107 +123,281 @@ CIVIL = {
 
 # slug, nl, en, sector, phase, years since start, term, description en, description nl
 COVENANTS = [
-    ("garment-textile", "Convenant Duurzame Kleding en Textiel", "Agreement on Sustainable Garments and Textile",
-     Sector.GARMENT, Phase.IMPLEMENTATION, 3, 5,
-     "Companies, unions, NGOs and government work together to prevent child labour, forced labour, unsafe work and pollution in garment supply chains, and to achieve a living wage.",
-     "Bedrijven, vakbonden, ngo's en overheid werken samen om kinderarbeid, dwangarbeid, onveilig werk en vervuiling in de kledingketen te voorkomen en een leefbaar loon te bereiken."),
-    ("banking", "Convenant Internationaal Maatschappelijk Verantwoord Bankwezen", "Dutch Banking Sector Agreement",
-     Sector.BANKING, Phase.IMPLEMENTATION, 3, 4,
-     "Banks apply human-rights due diligence to project finance and corporate lending.",
-     "Banken passen due diligence op mensenrechten toe bij projectfinanciering en zakelijke kredietverlening."),
-    ("gold", "Convenant Verantwoorde Goudketen", "Responsible Gold Agreement",
-     Sector.GOLD, Phase.IMPLEMENTATION, 2, 4,
-     "Refiners, jewellers and electronics companies improve conditions in artisanal and industrial gold mining.",
-     "Raffinaderijen, juweliers en elektronicabedrijven verbeteren de omstandigheden in de goudwinning."),
-    ("food-products", "IMVO-convenant Voedingsmiddelen", "Food Products Sector Agreement",
-     Sector.FOOD, Phase.IMPLEMENTATION, 2, 5,
-     "Food companies address living income, child labour and deforestation in their supply chains.",
-     "Voedingsmiddelenbedrijven pakken leefbaar inkomen, kinderarbeid en ontbossing in hun ketens aan."),
-    ("insurance", "IMVO-convenant Verzekeringssector", "Insurance Sector Agreement",
-     Sector.INSURANCE, Phase.EVALUATION, 4, 4,
-     "Insurers embed responsible investment and underwriting along the OECD Guidelines.",
-     "Verzekeraars verankeren verantwoord beleggen en verzekeren volgens de OESO-richtlijnen."),
-    ("pension-funds", "IMVO-convenant Pensioenfondsen", "Pension Funds Agreement",
-     Sector.PENSION, Phase.IMPLEMENTATION, 3, 5,
-     "Pension funds apply due diligence to their investments and use their leverage.",
-     "Pensioenfondsen passen due diligence toe op hun beleggingen en gebruiken hun invloed."),
-    ("natural-stone", "Convenant Natuursteen", "Natural Stone Agreement",
-     Sector.NATURAL_STONE, Phase.IMPLEMENTATION, 1, 5,
-     "Dutch and Belgian stone importers tackle child labour and silicosis in quarries.",
-     "Nederlandse en Belgische natuursteenbedrijven pakken kinderarbeid en silicose in groeves aan."),
-    ("metals", "IMVO-convenant Metallurgie", "Metals Sector Agreement",
-     Sector.METALS, Phase.DIALOGUE, 0, 5,
-     "Metals companies negotiate agreements on mineral sourcing risks.",
-     "Metaalbedrijven onderhandelen over afspraken over risico's bij de winning van mineralen."),
-    ("floriculture", "IMVO-convenant Sierteelt", "Floriculture Agreement",
-     Sector.FLORICULTURE, Phase.EXPLORATION, 0, 5,
-     "The floriculture sector explores a covenant on pesticides and labour rights.",
-     "De sierteeltsector verkent een convenant over gewasbescherming en arbeidsrechten."),
-    ("agri-food", "IMVO-convenant Land- en Tuinbouw", "Agri-food Agreement",
-     Sector.AGRIFOOD, Phase.EXPLORATION, 0, 5,
-     "Talks about a covenant in agriculture and horticulture.",
-     "Besprekingen over een convenant in de land- en tuinbouw."),
+    (
+        "garment-textile",
+        "Convenant Duurzame Kleding en Textiel",
+        "Agreement on Sustainable Garments and Textile",
+        Sector.GARMENT,
+        Phase.IMPLEMENTATION,
+        3,
+        5,
+        "Companies, unions, NGOs and government work together to prevent child labour, forced labour, unsafe work and pollution in garment supply chains, and to achieve a living wage.",
+        "Bedrijven, vakbonden, ngo's en overheid werken samen om kinderarbeid, dwangarbeid, onveilig werk en vervuiling in de kledingketen te voorkomen en een leefbaar loon te bereiken.",
+    ),
+    (
+        "banking",
+        "Convenant Internationaal Maatschappelijk Verantwoord Bankwezen",
+        "Dutch Banking Sector Agreement",
+        Sector.BANKING,
+        Phase.IMPLEMENTATION,
+        3,
+        4,
+        "Banks apply human-rights due diligence to project finance and corporate lending.",
+        "Banken passen due diligence op mensenrechten toe bij projectfinanciering en zakelijke kredietverlening.",
+    ),
+    (
+        "gold",
+        "Convenant Verantwoorde Goudketen",
+        "Responsible Gold Agreement",
+        Sector.GOLD,
+        Phase.IMPLEMENTATION,
+        2,
+        4,
+        "Refiners, jewellers and electronics companies improve conditions in artisanal and industrial gold mining.",
+        "Raffinaderijen, juweliers en elektronicabedrijven verbeteren de omstandigheden in de goudwinning.",
+    ),
+    (
+        "food-products",
+        "IMVO-convenant Voedingsmiddelen",
+        "Food Products Sector Agreement",
+        Sector.FOOD,
+        Phase.IMPLEMENTATION,
+        2,
+        5,
+        "Food companies address living income, child labour and deforestation in their supply chains.",
+        "Voedingsmiddelenbedrijven pakken leefbaar inkomen, kinderarbeid en ontbossing in hun ketens aan.",
+    ),
+    (
+        "insurance",
+        "IMVO-convenant Verzekeringssector",
+        "Insurance Sector Agreement",
+        Sector.INSURANCE,
+        Phase.EVALUATION,
+        4,
+        4,
+        "Insurers embed responsible investment and underwriting along the OECD Guidelines.",
+        "Verzekeraars verankeren verantwoord beleggen en verzekeren volgens de OESO-richtlijnen.",
+    ),
+    (
+        "pension-funds",
+        "IMVO-convenant Pensioenfondsen",
+        "Pension Funds Agreement",
+        Sector.PENSION,
+        Phase.IMPLEMENTATION,
+        3,
+        5,
+        "Pension funds apply due diligence to their investments and use their leverage.",
+        "Pensioenfondsen passen due diligence toe op hun beleggingen en gebruiken hun invloed.",
+    ),
+    (
+        "natural-stone",
+        "Convenant Natuursteen",
+        "Natural Stone Agreement",
+        Sector.NATURAL_STONE,
+        Phase.IMPLEMENTATION,
+        1,
+        5,
+        "Dutch and Belgian stone importers tackle child labour and silicosis in quarries.",
+        "Nederlandse en Belgische natuursteenbedrijven pakken kinderarbeid en silicose in groeves aan.",
+    ),
+    (
+        "metals",
+        "IMVO-convenant Metallurgie",
+        "Metals Sector Agreement",
+        Sector.METALS,
+        Phase.DIALOGUE,
+        0,
+        5,
+        "Metals companies negotiate agreements on mineral sourcing risks.",
+        "Metaalbedrijven onderhandelen over afspraken over risico's bij de winning van mineralen.",
+    ),
+    (
+        "floriculture",
+        "IMVO-convenant Sierteelt",
+        "Floriculture Agreement",
+        Sector.FLORICULTURE,
+        Phase.EXPLORATION,
+        0,
+        5,
+        "The floriculture sector explores a covenant on pesticides and labour rights.",
+        "De sierteeltsector verkent een convenant over gewasbescherming en arbeidsrechten.",
+    ),
+    (
+        "agri-food",
+        "IMVO-convenant Land- en Tuinbouw",
+        "Agri-food Agreement",
+        Sector.AGRIFOOD,
+        Phase.EXPLORATION,
+        0,
+        5,
+        "Talks about a covenant in agriculture and horticulture.",
+        "Besprekingen over een convenant in de land- en tuinbouw.",
+    ),
 ]
 
 # (number, title en, title nl, kpi en, kpi nl, unit, baseline, target, themes, yearly gain)
 AGREEMENTS = {
     "garment-textile": [
-        ("1", "Disclose production locations", "Productielocaties openbaar maken",
-         "Members whose production locations are on the public list", "Leden van wie productielocaties op de openbare lijst staan",
-         "%", 0, 100, ["disclosure"], 30),
-        ("2", "Every member has an approved action plan", "Elk lid heeft een goedgekeurd plan van aanpak",
-         "Members meeting the due-diligence requirements", "Leden die voldoen aan de due-diligence-eisen",
-         "%", 8, 90, ["employment"], 22),
-        ("3", "Close the living-wage gap at shared suppliers", "Leefbaarloonkloof dichten bij gedeelde leveranciers",
-         "Shared suppliers with a living-wage plan", "Gedeelde leveranciers met een leefbaarloonplan",
-         "facilities", 0, 120, ["living-wage"], 18),
-        ("4", "Reduce hazardous chemicals in wet processing", "Gevaarlijke chemicaliën in natte processen verminderen",
-         "Wet-processing units not meeting the chemicals list", "Natte-procesbedrijven die niet voldoen aan de chemicaliënlijst",
-         "facilities", 240, 60, ["water-chemicals-energy"], -35),
+        (
+            "1",
+            "Disclose production locations",
+            "Productielocaties openbaar maken",
+            "Members whose production locations are on the public list",
+            "Leden van wie productielocaties op de openbare lijst staan",
+            "%",
+            0,
+            100,
+            ["disclosure"],
+            30,
+        ),
+        (
+            "2",
+            "Every member has an approved action plan",
+            "Elk lid heeft een goedgekeurd plan van aanpak",
+            "Members meeting the due-diligence requirements",
+            "Leden die voldoen aan de due-diligence-eisen",
+            "%",
+            8,
+            90,
+            ["employment"],
+            22,
+        ),
+        (
+            "3",
+            "Close the living-wage gap at shared suppliers",
+            "Leefbaarloonkloof dichten bij gedeelde leveranciers",
+            "Shared suppliers with a living-wage plan",
+            "Gedeelde leveranciers met een leefbaarloonplan",
+            "facilities",
+            0,
+            120,
+            ["living-wage"],
+            18,
+        ),
+        (
+            "4",
+            "Reduce hazardous chemicals in wet processing",
+            "Gevaarlijke chemicaliën in natte processen verminderen",
+            "Wet-processing units not meeting the chemicals list",
+            "Natte-procesbedrijven die niet voldoen aan de chemicaliënlijst",
+            "facilities",
+            240,
+            60,
+            ["water-chemicals-energy"],
+            -35,
+        ),
     ],
     "banking": [
-        ("1", "Human-rights due diligence in corporate lending", "Due diligence op mensenrechten bij zakelijke kredieten",
-         "Banks reporting on salient human-rights issues", "Banken die rapporteren over hun belangrijkste mensenrechtenrisico's",
-         "banks", 1, 4, ["human-rights"], 1),
-        ("2", "Access to remedy", "Toegang tot herstel",
-         "Banks with a grievance mechanism in line with UNGP 31", "Banken met een klachtenmechanisme volgens UNGP 31",
-         "banks", 0, 4, ["human-rights"], 1),
+        (
+            "1",
+            "Human-rights due diligence in corporate lending",
+            "Due diligence op mensenrechten bij zakelijke kredieten",
+            "Banks reporting on salient human-rights issues",
+            "Banken die rapporteren over hun belangrijkste mensenrechtenrisico's",
+            "banks",
+            1,
+            4,
+            ["human-rights"],
+            1,
+        ),
+        (
+            "2",
+            "Access to remedy",
+            "Toegang tot herstel",
+            "Banks with a grievance mechanism in line with UNGP 31",
+            "Banken met een klachtenmechanisme volgens UNGP 31",
+            "banks",
+            0,
+            4,
+            ["human-rights"],
+            1,
+        ),
     ],
     "gold": [
-        ("1", "Responsible sourcing from artisanal mines", "Verantwoorde inkoop uit kleinschalige mijnbouw",
-         "Artisanal mines in improvement projects", "Kleinschalige mijnen in verbeterprojecten",
-         "mines", 0, 25, ["human-rights", "environment"], 6),
+        (
+            "1",
+            "Responsible sourcing from artisanal mines",
+            "Verantwoorde inkoop uit kleinschalige mijnbouw",
+            "Artisanal mines in improvement projects",
+            "Kleinschalige mijnen in verbeterprojecten",
+            "mines",
+            0,
+            25,
+            ["human-rights", "environment"],
+            6,
+        ),
     ],
     "food-products": [
-        ("1", "Living income for smallholders", "Leefbaar inkomen voor kleine boeren",
-         "Members with a living-income plan for a priority commodity", "Leden met een leefbaarinkomenplan voor een prioritaire grondstof",
-         "%", 10, 80, ["employment"], 12),
+        (
+            "1",
+            "Living income for smallholders",
+            "Leefbaar inkomen voor kleine boeren",
+            "Members with a living-income plan for a priority commodity",
+            "Leden met een leefbaarinkomenplan voor een prioritaire grondstof",
+            "%",
+            10,
+            80,
+            ["employment"],
+            12,
+        ),
     ],
     "insurance": [
-        ("1", "Responsible investment policy", "Beleid verantwoord beleggen",
-         "Insurers with an engagement programme", "Verzekeraars met een engagementprogramma",
-         "%", 40, 100, ["human-rights", "environment"], 14),
+        (
+            "1",
+            "Responsible investment policy",
+            "Beleid verantwoord beleggen",
+            "Insurers with an engagement programme",
+            "Verzekeraars met een engagementprogramma",
+            "%",
+            40,
+            100,
+            ["human-rights", "environment"],
+            14,
+        ),
     ],
     "pension-funds": [
-        ("1", "Due diligence on the investment portfolio", "Due diligence op de beleggingsportefeuille",
-         "Funds that have prioritised their portfolio risks", "Fondsen die hun portefeuillerisico's hebben geprioriteerd",
-         "%", 20, 100, ["human-rights"], 20),
+        (
+            "1",
+            "Due diligence on the investment portfolio",
+            "Due diligence op de beleggingsportefeuille",
+            "Funds that have prioritised their portfolio risks",
+            "Fondsen die hun portefeuillerisico's hebben geprioriteerd",
+            "%",
+            20,
+            100,
+            ["human-rights"],
+            20,
+        ),
     ],
     "natural-stone": [
-        ("1", "No child labour in quarries", "Geen kinderarbeid in groeves",
-         "Quarries with independent child-labour monitoring", "Groeves met onafhankelijke monitoring op kinderarbeid",
-         "quarries", 0, 40, ["employment"], 9),
+        (
+            "1",
+            "No child labour in quarries",
+            "Geen kinderarbeid in groeves",
+            "Quarries with independent child-labour monitoring",
+            "Groeves met onafhankelijke monitoring op kinderarbeid",
+            "quarries",
+            0,
+            40,
+            ["employment"],
+            9,
+        ),
     ],
 }
 
 STEPS_DONE_BY_PHASE = {
-    Phase.EXPLORATION: 2, Phase.DIALOGUE: 6, Phase.IMPLEMENTATION: 10, Phase.EVALUATION: 11, Phase.ENDED: 12,
+    Phase.EXPLORATION: 2,
+    Phase.DIALOGUE: 6,
+    Phase.IMPLEMENTATION: 10,
+    Phase.EVALUATION: 11,
+    Phase.ENDED: 12,
 }
 
 
 def _org(name: str, type_: str, website: str = "", country: str = "NL") -> Organisation:
     org, _ = Organisation.objects.get_or_create(
-        slug=slugify(name)[:200], defaults={"name": name, "type": type_, "website": website, "country": country}
+        slug=slugify(name)[:200],
+        defaults={"name": name, "type": type_, "website": website, "country": country},
     )
     return org
 
@@ -208,11 +405,15 @@ def _org(name: str, type_: str, website: str = "", country: str = "NL") -> Organ
 def load_themes() -> None:
     """The OECD chapters (shared) exist on every install; see migration 0002."""
     for i, (code, nl, en) in enumerate(services.OECD_CHAPTERS, start=1):
-        Theme.objects.get_or_create(code=code, covenant=None, defaults={"name_nl": nl, "name_en": en, "order": i})
+        Theme.objects.get_or_create(
+            code=code, covenant=None, defaults={"name_nl": nl, "name_en": en, "order": i}
+        )
 
 
 def _user(username: str, **kwargs) -> User:  # type: ignore[no-untyped-def]
-    user = User.objects.create_user(username, password=DEMO_PASSWORD, email=f"{username}@example.org", **kwargs)
+    user = User.objects.create_user(
+        username, password=DEMO_PASSWORD, email=f"{username}@example.org", **kwargs
+    )
     return user
 
 
@@ -225,11 +426,23 @@ def load() -> list[tuple[str, str]]:
     ser = _org("Sociaal-Economische Raad", T.OTHER, "https://www.ser.nl")
     covenants: dict[str, Covenant] = {}
     for slug, nl, en, sector, phase, years_ago, term, desc_en, desc_nl in COVENANTS:
-        start = date(today.year - years_ago, 7, 1) if phase not in (Phase.EXPLORATION, Phase.DIALOGUE) else None
+        start = (
+            date(today.year - years_ago, 7, 1)
+            if phase not in (Phase.EXPLORATION, Phase.DIALOGUE)
+            else None
+        )
         end = date(start.year + term, 6, 30) if start else None
         c = Covenant.objects.create(
-            slug=slug, name_nl=nl, name_en=en, sector=sector, phase=phase, start_date=start, end_date=end,
-            description_en=desc_en, description_nl=desc_nl, website="https://www.imvoconvenanten.nl",
+            slug=slug,
+            name_nl=nl,
+            name_en=en,
+            sector=sector,
+            phase=phase,
+            start_date=start,
+            end_date=end,
+            description_en=desc_en,
+            description_nl=desc_nl,
+            website="https://www.imvoconvenanten.nl",
         )
         covenants[slug] = c
         services.ensure_process_steps(c)
@@ -251,22 +464,38 @@ def load() -> list[tuple[str, str]]:
         since = start or anchor
         for org in parties:
             a = Adherence.objects.create(
-                covenant=c, organisation=org, role=Adherence.Role.PARTY, since=since,
+                covenant=c,
+                organisation=org,
+                role=Adherence.Role.PARTY,
+                since=since,
                 consent_to_be_named=org.name in {"Tulipa Textiles", "Kustlijn Sportswear"},
             )
-            AdherenceChange.objects.create(adherence=a, date=since, to_status=Adherence.Status.ACTIVE)
+            AdherenceChange.objects.create(
+                adherence=a, date=since, to_status=Adherence.Status.ACTIVE
+            )
         for org in (public["Wageningen University & Research"], public["MVO Nederland"]):
             if sector in {"garment", "food", "floriculture", "agrifood", "natural_stone"}:
-                a = Adherence.objects.create(covenant=c, organisation=org, role=Adherence.Role.STAKEHOLDER, since=since)
-                AdherenceChange.objects.create(adherence=a, date=since, to_status=Adherence.Status.ACTIVE)
+                a = Adherence.objects.create(
+                    covenant=c, organisation=org, role=Adherence.Role.STAKEHOLDER, since=since
+                )
+                AdherenceChange.objects.create(
+                    adherence=a, date=since, to_status=Adherence.Status.ACTIVE
+                )
         # Governance: a steering group with an independent chair.
         if phase in (Phase.IMPLEMENTATION, Phase.EVALUATION, Phase.DIALOGUE):
             body = GovernanceBody.objects.create(
-                covenant=c, name_nl="Stuurgroep", name_en="Steering group",
+                covenant=c,
+                name_nl="Stuurgroep",
+                name_en="Steering group",
                 description_en="Oversees implementation; decides by consensus.",
                 description_nl="Ziet toe op de uitvoering; besluit bij consensus.",
             )
-            Seat.objects.create(body=body, group=StakeholderGroup.INDEPENDENT, holder="Onafhankelijk voorzitter", is_chair=True)
+            Seat.objects.create(
+                body=body,
+                group=StakeholderGroup.INDEPENDENT,
+                holder="Onafhankelijk voorzitter",
+                is_chair=True,
+            )
             companies = [o for o in parties if o.type == T.COMPANY]
             branch = [o for o in parties if o.type == T.BRANCH]
             unions = [o for o in parties if o.type == T.UNION]
@@ -274,21 +503,38 @@ def load() -> list[tuple[str, str]]:
             business = (branch + companies)[:2]
             civil = (unions + ngos)[:2] if slug != "insurance" else (unions + ngos)[:1]
             for org in business:
-                Seat.objects.create(body=body, group=StakeholderGroup.BUSINESS, organisation=org, holder=org.name)
+                Seat.objects.create(
+                    body=body, group=StakeholderGroup.BUSINESS, organisation=org, holder=org.name
+                )
             for org in civil:
                 group = StakeholderGroup.UNIONS if org.type == T.UNION else StakeholderGroup.NGOS
                 Seat.objects.create(body=body, group=group, organisation=org, holder=org.name)
             for _ in range(2 if slug != "insurance" else 1):
-                Seat.objects.create(body=body, group=StakeholderGroup.GOVERNMENT,
-                                    organisation=public["Ministerie van Buitenlandse Zaken"], holder="BZ")
+                Seat.objects.create(
+                    body=body,
+                    group=StakeholderGroup.GOVERNMENT,
+                    organisation=public["Ministerie van Buitenlandse Zaken"],
+                    holder="BZ",
+                )
         # Agreements with yearly KPI measurements.
-        for number, t_en, t_nl, k_en, k_nl, unit, base, target, themes, gain in AGREEMENTS.get(slug, []):
+        for number, t_en, t_nl, k_en, k_nl, unit, base, target, themes, gain in AGREEMENTS.get(
+            slug, []
+        ):
             baseline_date = start or anchor
             ag = Agreement.objects.create(
-                covenant=c, number=number, title_en=t_en, title_nl=t_nl, kpi_name_en=k_en, kpi_name_nl=k_nl,
-                kpi_unit=unit, baseline=Decimal(base), baseline_date=baseline_date, target=Decimal(target),
+                covenant=c,
+                number=number,
+                title_en=t_en,
+                title_nl=t_nl,
+                kpi_name_en=k_en,
+                kpi_name_nl=k_nl,
+                kpi_unit=unit,
+                baseline=Decimal(base),
+                baseline_date=baseline_date,
+                target=Decimal(target),
                 deadline=end or baseline_date + timedelta(days=365 * 5),
-                text_en=f"The parties commit to: {t_en.lower()}.", text_nl=f"Partijen verbinden zich tot: {t_nl.lower()}.",
+                text_en=f"The parties commit to: {t_en.lower()}.",
+                text_nl=f"Partijen verbinden zich tot: {t_nl.lower()}.",
                 outcome_en="Less severe harm to workers and communities in the supply chain.",
                 outcome_nl="Minder ernstige schade voor werknemers en gemeenschappen in de keten.",
             )
@@ -301,26 +547,38 @@ def load() -> list[tuple[str, str]]:
                     break
                 jitter = Decimal(rng.choice([-0.3, -0.1, 0, 0.2])) * abs(Decimal(gain))
                 value = value + Decimal(gain) + jitter
-                value = max(min(value, max(Decimal(base), Decimal(target))), min(Decimal(base), Decimal(target)))
+                value = max(
+                    min(value, max(Decimal(base), Decimal(target))),
+                    min(Decimal(base), Decimal(target)),
+                )
                 KpiMeasurement.objects.create(
-                    agreement=ag, date=on, value=value.quantize(Decimal("0.01")),
+                    agreement=ag,
+                    date=on,
+                    value=value.quantize(Decimal("0.01")),
                     source=f"Secretariat yearly assessment {year - 1}",
                 )
     # Garment covenant sub-themes.
     garment = covenants["garment-textile"]
     for i, (code, nl, en, parent) in enumerate(services.GARMENT_THEMES, start=1):
-        theme = Theme.objects.create(code=code, name_nl=nl, name_en=en, parent=oecd[parent], covenant=garment, order=i)
+        theme = Theme.objects.create(
+            code=code, name_nl=nl, name_en=en, parent=oecd[parent], covenant=garment, order=i
+        )
         if code == "living-wage":
             garment.agreements.get(number="3").themes.add(theme)
         if code == "water-chemicals-energy":
             garment.agreements.get(number="4").themes.add(theme)
     # One withdrawn member keeps its history.
-    withdrawn = Adherence.objects.get(covenant=garment, organisation__slug=slugify("Molenaar Uniformen"))
+    withdrawn = Adherence.objects.get(
+        covenant=garment, organisation__slug=slugify("Molenaar Uniformen")
+    )
     withdrawn.status = Adherence.Status.WITHDRAWN
     withdrawn.until = date(today.year - 1, 12, 31)
     withdrawn.save()
     AdherenceChange.objects.create(
-        adherence=withdrawn, date=withdrawn.until, from_status="active", to_status="withdrawn",
+        adherence=withdrawn,
+        date=withdrawn.until,
+        from_status="active",
+        to_status="withdrawn",
         reason="Did not submit an action plan after formal notice.",
     )
 
@@ -332,9 +590,15 @@ def load() -> list[tuple[str, str]]:
     banking_sec = _user("secretariat2", first_name="Pieter", last_name="Jansen")
     for slug in ("banking", "insurance", "pension-funds", "metals", "floriculture", "agri-food"):
         roles.grant_role(banking_sec, covenants[slug], CovenantRole.Role.SECRETARIAT)
-    company = _user("company", organisation=Organisation.objects.get(slug=slugify("Noorderlicht Fashion B.V.")),
-                    first_name="Fatima", last_name="El Amrani")
-    company2 = _user("company2", organisation=Organisation.objects.get(slug=slugify("Dijkstra Workwear")))
+    _user(
+        "company",
+        organisation=Organisation.objects.get(slug=slugify("Noorderlicht Fashion B.V.")),
+        first_name="Fatima",
+        last_name="El Amrani",
+    )
+    company2 = _user(
+        "company2", organisation=Organisation.objects.get(slug=slugify("Dijkstra Workwear"))
+    )
     union = _user("union", organisation=public["FNV"])
     committee = _user("committee", first_name="Joost", last_name="Bakker")
     roles.grant_role(committee, garment, CovenantRole.Role.COMMITTEE)
@@ -342,7 +606,10 @@ def load() -> list[tuple[str, str]]:
     return [
         ("admin", "platform administrator (also /admin/)"),
         ("secretariat", "secretariat of garment & textile, natural stone, food products, gold"),
-        ("secretariat2", "secretariat of banking, insurance, pension funds and the covenants in preparation"),
+        (
+            "secretariat2",
+            "secretariat of banking, insurance, pension funds and the covenants in preparation",
+        ),
         ("company", "member company Noorderlicht Fashion B.V. (garment & textile)"),
         ("company2", "member company Dijkstra Workwear (garment & textile)"),
         ("union", "trade union FNV (party to several covenants)"),

@@ -23,8 +23,16 @@ class CovenantForm(forms.ModelForm):
     class Meta:
         model = Covenant
         fields = [
-            "name_nl", "name_en", "slug", "sector", "phase", "start_date", "end_date",
-            "description_nl", "description_en", "website",
+            "name_nl",
+            "name_en",
+            "slug",
+            "sector",
+            "phase",
+            "start_date",
+            "end_date",
+            "description_nl",
+            "description_en",
+            "website",
         ]
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
 
@@ -38,7 +46,8 @@ class CovenantForm(forms.ModelForm):
             elif not 2.5 <= years <= 5.5:
                 self.add_error(
                     "end_date",
-                    _("An IMVO covenant runs 3 to 5 years; this term is %(y).1f years.") % {"y": years},
+                    _("An IMVO covenant runs 3 to 5 years; this term is %(y).1f years.")
+                    % {"y": years},
                 )
         return data
 
@@ -53,7 +62,9 @@ class AdherenceChangeForm(forms.Form):
     role = forms.ChoiceField(choices=Adherence.Role.choices, label=_("Role"))
     status = forms.ChoiceField(choices=Adherence.Status.choices, label=_("Status"))
     on = forms.DateField(label=_("Date of change"), widget=DateInput())
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
 
 
 class OrganisationForm(forms.ModelForm):
@@ -74,9 +85,22 @@ class AgreementForm(forms.ModelForm):
     class Meta:
         model = Agreement
         fields = [
-            "number", "title_nl", "title_en", "text_nl", "text_en", "outcome_nl", "outcome_en",
-            "owners", "themes", "kpi_name_nl", "kpi_name_en", "kpi_unit", "baseline",
-            "baseline_date", "target", "deadline",
+            "number",
+            "title_nl",
+            "title_en",
+            "text_nl",
+            "text_en",
+            "outcome_nl",
+            "outcome_en",
+            "owners",
+            "themes",
+            "kpi_name_nl",
+            "kpi_name_en",
+            "kpi_unit",
+            "baseline",
+            "baseline_date",
+            "target",
+            "deadline",
         ]
         widgets = {
             "baseline_date": DateInput(),
@@ -91,12 +115,15 @@ class AgreementForm(forms.ModelForm):
 
     def __init__(self, *args, covenant: Covenant, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["owners"].queryset = Organisation.objects.filter(
-            adherences__covenant=covenant, adherences__role=Adherence.Role.PARTY
-        ).distinct()
-        self.fields["themes"].queryset = Theme.objects.filter(covenant__isnull=True) | Theme.objects.filter(
+        self.fields["owners"].queryset = (  # type: ignore[attr-defined]
+            Organisation.objects.filter(
+                adherences__covenant=covenant, adherences__role=Adherence.Role.PARTY
+            ).distinct()
+        )
+        themes = Theme.objects.filter(covenant__isnull=True) | Theme.objects.filter(
             covenant=covenant
         )
+        self.fields["themes"].queryset = themes  # type: ignore[attr-defined]
         self.fields["themes"].label_from_instance = lambda t: t.name  # type: ignore[attr-defined]
 
     def clean(self):  # type: ignore[no-untyped-def]

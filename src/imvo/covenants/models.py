@@ -10,6 +10,7 @@ contributes to the solution) or *stakeholder* (involved through dialogue).
 from __future__ import annotations
 
 from datetime import date
+
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -31,7 +32,9 @@ class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     type = models.CharField(_("type"), max_length=20, choices=Type.choices)
-    country = models.CharField(_("country"), max_length=2, default="NL", help_text=_("ISO 3166-1 alpha-2 code"))
+    country = models.CharField(
+        _("country"), max_length=2, default="NL", help_text=_("ISO 3166-1 alpha-2 code")
+    )
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
 
@@ -75,7 +78,9 @@ class Covenant(models.Model):
     description_en = models.TextField(_("description (English)"), blank=True)
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
-    phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices, default=Phase.EXPLORATION)
+    phase = models.CharField(
+        _("phase"), max_length=20, choices=Phase.choices, default=Phase.EXPLORATION
+    )
     website = models.URLField(_("website"), blank=True)
     created = models.DateTimeField(auto_now_add=True)
 
@@ -119,13 +124,17 @@ class ProcessStep(models.Model):
     phase = models.CharField(max_length=20, choices=Phase.choices)
     name_nl = models.CharField(max_length=200)
     name_en = models.CharField(max_length=200)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
+    )
     started = models.DateField(_("started"), null=True, blank=True)
     completed = models.DateField(_("completed"), null=True, blank=True)
 
     class Meta:
         ordering = ["covenant", "order"]
-        constraints = [models.UniqueConstraint(fields=["covenant", "order"], name="unique_step_order")]
+        constraints = [
+            models.UniqueConstraint(fields=["covenant", "order"], name="unique_step_order")
+        ]
 
     def __str__(self) -> str:
         return f"{self.order}. {self.name}"
@@ -148,11 +157,15 @@ class Adherence(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
     covenant = models.ForeignKey(Covenant, on_delete=models.CASCADE, related_name="adherences")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="adherences")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="adherences"
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     since = models.DateField(_("since"), default=date.today)
     until = models.DateField(_("until"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
     consent_to_be_named = models.BooleanField(
         _("may be named as buyer of its production locations"), default=False
     )
@@ -229,7 +242,9 @@ class Theme(models.Model):
     code = models.SlugField(max_length=60)
     name_nl = models.CharField(max_length=200)
     name_en = models.CharField(max_length=200)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     covenant = models.ForeignKey(
         Covenant, null=True, blank=True, on_delete=models.CASCADE, related_name="themes"
     )
@@ -240,7 +255,9 @@ class Theme(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["code", "covenant"], name="unique_theme_code"),
             models.UniqueConstraint(
-                fields=["code"], condition=models.Q(covenant__isnull=True), name="unique_oecd_theme_code"
+                fields=["code"],
+                condition=models.Q(covenant__isnull=True),
+                name="unique_oecd_theme_code",
             ),
         ]
 
@@ -267,11 +284,17 @@ class Agreement(models.Model):
     text_en = models.TextField(_("text (English)"), blank=True)
     outcome_nl = models.TextField(_("outcome it serves (Dutch)"), blank=True)
     outcome_en = models.TextField(_("outcome it serves (English)"), blank=True)
-    owners = models.ManyToManyField(Organisation, blank=True, related_name="agreements", verbose_name=_("owners"))
-    themes = models.ManyToManyField(Theme, blank=True, related_name="agreements", verbose_name=_("themes"))
+    owners = models.ManyToManyField(
+        Organisation, blank=True, related_name="agreements", verbose_name=_("owners")
+    )
+    themes = models.ManyToManyField(
+        Theme, blank=True, related_name="agreements", verbose_name=_("themes")
+    )
     kpi_name_nl = models.CharField(_("KPI (Dutch)"), max_length=300)
     kpi_name_en = models.CharField(_("KPI (English)"), max_length=300)
-    kpi_unit = models.CharField(_("unit"), max_length=50, help_text=_("e.g. %, companies, facilities"))
+    kpi_unit = models.CharField(
+        _("unit"), max_length=50, help_text=_("e.g. %, companies, facilities")
+    )
     baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2)
     baseline_date = models.DateField(_("baseline date"))
     target = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
@@ -306,7 +329,9 @@ class KpiMeasurement(models.Model):
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
     source = models.CharField(_("source"), max_length=300)
     note = models.TextField(_("note"), blank=True)
-    recorded_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL)
+    recorded_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL
+    )
     recorded = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -314,4 +339,3 @@ class KpiMeasurement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date}: {self.value}"
-

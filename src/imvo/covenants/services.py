@@ -16,7 +16,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from imvo.accounts import services as roles
-from imvo.accounts.models import CovenantRole, User
+from imvo.accounts.models import CovenantRole
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.covenants.models import (
     Adherence,
@@ -37,14 +37,34 @@ from imvo.covenants.models import (
 PROCESS_STEPS: list[tuple[str, str, str]] = [
     (Phase.EXPLORATION, "Verzoek van de sector aan de SER", "Sector asks the SER to convene"),
     (Phase.EXPLORATION, "Sectorrisicoanalyse", "Sector risk analysis"),
-    (Phase.EXPLORATION, "Verkenning met partijen en stakeholders", "Exploratory talks with parties and stakeholders"),
+    (
+        Phase.EXPLORATION,
+        "Verkenning met partijen en stakeholders",
+        "Exploratory talks with parties and stakeholders",
+    ),
     (Phase.EXPLORATION, "Besluit om te onderhandelen", "Decision to negotiate"),
-    (Phase.DIALOGUE, "Procesafspraken en onafhankelijk voorzitter", "Process agreements and independent chair"),
+    (
+        Phase.DIALOGUE,
+        "Procesafspraken en onafhankelijk voorzitter",
+        "Process agreements and independent chair",
+    ),
     (Phase.DIALOGUE, "Onderhandelingen over de afspraken", "Negotiating the agreements"),
-    (Phase.DIALOGUE, "Conceptconvenant en achterbanraadpleging", "Draft covenant and consulting constituencies"),
+    (
+        Phase.DIALOGUE,
+        "Conceptconvenant en achterbanraadpleging",
+        "Draft covenant and consulting constituencies",
+    ),
     (Phase.DIALOGUE, "Ondertekening", "Signing"),
-    (Phase.IMPLEMENTATION, "Secretariaat en stuurgroep ingericht", "Secretariat and steering group set up"),
-    (Phase.IMPLEMENTATION, "Aansluiting bedrijven en due diligence", "Companies join and start due diligence"),
+    (
+        Phase.IMPLEMENTATION,
+        "Secretariaat en stuurgroep ingericht",
+        "Secretariat and steering group set up",
+    ),
+    (
+        Phase.IMPLEMENTATION,
+        "Aansluiting bedrijven en due diligence",
+        "Companies join and start due diligence",
+    ),
     (Phase.IMPLEMENTATION, "Jaarlijkse voortgangsrapportage", "Yearly progress reporting"),
     (Phase.EVALUATION, "Tussentijdse en eindevaluatie", "Mid-term and final evaluation"),
 ]
@@ -64,20 +84,40 @@ OECD_CHAPTERS: list[tuple[str, str, str]] = [
 
 # The garment and textile covenant's nine themes, each under an OECD chapter.
 GARMENT_THEMES: list[tuple[str, str, str, str]] = [
-    ("discrimination-gender", "Discriminatie en gender", "Discrimination and gender", "human-rights"),
+    (
+        "discrimination-gender",
+        "Discriminatie en gender",
+        "Discrimination and gender",
+        "human-rights",
+    ),
     ("child-labour", "Kinderarbeid", "Child labour", "employment"),
     ("forced-labour", "Dwangarbeid", "Forced labour", "employment"),
-    ("freedom-of-association", "Vrijheid van vakvereniging", "Freedom of association", "employment"),
+    (
+        "freedom-of-association",
+        "Vrijheid van vakvereniging",
+        "Freedom of association",
+        "employment",
+    ),
     ("living-wage", "Leefbaar loon", "Living wage", "employment"),
-    ("health-safety", "Gezondheid en veiligheid op het werk", "Health and safety at work", "employment"),
+    (
+        "health-safety",
+        "Gezondheid en veiligheid op het werk",
+        "Health and safety at work",
+        "employment",
+    ),
     ("raw-materials", "Grondstoffen", "Raw materials", "environment"),
-    ("water-chemicals-energy", "Waterverontreiniging, chemicaliën, water en energie",
-     "Water pollution, chemicals, water and energy", "environment"),
+    (
+        "water-chemicals-energy",
+        "Waterverontreiniging, chemicaliën, water en energie",
+        "Water pollution, chemicals, water and energy",
+        "environment",
+    ),
     ("animal-welfare", "Dierenwelzijn", "Animal welfare", "environment"),
 ]
 
 
 # --- scoping -----------------------------------------------------------------
+
 
 def covenants_visible_to(user: Any) -> QuerySet[Covenant]:
     """Covenants are public documents: everyone sees every covenant."""
@@ -119,13 +159,16 @@ def public_covenant_list() -> QuerySet[Covenant]:
     return Covenant.objects.annotate(
         party_count=Count(
             "adherences",
-            filter=Q(adherences__role=Adherence.Role.PARTY, adherences__status=Adherence.Status.ACTIVE),
+            filter=Q(
+                adherences__role=Adherence.Role.PARTY, adherences__status=Adherence.Status.ACTIVE
+            ),
             distinct=True,
         ),
         stakeholder_count=Count(
             "adherences",
             filter=Q(
-                adherences__role=Adherence.Role.STAKEHOLDER, adherences__status=Adherence.Status.ACTIVE
+                adherences__role=Adherence.Role.STAKEHOLDER,
+                adherences__status=Adherence.Status.ACTIVE,
             ),
             distinct=True,
         ),
@@ -133,6 +176,7 @@ def public_covenant_list() -> QuerySet[Covenant]:
 
 
 # --- KPI progress ------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class KpiProgress:
@@ -209,6 +253,7 @@ def kpi_progress(agreement: Agreement, today: date | None = None) -> KpiProgress
 
 # --- governance ---------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Representation:
     seats_per_group: dict[str, int]
@@ -237,8 +282,9 @@ def representation(body_seats: list[Seat]) -> Representation:
 
 # --- secretariat actions -----------------------------------------------------
 
+
 @transaction.atomic
-def create_covenant(user: User, **fields: Any) -> Covenant:
+def create_covenant(user: Any, **fields: Any) -> Covenant:
     """Create a covenant with its standard process steps and the OECD chapters.
 
     Platform admins and anyone already in a covenant secretariat (the SER's
@@ -262,7 +308,7 @@ def ensure_process_steps(covenant: Covenant) -> None:
 
 
 @transaction.atomic
-def update_covenant(user: User, covenant: Covenant, **fields: Any) -> Covenant:
+def update_covenant(user: Any, covenant: Covenant, **fields: Any) -> Covenant:
     require_secretariat(user, covenant)
     for key, value in fields.items():
         setattr(covenant, key, value)
@@ -273,7 +319,7 @@ def update_covenant(user: User, covenant: Covenant, **fields: Any) -> Covenant:
 
 @transaction.atomic
 def add_adherence(
-    user: User,
+    user: Any,
     covenant: Covenant,
     organisation: Organisation,
     role: str,
@@ -290,14 +336,18 @@ def add_adherence(
         covenant=covenant, organisation=organisation, role=role, since=since or date.today()
     )
     AdherenceChange.objects.create(
-        adherence=adherence, date=adherence.since, to_status=Adherence.Status.ACTIVE, reason=reason, by=user
+        adherence=adherence,
+        date=adherence.since,
+        to_status=Adherence.Status.ACTIVE,
+        reason=reason,
+        by=user,
     )
     return adherence
 
 
 @transaction.atomic
 def change_adherence(
-    user: User,
+    user: Any,
     adherence: Adherence,
     status: str,
     on: date | None = None,
@@ -322,7 +372,7 @@ def change_adherence(
 
 
 @transaction.atomic
-def save_agreement(user: User, agreement: Agreement, owners=None, themes=None) -> Agreement:  # type: ignore[no-untyped-def]
+def save_agreement(user: Any, agreement: Agreement, owners=None, themes=None) -> Agreement:  # type: ignore[no-untyped-def]
     require_secretariat(user, agreement.covenant)
     if agreement.deadline <= agreement.baseline_date:
         raise DomainError(_("The deadline must come after the baseline date."))
@@ -339,7 +389,7 @@ def save_agreement(user: User, agreement: Agreement, owners=None, themes=None) -
 
 @transaction.atomic
 def record_measurement(
-    user: User,
+    user: Any,
     agreement: Agreement,
     on: date,
     value: Decimal,
@@ -357,7 +407,13 @@ def record_measurement(
 
 
 @transaction.atomic
-def update_step(user: User, step: ProcessStep, status: str, started=None, completed=None) -> ProcessStep:  # type: ignore[no-untyped-def]
+def update_step(
+    user: Any,
+    step: ProcessStep,
+    status: str,
+    started: date | None = None,
+    completed: date | None = None,
+) -> ProcessStep:
     require_secretariat(user, step.covenant)
     step.status = status
     step.started = started

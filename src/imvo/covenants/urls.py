@@ -12,7 +12,9 @@ urlpatterns = [
     path("manage/<slug:slug>/edit/", views.covenant_edit, name="edit"),
     path("manage/<slug:slug>/organisations/new/", views.organisation_add, name="organisation_add"),
     path("manage/<slug:slug>/adherences/new/", views.adherence_add, name="adherence_add"),
-    path("manage/<slug:slug>/adherences/<int:pk>/", views.adherence_change, name="adherence_change"),
+    path(
+        "manage/<slug:slug>/adherences/<int:pk>/", views.adherence_change, name="adherence_change"
+    ),
     path("manage/<slug:slug>/agreements/new/", views.agreement_edit, name="agreement_add"),
     path("manage/<slug:slug>/agreements/<int:pk>/", views.agreement_edit, name="agreement_edit"),
     path(

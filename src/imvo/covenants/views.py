@@ -32,7 +32,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _agreements_with_progress(covenant: Covenant) -> list[tuple[Agreement, services.KpiProgress]]:
     agreements = covenant.agreements.prefetch_related(
-        "themes", "owners", Prefetch("measurements", queryset=KpiMeasurement.objects.order_by("date"))
+        "themes",
+        "owners",
+        Prefetch("measurements", queryset=KpiMeasurement.objects.order_by("date")),
     )
     return [(a, services.kpi_progress(a)) for a in agreements]
 
@@ -58,6 +60,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 # --- secretariat ---------------------------------------------------------------
+
 
 def _managed(request: HttpRequest, slug: str) -> Covenant:
     covenant = get_object_or_404(Covenant, slug=slug)
@@ -98,7 +101,9 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
         "covenants/manage.html",
         {
             "covenant": covenant,
-            "adherences": covenant.adherences.select_related("organisation").prefetch_related("changes"),
+            "adherences": covenant.adherences.select_related("organisation").prefetch_related(
+                "changes"
+            ),
             "agreements": _agreements_with_progress(covenant),
             "steps": covenant.steps.all(),
         },
@@ -114,7 +119,9 @@ def covenant_edit(request: HttpRequest, slug: str) -> HttpResponse:
         messages.success(request, _("Covenant saved."))
         return redirect("covenants:manage", slug=covenant.slug)
     return render(
-        request, "covenants/form.html", {"form": form, "title": _("Edit covenant"), "covenant": covenant}
+        request,
+        "covenants/form.html",
+        {"form": form, "title": _("Edit covenant"), "covenant": covenant},
     )
 
 
@@ -125,7 +132,10 @@ def adherence_add(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.add_adherence(
-                request.user, covenant, form.cleaned_data["organisation"], form.cleaned_data["role"],
+                request.user,
+                covenant,
+                form.cleaned_data["organisation"],
+                form.cleaned_data["role"],
                 form.cleaned_data["since"],
             )
         except DomainError as e:
@@ -134,7 +144,9 @@ def adherence_add(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, _("Organisation added."))
             return redirect("covenants:manage", slug=slug)
     return render(
-        request, "covenants/form.html", {"form": form, "title": _("Add an organisation"), "covenant": covenant}
+        request,
+        "covenants/form.html",
+        {"form": form, "title": _("Add an organisation"), "covenant": covenant},
     )
 
 
@@ -156,7 +168,9 @@ def organisation_add(request: HttpRequest, slug: str) -> HttpResponse:
         messages.success(request, _("Organisation registered; now add it to the covenant."))
         return redirect("covenants:adherence_add", slug=slug)
     return render(
-        request, "covenants/form.html", {"form": form, "title": _("Register an organisation"), "covenant": covenant}
+        request,
+        "covenants/form.html",
+        {"form": form, "title": _("Register an organisation"), "covenant": covenant},
     )
 
 
@@ -171,8 +185,12 @@ def adherence_change(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.change_adherence(
-                request.user, adherence, form.cleaned_data["status"], form.cleaned_data["on"],
-                form.cleaned_data["reason"], role=form.cleaned_data["role"],
+                request.user,
+                adherence,
+                form.cleaned_data["status"],
+                form.cleaned_data["on"],
+                form.cleaned_data["reason"],
+                role=form.cleaned_data["role"],
             )
         except DomainError as e:
             form.add_error("reason", str(e))
@@ -182,14 +200,23 @@ def adherence_change(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(
         request,
         "covenants/form.html",
-        {"form": form, "title": adherence.organisation.name, "covenant": covenant, "history": adherence.changes.all()},
+        {
+            "form": form,
+            "title": adherence.organisation.name,
+            "covenant": covenant,
+            "history": adherence.changes.all(),
+        },
     )
 
 
 @login_required
 def agreement_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
     covenant = _managed(request, slug)
-    instance = get_object_or_404(Agreement, pk=pk, covenant=covenant) if pk else Agreement(covenant=covenant)
+    instance = (
+        get_object_or_404(Agreement, pk=pk, covenant=covenant)
+        if pk
+        else Agreement(covenant=covenant)
+    )
     form = forms.AgreementForm(request.POST or None, instance=instance, covenant=covenant)
     if request.method == "POST" and form.is_valid():
         agreement = form.save(commit=False)
@@ -204,7 +231,9 @@ def agreement_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Ht
             messages.success(request, _("Agreement saved."))
             return redirect("covenants:manage", slug=slug)
     title = _("Edit agreement") if pk else _("New agreement")
-    return render(request, "covenants/form.html", {"form": form, "title": title, "covenant": covenant})
+    return render(
+        request, "covenants/form.html", {"form": form, "title": title, "covenant": covenant}
+    )
 
 
 @login_required
@@ -215,8 +244,12 @@ def measurement_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.record_measurement(
-                request.user, agreement, form.cleaned_data["date"], form.cleaned_data["value"],
-                form.cleaned_data["source"], form.cleaned_data["note"],
+                request.user,
+                agreement,
+                form.cleaned_data["date"],
+                form.cleaned_data["value"],
+                form.cleaned_data["source"],
+                form.cleaned_data["note"],
             )
         except DomainError as e:
             form.add_error(None, str(e))
@@ -243,19 +276,29 @@ def step_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = forms.StepForm(request.POST or None, instance=step)
     if request.method == "POST" and form.is_valid():
         services.update_step(
-            request.user, step, form.cleaned_data["status"], form.cleaned_data["started"],
+            request.user,
+            step,
+            form.cleaned_data["status"],
+            form.cleaned_data["started"],
             form.cleaned_data["completed"],
         )
         messages.success(request, _("Process step saved."))
         return redirect("covenants:manage", slug=slug)
-    return render(request, "covenants/form.html", {"form": form, "title": step.name, "covenant": covenant})
+    return render(
+        request, "covenants/form.html", {"form": form, "title": step.name, "covenant": covenant}
+    )
 
 
 # --- member -----------------------------------------------------------------------
 
+
 @login_required
 def my_organisation(request: HttpRequest) -> HttpResponse:
-    org = services.organisations_editable_by(request.user).filter(pk=request.user.organisation_id).first()
+    org = (
+        services.organisations_editable_by(request.user)
+        .filter(pk=roles.organisation_id(request.user) or 0)
+        .first()
+    )
     if org is None:
         raise Http404
     form = forms.OwnOrganisationForm(request.POST or None, instance=org)
@@ -266,5 +309,9 @@ def my_organisation(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "covenants/my_organisation.html",
-        {"organisation": org, "form": form, "adherences": org.adherences.select_related("covenant")},
+        {
+            "organisation": org,
+            "form": form,
+            "adherences": org.adherences.select_related("covenant"),
+        },
     )

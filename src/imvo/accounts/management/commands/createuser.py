@@ -15,9 +15,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
         parser.add_argument("username")
         parser.add_argument("--email", default="")
-        parser.add_argument("--password", help="Asked for when left out (reads IMVO_PASSWORD first).")
+        parser.add_argument(
+            "--password", help="Asked for when left out (reads IMVO_PASSWORD first)."
+        )
         parser.add_argument("--organisation", help="Organisation slug the user belongs to.")
-        parser.add_argument("--secretariat", action="append", default=[], help="Covenant slug or id.")
+        parser.add_argument(
+            "--secretariat", action="append", default=[], help="Covenant slug or id."
+        )
         parser.add_argument("--committee", action="append", default=[], help="Covenant slug or id.")
         parser.add_argument("--admin", action="store_true", help="Platform administrator.")
 
@@ -43,8 +47,12 @@ class Command(BaseCommand):
         if not password:
             password = getpass.getpass("Password: ")
         user = User.objects.create_user(
-            opts["username"], email=opts["email"], password=password, organisation=org,
-            is_superuser=opts["admin"], is_staff=opts["admin"],
+            opts["username"],
+            email=opts["email"],
+            password=password,
+            organisation=org,
+            is_superuser=opts["admin"],
+            is_staff=opts["admin"],
         )
         for kind, items in covenants.items():
             for c in items:

@@ -26,8 +26,12 @@ class Command(BaseCommand):
         if opts["action"] == "list":
             for t in user.api_tokens.all():
                 state = "revoked" if t.revoked else "active"
-                self.stdout.write(f"{t.prefix}  {t.name or '-'}  created {t.created:%Y-%m-%d}  {state}")
+                self.stdout.write(
+                    f"{t.prefix}  {t.name or '-'}  created {t.created:%Y-%m-%d}  {state}"
+                )
             return
         _, raw = ApiToken.issue(user, opts["name"])
         self.stdout.write(raw)
-        self.stderr.write("Store this token now: it is shown only once. Use: Authorization: Bearer <token>")
+        self.stderr.write(
+            "Store this token now: it is shown only once. Use: Authorization: Bearer <token>"
+        )

@@ -14,7 +14,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-        parser.add_argument("--no-serve", action="store_true", help="Build the database, do not serve.")
+        parser.add_argument(
+            "--no-serve", action="store_true", help="Build the database, do not serve."
+        )
         parser.add_argument(
             "--yes", action="store_true", help="Allow wiping a non-SQLite database (it is emptied)."
         )
@@ -40,7 +42,9 @@ class Command(BaseCommand):
             call_command("flush", verbosity=0, interactive=False)
         logins = load_demo(progress=self.stdout.write)
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS("Demo data loaded. Logins (password for all: %s):" % DEMO_PASSWORD))
+        self.stdout.write(
+            self.style.SUCCESS("Demo data loaded. Logins (password for all: %s):" % DEMO_PASSWORD)
+        )
         for username, what in logins:
             self.stdout.write(f"  {username:<14} {what}")
         if not opts["no_serve"]:

@@ -9,7 +9,9 @@ class Command(BaseCommand):
     help = "Run the background worker (database backend by default, redis when TASK_BACKEND=redis)."
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
-        parser.add_argument("--batch", action="store_true", help="Process what is queued, then exit.")
+        parser.add_argument(
+            "--batch", action="store_true", help="Process what is queued, then exit."
+        )
         parser.add_argument("--max-tasks", type=int, default=None)
 
     def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
@@ -24,4 +26,6 @@ class Command(BaseCommand):
                 kwargs["max_tasks"] = opts["max_tasks"]
             call_command("db_worker", **kwargs)
         else:
-            self.stdout.write(f"TASK_BACKEND={backend} runs tasks in the web process; no worker needed.")
+            self.stdout.write(
+                f"TASK_BACKEND={backend} runs tasks in the web process; no worker needed."
+            )

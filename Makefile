@@ -1,0 +1,48 @@
+# The README's two commands: `make demo` and `make test`.
+SHELL := /bin/bash
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON ?= $(shell command -v python3.12 || command -v python3)
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: demo test install lint typecheck pytest bench screenshots clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+# Installs exactly the locked versions; re-runs when the lock or pyproject changes.
+$(VENV)/.installed: $(BIN)/activate pyproject.toml requirements/lock.txt
+	$(BIN)/python -m pip install -q --upgrade pip uv
+	$(BIN)/uv pip install -q --python $(BIN)/python -r requirements/lock.txt || $(BIN)/python -m pip install -q -r requirements/lock.txt
+	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e . || $(BIN)/python -m pip install -q --no-deps -e .
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	$(BIN)/imvo demo --port $(PORT)
+
+lint: install
+	$(BIN)/ruff check src benchmarks
+	$(BIN)/ruff format --check src benchmarks
+
+typecheck: install
+	IMVO_TESTING=1 $(BIN)/mypy src/imvo
+
+pytest: install
+	bash scripts/ensure-system-deps.sh
+	IMVO_TESTING=1 $(BIN)/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+
+# Lint, type check and the whole test suite. DATABASE_URL=postgres://... runs it on PostgreSQL.
+test: lint typecheck pytest
+
+bench: install
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+screenshots: install
+	bash scripts/ensure-system-deps.sh
+	$(BIN)/python scripts/screenshots.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

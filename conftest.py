@@ -1,0 +1,12 @@
+"""Test set-up shared by every app: settings for tests, personas, a real browser."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("IMVO_TESTING", "1")
+# Playwright's sync API runs an event loop in the test thread; Django's ORM
+# calls from that thread are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytest_plugins = ["imvo.core.testing"]
