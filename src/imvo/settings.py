@@ -170,10 +170,22 @@ LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "nl"
+# Dutch and English everywhere; the public pages and the complaint flow also in
+# the main production-country languages of the covenants, and Arabic (RTL).
 LANGUAGES = [
     ("nl", "Nederlands"),
     ("en", "English"),
+    ("bn", "বাংলা"),
+    ("hi", "हिन्दी"),
+    ("tr", "Türkçe"),
+    ("zh-hans", "简体中文"),
+    ("vi", "Tiếng Việt"),
+    ("es", "Español"),
+    ("fr", "Français"),
+    ("ar", "العربية"),
 ]
+# Languages in which every page (also the logged-in ones) is translated.
+FULL_LANGUAGES = ["nl", "en"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
