@@ -11,6 +11,7 @@ REDIS_URL     for the redis task backend (default redis://127.0.0.1:6379/0)
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -195,6 +196,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
+with contextlib.suppress(OSError):  # whitenoise warns at start-up when it is missing
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
