@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
     "imvo.core.middleware.DatabaseUnavailableMiddleware",
+    "imvo.core.middleware.NoStoreForSensitivePagesMiddleware",
 ]
 
 ROOT_URLCONF = "imvo.urls"
