@@ -51,3 +51,49 @@ def test_public_pages_have_no_untranslated_strings(client, language):
         if gaps:
             missing[url] = gaps
     assert not missing, f"untranslated in {language}: {missing}"
+
+
+def test_signed_in_pages_are_fully_translated_in_dutch(client):
+    from imvo.accounts.services import grant_role
+    from imvo.core.testing import make_user
+
+    public_pages()
+    from imvo.covenants.models import Covenant
+
+    c = Covenant.objects.get(slug="garment-textile")
+    sec = make_user("sanne")
+    grant_role(sec, c, "secretariat")
+    agreement = c.agreements.first()
+    adherence = c.adherences.first()
+    member = make_user("fatima", organisation=adherence.organisation)
+    pages = [
+        "/accounts/",
+        "/accounts/two-factor/",
+        "/manage/",
+        "/manage/new/",
+        "/manage/garment-textile/",
+        "/manage/garment-textile/edit/",
+        "/manage/garment-textile/agreements/new/",
+        f"/manage/garment-textile/agreements/{agreement.pk}/",
+        f"/manage/garment-textile/agreements/{agreement.pk}/measurements/new/",
+        f"/manage/garment-textile/adherences/{adherence.pk}/",
+        "/manage/garment-textile/adherences/new/",
+        "/manage/garment-textile/organisations/new/",
+        f"/manage/garment-textile/steps/{c.steps.first().pk}/",
+    ]
+    missing: dict[str, set[str]] = {}
+    client.force_login(sec)
+    for url in pages:
+        with recording() as seen:
+            assert client.get(url, HTTP_ACCEPT_LANGUAGE="nl").status_code == 200, url
+            # A form sent empty shows its error messages too.
+            client.post(url, {}, HTTP_ACCEPT_LANGUAGE="nl")
+        gaps = untranslated(seen, "nl") - {name for _, name in settings.LANGUAGES}
+        if gaps:
+            missing[url] = gaps
+    client.force_login(member)
+    with recording() as seen:
+        client.get("/organisation/", HTTP_ACCEPT_LANGUAGE="nl")
+    if gaps := untranslated(seen, "nl") - {name for _, name in settings.LANGUAGES}:
+        missing["/organisation/"] = gaps
+    assert not missing, f"untranslated in nl: {missing}"
