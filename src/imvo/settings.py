@@ -226,7 +226,10 @@ _TASK_BACKENDS = {
     "immediate": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"},
     "redis": {
         "BACKEND": "django_tasks_redis.backends.RedisTaskBackend",
-        "OPTIONS": {"REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")},
+        "OPTIONS": {
+            "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+            "REDIS_KEY_PREFIX": os.environ.get("REDIS_KEY_PREFIX", "imvo_tasks"),
+        },
     },
 }
 TASKS = {"default": _TASK_BACKENDS[TASK_BACKEND]}

@@ -102,3 +102,43 @@ def test_demo_builds_a_fresh_database_with_logins(tmp_path):
     # Running it again starts afresh rather than failing on existing rows.
     r = _run(["demo", "--no-serve"], env, timeout=300)
     assert r.returncode == 0, r.stderr[-3000:]
+
+
+def _redis_up() -> bool:
+    import redis
+
+    try:
+        return bool(
+            redis.Redis.from_url("redis://127.0.0.1:6379/0", socket_connect_timeout=1).ping()
+        )
+    except redis.RedisError:
+        return False
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_the_redis_backend_runs_tasks_through_its_worker():
+    if not _redis_up():
+        pytest.skip("no Redis server on 127.0.0.1:6379")
+    import uuid
+
+    env = _env(
+        IMVO_TESTING="1",
+        TASK_BACKEND="redis",
+        REDIS_KEY_PREFIX=f"imvo_test_{uuid.uuid4().hex}",
+        DATABASE_URL=_database_url(),
+        DJANGO_SETTINGS_MODULE="imvo.settings",
+    )
+    enqueue = (
+        "import django; django.setup();"
+        "from imvo.core.tasks import record_heartbeat;"
+        "print(record_heartbeat.enqueue('via redis').id)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", enqueue], env=env, capture_output=True, text=True, check=False
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert not WorkerHeartbeat.objects.filter(note="via redis").exists()  # queued, not yet run
+    r = _run(["worker", "--batch"], env, timeout=120)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert WorkerHeartbeat.objects.filter(note="via redis").count() == 1
