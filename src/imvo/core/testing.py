@@ -148,6 +148,20 @@ def build_world() -> World:
     return w
 
 
+@pytest.fixture(autouse=True)
+def _english_outside_requests():  # type: ignore[no-untyped-def]
+    """Service calls in tests run in English, whatever a previous request activated.
+
+    Requests through the test client still choose their language as a browser's
+    would (Accept-Language, cookie, default Dutch).
+    """
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def world(db) -> World:  # type: ignore[no-untyped-def]
     return build_world()
