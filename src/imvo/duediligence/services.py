@@ -978,8 +978,10 @@ def covenant_figures(covenant: Covenant, years: Iterable[int] | None = None) -> 
         elements_by_fw[el.framework_id].append(el)
     per_year = []
     for y in all_years:
-        members = len(member_companies(covenant, y))
         ys = [s for s in subs if s.year == y]
+        # Who had to hand in: companies that were parties during the year, plus anyone
+        # who did hand in (a member that joined late in the year still counts).
+        members = len(set(member_companies(covenant, y)) | {s.organisation_id for s in ys})
         decided = [s for s in ys if s.status == Submission.Status.DECIDED]
         counts = Counter(s.decision for s in decided)
         element_scores: dict[str, list[Decimal]] = defaultdict(list)

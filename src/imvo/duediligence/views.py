@@ -1,0 +1,458 @@
+"""Due-diligence pages: the member's submission and action plan, the secretariat's queue,
+review, figures, escalation and exports. Thin: parse, call a service, render."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from imvo.accounts import services as roles
+from imvo.core.errors import DomainError
+from imvo.core.exports import table_response
+from imvo.covenants.models import Covenant, Organisation
+from imvo.duediligence import forms, services
+from imvo.duediligence.models import (
+    Action,
+    EscalationStep,
+    ProgressUpdate,
+    Question,
+    RemediationCase,
+    Submission,
+)
+
+
+def _reviewed(request: HttpRequest, slug: str) -> Covenant:
+    covenant = get_object_or_404(Covenant, slug=slug)
+    if not roles.is_secretariat(request.user, covenant):
+        raise Http404  # do not confirm what exists to those who do not serve it
+    return covenant
+
+
+def _membered(request: HttpRequest, slug: str) -> tuple[Covenant, Organisation]:
+    covenant = get_object_or_404(Covenant, slug=slug)
+    org = services.member_organisation(request.user, covenant)
+    if org is None:
+        raise Http404
+    return covenant, org
+
+
+def _submission(request: HttpRequest, pk: int) -> Submission:
+    try:
+        return services.get_submission(request.user, pk)
+    except services.NotFound:
+        raise Http404 from None
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    year = date.today().year
+    member = []
+    for c in services.member_covenants(request.user):
+        subs = list(
+            Submission.objects.filter(covenant=c, organisation_id=request.user.organisation_id)  # type: ignore[union-attr]
+            .select_related("framework")
+            .order_by("-year")
+        )
+        member.append(
+            {
+                "covenant": c,
+                "submissions": subs,
+                "current": next((s for s in subs if s.year == year), None),
+                "framework": services.active_framework(c),
+            }
+        )
+    reviewer = [
+        {
+            "covenant": c,
+            "waiting": Submission.objects.filter(
+                covenant=c,
+                status__in=[Submission.Status.SUBMITTED, Submission.Status.UNDER_REVIEW],
+            ).count(),
+        }
+        for c in services.reviewed_covenants(request.user)
+    ]
+    return render(
+        request,
+        "duediligence/index.html",
+        {"member": member, "reviewer": reviewer, "year": year},
+    )
+
+
+@login_required
+@require_POST
+def start(request: HttpRequest, slug: str) -> HttpResponse:
+    covenant, _org = _membered(request, slug)
+    try:
+        year = int(request.POST.get("year") or date.today().year)
+        sub = services.start_submission(request.user, covenant, year)
+    except (DomainError, ValueError) as e:
+        messages.error(request, str(e))
+        return redirect("duediligence:index")
+    return redirect("duediligence:submission", pk=sub.pk)
+
+
+def _answers_from_post(request: HttpRequest, sub: Submission) -> dict[int, tuple[str, str]]:
+    out = {}
+    for q in Question.objects.filter(element__framework_id=sub.framework_id):
+        if f"q{q.pk}" in request.POST or f"x{q.pk}" in request.POST:
+            out[q.pk] = (request.POST.get(f"q{q.pk}", ""), request.POST.get(f"x{q.pk}", ""))
+    return out
+
+
+@login_required
+def submission(request: HttpRequest, pk: int) -> HttpResponse:
+    sub = _submission(request, pk)
+    editable = services.can_edit(request.user, sub)
+    if request.method == "POST":
+        if not editable:
+            raise Http404
+        try:
+            services.save_answers(request.user, sub, _answers_from_post(request, sub))
+            if request.POST.get("do") == "submit":
+                services.submit(request.user, sub)
+                messages.success(request, _("Submitted. The secretariat will review it."))
+            else:
+                messages.success(request, _("Answers saved."))
+        except DomainError as e:
+            messages.error(request, str(e))
+        return redirect("duediligence:submission", pk=sub.pk)
+    card = services.scorecard(sub)
+    answers = {a.question_id: a for a in sub.answers.all()}
+    elements = []
+    for r in card.elements:
+        qs = [(q, answers.get(q.pk)) for q in r.element.questions.all()]
+        elements.append({"result": r, "questions": qs})
+    reviewer = services.can_review(request.user, sub)
+    context: dict[str, Any] = {
+        "s": sub,
+        "card": card,
+        "elements": elements,
+        "editable": editable,
+        "reviewer": reviewer,
+        "versions": sub.versions.all(),
+        "risks": services.risk_register(sub.organisation, sub.covenant),
+        "actions": [(a, services.action_status(a)) for a in services.action_plan(sub)],
+        "history": Submission.objects.filter(
+            covenant_id=sub.covenant_id, organisation_id=sub.organisation_id
+        ).order_by("year"),
+        "decisions": Submission.Decision.choices,
+        "escalation": (
+            services.current_escalation(sub.covenant, sub.organisation) if reviewer else None
+        ),
+    }
+    return render(request, "duediligence/submission.html", context)
+
+
+@login_required
+def version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    sub = _submission(request, pk)
+    v = get_object_or_404(sub.versions, number=number)
+    return render(request, "duediligence/version.html", {"s": sub, "v": v, "d": v.data})
+
+
+@login_required
+@require_POST
+def start_review(request: HttpRequest, pk: int) -> HttpResponse:
+    sub = _submission(request, pk)
+    if not services.can_review(request.user, sub):
+        raise Http404
+    try:
+        services.start_review(request.user, sub)
+    except DomainError as e:
+        messages.error(request, str(e))
+    return redirect("duediligence:submission", pk=sub.pk)
+
+
+@login_required
+@require_POST
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    sub = _submission(request, pk)
+    if not services.can_review(request.user, sub):
+        raise Http404
+    scores = {
+        el.pk: (request.POST.get(f"score{el.pk}", ""), request.POST.get(f"comment{el.pk}", ""))
+        for el in sub.framework.elements.all()
+    }
+    deadline = None
+    try:
+        raw = request.POST.get("improvement_deadline", "").strip()
+        if raw:
+            try:
+                deadline = date.fromisoformat(raw)
+            except ValueError:
+                raise DomainError(
+                    _("Improvement deadline: %(v)s is not a date (use YYYY-MM-DD).") % {"v": raw}
+                ) from None
+        services.review(
+            request.user, sub, scores, request.POST.get("feedback", ""),
+            request.POST.get("outcome", ""), request.POST.get("decision", ""), deadline,
+        )
+    except DomainError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, _("Assessment recorded."))
+    return redirect("duediligence:submission", pk=sub.pk)
+
+
+@login_required
+def letter(request: HttpRequest, pk: int) -> HttpResponse:
+    sub = _submission(request, pk)
+    try:
+        pdf = services.assessment_letter_pdf(request.user, sub)
+    except services.NotFound:
+        raise Http404 from None
+    except DomainError as e:
+        messages.error(request, str(e))
+        return redirect("duediligence:submission", pk=sub.pk)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="assessment-{sub.covenant.slug}-{sub.year}-'
+        f'{sub.organisation.slug}.pdf"'
+    )
+    return response
+
+
+# --- action plan ------------------------------------------------------------------
+
+
+@login_required
+def plan(request: HttpRequest, slug: str) -> HttpResponse:
+    covenant, org = _membered(request, slug)
+    actions = Action.objects.filter(covenant=covenant, organisation=org).select_related("theme")
+    risks = services.risk_register(org, covenant)
+    form = forms.ActionForm(request.POST or None, covenant=covenant, risks=risks)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        agreements = data.pop("agreements")
+        try:
+            services.save_action(request.user, covenant, agreements=agreements, **data)
+        except DomainError as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(request, _("Action added to your plan."))
+            return redirect("duediligence:plan", slug=slug)
+    cases = RemediationCase.objects.filter(covenant=covenant, organisation=org)
+    return render(
+        request,
+        "duediligence/plan.html",
+        {
+            "covenant": covenant,
+            "org": org,
+            "actions": [(a, services.action_status(a)) for a in actions],
+            "cases": cases,
+            "risks": risks,
+            "form": form,
+        },
+    )
+
+
+def _own_action(request: HttpRequest, pk: int) -> Action:
+    action = services.actions_visible_to(request.user).filter(pk=pk).first()
+    if action is None:
+        raise Http404
+    return action
+
+
+@login_required
+def action(request: HttpRequest, pk: int) -> HttpResponse:
+    a = _own_action(request, pk)
+    is_owner = (
+        a.organisation_id == roles.organisation_id(request.user)
+        and services.member_organisation(request.user, a.covenant) is not None
+    )
+    form = forms.ProgressForm(request.POST or None, request.FILES or None)
+    edit = forms.ActionForm(None, instance=a, covenant=a.covenant)
+    if request.method == "POST":
+        if not is_owner:
+            raise Http404
+        if request.POST.get("do") == "edit":
+            edit = forms.ActionForm(request.POST, instance=a, covenant=a.covenant)
+            if edit.is_valid():
+                data = dict(edit.cleaned_data)
+                agreements = data.pop("agreements")
+                try:
+                    services.save_action(request.user, a.covenant, a, agreements=agreements, **data)
+                except DomainError as e:
+                    edit.add_error(None, str(e))
+                else:
+                    messages.success(request, _("Action saved."))
+                    return redirect("duediligence:action", pk=a.pk)
+        elif form.is_valid():
+            try:
+                services.add_progress(
+                    request.user, a, form.cleaned_data["progress"], form.cleaned_data["text"],
+                    form.cleaned_data.get("evidence"),
+                )
+            except DomainError as e:
+                form.add_error(None, str(e))
+            else:
+                messages.success(request, _("Progress recorded."))
+                return redirect("duediligence:action", pk=a.pk)
+    return render(
+        request,
+        "duediligence/action.html",
+        {"a": a, "status": services.action_status(a), "updates": a.updates.all(),
+         "form": form, "edit": edit, "is_owner": is_owner},
+    )
+
+
+@login_required
+def evidence(request: HttpRequest, pk: int) -> FileResponse:
+    upd = get_object_or_404(ProgressUpdate, pk=pk)
+    _own_action(request, upd.action_id)  # scoped: 404 for anyone else
+    if not upd.evidence:
+        raise Http404
+    return FileResponse(upd.evidence.open("rb"), as_attachment=True,
+                        filename=upd.evidence.name.rsplit("/", 1)[-1])
+
+
+@login_required
+def case(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    covenant, org = _membered(request, slug)
+    instance = None
+    if pk is not None:
+        instance = get_object_or_404(
+            RemediationCase, pk=pk, covenant=covenant, organisation=org
+        )
+    actions = Action.objects.filter(covenant=covenant, organisation=org)
+    form = forms.CaseForm(request.POST or None, instance=instance, actions=actions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_case(request.user, covenant, instance, **form.cleaned_data)
+        except DomainError as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(request, _("Remediation case saved."))
+            return redirect("duediligence:plan", slug=slug)
+    return render(
+        request, "duediligence/form.html",
+        {"form": form, "title": _("Remediation case"), "back": ("duediligence:plan", slug)},
+    )
+
+
+# --- secretariat ------------------------------------------------------------------
+
+
+@login_required
+def queue(request: HttpRequest, slug: str) -> HttpResponse:
+    covenant = _reviewed(request, slug)
+    years = sorted(
+        set(Submission.objects.filter(covenant=covenant).values_list("year", flat=True)),
+        reverse=True,
+    )
+    try:
+        year = int(request.GET.get("year") or (years[0] if years else date.today().year))
+    except ValueError:
+        year = date.today().year
+    subs = list(services.review_queue(request.user, covenant, year))
+    waiting = [s for s in subs if s.status in (Submission.Status.SUBMITTED,
+                                               Submission.Status.UNDER_REVIEW)]
+    others = [s for s in subs if s not in waiting]
+    return render(
+        request,
+        "duediligence/queue.html",
+        {"covenant": covenant, "year": year, "years": years, "waiting": waiting,
+         "others": others, "framework": services.active_framework(covenant)},
+    )
+
+
+@login_required
+def figures(request: HttpRequest, slug: str) -> HttpResponse:
+    covenant = _reviewed(request, slug)
+    data = services.covenant_figures(covenant)
+    element_names: list[str] = []
+    for y in data["years"]:
+        for k in y["elements"]:
+            if k not in element_names:
+                element_names.append(k)
+    element_rows = [
+        (name, [y["elements"].get(name) for y in data["years"]]) for name in element_names
+    ]
+    return render(
+        request,
+        "duediligence/figures.html",
+        {"covenant": covenant, "f": data, "element_rows": element_rows,
+         "labels": services.ACTION_STATUS_LABELS},
+    )
+
+
+@login_required
+def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    covenant = _reviewed(request, slug)
+    year = request.GET.get("year")
+    header, rows = services.export_rows(
+        request.user, covenant, int(year) if year and year.isdigit() else None
+    )
+    return table_response(
+        fmt, f"assessments-{covenant.slug}{'-' + year if year else ''}", header, rows,
+        {"covenant": covenant.name, "confidential": "assessment results per member"},
+    )
+
+
+@login_required
+def escalation(request: HttpRequest, slug: str) -> HttpResponse:
+    covenant = _reviewed(request, slug)
+    form = forms.EscalationForm(request.POST or None, covenant=covenant,
+                                initial={"date": date.today()})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.record_escalation(
+                request.user, covenant, d["organisation"], d["step"], d["reason"],
+                d["date"], d["deadline"],
+            )
+        except DomainError as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(request, _("Escalation step recorded."))
+            return redirect("duediligence:escalation", slug=slug)
+    steps = services.escalations(request.user, covenant)
+    return render(
+        request,
+        "duediligence/escalation.html",
+        {"covenant": covenant, "steps": steps, "form": form,
+         "Step": EscalationStep.Step},
+    )
+
+
+@login_required
+def framework(request: HttpRequest, slug: str) -> HttpResponse:
+    covenant = _reviewed(request, slug)
+    install = forms.InstallForm(request.POST or None)
+    fw = services.active_framework(covenant)
+    if request.method == "POST":
+        try:
+            if request.POST.get("do") == "install" and install.is_valid():
+                services.install_framework(request.user, covenant,
+                                           install.cleaned_data["template"])
+                messages.success(request, _("Framework installed and in use for new submissions."))
+            elif request.POST.get("do") == "weights" and fw is not None:
+                weights = {}
+                for el in fw.elements.all():
+                    raw = request.POST.get(f"w{el.pk}", "").replace(",", ".")
+                    try:
+                        weights[el.pk] = Decimal(raw)
+                    except InvalidOperation:
+                        raise DomainError(
+                            _("Weight of %(el)s: %(v)s is not a number.")
+                            % {"el": el.title, "v": raw}
+                        ) from None
+                services.set_weights(request.user, fw, weights)
+                messages.success(request, _("Weights saved."))
+        except DomainError as e:
+            messages.error(request, str(e))
+        return redirect("duediligence:framework", slug=slug)
+    return render(
+        request,
+        "duediligence/framework.html",
+        {"covenant": covenant, "fw": fw, "install": install,
+         "elements": fw.elements.prefetch_related("questions") if fw else []},
+    )
