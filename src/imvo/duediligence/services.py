@@ -970,11 +970,15 @@ def covenant_figures(covenant: Covenant, years: Iterable[int] | None = None) -> 
     Aggregates only, no company named: this feeds the public progress report.
     """
     subs = list(
-        Submission.objects.filter(covenant=covenant).prefetch_related("element_reviews")
+        Submission.objects.filter(covenant=covenant).prefetch_related("element_reviews", "answers")
     )
     all_years = sorted({s.year for s in subs} | set(years or []))
     elements_by_fw: dict[int, list[Element]] = defaultdict(list)
-    for el in Element.objects.filter(framework__covenant=covenant).order_by("order"):
+    for el in (
+        Element.objects.filter(framework__covenant=covenant)
+        .prefetch_related("questions")
+        .order_by("order")
+    ):
         elements_by_fw[el.framework_id].append(el)
     per_year = []
     for y in all_years:
@@ -986,10 +990,15 @@ def covenant_figures(covenant: Covenant, years: Iterable[int] | None = None) -> 
         counts = Counter(s.decision for s in decided)
         element_scores: dict[str, list[Decimal]] = defaultdict(list)
         for s in decided:
+            # The element score the decision rests on: the reviewer's, else the answers'.
             reviews = {r.element_id: r.score for r in s.element_reviews.all()}
+            answers = {a.question_id: a.value for a in s.answers.all()}
             for el in elements_by_fw[s.framework_id]:
-                if el.pk in reviews:
-                    element_scores[el.title].append(reviews[el.pk])
+                score = reviews.get(el.pk)
+                if score is None:
+                    score = element_score(el.questions.all(), answers)
+                if score is not None:
+                    element_scores[el.title].append(score)
         scores = [s.score for s in decided if s.score is not None]
         per_year.append(
             {

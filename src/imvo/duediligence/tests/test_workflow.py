@@ -233,7 +233,9 @@ def test_covenant_figures(world, fw) -> None:  # type: ignore[no-untyped-def]
     assert (y["submitted"], y["assessed"], y["meets"], y["does_not_meet"]) == (2, 2, 1, 1)
     assert y["share_assessed"] == 66.7
     assert y["share_meets"] == 50.0
-    assert y["elements"] == {"Policy and management": 80.0}
+    # Policy: both reviewed at 80; elsewhere A's answers give 100 and B's 0.
+    assert y["elements"]["Policy and management"] == 80.0
+    assert y["elements"]["Targets and actions for all themes"] == 50.0
     # A: 100 everywhere except policy 80 -> 97; B: 0 except policy 80 -> 12; mean 54.5
     assert y["mean_score"] == 54.5
     assert f["themes"] == [(theme.name, 2)]
