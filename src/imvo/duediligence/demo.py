@@ -95,9 +95,7 @@ def load() -> list[tuple[str, str]]:
         .select_related("element")
         .order_by("element__order", "order")
     )
-    orgs = {
-        name: Organisation.objects.get(slug=slugify(name)) for name in START_QUALITY
-    }
+    orgs = {name: Organisation.objects.get(slug=slugify(name)) for name in START_QUALITY}
     years = [today.year - 3, today.year - 2, today.year - 1]
     future = today + timedelta(days=120)
     for i, year in enumerate(years):
@@ -108,7 +106,10 @@ def load() -> list[tuple[str, str]]:
             if name == "Molenaar Uniformen":
                 quality = 0.15
             sub = Submission.objects.create(
-                covenant=garment, organisation=orgs[name], year=year, framework=fw,
+                covenant=garment,
+                organisation=orgs[name],
+                year=year,
+                framework=fw,
                 created=timezone.make_aware(datetime(year, 9, 1)),
             )
             _fill(sub, _answers(rng, questions, quality), questions)
@@ -123,7 +124,12 @@ def load() -> list[tuple[str, str]]:
                 "prioritised risks have no action. Please revise before the deadline.",
             }[decision]
             services.review(
-                secretariat, sub, {}, feedback, "decide", decision,
+                secretariat,
+                sub,
+                {},
+                feedback,
+                "decide",
+                decision,
                 None if decision == "meets" else future,
             )
             # Back-date the decision to the assessment round it belonged to.
@@ -150,46 +156,111 @@ def load() -> list[tuple[str, str]]:
     themes = {t.code: t for t in Theme.objects.filter(covenant=garment)}
     agreements = {a.number: a for a in garment.agreements.all()}
     plans = [
-        ("Noorderlicht Fashion B.V.", "living-wage", "Living-wage gap at two Bangladesh suppliers",
-         "Pay a living-wage top-up through the order price at two shared suppliers",
-         "Head of sourcing", "2 suppliers pay at least the Asia Floor Wage benchmark", 40000, "3", 60),
-        ("Noorderlicht Fashion B.V.", "freedom-of-association",
-         "Union access restricted at a Turkish cut-make-trim unit",
-         "Joint training with FNV for management and workers on freedom of association",
-         "CSR manager", "Training held; worker committee elected", 8000, "2", 30),
-        ("Noorderlicht Fashion B.V.", "water-chemicals-energy", "Hazardous chemicals in denim washing",
-         "Require ZDHC wastewater tests at all wet-processing units", "Quality manager",
-         "All 4 wet-processing units tested and passing", 12000, "4", 100),
-        ("Dijkstra Workwear", "health-safety", "Fire safety in Pakistani workwear factory",
-         "Fund a fire-safety audit and the corrective action plan", "Production director",
-         "Audit done; all critical findings closed", 15000, "2", 20),
-        ("Tulipa Textiles", "living-wage", "Wages below living wage in Indian spinning mill",
-         "Costed living-wage roadmap with the mill", "Sustainability lead",
-         "Roadmap agreed and first raise paid", 25000, "3", 75),
-        ("Van Amstel Denim", "child-labour", "Child labour risk in cotton sourcing",
-         "Source only traceable cotton with child-labour monitoring", "Buyer cotton",
-         "100% of cotton traceable to ginning", None, "1", 45),
-        ("Kustlijn Sportswear", "discrimination-gender", "Gender-based violence at Ethiopian supplier",
-         "Set up a workers' grievance line with a local NGO", "HR director",
-         "Grievance line running; cases handled within 30 days", 6000, "2", 80),
+        (
+            "Noorderlicht Fashion B.V.",
+            "living-wage",
+            "Living-wage gap at two Bangladesh suppliers",
+            "Pay a living-wage top-up through the order price at two shared suppliers",
+            "Head of sourcing",
+            "2 suppliers pay at least the Asia Floor Wage benchmark",
+            40000,
+            "3",
+            60,
+        ),
+        (
+            "Noorderlicht Fashion B.V.",
+            "freedom-of-association",
+            "Union access restricted at a Turkish cut-make-trim unit",
+            "Joint training with FNV for management and workers on freedom of association",
+            "CSR manager",
+            "Training held; worker committee elected",
+            8000,
+            "2",
+            30,
+        ),
+        (
+            "Noorderlicht Fashion B.V.",
+            "water-chemicals-energy",
+            "Hazardous chemicals in denim washing",
+            "Require ZDHC wastewater tests at all wet-processing units",
+            "Quality manager",
+            "All 4 wet-processing units tested and passing",
+            12000,
+            "4",
+            100,
+        ),
+        (
+            "Dijkstra Workwear",
+            "health-safety",
+            "Fire safety in Pakistani workwear factory",
+            "Fund a fire-safety audit and the corrective action plan",
+            "Production director",
+            "Audit done; all critical findings closed",
+            15000,
+            "2",
+            20,
+        ),
+        (
+            "Tulipa Textiles",
+            "living-wage",
+            "Wages below living wage in Indian spinning mill",
+            "Costed living-wage roadmap with the mill",
+            "Sustainability lead",
+            "Roadmap agreed and first raise paid",
+            25000,
+            "3",
+            75,
+        ),
+        (
+            "Van Amstel Denim",
+            "child-labour",
+            "Child labour risk in cotton sourcing",
+            "Source only traceable cotton with child-labour monitoring",
+            "Buyer cotton",
+            "100% of cotton traceable to ginning",
+            None,
+            "1",
+            45,
+        ),
+        (
+            "Kustlijn Sportswear",
+            "discrimination-gender",
+            "Gender-based violence at Ethiopian supplier",
+            "Set up a workers' grievance line with a local NGO",
+            "HR director",
+            "Grievance line running; cases handled within 30 days",
+            6000,
+            "2",
+            80,
+        ),
     ]
     for name, theme, risk, what, owner, target, budget, ag, progress in plans:
         start = date(today.year - 1, 3, 1)
         action = Action.objects.create(
-            covenant=garment, organisation=orgs[name], theme=themes.get(theme), risk=risk,
-            what=what, owner=owner, start=start, deadline=date(today.year + 1, 12, 31),
-            target=target, budget=None if budget is None else Decimal(budget),
+            covenant=garment,
+            organisation=orgs[name],
+            theme=themes.get(theme),
+            risk=risk,
+            what=what,
+            owner=owner,
+            start=start,
+            deadline=date(today.year + 1, 12, 31),
+            target=target,
+            budget=None if budget is None else Decimal(budget),
             status=Action.Status.DONE if progress >= 100 else Action.Status.IN_PROGRESS,
             progress=progress,
         )
         if ag in agreements:
             action.agreements.add(agreements[ag])
         ProgressUpdate.objects.create(
-            action=action, date=min(today, start + timedelta(days=200)), progress=progress,
+            action=action,
+            date=min(today, start + timedelta(days=200)),
+            progress=progress,
             text="Agreed with the supplier; first steps taken.",
         )
     RemediationCase.objects.create(
-        covenant=garment, organisation=orgs["Noorderlicht Fashion B.V."],
+        covenant=garment,
+        organisation=orgs["Noorderlicht Fashion B.V."],
         opened=date(today.year - 1, 11, 5),
         what_happened="Overtime at a supplier in Tirupur was not paid for three months.",
         affected="About 60 machine operators, mostly women.",
@@ -205,12 +276,20 @@ def load() -> list[tuple[str, str]]:
         ("exclusion", date(last, 12, 31), "Did not submit an action plan after formal notice."),
     ):
         EscalationStep.objects.create(
-            covenant=garment, organisation=orgs["Molenaar Uniformen"], step=step, date=on,
-            reason=reason, by=secretariat,
+            covenant=garment,
+            organisation=orgs["Molenaar Uniformen"],
+            step=step,
+            date=on,
+            reason=reason,
+            by=secretariat,
         )
     EscalationStep.objects.create(
-        covenant=garment, organisation=orgs["Zeebries Kids"], step="dialogue",
-        date=date(today.year, 2, 20), deadline=date(today.year, 6, 30), by=secretariat,
+        covenant=garment,
+        organisation=orgs["Zeebries Kids"],
+        step="dialogue",
+        date=date(today.year, 2, 20),
+        deadline=date(today.year, 6, 30),
+        by=secretariat,
         reason="Did not meet the requirements last year; agree on a recovery plan.",
     )
     return []

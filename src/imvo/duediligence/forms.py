@@ -9,30 +9,42 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from imvo.covenants.models import Agreement, Covenant, Theme
+from imvo.duediligence.frameworks import TEMPLATES
 from imvo.duediligence.models import (
     Action,
     EscalationStep,
     RemediationCase,
 )
-from imvo.duediligence.frameworks import TEMPLATES
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ActionForm(forms.ModelForm):
     agreements = forms.ModelMultipleChoiceField(
-        queryset=Agreement.objects.none(), required=False,
-        widget=forms.CheckboxSelectMultiple, label=_("Covenant agreements it serves"),
+        queryset=Agreement.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Covenant agreements it serves"),
     )
 
     class Meta:
         model = Action
-        fields = ["theme", "risk", "what", "owner", "start", "deadline", "target", "budget",
-                  "status"]
+        fields = [
+            "theme",
+            "risk",
+            "what",
+            "owner",
+            "start",
+            "deadline",
+            "target",
+            "budget",
+            "status",
+        ]
         widgets = {"start": DATE, "deadline": DATE, "what": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args: Any, covenant: Covenant, risks: list[dict] | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, covenant: Covenant, risks: list[dict] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["theme"].queryset = Theme.objects.filter(  # type: ignore[attr-defined]
             Q(covenant=covenant) | Q(covenant__isnull=True)
@@ -49,8 +61,9 @@ class ActionForm(forms.ModelForm):
 class ProgressForm(forms.Form):
     progress = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
     text = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 3}))
-    evidence = forms.FileField(label=_("Evidence (PDF, image, office file; max 10 MB)"),
-                               required=False)
+    evidence = forms.FileField(
+        label=_("Evidence (PDF, image, office file; max 10 MB)"), required=False
+    )
 
 
 class CaseForm(forms.ModelForm):

@@ -74,9 +74,7 @@ class Element(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
     oecd_step = models.PositiveSmallIntegerField(_("OECD step"), choices=OecdStep.choices)
     title = models.CharField(_("title"), max_length=200)
-    weight = models.DecimalField(
-        _("weight (% of the total score)"), max_digits=5, decimal_places=2
-    )
+    weight = models.DecimalField(_("weight (% of the total score)"), max_digits=5, decimal_places=2)
 
     class Meta:
         ordering = ["framework", "order", "id"]
@@ -163,9 +161,7 @@ class Submission(models.Model):
         _("assessed score"), max_digits=5, decimal_places=2, null=True, blank=True
     )
     feedback = models.TextField(_("feedback"), blank=True)
-    decision = models.CharField(
-        _("decision"), max_length=20, choices=Decision.choices, blank=True
-    )
+    decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices, blank=True)
     improvement_deadline = models.DateField(_("improve by"), null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -269,7 +265,9 @@ class Action(models.Model):
         "covenants.Theme", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     risk = models.CharField(
-        _("prioritised risk"), max_length=300, blank=True,
+        _("prioritised risk"),
+        max_length=300,
+        blank=True,
         help_text=_("The risk from the risk register this action addresses."),
     )
     risk_entry_id = models.PositiveIntegerField(null=True, blank=True)
@@ -282,7 +280,9 @@ class Action(models.Model):
         _("budget (EUR)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     agreements = models.ManyToManyField(
-        "covenants.Agreement", blank=True, related_name="dd_actions",
+        "covenants.Agreement",
+        blank=True,
+        related_name="dd_actions",
         verbose_name=_("covenant agreements"),
     )
     status = models.CharField(

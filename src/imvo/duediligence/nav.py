@@ -13,9 +13,17 @@ def links_for(user: Any) -> list[dict[str, str]]:
 
     links = []
     if services.member_covenants(user).exists():
-        links.append({"url": reverse("duediligence:index"),
-                      "label": _("Due diligence: yearly submission and action plan")})
+        links.append(
+            {
+                "url": reverse("duediligence:index"),
+                "label": _("Due diligence: yearly submission and action plan"),
+            }
+        )
     if services.reviewed_covenants(user).exists():
-        links.append({"url": reverse("duediligence:index"),
-                      "label": _("Due diligence: review queue and figures")})
+        links.append(
+            {
+                "url": reverse("duediligence:index"),
+                "label": _("Due diligence: review queue and figures"),
+            }
+        )
     return links[:1] if len(links) == 2 else links

@@ -13,6 +13,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 MIN_GROUP = 3
+NOT_SHOWN = "\u2013"  # an en dash: suppressed small-group figure
 
 
 def report_sections(covenant: Any, year: int) -> list[dict]:
@@ -43,30 +44,43 @@ def report_sections(covenant: Any, year: int) -> list[dict]:
             "In %(year)s, %(assessed)s of %(members)s member companies were assessed on their "
             "due diligence along the OECD steps. Results are not shown for years with fewer "
             "than %(n)s assessed members, so no member's assessment can be read from them."
-        ) % {"year": year, "assessed": this["assessed"], "members": this["members"],
-             "n": MIN_GROUP}
+        ) % {"year": year, "assessed": this["assessed"], "members": this["members"], "n": MIN_GROUP}
     figures_out: list[dict] = [
         {"label": _("Members assessed"), "value": this["share_assessed"] or 0, "unit": "%"},
-        {"label": _("Assessed members meeting the requirements"),
-         "value": this["share_meets"] if enough and this["share_meets"] is not None else "–",
-         "unit": "%" if enough else ""},
-        {"label": _("Actions done or on track"), "value": figures["share_on_track"] or 0,
-         "unit": "%"},
+        {
+            "label": _("Assessed members meeting the requirements"),
+            "value": this["share_meets"]
+            if enough and this["share_meets"] is not None
+            else NOT_SHOWN,
+            "unit": "%" if enough else "",
+        },
+        {
+            "label": _("Actions done or on track"),
+            "value": figures["share_on_track"] or 0,
+            "unit": "%",
+        },
     ]
     if enough and this["mean_score"] is not None:
-        figures_out.append({"label": _("Mean assessed score"), "value": this["mean_score"],
-                            "unit": _("of 100")})
+        figures_out.append(
+            {"label": _("Mean assessed score"), "value": this["mean_score"], "unit": _("of 100")}
+        )
     tables = [
         {
             "caption": _("Due-diligence assessments per year"),
-            "header": [_("Year"), _("Member companies"), _("Assessed"), _("Meet"),
-                       _("Meet partly"), _("Do not meet")],
+            "header": [
+                _("Year"),
+                _("Member companies"),
+                _("Assessed"),
+                _("Meet"),
+                _("Meet partly"),
+                _("Do not meet"),
+            ],
             "rows": [
                 [y["year"], y["members"], y["assessed"]]
                 + (
                     [y["meets"], y["partly"], y["does_not_meet"]]
                     if y["assessed"] >= MIN_GROUP
-                    else ["–", "–", "–"]
+                    else [NOT_SHOWN, NOT_SHOWN, NOT_SHOWN]
                 )
                 for y in years
             ],
@@ -87,8 +101,9 @@ def report_sections(covenant: Any, year: int) -> list[dict]:
                 "type": "bar",
                 "title": _("Share of assessed members meeting the requirements"),
                 "labels": [str(y["year"]) for y in shown],
-                "series": [{"name": _("Meets (%)"),
-                            "values": [y["share_meets"] or 0 for y in shown]}],
+                "series": [
+                    {"name": _("Meets (%)"), "values": [y["share_meets"] or 0 for y in shown]}
+                ],
             }
         )
         elements: list[str] = []
@@ -112,6 +127,8 @@ def report_sections(covenant: Any, year: int) -> list[dict]:
             "figures": figures_out,
             "tables": tables,
             "charts": charts,
-            "sources": [_("Secretariat's assessments of members' yearly due-diligence submissions")],
+            "sources": [
+                _("Secretariat's assessments of members' yearly due-diligence submissions")
+            ],
         }
     ]

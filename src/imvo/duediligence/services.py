@@ -43,7 +43,7 @@ from django.utils.translation import gettext as _
 
 from imvo.accounts import services as roles
 from imvo.core.errors import DomainError, PermissionDeniedError
-from imvo.covenants.models import Adherence, Agreement, Covenant, Organisation, Theme
+from imvo.covenants.models import Adherence, Agreement, Covenant, Organisation
 from imvo.duediligence.frameworks import TEMPLATES
 from imvo.duediligence.models import (
     Action,
@@ -218,7 +218,12 @@ def install_framework(
         )
         Question.objects.bulk_create(
             Question(
-                element=el, code=qcode, order=j, kind=kind, text=text, help=help_,
+                element=el,
+                code=qcode,
+                order=j,
+                kind=kind,
+                text=text,
+                help=help_,
                 weight=Decimal(qw),
             )
             for j, (qcode, kind, text, help_, qw) in enumerate(questions, start=1)
@@ -246,8 +251,10 @@ def set_weights(
     require_reviewer(user, framework.covenant)
     if framework.submissions.filter(status=Submission.Status.DECIDED).exists():
         raise DomainError(
-            _("This framework has decided submissions; its weights can no longer change. "
-              "Install a new framework for the next year.")
+            _(
+                "This framework has decided submissions; its weights can no longer change. "
+                "Install a new framework for the next year."
+            )
         )
     elements = {e.pk: e for e in framework.elements.all()}
     for pk, w in element_weights.items():
@@ -288,9 +295,7 @@ def answer_fraction(kind: str, value: str) -> Decimal | None:
     raise DomainError(_("Unknown question kind %(k)s.") % {"k": kind})
 
 
-def element_score(
-    questions: Iterable[Question], answers: Mapping[int, str]
-) -> Decimal | None:
+def element_score(questions: Iterable[Question], answers: Mapping[int, str]) -> Decimal | None:
     """Question-weighted share of points earned, 0-100; None for an element without scored questions."""
     total_w = Decimal(0)
     earned = Decimal(0)
@@ -393,7 +398,7 @@ def risk_register(organisation: Organisation, covenant: Covenant) -> list[dict]:
     try:
         entries = register_entries(organisation, covenant=covenant)
         return [entry_as_dict(e) for e in entries]
-    except Exception:  # noqa: BLE001 - a broken risk app must not block a submission
+    except Exception:
         import logging
 
         logging.getLogger(__name__).exception("risk register unavailable")
@@ -423,8 +428,9 @@ def start_submission(user: Any, covenant: Covenant, year: int) -> Submission:
     )
     if previous:
         Answer.objects.bulk_create(
-            Answer(submission=sub, question_id=a.question_id, value=a.value,
-                   explanation=a.explanation)
+            Answer(
+                submission=sub, question_id=a.question_id, value=a.value, explanation=a.explanation
+            )
             for a in previous.answers.all()
         )
     return sub
@@ -435,8 +441,11 @@ def _require_editable(user: Any, submission: Submission) -> None:
         if roles.organisation_id(user) != submission.organisation_id:
             raise NotFound(_("There is no such submission."))
         raise DomainError(
-            _("This submission is %(status)s; it can only be changed as a draft or after "
-              "feedback asking for revision.") % {"status": submission.get_status_display()}
+            _(
+                "This submission is %(status)s; it can only be changed as a draft or after "
+                "feedback asking for revision."
+            )
+            % {"status": submission.get_status_display()}
         )
 
 
@@ -470,9 +479,7 @@ def save_answers(
     for qid, (value, explanation) in answers.items():
         q = questions.get(qid)
         if q is None:
-            raise DomainError(
-                _("Question %(id)s is not part of this framework.") % {"id": qid}
-            )
+            raise DomainError(_("Question %(id)s is not part of this framework.") % {"id": qid})
         clean = validate_answer(q, value)
         Answer.objects.update_or_create(
             submission=submission,
@@ -484,9 +491,7 @@ def save_answers(
 
 
 def missing_answers(submission: Submission) -> list[Question]:
-    answered = {
-        a.question_id for a in submission.answers.all() if a.value
-    }
+    answered = {a.question_id for a in submission.answers.all() if a.value}
     return [
         q
         for q in Question.objects.filter(element__framework_id=submission.framework_id)
@@ -500,8 +505,7 @@ def snapshot(submission: Submission, by: Any = None) -> SubmissionVersion:
     """Keep what was handed in or decided as an immutable version."""
     card = scorecard(submission)
     answers = {
-        a.question_id: a
-        for a in submission.answers.select_related("question", "question__element")
+        a.question_id: a for a in submission.answers.select_related("question", "question__element")
     }
     questions = Question.objects.filter(
         element__framework_id=submission.framework_id
@@ -557,7 +561,10 @@ def snapshot(submission: Submission, by: Any = None) -> SubmissionVersion:
     }
     number = (submission.versions.aggregate(m=Max("number"))["m"] or 0) + 1
     return SubmissionVersion.objects.create(
-        submission=submission, number=number, status=submission.status, data=data,
+        submission=submission,
+        number=number,
+        status=submission.status,
+        data=data,
         by=by if getattr(by, "pk", None) else None,
     )
 
@@ -571,8 +578,10 @@ def submit(user: Any, submission: Submission) -> SubmissionVersion:
     if missing:
         raise DomainError(
             _("Answer every question before submitting. Still open: %(list)s.")
-            % {"list": "; ".join(f"{q.element.title}: {q.text}" for q in missing[:5])
-               + (" …" if len(missing) > 5 else "")}
+            % {
+                "list": "; ".join(f"{q.element.title}: {q.text}" for q in missing[:5])
+                + (" …" if len(missing) > 5 else "")
+            }
         )
     card = scorecard(submission)
     submission.self_score = card.self_score
@@ -656,8 +665,11 @@ def save_action(
         raise NotFound(_("There is no such action."))
     for k, v in fields.items():
         setattr(action, k, v)
-    for name, label in (("what", _("what will be done")), ("owner", _("owner")),
-                        ("target", _("measurable target"))):
+    for name, label in (
+        ("what", _("what will be done")),
+        ("owner", _("owner")),
+        ("target", _("measurable target")),
+    ):
         if not str(getattr(action, name) or "").strip():
             raise DomainError(_("Fill in %(field)s: an action must be SMART.") % {"field": label})
     if action.deadline is None:
@@ -800,9 +812,11 @@ def review(
     outcome "decide": the decision is final for the year; a decision other than
     "meets" needs a deadline for improvement.
     """
-    submission = Submission.objects.select_for_update().select_related(
-        "covenant", "framework", "organisation"
-    ).get(pk=submission.pk)
+    submission = (
+        Submission.objects.select_for_update()
+        .select_related("covenant", "framework", "organisation")
+        .get(pk=submission.pk)
+    )
     require_reviewer(user, submission.covenant)
     if submission.status not in (Submission.Status.SUBMITTED, Submission.Status.UNDER_REVIEW):
         raise DomainError(
@@ -819,7 +833,8 @@ def review(
             ElementReview.objects.filter(submission=submission, element=el).delete()
             continue
         ElementReview.objects.update_or_create(
-            submission=submission, element=el,
+            submission=submission,
+            element=el,
             defaults={"score": score, "comment": (comment or "").strip()},
         )
     feedback = (feedback or "").strip()
@@ -913,8 +928,14 @@ def record_escalation(
             % {"current": EscalationStep.Step(current).label}
         )
     record = EscalationStep.objects.create(
-        covenant=covenant, organisation=organisation, step=step, date=on, reason=reason.strip(),
-        deadline=deadline, submission=submission, by=user,
+        covenant=covenant,
+        organisation=organisation,
+        step=step,
+        date=on,
+        reason=reason.strip(),
+        deadline=deadline,
+        submission=submission,
+        by=user,
     )
     if step == EscalationStep.Step.SUSPENSION:
         change_adherence(user, adherence, Adherence.Status.SUSPENDED, on=on, reason=reason)
@@ -1011,9 +1032,9 @@ def covenant_figures(covenant: Covenant, years: Iterable[int] | None = None) -> 
                 "does_not_meet": counts[Submission.Decision.NOT_MEET],
                 "share_assessed": _pct(len(decided), members),
                 "share_meets": _pct(counts[Submission.Decision.MEETS], len(decided)),
-                "mean_score": float(_q(sum(scores) / len(scores))) if scores else None,
+                "mean_score": float(_q(sum(scores, Decimal(0)) / len(scores))) if scores else None,
                 "elements": {
-                    k: float(_q(sum(v) / len(v))) for k, v in element_scores.items()
+                    k: float(_q(sum(v, Decimal(0)) / len(v))) for k, v in element_scores.items()
                 },
             }
         )
@@ -1051,8 +1072,16 @@ def export_rows(
         if el.title not in element_titles:
             element_titles.append(el.title)
     header = [
-        "year", "organisation", "framework", "status", "self_score", "assessed_score",
-        "decision", "improvement_deadline", "submitted_at", "decided_at",
+        "year",
+        "organisation",
+        "framework",
+        "status",
+        "self_score",
+        "assessed_score",
+        "decision",
+        "improvement_deadline",
+        "submitted_at",
+        "decided_at",
     ] + [f"score: {t}" for t in element_titles]
     rows = []
     for s in sorted(subs, key=lambda s: (s.year, s.organisation.name)):
@@ -1060,10 +1089,14 @@ def export_rows(
         by_title = {r.element.title: r.score for r in card.elements}
         rows.append(
             [
-                s.year, s.organisation.name, s.framework.name, s.status,
+                s.year,
+                s.organisation.name,
+                s.framework.name,
+                s.status,
                 None if s.self_score is None else float(s.self_score),
                 None if s.score is None else float(s.score),
-                s.decision, s.improvement_deadline.isoformat() if s.improvement_deadline else "",
+                s.decision,
+                s.improvement_deadline.isoformat() if s.improvement_deadline else "",
                 s.submitted_at.isoformat() if s.submitted_at else "",
                 s.decided_at.isoformat() if s.decided_at else "",
             ]
@@ -1077,7 +1110,9 @@ def assessment_letter_pdf(user: Any, submission: Submission) -> bytes:
     from django.template.loader import render_to_string
     from weasyprint import HTML
 
-    if not (can_review(user, submission) or roles.organisation_id(user) == submission.organisation_id):
+    if not (
+        can_review(user, submission) or roles.organisation_id(user) == submission.organisation_id
+    ):
         raise NotFound(_("There is no such submission."))
     if submission.status != Submission.Status.DECIDED:
         raise DomainError(_("The letter is available once the secretariat has decided."))

@@ -55,9 +55,10 @@ def _submission(request: HttpRequest, pk: int) -> Submission:
 def index(request: HttpRequest) -> HttpResponse:
     year = date.today().year
     member = []
+    oid = roles.organisation_id(request.user) or 0
     for c in services.member_covenants(request.user):
         subs = list(
-            Submission.objects.filter(covenant=c, organisation_id=request.user.organisation_id)  # type: ignore[union-attr]
+            Submission.objects.filter(covenant=c, organisation_id=oid)
             .select_related("framework")
             .order_by("-year")
         )
@@ -192,8 +193,13 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
                     _("Improvement deadline: %(v)s is not a date (use YYYY-MM-DD).") % {"v": raw}
                 ) from None
         services.review(
-            request.user, sub, scores, request.POST.get("feedback", ""),
-            request.POST.get("outcome", ""), request.POST.get("decision", ""), deadline,
+            request.user,
+            sub,
+            scores,
+            request.POST.get("feedback", ""),
+            request.POST.get("outcome", ""),
+            request.POST.get("decision", ""),
+            deadline,
         )
     except DomainError as e:
         messages.error(request, str(e))
@@ -288,7 +294,10 @@ def action(request: HttpRequest, pk: int) -> HttpResponse:
         elif form.is_valid():
             try:
                 services.add_progress(
-                    request.user, a, form.cleaned_data["progress"], form.cleaned_data["text"],
+                    request.user,
+                    a,
+                    form.cleaned_data["progress"],
+                    form.cleaned_data["text"],
                     form.cleaned_data.get("evidence"),
                 )
             except DomainError as e:
@@ -299,8 +308,14 @@ def action(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "duediligence/action.html",
-        {"a": a, "status": services.action_status(a), "updates": a.updates.all(),
-         "form": form, "edit": edit, "is_owner": is_owner},
+        {
+            "a": a,
+            "status": services.action_status(a),
+            "updates": a.updates.all(),
+            "form": form,
+            "edit": edit,
+            "is_owner": is_owner,
+        },
     )
 
 
@@ -310,8 +325,11 @@ def evidence(request: HttpRequest, pk: int) -> FileResponse:
     _own_action(request, upd.action_id)  # scoped: 404 for anyone else
     if not upd.evidence:
         raise Http404
-    return FileResponse(upd.evidence.open("rb"), as_attachment=True,
-                        filename=upd.evidence.name.rsplit("/", 1)[-1])
+    return FileResponse(
+        upd.evidence.open("rb"),
+        as_attachment=True,
+        filename=(upd.evidence.name or "evidence").rsplit("/", 1)[-1],
+    )
 
 
 @login_required
@@ -319,9 +337,7 @@ def case(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse
     covenant, org = _membered(request, slug)
     instance = None
     if pk is not None:
-        instance = get_object_or_404(
-            RemediationCase, pk=pk, covenant=covenant, organisation=org
-        )
+        instance = get_object_or_404(RemediationCase, pk=pk, covenant=covenant, organisation=org)
     actions = Action.objects.filter(covenant=covenant, organisation=org)
     form = forms.CaseForm(request.POST or None, instance=instance, actions=actions)
     if request.method == "POST" and form.is_valid():
@@ -333,7 +349,8 @@ def case(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse
             messages.success(request, _("Remediation case saved."))
             return redirect("duediligence:plan", slug=slug)
     return render(
-        request, "duediligence/form.html",
+        request,
+        "duediligence/form.html",
         {"form": form, "title": _("Remediation case"), "back": ("duediligence:plan", slug)},
     )
 
@@ -353,14 +370,21 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
     except ValueError:
         year = date.today().year
     subs = list(services.review_queue(request.user, covenant, year))
-    waiting = [s for s in subs if s.status in (Submission.Status.SUBMITTED,
-                                               Submission.Status.UNDER_REVIEW)]
+    waiting = [
+        s for s in subs if s.status in (Submission.Status.SUBMITTED, Submission.Status.UNDER_REVIEW)
+    ]
     others = [s for s in subs if s not in waiting]
     return render(
         request,
         "duediligence/queue.html",
-        {"covenant": covenant, "year": year, "years": years, "waiting": waiting,
-         "others": others, "framework": services.active_framework(covenant)},
+        {
+            "covenant": covenant,
+            "year": year,
+            "years": years,
+            "waiting": waiting,
+            "others": others,
+            "framework": services.active_framework(covenant),
+        },
     )
 
 
@@ -379,8 +403,12 @@ def figures(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "duediligence/figures.html",
-        {"covenant": covenant, "f": data, "element_rows": element_rows,
-         "labels": services.ACTION_STATUS_LABELS},
+        {
+            "covenant": covenant,
+            "f": data,
+            "element_rows": element_rows,
+            "labels": services.ACTION_STATUS_LABELS,
+        },
     )
 
 
@@ -392,7 +420,10 @@ def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
         request.user, covenant, int(year) if year and year.isdigit() else None
     )
     return table_response(
-        fmt, f"assessments-{covenant.slug}{'-' + year if year else ''}", header, rows,
+        fmt,
+        f"assessments-{covenant.slug}{'-' + year if year else ''}",
+        header,
+        rows,
         {"covenant": covenant.name, "confidential": "assessment results per member"},
     )
 
@@ -400,14 +431,20 @@ def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
 @login_required
 def escalation(request: HttpRequest, slug: str) -> HttpResponse:
     covenant = _reviewed(request, slug)
-    form = forms.EscalationForm(request.POST or None, covenant=covenant,
-                                initial={"date": date.today()})
+    form = forms.EscalationForm(
+        request.POST or None, covenant=covenant, initial={"date": date.today()}
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             services.record_escalation(
-                request.user, covenant, d["organisation"], d["step"], d["reason"],
-                d["date"], d["deadline"],
+                request.user,
+                covenant,
+                d["organisation"],
+                d["step"],
+                d["reason"],
+                d["date"],
+                d["deadline"],
             )
         except DomainError as e:
             form.add_error(None, str(e))
@@ -418,8 +455,7 @@ def escalation(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "duediligence/escalation.html",
-        {"covenant": covenant, "steps": steps, "form": form,
-         "Step": EscalationStep.Step},
+        {"covenant": covenant, "steps": steps, "form": form, "Step": EscalationStep.Step},
     )
 
 
@@ -431,8 +467,7 @@ def framework(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         try:
             if request.POST.get("do") == "install" and install.is_valid():
-                services.install_framework(request.user, covenant,
-                                           install.cleaned_data["template"])
+                services.install_framework(request.user, covenant, install.cleaned_data["template"])
                 messages.success(request, _("Framework installed and in use for new submissions."))
             elif request.POST.get("do") == "weights" and fw is not None:
                 weights = {}
@@ -453,6 +488,10 @@ def framework(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "duediligence/framework.html",
-        {"covenant": covenant, "fw": fw, "install": install,
-         "elements": fw.elements.prefetch_related("questions") if fw else []},
+        {
+            "covenant": covenant,
+            "fw": fw,
+            "install": install,
+            "elements": fw.elements.prefetch_related("questions") if fw else [],
+        },
     )

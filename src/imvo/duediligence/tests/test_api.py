@@ -21,11 +21,17 @@ def test_member_answers_and_submits_through_the_api(client, world) -> None:  # t
     services.install_framework(world.secretariat_x, world.covenant_x, "garment")
     sub = services.start_submission(world.member_a, world.covenant_x, 2025)
     url = f"/api/due-diligence/submissions/{sub.pk}/answers"
-    bad = client.post(url, {"answers": [{"question": "nope", "value": "yes"}]},
-                      content_type="application/json", **_auth(world.member_a))
+    bad = client.post(
+        url,
+        {"answers": [{"question": "nope", "value": "yes"}]},
+        content_type="application/json",
+        **_auth(world.member_a),
+    )
     assert bad.status_code == 400 and "nope" in bad.json()["detail"]
-    body = {"answers": [{"question": k, "value": v} for k, v in GARMENT_ANSWERS.items()],
-            "submit": True}
+    body = {
+        "answers": [{"question": k, "value": v} for k, v in GARMENT_ANSWERS.items()],
+        "submit": True,
+    }
     r = client.post(url, body, content_type="application/json", **_auth(world.member_a))
     assert r.status_code == 200, r.content
     assert r.json()["status"] == "submitted"
@@ -36,13 +42,19 @@ def test_member_answers_and_submits_through_the_api(client, world) -> None:  # t
     assert client.post(url, body, content_type="application/json", **other).status_code == 404
     assert client.get("/api/due-diligence/submissions", **other).json() == []
     # The covenant's secretariat sees it, another secretariat does not.
-    sec = client.get("/api/due-diligence/submissions?covenant=covenant-x",
-                     **_auth(world.secretariat_x)).json()
+    sec = client.get(
+        "/api/due-diligence/submissions?covenant=covenant-x", **_auth(world.secretariat_x)
+    ).json()
     assert [s["id"] for s in sec] == [sub.pk]
-    assert client.get("/api/due-diligence/covenants/covenant-x/figures",
-                      **_auth(world.secretariat_y)).status_code == 404
-    fig = client.get("/api/due-diligence/covenants/covenant-x/figures",
-                     **_auth(world.secretariat_x)).json()
+    assert (
+        client.get(
+            "/api/due-diligence/covenants/covenant-x/figures", **_auth(world.secretariat_y)
+        ).status_code
+        == 404
+    )
+    fig = client.get(
+        "/api/due-diligence/covenants/covenant-x/figures", **_auth(world.secretariat_x)
+    ).json()
     assert fig["years"][0]["submitted"] == 1
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from imvo.core.testing import adhere, make_org, make_user
 from imvo.duediligence import services
-from imvo.duediligence.report import report_sections
+from imvo.duediligence.report import NOT_SHOWN, report_sections
 
 from .helpers import GARMENT_ANSWERS, answer_all
 
@@ -20,8 +20,15 @@ def _decided(world, user, answer: str, decision: str) -> None:  # type: ignore[n
     sub = services.start_submission(user, world.covenant_x, 2025)
     answer_all(user, sub, {k: answer for k in GARMENT_ANSWERS})
     services.submit(user, sub)
-    services.review(world.secretariat_x, sub, {}, "ok", "decide", decision,
-                    None if decision == "meets" else date.today() + timedelta(days=30))
+    services.review(
+        world.secretariat_x,
+        sub,
+        {},
+        "ok",
+        "decide",
+        decision,
+        None if decision == "meets" else date.today() + timedelta(days=30),
+    )
 
 
 def test_no_section_without_submissions(world) -> None:  # type: ignore[no-untyped-def]
@@ -35,7 +42,7 @@ def test_small_groups_hide_scores_and_no_company_is_named(world) -> None:  # typ
     dumped = json.dumps(section, default=str)
     assert "Company A" not in dumped and "Company B" not in dumped
     assert section["charts"] == []  # one assessed member: its score would be disclosed
-    assert section["tables"][0]["rows"] == [[2025, 1, 1, "–", "–", "–"]]
+    assert section["tables"][0]["rows"] == [[2025, 1, 1, NOT_SHOWN, NOT_SHOWN, NOT_SHOWN]]
     assert "met the requirements" not in section["text"]
     d = make_org("Company D")
     adhere(world.covenant_x, d)

@@ -76,8 +76,12 @@ def test_reviewer_element_score_overrides_answers(world) -> None:  # type: ignor
     services.submit(world.member_a, sub)
     targets = fw.elements.get(code="targets-actions")
     services.review(
-        world.secretariat_x, sub, {targets.pk: ("100", "all themes covered after all")},
-        "Well done.", "decide", "meets",
+        world.secretariat_x,
+        sub,
+        {targets.pk: ("100", "all themes covered after all")},
+        "Well done.",
+        "decide",
+        "meets",
     )
     sub.refresh_from_db()
     # 65.7085 + 40 * (100 - 70) / 100 = 77.7085 -> 77.71 (from rounded element scores)

@@ -77,8 +77,13 @@ def test_reviewer_decides_exports_and_letter(client, world, sub) -> None:  # typ
     assert "Policy and management: abc is not a number" in r.content.decode()
     client.post(
         reverse("duediligence:review", args=[sub.pk]),
-        {f"score{policy.pk}": "40", "feedback": "Adopt the policy.", "outcome": "decide",
-         "decision": "partly", "improvement_deadline": deadline},
+        {
+            f"score{policy.pk}": "40",
+            "feedback": "Adopt the policy.",
+            "outcome": "decide",
+            "decision": "partly",
+            "improvement_deadline": deadline,
+        },
     )
     sub.refresh_from_db()
     assert sub.decision == "partly" and sub.status == "decided"
@@ -96,7 +101,7 @@ def test_reviewer_decides_exports_and_letter(client, world, sub) -> None:  # typ
 
 
 def test_export_neutralises_formulas(client, world) -> None:  # type: ignore[no-untyped-def]
-    world.company_a.name = "=HYPERLINK(\"http://x\")"
+    world.company_a.name = '=HYPERLINK("http://x")'
     world.company_a.save()
     services.install_framework(world.secretariat_x, world.covenant_x, "maturity")
     services.start_submission(world.member_a, world.covenant_x, 2025)
@@ -111,9 +116,14 @@ def test_action_pages_are_scoped(client, world, sub) -> None:  # type: ignore[no
     client.force_login(world.member_a)
     r = client.post(
         reverse("duediligence:plan", args=[world.covenant_x.slug]),
-        {"what": "Audit wet processing", "owner": "Sourcing lead", "start": "2025-01-01",
-         "deadline": "2026-12-31", "target": "All 5 wet-processing units audited",
-         "status": "planned"},
+        {
+            "what": "Audit wet processing",
+            "owner": "Sourcing lead",
+            "start": "2025-01-01",
+            "deadline": "2026-12-31",
+            "target": "All 5 wet-processing units audited",
+            "status": "planned",
+        },
     )
     assert r.status_code == 302
     action = world.company_a.dd_actions.get()
@@ -130,12 +140,26 @@ def test_action_pages_are_scoped(client, world, sub) -> None:  # type: ignore[no
 def test_escalation_page_records_a_step(client, world) -> None:  # type: ignore[no-untyped-def]
     client.force_login(world.secretariat_x)
     url = reverse("duediligence:escalation", args=[world.covenant_x.slug])
-    r = client.post(url, {"organisation": world.company_b.pk, "step": "suspension",
-                          "date": date.today().isoformat(), "reason": "No plan"})
+    r = client.post(
+        url,
+        {
+            "organisation": world.company_b.pk,
+            "step": "suspension",
+            "date": date.today().isoformat(),
+            "reason": "No plan",
+        },
+    )
     assert r.status_code == 302
     assert world.company_b.adherences.get().status == "suspended"
-    r = client.post(url, {"organisation": world.company_b.pk, "step": "dialogue",
-                          "date": date.today().isoformat(), "reason": "talk"})
+    r = client.post(
+        url,
+        {
+            "organisation": world.company_b.pk,
+            "step": "dialogue",
+            "date": date.today().isoformat(),
+            "reason": "talk",
+        },
+    )
     assert "already at" in r.content.decode()
 
 

@@ -129,19 +129,28 @@ def test_action_plan_and_progress(world, fw, tmp_path, settings) -> None:  # typ
     ag = make_agreement(world.covenant_x)
     other_ag = make_agreement(world.covenant_y)
     a = services.save_action(
-        world.member_a, world.covenant_x, agreements=[ag], what="Living-wage pilot",
-        owner="CSR manager", start=date.today() - timedelta(days=100),
-        deadline=date.today() + timedelta(days=100), target="2 suppliers pay a living wage",
+        world.member_a,
+        world.covenant_x,
+        agreements=[ag],
+        what="Living-wage pilot",
+        owner="CSR manager",
+        start=date.today() - timedelta(days=100),
+        deadline=date.today() + timedelta(days=100),
+        target="2 suppliers pay a living wage",
         budget=Decimal(5000),
     )
     assert services.action_status(a) == "behind"  # half the time gone, 0% done
     with pytest.raises(DomainError, match="agreements"):
         services.save_action(world.member_a, world.covenant_x, a, agreements=[other_ag])
     with pytest.raises(DomainError, match="SMART"):
-        services.save_action(world.member_a, world.covenant_x, what="x", owner="",
-                             deadline=LATER, target="t")
+        services.save_action(
+            world.member_a, world.covenant_x, what="x", owner="", deadline=LATER, target="t"
+        )
     upd = services.add_progress(
-        world.member_a, a, 50, "Two suppliers signed up.",
+        world.member_a,
+        a,
+        50,
+        "Two suppliers signed up.",
         SimpleUploadedFile("minutes.pdf", b"%PDF-1.4 minutes", content_type="application/pdf"),
     )
     a.refresh_from_db()
@@ -149,8 +158,7 @@ def test_action_plan_and_progress(world, fw, tmp_path, settings) -> None:  # typ
     assert services.action_status(a) == "on_track"
     assert upd.evidence.read() == b"%PDF-1.4 minutes"
     with pytest.raises(DomainError, match=r"evil\.exe"):
-        services.add_progress(world.member_a, a, 60, "x",
-                              SimpleUploadedFile("evil.exe", b"MZ"))
+        services.add_progress(world.member_a, a, 60, "x", SimpleUploadedFile("evil.exe", b"MZ"))
     with pytest.raises(services.NotFound):
         services.add_progress(world.member_b, a, 60, "not mine")
     # The action plan is part of the submitted snapshot.
@@ -163,10 +171,22 @@ def test_action_plan_and_progress(world, fw, tmp_path, settings) -> None:  # typ
 
 def test_remediation_case(world, fw) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(DomainError, match="remedy"):
-        services.save_case(world.member_a, world.covenant_x, what_happened="Unpaid overtime",
-                           affected="40 workers", status="remedied", remedy="")
-    c = services.save_case(world.member_a, world.covenant_x, what_happened="Unpaid overtime",
-                           affected="40 workers", remedy="Back pay", status="remedied")
+        services.save_case(
+            world.member_a,
+            world.covenant_x,
+            what_happened="Unpaid overtime",
+            affected="40 workers",
+            status="remedied",
+            remedy="",
+        )
+    c = services.save_case(
+        world.member_a,
+        world.covenant_x,
+        what_happened="Unpaid overtime",
+        affected="40 workers",
+        remedy="Back pay",
+        status="remedied",
+    )
     assert list(services.cases_visible_to(world.member_b)) == []
     assert list(services.cases_visible_to(world.member_a)) == [c]
 
@@ -218,14 +238,26 @@ def test_covenant_figures(world, fw) -> None:  # type: ignore[no-untyped-def]
         answer_all(user, sub, answers)
         services.submit(user, sub)
         policy = fw.elements.get(code="policy")
-        services.review(world.secretariat_x, sub, {policy.pk: ("80", "")}, "ok", "decide",
-                        decision, None if decision == "meets" else LATER)
+        services.review(
+            world.secretariat_x,
+            sub,
+            {policy.pk: ("80", "")},
+            "ok",
+            "decide",
+            decision,
+            None if decision == "meets" else LATER,
+        )
     services.start_submission(member_d, world.covenant_x, 2025)
-    theme = Theme.objects.create(code="living-wage", name_nl="Leefbaar loon",
-                                 name_en="Living wage", covenant=world.covenant_x)
+    theme = Theme.objects.create(
+        code="living-wage",
+        name_nl="Leefbaar loon",
+        name_en="Living wage",
+        covenant=world.covenant_x,
+    )
     for user in (world.member_a, world.member_b):
-        services.save_action(user, world.covenant_x, what="w", owner="o", target="t",
-                             theme=theme, deadline=LATER)
+        services.save_action(
+            user, world.covenant_x, what="w", owner="o", target="t", theme=theme, deadline=LATER
+        )
     f = services.covenant_figures(world.covenant_x)
     (y,) = f["years"]
     assert y["year"] == 2025
