@@ -40,6 +40,7 @@ from django.db import transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from imvo.accounts import services as roles
 from imvo.core.errors import DomainError, PermissionDeniedError
@@ -623,11 +624,11 @@ def action_status(action: Action, today: date | None = None) -> str:
 
 
 ACTION_STATUS_LABELS = {
-    "done": "Done",
-    "dropped": "Dropped",
-    "overdue": "Overdue",
-    "on_track": "On track",
-    "behind": "Behind",
+    "done": gettext_lazy("Done"),
+    "dropped": gettext_lazy("Dropped"),
+    "overdue": gettext_lazy("Overdue"),
+    "on_track": gettext_lazy("On track"),
+    "behind": gettext_lazy("Behind"),
 }
 
 

@@ -44,6 +44,11 @@ def _membered(request: HttpRequest, slug: str) -> tuple[Covenant, Organisation]:
     return covenant, org
 
 
+def _tracked(a: Action) -> tuple[Action, str, str]:
+    st = services.action_status(a)
+    return a, st, str(services.ACTION_STATUS_LABELS[st])
+
+
 def _submission(request: HttpRequest, pk: int) -> Submission:
     try:
         return services.get_submission(request.user, pk)
@@ -140,11 +145,14 @@ def submission(request: HttpRequest, pk: int) -> HttpResponse:
         "reviewer": reviewer,
         "versions": sub.versions.all(),
         "risks": services.risk_register(sub.organisation, sub.covenant),
-        "actions": [(a, services.action_status(a)) for a in services.action_plan(sub)],
+        "actions": [_tracked(a) for a in services.action_plan(sub)],
         "history": Submission.objects.filter(
             covenant_id=sub.covenant_id, organisation_id=sub.organisation_id
         ).order_by("year"),
         "decisions": Submission.Decision.choices,
+        "suggested": (
+            Submission.Decision(card.suggested_decision).label if card.suggested_decision else ""
+        ),
         "escalation": (
             services.current_escalation(sub.covenant, sub.organisation) if reviewer else None
         ),
@@ -252,7 +260,7 @@ def plan(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "covenant": covenant,
             "org": org,
-            "actions": [(a, services.action_status(a)) for a in actions],
+            "actions": [_tracked(a) for a in actions],
             "cases": cases,
             "risks": risks,
             "form": form,
@@ -311,6 +319,7 @@ def action(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "a": a,
             "status": services.action_status(a),
+            "status_label": _tracked(a)[2],
             "updates": a.updates.all(),
             "form": form,
             "edit": edit,
@@ -407,7 +416,9 @@ def figures(request: HttpRequest, slug: str) -> HttpResponse:
             "covenant": covenant,
             "f": data,
             "element_rows": element_rows,
-            "labels": services.ACTION_STATUS_LABELS,
+            "tracking": [
+                (services.ACTION_STATUS_LABELS.get(k, k), v) for k, v in data["actions"].items()
+            ],
         },
     )
 
