@@ -74,7 +74,9 @@ class Element(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
     oecd_step = models.PositiveSmallIntegerField(_("OECD step"), choices=OecdStep.choices)
     title = models.CharField(_("title"), max_length=200)
-    weight = models.DecimalField(_("weight (relative to the other elements)"), max_digits=5, decimal_places=2)
+    weight = models.DecimalField(
+        _("weight (relative to the other elements)"), max_digits=5, decimal_places=2
+    )
 
     class Meta:
         ordering = ["framework", "order", "id"]
