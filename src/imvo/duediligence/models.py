@@ -264,7 +264,12 @@ class Action(models.Model):
         "covenants.Organisation", on_delete=models.PROTECT, related_name="dd_actions"
     )
     theme = models.ForeignKey(
-        "covenants.Theme", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "covenants.Theme",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("theme"),
     )
     risk = models.CharField(
         _("prioritised risk"),
@@ -344,7 +349,12 @@ class RemediationCase(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
     )
     action = models.ForeignKey(
-        Action, null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
+        Action,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cases",
+        verbose_name=_("related action"),
     )
 
     class Meta:
@@ -366,7 +376,10 @@ class EscalationStep(models.Model):
         "covenants.Covenant", on_delete=models.CASCADE, related_name="dd_escalations"
     )
     organisation = models.ForeignKey(
-        "covenants.Organisation", on_delete=models.PROTECT, related_name="dd_escalations"
+        "covenants.Organisation",
+        on_delete=models.PROTECT,
+        related_name="dd_escalations",
+        verbose_name=_("member"),
     )
     step = models.CharField(_("step"), max_length=20, choices=Step.choices)
     date = models.DateField(_("date"), default=date.today)
