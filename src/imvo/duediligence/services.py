@@ -2,8 +2,9 @@
 
 Every function checks who is asking, so views, API, CLI and demo behave the same:
 
-- a *member* is a user whose organisation has an active *party* adherence in the
-  covenant; it sees and edits only its own organisation's submissions, action
+- a *member* is a user whose company has an active *party* adherence in the
+  covenant (unions, NGOs, government and branch organisations are parties too,
+  but the yearly due-diligence submission is the companies' obligation); it sees and edits only its own organisation's submissions, action
   plan and remediation cases;
 - a *reviewer* is the covenant's secretariat (``is_secretariat(user, covenant)``);
   it sees only the covenants it serves.
@@ -81,7 +82,7 @@ def _q(value: Decimal) -> Decimal:
 
 
 def member_organisation(user: Any, covenant: Covenant) -> Organisation | None:
-    """The user's organisation when it is an active party in the covenant."""
+    """The user's company when it is an active party in the covenant."""
     oid = roles.organisation_id(user)
     if not oid:
         return None
@@ -89,6 +90,7 @@ def member_organisation(user: Any, covenant: Covenant) -> Organisation | None:
         Adherence.objects.filter(
             covenant=covenant,
             organisation_id=oid,
+            organisation__type=Organisation.Type.COMPANY,
             role=Adherence.Role.PARTY,
             status=Adherence.Status.ACTIVE,
         )
@@ -105,6 +107,7 @@ def member_covenants(user: Any) -> QuerySet[Covenant]:
         return Covenant.objects.none()
     return Covenant.objects.filter(
         adherences__organisation_id=oid,
+        adherences__organisation__type=Organisation.Type.COMPANY,
         adherences__role=Adherence.Role.PARTY,
         adherences__status=Adherence.Status.ACTIVE,
     ).distinct()

@@ -171,3 +171,36 @@ def test_index_and_nav(client, world, sub) -> None:  # type: ignore[no-untyped-d
     assert links_for(world.committee_x) == []
     client.force_login(world.member_a)
     assert "2025" in client.get(reverse("duediligence:index")).content.decode()
+
+
+def test_evidence_download_is_scoped(client, world, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    a = services.save_action(
+        world.member_a,
+        world.covenant_x,
+        what="Audit",
+        owner="QA",
+        target="5 audits",
+        deadline=date.today() + timedelta(days=30),
+    )
+    upd = services.add_progress(
+        world.member_a, a, 20, "first audit", SimpleUploadedFile("audit.pdf", b"%PDF-1.4 audit")
+    )
+    url = reverse("duediligence:evidence", args=[upd.pk])
+    client.force_login(world.member_b)
+    assert client.get(url).status_code == 404
+    client.force_login(world.secretariat_y)
+    assert client.get(url).status_code == 404
+    client.force_login(world.member_a)
+    r = client.get(url)
+    assert r.status_code == 200 and b"".join(r.streaming_content) == b"%PDF-1.4 audit"
+
+
+def test_member_reads_its_versions(client, world, sub) -> None:  # type: ignore[no-untyped-def]
+    services.submit(world.member_a, sub)
+    client.force_login(world.member_a)
+    r = client.get(reverse("duediligence:version", args=[sub.pk, 1]))
+    assert r.status_code == 200 and "65.71" in r.content.decode()
+    assert client.get(reverse("duediligence:version", args=[sub.pk, 2])).status_code == 404

@@ -109,6 +109,13 @@ def test_scoping_of_submissions(world, fw) -> None:  # type: ignore[no-untyped-d
         services.start_submission(world.member_c, world.covenant_x, 2025)
 
 
+def test_a_union_party_keeps_no_submission(world, fw) -> None:  # type: ignore[no-untyped-def]
+    union = make_org("Union U", type="union")
+    adhere(world.covenant_x, union)
+    with pytest.raises(PermissionDeniedError):
+        services.start_submission(make_user("u1", union), world.covenant_x, 2025)
+
+
 def test_suspended_member_cannot_submit(world, fw) -> None:  # type: ignore[no-untyped-def]
     Adherence.objects.filter(organisation=world.company_a).update(status="suspended")
     with pytest.raises(PermissionDeniedError):
