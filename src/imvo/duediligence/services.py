@@ -38,7 +38,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Exists, Max, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -773,6 +773,36 @@ def review_queue(user: Any, covenant: Covenant, year: int | None = None) -> Quer
     if year:
         qs = qs.filter(year=year)
     return qs.order_by("submitted_at", "organisation__name")
+
+
+def improvements_overdue(
+    user: Any, covenant: Covenant, today: date | None = None
+) -> QuerySet[Submission]:
+    """Decided submissions whose improvement deadline has passed without a newer
+    decision that meets the requirements: candidates for the escalation path."""
+    require_reviewer(user, covenant)
+    today = today or date.today()
+    met_later = Submission.objects.filter(
+        covenant=covenant,
+        organisation=OuterRef("organisation"),
+        year__gt=OuterRef("year"),
+        decision=Submission.Decision.MEETS,
+    )
+    return (
+        Submission.objects.filter(
+            covenant=covenant,
+            status=Submission.Status.DECIDED,
+            improvement_deadline__lt=today,
+        )
+        .exclude(decision=Submission.Decision.MEETS)
+        .exclude(Exists(met_later))
+        .filter(
+            organisation__adherences__covenant=covenant,
+            organisation__adherences__status=Adherence.Status.ACTIVE,
+        )
+        .select_related("organisation")
+        .order_by("improvement_deadline")
+    )
 
 
 @transaction.atomic

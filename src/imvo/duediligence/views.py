@@ -393,6 +393,7 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
             "waiting": waiting,
             "others": others,
             "framework": services.active_framework(covenant),
+            "overdue": services.improvements_overdue(request.user, covenant),
         },
     )
 

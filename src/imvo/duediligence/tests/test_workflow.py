@@ -279,3 +279,25 @@ def test_covenant_figures(world, fw) -> None:  # type: ignore[no-untyped-def]
     assert y["mean_score"] == 54.5
     assert f["themes"] == [(theme.name, 2)]
     assert f["actions_total"] == 2
+
+
+def test_improvements_overdue(world, fw) -> None:  # type: ignore[no-untyped-def]
+    from imvo.duediligence.models import Submission as S
+
+    for user, decision in ((world.member_a, "partly"), (world.member_b, "does_not_meet")):
+        sub = services.start_submission(user, world.covenant_x, 2024)
+        answer_all(user, sub, GARMENT_ANSWERS)
+        services.submit(user, sub)
+        services.review(world.secretariat_x, sub, {}, "improve", "decide", decision, LATER)
+    after = LATER + timedelta(days=1)
+    overdue = services.improvements_overdue(world.secretariat_x, world.covenant_x, after)
+    assert {s.organisation for s in overdue} == {world.company_a, world.company_b}
+    assert not services.improvements_overdue(world.secretariat_x, world.covenant_x).exists()
+    # B meets the next year: no longer overdue.
+    nxt = services.start_submission(world.member_b, world.covenant_x, 2025)
+    answer_all(world.member_b, nxt, GARMENT_ANSWERS)
+    services.submit(world.member_b, nxt)
+    services.review(world.secretariat_x, nxt, {}, "good", "decide", "meets")
+    overdue = services.improvements_overdue(world.secretariat_x, world.covenant_x, after)
+    assert [s.organisation for s in overdue] == [world.company_a]
+    assert S.objects.filter(decision="meets").count() == 1
