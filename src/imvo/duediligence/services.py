@@ -28,6 +28,7 @@ thresholds; the reviewer decides.
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ from pathlib import PurePath
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, QuerySet
 from django.utils import timezone
@@ -563,6 +565,8 @@ def snapshot(submission: Submission, by: Any = None) -> SubmissionVersion:
             )
         ],
     }
+    # Other apps' dicts (the risk register) may hold Decimals or dates: store them as text.
+    data = json.loads(json.dumps(data, cls=DjangoJSONEncoder))
     number = (submission.versions.aggregate(m=Max("number"))["m"] or 0) + 1
     return SubmissionVersion.objects.create(
         submission=submission,

@@ -301,3 +301,53 @@ def test_improvements_overdue(world, fw) -> None:  # type: ignore[no-untyped-def
     overdue = services.improvements_overdue(world.secretariat_x, world.covenant_x, after)
     assert [s.organisation for s in overdue] == [world.company_a]
     assert S.objects.filter(decision="meets").count() == 1
+
+
+def test_risk_register_snapshot_survives_decimals(world, fw, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from decimal import Decimal as D
+
+    entries = [
+        {
+            "id": 1,
+            "title": "Forced labour, cotton",
+            "severity": D("4.5"),
+            "reviewed": date(2025, 3, 1),
+            "priority": 1,
+        }
+    ]
+    monkeypatch.setattr(services, "risk_register", lambda org, cov: entries)
+    sub = services.start_submission(world.member_a, world.covenant_x, 2025)
+    answer_all(world.member_a, sub, GARMENT_ANSWERS)
+    v = services.submit(world.member_a, sub)
+    v.refresh_from_db()
+    assert v.data["risk_register"] == [
+        {
+            "id": 1,
+            "title": "Forced labour, cotton",
+            "severity": "4.5",
+            "reviewed": "2025-03-01",
+            "priority": 1,
+        }
+    ]
+
+
+def test_risk_register_read_through_the_agreed_interface(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import sys
+    import types
+
+    calls = []
+    fake = types.ModuleType("imvo.risk.services")
+
+    def register_entries(organisation, covenant=None):  # type: ignore[no-untyped-def]
+        calls.append((organisation, covenant))
+        return ["e1", "e2"]
+
+    fake.register_entries = register_entries  # type: ignore[attr-defined]
+    fake.entry_as_dict = lambda e: {"title": e}  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "imvo.risk.services", fake)
+    got = services.risk_register(world.company_a, world.covenant_x)
+    assert got == [{"title": "e1"}, {"title": "e2"}]
+    assert calls == [(world.company_a, world.covenant_x)]
+    monkeypatch.delitem(sys.modules, "imvo.risk.services")
+    monkeypatch.setitem(sys.modules, "imvo.risk.services", None)  # absent: import fails
+    assert services.risk_register(world.company_a, world.covenant_x) == []
