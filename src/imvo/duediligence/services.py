@@ -418,6 +418,13 @@ def risk_register(organisation: Organisation, covenant: Covenant) -> list[dict]:
 def start_submission(user: Any, covenant: Covenant, year: int) -> Submission:
     """Open this year's draft; answers of the member's previous submission are carried over."""
     org = require_member(user, covenant)
+    if year > date.today().year:
+        raise DomainError(_("A submission for %(year)s cannot be started yet.") % {"year": year})
+    if covenant.start_date and year < covenant.start_date.year:
+        raise DomainError(
+            _("The covenant started in %(start)s; there is no submission for %(year)s.")
+            % {"start": covenant.start_date.year, "year": year}
+        )
     existing = Submission.objects.filter(covenant=covenant, organisation=org, year=year).first()
     if existing:
         return existing

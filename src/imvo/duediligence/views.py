@@ -72,6 +72,8 @@ def index(request: HttpRequest) -> HttpResponse:
                 "covenant": c,
                 "submissions": subs,
                 "current": next((s for s in subs if s.year == year), None),
+                # Reports often cover the year just ended: it may still be started.
+                "previous_missing": not any(s.year == year - 1 for s in subs),
                 "framework": services.active_framework(c),
             }
         )
@@ -88,7 +90,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "duediligence/index.html",
-        {"member": member, "reviewer": reviewer, "year": year},
+        {"member": member, "reviewer": reviewer, "year": year, "previous": year - 1},
     )
 
 
@@ -96,10 +98,12 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_POST
 def start(request: HttpRequest, slug: str) -> HttpResponse:
     covenant, _org = _membered(request, slug)
+    raw = request.POST.get("year") or str(date.today().year)
     try:
-        year = int(request.POST.get("year") or date.today().year)
-        sub = services.start_submission(request.user, covenant, year)
-    except (DomainError, ValueError) as e:
+        if not raw.isdigit():
+            raise DomainError(_("%(v)s is not a year.") % {"v": raw})
+        sub = services.start_submission(request.user, covenant, int(raw))
+    except DomainError as e:
         messages.error(request, str(e))
         return redirect("duediligence:index")
     return redirect("duediligence:submission", pk=sub.pk)

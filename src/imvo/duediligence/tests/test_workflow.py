@@ -49,6 +49,13 @@ def test_bad_answer_names_the_question(world, fw) -> None:  # type: ignore[no-un
         services.save_answers(world.member_a, sub, {q.pk: ("maybe", "")})
 
 
+def test_year_must_be_within_the_covenant(world, fw) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(DomainError, match="cannot be started yet"):
+        services.start_submission(world.member_a, world.covenant_x, date.today().year + 1)
+    with pytest.raises(DomainError, match="started in 2024"):
+        services.start_submission(world.member_a, world.covenant_x, 2023)
+
+
 def test_no_framework_is_a_clear_error(world) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(DomainError, match="not yet published"):
         services.start_submission(world.member_a, world.covenant_x, 2025)
