@@ -789,15 +789,16 @@ def review_queue(user: Any, covenant: Covenant, year: int | None = None) -> Quer
 def improvements_overdue(
     user: Any, covenant: Covenant, today: date | None = None
 ) -> QuerySet[Submission]:
-    """Decided submissions whose improvement deadline has passed without a newer
-    decision that meets the requirements: candidates for the escalation path."""
+    """Members whose latest decision fell short and whose improvement deadline has
+    passed: candidates for the escalation path. A later decision supersedes an
+    earlier one (and its deadline)."""
     require_reviewer(user, covenant)
     today = today or date.today()
-    met_later = Submission.objects.filter(
+    decided_later = Submission.objects.filter(
         covenant=covenant,
         organisation=OuterRef("organisation"),
         year__gt=OuterRef("year"),
-        decision=Submission.Decision.MEETS,
+        status=Submission.Status.DECIDED,
     )
     return (
         Submission.objects.filter(
@@ -806,7 +807,7 @@ def improvements_overdue(
             improvement_deadline__lt=today,
         )
         .exclude(decision=Submission.Decision.MEETS)
-        .exclude(Exists(met_later))
+        .exclude(Exists(decided_later))
         .filter(
             organisation__adherences__covenant=covenant,
             organisation__adherences__status=Adherence.Status.ACTIVE,
