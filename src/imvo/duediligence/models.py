@@ -118,12 +118,15 @@ class Question(models.Model):
 
 class SubmissionQuerySet(models.QuerySet["Submission"]):
     def visible_to(self, user: Any) -> SubmissionQuerySet:
-        """A member sees its own organisation's submissions; a secretariat its covenants'."""
+        """A member sees its own organisation's submissions; a secretariat its covenants',
+        once handed in (a draft is the member's working copy until it is submitted)."""
         from imvo.accounts import services as roles
 
         if roles.is_platform_admin(user):
             return self
-        q = models.Q(covenant_id__in=roles.managed_covenant_ids(user))
+        q = models.Q(covenant_id__in=roles.managed_covenant_ids(user)) & ~models.Q(
+            status=Submission.Status.DRAFT
+        )
         oid = roles.organisation_id(user)
         if oid:
             q |= models.Q(organisation_id=oid)

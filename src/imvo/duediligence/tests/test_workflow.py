@@ -103,6 +103,15 @@ def test_only_the_covenants_secretariat_reviews(world, fw) -> None:  # type: ign
         services.review_queue(world.secretariat_y, world.covenant_x)
 
 
+def test_secretariat_cannot_open_a_draft(world, fw) -> None:  # type: ignore[no-untyped-def]
+    draft = services.start_submission(world.member_a, world.covenant_x, 2025)
+    with pytest.raises(services.NotFound):
+        services.get_submission(world.secretariat_x, draft.pk)
+    assert services.get_submission(world.member_a, draft.pk) == draft
+    # It still shows in the queue as "draft", without its content.
+    assert list(services.review_queue(world.secretariat_x, world.covenant_x, 2025)) == [draft]
+
+
 def test_scoping_of_submissions(world, fw) -> None:  # type: ignore[no-untyped-def]
     sub = _submitted(world)
     assert list(services.submissions_visible_to(world.member_a)) == [sub]
