@@ -12,7 +12,10 @@ from imvo.covenants.models import Agreement, Covenant, Theme
 from imvo.duediligence.frameworks import TEMPLATES
 from imvo.duediligence.models import (
     Action,
+    Element,
     EscalationStep,
+    OecdStep,
+    Question,
     RemediationCase,
 )
 
@@ -102,3 +105,27 @@ class InstallForm(forms.Form):
         label=_("Ready-made framework"),
         choices=[(k, v["name"]) for k, v in TEMPLATES.items()],
     )
+
+
+class ElementForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    oecd_step = forms.TypedChoiceField(label=_("OECD step"), choices=OecdStep.choices, coerce=int)
+    weight = forms.DecimalField(label=_("Weight"), min_value=0, max_digits=5, decimal_places=2)
+
+
+class QuestionForm(forms.Form):
+    element = forms.ModelChoiceField(label=_("Element"), queryset=Element.objects.none())
+    text = forms.CharField(label=_("Question"), widget=forms.Textarea(attrs={"rows": 2}))
+    help = forms.CharField(label=_("Guidance"), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Question.Kind.choices)
+    weight = forms.DecimalField(
+        label=_("Weight within the element"),
+        min_value=0,
+        max_digits=5,
+        decimal_places=2,
+        initial=1,
+    )
+
+    def __init__(self, *args: Any, framework: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["element"].queryset = framework.elements.all()  # type: ignore[attr-defined]

@@ -42,6 +42,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, QuerySet
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -56,6 +57,7 @@ from imvo.duediligence.models import (
     ElementReview,
     EscalationStep,
     Framework,
+    OecdStep,
     ProgressUpdate,
     Question,
     RemediationCase,
@@ -241,6 +243,102 @@ def active_framework(covenant: Covenant) -> Framework | None:
     return Framework.objects.filter(covenant=covenant, active=True).order_by("-created").first()
 
 
+def framework_frozen(framework: Framework) -> bool:
+    """A framework used in a decided submission no longer changes: a published score
+    must remain reproducible. The secretariat installs a new one for the next year."""
+    return framework.submissions.filter(status=Submission.Status.DECIDED).exists()
+
+
+def _require_changeable(user: Any, framework: Framework) -> None:
+    require_reviewer(user, framework.covenant)
+    if framework_frozen(framework):
+        raise DomainError(
+            _(
+                "This framework has decided submissions and can no longer change. "
+                "Install a new framework for the next year."
+            )
+        )
+
+
+@transaction.atomic
+def add_element(
+    user: Any, framework: Framework, title: str, oecd_step: int, weight: Decimal
+) -> Element:
+    """Add an assessed element on one OECD step to the covenant's framework."""
+    _require_changeable(user, framework)
+    title = (title or "").strip()
+    if not title:
+        raise DomainError(_("Give the element a title."))
+    if oecd_step not in OecdStep.values:
+        raise DomainError(_("Choose one of the six OECD steps."))
+    if weight < 0:
+        raise DomainError(_("The weight of %(el)s cannot be negative.") % {"el": title})
+    base = slugify(title)[:50] or "element"
+    code, n = base, 1
+    while framework.elements.filter(code=code).exists():
+        n += 1
+        code = f"{base}-{n}"
+    order = (framework.elements.aggregate(m=Max("order"))["m"] or 0) + 1
+    return Element.objects.create(
+        framework=framework,
+        code=code,
+        order=order,
+        oecd_step=oecd_step,
+        title=title,
+        weight=weight,
+    )
+
+
+@transaction.atomic
+def add_question(
+    user: Any,
+    element: Element,
+    text: str,
+    kind: str,
+    weight: Decimal = Decimal(1),
+    help: str = "",
+) -> Question:
+    """Add a question to an element of the covenant's framework."""
+    _require_changeable(user, element.framework)
+    text = (text or "").strip()
+    if not text:
+        raise DomainError(_("Write the question."))
+    if kind not in Question.Kind.values:
+        raise DomainError(_("Choose the kind of question."))
+    if weight < 0:
+        raise DomainError(_("Question %(pk)s: give a weight of zero or more.") % {"pk": text[:40]})
+    existing = set(
+        Question.objects.filter(element__framework=element.framework).values_list("code", flat=True)
+    )
+    base = slugify(text)[:40] or "question"
+    code, n = base, 1
+    while code in existing:
+        n += 1
+        code = f"{base}-{n}"
+    order = (element.questions.aggregate(m=Max("order"))["m"] or 0) + 1
+    return Question.objects.create(
+        element=element,
+        code=code,
+        order=order,
+        text=text,
+        kind=kind,
+        weight=weight,
+        help=(help or "").strip(),
+    )
+
+
+@transaction.atomic
+def remove_question(user: Any, question: Question) -> None:
+    """Remove a question nobody has answered yet."""
+    _require_changeable(user, question.element.framework)
+    if question.answers.exclude(value="", explanation="").exists():
+        raise DomainError(
+            _("Members have already answered this question; set its weight to 0 instead.")
+        )
+    question.answers.all().delete()
+    question.delete()
+
+
 @transaction.atomic
 def set_weights(
     user: Any,
@@ -254,14 +352,7 @@ def set_weights(
     were: a published score must remain reproducible. Install a new framework
     for the next year instead.
     """
-    require_reviewer(user, framework.covenant)
-    if framework.submissions.filter(status=Submission.Status.DECIDED).exists():
-        raise DomainError(
-            _(
-                "This framework has decided submissions; its weights can no longer change. "
-                "Install a new framework for the next year."
-            )
-        )
+    _require_changeable(user, framework)
     elements = {e.pk: e for e in framework.elements.all()}
     for pk, w in element_weights.items():
         if pk not in elements:

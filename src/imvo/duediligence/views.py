@@ -477,30 +477,43 @@ def escalation(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def framework(request: HttpRequest, slug: str) -> HttpResponse:
+    """Install a ready-made framework; adapt the one in use (elements, questions, weights)."""
     covenant = _reviewed(request, slug)
-    install = forms.InstallForm(request.POST or None)
     fw = services.active_framework(covenant)
-    if request.method == "POST":
+    do = request.POST.get("do") if request.method == "POST" else None
+    install = forms.InstallForm(request.POST if do == "install" else None)
+    element_form = forms.ElementForm(request.POST if do == "element" else None)
+    question_form = (
+        forms.QuestionForm(request.POST if do == "question" else None, framework=fw) if fw else None
+    )
+    if do:
         try:
-            if request.POST.get("do") == "install" and install.is_valid():
+            if do == "install" and install.is_valid():
                 services.install_framework(request.user, covenant, install.cleaned_data["template"])
                 messages.success(request, _("Framework installed and in use for new submissions."))
-            elif request.POST.get("do") == "weights" and fw is not None:
-                weights = {}
-                for el in fw.elements.all():
-                    raw = request.POST.get(f"w{el.pk}", "").replace(",", ".")
-                    try:
-                        weights[el.pk] = Decimal(raw)
-                    except InvalidOperation:
-                        raise DomainError(
-                            _("Weight of %(el)s: %(v)s is not a number.")
-                            % {"el": el.title, "v": raw}
-                        ) from None
-                services.set_weights(request.user, fw, weights)
+            elif fw is None:
+                raise DomainError(_("Install a framework first."))
+            elif do == "weights":
+                services.set_weights(request.user, fw, _weights_from_post(request, fw))
                 messages.success(request, _("Weights saved."))
+            elif do == "element" and element_form.is_valid():
+                services.add_element(request.user, fw, **element_form.cleaned_data)
+                messages.success(request, _("Element added."))
+            elif do == "question" and question_form is not None and question_form.is_valid():
+                services.add_question(request.user, **question_form.cleaned_data)
+                messages.success(request, _("Question added."))
+            elif do == "remove":
+                q = get_object_or_404(
+                    Question, pk=request.POST.get("question") or 0, element__framework=fw
+                )
+                services.remove_question(request.user, q)
+                messages.success(request, _("Question removed."))
+            else:
+                raise DomainError(_("Check the form: a field is missing or not valid."))
         except DomainError as e:
             messages.error(request, str(e))
-        return redirect("duediligence:framework", slug=slug)
+        else:
+            return redirect("duediligence:framework", slug=slug)
     return render(
         request,
         "duediligence/framework.html",
@@ -508,6 +521,22 @@ def framework(request: HttpRequest, slug: str) -> HttpResponse:
             "covenant": covenant,
             "fw": fw,
             "install": install,
+            "element_form": element_form,
+            "question_form": question_form,
+            "frozen": services.framework_frozen(fw) if fw else False,
             "elements": fw.elements.prefetch_related("questions") if fw else [],
         },
     )
+
+
+def _weights_from_post(request: HttpRequest, fw: Any) -> dict[int, Decimal]:
+    weights = {}
+    for el in fw.elements.all():
+        raw = request.POST.get(f"w{el.pk}", "").replace(",", ".")
+        try:
+            weights[el.pk] = Decimal(raw)
+        except InvalidOperation:
+            raise DomainError(
+                _("Weight of %(el)s: %(v)s is not a number.") % {"el": el.title, "v": raw}
+            ) from None
+    return weights

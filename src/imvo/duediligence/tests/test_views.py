@@ -204,3 +204,45 @@ def test_member_reads_its_versions(client, world, sub) -> None:  # type: ignore[
     r = client.get(reverse("duediligence:version", args=[sub.pk, 1]))
     assert r.status_code == 200 and "65.71" in r.content.decode()
     assert client.get(reverse("duediligence:version", args=[sub.pk, 2])).status_code == 404
+
+
+def test_secretariat_adapts_the_framework(client, world) -> None:  # type: ignore[no-untyped-def]
+    from imvo.duediligence.models import Framework
+
+    client.force_login(world.secretariat_x)
+    url = reverse("duediligence:framework", args=[world.covenant_x.slug])
+    client.post(url, {"do": "install", "template": "garment"})
+    fw = Framework.objects.get(covenant=world.covenant_x)
+    r = client.post(
+        url, {"do": "element", "title": "Communication", "oecd_step": "5", "weight": "5"}
+    )
+    assert r.status_code == 302
+    el = fw.elements.get(title="Communication")
+    client.post(
+        url,
+        {
+            "do": "question",
+            "element": el.pk,
+            "text": "Do you publish locations?",
+            "kind": "yesno",
+            "weight": "1",
+        },
+    )
+    q = el.questions.get()
+    # A member answers: the question can no longer be removed, only weighted 0.
+    sub = services.start_submission(world.member_a, world.covenant_x, 2025)
+    services.save_answers(world.member_a, sub, {q.pk: ("yes", "")})
+    r = client.post(url, {"do": "remove", "question": q.pk}, follow=True)
+    assert "already answered this question" in r.content.decode()
+    answer_all(world.member_a, sub, {**GARMENT_ANSWERS, q.code: "yes"})
+    services.submit(world.member_a, sub)
+    services.review(world.secretariat_x, sub, {}, "ok", "decide", "meets")
+    # Decided: the framework is frozen.
+    r = client.post(
+        url, {"do": "element", "title": "More", "oecd_step": "5", "weight": "5"}, follow=True
+    )
+    assert "can no longer change" in r.content.decode()
+    assert not fw.elements.filter(title="More").exists()
+    # Another covenant's secretariat cannot touch it.
+    client.force_login(world.secretariat_y)
+    assert client.post(url, {"do": "remove", "question": q.pk}).status_code == 404
