@@ -243,6 +243,14 @@ def active_framework(covenant: Covenant) -> Framework | None:
     return Framework.objects.filter(covenant=covenant, active=True).order_by("-created").first()
 
 
+MAX_WEIGHT = Decimal("999.99")
+
+
+def _valid_weight(w: Decimal) -> bool:
+    """Weights run from 0 to 999.99 (what the weight columns hold)."""
+    return w.is_finite() and Decimal(0) <= w <= MAX_WEIGHT
+
+
 def framework_frozen(framework: Framework) -> bool:
     """A framework used in a decided submission no longer changes: a published score
     must remain reproducible. The secretariat installs a new one for the next year."""
@@ -271,8 +279,10 @@ def add_element(
         raise DomainError(_("Give the element a title."))
     if oecd_step not in OecdStep.values:
         raise DomainError(_("Choose one of the six OECD steps."))
-    if weight < 0:
-        raise DomainError(_("The weight of %(el)s cannot be negative.") % {"el": title})
+    if not _valid_weight(weight):
+        raise DomainError(
+            _("The weight of %(el)s must be a number from 0 to 999.99.") % {"el": title}
+        )
     base = slugify(title)[:50] or "element"
     code, n = base, 1
     while framework.elements.filter(code=code).exists():
@@ -305,8 +315,8 @@ def add_question(
         raise DomainError(_("Write the question."))
     if kind not in Question.Kind.values:
         raise DomainError(_("Choose the kind of question."))
-    if weight < 0:
-        raise DomainError(_("Question %(pk)s: give a weight of zero or more.") % {"pk": text[:40]})
+    if not _valid_weight(weight):
+        raise DomainError(_("Question %(pk)s: give a weight from 0 to 999.99.") % {"pk": text[:40]})
     existing = set(
         Question.objects.filter(element__framework=element.framework).values_list("code", flat=True)
     )
@@ -357,9 +367,10 @@ def set_weights(
     for pk, w in element_weights.items():
         if pk not in elements:
             raise DomainError(_("Element %(pk)s is not part of this framework.") % {"pk": pk})
-        if w < 0:
+        if not _valid_weight(w):
             raise DomainError(
-                _("The weight of %(el)s cannot be negative.") % {"el": elements[pk].title}
+                _("The weight of %(el)s must be a number from 0 to 999.99.")
+                % {"el": elements[pk].title}
             )
         elements[pk].weight = w
         elements[pk].save(update_fields=["weight"])
@@ -368,8 +379,10 @@ def set_weights(
     if question_weights:
         qs = {q.pk: q for q in Question.objects.filter(element__framework=framework)}
         for pk, w in question_weights.items():
-            if pk not in qs or w < 0:
-                raise DomainError(_("Question %(pk)s: give a weight of zero or more.") % {"pk": pk})
+            if pk not in qs or not _valid_weight(w):
+                raise DomainError(
+                    _("Question %(pk)s: give a weight from 0 to 999.99.") % {"pk": pk}
+                )
             qs[pk].weight = w
             qs[pk].save(update_fields=["weight"])
     return framework
@@ -928,7 +941,7 @@ def _parse_score(value: Any, where: str) -> Decimal | None:
         raise DomainError(
             _("%(where)s: %(v)s is not a number.") % {"where": where, "v": value}
         ) from None
-    if not Decimal(0) <= d <= HUNDRED:
+    if not d.is_finite() or not Decimal(0) <= d <= HUNDRED:
         raise DomainError(_("%(where)s: a score runs from 0 to 100.") % {"where": where})
     return _q(d)
 

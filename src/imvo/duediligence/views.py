@@ -535,6 +535,8 @@ def _weights_from_post(request: HttpRequest, fw: Any) -> dict[int, Decimal]:
         raw = request.POST.get(f"w{el.pk}", "").replace(",", ".")
         try:
             weights[el.pk] = Decimal(raw)
+            if not weights[el.pk].is_finite():
+                raise InvalidOperation
         except InvalidOperation:
             raise DomainError(
                 _("Weight of %(el)s: %(v)s is not a number.") % {"el": el.title, "v": raw}

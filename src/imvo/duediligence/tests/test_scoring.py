@@ -113,3 +113,41 @@ def test_changed_weights_change_the_score(world) -> None:  # type: ignore[no-unt
     assert services.scorecard(sub).self_score == Decimal("62.50")
     with pytest.raises(services.PermissionDeniedError):
         services.set_weights(world.secretariat_y, fw, weights)
+
+
+@given(st.one_of(st.text(max_size=12), st.sampled_from(["NaN", "sNaN", "inf", "-0", "1e1"])))
+def test_review_score_parser_accepts_numbers_or_explains(raw: str) -> None:
+    """Any text typed as a score is either a score 0-100 or a DomainError for the user."""
+    from imvo.core.errors import DomainError
+
+    try:
+        got = services._parse_score(raw, "Policy")
+    except DomainError as e:
+        assert str(e).startswith("Policy:")
+    else:
+        assert got is None or Decimal(0) <= got <= 100
+
+
+@given(st.text(max_size=10), st.sampled_from(["yesno", "level", "text"]))
+def test_answer_validation_never_crashes(raw: str, kind: str) -> None:
+    from imvo.core.errors import DomainError
+
+    q = Question(code="q1", kind=kind, text="?")
+    try:
+        clean = services.validate_answer(q, raw)
+    except DomainError as e:
+        assert "q1" in str(e)
+    else:
+        frac = services.answer_fraction(kind, clean)
+        assert frac is None or Decimal(0) <= frac <= 1
+
+
+@pytest.mark.django_db
+def test_weights_out_of_range_are_refused(world) -> None:  # type: ignore[no-untyped-def]
+    from imvo.core.errors import DomainError
+
+    fw = services.install_framework(world.secretariat_x, world.covenant_x, "garment")
+    el = fw.elements.first()
+    for bad in (Decimal(-1), Decimal("1e50"), Decimal("NaN")):
+        with pytest.raises(DomainError, match=r"999\.99"):
+            services.set_weights(world.secretariat_x, fw, {el.pk: bad})
