@@ -378,10 +378,7 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
         set(Submission.objects.filter(covenant=covenant).values_list("year", flat=True)),
         reverse=True,
     )
-    try:
-        year = int(request.GET.get("year") or (years[0] if years else date.today().year))
-    except ValueError:
-        year = date.today().year
+    year = _year_param(request) or (years[0] if years else date.today().year)
     subs = list(services.review_queue(request.user, covenant, year))
     waiting = [
         s for s in subs if s.status in (Submission.Status.SUBMITTED, Submission.Status.UNDER_REVIEW)
@@ -400,6 +397,12 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
             "overdue": services.improvements_overdue(request.user, covenant),
         },
     )
+
+
+def _year_param(request: HttpRequest) -> int | None:
+    """?year=, when it is a plausible reporting year; anything else means "not given"."""
+    raw = request.GET.get("year", "")
+    return int(raw) if raw.isdigit() and 1990 <= int(raw) <= 2200 else None
 
 
 @login_required
@@ -431,13 +434,11 @@ def figures(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     covenant = _reviewed(request, slug)
-    year = request.GET.get("year")
-    header, rows = services.export_rows(
-        request.user, covenant, int(year) if year and year.isdigit() else None
-    )
+    year = _year_param(request)
+    header, rows = services.export_rows(request.user, covenant, year)
     return table_response(
         fmt,
-        f"assessments-{covenant.slug}{'-' + year if year else ''}",
+        f"assessments-{covenant.slug}{'-' + str(year) if year else ''}",
         header,
         rows,
         {"covenant": covenant.name, "confidential": "assessment results per member"},

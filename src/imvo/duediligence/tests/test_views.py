@@ -246,3 +246,15 @@ def test_secretariat_adapts_the_framework(client, world) -> None:  # type: ignor
     # Another covenant's secretariat cannot touch it.
     client.force_login(world.secretariat_y)
     assert client.post(url, {"do": "remove", "question": q.pk}).status_code == 404
+
+
+@pytest.mark.parametrize("year", ["abc", "99999999999", '2025"; x="', "-1"])
+def test_odd_year_parameters_are_ignored(client, world, year) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(world.secretariat_x)
+    q = client.get(reverse("duediligence:queue", args=[world.covenant_x.slug]), {"year": year})
+    assert q.status_code == 200
+    e = client.get(
+        reverse("duediligence:export", args=[world.covenant_x.slug, "csv"]), {"year": year}
+    )
+    assert e.status_code == 200
+    assert e["Content-Disposition"] == 'attachment; filename="assessments-covenant-x.csv"'
