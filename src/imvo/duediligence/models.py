@@ -11,6 +11,7 @@ fall short enter the *escalation* path.
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -309,7 +310,9 @@ class Action(models.Model):
 
 
 def evidence_path(instance: ProgressUpdate, filename: str) -> str:
-    return f"duediligence/evidence/{instance.action.organisation_id}/{filename}"
+    # A random folder: evidence is confidential and is served only through the scoped
+    # download view; its storage path must not be guessable if media are ever exposed.
+    return f"duediligence/evidence/{instance.action.organisation_id}/{uuid.uuid4().hex}/{filename}"
 
 
 class ProgressUpdate(models.Model):
