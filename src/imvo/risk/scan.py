@@ -1,0 +1,439 @@
+"""The supply-chain risk scan: inherent risk per theme for every supplier row, with its reasons.
+
+For each row (a facility, or a country and product entered by hand) and each
+theme the scan computes
+
+    inherent risk (0..100) = 100 x country risk for the theme x sector weight of the theme
+
+* country risk for a theme is the mean of the risks of the indicators mapped to
+  that theme (`reference.INDICATORS`), each normalised to 0..1 (WGI percentile
+  p -> 1 - p/100, ITUC rating r -> (r - 1)/4.5, ILAB country listing -> 0.7).
+  When ILAB lists a good of the row's own sector in that country for child or
+  forced labour, the theme's country risk is raised to 1.0 for that row.
+  No indicator for a country means "unknown", scored 0.5 (unknown is not low).
+* sector weight: how salient the theme is in the row's sector
+  (`reference.SECTOR_PROFILES`, with the reasoning written there).
+
+Levels: high >= 50, medium >= 25, low below. The work is vectorised with
+polars: the distinct (country, sector) pairs are scored once per theme and
+broadcast to the rows by a join, so a million rows cost a few joins.
+`scan_row_by_row` is the straightforward per-row implementation, kept as the
+reference the vectorised scan is tested and benchmarked against.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from imvo.risk import reference as ref
+from imvo.risk.bundle import DATA_DIR
+from imvo.risk.importers import country_code
+
+
+@dataclass
+class IndicatorTables:
+    """Indicator values, listed goods and the provenance of every source edition in use."""
+
+    values: list[
+        tuple[str, str, str, int, float, str]
+    ]  # source, indicator, country, edition, value, raw
+    goods: list[
+        tuple[str, int, str, str, bool, bool]
+    ]  # source, edition, country, good, child, forced
+    sources: dict[str, dict[str, Any]]  # code -> name, publisher, edition_year, licence, url
+    origin: str = "bundled"
+
+    def attribution(self) -> list[str]:
+        """One line per source, for pages and exports."""
+        return [
+            f"{s['name']} {s['edition_year']}, {s['publisher']} ({s['licence']}) {s['url']}"
+            for _, s in sorted(self.sources.items())
+        ]
+
+
+def bundled_tables() -> IndicatorTables:
+    """The compact table shipped in `risk/data/` (compiled by `imvo risk bundle`)."""
+    sources = json.loads((DATA_DIR / "sources.json").read_text())
+    values = []
+    with (DATA_DIR / "indicators.csv").open(encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            values.append(
+                (
+                    r["source"],
+                    r["indicator"],
+                    r["country"],
+                    int(r["edition"]),
+                    float(r["value"]),
+                    r["raw"],
+                )
+            )
+    goods = []
+    with (DATA_DIR / "goods.csv").open(encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            goods.append(
+                (
+                    r["source"],
+                    int(r["edition"]),
+                    r["country"],
+                    r["good"],
+                    r["child_labour"] == "1",
+                    r["forced_labour"] == "1",
+                )
+            )
+    return IndicatorTables(values, goods, sources)
+
+
+def indicator_risk(indicator: str, value: float) -> float:
+    """Normalise an indicator value to a 0..1 risk (1 = highest risk)."""
+    if indicator.startswith("wgi."):
+        return max(0.0, min(1.0, 1 - value / 100))
+    if indicator == "ituc.rating":
+        return max(0.0, min(1.0, (value - 1) / 4.5))
+    if indicator.startswith("ilab."):
+        return ref.ILAB_COUNTRY_RISK if value > 0 else 0.0
+    raise ValueError(f"unknown indicator {indicator}")
+
+
+def level_of(score: float) -> str:
+    if score >= ref.HIGH:
+        return "high"
+    if score >= ref.MEDIUM:
+        return "medium"
+    return "low"
+
+
+def _fmt_value(indicator: str, value: float, raw: str) -> str:
+    if indicator.startswith("wgi."):
+        return f"percentile {value:.1f}"
+    if indicator == "ituc.rating":
+        return f"rating {raw}"
+    return raw
+
+
+@dataclass
+class Model:
+    """The scan's lookup tables, derived once from the indicator tables."""
+
+    tables: IndicatorTables
+    # (country, theme) -> (risk 0..1, [reason dicts])
+    country_theme: dict[tuple[str, str], tuple[float, list[dict]]]
+    # (country, sector, theme) -> (risk, reason dict) from the ILAB goods list
+    goods_theme: dict[tuple[str, str, str], tuple[float, dict]]
+
+    def reason_source(self, code: str) -> dict[str, Any]:
+        return self.tables.sources.get(code, {})
+
+
+def build_model(tables: IndicatorTables) -> Model:
+    per_country: dict[tuple[str, str], list[dict]] = {}
+    for source, indicator, country, edition, value, raw in tables.values:
+        spec = ref.INDICATORS.get(indicator)
+        if spec is None:
+            continue
+        src = tables.sources.get(source, {})
+        risk = indicator_risk(indicator, value)
+        for theme in spec["themes"]:
+            per_country.setdefault((country, theme), []).append(
+                {
+                    "indicator": indicator,
+                    "label": spec["label"],
+                    "value": value,
+                    "shown": _fmt_value(indicator, value, raw),
+                    "risk": round(risk, 3),
+                    "source": src.get("name", source),
+                    "publisher": src.get("publisher", ""),
+                    "edition": edition,
+                    "licence": src.get("licence", ""),
+                }
+            )
+    country_theme = {
+        k: (sum(r["risk"] for r in rs) / len(rs), sorted(rs, key=lambda r: r["indicator"]))
+        for k, rs in per_country.items()
+    }
+    listed: dict[tuple[str, str, str], list[str]] = {}
+    editions: dict[str, tuple[str, int]] = {}
+    for source, edition, country, good, child, forced in tables.goods:
+        sector = ref.ilab_good_sector(good)
+        editions[source] = (source, edition)
+        for theme, flag in (("child-labour", child), ("forced-labour", forced)):
+            if flag:
+                listed.setdefault((country, sector, theme), []).append(good)
+    goods_theme = {}
+    src = tables.sources.get("ilab", {})
+    for (country, sector, theme), goods in listed.items():
+        goods_theme[(country, sector, theme)] = (
+            ref.ILAB_GOOD_RISK,
+            {
+                "indicator": "ilab.good",
+                "label": "US DOL ILAB List of Goods: "
+                + ("child labour" if theme == "child-labour" else "forced labour"),
+                "value": len(goods),
+                "shown": "listed: " + ", ".join(sorted(set(goods))),
+                "risk": ref.ILAB_GOOD_RISK,
+                "source": src.get("name", "ILAB"),
+                "publisher": src.get("publisher", ""),
+                "edition": src.get("edition_year"),
+                "licence": src.get("licence", ""),
+            },
+        )
+    return Model(tables, country_theme, goods_theme)
+
+
+def combo_scores(model: Model, country: str | None, sector: str) -> list[dict]:
+    """Inherent risk of every theme for one country and sector, with the reasons."""
+    out = []
+    profile = ref.SECTOR_PROFILES.get(sector, ref.SECTOR_PROFILES["other"])
+    for theme in ref.THEME_CODES:
+        weight = profile["weights"][theme]
+        if country and (country, theme) in model.country_theme:
+            risk, reasons = model.country_theme[(country, theme)]
+            reasons = list(reasons)
+        else:
+            risk, reasons = (
+                ref.UNKNOWN_COUNTRY_RISK,
+                [
+                    {
+                        "indicator": "unknown",
+                        "label": "No indicator data for this country and theme",
+                        "value": None,
+                        "shown": "treated as 0.5 (unknown is not low)",
+                        "risk": ref.UNKNOWN_COUNTRY_RISK,
+                        "source": "",
+                        "publisher": "",
+                        "edition": None,
+                        "licence": "",
+                    }
+                ],
+            )
+        good = model.goods_theme.get((country or "", sector, theme))
+        if good is not None and good[0] > risk:
+            risk = good[0]
+            reasons = [*reasons, good[1]]
+        score = round(100 * risk * weight, 1)
+        out.append(
+            {
+                "country": country,
+                "sector": sector,
+                "theme": theme,
+                "country_risk": round(risk, 3),
+                "weight": weight,
+                "score": score,
+                "level": level_of(score),
+                "reasons": reasons,
+            }
+        )
+    return out
+
+
+# --- the rows ---------------------------------------------------------------------
+
+
+def prepare_rows(rows: Iterable[dict[str, Any]] | pl.DataFrame) -> pl.DataFrame:
+    """Supplier rows -> frame with row_id, name, country (alpha-2 or null), sector, workers.
+
+    Keys read from each row: country (any spelling), sector, product, name,
+    workers, row_id. Country and sector are resolved once per distinct value.
+    """
+    df = (
+        rows
+        if isinstance(rows, pl.DataFrame)
+        else pl.DataFrame(list(rows), infer_schema_length=None)
+    )
+    n = df.height
+    cols = set(df.columns)
+
+    def col(name: str) -> pl.Expr:
+        return pl.col(name).cast(pl.Utf8) if name in cols else pl.lit(None, dtype=pl.Utf8)
+
+    df = df.with_columns(
+        row_id=pl.col("row_id") if "row_id" in cols else pl.int_range(1, n + 1),
+        name=col("name"),
+        country_raw=col("country"),
+        sector_text=pl.concat_str(
+            [col("sector").fill_null(""), col("product").fill_null("")], separator=" "
+        ),
+        workers=pl.col("workers").cast(pl.Int64, strict=False)
+        if "workers" in cols
+        else pl.lit(None, pl.Int64),
+    )
+    countries = df.get_column("country_raw").unique().to_list()
+    cmap = {c: country_code(c) for c in countries if c is not None}
+    texts = df.get_column("sector_text").unique().to_list()
+    smap = {t: ref.sector_of(t) for t in texts if t is not None}
+    return df.select(
+        "row_id",
+        "name",
+        "country_raw",
+        pl.col("country_raw")
+        .replace_strict(cmap, default=None, return_dtype=pl.Utf8)
+        .alias("country"),
+        pl.col("sector_text")
+        .replace_strict(smap, default="other", return_dtype=pl.Utf8)
+        .alias("sector"),
+        "workers",
+    )
+
+
+@dataclass
+class ScanResult:
+    """Per-row theme scores, the scored (country, sector) pairs with reasons, and the sources."""
+
+    rows: pl.DataFrame  # row_id, name, country_raw, country, sector, workers
+    scores: pl.DataFrame  # row_id, theme, score, level (long: one line per row and theme)
+    combos: list[dict]  # combo_scores output for each distinct (country, sector)
+    sources: dict[str, dict[str, Any]] = field(default_factory=dict)
+    attribution: list[str] = field(default_factory=list)
+
+    @property
+    def unresolved(self) -> pl.DataFrame:
+        """Rows whose country could not be recognised (scored as unknown)."""
+        return self.rows.filter(pl.col("country").is_null())
+
+    def reasons_for(self, country: str | None, sector: str, theme: str) -> list[dict]:
+        for c in self.combos:
+            if c["country"] == country and c["sector"] == sector and c["theme"] == theme:
+                return c["reasons"]
+        return []
+
+
+def scan_frame(model: Model, rows: pl.DataFrame) -> ScanResult:
+    """Vectorised scan of prepared rows (see `prepare_rows`)."""
+    pairs = rows.select("country", "sector").unique()
+    combos: list[dict] = []
+    for country, sector in pairs.iter_rows():
+        combos.extend(combo_scores(model, country, sector))
+    table = pl.DataFrame(
+        {
+            "country": [c["country"] for c in combos],
+            "sector": [c["sector"] for c in combos],
+            "theme": [c["theme"] for c in combos],
+            "score": [c["score"] for c in combos],
+        },
+        schema={
+            "country": pl.Utf8,
+            "sector": pl.Utf8,
+            "theme": pl.Categorical,
+            "score": pl.Float64,
+        },
+    )
+    scores = (
+        rows.lazy()
+        .select("row_id", "country", "sector")
+        .join(table.lazy(), on=["country", "sector"], how="left", nulls_equal=True)
+        .with_columns(
+            level=pl.when(pl.col("score") >= ref.HIGH)
+            .then(pl.lit("high"))
+            .when(pl.col("score") >= ref.MEDIUM)
+            .then(pl.lit("medium"))
+            .otherwise(pl.lit("low"))
+            .cast(pl.Categorical)
+        )
+        .select("row_id", "country", "sector", "theme", "score", "level")
+        .collect()
+    )
+    return ScanResult(rows, scores, combos, model.tables.sources, model.tables.attribution())
+
+
+def scan_row_by_row(model: Model, records: list[dict[str, Any]]) -> list[tuple[Any, str, float]]:
+    """The straightforward implementation: every row, every theme, one at a time.
+
+    Kept as the reference for tests and the benchmark; returns (row_id, theme, score).
+    """
+    out = []
+    for i, rec in enumerate(records, start=1):
+        country = country_code(rec.get("country"))
+        sector = ref.sector_of(f"{rec.get('sector') or ''} {rec.get('product') or ''}")
+        for c in combo_scores(model, country, sector):
+            out.append((rec.get("row_id", i), c["theme"], c["score"]))
+    return out
+
+
+# --- summaries --------------------------------------------------------------------
+
+
+def theme_summary(result: ScanResult) -> list[dict]:
+    """Per theme: rows at each level, the highest score, and the countries driving it; highest first."""
+    if result.scores.is_empty():
+        return []
+    s = result.scores.with_columns(pl.col("theme").cast(pl.Utf8), pl.col("level").cast(pl.Utf8))
+    agg = (
+        s.group_by("theme")
+        .agg(
+            high=(pl.col("level") == "high").sum(),
+            medium=(pl.col("level") == "medium").sum(),
+            low=(pl.col("level") == "low").sum(),
+            max_score=pl.col("score").max(),
+            mean_score=pl.col("score").mean(),
+        )
+        .sort(["max_score", "high", "mean_score"], descending=True)
+    )
+    top = (
+        s.group_by("theme", "country", "sector")
+        .agg(score=pl.col("score").max(), rows=pl.len())
+        .sort(["score", "rows"], descending=True)
+    )
+    out = []
+    for r in agg.iter_rows(named=True):
+        t = top.filter(pl.col("theme") == r["theme"]).head(3)
+        drivers = []
+        for d in t.iter_rows(named=True):
+            drivers.append(
+                {
+                    "country": d["country"],
+                    "sector": d["sector"],
+                    "score": d["score"],
+                    "rows": d["rows"],
+                    "reasons": result.reasons_for(d["country"], d["sector"], r["theme"]),
+                }
+            )
+        out.append(
+            {
+                "theme": r["theme"],
+                "label": str(ref.THEME_LABELS.get(r["theme"], r["theme"])),
+                "high": r["high"],
+                "medium": r["medium"],
+                "low": r["low"],
+                "max_score": r["max_score"],
+                "mean_score": round(r["mean_score"], 1),
+                "level": level_of(r["max_score"]),
+                "drivers": drivers,
+            }
+        )
+    return out
+
+
+def heatmap(result: ScanResult, by: str = "country") -> dict[str, Any]:
+    """Country (or sector) x theme grid of the highest score, rows sorted by their worst theme."""
+    if result.scores.is_empty():
+        return {"rows": [], "cols": ref.THEME_CODES, "values": [], "counts": []}
+    s = result.scores.with_columns(pl.col("theme").cast(pl.Utf8), pl.col(by).fill_null("??"))
+    grid = s.group_by(by, "theme").agg(score=pl.col("score").max())
+    counts = dict(
+        result.rows.with_columns(pl.col(by).fill_null("??")).group_by(by).len().iter_rows()
+    )
+    cells = {(r[by], r["theme"]): r["score"] for r in grid.iter_rows(named=True)}
+    keys = sorted(
+        {k for k, _ in cells},
+        key=lambda k: (-max(cells.get((k, t), 0) for t in ref.THEME_CODES), k),
+    )
+    return {
+        "rows": keys,
+        "cols": ref.THEME_CODES,
+        "values": [[cells.get((k, t)) for t in ref.THEME_CODES] for k in keys],
+        "counts": [counts.get(k, 0) for k in keys],
+    }
+
+
+def reason_text(reasons: list[dict]) -> str:
+    """Reasons as one readable line: indicator, value, source and edition."""
+    parts = []
+    for r in reasons:
+        src = f" [{r['source']} {r['edition']}]" if r.get("source") else ""
+        parts.append(f"{r['label']}: {r['shown']}{src}")
+    return "; ".join(parts)
