@@ -304,7 +304,7 @@ SECTOR_KEYWORDS: list[tuple[str, list[str]]] = [
             "smelt",
             "wolframite",
         ],
-    ),  # fmt: skip
+    ),
     ("floriculture", ["flower", "floricult", "rose", "horticult", "bulb"]),
     (
         "garment",
@@ -329,7 +329,7 @@ SECTOR_KEYWORDS: list[tuple[str, list[str]]] = [
             "accessor",
             "bag",
         ],
-    ),  # fmt: skip
+    ),
     (
         "food",
         [
@@ -359,7 +359,7 @@ SECTOR_KEYWORDS: list[tuple[str, list[str]]] = [
             "seafood",
             "juice",
         ],
-    ),  # fmt: skip
+    ),
 ]
 
 _WORD = re.compile(r"[a-z]+")

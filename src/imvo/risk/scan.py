@@ -411,7 +411,7 @@ def theme_summary(result: ScanResult) -> list[dict]:
 def heatmap(result: ScanResult, by: str = "country") -> dict[str, Any]:
     """Country (or sector) x theme grid of the highest score, rows sorted by their worst theme."""
     if result.scores.is_empty():
-        return {"rows": [], "cols": ref.THEME_CODES, "values": [], "counts": []}
+        return {"rows": [], "cols": ref.THEME_CODES, "values": [], "counts": [], "labels": [], "table": []}
     s = result.scores.with_columns(pl.col("theme").cast(pl.Utf8), pl.col(by).fill_null("??"))
     grid = s.group_by(by, "theme").agg(score=pl.col("score").max())
     counts = dict(
@@ -422,11 +422,24 @@ def heatmap(result: ScanResult, by: str = "country") -> dict[str, Any]:
         {k for k, _ in cells},
         key=lambda k: (-max(cells.get((k, t), 0) for t in ref.THEME_CODES), k),
     )
+    values = [[cells.get((k, t)) for t in ref.THEME_CODES] for k in keys]
     return {
         "rows": keys,
         "cols": ref.THEME_CODES,
-        "values": [[cells.get((k, t)) for t in ref.THEME_CODES] for k in keys],
+        "values": values,
         "counts": [counts.get(k, 0) for k in keys],
+        "labels": [str(ref.THEME_LABELS[t]) for t in ref.THEME_CODES],
+        "table": [
+            {
+                "key": k,
+                "count": counts.get(k, 0),
+                "cells": [
+                    {"theme": str(ref.THEME_LABELS[t]), "score": v, "level": level_of(v) if v is not None else ""}
+                    for t, v in zip(ref.THEME_CODES, vals, strict=True)
+                ],
+            }
+            for k, vals in zip(keys, values, strict=True)
+        ],
     }
 
 

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 
@@ -137,7 +137,15 @@ _model_lock = threading.Lock()
 
 def current_model() -> Model:
     """The scan model for the data in use, cached until a new edition is imported."""
-    key = tuple(IndicatorSource.objects.aggregate(m=Max("imported"), n=Max("id")).values())
+    try:
+        key = tuple(IndicatorSource.objects.aggregate(m=Max("imported"), n=Max("id")).values())
+    except DatabaseError:
+        # No database yet (an offline `imvo scan` before `imvo migrate`): the bundled data.
+        key = ("bundled-only",)
+        with _model_lock:
+            if key not in _model_cache:
+                _model_cache[key] = build_model(bundled_tables())
+            return _model_cache[key]
     with _model_lock:
         if key not in _model_cache:
             _model_cache.clear()
@@ -374,7 +382,7 @@ def register_from_scan(
                 theme_code=r["theme"],
                 country=r["country"],
                 product=str(ref.SECTOR_LABELS.get(r["sector"], r["sector"])),
-                title=f"{ref.THEME_LABELS[r['theme']]} – {r['country']}",
+                title=f"{ref.THEME_LABELS[r['theme']]} - {r['country']}",
                 scale=DEFAULT_SCALE.get(r["theme"], 2),
                 scope=4 if share >= 0.5 else 3 if share >= 0.2 else 2 if share >= 0.05 else 1,
                 irremediability=DEFAULT_IRREMEDIABLE.get(r["theme"], 2),
@@ -546,7 +554,7 @@ def covenant_analysis(covenant: Any) -> dict[str, Any]:
                 "rows": r["rows"],
                 "share": round(100 * r["rows"] / total, 1),
                 "workers": r["workers"] or 0,
-            }  # fmt: skip
+            }
             for r in c.iter_rows(named=True)
         ]
     return {
