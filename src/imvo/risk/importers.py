@@ -131,6 +131,7 @@ def country_code(text: str | None) -> str | None:
     t = " ".join(str(text).replace("\u25a1", " ").split()).strip(" .,")
     if not t:
         return None
+    t = t.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
     low = t.lower()
     if low in COUNTRY_ALIASES:
         return COUNTRY_ALIASES[low]
@@ -138,6 +139,11 @@ def country_code(text: str | None) -> str | None:
         return str(pycountry.countries.lookup(t).alpha_2)
     except LookupError:
         pass
+    from anyascii import anyascii
+
+    plain = anyascii(low)
+    if plain != low and plain in COUNTRY_ALIASES:
+        return COUNTRY_ALIASES[plain]
     # "China (Guangdong)", "Viet Nam - Hanoi": try the leading part.
     head = re.split(r"[(\-/,;]", low)[0].strip()
     if head and head != low:
