@@ -151,6 +151,16 @@ def country_code(text: str | None) -> str | None:
     return None
 
 
+def country_name(code: str | None) -> str:
+    """A readable country name for an alpha-2 code ('BD' -> 'Bangladesh')."""
+    if not code:
+        return "?"
+    c = pycountry.countries.get(alpha_2=code)
+    if c is None:
+        return code
+    return str(getattr(c, "common_name", None) or c.name)
+
+
 def _read_text(path: Path) -> str:
     raw = path.read_bytes()
     for enc in ("utf-8-sig", "cp1252", "latin-1"):

@@ -34,7 +34,7 @@ from django.utils import timezone
 
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.risk import reference as ref
-from imvo.risk.importers import SOURCES, country_code, read_source
+from imvo.risk.importers import SOURCES, country_code, country_name, read_source
 from imvo.risk.models import (
     IndicatorSource,
     IndicatorValue,
@@ -353,7 +353,12 @@ def register_from_scan(
         raise DomainError(
             "There is nothing to scan yet: add a supplier list or the countries you source from."
         )
-    total = result.rows.height
+    # Scope from the share of the company's workers in that country when known, else of its rows.
+    workers = result.rows.get_column("workers").fill_null(0)
+    weight_col = "workers" if workers.sum() > 0 else "one"
+    rows = result.rows.with_columns(one=pl.lit(1), workers=pl.col("workers").fill_null(0))
+    total = rows.get_column(weight_col).sum()
+    per_country = dict(rows.group_by("country").agg(pl.col(weight_col).sum()).iter_rows())
     s = result.scores.with_columns(pl.col("theme").cast(pl.Utf8))
     top_pairs = (
         s.filter(pl.col("country").is_not_null())
@@ -363,7 +368,7 @@ def register_from_scan(
             rows=pl.col("row_id").n_unique(),
             sector=pl.col("sector").first(),
         )
-        .sort(["score", "rows"], descending=True)
+        .sort(["score", "rows", "country"], descending=[True, True, False])
         .head(top)
     )
     existing = set(
@@ -374,7 +379,7 @@ def register_from_scan(
         for r in top_pairs.iter_rows(named=True):
             if (r["theme"], r["country"]) in existing:
                 continue
-            share = r["rows"] / total
+            share = (per_country.get(r["country"]) or 0) / total if total else 0
             entry = RegisterEntry(
                 organisation=organisation,
                 covenant=covenant,
@@ -382,7 +387,7 @@ def register_from_scan(
                 theme_code=r["theme"],
                 country=r["country"],
                 product=str(ref.SECTOR_LABELS.get(r["sector"], r["sector"])),
-                title=f"{ref.THEME_LABELS[r['theme']]} - {r['country']}",
+                title=f"{ref.THEME_LABELS[r['theme']]} - {country_name(r['country'])}",
                 scale=DEFAULT_SCALE.get(r["theme"], 2),
                 scope=4 if share >= 0.5 else 3 if share >= 0.2 else 2 if share >= 0.05 else 1,
                 irremediability=DEFAULT_IRREMEDIABLE.get(r["theme"], 2),
