@@ -357,41 +357,58 @@ def scan_row_by_row(model: Model, records: list[dict[str, Any]]) -> list[tuple[A
 # --- summaries --------------------------------------------------------------------
 
 
+def weighted(result: ScanResult) -> pl.DataFrame:
+    """Scores per (country, sector, theme) with the number of rows and workers carrying them.
+
+    Every row of a (country, sector) pair has the same theme scores, so summaries
+    work on the pairs weighted by their row counts: a million rows summarise as
+    fast as a few hundred pairs.
+    """
+    counts = result.rows.group_by("country", "sector").agg(
+        n=pl.len(), workers=pl.col("workers").fill_null(0).sum()
+    )
+    table = pl.DataFrame(
+        {
+            "country": [c["country"] for c in result.combos],
+            "sector": [c["sector"] for c in result.combos],
+            "theme": [c["theme"] for c in result.combos],
+            "score": [c["score"] for c in result.combos],
+        },
+        schema={"country": pl.Utf8, "sector": pl.Utf8, "theme": pl.Utf8, "score": pl.Float64},
+    )
+    return table.join(counts, on=["country", "sector"], how="inner", nulls_equal=True)
+
+
 def theme_summary(result: ScanResult) -> list[dict]:
     """Per theme: rows at each level, the highest score, and the countries driving it; highest first."""
-    if result.scores.is_empty():
+    if result.rows.is_empty():
         return []
-    s = result.scores.with_columns(pl.col("theme").cast(pl.Utf8), pl.col("level").cast(pl.Utf8))
+    w = weighted(result)
     agg = (
-        s.group_by("theme")
+        w.group_by("theme")
         .agg(
-            high=(pl.col("level") == "high").sum(),
-            medium=(pl.col("level") == "medium").sum(),
-            low=(pl.col("level") == "low").sum(),
+            high=pl.col("n").filter(pl.col("score") >= ref.HIGH).sum(),
+            medium=pl.col("n").filter((pl.col("score") >= ref.MEDIUM) & (pl.col("score") < ref.HIGH)).sum(),
+            low=pl.col("n").filter(pl.col("score") < ref.MEDIUM).sum(),
             max_score=pl.col("score").max(),
-            mean_score=pl.col("score").mean(),
+            mean_score=(pl.col("score") * pl.col("n")).sum() / pl.col("n").sum(),
         )
-        .sort(["max_score", "high", "mean_score"], descending=True)
+        .sort(["max_score", "high", "mean_score", "theme"], descending=[True, True, True, False])
     )
-    top = (
-        s.group_by("theme", "country", "sector")
-        .agg(score=pl.col("score").max(), rows=pl.len())
-        .sort(["score", "rows"], descending=True)
-    )
+    top = w.sort(["score", "n", "country"], descending=[True, True, False], nulls_last=True)
     out = []
     for r in agg.iter_rows(named=True):
         t = top.filter(pl.col("theme") == r["theme"]).head(3)
-        drivers = []
-        for d in t.iter_rows(named=True):
-            drivers.append(
-                {
-                    "country": d["country"],
-                    "sector": d["sector"],
-                    "score": d["score"],
-                    "rows": d["rows"],
-                    "reasons": result.reasons_for(d["country"], d["sector"], r["theme"]),
-                }
-            )
+        drivers = [
+            {
+                "country": d["country"],
+                "sector": d["sector"],
+                "score": d["score"],
+                "rows": d["n"],
+                "reasons": result.reasons_for(d["country"], d["sector"], r["theme"]),
+            }
+            for d in t.iter_rows(named=True)
+        ]
         out.append(
             {
                 "theme": r["theme"],
@@ -410,17 +427,16 @@ def theme_summary(result: ScanResult) -> list[dict]:
 
 def heatmap(result: ScanResult, by: str = "country") -> dict[str, Any]:
     """Country (or sector) x theme grid of the highest score, rows sorted by their worst theme."""
-    if result.scores.is_empty():
-        return {"rows": [], "cols": ref.THEME_CODES, "values": [], "counts": [], "labels": [], "table": []}
-    s = result.scores.with_columns(pl.col("theme").cast(pl.Utf8), pl.col(by).fill_null("??"))
-    grid = s.group_by(by, "theme").agg(score=pl.col("score").max())
-    counts = dict(
-        result.rows.with_columns(pl.col(by).fill_null("??")).group_by(by).len().iter_rows()
-    )
+    empty = {"rows": [], "cols": ref.THEME_CODES, "values": [], "counts": [], "labels": [], "table": []}
+    if result.rows.is_empty():
+        return empty
+    w = weighted(result).with_columns(pl.col(by).fill_null("??"))
+    grid = w.group_by(by, "theme").agg(score=pl.col("score").max())
+    counts = dict(w.filter(pl.col("theme") == ref.THEME_CODES[0]).group_by(by).agg(pl.col("n").sum()).iter_rows())
     cells = {(r[by], r["theme"]): r["score"] for r in grid.iter_rows(named=True)}
     keys = sorted(
         {k for k, _ in cells},
-        key=lambda k: (-max(cells.get((k, t), 0) for t in ref.THEME_CODES), k),
+        key=lambda k: (-max(cells.get((k, t)) or 0 for t in ref.THEME_CODES), k),
     )
     values = [[cells.get((k, t)) for t in ref.THEME_CODES] for k in keys]
     return {

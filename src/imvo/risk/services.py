@@ -53,6 +53,7 @@ from imvo.risk.scan import (
     prepare_rows,
     scan_frame,
     theme_summary,
+    weighted,
 )
 
 log = logging.getLogger(__name__)
@@ -359,16 +360,14 @@ def register_from_scan(
     rows = result.rows.with_columns(one=pl.lit(1), workers=pl.col("workers").fill_null(0))
     total = rows.get_column(weight_col).sum()
     per_country = dict(rows.group_by("country").agg(pl.col(weight_col).sum()).iter_rows())
-    s = result.scores.with_columns(pl.col("theme").cast(pl.Utf8))
+    # Per theme and country the sector with the highest score, and the rows behind it.
     top_pairs = (
-        s.filter(pl.col("country").is_not_null())
-        .group_by("theme", "country")
-        .agg(
-            score=pl.col("score").max(),
-            rows=pl.col("row_id").n_unique(),
-            sector=pl.col("sector").first(),
-        )
-        .sort(["score", "rows", "country"], descending=[True, True, False])
+        weighted(result)
+        .filter(pl.col("country").is_not_null())
+        .sort(["score", "n"], descending=True)
+        .group_by("theme", "country", maintain_order=True)
+        .agg(score=pl.col("score").first(), sector=pl.col("sector").first(), rows=pl.col("n").sum())
+        .sort(["score", "rows", "country", "theme"], descending=[True, True, False, False])
         .head(top)
     )
     existing = set(

@@ -138,3 +138,19 @@ def test_theme_summary_orders_by_highest_score():
 )  # fmt: skip
 def test_sector_of(text, sector):
     assert ref.sector_of(text) == sector
+
+
+def test_weighted_summaries_match_counting_every_row():
+    import polars as pl
+
+    records = [{"row_id": i, "country": c, "sector": s}
+               for i, (c, s) in enumerate([("BD", "garment"), ("BD", "garment"), ("CN", "gold"), ("NL", "garment"),
+                                           ("Atlantis", "food"), ("IN", "Garments")] * 3, start=1)]  # fmt: skip
+    r = scan_frame(MODEL, prepare_rows(records))
+    per_row = r.scores.with_columns(pl.col("theme").cast(pl.Utf8), pl.col("level").cast(pl.Utf8))
+    for t in theme_summary(r):
+        rows = per_row.filter(pl.col("theme") == t["theme"])
+        assert t["high"] == rows.filter(pl.col("level") == "high").height
+        assert t["medium"] == rows.filter(pl.col("level") == "medium").height
+        assert t["max_score"] == rows["score"].max()
+        assert t["mean_score"] == pytest.approx(rows["score"].mean(), abs=0.05)
