@@ -20,7 +20,7 @@ import time
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "imvo.settings")
 os.environ.setdefault("IMVO_TESTING", "1")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -39,16 +39,73 @@ from imvo.risk.scan import (  # noqa: E402
 
 # Country spellings as they come in real lists: names, upper case, codes, a few unknowns.
 COUNTRIES = [
-    "China", "CHINA", "CN", "Bangladesh", "BANGLADESH", "BD", "India", "IN", "Viet Nam", "Vietnam",
-    "VN", "Turkey", "TR", "Pakistan", "PK", "Cambodia", "KH", "Indonesia", "ID", "Myanmar", "Burma",
-    "Portugal", "PT", "Italy", "Romania", "Tunisia", "Morocco", "Ethiopia", "Sri Lanka", "Ghana",
-    "Cote d'Ivoire", "Brazil", "Peru", "Kenya", "Colombia", "Ecuador", "Netherlands", "Germany",
-    "Mexico", "Egypt", "Thailand", "Philippines", "DRC", "Uzbekistan", "Atlantis", "",
-]  # fmt: skip
+    "China",
+    "CHINA",
+    "CN",
+    "Bangladesh",
+    "BANGLADESH",
+    "BD",
+    "India",
+    "IN",
+    "Viet Nam",
+    "Vietnam",
+    "VN",
+    "Turkey",
+    "TR",
+    "Pakistan",
+    "PK",
+    "Cambodia",
+    "KH",
+    "Indonesia",
+    "ID",
+    "Myanmar",
+    "Burma",
+    "Portugal",
+    "PT",
+    "Italy",
+    "Romania",
+    "Tunisia",
+    "Morocco",
+    "Ethiopia",
+    "Sri Lanka",
+    "Ghana",
+    "Cote d'Ivoire",
+    "Brazil",
+    "Peru",
+    "Kenya",
+    "Colombia",
+    "Ecuador",
+    "Netherlands",
+    "Germany",
+    "Mexico",
+    "Egypt",
+    "Thailand",
+    "Philippines",
+    "DRC",
+    "Uzbekistan",
+    "Atlantis",
+    "",
+]
 SECTORS = [
-    "Apparel", "Footwear", "Textiles", "Garments", "Gold", "Gold refinery", "Cocoa", "Coffee", "Spices",
-    "Granite", "Marble", "Steel", "Cobalt", "Cut flowers", "Roses", "Toys", "Electronics", None,
-]  # fmt: skip
+    "Apparel",
+    "Footwear",
+    "Textiles",
+    "Garments",
+    "Gold",
+    "Gold refinery",
+    "Cocoa",
+    "Coffee",
+    "Spices",
+    "Granite",
+    "Marble",
+    "Steel",
+    "Cobalt",
+    "Cut flowers",
+    "Roses",
+    "Toys",
+    "Electronics",
+    None,
+]
 
 
 def peak_mb() -> float:
@@ -77,31 +134,39 @@ def main() -> int:
     a = p.parse_args()
     model = build_model(bundled_tables())
     df = synthetic(a.rows)
-    print(f"input: {a.rows:,} synthetic supplier rows, {df['country'].n_unique()} country spellings, "
-          f"{len(ref.THEME_CODES)} themes; peak RSS after generating input {peak_mb():,.0f} MB")  # fmt: skip
+    print(
+        f"input: {a.rows:,} synthetic supplier rows, {df['country'].n_unique()} country spellings, "
+        f"{len(ref.THEME_CODES)} themes; peak RSS after generating input {peak_mb():,.0f} MB"
+    )
 
     t0 = time.perf_counter()
     result = scan_frame(model, prepare_rows(df))
     fast = time.perf_counter() - t0
     peak = peak_mb()
     assert result.scores.height == a.rows * len(ref.THEME_CODES)
-    print(f"vectorised (polars): {fast:.2f} s for {a.rows:,} rows -> {result.scores.height:,} row-theme scores; "
-          f"peak RSS {peak:,.0f} MB")  # fmt: skip
+    print(
+        f"vectorised (polars): {fast:.2f} s for {a.rows:,} rows -> {result.scores.height:,} row-theme scores; "
+        f"peak RSS {peak:,.0f} MB"
+    )
 
     t0 = time.perf_counter()
     themes = theme_summary(result)
     heat = heatmap(result)
     agg = time.perf_counter() - t0
-    print(f"aggregates (theme top list + country x theme heatmap): {agg:.2f} s; "
-          f"top theme {themes[0]['theme']} max {themes[0]['max_score']}; heatmap {len(heat['rows'])} countries")  # fmt: skip
+    print(
+        f"aggregates (theme top list + country x theme heatmap): {agg:.2f} s; "
+        f"top theme {themes[0]['theme']} max {themes[0]['max_score']}; heatmap {len(heat['rows'])} countries"
+    )
 
     records = df.head(a.subset).to_dicts()
     t0 = time.perf_counter()
     slow_out = scan_row_by_row(model, records)
     slow = time.perf_counter() - t0
     extrapolated = slow * a.rows / a.subset
-    print(f"row-by-row (baseline): {slow:.2f} s for a {a.subset:,}-row subset; "
-          f"EXTRAPOLATED to {a.rows:,} rows: {extrapolated:.1f} s")  # fmt: skip
+    print(
+        f"row-by-row (baseline): {slow:.2f} s for a {a.subset:,}-row subset; "
+        f"EXTRAPOLATED to {a.rows:,} rows: {extrapolated:.1f} s"
+    )
 
     # Same answers on the subset.
     sub = result.scores.filter(pl.col("row_id") <= a.subset)

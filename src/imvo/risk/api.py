@@ -55,15 +55,23 @@ def scan_rows(request: HttpRequest, rows: list[RowIn]) -> dict[str, Any]:
         raise DomainError("Send at least one row with a country.")
     if len(rows) > 50_000:
         raise DomainError("At most 50,000 rows per request; use `imvo scan` for bigger lists.")
-    return _scan_doc(services.scan_records([{**r.dict(), "row_id": i} for i, r in enumerate(rows, 1)]))
+    return _scan_doc(
+        services.scan_records([{**r.dict(), "row_id": i} for i, r in enumerate(rows, 1)])
+    )
 
 
-@router.get("/risk/my-scan", auth=token_auth, summary="Your company's scan: themes, heatmap, sources")
+@router.get(
+    "/risk/my-scan", auth=token_auth, summary="Your company's scan: themes, heatmap, sources"
+)
 def my_scan(request: HttpRequest) -> dict[str, Any]:
     return _scan_doc(services.company_scan(_org(request)))
 
 
-@router.get("/risk/register", auth=token_auth, summary="Your company's risk register, highest priority first")
+@router.get(
+    "/risk/register",
+    auth=token_auth,
+    summary="Your company's risk register, highest priority first",
+)
 def register(request: HttpRequest) -> list[dict[str, Any]]:
     qs = RegisterEntry.objects.visible_to(request.user).filter(organisation=_org(request))
     return [services.entry_as_dict(e) for e in qs]
@@ -71,4 +79,6 @@ def register(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.get("/risk/register/{entry_id}", auth=token_auth, summary="One risk register entry")
 def register_entry(request: HttpRequest, entry_id: int) -> dict[str, Any]:
-    return services.entry_as_dict(get_object_or_404(RegisterEntry.objects.visible_to(request.user), pk=entry_id))
+    return services.entry_as_dict(
+        get_object_or_404(RegisterEntry.objects.visible_to(request.user), pk=entry_id)
+    )

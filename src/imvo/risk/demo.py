@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.text import slugify
 
 # company name -> [(country, sector, product, workers)]: plausible, invented sourcing.
-SOURCING = {
+SOURCING: dict[str, list[tuple[str, str, str, int | None]]] = {
     "Noorderlicht Fashion B.V.": [
         ("BD", "garment", "T-shirts and knitwear", 2400),
         ("CN", "garment", "Outerwear", 800),
@@ -19,12 +19,27 @@ SOURCING = {
         ("BD", "garment", "Work shirts", 1500),
         ("TN", "garment", "Overalls", 300),
     ],
-    "Tulipa Textiles": [("IN", "garment", "Cotton fabric", 500), ("CN", "garment", "Home textiles", 700)],
+    "Tulipa Textiles": [
+        ("IN", "garment", "Cotton fabric", 500),
+        ("CN", "garment", "Home textiles", 700),
+    ],
     "Van Amstel Denim": [("TR", "garment", "Denim", 400), ("BD", "garment", "Jeans", 2000)],
-    "Kustlijn Sportswear": [("VN", "garment", "Sportswear", 1100), ("KH", "garment", "Sportswear", 650)],
-    "Steenhouwerij Van der Berg": [("IN", "natural_stone", "Granite", 150), ("CN", "natural_stone", "Granite", 90)],
-    "Graniet Import Brabant": [("IN", "natural_stone", "Sandstone", 80), ("PT", "natural_stone", "Limestone", 40)],
-    "Natuursteen Holland": [("BR", "natural_stone", "Granite", 60), ("TR", "natural_stone", "Marble", 70)],
+    "Kustlijn Sportswear": [
+        ("VN", "garment", "Sportswear", 1100),
+        ("KH", "garment", "Sportswear", 650),
+    ],
+    "Steenhouwerij Van der Berg": [
+        ("IN", "natural_stone", "Granite", 150),
+        ("CN", "natural_stone", "Granite", 90),
+    ],
+    "Graniet Import Brabant": [
+        ("IN", "natural_stone", "Sandstone", 80),
+        ("PT", "natural_stone", "Limestone", 40),
+    ],
+    "Natuursteen Holland": [
+        ("BR", "natural_stone", "Granite", 60),
+        ("TR", "natural_stone", "Marble", 70),
+    ],
     "Cacao Compagnie Zaandam": [("CI", "food", "Cocoa", None), ("GH", "food", "Cocoa", None)],
     "Specerijenhuis De Haan": [("IN", "food", "Spices", None), ("ID", "food", "Spices", None)],
     "Goudsmid & Zn.": [("PE", "gold", "Gold", None), ("CH", "gold", "Refined gold", None)],
@@ -57,7 +72,9 @@ def load() -> list[tuple[str, str]]:
             e,
             owner=owners[i % len(owners)],
             status=[RegisterEntry.Status.ACTING, RegisterEntry.Status.ASSESSING][i % 2],
-            involvement=RegisterEntry.Involvement.CONTRIBUTE if i == 0 else RegisterEntry.Involvement.DIRECTLY_LINKED,
+            involvement=RegisterEntry.Involvement.CONTRIBUTE
+            if i == 0
+            else RegisterEntry.Involvement.DIRECTLY_LINKED,
             leverage_share=[25.0, 8.0, 3.0][i % 3],
             members_sharing=[2, 1, 0][i % 3],
             leverage="Long-term buyer; shares the factory with other covenant members.",

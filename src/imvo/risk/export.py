@@ -13,7 +13,18 @@ import polars as pl
 from imvo.risk import reference as ref
 from imvo.risk.scan import ScanResult, reason_text, theme_summary
 
-ROW_HEADER = ["row", "name", "country as given", "country", "sector", "theme", "score", "level", "reasons", "sources"]
+ROW_HEADER = [
+    "row",
+    "name",
+    "country as given",
+    "country",
+    "sector",
+    "theme",
+    "score",
+    "level",
+    "reasons",
+    "sources",
+]
 
 
 def row_lines(result: ScanResult) -> list[list[Any]]:
@@ -28,8 +39,18 @@ def row_lines(result: ScanResult) -> list[list[Any]]:
         .sort(["score", "row_id"], descending=[True, False])
     )
     return [
-        [r["row_id"], r["name"], r["country_raw"], r["country"], r["sector"], r["theme"], r["score"], r["level"],
-         reasons.get((r["country"], r["sector"], r["theme"]), ""), sources]  # fmt: skip
+        [
+            r["row_id"],
+            r["name"],
+            r["country_raw"],
+            r["country"],
+            r["sector"],
+            r["theme"],
+            r["score"],
+            r["level"],
+            reasons.get((r["country"], r["sector"], r["theme"]), ""),
+            sources,
+        ]
         for r in s.iter_rows(named=True)
     ]
 
@@ -38,9 +59,12 @@ def meta(result: ScanResult, file_name: str = "") -> dict[str, Any]:
     return {
         "file": file_name,
         "rows": result.rows.height,
-        "countries": result.rows.get_column("country").drop_nulls().n_unique() if result.rows.height else 0,
+        "countries": result.rows.get_column("country").drop_nulls().n_unique()
+        if result.rows.height
+        else 0,
         "unrecognised_countries": [
-            {"row": r, "country": c} for r, c in result.unresolved.select("row_id", "country_raw").iter_rows()
+            {"row": r, "country": c}
+            for r, c in result.unresolved.select("row_id", "country_raw").iter_rows()
         ],
         "method": "inherent risk 0..100 = 100 x country risk for the theme x sector weight; "
         f"high >= {ref.HIGH}, medium >= {ref.MEDIUM}",
@@ -52,9 +76,13 @@ def as_text(result: ScanResult, file_name: str = "", per_theme: int = 3) -> str:
     """A readable report: themes by priority, what drives each, and where the numbers come from."""
     out = io.StringIO()
     m = meta(result, file_name)
-    out.write(f"Risk scan of {file_name or 'supplier rows'}: {m['rows']} rows, {m['countries']} countries\n")
+    out.write(
+        f"Risk scan of {file_name or 'supplier rows'}: {m['rows']} rows, {m['countries']} countries\n"
+    )
     if m["unrecognised_countries"]:
-        out.write(f"{len(m['unrecognised_countries'])} row(s) with an unrecognised country (scored as unknown):\n")
+        out.write(
+            f"{len(m['unrecognised_countries'])} row(s) with an unrecognised country (scored as unknown):\n"
+        )
         for u in m["unrecognised_countries"][:10]:
             out.write(f"  row {u['row']}: {u['country']!r}\n")
     by_sector = result.rows.group_by("sector").len().sort("len", descending=True)
@@ -67,7 +95,9 @@ def as_text(result: ScanResult, file_name: str = "", per_theme: int = 3) -> str:
             f"rows high {t['high']}, medium {t['medium']}, low {t['low']}\n"
         )
         for d in t["drivers"][:per_theme]:
-            out.write(f"    {d['country'] or '??'} / {d['sector']}: {d['score']:.1f} ({d['rows']} rows)\n")
+            out.write(
+                f"    {d['country'] or '??'} / {d['sector']}: {d['score']:.1f} ({d['rows']} rows)\n"
+            )
             weight = ref.SECTOR_PROFILES[d["sector"]]["weights"][t["theme"]]
             for r in d["reasons"]:
                 src = f" - {r['source']} {r['edition']}" if r.get("source") else ""

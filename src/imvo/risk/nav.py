@@ -21,7 +21,10 @@ def links_for(user: Any) -> list[dict[str, str]]:
     qs = Covenant.objects.all() if ids is None else Covenant.objects.filter(pk__in=ids)
     for c in qs.order_by("name_en"):
         links.append(
-            {"url": reverse("risk:covenant", args=[c.slug]), "label": _("Sector risk analysis: %(c)s") % {"c": c.name}}
+            {
+                "url": reverse("risk:covenant", args=[c.slug]),
+                "label": _("Sector risk analysis: %(c)s") % {"c": c.name},
+            }
         )
     if links:
         links.append({"url": reverse("risk:method"), "label": _("How risks are scored and ranked")})

@@ -23,7 +23,11 @@ def report_sections(covenant: Any, year: int) -> list[dict[str, Any]]:
     figures = [
         {"label": _("Member companies with sourcing data"), "value": a["companies"], "unit": ""},
         {"label": _("Sourcing rows scanned"), "value": a["rows"], "unit": ""},
-        {"label": _("Themes at high risk"), "value": sum(1 for t in themes if t["level"] == "high"), "unit": ""},
+        {
+            "label": _("Themes at high risk"),
+            "value": sum(1 for t in themes if t["level"] == "high"),
+            "unit": "",
+        },
     ]
     tables: list[dict[str, Any]] = [
         {
@@ -37,7 +41,9 @@ def report_sections(covenant: Any, year: int) -> list[dict[str, Any]]:
             "type": "bar",
             "title": _("Mean inherent risk per theme"),
             "labels": [t["label"] for t in themes],
-            "series": [{"name": _("Mean inherent risk"), "values": [t["mean_score"] for t in themes]}],
+            "series": [
+                {"name": _("Mean inherent risk"), "values": [t["mean_score"] for t in themes]}
+            ],
         }
     ]
     if a["companies"] >= MIN_COMPANIES:
@@ -64,9 +70,9 @@ def report_sections(covenant: Any, year: int) -> list[dict[str, Any]]:
             "c": ", ".join(f"{c['country']} ({c['share']}%)" for c in top[:3])
         }
     else:
-        country_text = _("Countries are not shown: fewer than %(n)d members shared sourcing data.") % {
-            "n": MIN_COMPANIES
-        }
+        country_text = _(
+            "Countries are not shown: fewer than %(n)d members shared sourcing data."
+        ) % {"n": MIN_COMPANIES}
     if themes:
         text = _("The sector's highest inherent risks are %(t)s.") % {
             "t": ", ".join(t["label"].lower() for t in themes[:3])
@@ -78,7 +84,9 @@ def report_sections(covenant: Any, year: int) -> list[dict[str, Any]]:
             "key": "risk-sector",
             "title": _("Sector risk"),
             "text": f"{text} {country_text} "
-            + _("Inherent risk combines country indicators with the sector's risk profile; see the method page."),
+            + _(
+                "Inherent risk combines country indicators with the sector's risk profile; see the method page."
+            ),
             "figures": figures,
             "tables": tables,
             "charts": charts,

@@ -388,7 +388,9 @@ def theme_summary(result: ScanResult) -> list[dict]:
         w.group_by("theme")
         .agg(
             high=pl.col("n").filter(pl.col("score") >= ref.HIGH).sum(),
-            medium=pl.col("n").filter((pl.col("score") >= ref.MEDIUM) & (pl.col("score") < ref.HIGH)).sum(),
+            medium=pl.col("n")
+            .filter((pl.col("score") >= ref.MEDIUM) & (pl.col("score") < ref.HIGH))
+            .sum(),
             low=pl.col("n").filter(pl.col("score") < ref.MEDIUM).sum(),
             max_score=pl.col("score").max(),
             mean_score=(pl.col("score") * pl.col("n")).sum() / pl.col("n").sum(),
@@ -427,12 +429,24 @@ def theme_summary(result: ScanResult) -> list[dict]:
 
 def heatmap(result: ScanResult, by: str = "country") -> dict[str, Any]:
     """Country (or sector) x theme grid of the highest score, rows sorted by their worst theme."""
-    empty = {"rows": [], "cols": ref.THEME_CODES, "values": [], "counts": [], "labels": [], "table": []}
+    empty = {
+        "rows": [],
+        "cols": ref.THEME_CODES,
+        "values": [],
+        "counts": [],
+        "labels": [],
+        "table": [],
+    }
     if result.rows.is_empty():
         return empty
     w = weighted(result).with_columns(pl.col(by).fill_null("??"))
     grid = w.group_by(by, "theme").agg(score=pl.col("score").max())
-    counts = dict(w.filter(pl.col("theme") == ref.THEME_CODES[0]).group_by(by).agg(pl.col("n").sum()).iter_rows())
+    counts = dict(
+        w.filter(pl.col("theme") == ref.THEME_CODES[0])
+        .group_by(by)
+        .agg(pl.col("n").sum())
+        .iter_rows()
+    )
     cells = {(r[by], r["theme"]): r["score"] for r in grid.iter_rows(named=True)}
     keys = sorted(
         {k for k, _ in cells},
@@ -450,7 +464,11 @@ def heatmap(result: ScanResult, by: str = "country") -> dict[str, Any]:
                 "key": k,
                 "count": counts.get(k, 0),
                 "cells": [
-                    {"theme": str(ref.THEME_LABELS[t]), "score": v, "level": level_of(v) if v is not None else ""}
+                    {
+                        "theme": str(ref.THEME_LABELS[t]),
+                        "score": v,
+                        "level": level_of(v) if v is not None else "",
+                    }
                     for t, v in zip(ref.THEME_CODES, vals, strict=True)
                 ],
             }

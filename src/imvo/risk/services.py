@@ -234,8 +234,14 @@ def _require_member(user: Any, organisation: Any) -> None:
         raise PermissionDeniedError("Only the company's own members can change its risk data.")
 
 
-def add_sourcing(user: Any, organisation: Any, country: str, sector: str = "", product: str = "",
-                 workers: int | None = None) -> SourcingEntry:  # fmt: skip
+def add_sourcing(
+    user: Any,
+    organisation: Any,
+    country: str,
+    sector: str = "",
+    product: str = "",
+    workers: int | None = None,
+) -> SourcingEntry:
     """Record by hand that the company sources a product from a country."""
     _require_member(user, organisation)
     cc = country_code(country)
@@ -308,11 +314,25 @@ def suggested_response(entry: RegisterEntry) -> str:
     return "Seek to increase leverage (collaborate, contract terms); disengage responsibly only as a last resort."
 
 
-DEFAULT_SCALE = {"child-labour": 4, "forced-labour": 4, "health-safety": 4, "human-rights": 3,
-                 "freedom-of-association": 3, "living-wage": 3, "discrimination-gender": 3,
-                 "water-chemicals-energy": 3, "environment": 3}  # fmt: skip
-DEFAULT_IRREMEDIABLE = {"child-labour": 4, "forced-labour": 4, "health-safety": 4, "human-rights": 3,
-                        "environment": 3, "water-chemicals-energy": 3}  # fmt: skip
+DEFAULT_SCALE = {
+    "child-labour": 4,
+    "forced-labour": 4,
+    "health-safety": 4,
+    "human-rights": 3,
+    "freedom-of-association": 3,
+    "living-wage": 3,
+    "discrimination-gender": 3,
+    "water-chemicals-energy": 3,
+    "environment": 3,
+}
+DEFAULT_IRREMEDIABLE = {
+    "child-labour": 4,
+    "forced-labour": 4,
+    "health-safety": 4,
+    "human-rights": 3,
+    "environment": 3,
+    "water-chemicals-energy": 3,
+}
 
 
 def _likelihood_from_score(score: float) -> int:
@@ -400,12 +420,29 @@ def register_from_scan(
     return created
 
 
-EDITABLE = ("title", "scale", "scope", "irremediability", "likelihood", "involvement", "leverage",
-            "leverage_share", "members_sharing", "status", "owner")  # fmt: skip
+EDITABLE = (
+    "title",
+    "scale",
+    "scope",
+    "irremediability",
+    "likelihood",
+    "involvement",
+    "leverage",
+    "leverage_share",
+    "members_sharing",
+    "status",
+    "owner",
+)
 
 
-def update_entry(user: Any, entry: RegisterEntry, override_priority: float | None = None,
-                 override_reason: str = "", clear_override: bool = False, **fields: Any) -> RegisterEntry:  # fmt: skip
+def update_entry(
+    user: Any,
+    entry: RegisterEntry,
+    override_priority: float | None = None,
+    override_reason: str = "",
+    clear_override: bool = False,
+    **fields: Any,
+) -> RegisterEntry:
     """Change a register entry; a hand-set priority needs a reason, and every override is kept."""
     _require_member(user, entry.organisation)
     for k, v in fields.items():
@@ -454,8 +491,15 @@ def update_entry(user: Any, entry: RegisterEntry, override_priority: float | Non
     return entry
 
 
-def create_entry(user: Any, organisation: Any, theme_code: str, title: str, country: str = "",
-                 covenant: Any = None, **fields: Any) -> RegisterEntry:  # fmt: skip
+def create_entry(
+    user: Any,
+    organisation: Any,
+    theme_code: str,
+    title: str,
+    country: str = "",
+    covenant: Any = None,
+    **fields: Any,
+) -> RegisterEntry:
     """Add a risk to the register by hand (not every salient risk shows in country data)."""
     _require_member(user, organisation)
     if theme_code not in ref.THEME_CODES:
@@ -465,8 +509,14 @@ def create_entry(user: Any, organisation: Any, theme_code: str, title: str, coun
         cc = country_code(country) or ""
         if not cc:
             raise DomainError(f"Country {country!r} is not recognised.")
-    entry = RegisterEntry(organisation=organisation, covenant=covenant, theme=_theme_row(theme_code, covenant),
-                          theme_code=theme_code, country=cc, title=title.strip()[:300] or theme_code)  # fmt: skip
+    entry = RegisterEntry(
+        organisation=organisation,
+        covenant=covenant,
+        theme=_theme_row(theme_code, covenant),
+        theme_code=theme_code,
+        country=cc,
+        title=title.strip()[:300] or theme_code,
+    )
     for k, v in fields.items():
         if k not in EDITABLE:
             raise DomainError(f"{k} cannot be set here.")

@@ -33,7 +33,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     form = SourcingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_sourcing(request.user, org, **{k: v for k, v in form.cleaned_data.items() if v not in (None, "")})
+            services.add_sourcing(
+                request.user,
+                org,
+                **{k: v for k, v in form.cleaned_data.items() if v not in (None, "")},
+            )
         except DomainError as e:
             form.add_error("country", str(e))
         else:
@@ -70,12 +74,18 @@ def sourcing_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def register(request: HttpRequest) -> HttpResponse:
     org = _organisation(request)
-    new_form = NewEntryForm(request.POST or None) if request.POST.get("action") == "add" else NewEntryForm()
+    new_form = (
+        NewEntryForm(request.POST or None)
+        if request.POST.get("action") == "add"
+        else NewEntryForm()
+    )
     if request.method == "POST":
         try:
             if request.POST.get("action") == "from_scan":
                 created = services.register_from_scan(request.user, org)
-                messages.success(request, _("%(n)d risk(s) added from the scan.") % {"n": len(created)})
+                messages.success(
+                    request, _("%(n)d risk(s) added from the scan.") % {"n": len(created)}
+                )
                 return redirect("risk:register")
             if new_form.is_valid():
                 e = services.create_entry(request.user, org, **new_form.cleaned_data)
@@ -85,20 +95,66 @@ def register(request: HttpRequest) -> HttpResponse:
     entries = RegisterEntry.objects.visible_to(request.user).filter(organisation=org)
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx", "json"):
-        header = ["rank", "priority", "computed priority", "override reason", "theme", "country", "title",
-                  "scale", "scope", "irremediable", "severity", "likelihood", "involvement", "leverage",
-                  "share of output %", "members sharing", "status", "owner", "inherent risk", "reasons"]  # fmt: skip
+        header = [
+            "rank",
+            "priority",
+            "computed priority",
+            "override reason",
+            "theme",
+            "country",
+            "title",
+            "scale",
+            "scope",
+            "irremediable",
+            "severity",
+            "likelihood",
+            "involvement",
+            "leverage",
+            "share of output %",
+            "members sharing",
+            "status",
+            "owner",
+            "inherent risk",
+            "reasons",
+        ]
         from imvo.risk.scan import reason_text
 
         rows = [
-            [i, e.priority, e.computed_priority, e.override_reason, e.theme_code, e.country, e.title, e.scale,
-             e.scope, e.irremediability, e.severity, e.likelihood, e.involvement, e.leverage, e.leverage_share,
-             e.members_sharing, e.status, e.owner, e.inherent_score, reason_text(e.reasons)]  # fmt: skip
+            [
+                i,
+                e.priority,
+                e.computed_priority,
+                e.override_reason,
+                e.theme_code,
+                e.country,
+                e.title,
+                e.scale,
+                e.scope,
+                e.irremediability,
+                e.severity,
+                e.likelihood,
+                e.involvement,
+                e.leverage,
+                e.leverage_share,
+                e.members_sharing,
+                e.status,
+                e.owner,
+                e.inherent_score,
+                reason_text(e.reasons),
+            ]
             for i, e in enumerate(entries, start=1)
         ]
-        attribution = [s["name"] + f" {s['edition_year']} ({s['publisher']}, {s['licence']})" for s in services.sources_in_use()]
-        return table_response(fmt, f"risk-register-{org.slug}", header, rows,
-                              {"organisation": org.name, "exported": services.stamp(), "sources": attribution})  # fmt: skip
+        attribution = [
+            s["name"] + f" {s['edition_year']} ({s['publisher']}, {s['licence']})"
+            for s in services.sources_in_use()
+        ]
+        return table_response(
+            fmt,
+            f"risk-register-{org.slug}",
+            header,
+            rows,
+            {"organisation": org.name, "exported": services.stamp(), "sources": attribution},
+        )
     return render(
         request,
         "risk/register.html",
@@ -120,7 +176,12 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
         clear = data.pop("clear_override")
         try:
             services.update_entry(
-                request.user, e, override_priority=override, override_reason=reason, clear_override=clear, **data
+                request.user,
+                e,
+                override_priority=override,
+                override_reason=reason,
+                clear_override=clear,
+                **data,
             )
         except DomainError as err:
             form.add_error(None, str(err))
@@ -143,24 +204,58 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
 def method(request: HttpRequest) -> HttpResponse:
     """The ranking method in the product, with worked examples computed by the same code."""
     examples = [
-        (_("Forced labour in a quarry: very serious, many people, irreversible; unlikely"), 4, 3, 4, 1),
-        (_("Late payment of overtime: moderate, a group, remediable soon; almost certain"), 2, 2, 1, 4),
-        (_("Fire safety in a garment factory: very serious, many, irreversible; possible"), 4, 3, 4, 2),
+        (
+            _("Forced labour in a quarry: very serious, many people, irreversible; unlikely"),
+            4,
+            3,
+            4,
+            1,
+        ),
+        (
+            _("Late payment of overtime: moderate, a group, remediable soon; almost certain"),
+            2,
+            2,
+            1,
+            4,
+        ),
+        (
+            _("Fire safety in a garment factory: very serious, many, irreversible; possible"),
+            4,
+            3,
+            4,
+            2,
+        ),
         (_("Excessive overtime: serious, many people, remediable with effort; likely"), 3, 3, 2, 3),
     ]
     rows = [
-        {"label": label, "scale": a, "scope": b, "irr": c, "lik": d,
-         "severity": services.severity_of(a, b, c), "priority": services.compute_priority(a, b, c, d)}  # fmt: skip
+        {
+            "label": label,
+            "scale": a,
+            "scope": b,
+            "irr": c,
+            "lik": d,
+            "severity": services.severity_of(a, b, c),
+            "priority": services.compute_priority(a, b, c, d),
+        }
         for label, a, b, c, d in examples
     ]
-    rows.sort(key=lambda r: -r["priority"])
+    rows.sort(key=lambda r: -float(r["priority"]))  # type: ignore[arg-type]
     profiles = [
-        {"key": k, "label": ref.SECTOR_LABELS[k], "why": p["why"],
-         "weights": [(ref.THEME_LABELS[t], p["weights"][t]) for t in ref.THEME_CODES]}  # fmt: skip
+        {
+            "key": k,
+            "label": ref.SECTOR_LABELS[k],
+            "why": p["why"],
+            "weights": [(ref.THEME_LABELS[t], p["weights"][t]) for t in ref.THEME_CODES],
+        }
         for k, p in ref.SECTOR_PROFILES.items()
     ]
     indicators = [
-        {"code": c, "label": i["label"], "why": i["why"], "themes": [ref.THEME_LABELS[t] for t in i["themes"]]}
+        {
+            "code": c,
+            "label": i["label"],
+            "why": i["why"],
+            "themes": [ref.THEME_LABELS[t] for t in i["themes"]],
+        }
         for c, i in ref.INDICATORS.items()
     ]
     return render(

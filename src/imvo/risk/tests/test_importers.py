@@ -10,7 +10,9 @@ from imvo.risk.importers import ImportFormatError, country_code, read_source
 from imvo.risk.models import IndicatorSource
 
 DATA = Path("/work/shared/data/risk")
-needs_data = pytest.mark.skipif(not DATA.exists(), reason="/work/shared/data/risk is not on this machine")
+needs_data = pytest.mark.skipif(
+    not DATA.exists(), reason="/work/shared/data/risk is not on this machine"
+)
 
 
 @needs_data
@@ -21,7 +23,14 @@ def test_wgi_real_file_reads_2022_percentiles():
     # Denmark is among the least corrupt; Afghanistan's 2022 rank is in the file's last column.
     assert vals[("wgi.cc", "DK")] > 95
     assert vals[("wgi.cc", "AF")] == pytest.approx(12.2641506195068)
-    assert {i for i, _, _, _ in p.values} == {"wgi.va", "wgi.pv", "wgi.ge", "wgi.rq", "wgi.rl", "wgi.cc"}
+    assert {i for i, _, _, _ in p.values} == {
+        "wgi.va",
+        "wgi.pv",
+        "wgi.ge",
+        "wgi.rq",
+        "wgi.rl",
+        "wgi.cc",
+    }
 
 
 @needs_data
@@ -41,7 +50,9 @@ def test_ituc_real_file_keeps_5_plus():
 
 
 @needs_data
-@pytest.mark.parametrize("name", ["dol_ilab_goods_child_forced_labor_2016.csv", "dol_ilab_tvpra_2016.xlsx"])
+@pytest.mark.parametrize(
+    "name", ["dol_ilab_goods_child_forced_labor_2016.csv", "dol_ilab_tvpra_2016.xlsx"]
+)
 def test_ilab_real_files_csv_and_excel_agree(name):
     p = read_source("ilab", DATA / name)
     assert p.edition == 2016 and len(p.goods) == 379 and not p.skipped
@@ -73,7 +84,9 @@ def test_import_rejects_wrong_format_with_file_and_row(tmp_path):
     with pytest.raises(CommandError, match=r"wgi.csv: row 1 lacks the column"):
         call_command("risk", "import", "wgi", str(bad))
     bad2 = tmp_path / "WGI_2022.csv"
-    bad2.write_text('"Country Name","Country Code","Indicator Name","Indicator Code","2022"\n"A","NLD","x","RL.PER.RNK","high"\n')
+    bad2.write_text(
+        '"Country Name","Country Code","Indicator Name","Indicator Code","2022"\n"A","NLD","x","RL.PER.RNK","high"\n'
+    )
     with pytest.raises(ImportFormatError, match=r"row 2, column 2022: 'high' is not a number"):
         read_source("wgi", bad2)
     with pytest.raises(ImportFormatError, match="pass --edition"):
@@ -94,8 +107,17 @@ def test_bundle_rebuild_matches_shipped_table(tmp_path):
 
 @pytest.mark.parametrize(
     "text,code",
-    [("CHINA", "CN"), ("Burma", "MM"), ("VNM", "VN"), ("Viet Nam", "VN"), ("cote d'ivoire", "CI"),
-     ("China (Guangdong)", "CN"), ("bd", "BD"), ("Atlantis", None), ("", None)],
-)  # fmt: skip
+    [
+        ("CHINA", "CN"),
+        ("Burma", "MM"),
+        ("VNM", "VN"),
+        ("Viet Nam", "VN"),
+        ("cote d'ivoire", "CI"),
+        ("China (Guangdong)", "CN"),
+        ("bd", "BD"),
+        ("Atlantis", None),
+        ("", None),
+    ],
+)
 def test_country_code(text, code):
     assert country_code(text) == code

@@ -20,7 +20,9 @@ class Command(BaseCommand):
         imp = sub.add_parser("import", help="import a publisher's file")
         imp.add_argument("source", choices=["wgi", "ituc", "ilab"])
         imp.add_argument("file")
-        imp.add_argument("--edition", type=int, default=None, help="edition year (default: from the file)")
+        imp.add_argument(
+            "--edition", type=int, default=None, help="edition year (default: from the file)"
+        )
         sub.add_parser("sources", help="list the indicator sources in use")
         b = sub.add_parser("bundle", help="rebuild src/imvo/risk/data from the publishers' files")
         b.add_argument("--from", dest="source_dir", required=True)
@@ -31,7 +33,9 @@ class Command(BaseCommand):
 
         try:
             if opts["action"] == "import":
-                src, skipped = services.import_source(opts["source"], Path(opts["file"]), opts["edition"])
+                src, skipped = services.import_source(
+                    opts["source"], Path(opts["file"]), opts["edition"]
+                )
                 self.stdout.write(
                     f"Imported {src.values.count()} values and {src.goods.count()} listed goods: {src}."
                     f" Licence: {src.licence}."
@@ -51,6 +55,8 @@ class Command(BaseCommand):
 
                 out = Path(opts["out"]) if opts["out"] else DATA_DIR
                 counts = build_bundle(Path(opts["source_dir"]), out)
-                self.stdout.write(f"Bundle written to {out}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+                self.stdout.write(
+                    f"Bundle written to {out}: " + ", ".join(f"{k} {v}" for k, v in counts.items())
+                )
         except DomainError as e:
             raise CommandError(str(e)) from None

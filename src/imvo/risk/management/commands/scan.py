@@ -18,8 +18,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
         parser.add_argument("list", help="supplier list file")
-        parser.add_argument("--format", choices=["table", "csv", "json", "xlsx", "html"], default="table")
-        parser.add_argument("--out", default=None, help="write to this file instead of standard output")
+        parser.add_argument(
+            "--format", choices=["table", "csv", "json", "xlsx", "html"], default="table"
+        )
+        parser.add_argument(
+            "--out", default=None, help="write to this file instead of standard output"
+        )
 
     def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
         from django.template.loader import render_to_string
@@ -45,7 +49,9 @@ class Command(BaseCommand):
             body = to_csv_bytes(export.ROW_HEADER, export.row_lines(result))
         elif fmt == "xlsx":
             notes = [f"Risk scan of {path.name}", meta["method"], "Sources:", *meta["sources"]]
-            body = to_xlsx_bytes(export.ROW_HEADER, export.row_lines(result), sheet="risks", notes=notes)
+            body = to_xlsx_bytes(
+                export.ROW_HEADER, export.row_lines(result), sheet="risks", notes=notes
+            )
         elif fmt == "json":
             doc = json.loads(to_json_bytes(export.ROW_HEADER, export.row_lines(result), meta))
             doc["themes"] = theme_summary(result)
@@ -53,7 +59,12 @@ class Command(BaseCommand):
         else:
             body = render_to_string(
                 "risk/scan_report.html",
-                {"file": path.name, "meta": meta, "themes": theme_summary(result), "heat": heatmap(result)},
+                {
+                    "file": path.name,
+                    "meta": meta,
+                    "themes": theme_summary(result),
+                    "heat": heatmap(result),
+                },
             ).encode()
         if opts["out"]:
             Path(opts["out"]).write_bytes(body)
