@@ -123,6 +123,24 @@ COUNTRY_ALIASES = {
 }
 
 
+@lru_cache(maxsize=1)
+def _dutch_names() -> dict[str, str]:
+    """Dutch country names (from pycountry's translations) -> alpha-2: lists from Dutch members."""
+    import gettext
+
+    try:
+        nl = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["nl"])
+    except OSError:
+        return {}
+    out: dict[str, str] = {}
+    for c in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            name = getattr(c, attr, None)
+            if name:
+                out[nl.gettext(name).lower()] = c.alpha_2
+    return out
+
+
 @lru_cache(maxsize=8192)
 def country_code(text: str | None) -> str | None:
     """ISO 3166-1 alpha-2 code for a country as people write it ('CHINA', 'Burma', 'VNM'), or None."""
@@ -144,6 +162,9 @@ def country_code(text: str | None) -> str | None:
     plain = anyascii(low)
     if plain != low and plain in COUNTRY_ALIASES:
         return COUNTRY_ALIASES[plain]
+    dutch = _dutch_names().get(low) or _dutch_names().get(plain)
+    if dutch:
+        return dutch
     # "China (Guangdong)", "Viet Nam - Hanoi": try the leading part.
     head = re.split(r"[(\-/,;]", low)[0].strip()
     if head and head != low:

@@ -67,9 +67,14 @@ def _table(path: Path) -> list[list[str]]:
         except Exception as e:  # calamine has its own error classes
             raise SupplierFileError(f"{name}: cannot open the workbook ({e}).") from None
         for sheet in book.sheet_names:
-            rows = book.get_sheet_by_name(sheet).to_python()
+            data = book.get_sheet_by_name(sheet)
+            rows = data.to_python()
             if rows:
-                return [["" if c is None else str(c).strip() for c in r] for r in rows]
+                # The range starts at the first used cell: pad so row numbers match the sheet's.
+                first_row = (data.start or (0, 0))[0]
+                return [[] for _ in range(first_row)] + [
+                    ["" if c is None else str(c).strip() for c in r] for r in rows
+                ]
         raise SupplierFileError(f"{name}: every sheet in the workbook is empty.")
     raw = path.read_bytes()
     if raw[:4] == b"PK\x03\x04":

@@ -114,6 +114,8 @@ def test_bundle_rebuild_matches_shipped_table(tmp_path):
         ("Viet Nam", "VN"),
         ("cote d'ivoire", "CI"),
         ("China (Guangdong)", "CN"),
+        ("Duitsland", "DE"),
+        ("Verenigde Staten", "US"),
         ("bd", "BD"),
         ("Atlantis", None),
         ("", None),
