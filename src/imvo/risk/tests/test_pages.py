@@ -171,3 +171,13 @@ def test_member_builds_register_from_scan_in_browser(page, world):
     page.fill("#id_override_reason", "Union report of a factory fire")
     page.click("main form.stack button[type=submit]")
     assert "Union report of a factory fire" in page.locator("main").inner_text()
+
+
+@pytest.mark.django_db
+def test_method_page_in_dutch(client):
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    body = client.get(reverse("risk:method")).content.decode()
+    assert "Hoe risico&#x27;s worden gescoord en geprioriteerd" in body or "Hoe risico's worden gescoord" in body
+    assert "Uitgewerkte voorbeelden" in body
