@@ -31,6 +31,7 @@ import polars as pl
 from django.db import DatabaseError, transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.risk import reference as ref
@@ -231,7 +232,7 @@ def _require_member(user: Any, organisation: Any) -> None:
     if roles.is_platform_admin(user):
         return
     if roles.organisation_id(user) != organisation.pk:
-        raise PermissionDeniedError("Only the company's own members can change its risk data.")
+        raise PermissionDeniedError(_("Only the company's own members can change its risk data."))
 
 
 def add_sourcing(
@@ -247,10 +248,13 @@ def add_sourcing(
     cc = country_code(country)
     if cc is None:
         raise DomainError(
-            f"Country {country!r} is not recognised; use a name (Bangladesh) or code (BD)."
+            _("Country %(c)r is not recognised; use a name (Bangladesh) or code (BD).")
+            % {"c": country}
         )
     if sector and sector not in ref.SECTORS:
-        raise DomainError(f"Sector {sector!r} is not one of: {', '.join(ref.SECTORS)}.")
+        raise DomainError(
+            _("Sector %(s)r is not one of: %(all)s.") % {"s": sector, "all": ", ".join(ref.SECTORS)}
+        )
     return SourcingEntry.objects.create(
         organisation=organisation,
         country=cc,
@@ -283,14 +287,16 @@ def severity_of(scale: int, scope: int, irremediability: int) -> int:
         ("irremediable character", irremediability),
     ):
         if not 1 <= int(v) <= 4:
-            raise DomainError(f"{name.capitalize()} must be 1..4, not {v}.")
+            raise DomainError(
+                _("%(name)s must be 1..4, not %(v)s.") % {"name": name.capitalize(), "v": v}
+            )
     return int(scale) + int(scope) + int(irremediability)
 
 
 def compute_priority(scale: int, scope: int, irremediability: int, likelihood: int) -> float:
     """Priority 0..100: severity weighs three times likelihood (see the module docstring)."""
     if not 1 <= int(likelihood) <= 4:
-        raise DomainError(f"Likelihood must be 1..4, not {likelihood}.")
+        raise DomainError(_("Likelihood must be 1..4, not %(v)s.") % {"v": likelihood})
     sev = severity_of(scale, scope, irremediability)
     return round(75 * (sev - 3) / 9 + 25 * (int(likelihood) - 1) / 3, 1)
 
@@ -372,7 +378,7 @@ def register_from_scan(
     result = company_scan(organisation, covenant)
     if result.scores.is_empty():
         raise DomainError(
-            "There is nothing to scan yet: add a supplier list or the countries you source from."
+            _("There is nothing to scan yet: add a supplier list or the countries you source from.")
         )
     # Scope from the share of the company's workers in that country when known, else of its rows.
     workers = result.rows.get_column("workers").fill_null(0)
@@ -456,11 +462,11 @@ def update_entry(
     if entry.status not in RegisterEntry.Status.values:
         raise DomainError(f"Status must be one of {', '.join(RegisterEntry.Status.values)}.")
     if entry.leverage_share is not None and not 0 <= entry.leverage_share <= 100:
-        raise DomainError("The share of the facility's output is a percentage, 0..100.")
+        raise DomainError(_("The share of the facility's output is a percentage, 0..100."))
     with transaction.atomic():
         if clear_override and entry.override_priority is not None:
             if not override_reason.strip():
-                raise DomainError("Say why the hand-set priority is withdrawn.")
+                raise DomainError(_("Say why the hand-set priority is withdrawn."))
             PriorityOverride.objects.create(
                 entry=entry,
                 previous=entry.override_priority,
@@ -472,10 +478,10 @@ def update_entry(
             entry.override_reason = ""
         elif override_priority is not None and override_priority != entry.override_priority:
             if not 0 <= override_priority <= 100:
-                raise DomainError("A priority is 0..100.")
+                raise DomainError(_("A priority is 0..100."))
             if not override_reason.strip():
                 raise DomainError(
-                    "A hand-set priority needs a reason: why does the computed one not fit?"
+                    _("A hand-set priority needs a reason: why does the computed one not fit?")
                 )
             PriorityOverride.objects.create(
                 entry=entry,
@@ -508,7 +514,7 @@ def create_entry(
     if country:
         cc = country_code(country) or ""
         if not cc:
-            raise DomainError(f"Country {country!r} is not recognised.")
+            raise DomainError(_("Country %(c)r is not recognised.") % {"c": country})
     entry = RegisterEntry(
         organisation=organisation,
         covenant=covenant,

@@ -176,8 +176,16 @@ def test_member_builds_register_from_scan_in_browser(page, world):
 @pytest.mark.django_db
 def test_method_page_in_dutch(client):
     from django.conf import settings
+    from django.utils import translation
 
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
-    body = client.get(reverse("risk:method")).content.decode()
-    assert "Hoe risico&#x27;s worden gescoord en geprioriteerd" in body or "Hoe risico's worden gescoord" in body
+    try:
+        body = client.get(reverse("risk:method")).content.decode()
+    finally:
+        # The locale middleware leaves Dutch active in this thread; later tests expect English.
+        translation.activate(settings.LANGUAGE_CODE)
+    assert (
+        "Hoe risico&#x27;s worden gescoord en geprioriteerd" in body
+        or "Hoe risico's worden gescoord" in body
+    )
     assert "Uitgewerkte voorbeelden" in body

@@ -26,6 +26,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
+        from django.utils import translation
+
+        # The report's wording is English; keep the theme names in the same language.
+        with translation.override("en"):
+            self._handle(**opts)
+
+    def _handle(self, **opts):  # type: ignore[no-untyped-def]
         from django.template.loader import render_to_string
 
         from imvo.core.exports import to_csv_bytes, to_json_bytes, to_xlsx_bytes
