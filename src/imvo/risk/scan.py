@@ -33,7 +33,7 @@ import polars as pl
 
 from imvo.risk import reference as ref
 from imvo.risk.bundle import DATA_DIR
-from imvo.risk.importers import country_code
+from imvo.risk.importers import country_code, country_name
 
 
 @dataclass
@@ -407,6 +407,7 @@ def theme_summary(result: ScanResult) -> list[dict]:
                 "sector": d["sector"],
                 "score": d["score"],
                 "rows": d["n"],
+                "weight": ref.SECTOR_PROFILES[d["sector"]]["weights"][r["theme"]],
                 "reasons": result.reasons_for(d["country"], d["sector"], r["theme"]),
             }
             for d in t.iter_rows(named=True)
@@ -462,6 +463,7 @@ def heatmap(result: ScanResult, by: str = "country") -> dict[str, Any]:
         "table": [
             {
                 "key": k,
+                "name": country_name(k) if by == "country" and k != "??" else k,
                 "count": counts.get(k, 0),
                 "cells": [
                     {

@@ -32,7 +32,7 @@ def test_member_sees_own_dashboard_with_heatmap_and_sources(client, world, entry
     r = client.get(reverse("risk:dashboard"))
     body = r.content.decode()
     assert r.status_code == 200
-    assert '<table class="heat"' in body and '<th scope="row">BD</th>' in body
+    assert '<table class="heat"' in body and '<th scope="row">Bangladesh (BD)</th>' in body
     assert "ITUC Global Rights Index 2024" in body and "CC BY 4.0" in body
 
 
@@ -158,7 +158,7 @@ def test_member_builds_register_from_scan_in_browser(page, world):
     login(page, "member_a")
     page.goto("/risk/")
     heat = page.locator("table.heat")
-    assert heat.locator("th[scope=row]").first.inner_text() == "BD"
+    assert heat.locator("th[scope=row]").first.inner_text() == "Bangladesh (BD)"
     assert "high" in heat.locator("tbody td.lvl-high").first.inner_text()
     page.goto("/risk/register/")
     page.click("text=Add the top risks from the scan")
