@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from imvo.risk import reference as ref
@@ -16,7 +17,10 @@ def _scale(name: str, label: Any) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
         label=label,
         coerce=int,
-        choices=[(i + 1, f"{i + 1} - {text}") for i, text in enumerate(SCALE_LABELS[name])],
+        choices=[
+            (i + 1, format_lazy("{} - {}", i + 1, text))
+            for i, text in enumerate(SCALE_LABELS[name])
+        ],
     )
 
 

@@ -32,6 +32,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.risk import reference as ref
@@ -267,15 +268,30 @@ def add_sourcing(
 # --- prioritisation ------------------------------------------------------------------
 
 SCALE_LABELS = {
-    "scale": ["minor", "moderate", "serious", "very serious (life, liberty, health)"],
-    "scope": ["few people", "a group", "many people", "very many / widespread"],
-    "irremediability": [
-        "fully remediable soon",
-        "remediable with effort",
-        "hard to remedy",
-        "irreversible",
+    "scale": [
+        gettext_lazy("minor"),
+        gettext_lazy("moderate"),
+        gettext_lazy("serious"),
+        gettext_lazy("very serious (life, liberty, health)"),
     ],
-    "likelihood": ["unlikely", "possible", "likely", "almost certain or happening"],
+    "scope": [
+        gettext_lazy("few people"),
+        gettext_lazy("a group"),
+        gettext_lazy("many people"),
+        gettext_lazy("very many / widespread"),
+    ],
+    "irremediability": [
+        gettext_lazy("fully remediable soon"),
+        gettext_lazy("remediable with effort"),
+        gettext_lazy("hard to remedy"),
+        gettext_lazy("irreversible"),
+    ],
+    "likelihood": [
+        gettext_lazy("unlikely"),
+        gettext_lazy("possible"),
+        gettext_lazy("likely"),
+        gettext_lazy("almost certain or happening"),
+    ],
 }
 
 
@@ -304,20 +320,25 @@ def compute_priority(scale: int, scope: int, irremediability: int, likelihood: i
 def suggested_response(entry: RegisterEntry) -> str:
     """What the OECD guidance asks given involvement and leverage (UNGP 19)."""
     if entry.involvement == RegisterEntry.Involvement.CAUSE:
-        return "Cease or prevent the impact, and provide for remedy."
+        return _("Cease or prevent the impact, and provide for remedy.")
     if entry.involvement == RegisterEntry.Involvement.CONTRIBUTE:
-        return "Cease or prevent your contribution, use leverage on the rest, and contribute to remedy."
+        return _(
+            "Cease or prevent your contribution, use leverage on the rest, and contribute to remedy."
+        )
     share = entry.leverage_share or 0
     if share >= 10:
-        return (
+        return _(
             "Use your leverage as a significant buyer to make the supplier prevent or mitigate it."
         )
     if entry.members_sharing:
-        return (
-            f"Little leverage alone: act with the {entry.members_sharing} other covenant member(s) "
-            "sourcing there to build leverage."
-        )
-    return "Seek to increase leverage (collaborate, contract terms); disengage responsibly only as a last resort."
+        return _(
+            "Little leverage alone: act with the %(n)s other covenant member(s) sourcing there "
+            "to build leverage."
+        ) % {"n": entry.members_sharing}
+    return _(
+        "Seek to increase leverage (collaborate, contract terms); disengage responsibly only as "
+        "a last resort."
+    )
 
 
 DEFAULT_SCALE = {

@@ -263,7 +263,12 @@ def method(request: HttpRequest) -> HttpResponse:
         "risk/method.html",
         {
             "examples": rows,
-            "scales": services.SCALE_LABELS,
+            "scales": [
+                (_("Scale"), services.SCALE_LABELS["scale"]),
+                (_("Scope"), services.SCALE_LABELS["scope"]),
+                (_("Irremediable character"), services.SCALE_LABELS["irremediability"]),
+                (_("Likelihood"), services.SCALE_LABELS["likelihood"]),
+            ],
             "profiles": profiles,
             "indicators": indicators,
             "high": ref.HIGH,
