@@ -140,7 +140,7 @@ def main() -> int:
     )
 
     t0 = time.perf_counter()
-    result = scan_frame(model, prepare_rows(df))
+    result = scan_frame(model, prepare_rows(df, model))
     fast = time.perf_counter() - t0
     peak = peak_mb()
     assert result.scores.height == a.rows * len(ref.THEME_CODES)

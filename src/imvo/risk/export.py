@@ -29,8 +29,9 @@ ROW_HEADER = [
 
 def row_lines(result: ScanResult) -> list[list[Any]]:
     """One line per row and theme, highest score first, with the reasons written out."""
-    reasons: dict[tuple[Any, str, str], str] = {
-        (c["country"], c["sector"], c["theme"]): reason_text(c["reasons"]) for c in result.combos
+    reasons: dict[tuple[Any, str, str, str], str] = {
+        (c["country"], c["sector"], c["good"], c["theme"]): reason_text(c["reasons"])
+        for c in result.combos
     }
     sources = " | ".join(result.attribution)
     s = (
@@ -48,7 +49,7 @@ def row_lines(result: ScanResult) -> list[list[Any]]:
             r["theme"],
             r["score"],
             r["level"],
-            reasons.get((r["country"], r["sector"], r["theme"]), ""),
+            reasons.get((r["country"], r["sector"], r["good"], r["theme"]), ""),
             sources,
         ]
         for r in s.iter_rows(named=True)
@@ -96,7 +97,8 @@ def as_text(result: ScanResult, file_name: str = "", per_theme: int = 3) -> str:
         )
         for d in t["drivers"][:per_theme]:
             out.write(
-                f"    {d['country'] or '??'} / {d['sector']}: {d['score']:.1f} ({d['rows']} rows)\n"
+                f"    {d['country'] or '??'} / {d['sector']}{' / ' + d['good'] if d['good'] else ''}: "
+                f"{d['score']:.1f} ({d['rows']} rows)\n"
             )
             weight = ref.SECTOR_PROFILES[d["sector"]]["weights"][t["theme"]]
             for r in d["reasons"]:

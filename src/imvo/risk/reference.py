@@ -122,6 +122,7 @@ INDICATORS: dict[str, dict] = {
 # Country risk contributed by ILAB: any listed good in the country, and the row's own good.
 ILAB_COUNTRY_RISK = 0.7
 ILAB_GOOD_RISK = 1.0
+ILAB_SECTOR_RISK = 0.85
 # A theme with no indicator for a country is unknown, and unknown is not low.
 UNKNOWN_COUNTRY_RISK = 0.5
 

@@ -8,14 +8,16 @@ theme the scan computes
 * country risk for a theme is the mean of the risks of the indicators mapped to
   that theme (`reference.INDICATORS`), each normalised to 0..1 (WGI percentile
   p -> 1 - p/100, ITUC rating r -> (r - 1)/4.5, ILAB country listing -> 0.7).
-  When ILAB lists a good of the row's own sector in that country for child or
-  forced labour, the theme's country risk is raised to 1.0 for that row.
+  When ILAB lists the row's own good (its product, e.g. Cocoa) in that country
+  for child or forced labour, the theme's country risk is raised to 1.0 for
+  that row; when ILAB lists other goods of the row's sector there (a food
+  product from a country whose cocoa is listed), to 0.85.
   No indicator for a country means "unknown", scored 0.5 (unknown is not low).
 * sector weight: how salient the theme is in the row's sector
   (`reference.SECTOR_PROFILES`, with the reasoning written there).
 
 Levels: high >= 50, medium >= 25, low below. The work is vectorised with
-polars: the distinct (country, sector) pairs are scored once per theme and
+polars: the distinct (country, sector, good) keys are scored once per theme and
 broadcast to the rows by a join, so a million rows cost a few joins.
 `scan_row_by_row` is the straightforward per-row implementation, kept as the
 reference the vectorised scan is tested and benchmarked against.
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -123,11 +126,77 @@ class Model:
     tables: IndicatorTables
     # (country, theme) -> (risk 0..1, [reason dicts])
     country_theme: dict[tuple[str, str], tuple[float, list[dict]]]
-    # (country, sector, theme) -> (risk, reason dict) from the ILAB goods list
+    # (country, sector, theme) -> (risk, reason dict): ILAB lists goods of that sector there
     goods_theme: dict[tuple[str, str, str], tuple[float, dict]]
+    # (country, good, theme) -> (risk, reason dict): ILAB lists that very good there
+    own_good_theme: dict[tuple[str, str, str], tuple[float, dict]] = field(default_factory=dict)
+    # good phrases (normalised word tuples, longest first) -> good key
+    good_phrases: list[tuple[tuple[str, ...], str]] = field(default_factory=list)
+
+    _good_cache: dict[str, str] = field(default_factory=dict)
+
+    def good_of(self, text: str | None) -> str:
+        """The ILAB good a row's sector/product text names ('Cocoa beans' -> 'cocoa'), or ''."""
+        if not text:
+            return ""
+        if text not in self._good_cache:
+            if len(self._good_cache) > 100_000:
+                self._good_cache.clear()
+            self._good_cache[text] = self._find_good(text)
+        return self._good_cache[text]
+
+    def _find_good(self, text: str) -> str:
+        words = tuple(_norm_word(w) for w in _WORDS.findall(text.lower()))
+        # The longest phrase wins, then the one named first ("cocoa beans" is cocoa).
+        best: tuple[int, int, str] | None = None
+        for phrase, key in self.good_phrases:
+            n = len(phrase)
+            for i in range(len(words) - n + 1):
+                if words[i : i + n] == phrase:
+                    cand = (-n, i, key)
+                    if best is None or cand < best:
+                        best = cand
+                    break
+        return best[2] if best else ""
 
     def reason_source(self, code: str) -> dict[str, Any]:
         return self.tables.sources.get(code, {})
+
+
+_WORDS = re.compile(r"[a-z]+")
+# Too general to name a good on their own ("Oil (palm)" is matched by "palm").
+_GENERIC = {"oil", "goods", "accessories", "products"}
+
+
+def _norm_word(w: str) -> str:
+    return w[:-1] if len(w) > 4 and w.endswith("s") and not w.endswith("ss") else w
+
+
+def good_phrases_of(good: str) -> list[tuple[str, ...]]:
+    """The phrases that name an ILAB good in a row: 'Stones (limestone)' -> [('stone',), ('limestone',)]."""
+    main = re.sub(r"\(.*?\)", " ", good)
+    inner = re.findall(r"\((.*?)\)", good)
+    out = []
+    for part in [*main.split("/"), *inner]:
+        words = tuple(_norm_word(w) for w in _WORDS.findall(part.lower()))
+        if words and not (len(words) == 1 and words[0] in _GENERIC):
+            out.append(words)
+    return out
+
+
+def _ilab_reason(src: dict, theme: str, shown: str, risk: float, n: int) -> dict:
+    return {
+        "indicator": "ilab.good",
+        "label": "US DOL ILAB List of Goods: "
+        + ("child labour" if theme == "child-labour" else "forced labour"),
+        "value": n,
+        "shown": shown,
+        "risk": risk,
+        "source": src.get("name", "ILAB"),
+        "publisher": src.get("publisher", ""),
+        "edition": src.get("edition_year"),
+        "licence": src.get("licence", ""),
+    }
 
 
 def build_model(tables: IndicatorTables) -> Model:
@@ -157,36 +226,53 @@ def build_model(tables: IndicatorTables) -> Model:
         for k, rs in per_country.items()
     }
     listed: dict[tuple[str, str, str], list[str]] = {}
-    editions: dict[str, tuple[str, int]] = {}
-    for source, edition, country, good, child, forced in tables.goods:
+    own: dict[tuple[str, str, str], list[str]] = {}
+    phrases: dict[tuple[str, ...], str] = {}
+    for _source, _edition, country, good, child, forced in tables.goods:
         sector = ref.ilab_good_sector(good)
-        editions[source] = (source, edition)
+        good_phrases = good_phrases_of(good)
+        # A good's key is its first phrase; all its phrases point to that key.
+        key = " ".join(good_phrases[0]) if good_phrases else ""
+        for ph in good_phrases:
+            phrases.setdefault(ph, key)
         for theme, flag in (("child-labour", child), ("forced-labour", forced)):
             if flag:
                 listed.setdefault((country, sector, theme), []).append(good)
-    goods_theme = {}
+                if key:
+                    own.setdefault((country, key, theme), []).append(good)
     src = tables.sources.get("ilab", {})
-    for (country, sector, theme), goods in listed.items():
-        goods_theme[(country, sector, theme)] = (
-            ref.ILAB_GOOD_RISK,
-            {
-                "indicator": "ilab.good",
-                "label": "US DOL ILAB List of Goods: "
-                + ("child labour" if theme == "child-labour" else "forced labour"),
-                "value": len(goods),
-                "shown": "listed: " + ", ".join(sorted(set(goods))),
-                "risk": ref.ILAB_GOOD_RISK,
-                "source": src.get("name", "ILAB"),
-                "publisher": src.get("publisher", ""),
-                "edition": src.get("edition_year"),
-                "licence": src.get("licence", ""),
-            },
+    goods_theme = {
+        k: (
+            ref.ILAB_SECTOR_RISK,
+            _ilab_reason(
+                src,
+                k[2],
+                "goods of this sector listed: " + ", ".join(sorted(set(goods))),
+                ref.ILAB_SECTOR_RISK,
+                len(goods),
+            ),
         )
-    return Model(tables, country_theme, goods_theme)
+        for k, goods in listed.items()
+    }
+    own_good_theme = {
+        k: (
+            ref.ILAB_GOOD_RISK,
+            _ilab_reason(
+                src,
+                k[2],
+                "this good is listed: " + ", ".join(sorted(set(goods))),
+                ref.ILAB_GOOD_RISK,
+                len(goods),
+            ),
+        )
+        for k, goods in own.items()
+    }
+    ordered = sorted(phrases.items(), key=lambda kv: (-len(kv[0]), kv[0]))
+    return Model(tables, country_theme, goods_theme, own_good_theme, ordered)
 
 
-def combo_scores(model: Model, country: str | None, sector: str) -> list[dict]:
-    """Inherent risk of every theme for one country and sector, with the reasons."""
+def combo_scores(model: Model, country: str | None, sector: str, good: str = "") -> list[dict]:
+    """Inherent risk of every theme for one country, sector and (ILAB) good, with the reasons."""
     out = []
     profile = ref.SECTOR_PROFILES.get(sector, ref.SECTOR_PROFILES["other"])
     for theme in ref.THEME_CODES:
@@ -211,15 +297,18 @@ def combo_scores(model: Model, country: str | None, sector: str) -> list[dict]:
                     }
                 ],
             )
-        good = model.goods_theme.get((country or "", sector, theme))
-        if good is not None and good[0] > risk:
-            risk = good[0]
-            reasons = [*reasons, good[1]]
+        listed = model.own_good_theme.get((country or "", good, theme)) if good else None
+        if listed is None:
+            listed = model.goods_theme.get((country or "", sector, theme))
+        if listed is not None and listed[0] > risk:
+            risk = listed[0]
+            reasons = [*reasons, listed[1]]
         score = round(100 * risk * weight, 1)
         out.append(
             {
                 "country": country,
                 "sector": sector,
+                "good": good,
                 "theme": theme,
                 "country_risk": round(risk, 3),
                 "weight": weight,
@@ -234,11 +323,14 @@ def combo_scores(model: Model, country: str | None, sector: str) -> list[dict]:
 # --- the rows ---------------------------------------------------------------------
 
 
-def prepare_rows(rows: Iterable[dict[str, Any]] | pl.DataFrame) -> pl.DataFrame:
-    """Supplier rows -> frame with row_id, name, country (alpha-2 or null), sector, workers.
+def prepare_rows(
+    rows: Iterable[dict[str, Any]] | pl.DataFrame, model: Model | None = None
+) -> pl.DataFrame:
+    """Supplier rows -> frame with row_id, name, country (alpha-2 or null), sector, good, workers.
 
     Keys read from each row: country (any spelling), sector, product, name,
-    workers, row_id. Country and sector are resolved once per distinct value.
+    workers, row_id. Country, sector and the ILAB good named by the sector/product
+    text (with a model) are resolved once per distinct value.
     """
     df = (
         rows
@@ -264,8 +356,9 @@ def prepare_rows(rows: Iterable[dict[str, Any]] | pl.DataFrame) -> pl.DataFrame:
     )
     countries = df.get_column("country_raw").unique().to_list()
     cmap = {c: country_code(c) for c in countries if c is not None}
-    texts = df.get_column("sector_text").unique().to_list()
-    smap = {t: ref.sector_of(t) for t in texts if t is not None}
+    texts = [t for t in df.get_column("sector_text").unique().to_list() if t is not None]
+    smap = {t: ref.sector_of(t) for t in texts}
+    gmap = {t: model.good_of(t) for t in texts} if model is not None else {}
     return df.select(
         "row_id",
         "name",
@@ -276,17 +369,23 @@ def prepare_rows(rows: Iterable[dict[str, Any]] | pl.DataFrame) -> pl.DataFrame:
         pl.col("sector_text")
         .replace_strict(smap, default="other", return_dtype=pl.Utf8)
         .alias("sector"),
+        pl.col("sector_text").replace_strict(gmap, default="", return_dtype=pl.Utf8).alias("good"),
         "workers",
     )
 
 
+KEY = ["country", "sector", "good"]
+
+
 @dataclass
 class ScanResult:
-    """Per-row theme scores, the scored (country, sector) pairs with reasons, and the sources."""
+    """Per-row theme scores, the scored (country, sector, good) keys with reasons, and the sources."""
 
-    rows: pl.DataFrame  # row_id, name, country_raw, country, sector, workers
-    scores: pl.DataFrame  # row_id, theme, score, level (long: one line per row and theme)
-    combos: list[dict]  # combo_scores output for each distinct (country, sector)
+    rows: pl.DataFrame  # row_id, name, country_raw, country, sector, good, workers
+    scores: (
+        pl.DataFrame
+    )  # row_id, country, sector, good, theme, score, level (one line per row and theme)
+    combos: list[dict]  # combo_scores output for each distinct (country, sector, good)
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)
     attribution: list[str] = field(default_factory=list)
 
@@ -295,37 +394,47 @@ class ScanResult:
         """Rows whose country could not be recognised (scored as unknown)."""
         return self.rows.filter(pl.col("country").is_null())
 
-    def reasons_for(self, country: str | None, sector: str, theme: str) -> list[dict]:
+    def reasons_for(
+        self, country: str | None, sector: str, theme: str, good: str = ""
+    ) -> list[dict]:
         for c in self.combos:
-            if c["country"] == country and c["sector"] == sector and c["theme"] == theme:
+            if (c["country"], c["sector"], c["good"], c["theme"]) == (country, sector, good, theme):
                 return c["reasons"]
         return []
+
+    def combo_table(self, theme_dtype: Any = pl.Utf8) -> pl.DataFrame:
+        return pl.DataFrame(
+            {
+                "country": [c["country"] for c in self.combos],
+                "sector": [c["sector"] for c in self.combos],
+                "good": [c["good"] for c in self.combos],
+                "theme": [c["theme"] for c in self.combos],
+                "score": [c["score"] for c in self.combos],
+            },
+            schema={
+                "country": pl.Utf8,
+                "sector": pl.Utf8,
+                "good": pl.Utf8,
+                "theme": theme_dtype,
+                "score": pl.Float64,
+            },
+        )
 
 
 def scan_frame(model: Model, rows: pl.DataFrame) -> ScanResult:
     """Vectorised scan of prepared rows (see `prepare_rows`)."""
-    pairs = rows.select("country", "sector").unique()
+    if "good" not in rows.columns:
+        rows = rows.with_columns(good=pl.lit(""))
+    keys = rows.select(KEY).unique()
     combos: list[dict] = []
-    for country, sector in pairs.iter_rows():
-        combos.extend(combo_scores(model, country, sector))
-    table = pl.DataFrame(
-        {
-            "country": [c["country"] for c in combos],
-            "sector": [c["sector"] for c in combos],
-            "theme": [c["theme"] for c in combos],
-            "score": [c["score"] for c in combos],
-        },
-        schema={
-            "country": pl.Utf8,
-            "sector": pl.Utf8,
-            "theme": pl.Categorical,
-            "score": pl.Float64,
-        },
-    )
+    for country, sector, good in keys.iter_rows():
+        combos.extend(combo_scores(model, country, sector, good))
+    partial = ScanResult(rows, pl.DataFrame(), combos)
+    table = partial.combo_table(pl.Categorical)
     scores = (
         rows.lazy()
-        .select("row_id", "country", "sector")
-        .join(table.lazy(), on=["country", "sector"], how="left", nulls_equal=True)
+        .select("row_id", *KEY)
+        .join(table.lazy(), on=KEY, how="left", nulls_equal=True)
         .with_columns(
             level=pl.when(pl.col("score") >= ref.HIGH)
             .then(pl.lit("high"))
@@ -334,7 +443,7 @@ def scan_frame(model: Model, rows: pl.DataFrame) -> ScanResult:
             .otherwise(pl.lit("low"))
             .cast(pl.Categorical)
         )
-        .select("row_id", "country", "sector", "theme", "score", "level")
+        .select("row_id", *KEY, "theme", "score", "level")
         .collect()
     )
     return ScanResult(rows, scores, combos, model.tables.sources, model.tables.attribution())
@@ -348,8 +457,10 @@ def scan_row_by_row(model: Model, records: list[dict[str, Any]]) -> list[tuple[A
     out = []
     for i, rec in enumerate(records, start=1):
         country = country_code(rec.get("country"))
-        sector = ref.sector_of(f"{rec.get('sector') or ''} {rec.get('product') or ''}")
-        for c in combo_scores(model, country, sector):
+        text = f"{rec.get('sector') or ''} {rec.get('product') or ''}"
+        sector = ref.sector_of(text)
+        good = model.good_of(text)
+        for c in combo_scores(model, country, sector, good):
             out.append((rec.get("row_id", i), c["theme"], c["score"]))
     return out
 
@@ -358,25 +469,14 @@ def scan_row_by_row(model: Model, records: list[dict[str, Any]]) -> list[tuple[A
 
 
 def weighted(result: ScanResult) -> pl.DataFrame:
-    """Scores per (country, sector, theme) with the number of rows and workers carrying them.
+    """Scores per (country, sector, good, theme) with the number of rows and workers carrying them.
 
-    Every row of a (country, sector) pair has the same theme scores, so summaries
-    work on the pairs weighted by their row counts: a million rows summarise as
-    fast as a few hundred pairs.
+    Every row with the same key has the same theme scores, so summaries work on the
+    keys weighted by their row counts: a million rows summarise as fast as a few
+    hundred keys.
     """
-    counts = result.rows.group_by("country", "sector").agg(
-        n=pl.len(), workers=pl.col("workers").fill_null(0).sum()
-    )
-    table = pl.DataFrame(
-        {
-            "country": [c["country"] for c in result.combos],
-            "sector": [c["sector"] for c in result.combos],
-            "theme": [c["theme"] for c in result.combos],
-            "score": [c["score"] for c in result.combos],
-        },
-        schema={"country": pl.Utf8, "sector": pl.Utf8, "theme": pl.Utf8, "score": pl.Float64},
-    )
-    return table.join(counts, on=["country", "sector"], how="inner", nulls_equal=True)
+    counts = result.rows.group_by(KEY).agg(n=pl.len(), workers=pl.col("workers").fill_null(0).sum())
+    return result.combo_table().join(counts, on=KEY, how="inner", nulls_equal=True)
 
 
 def theme_summary(result: ScanResult) -> list[dict]:
@@ -407,8 +507,9 @@ def theme_summary(result: ScanResult) -> list[dict]:
                 "sector": d["sector"],
                 "score": d["score"],
                 "rows": d["n"],
+                "good": d["good"],
                 "weight": ref.SECTOR_PROFILES[d["sector"]]["weights"][r["theme"]],
-                "reasons": result.reasons_for(d["country"], d["sector"], r["theme"]),
+                "reasons": result.reasons_for(d["country"], d["sector"], r["theme"], d["good"]),
             }
             for d in t.iter_rows(named=True)
         ]

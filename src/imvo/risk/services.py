@@ -180,7 +180,8 @@ def scan_records(records: list[dict[str, Any]] | pl.DataFrame) -> ScanResult:
         records = pl.DataFrame(
             schema={"row_id": pl.Int64, "country": pl.Utf8, "sector": pl.Utf8, "product": pl.Utf8}
         )
-    return scan_frame(current_model(), prepare_rows(records))
+    model = current_model()
+    return scan_frame(model, prepare_rows(records, model))
 
 
 # --- the company's chain -------------------------------------------------------------
@@ -413,7 +414,12 @@ def register_from_scan(
         .filter(pl.col("country").is_not_null())
         .sort(["score", "n"], descending=True)
         .group_by("theme", "country", maintain_order=True)
-        .agg(score=pl.col("score").first(), sector=pl.col("sector").first(), rows=pl.col("n").sum())
+        .agg(
+            score=pl.col("score").first(),
+            sector=pl.col("sector").first(),
+            good=pl.col("good").first(),
+            rows=pl.col("n").sum(),
+        )
         .sort(["score", "rows", "country", "theme"], descending=[True, True, False, False])
         .head(top)
     )
@@ -439,7 +445,7 @@ def register_from_scan(
                 irremediability=DEFAULT_IRREMEDIABLE.get(r["theme"], 2),
                 likelihood=_likelihood_from_score(r["score"]),
                 inherent_score=r["score"],
-                reasons=result.reasons_for(r["country"], r["sector"], r["theme"]),
+                reasons=result.reasons_for(r["country"], r["sector"], r["theme"], r["good"]),
             )
             _recompute(entry)
             entry.save()

@@ -23,25 +23,29 @@ FIXTURES = Path(__file__).parent / "fixtures"
 MODEL = build_model(bundled_tables())
 
 
+def prep(rows):
+    return prepare_rows(rows, MODEL)
+
+
 def test_bangladesh_garment_outranks_netherlands_garment():
     r = scan_frame(
         MODEL,
-        prepare_rows(
+        prep(
             [
                 {"row_id": 1, "country": "Bangladesh", "sector": "Apparel"},
                 {"row_id": 2, "country": "Netherlands", "sector": "Apparel"},
             ]
         ),
     )
-    s = {(row, t): v for row, _, _, t, v, _ in r.scores.iter_rows()}
+    s = {(row, t): v for row, t, v in r.scores.select("row_id", "theme", "score").iter_rows()}
     assert s[(1, "freedom-of-association")] >= ref.HIGH
     assert s[(2, "freedom-of-association")] < ref.MEDIUM
     assert all(s[(1, t)] > s[(2, t)] for t in ref.THEME_CODES if t != "animal-welfare")
 
 
 def test_ilab_listing_of_own_good_raises_theme_risk_with_reason():
-    r = scan_frame(MODEL, prepare_rows([{"country": "IN", "sector": "Garments"}]))
-    reasons = r.reasons_for("IN", "garment", "child-labour")
+    r = scan_frame(MODEL, prep([{"country": "IN", "sector": "Garments"}]))
+    reasons = r.reasons_for("IN", "garment", "child-labour", "garment")
     assert any(x["indicator"] == "ilab.good" and "Garments" in x["shown"] for x in reasons)
     score = r.scores.filter(r.scores["theme"].cast(str) == "child-labour")["score"][0]
     assert score == pytest.approx(
@@ -50,7 +54,7 @@ def test_ilab_listing_of_own_good_raises_theme_risk_with_reason():
 
 
 def test_unknown_country_is_medium_not_low_and_reported():
-    r = scan_frame(MODEL, prepare_rows([{"row_id": 7, "country": "Atlantis", "sector": "food"}]))
+    r = scan_frame(MODEL, prep([{"row_id": 7, "country": "Atlantis", "sector": "food"}]))
     assert r.unresolved["row_id"].to_list() == [7]
     assert r.reasons_for(None, "food", "living-wage")[0]["indicator"] == "unknown"
     assert r.scores["score"].min() >= 0.5 * 100 * 0.4 - 0.01
@@ -70,8 +74,8 @@ sectors = st.sampled_from(
 )
 def test_vectorised_scan_equals_row_by_row(records):
     records = [{**r, "row_id": i} for i, r in enumerate(records, start=1)]
-    fast = scan_frame(MODEL, prepare_rows(records)).scores
-    got = sorted((a, str(t), s) for a, _, _, t, s, _ in fast.iter_rows())
+    fast = scan_frame(MODEL, prep(records)).scores
+    got = sorted((a, str(t), s) for a, t, s in fast.select("row_id", "theme", "score").iter_rows())
     assert got == sorted(scan_row_by_row(MODEL, records))
 
 
@@ -143,9 +147,7 @@ def test_scan_command_bad_input_is_a_clear_error(tmp_path):
 def test_theme_summary_orders_by_highest_score():
     r = scan_frame(
         MODEL,
-        prepare_rows(
-            [{"country": "BD", "sector": "garment"}, {"country": "NL", "sector": "garment"}]
-        ),
+        prep([{"country": "BD", "sector": "garment"}, {"country": "NL", "sector": "garment"}]),
     )
     ts = theme_summary(r)
     assert [t["max_score"] for t in ts] == sorted((t["max_score"] for t in ts), reverse=True)
@@ -189,7 +191,7 @@ def test_weighted_summaries_match_counting_every_row():
             start=1,
         )
     ]
-    r = scan_frame(MODEL, prepare_rows(records))
+    r = scan_frame(MODEL, prep(records))
     per_row = r.scores.with_columns(pl.col("theme").cast(pl.Utf8), pl.col("level").cast(pl.Utf8))
     for t in theme_summary(r):
         rows = per_row.filter(pl.col("theme") == t["theme"])
@@ -197,3 +199,38 @@ def test_weighted_summaries_match_counting_every_row():
         assert t["medium"] == rows.filter(pl.col("level") == "medium").height
         assert t["max_score"] == rows["score"].max()
         assert t["mean_score"] == pytest.approx(rows["score"].mean(), abs=0.051)
+
+
+def test_own_good_listed_outranks_other_goods_of_the_sector():
+    # Ghana: ILAB lists Cocoa for child labour. Cocoa rows get 1.0, another food product 0.85.
+    r = scan_frame(
+        MODEL,
+        prep(
+            [
+                {"row_id": 1, "country": "Ghana", "product": "Cocoa beans"},
+                {"row_id": 2, "country": "Ghana", "product": "Pineapple juice"},
+            ]
+        ),
+    )
+    s = {(row, t): v for row, t, v in r.scores.select("row_id", "theme", "score").iter_rows()}
+    w = ref.SECTOR_PROFILES["food"]["weights"]["child-labour"]
+    assert s[(1, "child-labour")] == pytest.approx(100 * ref.ILAB_GOOD_RISK * w)
+    assert s[(2, "child-labour")] == pytest.approx(100 * ref.ILAB_SECTOR_RISK * w)
+    own = r.reasons_for("GH", "food", "child-labour", "cocoa")
+    assert any("this good is listed: Cocoa" in x["shown"] for x in own)
+
+
+@pytest.mark.parametrize(
+    "text,good",
+    [
+        ("Cocoa beans", "cocoa"),
+        ("Garments", "garment"),
+        ("granite (crushed) setts", "granite"),
+        ("palm oil", "palm"),
+        ("Olive oil", "olive"),
+        ("shirts", ""),
+        ("Glass bangles", "glass bangle"),
+    ],
+)
+def test_good_of(text, good):
+    assert MODEL.good_of(text) == good
