@@ -243,14 +243,32 @@ def read_wgi(path: Path, edition: int | None = None) -> Parsed:
     year_cols = {int(h): i for i, h in enumerate(header) if re.fullmatch(r"(19|20)\d\d", h)}
     if not year_cols:
         raise ImportFormatError(f"{path.name}: row 1 has no year columns (1996, 1998, ...).")
-    year = edition or max(year_cols)
+    i_code, i_ind = header.index("Country Code"), header.index("Indicator Code")
+    body = list(reader)
+    if edition is None:
+        # The newest year that has percentile ranks: a fresh download may end in an empty column.
+        filled = [
+            y
+            for y, c in year_cols.items()
+            if any(
+                len(r) > max(c, i_ind)
+                and r[i_ind].strip().endswith(".PER.RNK")
+                and r[c].strip() not in ("", "..")
+                for r in body
+            )
+        ]
+        if not filled:
+            raise ImportFormatError(
+                f"{path.name}: no percentile ranks (*.PER.RNK) in any year column."
+            )
+        edition = max(filled)
+    year = edition
     if year not in year_cols:
         raise ImportFormatError(f"{path.name}: there is no column for the year {year}.")
     col = year_cols[year]
-    i_code, i_ind = header.index("Country Code"), header.index("Indicator Code")
     values: list[tuple[str, str, float, str]] = []
     skipped: list[str] = []
-    for rowno, row in enumerate(reader, start=2):
+    for rowno, row in enumerate(body, start=2):
         if not row or not any(c.strip() for c in row):
             continue
         if len(row) <= max(col, i_ind):

@@ -123,3 +123,20 @@ def test_bundle_rebuild_matches_shipped_table(tmp_path):
 )
 def test_country_code(text, code):
     assert country_code(text) == code
+
+
+def test_wgi_edition_is_newest_year_with_values(tmp_path):
+    f = tmp_path / "wgi.csv"
+    f.write_text(
+        '"Country Name","Country Code","Indicator Name","Indicator Code","2021","2022","2023",\n'
+        '"Netherlands","NLD","Rule of Law: Percentile Rank","RL.PER.RNK","95.1","96.2","",\n'
+        '"Netherlands","NLD","Rule of Law: Estimate","RL.EST","1.7","1.8","1.9",\n'
+    )
+    p = read_source("wgi", f)
+    assert p.edition == 2022 and p.values == [("wgi.rl", "NL", 96.2, "96.2")]
+
+
+@pytest.mark.django_db
+def test_openapi_schema_lists_risk_endpoints(client):
+    paths = client.get("/api/openapi.json").json()["paths"]
+    assert {"/api/risk/sources", "/api/risk/scan", "/api/risk/register"} <= set(paths)
