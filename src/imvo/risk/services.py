@@ -120,6 +120,7 @@ def indicator_tables() -> IndicatorTables:
             "edition_year": src.edition_year,
             "licence": src.licence,
             "url": src.url,
+            "origin": "imported",
         }
         values.extend(
             (code, ind, c, src.edition_year, v, raw)
@@ -164,13 +165,7 @@ def sources_in_use() -> list[dict[str, Any]]:
         n = sum(1 for v in tables.values if v[0] == code) + sum(
             1 for g in tables.goods if g[0] == code
         )
-        imported = (
-            code in {src.code for src in IndicatorSource.objects.all()}
-            and tables.origin == "database"
-        )
-        out.append(
-            {"code": code, **s, "values": n, "origin": "imported" if imported else "bundled"}
-        )
+        out.append({"code": code, "origin": "bundled", **s, "values": n})
     return out
 
 

@@ -140,3 +140,14 @@ def test_wgi_edition_is_newest_year_with_values(tmp_path):
 def test_openapi_schema_lists_risk_endpoints(client):
     paths = client.get("/api/openapi.json").json()["paths"]
     assert {"/api/risk/sources", "/api/risk/scan", "/api/risk/register"} <= set(paths)
+
+
+@needs_data
+@pytest.mark.django_db
+def test_older_imported_edition_does_not_replace_newer_bundle():
+    services.import_source("wgi", DATA / "worldbank_wgi_1996_2022.csv", edition=2010)
+    wgi = next(s for s in services.sources_in_use() if s["code"] == "wgi")
+    assert (wgi["edition_year"], wgi["origin"]) == (2022, "bundled")
+    services.import_source("wgi", DATA / "worldbank_wgi_1996_2022.csv")
+    wgi = next(s for s in services.sources_in_use() if s["code"] == "wgi")
+    assert (wgi["edition_year"], wgi["origin"]) == (2022, "imported")
