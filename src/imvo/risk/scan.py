@@ -587,3 +587,36 @@ def reason_text(reasons: list[dict]) -> str:
         src = f" [{r['source']} {r['edition']}]" if r.get("source") else ""
         parts.append(f"{r['label']}: {r['shown']}{src}")
     return "; ".join(parts)
+
+
+def top_rows(result: ScanResult, limit: int = 10) -> list[dict[str, Any]]:
+    """The sourcing rows (facilities or hand-entered countries) with the highest risk, and their worst themes."""
+    if result.rows.is_empty():
+        return []
+    w = weighted(result).sort("score", descending=True)
+    per_key = w.group_by(KEY, maintain_order=True).agg(
+        score=pl.col("score").first(),
+        themes=pl.col("theme").head(3),
+        scores=pl.col("score").head(3),
+    )
+    rows = (
+        result.rows.join(per_key, on=KEY, how="left", nulls_equal=True)
+        .sort(["score", "workers", "row_id"], descending=[True, True, False], nulls_last=True)
+        .head(limit)
+    )
+    return [
+        {
+            "row_id": r["row_id"],
+            "name": r["name"] or "",
+            "country": r["country"] or r["country_raw"] or "??",
+            "sector": r["sector"],
+            "workers": r["workers"],
+            "score": r["score"],
+            "level": level_of(r["score"]),
+            "themes": [
+                {"label": str(ref.THEME_LABELS[t]), "score": s}
+                for t, s in zip(r["themes"], r["scores"], strict=True)
+            ],
+        }
+        for r in rows.iter_rows(named=True)
+    ]

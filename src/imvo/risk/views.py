@@ -16,7 +16,7 @@ from imvo.risk import reference as ref
 from imvo.risk import services
 from imvo.risk.forms import EntryForm, NewEntryForm, SourcingForm
 from imvo.risk.models import RegisterEntry, SourcingEntry
-from imvo.risk.scan import heatmap, theme_summary
+from imvo.risk.scan import heatmap, theme_summary, top_rows
 
 
 def _organisation(request: HttpRequest):  # type: ignore[no-untyped-def]
@@ -53,6 +53,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "sourcing": SourcingEntry.objects.filter(organisation=org),
             "themes": theme_summary(result),
             "heat": heatmap(result),
+            "top_rows": top_rows(result),
             "rows": result.rows.height,
             "unresolved": result.unresolved.height,
             "attribution": result.attribution,

@@ -234,3 +234,21 @@ def test_own_good_listed_outranks_other_goods_of_the_sector():
 )
 def test_good_of(text, good):
     assert MODEL.good_of(text) == good
+
+
+def test_top_rows_lists_the_riskiest_rows_first():
+    from imvo.risk.scan import top_rows
+
+    r = scan_frame(
+        MODEL,
+        prep(
+            [
+                {"row_id": 1, "name": "Dutch studio", "country": "NL", "sector": "garment"},
+                {"row_id": 2, "name": "Dhaka knit", "country": "BD", "sector": "garment"},
+            ]
+        ),
+    )
+    top = top_rows(r)
+    assert [t["name"] for t in top] == ["Dhaka knit", "Dutch studio"]
+    assert top[0]["score"] == max(top[0]["themes"][i]["score"] for i in range(3))
+    assert len(top[0]["themes"]) == 3
