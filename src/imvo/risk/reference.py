@@ -396,3 +396,16 @@ def sector_of(text: str | None) -> str:
 def ilab_good_sector(good: str) -> str:
     """The sector an ILAB good belongs to ('Garments' -> 'garment', 'Granite' -> 'natural_stone')."""
     return sector_of(good)
+
+
+# Covenant sector -> sector profile. Financial-sector covenants (banking, insurance, pension
+# funds) reach risks through investments and loans, not sourcing: no production profile fits.
+COVENANT_SECTOR_PROFILE = {
+    "garment": "garment",
+    "gold": "gold",
+    "food": "food",
+    "agrifood": "food",
+    "natural_stone": "natural_stone",
+    "metals": "metals",
+    "floriculture": "floriculture",
+}

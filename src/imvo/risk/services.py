@@ -639,8 +639,22 @@ def covenant_analysis(covenant: Any) -> dict[str, Any]:
             }
             for r in c.iter_rows(named=True)
         ]
+    key = ref.COVENANT_SECTOR_PROFILE.get(covenant.sector)
+    profile = None
+    if key:
+        p = ref.SECTOR_PROFILES[key]
+        profile = {
+            "key": key,
+            "label": ref.SECTOR_LABELS[key],
+            "why": p["why"],
+            "themes": sorted(
+                ((ref.THEME_LABELS[t], w) for t, w in p["weights"].items()),
+                key=lambda tw: -tw[1],
+            ),
+        }
     return {
         "covenant": covenant,
+        "profile": profile,
         "companies": companies,
         "rows": result.rows.height,
         "countries": countries,

@@ -78,6 +78,7 @@ def test_covenant_analysis_only_for_its_secretariat(client, world, entry_a):
     client.force_login(world.secretariat_x)
     r = client.get(url)
     assert r.status_code == 200 and "Company A" not in r.content.decode()
+    assert "Labour-intensive cut-make-trim" in r.content.decode()  # the garment profile
 
 
 @pytest.mark.django_db
