@@ -36,7 +36,11 @@ def row_lines(result: ScanResult) -> list[list[Any]]:
     sources = " | ".join(result.attribution)
     s = (
         result.scores.with_columns(pl.col("theme").cast(pl.Utf8), pl.col("level").cast(pl.Utf8))
-        .join(result.rows.select("row_id", "name", "country_raw"), on="row_id", how="left")
+        .join(
+            result.rows.select("row_id", "name", "country_raw", "country", "sector", "good"),
+            on="row_id",
+            how="left",
+        )
         .sort(["score", "row_id"], descending=[True, False])
     )
     return [

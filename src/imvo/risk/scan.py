@@ -381,7 +381,7 @@ KEY = ["country", "sector", "good"]
 class ScanResult:
     """Per-row theme scores, the scored (country, sector, good) keys with reasons, and the sources."""
 
-    rows: pl.DataFrame  # row_id, name, country_raw, country, sector, good, workers
+    rows: pl.DataFrame  # row_id, name, country_raw, country, sector, good, workers, key_id
     scores: (
         pl.DataFrame
     )  # row_id, country, sector, good, theme, score, level (one line per row and theme)
@@ -405,6 +405,7 @@ class ScanResult:
     def combo_table(self, theme_dtype: Any = pl.Utf8) -> pl.DataFrame:
         return pl.DataFrame(
             {
+                "key_id": [c["key_id"] for c in self.combos],
                 "country": [c["country"] for c in self.combos],
                 "sector": [c["sector"] for c in self.combos],
                 "good": [c["good"] for c in self.combos],
@@ -412,6 +413,7 @@ class ScanResult:
                 "score": [c["score"] for c in self.combos],
             },
             schema={
+                "key_id": pl.UInt32,
                 "country": pl.Utf8,
                 "sector": pl.Utf8,
                 "good": pl.Utf8,
@@ -422,19 +424,35 @@ class ScanResult:
 
 
 def scan_frame(model: Model, rows: pl.DataFrame) -> ScanResult:
-    """Vectorised scan of prepared rows (see `prepare_rows`)."""
+    """Vectorised scan of prepared rows (see `prepare_rows`).
+
+    Each distinct (country, sector, good) key gets an integer id; the per-row,
+    per-theme scores are one join on that id, so the 12 x N output carries no strings.
+    """
     if "good" not in rows.columns:
         rows = rows.with_columns(good=pl.lit(""))
-    keys = rows.select(KEY).unique()
+    keys = rows.select(KEY).unique(maintain_order=True).with_row_index("key_id")
     combos: list[dict] = []
-    for country, sector, good in keys.iter_rows():
-        combos.extend(combo_scores(model, country, sector, good))
-    partial = ScanResult(rows, pl.DataFrame(), combos)
-    table = partial.combo_table(pl.Categorical)
+    ids: list[int] = []
+    for key_id, country, sector, good in keys.iter_rows():
+        scored = combo_scores(model, country, sector, good)
+        for c in scored:
+            c["key_id"] = key_id
+        combos.extend(scored)
+        ids.extend([key_id] * len(scored))
+    table = pl.DataFrame(
+        {
+            "key_id": ids,
+            "theme": [c["theme"] for c in combos],
+            "score": [c["score"] for c in combos],
+        },
+        schema={"key_id": pl.UInt32, "theme": pl.Categorical, "score": pl.Float64},
+    )
+    rows = rows.join(keys, on=KEY, how="left", nulls_equal=True)
     scores = (
         rows.lazy()
-        .select("row_id", *KEY)
-        .join(table.lazy(), on=KEY, how="left", nulls_equal=True)
+        .select("row_id", "key_id")
+        .join(table.lazy(), on="key_id", how="left")
         .with_columns(
             level=pl.when(pl.col("score") >= ref.HIGH)
             .then(pl.lit("high"))
@@ -443,7 +461,6 @@ def scan_frame(model: Model, rows: pl.DataFrame) -> ScanResult:
             .otherwise(pl.lit("low"))
             .cast(pl.Categorical)
         )
-        .select("row_id", *KEY, "theme", "score", "level")
         .collect()
     )
     return ScanResult(rows, scores, combos, model.tables.sources, model.tables.attribution())
@@ -475,8 +492,10 @@ def weighted(result: ScanResult) -> pl.DataFrame:
     keys weighted by their row counts: a million rows summarise as fast as a few
     hundred keys.
     """
-    counts = result.rows.group_by(KEY).agg(n=pl.len(), workers=pl.col("workers").fill_null(0).sum())
-    return result.combo_table().join(counts, on=KEY, how="inner", nulls_equal=True)
+    counts = result.rows.group_by("key_id").agg(
+        n=pl.len(), workers=pl.col("workers").fill_null(0).sum()
+    )
+    return result.combo_table().join(counts, on="key_id", how="inner")
 
 
 def theme_summary(result: ScanResult) -> list[dict]:
@@ -594,13 +613,13 @@ def top_rows(result: ScanResult, limit: int = 10) -> list[dict[str, Any]]:
     if result.rows.is_empty():
         return []
     w = weighted(result).sort("score", descending=True)
-    per_key = w.group_by(KEY, maintain_order=True).agg(
+    per_key = w.group_by("key_id", maintain_order=True).agg(
         score=pl.col("score").first(),
         themes=pl.col("theme").head(3),
         scores=pl.col("score").head(3),
     )
     rows = (
-        result.rows.join(per_key, on=KEY, how="left", nulls_equal=True)
+        result.rows.join(per_key, on="key_id", how="left")
         .sort(["score", "workers", "row_id"], descending=[True, True, False], nulls_last=True)
         .head(limit)
     )
