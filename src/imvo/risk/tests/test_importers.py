@@ -116,6 +116,7 @@ def test_bundle_rebuild_matches_shipped_table(tmp_path):
         ("China (Guangdong)", "CN"),
         ("Duitsland", "DE"),
         ("Verenigde Staten", "US"),
+        ("UAE", "AE"),
         ("bd", "BD"),
         ("Atlantis", None),
         ("", None),
