@@ -252,3 +252,14 @@ def test_top_rows_lists_the_riskiest_rows_first():
     assert [t["name"] for t in top] == ["Dhaka knit", "Dutch studio"]
     assert top[0]["score"] == max(top[0]["themes"][i]["score"] for i in range(3))
     assert len(top[0]["themes"]) == 3
+
+
+@pytest.mark.skipif(
+    not OSH.exists(), reason="/work/shared/data/open-supply-hub is not on this machine"
+)
+def test_every_country_in_the_open_supply_hub_lists_is_recognised():
+    from imvo.risk.reader import read_supplier_file
+
+    records = [r for f in sorted(OSH.parent.glob("*.csv")) for r in read_supplier_file(f)]
+    r = scan_frame(MODEL, prep([{**x, "row_id": i} for i, x in enumerate(records)]))
+    assert r.rows.height == 953 and r.unresolved.is_empty()
