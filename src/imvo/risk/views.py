@@ -15,6 +15,7 @@ from imvo.core.exports import table_response
 from imvo.risk import reference as ref
 from imvo.risk import services
 from imvo.risk.forms import EntryForm, NewEntryForm, SourcingForm
+from imvo.risk.importers import country_name
 from imvo.risk.models import RegisterEntry, SourcingEntry
 from imvo.risk.scan import heatmap, theme_summary, top_rows
 
@@ -198,6 +199,7 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
             "overrides": e.overrides.select_related("by"),
             "response": services.suggested_response(e),
             "theme_label": ref.THEME_LABELS.get(e.theme_code, e.theme_code),
+            "country": f"{country_name(e.country)} ({e.country})" if e.country else "-",
         },
     )
 
