@@ -54,25 +54,25 @@ INDICATORS: dict[str, dict] = {
         "label": "WGI Voice and Accountability (percentile rank)",
         "source": "wgi",
         "themes": ["freedom-of-association", "human-rights", "discrimination-gender"],
-        "why": "Freedom of expression and association in the country at large.",
+        "why": _("Freedom of expression and association in the country at large."),
     },
     "wgi.pv": {
         "label": "WGI Political Stability and Absence of Violence (percentile rank)",
         "source": "wgi",
         "themes": ["human-rights"],
-        "why": "Conflict and political violence raise the risk of grave abuses.",
+        "why": _("Conflict and political violence raise the risk of grave abuses."),
     },
     "wgi.ge": {
         "label": "WGI Government Effectiveness (percentile rank)",
         "source": "wgi",
         "themes": ["health-safety", "water-chemicals-energy", "environment", "raw-materials"],
-        "why": "Whether labour and environmental inspection can work at all.",
+        "why": _("Whether labour and environmental inspection can work at all."),
     },
     "wgi.rq": {
         "label": "WGI Regulatory Quality (percentile rank)",
         "source": "wgi",
         "themes": ["living-wage", "water-chemicals-energy", "environment", "animal-welfare"],
-        "why": "Whether sound rules (minimum wage, permits, welfare) exist.",
+        "why": _("Whether sound rules (minimum wage, permits, welfare) exist."),
     },
     "wgi.rl": {
         "label": "WGI Rule of Law (percentile rank)",
@@ -85,13 +85,13 @@ INDICATORS: dict[str, dict] = {
             "living-wage",
             "discrimination-gender",
         ],
-        "why": "Whether the law (labour law above all) is enforced.",
+        "why": _("Whether the law (labour law above all) is enforced."),
     },
     "wgi.cc": {
         "label": "WGI Control of Corruption (percentile rank)",
         "source": "wgi",
         "themes": ["bribery", "raw-materials"],
-        "why": "Public-sector corruption; also illegal sourcing of raw materials.",
+        "why": _("Public-sector corruption; also illegal sourcing of raw materials."),
     },
     "ituc.rating": {
         "label": "ITUC Global Rights Index rating (1..5+)",
@@ -103,19 +103,19 @@ INDICATORS: dict[str, dict] = {
             "discrimination-gender",
             "health-safety",
         ],
-        "why": "Violations of workers' collective rights; without them wages and safety stall.",
+        "why": _("Violations of workers' collective rights; without them wages and safety stall."),
     },
     "ilab.child": {
         "label": "US DOL ILAB: goods listed for child labour (count)",
         "source": "ilab",
         "themes": ["child-labour"],
-        "why": "The country has goods listed as produced with child labour.",
+        "why": _("The country has goods listed as produced with child labour."),
     },
     "ilab.forced": {
         "label": "US DOL ILAB: goods listed for forced labour (count)",
         "source": "ilab",
         "themes": ["forced-labour"],
-        "why": "The country has goods listed as produced with forced labour.",
+        "why": _("The country has goods listed as produced with forced labour."),
     },
 }
 
@@ -148,7 +148,7 @@ SECTOR_LABELS = {
 # "this is a salient risk of the sector wherever country governance is weak".
 SECTOR_PROFILES: dict[str, dict] = {
     "garment": {
-        "why": (
+        "why": _(
             "Labour-intensive cut-make-trim with low margins and short lead times: wages, "
             "overtime, union rights, building and fire safety (Rana Plaza), women's rights; "
             "wet processing pollutes water; cotton carries child and forced labour."
@@ -169,7 +169,7 @@ SECTOR_PROFILES: dict[str, dict] = {
         },
     },
     "gold": {
-        "why": (
+        "why": _(
             "Artisanal and small-scale mining: child labour, mercury, conflict financing "
             "(OECD minerals guidance Annex II), land and indigenous rights, corruption."
         ),
@@ -189,7 +189,7 @@ SECTOR_PROFILES: dict[str, dict] = {
         },
     },
     "food": {
-        "why": (
+        "why": _(
             "Smallholder and plantation agriculture: child labour in harvests (cocoa, "
             "hazelnuts), forced labour of migrant workers, pesticides, land and water, "
             "deforestation, animal welfare in livestock."
@@ -210,7 +210,7 @@ SECTOR_PROFILES: dict[str, dict] = {
         },
     },
     "natural_stone": {
-        "why": (
+        "why": _(
             "Quarrying and processing: silicosis and accidents, bonded and child labour "
             "in quarries (India, China), land use and dust."
         ),
@@ -230,7 +230,7 @@ SECTOR_PROFILES: dict[str, dict] = {
         },
     },
     "metals": {
-        "why": (
+        "why": _(
             "Mining and smelting of ores (cobalt, tin, tungsten, tantalum): conflict "
             "minerals, child labour in artisanal mining, safety, pollution and energy use."
         ),
@@ -250,7 +250,7 @@ SECTOR_PROFILES: dict[str, dict] = {
         },
     },
     "floriculture": {
-        "why": (
+        "why": _(
             "Greenhouse and open-field flowers (Kenya, Ethiopia, Colombia, Ecuador): "
             "pesticide exposure, water use around lakes, low wages, sexual harassment "
             "of women workers, union rights."
@@ -271,7 +271,7 @@ SECTOR_PROFILES: dict[str, dict] = {
         },
     },
     "other": {
-        "why": (
+        "why": _(
             "No sector profile applies: every theme weighs 0.6, so country risk shows "
             "but is not amplified. Enter the sector or product to sharpen the scan."
         ),
