@@ -495,24 +495,13 @@ def scorecard(submission: Submission) -> Scorecard:
 
 
 def risk_register(organisation: Organisation, covenant: Covenant) -> list[dict]:
-    """The member's prioritised risks as JSON-able dicts; empty when the risk app is absent.
+    """The member's prioritised risks (from the risk engine) as JSON-able dicts.
 
-    Read through ``imvo.risk.services.register_entries`` / ``entry_as_dict``
-    (built in parallel by the risk engineer; imported lazily so this app works
-    without it).
+    Read through ``imvo.risk.services.register_entries`` / ``entry_as_dict``.
     """
-    try:
-        from imvo.risk.services import entry_as_dict, register_entries  # type: ignore[attr-defined]
-    except ImportError:
-        return []
-    try:
-        entries = register_entries(organisation, covenant=covenant)
-        return [entry_as_dict(e) for e in entries]
-    except Exception:
-        import logging
+    from imvo.risk.services import entry_as_dict, register_entries
 
-        logging.getLogger(__name__).exception("risk register unavailable")
-        return []
+    return [entry_as_dict(e) for e in register_entries(organisation, covenant=covenant)]
 
 
 # --- member side ----------------------------------------------------------------

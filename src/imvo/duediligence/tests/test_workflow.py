@@ -319,51 +319,44 @@ def test_improvements_overdue(world, fw) -> None:  # type: ignore[no-untyped-def
     assert S.objects.filter(decision="meets").count() == 1
 
 
-def test_risk_register_snapshot_survives_decimals(world, fw, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from decimal import Decimal as D
+def test_submission_freezes_the_members_real_risk_register(world, fw) -> None:  # type: ignore[no-untyped-def]
+    """The risk engine's register, read through the agreed interface, is snapshotted on submit."""
+    from imvo.risk import services as risk
 
-    entries = [
-        {
-            "id": 1,
-            "title": "Forced labour, cotton",
-            "severity": D("4.5"),
-            "reviewed": date(2025, 3, 1),
-            "priority": 1,
-        }
-    ]
-    monkeypatch.setattr(services, "risk_register", lambda org, cov: entries)
+    severe = risk.create_entry(
+        world.member_a,
+        world.company_a,
+        "forced-labour",
+        "Forced labour, cotton",
+        country="CN",
+        covenant=world.covenant_x,
+        scale=4,
+        scope=3,
+        irremediability=4,
+        likelihood=2,
+    )
+    mild = risk.create_entry(
+        world.member_a,
+        world.company_a,
+        "living-wage",
+        "Overtime pay",
+        country="BD",
+        covenant=world.covenant_x,
+        scale=1,
+        scope=1,
+        irremediability=1,
+        likelihood=4,
+    )
+    risk.create_entry(world.member_b, world.company_b, "child-labour", "Other member's risk")
     sub = services.start_submission(world.member_a, world.covenant_x, 2025)
     answer_all(world.member_a, sub, GARMENT_ANSWERS)
     v = services.submit(world.member_a, sub)
     v.refresh_from_db()
-    assert v.data["risk_register"] == [
-        {
-            "id": 1,
-            "title": "Forced labour, cotton",
-            "severity": "4.5",
-            "reviewed": "2025-03-01",
-            "priority": 1,
-        }
-    ]
-
-
-def test_risk_register_read_through_the_agreed_interface(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import sys
-    import types
-
-    calls = []
-    fake = types.ModuleType("imvo.risk.services")
-
-    def register_entries(organisation, covenant=None):  # type: ignore[no-untyped-def]
-        calls.append((organisation, covenant))
-        return ["e1", "e2"]
-
-    fake.register_entries = register_entries  # type: ignore[attr-defined]
-    fake.entry_as_dict = lambda e: {"title": e}  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "imvo.risk.services", fake)
-    got = services.risk_register(world.company_a, world.covenant_x)
-    assert got == [{"title": "e1"}, {"title": "e2"}]
-    assert calls == [(world.company_a, world.covenant_x)]
-    monkeypatch.delitem(sys.modules, "imvo.risk.services")
-    monkeypatch.setitem(sys.modules, "imvo.risk.services", None)  # absent: import fails
-    assert services.risk_register(world.company_a, world.covenant_x) == []
+    titles = [e["title"] for e in v.data["risk_register"]]
+    assert titles == ["Forced labour, cotton", "Overtime pay"]  # severe first (UNGP 24)
+    assert v.data["risk_register"][0]["id"] == severe.pk
+    # Later edits to the register do not change what was submitted.
+    mild.title = "changed"
+    mild.save()
+    v.refresh_from_db()
+    assert [e["title"] for e in v.data["risk_register"]] == titles
