@@ -687,14 +687,6 @@ def move(
 ) -> Complaint:
     """Move a case to its next state, recording who, when and why."""
     _require_handler(user, c, committee_only=to_state in COMMITTEE_ONLY)
-    if to_state not in TRANSITIONS.get(c.state, []):
-        raise DomainError(
-            _("A case in state “%(from)s” cannot move to “%(to)s”.")
-            % {
-                "from": c.get_state_display(),
-                "to": State(to_state).label if to_state in State.values else to_state,
-            }
-        )
     reason = (reason or "").strip()
     if (
         to_state in (State.ADMISSIBLE, State.INADMISSIBLE, State.DECISION, State.CLOSED)
@@ -705,9 +697,14 @@ def move(
         raise DomainError(_("Write the decision: what the committee decided and which remedy."))
     now = now or timezone.now()
     with transaction.atomic():
+        # The stored state decides, not the caller's copy (two members may act at once).
         c = Complaint.objects.select_for_update().get(pk=c.pk)
         if to_state not in TRANSITIONS.get(c.state, []):
-            raise DomainError(_("The case was changed by someone else; reload it."))
+            label = State(to_state).label if to_state in State.values else to_state
+            raise DomainError(
+                _("A case in state “%(from)s” cannot move to “%(to)s”.")
+                % {"from": c.get_state_display(), "to": label}
+            )
         from_state = c.state
         c.state = to_state
         c.state_since = now

@@ -1,0 +1,15 @@
+import pytest
+from django.core.cache import cache
+
+from imvo.complaints import crypto
+
+
+@pytest.fixture(autouse=True)
+def _complaints_keys(tmp_path, monkeypatch, settings):
+    """Each test gets its own key file and evidence folder, and empty rate counters."""
+    settings.VAR_DIR = tmp_path
+    monkeypatch.setenv("IMVO_COMPLAINTS_KEY_FILE", str(tmp_path / "keys" / "complaints.key"))
+    crypto.forget_keys()
+    cache.clear()
+    yield
+    crypto.forget_keys()
