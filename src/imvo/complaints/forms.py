@@ -16,6 +16,16 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented recipe)."""
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
 def _member_choices() -> list[tuple[Any, Any]]:
     choices: list[tuple[Any, Any]] = [("", _("I do not know / not listed"))]
     for c in services.open_covenants():
@@ -40,6 +50,7 @@ class ComplaintForm(forms.Form):
         label=_("What happened?"),
         help_text=_("Tell it in your own words and your own language. Who was harmed, and how?"),
         widget=forms.Textarea(attrs={"rows": 7}),
+        min_length=10,
         max_length=20000,
     )
     topics = forms.MultipleChoiceField(
@@ -108,7 +119,7 @@ class ComplaintForm(forms.Form):
         help_text=_("Only if you did not ask to keep your name secret."),
         required=False,
     )
-    evidence = forms.FileField(
+    evidence = MultipleFileField(
         label=_("Photos or documents (optional)"),
         help_text=_(
             "Up to 5 files: photos (JPEG, PNG, WebP) or PDF, at most 5 MB each. We remove location and camera data from photos, not from PDF files. Choose files last: changing the language empties this field."

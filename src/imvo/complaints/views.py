@@ -135,7 +135,7 @@ def new(request: HttpRequest) -> HttpResponse:
     ctx = {
         "form": form,
         "error": error,
-        "languages": settings.LANGUAGES,
+        "form_languages": settings.LANGUAGES,
         "searched": action == "search",
         "facilities": facilities,
     }

@@ -1,0 +1,294 @@
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.urls import reverse
+
+from imvo.complaints import services
+from imvo.complaints.models import Complaint
+from imvo.complaints.tests.helpers import file, jpeg_with_exif
+
+
+def _post_form(client, world, **extra):
+    data = {
+        "action": "submit",
+        "covenant": world.covenant_x.slug,
+        "complainant_type": "affected",
+        "description": "<script>alert('x')</script> They locked the doors.",
+        "anonymous": "on",
+        "topics": ["wages", "safety"],
+    }
+    data.update(extra)
+    return client.post(reverse("complaints:new"), data)
+
+
+def test_form_files_complaint_and_shows_receipt_once(client, world):
+    r = client.get(reverse("complaints:new"))
+    assert r.status_code == 200 and b"<script" not in r.content.split(b"<main")[1]
+    r = _post_form(client, world)
+    assert r.status_code == 201
+    assert "no-store" in r["Cache-Control"]
+    c = Complaint.objects.get()
+    receipt = r.context["receipt"]
+    assert receipt.encode() in r.content
+    assert c.themes.count() == 0 or c.covenant == world.covenant_x
+    # follow it; the script is shown escaped
+    r = client.post(reverse("complaints:follow"), {"receipt": receipt, "action": "show"})
+    assert r.status_code == 200
+    assert b"&lt;script&gt;" in r.content and b"<script>alert" not in r.content
+    assert receipt.encode() in r.content  # only as the hidden field for replies
+
+
+def test_form_errors_are_specific_and_keep_input(client, world):
+    r = _post_form(client, world, description="short")
+    assert r.status_code == 200
+    assert b"They locked" not in r.content
+    assert "description" in r.context["form"].errors
+    r = client.post(
+        reverse("complaints:new"),
+        {
+            "action": "submit",
+            "covenant": world.covenant_x.slug,
+            "complainant_type": "affected",
+            "description": "A long enough description of events.",
+            "evidence": [_upload("x.jpg", b"MZ\x90\x00 not an image")],
+        },
+    )
+    assert r.status_code == 200 and b"x.jpg" in r.content
+    assert Complaint.objects.count() == 0
+
+
+def _upload(name, data):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data)
+
+
+def test_form_with_photo(client, world):
+    r = client.post(
+        reverse("complaints:new"),
+        {
+            "action": "submit",
+            "covenant": world.covenant_x.slug,
+            "complainant_type": "affected",
+            "description": "Photo of the blocked exit attached.",
+            "anonymous": "on",
+            "evidence": [_upload("exit.jpg", jpeg_with_exif())],
+        },
+    )
+    assert r.status_code == 201
+    assert Complaint.objects.get().evidence.get().content_type == "image/jpeg"
+
+
+def test_language_switch_inside_form_keeps_what_was_typed(client, world):
+    r = client.post(
+        reverse("complaints:new"),
+        {
+            "action": "language",
+            "form_language": "bn",
+            "covenant": world.covenant_x.slug,
+            "description": "আমাদের বেতন দেওয়া হয়নি",
+            "topics": ["wages"],
+            "anonymous": "on",
+        },
+    )
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert 'lang="bn"' in html
+    assert "আমাদের বেতন দেওয়া হয়নি" in html
+    assert 'value="wages" ' in html and "checked" in html.split('value="wages"')[1][:60]
+    assert "অভিযোগ" in html  # the form itself is in Bengali
+    assert Complaint.objects.count() == 0
+    assert r.cookies["django_language"].value == "bn"
+
+
+@pytest.mark.parametrize("lang", ["nl", "bn", "hi", "tr", "zh-hans", "vi", "es", "fr", "ar"])
+def test_form_translated(client, world, lang):
+    client.cookies["django_language"] = lang
+    r = client.get(reverse("complaints:new"))
+    assert "Make a complaint" not in r.content.decode(), lang
+    assert "What happened?" not in r.content.decode(), lang
+
+
+def test_page_weight_is_small(client, world):
+    from pathlib import Path
+
+    from django.conf import settings
+
+    css = (Path(settings.BASE_DIR) / "static" / "imvo" / "site.css").stat().st_size
+    for url in (
+        reverse("complaints:new"),
+        reverse("complaints:follow"),
+        reverse("complaints:figures"),
+    ):
+        r = client.get(url)
+        assert len(r.content) + css < 50_000, url
+        assert b"<script" not in r.content and b"fonts.googleapis" not in r.content
+
+
+def test_follow_unknown_code_and_guessing_limit(client, world):
+    cache.clear()
+    for _ in range(services.RECEIPT_FAILURE_LIMIT):
+        r = client.post(reverse("complaints:follow"), {"receipt": "AAAA-AAAA-AAAA-AAAA-AAAA"})
+        assert r.status_code == 404
+    r = client.post(reverse("complaints:follow"), {"receipt": "AAAA-AAAA-AAAA-AAAA-AAAA"})
+    assert r.status_code == 429
+
+
+def test_complainant_reply_visible_to_committee(client, world):
+    filed = file(world)
+    r = client.post(
+        reverse("complaints:follow"),
+        {"receipt": filed.receipt, "action": "reply", "message": "More details here."},
+    )
+    assert r.status_code == 200 and r.context["sent"]
+    client.force_login(world.committee_x)
+    r = client.get(reverse("complaints:case", args=[filed.complaint.pk]))
+    assert b"More details here." in r.content
+
+
+def test_case_pages_scoped(client, world):
+    c = file(world, respondent=world.company_a).complaint
+    url = reverse("complaints:case", args=[c.pk])
+    assert client.get(url).status_code == 302  # login first
+    for user, status in (
+        (world.member_a, 404),
+        (world.member_b, 404),
+        (world.secretariat_y, 404),
+        (world.admin, 404),
+        (world.committee_x, 200),
+        (world.secretariat_x, 200),
+    ):
+        client.force_login(user)
+        assert client.get(url).status_code == status, user
+    services.recuse(world.committee_x, c, world.recused_committee_x, "conflict")
+    client.force_login(world.recused_committee_x)
+    r = client.get(url)
+    assert r.status_code == 403 and b"recused" in r.content
+
+
+def test_committee_moves_case_through_page(client, world):
+    c = file(world).complaint
+    client.force_login(world.committee_x)
+    url = reverse("complaints:case", args=[c.pk])
+    r = client.post(url, {"action": "move", "to_state": "acknowledged", "reason": ""})
+    assert r.status_code == 302
+    r = client.post(url, {"action": "move", "to_state": "closed", "reason": "x"})
+    assert r.status_code == 400 and "cannot move" in r.content.decode()
+    c.refresh_from_db()
+    assert c.state == "acknowledged"
+
+
+def test_company_page_hides_identity(client, world):
+    c = file(
+        world, respondent=world.company_a, name="Amina Begum", contact="+8801711", anonymous=True
+    ).complaint
+    for s in ("acknowledged", "admissibility"):
+        services.move(world.secretariat_x, c, s)
+    services.move(world.committee_x, c, "admissible", "ok")
+    services.share_with_company(world.committee_x, c, "A worker reports unpaid wages.")
+    client.force_login(world.member_a)
+    r = client.get(reverse("complaints:case", args=[c.pk]))
+    html = r.content.decode()
+    assert r.status_code == 200 and "A worker reports unpaid wages." in html
+    assert "Amina" not in html and "1711" not in html and "locked" not in html
+    r = client.get(reverse("complaints:cases"))
+    assert c.reference in r.content.decode()
+
+
+def test_overdue_export_is_scoped(client, world):
+    c = file(world).complaint
+    Complaint.objects.filter(pk=c.pk).update(due="2020-01-01")
+    client.force_login(world.committee_x)
+    r = client.get(reverse("complaints:overdue") + "?format=csv")
+    assert c.reference in r.content.decode()
+    client.force_login(world.secretariat_y)
+    r = client.get(reverse("complaints:overdue") + "?format=csv")
+    assert c.reference not in r.content.decode()
+
+
+def test_public_figures_page(client, world):
+    file(world)
+    r = client.get(reverse("complaints:figures_covenant", args=[world.covenant_x.slug]))
+    assert r.status_code == 200 and b'id="figures"' in r.content
+
+
+# --- API ---------------------------------------------------------------------
+
+
+def test_api_file_and_follow(client, world):
+    r = client.post(
+        "/api/complaints",
+        {
+            "covenant": world.covenant_x.slug,
+            "description": "Hotline: worker reports unpaid overtime.",
+            "anonymous": True,
+            "topics": ["wages"],
+        },
+        content_type="application/json",
+    )
+    assert r.status_code == 201, r.content
+    receipt = r.json()["receipt"]
+    c = Complaint.objects.get()
+    assert c.channel == "api" and c.themes.exists() is not None
+    r = client.get("/api/complaints/mine", headers={"X-Receipt": receipt})
+    assert r.status_code == 200 and r.json()["state"] == "received" and r.json()["due"]
+    assert client.get("/api/complaints/mine", headers={"X-Receipt": "NOPE"}).status_code == 404
+    assert client.get("/api/complaints/mine").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("payload", "why"),
+    [
+        (
+            {"covenant": "nope", "description": "long enough text here", "anonymous": True},
+            "Unknown covenant",
+        ),
+        ({"covenant": "covenant-x", "description": "short", "anonymous": True}, "at least 10"),
+        (
+            {
+                "covenant": "covenant-x",
+                "description": "long enough text here",
+                "anonymous": True,
+                "topics": ["bogus"],
+            },
+            "bogus",
+        ),
+        (
+            {
+                "covenant": "covenant-x",
+                "description": "long enough text here",
+                "anonymous": True,
+                "respondent": "org-999999",
+            },
+            "not a member",
+        ),
+    ],
+)
+def test_api_bad_input(client, world, payload, why):
+    r = client.post("/api/complaints", payload, content_type="application/json")
+    assert r.status_code == 400 and why in r.json()["detail"]
+    assert Complaint.objects.count() == 0
+
+
+def test_api_missing_field_is_422(client, world):
+    r = client.post("/api/complaints", {"covenant": "covenant-x"}, content_type="application/json")
+    assert r.status_code == 422
+
+
+def test_api_receipt_guessing_bounded(client, world):
+    for _ in range(services.RECEIPT_FAILURE_LIMIT):
+        client.get("/api/complaints/mine", headers={"X-Receipt": "GUESS"})
+    assert client.get("/api/complaints/mine", headers={"X-Receipt": "GUESS"}).status_code == 429
+
+
+def test_verify_audit_command(world, capsys):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    file(world)
+    call_command("complaints", "verify-audit")
+    assert "intact" in capsys.readouterr().out
+    with connection.cursor() as cur:
+        cur.execute("UPDATE complaints_auditentry SET action = 'nothing' WHERE seq = 1")
+    with pytest.raises(CommandError, match="BROKEN"):
+        call_command("complaints", "verify-audit")
