@@ -1,5 +1,6 @@
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from imvo.complaints import crypto
 
@@ -11,5 +12,6 @@ def _complaints_keys(tmp_path, monkeypatch, settings):
     monkeypatch.setenv("IMVO_COMPLAINTS_KEY_FILE", str(tmp_path / "keys" / "complaints.key"))
     crypto.forget_keys()
     cache.clear()
+    translation.activate("en")  # service messages are asserted in English
     yield
     crypto.forget_keys()
