@@ -134,11 +134,12 @@ class ComplaintForm(forms.Form):
         self, *args: Any, facilities: list[dict[str, Any]] | None = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["covenant"].choices = [("", "—")] + [
+        fields: dict[str, Any] = self.fields
+        fields["covenant"].choices = [("", "—")] + [
             (c.slug, c.name) for c in services.open_covenants()
         ]
-        self.fields["topics"].choices = [(code, label) for code, label, _codes in services.TOPICS]
-        self.fields["respondent"].choices = _member_choices()
+        fields["topics"].choices = [(code, label) for code, label, _codes in services.TOPICS]
+        fields["respondent"].choices = _member_choices()
         self.facilities = facilities or []
         self.fields["facility"].widget.choices = [("", _("None of these"))] + [
             (str(f["id"]), f"{f['name']}, {f.get('address', '')} ({f.get('country', '')})")

@@ -89,7 +89,7 @@ class ProcedureSettings(models.Model):
         return f"Procedure {self.covenant}"
 
     def limit_for(self, state: str) -> int | None:
-        return {
+        limits: dict[str, int] = {
             State.RECEIVED: self.acknowledge_days,
             State.ACKNOWLEDGED: self.admissibility_days,
             State.ADMISSIBILITY: self.admissibility_days,
@@ -100,7 +100,8 @@ class ProcedureSettings(models.Model):
             State.INADMISSIBLE: self.appeal_window_days,
             State.APPEAL: self.appeal_decision_days,
             State.REMEDIATION: self.remediation_days,
-        }.get(state)
+        }
+        return limits.get(state)
 
 
 class ComplaintQuerySet(models.QuerySet["Complaint"]):

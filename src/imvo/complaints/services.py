@@ -86,7 +86,7 @@ def new_receipt() -> str:
 
 def normalise_receipt(code: str) -> str:
     s = "".join(ch for ch in (code or "").upper() if ch.isalnum())
-    return s.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    return s.translate(str.maketrans("OIL", "011"))
 
 
 def hash_receipt(code: str) -> str:
@@ -279,7 +279,7 @@ def clean_evidence(name: str, data: bytes) -> tuple[bytes, str]:
                 raise DomainError(_("%(name)s has too many pixels.") % {"name": name})
             probe.verify()
         with Image.open(io.BytesIO(data)) as img:
-            img = ImageOps.exif_transpose(img) or img
+            img = ImageOps.exif_transpose(img) or img  # type: ignore[assignment]
             out = io.BytesIO()
             if kind == "image/png":
                 clean = img.convert("RGBA") if img.mode not in ("RGB", "RGBA", "L") else img

@@ -66,7 +66,7 @@ def _set_language_cookie(response: HttpResponse, lang: str | None) -> None:
         response.set_cookie(
             settings.LANGUAGE_COOKIE_NAME,
             lang,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,  # type: ignore[arg-type]
             secure=settings.LANGUAGE_COOKIE_SECURE,
             httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
         )

@@ -62,7 +62,7 @@ def test_key_rotation_keeps_data_readable(world):
     c = Complaint.objects.get()
     assert c.secret != old_secret and c.description == SECRET_TEXT
     assert len(crypto.key_file().read_text().split()) == 1
-    ev, data = services.evidence_for(world.committee_x, c, "committee", c.evidence.get().pk)
+    _ev, data = services.evidence_for(world.committee_x, c, "committee", c.evidence.get().pk)
     assert data.startswith(b"\xff\xd8\xff")
     assert filed.complaint.pk == c.pk
 
@@ -139,7 +139,7 @@ def test_access_rules(world):
     services.move(world.secretariat_x, c, "acknowledged")
     services.move(world.secretariat_x, c, "admissibility")
     c = services.move(world.committee_x, c, "admissible", "ok")
-    case, role = services.get_case(world.member_a, c.pk)
+    _case, role = services.get_case(world.member_a, c.pk)
     assert role == "company"
     with pytest.raises(services.CaseNotFoundError):
         services.move(world.member_a, c, "mediation")

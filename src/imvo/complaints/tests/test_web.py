@@ -265,7 +265,12 @@ def test_api_file_and_follow(client, world):
     ],
 )
 def test_api_bad_input(client, world, payload, why):
-    r = client.post("/api/complaints", payload, content_type="application/json", headers={"Accept-Language": "en"})
+    r = client.post(
+        "/api/complaints",
+        payload,
+        content_type="application/json",
+        headers={"Accept-Language": "en"},
+    )
     assert r.status_code == 400 and why in r.json()["detail"]
     assert Complaint.objects.count() == 0
 
