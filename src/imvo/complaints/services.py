@@ -826,7 +826,7 @@ def case_view(user: AnyUser, c: Complaint, role: str) -> dict[str, Any]:
             "summary": c.company_summary,
             "identity": identity,
             "decision": c.decision_text if c.decided_at else "",
-            "messages": [{"m": m, "body": m.body} for m in messages],
+            "case_messages": [{"m": m, "body": m.body} for m in messages],
             "evidence": list(c.evidence.filter(shared_with_company=True)),
         }
     return {
@@ -835,7 +835,7 @@ def case_view(user: AnyUser, c: Complaint, role: str) -> dict[str, Any]:
         "data": data,
         "summary": c.company_summary,
         "decision": c.decision_text,
-        "messages": [{"m": m, "body": m.body} for m in messages],
+        "case_messages": [{"m": m, "body": m.body} for m in messages],
         "evidence": [{"e": e, "name": e.original_name} for e in c.evidence.all()],
         "transitions": [{"t": t, "reason": t.reason} for t in c.transitions.select_related("by")],
         "recusals": list(c.recusals.select_related("user")),

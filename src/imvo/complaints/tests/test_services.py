@@ -161,7 +161,7 @@ def test_company_never_sees_anonymous_identity(world):
     services.post_message(world.committee_x, c, "Please answer", to_company=True)
     view = services.case_view(world.member_a, c, "company")
     assert view["identity"] == ""
-    assert [m["body"] for m in view["messages"]] == ["Please answer"]
+    assert [m["body"] for m in view["case_messages"]] == ["Please answer"]
     assert "data" not in view
 
 

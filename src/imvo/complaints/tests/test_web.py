@@ -186,11 +186,15 @@ def test_company_page_hides_identity(client, world):
         services.move(world.secretariat_x, c, s)
     services.move(world.committee_x, c, "admissible", "ok")
     services.share_with_company(world.committee_x, c, "A worker reports unpaid wages.")
+    services.post_message(world.committee_x, c, "Please send the payroll.", to_company=True)
+    services.post_message(world.committee_x, c, "Internal note for members.")
     client.force_login(world.member_a)
     r = client.get(reverse("complaints:case", args=[c.pk]))
     html = r.content.decode()
     assert r.status_code == 200 and "A worker reports unpaid wages." in html
     assert "Amina" not in html and "1711" not in html and "locked" not in html
+    assert html.count("Please send the payroll.") == 1 and "Internal note" not in html
+    assert "Message object" not in html
     r = client.get(reverse("complaints:cases"))
     assert c.reference in r.content.decode()
 
