@@ -15,3 +15,10 @@ def _complaints_keys(tmp_path, monkeypatch, settings):
     translation.activate("en")  # service messages are asserted in English
     yield
     crypto.forget_keys()
+
+
+@pytest.fixture
+def client(client):
+    """Pages in English unless a test picks a language (the site default is Dutch)."""
+    client.cookies["django_language"] = "en"
+    return client

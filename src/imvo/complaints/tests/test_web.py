@@ -301,3 +301,11 @@ def test_verify_audit_command(world, capsys):
         cur.execute("UPDATE complaints_auditentry SET action = 'nothing' WHERE seq = 1")
     with pytest.raises(CommandError, match="BROKEN"):
         call_command("complaints", "verify-audit")
+
+
+def test_case_page_in_dutch_for_the_committee(client, world):
+    c = file(world).complaint
+    client.cookies["django_language"] = "nl"
+    client.force_login(world.committee_x)
+    html = client.get(reverse("complaints:case", args=[c.pk])).content.decode()
+    assert f"Zaak {c.reference}" in html and "Deze stap vastleggen" in html
