@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from imvo.complaints import services
@@ -66,8 +66,22 @@ def _client(request: HttpRequest) -> str:
     return services.client_key(request.META.get("REMOTE_ADDR"))
 
 
+def _submit_client(request: HttpRequest) -> tuple[str, int | None]:
+    """A partner gateway (SMS, hotline, a union's app) sends many workers' complaints
+    from one address: with a valid API token it is counted per token with a higher
+    limit (PARTNER_SUBMIT_LIMIT per hour) instead of per address."""
+    auth = request.headers.get("Authorization", "")
+    if auth.lower().startswith("bearer "):
+        from imvo.accounts.models import ApiToken
+
+        token = ApiToken.lookup(auth[7:].strip())
+        if token is not None:
+            return f"token-{token.pk}", services.PARTNER_SUBMIT_LIMIT
+    return _client(request), None
+
+
 @router.post("/complaints", response={201: ReceiptOut}, auth=None)
-def file_complaint(request: HttpRequest, payload: ComplaintIn) -> tuple[int, ReceiptOut]:
+def file_complaint(request: HttpRequest, payload: ComplaintIn) -> Status[ReceiptOut]:
     covenant = services.find_covenant(payload.covenant)
     respondent = None
     if payload.respondent not in (None, ""):
@@ -81,6 +95,7 @@ def file_complaint(request: HttpRequest, payload: ComplaintIn) -> tuple[int, Rec
     unknown = [t for t in payload.topics if t not in {c for c, _l, _t in services.TOPICS}]
     if unknown:
         raise DomainError(f"topics: unknown topic(s) {', '.join(unknown[:5])}.")
+    client, limit = _submit_client(request)
     try:
         filed = services.file_complaint(
             covenant=covenant,
@@ -98,14 +113,18 @@ def file_complaint(request: HttpRequest, payload: ComplaintIn) -> tuple[int, Rec
             remedy_sought=payload.remedy_sought,
             language=payload.language,
             channel=Complaint.Channel.API,
-            client=_client(request),
+            client=client,
+            submit_limit=limit,
         )
     except services.RateLimitedError as e:
         raise HttpError(429, str(e)) from e
-    return 201, ReceiptOut(
-        receipt=filed.receipt,
-        reference=filed.complaint.reference,
-        acknowledge_by=filed.complaint.due,
+    return Status(
+        201,
+        ReceiptOut(
+            receipt=filed.receipt,
+            reference=filed.complaint.reference,
+            acknowledge_by=filed.complaint.due,
+        ),
     )
 
 

@@ -107,9 +107,18 @@ CASES: list[dict[str, Any]] = [
 ]
 
 
-def _step(path_index: int, total: int, days: int) -> int:
-    """Spread the steps over the case's age (a few days each, oldest first)."""
-    return max(days - (path_index + 1) * max(days // (total + 1), 1), 0)
+# Days after filing at which each step was taken in the demo (most within the limits).
+STEP_DAY = {
+    "acknowledged": 3,
+    "admissibility": 5,
+    "inadmissible": 22,
+    "admissible": 25,
+    "mediation": 30,
+    "investigation": 30,
+    "decision": 85,
+    "remediation": 100,
+    "closed": 200,
+}
 
 
 def load() -> list[tuple[str, str]]:
@@ -142,9 +151,8 @@ def load() -> list[tuple[str, str]]:
         c.reference = f"{c.filed_at:%Y}-{c.pk:05d}"
         c.set_due()
         c.save()
-        total = len(spec["path"])
-        for i, state in enumerate(spec["path"]):
-            at = now - timedelta(days=_step(i, total, spec["days"]))
+        for state in spec["path"]:
+            at = c.filed_at + timedelta(days=STEP_DAY[state])
             actor = secretariat if state in ("acknowledged", "admissibility") else committee
             services.move(
                 actor,

@@ -97,6 +97,7 @@ def hash_receipt(code: str) -> str:
 
 SUBMIT_LIMIT = int(getattr(settings, "IMVO_COMPLAINTS_SUBMIT_LIMIT", 10))  # per hour
 SUBMIT_WINDOW = 3600
+PARTNER_SUBMIT_LIMIT = int(getattr(settings, "IMVO_COMPLAINTS_PARTNER_SUBMIT_LIMIT", 500))
 RECEIPT_FAILURE_LIMIT = int(getattr(settings, "IMVO_COMPLAINTS_RECEIPT_FAILURES", 10))
 RECEIPT_WINDOW = 15 * 60
 
@@ -444,6 +445,7 @@ def file_complaint(
     channel: str = Complaint.Channel.WEB,
     files: list[tuple[str, bytes]] | None = None,
     client: str | None = None,
+    submit_limit: int | None = None,
 ) -> Filed:
     """Take in a complaint. Returns it with the receipt code, which is shown once
     and never stored (only its hash)."""
@@ -462,7 +464,7 @@ def file_complaint(
         raise DomainError(_("%(org)s is not a member of this covenant.") % {"org": respondent.name})
     files = validate_files(files or [])
     if client:
-        _hit("submit", client, SUBMIT_LIMIT, SUBMIT_WINDOW)
+        _hit("submit", client, submit_limit or SUBMIT_LIMIT, SUBMIT_WINDOW)
     if anonymous:
         share_identity_with_company = False
     receipt = new_receipt()

@@ -207,7 +207,7 @@ def cases(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             "c": c,
-            "role": services.role_in_case(request.user, c),
+            "role": role_label(services.role_in_case(request.user, c)),
             "overdue": c.is_overdue(today),
             "recused": services.is_recused(request.user, c),
         }
@@ -216,6 +216,14 @@ def cases(request: HttpRequest) -> HttpResponse:
     return render(
         request, "complaints/cases.html", {"rows": rows, "states": State.choices, "state": state}
     )
+
+
+def role_label(role: str | None) -> str:
+    return {
+        "committee": _("Complaints committee"),
+        "secretariat": _("Secretariat"),
+        "company": _("Company"),
+    }.get(role or "", "")
 
 
 CASE_ACTIONS = {"move", "message", "share", "recuse", "forward", "assign", "draft", "publish"}

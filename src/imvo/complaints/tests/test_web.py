@@ -309,3 +309,109 @@ def test_case_page_in_dutch_for_the_committee(client, world):
     client.force_login(world.committee_x)
     html = client.get(reverse("complaints:case", args=[c.pk])).content.decode()
     assert f"Zaak {c.reference}" in html and "Deze stap vastleggen" in html
+
+
+def test_api_partner_gateway_counted_per_token(client, world):
+    from imvo.accounts.models import ApiToken
+
+    _token, raw = ApiToken.issue(world.member_b, "sms gateway")
+    body = {
+        "covenant": "covenant-x",
+        "description": "Worker by SMS: no pay slip.",
+        "anonymous": True,
+    }
+    for _ in range(services.SUBMIT_LIMIT):
+        assert (
+            client.post("/api/complaints", body, content_type="application/json").status_code == 201
+        )
+    assert client.post("/api/complaints", body, content_type="application/json").status_code == 429
+    r = client.post(
+        "/api/complaints",
+        body,
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {raw}"},
+    )
+    assert r.status_code == 201
+    r = client.post(
+        "/api/complaints",
+        body,
+        content_type="application/json",
+        headers={"Authorization": "Bearer wrong"},
+    )
+    assert r.status_code == 429
+
+
+def test_form_location_search_without_javascript(client, world, monkeypatch):
+    import imvo.complaints.services as s
+
+    found = [
+        {
+            "id": 501,
+            "name": "Sunrise Knit Ltd",
+            "address": "Gazipur",
+            "country": "BD",
+            "sector": "garment",
+        }
+    ]
+    monkeypatch.setattr(
+        s, "search_locations", lambda q, covenant=None: found if "sun" in q.lower() else []
+    )
+    data = {
+        "covenant": world.covenant_x.slug,
+        "complainant_type": "affected",
+        "description": "Doors locked at night shift.",
+        "anonymous": "on",
+        "location_query": "Sunrise",
+    }
+    r = client.post(reverse("complaints:new"), {**data, "action": "search"})
+    html = r.content.decode()
+    assert (
+        r.status_code == 200
+        and "Sunrise Knit Ltd" in html
+        and "Doors locked at night shift." in html
+    )
+    r = client.post(reverse("complaints:new"), {**data, "action": "submit", "facility": "501"})
+    assert r.status_code == 201
+    c = Complaint.objects.get()
+    assert (c.facility_id, c.facility_name, c.facility_country, c.routed_to_secretariat) == (
+        501,
+        "Sunrise Knit Ltd",
+        "BD",
+        True,
+    )
+
+
+def test_follow_page_adds_evidence_and_company_sees_only_shared_files(client, world):
+    filed = file(world, respondent=world.company_a)
+    r = client.post(
+        reverse("complaints:follow"),
+        {
+            "receipt": filed.receipt,
+            "action": "reply",
+            "message": "",
+            "evidence": [_upload("a.jpg", jpeg_with_exif()), _upload("b.jpg", jpeg_with_exif())],
+        },
+    )
+    assert r.status_code == 200 and r.context["sent"]
+    c = filed.complaint
+    first, second = c.evidence.all()
+    for s in ("acknowledged", "admissibility"):
+        services.move(world.secretariat_x, c, s)
+    services.move(world.committee_x, c, "admissible", "ok")
+    services.share_with_company(world.committee_x, c, "summary", [first.pk])
+    client.force_login(world.member_a)
+    ok = client.get(reverse("complaints:evidence", args=[c.pk, first.pk]))
+    assert ok.status_code == 200 and ok.content.startswith(b"\xff\xd8\xff")
+    assert client.get(reverse("complaints:evidence", args=[c.pk, second.pk])).status_code == 404
+    client.force_login(world.member_b)
+    assert client.get(reverse("complaints:evidence", args=[c.pk, first.pk])).status_code == 404
+
+
+def test_nav_links_by_role(world):
+    from imvo.complaints.nav import links_for
+
+    urls = lambda u: {link["url"] for link in links_for(u)}  # noqa: E731
+    assert "/complaints/cases/" in urls(world.committee_x)
+    assert "/complaints/overdue/" in urls(world.secretariat_x)
+    assert "/complaints/overdue/" not in urls(world.member_a)
+    assert "/complaints/cases/" in urls(world.member_a)
