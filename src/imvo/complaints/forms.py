@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from imvo.complaints import services
@@ -33,6 +34,24 @@ def _member_choices() -> list[tuple[Any, Any]]:
         if members:
             choices.append((c.name, members))
     return choices
+
+
+def read_uploads(uploads: list[Any]) -> list[tuple[str, bytes]]:
+    """Check count and size before reading a file into memory."""
+    if len(uploads) > services.MAX_EVIDENCE_FILES:
+        raise services.DomainError(
+            gettext("You can add at most %(n)d files at a time.")
+            % {"n": services.MAX_EVIDENCE_FILES}
+        )
+    out = []
+    for f in uploads:
+        if (f.size or 0) > services.MAX_EVIDENCE_BYTES:
+            raise services.DomainError(
+                gettext("%(name)s is too large; the limit is %(limit)d MB per file.")
+                % {"name": f.name, "limit": services.MAX_EVIDENCE_BYTES // 1048576}
+            )
+        out.append((f.name or "file", f.read()))
+    return out
 
 
 class ComplaintForm(forms.Form):
@@ -147,20 +166,12 @@ class ComplaintForm(forms.Form):
         ]
 
     def clean_evidence(self) -> list[tuple[str, bytes]]:
-        files = self.files.getlist("evidence") if self.files else []
-        out = []
-        for f in files:
-            if f.size and f.size > services.MAX_EVIDENCE_BYTES:
-                raise forms.ValidationError(
-                    _("%(name)s is too large; the limit is %(limit)d MB per file.")
-                    % {"name": f.name, "limit": services.MAX_EVIDENCE_BYTES // 1048576}
-                )
-            out.append((f.name or "file", f.read()))
         try:
-            services.validate_files(out)
+            return services.validate_files(
+                read_uploads(self.files.getlist("evidence") if self.files else [])
+            )
         except services.DomainError as e:
             raise forms.ValidationError(str(e)) from e
-        return out
 
 
 LANGUAGE_CHOICES = settings.LANGUAGES

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from imvo.complaints import services
-from imvo.complaints.forms import ComplaintForm
+from imvo.complaints.forms import ComplaintForm, read_uploads
 from imvo.complaints.models import CommitteeMembership, Complaint, Publication, State
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.core.exports import table_response
@@ -153,8 +153,8 @@ def follow(request: HttpRequest) -> HttpResponse:
         try:
             c = services.complaint_by_receipt(code, client=client_of(request))
             if request.POST.get("action") == "reply":
-                files = [(f.name or "file", f.read()) for f in request.FILES.getlist("evidence")]
                 try:
+                    files = read_uploads(request.FILES.getlist("evidence"))
                     services.complainant_reply(c, request.POST.get("message", ""), files)
                     ctx["sent"] = True
                 except DomainError as e:

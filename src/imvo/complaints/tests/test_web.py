@@ -415,3 +415,19 @@ def test_nav_links_by_role(world):
     assert "/complaints/overdue/" in urls(world.secretariat_x)
     assert "/complaints/overdue/" not in urls(world.member_a)
     assert "/complaints/cases/" in urls(world.member_a)
+
+
+def test_follow_refuses_too_many_or_too_big_files_with_reason(client, world, settings):
+    filed = file(world)
+    six = [_upload(f"p{i}.jpg", jpeg_with_exif()) for i in range(6)]
+    r = client.post(
+        reverse("complaints:follow"), {"receipt": filed.receipt, "action": "reply", "evidence": six}
+    )
+    assert r.status_code == 400 and "at most 5 files" in r.content.decode()
+    big = _upload("huge.jpg", b"\xff\xd8\xff" + b"0" * (services.MAX_EVIDENCE_BYTES + 1))
+    r = client.post(
+        reverse("complaints:follow"),
+        {"receipt": filed.receipt, "action": "reply", "message": "see file", "evidence": [big]},
+    )
+    assert r.status_code == 400 and "huge.jpg is too large" in r.content.decode()
+    assert not filed.complaint.evidence.exists() and not filed.complaint.messages.exists()
