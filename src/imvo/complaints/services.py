@@ -931,6 +931,44 @@ def procedure_for(covenant: Covenant) -> ProcedureSettings:
     return obj
 
 
+LIMIT_FIELDS = [
+    "acknowledge_days",
+    "admissibility_days",
+    "mediation_days",
+    "decision_days",
+    "appeal_window_days",
+    "appeal_decision_days",
+    "remediation_days",
+    "retention_days",
+]
+
+
+def set_time_limits(user: AnyUser, covenant: Covenant, values: dict[str, Any]) -> ProcedureSettings:
+    """The covenant's secretariat sets the procedure's time limits (in days).
+
+    New limits apply to due dates set from now on; running cases keep theirs.
+    """
+    if covenant.pk not in managed_covenant_ids(user):
+        raise PermissionDeniedError(_("Only the covenant's secretariat sets the time limits."))
+    p = procedure_for(covenant)
+    changed = {}
+    for name in LIMIT_FIELDS:
+        if name not in values:
+            continue
+        raw = str(values[name]).strip()
+        label = str(ProcedureSettings._meta.get_field(name).verbose_name)
+        if not raw.isdigit() or not 1 <= int(raw) <= 3650:
+            raise DomainError(
+                _("%(field)s: give a number of days from 1 to 3650, not “%(value)s”.")
+                % {"field": label, "value": raw[:20]}
+            )
+        setattr(p, name, int(raw))
+        changed[name] = int(raw)
+    p.save()
+    audit(user, "time-limits-set", None, covenant=covenant.slug, **changed)
+    return p
+
+
 def overdue_cases(user: AnyUser = None, today: date | None = None) -> QuerySet[Complaint]:
     """Open cases past their due date (all of them for the system, else those the user handles)."""
     today = today or timezone.localdate()

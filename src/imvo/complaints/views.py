@@ -22,7 +22,13 @@ from django.views.decorators.http import require_http_methods
 
 from imvo.complaints import services
 from imvo.complaints.forms import ComplaintForm, read_uploads
-from imvo.complaints.models import CommitteeMembership, Complaint, Publication, State
+from imvo.complaints.models import (
+    CommitteeMembership,
+    Complaint,
+    ProcedureSettings,
+    Publication,
+    State,
+)
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.core.exports import table_response
 from imvo.covenants.models import Covenant
@@ -360,7 +366,13 @@ def committee(request: HttpRequest, slug: str) -> HttpResponse:
     if covenant.pk not in managed_covenant_ids(request.user) | committee_covenant_ids(request.user):
         raise Http404
     error = ""
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("action") == "limits":
+        try:
+            services.set_time_limits(request.user, covenant, request.POST)
+            return redirect("complaints:committee", slug=slug)
+        except DomainError as e:
+            error = str(e)
+    elif request.method == "POST":
         member = get_user_model().objects.filter(pk=request.POST.get("member") or 0).first()
         try:
             if member is None or request.POST.get("seat") not in CommitteeMembership.Seat.values:
@@ -375,6 +387,7 @@ def committee(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("complaints:committee", slug=slug)
         except DomainError as e:
             error = str(e)
+    procedure = services.procedure_for(covenant)
     return render(
         request,
         "complaints/committee.html",
@@ -383,7 +396,11 @@ def committee(request: HttpRequest, slug: str) -> HttpResponse:
             "members": services.committee_of(covenant),
             "seats": CommitteeMembership.Seat.choices,
             "error": error,
-            "procedure": services.procedure_for(covenant),
+            "limit_fields": [
+                (f, ProcedureSettings._meta.get_field(f).verbose_name, getattr(procedure, f))
+                for f in services.LIMIT_FIELDS
+            ],
+            "can_set_limits": covenant.pk in managed_covenant_ids(request.user),
         },
     )
 

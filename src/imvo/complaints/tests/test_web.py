@@ -1,7 +1,10 @@
+from datetime import timedelta
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from imvo.complaints import services
 from imvo.complaints.models import Complaint
@@ -431,3 +434,19 @@ def test_follow_refuses_too_many_or_too_big_files_with_reason(client, world, set
     )
     assert r.status_code == 400 and "huge.jpg is too large" in r.content.decode()
     assert not filed.complaint.evidence.exists() and not filed.complaint.messages.exists()
+
+
+def test_secretariat_sets_time_limits(client, world):
+    url = reverse("complaints:committee", args=[world.covenant_x.slug])
+    client.force_login(world.committee_x)
+    r = client.post(url, {"action": "limits", "acknowledge_days": "5"})
+    assert r.status_code == 200 and "Only the covenant" in r.content.decode()
+    client.force_login(world.secretariat_x)
+    r = client.post(url, {"action": "limits", "acknowledge_days": "0"})
+    assert "give a number of days from 1 to 3650" in r.content.decode()
+    r = client.post(url, {"action": "limits", "acknowledge_days": "5", "decision_days": "45"})
+    assert r.status_code == 302
+    c = file(world).complaint
+    assert c.due == timezone.localdate() + timedelta(days=5)
+    client.force_login(world.secretariat_y)
+    assert client.get(url).status_code == 404
