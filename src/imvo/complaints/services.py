@@ -943,6 +943,10 @@ LIMIT_FIELDS = [
 ]
 
 
+def limit_label(name: str) -> str:
+    return str(getattr(ProcedureSettings._meta.get_field(name), "verbose_name", name))
+
+
 def set_time_limits(user: AnyUser, covenant: Covenant, values: dict[str, Any]) -> ProcedureSettings:
     """The covenant's secretariat sets the procedure's time limits (in days).
 
@@ -956,7 +960,7 @@ def set_time_limits(user: AnyUser, covenant: Covenant, values: dict[str, Any]) -
         if name not in values:
             continue
         raw = str(values[name]).strip()
-        label = str(ProcedureSettings._meta.get_field(name).verbose_name)
+        label = limit_label(name)
         if not raw.isdigit() or not 1 <= int(raw) <= 3650:
             raise DomainError(
                 _("%(field)s: give a number of days from 1 to 3650, not “%(value)s”.")

@@ -25,7 +25,6 @@ from imvo.complaints.forms import ComplaintForm, read_uploads
 from imvo.complaints.models import (
     CommitteeMembership,
     Complaint,
-    ProcedureSettings,
     Publication,
     State,
 )
@@ -397,8 +396,7 @@ def committee(request: HttpRequest, slug: str) -> HttpResponse:
             "seats": CommitteeMembership.Seat.choices,
             "error": error,
             "limit_fields": [
-                (f, ProcedureSettings._meta.get_field(f).verbose_name, getattr(procedure, f))
-                for f in services.LIMIT_FIELDS
+                (f, services.limit_label(f), getattr(procedure, f)) for f in services.LIMIT_FIELDS
             ],
             "can_set_limits": covenant.pk in managed_covenant_ids(request.user),
         },
