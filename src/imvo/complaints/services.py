@@ -638,6 +638,40 @@ def role_in_case(user: AnyUser, c: Complaint) -> str | None:
     return None
 
 
+def case_rows(
+    user: AnyUser, qs: QuerySet[Complaint], today: date | None = None
+) -> list[dict[str, Any]]:
+    """The case list with the user's role per case, in a fixed number of queries."""
+    today = today or timezone.localdate()
+    committee, managed = committee_covenant_ids(user), managed_covenant_ids(user)
+    org = organisation_id(user)
+    recused = set(Recusal.objects.filter(user=user).values_list("complaint_id", flat=True))
+    forwarded = (
+        set(Forwarding.objects.filter(organisation_id=org).values_list("complaint_id", flat=True))
+        if org
+        else set()
+    )
+    rows = []
+    for c in qs:
+        if c.covenant_id in committee:
+            role = "committee"
+        elif c.covenant_id in managed:
+            role = "secretariat"
+        elif org and (c.pk in forwarded or (c.respondent_id == org and c.state in COMPANY_STATES)):
+            role = "company"
+        else:
+            continue
+        rows.append(
+            {
+                "c": c,
+                "role": role,
+                "overdue": c.is_overdue(today),
+                "recused": role == "committee" and c.pk in recused,
+            }
+        )
+    return rows
+
+
 def is_recused(user: AnyUser, c: Complaint) -> bool:
     return bool(
         user and user.is_authenticated and Recusal.objects.filter(complaint=c, user=user).exists()

@@ -208,16 +208,9 @@ def cases(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     if state in State.values:
         qs = qs.filter(state=state)
-    today = timezone.localdate()
-    rows = [
-        {
-            "c": c,
-            "role": role_label(services.role_in_case(request.user, c)),
-            "overdue": c.is_overdue(today),
-            "recused": services.is_recused(request.user, c),
-        }
-        for c in qs[:500]
-    ]
+    rows = services.case_rows(request.user, qs[:500])
+    for row in rows:
+        row["role_label"] = role_label(row["role"])
     return render(
         request, "complaints/cases.html", {"rows": rows, "states": State.choices, "state": state}
     )

@@ -450,3 +450,15 @@ def test_secretariat_sets_time_limits(client, world):
     assert c.due == timezone.localdate() + timedelta(days=5)
     client.force_login(world.secretariat_y)
     assert client.get(url).status_code == 404
+
+
+def test_case_list_queries_do_not_grow_with_cases(client, world, django_assert_max_num_queries):
+    for _ in range(3):
+        file(world)
+    client.force_login(world.committee_x)
+    client.get(reverse("complaints:cases"))
+    for _ in range(20):
+        file(world)
+    with django_assert_max_num_queries(12):
+        r = client.get(reverse("complaints:cases"))
+    assert r.content.decode().count("/complaints/cases/") >= 23
