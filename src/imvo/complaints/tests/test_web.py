@@ -462,3 +462,9 @@ def test_case_list_queries_do_not_grow_with_cases(client, world, django_assert_m
     with django_assert_max_num_queries(12):
         r = client.get(reverse("complaints:cases"))
     assert r.content.decode().count("/complaints/cases/") >= 23
+
+
+def test_openapi_documents_the_complaint_endpoints(client, db):
+    paths = client.get("/api/openapi.json").json()["paths"]
+    assert "201" in paths["/api/complaints"]["post"]["responses"]
+    assert "/api/complaints/mine" in paths
