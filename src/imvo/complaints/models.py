@@ -271,6 +271,7 @@ class Message(models.Model):
     body_enc = models.TextField()
     to_complainant = models.BooleanField(default=False)
     to_company = models.BooleanField(default=False)
+    appeal_request = models.BooleanField(default=False)
     created = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -569,14 +569,27 @@ def complainant_view(c: Complaint) -> dict[str, Any]:
             )
         ],
         "evidence": c.evidence.filter(from_complainant=True).count(),
+        "appealable": c.state in APPEALABLE,
         "personal_data_removed": c.personal_data_removed_at is not None,
     }
 
 
+APPEALABLE = (State.DECISION, State.INADMISSIBLE)
+
+
 def complainant_reply(
-    c: Complaint, body: str, files: list[tuple[str, bytes]] | None = None
+    c: Complaint,
+    body: str,
+    files: list[tuple[str, bytes]] | None = None,
+    appeal: bool = False,
 ) -> None:
+    """The complainant writes to the committee, adds evidence, or asks for an appeal
+    (only against a decision or an inadmissibility ruling; the committee then opens it)."""
     body = (body or "").strip()
+    if appeal and c.state not in APPEALABLE:
+        raise DomainError(_("An appeal can be asked only against a decision."))
+    if appeal and not body:
+        raise DomainError(_("Say why you appeal."))
     files = validate_files(files or [])
     if not body and not files:
         raise DomainError(_("Write a message or add a file."))
@@ -587,11 +600,14 @@ def complainant_reply(
     with transaction.atomic():
         if body:
             Message.objects.create(
-                complaint=c, sender=Message.Sender.COMPLAINANT, body_enc=crypto.encrypt(body)
+                complaint=c,
+                sender=Message.Sender.COMPLAINANT,
+                body_enc=crypto.encrypt(body),
+                appeal_request=appeal,
             )
         for fname, data in files:
             store_evidence(c, fname, data)
-        audit("complainant", "replied", c, files=len(files), message=bool(body))
+        audit("complainant", "appeal-requested" if appeal else "replied", c, files=len(files))
 
 
 # --- who sees what ---------------------------------------------------------------

@@ -160,7 +160,12 @@ def follow(request: HttpRequest) -> HttpResponse:
             if request.POST.get("action") == "reply":
                 try:
                     files = read_uploads(request.FILES.getlist("evidence"))
-                    services.complainant_reply(c, request.POST.get("message", ""), files)
+                    services.complainant_reply(
+                        c,
+                        request.POST.get("message", ""),
+                        files,
+                        appeal=bool(request.POST.get("appeal")),
+                    )
                     ctx["sent"] = True
                 except DomainError as e:
                     ctx["reply_error"] = str(e)

@@ -468,3 +468,34 @@ def test_openapi_documents_the_complaint_endpoints(client, db):
     paths = client.get("/api/openapi.json").json()["paths"]
     assert "201" in paths["/api/complaints"]["post"]["responses"]
     assert "/api/complaints/mine" in paths
+
+
+def test_complainant_asks_for_appeal_after_decision(client, world):
+    from imvo.complaints.tests.helpers import walk_to_decision
+
+    filed = file(world)
+    url = reverse("complaints:follow")
+    r = client.post(
+        url, {"receipt": filed.receipt, "action": "reply", "message": "too early", "appeal": "1"}
+    )
+    assert r.status_code == 400 and "only against a decision" in r.content.decode()
+    walk_to_decision(world.committee_x, filed.complaint)
+    r = client.post(url, {"receipt": filed.receipt, "action": "show"})
+    assert 'name="appeal"' in r.content.decode()
+    r = client.post(
+        url,
+        {
+            "receipt": filed.receipt,
+            "action": "reply",
+            "message": "The wages are still not paid.",
+            "appeal": "1",
+        },
+    )
+    assert r.status_code == 200
+    m = filed.complaint.messages.get(appeal_request=True)
+    assert m.body == "The wages are still not paid."
+    client.force_login(world.committee_x)
+    assert (
+        "appeal requested"
+        in client.get(reverse("complaints:case", args=[filed.complaint.pk])).content.decode()
+    )
