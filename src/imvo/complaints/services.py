@@ -1033,10 +1033,11 @@ def overdue_cases(user: AnyUser = None, today: date | None = None) -> QuerySet[C
     return qs.select_related("covenant").order_by("due")
 
 
-def send_reminders(today: date | None = None, soon_days: int = 3) -> int:
+def send_reminders(today: date | None = None, soon_days: int = 3) -> tuple[int, int]:
     """E-mail the committee and case officer of every case due within a few days or overdue.
 
     The mail names the case and the due date only, never its content.
+    Returns (sent, failed); a mail server that is down fails every mail, not the run.
     """
     from imvo.accounts.models import CovenantRole
 
@@ -1044,7 +1045,7 @@ def send_reminders(today: date | None = None, soon_days: int = 3) -> int:
     due = Complaint.objects.exclude(state=State.CLOSED).filter(
         due__lte=today + timedelta(days=soon_days)
     )
-    sent = 0
+    sent = failed = 0
     for c in due.select_related("covenant", "case_officer"):
         recused = set(c.recusals.values_list("user_id", flat=True))
         people = [
@@ -1069,10 +1070,11 @@ def send_reminders(today: date | None = None, soon_days: int = 3) -> int:
         try:
             send_mail(subject, body, None, emails)
             sent += 1
-        except OSError:
-            logger.exception("reminder for %s could not be sent", c.reference)
-        audit("system", "reminder", c, recipients=len(emails))
-    return sent
+            audit("system", "reminder", c, recipients=len(emails))
+        except OSError as e:
+            failed += 1
+            logger.warning("reminder for %s could not be sent: %s", c.reference, e)
+    return sent, failed
 
 
 # --- retention --------------------------------------------------------------------

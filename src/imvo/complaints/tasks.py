@@ -8,7 +8,8 @@ from imvo.complaints import services
 
 @task()
 def send_reminders() -> int:
-    return services.send_reminders()
+    sent, _failed = services.send_reminders()
+    return sent
 
 
 @task()

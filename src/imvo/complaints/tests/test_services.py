@@ -222,7 +222,7 @@ def test_overdue_report_and_reminders(world, mailoutbox):
     services.recuse(world.committee_x, old, world.recused_committee_x, "conflict")
     assert list(services.overdue_cases(world.committee_x)) == [Complaint.objects.get(pk=old.pk)]
     assert not services.overdue_cases(world.secretariat_y).exists()
-    assert services.send_reminders() == 1
+    assert services.send_reminders() == (1, 0)
     (mail,) = mailoutbox
     assert mail.to == ["c@example.org"] and "OVERDUE" in mail.subject
     assert "wages" not in mail.body.lower()

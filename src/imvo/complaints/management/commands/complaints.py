@@ -34,7 +34,13 @@ class Command(BaseCommand):
                 )
             self.stdout.write(f"Audit trail intact: {r.entries} entries, head {r.head}")
         elif action == "remind":
-            self.stdout.write(f"Reminders sent for {services.send_reminders()} case(s).")
+            sent, failed = services.send_reminders()
+            self.stdout.write(f"Reminders sent for {sent} case(s).")
+            if failed:
+                raise CommandError(
+                    f"{failed} reminder(s) could not be sent: check the mail settings "
+                    "(EMAIL_HOST, EMAIL_PORT)."
+                )
         elif action == "overdue":
             rows = list(services.overdue_cases())
             for c in rows:
