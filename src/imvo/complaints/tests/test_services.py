@@ -49,6 +49,7 @@ def test_key_file_created_0600_and_wrong_key_refuses(world, tmp_path, monkeypatc
     file(world, text=SECRET_TEXT)
     mode = stat.S_IMODE(os.stat(crypto.key_file()).st_mode)
     assert mode == 0o600
+    assert stat.S_IMODE(os.stat(crypto.key_file().parent).st_mode) == 0o700
     monkeypatch.setenv("IMVO_COMPLAINTS_KEY_FILE", str(tmp_path / "other.key"))
     crypto.forget_keys()
     with pytest.raises(crypto.KeyError_):
