@@ -39,3 +39,25 @@ def test_new_receipts_are_well_formed_and_distinct():
     assert len(seen) == 2000
     for code in list(seen)[:50]:
         assert len(code) == 24 and all(c in services.ALPHABET for c in code.replace("-", ""))
+
+
+def test_compiled_translations_keep_placeholders_and_length():
+    """Every translation keeps the source's %(name)s placeholders and is not a
+    run-away (e.g. a text pasted twice)."""
+    import gettext
+    import re
+    from pathlib import Path
+
+    locale = Path(services.__file__).parent / "locale"
+    mos = sorted(locale.glob("*/LC_MESSAGES/django.mo"))
+    assert len(mos) == 9
+    placeholder = re.compile(r"%\(\w+\)[sd]")
+    for mo in mos:
+        with mo.open("rb") as f:
+            catalog = gettext.GNUTranslations(f)._catalog  # type: ignore[attr-defined]
+        for msgid, msgstr in catalog.items():
+            if not msgid or isinstance(msgid, tuple):
+                continue
+            where = f"{mo.parent.parent.name}: {msgid[:40]}"
+            assert sorted(placeholder.findall(msgid)) == sorted(placeholder.findall(msgstr)), where
+            assert len(msgstr) < 3 * len(msgid) + 40, where
