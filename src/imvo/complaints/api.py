@@ -1,3 +1,151 @@
-from ninja import Router
+"""Complaints API for partner channels (a union's app, an SMS or hotline gateway).
+
+``POST /api/complaints`` is public and answers 201 with the receipt code;
+``GET /api/complaints/mine`` with the header ``X-Receipt`` answers the case's
+status, due dates and messages (404 for an unknown code, 429 after too many
+wrong codes from one client).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError
+
+from imvo.complaints import services
+from imvo.complaints.models import Complaint
+from imvo.core.errors import DomainError
 
 router = Router(tags=["complaints"])
+
+
+class ComplaintIn(Schema):
+    covenant: str | int
+    description: str
+    anonymous: bool = True
+    complainant_type: str = "affected"
+    name: str = ""
+    contact: str = ""
+    share_identity_with_company: bool = False
+    respondent: str | int | None = None
+    respondent_text: str = ""
+    location: str = ""
+    when: str = ""
+    topics: list[str] = []
+    remedy_sought: str = ""
+    language: str = "en"
+
+
+class ReceiptOut(Schema):
+    receipt: str
+    reference: str
+    acknowledge_by: date | None
+
+
+class MessageOut(Schema):
+    sender: str
+    at: datetime
+    body: str
+
+
+class MineOut(Schema):
+    reference: str
+    covenant: str
+    state: str
+    state_label: str
+    next_step: str
+    filed: date
+    due: date | None
+    decision: str
+    messages: list[MessageOut]
+
+
+def _client(request: HttpRequest) -> str:
+    return services.client_key(request.META.get("REMOTE_ADDR"))
+
+
+def _submit_client(request: HttpRequest) -> tuple[str, int | None]:
+    """A partner gateway (SMS, hotline, a union's app) sends many workers' complaints
+    from one address: with a valid API token it is counted per token with a higher
+    limit (PARTNER_SUBMIT_LIMIT per hour) instead of per address."""
+    auth = request.headers.get("Authorization", "")
+    if auth.lower().startswith("bearer "):
+        from imvo.accounts.models import ApiToken
+
+        token = ApiToken.lookup(auth[7:].strip())
+        if token is not None:
+            return f"token-{token.pk}", services.PARTNER_SUBMIT_LIMIT
+    return _client(request), None
+
+
+@router.post("/complaints", response={201: ReceiptOut}, auth=None)
+def file_complaint(request: HttpRequest, payload: ComplaintIn) -> Status[ReceiptOut]:
+    covenant = services.find_covenant(payload.covenant)
+    respondent = None
+    if payload.respondent not in (None, ""):
+        key = str(payload.respondent)
+        qs = services.members_of(covenant)
+        respondent = (
+            qs.filter(pk=int(key)).first() if key.isdigit() else qs.filter(slug=key).first()
+        )
+        if respondent is None:
+            raise DomainError(f"respondent: {key[:60]} is not a member of this covenant.")
+    unknown = [t for t in payload.topics if t not in {c for c, _l, _t in services.TOPICS}]
+    if unknown:
+        raise DomainError(f"topics: unknown topic(s) {', '.join(unknown[:5])}.")
+    client, limit = _submit_client(request)
+    try:
+        filed = services.file_complaint(
+            covenant=covenant,
+            description=payload.description,
+            anonymous=payload.anonymous,
+            complainant_type=payload.complainant_type,
+            name=payload.name,
+            contact=payload.contact,
+            share_identity_with_company=payload.share_identity_with_company,
+            respondent=respondent,
+            respondent_text=payload.respondent_text,
+            location=payload.location,
+            when=payload.when,
+            topics=payload.topics,
+            remedy_sought=payload.remedy_sought,
+            language=payload.language,
+            channel=Complaint.Channel.API,
+            client=client,
+            submit_limit=limit,
+        )
+    except services.RateLimitedError as e:
+        raise HttpError(429, str(e)) from e
+    return Status(
+        201,
+        ReceiptOut(
+            receipt=filed.receipt,
+            reference=filed.complaint.reference,
+            acknowledge_by=filed.complaint.due,
+        ),
+    )
+
+
+@router.get("/complaints/mine", response=MineOut, auth=None)
+def mine(request: HttpRequest) -> MineOut:
+    code = request.headers.get("X-Receipt", "")
+    try:
+        c = services.complaint_by_receipt(code, client=_client(request))
+    except services.RateLimitedError as e:
+        raise HttpError(429, str(e)) from e
+    except services.CaseNotFoundError as e:
+        raise HttpError(404, str(e)) from e
+    v = services.complainant_view(c)
+    return MineOut(
+        reference=v["reference"],
+        covenant=v["covenant"],
+        state=v["state"],
+        state_label=v["state_label"],
+        next_step=v["next_step"],
+        filed=v["filed"],
+        due=v["due"],
+        decision=v["decision"],
+        messages=[MessageOut(sender=m["from"], at=m["at"], body=m["body"]) for m in v["messages"]],
+    )

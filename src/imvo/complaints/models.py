@@ -1,1 +1,426 @@
-"""Complaints models."""
+"""The covenant's complaints and disputes mechanism (UNGP 29-31).
+
+A rights holder files a *complaint* without an account and follows it with a
+receipt code (only its hash is stored). The covenant's independent complaints
+committee handles the *case* through fixed states with time limits per
+covenant; the secretariat's case officers support it. Everything that could
+identify a complainant or tell what happened is encrypted at rest (see
+``crypto.py``); every access and transition is written to a hash-chained,
+append-only audit trail.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from imvo.complaints import crypto
+
+
+class State(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    ADMISSIBILITY = "admissibility", _("Admissibility review")
+    ADMISSIBLE = "admissible", _("Admissible")
+    INADMISSIBLE = "inadmissible", _("Inadmissible")
+    MEDIATION = "mediation", _("Dialogue or mediation")
+    INVESTIGATION = "investigation", _("Hearing and investigation")
+    DECISION = "decision", _("Decision")
+    APPEAL = "appeal", _("Appeal")
+    REMEDIATION = "remediation", _("Remediation follow-up")
+    CLOSED = "closed", _("Closed")
+
+
+# Which state may follow which. Mediation can settle a case straight into
+# remediation follow-up or closure; an appeal ends in a new decision.
+TRANSITIONS: dict[str, list[str]] = {
+    State.RECEIVED: [State.ACKNOWLEDGED],
+    State.ACKNOWLEDGED: [State.ADMISSIBILITY],
+    State.ADMISSIBILITY: [State.ADMISSIBLE, State.INADMISSIBLE],
+    State.ADMISSIBLE: [State.MEDIATION, State.INVESTIGATION],
+    State.INADMISSIBLE: [State.APPEAL, State.CLOSED],
+    State.MEDIATION: [State.INVESTIGATION, State.REMEDIATION, State.CLOSED],
+    State.INVESTIGATION: [State.DECISION],
+    State.DECISION: [State.APPEAL, State.REMEDIATION, State.CLOSED],
+    State.APPEAL: [State.DECISION, State.CLOSED],
+    State.REMEDIATION: [State.CLOSED],
+    State.CLOSED: [],
+}
+
+# Steps only the committee may take (the secretariat supports, it does not decide).
+COMMITTEE_ONLY = {
+    State.ADMISSIBLE,
+    State.INADMISSIBLE,
+    State.DECISION,
+    State.INVESTIGATION,
+}
+
+
+class ProcedureSettings(models.Model):
+    """Time limits and retention of one covenant's complaints procedure (days)."""
+
+    covenant = models.OneToOneField(
+        "covenants.Covenant", on_delete=models.CASCADE, related_name="complaint_procedure"
+    )
+    acknowledge_days = models.PositiveSmallIntegerField(_("acknowledge within"), default=7)
+    admissibility_days = models.PositiveSmallIntegerField(
+        _("admissibility within (from filing)"), default=30
+    )
+    mediation_days = models.PositiveSmallIntegerField(_("dialogue or mediation within"), default=90)
+    decision_days = models.PositiveSmallIntegerField(
+        _("decision within (from the hearing)"), default=60
+    )
+    appeal_window_days = models.PositiveSmallIntegerField(_("appeal window"), default=30)
+    appeal_decision_days = models.PositiveSmallIntegerField(_("appeal decided within"), default=60)
+    remediation_days = models.PositiveSmallIntegerField(
+        _("remediation reviewed within"), default=180
+    )
+    retention_days = models.PositiveIntegerField(
+        _("keep personal data after closure for"), default=730
+    )
+
+    def __str__(self) -> str:
+        return f"Procedure {self.covenant}"
+
+    def limit_for(self, state: str) -> int | None:
+        limits: dict[str, int] = {
+            State.RECEIVED: self.acknowledge_days,
+            State.ACKNOWLEDGED: self.admissibility_days,
+            State.ADMISSIBILITY: self.admissibility_days,
+            State.ADMISSIBLE: self.mediation_days,
+            State.MEDIATION: self.mediation_days,
+            State.INVESTIGATION: self.decision_days,
+            State.DECISION: self.appeal_window_days,
+            State.INADMISSIBLE: self.appeal_window_days,
+            State.APPEAL: self.appeal_decision_days,
+            State.REMEDIATION: self.remediation_days,
+        }
+        return limits.get(state)
+
+
+class ComplaintQuerySet(models.QuerySet["Complaint"]):
+    pass
+
+
+class Complaint(models.Model):
+    """One complaint and the case the committee makes of it."""
+
+    class ComplainantType(models.TextChoices):
+        AFFECTED = "affected", _("I am affected myself")
+        REPRESENTATIVE = "representative", _("I speak for someone affected")
+        ORGANISATION = "organisation", _("An organisation (union, NGO)")
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("Web form")
+        API = "api", _("Partner channel (API)")
+
+    covenant = models.ForeignKey(
+        "covenants.Covenant", on_delete=models.PROTECT, related_name="complaints"
+    )
+    reference = models.CharField(max_length=30, blank=True, db_index=True)
+    receipt_hash = models.CharField(max_length=64, unique=True, editable=False)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.RECEIVED)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.WEB)
+    language = models.CharField(max_length=10, default="en")
+    complainant_type = models.CharField(
+        max_length=20, choices=ComplainantType.choices, default=ComplainantType.AFFECTED
+    )
+    anonymous = models.BooleanField(default=True)
+    share_identity_with_company = models.BooleanField(default=False)
+    respondent = models.ForeignKey(
+        "covenants.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints_against",
+        help_text=_("The member complained about, when the complainant knows it."),
+    )
+    facility_id = models.BigIntegerField(null=True, blank=True)
+    facility_name = models.CharField(max_length=300, blank=True)  # public list data
+    facility_country = models.CharField(max_length=2, blank=True)
+    routed_to_secretariat = models.BooleanField(default=False)
+    themes = models.ManyToManyField("covenants.Theme", blank=True, related_name="complaints")
+    # Fernet tokens (see crypto.py). ``secret`` holds the JSON of what the
+    # complainant wrote: description, name, contact, where, when, remedy sought.
+    secret = models.TextField(blank=True)
+    company_summary_enc = models.TextField(blank=True)
+    decision_enc = models.TextField(blank=True)
+    case_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="complaint_cases",
+    )
+    filed_at = models.DateTimeField(default=timezone.now)
+    state_since = models.DateTimeField(default=timezone.now)
+    due = models.DateField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    admissibility_at = models.DateTimeField(null=True, blank=True)
+    admissible = models.BooleanField(null=True)
+    hearing_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    remedy_agreed = models.BooleanField(default=False)
+    remedy_carried_out = models.BooleanField(null=True)
+    personal_data_removed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ComplaintQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-filed_at"]
+        indexes = [models.Index(fields=["covenant", "state"])]
+
+    def __str__(self) -> str:
+        return self.reference or f"complaint {self.pk}"
+
+    # --- confidential content -------------------------------------------------
+    def confidential(self) -> dict[str, Any]:
+        if not self.secret:
+            return {}
+        data: dict[str, Any] = json.loads(crypto.decrypt(self.secret))
+        return data
+
+    def set_confidential(self, data: dict[str, Any]) -> None:
+        self.secret = crypto.encrypt(json.dumps(data, ensure_ascii=False)) if data else ""
+
+    @property
+    def description(self) -> str:
+        return str(self.confidential().get("description", ""))
+
+    @property
+    def company_summary(self) -> str:
+        return crypto.decrypt(self.company_summary_enc)
+
+    @property
+    def decision_text(self) -> str:
+        return crypto.decrypt(self.decision_enc)
+
+    @property
+    def next_states(self) -> list[str]:
+        return [str(s) for s in TRANSITIONS.get(self.state, [])]
+
+    def is_overdue(self, today: Any = None) -> bool:
+        today = today or timezone.localdate()
+        return bool(self.due and self.state != State.CLOSED and self.due < today)
+
+    def procedure(self) -> ProcedureSettings:
+        obj, _ = ProcedureSettings.objects.get_or_create(covenant_id=self.covenant_id)
+        return obj
+
+    def set_due(self, now: Any = None) -> None:
+        """Due date of the step the case now waits for (acknowledgement and
+        admissibility count from filing, later steps from entering the state)."""
+        now = now or timezone.now()
+        days = self.procedure().limit_for(self.state)
+        if days is None:
+            self.due = None
+            return
+        start = (
+            self.filed_at
+            if self.state in (State.RECEIVED, State.ACKNOWLEDGED, State.ADMISSIBILITY)
+            else now
+        )
+        self.due = timezone.localtime(start).date() + timedelta(days=days)
+
+
+class Transition(models.Model):
+    """A state change: who, when, why (the reason is encrypted: it may name people)."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="transitions")
+    from_state = models.CharField(max_length=20, choices=State.choices)
+    to_state = models.CharField(max_length=20, choices=State.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    by_name = models.CharField(max_length=150, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+    reason_enc = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["complaint", "at", "id"]
+
+    @property
+    def reason(self) -> str:
+        return crypto.decrypt(self.reason_enc)
+
+
+class Message(models.Model):
+    """A message in the case file, with who may read it besides the committee."""
+
+    class Sender(models.TextChoices):
+        COMPLAINANT = "complainant", _("Complainant")
+        COMMITTEE = "committee", _("Complaints committee")
+        SECRETARIAT = "secretariat", _("Secretariat")
+        COMPANY = "company", _("Company")
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="messages")
+    sender = models.CharField(max_length=20, choices=Sender.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    company = models.ForeignKey(
+        "covenants.Organisation", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    body_enc = models.TextField()
+    to_complainant = models.BooleanField(default=False)
+    to_company = models.BooleanField(default=False)
+    appeal_request = models.BooleanField(default=False)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["complaint", "created", "id"]
+
+    @property
+    def body(self) -> str:
+        return crypto.decrypt(self.body_enc)
+
+
+class Evidence(models.Model):
+    """An evidence file, stored encrypted outside the database."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="evidence")
+    stored_name = models.CharField(max_length=80, unique=True)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    name_enc = models.TextField(blank=True)
+    from_complainant = models.BooleanField(default=True)
+    shared_with_company = models.BooleanField(default=False)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["complaint", "created", "id"]
+
+    @property
+    def original_name(self) -> str:
+        return crypto.decrypt(self.name_enc)
+
+
+class CommitteeMembership(models.Model):
+    """A committee member's declared role in one covenant's complaints committee.
+
+    Who is on the committee is the accounts app's CovenantRole(committee); this
+    records the seat the member declared (chair, employers' side, unions'/NGOs'
+    side) and the interests declared, which the chair uses to decide recusals.
+    """
+
+    class Seat(models.TextChoices):
+        CHAIR = "chair", _("Independent chair")
+        EMPLOYERS = "employers", _("Member from the employers' side")
+        UNIONS_NGOS = "unions_ngos", _("Member from the unions' and NGOs' side")
+        ALTERNATE = "alternate", _("Alternate member")
+
+    covenant = models.ForeignKey(
+        "covenants.Covenant", on_delete=models.CASCADE, related_name="committee_memberships"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    seat = models.CharField(max_length=20, choices=Seat.choices)
+    declared_interests = models.TextField(blank=True)
+    declared_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["covenant", "user"], name="unique_committee_seat")
+        ]
+
+
+class Recusal(models.Model):
+    """A committee member with a conflict of interest stands aside from one case."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="recusals")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    reason = models.TextField(blank=True)
+    declared_at = models.DateTimeField(default=timezone.now)
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["complaint", "user"], name="unique_recusal")]
+
+
+class Forwarding(models.Model):
+    """The secretariat passed a production-location complaint to one linked member.
+
+    Each member sees its own forwarding only, never which other members got it.
+    """
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="forwardings")
+    organisation = models.ForeignKey("covenants.Organisation", on_delete=models.CASCADE)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["complaint", "organisation"], name="unique_forwarding")
+        ]
+
+
+class Publication(models.Model):
+    """The anonymised outcome of a case, published after a person checked it."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft, to be checked")
+        PUBLISHED = "published", _("Published")
+
+    complaint = models.OneToOneField(
+        Complaint, on_delete=models.SET_NULL, null=True, related_name="publication"
+    )
+    covenant = models.ForeignKey("covenants.Covenant", on_delete=models.CASCADE)
+    title = models.CharField(max_length=300)
+    text = models.TextField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+
+
+class AppendOnlyQuerySet(models.QuerySet["AuditEntry"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("The complaints audit trail is append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:  # type: ignore[override]
+        raise PermissionError("The complaints audit trail is append-only.")
+
+
+class AuditEntry(models.Model):
+    """One line of the append-only audit trail; ``hash`` chains it to the line before.
+
+    ``hash = sha256(prev_hash + canonical JSON of the entry)``. No personal data
+    goes in here (the actor is a platform user name or "complainant").
+    """
+
+    seq = models.BigIntegerField(unique=True)
+    at = models.DateTimeField()
+    actor = models.CharField(max_length=150)
+    action = models.CharField(max_length=50)
+    complaint_id_ref = models.BigIntegerField(null=True, blank=True, db_index=True)
+    detail = models.TextField(blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["seq"]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("The complaints audit trail is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The complaints audit trail is append-only.")

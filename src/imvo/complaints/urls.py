@@ -1,5 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from imvo.complaints import views
 
 app_name = "complaints"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("new/", views.new, name="new"),
+    path("follow/", views.follow, name="follow"),
+    path("figures/", views.figures, name="figures"),
+    path("figures/<slug:slug>/", views.figures, name="figures_covenant"),
+    path("outcomes/", views.outcomes, name="outcomes"),
+    path("cases/", views.cases, name="cases"),
+    path("cases/<int:pk>/", views.case, name="case"),
+    path("cases/<int:pk>/evidence/<int:eid>/", views.evidence, name="evidence"),
+    path("overdue/", views.overdue, name="overdue"),
+    path("committee/<slug:slug>/", views.committee, name="committee"),
+]

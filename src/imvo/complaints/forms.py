@@ -1,0 +1,177 @@
+"""The public complaint form: plain words, every field explained, little required."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from imvo.complaints import services
+from imvo.complaints.models import Complaint
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented recipe)."""
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
+def _member_choices() -> list[tuple[Any, Any]]:
+    choices: list[tuple[Any, Any]] = [("", _("I do not know / not listed"))]
+    for c in services.open_covenants():
+        members = [(str(o.pk), o.name) for o in services.members_of(c)]
+        if members:
+            choices.append((c.name, members))
+    return choices
+
+
+def read_uploads(uploads: list[Any]) -> list[tuple[str, bytes]]:
+    """Check count and size before reading a file into memory."""
+    if len(uploads) > services.MAX_EVIDENCE_FILES:
+        raise services.DomainError(
+            gettext("You can add at most %(n)d files at a time.")
+            % {"n": services.MAX_EVIDENCE_FILES}
+        )
+    out = []
+    for f in uploads:
+        if (f.size or 0) > services.MAX_EVIDENCE_BYTES:
+            raise services.DomainError(
+                gettext("%(name)s is too large; the limit is %(limit)d MB per file.")
+                % {"name": f.name, "limit": services.MAX_EVIDENCE_BYTES // 1048576}
+            )
+        out.append((f.name or "file", f.read()))
+    return out
+
+
+class ComplaintForm(forms.Form):
+    covenant = forms.ChoiceField(
+        label=_("Which agreement is this about?"),
+        help_text=_("The sector of the company or workplace. Choose the closest one."),
+    )
+    complainant_type = forms.ChoiceField(
+        label=_("Who is complaining?"),
+        choices=Complaint.ComplainantType.choices,
+        initial=Complaint.ComplainantType.AFFECTED,
+        widget=forms.RadioSelect,
+    )
+    description = forms.CharField(
+        label=_("What happened?"),
+        help_text=_("Tell it in your own words and your own language. Who was harmed, and how?"),
+        widget=forms.Textarea(attrs={"rows": 7}),
+        min_length=10,
+        max_length=20000,
+    )
+    topics = forms.MultipleChoiceField(
+        label=_("What is it about?"),
+        help_text=_("Tick all that fit. You may skip this."),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    location = forms.CharField(
+        label=_("Where did it happen?"),
+        help_text=_(
+            "Name of the factory, farm or mine, the town and the country, as far as you know."
+        ),
+        required=False,
+        max_length=500,
+    )
+    location_query = forms.CharField(
+        label=_("Look up the workplace in the public list"),
+        help_text=_("Type part of its name and press Search. You may skip this."),
+        required=False,
+        max_length=100,
+    )
+    facility = forms.CharField(required=False, widget=forms.RadioSelect)
+    respondent = forms.ChoiceField(
+        label=_("Which company buys from this workplace?"),
+        help_text=_("Only if you know it. If not, we will find out."),
+        required=False,
+    )
+    respondent_text = forms.CharField(
+        label=_("Brand or company name, if it is not in the list"),
+        required=False,
+        max_length=300,
+    )
+    when = forms.CharField(
+        label=_("When did it happen?"),
+        help_text=_("A date, a month, or 'still going on'."),
+        required=False,
+        max_length=200,
+    )
+    remedy_sought = forms.CharField(
+        label=_("What should happen to put it right?"),
+        help_text=_("For example: pay what is owed, give the job back, make the building safe."),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+    )
+    anonymous = forms.BooleanField(
+        label=_("Keep my name secret"),
+        help_text=_(
+            "If ticked, the company never learns who you are. The committee may still need a way to reach you."
+        ),
+        required=False,
+        initial=True,
+    )
+    name = forms.CharField(label=_("Your name"), required=False, max_length=200)
+    contact = forms.CharField(
+        label=_("How can we reach you safely?"),
+        help_text=_(
+            "Phone, e-mail or a person we may contact. You may leave this empty and use your receipt code instead."
+        ),
+        required=False,
+        max_length=300,
+    )
+    share_identity_with_company = forms.BooleanField(
+        label=_("The company may know my name"),
+        help_text=_("Only if you did not ask to keep your name secret."),
+        required=False,
+    )
+    evidence = MultipleFileField(
+        label=_("Photos or documents (optional)"),
+        help_text=_(
+            "Up to 5 files: photos (JPEG, PNG, WebP) or PDF, at most 5 MB each. We remove location and camera data from photos, not from PDF files. Choose files last: changing the language empties this field."
+        ),
+        required=False,
+        widget=MultipleFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}
+        ),
+    )
+
+    def __init__(
+        self, *args: Any, facilities: list[dict[str, Any]] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        fields: dict[str, Any] = self.fields
+        fields["covenant"].choices = [("", "—")] + [
+            (c.slug, c.name) for c in services.open_covenants()
+        ]
+        fields["topics"].choices = [(code, label) for code, label, _codes in services.TOPICS]
+        fields["respondent"].choices = _member_choices()
+        self.facilities = facilities or []
+        self.fields["facility"].widget.choices = [("", _("None of these"))] + [
+            (str(f["id"]), f"{f['name']}, {f.get('address', '')} ({f.get('country', '')})")
+            for f in self.facilities
+        ]
+
+    def clean_evidence(self) -> list[tuple[str, bytes]]:
+        try:
+            return services.validate_files(
+                read_uploads(self.files.getlist("evidence") if self.files else [])
+            )
+        except services.DomainError as e:
+            raise forms.ValidationError(str(e)) from e
+
+
+LANGUAGE_CHOICES = settings.LANGUAGES

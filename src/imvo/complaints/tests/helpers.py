@@ -1,0 +1,26 @@
+import io
+
+from PIL import Image
+
+from imvo.complaints import services
+
+
+def file(world, text="Our wages were not paid for three months.", **kw):
+    kw.setdefault("covenant", world.covenant_x)
+    return services.file_complaint(description=text, **kw)
+
+
+def jpeg_with_exif() -> bytes:
+    img = Image.new("RGB", (40, 30), (200, 10, 10))
+    exif = Image.Exif()
+    exif[0x010F] = "SecretPhoneMaker"  # Make
+    exif[0x0131] = "GPS-Tracker-App"  # Software
+    buf = io.BytesIO()
+    img.save(buf, format="JPEG", exif=exif)
+    return buf.getvalue()
+
+
+def walk_to_decision(user, c):
+    for state in ("acknowledged", "admissibility", "admissible", "investigation"):
+        c = services.move(user, c, state, reason="step")
+    return services.move(user, c, "decision", reason="reasons", decision_text="Pay the wages owed.")

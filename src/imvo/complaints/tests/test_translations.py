@@ -1,0 +1,80 @@
+"""The complaint flow is fully translated in every shipped language, and the
+case-handling pages in Dutch. Uses the platform's translation check
+(`imvo.core.translation_check`, on main); skipped on a checkout without it."""
+
+import pytest
+from django.conf import settings
+
+from imvo.complaints import services
+from imvo.complaints.tests.helpers import file, walk_to_decision
+
+check = pytest.importorskip(
+    "imvo.core.translation_check", reason="imvo.core.translation_check is not on this checkout"
+)
+
+# Strings of base.html belong to the core app's catalogue, not to this app.
+BASE = {
+    "Skip to content",
+    "Main",
+    "Covenants",
+    "My work",
+    "Log out",
+    "Log in",
+    "Language",
+    "Switch",
+    "API",
+    "IMVO Covenant Platform",
+    "IMVO covenants rest on the OECD Guidelines for Multinational Enterprises and the UN "
+    "Guiding Principles on Business and Human Rights.",
+}
+ENDONYMS = {name for _, name in settings.LANGUAGES}
+
+
+@pytest.mark.parametrize("lang", [c for c, _ in settings.LANGUAGES if c != "en"])
+def test_complaint_flow_fully_translated(client, world, lang):
+    filed = file(world)
+    c = walk_to_decision(world.committee_x, filed.complaint)
+    services.post_message(world.committee_x, c, "hello", to_complainant=True)
+    services.complainant_reply(c, "thanks")
+    client.cookies.pop("django_language", None)
+    h = {"HTTP_ACCEPT_LANGUAGE": lang}
+    form = {"covenant": world.covenant_x.slug, "complainant_type": "affected"}
+    with check.recording() as seen:
+        client.get("/complaints/new/", **h)
+        client.post("/complaints/new/", {"action": "submit"}, **h)
+        client.post("/complaints/new/", {"action": "search", "location_query": "zz"}, **h)
+        client.post(
+            "/complaints/new/",
+            {**form, "action": "submit", "description": "A long enough text"},
+            **h,
+        )
+        client.get("/complaints/follow/", **h)
+        client.post("/complaints/follow/", {"receipt": "x"}, **h)
+        client.post("/complaints/follow/", {"receipt": filed.receipt}, **h)
+        client.post("/complaints/follow/", {"receipt": filed.receipt, "action": "reply"}, **h)
+        client.get(f"/complaints/figures/{world.covenant_x.slug}/", **h)
+        client.get("/complaints/outcomes/", **h)
+    gaps = check.untranslated(seen, lang) - ENDONYMS - BASE
+    assert not gaps, f"untranslated in {lang}: {gaps}"
+
+
+def test_case_pages_fully_translated_in_dutch(client, world):
+    c = file(world, respondent=world.company_a).complaint
+    for s in ("acknowledged", "admissibility"):
+        c = services.move(world.secretariat_x, c, s)
+    c = services.move(world.committee_x, c, "admissible", "ok")
+    services.post_message(world.committee_x, c, "hello", to_company=True)
+    client.cookies.pop("django_language", None)
+    h = {"HTTP_ACCEPT_LANGUAGE": "nl"}
+    with check.recording() as seen:
+        for user in (world.committee_x, world.member_a):
+            client.force_login(user)
+            client.get("/complaints/cases/", **h)
+            client.get(f"/complaints/cases/{c.pk}/", **h)
+            client.post(f"/complaints/cases/{c.pk}/", {"action": "move", "to_state": "closed"}, **h)
+        client.force_login(world.committee_x)
+        client.get("/complaints/overdue/", **h)
+        client.get(f"/complaints/committee/{world.covenant_x.slug}/", **h)
+        client.post(f"/complaints/committee/{world.covenant_x.slug}/", {}, **h)
+    gaps = check.untranslated(seen, "nl") - ENDONYMS - BASE
+    assert not gaps, f"untranslated in nl: {gaps}"

@@ -1,0 +1,515 @@
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from imvo.complaints import services
+from imvo.complaints.models import Complaint
+from imvo.complaints.tests.helpers import file, jpeg_with_exif
+
+
+def _post_form(client, world, **extra):
+    data = {
+        "action": "submit",
+        "covenant": world.covenant_x.slug,
+        "complainant_type": "affected",
+        "description": "<script>alert('x')</script> They locked the doors.",
+        "anonymous": "on",
+        "topics": ["wages", "safety"],
+    }
+    data.update(extra)
+    return client.post(reverse("complaints:new"), data)
+
+
+def test_form_files_complaint_and_shows_receipt_once(client, world):
+    r = client.get(reverse("complaints:new"))
+    assert r.status_code == 200 and b"<script" not in r.content.split(b"<main")[1]
+    r = _post_form(client, world)
+    assert r.status_code == 201
+    assert "no-store" in r["Cache-Control"]
+    c = Complaint.objects.get()
+    receipt = r.context["receipt"]
+    assert receipt.encode() in r.content
+    assert c.themes.count() == 0 or c.covenant == world.covenant_x
+    # follow it; the script is shown escaped
+    r = client.post(reverse("complaints:follow"), {"receipt": receipt, "action": "show"})
+    assert r.status_code == 200
+    assert b"&lt;script&gt;" in r.content and b"<script>alert" not in r.content
+    assert receipt.encode() in r.content  # only as the hidden field for replies
+
+
+def test_form_errors_are_specific_and_keep_input(client, world):
+    r = _post_form(client, world, description="short")
+    assert r.status_code == 200
+    assert b"They locked" not in r.content
+    assert "description" in r.context["form"].errors
+    r = client.post(
+        reverse("complaints:new"),
+        {
+            "action": "submit",
+            "covenant": world.covenant_x.slug,
+            "complainant_type": "affected",
+            "description": "A long enough description of events.",
+            "evidence": [_upload("x.jpg", b"MZ\x90\x00 not an image")],
+        },
+    )
+    assert r.status_code == 200 and b"x.jpg" in r.content
+    assert Complaint.objects.count() == 0
+
+
+def _upload(name, data):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data)
+
+
+def test_form_with_photo(client, world):
+    r = client.post(
+        reverse("complaints:new"),
+        {
+            "action": "submit",
+            "covenant": world.covenant_x.slug,
+            "complainant_type": "affected",
+            "description": "Photo of the blocked exit attached.",
+            "anonymous": "on",
+            "evidence": [_upload("exit.jpg", jpeg_with_exif())],
+        },
+    )
+    assert r.status_code == 201
+    assert Complaint.objects.get().evidence.get().content_type == "image/jpeg"
+
+
+def test_language_switch_inside_form_keeps_what_was_typed(client, world):
+    r = client.post(
+        reverse("complaints:new"),
+        {
+            "action": "language",
+            "form_language": "bn",
+            "covenant": world.covenant_x.slug,
+            "description": "আমাদের বেতন দেওয়া হয়নি",
+            "topics": ["wages"],
+            "anonymous": "on",
+        },
+    )
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert 'lang="bn"' in html
+    assert "আমাদের বেতন দেওয়া হয়নি" in html
+    assert 'value="wages" ' in html and "checked" in html.split('value="wages"')[1][:60]
+    assert "অভিযোগ" in html  # the form itself is in Bengali
+    assert Complaint.objects.count() == 0
+    assert r.cookies["django_language"].value == "bn"
+
+
+@pytest.mark.parametrize("lang", ["nl", "bn", "hi", "tr", "zh-hans", "vi", "es", "fr", "ar"])
+def test_form_translated(client, world, lang):
+    client.cookies["django_language"] = lang
+    r = client.get(reverse("complaints:new"))
+    assert "Make a complaint" not in r.content.decode(), lang
+    assert "What happened?" not in r.content.decode(), lang
+
+
+def _stylesheet_bytes(html: str) -> int:
+    """Size of the stylesheets a page links, wherever the platform keeps them."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.contrib.staticfiles import finders
+
+    total = 0
+    for href in re.findall(r'<link rel="stylesheet" href="([^"]+)"', html):
+        rel = href.split(settings.STATIC_URL, 1)[-1]
+        found = finders.find(rel) or Path(settings.BASE_DIR) / "static" / rel
+        total += Path(str(found)).stat().st_size
+    return total
+
+
+def test_page_weight_is_small(client, world):
+    for url in (
+        reverse("complaints:new"),
+        reverse("complaints:follow"),
+        reverse("complaints:figures"),
+    ):
+        r = client.get(url)
+        html = r.content.decode()
+        css = _stylesheet_bytes(html)
+        assert css > 1000, url  # the site stylesheet is counted
+        assert len(r.content) + css < 50_000, url
+        assert b"<script" not in r.content and b"fonts.googleapis" not in r.content
+
+
+def test_follow_unknown_code_and_guessing_limit(client, world):
+    cache.clear()
+    for _ in range(services.RECEIPT_FAILURE_LIMIT):
+        r = client.post(reverse("complaints:follow"), {"receipt": "AAAA-AAAA-AAAA-AAAA-AAAA"})
+        assert r.status_code == 404
+    r = client.post(reverse("complaints:follow"), {"receipt": "AAAA-AAAA-AAAA-AAAA-AAAA"})
+    assert r.status_code == 429
+
+
+def test_complainant_reply_visible_to_committee(client, world):
+    filed = file(world)
+    r = client.post(
+        reverse("complaints:follow"),
+        {"receipt": filed.receipt, "action": "reply", "message": "More details here."},
+    )
+    assert r.status_code == 200 and r.context["sent"]
+    client.force_login(world.committee_x)
+    r = client.get(reverse("complaints:case", args=[filed.complaint.pk]))
+    assert b"More details here." in r.content
+
+
+def test_case_pages_scoped(client, world):
+    c = file(world, respondent=world.company_a).complaint
+    url = reverse("complaints:case", args=[c.pk])
+    assert client.get(url).status_code == 302  # login first
+    for user, status in (
+        (world.member_a, 404),
+        (world.member_b, 404),
+        (world.secretariat_y, 404),
+        (world.admin, 404),
+        (world.committee_x, 200),
+        (world.secretariat_x, 200),
+    ):
+        client.force_login(user)
+        assert client.get(url).status_code == status, user
+    services.recuse(world.committee_x, c, world.recused_committee_x, "conflict")
+    client.force_login(world.recused_committee_x)
+    r = client.get(url)
+    assert r.status_code == 403 and b"recused" in r.content
+
+
+def test_committee_moves_case_through_page(client, world):
+    c = file(world).complaint
+    client.force_login(world.committee_x)
+    url = reverse("complaints:case", args=[c.pk])
+    r = client.post(url, {"action": "move", "to_state": "acknowledged", "reason": ""})
+    assert r.status_code == 302
+    r = client.post(url, {"action": "move", "to_state": "closed", "reason": "x"})
+    assert r.status_code == 400 and "cannot move" in r.content.decode()
+    c.refresh_from_db()
+    assert c.state == "acknowledged"
+
+
+def test_company_page_hides_identity(client, world):
+    c = file(
+        world, respondent=world.company_a, name="Amina Begum", contact="+8801711", anonymous=True
+    ).complaint
+    for s in ("acknowledged", "admissibility"):
+        services.move(world.secretariat_x, c, s)
+    services.move(world.committee_x, c, "admissible", "ok")
+    services.share_with_company(world.committee_x, c, "A worker reports unpaid wages.")
+    services.post_message(world.committee_x, c, "Please send the payroll.", to_company=True)
+    services.post_message(world.committee_x, c, "Internal note for members.")
+    client.force_login(world.member_a)
+    r = client.get(reverse("complaints:case", args=[c.pk]))
+    html = r.content.decode()
+    assert r.status_code == 200 and "A worker reports unpaid wages." in html
+    assert "Amina" not in html and "1711" not in html and "locked" not in html
+    assert html.count("Please send the payroll.") == 1 and "Internal note" not in html
+    assert "Message object" not in html
+    r = client.get(reverse("complaints:cases"))
+    assert c.reference in r.content.decode()
+
+
+def test_overdue_export_is_scoped(client, world):
+    c = file(world).complaint
+    Complaint.objects.filter(pk=c.pk).update(due="2020-01-01")
+    client.force_login(world.committee_x)
+    r = client.get(reverse("complaints:overdue") + "?format=csv")
+    assert c.reference in r.content.decode()
+    client.force_login(world.secretariat_y)
+    r = client.get(reverse("complaints:overdue") + "?format=csv")
+    assert c.reference not in r.content.decode()
+
+
+def test_public_figures_page(client, world):
+    file(world)
+    r = client.get(reverse("complaints:figures_covenant", args=[world.covenant_x.slug]))
+    assert r.status_code == 200 and b'id="figures"' in r.content
+
+
+# --- API ---------------------------------------------------------------------
+
+
+def test_api_file_and_follow(client, world):
+    r = client.post(
+        "/api/complaints",
+        {
+            "covenant": world.covenant_x.slug,
+            "description": "Hotline: worker reports unpaid overtime.",
+            "anonymous": True,
+            "topics": ["wages"],
+        },
+        content_type="application/json",
+    )
+    assert r.status_code == 201, r.content
+    receipt = r.json()["receipt"]
+    c = Complaint.objects.get()
+    assert c.channel == "api" and c.themes.exists() is not None
+    r = client.get("/api/complaints/mine", headers={"X-Receipt": receipt})
+    assert r.status_code == 200 and r.json()["state"] == "received" and r.json()["due"]
+    assert client.get("/api/complaints/mine", headers={"X-Receipt": "NOPE"}).status_code == 404
+    assert client.get("/api/complaints/mine").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("payload", "why"),
+    [
+        (
+            {"covenant": "nope", "description": "long enough text here", "anonymous": True},
+            "Unknown covenant",
+        ),
+        ({"covenant": "covenant-x", "description": "short", "anonymous": True}, "at least 10"),
+        (
+            {
+                "covenant": "covenant-x",
+                "description": "long enough text here",
+                "anonymous": True,
+                "topics": ["bogus"],
+            },
+            "bogus",
+        ),
+        (
+            {
+                "covenant": "covenant-x",
+                "description": "long enough text here",
+                "anonymous": True,
+                "respondent": "org-999999",
+            },
+            "not a member",
+        ),
+    ],
+)
+def test_api_bad_input(client, world, payload, why):
+    r = client.post(
+        "/api/complaints",
+        payload,
+        content_type="application/json",
+        headers={"Accept-Language": "en"},
+    )
+    assert r.status_code == 400 and why in r.json()["detail"]
+    assert Complaint.objects.count() == 0
+
+
+def test_api_missing_field_is_422(client, world):
+    r = client.post("/api/complaints", {"covenant": "covenant-x"}, content_type="application/json")
+    assert r.status_code == 422
+
+
+def test_api_receipt_guessing_bounded(client, world):
+    for _ in range(services.RECEIPT_FAILURE_LIMIT):
+        client.get("/api/complaints/mine", headers={"X-Receipt": "GUESS"})
+    assert client.get("/api/complaints/mine", headers={"X-Receipt": "GUESS"}).status_code == 429
+
+
+def test_verify_audit_command(world, capsys):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    file(world)
+    call_command("complaints", "verify-audit")
+    assert "intact" in capsys.readouterr().out
+    with connection.cursor() as cur:
+        cur.execute("UPDATE complaints_auditentry SET action = 'nothing' WHERE seq = 1")
+    with pytest.raises(CommandError, match="BROKEN"):
+        call_command("complaints", "verify-audit")
+
+
+def test_case_page_in_dutch_for_the_committee(client, world):
+    c = file(world).complaint
+    client.cookies["django_language"] = "nl"
+    client.force_login(world.committee_x)
+    html = client.get(reverse("complaints:case", args=[c.pk])).content.decode()
+    assert f"Zaak {c.reference}" in html and "Deze stap vastleggen" in html
+
+
+def test_api_partner_gateway_counted_per_token(client, world):
+    from imvo.accounts.models import ApiToken
+
+    _token, raw = ApiToken.issue(world.member_b, "sms gateway")
+    body = {
+        "covenant": "covenant-x",
+        "description": "Worker by SMS: no pay slip.",
+        "anonymous": True,
+    }
+    for _ in range(services.SUBMIT_LIMIT):
+        assert (
+            client.post("/api/complaints", body, content_type="application/json").status_code == 201
+        )
+    assert client.post("/api/complaints", body, content_type="application/json").status_code == 429
+    r = client.post(
+        "/api/complaints",
+        body,
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {raw}"},
+    )
+    assert r.status_code == 201
+    r = client.post(
+        "/api/complaints",
+        body,
+        content_type="application/json",
+        headers={"Authorization": "Bearer wrong"},
+    )
+    assert r.status_code == 429
+
+
+def test_form_location_search_without_javascript(client, world, monkeypatch):
+    import imvo.complaints.services as s
+
+    found = [
+        {
+            "id": 501,
+            "name": "Sunrise Knit Ltd",
+            "address": "Gazipur",
+            "country": "BD",
+            "sector": "garment",
+        }
+    ]
+    monkeypatch.setattr(
+        s, "search_locations", lambda q, covenant=None: found if "sun" in q.lower() else []
+    )
+    data = {
+        "covenant": world.covenant_x.slug,
+        "complainant_type": "affected",
+        "description": "Doors locked at night shift.",
+        "anonymous": "on",
+        "location_query": "Sunrise",
+    }
+    r = client.post(reverse("complaints:new"), {**data, "action": "search"})
+    html = r.content.decode()
+    assert (
+        r.status_code == 200
+        and "Sunrise Knit Ltd" in html
+        and "Doors locked at night shift." in html
+    )
+    r = client.post(reverse("complaints:new"), {**data, "action": "submit", "facility": "501"})
+    assert r.status_code == 201
+    c = Complaint.objects.get()
+    assert (c.facility_id, c.facility_name, c.facility_country, c.routed_to_secretariat) == (
+        501,
+        "Sunrise Knit Ltd",
+        "BD",
+        True,
+    )
+
+
+def test_follow_page_adds_evidence_and_company_sees_only_shared_files(client, world):
+    filed = file(world, respondent=world.company_a)
+    r = client.post(
+        reverse("complaints:follow"),
+        {
+            "receipt": filed.receipt,
+            "action": "reply",
+            "message": "",
+            "evidence": [_upload("a.jpg", jpeg_with_exif()), _upload("b.jpg", jpeg_with_exif())],
+        },
+    )
+    assert r.status_code == 200 and r.context["sent"]
+    c = filed.complaint
+    first, second = c.evidence.all()
+    for s in ("acknowledged", "admissibility"):
+        services.move(world.secretariat_x, c, s)
+    services.move(world.committee_x, c, "admissible", "ok")
+    services.share_with_company(world.committee_x, c, "summary", [first.pk])
+    client.force_login(world.member_a)
+    ok = client.get(reverse("complaints:evidence", args=[c.pk, first.pk]))
+    assert ok.status_code == 200 and ok.content.startswith(b"\xff\xd8\xff")
+    assert client.get(reverse("complaints:evidence", args=[c.pk, second.pk])).status_code == 404
+    client.force_login(world.member_b)
+    assert client.get(reverse("complaints:evidence", args=[c.pk, first.pk])).status_code == 404
+
+
+def test_nav_links_by_role(world):
+    from imvo.complaints.nav import links_for
+
+    urls = lambda u: {link["url"] for link in links_for(u)}  # noqa: E731
+    assert "/complaints/cases/" in urls(world.committee_x)
+    assert "/complaints/overdue/" in urls(world.secretariat_x)
+    assert "/complaints/overdue/" not in urls(world.member_a)
+    assert "/complaints/cases/" in urls(world.member_a)
+
+
+def test_follow_refuses_too_many_or_too_big_files_with_reason(client, world, settings):
+    filed = file(world)
+    six = [_upload(f"p{i}.jpg", jpeg_with_exif()) for i in range(6)]
+    r = client.post(
+        reverse("complaints:follow"), {"receipt": filed.receipt, "action": "reply", "evidence": six}
+    )
+    assert r.status_code == 400 and "at most 5 files" in r.content.decode()
+    big = _upload("huge.jpg", b"\xff\xd8\xff" + b"0" * (services.MAX_EVIDENCE_BYTES + 1))
+    r = client.post(
+        reverse("complaints:follow"),
+        {"receipt": filed.receipt, "action": "reply", "message": "see file", "evidence": [big]},
+    )
+    assert r.status_code == 400 and "huge.jpg is too large" in r.content.decode()
+    assert not filed.complaint.evidence.exists() and not filed.complaint.messages.exists()
+
+
+def test_secretariat_sets_time_limits(client, world):
+    url = reverse("complaints:committee", args=[world.covenant_x.slug])
+    client.force_login(world.committee_x)
+    r = client.post(url, {"action": "limits", "acknowledge_days": "5"})
+    assert r.status_code == 200 and "Only the covenant" in r.content.decode()
+    client.force_login(world.secretariat_x)
+    r = client.post(url, {"action": "limits", "acknowledge_days": "0"})
+    assert "give a number of days from 1 to 3650" in r.content.decode()
+    r = client.post(url, {"action": "limits", "acknowledge_days": "5", "decision_days": "45"})
+    assert r.status_code == 302
+    c = file(world).complaint
+    assert c.due == timezone.localdate() + timedelta(days=5)
+    client.force_login(world.secretariat_y)
+    assert client.get(url).status_code == 404
+
+
+def test_case_list_queries_do_not_grow_with_cases(client, world, django_assert_max_num_queries):
+    for _ in range(3):
+        file(world)
+    client.force_login(world.committee_x)
+    client.get(reverse("complaints:cases"))
+    for _ in range(20):
+        file(world)
+    with django_assert_max_num_queries(12):
+        r = client.get(reverse("complaints:cases"))
+    assert r.content.decode().count("/complaints/cases/") >= 23
+
+
+def test_openapi_documents_the_complaint_endpoints(client, db):
+    paths = client.get("/api/openapi.json").json()["paths"]
+    assert "201" in paths["/api/complaints"]["post"]["responses"]
+    assert "/api/complaints/mine" in paths
+
+
+def test_complainant_asks_for_appeal_after_decision(client, world):
+    from imvo.complaints.tests.helpers import walk_to_decision
+
+    filed = file(world)
+    url = reverse("complaints:follow")
+    r = client.post(
+        url, {"receipt": filed.receipt, "action": "reply", "message": "too early", "appeal": "1"}
+    )
+    assert r.status_code == 400 and "only against a decision" in r.content.decode()
+    walk_to_decision(world.committee_x, filed.complaint)
+    r = client.post(url, {"receipt": filed.receipt, "action": "show"})
+    assert 'name="appeal"' in r.content.decode()
+    r = client.post(
+        url,
+        {
+            "receipt": filed.receipt,
+            "action": "reply",
+            "message": "The wages are still not paid.",
+            "appeal": "1",
+        },
+    )
+    assert r.status_code == 200
+    m = filed.complaint.messages.get(appeal_request=True)
+    assert m.body == "The wages are still not paid."
+    client.force_login(world.committee_x)
+    assert (
+        "appeal requested"
+        in client.get(reverse("complaints:case", args=[filed.complaint.pk])).content.decode()
+    )

@@ -1,0 +1,404 @@
+"""Pages of the complaints mechanism. Thin: parse, call services, render.
+
+Public pages (no account): the form, the follow page, the figures and the
+published outcomes. They work without JavaScript and send no-store so a
+shared phone's browser does not keep a receipt code or a complaint.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from imvo.complaints import services
+from imvo.complaints.forms import ComplaintForm, read_uploads
+from imvo.complaints.models import (
+    CommitteeMembership,
+    Complaint,
+    Publication,
+    State,
+)
+from imvo.core.errors import DomainError, PermissionDeniedError
+from imvo.core.exports import table_response
+from imvo.covenants.models import Covenant
+
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+
+
+def client_of(request: HttpRequest) -> str:
+    return services.client_key(request.META.get("REMOTE_ADDR"))
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    add_never_cache_headers(response)
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+def _initial_from(data: Any) -> dict[str, Any]:
+    """Keep what was typed (for a re-render without error messages)."""
+    initial: dict[str, Any] = {}
+    for key in data:
+        if key in ("csrfmiddlewaretoken", "action", "form_language"):
+            continue
+        initial[key] = data.getlist(key) if key == "topics" else data.get(key)
+    for key in ("anonymous", "share_identity_with_company"):
+        initial[key] = key in data
+    return initial
+
+
+def _language_switch(request: HttpRequest) -> str | None:
+    lang = request.POST.get("form_language", "")
+    if lang in LANGUAGE_CODES:
+        translation.activate(lang)
+        request.LANGUAGE_CODE = lang
+        return lang
+    return None
+
+
+def _set_language_cookie(response: HttpResponse, lang: str | None) -> None:
+    if lang:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            lang,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,  # type: ignore[arg-type]
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        )
+
+
+@require_http_methods(["GET", "POST"])
+def new(request: HttpRequest) -> HttpResponse:
+    action = request.POST.get("action", "submit") if request.method == "POST" else ""
+    lang = None
+    facilities: list[dict[str, Any]] = []
+    covenant = None
+    error = ""
+    if request.method == "POST":
+        covenant = Covenant.objects.filter(slug=request.POST.get("covenant", "")).first()
+        facilities = services.search_locations(request.POST.get("location_query", ""), covenant)
+    if action == "language":
+        lang = _language_switch(request)
+    if action == "submit":
+        form = ComplaintForm(request.POST, request.FILES, facilities=facilities)
+        if form.is_valid():
+            d = form.cleaned_data
+            facility = next((f for f in facilities if str(f["id"]) == d["facility"]), None)
+            respondent = (
+                services.members_of().filter(pk=d["respondent"]).first()
+                if d["respondent"]
+                else None
+            )
+            try:
+                filed = services.file_complaint(
+                    covenant=services.find_covenant(d["covenant"]),
+                    description=d["description"],
+                    anonymous=d["anonymous"],
+                    complainant_type=d["complainant_type"],
+                    name=d["name"],
+                    contact=d["contact"],
+                    share_identity_with_company=d["share_identity_with_company"],
+                    respondent=respondent,
+                    respondent_text=d["respondent_text"],
+                    facility=facility,
+                    location=d["location"],
+                    when=d["when"],
+                    topics=d["topics"],
+                    remedy_sought=d["remedy_sought"],
+                    language=translation.get_language() or "en",
+                    files=d["evidence"],
+                    client=client_of(request),
+                )
+            except DomainError as e:
+                error = str(e)
+            else:
+                proc = filed.complaint.procedure()
+                filed_on = timezone.localtime(filed.complaint.filed_at).date()
+                ctx = {
+                    "receipt": filed.receipt,
+                    "c": filed.complaint,
+                    "acknowledge_by": filed.complaint.due,
+                    "admissibility_by": filed_on + timedelta(days=proc.admissibility_days),
+                }
+                return _private(render(request, "complaints/done.html", ctx, status=201))
+    else:
+        initial = _initial_from(request.POST) if request.method == "POST" else {}
+        if request.method == "GET" and request.GET.get("covenant"):
+            initial["covenant"] = request.GET["covenant"]
+        initial.setdefault("anonymous", True)
+        form = ComplaintForm(initial=initial, facilities=facilities)
+    ctx = {
+        "form": form,
+        "error": error,
+        "form_languages": settings.LANGUAGES,
+        "searched": action == "search",
+        "facilities": facilities,
+    }
+    response = _private(render(request, "complaints/new.html", ctx, status=400 if error else 200))
+    _set_language_cookie(response, lang)
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def follow(request: HttpRequest) -> HttpResponse:
+    ctx: dict[str, Any] = {}
+    status = 200
+    if request.method == "POST":
+        code = request.POST.get("receipt", "")
+        try:
+            c = services.complaint_by_receipt(code, client=client_of(request))
+            if request.POST.get("action") == "reply":
+                try:
+                    files = read_uploads(request.FILES.getlist("evidence"))
+                    services.complainant_reply(
+                        c,
+                        request.POST.get("message", ""),
+                        files,
+                        appeal=bool(request.POST.get("appeal")),
+                    )
+                    ctx["sent"] = True
+                except DomainError as e:
+                    ctx["reply_error"] = str(e)
+                    ctx["message"] = request.POST.get("message", "")
+                    status = 400
+            ctx["case"] = services.complainant_view(c)
+            ctx["receipt"] = code
+        except services.RateLimitedError as e:
+            ctx["error"], status = str(e), 429
+        except DomainError as e:
+            ctx["error"], status = str(e), 404
+    return _private(render(request, "complaints/follow.html", ctx, status=status))
+
+
+def figures(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    """UNGP 31 figures per covenant and year (public aggregates)."""
+    covenants = services.open_covenants()
+    covenant = (
+        get_object_or_404(Covenant, slug=slug)
+        if slug
+        else covenants.filter(slug="garment-textile").first() or covenants.first()
+    )
+    rows = []
+    if covenant:
+        rows = [services.ungp31_figures(covenant, y) for y in services.figure_years(covenant)[:5]]
+    return render(
+        request,
+        "complaints/figures.html",
+        {"covenant": covenant, "covenants": covenants, "rows": rows},
+    )
+
+
+def outcomes(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "complaints/outcomes.html", {"publications": services.published_outcomes()[:100]}
+    )
+
+
+# --- signed-in pages ----------------------------------------------------------------
+
+
+@login_required
+def cases(request: HttpRequest) -> HttpResponse:
+    qs = services.complaints_visible_to(request.user)
+    state = request.GET.get("state", "")
+    if state in State.values:
+        qs = qs.filter(state=state)
+    rows = services.case_rows(request.user, qs[:500])
+    for row in rows:
+        row["role_label"] = role_label(row["role"])
+    return render(
+        request, "complaints/cases.html", {"rows": rows, "states": State.choices, "state": state}
+    )
+
+
+def role_label(role: str | None) -> str:
+    return {
+        "committee": _("Complaints committee"),
+        "secretariat": _("Secretariat"),
+        "company": _("Company"),
+    }.get(role or "", "")
+
+
+CASE_ACTIONS = {"move", "message", "share", "recuse", "forward", "assign", "draft", "publish"}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        c, role = services.get_case(request.user, pk, log=request.method == "GET")
+    except services.CaseNotFoundError as e:
+        raise Http404(str(e)) from e
+    except PermissionDeniedError as e:
+        return HttpResponseForbidden(
+            render(request, "complaints/refused.html", {"message": str(e)}).content
+        )
+    error = ""
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        p = request.POST
+        try:
+            if action not in CASE_ACTIONS:
+                raise DomainError(_("Unknown action."))
+            if action == "move":
+                services.move(
+                    request.user,
+                    c,
+                    p.get("to_state", ""),
+                    p.get("reason", ""),
+                    decision_text=p.get("decision", ""),
+                    remedy_agreed=True if p.get("remedy_agreed") else None,
+                    remedy_carried_out=True if p.get("remedy_carried_out") else None,
+                )
+            elif action == "message":
+                services.post_message(
+                    request.user,
+                    c,
+                    p.get("body", ""),
+                    bool(p.get("to_complainant")),
+                    bool(p.get("to_company")),
+                )
+            elif action == "share":
+                ids = [int(x) for x in p.getlist("evidence") if x.isdigit()]
+                services.share_with_company(request.user, c, p.get("summary", ""), ids)
+            elif action == "recuse":
+                member = get_user_model().objects.filter(pk=p.get("member") or 0).first()
+                if member is None:
+                    raise DomainError(_("Choose a committee member."))
+                services.recuse(request.user, c, member, p.get("reason", ""))
+            elif action == "forward":
+                n = services.forward_to_linked_members(request.user, c)
+                from django.contrib import messages
+
+                messages.success(request, _("Forwarded to %(n)d linked member(s).") % {"n": n})
+            elif action == "assign":
+                officer = get_user_model().objects.filter(pk=p.get("officer") or 0).first()
+                services.assign_officer(request.user, c, officer)
+            elif action == "draft":
+                services.draft_publication(request.user, c, p.get("title", ""), p.get("text", ""))
+            elif action == "publish":
+                pub = get_object_or_404(Publication, complaint=c)
+                services.publish(request.user, pub)
+        except services.CaseNotFoundError as e:
+            raise Http404(str(e)) from e
+        except DomainError as e:
+            error = str(e)
+        else:
+            return redirect("complaints:case", pk=c.pk)
+        c.refresh_from_db()
+    view = services.case_view(request.user, c, role)
+    ctx: dict[str, Any] = {**view, "error": error, "states": State}
+    if role in ("committee", "secretariat"):
+        ctx["next_states"] = [(s, State(s).label) for s in c.next_states]
+        ctx["committee"] = services.committee_of(c.covenant)
+        ctx["officers"] = get_user_model().objects.filter(
+            covenant_roles__covenant=c.covenant, covenant_roles__role="secretariat"
+        )
+        ctx["publication"] = Publication.objects.filter(complaint=c).first()
+    template = "complaints/case_company.html" if role == "company" else "complaints/case.html"
+    return _private(render(request, template, ctx, status=400 if error else 200))
+
+
+@login_required
+def evidence(request: HttpRequest, pk: int, eid: int) -> HttpResponse:
+    try:
+        c, role = services.get_case(request.user, pk, log=False)
+        ev, data = services.evidence_for(request.user, c, role, eid)
+    except services.CaseNotFoundError as e:
+        raise Http404(str(e)) from e
+    except PermissionDeniedError:
+        return HttpResponseForbidden()
+    response = HttpResponse(data, content_type=ev.content_type)
+    response["Content-Disposition"] = (
+        f'attachment; filename="evidence-{ev.pk}{".pdf" if ev.content_type == "application/pdf" else ".jpg" if ev.content_type == "image/jpeg" else ".png"}"'
+    )
+    return _private(response)
+
+
+@login_required
+def overdue(request: HttpRequest) -> HttpResponse:
+    """Cases over their time limit, for the committee and the secretariat."""
+    rows = list(services.overdue_cases(request.user))
+    today = timezone.localdate()
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx", "json"):
+        header = ["reference", "covenant", "state", "due", "days_over"]
+        data = [
+            [
+                c.reference,
+                c.covenant.slug,
+                c.state,
+                c.due.isoformat() if c.due else "",
+                (today - c.due).days if c.due else "",
+            ]
+            for c in rows
+        ]
+        return table_response(
+            fmt, "overdue-complaints", header, data, {"generated": today.isoformat()}
+        )
+    return render(
+        request,
+        "complaints/overdue.html",
+        {"rows": [(c, (today - c.due).days if c.due else 0) for c in rows]},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def committee(request: HttpRequest, slug: str) -> HttpResponse:
+    """The committee of one covenant with declared seats (secretariat and members)."""
+    from imvo.accounts.services import committee_covenant_ids, managed_covenant_ids
+
+    covenant = get_object_or_404(Covenant, slug=slug)
+    if covenant.pk not in managed_covenant_ids(request.user) | committee_covenant_ids(request.user):
+        raise Http404
+    error = ""
+    if request.method == "POST" and request.POST.get("action") == "limits":
+        try:
+            services.set_time_limits(request.user, covenant, request.POST)
+            return redirect("complaints:committee", slug=slug)
+        except DomainError as e:
+            error = str(e)
+    elif request.method == "POST":
+        member = get_user_model().objects.filter(pk=request.POST.get("member") or 0).first()
+        try:
+            if member is None or request.POST.get("seat") not in CommitteeMembership.Seat.values:
+                raise DomainError(_("Choose a member and a seat."))
+            services.declare_seat(
+                request.user,
+                covenant,
+                member,
+                request.POST["seat"],
+                request.POST.get("interests", ""),
+            )
+            return redirect("complaints:committee", slug=slug)
+        except DomainError as e:
+            error = str(e)
+    procedure = services.procedure_for(covenant)
+    return render(
+        request,
+        "complaints/committee.html",
+        {
+            "covenant": covenant,
+            "members": services.committee_of(covenant),
+            "seats": CommitteeMembership.Seat.choices,
+            "error": error,
+            "limit_fields": [
+                (f, services.limit_label(f), getattr(procedure, f)) for f in services.LIMIT_FIELDS
+            ],
+            "can_set_limits": covenant.pk in managed_covenant_ids(request.user),
+        },
+    )
+
+
+__all__ = ["Complaint"]
