@@ -873,8 +873,8 @@ def _covenant_rows() -> list[list[Any]]:
             c.phase,
             c.start_date.isoformat() if c.start_date else None,
             c.end_date.isoformat() if c.end_date else None,
-            c.party_count,
-            c.stakeholder_count,
+            getattr(c, "party_count", None),
+            getattr(c, "stakeholder_count", None),
             c.website,
         ]
         for c in public_covenant_list().order_by("slug")

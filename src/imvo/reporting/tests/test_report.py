@@ -26,6 +26,7 @@ def english():
     with translation.override("en"):
         yield
 
+
 TODAY = date(2026, 11, 29)
 
 
@@ -38,7 +39,7 @@ def figure(sec: dict, label: str) -> object:
 
 
 def test_agreement_figures_come_from_measurements_up_to_year_end():
-    c, a1, a2 = reporting_covenant()
+    c, *_ = reporting_covenant()
     data = services.build_report(c, 2024, today=TODAY)
     sec = section(data, "agreements")
     rows = {r[0]: r for r in sec["tables"][0]["rows"]}
@@ -59,7 +60,7 @@ def test_agreement_figures_come_from_measurements_up_to_year_end():
 
 
 def test_progress_over_years_chart_matches_measurements():
-    c, a1, a2 = reporting_covenant()
+    c, *_ = reporting_covenant()
     data = services.build_report(c, 2025, today=TODAY)
     charts = section(data, "agreements")["charts"]
     line = next(ch for ch in charts if ch["type"] == "line")
@@ -71,7 +72,7 @@ def test_progress_over_years_chart_matches_measurements():
 
 
 def test_running_year_uses_today_as_reference_date():
-    c, a1, a2 = reporting_covenant()
+    c, *_ = reporting_covenant()
     data = services.build_report(c, 2026, today=TODAY)
     assert data["as_of"] == "2026-11-29"
     rows = {r[0]: r for r in section(data, "agreements")["tables"][0]["rows"]}
@@ -221,7 +222,7 @@ def pdftotext(pdf: bytes, tmp_path) -> tuple[str, int]:
         ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True
     ).stdout
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, check=True, text=True)
-    pages = int(next(l for l in info.stdout.splitlines() if l.startswith("Pages:")).split()[1])
+    pages = int(next(x for x in info.stdout.splitlines() if x.startswith("Pages:")).split()[1])
     return text, pages
 
 
