@@ -9,7 +9,9 @@ text alternative: :func:`chart_table` gives the same numbers as a table.
 from __future__ import annotations
 
 import base64
+import functools
 import io
+import json
 import math
 import textwrap
 from typing import Any
@@ -154,8 +156,17 @@ def chart_svg(chart: dict) -> str:
 
 
 def chart_data_uri(chart: dict) -> str:
-    """The chart as a data: URI for an <img>: it keeps its styling under the strict CSP."""
-    svg = chart_svg(chart)
+    """The chart as a data: URI for an <img>: it keeps its styling under the strict CSP.
+
+    Dashboards draw the same charts on every visit until the data change, so the
+    result is cached per process, keyed on the chart's own data.
+    """
+    return _cached_uri(json.dumps(chart, sort_keys=True, default=str))
+
+
+@functools.lru_cache(maxsize=256)
+def _cached_uri(chart_json: str) -> str:
+    svg = chart_svg(json.loads(chart_json))
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
