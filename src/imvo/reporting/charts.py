@@ -17,6 +17,12 @@ import textwrap
 from typing import Any
 
 # Colour-blind-safe palette (Okabe-Ito), dark enough on white.
+STATUS_COLOURS = {
+    "achieved": "#1e6b34",
+    "on_track": "#009e73",
+    "behind": "#d55e00",
+    "no_data": "#9aa5b1",
+}
 PALETTE = ["#0b5394", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000"]
 INK = "#1b1f24"
 DASH = "\u2013"  # shown for a missing value
@@ -51,23 +57,44 @@ def _style_axes(ax) -> None:  # type: ignore[no-untyped-def]
 
 
 def _bar(fig, chart: dict) -> None:  # type: ignore[no-untyped-def]
+    """Horizontal bars, grouped per label; ``"stacked": true`` stacks the series
+    (counts that add up, e.g. agreements by status). A series may name its ``color``."""
+    from matplotlib.ticker import MaxNLocator
+
     labels = [str(x) for x in chart.get("labels") or []]
     series = chart.get("series") or []
+    stacked = bool(chart.get("stacked"))
     ax = fig.add_subplot(1, 1, 1)
     n = max(1, len(series))
-    height = 0.8 / n
-    # Horizontal bars: agreement titles and country names stay readable.
+    height = 0.6 if stacked else 0.8 / n
+    left = [0.0] * len(labels)
+    all_int = True
     for i, s in enumerate(series):
         values = [_num(v) for v in s.get("values") or []][: len(labels)]
-        ys = [j + (i - (n - 1) / 2) * height for j in range(len(values))]
-        ax.barh(ys, values, height=height, label=str(s.get("name", "")), color=PALETTE[i % 7])
+        values += [math.nan] * (len(labels) - len(values))
+        all_int = all_int and all(math.isnan(v) or v == int(v) for v in values)
+        color = s.get("color") or PALETTE[i % len(PALETTE)]
+        name = str(s.get("name", ""))
+        if stacked:
+            clean = [0.0 if math.isnan(v) else v for v in values]
+            ax.barh(range(len(labels)), clean, height=height, left=left, label=name, color=color)
+            left = [a + b for a, b in zip(left, clean, strict=True)]
+        else:
+            ys = [j + (i - (n - 1) / 2) * height for j in range(len(values))]
+            ax.barh(ys, values, height=height, label=name, color=color)
     ax.set_yticks(range(len(labels)), [_wrap(x) for x in labels])
     ax.invert_yaxis()
+    if all_int:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
     _style_axes(ax)
     if n > 1:
         # Below the plot, so it never hides a bar.
         ax.legend(
-            fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=n
+            fontsize=8,
+            frameon=False,
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.08),
+            ncol=min(n, 4),
         )
 
 
@@ -81,7 +108,7 @@ def _line(fig, chart: dict) -> None:  # type: ignore[no-untyped-def]
             values,
             marker="o",
             label=_wrap(str(s.get("name", "")), 40),
-            color=PALETTE[i % 7],
+            color=PALETTE[i % len(PALETTE)],
         )
     ax.set_xticks(range(len(labels)), labels)
     _style_axes(ax)
@@ -127,8 +154,9 @@ def chart_svg(chart: dict) -> str:
         height = max(2.5, 0.32 * rows + 1.8)
         width = max(6.0, 0.45 * len(chart.get("cols") or []) + 2.5)
     elif kind == "bar":
-        bars = len(chart.get("labels") or []) * max(1, len(chart.get("series") or []))
-        height = max(2.2, 0.28 * bars + 1.0)
+        per_label = 1 if chart.get("stacked") else max(1, len(chart.get("series") or []))
+        bars = len(chart.get("labels") or []) * per_label
+        height = max(2.2, (0.42 if chart.get("stacked") else 0.28) * bars + 1.0)
         width = 7.0
     else:
         height, width = 3.2, 7.0

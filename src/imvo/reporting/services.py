@@ -35,6 +35,7 @@ from imvo.accounts import services as roles
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.covenants.models import Adherence, Agreement, Covenant, KpiMeasurement, Organisation
 from imvo.covenants.services import kpi_progress
+from imvo.reporting.charts import STATUS_COLOURS
 from imvo.reporting.models import LearningAttachment, LearningItem, PublishedReport, SectionText
 
 log = logging.getLogger(__name__)
@@ -623,9 +624,14 @@ def overview_dashboard(today: date | None = None) -> dict:
     chart = {
         "type": "bar",
         "title": _("Agreements by KPI status, per covenant"),
+        "stacked": True,
         "labels": [c.name for c in with_agreements],
         "series": [
-            {"name": status_label(s), "values": [status_by_cov[c.pk][s] for c in with_agreements]}
+            {
+                "name": status_label(s),
+                "values": [status_by_cov[c.pk][s] for c in with_agreements],
+                "color": STATUS_COLOURS[s],
+            }
             for s in STATUS_ORDER
         ],
     }
