@@ -57,9 +57,13 @@ def test_search_across_covenants(world):
     assert titles(services.search_learning("", sector="banking")) == [
         "Engagement with a bank client"
     ]
-    page = Client().get("/reports/library/", {"q": "dye"}).content.decode()
+    page = Client(HTTP_ACCEPT_LANGUAGE="en").get("/reports/library/", {"q": "dye"}).content.decode()
     assert "Water" in page and "Union-led" not in page
-    api = Client().get("/api/learning", {"q": "union", "covenant": "covenant-x"}).json()
+    api = (
+        Client(HTTP_ACCEPT_LANGUAGE="en")
+        .get("/api/learning", {"q": "union", "covenant": "covenant-x"})
+        .json()
+    )
     assert [i["title"] for i in api] == ["Union-led audit follow-up"]
 
 
@@ -94,18 +98,18 @@ def test_attachment_is_stored_and_served_as_download(world):
     )
     att = item.attachments.get()
     assert att.name == "guide.pdf" and att.size == len(PDF)
-    r = Client().get(f"/reports/library/file/{att.pk}/")
+    r = Client(HTTP_ACCEPT_LANGUAGE="en").get(f"/reports/library/file/{att.pk}/")
     assert r.status_code == 200
     assert r["Content-Type"] == "application/pdf"
     assert r["Content-Disposition"].startswith("attachment")
     assert b"".join(r.streaming_content) == PDF
-    assert Client().get("/reports/library/file/999999/").status_code == 404
+    assert Client(HTTP_ACCEPT_LANGUAGE="en").get("/reports/library/file/999999/").status_code == 404
 
 
 def test_share_form_publishes_with_upload(world):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    c = Client()
+    c = Client(HTTP_ACCEPT_LANGUAGE="en")
     c.force_login(world.member_a)
     r = c.post(
         "/reports/library/new/",

@@ -9,19 +9,12 @@ from datetime import date
 
 import pytest
 from django.test import Client
-from django.utils import translation
 
 from imvo.core.testing import make_agreement
 from imvo.reporting import services
 from imvo.reporting.tests.helpers import measure
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 def client_for(user) -> Client:

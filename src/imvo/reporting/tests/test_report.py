@@ -19,14 +19,6 @@ from imvo.reporting.tests.helpers import measure, reporting_covenant, with_membe
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def english():
-    from django.utils import translation
-
-    with translation.override("en"):
-        yield
-
-
 TODAY = date(2026, 11, 29)
 
 
