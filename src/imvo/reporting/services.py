@@ -367,12 +367,23 @@ def other_app_sections(covenant: Covenant, year: int) -> tuple[list[dict], list[
     for app in SECTION_APPS:
         try:
             module = importlib.import_module(f"imvo.{app}.report")
+            build = module.report_sections
         except ModuleNotFoundError as e:
             if e.name != f"imvo.{app}.report":
                 raise
-            continue
+            # No report.py: build the section from the app's agreed services, if any.
+            from imvo.reporting.fallback_sections import FALLBACKS
+
+            fallback = FALLBACKS.get(app)
+            if fallback is None:
+                continue
+
+            def build(covenant: Covenant, year: int, fallback: Any = fallback) -> list[dict]:
+                section = fallback(covenant, year)
+                return [section] if section else []
+
         try:
-            raw_sections = module.report_sections(covenant, year)
+            raw_sections = build(covenant, year)
             sections.extend(normalise_section(raw, app) for raw in raw_sections or [])
         except DomainError as e:
             errors.append(str(e))
