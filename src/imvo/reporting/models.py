@@ -46,7 +46,8 @@ class PublishedReport(models.Model):
     """A frozen version of a covenant's yearly progress report.
 
     A year may be published more than once (a corrected edition); each
-    publication is a new version and the earlier ones stay readable.
+    publication is a new version and the earlier ones stay readable. A version
+    is stored once per fully translated language (nl, en).
     """
 
     covenant = models.ForeignKey(
@@ -67,7 +68,8 @@ class PublishedReport(models.Model):
         ordering = ["covenant", "-year", "-version"]
         constraints = [
             models.UniqueConstraint(
-                fields=["covenant", "year", "version"], name="unique_published_report_version"
+                fields=["covenant", "year", "version", "language"],
+                name="unique_published_report_version",
             )
         ]
         verbose_name = _("published report")

@@ -526,37 +526,63 @@ def publish_report(
     today: date | None = None,
     progress: Callable[[str], object] | None = None,
 ) -> PublishedReport:
-    """Freeze the report: store the data snapshot, the HTML and the PDF as a new version."""
+    """Freeze the report as a new version, in every fully translated language (nl, en).
+
+    Each language gets its own stored snapshot, HTML and PDF; the secretariat's
+    text is the same in all of them. Returns the edition in the active language.
+    """
+    from django.conf import settings
+    from django.db import IntegrityError
+    from django.utils import translation
+
     require_secretariat(user, covenant)
-    data = build_report(covenant, year, today, progress=progress)
-    if data["errors"]:
+    languages = list(getattr(settings, "FULL_LANGUAGES", ["en"]))
+    active = (get_language() or languages[0])[:2]
+    # The active language first, so a refusal is worded in the reader's language.
+    languages.sort(key=lambda lang: lang != active)
+    version = (
+        PublishedReport.objects.filter(covenant=covenant, year=year).aggregate(v=Max("version"))[
+            "v"
+        ]
+        or 0
+    ) + 1
+    now = timezone.now()
+    editions = []
+    # Rendering takes seconds: do it before the (short) write transaction.
+    for lang in languages:
+        with translation.override(lang):
+            data = build_report(covenant, year, today, progress=progress)
+            if data["errors"]:
+                raise DomainError(
+                    _("The report cannot be published while sections fail: %(errors)s")
+                    % {"errors": " ".join(data["errors"])}
+                )
+            edition = PublishedReport(
+                covenant=covenant,
+                year=year,
+                version=version,
+                language=lang,
+                snapshot=data,
+                published_by=user if getattr(user, "is_authenticated", False) else None,
+                published_at=now,
+            )
+            if progress:
+                progress(_("HTML"))
+            edition.html = render_report_html(data, edition)
+            if progress:
+                progress(_("PDF"))
+            edition.pdf = render_report_pdf(data, edition, body=edition.html)
+            editions.append(edition)
+    try:
+        with transaction.atomic():
+            for edition in editions:
+                edition.save()
+    except IntegrityError:
+        # The unique (covenant, year, version, language) caught a simultaneous publication.
         raise DomainError(
-            _("The report cannot be published while sections fail: %(errors)s")
-            % {"errors": " ".join(data["errors"])}
-        )
-    with transaction.atomic():
-        # Lock the covenant row so two publications get distinct version numbers.
-        Covenant.objects.select_for_update().filter(pk=covenant.pk).first()
-        latest = PublishedReport.objects.filter(covenant=covenant, year=year).aggregate(
-            v=Max("version")
-        )["v"]
-        edition = PublishedReport(
-            covenant=covenant,
-            year=year,
-            version=(latest or 0) + 1,
-            language=data["language"],
-            snapshot=data,
-            published_by=user if getattr(user, "is_authenticated", False) else None,
-            published_at=timezone.now(),
-        )
-        if progress:
-            progress(_("HTML"))
-        edition.html = render_report_html(data, edition)
-        if progress:
-            progress(_("PDF"))
-        edition.pdf = render_report_pdf(data, edition, body=edition.html)
-        edition.save()
-    return edition
+            _("Another edition was published at the same moment; reload the page and try again.")
+        ) from None
+    return next((e for e in editions if e.language == active), editions[0])
 
 
 def published_reports(covenant: Covenant | None = None) -> QuerySet[PublishedReport]:
@@ -567,19 +593,47 @@ def published_reports(covenant: Covenant | None = None) -> QuerySet[PublishedRep
     return qs
 
 
-def latest_edition(covenant: Covenant, year: int) -> PublishedReport | None:
-    return PublishedReport.objects.filter(covenant=covenant, year=year).order_by("-version").first()
+def _prefer_language(editions: list[PublishedReport]) -> PublishedReport | None:
+    """Of one version's editions, the one in the active language, else English, else any."""
+    lang = (get_language() or "en")[:2]
+    for wanted in (lang, "en"):
+        for e in editions:
+            if e.language == wanted:
+                return e
+    return editions[0] if editions else None
+
+
+def latest_edition(
+    covenant: Covenant, year: int, version: int | None = None
+) -> PublishedReport | None:
+    """The newest (or the given) version of a year's report, in the reader's language."""
+    qs = PublishedReport.objects.filter(covenant=covenant, year=year)
+    if version is None:
+        version = qs.aggregate(v=Max("version"))["v"]
+    if version is None:
+        return None
+    return _prefer_language(list(qs.filter(version=version).select_related("covenant")))
+
+
+def versions_of(covenant: Covenant, year: int) -> list[int]:
+    return sorted(
+        set(
+            PublishedReport.objects.filter(covenant=covenant, year=year).values_list(
+                "version", flat=True
+            )
+        ),
+        reverse=True,
+    )
 
 
 def latest_editions() -> list[PublishedReport]:
-    """The newest version of every published (covenant, year)."""
-    seen: set[tuple[int, int]] = set()
-    out = []
+    """The newest version of every published (covenant, year), in the reader's language."""
+    groups: dict[tuple[int, int], list[PublishedReport]] = {}
     for r in published_reports().order_by("covenant__name_en", "-year", "-version"):
-        if (r.covenant_id, r.year) not in seen:
-            seen.add((r.covenant_id, r.year))
-            out.append(r)
-    return out
+        group = groups.setdefault((r.covenant_id, r.year), [])
+        if not group or group[0].version == r.version:
+            group.append(r)
+    return [e for e in (_prefer_language(g) for g in groups.values()) if e is not None]
 
 
 # --- dashboards ------------------------------------------------------------------------

@@ -52,10 +52,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def _edition_or_404(covenant: Covenant, year: int, version: int | None) -> PublishedReport:
-    qs = PublishedReport.objects.filter(covenant=covenant, year=year)
-    if version is not None:
-        qs = qs.filter(version=version)
-    edition = qs.order_by("-version").first()
+    edition = services.latest_edition(covenant, year, version)
     if edition is None:
         raise Http404
     return edition
@@ -64,11 +61,7 @@ def _edition_or_404(covenant: Covenant, year: int, version: int | None) -> Publi
 def report(request: HttpRequest, slug: str, year: int, version: int | None = None) -> HttpResponse:
     covenant = _covenant(slug)
     edition = _edition_or_404(covenant, year, version)
-    versions = list(
-        PublishedReport.objects.filter(covenant=covenant, year=year)
-        .order_by("-version")
-        .values_list("version", flat=True)
-    )
+    versions = services.versions_of(covenant, year)
     return render(
         request,
         "reporting/report.html",
@@ -87,12 +80,10 @@ def report(request: HttpRequest, slug: str, year: int, version: int | None = Non
 
 def report_pdf(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     covenant = _covenant(slug)
-    version = request.GET.get("version")
-    edition = _edition_or_404(
-        covenant, year, int(version) if version and version.isdigit() else None
-    )
+    version = request.GET.get("version", "")
+    edition = _edition_or_404(covenant, year, int(version) if version.isdigit() else None)
     response = HttpResponse(bytes(edition.pdf), content_type="application/pdf")
-    name = f"{covenant.slug}-progress-report-{year}-v{edition.version}.pdf"
+    name = f"{covenant.slug}-progress-report-{year}-v{edition.version}-{edition.language}.pdf"
     response["Content-Disposition"] = f'inline; filename="{name}"'
     return response
 
@@ -122,7 +113,10 @@ def draft(request: HttpRequest, slug: str, year: int) -> HttpResponse:
             "years": services.report_years(covenant),
             "report": data,
             "body": services.render_report_html(data),
-            "editions": services.published_reports(covenant).filter(year=year),
+            "editions": [
+                services.latest_edition(covenant, year, v)
+                for v in sorted(services.versions_of(covenant, year))
+            ],
         },
     )
 

@@ -41,6 +41,9 @@ def test_published_report_and_pdf_are_public(world, published):
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert pdf.content == bytes(published.pdf)
     assert c.get("/reports/covenant-x/2024/").status_code == 404
+    # A Dutch reader gets the Dutch edition of the same version.
+    nl = Client(HTTP_ACCEPT_LANGUAGE="nl").get("/reports/covenant-x/2025/").content.decode()
+    assert "Afspraken en resultaten" in nl
     assert c.get("/reports/").status_code == 200
 
 

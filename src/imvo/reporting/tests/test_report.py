@@ -204,7 +204,12 @@ def test_published_report_is_frozen(world):
     second = services.publish_report(world.secretariat_x, c, 2025)
     assert second.version == 2
     assert section(second.snapshot, "agreements")["tables"][0]["rows"][0][4] == 10.0
-    assert PublishedReport.objects.filter(covenant=c, year=2025).count() == 2
+    # Every version in Dutch and English.
+    assert sorted(
+        PublishedReport.objects.filter(covenant=c, year=2025).values_list("version", "language")
+    ) == [(1, "en"), (1, "nl"), (2, "en"), (2, "nl")]
+    dutch = PublishedReport.objects.get(covenant=c, year=2025, version=1, language="nl")
+    assert "Afspraken en resultaten" in dutch.html and "Good progress." in dutch.html
 
 
 def pdftotext(pdf: bytes, tmp_path) -> tuple[str, int]:
