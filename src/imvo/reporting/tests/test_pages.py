@@ -164,3 +164,15 @@ def test_nav_links(world):
 
     assert any("/reports/covenant-x/" in link["url"] for link in links_for(world.secretariat_x))
     assert not any("draft" in link["url"] for link in links_for(world.member_a))
+
+
+def test_admin_lists_reports_read_only(world, published):
+    c = client_for(world.admin)
+    for url in (
+        "/admin/reporting/publishedreport/",
+        "/admin/reporting/learningitem/",
+        "/admin/reporting/sectiontext/",
+        f"/admin/reporting/publishedreport/{published.pk}/change/",
+    ):
+        assert c.get(url).status_code == 200, url
+    assert c.get("/admin/reporting/publishedreport/add/").status_code == 403
