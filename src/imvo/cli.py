@@ -55,10 +55,14 @@ def main(argv: list[str] | None = None) -> int:
         # The demo is a local, single-user install: debug pages and plain http.
         os.environ.setdefault("DEBUG", "1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "imvo.settings")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
     try:
         execute_from_command_line(["imvo", *args])
+    except ImproperlyConfigured as e:
+        print(f"imvo: configuration error: {e}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     return 0

@@ -11,6 +11,7 @@ REDIS_URL     for the redis task backend (default redis://127.0.0.1:6379/0)
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -63,6 +64,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tasks_db",
     "imvo.core",
     "imvo.accounts",
@@ -82,11 +85,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
     "imvo.core.middleware.DatabaseUnavailableMiddleware",
+    "imvo.core.middleware.NoStoreForSensitivePagesMiddleware",
 ]
 
 ROOT_URLCONF = "imvo.urls"
@@ -195,6 +200,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
+with contextlib.suppress(OSError):  # whitenoise warns at start-up when it is missing
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -219,7 +226,10 @@ _TASK_BACKENDS = {
     "immediate": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"},
     "redis": {
         "BACKEND": "django_tasks_redis.backends.RedisTaskBackend",
-        "OPTIONS": {"REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")},
+        "OPTIONS": {
+            "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+            "REDIS_KEY_PREFIX": os.environ.get("REDIS_KEY_PREFIX", "imvo_tasks"),
+        },
     },
 }
 TASKS = {"default": _TASK_BACKENDS[TASK_BACKEND]}
@@ -268,3 +278,4 @@ LOGGING = {
 }
 
 PLATFORM_NAME = _("IMVO Covenant Platform")
+OTP_TOTP_ISSUER = "IMVO platform"

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from imvo.api import api
+from imvo.core import views as core_views
 from imvo.covenants import views as covenant_views
 
 urlpatterns = [
@@ -14,6 +15,7 @@ urlpatterns = [
     path("due-diligence/", include("imvo.duediligence.urls")),
     path("complaints/", include("imvo.complaints.urls")),
     path("reports/", include("imvo.reporting.urls")),
+    path("health/", core_views.health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -2,7 +2,8 @@
 
 Cells whose text starts with =, +, -, @, a tab or a carriage return are
 prefixed with an apostrophe so no spreadsheet program evaluates them
-(OWASP "CSV injection"). Numbers stay numbers.
+(OWASP "CSV injection"). Numbers stay numbers. JSON is for programs and
+keeps values exactly as stored.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Bilingual (nl/en) content fields stored side by side on a model."""
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
 
 
 def pick(obj: object, field: str) -> str:
@@ -12,3 +12,7 @@ def pick(obj: object, field: str) -> str:
         if value:
             return str(value)
     return ""
+
+
+# Django strings its own catalogues do not translate yet; listed so makemessages finds them.
+DJANGO_GAPS = [gettext_noop("- Select an option -")]

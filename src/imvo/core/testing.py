@@ -148,6 +148,20 @@ def build_world() -> World:
     return w
 
 
+@pytest.fixture(autouse=True)
+def _english_outside_requests():  # type: ignore[no-untyped-def]
+    """Service calls in tests run in English, whatever a previous request activated.
+
+    Requests through the test client still choose their language as a browser's
+    would (Accept-Language, cookie, default Dutch).
+    """
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def world(db) -> World:  # type: ignore[no-untyped-def]
     return build_world()
@@ -196,3 +210,31 @@ def login(page, username: str, password: str = PASSWORD) -> None:  # type: ignor
     page.fill("#id_password", password)
     page.click("main button[type=submit]")
     page.wait_for_url("**/accounts/")
+
+
+# --- accessibility -------------------------------------------------------------
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def axe_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
+    """Run axe-core (the npm package's engine, bundled by axe-playwright-python) in the page.
+
+    Returns one line per violation: rule id, impact, and the first offending nodes.
+    """
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(
+        page,
+        options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]},
+    )
+    lines = []
+    for v in results.response["violations"]:
+        targets = ", ".join(str(n["target"]) for n in v["nodes"][:3])
+        lines.append(f"{v['id']} ({v['impact']}): {v['help']} at {targets}")
+    return lines
+
+
+def assert_accessible(page) -> None:  # type: ignore[no-untyped-def]
+    violations = axe_violations(page)
+    assert not violations, f"WCAG 2.2 AA violations on {page.url}:\n" + "\n".join(violations)

@@ -15,3 +15,16 @@ def server_error(request: HttpRequest) -> HttpResponse:
     from django.template.loader import get_template
 
     return HttpResponse(get_template("500.html").render({}), status=500)
+
+
+def health(request: HttpRequest) -> HttpResponse:
+    """For load balancers and operators: database reachable, worker last seen."""
+    from django.db import connection
+    from django.http import JsonResponse
+
+    from imvo.core.models import WorkerHeartbeat
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    last = WorkerHeartbeat.objects.order_by("-created").values_list("created", flat=True).first()
+    return JsonResponse({"database": "ok", "worker_last_seen": last.isoformat() if last else None})

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from imvo.core.api_auth import token_auth
@@ -180,4 +180,4 @@ def add_measurement(request: HttpRequest, agreement_id: int, payload: Measuremen
         payload.source,
         payload.note,  # type: ignore[attr-defined]
     )
-    return 201, m
+    return Status(201, m)

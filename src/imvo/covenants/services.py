@@ -260,6 +260,10 @@ class Representation:
     has_independent_chair: bool
     equal: bool
 
+    @property
+    def labelled(self) -> list[tuple[str, int]]:
+        return [(str(StakeholderGroup(g).label), n) for g, n in self.seats_per_group.items()]
+
 
 def representation(body_seats: list[Seat]) -> Representation:
     """Are the constituencies equally represented, under an independent chair?

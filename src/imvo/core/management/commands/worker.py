@@ -17,7 +17,10 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
         backend = settings.TASK_BACKEND
         if backend == "redis":
-            call_command("run_redis_tasks")
+            kwargs = {"continuous": not opts["batch"]}
+            if opts["max_tasks"]:
+                kwargs["max_tasks"] = opts["max_tasks"]
+            call_command("run_redis_tasks", **kwargs)
         elif backend == "database":
             kwargs = {"queue_name": "*", "reload": False, "startup_delay": False}
             if opts["batch"]:

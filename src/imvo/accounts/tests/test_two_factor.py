@@ -1,0 +1,59 @@
+"""Optional TOTP second factor: set-up, log-in in two steps, wrong codes refused."""
+
+import time
+
+import pytest
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from imvo.core.testing import PASSWORD, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def _code(device: TOTPDevice, offset: int = 0) -> str:
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=offset):06d}"
+
+
+def test_user_sets_up_two_factor_and_then_needs_the_code_to_log_in(client):
+    user = make_user("sanne")
+    client.force_login(user)
+    page = client.get("/accounts/two-factor/").content.decode()
+    assert "<svg" in page  # the QR code
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    r = client.post(
+        "/accounts/two-factor/", {"code": "000000" if _code(device) != "000000" else "111111"}
+    )
+    assert "klopt niet" in r.content.decode()  # Dutch is the default language
+    time.sleep(1.1)  # django-otp throttles: one second after a first failure
+    client.post("/accounts/two-factor/", {"code": _code(device)})
+    device.refresh_from_db()
+    assert device.confirmed
+
+    client.logout()
+    r = client.post("/accounts/login/", {"username": "sanne", "password": PASSWORD})
+    assert r.status_code == 302 and r["Location"].endswith("/accounts/login/verify/")
+    assert "_auth_user_id" not in client.session  # not logged in after the password alone
+    assert client.get("/accounts/").status_code == 302
+
+    r = client.post("/accounts/login/verify/", {"code": "12345x"})
+    assert "_auth_user_id" not in client.session
+    time.sleep(1.1)
+    device.refresh_from_db()
+    # The set-up code cannot be replayed; the next time step's code (within tolerance) is new.
+    r = client.post("/accounts/login/verify/", {"code": _code(device, offset=1)})
+    assert r.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+    assert client.get("/accounts/").status_code == 200
+
+
+def test_without_a_device_log_in_is_one_step(client):
+    make_user("piet")
+    r = client.post("/accounts/login/", {"username": "piet", "password": PASSWORD})
+    assert r.status_code == 302 and r["Location"].endswith("/accounts/")
+    assert "_auth_user_id" in client.session
+
+
+def test_verify_step_without_password_step_goes_back_to_login(client):
+    r = client.get("/accounts/login/verify/")
+    assert r.status_code == 302 and r["Location"].endswith("/accounts/login/")

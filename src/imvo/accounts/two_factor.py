@@ -1,0 +1,62 @@
+"""Optional second factor (TOTP, RFC 6238) for accounts, meant for secretariat and
+committee members who handle confidential supplier lists and complaints.
+
+Log-in becomes two steps when a user has a confirmed device: password first,
+then a 6-digit code from an authenticator app. Wrong codes are throttled by
+django-otp (growing delays), on top of the password lock-out by django-axes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import segno
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+PENDING_SESSION_KEY = "_imvo_2fa_pending"
+
+
+def confirmed_device(user: Any) -> TOTPDevice | None:
+    if not (user and user.is_authenticated is not None and getattr(user, "pk", None)):
+        return None
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def start_setup(user: Any) -> TOTPDevice:
+    """An unconfirmed device for the user (re-used while the set-up is unfinished)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    return device or TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+
+
+def qr_svg(device: TOTPDevice) -> str:
+    return segno.make(device.config_url, error="m").svg_inline(scale=4, dark="#1b1f24")
+
+
+def secret_base32(device: TOTPDevice) -> str:
+    import base64
+
+    raw = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return " ".join(raw[i : i + 4] for i in range(0, len(raw), 4))
+
+
+def confirm(device: TOTPDevice, code: str) -> bool:
+    if device.verify_token(code.replace(" ", "")):
+        TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
+        device.confirmed = True
+        device.save()
+        return True
+    return False
+
+
+def verify(user: Any, code: str) -> TOTPDevice | None:
+    device = confirmed_device(user)
+    if device is not None and device.verify_token(code.replace(" ", "")):
+        return device
+    return None
+
+
+def disable(user: Any, code: str) -> bool:
+    if verify(user, code) is None:
+        return False
+    TOTPDevice.objects.filter(user=user).delete()
+    return True

@@ -1,0 +1,99 @@
+"""Every public page is fully translated in every shipped language."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+
+from imvo.core.testing import adhere, make_agreement, make_covenant, make_org
+from imvo.core.translation_check import recording, untranslated
+from imvo.covenants.models import GovernanceBody, Seat
+
+pytestmark = pytest.mark.django_db
+
+SHIPPED = [code for code, _ in settings.LANGUAGES if code != "en"]
+
+
+def public_pages() -> list[str]:
+    """The public pages, with data so every part of them renders."""
+    c = make_covenant(slug="garment-textile")
+    adhere(c, make_org("Tulipa Textiles"))
+    adhere(c, make_org("FNV", type="union"))
+    adhere(c, make_org("WUR", type="knowledge"), role="stakeholder")
+    withdrawn = adhere(c, make_org("Gone B.V."))
+    withdrawn.status = "withdrawn"
+    withdrawn.until = date(2025, 1, 1)
+    withdrawn.save()
+    body = GovernanceBody.objects.create(covenant=c, name_nl="Stuurgroep", name_en="Steering group")
+    Seat.objects.create(body=body, group="independent", is_chair=True, holder="Chair")
+    Seat.objects.create(body=body, group="business", holder="A")
+    Seat.objects.create(body=body, group="unions", holder="B")
+    a = make_agreement(c)
+    a.measurements.create(date=date(2025, 3, 31), value=Decimal(30), source="x")
+    make_agreement(c)  # one without data
+    step = c.steps.first()
+    step.status = "done"
+    step.completed = date(2024, 1, 1)
+    step.save()
+    return ["/", "/covenants/garment-textile/", "/accounts/login/", "/no-such-page/"]
+
+
+@pytest.mark.parametrize("language", SHIPPED)
+def test_public_pages_have_no_untranslated_strings(client, language):
+    pages = public_pages()
+    missing: dict[str, set[str]] = {}
+    for url in pages:
+        with recording() as seen:
+            client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+        # Language names are shown in their own language (endonyms), never translated.
+        gaps = untranslated(seen, language) - {name for _, name in settings.LANGUAGES}
+        if gaps:
+            missing[url] = gaps
+    assert not missing, f"untranslated in {language}: {missing}"
+
+
+def test_signed_in_pages_are_fully_translated_in_dutch(client):
+    from imvo.accounts.services import grant_role
+    from imvo.core.testing import make_user
+
+    public_pages()
+    from imvo.covenants.models import Covenant
+
+    c = Covenant.objects.get(slug="garment-textile")
+    sec = make_user("sanne")
+    grant_role(sec, c, "secretariat")
+    agreement = c.agreements.first()
+    adherence = c.adherences.first()
+    member = make_user("fatima", organisation=adherence.organisation)
+    pages = [
+        "/accounts/",
+        "/accounts/two-factor/",
+        "/manage/",
+        "/manage/new/",
+        "/manage/garment-textile/",
+        "/manage/garment-textile/edit/",
+        "/manage/garment-textile/agreements/new/",
+        f"/manage/garment-textile/agreements/{agreement.pk}/",
+        f"/manage/garment-textile/agreements/{agreement.pk}/measurements/new/",
+        f"/manage/garment-textile/adherences/{adherence.pk}/",
+        "/manage/garment-textile/adherences/new/",
+        "/manage/garment-textile/organisations/new/",
+        f"/manage/garment-textile/steps/{c.steps.first().pk}/",
+    ]
+    missing: dict[str, set[str]] = {}
+    client.force_login(sec)
+    for url in pages:
+        with recording() as seen:
+            assert client.get(url, HTTP_ACCEPT_LANGUAGE="nl").status_code == 200, url
+            # A form sent empty shows its error messages too.
+            client.post(url, {}, HTTP_ACCEPT_LANGUAGE="nl")
+        gaps = untranslated(seen, "nl") - {name for _, name in settings.LANGUAGES}
+        if gaps:
+            missing[url] = gaps
+    client.force_login(member)
+    with recording() as seen:
+        client.get("/organisation/", HTTP_ACCEPT_LANGUAGE="nl")
+    if gaps := untranslated(seen, "nl") - {name for _, name in settings.LANGUAGES}:
+        missing["/organisation/"] = gaps
+    assert not missing, f"untranslated in nl: {missing}"

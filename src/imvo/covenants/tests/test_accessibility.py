@@ -1,0 +1,44 @@
+"""WCAG 2.2 AA checked by axe-core in Debian's chromium, on the covenant pages."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from imvo.accounts.services import grant_role
+from imvo.core.testing import (
+    adhere,
+    assert_accessible,
+    login,
+    make_agreement,
+    make_covenant,
+    make_org,
+    make_user,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_public_and_secretariat_pages_have_no_axe_violations(page):
+    c = make_covenant(slug="garment-textile")
+    adhere(c, make_org("Tulipa Textiles"))
+    a = make_agreement(c)
+    a.measurements.create(date=date(2025, 3, 31), value=Decimal(30), source="assessment")
+    user = make_user("sanne")
+    grant_role(user, c, "secretariat")
+    for url in ["/", "/covenants/garment-textile/", "/accounts/login/"]:
+        page.goto(url)
+        assert_accessible(page)
+    login(page, "sanne")
+    for url in [
+        "/accounts/",
+        "/manage/garment-textile/",
+        "/manage/garment-textile/agreements/new/",
+        f"/manage/garment-textile/agreements/{a.pk}/measurements/new/",
+    ]:
+        page.goto(url)
+        assert_accessible(page)
+    # A form with errors: messages must be tied to their fields.
+    page.goto("/manage/garment-textile/agreements/new/")
+    page.click("main button[type=submit]")
+    assert_accessible(page)

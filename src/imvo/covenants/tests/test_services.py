@@ -1,0 +1,146 @@
+"""Domain rules of covenants: KPI progress, governance balance, adherence history."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from imvo.core.errors import DomainError, PermissionDeniedError
+from imvo.core.testing import adhere, make_agreement, make_covenant, make_org, make_user
+from imvo.covenants import services
+from imvo.covenants.models import Adherence, Seat
+
+pytestmark = pytest.mark.django_db
+
+
+def _agreement_with(values, baseline=0, target=100, start=date(2024, 1, 1), end=date(2028, 1, 1)):
+    a = make_agreement(
+        make_covenant(),
+        baseline=Decimal(baseline),
+        target=Decimal(target),
+        baseline_date=start,
+        deadline=end,
+    )
+    for on, v in values:
+        a.measurements.create(date=on, value=Decimal(v), source="test")
+    return a
+
+
+def test_progress_halfway_in_time_and_value_is_on_track():
+    a = _agreement_with([(date(2025, 12, 31), 50)])
+    p = services.kpi_progress(a, today=date(2026, 1, 1))
+    assert p.percent == 50
+    assert p.expected_percent == 50
+    assert p.status == "on_track"
+
+
+def test_progress_behind_when_value_lags_time():
+    a = _agreement_with([(date(2026, 6, 1), 20)])
+    p = services.kpi_progress(a, today=date(2027, 1, 1))  # 75% of the time gone
+    assert p.status == "behind"
+    assert p.percent == 20
+
+
+def test_falling_target_counts_reduction_as_progress():
+    # 240 -> 60 hazardous-chemical facilities: 150 is halfway.
+    a = _agreement_with([(date(2025, 12, 1), 150)], baseline=240, target=60)
+    p = services.kpi_progress(a, today=date(2026, 1, 1))
+    assert p.percent == 50
+    assert p.status == "on_track"
+
+
+def test_latest_measurement_wins_and_target_reached_is_achieved():
+    a = _agreement_with([(date(2025, 1, 1), 40), (date(2026, 1, 1), 100), (date(2024, 6, 1), 10)])
+    p = services.kpi_progress(a, today=date(2026, 2, 1))
+    assert p.latest == Decimal(100)
+    assert p.status == "achieved"
+
+
+def test_no_measurements_means_no_data():
+    a = _agreement_with([])
+    assert services.kpi_progress(a, today=date(2025, 1, 1)).status == "no_data"
+
+
+def _seats(*groups, chair=True):
+    seats = [Seat(group=g) for g in groups]
+    if chair:
+        seats.append(Seat(group="independent", is_chair=True))
+    return seats
+
+
+def test_representation_equal_with_independent_chair():
+    rep = services.representation(
+        _seats("business", "business", "unions", "unions", "government", "government")
+    )
+    assert rep.equal and rep.has_independent_chair
+    assert rep.seats_per_group == {"business": 2, "unions": 2, "government": 2}
+
+
+def test_representation_unequal_when_one_side_has_more_seats():
+    rep = services.representation(_seats("business", "business", "ngos", "government"))
+    assert not rep.equal
+
+
+def test_withdrawal_keeps_history_and_needs_a_reason():
+    c = make_covenant()
+    sec = make_user()
+    from imvo.accounts.services import grant_role
+
+    grant_role(sec, c, "secretariat")
+    org = make_org()
+    adherence = services.add_adherence(sec, c, org, "party", since=date(2024, 7, 1))
+    with pytest.raises(DomainError):
+        services.change_adherence(sec, adherence, "withdrawn", on=date(2025, 1, 1))
+    services.change_adherence(sec, adherence, "suspended", on=date(2025, 1, 1), reason="No plan")
+    services.change_adherence(sec, adherence, "withdrawn", on=date(2025, 6, 1), reason="Left")
+    adherence.refresh_from_db()
+    assert adherence.status == Adherence.Status.WITHDRAWN
+    assert adherence.until == date(2025, 6, 1)
+    history = [(h.from_status, h.to_status) for h in adherence.changes.all()]
+    assert history == [("", "active"), ("active", "suspended"), ("suspended", "withdrawn")]
+
+
+def test_only_the_covenants_secretariat_records_measurements():
+    c = make_covenant()
+    other = make_covenant()
+    sec_other = make_user()
+    from imvo.accounts.services import grant_role
+
+    grant_role(sec_other, other, "secretariat")
+    a = make_agreement(c)
+    with pytest.raises(PermissionDeniedError):
+        services.record_measurement(sec_other, a, date(2025, 1, 1), Decimal(5), "x")
+    member = make_user(organisation=make_org())
+    adhere(c, member.organisation)
+    with pytest.raises(PermissionDeniedError):
+        services.record_measurement(member, a, date(2025, 1, 1), Decimal(5), "x")
+
+
+def test_measurement_needs_source_and_no_future_date():
+    c = make_covenant()
+    sec = make_user()
+    from imvo.accounts.services import grant_role
+
+    grant_role(sec, c, "secretariat")
+    a = make_agreement(c)
+    with pytest.raises(DomainError):
+        services.record_measurement(sec, a, date(2025, 1, 1), Decimal(5), "  ")
+    with pytest.raises(DomainError):
+        services.record_measurement(sec, a, date(2999, 1, 1), Decimal(5), "report")
+
+
+def test_creating_a_covenant_adds_process_steps_and_makes_creator_secretariat():
+    from imvo.accounts.services import grant_role, is_secretariat
+
+    existing = make_covenant()
+    sec = make_user()
+    grant_role(sec, existing, "secretariat")
+    c = services.create_covenant(
+        sec, slug="metals-2", name_nl="Metaal", name_en="Metals", sector="metals"
+    )
+    assert c.steps.count() == len(services.PROCESS_STEPS) == 12
+    assert is_secretariat(sec, c)
+    with pytest.raises(PermissionDeniedError):
+        services.create_covenant(
+            make_user(organisation=make_org()), slug="x", name_nl="x", name_en="x", sector="other"
+        )
