@@ -8,3 +8,10 @@ from django.utils import translation
 def english():
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def settings_media(settings, tmp_path):
+    """Uploaded files go to a temporary folder."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
