@@ -490,9 +490,15 @@ def render_report_pdf(
             "body": body if body is not None else render_report_html(data, edition),
         },
     )
+    from weasyprint.urls import URLFetcher
+
     css_path = finders.find("reporting/report.css")
     stylesheets = [CSS(filename=css_path)] if css_path else []
-    return bytes(HTML(string=html, base_url=".").write_pdf(stylesheets=stylesheets))
+    # The report embeds its charts as data: URIs; nothing else is ever fetched, so
+    # no text in a report can make the server read a file or call a URL.
+    fetcher = URLFetcher(allowed_protocols=["data"])
+    document = HTML(string=html, base_url=".", url_fetcher=fetcher)
+    return bytes(document.write_pdf(stylesheets=stylesheets))
 
 
 # --- the secretariat's work ----------------------------------------------------------

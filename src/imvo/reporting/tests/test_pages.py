@@ -176,3 +176,14 @@ def test_admin_lists_reports_read_only(world, published):
     ):
         assert c.get(url).status_code == 200, url
     assert c.get("/admin/reporting/publishedreport/add/").status_code == 403
+
+
+def test_covenant_in_exploration_has_a_dashboard_but_no_reporting_years(world):
+    from imvo.core.testing import make_covenant
+
+    make_covenant(slug="new-sector", phase="exploration", start_date=None, end_date=None)
+    page = client_for(None).get("/reports/dashboard/new-sector/").content.decode()
+    assert "no reporting years yet" in page
+    c = client_for(world.admin)
+    r = c.get("/reports/new-sector/2025/draft/", follow=True)
+    assert "has no start date yet" in r.content.decode()

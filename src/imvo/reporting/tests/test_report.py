@@ -240,3 +240,32 @@ def test_pdf_has_title_page_contents_and_sections(tmp_path):
     assert "Sources and method" in pages_text[-2] + pages_text[-1]
     assert "Secretariat assessment 2024" in text
     assert "CC BY 4.0" in text
+
+
+def test_pdf_never_fetches_files_or_urls(tmp_path, monkeypatch):
+    """Even if a section carried an <img> to a local file, the PDF renderer refuses to read it."""
+    from weasyprint.urls import URLFetcher
+
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 100)
+    c, *_ = reporting_covenant()
+    data = services.build_report(c, 2025, today=TODAY)
+    body = services.render_report_html(data) + f'<img src="file://{secret}" alt="x">'
+    outcome: dict[str, str] = {}
+    original = URLFetcher.fetch
+
+    def spy(self, url, headers=None):  # type: ignore[no-untyped-def]
+        try:
+            response = original(self, url, headers)
+        except ValueError as e:
+            outcome[url] = f"refused: {e}"
+            raise
+        outcome[url] = "fetched"
+        return response
+
+    monkeypatch.setattr(URLFetcher, "fetch", spy)
+    pdf = services.render_report_pdf(data, body=body)
+    assert pdf.startswith(b"%PDF-")
+    assert outcome[f"file://{secret}"].startswith("refused")
+    charts = [u for u in outcome if u.startswith("data:")]
+    assert charts and all(outcome[u] == "fetched" for u in charts)
