@@ -269,3 +269,35 @@ def test_pdf_never_fetches_files_or_urls(tmp_path, monkeypatch):
     assert outcome[f"file://{secret}"].startswith("refused")
     charts = [u for u in outcome if u.startswith("data:")]
     assert charts and all(outcome[u] == "fetched" for u in charts)
+
+
+def test_demo_publishes_even_when_another_apps_section_fails(fake_app_report):
+    from imvo.core.testing import make_org
+    from imvo.covenants.models import Covenant
+    from imvo.reporting import demo
+
+    def broken(covenant, year):
+        raise RuntimeError("not ready")
+
+    fake_app_report(broken)
+    garment = Covenant.objects.create(
+        slug="garment-textile",
+        name_en="Garments",
+        name_nl="Kleding",
+        sector="garment",
+        start_date=date(date.today().year - 3, 7, 1),
+        end_date=date(date.today().year + 2, 6, 30),
+    )
+    secretariat = make_user("secretariat")
+    from imvo.accounts.services import grant_role
+
+    grant_role(secretariat, garment, "secretariat")
+    adhere_org = make_org("Noorderlicht Fashion B.V.")
+    from imvo.core.testing import adhere
+
+    adhere(garment, adhere_org)
+    assert demo.load() == []
+    edition = PublishedReport.objects.get(covenant=garment, language="en")
+    assert edition.year == date.today().year - 1
+    assert edition.snapshot["errors"]
+    assert "One member company left" in edition.html
