@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -286,7 +287,12 @@ class LearningForm(forms.Form):
 
     def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["covenant"].queryset = services.covenants_user_may_share_in(user)  # type: ignore[attr-defined]
+        covenants = services.covenants_user_may_share_in(user)
+        self.fields["covenant"].queryset = covenants  # type: ignore[attr-defined]
+        # OECD chapters, and the sub-themes of the covenants this user shares in.
+        self.fields["theme"].queryset = Theme.objects.filter(  # type: ignore[attr-defined]
+            Q(covenant=None) | Q(covenant__in=covenants)
+        ).order_by("covenant_id", "order", "code")
 
 
 @login_required

@@ -141,3 +141,22 @@ def test_share_form_publishes_with_upload(world):
         },
     )
     assert r.status_code == 200 and "cannot be attached" in r.content.decode()
+
+
+def test_theme_of_another_covenant_is_refused(world):
+    from imvo.covenants.models import Theme
+
+    other = Theme.objects.create(
+        code="y-only", name_en="Y theme", name_nl="Y thema", covenant=world.covenant_y
+    )
+    own = Theme.objects.create(
+        code="x-only", name_en="X theme", name_nl="X thema", covenant=world.covenant_x
+    )
+    with pytest.raises(DomainError, match="another covenant"):
+        services.publish_learning_item(world.member_a, world.covenant_x, "t", "x", theme=other)
+    item = services.publish_learning_item(world.member_a, world.covenant_x, "t", "x", theme=own)
+    assert item.theme == own
+    c = Client(HTTP_ACCEPT_LANGUAGE="en")
+    c.force_login(world.member_a)
+    form = c.get("/reports/library/new/").content.decode()
+    assert "X theme" in form and "Y theme" not in form
