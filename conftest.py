@@ -10,3 +10,12 @@ os.environ.setdefault("IMVO_TESTING", "1")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytest_plugins = ["imvo.core.testing"]
+
+# Property tests judge behaviour, not speed: no per-example deadline, which a
+# loaded 2-core CI machine would break at random.
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile(
+    "imvo", deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=False
+)
+settings.load_profile("imvo")

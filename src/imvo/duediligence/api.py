@@ -1,3 +1,176 @@
-from ninja import Router
+"""Due-diligence endpoints (token auth): members read their submissions and hand in
+answers; the secretariat reads its covenants' submissions and figures.
+
+Scoped like the pages: anything the caller may not see is 404.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from imvo.core.api_auth import token_auth
+from imvo.covenants.models import Covenant
+from imvo.duediligence import services
+from imvo.duediligence.models import Question, Submission
 
 router = Router(tags=["duediligence"])
+
+
+class SubmissionOut(Schema):
+    id: int
+    covenant: str
+    organisation: str
+    year: int
+    framework: str
+    status: str
+    self_score: Decimal | None
+    score: Decimal | None
+    decision: str
+    improvement_deadline: str | None
+    submitted_at: datetime | None
+    decided_at: datetime | None
+
+
+class ElementOut(Schema):
+    code: str
+    title: str
+    oecd_step: int
+    weight: Decimal
+    self_score: Decimal | None
+    review_score: Decimal | None
+
+
+class SubmissionDetailOut(SubmissionOut):
+    feedback: str
+    elements: list[ElementOut]
+    answers: dict[str, str]
+    versions: list[int]
+
+
+class AnswerIn(Schema):
+    question: str
+    value: str = ""
+    explanation: str = ""
+
+
+class AnswersIn(Schema):
+    answers: list[AnswerIn]
+    submit: bool = False
+
+
+def _out(s: Submission) -> dict:
+    return {
+        "id": s.pk,
+        "covenant": s.covenant.slug,
+        "organisation": s.organisation.name,
+        "year": s.year,
+        "framework": s.framework.name,
+        "status": s.status,
+        "self_score": s.self_score,
+        "score": s.score,
+        "decision": s.decision,
+        "improvement_deadline": (
+            s.improvement_deadline.isoformat() if s.improvement_deadline else None
+        ),
+        "submitted_at": s.submitted_at,
+        "decided_at": s.decided_at,
+    }
+
+
+def _detail(s: Submission) -> dict:
+    card = services.scorecard(s)
+    out = _out(s)
+    out["feedback"] = s.feedback
+    out["elements"] = [
+        {
+            "code": r.element.code,
+            "title": r.element.title,
+            "oecd_step": r.element.oecd_step,
+            "weight": r.element.weight,
+            "self_score": r.self_score,
+            "review_score": r.review_score,
+        }
+        for r in card.elements
+    ]
+    out["answers"] = {a.question.code: a.value for a in s.answers.select_related("question")}
+    out["versions"] = list(s.versions.values_list("number", flat=True))
+    return out
+
+
+def _get(request: HttpRequest, pk: int) -> Submission:
+    try:
+        return services.get_submission(request.auth, pk)  # type: ignore[attr-defined]
+    except services.NotFound:
+        raise HttpError(404, "No such submission.") from None
+
+
+@router.get(
+    "/due-diligence/submissions",
+    response=list[SubmissionOut],
+    auth=token_auth,
+    summary="Due-diligence submissions you may see (yours, or your covenants' as secretariat)",
+)
+def list_submissions(
+    request: HttpRequest, covenant: str | None = None, year: int | None = None
+) -> list[dict]:
+    qs = services.submissions_visible_to(request.auth)  # type: ignore[attr-defined]
+    if covenant:
+        qs = qs.filter(covenant__slug=covenant)
+    if year:
+        qs = qs.filter(year=year)
+    return [_out(s) for s in qs]
+
+
+@router.get(
+    "/due-diligence/submissions/{pk}",
+    response=SubmissionDetailOut,
+    auth=token_auth,
+    summary="One submission with its scores per element",
+)
+def get_submission(request: HttpRequest, pk: int) -> dict:
+    return _detail(_get(request, pk))
+
+
+@router.post(
+    "/due-diligence/submissions/{pk}/answers",
+    response=SubmissionDetailOut,
+    auth=token_auth,
+    summary="Save answers (by question code) and optionally submit (member)",
+)
+def save_answers(request: HttpRequest, pk: int, payload: AnswersIn) -> dict:
+    s = _get(request, pk)
+    codes = dict(
+        Question.objects.filter(element__framework_id=s.framework_id).values_list("code", "pk")
+    )
+    unknown = [a.question for a in payload.answers if a.question not in codes]
+    if unknown:
+        raise HttpError(400, f"Unknown question code(s): {', '.join(unknown)}.")
+    services.save_answers(
+        request.auth,  # type: ignore[attr-defined]
+        s,
+        {codes[a.question]: (a.value, a.explanation) for a in payload.answers},
+    )
+    if payload.submit:
+        services.submit(request.auth, s)  # type: ignore[attr-defined]
+    s.refresh_from_db()
+    return _detail(s)
+
+
+@router.get(
+    "/due-diligence/covenants/{slug}/figures",
+    auth=token_auth,
+    summary="Covenant-level due-diligence figures per year (secretariat)",
+)
+def figures(request: HttpRequest, slug: str) -> dict:
+    covenant = get_object_or_404(Covenant, slug=slug)
+    if not services.roles.is_secretariat(request.auth, covenant):  # type: ignore[attr-defined]
+        raise HttpError(404, "No such covenant.")
+    data = services.covenant_figures(covenant)
+    data["themes"] = [{"theme": t, "members": n} for t, n in data["themes"]]
+    return data

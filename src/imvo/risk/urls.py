@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from imvo.risk import views
 
 app_name = "risk"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("sourcing/<int:pk>/delete/", views.sourcing_delete, name="sourcing_delete"),
+    path("register/", views.register, name="register"),
+    path("register/<int:pk>/", views.entry, name="entry"),
+    path("method/", views.method, name="method"),
+    path("covenant/<slug:slug>/", views.covenant, name="covenant"),
+]

@@ -1,0 +1,295 @@
+"""Demo data for the due-diligence cycle in the garment and textile covenant.
+
+The garment framework is installed on the garment covenant; its member
+companies handed in and were assessed in each of the last three years, with
+scores that improve year on year (as in the real covenant: few met the
+requirements in the first year, most by the third). In the current year
+Dijkstra Workwear (``company2``) has submitted and waits in ``secretariat``'s
+queue; Noorderlicht Fashion (``company``) has a draft. Molenaar Uniformen went
+through the escalation path to exclusion; Zeebries Kids is in dialogue.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.text import slugify
+
+from imvo.accounts.models import User
+from imvo.covenants.models import Covenant, Organisation, Theme
+from imvo.duediligence import services
+from imvo.duediligence.models import (
+    Action,
+    Answer,
+    EscalationStep,
+    ProgressUpdate,
+    Question,
+    RemediationCase,
+    Submission,
+)
+
+# Company -> how far along it was in the first year (0..1); each year adds about 0.15.
+START_QUALITY = {
+    "Noorderlicht Fashion B.V.": 0.55,
+    "Dijkstra Workwear": 0.45,
+    "Tulipa Textiles": 0.7,
+    "Van Amstel Denim": 0.5,
+    "Kustlijn Sportswear": 0.62,
+    "Polder Knitwear": 0.4,
+    "Zeebries Kids": 0.05,
+    "Molenaar Uniformen": 0.15,
+}
+
+
+def _answers(rng: random.Random, questions: list[Question], quality: float) -> dict[int, str]:
+    out = {}
+    for q in questions:
+        if q.kind == Question.Kind.TEXT:
+            out[q.pk] = ""
+            continue
+        r = rng.random()
+        out[q.pk] = "yes" if r < quality else ("partly" if r < quality + 0.2 else "no")
+    return out
+
+
+def _fill(sub: Submission, answers: dict[int, str], questions: list[Question]) -> None:
+    Answer.objects.bulk_create(
+        Answer(
+            submission=sub,
+            question=q,
+            value=answers[q.pk],
+            explanation=(
+                "Consulted FNV and Arisa on our risk analysis."
+                if q.kind == Question.Kind.TEXT
+                else f"See our {sub.year} due-diligence report, section {q.element.order}."
+            ),
+        )
+        for q in questions
+    )
+
+
+def _hand_in(sub: Submission, when: datetime) -> None:
+    """What `services.submit` does for a member, for companies without a demo login."""
+    sub.self_score = services.scorecard(sub).self_score
+    sub.status = Submission.Status.SUBMITTED
+    sub.submitted_at = when
+    sub.save()
+    services.snapshot(sub)
+
+
+def load() -> list[tuple[str, str]]:
+    rng = random.Random(2017)
+    today = date.today()
+    garment = Covenant.objects.get(slug="garment-textile")
+    secretariat = User.objects.get(username="secretariat")
+    fw = services.install_framework(secretariat, garment, "garment")
+    # The metals covenant (in dialogue) gets the maturity framework to try out.
+    metals = Covenant.objects.filter(slug="metals").first()
+    if metals:
+        services.install_framework(User.objects.get(username="secretariat2"), metals, "maturity")
+    questions = list(
+        Question.objects.filter(element__framework=fw)
+        .select_related("element")
+        .order_by("element__order", "order")
+    )
+    orgs = {name: Organisation.objects.get(slug=slugify(name)) for name in START_QUALITY}
+    years = [today.year - 3, today.year - 2, today.year - 1]
+    future = today + timedelta(days=120)
+    for i, year in enumerate(years):
+        for name, q0 in START_QUALITY.items():
+            if name == "Zeebries Kids" and i == 0:
+                continue  # joined late: first submission in the second year
+            quality = min(0.97, q0 + 0.17 * i)
+            if name == "Molenaar Uniformen":
+                quality = 0.15
+            sub = Submission.objects.create(
+                covenant=garment,
+                organisation=orgs[name],
+                year=year,
+                framework=fw,
+                created=timezone.make_aware(datetime(year, 9, 1)),
+            )
+            _fill(sub, _answers(rng, questions, quality), questions)
+            _hand_in(sub, timezone.make_aware(datetime(year, 10, 15)))
+            card = services.scorecard(sub)
+            decision = card.suggested_decision
+            feedback = {
+                "meets": "Your plan meets the covenant's requirements. Keep publishing progress.",
+                "partly": "Good start. Add SMART actions for every prioritised theme, "
+                "in particular living wage and freedom of association.",
+                "does_not_meet": "The risk analysis does not cover your whole chain and most "
+                "prioritised risks have no action. Please revise before the deadline.",
+            }[decision]
+            services.review(
+                secretariat,
+                sub,
+                {},
+                feedback,
+                "decide",
+                decision,
+                None if decision == "meets" else future,
+            )
+            # Back-date the decision to the assessment round it belonged to.
+            Submission.objects.filter(pk=sub.pk).update(
+                decided_at=timezone.make_aware(datetime(year + 1, 2, 15)),
+                improvement_deadline=None if decision == "meets" else date(year + 1, 6, 30),
+            )
+    # Current year: company2 waits in the queue, company has a draft.
+    for name, hand_in in (("Dijkstra Workwear", True), ("Noorderlicht Fashion B.V.", False)):
+        sub = Submission.objects.create(
+            covenant=garment, organisation=orgs[name], year=today.year, framework=fw
+        )
+        answers = _answers(rng, questions, 0.9 if hand_in else 0.85)
+        if not hand_in:
+            # A draft is unfinished: the stakeholder element is still open.
+            for q in questions:
+                if q.element.code == "stakeholders":
+                    answers[q.pk] = ""
+        _fill(sub, answers, questions)
+        if hand_in:
+            _hand_in(sub, timezone.now() - timedelta(days=3))
+
+    # Action plans with progress, linked to the covenant's agreements.
+    themes = {t.code: t for t in Theme.objects.filter(covenant=garment)}
+    agreements = {a.number: a for a in garment.agreements.all()}
+    plans = [
+        (
+            "Noorderlicht Fashion B.V.",
+            "living-wage",
+            "Living-wage gap at two Bangladesh suppliers",
+            "Pay a living-wage top-up through the order price at two shared suppliers",
+            "Head of sourcing",
+            "2 suppliers pay at least the Asia Floor Wage benchmark",
+            40000,
+            "3",
+            60,
+        ),
+        (
+            "Noorderlicht Fashion B.V.",
+            "freedom-of-association",
+            "Union access restricted at a Turkish cut-make-trim unit",
+            "Joint training with FNV for management and workers on freedom of association",
+            "CSR manager",
+            "Training held; worker committee elected",
+            8000,
+            "2",
+            30,
+        ),
+        (
+            "Noorderlicht Fashion B.V.",
+            "water-chemicals-energy",
+            "Hazardous chemicals in denim washing",
+            "Require ZDHC wastewater tests at all wet-processing units",
+            "Quality manager",
+            "All 4 wet-processing units tested and passing",
+            12000,
+            "4",
+            100,
+        ),
+        (
+            "Dijkstra Workwear",
+            "health-safety",
+            "Fire safety in Pakistani workwear factory",
+            "Fund a fire-safety audit and the corrective action plan",
+            "Production director",
+            "Audit done; all critical findings closed",
+            15000,
+            "2",
+            20,
+        ),
+        (
+            "Tulipa Textiles",
+            "living-wage",
+            "Wages below living wage in Indian spinning mill",
+            "Costed living-wage roadmap with the mill",
+            "Sustainability lead",
+            "Roadmap agreed and first raise paid",
+            25000,
+            "3",
+            75,
+        ),
+        (
+            "Van Amstel Denim",
+            "child-labour",
+            "Child labour risk in cotton sourcing",
+            "Source only traceable cotton with child-labour monitoring",
+            "Buyer cotton",
+            "100% of cotton traceable to ginning",
+            None,
+            "1",
+            45,
+        ),
+        (
+            "Kustlijn Sportswear",
+            "discrimination-gender",
+            "Gender-based violence at Ethiopian supplier",
+            "Set up a workers' grievance line with a local NGO",
+            "HR director",
+            "Grievance line running; cases handled within 30 days",
+            6000,
+            "2",
+            80,
+        ),
+    ]
+    for name, theme, risk, what, owner, target, budget, ag, progress in plans:
+        start = date(today.year - 1, 3, 1)
+        action = Action.objects.create(
+            covenant=garment,
+            organisation=orgs[name],
+            theme=themes.get(theme),
+            risk=risk,
+            what=what,
+            owner=owner,
+            start=start,
+            deadline=date(today.year + 1, 12, 31),
+            target=target,
+            budget=None if budget is None else Decimal(budget),
+            status=Action.Status.DONE if progress >= 100 else Action.Status.IN_PROGRESS,
+            progress=progress,
+        )
+        if ag in agreements:
+            action.agreements.add(agreements[ag])
+        ProgressUpdate.objects.create(
+            action=action,
+            date=min(today, start + timedelta(days=200)),
+            progress=progress,
+            text="Agreed with the supplier; first steps taken.",
+        )
+    RemediationCase.objects.create(
+        covenant=garment,
+        organisation=orgs["Noorderlicht Fashion B.V."],
+        opened=date(today.year - 1, 11, 5),
+        what_happened="Overtime at a supplier in Tirupur was not paid for three months.",
+        affected="About 60 machine operators, mostly women.",
+        remedy="Back pay of the overtime, verified by a local NGO.",
+        status=RemediationCase.Status.REMEDIED,
+    )
+    # The escalation path: Molenaar to exclusion (its adherence was already withdrawn in the
+    # covenants demo), Zeebries in dialogue after "does not meet".
+    last = today.year - 1
+    for step, on, reason in (
+        ("dialogue", date(last, 3, 1), "Action plan does not meet the requirements."),
+        ("formal_notice", date(last, 7, 1), "No revised action plan after the dialogue."),
+        ("exclusion", date(last, 12, 31), "Did not submit an action plan after formal notice."),
+    ):
+        EscalationStep.objects.create(
+            covenant=garment,
+            organisation=orgs["Molenaar Uniformen"],
+            step=step,
+            date=on,
+            reason=reason,
+            by=secretariat,
+        )
+    EscalationStep.objects.create(
+        covenant=garment,
+        organisation=orgs["Zeebries Kids"],
+        step="dialogue",
+        date=date(today.year, 2, 20),
+        deadline=date(today.year, 6, 30),
+        by=secretariat,
+        reason="Did not meet the requirements last year; agree on a recovery plan.",
+    )
+    return []

@@ -1,0 +1,260 @@
+"""Pages: each role sees what it may, and 404 for anything else."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+
+from imvo.duediligence import services
+from imvo.duediligence.models import Question, Submission
+
+from .helpers import GARMENT_ANSWERS, answer_all
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sub(world):  # type: ignore[no-untyped-def]
+    services.install_framework(world.secretariat_x, world.covenant_x, "garment")
+    s = services.start_submission(world.member_a, world.covenant_x, 2025)
+    answer_all(world.member_a, s, GARMENT_ANSWERS)
+    return s
+
+
+def test_member_saves_and_submits_through_the_page(client, world, sub) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(world.member_a)
+    url = reverse("duediligence:submission", args=[sub.pk])
+    assert client.get(url).status_code == 200
+    q = Question.objects.get(element__framework=sub.framework, code="prioritised")
+    r = client.post(url, {f"q{q.pk}": "yes", f"x{q.pk}": "done", "do": "submit"}, follow=True)
+    assert r.status_code == 200
+    sub.refresh_from_db()
+    assert sub.status == Submission.Status.SUBMITTED
+    # 15*62.5 + 20*100 + 40*70 + 15*66.67 + 10*33.33 -> 70.71
+    assert str(sub.self_score) == "70.71"
+
+
+def test_bad_answer_is_shown_not_a_stack_trace(client, world, sub) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(world.member_a)
+    q = Question.objects.get(element__framework=sub.framework, code="prioritised")
+    url = reverse("duediligence:submission", args=[sub.pk])
+    r = client.post(url, {f"q{q.pk}": "sometimes", "do": "save"}, follow=True)
+    assert "prioritised: answer yes, partly or no" in r.content.decode()
+
+
+@pytest.mark.parametrize("who", ["member_b", "member_c", "secretariat_y", "committee_x"])
+def test_others_get_404(client, world, sub, who) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(getattr(world, who))
+    for name in ("submission", "letter"):
+        assert client.get(reverse(f"duediligence:{name}", args=[sub.pk])).status_code == 404
+    assert client.post(reverse("duediligence:review", args=[sub.pk])).status_code == 404
+    assert client.get(reverse("duediligence:version", args=[sub.pk, 1])).status_code == 404
+    for name in ("queue", "figures", "escalation", "framework"):
+        r = client.get(reverse(f"duediligence:{name}", args=[world.covenant_x.slug]))
+        assert r.status_code == 404
+
+
+def test_anonymous_is_sent_to_login(client, sub) -> None:  # type: ignore[no-untyped-def]
+    r = client.get(reverse("duediligence:submission", args=[sub.pk]))
+    assert r.status_code == 302 and "/accounts/login/" in r["Location"]
+
+
+def test_reviewer_decides_exports_and_letter(client, world, sub) -> None:  # type: ignore[no-untyped-def]
+    services.submit(world.member_a, sub)
+    client.force_login(world.secretariat_x)
+    queue = client.get(reverse("duediligence:queue", args=[world.covenant_x.slug]))
+    assert world.company_a.name in queue.content.decode()
+    assert world.company_b.name not in queue.content.decode()
+    policy = sub.framework.elements.get(code="policy")
+    deadline = (date.today() + timedelta(days=90)).isoformat()
+    r = client.post(
+        reverse("duediligence:review", args=[sub.pk]),
+        {f"score{policy.pk}": "abc", "feedback": "x", "outcome": "decide", "decision": "meets"},
+        follow=True,
+    )
+    assert "Policy and management: abc is not a number" in r.content.decode()
+    client.post(
+        reverse("duediligence:review", args=[sub.pk]),
+        {
+            f"score{policy.pk}": "40",
+            "feedback": "Adopt the policy.",
+            "outcome": "decide",
+            "decision": "partly",
+            "improvement_deadline": deadline,
+        },
+    )
+    sub.refresh_from_db()
+    assert sub.decision == "partly" and sub.status == "decided"
+    csv = client.get(reverse("duediligence:export", args=[world.covenant_x.slug, "csv"]))
+    text = csv.content.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("year,organisation,framework,status")
+    assert "Company A" in text and ",partly," in text
+    xlsx = client.get(reverse("duediligence:export", args=[world.covenant_x.slug, "xlsx"]))
+    assert xlsx.content[:2] == b"PK"
+    pdf = client.get(reverse("duediligence:letter", args=[sub.pk]))
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content[:5] == b"%PDF-"
+    # The member may download its own letter.
+    client.force_login(world.member_a)
+    assert client.get(reverse("duediligence:letter", args=[sub.pk])).status_code == 200
+
+
+def test_export_neutralises_formulas(client, world) -> None:  # type: ignore[no-untyped-def]
+    world.company_a.name = '=HYPERLINK("http://x")'
+    world.company_a.save()
+    services.install_framework(world.secretariat_x, world.covenant_x, "maturity")
+    services.start_submission(world.member_a, world.covenant_x, 2025)
+    client.force_login(world.secretariat_x)
+    text = client.get(
+        reverse("duediligence:export", args=[world.covenant_x.slug, "csv"])
+    ).content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text
+
+
+def test_action_pages_are_scoped(client, world, sub) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(world.member_a)
+    r = client.post(
+        reverse("duediligence:plan", args=[world.covenant_x.slug]),
+        {
+            "what": "Audit wet processing",
+            "owner": "Sourcing lead",
+            "start": "2025-01-01",
+            "deadline": "2026-12-31",
+            "target": "All 5 wet-processing units audited",
+            "status": "planned",
+        },
+    )
+    assert r.status_code == 302
+    action = world.company_a.dd_actions.get()
+    assert client.get(reverse("duediligence:action", args=[action.pk])).status_code == 200
+    client.force_login(world.member_b)
+    assert client.get(reverse("duediligence:action", args=[action.pk])).status_code == 404
+    assert client.get(reverse("duediligence:plan", args=[world.covenant_y.slug])).status_code == 404
+    client.force_login(world.secretariat_x)  # reads, may not write
+    assert client.get(reverse("duediligence:action", args=[action.pk])).status_code == 200
+    r = client.post(reverse("duediligence:action", args=[action.pk]), {"progress": 10, "text": "x"})
+    assert r.status_code == 404
+
+
+def test_escalation_page_records_a_step(client, world) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(world.secretariat_x)
+    url = reverse("duediligence:escalation", args=[world.covenant_x.slug])
+    r = client.post(
+        url,
+        {
+            "organisation": world.company_b.pk,
+            "step": "suspension",
+            "date": date.today().isoformat(),
+            "reason": "No plan",
+        },
+    )
+    assert r.status_code == 302
+    assert world.company_b.adherences.get().status == "suspended"
+    r = client.post(
+        url,
+        {
+            "organisation": world.company_b.pk,
+            "step": "dialogue",
+            "date": date.today().isoformat(),
+            "reason": "talk",
+        },
+    )
+    assert "already at" in r.content.decode()
+
+
+def test_index_and_nav(client, world, sub) -> None:  # type: ignore[no-untyped-def]
+    from imvo.duediligence.nav import links_for
+
+    assert links_for(world.member_a)
+    assert links_for(world.secretariat_x)
+    assert links_for(world.committee_x) == []
+    client.force_login(world.member_a)
+    assert "2025" in client.get(reverse("duediligence:index")).content.decode()
+
+
+def test_evidence_download_is_scoped(client, world, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    a = services.save_action(
+        world.member_a,
+        world.covenant_x,
+        what="Audit",
+        owner="QA",
+        target="5 audits",
+        deadline=date.today() + timedelta(days=30),
+    )
+    upd = services.add_progress(
+        world.member_a, a, 20, "first audit", SimpleUploadedFile("audit.pdf", b"%PDF-1.4 audit")
+    )
+    url = reverse("duediligence:evidence", args=[upd.pk])
+    client.force_login(world.member_b)
+    assert client.get(url).status_code == 404
+    client.force_login(world.secretariat_y)
+    assert client.get(url).status_code == 404
+    client.force_login(world.member_a)
+    r = client.get(url)
+    assert r.status_code == 200 and b"".join(r.streaming_content) == b"%PDF-1.4 audit"
+
+
+def test_member_reads_its_versions(client, world, sub) -> None:  # type: ignore[no-untyped-def]
+    services.submit(world.member_a, sub)
+    client.force_login(world.member_a)
+    r = client.get(reverse("duediligence:version", args=[sub.pk, 1]))
+    assert r.status_code == 200 and "65.71" in r.content.decode()
+    assert client.get(reverse("duediligence:version", args=[sub.pk, 2])).status_code == 404
+
+
+def test_secretariat_adapts_the_framework(client, world) -> None:  # type: ignore[no-untyped-def]
+    from imvo.duediligence.models import Framework
+
+    client.force_login(world.secretariat_x)
+    url = reverse("duediligence:framework", args=[world.covenant_x.slug])
+    client.post(url, {"do": "install", "template": "garment"})
+    fw = Framework.objects.get(covenant=world.covenant_x)
+    r = client.post(
+        url, {"do": "element", "title": "Communication", "oecd_step": "5", "weight": "5"}
+    )
+    assert r.status_code == 302
+    el = fw.elements.get(title="Communication")
+    client.post(
+        url,
+        {
+            "do": "question",
+            "element": el.pk,
+            "text": "Do you publish locations?",
+            "kind": "yesno",
+            "weight": "1",
+        },
+    )
+    q = el.questions.get()
+    # A member answers: the question can no longer be removed, only weighted 0.
+    sub = services.start_submission(world.member_a, world.covenant_x, 2025)
+    services.save_answers(world.member_a, sub, {q.pk: ("yes", "")})
+    r = client.post(url, {"do": "remove", "question": q.pk}, follow=True)
+    assert "already answered this question" in r.content.decode()
+    answer_all(world.member_a, sub, {**GARMENT_ANSWERS, q.code: "yes"})
+    services.submit(world.member_a, sub)
+    services.review(world.secretariat_x, sub, {}, "ok", "decide", "meets")
+    # Decided: the framework is frozen.
+    r = client.post(
+        url, {"do": "element", "title": "More", "oecd_step": "5", "weight": "5"}, follow=True
+    )
+    assert "can no longer change" in r.content.decode()
+    assert not fw.elements.filter(title="More").exists()
+    # Another covenant's secretariat cannot touch it.
+    client.force_login(world.secretariat_y)
+    assert client.post(url, {"do": "remove", "question": q.pk}).status_code == 404
+
+
+@pytest.mark.parametrize("year", ["abc", "99999999999", '2025"; x="', "-1"])
+def test_odd_year_parameters_are_ignored(client, world, year) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(world.secretariat_x)
+    q = client.get(reverse("duediligence:queue", args=[world.covenant_x.slug]), {"year": year})
+    assert q.status_code == 200
+    e = client.get(
+        reverse("duediligence:export", args=[world.covenant_x.slug, "csv"]), {"year": year}
+    )
+    assert e.status_code == 200
+    assert e["Content-Disposition"] == 'attachment; filename="assessments-covenant-x.csv"'

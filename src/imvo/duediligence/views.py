@@ -1,0 +1,545 @@
+"""Due-diligence pages: the member's submission and action plan, the secretariat's queue,
+review, figures, escalation and exports. Thin: parse, call a service, render."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from imvo.accounts import services as roles
+from imvo.core.errors import DomainError
+from imvo.core.exports import table_response
+from imvo.covenants.models import Covenant, Organisation
+from imvo.duediligence import forms, services
+from imvo.duediligence.models import (
+    Action,
+    EscalationStep,
+    ProgressUpdate,
+    Question,
+    RemediationCase,
+    Submission,
+)
+
+
+def _reviewed(request: HttpRequest, slug: str) -> Covenant:
+    covenant = get_object_or_404(Covenant, slug=slug)
+    if not roles.is_secretariat(request.user, covenant):
+        raise Http404  # do not confirm what exists to those who do not serve it
+    return covenant
+
+
+def _membered(request: HttpRequest, slug: str) -> tuple[Covenant, Organisation]:
+    covenant = get_object_or_404(Covenant, slug=slug)
+    org = services.member_organisation(request.user, covenant)
+    if org is None:
+        raise Http404
+    return covenant, org
+
+
+def _tracked(a: Action) -> tuple[Action, str, str]:
+    st = services.action_status(a)
+    return a, st, str(services.ACTION_STATUS_LABELS[st])
+
+
+def _submission(request: HttpRequest, pk: int) -> Submission:
+    try:
+        return services.get_submission(request.user, pk)
+    except services.NotFound:
+        raise Http404 from None
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    year = date.today().year
+    member = []
+    oid = roles.organisation_id(request.user) or 0
+    for c in services.member_covenants(request.user):
+        subs = list(
+            Submission.objects.filter(covenant=c, organisation_id=oid)
+            .select_related("framework")
+            .order_by("-year")
+        )
+        member.append(
+            {
+                "covenant": c,
+                "submissions": subs,
+                "current": next((s for s in subs if s.year == year), None),
+                # Reports often cover the year just ended: it may still be started.
+                "previous_missing": not any(s.year == year - 1 for s in subs),
+                "framework": services.active_framework(c),
+            }
+        )
+    reviewer = [
+        {
+            "covenant": c,
+            "waiting": Submission.objects.filter(
+                covenant=c,
+                status__in=[Submission.Status.SUBMITTED, Submission.Status.UNDER_REVIEW],
+            ).count(),
+        }
+        for c in services.reviewed_covenants(request.user)
+    ]
+    return render(
+        request,
+        "duediligence/index.html",
+        {"member": member, "reviewer": reviewer, "year": year, "previous": year - 1},
+    )
+
+
+@login_required
+@require_POST
+def start(request: HttpRequest, slug: str) -> HttpResponse:
+    covenant, _org = _membered(request, slug)
+    raw = request.POST.get("year") or str(date.today().year)
+    try:
+        if not raw.isdigit():
+            raise DomainError(_("%(v)s is not a year.") % {"v": raw})
+        sub = services.start_submission(request.user, covenant, int(raw))
+    except DomainError as e:
+        messages.error(request, str(e))
+        return redirect("duediligence:index")
+    return redirect("duediligence:submission", pk=sub.pk)
+
+
+def _answers_from_post(request: HttpRequest, sub: Submission) -> dict[int, tuple[str, str]]:
+    out = {}
+    for q in Question.objects.filter(element__framework_id=sub.framework_id):
+        if f"q{q.pk}" in request.POST or f"x{q.pk}" in request.POST:
+            out[q.pk] = (request.POST.get(f"q{q.pk}", ""), request.POST.get(f"x{q.pk}", ""))
+    return out
+
+
+@login_required
+def submission(request: HttpRequest, pk: int) -> HttpResponse:
+    sub = _submission(request, pk)
+    editable = services.can_edit(request.user, sub)
+    if request.method == "POST":
+        if not editable:
+            raise Http404
+        try:
+            services.save_answers(request.user, sub, _answers_from_post(request, sub))
+            if request.POST.get("do") == "submit":
+                services.submit(request.user, sub)
+                messages.success(request, _("Submitted. The secretariat will review it."))
+            else:
+                messages.success(request, _("Answers saved."))
+        except DomainError as e:
+            messages.error(request, str(e))
+        return redirect("duediligence:submission", pk=sub.pk)
+    card = services.scorecard(sub)
+    answers = {a.question_id: a for a in sub.answers.all()}
+    elements = []
+    for r in card.elements:
+        qs = [(q, answers.get(q.pk)) for q in r.element.questions.all()]
+        elements.append({"result": r, "questions": qs})
+    reviewer = services.can_review(request.user, sub)
+    context: dict[str, Any] = {
+        "s": sub,
+        "card": card,
+        "elements": elements,
+        "editable": editable,
+        "reviewer": reviewer,
+        "versions": sub.versions.all(),
+        "risks": services.risk_register(sub.organisation, sub.covenant),
+        "actions": [_tracked(a) for a in services.action_plan(sub)],
+        "history": Submission.objects.filter(
+            covenant_id=sub.covenant_id, organisation_id=sub.organisation_id
+        ).order_by("year"),
+        "decisions": Submission.Decision.choices,
+        "suggested": (
+            Submission.Decision(card.suggested_decision).label if card.suggested_decision else ""
+        ),
+        "escalation": (
+            services.current_escalation(sub.covenant, sub.organisation) if reviewer else None
+        ),
+    }
+    return render(request, "duediligence/submission.html", context)
+
+
+@login_required
+def version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    sub = _submission(request, pk)
+    v = get_object_or_404(sub.versions, number=number)
+    return render(request, "duediligence/version.html", {"s": sub, "v": v, "d": v.data})
+
+
+@login_required
+@require_POST
+def start_review(request: HttpRequest, pk: int) -> HttpResponse:
+    sub = _submission(request, pk)
+    if not services.can_review(request.user, sub):
+        raise Http404
+    try:
+        services.start_review(request.user, sub)
+    except DomainError as e:
+        messages.error(request, str(e))
+    return redirect("duediligence:submission", pk=sub.pk)
+
+
+@login_required
+@require_POST
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    sub = _submission(request, pk)
+    if not services.can_review(request.user, sub):
+        raise Http404
+    scores = {
+        el.pk: (request.POST.get(f"score{el.pk}", ""), request.POST.get(f"comment{el.pk}", ""))
+        for el in sub.framework.elements.all()
+    }
+    deadline = None
+    try:
+        raw = request.POST.get("improvement_deadline", "").strip()
+        if raw:
+            try:
+                deadline = date.fromisoformat(raw)
+            except ValueError:
+                raise DomainError(
+                    _("Improvement deadline: %(v)s is not a date (use YYYY-MM-DD).") % {"v": raw}
+                ) from None
+        services.review(
+            request.user,
+            sub,
+            scores,
+            request.POST.get("feedback", ""),
+            request.POST.get("outcome", ""),
+            request.POST.get("decision", ""),
+            deadline,
+        )
+    except DomainError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, _("Assessment recorded."))
+    return redirect("duediligence:submission", pk=sub.pk)
+
+
+@login_required
+def letter(request: HttpRequest, pk: int) -> HttpResponse:
+    sub = _submission(request, pk)
+    try:
+        pdf = services.assessment_letter_pdf(request.user, sub)
+    except services.NotFound:
+        raise Http404 from None
+    except DomainError as e:
+        messages.error(request, str(e))
+        return redirect("duediligence:submission", pk=sub.pk)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="assessment-{sub.covenant.slug}-{sub.year}-'
+        f'{sub.organisation.slug}.pdf"'
+    )
+    return response
+
+
+# --- action plan ------------------------------------------------------------------
+
+
+@login_required
+def plan(request: HttpRequest, slug: str) -> HttpResponse:
+    covenant, org = _membered(request, slug)
+    actions = Action.objects.filter(covenant=covenant, organisation=org).select_related("theme")
+    risks = services.risk_register(org, covenant)
+    form = forms.ActionForm(request.POST or None, covenant=covenant, risks=risks)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        agreements = data.pop("agreements")
+        try:
+            services.save_action(request.user, covenant, agreements=agreements, **data)
+        except DomainError as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(request, _("Action added to your plan."))
+            return redirect("duediligence:plan", slug=slug)
+    cases = RemediationCase.objects.filter(covenant=covenant, organisation=org)
+    return render(
+        request,
+        "duediligence/plan.html",
+        {
+            "covenant": covenant,
+            "org": org,
+            "actions": [_tracked(a) for a in actions],
+            "cases": cases,
+            "risks": risks,
+            "form": form,
+        },
+    )
+
+
+def _own_action(request: HttpRequest, pk: int) -> Action:
+    action = services.actions_visible_to(request.user).filter(pk=pk).first()
+    if action is None:
+        raise Http404
+    return action
+
+
+@login_required
+def action(request: HttpRequest, pk: int) -> HttpResponse:
+    a = _own_action(request, pk)
+    is_owner = (
+        a.organisation_id == roles.organisation_id(request.user)
+        and services.member_organisation(request.user, a.covenant) is not None
+    )
+    form = forms.ProgressForm(request.POST or None, request.FILES or None)
+    edit = forms.ActionForm(None, instance=a, covenant=a.covenant)
+    if request.method == "POST":
+        if not is_owner:
+            raise Http404
+        if request.POST.get("do") == "edit":
+            edit = forms.ActionForm(request.POST, instance=a, covenant=a.covenant)
+            if edit.is_valid():
+                data = dict(edit.cleaned_data)
+                agreements = data.pop("agreements")
+                try:
+                    services.save_action(request.user, a.covenant, a, agreements=agreements, **data)
+                except DomainError as e:
+                    edit.add_error(None, str(e))
+                else:
+                    messages.success(request, _("Action saved."))
+                    return redirect("duediligence:action", pk=a.pk)
+        elif form.is_valid():
+            try:
+                services.add_progress(
+                    request.user,
+                    a,
+                    form.cleaned_data["progress"],
+                    form.cleaned_data["text"],
+                    form.cleaned_data.get("evidence"),
+                )
+            except DomainError as e:
+                form.add_error(None, str(e))
+            else:
+                messages.success(request, _("Progress recorded."))
+                return redirect("duediligence:action", pk=a.pk)
+    return render(
+        request,
+        "duediligence/action.html",
+        {
+            "a": a,
+            "status": services.action_status(a),
+            "status_label": _tracked(a)[2],
+            "updates": a.updates.all(),
+            "form": form,
+            "edit": edit,
+            "is_owner": is_owner,
+        },
+    )
+
+
+@login_required
+def evidence(request: HttpRequest, pk: int) -> FileResponse:
+    upd = get_object_or_404(ProgressUpdate, pk=pk)
+    _own_action(request, upd.action_id)  # scoped: 404 for anyone else
+    if not upd.evidence:
+        raise Http404
+    return FileResponse(
+        upd.evidence.open("rb"),
+        as_attachment=True,
+        filename=(upd.evidence.name or "evidence").rsplit("/", 1)[-1],
+    )
+
+
+@login_required
+def case(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    covenant, org = _membered(request, slug)
+    instance = None
+    if pk is not None:
+        instance = get_object_or_404(RemediationCase, pk=pk, covenant=covenant, organisation=org)
+    actions = Action.objects.filter(covenant=covenant, organisation=org)
+    form = forms.CaseForm(request.POST or None, instance=instance, actions=actions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_case(request.user, covenant, instance, **form.cleaned_data)
+        except DomainError as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(request, _("Remediation case saved."))
+            return redirect("duediligence:plan", slug=slug)
+    return render(
+        request,
+        "duediligence/form.html",
+        {"form": form, "title": _("Remediation case"), "back": ("duediligence:plan", slug)},
+    )
+
+
+# --- secretariat ------------------------------------------------------------------
+
+
+@login_required
+def queue(request: HttpRequest, slug: str) -> HttpResponse:
+    covenant = _reviewed(request, slug)
+    years = sorted(
+        set(Submission.objects.filter(covenant=covenant).values_list("year", flat=True)),
+        reverse=True,
+    )
+    year = _year_param(request) or (years[0] if years else date.today().year)
+    subs = list(services.review_queue(request.user, covenant, year))
+    waiting = [
+        s for s in subs if s.status in (Submission.Status.SUBMITTED, Submission.Status.UNDER_REVIEW)
+    ]
+    others = [s for s in subs if s not in waiting]
+    return render(
+        request,
+        "duediligence/queue.html",
+        {
+            "covenant": covenant,
+            "year": year,
+            "years": years,
+            "waiting": waiting,
+            "others": others,
+            "framework": services.active_framework(covenant),
+            "overdue": services.improvements_overdue(request.user, covenant),
+        },
+    )
+
+
+def _year_param(request: HttpRequest) -> int | None:
+    """?year=, when it is a plausible reporting year; anything else means "not given"."""
+    raw = request.GET.get("year", "")
+    return int(raw) if raw.isdigit() and 1990 <= int(raw) <= 2200 else None
+
+
+@login_required
+def figures(request: HttpRequest, slug: str) -> HttpResponse:
+    covenant = _reviewed(request, slug)
+    data = services.covenant_figures(covenant)
+    element_names: list[str] = []
+    for y in data["years"]:
+        for k in y["elements"]:
+            if k not in element_names:
+                element_names.append(k)
+    element_rows = [
+        (name, [y["elements"].get(name) for y in data["years"]]) for name in element_names
+    ]
+    return render(
+        request,
+        "duediligence/figures.html",
+        {
+            "covenant": covenant,
+            "f": data,
+            "element_rows": element_rows,
+            "tracking": [
+                (services.ACTION_STATUS_LABELS.get(k, k), v) for k, v in data["actions"].items()
+            ],
+        },
+    )
+
+
+@login_required
+def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    covenant = _reviewed(request, slug)
+    year = _year_param(request)
+    header, rows = services.export_rows(request.user, covenant, year)
+    return table_response(
+        fmt,
+        f"assessments-{covenant.slug}{'-' + str(year) if year else ''}",
+        header,
+        rows,
+        {"covenant": covenant.name, "confidential": "assessment results per member"},
+    )
+
+
+@login_required
+def escalation(request: HttpRequest, slug: str) -> HttpResponse:
+    covenant = _reviewed(request, slug)
+    form = forms.EscalationForm(
+        request.POST or None, covenant=covenant, initial={"date": date.today()}
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.record_escalation(
+                request.user,
+                covenant,
+                d["organisation"],
+                d["step"],
+                d["reason"],
+                d["date"],
+                d["deadline"],
+            )
+        except DomainError as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(request, _("Escalation step recorded."))
+            return redirect("duediligence:escalation", slug=slug)
+    steps = services.escalations(request.user, covenant)
+    return render(
+        request,
+        "duediligence/escalation.html",
+        {"covenant": covenant, "steps": steps, "form": form, "Step": EscalationStep.Step},
+    )
+
+
+@login_required
+def framework(request: HttpRequest, slug: str) -> HttpResponse:
+    """Install a ready-made framework; adapt the one in use (elements, questions, weights)."""
+    covenant = _reviewed(request, slug)
+    fw = services.active_framework(covenant)
+    do = request.POST.get("do") if request.method == "POST" else None
+    install = forms.InstallForm(request.POST if do == "install" else None)
+    element_form = forms.ElementForm(request.POST if do == "element" else None)
+    question_form = (
+        forms.QuestionForm(request.POST if do == "question" else None, framework=fw) if fw else None
+    )
+    if do:
+        try:
+            if do == "install" and install.is_valid():
+                services.install_framework(request.user, covenant, install.cleaned_data["template"])
+                messages.success(request, _("Framework installed and in use for new submissions."))
+            elif fw is None:
+                raise DomainError(_("Install a framework first."))
+            elif do == "weights":
+                services.set_weights(request.user, fw, _weights_from_post(request, fw))
+                messages.success(request, _("Weights saved."))
+            elif do == "element" and element_form.is_valid():
+                services.add_element(request.user, fw, **element_form.cleaned_data)
+                messages.success(request, _("Element added."))
+            elif do == "question" and question_form is not None and question_form.is_valid():
+                services.add_question(request.user, **question_form.cleaned_data)
+                messages.success(request, _("Question added."))
+            elif do == "remove":
+                q = get_object_or_404(
+                    Question, pk=request.POST.get("question") or 0, element__framework=fw
+                )
+                services.remove_question(request.user, q)
+                messages.success(request, _("Question removed."))
+            else:
+                raise DomainError(_("Check the form: a field is missing or not valid."))
+        except DomainError as e:
+            messages.error(request, str(e))
+        else:
+            return redirect("duediligence:framework", slug=slug)
+    return render(
+        request,
+        "duediligence/framework.html",
+        {
+            "covenant": covenant,
+            "fw": fw,
+            "install": install,
+            "element_form": element_form,
+            "question_form": question_form,
+            "frozen": services.framework_frozen(fw) if fw else False,
+            "elements": fw.elements.prefetch_related("questions") if fw else [],
+        },
+    )
+
+
+def _weights_from_post(request: HttpRequest, fw: Any) -> dict[int, Decimal]:
+    weights = {}
+    for el in fw.elements.all():
+        raw = request.POST.get(f"w{el.pk}", "").replace(",", ".")
+        try:
+            weights[el.pk] = Decimal(raw)
+            if not weights[el.pk].is_finite():
+                raise InvalidOperation
+        except InvalidOperation:
+            raise DomainError(
+                _("Weight of %(el)s: %(v)s is not a number.") % {"el": el.title, "v": raw}
+            ) from None
+    return weights

@@ -1,0 +1,669 @@
+"""Risk engine services: indicator data, the company scan, the covenant's sector risk analysis
+and the risk register with its prioritisation (UNGP 14, 17, 24).
+
+Prioritisation, written down (also shown on the method page):
+
+* severity = scale + scope + irremediable character, each on 1..4, so 3..12;
+* likelihood on 1..4;
+* priority (0..100) = 75 x (severity - 3) / 9 + 25 x (likelihood - 1) / 3.
+
+Severity carries three times the weight of likelihood, so a severe and
+irremediable risk outranks a likelier but mild one (UNGP 24: first the most
+severe impacts, or those that delay would make irremediable); among risks of
+equal severity the likelier comes first. Involvement (cause / contribute /
+directly linked) and leverage do not change the rank: they decide the
+*response* (UNGP 19), which `suggested_response` spells out.
+
+Other apps are used through agreed interfaces imported lazily, so this app
+works before they are merged: `imvo.supplychain.services.supply_chain_for`
+(the company's processed supplier list) falls back to no rows, and the
+company can enter countries and products by hand (`SourcingEntry`).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from django.db import DatabaseError, transaction
+from django.db.models import Max, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from imvo.core.errors import DomainError, PermissionDeniedError
+from imvo.risk import reference as ref
+from imvo.risk.importers import SOURCES, country_code, country_name, read_source
+from imvo.risk.models import (
+    IndicatorSource,
+    IndicatorValue,
+    ListedGood,
+    PriorityOverride,
+    RegisterEntry,
+    SourcingEntry,
+)
+from imvo.risk.scan import (
+    IndicatorTables,
+    Model,
+    ScanResult,
+    build_model,
+    bundled_tables,
+    heatmap,
+    prepare_rows,
+    scan_frame,
+    theme_summary,
+    weighted,
+)
+
+log = logging.getLogger(__name__)
+
+# --- indicator data -----------------------------------------------------------------
+
+
+def import_source(
+    source: str, path: Path, edition: int | None = None
+) -> tuple[IndicatorSource, list[str]]:
+    """Import a publisher's file as one source edition (replacing that edition if it was there).
+
+    Returns the source edition and the rows that were skipped, with why.
+    """
+    parsed = read_source(source, path, edition)
+    info = SOURCES[source]
+    with transaction.atomic():
+        IndicatorSource.objects.filter(code=source, edition_year=parsed.edition).delete()
+        src = IndicatorSource.objects.create(
+            code=source,
+            name=info.name,
+            publisher=info.publisher,
+            edition_year=parsed.edition,
+            licence=info.licence,
+            url=info.url,
+            file_name=path.name,
+        )
+        IndicatorValue.objects.bulk_create(
+            IndicatorValue(source=src, indicator=i, country=c, value=v, raw=raw[:100])
+            for i, c, v, raw in parsed.values
+        )
+        ListedGood.objects.bulk_create(
+            ListedGood(source=src, country=c, good=g[:200], child_labour=ch, forced_labour=fo)
+            for c, g, ch, fo in parsed.goods
+        )
+    _model_cache.clear()
+    return src, parsed.skipped
+
+
+def indicator_tables() -> IndicatorTables:
+    """The indicator data in use: the bundled table, with each source replaced by the newest
+    edition imported into the database when that edition is at least as recent."""
+    tables = bundled_tables()
+    latest: dict[str, IndicatorSource] = {}
+    for src in IndicatorSource.objects.order_by("code", "-edition_year"):
+        latest.setdefault(src.code, src)
+    replaced = {
+        code
+        for code, src in latest.items()
+        if src.edition_year >= int(tables.sources.get(code, {}).get("edition_year", 0))
+    }
+    if not replaced:
+        return tables
+    values = [v for v in tables.values if v[0] not in replaced]
+    goods = [g for g in tables.goods if g[0] not in replaced]
+    sources = {k: v for k, v in tables.sources.items() if k not in replaced}
+    for code in replaced:
+        src = latest[code]
+        sources[code] = {
+            "name": src.name,
+            "publisher": src.publisher,
+            "edition_year": src.edition_year,
+            "licence": src.licence,
+            "url": src.url,
+            "origin": "imported",
+        }
+        values.extend(
+            (code, ind, c, src.edition_year, v, raw)
+            for ind, c, v, raw in src.values.values_list("indicator", "country", "value", "raw")
+        )
+        goods.extend(
+            (code, src.edition_year, c, g, ch, fo)
+            for c, g, ch, fo in src.goods.values_list(
+                "country", "good", "child_labour", "forced_labour"
+            )
+        )
+    return IndicatorTables(values, goods, sources, origin="database")
+
+
+_model_cache: dict[Any, Model] = {}
+_model_lock = threading.Lock()
+
+
+def current_model() -> Model:
+    """The scan model for the data in use, cached until a new edition is imported."""
+    try:
+        key = tuple(IndicatorSource.objects.aggregate(m=Max("imported"), n=Max("id")).values())
+    except DatabaseError:
+        # No database yet (an offline `imvo scan` before `imvo migrate`): the bundled data.
+        key = ("bundled-only",)
+        with _model_lock:
+            if key not in _model_cache:
+                _model_cache[key] = build_model(bundled_tables())
+            return _model_cache[key]
+    with _model_lock:
+        if key not in _model_cache:
+            _model_cache.clear()
+            _model_cache[key] = build_model(indicator_tables())
+        return _model_cache[key]
+
+
+def sources_in_use() -> list[dict[str, Any]]:
+    """Each source edition the scan uses, with its provenance (for the sources page and exports)."""
+    tables = indicator_tables()
+    out = []
+    for code, s in sorted(tables.sources.items()):
+        n = sum(1 for v in tables.values if v[0] == code) + sum(
+            1 for g in tables.goods if g[0] == code
+        )
+        out.append({"code": code, "origin": "bundled", **s, "values": n})
+    return out
+
+
+def scan_records(records: list[dict[str, Any]] | pl.DataFrame) -> ScanResult:
+    """Scan supplier rows (dicts with country, sector, product, name, workers, row_id)."""
+    if isinstance(records, list) and not records:
+        records = pl.DataFrame(
+            schema={"row_id": pl.Int64, "country": pl.Utf8, "sector": pl.Utf8, "product": pl.Utf8}
+        )
+    model = current_model()
+    return scan_frame(model, prepare_rows(records, model))
+
+
+# --- the company's chain -------------------------------------------------------------
+
+
+def supplier_rows_for(organisation: Any, covenant: Any = None) -> list[dict[str, Any]]:
+    """The company's sourcing: its latest processed supplier list (supplychain app) plus the
+    countries and products it entered by hand."""
+    rows: list[dict[str, Any]] = []
+    try:
+        from imvo.supplychain.services import supply_chain_for  # type: ignore[attr-defined]
+    except ImportError:  # the supplychain app is not merged yet: hand-entered sourcing only
+        supply_chain_for = None
+    if supply_chain_for is not None:
+        try:
+            for r in supply_chain_for(organisation, covenant=covenant):
+                rows.append(
+                    {
+                        "row_id": f"list-{r.get('row_id')}",
+                        "name": r.get("name"),
+                        "country": r.get("country"),
+                        "sector": r.get("sector"),
+                        "product": r.get("product"),
+                        "workers": r.get("workers"),
+                    }
+                )
+        except Exception:  # a fault there must not hide the hand-entered sourcing
+            log.exception("supply_chain_for failed for organisation %s", organisation.pk)
+    for e in SourcingEntry.objects.filter(organisation=organisation):
+        rows.append(
+            {
+                "row_id": f"manual-{e.pk}",
+                "name": e.product or str(ref.SECTOR_LABELS.get(e.sector, e.sector)),
+                "country": e.country,
+                "sector": e.sector,
+                "product": e.product,
+                "workers": e.workers,
+            }
+        )
+    return rows
+
+
+def company_scan(organisation: Any, covenant: Any = None) -> ScanResult:
+    return scan_records(supplier_rows_for(organisation, covenant))
+
+
+def _require_member(user: Any, organisation: Any) -> None:
+    from imvo.accounts import services as roles
+
+    if roles.is_platform_admin(user):
+        return
+    if roles.organisation_id(user) != organisation.pk:
+        raise PermissionDeniedError(_("Only the company's own members can change its risk data."))
+
+
+def add_sourcing(
+    user: Any,
+    organisation: Any,
+    country: str,
+    sector: str = "",
+    product: str = "",
+    workers: int | None = None,
+) -> SourcingEntry:
+    """Record by hand that the company sources a product from a country."""
+    _require_member(user, organisation)
+    cc = country_code(country)
+    if cc is None:
+        raise DomainError(
+            _("Country %(c)r is not recognised; use a name (Bangladesh) or code (BD).")
+            % {"c": country}
+        )
+    if sector and sector not in ref.SECTORS:
+        raise DomainError(
+            _("Sector %(s)r is not one of: %(all)s.") % {"s": sector, "all": ", ".join(ref.SECTORS)}
+        )
+    return SourcingEntry.objects.create(
+        organisation=organisation,
+        country=cc,
+        sector=sector,
+        product=product.strip()[:200],
+        workers=workers,
+    )
+
+
+# --- prioritisation ------------------------------------------------------------------
+
+SCALE_LABELS = {
+    "scale": [
+        gettext_lazy("minor"),
+        gettext_lazy("moderate"),
+        gettext_lazy("serious"),
+        gettext_lazy("very serious (life, liberty, health)"),
+    ],
+    "scope": [
+        gettext_lazy("few people"),
+        gettext_lazy("a group"),
+        gettext_lazy("many people"),
+        gettext_lazy("very many / widespread"),
+    ],
+    "irremediability": [
+        gettext_lazy("fully remediable soon"),
+        gettext_lazy("remediable with effort"),
+        gettext_lazy("hard to remedy"),
+        gettext_lazy("irreversible"),
+    ],
+    "likelihood": [
+        gettext_lazy("unlikely"),
+        gettext_lazy("possible"),
+        gettext_lazy("likely"),
+        gettext_lazy("almost certain or happening"),
+    ],
+}
+
+
+def severity_of(scale: int, scope: int, irremediability: int) -> int:
+    """Severity (UNGP 14 commentary): scale + scope + irremediable character, 3..12."""
+    for name, v in (
+        ("scale", scale),
+        ("scope", scope),
+        ("irremediable character", irremediability),
+    ):
+        if not 1 <= int(v) <= 4:
+            raise DomainError(
+                _("%(name)s must be 1..4, not %(v)s.") % {"name": name.capitalize(), "v": v}
+            )
+    return int(scale) + int(scope) + int(irremediability)
+
+
+def compute_priority(scale: int, scope: int, irremediability: int, likelihood: int) -> float:
+    """Priority 0..100: severity weighs three times likelihood (see the module docstring)."""
+    if not 1 <= int(likelihood) <= 4:
+        raise DomainError(_("Likelihood must be 1..4, not %(v)s.") % {"v": likelihood})
+    sev = severity_of(scale, scope, irremediability)
+    return round(75 * (sev - 3) / 9 + 25 * (int(likelihood) - 1) / 3, 1)
+
+
+def suggested_response(entry: RegisterEntry) -> str:
+    """What the OECD guidance asks given involvement and leverage (UNGP 19)."""
+    if entry.involvement == RegisterEntry.Involvement.CAUSE:
+        return _("Cease or prevent the impact, and provide for remedy.")
+    if entry.involvement == RegisterEntry.Involvement.CONTRIBUTE:
+        return _(
+            "Cease or prevent your contribution, use leverage on the rest, and contribute to remedy."
+        )
+    share = entry.leverage_share or 0
+    if share >= 10:
+        return _(
+            "Use your leverage as a significant buyer to make the supplier prevent or mitigate it."
+        )
+    if entry.members_sharing:
+        return _(
+            "Little leverage alone: act with the %(n)s other covenant member(s) sourcing there "
+            "to build leverage."
+        ) % {"n": entry.members_sharing}
+    return _(
+        "Seek to increase leverage (collaborate, contract terms); disengage responsibly only as "
+        "a last resort."
+    )
+
+
+DEFAULT_SCALE = {
+    "child-labour": 4,
+    "forced-labour": 4,
+    "health-safety": 4,
+    "human-rights": 3,
+    "freedom-of-association": 3,
+    "living-wage": 3,
+    "discrimination-gender": 3,
+    "water-chemicals-energy": 3,
+    "environment": 3,
+}
+DEFAULT_IRREMEDIABLE = {
+    "child-labour": 4,
+    "forced-labour": 4,
+    "health-safety": 4,
+    "human-rights": 3,
+    "environment": 3,
+    "water-chemicals-energy": 3,
+}
+
+
+def _likelihood_from_score(score: float) -> int:
+    return 4 if score >= 75 else 3 if score >= ref.HIGH else 2 if score >= ref.MEDIUM else 1
+
+
+def _recompute(entry: RegisterEntry) -> None:
+    entry.severity = severity_of(entry.scale, entry.scope, entry.irremediability)
+    entry.computed_priority = compute_priority(
+        entry.scale, entry.scope, entry.irremediability, entry.likelihood
+    )
+    entry.priority = (
+        entry.override_priority if entry.override_priority is not None else entry.computed_priority
+    )
+
+
+def _theme_row(code: str, covenant: Any) -> Any:
+    from imvo.covenants.models import Theme
+
+    if covenant is not None:
+        t = Theme.objects.filter(code=code, covenant=covenant).first()
+        if t:
+            return t
+    return Theme.objects.filter(code=code, covenant__isnull=True).first()
+
+
+def register_from_scan(
+    user: Any, organisation: Any, covenant: Any = None, top: int = 10
+) -> list[RegisterEntry]:
+    """Turn the scan's highest (theme, country) risks into register entries with suggested scores.
+
+    Suggestions only: scale and irremediability by theme, scope by the share of the
+    company's rows in that country, likelihood by the inherent score. Risks already in
+    the register (same theme and country) are left alone, with the person's edits.
+    """
+    _require_member(user, organisation)
+    result = company_scan(organisation, covenant)
+    if result.scores.is_empty():
+        raise DomainError(
+            _("There is nothing to scan yet: add a supplier list or the countries you source from.")
+        )
+    # Scope from the share of the company's workers in that country when known, else of its rows.
+    workers = result.rows.get_column("workers").fill_null(0)
+    weight_col = "workers" if workers.sum() > 0 else "one"
+    rows = result.rows.with_columns(one=pl.lit(1), workers=pl.col("workers").fill_null(0))
+    total = rows.get_column(weight_col).sum()
+    per_country = dict(rows.group_by("country").agg(pl.col(weight_col).sum()).iter_rows())
+    # Per theme and country the sector with the highest score, and the rows behind it.
+    top_pairs = (
+        weighted(result)
+        .filter(pl.col("country").is_not_null())
+        .sort(["score", "n"], descending=True)
+        .group_by("theme", "country", maintain_order=True)
+        .agg(
+            score=pl.col("score").first(),
+            sector=pl.col("sector").first(),
+            good=pl.col("good").first(),
+            rows=pl.col("n").sum(),
+        )
+        .sort(["score", "rows", "country", "theme"], descending=[True, True, False, False])
+        .head(top)
+    )
+    existing = set(
+        RegisterEntry.objects.filter(organisation=organisation).values_list("theme_code", "country")
+    )
+    created = []
+    with transaction.atomic():
+        for r in top_pairs.iter_rows(named=True):
+            if (r["theme"], r["country"]) in existing:
+                continue
+            share = (per_country.get(r["country"]) or 0) / total if total else 0
+            entry = RegisterEntry(
+                organisation=organisation,
+                covenant=covenant,
+                theme=_theme_row(r["theme"], covenant),
+                theme_code=r["theme"],
+                country=r["country"],
+                product=str(ref.SECTOR_LABELS.get(r["sector"], r["sector"])),
+                title=f"{ref.THEME_LABELS[r['theme']]} - {country_name(r['country'])}",
+                scale=DEFAULT_SCALE.get(r["theme"], 2),
+                scope=4 if share >= 0.5 else 3 if share >= 0.2 else 2 if share >= 0.05 else 1,
+                irremediability=DEFAULT_IRREMEDIABLE.get(r["theme"], 2),
+                likelihood=_likelihood_from_score(r["score"]),
+                inherent_score=r["score"],
+                reasons=result.reasons_for(r["country"], r["sector"], r["theme"], r["good"]),
+            )
+            _recompute(entry)
+            entry.save()
+            created.append(entry)
+    return created
+
+
+EDITABLE = (
+    "title",
+    "scale",
+    "scope",
+    "irremediability",
+    "likelihood",
+    "involvement",
+    "leverage",
+    "leverage_share",
+    "members_sharing",
+    "status",
+    "owner",
+)
+
+
+def update_entry(
+    user: Any,
+    entry: RegisterEntry,
+    override_priority: float | None = None,
+    override_reason: str = "",
+    clear_override: bool = False,
+    **fields: Any,
+) -> RegisterEntry:
+    """Change a register entry; a hand-set priority needs a reason, and every override is kept."""
+    _require_member(user, entry.organisation)
+    for k, v in fields.items():
+        if k not in EDITABLE:
+            raise DomainError(f"{k} cannot be changed here.")
+        setattr(entry, k, v)
+    if entry.involvement not in RegisterEntry.Involvement.values:
+        raise DomainError(
+            f"Involvement must be one of {', '.join(RegisterEntry.Involvement.values)}."
+        )
+    if entry.status not in RegisterEntry.Status.values:
+        raise DomainError(f"Status must be one of {', '.join(RegisterEntry.Status.values)}.")
+    if entry.leverage_share is not None and not 0 <= entry.leverage_share <= 100:
+        raise DomainError(_("The share of the facility's output is a percentage, 0..100."))
+    with transaction.atomic():
+        if clear_override and entry.override_priority is not None:
+            if not override_reason.strip():
+                raise DomainError(_("Say why the hand-set priority is withdrawn."))
+            PriorityOverride.objects.create(
+                entry=entry,
+                previous=entry.override_priority,
+                new=None,
+                reason=override_reason.strip(),
+                by=user,
+            )
+            entry.override_priority = None
+            entry.override_reason = ""
+        elif override_priority is not None and override_priority != entry.override_priority:
+            if not 0 <= override_priority <= 100:
+                raise DomainError(_("A priority is 0..100."))
+            if not override_reason.strip():
+                raise DomainError(
+                    _("A hand-set priority needs a reason: why does the computed one not fit?")
+                )
+            PriorityOverride.objects.create(
+                entry=entry,
+                previous=entry.priority,
+                new=override_priority,
+                reason=override_reason.strip(),
+                by=user,
+            )
+            entry.override_priority = override_priority
+            entry.override_reason = override_reason.strip()
+        _recompute(entry)
+        entry.save()
+    return entry
+
+
+def create_entry(
+    user: Any,
+    organisation: Any,
+    theme_code: str,
+    title: str,
+    country: str = "",
+    covenant: Any = None,
+    **fields: Any,
+) -> RegisterEntry:
+    """Add a risk to the register by hand (not every salient risk shows in country data)."""
+    _require_member(user, organisation)
+    if theme_code not in ref.THEME_CODES:
+        raise DomainError(f"Theme {theme_code!r} is not one of: {', '.join(ref.THEME_CODES)}.")
+    cc = ""
+    if country:
+        cc = country_code(country) or ""
+        if not cc:
+            raise DomainError(_("Country %(c)r is not recognised.") % {"c": country})
+    entry = RegisterEntry(
+        organisation=organisation,
+        covenant=covenant,
+        theme=_theme_row(theme_code, covenant),
+        theme_code=theme_code,
+        country=cc,
+        title=title.strip()[:300] or theme_code,
+    )
+    for k, v in fields.items():
+        if k not in EDITABLE:
+            raise DomainError(f"{k} cannot be set here.")
+        setattr(entry, k, v)
+    _recompute(entry)
+    entry.save()
+    return entry
+
+
+def register_entries(organisation: Any, covenant: Any = None) -> QuerySet[RegisterEntry]:
+    """The organisation's risk register, highest priority first (agreed interface for other apps).
+
+    Callers scope access themselves: this returns the organisation's entries unfiltered by user.
+    """
+    qs = RegisterEntry.objects.filter(organisation=organisation).select_related("theme")
+    if covenant is not None:
+        from django.db.models import Q
+
+        qs = qs.filter(Q(covenant=covenant) | Q(covenant__isnull=True))
+    return qs.order_by("-priority", "id")
+
+
+def entry_as_dict(entry: RegisterEntry) -> dict[str, Any]:
+    """A JSON-able snapshot of a register entry (for due-diligence submissions)."""
+    return {
+        "id": entry.pk,
+        "theme": entry.theme_id,
+        "theme_code": entry.theme_code,
+        "country": entry.country,
+        "product": entry.product,
+        "title": entry.title,
+        "scale": entry.scale,
+        "scope": entry.scope,
+        "irremediability": entry.irremediability,
+        "severity": entry.severity,
+        "likelihood": entry.likelihood,
+        "computed_priority": entry.computed_priority,
+        "override_priority": entry.override_priority,
+        "override_reason": entry.override_reason,
+        "priority": entry.priority,
+        "involvement": entry.involvement,
+        "leverage": entry.leverage,
+        "leverage_share": entry.leverage_share,
+        "members_sharing": entry.members_sharing,
+        "status": entry.status,
+        "owner": entry.owner,
+        "inherent_score": entry.inherent_score,
+        "reasons": entry.reasons,
+        "updated": entry.updated.isoformat() if entry.updated else None,
+    }
+
+
+# --- covenant sector risk analysis -----------------------------------------------------
+
+
+def covenant_analysis(covenant: Any) -> dict[str, Any]:
+    """The covenant's sector risk analysis from its member companies' sourcing, in aggregate only.
+
+    Where sourcing concentrates (countries by rows and workers), which themes carry
+    the highest risk, and a country x theme heatmap. No company is named.
+    """
+    from imvo.covenants.models import Adherence, Organisation
+
+    orgs = Organisation.objects.filter(
+        type=Organisation.Type.COMPANY,
+        adherences__covenant=covenant,
+        adherences__status=Adherence.Status.ACTIVE,
+    ).distinct()
+    records: list[dict[str, Any]] = []
+    companies = 0
+    for org in orgs:
+        rows = supplier_rows_for(org, covenant)
+        if rows:
+            companies += 1
+        for r in rows:
+            records.append({**r, "row_id": f"{org.pk}-{r['row_id']}"})
+    result = scan_records(records)
+    countries = []
+    if result.rows.height:
+        c = (
+            result.rows.group_by("country")
+            .agg(rows=pl.len(), workers=pl.col("workers").sum())
+            .sort("rows", descending=True)
+        )
+        total = result.rows.height
+        countries = [
+            {
+                "country": r["country"] or "??",
+                "rows": r["rows"],
+                "share": round(100 * r["rows"] / total, 1),
+                "workers": r["workers"] or 0,
+            }
+            for r in c.iter_rows(named=True)
+        ]
+    key = ref.COVENANT_SECTOR_PROFILE.get(covenant.sector)
+    profile = None
+    if key:
+        p = ref.SECTOR_PROFILES[key]
+        profile = {
+            "key": key,
+            "label": ref.SECTOR_LABELS[key],
+            "why": p["why"],
+            "themes": sorted(
+                ((ref.THEME_LABELS[t], w) for t, w in p["weights"].items()),
+                key=lambda tw: -tw[1],
+            ),
+        }
+    return {
+        "covenant": covenant,
+        "profile": profile,
+        "companies": companies,
+        "rows": result.rows.height,
+        "countries": countries,
+        "themes": theme_summary(result),
+        "heatmap": heatmap(result),
+        "attribution": result.attribution,
+        "result": result,
+    }
+
+
+def stamp() -> str:
+    return timezone.now().strftime("%Y-%m-%d %H:%M UTC")

@@ -1,0 +1,293 @@
+"""Risk pages: the company's scan, heatmap and register; the covenant's sector risk analysis;
+the method and the sources. Thin: parse, call a service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from imvo.accounts import services as roles
+from imvo.core.errors import DomainError
+from imvo.core.exports import table_response
+from imvo.risk import reference as ref
+from imvo.risk import services
+from imvo.risk.forms import EntryForm, NewEntryForm, SourcingForm
+from imvo.risk.importers import country_name
+from imvo.risk.models import RegisterEntry, SourcingEntry
+from imvo.risk.scan import heatmap, theme_summary, top_rows
+
+
+def _organisation(request: HttpRequest):  # type: ignore[no-untyped-def]
+    """The signed-in member's company; people without one have no company risk pages."""
+    org = getattr(request.user, "organisation", None)
+    if org is None:
+        raise Http404(_("Risk scans are for member companies."))
+    return org
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    org = _organisation(request)
+    form = SourcingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_sourcing(
+                request.user,
+                org,
+                **{k: v for k, v in form.cleaned_data.items() if v not in (None, "")},
+            )
+        except DomainError as e:
+            form.add_error("country", str(e))
+        else:
+            messages.success(request, _("Added to your sourcing."))
+            return redirect("risk:dashboard")
+    result = services.company_scan(org)
+    return render(
+        request,
+        "risk/dashboard.html",
+        {
+            "organisation": org,
+            "form": form,
+            "sourcing": SourcingEntry.objects.filter(organisation=org),
+            "themes": theme_summary(result),
+            "heat": heatmap(result),
+            "top_rows": top_rows(result),
+            "rows": result.rows.height,
+            "unresolved": result.unresolved.height,
+            "attribution": result.attribution,
+            "entries": services.register_entries(org)[:5],
+        },
+    )
+
+
+@login_required
+def sourcing_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    org = _organisation(request)
+    entry = get_object_or_404(SourcingEntry, pk=pk, organisation=org)
+    if request.method == "POST":
+        entry.delete()
+        messages.success(request, _("Removed from your sourcing."))
+    return redirect("risk:dashboard")
+
+
+@login_required
+def register(request: HttpRequest) -> HttpResponse:
+    org = _organisation(request)
+    new_form = (
+        NewEntryForm(request.POST or None)
+        if request.POST.get("action") == "add"
+        else NewEntryForm()
+    )
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "from_scan":
+                created = services.register_from_scan(request.user, org)
+                messages.success(
+                    request, _("%(n)d risk(s) added from the scan.") % {"n": len(created)}
+                )
+                return redirect("risk:register")
+            if new_form.is_valid():
+                e = services.create_entry(request.user, org, **new_form.cleaned_data)
+                return redirect("risk:entry", pk=e.pk)
+        except DomainError as e:
+            messages.error(request, str(e))
+    entries = RegisterEntry.objects.visible_to(request.user).filter(organisation=org)
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx", "json"):
+        header = [
+            "rank",
+            "priority",
+            "computed priority",
+            "override reason",
+            "theme",
+            "country",
+            "title",
+            "scale",
+            "scope",
+            "irremediable",
+            "severity",
+            "likelihood",
+            "involvement",
+            "leverage",
+            "share of output %",
+            "members sharing",
+            "status",
+            "owner",
+            "inherent risk",
+            "reasons",
+        ]
+        from imvo.risk.scan import reason_text
+
+        rows = [
+            [
+                i,
+                e.priority,
+                e.computed_priority,
+                e.override_reason,
+                e.theme_code,
+                e.country,
+                e.title,
+                e.scale,
+                e.scope,
+                e.irremediability,
+                e.severity,
+                e.likelihood,
+                e.involvement,
+                e.leverage,
+                e.leverage_share,
+                e.members_sharing,
+                e.status,
+                e.owner,
+                e.inherent_score,
+                reason_text(e.reasons),
+            ]
+            for i, e in enumerate(entries, start=1)
+        ]
+        attribution = [
+            s["name"] + f" {s['edition_year']} ({s['publisher']}, {s['licence']})"
+            for s in services.sources_in_use()
+        ]
+        return table_response(
+            fmt,
+            f"risk-register-{org.slug}",
+            header,
+            rows,
+            {"organisation": org.name, "exported": services.stamp(), "sources": attribution},
+        )
+    return render(
+        request,
+        "risk/register.html",
+        {"organisation": org, "entries": entries, "new_form": new_form},
+    )
+
+
+@login_required
+def entry(request: HttpRequest, pk: int) -> HttpResponse:
+    # Scoped lookup: another company's entry is a 404, never a 403.
+    e = get_object_or_404(RegisterEntry.objects.visible_to(request.user), pk=pk)
+    initial = {f: getattr(e, f) for f in services.EDITABLE}
+    initial["override_priority"] = e.override_priority
+    form = EntryForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        override = data.pop("override_priority")
+        reason = data.pop("override_reason")
+        clear = data.pop("clear_override")
+        try:
+            services.update_entry(
+                request.user,
+                e,
+                override_priority=override,
+                override_reason=reason,
+                clear_override=clear,
+                **data,
+            )
+        except DomainError as err:
+            form.add_error(None, str(err))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("risk:entry", pk=e.pk)
+    return render(
+        request,
+        "risk/entry.html",
+        {
+            "e": e,
+            "form": form,
+            "overrides": e.overrides.select_related("by"),
+            "response": services.suggested_response(e),
+            "theme_label": ref.THEME_LABELS.get(e.theme_code, e.theme_code),
+            "country": f"{country_name(e.country)} ({e.country})" if e.country else "-",
+        },
+    )
+
+
+def method(request: HttpRequest) -> HttpResponse:
+    """The ranking method in the product, with worked examples computed by the same code."""
+    examples = [
+        (
+            _("Forced labour in a quarry: very serious, many people, irreversible; unlikely"),
+            4,
+            3,
+            4,
+            1,
+        ),
+        (
+            _("Late payment of overtime: moderate, a group, remediable soon; almost certain"),
+            2,
+            2,
+            1,
+            4,
+        ),
+        (
+            _("Fire safety in a garment factory: very serious, many, irreversible; possible"),
+            4,
+            3,
+            4,
+            2,
+        ),
+        (_("Excessive overtime: serious, many people, remediable with effort; likely"), 3, 3, 2, 3),
+    ]
+    rows = [
+        {
+            "label": label,
+            "scale": a,
+            "scope": b,
+            "irr": c,
+            "lik": d,
+            "severity": services.severity_of(a, b, c),
+            "priority": services.compute_priority(a, b, c, d),
+        }
+        for label, a, b, c, d in examples
+    ]
+    rows.sort(key=lambda r: -float(r["priority"]))  # type: ignore[arg-type]
+    profiles = [
+        {
+            "key": k,
+            "label": ref.SECTOR_LABELS[k],
+            "why": p["why"],
+            "weights": [(ref.THEME_LABELS[t], p["weights"][t]) for t in ref.THEME_CODES],
+        }
+        for k, p in ref.SECTOR_PROFILES.items()
+    ]
+    indicators = [
+        {
+            "code": c,
+            "label": i["label"],
+            "why": i["why"],
+            "themes": [ref.THEME_LABELS[t] for t in i["themes"]],
+        }
+        for c, i in ref.INDICATORS.items()
+    ]
+    return render(
+        request,
+        "risk/method.html",
+        {
+            "examples": rows,
+            "scales": [
+                (_("Scale"), services.SCALE_LABELS["scale"]),
+                (_("Scope"), services.SCALE_LABELS["scope"]),
+                (_("Irremediable character"), services.SCALE_LABELS["irremediability"]),
+                (_("Likelihood"), services.SCALE_LABELS["likelihood"]),
+            ],
+            "profiles": profiles,
+            "indicators": indicators,
+            "high": ref.HIGH,
+            "medium": ref.MEDIUM,
+            "sources": services.sources_in_use(),
+        },
+    )
+
+
+@login_required
+def covenant(request: HttpRequest, slug: str) -> HttpResponse:
+    """The covenant's sector risk analysis: for its secretariat (aggregates across members)."""
+    from imvo.covenants.models import Covenant
+
+    c = get_object_or_404(Covenant, slug=slug)
+    if not roles.is_secretariat(request.user, c):
+        raise Http404
+    analysis = services.covenant_analysis(c)
+    return render(request, "risk/covenant.html", {"a": analysis, "covenant": c})
