@@ -187,3 +187,16 @@ def test_covenant_in_exploration_has_a_dashboard_but_no_reporting_years(world):
     c = client_for(world.admin)
     r = c.get("/reports/new-sector/2025/draft/", follow=True)
     assert "has no start date yet" in r.content.decode()
+
+
+def test_absurd_years_are_not_found_not_errors(world):
+    c = client_for(None)
+    huge = 10**12
+    assert c.get(f"/reports/covenant-x/{huge}/").status_code == 404
+    assert c.get(f"/reports/covenant-x/{huge}/report.pdf").status_code == 404
+    assert c.get(f"/reports/covenant-x/2025/v{huge}/").status_code == 404
+    assert c.get(f"/reports/covenant-x/2025/report.pdf?version={huge}").status_code == 404
+    assert c.get(f"/api/reports/covenant-x/{huge}").status_code in (404, 422)
+    s = client_for(world.secretariat_x)
+    r = s.get(f"/reports/covenant-x/{huge}/draft/", follow=True)
+    assert r.status_code == 200 and "outside the term" in r.content.decode()
