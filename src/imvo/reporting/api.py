@@ -1,3 +1,125 @@
-from ninja import Router
+"""Reporting endpoints: published reports, open data tables and the learning library (public)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from imvo.core.errors import DomainError
+from imvo.covenants.models import Covenant
+from imvo.reporting import services
+from imvo.reporting.models import PublishedReport
 
 router = Router(tags=["reporting"])
+
+
+class ReportOut(Schema):
+    covenant: str
+    year: int
+    version: int
+    published_at: datetime
+    language: str
+    url: str
+    pdf_url: str
+
+
+class LearningOut(Schema):
+    id: int
+    covenant: str
+    kind: str
+    title: str
+    theme: str | None
+    summary: str
+    organisation: str | None
+    published_at: datetime
+    url: str
+
+
+def _report_out(r: PublishedReport) -> dict[str, Any]:
+    from django.urls import reverse
+
+    return {
+        "covenant": r.covenant.slug,
+        "year": r.year,
+        "version": r.version,
+        "published_at": r.published_at,
+        "language": r.language,
+        "url": r.get_absolute_url(),
+        "pdf_url": reverse("reporting:report_pdf", args=[r.covenant.slug, r.year]),
+    }
+
+
+@router.get("/reports", response=list[ReportOut], summary="Published yearly progress reports")
+def list_reports(request: HttpRequest) -> list[dict[str, Any]]:
+    """The latest edition of every published report."""
+    return [_report_out(r) for r in services.latest_editions()]
+
+
+@router.get(
+    "/reports/{covenant}/{year}",
+    summary="A published report's frozen data snapshot (latest edition)",
+)
+def report_snapshot(request: HttpRequest, covenant: str, year: int) -> dict[str, Any]:
+    c = get_object_or_404(Covenant, slug=covenant)
+    edition = services.latest_edition(c, year)
+    if edition is None:
+        raise HttpError(404, "No published report for this covenant and year.")
+    return {**_report_out(edition), "snapshot": edition.snapshot}
+
+
+@router.get("/open-data", summary="The open data tables and their data dictionary")
+def open_data_index(request: HttpRequest) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": t.name,
+            "title": t.title,
+            "description": t.description,
+            "licence": services.LICENCE,
+            "attribution": t.source,
+            "columns": [
+                {"name": c.name, "type": c.type, "description": c.description} for c in t.columns
+            ],
+        }
+        for t in services.open_tables()
+    ]
+
+
+@router.get("/open-data/{name}", summary="One open data table as JSON (licence in meta)")
+def open_data_rows(request: HttpRequest, name: str) -> dict[str, Any]:
+    try:
+        table = services.open_table(name)
+    except DomainError as e:
+        raise HttpError(404, str(e)) from None
+    return {
+        "meta": table.meta(),
+        "data": [dict(zip(table.header, r, strict=False)) for r in table.rows()],
+    }
+
+
+@router.get("/learning", response=list[LearningOut], summary="Search the learning library")
+def learning(
+    request: HttpRequest, q: str = "", covenant: str = "", theme: str = "", kind: str = ""
+) -> list[dict[str, Any]]:
+    c = Covenant.objects.filter(slug=covenant).first() if covenant else None
+    if covenant and c is None:
+        raise HttpError(404, f"No covenant {covenant!r}.")
+    items = services.search_learning(q[:200], c, theme[:60], kind=kind)[:200]
+    return [
+        {
+            "id": i.pk,
+            "covenant": i.covenant.slug,
+            "kind": i.kind,
+            "title": i.title,
+            "theme": i.theme.code if i.theme else None,
+            "summary": i.summary,
+            "organisation": i.organisation.name if i.organisation else None,
+            "published_at": i.published_at,
+            "url": i.get_absolute_url(),
+        }
+        for i in items
+    ]

@@ -1,1 +1,151 @@
-"""Reporting models."""
+"""Reporting and transparency: yearly progress reports, their frozen published
+versions, and the learning library where parties share good practice.
+
+A covenant's yearly progress report is generated from the data; before
+publishing, the secretariat adds its own text per section
+(:class:`SectionText`). Publishing freezes a :class:`PublishedReport`: the data
+snapshot, the rendered HTML and the PDF are stored, so later changes to the
+data never alter what was published.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class SectionText(models.Model):
+    """The secretariat's own text for one section of a covenant's yearly report (draft)."""
+
+    covenant = models.ForeignKey(
+        "covenants.Covenant", on_delete=models.CASCADE, related_name="report_texts"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    section_key = models.CharField(_("section"), max_length=60)
+    text = models.TextField(_("text"), blank=True)
+    updated = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["covenant", "year", "section_key"], name="unique_report_section_text"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.covenant} {self.year} {self.section_key}"
+
+
+class PublishedReport(models.Model):
+    """A frozen version of a covenant's yearly progress report.
+
+    A year may be published more than once (a corrected edition); each
+    publication is a new version and the earlier ones stay readable. A version
+    is stored once per fully translated language (nl, en).
+    """
+
+    covenant = models.ForeignKey(
+        "covenants.Covenant", on_delete=models.PROTECT, related_name="published_reports"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    language = models.CharField(_("language"), max_length=10, default="en")
+    snapshot = models.JSONField(_("data snapshot"))
+    html = models.TextField(_("rendered report"))
+    pdf = models.BinaryField(_("PDF"))
+    published_at = models.DateTimeField(_("published"), default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        ordering = ["covenant", "-year", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["covenant", "year", "version", "language"],
+                name="unique_published_report_version",
+            )
+        ]
+        verbose_name = _("published report")
+        verbose_name_plural = _("published reports")
+
+    def __str__(self) -> str:
+        return f"{self.covenant} {self.year} v{self.version}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reporting:report", args=[self.covenant.slug, self.year])
+
+
+class LearningItem(models.Model):
+    """A good practice or lesson learned that a party publishes for all sectors to learn from."""
+
+    class Kind(models.TextChoices):
+        GOOD_PRACTICE = "good_practice", _("Good practice")
+        LESSON = "lesson", _("Lesson learned")
+
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Kind.choices, default=Kind.GOOD_PRACTICE
+    )
+    covenant = models.ForeignKey(
+        "covenants.Covenant",
+        on_delete=models.CASCADE,
+        related_name="learning_items",
+        verbose_name=_("covenant"),
+    )
+    theme = models.ForeignKey(
+        "covenants.Theme",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="learning_items",
+        verbose_name=_("theme"),
+    )
+    sector = models.CharField(_("sector"), max_length=30, blank=True)
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    text = models.TextField(_("text"))
+    organisation = models.ForeignKey(
+        "covenants.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="learning_items",
+        verbose_name=_("published by organisation"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    published_at = models.DateTimeField(_("published"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("learning library item")
+        verbose_name_plural = _("learning library items")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("reporting:learning_detail", args=[self.pk])
+
+
+class LearningAttachment(models.Model):
+    """A file attached to a learning item; size and type are checked on upload."""
+
+    item = models.ForeignKey(LearningItem, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="learning/%Y/")
+    name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["item", "id"]
+
+    def __str__(self) -> str:
+        return self.name

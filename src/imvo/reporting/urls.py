@@ -1,5 +1,24 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from imvo.reporting import views
 
 app_name = "reporting"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("dashboard/", views.overview, name="overview"),
+    path("dashboard/<slug:slug>/", views.dashboard, name="dashboard"),
+    path("library/", views.learning, name="learning"),
+    path("library/new/", views.learning_new, name="learning_new"),
+    path("library/<int:pk>/", views.learning_detail, name="learning_detail"),
+    path("library/file/<int:pk>/", views.learning_attachment, name="learning_attachment"),
+    path("open-data/", views.open_data, name="open_data"),
+    path("open-data/<slug:name>.<str:fmt>", views.open_data_table, name="open_data_table"),
+    path("<slug:slug>/<int:year>/", views.report, name="report"),
+    path("<slug:slug>/<int:year>/v<int:version>/", views.report, name="report_version"),
+    path("<slug:slug>/<int:year>/report.pdf", views.report_pdf, name="report_pdf"),
+    path("<slug:slug>/<int:year>/draft/", views.draft, name="draft"),
+    path("<slug:slug>/<int:year>/draft.pdf", views.draft_pdf, name="draft_pdf"),
+    path("<slug:slug>/<int:year>/draft/text/", views.section_text, name="section_text"),
+    path("<slug:slug>/<int:year>/publish/", views.publish, name="publish"),
+]

@@ -1,0 +1,52 @@
+"""Admin: platform admins can moderate the learning library and inspect published
+reports (read-only: a published edition is never edited, only superseded)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from imvo.reporting.models import LearningAttachment, LearningItem, PublishedReport, SectionText
+
+
+class LearningAttachmentInline(admin.TabularInline):
+    model = LearningAttachment
+    extra = 0
+    readonly_fields = ["name", "content_type", "size", "file"]
+
+
+@admin.register(LearningItem)
+class LearningItemAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "covenant", "theme", "organisation", "published_at"]
+    list_filter = ["kind", "covenant"]
+    search_fields = ["title", "summary", "text"]
+    inlines = [LearningAttachmentInline]
+
+
+@admin.register(PublishedReport)
+class PublishedReportAdmin(admin.ModelAdmin):
+    list_display = ["covenant", "year", "version", "language", "published_at", "published_by"]
+    list_filter = ["covenant", "language"]
+    exclude = ["pdf", "html", "snapshot"]
+    readonly_fields = [
+        "covenant",
+        "year",
+        "version",
+        "language",
+        "published_at",
+        "published_by",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(SectionText)
+class SectionTextAdmin(admin.ModelAdmin):
+    list_display = ["covenant", "year", "section_key", "updated", "updated_by"]
+    list_filter = ["covenant", "year"]

@@ -1,0 +1,33 @@
+"""A person opens the public dashboard and the secretariat publishes a report, in a real browser."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from imvo.core.testing import login, make_agreement
+from imvo.reporting.tests.helpers import measure
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_dashboard_then_publish(page, world):
+    a = make_agreement(world.covenant_x, number="1", title_en="Disclose production locations")
+    measure(a, date(2025, 3, 31), "40")
+    page.goto("/reports/dashboard/covenant-x/")
+    assert page.locator("h1").inner_text().startswith("Dashboard")
+    chart = page.locator("figure.chart img").first
+    chart.wait_for()
+    # The SVG chart really rendered (a data: image has a natural size once decoded).
+    assert page.evaluate("img => img.naturalWidth", chart.element_handle()) > 100
+    page.locator("details.chart-data summary").first.click()
+    assert page.locator("details.chart-data table").first.is_visible()
+
+    login(page, "secretariat_x")
+    page.goto("/reports/covenant-x/2025/draft/")
+    page.fill("#text-agreements", "A year of steady progress.")
+    page.locator("form.section-text-form:has(#text-agreements) button").click()
+    page.locator("form[action$='/publish/'] button").click()
+    page.wait_for_url("**/reports/covenant-x/2025/")
+    assert "A year of steady progress." in page.locator("main").inner_text()

@@ -1,0 +1,303 @@
+"""The yearly progress report: its figures against the data they come from, other
+apps' sections, the secretariat's text, frozen publication and the PDF."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import types
+from datetime import date
+
+import pytest
+
+from imvo.core.errors import DomainError, PermissionDeniedError
+from imvo.core.testing import make_user
+from imvo.reporting import services
+from imvo.reporting.models import PublishedReport
+from imvo.reporting.tests.helpers import measure, reporting_covenant, with_members
+
+pytestmark = pytest.mark.django_db
+
+
+TODAY = date(2026, 11, 29)
+
+
+def section(data: dict, key: str) -> dict:
+    return next(s for s in data["sections"] if s["key"] == key)
+
+
+def figure(sec: dict, label: str) -> object:
+    return next(f["value"] for f in sec["figures"] if f["label"] == label)
+
+
+def test_agreement_figures_come_from_measurements_up_to_year_end():
+    c, *_ = reporting_covenant()
+    data = services.build_report(c, 2024, today=TODAY)
+    sec = section(data, "agreements")
+    rows = {r[0]: r for r in sec["tables"][0]["rows"]}
+    # 2024: the latest measurement on or before 31 Dec 2024 is the one of March 2024.
+    assert rows["1"][4] == 20.0
+    assert rows["1"][7] == 20  # 20 of the way 0 -> 100
+    assert rows["2"][4] == 190.0
+    assert rows["2"][7] == 10  # 200 -> 190 of 200 -> 100 is 10 %
+    # Elapsed share on 31 Dec 2024: 549 of 1826 days = 30 %.
+    assert rows["1"][8] == round(549 / 1826 * 100)
+    assert figure(sec, "Behind") == 2
+    assert figure(sec, "Agreements") == 2
+
+    data_2025 = services.build_report(c, 2025, today=TODAY)
+    rows_2025 = {r[0]: r for r in section(data_2025, "agreements")["tables"][0]["rows"]}
+    assert rows_2025["1"][4] == 50.0  # March 2026's 90 is after the 2025 year end
+    assert rows_2025["2"][7] == 15
+
+
+def test_progress_over_years_chart_matches_measurements():
+    c, *_ = reporting_covenant()
+    data = services.build_report(c, 2025, today=TODAY)
+    charts = section(data, "agreements")["charts"]
+    line = next(ch for ch in charts if ch["type"] == "line")
+    assert line["labels"] == ["2023", "2024", "2025"]
+    assert line["series"][0]["values"] == [0.0, 20.0, 50.0]
+    assert line["series"][1]["values"] == [0.0, 10.0, 15.0]
+    bar = next(ch for ch in charts if ch["type"] == "bar")
+    assert bar["series"][0]["values"] == [50, 15]
+
+
+def test_running_year_uses_today_as_reference_date():
+    c, *_ = reporting_covenant()
+    data = services.build_report(c, 2026, today=TODAY)
+    assert data["as_of"] == "2026-11-29"
+    rows = {r[0]: r for r in section(data, "agreements")["tables"][0]["rows"]}
+    assert rows["1"][4] == 90.0
+    assert rows["1"][9] == "On track"
+
+
+def test_member_figures_at_year_end():
+    c, *_ = reporting_covenant()
+    with_members(c)
+    members_2024 = section(services.build_report(c, 2024, today=TODAY), "members")
+    assert figure(members_2024, "Member companies") == 2  # Gamma left in June 2024
+    assert figure(members_2024, "Parties") == 3
+    assert figure(members_2024, "Stakeholders") == 1
+    assert figure(members_2024, "Joined in 2024") == 1
+    assert figure(members_2024, "Left in 2024") == 1
+    members_2023 = section(services.build_report(c, 2023, today=TODAY), "members")
+    assert figure(members_2023, "Member companies") == 2  # Alpha and Gamma; Beta joined 2024
+    by_type = {r[0]: r[1:] for r in members_2023["tables"][0]["rows"]}
+    assert by_type["Company"] == [2, 0]
+    assert by_type["NGO"] == [0, 1]
+
+
+@pytest.mark.parametrize("year", [2022, 2029, 2027])
+def test_year_outside_term_or_in_future_is_refused(year):
+    c, *_ = reporting_covenant()
+    with pytest.raises(DomainError) as e:
+        services.build_report(c, year, today=TODAY)
+    assert str(year) in str(e.value)
+
+
+@pytest.fixture
+def fake_app_report(monkeypatch):
+    """Installs an `imvo.complaints.report` module, as the complaints team will provide."""
+
+    def install(fn):
+        module = types.ModuleType("imvo.complaints.report")
+        module.report_sections = fn  # type: ignore[attr-defined]
+        monkeypatch.setitem(sys.modules, "imvo.complaints.report", module)
+
+    return install
+
+
+def test_other_apps_sections_are_included_and_normalised(fake_app_report):
+    c, *_ = reporting_covenant()
+
+    def report_sections(covenant, year):
+        return [
+            {
+                "key": "complaints",
+                "title": "Complaints",
+                "text": "Handled within the time limits.",
+                "figures": [{"label": "Complaints received", "value": 7, "unit": ""}],
+                "tables": [{"caption": "By stage", "header": ["Stage", "n"], "rows": [["x", 1]]}],
+                "charts": [
+                    {
+                        "type": "heatmap",
+                        "title": "Risk",
+                        "rows": ["BD"],
+                        "cols": ["Child labour"],
+                        "values": [[3]],
+                    },
+                    {"type": "pie", "title": "unsupported"},
+                ],
+                "sources": ["Complaints register"],
+            }
+        ]
+
+    fake_app_report(report_sections)
+    data = services.build_report(c, 2025, today=TODAY)
+    sec = section(data, "complaints")
+    assert sec["app"] == "complaints"
+    assert figure(sec, "Complaints received") == 7
+    assert [ch["type"] for ch in sec["charts"]] == ["heatmap"]  # unknown chart types dropped
+    assert "Complaints register" in data["sources"]
+    html = services.render_report_html(data)
+    assert "Complaints received" in html and "data:image/svg+xml;base64," in html
+
+
+def test_a_failing_section_is_reported_and_blocks_publication(fake_app_report):
+    c, *_ = reporting_covenant()
+    secretariat = make_user()
+    from imvo.accounts.services import grant_role
+
+    grant_role(secretariat, c, "secretariat")
+
+    def broken(covenant, year):
+        raise ZeroDivisionError
+
+    fake_app_report(broken)
+    data = services.build_report(c, 2025, today=TODAY)
+    assert data["errors"] and "complaints" in data["errors"][0]
+    assert section(data, "agreements")  # the rest still builds
+    with pytest.raises(DomainError, match="cannot be published"):
+        services.publish_report(secretariat, c, 2025, today=TODAY)
+    assert not PublishedReport.objects.exists()
+
+
+def test_malformed_section_names_the_app(fake_app_report):
+    c, *_ = reporting_covenant()
+    fake_app_report(lambda covenant, year: [{"title": "no key"}])
+    data = services.build_report(c, 2025, today=TODAY)
+    assert data["errors"] == [
+        "The complaints section is not in the agreed form (needs at least key and title)."
+    ]
+
+
+def test_only_the_secretariat_writes_text_and_publishes(world):
+    c = world.covenant_x
+    for user in (world.member_a, world.secretariat_y, world.committee_x):
+        with pytest.raises(PermissionDeniedError):
+            services.save_section_text(user, c, 2025, "members", "x")
+        with pytest.raises(PermissionDeniedError):
+            services.publish_report(user, c, 2025)
+
+
+def test_published_report_is_frozen(world):
+    c = world.covenant_x  # 2024-07-01 .. 2029-06-30
+    from imvo.core.testing import make_agreement
+
+    a = make_agreement(c, number="1")
+    m = measure(a, date(2025, 3, 31), "40")
+    services.save_section_text(world.secretariat_x, c, 2025, "agreements", "Good progress.")
+    edition = services.publish_report(world.secretariat_x, c, 2025)
+    assert edition.version == 1
+    assert "Good progress." in edition.html
+    assert bytes(edition.pdf).startswith(b"%PDF-")
+    # Later changes to the data and the text do not alter the published edition.
+    m.value = 10
+    m.save()
+    services.save_section_text(world.secretariat_x, c, 2025, "agreements", "Revised.")
+    edition.refresh_from_db()
+    rows = section(edition.snapshot, "agreements")["tables"][0]["rows"]
+    assert rows[0][4] == 40.0
+    assert "Good progress." in edition.html and "Revised." not in edition.html
+    # A new publication is a new version; the first stays.
+    second = services.publish_report(world.secretariat_x, c, 2025)
+    assert second.version == 2
+    assert section(second.snapshot, "agreements")["tables"][0]["rows"][0][4] == 10.0
+    # Every version in Dutch and English.
+    assert sorted(
+        PublishedReport.objects.filter(covenant=c, year=2025).values_list("version", "language")
+    ) == [(1, "en"), (1, "nl"), (2, "en"), (2, "nl")]
+    dutch = PublishedReport.objects.get(covenant=c, year=2025, version=1, language="nl")
+    assert "Afspraken en resultaten" in dutch.html and "Good progress." in dutch.html
+
+
+def pdftotext(pdf: bytes, tmp_path) -> tuple[str, int]:
+    path = tmp_path / "r.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, check=True, text=True)
+    pages = int(next(x for x in info.stdout.splitlines() if x.startswith("Pages:")).split()[1])
+    return text, pages
+
+
+def test_pdf_has_title_page_contents_and_sections(tmp_path):
+    c, *_ = reporting_covenant(name_en="Garment Test Covenant")
+    data = services.build_report(c, 2025, today=TODAY)
+    text, pages = pdftotext(services.render_report_pdf(data), tmp_path)
+    pages_text = text.split("\f")
+    # Title page, contents, each section from a new page (2), sources and method.
+    assert 5 <= pages <= 7
+    assert "Garment Test Covenant" in pages_text[0]
+    assert "Yearly progress report 2025" in pages_text[0]
+    assert "Contents" in pages_text[1]
+    assert "Agreements and results" in pages_text[1]
+    assert "Parties and members" in pages_text[2]
+    assert "Agreements and results" in pages_text[3]
+    assert "Figure 1" in pages_text[3]
+    assert "Sources and method" in pages_text[-2] + pages_text[-1]
+    assert "Secretariat assessment 2024" in text
+    assert "CC BY 4.0" in text
+
+
+def test_pdf_never_fetches_files_or_urls(tmp_path, monkeypatch):
+    """Even if a section carried an <img> to a local file, the PDF renderer refuses to read it."""
+    from weasyprint.urls import URLFetcher
+
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 100)
+    c, *_ = reporting_covenant()
+    data = services.build_report(c, 2025, today=TODAY)
+    body = services.render_report_html(data) + f'<img src="file://{secret}" alt="x">'
+    outcome: dict[str, str] = {}
+    original = URLFetcher.fetch
+
+    def spy(self, url, headers=None):  # type: ignore[no-untyped-def]
+        try:
+            response = original(self, url, headers)
+        except ValueError as e:
+            outcome[url] = f"refused: {e}"
+            raise
+        outcome[url] = "fetched"
+        return response
+
+    monkeypatch.setattr(URLFetcher, "fetch", spy)
+    pdf = services.render_report_pdf(data, body=body)
+    assert pdf.startswith(b"%PDF-")
+    assert outcome[f"file://{secret}"].startswith("refused")
+    charts = [u for u in outcome if u.startswith("data:")]
+    assert charts and all(outcome[u] == "fetched" for u in charts)
+
+
+def test_demo_publishes_even_when_another_apps_section_fails(fake_app_report):
+    from imvo.core.testing import make_org
+    from imvo.covenants.models import Covenant
+    from imvo.reporting import demo
+
+    def broken(covenant, year):
+        raise RuntimeError("not ready")
+
+    fake_app_report(broken)
+    garment = Covenant.objects.create(
+        slug="garment-textile",
+        name_en="Garments",
+        name_nl="Kleding",
+        sector="garment",
+        start_date=date(date.today().year - 3, 7, 1),
+        end_date=date(date.today().year + 2, 6, 30),
+    )
+    secretariat = make_user("secretariat")
+    from imvo.accounts.services import grant_role
+
+    grant_role(secretariat, garment, "secretariat")
+    adhere_org = make_org("Noorderlicht Fashion B.V.")
+    from imvo.core.testing import adhere
+
+    adhere(garment, adhere_org)
+    assert demo.load() == []
+    edition = PublishedReport.objects.get(covenant=garment, language="en")
+    assert edition.year == date.today().year - 1
+    assert edition.snapshot["errors"]
+    assert "One member company left" in edition.html

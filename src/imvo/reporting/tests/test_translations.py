@@ -1,0 +1,63 @@
+"""Every reporting page is fully translated in Dutch (the platform's default language)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from imvo.core.translation_check import recording, untranslated
+from imvo.reporting import services
+from imvo.reporting.tests.helpers import reporting_covenant
+
+pytestmark = pytest.mark.django_db
+
+
+def test_reporting_pages_have_no_untranslated_dutch_strings(world, settings_media):
+    from imvo.core.testing import make_agreement
+    from imvo.reporting.tests.helpers import measure
+
+    c = world.covenant_x
+    a = make_agreement(c, number="1")
+    measure(a, date(2025, 3, 31), "40")
+    edition = services.publish_report(world.secretariat_x, c, 2025)
+    item = services.publish_learning_item(
+        world.member_a,
+        c,
+        "Guide",
+        "Text",
+        attachments=[services.Upload("g.pdf", b"%PDF-1.4 x")],
+    )
+    reporting_covenant()
+    public = [
+        "/reports/",
+        "/reports/dashboard/",
+        f"/reports/dashboard/{c.slug}/",
+        f"/reports/{c.slug}/2025/",
+        f"/reports/{c.slug}/2025/v{edition.version}/",
+        "/reports/library/",
+        "/reports/library/?q=guide",
+        f"/reports/library/{item.pk}/",
+        "/reports/open-data/",
+    ]
+    signed_in = [
+        f"/reports/{c.slug}/2025/draft/",
+        "/reports/library/new/",
+    ]
+    ignore = {name for _, name in settings.LANGUAGES}
+    missing: dict[str, set[str]] = {}
+    client = Client()
+    for url in public:
+        with recording() as seen:
+            assert client.get(url, HTTP_ACCEPT_LANGUAGE="nl").status_code == 200, url
+        if gaps := untranslated(seen, "nl") - ignore:
+            missing[url] = gaps
+    client.force_login(world.secretariat_x)
+    for url in signed_in:
+        with recording() as seen:
+            assert client.get(url, HTTP_ACCEPT_LANGUAGE="nl").status_code == 200, url
+        if gaps := untranslated(seen, "nl") - ignore:
+            missing[url] = gaps
+    assert not missing, f"untranslated in nl: {missing}"
