@@ -288,7 +288,7 @@ API_MATRIX: dict[str, Row] = {
     "GET /api/risk/register/{entry_id}":                 Row("/api/risk/register/{entry}",                    "401 200 404 404 404 404 404 200"),
     "GET /api/due-diligence/submissions":                Row("/api/due-diligence/submissions",                "401 200 200 200 200 200 200 200", sees="member_a secretariat_x admin", marker='"id": {submission},'),
     "GET /api/due-diligence/submissions/{pk}":           Row("/api/due-diligence/submissions/{submission}",   "401 200 404 200 404 404 404 200"),
-    "POST /api/due-diligence/submissions/{pk}/answers":  Row("/api/due-diligence/submissions/{submission}/answers", "401 -   404 400 404 404 404 -", method="POST", body={"answers": [{"question": "grievance", "value": "yes"}]}),
+    "POST /api/due-diligence/submissions/{pk}/answers":  Row("/api/due-diligence/submissions/{submission}/answers", "401 400 404 400 404 404 404 400", method="POST", body={"answers": [{"question": "grievance", "value": "yes"}]}),
     "GET /api/due-diligence/covenants/{slug}/figures":   Row("/api/due-diligence/covenants/{slug}/figures",   "401 404 404 200 404 404 404 200"),
     "POST /api/complaints":                              Row("/api/complaints",                               "201 -   -   -   -   -   -   -", method="POST", body={"covenant": "covenant-x", "description": "Wages unpaid for two months."}),
     "GET /api/complaints/mine":                          Row("/api/complaints/mine",                          "404 404 404 404 404 404 404 404"),
@@ -411,6 +411,9 @@ def run_matrix(w: World, objs: dict[str, Any]) -> list[str]:
             refused = expected in DENIED and expected != 405
             if expected == 302 and role != "anonymous":
                 refused = False  # a page's own redirect (e.g. back with a message): not a refusal
+            if is_api and role != "anonymous" and codes(row.expect)["anonymous"] == 401:
+                # A browser session is no API credential: only the token is (no CSRF route).
+                _ask(problems, clients[role], key, row, url, row.method, role, 401, None, body)
             if row.method == "GET" and not is_api and refused:
                 # Whoever may not read a page may not post to it either.
                 _ask(problems, client, key, row, url, "POST", role, expected, None, body)
