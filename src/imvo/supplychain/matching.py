@@ -119,28 +119,29 @@ class Registry:
 
 
 def _key_frame(names: pl.Series, addresses: pl.Series, countries: pl.Series) -> pl.DataFrame:
-    """One line per (record index, blocking key)."""
+    """One line per (record index, blocking key); keys are "CC|word", "CC|~pref", "CC|#12345"."""
     base = pl.DataFrame(
-        {"idx": pl.int_range(0, len(names), eager=True), "n": names, "a": addresses, "c": countries}
+        {
+            "idx": pl.int_range(0, len(names), eager=True, dtype=pl.Int32),
+            "c": countries + "|",
+            "n": names.str.split(" "),
+            "a": addresses.str.split(" "),
+        }
     )
-    words = (
-        base.select("idx", "c", w=pl.col("n").str.split(" "))
-        .explode("w")
-        .filter(pl.col("w").str.len_chars() >= 2)
-    )
-    prefixes = words.filter(pl.col("w").str.len_chars() >= 5).select(
+    words = base.select("idx", "c", w="n").explode("w").filter(pl.col("w").str.len_bytes() >= 2)
+    prefixes = words.filter(pl.col("w").str.len_bytes() >= 5).select(
         "idx", "c", w=pl.lit("~") + pl.col("w").str.slice(0, 4)
     )
     postcodes = (
-        base.select("idx", "c", w=pl.col("a").str.extract_all(r"\b\d{5,}\b"))
+        base.select("idx", "c", w="a")
         .explode("w")
-        .drop_nulls("w")
+        .filter(pl.col("w").str.contains(r"^\d{5,}$"))
         .select("idx", "c", w=pl.lit("#") + pl.col("w"))
     )
     return (
         pl.concat([words, prefixes, postcodes])
-        .select("idx", key=pl.col("c") + pl.lit("|") + pl.col("w"))
-        .unique()
+        .select("idx", key=pl.col("c") + pl.col("w"))
+        .unique(["idx", "key"])
     )
 
 
@@ -189,17 +190,24 @@ def candidate_pairs(
     """The blocked candidate pairs: columns row, idx (registry index), w (key rarity)."""
     t = registry.thresholds
     row_keys = _key_frame(names, addresses, countries).rename({"idx": "row"})
-    joined = row_keys.join(registry.keys, on="key")
-    kept = joined.filter(pl.col("df") <= t.max_block)
-    # Rows whose every key is common still get their rarest key.
-    orphans = row_keys.select("row").unique().join(kept.select("row").unique(), on="row", how="anti")
+    kept = row_keys.join(registry.keys.filter(pl.col("df") <= t.max_block), on="key")
+    # Rows whose every key is common still get the facilities of their rarest key
+    # (at most `max_block` of them, so one row never costs more than that).
+    orphans = row_keys.join(kept.select("row").unique(), on="row", how="anti")
     if orphans.height:
+        freq = registry.keys.select("key", "df").unique("key")
         rarest = (
-            joined.join(orphans, on="row")
-            .filter(pl.col("df") == pl.col("df").min().over("row"))
-            .filter(pl.col("key") == pl.col("key").first().over("row"))
+            orphans.join(freq, on="key")
+            .sort(["row", "df", "key"])
+            .unique("row", keep="first")
+            .select("row", "key")
         )
-        kept = pl.concat([kept, rarest])
+        postings = (
+            registry.keys.join(rarest.select("key").unique(), on="key")
+            .group_by("key")
+            .head(t.max_block)
+        )
+        kept = pl.concat([kept, rarest.join(postings, on="key").select(kept.columns)])
     n = max(len(registry), 2)
     return (
         kept.group_by("row", "idx")
@@ -242,7 +250,9 @@ def match_frame(
     return results
 
 
-def decide(candidates: Sequence[tuple[object, float]], t: Thresholds = DEFAULT_THRESHOLDS) -> MatchResult:
+def decide(
+    candidates: Sequence[tuple[object, float]], t: Thresholds = DEFAULT_THRESHOLDS
+) -> MatchResult:
     """Status for a row from its scored candidates (best first)."""
     cands = list(candidates)
     if not cands or cands[0][1] < t.review:

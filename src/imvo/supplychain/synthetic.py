@@ -20,20 +20,53 @@ from dataclasses import dataclass
 
 # country, weight, cities, legal forms, local syllables
 COUNTRIES: list[tuple[str, int, list[str], list[str]]] = [
-    ("CN", 45, ["Dongguan", "Ningbo", "Shanghai", "Nantong", "Wenzhou", "Quanzhou", "Hangzhou",
-                "Zhongshan", "Changzhou", "Jiaxing", "Yangzhou", "Shaoxing", "Suzhou", "Xiamen"],
-     ["Co., Ltd", "Co., Ltd.", "Limited", "Garment Co. Ltd", "Industrial Co., Ltd"]),
-    ("VN", 10, ["Ho Chi Minh City", "Binh Duong", "Dong Nai", "Hai Phong", "Nam Dinh", "Long An"],
-     ["Co., Ltd", "Joint Stock Company", "JSC", "Company Limited"]),
-    ("BD", 9, ["Dhaka", "Gazipur", "Narayanganj", "Chittagong", "Savar", "Ashulia"],
-     ["Ltd.", "Limited", "(Pvt.) Ltd", "Ltd"]),
-    ("IN", 7, ["Tiruppur", "Bangalore", "Noida", "Ludhiana", "Chennai", "Gurgaon", "Jaipur"],
-     ["Pvt. Ltd.", "Private Limited", "Pvt Ltd", "Exports Pvt. Ltd."]),
-    ("ID", 5, ["Bandung", "Semarang", "Tangerang", "Bogor", "Surabaya"],
-     ["PT", "PT Tbk", "P.T."]),
+    (
+        "CN",
+        45,
+        [
+            "Dongguan",
+            "Ningbo",
+            "Shanghai",
+            "Nantong",
+            "Wenzhou",
+            "Quanzhou",
+            "Hangzhou",
+            "Zhongshan",
+            "Changzhou",
+            "Jiaxing",
+            "Yangzhou",
+            "Shaoxing",
+            "Suzhou",
+            "Xiamen",
+        ],
+        ["Co., Ltd", "Co., Ltd.", "Limited", "Garment Co. Ltd", "Industrial Co., Ltd"],
+    ),
+    (
+        "VN",
+        10,
+        ["Ho Chi Minh City", "Binh Duong", "Dong Nai", "Hai Phong", "Nam Dinh", "Long An"],
+        ["Co., Ltd", "Joint Stock Company", "JSC", "Company Limited"],
+    ),
+    (
+        "BD",
+        9,
+        ["Dhaka", "Gazipur", "Narayanganj", "Chittagong", "Savar", "Ashulia"],
+        ["Ltd.", "Limited", "(Pvt.) Ltd", "Ltd"],
+    ),
+    (
+        "IN",
+        7,
+        ["Tiruppur", "Bangalore", "Noida", "Ludhiana", "Chennai", "Gurgaon", "Jaipur"],
+        ["Pvt. Ltd.", "Private Limited", "Pvt Ltd", "Exports Pvt. Ltd."],
+    ),
+    ("ID", 5, ["Bandung", "Semarang", "Tangerang", "Bogor", "Surabaya"], ["PT", "PT Tbk", "P.T."]),
     ("PK", 4, ["Sialkot", "Lahore", "Karachi", "Faisalabad"], ["(Pvt) Ltd", "Pvt. Ltd.", "Ltd"]),
-    ("TR", 4, ["Istanbul", "Bursa", "Izmir", "Denizli", "Gaziantep"],
-     ["San. ve Tic. Ltd. Sti.", "A.S.", "Tekstil A.S.", "Ltd. Sti."]),
+    (
+        "TR",
+        4,
+        ["Istanbul", "Bursa", "Izmir", "Denizli", "Gaziantep"],
+        ["San. ve Tic. Ltd. Sti.", "A.S.", "Tekstil A.S.", "Ltd. Sti."],
+    ),
     ("KH", 3, ["Phnom Penh", "Kandal", "Kampong Speu"], ["Co., Ltd", "Garment Co., Ltd"]),
     ("MM", 2, ["Yangon", "Bago", "Hlaing Tharyar"], ["Co., Ltd", "Company Limited"]),
     ("LK", 2, ["Colombo", "Katunayake", "Homagama", "Biyagama"], ["(Pvt) Ltd", "PLC"]),
@@ -48,24 +81,153 @@ COUNTRIES: list[tuple[str, int, list[str], list[str]]] = [
     ("ET", 1, ["Hawassa", "Addis Ababa", "Mekelle"], ["PLC", "Share Company"]),
 ]
 
-TRADES = ["Garment", "Garments", "Knitting", "Textile", "Textiles", "Apparel", "Fashion",
-          "Footwear", "Shoes", "Sportswear", "Clothing", "Knitwear", "Denim", "Weaving",
-          "Dyeing", "Embroidery", "Socks", "Headwear", "Leather", "Printing", "Accessories",
-          "Hosiery", "Uniforms", "Lingerie", "Outdoor", "Workwear", "Spinning", "Home Textile"]
-EXTRAS = ["International", "Industrial", "Group", "Enterprise", "Manufacturing", "Trading",
-          "Sporting Goods", "Products", "Industries", "Creations", "Mills", "Works"]
+TRADES = [
+    "Garment",
+    "Garments",
+    "Knitting",
+    "Textile",
+    "Textiles",
+    "Apparel",
+    "Fashion",
+    "Footwear",
+    "Shoes",
+    "Sportswear",
+    "Clothing",
+    "Knitwear",
+    "Denim",
+    "Weaving",
+    "Dyeing",
+    "Embroidery",
+    "Socks",
+    "Headwear",
+    "Leather",
+    "Printing",
+    "Accessories",
+    "Hosiery",
+    "Uniforms",
+    "Lingerie",
+    "Outdoor",
+    "Workwear",
+    "Spinning",
+    "Home Textile",
+]
+EXTRAS = [
+    "International",
+    "Industrial",
+    "Group",
+    "Enterprise",
+    "Manufacturing",
+    "Trading",
+    "Sporting Goods",
+    "Products",
+    "Industries",
+    "Creations",
+    "Mills",
+    "Works",
+]
 STREETS = ["Road", "Street", "Avenue", "Highway", "Lane"]
-ZONES = ["Industrial Zone", "Industrial Park", "Export Processing Zone", "Economic Development Zone",
-         "Industrial Estate", "Village", "Town", "District", "Ward", "Commune"]
-SYLLABLES = ["an", "bao", "bin", "chang", "chen", "da", "dong", "fa", "feng", "fu", "gao", "hai",
-             "hong", "hua", "jia", "jin", "kai", "lan", "li", "long", "mei", "ming", "nan", "ping",
-             "qi", "rui", "sheng", "shun", "tai", "tian", "wei", "xin", "xing", "ya", "yong", "yu",
-             "zhi", "kar", "ra", "sha", "mal", "pur", "tex", "ram", "sri", "ana", "sin", "ar",
-             "jaya", "ma", "ko", "tan", "del", "sol", "mar", "nor", "vi", "ta", "lo", "ken", "dar",
-             "mo", "ri", "sa", "ba", "go", "ni", "ha", "to", "el", "ur", "us", "ok", "az", "em"]
+ZONES = [
+    "Industrial Zone",
+    "Industrial Park",
+    "Export Processing Zone",
+    "Economic Development Zone",
+    "Industrial Estate",
+    "Village",
+    "Town",
+    "District",
+    "Ward",
+    "Commune",
+]
+SYLLABLES = [
+    "an",
+    "bao",
+    "bin",
+    "chang",
+    "chen",
+    "da",
+    "dong",
+    "fa",
+    "feng",
+    "fu",
+    "gao",
+    "hai",
+    "hong",
+    "hua",
+    "jia",
+    "jin",
+    "kai",
+    "lan",
+    "li",
+    "long",
+    "mei",
+    "ming",
+    "nan",
+    "ping",
+    "qi",
+    "rui",
+    "sheng",
+    "shun",
+    "tai",
+    "tian",
+    "wei",
+    "xin",
+    "xing",
+    "ya",
+    "yong",
+    "yu",
+    "zhi",
+    "kar",
+    "ra",
+    "sha",
+    "mal",
+    "pur",
+    "tex",
+    "ram",
+    "sri",
+    "ana",
+    "sin",
+    "ar",
+    "jaya",
+    "ma",
+    "ko",
+    "tan",
+    "del",
+    "sol",
+    "mar",
+    "nor",
+    "vi",
+    "ta",
+    "lo",
+    "ken",
+    "dar",
+    "mo",
+    "ri",
+    "sa",
+    "ba",
+    "go",
+    "ni",
+    "ha",
+    "to",
+    "el",
+    "ur",
+    "us",
+    "ok",
+    "az",
+    "em",
+]
 
 # Characters written two ways in real lists (Turkish, Vietnamese, Spanish...).
-TRANSLIT = {"s": "ş", "c": "ç", "g": "ğ", "o": "ö", "u": "ü", "a": "á", "e": "é", "i": "í", "d": "đ"}
+TRANSLIT = {
+    "s": "ş",
+    "c": "ç",
+    "g": "ğ",
+    "o": "ö",
+    "u": "ü",
+    "a": "á",
+    "e": "é",
+    "i": "í",
+    "d": "đ",
+}
 
 _WEIGHTS = [c[1] for c in COUNTRIES]
 
@@ -99,7 +261,11 @@ def facilities(n: int, seed: int = 1, start_id: int = 1) -> Iterator[Facility]:
         if rng.random() < 0.3:
             parts.append(rng.choice(EXTRAS))
         form = rng.choice(forms)
-        name = f"{form} {' '.join(parts)}" if form.startswith(("PT", "P.T.")) else f"{' '.join(parts)} {form}"
+        name = (
+            f"{form} {' '.join(parts)}"
+            if form.startswith(("PT", "P.T."))
+            else f"{' '.join(parts)} {form}"
+        )
         number = rng.randint(1, 999)
         street = f"{_word(rng)} {rng.choice(STREETS)}"
         zone = f"{_word(rng)} {rng.choice(ZONES)}"
@@ -108,7 +274,11 @@ def facilities(n: int, seed: int = 1, start_id: int = 1) -> Iterator[Facility]:
         if rng.random() < 0.3:
             address = f"Unit {rng.choice('ABCDEFGH')}, " + address
         yield Facility(
-            start_id + i, name, address, country, rng.choice(["Apparel", "Footwear", "Textiles"]),
+            start_id + i,
+            name,
+            address,
+            country,
+            rng.choice(["Apparel", "Footwear", "Textiles"]),
             rng.choice([80, 150, 300, 600, 1200, 2500, 4000]),
         )
 
@@ -164,7 +334,9 @@ def perturb(rng: random.Random, f: Facility) -> tuple[str, str]:
             address = ", ".join(parts)
         elif op < 0.88:
             address = (
-                address.replace("Road", "Rd").replace("Street", "St.").replace("No. ", "No.")
+                address.replace("Road", "Rd")
+                .replace("Street", "St.")
+                .replace("No. ", "No.")
                 .replace("Industrial", "Ind.")
             )
         elif op < 0.94:
