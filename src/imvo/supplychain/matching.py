@@ -30,6 +30,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import polars as pl
 from rapidfuzz import fuzz
@@ -50,8 +51,10 @@ class Thresholds:
     review: float = 70.0
     # Two different facilities both above `automatic` within this margin: a person decides.
     margin: float = 3.0
-    # Blocking: skip keys shared by more facilities than this in one country.
+    # Blocking: skip keys shared by more facilities than this in one country...
     max_block: int = 400
+    # ...and stop adding keys once a row's candidate postings reach this many.
+    budget: int = 150
     # Candidates scored per row.
     candidates: int = 8
 
@@ -64,8 +67,14 @@ _UNIT_RE = re.compile(rf"\b{_UNIT_WORDS} ([a-z0-9]+)\b")
 _NUMBER_RE = re.compile(r"\b\d+[a-z]?\b")
 
 
-def _identifiers(text: str) -> set[str]:
-    return set(_NUMBER_RE.findall(text)) | {f"u:{m}" for m in _UNIT_RE.findall(text)}
+@lru_cache(maxsize=500_000)
+def _numbers(text: str) -> frozenset[str]:
+    return frozenset(_NUMBER_RE.findall(text))
+
+
+@lru_cache(maxsize=500_000)
+def _identifiers(text: str) -> frozenset[str]:
+    return _numbers(text) | {f"u:{m}" for m in _UNIT_RE.findall(text)}
 
 
 def score_pair(name_a: str, addr_a: str, name_b: str, addr_b: str) -> float:
@@ -89,7 +98,7 @@ def score_pair(name_a: str, addr_a: str, name_b: str, addr_b: str) -> float:
         0.92 * fuzz.token_set_ratio(name_a, name_b),
     )
     penalty = 0.0
-    nums_a, nums_b = set(_NUMBER_RE.findall(name_a)), set(_NUMBER_RE.findall(name_b))
+    nums_a, nums_b = _numbers(name_a), _numbers(name_b)
     if nums_a != nums_b and (nums_a or nums_b):
         penalty += 20.0
     if addr_a and addr_b:
@@ -103,6 +112,51 @@ def score_pair(name_a: str, addr_a: str, name_b: str, addr_b: str) -> float:
     return max(0.0, round(score - penalty, 1))
 
 
+def score_pairs(
+    names_a: Sequence[str], addrs_a: Sequence[str], names_b: Sequence[str], addrs_b: Sequence[str]
+) -> list[float]:
+    """`score_pair` for many pairs at once: the string similarities run in rapidfuzz's
+    C++ (`cpdist`, all cores); only the identifier checks loop in Python."""
+    import numpy as np
+    from rapidfuzz.process import cpdist
+
+    if not names_a:
+        return []
+    workers = -1
+    name = np.maximum(
+        cpdist(names_a, names_b, scorer=fuzz.token_sort_ratio, workers=workers),
+        cpdist(
+            [n.replace(" ", "") for n in names_a],
+            [n.replace(" ", "") for n in names_b],
+            scorer=fuzz.ratio,
+            workers=workers,
+        ),
+    )
+    name = np.maximum(
+        name, 0.92 * cpdist(names_a, names_b, scorer=fuzz.token_set_ratio, workers=workers)
+    )
+    addr = cpdist(addrs_a, addrs_b, scorer=fuzz.token_set_ratio, workers=workers)
+    out = []
+    for i in range(len(names_a)):
+        na, nb, aa, ab = names_a[i], names_b[i], addrs_a[i], addrs_b[i]
+        if not na or not nb:
+            out.append(0.0)
+            continue
+        penalty = 0.0
+        nums_a, nums_b = _numbers(na), _numbers(nb)
+        if nums_a != nums_b and (nums_a or nums_b):
+            penalty += 20.0
+        if aa and ab:
+            score = 0.6 * float(name[i]) + 0.4 * float(addr[i])
+            ids_a, ids_b = _identifiers(aa), _identifiers(ab)
+            if ids_a and ids_b and not (ids_a <= ids_b or ids_b <= ids_a):
+                penalty += 20.0
+        else:
+            score = min(float(name[i]), 92.0)
+        out.append(max(0.0, round(score - penalty, 1)))
+    return out
+
+
 @dataclass
 class Registry:
     """A prepared facility registry: normalised values and the blocking index."""
@@ -112,6 +166,7 @@ class Registry:
     addresses: list[str]
     countries: list[str]
     keys: pl.DataFrame  # key (country|word), idx, df
+    freq: pl.DataFrame  # key, df: how many facilities carry the key
     thresholds: Thresholds = field(default=DEFAULT_THRESHOLDS)
 
     def __len__(self) -> int:
@@ -169,6 +224,7 @@ def prepare_registry(
         addresses=addresses.to_list(),
         countries=countries.to_list(),
         keys=keys,
+        freq=freq,
         thresholds=thresholds,
     )
 
@@ -190,24 +246,22 @@ def candidate_pairs(
     """The blocked candidate pairs: columns row, idx (registry index), w (key rarity)."""
     t = registry.thresholds
     row_keys = _key_frame(names, addresses, countries).rename({"idx": "row"})
-    kept = row_keys.join(registry.keys.filter(pl.col("df") <= t.max_block), on="key")
-    # Rows whose every key is common still get the facilities of their rarest key
-    # (at most `max_block` of them, so one row never costs more than that).
-    orphans = row_keys.join(kept.select("row").unique(), on="row", how="anti")
-    if orphans.height:
-        freq = registry.keys.select("key", "df").unique("key")
-        rarest = (
-            orphans.join(freq, on="key")
-            .sort(["row", "df", "key"])
-            .unique("row", keep="first")
-            .select("row", "key")
+    # Rarest keys first; a row takes keys until their postings exceed `budget`
+    # (its rarest key always), so no row costs more than about budget + max_block.
+    chosen = (
+        row_keys.join(registry.freq, on="key")
+        .sort(["row", "df", "key"])
+        .with_columns(before=pl.col("df").cum_sum().over("row") - pl.col("df"))
+        .filter(
+            (pl.col("before") < t.budget)
+            & ((pl.col("df") <= t.max_block) | (pl.col("before") == 0))
         )
-        postings = (
-            registry.keys.join(rarest.select("key").unique(), on="key")
-            .group_by("key")
-            .head(t.max_block)
-        )
-        kept = pl.concat([kept, rarest.join(postings, on="key").select(kept.columns)])
+        .select("row", "key")
+    )
+    postings = registry.keys.join(chosen.select("key").unique(), on="key")
+    # A key too common to block on alone still yields at most `max_block` facilities.
+    postings = postings.filter(pl.int_range(pl.len()).over("key") < t.max_block)
+    kept = chosen.join(postings, on="key")
     n = max(len(registry), 2)
     return (
         kept.group_by("row", "idx")
@@ -235,14 +289,21 @@ def match_frame(
     pairs = candidate_pairs(registry, names, addresses, countries)
     row_names, row_addresses = names.to_list(), addresses.to_list()
     reg_names, reg_addresses, reg_ids = registry.names, registry.addresses, registry.ids
-    scored: dict[int, list[tuple[int, float]]] = {}
     rows_col, idx_col = pairs["row"].to_list(), pairs["idx"].to_list()
-    total = len(rows_col)
-    for i, (r, j) in enumerate(zip(rows_col, idx_col, strict=True)):
-        s = score_pair(row_names[r], row_addresses[r], reg_names[j], reg_addresses[j])
-        scored.setdefault(r, []).append((j, s))
-        if progress is not None and i % 20000 == 0:
-            progress(i, total)  # type: ignore[operator]
+    scored: dict[int, list[tuple[int, float]]] = {}
+    step = 50_000
+    for start in range(0, len(rows_col), step):
+        rs, js = rows_col[start : start + step], idx_col[start : start + step]
+        scores = score_pairs(
+            [row_names[r] for r in rs],
+            [row_addresses[r] for r in rs],
+            [reg_names[j] for j in js],
+            [reg_addresses[j] for j in js],
+        )
+        for r, j, sc in zip(rs, js, scores, strict=True):
+            scored.setdefault(r, []).append((j, sc))
+        if progress is not None:
+            progress(min(start + step, len(rows_col)), len(rows_col))  # type: ignore[operator]
     results = []
     for r in range(frame.height):
         cands = sorted(scored.get(r, []), key=lambda c: -c[1])

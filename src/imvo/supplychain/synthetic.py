@@ -359,3 +359,18 @@ def lookalike(rng: random.Random, f: Facility) -> tuple[str, str]:
     if rng.random() < 0.5:
         name = f"{f.name.split()[0]} {rng.choice(TRADES)} {rng.randint(2, 5)}"
     return name, address
+
+
+# How the demo lists write some countries (names instead of codes, as in real lists).
+COUNTRY_NAMES = {
+    "CN": "China",
+    "VN": "Viet Nam",
+    "BD": "Bangladesh",
+    "IN": "India",
+    "ID": "Indonesia",
+    "PK": "Pakistan",
+    "TR": "Turkije",
+    "KH": "Cambodja",
+    "MM": "Myanmar",
+    "LK": "Sri Lanka",
+}
