@@ -173,12 +173,12 @@ def normalise_country(value: str | None) -> str | None:
     key = _key(str(value))
     if not key:
         return None
-    compact = key.replace(" ", "")
-    if len(compact) == 2 and compact.isalpha():
-        code = compact.upper()
+    # Only a bare two-letter value is a code: "N/A" is "not available", not Namibia.
+    if len(key) == 2 and key.isalpha() and str(value).strip().isalpha():
+        code = key.upper()
         if code in _EXTRA_CODES or pycountry.countries.get(alpha_2=code):
             return code
-        return COUNTRY_ALIASES.get(key) or COUNTRY_ALIASES.get(compact)
+        return COUNTRY_ALIASES.get(key)
     if len(key) == 3 and key.isalpha():
         c = pycountry.countries.get(alpha_3=key.upper())
         if c:
