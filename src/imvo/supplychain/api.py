@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
@@ -86,13 +86,13 @@ def _visible(request: HttpRequest, list_id: int) -> SupplierList:
 )
 def upload(
     request: HttpRequest, covenant: Form[str], year: Form[int], file: File[UploadedFile]
-) -> tuple[int, dict]:
+) -> Status:
     cov = Covenant.objects.filter(slug=covenant).first()
     if cov is None:
         raise HttpError(404, f"No covenant {covenant!r}.")
     sl = services.upload_list(request.user, cov, year, file.name or "upload", file.read())
     sl.refresh_from_db()
-    return 201, _out(sl)
+    return Status(201, _out(sl))
 
 
 @router.get("/supplier-lists", response=list[SupplierListOut], auth=token_auth)

@@ -19,7 +19,9 @@ def make_facility(name: str, address: str, country: str, sector: str = "Apparel"
     )
 
 
-def csv_bytes(rows: list[list[Any]], header: tuple[str, ...] = ("Factory name", "Address", "Country")) -> bytes:
+def csv_bytes(
+    rows: list[list[Any]], header: tuple[str, ...] = ("Factory name", "Address", "Country")
+) -> bytes:
     lines = [",".join(header)]
     for r in rows:
         lines.append(",".join(f'"{c}"' for c in r))
@@ -28,9 +30,17 @@ def csv_bytes(rows: list[list[Any]], header: tuple[str, ...] = ("Factory name", 
 
 REGISTRY = [
     ("Dhaka Knit Composite Ltd", "Plot 12, Road 3, Gazipur Industrial Area, Gazipur 1700", "BD"),
-    ("Saigon Sewing Joint Stock Company", "No. 45 Tan Thuan Road, District 7, Ho Chi Minh City", "VN"),
+    (
+        "Saigon Sewing Joint Stock Company",
+        "No. 45 Tan Thuan Road, District 7, Ho Chi Minh City",
+        "VN",
+    ),
     ("Anatolia Tekstil San. ve Tic. A.S.", "Organize Sanayi Bolgesi 4. Cadde No 9, Bursa", "TR"),
-    ("Ningbo Evergreen Garment Co., Ltd", "No. 88 Jiangnan Road, Yinzhou District, Ningbo 315100", "CN"),
+    (
+        "Ningbo Evergreen Garment Co., Ltd",
+        "No. 88 Jiangnan Road, Yinzhou District, Ningbo 315100",
+        "CN",
+    ),
     ("Unit A Lotus Apparel Co., Ltd", "Unit A, No. 5 Lotus Road, Dongguan 523000", "CN"),
 ]
 

@@ -45,7 +45,10 @@ def test_upload_processes_every_row(world, registry) -> None:
     assert rows[3].match.status == "automatic" and rows[3].match.facility == registry[1]
     # Unit B next to unit A: a look-alike, never an automatic match.
     assert rows[4].match.status in ("pending", "new")
-    assert rows[5].match.status == "new" and rows[5].match.facility.name == "Brand New Embroidery Works"
+    assert (
+        rows[5].match.status == "new"
+        and rows[5].match.facility.name == "Brand New Embroidery Works"
+    )
     assert rows[6].errors == [["Factory name", "the name is missing"]]
     assert "unknown country 'Atlantis'" in rows[7].errors[0][1]
     with sl.file.open("rb") as fh:
@@ -119,7 +122,9 @@ def test_decisions_are_remembered_next_year(world, db) -> None:
         services.decide_match(world.member_a, match, "confirm", 999999)
     services.decide_match(world.member_a, match, "confirm", b.pk)
     match.refresh_from_db()
-    assert match.status == "confirmed" and match.facility == b and match.decided_by == world.member_a
+    assert (
+        match.status == "confirmed" and match.facility == b and match.decided_by == world.member_a
+    )
     next_year = upload(world.member_a, world.covenant_x, rows, year=YEAR + 1)
     m = Match.objects.get(row__supplier_list=next_year)
     assert m.status == "confirmed" and m.facility == b and m.remembered
@@ -169,13 +174,24 @@ def test_public_list_and_overlap_never_name_a_buyer_without_consent(world, regis
     Adherence.objects.filter(organisation=world.company_b).update(consent_to_be_named=True)
     named = {f["id"]: f for f in services.public_facility_list(world.covenant_x, YEAR)}
     assert named[registry[0].pk]["named_members"] == ["Company B"]
-    assert services.public_facility_list(world.covenant_x, YEAR, country="VN")[0]["id"] == registry[1].pk
-    assert services.public_facility_list(world.covenant_x, YEAR, query="dhaka knit")[0]["id"] == registry[0].pk
+    assert (
+        services.public_facility_list(world.covenant_x, YEAR, country="VN")[0]["id"]
+        == registry[1].pk
+    )
+    assert (
+        services.public_facility_list(world.covenant_x, YEAR, query="dhaka knit")[0]["id"]
+        == registry[0].pk
+    )
     assert services.public_facility_list(world.covenant_y, YEAR) == []
 
-    mine = {f["id"]: f["others"] for f in services.shared_for_member(world.member_a, world.covenant_x)}
+    mine = {
+        f["id"]: f["others"] for f in services.shared_for_member(world.member_a, world.covenant_x)
+    }
     assert mine[registry[0].pk] == 1 and mine[registry[1].pk] == 1
-    assert all(set(f) == {"id", "name", "country", "address", "others"} for f in services.shared_for_member(world.member_a, world.covenant_x))
+    assert all(
+        set(f) == {"id", "name", "country", "address", "others"}
+        for f in services.shared_for_member(world.member_a, world.covenant_x)
+    )
     overlap = services.overlap_for_secretariat(world.secretariat_x, world.covenant_x)
     assert {f["id"]: f["members"] for f in overlap} == {
         registry[0].pk: ["Company A", "Company B"],
@@ -192,12 +208,26 @@ def test_interfaces_for_other_apps(world, registry) -> None:
     chain = services.supply_chain_for(world.company_a)
     assert len(chain) == 4
     assert set(chain[0]) == {
-        "row_id", "facility_id", "name", "address", "country", "sector", "product", "workers", "year",
+        "row_id",
+        "facility_id",
+        "name",
+        "address",
+        "country",
+        "sector",
+        "product",
+        "workers",
+        "year",
     }
     assert chain[0]["facility_id"] == registry[0].pk and chain[0]["country"] == "BD"
     assert services.supply_chain_for(world.company_b) == []
     found = services.public_facility_search("saigon sewing")
-    assert found[0]["id"] == registry[1].pk and set(found[0]) == {"id", "name", "address", "country", "sector"}
+    assert found[0]["id"] == registry[1].pk and set(found[0]) == {
+        "id",
+        "name",
+        "address",
+        "country",
+        "sector",
+    }
     assert services.public_facility_search("saigon", country="BD") == []
     # A facility nobody disclosed is not searchable.
     assert services.public_facility_search("anatolia") == []

@@ -27,7 +27,11 @@ def test_upload_page_flow(client, world, registry) -> None:
     assert r.status_code == 200 and world.covenant_x.name in r.content.decode()
     r = client.post(
         "/supply-chain/upload/",
-        {"covenant": world.covenant_x.pk, "year": YEAR, "file": SimpleUploadedFile("l.csv", csv_bytes(LIST_A))},
+        {
+            "covenant": world.covenant_x.pk,
+            "year": YEAR,
+            "file": SimpleUploadedFile("l.csv", csv_bytes(LIST_A)),
+        },
     )
     sl = SupplierList.objects.get()
     assert r.status_code == 302 and r["Location"] == f"/supply-chain/lists/{sl.pk}/"
@@ -39,7 +43,11 @@ def test_upload_page_shows_file_error(client, world, registry) -> None:
     client.force_login(world.member_a)
     r = client.post(
         "/supply-chain/upload/",
-        {"covenant": world.covenant_x.pk, "year": YEAR, "file": SimpleUploadedFile("l.xlsx", b"%PDF-1.4 x")},
+        {
+            "covenant": world.covenant_x.pk,
+            "year": YEAR,
+            "file": SimpleUploadedFile("l.xlsx", b"%PDF-1.4 x"),
+        },
     )
     assert r.status_code == 200
     assert "l.xlsx: this is a PDF document, not a supplier list" in r.content.decode()
@@ -61,7 +69,10 @@ def test_other_company_gets_404_everywhere(client, world, registry) -> None:
         f"/supply-chain/lists/{sl.pk}/mapping/",
     ]:
         assert client.get(url).status_code == 404, url
-    assert client.post(f"/supply-chain/matches/{match.pk}/decide/", {"action": "new"}).status_code == 404
+    assert (
+        client.post(f"/supply-chain/matches/{match.pk}/decide/", {"action": "new"}).status_code
+        == 404
+    )
     assert client.post(f"/supply-chain/lists/{sl.pk}/run-again/").status_code == 404
     client.force_login(world.secretariat_y)
     assert client.get(f"/supply-chain/lists/{sl.pk}/").status_code == 404
@@ -88,12 +99,18 @@ def test_downloads_are_formula_safe(client, world, registry) -> None:
 def test_pending_page_and_decision(client, world, db) -> None:
     make_facility("Lotus Apparel Co., Ltd", "Unit A, No. 5 Lotus Road, Dongguan", "CN")
     b = make_facility("Lotus Apparel Co Ltd", "Unit A No 5 Lotus Road Dongguan", "CN")
-    sl = upload(world.member_a, world.covenant_x, [["Lotus Apparel Ltd", "Unit A, No. 5 Lotus Road, Dongguan", "CN"]])
+    sl = upload(
+        world.member_a,
+        world.covenant_x,
+        [["Lotus Apparel Ltd", "Unit A, No. 5 Lotus Road, Dongguan", "CN"]],
+    )
     match = Match.objects.get(row__supplier_list=sl)
     client.force_login(world.member_a)
     page = client.get(f"/supply-chain/lists/{sl.pk}/decisions/").content.decode()
     assert "Unit A No 5 Lotus Road Dongguan" in page and "This is a new facility" in page
-    r = client.post(f"/supply-chain/matches/{match.pk}/decide/", {"action": "confirm", "facility": b.pk})
+    r = client.post(
+        f"/supply-chain/matches/{match.pk}/decide/", {"action": "confirm", "facility": b.pk}
+    )
     assert r.status_code == 302
     match.refresh_from_db()
     assert match.status == "confirmed" and match.facility == b
@@ -106,7 +123,9 @@ def test_public_page_search_and_downloads(client, world, registry) -> None:
     assert r.status_code == 200 and "Dhaka Knit Composite Ltd" in page and "Company A" not in page
     r = client.get(f"/supply-chain/public/{world.covenant_x.slug}/?q=saigon")
     assert "Saigon Sewing" in r.content.decode() and "Dhaka Knit" not in r.content.decode()
-    data = json.loads(client.get(f"/supply-chain/public/{world.covenant_x.slug}/?format=json").content)
+    data = json.loads(
+        client.get(f"/supply-chain/public/{world.covenant_x.slug}/?format=json").content
+    )
     assert data["meta"]["licence"] == "CC BY 4.0" and len(data["data"]) == 3
     assert {d["members"] for d in data["data"]} == {1}
 
@@ -127,7 +146,10 @@ def test_shared_page_per_role(client, world, registry) -> None:
 def test_nav_links_per_role(world) -> None:
     from imvo.supplychain.nav import links_for
 
-    assert [link["url"] for link in links_for(world.member_a)] == ["/supply-chain/upload/", "/supply-chain/"]
+    assert [link["url"] for link in links_for(world.member_a)] == [
+        "/supply-chain/upload/",
+        "/supply-chain/",
+    ]
     assert [link["url"] for link in links_for(world.secretariat_x)] == ["/supply-chain/"]
     assert links_for(world.committee_x) == []
 
@@ -137,7 +159,11 @@ def test_api_upload_poll_rows_and_public(client, world, registry) -> None:
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     r = client.post(
         "/api/supplier-lists",
-        {"covenant": world.covenant_x.slug, "year": YEAR, "file": SimpleUploadedFile("l.csv", csv_bytes(LIST_A))},
+        {
+            "covenant": world.covenant_x.slug,
+            "year": YEAR,
+            "file": SimpleUploadedFile("l.csv", csv_bytes(LIST_A)),
+        },
         **auth,
     )
     assert r.status_code == 201, r.content
@@ -153,7 +179,12 @@ def test_api_upload_poll_rows_and_public(client, world, registry) -> None:
     )
     assert bad.status_code == 400 and "e.csv: the file is empty" in bad.json()["detail"]
     _, other = ApiToken.issue(world.member_b)
-    assert client.get(f"/api/supplier-lists/{list_id}", HTTP_AUTHORIZATION=f"Bearer {other}").status_code == 404
+    assert (
+        client.get(
+            f"/api/supplier-lists/{list_id}", HTTP_AUTHORIZATION=f"Bearer {other}"
+        ).status_code
+        == 404
+    )
     assert client.get(f"/api/supplier-lists/{list_id}").status_code == 401
     public = client.get(f"/api/public/production-locations/{world.covenant_x.slug}").json()
     assert len(public) == 3 and all(p["named_members"] == [] for p in public)
