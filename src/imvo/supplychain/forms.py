@@ -8,11 +8,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from imvo.covenants.models import Covenant
 from imvo.supplychain import parsing
 
 
 class UploadForm(forms.Form):
-    covenant = forms.ModelChoiceField(queryset=None, label=_("Covenant"), empty_label=None)  # type: ignore[arg-type]
+    covenant = forms.ModelChoiceField(
+        queryset=Covenant.objects.none(), label=_("Covenant"), empty_label=None
+    )
     year = forms.IntegerField(label=_("Year"), min_value=2000)
     file = forms.FileField(
         label=_("Supplier list"),

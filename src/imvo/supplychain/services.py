@@ -638,7 +638,7 @@ def public_facility_list(
         )
     )
     facilities = Facility.objects.in_bulk(list(members))
-    out = []
+    out: list[dict[str, Any]] = []
     for fid, orgs in members.items():
         f = facilities[fid]
         out.append(
@@ -674,7 +674,7 @@ def shared_for_member(user: Any, covenant: Covenant, year: int | None = None) ->
         if o != org:
             others[fid].add(o)
     facilities = Facility.objects.in_bulk(list(mine))
-    out = [
+    out: list[dict[str, Any]] = [
         {
             "id": fid,
             "name": facilities[fid].name,
@@ -700,7 +700,7 @@ def overlap_for_secretariat(user: Any, covenant: Covenant, year: int | None = No
         members[fid].add(name)
     shared = {fid: names for fid, names in members.items() if len(names) > 1}
     facilities = Facility.objects.in_bulk(list(shared))
-    out = [
+    out: list[dict[str, Any]] = [
         {
             "id": fid,
             "name": facilities[fid].name,
@@ -787,7 +787,9 @@ def public_facility_search(
         for w in words:
             cond |= Q(name_norm__icontains=w)
         qs = qs.filter(cond)
-    candidates = list(qs.distinct().values("id", "name", "address", "country", "sector")[:500])
+    candidates: list[dict[str, Any]] = [
+        dict(v) for v in qs.distinct().values("id", "name", "address", "country", "sector")[:500]
+    ]
     if query:
         from rapidfuzz import fuzz
 

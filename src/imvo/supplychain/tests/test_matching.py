@@ -140,7 +140,7 @@ def test_match_command_offline(tmp_path: Path) -> None:
     assert rows[1]["facility_id"] == "OS-2"
     assert rows[2]["status"] == "new" and rows[2]["Naam fabriek"] == "Crispim Abreu"
     with pytest.raises(
-        CommandError, match="protected.xlsx: the workbook is protected with a password"
+        CommandError, match=r"protected\.xlsx: the workbook is protected with a password"
     ):
         call_command("match", str(FILES / "protected.xlsx"), registry=str(registry), out=str(out))
     bad = tmp_path / "bad.csv"

@@ -114,14 +114,14 @@ def test_size_and_row_limits() -> None:
 
 def test_row_problems_name_row_and_column() -> None:
     data = (
-        "Factory name,Address,Country,Workers\n"
-        "Alpha Garments Ltd,12 Road,Bangladesh,1.200\n"
-        ",3 Street,India,10\n"
-        "Beta Ltd,7 Lane,Atlantis,\n"
-        '"=HYPERLINK(""http://x"")",1 Road,VN,\n'
-        "ALPHA GARMENTS LIMITED,12 Road,BD,\n"
-        "Gamma Ltd,9 Road,CN,lots\n"
-    ).encode()
+        b"Factory name,Address,Country,Workers\n"
+        b"Alpha Garments Ltd,12 Road,Bangladesh,1.200\n"
+        b",3 Street,India,10\n"
+        b"Beta Ltd,7 Lane,Atlantis,\n"
+        b'"=HYPERLINK(""http://x"")",1 Road,VN,\n'
+        b"ALPHA GARMENTS LIMITED,12 Road,BD,\n"
+        b"Gamma Ltd,9 Road,CN,lots\n"
+    )
     table = read_table("l.csv", data)
     results = {r.number: r for r in validate_rows(table, table.column_mapping())}
     assert results[2].valid and results[2].values["workers"] == 1200

@@ -60,7 +60,7 @@ def test_only_members_upload_and_bad_files_store_nothing(world, registry) -> Non
         upload(world.secretariat_x, world.covenant_x)
     with pytest.raises(PermissionDeniedError):
         upload(world.member_c, world.covenant_x)
-    with pytest.raises(DomainError, match="empty.csv: the file is empty"):
+    with pytest.raises(DomainError, match=r"empty\.csv: the file is empty"):
         services.upload_list(world.member_a, world.covenant_x, YEAR, "empty.csv", b"")
     assert not SupplierList.objects.exists()
 
