@@ -188,3 +188,11 @@ def test_api_upload_poll_rows_and_public(client, world, registry) -> None:
     assert client.get(f"/api/supplier-lists/{list_id}").status_code == 401
     public = client.get(f"/api/public/production-locations/{world.covenant_x.slug}").json()
     assert len(public) == 3 and all(p["named_members"] == [] for p in public)
+
+
+def test_public_page_in_dutch(client, world, registry) -> None:
+    upload(world.member_a, world.covenant_x)
+    page = client.get(
+        f"/supply-chain/public/{world.covenant_x.slug}/", HTTP_ACCEPT_LANGUAGE="nl"
+    ).content.decode()
+    assert "Productielocaties" in page and "Leden die hier inkopen" in page
