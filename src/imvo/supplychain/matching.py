@@ -26,6 +26,7 @@ the 112 labelled Open Supply Hub pairs (see docs/supplychain.md).
 
 from __future__ import annotations
 
+import gc
 import math
 import re
 from collections.abc import Sequence
@@ -165,8 +166,8 @@ class Registry:
     names: list[str]
     addresses: list[str]
     countries: list[str]
-    keys: pl.DataFrame  # key (country|word), idx, df
-    freq: pl.DataFrame  # key, df: how many facilities carry the key
+    keys: pl.DataFrame  # kid, idx: the postings of each key (at most max_block)
+    freq: pl.DataFrame  # kid, key ("CC|word"), df: how many facilities carry the key
     thresholds: Thresholds = field(default=DEFAULT_THRESHOLDS)
 
     def __len__(self) -> int:
@@ -216,8 +217,15 @@ def prepare_registry(
         names = normalise_names(frame["name"])
         addresses = normalise_addresses(frame["address"])
     keys = _key_frame(names, addresses, countries)
-    freq = keys.group_by("key").len("df")
-    keys = keys.join(freq, on="key")
+    # Keys become integers (kid) so the per-list joins compare numbers, not strings;
+    # postings of a key are capped at `max_block` once, here, not per list.
+    freq = keys.group_by("key").len("df").with_row_index("kid")
+    keys = (
+        keys.join(freq.select("key", "kid"), on="key")
+        .select("kid", "idx")
+        .sort("kid", "idx")
+        .filter(pl.int_range(pl.len()).over("kid") < thresholds.max_block)
+    )
     return Registry(
         ids=frame["id"].to_list(),
         names=names.to_list(),
@@ -250,18 +258,17 @@ def candidate_pairs(
     # (its rarest key always), so no row costs more than about budget + max_block.
     chosen = (
         row_keys.join(registry.freq, on="key")
-        .sort(["row", "df", "key"])
+        .sort(["row", "df", "kid"])
         .with_columns(before=pl.col("df").cum_sum().over("row") - pl.col("df"))
         .filter(
             (pl.col("before") < t.budget)
             & ((pl.col("df") <= t.max_block) | (pl.col("before") == 0))
         )
-        .select("row", "key")
+        .select("row", "kid", "df")
     )
-    postings = registry.keys.join(chosen.select("key").unique(), on="key")
-    # A key too common to block on alone still yields at most `max_block` facilities.
-    postings = postings.filter(pl.int_range(pl.len()).over("key") < t.max_block)
-    kept = chosen.join(postings, on="key")
+    # A key too common to block on alone yields at most `max_block` facilities
+    # (capped when the registry was prepared).
+    kept = chosen.join(registry.keys, on="kid")
     n = max(len(registry), 2)
     return (
         kept.group_by("row", "idx")
@@ -282,6 +289,21 @@ def match_frame(
 
     `progress`, when given, is called with (rows done, total) now and then.
     """
+    # The scoring loop allocates millions of small objects next to a registry of
+    # millions of strings; Python's cyclic GC would re-walk all of them again and
+    # again (measured: most of the time on a 1M registry). Nothing here is cyclic.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _match_frame(registry, frame, progress)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _match_frame(
+    registry: Registry, frame: pl.DataFrame, progress: object | None
+) -> list[MatchResult]:
     t = registry.thresholds
     names = normalise_names(frame["name"])
     addresses = normalise_addresses(frame["address"])

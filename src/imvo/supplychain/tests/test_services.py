@@ -4,7 +4,7 @@ real files, tasks run by the immediate backend)."""
 from __future__ import annotations
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.core.testing import make_user
@@ -82,7 +82,8 @@ def test_failed_job_has_a_reason_and_can_run_again(world, registry) -> None:
     path = sl.file.path
     with open(path, "ab") as fh:
         fh.write(b"tampered")
-    services.run_again(world.member_a, sl)
+    with translation.override("en"):
+        services.run_again(world.member_a, sl)
     sl.refresh_from_db()
     assert sl.status == "failed" and "checksum" in sl.error
     assert sl.rows.count() == 6  # the earlier result is not lost
