@@ -31,9 +31,9 @@ from typing import Any
 
 from imvo.supplychain.normalise import (
     _key,
-    normalise_address,
+    normalise_addresses,
     normalise_country,
-    normalise_name,
+    normalise_names,
     normalise_text,
 )
 
@@ -473,15 +473,21 @@ def validate_rows(table: Table, mapping: dict[str, int]) -> list[RowResult]:
             else:
                 values[f] = None
         result.values = values
-        if not result.errors:
-            key = (
-                normalise_name(values["name"]),
-                normalise_address(values["address"]),
-                values["country_code"],
-            )
-            if key in seen:
-                result.duplicate_of = seen[key]
-            else:
-                seen[key] = number
         results.append(result)
+    # Duplicates: the same normalised name, address and country as an earlier row.
+    # Normalised column-wise (polars), which is what makes 100,000 rows cheap.
+    clean = [r for r in results if not r.errors]
+    if clean:
+        import polars as pl
+
+        names = normalise_names(pl.Series([r.values["name"] for r in clean], dtype=pl.String))
+        addresses = normalise_addresses(
+            pl.Series([r.values["address"] for r in clean], dtype=pl.String)
+        )
+        for r, n, a in zip(clean, names.to_list(), addresses.to_list(), strict=True):
+            key = (n, a, r.values["country_code"])
+            if key in seen:
+                r.duplicate_of = seen[key]
+            else:
+                seen[key] = r.number
     return results
