@@ -114,6 +114,7 @@ def get_list(request: HttpRequest, list_id: int) -> dict:
 def list_rows(request: HttpRequest, list_id: int, offset: int = 0, limit: int = 1000) -> list[dict]:
     sl = _visible(request, list_id)
     limit = max(1, min(limit, 5000))
+    offset = max(0, offset)
     out = []
     for r in sl.rows.select_related("match").order_by("number")[offset : offset + limit]:
         m = getattr(r, "match", None)

@@ -15,6 +15,7 @@ import hashlib
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 
 import polars as pl
@@ -34,6 +35,7 @@ from imvo.supplychain.normalise import country_name, normalise_address, normalis
 log = logging.getLogger(__name__)
 
 CHUNK = 2000  # rows matched between two progress updates
+STUCK_AFTER = timedelta(minutes=15)  # a queued/processing job silent this long may be rerun
 
 # Matches that tie a row to a facility (and so count on the public list).
 LINKING = [Match.Status.AUTOMATIC, Match.Status.CONFIRMED, Match.Status.NEW]
@@ -175,13 +177,20 @@ def run_again(user: Any, sl: SupplierList) -> SupplierList:
     so running it twice never duplicates or loses rows."""
     if not can_decide(user, sl):
         raise PermissionDeniedError(_("You may not change this supplier list."))
+    sl.refresh_from_db()
     if sl.status == SupplierList.Status.MAPPING:
         raise DomainError(_("Map the columns first."))
+    # A job that is still running is not started twice; one that has been silent
+    # for a long time (a worker that died) may be.
+    busy = sl.status in (SupplierList.Status.QUEUED, SupplierList.Status.PROCESSING)
+    recent = (sl.started or sl.uploaded) > timezone.now() - STUCK_AFTER
+    if busy and recent:
+        raise DomainError(_("This list is being processed; wait for it to finish."))
     SupplierList.objects.filter(pk=sl.pk).update(
         status=SupplierList.Status.QUEUED, error="", rows_done=0
     )
-    sl.refresh_from_db()
     enqueue(sl)
+    sl.refresh_from_db()
     return sl
 
 

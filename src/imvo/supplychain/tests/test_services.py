@@ -271,3 +271,17 @@ def test_user_without_organisation_has_no_chain(db) -> None:
     user = make_user()
     assert not services.member_covenants(user).exists()
     assert not services.lists_visible_to(user).exists()
+
+
+def test_a_running_job_is_not_started_twice(world, registry) -> None:
+    sl = upload(world.member_a, world.covenant_x)
+    SupplierList.objects.filter(pk=sl.pk).update(status="processing", started=timezone.now())
+    sl.refresh_from_db()
+    with pytest.raises(DomainError, match="being processed"):
+        services.run_again(world.member_a, sl)
+    # A worker that died long ago: the list may be run again.
+    SupplierList.objects.filter(pk=sl.pk).update(
+        started=timezone.now() - services.STUCK_AFTER - timezone.timedelta(minutes=1)
+    )
+    sl.refresh_from_db()
+    assert services.run_again(world.member_a, sl).status == "done"
