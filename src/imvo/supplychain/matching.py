@@ -220,11 +220,14 @@ def prepare_registry(
     # Keys become integers (kid) so the per-list joins compare numbers, not strings;
     # postings of a key are capped at `max_block` once, here, not per list.
     freq = keys.group_by("key").len("df").with_row_index("kid")
-    keys = (
-        keys.join(freq.select("key", "kid"), on="key")
-        .select("kid", "idx")
-        .sort("kid", "idx")
-        .filter(pl.int_range(pl.len()).over("kid") < thresholds.max_block)
+    keys = keys.join(freq, on="key").select("kid", "idx", "df")
+    common = keys.filter(pl.col("df") > thresholds.max_block)
+    keys = pl.concat(
+        [
+            keys.filter(pl.col("df") <= thresholds.max_block).select("kid", "idx"),
+            # The same postings every run (the lowest indexes), whatever the join order.
+            common.group_by("kid").agg(pl.col("idx").bottom_k(thresholds.max_block)).explode("idx"),
+        ]
     )
     return Registry(
         ids=frame["id"].to_list(),
@@ -273,7 +276,7 @@ def candidate_pairs(
     return (
         kept.group_by("row", "idx")
         .agg(w=(pl.lit(math.log(n)) - pl.col("df").cast(pl.Float64).log()).sum())
-        .sort(["row", "w"], descending=[False, True])
+        .sort(["row", "w", "idx"], descending=[False, True, False])
         .group_by("row", maintain_order=True)
         .head(t.candidates)
     )
