@@ -57,7 +57,7 @@ class Thresholds:
     # ...and stop adding keys once a row's candidate postings reach this many.
     budget: int = 150
     # Candidates scored per row.
-    candidates: int = 8
+    candidates: int = 5
 
 
 DEFAULT_THRESHOLDS = Thresholds()
