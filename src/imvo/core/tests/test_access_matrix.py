@@ -116,6 +116,9 @@ def build_objects(w: World) -> dict[str, Any]:
     from imvo.duediligence.tests.helpers import GARMENT_ANSWERS, answer_all
     from imvo.reporting import services as reporting
     from imvo.risk import services as risk
+    from imvo.supplychain import services as supplychain
+    from imvo.supplychain.models import Match
+    from imvo.supplychain.tests.helpers import REGISTRY, csv_bytes, make_registry
 
     x = w.covenant_x
     agreement = make_agreement(x)
@@ -144,6 +147,12 @@ def build_objects(w: World) -> dict[str, Any]:
         attachments=[reporting.Upload("pilot.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF")],
     )  # fmt: skip
     reporting.publish_report(w.secretariat_x, x, 2025)
+    make_registry()
+    supplier_list = supplychain.upload_list(  # processed at once by the tests' task backend
+        w.member_a, x, 2025, "suppliers.csv",
+        csv_bytes([[SECRET_A + " Knit", "Plot 9, Tongi, Gazipur", "BD"], list(REGISTRY[0])]),
+    )  # fmt: skip
+    match = Match.objects.filter(row__supplier_list=supplier_list).first()
     tokens = {r: ApiToken.issue(u)[1] for r, u in w.personas().items() if r != "anonymous"}
     return {
         "slug": x.slug,
@@ -164,6 +173,8 @@ def build_objects(w: World) -> dict[str, Any]:
         "item": item.pk,
         "attachment": item.attachments.first().pk,  # type: ignore[union-attr]
         "open_table": reporting.open_tables()[0].name,
+        "supplier_list": supplier_list.pk,
+        "match": match.pk,  # type: ignore[union-attr]
         "tokens": tokens,
     }
 
@@ -197,7 +208,15 @@ class Row:
     sees: str = ""
     marker: str = SECRET_A
     method: str = "GET"
-    body: Any = None
+    body: Any = None  # a callable makes a fresh body per request (uploads are read once)
+    multipart: bool = False
+
+
+def upload_body() -> dict[str, Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = b"Factory name,Address,Country\nMatrix Mill,Road 1 Gazipur,BD\n"
+    return {"covenant": "covenant-x", "year": "2025", "file": SimpleUploadedFile("l.csv", data)}
 
 
 # fmt: off
@@ -274,6 +293,20 @@ MATRIX: dict[str, Row] = {
     "reporting:draft_pdf":           Row("/reports/{slug}/2025/draft.pdf",                            "302 404 404 200 404 404 404 200"),
     "reporting:section_text":        Row("/reports/{slug}/2025/draft/text/",                          "302 404 404 -   404 404 404 -", method="POST"),
     "reporting:publish":             Row("/reports/{slug}/2025/publish/",                             "302 404 404 -   404 404 404 -", method="POST"),
+    "supplychain:index":             Row("/supply-chain/",                                            "302 200 200 200 200 200 200 200", sees="member_a secretariat_x admin", marker="suppliers.csv"),
+    "supplychain:upload":            Row("/supply-chain/upload/",                                     "302 200 200 404 404 404 404 404"),
+    "supplychain:list":              Row("/supply-chain/lists/{supplier_list}/",                      "302 200 404 200 404 404 404 200"),
+    "supplychain:progress":          Row("/supply-chain/lists/{supplier_list}/progress/",             "302 200 404 200 404 404 404 200"),
+    "supplychain:mapping":           Row("/supply-chain/lists/{supplier_list}/mapping/",              "302 200 404 200 404 404 404 200"),
+    "supplychain:rerun":             Row("/supply-chain/lists/{supplier_list}/run-again/",            "302 -   404 -   404 404 404 -", method="POST"),
+    "supplychain:rows":              Row("/supply-chain/lists/{supplier_list}/rows/",                 "302 200 404 200 404 404 404 200", sees="member_a secretariat_x admin"),
+    "supplychain:pending":           Row("/supply-chain/lists/{supplier_list}/decisions/",            "302 200 404 200 404 404 404 200"),
+    "supplychain:export":            Row("/supply-chain/lists/{supplier_list}/processed.csv",         "302 200 404 200 404 404 404 200"),
+    "supplychain:errors":            Row("/supply-chain/lists/{supplier_list}/errors.csv",            "302 200 404 200 404 404 404 200"),
+    "supplychain:original":          Row("/supply-chain/lists/{supplier_list}/original",              "302 200 404 200 404 404 404 200"),
+    "supplychain:decide":            Row("/supply-chain/matches/{match}/decide/",                     "302 -   404 -   404 404 404 -", method="POST"),
+    "supplychain:shared":            Row("/supply-chain/shared/{slug}/",                              "302 200 200 200 404 404 404 200", sees="-", marker="Company A"),
+    "supplychain:public":            Row("/supply-chain/public/{slug}/",                              "200 200 200 200 200 200 200 200", sees="-", marker="Company A"),
 }
 API_MATRIX: dict[str, Row] = {
 #                                                                                                              anon a   b   sx  sy  cx  rx  adm
@@ -297,6 +330,11 @@ API_MATRIX: dict[str, Row] = {
     "GET /api/open-data":                                Row("/api/open-data",                                "200 200 200 200 200 200 200 200"),
     "GET /api/open-data/{name}":                         Row("/api/open-data/{open_table}",                   "200 200 200 200 200 200 200 200"),
     "GET /api/learning":                                 Row("/api/learning",                                 "200 200 200 200 200 200 200 200"),
+    "POST /api/supplier-lists":                          Row("/api/supplier-lists",                           "401 -   -   403 403 403 403 403", method="POST", multipart=True, body=upload_body),
+    "GET /api/supplier-lists":                           Row("/api/supplier-lists",                           "401 200 200 200 200 200 200 200", sees="member_a secretariat_x admin", marker='"id": {supplier_list},'),
+    "GET /api/supplier-lists/{list_id}":                 Row("/api/supplier-lists/{supplier_list}",           "401 200 404 200 404 404 404 200"),
+    "GET /api/supplier-lists/{list_id}/rows":            Row("/api/supplier-lists/{supplier_list}/rows",      "401 200 404 200 404 404 404 200", sees="member_a secretariat_x admin"),
+    "GET /api/public/production-locations/{covenant}":   Row("/api/public/production-locations/{slug}",       "200 200 200 200 200 200 200 200", sees="-", marker="Company A"),
 }
 # fmt: on
 
@@ -352,6 +390,8 @@ def matrix_world(db, settings, tmp_path, monkeypatch):  # type: ignore[no-untype
 
 def _request(client: Client, url: str, token: str | None, method: str, body: Any) -> Any:
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+    if callable(body):
+        return client.post(url, body(), **headers)  # multipart form with a file
     if method == "GET":
         return client.get(url, **headers)
     if url.startswith("/api/"):
