@@ -238,7 +238,8 @@ def _check_zip(filename: str, data: bytes) -> str:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
-    except zipfile.BadZipFile as e:
+    # A damaged archive raises more than BadZipFile (found by the parser fuzz test).
+    except (zipfile.BadZipFile, ValueError, EOFError, OSError, NotImplementedError) as e:
         raise ParseError(f"{filename}: the workbook is damaged and cannot be opened ({e}).") from e
     unpacked = sum(i.file_size for i in infos)
     packed = max(1, sum(i.compress_size for i in infos))
@@ -253,7 +254,12 @@ def _check_zip(filename: str, data: bytes) -> str:
     if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
         return "xlsx"
     if "mimetype" in names:
-        mime = archive.read("mimetype").strip()
+        try:
+            mime = archive.read("mimetype").strip()
+        except (zipfile.BadZipFile, ValueError, EOFError, OSError, NotImplementedError) as e:
+            raise ParseError(
+                f"{filename}: the workbook is damaged and cannot be opened ({e})."
+            ) from e
         if mime == b"application/vnd.oasis.opendocument.spreadsheet":
             return "ods"
     raise ParseError(
@@ -270,9 +276,11 @@ def _read_workbook(filename: str, data: bytes, kind: str) -> list[list[str]]:
             raise ParseError(f"{filename}: the workbook has no sheets.")
         sheet = book.get_sheet_by_index(0)
         raw = sheet.to_python(skip_empty_area=False)
-    except ParseError:
+    except (ParseError, KeyboardInterrupt, SystemExit):
         raise
-    except Exception as e:  # calamine raises its own error types for damaged files
+    # calamine raises its own error types for damaged files, and on some it panics:
+    # pyo3's PanicException is a BaseException (found by the parser fuzz test).
+    except BaseException as e:
         raise ParseError(
             f"{filename}: the {kind} workbook cannot be read ({type(e).__name__}: {e}). "
             "Open it in your spreadsheet program, save it again, or export it as CSV."

@@ -1,0 +1,105 @@
+"""Fuzz the supplier-list parser on CSV, XLSX, XLS and ODS input.
+
+Starting from real files (made by LibreOffice), hypothesis flips, cuts and
+splices bytes. Whatever arrives, `read_table` either returns a table or raises
+a ParseError with a message for the user: never another exception (which
+would reach the user as a crash). Inputs that once crashed are kept below as
+explicit examples (regression tests).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from imvo.supplychain.parsing import ParseError, read_table
+
+FILES = Path(__file__).parent / "files"
+SAMPLES = {
+    p.name: p.read_bytes() for p in FILES.iterdir() if p.suffix in {".csv", ".xlsx", ".xls", ".ods"}
+}
+
+
+def _read(name: str, data: bytes) -> None:
+    try:
+        table = read_table(name, data)
+    except ParseError as e:
+        assert str(e).startswith(name), str(e)  # the message names the file
+        return
+    for number, cells in table.rows:
+        assert isinstance(number, int) and all(isinstance(c, str) for c in cells)
+
+
+@st.composite
+def mutated(draw: st.DrawFn) -> tuple[str, bytes]:
+    name = draw(st.sampled_from(sorted(SAMPLES)))
+    data = bytearray(SAMPLES[name])
+    for _ in range(draw(st.integers(1, 8))):
+        kind = draw(st.sampled_from(["flip", "cut", "insert", "truncate"]))
+        if not data:
+            break
+        at = draw(st.integers(0, len(data) - 1))
+        if kind == "flip":
+            data[at] ^= draw(st.integers(1, 255))
+        elif kind == "cut":
+            del data[at : at + draw(st.integers(1, 64))]
+        elif kind == "insert":
+            data[at:at] = draw(st.binary(min_size=1, max_size=32))
+        else:
+            del data[at:]
+    return name, bytes(data)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated())
+@example(("suppliers.csv", b"\xff\xfe"))
+@example(("suppliers.csv", b"name,address,country\n\x00\x00\x00"))
+@example(("suppliers.xlsx", b"PK\x03\x04" + b"\x00" * 40))
+@example(("suppliers.ods", b"PK\x05\x06" + b"\x00" * 18))
+def test_mutated_files_never_crash_the_parser(case: tuple[str, bytes]) -> None:
+    _read(*case)
+
+
+@settings(max_examples=100)
+@given(st.binary(max_size=2048), st.sampled_from(["x.csv", "x.xlsx", "x.ods", "x.xls", "x"]))
+def test_random_bytes_never_crash_the_parser(data: bytes, name: str) -> None:
+    _read(name, data)
+
+
+@settings(max_examples=60)
+@given(
+    st.lists(st.lists(st.text(max_size=30), min_size=1, max_size=6), min_size=1, max_size=30),
+    st.sampled_from([",", ";", "\t", "|"]),
+    st.sampled_from(["utf-8", "utf-16", "cp1252", "latin-1"]),
+)
+def test_any_csv_text_in_any_encoding_is_read_or_refused_clearly(rows, delimiter, encoding) -> None:
+    import csv
+
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=delimiter).writerows(rows)
+    try:
+        data = buf.getvalue().encode(encoding)
+    except UnicodeEncodeError:
+        data = buf.getvalue().encode("utf-8")
+    _read("list.csv", data)
+
+
+@pytest.mark.parametrize("crash", sorted(p.name for p in FILES.glob("crash-*")))
+def test_inputs_that_once_crashed_are_refused_clearly(crash: str) -> None:
+    """Regression: files the fuzzer found (calamine panicked on a damaged .xls)."""
+    with pytest.raises(ParseError, match="cannot be read"):
+        read_table(crash, (FILES / crash).read_bytes())
+
+
+def test_zip_bomb_inside_an_xlsx_is_refused_before_unpacking() -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/worksheets/sheet1.xml", b"0" * (400 * 1024 * 1024))
+    with pytest.raises(ParseError, match=r"bomb\.xlsx: the workbook would unpack"):
+        read_table("bomb.xlsx", buf.getvalue())
