@@ -513,3 +513,29 @@ def test_complainant_asks_for_appeal_after_decision(client, world):
         "appeal requested"
         in client.get(reverse("complaints:case", args=[filed.complaint.pk])).content.decode()
     )
+
+
+def test_no_ip_address_of_a_complainant_is_stored_anywhere(client, world):
+    """File through the API and follow with a wrong and a right code, from one address;
+    then read every table of the database: the address appears nowhere."""
+    import io
+
+    from django.core.management import call_command
+
+    address = "203.0.113.77"
+    r = client.post(
+        "/api/complaints",
+        {"covenant": world.covenant_x.slug, "description": "Unpaid overtime.", "anonymous": True},
+        content_type="application/json",
+        REMOTE_ADDR=address,
+        HTTP_X_FORWARDED_FOR=address,
+    )
+    assert r.status_code == 201
+    receipt = r.json()["receipt"]
+    client.get("/api/complaints/mine", headers={"X-Receipt": "WRONG"}, REMOTE_ADDR=address)
+    client.get("/api/complaints/mine", headers={"X-Receipt": receipt}, REMOTE_ADDR=address)
+    out = io.StringIO()
+    call_command("dumpdata", stdout=out, verbosity=0)
+    dump = out.getvalue()
+    assert "Unpaid" not in dump  # and the text itself is encrypted
+    assert address not in dump
