@@ -29,11 +29,44 @@ class MultipleFileField(forms.FileField):
 
 def _member_choices() -> list[tuple[Any, Any]]:
     choices: list[tuple[Any, Any]] = [("", _("I do not know / not listed"))]
-    for c in services.open_covenants():
-        members = [(str(o.pk), o.name) for o in services.members_of(c)]
+    for c, members in services.members_by_covenant():
         if members:
-            choices.append((c.name, members))
+            choices.append((c.name, [(str(pk), name) for pk, name in members]))
     return choices
+
+
+class FastSelect(forms.Select):
+    """A select rendered in one pass of Python string building.
+
+    Django renders each <option> through a template; with thousands of member
+    companies on the complaint form that took most of the page's time (the load
+    test in docs/performance.md). Same HTML, same escaping, same choices.
+    """
+
+    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> Any:
+        from django.forms.utils import flatatt
+        from django.utils.html import escape
+        from django.utils.safestring import mark_safe
+
+        final = self.build_attrs(self.attrs, attrs)
+        final["name"] = name
+        selected = {str(v) for v in self.format_value(value)}
+        parts = [f"<select{flatatt(final)}>"]
+
+        def option(v: Any, label: Any) -> str:
+            v = "" if v is None else str(v)
+            sel = " selected" if v in selected else ""
+            return f'<option value="{escape(v)}"{sel}>{escape(str(label))}</option>'
+
+        for group, opts in self.choices:
+            if isinstance(opts, list | tuple):
+                parts.append(f'<optgroup label="{escape(str(group))}">')
+                parts.extend(option(v, label) for v, label in opts)
+                parts.append("</optgroup>")
+            else:
+                parts.append(option(group, opts))
+        parts.append("</select>")
+        return mark_safe("".join(parts))
 
 
 def read_uploads(uploads: list[Any]) -> list[tuple[str, bytes]]:
@@ -97,6 +130,7 @@ class ComplaintForm(forms.Form):
         label=_("Which company buys from this workplace?"),
         help_text=_("Only if you know it. If not, we will find out."),
         required=False,
+        widget=FastSelect,
     )
     respondent_text = forms.CharField(
         label=_("Brand or company name, if it is not in the list"),
