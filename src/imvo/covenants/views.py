@@ -53,7 +53,8 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         "governance": governance,
         "agreements": _agreements_with_progress(covenant),
         "steps": covenant.steps.all(),
-        "themes": covenant.themes.all(),
+        # The page names each theme's OECD chapter: fetch the parents with them.
+        "themes": covenant.themes.select_related("parent"),
         "can_manage": roles.is_secretariat(request.user, covenant),
     }
     return render(request, "covenants/detail.html", context)
