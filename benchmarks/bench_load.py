@@ -182,9 +182,8 @@ def main() -> None:
         cwd=str(ROOT),
         start_new_session=True,
     )
-    tmp = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
-    tmp.write(LUA)
-    tmp.close()
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as tmp:
+        tmp.write(LUA)
     rows = []
     try:
         wait_up(a.port, proc)
@@ -210,7 +209,9 @@ def main() -> None:
             os.killpg(proc.pid, signal.SIGKILL)
         os.unlink(tmp.name)
     print()
-    print(f"| scenario | path | c=1 req/s | c=1 p50 ms | c={a.connections} req/s | p50 | p95 | p99 | errors |")
+    print(
+        f"| scenario | path | c=1 req/s | c=1 p50 ms | c={a.connections} req/s | p50 | p95 | p99 | errors |"
+    )
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for label, path, base, load in rows:
         print(
@@ -218,7 +219,10 @@ def main() -> None:
             f"| {load['p50']:.1f} | {load['p95']:.1f} | {load['p99']:.1f} | {load['errors']} |"
         )
     slow = [r[0] for r in rows if r[3]["p95"] >= TARGET_P95_MS or r[3]["errors"]]
-    print(f"\np95 target {TARGET_P95_MS:.0f} ms: " + (f"missed by {', '.join(slow)}" if slow else "met by all"))
+    print(
+        f"\np95 target {TARGET_P95_MS:.0f} ms: "
+        + (f"missed by {', '.join(slow)}" if slow else "met by all")
+    )
 
 
 if __name__ == "__main__":

@@ -37,8 +37,26 @@ sys.path.insert(0, str(ROOT / "src"))
 BATCH = 2000
 
 SYLLABLES = [
-    "nor", "der", "licht", "van", "berg", "tex", "moda", "wear", "vel", "stra",
-    "mar", "kin", "sol", "ora", "tan", "lux", "vita", "gro", "fiel", "dam",
+    "nor",
+    "der",
+    "licht",
+    "van",
+    "berg",
+    "tex",
+    "moda",
+    "wear",
+    "vel",
+    "stra",
+    "mar",
+    "kin",
+    "sol",
+    "ora",
+    "tan",
+    "lux",
+    "vita",
+    "gro",
+    "fiel",
+    "dam",
 ]
 CITIES = {
     "BD": ["Dhaka", "Gazipur", "Chittagong", "Narayanganj", "Savar"],
@@ -123,7 +141,11 @@ def covenants(n: int, rng: random.Random) -> list:
         for t in range(1, 10):
             themes.append(
                 Theme(
-                    covenant=c, code=f"theme-{t}", name_nl=f"Thema {t}", name_en=f"Theme {t}", order=t
+                    covenant=c,
+                    code=f"theme-{t}",
+                    name_nl=f"Thema {t}",
+                    name_en=f"Theme {t}",
+                    order=t,
                 )
             )
     ProcessStep.objects.bulk_create(steps, batch_size=BATCH)
