@@ -60,3 +60,24 @@ def test_api_covenant_list_counts_in_the_database(client):
     assert not any('covenants_adherence"."since' in q["sql"] for q in ctx.captured_queries), (
         "the list must not load every adherence row"
     )
+
+
+@pytest.mark.django_db
+def test_public_fragments_are_cached_until_the_data_changes(client):
+    client.cookies["django_language"] = "en"
+    c = make_covenant(name_en="Tin covenant")
+    adhere(c, make_org("First Member B.V."))
+    for path in ("/", c.get_absolute_url()):
+        client.get(path)  # fills the cache
+        hit, r = _queries(client, path)
+        assert "First Member B.V." in r.content.decode() or path == "/"
+        assert "Tin covenant" in r.content.decode()
+        assert hit <= 4, f"{path}: a cached answer should cost almost no queries"
+    adhere(c, make_org("Second Member B.V."))
+    c.name_en = "Tin and tungsten covenant"
+    c.save()
+    _, r = _queries(client, "/")
+    assert "Tin and tungsten covenant" in r.content.decode()
+    assert ">1 party<" not in r.content.decode()
+    _, r = _queries(client, c.get_absolute_url())
+    assert "Second Member B.V." in r.content.decode()
