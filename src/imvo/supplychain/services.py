@@ -378,6 +378,8 @@ def _process(sl: SupplierList) -> None:
             superseded_by__isnull=True,
             uploaded__lte=sl.uploaded,
         ).exclude(pk=sl.pk).update(superseded_by=sl)
+        # update() sends no signal: the public list changed, start a new cache version.
+        transaction.on_commit(bump_public_list_version)
 
 
 def _new_facility(row: SupplierListRow) -> Facility:
@@ -633,6 +635,33 @@ def _public_links(
     return links
 
 
+_PUBLIC_LIST_VERSION_KEY = "supplychain:public-list-version"
+
+
+def bump_public_list_version(**_: Any) -> None:
+    from django.core.cache import cache
+
+    try:
+        cache.incr(_PUBLIC_LIST_VERSION_KEY)
+    except ValueError:  # not set yet, or evicted
+        cache.set(_PUBLIC_LIST_VERSION_KEY, 2, None)
+
+
+def _public_cache_key(covenant: Covenant, year: int | None, *parts: Any) -> str:
+    """Cache key of public-list data: changes with any supply-chain change in this
+    process and with any covenant change (consent to be named). Other server
+    processes see a change when the entry expires (PUBLIC_CACHE_SECONDS)."""
+    from django.core.cache import cache
+
+    from imvo.covenants.services import public_version
+
+    version = cache.get_or_set(_PUBLIC_LIST_VERSION_KEY, 1, None)
+    from django.utils.translation import get_language
+
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
+    return f"sc:public:{version}:{public_version()}:{get_language()}:{covenant.pk}:{year}:{digest}"
+
+
 def public_facility_page(
     covenant: Covenant,
     year: int | None,
@@ -655,8 +684,28 @@ def public_facility_page(
         .annotate(members=Count("row__supplier_list__organisation_id", distinct=True))
         .order_by("facility__country", Lower("facility__name"), "facility_id")
     )
-    result = Paginator(grouped, per_page).get_page(page)
-    ids = [g["facility_id"] for g in result.object_list]
+    from django.core.cache import cache
+
+    from imvo.covenants.services import PUBLIC_CACHE_SECONDS
+
+    key = _public_cache_key(covenant, year, query, country.upper(), sector.lower(), per_page)
+    paginator = Paginator(grouped, per_page)
+    count = cache.get(f"{key}:count")
+    if count is None:
+        cache.set(f"{key}:count", paginator.count, PUBLIC_CACHE_SECONDS)
+    else:
+        paginator.__dict__["count"] = count  # Paginator.count is a cached_property
+    result = paginator.get_page(page)
+    rows = cache.get(f"{key}:page:{result.number}")
+    if rows is None:
+        rows = _public_rows(covenant, year, list(result.object_list))
+        cache.set(f"{key}:page:{result.number}", rows, PUBLIC_CACHE_SECONDS)
+    result.object_list = rows
+    return result
+
+
+def _public_rows(covenant: Covenant, year: int | None, grouped: list[dict]) -> list[dict]:
+    ids = [g["facility_id"] for g in grouped]
     facilities = Facility.objects.in_bulk(ids)
     consenting = dict(
         Adherence.objects.filter(covenant=covenant, consent_to_be_named=True).values_list(
@@ -672,7 +721,7 @@ def public_facility_page(
         ):
             named[fid].add(consenting[org])
     rows = []
-    for g in result.object_list:
+    for g in grouped:
         f = facilities[g["facility_id"]]
         rows.append(
             {
@@ -686,14 +735,26 @@ def public_facility_page(
                 "named_members": sorted(named[f.pk]),
             }
         )
-    result.object_list = rows
-    return result
+    return rows
 
 
 def public_facility_facets(
     covenant: Covenant, year: int | None
 ) -> tuple[list[tuple[str, str]], list[str]]:
     """The countries (code, name) and sectors on the covenant's public list, for its filters."""
+    from django.core.cache import cache
+
+    from imvo.covenants.services import PUBLIC_CACHE_SECONDS
+
+    key = _public_cache_key(covenant, year, "facets")
+    facets = cache.get(key)
+    if facets is None:
+        facets = _public_facets(covenant, year)
+        cache.set(key, facets, PUBLIC_CACHE_SECONDS)
+    return facets
+
+
+def _public_facets(covenant: Covenant, year: int | None) -> tuple[list[tuple[str, str]], list[str]]:
     links = _current_links(covenant, year)
     codes = set(links.values_list("facility__country", flat=True).distinct())
     sectors = set(links.values_list("facility__sector", flat=True).distinct())
