@@ -111,3 +111,18 @@ def test_public_page_is_cached_until_a_list_or_decision_changes(client):
     m.save()
     r = client.get(path, HTTP_ACCEPT_LANGUAGE="en")
     assert b"2 production locations" in r.content
+
+
+@pytest.mark.django_db
+def test_public_api_is_paged(client):
+    c = make_covenant()
+    fs = _grow(c, 7, 0)
+    url = f"/api/public/production-locations/{c.slug}"
+    whole = client.get(url).json()
+    assert len(whole) == 7
+    first = client.get(url, {"per_page": 5}).json()
+    second = client.get(url, {"per_page": 5, "page": 2}).json()
+    assert [f["id"] for f in first + second] == [f["id"] for f in whole]
+    assert {f["id"] for f in whole} == {f.pk for f in fs}
+    assert client.get(url, {"per_page": 5, "page": 3}).json() == []
+    assert client.get(url, {"page": 0}).status_code == 400
