@@ -63,21 +63,17 @@ def scenarios(database_url: str) -> list[tuple[str, str]]:
         ("home page", "/"),
         ("covenant page", f"/covenants/{big.slug}/"),
     ]
-    try:
-        from imvo.supplychain import models as sc
-
-        if hasattr(sc, "Facility"):
-            out += [
-                ("locations list", f"/supply-chain/public/{big.slug}/"),
-                ("locations search", f"/supply-chain/public/{big.slug}/?q=tex"),
-                ("locations page 2", f"/supply-chain/public/{big.slug}/?page=2"),
-            ]
-    except ImportError:
-        pass
+    out += [
+        ("locations list", f"/supply-chain/public/{big.slug}/"),
+        ("locations search", f"/supply-chain/public/{big.slug}/?q=tex"),
+        ("locations page 2", f"/supply-chain/public/{big.slug}/?page=2"),
+        ("locations page 9", f"/supply-chain/public/{big.slug}/?q=tex&page=9"),
+    ]
     out += [
         ("complaint form", "/complaints/new/"),
         ("API covenants", "/api/covenants"),
         ("API covenant", f"/api/covenants/{big.slug}"),
+        ("API locations", f"/api/public/production-locations/{big.slug}?per_page=100"),
     ]
     return out
 
