@@ -74,7 +74,7 @@ class CovenantDetailOut(CovenantOut):
 
 def _covenant_out(c: Covenant, request: HttpRequest) -> dict:
     if hasattr(c, "party_count"):  # counted by the database (public_covenant_list)
-        parties, stakeholders = c.party_count, c.stakeholder_count
+        parties, stakeholders = c.party_count, getattr(c, "stakeholder_count", 0)
     else:
         adherences = [a for a in c.adherences.all() if a.status == Adherence.Status.ACTIVE]
         parties = sum(1 for a in adherences if a.role == Adherence.Role.PARTY)

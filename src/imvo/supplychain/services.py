@@ -698,7 +698,7 @@ def public_facility_page(
     result = paginator.get_page(page)
     rows = cache.get(f"{key}:page:{result.number}")
     if rows is None:
-        rows = _public_rows(covenant, year, list(result.object_list))
+        rows = _public_rows(covenant, year, [dict(g) for g in result.object_list])
         cache.set(f"{key}:page:{result.number}", rows, PUBLIC_CACHE_SECONDS)
     result.object_list = rows
     return result
