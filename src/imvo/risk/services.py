@@ -189,7 +189,7 @@ def supplier_rows_for(organisation: Any, covenant: Any = None) -> list[dict[str,
     try:
         from imvo.supplychain.services import supply_chain_for  # type: ignore[attr-defined]
     except ImportError:  # the supplychain app is not merged yet: hand-entered sourcing only
-        supply_chain_for = None
+        supply_chain_for = None  # type: ignore[assignment]
     if supply_chain_for is not None:
         try:
             for r in supply_chain_for(organisation, covenant=covenant):
