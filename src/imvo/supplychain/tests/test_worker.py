@@ -55,3 +55,73 @@ def test_worker_process_runs_the_job(world) -> None:
     assert sl.status == SupplierList.Status.DONE, (sl.error, done.stderr[-2000:])
     assert sl.rows_done == sl.rows_total == 6 and sl.summary["automatic"] >= 2
     assert sl.rows.get(number=2).match.facility == registry[0]
+
+
+@pytest.mark.worker
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+def test_worker_killed_mid_job_leaves_nothing_half_saved_and_the_rerun_completes(world) -> None:
+    """kill -9 the worker while it processes a list, then run the list again."""
+    import signal
+    import time
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    make_registry()
+    rows = [
+        [f"Factory {i} Garments Ltd", f"Plot {i}, Road {i % 97}, Gazipur", "BD"]
+        for i in range(30000)
+    ]
+    sl = services.upload_list(world.member_a, world.covenant_x, YEAR, "big.csv", csv_bytes(rows))
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "TASK_BACKEND": "database",
+        "IMVO_VAR_DIR": str(settings.VAR_DIR),
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "imvo.cli", "db_worker", "--no-startup-delay", "--interval", "0.2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            sl.refresh_from_db()
+            if sl.status == SupplierList.Status.PROCESSING and sl.rows_done > 0:
+                break
+            time.sleep(0.05)
+        assert sl.status == SupplierList.Status.PROCESSING, sl.status
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=30)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+    sl.refresh_from_db()
+    # Rows are written in one transaction at the end: an interrupted job leaves none.
+    assert sl.status == SupplierList.Status.PROCESSING and sl.rows.count() == 0
+    # A job that was just running cannot be started twice...
+    with pytest.raises(services.DomainError):
+        services.run_again(world.member_a, sl)
+    # ...but once it has been silent for the stuck period (the worker died), it can.
+    SupplierList.objects.filter(pk=sl.pk).update(
+        started=timezone.now() - services.STUCK_AFTER - timedelta(minutes=1)
+    )
+    services.run_again(world.member_a, sl)
+    done = subprocess.run(
+        [sys.executable, "-m", "imvo.cli", "db_worker", "--batch", "--no-startup-delay"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    sl.refresh_from_db()
+    assert sl.status == SupplierList.Status.DONE, sl.error
+    assert sl.rows.count() == sl.rows_total == 30000
+    numbers = list(sl.rows.values_list("number", flat=True))
+    assert len(set(numbers)) == len(numbers)  # no row twice

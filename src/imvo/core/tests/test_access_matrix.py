@@ -1,0 +1,514 @@
+"""The access-control matrix: every page and every JSON API operation x every role.
+
+The routes are enumerated from the running site (Django's URL resolver, walked
+recursively through every app's urls, and the Ninja OpenAPI document), so a new
+page or API operation without a row here fails ``test_matrix_covers_every_route``.
+
+Roles (columns, always in this order):
+
+    anon  anonymous visitor
+    a     member of company A (the owner of every object the rows point at)
+    b     member of company B (same covenant X, a competitor)
+    sx    secretariat of covenant X (the objects' covenant)
+    sy    secretariat of covenant Y
+    cx    complaints-committee member of covenant X
+    rx    committee member of X, recused on the complaint the rows use
+    adm   platform admin (operates the install; not a case officer)
+
+The rules the expected answers follow (docs/security.md, T1-T3):
+
+- A signed-in page asked for anonymously redirects to the login page (302);
+  an authenticated API operation answers 401.
+- Another organisation's object, or another covenant's, answers 404: the
+  answer never confirms that the object exists.
+- A page for a role the user does not hold (the secretariat's manage pages,
+  the committee page) answers 403 when it names nothing confidential, 404 when
+  it names an object.
+- A recused committee member is refused the case (403, and the refusal is
+  audited): they are known to the case, so 404 would only confuse them.
+- The platform admin operates the install and may read members' supply-chain,
+  risk and due-diligence data, but sees no complaint content (404 on cases).
+- Lists that hold company A's data (risk register, due-diligence submissions,
+  cases) never show it to company B or the other covenant's secretariat: each
+  row may name a marker text that must appear only for the roles listed.
+
+State-changing requests: every page is also POSTed by every role that may not
+read it, and every write operation of the API is called by every role that
+may not use it; the answer must be the same refusal and the request must not write to the
+platform's tables (every SQL statement it runs is captured; only its own
+bookkeeping, the audit trail of refusals, a token's last use, is allowed).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from imvo.core.testing import World, build_world
+
+ROLES = ("anonymous", "member_a", "member_b", "secretariat_x", "secretariat_y",
+         "committee_x", "recused_committee_x", "admin")  # fmt: skip
+
+# Route prefixes left out of the matrix, each with its reason.
+EXCLUDED = {
+    "admin/": "Django's admin: staff-only by Django itself, covered by Django's own tests",
+    "i18n/": "set_language only stores a language preference in a cookie (no data)",
+    "media/": "static/media serving exists only with DEBUG on (never in production)",
+    "static/": "static files are public by design",
+}
+
+SECRET_A = "MATRIX-A-SECRET"  # text in company A's confidential objects
+
+
+# --- enumerating the site --------------------------------------------------------
+
+
+def _walk(resolver: URLResolver, prefix: str = "", ns: str = "") -> Iterator[tuple[str, str]]:
+    for p in resolver.url_patterns:
+        if isinstance(p, URLResolver):
+            sub = f"{ns}{p.namespace}:" if p.namespace else ns
+            yield from _walk(p, prefix + str(p.pattern), sub)
+        elif isinstance(p, URLPattern):
+            yield prefix + str(p.pattern), f"{ns}{p.name}"
+
+
+def site_routes() -> dict[str, str]:
+    """Every named page of the site (name -> pattern), minus the exclusions."""
+    routes = {}
+    for pattern, name in _walk(get_resolver()):
+        if any(pattern.startswith(x) for x in EXCLUDED):
+            continue
+        if name.startswith("api:") and name not in ("api:openapi-json", "api:openapi-view"):
+            continue  # API operations are enumerated from the OpenAPI document below
+        assert name not in routes, f"two URL patterns share the name {name}"
+        routes[name] = pattern
+    return routes
+
+
+def api_operations() -> set[str]:
+    from imvo.api import api
+
+    schema = api.get_openapi_schema()
+    return {f"{m.upper()} {path}" for path, ops in schema["paths"].items() for m in ops}
+
+
+# --- the world the rows point at ------------------------------------------------------
+
+
+def build_objects(w: World) -> dict[str, Any]:
+    """Company A's confidential objects in covenant X, made with each app's services."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from imvo.accounts.models import ApiToken
+    from imvo.complaints import services as complaints
+    from imvo.core.testing import make_agreement
+    from imvo.covenants.models import Adherence, ProcessStep
+    from imvo.duediligence import services as dd
+    from imvo.duediligence.tests.helpers import GARMENT_ANSWERS, answer_all
+    from imvo.reporting import services as reporting
+    from imvo.risk import services as risk
+    from imvo.supplychain import services as supplychain
+    from imvo.supplychain.models import Match
+    from imvo.supplychain.tests.helpers import REGISTRY, csv_bytes, make_registry
+
+    x = w.covenant_x
+    agreement = make_agreement(x)
+    sourcing = risk.add_sourcing(w.member_a, w.company_a, "Bangladesh", "garment", "Shirts")
+    entry = risk.create_entry(w.member_a, w.company_a, "child-labour", SECRET_A + " cotton")
+    dd.install_framework(w.secretariat_x, x, "garment")
+    sub = dd.start_submission(w.member_a, x, 2025)
+    answer_all(w.member_a, sub, GARMENT_ANSWERS)
+    dd.submit(w.member_a, sub)  # submitted: the secretariat of X may now read and review it
+    action = dd.save_action(
+        w.member_a, x, what=SECRET_A + " audit", owner="QA", target="5 audits",
+        deadline=date.today() + timedelta(days=30),
+    )  # fmt: skip
+    progress = dd.add_progress(
+        w.member_a, action, 20, "first audit", SimpleUploadedFile("a.pdf", b"%PDF-1.4 audit")
+    )
+    case = dd.save_case(w.member_a, x, what_happened=SECRET_A + " wages", affected="40 workers")
+    filed = complaints.file_complaint(
+        covenant=x, description=SECRET_A + " unpaid wages", respondent=w.company_a
+    )
+    complaint = filed.complaint
+    evidence = complaints.store_evidence(complaint, "photo.pdf", b"%PDF-1.4 evidence")
+    complaints.recuse(w.committee_x, complaint, w.recused_committee_x, "conflict of interest")
+    item = reporting.publish_learning_item(
+        w.member_a, x, "Living wage pilot", "We paid the gap.",
+        attachments=[reporting.Upload("pilot.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF")],
+    )  # fmt: skip
+    reporting.publish_report(w.secretariat_x, x, 2025)
+    make_registry()
+    supplier_list = supplychain.upload_list(  # processed at once by the tests' task backend
+        w.member_a, x, 2025, "suppliers.csv",
+        csv_bytes([[SECRET_A + " Knit", "Plot 9, Tongi, Gazipur", "BD"], list(REGISTRY[0])]),
+    )  # fmt: skip
+    match = Match.objects.filter(row__supplier_list=supplier_list).first()
+    tokens = {r: ApiToken.issue(u)[1] for r, u in w.personas().items() if r != "anonymous"}
+    return {
+        "slug": x.slug,
+        "slug_y": w.covenant_y.slug,
+        "agreement": agreement.pk,
+        "adherence": Adherence.objects.get(covenant=x, organisation=w.company_a).pk,
+        "step": ProcessStep.objects.filter(covenant=x).first().pk,  # type: ignore[union-attr]
+        "sourcing": sourcing.pk,
+        "entry": entry.pk,
+        "submission": sub.pk,
+        "action": action.pk,
+        "progress": progress.pk,
+        "ddcase": case.pk,
+        "complaint": complaint.pk,
+        "evidence": evidence.pk,
+        "receipt": filed.receipt,
+        "reference": complaint.reference,
+        "item": item.pk,
+        "attachment": item.attachments.first().pk,  # type: ignore[union-attr]
+        "open_table": reporting.open_tables()[0].name,
+        "supplier_list": supplier_list.pk,
+        "match": match.pk,  # type: ignore[union-attr]
+        "tokens": tokens,
+    }
+
+
+# --- the matrix ------------------------------------------------------------------------
+
+
+def codes(spec: str) -> dict[str, int | None]:
+    """'302 200 404 ...' in ROLES order; '-' leaves a role out (its request would change data)."""
+    values = [None if v == "-" else int(v) for v in spec.split()]
+    assert len(values) == len(ROLES), spec
+    return dict(zip(ROLES, values, strict=True))
+
+
+# Sent by the POSTs of roles that may not use a page: fields the apps' forms read, so
+# that a view missing its check would act (and the captured SQL would show its writes).
+GENERIC_POST = {
+    "action": "move", "to_state": "acknowledged", "reason": "x", "do": "install",
+    "template": "garment", "text": "x", "name": "x", "title": "x", "key": "intro",
+    "what": "x", "owner": "x", "target": "x", "progress": "50", "decision": "sufficient",
+}  # fmt: skip
+DENIED = {302, 401, 403, 404, 405}
+REFUSED = DENIED | {400}  # 400: the service refused it (a DomainError)
+
+
+@dataclass
+class Row:
+    url: str  # with {placeholders} from build_objects
+    expect: str  # one status per role, in ROLES order
+    # Roles (ROLES names, space separated) that may see the marker; "-": no one may.
+    sees: str = ""
+    marker: str = SECRET_A
+    method: str = "GET"
+    body: Any = None  # a callable makes a fresh body per request (uploads are read once)
+    multipart: bool = False
+
+
+def upload_body() -> dict[str, Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = b"Factory name,Address,Country\nMatrix Mill,Road 1 Gazipur,BD\n"
+    return {"covenant": "covenant-x", "year": "2025", "file": SimpleUploadedFile("l.csv", data)}
+
+
+# fmt: off
+#                                                                                                      anon a   b   sx  sy  cx  rx  adm
+MATRIX: dict[str, Row] = {
+    "home":                          Row("/",                                                         "200 200 200 200 200 200 200 200"),
+    "health":                        Row("/health/",                                                  "200 200 200 200 200 200 200 200"),
+    "api:openapi-json":              Row("/api/openapi.json",                                         "200 200 200 200 200 200 200 200"),
+    "api:openapi-view":              Row("/api/docs",                                                 "200 200 200 200 200 200 200 200"),
+    "covenants:detail":              Row("/covenants/{slug}/",                                        "200 200 200 200 200 200 200 200"),
+    "covenants:manage_index":        Row("/manage/",                                                  "302 403 403 200 200 403 403 200"),
+    "covenants:create":              Row("/manage/new/",                                              "302 403 403 200 200 403 403 200"),
+    "covenants:manage":              Row("/manage/{slug}/",                                           "302 404 404 200 404 404 404 200"),
+    "covenants:edit":                Row("/manage/{slug}/edit/",                                      "302 404 404 200 404 404 404 200"),
+    "covenants:organisation_add":    Row("/manage/{slug}/organisations/new/",                         "302 404 404 200 404 404 404 200"),
+    "covenants:adherence_add":       Row("/manage/{slug}/adherences/new/",                            "302 404 404 200 404 404 404 200"),
+    "covenants:adherence_change":    Row("/manage/{slug}/adherences/{adherence}/",                    "302 404 404 200 404 404 404 200"),
+    "covenants:agreement_add":       Row("/manage/{slug}/agreements/new/",                            "302 404 404 200 404 404 404 200"),
+    "covenants:agreement_edit":      Row("/manage/{slug}/agreements/{agreement}/",                    "302 404 404 200 404 404 404 200"),
+    "covenants:measurement_add":     Row("/manage/{slug}/agreements/{agreement}/measurements/new/",   "302 404 404 200 404 404 404 200"),
+    "covenants:step_edit":           Row("/manage/{slug}/steps/{step}/",                              "302 404 404 200 404 404 404 200"),
+    "covenants:my_organisation":     Row("/organisation/",                                            "302 200 200 404 404 404 404 404"),
+    "accounts:login":                Row("/accounts/login/",                                          "200 302 302 302 302 302 302 302"),
+    "accounts:verify":               Row("/accounts/login/verify/",                                   "302 302 302 302 302 302 302 302"),
+    "accounts:logout":               Row("/accounts/logout/",                                         "302 -   -   -   -   -   -   -", method="POST"),
+    "accounts:two_factor":           Row("/accounts/two-factor/",                                     "302 200 200 200 200 200 200 200"),
+    "accounts:home":                 Row("/accounts/",                                                "302 200 200 200 200 200 200 200"),
+    "risk:dashboard":                Row("/risk/",                                                    "302 200 200 404 404 404 404 404"),
+    "risk:sourcing_delete":          Row("/risk/sourcing/{sourcing}/delete/",                         "302 302 404 404 404 404 404 404"),
+    "risk:register":                 Row("/risk/register/",                                           "302 200 200 404 404 404 404 404", sees="member_a"),
+    "risk:entry":                    Row("/risk/register/{entry}/",                                   "302 200 404 404 404 404 404 200"),
+    "risk:method":                   Row("/risk/method/",                                             "200 200 200 200 200 200 200 200"),
+    "risk:covenant":                 Row("/risk/covenant/{slug}/",                                    "302 404 404 200 404 404 404 200"),
+    "duediligence:index":            Row("/due-diligence/",                                           "302 200 200 200 200 200 200 200", sees="member_a", marker="/due-diligence/submissions/{submission}/"),
+    "duediligence:start":            Row("/due-diligence/c/{slug}/start/",                            "302 -   -   404 404 404 404 404", method="POST"),
+    "duediligence:plan":             Row("/due-diligence/c/{slug}/plan/",                             "302 200 200 404 404 404 404 404", sees="member_a"),
+    "duediligence:case_new":         Row("/due-diligence/c/{slug}/cases/new/",                        "302 200 200 404 404 404 404 404"),
+    "duediligence:case":             Row("/due-diligence/c/{slug}/cases/{ddcase}/",                   "302 200 404 404 404 404 404 404"),
+    "duediligence:queue":            Row("/due-diligence/c/{slug}/queue/",                            "302 404 404 200 404 404 404 200"),
+    "duediligence:figures":          Row("/due-diligence/c/{slug}/figures/",                          "302 404 404 200 404 404 404 200"),
+    "duediligence:export":           Row("/due-diligence/c/{slug}/export.csv",                        "302 404 404 200 404 404 404 200"),
+    "duediligence:escalation":       Row("/due-diligence/c/{slug}/escalation/",                       "302 404 404 200 404 404 404 200"),
+    "duediligence:framework":        Row("/due-diligence/c/{slug}/framework/",                        "302 404 404 200 404 404 404 200"),
+    "duediligence:submission":       Row("/due-diligence/submissions/{submission}/",                  "302 200 404 200 404 404 404 200"),
+    "duediligence:version":          Row("/due-diligence/submissions/{submission}/versions/1/",       "302 200 404 200 404 404 404 200"),
+    "duediligence:start_review":     Row("/due-diligence/submissions/{submission}/start-review/",     "302 404 404 -   404 404 404 -", method="POST"),
+    "duediligence:review":           Row("/due-diligence/submissions/{submission}/review/",           "302 404 404 -   404 404 404 -", method="POST"),
+    "duediligence:letter":           Row("/due-diligence/submissions/{submission}/letter.pdf",        "302 302 404 302 404 404 404 302"),
+    "duediligence:action":           Row("/due-diligence/actions/{action}/",                          "302 200 404 200 404 404 404 200"),
+    "duediligence:evidence":         Row("/due-diligence/evidence/{progress}/",                       "302 200 404 200 404 404 404 200"),
+    "complaints:new":                Row("/complaints/new/",                                          "200 200 200 200 200 200 200 200"),
+    "complaints:follow":             Row("/complaints/follow/",                                       "200 200 200 200 200 200 200 200"),
+    "complaints:figures":            Row("/complaints/figures/",                                      "200 200 200 200 200 200 200 200"),
+    "complaints:figures_covenant":   Row("/complaints/figures/{slug}/",                               "200 200 200 200 200 200 200 200"),
+    "complaints:outcomes":           Row("/complaints/outcomes/",                                     "200 200 200 200 200 200 200 200"),
+    "complaints:cases":              Row("/complaints/cases/",                                        "302 200 200 200 200 200 200 200", sees="secretariat_x committee_x recused_committee_x", marker="{reference}"),
+    "complaints:case":               Row("/complaints/cases/{complaint}/",                            "302 404 404 200 404 200 403 404"),
+    "complaints:evidence":           Row("/complaints/cases/{complaint}/evidence/{evidence}/",        "302 404 404 200 404 200 403 404"),
+    "complaints:overdue":            Row("/complaints/overdue/",                                      "302 200 200 200 200 200 200 200", sees="-", marker="{reference}"),
+    "complaints:committee":          Row("/complaints/committee/{slug}/",                             "302 404 404 200 404 200 200 404"),
+    "reporting:index":               Row("/reports/",                                                 "200 200 200 200 200 200 200 200"),
+    "reporting:overview":            Row("/reports/dashboard/",                                       "200 200 200 200 200 200 200 200"),
+    "reporting:dashboard":           Row("/reports/dashboard/{slug}/",                                "200 200 200 200 200 200 200 200"),
+    "reporting:learning":            Row("/reports/library/",                                         "200 200 200 200 200 200 200 200"),
+    "reporting:learning_new":        Row("/reports/library/new/",                                     "302 200 200 200 200 404 404 200"),
+    "reporting:learning_detail":     Row("/reports/library/{item}/",                                  "200 200 200 200 200 200 200 200"),
+    "reporting:learning_attachment": Row("/reports/library/file/{attachment}/",                       "200 200 200 200 200 200 200 200"),
+    "reporting:open_data":           Row("/reports/open-data/",                                       "200 200 200 200 200 200 200 200"),
+    "reporting:open_data_table":     Row("/reports/open-data/{open_table}.csv",                       "200 200 200 200 200 200 200 200"),
+    "reporting:report":              Row("/reports/{slug}/2025/",                                     "200 200 200 200 200 200 200 200"),
+    "reporting:report_version":      Row("/reports/{slug}/2025/v1/",                                  "200 200 200 200 200 200 200 200"),
+    "reporting:report_pdf":          Row("/reports/{slug}/2025/report.pdf",                           "200 200 200 200 200 200 200 200"),
+    "reporting:draft":               Row("/reports/{slug}/2025/draft/",                               "302 404 404 200 404 404 404 200"),
+    "reporting:draft_pdf":           Row("/reports/{slug}/2025/draft.pdf",                            "302 404 404 200 404 404 404 200"),
+    "reporting:section_text":        Row("/reports/{slug}/2025/draft/text/",                          "302 404 404 -   404 404 404 -", method="POST"),
+    "reporting:publish":             Row("/reports/{slug}/2025/publish/",                             "302 404 404 -   404 404 404 -", method="POST"),
+    "supplychain:index":             Row("/supply-chain/",                                            "302 200 200 200 200 200 200 200", sees="member_a secretariat_x admin", marker="suppliers.csv"),
+    "supplychain:upload":            Row("/supply-chain/upload/",                                     "302 200 200 404 404 404 404 404"),
+    "supplychain:list":              Row("/supply-chain/lists/{supplier_list}/",                      "302 200 404 200 404 404 404 200"),
+    "supplychain:progress":          Row("/supply-chain/lists/{supplier_list}/progress/",             "302 200 404 200 404 404 404 200"),
+    "supplychain:mapping":           Row("/supply-chain/lists/{supplier_list}/mapping/",              "302 200 404 200 404 404 404 200"),
+    "supplychain:rerun":             Row("/supply-chain/lists/{supplier_list}/run-again/",            "302 -   404 -   404 404 404 -", method="POST"),
+    "supplychain:rows":              Row("/supply-chain/lists/{supplier_list}/rows/",                 "302 200 404 200 404 404 404 200", sees="member_a secretariat_x admin"),
+    "supplychain:pending":           Row("/supply-chain/lists/{supplier_list}/decisions/",            "302 200 404 200 404 404 404 200"),
+    "supplychain:export":            Row("/supply-chain/lists/{supplier_list}/processed.csv",         "302 200 404 200 404 404 404 200"),
+    "supplychain:errors":            Row("/supply-chain/lists/{supplier_list}/errors.csv",            "302 200 404 200 404 404 404 200"),
+    "supplychain:original":          Row("/supply-chain/lists/{supplier_list}/original",              "302 200 404 200 404 404 404 200"),
+    "supplychain:decide":            Row("/supply-chain/matches/{match}/decide/",                     "302 -   404 -   404 404 404 -", method="POST"),
+    "supplychain:shared":            Row("/supply-chain/shared/{slug}/",                              "302 200 200 200 404 404 404 200", sees="-", marker="Company A"),
+    "supplychain:public":            Row("/supply-chain/public/{slug}/",                              "200 200 200 200 200 200 200 200", sees="-", marker="Company A"),
+}
+API_MATRIX: dict[str, Row] = {
+#                                                                                                              anon a   b   sx  sy  cx  rx  adm
+    "GET /api/me":                                       Row("/api/me",                                       "401 200 200 200 200 200 200 200"),
+    "GET /api/covenants":                                Row("/api/covenants",                                "200 200 200 200 200 200 200 200"),
+    "GET /api/covenants/{key}":                          Row("/api/covenants/{slug}",                         "200 200 200 200 200 200 200 200"),
+    "POST /api/agreements/{agreement_id}/measurements":  Row("/api/agreements/{agreement}/measurements",      "401 403 403 -   403 403 403 -", method="POST", body={"date": "2025-06-30", "value": "55", "source": "matrix"}),
+    "GET /api/risk/sources":                             Row("/api/risk/sources",                             "200 200 200 200 200 200 200 200"),
+    "POST /api/risk/scan":                               Row("/api/risk/scan",                                "200 200 200 200 200 200 200 200", method="POST", body=[{"country": "BD", "sector": "garment"}]),
+    "GET /api/risk/my-scan":                             Row("/api/risk/my-scan",                             "401 200 200 404 404 404 404 404"),
+    "GET /api/risk/register":                            Row("/api/risk/register",                            "401 200 200 404 404 404 404 404", sees="member_a"),
+    "GET /api/risk/register/{entry_id}":                 Row("/api/risk/register/{entry}",                    "401 200 404 404 404 404 404 200"),
+    "GET /api/due-diligence/submissions":                Row("/api/due-diligence/submissions",                "401 200 200 200 200 200 200 200", sees="member_a secretariat_x admin", marker='"id": {submission},'),
+    "GET /api/due-diligence/submissions/{pk}":           Row("/api/due-diligence/submissions/{submission}",   "401 200 404 200 404 404 404 200"),
+    "POST /api/due-diligence/submissions/{pk}/answers":  Row("/api/due-diligence/submissions/{submission}/answers", "401 400 404 400 404 404 404 400", method="POST", body={"answers": [{"question": "grievance", "value": "yes"}]}),
+    "GET /api/due-diligence/covenants/{slug}/figures":   Row("/api/due-diligence/covenants/{slug}/figures",   "401 404 404 200 404 404 404 200"),
+    "POST /api/complaints":                              Row("/api/complaints",                               "201 -   -   -   -   -   -   -", method="POST", body={"covenant": "covenant-x", "description": "Wages unpaid for two months."}),
+    "GET /api/complaints/mine":                          Row("/api/complaints/mine",                          "404 404 404 404 404 404 404 404"),
+    "GET /api/reports":                                  Row("/api/reports",                                  "200 200 200 200 200 200 200 200"),
+    "GET /api/reports/{covenant}/{year}":                Row("/api/reports/{slug}/2025",                      "200 200 200 200 200 200 200 200"),
+    "GET /api/open-data":                                Row("/api/open-data",                                "200 200 200 200 200 200 200 200"),
+    "GET /api/open-data/{name}":                         Row("/api/open-data/{open_table}",                   "200 200 200 200 200 200 200 200"),
+    "GET /api/learning":                                 Row("/api/learning",                                 "200 200 200 200 200 200 200 200"),
+    "POST /api/supplier-lists":                          Row("/api/supplier-lists",                           "401 -   -   403 403 403 403 403", method="POST", multipart=True, body=upload_body),
+    "GET /api/supplier-lists":                           Row("/api/supplier-lists",                           "401 200 200 200 200 200 200 200", sees="member_a secretariat_x admin", marker='"id": {supplier_list},'),
+    "GET /api/supplier-lists/{list_id}":                 Row("/api/supplier-lists/{supplier_list}",           "401 200 404 200 404 404 404 200"),
+    "GET /api/supplier-lists/{list_id}/rows":            Row("/api/supplier-lists/{supplier_list}/rows",      "401 200 404 200 404 404 404 200", sees="member_a secretariat_x admin"),
+    "GET /api/public/production-locations/{covenant}":   Row("/api/public/production-locations/{slug}",       "200 200 200 200 200 200 200 200", sees="-", marker="Company A"),
+}
+# fmt: on
+
+
+# Writes a refused request may make: its own bookkeeping, not the data it asked to change.
+BOOKKEEPING = ("complaints_auditentry", "accounts_apitoken", "django_session", "axes_")
+
+
+def data_writes(queries: list[dict[str, str]]) -> list[str]:
+    """The INSERT/UPDATE/DELETE statements among ``queries`` that touch the platform's data."""
+    writes = []
+    for q in queries:
+        sql = q["sql"].lstrip()
+        head = sql.split("(", 1)[0].replace('"', "").replace("`", "")
+        is_write = head.split(" ", 1)[0].upper() in ("INSERT", "UPDATE", "DELETE")
+        if is_write and not any(t in head for t in BOOKKEEPING):
+            writes.append(sql[:120])
+    return writes
+
+
+def _clients(w: World) -> dict[str, Client]:
+    out = {}
+    for role, user in w.personas().items():
+        c = Client(HTTP_ACCEPT_LANGUAGE="en")
+        if role != "anonymous":
+            c.force_login(user)
+        out[role] = c
+    return out
+
+
+def _content(r: Any) -> str:
+    if getattr(r, "streaming", False):
+        return b"".join(r.streaming_content).decode(errors="replace")
+    return r.content.decode(errors="replace")
+
+
+@pytest.fixture
+def matrix_world(db, settings, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    from django.core.cache import cache
+
+    from imvo.complaints import crypto
+
+    settings.VAR_DIR = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
+    monkeypatch.setenv("IMVO_COMPLAINTS_KEY_FILE", str(tmp_path / "keys" / "complaints.key"))
+    crypto.forget_keys()
+    cache.clear()
+    w = build_world()
+    objs = build_objects(w)
+    yield w, objs
+    crypto.forget_keys()
+
+
+def _request(client: Client, url: str, token: str | None, method: str, body: Any) -> Any:
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+    if callable(body):
+        return client.post(url, body(), **headers)  # multipart form with a file
+    if method == "GET":
+        return client.get(url, **headers)
+    if url.startswith("/api/"):
+        data = json.dumps(body)
+        return client.generic(method, url, data, content_type="application/json", **headers)
+    return client.post(url, body, **headers)
+
+
+def _ask(
+    problems: list[str], client: Client, key: str, row: Row, url: str, method: str,
+    role: str, expected: int, token: str | None, body: dict[str, Any],
+) -> Any:  # fmt: skip
+    with CaptureQueriesContext(connection) as ctx:
+        r = _request(client, url, token, method, body)
+    where = f"{method} {url} [{key}] as {role}"
+    if r.status_code != expected:
+        problems.append(f"{where}: expected {expected}, got {r.status_code}")
+    elif (
+        expected == 302
+        and role == "anonymous"
+        and not url.startswith("/accounts/")
+        and "/accounts/login/" not in r["Location"]
+    ):
+        problems.append(f"{where}: redirected to {r['Location']}, not to the login page")
+    writes = data_writes(ctx.captured_queries)
+    if method != "GET" and expected in REFUSED and writes:
+        problems.append(f"{where}: refused ({r.status_code}) but it wrote: {writes[0]}")
+    return r
+
+
+def run_matrix(w: World, objs: dict[str, Any]) -> list[str]:
+    """Ask every row as every role; return one line per disagreement."""
+    clients = _clients(w)
+    fill = {k: v for k, v in objs.items() if k != "tokens"}
+    problems: list[str] = []
+    rows = [(k, r, False) for k, r in MATRIX.items()]
+    rows += [(k, r, True) for k, r in API_MATRIX.items()]
+    for key, row, is_api in rows:
+        url = row.url.format(**fill)
+        sees = set(row.sees.split())
+        for role, expected in codes(row.expect).items():
+            if expected is None:
+                continue
+            # API operations authenticate by token, never by the session cookie.
+            client = Client(HTTP_ACCEPT_LANGUAGE="en") if is_api else clients[role]
+            token = objs["tokens"].get(role) if is_api else None
+            body = row.body or ({} if is_api else GENERIC_POST)
+            r = _ask(problems, client, key, row, url, row.method, role, expected, token, body)
+            if row.sees and r.status_code == 200:
+                shown = row.marker.format(**fill) in _content(r)
+                if shown and role not in sees:
+                    problems.append(f"{row.method} {url} [{key}] as {role}: shows company A's data")
+                if not shown and role in sees:
+                    problems.append(
+                        f"{row.method} {url} [{key}] as {role}: company A's data missing"
+                    )
+            refused = expected in DENIED and expected != 405
+            if expected == 302 and role != "anonymous":
+                refused = False  # a page's own redirect (e.g. back with a message): not a refusal
+            if is_api and role != "anonymous" and codes(row.expect)["anonymous"] == 401:
+                # A browser session is no API credential: only the token is (no CSRF route).
+                _ask(problems, clients[role], key, row, url, row.method, role, 401, None, body)
+            if row.method == "GET" and not is_api and refused:
+                # Whoever may not read a page may not post to it either.
+                _ask(problems, client, key, row, url, "POST", role, expected, None, body)
+    return problems
+
+
+def missing_rows() -> list[str]:
+    """Routes of the site without a matrix row, and rows for routes that are gone."""
+    pages, ops = set(site_routes()), api_operations()
+    return (
+        [f"page without a row: {n}" for n in sorted(pages - set(MATRIX))]
+        + [f"row for no page: {n}" for n in sorted(set(MATRIX) - pages)]
+        + [f"API operation without a row: {n}" for n in sorted(ops - set(API_MATRIX))]
+        + [f"row for no API operation: {n}" for n in sorted(set(API_MATRIX) - ops)]
+    )
+
+
+def test_matrix_covers_every_route() -> None:
+    """A new page or API operation fails here until it has its row in the matrix."""
+    problems = missing_rows()
+    assert not problems, "the access matrix is out of date:\n" + "\n".join(problems)
+
+
+def test_a_new_page_without_a_row_is_caught(settings) -> None:  # type: ignore[no-untyped-def]
+    import sys
+    import types
+
+    from django.http import HttpResponse
+    from django.urls import path
+
+    import imvo.urls
+
+    extra = types.ModuleType("imvo_matrix_extra_urls")
+    extra.urlpatterns = [  # type: ignore[attr-defined]
+        *imvo.urls.urlpatterns,
+        path("brand-new/", lambda request: HttpResponse("x"), name="brand_new"),
+    ]
+    sys.modules[extra.__name__] = extra
+    try:
+        settings.ROOT_URLCONF = extra.__name__
+        assert missing_rows() == ["page without a row: brand_new"]
+    finally:
+        del sys.modules[extra.__name__]
+
+
+def test_the_write_detector_sees_real_writes(db) -> None:  # type: ignore[no-untyped-def]
+    from imvo.core.testing import make_org
+
+    with CaptureQueriesContext(connection) as ctx:
+        make_org("Written").delete()
+    assert len(data_writes(ctx.captured_queries)) >= 2
+    assert data_writes([{"sql": 'UPDATE "accounts_apitoken" SET "last_used" = 1'}]) == []
+
+
+def test_access_matrix(matrix_world) -> None:  # type: ignore[no-untyped-def]
+    w, objs = matrix_world
+    problems = run_matrix(w, objs)
+    assert not problems, f"{len(problems)} access-matrix disagreements:\n" + "\n".join(problems)
