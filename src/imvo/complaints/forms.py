@@ -27,13 +27,84 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
+def _member_choices_version() -> str:
+    from django.utils.translation import get_language
+
+    from imvo.covenants.services import public_version
+
+    return f"{public_version()}:{get_language()}"
+
+
 def _member_choices() -> list[tuple[Any, Any]]:
-    choices: list[tuple[Any, Any]] = [("", _("I do not know / not listed"))]
-    for c in services.open_covenants():
-        members = [(str(o.pk), o.name) for o in services.members_of(c)]
-        if members:
-            choices.append((c.name, members))
-    return choices
+    """Member companies grouped by covenant. Cached under the covenants' public
+    data version (any change to covenants, members or adherences starts a new
+    one), so the form does not re-read thousands of members for every visitor."""
+    from django.core.cache import cache
+
+    from imvo.covenants.services import PUBLIC_CACHE_SECONDS
+
+    key = f"complaints:member-choices:{_member_choices_version()}"
+    groups = cache.get(key)
+    if groups is None:
+        groups = [
+            (c.name, [(str(pk), name) for pk, name in members])
+            for c, members in services.members_by_covenant()
+            if members
+        ]
+        cache.set(key, groups, PUBLIC_CACHE_SECONDS)
+    return [("", _("I do not know / not listed")), *groups]
+
+
+class FastSelect(forms.Select):
+    """A select rendered in one pass of Python string building.
+
+    Django renders each <option> through a template; with thousands of member
+    companies on the complaint form that took most of the page's time (the load
+    test in docs/performance.md). Same HTML, same escaping, same choices. With
+    nothing chosen (every first visit) the options are the same for everyone, so
+    their HTML is cached under ``cache_key`` (set by the form to the data version).
+    """
+
+    cache_key = ""
+
+    def use_required_attribute(self, initial: Any) -> bool:
+        # Select's own check lists every choice to find the first; skip it for
+        # an optional field, where the answer is False anyway.
+        return self.is_required and super().use_required_attribute(initial)
+
+    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> Any:
+        from django.core.cache import cache
+        from django.forms.utils import flatatt
+        from django.utils.safestring import mark_safe
+
+        final = self.build_attrs(self.attrs, attrs)
+        final["name"] = name
+        selected = {str(v) for v in self.format_value(value)}
+        key = f"fast-select:{self.cache_key}" if self.cache_key and selected <= {""} else ""
+        inner = cache.get(key) if key else None
+        if inner is None:
+            inner = self._options(selected)
+            if key:
+                cache.set(key, inner, 60)
+        return mark_safe(f"<select{flatatt(final)}>{inner}</select>")
+
+    def _options(self, selected: set[str]) -> str:
+        from html import escape  # Django's escape is this, behind a slower lazy wrapper
+
+        def option(v: Any, label: Any) -> str:
+            v = "" if v is None else str(v)
+            sel = " selected" if v in selected else ""
+            return f'<option value="{escape(v)}"{sel}>{escape(str(label))}</option>'
+
+        parts: list[str] = []
+        for group, opts in self.choices:
+            if isinstance(opts, list | tuple):
+                parts.append(f'<optgroup label="{escape(str(group))}">')
+                parts.extend(option(v, label) for v, label in opts)
+                parts.append("</optgroup>")
+            else:
+                parts.append(option(group, opts))
+        return "".join(parts)  # every value escaped above
 
 
 def read_uploads(uploads: list[Any]) -> list[tuple[str, bytes]]:
@@ -97,6 +168,7 @@ class ComplaintForm(forms.Form):
         label=_("Which company buys from this workplace?"),
         help_text=_("Only if you know it. If not, we will find out."),
         required=False,
+        widget=FastSelect,
     )
     respondent_text = forms.CharField(
         label=_("Brand or company name, if it is not in the list"),
@@ -158,7 +230,10 @@ class ComplaintForm(forms.Form):
             (c.slug, c.name) for c in services.open_covenants()
         ]
         fields["topics"].choices = [(code, label) for code, label, _codes in services.TOPICS]
-        fields["respondent"].choices = _member_choices()
+        # A callable: Django lists the choices only when they are rendered or a
+        # POSTed value is checked, and the rendered list is cached (FastSelect).
+        fields["respondent"].choices = _member_choices
+        fields["respondent"].widget.cache_key = f"respondent:{_member_choices_version()}"
         self.facilities = facilities or []
         self.fields["facility"].widget.choices = [("", _("None of these"))] + [
             (str(f["id"]), f"{f['name']}, {f.get('address', '')} ({f.get('country', '')})")

@@ -73,7 +73,12 @@ class CovenantDetailOut(CovenantOut):
 
 
 def _covenant_out(c: Covenant, request: HttpRequest) -> dict:
-    adherences = [a for a in c.adherences.all() if a.status == Adherence.Status.ACTIVE]
+    if hasattr(c, "party_count"):  # counted by the database (public_covenant_list)
+        parties, stakeholders = c.party_count, getattr(c, "stakeholder_count", 0)
+    else:
+        adherences = [a for a in c.adherences.all() if a.status == Adherence.Status.ACTIVE]
+        parties = sum(1 for a in adherences if a.role == Adherence.Role.PARTY)
+        stakeholders = sum(1 for a in adherences if a.role == Adherence.Role.STAKEHOLDER)
     return {
         "id": c.pk,
         "slug": c.slug,
@@ -84,8 +89,8 @@ def _covenant_out(c: Covenant, request: HttpRequest) -> dict:
         "phase": c.phase,
         "start_date": c.start_date,
         "end_date": c.end_date,
-        "parties": sum(1 for a in adherences if a.role == Adherence.Role.PARTY),
-        "stakeholders": sum(1 for a in adherences if a.role == Adherence.Role.STAKEHOLDER),
+        "parties": parties,
+        "stakeholders": stakeholders,
         "url": request.build_absolute_uri(c.get_absolute_url()),
     }
 
@@ -110,7 +115,11 @@ def _agreement_out(a: Agreement) -> dict:
 
 @router.get("/covenants", response=list[CovenantOut], summary="All covenants")
 def list_covenants(request: HttpRequest) -> list[dict]:
-    qs = services.covenants_visible_to(request.user).prefetch_related("adherences")
+    # Counted in the database: loading every adherence of thousands of members
+    # to count them made this the slowest public answer (docs/performance.md).
+    qs = services.public_covenant_list().filter(
+        pk__in=services.covenants_visible_to(request.user).values("pk")
+    )
     return [_covenant_out(c, request) for c in qs]
 
 

@@ -5,3 +5,32 @@ from django.utils.translation import gettext_lazy as _
 class CovenantsConfig(AppConfig):
     name = "imvo.covenants"
     verbose_name = _("Covenants")
+
+    def ready(self) -> None:
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from imvo.covenants import models, services
+
+        # Public fragments are cached (docs/performance.md): any change to what
+        # they show starts a new cache version.
+        for model in (
+            models.Covenant,
+            models.Organisation,
+            models.Adherence,
+            models.Agreement,
+            models.KpiMeasurement,
+            models.ProcessStep,
+            models.GovernanceBody,
+            models.Seat,
+            models.Theme,
+        ):
+            post_save.connect(
+                services.bump_public_version, sender=model, dispatch_uid=f"pv-s-{model}"
+            )
+            post_delete.connect(
+                services.bump_public_version, sender=model, dispatch_uid=f"pv-d-{model}"
+            )
+        for through in (models.Agreement.owners.through, models.Agreement.themes.through):
+            m2m_changed.connect(
+                services.bump_public_version, sender=through, dispatch_uid=f"pv-m-{through}"
+            )

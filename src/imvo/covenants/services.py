@@ -155,6 +155,32 @@ def get_covenant(key: str | int) -> Covenant:
     return obj
 
 
+PUBLIC_CACHE_SECONDS = 60
+_PUBLIC_VERSION_KEY = "covenants:public-version"
+
+
+def public_version() -> int:
+    """A number that changes whenever public covenant data changes, for keys of
+    cached public page fragments (home cards, covenant page).
+
+    Bumped by signals (see apps.py) in the process that made the change; other
+    server processes with their own cache see the change when their fragment
+    expires (PUBLIC_CACHE_SECONDS), a delay acceptable for published summaries.
+    """
+    from django.core.cache import cache
+
+    return int(cache.get_or_set(_PUBLIC_VERSION_KEY, 1, None) or 1)
+
+
+def bump_public_version(**_: Any) -> None:
+    from django.core.cache import cache
+
+    try:
+        cache.incr(_PUBLIC_VERSION_KEY)
+    except ValueError:  # not set yet, or evicted
+        cache.set(_PUBLIC_VERSION_KEY, 2, None)
+
+
 def public_covenant_list() -> QuerySet[Covenant]:
     return Covenant.objects.annotate(
         party_count=Count(

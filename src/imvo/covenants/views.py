@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from django.contrib import messages
@@ -26,8 +27,17 @@ from imvo.covenants.models import (
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    # Lazy: the template's cached fragment runs the query only on a cache miss.
     covenants = services.public_covenant_list()
-    return render(request, "covenants/home.html", {"covenants": covenants})
+    return render(
+        request,
+        "covenants/home.html",
+        {
+            "covenants": covenants,
+            "public_version": services.public_version(),
+            "cache_seconds": services.PUBLIC_CACHE_SECONDS,
+        },
+    )
 
 
 def _agreements_with_progress(covenant: Covenant) -> list[tuple[Agreement, services.KpiProgress]]:
@@ -41,19 +51,33 @@ def _agreements_with_progress(covenant: Covenant) -> list[tuple[Agreement, servi
 
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     covenant = get_object_or_404(services.covenants_visible_to(request.user), slug=slug)
-    adherences = covenant.adherences.select_related("organisation")
-    bodies = covenant.bodies.prefetch_related(
-        Prefetch("seats", queryset=Seat.objects.select_related("organisation"))
-    )
-    governance = [(b, services.representation(list(b.seats.all()))) for b in bodies]
+
+    # Callables, computed once and only when the template's cached fragment
+    # misses (templates call callables): a cache hit costs no query.
+    @cache
+    def adherences() -> list[Adherence]:
+        return list(covenant.adherences.select_related("organisation"))
+
+    @cache
+    def governance() -> list[tuple[Any, Any]]:
+        bodies = covenant.bodies.prefetch_related(
+            Prefetch("seats", queryset=Seat.objects.select_related("organisation"))
+        )
+        return [(b, services.representation(list(b.seats.all()))) for b in bodies]
+
     context: dict[str, Any] = {
         "covenant": covenant,
-        "parties": [a for a in adherences if a.role == Adherence.Role.PARTY],
-        "stakeholders": [a for a in adherences if a.role == Adherence.Role.STAKEHOLDER],
+        "public_version": services.public_version(),
+        "cache_seconds": services.PUBLIC_CACHE_SECONDS,
+        "parties": cache(lambda: [a for a in adherences() if a.role == Adherence.Role.PARTY]),
+        "stakeholders": cache(
+            lambda: [a for a in adherences() if a.role == Adherence.Role.STAKEHOLDER]
+        ),
         "governance": governance,
-        "agreements": _agreements_with_progress(covenant),
+        "agreements": cache(lambda: _agreements_with_progress(covenant)),
         "steps": covenant.steps.all(),
-        "themes": covenant.themes.all(),
+        # The page names each theme's OECD chapter: fetch the parents with them.
+        "themes": covenant.themes.select_related("parent"),
         "can_manage": roles.is_secretariat(request.user, covenant),
     }
     return render(request, "covenants/detail.html", context)

@@ -146,7 +146,11 @@ def public_locations(
     q: str = "",
     country: str = "",
     sector: str = "",
+    page: int = 1,
+    per_page: int = 1000,
 ) -> list[dict]:
+    """Paged (``page``, ``per_page`` up to 1,000) so an answer stays bounded however
+    many locations a covenant has; the CSV/XLSX/JSON downloads give the whole list."""
     cov = covenants_visible_to(request.user).filter(slug=covenant).first()
     if cov is None:
         raise HttpError(404, f"No covenant {covenant!r}.")
@@ -155,4 +159,10 @@ def public_locations(
         year = years[0] if years else None
     if year is None:
         return []
-    return services.public_facility_list(cov, year, q, country, sector)
+    per_page = max(1, min(per_page, 1000))
+    if page < 1:
+        raise HttpError(400, "page starts at 1.")
+    result = services.public_facility_page(cov, year, page, q, country, sector, per_page)
+    if result.number != page:  # past the last page: an empty page, not the last one again
+        return []
+    return list(result.object_list)

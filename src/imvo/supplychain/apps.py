@@ -5,3 +5,18 @@ from django.utils.translation import gettext_lazy as _
 class SupplychainConfig(AppConfig):
     name = "imvo.supplychain"
     verbose_name = _("Supply chain")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from imvo.supplychain import models, services
+
+        # The public list's pages are cached (docs/performance.md): a processed
+        # list, a decision or a merged facility starts a new cache version.
+        for model in (models.SupplierList, models.Match, models.Facility):
+            post_save.connect(
+                services.bump_public_list_version, sender=model, dispatch_uid=f"sc-s-{model}"
+            )
+            post_delete.connect(
+                services.bump_public_list_version, sender=model, dispatch_uid=f"sc-d-{model}"
+            )

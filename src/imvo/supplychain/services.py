@@ -378,6 +378,8 @@ def _process(sl: SupplierList) -> None:
             superseded_by__isnull=True,
             uploaded__lte=sl.uploaded,
         ).exclude(pk=sl.pk).update(superseded_by=sl)
+        # update() sends no signal: the public list changed, start a new cache version.
+        transaction.on_commit(bump_public_list_version)
 
 
 def _new_facility(row: SupplierListRow) -> Facility:
@@ -615,16 +617,9 @@ def years_with_lists(covenant: Covenant) -> list[int]:
     )
 
 
-def public_facility_list(
-    covenant: Covenant,
-    year: int | None = None,
-    query: str = "",
-    country: str = "",
-    sector: str = "",
-) -> list[dict[str, Any]]:
-    """The covenant's public list of production locations for a year: each facility
-    once, with how many members source there. A member is named only when it has
-    consented (Adherence.consent_to_be_named)."""
+def _public_links(
+    covenant: Covenant, year: int | None, query: str = "", country: str = "", sector: str = ""
+) -> QuerySet[Match]:
     links = _current_links(covenant, year)
     if country:
         links = links.filter(facility__country=country.upper())
@@ -637,6 +632,147 @@ def public_facility_list(
             | Q(facility__name_norm__icontains=q)
             | Q(facility__address__icontains=query)
         )
+    return links
+
+
+_PUBLIC_LIST_VERSION_KEY = "supplychain:public-list-version"
+
+
+def bump_public_list_version(**_: Any) -> None:
+    from django.core.cache import cache
+
+    try:
+        cache.incr(_PUBLIC_LIST_VERSION_KEY)
+    except ValueError:  # not set yet, or evicted
+        cache.set(_PUBLIC_LIST_VERSION_KEY, 2, None)
+
+
+def _public_cache_key(covenant: Covenant, year: int | None, *parts: Any) -> str:
+    """Cache key of public-list data: changes with any supply-chain change in this
+    process and with any covenant change (consent to be named). Other server
+    processes see a change when the entry expires (PUBLIC_CACHE_SECONDS)."""
+    from django.core.cache import cache
+
+    from imvo.covenants.services import public_version
+
+    version = cache.get_or_set(_PUBLIC_LIST_VERSION_KEY, 1, None)
+    from django.utils.translation import get_language
+
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
+    return f"sc:public:{version}:{public_version()}:{get_language()}:{covenant.pk}:{year}:{digest}"
+
+
+def public_facility_page(
+    covenant: Covenant,
+    year: int | None,
+    page: Any = 1,
+    query: str = "",
+    country: str = "",
+    sector: str = "",
+    per_page: int = 100,
+) -> Any:
+    """One page of the public list of production locations (same rows, order and
+    member counts as public_facility_list), counted, grouped and cut in the
+    database: a page costs the same however many locations the covenant has.
+    Returns a django Paginator page whose object_list holds the row dicts."""
+    from django.core.paginator import Paginator
+    from django.db.models.functions import Lower
+
+    grouped = (
+        _public_links(covenant, year, query, country, sector)
+        .values("facility_id", "facility__country", "facility__name")
+        .annotate(members=Count("row__supplier_list__organisation_id", distinct=True))
+        .order_by("facility__country", Lower("facility__name"), "facility_id")
+    )
+    from django.core.cache import cache
+
+    from imvo.covenants.services import PUBLIC_CACHE_SECONDS
+
+    key = _public_cache_key(covenant, year, query, country.upper(), sector.lower(), per_page)
+    paginator = Paginator(grouped, per_page)
+    count = cache.get(f"{key}:count")
+    if count is None:
+        cache.set(f"{key}:count", paginator.count, PUBLIC_CACHE_SECONDS)
+    else:
+        paginator.__dict__["count"] = count  # Paginator.count is a cached_property
+    result = paginator.get_page(page)
+    rows = cache.get(f"{key}:page:{result.number}")
+    if rows is None:
+        rows = _public_rows(covenant, year, [dict(g) for g in result.object_list])
+        cache.set(f"{key}:page:{result.number}", rows, PUBLIC_CACHE_SECONDS)
+    result.object_list = rows
+    return result
+
+
+def _public_rows(covenant: Covenant, year: int | None, grouped: list[dict]) -> list[dict]:
+    ids = [g["facility_id"] for g in grouped]
+    facilities = Facility.objects.in_bulk(ids)
+    consenting = dict(
+        Adherence.objects.filter(covenant=covenant, consent_to_be_named=True).values_list(
+            "organisation_id", "organisation__name"
+        )
+    )
+    named: dict[int, set[str]] = defaultdict(set)
+    if consenting:
+        for fid, org in (
+            _current_links(covenant, year)
+            .filter(facility_id__in=ids, row__supplier_list__organisation_id__in=list(consenting))
+            .values_list("facility_id", "row__supplier_list__organisation_id")
+        ):
+            named[fid].add(consenting[org])
+    rows = []
+    for g in grouped:
+        f = facilities[g["facility_id"]]
+        rows.append(
+            {
+                "id": f.pk,
+                "name": f.name,
+                "address": f.address,
+                "country": f.country,
+                "country_name": country_name(f.country),
+                "sector": f.sector,
+                "members": g["members"],
+                "named_members": sorted(named[f.pk]),
+            }
+        )
+    return rows
+
+
+def public_facility_facets(
+    covenant: Covenant, year: int | None
+) -> tuple[list[tuple[str, str]], list[str]]:
+    """The countries (code, name) and sectors on the covenant's public list, for its filters."""
+    from django.core.cache import cache
+
+    from imvo.covenants.services import PUBLIC_CACHE_SECONDS
+
+    key = _public_cache_key(covenant, year, "facets")
+    facets = cache.get(key)
+    if facets is None:
+        facets = _public_facets(covenant, year)
+        cache.set(key, facets, PUBLIC_CACHE_SECONDS)
+    return facets
+
+
+def _public_facets(covenant: Covenant, year: int | None) -> tuple[list[tuple[str, str]], list[str]]:
+    links = _current_links(covenant, year)
+    codes = set(links.values_list("facility__country", flat=True).distinct())
+    sectors = set(links.values_list("facility__sector", flat=True).distinct())
+    countries = sorted(((c, country_name(c)) for c in codes), key=lambda c: c[1])
+    return countries, sorted(s for s in sectors if s)
+
+
+def public_facility_list(
+    covenant: Covenant,
+    year: int | None = None,
+    query: str = "",
+    country: str = "",
+    sector: str = "",
+) -> list[dict[str, Any]]:
+    """The covenant's public list of production locations for a year: each facility
+    once, with how many members source there. A member is named only when it has
+    consented (Adherence.consent_to_be_named)."""
+    links = _public_links(covenant, year, query, country, sector)
     pairs = set(links.values_list("facility_id", "row__supplier_list__organisation_id"))
     members: dict[int, set[int]] = defaultdict(set)
     for fid, org in pairs:

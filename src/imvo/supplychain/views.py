@@ -232,9 +232,11 @@ def public_list(request: HttpRequest, slug: str) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:200]
     country = request.GET.get("country", "").strip()[:2]
     sector = request.GET.get("sector", "").strip()[:100]
-    facilities = services.public_facility_list(covenant, year, q, country, sector) if year else []
     fmt = request.GET.get("format", "")
     if fmt in FORMATS:
+        facilities = (
+            services.public_facility_list(covenant, year, q, country, sector) if year else []
+        )
         header = ["id", "name", "address", "country", "sector", "members", "named_members"]
         return table_response(
             fmt,
@@ -260,10 +262,14 @@ def public_list(request: HttpRequest, slug: str) -> HttpResponse:
                 "members: number of members sourcing there.",
             },
         )
-    all_rows = services.public_facility_list(covenant, year) if year else []
-    countries = sorted({(f["country"], f["country_name"]) for f in all_rows}, key=lambda c: c[1])
-    sectors = sorted({f["sector"] for f in all_rows if f["sector"]})
-    page = Paginator(facilities, 100).get_page(request.GET.get("page"))
+    # Counted, grouped and paged in the database (the load test found the whole
+    # list built twice in Python for every page view: docs/performance.md).
+    countries, sectors = services.public_facility_facets(covenant, year) if year else ([], [])
+    page = (
+        services.public_facility_page(covenant, year, request.GET.get("page"), q, country, sector)
+        if year
+        else Paginator([], 100).get_page(1)
+    )
     return render(
         request,
         "supplychain/public.html",
@@ -272,7 +278,7 @@ def public_list(request: HttpRequest, slug: str) -> HttpResponse:
             "year": year,
             "years": years,
             "page": page,
-            "total": len(facilities),
+            "total": page.paginator.count,
             "q": q,
             "country": country,
             "sector": sector,

@@ -1,0 +1,225 @@
+"""Load test of the public pages, the complaint form and the API under gunicorn.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/imvo_load \\
+        .venv/bin/python benchmarks/bench_load.py [--duration 20] [--connections 50]
+
+First fill the database with ``benchmarks/load_data.py``. The script starts
+gunicorn on 127.0.0.1 only (DEBUG off, a throw-away SECRET_KEY, IMVO_HTTPS=0,
+ALLOWED_HOSTS=127.0.0.1) against that database, then drives each scenario with
+wrk: first at concurrency 1 (the baseline: one user alone), then at N
+concurrent connections for --duration seconds. It prints requests/s and
+p50/p95/p99 latency per scenario, the p95 against the 300 ms target, and the
+slow-down against the baseline, then stops gunicorn. Bounded in time: about
+(baseline + duration) x scenarios seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"  # loopback only, never another address
+TARGET_P95_MS = 300.0
+
+LUA = r"""
+done = function(summary, latency, requests)
+  local errors = summary.errors.connect + summary.errors.read + summary.errors.write
+    + summary.errors.timeout + summary.errors.status
+  io.write(string.format("RESULT %d %d %.1f %.1f %.1f %d %d\n",
+    summary.requests, summary.duration,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    latency:percentile(99) / 1000, errors, summary.bytes))
+end
+"""
+
+
+def scenarios(database_url: str) -> list[tuple[str, str]]:
+    """(label, path) of the pages to load, with real slugs from the database."""
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "imvo.settings")
+    os.environ.setdefault("DEBUG", "1")
+    sys.path.insert(0, str(ROOT / "src"))
+    import django
+
+    django.setup()
+    from django.db.models import Count
+
+    from imvo.covenants.models import Covenant
+
+    # The covenant with the most members: the heaviest covenant page.
+    big = Covenant.objects.annotate(n=Count("adherences")).order_by("-n").first()
+    if big is None:
+        sys.exit("The database is empty: run benchmarks/load_data.py first.")
+    out = [
+        ("home page", "/"),
+        ("covenant page", f"/covenants/{big.slug}/"),
+    ]
+    out += [
+        ("locations list", f"/supply-chain/public/{big.slug}/"),
+        ("locations search", f"/supply-chain/public/{big.slug}/?q=tex"),
+        ("locations page 2", f"/supply-chain/public/{big.slug}/?page=2"),
+        ("locations page 9", f"/supply-chain/public/{big.slug}/?q=tex&page=9"),
+    ]
+    out += [
+        ("complaint form", "/complaints/new/"),
+        ("API covenants", "/api/covenants"),
+        ("API covenant", f"/api/covenants/{big.slug}"),
+        ("API locations", f"/api/public/production-locations/{big.slug}?per_page=100"),
+    ]
+    return out
+
+
+def wait_up(port: int, proc: subprocess.Popen, timeout: float = 60) -> None:
+    end = time.time() + timeout
+    while time.time() < end:
+        if proc.poll() is not None:
+            sys.exit("gunicorn stopped while starting; see its output above.")
+        try:
+            with urllib.request.urlopen(f"http://{HOST}:{port}/health/", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    sys.exit("gunicorn did not answer /health/ in time.")
+
+
+def run_wrk(url: str, script: str, connections: int, seconds: int) -> dict[str, float]:
+    threads = min(2, connections)
+    out = subprocess.run(
+        [
+            "/usr/bin/wrk",
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--timeout",
+            "10s",
+            "-s",
+            script,
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=seconds + 30,
+    )
+    line = next((x for x in out.stdout.splitlines() if x.startswith("RESULT ")), "")
+    if not line:
+        raise RuntimeError(f"wrk gave no result: {out.stdout}\n{out.stderr}")
+    n, dur_us, p50, p95, p99, errors, nbytes = line.split()[1:]
+    secs = int(dur_us) / 1e6
+    return {
+        "rps": int(n) / secs,
+        "p50": float(p50),
+        "p95": float(p95),
+        "p99": float(p99),
+        "errors": int(errors),
+        "kb": int(nbytes) / max(1, int(n)) / 1024,
+    }
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""))
+    p.add_argument("--duration", type=int, default=20, help="seconds per loaded scenario")
+    p.add_argument("--baseline", type=int, default=5, help="seconds per baseline scenario")
+    p.add_argument("--connections", type=int, default=50)
+    p.add_argument("--workers", type=int, default=3)
+    p.add_argument("--threads", type=int, default=4)
+    p.add_argument("--port", type=int, default=8107)
+    p.add_argument("--only", default="", help="run only scenarios whose label contains this")
+    a = p.parse_args()
+    if not a.database_url.startswith("postgres"):
+        sys.exit("Give a PostgreSQL DATABASE_URL filled by benchmarks/load_data.py.")
+    if not Path("/usr/bin/wrk").exists():
+        sys.exit("wrk is not installed (/usr/bin/wrk).")
+    todo = [s for s in scenarios(a.database_url) if a.only in s[0]]
+
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=a.database_url,
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        IMVO_HTTPS="0",
+        ALLOWED_HOSTS=HOST,
+        DJANGO_SETTINGS_MODULE="imvo.settings",
+    )
+    env.pop("IMVO_TESTING", None)
+    # As `imvo serve` does with DEBUG off: hashed static files, gunicorn with threads.
+    subprocess.run(
+        [sys.executable, "-m", "imvo.cli", "collectstatic", "--no-input", "-v0"],
+        env=env,
+        cwd=str(ROOT),
+        check=True,
+    )
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "imvo.wsgi:application",
+            "--bind",
+            f"{HOST}:{a.port}",
+            "--workers",
+            str(a.workers),
+            "--threads",
+            str(a.threads),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=str(ROOT),
+        start_new_session=True,
+    )
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as tmp:
+        tmp.write(LUA)
+    rows = []
+    try:
+        wait_up(a.port, proc)
+        for label, path in todo:
+            url = f"http://{HOST}:{a.port}{path}"
+            run_wrk(url, tmp.name, 1, 2)  # warm the workers' caches and connections
+            base = run_wrk(url, tmp.name, 1, a.baseline)
+            load = run_wrk(url, tmp.name, a.connections, a.duration)
+            rows.append((label, path, base, load))
+            ok = "ok" if load["p95"] < TARGET_P95_MS and not load["errors"] else "SLOW"
+            print(
+                f"{label:18} c=1: {base['rps']:6.1f} req/s p50 {base['p50']:6.1f} ms | "
+                f"c={a.connections}: {load['rps']:6.1f} req/s p50 {load['p50']:6.1f} "
+                f"p95 {load['p95']:7.1f} p99 {load['p99']:7.1f} ms, {load['errors']} errors, "
+                f"{load['kb']:.0f} KB/answer  [{ok}]",
+                flush=True,
+            )
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+        os.unlink(tmp.name)
+    print()
+    print(
+        f"| scenario | path | c=1 req/s | c=1 p50 ms | c={a.connections} req/s | p50 | p95 | p99 | errors |"
+    )
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for label, path, base, load in rows:
+        print(
+            f"| {label} | `{path}` | {base['rps']:.1f} | {base['p50']:.1f} | {load['rps']:.1f} "
+            f"| {load['p50']:.1f} | {load['p95']:.1f} | {load['p99']:.1f} | {load['errors']} |"
+        )
+    slow = [r[0] for r in rows if r[3]["p95"] >= TARGET_P95_MS or r[3]["errors"]]
+    print(
+        f"\np95 target {TARGET_P95_MS:.0f} ms: "
+        + (f"missed by {', '.join(slow)}" if slow else "met by all")
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,128 @@
+"""The public list of production locations is paged in the database: a page costs
+the same number of queries however many locations the covenant has, and shows the
+same rows as the full list (found by the load test, docs/performance.md)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from imvo.core.testing import adhere, make_covenant, make_org
+from imvo.covenants.models import Adherence
+from imvo.supplychain import services
+from imvo.supplychain.models import Match, SupplierList, SupplierListRow
+from imvo.supplychain.tests.helpers import make_facility
+
+YEAR = timezone.now().year - 1
+
+
+def _member_with_list(covenant, facilities, consent=False):  # type: ignore[no-untyped-def]
+    org = make_org()
+    adhere(covenant, org, consent_to_be_named=consent)
+    sl = SupplierList.objects.create(
+        covenant=covenant,
+        organisation=org,
+        year=YEAR,
+        file="supplier-lists/t.csv",
+        original_name="t.csv",
+        sha256="0" * 64,
+        status=SupplierList.Status.DONE,
+    )
+    for i, f in enumerate(facilities, 1):
+        row = SupplierListRow.objects.create(
+            supplier_list=sl, number=i, name=f.name, country=f.country, status="valid"
+        )
+        Match.objects.create(row=row, facility=f, status=Match.Status.AUTOMATIC, score=0.9)
+    return org
+
+
+def _grow(covenant, n, start):  # type: ignore[no-untyped-def]
+    fs = [
+        make_facility(f"Mill {start + i:03d}", f"{i} Road", ["BD", "VN", "TR"][i % 3])
+        for i in range(n)
+    ]
+    _member_with_list(covenant, fs)
+    return fs
+
+
+def _queries(client, path: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        r = client.get(path)
+    assert r.status_code == 200
+    return len(ctx)
+
+
+@pytest.mark.django_db
+def test_public_page_queries_do_not_grow_with_locations(client):
+    c = make_covenant()
+    shared = _grow(c, 5, 0)
+    _member_with_list(c, shared[:2], consent=True)
+    path = f"/supply-chain/public/{c.slug}/"
+    few = _queries(client, path)
+    _grow(c, 60, 100)
+    _member_with_list(c, shared[:3], consent=True)
+    assert _queries(client, path) == few
+    assert _queries(client, path + "?page=2&q=mill") <= few
+
+
+@pytest.mark.django_db
+def test_pages_hold_the_same_rows_as_the_full_list(client):
+    c = make_covenant()
+    fs = _grow(c, 23, 0)
+    _member_with_list(c, fs[:4])
+    named = _member_with_list(c, fs[2:6], consent=True)
+    full = services.public_facility_list(c, YEAR)
+    pages = [services.public_facility_page(c, YEAR, p, per_page=10) for p in (1, 2, 3)]
+    assert [r for p in pages for r in p.object_list] == full
+    assert pages[0].paginator.count == 23
+    by_id = {r["id"]: r for r in full}
+    assert by_id[fs[3].pk]["members"] == 3
+    assert by_id[fs[3].pk]["named_members"] == [named.name]
+    assert by_id[fs[0].pk]["named_members"] == []
+    bd = services.public_facility_page(c, YEAR, 1, country="bd", per_page=100)
+    assert [r["id"] for r in bd.object_list] == [
+        r["id"] for r in services.public_facility_list(c, YEAR, country="BD")
+    ]
+    countries, _sectors = services.public_facility_facets(c, YEAR)
+    assert [code for code, _name in countries] == sorted(
+        ["BD", "VN", "TR"], key=lambda code: dict(countries)[code]
+    )
+    # Consent withdrawn: the member is no longer named on any page.
+    adherence = Adherence.objects.get(organisation=named)
+    adherence.consent_to_be_named = False
+    adherence.save()
+    again = services.public_facility_page(c, YEAR, 1, per_page=100).object_list
+    assert all(r["named_members"] == [] for r in again)
+    html = client.get(f"/supply-chain/public/{c.slug}/", HTTP_ACCEPT_LANGUAGE="en").content
+    assert b"23 production locations" in html
+
+
+@pytest.mark.django_db
+def test_public_page_is_cached_until_a_list_or_decision_changes(client):
+    c = make_covenant()
+    fs = _grow(c, 3, 0)
+    path = f"/supply-chain/public/{c.slug}/"
+    client.get(path, HTTP_ACCEPT_LANGUAGE="en")
+    assert _queries(client, path) < 6  # cache hit: covenant, years, little else
+    m = Match.objects.filter(facility=fs[0]).get()
+    m.status = Match.Status.REJECTED  # a decision through the model: the list changes
+    m.save()
+    r = client.get(path, HTTP_ACCEPT_LANGUAGE="en")
+    assert b"2 production locations" in r.content
+
+
+@pytest.mark.django_db
+def test_public_api_is_paged(client):
+    c = make_covenant()
+    fs = _grow(c, 7, 0)
+    url = f"/api/public/production-locations/{c.slug}"
+    whole = client.get(url).json()
+    assert len(whole) == 7
+    first = client.get(url, {"per_page": 5}).json()
+    second = client.get(url, {"per_page": 5, "page": 2}).json()
+    assert [f["id"] for f in first + second] == [f["id"] for f in whole]
+    assert {f["id"] for f in whole} == {f.pk for f in fs}
+    assert client.get(url, {"per_page": 5, "page": 3}).json() == []
+    assert client.get(url, {"page": 0}).status_code == 400
