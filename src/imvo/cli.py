@@ -56,6 +56,12 @@ def main(argv: list[str] | None = None) -> int:
     if args[0] == "demo":
         # The demo is a local, single-user install: debug pages and plain http.
         os.environ.setdefault("DEBUG", "1")
+    if args[0] == "match":
+        # Offline, file to file: no server, no database, nothing signed. A company runs
+        # it on its own laptop without configuring the platform.
+        import secrets
+
+        os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "imvo.settings")
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line

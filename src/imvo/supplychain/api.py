@@ -1,3 +1,158 @@
-from ninja import Router
+"""Supply-chain endpoints: upload a supplier list, poll it, fetch its rows (token),
+and the public production-location list (no token)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import File, Form, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+
+from imvo.core.api_auth import token_auth
+from imvo.covenants.models import Covenant
+from imvo.covenants.services import covenants_visible_to
+from imvo.supplychain import services
+from imvo.supplychain.models import SupplierList
 
 router = Router(tags=["supplychain"])
+
+
+class SupplierListOut(Schema):
+    id: int
+    covenant: str
+    organisation: str
+    year: int
+    file: str
+    sha256: str
+    status: str
+    error: str
+    rows_total: int
+    rows_done: int
+    progress_percent: int
+    current: bool
+    summary: dict
+
+
+class RowOut(Schema):
+    row: int
+    status: str
+    errors: list
+    name: str
+    address: str
+    country: str
+    match_status: str | None
+    facility_id: int | None
+    score: float | None
+
+
+class PublicFacilityOut(Schema):
+    id: int
+    name: str
+    address: str
+    country: str
+    sector: str
+    members: int
+    named_members: list[str]
+
+
+def _out(sl: SupplierList) -> dict:
+    return {
+        "id": sl.pk,
+        "covenant": sl.covenant.slug,
+        "organisation": sl.organisation.name,
+        "year": sl.year,
+        "file": sl.original_name,
+        "sha256": sl.sha256,
+        "status": sl.status,
+        "error": sl.error,
+        "rows_total": sl.rows_total,
+        "rows_done": sl.rows_done,
+        "progress_percent": sl.progress_percent,
+        "current": sl.is_current,
+        "summary": sl.summary,
+    }
+
+
+def _visible(request: HttpRequest, list_id: int) -> SupplierList:
+    return get_object_or_404(services.lists_visible_to(request.user), pk=list_id)
+
+
+@router.post(
+    "/supplier-lists",
+    response={201: SupplierListOut},
+    auth=token_auth,
+    summary="Upload a supplier list (multipart: covenant slug, year, file)",
+)
+def upload(
+    request: HttpRequest, covenant: Form[str], year: Form[int], file: File[UploadedFile]
+) -> Status:
+    cov = Covenant.objects.filter(slug=covenant).first()
+    if cov is None:
+        raise HttpError(404, f"No covenant {covenant!r}.")
+    sl = services.upload_list(request.user, cov, year, file.name or "upload", file.read())
+    sl.refresh_from_db()
+    return Status(201, _out(sl))
+
+
+@router.get("/supplier-lists", response=list[SupplierListOut], auth=token_auth)
+def list_lists(request: HttpRequest) -> list[dict]:
+    return [_out(sl) for sl in services.lists_visible_to(request.user)[:500]]
+
+
+@router.get(
+    "/supplier-lists/{list_id}",
+    response=SupplierListOut,
+    auth=token_auth,
+    summary="Status and progress of a supplier list",
+)
+def get_list(request: HttpRequest, list_id: int) -> dict:
+    return _out(_visible(request, list_id))
+
+
+@router.get("/supplier-lists/{list_id}/rows", response=list[RowOut], auth=token_auth)
+def list_rows(request: HttpRequest, list_id: int, offset: int = 0, limit: int = 1000) -> list[dict]:
+    sl = _visible(request, list_id)
+    limit = max(1, min(limit, 5000))
+    offset = max(0, offset)
+    out = []
+    for r in sl.rows.select_related("match").order_by("number")[offset : offset + limit]:
+        m = getattr(r, "match", None)
+        out.append(
+            {
+                "row": r.number,
+                "status": r.status,
+                "errors": r.errors,
+                "name": r.name,
+                "address": r.address,
+                "country": r.country,
+                "match_status": m.status if m else None,
+                "facility_id": m.facility_id if m and m.links else None,
+                "score": m.score if m else None,
+            }
+        )
+    return out
+
+
+@router.get(
+    "/public/production-locations/{covenant}",
+    response=list[PublicFacilityOut],
+    summary="A covenant's public list of production locations (open data, CC BY 4.0)",
+)
+def public_locations(
+    request: HttpRequest,
+    covenant: str,
+    year: int | None = None,
+    q: str = "",
+    country: str = "",
+    sector: str = "",
+) -> list[dict]:
+    cov = covenants_visible_to(request.user).filter(slug=covenant).first()
+    if cov is None:
+        raise HttpError(404, f"No covenant {covenant!r}.")
+    years = services.years_with_lists(cov)
+    if year is None:
+        year = years[0] if years else None
+    if year is None:
+        return []
+    return services.public_facility_list(cov, year, q, country, sector)

@@ -1,1 +1,226 @@
-"""Supply chain models."""
+"""Supply chain: supplier lists, their rows, the facility registry and matches.
+
+A member company discloses its production locations each year by uploading a
+supplier list for a covenant. Each row is kept as received, validated and
+matched to a canonical Facility (production location). The link between a
+company and a facility is confidential; the public sees the aggregated list.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class SupplierListQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> SupplierListQuerySet:
+        """Lists a user may see: their own organisation's, or all of the covenants
+        whose secretariat they are in. Everyone else sees none."""
+        from imvo.accounts import services as roles
+
+        if not (user and user.is_authenticated and user.is_active):
+            return self.none()
+        if roles.is_platform_admin(user):
+            return self
+        q = models.Q(covenant_id__in=roles.managed_covenant_ids(user))
+        org = roles.organisation_id(user)
+        if org:
+            q |= models.Q(organisation_id=org)
+        return self.filter(q)
+
+
+class SupplierList(models.Model):
+    """One upload of a company's supplier list for a covenant and year.
+
+    The original file is stored unchanged with its sha256. A corrected upload
+    for the same year becomes the current list; earlier ones stay as history
+    (`superseded_by`)."""
+
+    class Status(models.TextChoices):
+        MAPPING = "mapping", _("Columns to map")
+        QUEUED = "queued", _("Waiting to be processed")
+        PROCESSING = "processing", _("Processing")
+        DONE = "done", _("Processed")
+        FAILED = "failed", _("Failed")
+
+    covenant = models.ForeignKey(
+        "covenants.Covenant", on_delete=models.PROTECT, related_name="supplier_lists"
+    )
+    organisation = models.ForeignKey(
+        "covenants.Organisation", on_delete=models.PROTECT, related_name="supplier_lists"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    file = models.FileField(_("file"), upload_to="supplier-lists/%Y/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField(_("reason"), blank=True)
+    column_map = models.JSONField(default=dict, blank=True)
+    header = models.JSONField(default=list, blank=True)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    summary = models.JSONField(default=dict, blank=True)
+    superseded_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="supersedes"
+    )
+    started = models.DateTimeField(null=True, blank=True)
+    finished = models.DateTimeField(null=True, blank=True)
+
+    objects = SupplierListQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "-uploaded", "-id"]
+        indexes = [models.Index(fields=["covenant", "organisation", "year"])]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.year} ({self.original_name})"
+
+    @property
+    def is_current(self) -> bool:
+        return self.superseded_by_id is None
+
+    @property
+    def progress_percent(self) -> int:
+        return int(100 * self.rows_done / self.rows_total) if self.rows_total else 0
+
+
+class SupplierListRow(models.Model):
+    """One row of a supplier list: as received, normalised, validated and matched."""
+
+    class Status(models.TextChoices):
+        VALID = "valid", _("Valid")
+        INVALID = "invalid", _("Rejected")
+        DUPLICATE = "duplicate", _("Duplicate")
+
+    supplier_list = models.ForeignKey(SupplierList, on_delete=models.CASCADE, related_name="rows")
+    number = models.PositiveIntegerField(_("row"))
+    raw = models.JSONField(default=dict)
+    name = models.CharField(max_length=500, blank=True)
+    address = models.CharField(max_length=1000, blank=True)
+    country = models.CharField(max_length=2, blank=True)
+    country_raw = models.CharField(max_length=200, blank=True)
+    sector = models.CharField(max_length=200, blank=True)
+    product = models.CharField(max_length=200, blank=True)
+    tier = models.CharField(max_length=100, blank=True)
+    workers = models.PositiveIntegerField(null=True, blank=True)
+    lat = models.FloatField(null=True, blank=True)
+    lng = models.FloatField(null=True, blank=True)
+    identifier = models.CharField(max_length=200, blank=True)
+    name_norm = models.CharField(max_length=500, blank=True)
+    address_norm = models.CharField(max_length=1000, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices)
+    errors = models.JSONField(default=list, blank=True)  # [[column, message], ...]
+    duplicate_of = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["supplier_list", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["supplier_list", "number"], name="unique_list_row")
+        ]
+
+    def __str__(self) -> str:
+        return f"row {self.number}: {self.name}"
+
+    @property
+    def fingerprint(self) -> str:
+        """What makes two rows 'the same row' next year: normalised name, address and
+        country (hashed, so the remembered decision has a short unique key)."""
+        text = f"{self.country}|{self.name_norm}|{self.address_norm}"
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+class Facility(models.Model):
+    """A canonical production location. Merged duplicates point to the survivor
+    through `merged_into`, so their ids stay resolvable."""
+
+    name = models.CharField(_("name"), max_length=500)
+    address = models.CharField(_("address"), max_length=1000)
+    country = models.CharField(_("country"), max_length=2, db_index=True)
+    sector = models.CharField(_("sector"), max_length=200, blank=True)
+    lat = models.FloatField(null=True, blank=True)
+    lng = models.FloatField(null=True, blank=True)
+    aliases = models.JSONField(default=list, blank=True)
+    name_norm = models.CharField(max_length=500, blank=True)
+    address_norm = models.CharField(max_length=1000, blank=True)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged"
+    )
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "facilities"
+        ordering = ["country", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.country})"
+
+
+class Match(models.Model):
+    """The link of a supplier-list row to a facility, and who decided it."""
+
+    class Status(models.TextChoices):
+        AUTOMATIC = "automatic", _("Matched automatically")
+        PENDING = "pending", _("Needs a decision")
+        CONFIRMED = "confirmed", _("Confirmed")
+        REJECTED = "rejected", _("Rejected")
+        NEW = "new", _("New facility")
+
+    row = models.OneToOneField(SupplierListRow, on_delete=models.CASCADE, related_name="match")
+    facility = models.ForeignKey(
+        Facility, null=True, blank=True, on_delete=models.PROTECT, related_name="matches"
+    )
+    score = models.FloatField(default=0)
+    status = models.CharField(max_length=20, choices=Status.choices)
+    candidates = models.JSONField(default=list, blank=True)  # [[facility_id, score], ...]
+    remembered = models.BooleanField(default=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "matches"
+
+    def __str__(self) -> str:
+        return f"{self.row} -> {self.facility_id} ({self.status})"
+
+    @property
+    def links(self) -> bool:
+        """Whether this match ties the row to a facility (counts for the public list)."""
+        return self.facility_id is not None and self.status in {
+            self.Status.AUTOMATIC,
+            self.Status.CONFIRMED,
+            self.Status.NEW,
+        }
+
+
+class Decision(models.Model):
+    """A person's decision on a row, remembered for the same row in later lists
+    of the same organisation (same normalised name, address and country)."""
+
+    organisation = models.ForeignKey(
+        "covenants.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    fingerprint = models.CharField(max_length=64)
+    status = models.CharField(max_length=20, choices=Match.Status.choices)
+    facility = models.ForeignKey(Facility, null=True, blank=True, on_delete=models.CASCADE)
+    rejected_facility_ids = models.JSONField(default=list, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "fingerprint"], name="unique_decision")
+        ]

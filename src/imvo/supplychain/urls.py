@@ -1,5 +1,22 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from imvo.supplychain import views
 
 app_name = "supplychain"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("upload/", views.upload, name="upload"),
+    path("lists/<int:pk>/", views.list_detail, name="list"),
+    path("lists/<int:pk>/progress/", views.list_progress, name="progress"),
+    path("lists/<int:pk>/mapping/", views.mapping, name="mapping"),
+    path("lists/<int:pk>/run-again/", views.rerun, name="rerun"),
+    path("lists/<int:pk>/rows/", views.rows, name="rows"),
+    path("lists/<int:pk>/decisions/", views.pending, name="pending"),
+    path("lists/<int:pk>/processed.<str:fmt>", views.export_processed, name="export"),
+    path("lists/<int:pk>/errors.<str:fmt>", views.export_errors, name="errors"),
+    path("lists/<int:pk>/original", views.original, name="original"),
+    path("matches/<int:pk>/decide/", views.decide, name="decide"),
+    path("shared/<slug:slug>/", views.shared, name="shared"),
+    path("public/<slug:slug>/", views.public_list, name="public"),
+]

@@ -338,3 +338,21 @@ def test_report_section_holds_aggregates_only(world):
     assert section["key"] == "complaints"
     assert section["figures"][0]["value"] == 1
     assert "Amina" not in repr(section) and "Rahim" not in repr(section)
+
+
+def test_location_complaint_reaches_the_members_whose_lists_name_the_facility(world):
+    """End to end with the real supply chain: lists uploaded, matched, complaint forwarded."""
+    from imvo.supplychain import services as supply
+    from imvo.supplychain.tests.helpers import csv_bytes, make_registry
+
+    factory = make_registry()[0]
+    row = [[factory.name, factory.address, "Bangladesh"]]
+    for member in (world.member_a, world.member_b):
+        supply.upload_list(member, world.covenant_x, 2025, "list.csv", csv_bytes(row))
+    [found] = [f for f in supply.public_facility_search("Dhaka Knit", covenant=world.covenant_x)]
+    assert found["id"] == factory.pk and "members" not in found  # the public search names no buyer
+    c = file(world, facility={"id": factory.pk, "name": factory.name, "country": "BD"}).complaint
+    assert services.forward_to_linked_members(world.secretariat_x, c) == 2
+    for member in (world.member_a, world.member_b):
+        _c, role = services.get_case(member, c.pk)
+        assert "forwardings" not in services.case_view(member, c, role)

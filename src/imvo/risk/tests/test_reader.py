@@ -42,14 +42,14 @@ def test_utf16_tab_separated(tmp_path):
 def test_zip_with_csv_name_is_refused_clearly(tmp_path):
     path = tmp_path / "list.csv"
     path.write_bytes(b"PK\x03\x04garbage")
-    with pytest.raises(SupplierFileError, match="zip/Excel file"):
+    with pytest.raises(SupplierFileError, match="workbook is damaged"):
         read_supplier_file(path)
 
 
 def test_header_without_rows(tmp_path):
     path = tmp_path / "list.csv"
     path.write_text("country,name\n\n")
-    with pytest.raises(SupplierFileError, match="no rows follow"):
+    with pytest.raises(SupplierFileError, match="no data rows"):
         read_supplier_file(path)
 
 
@@ -81,4 +81,5 @@ def test_csv_round_trip_keeps_every_row(tmp_path_factory, rows):
     path = tmp_path_factory.mktemp("rt") / "list.csv"
     path.write_text(buf.getvalue(), encoding="utf-8")
     got = read_supplier_file(path)
-    assert [(r["name"], r["country"]) for r in got] == rows
+    # The shared parser collapses runs of (Unicode) white space inside a cell.
+    assert [(r["name"], r["country"]) for r in got] == [(" ".join(n.split()), c) for n, c in rows]

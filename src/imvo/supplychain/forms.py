@@ -1,0 +1,64 @@
+"""Forms of the supply-chain pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from imvo.covenants.models import Covenant
+from imvo.supplychain import parsing
+
+
+class UploadForm(forms.Form):
+    covenant = forms.ModelChoiceField(
+        queryset=Covenant.objects.none(), label=_("Covenant"), empty_label=None
+    )
+    year = forms.IntegerField(label=_("Year"), min_value=2000)
+    file = forms.FileField(
+        label=_("Supplier list"),
+        help_text=_(
+            "CSV (any encoding and delimiter), .xlsx, .xls or .ods. Columns for name, address "
+            "and country are needed; product, sector, tier, number of workers, coordinates and "
+            "identifiers are optional. Headers in Dutch or English are recognised."
+        ),
+    )
+
+    def __init__(self, *args: Any, covenants: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["covenant"].queryset = covenants  # type: ignore[attr-defined]
+        self.fields["year"].initial = timezone.now().year - 1
+        self.fields["file"].widget.attrs["accept"] = ".csv,.txt,.xlsx,.xls,.ods"
+
+
+FIELD_CHOICES_LABELS = {
+    "name": _("Name"),
+    "address": _("Address"),
+    "country": _("Country"),
+    "sector": _("Sector"),
+    "product": _("Product"),
+    "tier": _("Tier"),
+    "workers": _("Number of workers"),
+    "lat": _("Latitude"),
+    "lng": _("Longitude"),
+    "identifier": _("Identifier"),
+}
+
+
+class MappingForm(forms.Form):
+    """Which column of the file holds which field."""
+
+    def __init__(self, *args: Any, header: list[str], initial_map: dict[str, int], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("(not in this file)"))] + [(str(i), h) for i, h in enumerate(header)]
+        for f in parsing.FIELDS:
+            self.fields[f] = forms.TypedChoiceField(
+                label=FIELD_CHOICES_LABELS[f],
+                choices=choices,
+                required=f in parsing.REQUIRED,
+                coerce=int,
+                empty_value=None,
+                initial=str(initial_map[f]) if f in initial_map else "",
+            )

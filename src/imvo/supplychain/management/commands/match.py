@@ -1,0 +1,122 @@
+"""`imvo match LIST --registry REGISTRY.csv --out RESULT.csv`: match a supplier list
+against a registry file offline, without a database.
+
+REGISTRY.csv has at least the columns id, name, address, country. RESULT.csv has
+one line per input row: row, facility_id, score, status (automatic, pending,
+new, invalid), a message for invalid rows, then the input columns.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+# No database: the command only reads and writes files.
+requires_system_checks: list = []
+
+
+class Command(BaseCommand):
+    help = "Match a supplier list (CSV/XLSX/XLS/ODS) against a registry CSV, offline."
+    requires_system_checks: list = []
+    requires_migrations_checks = False
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("list", help="supplier list file")
+        parser.add_argument(
+            "--registry", required=True, help="registry CSV: id,name,address,country"
+        )
+        parser.add_argument("--out", required=True, help="result CSV to write")
+        parser.add_argument("--automatic", type=float, help="score for an automatic match")
+        parser.add_argument("--review", type=float, help="score below which a row is new")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        import polars as pl
+
+        from imvo.supplychain import matching, parsing
+        from imvo.supplychain.normalise import normalise_country
+
+        started = time.perf_counter()
+        list_path, registry_path = Path(opts["list"]), Path(opts["registry"])
+        for p in (list_path, registry_path):
+            if not p.is_file():
+                raise CommandError(f"{p}: no such file.")
+        try:
+            table = parsing.read_table(
+                list_path.name, list_path.read_bytes(), max_rows=10_000_000, max_bytes=2**40
+            )
+        except parsing.ParseError as e:
+            raise CommandError(str(e)) from e
+        mapping = table.column_mapping()
+        missing = parsing.missing_required(mapping)
+        if missing:
+            raise CommandError(
+                f"{list_path.name}: no column recognised for {', '.join(missing)} "
+                f"(header: {', '.join(table.header)}). Rename those columns to name, address, country."
+            )
+        try:
+            registry = pl.read_csv(registry_path, infer_schema=False)
+        except Exception as e:
+            raise CommandError(f"{registry_path}: cannot read the registry CSV ({e}).") from e
+        registry = registry.rename({c: c.strip().lower() for c in registry.columns})
+        lacking = [c for c in ("id", "name", "address", "country") if c not in registry.columns]
+        if lacking:
+            raise CommandError(
+                f"{registry_path}: the registry lacks the column(s) {', '.join(lacking)}."
+            )
+        # Registries write countries as names or codes too.
+        codes = {v: normalise_country(v) or "" for v in registry["country"].unique().to_list()}
+        registry = registry.with_columns(pl.col("country").replace_strict(codes, default=""))
+        t = matching.Thresholds(
+            automatic=opts["automatic"] or matching.DEFAULT_THRESHOLDS.automatic,
+            review=opts["review"] or matching.DEFAULT_THRESHOLDS.review,
+        )
+        prepared = matching.prepare_registry(registry, t)
+        results = parsing.validate_rows(table, mapping)
+        valid = [r for r in results if r.valid]
+        frame = pl.DataFrame(
+            {
+                "name": [r.values["name"] for r in valid],
+                "address": [r.values["address"] for r in valid],
+                "country": [r.values["country_code"] for r in valid],
+            },
+            schema={"name": pl.String, "address": pl.String, "country": pl.String},
+        )
+        matched = dict(
+            zip((r.number for r in valid), matching.match_frame(prepared, frame), strict=True)
+        )
+        counts: dict[str, int] = {}
+        out_path = Path(opts["out"])
+        with out_path.open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["row", "facility_id", "score", "status", "message", *table.header])
+            for r in results:
+                cells = [r.raw.get(h, "") for h in table.header]
+                m = matched.get(r.number)
+                if m is None:
+                    message = "; ".join(f"{c}: {msg}" for c, msg in r.errors) or (
+                        f"same facility as row {r.duplicate_of}" if r.duplicate_of else ""
+                    )
+                    writer.writerow([r.number, "", "", matching.INVALID, message, *cells])
+                    counts[matching.INVALID] = counts.get(matching.INVALID, 0) + 1
+                else:
+                    writer.writerow(
+                        [
+                            r.number,
+                            m.facility_id if m.facility_id is not None else "",
+                            m.score,
+                            m.status,
+                            "",
+                            *cells,
+                        ]
+                    )
+                    counts[m.status] = counts.get(m.status, 0) + 1
+        elapsed = time.perf_counter() - started
+        summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+        sys.stderr.write(
+            f"{list_path.name}: {len(results)} rows against {len(prepared):,} facilities in {elapsed:.1f}s: {summary}. Wrote {out_path}\n"
+        )

@@ -1,0 +1,493 @@
+"""Reading supplier-list files as companies send them, and checking every row.
+
+A supplier list arrives as CSV (any common encoding and delimiter) or as a
+workbook (.xlsx, .xls, .ods), with headers in Dutch or English named the
+company's own way. This module turns the bytes into a table, recognises the
+columns, and validates each row. Everything that can go wrong gets a message
+naming the file, the row (as the spreadsheet numbers it) and the column.
+
+Plain Python, no Django: the web job and `imvo match` share it.
+
+Decisions written down:
+- The first sheet of a workbook is read. The header is the first of the first
+  ten rows in which at least two columns are recognised (title rows above the
+  table are skipped); when none is, the first non-empty row is the header and
+  the user maps the columns.
+- Formula cells in a workbook are read as the values the spreadsheet program
+  last computed (what the user sees). A CSV cell that starts with "=" is a
+  formula nobody computed: the row is rejected with a message.
+- A workbook given a wrong name is still read by its content; a file named
+  .xlsx/.xls/.ods that is no workbook at all is refused (say what it looks like).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from typing import Any
+
+from imvo.supplychain.normalise import (
+    _key,
+    normalise_addresses,
+    normalise_country,
+    normalise_names,
+    normalise_text,
+)
+
+MAX_BYTES = 25 * 1024 * 1024
+MAX_ROWS = 100_000
+# Zip-bomb guard for .xlsx/.ods (zip archives): total unpacked size and ratio.
+MAX_UNPACKED_BYTES = 300 * 1024 * 1024
+MAX_RATIO = 150
+
+FIELDS = [
+    "name",
+    "address",
+    "country",
+    "sector",
+    "product",
+    "tier",
+    "workers",
+    "lat",
+    "lng",
+    "identifier",
+]
+REQUIRED = ["name", "address", "country"]
+
+FIELD_LABELS = {
+    "name": "name",
+    "address": "address",
+    "country": "country",
+    "sector": "sector",
+    "product": "product",
+    "tier": "tier",
+    "workers": "number of workers",
+    "lat": "latitude",
+    "lng": "longitude",
+    "identifier": "identifier",
+}
+
+# Normalised header text -> field. Dutch and English, as companies write them.
+HEADER_ALIASES: dict[str, str] = {}
+for _field, _names in {
+    "name": [
+        "name",
+        "facility name",
+        "factory name",
+        "supplier name",
+        "supplier",
+        "factory",
+        "facility",
+        "production location",
+        "production site",
+        "site name",
+        "vendor",
+        "manufacturer",
+        "naam",
+        "naam fabriek",
+        "fabriek",
+        "productielocatie",
+        "leverancier",
+        "naam leverancier",
+        "naam productielocatie",
+        "bedrijfsnaam",
+        "company name",
+        "name of facility",
+    ],
+    "address": [
+        "address",
+        "facility address",
+        "factory address",
+        "full address",
+        "street address",
+        "location",
+        "adres",
+        "straat",
+        "vestigingsadres",
+        "adres fabriek",
+        "address line",
+    ],
+    "country": [
+        "country",
+        "country name",
+        "country code",
+        "country iso",
+        "nation",
+        "land",
+        "landcode",
+        "land van productie",
+        "country of production",
+        "production country",
+    ],
+    "sector": ["sector", "sectors", "industry", "branche", "sector s"],
+    "product": [
+        "product",
+        "products",
+        "product type",
+        "product category",
+        "producten",
+        "productgroep",
+        "product groep",
+        "soort product",
+        "goods",
+    ],
+    "tier": ["tier", "supply chain tier", "schakel", "niveau", "tier level", "processing type"],
+    "workers": [
+        "workers",
+        "number of workers",
+        "no of workers",
+        "nr of workers",
+        "employees",
+        "number of employees",
+        "werknemers",
+        "aantal werknemers",
+        "medewerkers",
+        "aantal medewerkers",
+        "headcount",
+        "workforce",
+    ],
+    "lat": ["lat", "latitude", "breedtegraad", "y"],
+    "lng": ["lng", "lon", "long", "longitude", "lengtegraad", "x"],
+    "identifier": [
+        "id",
+        "identifier",
+        "facility id",
+        "os id",
+        "osh id",
+        "oar id",
+        "supplier id",
+        "vendor id",
+        "registration number",
+        "kvk",
+        "duns",
+        "gln",
+    ],
+}.items():
+    for _n in _names:
+        HEADER_ALIASES[_n] = _field
+
+
+class ParseError(Exception):
+    """The file as a whole cannot be read. The message is written for the user."""
+
+
+@dataclass
+class Table:
+    """A file read as text cells: the header row and the data rows with their
+    spreadsheet row numbers."""
+
+    filename: str
+    kind: str  # csv, xlsx, xls, ods
+    header: list[str]
+    header_row: int
+    rows: list[tuple[int, list[str]]]
+    encoding: str = ""
+    delimiter: str = ""
+
+    def column_mapping(self) -> dict[str, int]:
+        """Recognised columns: field -> column index (first column wins)."""
+        return recognise_headers(self.header)
+
+
+@dataclass
+class RowResult:
+    """One supplier-list row after validation."""
+
+    number: int
+    raw: dict[str, str]
+    values: dict[str, Any] = field(default_factory=dict)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (column, message)
+    duplicate_of: int | None = None
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors and self.duplicate_of is None
+
+
+def recognise_headers(header: list[str]) -> dict[str, int]:
+    mapping: dict[str, int] = {}
+    for i, h in enumerate(header):
+        field_name = HEADER_ALIASES.get(_key(h or ""))
+        if field_name and field_name not in mapping:
+            mapping[field_name] = i
+    return mapping
+
+
+def _sniff_kind(data: bytes) -> str:
+    if data[:4] == b"PK\x03\x04":
+        return "zip"
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        return "ole"
+    if data[:5] == b"%PDF-":
+        return "a PDF document"
+    if data[:8] == b"\x89PNG\r\n\x1a\n" or data[:3] == b"\xff\xd8\xff":
+        return "an image"
+    head = data[:512].lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html")):
+        return "a web page (HTML)"
+    if head.startswith(b"{\\rtf"):
+        return "a Rich Text document"
+    return "text"
+
+
+def _check_zip(filename: str, data: bytes) -> str:
+    """xlsx or ods, after the zip-bomb check. Raises ParseError otherwise."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except zipfile.BadZipFile as e:
+        raise ParseError(f"{filename}: the workbook is damaged and cannot be opened ({e}).") from e
+    unpacked = sum(i.file_size for i in infos)
+    packed = max(1, sum(i.compress_size for i in infos))
+    if unpacked > MAX_UNPACKED_BYTES or unpacked / packed > MAX_RATIO:
+        raise ParseError(
+            f"{filename}: the workbook would unpack to {unpacked // (1024 * 1024)} MB "
+            f"({unpacked // packed}x its size); that is more than we accept "
+            f"({MAX_UNPACKED_BYTES // (1024 * 1024)} MB, {MAX_RATIO}x). Save it again "
+            "without unused rows and images, or send a CSV file."
+        )
+    names = {i.filename for i in infos}
+    if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
+        return "xlsx"
+    if "mimetype" in names:
+        mime = archive.read("mimetype").strip()
+        if mime == b"application/vnd.oasis.opendocument.spreadsheet":
+            return "ods"
+    raise ParseError(
+        f"{filename}: this is a zip archive, not a spreadsheet. Upload the .xlsx, .ods or .csv itself."
+    )
+
+
+def _read_workbook(filename: str, data: bytes, kind: str) -> list[list[str]]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        if not book.sheet_names:
+            raise ParseError(f"{filename}: the workbook has no sheets.")
+        sheet = book.get_sheet_by_index(0)
+        raw = sheet.to_python(skip_empty_area=False)
+    except ParseError:
+        raise
+    except Exception as e:  # calamine raises its own error types for damaged files
+        raise ParseError(
+            f"{filename}: the {kind} workbook cannot be read ({type(e).__name__}: {e}). "
+            "Open it in your spreadsheet program, save it again, or export it as CSV."
+        ) from e
+    return [[_cell_text(v) for v in row] for row in raw]
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _read_csv(filename: str, data: bytes) -> tuple[list[list[str]], str, str]:
+    from charset_normalizer import from_bytes
+
+    if data.startswith(b"\xef\xbb\xbf"):
+        text, encoding = data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text, encoding = data.decode("utf-16", errors="replace"), "utf-16"
+    else:
+        try:
+            text, encoding = data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            best = from_bytes(data[:200_000]).best()
+            encoding = best.encoding if best else "cp1252"
+            text = data.decode(encoding, errors="replace")
+    if "\x00" in text:
+        raise ParseError(
+            f"{filename}: this is not a text (CSV) file nor a workbook we know. "
+            "Upload a .csv, .xlsx, .xls or .ods file."
+        )
+    sample = text[:20_000]
+    try:
+        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        counts = {d: sample.count(d) for d in ",;\t|"}
+        delimiter = max(counts, key=lambda d: counts[d])
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    return rows, encoding, delimiter
+
+
+def read_table(
+    filename: str, data: bytes, max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES
+) -> Table:
+    """Read a supplier-list file into a Table. Raises ParseError with a readable message."""
+    if len(data) > max_bytes:
+        raise ParseError(
+            f"{filename}: the file is {len(data) / 1024 / 1024:.1f} MB; the limit is "
+            f"{max_bytes // (1024 * 1024)} MB. Split the list or remove unused columns."
+        )
+    if not data.strip():
+        raise ParseError(f"{filename}: the file is empty.")
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    kind = _sniff_kind(data)
+    encoding = delimiter = ""
+    if kind == "ole":
+        if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in data:
+            raise ParseError(
+                f"{filename}: the workbook is protected with a password, so it cannot be read. "
+                "Remove the password (File > Info > Protect workbook) and upload it again."
+            )
+        kind = "xls"
+        cells = _read_workbook(filename, data, "Excel 97-2003 (.xls)")
+    elif kind == "zip":
+        kind = _check_zip(filename, data)
+        cells = _read_workbook(filename, data, kind)
+    elif kind == "text":
+        if extension in {"xlsx", "xls", "ods", "xlsm"}:
+            raise ParseError(
+                f"{filename}: the name says .{extension} but the file is plain text, not a "
+                "workbook. If it is a CSV export, name it .csv and upload it again."
+            )
+        kind = "csv"
+        cells, encoding, delimiter = _read_csv(filename, data)
+    else:
+        raise ParseError(
+            f"{filename}: this is {kind}, not a supplier list. "
+            "Upload a .csv, .xlsx, .xls or .ods file."
+        )
+    return _to_table(filename, kind, cells, max_rows, encoding, delimiter)
+
+
+def _to_table(
+    filename: str, kind: str, cells: list[list[str]], max_rows: int, encoding: str, delimiter: str
+) -> Table:
+    cells = [[normalise_text(c) if c else "" for c in row] for row in cells]
+    non_empty = [(i, row) for i, row in enumerate(cells, start=1) if any(row)]
+    if not non_empty:
+        raise ParseError(f"{filename}: the file has no text in it.")
+    header_at = non_empty[0]
+    for i, row in non_empty[:10]:
+        if len(recognise_headers(row)) >= 2:
+            header_at = (i, row)
+            break
+    header_row, header = header_at
+    width = max(len(r) for _, r in non_empty)
+    header = header + [""] * (width - len(header))
+    header = [h or f"column {i + 1}" for i, h in enumerate(header)]
+    rows = [(i, row + [""] * (width - len(row))) for i, row in non_empty if i > header_row]
+    if not rows:
+        raise ParseError(
+            f"{filename}: the file has a header row (row {header_row}) but no data rows."
+        )
+    if len(rows) > max_rows:
+        raise ParseError(
+            f"{filename}: the list has {len(rows):,} rows; the limit is {max_rows:,}. "
+            "Split it into several lists."
+        )
+    return Table(filename, kind, header, header_row, rows, encoding, delimiter)
+
+
+def missing_required(mapping: dict[str, int]) -> list[str]:
+    return [f for f in REQUIRED if f not in mapping]
+
+
+_THOUSANDS = re.compile(r"^\d{1,3}(?:[.,]\d{3})+$")
+_WHOLE = re.compile(r"^(\d+)(?:[.,]0+)?$")
+
+
+def _int_value(text: str) -> int:
+    """'1200', '1,200', '1.200', '1200.0' -> 1200. Anything else is not a head count."""
+    text = text.replace(" ", "")
+    if _THOUSANDS.match(text):
+        return int(re.sub(r"[.,]", "", text))
+    m = _WHOLE.match(text)
+    if not m:
+        raise ValueError(text)
+    return int(m.group(1))
+
+
+def validate_rows(table: Table, mapping: dict[str, int]) -> list[RowResult]:
+    """Check every row: required fields present, a known country, numbers that are
+    numbers, no formulas, no duplicates (the same facility twice in one list)."""
+    results: list[RowResult] = []
+    seen: dict[tuple[str, str, str], int] = {}
+    header = table.header
+    for number, cells in table.rows:
+        raw = {header[i]: cells[i] for i in range(len(header))}
+        result = RowResult(number, raw)
+        values: dict[str, Any] = {}
+        for f, col in mapping.items():
+            text = cells[col] if col < len(cells) else ""
+            column = header[col]
+            if text.startswith("=") and table.kind == "csv":
+                result.errors.append(
+                    (column, f"contains a formula ({text[:40]}); enter the value itself")
+                )
+                continue
+            if "\ufffd" in text:
+                result.errors.append(
+                    (column, "contains characters that could not be read; save the file as UTF-8")
+                )
+            values[f] = text
+        for f in REQUIRED:
+            if f in mapping and not values.get(f):
+                result.errors.append((header[mapping[f]], f"the {FIELD_LABELS[f]} is missing"))
+        if values.get("country"):
+            code = normalise_country(values["country"])
+            if code is None:
+                result.errors.append(
+                    (
+                        header[mapping["country"]],
+                        f"unknown country '{values['country']}'; use the country's name or its ISO code (e.g. BD, VN)",
+                    )
+                )
+            values["country_code"] = code
+        if values.get("workers"):
+            try:
+                values["workers"] = _int_value(values["workers"])
+            except ValueError:
+                result.errors.append(
+                    (
+                        header[mapping["workers"]],
+                        f"'{values['workers']}' is not a number of workers",
+                    )
+                )
+                values["workers"] = None
+        else:
+            values["workers"] = None
+        for f in ("lat", "lng"):
+            if values.get(f):
+                try:
+                    v = float(values[f].replace(",", "."))
+                    limit = 90 if f == "lat" else 180
+                    if not -limit <= v <= limit:
+                        raise ValueError
+                    values[f] = v
+                except ValueError:
+                    result.errors.append(
+                        (header[mapping[f]], f"'{values[f]}' is not a {FIELD_LABELS[f]}")
+                    )
+                    values[f] = None
+            else:
+                values[f] = None
+        result.values = values
+        results.append(result)
+    # Duplicates: the same normalised name, address and country as an earlier row.
+    # Normalised column-wise (polars), which is what makes 100,000 rows cheap.
+    clean = [r for r in results if not r.errors]
+    if clean:
+        import polars as pl
+
+        names = normalise_names(pl.Series([r.values["name"] for r in clean], dtype=pl.String))
+        addresses = normalise_addresses(
+            pl.Series([r.values["address"] for r in clean], dtype=pl.String)
+        )
+        for r, n, a in zip(clean, names.to_list(), addresses.to_list(), strict=True):
+            key = (n, a, r.values["country_code"])
+            if key in seen:
+                r.duplicate_of = seen[key]
+            else:
+                seen[key] = r.number
+    return results

@@ -1,0 +1,64 @@
+"""The supply chain's section of a covenant's public yearly progress report.
+
+Public aggregates only: how many production locations members disclosed, in how
+many countries, how many are shared by several members. Never which member
+sources where.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from imvo.supplychain.normalise import country_name
+
+
+def report_sections(covenant: Any, year: int) -> list[dict]:
+    from imvo.supplychain.services import covenant_figures
+
+    f = covenant_figures(covenant, year)
+    if not f["locations"]:
+        return []
+    top = f["by_country"][:10]
+    return [
+        {
+            "key": "supplychain-locations",
+            "title": _("Production locations"),
+            "text": _(
+                "%(members)s members disclosed their production locations for %(year)s: "
+                "%(locations)s unique locations in %(countries)s countries, of which %(shared)s "
+                "are used by more than one member. Shared locations are where members can act "
+                "together. The full list is published without naming the buyers."
+            )
+            % {
+                "members": f["members_disclosing"],
+                "year": year,
+                "locations": f["locations"],
+                "countries": f["countries"],
+                "shared": f["shared"],
+            },
+            "figures": [
+                {"label": _("Production locations"), "value": f["locations"], "unit": ""},
+                {"label": _("Countries"), "value": f["countries"], "unit": ""},
+                {"label": _("Shared by two or more members"), "value": f["shared"], "unit": ""},
+                {"label": _("Members disclosing"), "value": f["members_disclosing"], "unit": ""},
+            ],
+            "tables": [
+                {
+                    "caption": _("Production locations by country"),
+                    "header": [_("Country"), _("Locations")],
+                    "rows": [[country_name(c), n] for c, n in f["by_country"]],
+                }
+            ],
+            "charts": [
+                {
+                    "type": "bar",
+                    "title": _("Production locations by country (top 10)"),
+                    "labels": [country_name(c) for c, _n in top],
+                    "series": [{"name": _("Locations"), "values": [n for _c, n in top]}],
+                }
+            ],
+            "sources": [_("Supplier lists disclosed by covenant members on the platform")],
+        }
+    ]

@@ -1,0 +1,849 @@
+"""Supply-chain domain logic: supplier-list uploads, processing, match decisions,
+the facility registry, the public production-location list and shared suppliers.
+
+Every function checks who asks (a company sees only its own lists; the
+secretariat sees its covenants; the public sees aggregates), so views, the API,
+the CLI and the background task behave the same.
+
+Interfaces other apps call (import lazily): `supply_chain_for`,
+`public_facility_search`, `organisations_linked_to_facility`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
+
+import polars as pl
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from imvo.accounts import services as roles
+from imvo.core.errors import DomainError, PermissionDeniedError
+from imvo.covenants.models import Adherence, Covenant, Organisation
+from imvo.supplychain import matching, parsing
+from imvo.supplychain.models import Decision, Facility, Match, SupplierList, SupplierListRow
+from imvo.supplychain.normalise import country_name, normalise_address, normalise_name
+
+log = logging.getLogger(__name__)
+
+CHUNK = 2000  # rows matched between two progress updates
+STUCK_AFTER = timedelta(minutes=15)  # a queued/processing job silent this long may be rerun
+
+# Matches that tie a row to a facility (and so count on the public list).
+LINKING = [Match.Status.AUTOMATIC, Match.Status.CONFIRMED, Match.Status.NEW]
+
+
+# --- who may see and do what ------------------------------------------------------------
+
+
+def lists_visible_to(user: Any) -> QuerySet[SupplierList]:
+    return SupplierList.objects.visible_to(user).select_related("covenant", "organisation")
+
+
+def member_covenants(user: Any) -> QuerySet[Covenant]:
+    """Covenants in which the user's organisation takes part (and may upload a list)."""
+    org = roles.organisation_id(user)
+    if not org:
+        return Covenant.objects.none()
+    return Covenant.objects.filter(
+        adherences__organisation_id=org, adherences__status=Adherence.Status.ACTIVE
+    ).distinct()
+
+
+def _require_member(user: Any, covenant: Covenant) -> Organisation:
+    org_id = roles.organisation_id(user)
+    if not org_id or not member_covenants(user).filter(pk=covenant.pk).exists():
+        raise PermissionDeniedError(
+            _("Only a member organisation of this covenant can upload its supplier list.")
+        )
+    return Organisation.objects.get(pk=org_id)
+
+
+def can_decide(user: Any, supplier_list: SupplierList) -> bool:
+    """The company itself decides on its matches; the secretariat may help."""
+    return roles.organisation_id(user) == supplier_list.organisation_id or roles.is_secretariat(
+        user, supplier_list.covenant_id
+    )
+
+
+# --- upload ----------------------------------------------------------------------------
+
+
+def upload_list(
+    user: Any, covenant: Covenant, year: int, filename: str, data: bytes
+) -> SupplierList:
+    """Store a company's supplier list for a covenant and year and queue its processing.
+
+    The file is checked first (size, type, password, zip bomb, empty, header);
+    a file that cannot be read is refused with the reason and nothing is stored.
+    When the required columns (name, address, country) are not all recognised,
+    the list waits for the user to map the columns.
+    """
+    org = _require_member(user, covenant)
+    return store_list(org, covenant, year, filename, data, user)
+
+
+def store_list(
+    org: Organisation,
+    covenant: Covenant,
+    year: int,
+    filename: str,
+    data: bytes,
+    user: Any = None,
+    enqueue_task: bool = True,
+) -> SupplierList:
+    """Check and store a list for an organisation (the caller checked permission)."""
+    this_year = timezone.now().year
+    if not 2000 <= int(year) <= this_year + 1:
+        raise DomainError(_("The year must be between 2000 and %(y)s.") % {"y": this_year + 1})
+    from django.conf import settings
+
+    max_bytes = getattr(settings, "IMVO_MAX_UPLOAD_BYTES", parsing.MAX_BYTES)
+    try:
+        table = parsing.read_table(filename, data, max_bytes=max_bytes)
+    except parsing.ParseError as e:
+        raise DomainError(str(e)) from e
+    mapping = table.column_mapping()
+    with transaction.atomic():
+        sl = SupplierList(
+            covenant=covenant,
+            organisation=org,
+            year=int(year),
+            original_name=filename[:255],
+            sha256=hashlib.sha256(data).hexdigest(),
+            size=len(data),
+            uploaded_by=user if getattr(user, "pk", None) else None,
+            header=table.header,
+            column_map={f: i for f, i in mapping.items()},
+            rows_total=len(table.rows),
+            status=SupplierList.Status.QUEUED,
+        )
+        if parsing.missing_required(mapping):
+            sl.status = SupplierList.Status.MAPPING
+        # The stored name is ours (safe); the user's name is kept in original_name.
+        sl.file.save(f"{org.pk}-{year}-{sl.sha256[:16]}.bin", ContentFile(data), save=False)
+        sl.save()
+    if sl.status == SupplierList.Status.QUEUED and enqueue_task:
+        enqueue(sl)
+    return sl
+
+
+def set_column_map(user: Any, sl: SupplierList, mapping: dict[str, int | None]) -> SupplierList:
+    """Record which column holds which field, then queue processing."""
+    if not can_decide(user, sl):
+        raise PermissionDeniedError(_("You may not change this supplier list."))
+    clean: dict[str, int] = {}
+    for f, col in mapping.items():
+        if f not in parsing.FIELDS or col is None or col == "":
+            continue
+        col = int(col)
+        if not 0 <= col < len(sl.header):
+            raise DomainError(_("Column %(c)s does not exist in this file.") % {"c": col + 1})
+        if col in clean.values():
+            raise DomainError(
+                _("The column '%(h)s' is chosen for two fields.") % {"h": sl.header[col]}
+            )
+        clean[f] = col
+    missing = parsing.missing_required(clean)
+    if missing:
+        raise DomainError(
+            _("Choose a column for: %(f)s.")
+            % {"f": ", ".join(parsing.FIELD_LABELS[m] for m in missing)}
+        )
+    sl.column_map = clean
+    sl.status = SupplierList.Status.QUEUED
+    sl.error = ""
+    sl.save(update_fields=["column_map", "status", "error"])
+    enqueue(sl)
+    return sl
+
+
+def enqueue(sl: SupplierList) -> None:
+    from imvo.supplychain.tasks import process_supplier_list
+
+    process_supplier_list.enqueue(sl.pk)
+
+
+def run_again(user: Any, sl: SupplierList) -> SupplierList:
+    """Queue a failed (or stuck) list again. Processing replaces the list's rows,
+    so running it twice never duplicates or loses rows."""
+    if not can_decide(user, sl):
+        raise PermissionDeniedError(_("You may not change this supplier list."))
+    sl.refresh_from_db()
+    if sl.status == SupplierList.Status.MAPPING:
+        raise DomainError(_("Map the columns first."))
+    # A job that is still running is not started twice; one that has been silent
+    # for a long time (a worker that died) may be.
+    busy = sl.status in (SupplierList.Status.QUEUED, SupplierList.Status.PROCESSING)
+    recent = (sl.started or sl.uploaded) > timezone.now() - STUCK_AFTER
+    if busy and recent:
+        raise DomainError(_("This list is being processed; wait for it to finish."))
+    SupplierList.objects.filter(pk=sl.pk).update(
+        status=SupplierList.Status.QUEUED, error="", rows_done=0
+    )
+    enqueue(sl)
+    sl.refresh_from_db()
+    return sl
+
+
+# --- processing ------------------------------------------------------------------------
+
+
+def registry_frame(countries: Iterable[str] | None = None) -> pl.DataFrame:
+    """The live facilities (merged ones excluded) as a frame of normalised values."""
+    qs = Facility.objects.filter(merged_into__isnull=True)
+    if countries is not None:
+        qs = qs.filter(country__in=list(countries))
+    values = list(qs.values_list("id", "name_norm", "address_norm", "country"))
+    return pl.DataFrame(
+        {
+            "id": [v[0] for v in values],
+            "name": [v[1] for v in values],
+            "address": [v[2] for v in values],
+            "country": [v[3] for v in values],
+        },
+        schema={"id": pl.Int64, "name": pl.String, "address": pl.String, "country": pl.String},
+    )
+
+
+def resolve_facility_id(facility_id: int) -> int:
+    """The surviving facility id for a possibly merged one."""
+    seen = set()
+    current = facility_id
+    while current not in seen:
+        seen.add(current)
+        nxt = Facility.objects.filter(pk=current).values_list("merged_into_id", flat=True).first()
+        if not nxt:
+            return current
+        current = nxt
+    return current
+
+
+def process_list(list_id: int) -> SupplierList:
+    """Validate and match every row of a supplier list (the background job).
+
+    Idempotent: the list's rows and matches are replaced in one transaction, so
+    rerunning a failed or interrupted job neither duplicates nor loses rows.
+    A failure leaves the list `failed` with a reason the user can read.
+    """
+    sl = SupplierList.objects.select_related("organisation").get(pk=list_id)
+    SupplierList.objects.filter(pk=sl.pk).update(
+        status=SupplierList.Status.PROCESSING, started=timezone.now(), rows_done=0, error=""
+    )
+    try:
+        _process(sl)
+    except (DomainError, parsing.ParseError) as e:
+        _fail(sl, str(e))
+    except Exception as e:
+        log.exception("processing supplier list %s failed", sl.pk)
+        _fail(
+            sl,
+            _(
+                "Processing stopped on an unexpected error (%(e)s). Run it again; if it fails "
+                "again, contact the secretariat."
+            )
+            % {"e": type(e).__name__},
+        )
+    sl.refresh_from_db()
+    return sl
+
+
+def _fail(sl: SupplierList, reason: str) -> None:
+    SupplierList.objects.filter(pk=sl.pk).update(
+        status=SupplierList.Status.FAILED, error=reason, finished=timezone.now()
+    )
+
+
+def _process(sl: SupplierList) -> None:
+    with sl.file.open("rb") as fh:
+        data = fh.read()
+    if hashlib.sha256(data).hexdigest() != sl.sha256:
+        raise DomainError(_("The stored file no longer matches its checksum; upload it again."))
+    table = parsing.read_table(sl.original_name, data, max_bytes=max(len(data), parsing.MAX_BYTES))
+    mapping = {f: int(i) for f, i in sl.column_map.items()}
+    results = parsing.validate_rows(table, mapping)
+    total = len(results)
+    SupplierList.objects.filter(pk=sl.pk).update(rows_total=total)
+
+    valid = [r for r in results if r.valid]
+    countries = {r.values["country_code"] for r in valid}
+    registry = matching.prepare_registry(registry_frame(countries), normalised=True)
+    decisions = {
+        d.fingerprint: d
+        for d in Decision.objects.filter(organisation=sl.organisation).select_related("facility")
+    }
+    outcome: dict[int, matching.MatchResult] = {}
+    done = total - len(valid)
+    for start in range(0, len(valid), CHUNK):
+        chunk = valid[start : start + CHUNK]
+        frame = pl.DataFrame(
+            {
+                "name": [r.values["name"] for r in chunk],
+                "address": [r.values["address"] for r in chunk],
+                "country": [r.values["country_code"] for r in chunk],
+            },
+            schema={"name": pl.String, "address": pl.String, "country": pl.String},
+        )
+        for r, m in zip(chunk, matching.match_frame(registry, frame), strict=True):
+            outcome[r.number] = m
+        done += len(chunk)
+        SupplierList.objects.filter(pk=sl.pk).update(rows_done=done)
+
+    with transaction.atomic():
+        sl.rows.all().delete()  # a rerun replaces what an earlier run wrote
+        rows = []
+        for r in results:
+            v = r.values
+            rows.append(
+                SupplierListRow(
+                    supplier_list=sl,
+                    number=r.number,
+                    raw=r.raw,
+                    name=(v.get("name") or "")[:500],
+                    address=(v.get("address") or "")[:1000],
+                    country=v.get("country_code") or "",
+                    country_raw=(v.get("country") or "")[:200],
+                    sector=(v.get("sector") or "")[:200],
+                    product=(v.get("product") or "")[:200],
+                    tier=(v.get("tier") or "")[:100],
+                    workers=v.get("workers"),
+                    lat=v.get("lat"),
+                    lng=v.get("lng"),
+                    identifier=(v.get("identifier") or "")[:200],
+                    name_norm=normalise_name(v.get("name"))[:500],
+                    address_norm=normalise_address(v.get("address"))[:1000],
+                    status=(
+                        SupplierListRow.Status.VALID
+                        if r.valid
+                        else SupplierListRow.Status.DUPLICATE
+                        if r.duplicate_of
+                        else SupplierListRow.Status.INVALID
+                    ),
+                    errors=[list(e) for e in r.errors],
+                    duplicate_of=r.duplicate_of,
+                )
+            )
+        SupplierListRow.objects.bulk_create(rows, batch_size=1000)
+        saved = {
+            row.number: row
+            for row in sl.rows.filter(status=SupplierListRow.Status.VALID).only(
+                "id",
+                "number",
+                "name",
+                "address",
+                "country",
+                "sector",
+                "lat",
+                "lng",
+                "name_norm",
+                "address_norm",
+            )
+        }
+        matches = []
+        new_rows = []
+        for number, m in outcome.items():
+            row = saved[number]
+            match = _match_for(row, m, decisions.get(row.fingerprint))
+            if match.status == Match.Status.NEW and match.facility_id is None:
+                new_rows.append((match, row))
+            matches.append(match)
+        created = Facility.objects.bulk_create(
+            [_facility_from(row) for _, row in new_rows], batch_size=1000
+        )
+        for (match, _row), facility in zip(new_rows, created, strict=True):
+            match.facility = facility
+        Match.objects.bulk_create(matches, batch_size=1000)
+        counts = _summary(sl)
+        SupplierList.objects.filter(pk=sl.pk).update(
+            status=SupplierList.Status.DONE,
+            rows_done=total,
+            summary=counts,
+            finished=timezone.now(),
+        )
+        # The newest processed upload for the year is the current one; older ones stay
+        # as history.
+        SupplierList.objects.filter(
+            covenant_id=sl.covenant_id,
+            organisation_id=sl.organisation_id,
+            year=sl.year,
+            status=SupplierList.Status.DONE,
+            superseded_by__isnull=True,
+            uploaded__lte=sl.uploaded,
+        ).exclude(pk=sl.pk).update(superseded_by=sl)
+
+
+def _new_facility(row: SupplierListRow) -> Facility:
+    facility = _facility_from(row)
+    facility.save()
+    return facility
+
+
+def _facility_from(row: SupplierListRow) -> Facility:
+    return Facility(
+        name=row.name,
+        address=row.address,
+        country=row.country,
+        sector=row.sector,
+        lat=row.lat,
+        lng=row.lng,
+        name_norm=row.name_norm,
+        address_norm=row.address_norm,
+    )
+
+
+def _match_for(row: SupplierListRow, m: matching.MatchResult, decision: Decision | None) -> Match:
+    candidates = [[int(fid), score] for fid, score in m.candidates]  # type: ignore[call-overload]
+    match = Match(row=row, score=m.score, candidates=candidates, status=m.status)
+    if decision is not None:
+        # The same row as in an earlier list: reuse the person's decision.
+        rejected = set(decision.rejected_facility_ids)
+        if decision.facility_id and decision.status in (Match.Status.CONFIRMED, Match.Status.NEW):
+            match.facility_id = resolve_facility_id(decision.facility_id)
+            match.status = Match.Status.CONFIRMED
+            match.remembered = True
+            return match
+        if rejected:
+            kept = [c for c in m.candidates if c[0] not in rejected]
+            m = matching.decide(kept)
+            match.candidates = [[int(fid), s] for fid, s in kept]  # type: ignore[call-overload]
+            match.status, match.score = m.status, m.score
+            match.remembered = True
+            if not kept or m.facility_id is None:
+                match.status = Match.Status.REJECTED if decision.status == "rejected" else m.status
+    if match.status == matching.AUTOMATIC:
+        match.facility_id = int(m.facility_id)  # type: ignore[call-overload]
+    # NEW: the caller creates the facilities in bulk.
+    return match
+
+
+def _summary(sl: SupplierList) -> dict[str, int]:
+    rows = sl.rows.values("status").annotate(n=Count("id"))
+    by_row = {r["status"]: r["n"] for r in rows}
+    by_match = {
+        r["status"]: r["n"]
+        for r in Match.objects.filter(row__supplier_list=sl)
+        .values("status")
+        .annotate(n=Count("id"))
+    }
+    return {
+        "received": sum(by_row.values()),
+        "valid": by_row.get("valid", 0),
+        "rejected": by_row.get("invalid", 0),
+        "duplicates": by_row.get("duplicate", 0),
+        "automatic": by_match.get("automatic", 0),
+        "confirmed": by_match.get("confirmed", 0),
+        "pending": by_match.get("pending", 0),
+        "new": by_match.get("new", 0),
+        "unlinked": by_match.get("rejected", 0),
+    }
+
+
+# --- decisions -------------------------------------------------------------------------
+
+
+def decide_match(user: Any, match: Match, action: str, facility_id: int | None = None) -> Match:
+    """Resolve an uncertain match: 'confirm' a candidate facility, 'reject' the
+    candidates, or declare a 'new' facility. The decision is remembered for the
+    same row in the organisation's later lists."""
+    sl = match.row.supplier_list
+    if not can_decide(user, sl):
+        raise PermissionDeniedError(_("You may not decide on this supplier list."))
+    if not sl.is_current:
+        raise DomainError(_("This list has been replaced by a newer upload; decide there."))
+    row = match.row
+    rejected: list[int] = []
+    with transaction.atomic():
+        if action == "confirm":
+            ids = [int(c[0]) for c in match.candidates]
+            if facility_id is None or int(facility_id) not in ids:
+                raise DomainError(_("Choose one of the proposed facilities."))
+            match.facility_id = resolve_facility_id(int(facility_id))
+            match.status = Match.Status.CONFIRMED
+        elif action == "reject":
+            rejected = [int(c[0]) for c in match.candidates]
+            match.facility = None
+            match.status = Match.Status.REJECTED
+        elif action == "new":
+            rejected = [int(c[0]) for c in match.candidates]
+            match.facility = _new_facility(row)
+            match.status = Match.Status.NEW
+        else:
+            raise DomainError(_("Unknown decision '%(a)s'.") % {"a": action})
+        match.decided_by = user
+        match.decided = timezone.now()
+        match.save()
+        Decision.objects.update_or_create(
+            organisation_id=sl.organisation_id,
+            fingerprint=row.fingerprint,
+            defaults={
+                "status": match.status,
+                "facility": match.facility,
+                "rejected_facility_ids": rejected,
+                "decided_by": user,
+                "decided": match.decided,
+            },
+        )
+        SupplierList.objects.filter(pk=sl.pk).update(summary=_summary(sl))
+    return match
+
+
+def pending_matches(sl: SupplierList) -> list[tuple[Match, list[tuple[Facility, float]]]]:
+    """The uncertain matches of a list with their candidate facilities, best first."""
+    matches = list(
+        Match.objects.filter(row__supplier_list=sl, status=Match.Status.PENDING)
+        .select_related("row")
+        .order_by("row__number")
+    )
+    ids = {int(c[0]) for m in matches for c in m.candidates}
+    facilities = Facility.objects.in_bulk(ids)
+    return [
+        (m, [(facilities[int(c[0])], c[1]) for c in m.candidates[:3] if int(c[0]) in facilities])
+        for m in matches
+    ]
+
+
+def merge_facilities(user: Any, keep: Facility, duplicate: Facility) -> Facility:
+    """Merge a duplicate into the facility that stays. The duplicate's id stays
+    resolvable (it points to the survivor); matches and decisions move over."""
+    if not (roles.is_platform_admin(user) or roles.is_secretariat(user)):
+        raise PermissionDeniedError(_("Only the secretariat can merge facilities."))
+    if keep.pk == duplicate.pk or keep.merged_into_id:
+        raise DomainError(_("Choose two different facilities; the one kept may not be merged."))
+    with transaction.atomic():
+        aliases = set(keep.aliases) | {duplicate.name, *duplicate.aliases}
+        aliases.discard(keep.name)
+        keep.aliases = sorted(aliases)
+        keep.save(update_fields=["aliases"])
+        duplicate.merged_into = keep
+        duplicate.save(update_fields=["merged_into"])
+        Facility.objects.filter(merged_into=duplicate).update(merged_into=keep)
+        Match.objects.filter(facility=duplicate).update(facility=keep)
+        Decision.objects.filter(facility=duplicate).update(facility=keep)
+    return keep
+
+
+# --- exports of a company's own list ----------------------------------------------------
+
+PROCESSED_HEADER = [
+    "row",
+    "status",
+    "match_status",
+    "facility_id",
+    "score",
+    "name",
+    "address",
+    "country",
+    "sector",
+    "product",
+    "tier",
+    "workers",
+    "errors",
+]
+
+
+def processed_rows(sl: SupplierList) -> list[list[Any]]:
+    out = []
+    for row in sl.rows.select_related("match").order_by("number"):
+        m = getattr(row, "match", None)
+        out.append(
+            [
+                row.number,
+                row.status,
+                m.status if m else "",
+                m.facility_id if m and m.links else None,
+                m.score if m else None,
+                row.name,
+                row.address,
+                row.country,
+                row.sector,
+                row.product,
+                row.tier,
+                row.workers,
+                "; ".join(f"{c}: {msg}" for c, msg in row.errors)
+                + (f"same as row {row.duplicate_of}" if row.duplicate_of else ""),
+            ]
+        )
+    return out
+
+
+def error_report(sl: SupplierList) -> tuple[list[str], list[list[Any]]]:
+    """Rejected and duplicate rows with their original columns and the reasons:
+    fix them in this file and upload it again."""
+    header = ["row", "column", "problem", *sl.header]
+    out = []
+    for row in sl.rows.exclude(status=SupplierListRow.Status.VALID).order_by("number"):
+        problems = [(c, m) for c, m in row.errors] or [
+            ("", f"the same facility as row {row.duplicate_of}")
+        ]
+        for column, message in problems:
+            out.append([row.number, column, message, *[row.raw.get(h, "") for h in sl.header]])
+    return header, out
+
+
+# --- public list and shared suppliers ----------------------------------------------------
+
+
+def _current_links(covenant: Covenant, year: int | None = None) -> QuerySet[Match]:
+    qs = Match.objects.filter(
+        row__supplier_list__covenant=covenant,
+        row__supplier_list__status=SupplierList.Status.DONE,
+        row__supplier_list__superseded_by__isnull=True,
+        status__in=LINKING,
+        facility__isnull=False,
+    )
+    if year is not None:
+        qs = qs.filter(row__supplier_list__year=year)
+    return qs
+
+
+def years_with_lists(covenant: Covenant) -> list[int]:
+    return sorted(
+        set(
+            SupplierList.objects.filter(
+                covenant=covenant, status=SupplierList.Status.DONE
+            ).values_list("year", flat=True)
+        ),
+        reverse=True,
+    )
+
+
+def public_facility_list(
+    covenant: Covenant,
+    year: int | None = None,
+    query: str = "",
+    country: str = "",
+    sector: str = "",
+) -> list[dict[str, Any]]:
+    """The covenant's public list of production locations for a year: each facility
+    once, with how many members source there. A member is named only when it has
+    consented (Adherence.consent_to_be_named)."""
+    links = _current_links(covenant, year)
+    if country:
+        links = links.filter(facility__country=country.upper())
+    if sector:
+        links = links.filter(facility__sector__iexact=sector)
+    if query:
+        q = normalise_name(query)
+        links = links.filter(
+            Q(facility__name__icontains=query)
+            | Q(facility__name_norm__icontains=q)
+            | Q(facility__address__icontains=query)
+        )
+    pairs = set(links.values_list("facility_id", "row__supplier_list__organisation_id"))
+    members: dict[int, set[int]] = defaultdict(set)
+    for fid, org in pairs:
+        members[fid].add(org)
+    consenting = dict(
+        Adherence.objects.filter(covenant=covenant, consent_to_be_named=True).values_list(
+            "organisation_id", "organisation__name"
+        )
+    )
+    facilities = Facility.objects.in_bulk(list(members))
+    out: list[dict[str, Any]] = []
+    for fid, orgs in members.items():
+        f = facilities[fid]
+        out.append(
+            {
+                "id": f.pk,
+                "name": f.name,
+                "address": f.address,
+                "country": f.country,
+                "country_name": country_name(f.country),
+                "sector": f.sector,
+                "members": len(orgs),
+                "named_members": sorted(consenting[o] for o in orgs if o in consenting),
+            }
+        )
+    out.sort(key=lambda d: (d["country"], d["name"].lower()))
+    return out
+
+
+def shared_for_member(user: Any, covenant: Covenant, year: int | None = None) -> list[dict]:
+    """The member's facilities in a covenant with the number of *other* members
+    sourcing there (never who)."""
+    org = roles.organisation_id(user)
+    if not org:
+        raise PermissionDeniedError(_("Only a member organisation has its own facilities."))
+    links = _current_links(covenant, year)
+    mine = set(
+        links.filter(row__supplier_list__organisation_id=org).values_list("facility_id", flat=True)
+    )
+    others: dict[int, set[int]] = defaultdict(set)
+    for fid, o in links.filter(facility_id__in=mine).values_list(
+        "facility_id", "row__supplier_list__organisation_id"
+    ):
+        if o != org:
+            others[fid].add(o)
+    facilities = Facility.objects.in_bulk(list(mine))
+    out: list[dict[str, Any]] = [
+        {
+            "id": fid,
+            "name": facilities[fid].name,
+            "country": facilities[fid].country,
+            "address": facilities[fid].address,
+            "others": len(others.get(fid, ())),
+        }
+        for fid in mine
+    ]
+    out.sort(key=lambda d: (-d["others"], d["name"]))
+    return out
+
+
+def overlap_for_secretariat(user: Any, covenant: Covenant, year: int | None = None) -> list[dict]:
+    """Facilities shared by two or more members of the covenant, and which members:
+    the secretariat organises joint action with this (confidential)."""
+    if not roles.is_secretariat(user, covenant):
+        raise PermissionDeniedError(_("Only the covenant's secretariat sees the overlap."))
+    members: dict[int, set[str]] = defaultdict(set)
+    for fid, name in _current_links(covenant, year).values_list(
+        "facility_id", "row__supplier_list__organisation__name"
+    ):
+        members[fid].add(name)
+    shared = {fid: names for fid, names in members.items() if len(names) > 1}
+    facilities = Facility.objects.in_bulk(list(shared))
+    out: list[dict[str, Any]] = [
+        {
+            "id": fid,
+            "name": facilities[fid].name,
+            "country": facilities[fid].country,
+            "address": facilities[fid].address,
+            "members": sorted(names),
+        }
+        for fid, names in shared.items()
+    ]
+    out.sort(key=lambda d: (-len(d["members"]), d["name"]))
+    return out
+
+
+# --- interfaces for other apps -------------------------------------------------------------
+
+
+def supply_chain_for(
+    organisation: Organisation, covenant: Covenant | None = None, year: int | None = None
+) -> list[dict]:
+    """The organisation's latest processed supplier list rows (valid rows only).
+
+    Latest: the current list of the given year, or of the most recent year with a
+    processed list. Keys: row_id, facility_id (int|None), name, address, country
+    (ISO alpha-2), sector, product, workers (int|None), year.
+    """
+    lists = SupplierList.objects.filter(
+        organisation=organisation, status=SupplierList.Status.DONE, superseded_by__isnull=True
+    )
+    if covenant is not None:
+        lists = lists.filter(covenant=covenant)
+    if year is not None:
+        lists = lists.filter(year=year)
+    latest = lists.order_by("-year", "-uploaded").first()
+    if latest is None:
+        return []
+    chosen = lists.filter(year=latest.year)
+    rows = (
+        SupplierListRow.objects.filter(
+            supplier_list__in=chosen, status=SupplierListRow.Status.VALID
+        )
+        .select_related("match", "supplier_list")
+        .order_by("supplier_list_id", "number")
+    )
+    out = []
+    for r in rows:
+        m = getattr(r, "match", None)
+        out.append(
+            {
+                "row_id": r.pk,
+                "facility_id": m.facility_id if m is not None and m.links else None,
+                "name": r.name,
+                "address": r.address,
+                "country": r.country,
+                "sector": r.sector,
+                "product": r.product,
+                "workers": r.workers,
+                "year": r.supplier_list.year,
+            }
+        )
+    return out
+
+
+def public_facility_search(
+    query: str, covenant: Covenant | None = None, country: str | None = None, limit: int = 20
+) -> list[dict]:
+    """Facilities on a public production-location list whose name or address fits the
+    query (e.g. for a complainant naming their workplace). Keys: id, name, address,
+    country, sector. Only facilities some member disclosed are searchable."""
+    qs = Facility.objects.filter(
+        merged_into__isnull=True,
+        matches__status__in=LINKING,
+        matches__row__supplier_list__status=SupplierList.Status.DONE,
+        matches__row__supplier_list__superseded_by__isnull=True,
+    )
+    if covenant is not None:
+        qs = qs.filter(matches__row__supplier_list__covenant=covenant)
+    if country:
+        qs = qs.filter(country=country.upper())
+    query = (query or "").strip()
+    if query:
+        norm = normalise_name(query)
+        words = [w for w in norm.split() if len(w) > 1] or [norm]
+        cond = Q(name__icontains=query) | Q(address__icontains=query)
+        for w in words:
+            cond |= Q(name_norm__icontains=w)
+        qs = qs.filter(cond)
+    candidates: list[dict[str, Any]] = [
+        dict(v) for v in qs.distinct().values("id", "name", "address", "country", "sector")[:500]
+    ]
+    if query:
+        from rapidfuzz import fuzz
+
+        norm = normalise_name(query)
+        candidates.sort(key=lambda f: -fuzz.token_set_ratio(norm, normalise_name(f["name"])))
+    return candidates[:limit]
+
+
+def organisations_linked_to_facility(facility_id: int) -> list[Organisation]:
+    """Member organisations whose current supplier list links to the facility
+    (following merges). Confidential: for secretariat-side code only, e.g. to pass
+    on a complaint about a production location."""
+    fid = resolve_facility_id(facility_id)
+    ids = set(
+        Match.objects.filter(
+            facility_id=fid,
+            status__in=LINKING,
+            row__supplier_list__status=SupplierList.Status.DONE,
+            row__supplier_list__superseded_by__isnull=True,
+        ).values_list("row__supplier_list__organisation_id", flat=True)
+    )
+    return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
+
+
+def covenant_figures(covenant: Covenant, year: int) -> dict[str, Any]:
+    """Public aggregates for the yearly report: locations, countries, shared ones."""
+    facilities = public_facility_list(covenant, year)
+    by_country: dict[str, int] = defaultdict(int)
+    for f in facilities:
+        by_country[f["country"]] += 1
+    members = (
+        SupplierList.objects.filter(
+            covenant=covenant,
+            year=year,
+            status=SupplierList.Status.DONE,
+            superseded_by__isnull=True,
+        )
+        .values("organisation_id")
+        .distinct()
+        .count()
+    )
+    return {
+        "locations": len(facilities),
+        "countries": len(by_country),
+        "shared": sum(1 for f in facilities if f["members"] > 1),
+        "members_disclosing": members,
+        "by_country": sorted(by_country.items(), key=lambda kv: -kv[1]),
+    }

@@ -1,0 +1,119 @@
+"""Normalisers: examples from real lists, and properties that must hold for any text."""
+
+from __future__ import annotations
+
+import polars as pl
+import pycountry
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from imvo.supplychain.normalise import (
+    normalise_address,
+    normalise_addresses,
+    normalise_country,
+    normalise_name,
+    normalise_names,
+)
+
+texts = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=60
+) | st.from_regex(r"[A-Za-z .,&'()-]{0,40}", fullmatch=True)
+
+
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [
+        ("CHINA", "CN"),
+        ("cn", "CN"),
+        ("CHN", "CN"),
+        ("P.R. China", "CN"),
+        ("Viet Nam", "VN"),
+        ("Vietnam", "VN"),
+        ("Veitnam", "VN"),
+        ("Bangaldesh", "BD"),
+        ("Türkiye", "TR"),
+        ("Turkije", "TR"),
+        ("Korea, Republic of", "KR"),
+        ("South Korea", "KR"),
+        ("UNITED STATES", "US"),
+        ("USA", "US"),
+        ("UK", "GB"),
+        ("Hong Kong SAR, China", "HK"),
+        ("El Salvador", "SV"),
+        ("  sri lanka ", "LK"),
+    ],
+)
+def test_country_as_written_in_real_lists(written: str, code: str) -> None:
+    assert normalise_country(written) == code
+
+
+@pytest.mark.parametrize("written", ["", "xx", "Atlantis", "N/A", "12345", None])
+def test_unknown_country_is_none(written: str | None) -> None:
+    assert normalise_country(written) is None
+
+
+def test_every_iso_country_by_code_and_name() -> None:
+    for c in pycountry.countries:
+        assert normalise_country(c.alpha_2.lower()) == c.alpha_2
+        assert normalise_country(c.alpha_3) == c.alpha_2
+        assert normalise_country(c.name.upper()) == c.alpha_2, c.name
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("QUANZHOU XINXING FOOTWEAR CO., LTD", "Quanzhou Xinxing Footwear Limited"),
+        ("P.T. Sinar Jaya Tbk", "PT SINAR JAYA"),
+        ("Grupo Textil S.A. de C.V.", "grupo textil sa de cv"),
+        ("S I N A R Textiles", "Sinar Textiles Co. Ltd."),
+        ("Örnek Tekstil San. ve Tic. Ltd. Şti.", "ORNEK TEKSTIL"),
+        ("sln tekstil karadeniz a.s.", "SLN Tekstil Karadeniz A.S."),
+    ],
+)
+def test_same_name_written_differently(a: str, b: str) -> None:
+    assert normalise_name(a) == normalise_name(b)
+
+
+def test_address_abbreviations() -> None:
+    assert normalise_address("No. 8 Shuangbao West Road, Wenzhou City") == normalise_address(
+        "NO.8 SHUANGBAO WEST RD WENZHOU"
+    )
+
+
+@given(texts)
+@settings(max_examples=300, deadline=None)
+def test_name_is_idempotent_and_clean(text: str) -> None:
+    once = normalise_name(text)
+    assert normalise_name(once) == once
+    assert once == once.strip() and "  " not in once
+    assert all(ch.isascii() and (ch.isalnum() or ch == " ") for ch in once)
+    assert once == once.lower()
+
+
+@given(texts)
+@settings(max_examples=300, deadline=None)
+def test_address_is_idempotent_and_clean(text: str) -> None:
+    once = normalise_address(text)
+    assert normalise_address(once) == once
+    assert all(ch.isascii() and (ch.isalnum() or ch == " ") for ch in once)
+
+
+@given(st.from_regex(r"[A-Za-z0-9 .,&()-]{0,40}", fullmatch=True))
+@settings(max_examples=200, deadline=None)
+def test_case_and_punctuation_do_not_matter(text: str) -> None:
+    assert normalise_name(text.upper()) == normalise_name(text.lower())
+    assert normalise_name(text.replace(",", " , ").replace(".", ". ")) == normalise_name(text)
+
+
+@given(st.lists(texts | st.none(), max_size=25))
+@settings(max_examples=150, deadline=None)
+def test_column_versions_agree_with_the_functions(values: list[str | None]) -> None:
+    series = pl.Series("v", values, dtype=pl.String)
+    assert normalise_names(series).to_list() == [normalise_name(v) for v in values]
+    assert normalise_addresses(series).to_list() == [normalise_address(v) for v in values]
+
+
+@given(st.sampled_from([c.alpha_2 for c in pycountry.countries]), st.sampled_from(["", " ", "  "]))
+def test_country_code_survives_case_and_spaces(code: str, pad: str) -> None:
+    assert normalise_country(pad + code.lower() + pad) == code

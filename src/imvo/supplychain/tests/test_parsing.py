@@ -1,0 +1,143 @@
+"""Reading supplier-list files: real spreadsheet files, encodings, and bad input."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from imvo.supplychain import parsing
+from imvo.supplychain.parsing import ParseError, read_table, validate_rows
+
+FILES = Path(__file__).parent / "files"
+
+
+def _read(name: str) -> parsing.Table:
+    return read_table(name, (FILES / name).read_bytes())
+
+
+@pytest.mark.parametrize(
+    "name", ["suppliers.csv", "suppliers.xlsx", "suppliers.ods", "suppliers.xls"]
+)
+def test_real_files_from_a_spreadsheet_program_read_the_same(name: str) -> None:
+    table = _read(name)
+    reference = _read("suppliers.csv")
+    assert table.kind == name.rsplit(".", 1)[1]
+    assert table.header == ["Naam fabriek", "Adres", "Land", "Sector", "Aantal werknemers"]
+    assert table.column_mapping() == {
+        "name": 0,
+        "address": 1,
+        "country": 2,
+        "sector": 3,
+        "workers": 4,
+    }
+    assert [r for _, r in table.rows] == [r for _, r in reference.rows]
+    assert table.rows[0][0] == 2  # spreadsheet row numbers: the header is row 1
+    results = validate_rows(table, table.column_mapping())
+    assert len(results) == 25
+    assert results[0].values["country_code"] == "PE"
+    assert results[0].values["workers"] == 100
+
+
+def test_encoding_and_delimiter_are_detected() -> None:
+    text = "Naam;Adres;Land\nFábrica Açúcar Ltda;Rua São Bento 12, Guimarães;Portugal\nÖzlem Tekstil;Bağlar Mah. 7;Türkiye\n"
+    table = read_table("list.csv", text.encode("cp1252", errors="replace").replace(b"?", b"g"))
+    assert table.delimiter == ";"
+    assert table.rows[0][1][0] == "Fábrica Açúcar Ltda"
+    utf16 = read_table("list.csv", text.encode("utf-16"))
+    assert utf16.rows[1][1][0] == "Özlem Tekstil"
+    tabbed = read_table("list.txt", text.replace(";", "\t").encode("utf-8-sig"))
+    assert tabbed.delimiter == "\t" and tabbed.header[0] == "Naam"
+
+
+def test_title_rows_above_the_header_are_skipped() -> None:
+    data = b"Supplier list 2024,,\nNoorderlicht Fashion,,\n\nFactory name,Address,Country\nA Ltd,Road 1,BD\n"
+    table = read_table("l.csv", data)
+    assert table.header_row == 4 and table.rows == [(5, ["A Ltd", "Road 1", "BD"])]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("empty.csv", b"", "empty.csv: the file is empty"),
+        ("blank.xlsx", b"   \n  ", "blank.xlsx: the file is empty"),
+        (
+            "list.xlsx",
+            b"name,address,country\nA,B,C\n",
+            "the name says .xlsx but the file is plain text",
+        ),
+        ("list.xlsx", b"%PDF-1.7\n...", "list.xlsx: this is a PDF document"),
+        ("list.xls", b"\x89PNG\r\n\x1a\n....", "list.xls: this is an image"),
+        ("list.csv", b"name,address,country\n", "has a header row (row 1) but no data rows"),
+        ("list.xlsx", b"PK\x03\x04garbage", "the workbook is damaged"),
+    ],
+)
+def test_bad_files_get_a_clear_message(name: str, data: bytes, message: str) -> None:
+    with pytest.raises(ParseError) as e:
+        read_table(name, data)
+    assert message in str(e.value)
+
+
+def test_password_protected_workbook() -> None:
+    with pytest.raises(
+        ParseError, match=r"protected.xlsx: the workbook is protected with a password"
+    ):
+        _read("protected.xlsx")
+
+
+def test_zip_bomb_is_refused_before_unpacking() -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/worksheets/sheet1.xml", b"\0" * (20 * 1024 * 1024))
+    with pytest.raises(ParseError, match=r"bomb.xlsx: the workbook would unpack to 20 MB"):
+        read_table("bomb.xlsx", buf.getvalue())
+
+
+def test_zip_that_is_no_spreadsheet() -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("photo.jpg", b"x" * 100)
+    with pytest.raises(ParseError, match="a zip archive, not a spreadsheet"):
+        read_table("list.xlsx", buf.getvalue())
+
+
+def test_size_and_row_limits() -> None:
+    data = b"name,address,country\n" + b"A,B,BD\n" * 50
+    with pytest.raises(ParseError, match=r"l.csv: the list has 50 rows; the limit is 10"):
+        read_table("l.csv", data, max_rows=10)
+    with pytest.raises(ParseError, match=r"l.csv: the file is 0.0 MB; the limit is 0 MB"):
+        read_table("l.csv", data, max_bytes=100)
+
+
+def test_row_problems_name_row_and_column() -> None:
+    data = (
+        b"Factory name,Address,Country,Workers\n"
+        b"Alpha Garments Ltd,12 Road,Bangladesh,1.200\n"
+        b",3 Street,India,10\n"
+        b"Beta Ltd,7 Lane,Atlantis,\n"
+        b'"=HYPERLINK(""http://x"")",1 Road,VN,\n'
+        b"ALPHA GARMENTS LIMITED,12 Road,BD,\n"
+        b"Gamma Ltd,9 Road,CN,lots\n"
+    )
+    table = read_table("l.csv", data)
+    results = {r.number: r for r in validate_rows(table, table.column_mapping())}
+    assert results[2].valid and results[2].values["workers"] == 1200
+    assert results[3].errors == [("Factory name", "the name is missing")]
+    assert (
+        results[4].errors[0][0] == "Country"
+        and "unknown country 'Atlantis'" in results[4].errors[0][1]
+    )
+    assert (
+        results[5].errors[0][0] == "Factory name"
+        and "contains a formula" in results[5].errors[0][1]
+    )
+    assert results[6].duplicate_of == 2 and not results[6].valid
+    assert results[7].errors == [("Workers", "'lots' is not a number of workers")]
+
+
+def test_unknown_headers_need_mapping() -> None:
+    table = read_table("l.csv", b"Fabriek X,Waar,Land\nA,B,BD\n")
+    assert parsing.missing_required(table.column_mapping()) == ["name", "address"]

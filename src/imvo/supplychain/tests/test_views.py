@@ -1,0 +1,198 @@
+"""Pages and API: each person sees what they may, others get 404; downloads are safe."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from imvo.accounts.models import ApiToken
+from imvo.supplychain import services
+from imvo.supplychain.models import Match, SupplierList
+from imvo.supplychain.tests.helpers import csv_bytes, make_facility, make_registry
+from imvo.supplychain.tests.test_services import LIST_A, YEAR, upload
+
+
+@pytest.fixture
+def registry(db):  # type: ignore[no-untyped-def]
+    return make_registry()
+
+
+def test_upload_page_flow(client, world, registry) -> None:
+    client.force_login(world.member_a)
+    r = client.get("/supply-chain/upload/")
+    assert r.status_code == 200 and world.covenant_x.name in r.content.decode()
+    r = client.post(
+        "/supply-chain/upload/",
+        {
+            "covenant": world.covenant_x.pk,
+            "year": YEAR,
+            "file": SimpleUploadedFile("l.csv", csv_bytes(LIST_A)),
+        },
+    )
+    sl = SupplierList.objects.get()
+    assert r.status_code == 302 and r["Location"] == f"/supply-chain/lists/{sl.pk}/"
+    page = client.get(r["Location"]).content.decode()
+    assert "Rows received" in page and "Error report" in page
+
+
+def test_upload_page_shows_file_error(client, world, registry) -> None:
+    client.force_login(world.member_a)
+    r = client.post(
+        "/supply-chain/upload/",
+        {
+            "covenant": world.covenant_x.pk,
+            "year": YEAR,
+            "file": SimpleUploadedFile("l.xlsx", b"%PDF-1.4 x"),
+        },
+    )
+    assert r.status_code == 200
+    assert "l.xlsx: this is a PDF document, not a supplier list" in r.content.decode()
+    assert not SupplierList.objects.exists()
+
+
+def test_other_company_gets_404_everywhere(client, world, registry) -> None:
+    sl = upload(world.member_a, world.covenant_x)
+    match = Match.objects.filter(row__supplier_list=sl).first()
+    assert match is not None
+    client.force_login(world.member_b)
+    for url in [
+        f"/supply-chain/lists/{sl.pk}/",
+        f"/supply-chain/lists/{sl.pk}/rows/",
+        f"/supply-chain/lists/{sl.pk}/decisions/",
+        f"/supply-chain/lists/{sl.pk}/processed.csv",
+        f"/supply-chain/lists/{sl.pk}/errors.csv",
+        f"/supply-chain/lists/{sl.pk}/original",
+        f"/supply-chain/lists/{sl.pk}/mapping/",
+    ]:
+        assert client.get(url).status_code == 404, url
+    assert (
+        client.post(f"/supply-chain/matches/{match.pk}/decide/", {"action": "new"}).status_code
+        == 404
+    )
+    assert client.post(f"/supply-chain/lists/{sl.pk}/run-again/").status_code == 404
+    client.force_login(world.secretariat_y)
+    assert client.get(f"/supply-chain/lists/{sl.pk}/").status_code == 404
+    client.force_login(world.secretariat_x)
+    assert client.get(f"/supply-chain/lists/{sl.pk}/").status_code == 200
+    client.logout()
+    assert client.get(f"/supply-chain/lists/{sl.pk}/").status_code == 302  # to the login page
+
+
+def test_downloads_are_formula_safe(client, world, registry) -> None:
+    rows = [["=cmd|' /C calc'!A0", "@SUM(1)", "BD"], *LIST_A[:1]]
+    sl = services.upload_list(world.member_a, world.covenant_x, YEAR, "l.csv", csv_bytes(rows))
+    client.force_login(world.member_a)
+    body = client.get(f"/supply-chain/lists/{sl.pk}/errors.csv").content.decode("utf-8-sig")
+    lines = list(csv.reader(io.StringIO(body)))
+    assert lines[0][:3] == ["row", "column", "problem"]
+    assert lines[1][0] == "2" and lines[1][3].startswith("'=")
+    processed = client.get(f"/supply-chain/lists/{sl.pk}/processed.xlsx")
+    assert processed.status_code == 200 and processed.content[:2] == b"PK"
+    original = client.get(f"/supply-chain/lists/{sl.pk}/original")
+    assert b"".join(original.streaming_content) == csv_bytes(rows)
+
+
+def test_pending_page_and_decision(client, world, db) -> None:
+    make_facility("Lotus Apparel Co., Ltd", "Unit A, No. 5 Lotus Road, Dongguan", "CN")
+    b = make_facility("Lotus Apparel Co Ltd", "Unit A No 5 Lotus Road Dongguan", "CN")
+    sl = upload(
+        world.member_a,
+        world.covenant_x,
+        [["Lotus Apparel Ltd", "Unit A, No. 5 Lotus Road, Dongguan", "CN"]],
+    )
+    match = Match.objects.get(row__supplier_list=sl)
+    client.force_login(world.member_a)
+    page = client.get(f"/supply-chain/lists/{sl.pk}/decisions/").content.decode()
+    assert "Unit A No 5 Lotus Road Dongguan" in page and "This is a new facility" in page
+    r = client.post(
+        f"/supply-chain/matches/{match.pk}/decide/", {"action": "confirm", "facility": b.pk}
+    )
+    assert r.status_code == 302
+    match.refresh_from_db()
+    assert match.status == "confirmed" and match.facility == b
+
+
+def test_public_page_search_and_downloads(client, world, registry) -> None:
+    upload(world.member_a, world.covenant_x)
+    r = client.get(f"/supply-chain/public/{world.covenant_x.slug}/", HTTP_ACCEPT_LANGUAGE="en")
+    page = r.content.decode()
+    assert r.status_code == 200 and "Dhaka Knit Composite Ltd" in page and "Company A" not in page
+    r = client.get(f"/supply-chain/public/{world.covenant_x.slug}/?q=saigon")
+    assert "Saigon Sewing" in r.content.decode() and "Dhaka Knit" not in r.content.decode()
+    data = json.loads(
+        client.get(f"/supply-chain/public/{world.covenant_x.slug}/?format=json").content
+    )
+    assert data["meta"]["licence"] == "CC BY 4.0" and len(data["data"]) == 3
+    assert {d["members"] for d in data["data"]} == {1}
+
+
+def test_shared_page_per_role(client, world, registry) -> None:
+    upload(world.member_a, world.covenant_x)
+    upload(world.member_b, world.covenant_x, LIST_A[:1])
+    client.force_login(world.member_a)
+    page = client.get(f"/supply-chain/shared/{world.covenant_x.slug}/").content.decode()
+    assert "Dhaka Knit" in page and "Company B" not in page
+    client.force_login(world.secretariat_x)
+    page = client.get(f"/supply-chain/shared/{world.covenant_x.slug}/").content.decode()
+    assert "Company A, Company B" in page
+    client.force_login(world.member_c)
+    assert client.get(f"/supply-chain/shared/{world.covenant_x.slug}/").status_code == 404
+
+
+def test_nav_links_per_role(world) -> None:
+    from imvo.supplychain.nav import links_for
+
+    assert [link["url"] for link in links_for(world.member_a)] == [
+        "/supply-chain/upload/",
+        "/supply-chain/",
+    ]
+    assert [link["url"] for link in links_for(world.secretariat_x)] == ["/supply-chain/"]
+    assert links_for(world.committee_x) == []
+
+
+def test_api_upload_poll_rows_and_public(client, world, registry) -> None:
+    _, token = ApiToken.issue(world.member_a)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    r = client.post(
+        "/api/supplier-lists",
+        {
+            "covenant": world.covenant_x.slug,
+            "year": YEAR,
+            "file": SimpleUploadedFile("l.csv", csv_bytes(LIST_A)),
+        },
+        **auth,
+    )
+    assert r.status_code == 201, r.content
+    list_id = r.json()["id"]
+    status = client.get(f"/api/supplier-lists/{list_id}", **auth).json()
+    assert status["status"] == "done" and status["summary"]["valid"] == 4
+    rows = client.get(f"/api/supplier-lists/{list_id}/rows", **auth).json()
+    assert rows[0]["facility_id"] == registry[0].pk and rows[0]["match_status"] == "automatic"
+    bad = client.post(
+        "/api/supplier-lists",
+        {"covenant": world.covenant_x.slug, "year": YEAR, "file": SimpleUploadedFile("e.csv", b"")},
+        **auth,
+    )
+    assert bad.status_code == 400 and "e.csv: the file is empty" in bad.json()["detail"]
+    _, other = ApiToken.issue(world.member_b)
+    assert (
+        client.get(
+            f"/api/supplier-lists/{list_id}", HTTP_AUTHORIZATION=f"Bearer {other}"
+        ).status_code
+        == 404
+    )
+    assert client.get(f"/api/supplier-lists/{list_id}").status_code == 401
+    public = client.get(f"/api/public/production-locations/{world.covenant_x.slug}").json()
+    assert len(public) == 3 and all(p["named_members"] == [] for p in public)
+
+
+def test_public_page_in_dutch(client, world, registry) -> None:
+    upload(world.member_a, world.covenant_x)
+    page = client.get(
+        f"/supply-chain/public/{world.covenant_x.slug}/", HTTP_ACCEPT_LANGUAGE="nl"
+    ).content.decode()
+    assert "Productielocaties" in page and "Leden die hier inkopen" in page

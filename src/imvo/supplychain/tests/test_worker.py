@@ -1,0 +1,57 @@
+"""A real background worker (a separate `imvo db_worker` process on the same
+database and media folder) processes an uploaded supplier list."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import override_settings
+
+from imvo.supplychain import services
+from imvo.supplychain.models import SupplierList
+from imvo.supplychain.tests.helpers import csv_bytes, make_registry
+from imvo.supplychain.tests.test_services import LIST_A, YEAR
+
+
+def _database_url() -> str:
+    d = connection.settings_dict
+    if d["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{d['NAME']}"
+    auth = d["USER"] + (f":{d['PASSWORD']}" if d.get("PASSWORD") else "")
+    return f"postgres://{auth}@{d['HOST'] or '127.0.0.1'}:{d['PORT'] or 5432}/{d['NAME']}"
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+def test_worker_process_runs_the_job(world) -> None:
+    registry = make_registry()
+    sl = services.upload_list(world.member_a, world.covenant_x, YEAR, "l.csv", csv_bytes(LIST_A))
+    sl.refresh_from_db()
+    assert (
+        sl.status == SupplierList.Status.QUEUED and sl.rows.count() == 0
+    )  # waiting for the worker
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "TASK_BACKEND": "database",
+        "IMVO_VAR_DIR": str(settings.VAR_DIR),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "imvo.cli", "db_worker", "--batch", "--no-startup-delay"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    sl.refresh_from_db()
+    assert sl.status == SupplierList.Status.DONE, (sl.error, done.stderr[-2000:])
+    assert sl.rows_done == sl.rows_total == 6 and sl.summary["automatic"] >= 2
+    assert sl.rows.get(number=2).match.facility == registry[0]

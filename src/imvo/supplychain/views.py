@@ -1,0 +1,282 @@
+"""Supply-chain pages: upload, progress, decisions, downloads, shared suppliers,
+and the public production-location list. Thin: each calls a service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from imvo.accounts import services as roles
+from imvo.core.errors import DomainError
+from imvo.core.exports import table_response
+from imvo.covenants.models import Covenant
+from imvo.covenants.services import covenants_visible_to
+from imvo.supplychain import services
+from imvo.supplychain.forms import MappingForm, UploadForm
+from imvo.supplychain.models import Match, SupplierList
+
+FORMATS = {"csv", "xlsx", "json"}
+
+
+def _visible_list(request: HttpRequest, pk: int) -> SupplierList:
+    # Another company's list is a 404: do not confirm that it exists.
+    return get_object_or_404(services.lists_visible_to(request.user), pk=pk)
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    lists = services.lists_visible_to(request.user).order_by("-year", "-uploaded")
+    member_covenants = services.member_covenants(request.user)
+    managed = Covenant.objects.filter(pk__in=roles.managed_covenant_ids(request.user))
+    if roles.is_platform_admin(request.user):
+        managed = Covenant.objects.all()
+    page = Paginator(lists, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "supplychain/index.html",
+        {"page": page, "member_covenants": member_covenants, "managed": managed},
+    )
+
+
+@login_required
+def upload(request: HttpRequest) -> HttpResponse:
+    covenants = services.member_covenants(request.user)
+    if not covenants.exists():
+        raise Http404
+    form = UploadForm(request.POST or None, request.FILES or None, covenants=covenants)
+    if request.method == "POST" and form.is_valid():
+        f = form.cleaned_data["file"]
+        try:
+            sl = services.upload_list(
+                request.user,
+                form.cleaned_data["covenant"],
+                form.cleaned_data["year"],
+                f.name,
+                f.read(),
+            )
+        except DomainError as e:
+            form.add_error("file", str(e))
+        else:
+            return redirect("supplychain:list", pk=sl.pk)
+    return render(request, "supplychain/upload.html", {"form": form})
+
+
+def _list_context(sl: SupplierList) -> dict[str, Any]:
+    running = sl.status in (SupplierList.Status.QUEUED, SupplierList.Status.PROCESSING)
+    return {"sl": sl, "running": running}
+
+
+@login_required
+def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    sl = _visible_list(request, pk)
+    context = _list_context(sl)
+    context["can_decide"] = services.can_decide(request.user, sl)
+    context["history"] = (
+        services.lists_visible_to(request.user)
+        .filter(covenant=sl.covenant, organisation=sl.organisation, year=sl.year)
+        .exclude(pk=sl.pk)
+    )
+    return render(request, "supplychain/list.html", context)
+
+
+@login_required
+def list_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress fragment htmx polls; without JavaScript the page refreshes itself."""
+    sl = _visible_list(request, pk)
+    response = render(request, "supplychain/_progress.html", _list_context(sl))
+    if sl.status not in (SupplierList.Status.QUEUED, SupplierList.Status.PROCESSING):
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+def mapping(request: HttpRequest, pk: int) -> HttpResponse:
+    sl = _visible_list(request, pk)
+    if not services.can_decide(request.user, sl):
+        raise Http404
+    form = MappingForm(request.POST or None, header=sl.header, initial_map=sl.column_map)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_column_map(request.user, sl, form.cleaned_data)
+        except DomainError as e:
+            form.add_error(None, str(e))
+        else:
+            return redirect("supplychain:list", pk=sl.pk)
+    return render(request, "supplychain/mapping.html", {"sl": sl, "form": form})
+
+
+@login_required
+@require_POST
+def rerun(request: HttpRequest, pk: int) -> HttpResponse:
+    sl = _visible_list(request, pk)
+    try:
+        services.run_again(request.user, sl)
+    except DomainError as e:
+        messages.error(request, str(e))
+    return redirect("supplychain:list", pk=sl.pk)
+
+
+@login_required
+def rows(request: HttpRequest, pk: int) -> HttpResponse:
+    sl = _visible_list(request, pk)
+    status = request.GET.get("status", "")
+    qs = sl.rows.select_related("match", "match__facility").order_by("number")
+    if status in {"valid", "invalid", "duplicate"}:
+        qs = qs.filter(status=status)
+    elif status in {s.value for s in Match.Status}:
+        qs = qs.filter(match__status=status)
+    page = Paginator(qs, 100).get_page(request.GET.get("page"))
+    return render(request, "supplychain/rows.html", {"sl": sl, "page": page, "status": status})
+
+
+@login_required
+def pending(request: HttpRequest, pk: int) -> HttpResponse:
+    sl = _visible_list(request, pk)
+    items = services.pending_matches(sl)
+    return render(
+        request,
+        "supplychain/pending.html",
+        {"sl": sl, "items": items, "can_decide": services.can_decide(request.user, sl)},
+    )
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    match = get_object_or_404(
+        Match.objects.select_related("row__supplier_list").filter(
+            row__supplier_list__in=services.lists_visible_to(request.user)
+        ),
+        pk=pk,
+    )
+    facility = request.POST.get("facility")
+    try:
+        services.decide_match(
+            request.user,
+            match,
+            request.POST.get("action", ""),
+            int(facility) if facility and facility.isdigit() else None,
+        )
+    except DomainError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, _("Decision saved for row %(n)s.") % {"n": match.row.number})
+    return redirect("supplychain:pending", pk=match.row.supplier_list_id)
+
+
+@login_required
+def export_processed(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    sl = _visible_list(request, pk)
+    if fmt not in FORMATS:
+        raise Http404
+    return table_response(
+        fmt,
+        f"supplier-list-{sl.year}-{sl.pk}-processed",
+        services.PROCESSED_HEADER,
+        services.processed_rows(sl),
+        {"list": sl.original_name, "year": sl.year, "sha256": sl.sha256},
+    )
+
+
+@login_required
+def export_errors(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    sl = _visible_list(request, pk)
+    if fmt not in FORMATS:
+        raise Http404
+    header, out = services.error_report(sl)
+    return table_response(
+        fmt, f"supplier-list-{sl.year}-{sl.pk}-errors", header, out, {"list": sl.original_name}
+    )
+
+
+@login_required
+def original(request: HttpRequest, pk: int) -> FileResponse:
+    sl = _visible_list(request, pk)
+    return FileResponse(sl.file.open("rb"), as_attachment=True, filename=sl.original_name)
+
+
+@login_required
+def shared(request: HttpRequest, slug: str) -> HttpResponse:
+    covenant = get_object_or_404(covenants_visible_to(request.user), slug=slug)
+    years = services.years_with_lists(covenant)
+    year = _year(request, years)
+    context: dict[str, Any] = {"covenant": covenant, "year": year, "years": years}
+    if roles.is_secretariat(request.user, covenant):
+        context["overlap"] = services.overlap_for_secretariat(request.user, covenant, year)
+    elif services.member_covenants(request.user).filter(pk=covenant.pk).exists():
+        context["mine"] = services.shared_for_member(request.user, covenant, year)
+    else:
+        raise Http404
+    return render(request, "supplychain/shared.html", context)
+
+
+def _year(request: HttpRequest, years: list[int]) -> int | None:
+    value = request.GET.get("year", "")
+    if value.isdigit() and int(value) in years:
+        return int(value)
+    return years[0] if years else None
+
+
+def public_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """The covenant's public list of production locations (never which member buys where)."""
+    covenant = get_object_or_404(covenants_visible_to(request.user), slug=slug)
+    years = services.years_with_lists(covenant)
+    year = _year(request, years)
+    q = request.GET.get("q", "").strip()[:200]
+    country = request.GET.get("country", "").strip()[:2]
+    sector = request.GET.get("sector", "").strip()[:100]
+    facilities = services.public_facility_list(covenant, year, q, country, sector) if year else []
+    fmt = request.GET.get("format", "")
+    if fmt in FORMATS:
+        header = ["id", "name", "address", "country", "sector", "members", "named_members"]
+        return table_response(
+            fmt,
+            f"{covenant.slug}-production-locations-{year}",
+            header,
+            [
+                [
+                    f["id"],
+                    f["name"],
+                    f["address"],
+                    f["country"],
+                    f["sector"],
+                    f["members"],
+                    ", ".join(f["named_members"]),
+                ]
+                for f in facilities
+            ],
+            {
+                "covenant": covenant.name,
+                "year": year,
+                "licence": "CC BY 4.0",
+                "about": "Production locations disclosed by covenant members; "
+                "members: number of members sourcing there.",
+            },
+        )
+    all_rows = services.public_facility_list(covenant, year) if year else []
+    countries = sorted({(f["country"], f["country_name"]) for f in all_rows}, key=lambda c: c[1])
+    sectors = sorted({f["sector"] for f in all_rows if f["sector"]})
+    page = Paginator(facilities, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "supplychain/public.html",
+        {
+            "covenant": covenant,
+            "year": year,
+            "years": years,
+            "page": page,
+            "total": len(facilities),
+            "q": q,
+            "country": country,
+            "sector": sector,
+            "countries": countries,
+            "sectors": sectors,
+        },
+    )
