@@ -6,7 +6,7 @@ A new public page is added to `PUBLIC_PAGES` (or to `public_pages()` when its
 URL needs an id); the checks then cover it without further work.
 
 The supply-chain public production-location list is added when that app is
-installed (it lands on its own branch).
+installed, with a member's list uploaded and matched.
 """
 
 from __future__ import annotations
@@ -62,7 +62,9 @@ def public_pages() -> list[str]:
     Seat.objects.create(body=body, group="business", holder="A")
     Seat.objects.create(body=body, group="unions", holder="B")
     a = make_agreement(c, number="1")
-    KpiMeasurement.objects.create(agreement=a, date=date(2025, 3, 31), value=Decimal(30), source="x")
+    KpiMeasurement.objects.create(
+        agreement=a, date=date(2025, 3, 31), value=Decimal(30), source="x"
+    )
     make_agreement(c, number="2")  # one without data
     step = c.steps.first()
     step.status = "done"
@@ -72,10 +74,19 @@ def public_pages() -> list[str]:
     secretariat = make_user("public_pages_secretariat")
     grant_role(secretariat, c, "secretariat")
     reporting.publish_report(secretariat, c, 2025)
-    item = reporting.publish_learning_item(
-        make_user("public_pages_member", organisation=member), c, "Guide", "Text"
-    )
+    member_user = make_user("public_pages_member", organisation=member)
+    item = reporting.publish_learning_item(member_user, c, "Guide", "Text")
     pages = [*PUBLIC_PAGES, f"/reports/library/{item.pk}/"]
     if apps.is_installed("imvo.supplychain"):
-        pages.append("/supply-chain/facilities/")
+        from imvo.supplychain import services as supplychain
+        from imvo.supplychain.tests.helpers import csv_bytes, make_registry
+
+        make_registry()
+        rows = [
+            ["Dhaka Knit Composite Ltd", "Plot 12, Road 3, Gazipur Industrial Area", "BD"],
+            ["Saigon Sewing JSC", "45 Tan Thuan Road, District 7, Ho Chi Minh City", "VN"],
+        ]
+        # Tests run tasks immediately: the list is matched when this returns.
+        supplychain.upload_list(member_user, c, date.today().year, "list.csv", csv_bytes(rows))
+        pages += [f"/supply-chain/public/{SLUG}/", f"/supply-chain/public/{SLUG}/?q=dhaka"]
     return pages

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.apps import apps
 
 from imvo.core.testing import assert_accessible, login
 from imvo.core.tests.public_pages import public_pages
@@ -68,8 +69,9 @@ def test_switching_language_keeps_the_page(page, live_server, media):
 
 
 def test_signed_in_flows_pass_axe(page, world, media):
-    """The risk register (member), a due-diligence submission being filled in and sent
-    (member), and a complaint case being handled (committee)."""
+    """A supplier list uploaded and its uncertain matches resolved, the risk register, a
+    due-diligence submission being filled in and sent (member), and a complaint case being
+    handled (committee)."""
     from imvo.complaints import services as complaints
     from imvo.complaints.tests.helpers import file
     from imvo.duediligence import services as dd
@@ -81,7 +83,39 @@ def test_signed_in_flows_pass_axe(page, world, media):
         case = complaints.move(world.secretariat_x, case, state)
 
     login(page, "member_a")
-    for url in ["/risk/", "/risk/register/", "/due-diligence/", f"/due-diligence/submissions/{submission.pk}/"]:
+    if apps.is_installed("imvo.supplychain"):
+        from imvo.supplychain.tests.helpers import make_facility
+
+        # Two registry records of one factory: the platform asks the member to choose.
+        make_facility("Bergman Riveria Serflex SAC", "Av. Universitaria 3855, Lima", "PE")
+        make_facility("BERGMAN RIVERIA - SERFLEX S.A.C.", "Av Universitaria 3855 Lima", "PE")
+        page.goto("/supply-chain/upload/")
+        assert_accessible(page)
+        page.select_option("#id_covenant", str(world.covenant_x.pk))
+        page.set_input_files(
+            "#id_file",
+            files=[
+                {
+                    "name": "suppliers.csv",
+                    "mimeType": "text/csv",
+                    "buffer": b"Factory name,Address,Country\n"
+                    b'"Bergman Riveria Serflex S.A.C.","Av. Universitaria 3855 Lima",PE\n',
+                }
+            ],
+        )
+        page.click("main button[type=submit]")
+        page.wait_for_url("**/supply-chain/lists/*/")
+        assert_accessible(page)
+        list_url = page.url
+        for url in [f"{list_url}rows/", f"{list_url}decisions/", "/supply-chain/"]:
+            page.goto(url)
+            assert_accessible(page)
+    for url in [
+        "/risk/",
+        "/risk/register/",
+        "/due-diligence/",
+        f"/due-diligence/submissions/{submission.pk}/",
+    ]:
         page.goto(url)
         assert_accessible(page)
     # Sent empty, the form shows its errors: they must be tied to their fields too.

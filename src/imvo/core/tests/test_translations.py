@@ -1,6 +1,5 @@
 """Every public page is fully translated in every shipped language."""
 
-
 import pytest
 from django.conf import settings
 
