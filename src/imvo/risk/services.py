@@ -185,26 +185,19 @@ def scan_records(records: list[dict[str, Any]] | pl.DataFrame) -> ScanResult:
 def supplier_rows_for(organisation: Any, covenant: Any = None) -> list[dict[str, Any]]:
     """The company's sourcing: its latest processed supplier list (supplychain app) plus the
     countries and products it entered by hand."""
-    rows: list[dict[str, Any]] = []
-    try:
-        from imvo.supplychain.services import supply_chain_for  # type: ignore[attr-defined]
-    except ImportError:  # the supplychain app is not merged yet: hand-entered sourcing only
-        supply_chain_for = None
-    if supply_chain_for is not None:
-        try:
-            for r in supply_chain_for(organisation, covenant=covenant):
-                rows.append(
-                    {
-                        "row_id": f"list-{r.get('row_id')}",
-                        "name": r.get("name"),
-                        "country": r.get("country"),
-                        "sector": r.get("sector"),
-                        "product": r.get("product"),
-                        "workers": r.get("workers"),
-                    }
-                )
-        except Exception:  # a fault there must not hide the hand-entered sourcing
-            log.exception("supply_chain_for failed for organisation %s", organisation.pk)
+    from imvo.supplychain.services import supply_chain_for
+
+    rows: list[dict[str, Any]] = [
+        {
+            "row_id": f"list-{r.get('row_id')}",
+            "name": r.get("name"),
+            "country": r.get("country"),
+            "sector": r.get("sector"),
+            "product": r.get("product"),
+            "workers": r.get("workers"),
+        }
+        for r in supply_chain_for(organisation, covenant=covenant)
+    ]
     for e in SourcingEntry.objects.filter(organisation=organisation):
         rows.append(
             {
