@@ -153,7 +153,7 @@ class ComplaintForm(forms.Form):
         self, *args: Any, facilities: list[dict[str, Any]] | None = None, **kwargs: Any
     ) -> None:
         # No ":" after labels: most are questions, and Django only recognises ASCII "?",
-        # so Chinese "？" and Arabic "؟" labels got a stray colon.
+        # so labels ending in the full-width or Arabic question mark got a stray colon.
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         fields: dict[str, Any] = self.fields
