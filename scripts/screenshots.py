@@ -8,6 +8,7 @@ so a person can check layout, script rendering and right-to-left languages.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -35,6 +36,9 @@ def main() -> int:
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            # Its own process group: `imvo serve` starts gunicorn as a child, which a
+            # plain terminate() left running (and holding the port) after the script.
+            start_new_session=True,
         )
         try:
             base = f"http://127.0.0.1:{PORT}"
@@ -65,7 +69,7 @@ def main() -> int:
                     ctx.close()
                 browser.close()
         finally:
-            server.terminate()
+            os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=20)
     return 0
 

@@ -224,6 +224,9 @@ class ComplaintForm(forms.Form):
     def __init__(
         self, *args: Any, facilities: list[dict[str, Any]] | None = None, **kwargs: Any
     ) -> None:
+        # No ":" after labels: most are questions, and Django only recognises ASCII "?",
+        # so labels ending in the full-width or Arabic question mark got a stray colon.
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         fields: dict[str, Any] = self.fields
         fields["covenant"].choices = [("", "—")] + [

@@ -1,46 +1,19 @@
 """Every public page is fully translated in every shipped language."""
 
-from datetime import date
-from decimal import Decimal
-
 import pytest
 from django.conf import settings
 
-from imvo.core.testing import adhere, make_agreement, make_covenant, make_org
+from imvo.core.tests.public_pages import public_pages
 from imvo.core.translation_check import recording, untranslated
-from imvo.covenants.models import GovernanceBody, Seat
 
 pytestmark = pytest.mark.django_db
 
 SHIPPED = [code for code, _ in settings.LANGUAGES if code != "en"]
 
 
-def public_pages() -> list[str]:
-    """The public pages, with data so every part of them renders."""
-    c = make_covenant(slug="garment-textile")
-    adhere(c, make_org("Tulipa Textiles"))
-    adhere(c, make_org("FNV", type="union"))
-    adhere(c, make_org("WUR", type="knowledge"), role="stakeholder")
-    withdrawn = adhere(c, make_org("Gone B.V."))
-    withdrawn.status = "withdrawn"
-    withdrawn.until = date(2025, 1, 1)
-    withdrawn.save()
-    body = GovernanceBody.objects.create(covenant=c, name_nl="Stuurgroep", name_en="Steering group")
-    Seat.objects.create(body=body, group="independent", is_chair=True, holder="Chair")
-    Seat.objects.create(body=body, group="business", holder="A")
-    Seat.objects.create(body=body, group="unions", holder="B")
-    a = make_agreement(c)
-    a.measurements.create(date=date(2025, 3, 31), value=Decimal(30), source="x")
-    make_agreement(c)  # one without data
-    step = c.steps.first()
-    step.status = "done"
-    step.completed = date(2024, 1, 1)
-    step.save()
-    return ["/", "/covenants/garment-textile/", "/accounts/login/", "/no-such-page/"]
-
-
 @pytest.mark.parametrize("language", SHIPPED)
-def test_public_pages_have_no_untranslated_strings(client, language):
+def test_public_pages_have_no_untranslated_strings(client, language, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     pages = public_pages()
     missing: dict[str, set[str]] = {}
     for url in pages:
@@ -53,7 +26,8 @@ def test_public_pages_have_no_untranslated_strings(client, language):
     assert not missing, f"untranslated in {language}: {missing}"
 
 
-def test_signed_in_pages_are_fully_translated_in_dutch(client):
+def test_signed_in_pages_are_fully_translated_in_dutch(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     from imvo.accounts.services import grant_role
     from imvo.core.testing import make_user
 

@@ -1,0 +1,92 @@
+"""The one list of the platform's public pages, with the data that makes every part render.
+
+Every check that must hold on every public page (translated in every shipped
+language, zero axe violations, usable at 320 px) reads its pages from here.
+A new public page is added to `PUBLIC_PAGES` (or to `public_pages()` when its
+URL needs an id); the checks then cover it without further work.
+
+The supply-chain public production-location list is added when that app is
+installed, with a member's list uploaded and matched.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.apps import apps
+
+from imvo.core.testing import adhere, make_agreement, make_covenant, make_org, make_user
+
+SLUG = "garment-textile"
+
+# Pages whose URL does not depend on data created at run time.
+PUBLIC_PAGES = [
+    "/",
+    f"/covenants/{SLUG}/",
+    "/accounts/login/",
+    "/no-such-page/",
+    "/complaints/new/",
+    "/complaints/follow/",
+    "/complaints/figures/",
+    f"/complaints/figures/{SLUG}/",
+    "/complaints/outcomes/",
+    "/risk/method/",
+    "/reports/",
+    "/reports/dashboard/",
+    f"/reports/dashboard/{SLUG}/",
+    f"/reports/{SLUG}/2025/",
+    "/reports/library/",
+    "/reports/library/?q=guide",
+    "/reports/open-data/",
+]
+
+
+def public_pages() -> list[str]:
+    """Create a covenant with members, governance, agreements with data, a published report
+    and a library item, and return the URL of every public page."""
+    from imvo.accounts.services import grant_role
+    from imvo.covenants.models import GovernanceBody, KpiMeasurement, Seat
+    from imvo.reporting import services as reporting
+
+    c = make_covenant(slug=SLUG, start_date=date(2023, 7, 1), end_date=date(2028, 6, 30))
+    member = adhere(c, make_org("Tulipa Textiles")).organisation
+    adhere(c, make_org("FNV", type="union"))
+    adhere(c, make_org("WUR", type="knowledge"), role="stakeholder")
+    withdrawn = adhere(c, make_org("Gone B.V."))
+    withdrawn.status = "withdrawn"
+    withdrawn.until = date(2025, 1, 1)
+    withdrawn.save()
+    body = GovernanceBody.objects.create(covenant=c, name_nl="Stuurgroep", name_en="Steering group")
+    Seat.objects.create(body=body, group="independent", is_chair=True, holder="Chair")
+    Seat.objects.create(body=body, group="business", holder="A")
+    Seat.objects.create(body=body, group="unions", holder="B")
+    a = make_agreement(c, number="1")
+    KpiMeasurement.objects.create(
+        agreement=a, date=date(2025, 3, 31), value=Decimal(30), source="x"
+    )
+    make_agreement(c, number="2")  # one without data
+    step = c.steps.first()
+    step.status = "done"
+    step.completed = date(2024, 1, 1)
+    step.save()
+
+    secretariat = make_user("public_pages_secretariat")
+    grant_role(secretariat, c, "secretariat")
+    reporting.publish_report(secretariat, c, 2025)
+    member_user = make_user("public_pages_member", organisation=member)
+    item = reporting.publish_learning_item(member_user, c, "Guide", "Text")
+    pages = [*PUBLIC_PAGES, f"/reports/library/{item.pk}/"]
+    if apps.is_installed("imvo.supplychain"):
+        from imvo.supplychain import services as supplychain
+        from imvo.supplychain.tests.helpers import csv_bytes, make_registry
+
+        make_registry()
+        rows = [
+            ["Dhaka Knit Composite Ltd", "Plot 12, Road 3, Gazipur Industrial Area", "BD"],
+            ["Saigon Sewing JSC", "45 Tan Thuan Road, District 7, Ho Chi Minh City", "VN"],
+        ]
+        # Tests run tasks immediately: the list is matched when this returns.
+        supplychain.upload_list(member_user, c, date.today().year, "list.csv", csv_bytes(rows))
+        pages += [f"/supply-chain/public/{SLUG}/", f"/supply-chain/public/{SLUG}/?q=dhaka"]
+    return pages
