@@ -25,7 +25,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -667,18 +667,10 @@ def covenant_dashboard(covenant: Covenant, today: date | None = None) -> dict:
 def overview_dashboard(today: date | None = None) -> dict:
     """Across covenants: KPI status per covenant, and the covenants as a table."""
     today = today or date.today()
-    covenants = list(
-        Covenant.objects.annotate(
-            parties=Count(
-                "adherences",
-                filter=Q(
-                    adherences__role=Adherence.Role.PARTY,
-                    adherences__status=Adherence.Status.ACTIVE,
-                ),
-                distinct=True,
-            )
-        ).order_by("name_en")
-    )
+    from imvo.covenants.services import public_covenant_list
+
+    # The same party count the public covenant list shows.
+    covenants = list(public_covenant_list().order_by("name_en"))
     agreements = Agreement.objects.prefetch_related(
         Prefetch("measurements", queryset=KpiMeasurement.objects.filter(date__lte=today))
     )
@@ -691,7 +683,7 @@ def overview_dashboard(today: date | None = None) -> dict:
         [
             c.name,
             c.get_phase_display(),
-            c.parties,
+            c.party_count,  # type: ignore[attr-defined]  # annotated by public_covenant_list
             *(status_by_cov.get(c.pk, {}).get(s, 0) for s in STATUS_ORDER),
         ]
         for c in covenants
