@@ -7,6 +7,8 @@ ALLOWED_HOSTS comma-separated host names (default: localhost names)
 IMVO_VAR_DIR  where the SQLite file, uploads and keys live (default: ./var)
 TASK_BACKEND  "database" (default), "redis" or "immediate"
 REDIS_URL     for the redis task backend (default redis://127.0.0.1:6379/0)
+CACHE_URL     shared cache, e.g. redis://127.0.0.1:6379/1 (default: each server
+              process has its own in-memory cache; see docs/performance.md)
 """
 
 from __future__ import annotations
@@ -233,6 +235,30 @@ _TASK_BACKENDS = {
     },
 }
 TASKS = {"default": _TASK_BACKENDS[TASK_BACKEND]}
+
+# The cache holds public page fragments and their data versions, and the
+# complaint form's rate limits. With several server processes (gunicorn workers)
+# a shared cache makes a change visible to all at once and counts a client's
+# attempts across processes; the in-memory default suits one process (the demo).
+CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHES: dict[str, dict[str, object]]
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "imvo"),
+        }
+    }
+elif CACHE_URL:
+    raise ValueError(f"CACHE_URL must start with redis://, rediss:// or unix://, not {CACHE_URL!r}")
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 if TASK_BACKEND == "redis":
     INSTALLED_APPS.append("django_tasks_redis")
 

@@ -27,7 +27,7 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-def _member_choices_version() -> str:
+def form_cache_version() -> str:
     from django.utils.translation import get_language
 
     from imvo.covenants.services import public_version
@@ -35,24 +35,49 @@ def _member_choices_version() -> str:
     return f"{public_version()}:{get_language()}"
 
 
-def _member_choices() -> list[tuple[Any, Any]]:
-    """Member companies grouped by covenant. Cached under the covenants' public
-    data version (any change to covenants, members or adherences starts a new
-    one), so the form does not re-read thousands of members for every visitor."""
+def _covenant_choices() -> list[tuple[str, str]]:
+    """The covenants that take complaints (slug, name in the current language),
+    cached under the covenants' public data version."""
     from django.core.cache import cache
 
     from imvo.covenants.services import PUBLIC_CACHE_SECONDS
 
-    key = f"complaints:member-choices:{_member_choices_version()}"
-    groups = cache.get(key)
-    if groups is None:
-        groups = [
-            (c.name, [(str(pk), name) for pk, name in members])
-            for c, members in services.members_by_covenant()
-            if members
-        ]
-        cache.set(key, groups, PUBLIC_CACHE_SECONDS)
-    return [("", _("I do not know / not listed")), *groups]
+    key = f"complaints:covenant-choices:{form_cache_version()}"
+    choices = cache.get(key)
+    if choices is None:
+        choices = [(c.slug, str(c.name)) for c in services.open_covenants()]
+        cache.set(key, choices, PUBLIC_CACHE_SECONDS)
+    return choices
+
+
+def member_choices(covenant_slug: str) -> list[tuple[str, str]]:
+    """The active member companies (id, name) of one open covenant, cached under
+    the covenants' public data version (a change to covenants, members or
+    adherences starts a new one). Empty for an unknown or closed covenant.
+
+    The form lists only the chosen covenant's members: listing every member of
+    every covenant made the page 283 KB at 5,000 members (docs/performance.md)."""
+    from django.core.cache import cache
+
+    from imvo.covenants.services import PUBLIC_CACHE_SECONDS
+
+    slug = str(covenant_slug or "")[:100]
+    if not slug:
+        return []
+    key = f"complaints:member-choices:{form_cache_version()}:{slug}"
+    members = cache.get(key)
+    if members is None:
+        covenant = services.open_covenants().filter(slug=slug).first()
+        members = (
+            [
+                (str(pk), name)
+                for pk, name in services.members_of(covenant).values_list("pk", "name")
+            ]
+            if covenant
+            else []
+        )
+        cache.set(key, members, PUBLIC_CACHE_SECONDS)
+    return members
 
 
 class FastSelect(forms.Select):
@@ -229,14 +254,18 @@ class ComplaintForm(forms.Form):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         fields: dict[str, Any] = self.fields
-        fields["covenant"].choices = [("", "—")] + [
-            (c.slug, c.name) for c in services.open_covenants()
-        ]
+        fields["covenant"].choices = [("", "—"), *_covenant_choices()]
         fields["topics"].choices = [(code, label) for code, label, _codes in services.TOPICS]
-        # A callable: Django lists the choices only when they are rendered or a
-        # POSTed value is checked, and the rendered list is cached (FastSelect).
-        fields["respondent"].choices = _member_choices
-        fields["respondent"].widget.cache_key = f"respondent:{_member_choices_version()}"
+        # The company picker lists the members of the chosen covenant only; with no
+        # covenant chosen yet, the "Show its companies" button reloads the form
+        # (without JavaScript) with that covenant's members.
+        chosen = (
+            self.data.get("covenant") if self.is_bound else self.initial.get("covenant")
+        ) or ""
+        members = member_choices(chosen)
+        fields["respondent"].choices = [("", _("I do not know / not listed")), *members]
+        fields["respondent"].widget.cache_key = f"respondent:{form_cache_version()}:{chosen[:100]}"
+        self.covenant_chosen = chosen in dict(_covenant_choices())
         self.facilities = facilities or []
         self.fields["facility"].widget.choices = [("", _("None of these"))] + [
             (str(f["id"]), f"{f['name']}, {f.get('address', '')} ({f.get('country', '')})")

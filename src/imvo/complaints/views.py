@@ -13,15 +13,18 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from imvo.complaints import services
-from imvo.complaints.forms import ComplaintForm, read_uploads
+from imvo.complaints.forms import ComplaintForm, form_cache_version, read_uploads
 from imvo.complaints.models import (
     CommitteeMembership,
     Complaint,
@@ -31,6 +34,7 @@ from imvo.complaints.models import (
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.core.exports import table_response
 from imvo.covenants.models import Covenant
+from imvo.covenants.services import PUBLIC_CACHE_SECONDS
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
@@ -144,6 +148,17 @@ def new(request: HttpRequest) -> HttpResponse:
         "searched": action == "search",
         "facilities": facilities,
     }
+    # The blank form (every first visit) is the same for everyone in a language:
+    # its rendered fields are cached (rendering them was most of the page's time).
+    blank = request.method == "GET"
+    chosen = form.initial.get("covenant", "") if form.covenant_chosen else ""
+    key = f"complaints:blank-form:{form_cache_version()}:{chosen}"
+    fields = cache.get(key) if blank else None
+    if fields is None:
+        fields = render_to_string("complaints/_form_fields.html", ctx)
+        if blank:
+            cache.set(key, fields, PUBLIC_CACHE_SECONDS)
+    ctx["fields"] = mark_safe(fields)  # rendered by the template engine, escaped there
     response = _private(render(request, "complaints/new.html", ctx, status=400 if error else 200))
     _set_language_cookie(response, lang)
     return response

@@ -6,9 +6,11 @@ from decimal import Decimal
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
+from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 
 from imvo.core.api_auth import token_auth
+from imvo.core.public_cache import cache_public_answer
 from imvo.covenants import services
 from imvo.covenants.models import Adherence, Agreement, Covenant
 
@@ -114,6 +116,7 @@ def _agreement_out(a: Agreement) -> dict:
 
 
 @router.get("/covenants", response=list[CovenantOut], summary="All covenants")
+@decorate_view(cache_public_answer(services.public_version))
 def list_covenants(request: HttpRequest) -> list[dict]:
     # Counted in the database: loading every adherence of thousands of members
     # to count them made this the slowest public answer (docs/performance.md).
@@ -124,6 +127,7 @@ def list_covenants(request: HttpRequest) -> list[dict]:
 
 
 @router.get("/covenants/{key}", response=CovenantDetailOut, summary="One covenant by id or slug")
+@decorate_view(cache_public_answer(services.public_version))
 def get_covenant(request: HttpRequest, key: str) -> dict:
     try:
         c = services.get_covenant(key)

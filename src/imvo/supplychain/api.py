@@ -6,12 +6,14 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Router, Schema, Status
+from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from imvo.core.api_auth import token_auth
+from imvo.core.public_cache import cache_public_answer
 from imvo.covenants.models import Covenant
-from imvo.covenants.services import covenants_visible_to
+from imvo.covenants.services import covenants_visible_to, public_version
 from imvo.supplychain import services
 from imvo.supplychain.models import SupplierList
 
@@ -139,6 +141,7 @@ def list_rows(request: HttpRequest, list_id: int, offset: int = 0, limit: int = 
     response=list[PublicFacilityOut],
     summary="A covenant's public list of production locations (open data, CC BY 4.0)",
 )
+@decorate_view(cache_public_answer(services.public_list_version, public_version))
 def public_locations(
     request: HttpRequest,
     covenant: str,

@@ -607,14 +607,25 @@ def _current_links(covenant: Covenant, year: int | None = None) -> QuerySet[Matc
 
 
 def years_with_lists(covenant: Covenant) -> list[int]:
-    return sorted(
-        set(
-            SupplierList.objects.filter(
-                covenant=covenant, status=SupplierList.Status.DONE
-            ).values_list("year", flat=True)
-        ),
-        reverse=True,
-    )
+    """Years with a processed list, newest first. Cached under the public-list
+    version (a processed list starts a new one): every public page asks."""
+    from django.core.cache import cache
+
+    from imvo.covenants.services import PUBLIC_CACHE_SECONDS
+
+    key = public_cache_key(covenant, None, "years")
+    years = cache.get(key)
+    if years is None:
+        years = sorted(
+            set(
+                SupplierList.objects.filter(
+                    covenant=covenant, status=SupplierList.Status.DONE
+                ).values_list("year", flat=True)
+            ),
+            reverse=True,
+        )
+        cache.set(key, years, PUBLIC_CACHE_SECONDS)
+    return years
 
 
 def _public_links(
@@ -647,17 +658,23 @@ def bump_public_list_version(**_: Any) -> None:
         cache.set(_PUBLIC_LIST_VERSION_KEY, 2, None)
 
 
-def _public_cache_key(covenant: Covenant, year: int | None, *parts: Any) -> str:
+def public_list_version() -> int:
+    """A number that changes whenever the public production-location lists change."""
+    from django.core.cache import cache
+
+    return int(cache.get_or_set(_PUBLIC_LIST_VERSION_KEY, 1, None) or 1)
+
+
+def public_cache_key(covenant: Covenant, year: int | None, *parts: Any) -> str:
     """Cache key of public-list data: changes with any supply-chain change in this
     process and with any covenant change (consent to be named). Other server
-    processes see a change when the entry expires (PUBLIC_CACHE_SECONDS)."""
-    from django.core.cache import cache
+    processes see a change when the entry expires (PUBLIC_CACHE_SECONDS), unless
+    a shared cache is configured (CACHE_URL)."""
+    from django.utils.translation import get_language
 
     from imvo.covenants.services import public_version
 
-    version = cache.get_or_set(_PUBLIC_LIST_VERSION_KEY, 1, None)
-    from django.utils.translation import get_language
-
+    version = public_list_version()
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
     return f"sc:public:{version}:{public_version()}:{get_language()}:{covenant.pk}:{year}:{digest}"
 
@@ -688,7 +705,7 @@ def public_facility_page(
 
     from imvo.covenants.services import PUBLIC_CACHE_SECONDS
 
-    key = _public_cache_key(covenant, year, query, country.upper(), sector.lower(), per_page)
+    key = public_cache_key(covenant, year, query, country.upper(), sector.lower(), per_page)
     paginator = Paginator(grouped, per_page)
     count = cache.get(f"{key}:count")
     if count is None:
@@ -746,7 +763,7 @@ def public_facility_facets(
 
     from imvo.covenants.services import PUBLIC_CACHE_SECONDS
 
-    key = _public_cache_key(covenant, year, "facets")
+    key = public_cache_key(covenant, year, "facets")
     facets = cache.get(key)
     if facets is None:
         facets = _public_facets(covenant, year)

@@ -7,9 +7,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,7 +20,7 @@ from imvo.accounts import services as roles
 from imvo.core.errors import DomainError
 from imvo.core.exports import table_response
 from imvo.covenants.models import Covenant
-from imvo.covenants.services import covenants_visible_to
+from imvo.covenants.services import PUBLIC_CACHE_SECONDS, covenants_visible_to
 from imvo.supplychain import services
 from imvo.supplychain.forms import MappingForm, UploadForm
 from imvo.supplychain.models import Match, SupplierList
@@ -263,26 +266,38 @@ def public_list(request: HttpRequest, slug: str) -> HttpResponse:
             },
         )
     # Counted, grouped and paged in the database (the load test found the whole
-    # list built twice in Python for every page view: docs/performance.md).
-    countries, sectors = services.public_facility_facets(covenant, year) if year else ([], [])
-    page = (
-        services.public_facility_page(covenant, year, request.GET.get("page"), q, country, sector)
-        if year
-        else Paginator([], 100).get_page(1)
+    # list built twice in Python for every page view: docs/performance.md). The
+    # rendered body is cached too: rendering 100 rows was most of a view's time.
+    page_no = request.GET.get("page", "1")
+    page_no = page_no if page_no.isdigit() and len(page_no) < 7 else "1"
+    key = services.public_cache_key(
+        covenant, year, "html", q, country.upper(), sector.lower(), page_no, years
     )
+    body = cache.get(key)
+    if body is None:
+        countries, sectors = services.public_facility_facets(covenant, year) if year else ([], [])
+        page = (
+            services.public_facility_page(covenant, year, page_no, q, country, sector)
+            if year
+            else Paginator([], 100).get_page(1)
+        )
+        body = render_to_string(
+            "supplychain/_public_body.html",
+            {
+                "year": year,
+                "years": years,
+                "page": page,
+                "total": page.paginator.count,
+                "q": q,
+                "country": country,
+                "sector": sector,
+                "countries": countries,
+                "sectors": sectors,
+            },
+        )
+        cache.set(key, body, PUBLIC_CACHE_SECONDS)
     return render(
         request,
         "supplychain/public.html",
-        {
-            "covenant": covenant,
-            "year": year,
-            "years": years,
-            "page": page,
-            "total": page.paginator.count,
-            "q": q,
-            "country": country,
-            "sector": sector,
-            "countries": countries,
-            "sectors": sectors,
-        },
+        {"covenant": covenant, "year": year, "body": mark_safe(body)},  # rendered, escaped
     )

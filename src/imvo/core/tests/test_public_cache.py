@@ -1,0 +1,64 @@
+"""Anonymous public API answers are served from the cache until their data
+changes, and never to or from a signed-in or token-carrying request
+(core/public_cache.py, docs/performance.md)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from imvo.core.testing import adhere, make_covenant, make_org
+
+
+def _get(client, path: str, **headers):  # type: ignore[no-untyped-def]
+    with CaptureQueriesContext(connection) as ctx:
+        r = client.get(path, **headers)
+    return r, len(ctx)
+
+
+@pytest.mark.django_db
+def test_anonymous_answer_is_cached_until_the_covenant_changes(client):
+    c = make_covenant(name_en="Old name")
+    path = f"/api/covenants/{c.slug}"
+    first, n_first = _get(client, path, HTTP_ACCEPT_LANGUAGE="en")
+    again, n_again = _get(client, path, HTTP_ACCEPT_LANGUAGE="en")
+    assert n_first > 0 and n_again == 0
+    assert again.json() == first.json()
+    assert again["Content-Type"] == "application/json; charset=utf-8"
+    c.name_en = "New name"
+    c.save()
+    adhere(c, make_org("Just Joined B.V."))
+    fresh = client.get(path, HTTP_ACCEPT_LANGUAGE="en").json()
+    assert fresh["name"] == "New name"
+    assert "Just Joined B.V." in [o["name"] for o in fresh["organisations"]]
+    listed = client.get("/api/covenants", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert [x["name"] for x in listed if x["slug"] == c.slug] == ["New name"]
+
+
+@pytest.mark.django_db
+def test_each_language_has_its_own_cached_answer(client):
+    c = make_covenant(name_en="Garments", name_nl="Kleding")
+    path = f"/api/covenants/{c.slug}"
+    assert client.get(path, HTTP_ACCEPT_LANGUAGE="en").json()["name"] == "Garments"
+    assert client.get(path, HTTP_ACCEPT_LANGUAGE="nl").json()["name"] == "Kleding"
+    assert client.get(path, HTTP_ACCEPT_LANGUAGE="en").json()["name"] == "Garments"
+
+
+@pytest.mark.django_db
+def test_errors_are_not_cached(client):
+    assert client.get("/api/covenants/late-comer").status_code == 404
+    make_covenant(slug="late-comer")
+    assert client.get("/api/covenants/late-comer").status_code == 200
+
+
+@pytest.mark.django_db
+def test_signed_in_and_token_requests_bypass_the_cache(client, world):
+    path = f"/api/covenants/{world.covenant_x.slug}"
+    client.get(path)
+    _r, n_anonymous = _get(client, path)
+    assert n_anonymous == 0
+    _r, n_token = _get(client, path, HTTP_AUTHORIZATION="Bearer not-a-real-token")
+    assert n_token > 0  # handled by the view, not the cache
+    client.force_login(world.secretariat_x)
+    r, n_session = _get(client, path)
+    assert r.status_code == 200 and n_session > 0
+    assert not r.cookies  # nothing of a session answer is stored or replayed

@@ -1,0 +1,87 @@
+"""CACHE_URL selects a cache shared by every server process: a change made in
+one process (a new public data version) and a client's attempts counted in one
+(the complaint rate limits) are seen by all. Proven with a real second process
+and the real Redis server (docs/performance.md)."""
+
+import os
+import subprocess
+import sys
+import uuid
+
+import pytest
+from django.test import override_settings
+
+from imvo.complaints import services as complaints
+from imvo.core.tests.test_platform import _redis_up
+from imvo.covenants.services import public_version
+
+CACHE_URL = "redis://127.0.0.1:6379/1"
+
+OTHER_PROCESS = """
+import django; django.setup()
+from django.conf import settings
+from imvo.complaints import services
+from imvo.covenants.services import bump_public_version
+assert settings.CACHES["default"]["BACKEND"].endswith("RedisCache"), settings.CACHES
+bump_public_version()
+for _ in range(services.RECEIPT_FAILURE_LIMIT):
+    services._hit("receipt", "client-from-elsewhere", services.RECEIPT_FAILURE_LIMIT + 1, 60)
+print("ok")
+"""
+
+
+def test_settings_refuse_an_unknown_cache_url():
+    env = {k: v for k, v in os.environ.items() if k != "IMVO_TESTING"}
+    env.update(CACHE_URL="memcached://127.0.0.1:11211", DEBUG="1")
+    r = subprocess.run(
+        [sys.executable, "-c", "import django, os; django.setup()"],
+        env={**env, "DJANGO_SETTINGS_MODULE": "imvo.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert r.returncode != 0
+    assert "CACHE_URL must start with redis://" in r.stderr
+
+
+def test_a_change_and_a_rate_limit_in_one_process_reach_another():
+    if not _redis_up():
+        pytest.skip("no Redis server on 127.0.0.1:6379")
+    prefix = f"imvo-test-{uuid.uuid4().hex}"
+    shared = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    with override_settings(CACHES=shared):
+        before = public_version()
+        complaints.check_receipt_allowed("client-from-elsewhere")  # not limited yet
+        env = {k: v for k, v in os.environ.items() if k != "IMVO_TESTING"}
+        env.update(
+            CACHE_URL=CACHE_URL,
+            CACHE_KEY_PREFIX=prefix,
+            DEBUG="1",
+            DJANGO_SETTINGS_MODULE="imvo.settings",
+        )
+        r = subprocess.run(
+            [sys.executable, "-c", OTHER_PROCESS],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        try:
+            assert r.returncode == 0, r.stderr[-2000:]
+            assert public_version() == before + 1
+            with pytest.raises(complaints.RateLimitedError):
+                complaints.check_receipt_allowed("client-from-elsewhere")
+        finally:
+            from django.core.cache import cache
+
+            cache.delete_many(
+                ["covenants:public-version", "imvo-complaints:receipt:client-from-elsewhere"]
+            )
