@@ -152,6 +152,11 @@ def main() -> None:
         DJANGO_SETTINGS_MODULE="imvo.settings",
     )
     env.pop("IMVO_TESTING", None)
+    print(
+        f"gunicorn {a.workers} workers x {a.threads} threads, cache: "
+        + (env.get("CACHE_URL") or "in-memory per process (set CACHE_URL=redis://... to share)"),
+        flush=True,
+    )
     # As `imvo serve` does with DEBUG off: hashed static files, gunicorn with threads.
     subprocess.run(
         [sys.executable, "-m", "imvo.cli", "collectstatic", "--no-input", "-v0"],
@@ -185,7 +190,9 @@ def main() -> None:
         wait_up(a.port, proc)
         for label, path in todo:
             url = f"http://{HOST}:{a.port}{path}"
-            run_wrk(url, tmp.name, 1, 2)  # warm the workers' caches and connections
+            # Warm every worker process (each has its own fragment cache and
+            # template/translation state): a single connection warms only one.
+            run_wrk(url, tmp.name, a.connections, 2)
             base = run_wrk(url, tmp.name, 1, a.baseline)
             load = run_wrk(url, tmp.name, a.connections, a.duration)
             rows.append((label, path, base, load))

@@ -253,12 +253,14 @@ if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
 elif CACHE_URL:
     raise ValueError(f"CACHE_URL must start with redis://, rediss:// or unix://, not {CACHE_URL!r}")
 else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "OPTIONS": {"MAX_ENTRIES": 5000},
-        }
-    }
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rendered public fragments, keyed by the data versions above (imvo/core/cache.py).
+CACHES["local"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "imvo-local",
+    "OPTIONS": {"MAX_ENTRIES": 5000},
+}
+IMVO_PUBLIC_CACHE_SECONDS = int(os.environ.get("IMVO_PUBLIC_CACHE_SECONDS", "60"))
 if TASK_BACKEND == "redis":
     INSTALLED_APPS.append("django_tasks_redis")
 

@@ -38,7 +38,9 @@ def form_cache_version() -> str:
 def _covenant_choices() -> list[tuple[str, str]]:
     """The covenants that take complaints (slug, name in the current language),
     cached under the covenants' public data version."""
-    from django.core.cache import cache
+    from imvo.core.cache import local
+
+    cache = local()
 
     from imvo.covenants.services import PUBLIC_CACHE_SECONDS
 
@@ -57,7 +59,9 @@ def member_choices(covenant_slug: str) -> list[tuple[str, str]]:
 
     The form lists only the chosen covenant's members: listing every member of
     every covenant made the page 283 KB at 5,000 members (docs/performance.md)."""
-    from django.core.cache import cache
+    from imvo.core.cache import local
+
+    cache = local()
 
     from imvo.covenants.services import PUBLIC_CACHE_SECONDS
 
@@ -98,9 +102,13 @@ class FastSelect(forms.Select):
         return self.is_required and super().use_required_attribute(initial)
 
     def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> Any:
-        from django.core.cache import cache
         from django.forms.utils import flatatt
         from django.utils.safestring import mark_safe
+
+        from imvo.core.cache import local
+        from imvo.covenants.services import PUBLIC_CACHE_SECONDS
+
+        cache = local()
 
         final = self.build_attrs(self.attrs, attrs)
         final["name"] = name
@@ -110,7 +118,7 @@ class FastSelect(forms.Select):
         if inner is None:
             inner = self._options(selected)
             if key:
-                cache.set(key, inner, 60)
+                cache.set(key, inner, PUBLIC_CACHE_SECONDS)
         return mark_safe(f"<select{flatatt(final)}>{inner}</select>")
 
     def _options(self, selected: set[str]) -> str:

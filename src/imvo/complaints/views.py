@@ -13,7 +13,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -31,6 +30,7 @@ from imvo.complaints.models import (
     Publication,
     State,
 )
+from imvo.core.cache import local as local_cache
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.core.exports import table_response
 from imvo.covenants.models import Covenant
@@ -153,11 +153,11 @@ def new(request: HttpRequest) -> HttpResponse:
     blank = request.method == "GET"
     chosen = form.initial.get("covenant", "") if form.covenant_chosen else ""
     key = f"complaints:blank-form:{form_cache_version()}:{chosen}"
-    fields = cache.get(key) if blank else None
+    fields = local_cache().get(key) if blank else None
     if fields is None:
         fields = render_to_string("complaints/_form_fields.html", ctx)
         if blank:
-            cache.set(key, fields, PUBLIC_CACHE_SECONDS)
+            local_cache().set(key, fields, PUBLIC_CACHE_SECONDS)
     ctx["fields"] = mark_safe(fields)  # rendered by the template engine, escaped there
     response = _private(render(request, "complaints/new.html", ctx, status=400 if error else 200))
     _set_language_cookie(response, lang)

@@ -14,9 +14,10 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
+
+from imvo.core.cache import content_seconds, local
 
 # Headers that belong to one answer and must not be replayed to another client.
 _NOT_REPLAYED = {"set-cookie", "vary", "date", "content-length"}
@@ -33,11 +34,12 @@ def is_anonymous_read(request: HttpRequest) -> bool:
 
 
 def cache_public_answer(
-    *versions: Callable[[], Any], seconds: int = 60
+    *versions: Callable[[], Any], seconds: int = 0
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """A view decorator: serve anonymous GETs from the cache while every one of
     ``versions()`` is unchanged (each is bumped when its data changes) and for at
-    most ``seconds``. Only 200 answers without cookies are stored."""
+    most ``seconds`` (default: IMVO_PUBLIC_CACHE_SECONDS). Only 200 answers
+    without cookies are stored, in the process's own cache (core/cache.py)."""
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
@@ -47,7 +49,7 @@ def cache_public_answer(
             stamp = repr([v() for v in versions])
             raw = f"{stamp}|{get_language()}|{request.get_full_path()}"
             key = "public-answer:" + hashlib.sha256(raw.encode()).hexdigest()
-            hit = cache.get(key)
+            hit = local().get(key)
             if hit is not None:
                 content, headers = hit
                 response = HttpResponse(content)
@@ -62,7 +64,7 @@ def cache_public_answer(
                 and "no-store" not in response.get("Cache-Control", "")
             ):
                 headers = [(k, v) for k, v in response.items() if k.lower() not in _NOT_REPLAYED]
-                cache.set(key, (response.content, headers), seconds)
+                local().set(key, (response.content, headers), seconds or content_seconds())
             return response
 
         return wrapped

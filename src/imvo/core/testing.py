@@ -149,6 +149,17 @@ def build_world() -> World:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_content_cache():  # type: ignore[no-untyped-def]
+    """Each test starts without another test's cached fragments or version memo
+    (the database is rolled back between tests, the per-process cache is not)."""
+    from imvo.core.cache import forget_versions, local
+
+    local().clear()
+    forget_versions()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _english_outside_requests():  # type: ignore[no-untyped-def]
     """Service calls in tests run in English, whatever a previous request activated.
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from imvo.accounts import services as roles
 from imvo.accounts.models import CovenantRole
+from imvo.core.cache import bump_data_version, content_seconds, data_version
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.covenants.models import (
     Adherence,
@@ -155,30 +156,22 @@ def get_covenant(key: str | int) -> Covenant:
     return obj
 
 
-PUBLIC_CACHE_SECONDS = 60
-_PUBLIC_VERSION_KEY = "covenants:public-version"
+PUBLIC_CACHE_SECONDS = content_seconds()
 
 
 def public_version() -> int:
     """A number that changes whenever public covenant data changes, for keys of
-    cached public page fragments (home cards, covenant page).
+    cached public page fragments (home cards, covenant page, API answers).
 
-    Bumped by signals (see apps.py) in the process that made the change; other
-    server processes with their own cache see the change when their fragment
-    expires (PUBLIC_CACHE_SECONDS), a delay acceptable for published summaries.
+    Bumped by signals (see apps.py). With a shared cache (CACHE_URL) every server
+    process sees a bump within a second; without one, only the process that made
+    the change, and the others when their fragment expires (PUBLIC_CACHE_SECONDS).
     """
-    from django.core.cache import cache
-
-    return int(cache.get_or_set(_PUBLIC_VERSION_KEY, 1, None) or 1)
+    return data_version("covenants")
 
 
 def bump_public_version(**_: Any) -> None:
-    from django.core.cache import cache
-
-    try:
-        cache.incr(_PUBLIC_VERSION_KEY)
-    except ValueError:  # not set yet, or evicted
-        cache.set(_PUBLIC_VERSION_KEY, 2, None)
+    bump_data_version("covenants")
 
 
 def public_covenant_list() -> QuerySet[Covenant]:

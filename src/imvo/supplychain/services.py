@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from imvo.accounts import services as roles
+from imvo.core.cache import bump_data_version, data_version, local
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.covenants.models import Adherence, Covenant, Organisation
 from imvo.supplychain import matching, parsing
@@ -609,7 +610,7 @@ def _current_links(covenant: Covenant, year: int | None = None) -> QuerySet[Matc
 def years_with_lists(covenant: Covenant) -> list[int]:
     """Years with a processed list, newest first. Cached under the public-list
     version (a processed list starts a new one): every public page asks."""
-    from django.core.cache import cache
+    cache = local()
 
     from imvo.covenants.services import PUBLIC_CACHE_SECONDS
 
@@ -646,23 +647,13 @@ def _public_links(
     return links
 
 
-_PUBLIC_LIST_VERSION_KEY = "supplychain:public-list-version"
-
-
 def bump_public_list_version(**_: Any) -> None:
-    from django.core.cache import cache
-
-    try:
-        cache.incr(_PUBLIC_LIST_VERSION_KEY)
-    except ValueError:  # not set yet, or evicted
-        cache.set(_PUBLIC_LIST_VERSION_KEY, 2, None)
+    bump_data_version("supplychain-public-list")
 
 
 def public_list_version() -> int:
     """A number that changes whenever the public production-location lists change."""
-    from django.core.cache import cache
-
-    return int(cache.get_or_set(_PUBLIC_LIST_VERSION_KEY, 1, None) or 1)
+    return data_version("supplychain-public-list")
 
 
 def public_cache_key(covenant: Covenant, year: int | None, *parts: Any) -> str:
@@ -701,7 +692,7 @@ def public_facility_page(
         .annotate(members=Count("row__supplier_list__organisation_id", distinct=True))
         .order_by("facility__country", Lower("facility__name"), "facility_id")
     )
-    from django.core.cache import cache
+    cache = local()
 
     from imvo.covenants.services import PUBLIC_CACHE_SECONDS
 
@@ -759,7 +750,7 @@ def public_facility_facets(
     covenant: Covenant, year: int | None
 ) -> tuple[list[tuple[str, str]], list[str]]:
     """The countries (code, name) and sectors on the covenant's public list, for its filters."""
-    from django.core.cache import cache
+    cache = local()
 
     from imvo.covenants.services import PUBLIC_CACHE_SECONDS
 

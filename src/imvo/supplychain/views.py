@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from imvo.accounts import services as roles
+from imvo.core.cache import local as local_cache
 from imvo.core.errors import DomainError
 from imvo.core.exports import table_response
 from imvo.covenants.models import Covenant
@@ -273,7 +273,7 @@ def public_list(request: HttpRequest, slug: str) -> HttpResponse:
     key = services.public_cache_key(
         covenant, year, "html", q, country.upper(), sector.lower(), page_no, years
     )
-    body = cache.get(key)
+    body = local_cache().get(key)
     if body is None:
         countries, sectors = services.public_facility_facets(covenant, year) if year else ([], [])
         page = (
@@ -295,7 +295,7 @@ def public_list(request: HttpRequest, slug: str) -> HttpResponse:
                 "sectors": sectors,
             },
         )
-        cache.set(key, body, PUBLIC_CACHE_SECONDS)
+        local_cache().set(key, body, PUBLIC_CACHE_SECONDS)
     return render(
         request,
         "supplychain/public.html",
