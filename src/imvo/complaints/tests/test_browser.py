@@ -18,6 +18,7 @@ def test_file_in_bengali_without_javascript_follow_and_decide(browser, live_serv
     pub = ctx.new_page()
     pub.set_default_timeout(15000)
     pub.goto("/complaints/new/")
+    assert pub.locator("#id_respondent").count() == 0  # no covenant chosen: no company list
     # Switch the form to Bengali inside the form, after typing: the text stays.
     pub.select_option("#id_covenant", world.covenant_x.slug)
     pub.fill("#id_description", BENGALI)
@@ -26,6 +27,10 @@ def test_file_in_bengali_without_javascript_follow_and_decide(browser, live_serv
     assert pub.locator("html").get_attribute("lang") == "bn"
     assert pub.input_value("#id_description") == BENGALI
     pub.check("input[name=topics][value=wages]")
+    # The form, re-sent with the covenant chosen, lists that covenant's members.
+    pub.click("button[name=action][value=members]")
+    assert pub.input_value("#id_description") == BENGALI
+    pub.select_option("#id_respondent", str(world.company_a.pk))
     pub.click("button[name=action][value=submit]")
     receipt = pub.inner_text("#receipt").strip()
     assert re.fullmatch(r"[0-9A-Z]{4}(-[0-9A-Z]{4}){4}", receipt)
@@ -39,6 +44,7 @@ def test_file_in_bengali_without_javascript_follow_and_decide(browser, live_serv
 
     c = Complaint.objects.get()
     assert c.language == "bn"
+    assert c.respondent == world.company_a
     login(page, "committee_x")
     page.goto("/complaints/cases/")
     page.click(f"text={c.reference}")
