@@ -246,7 +246,7 @@ class ComplaintForm(forms.Form):
     evidence = MultipleFileField(
         label=_("Photos or documents (optional)"),
         help_text=_(
-            "Up to 5 files: photos (JPEG, PNG, WebP) or PDF, at most 5 MB each. We remove location and camera data from photos, not from PDF files. Choose files last: changing the language empties this field."
+            "Up to 5 files: photos (JPEG, PNG, WebP) or PDF, at most 5 MB each. We remove location and camera data from photos, and author details from PDF files. Choose files last: changing the language empties this field."
         ),
         required=False,
         widget=MultipleFileInput(

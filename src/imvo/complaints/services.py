@@ -244,12 +244,51 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
+def strip_pdf(name: str, data: bytes) -> bytes:
+    """The PDF without what could identify its maker: the document information
+    (author, creator program, title, dates), every XMP metadata stream (the
+    document's and those of pages and images), embedded files, and the file
+    identifiers, which a deterministic one replaces. The content is kept.
+
+    Done with pikepdf (qpdf). A PDF that qpdf cannot read, or that is encrypted,
+    is refused: it cannot be cleaned, and a photo of it can.
+    """
+    import pikepdf
+
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            if len(pdf.pages) == 0:
+                raise ValueError("no pages")
+            if "/Info" in pdf.trailer:
+                del pdf.trailer["/Info"]
+            names = pdf.Root.get("/Names")
+            if isinstance(names, pikepdf.Dictionary) and "/EmbeddedFiles" in names:
+                del names["/EmbeddedFiles"]
+            for obj in pdf.objects:
+                if isinstance(obj, pikepdf.Dictionary | pikepdf.Stream) and "/Metadata" in obj:
+                    del obj["/Metadata"]
+            if "/PieceInfo" in pdf.Root:
+                del pdf.Root["/PieceInfo"]
+            out = io.BytesIO()
+            pdf.save(out, deterministic_id=True, fix_metadata_version=False)
+            return out.getvalue()
+    except (pikepdf.PdfError, pikepdf.PasswordError, ValueError, RecursionError) as e:
+        logger.info("evidence PDF refused: %s", type(e).__name__)
+        raise DomainError(
+            _(
+                "%(name)s could not be read as a PDF document, or it is locked with a password. Send a photo of it instead."
+            )
+            % {"name": name}
+        ) from None
+
+
 def clean_evidence(name: str, data: bytes) -> tuple[bytes, str]:
     """Check one evidence file and strip what could identify the sender.
 
     Photos are decoded and re-encoded, which drops EXIF/GPS and other
-    metadata; PDFs are kept as they are (their metadata is not removed: the
-    form says so). Anything else is refused with the reason.
+    metadata; PDFs are rewritten without their document information, XMP
+    metadata and file identifiers (strip_pdf). Anything else is refused with
+    the reason.
     """
     if len(data) == 0:
         raise DomainError(_("%(name)s is empty.") % {"name": name})
@@ -271,7 +310,7 @@ def clean_evidence(name: str, data: bytes) -> tuple[bytes, str]:
             % {"name": name}
         )
     if kind == "application/pdf":
-        return data, kind
+        return strip_pdf(name, data), kind
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     try:

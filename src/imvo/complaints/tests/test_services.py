@@ -356,3 +356,73 @@ def test_location_complaint_reaches_the_members_whose_lists_name_the_facility(wo
     for member in (world.member_a, world.member_b):
         _c, role = services.get_case(member, c.pk)
         assert "forwardings" not in services.case_view(member, c, role)
+
+
+def _pdf_with_maker_details() -> bytes:
+    """A real PDF, made by WeasyPrint, with author and title in its document
+    information, and XMP metadata naming the author added with pikepdf."""
+    import io
+
+    import pikepdf
+    from weasyprint import HTML
+
+    html = (
+        "<html><head><title>Loonstrook Amina Begum</title>"
+        '<meta name="author" content="Amina Begum"></head>'
+        "<body><p>Wage slip March: 4,200 taka withheld.</p></body></html>"
+    )
+    pdf_bytes = HTML(string=html).write_pdf()
+    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+        with pdf.open_metadata() as meta:
+            meta["dc:creator"] = ["Amina Begum"]
+            meta["xmp:CreatorTool"] = "Phone of Amina Begum"
+        out = io.BytesIO()
+        pdf.save(out)
+    return out.getvalue()
+
+
+def test_pdf_evidence_loses_its_maker_details_and_keeps_its_text(world, tmp_path):
+    import io
+    import subprocess
+
+    import pikepdf
+
+    original = _pdf_with_maker_details()
+    with pikepdf.open(io.BytesIO(original)) as pdf:
+        assert str(pdf.docinfo["/Author"]) == "Amina Begum"
+        assert "/Metadata" in pdf.Root
+    c = file(world, files=[("slip.pdf", original)]).complaint
+    ev = c.evidence.get()
+    assert ev.content_type == "application/pdf"
+    _ev, data = services.evidence_for(world.committee_x, c, "committee", ev.pk)
+    assert b"Amina" not in data and b"WeasyPrint" not in data
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        assert "/Info" not in pdf.trailer
+        assert not any(
+            isinstance(o, pikepdf.Dictionary | pikepdf.Stream) and "/Metadata" in o
+            for o in pdf.objects
+        )
+    path = tmp_path / "clean.pdf"
+    path.write_bytes(data)
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "4,200 taka withheld" in text
+
+
+def test_unreadable_or_locked_pdf_is_refused_with_reason(world):
+    import io
+
+    import pikepdf
+
+    locked = io.BytesIO()
+    with pikepdf.open(io.BytesIO(_pdf_with_maker_details())) as pdf:
+        pdf.save(locked, encryption=pikepdf.Encryption(user="secret", owner="secret"))
+    for name, data in (
+        ("locked.pdf", locked.getvalue()),
+        ("broken.pdf", b"%PDF-1.7\n" + b"not really a pdf " * 20),
+    ):
+        with pytest.raises(DomainError, match="could not be read as a PDF") as e:
+            file(world, files=[(name, data)])
+        assert name in str(e.value)
+    assert Complaint.objects.count() == 0
