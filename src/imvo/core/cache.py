@@ -18,7 +18,9 @@ made in this process at once.
 
 from __future__ import annotations
 
+import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -64,6 +66,35 @@ def bump_data_version(name: str) -> None:
     except ValueError:  # not set yet, or evicted
         shared.set(key, time.time_ns() // 1000, None)
     _versions.pop(name, None)  # this process sees its own change at once
+
+
+_MISSING = object()
+_computing: dict[str, threading.Lock] = {}
+_computing_guard = threading.Lock()
+
+
+def cached[T](key: str, compute: Callable[[], T], seconds: int | None = None) -> T:
+    """``compute()``'s value from this process's cache under ``key`` (a key that
+    contains the data versions it depends on), computing it on a miss.
+
+    On a miss only one thread of the process computes; the others wait for its
+    result instead of running the same expensive query at once (when a popular
+    entry expires under load, every thread would otherwise miss together).
+    """
+    store = local()
+    value = store.get(key, _MISSING)
+    if value is not _MISSING:
+        return value  # type: ignore[no-any-return]
+    with _computing_guard:
+        lock = _computing.setdefault(key, threading.Lock())
+    with lock:
+        value = store.get(key, _MISSING)
+        if value is _MISSING:
+            value = compute()
+            store.set(key, value, content_seconds() if seconds is None else seconds)
+    with _computing_guard:
+        _computing.pop(key, None)
+    return value  # type: ignore[no-any-return]
 
 
 def forget_versions() -> None:

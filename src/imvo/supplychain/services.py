@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from imvo.accounts import services as roles
-from imvo.core.cache import bump_data_version, data_version, local
+from imvo.core.cache import bump_data_version, cached, data_version
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.covenants.models import Adherence, Covenant, Organisation
 from imvo.supplychain import matching, parsing
@@ -610,23 +610,17 @@ def _current_links(covenant: Covenant, year: int | None = None) -> QuerySet[Matc
 def years_with_lists(covenant: Covenant) -> list[int]:
     """Years with a processed list, newest first. Cached under the public-list
     version (a processed list starts a new one): every public page asks."""
-    cache = local()
-
-    from imvo.covenants.services import PUBLIC_CACHE_SECONDS
-
-    key = public_cache_key(covenant, None, "years")
-    years = cache.get(key)
-    if years is None:
-        years = sorted(
+    return cached(
+        public_cache_key(covenant, None, "years"),
+        lambda: sorted(
             set(
                 SupplierList.objects.filter(
                     covenant=covenant, status=SupplierList.Status.DONE
                 ).values_list("year", flat=True)
             ),
             reverse=True,
-        )
-        cache.set(key, years, PUBLIC_CACHE_SECONDS)
-    return years
+        ),
+    )
 
 
 def _public_links(
@@ -692,23 +686,15 @@ def public_facility_page(
         .annotate(members=Count("row__supplier_list__organisation_id", distinct=True))
         .order_by("facility__country", Lower("facility__name"), "facility_id")
     )
-    cache = local()
-
-    from imvo.covenants.services import PUBLIC_CACHE_SECONDS
-
     key = public_cache_key(covenant, year, query, country.upper(), sector.lower(), per_page)
     paginator = Paginator(grouped, per_page)
-    count = cache.get(f"{key}:count")
-    if count is None:
-        cache.set(f"{key}:count", paginator.count, PUBLIC_CACHE_SECONDS)
-    else:
-        paginator.__dict__["count"] = count  # Paginator.count is a cached_property
-    result = paginator.get_page(page)
-    rows = cache.get(f"{key}:page:{result.number}")
-    if rows is None:
-        rows = _public_rows(covenant, year, [dict(g) for g in result.object_list])
-        cache.set(f"{key}:page:{result.number}", rows, PUBLIC_CACHE_SECONDS)
-    result.object_list = rows
+    # Paginator.count is a cached_property: set it from the cache.
+    paginator.__dict__["count"] = cached(f"{key}:count", grouped.count)
+    result: Any = paginator.get_page(page)  # its object_list becomes the row dicts
+    result.object_list = cached(
+        f"{key}:page:{result.number}",
+        lambda: _public_rows(covenant, year, [dict(g) for g in result.object_list]),
+    )
     return result
 
 
@@ -750,16 +736,9 @@ def public_facility_facets(
     covenant: Covenant, year: int | None
 ) -> tuple[list[tuple[str, str]], list[str]]:
     """The countries (code, name) and sectors on the covenant's public list, for its filters."""
-    cache = local()
-
-    from imvo.covenants.services import PUBLIC_CACHE_SECONDS
-
-    key = public_cache_key(covenant, year, "facets")
-    facets = cache.get(key)
-    if facets is None:
-        facets = _public_facets(covenant, year)
-        cache.set(key, facets, PUBLIC_CACHE_SECONDS)
-    return facets
+    return cached(
+        public_cache_key(covenant, year, "facets"), lambda: _public_facets(covenant, year)
+    )
 
 
 def _public_facets(covenant: Covenant, year: int | None) -> tuple[list[tuple[str, str]], list[str]]:

@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from imvo.accounts import services as roles
-from imvo.core.cache import local as local_cache
+from imvo.core.cache import cached
 from imvo.core.errors import DomainError
 from imvo.core.exports import table_response
 from imvo.covenants.models import Covenant
-from imvo.covenants.services import PUBLIC_CACHE_SECONDS, covenants_visible_to
+from imvo.covenants.services import covenants_visible_to
 from imvo.supplychain import services
 from imvo.supplychain.forms import MappingForm, UploadForm
 from imvo.supplychain.models import Match, SupplierList
@@ -273,15 +273,15 @@ def public_list(request: HttpRequest, slug: str) -> HttpResponse:
     key = services.public_cache_key(
         covenant, year, "html", q, country.upper(), sector.lower(), page_no, years
     )
-    body = local_cache().get(key)
-    if body is None:
+
+    def render_body() -> str:
         countries, sectors = services.public_facility_facets(covenant, year) if year else ([], [])
         page = (
             services.public_facility_page(covenant, year, page_no, q, country, sector)
             if year
             else Paginator([], 100).get_page(1)
         )
-        body = render_to_string(
+        return render_to_string(
             "supplychain/_public_body.html",
             {
                 "year": year,
@@ -295,7 +295,8 @@ def public_list(request: HttpRequest, slug: str) -> HttpResponse:
                 "sectors": sectors,
             },
         )
-        local_cache().set(key, body, PUBLIC_CACHE_SECONDS)
+
+    body = cached(key, render_body)
     return render(
         request,
         "supplychain/public.html",

@@ -62,3 +62,35 @@ def test_signed_in_and_token_requests_bypass_the_cache(client, world):
     r, n_session = _get(client, path)
     assert r.status_code == 200 and n_session > 0
     assert not r.cookies  # nothing of a session answer is stored or replayed
+
+
+def test_a_miss_is_computed_once_while_other_threads_wait():
+    """When a popular entry expires under load, one thread runs the expensive
+    query and the others take its result (core/cache.py: cached)."""
+    import threading
+    import time
+
+    from imvo.core.cache import cached
+
+    runs = []
+
+    def expensive() -> str:
+        runs.append(1)
+        time.sleep(0.3)
+        return "the answer"
+
+    results: list[str] = []
+    start = threading.Barrier(8)
+
+    def ask() -> None:
+        start.wait()
+        results.append(cached("test:stampede", expensive))
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=10)
+    assert results == ["the answer"] * 8
+    assert len(runs) == 1
+    assert cached("test:other-key", lambda: "other") == "other"  # keys do not block each other
