@@ -131,7 +131,9 @@ def main() -> None:
     p.add_argument("--duration", type=int, default=20, help="seconds per loaded scenario")
     p.add_argument("--baseline", type=int, default=5, help="seconds per baseline scenario")
     p.add_argument("--connections", type=int, default=50)
-    p.add_argument("--workers", type=int, default=3)
+    # As `imvo serve` runs by default (WEB_CONCURRENCY=2, 4 threads). On this 2-core
+    # machine 3 workers gave a longer tail (docs/performance.md).
+    p.add_argument("--workers", type=int, default=2)
     p.add_argument("--threads", type=int, default=4)
     p.add_argument("--port", type=int, default=8107)
     p.add_argument("--only", default="", help="run only scenarios whose label contains this")
