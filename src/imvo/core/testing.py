@@ -148,6 +148,19 @@ def build_world() -> World:
     return w
 
 
+def one_page_pdf() -> bytes:
+    """A real, valid one-page PDF (pikepdf), for evidence that must pass cleaning."""
+    import io
+
+    import pikepdf
+
+    out = io.BytesIO()
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page()
+        pdf.save(out)
+    return out.getvalue()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_content_cache():  # type: ignore[no-untyped-def]
     """Each test starts without another test's cached fragments or version memo

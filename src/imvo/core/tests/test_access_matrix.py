@@ -53,7 +53,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from imvo.core.testing import World, build_world
+from imvo.core.testing import World, build_world, one_page_pdf
 
 ROLES = ("anonymous", "member_a", "member_b", "secretariat_x", "secretariat_y",
          "committee_x", "recused_committee_x", "admin")  # fmt: skip
@@ -140,7 +140,7 @@ def build_objects(w: World) -> dict[str, Any]:
         covenant=x, description=SECRET_A + " unpaid wages", respondent=w.company_a
     )
     complaint = filed.complaint
-    evidence = complaints.store_evidence(complaint, "photo.pdf", b"%PDF-1.4 evidence")
+    evidence = complaints.store_evidence(complaint, "photo.pdf", one_page_pdf())
     complaints.recuse(w.committee_x, complaint, w.recused_committee_x, "conflict of interest")
     item = reporting.publish_learning_item(
         w.member_a, x, "Living wage pilot", "We paid the gap.",
