@@ -42,6 +42,11 @@ MAX_ROWS = 100_000
 # Zip-bomb guard for .xlsx/.ods (zip archives): total unpacked size and ratio.
 MAX_UNPACKED_BYTES = 300 * 1024 * 1024
 MAX_RATIO = 150
+# A sheet is read as a dense grid: a single cell written at row 1,048,576,
+# column XFD makes a 6 KB file ask for 17 billion cells (found when the parser
+# fuzz test's mutated workbook ran a CI machine out of memory). 100,000 rows x
+# 50 columns is the most a sheet may span.
+MAX_CELLS = 5_000_000
 
 FIELDS = [
     "name",
@@ -267,14 +272,69 @@ def _check_zip(filename: str, data: bytes) -> str:
     )
 
 
+# Cells with content: "<c r=...>" opened, not the self-closing "<c r=... s=.../>" of
+# an empty formatted cell, which the reader skips.
+_XLSX_CELL_REF = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Z]{1,3})([0-9]{1,9})\"[^>]*(?<!/)>")
+# Rows holding cells (cells without "r" are placed by their row's number).
+_XLSX_ROW_REF = re.compile(
+    rb"<(?:\w+:)?row\s[^>]*?\br=\"([0-9]{1,9})\"[^>]*(?<!/)>\s*<(?:\w+:)?c[\s>]"
+)
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ch - 64)
+    return n
+
+
+def _too_wide(filename: str, rows: int, columns: int) -> ParseError:
+    return ParseError(
+        f"{filename}: the sheet has something in row {rows:,}, column {columns:,}, so it "
+        f"spans {rows * columns:,} cells; we read at most {MAX_CELLS:,} "
+        f"({MAX_ROWS:,} rows of 50 columns). Delete the unused rows and columns below "
+        "and to the right of the list (or save it as CSV) and upload it again."
+    )
+
+
+def _check_xlsx_extent(filename: str, data: bytes) -> None:
+    """Refuse an xlsx whose cells reach far enough to exhaust memory, before the
+    reader allocates its grid. Cell positions are read from the sheets' XML
+    (already bounded by the zip-bomb check)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            try:
+                xml = archive.read(name)
+            except (zipfile.BadZipFile, ValueError, EOFError, OSError, NotImplementedError) as e:
+                raise ParseError(
+                    f"{filename}: the workbook is damaged and cannot be opened ({e})."
+                ) from e
+            rows = columns = 1
+            for letters, digits in _XLSX_CELL_REF.findall(xml):
+                rows = max(rows, int(digits))
+                columns = max(columns, _column_number(letters))
+            for digits in _XLSX_ROW_REF.findall(xml):
+                rows = max(rows, int(digits))
+            if rows * columns > MAX_CELLS:
+                raise _too_wide(filename, rows, columns)
+
+
 def _read_workbook(filename: str, data: bytes, kind: str) -> list[list[str]]:
     from python_calamine import CalamineWorkbook
 
+    if kind == "xlsx":
+        _check_xlsx_extent(filename, data)
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         if not book.sheet_names:
             raise ParseError(f"{filename}: the workbook has no sheets.")
         sheet = book.get_sheet_by_index(0)
+        # Other formats are bounded by the reader (xls: 65,536 x 256) or refuse such
+        # sheets; check before turning the grid into Python objects.
+        if sheet.height * sheet.width > MAX_CELLS:
+            raise _too_wide(filename, sheet.height, sheet.width)
         raw = sheet.to_python(skip_empty_area=False)
     except (ParseError, KeyboardInterrupt, SystemExit):
         raise

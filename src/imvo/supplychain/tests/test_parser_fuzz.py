@@ -103,3 +103,51 @@ def test_zip_bomb_inside_an_xlsx_is_refused_before_unpacking() -> None:
         z.writestr("xl/worksheets/sheet1.xml", b"0" * (400 * 1024 * 1024))
     with pytest.raises(ParseError, match=r"bomb\.xlsx: the workbook would unpack"):
         read_table("bomb.xlsx", buf.getvalue())
+
+
+def test_a_cell_far_out_is_refused_before_the_grid_is_allocated() -> None:
+    """Regression: the mutation fuzzer made an xlsx whose one cell at XFD1048576
+    asked the reader for a 17-billion-cell grid and ran a CI worker out of memory
+    (23 GB). oom-far-cell.xlsx is that shape: a LibreOffice list with one cell
+    moved to the last row and column. Run under a 2 GB address-space limit, so a
+    regression fails here instead of exhausting the machine."""
+    import subprocess
+    import sys
+
+    code = (
+        "import resource, sys;"
+        "resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30));"
+        "from imvo.supplychain.parsing import read_table, ParseError;"
+        "data = open(sys.argv[1], 'rb').read();"
+        'exec(\'try:\\n read_table("oom-far-cell.xlsx", data)\\n'
+        "except ParseError as e:\\n print(e)')"
+    )
+    r = subprocess.run(
+        [sys.executable, "-c", code, str(FILES / "oom-far-cell.xlsx")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert "oom-far-cell.xlsx: the sheet has something in row 1,048,576, column 16,384" in r.stdout
+    assert "Delete the unused rows and columns" in r.stdout
+
+
+def test_cells_without_positions_in_a_far_row_are_refused() -> None:
+    from imvo.supplychain.parsing import MAX_CELLS
+
+    with zipfile.ZipFile(FILES / "oom-far-cell.xlsx") as src:
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+            for info in src.infolist():
+                data = src.read(info.filename)
+                if info.filename == "xl/worksheets/sheet1.xml":
+                    data = data.replace(b'r="XFD1048576"', b'r="AX2"').replace(
+                        b"</sheetData>",
+                        b'<row r="900000"><c><v>1</v></c><c><v>2</v></c></row></sheetData>',
+                    )
+                out.writestr(info.filename, data)
+    assert MAX_CELLS < 900_000 * 50
+    with pytest.raises(ParseError, match="row 900,000, column 50"):
+        read_table("far-row.xlsx", buf.getvalue())
