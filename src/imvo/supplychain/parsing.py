@@ -321,18 +321,73 @@ def _check_xlsx_extent(filename: str, data: bytes) -> None:
                 raise _too_wide(filename, rows, columns)
 
 
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_ODS_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+
+
+def _check_ods_extent(filename: str, data: bytes) -> None:
+    """Refuse an ods whose repeated rows and columns with content would make the
+    reader build a grid of more than MAX_CELLS cells (a 32 KB file can ask for
+    50 million: 6 GB of memory before any check after reading). Empty repeated
+    rows and cells, which LibreOffice writes up to the sheet's last row and
+    column, count only when content follows them."""
+    from xml.etree.ElementTree import ParseError as XMLParseError
+
+    from defusedxml.ElementTree import iterparse  # no entity expansion, no external DTDs
+
+    table, row_tag = _ODS_TABLE + "table", _ODS_TABLE + "table-row"
+    cells = {_ODS_TABLE + "table-cell", _ODS_TABLE + "covered-table-cell"}
+    rows_rep, cols_rep = _ODS_TABLE + "number-rows-repeated", _ODS_TABLE + "number-columns-repeated"
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open("content.xml") as xml:
+            row = column = rows = columns = 0
+            row_repeat, row_has_content = 1, False
+            for event, el in iterparse(xml, events=("start", "end")):
+                if event == "start":
+                    if el.tag == table:
+                        row = 0
+                    elif el.tag == row_tag:
+                        column, row_has_content = 0, False
+                        row_repeat = int(el.get(rows_rep, "1") or 1)
+                    continue
+                if el.tag in cells:
+                    repeat = int(el.get(cols_rep, "1") or 1)
+                    has_content = el.get(_ODS_OFFICE + "value-type") is not None or any(
+                        True for _ in el.iter(_ODS_TEXT + "p")
+                    )
+                    column += repeat
+                    if has_content:
+                        row_has_content = True
+                        columns = max(columns, column)
+                    el.clear()
+                elif el.tag == row_tag:
+                    row += row_repeat
+                    if row_has_content:
+                        rows = max(rows, row)
+                    el.clear()
+                if rows * columns > MAX_CELLS:
+                    raise _too_wide(filename, rows, columns)
+    except ParseError:
+        raise
+    except (KeyError, ValueError, XMLParseError, zipfile.BadZipFile, OSError, EOFError):
+        return  # damaged: the reader then refuses it with what is wrong
+
+
 def _read_workbook(filename: str, data: bytes, kind: str) -> list[list[str]]:
     from python_calamine import CalamineWorkbook
 
     if kind == "xlsx":
         _check_xlsx_extent(filename, data)
+    elif kind == "ods":
+        _check_ods_extent(filename, data)
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         if not book.sheet_names:
             raise ParseError(f"{filename}: the workbook has no sheets.")
         sheet = book.get_sheet_by_index(0)
-        # Other formats are bounded by the reader (xls: 65,536 x 256) or refuse such
-        # sheets; check before turning the grid into Python objects.
+        # .xls is bounded by its format (65,536 x 256); check before turning the
+        # grid into Python objects.
         if sheet.height * sheet.width > MAX_CELLS:
             raise _too_wide(filename, sheet.height, sheet.width)
         raw = sheet.to_python(skip_empty_area=False)

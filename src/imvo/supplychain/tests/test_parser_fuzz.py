@@ -151,3 +151,63 @@ def test_cells_without_positions_in_a_far_row_are_refused() -> None:
     assert MAX_CELLS < 900_000 * 50
     with pytest.raises(ParseError, match="row 900,000, column 50"):
         read_table("far-row.xlsx", buf.getvalue())
+
+
+def _ods_with_repeated_content(rows: int, columns: int) -> bytes:
+    """suppliers.ods (LibreOffice) plus one row of content repeated ``rows`` times,
+    ``columns`` cells wide: a few KB that ask the reader for rows x columns cells."""
+    import re
+
+    row = (
+        f'<table:table-row table:number-rows-repeated="{rows}">'
+        f'<table:table-cell table:number-columns-repeated="{columns}" '
+        'office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>'
+    ).encode()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(FILES / "suppliers.ods") as src, zipfile.ZipFile(buf, "w") as out:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "content.xml":
+                first = re.search(rb"<table:table-row[^>]*>.*?</table:table-row>", data, re.S)
+                assert first is not None
+                data = data.replace(first.group(0), first.group(0) + row, 1)
+            out.writestr(info, data)
+    return buf.getvalue()
+
+
+def test_repeated_ods_content_is_refused_before_the_grid_is_built() -> None:
+    """A 32 KB .ods repeating one filled row a million times, 50 cells wide, made
+    the reader use 6.3 GB before the sheet could be refused. The rows and
+    columns are now counted from content.xml first (under a 2 GB limit here, in
+    which the reader itself could not build that grid)."""
+    import subprocess
+    import sys
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".ods") as f:
+        f.write(_ods_with_repeated_content(1_000_000, 50))
+        f.flush()
+        code = (
+            "import resource, sys;"
+            "resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30));"
+            "from imvo.supplychain.parsing import read_table, ParseError;"
+            "data = open(sys.argv[1], 'rb').read();"
+            'exec(\'try:\\n read_table("repeated.ods", data)\\n'
+            "except ParseError as e:\\n print(e)')"
+        )
+        r = subprocess.run(
+            [sys.executable, "-c", code, f.name],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert "repeated.ods: the sheet has something in row 1,000,001, column 50" in r.stdout
+
+
+def test_repeated_empty_cells_of_a_real_ods_are_not_counted() -> None:
+    """LibreOffice repeats empty rows and cells to the sheet's edge; a modest
+    repeated block of content is read."""
+    table = read_table("block.ods", _ods_with_repeated_content(1000, 10))
+    assert len(table.rows) == 25 + 1000
