@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from imvo.complaints import services
 from imvo.complaints.models import Complaint
+from imvo.core.cache import cached
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -38,18 +39,10 @@ def form_cache_version() -> str:
 def _covenant_choices() -> list[tuple[str, str]]:
     """The covenants that take complaints (slug, name in the current language),
     cached under the covenants' public data version."""
-    from imvo.core.cache import local
-
-    cache = local()
-
-    from imvo.covenants.services import PUBLIC_CACHE_SECONDS
-
-    key = f"complaints:covenant-choices:{form_cache_version()}"
-    choices = cache.get(key)
-    if choices is None:
-        choices = [(c.slug, str(c.name)) for c in services.open_covenants()]
-        cache.set(key, choices, PUBLIC_CACHE_SECONDS)
-    return choices
+    return cached(
+        f"complaints:covenant-choices:{form_cache_version()}",
+        lambda: [(c.slug, str(c.name)) for c in services.open_covenants()],
+    )
 
 
 def member_choices(covenant_slug: str) -> list[tuple[str, str]]:
@@ -59,29 +52,19 @@ def member_choices(covenant_slug: str) -> list[tuple[str, str]]:
 
     The form lists only the chosen covenant's members: listing every member of
     every covenant made the page 283 KB at 5,000 members (docs/performance.md)."""
-    from imvo.core.cache import local
-
-    cache = local()
-
-    from imvo.covenants.services import PUBLIC_CACHE_SECONDS
-
     slug = str(covenant_slug or "")[:100]
     if not slug:
         return []
-    key = f"complaints:member-choices:{form_cache_version()}:{slug}"
-    members = cache.get(key)
-    if members is None:
+
+    def members() -> list[tuple[str, str]]:
         covenant = services.open_covenants().filter(slug=slug).first()
-        members = (
-            [
-                (str(pk), name)
-                for pk, name in services.members_of(covenant).values_list("pk", "name")
-            ]
-            if covenant
-            else []
-        )
-        cache.set(key, members, PUBLIC_CACHE_SECONDS)
-    return members
+        if covenant is None:
+            return []
+        return [
+            (str(pk), name) for pk, name in services.members_of(covenant).values_list("pk", "name")
+        ]
+
+    return cached(f"complaints:member-choices:{form_cache_version()}:{slug}", members)
 
 
 class FastSelect(forms.Select):
@@ -105,20 +88,13 @@ class FastSelect(forms.Select):
         from django.forms.utils import flatatt
         from django.utils.safestring import mark_safe
 
-        from imvo.core.cache import local
-        from imvo.covenants.services import PUBLIC_CACHE_SECONDS
-
-        cache = local()
-
         final = self.build_attrs(self.attrs, attrs)
         final["name"] = name
         selected = {str(v) for v in self.format_value(value)}
-        key = f"fast-select:{self.cache_key}" if self.cache_key and selected <= {""} else ""
-        inner = cache.get(key) if key else None
-        if inner is None:
+        if self.cache_key and selected <= {""}:
+            inner = cached(f"fast-select:{self.cache_key}", lambda: self._options(selected))
+        else:
             inner = self._options(selected)
-            if key:
-                cache.set(key, inner, PUBLIC_CACHE_SECONDS)
         return mark_safe(f"<select{flatatt(final)}>{inner}</select>")
 
     def _options(self, selected: set[str]) -> str:
@@ -262,7 +238,8 @@ class ComplaintForm(forms.Form):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         fields: dict[str, Any] = self.fields
-        fields["covenant"].choices = [("", "—"), *_covenant_choices()]
+        covenants = _covenant_choices()
+        fields["covenant"].choices = [("", "—"), *covenants]
         fields["topics"].choices = [(code, label) for code, label, _codes in services.TOPICS]
         # The company picker lists the members of the chosen covenant only; with no
         # covenant chosen yet, the "Show its companies" button reloads the form
@@ -273,7 +250,7 @@ class ComplaintForm(forms.Form):
         members = member_choices(chosen)
         fields["respondent"].choices = [("", _("I do not know / not listed")), *members]
         fields["respondent"].widget.cache_key = f"respondent:{form_cache_version()}:{chosen[:100]}"
-        self.covenant_chosen = chosen in dict(_covenant_choices())
+        self.covenant_chosen = chosen in {slug for slug, _name in covenants}
         self.facilities = facilities or []
         self.fields["facility"].widget.choices = [("", _("None of these"))] + [
             (str(f["id"]), f"{f['name']}, {f.get('address', '')} ({f.get('country', '')})")

@@ -423,25 +423,6 @@ def members_of(covenant: Covenant | None = None) -> QuerySet[Organisation]:
     return qs.distinct().order_by("name")
 
 
-def members_by_covenant() -> list[tuple[Covenant, list[tuple[int, str]]]]:
-    """Each open covenant with its active member companies (id, name), in two
-    queries whatever the number of covenants (the complaint form lists them)."""
-    covenants = list(open_covenants())
-    rows = (
-        Adherence.objects.filter(
-            covenant__in=covenants,
-            status=Adherence.Status.ACTIVE,
-            organisation__type=Organisation.Type.COMPANY,
-        )
-        .order_by("organisation__name", "organisation_id")
-        .values_list("covenant_id", "organisation_id", "organisation__name")
-    )
-    by_covenant: dict[int, list[tuple[int, str]]] = {c.pk: [] for c in covenants}
-    for covenant_id, org_id, name in rows:
-        by_covenant[covenant_id].append((org_id, name))
-    return [(c, by_covenant[c.pk]) for c in covenants]
-
-
 def find_covenant(key: str | int) -> Covenant:
     s = str(key).strip()
     qs = open_covenants()

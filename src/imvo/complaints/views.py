@@ -30,11 +30,10 @@ from imvo.complaints.models import (
     Publication,
     State,
 )
-from imvo.core.cache import local as local_cache
+from imvo.core.cache import cached
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.core.exports import table_response
 from imvo.covenants.models import Covenant
-from imvo.covenants.services import PUBLIC_CACHE_SECONDS
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
@@ -148,16 +147,17 @@ def new(request: HttpRequest) -> HttpResponse:
         "searched": action == "search",
         "facilities": facilities,
     }
+
     # The blank form (every first visit) is the same for everyone in a language:
     # its rendered fields are cached (rendering them was most of the page's time).
-    blank = request.method == "GET"
-    chosen = form.initial.get("covenant", "") if form.covenant_chosen else ""
-    key = f"complaints:blank-form:{form_cache_version()}:{chosen}"
-    fields = local_cache().get(key) if blank else None
-    if fields is None:
-        fields = render_to_string("complaints/_form_fields.html", ctx)
-        if blank:
-            local_cache().set(key, fields, PUBLIC_CACHE_SECONDS)
+    def render_fields() -> str:
+        return render_to_string("complaints/_form_fields.html", ctx)
+
+    if request.method == "GET":
+        chosen = form.initial.get("covenant", "") if form.covenant_chosen else ""
+        fields = cached(f"complaints:blank-form:{form_cache_version()}:{chosen}", render_fields)
+    else:
+        fields = render_fields()
     ctx["fields"] = mark_safe(fields)  # rendered by the template engine, escaped there
     response = _private(render(request, "complaints/new.html", ctx, status=400 if error else 200))
     _set_language_cookie(response, lang)

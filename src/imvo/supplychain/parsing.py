@@ -238,13 +238,16 @@ def _sniff_kind(data: bytes) -> str:
     return "text"
 
 
+# What a damaged archive raises besides BadZipFile (found by the parser fuzz test).
+_ZIP_ERRORS = (zipfile.BadZipFile, ValueError, EOFError, OSError, NotImplementedError)
+
+
 def _check_zip(filename: str, data: bytes) -> str:
     """xlsx or ods, after the zip-bomb check. Raises ParseError otherwise."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
-    # A damaged archive raises more than BadZipFile (found by the parser fuzz test).
-    except (zipfile.BadZipFile, ValueError, EOFError, OSError, NotImplementedError) as e:
+    except _ZIP_ERRORS as e:
         raise ParseError(f"{filename}: the workbook is damaged and cannot be opened ({e}).") from e
     unpacked = sum(i.file_size for i in infos)
     packed = max(1, sum(i.compress_size for i in infos))
@@ -261,7 +264,7 @@ def _check_zip(filename: str, data: bytes) -> str:
     if "mimetype" in names:
         try:
             mime = archive.read("mimetype").strip()
-        except (zipfile.BadZipFile, ValueError, EOFError, OSError, NotImplementedError) as e:
+        except _ZIP_ERRORS as e:
             raise ParseError(
                 f"{filename}: the workbook is damaged and cannot be opened ({e})."
             ) from e
@@ -307,7 +310,7 @@ def _check_xlsx_extent(filename: str, data: bytes) -> None:
                 continue
             try:
                 xml = archive.read(name)
-            except (zipfile.BadZipFile, ValueError, EOFError, OSError, NotImplementedError) as e:
+            except _ZIP_ERRORS as e:
                 raise ParseError(
                     f"{filename}: the workbook is damaged and cannot be opened ({e})."
                 ) from e
