@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from imvo.accounts.models import ApiToken, CovenantRole, User
+from imvo.accounts.models import ApiToken, CovenantRole, SealedTOTPDevice, User
 
 
 class CovenantRoleInline(admin.TabularInline):
@@ -20,3 +20,12 @@ class PlatformUserAdmin(UserAdmin):
 class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ("prefix", "user", "name", "created", "last_used", "revoked")
     readonly_fields = ("prefix", "key_hash", "created", "last_used")
+
+
+@admin.register(SealedTOTPDevice)
+class SealedTOTPDeviceAdmin(admin.ModelAdmin):
+    """Lets an admin remove a lost authenticator; the secret itself is never shown."""
+
+    list_display = ("user", "name", "confirmed", "created_at", "last_used_at")
+    fields = ("user", "name", "confirmed")
+    readonly_fields = ("user",)

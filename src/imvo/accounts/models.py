@@ -17,9 +17,11 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
-class User(AbstractUser):
+class User(AbstractUser):  # type: ignore[django-manager-missing]
     organisation = models.ForeignKey(
         "covenants.Organisation",
         verbose_name=_("organisation"),
@@ -92,3 +94,47 @@ class ApiToken(models.Model):
         if token is not None:
             cls.objects.filter(pk=token.pk).update(last_used=timezone.now())
         return token
+
+
+def _new_sealed_totp_key() -> str:
+    import os
+
+    from imvo.core import sealing
+
+    return sealing.seal(TOTP_KEY_NAME, os.urandom(20))
+
+
+TOTP_KEY_NAME = "accounts"
+
+
+class SealedTOTPDevice(TimestampMixin, ThrottlingMixin, Device):
+    """A TOTP authenticator (RFC 6238) whose shared secret is stored encrypted.
+
+    django-otp's own TOTPDevice keeps the secret as plain hex in the database,
+    so a database dump or a backup would let anyone compute a user's codes.
+    This device keeps the same fields and behaviour (the verification and the
+    set-up URL are django-otp's own), only the secret is sealed with the key in
+    ``VAR_DIR/keys/accounts.key`` (``imvo.core.sealing``).
+    """
+
+    key_sealed = models.TextField(default=_new_sealed_totp_key, editable=False)
+    step = models.PositiveSmallIntegerField(default=30)
+    t0 = models.BigIntegerField(default=0)
+    digits = models.PositiveSmallIntegerField(choices=[(6, 6), (8, 8)], default=6)
+    tolerance = models.PositiveSmallIntegerField(default=1)
+    drift = models.SmallIntegerField(default=0)
+    last_t = models.BigIntegerField(default=-1)
+
+    class Meta(Device.Meta):
+        verbose_name = _("authenticator app")
+
+    @property
+    def bin_key(self) -> bytes:
+        from imvo.core import sealing
+
+        return sealing.unseal(TOTP_KEY_NAME, self.key_sealed)
+
+    verify_token = TOTPDevice.verify_token
+    get_throttle_factor = TOTPDevice.get_throttle_factor
+    config_url = TOTPDevice.config_url
+    _read_str_from_settings = TOTPDevice._read_str_from_settings

@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 import segno
-from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from imvo.accounts.models import SealedTOTPDevice as TOTPDevice
 
 PENDING_SESSION_KEY = "_imvo_2fa_pending"
 
@@ -60,3 +61,17 @@ def disable(user: Any, code: str) -> bool:
         return False
     TOTPDevice.objects.filter(user=user).delete()
     return True
+
+
+def restore_fingerprints() -> dict[str, str]:
+    """For the restore check (imvo/core/backup.py): a sample of TOTP secrets, hashed,
+    as they decrypt now; a restore without the accounts key cannot reproduce them."""
+    import hashlib
+
+    from imvo.core.backup import sample
+
+    ids = sample(list(TOTPDevice.objects.order_by("pk").values_list("pk", flat=True)))
+    return {
+        f"device {d.pk}": hashlib.sha256(d.bin_key).hexdigest()
+        for d in TOTPDevice.objects.filter(pk__in=ids)
+    }

@@ -226,7 +226,9 @@ MAX_IMAGE_PIXELS = 40_000_000
 
 
 def evidence_dir() -> Path:
-    d = Path(settings.VAR_DIR) / "complaints" / "evidence"
+    from imvo.core import storage
+
+    d = storage.location("complaint-evidence").root  # registered in apps.py
     d.mkdir(parents=True, exist_ok=True)
     return d
 

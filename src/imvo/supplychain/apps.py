@@ -7,6 +7,11 @@ class SupplychainConfig(AppConfig):
     verbose_name = _("Supply chain")
 
     def ready(self) -> None:
+        from imvo.core import storage
+
+        storage.register_media(
+            "supplier-lists", "supplier-lists", "supplier lists as uploaded (the original files)"
+        )
         from django.db.models.signals import post_delete, post_save
 
         from imvo.supplychain import models, services

@@ -4,8 +4,8 @@ import time
 
 import pytest
 from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from imvo.accounts.models import SealedTOTPDevice as TOTPDevice
 from imvo.core.testing import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
@@ -57,3 +57,41 @@ def test_without_a_device_log_in_is_one_step(client):
 def test_verify_step_without_password_step_goes_back_to_login(client):
     r = client.get("/accounts/login/verify/")
     assert r.status_code == 302 and r["Location"].endswith("/accounts/login/")
+
+
+def test_the_totp_secret_is_not_in_the_database_in_plain_text():
+    from django.db import connection
+
+    from imvo.accounts import two_factor
+
+    user = make_user("kees")
+    device = two_factor.start_setup(user)
+    secret = device.bin_key
+    assert len(secret) == 20
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT key_sealed FROM accounts_sealedtotpdevice WHERE id = %s", [device.pk]
+        )
+        (stored,) = cursor.fetchone()
+    assert secret.hex() not in stored and secret not in stored.encode()
+    assert device.verify_token(_code(device))
+
+
+def test_migration_seals_existing_plain_totp_devices(transactional_db):
+    """Devices made by django-otp's own model before this release are moved and sealed."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+    from django_otp.plugins.otp_totp.models import TOTPDevice as PlainDevice
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([("accounts", "0003_sealed_totp")])
+    user = make_user("anouk")
+    plain = PlainDevice.objects.create(user=user, name="phone", confirmed=True)
+    key = plain.bin_key
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert not PlainDevice.objects.exists()
+    sealed = TOTPDevice.objects.get(user=user)
+    assert sealed.confirmed and sealed.name == "phone" and sealed.bin_key == key
+    assert key.hex() not in sealed.key_sealed

@@ -1,0 +1,71 @@
+"""Encryption at rest for secrets the platform keeps for its users (TOTP keys).
+
+Same scheme as the complaints' data (``imvo/complaints/crypto.py``): Fernet
+keys in a file outside the database, ``VAR_DIR/keys/<name>.key``, one key per
+line, newest first, created on first use with permissions 0600 in a 0700
+folder. A database dump or a backup without ``--include-keys`` therefore holds
+no usable secret; back the key folder up separately.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+
+
+class SealingError(Exception):
+    """A sealed value cannot be opened: its key file is missing or holds other keys."""
+
+
+_cache: dict[str, MultiFernet] = {}
+
+
+def key_file(name: str) -> Path:
+    return Path(settings.VAR_DIR) / "keys" / f"{name}.key"
+
+
+def _create(path: Path) -> None:
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return  # another process created it first
+    with os.fdopen(fd, "w") as f:
+        f.write(Fernet.generate_key().decode() + "\n")
+
+
+def _fernet(name: str) -> MultiFernet:
+    path = key_file(name)
+    cached = _cache.get(str(path))
+    if cached is not None:
+        return cached
+    if not path.exists():
+        _create(path)
+    keys = [line.strip().encode() for line in path.read_text().splitlines() if line.strip()]
+    if not keys:
+        raise SealingError(f"{path} holds no keys")
+    f = MultiFernet([Fernet(k) for k in keys])
+    _cache[str(path)] = f
+    return f
+
+
+def forget_keys() -> None:
+    """Drop cached keys (a test or a restore switched the key folder)."""
+    _cache.clear()
+
+
+def seal(name: str, data: bytes) -> str:
+    return _fernet(name).encrypt(data).decode("ascii")
+
+
+def unseal(name: str, token: str) -> bytes:
+    try:
+        return _fernet(name).decrypt(token.encode("ascii"))
+    except InvalidToken:
+        raise SealingError(
+            f"A value sealed with the {name!r} key cannot be opened with {key_file(name)}: "
+            "restore the key folder from the backup of this install."
+        ) from None

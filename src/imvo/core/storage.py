@@ -1,0 +1,114 @@
+"""One registry of the places where the platform stores files.
+
+Backups, restores and the operators' documentation read this registry, so a
+file class that an app stores somewhere is backed up only if the app says
+where. Each app registers its locations in its ``AppConfig.ready()``; core
+names no domain app. A test (``core/tests/test_storage.py``) fails when a
+model's FileField writes outside every registered location, and the restore
+test fails when a populated install holds files in ``VAR_DIR`` that no
+location claims.
+
+What lives in ``VAR_DIR`` but is not data (the SQLite file, keys, backups,
+collected static files) is named in ``NOT_DATA`` with the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+
+@dataclass(frozen=True)
+class StorageLocation:
+    """A folder holding one class of stored files (uploads, evidence, attachments)."""
+
+    name: str
+    root_fn: Callable[[], Path]
+    what: str
+
+    @property
+    def root(self) -> Path:
+        return Path(self.root_fn()).resolve()
+
+    def files(self) -> Iterator[tuple[str, Path]]:
+        """(path relative to the root with '/' separators, absolute path) of every file."""
+        root = self.root
+        if not root.exists():
+            return
+        for p in sorted(root.rglob("*")):
+            if p.is_file():
+                yield p.relative_to(root).as_posix(), p
+
+
+_locations: dict[str, StorageLocation] = {}
+
+# Parts of VAR_DIR that are not data to back up as files, and why.
+NOT_DATA: dict[str, str] = {
+    "keys": "encryption keys: backed up separately (or with --include-keys)",
+    "backups": "the backups themselves",
+    "static": "collected static files, rebuilt by collectstatic",
+    "tmp": "scratch space",
+}
+
+
+def register(name: str, root: Callable[[], Path], what: str) -> StorageLocation:
+    """Declare a folder of stored files. ``root`` is called when needed, so
+    settings changed later (tests, IMVO_VAR_DIR) are honoured."""
+    location = StorageLocation(name=name, root_fn=root, what=what)
+    existing = _locations.get(name)
+    if existing is not None and existing.what != what:
+        raise ValueError(f"storage location {name!r} is registered twice")
+    _locations[name] = location
+    return location
+
+
+def register_media(name: str, prefix: str, what: str) -> StorageLocation:
+    """A folder under MEDIA_ROOT written through a FileField's ``upload_to``."""
+    return register(name, lambda: Path(settings.MEDIA_ROOT) / prefix, what)
+
+
+def locations() -> list[StorageLocation]:
+    return sorted(_locations.values(), key=lambda loc: loc.name)
+
+
+def location(name: str) -> StorageLocation:
+    try:
+        return _locations[name]
+    except KeyError:
+        raise KeyError(f"no storage location named {name!r}") from None
+
+
+def location_of(path: Path) -> StorageLocation | None:
+    """The registered location that holds ``path``, if any."""
+    p = Path(path).resolve()
+    for loc in locations():
+        if p.is_relative_to(loc.root):
+            return loc
+    return None
+
+
+def _is_database_file(p: Path, var: Path) -> bool:
+    # SQLite databases (the install's, the test suite's) and their journals sit at
+    # the top of VAR_DIR; the database is backed up as a database, not as a file.
+    return p.parent == var and ".sqlite3" in p.name
+
+
+def unregistered_files(var_dir: Path | None = None) -> list[Path]:
+    """Files in VAR_DIR that no location claims and that are not NOT_DATA: a
+    backup would miss them. Empty on a healthy install."""
+    var = Path(var_dir or settings.VAR_DIR).resolve()
+    if not var.exists():
+        return []
+    skip = [var / d for d in NOT_DATA]
+    roots = [loc.root for loc in locations()]
+    out = []
+    for p in var.rglob("*"):
+        if not p.is_file() or _is_database_file(p, var):
+            continue
+        if any(p.is_relative_to(s) for s in skip) or any(p.is_relative_to(r) for r in roots):
+            continue
+        out.append(p)
+    return sorted(out)
