@@ -12,7 +12,10 @@ import sys
 # (command, one-line help). Apps add their own management commands; list them here.
 COMMANDS: list[tuple[str, str]] = [
     ("demo", "Fresh demo database with realistic data, then serve it (--port N, --no-serve)"),
-    ("serve", "Serve the platform with gunicorn (--port N, --host H) and run the worker beside it"),
+    (
+        "serve",
+        "Serve the platform: gunicorn and the worker (--port N, --host H; --demo for the demo database)",
+    ),
     ("worker", "Run the background worker that processes uploads, scans and reports"),
     ("migrate", "Create or update the database tables"),
     ("createuser", "Create a user (--organisation, --secretariat COVENANT, --committee COVENANT)"),
@@ -28,6 +31,10 @@ COMMANDS: list[tuple[str, str]] = [
     ("check", "Django's system checks (add --deploy for production settings)"),
     ("shell", "Python shell with the platform loaded"),
 ]
+
+
+# Commands that read files and write files and need no configured platform.
+OFFLINE = {"match", "scan"}
 
 
 def usage() -> str:
@@ -53,12 +60,16 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args[0] == "help-django":
         args = ["help", *args[1:]]
-    if args[0] == "demo":
+    if args[0] == "demo" or (args[0] == "serve" and "--demo" in args):
         # The demo is a local, single-user install: debug pages and plain http.
         os.environ.setdefault("DEBUG", "1")
-    if args[0] == "match":
-        # Offline, file to file: no server, no database, nothing signed. A company runs
-        # it on its own laptop without configuring the platform.
+    if args[0] in {"serve", "demo"}:
+        # A server's log is read by machines: one JSON object per line (imvo/core/logs.py).
+        os.environ.setdefault("LOG_FORMAT", "json")
+    if args[0] in OFFLINE or args[0] == "help" or any(a in {"-h", "--help"} for a in args[1:]):
+        # Help texts and the offline tools (file to file: no server, nothing signed,
+        # nothing stored) work before the platform is configured, e.g. on a
+        # company's laptop. A throw-away key: nothing made with it outlives the run.
         import secrets
 
         os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))

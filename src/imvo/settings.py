@@ -43,8 +43,11 @@ if not SECRET_KEY:
         from django.core.exceptions import ImproperlyConfigured
 
         raise ImproperlyConfigured(
-            "SECRET_KEY is not set. Set SECRET_KEY in the environment (a long random "
-            "string), or set DEBUG=1 for local development."
+            "SECRET_KEY is not set. To run the platform for real, set it to a long random "
+            "string: export SECRET_KEY=\"$(python3 -c 'import secrets; "
+            "print(secrets.token_urlsafe(50))')\" (docs/operations.md lists every setting). "
+            "To try it on this machine: `imvo demo` builds and serves a demo database, "
+            "`imvo serve --demo` serves the one built before."
         )
 
 ALLOWED_HOSTS = [
@@ -294,10 +297,24 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
 }
 
+# LOG_FORMAT=json (set by `imvo serve` for itself, gunicorn and the worker): one
+# JSON object per line on standard output (imvo/core/logs.py). Otherwise plain
+# text on standard error, so a command's own output (`imvo scan --format csv`) stays clean.
+_JSON_LOGS = os.environ.get("LOG_FORMAT") == "json"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "imvo.core.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout" if _JSON_LOGS else "ext://sys.stderr",
+            "formatter": "json" if _JSON_LOGS else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     "loggers": {
         "django.tasks": {"level": "INFO"},
