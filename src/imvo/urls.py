@@ -16,6 +16,8 @@ urlpatterns = [
     path("complaints/", include("imvo.complaints.urls")),
     path("reports/", include("imvo.reporting.urls")),
     path("health/", core_views.health, name="health"),
+    path("health/live/", core_views.live, name="health-live"),
+    path("health/ready/", core_views.ready, name="health-ready"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -17,14 +17,33 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return HttpResponse(get_template("500.html").render({}), status=500)
 
 
-def health(request: HttpRequest) -> HttpResponse:
-    """For load balancers and operators: database reachable, worker last seen."""
-    from django.db import connection
+def live(request: HttpRequest) -> HttpResponse:
+    """Liveness: the process answers. Restart it when this fails, nothing else."""
     from django.http import JsonResponse
 
-    from imvo.core.models import WorkerHeartbeat
+    return JsonResponse({"status": "alive"})
 
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    last = WorkerHeartbeat.objects.order_by("-created").values_list("created", flat=True).first()
-    return JsonResponse({"database": "ok", "worker_last_seen": last.isoformat() if last else None})
+
+def ready(request: HttpRequest) -> HttpResponse:
+    """Readiness: send traffic here. 503 while the database cannot be reached or
+    migrations are still to run (an upgrade in progress)."""
+    from django.http import JsonResponse
+
+    from imvo.core import health
+
+    checks = health.readiness()
+    ok = all(v == "ok" for v in checks.values())
+    return JsonResponse(
+        {"status": "ready" if ok else "not ready", **checks}, status=200 if ok else 503
+    )
+
+
+def health(request: HttpRequest) -> HttpResponse:
+    """For operators and monitoring: readiness, the worker's last sign of life and
+    the scheduled jobs. 503 when not ready (docs/operations.md, "Monitoring")."""
+    from django.http import JsonResponse
+
+    from imvo.core import health
+
+    doc = health.report()
+    return JsonResponse(doc, status=200 if doc["status"] == "ready" else 503)

@@ -1,18 +1,47 @@
-"""Serve the platform: gunicorn for the web, plus a background worker process."""
+"""`imvo serve`: the web (gunicorn) and the background worker, supervised.
+
+Both run as children of this process (imvo/core/supervisor.py): stopping it
+with SIGTERM or Ctrl-C stops them, a child that dies is started again. The
+application is warmed up before the port opens (imvo/core/served.py). Logs
+are JSON lines on standard output; the access log is off unless
+IMVO_ACCESS_LOG=1, and then holds no client address (docs/operations.md).
+"""
+
+from __future__ import annotations
 
 import os
-import subprocess
-import sys
+import socket
+import time
+import urllib.request
+from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
+
+from imvo.core.supervisor import Child, Supervisor, child_env, python_module
+
+
+def _answers(host: str, port: int) -> bool:
+    """The web answers its liveness check (it binds the port only once warmed up)."""
+    try:
+        with socket.create_connection((host, port), timeout=0.2):
+            pass
+        url = f"http://{host}:{port}/health/live/"
+        with urllib.request.urlopen(url, timeout=5) as r:
+            return bool(r.status == 200)
+    except OSError:
+        return False
 
 
 class Command(BaseCommand):
-    help = "Serve the platform on http://HOST:PORT with a background worker beside it."
+    help = (
+        "Serve the platform on http://HOST:PORT: gunicorn and the background worker, "
+        "stopped together by SIGTERM or Ctrl-C. --demo serves the demo database "
+        "(debug on, plain http) without any other setting."
+    )
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument(
@@ -21,38 +50,48 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-worker", action="store_true", help="Do not start the background worker."
         )
+        parser.add_argument(
+            "--demo",
+            action="store_true",
+            help="Serve the demo database built by `imvo demo` (sets DEBUG=1; never in production).",
+        )
 
-    def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **opts: Any) -> None:
         call_command("migrate", verbosity=0, interactive=False)
         if not settings.DEBUG:
             call_command("collectstatic", verbosity=0, interactive=False)
-        worker = None
-        if not opts["no_worker"] and settings.TASK_BACKEND != "immediate":
-            worker = subprocess.Popen([sys.executable, "-m", "imvo.cli", "worker"])
-        bind = f"{opts['host']}:{opts['port']}"
-        self.stdout.write(self.style.SUCCESS(f"Serving on http://{bind}/  (Ctrl-C stops)"))
-        try:
-            subprocess.call(  # noqa: S603
-                [
-                    sys.executable,
-                    "-m",
+        host, port = opts["host"], opts["port"]
+        env = child_env(
+            LOG_FORMAT=os.environ.get("LOG_FORMAT", "json"),
+            IMVO_BIND=f"{host}:{port}",
+            WEB_CONCURRENCY=str(opts["workers"]),
+        )
+        children = [
+            Child(
+                "web",
+                python_module(
                     "gunicorn",
-                    "imvo.wsgi:application",
-                    "--bind",
-                    bind,
-                    "--workers",
-                    str(opts["workers"]),
-                    "--threads",
-                    "4",
-                    "--access-logfile",
-                    "-",
-                    "--graceful-timeout",
-                    "5",
-                ]
+                    "-c",
+                    "python:imvo.core.gunicorn_conf",
+                    "imvo.core.served:application",
+                ),
+                env,
             )
-        except KeyboardInterrupt:
-            pass
-        finally:
-            if worker is not None:
-                worker.terminate()
-                worker.wait(timeout=10)
+        ]
+        if not opts["no_worker"] and settings.TASK_BACKEND != "immediate":
+            children.append(Child("worker", python_module("imvo.cli", "worker"), env))
+
+        self.stdout.write("Warming up; the address answers when ready (Ctrl-C stops everything)")
+        self.stdout.flush()
+        started = time.monotonic()
+
+        def ready() -> None:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Serving on http://{host}:{port}/ (ready after "
+                    f"{time.monotonic() - started:.1f} s)"
+                )
+            )
+            self.stdout.flush()
+
+        Supervisor(children, grace=15.0).run(is_ready=lambda: _answers(host, port), on_ready=ready)
