@@ -2,8 +2,12 @@
 
 Cells whose text starts with =, +, -, @, a tab or a carriage return are
 prefixed with an apostrophe so no spreadsheet program evaluates them
-(OWASP "CSV injection"). Numbers stay numbers. JSON is for programs and
-keeps values exactly as stored.
+(OWASP "CSV injection"). So is every such character that follows a
+delimiter (`,` `;` tab or a line break) inside a cell: a spreadsheet in a
+locale that splits on another delimiter than the file uses (Excel in Dutch
+splits on `;`), or one that ignores quotes, would otherwise start a new cell
+with it. CSV fields are all quoted. Numbers stay numbers. JSON is for
+programs and keeps values exactly as stored.
 """
 
 from __future__ import annotations
@@ -11,24 +15,40 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.http import HttpResponse
 
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+DELIMITERS = (",", ";", "\t", "\r", "\n")
+# A trigger after a delimiter (spaces between are skipped by some programs), or
+# after a double quote (a program that splits naively then strips quotes).
+_AFTER_DELIMITER = re.compile(r"([,;\t\r\n\"][ \t\"]*)([=+\-@])")
+_FORMULA = re.compile(r"(?:^|[,;\t\r\n])[ \t]*=")
 
 
 def neutralise(value: Any) -> Any:
-    """Make one cell value safe to open in a spreadsheet."""
-    if isinstance(value, str) and value.startswith(DANGEROUS_PREFIXES):
-        return "'" + value
+    """Make one cell value safe to open in a spreadsheet, whatever delimiter the
+    spreadsheet program splits on."""
+    if not isinstance(value, str):
+        return value
+    value = _AFTER_DELIMITER.sub(r"\1'\2", value)
+    if value.startswith(DANGEROUS_PREFIXES):
+        value = "'" + value
     return value
+
+
+def looks_like_formula(text: str) -> bool:
+    """An '=' at the start of the text or after a delimiter: what an upload check
+    refuses (a formula nobody computed, or one smuggled in after a `;`)."""
+    return bool(_FORMULA.search(text))
 
 
 def to_csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     buf = io.StringIO()
-    writer = csv.writer(buf)
+    writer = csv.writer(buf, quoting=csv.QUOTE_ALL)
     writer.writerow([neutralise(h) for h in header])
     for row in rows:
         writer.writerow(["" if v is None else neutralise(v) for v in row])

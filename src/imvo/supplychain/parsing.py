@@ -29,6 +29,7 @@ import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
+from imvo.core.exports import looks_like_formula
 from imvo.supplychain.normalise import (
     _key,
     normalise_addresses,
@@ -547,7 +548,7 @@ def validate_rows(table: Table, mapping: dict[str, int]) -> list[RowResult]:
         for f, col in mapping.items():
             text = cells[col] if col < len(cells) else ""
             column = header[col]
-            if text.startswith("=") and table.kind == "csv":
+            if looks_like_formula(text):
                 result.errors.append(
                     (column, f"contains a formula ({text[:40]}); enter the value itself")
                 )

@@ -8,7 +8,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
-from imvo.core.exports import DANGEROUS_PREFIXES, neutralise, table_response
+from imvo.core.exports import (
+    DANGEROUS_PREFIXES,
+    DELIMITERS,
+    looks_like_formula,
+    neutralise,
+    table_response,
+)
 
 ROWS = [
     [
@@ -62,4 +68,50 @@ def test_json_keeps_meta_and_exact_values():
 def test_no_neutralised_text_starts_a_formula(text):
     out = neutralise(text)
     assert not out.startswith(DANGEROUS_PREFIXES)
-    assert out.endswith(text)  # nothing is lost, at most an apostrophe in front
+    assert out.replace("'", "") == text.replace("'", "")  # nothing lost, only apostrophes added
+
+
+TRIGGERS = ["=", "+", "-", "@"]
+cell_text = st.lists(
+    st.one_of(
+        st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=8),
+        st.sampled_from([*DELIMITERS, *TRIGGERS, " ", '"', "'", "cmd|' /C calc'!A0"]),
+    ),
+    max_size=12,
+).map("".join)
+
+
+def _excel_cells(line: str, delimiter: str) -> list[str]:
+    """How a spreadsheet that ignores quotes, or splits on another delimiter than the
+    file's, cuts a line: naively, then strips spaces and one leading quote."""
+    return [piece.lstrip(' \t"') for piece in line.split(delimiter)]
+
+
+@given(cell_text, st.sampled_from(list(DELIMITERS)))
+def test_no_delimiter_in_any_locale_starts_a_formula(text, delimiter):
+    """Whatever delimiter a spreadsheet splits the CSV on, no cell it makes starts with
+    a formula trigger (Excel in Dutch splits a comma-separated file on ';')."""
+    body = table_response("csv", "x", ["name", "n"], [[text, 3]]).content.decode("utf-8-sig")
+    for piece in _excel_cells(body, delimiter):
+        assert not piece.startswith(tuple(TRIGGERS)), (text, delimiter, piece)
+    # A reader that honours the quoting gets the cell back, apostrophes aside.
+    row = list(csv.reader(io.StringIO(body)))[1]
+    assert row[0].replace("'", "") == text.replace("'", "") and row[1] == "3"
+
+
+def test_mill_semicolon_formula_is_neutralised_and_fields_quoted():
+    name = "Mill;=cmd|' /C calc'!A0;"
+    body = table_response("csv", "x", ["name", "country"], [[name, "BD"]]).content
+    line = body.decode("utf-8-sig").splitlines()[1]
+    assert line == '"Mill;\'=cmd|\' /C calc\'!A0;","BD"'
+    book = CalamineWorkbook.from_filelike(
+        io.BytesIO(table_response("xlsx", "x", ["name"], [[name]]).content)
+    )
+    assert book.get_sheet_by_name("data").to_python()[1][0] == "Mill;'=cmd|' /C calc'!A0;"
+
+
+def test_upload_check_finds_a_formula_after_a_delimiter():
+    assert looks_like_formula("=SUM(A1)")
+    assert looks_like_formula("Mill;=cmd|' /C calc'!A0;")
+    assert looks_like_formula("Mill, =1+1") and looks_like_formula("a\t=1")
+    assert not looks_like_formula("Mill = big") and not looks_like_formula("Rahim Knit, Ltd")
