@@ -83,6 +83,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "imvo.core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -223,6 +224,11 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 IMVO_MAX_UPLOAD_BYTES = int(os.environ.get("IMVO_MAX_UPLOAD_BYTES", str(25 * 1024 * 1024)))
+# Any request body over this is refused at the door, before it is read
+# (imvo.core.middleware.RequestSizeLimitMiddleware): the largest upload plus its form.
+IMVO_MAX_REQUEST_BYTES = int(
+    os.environ.get("IMVO_MAX_REQUEST_BYTES", str(IMVO_MAX_UPLOAD_BYTES + 1024 * 1024))
+)
 
 # Background work (django.tasks).
 TASK_BACKEND = os.environ.get("TASK_BACKEND", "immediate" if TESTING else "database")
