@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_tasks_db",
+    # Only for its static files: /api/docs serves Swagger UI from them, not from a CDN.
+    "ninja",
     "imvo.core",
     "imvo.accounts",
     "imvo.covenants",
