@@ -7,12 +7,13 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints")
 
     def ready(self) -> None:
+        from datetime import timedelta
         from pathlib import Path
 
         from django.conf import settings
 
-        from imvo.complaints import restore_check
-        from imvo.core import backup, storage
+        from imvo.complaints import jobs, restore_check
+        from imvo.core import backup, schedule, storage
 
         storage.register(
             "complaint-evidence",
@@ -20,3 +21,16 @@ class ComplaintsConfig(AppConfig):
             "complaint evidence files, encrypted with the complaints key",
         )
         backup.register_verifier("complaints", restore_check.fingerprints)
+        day = timedelta(days=1)
+        schedule.register_job(
+            "complaints-reminders", jobs.send_reminders, day, "e-mail due and overdue cases"
+        )
+        schedule.register_job(
+            "complaints-overdue", jobs.report_overdue, day, "count cases over their time limit"
+        )
+        schedule.register_job(
+            "complaints-retention-purge",
+            jobs.purge_personal_data,
+            day,
+            "remove personal data of cases closed longer than the retention period",
+        )

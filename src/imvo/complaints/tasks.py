@@ -1,5 +1,5 @@
-"""Background jobs: daily reminders and the retention sweep (schedule them with cron
-calling `imvo complaints remind` / `purge`, or enqueue these tasks)."""
+"""Background tasks for the reminders and the retention sweep, for callers that
+enqueue them. The daily runs come from the worker's schedule (jobs.py)."""
 
 from django.tasks import task
 

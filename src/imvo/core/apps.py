@@ -4,3 +4,15 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "imvo.core"
     verbose_name = "Core"
+
+    def ready(self) -> None:
+        from datetime import timedelta
+
+        from imvo.core import schedule
+
+        schedule.register_job(
+            "core-housekeeping",
+            schedule.housekeeping,
+            timedelta(days=1),
+            "remove old worker heartbeats and finished task results",
+        )

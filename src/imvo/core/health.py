@@ -55,4 +55,7 @@ def report() -> dict[str, Any]:
             WorkerHeartbeat.objects.order_by("-created").values_list("created", flat=True).first()
         )
         doc["worker_last_seen"] = last.isoformat() if last else None
+        from imvo.core.schedule import status
+
+        doc["scheduled_jobs"] = status()
     return doc

@@ -12,3 +12,37 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"heartbeat {self.created:%Y-%m-%d %H:%M:%S}"
+
+
+class ScheduledJob(models.Model):
+    """One recurring chore the worker runs (imvo/core/schedule.py), with its last run.
+
+    The row is also the lock: a worker claims a due job by moving
+    ``locked_until`` forward in one UPDATE, so two workers never run it twice.
+    """
+
+    name = models.CharField(max_length=100, unique=True)
+    what = models.CharField(max_length=300, blank=True)
+    every_seconds = models.PositiveIntegerField()
+    next_run_at = models.DateTimeField(default=timezone.now, db_index=True)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    last_started_at = models.DateTimeField(null=True, blank=True)
+    last_finished_at = models.DateTimeField(null=True, blank=True)
+    last_status = models.CharField(max_length=20, blank=True)
+    last_result = models.TextField(blank=True)
+    runs = models.PositiveIntegerField(default=0)
+    failures = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_late(self, now: object = None) -> bool:
+        """Due for longer than one interval (or an hour): the worker is not running it."""
+        from datetime import timedelta
+
+        now = now or timezone.now()
+        grace = timedelta(seconds=max(3600, self.every_seconds))
+        return bool(self.next_run_at + grace < now)  # type: ignore[operator]

@@ -224,6 +224,8 @@ def upload_body() -> dict[str, Any]:
 MATRIX: dict[str, Row] = {
     "home":                          Row("/",                                                         "200 200 200 200 200 200 200 200"),
     "health":                        Row("/health/",                                                  "200 200 200 200 200 200 200 200"),
+    "health-live":                   Row("/health/live/",                                             "200 200 200 200 200 200 200 200"),
+    "health-ready":                  Row("/health/ready/",                                            "200 200 200 200 200 200 200 200"),
     "api:openapi-json":              Row("/api/openapi.json",                                         "200 200 200 200 200 200 200 200"),
     "api:openapi-view":              Row("/api/docs",                                                 "200 200 200 200 200 200 200 200"),
     "covenants:detail":              Row("/covenants/{slug}/",                                        "200 200 200 200 200 200 200 200"),

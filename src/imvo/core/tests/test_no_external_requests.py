@@ -39,9 +39,11 @@ def test_no_page_asks_anything_of_another_server(browser, live_server, media):
     current = {"url": ""}
     page.on(
         "console",
-        lambda msg: refused.append(f"{current['url']}: {msg.text}")
-        if "Content Security Policy" in msg.text or "Refused to" in msg.text
-        else None,
+        lambda msg: (
+            refused.append(f"{current['url']}: {msg.text}")
+            if "Content Security Policy" in msg.text or "Refused to" in msg.text
+            else None
+        ),
     )
     for url in pages:
         current["url"] = url

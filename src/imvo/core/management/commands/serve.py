@@ -78,7 +78,7 @@ class Command(BaseCommand):
                 env,
             )
         ]
-        if not opts["no_worker"] and settings.TASK_BACKEND != "immediate":
+        if not opts["no_worker"]:  # also with TASK_BACKEND=immediate: it keeps the schedule
             children.append(Child("worker", python_module("imvo.cli", "worker"), env))
 
         self.stdout.write("Warming up; the address answers when ready (Ctrl-C stops everything)")

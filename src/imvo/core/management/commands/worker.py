@@ -1,4 +1,5 @@
-"""Run the background worker for whichever task backend is configured."""
+"""Run the background worker for whichever task backend is configured, and the
+scheduled jobs beside it (imvo/core/schedule.py)."""
 
 from django.conf import settings
 from django.core.management import call_command
@@ -13,8 +14,26 @@ class Command(BaseCommand):
             "--batch", action="store_true", help="Process what is queued, then exit."
         )
         parser.add_argument("--max-tasks", type=int, default=None)
+        parser.add_argument(
+            "--no-schedule",
+            action="store_true",
+            help="Do not run the scheduled jobs (reminders, retention purge...) in this worker.",
+        )
 
     def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
+        from imvo.core.schedule import SchedulerThread
+
+        scheduler = None
+        if not opts["no_schedule"] and not opts["batch"]:
+            scheduler = SchedulerThread()
+            scheduler.start()
+        try:
+            self._run(opts)
+        finally:
+            if scheduler is not None:
+                scheduler.stop()
+
+    def _run(self, opts):  # type: ignore[no-untyped-def]
         backend = settings.TASK_BACKEND
         if backend == "redis":
             kwargs = {"continuous": not opts["batch"]}
@@ -30,5 +49,10 @@ class Command(BaseCommand):
             call_command("db_worker", **kwargs)
         else:
             self.stdout.write(
-                f"TASK_BACKEND={backend} runs tasks in the web process; no worker needed."
+                f"TASK_BACKEND={backend} runs tasks in the web process; this worker only "
+                "runs the scheduled jobs (Ctrl-C stops it)."
             )
+            import time
+
+            while True:
+                time.sleep(3600)

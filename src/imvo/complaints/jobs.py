@@ -1,0 +1,25 @@
+"""The complaints mechanism's recurring chores, run by the worker's schedule
+(imvo/core/schedule.py; registered in apps.py). Each returns a summary for the
+operator that names no case content and no person."""
+
+from __future__ import annotations
+
+from imvo.complaints import services
+
+
+def send_reminders() -> str:
+    sent, failed = services.send_reminders()
+    if failed:
+        # Raising marks the run failed on /health/ and in the admin: the mail is down.
+        raise RuntimeError(f"{failed} reminder(s) could not be sent (check EMAIL_URL); {sent} sent")
+    return f"reminders sent for {sent} case(s)"
+
+
+def report_overdue() -> str:
+    refs = list(services.overdue_cases().values_list("reference", flat=True))
+    shown = ", ".join(refs[:20]) + (" ..." if len(refs) > 20 else "")
+    return f"{len(refs)} case(s) over their time limit" + (f": {shown}" if refs else "")
+
+
+def purge_personal_data() -> str:
+    return f"personal data removed from {services.purge_personal_data()} closed case(s)"
