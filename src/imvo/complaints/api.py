@@ -14,8 +14,10 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
-from imvo.complaints import services
+from imvo.complaints import limits
 from imvo.complaints.models import Complaint
+from imvo.complaints.services import filing, following
+from imvo.complaints.services.access import CaseNotFoundError
 from imvo.core.errors import DomainError
 
 router = Router(tags=["complaints"])
@@ -63,7 +65,7 @@ class MineOut(Schema):
 
 
 def _client(request: HttpRequest) -> str:
-    return services.client_key(request.META.get("REMOTE_ADDR"))
+    return limits.client_key(request.META.get("REMOTE_ADDR"))
 
 
 def _submit_client(request: HttpRequest) -> tuple[str, int | None]:
@@ -76,28 +78,28 @@ def _submit_client(request: HttpRequest) -> tuple[str, int | None]:
 
         token = ApiToken.lookup(auth[7:].strip())
         if token is not None:
-            return f"token-{token.pk}", services.PARTNER_SUBMIT_LIMIT
+            return f"token-{token.pk}", limits.PARTNER_SUBMIT_LIMIT
     return _client(request), None
 
 
 @router.post("/complaints", response={201: ReceiptOut}, auth=None)
 def file_complaint(request: HttpRequest, payload: ComplaintIn) -> Status[ReceiptOut]:
-    covenant = services.find_covenant(payload.covenant)
+    covenant = filing.find_covenant(payload.covenant)
     respondent = None
     if payload.respondent not in (None, ""):
         key = str(payload.respondent)
-        qs = services.members_of(covenant)
+        qs = filing.members_of(covenant)
         respondent = (
             qs.filter(pk=int(key)).first() if key.isdigit() else qs.filter(slug=key).first()
         )
         if respondent is None:
             raise DomainError(f"respondent: {key[:60]} is not a member of this covenant.")
-    unknown = [t for t in payload.topics if t not in {c for c, _l, _t in services.TOPICS}]
+    unknown = [t for t in payload.topics if t not in {c for c, _l, _t in filing.TOPICS}]
     if unknown:
         raise DomainError(f"topics: unknown topic(s) {', '.join(unknown[:5])}.")
     client, limit = _submit_client(request)
     try:
-        filed = services.file_complaint(
+        filed = filing.check_file_complaint(
             covenant=covenant,
             description=payload.description,
             anonymous=payload.anonymous,
@@ -116,7 +118,7 @@ def file_complaint(request: HttpRequest, payload: ComplaintIn) -> Status[Receipt
             client=client,
             submit_limit=limit,
         )
-    except services.RateLimitedError as e:
+    except limits.RateLimitedError as e:
         raise HttpError(429, str(e)) from e
     return Status(
         201,
@@ -132,12 +134,12 @@ def file_complaint(request: HttpRequest, payload: ComplaintIn) -> Status[Receipt
 def mine(request: HttpRequest) -> MineOut:
     code = request.headers.get("X-Receipt", "")
     try:
-        c = services.complaint_by_receipt(code, client=_client(request))
-    except services.RateLimitedError as e:
+        c = following.complaint_by_receipt(code, client=_client(request))
+    except limits.RateLimitedError as e:
         raise HttpError(429, str(e)) from e
-    except services.CaseNotFoundError as e:
+    except CaseNotFoundError as e:
         raise HttpError(404, str(e)) from e
-    v = services.complainant_view(c)
+    v = following.complainant_view(c)
     return MineOut(
         reference=v["reference"],
         covenant=v["covenant"],

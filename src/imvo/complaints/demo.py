@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from imvo.accounts.models import User
-from imvo.complaints import services
 from imvo.complaints.models import CommitteeMembership, Complaint
+from imvo.complaints.services import filing, publication, workflow
 from imvo.covenants.models import Covenant, Organisation
 
 # (language, days ago, respondent slug source name or None, topics, description, path of states)
@@ -134,7 +134,7 @@ def load() -> list[tuple[str, str]]:
     receipt = ""
     for spec in CASES:
         org = Organisation.objects.get(slug=slugify(spec["org"])) if spec["org"] else None
-        filed = services.file_complaint(
+        filed = filing.check_file_complaint(
             covenant=garment,
             description=spec["text"],
             anonymous=True,
@@ -154,7 +154,7 @@ def load() -> list[tuple[str, str]]:
         for state in spec["path"]:
             at = c.filed_at + timedelta(days=STEP_DAY[state])
             actor = secretariat if state in ("acknowledged", "admissibility") else committee
-            services.move(
+            workflow.check_move(
                 actor,
                 c,
                 state,
@@ -170,15 +170,15 @@ def load() -> list[tuple[str, str]]:
             )
             c.refresh_from_db()
         if spec.get("summary"):
-            services.share_with_company(committee, c, spec["summary"], [])
-            services.post_message(
+            workflow.check_share_with_company(committee, c, spec["summary"], [])
+            workflow.check_post_message(
                 committee,
                 c,
                 "We have started a mediation. Please send your supplier's records of the dismissals.",
                 to_company=True,
             )
         if spec["path"]:
-            services.post_message(
+            workflow.check_post_message(
                 secretariat,
                 c,
                 "We received your complaint. The committee will look at it.",
@@ -186,7 +186,7 @@ def load() -> list[tuple[str, str]]:
             )
         if spec.get("publish"):
             title, text = spec["publish"]
-            pub = services.draft_publication(secretariat, c, title, text)
-            services.publish(committee, pub)
+            pub = publication.check_draft_publication(secretariat, c, title, text)
+            publication.check_publish(committee, pub)
     assert Complaint.objects.filter(covenant=garment).count() >= len(CASES)
     return [("(no login)", f"complaint receipt code {receipt} (follow it at /complaints/follow/)")]

@@ -9,9 +9,11 @@ from django.conf import settings
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from imvo.complaints import services
+from imvo.complaints import evidence
 from imvo.complaints.models import Complaint
+from imvo.complaints.services import filing
 from imvo.core.cache import cached
+from imvo.core.errors import DomainError
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -41,7 +43,7 @@ def _covenant_choices() -> list[tuple[str, str]]:
     cached under the covenants' public data version."""
     return cached(
         f"complaints:covenant-choices:{form_cache_version()}",
-        lambda: [(c.slug, str(c.name)) for c in services.open_covenants()],
+        lambda: [(c.slug, str(c.name)) for c in filing.open_covenants()],
     )
 
 
@@ -57,11 +59,11 @@ def member_choices(covenant_slug: str) -> list[tuple[str, str]]:
         return []
 
     def members() -> list[tuple[str, str]]:
-        covenant = services.open_covenants().filter(slug=slug).first()
+        covenant = filing.open_covenants().filter(slug=slug).first()
         if covenant is None:
             return []
         return [
-            (str(pk), name) for pk, name in services.members_of(covenant).values_list("pk", "name")
+            (str(pk), name) for pk, name in filing.members_of(covenant).values_list("pk", "name")
         ]
 
     return cached(f"complaints:member-choices:{form_cache_version()}:{slug}", members)
@@ -118,17 +120,17 @@ class FastSelect(forms.Select):
 
 def read_uploads(uploads: list[Any]) -> list[tuple[str, bytes]]:
     """Check count and size before reading a file into memory."""
-    if len(uploads) > services.MAX_EVIDENCE_FILES:
-        raise services.DomainError(
+    if len(uploads) > evidence.MAX_EVIDENCE_FILES:
+        raise DomainError(
             gettext("You can add at most %(n)d files at a time.")
-            % {"n": services.MAX_EVIDENCE_FILES}
+            % {"n": evidence.MAX_EVIDENCE_FILES}
         )
     out = []
     for f in uploads:
-        if (f.size or 0) > services.MAX_EVIDENCE_BYTES:
-            raise services.DomainError(
+        if (f.size or 0) > evidence.MAX_EVIDENCE_BYTES:
+            raise DomainError(
                 gettext("%(name)s is too large; the limit is %(limit)d MB per file.")
-                % {"name": f.name, "limit": services.MAX_EVIDENCE_BYTES // 1048576}
+                % {"name": f.name, "limit": evidence.MAX_EVIDENCE_BYTES // 1048576}
             )
         out.append((f.name or "file", f.read()))
     return out
@@ -240,7 +242,7 @@ class ComplaintForm(forms.Form):
         fields: dict[str, Any] = self.fields
         covenants = _covenant_choices()
         fields["covenant"].choices = [("", "—"), *covenants]
-        fields["topics"].choices = [(code, label) for code, label, _codes in services.TOPICS]
+        fields["topics"].choices = [(code, label) for code, label, _codes in filing.TOPICS]
         # The company picker lists the members of the chosen covenant only; with no
         # covenant chosen yet, the "Show its companies" button reloads the form
         # (without JavaScript) with that covenant's members.
@@ -259,10 +261,10 @@ class ComplaintForm(forms.Form):
 
     def clean_evidence(self) -> list[tuple[str, bytes]]:
         try:
-            return services.validate_files(
+            return evidence.validate_files(
                 read_uploads(self.files.getlist("evidence") if self.files else [])
             )
-        except services.DomainError as e:
+        except DomainError as e:
             raise forms.ValidationError(str(e)) from e
 
 

@@ -4,11 +4,11 @@ operator that names no case content and no person."""
 
 from __future__ import annotations
 
-from imvo.complaints import services
+from imvo.complaints.services import deadlines, retention
 
 
 def send_reminders() -> str:
-    sent, failed = services.send_reminders()
+    sent, failed = deadlines.do_send_reminders()
     if failed:
         # Raising marks the run failed on /health/ and in the admin: the mail is down.
         raise RuntimeError(f"{failed} reminder(s) could not be sent (check EMAIL_URL); {sent} sent")
@@ -16,10 +16,10 @@ def send_reminders() -> str:
 
 
 def report_overdue() -> str:
-    refs = list(services.overdue_cases().values_list("reference", flat=True))
+    refs = list(deadlines.overdue_cases().values_list("reference", flat=True))
     shown = ", ".join(refs[:20]) + (" ..." if len(refs) > 20 else "")
     return f"{len(refs)} case(s) over their time limit" + (f": {shown}" if refs else "")
 
 
 def purge_personal_data() -> str:
-    return f"personal data removed from {services.purge_personal_data()} closed case(s)"
+    return f"personal data removed from {retention.do_purge_personal_data()} closed case(s)"

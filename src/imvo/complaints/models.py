@@ -104,8 +104,38 @@ class ProcedureSettings(models.Model):
         return limits.get(state)
 
 
+# States in which the company complained about sees its case (after admissibility).
+COMPANY_STATES = [
+    State.ADMISSIBLE,
+    State.INADMISSIBLE,
+    State.MEDIATION,
+    State.INVESTIGATION,
+    State.DECISION,
+    State.APPEAL,
+    State.REMEDIATION,
+    State.CLOSED,
+]
+
+
 class ComplaintQuerySet(models.QuerySet["Complaint"]):
-    pass
+    def visible_to(self, user: Any) -> ComplaintQuerySet:
+        """The one place that decides which cases a user may see at all: the
+        covenant's committee and secretariat; the company complained about once
+        admissibility is decided; a member a location complaint was forwarded to.
+        Platform administrators are not case officers and see none."""
+        from imvo.accounts import services as roles
+
+        if not (user and user.is_authenticated and user.is_active):
+            return self.none()
+        q = models.Q(covenant_id__in=roles.committee_covenant_ids(user)) | models.Q(
+            covenant_id__in=roles.managed_covenant_ids(user)
+        )
+        org = roles.organisation_id(user)
+        if org:
+            q |= models.Q(respondent_id=org, state__in=COMPANY_STATES) | models.Q(
+                forwardings__organisation_id=org
+            )
+        return self.filter(q).distinct()
 
 
 class Complaint(models.Model):

@@ -6,13 +6,13 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from imvo.complaints import services
 from imvo.complaints.models import Complaint
+from imvo.complaints.services import figures
 
 
 def report_sections(covenant: Any, year: int) -> list[dict[str, Any]]:
-    f = services.ungp31_figures(covenant, year)
-    prev = services.ungp31_figures(covenant, year - 1)
+    f = figures.ungp31_figures(covenant, year)
+    prev = figures.ungp31_figures(covenant, year - 1)
     by_theme: dict[str, int] = {}
     for c in Complaint.objects.filter(covenant=covenant, filed_at__year=year).prefetch_related(
         "themes"

@@ -11,7 +11,7 @@ from imvo.complaints.models import Complaint
 
 def fingerprints() -> dict[str, str]:
     """{reference: sha256 of the decrypted confidential data and evidence} for a sample."""
-    from imvo.complaints.services import evidence_dir
+    from imvo.complaints.evidence import evidence_dir
     from imvo.core.backup import sample
 
     crypto.forget_keys()  # a restore may just have put the key file in place

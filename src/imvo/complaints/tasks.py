@@ -3,15 +3,15 @@ enqueue them. The daily runs come from the worker's schedule (jobs.py)."""
 
 from django.tasks import task
 
-from imvo.complaints import services
+from imvo.complaints.services import deadlines, retention
 
 
 @task()
 def send_reminders() -> int:
-    sent, _failed = services.send_reminders()
+    sent, _failed = deadlines.do_send_reminders()
     return sent
 
 
 @task()
 def purge_personal_data() -> int:
-    return services.purge_personal_data()
+    return retention.do_purge_personal_data()

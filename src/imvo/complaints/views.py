@@ -22,7 +22,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from imvo.complaints import services
+from imvo.complaints import limits
 from imvo.complaints.forms import ComplaintForm, form_cache_version, read_uploads
 from imvo.complaints.models import (
     CommitteeMembership,
@@ -30,6 +30,18 @@ from imvo.complaints.models import (
     Publication,
     State,
 )
+from imvo.complaints.services import (
+    access,
+    deadlines,
+    filing,
+    following,
+    forwarding,
+    publication,
+    workflow,
+)
+from imvo.complaints.services.access import CaseNotFoundError
+from imvo.complaints.services.committee import check_declare_seat, check_recuse, committee_of
+from imvo.complaints.services.figures import figure_years, ungp31_figures
 from imvo.core.cache import cached
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.core.exports import table_response
@@ -39,7 +51,7 @@ LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
 
 def client_of(request: HttpRequest) -> str:
-    return services.client_key(request.META.get("REMOTE_ADDR"))
+    return limits.client_key(request.META.get("REMOTE_ADDR"))
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -89,7 +101,7 @@ def new(request: HttpRequest) -> HttpResponse:
     error = ""
     if request.method == "POST":
         covenant = Covenant.objects.filter(slug=request.POST.get("covenant", "")).first()
-        facilities = services.search_locations(request.POST.get("location_query", ""), covenant)
+        facilities = filing.search_locations(request.POST.get("location_query", ""), covenant)
     if action == "language":
         lang = _language_switch(request)
     if action == "submit":
@@ -98,13 +110,11 @@ def new(request: HttpRequest) -> HttpResponse:
             d = form.cleaned_data
             facility = next((f for f in facilities if str(f["id"]) == d["facility"]), None)
             respondent = (
-                services.members_of().filter(pk=d["respondent"]).first()
-                if d["respondent"]
-                else None
+                filing.members_of().filter(pk=d["respondent"]).first() if d["respondent"] else None
             )
             try:
-                filed = services.file_complaint(
-                    covenant=services.find_covenant(d["covenant"]),
+                filed = filing.check_file_complaint(
+                    covenant=filing.find_covenant(d["covenant"]),
                     description=d["description"],
                     anonymous=d["anonymous"],
                     complainant_type=d["complainant_type"],
@@ -171,11 +181,11 @@ def follow(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         code = request.POST.get("receipt", "")
         try:
-            c = services.complaint_by_receipt(code, client=client_of(request))
+            c = following.complaint_by_receipt(code, client=client_of(request))
             if request.POST.get("action") == "reply":
                 try:
                     files = read_uploads(request.FILES.getlist("evidence"))
-                    services.complainant_reply(
+                    following.check_complainant_reply(
                         c,
                         request.POST.get("message", ""),
                         files,
@@ -186,9 +196,9 @@ def follow(request: HttpRequest) -> HttpResponse:
                     ctx["reply_error"] = str(e)
                     ctx["message"] = request.POST.get("message", "")
                     status = 400
-            ctx["case"] = services.complainant_view(c)
+            ctx["case"] = following.complainant_view(c)
             ctx["receipt"] = code
-        except services.RateLimitedError as e:
+        except limits.RateLimitedError as e:
             ctx["error"], status = str(e), 429
         except DomainError as e:
             ctx["error"], status = str(e), 404
@@ -197,7 +207,7 @@ def follow(request: HttpRequest) -> HttpResponse:
 
 def figures(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     """UNGP 31 figures per covenant and year (public aggregates)."""
-    covenants = services.open_covenants()
+    covenants = filing.open_covenants()
     covenant = (
         get_object_or_404(Covenant, slug=slug)
         if slug
@@ -205,7 +215,7 @@ def figures(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     )
     rows = []
     if covenant:
-        rows = [services.ungp31_figures(covenant, y) for y in services.figure_years(covenant)[:5]]
+        rows = [ungp31_figures(covenant, y) for y in figure_years(covenant)[:5]]
     return render(
         request,
         "complaints/figures.html",
@@ -215,7 +225,9 @@ def figures(request: HttpRequest, slug: str | None = None) -> HttpResponse:
 
 def outcomes(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "complaints/outcomes.html", {"publications": services.published_outcomes()[:100]}
+        request,
+        "complaints/outcomes.html",
+        {"publications": publication.published_outcomes()[:100]},
     )
 
 
@@ -224,11 +236,11 @@ def outcomes(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def cases(request: HttpRequest) -> HttpResponse:
-    qs = services.complaints_visible_to(request.user)
+    qs = access.complaints_visible_to(request.user)
     state = request.GET.get("state", "")
     if state in State.values:
         qs = qs.filter(state=state)
-    rows = services.case_rows(request.user, qs[:500])
+    rows = access.case_rows(request.user, qs[:500])
     for row in rows:
         row["role_label"] = role_label(row["role"])
     return render(
@@ -251,8 +263,8 @@ CASE_ACTIONS = {"move", "message", "share", "recuse", "forward", "assign", "draf
 @require_http_methods(["GET", "POST"])
 def case(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        c, role = services.get_case(request.user, pk, log=request.method == "GET")
-    except services.CaseNotFoundError as e:
+        c, role = access.get_case(request.user, pk, log=request.method == "GET")
+    except CaseNotFoundError as e:
         raise Http404(str(e)) from e
     except PermissionDeniedError as e:
         return HttpResponseForbidden(
@@ -266,7 +278,7 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
             if action not in CASE_ACTIONS:
                 raise DomainError(_("Unknown action."))
             if action == "move":
-                services.move(
+                workflow.check_move(
                     request.user,
                     c,
                     p.get("to_state", ""),
@@ -276,7 +288,7 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
                     remedy_carried_out=True if p.get("remedy_carried_out") else None,
                 )
             elif action == "message":
-                services.post_message(
+                workflow.check_post_message(
                     request.user,
                     c,
                     p.get("body", ""),
@@ -285,37 +297,39 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             elif action == "share":
                 ids = [int(x) for x in p.getlist("evidence") if x.isdigit()]
-                services.share_with_company(request.user, c, p.get("summary", ""), ids)
+                workflow.check_share_with_company(request.user, c, p.get("summary", ""), ids)
             elif action == "recuse":
                 member = get_user_model().objects.filter(pk=p.get("member") or 0).first()
                 if member is None:
                     raise DomainError(_("Choose a committee member."))
-                services.recuse(request.user, c, member, p.get("reason", ""))
+                check_recuse(request.user, c, member, p.get("reason", ""))
             elif action == "forward":
-                n = services.forward_to_linked_members(request.user, c)
+                n = forwarding.check_forward_to_linked_members(request.user, c)
                 from django.contrib import messages
 
                 messages.success(request, _("Forwarded to %(n)d linked member(s).") % {"n": n})
             elif action == "assign":
                 officer = get_user_model().objects.filter(pk=p.get("officer") or 0).first()
-                services.assign_officer(request.user, c, officer)
+                workflow.check_assign_officer(request.user, c, officer)
             elif action == "draft":
-                services.draft_publication(request.user, c, p.get("title", ""), p.get("text", ""))
+                publication.check_draft_publication(
+                    request.user, c, p.get("title", ""), p.get("text", "")
+                )
             elif action == "publish":
                 pub = get_object_or_404(Publication, complaint=c)
-                services.publish(request.user, pub)
-        except services.CaseNotFoundError as e:
+                publication.check_publish(request.user, pub)
+        except CaseNotFoundError as e:
             raise Http404(str(e)) from e
         except DomainError as e:
             error = str(e)
         else:
             return redirect("complaints:case", pk=c.pk)
         c.refresh_from_db()
-    view = services.case_view(request.user, c, role)
+    view = workflow.case_view(request.user, c, role)
     ctx: dict[str, Any] = {**view, "error": error, "states": State}
     if role in ("committee", "secretariat"):
         ctx["next_states"] = [(s, State(s).label) for s in c.next_states]
-        ctx["committee"] = services.committee_of(c.covenant)
+        ctx["committee"] = committee_of(c.covenant)
         ctx["officers"] = get_user_model().objects.filter(
             covenant_roles__covenant=c.covenant, covenant_roles__role="secretariat"
         )
@@ -327,9 +341,9 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def evidence(request: HttpRequest, pk: int, eid: int) -> HttpResponse:
     try:
-        c, role = services.get_case(request.user, pk, log=False)
-        ev, data = services.evidence_for(request.user, c, role, eid)
-    except services.CaseNotFoundError as e:
+        c, role = access.get_case(request.user, pk, log=False)
+        ev, data = workflow.evidence_for(request.user, c, role, eid)
+    except CaseNotFoundError as e:
         raise Http404(str(e)) from e
     except PermissionDeniedError:
         return HttpResponseForbidden()
@@ -343,7 +357,7 @@ def evidence(request: HttpRequest, pk: int, eid: int) -> HttpResponse:
 @login_required
 def overdue(request: HttpRequest) -> HttpResponse:
     """Cases over their time limit, for the committee and the secretariat."""
-    rows = list(services.overdue_cases(request.user))
+    rows = list(deadlines.overdue_cases(request.user))
     today = timezone.localdate()
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx", "json"):
@@ -380,7 +394,7 @@ def committee(request: HttpRequest, slug: str) -> HttpResponse:
     error = ""
     if request.method == "POST" and request.POST.get("action") == "limits":
         try:
-            services.set_time_limits(request.user, covenant, request.POST)
+            deadlines.check_set_time_limits(request.user, covenant, request.POST)
             return redirect("complaints:committee", slug=slug)
         except DomainError as e:
             error = str(e)
@@ -389,7 +403,7 @@ def committee(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             if member is None or request.POST.get("seat") not in CommitteeMembership.Seat.values:
                 raise DomainError(_("Choose a member and a seat."))
-            services.declare_seat(
+            check_declare_seat(
                 request.user,
                 covenant,
                 member,
@@ -399,17 +413,17 @@ def committee(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("complaints:committee", slug=slug)
         except DomainError as e:
             error = str(e)
-    procedure = services.procedure_for(covenant)
+    procedure = deadlines.procedure_for(covenant)
     return render(
         request,
         "complaints/committee.html",
         {
             "covenant": covenant,
-            "members": services.committee_of(covenant),
+            "members": committee_of(covenant),
             "seats": CommitteeMembership.Seat.choices,
             "error": error,
             "limit_fields": [
-                (f, services.limit_label(f), getattr(procedure, f)) for f in services.LIMIT_FIELDS
+                (f, deadlines.limit_label(f), getattr(procedure, f)) for f in deadlines.LIMIT_FIELDS
             ],
             "can_set_limits": covenant.pk in managed_covenant_ids(request.user),
         },

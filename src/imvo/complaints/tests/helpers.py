@@ -2,12 +2,14 @@ import io
 
 from PIL import Image
 
-from imvo.complaints import services
+from imvo.complaints.services import filing, workflow
+
+SECRET_TEXT = "Supervisor Rahim locked the exit doors at Factory Seven"
 
 
 def file(world, text="Our wages were not paid for three months.", **kw):
     kw.setdefault("covenant", world.covenant_x)
-    return services.file_complaint(description=text, **kw)
+    return filing.check_file_complaint(description=text, **kw)
 
 
 def jpeg_with_exif() -> bytes:
@@ -22,5 +24,7 @@ def jpeg_with_exif() -> bytes:
 
 def walk_to_decision(user, c):
     for state in ("acknowledged", "admissibility", "admissible", "investigation"):
-        c = services.move(user, c, state, reason="step")
-    return services.move(user, c, "decision", reason="reasons", decision_text="Pay the wages owed.")
+        c = workflow.check_move(user, c, state, reason="step")
+    return workflow.check_move(
+        user, c, "decision", reason="reasons", decision_text="Pay the wages owed."
+    )

@@ -4,9 +4,9 @@ normaliser must accept every harmless variation and nothing else."""
 from hypothesis import given
 from hypothesis import strategies as st
 
-from imvo.complaints import services
+from imvo.complaints import receipts
 
-codes = st.text(alphabet=services.ALPHABET, min_size=20, max_size=20)
+codes = st.text(alphabet=receipts.ALPHABET, min_size=20, max_size=20)
 
 
 def _group(raw: str) -> str:
@@ -25,20 +25,20 @@ def test_harmless_variations_find_the_same_code(raw, seps, lower):
     typed = typed.replace("0", "O").replace("1", "l")
     if lower:
         typed = typed.lower()
-    assert services.hash_receipt(typed) == services.hash_receipt(code)
+    assert receipts.hash_receipt(typed) == receipts.hash_receipt(code)
 
 
-@given(codes, st.integers(min_value=0, max_value=19), st.sampled_from(services.ALPHABET))
+@given(codes, st.integers(min_value=0, max_value=19), st.sampled_from(receipts.ALPHABET))
 def test_one_changed_character_is_another_code(raw, pos, ch):
     other = raw[:pos] + ch + raw[pos + 1 :]
-    assert (services.hash_receipt(other) == services.hash_receipt(raw)) == (other == raw)
+    assert (receipts.hash_receipt(other) == receipts.hash_receipt(raw)) == (other == raw)
 
 
 def test_new_receipts_are_well_formed_and_distinct():
-    seen = {services.new_receipt() for _ in range(2000)}
+    seen = {receipts.new_receipt() for _ in range(2000)}
     assert len(seen) == 2000
     for code in list(seen)[:50]:
-        assert len(code) == 24 and all(c in services.ALPHABET for c in code.replace("-", ""))
+        assert len(code) == 24 and all(c in receipts.ALPHABET for c in code.replace("-", ""))
 
 
 def test_compiled_translations_keep_placeholders_and_length():
@@ -48,7 +48,7 @@ def test_compiled_translations_keep_placeholders_and_length():
     import re
     from pathlib import Path
 
-    locale = Path(services.__file__).parent / "locale"
+    locale = Path(receipts.__file__).parent / "locale"
     mos = sorted(locale.glob("*/LC_MESSAGES/django.mo"))
     assert len(mos) == 9
     placeholder = re.compile(r"%\(\w+\)[sd]")

@@ -5,7 +5,7 @@ case-handling pages in Dutch. Uses the platform's translation check
 import pytest
 from django.conf import settings
 
-from imvo.complaints import services
+from imvo.complaints.services import following, workflow
 from imvo.complaints.tests.helpers import file, walk_to_decision
 
 check = pytest.importorskip(
@@ -34,8 +34,8 @@ ENDONYMS = {name for _, name in settings.LANGUAGES}
 def test_complaint_flow_fully_translated(client, world, lang):
     filed = file(world)
     c = walk_to_decision(world.committee_x, filed.complaint)
-    services.post_message(world.committee_x, c, "hello", to_complainant=True)
-    services.complainant_reply(c, "thanks")
+    workflow.check_post_message(world.committee_x, c, "hello", to_complainant=True)
+    following.check_complainant_reply(c, "thanks")
     client.cookies.pop("django_language", None)
     h = {"HTTP_ACCEPT_LANGUAGE": lang}
     form = {"covenant": world.covenant_x.slug, "complainant_type": "affected"}
@@ -61,9 +61,9 @@ def test_complaint_flow_fully_translated(client, world, lang):
 def test_case_pages_fully_translated_in_dutch(client, world):
     c = file(world, respondent=world.company_a).complaint
     for s in ("acknowledged", "admissibility"):
-        c = services.move(world.secretariat_x, c, s)
-    c = services.move(world.committee_x, c, "admissible", "ok")
-    services.post_message(world.committee_x, c, "hello", to_company=True)
+        c = workflow.check_move(world.secretariat_x, c, s)
+    c = workflow.check_move(world.committee_x, c, "admissible", "ok")
+    workflow.check_post_message(world.committee_x, c, "hello", to_company=True)
     client.cookies.pop("django_language", None)
     h = {"HTTP_ACCEPT_LANGUAGE": "nl"}
     with check.recording() as seen:

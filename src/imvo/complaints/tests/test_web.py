@@ -6,8 +6,9 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from imvo.complaints import services
+from imvo.complaints import evidence, limits
 from imvo.complaints.models import Complaint
+from imvo.complaints.services import committee, filing, workflow
 from imvo.complaints.tests.helpers import file, jpeg_with_exif
 
 
@@ -144,7 +145,7 @@ def test_page_weight_is_small(client, world):
 
 def test_follow_unknown_code_and_guessing_limit(client, world):
     cache.clear()
-    for _ in range(services.RECEIPT_FAILURE_LIMIT):
+    for _ in range(limits.RECEIPT_FAILURE_LIMIT):
         r = client.post(reverse("complaints:follow"), {"receipt": "AAAA-AAAA-AAAA-AAAA-AAAA"})
         assert r.status_code == 404
     r = client.post(reverse("complaints:follow"), {"receipt": "AAAA-AAAA-AAAA-AAAA-AAAA"})
@@ -177,7 +178,7 @@ def test_case_pages_scoped(client, world):
     ):
         client.force_login(user)
         assert client.get(url).status_code == status, user
-    services.recuse(world.committee_x, c, world.recused_committee_x, "conflict")
+    committee.check_recuse(world.committee_x, c, world.recused_committee_x, "conflict")
     client.force_login(world.recused_committee_x)
     r = client.get(url)
     assert r.status_code == 403 and b"recused" in r.content
@@ -200,11 +201,11 @@ def test_company_page_hides_identity(client, world):
         world, respondent=world.company_a, name="Amina Begum", contact="+8801711", anonymous=True
     ).complaint
     for s in ("acknowledged", "admissibility"):
-        services.move(world.secretariat_x, c, s)
-    services.move(world.committee_x, c, "admissible", "ok")
-    services.share_with_company(world.committee_x, c, "A worker reports unpaid wages.")
-    services.post_message(world.committee_x, c, "Please send the payroll.", to_company=True)
-    services.post_message(world.committee_x, c, "Internal note for members.")
+        workflow.check_move(world.secretariat_x, c, s)
+    workflow.check_move(world.committee_x, c, "admissible", "ok")
+    workflow.check_share_with_company(world.committee_x, c, "A worker reports unpaid wages.")
+    workflow.check_post_message(world.committee_x, c, "Please send the payroll.", to_company=True)
+    workflow.check_post_message(world.committee_x, c, "Internal note for members.")
     client.force_login(world.member_a)
     r = client.get(reverse("complaints:case", args=[c.pk]))
     html = r.content.decode()
@@ -302,7 +303,7 @@ def test_api_missing_field_is_422(client, world):
 
 
 def test_api_receipt_guessing_bounded(client, world):
-    for _ in range(services.RECEIPT_FAILURE_LIMIT):
+    for _ in range(limits.RECEIPT_FAILURE_LIMIT):
         client.get("/api/complaints/mine", headers={"X-Receipt": "GUESS"})
     assert client.get("/api/complaints/mine", headers={"X-Receipt": "GUESS"}).status_code == 429
 
@@ -337,7 +338,7 @@ def test_api_partner_gateway_counted_per_token(client, world):
         "description": "Worker by SMS: no pay slip.",
         "anonymous": True,
     }
-    for _ in range(services.SUBMIT_LIMIT):
+    for _ in range(limits.SUBMIT_LIMIT):
         assert (
             client.post("/api/complaints", body, content_type="application/json").status_code == 201
         )
@@ -359,8 +360,6 @@ def test_api_partner_gateway_counted_per_token(client, world):
 
 
 def test_form_location_search_without_javascript(client, world, monkeypatch):
-    import imvo.complaints.services as s
-
     found = [
         {
             "id": 501,
@@ -371,7 +370,7 @@ def test_form_location_search_without_javascript(client, world, monkeypatch):
         }
     ]
     monkeypatch.setattr(
-        s, "search_locations", lambda q, covenant=None: found if "sun" in q.lower() else []
+        filing, "search_locations", lambda q, covenant=None: found if "sun" in q.lower() else []
     )
     data = {
         "covenant": world.covenant_x.slug,
@@ -413,9 +412,9 @@ def test_follow_page_adds_evidence_and_company_sees_only_shared_files(client, wo
     c = filed.complaint
     first, second = c.evidence.all()
     for s in ("acknowledged", "admissibility"):
-        services.move(world.secretariat_x, c, s)
-    services.move(world.committee_x, c, "admissible", "ok")
-    services.share_with_company(world.committee_x, c, "summary", [first.pk])
+        workflow.check_move(world.secretariat_x, c, s)
+    workflow.check_move(world.committee_x, c, "admissible", "ok")
+    workflow.check_share_with_company(world.committee_x, c, "summary", [first.pk])
     client.force_login(world.member_a)
     ok = client.get(reverse("complaints:evidence", args=[c.pk, first.pk]))
     assert ok.status_code == 200 and ok.content.startswith(b"\xff\xd8\xff")
@@ -441,7 +440,7 @@ def test_follow_refuses_too_many_or_too_big_files_with_reason(client, world, set
         reverse("complaints:follow"), {"receipt": filed.receipt, "action": "reply", "evidence": six}
     )
     assert r.status_code == 400 and "at most 5 files" in r.content.decode()
-    big = _upload("huge.jpg", b"\xff\xd8\xff" + b"0" * (services.MAX_EVIDENCE_BYTES + 1))
+    big = _upload("huge.jpg", b"\xff\xd8\xff" + b"0" * (evidence.MAX_EVIDENCE_BYTES + 1))
     r = client.post(
         reverse("complaints:follow"),
         {"receipt": filed.receipt, "action": "reply", "message": "see file", "evidence": [big]},

@@ -109,7 +109,8 @@ def build_objects(w: World) -> dict[str, Any]:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from imvo.accounts.models import ApiToken
-    from imvo.complaints import services as complaints
+    from imvo.complaints.evidence import store_evidence
+    from imvo.complaints.services import committee, filing
     from imvo.core.testing import make_agreement
     from imvo.covenants.models import Adherence, ProcessStep
     from imvo.duediligence import services as dd
@@ -136,12 +137,12 @@ def build_objects(w: World) -> dict[str, Any]:
         w.member_a, action, 20, "first audit", SimpleUploadedFile("a.pdf", b"%PDF-1.4 audit")
     )
     case = dd.save_case(w.member_a, x, what_happened=SECRET_A + " wages", affected="40 workers")
-    filed = complaints.file_complaint(
+    filed = filing.check_file_complaint(
         covenant=x, description=SECRET_A + " unpaid wages", respondent=w.company_a
     )
     complaint = filed.complaint
-    evidence = complaints.store_evidence(complaint, "photo.pdf", one_page_pdf())
-    complaints.recuse(w.committee_x, complaint, w.recused_committee_x, "conflict of interest")
+    evidence = store_evidence(complaint, "photo.pdf", one_page_pdf())
+    committee.check_recuse(w.committee_x, complaint, w.recused_committee_x, "conflict of interest")
     item = reporting.publish_learning_item(
         w.member_a, x, "Living wage pilot", "We paid the gap.",
         attachments=[reporting.Upload("pilot.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF")],

@@ -25,14 +25,14 @@ from PIL import Image
 from django.core.files.base import ContentFile
 from imvo.accounts import two_factor
 from imvo.accounts.models import User
-from imvo.complaints import services as complaints
+from imvo.complaints.services import filing
 from imvo.covenants.models import Covenant
 from imvo.core import storage
 from imvo.core.storage import unregistered_files
 
 png = io.BytesIO(); Image.new("RGB", (40, 30), (200, 20, 20)).save(png, "PNG")
 cov = Covenant.objects.get(slug="garment-textile")
-filed = complaints.file_complaint(covenant=cov, description="Wages were withheld for three months.",
+filed = filing.check_file_complaint(covenant=cov, description="Wages were withheld for three months.",
     anonymous=False, name="R. Begum", contact="+880 1711 000000",
     files=[("photo.png", png.getvalue())])
 user = User.objects.get(username="secretariat")

@@ -12,7 +12,7 @@ import uuid
 import pytest
 from django.test import override_settings
 
-from imvo.complaints import services as complaints
+from imvo.complaints import limits
 from imvo.core.cache import VERSION_READ_SECONDS
 from imvo.core.tests.test_platform import _redis_up
 from imvo.covenants.services import public_version
@@ -22,12 +22,12 @@ CACHE_URL = "redis://127.0.0.1:6379/1"
 OTHER_PROCESS = """
 import django; django.setup()
 from django.conf import settings
-from imvo.complaints import services
+from imvo.complaints import limits
 from imvo.covenants.services import bump_public_version
 assert settings.CACHES["default"]["BACKEND"].endswith("RedisCache"), settings.CACHES
 bump_public_version()
-for _ in range(services.RECEIPT_FAILURE_LIMIT):
-    services._hit("receipt", "client-from-elsewhere", services.RECEIPT_FAILURE_LIMIT + 1, 60)
+for _ in range(limits.RECEIPT_FAILURE_LIMIT):
+    limits.hit("receipt", "client-from-elsewhere", limits.RECEIPT_FAILURE_LIMIT + 1, 60)
 print("ok")
 """
 
@@ -60,7 +60,7 @@ def test_a_change_and_a_rate_limit_in_one_process_reach_another():
     }
     with override_settings(CACHES=shared):
         before = public_version()
-        complaints.check_receipt_allowed("client-from-elsewhere")  # not limited yet
+        limits.check_receipt_allowed("client-from-elsewhere")  # not limited yet
         env = {k: v for k, v in os.environ.items() if k != "IMVO_TESTING"}
         env.update(
             CACHE_URL=CACHE_URL,
@@ -80,8 +80,8 @@ def test_a_change_and_a_rate_limit_in_one_process_reach_another():
             assert r.returncode == 0, r.stderr[-2000:]
             time.sleep(VERSION_READ_SECONDS)  # a process rereads a version at most every second
             assert public_version() == before + 1
-            with pytest.raises(complaints.RateLimitedError):
-                complaints.check_receipt_allowed("client-from-elsewhere")
+            with pytest.raises(limits.RateLimitedError):
+                limits.check_receipt_allowed("client-from-elsewhere")
         finally:
             from django.core.cache import cache
 

@@ -6,7 +6,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from imvo.complaints import crypto, services
+from imvo.complaints import crypto
+from imvo.complaints.audit import verify_audit
+from imvo.complaints.services import deadlines, retention
 
 
 class Command(BaseCommand):
@@ -25,7 +27,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
         if action == "verify-audit":
-            r = services.verify_audit()
+            r = verify_audit()
             for p in r.problems:
                 self.stderr.write(p)
             if not r.ok:
@@ -34,7 +36,7 @@ class Command(BaseCommand):
                 )
             self.stdout.write(f"Audit trail intact: {r.entries} entries, head {r.head}")
         elif action == "remind":
-            sent, failed = services.send_reminders()
+            sent, failed = deadlines.do_send_reminders()
             self.stdout.write(f"Reminders sent for {sent} case(s).")
             if failed:
                 raise CommandError(
@@ -42,16 +44,16 @@ class Command(BaseCommand):
                     "(EMAIL_HOST, EMAIL_PORT)."
                 )
         elif action == "overdue":
-            rows = list(services.overdue_cases())
+            rows = list(deadlines.overdue_cases())
             for c in rows:
                 self.stdout.write(f"{c.reference}\t{c.covenant.slug}\t{c.state}\tdue {c.due}")
             self.stdout.write(f"{len(rows)} case(s) over their time limit.")
         elif action == "purge":
             self.stdout.write(
-                f"Personal data removed from {services.purge_personal_data()} closed case(s)."
+                f"Personal data removed from {retention.do_purge_personal_data()} closed case(s)."
             )
         elif action == "rotate-key":
-            n = services.rotate_keys()
+            n = retention.do_rotate_keys()
             self.stdout.write(
                 f"Re-encrypted {n} complaint(s) with a new key in {crypto.key_file()}."
             )

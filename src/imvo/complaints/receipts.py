@@ -1,0 +1,28 @@
+"""Receipt codes: how a complainant without an account finds their case again.
+
+The code is shown once and never stored; only its hash is kept on the case.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+# Crockford's base32: no I, L, O, U, so a code read aloud or over the phone
+# cannot be mistaken. 20 characters = 100 random bits, in groups of four.
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+RECEIPT_CHARS = 20
+
+
+def new_receipt() -> str:
+    raw = "".join(secrets.choice(ALPHABET) for _ in range(RECEIPT_CHARS))
+    return "-".join(raw[i : i + 4] for i in range(0, RECEIPT_CHARS, 4))
+
+
+def normalise_receipt(code: str) -> str:
+    s = "".join(ch for ch in (code or "").upper() if ch.isalnum())
+    return s.translate(str.maketrans("OIL", "011"))
+
+
+def hash_receipt(code: str) -> str:
+    return hashlib.sha256(("imvo-receipt:" + normalise_receipt(code)).encode()).hexdigest()

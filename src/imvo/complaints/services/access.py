@@ -1,0 +1,117 @@
+"""Who sees which case, and in which role: the one place every case page,
+export and API answer asks (zulip's `access_stream_by_id` in spirit)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from imvo.accounts.services import (
+    AnyUser,
+    committee_covenant_ids,
+    managed_covenant_ids,
+    organisation_id,
+)
+from imvo.complaints.audit import audit
+from imvo.complaints.models import COMPANY_STATES, Complaint, Forwarding, Recusal
+from imvo.core.errors import DomainError, PermissionDeniedError
+
+
+class CaseNotFoundError(DomainError):
+    """No such case for the person asking (also when it exists but is not theirs)."""
+
+
+def complaints_visible_to(user: AnyUser) -> QuerySet[Complaint]:
+    """The cases a user may see at all (`Complaint.objects.visible_to`), for a list."""
+    return Complaint.objects.visible_to(user).select_related("covenant", "respondent")
+
+
+def role_in_case(user: AnyUser, c: Complaint) -> str | None:
+    """'committee', 'secretariat', 'company' or None."""
+    if not (user and user.is_authenticated and user.is_active):
+        return None
+    if c.covenant_id in committee_covenant_ids(user):
+        return "committee"
+    if c.covenant_id in managed_covenant_ids(user):
+        return "secretariat"
+    org = organisation_id(user)
+    if org and (
+        (c.respondent_id == org and c.state in COMPANY_STATES)
+        or c.forwardings.filter(organisation_id=org).exists()
+    ):
+        return "company"
+    return None
+
+
+def case_rows(
+    user: AnyUser, qs: QuerySet[Complaint], today: date | None = None
+) -> list[dict[str, Any]]:
+    """The case list with the user's role per case, in a fixed number of queries."""
+    today = today or timezone.localdate()
+    committee, managed = committee_covenant_ids(user), managed_covenant_ids(user)
+    org = organisation_id(user)
+    recused = set(Recusal.objects.filter(user=user).values_list("complaint_id", flat=True))
+    forwarded = (
+        set(Forwarding.objects.filter(organisation_id=org).values_list("complaint_id", flat=True))
+        if org
+        else set()
+    )
+    rows = []
+    for c in qs:
+        if c.covenant_id in committee:
+            role = "committee"
+        elif c.covenant_id in managed:
+            role = "secretariat"
+        elif org and (c.pk in forwarded or (c.respondent_id == org and c.state in COMPANY_STATES)):
+            role = "company"
+        else:
+            continue
+        rows.append(
+            {
+                "c": c,
+                "role": role,
+                "overdue": c.is_overdue(today),
+                "recused": role == "committee" and c.pk in recused,
+            }
+        )
+    return rows
+
+
+def is_recused(user: AnyUser, c: Complaint) -> bool:
+    return bool(
+        user and user.is_authenticated and Recusal.objects.filter(complaint=c, user=user).exists()
+    )
+
+
+def get_case(user: AnyUser, pk: int, log: bool = True) -> tuple[Complaint, str]:
+    """Open a case: scoped, refused to recused members, written to the audit trail."""
+    c = complaints_visible_to(user).filter(pk=pk).first()
+    role = role_in_case(user, c) if c else None
+    if c is None or role is None:
+        raise CaseNotFoundError(_("No such case."))
+    if role == "committee" and is_recused(user, c):
+        audit(user, "refused-recused", c)
+        raise PermissionDeniedError(
+            _(
+                "You are recused from this case because of a conflict of interest; you cannot open it."
+            )
+        )
+    if log:
+        audit(user, "opened", c, role=role)
+    return c, role
+
+
+def require_handler(user: AnyUser, c: Complaint, committee_only: bool = False) -> str:
+    """The user's role if they handle the case (committee, not recused, or secretariat)."""
+    role = role_in_case(user, c)
+    if role not in ("committee", "secretariat"):
+        raise CaseNotFoundError(_("No such case."))
+    if role == "committee" and is_recused(user, c):
+        raise PermissionDeniedError(_("You are recused from this case."))
+    if committee_only and role != "committee":
+        raise PermissionDeniedError(_("Only the complaints committee may take this step."))
+    return role

@@ -1,0 +1,71 @@
+"""The complaints committee: members' declared seats and interests, and recusal
+from a case on a conflict of interest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from imvo.accounts.models import CovenantRole
+from imvo.accounts.services import AnyUser, committee_covenant_ids, managed_covenant_ids
+from imvo.complaints.audit import actor_name, audit
+from imvo.complaints.models import CommitteeMembership, Complaint, Recusal
+from imvo.complaints.services.access import CaseNotFoundError, role_in_case
+from imvo.core.errors import DomainError, PermissionDeniedError
+from imvo.covenants.models import Covenant
+
+
+def _require_committee_member(covenant_id: int, member: AnyUser) -> None:
+    if covenant_id not in committee_covenant_ids(member):
+        raise DomainError(
+            _("%(u)s is not on this covenant's complaints committee.") % {"u": member}
+        )
+
+
+def check_declare_seat(
+    by: AnyUser, covenant: Covenant, member: AnyUser, seat: str, interests: str = ""
+) -> CommitteeMembership:
+    """Record a committee member's declared seat (the secretariat or the member)."""
+    _require_committee_member(covenant.pk, member)
+    if not (by == member or covenant.pk in managed_covenant_ids(by)):
+        raise PermissionDeniedError(_("Only the member or the secretariat may declare a seat."))
+    return do_declare_seat(by, covenant, member, seat, interests)
+
+
+def do_declare_seat(
+    by: AnyUser, covenant: Covenant, member: AnyUser, seat: str, interests: str = ""
+) -> CommitteeMembership:
+    obj, _created = CommitteeMembership.objects.update_or_create(
+        covenant=covenant, user=member, defaults={"seat": seat, "declared_interests": interests}
+    )
+    audit(by, "seat-declared", None, covenant=covenant.slug, member=actor_name(member), seat=seat)
+    return obj
+
+
+def check_recuse(by: AnyUser, c: Complaint, member: AnyUser, reason: str) -> Recusal:
+    """A member stands aside (declared by themself, the secretariat or another member)."""
+    role = role_in_case(by, c)
+    if role not in ("committee", "secretariat"):
+        raise CaseNotFoundError(_("No such case."))
+    _require_committee_member(c.covenant_id, member)
+    return do_recuse(by, c, member, reason)
+
+
+def do_recuse(by: AnyUser, c: Complaint, member: AnyUser, reason: str) -> Recusal:
+    r, _created = Recusal.objects.get_or_create(
+        complaint=c, user=member, defaults={"reason": reason.strip(), "declared_by": by}
+    )
+    audit(by, "recused", c, member=actor_name(member))
+    return r
+
+
+def committee_of(covenant: Covenant) -> list[dict[str, Any]]:
+    """The covenant's committee members with their declared seats."""
+    seats = {m.user_id: m for m in CommitteeMembership.objects.filter(covenant=covenant)}
+    out = []
+    for r in CovenantRole.objects.filter(covenant=covenant, role="committee").select_related(
+        "user"
+    ):
+        out.append({"user": r.user, "seat": seats.get(r.user_id)})
+    return out

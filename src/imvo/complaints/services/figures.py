@@ -1,0 +1,81 @@
+"""The UNGP 31 effectiveness figures of a covenant's complaints mechanism:
+aggregates over a year's complaints, never one case."""
+
+from __future__ import annotations
+
+import statistics
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+
+from imvo.complaints.models import Complaint, State
+from imvo.complaints.services.deadlines import procedure_for
+from imvo.covenants.models import Covenant
+
+
+def _days(a: datetime | None, b: datetime | None) -> float | None:
+    if a is None or b is None:
+        return None
+    return (b - a).total_seconds() / 86400
+
+
+def _median(values: list[float]) -> float | None:
+    return round(statistics.median(values), 1) if values else None
+
+
+def ungp31_figures(covenant: Covenant, year: int) -> dict[str, Any]:
+    """Aggregates over the complaints filed in one year (no case can be singled out).
+
+    resolved = a decision was taken or the dialogue ended in a settlement
+    (remediation follow-up or closure after admissibility). Within the time
+    limits = share of the steps taken (acknowledgement, admissibility,
+    decision) that were taken on or before their due day.
+    """
+    p = procedure_for(covenant)
+    cs = list(Complaint.objects.filter(covenant=covenant, filed_at__year=year))
+    ack = [d for c in cs if (d := _days(c.filed_at, c.acknowledged_at)) is not None]
+    adm = [d for c in cs if (d := _days(c.filed_at, c.admissibility_at)) is not None]
+    dec = [d for c in cs if (d := _days(c.filed_at, c.decided_at)) is not None]
+    steps = on_time = 0
+    for c in cs:
+        for start, end, limit in (
+            (c.filed_at, c.acknowledged_at, p.acknowledge_days),
+            (c.filed_at, c.admissibility_at, p.admissibility_days),
+            (c.hearing_at, c.decided_at, p.decision_days),
+        ):
+            d = _days(start, end)
+            if d is not None:
+                steps += 1
+                on_time += int(d <= limit)
+    resolved = sum(
+        1
+        for c in cs
+        if c.decided_at or (c.admissible and c.state in (State.REMEDIATION, State.CLOSED))
+    )
+    return {
+        "covenant": covenant.slug,
+        "year": year,
+        "received": len(cs),
+        "admissible": sum(1 for c in cs if c.admissible is True),
+        "inadmissible": sum(1 for c in cs if c.admissible is False),
+        "resolved": resolved,
+        "open": sum(1 for c in cs if c.state != State.CLOSED),
+        "median_days_to_acknowledge": _median(ack),
+        "median_days_to_admissibility": _median(adm),
+        "median_days_to_decision": _median(dec),
+        "within_time_limits_percent": round(100 * on_time / steps) if steps else None,
+        "remedies_agreed": sum(1 for c in cs if c.remedy_agreed),
+        "remedies_carried_out": sum(1 for c in cs if c.remedy_carried_out),
+        "limits": {
+            "acknowledge_days": p.acknowledge_days,
+            "admissibility_days": p.admissibility_days,
+            "decision_days": p.decision_days,
+        },
+    }
+
+
+def figure_years(covenant: Covenant) -> list[int]:
+    years = {d.year for d in Complaint.objects.filter(covenant=covenant).dates("filed_at", "year")}
+    years.add(timezone.localdate().year)
+    return sorted(years, reverse=True)

@@ -1,0 +1,242 @@
+"""Taking in a complaint: from the public form, the API or a partner gateway.
+
+Anyone may file, without an account and anonymously if they wish. The receipt
+code is shown once and never stored (only its hash).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from imvo.complaints import limits
+from imvo.complaints.audit import audit
+from imvo.complaints.evidence import store_evidence, validate_files
+from imvo.complaints.models import Complaint
+from imvo.complaints.receipts import hash_receipt, new_receipt
+from imvo.core.errors import DomainError
+from imvo.covenants.models import Adherence, Covenant, Organisation, Theme
+from imvo.supplychain.services import public_facility_search
+
+logger = logging.getLogger("imvo.complaints")
+
+# Plain-language topics on the form, mapped to the covenant's theme codes
+# (first the covenant's own sub-theme, else the OECD chapter).
+TOPICS: list[tuple[str, Any, tuple[str, ...]]] = [
+    (
+        "wages",
+        gettext_lazy("Wages: pay too low, late or not paid, unfair deductions"),
+        ("living-wage", "employment"),
+    ),
+    ("hours", gettext_lazy("Working hours and overtime"), ("employment",)),
+    ("safety", gettext_lazy("Health and safety at work"), ("health-safety", "employment")),
+    (
+        "discrimination",
+        gettext_lazy("Discrimination, harassment or violence"),
+        ("discrimination-gender", "human-rights"),
+    ),
+    ("child", gettext_lazy("Child labour"), ("child-labour", "employment")),
+    (
+        "forced",
+        gettext_lazy("Forced labour: cannot leave, papers taken, debts"),
+        ("forced-labour", "employment"),
+    ),
+    ("union", gettext_lazy("Joining or forming a union"), ("freedom-of-association", "employment")),
+    (
+        "environment",
+        gettext_lazy("Pollution, harm to nature or animals"),
+        ("water-chemicals-energy", "environment"),
+    ),
+    ("community", gettext_lazy("Land, housing or harm to the community"), ("human-rights",)),
+    ("other", gettext_lazy("Something else"), ()),
+]
+
+
+def themes_for_topics(covenant: Covenant, topics: list[str]) -> list[Theme]:
+    wanted = {code: codes for code, _label, codes in TOPICS}
+    themes: list[Theme] = []
+    for topic in topics:
+        for code in wanted.get(topic, ()):
+            t = (
+                Theme.objects.filter(code=code, covenant=covenant).first()
+                or Theme.objects.filter(code=code, covenant=None).first()
+            )
+            if t:
+                if t not in themes:
+                    themes.append(t)
+                break
+    return themes
+
+
+def open_covenants() -> QuerySet[Covenant]:
+    """Covenants that take complaints (all but those that have ended)."""
+    return Covenant.objects.exclude(phase="ended").order_by("name_en")
+
+
+def members_of(covenant: Covenant | None = None) -> QuerySet[Organisation]:
+    """Member companies a complaint can be about (of one covenant, or of any)."""
+    qs = Organisation.objects.filter(
+        type=Organisation.Type.COMPANY, adherences__status=Adherence.Status.ACTIVE
+    )
+    if covenant is not None:
+        qs = qs.filter(adherences__covenant=covenant)
+    return qs.distinct().order_by("name")
+
+
+def find_covenant(key: str | int) -> Covenant:
+    s = str(key).strip()
+    qs = open_covenants()
+    c = qs.filter(pk=int(s)).first() if s.isdigit() else qs.filter(slug=s).first()
+    if c is None:
+        raise DomainError(_("Unknown covenant: %(key)s.") % {"key": s[:60]})
+    return c
+
+
+def search_locations(query: str, covenant: Covenant | None = None) -> list[dict[str, Any]]:
+    """Production locations from the public list, for the complainant to pick one."""
+    query = (query or "").strip()
+    if len(query) < 2:
+        return []
+    try:
+        return list(public_facility_search(query, covenant=covenant, limit=10))
+    except Exception:  # the search is a convenience; the complaint must still go through
+        logger.exception("public facility search failed")
+        return []
+
+
+@dataclass
+class Filed:
+    complaint: Complaint
+    receipt: str
+
+
+def check_file_complaint(
+    *,
+    covenant: Covenant,
+    description: str,
+    anonymous: bool = True,
+    complainant_type: str = Complaint.ComplainantType.AFFECTED,
+    name: str = "",
+    contact: str = "",
+    share_identity_with_company: bool = False,
+    respondent: Organisation | None = None,
+    respondent_text: str = "",
+    facility: dict[str, Any] | None = None,
+    location: str = "",
+    when: str = "",
+    topics: list[str] | None = None,
+    remedy_sought: str = "",
+    language: str = "en",
+    channel: str = Complaint.Channel.WEB,
+    files: list[tuple[str, bytes]] | None = None,
+    client: str | None = None,
+    submit_limit: int | None = None,
+) -> Filed:
+    """Check a complaint, its files and the client's filing limit, then take it in.
+
+    Returns it with the receipt code, which is shown once and never stored
+    (only its hash).
+    """
+    description = (description or "").strip()
+    if len(description) < 10:
+        raise DomainError(
+            _("Please tell us in a few words what happened (at least 10 characters).")
+        )
+    if len(description) > 20000:
+        raise DomainError(_("The description is too long (at most 20,000 characters)."))
+    if complainant_type not in Complaint.ComplainantType.values:
+        raise DomainError(
+            _("Unknown kind of complainant: %(v)s.") % {"v": str(complainant_type)[:30]}
+        )
+    if respondent is not None and not members_of(covenant).filter(pk=respondent.pk).exists():
+        raise DomainError(_("%(org)s is not a member of this covenant.") % {"org": respondent.name})
+    files = validate_files(files or [])
+    if client:
+        limits.check_submit_allowed(client, submit_limit)
+    return do_file_complaint(
+        covenant=covenant,
+        description=description,
+        anonymous=anonymous,
+        complainant_type=complainant_type,
+        name=name,
+        contact=contact,
+        share_identity_with_company=share_identity_with_company,
+        respondent=respondent,
+        respondent_text=respondent_text,
+        facility=facility,
+        location=location,
+        when=when,
+        topics=topics,
+        remedy_sought=remedy_sought,
+        language=language,
+        channel=channel,
+        files=files,
+    )
+
+
+def do_file_complaint(
+    *,
+    covenant: Covenant,
+    description: str,
+    anonymous: bool,
+    complainant_type: str,
+    name: str,
+    contact: str,
+    share_identity_with_company: bool,
+    respondent: Organisation | None,
+    respondent_text: str,
+    facility: dict[str, Any] | None,
+    location: str,
+    when: str,
+    topics: list[str] | None,
+    remedy_sought: str,
+    language: str,
+    channel: str,
+    files: list[tuple[str, bytes]],
+) -> Filed:
+    """Store a checked complaint, its evidence and the first audit entry in one transaction."""
+    if anonymous:
+        share_identity_with_company = False
+    receipt = new_receipt()
+    with transaction.atomic():
+        c = Complaint(
+            covenant=covenant,
+            receipt_hash=hash_receipt(receipt),
+            channel=channel,
+            language=language[:10],
+            complainant_type=complainant_type,
+            anonymous=anonymous,
+            share_identity_with_company=share_identity_with_company,
+            respondent=respondent,
+            facility_id=(facility or {}).get("id"),
+            facility_name=str((facility or {}).get("name", ""))[:300],
+            facility_country=str((facility or {}).get("country", "") or "")[:2],
+            # Not about a member: the secretariat looks for the members linked to it.
+            routed_to_secretariat=respondent is None,
+        )
+        c.set_confidential(
+            {
+                "description": description,
+                "name": name.strip()[:200],
+                "contact": contact.strip()[:300],
+                "respondent_text": respondent_text.strip()[:300],
+                "location": location.strip()[:500],
+                "when": when.strip()[:200],
+                "remedy_sought": remedy_sought.strip()[:5000],
+            }
+        )
+        c.set_due()
+        c.save()
+        c.reference = f"{c.filed_at:%Y}-{c.pk:05d}"
+        c.save(update_fields=["reference"])
+        c.themes.set(themes_for_topics(covenant, topics or []))
+        for fname, data in files:
+            store_evidence(c, fname, data)
+        audit("complainant", "filed", c, channel=channel, files=len(files))
+    return Filed(complaint=c, receipt=receipt)

@@ -1,0 +1,48 @@
+"""Retention: personal data removed after the covenant's period; key rotation."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from imvo.complaints import crypto, evidence
+from imvo.complaints.models import Complaint
+from imvo.complaints.services import publication, retention, workflow
+from imvo.complaints.tests.helpers import SECRET_TEXT, file, jpeg_with_exif, walk_to_decision
+
+
+def test_key_rotation_keeps_data_readable(world):
+    filed = file(world, text=SECRET_TEXT, files=[("p.jpg", jpeg_with_exif())])
+    old_secret = Complaint.objects.get().secret
+    retention.do_rotate_keys()
+    c = Complaint.objects.get()
+    assert c.secret != old_secret and c.description == SECRET_TEXT
+    assert len(crypto.key_file().read_text().split()) == 1
+    _ev, data = workflow.evidence_for(world.committee_x, c, "committee", c.evidence.get().pk)
+    assert data.startswith(b"\xff\xd8\xff")
+    assert filed.complaint.pk == c.pk
+
+
+def test_retention_removes_personal_data_keeps_publication(world):
+    c = file(
+        world,
+        text=SECRET_TEXT,
+        name="Amina",
+        contact="x@y.z",
+        anonymous=False,
+        files=[("p.jpg", jpeg_with_exif())],
+    ).complaint
+    stored = evidence.evidence_dir() / c.evidence.get().stored_name
+    c = walk_to_decision(world.committee_x, c)
+    publication.check_draft_publication(
+        world.secretariat_x, c, "Wages paid", "The member paid the wages owed."
+    )
+    publication.check_publish(world.committee_x, c.publication)
+    c = workflow.check_move(world.committee_x, c, "closed", "done")
+    assert retention.do_purge_personal_data() == 0  # not yet past the retention period
+    later = timezone.now() + timedelta(days=731)
+    assert retention.do_purge_personal_data(now=later) == 1
+    c.refresh_from_db()
+    assert c.secret == "" and c.decision_enc == "" and c.personal_data_removed_at
+    assert not stored.exists() and not c.evidence.exists()
+    assert all(t.reason_enc == "" for t in c.transitions.all())
+    assert publication.published_outcomes().get().text == "The member paid the wages owed."
