@@ -18,6 +18,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import dj_email_url
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -177,6 +178,52 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+
+# E-mail (invitations, password resets, complaint reminders) through Django's
+# backends, configured by one URL (dj-email-url): smtp://user:password@host:587/?tls=True,
+# smtps://...:465, console:// (prints mail; the demo's default), file:///path/to/dir,
+# locmem://. Without EMAIL_URL and DEBUG off: smtp://localhost:25.
+EMAIL_URL = os.environ.get("EMAIL_URL") or ("console://" if DEBUG else "smtp://localhost:25")
+
+
+def _mailer(url: str) -> dict[str, object]:
+    """Django 6.1's MAILERS entry for an EMAIL_URL."""
+    if url.startswith("locmem:"):
+        return {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+    if url.startswith("file:"):
+        # dj-email-url drops the leading '/' of an absolute path: read it here.
+        path = url.removeprefix("file://") or str(VAR_DIR / "mail")
+        return {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": path},
+        }
+    parsed = dj_email_url.parse(url)
+    backend = str(parsed["EMAIL_BACKEND"])
+    if not backend.endswith("smtp.EmailBackend"):
+        return {"BACKEND": backend}
+    return {
+        "BACKEND": backend,
+        "OPTIONS": {
+            "host": parsed["EMAIL_HOST"] or "localhost",
+            "port": parsed["EMAIL_PORT"],
+            "username": parsed["EMAIL_HOST_USER"] or None,
+            "password": parsed["EMAIL_HOST_PASSWORD"] or None,
+            "use_tls": bool(parsed["EMAIL_USE_TLS"]),
+            "use_ssl": bool(parsed["EMAIL_USE_SSL"]),
+            "timeout": int(os.environ.get("EMAIL_TIMEOUT", "20")),
+        },
+    }
+
+
+MAILERS = {"default": _mailer(EMAIL_URL)}
+DEFAULT_FROM_EMAIL = os.environ.get("EMAIL_FROM", "IMVO platform <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Links in e-mails: set this to the address people use (behind a proxy the
+# request's own host may be an internal name).
+IMVO_PUBLIC_URL = os.environ.get("IMVO_PUBLIC_URL", "").rstrip("/")
+# An invitation link stays valid a week; a password-reset link an hour.
+PASSWORD_RESET_TIMEOUT = 3600
+IMVO_INVITATION_SECONDS = 7 * 24 * 3600
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"

@@ -8,13 +8,15 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_otp import login as otp_login
 
+from imvo.accounts import invitations, lockouts, two_factor
 from imvo.accounts import services as roles
-from imvo.accounts import two_factor
+from imvo.core.errors import DomainError
 from imvo.core.nav import collect_links
 from imvo.covenants.models import Covenant
 
@@ -121,6 +123,121 @@ def home(request: HttpRequest) -> HttpResponse:
             "links": collect_links(user),
             "two_factor": two_factor.confirmed_device(user) is not None,
         },
+    )
+
+
+# --- invitations, password reset, unlocking ---------------------------------------
+
+
+class InviteForm(forms.Form):
+    organisation: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        queryset=None,  # type: ignore[arg-type]  # set per user in __init__
+        label=gettext_lazy("Organisation"),
+    )
+    email = forms.EmailField(label=gettext_lazy("E-mail address"))
+    name = forms.CharField(label=gettext_lazy("Name"), required=False, max_length=150)
+
+    def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = invitations.invitable_organisations(user)  # type: ignore[attr-defined]
+
+
+def _require_secretariat(user: Any) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    if not (roles.is_platform_admin(user) or roles.managed_covenant_ids(user)):
+        raise PermissionDenied
+
+
+@login_required
+def invite(request: HttpRequest) -> HttpResponse:
+    """The secretariat invites a person of a member organisation by e-mail."""
+    user: Any = request.user
+    _require_secretariat(user)
+    form = InviteForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invited = invitations.check_invite(
+                user,
+                form.cleaned_data["organisation"],
+                form.cleaned_data["email"],
+                form.cleaned_data["name"],
+                invitations.link_base(request.build_absolute_uri("/")),
+            )
+        except DomainError as e:
+            form.add_error("email", str(e))
+        else:
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": invited.email})
+            return redirect("accounts:invite")
+    return render(
+        request,
+        "accounts/invite.html",
+        {
+            "form": form,
+            "pending": invitations.pending_invitations(user).select_related("organisation"),
+        },
+    )
+
+
+def accept_invitation(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """The invited person chooses a password; the account becomes active."""
+    from django.contrib.auth.forms import SetPasswordForm
+
+    invited = invitations.invited_user(uidb64, token)
+    if invited is None:
+        return render(request, "accounts/invitation_invalid.html", status=200)
+    form = SetPasswordForm(invited, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        invitations.do_accept(invited, form.cleaned_data["new_password1"])
+        messages.success(request, _("Your password is set. Log in with it now."))
+        return redirect("accounts:login")
+    return render(request, "accounts/accept_invitation.html", {"form": form, "invited": invited})
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset by e-mail; the answer is the same whether the address is known."""
+
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        from django.conf import settings
+
+        if settings.IMVO_PUBLIC_URL:
+            from urllib.parse import urlsplit
+
+            parts = urlsplit(settings.IMVO_PUBLIC_URL)
+            self.extra_email_context = {"protocol": parts.scheme, "domain": parts.netloc}
+        return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Setting a new password also lifts a log-in lock-out on the account."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        lockouts.do_unlock(form.user.get_username())
+        return response
+
+
+@login_required
+def locked_accounts(request: HttpRequest) -> HttpResponse:
+    """Accounts locked after failed log-ins, for the secretariat of their covenant."""
+    user: Any = request.user
+    _require_secretariat(user)
+    if request.method == "POST":
+        lockouts.check_unlock(user, request.POST.get("username", ""))
+        messages.success(
+            request, _("%(name)s can log in again.") % {"name": request.POST.get("username", "")}
+        )
+        return redirect("accounts:lockouts")
+    return render(
+        request, "accounts/lockouts.html", {"lockouts": lockouts.lockouts_visible_to(user)}
     )
 
 

@@ -43,6 +43,11 @@ def test_signed_in_pages_are_fully_translated_in_dutch(client, settings, tmp_pat
     pages = [
         "/accounts/",
         "/accounts/two-factor/",
+        "/accounts/invite/",
+        "/accounts/locked/",
+        "/accounts/password-reset/",
+        "/accounts/password-reset/sent/",
+        "/accounts/invitation/MQ/not-a-token/",
         "/manage/",
         "/manage/new/",
         "/manage/garment-textile/",

@@ -1,0 +1,159 @@
+"""Invitations: the secretariat gives a member organisation's person an account.
+
+The secretariat of a covenant (or a platform admin) names an organisation
+that adheres to the covenant and the person's e-mail address. The platform
+creates an inactive account for that organisation and mails a link; the
+person opens it, chooses a password, and the account is active. The link is
+valid for IMVO_INVITATION_SECONDS (a week) and only until it is used (its
+token depends on the password, which the invited person then sets).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from imvo.accounts import services as roles
+from imvo.accounts.models import User
+from imvo.core.errors import DomainError, PermissionDeniedError
+
+
+class InvitationTokenGenerator(PasswordResetTokenGenerator):
+    """Like the password-reset token, with its own salt (a reset link is not an
+    invitation) and its own validity."""
+
+    key_salt = "imvo.accounts.invitations.InvitationTokenGenerator"
+
+    def check_token(self, user: Any, token: str | None) -> bool:
+        with _timeout(settings.IMVO_INVITATION_SECONDS):
+            return super().check_token(user, token)
+
+
+class _timeout:
+    """PasswordResetTokenGenerator reads settings.PASSWORD_RESET_TIMEOUT; an
+    invitation lives longer than a reset link."""
+
+    def __init__(self, seconds: int) -> None:
+        self.seconds = seconds
+
+    def __enter__(self) -> None:
+        from django.test.utils import override_settings
+
+        self._override = override_settings(PASSWORD_RESET_TIMEOUT=self.seconds)
+        self._override.enable()
+
+    def __exit__(self, *exc: object) -> None:
+        self._override.disable()
+
+
+invitation_tokens = InvitationTokenGenerator()
+
+
+def invitable_organisations(user: Any) -> QuerySet[Any]:
+    """Organisations the user may invite people for: those adhering to a covenant
+    whose secretariat the user is (every organisation for a platform admin)."""
+    from django.apps import apps
+
+    Organisation = apps.get_model("covenants", "Organisation")
+    if roles.is_platform_admin(user):
+        return Organisation.objects.order_by("name")
+    return (
+        Organisation.objects.filter(adherences__covenant_id__in=roles.managed_covenant_ids(user))
+        .distinct()
+        .order_by("name")
+    )
+
+
+def pending_invitations(user: Any) -> QuerySet[User]:
+    return User.objects.filter(
+        organisation__in=invitable_organisations(user), is_active=False, last_login=None
+    ).exclude(email="")
+
+
+def link_base(request_base: str = "") -> str:
+    return settings.IMVO_PUBLIC_URL or request_base.rstrip("/")
+
+
+def check_invite(user: Any, organisation: Any, email: str, name: str, base_url: str) -> User:
+    if not invitable_organisations(user).filter(pk=getattr(organisation, "pk", None)).exists():
+        raise PermissionDeniedError(
+            _("You can invite people only for organisations in a covenant you run.")
+        )
+    email = (email or "").strip().lower()
+    if "@" not in email or len(email) > 254:
+        raise DomainError(_("Give the person's e-mail address."))
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None and existing.is_active:
+        raise DomainError(
+            _("%(email)s already has an account. They can reset its password from the log-in page.")
+            % {"email": email}
+        )
+    if existing is not None and existing.organisation_id != organisation.pk:
+        raise DomainError(_("%(email)s was invited for another organisation.") % {"email": email})
+    return do_invite(user, organisation, email, (name or "").strip()[:150], base_url)
+
+
+def do_invite(user: Any, organisation: Any, email: str, name: str, base_url: str) -> User:
+    """Create (or renew) the inactive account and mail the link."""
+    with transaction.atomic():
+        invited, _created = User.objects.get_or_create(
+            email=email,
+            defaults={"username": email[:150], "organisation": organisation, "is_active": False},
+        )
+        if name:
+            first, _sep, last = name.partition(" ")
+            invited.first_name, invited.last_name = first[:150], last[:150]
+        invited.set_unusable_password()
+        invited.save()
+    link = base_url + invitation_path(invited)
+    send_mail(
+        _("Your account on the %(platform)s") % {"platform": settings.PLATFORM_NAME},
+        _(
+            "%(who)s invites you to the %(platform)s for %(org)s.\n\n"
+            "Choose your password here (the link is valid for seven days):\n%(link)s\n\n"
+            "Your user name is %(username)s. If you did not expect this, ignore this mail."
+        )
+        % {
+            "who": user.get_full_name() or user.get_username(),
+            "platform": settings.PLATFORM_NAME,
+            "org": organisation.name,
+            "link": link,
+            "username": invited.username,
+        },
+        None,
+        [email],
+    )
+    return invited
+
+
+def invitation_path(invited: User) -> str:
+    uid = urlsafe_base64_encode(force_bytes(invited.pk))
+    return reverse("accounts:accept_invitation", args=[uid, invitation_tokens.make_token(invited)])
+
+
+def invited_user(uidb64: str, token: str) -> User | None:
+    """The person an invitation link is for, or None when it is invalid or used."""
+    try:
+        pk = int(urlsafe_base64_decode(uidb64).decode())
+    except (ValueError, TypeError, UnicodeDecodeError):
+        return None
+    user = User.objects.filter(pk=pk, is_active=False).first()
+    if user is None or not invitation_tokens.check_token(user, token):
+        return None
+    return user
+
+
+def do_accept(invited: User, password: str) -> User:
+    invited.set_password(password)
+    invited.is_active = True
+    invited.save()
+    return invited
