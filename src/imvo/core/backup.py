@@ -22,6 +22,8 @@ import io
 import json
 import os
 import shutil
+import sqlite3
+import subprocess
 import tarfile
 import tempfile
 from collections.abc import Callable
@@ -32,12 +34,13 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 
-from imvo.core import sealing, storage
+from imvo.core import backup_crypto, sealing, storage
+from imvo.core.backup_crypto import EncryptingWriter
 from imvo.core.errors import DomainError
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 # Rebuilt by migrations or worthless after a restore.
 EXCLUDE = [
     "contenttypes",
@@ -84,15 +87,18 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def model_counts() -> dict[str, int]:
+def model_counts_spec() -> list[str]:
+    """The tables a restore is checked against (bookkeeping rebuilt by migrations left out)."""
     skip_apps = {"contenttypes", "sessions", "admin", "axes", "django_tasks_database"}
-    counts = {}
-    for model in apps.get_models():
-        label = model._meta.label
-        if model._meta.app_label in skip_apps or label == "auth.Permission":
-            continue
-        counts[label] = model._default_manager.count()
-    return counts
+    return [
+        m._meta.label
+        for m in apps.get_models()
+        if m._meta.app_label not in skip_apps and m._meta.label != "auth.Permission"
+    ]
+
+
+def model_counts() -> dict[str, int]:
+    return {label: apps.get_model(label)._default_manager.count() for label in model_counts_spec()}
 
 
 def fingerprints() -> dict[str, dict[str, str]]:
@@ -115,13 +121,134 @@ def _add_bytes(tar: tarfile.TarFile, name: str, blob: bytes) -> None:
     tar.addfile(info, io.BytesIO(blob))
 
 
-def create_backup(out: Path, include_keys: bool = False, progress: Progress = print) -> Manifest:
-    """Write the archive ``out`` (0600). Returns the manifest."""
-    with tempfile.TemporaryDirectory() as tmp:
-        data = Path(tmp, "data.json")
-        progress("Dumping the database")
-        with data.open("w", encoding="utf-8") as f:
-            call_command("dumpdata", exclude=EXCLUDE, natural_foreign=True, stdout=f, verbosity=0)
+class BackupError(DomainError):
+    """A backup or restore that cannot go on; the message says what to do."""
+
+
+def engine() -> str:
+    name = str(settings.DATABASES["default"]["ENGINE"])
+    if name.endswith("sqlite3"):
+        return "sqlite"
+    if "postgresql" in name:
+        return "postgresql"
+    return name
+
+
+def _pg_args(binary: str) -> tuple[list[str], dict[str, str]]:
+    db = settings.DATABASES["default"]
+    exe = shutil.which(binary)
+    if exe is None:
+        raise BackupError(
+            f"{binary} is not installed. Install the PostgreSQL client programs of the "
+            "server's version (Debian: apt-get install postgresql-client), or make a "
+            "portable backup with --portable."
+        )
+    args = [exe, "--no-owner", "--no-privileges"]
+    if db.get("HOST"):
+        args += ["--host", str(db["HOST"])]
+    if db.get("PORT"):
+        args += ["--port", str(db["PORT"])]
+    if db.get("USER"):
+        args += ["--username", str(db["USER"])]
+    env = dict(os.environ)
+    if db.get("PASSWORD"):
+        env["PGPASSWORD"] = str(db["PASSWORD"])
+    return args, env
+
+
+def _run(args: list[str], env: dict[str, str], what: str) -> None:
+    r = subprocess.run(args, env=env, capture_output=True, text=True, check=False)  # noqa: S603
+    if r.returncode != 0:
+        raise BackupError(f"{what} failed: {r.stderr.strip()[-2000:]}")
+
+
+def _sqlite_counts(path: Path) -> dict[str, int]:
+    """Row counts read from a SQLite file (the backup copy, so they match it exactly)."""
+    counts = {}
+    con = sqlite3.connect(path)
+    try:
+        for label in model_counts_labels():
+            table = apps.get_model(label)._meta.db_table
+            counts[label] = int(con.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0])  # noqa: S608
+    finally:
+        con.close()
+    return counts
+
+
+def model_counts_labels() -> list[str]:
+    return sorted(model_counts_spec())
+
+
+def _dump(
+    tmp: Path, portable: bool, progress: Progress
+) -> tuple[Manifest, dict[str, int], dict[str, dict[str, str]]]:
+    """Write the database into tmp; return its manifest entry, row counts and
+    fingerprints, all taken from the same state of the data."""
+    kind = "fixtures" if portable else engine()
+    if kind == "postgresql":
+        target = tmp / "database.pgdump"
+        args, env = _pg_args("pg_dump")
+        name = str(settings.DATABASES["default"]["NAME"])
+        # One snapshot for the dump, the counts and the fingerprints: what the
+        # manifest says is exactly what the dump holds, while the site keeps running.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            cursor.execute("SELECT pg_export_snapshot()")
+            snapshot = cursor.fetchone()[0]
+            counts, prints = model_counts(), fingerprints()
+            progress("Dumping the database (pg_dump, custom format)")
+            _run(
+                [*args, "--format=custom", "--snapshot", snapshot, "--file", str(target), name],
+                env,
+                "pg_dump",
+            )
+    elif kind == "sqlite":
+        target = tmp / "database.sqlite3"
+        progress("Copying the database (SQLite online backup)")
+        source = sqlite3.connect(str(settings.DATABASES["default"]["NAME"]))
+        copy = sqlite3.connect(target)
+        try:
+            source.backup(copy)  # a consistent copy, also while others write
+        finally:
+            copy.close()
+            source.close()
+        counts, prints = _sqlite_counts(target), fingerprints()
+    else:
+        target = tmp / "data.json"
+        progress("Dumping the database (portable JSON fixtures)")
+        with transaction.atomic():
+            with target.open("w", encoding="utf-8") as f:
+                call_command(
+                    "dumpdata", exclude=EXCLUDE, natural_foreign=True, stdout=f, verbosity=0
+                )
+            counts, prints = model_counts(), fingerprints()
+        kind = "fixtures"
+    entry = {
+        "kind": kind,
+        "name": target.name,
+        "sha256": _sha256(target),
+        "bytes": target.stat().st_size,
+    }
+    return entry, counts, prints
+
+
+def create_backup(
+    out: Path,
+    include_keys: bool = False,
+    progress: Progress = print,
+    portable: bool = False,
+    passphrase: str | None = None,
+) -> Manifest:
+    """Write the archive ``out`` (0600), encrypted when a passphrase is given.
+
+    The database goes in as the engine's own dump (PostgreSQL: pg_dump custom
+    format; SQLite: the online backup API), or as JSON fixtures with
+    ``portable`` (slow, but restores on the other engine). Returns the manifest.
+    """
+    tmp_root = Path(settings.VAR_DIR) / "tmp"
+    tmp_root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=tmp_root) as tmp:
+        database, counts, prints = _dump(Path(tmp), portable, progress)
         stray = storage.unregistered_files()
         for p in stray:
             progress(f"WARNING: {p} is in no registered storage location and is NOT backed up")
@@ -129,32 +256,37 @@ def create_backup(out: Path, include_keys: bool = False, progress: Progress = pr
         sources: list[tuple[str, Path]] = []
         for loc in storage.locations():
             for rel, p in loc.files():
-                files[f"{loc.name}/{rel}"] = _sha256(p)
+                try:
+                    files[f"{loc.name}/{rel}"] = _sha256(p)
+                except FileNotFoundError:
+                    continue  # removed since the listing (e.g. a retention purge)
                 sources.append((f"{loc.name}/{rel}", p))
         manifest: Manifest = {
             "format": FORMAT_VERSION,
             "created": datetime.now(UTC).isoformat(),
             "database_engine": settings.DATABASES["default"]["ENGINE"],
-            "database": {"kind": "fixtures", "name": "data.json", "sha256": _sha256(data)},
-            "counts": model_counts(),
+            "database": database,
+            "counts": counts,
             "locations": {loc.name: loc.what for loc in storage.locations()},
             "files": files,
-            "fingerprints": fingerprints(),
+            "fingerprints": prints,
             "unregistered_files": [str(p) for p in stray],
             "keys_included": include_keys,
+            "encrypted": bool(passphrase),
         }
         progress(f"Writing {out} ({len(files)} stored files)")
-        with (
-            os.fdopen(_open_private(out), "wb") as raw,
-            tarfile.open(fileobj=raw, mode="w:gz") as tar,
-        ):
-            _add_bytes(tar, "manifest.json", json.dumps(manifest, indent=2).encode())
-            tar.add(data, arcname="data.json")
-            for arcname, p in sources:
-                tar.add(p, arcname=f"files/{arcname}")
-            keys = Path(settings.VAR_DIR, KEYS_DIRNAME)
-            if include_keys and keys.exists():
-                tar.add(keys, arcname=KEYS_DIRNAME)
+        with os.fdopen(_open_private(out), "wb") as raw:
+            sink: Any = EncryptingWriter(raw, passphrase) if passphrase else raw
+            with tarfile.open(fileobj=sink, mode="w|") as tar:
+                _add_bytes(tar, "manifest.json", json.dumps(manifest, indent=2).encode())
+                tar.add(Path(tmp) / database["name"], arcname=database["name"])
+                for arcname, p in sources:
+                    tar.add(p, arcname=f"files/{arcname}")
+                keys = Path(settings.VAR_DIR, KEYS_DIRNAME)
+                if include_keys and keys.exists():
+                    tar.add(keys, arcname=KEYS_DIRNAME)
+            if passphrase:
+                sink.close()
     return manifest
 
 
@@ -164,19 +296,38 @@ PEOPLE_TABLES = ["accounts.User", "covenants.Organisation", "covenants.Covenant"
 
 
 def _database_is_empty() -> bool:
-    return not any(apps.get_model(label)._default_manager.exists() for label in PEOPLE_TABLES)
+    tables = set(connection.introspection.table_names())
+    return not any(
+        apps.get_model(label)._meta.db_table in tables
+        and apps.get_model(label)._default_manager.exists()
+        for label in PEOPLE_TABLES
+    )
 
 
-def _extract(archive: Path, into: Path) -> Manifest:
+def _extract(archive: Path, into: Path, passphrase: str | None) -> Manifest:
+    encrypted = backup_crypto.is_encrypted(archive)
+    if encrypted and not passphrase:
+        raise BackupError(
+            f"{archive} is encrypted: give its passphrase (IMVO_BACKUP_PASSPHRASE or "
+            "--passphrase-file)."
+        )
     try:
-        with tarfile.open(archive, "r:*") as tar:
-            # The filter refuses absolute paths, '..' and links out of the folder.
-            tar.extractall(into, filter="data")
+        with archive.open("rb") as raw:
+            source: Any = (
+                backup_crypto.DecryptingReader(raw, passphrase or "") if encrypted else raw
+            )
+            with tarfile.open(fileobj=source, mode="r|*") as tar:
+                # The filter refuses absolute paths, '..' and links out of the folder.
+                tar.extractall(into, filter="data")
+            if encrypted:
+                source.read()  # to the authenticated end: a cut-short archive fails here
         manifest: Manifest = json.loads((into / "manifest.json").read_text())
+    except backup_crypto.BadPassphrase as e:
+        raise BackupError(f"{archive}: {e}") from None
     except (tarfile.TarError, EOFError, OSError, ValueError) as e:
-        raise DomainError(f"{archive}: not a readable IMVO backup ({e}).") from None
+        raise BackupError(f"{archive}: not a readable IMVO backup ({e}).") from None
     if manifest.get("format") != FORMAT_VERSION:
-        raise DomainError(
+        raise BackupError(
             f"{archive}: backup format {manifest.get('format')!r}; this version restores "
             f"format {FORMAT_VERSION}. Restore it with the version that wrote it."
         )
@@ -186,11 +337,11 @@ def _extract(archive: Path, into: Path) -> Manifest:
 def _check_checksums(archive: Path, root: Path, manifest: Manifest) -> None:
     db = manifest["database"]
     if _sha256(root / db["name"]) != db["sha256"]:
-        raise DomainError(f"{archive}: the database dump does not match its checksum; damaged.")
+        raise BackupError(f"{archive}: the database dump does not match its checksum; damaged.")
     for rel, digest in manifest["files"].items():
         p = root / "files" / rel
         if not p.is_file() or _sha256(p) != digest:
-            raise DomainError(f"{archive}: stored file {rel} is missing or damaged.")
+            raise BackupError(f"{archive}: stored file {rel} is missing or damaged.")
 
 
 def verify_restored(manifest: Manifest) -> list[str]:
@@ -227,25 +378,71 @@ def verify_restored(manifest: Manifest) -> list[str]:
     return problems
 
 
-def restore_backup(archive: Path, force: bool = False, progress: Progress = print) -> Manifest:
-    """Restore into an empty install; verify counts, file checksums and fingerprints."""
-    if not archive.exists():
-        raise DomainError(f"{archive}: no such file.")
-    call_command("migrate", verbosity=0, interactive=False)
-    if not force and not _database_is_empty():
-        raise DomainError(
-            "This install already holds data. Restore into an empty database, or add --force "
-            "to replace what is there."
+def _load(root: Path, manifest: Manifest, force: bool, progress: Progress) -> None:
+    database = manifest["database"]
+    kind, dump = database["kind"], root / database["name"]
+    if kind not in {"fixtures", engine()}:
+        raise BackupError(
+            f"This backup holds a {kind} database and this install runs on {engine()}. "
+            f"Restore it on {kind}, or make a portable backup there (imvo backup --portable)."
         )
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        manifest = _extract(archive, root)
-        _check_checksums(archive, root, manifest)
-        progress("Loading the database")
+    if kind == "postgresql":
+        progress("Loading the database (pg_restore)")
+        args, env = _pg_args("pg_restore")
+        connection.close()
+        _run(
+            [
+                *args,
+                "--clean",
+                "--if-exists",
+                "--single-transaction",
+                "--exit-on-error",
+                "--dbname",
+                str(settings.DATABASES["default"]["NAME"]),
+                str(dump),
+            ],
+            env,
+            "pg_restore",
+        )
+    elif kind == "sqlite":
+        progress("Loading the database (SQLite online backup)")
+        connection.close()
+        source = sqlite3.connect(dump)
+        target = sqlite3.connect(str(settings.DATABASES["default"]["NAME"]))
+        try:
+            source.backup(target)
+        finally:
+            target.close()
+            source.close()
+    else:
+        progress("Loading the database (JSON fixtures)")
+        call_command("migrate", verbosity=0, interactive=False)
         with transaction.atomic():
             if force:
                 call_command("flush", verbosity=0, interactive=False)
-            call_command("loaddata", str(root / manifest["database"]["name"]), verbosity=0)
+            call_command("loaddata", str(dump), verbosity=0)
+    # A backup of an older version: bring its tables up to this version.
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def restore_backup(
+    archive: Path, force: bool = False, progress: Progress = print, passphrase: str | None = None
+) -> Manifest:
+    """Restore into an empty install; verify counts, file checksums and fingerprints."""
+    if not archive.exists():
+        raise BackupError(f"{archive}: no such file.")
+    if not force and not _database_is_empty():
+        raise BackupError(
+            "This install already holds data. Restore into an empty database, or add --force "
+            "to replace what is there."
+        )
+    tmp_root = Path(settings.VAR_DIR) / "tmp"
+    tmp_root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=tmp_root) as tmp:
+        root = Path(tmp)
+        manifest = _extract(archive, root, passphrase)
+        _check_checksums(archive, root, manifest)
+        _load(root, manifest, force, progress)
         progress(f"Restoring {len(manifest['files'])} stored files")
         known = {loc.name: loc for loc in storage.locations()}
         for rel in manifest["files"]:
@@ -262,7 +459,7 @@ def restore_backup(archive: Path, force: bool = False, progress: Progress = prin
     progress("Verifying row counts, stored files and decrypted samples")
     problems = verify_restored(manifest)
     if problems:
-        raise DomainError(
+        raise BackupError(
             "The restore did not verify:\n  "
             + "\n  ".join(problems)
             + "\nIf the samples cannot be read, copy the key folder (var/keys) of the old "

@@ -48,19 +48,38 @@ print("evidence", filed.complaint.evidence.count())
 """
 
 
+# var folder -> DATABASE_URL of its install (PostgreSQL runs); SQLite otherwise.
+DATABASES: dict[str, str] = {}
+
+
 def _env(var: Path) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "IMVO_COMPLAINTS_KEY_FILE"}
+        if k
+        not in {
+            "DATABASE_URL",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+            "IMVO_COMPLAINTS_KEY_FILE",
+            "IMVO_BACKUP_PASSPHRASE",
+        }
     }
     env.update(IMVO_VAR_DIR=str(var), IMVO_TESTING="1", DEBUG="1")
+    if str(var) in DATABASES:
+        env["DATABASE_URL"] = DATABASES[str(var)]
     return env
 
 
-def _imvo(args: list[str], var: Path, check: bool = True) -> subprocess.CompletedProcess:
+def _imvo(
+    args: list[str], var: Path, check: bool = True, **extra: str
+) -> subprocess.CompletedProcess:
     r = subprocess.run(
-        IMVO + args, env=_env(var), capture_output=True, text=True, timeout=300, check=False
+        IMVO + args,
+        env=_env(var) | extra,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     if check:
         assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-3000:]
@@ -93,17 +112,50 @@ def _state(var: Path) -> dict:
     return json.loads(_python(var, code).strip().splitlines()[-1])
 
 
+def _postgres_url() -> str | None:
+    url = os.environ.get("DATABASE_URL", "")
+    return url if url.startswith(("postgres://", "postgresql://")) else None
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request, tmp_path):  # type: ignore[no-untyped-def]
+    """SQLite always; PostgreSQL when the suite runs on it (two fresh databases)."""
+    if request.param == "sqlite":
+        yield "sqlite"
+        return
+    url = _postgres_url()
+    if url is None:
+        pytest.skip("PostgreSQL: run the suite with DATABASE_URL=postgres://...")
+    import psycopg
+
+    base = url.rsplit("/", 1)[0]
+    prefix = os.environ.get("IMVO_TEST_DB_NAME", "test_imvo")
+    names = [f"{prefix}_backup_source", f"{prefix}_backup_target"]
+    with psycopg.connect(base + "/postgres", autocommit=True) as con:
+        for name in names:
+            con.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            con.execute(f'CREATE DATABASE "{name}"')
+    DATABASES[str(tmp_path / "source")] = f"{base}/{names[0]}"
+    DATABASES[str(tmp_path / "target")] = f"{base}/{names[1]}"
+    yield "postgresql"
+    DATABASES.clear()
+    with psycopg.connect(base + "/postgres", autocommit=True) as con:
+        for name in names:
+            con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.mark.slow
-def test_backup_restores_into_an_empty_install_identically(tmp_path):
+def test_backup_restores_into_an_empty_install_identically(tmp_path, engine):
     source, target = tmp_path / "source", tmp_path / "target"
-    _imvo(["demo", "--no-serve"], source)
+    _imvo(["demo", "--no-serve", "--yes"], source)
     assert "evidence 1" in _python(source, POPULATE)
-    archive = tmp_path / "backup.tar.gz"
+    archive = tmp_path / "backup.tar"
     _imvo(["backup", "--out", str(archive), "--include-keys"], source)
     assert stat.S_IMODE(archive.stat().st_mode) == 0o600
     with tarfile.open(archive) as tar:
         names = tar.getnames()
     assert "manifest.json" in names
+    assert ("database.pgdump" if engine == "postgresql" else "database.sqlite3") in names
     assert any(n.startswith("files/complaint-evidence/") for n in names)
     before = _state(source)
     assert before["fp"]["complaints"] and before["fp"]["totp-secrets"]
@@ -122,18 +174,54 @@ def test_backup_restores_into_an_empty_install_identically(tmp_path):
     assert before["counts"]["covenants.Covenant"] >= 10
     assert before["counts"]["accounts.SealedTOTPDevice"] == 1
 
+    if engine == "postgresql":
+        return  # the refusals below do not depend on the engine
     # Restoring over data is refused unless forced; a damaged archive is refused.
     r = _imvo(["restore", str(archive)], target, check=False)
     assert r.returncode != 0 and "already holds data" in r.stderr
-    damaged = tmp_path / "damaged.tar.gz"
+    damaged = tmp_path / "damaged.tar"
     damaged.write_bytes(archive.read_bytes()[:2000])
     r = _imvo(["restore", str(damaged), "--force"], tmp_path / "third", check=False)
     assert r.returncode != 0 and "Traceback" not in r.stderr
 
     # Without the keys the data is there but cannot be read: the restore says so.
-    no_keys = tmp_path / "no-keys.tar.gz"
+    no_keys = tmp_path / "no-keys.tar"
     _imvo(["backup", "--out", str(no_keys)], source)
     r = _imvo(["restore", str(no_keys)], tmp_path / "fourth", check=False)
     assert r.returncode != 0, r.stdout
     assert "complaints: cannot be read" in r.stderr and "var/keys" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+@pytest.mark.slow
+def test_an_encrypted_backup_needs_its_passphrase(tmp_path):
+    source = tmp_path / "source"
+    _imvo(["migrate"], source)
+    _python(source, POPULATE.split("from imvo.reporting.models")[0].replace(
+        'cov = Covenant.objects.get(slug="garment-textile")',
+        "from imvo.core.testing import make_covenant, make_user\n"
+        "cov = make_covenant('garment-textile'); make_user('secretariat')",
+    ))
+    archive = tmp_path / "secret.tar.enc"
+    phrase = tmp_path / "phrase.txt"
+    phrase.write_text("correct horse battery staple\n")
+    r = _imvo(["backup", "--out", str(archive), "--include-keys", "--encrypt"], source, check=False)
+    assert r.returncode != 0 and "IMVO_BACKUP_PASSPHRASE" in r.stderr
+    _imvo(
+        ["backup", "--out", str(archive), "--include-keys", "--encrypt", "--passphrase-file", str(phrase)],
+        source,
+    )
+    assert stat.S_IMODE(archive.stat().st_mode) == 0o600
+    blob = archive.read_bytes()
+    assert b"manifest.json" not in blob and b"Wages were withheld" not in blob
+    r = _imvo(["restore", str(archive)], tmp_path / "a", check=False)
+    assert r.returncode != 0 and "encrypted" in r.stderr
+    r = _imvo(["restore", str(archive)], tmp_path / "b", check=False, IMVO_BACKUP_PASSPHRASE="wrong")
+    assert r.returncode != 0 and "Wrong passphrase" in r.stderr and "Traceback" not in r.stderr
+    cut = tmp_path / "cut.tar.enc"
+    cut.write_bytes(blob[: len(blob) - 100])
+    r = _imvo(["restore", str(cut), "--passphrase-file", str(phrase)], tmp_path / "c", check=False)
+    assert r.returncode != 0 and "Traceback" not in r.stderr
+    r = _imvo(["restore", str(archive), "--passphrase-file", str(phrase)], tmp_path / "d")
+    assert "verified" in r.stdout
+    assert _state(tmp_path / "d") == _state(source)
