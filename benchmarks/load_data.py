@@ -241,7 +241,7 @@ def complaints(n: int, covs: list, orgs: list, rng: random.Random) -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from imvo.complaints import services
+    from imvo.complaints import receipts
     from imvo.complaints.models import Complaint, ProcedureSettings, State
 
     for c in covs:
@@ -253,7 +253,7 @@ def complaints(n: int, covs: list, orgs: list, rng: random.Random) -> None:
     for i in range(have, n):
         c = Complaint(
             covenant=covs[i % len(covs)],
-            receipt_hash=services.hash_receipt(services.new_receipt()),
+            receipt_hash=receipts.hash_receipt(receipts.new_receipt()),
             state=rng.choice(states),
             language=rng.choice(["en", "nl", "bn", "hi", "tr"]),
             respondent=orgs[rng.randrange(len(orgs))] if orgs and rng.random() < 0.6 else None,

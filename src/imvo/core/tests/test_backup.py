@@ -197,18 +197,29 @@ def test_backup_restores_into_an_empty_install_identically(tmp_path, engine):
 def test_an_encrypted_backup_needs_its_passphrase(tmp_path):
     source = tmp_path / "source"
     _imvo(["migrate"], source)
-    _python(source, POPULATE.split("from imvo.reporting.models")[0].replace(
-        'cov = Covenant.objects.get(slug="garment-textile")',
-        "from imvo.core.testing import make_covenant, make_user\n"
-        "cov = make_covenant('garment-textile'); make_user('secretariat')",
-    ))
+    _python(
+        source,
+        POPULATE.split("from imvo.reporting.models")[0].replace(
+            'cov = Covenant.objects.get(slug="garment-textile")',
+            "from imvo.core.testing import make_covenant, make_user\n"
+            "cov = make_covenant('garment-textile'); make_user('secretariat')",
+        ),
+    )
     archive = tmp_path / "secret.tar.enc"
     phrase = tmp_path / "phrase.txt"
     phrase.write_text("correct horse battery staple\n")
     r = _imvo(["backup", "--out", str(archive), "--include-keys", "--encrypt"], source, check=False)
     assert r.returncode != 0 and "IMVO_BACKUP_PASSPHRASE" in r.stderr
     _imvo(
-        ["backup", "--out", str(archive), "--include-keys", "--encrypt", "--passphrase-file", str(phrase)],
+        [
+            "backup",
+            "--out",
+            str(archive),
+            "--include-keys",
+            "--encrypt",
+            "--passphrase-file",
+            str(phrase),
+        ],
         source,
     )
     assert stat.S_IMODE(archive.stat().st_mode) == 0o600
@@ -216,7 +227,9 @@ def test_an_encrypted_backup_needs_its_passphrase(tmp_path):
     assert b"manifest.json" not in blob and b"Wages were withheld" not in blob
     r = _imvo(["restore", str(archive)], tmp_path / "a", check=False)
     assert r.returncode != 0 and "encrypted" in r.stderr
-    r = _imvo(["restore", str(archive)], tmp_path / "b", check=False, IMVO_BACKUP_PASSPHRASE="wrong")
+    r = _imvo(
+        ["restore", str(archive)], tmp_path / "b", check=False, IMVO_BACKUP_PASSPHRASE="wrong"
+    )
     assert r.returncode != 0 and "Wrong passphrase" in r.stderr and "Traceback" not in r.stderr
     cut = tmp_path / "cut.tar.enc"
     cut.write_bytes(blob[: len(blob) - 100])

@@ -59,7 +59,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         call_command("migrate", verbosity=0, interactive=False)
         if not settings.DEBUG:
-            call_command("collectstatic", verbosity=0, interactive=False)
+            from imvo.core.static_files import collect_if_changed
+
+            if collect_if_changed():
+                self.stdout.write("Static files collected (they changed since the last start)")
         host, port = opts["host"], opts["port"]
         env = child_env(
             LOG_FORMAT=os.environ.get("LOG_FORMAT", "json"),
