@@ -41,7 +41,7 @@ class Command(BaseCommand):
             if failed:
                 raise CommandError(
                     f"{failed} reminder(s) could not be sent: check the mail settings "
-                    "(EMAIL_HOST, EMAIL_PORT)."
+                    "(EMAIL_URL, docs/operations.md)."
                 )
         elif action == "overdue":
             rows = list(deadlines.overdue_cases())
