@@ -107,7 +107,7 @@ def test_scan_command_formats(tmp_path, fmt):
         assert doc["themes"][0]["level"] == "high"
     elif fmt == "csv":
         lines = data.decode("utf-8-sig").splitlines()
-        assert lines[0].startswith("row,name,country as given")
+        assert lines[0].startswith('"row","name","country as given"')  # CSV fields are quoted
         assert len(lines) == 1 + 83 * len(ref.THEME_CODES)
     elif fmt == "xlsx":
         import openpyxl
