@@ -15,7 +15,7 @@ from django_otp import login as otp_login
 
 from imvo.accounts import services as roles
 from imvo.accounts import two_factor
-from imvo.core.nav import collect_links
+from imvo.core.registry import links_for
 from imvo.covenants.models import Covenant
 
 
@@ -118,7 +118,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "committee": Covenant.objects.filter(pk__in=roles.committee_covenant_ids(user)),
             "organisation": user.organisation,
             "is_admin": roles.is_platform_admin(user),
-            "links": collect_links(user),
+            "links": links_for(user),
             "two_factor": two_factor.confirmed_device(user) is not None,
         },
     )

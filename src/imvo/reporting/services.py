@@ -3,11 +3,11 @@ and the learning library.
 
 The yearly progress report of a covenant is built from the data: the
 covenant's membership and its agreements' KPIs against target (from
-``imvo.covenants``), plus every section that the other apps offer through
-``imvo.<app>.report.report_sections(covenant, year)`` (supply chain, risk,
-due diligence, complaints). Those sections carry public aggregates only. Apps
-whose ``report`` module is not installed are skipped; a section that fails to
-build is reported as an error, and a report with errors cannot be published.
+``imvo.covenants``), plus every section that the other apps offer through the
+registry (``imvo.core.registry``: supply chain, risk, due diligence,
+complaints), typed as ``ReportSection``. Those sections carry public aggregates
+only. A section that fails to build is reported as an error, and a report with
+errors cannot be published.
 
 Publishing freezes the report: the data snapshot, the rendered HTML and the PDF
 are stored in a :class:`~imvo.reporting.models.PublishedReport`, so later data
@@ -16,7 +16,6 @@ changes never alter a published edition.
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,15 +32,13 @@ from django.utils.translation import gettext as _
 
 from imvo.accounts import services as roles
 from imvo.core.errors import DomainError, PermissionDeniedError
+from imvo.core.registry import ReportSection, SectionFormError, registry
 from imvo.covenants.models import Adherence, Agreement, Covenant, KpiMeasurement, Organisation
 from imvo.covenants.services import kpi_progress
 from imvo.reporting.charts import STATUS_COLOURS
 from imvo.reporting.models import LearningAttachment, LearningItem, PublishedReport, SectionText
 
 log = logging.getLogger(__name__)
-
-# Apps that may contribute sections to the yearly report, in report order.
-SECTION_APPS = ["supplychain", "risk", "duediligence", "complaints"]
 
 LICENCE = "CC BY 4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
@@ -310,42 +307,6 @@ def agreements_section(covenant: Covenant, year: int, today: date | None = None)
     )
 
 
-def normalise_section(raw: Any, app: str) -> dict:
-    """Check one section dict from another app and fill in what is missing.
-
-    Raises DomainError naming the app and the problem, so the secretariat
-    sees what to ask the other team for instead of a broken page.
-    """
-    if not isinstance(raw, dict) or not raw.get("key") or not raw.get("title"):
-        raise DomainError(
-            _("The %(app)s section is not in the agreed form (needs at least key and title).")
-            % {"app": app}
-        )
-    section = _section(str(raw["key"]), str(raw["title"]), str(raw.get("text") or ""), app=app)
-    for fig in raw.get("figures") or []:
-        if isinstance(fig, dict) and "label" in fig:
-            value = fig.get("value")
-            if isinstance(value, Decimal):
-                value = float(value)
-            section["figures"].append(
-                {"label": str(fig["label"]), "value": value, "unit": str(fig.get("unit") or "")}
-            )
-    for table in raw.get("tables") or []:
-        if isinstance(table, dict):
-            section["tables"].append(
-                {
-                    "caption": str(table.get("caption") or ""),
-                    "header": [str(h) for h in table.get("header") or []],
-                    "rows": [[_jsonable(c) for c in row] for row in table.get("rows") or []],
-                }
-            )
-    for chart in raw.get("charts") or []:
-        if isinstance(chart, dict) and chart.get("type") in {"bar", "line", "heatmap"}:
-            section["charts"].append(_jsonable(chart))
-    section["sources"] = [str(s) for s in raw.get("sources") or []]
-    return section
-
-
 def _jsonable(value: Any) -> Any:
     if isinstance(value, Decimal):
         return float(value)
@@ -361,30 +322,21 @@ def _jsonable(value: Any) -> Any:
 
 
 def other_app_sections(covenant: Covenant, year: int) -> tuple[list[dict], list[str]]:
-    """Sections from the other apps' ``report.report_sections``; (sections, errors)."""
+    """Sections the other apps offer through the registry, in the order of the
+    floors; (sections, errors)."""
     sections: list[dict] = []
     errors: list[str] = []
-    for app in SECTION_APPS:
+    for app, build in registry.report_sections.items():
         try:
-            module = importlib.import_module(f"imvo.{app}.report")
-            build = module.report_sections
-        except ModuleNotFoundError as e:
-            if e.name != f"imvo.{app}.report":
-                raise
-            # No report.py: build the section from the app's agreed services, if any.
-            from imvo.reporting.fallback_sections import FALLBACKS
-
-            fallback = FALLBACKS.get(app)
-            if fallback is None:
-                continue
-
-            def build(covenant: Covenant, year: int, fallback: Any = fallback) -> list[dict]:
-                section = fallback(covenant, year)
-                return [section] if section else []
-
-        try:
-            raw_sections = build(covenant, year)
-            sections.extend(normalise_section(raw, app) for raw in raw_sections or [])
+            built = list(build(covenant, year))
+            if not all(isinstance(s, ReportSection) for s in built):
+                raise SectionFormError(app)
+            sections.extend(s.as_dict(app) for s in built)
+        except SectionFormError:
+            errors.append(
+                _("The %(app)s section is not in the agreed form (needs at least key and title).")
+                % {"app": app}
+            )
         except DomainError as e:
             errors.append(str(e))
         except Exception:

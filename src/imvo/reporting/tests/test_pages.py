@@ -162,8 +162,8 @@ def test_api_lists_published_reports_and_snapshot(world, published):
 def test_nav_links(world):
     from imvo.reporting.nav import links_for
 
-    assert any("/reports/covenant-x/" in link["url"] for link in links_for(world.secretariat_x))
-    assert not any("draft" in link["url"] for link in links_for(world.member_a))
+    assert any("/reports/covenant-x/" in link.url for link in links_for(world.secretariat_x))
+    assert not any("draft" in link.url for link in links_for(world.member_a))
 
 
 def test_admin_lists_reports_read_only(world, published):

@@ -4,13 +4,12 @@ apps' sections, the secretariat's text, frozen publication and the PDF."""
 from __future__ import annotations
 
 import subprocess
-import sys
-import types
 from datetime import date
 
 import pytest
 
 from imvo.core.errors import DomainError, PermissionDeniedError
+from imvo.core.registry import Chart, Figure, ReportSection, SectionFormError, Table, registry
 from imvo.core.testing import make_user
 from imvo.reporting import services
 from imvo.reporting.models import PublishedReport
@@ -98,12 +97,10 @@ def test_year_outside_term_or_in_future_is_refused(year):
 
 @pytest.fixture
 def fake_app_report(monkeypatch):
-    """Installs an `imvo.complaints.report` module, as the complaints team will provide."""
+    """Offers `fn` as the complaints app's report sections, in the registry."""
 
     def install(fn):
-        module = types.ModuleType("imvo.complaints.report")
-        module.report_sections = fn  # type: ignore[attr-defined]
-        monkeypatch.setitem(sys.modules, "imvo.complaints.report", module)
+        monkeypatch.setitem(registry.report_sections, "complaints", fn)
 
     return install
 
@@ -113,32 +110,34 @@ def test_other_apps_sections_are_included_and_normalised(fake_app_report):
 
     def report_sections(covenant, year):
         return [
-            {
-                "key": "complaints",
-                "title": "Complaints",
-                "text": "Handled within the time limits.",
-                "figures": [{"label": "Complaints received", "value": 7, "unit": ""}],
-                "tables": [{"caption": "By stage", "header": ["Stage", "n"], "rows": [["x", 1]]}],
-                "charts": [
-                    {
-                        "type": "heatmap",
-                        "title": "Risk",
-                        "rows": ["BD"],
-                        "cols": ["Child labour"],
-                        "values": [[3]],
-                    },
-                    {"type": "pie", "title": "unsupported"},
+            ReportSection(
+                key="complaints",
+                title="Complaints",
+                text="Handled within the time limits.",
+                figures=[Figure("Complaints received", 7, "")],
+                tables=[Table(caption="By stage", header=["Stage", "n"], rows=[["x", 1]])],
+                charts=[
+                    Chart(
+                        kind="heatmap",
+                        title="Risk",
+                        rows=["BD"],
+                        cols=["Child labour"],
+                        values=[[3]],
+                    ),
                 ],
-                "sources": ["Complaints register"],
-            }
+                sources=["Complaints register"],
+            )
         ]
 
+    # An unsupported chart type is refused where the section is made.
+    with pytest.raises(SectionFormError):
+        Chart(kind="pie", title="unsupported")  # type: ignore[arg-type]
     fake_app_report(report_sections)
     data = services.build_report(c, 2025, today=TODAY)
     sec = section(data, "complaints")
     assert sec["app"] == "complaints"
     assert figure(sec, "Complaints received") == 7
-    assert [ch["type"] for ch in sec["charts"]] == ["heatmap"]  # unknown chart types dropped
+    assert [ch["type"] for ch in sec["charts"]] == ["heatmap"]
     assert "Complaints register" in data["sources"]
     html = services.render_report_html(data)
     assert "Complaints received" in html and "data:image/svg+xml;base64," in html
