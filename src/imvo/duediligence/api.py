@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from imvo.core.api_auth import token_auth
+from imvo.accounts.api_auth import token_auth
 from imvo.covenants.models import Covenant
 from imvo.duediligence import services
 from imvo.duediligence.models import Question, Submission

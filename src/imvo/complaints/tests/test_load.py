@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from imvo.core.testing import adhere, make_covenant, make_org
+from imvo.testing import adhere, make_covenant, make_org
 
 
 def _grow(n_covenants: int, members_each: int) -> None:

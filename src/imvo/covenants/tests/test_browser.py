@@ -5,7 +5,9 @@ from datetime import date
 import pytest
 
 from imvo.accounts.services import grant_role
-from imvo.core.testing import adhere, login, make_covenant, make_org, make_user
+from imvo.accounts.testing import make_user
+from imvo.core.testing import login
+from imvo.testing import adhere, make_covenant, make_org
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from imvo.core.testing import adhere, make_covenant, make_org
 from imvo.covenants.models import Theme
+from imvo.testing import adhere, make_covenant, make_org
 
 
 def _queries(client, path: str) -> tuple[int, object]:

@@ -5,10 +5,11 @@ from decimal import Decimal
 
 import pytest
 
+from imvo.accounts.testing import make_user
 from imvo.core.errors import DomainError, PermissionDeniedError
-from imvo.core.testing import adhere, make_agreement, make_covenant, make_org, make_user
 from imvo.covenants import services
 from imvo.covenants.models import Adherence, Seat
+from imvo.testing import adhere, make_agreement, make_covenant, make_org
 
 pytestmark = pytest.mark.django_db
 

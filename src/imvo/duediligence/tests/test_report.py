@@ -7,9 +7,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from imvo.core.testing import adhere, make_org, make_user
+from imvo.accounts.testing import make_user
 from imvo.duediligence import services
 from imvo.duediligence.report import NOT_SHOWN, report_sections
+from imvo.testing import adhere, make_org
 
 from .helpers import GARMENT_ANSWERS, answer_all
 

@@ -7,11 +7,12 @@ from decimal import Decimal
 
 import pytest
 
+from imvo.accounts.testing import make_user
 from imvo.core.errors import DomainError, PermissionDeniedError
-from imvo.core.testing import adhere, make_agreement, make_org, make_user
 from imvo.covenants.models import Adherence, AdherenceChange
 from imvo.duediligence import services
 from imvo.duediligence.models import Action, Submission, SubmissionVersion
+from imvo.testing import adhere, make_agreement, make_org
 
 from .helpers import GARMENT_ANSWERS, answer_all
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from imvo.accounts.testing import make_user
 from imvo.core.errors import DomainError, PermissionDeniedError
-from imvo.core.testing import make_org, make_user
 from imvo.reporting import services
 from imvo.reporting.services import Upload
+from imvo.testing import make_org
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,9 @@ from datetime import date
 import pytest
 from django.test import Client
 
-from imvo.core.testing import make_agreement
 from imvo.reporting import services
 from imvo.reporting.tests.helpers import measure
+from imvo.testing import make_agreement
 
 pytestmark = pytest.mark.django_db
 
@@ -179,7 +179,7 @@ def test_admin_lists_reports_read_only(world, published):
 
 
 def test_covenant_in_exploration_has_a_dashboard_but_no_reporting_years(world):
-    from imvo.core.testing import make_covenant
+    from imvo.testing import make_covenant
 
     make_covenant(slug="new-sector", phase="exploration", start_date=None, end_date=None)
     page = client_for(None).get("/reports/dashboard/new-sector/").content.decode()

@@ -8,9 +8,9 @@ from datetime import date
 
 import pytest
 
+from imvo.accounts.testing import make_user
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.core.registry import Chart, Figure, ReportSection, SectionFormError, Table, registry
-from imvo.core.testing import make_user
 from imvo.reporting import services
 from imvo.reporting.models import PublishedReport
 from imvo.reporting.tests.helpers import measure, reporting_covenant, with_members
@@ -182,7 +182,7 @@ def test_only_the_secretariat_writes_text_and_publishes(world):
 
 def test_published_report_is_frozen(world):
     c = world.covenant_x  # 2024-07-01 .. 2029-06-30
-    from imvo.core.testing import make_agreement
+    from imvo.testing import make_agreement
 
     a = make_agreement(c, number="1")
     m = measure(a, date(2025, 3, 31), "40")
@@ -273,9 +273,9 @@ def test_pdf_never_fetches_files_or_urls(tmp_path, monkeypatch):
 
 
 def test_demo_publishes_even_when_another_apps_section_fails(fake_app_report):
-    from imvo.core.testing import make_org
     from imvo.covenants.models import Covenant
     from imvo.reporting import demo
+    from imvo.testing import make_org
 
     def broken(covenant, year):
         raise RuntimeError("not ready")
@@ -294,7 +294,7 @@ def test_demo_publishes_even_when_another_apps_section_fails(fake_app_report):
 
     grant_role(secretariat, garment, "secretariat")
     adhere_org = make_org("Noorderlicht Fashion B.V.")
-    from imvo.core.testing import adhere
+    from imvo.testing import adhere
 
     adhere(garment, adhere_org)
     assert demo.load() == []

@@ -9,11 +9,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from imvo.core.testing import adhere, make_covenant, make_org
 from imvo.covenants.models import Adherence
 from imvo.supplychain import services
 from imvo.supplychain.models import Match, SupplierList, SupplierListRow
 from imvo.supplychain.tests.helpers import make_facility
+from imvo.testing import adhere, make_covenant, make_org
 
 YEAR = timezone.now().year - 1
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone, translation
 
+from imvo.accounts.testing import make_user
 from imvo.core.errors import DomainError, PermissionDeniedError
-from imvo.core.testing import make_user
 from imvo.covenants.models import Adherence
 from imvo.supplychain import services
 from imvo.supplychain.models import Facility, Match, SupplierList

@@ -13,9 +13,10 @@ import pytest
 from django.core.cache import cache
 
 from imvo.accounts.models import ApiToken
-from imvo.core.testing import make_covenant, make_user
+from imvo.accounts.testing import make_user
+from imvo.testing import make_covenant
 
-DOCS = Path(__file__).resolve().parents[4] / "docs"
+DOCS = Path(__file__).resolve().parents[3] / "docs"
 CHANNELS = DOCS / "channels.md"
 EXAMPLE_RECEIPT = "0NH4-EWJZ-4Y7W-DAR0-TKCV"
 

@@ -13,7 +13,7 @@ import pytest
 from django.apps import apps
 
 from imvo.core.testing import assert_accessible, login
-from imvo.core.tests.public_pages import public_pages
+from imvo.tests.public_pages import public_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

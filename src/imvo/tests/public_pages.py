@@ -16,7 +16,8 @@ from decimal import Decimal
 
 from django.apps import apps
 
-from imvo.core.testing import adhere, make_agreement, make_covenant, make_org, make_user
+from imvo.accounts.testing import make_user
+from imvo.testing import adhere, make_agreement, make_covenant, make_org
 
 SLUG = "garment-textile"
 

@@ -53,7 +53,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from imvo.core.testing import World, build_world, one_page_pdf
+from imvo.core.testing import one_page_pdf
+from imvo.testing import World, build_world
 
 ROLES = ("anonymous", "member_a", "member_b", "secretariat_x", "secretariat_y",
          "committee_x", "recused_committee_x", "admin")  # fmt: skip
@@ -111,7 +112,6 @@ def build_objects(w: World) -> dict[str, Any]:
     from imvo.accounts.models import ApiToken
     from imvo.complaints.evidence import store_evidence
     from imvo.complaints.services import committee, filing
-    from imvo.core.testing import make_agreement
     from imvo.covenants.models import Adherence, ProcessStep
     from imvo.duediligence import services as dd
     from imvo.duediligence.tests.helpers import GARMENT_ANSWERS, answer_all
@@ -120,6 +120,7 @@ def build_objects(w: World) -> dict[str, Any]:
     from imvo.supplychain import services as supplychain
     from imvo.supplychain.models import Match
     from imvo.supplychain.tests.helpers import REGISTRY, csv_bytes, make_registry
+    from imvo.testing import make_agreement
 
     x = w.covenant_x
     agreement = make_agreement(x)
@@ -501,7 +502,7 @@ def test_a_new_page_without_a_row_is_caught(settings) -> None:  # type: ignore[n
 
 
 def test_the_write_detector_sees_real_writes(db) -> None:  # type: ignore[no-untyped-def]
-    from imvo.core.testing import make_org
+    from imvo.testing import make_org
 
     with CaptureQueriesContext(connection) as ctx:
         make_org("Written").delete()

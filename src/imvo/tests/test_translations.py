@@ -3,8 +3,8 @@
 import pytest
 from django.conf import settings
 
-from imvo.core.tests.public_pages import public_pages
 from imvo.core.translation_check import recording, untranslated
+from imvo.tests.public_pages import public_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def test_public_pages_have_no_untranslated_strings(client, language, settings, t
 def test_signed_in_pages_are_fully_translated_in_dutch(client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     from imvo.accounts.services import grant_role
-    from imvo.core.testing import make_user
+    from imvo.accounts.testing import make_user
 
     public_pages()
     from imvo.covenants.models import Covenant

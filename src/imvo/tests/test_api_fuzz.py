@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from imvo.accounts.models import ApiToken
-from imvo.core.testing import build_world, make_agreement
+from imvo.testing import build_world, make_agreement
 
 SCHEMATHESIS = str(Path(sys.executable).with_name("schemathesis"))
 
