@@ -22,7 +22,7 @@ from imvo.accounts.testing import make_user
 _seq = itertools.count(1)
 
 
-def make_org(name: str | None = None, type: str = "company", **kw: Any):  # type: ignore[no-untyped-def]
+def make_org(name: str | None = None, type: str = "company", **kw: Any):
     from imvo.covenants.models import Organisation
 
     n = next(_seq)
@@ -30,7 +30,7 @@ def make_org(name: str | None = None, type: str = "company", **kw: Any):  # type
     return Organisation.objects.create(name=name, slug=f"org-{n}", type=type, **kw)
 
 
-def make_covenant(slug: str | None = None, **kw: Any):  # type: ignore[no-untyped-def]
+def make_covenant(slug: str | None = None, **kw: Any):
     from imvo.covenants.models import Covenant
     from imvo.covenants.services import ensure_process_steps
 
@@ -50,13 +50,13 @@ def make_covenant(slug: str | None = None, **kw: Any):  # type: ignore[no-untype
     return c
 
 
-def adhere(covenant, organisation, role: str = "party", **kw: Any):  # type: ignore[no-untyped-def]
+def adhere(covenant, organisation, role: str = "party", **kw: Any):
     from imvo.covenants.models import Adherence
 
     return Adherence.objects.create(covenant=covenant, organisation=organisation, role=role, **kw)
 
 
-def make_agreement(covenant, **kw: Any):  # type: ignore[no-untyped-def]
+def make_agreement(covenant, **kw: Any):
     from imvo.covenants.models import Agreement
 
     fields = {
@@ -142,5 +142,5 @@ def build_world() -> World:
 
 
 @pytest.fixture
-def world(db) -> World:  # type: ignore[no-untyped-def]
+def world(db) -> World:
     return build_world()

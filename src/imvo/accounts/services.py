@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import AnonymousUser
 
 from imvo.accounts.models import CovenantRole, User
+from imvo.core.errors import PermissionDeniedError
 
 if TYPE_CHECKING:
     from imvo.covenants.models import Covenant
 
-AnyUser = Any  # a User, an AnonymousUser or None
+# Whoever asks: a signed-in user, an anonymous visitor, or None (the system).
+type AnyUser = User | AnonymousUser | None
+
+
+def signed_in(user: AnyUser) -> User:
+    """The user as an account, for a write the caller has already authorised
+    (an anonymous visitor or the system never reaches it)."""
+    if not isinstance(user, User):
+        raise PermissionDeniedError("Sign in first.")
+    return user
 
 
 def is_platform_admin(user: AnyUser) -> bool:
@@ -60,7 +72,7 @@ def is_committee_member(user: AnyUser, covenant: Covenant | int | None = None) -
 def organisation_id(user: AnyUser) -> int | None:
     if not (user and user.is_authenticated and user.is_active):
         return None
-    return user.organisation_id
+    return user.organisation_id if isinstance(user, User) else None
 
 
 def grant_role(user: User, covenant: Covenant, role: str) -> CovenantRole:

@@ -10,7 +10,7 @@ from imvo.core.testing import PASSWORD
 _seq = itertools.count(1)
 
 
-def make_user(username: str | None = None, organisation=None, **kw: Any):  # type: ignore[no-untyped-def]
+def make_user(username: str | None = None, organisation=None, **kw: Any):
     from imvo.accounts.models import User
 
     return User.objects.create_user(

@@ -60,7 +60,7 @@ def model_counts() -> dict[str, int]:
 
 def create_backup(
     out: Path, include_keys: bool = False, progress: Callable[[str], Any] = print
-) -> dict:
+) -> dict[str, Any]:
     """Write a .tar.gz with manifest.json, data.json and files/. Returns the manifest."""
     media = Path(settings.MEDIA_ROOT)
     with tempfile.TemporaryDirectory() as tmp:
@@ -102,7 +102,7 @@ def _database_is_empty() -> bool:
 
 def restore_backup(
     archive: Path, force: bool = False, progress: Callable[[str], Any] = print
-) -> dict:
+) -> dict[str, Any]:
     """Restore into an empty install; verify counts and file hashes against the manifest."""
     if not archive.exists():
         raise DomainError(f"{archive}: no such file.")

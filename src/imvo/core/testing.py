@@ -10,10 +10,17 @@ from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
 PASSWORD = "test-password-Imvo-1"  # noqa: S105
+
+# Real data nobody here wrote (../shared/data beside the repository, or
+# $IMVO_SHARED_DATA); tests that read it skip cleanly when it is not there.
+SHARED_DATA = Path(
+    os.environ.get("IMVO_SHARED_DATA") or Path(__file__).resolve().parents[4] / "shared" / "data"
+)
 
 
 def one_page_pdf() -> bytes:
@@ -30,7 +37,7 @@ def one_page_pdf() -> bytes:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_content_cache():  # type: ignore[no-untyped-def]
+def _fresh_content_cache():
     """Each test starts without another test's cached fragments or version memo
     (the database is rolled back between tests, the per-process cache is not)."""
     from imvo.core.cache import forget_versions, local
@@ -41,7 +48,7 @@ def _fresh_content_cache():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
-def _english_outside_requests():  # type: ignore[no-untyped-def]
+def _english_outside_requests():
     """Service calls in tests run in English, whatever a previous request activated.
 
     Requests through the test client still choose their language as a browser's
@@ -60,7 +67,7 @@ CHROMIUM = os.environ.get("IMVO_CHROMIUM", "/usr/bin/chromium")
 
 
 @pytest.fixture(scope="session")
-def browser():  # type: ignore[no-untyped-def]
+def browser():
     """Debian's chromium driven by Playwright (never a downloaded browser)."""
     if not shutil.which(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: run scripts/ensure-system-deps.sh (make test does).")
@@ -83,7 +90,7 @@ def browser():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def page(browser, live_server):  # type: ignore[no-untyped-def]
+def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="en-GB")
     pg = context.new_page()
     pg.set_default_timeout(15000)
@@ -91,7 +98,7 @@ def page(browser, live_server):  # type: ignore[no-untyped-def]
     context.close()
 
 
-def login(page, username: str, password: str = PASSWORD) -> None:  # type: ignore[no-untyped-def]
+def login(page, username: str, password: str = PASSWORD) -> None:
     page.goto("/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
@@ -104,7 +111,7 @@ def login(page, username: str, password: str = PASSWORD) -> None:  # type: ignor
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
-def axe_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
+def axe_violations(page) -> list[str]:
     """Run axe-core (the npm package's engine, bundled by axe-playwright-python) in the page.
 
     Returns one line per violation: rule id, impact, and the first offending nodes.
@@ -122,6 +129,6 @@ def axe_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
     return lines
 
 
-def assert_accessible(page) -> None:  # type: ignore[no-untyped-def]
+def assert_accessible(page) -> None:
     violations = axe_violations(page)
     assert not violations, f"WCAG 2.2 AA violations on {page.url}:\n" + "\n".join(violations)

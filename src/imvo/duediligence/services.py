@@ -494,7 +494,7 @@ def scorecard(submission: Submission) -> Scorecard:
 # --- risk register (from the risk engine, when it is installed) -------------------
 
 
-def risk_register(organisation: Organisation, covenant: Covenant) -> list[dict]:
+def risk_register(organisation: Organisation, covenant: Covenant) -> list[dict[str, Any]]:
     """The member's prioritised risks (from the risk engine) as JSON-able dicts.
 
     Read through ``imvo.risk.services.register_entries`` / ``entry_as_dict``.
@@ -511,7 +511,7 @@ def risk_register(organisation: Organisation, covenant: Covenant) -> list[dict]:
 def start_submission(user: Any, covenant: Covenant, year: int) -> Submission:
     """Open this year's draft; answers of the member's previous submission are carried over."""
     org = require_member(user, covenant)
-    if year > date.today().year:
+    if year > timezone.localdate().year:
         raise DomainError(_("A submission for %(year)s cannot be started yet.") % {"year": year})
     if covenant.start_date and year < covenant.start_date.year:
         raise DomainError(
@@ -718,7 +718,7 @@ def action_plan(submission: Submission) -> QuerySet[Action]:
 
 def action_status(action: Action, today: date | None = None) -> str:
     """done / dropped / overdue / on_track / behind (a linear path from start to deadline)."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     if action.status == Action.Status.DONE or action.progress >= 100:
         return "done"
     if action.status == Action.Status.DROPPED:
@@ -739,7 +739,7 @@ ACTION_STATUS_LABELS = {
 }
 
 
-def action_as_dict(a: Action) -> dict:
+def action_as_dict(a: Action) -> dict[str, Any]:
     return {
         "id": a.pk,
         "theme": a.theme.code if a.theme else None,
@@ -796,7 +796,7 @@ def save_action(
     return action
 
 
-def _check_evidence(f: UploadedFile) -> None:
+def _check_evidence(f: UploadedFile[bytes]) -> None:
     ext = PurePath(f.name or "").suffix.lower()
     if ext not in EVIDENCE_EXTENSIONS:
         raise DomainError(
@@ -816,7 +816,7 @@ def add_progress(
     action: Action,
     progress: int,
     text: str,
-    evidence: UploadedFile | None = None,
+    evidence: UploadedFile[bytes] | None = None,
     on: date | None = None,
 ) -> ProgressUpdate:
     """Report progress on an action, with evidence; moves the action's status along."""
@@ -827,8 +827,8 @@ def add_progress(
         raise DomainError(_("Progress is a percentage from 0 to 100."))
     if not text.strip():
         raise DomainError(_("Say what happened since the last update."))
-    on = on or date.today()
-    if on > date.today():
+    on = on or timezone.localdate()
+    if on > timezone.localdate():
         raise DomainError(_("A progress update cannot be dated in the future."))
     if evidence is not None:
         _check_evidence(evidence)
@@ -886,7 +886,7 @@ def improvements_overdue(
     passed: candidates for the escalation path. A later decision supersedes an
     earlier one (and its deadline)."""
     require_reviewer(user, covenant)
-    today = today or date.today()
+    today = today or timezone.localdate()
     decided_later = Submission.objects.filter(
         covenant=covenant,
         organisation=OuterRef("organisation"),
@@ -994,7 +994,7 @@ def review(
             raise DomainError(
                 _("Set a deadline for improvement when the requirements are not fully met.")
             )
-        if improvement_deadline and improvement_deadline <= date.today():
+        if improvement_deadline and improvement_deadline <= timezone.localdate():
             raise DomainError(_("The improvement deadline must lie in the future."))
         submission.status = Submission.Status.DECIDED
         submission.decision = decision
@@ -1047,7 +1047,7 @@ def record_escalation(
     adherence = Adherence.objects.filter(covenant=covenant, organisation=organisation).first()
     if adherence is None:
         raise NotFound(_("This organisation does not take part in the covenant."))
-    on = on or date.today()
+    on = on or timezone.localdate()
     if deadline and deadline < on:
         raise DomainError(_("The deadline cannot be before the step's date."))
     if submission and (
@@ -1123,7 +1123,7 @@ def _pct(part: int, whole: int) -> float | None:
     return round(part * 100 / whole, 1) if whole else None
 
 
-def covenant_figures(covenant: Covenant, years: Iterable[int] | None = None) -> dict:
+def covenant_figures(covenant: Covenant, years: Iterable[int] | None = None) -> dict[str, Any]:
     """Aggregates per year: share assessed and meeting the requirements, mean score per
     element, themes most often prioritised in action plans, actions on track.
 
@@ -1257,6 +1257,6 @@ def assessment_letter_pdf(user: Any, submission: Submission) -> bytes:
         raise DomainError(_("The letter is available once the secretariat has decided."))
     html = render_to_string(
         "duediligence/letter.html",
-        {"s": submission, "card": scorecard(submission), "today": date.today()},
+        {"s": submission, "card": scorecard(submission), "today": timezone.localdate()},
     )
     return HTML(string=html).write_pdf()  # type: ignore[no-any-return]

@@ -61,7 +61,7 @@ def status_label(status: str) -> str:
 
 def report_years(covenant: Covenant, today: date | None = None) -> list[int]:
     """Years a progress report can be made for: within the term, up to this year."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     if not covenant.start_date:
         return []
     last = min(covenant.end_date.year if covenant.end_date else today.year, today.year)
@@ -70,7 +70,7 @@ def report_years(covenant: Covenant, today: date | None = None) -> list[int]:
 
 def check_year(covenant: Covenant, year: int, today: date | None = None) -> None:
     """Raise a DomainError saying why a report for ``year`` cannot be made."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     if not covenant.start_date:
         raise DomainError(
             _("%(covenant)s has no start date yet, so it has no reporting years.")
@@ -101,14 +101,14 @@ def check_year(covenant: Covenant, year: int, today: date | None = None) -> None
 
 def as_of(year: int, today: date | None = None) -> date:
     """The report's reference date: the end of the year, or today for the running year."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     return min(date(year, 12, 31), today)
 
 
 # --- sections --------------------------------------------------------------------
 
 
-def _section(key: str, title: str, text: str = "", **kw: Any) -> dict:
+def _section(key: str, title: str, text: str = "", **kw: Any) -> dict[str, Any]:
     return {
         "key": key,
         "title": title,
@@ -121,7 +121,7 @@ def _section(key: str, title: str, text: str = "", **kw: Any) -> dict:
     }
 
 
-def members_section(covenant: Covenant, year: int, today: date | None = None) -> dict:
+def members_section(covenant: Covenant, year: int, today: date | None = None) -> dict[str, Any]:
     """Who takes part at the end of the year: parties and stakeholders by type."""
     end = as_of(year, today)
     start = date(year, 1, 1)
@@ -202,7 +202,7 @@ def _progress_percent(agreement: Agreement, value: Decimal) -> float:
     return round(float((value - agreement.baseline) / distance) * 100, 1)
 
 
-def agreements_section(covenant: Covenant, year: int, today: date | None = None) -> dict:
+def agreements_section(covenant: Covenant, year: int, today: date | None = None) -> dict[str, Any]:
     """The covenant's agreements and their KPIs against target at the end of the year."""
     end = as_of(year, today)
     agreements = _agreements_as_of(covenant, end)
@@ -246,7 +246,7 @@ def agreements_section(covenant: Covenant, year: int, today: date | None = None)
             else:
                 values.append(None)
         lines.append({"name": f"{a.number}. {a.kpi_name}", "values": values})
-    charts: list[dict] = []
+    charts: list[dict[str, Any]] = []
     if agreements:
         charts.append(
             {
@@ -321,10 +321,10 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-def other_app_sections(covenant: Covenant, year: int) -> tuple[list[dict], list[str]]:
+def other_app_sections(covenant: Covenant, year: int) -> tuple[list[dict[str, Any]], list[str]]:
     """Sections the other apps offer through the registry, in the order of the
     floors; (sections, errors)."""
-    sections: list[dict] = []
+    sections: list[dict[str, Any]] = []
     errors: list[str] = []
     for app, build in registry.report_sections.items():
         try:
@@ -358,7 +358,7 @@ def build_report(
     year: int,
     today: date | None = None,
     progress: Callable[[str], object] | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """The yearly progress report as JSON-able data: the snapshot that is published."""
     check_year(covenant, year, today)
     step = progress or (lambda _label: None)
@@ -375,7 +375,7 @@ def build_report(
     for s in sections:
         s["secretariat_text"] = texts.get(s["key"], "")
     sources = sorted({src for s in sections for src in s["sources"]})
-    return _jsonable(
+    report: dict[str, Any] = _jsonable(
         {
             "covenant": {
                 "id": covenant.pk,
@@ -398,9 +398,10 @@ def build_report(
             "licence": LICENCE,
         }
     )
+    return report
 
 
-def _decorate(data: dict) -> dict:
+def _decorate(data: dict[str, Any]) -> dict[str, Any]:
     """Add the rendered charts (SVG data URIs and their tables) for the templates."""
     from imvo.reporting.charts import chart_data_uri, chart_table
 
@@ -420,7 +421,7 @@ def _decorate(data: dict) -> dict:
     return view
 
 
-def render_report_html(data: dict, edition: PublishedReport | None = None) -> str:
+def render_report_html(data: dict[str, Any], edition: PublishedReport | None = None) -> str:
     """The report body as HTML (without the site chrome), the same for web and PDF."""
     return render_to_string(
         "reporting/report_body.html", {"report": _decorate(data), "edition": edition}
@@ -428,7 +429,7 @@ def render_report_html(data: dict, edition: PublishedReport | None = None) -> st
 
 
 def render_report_pdf(
-    data: dict, edition: PublishedReport | None = None, body: str | None = None
+    data: dict[str, Any], edition: PublishedReport | None = None, body: str | None = None
 ) -> bytes:
     """The report as a PDF that reads like a publication: title page, contents, sections."""
     from django.contrib.staticfiles import finders
@@ -601,11 +602,11 @@ def latest_editions() -> list[PublishedReport]:
 # --- dashboards ------------------------------------------------------------------------
 
 
-def covenant_dashboard(covenant: Covenant, today: date | None = None) -> dict:
+def covenant_dashboard(covenant: Covenant, today: date | None = None) -> dict[str, Any]:
     """Public charts for one covenant: KPI progress now, and the other apps' charts."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     years = report_years(covenant, today)
-    sections: list[dict] = []
+    sections: list[dict[str, Any]] = []
     errors: list[str] = []
     if years:
         year = years[-1]
@@ -616,9 +617,9 @@ def covenant_dashboard(covenant: Covenant, today: date | None = None) -> dict:
     return _decorate({"sections": sections, "errors": errors, "year": years[-1] if years else None})
 
 
-def overview_dashboard(today: date | None = None) -> dict:
+def overview_dashboard(today: date | None = None) -> dict[str, Any]:
     """Across covenants: KPI status per covenant, and the covenants as a table."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     from imvo.covenants.services import public_covenant_list
 
     # The same party count the public covenant list shows.
@@ -874,7 +875,7 @@ class OpenTable:
     def header(self) -> list[str]:
         return [c.name for c in self.columns]
 
-    def meta(self) -> dict:
+    def meta(self) -> dict[str, Any]:
         return {
             "table": self.name,
             "title": self.title,
@@ -907,7 +908,7 @@ def _covenant_rows() -> list[list[Any]]:
 
 
 def _agreement_rows() -> list[list[Any]]:
-    today = date.today()
+    today = timezone.localdate()
     rows = []
     qs = Agreement.objects.select_related("covenant").prefetch_related("measurements")
     for a in qs.order_by("covenant__slug", "number", "id"):
@@ -1121,7 +1122,7 @@ def open_table(name: str) -> OpenTable:
     raise DomainError(_("There is no open data table called %(name)s.") % {"name": name})
 
 
-def render_sections_html(view: dict) -> str:
+def render_sections_html(view: dict[str, Any]) -> str:
     """Sections (already decorated with charts) as HTML, for the dashboards."""
     return render_to_string("reporting/_sections.html", {"sections": view["sections"]})
 

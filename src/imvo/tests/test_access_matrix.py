@@ -44,7 +44,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -52,6 +52,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from imvo.core.testing import one_page_pdf
 from imvo.testing import World, build_world
@@ -132,7 +133,7 @@ def build_objects(w: World) -> dict[str, Any]:
     dd.submit(w.member_a, sub)  # submitted: the secretariat of X may now read and review it
     action = dd.save_action(
         w.member_a, x, what=SECRET_A + " audit", owner="QA", target="5 audits",
-        deadline=date.today() + timedelta(days=30),
+        deadline=timezone.localdate() + timedelta(days=30),
     )  # fmt: skip
     progress = dd.add_progress(
         w.member_a, action, 20, "first audit", SimpleUploadedFile("a.pdf", b"%PDF-1.4 audit")
@@ -369,12 +370,12 @@ def _clients(w: World) -> dict[str, Client]:
 
 def _content(r: Any) -> str:
     if getattr(r, "streaming", False):
-        return b"".join(r.streaming_content).decode(errors="replace")
-    return r.content.decode(errors="replace")
+        return str(b"".join(r.streaming_content).decode(errors="replace"))
+    return str(r.content.decode(errors="replace"))
 
 
 @pytest.fixture
-def matrix_world(db, settings, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+def matrix_world(db, settings, tmp_path, monkeypatch):
     from django.core.cache import cache
 
     from imvo.complaints import crypto
@@ -391,7 +392,7 @@ def matrix_world(db, settings, tmp_path, monkeypatch):  # type: ignore[no-untype
 
 
 def _request(client: Client, url: str, token: str | None, method: str, body: Any) -> Any:
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+    headers: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
     if callable(body):
         return client.post(url, body(), **headers)  # multipart form with a file
     if method == "GET":
@@ -479,7 +480,7 @@ def test_matrix_covers_every_route() -> None:
     assert not problems, "the access matrix is out of date:\n" + "\n".join(problems)
 
 
-def test_a_new_page_without_a_row_is_caught(settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_new_page_without_a_row_is_caught(settings) -> None:
     import sys
     import types
 
@@ -501,7 +502,7 @@ def test_a_new_page_without_a_row_is_caught(settings) -> None:  # type: ignore[n
         del sys.modules[extra.__name__]
 
 
-def test_the_write_detector_sees_real_writes(db) -> None:  # type: ignore[no-untyped-def]
+def test_the_write_detector_sees_real_writes(db) -> None:
     from imvo.testing import make_org
 
     with CaptureQueriesContext(connection) as ctx:
@@ -510,7 +511,7 @@ def test_the_write_detector_sees_real_writes(db) -> None:  # type: ignore[no-unt
     assert data_writes([{"sql": 'UPDATE "accounts_apitoken" SET "last_used" = 1'}]) == []
 
 
-def test_access_matrix(matrix_world) -> None:  # type: ignore[no-untyped-def]
+def test_access_matrix(matrix_world) -> None:
     w, objs = matrix_world
     problems = run_matrix(w, objs)
     assert not problems, f"{len(problems)} access-matrix disagreements:\n" + "\n".join(problems)

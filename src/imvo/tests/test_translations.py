@@ -39,7 +39,7 @@ def test_signed_in_pages_are_fully_translated_in_dutch(client, settings, tmp_pat
     grant_role(sec, c, "secretariat")
     agreement = c.agreements.first()
     adherence = c.adherences.first()
-    member = make_user("fatima", organisation=adherence.organisation)
+    member = make_user("fatima", organisation=adherence.organisation)  # type: ignore[union-attr]
     pages = [
         "/accounts/",
         "/accounts/two-factor/",
@@ -48,12 +48,12 @@ def test_signed_in_pages_are_fully_translated_in_dutch(client, settings, tmp_pat
         "/manage/garment-textile/",
         "/manage/garment-textile/edit/",
         "/manage/garment-textile/agreements/new/",
-        f"/manage/garment-textile/agreements/{agreement.pk}/",
-        f"/manage/garment-textile/agreements/{agreement.pk}/measurements/new/",
-        f"/manage/garment-textile/adherences/{adherence.pk}/",
+        f"/manage/garment-textile/agreements/{agreement.pk}/",  # type: ignore[union-attr]
+        f"/manage/garment-textile/agreements/{agreement.pk}/measurements/new/",  # type: ignore[union-attr]
+        f"/manage/garment-textile/adherences/{adherence.pk}/",  # type: ignore[union-attr]
         "/manage/garment-textile/adherences/new/",
         "/manage/garment-textile/organisations/new/",
-        f"/manage/garment-textile/steps/{c.steps.first().pk}/",
+        f"/manage/garment-textile/steps/{c.steps.first().pk}/",  # type: ignore[union-attr]
     ]
     missing: dict[str, set[str]] = {}
     client.force_login(sec)

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import tarfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,7 +23,7 @@ def _env(var: Path) -> dict[str, str]:
     return env
 
 
-def _imvo(args: list[str], var: Path, check: bool = True) -> subprocess.CompletedProcess:
+def _imvo(args: list[str], var: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
     r = subprocess.run(
         IMVO + args, env=_env(var), capture_output=True, text=True, timeout=300, check=False
     )
@@ -31,7 +32,7 @@ def _imvo(args: list[str], var: Path, check: bool = True) -> subprocess.Complete
     return r
 
 
-def _counts(var: Path) -> dict:
+def _counts(var: Path) -> dict[str, Any]:
     code = (
         "import django; django.setup(); import json;"
         "from imvo.core.backup import model_counts; print(json.dumps(model_counts()))"
@@ -40,7 +41,8 @@ def _counts(var: Path) -> dict:
     out = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    counts: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return counts
 
 
 @pytest.mark.slow

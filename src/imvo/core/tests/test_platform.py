@@ -82,7 +82,7 @@ def test_a_task_runs_through_the_real_worker(settings):
     r = _run(["worker", "--batch"], env, timeout=120)
     assert r.returncode == 0, r.stderr
     result.refresh()
-    assert result.status == TaskResultStatus.SUCCESSFUL
+    assert result.status == TaskResultStatus.SUCCESSFUL  # type: ignore[comparison-overlap]
     assert WorkerHeartbeat.objects.get(pk=result.return_value).note == "from the test suite"
 
 

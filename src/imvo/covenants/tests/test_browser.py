@@ -1,8 +1,7 @@
 """The secretariat's main flow in a real browser: agreement, KPI, measurement, public progress."""
 
-from datetime import date
-
 import pytest
+from django.utils import timezone
 
 from imvo.accounts.services import grant_role
 from imvo.accounts.testing import make_user
@@ -31,7 +30,7 @@ def test_secretariat_adds_agreement_and_measurement_then_public_sees_progress(pa
     page.fill("#id_kpi_unit", "suppliers")
     page.fill("#id_baseline", "0")
     page.fill("#id_target", "40")
-    last_year = date.today().year - 1
+    last_year = timezone.localdate().year - 1
     page.fill("#id_baseline_date", f"{last_year}-01-01")
     page.fill("#id_deadline", f"{last_year + 4}-01-01")
     page.check("label:has-text('Tulipa Textiles') >> input")

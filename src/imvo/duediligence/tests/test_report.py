@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from imvo.accounts.testing import make_user
 from imvo.duediligence import services
@@ -17,7 +18,7 @@ from .helpers import GARMENT_ANSWERS, answer_all
 pytestmark = pytest.mark.django_db
 
 
-def _decided(world, user, answer: str, decision: str) -> None:  # type: ignore[no-untyped-def]
+def _decided(world, user, answer: str, decision: str) -> None:
     sub = services.start_submission(user, world.covenant_x, 2025)
     answer_all(user, sub, {k: answer for k in GARMENT_ANSWERS})
     services.submit(user, sub)
@@ -28,15 +29,15 @@ def _decided(world, user, answer: str, decision: str) -> None:  # type: ignore[n
         "ok",
         "decide",
         decision,
-        None if decision == "meets" else date.today() + timedelta(days=30),
+        None if decision == "meets" else timezone.localdate() + timedelta(days=30),
     )
 
 
-def test_no_section_without_submissions(world) -> None:  # type: ignore[no-untyped-def]
+def test_no_section_without_submissions(world) -> None:
     assert report_sections(world.covenant_x, 2025) == []
 
 
-def test_small_groups_hide_scores_and_no_company_is_named(world) -> None:  # type: ignore[no-untyped-def]
+def test_small_groups_hide_scores_and_no_company_is_named(world) -> None:
     services.install_framework(world.secretariat_x, world.covenant_x, "garment")
     _decided(world, world.member_a, "yes", "meets")
     (section,) = [s.as_dict("duediligence") for s in report_sections(world.covenant_x, 2025)]

@@ -103,7 +103,7 @@ def test_attachment_is_stored_and_served_as_download(world):
     assert r.status_code == 200
     assert r["Content-Type"] == "application/pdf"
     assert r["Content-Disposition"].startswith("attachment")
-    assert b"".join(r.streaming_content) == PDF
+    assert b"".join(r.streaming_content) == PDF  # type: ignore[attr-defined]
     assert Client(HTTP_ACCEPT_LANGUAGE="en").get("/reports/library/file/999999/").status_code == 404
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import subprocess
 from datetime import date
+from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from imvo.accounts.testing import make_user
 from imvo.core.errors import DomainError, PermissionDeniedError
@@ -21,11 +23,11 @@ pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 29)
 
 
-def section(data: dict, key: str) -> dict:
+def section(data: dict[str, Any], key: str) -> dict[str, Any]:
     return next(s for s in data["sections"] if s["key"] == key)
 
 
-def figure(sec: dict, label: str) -> object:
+def figure(sec: dict[str, Any], label: str) -> object:
     return next(f["value"] for f in sec["figures"] if f["label"] == label)
 
 
@@ -255,7 +257,7 @@ def test_pdf_never_fetches_files_or_urls(tmp_path, monkeypatch):
     outcome: dict[str, str] = {}
     original = URLFetcher.fetch
 
-    def spy(self, url, headers=None):  # type: ignore[no-untyped-def]
+    def spy(self, url, headers=None):
         try:
             response = original(self, url, headers)
         except ValueError as e:
@@ -286,8 +288,8 @@ def test_demo_publishes_even_when_another_apps_section_fails(fake_app_report):
         name_en="Garments",
         name_nl="Kleding",
         sector="garment",
-        start_date=date(date.today().year - 3, 7, 1),
-        end_date=date(date.today().year + 2, 6, 30),
+        start_date=date(timezone.localdate().year - 3, 7, 1),
+        end_date=date(timezone.localdate().year + 2, 6, 30),
     )
     secretariat = make_user("secretariat")
     from imvo.accounts.services import grant_role
@@ -299,6 +301,6 @@ def test_demo_publishes_even_when_another_apps_section_fails(fake_app_report):
     adhere(garment, adhere_org)
     assert demo.load() == []
     edition = PublishedReport.objects.get(covenant=garment, language="en")
-    assert edition.year == date.today().year - 1
+    assert edition.year == timezone.localdate().year - 1
     assert edition.snapshot["errors"]
     assert "One member company left" in edition.html

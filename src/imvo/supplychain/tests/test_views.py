@@ -17,7 +17,7 @@ from imvo.supplychain.tests.test_services import LIST_A, YEAR, upload
 
 
 @pytest.fixture
-def registry(db):  # type: ignore[no-untyped-def]
+def registry(db):
     return make_registry()
 
 

@@ -21,7 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
         out = Path(
             opts["out"]
-            or Path(settings.VAR_DIR, "backups", f"imvo-{datetime.now():%Y%m%d-%H%M%S}.tar.gz")
+            or Path(settings.VAR_DIR, "backups", f"imvo-{datetime.now():%Y%m%d-%H%M%S}.tar.gz")  # noqa: DTZ005 - the operator's clock names the file
         )
         manifest = create_backup(out, include_keys=opts["include_keys"], progress=self.stdout.write)
         rows = sum(manifest["counts"].values())

@@ -1,5 +1,7 @@
 """Run the background worker for whichever task backend is configured."""
 
+from typing import Any
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -17,7 +19,7 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
         backend = settings.TASK_BACKEND
         if backend == "redis":
-            kwargs = {"continuous": not opts["batch"]}
+            kwargs: dict[str, Any] = {"continuous": not opts["batch"]}
             if opts["max_tasks"]:
                 kwargs["max_tasks"] = opts["max_tasks"]
             call_command("run_redis_tasks", **kwargs)
