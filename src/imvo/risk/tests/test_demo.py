@@ -3,6 +3,7 @@
 import pytest
 
 
+@pytest.mark.slow  # loads every app's demo data
 @pytest.mark.django_db
 def test_demo_gives_company_a_register_and_garment_covenant_an_analysis():
     from imvo.core.demo import load_demo
