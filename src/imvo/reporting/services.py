@@ -31,8 +31,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from imvo.accounts import services as roles
+from imvo.core import uploads
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.core.registry import ReportSection, SectionFormError, registry
+from imvo.core.uploads import UploadPolicy
 from imvo.covenants.models import Adherence, Agreement, Covenant, KpiMeasurement, Organisation
 from imvo.covenants.services import kpi_progress
 from imvo.reporting.charts import STATUS_COLOURS
@@ -689,21 +691,8 @@ def overview_dashboard(today: date | None = None) -> dict[str, Any]:
 
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
 MAX_ATTACHMENTS = 3
-# extension -> (content type, leading bytes it must start with; None: plain text)
-ATTACHMENT_TYPES: dict[str, tuple[str, bytes | None]] = {
-    "pdf": ("application/pdf", b"%PDF-"),
-    "png": ("image/png", b"\x89PNG\r\n\x1a\n"),
-    "jpg": ("image/jpeg", b"\xff\xd8\xff"),
-    "jpeg": ("image/jpeg", b"\xff\xd8\xff"),
-    "docx": (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        b"PK\x03\x04",
-    ),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b"PK\x03\x04"),
-    "odt": ("application/vnd.oasis.opendocument.text", b"PK\x03\x04"),
-    "txt": ("text/plain", None),
-    "csv": ("text/csv", None),
-}
+# What the library takes: documents and photos, judged by their content (core.uploads).
+ATTACHMENT_POLICY = UploadPolicy(types=uploads.DOCUMENTS, max_bytes=MAX_ATTACHMENT_BYTES)
 
 
 def learning_items_visible_to(user: Any) -> QuerySet[LearningItem]:
@@ -768,40 +757,8 @@ class Upload:
 
 def check_attachment(upload: Upload) -> tuple[str, str]:
     """Refuse files of the wrong type or size; return (safe name, content type)."""
-    from django.utils.text import get_valid_filename
-
-    name = get_valid_filename(upload.name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]) or "file"
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if ext not in ATTACHMENT_TYPES:
-        raise DomainError(
-            _("%(name)s: files of this type cannot be attached; allowed: %(types)s.")
-            % {"name": upload.name, "types": ", ".join(sorted(ATTACHMENT_TYPES))}
-        )
-    if len(upload.data) == 0:
-        raise DomainError(_("%(name)s is empty.") % {"name": upload.name})
-    if len(upload.data) > MAX_ATTACHMENT_BYTES:
-        raise DomainError(
-            _("%(name)s is %(size).1f MB; attachments may be at most %(max)d MB.")
-            % {
-                "name": upload.name,
-                "size": len(upload.data) / 1024 / 1024,
-                "max": MAX_ATTACHMENT_BYTES // 1024 // 1024,
-            }
-        )
-    content_type, magic = ATTACHMENT_TYPES[ext]
-    if magic is not None and not upload.data.startswith(magic):
-        raise DomainError(
-            _("%(name)s does not look like a .%(ext)s file; its contents do not match its name.")
-            % {"name": upload.name, "ext": ext}
-        )
-    if magic is None:
-        try:
-            text = upload.data.decode("utf-8")
-        except UnicodeDecodeError:
-            raise DomainError(_("%(name)s is not UTF-8 text.") % {"name": upload.name}) from None
-        if "\x00" in text:
-            raise DomainError(_("%(name)s is not a text file.") % {"name": upload.name})
-    return name[:200], content_type
+    checked = ATTACHMENT_POLICY.check(upload.name, upload.data)
+    return checked.name, checked.content_type
 
 
 @transaction.atomic

@@ -184,6 +184,11 @@ def test_action_plan_and_progress(world, fw, tmp_path, settings) -> None:
     assert upd.evidence.read() == b"%PDF-1.4 minutes"
     with pytest.raises(DomainError, match=r"evil\.exe"):
         services.add_progress(world.member_a, a, 60, "x", SimpleUploadedFile("evil.exe", b"MZ"))
+    # Any bytes named .pdf are no evidence: the content must be a PDF (core.uploads).
+    with pytest.raises(DomainError, match=r"fake\.pdf does not look like a \.pdf file"):
+        services.add_progress(
+            world.member_a, a, 60, "x", SimpleUploadedFile("fake.pdf", b"MZ\x90 not a pdf")
+        )
     with pytest.raises(services.NotFound):
         services.add_progress(world.member_b, a, 60, "not mine")
     # The action plan is part of the submitted snapshot.
