@@ -8,6 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from imvo.accounts.models import CovenantRole, User
 from imvo.core.errors import PermissionDeniedError
+from imvo.core.scoping import RoleFacts
 
 if TYPE_CHECKING:
     from imvo.covenants.models import Covenant
@@ -61,14 +62,6 @@ def is_secretariat(user: AnyUser, covenant: Covenant | int | None = None) -> boo
     return cid in ids
 
 
-def is_committee_member(user: AnyUser, covenant: Covenant | int | None = None) -> bool:
-    ids = committee_covenant_ids(user)
-    if covenant is None:
-        return bool(ids)
-    cid = covenant if isinstance(covenant, int) else covenant.pk
-    return cid in ids
-
-
 def organisation_id(user: AnyUser) -> int | None:
     if not (user and user.is_authenticated and user.is_active):
         return None
@@ -81,3 +74,15 @@ def grant_role(user: User, covenant: Covenant, role: str) -> CovenantRole:
         if attr.startswith("_imvo_roles_"):
             delattr(user, attr)
     return obj
+
+
+def role_facts(user: AnyUser) -> RoleFacts:
+    """A user's roles as `core.scoping` reads them (handed over in AccountsConfig.ready)."""
+    if not (user and user.is_authenticated and user.is_active):
+        return RoleFacts()
+    return RoleFacts(
+        signed_in=True,
+        platform_admin=is_platform_admin(user),
+        managed_covenants=frozenset(managed_covenant_ids(user)),
+        organisation=organisation_id(user),
+    )

@@ -332,15 +332,6 @@ def ensure_process_steps(covenant: Covenant) -> None:
 
 
 @transaction.atomic
-def update_covenant(user: Any, covenant: Covenant, **fields: Any) -> Covenant:
-    require_secretariat(user, covenant)
-    for key, value in fields.items():
-        setattr(covenant, key, value)
-    covenant.full_clean()
-    covenant.save()
-    return covenant
-
-
 @transaction.atomic
 def add_adherence(
     user: Any,

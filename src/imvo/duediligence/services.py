@@ -167,29 +167,7 @@ def can_edit(user: Any, submission: Submission) -> bool:
 
 
 def actions_visible_to(user: Any) -> QuerySet[Action]:
-    qs = Action.objects.select_related("covenant", "organisation", "theme")
-    if roles.is_platform_admin(user):
-        return qs
-    from django.db.models import Q
-
-    q = Q(covenant_id__in=roles.managed_covenant_ids(user))
-    oid = roles.organisation_id(user)
-    if oid:
-        q |= Q(organisation_id=oid)
-    return qs.filter(q)
-
-
-def cases_visible_to(user: Any) -> QuerySet[RemediationCase]:
-    qs = RemediationCase.objects.select_related("covenant", "organisation", "action")
-    if roles.is_platform_admin(user):
-        return qs
-    from django.db.models import Q
-
-    q = Q(covenant_id__in=roles.managed_covenant_ids(user))
-    oid = roles.organisation_id(user)
-    if oid:
-        q |= Q(organisation_id=oid)
-    return qs.filter(q)
+    return Action.objects.visible_to(user).select_related("covenant", "organisation", "theme")
 
 
 # --- frameworks -----------------------------------------------------------------

@@ -12,7 +12,7 @@ from imvo.accounts.testing import make_user
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.covenants.models import Adherence, AdherenceChange
 from imvo.duediligence import services
-from imvo.duediligence.models import Action, Submission, SubmissionVersion
+from imvo.duediligence.models import Action, RemediationCase, Submission, SubmissionVersion
 from imvo.testing import adhere, make_agreement, make_org
 
 from .helpers import GARMENT_ANSWERS, answer_all
@@ -217,8 +217,8 @@ def test_remediation_case(world, fw) -> None:
         remedy="Back pay",
         status="remedied",
     )
-    assert list(services.cases_visible_to(world.member_b)) == []
-    assert list(services.cases_visible_to(world.member_a)) == [c]
+    assert list(RemediationCase.objects.visible_to(world.member_b)) == []
+    assert list(RemediationCase.objects.visible_to(world.member_a)) == [c]
 
 
 def test_escalation_changes_adherence(world, fw) -> None:
