@@ -333,6 +333,23 @@ def ensure_process_steps(covenant: Covenant) -> None:
 
 @transaction.atomic
 @transaction.atomic
+def register_organisation(user: Any, covenant: Covenant, org: Organisation) -> Organisation:
+    """A covenant's secretariat registers a new organisation (before adding it to
+    the covenant); its slug is made unique from its name."""
+    from django.utils.text import slugify
+
+    require_secretariat(user, covenant)
+    base = slugify(org.name)[:180] or "organisation"
+    candidate, n = base, 1
+    while Organisation.objects.filter(slug=candidate).exists():
+        n += 1
+        candidate = f"{base}-{n}"
+    org.slug = candidate
+    org.save()
+    return org
+
+
+@transaction.atomic
 def add_adherence(
     user: Any,
     covenant: Covenant,
