@@ -5,9 +5,7 @@ import the domain apps, yet the start page lists every app's links, `imvo demo`
 loads every app's demo data and the yearly report carries every app's section.
 So each app offers them here, from its `AppConfig.ready()`:
 
-    registry.add_nav_links("risk", nav.links_for)
-    registry.add_demo_loader("risk", demo.load)
-    registry.add_report_sections("risk", report.report_sections)
+    registry.add_app("risk", nav=nav.links_for, demo=demo.load, report=report.report_sections)
 
 Django runs `ready()` in `INSTALLED_APPS` order, which is the order of the
 floors; the start page, the demo and the report keep that order.
@@ -203,6 +201,22 @@ class Registry:
 
     def add_report_sections(self, app: str, provider: ReportSections) -> None:
         self.report_sections[app] = provider
+
+    def add_app(
+        self,
+        app: str,
+        *,
+        nav: NavLinks | None = None,
+        demo: DemoLoader | None = None,
+        report: ReportSections | None = None,
+    ) -> None:
+        """Everything one app offers, in one call from its `ready()`."""
+        if nav is not None:
+            self.add_nav_links(app, nav)
+        if demo is not None:
+            self.add_demo_loader(app, demo)
+        if report is not None:
+            self.add_report_sections(app, report)
 
 
 registry = Registry()

@@ -12,7 +12,7 @@ class CovenantsConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from imvo.core.registry import registry
-        from imvo.covenants import models, services
+        from imvo.covenants import demo, models, services
 
         # Public fragments are cached (docs/performance.md): any change to what
         # they show starts a new cache version.
@@ -37,13 +37,5 @@ class CovenantsConfig(AppConfig):
             m2m_changed.connect(
                 services.bump_public_version, sender=through, dispatch_uid=f"pv-m-{through}"
             )
-
         # What this app offers the start page, `imvo demo` and the yearly report.
-        registry.add_demo_loader("covenants", load_demo)
-
-
-def load_demo() -> list[tuple[str, str]]:
-    """The app's demo data (imported only when `imvo demo` runs)."""
-    from imvo.covenants import demo
-
-    return list(demo.load() or [])
+        registry.add_app("covenants", demo=demo.load)

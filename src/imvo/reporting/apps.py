@@ -10,15 +10,7 @@ class ReportingConfig(AppConfig):
 
     def ready(self) -> None:
         from imvo.core.registry import registry
-        from imvo.reporting import nav
+        from imvo.reporting import demo, nav
 
         # What this app offers the start page, `imvo demo` and the yearly report.
-        registry.add_nav_links("reporting", nav.links_for)
-        registry.add_demo_loader("reporting", load_demo)
-
-
-def load_demo() -> list[tuple[str, str]]:
-    """The app's demo data (imported only when `imvo demo` runs)."""
-    from imvo.reporting import demo
-
-    return list(demo.load() or [])
+        registry.add_app("reporting", nav=nav.links_for, demo=demo.load)

@@ -10,16 +10,7 @@ class RiskConfig(AppConfig):
 
     def ready(self) -> None:
         from imvo.core.registry import registry
-        from imvo.risk import nav, report
+        from imvo.risk import demo, nav, report
 
         # What this app offers the start page, `imvo demo` and the yearly report.
-        registry.add_nav_links("risk", nav.links_for)
-        registry.add_demo_loader("risk", load_demo)
-        registry.add_report_sections("risk", report.report_sections)
-
-
-def load_demo() -> list[tuple[str, str]]:
-    """The app's demo data (imported only when `imvo demo` runs)."""
-    from imvo.risk import demo
-
-    return list(demo.load() or [])
+        registry.add_app("risk", nav=nav.links_for, demo=demo.load, report=report.report_sections)

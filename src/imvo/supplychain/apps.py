@@ -12,7 +12,7 @@ class SupplychainConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from imvo.core.registry import registry
-        from imvo.supplychain import models, nav, report, services
+        from imvo.supplychain import demo, models, nav, report, services
 
         # The public list's pages are cached (docs/performance.md): a processed
         # list, a decision or a merged facility starts a new cache version.
@@ -23,15 +23,7 @@ class SupplychainConfig(AppConfig):
             post_delete.connect(
                 services.bump_public_list_version, sender=model, dispatch_uid=f"sc-d-{model}"
             )
-
         # What this app offers the start page, `imvo demo` and the yearly report.
-        registry.add_nav_links("supplychain", nav.links_for)
-        registry.add_demo_loader("supplychain", load_demo)
-        registry.add_report_sections("supplychain", report.report_sections)
-
-
-def load_demo() -> list[tuple[str, str]]:
-    """The app's demo data (imported only when `imvo demo` runs)."""
-    from imvo.supplychain import demo
-
-    return list(demo.load() or [])
+        registry.add_app(
+            "supplychain", nav=nav.links_for, demo=demo.load, report=report.report_sections
+        )
