@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PYTHON ?= $(shell command -v python3.12 || command -v python3)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo test install lint typecheck pytest bench screenshots clean
+.PHONY: demo test check install lint imports typecheck pytest pytest-fast bench screenshots clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ lint: install
 	$(BIN)/ruff check src benchmarks
 	$(BIN)/ruff format --check src benchmarks
 
+# The import contracts in pyproject.toml: the floors of the house (docs/development.md).
+imports: install
+	$(BIN)/lint-imports
+
+# Strict mypy over the code and its tests (relaxations are listed in pyproject.toml).
 typecheck: install
 	IMVO_TESTING=1 $(BIN)/mypy src/imvo
 
@@ -34,8 +39,17 @@ pytest: install
 	bash scripts/ensure-system-deps.sh
 	IMVO_TESTING=1 $(BIN)/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
-# Lint, type check and the whole test suite. DATABASE_URL=postgres://... runs it on PostgreSQL.
-test: lint typecheck pytest
+# The fast tests: everything but the real browser, the real worker and slow tests.
+pytest-fast: install
+	IMVO_TESTING=1 $(BIN)/pytest -n 2 --dist loadfile -m "not browser and not worker and not slow" \
+		--durations=15 $(PYTEST_ARGS)
+
+# For every commit (under 3 minutes): lint, import contracts, types, fast tests.
+check: lint imports typecheck pytest-fast
+
+# Lint, import contracts, type check and the whole test suite.
+# DATABASE_URL=postgres://... runs it on PostgreSQL.
+test: lint imports typecheck pytest
 
 bench: install
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

@@ -36,7 +36,11 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 
-OSH = Path(os.environ.get("IMVO_SHARED_DATA", "/work/shared/data")) / "open-supply-hub"
+# Real data: $IMVO_SHARED_DATA, else ../shared/data beside the repository.
+SHARED_DATA = Path(
+    os.environ.get("IMVO_SHARED_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data"
+)
+OSH = SHARED_DATA / "open-supply-hub"
 
 
 def generate(workdir: Path, n_registry: int, n_rows: int, seed: int) -> tuple[Path, Path, Path]:

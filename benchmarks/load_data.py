@@ -27,7 +27,7 @@ import os
 import random
 import sys
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -109,7 +109,9 @@ def covenants(n: int, rng: random.Random) -> list:
     have = list(Covenant.objects.all())
     new = []
     sectors = [s for s in Sector.values if s != "other"]
-    today = date.today()
+    from django.utils import timezone
+
+    today = timezone.localdate()
     for i in range(len(have), n):
         start = today - timedelta(days=rng.randint(200, 1500))
         name = f"{word(rng)} {rng.choice(KINDS)} covenant {i + 1}"
@@ -170,7 +172,9 @@ def members(n: int, covs: list, rng: random.Random) -> list:
         for i in range(have, n)
     ]
     orgs = Organisation.objects.bulk_create(orgs, batch_size=BATCH)
-    today = date.today()
+    from django.utils import timezone
+
+    today = timezone.localdate()
     adherences = []
     for i, org in enumerate(orgs):
         first = covs[i % len(covs)]
@@ -200,7 +204,9 @@ def agreements(covs: list, rng: random.Random) -> None:
 
     have = set(Agreement.objects.values_list("covenant_id", flat=True))
     load = [c for c in covs if c.slug.startswith("load-covenant-") and c.pk not in have]
-    today = date.today()
+    from django.utils import timezone
+
+    today = timezone.localdate()
     items = []
     for c in load:
         for k in range(1, 11):
@@ -337,7 +343,7 @@ def _supplier_lists(sc: Any, orgs: list, covs: list, rng: random.Random) -> None
         first.setdefault(org_id, cov_id)
     done = set(sc.SupplierList.objects.values_list("organisation_id", flat=True))
     first = {o: c for o, c in first.items() if o not in done}
-    year = date.today().year - 1
+    year = timezone.localdate().year - 1
     now = timezone.now()
     lists = sc.SupplierList.objects.bulk_create(
         [

@@ -2,7 +2,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from imvo.accounts import services as roles
-from imvo.core.api_auth import token_auth
+from imvo.accounts.api_auth import token_auth
 
 router = Router(tags=["accounts"])
 

@@ -8,6 +8,9 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from imvo.accounts import two_factor
-        from imvo.core import backup
+        from imvo.accounts.services import role_facts
+        from imvo.core import backup, scoping
 
+        # core.scoping applies the one visibility rule; the roles are ours.
+        scoping.use_roles(role_facts)
         backup.register_verifier("totp-secrets", two_factor.restore_fingerprints)

@@ -107,7 +107,7 @@ def _new_sealed_totp_key() -> str:
 TOTP_KEY_NAME = "accounts"
 
 
-class SealedTOTPDevice(TimestampMixin, ThrottlingMixin, Device):
+class SealedTOTPDevice(TimestampMixin, ThrottlingMixin, Device):  # type: ignore[misc]  # django-otp is untyped
     """A TOTP authenticator (RFC 6238) whose shared secret is stored encrypted.
 
     django-otp's own TOTPDevice keeps the secret as plain hex in the database,
@@ -125,7 +125,7 @@ class SealedTOTPDevice(TimestampMixin, ThrottlingMixin, Device):
     drift = models.SmallIntegerField(default=0)
     last_t = models.BigIntegerField(default=-1)
 
-    class Meta(Device.Meta):
+    class Meta(Device.Meta):  # type: ignore[misc]
         verbose_name = _("authenticator app")
 
     @property

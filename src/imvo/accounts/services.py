@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import AnonymousUser
 
 from imvo.accounts.models import CovenantRole, User
+from imvo.core.errors import PermissionDeniedError
+from imvo.core.scoping import RoleFacts
 
 if TYPE_CHECKING:
     from imvo.covenants.models import Covenant
 
-AnyUser = Any  # a User, an AnonymousUser or None
+# Whoever asks: a signed-in user, an anonymous visitor, or None (the system).
+type AnyUser = User | AnonymousUser | None
+
+
+def signed_in(user: AnyUser) -> User:
+    """The user as an account, for a write the caller has already authorised
+    (an anonymous visitor or the system never reaches it)."""
+    if not isinstance(user, User):
+        raise PermissionDeniedError("Sign in first.")
+    return user
 
 
 def is_platform_admin(user: AnyUser) -> bool:
@@ -49,18 +62,10 @@ def is_secretariat(user: AnyUser, covenant: Covenant | int | None = None) -> boo
     return cid in ids
 
 
-def is_committee_member(user: AnyUser, covenant: Covenant | int | None = None) -> bool:
-    ids = committee_covenant_ids(user)
-    if covenant is None:
-        return bool(ids)
-    cid = covenant if isinstance(covenant, int) else covenant.pk
-    return cid in ids
-
-
 def organisation_id(user: AnyUser) -> int | None:
     if not (user and user.is_authenticated and user.is_active):
         return None
-    return user.organisation_id
+    return user.organisation_id if isinstance(user, User) else None
 
 
 def grant_role(user: User, covenant: Covenant, role: str) -> CovenantRole:
@@ -69,3 +74,15 @@ def grant_role(user: User, covenant: Covenant, role: str) -> CovenantRole:
         if attr.startswith("_imvo_roles_"):
             delattr(user, attr)
     return obj
+
+
+def role_facts(user: AnyUser) -> RoleFacts:
+    """A user's roles as `core.scoping` reads them (handed over in AccountsConfig.ready)."""
+    if not (user and user.is_authenticated and user.is_active):
+        return RoleFacts()
+    return RoleFacts(
+        signed_in=True,
+        platform_admin=is_platform_admin(user),
+        managed_covenants=frozenset(managed_covenant_ids(user)),
+        organisation=organisation_id(user),
+    )

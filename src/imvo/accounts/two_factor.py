@@ -20,13 +20,16 @@ PENDING_SESSION_KEY = "_imvo_2fa_pending"
 def confirmed_device(user: Any) -> TOTPDevice | None:
     if not (user and user.is_authenticated is not None and getattr(user, "pk", None)):
         return None
-    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device: TOTPDevice | None = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device
 
 
 def start_setup(user: Any) -> TOTPDevice:
     """An unconfirmed device for the user (re-used while the set-up is unfinished)."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    return device or TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    device: TOTPDevice | None = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    return device
 
 
 def qr_svg(device: TOTPDevice) -> str:

@@ -16,9 +16,9 @@ from django_otp import login as otp_login
 
 from imvo.accounts import invitations, lockouts, two_factor
 from imvo.accounts import services as roles
+from imvo.accounts.models import CovenantRole
 from imvo.core.errors import DomainError
-from imvo.core.nav import collect_links
-from imvo.covenants.models import Covenant
+from imvo.core.registry import links_for
 
 
 class CodeForm(forms.Form):
@@ -110,17 +110,20 @@ def two_factor_settings(request: HttpRequest) -> HttpResponse:
 def home(request: HttpRequest) -> HttpResponse:
     """The signed-in start page: what this person can do, by role."""
     user: Any = request.user
+    # The covenants this person has a role in, reached through the role's own
+    # foreign key: accounts sits below the covenants app and does not import it.
+    covenants = CovenantRole._meta.get_field("covenant").related_model._default_manager
     return render(
         request,
         "accounts/home.html",
         {
-            "managed": Covenant.objects.filter(pk__in=roles.managed_covenant_ids(user))
+            "managed": covenants.filter(pk__in=roles.managed_covenant_ids(user))
             if not roles.is_platform_admin(user)
-            else Covenant.objects.all(),
-            "committee": Covenant.objects.filter(pk__in=roles.committee_covenant_ids(user)),
+            else covenants.all(),
+            "committee": covenants.filter(pk__in=roles.committee_covenant_ids(user)),
             "organisation": user.organisation,
             "is_admin": roles.is_platform_admin(user),
-            "links": collect_links(user),
+            "links": links_for(user),
             "two_factor": two_factor.confirmed_device(user) is not None,
         },
     )
@@ -131,7 +134,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 class InviteForm(forms.Form):
     organisation: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        queryset=None,  # type: ignore[arg-type]  # set per user in __init__
+        queryset=None,  # set per user in __init__
         label=gettext_lazy("Organisation"),
     )
     email = forms.EmailField(label=gettext_lazy("E-mail address"))

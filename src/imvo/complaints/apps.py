@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -12,9 +14,14 @@ class ComplaintsConfig(AppConfig):
 
         from django.conf import settings
 
-        from imvo.complaints import jobs, restore_check
+        from imvo.complaints import demo, jobs, nav, report, restore_check
         from imvo.core import backup, schedule, storage
+        from imvo.core.registry import registry
 
+        # What this app offers the start page, `imvo demo` and the yearly report.
+        registry.add_app(
+            "complaints", nav=nav.links_for, demo=demo.load, report=report.report_sections
+        )
         storage.register(
             "complaint-evidence",
             lambda: Path(settings.VAR_DIR) / "complaints" / "evidence",

@@ -25,7 +25,7 @@ def entry_hash(prev: str, seq: int, at: str, actor: str, action: str, ref: Any, 
     return hashlib.sha256((prev + payload).encode("utf-8")).hexdigest()
 
 
-def actor_name(user: AnyUser) -> str:
+def actor_name(user: AnyUser | str) -> str:
     if user is None:
         return "system"
     if isinstance(user, str):
@@ -34,7 +34,7 @@ def actor_name(user: AnyUser) -> str:
 
 
 def audit(
-    actor: AnyUser, action: str, complaint: Complaint | None = None, **detail: Any
+    actor: AnyUser | str, action: str, complaint: Complaint | None = None, **detail: Any
 ) -> AuditEntry:
     """Append one entry to the audit trail (retries when another writer won the race)."""
     name = actor_name(actor)

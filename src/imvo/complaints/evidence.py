@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from imvo.complaints import crypto
 from imvo.complaints.models import Complaint, Evidence
 from imvo.core.errors import DomainError
+from imvo.core.uploads import sniff
 
 logger = logging.getLogger("imvo.complaints")
 
@@ -30,19 +31,6 @@ def evidence_dir() -> Path:
     d = storage.location("complaint-evidence").root  # registered in apps.py
     d.mkdir(parents=True, exist_ok=True)
     return d
-
-
-def sniff(data: bytes) -> str | None:
-    """The file's real type from its first bytes (the name and the browser's claim are ignored)."""
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    if data.startswith(b"%PDF-"):
-        return "application/pdf"
-    return None
 
 
 def strip_pdf(name: str, data: bytes) -> bytes:

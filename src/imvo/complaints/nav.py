@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from imvo.accounts.services import committee_covenant_ids, managed_covenant_ids, organisation_id
+from imvo.accounts.services import (
+    AnyUser,
+    committee_covenant_ids,
+    managed_covenant_ids,
+    organisation_id,
+)
+from imvo.core.registry import NavLink
 
 
-def links_for(user: Any) -> list[dict[str, str]]:
-    links: list[dict[str, str]] = []
+def links_for(user: AnyUser) -> list[NavLink]:
+    links: list[NavLink] = []
     if committee_covenant_ids(user) or managed_covenant_ids(user):
-        links.append({"url": reverse("complaints:cases"), "label": _("Complaint cases")})
-        links.append(
-            {"url": reverse("complaints:overdue"), "label": _("Complaints over their time limit")}
-        )
+        links.append(NavLink(reverse("complaints:cases"), _("Complaint cases")))
+        links.append(NavLink(reverse("complaints:overdue"), _("Complaints over their time limit")))
     elif organisation_id(user):
-        links.append(
-            {"url": reverse("complaints:cases"), "label": _("Complaints about your company")}
-        )
-    links.append({"url": reverse("complaints:figures"), "label": _("Complaints in figures")})
+        links.append(NavLink(reverse("complaints:cases"), _("Complaints about your company")))
+    links.append(NavLink(reverse("complaints:figures"), _("Complaints in figures")))
     return links

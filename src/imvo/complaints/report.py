@@ -8,9 +8,11 @@ from django.utils.translation import gettext as _
 
 from imvo.complaints.models import Complaint
 from imvo.complaints.services import figures
+from imvo.core.registry import Chart, Figure, ReportSection, Series, Table
+from imvo.covenants.models import Covenant
 
 
-def report_sections(covenant: Any, year: int) -> list[dict[str, Any]]:
+def report_sections(covenant: Covenant, year: int) -> list[ReportSection]:
     f = figures.ungp31_figures(covenant, year)
     prev = figures.ungp31_figures(covenant, year - 1)
     by_theme: dict[str, int] = {}
@@ -24,70 +26,52 @@ def report_sections(covenant: Any, year: int) -> list[dict[str, Any]]:
         return "-" if v is None else v
 
     return [
-        {
-            "key": "complaints",
-            "title": _("Complaints and access to remedy"),
-            "text": _(
+        ReportSection(
+            key="complaints",
+            title=_("Complaints and access to remedy"),
+            text=_(
                 "The covenant's independent complaints committee handles complaints from "
                 "workers, their representatives and organisations. These figures show how "
                 "predictable and transparent the mechanism was (UN Guiding Principle 31). "
                 "They count complaints filed in the year; no case can be singled out."
             ),
-            "figures": [
-                {"label": _("Complaints received"), "value": f["received"], "unit": ""},
-                {"label": _("Admissible"), "value": f["admissible"], "unit": ""},
-                {"label": _("Resolved"), "value": f["resolved"], "unit": ""},
-                {
-                    "label": _("Median days to acknowledge"),
-                    "value": num(f["median_days_to_acknowledge"]),
-                    "unit": _("days"),
-                },
-                {
-                    "label": _("Median days to admissibility"),
-                    "value": num(f["median_days_to_admissibility"]),
-                    "unit": _("days"),
-                },
-                {
-                    "label": _("Median days to decision"),
-                    "value": num(f["median_days_to_decision"]),
-                    "unit": _("days"),
-                },
-                {
-                    "label": _("Steps within time limits"),
-                    "value": num(f["within_time_limits_percent"]),
-                    "unit": "%",
-                },
-                {"label": _("Remedies agreed"), "value": f["remedies_agreed"], "unit": ""},
-                {
-                    "label": _("Remedies carried out"),
-                    "value": f["remedies_carried_out"],
-                    "unit": "",
-                },
+            figures=[
+                Figure(_("Complaints received"), f["received"], ""),
+                Figure(_("Admissible"), f["admissible"], ""),
+                Figure(_("Resolved"), f["resolved"], ""),
+                Figure(
+                    _("Median days to acknowledge"), num(f["median_days_to_acknowledge"]), _("days")
+                ),
+                Figure(
+                    _("Median days to admissibility"),
+                    num(f["median_days_to_admissibility"]),
+                    _("days"),
+                ),
+                Figure(_("Median days to decision"), num(f["median_days_to_decision"]), _("days")),
+                Figure(_("Steps within time limits"), num(f["within_time_limits_percent"]), "%"),
+                Figure(_("Remedies agreed"), f["remedies_agreed"], ""),
+                Figure(_("Remedies carried out"), f["remedies_carried_out"], ""),
             ],
-            "tables": [
-                {
-                    "caption": _("Complaints by theme"),
-                    "header": [_("Theme"), _("Complaints")],
-                    "rows": [[k, v] for k, v in sorted(by_theme.items(), key=lambda kv: -kv[1])],
-                }
+            tables=[
+                Table(
+                    caption=_("Complaints by theme"),
+                    header=[_("Theme"), _("Complaints")],
+                    rows=[[k, v] for k, v in sorted(by_theme.items(), key=lambda kv: -kv[1])],
+                )
             ],
-            "charts": [
-                {
-                    "type": "bar",
-                    "title": _("Complaints handled"),
-                    "labels": [_("Received"), _("Admissible"), _("Resolved")],
-                    "series": [
-                        {
-                            "name": str(year - 1),
-                            "values": [prev["received"], prev["admissible"], prev["resolved"]],
-                        },
-                        {
-                            "name": str(year),
-                            "values": [f["received"], f["admissible"], f["resolved"]],
-                        },
+            charts=[
+                Chart(
+                    kind="bar",
+                    title=_("Complaints handled"),
+                    labels=[_("Received"), _("Admissible"), _("Resolved")],
+                    series=[
+                        Series(
+                            str(year - 1), [prev["received"], prev["admissible"], prev["resolved"]]
+                        ),
+                        Series(str(year), [f["received"], f["admissible"], f["resolved"]]),
                     ],
-                }
+                )
             ],
-            "sources": [_("Complaints register of the covenant's complaints committee")],
-        }
+            sources=[_("Complaints register of the covenant's complaints committee")],
+        )
     ]

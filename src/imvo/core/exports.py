@@ -90,7 +90,7 @@ def to_xlsx_bytes(
 
 
 def to_json_bytes(
-    header: Sequence[str], rows: Iterable[Sequence[Any]], meta: dict | None = None
+    header: Sequence[str], rows: Iterable[Sequence[Any]], meta: dict[str, Any] | None = None
 ) -> bytes:
     data = [dict(zip(header, row, strict=False)) for row in rows]
     return json.dumps({"meta": meta or {}, "data": data}, default=str, ensure_ascii=False).encode()
@@ -108,7 +108,7 @@ def table_response(
     filename: str,
     header: Sequence[str],
     rows: Iterable[Sequence[Any]],
-    meta: dict | None = None,
+    meta: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """An HTTP download of a table in csv, xlsx or json."""
     rows = list(rows)

@@ -110,7 +110,7 @@ class RequestSizeLimitMiddleware:
             spooled.seek(0)
             request.META["wsgi.input"] = spooled
             request.META["CONTENT_LENGTH"] = str(size)
-            request._stream = LimitedStream(spooled, size)  # type: ignore[attr-defined,assignment]
+            request._stream = LimitedStream(spooled, size)  # type: ignore[assignment]
         return self.get_response(request)
 
     @staticmethod

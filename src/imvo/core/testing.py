@@ -1,151 +1,26 @@
-"""Builders and fixtures for tests (a pytest plugin, see the root conftest.py).
+"""Test fixtures of the ground floor (a pytest plugin, see the root conftest.py):
+a real browser (Debian's chromium through Playwright), logging in, accessibility
+checks, a clean cache and English for every test.
 
-Builders are small functions, not large fixtures: each test makes what it reads.
-Personas cover every role: anonymous, member of company A / company B,
-secretariat of covenant X / covenant Y, committee member, platform admin.
+The domain builders and the personas (`world`) are in `imvo.testing`, one floor
+up from every app; `make_user` is in `imvo.accounts.testing`.
 """
 
 from __future__ import annotations
 
-import itertools
 import os
 import shutil
-from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
-from typing import Any
+from pathlib import Path
 
 import pytest
 
-_seq = itertools.count(1)
 PASSWORD = "test-password-Imvo-1"  # noqa: S105
 
-
-def make_org(name: str | None = None, type: str = "company", **kw: Any):  # type: ignore[no-untyped-def]
-    from imvo.covenants.models import Organisation
-
-    n = next(_seq)
-    name = name or f"Organisation {n}"
-    return Organisation.objects.create(name=name, slug=f"org-{n}", type=type, **kw)
-
-
-def make_covenant(slug: str | None = None, **kw: Any):  # type: ignore[no-untyped-def]
-    from imvo.covenants.models import Covenant
-    from imvo.covenants.services import ensure_process_steps
-
-    n = next(_seq)
-    fields = {
-        "slug": slug or f"covenant-{n}",
-        "name_nl": f"Convenant {n}",
-        "name_en": f"Covenant {n}",
-        "sector": "garment",
-        "phase": "implementation",
-        "start_date": date(2024, 7, 1),
-        "end_date": date(2029, 6, 30),
-    }
-    fields.update(kw)
-    c = Covenant.objects.create(**fields)
-    ensure_process_steps(c)
-    return c
-
-
-def make_user(username: str | None = None, organisation=None, **kw: Any):  # type: ignore[no-untyped-def]
-    from imvo.accounts.models import User
-
-    return User.objects.create_user(
-        username or f"user{next(_seq)}", password=PASSWORD, organisation=organisation, **kw
-    )
-
-
-def adhere(covenant, organisation, role: str = "party", **kw: Any):  # type: ignore[no-untyped-def]
-    from imvo.covenants.models import Adherence
-
-    return Adherence.objects.create(covenant=covenant, organisation=organisation, role=role, **kw)
-
-
-def make_agreement(covenant, **kw: Any):  # type: ignore[no-untyped-def]
-    from imvo.covenants.models import Agreement
-
-    fields = {
-        "number": str(next(_seq)),
-        "title_nl": "Productielocaties openbaar",
-        "title_en": "Disclose production locations",
-        "kpi_name_nl": "Leden die locaties publiceren",
-        "kpi_name_en": "Members disclosing locations",
-        "kpi_unit": "%",
-        "baseline": Decimal(0),
-        "baseline_date": date(2024, 7, 1),
-        "target": Decimal(100),
-        "deadline": date(2028, 7, 1),
-    }
-    fields.update(kw)
-    return Agreement.objects.create(covenant=covenant, **fields)
-
-
-@dataclass
-class World:
-    """Two covenants, two companies in covenant X, one in Y, and a user for every role."""
-
-    covenant_x: Any
-    covenant_y: Any
-    company_a: Any
-    company_b: Any
-    company_c: Any
-    member_a: Any
-    member_b: Any
-    member_c: Any
-    secretariat_x: Any
-    secretariat_y: Any
-    committee_x: Any
-    recused_committee_x: Any
-    admin: Any
-
-    def personas(self) -> dict[str, Any]:
-        from django.contrib.auth.models import AnonymousUser
-
-        return {
-            "anonymous": AnonymousUser(),
-            "member_a": self.member_a,
-            "member_b": self.member_b,
-            "secretariat_x": self.secretariat_x,
-            "secretariat_y": self.secretariat_y,
-            "committee_x": self.committee_x,
-            "recused_committee_x": self.recused_committee_x,
-            "admin": self.admin,
-        }
-
-
-def build_world() -> World:
-    from imvo.accounts import services as roles
-
-    x = make_covenant(slug="covenant-x")
-    y = make_covenant(slug="covenant-y", sector="banking")
-    a = make_org("Company A")
-    b = make_org("Company B")
-    c = make_org("Company C")
-    adhere(x, a)
-    adhere(x, b)
-    adhere(y, c)
-    w = World(
-        covenant_x=x,
-        covenant_y=y,
-        company_a=a,
-        company_b=b,
-        company_c=c,
-        member_a=make_user("member_a", a),
-        member_b=make_user("member_b", b),
-        member_c=make_user("member_c", c),
-        secretariat_x=make_user("secretariat_x"),
-        secretariat_y=make_user("secretariat_y"),
-        committee_x=make_user("committee_x"),
-        recused_committee_x=make_user("recused_committee_x"),
-        admin=make_user("admin", is_superuser=True, is_staff=True),
-    )
-    roles.grant_role(w.secretariat_x, x, "secretariat")
-    roles.grant_role(w.secretariat_y, y, "secretariat")
-    roles.grant_role(w.committee_x, x, "committee")
-    roles.grant_role(w.recused_committee_x, x, "committee")
-    return w
+# Real data nobody here wrote (../shared/data beside the repository, or
+# $IMVO_SHARED_DATA); tests that read it skip cleanly when it is not there.
+SHARED_DATA = Path(
+    os.environ.get("IMVO_SHARED_DATA") or Path(__file__).resolve().parents[4] / "shared" / "data"
+)
 
 
 def one_page_pdf() -> bytes:
@@ -162,7 +37,7 @@ def one_page_pdf() -> bytes:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_content_cache():  # type: ignore[no-untyped-def]
+def _fresh_content_cache():
     """Each test starts without another test's cached fragments or version memo
     (the database is rolled back between tests, the per-process cache is not)."""
     from imvo.core.cache import forget_versions, local
@@ -173,7 +48,7 @@ def _fresh_content_cache():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
-def _english_outside_requests():  # type: ignore[no-untyped-def]
+def _english_outside_requests():
     """Service calls in tests run in English, whatever a previous request activated.
 
     Requests through the test client still choose their language as a browser's
@@ -186,18 +61,13 @@ def _english_outside_requests():  # type: ignore[no-untyped-def]
     translation.deactivate()
 
 
-@pytest.fixture
-def world(db) -> World:  # type: ignore[no-untyped-def]
-    return build_world()
-
-
 # --- real browser ---------------------------------------------------------------
 
 CHROMIUM = os.environ.get("IMVO_CHROMIUM", "/usr/bin/chromium")
 
 
 @pytest.fixture(scope="session")
-def browser():  # type: ignore[no-untyped-def]
+def browser():
     """Debian's chromium driven by Playwright (never a downloaded browser)."""
     if not shutil.which(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: run scripts/ensure-system-deps.sh (make test does).")
@@ -220,7 +90,7 @@ def browser():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def page(browser, live_server):  # type: ignore[no-untyped-def]
+def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="en-GB")
     pg = context.new_page()
     pg.set_default_timeout(15000)
@@ -228,7 +98,7 @@ def page(browser, live_server):  # type: ignore[no-untyped-def]
     context.close()
 
 
-def login(page, username: str, password: str = PASSWORD) -> None:  # type: ignore[no-untyped-def]
+def login(page, username: str, password: str = PASSWORD) -> None:
     page.goto("/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
@@ -241,7 +111,7 @@ def login(page, username: str, password: str = PASSWORD) -> None:  # type: ignor
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
-def axe_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
+def axe_violations(page) -> list[str]:
     """Run axe-core (the npm package's engine, bundled by axe-playwright-python) in the page.
 
     Returns one line per violation: rule id, impact, and the first offending nodes.
@@ -259,6 +129,6 @@ def axe_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
     return lines
 
 
-def assert_accessible(page) -> None:  # type: ignore[no-untyped-def]
+def assert_accessible(page) -> None:
     violations = axe_violations(page)
     assert not violations, f"WCAG 2.2 AA violations on {page.url}:\n" + "\n".join(violations)

@@ -2,6 +2,7 @@
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -9,7 +10,7 @@ from ninja import Router, Schema, Status
 from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 
-from imvo.core.api_auth import token_auth
+from imvo.accounts.api_auth import token_auth
 from imvo.core.public_cache import cache_public_answer
 from imvo.covenants import services
 from imvo.covenants.models import Adherence, Agreement, Covenant
@@ -74,7 +75,7 @@ class CovenantDetailOut(CovenantOut):
     themes: list[str]
 
 
-def _covenant_out(c: Covenant, request: HttpRequest) -> dict:
+def _covenant_out(c: Covenant, request: HttpRequest) -> dict[str, Any]:
     if hasattr(c, "party_count"):  # counted by the database (public_covenant_list)
         parties, stakeholders = c.party_count, getattr(c, "stakeholder_count", 0)
     else:
@@ -97,7 +98,7 @@ def _covenant_out(c: Covenant, request: HttpRequest) -> dict:
     }
 
 
-def _agreement_out(a: Agreement) -> dict:
+def _agreement_out(a: Agreement) -> dict[str, Any]:
     p = services.kpi_progress(a)
     return {
         "id": a.pk,
@@ -117,7 +118,7 @@ def _agreement_out(a: Agreement) -> dict:
 
 @router.get("/covenants", response=list[CovenantOut], summary="All covenants")
 @decorate_view(cache_public_answer(services.public_version))
-def list_covenants(request: HttpRequest) -> list[dict]:
+def list_covenants(request: HttpRequest) -> list[dict[str, Any]]:
     # Counted in the database: loading every adherence of thousands of members
     # to count them made this the slowest public answer (docs/performance.md).
     qs = services.public_covenant_list().filter(
@@ -128,7 +129,7 @@ def list_covenants(request: HttpRequest) -> list[dict]:
 
 @router.get("/covenants/{key}", response=CovenantDetailOut, summary="One covenant by id or slug")
 @decorate_view(cache_public_answer(services.public_version))
-def get_covenant(request: HttpRequest, key: str) -> dict:
+def get_covenant(request: HttpRequest, key: str) -> dict[str, Any]:
     try:
         c = services.get_covenant(key)
     except Covenant.DoesNotExist:
@@ -191,6 +192,6 @@ def add_measurement(request: HttpRequest, agreement_id: int, payload: Measuremen
         payload.date,
         payload.value,
         payload.source,
-        payload.note,  # type: ignore[attr-defined]
+        payload.note,
     )
     return Status(201, m)

@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -9,7 +11,8 @@ class CovenantsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from imvo.covenants import models, services
+        from imvo.core.registry import registry
+        from imvo.covenants import demo, models, services
 
         # Public fragments are cached (docs/performance.md): any change to what
         # they show starts a new cache version.
@@ -34,3 +37,5 @@ class CovenantsConfig(AppConfig):
             m2m_changed.connect(
                 services.bump_public_version, sender=through, dispatch_uid=f"pv-m-{through}"
             )
+        # What this app offers the start page, `imvo demo` and the yearly report.
+        registry.add_app("covenants", demo=demo.load)

@@ -8,6 +8,7 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.text import slugify
 
 from imvo.accounts import services as roles
@@ -419,7 +420,7 @@ def _user(username: str, **kwargs) -> User:  # type: ignore[no-untyped-def]
 
 def load() -> list[tuple[str, str]]:
     rng = random.Random(2016)  # the garment covenant's year: reproducible demo data
-    today = date.today()
+    today = timezone.localdate()
     load_themes()
     oecd = {t.code: t for t in Theme.objects.filter(covenant=None)}
     public = {name: _org(name, t, w) for name, t, w in PUBLIC_BODIES}

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +17,7 @@ from imvo.covenants.models import (
 class DateInput(forms.DateInput):
     input_type = "date"
 
-    def __init__(self, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
@@ -37,7 +39,7 @@ class CovenantForm(forms.ModelForm):
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
 
     def clean(self):  # type: ignore[no-untyped-def]
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("start_date"), data.get("end_date")
         if start and end:
             years = (end - start).days / 365.25
@@ -127,7 +129,7 @@ class AgreementForm(forms.ModelForm):
         self.fields["themes"].label_from_instance = lambda t: t.name  # type: ignore[attr-defined]
 
     def clean(self):  # type: ignore[no-untyped-def]
-        data = super().clean()
+        data = super().clean() or {}
         b, d = data.get("baseline_date"), data.get("deadline")
         if b and d and d <= b:
             self.add_error("deadline", _("The deadline must come after the baseline date."))

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from imvo.accounts import services as roles
@@ -244,7 +245,7 @@ def kpi_progress(agreement: Agreement, today: date | None = None) -> KpiProgress
     "On track" means the share of the way to target covered is at least the
     share of the time elapsed, minus a tolerance: a linear path to the target.
     """
-    today = today or date.today()
+    today = today or timezone.localdate()
     measurements = getattr(agreement, "_prefetched_objects_cache", {}).get("measurements")
     if measurements is None:
         measurements = list(agreement.measurements.all())
@@ -331,13 +332,21 @@ def ensure_process_steps(covenant: Covenant) -> None:
 
 
 @transaction.atomic
-def update_covenant(user: Any, covenant: Covenant, **fields: Any) -> Covenant:
+@transaction.atomic
+def register_organisation(user: Any, covenant: Covenant, org: Organisation) -> Organisation:
+    """A covenant's secretariat registers a new organisation (before adding it to
+    the covenant); its slug is made unique from its name."""
+    from django.utils.text import slugify
+
     require_secretariat(user, covenant)
-    for key, value in fields.items():
-        setattr(covenant, key, value)
-    covenant.full_clean()
-    covenant.save()
-    return covenant
+    base = slugify(org.name)[:180] or "organisation"
+    candidate, n = base, 1
+    while Organisation.objects.filter(slug=candidate).exists():
+        n += 1
+        candidate = f"{base}-{n}"
+    org.slug = candidate
+    org.save()
+    return org
 
 
 @transaction.atomic
@@ -356,7 +365,7 @@ def add_adherence(
             % {"org": organisation.name}
         )
     adherence = Adherence.objects.create(
-        covenant=covenant, organisation=organisation, role=role, since=since or date.today()
+        covenant=covenant, organisation=organisation, role=role, since=since or timezone.localdate()
     )
     AdherenceChange.objects.create(
         adherence=adherence,
@@ -379,7 +388,7 @@ def change_adherence(
 ) -> Adherence:
     """Suspend, withdraw or reinstate an organisation; the change is recorded, never erased."""
     require_secretariat(user, adherence.covenant)
-    on = on or date.today()
+    on = on or timezone.localdate()
     if status != Adherence.Status.ACTIVE and not reason.strip():
         raise DomainError(_("Give a reason when suspending or withdrawing an organisation."))
     previous = adherence.status
@@ -422,7 +431,7 @@ def record_measurement(
     require_secretariat(user, agreement.covenant)
     if not source.strip():
         raise DomainError(_("Say where the figure comes from (source)."))
-    if on > date.today():
+    if on > timezone.localdate():
         raise DomainError(_("A measurement cannot be dated in the future."))
     return KpiMeasurement.objects.create(
         agreement=agreement, date=on, value=value, source=source, note=note, recorded_by=user

@@ -176,19 +176,10 @@ def adherence_add(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def organisation_add(request: HttpRequest, slug: str) -> HttpResponse:
-    from django.utils.text import slugify
-
     covenant = _managed(request, slug)
     form = forms.OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        org = form.save(commit=False)
-        base = slugify(org.name)[:180] or "organisation"
-        candidate, n = base, 1
-        while type(org).objects.filter(slug=candidate).exists():
-            n += 1
-            candidate = f"{base}-{n}"
-        org.slug = candidate
-        org.save()
+        services.register_organisation(request.user, covenant, form.save(commit=False))
         messages.success(request, _("Organisation registered; now add it to the covenant."))
         return redirect("covenants:adherence_add", slug=slug)
     return render(

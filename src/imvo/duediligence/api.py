@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from imvo.core.api_auth import token_auth
+from imvo.accounts.api_auth import token_auth
 from imvo.covenants.models import Covenant
 from imvo.duediligence import services
 from imvo.duediligence.models import Question, Submission
@@ -64,7 +65,7 @@ class AnswersIn(Schema):
     submit: bool = False
 
 
-def _out(s: Submission) -> dict:
+def _out(s: Submission) -> dict[str, Any]:
     return {
         "id": s.pk,
         "covenant": s.covenant.slug,
@@ -83,7 +84,7 @@ def _out(s: Submission) -> dict:
     }
 
 
-def _detail(s: Submission) -> dict:
+def _detail(s: Submission) -> dict[str, Any]:
     card = services.scorecard(s)
     out = _out(s)
     out["feedback"] = s.feedback
@@ -118,7 +119,7 @@ def _get(request: HttpRequest, pk: int) -> Submission:
 )
 def list_submissions(
     request: HttpRequest, covenant: str | None = None, year: int | None = None
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     qs = services.submissions_visible_to(request.auth)  # type: ignore[attr-defined]
     if covenant:
         qs = qs.filter(covenant__slug=covenant)
@@ -133,7 +134,7 @@ def list_submissions(
     auth=token_auth,
     summary="One submission with its scores per element",
 )
-def get_submission(request: HttpRequest, pk: int) -> dict:
+def get_submission(request: HttpRequest, pk: int) -> dict[str, Any]:
     return _detail(_get(request, pk))
 
 
@@ -143,7 +144,7 @@ def get_submission(request: HttpRequest, pk: int) -> dict:
     auth=token_auth,
     summary="Save answers (by question code) and optionally submit (member)",
 )
-def save_answers(request: HttpRequest, pk: int, payload: AnswersIn) -> dict:
+def save_answers(request: HttpRequest, pk: int, payload: AnswersIn) -> dict[str, Any]:
     s = _get(request, pk)
     codes = dict(
         Question.objects.filter(element__framework_id=s.framework_id).values_list("code", "pk")
@@ -167,7 +168,7 @@ def save_answers(request: HttpRequest, pk: int, payload: AnswersIn) -> dict:
     auth=token_auth,
     summary="Covenant-level due-diligence figures per year (secretariat)",
 )
-def figures(request: HttpRequest, slug: str) -> dict:
+def figures(request: HttpRequest, slug: str) -> dict[str, Any]:
     covenant = get_object_or_404(Covenant, slug=slug)
     if not services.roles.is_secretariat(request.auth, covenant):  # type: ignore[attr-defined]
         raise HttpError(404, "No such covenant.")

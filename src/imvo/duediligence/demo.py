@@ -82,7 +82,7 @@ def _hand_in(sub: Submission, when: datetime) -> None:
 
 def load() -> list[tuple[str, str]]:
     rng = random.Random(2017)
-    today = date.today()
+    today = timezone.localdate()
     garment = Covenant.objects.get(slug="garment-textile")
     secretariat = User.objects.get(username="secretariat")
     fw = services.install_framework(secretariat, garment, "garment")
@@ -110,10 +110,10 @@ def load() -> list[tuple[str, str]]:
                 organisation=orgs[name],
                 year=year,
                 framework=fw,
-                created=timezone.make_aware(datetime(year, 9, 1)),
+                created=datetime(year, 9, 1, tzinfo=timezone.get_current_timezone()),
             )
             _fill(sub, _answers(rng, questions, quality), questions)
-            _hand_in(sub, timezone.make_aware(datetime(year, 10, 15)))
+            _hand_in(sub, datetime(year, 10, 15, tzinfo=timezone.get_current_timezone()))
             card = services.scorecard(sub)
             decision = card.suggested_decision
             feedback = {
@@ -134,7 +134,7 @@ def load() -> list[tuple[str, str]]:
             )
             # Back-date the decision to the assessment round it belonged to.
             Submission.objects.filter(pk=sub.pk).update(
-                decided_at=timezone.make_aware(datetime(year + 1, 2, 15)),
+                decided_at=datetime(year + 1, 2, 15, tzinfo=timezone.get_current_timezone()),
                 improvement_deadline=None if decision == "meets" else date(year + 1, 6, 30),
             )
     # Current year: company2 waits in the queue, company has a draft.

@@ -46,7 +46,11 @@ class ActionForm(forms.ModelForm):
         widgets = {"start": DATE, "deadline": DATE, "what": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(
-        self, *args: Any, covenant: Covenant, risks: list[dict] | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        covenant: Covenant,
+        risks: list[dict[str, Any]] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["theme"].queryset = Theme.objects.filter(  # type: ignore[attr-defined]

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from imvo.core.errors import DomainError
+from imvo.core.scoping import ScopedQuerySet
 
 
 class OecdStep(models.IntegerChoices):
@@ -302,6 +303,8 @@ class Action(models.Model):
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     created = models.DateTimeField(default=timezone.now)
 
+    objects = ScopedQuerySet["Action"].as_manager()
+
     class Meta:
         ordering = ["covenant", "organisation", "deadline", "id"]
 
@@ -362,6 +365,8 @@ class RemediationCase(models.Model):
         related_name="cases",
         verbose_name=_("related action"),
     )
+
+    objects = ScopedQuerySet["RemediationCase"].as_manager()
 
     class Meta:
         ordering = ["covenant", "organisation", "-opened", "id"]

@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from imvo.accounts.services import AnyUser
+from imvo.core.registry import NavLink
 
-def links_for(user: Any) -> list[dict[str, str]]:
+
+def links_for(user: AnyUser) -> list[NavLink]:
     from imvo.duediligence import services
 
     links = []
     if services.member_covenants(user).exists():
         links.append(
-            {
-                "url": reverse("duediligence:index"),
-                "label": _("Due diligence: yearly submission and action plan"),
-            }
+            NavLink(
+                reverse("duediligence:index"), _("Due diligence: yearly submission and action plan")
+            )
         )
     if services.reviewed_covenants(user).exists():
         links.append(
-            {
-                "url": reverse("duediligence:index"),
-                "label": _("Due diligence: review queue and figures"),
-            }
+            NavLink(reverse("duediligence:index"), _("Due diligence: review queue and figures"))
         )
     return links[:1] if len(links) == 2 else links

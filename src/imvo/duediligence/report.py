@@ -8,15 +8,16 @@ confidential assessment.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext as _
+
+from imvo.core.registry import Chart, Figure, ReportSection, Series, Table
+from imvo.covenants.models import Covenant
 
 MIN_GROUP = 3
 NOT_SHOWN = "\u2013"  # an en dash: suppressed small-group figure
 
 
-def report_sections(covenant: Any, year: int) -> list[dict]:
+def report_sections(covenant: Covenant, year: int) -> list[ReportSection]:
     from imvo.duediligence.services import covenant_figures
 
     figures = covenant_figures(covenant, years=[year])
@@ -45,29 +46,21 @@ def report_sections(covenant: Any, year: int) -> list[dict]:
             "due diligence along the OECD steps. Results are not shown for years with fewer "
             "than %(n)s assessed members, so no member's assessment can be read from them."
         ) % {"year": year, "assessed": this["assessed"], "members": this["members"], "n": MIN_GROUP}
-    figures_out: list[dict] = [
-        {"label": _("Members assessed"), "value": this["share_assessed"] or 0, "unit": "%"},
-        {
-            "label": _("Assessed members meeting the requirements"),
-            "value": this["share_meets"]
-            if enough and this["share_meets"] is not None
-            else NOT_SHOWN,
-            "unit": "%" if enough else "",
-        },
-        {
-            "label": _("Actions done or on track"),
-            "value": figures["share_on_track"] or 0,
-            "unit": "%",
-        },
+    figures_out = [
+        Figure(_("Members assessed"), this["share_assessed"] or 0, "%"),
+        Figure(
+            _("Assessed members meeting the requirements"),
+            this["share_meets"] if enough and this["share_meets"] is not None else NOT_SHOWN,
+            "%" if enough else "",
+        ),
+        Figure(_("Actions done or on track"), figures["share_on_track"] or 0, "%"),
     ]
     if enough and this["mean_score"] is not None:
-        figures_out.append(
-            {"label": _("Mean assessed score"), "value": this["mean_score"], "unit": _("of 100")}
-        )
+        figures_out.append(Figure(_("Mean assessed score"), this["mean_score"], _("of 100")))
     tables = [
-        {
-            "caption": _("Due-diligence assessments per year"),
-            "header": [
+        Table(
+            caption=_("Due-diligence assessments per year"),
+            header=[
                 _("Year"),
                 _("Member companies"),
                 _("Assessed"),
@@ -75,7 +68,7 @@ def report_sections(covenant: Any, year: int) -> list[dict]:
                 _("Meet partly"),
                 _("Do not meet"),
             ],
-            "rows": [
+            rows=[
                 [y["year"], y["members"], y["assessed"]]
                 + (
                     [y["meets"], y["partly"], y["does_not_meet"]]
@@ -84,51 +77,47 @@ def report_sections(covenant: Any, year: int) -> list[dict]:
                 )
                 for y in years
             ],
-        }
+        )
     ]
     if figures["themes"]:
         tables.append(
-            {
-                "caption": _("Themes most often prioritised in members' action plans"),
-                "header": [_("Theme"), _("Members with actions on it")],
-                "rows": [[t, n] for t, n in figures["themes"][:10]],
-            }
+            Table(
+                caption=_("Themes most often prioritised in members' action plans"),
+                header=[_("Theme"), _("Members with actions on it")],
+                rows=[[t, n] for t, n in figures["themes"][:10]],
+            )
         )
-    charts: list[dict] = []
+    charts: list[Chart] = []
     if shown:
         charts.append(
-            {
-                "type": "bar",
-                "title": _("Share of assessed members meeting the requirements"),
-                "labels": [str(y["year"]) for y in shown],
-                "series": [
-                    {"name": _("Meets (%)"), "values": [y["share_meets"] or 0 for y in shown]}
-                ],
-            }
+            Chart(
+                kind="bar",
+                title=_("Share of assessed members meeting the requirements"),
+                labels=[str(y["year"]) for y in shown],
+                series=[Series(_("Meets (%)"), [y["share_meets"] or 0 for y in shown])],
+            )
         )
         elements: list[str] = []
         for y in shown:
             elements += [e for e in y["elements"] if e not in elements]
         if elements:
             charts.append(
-                {
-                    "type": "heatmap",
-                    "title": _("Mean score per element of the framework"),
-                    "rows": elements,
-                    "cols": [str(y["year"]) for y in shown],
-                    "values": [[y["elements"].get(e) for y in shown] for e in elements],
-                }
+                Chart(
+                    kind="heatmap",
+                    title=_("Mean score per element of the framework"),
+                    rows=elements,
+                    cols=[str(y["year"]) for y in shown],
+                    values=[[y["elements"].get(e) for y in shown] for e in elements],
+                )
             )
     return [
-        {
-            "key": "due-diligence",
-            "title": _("Due diligence by member companies"),
-            "text": text,
-            "figures": figures_out,
-            "tables": tables,
-            "charts": charts,
-            "sources": [
-                _("Secretariat's assessments of members' yearly due-diligence submissions")
-            ],
-        }
+        ReportSection(
+            key="due-diligence",
+            title=_("Due diligence by member companies"),
+            text=text,
+            figures=figures_out,
+            tables=tables,
+            charts=charts,
+            sources=[_("Secretariat's assessments of members' yearly due-diligence submissions")],
+        )
     ]

@@ -47,7 +47,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from imvo.accounts import services as roles
+from imvo.core import uploads
 from imvo.core.errors import DomainError, PermissionDeniedError
+from imvo.core.uploads import UploadPolicy
 from imvo.covenants.models import Adherence, Agreement, Covenant, Organisation
 from imvo.duediligence.frameworks import TEMPLATES
 from imvo.duediligence.models import (
@@ -68,8 +70,10 @@ from imvo.duediligence.models import (
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 YESNO_VALUES = {"yes": Decimal(1), "partly": Decimal("0.5"), "no": Decimal(0)}
-EVIDENCE_EXTENSIONS = {".pdf", ".png", ".jpg", ".jpeg", ".docx", ".xlsx", ".csv", ".txt", ".odt"}
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+# Evidence of progress: documents and photos, judged by their content (core.uploads),
+# so bytes that merely carry a .pdf name are refused.
+EVIDENCE_POLICY = UploadPolicy(types=uploads.DOCUMENTS, max_bytes=EVIDENCE_MAX_BYTES)
 # Progress within 10 percentage points of the time elapsed still counts as on track.
 ON_TRACK_TOLERANCE = 10
 
@@ -163,29 +167,7 @@ def can_edit(user: Any, submission: Submission) -> bool:
 
 
 def actions_visible_to(user: Any) -> QuerySet[Action]:
-    qs = Action.objects.select_related("covenant", "organisation", "theme")
-    if roles.is_platform_admin(user):
-        return qs
-    from django.db.models import Q
-
-    q = Q(covenant_id__in=roles.managed_covenant_ids(user))
-    oid = roles.organisation_id(user)
-    if oid:
-        q |= Q(organisation_id=oid)
-    return qs.filter(q)
-
-
-def cases_visible_to(user: Any) -> QuerySet[RemediationCase]:
-    qs = RemediationCase.objects.select_related("covenant", "organisation", "action")
-    if roles.is_platform_admin(user):
-        return qs
-    from django.db.models import Q
-
-    q = Q(covenant_id__in=roles.managed_covenant_ids(user))
-    oid = roles.organisation_id(user)
-    if oid:
-        q |= Q(organisation_id=oid)
-    return qs.filter(q)
+    return Action.objects.visible_to(user).select_related("covenant", "organisation", "theme")
 
 
 # --- frameworks -----------------------------------------------------------------
@@ -494,7 +476,7 @@ def scorecard(submission: Submission) -> Scorecard:
 # --- risk register (from the risk engine, when it is installed) -------------------
 
 
-def risk_register(organisation: Organisation, covenant: Covenant) -> list[dict]:
+def risk_register(organisation: Organisation, covenant: Covenant) -> list[dict[str, Any]]:
     """The member's prioritised risks (from the risk engine) as JSON-able dicts.
 
     Read through ``imvo.risk.services.register_entries`` / ``entry_as_dict``.
@@ -511,7 +493,7 @@ def risk_register(organisation: Organisation, covenant: Covenant) -> list[dict]:
 def start_submission(user: Any, covenant: Covenant, year: int) -> Submission:
     """Open this year's draft; answers of the member's previous submission are carried over."""
     org = require_member(user, covenant)
-    if year > date.today().year:
+    if year > timezone.localdate().year:
         raise DomainError(_("A submission for %(year)s cannot be started yet.") % {"year": year})
     if covenant.start_date and year < covenant.start_date.year:
         raise DomainError(
@@ -718,7 +700,7 @@ def action_plan(submission: Submission) -> QuerySet[Action]:
 
 def action_status(action: Action, today: date | None = None) -> str:
     """done / dropped / overdue / on_track / behind (a linear path from start to deadline)."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     if action.status == Action.Status.DONE or action.progress >= 100:
         return "done"
     if action.status == Action.Status.DROPPED:
@@ -739,7 +721,7 @@ ACTION_STATUS_LABELS = {
 }
 
 
-def action_as_dict(a: Action) -> dict:
+def action_as_dict(a: Action) -> dict[str, Any]:
     return {
         "id": a.pk,
         "theme": a.theme.code if a.theme else None,
@@ -796,18 +778,13 @@ def save_action(
     return action
 
 
-def _check_evidence(f: UploadedFile) -> None:
-    ext = PurePath(f.name or "").suffix.lower()
-    if ext not in EVIDENCE_EXTENSIONS:
-        raise DomainError(
-            _("Evidence file %(name)s: use one of %(ext)s.")
-            % {"name": f.name, "ext": ", ".join(sorted(EVIDENCE_EXTENSIONS))}
-        )
-    if (f.size or 0) > EVIDENCE_MAX_BYTES:
-        raise DomainError(
-            _("Evidence file %(name)s is larger than 10 MB; attach a smaller file or a link.")
-            % {"name": f.name}
-        )
+def _check_evidence(f: UploadedFile[bytes]) -> None:
+    """Type, content and size of an evidence file, by the one upload policy."""
+    name = f.name or "evidence"
+    EVIDENCE_POLICY.check_size(name, f.size or 0)  # before reading it into memory
+    f.seek(0)
+    EVIDENCE_POLICY.check(name, f.read())
+    f.seek(0)
 
 
 @transaction.atomic
@@ -816,7 +793,7 @@ def add_progress(
     action: Action,
     progress: int,
     text: str,
-    evidence: UploadedFile | None = None,
+    evidence: UploadedFile[bytes] | None = None,
     on: date | None = None,
 ) -> ProgressUpdate:
     """Report progress on an action, with evidence; moves the action's status along."""
@@ -827,8 +804,8 @@ def add_progress(
         raise DomainError(_("Progress is a percentage from 0 to 100."))
     if not text.strip():
         raise DomainError(_("Say what happened since the last update."))
-    on = on or date.today()
-    if on > date.today():
+    on = on or timezone.localdate()
+    if on > timezone.localdate():
         raise DomainError(_("A progress update cannot be dated in the future."))
     if evidence is not None:
         _check_evidence(evidence)
@@ -886,7 +863,7 @@ def improvements_overdue(
     passed: candidates for the escalation path. A later decision supersedes an
     earlier one (and its deadline)."""
     require_reviewer(user, covenant)
-    today = today or date.today()
+    today = today or timezone.localdate()
     decided_later = Submission.objects.filter(
         covenant=covenant,
         organisation=OuterRef("organisation"),
@@ -994,7 +971,7 @@ def review(
             raise DomainError(
                 _("Set a deadline for improvement when the requirements are not fully met.")
             )
-        if improvement_deadline and improvement_deadline <= date.today():
+        if improvement_deadline and improvement_deadline <= timezone.localdate():
             raise DomainError(_("The improvement deadline must lie in the future."))
         submission.status = Submission.Status.DECIDED
         submission.decision = decision
@@ -1047,7 +1024,7 @@ def record_escalation(
     adherence = Adherence.objects.filter(covenant=covenant, organisation=organisation).first()
     if adherence is None:
         raise NotFound(_("This organisation does not take part in the covenant."))
-    on = on or date.today()
+    on = on or timezone.localdate()
     if deadline and deadline < on:
         raise DomainError(_("The deadline cannot be before the step's date."))
     if submission and (
@@ -1123,7 +1100,7 @@ def _pct(part: int, whole: int) -> float | None:
     return round(part * 100 / whole, 1) if whole else None
 
 
-def covenant_figures(covenant: Covenant, years: Iterable[int] | None = None) -> dict:
+def covenant_figures(covenant: Covenant, years: Iterable[int] | None = None) -> dict[str, Any]:
     """Aggregates per year: share assessed and meeting the requirements, mean score per
     element, themes most often prioritised in action plans, actions on track.
 
@@ -1257,6 +1234,6 @@ def assessment_letter_pdf(user: Any, submission: Submission) -> bytes:
         raise DomainError(_("The letter is available once the secretariat has decided."))
     html = render_to_string(
         "duediligence/letter.html",
-        {"s": submission, "card": scorecard(submission), "today": date.today()},
+        {"s": submission, "card": scorecard(submission), "today": timezone.localdate()},
     )
     return HTML(string=html).write_pdf()  # type: ignore[no-any-return]

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -58,7 +59,7 @@ def _submission(request: HttpRequest, pk: int) -> Submission:
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    year = date.today().year
+    year = timezone.localdate().year
     member = []
     oid = roles.organisation_id(request.user) or 0
     for c in services.member_covenants(request.user):
@@ -98,7 +99,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_POST
 def start(request: HttpRequest, slug: str) -> HttpResponse:
     covenant, _org = _membered(request, slug)
-    raw = request.POST.get("year") or str(date.today().year)
+    raw = request.POST.get("year") or str(timezone.localdate().year)
     try:
         if not raw.isdigit():
             raise DomainError(_("%(v)s is not a year.") % {"v": raw})
@@ -378,7 +379,7 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
         set(Submission.objects.filter(covenant=covenant).values_list("year", flat=True)),
         reverse=True,
     )
-    year = _year_param(request) or (years[0] if years else date.today().year)
+    year = _year_param(request) or (years[0] if years else timezone.localdate().year)
     subs = list(services.review_queue(request.user, covenant, year))
     waiting = [
         s for s in subs if s.status in (Submission.Status.SUBMITTED, Submission.Status.UNDER_REVIEW)
@@ -449,7 +450,7 @@ def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
 def escalation(request: HttpRequest, slug: str) -> HttpResponse:
     covenant = _reviewed(request, slug)
     form = forms.EscalationForm(
-        request.POST or None, covenant=covenant, initial={"date": date.today()}
+        request.POST or None, covenant=covenant, initial={"date": timezone.localdate()}
     )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -8,7 +10,11 @@ class ReportingConfig(AppConfig):
 
     def ready(self) -> None:
         from imvo.core import backup, storage
+        from imvo.core.registry import registry
+        from imvo.reporting import demo, nav
 
+        # What this app offers the start page, `imvo demo` and the yearly report.
+        registry.add_app("reporting", nav=nav.links_for, demo=demo.load)
         storage.register_media(
             "learning", "learning", "attachments of good-practice items in the learning library"
         )

@@ -56,7 +56,7 @@ def _style_axes(ax) -> None:  # type: ignore[no-untyped-def]
     ax.set_axisbelow(True)
 
 
-def _bar(fig, chart: dict) -> None:  # type: ignore[no-untyped-def]
+def _bar(fig, chart: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
     """Horizontal bars, grouped per label; ``"stacked": true`` stacks the series
     (counts that add up, e.g. agreements by status). A series may name its ``color``."""
     from matplotlib.ticker import MaxNLocator
@@ -98,7 +98,7 @@ def _bar(fig, chart: dict) -> None:  # type: ignore[no-untyped-def]
         )
 
 
-def _line(fig, chart: dict) -> None:  # type: ignore[no-untyped-def]
+def _line(fig, chart: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
     labels = [str(x) for x in chart.get("labels") or []]
     ax = fig.add_subplot(1, 1, 1)
     for i, s in enumerate(chart.get("series") or []):
@@ -117,7 +117,7 @@ def _line(fig, chart: dict) -> None:  # type: ignore[no-untyped-def]
         ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
 
 
-def _heatmap(fig, chart: dict) -> None:  # type: ignore[no-untyped-def]
+def _heatmap(fig, chart: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
     import numpy as np
 
     rows = [str(r) for r in chart.get("rows") or []]
@@ -144,7 +144,7 @@ def _heatmap(fig, chart: dict) -> None:  # type: ignore[no-untyped-def]
     fig.colorbar(img, ax=ax, fraction=0.03)
 
 
-def chart_svg(chart: dict) -> str:
+def chart_svg(chart: dict[str, Any]) -> str:
     """Render one chart dict to SVG text (deterministic output for the same data)."""
     import matplotlib
 
@@ -183,7 +183,7 @@ def chart_svg(chart: dict) -> str:
     return buf.getvalue()
 
 
-def chart_data_uri(chart: dict) -> str:
+def chart_data_uri(chart: dict[str, Any]) -> str:
     """The chart as a data: URI for an <img>: it keeps its styling under the strict CSP.
 
     Dashboards draw the same charts on every visit until the data change, so the
@@ -198,7 +198,7 @@ def _cached_uri(chart_json: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
-def chart_table(chart: dict) -> dict:
+def chart_table(chart: dict[str, Any]) -> dict[str, Any]:
     """The chart's numbers as a table: its text alternative."""
     if chart.get("type") == "heatmap":
         header = ["", *[str(c) for c in chart.get("cols") or []]]

@@ -8,9 +8,8 @@ Runs after the other apps' demo data; sections of apps that have no demo data
 from __future__ import annotations
 
 import logging
-from datetime import date
 
-from django.utils import translation
+from django.utils import timezone, translation
 
 from imvo.accounts.models import User
 from imvo.core.errors import DomainError
@@ -69,7 +68,7 @@ def load() -> list[tuple[str, str]]:
         services.publish_learning_item(
             author or secretariat, garment, title, text, kind=kind, theme=theme, summary=summary
         )
-    year = date.today().year - 1
+    year = timezone.localdate().year - 1
     with translation.override("en"):
         try:
             services.check_year(garment, year)

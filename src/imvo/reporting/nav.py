@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from imvo.accounts import services as roles
+from imvo.accounts.services import AnyUser
+from imvo.core.registry import NavLink
 
 
-def links_for(user: Any) -> list[dict[str, str]]:
+def links_for(user: AnyUser) -> list[NavLink]:
     links = [
-        {"url": reverse("reporting:overview"), "label": _("Dashboards and progress reports")},
-        {"url": reverse("reporting:learning"), "label": _("Learning library")},
+        NavLink(reverse("reporting:overview"), _("Dashboards and progress reports")),
+        NavLink(reverse("reporting:learning"), _("Learning library")),
     ]
     if roles.is_secretariat(user):
         from imvo.covenants.services import covenants_managed_by
@@ -23,10 +23,10 @@ def links_for(user: Any) -> list[dict[str, str]]:
             years = report_years(covenant)
             if years:
                 links.append(
-                    {
-                        "url": reverse("reporting:draft", args=[covenant.slug, years[-1]]),
-                        "label": _("Progress report %(year)s: %(name)s")
+                    NavLink(
+                        reverse("reporting:draft", args=[covenant.slug, years[-1]]),
+                        _("Progress report %(year)s: %(name)s")
                         % {"year": years[-1], "name": covenant.name},
-                    }
+                    )
                 )
     return links

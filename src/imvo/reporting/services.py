@@ -3,11 +3,11 @@ and the learning library.
 
 The yearly progress report of a covenant is built from the data: the
 covenant's membership and its agreements' KPIs against target (from
-``imvo.covenants``), plus every section that the other apps offer through
-``imvo.<app>.report.report_sections(covenant, year)`` (supply chain, risk,
-due diligence, complaints). Those sections carry public aggregates only. Apps
-whose ``report`` module is not installed are skipped; a section that fails to
-build is reported as an error, and a report with errors cannot be published.
+``imvo.covenants``), plus every section that the other apps offer through the
+registry (``imvo.core.registry``: supply chain, risk, due diligence,
+complaints), typed as ``ReportSection``. Those sections carry public aggregates
+only. A section that fails to build is reported as an error, and a report with
+errors cannot be published.
 
 Publishing freezes the report: the data snapshot, the rendered HTML and the PDF
 are stored in a :class:`~imvo.reporting.models.PublishedReport`, so later data
@@ -16,7 +16,6 @@ changes never alter a published edition.
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,16 +31,16 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from imvo.accounts import services as roles
+from imvo.core import uploads
 from imvo.core.errors import DomainError, PermissionDeniedError
+from imvo.core.registry import ReportSection, SectionFormError, registry
+from imvo.core.uploads import UploadPolicy
 from imvo.covenants.models import Adherence, Agreement, Covenant, KpiMeasurement, Organisation
 from imvo.covenants.services import kpi_progress
 from imvo.reporting.charts import STATUS_COLOURS
 from imvo.reporting.models import LearningAttachment, LearningItem, PublishedReport, SectionText
 
 log = logging.getLogger(__name__)
-
-# Apps that may contribute sections to the yearly report, in report order.
-SECTION_APPS = ["supplychain", "risk", "duediligence", "complaints"]
 
 LICENCE = "CC BY 4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
@@ -64,7 +63,7 @@ def status_label(status: str) -> str:
 
 def report_years(covenant: Covenant, today: date | None = None) -> list[int]:
     """Years a progress report can be made for: within the term, up to this year."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     if not covenant.start_date:
         return []
     last = min(covenant.end_date.year if covenant.end_date else today.year, today.year)
@@ -73,7 +72,7 @@ def report_years(covenant: Covenant, today: date | None = None) -> list[int]:
 
 def check_year(covenant: Covenant, year: int, today: date | None = None) -> None:
     """Raise a DomainError saying why a report for ``year`` cannot be made."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     if not covenant.start_date:
         raise DomainError(
             _("%(covenant)s has no start date yet, so it has no reporting years.")
@@ -104,14 +103,14 @@ def check_year(covenant: Covenant, year: int, today: date | None = None) -> None
 
 def as_of(year: int, today: date | None = None) -> date:
     """The report's reference date: the end of the year, or today for the running year."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     return min(date(year, 12, 31), today)
 
 
 # --- sections --------------------------------------------------------------------
 
 
-def _section(key: str, title: str, text: str = "", **kw: Any) -> dict:
+def _section(key: str, title: str, text: str = "", **kw: Any) -> dict[str, Any]:
     return {
         "key": key,
         "title": title,
@@ -124,7 +123,7 @@ def _section(key: str, title: str, text: str = "", **kw: Any) -> dict:
     }
 
 
-def members_section(covenant: Covenant, year: int, today: date | None = None) -> dict:
+def members_section(covenant: Covenant, year: int, today: date | None = None) -> dict[str, Any]:
     """Who takes part at the end of the year: parties and stakeholders by type."""
     end = as_of(year, today)
     start = date(year, 1, 1)
@@ -205,7 +204,7 @@ def _progress_percent(agreement: Agreement, value: Decimal) -> float:
     return round(float((value - agreement.baseline) / distance) * 100, 1)
 
 
-def agreements_section(covenant: Covenant, year: int, today: date | None = None) -> dict:
+def agreements_section(covenant: Covenant, year: int, today: date | None = None) -> dict[str, Any]:
     """The covenant's agreements and their KPIs against target at the end of the year."""
     end = as_of(year, today)
     agreements = _agreements_as_of(covenant, end)
@@ -249,7 +248,7 @@ def agreements_section(covenant: Covenant, year: int, today: date | None = None)
             else:
                 values.append(None)
         lines.append({"name": f"{a.number}. {a.kpi_name}", "values": values})
-    charts: list[dict] = []
+    charts: list[dict[str, Any]] = []
     if agreements:
         charts.append(
             {
@@ -310,42 +309,6 @@ def agreements_section(covenant: Covenant, year: int, today: date | None = None)
     )
 
 
-def normalise_section(raw: Any, app: str) -> dict:
-    """Check one section dict from another app and fill in what is missing.
-
-    Raises DomainError naming the app and the problem, so the secretariat
-    sees what to ask the other team for instead of a broken page.
-    """
-    if not isinstance(raw, dict) or not raw.get("key") or not raw.get("title"):
-        raise DomainError(
-            _("The %(app)s section is not in the agreed form (needs at least key and title).")
-            % {"app": app}
-        )
-    section = _section(str(raw["key"]), str(raw["title"]), str(raw.get("text") or ""), app=app)
-    for fig in raw.get("figures") or []:
-        if isinstance(fig, dict) and "label" in fig:
-            value = fig.get("value")
-            if isinstance(value, Decimal):
-                value = float(value)
-            section["figures"].append(
-                {"label": str(fig["label"]), "value": value, "unit": str(fig.get("unit") or "")}
-            )
-    for table in raw.get("tables") or []:
-        if isinstance(table, dict):
-            section["tables"].append(
-                {
-                    "caption": str(table.get("caption") or ""),
-                    "header": [str(h) for h in table.get("header") or []],
-                    "rows": [[_jsonable(c) for c in row] for row in table.get("rows") or []],
-                }
-            )
-    for chart in raw.get("charts") or []:
-        if isinstance(chart, dict) and chart.get("type") in {"bar", "line", "heatmap"}:
-            section["charts"].append(_jsonable(chart))
-    section["sources"] = [str(s) for s in raw.get("sources") or []]
-    return section
-
-
 def _jsonable(value: Any) -> Any:
     if isinstance(value, Decimal):
         return float(value)
@@ -360,31 +323,22 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-def other_app_sections(covenant: Covenant, year: int) -> tuple[list[dict], list[str]]:
-    """Sections from the other apps' ``report.report_sections``; (sections, errors)."""
-    sections: list[dict] = []
+def other_app_sections(covenant: Covenant, year: int) -> tuple[list[dict[str, Any]], list[str]]:
+    """Sections the other apps offer through the registry, in the order of the
+    floors; (sections, errors)."""
+    sections: list[dict[str, Any]] = []
     errors: list[str] = []
-    for app in SECTION_APPS:
+    for app, build in registry.report_sections.items():
         try:
-            module = importlib.import_module(f"imvo.{app}.report")
-            build = module.report_sections
-        except ModuleNotFoundError as e:
-            if e.name != f"imvo.{app}.report":
-                raise
-            # No report.py: build the section from the app's agreed services, if any.
-            from imvo.reporting.fallback_sections import FALLBACKS
-
-            fallback = FALLBACKS.get(app)
-            if fallback is None:
-                continue
-
-            def build(covenant: Covenant, year: int, fallback: Any = fallback) -> list[dict]:
-                section = fallback(covenant, year)
-                return [section] if section else []
-
-        try:
-            raw_sections = build(covenant, year)
-            sections.extend(normalise_section(raw, app) for raw in raw_sections or [])
+            built = list(build(covenant, year))
+            if not all(isinstance(s, ReportSection) for s in built):
+                raise SectionFormError(app)
+            sections.extend(s.as_dict(app) for s in built)
+        except SectionFormError:
+            errors.append(
+                _("The %(app)s section is not in the agreed form (needs at least key and title).")
+                % {"app": app}
+            )
         except DomainError as e:
             errors.append(str(e))
         except Exception:
@@ -406,7 +360,7 @@ def build_report(
     year: int,
     today: date | None = None,
     progress: Callable[[str], object] | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """The yearly progress report as JSON-able data: the snapshot that is published."""
     check_year(covenant, year, today)
     step = progress or (lambda _label: None)
@@ -423,7 +377,7 @@ def build_report(
     for s in sections:
         s["secretariat_text"] = texts.get(s["key"], "")
     sources = sorted({src for s in sections for src in s["sources"]})
-    return _jsonable(
+    report: dict[str, Any] = _jsonable(
         {
             "covenant": {
                 "id": covenant.pk,
@@ -446,9 +400,10 @@ def build_report(
             "licence": LICENCE,
         }
     )
+    return report
 
 
-def _decorate(data: dict) -> dict:
+def _decorate(data: dict[str, Any]) -> dict[str, Any]:
     """Add the rendered charts (SVG data URIs and their tables) for the templates."""
     from imvo.reporting.charts import chart_data_uri, chart_table
 
@@ -468,7 +423,7 @@ def _decorate(data: dict) -> dict:
     return view
 
 
-def render_report_html(data: dict, edition: PublishedReport | None = None) -> str:
+def render_report_html(data: dict[str, Any], edition: PublishedReport | None = None) -> str:
     """The report body as HTML (without the site chrome), the same for web and PDF."""
     return render_to_string(
         "reporting/report_body.html", {"report": _decorate(data), "edition": edition}
@@ -476,7 +431,7 @@ def render_report_html(data: dict, edition: PublishedReport | None = None) -> st
 
 
 def render_report_pdf(
-    data: dict, edition: PublishedReport | None = None, body: str | None = None
+    data: dict[str, Any], edition: PublishedReport | None = None, body: str | None = None
 ) -> bytes:
     """The report as a PDF that reads like a publication: title page, contents, sections."""
     from django.contrib.staticfiles import finders
@@ -649,11 +604,11 @@ def latest_editions() -> list[PublishedReport]:
 # --- dashboards ------------------------------------------------------------------------
 
 
-def covenant_dashboard(covenant: Covenant, today: date | None = None) -> dict:
+def covenant_dashboard(covenant: Covenant, today: date | None = None) -> dict[str, Any]:
     """Public charts for one covenant: KPI progress now, and the other apps' charts."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     years = report_years(covenant, today)
-    sections: list[dict] = []
+    sections: list[dict[str, Any]] = []
     errors: list[str] = []
     if years:
         year = years[-1]
@@ -664,9 +619,9 @@ def covenant_dashboard(covenant: Covenant, today: date | None = None) -> dict:
     return _decorate({"sections": sections, "errors": errors, "year": years[-1] if years else None})
 
 
-def overview_dashboard(today: date | None = None) -> dict:
+def overview_dashboard(today: date | None = None) -> dict[str, Any]:
     """Across covenants: KPI status per covenant, and the covenants as a table."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     from imvo.covenants.services import public_covenant_list
 
     # The same party count the public covenant list shows.
@@ -736,21 +691,8 @@ def overview_dashboard(today: date | None = None) -> dict:
 
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
 MAX_ATTACHMENTS = 3
-# extension -> (content type, leading bytes it must start with; None: plain text)
-ATTACHMENT_TYPES: dict[str, tuple[str, bytes | None]] = {
-    "pdf": ("application/pdf", b"%PDF-"),
-    "png": ("image/png", b"\x89PNG\r\n\x1a\n"),
-    "jpg": ("image/jpeg", b"\xff\xd8\xff"),
-    "jpeg": ("image/jpeg", b"\xff\xd8\xff"),
-    "docx": (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        b"PK\x03\x04",
-    ),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b"PK\x03\x04"),
-    "odt": ("application/vnd.oasis.opendocument.text", b"PK\x03\x04"),
-    "txt": ("text/plain", None),
-    "csv": ("text/csv", None),
-}
+# What the library takes: documents and photos, judged by their content (core.uploads).
+ATTACHMENT_POLICY = UploadPolicy(types=uploads.DOCUMENTS, max_bytes=MAX_ATTACHMENT_BYTES)
 
 
 def learning_items_visible_to(user: Any) -> QuerySet[LearningItem]:
@@ -815,40 +757,8 @@ class Upload:
 
 def check_attachment(upload: Upload) -> tuple[str, str]:
     """Refuse files of the wrong type or size; return (safe name, content type)."""
-    from django.utils.text import get_valid_filename
-
-    name = get_valid_filename(upload.name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]) or "file"
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if ext not in ATTACHMENT_TYPES:
-        raise DomainError(
-            _("%(name)s: files of this type cannot be attached; allowed: %(types)s.")
-            % {"name": upload.name, "types": ", ".join(sorted(ATTACHMENT_TYPES))}
-        )
-    if len(upload.data) == 0:
-        raise DomainError(_("%(name)s is empty.") % {"name": upload.name})
-    if len(upload.data) > MAX_ATTACHMENT_BYTES:
-        raise DomainError(
-            _("%(name)s is %(size).1f MB; attachments may be at most %(max)d MB.")
-            % {
-                "name": upload.name,
-                "size": len(upload.data) / 1024 / 1024,
-                "max": MAX_ATTACHMENT_BYTES // 1024 // 1024,
-            }
-        )
-    content_type, magic = ATTACHMENT_TYPES[ext]
-    if magic is not None and not upload.data.startswith(magic):
-        raise DomainError(
-            _("%(name)s does not look like a .%(ext)s file; its contents do not match its name.")
-            % {"name": upload.name, "ext": ext}
-        )
-    if magic is None:
-        try:
-            text = upload.data.decode("utf-8")
-        except UnicodeDecodeError:
-            raise DomainError(_("%(name)s is not UTF-8 text.") % {"name": upload.name}) from None
-        if "\x00" in text:
-            raise DomainError(_("%(name)s is not a text file.") % {"name": upload.name})
-    return name[:200], content_type
+    checked = ATTACHMENT_POLICY.check(upload.name, upload.data)
+    return checked.name, checked.content_type
 
 
 @transaction.atomic
@@ -922,7 +832,7 @@ class OpenTable:
     def header(self) -> list[str]:
         return [c.name for c in self.columns]
 
-    def meta(self) -> dict:
+    def meta(self) -> dict[str, Any]:
         return {
             "table": self.name,
             "title": self.title,
@@ -955,7 +865,7 @@ def _covenant_rows() -> list[list[Any]]:
 
 
 def _agreement_rows() -> list[list[Any]]:
-    today = date.today()
+    today = timezone.localdate()
     rows = []
     qs = Agreement.objects.select_related("covenant").prefetch_related("measurements")
     for a in qs.order_by("covenant__slug", "number", "id"):
@@ -1169,7 +1079,7 @@ def open_table(name: str) -> OpenTable:
     raise DomainError(_("There is no open data table called %(name)s.") % {"name": name})
 
 
-def render_sections_html(view: dict) -> str:
+def render_sections_html(view: dict[str, Any]) -> str:
     """Sections (already decorated with charts) as HTML, for the dashboards."""
     return render_to_string("reporting/_sections.html", {"sections": view["sections"]})
 

@@ -3,7 +3,6 @@ learning library and open data. Thin: parse, call a service, render."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django import forms
@@ -12,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -346,5 +346,5 @@ def open_data_table(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
         table = services.open_table(name)
     except DomainError:
         raise Http404 from None
-    filename = f"imvo-{table.name}-{date.today().isoformat()}"
+    filename = f"imvo-{table.name}-{timezone.localdate().isoformat()}"
     return table_response(fmt, filename, table.header, table.rows(), table.meta())

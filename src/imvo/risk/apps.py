@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -5,3 +7,10 @@ from django.utils.translation import gettext_lazy as _
 class RiskConfig(AppConfig):
     name = "imvo.risk"
     verbose_name = _("Risk")
+
+    def ready(self) -> None:
+        from imvo.core.registry import registry
+        from imvo.risk import demo, nav, report
+
+        # What this app offers the start page, `imvo demo` and the yearly report.
+        registry.add_app("risk", nav=nav.links_for, demo=demo.load, report=report.report_sections)

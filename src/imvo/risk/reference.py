@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -49,7 +50,7 @@ THEME_LABELS = {
 # WGI values are percentile ranks (0 = worst governed, 100 = best): risk = 1 - p/100.
 # ITUC ratings run 1 (sporadic violations) .. 5.5 (5+, no rule of law): risk = (r - 1) / 4.5.
 # ILAB flags say a country has at least one good listed for child or forced labour.
-INDICATORS: dict[str, dict] = {
+INDICATORS: dict[str, dict[str, Any]] = {
     "wgi.va": {
         "label": "WGI Voice and Accountability (percentile rank)",
         "source": "wgi",
@@ -146,7 +147,7 @@ SECTOR_LABELS = {
 # the OECD sector due-diligence guidance (garment & footwear, minerals, agriculture) and
 # the MVO Risicochecker's product pages. A weight scales the country's risk; 1.0 means
 # "this is a salient risk of the sector wherever country governance is weak".
-SECTOR_PROFILES: dict[str, dict] = {
+SECTOR_PROFILES: dict[str, dict[str, Any]] = {
     "garment": {
         "why": _(
             "Labour-intensive cut-make-trim with low margins and short lead times: wages, "

@@ -7,64 +7,59 @@ sourcing data (with fewer, a country list could reveal one company's chain).
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext as _
+
+from imvo.core.registry import Chart, Figure, ReportSection, Series, Table
+from imvo.covenants.models import Covenant
 
 MIN_COMPANIES = 3
 
 
-def report_sections(covenant: Any, year: int) -> list[dict[str, Any]]:
+def report_sections(covenant: Covenant, year: int) -> list[ReportSection]:
     from imvo.risk import reference as ref
     from imvo.risk.services import covenant_analysis
 
     a = covenant_analysis(covenant)
     themes = a["themes"]
     figures = [
-        {"label": _("Member companies with sourcing data"), "value": a["companies"], "unit": ""},
-        {"label": _("Sourcing rows scanned"), "value": a["rows"], "unit": ""},
-        {
-            "label": _("Themes at high risk"),
-            "value": sum(1 for t in themes if t["level"] == "high"),
-            "unit": "",
-        },
+        Figure(_("Member companies with sourcing data"), a["companies"]),
+        Figure(_("Sourcing rows scanned"), a["rows"]),
+        Figure(_("Themes at high risk"), sum(1 for t in themes if t["level"] == "high")),
     ]
-    tables: list[dict[str, Any]] = [
-        {
-            "caption": _("Themes by the sector's inherent risk (0..100)"),
-            "header": [_("Theme"), _("Highest"), _("Mean"), _("Rows at high risk")],
-            "rows": [[t["label"], t["max_score"], t["mean_score"], t["high"]] for t in themes],
-        }
+    tables = [
+        Table(
+            caption=_("Themes by the sector's inherent risk (0..100)"),
+            header=[_("Theme"), _("Highest"), _("Mean"), _("Rows at high risk")],
+            rows=[[t["label"], t["max_score"], t["mean_score"], t["high"]] for t in themes],
+        )
     ]
-    charts: list[dict[str, Any]] = [
-        {
-            "type": "bar",
-            "title": _("Mean inherent risk per theme"),
-            "labels": [t["label"] for t in themes],
-            "series": [
-                {"name": _("Mean inherent risk"), "values": [t["mean_score"] for t in themes]}
-            ],
-        }
+    charts = [
+        Chart(
+            kind="bar",
+            title=_("Mean inherent risk per theme"),
+            labels=[t["label"] for t in themes],
+            series=[Series(_("Mean inherent risk"), [t["mean_score"] for t in themes])],
+        )
     ]
     if a["companies"] >= MIN_COMPANIES:
         top = a["countries"][:10]
         tables.append(
-            {
-                "caption": _("Where the sector's sourcing concentrates"),
-                "header": [_("Country"), _("Share of rows (%)")],
-                "rows": [[c["country"], c["share"]] for c in top],
-            }
+            Table(
+                caption=_("Where the sector's sourcing concentrates"),
+                header=[_("Country"), _("Share of rows (%)")],
+                rows=[[c["country"], c["share"]] for c in top],
+            )
         )
         heat = a["heatmap"]
         keep = [i for i, k in enumerate(heat["rows"]) if k in {c["country"] for c in top}]
         charts.append(
-            {
-                "type": "heatmap",
-                "title": _("Inherent risk by country and theme"),
-                "rows": [heat["rows"][i] for i in keep],
-                "cols": [str(ref.THEME_LABELS[t]) for t in heat["cols"]],
-                "values": [heat["values"][i] for i in keep],
-            }
+            Chart(
+                kind="heatmap",
+                title=_("Inherent risk by country and theme"),
+                rows=[heat["rows"][i] for i in keep],
+                cols=[str(ref.THEME_LABELS[t]) for t in heat["cols"]],
+                values=[heat["values"][i] for i in keep],
+            )
         )
         country_text = _("Sourcing concentrates in %(c)s.") % {
             "c": ", ".join(f"{c['country']} ({c['share']}%)" for c in top[:3])
@@ -80,16 +75,16 @@ def report_sections(covenant: Any, year: int) -> list[dict[str, Any]]:
     else:
         text = _("No member has shared sourcing data yet, so the sector risk cannot be shown.")
     return [
-        {
-            "key": "risk-sector",
-            "title": _("Sector risk"),
-            "text": f"{text} {country_text} "
+        ReportSection(
+            key="risk-sector",
+            title=_("Sector risk"),
+            text=f"{text} {country_text} "
             + _(
                 "Inherent risk combines country indicators with the sector's risk profile; see the method page."
             ),
-            "figures": figures,
-            "tables": tables,
-            "charts": charts,
-            "sources": a["attribution"],
-        }
+            figures=figures,
+            tables=tables,
+            charts=charts,
+            sources=a["attribution"],
+        )
     ]

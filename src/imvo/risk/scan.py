@@ -125,11 +125,13 @@ class Model:
 
     tables: IndicatorTables
     # (country, theme) -> (risk 0..1, [reason dicts])
-    country_theme: dict[tuple[str, str], tuple[float, list[dict]]]
+    country_theme: dict[tuple[str, str], tuple[float, list[dict[str, Any]]]]
     # (country, sector, theme) -> (risk, reason dict): ILAB lists goods of that sector there
-    goods_theme: dict[tuple[str, str, str], tuple[float, dict]]
+    goods_theme: dict[tuple[str, str, str], tuple[float, dict[str, Any]]]
     # (country, good, theme) -> (risk, reason dict): ILAB lists that very good there
-    own_good_theme: dict[tuple[str, str, str], tuple[float, dict]] = field(default_factory=dict)
+    own_good_theme: dict[tuple[str, str, str], tuple[float, dict[str, Any]]] = field(
+        default_factory=dict
+    )
     # good phrases (normalised word tuples, longest first) -> good key
     good_phrases: list[tuple[tuple[str, ...], str]] = field(default_factory=list)
 
@@ -184,7 +186,9 @@ def good_phrases_of(good: str) -> list[tuple[str, ...]]:
     return out
 
 
-def _ilab_reason(src: dict, theme: str, shown: str, risk: float, n: int) -> dict:
+def _ilab_reason(
+    src: dict[str, Any], theme: str, shown: str, risk: float, n: int
+) -> dict[str, Any]:
     return {
         "indicator": "ilab.good",
         "label": "US DOL ILAB List of Goods: "
@@ -200,7 +204,7 @@ def _ilab_reason(src: dict, theme: str, shown: str, risk: float, n: int) -> dict
 
 
 def build_model(tables: IndicatorTables) -> Model:
-    per_country: dict[tuple[str, str], list[dict]] = {}
+    per_country: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for source, indicator, country, edition, value, raw in tables.values:
         spec = ref.INDICATORS.get(indicator)
         if spec is None:
@@ -271,7 +275,9 @@ def build_model(tables: IndicatorTables) -> Model:
     return Model(tables, country_theme, goods_theme, own_good_theme, ordered)
 
 
-def combo_scores(model: Model, country: str | None, sector: str, good: str = "") -> list[dict]:
+def combo_scores(
+    model: Model, country: str | None, sector: str, good: str = ""
+) -> list[dict[str, Any]]:
     """Inherent risk of every theme for one country, sector and (ILAB) good, with the reasons."""
     out = []
     profile = ref.SECTOR_PROFILES.get(sector, ref.SECTOR_PROFILES["other"])
@@ -385,7 +391,7 @@ class ScanResult:
     scores: (
         pl.DataFrame
     )  # row_id, country, sector, good, theme, score, level (one line per row and theme)
-    combos: list[dict]  # combo_scores output for each distinct (country, sector, good)
+    combos: list[dict[str, Any]]  # combo_scores output for each distinct (country, sector, good)
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)
     attribution: list[str] = field(default_factory=list)
 
@@ -396,10 +402,11 @@ class ScanResult:
 
     def reasons_for(
         self, country: str | None, sector: str, theme: str, good: str = ""
-    ) -> list[dict]:
+    ) -> list[dict[str, Any]]:
         for c in self.combos:
             if (c["country"], c["sector"], c["good"], c["theme"]) == (country, sector, good, theme):
-                return c["reasons"]
+                reasons: list[dict[str, Any]] = c["reasons"]
+                return reasons
         return []
 
     def combo_table(self, theme_dtype: Any = pl.Utf8) -> pl.DataFrame:
@@ -432,7 +439,7 @@ def scan_frame(model: Model, rows: pl.DataFrame) -> ScanResult:
     if "good" not in rows.columns:
         rows = rows.with_columns(good=pl.lit(""))
     keys = rows.select(KEY).unique(maintain_order=True).with_row_index("key_id")
-    combos: list[dict] = []
+    combos: list[dict[str, Any]] = []
     ids: list[int] = []
     for key_id, country, sector, good in keys.iter_rows():
         scored = combo_scores(model, country, sector, good)
@@ -498,7 +505,7 @@ def weighted(result: ScanResult) -> pl.DataFrame:
     return result.combo_table().join(counts, on="key_id", how="inner")
 
 
-def theme_summary(result: ScanResult) -> list[dict]:
+def theme_summary(result: ScanResult) -> list[dict[str, Any]]:
     """Per theme: rows at each level, the highest score, and the countries driving it; highest first."""
     if result.rows.is_empty():
         return []
@@ -599,7 +606,7 @@ def heatmap(result: ScanResult, by: str = "country") -> dict[str, Any]:
     }
 
 
-def reason_text(reasons: list[dict]) -> str:
+def reason_text(reasons: list[dict[str, Any]]) -> str:
     """Reasons as one readable line: indicator, value, source and edition."""
     parts = []
     for r in reasons:

@@ -254,6 +254,12 @@ def add_sourcing(
     )
 
 
+def remove_sourcing(user: Any, entry: SourcingEntry) -> None:
+    """Remove a hand-made sourcing line (the company's own members only)."""
+    _require_member(user, entry.organisation)
+    entry.delete()
+
+
 # --- prioritisation ------------------------------------------------------------------
 
 SCALE_LABELS = {

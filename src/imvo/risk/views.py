@@ -68,7 +68,7 @@ def sourcing_delete(request: HttpRequest, pk: int) -> HttpResponse:
     org = _organisation(request)
     entry = get_object_or_404(SourcingEntry, pk=pk, organisation=org)
     if request.method == "POST":
-        entry.delete()
+        services.remove_sourcing(request.user, entry)
         messages.success(request, _("Removed from your sourcing."))
     return redirect("risk:dashboard")
 

@@ -3,6 +3,8 @@ and the public production-location list (no token)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Router, Schema, Status
@@ -10,7 +12,7 @@ from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
-from imvo.core.api_auth import token_auth
+from imvo.accounts.api_auth import token_auth
 from imvo.core.public_cache import cache_public_answer
 from imvo.covenants.models import Covenant
 from imvo.covenants.services import covenants_visible_to, public_version
@@ -98,7 +100,7 @@ def upload(
 
 
 @router.get("/supplier-lists", response=list[SupplierListOut], auth=token_auth)
-def list_lists(request: HttpRequest) -> list[dict]:
+def list_lists(request: HttpRequest) -> list[dict[str, Any]]:
     return [_out(sl) for sl in services.lists_visible_to(request.user)[:500]]
 
 
@@ -113,7 +115,9 @@ def get_list(request: HttpRequest, list_id: int) -> dict:
 
 
 @router.get("/supplier-lists/{list_id}/rows", response=list[RowOut], auth=token_auth)
-def list_rows(request: HttpRequest, list_id: int, offset: int = 0, limit: int = 1000) -> list[dict]:
+def list_rows(
+    request: HttpRequest, list_id: int, offset: int = 0, limit: int = 1000
+) -> list[dict[str, Any]]:
     sl = _visible(request, list_id)
     limit = max(1, min(limit, 5000))
     offset = max(0, offset)
@@ -151,7 +155,7 @@ def public_locations(
     sector: str = "",
     page: int = 1,
     per_page: int = 1000,
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Paged (``page``, ``per_page`` up to 1,000) so an answer stays bounded however
     many locations a covenant has; the CSV/XLSX/JSON downloads give the whole list."""
     cov = covenants_visible_to(request.user).filter(slug=covenant).first()

@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -14,7 +16,8 @@ class SupplychainConfig(AppConfig):
         )
         from django.db.models.signals import post_delete, post_save
 
-        from imvo.supplychain import models, services
+        from imvo.core.registry import registry
+        from imvo.supplychain import demo, models, nav, report, services
 
         # The public list's pages are cached (docs/performance.md): a processed
         # list, a decision or a merged facility starts a new cache version.
@@ -25,3 +28,7 @@ class SupplychainConfig(AppConfig):
             post_delete.connect(
                 services.bump_public_list_version, sender=model, dispatch_uid=f"sc-d-{model}"
             )
+        # What this app offers the start page, `imvo demo` and the yearly report.
+        registry.add_app(
+            "supplychain", nav=nav.links_for, demo=demo.load, report=report.report_sections
+        )

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from imvo.accounts.services import AnyUser
+from imvo.core.registry import NavLink
 
-def links_for(user: Any) -> list[dict[str, str]]:
+
+def links_for(user: AnyUser) -> list[NavLink]:
     from imvo.accounts import services as roles
     from imvo.supplychain.services import member_covenants
 
     if not (user and user.is_authenticated):
         return []
-    links: list[dict[str, str]] = []
+    links: list[NavLink] = []
     members = member_covenants(user)
     if members.exists():
-        links.append({"url": reverse("supplychain:upload"), "label": _("Upload a supplier list")})
+        links.append(NavLink(reverse("supplychain:upload"), _("Upload a supplier list")))
     if members.exists() or roles.is_secretariat(user):
-        links.append({"url": reverse("supplychain:index"), "label": _("Supplier lists")})
+        links.append(NavLink(reverse("supplychain:index"), _("Supplier lists")))
     return links

@@ -7,14 +7,14 @@ sources where.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext as _
 
+from imvo.core.registry import Chart, Figure, ReportSection, Series, Table
+from imvo.covenants.models import Covenant
 from imvo.supplychain.normalise import country_name
 
 
-def report_sections(covenant: Any, year: int) -> list[dict]:
+def report_sections(covenant: Covenant, year: int) -> list[ReportSection]:
     from imvo.supplychain.services import covenant_figures
 
     f = covenant_figures(covenant, year)
@@ -22,10 +22,10 @@ def report_sections(covenant: Any, year: int) -> list[dict]:
         return []
     top = f["by_country"][:10]
     return [
-        {
-            "key": "supplychain-locations",
-            "title": _("Production locations"),
-            "text": _(
+        ReportSection(
+            key="supplychain-locations",
+            title=_("Production locations"),
+            text=_(
                 "%(members)s members disclosed their production locations for %(year)s: "
                 "%(locations)s unique locations in %(countries)s countries, of which %(shared)s "
                 "are used by more than one member. Shared locations are where members can act "
@@ -38,27 +38,27 @@ def report_sections(covenant: Any, year: int) -> list[dict]:
                 "countries": f["countries"],
                 "shared": f["shared"],
             },
-            "figures": [
-                {"label": _("Production locations"), "value": f["locations"], "unit": ""},
-                {"label": _("Countries"), "value": f["countries"], "unit": ""},
-                {"label": _("Shared by two or more members"), "value": f["shared"], "unit": ""},
-                {"label": _("Members disclosing"), "value": f["members_disclosing"], "unit": ""},
+            figures=[
+                Figure(_("Production locations"), f["locations"]),
+                Figure(_("Countries"), f["countries"]),
+                Figure(_("Shared by two or more members"), f["shared"]),
+                Figure(_("Members disclosing"), f["members_disclosing"]),
             ],
-            "tables": [
-                {
-                    "caption": _("Production locations by country"),
-                    "header": [_("Country"), _("Locations")],
-                    "rows": [[country_name(c), n] for c, n in f["by_country"]],
-                }
+            tables=[
+                Table(
+                    caption=_("Production locations by country"),
+                    header=[_("Country"), _("Locations")],
+                    rows=[[country_name(c), n] for c, n in f["by_country"]],
+                )
             ],
-            "charts": [
-                {
-                    "type": "bar",
-                    "title": _("Production locations by country (top 10)"),
-                    "labels": [country_name(c) for c, _n in top],
-                    "series": [{"name": _("Locations"), "values": [n for _c, n in top]}],
-                }
+            charts=[
+                Chart(
+                    kind="bar",
+                    title=_("Production locations by country (top 10)"),
+                    labels=[country_name(c) for c, _n in top],
+                    series=[Series(_("Locations"), [n for _c, n in top])],
+                )
             ],
-            "sources": [_("Supplier lists disclosed by covenant members on the platform")],
-        }
+            sources=[_("Supplier lists disclosed by covenant members on the platform")],
+        )
     ]

@@ -698,7 +698,9 @@ def public_facility_page(
     return result
 
 
-def _public_rows(covenant: Covenant, year: int | None, grouped: list[dict]) -> list[dict]:
+def _public_rows(
+    covenant: Covenant, year: int | None, grouped: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
     ids = [g["facility_id"] for g in grouped]
     facilities = Facility.objects.in_bulk(ids)
     consenting = dict(
@@ -789,7 +791,9 @@ def public_facility_list(
     return out
 
 
-def shared_for_member(user: Any, covenant: Covenant, year: int | None = None) -> list[dict]:
+def shared_for_member(
+    user: Any, covenant: Covenant, year: int | None = None
+) -> list[dict[str, Any]]:
     """The member's facilities in a covenant with the number of *other* members
     sourcing there (never who)."""
     org = roles.organisation_id(user)
@@ -820,7 +824,9 @@ def shared_for_member(user: Any, covenant: Covenant, year: int | None = None) ->
     return out
 
 
-def overlap_for_secretariat(user: Any, covenant: Covenant, year: int | None = None) -> list[dict]:
+def overlap_for_secretariat(
+    user: Any, covenant: Covenant, year: int | None = None
+) -> list[dict[str, Any]]:
     """Facilities shared by two or more members of the covenant, and which members:
     the secretariat organises joint action with this (confidential)."""
     if not roles.is_secretariat(user, covenant):
@@ -851,7 +857,7 @@ def overlap_for_secretariat(user: Any, covenant: Covenant, year: int | None = No
 
 def supply_chain_for(
     organisation: Organisation, covenant: Covenant | None = None, year: int | None = None
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """The organisation's latest processed supplier list rows (valid rows only).
 
     Latest: the current list of the given year, or of the most recent year with a
@@ -897,7 +903,7 @@ def supply_chain_for(
 
 def public_facility_search(
     query: str, covenant: Covenant | None = None, country: str | None = None, limit: int = 20
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Facilities on a public production-location list whose name or address fits the
     query (e.g. for a complainant naming their workplace). Keys: id, name, address,
     country, sector. Only facilities some member disclosed are searchable."""

@@ -6,7 +6,8 @@ import pytest
 from django_otp.oath import totp
 
 from imvo.accounts.models import SealedTOTPDevice as TOTPDevice
-from imvo.core.testing import PASSWORD, make_user
+from imvo.accounts.testing import make_user
+from imvo.core.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

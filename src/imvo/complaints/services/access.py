@@ -15,6 +15,7 @@ from imvo.accounts.services import (
     committee_covenant_ids,
     managed_covenant_ids,
     organisation_id,
+    signed_in,
 )
 from imvo.complaints.audit import audit
 from imvo.complaints.models import COMPANY_STATES, Complaint, Forwarding, Recusal
@@ -54,7 +55,9 @@ def case_rows(
     today = today or timezone.localdate()
     committee, managed = committee_covenant_ids(user), managed_covenant_ids(user)
     org = organisation_id(user)
-    recused = set(Recusal.objects.filter(user=user).values_list("complaint_id", flat=True))
+    recused = set(
+        Recusal.objects.filter(user=signed_in(user)).values_list("complaint_id", flat=True)
+    )
     forwarded = (
         set(Forwarding.objects.filter(organisation_id=org).values_list("complaint_id", flat=True))
         if org

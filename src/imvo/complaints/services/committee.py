@@ -8,7 +8,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from imvo.accounts.models import CovenantRole
-from imvo.accounts.services import AnyUser, committee_covenant_ids, managed_covenant_ids
+from imvo.accounts.services import AnyUser, committee_covenant_ids, managed_covenant_ids, signed_in
 from imvo.complaints.audit import actor_name, audit
 from imvo.complaints.models import CommitteeMembership, Complaint, Recusal
 from imvo.complaints.services.access import CaseNotFoundError, role_in_case
@@ -37,7 +37,9 @@ def do_declare_seat(
     by: AnyUser, covenant: Covenant, member: AnyUser, seat: str, interests: str = ""
 ) -> CommitteeMembership:
     obj, _created = CommitteeMembership.objects.update_or_create(
-        covenant=covenant, user=member, defaults={"seat": seat, "declared_interests": interests}
+        covenant=covenant,
+        user=signed_in(member),
+        defaults={"seat": seat, "declared_interests": interests},
     )
     audit(by, "seat-declared", None, covenant=covenant.slug, member=actor_name(member), seat=seat)
     return obj
@@ -54,7 +56,9 @@ def check_recuse(by: AnyUser, c: Complaint, member: AnyUser, reason: str) -> Rec
 
 def do_recuse(by: AnyUser, c: Complaint, member: AnyUser, reason: str) -> Recusal:
     r, _created = Recusal.objects.get_or_create(
-        complaint=c, user=member, defaults={"reason": reason.strip(), "declared_by": by}
+        complaint=c,
+        user=signed_in(member),
+        defaults={"reason": reason.strip(), "declared_by": signed_in(by)},
     )
     audit(by, "recused", c, member=actor_name(member))
     return r

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from imvo.accounts.services import AnyUser, managed_covenant_ids
+from imvo.accounts.services import AnyUser, managed_covenant_ids, signed_in
 from imvo.complaints.audit import audit
 from imvo.complaints.models import Complaint, Forwarding
 from imvo.complaints.services.access import require_handler
@@ -44,7 +44,7 @@ def do_forward_to_linked_members(user: AnyUser, c: Complaint) -> int:
     with transaction.atomic():
         for o in orgs:
             _obj, created = Forwarding.objects.get_or_create(
-                complaint=c, organisation=o, defaults={"by": user}
+                complaint=c, organisation=o, defaults={"by": signed_in(user)}
             )
             n += int(created)
         audit(user, "forwarded", c, members=len(orgs))

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from imvo.accounts.services import AnyUser
+from imvo.accounts.services import AnyUser, signed_in
 from imvo.complaints.audit import audit
 from imvo.complaints.models import Complaint, Publication, State
 from imvo.complaints.services.access import require_handler
@@ -46,7 +46,7 @@ def do_draft_publication(user: AnyUser, c: Complaint, title: str, text: str) -> 
             "title": title,
             "text": text,
             "status": Publication.Status.DRAFT,
-            "drafted_by": user,
+            "drafted_by": signed_in(user),
             "checked_by": None,
             "published_at": None,
         },
@@ -69,7 +69,7 @@ def check_publish(user: AnyUser, pub: Publication) -> Publication:
 
 def do_publish(user: AnyUser, pub: Publication) -> Publication:
     pub.status = Publication.Status.PUBLISHED
-    pub.checked_by = user
+    pub.checked_by = signed_in(user)
     pub.published_at = timezone.now()
     pub.save()
     audit(user, "published", pub.complaint)

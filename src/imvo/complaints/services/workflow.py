@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from imvo.accounts.services import AnyUser, managed_covenant_ids, organisation_id
+from imvo.accounts.services import AnyUser, managed_covenant_ids, organisation_id, signed_in
 from imvo.complaints import crypto
 from imvo.complaints.audit import actor_name, audit
 from imvo.complaints.evidence import read_evidence
@@ -108,7 +108,7 @@ def do_move(
             complaint=c,
             from_state=from_state,
             to_state=to_state,
-            by=user,
+            by=signed_in(user),
             by_name=actor_name(user),
             at=now,
             reason_enc=crypto.encrypt(reason),
@@ -126,7 +126,7 @@ def check_assign_officer(user: AnyUser, c: Complaint, officer: AnyUser) -> None:
 
 
 def do_assign_officer(user: AnyUser, c: Complaint, officer: AnyUser) -> None:
-    c.case_officer = officer
+    c.case_officer = signed_in(officer) if officer is not None else None
     c.save(update_fields=["case_officer"])
     audit(user, "assigned", c, officer=actor_name(officer))
 
@@ -157,7 +157,7 @@ def do_post_message(
         m = Message.objects.create(
             complaint=c,
             sender=Message.Sender.COMPANY,
-            author=user,
+            author=signed_in(user),
             company_id=organisation_id(user),
             body_enc=crypto.encrypt(body),
         )
@@ -165,7 +165,7 @@ def do_post_message(
         m = Message.objects.create(
             complaint=c,
             sender=Message.Sender.COMMITTEE if role == "committee" else Message.Sender.SECRETARIAT,
-            author=user,
+            author=signed_in(user),
             body_enc=crypto.encrypt(body),
             to_complainant=to_complainant,
             to_company=to_company,

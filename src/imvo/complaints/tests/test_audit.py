@@ -17,8 +17,10 @@ def test_audit_trail_verifies_and_detects_tampering(world):
     assert report.ok and report.entries >= 3
     with pytest.raises(PermissionError):
         AuditEntry.objects.filter(seq=1).update(actor="x")
+    first = AuditEntry.objects.first()
+    assert first is not None
     with pytest.raises(PermissionError):
-        AuditEntry.objects.first().delete()
+        first.delete()
     with connection.cursor() as cur:
         cur.execute("UPDATE complaints_auditentry SET actor = %s WHERE seq = 2", ["someone-else"])
     report = audit.verify_audit()

@@ -5,7 +5,8 @@ import re
 import pytest
 
 from imvo.complaints.models import Complaint
-from imvo.core.testing import build_world, login
+from imvo.core.testing import login
+from imvo.testing import build_world
 
 BENGALI = "কারখানার মালিক তিন মাস ধরে আমাদের বেতন দেয়নি। দরজা তালাবদ্ধ থাকে।"
 

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from imvo.core.testing import adhere, make_covenant, make_org
+from imvo.testing import adhere, make_covenant, make_org
 
 
 def _grow(n_covenants: int, members_each: int) -> None:
@@ -127,8 +127,8 @@ def test_blank_form_renders_once_then_comes_from_the_cache(client, monkeypatch):
     from imvo.complaints import views
 
     calls = []
-    real = views.render_to_string
-    monkeypatch.setattr(views, "render_to_string", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = views.render_to_string  # type: ignore[attr-defined]
+    monkeypatch.setattr(views, "render_to_string", lambda *a, **k: calls.append(1) or real(*a, **k))  # type: ignore[func-returns-value]
     first = client.get("/complaints/new/").content
     second = client.get("/complaints/new/").content
     assert len(calls) == 1

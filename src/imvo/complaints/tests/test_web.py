@@ -426,7 +426,7 @@ def test_follow_page_adds_evidence_and_company_sees_only_shared_files(client, wo
 def test_nav_links_by_role(world):
     from imvo.complaints.nav import links_for
 
-    urls = lambda u: {link["url"] for link in links_for(u)}  # noqa: E731
+    urls = lambda u: {link.url for link in links_for(u)}  # noqa: E731
     assert "/complaints/cases/" in urls(world.committee_x)
     assert "/complaints/overdue/" in urls(world.secretariat_x)
     assert "/complaints/overdue/" not in urls(world.member_a)

@@ -26,6 +26,7 @@ def test_workflow_due_dates_and_transition_record(world):
         workflow.check_move(world.committee_x, c, "admissible", "")
     c = workflow.check_move(world.committee_x, c, "admissible", "Within the covenant's scope")
     t = c.transitions.last()
+    assert t is not None
     assert (t.from_state, t.to_state, t.by, t.reason) == (
         "admissibility",
         "admissible",

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tarfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -72,7 +73,7 @@ def _env(var: Path) -> dict[str, str]:
 
 def _imvo(
     args: list[str], var: Path, check: bool = True, **extra: str
-) -> subprocess.CompletedProcess:
+) -> subprocess.CompletedProcess[str]:
     r = subprocess.run(
         IMVO + args,
         env=_env(var) | extra,
@@ -100,7 +101,7 @@ def _python(var: Path, code: str) -> str:
     return r.stdout
 
 
-def _state(var: Path) -> dict:
+def _state(var: Path) -> dict[str, Any]:
     code = (
         "import json\n"
         "from imvo.core.backup import model_counts, fingerprints\n"
@@ -109,7 +110,8 @@ def _state(var: Path) -> dict:
         "files = {f'{l.name}/{r}': _sha256(p) for l in storage.locations() for r, p in l.files()}\n"
         "print(json.dumps({'counts': model_counts(), 'fp': fingerprints(), 'files': files}))"
     )
-    return json.loads(_python(var, code).strip().splitlines()[-1])
+    state: dict[str, Any] = json.loads(_python(var, code).strip().splitlines()[-1])
+    return state
 
 
 def _postgres_url() -> str | None:
@@ -118,7 +120,7 @@ def _postgres_url() -> str | None:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request, tmp_path):  # type: ignore[no-untyped-def]
+def engine(request, tmp_path):
     """SQLite always; PostgreSQL when the suite runs on it (two fresh databases)."""
     if request.param == "sqlite":
         yield "sqlite"
@@ -201,7 +203,7 @@ def test_an_encrypted_backup_needs_its_passphrase(tmp_path):
         source,
         POPULATE.split("from imvo.reporting.models")[0].replace(
             'cov = Covenant.objects.get(slug="garment-textile")',
-            "from imvo.core.testing import make_covenant, make_user\n"
+            "from imvo.testing import make_covenant\nfrom imvo.accounts.testing import make_user\n"
             "cov = make_covenant('garment-textile'); make_user('secretariat')",
         ),
     )

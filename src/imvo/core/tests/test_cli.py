@@ -17,7 +17,7 @@ def _bare_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k in BARE_ENV_KEEP}
 
 
-def _run(args: list[str], cwd, timeout: int = 120) -> subprocess.CompletedProcess:
+def _run(args: list[str], cwd, timeout: int = 120) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         IMVO + args,
         cwd=cwd,

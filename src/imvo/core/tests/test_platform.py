@@ -82,7 +82,7 @@ def test_a_task_runs_through_the_real_worker(settings):
     r = _run(["worker", "--batch"], env, timeout=120)
     assert r.returncode == 0, r.stderr
     result.refresh()
-    assert result.status == TaskResultStatus.SUCCESSFUL
+    assert result.status == TaskResultStatus.SUCCESSFUL  # type: ignore[comparison-overlap]
     assert WorkerHeartbeat.objects.get(pk=result.return_value).note == "from the test suite"
 
 
@@ -92,6 +92,7 @@ def test_health_reports_database_and_worker(client, db):
     assert data["database"] == "ok" and data["worker_last_seen"]
 
 
+@pytest.mark.slow  # builds the whole demo in a real process
 def test_demo_builds_a_fresh_database_with_logins(tmp_path):
     env = _env(IMVO_VAR_DIR=str(tmp_path), DEBUG="1")
     env.pop("DATABASE_URL", None)

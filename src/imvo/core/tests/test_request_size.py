@@ -105,7 +105,7 @@ def test_declared_length_over_the_limit_is_refused_without_reading():
 def test_a_streamed_body_under_the_limit_reaches_the_view_intact():
     import io
 
-    def streamed(body: bytes):  # type: ignore[no-untyped-def]
+    def streamed(body: bytes):
         request = RequestFactory().generic(
             "POST", "/x/", data=b"-", content_type="application/x-www-form-urlencoded"
         )
@@ -116,7 +116,7 @@ def test_a_streamed_body_under_the_limit_reaches_the_view_intact():
 
     seen = {}
 
-    def view(r):  # type: ignore[no-untyped-def]
+    def view(r):
         seen["a"] = r.POST["a"]
         from django.http import HttpResponse
 

@@ -61,7 +61,7 @@ def test_no_client_address_in_the_log_when_a_complaint_is_filed(tmp_path):
         var,
         "from django.core.management import call_command\n"
         "call_command('migrate', verbosity=0)\n"
-        "from imvo.core.testing import make_covenant\n"
+        "from imvo.testing import make_covenant\n"
         "make_covenant('garment')\n",
     )
     client = "127.0.0.77"  # the server sees this address; it must not be written down

@@ -6,15 +6,9 @@ from decimal import Decimal
 import pytest
 
 from imvo.accounts.services import grant_role
-from imvo.core.testing import (
-    adhere,
-    assert_accessible,
-    login,
-    make_agreement,
-    make_covenant,
-    make_org,
-    make_user,
-)
+from imvo.accounts.testing import make_user
+from imvo.core.testing import assert_accessible, login
+from imvo.testing import adhere, make_agreement, make_covenant, make_org
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -1,11 +1,12 @@
 """The secretariat's main flow in a real browser: agreement, KPI, measurement, public progress."""
 
-from datetime import date
-
 import pytest
+from django.utils import timezone
 
 from imvo.accounts.services import grant_role
-from imvo.core.testing import adhere, login, make_covenant, make_org, make_user
+from imvo.accounts.testing import make_user
+from imvo.core.testing import login
+from imvo.testing import adhere, make_covenant, make_org
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,7 +30,7 @@ def test_secretariat_adds_agreement_and_measurement_then_public_sees_progress(pa
     page.fill("#id_kpi_unit", "suppliers")
     page.fill("#id_baseline", "0")
     page.fill("#id_target", "40")
-    last_year = date.today().year - 1
+    last_year = timezone.localdate().year - 1
     page.fill("#id_baseline_date", f"{last_year}-01-01")
     page.fill("#id_deadline", f"{last_year + 4}-01-01")
     page.check("label:has-text('Tulipa Textiles') >> input")

@@ -2,15 +2,17 @@
 many members, themes and covenants there are (found by the load test,
 docs/performance.md)."""
 
+from typing import Any
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from imvo.core.testing import adhere, make_covenant, make_org
 from imvo.covenants.models import Theme
+from imvo.testing import adhere, make_covenant, make_org
 
 
-def _queries(client, path: str) -> tuple[int, object]:
+def _queries(client, path: str) -> tuple[int, Any]:
     with CaptureQueriesContext(connection) as ctx:
         r = client.get(path)
     assert r.status_code == 200

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from imvo.core.testing import adhere, make_agreement, make_covenant, make_org
+from imvo.testing import adhere, make_agreement, make_covenant, make_org
 
 pytestmark = pytest.mark.django_db
 

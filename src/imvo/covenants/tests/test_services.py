@@ -5,10 +5,11 @@ from decimal import Decimal
 
 import pytest
 
+from imvo.accounts.testing import make_user
 from imvo.core.errors import DomainError, PermissionDeniedError
-from imvo.core.testing import adhere, make_agreement, make_covenant, make_org, make_user
 from imvo.covenants import services
 from imvo.covenants.models import Adherence, Seat
+from imvo.testing import adhere, make_agreement, make_covenant, make_org
 
 pytestmark = pytest.mark.django_db
 
@@ -144,3 +145,20 @@ def test_creating_a_covenant_adds_process_steps_and_makes_creator_secretariat():
         services.create_covenant(
             make_user(organisation=make_org()), slug="x", name_nl="x", name_en="x", sector="other"
         )
+
+
+def test_secretariat_registers_organisations_with_unique_slugs(world):
+    from imvo.covenants.models import Organisation
+
+    first = services.register_organisation(
+        world.secretariat_x, world.covenant_x, Organisation(name="FNV Mondiaal", type="union")
+    )
+    second = services.register_organisation(
+        world.secretariat_x, world.covenant_x, Organisation(name="FNV Mondiaal", type="union")
+    )
+    assert (first.slug, second.slug) == ("fnv-mondiaal", "fnv-mondiaal-2")
+    with pytest.raises(PermissionDeniedError):
+        services.register_organisation(
+            world.member_a, world.covenant_x, Organisation(name="Shadow NGO", type="ngo")
+        )
+    assert not Organisation.objects.filter(name="Shadow NGO").exists()

@@ -9,7 +9,7 @@ from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
-def _english(client) -> Iterator[None]:  # type: ignore[no-untyped-def]
+def _english(client) -> Iterator[None]:
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     with translation.override("en"):
         yield

@@ -36,5 +36,5 @@ def answer_all(user: Any, sub: Submission, by_code: dict[str, str]) -> None:
     )
 
 
-def garment_setup(w: Any):  # type: ignore[no-untyped-def]
+def garment_setup(w: Any):
     return services.install_framework(w.secretariat_x, w.covenant_x, "garment")

@@ -12,12 +12,12 @@ from .helpers import GARMENT_ANSWERS
 pytestmark = pytest.mark.django_db
 
 
-def _auth(user) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def _auth(user) -> dict[str, str]:
     _, raw = ApiToken.issue(user)
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 
-def test_member_answers_and_submits_through_the_api(client, world) -> None:  # type: ignore[no-untyped-def]
+def test_member_answers_and_submits_through_the_api(client, world) -> None:
     services.install_framework(world.secretariat_x, world.covenant_x, "garment")
     sub = services.start_submission(world.member_a, world.covenant_x, 2025)
     url = f"/api/due-diligence/submissions/{sub.pk}/answers"
@@ -58,5 +58,5 @@ def test_member_answers_and_submits_through_the_api(client, world) -> None:  # t
     assert fig["years"][0]["submitted"] == 1
 
 
-def test_api_needs_a_token(client) -> None:  # type: ignore[no-untyped-def]
+def test_api_needs_a_token(client) -> None:
     assert client.get("/api/due-diligence/submissions").status_code == 401

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from imvo.core.testing import login
 from imvo.duediligence import services
@@ -11,11 +12,10 @@ from imvo.duediligence.models import Question, Submission
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_member_submits_and_reviewer_decides(page, world) -> None:  # type: ignore[no-untyped-def]
-    from datetime import date
+def test_member_submits_and_reviewer_decides(page, world) -> None:
 
     fw = services.install_framework(world.secretariat_x, world.covenant_x, "garment")
-    year = date.today().year
+    year = timezone.localdate().year
     login(page, "member_a")
     page.goto("/due-diligence/")
     page.get_by_role("button", name=f"Start your {year} submission").click()

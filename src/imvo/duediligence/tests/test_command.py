@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 pytestmark = pytest.mark.django_db
 
 
-def test_install_export_figures(world, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_install_export_figures(world, tmp_path, capsys) -> None:
     with pytest.raises(CommandError, match="Only the covenant's secretariat"):
         call_command("duediligence", "install", "covenant-x", "garment", "--as", "secretariat_y")
     with pytest.raises(CommandError, match="Unknown framework template"):

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
-from imvo.core.testing import adhere, make_org, make_user
+from imvo.accounts.testing import make_user
 from imvo.duediligence import services
 from imvo.duediligence.report import NOT_SHOWN, report_sections
+from imvo.testing import adhere, make_org
 
 from .helpers import GARMENT_ANSWERS, answer_all
 
 pytestmark = pytest.mark.django_db
 
 
-def _decided(world, user, answer: str, decision: str) -> None:  # type: ignore[no-untyped-def]
+def _decided(world, user, answer: str, decision: str) -> None:
     sub = services.start_submission(user, world.covenant_x, 2025)
     answer_all(user, sub, {k: answer for k in GARMENT_ANSWERS})
     services.submit(user, sub)
@@ -27,18 +29,18 @@ def _decided(world, user, answer: str, decision: str) -> None:  # type: ignore[n
         "ok",
         "decide",
         decision,
-        None if decision == "meets" else date.today() + timedelta(days=30),
+        None if decision == "meets" else timezone.localdate() + timedelta(days=30),
     )
 
 
-def test_no_section_without_submissions(world) -> None:  # type: ignore[no-untyped-def]
+def test_no_section_without_submissions(world) -> None:
     assert report_sections(world.covenant_x, 2025) == []
 
 
-def test_small_groups_hide_scores_and_no_company_is_named(world) -> None:  # type: ignore[no-untyped-def]
+def test_small_groups_hide_scores_and_no_company_is_named(world) -> None:
     services.install_framework(world.secretariat_x, world.covenant_x, "garment")
     _decided(world, world.member_a, "yes", "meets")
-    (section,) = report_sections(world.covenant_x, 2025)
+    (section,) = [s.as_dict("duediligence") for s in report_sections(world.covenant_x, 2025)]
     dumped = json.dumps(section, default=str)
     assert "Company A" not in dumped and "Company B" not in dumped
     assert section["charts"] == []  # one assessed member: its score would be disclosed
@@ -48,7 +50,7 @@ def test_small_groups_hide_scores_and_no_company_is_named(world) -> None:  # typ
     adhere(world.covenant_x, d)
     _decided(world, world.member_b, "no", "does_not_meet")
     _decided(world, make_user("member_d", d), "partly", "partly")
-    (section,) = report_sections(world.covenant_x, 2025)
+    (section,) = [s.as_dict("duediligence") for s in report_sections(world.covenant_x, 2025)]
     labels = {f["label"]: f["value"] for f in section["figures"]}
     assert labels["Assessed members meeting the requirements"] == 33.3
     assert labels["Mean assessed score"] == 50.0

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from imvo.core.errors import PermissionDeniedError
 from imvo.duediligence import services
 from imvo.duediligence.models import Question, Submission
 
@@ -49,7 +50,7 @@ def test_total_stays_within_element_scores(pairs: list[tuple[Decimal, Decimal]])
 
 
 @pytest.mark.django_db
-def test_garment_worked_example(world) -> None:  # type: ignore[no-untyped-def]
+def test_garment_worked_example(world) -> None:
     services.install_framework(world.secretariat_x, world.covenant_x, "garment")
     sub = services.start_submission(world.member_a, world.covenant_x, 2025)
     answer_all(world.member_a, sub, GARMENT_ANSWERS)
@@ -69,7 +70,7 @@ def test_garment_worked_example(world) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.django_db
-def test_reviewer_element_score_overrides_answers(world) -> None:  # type: ignore[no-untyped-def]
+def test_reviewer_element_score_overrides_answers(world) -> None:
     fw = services.install_framework(world.secretariat_x, world.covenant_x, "garment")
     sub = services.start_submission(world.member_a, world.covenant_x, 2025)
     answer_all(world.member_a, sub, GARMENT_ANSWERS)
@@ -90,7 +91,7 @@ def test_reviewer_element_score_overrides_answers(world) -> None:  # type: ignor
 
 
 @pytest.mark.django_db
-def test_maturity_worked_example(world) -> None:  # type: ignore[no-untyped-def]
+def test_maturity_worked_example(world) -> None:
     fw = services.install_framework(world.secretariat_x, world.covenant_x, "maturity")
     sub = services.start_submission(world.member_a, world.covenant_x, 2025)
     levels = {f"level-{n}": str(lv) for n, lv in zip(range(1, 7), [1, 2, 3, 4, 5, 3], strict=True)}
@@ -104,14 +105,14 @@ def test_maturity_worked_example(world) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.django_db
-def test_changed_weights_change_the_score(world) -> None:  # type: ignore[no-untyped-def]
+def test_changed_weights_change_the_score(world) -> None:
     fw = services.install_framework(world.secretariat_x, world.covenant_x, "garment")
     sub = services.start_submission(world.member_a, world.covenant_x, 2025)
     answer_all(world.member_a, sub, GARMENT_ANSWERS)
     weights = {e.pk: (Decimal(1) if e.code == "policy" else Decimal(0)) for e in fw.elements.all()}
     services.set_weights(world.secretariat_x, fw, weights)
     assert services.scorecard(sub).self_score == Decimal("62.50")
-    with pytest.raises(services.PermissionDeniedError):
+    with pytest.raises(PermissionDeniedError):
         services.set_weights(world.secretariat_y, fw, weights)
 
 
@@ -143,11 +144,11 @@ def test_answer_validation_never_crashes(raw: str, kind: str) -> None:
 
 
 @pytest.mark.django_db
-def test_weights_out_of_range_are_refused(world) -> None:  # type: ignore[no-untyped-def]
+def test_weights_out_of_range_are_refused(world) -> None:
     from imvo.core.errors import DomainError
 
     fw = services.install_framework(world.secretariat_x, world.covenant_x, "garment")
     el = fw.elements.first()
     for bad in (Decimal(-1), Decimal("1e50"), Decimal("NaN")):
         with pytest.raises(DomainError, match=r"999\.99"):
-            services.set_weights(world.secretariat_x, fw, {el.pk: bad})
+            services.set_weights(world.secretariat_x, fw, {el.pk: bad})  # type: ignore[union-attr]

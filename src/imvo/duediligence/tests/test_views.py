@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from imvo.duediligence import services
 from imvo.duediligence.models import Question, Submission
@@ -16,14 +17,14 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def sub(world):  # type: ignore[no-untyped-def]
+def sub(world):
     services.install_framework(world.secretariat_x, world.covenant_x, "garment")
     s = services.start_submission(world.member_a, world.covenant_x, 2025)
     answer_all(world.member_a, s, GARMENT_ANSWERS)
     return s
 
 
-def test_member_saves_and_submits_through_the_page(client, world, sub) -> None:  # type: ignore[no-untyped-def]
+def test_member_saves_and_submits_through_the_page(client, world, sub) -> None:
     client.force_login(world.member_a)
     url = reverse("duediligence:submission", args=[sub.pk])
     assert client.get(url).status_code == 200
@@ -36,7 +37,7 @@ def test_member_saves_and_submits_through_the_page(client, world, sub) -> None: 
     assert str(sub.self_score) == "70.71"
 
 
-def test_bad_answer_is_shown_not_a_stack_trace(client, world, sub) -> None:  # type: ignore[no-untyped-def]
+def test_bad_answer_is_shown_not_a_stack_trace(client, world, sub) -> None:
     client.force_login(world.member_a)
     q = Question.objects.get(element__framework=sub.framework, code="prioritised")
     url = reverse("duediligence:submission", args=[sub.pk])
@@ -45,7 +46,7 @@ def test_bad_answer_is_shown_not_a_stack_trace(client, world, sub) -> None:  # t
 
 
 @pytest.mark.parametrize("who", ["member_b", "member_c", "secretariat_y", "committee_x"])
-def test_others_get_404(client, world, sub, who) -> None:  # type: ignore[no-untyped-def]
+def test_others_get_404(client, world, sub, who) -> None:
     client.force_login(getattr(world, who))
     for name in ("submission", "letter"):
         assert client.get(reverse(f"duediligence:{name}", args=[sub.pk])).status_code == 404
@@ -56,19 +57,19 @@ def test_others_get_404(client, world, sub, who) -> None:  # type: ignore[no-unt
         assert r.status_code == 404
 
 
-def test_anonymous_is_sent_to_login(client, sub) -> None:  # type: ignore[no-untyped-def]
+def test_anonymous_is_sent_to_login(client, sub) -> None:
     r = client.get(reverse("duediligence:submission", args=[sub.pk]))
     assert r.status_code == 302 and "/accounts/login/" in r["Location"]
 
 
-def test_reviewer_decides_exports_and_letter(client, world, sub) -> None:  # type: ignore[no-untyped-def]
+def test_reviewer_decides_exports_and_letter(client, world, sub) -> None:
     services.submit(world.member_a, sub)
     client.force_login(world.secretariat_x)
     queue = client.get(reverse("duediligence:queue", args=[world.covenant_x.slug]))
     assert world.company_a.name in queue.content.decode()
     assert world.company_b.name not in queue.content.decode()
     policy = sub.framework.elements.get(code="policy")
-    deadline = (date.today() + timedelta(days=90)).isoformat()
+    deadline = (timezone.localdate() + timedelta(days=90)).isoformat()
     r = client.post(
         reverse("duediligence:review", args=[sub.pk]),
         {f"score{policy.pk}": "abc", "feedback": "x", "outcome": "decide", "decision": "meets"},
@@ -100,7 +101,7 @@ def test_reviewer_decides_exports_and_letter(client, world, sub) -> None:  # typ
     assert client.get(reverse("duediligence:letter", args=[sub.pk])).status_code == 200
 
 
-def test_export_neutralises_formulas(client, world) -> None:  # type: ignore[no-untyped-def]
+def test_export_neutralises_formulas(client, world) -> None:
     world.company_a.name = '=HYPERLINK("http://x")'
     world.company_a.save()
     services.install_framework(world.secretariat_x, world.covenant_x, "maturity")
@@ -112,7 +113,7 @@ def test_export_neutralises_formulas(client, world) -> None:  # type: ignore[no-
     assert "'=HYPERLINK" in text
 
 
-def test_action_pages_are_scoped(client, world, sub) -> None:  # type: ignore[no-untyped-def]
+def test_action_pages_are_scoped(client, world, sub) -> None:
     client.force_login(world.member_a)
     r = client.post(
         reverse("duediligence:plan", args=[world.covenant_x.slug]),
@@ -137,7 +138,7 @@ def test_action_pages_are_scoped(client, world, sub) -> None:  # type: ignore[no
     assert r.status_code == 404
 
 
-def test_escalation_page_records_a_step(client, world) -> None:  # type: ignore[no-untyped-def]
+def test_escalation_page_records_a_step(client, world) -> None:
     client.force_login(world.secretariat_x)
     url = reverse("duediligence:escalation", args=[world.covenant_x.slug])
     r = client.post(
@@ -145,7 +146,7 @@ def test_escalation_page_records_a_step(client, world) -> None:  # type: ignore[
         {
             "organisation": world.company_b.pk,
             "step": "suspension",
-            "date": date.today().isoformat(),
+            "date": timezone.localdate().isoformat(),
             "reason": "No plan",
         },
     )
@@ -156,14 +157,14 @@ def test_escalation_page_records_a_step(client, world) -> None:  # type: ignore[
         {
             "organisation": world.company_b.pk,
             "step": "dialogue",
-            "date": date.today().isoformat(),
+            "date": timezone.localdate().isoformat(),
             "reason": "talk",
         },
     )
     assert "already at" in r.content.decode()
 
 
-def test_index_and_nav(client, world, sub) -> None:  # type: ignore[no-untyped-def]
+def test_index_and_nav(client, world, sub) -> None:
     from imvo.duediligence.nav import links_for
 
     assert links_for(world.member_a)
@@ -173,7 +174,7 @@ def test_index_and_nav(client, world, sub) -> None:  # type: ignore[no-untyped-d
     assert "2025" in client.get(reverse("duediligence:index")).content.decode()
 
 
-def test_evidence_download_is_scoped(client, world, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_evidence_download_is_scoped(client, world, settings, tmp_path) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     settings.MEDIA_ROOT = tmp_path
@@ -183,7 +184,7 @@ def test_evidence_download_is_scoped(client, world, settings, tmp_path) -> None:
         what="Audit",
         owner="QA",
         target="5 audits",
-        deadline=date.today() + timedelta(days=30),
+        deadline=timezone.localdate() + timedelta(days=30),
     )
     upd = services.add_progress(
         world.member_a, a, 20, "first audit", SimpleUploadedFile("audit.pdf", b"%PDF-1.4 audit")
@@ -198,7 +199,7 @@ def test_evidence_download_is_scoped(client, world, settings, tmp_path) -> None:
     assert r.status_code == 200 and b"".join(r.streaming_content) == b"%PDF-1.4 audit"
 
 
-def test_member_reads_its_versions(client, world, sub) -> None:  # type: ignore[no-untyped-def]
+def test_member_reads_its_versions(client, world, sub) -> None:
     services.submit(world.member_a, sub)
     client.force_login(world.member_a)
     r = client.get(reverse("duediligence:version", args=[sub.pk, 1]))
@@ -206,7 +207,7 @@ def test_member_reads_its_versions(client, world, sub) -> None:  # type: ignore[
     assert client.get(reverse("duediligence:version", args=[sub.pk, 2])).status_code == 404
 
 
-def test_secretariat_adapts_the_framework(client, world) -> None:  # type: ignore[no-untyped-def]
+def test_secretariat_adapts_the_framework(client, world) -> None:
     from imvo.duediligence.models import Framework
 
     client.force_login(world.secretariat_x)
@@ -249,7 +250,7 @@ def test_secretariat_adapts_the_framework(client, world) -> None:  # type: ignor
 
 
 @pytest.mark.parametrize("year", ["abc", "99999999999", '2025"; x="', "-1"])
-def test_odd_year_parameters_are_ignored(client, world, year) -> None:  # type: ignore[no-untyped-def]
+def test_odd_year_parameters_are_ignored(client, world, year) -> None:
     client.force_login(world.secretariat_x)
     q = client.get(reverse("duediligence:queue", args=[world.covenant_x.slug]), {"year": year})
     assert q.status_code == 200

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from imvo.core.testing import adhere, make_agreement, make_covenant, make_org
+from imvo.testing import adhere, make_agreement, make_covenant, make_org
 
 
 def measure(agreement: Any, on: date, value: str, source: str = "Assessment") -> Any:

@@ -6,9 +6,10 @@ from datetime import date
 
 import pytest
 
-from imvo.core.testing import assert_accessible, login, make_agreement
+from imvo.core.testing import assert_accessible, login
 from imvo.reporting import services
 from imvo.reporting.tests.helpers import measure
+from imvo.testing import make_agreement
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

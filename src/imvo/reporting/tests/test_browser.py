@@ -6,8 +6,9 @@ from datetime import date
 
 import pytest
 
-from imvo.core.testing import login, make_agreement
+from imvo.core.testing import login
 from imvo.reporting.tests.helpers import measure
+from imvo.testing import make_agreement
 
 
 @pytest.mark.browser

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from imvo.accounts.testing import make_user
 from imvo.core.errors import DomainError, PermissionDeniedError
-from imvo.core.testing import make_org, make_user
 from imvo.reporting import services
 from imvo.reporting.services import Upload
+from imvo.testing import make_org
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +103,7 @@ def test_attachment_is_stored_and_served_as_download(world):
     assert r.status_code == 200
     assert r["Content-Type"] == "application/pdf"
     assert r["Content-Disposition"].startswith("attachment")
-    assert b"".join(r.streaming_content) == PDF
+    assert b"".join(r.streaming_content) == PDF  # type: ignore[attr-defined]
     assert Client(HTTP_ACCEPT_LANGUAGE="en").get("/reports/library/file/999999/").status_code == 404
 
 

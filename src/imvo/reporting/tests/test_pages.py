@@ -10,9 +10,9 @@ from datetime import date
 import pytest
 from django.test import Client
 
-from imvo.core.testing import make_agreement
 from imvo.reporting import services
 from imvo.reporting.tests.helpers import measure
+from imvo.testing import make_agreement
 
 pytestmark = pytest.mark.django_db
 
@@ -162,8 +162,8 @@ def test_api_lists_published_reports_and_snapshot(world, published):
 def test_nav_links(world):
     from imvo.reporting.nav import links_for
 
-    assert any("/reports/covenant-x/" in link["url"] for link in links_for(world.secretariat_x))
-    assert not any("draft" in link["url"] for link in links_for(world.member_a))
+    assert any("/reports/covenant-x/" in link.url for link in links_for(world.secretariat_x))
+    assert not any("draft" in link.url for link in links_for(world.member_a))
 
 
 def test_admin_lists_reports_read_only(world, published):
@@ -179,7 +179,7 @@ def test_admin_lists_reports_read_only(world, published):
 
 
 def test_covenant_in_exploration_has_a_dashboard_but_no_reporting_years(world):
-    from imvo.core.testing import make_covenant
+    from imvo.testing import make_covenant
 
     make_covenant(slug="new-sector", phase="exploration", start_date=None, end_date=None)
     page = client_for(None).get("/reports/dashboard/new-sector/").content.decode()

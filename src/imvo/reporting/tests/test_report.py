@@ -4,14 +4,15 @@ apps' sections, the secretariat's text, frozen publication and the PDF."""
 from __future__ import annotations
 
 import subprocess
-import sys
-import types
 from datetime import date
+from typing import Any
 
 import pytest
+from django.utils import timezone
 
+from imvo.accounts.testing import make_user
 from imvo.core.errors import DomainError, PermissionDeniedError
-from imvo.core.testing import make_user
+from imvo.core.registry import Chart, Figure, ReportSection, SectionFormError, Table, registry
 from imvo.reporting import services
 from imvo.reporting.models import PublishedReport
 from imvo.reporting.tests.helpers import measure, reporting_covenant, with_members
@@ -22,11 +23,11 @@ pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 29)
 
 
-def section(data: dict, key: str) -> dict:
+def section(data: dict[str, Any], key: str) -> dict[str, Any]:
     return next(s for s in data["sections"] if s["key"] == key)
 
 
-def figure(sec: dict, label: str) -> object:
+def figure(sec: dict[str, Any], label: str) -> object:
     return next(f["value"] for f in sec["figures"] if f["label"] == label)
 
 
@@ -98,12 +99,10 @@ def test_year_outside_term_or_in_future_is_refused(year):
 
 @pytest.fixture
 def fake_app_report(monkeypatch):
-    """Installs an `imvo.complaints.report` module, as the complaints team will provide."""
+    """Offers `fn` as the complaints app's report sections, in the registry."""
 
     def install(fn):
-        module = types.ModuleType("imvo.complaints.report")
-        module.report_sections = fn  # type: ignore[attr-defined]
-        monkeypatch.setitem(sys.modules, "imvo.complaints.report", module)
+        monkeypatch.setitem(registry.report_sections, "complaints", fn)
 
     return install
 
@@ -113,32 +112,34 @@ def test_other_apps_sections_are_included_and_normalised(fake_app_report):
 
     def report_sections(covenant, year):
         return [
-            {
-                "key": "complaints",
-                "title": "Complaints",
-                "text": "Handled within the time limits.",
-                "figures": [{"label": "Complaints received", "value": 7, "unit": ""}],
-                "tables": [{"caption": "By stage", "header": ["Stage", "n"], "rows": [["x", 1]]}],
-                "charts": [
-                    {
-                        "type": "heatmap",
-                        "title": "Risk",
-                        "rows": ["BD"],
-                        "cols": ["Child labour"],
-                        "values": [[3]],
-                    },
-                    {"type": "pie", "title": "unsupported"},
+            ReportSection(
+                key="complaints",
+                title="Complaints",
+                text="Handled within the time limits.",
+                figures=[Figure("Complaints received", 7, "")],
+                tables=[Table(caption="By stage", header=["Stage", "n"], rows=[["x", 1]])],
+                charts=[
+                    Chart(
+                        kind="heatmap",
+                        title="Risk",
+                        rows=["BD"],
+                        cols=["Child labour"],
+                        values=[[3]],
+                    ),
                 ],
-                "sources": ["Complaints register"],
-            }
+                sources=["Complaints register"],
+            )
         ]
 
+    # An unsupported chart type is refused where the section is made.
+    with pytest.raises(SectionFormError):
+        Chart(kind="pie", title="unsupported")  # type: ignore[arg-type]
     fake_app_report(report_sections)
     data = services.build_report(c, 2025, today=TODAY)
     sec = section(data, "complaints")
     assert sec["app"] == "complaints"
     assert figure(sec, "Complaints received") == 7
-    assert [ch["type"] for ch in sec["charts"]] == ["heatmap"]  # unknown chart types dropped
+    assert [ch["type"] for ch in sec["charts"]] == ["heatmap"]
     assert "Complaints register" in data["sources"]
     html = services.render_report_html(data)
     assert "Complaints received" in html and "data:image/svg+xml;base64," in html
@@ -183,7 +184,7 @@ def test_only_the_secretariat_writes_text_and_publishes(world):
 
 def test_published_report_is_frozen(world):
     c = world.covenant_x  # 2024-07-01 .. 2029-06-30
-    from imvo.core.testing import make_agreement
+    from imvo.testing import make_agreement
 
     a = make_agreement(c, number="1")
     m = measure(a, date(2025, 3, 31), "40")
@@ -256,7 +257,7 @@ def test_pdf_never_fetches_files_or_urls(tmp_path, monkeypatch):
     outcome: dict[str, str] = {}
     original = URLFetcher.fetch
 
-    def spy(self, url, headers=None):  # type: ignore[no-untyped-def]
+    def spy(self, url, headers=None):
         try:
             response = original(self, url, headers)
         except ValueError as e:
@@ -274,9 +275,9 @@ def test_pdf_never_fetches_files_or_urls(tmp_path, monkeypatch):
 
 
 def test_demo_publishes_even_when_another_apps_section_fails(fake_app_report):
-    from imvo.core.testing import make_org
     from imvo.covenants.models import Covenant
     from imvo.reporting import demo
+    from imvo.testing import make_org
 
     def broken(covenant, year):
         raise RuntimeError("not ready")
@@ -287,19 +288,19 @@ def test_demo_publishes_even_when_another_apps_section_fails(fake_app_report):
         name_en="Garments",
         name_nl="Kleding",
         sector="garment",
-        start_date=date(date.today().year - 3, 7, 1),
-        end_date=date(date.today().year + 2, 6, 30),
+        start_date=date(timezone.localdate().year - 3, 7, 1),
+        end_date=date(timezone.localdate().year + 2, 6, 30),
     )
     secretariat = make_user("secretariat")
     from imvo.accounts.services import grant_role
 
     grant_role(secretariat, garment, "secretariat")
     adhere_org = make_org("Noorderlicht Fashion B.V.")
-    from imvo.core.testing import adhere
+    from imvo.testing import adhere
 
     adhere(garment, adhere_org)
     assert demo.load() == []
     edition = PublishedReport.objects.get(covenant=garment, language="en")
-    assert edition.year == date.today().year - 1
+    assert edition.year == timezone.localdate().year - 1
     assert edition.snapshot["errors"]
     assert "One member company left" in edition.html

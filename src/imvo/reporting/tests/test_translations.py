@@ -16,8 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_reporting_pages_have_no_untranslated_dutch_strings(world, settings_media):
-    from imvo.core.testing import make_agreement
     from imvo.reporting.tests.helpers import measure
+    from imvo.testing import make_agreement
 
     c = world.covenant_x
     a = make_agreement(c, number="1")

@@ -5,13 +5,13 @@ from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
-def _english():  # type: ignore[no-untyped-def]
+def _english():
     with translation.override("en"):
         yield
 
 
 @pytest.fixture
-def client(client):  # type: ignore[no-untyped-def]
+def client(client):
     """Django's test client asking for English pages (the platform's default is Dutch)."""
     from django.conf import settings
 

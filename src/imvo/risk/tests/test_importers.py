@@ -1,15 +1,14 @@
 """The importers on the publishers' real files (skipped when /work/shared is absent)."""
 
-from pathlib import Path
-
 import pytest
 from django.core.management import CommandError, call_command
 
+from imvo.core.testing import SHARED_DATA
 from imvo.risk import services
 from imvo.risk.importers import ImportFormatError, country_code, read_source
 from imvo.risk.models import IndicatorSource
 
-DATA = Path("/work/shared/data/risk")
+DATA = SHARED_DATA / "risk"
 needs_data = pytest.mark.skipif(
     not DATA.exists(), reason="/work/shared/data/risk is not on this machine"
 )

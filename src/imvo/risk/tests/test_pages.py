@@ -146,9 +146,9 @@ def test_api_scan_posted_rows_and_sources(client):
 def test_nav_links_by_role(world):
     from imvo.risk.nav import links_for
 
-    assert [x["url"] for x in links_for(world.member_a)][:2] == ["/risk/", "/risk/register/"]
-    assert any(world.covenant_x.slug in x["url"] for x in links_for(world.secretariat_x))
-    assert not any(world.covenant_y.slug in x["url"] for x in links_for(world.secretariat_x))
+    assert [x.url for x in links_for(world.member_a)][:2] == ["/risk/", "/risk/register/"]
+    assert any(world.covenant_x.slug in x.url for x in links_for(world.secretariat_x))
+    assert not any(world.covenant_y.slug in x.url for x in links_for(world.secretariat_x))
     assert links_for(world.committee_x) == []
 
 

@@ -170,7 +170,7 @@ def test_covenant_analysis_and_report_section_are_aggregates(world):
     a = services.covenant_analysis(world.covenant_x)
     assert a["companies"] == 2 and a["rows"] == 2
     assert {c["country"] for c in a["countries"]} == {"BD", "CN"}
-    [section] = report_sections(world.covenant_x, 2025)
+    [section] = [s.as_dict("risk") for s in report_sections(world.covenant_x, 2025)]
     assert section["key"] == "risk-sector" and section["sources"]
     flat = repr(section)
     assert "Company A" not in flat and "Company B" not in flat

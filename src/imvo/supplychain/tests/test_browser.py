@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from imvo.core.testing import build_world, login
+from imvo.core.testing import login
 from imvo.supplychain.tests.helpers import make_facility
+from imvo.testing import build_world
 
 FILES = Path(__file__).parent / "files"
 

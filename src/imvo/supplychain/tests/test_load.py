@@ -9,16 +9,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from imvo.core.testing import adhere, make_covenant, make_org
 from imvo.covenants.models import Adherence
 from imvo.supplychain import services
 from imvo.supplychain.models import Match, SupplierList, SupplierListRow
 from imvo.supplychain.tests.helpers import make_facility
+from imvo.testing import adhere, make_covenant, make_org
 
 YEAR = timezone.now().year - 1
 
 
-def _member_with_list(covenant, facilities, consent=False):  # type: ignore[no-untyped-def]
+def _member_with_list(covenant, facilities, consent=False):
     org = make_org()
     adhere(covenant, org, consent_to_be_named=consent)
     sl = SupplierList.objects.create(
@@ -38,7 +38,7 @@ def _member_with_list(covenant, facilities, consent=False):  # type: ignore[no-u
     return org
 
 
-def _grow(covenant, n, start):  # type: ignore[no-untyped-def]
+def _grow(covenant, n, start):
     fs = [
         make_facility(f"Mill {start + i:03d}", f"{i} Road", ["BD", "VN", "TR"][i % 3])
         for i in range(n)

@@ -11,11 +11,12 @@ import polars as pl
 import pytest
 from django.core.management import CommandError, call_command
 
+from imvo.core.testing import SHARED_DATA
 from imvo.supplychain import matching, synthetic
 from imvo.supplychain.normalise import normalise_address as na
 from imvo.supplychain.normalise import normalise_name as nn
 
-SHARED = Path("/work/shared/data/open-supply-hub")
+SHARED = SHARED_DATA / "open-supply-hub"
 FILES = Path(__file__).parent / "files"
 
 

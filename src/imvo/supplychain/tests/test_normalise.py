@@ -17,7 +17,8 @@ from imvo.supplychain.normalise import (
 )
 
 texts = st.text(
-    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=60
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)),  # type: ignore[arg-type]
+    max_size=60,
 ) | st.from_regex(r"[A-Za-z .,&'()-]{0,40}", fullmatch=True)
 
 

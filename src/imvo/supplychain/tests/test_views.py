@@ -17,7 +17,7 @@ from imvo.supplychain.tests.test_services import LIST_A, YEAR, upload
 
 
 @pytest.fixture
-def registry(db):  # type: ignore[no-untyped-def]
+def registry(db):
     return make_registry()
 
 
@@ -146,11 +146,11 @@ def test_shared_page_per_role(client, world, registry) -> None:
 def test_nav_links_per_role(world) -> None:
     from imvo.supplychain.nav import links_for
 
-    assert [link["url"] for link in links_for(world.member_a)] == [
+    assert [link.url for link in links_for(world.member_a)] == [
         "/supply-chain/upload/",
         "/supply-chain/",
     ]
-    assert [link["url"] for link in links_for(world.secretariat_x)] == ["/supply-chain/"]
+    assert [link.url for link in links_for(world.secretariat_x)] == ["/supply-chain/"]
     assert links_for(world.committee_x) == []
 
 

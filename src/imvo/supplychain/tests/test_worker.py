@@ -104,7 +104,7 @@ def test_worker_killed_mid_job_leaves_nothing_half_saved_and_the_rerun_completes
     # Rows are written in one transaction at the end: an interrupted job leaves none.
     assert sl.status == SupplierList.Status.PROCESSING and sl.rows.count() == 0
     # A job that was just running cannot be started twice...
-    with pytest.raises(services.DomainError):
+    with pytest.raises(services.DomainError):  # type: ignore[attr-defined]
         services.run_again(world.member_a, sl)
     # ...but once it has been silent for the stuck period (the worker died), it can.
     SupplierList.objects.filter(pk=sl.pk).update(

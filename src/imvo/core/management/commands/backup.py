@@ -65,7 +65,7 @@ class Command(BaseCommand):
         suffix = ".tar.enc" if passphrase else ".tar"
         out = Path(
             opts["out"]
-            or Path(settings.VAR_DIR, "backups", f"imvo-{datetime.now():%Y%m%d-%H%M%S}{suffix}")
+            or Path(settings.VAR_DIR, "backups", f"imvo-{datetime.now():%Y%m%d-%H%M%S}{suffix}")  # noqa: DTZ005 - the operator's clock names the file
         )
         try:
             manifest = create_backup(

@@ -1,6 +1,8 @@
 """Run the background worker for whichever task backend is configured, and the
 scheduled jobs beside it (imvo/core/schedule.py)."""
 
+from typing import Any
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -33,10 +35,10 @@ class Command(BaseCommand):
             if scheduler is not None:
                 scheduler.stop()
 
-    def _run(self, opts):  # type: ignore[no-untyped-def]
+    def _run(self, opts: dict[str, Any]) -> None:
         backend = settings.TASK_BACKEND
         if backend == "redis":
-            kwargs = {"continuous": not opts["batch"]}
+            kwargs: dict[str, Any] = {"continuous": not opts["batch"]}
             if opts["max_tasks"]:
                 kwargs["max_tasks"] = opts["max_tasks"]
             call_command("run_redis_tasks", **kwargs)

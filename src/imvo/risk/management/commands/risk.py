@@ -45,10 +45,10 @@ class Command(BaseCommand):
                 if len(skipped) > 20:
                     self.stderr.write(f"... and {len(skipped) - 20} more skipped")
             elif opts["action"] == "sources":
-                for s in services.sources_in_use():
+                for row in services.sources_in_use():
                     self.stdout.write(
-                        f"{s['code']:5} {s['name']} {s['edition_year']} ({s['publisher']}); "
-                        f"{s['values']} values; {s['origin']}; licence: {s['licence']}; {s['url']}"
+                        f"{row['code']:5} {row['name']} {row['edition_year']} ({row['publisher']}); "
+                        f"{row['values']} values; {row['origin']}; licence: {row['licence']}; {row['url']}"
                     )
             else:
                 from imvo.risk.bundle import DATA_DIR, build_bundle

@@ -3,6 +3,7 @@
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -32,7 +33,7 @@ class Command(BaseCommand):
         with translation.override("en"):
             self._handle(**opts)
 
-    def _handle(self, **opts):  # type: ignore[no-untyped-def]
+    def _handle(self, **opts: Any) -> None:
         from django.template.loader import render_to_string
 
         from imvo.core.exports import to_csv_bytes, to_json_bytes, to_xlsx_bytes

@@ -15,8 +15,10 @@ from datetime import date
 from decimal import Decimal
 
 from django.apps import apps
+from django.utils import timezone
 
-from imvo.core.testing import adhere, make_agreement, make_covenant, make_org, make_user
+from imvo.accounts.testing import make_user
+from imvo.testing import adhere, make_agreement, make_covenant, make_org
 
 SLUG = "garment-textile"
 
@@ -87,6 +89,8 @@ def public_pages() -> list[str]:
             ["Saigon Sewing JSC", "45 Tan Thuan Road, District 7, Ho Chi Minh City", "VN"],
         ]
         # Tests run tasks immediately: the list is matched when this returns.
-        supplychain.upload_list(member_user, c, date.today().year, "list.csv", csv_bytes(rows))
+        supplychain.upload_list(
+            member_user, c, timezone.localdate().year, "list.csv", csv_bytes(rows)
+        )
         pages += [f"/supply-chain/public/{SLUG}/", f"/supply-chain/public/{SLUG}/?q=dhaka"]
     return pages

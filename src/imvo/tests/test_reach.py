@@ -7,13 +7,12 @@ The public pages come from the one list in `public_pages.py`.
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from django.apps import apps
+from django.utils import timezone
 
 from imvo.core.testing import assert_accessible, login
-from imvo.core.tests.public_pages import public_pages
+from imvo.tests.public_pages import public_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,7 +21,7 @@ PAGE_WIDTH = "document.scrollingElement.scrollWidth"
 
 
 @pytest.fixture
-def media(settings, tmp_path):  # type: ignore[no-untyped-def]
+def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
 
@@ -77,7 +76,7 @@ def test_signed_in_flows_pass_axe(page, world, media):
     from imvo.duediligence import services as dd
 
     dd.install_framework(world.secretariat_x, world.covenant_x, "garment")
-    submission = dd.start_submission(world.member_a, world.covenant_x, date.today().year)
+    submission = dd.start_submission(world.member_a, world.covenant_x, timezone.localdate().year)
     case = file(world, respondent=world.company_a).complaint
     for state in ("acknowledged", "admissibility"):
         case = workflow.check_move(world.secretariat_x, case, state)

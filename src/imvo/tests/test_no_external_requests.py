@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from imvo.core.tests.public_pages import public_pages
+from imvo.tests.public_pages import public_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -14,7 +14,7 @@ EXTRA_PAGES = ["/api/docs", "/health/", "/accounts/password-reset/"]
 
 
 @pytest.fixture
-def media(settings, tmp_path):  # type: ignore[no-untyped-def]
+def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
 
@@ -25,7 +25,7 @@ def test_no_page_asks_anything_of_another_server(browser, live_server, media):
     outside: list[str] = []
     refused: list[str] = []
 
-    def only_our_server(route, request):  # type: ignore[no-untyped-def]
+    def only_our_server(route, request):
         url = request.url
         if url.startswith((live_server.url, "data:", "blob:")):
             route.continue_()

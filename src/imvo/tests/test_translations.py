@@ -3,8 +3,8 @@
 import pytest
 from django.conf import settings
 
-from imvo.core.tests.public_pages import public_pages
 from imvo.core.translation_check import recording, untranslated
+from imvo.tests.public_pages import public_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def test_public_pages_have_no_untranslated_strings(client, language, settings, t
 def test_signed_in_pages_are_fully_translated_in_dutch(client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     from imvo.accounts.services import grant_role
-    from imvo.core.testing import make_user
+    from imvo.accounts.testing import make_user
 
     public_pages()
     from imvo.covenants.models import Covenant
@@ -39,7 +39,7 @@ def test_signed_in_pages_are_fully_translated_in_dutch(client, settings, tmp_pat
     grant_role(sec, c, "secretariat")
     agreement = c.agreements.first()
     adherence = c.adherences.first()
-    member = make_user("fatima", organisation=adherence.organisation)
+    member = make_user("fatima", organisation=adherence.organisation)  # type: ignore[union-attr]
     pages = [
         "/accounts/",
         "/accounts/two-factor/",
@@ -53,12 +53,12 @@ def test_signed_in_pages_are_fully_translated_in_dutch(client, settings, tmp_pat
         "/manage/garment-textile/",
         "/manage/garment-textile/edit/",
         "/manage/garment-textile/agreements/new/",
-        f"/manage/garment-textile/agreements/{agreement.pk}/",
-        f"/manage/garment-textile/agreements/{agreement.pk}/measurements/new/",
-        f"/manage/garment-textile/adherences/{adherence.pk}/",
+        f"/manage/garment-textile/agreements/{agreement.pk}/",  # type: ignore[union-attr]
+        f"/manage/garment-textile/agreements/{agreement.pk}/measurements/new/",  # type: ignore[union-attr]
+        f"/manage/garment-textile/adherences/{adherence.pk}/",  # type: ignore[union-attr]
         "/manage/garment-textile/adherences/new/",
         "/manage/garment-textile/organisations/new/",
-        f"/manage/garment-textile/steps/{c.steps.first().pk}/",
+        f"/manage/garment-textile/steps/{c.steps.first().pk}/",  # type: ignore[union-attr]
     ]
     missing: dict[str, set[str]] = {}
     client.force_login(sec)

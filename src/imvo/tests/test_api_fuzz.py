@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from imvo.accounts.models import ApiToken
-from imvo.core.testing import build_world, make_agreement
+from imvo.testing import build_world, make_agreement
 
 SCHEMATHESIS = str(Path(sys.executable).with_name("schemathesis"))
 
 
-def _fuzz(url: str, token: str | None, seed: int) -> subprocess.CompletedProcess:
+def _fuzz(url: str, token: str | None, seed: int) -> subprocess.CompletedProcess[str]:
     args = [
         SCHEMATHESIS, "run", f"{url}/api/openapi.json",
         "--checks", "not_a_server_error",

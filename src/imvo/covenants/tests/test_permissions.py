@@ -1,4 +1,4 @@
-"""Scoping by role, by page, by API and by guessing ids (personas from imvo.core.testing)."""
+"""Scoping by role, by page, by API and by guessing ids (personas from imvo.testing)."""
 
 from datetime import date
 
@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from imvo.accounts.models import ApiToken
-from imvo.core.testing import PASSWORD, make_agreement
+from imvo.core.testing import PASSWORD
+from imvo.testing import make_agreement
 
 pytestmark = pytest.mark.django_db
 

@@ -8,14 +8,16 @@ import re
 import runpy
 import shlex
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.cache import cache
 
 from imvo.accounts.models import ApiToken
-from imvo.core.testing import make_covenant, make_user
+from imvo.accounts.testing import make_user
+from imvo.testing import make_covenant
 
-DOCS = Path(__file__).resolve().parents[4] / "docs"
+DOCS = Path(__file__).resolve().parents[3] / "docs"
 CHANNELS = DOCS / "channels.md"
 EXAMPLE_RECEIPT = "0NH4-EWJZ-4Y7W-DAR0-TKCV"
 
@@ -24,7 +26,7 @@ def blocks(lang: str) -> list[str]:
     return re.findall(rf"```{lang}\n(.*?)```", CHANNELS.read_text(encoding="utf-8"), re.S)
 
 
-def curl_requests() -> list[dict]:
+def curl_requests() -> list[dict[str, Any]]:
     """Each curl command of the doc as method, path, headers and JSON body."""
     out = []
     for block in blocks("bash"):
@@ -33,7 +35,7 @@ def curl_requests() -> list[dict]:
             if not line.strip().startswith("curl"):
                 continue
             args = shlex.split(line)
-            req: dict = {"method": "GET", "headers": {}, "body": None}
+            req: dict[str, Any] = {"method": "GET", "headers": {}, "body": None}
             i = 1
             while i < len(args):
                 a = args[i]
@@ -53,12 +55,12 @@ def curl_requests() -> list[dict]:
     return out
 
 
-def shown_responses() -> list[dict]:
+def shown_responses() -> list[dict[str, Any]]:
     return [json.loads(b) for b in blocks("json")]
 
 
 @pytest.fixture
-def garment(db):  # type: ignore[no-untyped-def]
+def garment(db):
     cache.clear()  # rate-limit counters of other tests
     make_covenant(slug="garment-textile")
     _, raw = ApiToken.issue(make_user("union_app"), "FNV worker app")

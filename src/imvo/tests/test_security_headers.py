@@ -1,6 +1,6 @@
 import pytest
 
-from imvo.core.testing import make_user
+from imvo.accounts.testing import make_user
 
 pytestmark = pytest.mark.django_db
 

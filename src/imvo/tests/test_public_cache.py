@@ -6,10 +6,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from imvo.core.testing import adhere, make_covenant, make_org
+from imvo.testing import adhere, make_covenant, make_org
 
 
-def _get(client, path: str, **headers):  # type: ignore[no-untyped-def]
+def _get(client, path: str, **headers):
     with CaptureQueriesContext(connection) as ctx:
         r = client.get(path, **headers)
     return r, len(ctx)

@@ -44,7 +44,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -52,8 +52,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
-from imvo.core.testing import World, build_world, one_page_pdf
+from imvo.core.testing import one_page_pdf
+from imvo.testing import World, build_world
 
 ROLES = ("anonymous", "member_a", "member_b", "secretariat_x", "secretariat_y",
          "committee_x", "recused_committee_x", "admin")  # fmt: skip
@@ -111,7 +113,6 @@ def build_objects(w: World) -> dict[str, Any]:
     from imvo.accounts.models import ApiToken
     from imvo.complaints.evidence import store_evidence
     from imvo.complaints.services import committee, filing
-    from imvo.core.testing import make_agreement
     from imvo.covenants.models import Adherence, ProcessStep
     from imvo.duediligence import services as dd
     from imvo.duediligence.tests.helpers import GARMENT_ANSWERS, answer_all
@@ -120,6 +121,7 @@ def build_objects(w: World) -> dict[str, Any]:
     from imvo.supplychain import services as supplychain
     from imvo.supplychain.models import Match
     from imvo.supplychain.tests.helpers import REGISTRY, csv_bytes, make_registry
+    from imvo.testing import make_agreement
 
     x = w.covenant_x
     agreement = make_agreement(x)
@@ -131,7 +133,7 @@ def build_objects(w: World) -> dict[str, Any]:
     dd.submit(w.member_a, sub)  # submitted: the secretariat of X may now read and review it
     action = dd.save_action(
         w.member_a, x, what=SECRET_A + " audit", owner="QA", target="5 audits",
-        deadline=date.today() + timedelta(days=30),
+        deadline=timezone.localdate() + timedelta(days=30),
     )  # fmt: skip
     progress = dd.add_progress(
         w.member_a, action, 20, "first audit", SimpleUploadedFile("a.pdf", b"%PDF-1.4 audit")
@@ -377,12 +379,12 @@ def _clients(w: World) -> dict[str, Client]:
 
 def _content(r: Any) -> str:
     if getattr(r, "streaming", False):
-        return b"".join(r.streaming_content).decode(errors="replace")
-    return r.content.decode(errors="replace")
+        return str(b"".join(r.streaming_content).decode(errors="replace"))
+    return str(r.content.decode(errors="replace"))
 
 
 @pytest.fixture
-def matrix_world(db, settings, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+def matrix_world(db, settings, tmp_path, monkeypatch):
     from django.core.cache import cache
 
     from imvo.complaints import crypto
@@ -399,7 +401,7 @@ def matrix_world(db, settings, tmp_path, monkeypatch):  # type: ignore[no-untype
 
 
 def _request(client: Client, url: str, token: str | None, method: str, body: Any) -> Any:
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+    headers: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
     if callable(body):
         return client.post(url, body(), **headers)  # multipart form with a file
     if method == "GET":
@@ -487,7 +489,7 @@ def test_matrix_covers_every_route() -> None:
     assert not problems, "the access matrix is out of date:\n" + "\n".join(problems)
 
 
-def test_a_new_page_without_a_row_is_caught(settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_new_page_without_a_row_is_caught(settings) -> None:
     import sys
     import types
 
@@ -509,8 +511,8 @@ def test_a_new_page_without_a_row_is_caught(settings) -> None:  # type: ignore[n
         del sys.modules[extra.__name__]
 
 
-def test_the_write_detector_sees_real_writes(db) -> None:  # type: ignore[no-untyped-def]
-    from imvo.core.testing import make_org
+def test_the_write_detector_sees_real_writes(db) -> None:
+    from imvo.testing import make_org
 
     with CaptureQueriesContext(connection) as ctx:
         make_org("Written").delete()
@@ -518,7 +520,7 @@ def test_the_write_detector_sees_real_writes(db) -> None:  # type: ignore[no-unt
     assert data_writes([{"sql": 'UPDATE "accounts_apitoken" SET "last_used" = 1'}]) == []
 
 
-def test_access_matrix(matrix_world) -> None:  # type: ignore[no-untyped-def]
+def test_access_matrix(matrix_world) -> None:
     w, objs = matrix_world
     problems = run_matrix(w, objs)
     assert not problems, f"{len(problems)} access-matrix disagreements:\n" + "\n".join(problems)

@@ -47,6 +47,7 @@ def test_settings_refuse_an_unknown_cache_url():
     assert "CACHE_URL must start with redis://" in r.stderr
 
 
+@pytest.mark.slow  # a real second process and the real Redis server
 def test_a_change_and_a_rate_limit_in_one_process_reach_another():
     if not _redis_up():
         pytest.skip("no Redis server on 127.0.0.1:6379")

@@ -1,0 +1,230 @@
+"""Calls up the floors: what a higher app asks of every app without knowing them.
+
+The ground floor (`core`, `accounts`) and the report (`reporting`) must not
+import the domain apps, yet the start page lists every app's links, `imvo demo`
+loads every app's demo data and the yearly report carries every app's section.
+So each app offers them here, from its `AppConfig.ready()`:
+
+    registry.add_app("risk", nav=nav.links_for, demo=demo.load, report=report.report_sections)
+
+Django runs `ready()` in `INSTALLED_APPS` order, which is the order of the
+floors; the start page, the demo and the report keep that order.
+
+What crosses the seam is typed: `NavLink` and `ReportSection` (with `Figure`,
+`Table` and `Chart`) are frozen dataclasses; a value that breaks the agreed form
+is refused when it is made (`SectionFormError`), not discovered in a template.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+from imvo.core.errors import DomainError
+
+if TYPE_CHECKING:  # types only: core imports no domain app at run time
+    from imvo.accounts.services import AnyUser
+    from imvo.covenants.models import Covenant
+
+# --- start-page links -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NavLink:
+    """One link on a signed-in user's start page."""
+
+    url: str
+    label: str
+
+
+class NavLinks(Protocol):
+    """An app's links for this user (the app decides which roles see which)."""
+
+    def __call__(self, user: AnyUser) -> Sequence[NavLink]: ...
+
+
+# --- demo data ---------------------------------------------------------------------
+
+
+class DemoLoader(Protocol):
+    """Load an app's demo data; returns (username, description) of its demo logins."""
+
+    def __call__(self) -> Sequence[tuple[str, str]]: ...
+
+
+# --- sections of the yearly progress report -----------------------------------------
+
+Cell = str | int | float | bool | None
+ChartKind = Literal["bar", "line", "heatmap"]
+CHART_KINDS: frozenset[str] = frozenset({"bar", "line", "heatmap"})
+
+
+class SectionFormError(DomainError):
+    """A report section (or a part of it) not in the agreed form."""
+
+
+def cell(value: Any) -> Cell:
+    """A table cell or figure as the published snapshot stores it (JSON)."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A headline number of a section, e.g. 'Complaints received: 7'."""
+
+    label: str
+    value: Cell
+    unit: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"label": str(self.label), "value": cell(self.value), "unit": str(self.unit)}
+
+
+@dataclass(frozen=True)
+class Table:
+    caption: str
+    header: Sequence[str]
+    rows: Sequence[Sequence[Any]]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "caption": str(self.caption),
+            "header": [str(h) for h in self.header],
+            "rows": [[cell(c) for c in row] for row in self.rows],
+        }
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    values: Sequence[float | int | None]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart the report draws as SVG (`reporting.charts`).
+
+    Bar and line charts use `labels` and `series`; a heatmap uses `rows`,
+    `cols` and `values` (one list per row).
+    """
+
+    kind: ChartKind
+    title: str
+    labels: Sequence[str] = ()
+    series: Sequence[Series] = ()
+    stacked: bool = False
+    rows: Sequence[str] = ()
+    cols: Sequence[str] = ()
+    values: Sequence[Sequence[float | int | None]] = ()
+
+    def __post_init__(self) -> None:
+        if self.kind not in CHART_KINDS:
+            raise SectionFormError(f"Unknown chart type {self.kind!r}: use bar, line or heatmap.")
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": self.kind, "title": str(self.title)}
+        if self.kind == "heatmap":
+            out["rows"] = [str(r) for r in self.rows]
+            out["cols"] = [str(c) for c in self.cols]
+            out["values"] = [[cell(v) for v in row] for row in self.values]
+        else:
+            out["labels"] = [str(label) for label in self.labels]
+            out["series"] = [
+                {"name": str(s.name), "values": [cell(v) for v in s.values]} for s in self.series
+            ]
+            if self.stacked:
+                out["stacked"] = True
+        return out
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    """One section of a covenant's public yearly progress report: public aggregates only."""
+
+    key: str
+    title: str
+    text: str = ""
+    figures: Sequence[Figure] = ()
+    tables: Sequence[Table] = ()
+    charts: Sequence[Chart] = ()
+    sources: Sequence[str] = ()
+
+    def __post_init__(self) -> None:
+        if not self.key or not self.title:
+            raise SectionFormError("A report section needs at least a key and a title.")
+
+    def as_dict(self, app: str) -> dict[str, Any]:
+        """The section as the published snapshot stores it (JSON), marked with its app."""
+        return {
+            "key": str(self.key),
+            "title": str(self.title),
+            "text": str(self.text or ""),
+            "figures": [f.as_dict() for f in self.figures],
+            "tables": [t.as_dict() for t in self.tables],
+            "charts": [c.as_dict() for c in self.charts],
+            "sources": [str(s) for s in self.sources],
+            "app": app,
+        }
+
+
+class ReportSections(Protocol):
+    """An app's sections of a covenant's report for a year (public aggregates only)."""
+
+    def __call__(self, covenant: Covenant, year: int) -> Sequence[ReportSection]: ...
+
+
+# --- the registry -------------------------------------------------------------------
+
+
+@dataclass
+class Registry:
+    """What each app offers, by app label, in the order the apps registered."""
+
+    nav_links: dict[str, NavLinks] = field(default_factory=dict)
+    demo_loaders: dict[str, DemoLoader] = field(default_factory=dict)
+    report_sections: dict[str, ReportSections] = field(default_factory=dict)
+
+    def add_nav_links(self, app: str, provider: NavLinks) -> None:
+        self.nav_links[app] = provider
+
+    def add_demo_loader(self, app: str, loader: DemoLoader) -> None:
+        self.demo_loaders[app] = loader
+
+    def add_report_sections(self, app: str, provider: ReportSections) -> None:
+        self.report_sections[app] = provider
+
+    def add_app(
+        self,
+        app: str,
+        *,
+        nav: NavLinks | None = None,
+        demo: DemoLoader | None = None,
+        report: ReportSections | None = None,
+    ) -> None:
+        """Everything one app offers, in one call from its `ready()`."""
+        if nav is not None:
+            self.add_nav_links(app, nav)
+        if demo is not None:
+            self.add_demo_loader(app, demo)
+        if report is not None:
+            self.add_report_sections(app, report)
+
+
+registry = Registry()
+
+
+def links_for(user: AnyUser) -> list[NavLink]:
+    """Every app's start-page links for this user, in the order of the floors."""
+    links: list[NavLink] = []
+    for provider in registry.nav_links.values():
+        links.extend(provider(user))
+    return links
