@@ -40,13 +40,13 @@ def main() -> None:
     from imvo.accounts.models import User
     from imvo.accounts.services import grant_role
     from imvo.covenants.models import Adherence, Covenant, Organisation
-    from imvo.duediligence import services
     from imvo.duediligence.models import Answer, Question, Submission
+    from imvo.duediligence.services import figures, frameworks, scoring
 
     cov = Covenant.objects.create(slug="bench", name_nl="B", name_en="B", sector="garment")
     sec = User.objects.create_user("bench-sec", password="x")  # noqa: S106
     grant_role(sec, cov, "secretariat")
-    fw = services.install_framework(sec, cov, "garment")
+    fw = frameworks.check_install_framework(sec, cov, "garment")
     questions = list(Question.objects.filter(element__framework=fw))
     orgs = Organisation.objects.bulk_create(
         Organisation(name=f"Company {i}", slug=f"company-{i}", type="company")
@@ -80,17 +80,17 @@ def main() -> None:
     )
 
     def bulk() -> dict:
-        return services.covenant_figures(cov)
+        return figures.covenant_figures(cov)
 
     def baseline() -> dict:
         per: dict[tuple[int, str], list[Decimal]] = defaultdict(list)
         for s in Submission.objects.filter(covenant=cov, status="decided").select_related(
             "framework"
         ):
-            for r in services.scorecard(s).elements:
+            for r in scoring.scorecard(s).elements:
                 if r.score is not None:
                     per[(s.year, r.element.title)].append(r.score)
-        return {k: float(services._q(sum(v, Decimal(0)) / len(v))) for k, v in per.items()}
+        return {k: float(scoring.quantize(sum(v, Decimal(0)) / len(v))) for k, v in per.items()}
 
     def timed(fn, runs):  # type: ignore[no-untyped-def]
         """Best of `runs` wall-clock times, and the number of SQL queries of one run."""

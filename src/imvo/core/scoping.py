@@ -47,26 +47,38 @@ def scope_q(
     facts: RoleFacts,
     covenant_field: str = "covenant_id",
     organisation_field: str = "organisation_id",
+    secretariat_sees: models.Q | None = None,
 ) -> models.Q | None:
     """The rule as a filter: own organisation's rows, or rows of a covenant whose
-    secretariat the user is in. None means every row (platform admin)."""
+    secretariat the user is in (narrowed by `secretariat_sees` when a model keeps
+    some rows from the secretariat, such as a member's draft). None means every
+    row (platform admin)."""
     if facts.platform_admin:
         return None
     q = models.Q(**{f"{covenant_field}__in": facts.managed_covenants})
+    if secretariat_sees is not None:
+        q &= secretariat_sees
     if facts.organisation:
         q |= models.Q(**{organisation_field: facts.organisation})
     return q
 
 
 class ScopedQuerySet[M: models.Model](models.QuerySet[M]):
-    """A queryset whose `visible_to(user)` applies the rule above."""
+    """A queryset whose `visible_to(user)` applies the rule above.
+
+    A model narrows what the secretariat sees by overriding `secretariat_sees`
+    (the member's own rows stay visible to the member)."""
 
     covenant_field = "covenant_id"
     organisation_field = "organisation_id"
+
+    def secretariat_sees(self) -> models.Q | None:
+        """Which of its covenants' rows the secretariat sees; None: all of them."""
+        return None
 
     def visible_to(self, user: Any) -> Self:
         facts = role_facts(user)
         if not facts.signed_in:
             return self.none()
-        q = scope_q(facts, self.covenant_field, self.organisation_field)
+        q = scope_q(facts, self.covenant_field, self.organisation_field, self.secretariat_sees())
         return self if q is None else self.filter(q)

@@ -15,10 +15,14 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from imvo.accounts import services as roles
 from imvo.accounts.api_auth import token_auth
 from imvo.covenants.models import Covenant
-from imvo.duediligence import services
 from imvo.duediligence.models import Question, Submission
+from imvo.duediligence.services import access
+from imvo.duediligence.services.figures import covenant_figures
+from imvo.duediligence.services.scoring import scorecard
+from imvo.duediligence.services.submissions import check_save_answers, check_submit
 
 router = Router(tags=["duediligence"])
 
@@ -85,7 +89,7 @@ def _out(s: Submission) -> dict[str, Any]:
 
 
 def _detail(s: Submission) -> dict[str, Any]:
-    card = services.scorecard(s)
+    card = scorecard(s)
     out = _out(s)
     out["feedback"] = s.feedback
     out["elements"] = [
@@ -106,8 +110,8 @@ def _detail(s: Submission) -> dict[str, Any]:
 
 def _get(request: HttpRequest, pk: int) -> Submission:
     try:
-        return services.get_submission(request.auth, pk)  # type: ignore[attr-defined]
-    except services.NotFound:
+        return access.get_submission(request.auth, pk)  # type: ignore[attr-defined]
+    except access.NotFound:
         raise HttpError(404, "No such submission.") from None
 
 
@@ -120,7 +124,7 @@ def _get(request: HttpRequest, pk: int) -> Submission:
 def list_submissions(
     request: HttpRequest, covenant: str | None = None, year: int | None = None
 ) -> list[dict[str, Any]]:
-    qs = services.submissions_visible_to(request.auth)  # type: ignore[attr-defined]
+    qs = access.submissions_visible_to(request.auth)  # type: ignore[attr-defined]
     if covenant:
         qs = qs.filter(covenant__slug=covenant)
     if year:
@@ -152,13 +156,13 @@ def save_answers(request: HttpRequest, pk: int, payload: AnswersIn) -> dict[str,
     unknown = [a.question for a in payload.answers if a.question not in codes]
     if unknown:
         raise HttpError(400, f"Unknown question code(s): {', '.join(unknown)}.")
-    services.save_answers(
+    check_save_answers(
         request.auth,  # type: ignore[attr-defined]
         s,
         {codes[a.question]: (a.value, a.explanation) for a in payload.answers},
     )
     if payload.submit:
-        services.submit(request.auth, s)  # type: ignore[attr-defined]
+        check_submit(request.auth, s)  # type: ignore[attr-defined]
     s.refresh_from_db()
     return _detail(s)
 
@@ -170,8 +174,8 @@ def save_answers(request: HttpRequest, pk: int, payload: AnswersIn) -> dict[str,
 )
 def figures(request: HttpRequest, slug: str) -> dict[str, Any]:
     covenant = get_object_or_404(Covenant, slug=slug)
-    if not services.roles.is_secretariat(request.auth, covenant):  # type: ignore[attr-defined]
+    if not roles.is_secretariat(request.auth, covenant):  # type: ignore[attr-defined]
         raise HttpError(404, "No such covenant.")
-    data = services.covenant_figures(covenant)
+    data = covenant_figures(covenant)
     data["themes"] = [{"theme": t, "members": n} for t, n in data["themes"]]
     return data

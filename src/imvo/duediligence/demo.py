@@ -20,7 +20,6 @@ from django.utils.text import slugify
 
 from imvo.accounts.models import User
 from imvo.covenants.models import Covenant, Organisation, Theme
-from imvo.duediligence import services
 from imvo.duediligence.models import (
     Action,
     Answer,
@@ -30,6 +29,10 @@ from imvo.duediligence.models import (
     RemediationCase,
     Submission,
 )
+from imvo.duediligence.services.frameworks import check_install_framework
+from imvo.duediligence.services.review import check_review
+from imvo.duediligence.services.scoring import scorecard
+from imvo.duediligence.services.submissions import do_snapshot
 
 # Company -> how far along it was in the first year (0..1); each year adds about 0.15.
 START_QUALITY = {
@@ -72,12 +75,12 @@ def _fill(sub: Submission, answers: dict[int, str], questions: list[Question]) -
 
 
 def _hand_in(sub: Submission, when: datetime) -> None:
-    """What `services.submit` does for a member, for companies without a demo login."""
-    sub.self_score = services.scorecard(sub).self_score
+    """What `check_submit` does for a member, for companies without a demo login."""
+    sub.self_score = scorecard(sub).self_score
     sub.status = Submission.Status.SUBMITTED
     sub.submitted_at = when
     sub.save()
-    services.snapshot(sub)
+    do_snapshot(sub)
 
 
 def load() -> list[tuple[str, str]]:
@@ -85,11 +88,11 @@ def load() -> list[tuple[str, str]]:
     today = timezone.localdate()
     garment = Covenant.objects.get(slug="garment-textile")
     secretariat = User.objects.get(username="secretariat")
-    fw = services.install_framework(secretariat, garment, "garment")
+    fw = check_install_framework(secretariat, garment, "garment")
     # The metals covenant (in dialogue) gets the maturity framework to try out.
     metals = Covenant.objects.filter(slug="metals").first()
     if metals:
-        services.install_framework(User.objects.get(username="secretariat2"), metals, "maturity")
+        check_install_framework(User.objects.get(username="secretariat2"), metals, "maturity")
     questions = list(
         Question.objects.filter(element__framework=fw)
         .select_related("element")
@@ -114,7 +117,7 @@ def load() -> list[tuple[str, str]]:
             )
             _fill(sub, _answers(rng, questions, quality), questions)
             _hand_in(sub, datetime(year, 10, 15, tzinfo=timezone.get_current_timezone()))
-            card = services.scorecard(sub)
+            card = scorecard(sub)
             decision = card.suggested_decision
             feedback = {
                 "meets": "Your plan meets the covenant's requirements. Keep publishing progress.",
@@ -123,7 +126,7 @@ def load() -> list[tuple[str, str]]:
                 "does_not_meet": "The risk analysis does not cover your whole chain and most "
                 "prioritised risks have no action. Please revise before the deadline.",
             }[decision]
-            services.review(
+            check_review(
                 secretariat,
                 sub,
                 {},

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from imvo.covenants.models import Agreement, Covenant, Theme
-from imvo.duediligence.frameworks import TEMPLATES
+from imvo.duediligence.framework_templates import TEMPLATES
 from imvo.duediligence.models import (
     Action,
     Element,

@@ -118,21 +118,12 @@ class Question(models.Model):
         return self.text[:80]
 
 
-class SubmissionQuerySet(models.QuerySet["Submission"]):
-    def visible_to(self, user: Any) -> SubmissionQuerySet:
-        """A member sees its own organisation's submissions; a secretariat its covenants',
-        once handed in (a draft is the member's working copy until it is submitted)."""
-        from imvo.accounts import services as roles
+class SubmissionQuerySet(ScopedQuerySet["Submission"]):
+    """A member sees its own organisation's submissions; a secretariat its covenants',
+    once handed in (a draft is the member's working copy until it is submitted)."""
 
-        if roles.is_platform_admin(user):
-            return self
-        q = models.Q(covenant_id__in=roles.managed_covenant_ids(user)) & ~models.Q(
-            status=Submission.Status.DRAFT
-        )
-        oid = roles.organisation_id(user)
-        if oid:
-            q |= models.Q(organisation_id=oid)
-        return self.filter(q)
+    def secretariat_sees(self) -> models.Q:
+        return ~models.Q(status=Submission.Status.DRAFT)
 
 
 class Submission(models.Model):
@@ -403,6 +394,8 @@ class EscalationStep(models.Model):
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     recorded = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedQuerySet["EscalationStep"].as_manager()
 
     class Meta:
         ordering = ["covenant", "organisation", "date", "id"]

@@ -7,19 +7,18 @@ from django.utils.translation import gettext as _
 
 from imvo.accounts.services import AnyUser
 from imvo.core.registry import NavLink
+from imvo.duediligence.services.access import member_covenants, reviewed_covenants
 
 
 def links_for(user: AnyUser) -> list[NavLink]:
-    from imvo.duediligence import services
-
     links = []
-    if services.member_covenants(user).exists():
+    if member_covenants(user).exists():
         links.append(
             NavLink(
                 reverse("duediligence:index"), _("Due diligence: yearly submission and action plan")
             )
         )
-    if services.reviewed_covenants(user).exists():
+    if reviewed_covenants(user).exists():
         links.append(
             NavLink(reverse("duediligence:index"), _("Due diligence: review queue and figures"))
         )

@@ -12,14 +12,13 @@ from django.utils.translation import gettext as _
 
 from imvo.core.registry import Chart, Figure, ReportSection, Series, Table
 from imvo.covenants.models import Covenant
+from imvo.duediligence.services.figures import covenant_figures
 
 MIN_GROUP = 3
 NOT_SHOWN = "\u2013"  # an en dash: suppressed small-group figure
 
 
 def report_sections(covenant: Covenant, year: int) -> list[ReportSection]:
-    from imvo.duediligence.services import covenant_figures
-
     figures = covenant_figures(covenant, years=[year])
     years = [y for y in figures["years"] if y["year"] <= year]
     if not any(y["submitted"] for y in years):

@@ -19,7 +19,7 @@ from imvo.accounts import services as roles
 from imvo.core.errors import DomainError
 from imvo.core.exports import table_response
 from imvo.covenants.models import Covenant, Organisation
-from imvo.duediligence import forms, services
+from imvo.duediligence import forms
 from imvo.duediligence.models import (
     Action,
     EscalationStep,
@@ -27,6 +27,54 @@ from imvo.duediligence.models import (
     Question,
     RemediationCase,
     Submission,
+)
+from imvo.duediligence.services.access import (
+    NotFound,
+    actions_visible_to,
+    can_edit,
+    can_review,
+    get_submission,
+    member_covenants,
+    member_organisation,
+    reviewed_covenants,
+)
+from imvo.duediligence.services.action_plan import (
+    ACTION_STATUS_LABELS,
+    action_plan,
+    action_status,
+    check_add_progress,
+    check_save_action,
+    check_save_case,
+)
+from imvo.duediligence.services.escalation import (
+    check_record_escalation,
+    current_escalation,
+    escalations,
+)
+from imvo.duediligence.services.exports import export_rows
+from imvo.duediligence.services.figures import covenant_figures
+from imvo.duediligence.services.frameworks import (
+    active_framework,
+    check_add_element,
+    check_add_question,
+    check_install_framework,
+    check_remove_question,
+    check_set_weights,
+    framework_frozen,
+)
+from imvo.duediligence.services.review import (
+    assessment_letter_pdf,
+    check_review,
+    check_start_review,
+    improvements_overdue,
+    review_queue,
+)
+from imvo.duediligence.services.scoring import scorecard
+from imvo.duediligence.services.submissions import (
+    check_save_answers,
+    check_start_submission,
+    check_submit,
+    risk_register,
 )
 
 
@@ -39,21 +87,21 @@ def _reviewed(request: HttpRequest, slug: str) -> Covenant:
 
 def _membered(request: HttpRequest, slug: str) -> tuple[Covenant, Organisation]:
     covenant = get_object_or_404(Covenant, slug=slug)
-    org = services.member_organisation(request.user, covenant)
+    org = member_organisation(request.user, covenant)
     if org is None:
         raise Http404
     return covenant, org
 
 
 def _tracked(a: Action) -> tuple[Action, str, str]:
-    st = services.action_status(a)
-    return a, st, str(services.ACTION_STATUS_LABELS[st])
+    st = action_status(a)
+    return a, st, str(ACTION_STATUS_LABELS[st])
 
 
 def _submission(request: HttpRequest, pk: int) -> Submission:
     try:
-        return services.get_submission(request.user, pk)
-    except services.NotFound:
+        return get_submission(request.user, pk)
+    except NotFound:
         raise Http404 from None
 
 
@@ -62,7 +110,7 @@ def index(request: HttpRequest) -> HttpResponse:
     year = timezone.localdate().year
     member = []
     oid = roles.organisation_id(request.user) or 0
-    for c in services.member_covenants(request.user):
+    for c in member_covenants(request.user):
         subs = list(
             Submission.objects.filter(covenant=c, organisation_id=oid)
             .select_related("framework")
@@ -75,7 +123,7 @@ def index(request: HttpRequest) -> HttpResponse:
                 "current": next((s for s in subs if s.year == year), None),
                 # Reports often cover the year just ended: it may still be started.
                 "previous_missing": not any(s.year == year - 1 for s in subs),
-                "framework": services.active_framework(c),
+                "framework": active_framework(c),
             }
         )
     reviewer = [
@@ -86,7 +134,7 @@ def index(request: HttpRequest) -> HttpResponse:
                 status__in=[Submission.Status.SUBMITTED, Submission.Status.UNDER_REVIEW],
             ).count(),
         }
-        for c in services.reviewed_covenants(request.user)
+        for c in reviewed_covenants(request.user)
     ]
     return render(
         request,
@@ -103,7 +151,7 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         if not raw.isdigit():
             raise DomainError(_("%(v)s is not a year.") % {"v": raw})
-        sub = services.start_submission(request.user, covenant, int(raw))
+        sub = check_start_submission(request.user, covenant, int(raw))
     except DomainError as e:
         messages.error(request, str(e))
         return redirect("duediligence:index")
@@ -121,27 +169,27 @@ def _answers_from_post(request: HttpRequest, sub: Submission) -> dict[int, tuple
 @login_required
 def submission(request: HttpRequest, pk: int) -> HttpResponse:
     sub = _submission(request, pk)
-    editable = services.can_edit(request.user, sub)
+    editable = can_edit(request.user, sub)
     if request.method == "POST":
         if not editable:
             raise Http404
         try:
-            services.save_answers(request.user, sub, _answers_from_post(request, sub))
+            check_save_answers(request.user, sub, _answers_from_post(request, sub))
             if request.POST.get("do") == "submit":
-                services.submit(request.user, sub)
+                check_submit(request.user, sub)
                 messages.success(request, _("Submitted. The secretariat will review it."))
             else:
                 messages.success(request, _("Answers saved."))
         except DomainError as e:
             messages.error(request, str(e))
         return redirect("duediligence:submission", pk=sub.pk)
-    card = services.scorecard(sub)
+    card = scorecard(sub)
     answers = {a.question_id: a for a in sub.answers.all()}
     elements = []
     for r in card.elements:
         qs = [(q, answers.get(q.pk)) for q in r.element.questions.all()]
         elements.append({"result": r, "questions": qs})
-    reviewer = services.can_review(request.user, sub)
+    reviewer = can_review(request.user, sub)
     context: dict[str, Any] = {
         "s": sub,
         "card": card,
@@ -149,8 +197,8 @@ def submission(request: HttpRequest, pk: int) -> HttpResponse:
         "editable": editable,
         "reviewer": reviewer,
         "versions": sub.versions.all(),
-        "risks": services.risk_register(sub.organisation, sub.covenant),
-        "actions": [_tracked(a) for a in services.action_plan(sub)],
+        "risks": risk_register(sub.organisation, sub.covenant),
+        "actions": [_tracked(a) for a in action_plan(sub)],
         "history": Submission.objects.filter(
             covenant_id=sub.covenant_id, organisation_id=sub.organisation_id
         ).order_by("year"),
@@ -158,9 +206,7 @@ def submission(request: HttpRequest, pk: int) -> HttpResponse:
         "suggested": (
             Submission.Decision(card.suggested_decision).label if card.suggested_decision else ""
         ),
-        "escalation": (
-            services.current_escalation(sub.covenant, sub.organisation) if reviewer else None
-        ),
+        "escalation": (current_escalation(sub.covenant, sub.organisation) if reviewer else None),
     }
     return render(request, "duediligence/submission.html", context)
 
@@ -176,10 +222,10 @@ def version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 @require_POST
 def start_review(request: HttpRequest, pk: int) -> HttpResponse:
     sub = _submission(request, pk)
-    if not services.can_review(request.user, sub):
+    if not can_review(request.user, sub):
         raise Http404
     try:
-        services.start_review(request.user, sub)
+        check_start_review(request.user, sub)
     except DomainError as e:
         messages.error(request, str(e))
     return redirect("duediligence:submission", pk=sub.pk)
@@ -189,7 +235,7 @@ def start_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     sub = _submission(request, pk)
-    if not services.can_review(request.user, sub):
+    if not can_review(request.user, sub):
         raise Http404
     scores = {
         el.pk: (request.POST.get(f"score{el.pk}", ""), request.POST.get(f"comment{el.pk}", ""))
@@ -205,7 +251,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
                 raise DomainError(
                     _("Improvement deadline: %(v)s is not a date (use YYYY-MM-DD).") % {"v": raw}
                 ) from None
-        services.review(
+        check_review(
             request.user,
             sub,
             scores,
@@ -225,8 +271,8 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 def letter(request: HttpRequest, pk: int) -> HttpResponse:
     sub = _submission(request, pk)
     try:
-        pdf = services.assessment_letter_pdf(request.user, sub)
-    except services.NotFound:
+        pdf = assessment_letter_pdf(request.user, sub)
+    except NotFound:
         raise Http404 from None
     except DomainError as e:
         messages.error(request, str(e))
@@ -246,13 +292,13 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
 def plan(request: HttpRequest, slug: str) -> HttpResponse:
     covenant, org = _membered(request, slug)
     actions = Action.objects.filter(covenant=covenant, organisation=org).select_related("theme")
-    risks = services.risk_register(org, covenant)
+    risks = risk_register(org, covenant)
     form = forms.ActionForm(request.POST or None, covenant=covenant, risks=risks)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         agreements = data.pop("agreements")
         try:
-            services.save_action(request.user, covenant, agreements=agreements, **data)
+            check_save_action(request.user, covenant, agreements=agreements, **data)
         except DomainError as e:
             form.add_error(None, str(e))
         else:
@@ -274,7 +320,7 @@ def plan(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _own_action(request: HttpRequest, pk: int) -> Action:
-    action = services.actions_visible_to(request.user).filter(pk=pk).first()
+    action = actions_visible_to(request.user).filter(pk=pk).first()
     if action is None:
         raise Http404
     return action
@@ -285,7 +331,7 @@ def action(request: HttpRequest, pk: int) -> HttpResponse:
     a = _own_action(request, pk)
     is_owner = (
         a.organisation_id == roles.organisation_id(request.user)
-        and services.member_organisation(request.user, a.covenant) is not None
+        and member_organisation(request.user, a.covenant) is not None
     )
     form = forms.ProgressForm(request.POST or None, request.FILES or None)
     edit = forms.ActionForm(None, instance=a, covenant=a.covenant)
@@ -298,7 +344,7 @@ def action(request: HttpRequest, pk: int) -> HttpResponse:
                 data = dict(edit.cleaned_data)
                 agreements = data.pop("agreements")
                 try:
-                    services.save_action(request.user, a.covenant, a, agreements=agreements, **data)
+                    check_save_action(request.user, a.covenant, a, agreements=agreements, **data)
                 except DomainError as e:
                     edit.add_error(None, str(e))
                 else:
@@ -306,7 +352,7 @@ def action(request: HttpRequest, pk: int) -> HttpResponse:
                     return redirect("duediligence:action", pk=a.pk)
         elif form.is_valid():
             try:
-                services.add_progress(
+                check_add_progress(
                     request.user,
                     a,
                     form.cleaned_data["progress"],
@@ -323,7 +369,7 @@ def action(request: HttpRequest, pk: int) -> HttpResponse:
         "duediligence/action.html",
         {
             "a": a,
-            "status": services.action_status(a),
+            "status": action_status(a),
             "status_label": _tracked(a)[2],
             "updates": a.updates.all(),
             "form": form,
@@ -356,7 +402,7 @@ def case(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse
     form = forms.CaseForm(request.POST or None, instance=instance, actions=actions)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_case(request.user, covenant, instance, **form.cleaned_data)
+            check_save_case(request.user, covenant, instance, **form.cleaned_data)
         except DomainError as e:
             form.add_error(None, str(e))
         else:
@@ -380,7 +426,7 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
         reverse=True,
     )
     year = _year_param(request) or (years[0] if years else timezone.localdate().year)
-    subs = list(services.review_queue(request.user, covenant, year))
+    subs = list(review_queue(request.user, covenant, year))
     waiting = [
         s for s in subs if s.status in (Submission.Status.SUBMITTED, Submission.Status.UNDER_REVIEW)
     ]
@@ -394,8 +440,8 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
             "years": years,
             "waiting": waiting,
             "others": others,
-            "framework": services.active_framework(covenant),
-            "overdue": services.improvements_overdue(request.user, covenant),
+            "framework": active_framework(covenant),
+            "overdue": improvements_overdue(request.user, covenant),
         },
     )
 
@@ -409,7 +455,7 @@ def _year_param(request: HttpRequest) -> int | None:
 @login_required
 def figures(request: HttpRequest, slug: str) -> HttpResponse:
     covenant = _reviewed(request, slug)
-    data = services.covenant_figures(covenant)
+    data = covenant_figures(covenant)
     element_names: list[str] = []
     for y in data["years"]:
         for k in y["elements"]:
@@ -425,9 +471,7 @@ def figures(request: HttpRequest, slug: str) -> HttpResponse:
             "covenant": covenant,
             "f": data,
             "element_rows": element_rows,
-            "tracking": [
-                (services.ACTION_STATUS_LABELS.get(k, k), v) for k, v in data["actions"].items()
-            ],
+            "tracking": [(ACTION_STATUS_LABELS.get(k, k), v) for k, v in data["actions"].items()],
         },
     )
 
@@ -436,7 +480,7 @@ def figures(request: HttpRequest, slug: str) -> HttpResponse:
 def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     covenant = _reviewed(request, slug)
     year = _year_param(request)
-    header, rows = services.export_rows(request.user, covenant, year)
+    header, rows = export_rows(request.user, covenant, year)
     return table_response(
         fmt,
         f"assessments-{covenant.slug}{'-' + str(year) if year else ''}",
@@ -455,7 +499,7 @@ def escalation(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            services.record_escalation(
+            check_record_escalation(
                 request.user,
                 covenant,
                 d["organisation"],
@@ -469,7 +513,7 @@ def escalation(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, _("Escalation step recorded."))
             return redirect("duediligence:escalation", slug=slug)
-    steps = services.escalations(request.user, covenant)
+    steps = escalations(request.user, covenant)
     return render(
         request,
         "duediligence/escalation.html",
@@ -481,7 +525,7 @@ def escalation(request: HttpRequest, slug: str) -> HttpResponse:
 def framework(request: HttpRequest, slug: str) -> HttpResponse:
     """Install a ready-made framework; adapt the one in use (elements, questions, weights)."""
     covenant = _reviewed(request, slug)
-    fw = services.active_framework(covenant)
+    fw = active_framework(covenant)
     do = request.POST.get("do") if request.method == "POST" else None
     install = forms.InstallForm(request.POST if do == "install" else None)
     element_form = forms.ElementForm(request.POST if do == "element" else None)
@@ -491,24 +535,24 @@ def framework(request: HttpRequest, slug: str) -> HttpResponse:
     if do:
         try:
             if do == "install" and install.is_valid():
-                services.install_framework(request.user, covenant, install.cleaned_data["template"])
+                check_install_framework(request.user, covenant, install.cleaned_data["template"])
                 messages.success(request, _("Framework installed and in use for new submissions."))
             elif fw is None:
                 raise DomainError(_("Install a framework first."))
             elif do == "weights":
-                services.set_weights(request.user, fw, _weights_from_post(request, fw))
+                check_set_weights(request.user, fw, _weights_from_post(request, fw))
                 messages.success(request, _("Weights saved."))
             elif do == "element" and element_form.is_valid():
-                services.add_element(request.user, fw, **element_form.cleaned_data)
+                check_add_element(request.user, fw, **element_form.cleaned_data)
                 messages.success(request, _("Element added."))
             elif do == "question" and question_form is not None and question_form.is_valid():
-                services.add_question(request.user, **question_form.cleaned_data)
+                check_add_question(request.user, **question_form.cleaned_data)
                 messages.success(request, _("Question added."))
             elif do == "remove":
                 q = get_object_or_404(
                     Question, pk=request.POST.get("question") or 0, element__framework=fw
                 )
-                services.remove_question(request.user, q)
+                check_remove_question(request.user, q)
                 messages.success(request, _("Question removed."))
             else:
                 raise DomainError(_("Check the form: a field is missing or not valid."))
@@ -525,7 +569,7 @@ def framework(request: HttpRequest, slug: str) -> HttpResponse:
             "install": install,
             "element_form": element_form,
             "question_form": question_form,
-            "frozen": services.framework_frozen(fw) if fw else False,
+            "frozen": framework_frozen(fw) if fw else False,
             "elements": fw.elements.prefetch_related("questions") if fw else [],
         },
     )

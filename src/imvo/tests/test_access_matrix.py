@@ -114,7 +114,7 @@ def build_objects(w: World) -> dict[str, Any]:
     from imvo.complaints.evidence import store_evidence
     from imvo.complaints.services import committee, filing
     from imvo.covenants.models import Adherence, ProcessStep
-    from imvo.duediligence import services as dd
+    from imvo.duediligence.services import action_plan, frameworks, submissions
     from imvo.duediligence.tests.helpers import GARMENT_ANSWERS, answer_all
     from imvo.reporting import services as reporting
     from imvo.risk import services as risk
@@ -127,18 +127,22 @@ def build_objects(w: World) -> dict[str, Any]:
     agreement = make_agreement(x)
     sourcing = risk.add_sourcing(w.member_a, w.company_a, "Bangladesh", "garment", "Shirts")
     entry = risk.create_entry(w.member_a, w.company_a, "child-labour", SECRET_A + " cotton")
-    dd.install_framework(w.secretariat_x, x, "garment")
-    sub = dd.start_submission(w.member_a, x, 2025)
+    frameworks.check_install_framework(w.secretariat_x, x, "garment")
+    sub = submissions.check_start_submission(w.member_a, x, 2025)
     answer_all(w.member_a, sub, GARMENT_ANSWERS)
-    dd.submit(w.member_a, sub)  # submitted: the secretariat of X may now read and review it
-    action = dd.save_action(
+    submissions.check_submit(
+        w.member_a, sub
+    )  # submitted: the secretariat of X may now read and review it
+    action = action_plan.check_save_action(
         w.member_a, x, what=SECRET_A + " audit", owner="QA", target="5 audits",
         deadline=timezone.localdate() + timedelta(days=30),
     )  # fmt: skip
-    progress = dd.add_progress(
+    progress = action_plan.check_add_progress(
         w.member_a, action, 20, "first audit", SimpleUploadedFile("a.pdf", b"%PDF-1.4 audit")
     )
-    case = dd.save_case(w.member_a, x, what_happened=SECRET_A + " wages", affected="40 workers")
+    case = action_plan.check_save_case(
+        w.member_a, x, what_happened=SECRET_A + " wages", affected="40 workers"
+    )
     filed = filing.check_file_complaint(
         covenant=x, description=SECRET_A + " unpaid wages", respondent=w.company_a
     )

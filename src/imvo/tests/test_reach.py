@@ -73,10 +73,12 @@ def test_signed_in_flows_pass_axe(page, world, media):
     handled (committee)."""
     from imvo.complaints.services import workflow
     from imvo.complaints.tests.helpers import file
-    from imvo.duediligence import services as dd
+    from imvo.duediligence.services import frameworks, submissions
 
-    dd.install_framework(world.secretariat_x, world.covenant_x, "garment")
-    submission = dd.start_submission(world.member_a, world.covenant_x, timezone.localdate().year)
+    frameworks.check_install_framework(world.secretariat_x, world.covenant_x, "garment")
+    submission = submissions.check_start_submission(
+        world.member_a, world.covenant_x, timezone.localdate().year
+    )
     case = file(world, respondent=world.company_a).complaint
     for state in ("acknowledged", "admissibility"):
         case = workflow.check_move(world.secretariat_x, case, state)

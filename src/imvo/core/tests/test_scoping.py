@@ -24,3 +24,14 @@ def test_field_names_follow_the_model():
 
 def test_nobody_is_not_signed_in():
     assert not NOBODY.signed_in and not NOBODY.platform_admin
+
+
+def test_a_model_may_keep_rows_from_the_secretariat():
+    """A member's draft, say: the secretariat sees only what was handed in."""
+    handed_in = ~Q(status="draft")
+    member = RoleFacts(signed_in=True, organisation=7, managed_covenants=frozenset({3}))
+    q = scope_q(member, secretariat_sees=handed_in)
+    assert q == (Q(covenant_id__in=frozenset({3})) & handed_in) | Q(organisation_id=7)
+    assert (
+        scope_q(RoleFacts(signed_in=True, platform_admin=True), secretariat_sees=handed_in) is None
+    )

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from imvo.duediligence import services
+from django.utils import timezone
+
 from imvo.duediligence.models import Question, Submission
+from imvo.duediligence.services import frameworks, submissions
+
+# A deadline well ahead, for decisions that fall short.
+LATER = timezone.localdate() + timedelta(days=180)
 
 # Worked example on the garment framework: answers per question code.
 GARMENT_ANSWERS = {
@@ -31,10 +37,19 @@ GARMENT_ANSWERS = {
 
 def answer_all(user: Any, sub: Submission, by_code: dict[str, str]) -> None:
     qs = Question.objects.filter(element__framework=sub.framework)
-    services.save_answers(
+    submissions.check_save_answers(
         user, sub, {q.pk: (by_code.get(q.code, ""), f"because {q.code}") for q in qs}
     )
 
 
 def garment_setup(w: Any):
-    return services.install_framework(w.secretariat_x, w.covenant_x, "garment")
+    return frameworks.check_install_framework(w.secretariat_x, w.covenant_x, "garment")
+
+
+def submitted(w: Any) -> Submission:
+    """Member A's 2025 submission in covenant X, answered as GARMENT_ANSWERS and handed in."""
+    sub = submissions.check_start_submission(w.member_a, w.covenant_x, 2025)
+    answer_all(w.member_a, sub, GARMENT_ANSWERS)
+    submissions.check_submit(w.member_a, sub)
+    sub.refresh_from_db()
+    return sub

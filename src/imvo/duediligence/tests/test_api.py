@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from imvo.accounts.models import ApiToken
-from imvo.duediligence import services
+from imvo.duediligence.services import frameworks, submissions
 
 from .helpers import GARMENT_ANSWERS
 
@@ -18,8 +18,8 @@ def _auth(user) -> dict[str, str]:
 
 
 def test_member_answers_and_submits_through_the_api(client, world) -> None:
-    services.install_framework(world.secretariat_x, world.covenant_x, "garment")
-    sub = services.start_submission(world.member_a, world.covenant_x, 2025)
+    frameworks.check_install_framework(world.secretariat_x, world.covenant_x, "garment")
+    sub = submissions.check_start_submission(world.member_a, world.covenant_x, 2025)
     url = f"/api/due-diligence/submissions/{sub.pk}/answers"
     bad = client.post(
         url,

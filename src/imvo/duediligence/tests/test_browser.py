@@ -6,15 +6,15 @@ import pytest
 from django.utils import timezone
 
 from imvo.core.testing import login
-from imvo.duediligence import services
 from imvo.duediligence.models import Question, Submission
+from imvo.duediligence.services import frameworks
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_member_submits_and_reviewer_decides(page, world) -> None:
 
-    fw = services.install_framework(world.secretariat_x, world.covenant_x, "garment")
+    fw = frameworks.check_install_framework(world.secretariat_x, world.covenant_x, "garment")
     year = timezone.localdate().year
     login(page, "member_a")
     page.goto("/due-diligence/")

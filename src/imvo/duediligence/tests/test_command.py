@@ -16,9 +16,9 @@ def test_install_export_figures(world, tmp_path, capsys) -> None:
     with pytest.raises(CommandError, match="Unknown framework template"):
         call_command("duediligence", "install", "covenant-x", "nope", "--as", "secretariat_x")
     call_command("duediligence", "install", "covenant-x", "maturity", "--as", "secretariat_x")
-    from imvo.duediligence import services
+    from imvo.duediligence.services import submissions
 
-    services.start_submission(world.member_a, world.covenant_x, 2025)
+    submissions.check_start_submission(world.member_a, world.covenant_x, 2025)
     out = tmp_path / "x.csv"
     call_command("duediligence", "export", "covenant-x", "--as", "secretariat_x", "-o", str(out))
     assert "Company A" in out.read_text(encoding="utf-8-sig")

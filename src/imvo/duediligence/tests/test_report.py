@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 
 from imvo.accounts.testing import make_user
-from imvo.duediligence import services
 from imvo.duediligence.report import NOT_SHOWN, report_sections
+from imvo.duediligence.services import frameworks, review, submissions
 from imvo.testing import adhere, make_org
 
 from .helpers import GARMENT_ANSWERS, answer_all
@@ -19,10 +19,10 @@ pytestmark = pytest.mark.django_db
 
 
 def _decided(world, user, answer: str, decision: str) -> None:
-    sub = services.start_submission(user, world.covenant_x, 2025)
+    sub = submissions.check_start_submission(user, world.covenant_x, 2025)
     answer_all(user, sub, {k: answer for k in GARMENT_ANSWERS})
-    services.submit(user, sub)
-    services.review(
+    submissions.check_submit(user, sub)
+    review.check_review(
         world.secretariat_x,
         sub,
         {},
@@ -38,7 +38,7 @@ def test_no_section_without_submissions(world) -> None:
 
 
 def test_small_groups_hide_scores_and_no_company_is_named(world) -> None:
-    services.install_framework(world.secretariat_x, world.covenant_x, "garment")
+    frameworks.check_install_framework(world.secretariat_x, world.covenant_x, "garment")
     _decided(world, world.member_a, "yes", "meets")
     (section,) = [s.as_dict("duediligence") for s in report_sections(world.covenant_x, 2025)]
     dumped = json.dumps(section, default=str)

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from imvo.duediligence import services
 from imvo.duediligence.models import Question, Submission
+from imvo.duediligence.services import action_plan, frameworks, review, submissions
 
 from .helpers import GARMENT_ANSWERS, answer_all
 
@@ -18,8 +18,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def sub(world):
-    services.install_framework(world.secretariat_x, world.covenant_x, "garment")
-    s = services.start_submission(world.member_a, world.covenant_x, 2025)
+    frameworks.check_install_framework(world.secretariat_x, world.covenant_x, "garment")
+    s = submissions.check_start_submission(world.member_a, world.covenant_x, 2025)
     answer_all(world.member_a, s, GARMENT_ANSWERS)
     return s
 
@@ -63,7 +63,7 @@ def test_anonymous_is_sent_to_login(client, sub) -> None:
 
 
 def test_reviewer_decides_exports_and_letter(client, world, sub) -> None:
-    services.submit(world.member_a, sub)
+    submissions.check_submit(world.member_a, sub)
     client.force_login(world.secretariat_x)
     queue = client.get(reverse("duediligence:queue", args=[world.covenant_x.slug]))
     assert world.company_a.name in queue.content.decode()
@@ -104,8 +104,8 @@ def test_reviewer_decides_exports_and_letter(client, world, sub) -> None:
 def test_export_neutralises_formulas(client, world) -> None:
     world.company_a.name = '=HYPERLINK("http://x")'
     world.company_a.save()
-    services.install_framework(world.secretariat_x, world.covenant_x, "maturity")
-    services.start_submission(world.member_a, world.covenant_x, 2025)
+    frameworks.check_install_framework(world.secretariat_x, world.covenant_x, "maturity")
+    submissions.check_start_submission(world.member_a, world.covenant_x, 2025)
     client.force_login(world.secretariat_x)
     text = client.get(
         reverse("duediligence:export", args=[world.covenant_x.slug, "csv"])
@@ -178,7 +178,7 @@ def test_evidence_download_is_scoped(client, world, settings, tmp_path) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     settings.MEDIA_ROOT = tmp_path
-    a = services.save_action(
+    a = action_plan.check_save_action(
         world.member_a,
         world.covenant_x,
         what="Audit",
@@ -186,7 +186,7 @@ def test_evidence_download_is_scoped(client, world, settings, tmp_path) -> None:
         target="5 audits",
         deadline=timezone.localdate() + timedelta(days=30),
     )
-    upd = services.add_progress(
+    upd = action_plan.check_add_progress(
         world.member_a, a, 20, "first audit", SimpleUploadedFile("audit.pdf", b"%PDF-1.4 audit")
     )
     url = reverse("duediligence:evidence", args=[upd.pk])
@@ -200,7 +200,7 @@ def test_evidence_download_is_scoped(client, world, settings, tmp_path) -> None:
 
 
 def test_member_reads_its_versions(client, world, sub) -> None:
-    services.submit(world.member_a, sub)
+    submissions.check_submit(world.member_a, sub)
     client.force_login(world.member_a)
     r = client.get(reverse("duediligence:version", args=[sub.pk, 1]))
     assert r.status_code == 200 and "65.71" in r.content.decode()
@@ -231,13 +231,13 @@ def test_secretariat_adapts_the_framework(client, world) -> None:
     )
     q = el.questions.get()
     # A member answers: the question can no longer be removed, only weighted 0.
-    sub = services.start_submission(world.member_a, world.covenant_x, 2025)
-    services.save_answers(world.member_a, sub, {q.pk: ("yes", "")})
+    sub = submissions.check_start_submission(world.member_a, world.covenant_x, 2025)
+    submissions.check_save_answers(world.member_a, sub, {q.pk: ("yes", "")})
     r = client.post(url, {"do": "remove", "question": q.pk}, follow=True)
     assert "already answered this question" in r.content.decode()
     answer_all(world.member_a, sub, {**GARMENT_ANSWERS, q.code: "yes"})
-    services.submit(world.member_a, sub)
-    services.review(world.secretariat_x, sub, {}, "ok", "decide", "meets")
+    submissions.check_submit(world.member_a, sub)
+    review.check_review(world.secretariat_x, sub, {}, "ok", "decide", "meets")
     # Decided: the framework is frozen.
     r = client.post(
         url, {"do": "element", "title": "More", "oecd_step": "5", "weight": "5"}, follow=True

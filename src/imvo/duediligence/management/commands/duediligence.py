@@ -41,7 +41,9 @@ class Command(BaseCommand):
         from imvo.accounts.models import User
         from imvo.covenants.models import Covenant
         from imvo.covenants.services import get_covenant
-        from imvo.duediligence import services
+        from imvo.duediligence.services.exports import export_rows
+        from imvo.duediligence.services.figures import covenant_figures
+        from imvo.duediligence.services.frameworks import check_install_framework
 
         try:
             covenant = get_covenant(opts["covenant"])
@@ -54,14 +56,14 @@ class Command(BaseCommand):
                 raise CommandError(f"No user {opts['username']!r}.")
         try:
             if opts["action"] == "figures":
-                self.stdout.write(json.dumps(services.covenant_figures(covenant), indent=2))
+                self.stdout.write(json.dumps(covenant_figures(covenant), indent=2))
             elif opts["action"] == "install":
-                fw = services.install_framework(user, covenant, opts["template"])
+                fw = check_install_framework(user, covenant, opts["template"])
                 self.stdout.write(f"Installed {fw.name} ({fw.code}) on {covenant.slug}.")
             else:
                 from imvo.core.exports import to_csv_bytes, to_json_bytes, to_xlsx_bytes
 
-                header, rows = services.export_rows(user, covenant, opts.get("year"))
+                header, rows = export_rows(user, covenant, opts.get("year"))
                 fmt = opts["format"]
                 body = (
                     to_xlsx_bytes(header, rows)

@@ -1,0 +1,99 @@
+"""Who takes part in the due-diligence cycle: members (companies that are active
+parties of the covenant) and reviewers (its secretariat), and what each sees."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from imvo.accounts import services as roles
+from imvo.accounts.services import AnyUser
+from imvo.core.errors import DomainError, PermissionDeniedError
+from imvo.covenants.models import Adherence, Covenant, Organisation
+from imvo.duediligence.models import Action, Submission
+
+
+class NotFound(DomainError):
+    """The object does not exist for the person asking (views answer 404)."""
+
+
+def member_organisation(user: AnyUser, covenant: Covenant) -> Organisation | None:
+    """The user's company when it is an active party in the covenant."""
+    oid = roles.organisation_id(user)
+    if not oid:
+        return None
+    adherence = (
+        Adherence.objects.filter(
+            covenant=covenant,
+            organisation_id=oid,
+            organisation__type=Organisation.Type.COMPANY,
+            role=Adherence.Role.PARTY,
+            status=Adherence.Status.ACTIVE,
+        )
+        .select_related("organisation")
+        .first()
+    )
+    return adherence.organisation if adherence else None
+
+
+def member_covenants(user: AnyUser) -> QuerySet[Covenant]:
+    """Covenants in which the user's organisation is an active party."""
+    oid = roles.organisation_id(user)
+    if not oid:
+        return Covenant.objects.none()
+    return Covenant.objects.filter(
+        adherences__organisation_id=oid,
+        adherences__organisation__type=Organisation.Type.COMPANY,
+        adherences__role=Adherence.Role.PARTY,
+        adherences__status=Adherence.Status.ACTIVE,
+    ).distinct()
+
+
+def reviewed_covenants(user: AnyUser) -> QuerySet[Covenant]:
+    """Covenants whose submissions the user reviews (all, for a platform admin)."""
+    if roles.is_platform_admin(user):
+        return Covenant.objects.all()
+    return Covenant.objects.filter(pk__in=roles.managed_covenant_ids(user))
+
+
+def require_reviewer(user: AnyUser, covenant: Covenant) -> None:
+    if not roles.is_secretariat(user, covenant):
+        raise PermissionDeniedError(_("Only the covenant's secretariat can do this."))
+
+
+def require_member(user: AnyUser, covenant: Covenant) -> Organisation:
+    org = member_organisation(user, covenant)
+    if org is None:
+        raise PermissionDeniedError(
+            _("Only an active party of this covenant can keep a due-diligence submission in it.")
+        )
+    return org
+
+
+def submissions_visible_to(user: AnyUser) -> QuerySet[Submission]:
+    return Submission.objects.visible_to(user).select_related(
+        "covenant", "organisation", "framework"
+    )
+
+
+def get_submission(user: AnyUser, pk: int) -> Submission:
+    sub = submissions_visible_to(user).filter(pk=pk).first()
+    if sub is None:
+        raise NotFound(_("There is no such submission."))
+    return sub
+
+
+def can_review(user: AnyUser, submission: Submission) -> bool:
+    return roles.is_secretariat(user, submission.covenant_id)
+
+
+def can_edit(user: AnyUser, submission: Submission) -> bool:
+    return (
+        submission.editable_by_member
+        and roles.organisation_id(user) == submission.organisation_id
+        and member_organisation(user, submission.covenant) is not None
+    )
+
+
+def actions_visible_to(user: AnyUser) -> QuerySet[Action]:
+    return Action.objects.visible_to(user).select_related("covenant", "organisation", "theme")
