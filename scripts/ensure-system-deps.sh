@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # System packages the tests need: Debian's chromium (browser tests, driven by
-# Playwright; never a downloaded browser) and poppler-utils (PDF checks).
+# Playwright; never a downloaded browser), poppler-utils (PDF checks) and the
+# PostgreSQL client programs (pg_dump/pg_restore: `imvo backup` on PostgreSQL).
 set -euo pipefail
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v pdftoppm >/dev/null || missing+=(poppler-utils)
+command -v pg_dump >/dev/null || missing+=(postgresql-client)
 # Read the font list first: `fc-list | grep -q` fails under pipefail (SIGPIPE).
 fonts=$(fc-list 2>/dev/null || true)
 grep -qi "Noto Sans Bengali" <<<"$fonts" || missing+=(fonts-noto-core)
