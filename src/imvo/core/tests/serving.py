@@ -31,6 +31,9 @@ def server_env(var: Path, **extra: str) -> dict[str, str]:
         IMVO_HTTPS="0",
         TASK_BACKEND="database",
         WEB_CONCURRENCY="1",
+        # DEBUG on: no collectstatic at start (30 s of CPU, minutes on a busy CI
+        # machine); the supervision, logs and limits under test do not depend on it.
+        DEBUG="1",
     )
     env.update(extra)
     return env
@@ -140,7 +143,7 @@ def serving(var: Path, *args: str, **env: str) -> Iterator[Server]:
     try:
         wait_for(
             lambda: "Serving on" in server.output() or process.poll() is not None,
-            timeout=180,
+            timeout=300,
             what="the server",
         )
         assert process.poll() is None, server.output()[-3000:]
