@@ -26,6 +26,7 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -240,7 +241,14 @@ def _sniff_kind(data: bytes) -> str:
 
 
 # What a damaged archive raises besides BadZipFile (found by the parser fuzz test).
-_ZIP_ERRORS = (zipfile.BadZipFile, ValueError, EOFError, OSError, NotImplementedError)
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    ValueError,
+    EOFError,
+    OSError,
+    NotImplementedError,
+)
 
 
 def _check_zip(filename: str, data: bytes) -> str:
@@ -374,7 +382,7 @@ def _check_ods_extent(filename: str, data: bytes) -> None:
                     raise _too_wide(filename, rows, columns)
     except ParseError:
         raise
-    except (KeyError, ValueError, XMLParseError, zipfile.BadZipFile, OSError, EOFError):
+    except (KeyError, XMLParseError, *_ZIP_ERRORS):
         return  # damaged: the reader then refuses it with what is wrong
 
 

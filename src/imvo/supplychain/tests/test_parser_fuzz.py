@@ -211,3 +211,20 @@ def test_repeated_empty_cells_of_a_real_ods_are_not_counted() -> None:
     repeated block of content is read."""
     table = read_table("block.ods", _ods_with_repeated_content(1000, 10))
     assert len(table.rows) == 25 + 1000
+
+
+def test_a_damaged_deflate_stream_in_a_sheet_is_a_parse_error() -> None:
+    """A flipped byte inside a sheet's compressed data makes zlib raise its own
+    error (found by the fuzz test above): it must reach the user as a ParseError."""
+    buffer = io.BytesIO()
+    sheet = b"<worksheet><sheetData>" + b"<row r='1'><c r='A1'><v>1</v></c></row>" * 200
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", b"<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", sheet + b"</sheetData></worksheet>")
+    data = bytearray(buffer.getvalue())
+    start = data.index(b"xl/worksheets/sheet1.xml") + len("xl/worksheets/sheet1.xml")
+    for at in range(start + 5, start + 40):
+        data[at] ^= 0x5A
+    with pytest.raises(ParseError) as raised:
+        read_table("suppliers.xlsx", bytes(data))
+    assert str(raised.value).startswith("suppliers.xlsx")
