@@ -7,7 +7,13 @@ from django.utils import timezone
 from imvo.complaints import crypto, evidence
 from imvo.complaints.models import Complaint
 from imvo.complaints.services import publication, retention, workflow
-from imvo.complaints.tests.helpers import SECRET_TEXT, file, jpeg_with_exif, walk_to_decision
+from imvo.complaints.tests.helpers import (
+    SECRET_TEXT,
+    file,
+    jpeg_with_exif,
+    move,
+    walk_to_decision,
+)
 
 
 def test_key_rotation_keeps_data_readable(world):
@@ -32,12 +38,13 @@ def test_retention_removes_personal_data_keeps_publication(world):
         files=[("p.jpg", jpeg_with_exif())],
     ).complaint
     stored = evidence.evidence_dir() / c.evidence.get().stored_name
-    c = walk_to_decision(world.committee_x, c)
+    c = walk_to_decision(world.committee_x, c, remedy=True)
     publication.check_draft_publication(
         world.secretariat_x, c, "Wages paid", "The member paid the wages owed."
     )
     publication.check_publish(world.committee_x, c.publication)
-    c = workflow.check_move(world.committee_x, c, "closed", "done")
+    c = move(world.committee_x, c, "remediation")
+    c = move(world.committee_x, c, "closed", ground="decided", remedy_carried_out=True)
     assert retention.do_purge_personal_data() == 0  # not yet past the retention period
     later = timezone.now() + timedelta(days=731)
     assert retention.do_purge_personal_data(now=later) == 1
