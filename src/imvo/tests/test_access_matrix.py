@@ -161,6 +161,7 @@ def build_objects(w: World) -> dict[str, Any]:
     )  # fmt: skip
     match = Match.objects.filter(row__supplier_list=supplier_list).first()
     tokens = {r: ApiToken.issue(u)[1] for r, u in w.personas().items() if r != "anonymous"}
+    gov = _governance_objects(w)
     return {
         "slug": x.slug,
         "slug_y": w.covenant_y.slug,
@@ -183,6 +184,38 @@ def build_objects(w: World) -> dict[str, Any]:
         "supplier_list": supplier_list.pk,
         "match": match.pk,  # type: ignore[union-attr]
         "tokens": tokens,
+        **gov,
+    }
+
+
+def _governance_objects(w: World) -> dict[str, int]:
+    """A steering group of covenant X with a meeting (minutes for the body only), a
+    decision for the parties only, an application to join and an obstacle."""
+    from imvo.covenants.services import governance, membership, parties
+
+    x = w.covenant_x
+    body = governance.check_create_body(w.secretariat_x, x, "Stuurgroep", "Steering group")
+    seat = governance.check_add_seat(w.secretariat_x, body, "business", w.company_a)
+    meeting = governance.check_schedule_meeting(
+        w.secretariat_x, body, timezone.localdate() - timedelta(days=7)
+    )
+    governance.check_record_minutes(w.secretariat_x, meeting, SECRET_A, SECRET_A)
+    decision = governance.check_record_decision(
+        w.secretariat_x, body, "Besluit", "Decision", meeting=meeting, visibility="parties"
+    )
+    application = membership.check_apply(
+        x, "Applicant B.V.", "Ann Applicant", "ann@example.org", conditions_accepted=True
+    )
+    obstacle = parties.check_raise_obstacle(
+        w.member_a, x, "ET", "Union access", "Parks bar unions.", "Raise it with the ministry."
+    )
+    return {
+        "body": body.pk,
+        "seat": seat.pk,
+        "meeting": meeting.pk,
+        "decision": decision.pk,
+        "application": application.pk,
+        "obstacle": obstacle.pk,
     }
 
 
@@ -248,6 +281,23 @@ MATRIX: dict[str, Row] = {
     "covenants:measurement_add":     Row("/manage/{slug}/agreements/{agreement}/measurements/new/",   "302 404 404 200 404 404 404 200"),
     "covenants:step_edit":           Row("/manage/{slug}/steps/{step}/",                              "302 404 404 200 404 404 404 200"),
     "covenants:my_organisation":     Row("/organisation/",                                            "302 200 200 404 404 404 404 404"),
+    "covenants:governance":          Row("/covenants/{slug}/governance/",                             "200 200 200 200 200 200 200 200"),
+    "covenants:meeting":             Row("/covenants/{slug}/meetings/{meeting}/",                     "404 200 200 200 404 404 404 200", sees="member_a secretariat_x admin"),
+    "covenants:decision":            Row("/covenants/{slug}/decisions/{decision}/",                   "404 200 200 200 404 404 404 200"),
+    "covenants:manage_governance":   Row("/manage/{slug}/governance/",                                "302 404 404 200 404 404 404 200"),
+    "covenants:body_add":            Row("/manage/{slug}/bodies/new/",                                "302 404 404 200 404 404 404 200"),
+    "covenants:seat_add":            Row("/manage/{slug}/bodies/{body}/seats/new/",                   "302 404 404 200 404 404 404 200"),
+    "covenants:seat_remove":         Row("/manage/{slug}/seats/{seat}/remove/",                       "302 404 404 -   404 404 404 -", method="POST"),
+    "covenants:meeting_add":         Row("/manage/{slug}/bodies/{body}/meetings/new/",                "302 404 404 200 404 404 404 200"),
+    "covenants:meeting_manage":      Row("/manage/{slug}/meetings/{meeting}/",                        "302 404 404 200 404 404 404 200"),
+    "covenants:decision_add":        Row("/manage/{slug}/bodies/{body}/decisions/new/",               "302 404 404 200 404 404 404 200"),
+    "covenants:apply":               Row("/covenants/{slug}/apply/",                                  "200 200 200 200 200 200 200 200"),
+    "covenants:applications":        Row("/manage/{slug}/applications/",                              "302 404 404 200 404 404 404 200", sees="secretariat_x admin", marker="Applicant B.V."),
+    "covenants:application_decide":  Row("/manage/{slug}/applications/{application}/",                "302 404 404 200 404 404 404 200"),
+    "covenants:workspace":           Row("/parties/",                                                 "302 200 200 404 404 404 404 404"),
+    "covenants:obstacles":           Row("/parties/{slug}/obstacles/",                                "302 200 200 200 404 404 404 200"),
+    "covenants:obstacle":            Row("/parties/{slug}/obstacles/{obstacle}/",                     "302 200 200 200 404 404 404 200"),
+    "covenants:remind":              Row("/parties/{slug}/remind/",                                   "302 404 404 404 404 404 404 404"),
     "accounts:login":                Row("/accounts/login/",                                          "200 302 302 302 302 302 302 302"),
     "accounts:verify":               Row("/accounts/login/verify/",                                   "302 302 302 302 302 302 302 302"),
     "accounts:logout":               Row("/accounts/logout/",                                         "302 -   -   -   -   -   -   -", method="POST"),
