@@ -329,6 +329,7 @@ def _process(sl: SupplierList) -> None:
                         else SupplierListRow.Status.INVALID
                     ),
                     errors=[list(e) for e in r.errors],
+                    warnings=[list(w) for w in r.warnings],
                     duplicate_of=r.duplicate_of,
                 )
             )

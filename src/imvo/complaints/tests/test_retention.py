@@ -2,11 +2,13 @@
 
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 
 from imvo.complaints import crypto, evidence
 from imvo.complaints.models import Complaint
-from imvo.complaints.services import publication, retention, workflow
+from imvo.complaints.services import following, publication, retention, workflow
+from imvo.complaints.services.access import CaseNotFoundError
 from imvo.complaints.tests.helpers import SECRET_TEXT, file, jpeg_with_exif, walk_to_decision
 
 
@@ -46,3 +48,29 @@ def test_retention_removes_personal_data_keeps_publication(world):
     assert not stored.exists() and not c.evidence.exists()
     assert all(t.reason_enc == "" for t in c.transitions.all())
     assert publication.published_outcomes().get().text == "The member paid the wages owed."
+
+
+def test_receipt_codes_stop_working_a_while_after_closure(world, settings):
+    """The receipt-code expiry job: open cases and recently closed ones keep their
+    code; a case closed longer than the receipt period ago cannot be opened with it."""
+    settings.IMVO_RECEIPT_DAYS_AFTER_CLOSURE = 30
+    open_case = file(world, text="Still open")
+    closed = file(world, text=SECRET_TEXT)
+    decided = walk_to_decision(world.committee_x, closed.complaint)
+    c = workflow.check_move(world.committee_x, decided, "closed", "done")
+    assert following.complaint_by_receipt(closed.receipt).pk == c.pk
+
+    assert retention.do_expire_receipts() == 0  # closed today: the code still works
+    later = timezone.now() + timedelta(days=31)
+    assert retention.do_expire_receipts(now=later) == 1
+    assert retention.do_expire_receipts(now=later) == 0  # once
+    with pytest.raises(CaseNotFoundError):
+        following.complaint_by_receipt(closed.receipt)
+    assert following.complaint_by_receipt(open_case.receipt).pk == open_case.complaint.pk
+    assert Complaint.objects.get(pk=c.pk).description == SECRET_TEXT  # the case is kept
+
+
+def test_receipt_expiry_is_a_scheduled_job():
+    from imvo.core import schedule
+
+    assert "complaints-receipt-expiry" in {job.name for job in schedule.jobs()}
