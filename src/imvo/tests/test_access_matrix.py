@@ -162,6 +162,7 @@ def build_objects(w: World) -> dict[str, Any]:
         csv_bytes([[SECRET_A + " Knit", "Plot 9, Tongi, Gazipur", "BD"], list(REGISTRY[0])]),
     )  # fmt: skip
     match = Match.objects.filter(row__supplier_list=supplier_list).first()
+    reg_entry, regdoc = _regulation_objects(w, sub)
     tokens = {r: ApiToken.issue(u)[1] for r, u in w.personas().items() if r != "anonymous"}
     gov = _governance_objects(w)
     return {
@@ -185,6 +186,8 @@ def build_objects(w: World) -> dict[str, Any]:
         "open_table": reporting_open_data.open_tables()[0].name,
         "supplier_list": supplier_list.pk,
         "match": match.pk,  # type: ignore[union-attr]
+        "reg_entry": reg_entry,
+        "regdoc": regdoc,
         "tokens": tokens,
         **gov,
     }
@@ -219,6 +222,23 @@ def _governance_objects(w: World) -> dict[str, int]:
         "application": application.pk,
         "obstacle": obstacle.pk,
     }
+
+
+def _regulation_objects(w: World, sub: Any) -> tuple[int, int]:
+    """An engagement entry of company A naming a union, and a filed ESRS S2 draft."""
+    from datetime import date
+
+    from imvo.regulation.services import engagement, exports
+    from imvo.testing import adhere, make_org
+
+    union = make_org("Matrix Union", type="union")
+    adhere(w.covenant_x, union)
+    entry = engagement.check_record(
+        w.member_a, w.covenant_x, when=date(2025, 3, 1), kind="union", stakeholder="Matrix Union",
+        method="meeting", topic=SECRET_A + " consultation", stakeholder_organisation=union.pk,
+    )  # fmt: skip
+    doc = exports.check_esrs_draft(w.member_a, sub.pk, "json")
+    return entry.pk, doc.pk
 
 
 # --- the matrix ------------------------------------------------------------------------
@@ -361,6 +381,13 @@ MATRIX: dict[str, Row] = {
     "reporting:draft_pdf":           Row("/reports/{slug}/2025/draft.pdf",                            "302 404 404 200 404 404 404 200"),
     "reporting:section_text":        Row("/reports/{slug}/2025/draft/text/",                          "302 404 404 -   404 404 404 -", method="POST"),
     "reporting:publish":             Row("/reports/{slug}/2025/publish/",                             "302 404 404 -   404 404 404 -", method="POST"),
+    "regulation:index":              Row("/regulation/",                                              "302 200 200 200 200 200 200 200"),
+    "regulation:mapping":            Row("/regulation/c/{slug}/mapping/",                             "302 404 404 200 404 404 404 200"),
+    "regulation:engagement":         Row("/regulation/c/{slug}/engagement/",                          "302 200 200 404 404 404 404 404", sees="member_a"),
+    "regulation:confirm":            Row("/regulation/engagement/{reg_entry}/confirm/",               "302 404 404 404 404 404 404 404", method="POST"),
+    "regulation:esrs":               Row("/regulation/submissions/{submission}/esrs-s2.json",         "302 200 404 200 404 404 404 200"),
+    "regulation:pack":               Row("/regulation/submissions/{submission}/csddd-pack.zip",       "302 200 404 200 404 404 404 200"),
+    "regulation:document":           Row("/regulation/documents/{regdoc}/",                           "302 200 404 200 404 404 404 200"),
     "supplychain:index":             Row("/supply-chain/",                                            "302 200 200 200 200 200 200 200", sees="member_a secretariat_x admin", marker="suppliers.csv"),
     "supplychain:upload":            Row("/supply-chain/upload/",                                     "302 200 200 404 404 404 404 404"),
     "supplychain:list":              Row("/supply-chain/lists/{supplier_list}/",                      "302 200 404 200 404 404 404 200"),
