@@ -25,4 +25,5 @@ def links_for(user: AnyUser) -> list[NavLink]:
         links.append(NavLink(reverse("supplychain:upload"), _("Upload a supplier list")))
     if members.exists() or roles.is_secretariat(user):
         links.append(NavLink(reverse("supplychain:index"), _("Supplier lists")))
+        links.append(NavLink(reverse("supplychain:review"), _("Review facility matches")))
     return links

@@ -156,12 +156,17 @@ def build_objects(w: World) -> dict[str, Any]:
         attachments=[library.Upload("pilot.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF")],
     )  # fmt: skip
     reporting_publication.publish_report(w.secretariat_x, x, 2025)
-    make_registry()
+    first_facility = make_registry()[0].pk
     supplier_list = supplychain.upload_list(  # processed at once by the tests' task backend
         w.member_a, x, 2025, "suppliers.csv",
         csv_bytes([[SECRET_A + " Knit", "Plot 9, Tongi, Gazipur", "BD"], list(REGISTRY[0])]),
     )  # fmt: skip
-    match = Match.objects.filter(row__supplier_list=supplier_list).first()
+    match = Match.objects.get(row__supplier_list=supplier_list, row__name__startswith=SECRET_A)
+    # Company A's secret row waits for a decision, so the review pages have it to show.
+    Match.objects.filter(pk=match.pk).update(
+        status=Match.Status.PENDING, facility=None, candidates=[[first_facility, 0.7]],
+        explanation=[{"field": "name", "level": "weak", "weight": 0.5, "detail": ""}],
+    )  # fmt: skip
     reg_entry, regdoc = _regulation_objects(w, sub)
     tokens = {r: ApiToken.issue(u)[1] for r, u in w.personas().items() if r != "anonymous"}
     gov = _governance_objects(w)
@@ -185,7 +190,7 @@ def build_objects(w: World) -> dict[str, Any]:
         "attachment": item.attachments.first().pk,  # type: ignore[union-attr]
         "open_table": reporting_open_data.open_tables()[0].name,
         "supplier_list": supplier_list.pk,
-        "match": match.pk,  # type: ignore[union-attr]
+        "match": match.pk,
         "reg_entry": reg_entry,
         "regdoc": regdoc,
         "tokens": tokens,
@@ -395,11 +400,13 @@ MATRIX: dict[str, Row] = {
     "supplychain:mapping":           Row("/supply-chain/lists/{supplier_list}/mapping/",              "302 200 404 200 404 404 404 200"),
     "supplychain:rerun":             Row("/supply-chain/lists/{supplier_list}/run-again/",            "302 -   404 -   404 404 404 -", method="POST"),
     "supplychain:rows":              Row("/supply-chain/lists/{supplier_list}/rows/",                 "302 200 404 200 404 404 404 200", sees="member_a secretariat_x admin"),
-    "supplychain:pending":           Row("/supply-chain/lists/{supplier_list}/decisions/",            "302 200 404 200 404 404 404 200"),
+    "supplychain:pending":           Row("/supply-chain/lists/{supplier_list}/decisions/",            "302 200 404 200 404 404 404 200", sees="member_a secretariat_x admin"),
     "supplychain:export":            Row("/supply-chain/lists/{supplier_list}/processed.csv",         "302 200 404 200 404 404 404 200"),
     "supplychain:errors":            Row("/supply-chain/lists/{supplier_list}/errors.csv",            "302 200 404 200 404 404 404 200"),
     "supplychain:original":          Row("/supply-chain/lists/{supplier_list}/original",              "302 200 404 200 404 404 404 200"),
     "supplychain:decide":            Row("/supply-chain/matches/{match}/decide/",                     "302 -   404 -   404 404 404 -", method="POST"),
+    "supplychain:review":            Row("/supply-chain/review/",                                     "302 200 200 200 200 200 200 200", sees="member_a secretariat_x admin"),
+    "supplychain:why":               Row("/supply-chain/matches/{match}/why/",                        "302 200 404 200 404 404 404 200", sees="member_a secretariat_x admin"),
     "supplychain:shared":            Row("/supply-chain/shared/{slug}/",                              "302 200 200 200 404 404 404 200", sees="-", marker="Company A"),
     "supplychain:public":            Row("/supply-chain/public/{slug}/",                              "200 200 200 200 200 200 200 200", sees="-", marker="Company A"),
 }
