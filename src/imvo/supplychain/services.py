@@ -29,15 +29,8 @@ from imvo.accounts import services as roles
 from imvo.core.cache import bump_data_version, cached, data_version
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.covenants.models import Adherence, Covenant, Organisation
-from imvo.supplychain import matching, parsing
-from imvo.supplychain.models import (
-    Decision,
-    Facility,
-    LabelledPair,
-    Match,
-    SupplierList,
-    SupplierListRow,
-)
+from imvo.supplychain import explain, labels, matching, parsing
+from imvo.supplychain.models import Decision, Facility, Match, SupplierList, SupplierListRow
 from imvo.supplychain.normalise import country_name, normalise_address, normalise_name
 
 log = logging.getLogger(__name__)
@@ -512,7 +505,6 @@ def decide_match(user: Any, match: Match, action: str, facility_id: int | None =
         match.decided_by = user
         match.decided = timezone.now()
         match.save()
-        _keep_labelled_pairs(user, match, rejected)
         Decision.objects.update_or_create(
             organisation_id=sl.organisation_id,
             fingerprint=row.fingerprint,
@@ -524,55 +516,10 @@ def decide_match(user: Any, match: Match, action: str, facility_id: int | None =
                 "decided": match.decided,
             },
         )
+        # What the person said about the candidates they saw teaches the matcher.
+        labels.record_decision(match, facility_id if action == "confirm" else None, user)
         SupplierList.objects.filter(pk=sl.pk).update(summary=_summary(sl))
     return match
-
-
-def _keep_labelled_pairs(user: Any, match: Match, rejected: list[int]) -> None:
-    """A person's decision as labelled pairs for `imvo match train`: the confirmed
-    facility is a match, each rejected candidate a non-match."""
-    row = match.row
-    verdicts = [(fid, False) for fid in rejected]
-    if match.status == Match.Status.CONFIRMED and match.facility_id:
-        verdicts.append((match.facility_id, True))
-    facilities = Facility.objects.in_bulk([fid for fid, _ in verdicts])
-    LabelledPair.objects.bulk_create(
-        [
-            LabelledPair(
-                organisation_id=row.supplier_list.organisation_id,
-                facility=f,
-                is_match=is_match,
-                name=row.name,
-                address=row.address,
-                country=row.country,
-                lat=row.lat,
-                lng=row.lng,
-                facility_name=f.name,
-                facility_address=f.address,
-                facility_country=f.country,
-                facility_lat=f.lat,
-                facility_lng=f.lng,
-                decided_by=user,
-            )
-            for fid, is_match in verdicts
-            if (f := facilities.get(fid)) is not None
-        ]
-    )
-
-
-def pending_matches(sl: SupplierList) -> list[tuple[Match, list[tuple[Facility, float]]]]:
-    """The uncertain matches of a list with their candidate facilities, best first."""
-    matches = list(
-        Match.objects.filter(row__supplier_list=sl, status=Match.Status.PENDING)
-        .select_related("row")
-        .order_by("row__number")
-    )
-    ids = {int(c[0]) for m in matches for c in m.candidates}
-    facilities = Facility.objects.in_bulk(ids)
-    return [
-        (m, [(facilities[int(c[0])], c[1]) for c in m.candidates[:3] if int(c[0]) in facilities])
-        for m in matches
-    ]
 
 
 def merge_facilities(user: Any, keep: Facility, duplicate: Facility) -> Facility:
@@ -611,12 +558,13 @@ PROCESSED_HEADER = [
     "tier",
     "workers",
     "errors",
+    "why",  # the matcher's reasons (explain.plain_text)
 ]
 
 
 def processed_rows(sl: SupplierList) -> list[list[Any]]:
     out = []
-    for row in sl.rows.select_related("match").order_by("number"):
+    for row in sl.rows.select_related("match", "match__facility").order_by("number"):
         m = getattr(row, "match", None)
         out.append(
             [
@@ -634,6 +582,7 @@ def processed_rows(sl: SupplierList) -> list[list[Any]]:
                 row.workers,
                 "; ".join(f"{c}: {msg}" for c, msg in row.errors)
                 + (f"same as row {row.duplicate_of}" if row.duplicate_of else ""),
+                explain.plain_text(m),
             ]
         )
     return out

@@ -277,17 +277,22 @@ def explain(scored: dict[str, Any], k: int, country: str) -> list[dict[str, Any]
     for comp, levels in features.COMPARISONS.items():
         entry: dict[str, Any] = {
             "field": comp,
-            "level": levels[lv[comp]],
+            # Name: the base level ("exact"); how common the name is goes in the detail.
+            "level": features.NAME_BASE[lv[comp]] if comp == "name" else levels[lv[comp]],
             "weight": round(float(w[comp][lv[comp]]), 2),
         }
         if comp == "distance" and not math.isnan(scored["meters"][k]):
             entry["detail"] = f"{round(float(scored['meters'][k]))} m"
             entry["meters"] = round(float(scored["meters"][k]))
         out.append(entry)
-        if comp == "name" and scored["tf"][k] > 1:
+        if comp == "name" and 0 < lv[comp] < 8:
             count = int(scored["tf"][k])
-            entry["detail"] = f"{count} facilities in {country} share the name or its rarest word"
             entry["count"] = count
+            entry["detail"] = (
+                f"{count} facilities in {country} carry this name (or its rarest word)"
+                if count > 1
+                else f"no other facility in {country} carries this name"
+            )
     return out
 
 
@@ -345,7 +350,7 @@ def decide(candidates: Sequence[Candidate], model: Model) -> MatchResult:
                 "field": "runner_up",
                 "level": str(runner.facility_id),
                 "weight": round(runner.weight, 2),
-                "detail": f"{round(100 * runner.probability, 1)}%",
+                "detail": f"facility {runner.facility_id}: {round(100 * runner.probability, 1)}%",
             }
         )
     clear = runner is None or best.weight - runner.weight >= model.margin_bits

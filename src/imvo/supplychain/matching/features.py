@@ -45,6 +45,8 @@ NAME_LEVELS = [
     "weak",
     "different",
 ]
+# fine level -> its base level's name (what an explanation shows, with the count beside it)
+NAME_BASE = [BASE_NAME_LEVELS[b] for b in (0, 1, 1, 1, 2, 2, 3, 3, 4, 5, 6)]
 # base level -> (level if unique/rare, level if common, level if very common)
 _TF_SPLIT = {1: (1, 2, 3), 2: (4, 5, 5), 3: (6, 7, 7), 4: (8, 8, 8), 5: (9, 9, 9), 6: (10, 10, 10)}
 

@@ -69,7 +69,8 @@ def test_same_facility_written_differently_is_automatic_with_its_evidence() -> N
     )
     assert (m.status, m.facility_id) == (matching.AUTOMATIC, "F0")
     fields = {e["field"]: e for e in m.explanation}
-    assert fields["name"]["level"] == "exact, unique name" and fields["name"]["weight"] > 0
+    assert fields["name"]["level"] == "exact" and fields["name"]["weight"] > 0
+    assert fields["name"]["count"] == 1
     assert fields["address"]["weight"] > 0 and fields["distance"]["level"] == "missing"
     assert fields["distance"]["weight"] == 0  # no coordinates: no evidence either way
     total = sum(e["weight"] for e in m.explanation if e["field"] != "runner_up")
@@ -89,7 +90,8 @@ def test_a_chain_name_does_not_match_automatically() -> None:
     m = _one(shops, ("Cheers", "", "SG", None, None))
     assert m.status != matching.AUTOMATIC
     name = next(e for e in m.explanation if e["field"] == "name")
-    assert name["level"] == "exact, name shared by 10+" and name["count"] == 29
+    assert name["level"] == "exact" and name["count"] == 29
+    assert "29 facilities in SG" in name["detail"]
 
 
 def test_a_far_away_namesake_does_not_match_and_a_near_one_does() -> None:
@@ -120,7 +122,7 @@ def test_a_split_word_and_an_address_find_the_candidate() -> None:
     registry += [(f"Other Place {i}", f"{i} Main St", "US", None, None) for i in range(50)]
     split = _one(registry, ("till erman the", "", "GB", None, None))
     assert (split.facility_id, split.status) == ("F0", matching.PENDING)  # name only
-    assert split.explanation[1]["level"] == "exact, unique name"
+    assert split.explanation[1]["level"] == "exact"
     parent = _one(
         registry, ("CHICAGO PUBLIC SCHOOLS PENN, WILLIAM", "1616 S AVERS", "US", None, None)
     )
