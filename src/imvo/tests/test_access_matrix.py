@@ -160,6 +160,17 @@ def build_objects(w: World) -> dict[str, Any]:
         csv_bytes([[SECRET_A + " Knit", "Plot 9, Tongi, Gazipur", "BD"], list(REGISTRY[0])]),
     )  # fmt: skip
     match = Match.objects.filter(row__supplier_list=supplier_list).first()
+    from imvo.collective.services import cap, joint
+
+    shared = Match.objects.filter(row__supplier_list=supplier_list, row__number=2).get()
+    joint_action = joint.check_propose(  # the secretariat invites A, the one member there
+        w.secretariat_x, x, SECRET_A + " fire safety", facility_id=shared.facility_id
+    )
+    joint.check_decide(w.member_a, joint_action, "join")
+    finding = cap.check_add_finding(w.member_a, joint_action, "audit", "exits locked")
+    cap_item = cap.check_add_item(
+        w.member_a, finding, "panic bars", "factory", timezone.localdate() + timedelta(days=30)
+    )
     tokens = {r: ApiToken.issue(u)[1] for r, u in w.personas().items() if r != "anonymous"}
     return {
         "slug": x.slug,
@@ -182,6 +193,9 @@ def build_objects(w: World) -> dict[str, Any]:
         "open_table": reporting.open_tables()[0].name,
         "supplier_list": supplier_list.pk,
         "match": match.pk,  # type: ignore[union-attr]
+        "facility": shared.facility_id,
+        "joint_action": joint_action.pk,
+        "cap_item": cap_item.pk,
         "tokens": tokens,
     }
 
@@ -323,6 +337,12 @@ MATRIX: dict[str, Row] = {
     "supplychain:decide":            Row("/supply-chain/matches/{match}/decide/",                     "302 -   404 -   404 404 404 -", method="POST"),
     "supplychain:shared":            Row("/supply-chain/shared/{slug}/",                              "302 200 200 200 404 404 404 200", sees="-", marker="Company A"),
     "supplychain:public":            Row("/supply-chain/public/{slug}/",                              "200 200 200 200 200 200 200 200", sees="-", marker="Company A"),
+    "collective:index":              Row("/collective/",                                              "302 200 200 200 200 200 200 200", sees="member_a secretariat_x admin"),
+    "collective:leverage":           Row("/collective/leverage/{facility}/",                          "302 200 404 404 404 404 404 404"),
+    "collective:propose":            Row("/collective/propose/",                                      "302 200 200 200 200 404 404 200"),
+    "collective:action":             Row("/collective/actions/{joint_action}/",                       "302 200 404 200 404 404 404 200", sees="member_a secretariat_x admin"),
+    "collective:item":               Row("/collective/items/{cap_item}/",                             "302 -   404 -   404 404 404 -", method="POST"),
+    "collective:public":             Row("/collective/public/{slug}/",                                "200 200 200 200 200 200 200 200", sees="-", marker="Company A"),
 }
 API_MATRIX: dict[str, Row] = {
 #                                                                                                              anon a   b   sx  sy  cx  rx  adm
