@@ -12,8 +12,9 @@ from ninja.errors import HttpError
 
 from imvo.core.errors import DomainError
 from imvo.covenants.models import Covenant
-from imvo.reporting import services
 from imvo.reporting.models import PublishedReport
+from imvo.reporting.services import build, open_data, publication
+from imvo.reporting.services import learning as library
 
 router = Router(tags=["reporting"])
 
@@ -57,7 +58,7 @@ def _report_out(r: PublishedReport) -> dict[str, Any]:
 @router.get("/reports", response=list[ReportOut], summary="Published yearly progress reports")
 def list_reports(request: HttpRequest) -> list[dict[str, Any]]:
     """The latest edition of every published report."""
-    return [_report_out(r) for r in services.latest_editions()]
+    return [_report_out(r) for r in publication.latest_editions()]
 
 
 @router.get(
@@ -66,7 +67,7 @@ def list_reports(request: HttpRequest) -> list[dict[str, Any]]:
 )
 def report_snapshot(request: HttpRequest, covenant: str, year: int) -> dict[str, Any]:
     c = get_object_or_404(Covenant, slug=covenant)
-    edition = services.latest_edition(c, year)
+    edition = publication.latest_edition(c, year)
     if edition is None:
         raise HttpError(404, "No published report for this covenant and year.")
     return {**_report_out(edition), "snapshot": edition.snapshot}
@@ -79,20 +80,20 @@ def open_data_index(request: HttpRequest) -> list[dict[str, Any]]:
             "name": t.name,
             "title": t.title,
             "description": t.description,
-            "licence": services.LICENCE,
+            "licence": build.LICENCE,
             "attribution": t.source,
             "columns": [
                 {"name": c.name, "type": c.type, "description": c.description} for c in t.columns
             ],
         }
-        for t in services.open_tables()
+        for t in open_data.open_tables()
     ]
 
 
 @router.get("/open-data/{name}", summary="One open data table as JSON (licence in meta)")
 def open_data_rows(request: HttpRequest, name: str) -> dict[str, Any]:
     try:
-        table = services.open_table(name)
+        table = open_data.open_table(name)
     except DomainError as e:
         raise HttpError(404, str(e)) from None
     return {
@@ -108,7 +109,7 @@ def learning(
     c = Covenant.objects.filter(slug=covenant).first() if covenant else None
     if covenant and c is None:
         raise HttpError(404, f"No covenant {covenant!r}.")
-    items = services.search_learning(q[:200], c, theme[:60], kind=kind)[:200]
+    items = library.search_learning(q[:200], c, theme[:60], kind=kind)[:200]
     return [
         {
             "id": i.pk,

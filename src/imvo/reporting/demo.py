@@ -55,7 +55,7 @@ LEARNING = [
 
 
 def load() -> list[tuple[str, str]]:
-    from imvo.reporting import services
+    from imvo.reporting.services import build, learning, publication
 
     garment = Covenant.objects.filter(slug="garment-textile").first()
     secretariat = User.objects.filter(username="secretariat").first()
@@ -65,20 +65,20 @@ def load() -> list[tuple[str, str]]:
         org = Organisation.objects.filter(name=org_name).first()
         author = User.objects.filter(organisation=org).first() if org else None
         theme = Theme.objects.filter(code=theme_code, covenant=garment).first()
-        services.publish_learning_item(
+        learning.publish_learning_item(
             author or secretariat, garment, title, text, kind=kind, theme=theme, summary=summary
         )
     year = timezone.localdate().year - 1
     with translation.override("en"):
         try:
-            services.check_year(garment, year)
+            build.check_year(garment, year)
         except DomainError:
             return []
         for key, text in SECTION_TEXTS.items():
-            services.save_section_text(secretariat, garment, year, key, text)
+            publication.save_section_text(secretariat, garment, year, key, text)
         # Another app's section failing must not stop the demo or leave it without a
         # published report: it is left out and logged; the draft page shows the error.
-        edition = services.publish_report(secretariat, garment, year, skip_failed_sections=True)
+        edition = publication.publish_report(secretariat, garment, year, skip_failed_sections=True)
         for error in edition.snapshot.get("errors", []):
             log.warning("Demo report published without a section: %s", error)
     return []

@@ -17,7 +17,7 @@ def links_for(user: AnyUser) -> list[NavLink]:
     ]
     if roles.is_secretariat(user):
         from imvo.covenants.services import covenants_managed_by
-        from imvo.reporting.services import report_years
+        from imvo.reporting.services.build import report_years
 
         for covenant in covenants_managed_by(user).order_by("name_en"):
             years = report_years(covenant)

@@ -20,8 +20,11 @@ from imvo.accounts import services as roles
 from imvo.core.errors import DomainError
 from imvo.core.exports import table_response
 from imvo.covenants.models import Covenant, Theme
-from imvo.reporting import services
+from imvo.reporting import render as rendering
 from imvo.reporting.models import LearningAttachment, LearningItem, PublishedReport
+from imvo.reporting.services import build, dashboards, publication
+from imvo.reporting.services import learning as library
+from imvo.reporting.services import open_data as open_data_service
 
 FORMATS = ["csv", "xlsx", "json"]
 
@@ -43,7 +46,7 @@ def index(request: HttpRequest) -> HttpResponse:
         request,
         "reporting/index.html",
         {
-            "reports": services.latest_editions(),
+            "reports": publication.latest_editions(),
             "covenants": Covenant.objects.order_by("name_en"),
         },
     )
@@ -53,7 +56,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def _edition_or_404(covenant: Covenant, year: int, version: int | None) -> PublishedReport:
-    edition = services.latest_edition(covenant, year, version)
+    edition = publication.latest_edition(covenant, year, version)
     if edition is None:
         raise Http404
     return edition
@@ -62,7 +65,7 @@ def _edition_or_404(covenant: Covenant, year: int, version: int | None) -> Publi
 def report(request: HttpRequest, slug: str, year: int, version: int | None = None) -> HttpResponse:
     covenant = _covenant(slug)
     edition = _edition_or_404(covenant, year, version)
-    versions = services.versions_of(covenant, year)
+    versions = publication.versions_of(covenant, year)
     return render(
         request,
         "reporting/report.html",
@@ -98,10 +101,10 @@ def draft(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     if request.GET.get("year", "").isdigit():
         return redirect("reporting:draft", slug, int(request.GET["year"]))
     try:
-        data = services.build_report(covenant, year)
+        data = build.build_report(covenant, year)
     except DomainError as e:
         messages.error(request, str(e))
-        years = services.report_years(covenant)
+        years = build.report_years(covenant)
         if years and year not in years:
             return redirect("reporting:draft", slug, years[-1])
         return redirect("reporting:dashboard", slug)
@@ -111,12 +114,12 @@ def draft(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         {
             "covenant": covenant,
             "year": year,
-            "years": services.report_years(covenant),
+            "years": build.report_years(covenant),
             "report": data,
-            "body": services.render_report_html(data),
+            "body": rendering.render_report_html(data),
             "editions": [
-                services.latest_edition(covenant, year, v)
-                for v in sorted(services.versions_of(covenant, year))
+                publication.latest_edition(covenant, year, v)
+                for v in sorted(publication.versions_of(covenant, year))
             ],
         },
     )
@@ -126,11 +129,11 @@ def draft(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 def draft_pdf(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     covenant = _managed(request, slug)
     try:
-        data = services.build_report(covenant, year)
+        data = build.build_report(covenant, year)
     except DomainError as e:
         messages.error(request, str(e))
         return redirect("reporting:dashboard", slug)
-    response = HttpResponse(services.render_report_pdf(data), content_type="application/pdf")
+    response = HttpResponse(rendering.render_report_pdf(data), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{slug}-draft-{year}.pdf"'
     return response
 
@@ -140,7 +143,7 @@ def draft_pdf(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 def section_text(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     covenant = _managed(request, slug)
     try:
-        services.save_section_text(
+        publication.save_section_text(
             request.user,
             covenant,
             year,
@@ -158,7 +161,7 @@ def section_text(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 def publish(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     covenant = _managed(request, slug)
     try:
-        edition = services.publish_report(request.user, covenant, year)
+        edition = publication.publish_report(request.user, covenant, year)
     except DomainError as e:
         messages.error(request, str(e))
         return redirect("reporting:draft", slug, year)
@@ -174,21 +177,21 @@ def publish(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 
 
 def overview(request: HttpRequest) -> HttpResponse:
-    data = services.overview_dashboard()
+    data = dashboards.overview_dashboard()
     return render(
         request,
         "reporting/dashboard.html",
         {
             "title": _("Dashboard: all covenants"),
             "data": data,
-            "body": services.render_sections_html(data),
+            "body": rendering.render_sections_html(data),
         },
     )
 
 
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     covenant = _covenant(slug)
-    data = services.covenant_dashboard(covenant)
+    data = dashboards.covenant_dashboard(covenant)
     return render(
         request,
         "reporting/dashboard.html",
@@ -196,8 +199,8 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "title": _("Dashboard: %(name)s") % {"name": covenant.name},
             "covenant": covenant,
             "data": data,
-            "body": services.render_sections_html(data),
-            "reports": services.latest_editions_of(covenant),
+            "body": rendering.render_sections_html(data),
+            "reports": publication.latest_editions_of(covenant),
             "can_manage": roles.is_secretariat(request.user, covenant),
         },
     )
@@ -214,7 +217,7 @@ def learning(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     if kind not in LearningItem.Kind.values:
         kind = ""
-    items = services.search_learning(q, covenant, theme_code, kind=kind)[:100]
+    items = library.search_learning(q, covenant, theme_code, kind=kind)[:100]
     return render(
         request,
         "reporting/learning_list.html",
@@ -227,21 +230,19 @@ def learning(request: HttpRequest) -> HttpResponse:
             "kinds": LearningItem.Kind.choices,
             "covenants": Covenant.objects.order_by("name_en"),
             "themes": Theme.objects.filter(covenant=None),
-            "can_share": services.covenants_user_may_share_in(request.user).exists(),
+            "can_share": library.covenants_user_may_share_in(request.user).exists(),
         },
     )
 
 
 def learning_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(services.learning_items_visible_to(request.user), pk=pk)
+    item = get_object_or_404(library.learning_items_visible_to(request.user), pk=pk)
     return render(request, "reporting/learning_detail.html", {"item": item})
 
 
 def learning_attachment(request: HttpRequest, pk: int) -> FileResponse:
     att = get_object_or_404(
-        LearningAttachment.objects.filter(
-            item__in=services.learning_items_visible_to(request.user)
-        ),
+        LearningAttachment.objects.filter(item__in=library.learning_items_visible_to(request.user)),
         pk=pk,
     )
     # Always a download with the type we checked on upload: never rendered in our origin.
@@ -287,7 +288,7 @@ class LearningForm(forms.Form):
 
     def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        covenants = services.covenants_user_may_share_in(user)
+        covenants = library.covenants_user_may_share_in(user)
         self.fields["covenant"].queryset = covenants  # type: ignore[attr-defined]
         # OECD chapters, and the sub-themes of the covenants this user shares in.
         self.fields["theme"].queryset = Theme.objects.filter(  # type: ignore[attr-defined]
@@ -297,15 +298,15 @@ class LearningForm(forms.Form):
 
 @login_required
 def learning_new(request: HttpRequest) -> HttpResponse:
-    if not services.covenants_user_may_share_in(request.user).exists():
+    if not library.covenants_user_may_share_in(request.user).exists():
         raise Http404
     error = ""
     form = LearningForm(request.user, request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        uploads = [services.Upload(f.name, f.read()) for f in d["attachments"]]
+        uploads = [library.Upload(f.name, f.read()) for f in d["attachments"]]
         try:
-            item = services.publish_learning_item(
+            item = library.publish_learning_item(
                 request.user,
                 d["covenant"],
                 d["title"],
@@ -331,10 +332,10 @@ def open_data(request: HttpRequest) -> HttpResponse:
         request,
         "reporting/open_data.html",
         {
-            "tables": services.open_tables(),
+            "tables": open_data_service.open_tables(),
             "formats": FORMATS,
-            "licence": services.LICENCE,
-            "licence_url": services.LICENCE_URL,
+            "licence": build.LICENCE,
+            "licence_url": build.LICENCE_URL,
         },
     )
 
@@ -343,7 +344,7 @@ def open_data_table(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404
     try:
-        table = services.open_table(name)
+        table = open_data_service.open_table(name)
     except DomainError:
         raise Http404 from None
     filename = f"imvo-{table.name}-{timezone.localdate().isoformat()}"

@@ -116,7 +116,9 @@ def build_objects(w: World) -> dict[str, Any]:
     from imvo.covenants.models import Adherence, ProcessStep
     from imvo.duediligence.services import action_plan, frameworks, submissions
     from imvo.duediligence.tests.helpers import GARMENT_ANSWERS, answer_all
-    from imvo.reporting import services as reporting
+    from imvo.reporting.services import learning as reporting_learning
+    from imvo.reporting.services import open_data as reporting_open_data
+    from imvo.reporting.services import publication as reporting_publication
     from imvo.risk import services as risk
     from imvo.supplychain import services as supplychain
     from imvo.supplychain.models import Match
@@ -149,11 +151,11 @@ def build_objects(w: World) -> dict[str, Any]:
     complaint = filed.complaint
     evidence = store_evidence(complaint, "photo.pdf", one_page_pdf())
     committee.check_recuse(w.committee_x, complaint, w.recused_committee_x, "conflict of interest")
-    item = reporting.publish_learning_item(
+    item = reporting_learning.publish_learning_item(
         w.member_a, x, "Living wage pilot", "We paid the gap.",
-        attachments=[reporting.Upload("pilot.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF")],
+        attachments=[reporting_learning.Upload("pilot.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF")],
     )  # fmt: skip
-    reporting.publish_report(w.secretariat_x, x, 2025)
+    reporting_publication.publish_report(w.secretariat_x, x, 2025)
     make_registry()
     supplier_list = supplychain.upload_list(  # processed at once by the tests' task backend
         w.member_a, x, 2025, "suppliers.csv",
@@ -190,7 +192,7 @@ def build_objects(w: World) -> dict[str, Any]:
         "reference": complaint.reference,
         "item": item.pk,
         "attachment": item.attachments.first().pk,  # type: ignore[union-attr]
-        "open_table": reporting.open_tables()[0].name,
+        "open_table": reporting_open_data.open_tables()[0].name,
         "supplier_list": supplier_list.pk,
         "match": match.pk,  # type: ignore[union-attr]
         "facility": shared.facility_id,
