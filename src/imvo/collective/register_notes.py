@@ -84,8 +84,10 @@ def notes_for(user: Any, entry_ids: Sequence[int]) -> dict[int, list[EntryNote]]
         if e.severity >= SEVERE:
             for f in facilities:
                 if f.others and f.facility_id not in joined_at:
-                    query = urlencode({"facility": str(f.facility_id), "covenant": f.covenant_id,
-                                       "theme": e.theme_code, "entry": e.pk})  # fmt: skip
+                    params: dict[str, str | int] = {"facility": f.facility_id,
+                                                    "covenant": f.covenant_id,
+                                                    "theme": e.theme_code, "entry": e.pk}  # fmt: skip
+                    query = urlencode(params)
                     notes.append(
                         EntryNote(
                             _("Severe risk at a shared facility (%(name)s): act together "
