@@ -173,6 +173,7 @@ def build_objects(w: World) -> dict[str, Any]:
     cap_item = cap.check_add_item(
         w.member_a, finding, "panic bars", "factory", timezone.localdate() + timedelta(days=30)
     )
+    reg_entry, regdoc = _regulation_objects(w, sub)
     tokens = {r: ApiToken.issue(u)[1] for r, u in w.personas().items() if r != "anonymous"}
     return {
         "slug": x.slug,
@@ -198,8 +199,27 @@ def build_objects(w: World) -> dict[str, Any]:
         "facility": shared.facility_id,
         "joint_action": joint_action.pk,
         "cap_item": cap_item.pk,
+        "reg_entry": reg_entry,
+        "regdoc": regdoc,
         "tokens": tokens,
     }
+
+
+def _regulation_objects(w: World, sub: Any) -> tuple[int, int]:
+    """An engagement entry of company A naming a union, and a filed ESRS S2 draft."""
+    from datetime import date
+
+    from imvo.regulation.services import engagement, exports
+    from imvo.testing import adhere, make_org
+
+    union = make_org("Matrix Union", type="union")
+    adhere(w.covenant_x, union)
+    entry = engagement.check_record(
+        w.member_a, w.covenant_x, when=date(2025, 3, 1), kind="union", stakeholder="Matrix Union",
+        method="meeting", topic=SECRET_A + " consultation", stakeholder_organisation=union.pk,
+    )  # fmt: skip
+    doc = exports.check_esrs_draft(w.member_a, sub.pk, "json")
+    return entry.pk, doc.pk
 
 
 # --- the matrix ------------------------------------------------------------------------
@@ -325,6 +345,13 @@ MATRIX: dict[str, Row] = {
     "reporting:draft_pdf":           Row("/reports/{slug}/2025/draft.pdf",                            "302 404 404 200 404 404 404 200"),
     "reporting:section_text":        Row("/reports/{slug}/2025/draft/text/",                          "302 404 404 -   404 404 404 -", method="POST"),
     "reporting:publish":             Row("/reports/{slug}/2025/publish/",                             "302 404 404 -   404 404 404 -", method="POST"),
+    "regulation:index":              Row("/regulation/",                                              "302 200 200 200 200 200 200 200"),
+    "regulation:mapping":            Row("/regulation/c/{slug}/mapping/",                             "302 404 404 200 404 404 404 200"),
+    "regulation:engagement":         Row("/regulation/c/{slug}/engagement/",                          "302 200 200 404 404 404 404 404", sees="member_a"),
+    "regulation:confirm":            Row("/regulation/engagement/{reg_entry}/confirm/",               "302 404 404 404 404 404 404 404", method="POST"),
+    "regulation:esrs":               Row("/regulation/submissions/{submission}/esrs-s2.json",         "302 200 404 200 404 404 404 200"),
+    "regulation:pack":               Row("/regulation/submissions/{submission}/csddd-pack.zip",       "302 200 404 200 404 404 404 200"),
+    "regulation:document":           Row("/regulation/documents/{regdoc}/",                           "302 200 404 200 404 404 404 200"),
     "supplychain:index":             Row("/supply-chain/",                                            "302 200 200 200 200 200 200 200", sees="member_a secretariat_x admin", marker="suppliers.csv"),
     "supplychain:upload":            Row("/supply-chain/upload/",                                     "302 200 200 404 404 404 404 404"),
     "supplychain:list":              Row("/supply-chain/lists/{supplier_list}/",                      "302 200 404 200 404 404 404 200"),
