@@ -169,7 +169,7 @@ def build_objects(w: World) -> dict[str, Any]:
     )  # fmt: skip
     from imvo.collective.services import cap, joint
 
-    shared = Match.objects.filter(row__supplier_list=supplier_list, row__number=2).get()
+    shared = Match.objects.get(row__supplier_list=supplier_list, row__name=REGISTRY[0][0])
     joint_action = joint.check_propose(  # the secretariat invites A, the one member there
         w.secretariat_x, x, SECRET_A + " fire safety", facility_id=shared.facility_id
     )
