@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "imvo.risk",
     "imvo.duediligence",
     "imvo.complaints",
+    "imvo.library",
     "imvo.regulation",
     "imvo.reporting",
 ]

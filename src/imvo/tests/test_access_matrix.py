@@ -116,7 +116,7 @@ def build_objects(w: World) -> dict[str, Any]:
     from imvo.covenants.models import Adherence, ProcessStep
     from imvo.duediligence.services import action_plan, frameworks, submissions
     from imvo.duediligence.tests.helpers import GARMENT_ANSWERS, answer_all
-    from imvo.reporting.services import learning as reporting_learning
+    from imvo.library import services as library
     from imvo.reporting.services import open_data as reporting_open_data
     from imvo.reporting.services import publication as reporting_publication
     from imvo.risk import services as risk
@@ -151,9 +151,9 @@ def build_objects(w: World) -> dict[str, Any]:
     complaint = filed.complaint
     evidence = store_evidence(complaint, "photo.pdf", one_page_pdf())
     committee.check_recuse(w.committee_x, complaint, w.recused_committee_x, "conflict of interest")
-    item = reporting_learning.publish_learning_item(
+    item = library.publish_learning_item(
         w.member_a, x, "Living wage pilot", "We paid the gap.",
-        attachments=[reporting_learning.Upload("pilot.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF")],
+        attachments=[library.Upload("pilot.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF")],
     )  # fmt: skip
     reporting_publication.publish_report(w.secretariat_x, x, 2025)
     make_registry()
@@ -318,10 +318,10 @@ MATRIX: dict[str, Row] = {
     "reporting:index":               Row("/reports/",                                                 "200 200 200 200 200 200 200 200"),
     "reporting:overview":            Row("/reports/dashboard/",                                       "200 200 200 200 200 200 200 200"),
     "reporting:dashboard":           Row("/reports/dashboard/{slug}/",                                "200 200 200 200 200 200 200 200"),
-    "reporting:learning":            Row("/reports/library/",                                         "200 200 200 200 200 200 200 200"),
-    "reporting:learning_new":        Row("/reports/library/new/",                                     "302 200 200 200 200 404 404 200"),
-    "reporting:learning_detail":     Row("/reports/library/{item}/",                                  "200 200 200 200 200 200 200 200"),
-    "reporting:learning_attachment": Row("/reports/library/file/{attachment}/",                       "200 200 200 200 200 200 200 200"),
+    "library:index":                 Row("/reports/library/",                                         "200 200 200 200 200 200 200 200"),
+    "library:new":                   Row("/reports/library/new/",                                     "302 200 200 200 200 404 404 200"),
+    "library:detail":                Row("/reports/library/{item}/",                                  "200 200 200 200 200 200 200 200"),
+    "library:attachment":            Row("/reports/library/file/{attachment}/",                       "200 200 200 200 200 200 200 200"),
     "reporting:open_data":           Row("/reports/open-data/",                                       "200 200 200 200 200 200 200 200"),
     "reporting:open_data_table":     Row("/reports/open-data/{open_table}.csv",                       "200 200 200 200 200 200 200 200"),
     "reporting:report":              Row("/reports/{slug}/2025/",                                     "200 200 200 200 200 200 200 200"),

@@ -16,7 +16,7 @@ from imvo.core import uploads
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.core.uploads import UploadPolicy
 from imvo.covenants.models import Adherence, Covenant, Theme
-from imvo.reporting.models import LearningAttachment, LearningItem
+from imvo.library.models import LearningAttachment, LearningItem
 
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
 MAX_ATTACHMENTS = 3

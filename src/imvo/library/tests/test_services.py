@@ -7,7 +7,7 @@ from django.test import Client
 
 from imvo.accounts.testing import make_user
 from imvo.core.errors import DomainError, PermissionDeniedError
-from imvo.reporting.services import learning
+from imvo.library import services
 from imvo.testing import make_org
 
 pytestmark = pytest.mark.django_db
@@ -21,40 +21,40 @@ def media(settings, tmp_path):
 
 
 def test_members_publish_in_their_own_covenant_only(world):
-    item = learning.publish_learning_item(
+    item = services.publish_learning_item(
         world.member_a, world.covenant_x, "Living wage pilot", "We paid the gap."
     )
     assert item.organisation == world.company_a and item.sector == "garment"
     with pytest.raises(PermissionDeniedError):
-        learning.publish_learning_item(world.member_a, world.covenant_y, "t", "x")
+        services.publish_learning_item(world.member_a, world.covenant_y, "t", "x")
     outsider = make_user(organisation=make_org("Outsider"))
     with pytest.raises(PermissionDeniedError):
-        learning.publish_learning_item(outsider, world.covenant_x, "t", "x")
-    learning.publish_learning_item(world.secretariat_y, world.covenant_y, "Bank lesson", "x")
+        services.publish_learning_item(outsider, world.covenant_x, "t", "x")
+    services.publish_learning_item(world.secretariat_y, world.covenant_y, "Bank lesson", "x")
 
 
 def test_search_across_covenants(world):
-    learning.publish_learning_item(
+    services.publish_learning_item(
         world.member_a,
         world.covenant_x,
         "Union-led audit follow-up",
         "Remediation agreed with the factory UNION in Dhaka.",
         summary="Faster closure",
     )
-    learning.publish_learning_item(
+    services.publish_learning_item(
         world.member_c, world.covenant_y, "Engagement with a bank client", "Union rights clause."
     )
-    learning.publish_learning_item(world.member_b, world.covenant_x, "Water", "Dye house.")
+    services.publish_learning_item(world.member_b, world.covenant_x, "Water", "Dye house.")
     titles = lambda qs: sorted(i.title for i in qs)  # noqa: E731
-    assert titles(learning.search_learning("union")) == [
+    assert titles(services.search_learning("union")) == [
         "Engagement with a bank client",
         "Union-led audit follow-up",
     ]
-    assert titles(learning.search_learning("union dhaka")) == ["Union-led audit follow-up"]
-    assert titles(learning.search_learning("union", covenant=world.covenant_y)) == [
+    assert titles(services.search_learning("union dhaka")) == ["Union-led audit follow-up"]
+    assert titles(services.search_learning("union", covenant=world.covenant_y)) == [
         "Engagement with a bank client"
     ]
-    assert titles(learning.search_learning("", sector="banking")) == [
+    assert titles(services.search_learning("", sector="banking")) == [
         "Engagement with a bank client"
     ]
     page = Client(HTTP_ACCEPT_LANGUAGE="en").get("/reports/library/", {"q": "dye"}).content.decode()
@@ -75,26 +75,26 @@ def test_search_across_covenants(world):
         ("photo.png", PDF, "does not look like a .png file"),
         ("notes.txt", b"\xff\xfe\x00bad", "not UTF-8 text"),
         ("empty.pdf", b"", "is empty"),
-        ("big.pdf", b"%PDF-" + b"0" * learning.MAX_ATTACHMENT_BYTES, "at most 5 MB"),
+        ("big.pdf", b"%PDF-" + b"0" * services.MAX_ATTACHMENT_BYTES, "at most 5 MB"),
     ],
 )
 def test_bad_attachments_are_refused_with_the_reason(world, name, data, message):
     with pytest.raises(DomainError, match=message):
-        learning.publish_learning_item(
-            world.member_a, world.covenant_x, "t", "x", attachments=[learning.Upload(name, data)]
+        services.publish_learning_item(
+            world.member_a, world.covenant_x, "t", "x", attachments=[services.Upload(name, data)]
         )
-    from imvo.reporting.models import LearningItem
+    from imvo.library.models import LearningItem
 
     assert not LearningItem.objects.exists()
 
 
 def test_attachment_is_stored_and_served_as_download(world):
-    item = learning.publish_learning_item(
+    item = services.publish_learning_item(
         world.member_a,
         world.covenant_x,
         "Guide",
         "See the file.",
-        attachments=[learning.Upload("../../etc/guide.pdf", PDF)],
+        attachments=[services.Upload("../../etc/guide.pdf", PDF)],
     )
     att = item.attachments.get()
     assert att.name == "guide.pdf" and att.size == len(PDF)
@@ -153,10 +153,16 @@ def test_theme_of_another_covenant_is_refused(world):
         code="x-only", name_en="X theme", name_nl="X thema", covenant=world.covenant_x
     )
     with pytest.raises(DomainError, match="another covenant"):
-        learning.publish_learning_item(world.member_a, world.covenant_x, "t", "x", theme=other)
-    item = learning.publish_learning_item(world.member_a, world.covenant_x, "t", "x", theme=own)
+        services.publish_learning_item(world.member_a, world.covenant_x, "t", "x", theme=other)
+    item = services.publish_learning_item(world.member_a, world.covenant_x, "t", "x", theme=own)
     assert item.theme == own
     c = Client(HTTP_ACCEPT_LANGUAGE="en")
     c.force_login(world.member_a)
     form = c.get("/reports/library/new/").content.decode()
     assert "X theme" in form and "Y theme" not in form
+
+
+def test_admin_lists_library_items(world):
+    c = Client()
+    c.force_login(world.admin)
+    assert c.get("/admin/library/learningitem/").status_code == 200
