@@ -108,12 +108,12 @@ def test_a_duplicate_plot_id_names_the_other_row(world, food) -> None:
 
 def test_csv_with_coordinates_and_a_wkt_polygon(world, food) -> None:
     data = (
-        "plot_id;commodity;country;latitude;longitude;polygon;area_ha;supplier;dds_reference\n"
-        "C1;coffee;CI;5.781234;-6.601234;;1.5;Coop;25NLABCD1234\n"
-        'C2;cocoa;CI;;;"POLYGON((-6.606000 5.785000, -6.605000 5.785000, -6.605000 5.786000, '
-        '-6.606000 5.786000, -6.606000 5.785000))";;Coop;\n'
-        "C3;cocoa;CI;5.78;-6.60;;1;Coop;\n"
-    ).encode()
+        b"plot_id;commodity;country;latitude;longitude;polygon;area_ha;supplier;dds_reference\n"
+        b"C1;coffee;CI;5.781234;-6.601234;;1.5;Coop;25NLABCD1234\n"
+        b'C2;cocoa;CI;;;"POLYGON((-6.606000 5.785000, -6.605000 5.785000, -6.605000 5.786000, '
+        b'-6.606000 5.786000, -6.606000 5.785000))";;Coop;\n'
+        b"C3;cocoa;CI;5.78;-6.60;;1;Coop;\n"
+    )
     errs = errors_of(world, food, data, "plots.csv")
     assert errs == [{"row": 4, "column": "geometry",
                      "message": "coordinates need at least 6 decimal digits; -6.60 has 2"}]  # fmt: skip
