@@ -277,20 +277,78 @@ def kpi_progress(agreement: Agreement, today: date | None = None) -> KpiProgress
 
 @dataclass(frozen=True)
 class Representation:
+    """The verdict on a body's balance, with the reasons a reader can check.
+
+    seats_per_group: seats per constituency (chair and independent seats left out).
+    missing: constituencies with a party in the covenant but no seat in the body.
+    """
+
     seats_per_group: dict[str, int]
     has_independent_chair: bool
     equal: bool
+    missing: tuple[str, ...] = ()
 
     @property
     def labelled(self) -> list[tuple[str, int]]:
         return [(str(StakeholderGroup(g).label), n) for g, n in self.seats_per_group.items()]
 
+    @property
+    def reasons(self) -> list[str]:
+        """Why the verdict is what it is, in the reader's language."""
+        out: list[str] = []
+        for g in self.missing:
+            out.append(
+                _("%(group)s are parties to the covenant but hold no seat.")
+                % {"group": StakeholderGroup(g).label}
+            )
+        if len(self.seats_per_group) < 2:
+            out.append(_("Fewer than two constituencies hold a seat."))
+        elif len(set(self.seats_per_group.values())) > 1:
+            out.append(_("The constituencies hold different numbers of seats."))
+        if not self.has_independent_chair:
+            out.append(_("The body has no independent chair."))
+        if not out:
+            out.append(
+                _(
+                    "Every constituency of the parties holds %(n)s seat(s) under an independent chair."
+                )
+                % {"n": next(iter(self.seats_per_group.values()))}
+            )
+        return out
 
-def representation(body_seats: list[Seat]) -> Representation:
+
+# Which constituency an organisation of each type sits for.
+CONSTITUENCY_OF_TYPE: dict[str, str] = {
+    Organisation.Type.COMPANY: StakeholderGroup.BUSINESS,
+    Organisation.Type.BRANCH: StakeholderGroup.BUSINESS,
+    Organisation.Type.UNION: StakeholderGroup.UNIONS,
+    Organisation.Type.NGO: StakeholderGroup.NGOS,
+    Organisation.Type.GOVERNMENT: StakeholderGroup.GOVERNMENT,
+}
+
+
+def party_constituencies(covenant: Covenant) -> set[str]:
+    """The constituencies the covenant's active parties belong to (knowledge
+    institutes and others are not a constituency of their own)."""
+    types = (
+        Adherence.objects.filter(
+            covenant=covenant, role=Adherence.Role.PARTY, status=Adherence.Status.ACTIVE
+        )
+        .values_list("organisation__type", flat=True)
+        .distinct()
+    )
+    return {CONSTITUENCY_OF_TYPE[t] for t in types if t in CONSTITUENCY_OF_TYPE}
+
+
+def representation(
+    body_seats: list[Seat], constituencies: set[str] | None = None
+) -> Representation:
     """Are the constituencies equally represented, under an independent chair?
 
     The chair's seat and independent seats are left out of the count; every
-    other constituency present must hold the same number of seats.
+    other constituency present must hold the same number of seats, and every
+    constituency in `constituencies` (the covenant's parties) must hold one:
+    two NGO parties without a seat make the body unequal.
     """
     counts: dict[str, int] = {}
     has_chair = False
@@ -301,8 +359,11 @@ def representation(body_seats: list[Seat]) -> Representation:
         if seat.group == StakeholderGroup.INDEPENDENT:
             continue
         counts[seat.group] = counts.get(seat.group, 0) + 1
-    equal = len(counts) >= 2 and len(set(counts.values())) == 1
-    return Representation(counts, has_chair, equal)
+    missing = tuple(
+        g for g in StakeholderGroup.values if g in (constituencies or set()) and g not in counts
+    )
+    equal = len(counts) >= 2 and len(set(counts.values())) == 1 and not missing
+    return Representation(counts, has_chair, equal, missing)
 
 
 # --- secretariat actions -----------------------------------------------------
@@ -332,7 +393,6 @@ def ensure_process_steps(covenant: Covenant) -> None:
     )
 
 
-@transaction.atomic
 @transaction.atomic
 def register_organisation(user: AnyUser, covenant: Covenant, org: Organisation) -> Organisation:
     """A covenant's secretariat registers a new organisation (before adding it to

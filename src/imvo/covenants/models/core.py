@@ -37,6 +37,16 @@ class Organisation(models.Model):
     )
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
+    # A company's branch organisations: they follow their members' progress in
+    # aggregate and may remind them (never see a member's confidential data).
+    branch_organisations = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="branch_members",
+        limit_choices_to={"type": "branch"},
+        verbose_name=_("member of branch organisations"),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -199,11 +209,13 @@ class StakeholderGroup(models.TextChoices):
 
 
 class GovernanceBody(models.Model):
+    """A body of the covenant's governance: steering group, working group, ..."""
+
     covenant = models.ForeignKey(Covenant, on_delete=models.CASCADE, related_name="bodies")
-    name_nl = models.CharField(max_length=200)
-    name_en = models.CharField(max_length=200)
-    description_nl = models.TextField(blank=True)
-    description_en = models.TextField(blank=True)
+    name_nl = models.CharField(_("name (Dutch)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    description_nl = models.TextField(_("description (Dutch)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
 
     class Meta:
         ordering = ["covenant", "id"]
@@ -217,14 +229,29 @@ class GovernanceBody(models.Model):
 
 
 class Seat(models.Model):
+    """A seat in a governance body, held for a constituency for a term."""
+
     body = models.ForeignKey(GovernanceBody, on_delete=models.CASCADE, related_name="seats")
-    group = models.CharField(max_length=20, choices=StakeholderGroup.choices)
-    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL)
+    group = models.CharField(_("constituency"), max_length=20, choices=StakeholderGroup.choices)
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        verbose_name=_("organisation"),
+    )
     holder = models.CharField(_("seat holder"), max_length=200, blank=True)
-    is_chair = models.BooleanField(default=False)
+    substitute = models.CharField(_("substitute"), max_length=200, blank=True)
+    is_chair = models.BooleanField(_("chair"), default=False)
+    term_start = models.DateField(_("term starts"), null=True, blank=True)
+    term_end = models.DateField(_("term ends"), null=True, blank=True)
 
     class Meta:
         ordering = ["body", "-is_chair", "group", "id"]
+        verbose_name = _("seat")
+
+    def __str__(self) -> str:
+        return self.holder or (self.organisation.name if self.organisation else str(self.group))
 
 
 class Theme(models.Model):
