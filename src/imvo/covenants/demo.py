@@ -501,18 +501,18 @@ def load() -> list[tuple[str, str]]:
                 description_en="Oversees implementation; decides by consensus.",
                 description_nl="Ziet toe op de uitvoering; besluit bij consensus.",
             )
-            term = (since, date(since.year + 3, since.month, since.day))
+            seat_term = (since, date(since.year + 3, since.month, since.day))
             Seat.objects.create(
                 body=body,
                 group=StakeholderGroup.INDEPENDENT,
                 holder=CHAIRS[len(covenants) % len(CHAIRS)],
                 is_chair=True,
-                term_start=term[0],
-                term_end=term[1],
+                term_start=seat_term[0],
+                term_end=seat_term[1],
             )
             # One seat per constituency among the parties, so representation is
             # equal; every seat has a substitute and a term.
-            seated = {
+            seated: dict[str, Organisation | None] = {
                 StakeholderGroup.BUSINESS: ([o for o in parties if o.type == T.BRANCH] or parties)[
                     0
                 ],
@@ -520,16 +520,16 @@ def load() -> list[tuple[str, str]]:
                 StakeholderGroup.NGOS: next((o for o in parties if o.type == T.NGO), None),
                 StakeholderGroup.GOVERNMENT: public["Ministerie van Buitenlandse Zaken"],
             }
-            for group, org in seated.items():
-                if org is not None:
+            for group, holder in seated.items():
+                if holder is not None:
                     Seat.objects.create(
                         body=body,
                         group=group,
-                        organisation=org,
-                        holder=org.name,
+                        organisation=holder,
+                        holder=holder.name,
                         substitute=SUBSTITUTES[group],
-                        term_start=term[0],
-                        term_end=term[1],
+                        term_start=seat_term[0],
+                        term_end=seat_term[1],
                     )
         # Agreements with yearly KPI measurements.
         for number, t_en, t_nl, k_en, k_nl, unit, base, target, themes, gain in AGREEMENTS.get(
