@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "imvo.risk",
     "imvo.duediligence",
     "imvo.complaints",
+    "imvo.library",
+    "imvo.collective",
     "imvo.regulation",
     "imvo.reporting",
 ]

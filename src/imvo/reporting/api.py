@@ -1,4 +1,4 @@
-"""Reporting endpoints: published reports, open data tables and the learning library (public)."""
+"""Reporting endpoints: published reports and open data tables (public)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from imvo.core.errors import DomainError
 from imvo.covenants.models import Covenant
 from imvo.reporting.models import PublishedReport
 from imvo.reporting.services import build, open_data, publication
-from imvo.reporting.services import learning as library
 
 router = Router(tags=["reporting"])
 
@@ -27,18 +26,6 @@ class ReportOut(Schema):
     language: str
     url: str
     pdf_url: str
-
-
-class LearningOut(Schema):
-    id: int
-    covenant: str
-    kind: str
-    title: str
-    theme: str | None
-    summary: str
-    organisation: str | None
-    published_at: datetime
-    url: str
 
 
 def _report_out(r: PublishedReport) -> dict[str, Any]:
@@ -100,27 +87,3 @@ def open_data_rows(request: HttpRequest, name: str) -> dict[str, Any]:
         "meta": table.meta(),
         "data": [dict(zip(table.header, r, strict=False)) for r in table.rows()],
     }
-
-
-@router.get("/learning", response=list[LearningOut], summary="Search the learning library")
-def learning(
-    request: HttpRequest, q: str = "", covenant: str = "", theme: str = "", kind: str = ""
-) -> list[dict[str, Any]]:
-    c = Covenant.objects.filter(slug=covenant).first() if covenant else None
-    if covenant and c is None:
-        raise HttpError(404, f"No covenant {covenant!r}.")
-    items = library.search_learning(q[:200], c, theme[:60], kind=kind)[:200]
-    return [
-        {
-            "id": i.pk,
-            "covenant": i.covenant.slug,
-            "kind": i.kind,
-            "title": i.title,
-            "theme": i.theme.code if i.theme else None,
-            "summary": i.summary,
-            "organisation": i.organisation.name if i.organisation else None,
-            "published_at": i.published_at,
-            "url": i.get_absolute_url(),
-        }
-        for i in items
-    ]

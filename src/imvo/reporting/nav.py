@@ -13,7 +13,6 @@ from imvo.core.registry import NavLink
 def links_for(user: AnyUser) -> list[NavLink]:
     links = [
         NavLink(reverse("reporting:overview"), _("Dashboards and progress reports")),
-        NavLink(reverse("reporting:learning"), _("Learning library")),
     ]
     if roles.is_secretariat(user):
         from imvo.covenants.services import covenants_managed_by

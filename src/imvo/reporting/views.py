@@ -1,29 +1,23 @@
-"""Reporting pages: published reports, the secretariat's draft, dashboards, the
-learning library and open data. Thin: parse, call a service, render."""
+"""Reporting pages: published reports, the secretariat's draft, dashboards and
+open data. Thin: parse, call a service, render."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from imvo.accounts import services as roles
 from imvo.core.errors import DomainError
 from imvo.core.exports import table_response
-from imvo.covenants.models import Covenant, Theme
+from imvo.covenants.models import Covenant
 from imvo.reporting import render as rendering
-from imvo.reporting.models import LearningAttachment, LearningItem, PublishedReport
+from imvo.reporting.models import PublishedReport
 from imvo.reporting.services import build, dashboards, publication
-from imvo.reporting.services import learning as library
 from imvo.reporting.services import open_data as open_data_service
 
 FORMATS = ["csv", "xlsx", "json"]
@@ -204,124 +198,6 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "can_manage": roles.is_secretariat(request.user, covenant),
         },
     )
-
-
-# --- learning library --------------------------------------------------------------------
-
-
-def learning(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "")[:200]
-    covenant_slug = request.GET.get("covenant", "")
-    covenant = Covenant.objects.filter(slug=covenant_slug).first() if covenant_slug else None
-    theme_code = request.GET.get("theme", "")[:60]
-    kind = request.GET.get("kind", "")
-    if kind not in LearningItem.Kind.values:
-        kind = ""
-    items = library.search_learning(q, covenant, theme_code, kind=kind)[:100]
-    return render(
-        request,
-        "reporting/learning_list.html",
-        {
-            "items": list(items),
-            "q": q,
-            "covenant_slug": covenant_slug,
-            "theme_code": theme_code,
-            "kind": kind,
-            "kinds": LearningItem.Kind.choices,
-            "covenants": Covenant.objects.order_by("name_en"),
-            "themes": Theme.objects.filter(covenant=None),
-            "can_share": library.covenants_user_may_share_in(request.user).exists(),
-        },
-    )
-
-
-def learning_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(library.learning_items_visible_to(request.user), pk=pk)
-    return render(request, "reporting/learning_detail.html", {"item": item})
-
-
-def learning_attachment(request: HttpRequest, pk: int) -> FileResponse:
-    att = get_object_or_404(
-        LearningAttachment.objects.filter(item__in=library.learning_items_visible_to(request.user)),
-        pk=pk,
-    )
-    # Always a download with the type we checked on upload: never rendered in our origin.
-    return FileResponse(
-        att.file.open("rb"), as_attachment=True, filename=att.name, content_type=att.content_type
-    )
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> Any:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data]
-        return [single(data, initial)] if data else []
-
-
-class LearningForm(forms.Form):
-    covenant = forms.ModelChoiceField(
-        queryset=Covenant.objects.none(), label=gettext_lazy("Covenant")
-    )
-    kind = forms.ChoiceField(choices=LearningItem.Kind.choices, label=gettext_lazy("Kind"))
-    title = forms.CharField(max_length=200, label=gettext_lazy("Title"))
-    theme = forms.ModelChoiceField(
-        queryset=Theme.objects.all(), required=False, label=gettext_lazy("Theme")
-    )
-    summary = forms.CharField(max_length=300, required=False, label=gettext_lazy("Summary"))
-    text = forms.CharField(widget=forms.Textarea, label=gettext_lazy("Text"))
-    attachments = MultipleFileField(
-        required=False,
-        label=gettext_lazy("Attachments"),
-        help_text=gettext_lazy(
-            "At most 3 files of at most 5 MB: PDF, PNG, JPEG, DOCX, XLSX, ODT, TXT, CSV."
-        ),
-    )
-
-    def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        covenants = library.covenants_user_may_share_in(user)
-        self.fields["covenant"].queryset = covenants  # type: ignore[attr-defined]
-        # OECD chapters, and the sub-themes of the covenants this user shares in.
-        self.fields["theme"].queryset = Theme.objects.filter(  # type: ignore[attr-defined]
-            Q(covenant=None) | Q(covenant__in=covenants)
-        ).order_by("covenant_id", "order", "code")
-
-
-@login_required
-def learning_new(request: HttpRequest) -> HttpResponse:
-    if not library.covenants_user_may_share_in(request.user).exists():
-        raise Http404
-    error = ""
-    form = LearningForm(request.user, request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        uploads = [library.Upload(f.name, f.read()) for f in d["attachments"]]
-        try:
-            item = library.publish_learning_item(
-                request.user,
-                d["covenant"],
-                d["title"],
-                d["text"],
-                kind=d["kind"],
-                theme=d["theme"],
-                summary=d["summary"],
-                attachments=uploads,
-            )
-        except DomainError as e:
-            error = str(e)
-        else:
-            messages.success(request, _("Published in the learning library."))
-            return redirect(item)
-    return render(request, "reporting/learning_form.html", {"form": form, "error": error})
 
 
 # --- open data -------------------------------------------------------------------------------

@@ -12,7 +12,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from imvo.accounts import services as roles
@@ -137,41 +136,6 @@ def rows(request: HttpRequest, pk: int) -> HttpResponse:
         qs = qs.filter(match__status=status)
     page = Paginator(qs, 100).get_page(request.GET.get("page"))
     return render(request, "supplychain/rows.html", {"sl": sl, "page": page, "status": status})
-
-
-@login_required
-def pending(request: HttpRequest, pk: int) -> HttpResponse:
-    sl = _visible_list(request, pk)
-    items = services.pending_matches(sl)
-    return render(
-        request,
-        "supplychain/pending.html",
-        {"sl": sl, "items": items, "can_decide": services.can_decide(request.user, sl)},
-    )
-
-
-@login_required
-@require_POST
-def decide(request: HttpRequest, pk: int) -> HttpResponse:
-    match = get_object_or_404(
-        Match.objects.select_related("row__supplier_list").filter(
-            row__supplier_list__in=services.lists_visible_to(request.user)
-        ),
-        pk=pk,
-    )
-    facility = request.POST.get("facility")
-    try:
-        services.decide_match(
-            request.user,
-            match,
-            request.POST.get("action", ""),
-            int(facility) if facility and facility.isdigit() else None,
-        )
-    except DomainError as e:
-        messages.error(request, str(e))
-    else:
-        messages.success(request, _("Decision saved for row %(n)s.") % {"n": match.row.number})
-    return redirect("supplychain:pending", pk=match.row.supplier_list_id)
 
 
 @login_required

@@ -5,8 +5,9 @@
 - `publication`: the secretariat's section texts, publishing frozen editions,
   and finding the editions readers see;
 - `dashboards`: public charts per covenant and across covenants;
-- `open_data`: the public tables with their data dictionary;
-- `learning`: the learning library (search, who may share, publishing).
+- `open_data`: the public tables with their data dictionary.
+
+The learning library is its own app, ``imvo.library``.
 
 Rendering (HTML, PDF, charts) sits beside this package: `reporting.render`,
 `reporting.charts`.

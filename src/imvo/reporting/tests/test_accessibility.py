@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 
 from imvo.core.testing import assert_accessible, login
-from imvo.reporting.services import learning, publication
+from imvo.library import services as learning
+from imvo.reporting.services import publication
 from imvo.reporting.tests.helpers import measure
 from imvo.testing import make_agreement
 

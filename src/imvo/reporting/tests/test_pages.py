@@ -170,7 +170,6 @@ def test_admin_lists_reports_read_only(world, published):
     c = client_for(world.admin)
     for url in (
         "/admin/reporting/publishedreport/",
-        "/admin/reporting/learningitem/",
         "/admin/reporting/sectiontext/",
         f"/admin/reporting/publishedreport/{published.pk}/change/",
     ):

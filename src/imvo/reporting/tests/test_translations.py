@@ -9,7 +9,8 @@ from django.conf import settings
 from django.test import Client
 
 from imvo.core.translation_check import recording, untranslated
-from imvo.reporting.services import learning, publication
+from imvo.library import services as learning
+from imvo.reporting.services import publication
 from imvo.reporting.tests.helpers import reporting_covenant
 
 pytestmark = pytest.mark.django_db
