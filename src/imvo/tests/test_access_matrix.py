@@ -406,6 +406,7 @@ MATRIX: dict[str, Row] = {
     "regulation:engagement":         Row("/regulation/c/{slug}/engagement/",                          "302 200 200 404 404 404 404 404", sees="member_a"),
     "regulation:plots":              Row("/regulation/c/{slug}/plots/",                               "302 200 200 404 404 404 404 404"),
     "regulation:plots_geojson":      Row("/regulation/c/{slug}/plots.geojson",                        "302 302 302 404 404 404 404 404"),
+    "regulation:forced_labour":      Row("/regulation/c/{slug}/forced-labour/",                       "302 200 200 404 404 404 404 404"),
     "regulation:confirm":            Row("/regulation/engagement/{reg_entry}/confirm/",               "302 404 404 404 404 404 404 404", method="POST"),
     "regulation:esrs":               Row("/regulation/submissions/{submission}/esrs-s2.json",         "302 200 404 200 404 404 404 200"),
     "regulation:pack":               Row("/regulation/submissions/{submission}/csddd-pack.zip",       "302 200 404 200 404 404 404 200"),
