@@ -507,6 +507,7 @@ def escalation(request: HttpRequest, slug: str) -> HttpResponse:
                 d["reason"],
                 d["date"],
                 d["deadline"],
+                decision=d["decision"],
             )
         except DomainError as e:
             form.add_error(None, str(e))
