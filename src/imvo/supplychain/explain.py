@@ -220,6 +220,9 @@ def _text(value: Any) -> str:
 def level_words(field_name: str, level: str) -> str:
     """A comparison level in words; a level this module does not know is shown as stored."""
     words = LEVEL_WORDS.get((field_name, level))
+    if words is None and "," in level:
+        # A refined level ("exact, unique name"): its base level's words.
+        words = LEVEL_WORDS.get((field_name, level.split(",", 1)[0].strip()))
     return str(words) if words is not None else level.replace("_", " ")
 
 
@@ -260,7 +263,9 @@ def evidence_from(entries: Sequence[dict], distance: float | None) -> list[Evide
             words = distance_words(distance if distance is not None else stored_metres)
             detail = ""  # the words say it, in the reader's language
         count = _weight(entry.get("count"))
-        if name == "name" and count is not None and count > 1:
+        if name == "name" and count == 1:
+            detail = _("no other facility in the country carries this name")
+        elif name == "name" and count is not None and count > 1:
             # A common name counts less (term-frequency adjustment): say why.
             detail = ngettext(
                 "%(n)d facility in the country shares the name or its rarest word",

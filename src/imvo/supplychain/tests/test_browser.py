@@ -43,6 +43,10 @@ def test_upload_xlsx_resolve_and_publish(page, live_server) -> None:
     page.click("text=Resolve the uncertain matches")
     card = page.locator("section.decision").first
     assert "Bergman Riveria - Serflex S.A.C." in card.inner_text()
+    # The matcher's reasons are on the screen: levels in words and weights in bits.
+    reasons = card.locator("table.evidence").first.inner_text()
+    assert "Why the platform proposed it" in reasons and "Starting odds" in reasons
+    assert "Weight (bits)" in reasons
     card.locator(f"article[data-facility='{chosen.pk}']").get_by_role("button").click()
     assert "Nothing left to decide." in page.content()
 

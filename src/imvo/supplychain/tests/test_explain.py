@@ -200,6 +200,13 @@ def test_unknown_fields_and_levels_are_shown_as_stored() -> None:
         _match(explanation=[{"field": "postcode_area", "level": "same_district", "weight": 1.5}])
     )
     assert (e.evidence[0].label, e.evidence[0].words) == ("Postcode area", "same district")
+    refined = explain.explain(
+        _match(explanation=[{"field": "name", "level": "exact, unique name", "count": 1}])
+    )
+    assert (refined.evidence[0].words, refined.evidence[0].detail) == (
+        "same name",
+        "no other facility in the country carries this name",
+    )
 
 
 def test_entries_about_another_candidate_go_with_that_candidate() -> None:
