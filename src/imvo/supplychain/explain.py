@@ -92,6 +92,12 @@ LEVEL_WORDS: dict[tuple[str, str], Any] = {
 }
 
 
+def signed_bits(weight: float) -> str:
+    """A weight as a signed number in the reader's format: "+4.2", "\u22121.5", "±0.0"."""
+    sign = "+" if weight > 0 else ("\u2212" if weight < 0 else "±")
+    return f"{sign}{number_format(abs(weight), 1)}"
+
+
 @dataclass(frozen=True)
 class Evidence:
     """One field's comparison as a reviewer reads it."""
@@ -106,10 +112,7 @@ class Evidence:
     @property
     def signed(self) -> str:
         """The weight as a signed number of bits ("+4.2", or with a minus sign "-1.5" as U+2212), or ''."""
-        if self.weight is None:
-            return ""
-        sign = "+" if self.weight > 0 else ("\u2212" if self.weight < 0 else "±")
-        return f"{sign}{number_format(abs(self.weight), 1)}"
+        return "" if self.weight is None else signed_bits(self.weight)
 
     @property
     def direction(self) -> str:
@@ -163,10 +166,7 @@ class Explanation:
     @property
     def total_signed(self) -> str:
         total = self.total
-        if total is None:
-            return ""
-        sign = "+" if total > 0 else ("\u2212" if total < 0 else "±")
-        return f"{sign}{number_format(abs(total), 1)}"
+        return "" if total is None else signed_bits(total)
 
     @property
     def explained(self) -> bool:
@@ -286,12 +286,18 @@ def evidence_from(entries: Sequence[dict], distance: float | None) -> list[Evide
 
 
 def runner_up_text(entry: dict) -> str:
-    """The runner-up candidate in words: 'facility #12 (63.2%)'; as stored otherwise."""
+    """The runner-up candidate in words: 'facility #12 (+3.1 bits)'; as stored otherwise."""
     level, detail = _text(entry.get("level")), _text(entry.get("detail"))
-    if level.isdigit():
-        text = _("facility #%(id)s") % {"id": level}
-        return f"{text} ({detail})" if detail else text
-    return detail or level
+    if not level.isdigit():
+        return detail or level
+    text = _("facility #%(id)s") % {"id": level}
+    weight = _weight(entry.get("weight"))
+    if weight is None:
+        return text
+    return _("%(facility)s (%(weight)s bits)") % {
+        "facility": text,
+        "weight": signed_bits(weight),
+    }
 
 
 # --- distance --------------------------------------------------------------------------

@@ -93,7 +93,7 @@ def test_dutch_words_and_number_format() -> None:
         stored = [
             {"field": "prior", "level": "a candidate pair", "weight": -9},
             {"field": "name", "level": "exact", "weight": 3, "count": 32},
-            {"field": "runner_up", "level": "12", "detail": "63.2%"},
+            {"field": "runner_up", "level": "12", "weight": -0.25, "detail": "x"},
         ]
         common = explain.explain(_match(explanation=stored), full=False)
         assert [(x.label, x.words, x.detail) for x in common.evidence] == [
@@ -104,7 +104,7 @@ def test_dutch_words_and_number_format() -> None:
                 "32 productielocaties in het land hebben dezelfde naam of het zeldzaamste woord ervan",
             ),
         ]
-        assert common.runner_up == "productielocatie #12 (63.2%)"
+        assert common.runner_up == "productielocatie #12 (\u22120,2 bits)"
 
 
 def test_differences_marked_on_both_sides_and_inline() -> None:
@@ -253,7 +253,7 @@ def test_the_matchers_own_entries_read_well() -> None:
             "detail": "14600 m",
             "meters": 14600,
         },
-        {"field": "runner_up", "level": "12", "weight": 1.5, "detail": "63.2%"},
+        {"field": "runner_up", "level": "12", "weight": 1.5, "detail": "facility 12: 63.2%"},
     ]
     e = explain.explain(_match(explanation=stored), full=False)
     rows = [(x.label, x.words, x.detail) for x in e.evidence]
@@ -262,5 +262,5 @@ def test_the_matchers_own_entries_read_well() -> None:
         ("Name", "same name", "32 facilities in the country share the name or its rarest word"),
         ("Distance", "14.6 km apart", ""),
     ]
-    assert e.runner_up == "facility #12 (63.2%)"
+    assert e.runner_up == "facility #12 (+1.5 bits)"
     assert e.total == pytest.approx(-9.9)
