@@ -149,7 +149,8 @@ def build_objects(w: World) -> dict[str, Any]:
         covenant=x, description=SECRET_A + " unpaid wages", respondent=w.company_a
     )
     complaint = filed.complaint
-    evidence = store_evidence(complaint, "photo.pdf", one_page_pdf())
+    evidence = store_evidence(complaint, "photo.pdf", one_page_pdf()).evidence
+    assert evidence is not None and evidence.safe_name
     committee.check_recuse(w.committee_x, complaint, w.recused_committee_x, "conflict of interest")
     item = library.publish_learning_item(
         w.member_a, x, "Living wage pilot", "We paid the gap.",
