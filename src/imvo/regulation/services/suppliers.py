@@ -26,8 +26,7 @@ from django.utils.translation import gettext as _
 from imvo.accounts.services import AnyUser
 from imvo.core.errors import DomainError
 from imvo.covenants.models import Covenant, Organisation
-from imvo.duediligence.models import Question
-from imvo.duediligence.services.frameworks import active_framework
+from imvo.duediligence.models import Framework, Question
 from imvo.regulation.models import SupplierRequest
 from imvo.regulation.services.access import require_active_member
 from imvo.regulation.services.mapping import effective_mapping, lookup
@@ -39,7 +38,7 @@ MAX_ANSWER = 4000
 def questionnaire(covenant: Covenant, employees: int) -> list[dict[str, object]]:
     """The covenant's framework questions, each marked when beyond the VSME standard
     for a supplier of this size."""
-    fw = active_framework(covenant)
+    fw = Framework.objects.filter(covenant=covenant, active=True).order_by("-created").first()
     if fw is None:
         raise DomainError(
             _("The secretariat has not yet published an assessment framework to ask from.")
