@@ -19,4 +19,5 @@ urlpatterns = [
     path("matches/<int:pk>/decide/", views.decide, name="decide"),
     path("shared/<slug:slug>/", views.shared, name="shared"),
     path("public/<slug:slug>/", views.public_list, name="public"),
+    path("publication/<slug:slug>/", views.publication_page, name="publication"),
 ]

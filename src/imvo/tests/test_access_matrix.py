@@ -323,6 +323,7 @@ MATRIX: dict[str, Row] = {
     "supplychain:decide":            Row("/supply-chain/matches/{match}/decide/",                     "302 -   404 -   404 404 404 -", method="POST"),
     "supplychain:shared":            Row("/supply-chain/shared/{slug}/",                              "302 200 200 200 404 404 404 200", sees="-", marker="Company A"),
     "supplychain:public":            Row("/supply-chain/public/{slug}/",                              "200 200 200 200 200 200 200 200", sees="-", marker="Company A"),
+    "supplychain:publication":       Row("/supply-chain/publication/{slug}/",                         "302 404 404 200 404 404 404 200"),
 }
 API_MATRIX: dict[str, Row] = {
 #                                                                                                              anon a   b   sx  sy  cx  rx  adm
