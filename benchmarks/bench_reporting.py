@@ -27,7 +27,8 @@ django.setup()
 
 from django.utils import translation  # noqa: E402
 
-from imvo.reporting import charts, services  # noqa: E402
+from imvo.reporting import charts, render  # noqa: E402
+from imvo.reporting.services import build  # noqa: E402
 
 
 def report_data(agreements: int) -> dict:
@@ -101,7 +102,7 @@ def report_data(agreements: int) -> dict:
         "sections": sections,
         "sources": ["Benchmark data"],
         "errors": [],
-        "licence": services.LICENCE,
+        "licence": build.LICENCE,
     }
 
 
@@ -137,15 +138,15 @@ def main() -> None:
             f"cached {t_warm * 1000:.2f} ms, {t_cold / t_warm:.0f}x faster"
         )
 
-        services.render_report_pdf(report_data(1))  # load WeasyPrint and fonts outside the timings
+        render.render_report_pdf(report_data(1))  # load WeasyPrint and fonts outside the timings
         print("agreements  html_ms  pdf_ms  pdf_kb  ms_per_agreement")
         for n in (5, 20, 80):
             d = report_data(n)
             charts._cached_uri.cache_clear()
             t0 = time.perf_counter()
-            body = services.render_report_html(d)
+            body = render.render_report_html(d)
             t1 = time.perf_counter()
-            pdf = services.render_report_pdf(d, body=body)
+            pdf = render.render_report_pdf(d, body=body)
             t2 = time.perf_counter()
             total = t2 - t0
             print(

@@ -35,6 +35,7 @@ def _register_routers() -> None:
     from imvo.complaints.api import router as complaints_router
     from imvo.covenants.api import router as covenants_router
     from imvo.duediligence.api import router as duediligence_router
+    from imvo.library.api import router as library_router
     from imvo.reporting.api import router as reporting_router
     from imvo.risk.api import router as risk_router
     from imvo.supplychain.api import router as supplychain_router
@@ -45,6 +46,7 @@ def _register_routers() -> None:
     api.add_router("/", risk_router)
     api.add_router("/", duediligence_router)
     api.add_router("/", complaints_router)
+    api.add_router("/", library_router)
     api.add_router("/", reporting_router)
 
 

@@ -26,6 +26,10 @@ COMMANDS: list[tuple[str, str]] = [
     ("risk", "Risk indicator data: `risk import SOURCE FILE`, `risk sources`, `risk bundle`"),
     ("duediligence", "Due-diligence cycle: `duediligence figures|export|install`"),
     ("complaints", "Complaints: `complaints verify-audit|remind|overdue|purge|rotate-key`"),
+    (
+        "regulation",
+        "Filings under the law: `regulation esrs|pack COVENANT YEAR --as USER -o FILE`, `plots`, `forced-labour`, `purge`",
+    ),
     ("report", "Build a covenant's yearly progress report as PDF (COVENANT YEAR --out report.pdf)"),
     ("backup", "Back up the database and stored files to one archive"),
     ("restore", "Restore a backup archive into an empty install"),

@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "imvo.risk",
     "imvo.duediligence",
     "imvo.complaints",
+    "imvo.library",
+    "imvo.regulation",
     "imvo.reporting",
 ]
 
@@ -272,6 +274,8 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 # Uploads are bounded; larger request bodies are refused before parsing.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Days a complaint receipt code keeps working after its case closed.
+IMVO_RECEIPT_DAYS_AFTER_CLOSURE = int(os.environ.get("IMVO_RECEIPT_DAYS_AFTER_CLOSURE", "365"))
 IMVO_MAX_UPLOAD_BYTES = int(os.environ.get("IMVO_MAX_UPLOAD_BYTES", str(25 * 1024 * 1024)))
 # Any request body over this is refused at the door, before it is read
 # (imvo.core.middleware.RequestSizeLimitMiddleware): the largest upload plus its form.

@@ -14,6 +14,8 @@ urlpatterns = [
     path("risk/", include("imvo.risk.urls")),
     path("due-diligence/", include("imvo.duediligence.urls")),
     path("complaints/", include("imvo.complaints.urls")),
+    path("reports/library/", include("imvo.library.urls")),
+    path("regulation/", include("imvo.regulation.urls")),
     path("reports/", include("imvo.reporting.urls")),
     path("health/", core_views.health, name="health"),
     path("health/live/", core_views.live, name="health-live"),

@@ -41,3 +41,9 @@ class ComplaintsConfig(AppConfig):
             day,
             "remove personal data of cases closed longer than the retention period",
         )
+        schedule.register_job(
+            "complaints-receipt-expiry",
+            jobs.expire_receipt_codes,
+            day,
+            "stop the receipt codes of cases closed longer than the receipt period",
+        )

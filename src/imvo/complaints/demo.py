@@ -88,6 +88,8 @@ CASES: list[dict[str, Any]] = [
             "remediation",
             "closed",
         ],
+        "settlement": "The member company and its supplier keep the emergency exits open at all hours, "
+        "train fire wardens on every shift and allow unannounced visits for a year.",
         "publish": (
             "Locked emergency exits at a supplier in Pakistan",
             "A workers' representative complained that emergency exits at a supplier's cutting floor were locked at night. "
@@ -151,6 +153,8 @@ def load() -> list[tuple[str, str]]:
         c.reference = f"{c.filed_at:%Y}-{c.pk:05d}"
         c.set_due()
         c.save()
+        if spec["path"]:
+            workflow.check_assign_officer(secretariat, c, secretariat)
         for state in spec["path"]:
             at = c.filed_at + timedelta(days=STEP_DAY[state])
             actor = secretariat if state in ("acknowledged", "admissibility") else committee
@@ -166,6 +170,11 @@ def load() -> list[tuple[str, str]]:
                 else "",
                 remedy_agreed=True if state in ("decision", "remediation") else None,
                 remedy_carried_out=True if state == "closed" else None,
+                ground={
+                    "inadmissible": "not_member",
+                    "closed": "settled" if spec.get("settlement") else "decided",
+                }.get(state, ""),
+                settlement_terms=spec.get("settlement", "") if state == "remediation" else "",
                 now=at,
             )
             c.refresh_from_db()

@@ -23,3 +23,7 @@ def report_overdue() -> str:
 
 def purge_personal_data() -> str:
     return f"personal data removed from {retention.do_purge_personal_data()} closed case(s)"
+
+
+def expire_receipt_codes() -> str:
+    return f"receipt codes of {retention.do_expire_receipts()} closed case(s) expired"

@@ -38,20 +38,64 @@ class State(models.TextChoices):
 
 
 # Which state may follow which. Mediation can settle a case straight into
-# remediation follow-up or closure; an appeal ends in a new decision.
+# remediation follow-up or closure; an appeal against a decision ends in a new
+# decision, one against inadmissibility in admission or closure. A case may be
+# closed from any open state, but only on a ground that fits it (CLOSURE_FROM)
+# and with the record that ground needs (services/workflow.py).
 TRANSITIONS: dict[str, list[str]] = {
-    State.RECEIVED: [State.ACKNOWLEDGED],
-    State.ACKNOWLEDGED: [State.ADMISSIBILITY],
-    State.ADMISSIBILITY: [State.ADMISSIBLE, State.INADMISSIBLE],
-    State.ADMISSIBLE: [State.MEDIATION, State.INVESTIGATION],
+    State.RECEIVED: [State.ACKNOWLEDGED, State.CLOSED],
+    State.ACKNOWLEDGED: [State.ADMISSIBILITY, State.CLOSED],
+    State.ADMISSIBILITY: [State.ADMISSIBLE, State.INADMISSIBLE, State.CLOSED],
+    State.ADMISSIBLE: [State.MEDIATION, State.INVESTIGATION, State.CLOSED],
     State.INADMISSIBLE: [State.APPEAL, State.CLOSED],
     State.MEDIATION: [State.INVESTIGATION, State.REMEDIATION, State.CLOSED],
-    State.INVESTIGATION: [State.DECISION],
+    State.INVESTIGATION: [State.MEDIATION, State.DECISION, State.CLOSED],
     State.DECISION: [State.APPEAL, State.REMEDIATION, State.CLOSED],
-    State.APPEAL: [State.DECISION, State.CLOSED],
+    State.APPEAL: [State.DECISION, State.ADMISSIBLE, State.CLOSED],
     State.REMEDIATION: [State.CLOSED],
     State.CLOSED: [],
 }
+
+
+class ClosureGround(models.TextChoices):
+    """The only grounds on which a case may close (no hollow closure)."""
+
+    DECIDED = "decided", _("Decided, and the follow-up of the remedy is done")
+    SETTLED = "settled", _("Settled in dialogue or mediation")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the complainant")
+    INADMISSIBLE = "inadmissible", _("The committee cannot handle the complaint (inadmissible)")
+    NO_CONTACT = "no_contact", _("No contact possible with the complainant")
+
+
+class InadmissibleGround(models.TextChoices):
+    """Why a complaint is ruled inadmissible (the procedure's admissibility criteria)."""
+
+    NOT_MEMBER = "not_member", _("It is not about a covenant member or its supply chain")
+    OUT_OF_SCOPE = "out_of_scope", _("It is not about a theme the covenant covers")
+    TOO_LITTLE = "too_little", _("There is too little information to assess it, also after asking")
+    ELSEWHERE = "elsewhere", _("A court or another mechanism is already handling it")
+    TOO_OLD = "too_old", _("It happened too long ago for this procedure")
+
+
+# From which states each closure ground may close a case.
+CLOSURE_FROM: dict[str, set[str]] = {
+    ClosureGround.DECIDED: {State.DECISION, State.REMEDIATION},
+    ClosureGround.SETTLED: {State.MEDIATION, State.REMEDIATION},
+    ClosureGround.WITHDRAWN: {s for s in State.values if s != State.CLOSED},
+    ClosureGround.INADMISSIBLE: {State.INADMISSIBLE, State.APPEAL},
+    ClosureGround.NO_CONTACT: {
+        State.RECEIVED,
+        State.ACKNOWLEDGED,
+        State.ADMISSIBILITY,
+        State.ADMISSIBLE,
+        State.MEDIATION,
+        State.INVESTIGATION,
+    },
+}
+# Closing for lack of contact needs this many unanswered messages to the
+# complainant, the first at least NO_CONTACT_DAYS before closure.
+NO_CONTACT_ATTEMPTS = 3
+NO_CONTACT_DAYS = 28
 
 # Steps only the committee may take (the secretariat supports, it does not decide).
 COMMITTEE_ONLY = {
@@ -60,6 +104,8 @@ COMMITTEE_ONLY = {
     State.DECISION,
     State.INVESTIGATION,
 }
+# Steps that need a case officer on the case (named before admissibility).
+NEEDS_OFFICER = {State.ADMISSIBILITY, State.ADMISSIBLE, State.INADMISSIBLE}
 
 
 class ProcedureSettings(models.Model):
@@ -80,6 +126,14 @@ class ProcedureSettings(models.Model):
     appeal_decision_days = models.PositiveSmallIntegerField(_("appeal decided within"), default=60)
     remediation_days = models.PositiveSmallIntegerField(
         _("remediation reviewed within"), default=180
+    )
+    quorum = models.PositiveSmallIntegerField(
+        _("committee members needed to decide"),
+        default=1,
+        help_text=_(
+            "A case on which fewer members are free of conflicts is blocked until the"
+            " secretariat appoints a substitute."
+        ),
     )
     retention_days = models.PositiveIntegerField(
         _("keep personal data after closure for"), default=730
@@ -197,6 +251,9 @@ class Complaint(models.Model):
     hearing_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    closure_ground = models.CharField(max_length=20, choices=ClosureGround.choices, blank=True)
+    # The terms agreed in dialogue or mediation (encrypted: they may name people).
+    settlement_enc = models.TextField(blank=True)
     remedy_agreed = models.BooleanField(default=False)
     remedy_carried_out = models.BooleanField(null=True)
     personal_data_removed_at = models.DateTimeField(null=True, blank=True)
@@ -233,6 +290,10 @@ class Complaint(models.Model):
         return crypto.decrypt(self.decision_enc)
 
     @property
+    def settlement_terms(self) -> str:
+        return crypto.decrypt(self.settlement_enc)
+
+    @property
     def next_states(self) -> list[str]:
         return [str(s) for s in TRANSITIONS.get(self.state, [])]
 
@@ -261,7 +322,12 @@ class Complaint(models.Model):
 
 
 class Transition(models.Model):
-    """A state change: who, when, why (the reason is encrypted: it may name people)."""
+    """A state change: who, when, on which ground and why.
+
+    ``reason_enc`` holds the reasons written for the complainant, shown on their
+    follow page as written; ``note_enc`` an optional note for the committee
+    only. Both are encrypted: they may name people.
+    """
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="transitions")
     from_state = models.CharField(max_length=20, choices=State.choices)
@@ -271,7 +337,9 @@ class Transition(models.Model):
     )
     by_name = models.CharField(max_length=150, blank=True)
     at = models.DateTimeField(default=timezone.now)
+    ground = models.CharField(max_length=20, blank=True)
     reason_enc = models.TextField(blank=True)
+    note_enc = models.TextField(blank=True)
 
     class Meta:
         ordering = ["complaint", "at", "id"]
@@ -279,6 +347,16 @@ class Transition(models.Model):
     @property
     def reason(self) -> str:
         return crypto.decrypt(self.reason_enc)
+
+    @property
+    def note(self) -> str:
+        return crypto.decrypt(self.note_enc)
+
+    @property
+    def ground_label(self) -> str:
+        """The ground in the active language (closure or inadmissibility ground)."""
+        choices = dict(ClosureGround.choices) | dict(InadmissibleGround.choices)
+        return str(choices.get(self.ground, ""))
 
 
 class Message(models.Model):
@@ -302,6 +380,7 @@ class Message(models.Model):
     to_complainant = models.BooleanField(default=False)
     to_company = models.BooleanField(default=False)
     appeal_request = models.BooleanField(default=False)
+    withdrawal = models.BooleanField(default=False)
     created = models.DateTimeField(default=timezone.now)
 
     class Meta:

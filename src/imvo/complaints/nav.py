@@ -19,7 +19,10 @@ def links_for(user: AnyUser) -> list[NavLink]:
     if committee_covenant_ids(user) or managed_covenant_ids(user):
         links.append(NavLink(reverse("complaints:cases"), _("Complaint cases")))
         links.append(NavLink(reverse("complaints:overdue"), _("Complaints over their time limit")))
-    elif organisation_id(user):
+    elif (
+        organisation_id(user)
+        and getattr(getattr(user, "organisation", None), "type", "") == "company"
+    ):
         links.append(NavLink(reverse("complaints:cases"), _("Complaints about your company")))
     links.append(NavLink(reverse("complaints:figures"), _("Complaints in figures")))
     return links

@@ -25,8 +25,10 @@ from django.views.decorators.http import require_http_methods
 from imvo.complaints import limits
 from imvo.complaints.forms import ComplaintForm, form_cache_version, read_uploads
 from imvo.complaints.models import (
+    ClosureGround,
     CommitteeMembership,
     Complaint,
+    InadmissibleGround,
     Publication,
     State,
 )
@@ -40,7 +42,12 @@ from imvo.complaints.services import (
     workflow,
 )
 from imvo.complaints.services.access import CaseNotFoundError
-from imvo.complaints.services.committee import check_declare_seat, check_recuse, committee_of
+from imvo.complaints.services.committee import (
+    check_declare_seat,
+    check_recuse,
+    committee_of,
+    quorum_shortfall,
+)
 from imvo.complaints.services.figures import figure_years, ungp31_figures
 from imvo.core.cache import cached
 from imvo.core.errors import DomainError, PermissionDeniedError
@@ -190,6 +197,7 @@ def follow(request: HttpRequest) -> HttpResponse:
                         request.POST.get("message", ""),
                         files,
                         appeal=bool(request.POST.get("appeal")),
+                        withdraw=bool(request.POST.get("withdraw")),
                     )
                     ctx["sent"] = True
                 except DomainError as e:
@@ -278,14 +286,22 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
             if action not in CASE_ACTIONS:
                 raise DomainError(_("Unknown action."))
             if action == "move":
+                to_state = p.get("to_state", "")
                 workflow.check_move(
                     request.user,
                     c,
-                    p.get("to_state", ""),
+                    to_state,
                     p.get("reason", ""),
+                    ground=p.get(
+                        "inadmissible_ground" if to_state == State.INADMISSIBLE else "ground", ""
+                    ),
+                    note=p.get("note", ""),
                     decision_text=p.get("decision", ""),
+                    settlement_terms=p.get("settlement", ""),
                     remedy_agreed=True if p.get("remedy_agreed") else None,
-                    remedy_carried_out=True if p.get("remedy_carried_out") else None,
+                    remedy_carried_out={"yes": True, "no": False}.get(
+                        p.get("remedy_carried_out", "")
+                    ),
                 )
             elif action == "message":
                 workflow.check_post_message(
@@ -328,6 +344,10 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
     view = workflow.case_view(request.user, c, role)
     ctx: dict[str, Any] = {**view, "error": error, "states": State}
     if role in ("committee", "secretariat"):
+        ctx["closure_grounds"] = ClosureGround.choices
+        ctx["inadmissible_grounds"] = InadmissibleGround.choices
+        ctx["quorum_shortfall"] = quorum_shortfall(c)
+        ctx["complainant_language"] = dict(settings.LANGUAGES).get(c.language, c.language)
         ctx["next_states"] = [(s, State(s).label) for s in c.next_states]
         ctx["committee"] = committee_of(c.covenant)
         ctx["officers"] = get_user_model().objects.filter(

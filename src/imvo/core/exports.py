@@ -17,6 +17,7 @@ import io
 import json
 import re
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
 from django.http import HttpResponse
@@ -61,13 +62,18 @@ def to_xlsx_bytes(
     rows: Iterable[Sequence[Any]],
     sheet: str = "data",
     notes: Sequence[str] = (),
+    created: datetime | None = None,
 ) -> bytes:
+    """`created` fixes the workbook's creation date (else now): a file made again from
+    the same data is then the same bytes (reproducible exports)."""
     import xlsxwriter
 
     buf = io.BytesIO()
     book = xlsxwriter.Workbook(
         buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
     )
+    if created is not None:
+        book.set_properties({"created": created})
     ws = book.add_worksheet(sheet[:31])
     bold = book.add_format({"bold": True})
     ws.write_row(0, 0, [neutralise(h) for h in header], bold)

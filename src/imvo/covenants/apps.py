@@ -12,7 +12,7 @@ class CovenantsConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from imvo.core.registry import registry
-        from imvo.covenants import demo, models, services
+        from imvo.covenants import demo, models, nav, services
 
         # Public fragments are cached (docs/performance.md): any change to what
         # they show starts a new cache version.
@@ -20,6 +20,7 @@ class CovenantsConfig(AppConfig):
             models.Covenant,
             models.Organisation,
             models.Adherence,
+            models.AdherenceChange,
             models.Agreement,
             models.KpiMeasurement,
             models.ProcessStep,
@@ -38,4 +39,4 @@ class CovenantsConfig(AppConfig):
                 services.bump_public_version, sender=through, dispatch_uid=f"pv-m-{through}"
             )
         # What this app offers the start page, `imvo demo` and the yearly report.
-        registry.add_app("covenants", demo=demo.load)
+        registry.add_app("covenants", nav=nav.links_for, demo=demo.load)

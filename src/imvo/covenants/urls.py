@@ -1,5 +1,8 @@
 from django.urls import path
 
+from imvo.covenants import governance_views as gov
+from imvo.covenants import membership_views as mem
+from imvo.covenants import party_views as party
 from imvo.covenants import views
 
 app_name = "covenants"
@@ -24,4 +27,30 @@ urlpatterns = [
     ),
     path("manage/<slug:slug>/steps/<int:pk>/", views.step_edit, name="step_edit"),
     path("organisation/", views.my_organisation, name="my_organisation"),
+    # Governance: public pages (what each reader may see) and the secretariat's.
+    path("covenants/<slug:slug>/governance/", gov.governance_page, name="governance"),
+    path("covenants/<slug:slug>/meetings/<int:pk>/", gov.meeting_page, name="meeting"),
+    path("covenants/<slug:slug>/decisions/<int:pk>/", gov.decision_page, name="decision"),
+    path("manage/<slug:slug>/governance/", gov.manage_governance, name="manage_governance"),
+    path("manage/<slug:slug>/bodies/new/", gov.body_add, name="body_add"),
+    path("manage/<slug:slug>/bodies/<int:pk>/seats/new/", gov.seat_add, name="seat_add"),
+    path("manage/<slug:slug>/seats/<int:pk>/remove/", gov.seat_remove, name="seat_remove"),
+    path("manage/<slug:slug>/bodies/<int:pk>/meetings/new/", gov.meeting_add, name="meeting_add"),
+    path("manage/<slug:slug>/meetings/<int:pk>/", gov.meeting_manage, name="meeting_manage"),
+    path(
+        "manage/<slug:slug>/bodies/<int:pk>/decisions/new/", gov.decision_add, name="decision_add"
+    ),
+    # Membership: applying (public) and the secretariat's decision.
+    path("covenants/<slug:slug>/apply/", mem.apply, name="apply"),
+    path("manage/<slug:slug>/applications/", mem.applications, name="applications"),
+    path(
+        "manage/<slug:slug>/applications/<int:pk>/",
+        mem.application_decide,
+        name="application_decide",
+    ),
+    # Every party's own place: workspace, obstacles register, a branch's reminders.
+    path("parties/", party.workspace, name="workspace"),
+    path("parties/<slug:slug>/obstacles/", party.obstacles, name="obstacles"),
+    path("parties/<slug:slug>/obstacles/<int:pk>/", party.obstacle, name="obstacle"),
+    path("parties/<slug:slug>/remind/", party.remind, name="remind"),
 ]

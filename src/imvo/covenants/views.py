@@ -22,8 +22,9 @@ from imvo.covenants.models import (
     Covenant,
     KpiMeasurement,
     ProcessStep,
-    Seat,
 )
+from imvo.covenants.services import governance as governance_services
+from imvo.covenants.services import membership
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -56,22 +57,43 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     # misses (templates call callables): a cache hit costs no query.
     @cache
     def adherences() -> list[Adherence]:
-        return list(covenant.adherences.select_related("organisation"))
+        return list(covenant.adherences.select_related("organisation").prefetch_related("changes"))
 
     @cache
     def governance() -> list[tuple[Any, Any]]:
-        bodies = covenant.bodies.prefetch_related(
-            Prefetch("seats", queryset=Seat.objects.select_related("organisation"))
-        )
-        return [(b, services.representation(list(b.seats.all()))) for b in bodies]
+        return governance_services.bodies_with_verdicts(covenant)
+
+    @cache
+    def adherences_with_status() -> list[membership.PublicStatus]:
+        return [membership.public_status(a) for a in adherences()]
 
     context: dict[str, Any] = {
         "covenant": covenant,
         "public_version": services.public_version(),
         "cache_seconds": services.PUBLIC_CACHE_SECONDS,
-        "parties": cache(lambda: [a for a in adherences() if a.role == Adherence.Role.PARTY]),
+        # Withdrawn organisations leave the current lists and stay in the history below them.
+        "parties": cache(
+            lambda: [
+                s
+                for s in adherences_with_status()
+                if s.adherence.role == Adherence.Role.PARTY
+                and s.adherence.status != Adherence.Status.WITHDRAWN
+            ]
+        ),
+        "former": cache(
+            lambda: [
+                s
+                for s in adherences_with_status()
+                if s.adherence.status == Adherence.Status.WITHDRAWN
+            ]
+        ),
+        "accepts_applications": membership.accepts_applications(covenant),
         "stakeholders": cache(
-            lambda: [a for a in adherences() if a.role == Adherence.Role.STAKEHOLDER]
+            lambda: [
+                a
+                for a in adherences()
+                if a.role == Adherence.Role.STAKEHOLDER and a.status != Adherence.Status.WITHDRAWN
+            ]
         ),
         "governance": governance,
         "agreements": cache(lambda: _agreements_with_progress(covenant)),

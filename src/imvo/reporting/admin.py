@@ -1,5 +1,5 @@
-"""Admin: platform admins can moderate the learning library and inspect published
-reports (read-only: a published edition is never edited, only superseded)."""
+"""Admin: platform admins inspect published reports (read-only: a published
+edition is never edited, only superseded)."""
 
 from __future__ import annotations
 
@@ -8,21 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from imvo.reporting.models import LearningAttachment, LearningItem, PublishedReport, SectionText
-
-
-class LearningAttachmentInline(admin.TabularInline):
-    model = LearningAttachment
-    extra = 0
-    readonly_fields = ["name", "content_type", "size", "file"]
-
-
-@admin.register(LearningItem)
-class LearningItemAdmin(admin.ModelAdmin):
-    list_display = ["title", "kind", "covenant", "theme", "organisation", "published_at"]
-    list_filter = ["kind", "covenant"]
-    search_fields = ["title", "summary", "text"]
-    inlines = [LearningAttachmentInline]
+from imvo.reporting.models import PublishedReport, SectionText
 
 
 @admin.register(PublishedReport)

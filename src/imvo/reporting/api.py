@@ -1,4 +1,4 @@
-"""Reporting endpoints: published reports, open data tables and the learning library (public)."""
+"""Reporting endpoints: published reports and open data tables (public)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from ninja.errors import HttpError
 
 from imvo.core.errors import DomainError
 from imvo.covenants.models import Covenant
-from imvo.reporting import services
 from imvo.reporting.models import PublishedReport
+from imvo.reporting.services import build, open_data, publication
 
 router = Router(tags=["reporting"])
 
@@ -26,18 +26,6 @@ class ReportOut(Schema):
     language: str
     url: str
     pdf_url: str
-
-
-class LearningOut(Schema):
-    id: int
-    covenant: str
-    kind: str
-    title: str
-    theme: str | None
-    summary: str
-    organisation: str | None
-    published_at: datetime
-    url: str
 
 
 def _report_out(r: PublishedReport) -> dict[str, Any]:
@@ -57,7 +45,7 @@ def _report_out(r: PublishedReport) -> dict[str, Any]:
 @router.get("/reports", response=list[ReportOut], summary="Published yearly progress reports")
 def list_reports(request: HttpRequest) -> list[dict[str, Any]]:
     """The latest edition of every published report."""
-    return [_report_out(r) for r in services.latest_editions()]
+    return [_report_out(r) for r in publication.latest_editions()]
 
 
 @router.get(
@@ -66,7 +54,7 @@ def list_reports(request: HttpRequest) -> list[dict[str, Any]]:
 )
 def report_snapshot(request: HttpRequest, covenant: str, year: int) -> dict[str, Any]:
     c = get_object_or_404(Covenant, slug=covenant)
-    edition = services.latest_edition(c, year)
+    edition = publication.latest_edition(c, year)
     if edition is None:
         raise HttpError(404, "No published report for this covenant and year.")
     return {**_report_out(edition), "snapshot": edition.snapshot}
@@ -79,47 +67,23 @@ def open_data_index(request: HttpRequest) -> list[dict[str, Any]]:
             "name": t.name,
             "title": t.title,
             "description": t.description,
-            "licence": services.LICENCE,
+            "licence": build.LICENCE,
             "attribution": t.source,
             "columns": [
                 {"name": c.name, "type": c.type, "description": c.description} for c in t.columns
             ],
         }
-        for t in services.open_tables()
+        for t in open_data.open_tables()
     ]
 
 
 @router.get("/open-data/{name}", summary="One open data table as JSON (licence in meta)")
 def open_data_rows(request: HttpRequest, name: str) -> dict[str, Any]:
     try:
-        table = services.open_table(name)
+        table = open_data.open_table(name)
     except DomainError as e:
         raise HttpError(404, str(e)) from None
     return {
         "meta": table.meta(),
         "data": [dict(zip(table.header, r, strict=False)) for r in table.rows()],
     }
-
-
-@router.get("/learning", response=list[LearningOut], summary="Search the learning library")
-def learning(
-    request: HttpRequest, q: str = "", covenant: str = "", theme: str = "", kind: str = ""
-) -> list[dict[str, Any]]:
-    c = Covenant.objects.filter(slug=covenant).first() if covenant else None
-    if covenant and c is None:
-        raise HttpError(404, f"No covenant {covenant!r}.")
-    items = services.search_learning(q[:200], c, theme[:60], kind=kind)[:200]
-    return [
-        {
-            "id": i.pk,
-            "covenant": i.covenant.slug,
-            "kind": i.kind,
-            "title": i.title,
-            "theme": i.theme.code if i.theme else None,
-            "summary": i.summary,
-            "organisation": i.organisation.name if i.organisation else None,
-            "published_at": i.published_at,
-            "url": i.get_absolute_url(),
-        }
-        for i in items
-    ]

@@ -9,15 +9,12 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Reporting")
 
     def ready(self) -> None:
-        from imvo.core import backup, storage
+        from imvo.core import backup
         from imvo.core.registry import registry
         from imvo.reporting import demo, nav
 
         # What this app offers the start page, `imvo demo` and the yearly report.
         registry.add_app("reporting", nav=nav.links_for, demo=demo.load)
-        storage.register_media(
-            "learning", "learning", "attachments of good-practice items in the learning library"
-        )
         backup.register_verifier("published-reports", _published_report_fingerprints)
 
 

@@ -1,5 +1,5 @@
 """Demo data for reporting: the garment covenant's published progress report for
-last year, with the secretariat's own text, and a few learning library items.
+last year, with the secretariat's own text.
 
 Runs after the other apps' demo data; sections of apps that have no demo data
 (or no report module) are simply absent from the report.
@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 
 from imvo.accounts.models import User
 from imvo.core.errors import DomainError
-from imvo.covenants.models import Covenant, Organisation, Theme
+from imvo.covenants.models import Covenant
 
 log = logging.getLogger(__name__)
 
@@ -30,55 +30,25 @@ SECTION_TEXTS = {
     ),
 }
 
-LEARNING = [
-    (
-        "Noorderlicht Fashion B.V.",
-        "good_practice",
-        "Joint audit follow-up with a trade union in Bangladesh",
-        "freedom-of-association",
-        "Remediation plans agreed with the factory union close findings faster.",
-        "Instead of commissioning a separate audit, we shared the findings of an existing "
-        "audit with the local union and agreed a remediation plan together. Findings were "
-        "closed in four months instead of nine, and workers knew whom to turn to.",
-    ),
-    (
-        "Dijkstra Workwear",
-        "lesson",
-        "Mapping spinning mills beyond tier 1",
-        "raw-materials",
-        "Asking suppliers for their yarn sources works only with a clear reason and a template.",
-        "Our first request for yarn sources got a low response. A short template, explained "
-        "in the supplier's language, and a commitment not to switch suppliers because of "
-        "what they disclose raised the response to most of our volume.",
-    ),
-]
-
 
 def load() -> list[tuple[str, str]]:
-    from imvo.reporting import services
+    from imvo.reporting.services import build, publication
 
     garment = Covenant.objects.filter(slug="garment-textile").first()
     secretariat = User.objects.filter(username="secretariat").first()
     if garment is None or secretariat is None:
         return []
-    for org_name, kind, title, theme_code, summary, text in LEARNING:
-        org = Organisation.objects.filter(name=org_name).first()
-        author = User.objects.filter(organisation=org).first() if org else None
-        theme = Theme.objects.filter(code=theme_code, covenant=garment).first()
-        services.publish_learning_item(
-            author or secretariat, garment, title, text, kind=kind, theme=theme, summary=summary
-        )
     year = timezone.localdate().year - 1
     with translation.override("en"):
         try:
-            services.check_year(garment, year)
+            build.check_year(garment, year)
         except DomainError:
             return []
         for key, text in SECTION_TEXTS.items():
-            services.save_section_text(secretariat, garment, year, key, text)
+            publication.save_section_text(secretariat, garment, year, key, text)
         # Another app's section failing must not stop the demo or leave it without a
         # published report: it is left out and logged; the draft page shows the error.
-        edition = services.publish_report(secretariat, garment, year, skip_failed_sections=True)
+        edition = publication.publish_report(secretariat, garment, year, skip_failed_sections=True)
         for error in edition.snapshot.get("errors", []):
             log.warning("Demo report published without a section: %s", error)
     return []

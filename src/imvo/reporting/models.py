@@ -1,5 +1,5 @@
-"""Reporting and transparency: yearly progress reports, their frozen published
-versions, and the learning library where parties share good practice.
+"""Reporting and transparency: yearly progress reports and their frozen
+published versions (the learning library is its own app, ``imvo.library``).
 
 A covenant's yearly progress report is generated from the data; before
 publishing, the secretariat adds its own text per section
@@ -80,72 +80,3 @@ class PublishedReport(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("reporting:report", args=[self.covenant.slug, self.year])
-
-
-class LearningItem(models.Model):
-    """A good practice or lesson learned that a party publishes for all sectors to learn from."""
-
-    class Kind(models.TextChoices):
-        GOOD_PRACTICE = "good_practice", _("Good practice")
-        LESSON = "lesson", _("Lesson learned")
-
-    title = models.CharField(_("title"), max_length=200)
-    kind = models.CharField(
-        _("kind"), max_length=20, choices=Kind.choices, default=Kind.GOOD_PRACTICE
-    )
-    covenant = models.ForeignKey(
-        "covenants.Covenant",
-        on_delete=models.CASCADE,
-        related_name="learning_items",
-        verbose_name=_("covenant"),
-    )
-    theme = models.ForeignKey(
-        "covenants.Theme",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="learning_items",
-        verbose_name=_("theme"),
-    )
-    sector = models.CharField(_("sector"), max_length=30, blank=True)
-    summary = models.CharField(_("summary"), max_length=300, blank=True)
-    text = models.TextField(_("text"))
-    organisation = models.ForeignKey(
-        "covenants.Organisation",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="learning_items",
-        verbose_name=_("published by organisation"),
-    )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
-    )
-    published_at = models.DateTimeField(_("published"), default=timezone.now)
-
-    class Meta:
-        ordering = ["-published_at", "-id"]
-        verbose_name = _("learning library item")
-        verbose_name_plural = _("learning library items")
-
-    def __str__(self) -> str:
-        return self.title
-
-    def get_absolute_url(self) -> str:
-        return reverse("reporting:learning_detail", args=[self.pk])
-
-
-class LearningAttachment(models.Model):
-    """A file attached to a learning item; size and type are checked on upload."""
-
-    item = models.ForeignKey(LearningItem, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to="learning/%Y/")
-    name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-
-    class Meta:
-        ordering = ["item", "id"]
-
-    def __str__(self) -> str:
-        return self.name

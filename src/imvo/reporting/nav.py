@@ -13,11 +13,10 @@ from imvo.core.registry import NavLink
 def links_for(user: AnyUser) -> list[NavLink]:
     links = [
         NavLink(reverse("reporting:overview"), _("Dashboards and progress reports")),
-        NavLink(reverse("reporting:learning"), _("Learning library")),
     ]
     if roles.is_secretariat(user):
         from imvo.covenants.services import covenants_managed_by
-        from imvo.reporting.services import report_years
+        from imvo.reporting.services.build import report_years
 
         for covenant in covenants_managed_by(user).order_by("name_en"):
             years = report_years(covenant)

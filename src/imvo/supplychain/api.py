@@ -16,7 +16,7 @@ from imvo.accounts.api_auth import token_auth
 from imvo.core.public_cache import cache_public_answer
 from imvo.covenants.models import Covenant
 from imvo.covenants.services import covenants_visible_to, public_version
-from imvo.supplychain import publication, services
+from imvo.supplychain import explain, publication, services
 from imvo.supplychain.models import SupplierList
 
 router = Router(tags=["supplychain"])
@@ -48,6 +48,7 @@ class RowOut(Schema):
     match_status: str | None
     facility_id: int | None
     score: float | None
+    explanation: dict | None = None  # explain.data: facility_id, evidence, total_bits, distance_m
 
 
 class PublicFacilityOut(Schema):
@@ -122,7 +123,8 @@ def list_rows(
     limit = max(1, min(limit, 5000))
     offset = max(0, offset)
     out = []
-    for r in sl.rows.select_related("match").order_by("number")[offset : offset + limit]:
+    rows = sl.rows.select_related("match", "match__facility").order_by("number")
+    for r in rows[offset : offset + limit]:
         m = getattr(r, "match", None)
         out.append(
             {
@@ -135,6 +137,7 @@ def list_rows(
                 "match_status": m.status if m else None,
                 "facility_id": m.facility_id if m and m.links else None,
                 "score": m.score if m else None,
+                "explanation": explain.data(m),
             }
         )
     return out

@@ -43,6 +43,7 @@ FIELD_CHOICES_LABELS = {
     "workers": _("Number of workers"),
     "lat": _("Latitude"),
     "lng": _("Longitude"),
+    "coordinates": _("Coordinates (latitude, longitude)"),
     "identifier": _("Identifier"),
 }
 

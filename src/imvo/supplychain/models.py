@@ -121,6 +121,8 @@ class SupplierListRow(models.Model):
     address_norm = models.CharField(max_length=1000, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices)
     errors = models.JSONField(default=list, blank=True)  # [[column, message], ...]
+    # Problems that do not reject the row (e.g. coordinates that were dropped), same shape.
+    warnings = models.JSONField(default=list, blank=True)
     duplicate_of = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
@@ -183,6 +185,10 @@ class Match(models.Model):
     score = models.FloatField(default=0)
     status = models.CharField(max_length=20, choices=Status.choices)
     candidates = models.JSONField(default=list, blank=True)  # [[facility_id, score], ...]
+    # Why the matcher proposed `facility`: one entry per piece of evidence,
+    # {"field", "level", "weight", "detail"} (weight in bits, Fellegi-Sunter), so a
+    # review screen and the processed-list download can show it. See matching/.
+    explanation = models.JSONField(default=list, blank=True)
     remembered = models.BooleanField(default=False)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -225,6 +231,44 @@ class Decision(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["organisation", "fingerprint"], name="unique_decision")
         ]
+
+
+class LabelledPair(models.Model):
+    """A person's verdict on a (list row, facility) pair: the same place or not.
+
+    Kept as a copy of both sides' values at the time of the decision, so the
+    matching model can be re-estimated from them (`imvo match train`) even after
+    rows or facilities change or are deleted.
+    """
+
+    organisation = models.ForeignKey(
+        "covenants.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    facility = models.ForeignKey(
+        Facility, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    is_match = models.BooleanField()
+    name = models.CharField(max_length=500)
+    address = models.CharField(max_length=1000, blank=True)
+    country = models.CharField(max_length=2)
+    lat = models.FloatField(null=True, blank=True)
+    lng = models.FloatField(null=True, blank=True)
+    facility_name = models.CharField(max_length=500)
+    facility_address = models.CharField(max_length=1000, blank=True)
+    facility_country = models.CharField(max_length=2)
+    facility_lat = models.FloatField(null=True, blank=True)
+    facility_lng = models.FloatField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-decided"]
+
+    def __str__(self) -> str:
+        verdict = "=" if self.is_match else "!="
+        return f"{self.name} {verdict} {self.facility_name}"
 
 
 class DisclosurePolicy(models.Model):

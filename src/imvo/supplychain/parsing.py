@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from imvo.core.exports import looks_like_formula
+from imvo.supplychain import geo
 from imvo.supplychain.normalise import (
     _key,
     normalise_addresses,
@@ -60,6 +61,7 @@ FIELDS = [
     "workers",
     "lat",
     "lng",
+    "coordinates",
     "identifier",
 ]
 REQUIRED = ["name", "address", "country"]
@@ -74,6 +76,7 @@ FIELD_LABELS = {
     "workers": "number of workers",
     "lat": "latitude",
     "lng": "longitude",
+    "coordinates": "coordinates (latitude, longitude)",
     "identifier": "identifier",
 }
 
@@ -156,8 +159,22 @@ for _field, _names in {
         "headcount",
         "workforce",
     ],
-    "lat": ["lat", "latitude", "breedtegraad", "y"],
-    "lng": ["lng", "lon", "long", "longitude", "lengtegraad", "x"],
+    # Open Supply Hub names them lat and lng.
+    "lat": ["lat", "latitude", "breedtegraad", "y", "gps latitude"],
+    "lng": ["lng", "lon", "long", "longitude", "lengtegraad", "x", "gps longitude"],
+    "coordinates": [
+        "coordinates",
+        "coordinaten",
+        "lat lng",
+        "lat lon",
+        "lat long",
+        "latlng",
+        "latitude longitude",
+        "gps",
+        "gps coordinates",
+        "geo",
+        "location coordinates",
+    ],
     "identifier": [
         "id",
         "identifier",
@@ -207,6 +224,8 @@ class RowResult:
     raw: dict[str, str]
     values: dict[str, Any] = field(default_factory=dict)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (column, message)
+    # Problems that leave the row valid (bad coordinates are dropped): (column, message).
+    warnings: list[tuple[str, str]] = field(default_factory=list)
     duplicate_of: int | None = None
 
     @property
@@ -543,6 +562,29 @@ def _int_value(text: str) -> int:
     return int(m.group(1))
 
 
+def _check_coordinates(
+    values: dict[str, Any], result: RowResult, header: list[str], mapping: dict[str, int]
+) -> None:
+    """Coordinates from lat + lng columns or one 'lat, lng' column, checked by
+    `geo.check`; whatever is wrong with them is a warning, never a lost row."""
+    lat_text, lng_text = values.pop("lat", "") or "", values.pop("lng", "") or ""
+    pair = values.pop("coordinates", "") or ""
+    column = ", ".join(header[mapping[f]] for f in ("lat", "lng") if f in mapping)
+    if pair and not (lat_text or lng_text):
+        column = header[mapping["coordinates"]]
+        parts = geo.split_pair(pair)
+        if parts is None:
+            result.warnings.append(
+                (column, f"'{pair[:40]}' is not 'latitude, longitude'; coordinates left out")
+            )
+            values["lat"] = values["lng"] = None
+            return
+        lat_text, lng_text = parts
+    lat, lng, problems = geo.check(lat_text, lng_text, values.get("country_code"))
+    values["lat"], values["lng"] = lat, lng
+    result.warnings.extend((column, p) for p in problems)
+
+
 def validate_rows(table: Table, mapping: dict[str, int]) -> list[RowResult]:
     """Check every row: required fields present, a known country, numbers that are
     numbers, no formulas, no duplicates (the same facility twice in one list)."""
@@ -592,21 +634,7 @@ def validate_rows(table: Table, mapping: dict[str, int]) -> list[RowResult]:
                 values["workers"] = None
         else:
             values["workers"] = None
-        for f in ("lat", "lng"):
-            if values.get(f):
-                try:
-                    v = float(values[f].replace(",", "."))
-                    limit = 90 if f == "lat" else 180
-                    if not -limit <= v <= limit:
-                        raise ValueError
-                    values[f] = v
-                except ValueError:
-                    result.errors.append(
-                        (header[mapping[f]], f"'{values[f]}' is not a {FIELD_LABELS[f]}")
-                    )
-                    values[f] = None
-            else:
-                values[f] = None
+        _check_coordinates(values, result, header, mapping)
         result.values = values
         results.append(result)
     # Duplicates: the same normalised name, address and country as an earlier row.

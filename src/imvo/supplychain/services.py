@@ -29,7 +29,7 @@ from imvo.accounts import services as roles
 from imvo.core.cache import cached
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.covenants.models import Adherence, Covenant, Organisation
-from imvo.supplychain import matching, parsing, publication
+from imvo.supplychain import explain, labels, matching, parsing, publication
 from imvo.supplychain.models import Decision, Facility, Match, SupplierList, SupplierListRow
 from imvo.supplychain.normalise import country_name, normalise_address, normalise_name
 from imvo.supplychain.publication import bump_public_list_version, public_cache_key
@@ -359,6 +359,7 @@ def _process(sl: SupplierList) -> None:
                         else SupplierListRow.Status.INVALID
                     ),
                     errors=[list(e) for e in r.errors],
+                    warnings=[list(w) for w in r.warnings],
                     duplicate_of=r.duplicate_of,
                 )
             )
@@ -524,23 +525,10 @@ def decide_match(user: Any, match: Match, action: str, facility_id: int | None =
                 "decided": match.decided,
             },
         )
+        # What the person said about the candidates they saw teaches the matcher.
+        labels.record_decision(match, facility_id if action == "confirm" else None, user)
         SupplierList.objects.filter(pk=sl.pk).update(summary=_summary(sl))
     return match
-
-
-def pending_matches(sl: SupplierList) -> list[tuple[Match, list[tuple[Facility, float]]]]:
-    """The uncertain matches of a list with their candidate facilities, best first."""
-    matches = list(
-        Match.objects.filter(row__supplier_list=sl, status=Match.Status.PENDING)
-        .select_related("row")
-        .order_by("row__number")
-    )
-    ids = {int(c[0]) for m in matches for c in m.candidates}
-    facilities = Facility.objects.in_bulk(ids)
-    return [
-        (m, [(facilities[int(c[0])], c[1]) for c in m.candidates[:3] if int(c[0]) in facilities])
-        for m in matches
-    ]
 
 
 def merge_facilities(user: Any, keep: Facility, duplicate: Facility) -> Facility:
@@ -579,12 +567,13 @@ PROCESSED_HEADER = [
     "tier",
     "workers",
     "errors",
+    "why",  # the matcher's reasons (explain.plain_text)
 ]
 
 
 def processed_rows(sl: SupplierList) -> list[list[Any]]:
     out = []
-    for row in sl.rows.select_related("match").order_by("number"):
+    for row in sl.rows.select_related("match", "match__facility").order_by("number"):
         m = getattr(row, "match", None)
         out.append(
             [
@@ -602,6 +591,7 @@ def processed_rows(sl: SupplierList) -> list[list[Any]]:
                 row.workers,
                 "; ".join(f"{c}: {msg}" for c, msg in row.errors)
                 + (f"same as row {row.duplicate_of}" if row.duplicate_of else ""),
+                explain.plain_text(m),
             ]
         )
     return out

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from imvo.supplychain import views
+from imvo.supplychain import review_views, views
 
 app_name = "supplychain"
 
@@ -12,11 +12,13 @@ urlpatterns = [
     path("lists/<int:pk>/mapping/", views.mapping, name="mapping"),
     path("lists/<int:pk>/run-again/", views.rerun, name="rerun"),
     path("lists/<int:pk>/rows/", views.rows, name="rows"),
-    path("lists/<int:pk>/decisions/", views.pending, name="pending"),
+    path("lists/<int:pk>/decisions/", review_views.list_queue, name="pending"),
     path("lists/<int:pk>/processed.<str:fmt>", views.export_processed, name="export"),
     path("lists/<int:pk>/errors.<str:fmt>", views.export_errors, name="errors"),
     path("lists/<int:pk>/original", views.original, name="original"),
-    path("matches/<int:pk>/decide/", views.decide, name="decide"),
+    path("review/", review_views.queue, name="review"),
+    path("matches/<int:pk>/why/", review_views.why, name="why"),
+    path("matches/<int:pk>/decide/", review_views.decide, name="decide"),
     path("shared/<slug:slug>/", views.shared, name="shared"),
     path("public/<slug:slug>/", views.public_list, name="public"),
     path("publication/<slug:slug>/", views.publication_page, name="publication"),

@@ -144,41 +144,6 @@ def rows(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def pending(request: HttpRequest, pk: int) -> HttpResponse:
-    sl = _visible_list(request, pk)
-    items = services.pending_matches(sl)
-    return render(
-        request,
-        "supplychain/pending.html",
-        {"sl": sl, "items": items, "can_decide": services.can_decide(request.user, sl)},
-    )
-
-
-@login_required
-@require_POST
-def decide(request: HttpRequest, pk: int) -> HttpResponse:
-    match = get_object_or_404(
-        Match.objects.select_related("row__supplier_list").filter(
-            row__supplier_list__in=services.lists_visible_to(request.user)
-        ),
-        pk=pk,
-    )
-    facility = request.POST.get("facility")
-    try:
-        services.decide_match(
-            request.user,
-            match,
-            request.POST.get("action", ""),
-            int(facility) if facility and facility.isdigit() else None,
-        )
-    except DomainError as e:
-        messages.error(request, str(e))
-    else:
-        messages.success(request, _("Decision saved for row %(n)s.") % {"n": match.row.number})
-    return redirect("supplychain:pending", pk=match.row.supplier_list_id)
-
-
-@login_required
 def export_processed(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     sl = _visible_list(request, pk)
     if fmt not in FORMATS:

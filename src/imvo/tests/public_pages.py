@@ -49,7 +49,8 @@ def public_pages() -> list[str]:
     and a library item, and return the URL of every public page."""
     from imvo.accounts.services import grant_role
     from imvo.covenants.models import GovernanceBody, KpiMeasurement, Seat
-    from imvo.reporting import services as reporting
+    from imvo.library import services as library
+    from imvo.reporting.services import publication as reporting_publication
 
     c = make_covenant(slug=SLUG, start_date=date(2023, 7, 1), end_date=date(2028, 6, 30))
     member = adhere(c, make_org("Tulipa Textiles")).organisation
@@ -75,9 +76,9 @@ def public_pages() -> list[str]:
 
     secretariat = make_user("public_pages_secretariat")
     grant_role(secretariat, c, "secretariat")
-    reporting.publish_report(secretariat, c, 2025)
+    reporting_publication.publish_report(secretariat, c, 2025)
     member_user = make_user("public_pages_member", organisation=member)
-    item = reporting.publish_learning_item(member_user, c, "Guide", "Text")
+    item = library.publish_learning_item(member_user, c, "Guide", "Text")
     pages = [*PUBLIC_PAGES, f"/reports/library/{item.pk}/"]
     if apps.is_installed("imvo.supplychain"):
         from imvo.supplychain import services as supplychain

@@ -116,7 +116,9 @@ def build_objects(w: World) -> dict[str, Any]:
     from imvo.covenants.models import Adherence, ProcessStep
     from imvo.duediligence.services import action_plan, frameworks, submissions
     from imvo.duediligence.tests.helpers import GARMENT_ANSWERS, answer_all
-    from imvo.reporting import services as reporting
+    from imvo.library import services as library
+    from imvo.reporting.services import open_data as reporting_open_data
+    from imvo.reporting.services import publication as reporting_publication
     from imvo.risk import services as risk
     from imvo.supplychain import services as supplychain
     from imvo.supplychain.models import Match
@@ -149,18 +151,25 @@ def build_objects(w: World) -> dict[str, Any]:
     complaint = filed.complaint
     evidence = store_evidence(complaint, "photo.pdf", one_page_pdf())
     committee.check_recuse(w.committee_x, complaint, w.recused_committee_x, "conflict of interest")
-    item = reporting.publish_learning_item(
+    item = library.publish_learning_item(
         w.member_a, x, "Living wage pilot", "We paid the gap.",
-        attachments=[reporting.Upload("pilot.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF")],
+        attachments=[library.Upload("pilot.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF")],
     )  # fmt: skip
-    reporting.publish_report(w.secretariat_x, x, 2025)
-    make_registry()
+    reporting_publication.publish_report(w.secretariat_x, x, 2025)
+    first_facility = make_registry()[0].pk
     supplier_list = supplychain.upload_list(  # processed at once by the tests' task backend
         w.member_a, x, 2025, "suppliers.csv",
         csv_bytes([[SECRET_A + " Knit", "Plot 9, Tongi, Gazipur", "BD"], list(REGISTRY[0])]),
     )  # fmt: skip
-    match = Match.objects.filter(row__supplier_list=supplier_list).first()
+    match = Match.objects.get(row__supplier_list=supplier_list, row__name__startswith=SECRET_A)
+    # Company A's secret row waits for a decision, so the review pages have it to show.
+    Match.objects.filter(pk=match.pk).update(
+        status=Match.Status.PENDING, facility=None, candidates=[[first_facility, 0.7]],
+        explanation=[{"field": "name", "level": "weak", "weight": 0.5, "detail": ""}],
+    )  # fmt: skip
+    reg_entry, regdoc = _regulation_objects(w, sub)
     tokens = {r: ApiToken.issue(u)[1] for r, u in w.personas().items() if r != "anonymous"}
+    gov = _governance_objects(w)
     return {
         "slug": x.slug,
         "slug_y": w.covenant_y.slug,
@@ -179,11 +188,62 @@ def build_objects(w: World) -> dict[str, Any]:
         "reference": complaint.reference,
         "item": item.pk,
         "attachment": item.attachments.first().pk,  # type: ignore[union-attr]
-        "open_table": reporting.open_tables()[0].name,
+        "open_table": reporting_open_data.open_tables()[0].name,
         "supplier_list": supplier_list.pk,
-        "match": match.pk,  # type: ignore[union-attr]
+        "match": match.pk,
+        "reg_entry": reg_entry,
+        "regdoc": regdoc,
         "tokens": tokens,
+        **gov,
     }
+
+
+def _governance_objects(w: World) -> dict[str, int]:
+    """A steering group of covenant X with a meeting (minutes for the body only), a
+    decision for the parties only, an application to join and an obstacle."""
+    from imvo.covenants.services import governance, membership, parties
+
+    x = w.covenant_x
+    body = governance.check_create_body(w.secretariat_x, x, "Stuurgroep", "Steering group")
+    seat = governance.check_add_seat(w.secretariat_x, body, "business", w.company_a)
+    meeting = governance.check_schedule_meeting(
+        w.secretariat_x, body, timezone.localdate() - timedelta(days=7)
+    )
+    governance.check_record_minutes(w.secretariat_x, meeting, SECRET_A, SECRET_A)
+    decision = governance.check_record_decision(
+        w.secretariat_x, body, "Besluit", "Decision", meeting=meeting, visibility="parties"
+    )
+    application = membership.check_apply(
+        x, "Applicant B.V.", "Ann Applicant", "ann@example.org", conditions_accepted=True
+    )
+    obstacle = parties.check_raise_obstacle(
+        w.member_a, x, "ET", "Union access", "Parks bar unions.", "Raise it with the ministry."
+    )
+    return {
+        "body": body.pk,
+        "seat": seat.pk,
+        "meeting": meeting.pk,
+        "decision": decision.pk,
+        "application": application.pk,
+        "obstacle": obstacle.pk,
+    }
+
+
+def _regulation_objects(w: World, sub: Any) -> tuple[int, int]:
+    """An engagement entry of company A naming a union, and a filed ESRS S2 draft."""
+    from datetime import date
+
+    from imvo.regulation.services import engagement, exports
+    from imvo.testing import adhere, make_org
+
+    union = make_org("Matrix Union", type="union")
+    adhere(w.covenant_x, union)
+    entry = engagement.check_record(
+        w.member_a, w.covenant_x, when=date(2025, 3, 1), kind="union", stakeholder="Matrix Union",
+        method="meeting", topic=SECRET_A + " consultation", stakeholder_organisation=union.pk,
+    )  # fmt: skip
+    doc = exports.check_esrs_draft(w.member_a, sub.pk, "json")
+    return entry.pk, doc.pk
 
 
 # --- the matrix ------------------------------------------------------------------------
@@ -248,6 +308,23 @@ MATRIX: dict[str, Row] = {
     "covenants:measurement_add":     Row("/manage/{slug}/agreements/{agreement}/measurements/new/",   "302 404 404 200 404 404 404 200"),
     "covenants:step_edit":           Row("/manage/{slug}/steps/{step}/",                              "302 404 404 200 404 404 404 200"),
     "covenants:my_organisation":     Row("/organisation/",                                            "302 200 200 404 404 404 404 404"),
+    "covenants:governance":          Row("/covenants/{slug}/governance/",                             "200 200 200 200 200 200 200 200"),
+    "covenants:meeting":             Row("/covenants/{slug}/meetings/{meeting}/",                     "404 200 200 200 404 404 404 200", sees="member_a secretariat_x admin"),
+    "covenants:decision":            Row("/covenants/{slug}/decisions/{decision}/",                   "404 200 200 200 404 404 404 200"),
+    "covenants:manage_governance":   Row("/manage/{slug}/governance/",                                "302 404 404 200 404 404 404 200"),
+    "covenants:body_add":            Row("/manage/{slug}/bodies/new/",                                "302 404 404 200 404 404 404 200"),
+    "covenants:seat_add":            Row("/manage/{slug}/bodies/{body}/seats/new/",                   "302 404 404 200 404 404 404 200"),
+    "covenants:seat_remove":         Row("/manage/{slug}/seats/{seat}/remove/",                       "302 404 404 -   404 404 404 -", method="POST"),
+    "covenants:meeting_add":         Row("/manage/{slug}/bodies/{body}/meetings/new/",                "302 404 404 200 404 404 404 200"),
+    "covenants:meeting_manage":      Row("/manage/{slug}/meetings/{meeting}/",                        "302 404 404 200 404 404 404 200"),
+    "covenants:decision_add":        Row("/manage/{slug}/bodies/{body}/decisions/new/",               "302 404 404 200 404 404 404 200"),
+    "covenants:apply":               Row("/covenants/{slug}/apply/",                                  "200 200 200 200 200 200 200 200"),
+    "covenants:applications":        Row("/manage/{slug}/applications/",                              "302 404 404 200 404 404 404 200", sees="secretariat_x admin", marker="Applicant B.V."),
+    "covenants:application_decide":  Row("/manage/{slug}/applications/{application}/",                "302 404 404 200 404 404 404 200"),
+    "covenants:workspace":           Row("/parties/",                                                 "302 200 200 404 404 404 404 404"),
+    "covenants:obstacles":           Row("/parties/{slug}/obstacles/",                                "302 200 200 200 404 404 404 200"),
+    "covenants:obstacle":            Row("/parties/{slug}/obstacles/{obstacle}/",                     "302 200 200 200 404 404 404 200"),
+    "covenants:remind":              Row("/parties/{slug}/remind/",                                   "302 404 404 404 404 404 404 404"),
     "accounts:login":                Row("/accounts/login/",                                          "200 302 302 302 302 302 302 302"),
     "accounts:verify":               Row("/accounts/login/verify/",                                   "302 302 302 302 302 302 302 302"),
     "accounts:logout":               Row("/accounts/logout/",                                         "302 -   -   -   -   -   -   -", method="POST"),
@@ -296,10 +373,10 @@ MATRIX: dict[str, Row] = {
     "reporting:index":               Row("/reports/",                                                 "200 200 200 200 200 200 200 200"),
     "reporting:overview":            Row("/reports/dashboard/",                                       "200 200 200 200 200 200 200 200"),
     "reporting:dashboard":           Row("/reports/dashboard/{slug}/",                                "200 200 200 200 200 200 200 200"),
-    "reporting:learning":            Row("/reports/library/",                                         "200 200 200 200 200 200 200 200"),
-    "reporting:learning_new":        Row("/reports/library/new/",                                     "302 200 200 200 200 404 404 200"),
-    "reporting:learning_detail":     Row("/reports/library/{item}/",                                  "200 200 200 200 200 200 200 200"),
-    "reporting:learning_attachment": Row("/reports/library/file/{attachment}/",                       "200 200 200 200 200 200 200 200"),
+    "library:index":                 Row("/reports/library/",                                         "200 200 200 200 200 200 200 200"),
+    "library:new":                   Row("/reports/library/new/",                                     "302 200 200 200 200 404 404 200"),
+    "library:detail":                Row("/reports/library/{item}/",                                  "200 200 200 200 200 200 200 200"),
+    "library:attachment":            Row("/reports/library/file/{attachment}/",                       "200 200 200 200 200 200 200 200"),
     "reporting:open_data":           Row("/reports/open-data/",                                       "200 200 200 200 200 200 200 200"),
     "reporting:open_data_table":     Row("/reports/open-data/{open_table}.csv",                       "200 200 200 200 200 200 200 200"),
     "reporting:report":              Row("/reports/{slug}/2025/",                                     "200 200 200 200 200 200 200 200"),
@@ -309,6 +386,13 @@ MATRIX: dict[str, Row] = {
     "reporting:draft_pdf":           Row("/reports/{slug}/2025/draft.pdf",                            "302 404 404 200 404 404 404 200"),
     "reporting:section_text":        Row("/reports/{slug}/2025/draft/text/",                          "302 404 404 -   404 404 404 -", method="POST"),
     "reporting:publish":             Row("/reports/{slug}/2025/publish/",                             "302 404 404 -   404 404 404 -", method="POST"),
+    "regulation:index":              Row("/regulation/",                                              "302 200 200 200 200 200 200 200"),
+    "regulation:mapping":            Row("/regulation/c/{slug}/mapping/",                             "302 404 404 200 404 404 404 200"),
+    "regulation:engagement":         Row("/regulation/c/{slug}/engagement/",                          "302 200 200 404 404 404 404 404", sees="member_a"),
+    "regulation:confirm":            Row("/regulation/engagement/{reg_entry}/confirm/",               "302 404 404 404 404 404 404 404", method="POST"),
+    "regulation:esrs":               Row("/regulation/submissions/{submission}/esrs-s2.json",         "302 200 404 200 404 404 404 200"),
+    "regulation:pack":               Row("/regulation/submissions/{submission}/csddd-pack.zip",       "302 200 404 200 404 404 404 200"),
+    "regulation:document":           Row("/regulation/documents/{regdoc}/",                           "302 200 404 200 404 404 404 200"),
     "supplychain:index":             Row("/supply-chain/",                                            "302 200 200 200 200 200 200 200", sees="member_a secretariat_x admin", marker="suppliers.csv"),
     "supplychain:upload":            Row("/supply-chain/upload/",                                     "302 200 200 404 404 404 404 404"),
     "supplychain:list":              Row("/supply-chain/lists/{supplier_list}/",                      "302 200 404 200 404 404 404 200"),
@@ -316,11 +400,13 @@ MATRIX: dict[str, Row] = {
     "supplychain:mapping":           Row("/supply-chain/lists/{supplier_list}/mapping/",              "302 200 404 200 404 404 404 200"),
     "supplychain:rerun":             Row("/supply-chain/lists/{supplier_list}/run-again/",            "302 -   404 -   404 404 404 -", method="POST"),
     "supplychain:rows":              Row("/supply-chain/lists/{supplier_list}/rows/",                 "302 200 404 200 404 404 404 200", sees="member_a secretariat_x admin"),
-    "supplychain:pending":           Row("/supply-chain/lists/{supplier_list}/decisions/",            "302 200 404 200 404 404 404 200"),
+    "supplychain:pending":           Row("/supply-chain/lists/{supplier_list}/decisions/",            "302 200 404 200 404 404 404 200", sees="member_a secretariat_x admin"),
     "supplychain:export":            Row("/supply-chain/lists/{supplier_list}/processed.csv",         "302 200 404 200 404 404 404 200"),
     "supplychain:errors":            Row("/supply-chain/lists/{supplier_list}/errors.csv",            "302 200 404 200 404 404 404 200"),
     "supplychain:original":          Row("/supply-chain/lists/{supplier_list}/original",              "302 200 404 200 404 404 404 200"),
     "supplychain:decide":            Row("/supply-chain/matches/{match}/decide/",                     "302 -   404 -   404 404 404 -", method="POST"),
+    "supplychain:review":            Row("/supply-chain/review/",                                     "302 200 200 200 200 200 200 200", sees="member_a secretariat_x admin"),
+    "supplychain:why":               Row("/supply-chain/matches/{match}/why/",                        "302 200 404 200 404 404 404 200", sees="member_a secretariat_x admin"),
     "supplychain:shared":            Row("/supply-chain/shared/{slug}/",                              "302 200 200 200 404 404 404 200", sees="-", marker="Company A"),
     "supplychain:public":            Row("/supply-chain/public/{slug}/",                              "200 200 200 200 200 200 200 200", sees="-", marker="Company A"),
     "supplychain:publication":       Row("/supply-chain/publication/{slug}/",                         "302 404 404 200 404 404 404 200"),

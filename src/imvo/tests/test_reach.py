@@ -72,7 +72,7 @@ def test_signed_in_flows_pass_axe(page, world, media):
     due-diligence submission being filled in and sent (member), and a complaint case being
     handled (committee)."""
     from imvo.complaints.services import workflow
-    from imvo.complaints.tests.helpers import file
+    from imvo.complaints.tests.helpers import REASON, file
     from imvo.duediligence.services import frameworks, submissions
 
     frameworks.check_install_framework(world.secretariat_x, world.covenant_x, "garment")
@@ -80,8 +80,9 @@ def test_signed_in_flows_pass_axe(page, world, media):
         world.member_a, world.covenant_x, timezone.localdate().year
     )
     case = file(world, respondent=world.company_a).complaint
-    for state in ("acknowledged", "admissibility"):
-        case = workflow.check_move(world.secretariat_x, case, state)
+    case = workflow.check_move(world.secretariat_x, case, "acknowledged", REASON)
+    workflow.check_assign_officer(world.secretariat_x, case, world.secretariat_x)
+    case = workflow.check_move(world.secretariat_x, case, "admissibility", REASON)
 
     login(page, "member_a")
     if apps.is_installed("imvo.supplychain"):

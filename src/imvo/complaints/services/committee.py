@@ -61,7 +61,38 @@ def do_recuse(by: AnyUser, c: Complaint, member: AnyUser, reason: str) -> Recusa
         defaults={"reason": reason.strip(), "declared_by": signed_in(by)},
     )
     audit(by, "recused", c, member=actor_name(member))
+    if quorum_shortfall(c):
+        # The case page and the case list show the block to the secretariat.
+        audit(by, "quorum-lost", c, free=len(free_members(c)), quorum=c.procedure().quorum)
     return r
+
+
+def free_members(c: Complaint) -> list[int]:
+    """Committee members of the case's covenant who are not recused from it."""
+    recused = set(Recusal.objects.filter(complaint=c).values_list("user_id", flat=True))
+    return [
+        uid
+        for uid in CovenantRole.objects.filter(covenant_id=c.covenant_id, role="committee")
+        .values_list("user_id", flat=True)
+        .distinct()
+        if uid not in recused
+    ]
+
+
+def quorum_shortfall(c: Complaint) -> int:
+    """How many members the case lacks to reach the procedure's quorum (0: none)."""
+    return max(0, c.procedure().quorum - len(free_members(c)))
+
+
+def require_quorum(c: Complaint) -> None:
+    """A committee step needs a quorum of members free of conflicts on the case."""
+    if quorum_shortfall(c):
+        raise DomainError(
+            _(
+                "This case is blocked: fewer committee members than the quorum are free of"
+                " conflicts on it. The secretariat must appoint a substitute member."
+            )
+        )
 
 
 def committee_of(covenant: Covenant) -> list[dict[str, Any]]:

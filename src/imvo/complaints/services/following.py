@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from imvo.complaints import crypto, limits
 from imvo.complaints.audit import audit
 from imvo.complaints.evidence import store_evidence, validate_files
-from imvo.complaints.models import Complaint, Message, State
+from imvo.complaints.models import ClosureGround, Complaint, Message, State
 from imvo.complaints.receipts import hash_receipt
 from imvo.complaints.services.access import CaseNotFoundError
 from imvo.core.errors import DomainError
@@ -42,21 +42,23 @@ NEXT_STEP: dict[str, Any] = {
     State.ADMISSIBILITY: gettext_lazy("The committee checks whether it can handle your complaint."),
     State.ADMISSIBLE: gettext_lazy("The committee will start a dialogue or a hearing."),
     State.INADMISSIBLE: gettext_lazy(
-        "The committee cannot handle your complaint; the message below says why. You may appeal."
+        "The committee cannot handle your complaint; its reasons are below. You may appeal."
     ),
     State.MEDIATION: gettext_lazy("The parties talk, with help from a mediator."),
     State.INVESTIGATION: gettext_lazy("The committee hears the parties and looks into the facts."),
     State.DECISION: gettext_lazy("The committee has decided. The parties may appeal."),
     State.APPEAL: gettext_lazy("The appeal is being handled."),
     State.REMEDIATION: gettext_lazy("The committee follows whether the remedy is carried out."),
-    State.CLOSED: gettext_lazy("The case is closed."),
+    State.CLOSED: gettext_lazy("The case is closed; the ground and the reasons are below."),
 }
 
 APPEALABLE = (State.DECISION, State.INADMISSIBLE)
 
 
 def complainant_view(c: Complaint) -> dict[str, Any]:
-    """What the complainant sees: status, due date, the messages meant for them."""
+    """What the complainant sees: status, the next step and its date, every step
+    taken with its ground and the reasons the committee wrote for them, and the
+    messages meant for them. Dates only (no times): see docs/complaints.md."""
     data = c.confidential()
     return {
         "reference": c.reference,
@@ -70,19 +72,35 @@ def complainant_view(c: Complaint) -> dict[str, Any]:
         "decision": c.decision_text
         if c.state in (State.DECISION, State.APPEAL, State.REMEDIATION, State.CLOSED)
         else "",
+        "closure_ground": (str(ClosureGround(c.closure_ground).label) if c.closure_ground else ""),
+        "steps": [
+            {
+                "on": timezone.localtime(t.at).date(),
+                "state": t.to_state,
+                "state_label": str(State(t.to_state).label),
+                "ground": t.ground,
+                "ground_label": t.ground_label,
+                "reason": t.reason,
+            }
+            for t in c.transitions.all()
+        ],
+        "settlement": c.settlement_terms if c.state in (State.REMEDIATION, State.CLOSED) else "",
         "messages": [
             {
                 "from": m.sender,
                 "from_label": str(m.get_sender_display()),
-                "at": m.created,
+                "at": timezone.localtime(m.created).date(),
                 "body": m.body,
+                "withdrawal": m.withdrawal,
             }
             for m in c.messages.filter(
                 Q(to_complainant=True) | Q(sender=Message.Sender.COMPLAINANT)
             )
         ],
         "evidence": c.evidence.filter(from_complainant=True).count(),
-        "appealable": c.state in APPEALABLE,
+        "appealable": c.state in APPEALABLE
+        and not c.transitions.filter(to_state=State.APPEAL).exists(),
+        "withdrawable": c.state != State.CLOSED,
         "personal_data_removed": c.personal_data_removed_at is not None,
     }
 
@@ -92,14 +110,20 @@ def check_complainant_reply(
     body: str,
     files: list[tuple[str, bytes]] | None = None,
     appeal: bool = False,
+    withdraw: bool = False,
 ) -> None:
-    """The complainant writes to the committee, adds evidence, or asks for an appeal
-    (only against a decision or an inadmissibility ruling; the committee then opens it)."""
+    """The complainant writes to the committee, adds evidence, asks for an appeal
+    (only against a decision or an inadmissibility ruling; the committee then opens it)
+    or withdraws the complaint (the committee then closes it on that ground)."""
     body = (body or "").strip()
     if appeal and c.state not in APPEALABLE:
         raise DomainError(_("An appeal can be asked only against a decision."))
     if appeal and not body:
         raise DomainError(_("Say why you appeal."))
+    if withdraw and c.state == State.CLOSED:
+        raise DomainError(_("This case is closed already."))
+    if withdraw and not body:
+        raise DomainError(_("Say in a few words why you withdraw (this helps others)."))
     files = validate_files(files or [])
     if not body and not files:
         raise DomainError(_("Write a message or add a file."))
@@ -107,11 +131,15 @@ def check_complainant_reply(
         raise DomainError(_("The message is too long (at most 10,000 characters)."))
     if c.personal_data_removed_at:
         raise DomainError(_("This case is closed and its file removed."))
-    do_complainant_reply(c, body, files, appeal)
+    do_complainant_reply(c, body, files, appeal, withdraw)
 
 
 def do_complainant_reply(
-    c: Complaint, body: str, files: list[tuple[str, bytes]], appeal: bool
+    c: Complaint,
+    body: str,
+    files: list[tuple[str, bytes]],
+    appeal: bool,
+    withdraw: bool = False,
 ) -> None:
     with transaction.atomic():
         if body:
@@ -120,7 +148,9 @@ def do_complainant_reply(
                 sender=Message.Sender.COMPLAINANT,
                 body_enc=crypto.encrypt(body),
                 appeal_request=appeal,
+                withdrawal=withdraw,
             )
         for fname, data in files:
             store_evidence(c, fname, data)
-        audit("complainant", "appeal-requested" if appeal else "replied", c, files=len(files))
+        action = "withdrawn" if withdraw else "appeal-requested" if appeal else "replied"
+        audit("complainant", action, c, files=len(files))

@@ -4,9 +4,12 @@ rotated with every stored value re-encrypted."""
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from imvo.complaints import crypto
@@ -44,6 +47,39 @@ def do_purge_personal_data(now: datetime | None = None) -> int:
             c.personal_data_removed_at = now
             c.save()
             audit("system", "personal-data-removed", c)
+        n += 1
+    return n
+
+
+EXPIRED_RECEIPT_PREFIX = "expired:"
+
+
+def receipt_days_after_closure() -> int:
+    """How long a receipt code keeps working after its case is closed: long enough
+    to read the decision and follow the remedy, not for ever (a code found years
+    later on a scrap of paper should not open a case file)."""
+    return int(settings.IMVO_RECEIPT_DAYS_AFTER_CLOSURE)
+
+
+def do_expire_receipts(now: datetime | None = None) -> int:
+    """Make the receipt codes of cases closed longer than the receipt period ago
+    (or whose personal data were removed) stop working.
+
+    Only the code's hash is stored, so expiring it means replacing the hash by an
+    unguessable value no code hashes to; the case itself is kept as before.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=receipt_days_after_closure())
+    due = (
+        Complaint.objects.filter(state=State.CLOSED)
+        .exclude(receipt_hash__startswith=EXPIRED_RECEIPT_PREFIX)
+        .filter(Q(closed_at__lte=cutoff) | Q(personal_data_removed_at__isnull=False))
+    )
+    n = 0
+    for c in due:
+        c.receipt_hash = EXPIRED_RECEIPT_PREFIX + secrets.token_hex(24)
+        c.save(update_fields=["receipt_hash"])
+        audit("system", "receipt-expired", c)
         n += 1
     return n
 

@@ -3,12 +3,13 @@ recorded; messages in the case file; what the procedure gives the company."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from imvo.accounts.services import AnyUser, managed_covenant_ids, organisation_id, signed_in
@@ -16,19 +17,26 @@ from imvo.complaints import crypto
 from imvo.complaints.audit import actor_name, audit
 from imvo.complaints.evidence import read_evidence
 from imvo.complaints.models import (
+    CLOSURE_FROM,
     COMMITTEE_ONLY,
+    NEEDS_OFFICER,
+    NO_CONTACT_ATTEMPTS,
+    NO_CONTACT_DAYS,
     TRANSITIONS,
+    ClosureGround,
     Complaint,
     Evidence,
+    InadmissibleGround,
     Message,
     State,
     Transition,
 )
 from imvo.complaints.services.access import CaseNotFoundError, require_handler, role_in_case
+from imvo.complaints.services.committee import require_quorum
 from imvo.core.errors import DomainError
 
-# Steps whose reasons the record must hold.
-REASONED = (State.ADMISSIBLE, State.INADMISSIBLE, State.DECISION, State.CLOSED)
+# Reasons for the complainant must say something: "ok" is not a reason.
+MIN_REASON_CHARS = 10
 
 
 def check_move(
@@ -37,16 +45,41 @@ def check_move(
     to_state: str,
     reason: str = "",
     *,
+    ground: str = "",
+    note: str = "",
     decision_text: str = "",
+    settlement_terms: str = "",
     remedy_agreed: bool | None = None,
     remedy_carried_out: bool | None = None,
     now: datetime | None = None,
 ) -> Complaint:
-    """Move a case to its next state, recording who, when and why."""
-    require_handler(user, c, committee_only=to_state in COMMITTEE_ONLY)
+    """Move a case to its next state, recording who, when, on which ground and why.
+
+    Every step needs reasons written for the complainant (they read them on
+    their follow page, as written: write them in the complainant's language).
+    Ruling a complaint inadmissible needs an inadmissibility ground, closing a
+    case a closure ground and the record that ground requires (`closure_refusal`).
+    """
+    committee_only = (
+        to_state in COMMITTEE_ONLY
+        or c.state == State.APPEAL
+        or (
+            to_state == State.CLOSED
+            and ground in (ClosureGround.DECIDED, ClosureGround.INADMISSIBLE)
+        )
+    )
+    require_handler(user, c, committee_only=committee_only)
+    if committee_only:
+        require_quorum(c)
     reason = (reason or "").strip()
-    if to_state in REASONED and not reason:
-        raise DomainError(_("Give the reasons for this step."))
+    if len(reason) < MIN_REASON_CHARS:
+        raise DomainError(
+            _(
+                "Write the reasons for the complainant: what happens and why"
+                " (at least %(n)d characters). They read it on their follow page."
+            )
+            % {"n": MIN_REASON_CHARS}
+        )
     if to_state == State.DECISION and not (decision_text or "").strip():
         raise DomainError(_("Write the decision: what the committee decided and which remedy."))
     return do_move(
@@ -54,11 +87,147 @@ def check_move(
         c,
         to_state,
         reason,
+        ground=ground,
+        note=note,
         decision_text=decision_text,
+        settlement_terms=settlement_terms,
         remedy_agreed=remedy_agreed,
         remedy_carried_out=remedy_carried_out,
         now=now,
     )
+
+
+def _first_deciders(c: Complaint) -> set[int]:
+    """Members who took the decision or inadmissibility ruling an appeal is against."""
+    return set(
+        c.transitions.filter(
+            to_state__in=(State.DECISION, State.INADMISSIBLE), by__isnull=False
+        ).values_list("by_id", flat=True)
+    )
+
+
+def step_refusal(
+    c: Complaint,
+    user: AnyUser,
+    to_state: str,
+    *,
+    ground: str,
+    settlement_terms: str,
+    remedy_carried_out: bool | None,
+    now: datetime,
+) -> str:
+    """Why this step may not be taken now ('' when it may). Checked against the
+    stored case under its row lock (`do_move`)."""
+    if to_state not in TRANSITIONS.get(c.state, []):
+        label = State(to_state).label if to_state in State.values else to_state
+        return _("A case in state “%(from)s” cannot move to “%(to)s”.") % {
+            "from": c.get_state_display(),
+            "to": label,
+        }
+    if to_state in NEEDS_OFFICER and c.case_officer_id is None:
+        return _("Name a case officer before the admissibility review.")
+    if to_state == State.INADMISSIBLE and ground not in InadmissibleGround.values:
+        return _("Choose the ground on which the complaint is inadmissible.")
+    if to_state == State.APPEAL and c.transitions.filter(to_state=State.APPEAL).exists():
+        return _("This case was appealed already; an appeal decision is final.")
+    if c.state == State.APPEAL:
+        if getattr(user, "pk", None) in _first_deciders(c):
+            return _(
+                "An appeal is decided by committee members who took no part in the first"
+                " decision. Ask another member or a substitute to decide it."
+            )
+        if to_state == State.ADMISSIBLE and c.admissible is not False:
+            return _("Only an appeal against an inadmissibility ruling can admit the case.")
+        if to_state == State.DECISION and not c.decided_at:
+            return _("Only an appeal against a decision ends in a new decision.")
+    settled = bool((settlement_terms or "").strip() or c.settlement_enc)
+    if to_state == State.REMEDIATION and c.state == State.MEDIATION and not settled:
+        return _("Record the terms the parties agreed in mediation.")
+    if to_state == State.CLOSED:
+        return closure_refusal(
+            c,
+            ground,
+            settlement_terms=settlement_terms,
+            remedy_carried_out=remedy_carried_out,
+            now=now,
+        )
+    return ""
+
+
+def _appeal_window_open(c: Complaint, now: datetime) -> date | None:
+    """The last day of the appeal window, while it is open (None once it closed
+    or once an appeal was decided: an appeal decision is final)."""
+    if c.transitions.filter(from_state=State.APPEAL).exists():
+        return None
+    ends = timezone.localtime(c.state_since).date() + timedelta(
+        days=c.procedure().appeal_window_days
+    )
+    return ends if timezone.localtime(now).date() <= ends else None
+
+
+def closure_refusal(
+    c: Complaint,
+    ground: str,
+    *,
+    settlement_terms: str = "",
+    remedy_carried_out: bool | None = None,
+    now: datetime,
+) -> str:
+    """Why the case may not close on `ground` now ('' when it may): each ground
+    needs its record, so no case closes hollow."""
+    if ground not in ClosureGround.values:
+        return _("Choose the ground on which the case closes.")
+    if c.state not in CLOSURE_FROM[ground]:
+        return _("A case in state “%(state)s” cannot close on the ground “%(ground)s”.") % {
+            "state": c.get_state_display(),
+            "ground": ClosureGround(ground).label,
+        }
+    carried_out = c.remedy_carried_out if remedy_carried_out is None else remedy_carried_out
+    if c.state == State.REMEDIATION and carried_out is None:
+        return _("Record whether the remedy was carried out before closing.")
+    if ground == ClosureGround.DECIDED:
+        if not (c.decided_at and c.decision_enc):
+            return _("There is no decision on record.")
+        if c.state == State.DECISION:
+            if c.remedy_agreed:
+                return _("The decision orders a remedy: follow it up (remediation) before closing.")
+            ends = _appeal_window_open(c, now)
+            if ends:
+                return _("The appeal window is open until %(date)s.") % {"date": date_format(ends)}
+    elif ground == ClosureGround.SETTLED:
+        if not ((settlement_terms or "").strip() or c.settlement_enc):
+            return _("Record the terms the parties agreed in mediation.")
+    elif ground == ClosureGround.WITHDRAWN:
+        if not c.messages.filter(sender=Message.Sender.COMPLAINANT, withdrawal=True).exists():
+            return _("Only the complainant can withdraw a complaint; no withdrawal was received.")
+    elif ground == ClosureGround.INADMISSIBLE:
+        if c.admissible is not False:
+            return _("The complaint was not ruled inadmissible.")
+        if c.state == State.INADMISSIBLE:
+            ends = _appeal_window_open(c, now)
+            if ends:
+                return _("The appeal window is open until %(date)s.") % {"date": date_format(ends)}
+    elif ground == ClosureGround.NO_CONTACT:
+        last_heard = (
+            c.messages.filter(sender=Message.Sender.COMPLAINANT)
+            .order_by("-created")
+            .values_list("created", flat=True)
+            .first()
+        )
+        attempts = c.messages.filter(to_complainant=True)
+        if last_heard:
+            attempts = attempts.filter(created__gt=last_heard)
+        first = attempts.order_by("created").values_list("created", flat=True).first()
+        if (
+            attempts.count() < NO_CONTACT_ATTEMPTS
+            or first is None
+            or (now - first < timedelta(days=NO_CONTACT_DAYS))
+        ):
+            return _(
+                "Closing for lack of contact needs %(n)d unanswered messages to the"
+                " complainant over at least %(days)d days."
+            ) % {"n": NO_CONTACT_ATTEMPTS, "days": NO_CONTACT_DAYS}
+    return ""
 
 
 def do_move(
@@ -67,37 +236,52 @@ def do_move(
     to_state: str,
     reason: str,
     *,
+    ground: str = "",
+    note: str = "",
     decision_text: str = "",
+    settlement_terms: str = "",
     remedy_agreed: bool | None = None,
     remedy_carried_out: bool | None = None,
     now: datetime | None = None,
 ) -> Complaint:
-    """Write the step. The transition table is checked here, against the stored
-    state under a row lock: two members may act at once."""
+    """Write the step. The transition table, the ground and its record are
+    checked here, against the stored case under a row lock: two members may act
+    at once."""
     now = now or timezone.now()
     with transaction.atomic():
         c = Complaint.objects.select_for_update().get(pk=c.pk)
-        if to_state not in TRANSITIONS.get(c.state, []):
-            label = State(to_state).label if to_state in State.values else to_state
-            raise DomainError(
-                _("A case in state “%(from)s” cannot move to “%(to)s”.")
-                % {"from": c.get_state_display(), "to": label}
-            )
+        refusal = step_refusal(
+            c,
+            user,
+            to_state,
+            ground=ground,
+            settlement_terms=settlement_terms,
+            remedy_carried_out=remedy_carried_out,
+            now=now,
+        )
+        if refusal:
+            raise DomainError(refusal)
         from_state = c.state
         c.state = to_state
         c.state_since = now
         if to_state == State.ACKNOWLEDGED and not c.acknowledged_at:
             c.acknowledged_at = now
-        if to_state in (State.ADMISSIBLE, State.INADMISSIBLE) and not c.admissibility_at:
-            c.admissibility_at = now
+        if to_state in (State.ADMISSIBLE, State.INADMISSIBLE) and (
+            not c.admissibility_at or from_state == State.APPEAL
+        ):
+            c.admissibility_at = c.admissibility_at or now
             c.admissible = to_state == State.ADMISSIBLE
         if to_state == State.INVESTIGATION and not c.hearing_at:
             c.hearing_at = now
         if to_state == State.DECISION:
             c.decided_at = c.decided_at or now
             c.decision_enc = crypto.encrypt(decision_text.strip())
+        if (settlement_terms or "").strip():
+            c.settlement_enc = crypto.encrypt(settlement_terms.strip())
+            c.remedy_agreed = True
         if to_state == State.CLOSED:
             c.closed_at = now
+            c.closure_ground = ground
         if remedy_agreed is not None:
             c.remedy_agreed = remedy_agreed
         if remedy_carried_out is not None:
@@ -111,9 +295,11 @@ def do_move(
             by=signed_in(user),
             by_name=actor_name(user),
             at=now,
+            ground=ground if to_state in (State.INADMISSIBLE, State.CLOSED) else "",
             reason_enc=crypto.encrypt(reason),
+            note_enc=crypto.encrypt(note.strip()) if note.strip() else "",
         )
-        audit(user, "moved", c, from_state=from_state, to_state=to_state)
+        audit(user, "moved", c, from_state=from_state, to_state=to_state, ground=ground)
     return c
 
 
@@ -239,7 +425,10 @@ def case_view(user: AnyUser, c: Complaint, role: str) -> dict[str, Any]:
         "decision": c.decision_text,
         "case_messages": [{"m": m, "body": m.body} for m in messages],
         "evidence": [{"e": e, "name": e.original_name} for e in c.evidence.all()],
-        "transitions": [{"t": t, "reason": t.reason} for t in c.transitions.select_related("by")],
+        "transitions": [
+            {"t": t, "reason": t.reason, "note": t.note} for t in c.transitions.select_related("by")
+        ],
+        "settlement": c.settlement_terms,
         "recusals": list(c.recusals.select_related("user")),
         "forwardings": list(c.forwardings.select_related("organisation")),
     }

@@ -22,9 +22,36 @@ def jpeg_with_exif() -> bytes:
     return buf.getvalue()
 
 
-def walk_to_decision(user, c):
-    for state in ("acknowledged", "admissibility", "admissible", "investigation"):
-        c = workflow.check_move(user, c, state, reason="step")
-    return workflow.check_move(
-        user, c, "decision", reason="reasons", decision_text="Pay the wages owed."
-    )
+REASON = "The committee explains this step to you."
+
+
+def move(user, c, state, reason=REASON, **kw):
+    """One step with reasons for the complainant (every step needs them)."""
+    return workflow.check_move(user, c, state, reason, **kw)
+
+
+def secretary_of(c):
+    from imvo.accounts.models import CovenantRole
+
+    return CovenantRole.objects.filter(covenant=c.covenant, role="secretariat")[0].user
+
+
+def assign_officer(c):
+    officer = secretary_of(c)
+    workflow.check_assign_officer(officer, c, officer)
+    c.refresh_from_db()
+    return c
+
+
+def admit(user, c):
+    """Acknowledge, name a case officer, review and admit: the way to an admissible case."""
+    c = move(user, c, "acknowledged")
+    c = assign_officer(c)
+    c = move(user, c, "admissibility")
+    return move(user, c, "admissible")
+
+
+def walk_to_decision(user, c, remedy=False):
+    c = admit(user, c)
+    c = move(user, c, "investigation")
+    return move(user, c, "decision", decision_text="Pay the wages owed.", remedy_agreed=remedy)

@@ -2,8 +2,8 @@
 
 import pytest
 
-from imvo.complaints.services import access, workflow
-from imvo.complaints.tests.helpers import file
+from imvo.complaints.services import access
+from imvo.complaints.tests.helpers import admit, file, move
 
 
 def test_access_rules(world):
@@ -16,10 +16,8 @@ def test_access_rules(world):
             access.get_case(outsider, c.pk)
     # The company complained about sees nothing before admissibility is decided...
     assert not access.complaints_visible_to(world.member_a).exists()
-    workflow.check_move(world.secretariat_x, c, "acknowledged")
-    workflow.check_move(world.secretariat_x, c, "admissibility")
-    c = workflow.check_move(world.committee_x, c, "admissible", "ok")
+    c = admit(world.committee_x, c)
     _case, role = access.get_case(world.member_a, c.pk)
     assert role == "company"
     with pytest.raises(access.CaseNotFoundError):
-        workflow.check_move(world.member_a, c, "mediation")
+        move(world.member_a, c, "mediation")

@@ -5,14 +5,14 @@ from django.db import connection
 
 from imvo.complaints import audit
 from imvo.complaints.models import AuditEntry
-from imvo.complaints.services import access, workflow
-from imvo.complaints.tests.helpers import file
+from imvo.complaints.services import access
+from imvo.complaints.tests.helpers import assign_officer, file, move
 
 
 def test_audit_trail_verifies_and_detects_tampering(world):
     c = file(world).complaint
     access.get_case(world.committee_x, c.pk)
-    workflow.check_move(world.secretariat_x, c, "acknowledged")
+    move(world.secretariat_x, c, "acknowledged")
     report = audit.verify_audit()
     assert report.ok and report.entries >= 3
     with pytest.raises(PermissionError):
@@ -29,8 +29,9 @@ def test_audit_trail_verifies_and_detects_tampering(world):
 
 def test_audit_trail_detects_removed_line(world):
     c = file(world).complaint
-    workflow.check_move(world.secretariat_x, c, "acknowledged")
-    workflow.check_move(world.secretariat_x, c, "admissibility")
+    c = move(world.secretariat_x, c, "acknowledged")
+    assign_officer(c)
+    move(world.secretariat_x, c, "admissibility")
     with connection.cursor() as cur:
         cur.execute("DELETE FROM complaints_auditentry WHERE seq = 2")
     report = audit.verify_audit()

@@ -3,8 +3,8 @@
 import pytest
 
 from imvo.complaints.models import AuditEntry
-from imvo.complaints.services import access, committee, workflow
-from imvo.complaints.tests.helpers import file
+from imvo.complaints.services import access, committee
+from imvo.complaints.tests.helpers import file, move
 from imvo.core.errors import DomainError, PermissionDeniedError
 
 
@@ -14,7 +14,7 @@ def test_recused_member_cannot_open_case(world):
     with pytest.raises(PermissionDeniedError, match="recused"):
         access.get_case(world.recused_committee_x, c.pk)
     with pytest.raises(PermissionDeniedError):
-        workflow.check_move(world.recused_committee_x, c, "acknowledged")
+        move(world.recused_committee_x, c, "acknowledged")
     assert access.get_case(world.committee_x, c.pk)[1] == "committee"
     assert AuditEntry.objects.filter(action="refused-recused", actor="recused_committee_x").exists()
 

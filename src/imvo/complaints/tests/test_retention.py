@@ -2,12 +2,20 @@
 
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 
 from imvo.complaints import crypto, evidence
 from imvo.complaints.models import Complaint
-from imvo.complaints.services import publication, retention, workflow
-from imvo.complaints.tests.helpers import SECRET_TEXT, file, jpeg_with_exif, walk_to_decision
+from imvo.complaints.services import following, publication, retention, workflow
+from imvo.complaints.services.access import CaseNotFoundError
+from imvo.complaints.tests.helpers import (
+    SECRET_TEXT,
+    file,
+    jpeg_with_exif,
+    move,
+    walk_to_decision,
+)
 
 
 def test_key_rotation_keeps_data_readable(world):
@@ -32,12 +40,13 @@ def test_retention_removes_personal_data_keeps_publication(world):
         files=[("p.jpg", jpeg_with_exif())],
     ).complaint
     stored = evidence.evidence_dir() / c.evidence.get().stored_name
-    c = walk_to_decision(world.committee_x, c)
+    c = walk_to_decision(world.committee_x, c, remedy=True)
     publication.check_draft_publication(
         world.secretariat_x, c, "Wages paid", "The member paid the wages owed."
     )
     publication.check_publish(world.committee_x, c.publication)
-    c = workflow.check_move(world.committee_x, c, "closed", "done")
+    c = move(world.committee_x, c, "remediation")
+    c = move(world.committee_x, c, "closed", ground="decided", remedy_carried_out=True)
     assert retention.do_purge_personal_data() == 0  # not yet past the retention period
     later = timezone.now() + timedelta(days=731)
     assert retention.do_purge_personal_data(now=later) == 1
@@ -46,3 +55,30 @@ def test_retention_removes_personal_data_keeps_publication(world):
     assert not stored.exists() and not c.evidence.exists()
     assert all(t.reason_enc == "" for t in c.transitions.all())
     assert publication.published_outcomes().get().text == "The member paid the wages owed."
+
+
+def test_receipt_codes_stop_working_a_while_after_closure(world, settings):
+    """The receipt-code expiry job: open cases and recently closed ones keep their
+    code; a case closed longer than the receipt period ago cannot be opened with it."""
+    settings.IMVO_RECEIPT_DAYS_AFTER_CLOSURE = 30
+    open_case = file(world, text="Still open")
+    closed = file(world, text=SECRET_TEXT)
+    decided = walk_to_decision(world.committee_x, closed.complaint, remedy=True)
+    c = move(world.committee_x, decided, "remediation")
+    c = move(world.committee_x, c, "closed", ground="decided", remedy_carried_out=True)
+    assert following.complaint_by_receipt(closed.receipt).pk == c.pk
+
+    assert retention.do_expire_receipts() == 0  # closed today: the code still works
+    later = timezone.now() + timedelta(days=31)
+    assert retention.do_expire_receipts(now=later) == 1
+    assert retention.do_expire_receipts(now=later) == 0  # once
+    with pytest.raises(CaseNotFoundError):
+        following.complaint_by_receipt(closed.receipt)
+    assert following.complaint_by_receipt(open_case.receipt).pk == open_case.complaint.pk
+    assert Complaint.objects.get(pk=c.pk).description == SECRET_TEXT  # the case is kept
+
+
+def test_receipt_expiry_is_a_scheduled_job():
+    from imvo.core import schedule
+
+    assert "complaints-receipt-expiry" in {job.name for job in schedule.jobs()}

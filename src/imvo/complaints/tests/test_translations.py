@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 
 from imvo.complaints.services import following, workflow
-from imvo.complaints.tests.helpers import file, walk_to_decision
+from imvo.complaints.tests.helpers import admit, assign_officer, file, move, walk_to_decision
 
 check = pytest.importorskip(
     "imvo.core.translation_check", reason="imvo.core.translation_check is not on this checkout"
@@ -36,6 +36,14 @@ def test_complaint_flow_fully_translated(client, world, lang):
     c = walk_to_decision(world.committee_x, filed.complaint)
     workflow.check_post_message(world.committee_x, c, "hello", to_complainant=True)
     following.check_complainant_reply(c, "thanks")
+    # A case ruled inadmissible and one withdrawn and closed: their grounds show too.
+    ruled = file(world)
+    r = move(world.secretariat_x, ruled.complaint, "acknowledged")
+    r = move(world.secretariat_x, assign_officer(r), "admissibility")
+    move(world.committee_x, r, "inadmissible", ground="not_member")
+    gone = file(world)
+    following.check_complainant_reply(gone.complaint, "I stop here.", withdraw=True)
+    move(world.secretariat_x, gone.complaint, "closed", ground="withdrawn")
     client.cookies.pop("django_language", None)
     h = {"HTTP_ACCEPT_LANGUAGE": lang}
     form = {"covenant": world.covenant_x.slug, "complainant_type": "affected"}
@@ -52,6 +60,13 @@ def test_complaint_flow_fully_translated(client, world, lang):
         client.post("/complaints/follow/", {"receipt": "x"}, **h)
         client.post("/complaints/follow/", {"receipt": filed.receipt}, **h)
         client.post("/complaints/follow/", {"receipt": filed.receipt, "action": "reply"}, **h)
+        client.post(
+            "/complaints/follow/",
+            {"receipt": filed.receipt, "action": "reply", "withdraw": "1"},
+            **h,
+        )
+        client.post("/complaints/follow/", {"receipt": ruled.receipt}, **h)
+        client.post("/complaints/follow/", {"receipt": gone.receipt}, **h)
         client.get(f"/complaints/figures/{world.covenant_x.slug}/", **h)
         client.get("/complaints/outcomes/", **h)
     gaps = check.untranslated(seen, lang) - ENDONYMS - BASE
@@ -60,9 +75,7 @@ def test_complaint_flow_fully_translated(client, world, lang):
 
 def test_case_pages_fully_translated_in_dutch(client, world):
     c = file(world, respondent=world.company_a).complaint
-    for s in ("acknowledged", "admissibility"):
-        c = workflow.check_move(world.secretariat_x, c, s)
-    c = workflow.check_move(world.committee_x, c, "admissible", "ok")
+    c = admit(world.committee_x, c)
     workflow.check_post_message(world.committee_x, c, "hello", to_company=True)
     client.cookies.pop("django_language", None)
     h = {"HTTP_ACCEPT_LANGUAGE": "nl"}

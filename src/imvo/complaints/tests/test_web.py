@@ -9,7 +9,7 @@ from django.utils import timezone
 from imvo.complaints import evidence, limits
 from imvo.complaints.models import Complaint
 from imvo.complaints.services import committee, filing, workflow
-from imvo.complaints.tests.helpers import file, jpeg_with_exif
+from imvo.complaints.tests.helpers import REASON, admit, file, jpeg_with_exif
 
 
 def _post_form(client, world, **extra):
@@ -189,9 +189,15 @@ def test_committee_moves_case_through_page(client, world):
     client.force_login(world.committee_x)
     url = reverse("complaints:case", args=[c.pk])
     r = client.post(url, {"action": "move", "to_state": "acknowledged", "reason": ""})
+    assert r.status_code == 400 and "Write the reasons for the complainant" in r.content.decode()
+    r = client.post(url, {"action": "move", "to_state": "acknowledged", "reason": REASON})
     assert r.status_code == 302
-    r = client.post(url, {"action": "move", "to_state": "closed", "reason": "x"})
-    assert r.status_code == 400 and "cannot move" in r.content.decode()
+    r = client.post(url, {"action": "move", "to_state": "closed", "reason": REASON})
+    assert r.status_code == 400 and "Choose the ground" in r.content.decode()
+    r = client.post(
+        url, {"action": "move", "to_state": "closed", "reason": REASON, "ground": "settled"}
+    )
+    assert r.status_code == 400 and "cannot close on the ground" in r.content.decode()
     c.refresh_from_db()
     assert c.state == "acknowledged"
 
@@ -200,9 +206,7 @@ def test_company_page_hides_identity(client, world):
     c = file(
         world, respondent=world.company_a, name="Amina Begum", contact="+8801711", anonymous=True
     ).complaint
-    for s in ("acknowledged", "admissibility"):
-        workflow.check_move(world.secretariat_x, c, s)
-    workflow.check_move(world.committee_x, c, "admissible", "ok")
+    c = admit(world.committee_x, c)
     workflow.check_share_with_company(world.committee_x, c, "A worker reports unpaid wages.")
     workflow.check_post_message(world.committee_x, c, "Please send the payroll.", to_company=True)
     workflow.check_post_message(world.committee_x, c, "Internal note for members.")
@@ -411,9 +415,7 @@ def test_follow_page_adds_evidence_and_company_sees_only_shared_files(client, wo
     assert r.status_code == 200 and r.context["sent"]
     c = filed.complaint
     first, second = c.evidence.all()
-    for s in ("acknowledged", "admissibility"):
-        workflow.check_move(world.secretariat_x, c, s)
-    workflow.check_move(world.committee_x, c, "admissible", "ok")
+    c = admit(world.committee_x, c)
     workflow.check_share_with_company(world.committee_x, c, "summary", [first.pk])
     client.force_login(world.member_a)
     ok = client.get(reverse("complaints:evidence", args=[c.pk, first.pk]))

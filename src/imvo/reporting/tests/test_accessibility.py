@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 
 from imvo.core.testing import assert_accessible, login
-from imvo.reporting import services
+from imvo.library import services as learning
+from imvo.reporting.services import publication
 from imvo.reporting.tests.helpers import measure
 from imvo.testing import make_agreement
 
@@ -17,8 +18,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_reporting_pages_have_no_axe_violations(page, world, settings_media):
     a = make_agreement(world.covenant_x, number="1")
     measure(a, date(2025, 3, 31), "40")
-    services.publish_report(world.secretariat_x, world.covenant_x, 2025)
-    item = services.publish_learning_item(world.member_a, world.covenant_x, "Guide", "Text")
+    publication.publish_report(world.secretariat_x, world.covenant_x, 2025)
+    item = learning.publish_learning_item(world.member_a, world.covenant_x, "Guide", "Text")
     for url in [
         "/reports/",
         "/reports/dashboard/",

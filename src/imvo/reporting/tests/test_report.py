@@ -13,8 +13,9 @@ from django.utils import timezone
 from imvo.accounts.testing import make_user
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.core.registry import Chart, Figure, ReportSection, SectionFormError, Table, registry
-from imvo.reporting import services
+from imvo.reporting import render
 from imvo.reporting.models import PublishedReport
+from imvo.reporting.services import build, publication
 from imvo.reporting.tests.helpers import measure, reporting_covenant, with_members
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,7 @@ def figure(sec: dict[str, Any], label: str) -> object:
 
 def test_agreement_figures_come_from_measurements_up_to_year_end():
     c, *_ = reporting_covenant()
-    data = services.build_report(c, 2024, today=TODAY)
+    data = build.build_report(c, 2024, today=TODAY)
     sec = section(data, "agreements")
     rows = {r[0]: r for r in sec["tables"][0]["rows"]}
     # 2024: the latest measurement on or before 31 Dec 2024 is the one of March 2024.
@@ -46,7 +47,7 @@ def test_agreement_figures_come_from_measurements_up_to_year_end():
     assert figure(sec, "Behind") == 2
     assert figure(sec, "Agreements") == 2
 
-    data_2025 = services.build_report(c, 2025, today=TODAY)
+    data_2025 = build.build_report(c, 2025, today=TODAY)
     rows_2025 = {r[0]: r for r in section(data_2025, "agreements")["tables"][0]["rows"]}
     assert rows_2025["1"][4] == 50.0  # March 2026's 90 is after the 2025 year end
     assert rows_2025["2"][7] == 15
@@ -54,7 +55,7 @@ def test_agreement_figures_come_from_measurements_up_to_year_end():
 
 def test_progress_over_years_chart_matches_measurements():
     c, *_ = reporting_covenant()
-    data = services.build_report(c, 2025, today=TODAY)
+    data = build.build_report(c, 2025, today=TODAY)
     charts = section(data, "agreements")["charts"]
     line = next(ch for ch in charts if ch["type"] == "line")
     assert line["labels"] == ["2023", "2024", "2025"]
@@ -66,7 +67,7 @@ def test_progress_over_years_chart_matches_measurements():
 
 def test_running_year_uses_today_as_reference_date():
     c, *_ = reporting_covenant()
-    data = services.build_report(c, 2026, today=TODAY)
+    data = build.build_report(c, 2026, today=TODAY)
     assert data["as_of"] == "2026-11-29"
     rows = {r[0]: r for r in section(data, "agreements")["tables"][0]["rows"]}
     assert rows["1"][4] == 90.0
@@ -76,13 +77,13 @@ def test_running_year_uses_today_as_reference_date():
 def test_member_figures_at_year_end():
     c, *_ = reporting_covenant()
     with_members(c)
-    members_2024 = section(services.build_report(c, 2024, today=TODAY), "members")
+    members_2024 = section(build.build_report(c, 2024, today=TODAY), "members")
     assert figure(members_2024, "Member companies") == 2  # Gamma left in June 2024
     assert figure(members_2024, "Parties") == 3
     assert figure(members_2024, "Stakeholders") == 1
     assert figure(members_2024, "Joined in 2024") == 1
     assert figure(members_2024, "Left in 2024") == 1
-    members_2023 = section(services.build_report(c, 2023, today=TODAY), "members")
+    members_2023 = section(build.build_report(c, 2023, today=TODAY), "members")
     assert figure(members_2023, "Member companies") == 2  # Alpha and Gamma; Beta joined 2024
     by_type = {r[0]: r[1:] for r in members_2023["tables"][0]["rows"]}
     assert by_type["Company"] == [2, 0]
@@ -93,7 +94,7 @@ def test_member_figures_at_year_end():
 def test_year_outside_term_or_in_future_is_refused(year):
     c, *_ = reporting_covenant()
     with pytest.raises(DomainError) as e:
-        services.build_report(c, year, today=TODAY)
+        build.build_report(c, year, today=TODAY)
     assert str(year) in str(e.value)
 
 
@@ -135,13 +136,13 @@ def test_other_apps_sections_are_included_and_normalised(fake_app_report):
     with pytest.raises(SectionFormError):
         Chart(kind="pie", title="unsupported")  # type: ignore[arg-type]
     fake_app_report(report_sections)
-    data = services.build_report(c, 2025, today=TODAY)
+    data = build.build_report(c, 2025, today=TODAY)
     sec = section(data, "complaints")
     assert sec["app"] == "complaints"
     assert figure(sec, "Complaints received") == 7
     assert [ch["type"] for ch in sec["charts"]] == ["heatmap"]
     assert "Complaints register" in data["sources"]
-    html = services.render_report_html(data)
+    html = render.render_report_html(data)
     assert "Complaints received" in html and "data:image/svg+xml;base64," in html
 
 
@@ -156,18 +157,18 @@ def test_a_failing_section_is_reported_and_blocks_publication(fake_app_report):
         raise ZeroDivisionError
 
     fake_app_report(broken)
-    data = services.build_report(c, 2025, today=TODAY)
+    data = build.build_report(c, 2025, today=TODAY)
     assert data["errors"] and "complaints" in data["errors"][0]
     assert section(data, "agreements")  # the rest still builds
     with pytest.raises(DomainError, match="cannot be published"):
-        services.publish_report(secretariat, c, 2025, today=TODAY)
+        publication.publish_report(secretariat, c, 2025, today=TODAY)
     assert not PublishedReport.objects.exists()
 
 
 def test_malformed_section_names_the_app(fake_app_report):
     c, *_ = reporting_covenant()
     fake_app_report(lambda covenant, year: [{"title": "no key"}])
-    data = services.build_report(c, 2025, today=TODAY)
+    data = build.build_report(c, 2025, today=TODAY)
     assert data["errors"] == [
         "The complaints section is not in the agreed form (needs at least key and title)."
     ]
@@ -177,9 +178,9 @@ def test_only_the_secretariat_writes_text_and_publishes(world):
     c = world.covenant_x
     for user in (world.member_a, world.secretariat_y, world.committee_x):
         with pytest.raises(PermissionDeniedError):
-            services.save_section_text(user, c, 2025, "members", "x")
+            publication.save_section_text(user, c, 2025, "members", "x")
         with pytest.raises(PermissionDeniedError):
-            services.publish_report(user, c, 2025)
+            publication.publish_report(user, c, 2025)
 
 
 def test_published_report_is_frozen(world):
@@ -188,21 +189,21 @@ def test_published_report_is_frozen(world):
 
     a = make_agreement(c, number="1")
     m = measure(a, date(2025, 3, 31), "40")
-    services.save_section_text(world.secretariat_x, c, 2025, "agreements", "Good progress.")
-    edition = services.publish_report(world.secretariat_x, c, 2025)
+    publication.save_section_text(world.secretariat_x, c, 2025, "agreements", "Good progress.")
+    edition = publication.publish_report(world.secretariat_x, c, 2025)
     assert edition.version == 1
     assert "Good progress." in edition.html
     assert bytes(edition.pdf).startswith(b"%PDF-")
     # Later changes to the data and the text do not alter the published edition.
     m.value = 10
     m.save()
-    services.save_section_text(world.secretariat_x, c, 2025, "agreements", "Revised.")
+    publication.save_section_text(world.secretariat_x, c, 2025, "agreements", "Revised.")
     edition.refresh_from_db()
     rows = section(edition.snapshot, "agreements")["tables"][0]["rows"]
     assert rows[0][4] == 40.0
     assert "Good progress." in edition.html and "Revised." not in edition.html
     # A new publication is a new version; the first stays.
-    second = services.publish_report(world.secretariat_x, c, 2025)
+    second = publication.publish_report(world.secretariat_x, c, 2025)
     assert second.version == 2
     assert section(second.snapshot, "agreements")["tables"][0]["rows"][0][4] == 10.0
     # Every version in Dutch and English.
@@ -226,8 +227,8 @@ def pdftotext(pdf: bytes, tmp_path) -> tuple[str, int]:
 
 def test_pdf_has_title_page_contents_and_sections(tmp_path):
     c, *_ = reporting_covenant(name_en="Garment Test Covenant")
-    data = services.build_report(c, 2025, today=TODAY)
-    text, pages = pdftotext(services.render_report_pdf(data), tmp_path)
+    data = build.build_report(c, 2025, today=TODAY)
+    text, pages = pdftotext(render.render_report_pdf(data), tmp_path)
     pages_text = text.split("\f")
     # Title page, contents, each section from a new page, sources and method.
     # Other apps (complaints, supply chain...) add their own sections, a page or two each.
@@ -252,8 +253,8 @@ def test_pdf_never_fetches_files_or_urls(tmp_path, monkeypatch):
     secret = tmp_path / "secret.png"
     secret.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 100)
     c, *_ = reporting_covenant()
-    data = services.build_report(c, 2025, today=TODAY)
-    body = services.render_report_html(data) + f'<img src="file://{secret}" alt="x">'
+    data = build.build_report(c, 2025, today=TODAY)
+    body = render.render_report_html(data) + f'<img src="file://{secret}" alt="x">'
     outcome: dict[str, str] = {}
     original = URLFetcher.fetch
 
@@ -267,7 +268,7 @@ def test_pdf_never_fetches_files_or_urls(tmp_path, monkeypatch):
         return response
 
     monkeypatch.setattr(URLFetcher, "fetch", spy)
-    pdf = services.render_report_pdf(data, body=body)
+    pdf = render.render_report_pdf(data, body=body)
     assert pdf.startswith(b"%PDF-")
     assert outcome[f"file://{secret}"].startswith("refused")
     charts = [u for u in outcome if u.startswith("data:")]

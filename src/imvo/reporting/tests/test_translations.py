@@ -9,7 +9,8 @@ from django.conf import settings
 from django.test import Client
 
 from imvo.core.translation_check import recording, untranslated
-from imvo.reporting import services
+from imvo.library import services as learning
+from imvo.reporting.services import publication
 from imvo.reporting.tests.helpers import reporting_covenant
 
 pytestmark = pytest.mark.django_db
@@ -22,13 +23,13 @@ def test_reporting_pages_have_no_untranslated_dutch_strings(world, settings_medi
     c = world.covenant_x
     a = make_agreement(c, number="1")
     measure(a, date(2025, 3, 31), "40")
-    edition = services.publish_report(world.secretariat_x, c, 2025)
-    item = services.publish_learning_item(
+    edition = publication.publish_report(world.secretariat_x, c, 2025)
+    item = learning.publish_learning_item(
         world.member_a,
         c,
         "Guide",
         "Text",
-        attachments=[services.Upload("g.pdf", b"%PDF-1.4 x")],
+        attachments=[learning.Upload("g.pdf", b"%PDF-1.4 x")],
     )
     reporting_covenant()
     public = [

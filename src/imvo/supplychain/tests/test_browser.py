@@ -43,7 +43,7 @@ def test_upload_xlsx_resolve_and_publish(page, live_server) -> None:
     page.click("text=Resolve the uncertain matches")
     card = page.locator("section.decision").first
     assert "Bergman Riveria - Serflex S.A.C." in card.inner_text()
-    card.locator("tr", has_text=f"#{chosen.pk}").locator("button").click()
+    card.locator(f"article[data-facility='{chosen.pk}']").get_by_role("button").click()
     assert "Nothing left to decide." in page.content()
 
     page.goto(f"/supply-chain/public/{world.covenant_x.slug}/?q=bergman")

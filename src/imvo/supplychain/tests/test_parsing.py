@@ -141,3 +141,45 @@ def test_row_problems_name_row_and_column() -> None:
 def test_unknown_headers_need_mapping() -> None:
     table = read_table("l.csv", b"Fabriek X,Waar,Land\nA,B,BD\n")
     assert parsing.missing_required(table.column_mapping()) == ["name", "address"]
+
+
+def test_coordinates_are_checked_per_row_and_bad_ones_only_warn() -> None:
+    csv = (
+        b"name,address,country,lat,lng\n"
+        b"Good,Road 1,NL,52.37,4.89\n"
+        b"Swapped,Road 2,NL,4.89,52.37\n"
+        b"Zero,Road 3,NL,0,0\n"
+        b"Elsewhere,Road 4,NL,23.81,90.41\n"
+        b"Text,Road 5,NL,north,4.89\n"
+        b"Range,Road 6,NL,152.3,400\n"
+        b'Comma,Road 7,NL,"52,37","4,89"\n'
+        b"Half,Road 8,NL,52.37,\n"
+        b"None,Road 9,NL,,\n"
+    )
+    table = read_table("coords.csv", csv)
+    results = validate_rows(table, table.column_mapping())
+    assert len(results) == 9 and all(r.valid for r in results)  # no row is lost
+    got = {r.values["name"]: (r.values["lat"], r.values["lng"], r.warnings) for r in results}
+    assert got["Good"] == (52.37, 4.89, [])
+    assert got["Swapped"][:2] == (52.37, 4.89) and "swapped" in got["Swapped"][2][0][1]
+    assert got["Zero"][:2] == (None, None) and "unknown" in got["Zero"][2][0][1]
+    assert got["Elsewhere"][:2] == (None, None) and "outside NL" in got["Elsewhere"][2][0][1]
+    assert got["Text"][:2] == (None, None)
+    assert "'north' is not a latitude" in got["Text"][2][0][1]
+    assert got["Text"][2][0][0] == "lat, lng"  # which columns
+    assert got["Range"][:2] == (None, None) and "out of range" in got["Range"][2][0][1]
+    assert got["Comma"][:2] == (52.37, 4.89)
+    assert got["Half"][:2] == (None, None) and "only one" in got["Half"][2][0][1]
+    assert got["None"] == (None, None, [])
+
+
+def test_one_lat_lng_column_is_read() -> None:
+    csv = b'name,address,country,"lat, lng"\nA,Road 1,BD,"23.81, 90.41"\nB,Road 2,BD,somewhere\n'
+    table = read_table("pair.csv", csv)
+    assert table.column_mapping()["coordinates"] == 3
+    a, b = validate_rows(table, table.column_mapping())
+    assert (a.values["lat"], a.values["lng"], a.warnings) == (23.81, 90.41, [])
+    assert b.valid and b.values["lat"] is None
+    assert b.warnings == [
+        ("lat, lng", "'somewhere' is not 'latitude, longitude'; coordinates left out")
+    ]

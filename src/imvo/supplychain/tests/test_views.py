@@ -160,8 +160,12 @@ def test_nav_links_per_role(world) -> None:
     assert [link.url for link in links_for(world.member_a)] == [
         "/supply-chain/upload/",
         "/supply-chain/",
+        "/supply-chain/review/",
     ]
-    assert [link.url for link in links_for(world.secretariat_x)] == ["/supply-chain/"]
+    assert [link.url for link in links_for(world.secretariat_x)] == [
+        "/supply-chain/",
+        "/supply-chain/review/",
+    ]
     assert links_for(world.committee_x) == []
 
 

@@ -34,7 +34,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         from tqdm import tqdm
 
-        from imvo.reporting import services
+        from imvo.reporting import render
+        from imvo.reporting.services import build, publication
 
         try:
             covenant = get_covenant(opts["covenant"])
@@ -49,7 +50,7 @@ class Command(BaseCommand):
         year = opts["year"]
         with translation.override(opts["language"]):
             if opts["published"]:
-                edition = services.latest_edition(covenant, year)
+                edition = publication.latest_edition(covenant, year)
                 if edition is None:
                     raise CommandError(f"{covenant.name} has no published report for {year}.")
                 pdf = bytes(edition.pdf)
@@ -62,14 +63,14 @@ class Command(BaseCommand):
                         bar.update(1)
 
                     try:
-                        data = services.build_report(covenant, year, progress=progress)
+                        data = build.build_report(covenant, year, progress=progress)
                     except DomainError as e:
                         raise CommandError(str(e)) from None
                     for error in data["errors"]:
                         self.stderr.write(f"warning: {error}")
                     progress("charts")
-                    body = services.render_report_html(data)
+                    body = render.render_report_html(data)
                     progress("PDF")
-                    pdf = services.render_report_pdf(data, body=body)
+                    pdf = render.render_report_pdf(data, body=body)
         out.write_bytes(pdf)
         self.stdout.write(f"Wrote {out} ({len(pdf) // 1024} KB): {covenant.name}, {year}.")

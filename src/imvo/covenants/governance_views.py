@@ -1,0 +1,243 @@
+"""Governance pages: the public governance page, meetings and decisions; the
+secretariat's pages to set up bodies and seats, run meetings and record decisions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from imvo.core.errors import DomainError
+from imvo.covenants import governance_forms as gforms
+from imvo.covenants import services
+from imvo.covenants.models import Covenant, Decision, GovernanceBody, Meeting, Seat
+from imvo.covenants.services import governance
+from imvo.covenants.views import _managed
+
+
+def governance_page(request: HttpRequest, slug: str) -> HttpResponse:
+    covenant = get_object_or_404(services.covenants_visible_to(request.user), slug=slug)
+    aud = governance.audience(request.user, covenant)
+    return render(
+        request,
+        "covenants/governance.html",
+        {
+            "covenant": covenant,
+            "bodies": governance.bodies_with_verdicts(covenant),
+            "decisions": governance.decisions_visible_to(request.user, covenant),
+            "meetings": governance.meetings_visible_to(request.user, covenant),
+            "public_minutes": [] if aud.inside else _public_minutes(covenant),
+            "audience": aud,
+        },
+    )
+
+
+def _public_minutes(covenant: Covenant) -> list[Meeting]:
+    return list(
+        Meeting.objects.filter(
+            body__covenant=covenant, minutes_visibility="public", status=Meeting.Status.HELD
+        ).select_related("body")
+    )
+
+
+def meeting_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    covenant = get_object_or_404(Covenant, slug=slug)
+    aud = governance.audience(request.user, covenant)
+    meeting = get_object_or_404(
+        Meeting.objects.select_related("body"), pk=pk, body__covenant=covenant
+    )
+    public_minutes = meeting.minutes_visibility == "public" and meeting.status == "held"
+    if not (aud.inside or public_minutes):
+        raise Http404
+    agenda = [
+        (item, aud.may_read(item.paper_visibility, meeting.body_id))
+        for item in meeting.agenda.all()
+    ]
+    return render(
+        request,
+        "covenants/meeting.html",
+        {
+            "covenant": covenant,
+            "meeting": meeting,
+            "agenda": agenda if aud.inside else [],
+            "minutes_readable": aud.may_read(meeting.minutes_visibility, meeting.body_id),
+            "decisions": governance.decisions_visible_to(request.user, covenant).filter(
+                meeting=meeting
+            ),
+            "can_manage": aud.secretariat,
+        },
+    )
+
+
+def decision_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    covenant = get_object_or_404(Covenant, slug=slug)
+    decision = get_object_or_404(governance.decisions_visible_to(request.user, covenant), pk=pk)
+    return render(request, "covenants/decision.html", {"covenant": covenant, "decision": decision})
+
+
+# --- the secretariat -------------------------------------------------------------------
+
+
+@login_required
+def manage_governance(request: HttpRequest, slug: str) -> HttpResponse:
+    covenant = _managed(request, slug)
+    return render(
+        request,
+        "covenants/manage_governance.html",
+        {
+            "covenant": covenant,
+            "bodies": governance.bodies_with_verdicts(covenant),
+            "meetings": Meeting.objects.filter(body__covenant=covenant).select_related("body"),
+            "decisions": Decision.objects.filter(covenant=covenant).select_related("body"),
+        },
+    )
+
+
+def _form_page(request: HttpRequest, covenant: Covenant, form: Any, title: str) -> HttpResponse:
+    return render(
+        request,
+        "covenants/governance_form.html",
+        {"form": form, "title": title, "covenant": covenant},
+    )
+
+
+@login_required
+def body_add(request: HttpRequest, slug: str) -> HttpResponse:
+    covenant = _managed(request, slug)
+    form = gforms.BodyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            governance.check_create_body(request.user, covenant, **form.cleaned_data)
+        except DomainError as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(request, _("Body created; now give it its seats."))
+            return redirect("covenants:manage_governance", slug=slug)
+    return _form_page(request, covenant, form, _("New governance body"))
+
+
+@login_required
+def seat_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    covenant = _managed(request, slug)
+    body = get_object_or_404(GovernanceBody, pk=pk, covenant=covenant)
+    form = gforms.SeatForm(request.POST or None, covenant=covenant)
+    if request.method == "POST" and form.is_valid():
+        try:
+            governance.check_add_seat(request.user, body, **form.cleaned_data)
+        except DomainError as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(request, _("Seat added."))
+            return redirect("covenants:manage_governance", slug=slug)
+    return _form_page(request, covenant, form, _("New seat: %(body)s") % {"body": body.name})
+
+
+@login_required
+@require_POST
+def seat_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    covenant = _managed(request, slug)
+    seat = get_object_or_404(Seat, pk=pk, body__covenant=covenant)
+    governance.check_remove_seat(request.user, seat)
+    messages.success(request, _("Seat removed."))
+    return redirect("covenants:manage_governance", slug=slug)
+
+
+@login_required
+def meeting_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    covenant = _managed(request, slug)
+    body = get_object_or_404(GovernanceBody, pk=pk, covenant=covenant)
+    form = gforms.MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        meeting = governance.check_schedule_meeting(
+            request.user, body, form.cleaned_data["date"], form.cleaned_data["location"]
+        )
+        messages.success(request, _("Meeting scheduled; now set its agenda."))
+        return redirect("covenants:meeting_manage", slug=slug, pk=meeting.pk)
+    return _form_page(request, covenant, form, _("New meeting: %(body)s") % {"body": body.name})
+
+
+@login_required
+def meeting_manage(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    covenant = _managed(request, slug)
+    meeting = get_object_or_404(
+        Meeting.objects.select_related("body"), pk=pk, body__covenant=covenant
+    )
+    item_form = gforms.AgendaItemForm(prefix="item")
+    minutes_form = gforms.MinutesForm(
+        prefix="minutes",
+        initial={
+            "minutes_nl": meeting.minutes_nl,
+            "minutes_en": meeting.minutes_en,
+            "visibility": meeting.minutes_visibility,
+        },
+    )
+    if request.method == "POST":
+        try:
+            if "item-title_en" in request.POST:
+                item_form = gforms.AgendaItemForm(request.POST, prefix="item")
+                if item_form.is_valid():
+                    governance.check_add_agenda_item(
+                        request.user, meeting, **item_form.cleaned_data
+                    )
+                    messages.success(request, _("Agenda item added."))
+                    return redirect("covenants:meeting_manage", slug=slug, pk=pk)
+            else:
+                minutes_form = gforms.MinutesForm(request.POST, prefix="minutes")
+                if minutes_form.is_valid():
+                    governance.check_record_minutes(
+                        request.user, meeting, **minutes_form.cleaned_data
+                    )
+                    messages.success(request, _("Minutes recorded; the meeting is marked held."))
+                    return redirect("covenants:meeting_manage", slug=slug, pk=pk)
+        except DomainError as e:
+            messages.error(request, str(e))
+    return render(
+        request,
+        "covenants/meeting_manage.html",
+        {
+            "covenant": covenant,
+            "meeting": meeting,
+            "item_form": item_form,
+            "minutes_form": minutes_form,
+        },
+    )
+
+
+@login_required
+def decision_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    covenant = _managed(request, slug)
+    body = get_object_or_404(GovernanceBody, pk=pk, covenant=covenant)
+    form = gforms.DecisionForm(
+        request.POST or None, body=body, initial={"meeting": request.GET.get("meeting")}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            decision = governance.check_record_decision(
+                request.user,
+                body,
+                data["text_nl"],
+                data["text_en"],
+                on=data["date"],
+                mode=data["mode"],
+                votes_for=data["votes_for"],
+                votes_against=data["votes_against"],
+                abstentions=data["abstentions"],
+                meeting=data["meeting"],
+                visibility=data["visibility"],
+            )
+        except DomainError as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(
+                request, _("Decision %(number)s recorded.") % {"number": decision.number}
+            )
+            return redirect("covenants:manage_governance", slug=slug)
+    return _form_page(
+        request, covenant, form, _("Record a decision: %(body)s") % {"body": body.name}
+    )

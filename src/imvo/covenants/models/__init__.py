@@ -1,0 +1,45 @@
+"""The covenants app's tables: the covenant and its organisations (`core`), its
+governance meetings and decisions (`governance`), applications to join
+(`membership`) and the obstacles register (`parties`)."""
+
+from imvo.covenants.models.core import (
+    Adherence,
+    AdherenceChange,
+    Agreement,
+    Covenant,
+    GovernanceBody,
+    KpiMeasurement,
+    Organisation,
+    Phase,
+    ProcessStep,
+    Seat,
+    Sector,
+    StakeholderGroup,
+    Theme,
+)
+from imvo.covenants.models.governance import AgendaItem, Decision, Meeting, Visibility
+from imvo.covenants.models.membership import MembershipApplication
+from imvo.covenants.models.parties import Obstacle, ObstacleAction
+
+__all__ = [
+    "Adherence",
+    "AdherenceChange",
+    "AgendaItem",
+    "Agreement",
+    "Covenant",
+    "Decision",
+    "GovernanceBody",
+    "KpiMeasurement",
+    "Meeting",
+    "MembershipApplication",
+    "Obstacle",
+    "ObstacleAction",
+    "Organisation",
+    "Phase",
+    "ProcessStep",
+    "Seat",
+    "Sector",
+    "StakeholderGroup",
+    "Theme",
+    "Visibility",
+]

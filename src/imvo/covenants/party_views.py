@@ -1,0 +1,115 @@
+"""A party's own workspace and the obstacles register."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from imvo.core.errors import DomainError, PermissionDeniedError
+from imvo.covenants import governance_forms as gforms
+from imvo.covenants.models import Covenant
+from imvo.covenants.services import governance, parties
+
+
+@login_required
+def workspace(request: HttpRequest) -> HttpResponse:
+    org = parties.own_organisation(request.user)
+    if org is None:
+        raise Http404
+    return render(
+        request,
+        "covenants/workspace.html",
+        {"organisation": org, "places": parties.places(request.user)},
+    )
+
+
+def _inside(request: HttpRequest, slug: str) -> Covenant:
+    covenant = get_object_or_404(Covenant, slug=slug)
+    if not governance.audience(request.user, covenant).inside:
+        raise Http404
+    return covenant
+
+
+@login_required
+def obstacles(request: HttpRequest, slug: str) -> HttpResponse:
+    covenant = _inside(request, slug)
+    form = gforms.ObstacleForm(request.POST or None, covenant=covenant)
+    if request.method == "POST" and form.is_valid():
+        try:
+            parties.check_raise_obstacle(request.user, covenant, **form.cleaned_data)
+        except (DomainError, PermissionDeniedError) as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(
+                request, _("Obstacle raised; the government party takes it from here.")
+            )
+            return redirect("covenants:obstacles", slug=slug)
+    return render(
+        request,
+        "covenants/obstacles.html",
+        {
+            "covenant": covenant,
+            "obstacles": parties.obstacles_visible_to(request.user, covenant),
+            "form": form,
+            "government": parties.is_government(request.user),
+        },
+    )
+
+
+@login_required
+def obstacle(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    covenant = _inside(request, slug)
+    item = get_object_or_404(parties.obstacles_visible_to(request.user, covenant), pk=pk)
+    government = parties.is_government(request.user)
+    form = gforms.ObstacleHandleForm(request.POST or None) if government else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            action, text = form.cleaned_data["action"], form.cleaned_data["text"]
+            try:
+                if action == "accept":
+                    parties.check_accept_obstacle(request.user, item, text)
+                elif action == "report":
+                    parties.check_report_action(request.user, item, text)
+                else:
+                    parties.check_close_obstacle(request.user, item, text, action == "decline")
+            except (DomainError, PermissionDeniedError) as e:
+                form.add_error(None, str(e))
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("covenants:obstacle", slug=slug, pk=pk)
+    return render(
+        request,
+        "covenants/obstacle.html",
+        {"covenant": covenant, "obstacle": item, "form": form},
+    )
+
+
+@login_required
+def remind(request: HttpRequest, slug: str) -> HttpResponse:
+    covenant = _inside(request, slug)
+    org = parties.own_organisation(request.user)
+    if org is None or org.type != "branch":
+        raise Http404
+    form = gforms.ReminderForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            n = parties.check_remind_members(request.user, covenant, form.cleaned_data["message"])
+        except (DomainError, PermissionDeniedError) as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(request, _("Reminder sent to %(n)s people.") % {"n": n})
+            return redirect("covenants:workspace")
+    return render(
+        request,
+        "covenants/governance_form.html",
+        {
+            "form": form,
+            "title": _("Remind your members: %(c)s") % {"c": covenant.name},
+            "members": parties.branch_members(org, covenant),
+        },
+    )

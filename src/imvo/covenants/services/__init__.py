@@ -1,0 +1,514 @@
+"""Covenant domain logic: scoping, KPI progress, governance balance, secretariat actions.
+
+Views, API, CLI and tasks call these functions; each checks permission itself
+so every entry point behaves the same.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from imvo.accounts import services as roles
+from imvo.accounts.models import CovenantRole
+from imvo.core.cache import bump_data_version, content_seconds, data_version
+from imvo.core.errors import DomainError, PermissionDeniedError
+from imvo.covenants.models import (
+    Adherence,
+    AdherenceChange,
+    Agreement,
+    Covenant,
+    KpiMeasurement,
+    Organisation,
+    Phase,
+    ProcessStep,
+    Seat,
+    StakeholderGroup,
+)
+
+# The ~12 process steps from the SER's description of how a covenant comes
+# about (three phases: exploration, dialogue, implementation), plus the
+# evaluation the covenant ends with. Sectors may need more or fewer.
+PROCESS_STEPS: list[tuple[str, str, str]] = [
+    (Phase.EXPLORATION, "Verzoek van de sector aan de SER", "Sector asks the SER to convene"),
+    (Phase.EXPLORATION, "Sectorrisicoanalyse", "Sector risk analysis"),
+    (
+        Phase.EXPLORATION,
+        "Verkenning met partijen en stakeholders",
+        "Exploratory talks with parties and stakeholders",
+    ),
+    (Phase.EXPLORATION, "Besluit om te onderhandelen", "Decision to negotiate"),
+    (
+        Phase.DIALOGUE,
+        "Procesafspraken en onafhankelijk voorzitter",
+        "Process agreements and independent chair",
+    ),
+    (Phase.DIALOGUE, "Onderhandelingen over de afspraken", "Negotiating the agreements"),
+    (
+        Phase.DIALOGUE,
+        "Conceptconvenant en achterbanraadpleging",
+        "Draft covenant and consulting constituencies",
+    ),
+    (Phase.DIALOGUE, "Ondertekening", "Signing"),
+    (
+        Phase.IMPLEMENTATION,
+        "Secretariaat en stuurgroep ingericht",
+        "Secretariat and steering group set up",
+    ),
+    (
+        Phase.IMPLEMENTATION,
+        "Aansluiting bedrijven en due diligence",
+        "Companies join and start due diligence",
+    ),
+    (Phase.IMPLEMENTATION, "Jaarlijkse voortgangsrapportage", "Yearly progress reporting"),
+    (Phase.EVALUATION, "Tussentijdse en eindevaluatie", "Mid-term and final evaluation"),
+]
+
+# OECD Guidelines for Multinational Enterprises, chapters III-XI.
+OECD_CHAPTERS: list[tuple[str, str, str]] = [
+    ("disclosure", "Openbaarmaking", "Disclosure"),
+    ("human-rights", "Mensenrechten", "Human rights"),
+    ("employment", "Arbeid en arbeidsverhoudingen", "Employment and industrial relations"),
+    ("environment", "Milieu", "Environment"),
+    ("bribery", "Bestrijding van omkoping", "Combating bribery"),
+    ("consumer-interests", "Consumentenbelangen", "Consumer interests"),
+    ("science-technology", "Wetenschap en technologie", "Science, technology and innovation"),
+    ("competition", "Mededinging", "Competition"),
+    ("taxation", "Belastingen", "Taxation"),
+]
+
+# The garment and textile covenant's nine themes, each under an OECD chapter.
+GARMENT_THEMES: list[tuple[str, str, str, str]] = [
+    (
+        "discrimination-gender",
+        "Discriminatie en gender",
+        "Discrimination and gender",
+        "human-rights",
+    ),
+    ("child-labour", "Kinderarbeid", "Child labour", "employment"),
+    ("forced-labour", "Dwangarbeid", "Forced labour", "employment"),
+    (
+        "freedom-of-association",
+        "Vrijheid van vakvereniging",
+        "Freedom of association",
+        "employment",
+    ),
+    ("living-wage", "Leefbaar loon", "Living wage", "employment"),
+    (
+        "health-safety",
+        "Gezondheid en veiligheid op het werk",
+        "Health and safety at work",
+        "employment",
+    ),
+    ("raw-materials", "Grondstoffen", "Raw materials", "environment"),
+    (
+        "water-chemicals-energy",
+        "Waterverontreiniging, chemicaliën, water en energie",
+        "Water pollution, chemicals, water and energy",
+        "environment",
+    ),
+    ("animal-welfare", "Dierenwelzijn", "Animal welfare", "environment"),
+]
+
+
+# --- scoping -----------------------------------------------------------------
+
+
+def covenants_visible_to(user: Any) -> QuerySet[Covenant]:
+    """Covenants are public documents: everyone sees every covenant."""
+    return Covenant.objects.all()
+
+
+def covenants_managed_by(user: Any) -> QuerySet[Covenant]:
+    if roles.is_platform_admin(user):
+        return Covenant.objects.all()
+    return Covenant.objects.filter(pk__in=roles.managed_covenant_ids(user))
+
+
+def organisations_editable_by(user: Any) -> QuerySet[Organisation]:
+    """A member edits only its own organisation; a platform admin edits all."""
+    if roles.is_platform_admin(user):
+        return Organisation.objects.all()
+    oid = roles.organisation_id(user)
+    return Organisation.objects.filter(pk=oid) if oid else Organisation.objects.none()
+
+
+def require_secretariat(user: Any, covenant: Covenant) -> None:
+    if not roles.is_secretariat(user, covenant):
+        raise PermissionDeniedError(_("Only the covenant's secretariat can do this."))
+
+
+def get_covenant(key: str | int) -> Covenant:
+    """Look a covenant up by id or slug."""
+    qs = Covenant.objects.all()
+    if isinstance(key, int) or str(key).isdigit():
+        obj = qs.filter(pk=int(key)).first()
+    else:
+        obj = qs.filter(slug=str(key)).first()
+    if obj is None:
+        raise Covenant.DoesNotExist(f"No covenant with id or slug {key!r}")
+    return obj
+
+
+PUBLIC_CACHE_SECONDS = content_seconds()
+
+
+def public_version() -> int:
+    """A number that changes whenever public covenant data changes, for keys of
+    cached public page fragments (home cards, covenant page, API answers).
+
+    Bumped by signals (see apps.py). With a shared cache (CACHE_URL) every server
+    process sees a bump within a second; without one, only the process that made
+    the change, and the others when their fragment expires (PUBLIC_CACHE_SECONDS).
+    """
+    return data_version("covenants")
+
+
+def bump_public_version(**_: Any) -> None:
+    bump_data_version("covenants")
+
+
+def public_covenant_list() -> QuerySet[Covenant]:
+    return Covenant.objects.annotate(
+        party_count=Count(
+            "adherences",
+            filter=Q(
+                adherences__role=Adherence.Role.PARTY, adherences__status=Adherence.Status.ACTIVE
+            ),
+            distinct=True,
+        ),
+        stakeholder_count=Count(
+            "adherences",
+            filter=Q(
+                adherences__role=Adherence.Role.STAKEHOLDER,
+                adherences__status=Adherence.Status.ACTIVE,
+            ),
+            distinct=True,
+        ),
+    ).prefetch_related("themes")
+
+
+# --- KPI progress ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KpiProgress:
+    """Where an agreement's KPI stands against its target.
+
+    fraction: share of the way from baseline to target (0..1+), None without data.
+    expected: share of the time from baseline date to deadline that has passed.
+    status: achieved / on_track / behind / no_data.
+    """
+
+    latest: Decimal | None
+    latest_date: date | None
+    fraction: float | None
+    expected: float
+    status: str
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.fraction is None else round(self.fraction * 100)
+
+    @property
+    def bar_percent(self) -> int:
+        """For a progress bar, clamped to 0..100."""
+        return max(0, min(100, self.percent or 0))
+
+    @property
+    def expected_percent(self) -> int:
+        return round(self.expected * 100)
+
+
+STATUS_LABELS = {
+    "achieved": "Achieved",
+    "on_track": "On track",
+    "behind": "Behind",
+    "no_data": "No data yet",
+}
+
+# Progress within 5 percentage points of the time elapsed still counts as on track.
+ON_TRACK_TOLERANCE = 0.05
+
+
+def kpi_progress(agreement: Agreement, today: date | None = None) -> KpiProgress:
+    """Compute progress of the agreement's KPI, from its measurements.
+
+    Works for rising targets (more audits) and falling ones (fewer incidents).
+    "On track" means the share of the way to target covered is at least the
+    share of the time elapsed, minus a tolerance: a linear path to the target.
+    """
+    today = today or timezone.localdate()
+    measurements = getattr(agreement, "_prefetched_objects_cache", {}).get("measurements")
+    if measurements is None:
+        measurements = list(agreement.measurements.all())
+    latest_m = max(measurements, key=lambda m: (m.date, m.id), default=None)
+    span_days = (agreement.deadline - agreement.baseline_date).days
+    if span_days <= 0:
+        expected = 1.0
+    else:
+        expected = min(1.0, max(0.0, (today - agreement.baseline_date).days / span_days))
+    if latest_m is None:
+        return KpiProgress(None, None, None, expected, "no_data")
+    distance = agreement.target - agreement.baseline
+    if distance == 0:
+        fraction = 1.0
+    else:
+        fraction = float((latest_m.value - agreement.baseline) / distance)
+    if fraction >= 1.0:
+        status = "achieved"
+    elif fraction + ON_TRACK_TOLERANCE >= expected:
+        status = "on_track"
+    else:
+        status = "behind"
+    return KpiProgress(latest_m.value, latest_m.date, fraction, expected, status)
+
+
+# --- governance ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Representation:
+    """The verdict on a body's balance, with the reasons a reader can check.
+
+    seats_per_group: seats per constituency (chair and independent seats left out).
+    missing: constituencies with a party in the covenant but no seat in the body.
+    """
+
+    seats_per_group: dict[str, int]
+    has_independent_chair: bool
+    equal: bool
+    missing: tuple[str, ...] = ()
+
+    @property
+    def labelled(self) -> list[tuple[str, int]]:
+        return [(str(StakeholderGroup(g).label), n) for g, n in self.seats_per_group.items()]
+
+    @property
+    def reasons(self) -> list[str]:
+        """Why the verdict is what it is, in the reader's language."""
+        out: list[str] = []
+        for g in self.missing:
+            out.append(
+                _("%(group)s are parties to the covenant but hold no seat.")
+                % {"group": StakeholderGroup(g).label}
+            )
+        if len(self.seats_per_group) < 2:
+            out.append(_("Fewer than two constituencies hold a seat."))
+        elif len(set(self.seats_per_group.values())) > 1:
+            out.append(_("The constituencies hold different numbers of seats."))
+        if not self.has_independent_chair:
+            out.append(_("The body has no independent chair."))
+        if not out:
+            out.append(
+                _(
+                    "Every constituency of the parties holds %(n)s seat(s) under an independent chair."
+                )
+                % {"n": next(iter(self.seats_per_group.values()))}
+            )
+        return out
+
+
+# Which constituency an organisation of each type sits for.
+CONSTITUENCY_OF_TYPE: dict[str, str] = {
+    Organisation.Type.COMPANY: StakeholderGroup.BUSINESS,
+    Organisation.Type.BRANCH: StakeholderGroup.BUSINESS,
+    Organisation.Type.UNION: StakeholderGroup.UNIONS,
+    Organisation.Type.NGO: StakeholderGroup.NGOS,
+    Organisation.Type.GOVERNMENT: StakeholderGroup.GOVERNMENT,
+}
+
+
+def party_constituencies(covenant: Covenant) -> set[str]:
+    """The constituencies the covenant's active parties belong to (knowledge
+    institutes and others are not a constituency of their own)."""
+    types = (
+        Adherence.objects.filter(
+            covenant=covenant, role=Adherence.Role.PARTY, status=Adherence.Status.ACTIVE
+        )
+        .values_list("organisation__type", flat=True)
+        .distinct()
+    )
+    return {CONSTITUENCY_OF_TYPE[t] for t in types if t in CONSTITUENCY_OF_TYPE}
+
+
+def representation(
+    body_seats: list[Seat], constituencies: set[str] | None = None
+) -> Representation:
+    """Are the constituencies equally represented, under an independent chair?
+
+    The chair's seat and independent seats are left out of the count; every
+    other constituency present must hold the same number of seats, and every
+    constituency in `constituencies` (the covenant's parties) must hold one:
+    two NGO parties without a seat make the body unequal.
+    """
+    counts: dict[str, int] = {}
+    has_chair = False
+    for seat in body_seats:
+        if seat.is_chair:
+            has_chair = has_chair or seat.group == StakeholderGroup.INDEPENDENT
+            continue
+        if seat.group == StakeholderGroup.INDEPENDENT:
+            continue
+        counts[seat.group] = counts.get(seat.group, 0) + 1
+    missing = tuple(
+        g for g in StakeholderGroup.values if g in (constituencies or set()) and g not in counts
+    )
+    equal = len(counts) >= 2 and len(set(counts.values())) == 1 and not missing
+    return Representation(counts, has_chair, equal, missing)
+
+
+# --- secretariat actions -----------------------------------------------------
+
+
+@transaction.atomic
+def create_covenant(user: Any, **fields: Any) -> Covenant:
+    """Create a covenant with its standard process steps and the OECD chapters.
+
+    Platform admins and anyone already in a covenant secretariat (the SER's
+    joint secretariat) may create one; the creator becomes its secretariat.
+    """
+    if not roles.is_secretariat(user):
+        raise PermissionDeniedError(_("Only the secretariat can create a covenant."))
+    covenant = Covenant.objects.create(**fields)
+    ensure_process_steps(covenant)
+    roles.grant_role(user, covenant, CovenantRole.Role.SECRETARIAT)
+    return covenant
+
+
+def ensure_process_steps(covenant: Covenant) -> None:
+    existing = set(covenant.steps.values_list("order", flat=True))
+    ProcessStep.objects.bulk_create(
+        ProcessStep(covenant=covenant, order=i, phase=phase, name_nl=nl, name_en=en)
+        for i, (phase, nl, en) in enumerate(PROCESS_STEPS, start=1)
+        if i not in existing
+    )
+
+
+@transaction.atomic
+def register_organisation(user: Any, covenant: Covenant, org: Organisation) -> Organisation:
+    """A covenant's secretariat registers a new organisation (before adding it to
+    the covenant); its slug is made unique from its name."""
+    from django.utils.text import slugify
+
+    require_secretariat(user, covenant)
+    base = slugify(org.name)[:180] or "organisation"
+    candidate, n = base, 1
+    while Organisation.objects.filter(slug=candidate).exists():
+        n += 1
+        candidate = f"{base}-{n}"
+    org.slug = candidate
+    org.save()
+    return org
+
+
+@transaction.atomic
+def add_adherence(
+    user: Any,
+    covenant: Covenant,
+    organisation: Organisation,
+    role: str,
+    since: date | None = None,
+    reason: str = "",
+) -> Adherence:
+    require_secretariat(user, covenant)
+    if Adherence.objects.filter(covenant=covenant, organisation=organisation).exists():
+        raise DomainError(
+            _("%(org)s already takes part in this covenant; change its status instead.")
+            % {"org": organisation.name}
+        )
+    adherence = Adherence.objects.create(
+        covenant=covenant, organisation=organisation, role=role, since=since or timezone.localdate()
+    )
+    AdherenceChange.objects.create(
+        adherence=adherence,
+        date=adherence.since,
+        to_status=Adherence.Status.ACTIVE,
+        reason=reason,
+        by=user,
+    )
+    return adherence
+
+
+@transaction.atomic
+def change_adherence(
+    user: Any,
+    adherence: Adherence,
+    status: str,
+    on: date | None = None,
+    reason: str = "",
+    role: str | None = None,
+) -> Adherence:
+    """Suspend, withdraw or reinstate an organisation; the change is recorded, never erased."""
+    require_secretariat(user, adherence.covenant)
+    on = on or timezone.localdate()
+    if status != Adherence.Status.ACTIVE and not reason.strip():
+        raise DomainError(_("Give a reason when suspending or withdrawing an organisation."))
+    previous = adherence.status
+    adherence.status = status
+    if role:
+        adherence.role = role
+    adherence.until = on if status == Adherence.Status.WITHDRAWN else None
+    adherence.save()
+    AdherenceChange.objects.create(
+        adherence=adherence, date=on, from_status=previous, to_status=status, reason=reason, by=user
+    )
+    return adherence
+
+
+@transaction.atomic
+def save_agreement(user: Any, agreement: Agreement, owners=None, themes=None) -> Agreement:  # type: ignore[no-untyped-def]
+    require_secretariat(user, agreement.covenant)
+    if agreement.deadline <= agreement.baseline_date:
+        raise DomainError(_("The deadline must come after the baseline date."))
+    agreement.save()
+    if owners is not None:
+        agreement.owners.set(owners)
+    if themes is not None:
+        bad = [t for t in themes if t.covenant_id not in (None, agreement.covenant_id)]
+        if bad:
+            raise DomainError(_("A theme of another covenant cannot be linked."))
+        agreement.themes.set(themes)
+    return agreement
+
+
+@transaction.atomic
+def record_measurement(
+    user: Any,
+    agreement: Agreement,
+    on: date,
+    value: Decimal,
+    source: str,
+    note: str = "",
+) -> KpiMeasurement:
+    require_secretariat(user, agreement.covenant)
+    if not source.strip():
+        raise DomainError(_("Say where the figure comes from (source)."))
+    if on > timezone.localdate():
+        raise DomainError(_("A measurement cannot be dated in the future."))
+    return KpiMeasurement.objects.create(
+        agreement=agreement, date=on, value=value, source=source, note=note, recorded_by=user
+    )
+
+
+@transaction.atomic
+def update_step(
+    user: Any,
+    step: ProcessStep,
+    status: str,
+    started: date | None = None,
+    completed: date | None = None,
+) -> ProcessStep:
+    require_secretariat(user, step.covenant)
+    step.status = status
+    step.started = started
+    step.completed = completed
+    step.save()
+    return step

@@ -1,0 +1,208 @@
+"""Joining a covenant: the online application, the secretariat's decision, leaving.
+
+A company applies (organisation data, a contact, the covenant's conditions
+accepted). The secretariat admits it with a start date: the organisation is
+registered (or an existing one reused), becomes an active party from that date
+and its contact is invited (an e-mail with a one-time link, which the
+secretariat also sees to pass on when mail does not arrive). Or the
+secretariat rejects it with a reason. Suspension and withdrawal are
+`change_adherence` (the public page shows their date and reason).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from imvo.accounts import invitations
+from imvo.accounts import services as roles
+from imvo.accounts.services import AnyUser
+from imvo.core.errors import DomainError
+from imvo.covenants.models import (
+    Adherence,
+    AdherenceChange,
+    Covenant,
+    MembershipApplication,
+    Organisation,
+    Phase,
+)
+from imvo.covenants.services import add_adherence, register_organisation, require_secretariat
+
+# A covenant takes applications once it is agreed; in exploration there is nothing to join yet.
+OPEN_PHASES = (Phase.DIALOGUE, Phase.IMPLEMENTATION, Phase.EVALUATION)
+
+
+def accepts_applications(covenant: Covenant) -> bool:
+    return covenant.phase in OPEN_PHASES
+
+
+def applications_visible_to(user: AnyUser, covenant: Covenant) -> QuerySet[MembershipApplication]:
+    """Applications hold a contact's name and e-mail: the secretariat's only."""
+    if not roles.is_secretariat(user, covenant):
+        return MembershipApplication.objects.none()
+    return MembershipApplication.objects.filter(covenant=covenant)
+
+
+@transaction.atomic
+def check_apply(
+    covenant: Covenant,
+    organisation_name: str,
+    contact_name: str,
+    contact_email: str,
+    conditions_accepted: bool,
+    country: str = "NL",
+    website: str = "",
+    chamber_of_commerce: str = "",
+    motivation: str = "",
+    organisation_type: str = Organisation.Type.COMPANY,
+) -> MembershipApplication:
+    """Anyone may apply for an organisation; nothing joins until the secretariat admits."""
+    if not accepts_applications(covenant):
+        raise DomainError(_("This covenant does not take applications in its current phase."))
+    if not conditions_accepted:
+        raise DomainError(_("Accept the covenant's conditions to apply."))
+    name = organisation_name.strip()
+    if not name:
+        raise DomainError(_("Give the name of the organisation."))
+    if not (contact_name.strip() and "@" in contact_email):
+        raise DomainError(_("Give a contact person and their e-mail address."))
+    if MembershipApplication.objects.filter(
+        covenant=covenant,
+        organisation_name__iexact=name,
+        status=MembershipApplication.Status.PENDING,
+    ).exists():
+        raise DomainError(
+            _("An application for %(org)s is already waiting for the secretariat.") % {"org": name}
+        )
+    if Adherence.objects.filter(
+        covenant=covenant,
+        organisation__name__iexact=name,
+        status=Adherence.Status.ACTIVE,
+    ).exists():
+        raise DomainError(_("%(org)s already takes part in this covenant.") % {"org": name})
+    return MembershipApplication.objects.create(
+        covenant=covenant,
+        organisation_name=name,
+        organisation_type=organisation_type,
+        country=(country or "NL").upper()[:2],
+        website=website,
+        chamber_of_commerce=chamber_of_commerce.strip(),
+        contact_name=contact_name.strip(),
+        contact_email=contact_email.strip().lower(),
+        motivation=motivation,
+        conditions_accepted=True,
+    )
+
+
+@dataclass(frozen=True)
+class Admission:
+    application: MembershipApplication
+    adherence: Adherence
+    invitation_link: str  # the one-time link, for the secretariat to pass on if mail fails
+
+
+def _pending(application: MembershipApplication) -> None:
+    if application.status != MembershipApplication.Status.PENDING:
+        raise DomainError(
+            _("This application was already decided (%(status)s).")
+            % {"status": application.get_status_display()}
+        )
+
+
+@transaction.atomic
+def check_admit(
+    user: AnyUser,
+    application: MembershipApplication,
+    start_date: date,
+    base_url: str = "",
+) -> Admission:
+    covenant = application.covenant
+    require_secretariat(user, covenant)
+    _pending(application)
+    existing = Organisation.objects.filter(slug=slugify(application.organisation_name)).first()
+    if existing is not None and existing.name.lower() == application.organisation_name.lower():
+        org = existing
+    else:
+        org = register_organisation(
+            user,
+            covenant,
+            Organisation(
+                name=application.organisation_name,
+                type=application.organisation_type,
+                country=application.country,
+                website=application.website,
+            ),
+        )
+    adherence = Adherence.objects.filter(covenant=covenant, organisation=org).first()
+    reason = _("Admitted on application %(id)s.") % {"id": application.pk}
+    if adherence is None:
+        adherence = add_adherence(
+            user, covenant, org, Adherence.Role.PARTY, since=start_date, reason=reason
+        )
+    else:  # a former member rejoins: its history stays, a new period starts
+        previous = adherence.status
+        adherence.status, adherence.since, adherence.until = (
+            Adherence.Status.ACTIVE,
+            start_date,
+            None,
+        )
+        adherence.role = Adherence.Role.PARTY
+        adherence.save()
+        AdherenceChange.objects.create(
+            adherence=adherence,
+            date=start_date,
+            from_status=previous,
+            to_status=Adherence.Status.ACTIVE,
+            reason=reason,
+            by=roles.signed_in(user),
+        )
+    invited = invitations.check_invite(
+        user, org, application.contact_email, application.contact_name, base_url
+    )
+    application.status = MembershipApplication.Status.ADMITTED
+    application.start_date = start_date
+    application.organisation = org
+    application.decided = timezone.now()
+    application.decided_by = roles.signed_in(user)
+    application.save()
+    link = invitations.link_base(base_url) + invitations.invitation_path(invited)
+    return Admission(application, adherence, link)
+
+
+@transaction.atomic
+def check_reject(user: AnyUser, application: MembershipApplication, reason: str) -> None:
+    require_secretariat(user, application.covenant)
+    _pending(application)
+    if not reason.strip():
+        raise DomainError(_("Give the reason for not admitting the organisation."))
+    application.status = MembershipApplication.Status.REJECTED
+    application.reason = reason.strip()
+    application.decided = timezone.now()
+    application.decided_by = roles.signed_in(user)
+    application.save()
+
+
+@dataclass(frozen=True)
+class PublicStatus:
+    """An adherence as the public page shows it: a suspension or withdrawal with
+    its date and recorded reason."""
+
+    adherence: Adherence
+    since: date | None
+    reason: str
+
+
+def public_status(adherence: Adherence) -> PublicStatus:
+    changes = [c for c in adherence.changes.all() if c.to_status == adherence.status]
+    last = changes[-1] if changes else None
+    return PublicStatus(
+        adherence,
+        last.date if last else (adherence.until or adherence.since),
+        last.reason if last else "",
+    )

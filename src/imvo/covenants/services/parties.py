@@ -1,0 +1,276 @@
+"""Every party has its place: what each kind of party does under the covenant.
+
+A party's workspace shows, per covenant it takes part in, its own commitments
+(agreements it owns, with the KPI progress), its seats in governance bodies,
+the coming meetings and the decisions it may read, and the tools its kind of
+party has: a union or NGO raises obstacles and follows the sector's risks; a
+government party handles the obstacles register; a branch organisation
+follows its own members and reminds them. A party never gets another party's
+tools (company tools stay with companies).
+
+The obstacles register: any party raises an obstacle that needs government
+action; the government party accepts it and assigns it (a ministry, an
+embassy), reports actions and closes it with a result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from imvo.accounts import services as roles
+from imvo.accounts.services import AnyUser
+from imvo.core.errors import DomainError, PermissionDeniedError
+from imvo.covenants.models import (
+    Adherence,
+    Agreement,
+    Covenant,
+    Decision,
+    KpiMeasurement,
+    Meeting,
+    Obstacle,
+    ObstacleAction,
+    Organisation,
+    Seat,
+    Theme,
+)
+from imvo.covenants.services import KpiProgress, kpi_progress
+from imvo.covenants.services.governance import audience, upcoming_meetings
+
+T = Organisation.Type
+CURRENT = (Adherence.Status.ACTIVE, Adherence.Status.SUSPENDED)
+
+
+def own_organisation(user: AnyUser) -> Organisation | None:
+    oid = roles.organisation_id(user)
+    return Organisation.objects.filter(pk=oid).first() if oid else None
+
+
+def is_government(user: AnyUser) -> bool:
+    org = own_organisation(user)
+    return org is not None and org.type == T.GOVERNMENT
+
+
+@dataclass(frozen=True)
+class Place:
+    """One organisation's place in one covenant."""
+
+    covenant: Covenant
+    adherence: Adherence
+    commitments: list[tuple[Agreement, KpiProgress]]
+    seats: list[Seat]
+    meetings: list[Meeting]
+    decisions: list[Decision]
+    members: list[Adherence] = field(default_factory=list)  # a branch organisation's own members
+    open_obstacles: int = 0
+
+
+def places(user: AnyUser) -> list[Place]:
+    """The user's organisation's place in every covenant it takes part in."""
+    org = own_organisation(user)
+    if org is None:
+        return []
+    out: list[Place] = []
+    adherences = (
+        Adherence.objects.filter(organisation=org, status__in=CURRENT)
+        .select_related("covenant")
+        .order_by("covenant__name_en")
+    )
+    for adh in adherences:
+        covenant = adh.covenant
+        owned = covenant.agreements.filter(owners=org).prefetch_related(
+            Prefetch("measurements", queryset=KpiMeasurement.objects.order_by("date"))
+        )
+        seats = list(
+            Seat.objects.filter(body__covenant=covenant, organisation=org).select_related("body")
+        )
+        aud = audience(user, covenant)
+        members: list[Adherence] = []
+        if org.type == T.BRANCH:
+            members = list(branch_members(org, covenant))
+        out.append(
+            Place(
+                covenant=covenant,
+                adherence=adh,
+                commitments=[(a, kpi_progress(a)) for a in owned],
+                seats=seats,
+                meetings=list(upcoming_meetings({s.body_id for s in seats})[:5]),
+                decisions=list(
+                    Decision.objects.filter(covenant=covenant)
+                    .filter(aud.visibility_q())
+                    .select_related("body")[:5]
+                ),
+                members=members,
+                open_obstacles=Obstacle.objects.filter(
+                    covenant=covenant, status__in=(Obstacle.Status.RAISED, Obstacle.Status.ACCEPTED)
+                ).count(),
+            )
+        )
+    return out
+
+
+# --- branch organisations ------------------------------------------------------------
+
+
+def branch_members(branch: Organisation, covenant: Covenant) -> QuerySet[Adherence]:
+    """A branch organisation's own member companies in a covenant (current ones)."""
+    return (
+        Adherence.objects.filter(
+            covenant=covenant,
+            organisation__branch_organisations=branch,
+            status__in=CURRENT,
+        )
+        .select_related("organisation")
+        .prefetch_related("changes")
+    )
+
+
+@transaction.atomic
+def check_remind_members(user: AnyUser, covenant: Covenant, message: str) -> int:
+    """A branch organisation reminds its own members in a covenant by e-mail
+    (to the members' active users); returns how many people were written to."""
+    org = own_organisation(user)
+    if org is None or org.type != T.BRANCH:
+        raise PermissionDeniedError(_("Only a branch organisation can remind its members."))
+    if not Adherence.objects.filter(
+        covenant=covenant, organisation=org, status=Adherence.Status.ACTIVE
+    ).exists():
+        raise PermissionDeniedError(_("Your organisation is not a party to this covenant."))
+    if not message.strip():
+        raise DomainError(_("Write the reminder."))
+    from imvo.accounts.models import User
+
+    members = branch_members(org, covenant).filter(status=Adherence.Status.ACTIVE)
+    emails = sorted(
+        set(
+            User.objects.filter(
+                organisation__in=[m.organisation_id for m in members], is_active=True
+            )
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+    )
+    for email in emails:  # one mail each: members must not see each other's addresses
+        send_mail(
+            _("Reminder from %(org)s: %(covenant)s") % {"org": org.name, "covenant": covenant.name},
+            message.strip(),
+            None,
+            [email],
+        )
+    return len(emails)
+
+
+# --- the obstacles register ------------------------------------------------------------
+
+
+def obstacles_visible_to(user: AnyUser, covenant: Covenant) -> QuerySet[Obstacle]:
+    """The register is for the covenant's parties and its secretariat."""
+    if not audience(user, covenant).inside:
+        return Obstacle.objects.none()
+    return (
+        Obstacle.objects.filter(covenant=covenant)
+        .select_related("raised_by", "theme")
+        .prefetch_related("actions")
+    )
+
+
+def _require_party(user: AnyUser, covenant: Covenant) -> Organisation:
+    org = own_organisation(user)
+    if (
+        org is None
+        or not Adherence.objects.filter(
+            covenant=covenant, organisation=org, status=Adherence.Status.ACTIVE
+        ).exists()
+    ):
+        raise PermissionDeniedError(_("Only an active party of this covenant can do this."))
+    return org
+
+
+def _require_government(user: AnyUser, covenant: Covenant) -> Organisation:
+    org = _require_party(user, covenant)
+    if org.type != T.GOVERNMENT:
+        raise PermissionDeniedError(_("Only the government party handles obstacles."))
+    return org
+
+
+@transaction.atomic
+def check_raise_obstacle(
+    user: AnyUser,
+    covenant: Covenant,
+    country: str,
+    title: str,
+    description: str,
+    ask: str,
+    theme: Theme | None = None,
+) -> Obstacle:
+    org = _require_party(user, covenant)
+    if not (title.strip() and description.strip() and ask.strip()):
+        raise DomainError(_("Say what the obstacle is, describe it and what government should do."))
+    import pycountry
+
+    code = (country or "").strip().upper()
+    if pycountry.countries.get(alpha_2=code) is None:
+        raise DomainError(_("%(c)s is not a country code (ISO 3166-1, e.g. ET).") % {"c": country})
+    if theme is not None and theme.covenant_id not in (None, covenant.pk):
+        raise DomainError(_("A theme of another covenant cannot be linked."))
+    return Obstacle.objects.create(
+        covenant=covenant,
+        raised_by=org,
+        country=code,
+        theme=theme,
+        title=title.strip(),
+        description=description.strip(),
+        ask=ask.strip(),
+    )
+
+
+@transaction.atomic
+def check_accept_obstacle(user: AnyUser, obstacle: Obstacle, assigned_to: str) -> Obstacle:
+    _require_government(user, obstacle.covenant)
+    if obstacle.status != Obstacle.Status.RAISED:
+        raise DomainError(_("Only a newly raised obstacle can be accepted."))
+    if not assigned_to.strip():
+        raise DomainError(_("Say who takes it up (a ministry, an embassy)."))
+    obstacle.status = Obstacle.Status.ACCEPTED
+    obstacle.assigned_to = assigned_to.strip()
+    obstacle.save()
+    return obstacle
+
+
+@transaction.atomic
+def check_report_action(
+    user: AnyUser, obstacle: Obstacle, text: str, on: date | None = None
+) -> ObstacleAction:
+    _require_government(user, obstacle.covenant)
+    if obstacle.status != Obstacle.Status.ACCEPTED:
+        raise DomainError(_("Accept the obstacle before reporting actions on it."))
+    on = on or timezone.localdate()
+    if on > timezone.localdate():
+        raise DomainError(_("An action cannot be dated in the future."))
+    if not text.strip():
+        raise DomainError(_("Describe the action taken."))
+    return ObstacleAction.objects.create(
+        obstacle=obstacle, date=on, text=text.strip(), by=roles.signed_in(user)
+    )
+
+
+@transaction.atomic
+def check_close_obstacle(
+    user: AnyUser, obstacle: Obstacle, result: str, declined: bool = False
+) -> Obstacle:
+    _require_government(user, obstacle.covenant)
+    if obstacle.status in (Obstacle.Status.CLOSED, Obstacle.Status.DECLINED):
+        raise DomainError(_("This obstacle is already closed."))
+    if not result.strip():
+        raise DomainError(_("Give the result (or why government declines it)."))
+    obstacle.status = Obstacle.Status.DECLINED if declined else Obstacle.Status.CLOSED
+    obstacle.result = result.strip()
+    obstacle.closed = timezone.localdate()
+    obstacle.save()
+    return obstacle

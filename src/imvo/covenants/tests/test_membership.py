@@ -1,0 +1,73 @@
+"""Joining: the online application, admission with an invitation, rejection, and
+what the public page shows of suspension and withdrawal."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from imvo.core.errors import DomainError, PermissionDeniedError
+from imvo.covenants.models import Adherence, MembershipApplication
+from imvo.covenants.services import change_adherence, membership
+
+pytestmark = pytest.mark.django_db
+
+
+def _apply(covenant, name="Zeeland Linen B.V."):
+    return membership.check_apply(
+        covenant, name, "Ann de Wit", "Ann@Zeeland.example", conditions_accepted=True
+    )
+
+
+def test_admission_makes_a_party_from_the_start_date_and_invites_the_contact(world):
+    app = _apply(world.covenant_x)
+    admission = membership.check_admit(
+        world.secretariat_x, app, date(2026, 1, 1), "https://imvo.example"
+    )
+    adh = admission.adherence
+    assert (adh.organisation.name, adh.role, adh.status, adh.since) == (
+        "Zeeland Linen B.V.", "party", "active", date(2026, 1, 1)
+    )  # fmt: skip
+    assert admission.invitation_link.startswith("https://imvo.example/accounts/invitation/")
+    assert mail.outbox[-1].to == ["ann@zeeland.example"]
+    assert admission.invitation_link in mail.outbox[-1].body
+    app.refresh_from_db()
+    assert app.status == MembershipApplication.Status.ADMITTED
+    with pytest.raises(DomainError, match="already decided"):
+        membership.check_admit(world.secretariat_x, app, date(2026, 1, 1))
+
+
+def test_an_application_needs_the_conditions_and_is_not_sent_twice(world):
+    with pytest.raises(DomainError, match="conditions"):
+        membership.check_apply(world.covenant_x, "X B.V.", "Ann", "a@x.example", False)
+    _apply(world.covenant_x)
+    with pytest.raises(DomainError, match="already waiting"):
+        _apply(world.covenant_x, "zeeland linen b.v.")
+    with pytest.raises(DomainError, match="already takes part"):
+        _apply(world.covenant_x, "Company A")
+
+
+def test_rejection_needs_a_reason_and_only_the_secretariat_decides(world):
+    app = _apply(world.covenant_x)
+    with pytest.raises(PermissionDeniedError):
+        membership.check_reject(world.secretariat_y, app, "no")
+    with pytest.raises(DomainError, match="reason"):
+        membership.check_reject(world.secretariat_x, app, " ")
+    membership.check_reject(world.secretariat_x, app, "Not in the sector.")
+    assert not membership.applications_visible_to(world.member_a, world.covenant_x).exists()
+
+
+def test_public_page_shows_suspension_with_date_and_reason_and_moves_the_withdrawn(world):
+    a = Adherence.objects.get(covenant=world.covenant_x, organisation=world.company_a)
+    b = Adherence.objects.get(covenant=world.covenant_x, organisation=world.company_b)
+    change_adherence(world.secretariat_x, a, "suspended", date(2026, 2, 3), "No action plan.")
+    change_adherence(world.secretariat_x, b, "withdrawn", date(2026, 3, 4), "Left the sector.")
+    html = Client(HTTP_ACCEPT_LANGUAGE="en").get(f"/covenants/{world.covenant_x.slug}/").content
+    page = html.decode()
+    parties, former = page.split("Former parties")
+    assert "Company A" in parties and "No action plan." in parties and "2026" in parties
+    assert "Company B" not in parties
+    assert "Company B" in former and "Left the sector." in former

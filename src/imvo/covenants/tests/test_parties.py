@@ -1,0 +1,87 @@
+"""Every party's place: workspace, the obstacles register, a branch's members and reminders."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from imvo.accounts.testing import make_user
+from imvo.core.errors import DomainError, PermissionDeniedError
+from imvo.core.registry import links_for
+from imvo.covenants.models import Obstacle
+from imvo.covenants.services import parties
+from imvo.testing import adhere, make_agreement, make_org
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cast(world):
+    union = make_org("FNV", type="union")
+    gov = make_org("BZ", type="government")
+    branch = make_org("Modint", type="branch")
+    for org in (union, gov, branch):
+        adhere(world.covenant_x, org)
+    world.company_a.branch_organisations.add(branch)
+    return {
+        "union": make_user("fnv", union),
+        "gov": make_user("bz", gov),
+        "branch": make_user("modint", branch),
+        "union_org": union,
+    }
+
+
+def test_union_start_page_has_its_own_tools_not_company_tools(world, cast):
+    labels = [link.label for link in links_for(cast["union"])]
+    assert any("union's place" in label for label in labels)
+    assert "Upload a supplier list" not in labels
+    assert "Complaints about your company" not in labels
+    company_labels = [link.label for link in links_for(world.member_a)]
+    assert "Upload a supplier list" in company_labels
+
+
+def test_workspace_shows_the_party_its_commitments(world, cast):
+    agreement = make_agreement(world.covenant_x, title_en="Train 200 worker representatives")
+    agreement.owners.add(cast["union_org"])
+    (place,) = parties.places(cast["union"])
+    assert [a.title_en for a, _ in place.commitments] == ["Train 200 worker representatives"]
+    c = Client(HTTP_ACCEPT_LANGUAGE="en")
+    c.force_login(cast["union"])
+    page = c.get("/parties/").content.decode()
+    assert "Train 200 worker representatives" in page
+    assert "File a complaint on behalf of workers" in page
+
+
+def test_obstacle_raised_by_a_union_is_handled_by_government(world, cast):
+    x = world.covenant_x
+    o = parties.check_raise_obstacle(
+        cast["union"], x, "et", "Union access to industrial parks",
+        "Ethiopian labour law bars union access.", "Raise it with the ministry of labour.",
+    )  # fmt: skip
+    assert o.country == "ET"
+    with pytest.raises(PermissionDeniedError):
+        parties.check_accept_obstacle(cast["union"], o, "BZ")
+    with pytest.raises(DomainError, match="Accept the obstacle"):
+        parties.check_report_action(cast["gov"], o, "Talked")
+    parties.check_accept_obstacle(cast["gov"], o, "Embassy Addis Ababa")
+    parties.check_report_action(cast["gov"], o, "Raised at the bilateral labour dialogue.")
+    parties.check_close_obstacle(cast["gov"], o, "Access protocol agreed for two parks.")
+    o.refresh_from_db()
+    assert (o.status, o.assigned_to, o.actions.count()) == (
+        Obstacle.Status.CLOSED, "Embassy Addis Ababa", 1
+    )  # fmt: skip
+    with pytest.raises(DomainError, match="not a country code"):
+        parties.check_raise_obstacle(cast["union"], x, "XX", "t", "d", "a")
+    assert not parties.obstacles_visible_to(world.member_c, x).exists()  # party of Y only
+
+
+def test_branch_sees_its_members_and_reminds_them_one_mail_each(world, cast):
+    (place,) = parties.places(cast["branch"])
+    assert [m.organisation.name for m in place.members] == ["Company A"]
+    world.member_a.email = "a@company-a.example"
+    world.member_a.save()
+    sent = parties.check_remind_members(cast["branch"], world.covenant_x, "Submit by 1 May.")
+    assert sent == 1 and mail.outbox[-1].to == ["a@company-a.example"]
+    with pytest.raises(PermissionDeniedError):
+        parties.check_remind_members(cast["union"], world.covenant_x, "x")

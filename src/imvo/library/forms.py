@@ -1,0 +1,59 @@
+"""The form for sharing a practice or lesson, with several files at once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy
+
+from imvo.accounts.services import AnyUser
+from imvo.covenants.models import Covenant, Theme
+from imvo.library.models import LearningItem
+from imvo.library.services import covenants_user_may_share_in
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
+class LearningForm(forms.Form):
+    covenant = forms.ModelChoiceField(
+        queryset=Covenant.objects.none(), label=gettext_lazy("Covenant")
+    )
+    kind = forms.ChoiceField(choices=LearningItem.Kind.choices, label=gettext_lazy("Kind"))
+    title = forms.CharField(max_length=200, label=gettext_lazy("Title"))
+    theme = forms.ModelChoiceField(
+        queryset=Theme.objects.all(), required=False, label=gettext_lazy("Theme")
+    )
+    summary = forms.CharField(max_length=300, required=False, label=gettext_lazy("Summary"))
+    text = forms.CharField(widget=forms.Textarea, label=gettext_lazy("Text"))
+    attachments = MultipleFileField(
+        required=False,
+        label=gettext_lazy("Attachments"),
+        help_text=gettext_lazy(
+            "At most 3 files of at most 5 MB: PDF, PNG, JPEG, DOCX, XLSX, ODT, TXT, CSV."
+        ),
+    )
+
+    def __init__(self, user: AnyUser, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        covenants = covenants_user_may_share_in(user)
+        self.fields["covenant"].queryset = covenants  # type: ignore[attr-defined]
+        # OECD chapters, and the sub-themes of the covenants this user shares in.
+        self.fields["theme"].queryset = Theme.objects.filter(  # type: ignore[attr-defined]
+            Q(covenant=None) | Q(covenant__in=covenants)
+        ).order_by("covenant_id", "order", "code")

@@ -1,0 +1,168 @@
+"""The learning library: who may publish, search across covenants, attachments."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from imvo.accounts.testing import make_user
+from imvo.core.errors import DomainError, PermissionDeniedError
+from imvo.library import services
+from imvo.testing import make_org
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def test_members_publish_in_their_own_covenant_only(world):
+    item = services.publish_learning_item(
+        world.member_a, world.covenant_x, "Living wage pilot", "We paid the gap."
+    )
+    assert item.organisation == world.company_a and item.sector == "garment"
+    with pytest.raises(PermissionDeniedError):
+        services.publish_learning_item(world.member_a, world.covenant_y, "t", "x")
+    outsider = make_user(organisation=make_org("Outsider"))
+    with pytest.raises(PermissionDeniedError):
+        services.publish_learning_item(outsider, world.covenant_x, "t", "x")
+    services.publish_learning_item(world.secretariat_y, world.covenant_y, "Bank lesson", "x")
+
+
+def test_search_across_covenants(world):
+    services.publish_learning_item(
+        world.member_a,
+        world.covenant_x,
+        "Union-led audit follow-up",
+        "Remediation agreed with the factory UNION in Dhaka.",
+        summary="Faster closure",
+    )
+    services.publish_learning_item(
+        world.member_c, world.covenant_y, "Engagement with a bank client", "Union rights clause."
+    )
+    services.publish_learning_item(world.member_b, world.covenant_x, "Water", "Dye house.")
+    titles = lambda qs: sorted(i.title for i in qs)  # noqa: E731
+    assert titles(services.search_learning("union")) == [
+        "Engagement with a bank client",
+        "Union-led audit follow-up",
+    ]
+    assert titles(services.search_learning("union dhaka")) == ["Union-led audit follow-up"]
+    assert titles(services.search_learning("union", covenant=world.covenant_y)) == [
+        "Engagement with a bank client"
+    ]
+    assert titles(services.search_learning("", sector="banking")) == [
+        "Engagement with a bank client"
+    ]
+    page = Client(HTTP_ACCEPT_LANGUAGE="en").get("/reports/library/", {"q": "dye"}).content.decode()
+    assert "Water" in page and "Union-led" not in page
+    api = (
+        Client(HTTP_ACCEPT_LANGUAGE="en")
+        .get("/api/learning", {"q": "union", "covenant": "covenant-x"})
+        .json()
+    )
+    assert [i["title"] for i in api] == ["Union-led audit follow-up"]
+
+
+@pytest.mark.parametrize(
+    "name,data,message",
+    [
+        ("run.exe", b"MZ", "cannot be attached"),
+        ("report.pdf", b"<html>not a pdf", "does not look like a .pdf file"),
+        ("photo.png", PDF, "does not look like a .png file"),
+        ("notes.txt", b"\xff\xfe\x00bad", "not UTF-8 text"),
+        ("empty.pdf", b"", "is empty"),
+        ("big.pdf", b"%PDF-" + b"0" * services.MAX_ATTACHMENT_BYTES, "at most 5 MB"),
+    ],
+)
+def test_bad_attachments_are_refused_with_the_reason(world, name, data, message):
+    with pytest.raises(DomainError, match=message):
+        services.publish_learning_item(
+            world.member_a, world.covenant_x, "t", "x", attachments=[services.Upload(name, data)]
+        )
+    from imvo.library.models import LearningItem
+
+    assert not LearningItem.objects.exists()
+
+
+def test_attachment_is_stored_and_served_as_download(world):
+    item = services.publish_learning_item(
+        world.member_a,
+        world.covenant_x,
+        "Guide",
+        "See the file.",
+        attachments=[services.Upload("../../etc/guide.pdf", PDF)],
+    )
+    att = item.attachments.get()
+    assert att.name == "guide.pdf" and att.size == len(PDF)
+    r = Client(HTTP_ACCEPT_LANGUAGE="en").get(f"/reports/library/file/{att.pk}/")
+    assert r.status_code == 200
+    assert r["Content-Type"] == "application/pdf"
+    assert r["Content-Disposition"].startswith("attachment")
+    assert b"".join(r.streaming_content) == PDF  # type: ignore[attr-defined]
+    assert Client(HTTP_ACCEPT_LANGUAGE="en").get("/reports/library/file/999999/").status_code == 404
+
+
+def test_share_form_publishes_with_upload(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    c = Client(HTTP_ACCEPT_LANGUAGE="en")
+    c.force_login(world.member_a)
+    r = c.post(
+        "/reports/library/new/",
+        {
+            "covenant": world.covenant_x.pk,
+            "kind": "lesson",
+            "title": "Supplier template",
+            "text": "A short template helps.",
+            "attachments": [SimpleUploadedFile("t.csv", b"a,b\n1,2\n")],
+        },
+    )
+    assert r.status_code == 302
+    page = c.get(r["Location"]).content.decode()
+    assert "Supplier template" in page and "t.csv" in page
+    # Someone outside every covenant gets no form.
+    outsider = make_user(organisation=make_org("Outsider"))
+    c.force_login(outsider)
+    assert c.get("/reports/library/new/").status_code == 404
+    # A bad file: the form comes back with the reason.
+    c.force_login(world.member_a)
+    r = c.post(
+        "/reports/library/new/",
+        {
+            "covenant": world.covenant_x.pk,
+            "kind": "lesson",
+            "title": "Bad",
+            "text": "x",
+            "attachments": [SimpleUploadedFile("x.exe", b"MZ")],
+        },
+    )
+    assert r.status_code == 200 and "cannot be attached" in r.content.decode()
+
+
+def test_theme_of_another_covenant_is_refused(world):
+    from imvo.covenants.models import Theme
+
+    other = Theme.objects.create(
+        code="y-only", name_en="Y theme", name_nl="Y thema", covenant=world.covenant_y
+    )
+    own = Theme.objects.create(
+        code="x-only", name_en="X theme", name_nl="X thema", covenant=world.covenant_x
+    )
+    with pytest.raises(DomainError, match="another covenant"):
+        services.publish_learning_item(world.member_a, world.covenant_x, "t", "x", theme=other)
+    item = services.publish_learning_item(world.member_a, world.covenant_x, "t", "x", theme=own)
+    assert item.theme == own
+    c = Client(HTTP_ACCEPT_LANGUAGE="en")
+    c.force_login(world.member_a)
+    form = c.get("/reports/library/new/").content.decode()
+    assert "X theme" in form and "Y theme" not in form
+
+
+def test_admin_lists_library_items(world):
+    c = Client()
+    c.force_login(world.admin)
+    assert c.get("/admin/library/learningitem/").status_code == 200

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from imvo.regulation import views
+
+app_name = "regulation"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("c/<slug:slug>/mapping/", views.mapping_table, name="mapping"),
+    path("c/<slug:slug>/engagement/", views.engagement_log, name="engagement"),
+    path("engagement/<int:pk>/confirm/", views.confirm, name="confirm"),
+    path("submissions/<int:pk>/esrs-s2.<str:fmt>", views.esrs_draft, name="esrs"),
+    path("submissions/<int:pk>/csddd-pack.zip", views.csddd_pack, name="pack"),
+    path("documents/<int:pk>/", views.document, name="document"),
+]

@@ -1,0 +1,197 @@
+"""Regulation pages: a member's filings (ESRS S2 draft, CSDDD pack), its engagement
+log, EUDR plots and forced-labour readiness; the secretariat's mapping. Thin: parse,
+call a service, render."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from imvo.accounts import services as roles
+from imvo.core.errors import DomainError
+from imvo.covenants.models import Covenant
+from imvo.duediligence.models import Action, Submission
+from imvo.regulation import legal
+from imvo.regulation.models import EngagementEntry, RetainedDocument
+from imvo.regulation.services import engagement, exports, mapping
+from imvo.regulation.services.access import NotFound, covenants_of, member_or_former
+from imvo.risk.models import RegisterEntry
+
+CONTENT_TYPES = {
+    "html": "text/html; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+    "zip": "application/zip",
+    "geojson": "application/geo+json",
+}
+
+
+def _download(doc: RetainedDocument) -> FileResponse:
+    name = (doc.file.name or "").rsplit("/", 1)[-1]
+    response = FileResponse(
+        doc.file.open("rb"), as_attachment=True, filename=name,
+        content_type=CONTENT_TYPES.get(doc.fmt, "application/octet-stream"),
+    )  # fmt: skip
+    response["X-Content-SHA256"] = doc.sha256
+    return response
+
+
+def _member_covenant(request: HttpRequest, slug: str) -> tuple[Covenant, int]:
+    """The covenant, for a user whose company is or was a party of it (else 404)."""
+    covenant = get_object_or_404(Covenant, slug=slug)
+    org = member_or_former(request.user, covenant)
+    if org is None:
+        raise Http404
+    return covenant, org.pk
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    oid = roles.organisation_id(request.user) or 0
+    member = []
+    for c in covenants_of(request.user):
+        subs = (
+            Submission.objects.filter(covenant=c, organisation_id=oid)
+            .exclude(status=Submission.Status.DRAFT)
+            .order_by("-year")
+        )
+        member.append({"covenant": c, "submissions": subs})
+    docs = RetainedDocument.objects.visible_to(request.user).filter(organisation_id=oid)
+    managed = Covenant.objects.filter(pk__in=roles.managed_covenant_ids(request.user))
+    return render(
+        request,
+        "regulation/index.html",
+        {
+            "member": member,
+            "documents": docs.select_related("covenant") if oid else [],
+            "managed": managed,
+            "named": engagement.named_for(request.user),
+            "legal": legal,
+        },
+    )
+
+
+def _export_error(request: HttpRequest, e: DomainError) -> HttpResponse:
+    if isinstance(e, NotFound):
+        raise Http404 from None
+    messages.error(request, str(e))
+    return redirect("regulation:index")
+
+
+@login_required
+def esrs_draft(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
+    try:
+        doc = exports.check_esrs_draft(request.user, pk, fmt)
+    except DomainError as e:
+        return _export_error(request, e)
+    return _download(doc)
+
+
+@login_required
+def csddd_pack(request: HttpRequest, pk: int) -> HttpResponseBase:
+    try:
+        doc = exports.check_csddd_pack(request.user, pk)
+    except DomainError as e:
+        return _export_error(request, e)
+    return _download(doc)
+
+
+@login_required
+def document(request: HttpRequest, pk: int) -> HttpResponseBase:
+    doc = RetainedDocument.objects.visible_to(request.user).filter(pk=pk).first()
+    if doc is None:
+        raise Http404
+    return _download(doc)
+
+
+@login_required
+def mapping_table(request: HttpRequest, slug: str) -> HttpResponse:
+    covenant = get_object_or_404(Covenant, slug=slug)
+    if not (roles.is_secretariat(request.user, covenant) or roles.is_platform_admin(request.user)):
+        raise Http404
+    if request.method == "POST":
+        p = request.POST
+        try:
+            if p.get("do") == "reset":
+                mapping.check_reset_row(request.user, covenant, p.get("key", ""))
+                messages.success(request, _("Back to the default mapping."))
+            else:
+                try:
+                    step = int(p.get("oecd_step", ""))
+                except ValueError:
+                    raise DomainError(_("The OECD step is a number from 1 to 6.")) from None
+                mapping.check_set_row(
+                    request.user, covenant, p.get("key", ""), label=p.get("label", ""),
+                    articles=p.get("articles", ""), esrs=p.get("esrs", ""), oecd_step=step,
+                    vsme=p.get("vsme") == "on",
+                )  # fmt: skip
+                messages.success(request, _("Mapping saved."))
+            return redirect("regulation:mapping", slug=slug)
+        except DomainError as e:
+            messages.error(request, str(e))
+    rows = sorted(mapping.effective_mapping(covenant).values(), key=lambda m: (m.oecd_step, m.key))
+    return render(
+        request,
+        "regulation/mapping.html",
+        {"covenant": covenant, "rows": rows, "legal": legal,
+         "can_edit": roles.is_secretariat(request.user, covenant)},
+    )  # fmt: skip
+
+
+@login_required
+def engagement_log(request: HttpRequest, slug: str) -> HttpResponse:
+    covenant, oid = _member_covenant(request, slug)
+    if request.method == "POST":
+        p = request.POST
+        try:
+            when = date.fromisoformat(p.get("date", ""))
+        except ValueError:
+            messages.error(request, _("Give the date as YYYY-MM-DD."))
+        else:
+            try:
+                engagement.check_record(
+                    request.user, covenant, when=when, kind=p.get("kind", ""),
+                    stakeholder=p.get("stakeholder", ""), method=p.get("method", ""),
+                    topic=p.get("topic", ""), outcome=p.get("outcome", ""),
+                    stakeholder_organisation=int(p["named"]) if p.get("named", "").isdigit() else None,
+                    register_entries=[int(x) for x in p.getlist("risks") if x.isdigit()],
+                    actions=[int(x) for x in p.getlist("actions") if x.isdigit()],
+                )  # fmt: skip
+                messages.success(request, _("Engagement recorded."))
+                return redirect("regulation:engagement", slug=slug)
+            except DomainError as e:
+                messages.error(request, str(e))
+    return render(
+        request,
+        "regulation/engagement.html",
+        {
+            "covenant": covenant,
+            "entries": engagement.entries(request.user, covenant).filter(organisation_id=oid),
+            "kinds": EngagementEntry.Kind.choices,
+            "methods": EngagementEntry.Method.choices,
+            "named": engagement.confirmers(covenant),
+            "risks": RegisterEntry.objects.filter(organisation_id=oid).order_by("-priority")[:50],
+            "actions": Action.objects.filter(covenant=covenant, organisation_id=oid)[:50],
+            "posted": request.POST if request.method == "POST" else {},
+        },
+    )
+
+
+@login_required
+@require_POST
+def confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        engagement.check_confirm(request.user, pk)
+    except NotFound:
+        raise Http404 from None
+    except DomainError as e:
+        messages.error(request, str(e))
+        return redirect("regulation:index")
+    messages.success(request, _("Thank you: the engagement is confirmed."))
+    return redirect("regulation:index")

@@ -1,0 +1,70 @@
+"""Turning report data into what people read: the body as HTML (the same for
+the web and the PDF), the PDF that reads like a publication, and the dashboards'
+sections. Charts are drawn by ``reporting.charts``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.template.loader import render_to_string
+
+from imvo.reporting.models import PublishedReport
+
+
+def decorate(data: dict[str, Any]) -> dict[str, Any]:
+    """Add the rendered charts (SVG data URIs and their tables) for the templates."""
+    from imvo.reporting.charts import chart_data_uri, chart_table
+
+    view = dict(data)
+    view["sections"] = []
+    n = 0
+    for s in data["sections"]:
+        s = dict(s)
+        charts = []
+        for chart in s["charts"]:
+            n += 1
+            charts.append(
+                {**chart, "n": n, "uri": chart_data_uri(chart), "table": chart_table(chart)}
+            )
+        s["rendered_charts"] = charts
+        view["sections"].append(s)
+    return view
+
+
+def render_report_html(data: dict[str, Any], edition: PublishedReport | None = None) -> str:
+    """The report body as HTML (without the site chrome), the same for web and PDF."""
+    return render_to_string(
+        "reporting/report_body.html", {"report": decorate(data), "edition": edition}
+    )
+
+
+def render_report_pdf(
+    data: dict[str, Any], edition: PublishedReport | None = None, body: str | None = None
+) -> bytes:
+    """The report as a PDF that reads like a publication: title page, contents, sections."""
+    from django.contrib.staticfiles import finders
+    from weasyprint import CSS, HTML
+
+    html = render_to_string(
+        "reporting/report_pdf.html",
+        {
+            "report": data,
+            "edition": edition,
+            "body": body if body is not None else render_report_html(data, edition),
+        },
+    )
+    from weasyprint.urls import URLFetcher
+
+    css_path = finders.find("reporting/report.css")
+    stylesheets = [CSS(filename=css_path)] if css_path else []
+    # The report embeds its charts as data: URIs; nothing else is ever fetched, so
+    # no text in a report can make the server read a file or call a URL.
+    fetcher = URLFetcher(allowed_protocols=["data"])
+    document = HTML(string=html, base_url=".", url_fetcher=fetcher)
+    return bytes(document.write_pdf(stylesheets=stylesheets))
+
+
+def render_sections_html(view: dict[str, Any]) -> str:
+    """Sections (already decorated with charts) as HTML, for the dashboards."""
+    return render_to_string("reporting/_sections.html", {"sections": view["sections"]})

@@ -1,0 +1,105 @@
+"""Public dashboards: one covenant's charts now, and all covenants at a glance."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from imvo.covenants.models import Agreement, Covenant, KpiMeasurement
+from imvo.covenants.services import kpi_progress, public_covenant_list
+from imvo.reporting.charts import STATUS_COLOURS
+from imvo.reporting.render import decorate
+from imvo.reporting.services.build import (
+    STATUS_ORDER,
+    agreements_section,
+    make_section,
+    members_section,
+    other_app_sections,
+    report_years,
+    status_label,
+)
+
+
+def covenant_dashboard(covenant: Covenant, today: date | None = None) -> dict[str, Any]:
+    """Public charts for one covenant: KPI progress now, and the other apps' charts."""
+    today = today or timezone.localdate()
+    years = report_years(covenant, today)
+    sections: list[dict[str, Any]] = []
+    errors: list[str] = []
+    if years:
+        year = years[-1]
+        sections.append(members_section(covenant, year, today))
+        sections.append(agreements_section(covenant, year, today))
+        extra, errors = other_app_sections(covenant, year)
+        sections.extend(extra)
+    return decorate({"sections": sections, "errors": errors, "year": years[-1] if years else None})
+
+
+def overview_dashboard(today: date | None = None) -> dict[str, Any]:
+    """Across covenants: KPI status per covenant, and the covenants as a table."""
+    today = today or timezone.localdate()
+    # The same party count the public covenant list shows.
+    covenants = list(public_covenant_list().order_by("name_en"))
+    agreements = Agreement.objects.prefetch_related(
+        Prefetch("measurements", queryset=KpiMeasurement.objects.filter(date__lte=today))
+    )
+    status_by_cov: dict[int, dict[str, int]] = {}
+    for a in agreements:
+        counts = status_by_cov.setdefault(a.covenant_id, dict.fromkeys(STATUS_ORDER, 0))
+        counts[kpi_progress(a, today=today).status] += 1
+    with_agreements = [c for c in covenants if c.pk in status_by_cov]
+    rows = [
+        [
+            c.name,
+            c.get_phase_display(),
+            c.party_count,  # type: ignore[attr-defined]  # annotated by public_covenant_list
+            *(status_by_cov.get(c.pk, {}).get(s, 0) for s in STATUS_ORDER),
+        ]
+        for c in covenants
+    ]
+    chart = {
+        "type": "bar",
+        "title": _("Agreements by KPI status, per covenant"),
+        "stacked": True,
+        "labels": [c.name for c in with_agreements],
+        "series": [
+            {
+                "name": status_label(s),
+                "values": [status_by_cov[c.pk][s] for c in with_agreements],
+                "color": STATUS_COLOURS[s],
+            }
+            for s in STATUS_ORDER
+        ],
+    }
+    section = make_section(
+        "overview",
+        _("All covenants"),
+        figures=[
+            {"label": _("Covenants"), "value": len(covenants), "unit": ""},
+            {"label": _("Agreements with a KPI"), "value": agreements.count(), "unit": ""},
+            {
+                "label": _("Agreements on track or achieved"),
+                "value": sum(v["on_track"] + v["achieved"] for v in status_by_cov.values()),
+                "unit": "",
+            },
+        ],
+        tables=[
+            {
+                "caption": _("Covenants and the KPI status of their agreements"),
+                "header": [
+                    _("Covenant"),
+                    _("Phase"),
+                    _("Parties"),
+                    *map(status_label, STATUS_ORDER),
+                ],
+                "rows": rows,
+            }
+        ],
+        charts=[chart] if with_agreements else [],
+        sources=[_("KPI measurements recorded by the covenant secretariats")],
+    )
+    return decorate({"sections": [section], "errors": [], "covenants": covenants})

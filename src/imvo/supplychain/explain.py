@@ -1,0 +1,475 @@
+"""Why a row was matched to a facility, in words a reviewer reads.
+
+The matcher stores its evidence on `Match.explanation`: a list of entries
+``{"field", "level", "weight", "detail"}``, one per comparison (name, address,
+distance, numbers in the name...), the weight in bits (Fellegi-Sunter: log2 of
+how much more often the level occurs for the same place than for different
+places). An entry may also name the candidate it is about (``"facility": id``);
+entries without one are about the facility the matcher proposed (the match's
+facility, or its best candidate while the match waits for a decision).
+
+This module turns that into what the review screen, the "Why" disclosure on
+processed rows, the API and the processed-list download show: per field the
+level in words ("same name", "no address on one side", "1.2 km apart"), the
+signed weight and a bar, the distance, and the two names and addresses with
+their differing words marked (<mark> side by side, <del>/<ins> inline). It
+reads only the stored explanation and both records, never the engine's
+internals, and it copes with an empty, partial or older explanation (levels
+it does not know are shown as stored; malformed entries are skipped).
+
+All HTML made here is built from escaped parts: names in supplier lists are
+written by anyone.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.formats import number_format
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from imvo.supplychain.geo import distance_m
+from imvo.supplychain.models import Facility, Match, SupplierListRow
+
+# A weight of this many bits (or more) fills the bar: a handful of strong fields
+# decide a match, so the bar shows how much each one pulled, not the total.
+FULL_BAR_BITS = 10.0
+
+FIELD_LABELS = {
+    "name": gettext_lazy("Name"),
+    "address": gettext_lazy("Address"),
+    "distance": gettext_lazy("Distance"),
+    "name_number": gettext_lazy("Numbers in the name"),
+    "country": gettext_lazy("Country"),
+    "identifier": gettext_lazy("Identifier"),
+    "sector": gettext_lazy("Sector"),
+    "prior": gettext_lazy("Starting odds"),
+    "frequency": gettext_lazy("How common the name is"),
+    "name_frequency": gettext_lazy("How common the name is"),
+    "exact": gettext_lazy("Exact pass"),
+    "remembered": gettext_lazy("Earlier decision"),
+    "runner_up": gettext_lazy("Runner-up"),
+}
+
+# The comparison levels of the matcher (supplychain/matching/features.py), in words.
+LEVEL_WORDS: dict[tuple[str, str], Any] = {
+    ("name", "missing"): gettext_lazy("no name on one side"),
+    ("name", "exact"): gettext_lazy("same name"),
+    ("name", "near"): gettext_lazy("nearly the same name (a typo or the word order)"),
+    ("name", "contained"): gettext_lazy("one name's words are all in the other"),
+    ("name", "similar"): gettext_lazy("similar names"),
+    ("name", "weak"): gettext_lazy("names only a little alike"),
+    ("name", "different"): gettext_lazy("different names"),
+    ("address", "missing"): gettext_lazy("no address on one side"),
+    ("address", "exact"): gettext_lazy("same address"),
+    ("address", "same number and street"): gettext_lazy("same house number and street"),
+    ("address", "similar"): gettext_lazy("similar addresses"),
+    ("address", "numbers differ"): gettext_lazy("the house or unit numbers differ"),
+    ("address", "partly similar"): gettext_lazy("addresses partly alike"),
+    ("address", "different"): gettext_lazy("different addresses"),
+    ("distance", "missing"): gettext_lazy("no coordinates on one side"),
+    ("distance", "<= 50 m"): gettext_lazy("within 50 m"),
+    ("distance", "<= 200 m"): gettext_lazy("within 200 m"),
+    ("distance", "<= 1 km"): gettext_lazy("within 1 km"),
+    ("distance", "<= 5 km"): gettext_lazy("within 5 km"),
+    ("distance", "> 5 km"): gettext_lazy("more than 5 km apart"),
+    ("name_number", "none"): gettext_lazy("no numbers in the names"),
+    ("name_number", "same"): gettext_lazy("the same number in both names"),
+    ("name_number", "differ"): gettext_lazy("the numbers in the names differ"),
+    ("country", "exact"): gettext_lazy("same country"),
+    ("country", "different"): gettext_lazy("different countries"),
+}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One field's comparison as a reviewer reads it."""
+
+    field: str
+    label: str
+    level: str
+    words: str
+    weight: float | None
+    detail: str
+
+    @property
+    def signed(self) -> str:
+        """The weight as a signed number of bits ("+4.2", or with a minus sign "-1.5" as U+2212), or ''."""
+        if self.weight is None:
+            return ""
+        sign = "+" if self.weight > 0 else ("\u2212" if self.weight < 0 else "±")
+        return f"{sign}{number_format(abs(self.weight), 1)}"
+
+    @property
+    def direction(self) -> str:
+        """'for', 'against' or 'none': which way the field pulled (a CSS class)."""
+        if not self.weight:
+            return "none"
+        return "for" if self.weight > 0 else "against"
+
+    @property
+    def bar(self) -> int:
+        """Width of the weight's bar in percent of a full bar."""
+        if not self.weight:
+            return 0
+        return max(2, min(100, round(100 * abs(self.weight) / FULL_BAR_BITS)))
+
+    def as_text(self) -> str:
+        """One line for a download: 'Name: same name (+4.2 bits)'."""
+        text = f"{self.label}: {self.words}"
+        if self.detail:
+            text += f", {self.detail}"
+        if self.weight is not None:
+            text += f" ({self.weight:+.1f} bits)"
+        return text
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why one row goes (or might go) with one facility."""
+
+    evidence: list[Evidence]
+    name_row: SafeString
+    name_facility: SafeString
+    address_row: SafeString
+    address_facility: SafeString
+    name_changes: SafeString
+    address_changes: SafeString
+    name_words_differ: int
+    distance_m: float | None
+    distance_words: str
+    name_summary: str = ""
+    facility_id: int | None = None
+    runner_up: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> float | None:
+        """The summed weight of the evidence in bits (None without any weight)."""
+        weights = [e.weight for e in self.evidence if e.weight is not None]
+        return sum(weights) if weights else None
+
+    @property
+    def total_signed(self) -> str:
+        total = self.total
+        if total is None:
+            return ""
+        sign = "+" if total > 0 else ("\u2212" if total < 0 else "±")
+        return f"{sign}{number_format(abs(total), 1)}"
+
+    @property
+    def explained(self) -> bool:
+        """Whether the matcher stored evidence (older matches have none)."""
+        return bool(self.evidence)
+
+    def as_text(self) -> str:
+        """The whole explanation on one line, for the processed-list download."""
+        parts = [e.as_text() for e in self.evidence]
+        if self.distance_m is not None and not any(e.field == "distance" for e in self.evidence):
+            parts.append(f"{_('Distance')}: {self.distance_words}")
+        if self.runner_up:
+            parts.append(f"{_('Runner-up')}: {self.runner_up}")
+        return "; ".join(parts)
+
+    def as_data(self) -> list[dict[str, Any]]:
+        """The evidence for the API: the stored values plus the words."""
+        return [
+            {
+                "field": e.field,
+                "level": e.level,
+                "weight": e.weight,
+                "detail": e.detail,
+                "words": e.words,
+            }
+            for e in self.evidence
+        ]
+
+
+# --- reading the stored explanation ----------------------------------------------------
+
+
+def _weight(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        w = float(value)
+    except (TypeError, ValueError):
+        return None
+    return w if math.isfinite(w) else None
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def level_words(field_name: str, level: str) -> str:
+    """A comparison level in words; a level this module does not know is shown as stored."""
+    words = LEVEL_WORDS.get((field_name, level))
+    return str(words) if words is not None else level.replace("_", " ")
+
+
+def field_label(field_name: str) -> str:
+    label = FIELD_LABELS.get(field_name)
+    return str(label) if label is not None else field_name.replace("_", " ").capitalize()
+
+
+def entries_for(explanation: Any, facility_id: int | None, proposed_id: int | None) -> list[dict]:
+    """The stored entries about one candidate: those naming it, or (when it is the
+    proposed facility) those naming none. Anything that is not an entry is skipped."""
+    if not isinstance(explanation, list):
+        return []
+    out = []
+    for entry in explanation:
+        if not isinstance(entry, dict) or not isinstance(entry.get("field"), str):
+            continue
+        about = _weight(entry.get("facility"))
+        if about is None:
+            if facility_id is None or facility_id == proposed_id:
+                out.append(entry)
+        elif int(about) == facility_id:
+            out.append(entry)
+    return out
+
+
+def evidence_from(entries: Sequence[dict], distance: float | None) -> list[Evidence]:
+    out = []
+    for entry in entries:
+        name = entry["field"]
+        level = _text(entry.get("level"))
+        if name == "runner_up":
+            continue
+        words = level_words(name, level)
+        if name == "distance" and distance is not None:
+            words = distance_words(distance)
+        out.append(
+            Evidence(
+                field=name,
+                label=field_label(name),
+                level=level,
+                words=words,
+                weight=_weight(entry.get("weight")),
+                detail=_text(entry.get("detail")),
+            )
+        )
+    return out
+
+
+# --- distance --------------------------------------------------------------------------
+
+
+def distance_between(row: SupplierListRow, facility: Facility) -> float | None:
+    if None in (row.lat, row.lng, facility.lat, facility.lng):
+        return None
+    return distance_m(row.lat, row.lng, facility.lat, facility.lng)  # type: ignore[arg-type]
+
+
+def distance_words(metres: float | None) -> str:
+    """'350 m apart', '1.2 km apart' (in the reader's number format)."""
+    if metres is None:
+        return _("no coordinates on one side")
+    if metres < 1000:
+        return _("%(m)s m apart") % {"m": number_format(round(metres), 0)}
+    digits = 1 if metres < 100_000 else 0
+    return _("%(km)s km apart") % {"km": number_format(metres / 1000, digits)}
+
+
+# --- differences between two texts -----------------------------------------------------
+
+_TOKEN = re.compile(r"\S+")
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def _tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text or "")
+
+
+def _key(token: str) -> str:
+    # "Ltd." and "ltd" are the same word; only what a person would call a change counts.
+    return _NOT_WORD.sub("", token.casefold()) or token
+
+
+def _mark(tokens: Sequence[str], tag: str) -> list[str]:
+    out = []
+    for t in tokens:
+        cls = " class=number" if any(c.isdigit() for c in t) else ""
+        out.append(f"<{tag}{cls}>{escape(t)}</{tag}>")
+    return out
+
+
+def differences(a: str, b: str) -> tuple[SafeString, SafeString, SafeString, int]:
+    """Compare two texts word by word (ignoring case and punctuation).
+
+    Returns (a with the words not in b marked, b with the words not in a marked,
+    one inline rendering from a to b with <del>/<ins>, the number of differing
+    words). A differing word with a digit in it gets class="number": a different
+    unit or house number is what most often tells two places apart."""
+    ta, tb = _tokens(a), _tokens(b)
+    matcher = difflib.SequenceMatcher(None, [_key(t) for t in ta], [_key(t) for t in tb], False)
+    left: list[str] = []
+    right: list[str] = []
+    inline: list[str] = []
+    differing = 0
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            left += [str(escape(t)) for t in ta[i1:i2]]
+            right += [str(escape(t)) for t in tb[j1:j2]]
+            inline += [str(escape(t)) for t in tb[j1:j2]]
+            continue
+        differing += max(i2 - i1, j2 - j1)
+        left += _mark(ta[i1:i2], "mark")
+        right += _mark(tb[j1:j2], "mark")
+        inline += _mark(ta[i1:i2], "del") + _mark(tb[j1:j2], "ins")
+    # Every part above is escaped text or a tag written here.
+    return (
+        mark_safe(" ".join(left)),
+        mark_safe(" ".join(right)),
+        mark_safe(" ".join(inline)),
+        differing,
+    )
+
+
+def name_difference_words(differing: int, a: str, b: str) -> str:
+    """'same name' / 'names differ in one word' from the texts themselves."""
+    if not a.strip() or not b.strip():
+        return _("no name on one side")
+    if differing == 0:
+        return _("same name")
+    return ngettext("names differ in %(n)d word", "names differ in %(n)d words", differing) % {
+        "n": differing
+    }
+
+
+# --- the whole explanation -------------------------------------------------------------
+
+
+def proposed_facility_id(match: Match) -> int | None:
+    """The facility the matcher's evidence is about when an entry names none: its
+    best candidate (which a person may since have turned down), or the facility of
+    an automatic match that has no candidate list (an exact pass)."""
+    cands = match.candidates if isinstance(match.candidates, list) else []
+    for c in cands:
+        if isinstance(c, (list, tuple)) and c and _weight(c[0]) is not None:
+            return int(c[0])
+    if match.facility_id is not None and match.status == Match.Status.AUTOMATIC:
+        return int(match.facility_id)
+    return None
+
+
+# Statuses whose facility is the one to explain; otherwise (pending, rejected, a new
+# facility made from the row itself) the candidate the matcher proposed is.
+_OWN_FACILITY = (Match.Status.AUTOMATIC, Match.Status.CONFIRMED)
+
+
+def explain(match: Match, facility: Facility | None = None, *, full: bool = True) -> Explanation:
+    """Why `match.row` goes (or might go) with `facility` (default: the facility of an
+    automatic or confirmed match, else the candidate the matcher proposed).
+
+    `full=False` is for bulk use (downloads, the API): no marked differences, and a
+    proposed candidate is not looked up (its distance then comes from the level)."""
+    row = match.row
+    proposed = proposed_facility_id(match)
+    if facility is None:
+        if match.facility_id is not None and match.status in _OWN_FACILITY:
+            facility = match.facility
+        elif proposed is not None and full:
+            facility = Facility.objects.filter(pk=proposed).first()
+    facility_id = facility.pk if facility is not None else (None if full else proposed)
+    entries = entries_for(match.explanation, facility_id, proposed)
+    distance = distance_between(row, facility) if facility is not None else None
+    other_name = facility.name if facility is not None else ""
+    other_address = facility.address if facility is not None else ""
+    nothing = (mark_safe(""), mark_safe(""), mark_safe(""), 0)
+    name_row, name_fac, name_inline, name_diff = (
+        differences(row.name, other_name) if full else nothing
+    )
+    addr_row, addr_fac, addr_inline, _n = (
+        differences(row.address, other_address) if full else nothing
+    )
+    runner_up = next(
+        (
+            _text(e.get("detail")) or _text(e.get("level"))
+            for e in entries
+            if e["field"] == "runner_up"
+        ),
+        "",
+    )
+    evidence = evidence_from(entries, distance)
+    notes = []
+    if not evidence and not entries_for(match.explanation, None, None):
+        if match.status in (Match.Status.AUTOMATIC, Match.Status.PENDING):
+            notes.append(_("This match was made before the matcher kept its reasons."))
+    elif not evidence:
+        notes.append(_("The matcher kept its reasons for the facility it proposed only."))
+    return Explanation(
+        evidence=evidence,
+        name_row=name_row,
+        name_facility=name_fac,
+        address_row=addr_row,
+        address_facility=addr_fac,
+        name_changes=name_inline,
+        address_changes=addr_inline,
+        name_words_differ=name_diff,
+        facility_id=facility_id,
+        name_summary=name_difference_words(name_diff, row.name, other_name) if full else "",
+        distance_m=distance,
+        distance_words=distance_words(distance),
+        runner_up=runner_up,
+        notes=notes,
+    )
+
+
+def explain_candidates(
+    match: Match, facilities: Sequence[tuple[Facility, float]]
+) -> list[tuple[Facility, float, Explanation]]:
+    """The explanation of each candidate shown to a reviewer, best first."""
+    return [(f, score, explain(match, f)) for f, score in facilities]
+
+
+def plain_text(match: Match | None) -> str:
+    """The explanation of a row's match on one line (the processed-list download)."""
+    if match is None:
+        return ""
+    e = explain(match, full=False)
+    if e.facility_id is None:
+        return ""
+    return f"#{e.facility_id}: {e.as_text()}"
+
+
+def data(match: Match | None) -> dict[str, Any] | None:
+    """The explanation of a row's match for the API: the facility it is about, the
+    evidence (stored values and words) and the distance in metres."""
+    if match is None:
+        return None
+    e = explain(match, full=False)
+    if e.facility_id is None:
+        return None
+    return {
+        "facility_id": e.facility_id,
+        "evidence": e.as_data(),
+        "total_bits": e.total,
+        "distance_m": round(e.distance_m) if e.distance_m is not None else None,
+        "runner_up": e.runner_up,
+    }
+
+
+def headline(e: Explanation) -> str:
+    """A short summary for a collapsed "Why": the strongest pieces of evidence."""
+    strongest = sorted(
+        (x for x in e.evidence if x.weight is not None), key=lambda x: -abs(x.weight or 0)
+    )[:2]
+    if not strongest:
+        return ""
+    return ", ".join(x.words for x in strongest)

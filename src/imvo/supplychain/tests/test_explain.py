@@ -1,0 +1,209 @@
+"""The presenter of a match's explanation: levels in words, weights, distance,
+marked differences, hostile names, and explanations that are empty or old."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+
+from imvo.supplychain import explain
+from imvo.supplychain.models import Facility, Match, SupplierListRow
+
+
+def _match(
+    row_name: str = "Dhaka Knit Composite Ltd",
+    row_address: str = "Plot 12, Road 3, Gazipur",
+    fac_name: str = "Dhaka Knit Composite Limited",
+    fac_address: str = "Plot 12 Road 3 Gazipur",
+    explanation: Any = None,
+    status: str = Match.Status.AUTOMATIC,
+    row_latlng: tuple[float, float] | None = None,
+    fac_latlng: tuple[float, float] | None = None,
+) -> Match:
+    row = SupplierListRow(number=4, name=row_name, address=row_address, country="BD")
+    facility = Facility(pk=7, name=fac_name, address=fac_address, country="BD")
+    if row_latlng:
+        row.lat, row.lng = row_latlng
+    if fac_latlng:
+        facility.lat, facility.lng = fac_latlng
+    return Match(
+        row=row,
+        facility=facility,
+        status=status,
+        candidates=[[7, 0.97]],
+        explanation=[] if explanation is None else explanation,
+    )
+
+
+EXPLANATION = [
+    {"field": "name", "level": "exact", "weight": 6.25, "detail": ""},
+    {"field": "address", "level": "missing", "weight": 0, "detail": ""},
+    {"field": "distance", "level": "<= 1 km", "weight": 2.1, "detail": ""},
+    {"field": "name_number", "level": "differ", "weight": -3.4, "detail": "12 / 14"},
+]
+
+
+def test_levels_in_words_with_signed_weights_and_bars() -> None:
+    e = explain.explain(_match(explanation=EXPLANATION))
+    words = {x.field: x.words for x in e.evidence}
+    assert words["name"] == "same name"
+    assert words["address"] == "no address on one side"
+    assert words["distance"] == "within 1 km"  # no coordinates here: the level's words
+    assert words["name_number"] == "the numbers in the names differ"
+    signed = {x.field: x.signed for x in e.evidence}
+    assert signed == {
+        "name": "+6.2",
+        "address": "±0.0",
+        "distance": "+2.1",
+        "name_number": "\u22123.4",
+    }
+    bars = {x.field: (x.direction, x.bar) for x in e.evidence}
+    assert bars["name"] == ("for", 62)
+    assert bars["address"] == ("none", 0)
+    assert bars["name_number"] == ("against", 34)
+    assert e.total == pytest.approx(4.95)
+    assert e.explained
+
+
+def test_distance_in_metres_and_kilometres_from_both_records() -> None:
+    m = _match(
+        explanation=EXPLANATION, row_latlng=(23.8103, 90.4125), fac_latlng=(23.8103, 90.4243)
+    )
+    e = explain.explain(m)
+    assert e.distance_m == pytest.approx(1201, abs=5)
+    assert e.distance_words == "1.2 km apart"
+    assert {x.field: x.words for x in e.evidence}["distance"] == "1.2 km apart"
+    near = explain.explain(_match(row_latlng=(23.8103, 90.4125), fac_latlng=(23.8106, 90.4125)))
+    assert near.distance_words == "33 m apart"
+    assert explain.explain(_match()).distance_words == "no coordinates on one side"
+
+
+def test_dutch_words_and_number_format() -> None:
+    m = _match(
+        explanation=EXPLANATION, row_latlng=(23.8103, 90.4125), fac_latlng=(23.8103, 90.4243)
+    )
+    with translation.override("nl"):
+        e = explain.explain(m)
+        assert e.distance_words == "1,2 km uit elkaar"
+        assert {x.field: x.words for x in e.evidence}["name"] == "dezelfde naam"
+        assert e.evidence[0].signed == "+6,2"
+
+
+def test_differences_marked_on_both_sides_and_inline() -> None:
+    left, right, inline, n = explain.differences(
+        "Unit A Lotus Apparel Co., Ltd", "Unit B Lotus Apparel Co Ltd"
+    )
+    assert n == 1  # "Co.," and "Co" are the same word to a person
+    assert left == "Unit <mark>A</mark> Lotus Apparel Co., Ltd"
+    assert right == "Unit <mark>B</mark> Lotus Apparel Co Ltd"
+    assert inline == "Unit <del>A</del> <ins>B</ins> Lotus Apparel Co Ltd"
+    _l, _r, numbers, _n = explain.differences("No. 5 Lotus Road", "No. 7 Lotus Road")
+    assert "<del class=number>5</del> <ins class=number>7</ins>" in numbers
+
+
+def test_name_summary_counts_differing_words() -> None:
+    assert explain.explain(_match("Anatolia Tekstil", "", "anatolia tekstil", "")).name_summary == (
+        "same name"
+    )
+    one = explain.explain(_match("Pepper Lunch Express", "", "Pepper Lunch", ""))
+    assert one.name_summary == "names differ in 1 word"
+    assert explain.explain(_match("", "", "Pepper Lunch", "")).name_summary == "no name on one side"
+
+
+HOSTILE = '<script>alert("x")</script> =HYPERLINK("http://evil","x") & Co'
+
+
+def test_hostile_names_are_escaped_everywhere() -> None:
+    m = _match(
+        row_name=HOSTILE,
+        row_address="<img src=x onerror=alert(1)>",
+        fac_name="Safe Name & Co",
+        explanation=[
+            {"field": "<b>name</b>", "level": "<script>1</script>", "weight": 1, "detail": "<i>"}
+        ],
+    )
+    e = explain.explain(m)
+    for html in (e.name_row, e.name_facility, e.name_changes, e.address_row, e.address_changes):
+        assert "<script" not in html and "<img" not in html
+    assert "&lt;script&gt;" in e.name_row and "&amp;" in e.name_row
+    # Labels and words are plain text: the templates escape them.
+    rendered = Template(
+        "{% for x in e.evidence %}{{ x.label }}{{ x.words }}{{ x.detail }}{% endfor %}"
+    ).render(Context({"e": e}))
+    assert "<b>" not in rendered and "<script>" not in rendered and "<i>" not in rendered
+
+
+def test_text_for_download_keeps_the_formula_for_the_exporter_to_neutralise() -> None:
+    from imvo.core.exports import neutralise
+
+    m = _match(explanation=[{"field": "name", "level": "=1+1", "weight": -2, "detail": "@SUM(A1)"}])
+    text = explain.plain_text(m)
+    assert text == "#7: Name: =1+1, @SUM(A1) (-2.0 bits)"
+    assert neutralise("=" + text).startswith("'=")
+    assert explain.plain_text(None) == ""
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        None,
+        [],
+        {},
+        "automatic",
+        [["name", 92]],  # an older shape: lists, not entries
+        [{"level": "exact"}],  # no field
+        [{"field": "name"}],  # no level, no weight
+        [{"field": "name", "level": "exact", "weight": "heavy"}],
+        [{"field": "name", "level": "exact", "weight": float("nan")}],
+        [{"field": "name", "level": ["a", 1], "weight": True, "detail": {"x": 1}}],
+    ],
+)
+def test_empty_or_older_explanations_do_not_break(stored: Any) -> None:
+    m = _match(explanation=stored)
+    e = explain.explain(m)
+    assert isinstance(e.as_text(), str)
+    assert all(x.weight is None or isinstance(x.weight, float) for x in e.evidence)
+    assert e.name_summary == "names differ in 1 word"
+
+
+def test_no_evidence_says_so() -> None:
+    e = explain.explain(_match(explanation=[]))
+    assert not e.explained
+    assert e.total is None and e.total_signed == ""
+    assert e.notes == ["This match was made before the matcher kept its reasons."]
+    assert explain.explain(_match(explanation=[], status=Match.Status.CONFIRMED)).notes == []
+
+
+def test_unknown_fields_and_levels_are_shown_as_stored() -> None:
+    e = explain.explain(
+        _match(explanation=[{"field": "postcode_area", "level": "same_district", "weight": 1.5}])
+    )
+    assert (e.evidence[0].label, e.evidence[0].words) == ("Postcode area", "same district")
+
+
+def test_entries_about_another_candidate_go_with_that_candidate() -> None:
+    stored = [
+        {"field": "name", "level": "exact", "weight": 6},
+        {"field": "name", "level": "similar", "weight": 1, "facility": 9},
+        {"field": "runner_up", "level": "", "detail": "#9 Dhaka Knit (2.0 bits behind)"},
+    ]
+    m = _match(explanation=stored)
+    other = Facility(pk=9, name="Dhaka Knit", address="", country="BD")
+    best, second = explain.explain(m), explain.explain(m, other)
+    assert [x.words for x in best.evidence] == ["same name"]
+    assert best.runner_up == "#9 Dhaka Knit (2.0 bits behind)"
+    assert [x.words for x in second.evidence] == ["similar names"]
+    assert second.runner_up == ""
+
+
+def test_pending_match_is_explained_against_its_best_candidate() -> None:
+    m = _match(explanation=EXPLANATION, status=Match.Status.PENDING)
+    m.facility = None
+    m.candidates = [[7, 0.8], [9, 0.5]]
+    assert explain.proposed_facility_id(m) == 7
+    fac = Facility(pk=7, name="Dhaka Knit Composite Limited", address="", country="BD")
+    assert len(explain.explain(m, fac).evidence) == 4
+    assert explain.explain(m, Facility(pk=9, name="x", address="", country="BD")).evidence == []
