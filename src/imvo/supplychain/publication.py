@@ -90,8 +90,15 @@ def current_links(covenant: Covenant, year: int | None = None) -> QuerySet[Match
 
 
 def disclosing_members(covenant: Covenant, year: int) -> int:
-    """How many members have a current disclosure for the year."""
-    return current_lists(covenant, year).values("organisation_id").distinct().count()
+    """How many members have a current disclosure for the year that links at least
+    one production location (an empty or all-rejected list does not count: it
+    would let two real lists pass for three)."""
+    return (
+        current_links(covenant, year)
+        .values("row__supplier_list__organisation_id")
+        .distinct()
+        .count()
+    )
 
 
 @dataclass(frozen=True)
@@ -113,7 +120,11 @@ def year_statuses(covenant: Covenant) -> list[YearStatus]:
     k = policy_for(covenant).min_members
     published = set(PublishedYear.objects.filter(covenant=covenant).values_list("year", flat=True))
     counts: dict[int, set[int]] = {}
-    for year, org in current_lists(covenant).values_list("year", "organisation_id").distinct():
+    for year, org in (
+        current_links(covenant)
+        .values_list("row__supplier_list__year", "row__supplier_list__organisation_id")
+        .distinct()
+    ):
         counts.setdefault(year, set()).add(org)
     years = sorted(set(counts) | published, reverse=True)
     return [YearStatus(y, len(counts.get(y, ())), k, y in published) for y in years]
