@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "imvo.duediligence",
     "imvo.complaints",
     "imvo.library",
+    "imvo.collective",
     "imvo.regulation",
     "imvo.reporting",
 ]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("risk/", include("imvo.risk.urls")),
     path("due-diligence/", include("imvo.duediligence.urls")),
     path("complaints/", include("imvo.complaints.urls")),
+    path("collective/", include("imvo.collective.urls")),
     path("reports/library/", include("imvo.library.urls")),
     path("regulation/", include("imvo.regulation.urls")),
     path("reports/", include("imvo.reporting.urls")),

@@ -182,6 +182,27 @@ class ReportSections(Protocol):
     def __call__(self, covenant: Covenant, year: int) -> Sequence[ReportSection]: ...
 
 
+# --- notes on risk-register entries ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EntryNote:
+    """A line shown with a risk-register entry by an app above risk (e.g. the
+    member's leverage at the facilities behind it, a suggestion of joint action).
+    Notes never change the ranking (UNGP 19: leverage shapes the action, not the priority)."""
+
+    text: str
+    url: str = ""
+    link_label: str = ""
+    suggestion: bool = False
+
+
+class RegisterNotes(Protocol):
+    """An app's notes for these register entries, as this user may see them."""
+
+    def __call__(self, user: AnyUser, entry_ids: Sequence[int]) -> dict[int, list[EntryNote]]: ...
+
+
 # --- the registry -------------------------------------------------------------------
 
 
@@ -192,6 +213,7 @@ class Registry:
     nav_links: dict[str, NavLinks] = field(default_factory=dict)
     demo_loaders: dict[str, DemoLoader] = field(default_factory=dict)
     report_sections: dict[str, ReportSections] = field(default_factory=dict)
+    risk_notes: dict[str, RegisterNotes] = field(default_factory=dict)
 
     def add_nav_links(self, app: str, provider: NavLinks) -> None:
         self.nav_links[app] = provider
@@ -209,6 +231,7 @@ class Registry:
         nav: NavLinks | None = None,
         demo: DemoLoader | None = None,
         report: ReportSections | None = None,
+        risk_notes: RegisterNotes | None = None,
     ) -> None:
         """Everything one app offers, in one call from its `ready()`."""
         if nav is not None:
@@ -217,6 +240,8 @@ class Registry:
             self.add_demo_loader(app, demo)
         if report is not None:
             self.add_report_sections(app, report)
+        if risk_notes is not None:
+            self.risk_notes[app] = risk_notes
 
 
 registry = Registry()
@@ -228,3 +253,12 @@ def links_for(user: AnyUser) -> list[NavLink]:
     for provider in registry.nav_links.values():
         links.extend(provider(user))
     return links
+
+
+def risk_notes_for(user: AnyUser, entry_ids: Sequence[int]) -> dict[int, list[EntryNote]]:
+    """Every app's notes on these risk-register entries, in the order of the floors."""
+    notes: dict[int, list[EntryNote]] = {}
+    for provider in registry.risk_notes.values():
+        for entry_id, lines in provider(user, entry_ids).items():
+            notes.setdefault(entry_id, []).extend(lines)
+    return notes

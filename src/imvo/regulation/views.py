@@ -18,8 +18,8 @@ from imvo.core.errors import DomainError
 from imvo.covenants.models import Covenant
 from imvo.duediligence.models import Action, Submission
 from imvo.regulation import legal
-from imvo.regulation.models import EngagementEntry, RetainedDocument
-from imvo.regulation.services import engagement, exports, mapping
+from imvo.regulation.models import EngagementEntry, PlotUpload, RetainedDocument
+from imvo.regulation.services import engagement, eudr, exports, mapping
 from imvo.regulation.services.access import NotFound, covenants_of, member_or_former
 from imvo.risk.models import RegisterEntry
 
@@ -61,7 +61,7 @@ def index(request: HttpRequest) -> HttpResponse:
             .exclude(status=Submission.Status.DRAFT)
             .order_by("-year")
         )
-        member.append({"covenant": c, "submissions": subs})
+        member.append({"covenant": c, "submissions": subs, "eudr": eudr.eudr_applies(c)})
     docs = RetainedDocument.objects.visible_to(request.user).filter(organisation_id=oid)
     managed = Covenant.objects.filter(pk__in=roles.managed_covenant_ids(request.user))
     return render(
@@ -195,3 +195,68 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("regulation:index")
     messages.success(request, _("Thank you: the engagement is confirmed."))
     return redirect("regulation:index")
+
+
+@login_required
+def plots(request: HttpRequest, slug: str) -> HttpResponse:
+    covenant, oid = _member_covenant(request, slug)
+    if not eudr.eudr_applies(covenant):
+        raise Http404
+    upload = None
+    if request.method == "POST":
+        f = request.FILES.get("file")
+        if f is None:
+            messages.error(request, _("Choose a GeoJSON or CSV file of plots."))
+        else:
+            try:
+                eudr.POLICY.check_size(f.name or "", f.size or 0)
+                upload = eudr.check_upload(request.user, covenant, f.name or "plots", f.read())
+            except DomainError as e:
+                messages.error(request, str(e))
+            else:
+                if upload.errors:
+                    messages.error(
+                        request,
+                        _(
+                            "%(n)s errors in %(name)s: nothing was imported. Fix the rows below and upload the file again."
+                        )
+                        % {"n": len(upload.errors), "name": upload.name},
+                    )
+                else:
+                    messages.success(
+                        request,
+                        _("%(n)s plots imported from %(name)s.")
+                        % {"n": upload.rows, "name": upload.name},
+                    )
+                    return redirect("regulation:plots", slug=slug)
+    rows = eudr.plots(request.user, covenant).filter(organisation_id=oid)
+    uploads = PlotUpload.objects.visible_to(request.user).filter(
+        covenant=covenant, organisation_id=oid
+    )
+    return render(
+        request,
+        "regulation/plots.html",
+        {
+            "covenant": covenant,
+            "plots": rows,
+            "upload": upload,
+            "uploads": uploads[:10],
+            "commodities": eudr.SECTOR_COMMODITIES[covenant.sector],
+            "columns": eudr.CSV_COLUMNS,
+        },
+    )
+
+
+@login_required
+def plots_geojson(request: HttpRequest, slug: str) -> HttpResponseBase:
+    covenant, _oid = _member_covenant(request, slug)
+    if not eudr.eudr_applies(covenant):
+        raise Http404
+    try:
+        doc = exports.check_eudr_geojson(request.user, covenant)
+    except NotFound:
+        raise Http404 from None
+    except DomainError as e:
+        messages.error(request, str(e))
+        return redirect("regulation:plots", slug=slug)
+    return _download(doc)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from imvo.accounts import services as roles
 from imvo.core.errors import DomainError
 from imvo.core.exports import table_response
+from imvo.core.registry import risk_notes_for
 from imvo.risk import reference as ref
 from imvo.risk import services
 from imvo.risk.forms import EntryForm, NewEntryForm, SourcingForm
@@ -157,10 +158,18 @@ def register(request: HttpRequest) -> HttpResponse:
             rows,
             {"organisation": org.name, "exported": services.stamp(), "sources": attribution},
         )
+    # Apps above risk add notes per entry (leverage, shared facilities, joint action);
+    # the order of the entries is the register's own.
+    ranked = list(entries)
+    notes = risk_notes_for(request.user, [e.pk for e in ranked])
     return render(
         request,
         "risk/register.html",
-        {"organisation": org, "entries": entries, "new_form": new_form},
+        {
+            "organisation": org,
+            "rows": [(e, notes.get(e.pk, [])) for e in ranked],
+            "new_form": new_form,
+        },
     )
 
 

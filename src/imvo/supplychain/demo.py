@@ -1,6 +1,7 @@
 """Demo data: a registry of production locations and the garment members' supplier
-lists, with shared facilities, a few matches for `company` to decide, and the
-resulting public list.
+lists, with shared facilities, a few matches for `company` to decide on the review
+screen (look-alikes next door, factories registered twice), and the resulting
+public list.
 
 The registry is generated (seeded) by `synthetic.py`; the lists write those
 facilities the way companies do (typos, legal forms, spaced letters...).
@@ -22,12 +23,73 @@ from imvo.supplychain.normalise import normalise_address, normalise_name
 
 REGISTRY_SIZE = 3000
 
+# Factories registered twice in the registry (as happens when two sources list the
+# same site), each with the row a member writes for it: no matcher can choose
+# between the two records, so these wait for a person on the review screen, with
+# both records side by side, their differences and the distance.
+# (name, address, country, lat, lng) x 2, then the member's row.
+AMBIGUOUS = [
+    (
+        ("Gazipur Knit Composite Ltd", "Plot 14, Road 2, Konabari, Gazipur 1751", "BD", 24.0023, 90.3212),
+        ("GAZIPUR KNIT COMPOSITE LIMITED", "PLOT 14 ROAD 2 KONABARI GAZIPUR 1751", "BD", 24.0031, 90.3220),
+        ("Gazipur Knit Composit Ltd.", "Plot 14, Road 2, Konabari, Gazipur", "Bangladesh", 24.0027, 90.3216),
+    ),
+    (
+        ("Hai Phong Sewing Co., Ltd", "Lot C2, Nomura Industrial Zone, An Duong, Hai Phong", "VN", 20.8667, 106.6060),
+        ("HAI PHONG SEWING CO LTD", "LOT C2 NOMURA INDUSTRIAL ZONE AN DUONG HAI PHONG", "VN", 20.8671, 106.6049),
+        ("Hai Phong Sewing Company", "Lot C2, Nomura Industrial Zone, An Duong District", "Viet Nam", 20.8669, 106.6055),
+    ),
+    (
+        ("Sunrise Apparel (Dongguan) Co., Ltd", "No. 18 Xingye Road, Humen Town, Dongguan", "CN", 22.8150, 113.6730),
+        ("SUNRISE APPAREL (DONGGUAN) CO LTD", "NO 18 XINGYE ROAD HUMEN TOWN DONGGUAN", "CN", 22.8153, 113.6741),
+        ("Sunrise Apparel Co., Ltd", "No. 18 Xingye Rd, Humen, Dongguan", "China", 22.8151, 113.6735),
+    ),
+]  # fmt: skip
+
+
+def ambiguous_registry() -> list[Facility]:
+    """Add the twice-registered factories of AMBIGUOUS to the registry."""
+    return Facility.objects.bulk_create(
+        [
+            Facility(
+                name=name,
+                address=address,
+                country=country,
+                sector="Apparel",
+                lat=lat,
+                lng=lng,
+                name_norm=normalise_name(name),
+                address_norm=normalise_address(address),
+            )
+            for pair in AMBIGUOUS
+            for name, address, country, lat, lng in pair[:2]
+        ]
+    )
+
+
+def ambiguous_rows() -> list[list[str]]:
+    """The members' rows for AMBIGUOUS, in the demo lists' columns."""
+    return [
+        [name, address, country, "Apparel", "450", str(lat), str(lng)]
+        for name, address, country, lat, lng in (pair[2] for pair in AMBIGUOUS)
+    ]
+
 
 def _csv(rows: list[list[str]]) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=";")
-    writer.writerow(["Naam fabriek", "Adres", "Land", "Product", "Aantal werknemers"])
-    writer.writerows(rows)
+    writer.writerow(
+        [
+            "Naam fabriek",
+            "Adres",
+            "Land",
+            "Product",
+            "Aantal werknemers",
+            "Breedtegraad",
+            "Lengtegraad",
+        ]
+    )
+    writer.writerows(row + [""] * (7 - len(row)) for row in rows)
     return buf.getvalue().encode("utf-8")
 
 
@@ -48,6 +110,7 @@ def load() -> list[tuple[str, str]]:
         ],
         batch_size=1000,
     )
+    ambiguous_registry()
     garment = Covenant.objects.filter(slug="garment-textile").first()
     if garment is None:
         return []
@@ -76,6 +139,7 @@ def load() -> list[tuple[str, str]]:
                 name, address = synthetic.lookalike(rng, facilities[i])
                 rows.append([facilities[i].name, address, facilities[i].country, "Apparel", "300"])
             rows.append(["", "Unknown street 1", "Bangladesh", "Apparel", "12"])  # rejected row
+            rows += ambiguous_rows()  # registered twice: for the review screen
         rng.shuffle(rows)
         sl = services.store_list(
             org, garment, year, f"{org.slug}-suppliers-{year}.csv", _csv(rows), enqueue_task=False

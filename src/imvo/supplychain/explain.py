@@ -85,6 +85,7 @@ LEVEL_WORDS: dict[tuple[str, str], Any] = {
     ("name_number", "none"): gettext_lazy("no numbers in the names"),
     ("name_number", "same"): gettext_lazy("the same number in both names"),
     ("name_number", "differ"): gettext_lazy("the numbers in the names differ"),
+    ("prior", "a candidate pair"): gettext_lazy("any pair of records that reached comparison"),
     ("country", "exact"): gettext_lazy("same country"),
     ("country", "different"): gettext_lazy("different countries"),
 }
@@ -252,8 +253,19 @@ def evidence_from(entries: Sequence[dict], distance: float | None) -> list[Evide
         if name == "runner_up":
             continue
         words = level_words(name, level)
-        if name == "distance" and distance is not None:
-            words = distance_words(distance)
+        detail = _text(entry.get("detail"))
+        stored_metres = _weight(entry.get("meters"))
+        if name == "distance" and (distance is not None or stored_metres is not None):
+            words = distance_words(distance if distance is not None else stored_metres)
+            detail = ""  # the words say it, in the reader's language
+        count = _weight(entry.get("count"))
+        if name == "name" and count is not None and count > 1:
+            # A common name counts less (term-frequency adjustment): say why.
+            detail = ngettext(
+                "%(n)d facility in the country shares the name or its rarest word",
+                "%(n)d facilities in the country share the name or its rarest word",
+                int(count),
+            ) % {"n": int(count)}
         out.append(
             Evidence(
                 field=name,
@@ -261,10 +273,19 @@ def evidence_from(entries: Sequence[dict], distance: float | None) -> list[Evide
                 level=level,
                 words=words,
                 weight=_weight(entry.get("weight")),
-                detail=_text(entry.get("detail")),
+                detail=detail,
             )
         )
     return out
+
+
+def runner_up_text(entry: dict) -> str:
+    """The runner-up candidate in words: 'facility #12 (63.2%)'; as stored otherwise."""
+    level, detail = _text(entry.get("level")), _text(entry.get("detail"))
+    if level.isdigit():
+        text = _("facility #%(id)s") % {"id": level}
+        return f"{text} ({detail})" if detail else text
+    return detail or level
 
 
 # --- distance --------------------------------------------------------------------------
@@ -398,14 +419,7 @@ def explain(match: Match, facility: Facility | None = None, *, full: bool = True
     addr_row, addr_fac, addr_inline, _n = (
         differences(row.address, other_address) if full else nothing
     )
-    runner_up = next(
-        (
-            _text(e.get("detail")) or _text(e.get("level"))
-            for e in entries
-            if e["field"] == "runner_up"
-        ),
-        "",
-    )
+    runner_up = next((runner_up_text(e) for e in entries if e["field"] == "runner_up"), "")
     evidence = evidence_from(entries, distance)
     notes = []
     if not evidence and not entries_for(match.explanation, None, None):

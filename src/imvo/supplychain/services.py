@@ -233,15 +233,24 @@ def registry_frame(countries: Iterable[str] | None = None) -> pl.DataFrame:
     qs = Facility.objects.filter(merged_into__isnull=True)
     if countries is not None:
         qs = qs.filter(country__in=list(countries))
-    values = list(qs.values_list("id", "name_norm", "address_norm", "country"))
+    values = list(qs.values_list("id", "name_norm", "address_norm", "country", "lat", "lng"))
     return pl.DataFrame(
         {
             "id": [v[0] for v in values],
             "name": [v[1] for v in values],
             "address": [v[2] for v in values],
             "country": [v[3] for v in values],
+            "lat": [v[4] for v in values],
+            "lng": [v[5] for v in values],
         },
-        schema={"id": pl.Int64, "name": pl.String, "address": pl.String, "country": pl.String},
+        schema={
+            "id": pl.Int64,
+            "name": pl.String,
+            "address": pl.String,
+            "country": pl.String,
+            "lat": pl.Float64,
+            "lng": pl.Float64,
+        },
     )
 
 
@@ -306,7 +315,9 @@ def _process(sl: SupplierList) -> None:
 
     valid = [r for r in results if r.valid]
     countries = {r.values["country_code"] for r in valid}
-    registry = matching.prepare_registry(registry_frame(countries), normalised=True)
+    registry = matching.prepare_registry(
+        registry_frame(countries), model=matching.current_model(), normalised=True
+    )
     decisions = {
         d.fingerprint: d
         for d in Decision.objects.filter(organisation=sl.organisation).select_related("facility")
@@ -320,8 +331,16 @@ def _process(sl: SupplierList) -> None:
                 "name": [r.values["name"] for r in chunk],
                 "address": [r.values["address"] for r in chunk],
                 "country": [r.values["country_code"] for r in chunk],
+                "lat": [r.values.get("lat") for r in chunk],
+                "lng": [r.values.get("lng") for r in chunk],
             },
-            schema={"name": pl.String, "address": pl.String, "country": pl.String},
+            schema={
+                "name": pl.String,
+                "address": pl.String,
+                "country": pl.String,
+                "lat": pl.Float64,
+                "lng": pl.Float64,
+            },
         )
         for r, m in zip(chunk, matching.match_frame(registry, frame), strict=True):
             outcome[r.number] = m
@@ -434,8 +453,10 @@ def _facility_from(row: SupplierListRow) -> Facility:
 
 
 def _match_for(row: SupplierListRow, m: matching.MatchResult, decision: Decision | None) -> Match:
-    candidates = [[int(fid), score] for fid, score in m.candidates]  # type: ignore[call-overload]
-    match = Match(row=row, score=m.score, candidates=candidates, status=m.status)
+    candidates = [[int(fid), score] for fid, score in m.candidates]
+    match = Match(
+        row=row, score=m.score, candidates=candidates, status=m.status, explanation=m.explanation
+    )
     if decision is not None:
         # The same row as in an earlier list: reuse the person's decision.
         rejected = set(decision.rejected_facility_ids)
@@ -445,15 +466,15 @@ def _match_for(row: SupplierListRow, m: matching.MatchResult, decision: Decision
             match.remembered = True
             return match
         if rejected:
-            kept = [c for c in m.candidates if c[0] not in rejected]
-            m = matching.decide(kept)
-            match.candidates = [[int(fid), s] for fid, s in kept]  # type: ignore[call-overload]
-            match.status, match.score = m.status, m.score
+            kept = [c for c in m.scored if c.facility_id not in rejected]
+            m = matching.decide(kept, matching.current_model())
+            match.candidates = [[int(fid), s] for fid, s in m.candidates]
+            match.status, match.score, match.explanation = m.status, m.score, m.explanation
             match.remembered = True
             if not kept or m.facility_id is None:
                 match.status = Match.Status.REJECTED if decision.status == "rejected" else m.status
-    if match.status == matching.AUTOMATIC:
-        match.facility_id = int(m.facility_id)  # type: ignore[call-overload]
+    if match.status == matching.AUTOMATIC and m.facility_id is not None:
+        match.facility_id = int(m.facility_id)
     # NEW: the caller creates the facilities in bulk.
     return match
 

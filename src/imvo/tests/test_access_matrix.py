@@ -167,6 +167,17 @@ def build_objects(w: World) -> dict[str, Any]:
         status=Match.Status.PENDING, facility=None, candidates=[[first_facility, 0.7]],
         explanation=[{"field": "name", "level": "weak", "weight": 0.5, "detail": ""}],
     )  # fmt: skip
+    from imvo.collective.services import cap, joint
+
+    shared = Match.objects.get(row__supplier_list=supplier_list, row__name=REGISTRY[0][0])
+    joint_action = joint.check_propose(  # the secretariat invites A, the one member there
+        w.secretariat_x, x, SECRET_A + " fire safety", facility_id=shared.facility_id
+    )
+    joint.check_decide(w.member_a, joint_action, "join")
+    finding = cap.check_add_finding(w.member_a, joint_action, "audit", "exits locked")
+    cap_item = cap.check_add_item(
+        w.member_a, finding, "panic bars", "factory", timezone.localdate() + timedelta(days=30)
+    )
     reg_entry, regdoc = _regulation_objects(w, sub)
     tokens = {r: ApiToken.issue(u)[1] for r, u in w.personas().items() if r != "anonymous"}
     gov = _governance_objects(w)
@@ -191,6 +202,9 @@ def build_objects(w: World) -> dict[str, Any]:
         "open_table": reporting_open_data.open_tables()[0].name,
         "supplier_list": supplier_list.pk,
         "match": match.pk,
+        "facility": shared.facility_id,
+        "joint_action": joint_action.pk,
+        "cap_item": cap_item.pk,
         "reg_entry": reg_entry,
         "regdoc": regdoc,
         "tokens": tokens,
@@ -389,6 +403,8 @@ MATRIX: dict[str, Row] = {
     "regulation:index":              Row("/regulation/",                                              "302 200 200 200 200 200 200 200"),
     "regulation:mapping":            Row("/regulation/c/{slug}/mapping/",                             "302 404 404 200 404 404 404 200"),
     "regulation:engagement":         Row("/regulation/c/{slug}/engagement/",                          "302 200 200 404 404 404 404 404", sees="member_a"),
+    "regulation:plots":              Row("/regulation/c/{slug}/plots/",                               "302 200 200 404 404 404 404 404"),
+    "regulation:plots_geojson":      Row("/regulation/c/{slug}/plots.geojson",                        "302 302 302 404 404 404 404 404"),
     "regulation:confirm":            Row("/regulation/engagement/{reg_entry}/confirm/",               "302 404 404 404 404 404 404 404", method="POST"),
     "regulation:esrs":               Row("/regulation/submissions/{submission}/esrs-s2.json",         "302 200 404 200 404 404 404 200"),
     "regulation:pack":               Row("/regulation/submissions/{submission}/csddd-pack.zip",       "302 200 404 200 404 404 404 200"),
@@ -410,6 +426,12 @@ MATRIX: dict[str, Row] = {
     "supplychain:shared":            Row("/supply-chain/shared/{slug}/",                              "302 200 200 200 404 404 404 200", sees="-", marker="Company A"),
     "supplychain:public":            Row("/supply-chain/public/{slug}/",                              "200 200 200 200 200 200 200 200", sees="-", marker="Company A"),
     "supplychain:publication":       Row("/supply-chain/publication/{slug}/",                         "302 404 404 200 404 404 404 200"),
+    "collective:index":              Row("/collective/",                                              "302 200 200 200 200 200 200 200", sees="member_a secretariat_x admin"),
+    "collective:leverage":           Row("/collective/leverage/{facility}/",                          "302 200 404 404 404 404 404 404"),
+    "collective:propose":            Row("/collective/propose/",                                      "302 200 200 200 200 404 404 200"),
+    "collective:action":             Row("/collective/actions/{joint_action}/",                       "302 200 404 200 404 404 404 200", sees="member_a secretariat_x admin"),
+    "collective:item":               Row("/collective/items/{cap_item}/",                             "302 -   404 -   404 404 404 -", method="POST"),
+    "collective:public":             Row("/collective/public/{slug}/",                                "200 200 200 200 200 200 200 200", sees="-", marker="Company A"),
 }
 API_MATRIX: dict[str, Row] = {
 #                                                                                                              anon a   b   sx  sy  cx  rx  adm

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from imvo.accounts.services import AnyUser
 from imvo.core.errors import DomainError
+from imvo.covenants.models import Covenant
 from imvo.regulation.models import RetainedDocument
 from imvo.regulation.services import esrs, pack
+from imvo.regulation.services.access import NotFound
 from imvo.regulation.services.record import frozen_record
 from imvo.regulation.services.retention import retained
 
@@ -45,4 +48,27 @@ def check_csddd_pack(
         sub.covenant, sub.organisation, RetainedDocument.Kind.CSDDD_PACK, "zip", sub.year,
         rec.source_id, _name(sub.organisation.slug, sub.year, "csddd-pack", "zip"),
         lambda: pack.render(rec), by=user,
+    )  # fmt: skip
+
+
+def check_eudr_geojson(user: AnyUser, covenant: Covenant) -> RetainedDocument:
+    """The member's plots in the covenant as the EU information system's GeoJSON, kept
+    as filed (the EUDR keeps due-diligence information five years; we keep seven)."""
+    import hashlib
+
+    from imvo.regulation.services import eudr
+    from imvo.regulation.services.access import member_or_former
+
+    org = member_or_former(user, covenant)
+    if org is None:
+        raise NotFound(_("There is no such covenant."))
+    rows = list(eudr.plots(user, covenant).filter(organisation=org).select_related("organisation"))
+    if not rows:
+        raise DomainError(_("There are no plots to export yet: upload them first."))
+    body = eudr.geojson_bytes(rows)
+    digest = hashlib.sha256(body).hexdigest()
+    return retained(
+        covenant, org, RetainedDocument.Kind.EUDR, "geojson", timezone.localdate().year,
+        f"plots-{digest[:20]}", _name(org.slug, timezone.localdate().year, "eudr-plots", "geojson"),
+        lambda: body, by=user,
     )  # fmt: skip

@@ -90,6 +90,21 @@ def test_dutch_words_and_number_format() -> None:
         assert e.distance_words == "1,2 km uit elkaar"
         assert {x.field: x.words for x in e.evidence}["name"] == "dezelfde naam"
         assert e.evidence[0].signed == "+6,2"
+        stored = [
+            {"field": "prior", "level": "a candidate pair", "weight": -9},
+            {"field": "name", "level": "exact", "weight": 3, "count": 32},
+            {"field": "runner_up", "level": "12", "detail": "63.2%"},
+        ]
+        common = explain.explain(_match(explanation=stored), full=False)
+        assert [(x.label, x.words, x.detail) for x in common.evidence] == [
+            ("Beginkans", "elk paar gegevens dat tot vergelijking kwam", ""),
+            (
+                "Naam",
+                "dezelfde naam",
+                "32 productielocaties in het land hebben dezelfde naam of het zeldzaamste woord ervan",
+            ),
+        ]
+        assert common.runner_up == "productielocatie #12 (63.2%)"
 
 
 def test_differences_marked_on_both_sides_and_inline() -> None:
@@ -207,3 +222,35 @@ def test_pending_match_is_explained_against_its_best_candidate() -> None:
     fac = Facility(pk=7, name="Dhaka Knit Composite Limited", address="", country="BD")
     assert len(explain.explain(m, fac).evidence) == 4
     assert explain.explain(m, Facility(pk=9, name="x", address="", country="BD")).evidence == []
+
+
+def test_the_matchers_own_entries_read_well() -> None:
+    """The shape supplychain/matching writes: a prior, a name weighed down by how
+    common it is, the distance in metres, and the runner-up."""
+    stored = [
+        {"field": "prior", "level": "a candidate pair", "weight": -9.1},
+        {
+            "field": "name",
+            "level": "exact",
+            "weight": 3.2,
+            "detail": "32 facilities in BD share the name or its rarest word",
+            "count": 32,
+        },
+        {
+            "field": "distance",
+            "level": "> 5 km",
+            "weight": -4.0,
+            "detail": "14600 m",
+            "meters": 14600,
+        },
+        {"field": "runner_up", "level": "12", "weight": 1.5, "detail": "63.2%"},
+    ]
+    e = explain.explain(_match(explanation=stored), full=False)
+    rows = [(x.label, x.words, x.detail) for x in e.evidence]
+    assert rows == [
+        ("Starting odds", "any pair of records that reached comparison", ""),
+        ("Name", "same name", "32 facilities in the country share the name or its rarest word"),
+        ("Distance", "14.6 km apart", ""),
+    ]
+    assert e.runner_up == "facility #12 (63.2%)"
+    assert e.total == pytest.approx(-9.9)

@@ -10,9 +10,9 @@ import json
 import pytest
 
 from imvo.accounts.models import ApiToken
-from imvo.supplychain import labels
+from imvo.supplychain import labels, review, services
 from imvo.supplychain.models import Facility, LabelledPair, Match, SupplierList
-from imvo.supplychain.tests.helpers import make_facility
+from imvo.supplychain.tests.helpers import csv_bytes, make_facility
 from imvo.supplychain.tests.test_services import upload
 
 EXPLANATION = [
@@ -270,3 +270,23 @@ def test_review_pages_are_translated_into_dutch(client, world, db) -> None:
     assert untranslated(seen, "nl") - {name for _, name in settings.LANGUAGES} == set()
     page = client.get("/supply-chain/review/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
     assert "bijna dezelfde naam" in page and "1,1 km uit elkaar" in page
+
+
+def test_demo_factories_registered_twice_wait_for_a_person(client, world, db) -> None:
+    """The demo's review screen is not empty: each twice-registered factory waits
+    for a decision with both records as candidates (whatever the matcher weighs)."""
+    from imvo.supplychain import demo
+
+    registered = demo.ambiguous_registry()
+    rows = [r[:3] + r[5:] for r in demo.ambiguous_rows()]
+    data = csv_bytes(rows, header=("Factory name", "Address", "Country", "Latitude", "Longitude"))
+    sl = services.upload_list(world.member_a, world.covenant_x, 2025, "demo.csv", data)
+    matches = list(review.pending_for(world.member_a, sl))
+    assert len(matches) == len(demo.AMBIGUOUS)
+    pairs = [{f.pk for f in registered[2 * i : 2 * i + 2]} for i in range(len(demo.AMBIGUOUS))]
+    for m, pair in zip(matches, pairs, strict=True):
+        assert pair <= {int(c[0]) for c in m.candidates[:2]}, m.row.name
+        assert m.row.lat is not None
+    client.force_login(world.member_a)
+    page = client.get("/supply-chain/review/").content.decode()
+    assert "m apart" in page

@@ -1,9 +1,14 @@
 """`imvo match LIST --registry REGISTRY.csv --out RESULT.csv`: match a supplier list
 against a registry file offline, without a database.
 
-REGISTRY.csv has at least the columns id, name, address, country. RESULT.csv has
-one line per input row: row, facility_id, score, status (automatic, pending,
-new, invalid), a message for invalid rows, then the input columns.
+REGISTRY.csv has at least the columns id, name, address, country, optionally
+lat, lng. RESULT.csv has one line per input row: row, facility_id, score (match
+probability in %), status (automatic, pending, new, invalid), a message for
+invalid rows or coordinate warnings, the explanation (JSON: the evidence for the
+proposed facility), then the input columns.
+
+`imvo match train [--out MODEL.json]`: re-estimate the model from the shipped
+counts plus the platform's labelled decisions (see `supplychain.matching.train`).
 """
 
 from __future__ import annotations
@@ -26,15 +31,19 @@ class Command(BaseCommand):
     requires_migrations_checks = False
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("list", help="supplier list file")
-        parser.add_argument(
-            "--registry", required=True, help="registry CSV: id,name,address,country"
-        )
-        parser.add_argument("--out", required=True, help="result CSV to write")
-        parser.add_argument("--automatic", type=float, help="score for an automatic match")
-        parser.add_argument("--review", type=float, help="score below which a row is new")
+        parser.add_argument("list", help="supplier list file, or 'train'")
+        parser.add_argument("--registry", help="registry CSV: id,name,address,country[,lat,lng]")
+        parser.add_argument("--out", help="result CSV to write (train: the model file)")
+        parser.add_argument("--model", help="model JSON to use instead of the shipped one")
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        if opts["list"] == "train":
+            self.train(opts)
+            return
+        if not opts["registry"] or not opts["out"]:
+            raise CommandError("give --registry REGISTRY.csv and --out RESULT.csv.")
+        import json
+
         import polars as pl
 
         from imvo.supplychain import matching, parsing
@@ -71,11 +80,11 @@ class Command(BaseCommand):
         # Registries write countries as names or codes too.
         codes = {v: normalise_country(v) or "" for v in registry["country"].unique().to_list()}
         registry = registry.with_columns(pl.col("country").replace_strict(codes, default=""))
-        t = matching.Thresholds(
-            automatic=opts["automatic"] or matching.DEFAULT_THRESHOLDS.automatic,
-            review=opts["review"] or matching.DEFAULT_THRESHOLDS.review,
-        )
-        prepared = matching.prepare_registry(registry, t)
+        for col in ("lat", "lng"):
+            if col in registry.columns:
+                registry = registry.with_columns(pl.col(col).cast(pl.Float64, strict=False))
+        model = matching.load(Path(opts["model"]) if opts["model"] else None)
+        prepared = matching.prepare_registry(registry, model=model)
         results = parsing.validate_rows(table, mapping)
         valid = [r for r in results if r.valid]
         frame = pl.DataFrame(
@@ -83,8 +92,16 @@ class Command(BaseCommand):
                 "name": [r.values["name"] for r in valid],
                 "address": [r.values["address"] for r in valid],
                 "country": [r.values["country_code"] for r in valid],
+                "lat": [r.values.get("lat") for r in valid],
+                "lng": [r.values.get("lng") for r in valid],
             },
-            schema={"name": pl.String, "address": pl.String, "country": pl.String},
+            schema={
+                "name": pl.String,
+                "address": pl.String,
+                "country": pl.String,
+                "lat": pl.Float64,
+                "lng": pl.Float64,
+            },
         )
         matched = dict(
             zip((r.number for r in valid), matching.match_frame(prepared, frame), strict=True)
@@ -93,7 +110,9 @@ class Command(BaseCommand):
         out_path = Path(opts["out"])
         with out_path.open("w", newline="", encoding="utf-8") as fh:
             writer = csv.writer(fh)
-            writer.writerow(["row", "facility_id", "score", "status", "message", *table.header])
+            writer.writerow(
+                ["row", "facility_id", "score", "status", "message", "explanation", *table.header]
+            )
             for r in results:
                 cells = [r.raw.get(h, "") for h in table.header]
                 m = matched.get(r.number)
@@ -101,7 +120,7 @@ class Command(BaseCommand):
                     message = "; ".join(f"{c}: {msg}" for c, msg in r.errors) or (
                         f"same facility as row {r.duplicate_of}" if r.duplicate_of else ""
                     )
-                    writer.writerow([r.number, "", "", matching.INVALID, message, *cells])
+                    writer.writerow([r.number, "", "", matching.INVALID, message, "", *cells])
                     counts[matching.INVALID] = counts.get(matching.INVALID, 0) + 1
                 else:
                     writer.writerow(
@@ -110,7 +129,8 @@ class Command(BaseCommand):
                             m.facility_id if m.facility_id is not None else "",
                             m.score,
                             m.status,
-                            "",
+                            "; ".join(f"{c}: {msg}" for c, msg in r.warnings),
+                            json.dumps(m.explanation) if m.explanation else "",
                             *cells,
                         ]
                     )
@@ -120,3 +140,47 @@ class Command(BaseCommand):
         sys.stderr.write(
             f"{list_path.name}: {len(results)} rows against {len(prepared):,} facilities in {elapsed:.1f}s: {summary}. Wrote {out_path}\n"
         )
+
+    def train(self, opts: dict[str, Any]) -> None:
+        """Shipped counts + people's decisions -> a new model, with before/after figures
+        on those decisions (and on the real benchmark sets when ../shared is there)."""
+        from imvo.supplychain import matching
+        from imvo.supplychain.matching import train
+        from imvo.supplychain.models import LabelledPair
+
+        before = matching.load(Path(opts["model"]) if opts["model"] else None)
+        labelled = list(LabelledPair.objects.order_by("pk"))
+        pairs = [
+            train.Pair(
+                lp.name,
+                lp.address,
+                lp.lat,
+                lp.lng,
+                lp.facility_name,
+                lp.facility_address,
+                lp.facility_lat,
+                lp.facility_lng,
+                lp.is_match,
+            )
+            for lp in labelled
+        ]
+        after = before.merged(train.model_from_pairs(pairs, "platform decisions"))
+        out = Path(opts["out"]) if opts["out"] else matching.platform_model_path()
+        out.parent.mkdir(parents=True, exist_ok=True)
+        after.save(out)
+        self.stdout.write(f"{len(pairs)} labelled decisions added to the model; wrote {out}")
+        if pairs:
+            countries = [lp.country for lp in labelled]
+            for label, model in (("before", before), ("after", after)):
+                f = train.evaluate_pairs(model, pairs, countries)
+                self.stdout.write(
+                    f"decisions {label}: automatic precision {f['precision']:.3f}, "
+                    f"recall {f['recall']:.3f}, pending {f['pending']:.3f}"
+                )
+        for name, task in train.shared_tasks():
+            for label, model in (("before", before), ("after", after)):
+                f = train.evaluate_task(model, *task)
+                self.stdout.write(
+                    f"{name} {label}: automatic precision {f['precision']:.3f}, "
+                    f"recall {f['recall']:.3f}, pending {f['pending']:.3f}"
+                )

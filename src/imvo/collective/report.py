@@ -1,0 +1,85 @@
+"""The joint-action section of a covenant's yearly report and public dashboard."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from imvo.collective.services.figures import cap_figures
+from imvo.core.registry import Chart, Figure, ReportSection, Series, Table
+from imvo.covenants.models import Covenant
+
+
+def theme_label(code: str) -> str:
+    from imvo.risk.reference import THEME_LABELS
+
+    return str(THEME_LABELS.get(code, code))
+
+
+def country_label(code: str) -> str:
+    from imvo.supplychain.normalise import country_name
+
+    return country_name(code) if code else _("Region")
+
+
+def report_sections(covenant: Covenant, year: int) -> list[ReportSection]:
+    f = cap_figures(covenant, year)
+    if not f.total.items:
+        return []
+    pct = f.total.percent
+    countries = sorted(f.by_country.items())
+    rows_country = [
+        [country_label(c), len(t.facilities), t.items, t.verified, t.percent] for c, t in countries
+    ]
+    rows_theme = [
+        [theme_label(k), t.items, t.verified, t.percent] for k, t in sorted(f.by_theme.items())
+    ]
+    tables = [
+        Table(
+            _("Corrective action plans by country"),
+            [_("Country"), _("Facilities under a CAP"), _("Items"), _("Fixed and verified"), "%"],
+            rows_country,
+        ),
+        Table(
+            _("Corrective action plan items by theme"),
+            [_("Theme"), _("Items"), _("Fixed and verified"), "%"],
+            rows_theme,
+        ),
+    ]
+    if f.public:
+        tables.append(
+            Table(
+                _("Facilities whose CAP status is public (the facility and its members agreed)"),
+                [_("Facility"), _("Country"), _("Items"), _("Fixed and verified"), _("Status")],
+                [[p.facility, p.country, p.items, p.verified, p.status] for p in f.public],
+            )
+        )
+    return [
+        ReportSection(
+            key="joint-action",
+            title=_("Joint action on shared facilities"),
+            text=_(
+                "Members that share a facility act together on a corrective action plan "
+                "(CAP). An item counts as fixed only when a named verifier checked it. "
+                "No member is named here."
+            ),
+            figures=[
+                Figure(_("Facilities under a corrective action plan"), len(f.total.facilities)),
+                Figure(_("CAP items"), f.total.items),
+                Figure(_("CAP items fixed and verified"), f.total.verified),
+                Figure(_("CAP items fixed and verified (%)"), pct, "%"),
+            ],
+            tables=tables,
+            charts=[
+                Chart(
+                    "bar",
+                    _("CAP items by country"),
+                    labels=[country_label(c) for c, _t in countries],
+                    series=[
+                        Series(_("Items"), [t.items for _c, t in countries]),
+                        Series(_("Fixed and verified"), [t.verified for _c, t in countries]),
+                    ],
+                )
+            ],
+            sources=[_("Joint actions recorded by covenant members and the secretariat")],
+        )
+    ]

@@ -1,0 +1,206 @@
+"""Proposing a joint action and deciding to join it, without exposing anyone.
+
+A member (or the secretariat) proposes an action on a facility it knows, or on
+a risk in a country. Every other member of the covenant that discloses the
+facility (or, for a country, a facility there) is invited. The invitation says
+only that some member or the secretariat proposed it; the invited members learn
+of each other only once they have joined.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from imvo.accounts import services as roles
+from imvo.collective import overlap
+from imvo.collective.models import JointAction, Participation
+from imvo.collective.services import access
+from imvo.core.errors import DomainError, PermissionDeniedError
+from imvo.covenants.models import Adherence, Covenant, Organisation
+
+
+def _member_of(org_id: int, covenant: Covenant) -> bool:
+    return Adherence.objects.filter(covenant=covenant, organisation_id=org_id).exists()
+
+
+def check_propose(
+    user: Any,
+    covenant: Covenant,
+    title: str,
+    description: str = "",
+    facility_id: int | None = None,
+    country: str = "",
+    theme_code: str = "",
+) -> JointAction:
+    """Validate and authorise a proposal, then make it and send the invitations."""
+    title = (title or "").strip()
+    if not title:
+        raise DomainError(_("Give the joint action a title."))
+    org = roles.organisation_id(user)
+    steward = roles.is_secretariat(user, covenant)
+    if not steward and (org is None or not _member_of(org, covenant)):
+        raise PermissionDeniedError(
+            _("Only members of this covenant and its secretariat propose joint actions.")
+        )
+    proposer = None if steward and not org else org
+    country = (country or "").strip().upper()
+    if facility_id is not None:
+        f = overlap.facility(facility_id)
+        if f is None:
+            raise DomainError(_("No such facility."))
+        members = overlap.members_at([facility_id], covenant.pk).get(facility_id, set())
+        if proposer is not None and proposer not in members:
+            raise PermissionDeniedError(_("This facility is not on your current supplier list."))
+        country = f.country
+    elif len(country) == 2:
+        members = overlap.members_in_country(country, covenant.pk)
+    else:
+        raise DomainError(
+            _("Choose a facility, or a country (two-letter code) for a regional action.")
+        )
+    invitees = members - ({proposer} if proposer else set())
+    if not invitees:
+        raise DomainError(
+            _("No other member of the covenant sources there (yet): there is no one to invite.")
+        )
+    return do_propose(user, covenant, title, description, facility_id, country, theme_code,
+                      proposer, invitees)  # fmt: skip
+
+
+def do_propose(
+    user: Any,
+    covenant: Covenant,
+    title: str,
+    description: str,
+    facility_id: int | None,
+    country: str,
+    theme_code: str,
+    proposer_org: int | None,
+    invitees: set[int],
+) -> JointAction:
+    with transaction.atomic():
+        action = JointAction.objects.create(
+            covenant=covenant,
+            facility_id=facility_id,
+            country=country,
+            theme_code=(theme_code or "").strip(),
+            title=title,
+            description=(description or "").strip(),
+            proposed_by_org_id=proposer_org,
+            proposed_by=user if getattr(user, "pk", None) else None,
+        )
+        now = timezone.now()
+        rows = [
+            Participation(action=action, organisation_id=o, status=Participation.Status.INVITED)
+            for o in sorted(invitees)
+        ]
+        if proposer_org is not None:
+            rows.append(
+                Participation(
+                    action=action,
+                    organisation_id=proposer_org,
+                    status=Participation.Status.JOINED,
+                    decided=now,
+                    decided_by=user,
+                )
+            )
+        Participation.objects.bulk_create(rows)
+    return action
+
+
+DECISIONS = {
+    "join": Participation.Status.JOINED,
+    "decline": Participation.Status.DECLINED,
+    "leave": Participation.Status.LEFT,
+}
+
+
+def check_decide(user: Any, action: JointAction, decision: str) -> Participation:
+    """An invited member joins or declines; a joined member may leave."""
+    p = access.participation(user, action)
+    if p is None or p.status not in Participation.SEES_ACTION:
+        raise PermissionDeniedError(_("Your organisation is not invited to this joint action."))
+    access.require_open(action)
+    if decision not in DECISIONS:
+        raise DomainError(_("Choose to join, to decline or to leave."))
+    allowed = {
+        Participation.Status.INVITED: {"join", "decline"},
+        Participation.Status.JOINED: {"leave"},
+    }[Participation.Status(p.status)]
+    if decision not in allowed:
+        raise DomainError(_("Your organisation has already decided on this action."))
+    return do_decide(user, p, DECISIONS[decision])
+
+
+def do_decide(user: Any, p: Participation, status: str) -> Participation:
+    with transaction.atomic():
+        p.status = status
+        p.decided = timezone.now()
+        p.decided_by = user if getattr(user, "pk", None) else None
+        if status != Participation.Status.JOINED:
+            p.public_consent = False
+            # A member that leaves stops sharing costs of what is not yet agreed.
+            from imvo.collective.models import CostShare
+
+            CostShare.objects.filter(
+                item__finding__action_id=p.action_id, organisation_id=p.organisation_id,
+                agreed__isnull=True,
+            ).delete()  # fmt: skip
+        p.save()
+    return p
+
+
+@dataclass(frozen=True)
+class People:
+    """What the asker may know about who takes part."""
+
+    joined: list[str]  # organisation names; empty unless the asker may see them
+    invited_open: int  # invitations not yet answered: a count
+    declined: int
+    all_rows: list[Participation]  # only for the secretariat, else empty
+
+
+def people(user: Any, action: JointAction) -> People:
+    rows = list(action.participations.select_related("organisation"))
+    open_count = sum(1 for p in rows if p.status == Participation.Status.INVITED)
+    declined = sum(1 for p in rows if p.status != Participation.Status.INVITED
+                   and p.status != Participation.Status.JOINED)  # fmt: skip
+    if not access.sees_members(user, action):
+        return People([], open_count, declined, [])
+    joined = [p.organisation.name for p in rows if p.status == Participation.Status.JOINED]
+    return People(joined, open_count, declined, rows if access.is_steward(user, action) else [])
+
+
+def joined_organisations(action: JointAction) -> list[Organisation]:
+    ids = action.participations.filter(status=Participation.Status.JOINED).values_list(
+        "organisation_id", flat=True
+    )
+    return list(Organisation.objects.filter(pk__in=list(ids)).order_by("name"))
+
+
+def actions_for(user: Any) -> list[tuple[JointAction, str]]:
+    """The actions the user sees, with their role in each (for the index page)."""
+    out = []
+    org = roles.organisation_id(user)
+    mine = {}
+    if org is not None:
+        mine = dict(
+            Participation.objects.filter(organisation_id=org).values_list("action_id", "status")
+        )
+    qs = JointAction.objects.visible_to(user).select_related("covenant", "facility")
+    for a in qs:
+        status = mine.get(a.pk)
+        role = (
+            str(Participation.Status(status).label)
+            if status
+            else _("Secretariat")
+            if access.is_steward(user, a)
+            else _("Verifier")
+        )
+        out.append((a, role))
+    return out

@@ -1,0 +1,132 @@
+"""A member's leverage at its facilities (UNGP 19: leverage shapes the action).
+
+Purchase-share band, years of relationship and yearly order value, one record per
+(member, facility): private to the member and its covenant's secretariat.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from imvo.accounts import services as roles
+from imvo.collective import overlap
+from imvo.collective.models import Leverage, ShareBand
+from imvo.core.errors import DomainError, PermissionDeniedError
+
+MAX_YEARS = 150
+
+
+@dataclass(frozen=True)
+class MyFacility:
+    """One of the member's disclosed facilities with its leverage and overlap count."""
+
+    facility_id: int
+    name: str
+    country: str
+    covenant_id: int
+    share_band: str
+    years: int | None
+    order_value: int | None
+    others: int  # other members of the covenant disclosing it: a count, never who
+
+
+def my_facilities(user: Any) -> list[MyFacility]:
+    """The member's current facilities, shared ones first."""
+    org = roles.organisation_id(user)
+    if org is None:
+        return []
+    links = overlap.facilities_of(org)
+    covenant_of: dict[int, int] = {}
+    for link in sorted(links, key=lambda k: k.covenant_id):
+        covenant_of.setdefault(link.facility_id, link.covenant_id)
+    sharing: dict[int, set[int]] = {}
+    for cid in set(covenant_of.values()):
+        sharing.update(
+            overlap.members_at([f for f, c in covenant_of.items() if c == cid], cid).items()
+        )
+    records = {
+        r.facility_id: r
+        for r in Leverage.objects.visible_to(user).filter(
+            organisation_id=org, facility_id__in=list(covenant_of)
+        )
+    }
+    from imvo.supplychain.models import Facility
+
+    facilities = Facility.objects.in_bulk(list(covenant_of))
+    out = []
+    for fid, cid in covenant_of.items():
+        r = records.get(fid)
+        f = facilities[fid]
+        out.append(
+            MyFacility(
+                facility_id=fid,
+                name=f.name,
+                country=f.country,
+                covenant_id=cid,
+                share_band=r.share_band if r else "",
+                years=r.years if r else None,
+                order_value=r.order_value if r else None,
+                others=len(sharing.get(fid, set()) - {org}),
+            )
+        )
+    out.sort(key=lambda m: (-m.others, m.country, m.name.lower()))
+    return out
+
+
+def check_save_leverage(
+    user: Any,
+    facility_id: int,
+    share_band: str = "",
+    years: int | None = None,
+    order_value: int | None = None,
+) -> Leverage:
+    """A member records its leverage at a facility it discloses."""
+    org = roles.organisation_id(user)
+    if org is None:
+        raise PermissionDeniedError(_("Only a member company records its leverage."))
+    links = sorted(
+        (k for k in overlap.facilities_of(org) if k.facility_id == facility_id),
+        key=lambda k: k.covenant_id,
+    )
+    if not links:
+        raise PermissionDeniedError(_("This facility is not on your current supplier list."))
+    if share_band and share_band not in ShareBand.values:
+        raise DomainError(
+            _("Purchase share: choose one of %(bands)s.") % {"bands": ", ".join(ShareBand.values)}
+        )
+    if years is not None and not 0 <= years <= MAX_YEARS:
+        raise DomainError(_("Years of relationship must be between 0 and 150."))
+    if order_value is not None and order_value < 0:
+        raise DomainError(_("Order value cannot be negative."))
+    return do_save_leverage(user, org, links[0].covenant_id, facility_id, share_band, years,
+                            order_value)  # fmt: skip
+
+
+def do_save_leverage(
+    user: Any,
+    organisation_id: int,
+    covenant_id: int,
+    facility_id: int,
+    share_band: str,
+    years: int | None,
+    order_value: int | None,
+) -> Leverage:
+    with transaction.atomic():
+        record, _created = Leverage.objects.update_or_create(
+            organisation_id=organisation_id,
+            facility_id=facility_id,
+            defaults={
+                "covenant_id": covenant_id,
+                "share_band": share_band,
+                "years": years,
+                "order_value": order_value,
+                "updated": timezone.now(),
+                "updated_by": user if getattr(user, "pk", None) else None,
+            },
+        )
+    return record

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from imvo.collective import views
+
+app_name = "collective"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("leverage/<int:facility_id>/", views.leverage, name="leverage"),
+    path("propose/", views.propose, name="propose"),
+    path("actions/<int:pk>/", views.action, name="action"),
+    path("items/<int:pk>/", views.item, name="item"),
+    path("public/<slug:slug>/", views.public, name="public"),
+]

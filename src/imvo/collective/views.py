@@ -1,0 +1,311 @@
+"""Joint-action pages. Thin: parse, call a service, render.
+
+Every object is looked up through `JointAction.objects.visible_to(user)`, so
+an action the user may not see answers 404, never 403."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from imvo.accounts import services as roles
+from imvo.collective import overlap
+from imvo.collective.models import (
+    CapItem,
+    Finding,
+    JointAction,
+    Leverage,
+    Notice,
+    Participation,
+    ShareBand,
+    Verifier,
+)
+from imvo.collective.report import country_label, theme_label
+from imvo.collective.services import access, cap, joint, ladder, links
+from imvo.collective.services.figures import cap_figures
+from imvo.collective.services.leverage import check_save_leverage, my_facilities
+from imvo.core.errors import DomainError
+from imvo.covenants.models import Adherence, Covenant
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+
+
+def _date(value: Any, label: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise DomainError(
+            _("%(f)s: %(v)s is not a date (YYYY-MM-DD).") % {"f": label, "v": value}
+        ) from None
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "collective/index.html",
+        {
+            "facilities": my_facilities(request.user),
+            "actions": joint.actions_for(request.user),
+        },
+    )
+
+
+@login_required
+def leverage(request: HttpRequest, facility_id: int) -> HttpResponse:
+    org = roles.organisation_id(request.user)
+    if (
+        org is None
+        or not overlap.facilities_of(org)
+        or not any(link.facility_id == facility_id for link in overlap.facilities_of(org))
+    ):
+        raise Http404(_("Not one of your facilities."))
+    facility = overlap.facility(facility_id)
+    record = (
+        Leverage.objects.visible_to(request.user)
+        .filter(organisation_id=org, facility_id=facility_id)
+        .first()
+    )
+    if request.method == "POST":
+        try:
+            check_save_leverage(
+                request.user, facility_id, request.POST.get("share_band", ""),
+                _int(request.POST.get("years")) if request.POST.get("years") else None,
+                _int(request.POST.get("order_value")) if request.POST.get("order_value") else None,
+            )  # fmt: skip
+        except DomainError as e:
+            messages.error(request, str(e))
+        else:
+            messages.success(request, _("Leverage saved."))
+            return redirect("collective:index")
+    return render(
+        request,
+        "collective/leverage.html",
+        {"facility": facility, "record": record, "bands": ShareBand.choices},
+    )
+
+
+def _propose_covenants(user: Any) -> list[Covenant]:
+    if roles.is_platform_admin(user):
+        return list(Covenant.objects.order_by("name_en"))
+    ids = set(roles.managed_covenant_ids(user))
+    org = roles.organisation_id(user)
+    if org is not None:
+        ids |= set(
+            Adherence.objects.filter(organisation_id=org).values_list("covenant_id", flat=True)
+        )
+    return list(Covenant.objects.filter(pk__in=ids).order_by("name_en"))
+
+
+@login_required
+def propose(request: HttpRequest) -> HttpResponse:
+    covenants = _propose_covenants(request.user)
+    if not covenants:
+        raise Http404(_("Joint actions are for covenant members and secretariats."))
+    data = request.POST if request.method == "POST" else request.GET
+    if request.method == "POST":
+        covenant = next((c for c in covenants if c.pk == _int(data.get("covenant"))), None)
+        try:
+            if covenant is None:
+                raise DomainError(_("Choose one of your covenants."))
+            action = joint.check_propose(
+                request.user, covenant, data.get("title", ""), data.get("description", ""),
+                facility_id=_int(data.get("facility")), country=data.get("country", ""),
+                theme_code=data.get("theme", ""),
+            )  # fmt: skip
+        except DomainError as e:
+            messages.error(request, str(e))
+        else:
+            messages.success(
+                request,
+                _("Proposed. The other members that source there are invited without being named."),
+            )
+            return redirect("collective:action", action.pk)
+    from imvo.risk.reference import THEME_LABELS
+
+    return render(
+        request,
+        "collective/propose.html",
+        {
+            "covenants": covenants,
+            "facilities": [f for f in my_facilities(request.user) if f.others],
+            "data": data,
+            "themes": sorted(THEME_LABELS.items()),
+        },
+    )
+
+
+def _visible_action(request: HttpRequest, pk: int) -> JointAction:
+    return get_object_or_404(
+        JointAction.objects.visible_to(request.user).select_related("covenant", "facility"), pk=pk
+    )
+
+
+def _action_post(request: HttpRequest, action: JointAction) -> None:
+    p, user = request.POST, request.user
+    do = p.get("do", "")
+    if do in joint.DECISIONS:
+        joint.check_decide(user, action, do)
+    elif do == "finding":
+        cap.check_add_finding(user, action, p.get("source", ""), p.get("description", ""),
+                              p.get("theme", ""), _date(p.get("found_on"), _("Found on")))  # fmt: skip
+    elif do == "item":
+        finding = get_object_or_404(Finding, pk=_int(p.get("finding")), action=action)
+        cap.check_add_item(user, finding, p.get("fix", ""), p.get("owner", ""),
+                           _date(p.get("deadline"), _("Deadline")), p.get("cost_estimate"),
+                           p.get("owner_note", ""))  # fmt: skip
+    elif do == "verifier":
+        cap.check_name_verifier(user, action, p.get("username", ""), p.get("kind", ""))
+    elif do == "consent":
+        cap.check_consent(user, action, member=p.get("member") == "yes")
+    elif do == "facility_consent":
+        cap.check_consent(user, action, facility=p.get("facility") == "yes", note=p.get("note", ""))
+    elif do == "notice":
+        ladder.check_send_notice(user, action, p.get("text", ""))
+    elif do == "exit":
+        ladder.check_exit(user, action, p.get("worker_protection", ""),
+                          p.get("wages_and_severance", ""),
+                          _date(p.get("phase_out_until"), _("Orders phased out until")),
+                          p.get("union_consulted") == "yes")  # fmt: skip
+    elif do == "close":
+        cap.check_close(user, action)
+    else:
+        raise DomainError(_("Unknown request."))
+
+
+@login_required
+def action(request: HttpRequest, pk: int) -> HttpResponse:
+    a = _visible_action(request, pk)
+    if request.method == "POST":
+        try:
+            _action_post(request, a)
+        except DomainError as e:
+            messages.error(request, str(e))
+        else:
+            messages.success(request, _("Saved."))
+        # A member that declined or left sees the action no more.
+        if JointAction.objects.visible_to(request.user).filter(pk=a.pk).exists():
+            return redirect("collective:action", a.pk)
+        return redirect("collective:index")
+    user = request.user
+    mine = access.participation(user, a)
+    works = access.may_work_on(user, a)
+    sees_members = access.sees_members(user, a)
+    findings = list(a.findings.prefetch_related("items__shares__organisation"))
+    items = []
+    for f in findings:
+        for i in f.items.all():
+            items.append(
+                {
+                    "item": i,
+                    "shares": list(i.shares.all()) if sees_members else [],
+                    "agreed": cap.shares_agreed(i),
+                    "my_share": next(
+                        (
+                            s
+                            for s in i.shares.all()
+                            if mine and s.organisation_id == mine.organisation_id
+                        ),
+                        None,
+                    ),
+                    "links": links.links_of_item(user, i),
+                }
+            )
+    return render(
+        request,
+        "collective/action.html",
+        {
+            "action": a,
+            "mine": mine,
+            "invited": mine is not None and mine.status == Participation.Status.INVITED,
+            "joined": mine is not None and mine.status == Participation.Status.JOINED,
+            "steward": access.is_steward(user, a),
+            "works": works and a.status == JointAction.Status.OPEN,
+            "verifier": access.is_verifier(user, a),
+            "sees_members": sees_members,
+            "people": joint.people(user, a),
+            "findings": findings,
+            "items": items,
+            "joined_orgs": joint.joined_organisations(a) if sees_members else [],
+            "verifiers": list(a.verifiers.select_related("user")) if sees_members else [],
+            "notices": list(a.notices.all()),
+            "next_notice": Notice.Level(n).label if (n := ladder.next_level(a)) else None,
+            "exit_plan": getattr(a, "exit_plan", None),
+            "public": cap.is_public(a),
+            "sources": Finding.Source.choices,
+            "owners": CapItem.Owner.choices,
+            "kinds": Verifier.Kind.choices,
+            "plan_actions": links.plan_actions_for(user, a.covenant_id) if mine else [],
+            "theme": theme_label(a.theme_code) if a.theme_code else "",
+            "country": country_label(a.country),
+        },
+    )
+
+
+def _item_post(request: HttpRequest, item: CapItem) -> None:
+    p, user = request.POST, request.user
+    do = p.get("do", "")
+    if do == "shares":
+        shares = {
+            org_id: p.get(f"share_{org_id}", "")
+            for org_id in (_int(k.removeprefix("share_")) for k in p if k.startswith("share_"))
+            if org_id is not None
+        }
+        cap.check_set_shares(user, item, shares)
+    elif do == "agree":
+        cap.check_agree_share(user, item)
+    elif do == "status":
+        cap.check_report(user, item, p.get("status", ""), p.get("evidence", ""))
+    elif do == "verify":
+        cap.check_verify(user, item, p.get("accept") == "yes", p.get("note", ""))
+    elif do == "link":
+        plan_action = _int(p.get("plan_action"))
+        if plan_action is None:
+            raise DomainError(_("Choose one of your action-plan actions."))
+        links.check_link(user, plan_action, cap_item=item)
+    else:
+        raise DomainError(_("Unknown request."))
+
+
+@login_required
+def item(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    visible = JointAction.objects.visible_to(request.user)
+    i = get_object_or_404(CapItem.objects.select_related("finding__action"), pk=pk,
+                          finding__action__in=visible)  # fmt: skip
+    try:
+        _item_post(request, i)
+    except DomainError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("collective:action", i.finding.action_id)
+
+
+def public(request: HttpRequest, slug: str) -> HttpResponse:
+    covenant = get_object_or_404(Covenant, slug=slug)
+    f = cap_figures(covenant)
+    return render(
+        request,
+        "collective/public.html",
+        {
+            "covenant": covenant,
+            "figures": f,
+            "by_country": [(country_label(c), t) for c, t in sorted(f.by_country.items())],
+            "by_theme": [(theme_label(k), t) for k, t in sorted(f.by_theme.items())],
+        },
+    )

@@ -1,0 +1,378 @@
+"""Matching supplier-list rows to canonical facilities (production locations).
+
+The same core serves the web job, the offline `imvo match` command, `imvo match
+train` and the benchmarks: plain functions on polars frames, no database.
+
+1. **Normalise** name, address and country (`normalise.py`); coordinates come
+   checked by the parser (`geo.py`).
+2. **Block** wide (`blocking.py`): name words and 4-grams, house number +
+   street, postcodes, nearby cells; unioned.
+3. **Compare** each candidate pair field by field into levels (`features.py`).
+4. **Weigh** the levels with the Fellegi-Sunter model shipped in `model.json`
+   (`model.py`), term-frequency adjusted for common names, into a match
+   probability; every proposal keeps its evidence as an explanation.
+5. **Decide** (`decide`): automatic only with evidence beyond the name and a
+   clear lead over the runner-up; pending for a person; or new.
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from imvo.supplychain.matching import blocking, features
+from imvo.supplychain.matching.model import SUPPORT, Model, load
+from imvo.supplychain.normalise import normalise_addresses, normalise_names
+
+AUTOMATIC = "automatic"
+PENDING = "pending"
+NEW = "new"
+INVALID = "invalid"
+
+__all__ = [
+    "AUTOMATIC",
+    "INVALID",
+    "NEW",
+    "PENDING",
+    "Candidate",
+    "MatchResult",
+    "Model",
+    "Registry",
+    "decide",
+    "load",
+    "match_frame",
+    "prepare_registry",
+]
+
+
+@dataclass
+class Registry:
+    """A prepared facility registry: cleaned values, coordinates, blocking index,
+    name frequencies (for the term-frequency adjustment) and the model."""
+
+    ids: list[Any]
+    names: list[str]
+    addresses: list[str]
+    countries: list[str]
+    lat: np.ndarray
+    lng: np.ndarray
+    index: blocking.Index
+    name_counts: dict[str, int]  # "CC|cleaned name" -> facilities carrying it
+    word_df: dict[str, int]  # "CC|w|word" -> facilities whose name has the word
+    model: Model
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def _coords(frame: pl.DataFrame, col: str) -> pl.Series:
+    if col not in frame.columns:
+        return pl.Series(col, [None] * frame.height, dtype=pl.Float64)
+    return frame[col].cast(pl.Float64, strict=False)
+
+
+def _clean(frame: pl.DataFrame, normalised: bool) -> pl.DataFrame:
+    countries = frame["country"].cast(pl.String).fill_null("").str.to_uppercase()
+    if normalised:
+        names = frame["name"].cast(pl.String).fill_null("")
+        addresses = frame["address"].cast(pl.String).fill_null("")
+    else:
+        names = normalise_names(frame["name"].cast(pl.String))
+        addresses = normalise_addresses(frame["address"].cast(pl.String))
+    return pl.DataFrame(
+        {
+            "idx": pl.int_range(0, frame.height, eager=True, dtype=pl.Int64),
+            "name": names,
+            "address": addresses,
+            "country": countries,
+            "lat": _coords(frame, "lat"),
+            "lng": _coords(frame, "lng"),
+        }
+    )
+
+
+def prepare_registry(
+    frame: pl.DataFrame,
+    model: Model | None = None,
+    normalised: bool = False,
+    settings: blocking.Blocking | None = None,
+) -> Registry:
+    """Index a registry frame with columns id, name, address, country (ISO alpha-2)
+    and optionally lat, lng. With `normalised=True` name and address are already
+    cleaned (the database stores them so)."""
+    clean = _clean(frame, normalised)
+    index = blocking.build_index(clean, settings or blocking.Blocking())
+    counts = clean.group_by("country", "name").len()
+    name_counts = dict(
+        zip(
+            (counts["country"] + "|" + counts["name"]).to_list(),
+            counts["len"].to_list(),
+            strict=True,
+        )
+    )
+    words = index.freq.filter(pl.col("key").str.slice(3, 2) == "w|")
+    return Registry(
+        ids=frame["id"].to_list(),
+        names=clean["name"].to_list(),
+        addresses=clean["address"].to_list(),
+        countries=clean["country"].to_list(),
+        lat=clean["lat"].fill_null(np.nan).to_numpy(),
+        lng=clean["lng"].fill_null(np.nan).to_numpy(),
+        index=index,
+        name_counts=name_counts,
+        word_df=dict(zip(words["key"].to_list(), words["df"].to_list(), strict=True)),
+        model=model or load(),
+    )
+
+
+@dataclass
+class Candidate:
+    facility_id: Any
+    probability: float
+    weight: float
+    explanation: list[dict[str, Any]]
+    support: bool  # evidence beyond the name (address or coordinates)
+
+
+@dataclass
+class MatchResult:
+    """The decision for one row: best facility (registry id), its score (match
+    probability in %), the status, the scored candidates (id, score) best first,
+    and the evidence for the proposed facility."""
+
+    facility_id: Any | None
+    score: float
+    status: str
+    candidates: list[tuple[Any, float]]
+    explanation: list[dict[str, Any]] = field(default_factory=list)
+    # Every scored candidate (for deciding again without one a person rejected).
+    scored: list[Candidate] = field(default_factory=list)
+
+
+def pair_levels(
+    names_a: Sequence[str],
+    addrs_a: Sequence[str],
+    lat_a: np.ndarray,
+    lng_a: np.ndarray,
+    names_b: Sequence[str],
+    addrs_b: Sequence[str],
+    lat_b: np.ndarray,
+    lng_b: np.ndarray,
+    name_counts: np.ndarray | None = None,
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Comparison levels of cleaned pairs, and their distances in metres (NaN = unknown).
+    `name_counts`: see `features.name_levels_tf` (None: every name unique)."""
+    meters = features.distances_m(lat_a, lng_a, lat_b, lng_b)
+    base = features.name_levels(names_a, names_b)
+    counts = np.ones(len(base)) if name_counts is None else name_counts
+    return {
+        "name": features.name_levels_tf(base, counts),
+        "address": features.address_levels(addrs_a, addrs_b),
+        "distance": features.distance_levels(meters),
+        "name_number": features.name_number_levels(names_a, names_b),
+    }, meters
+
+
+def _tf_counts(
+    registry: Registry,
+    rows: Sequence[str],
+    js: Sequence[int],
+    name_lv: np.ndarray,
+    row_names: Sequence[str],
+) -> np.ndarray:
+    """How many facilities of the country share the agreeing name (1 = unique)."""
+    out = np.ones(len(js), dtype=np.float64)
+    for k, (country, j) in enumerate(zip(rows, js, strict=True)):
+        lv = name_lv[k]
+        if lv in (1, 2):
+            out[k] = registry.name_counts.get(f"{country}|{registry.names[j]}", 1)
+        elif lv == 3:
+            a, b = row_names[k], registry.names[j]
+            shorter = a if len(features.words(a)) <= len(features.words(b)) else b
+            dfs = [registry.word_df.get(f"{country}|w|{w}", 1) for w in features.words(shorter)]
+            out[k] = min(dfs) if dfs else 1
+    return np.maximum(out, 1.0)
+
+
+def match_frame(
+    registry: Registry, frame: pl.DataFrame, progress: Any | None = None
+) -> list[MatchResult]:
+    """Match every row of `frame` (columns name, address, country as ISO alpha-2,
+    optionally lat, lng; already validated) against the registry. One result per row,
+    in order. `progress`, when given, is called with (pairs done, total) now and then."""
+    # Millions of small objects next to a registry of millions of strings: Python's
+    # cyclic GC would re-walk them again and again; nothing here is cyclic.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _match_frame(registry, frame, progress)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def score_candidates(registry: Registry, rows: pl.DataFrame, pairs: pl.DataFrame) -> dict[str, Any]:
+    """Levels, weights and probabilities of candidate pairs (`pairs`: row, idx)."""
+    rs, js = pairs["row"].to_list(), pairs["idx"].to_list()
+    row_names, row_addrs = rows["name"].to_list(), rows["address"].to_list()
+    row_countries = rows["country"].to_list()
+    rlat = rows["lat"].fill_null(np.nan).to_numpy()
+    rlng = rows["lng"].fill_null(np.nan).to_numpy()
+    ri, ji = np.asarray(rs, dtype=np.int64), np.asarray(js, dtype=np.int64)
+    a_names = [row_names[r] for r in rs]
+    base = features.name_levels(a_names, [registry.names[j] for j in js])
+    tf = _tf_counts(registry, [row_countries[r] for r in rs], js, base, a_names)
+    levels, meters = pair_levels(
+        a_names,
+        [row_addrs[r] for r in rs],
+        rlat[ri] if len(ri) else np.zeros(0),
+        rlng[ri] if len(ri) else np.zeros(0),
+        [registry.names[j] for j in js],
+        [registry.addresses[j] for j in js],
+        registry.lat[ji] if len(ji) else np.zeros(0),
+        registry.lng[ji] if len(ji) else np.zeros(0),
+        tf,
+    )
+    model = registry.model
+    w = model.weights()
+    total = np.full(len(rs), model.prior_bits())
+    for comp, lv in levels.items():
+        total = total + w[comp][lv.astype(np.int64)]
+    support = np.isin(levels["address"], list(SUPPORT["address"])) | np.isin(
+        levels["distance"], list(SUPPORT["distance"])
+    )
+    return {
+        "rows": rs,
+        "idx": js,
+        "levels": levels,
+        "meters": meters,
+        "tf": tf,
+        "weight": total,
+        "support": support,
+        "weights": w,
+        "prior": model.prior_bits(),
+    }
+
+
+def _probability(bits: float) -> float:
+    if bits > 60:
+        return 1.0
+    return 2.0**bits / (1.0 + 2.0**bits)
+
+
+def explain(scored: dict[str, Any], k: int, country: str) -> list[dict[str, Any]]:
+    """The evidence of pair k in words and weights (bits), for people and a UI."""
+    lv = {c: int(scored["levels"][c][k]) for c in features.COMPARISONS}
+    w = scored["weights"]
+    out: list[dict[str, Any]] = [
+        {"field": "prior", "level": "a candidate pair", "weight": round(scored["prior"], 2)}
+    ]
+    for comp, levels in features.COMPARISONS.items():
+        entry: dict[str, Any] = {
+            "field": comp,
+            # Name: the base level ("exact"); how common the name is goes in the detail.
+            "level": features.NAME_BASE[lv[comp]] if comp == "name" else levels[lv[comp]],
+            "weight": round(float(w[comp][lv[comp]]), 2),
+        }
+        if comp == "distance" and not math.isnan(scored["meters"][k]):
+            entry["detail"] = f"{round(float(scored['meters'][k]))} m"
+            entry["meters"] = round(float(scored["meters"][k]))
+        out.append(entry)
+        if comp == "name" and 0 < lv[comp] < 8:
+            count = int(scored["tf"][k])
+            entry["count"] = count
+            entry["detail"] = (
+                f"{count} facilities in {country} carry this name (or its rarest word)"
+                if count > 1
+                else f"no other facility in {country} carries this name"
+            )
+    return out
+
+
+def _match_frame(
+    registry: Registry, frame: pl.DataFrame, progress: Any | None
+) -> list[MatchResult]:
+    rows = _clean(frame, normalised=False)
+    pairs = blocking.candidates(registry.index, rows)
+    scored = score_candidates(registry, rows, pairs)
+    if progress is not None:
+        progress(len(scored["rows"]), len(scored["rows"]))
+    by_row: dict[int, list[int]] = {}
+    for k, r in enumerate(scored["rows"]):
+        by_row.setdefault(r, []).append(k)
+    countries = rows["country"].to_list()
+    results = []
+    for r in range(frame.height):
+        ks = sorted(by_row.get(r, []), key=lambda k: -scored["weight"][k])
+        cands = [
+            Candidate(
+                registry.ids[scored["idx"][k]],
+                _probability(float(scored["weight"][k])),
+                float(scored["weight"][k]),
+                [],
+                bool(scored["support"][k]),
+            )
+            for k in ks
+        ]
+        if ks:
+            cands[0].explanation = explain(scored, ks[0], countries[r])
+        results.append(decide(cands, registry.model))
+    return results
+
+
+def decide(candidates: Sequence[Candidate], model: Model) -> MatchResult:
+    """Status for a row from its scored candidates (best first)."""
+    cands = list(candidates)
+    shown = [(c.facility_id, round(100 * c.probability, 1)) for c in cands[:5]]
+    if not cands or cands[0].probability < model.review:
+        best = cands[0] if cands else None
+        return MatchResult(
+            None,
+            round(100 * best.probability, 1) if best else 0.0,
+            NEW,
+            shown,
+            best.explanation if best else [],
+            cands,
+        )
+    best = cands[0]
+    runner = next((c for c in cands[1:] if c.facility_id != best.facility_id), None)
+    explanation = list(best.explanation)
+    if runner is not None:
+        explanation.append(
+            {
+                "field": "runner_up",
+                "level": str(runner.facility_id),
+                "weight": round(runner.weight, 2),
+                "detail": f"facility {runner.facility_id}: {round(100 * runner.probability, 1)}%",
+            }
+        )
+    clear = runner is None or best.weight - runner.weight >= model.margin_bits
+    automatic = best.probability >= model.automatic and best.support and clear
+    return MatchResult(
+        best.facility_id,
+        round(100 * best.probability, 1),
+        AUTOMATIC if automatic else PENDING,
+        shown,
+        explanation,
+        cands,
+    )
+
+
+def platform_model_path() -> Path:
+    """Where `imvo match train` writes the platform's own model (beside its data)."""
+    from django.conf import settings
+
+    return Path(settings.VAR_DIR) / "matching" / "model.json"
+
+
+def current_model() -> Model:
+    """The platform's trained model when `imvo match train` wrote one, else the shipped one."""
+    path = platform_model_path()
+    return load(path) if path.is_file() else load()

@@ -1,0 +1,188 @@
+"""Candidate generation (blocking): which registry facilities a row is scored against.
+
+A true match that never reaches scoring is lost for good, so blocking is wide:
+several rules, each in the row's country, whose candidates are unioned.
+
+- ``name``: words of the cleaned name and character 4-grams of the name with
+  spaces removed (finds "tillerman" for "till erman the", "sinarjaya" for
+  "sinar jaya"); candidates ranked by the summed rarity (IDF) of what they
+  share, the best `Blocking.name_top` kept.
+- ``address``: a house number together with the street word after it
+  ("4846|sheridan"), and long numbers (postcodes); best `address_top` kept.
+  This is what brings in "Penn, 1616 S. Avers" for "CHICAGO PUBLIC SCHOOLS
+  PENN, WILLIAM, 1616 S AVERS".
+- ``geo``: facilities in the same or a neighbouring cell of about 500 m,
+  nearest `geo_top` kept.
+
+Keys shared by more than `max_block` facilities in a country say little and are
+skipped (a row whose every key is that common still gets the first `max_block`
+facilities of its rarest key), and a row stops taking keys once their postings
+reach `budget`: work grows with the list, not with list x registry.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import polars as pl
+
+CELL_DEGREES = 0.005  # ~550 m of latitude
+
+
+@dataclass(frozen=True)
+class Blocking:
+    max_block: int = 400
+    budget: int = 400
+    name_top: int = 20
+    address_top: int = 10
+    geo_top: int = 10
+
+
+def _name_keys(frame: pl.DataFrame) -> pl.DataFrame:
+    """idx, key for the name rule: 'CC|w|word' and 'CC|g|gram'."""
+    base = frame.select(
+        "idx",
+        c=pl.col("country") + "|",
+        w=pl.col("name").str.split(" "),
+        s=pl.col("name").str.replace_all(" ", ""),
+    )
+    words = (
+        base.select("idx", "c", "w")
+        .explode("w")
+        .filter(pl.col("w").str.len_chars() >= 2)
+        .select("idx", key=pl.col("c") + "w|" + pl.col("w"))
+    )
+    n = base.select("idx", "c", "s", ln=pl.col("s").str.len_chars())
+    grams = (
+        n.filter(pl.col("ln") >= 4)
+        .select("idx", "c", "s", start=pl.int_ranges(0, pl.col("ln") - 3))
+        .explode("start")
+        .select("idx", key=pl.col("c") + "g|" + pl.col("s").str.slice(pl.col("start"), 4))
+    )
+    short = n.filter((pl.col("ln") > 0) & (pl.col("ln") < 4)).select(
+        "idx", key=pl.col("c") + "g|" + pl.col("s")
+    )
+    return pl.concat([words, grams, short]).unique(["idx", "key"])
+
+
+def _address_keys(frame: pl.DataFrame) -> pl.DataFrame:
+    """idx, key for the address rule: 'CC|a|number|next street word', 'CC|p|long number'."""
+    flat = (
+        frame.select("idx", c=pl.col("country") + "|", t=pl.col("address").str.split(" "))
+        .explode("t")
+        .with_columns(
+            n1=pl.col("t").shift(-1).over("idx").fill_null(""),
+            n2=pl.col("t").shift(-2).over("idx").fill_null(""),
+        )
+        .filter(pl.col("t").str.contains(r"^\d+[a-z]?$"))
+    )
+    street = (
+        flat.with_columns(s=pl.when(pl.col("n1").str.len_chars() >= 3).then("n1").otherwise("n2"))
+        .filter((pl.col("s").str.len_chars() >= 3) & ~pl.col("s").str.contains(r"^\d"))
+        .select("idx", key=pl.col("c") + "a|" + pl.col("t") + "|" + pl.col("s"))
+    )
+    post = flat.filter(pl.col("t").str.len_chars() >= 5).select(
+        "idx", key=pl.col("c") + "p|" + pl.col("t")
+    )
+    return pl.concat([street, post]).unique(["idx", "key"])
+
+
+def _cells(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.filter(pl.col("lat").is_not_null() & pl.col("lng").is_not_null()).select(
+        "idx",
+        "country",
+        "lat",
+        "lng",
+        cy=(pl.col("lat") / CELL_DEGREES).floor().cast(pl.Int32),
+        cx=(pl.col("lng") / CELL_DEGREES).floor().cast(pl.Int32),
+    )
+
+
+@dataclass
+class Index:
+    """The registry's blocking index."""
+
+    keys: pl.DataFrame  # kid, idx (postings; at most max_block per key)
+    freq: pl.DataFrame  # kid, key, df, rule
+    cells: pl.DataFrame  # idx, country, lat, lng, cy, cx
+    size: int
+    blocking: Blocking
+
+
+def _rule(key: pl.Expr) -> pl.Expr:
+    return (
+        pl.when(key.str.slice(3, 2).is_in(["w|", "g|"]))
+        .then(pl.lit("name"))
+        .otherwise(pl.lit("address"))
+    )
+
+
+def build_index(frame: pl.DataFrame, blocking: Blocking) -> Index:
+    """`frame`: idx, name, address (cleaned), country, lat, lng."""
+    keys = pl.concat([_name_keys(frame), _address_keys(frame)])
+    freq = (
+        keys.group_by("key").len("df").with_row_index("kid").with_columns(rule=_rule(pl.col("key")))
+    )
+    keys = keys.join(freq.select("key", "kid", "df"), on="key").select("kid", "idx", "df")
+    common = keys.filter(pl.col("df") > blocking.max_block)
+    keys = pl.concat(
+        [
+            keys.filter(pl.col("df") <= blocking.max_block).select("kid", "idx"),
+            common.group_by("kid").agg(pl.col("idx").bottom_k(blocking.max_block)).explode("idx"),
+        ]
+    )
+    return Index(keys, freq, _cells(frame), frame.height, blocking)
+
+
+def candidates(index: Index, rows: pl.DataFrame) -> pl.DataFrame:
+    """Candidate pairs for the rows (`rows`: idx, name, address, country, lat, lng):
+    columns row, idx (registry position), unique."""
+    b = index.blocking
+    row_keys = pl.concat([_name_keys(rows), _address_keys(rows)]).rename({"idx": "row"})
+    chosen = (
+        row_keys.join(index.freq, on="key")
+        .sort(["row", "rule", "df", "kid"])
+        .with_columns(before=pl.col("df").cum_sum().over("row", "rule") - pl.col("df"))
+        .filter(
+            (pl.col("before") < b.budget)
+            & ((pl.col("df") <= b.max_block) | (pl.col("before") == 0))
+        )
+        .select("row", "kid", "df", "rule")
+    )
+    n = max(index.size, 2)
+    ranked = (
+        chosen.join(index.keys, on="kid")
+        .group_by("row", "rule", "idx")
+        .agg(w=(pl.lit(math.log(n)) - pl.col("df").cast(pl.Float64).log()).sum())
+        .sort(["row", "rule", "w", "idx"], descending=[False, False, True, False])
+    )
+    top = ranked.with_columns(rank=pl.col("w").cum_count().over("row", "rule")).filter(
+        pl.when(pl.col("rule") == "name")
+        .then(pl.col("rank") <= b.name_top)
+        .otherwise(pl.col("rank") <= b.address_top)
+    )
+    parts = [top.select("row", "idx")]
+    if index.cells.height:
+        parts.append(_geo_candidates(index, rows))
+    return pl.concat(parts).unique(["row", "idx"]).sort(["row", "idx"])
+
+
+def _geo_candidates(index: Index, rows: pl.DataFrame) -> pl.DataFrame:
+    mine = _cells(rows).rename({"idx": "row", "lat": "rlat", "lng": "rlng"})
+    if not mine.height:
+        return pl.DataFrame(schema={"row": pl.Int64, "idx": pl.Int64})
+    shifts = pl.DataFrame({"dy": [-1, -1, -1, 0, 0, 0, 1, 1, 1], "dx": [-1, 0, 1] * 3})
+    near = (
+        mine.join(shifts, how="cross")
+        .with_columns(cy=pl.col("cy") + pl.col("dy"), cx=pl.col("cx") + pl.col("dx"))
+        .join(index.cells, on=["country", "cy", "cx"])
+        .with_columns(
+            d=(pl.col("lat") - pl.col("rlat")) ** 2
+            + ((pl.col("lng") - pl.col("rlng")) * (pl.col("rlat").radians().cos())) ** 2
+        )
+        .sort(["row", "d", "idx"])
+        .group_by("row", maintain_order=True)
+        .head(index.blocking.geo_top)
+    )
+    return near.select(pl.col("row").cast(pl.Int64), pl.col("idx").cast(pl.Int64))

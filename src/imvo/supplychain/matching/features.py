@@ -1,0 +1,207 @@
+"""Comparison levels of a (list row, registry facility) pair, field by field.
+
+Each comparison sorts a pair into one of a few levels (Fellegi-Sunter: the
+level, not a raw score, carries a learned weight). Level 0 of every comparison
+is "no evidence" (a value missing on either side) and always weighs 0, so a
+registry record without an address is neither helped nor hurt by it; only the
+evidence that is there counts.
+
+All functions take lists of equal length (one entry per pair) and return numpy
+arrays of level numbers; string similarity runs in rapidfuzz's C++ (`cpdist`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+from rapidfuzz import fuzz
+from rapidfuzz.process import cpdist
+
+# name: the base levels of `name_levels`, then split by how common the name is
+# (`name_levels_tf`), so a chain's name learns its own, smaller weight ------------------
+BASE_NAME_LEVELS = [
+    "missing",
+    "exact",  # the same cleaned name (or the same with spaces removed)
+    "near",  # typo or word order: >= 92 similar
+    "contained",  # one name's words all inside the other's ("Pioneer" / "Pioneer Dental")
+    "similar",  # >= 80
+    "weak",  # >= 60
+    "different",
+]
+NAME_LEVELS = [
+    "missing",
+    "exact, unique name",
+    "exact, name shared by 2-9",
+    "exact, name shared by 10+",
+    "near, unique name",
+    "near, common name",
+    "contained, rare words",
+    "contained, common words",
+    "similar",
+    "weak",
+    "different",
+]
+# fine level -> its base level's name (what an explanation shows, with the count beside it)
+NAME_BASE = [BASE_NAME_LEVELS[b] for b in (0, 1, 1, 1, 2, 2, 3, 3, 4, 5, 6)]
+# base level -> (level if unique/rare, level if common, level if very common)
+_TF_SPLIT = {1: (1, 2, 3), 2: (4, 5, 5), 3: (6, 7, 7), 4: (8, 8, 8), 5: (9, 9, 9), 6: (10, 10, 10)}
+
+
+def name_levels_tf(base: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Refine base name levels by frequency: `counts` is how many registry facilities
+    of the country carry the candidate's name (exact, near) or the shorter name's
+    rarest word (contained); 1 = unique."""
+    out = np.zeros(len(base), dtype=np.int8)
+    cls = np.where(counts <= 1, 0, np.where(counts < 10, 1, 2))
+    for b, levels in _TF_SPLIT.items():
+        for c in range(3):
+            out[(base == b) & (cls == c)] = levels[c]
+    return out
+
+
+# address ------------------------------------------------------------------------------
+ADDRESS_LEVELS = [
+    "missing",
+    "exact",
+    "same number and street",  # a shared house number and a >= 85 similar rest
+    "similar",  # >= 85, no conflicting number
+    "numbers differ",  # each side has a house/plot/unit number the other lacks: next door
+    "partly similar",  # >= 60
+    "different",
+]
+# distance -----------------------------------------------------------------------------
+DISTANCE_LEVELS = ["missing", "<= 50 m", "<= 200 m", "<= 1 km", "<= 5 km", "> 5 km"]
+_DISTANCE_LIMITS = [50.0, 200.0, 1000.0, 5000.0]
+# numbers in the names ("store 12" / "store 14", "unit 2") -----------------------------
+NAME_NUMBER_LEVELS = ["none", "same", "differ"]
+
+COMPARISONS: dict[str, list[str]] = {
+    "name": NAME_LEVELS,
+    "address": ADDRESS_LEVELS,
+    "distance": DISTANCE_LEVELS,
+    "name_number": NAME_NUMBER_LEVELS,
+}
+
+_NUMBER_RE = re.compile(r"\d+")
+
+
+@lru_cache(maxsize=500_000)
+def numbers(text: str) -> frozenset[str]:
+    return frozenset(_NUMBER_RE.findall(text))
+
+
+# Words that name a unit within a site: "unit a" and "unit b" are different facilities.
+_UNIT_RE = re.compile(
+    r"\b(?:unit|blk|bldg|plant|factory|fl|hall|shed|gate|phase|line|no|lot|plot) ([a-z0-9]+)\b"
+)
+
+
+@lru_cache(maxsize=500_000)
+def identifiers(text: str) -> frozenset[str]:
+    """What identifies the building in an address: house, plot and unit numbers
+    (up to 4 digits; longer numbers are postcodes, often mistyped or left out)
+    and unit letters ("unit b")."""
+    return frozenset(n for n in numbers(text) if len(n) <= 4) | {
+        f"u:{m}" for m in _UNIT_RE.findall(text)
+    }
+
+
+@lru_cache(maxsize=500_000)
+def words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_ARTICLES = frozenset({"the", "of", "de", "la", "le", "el"})
+
+
+@lru_cache(maxsize=500_000)
+def joined_name(text: str) -> str:
+    """The name without spaces and articles: "till erman the" -> "tillerman"."""
+    kept = [w for w in text.split() if w not in _ARTICLES]
+    return "".join(kept or text.split())
+
+
+def _cp(a: Sequence[str], b: Sequence[str], scorer: Any) -> np.ndarray:
+    return np.asarray(cpdist(a, b, scorer=scorer, workers=-1), dtype=np.float32)
+
+
+def name_levels(a: Sequence[str], b: Sequence[str]) -> np.ndarray:
+    if not a:
+        return np.zeros(0, dtype=np.int8)
+    sort = _cp(a, b, fuzz.token_sort_ratio)
+    a_ns, b_ns = [joined_name(x) for x in a], [joined_name(x) for x in b]
+    joined = _cp(a_ns, b_ns, fuzz.ratio)
+    best = np.maximum(sort, joined)
+    out = np.full(len(a), 6, dtype=np.int8)
+    out[best >= 60] = 5
+    out[best >= 80] = 4
+    for i in range(len(a)):
+        if a[i] and b[i] and out[i] != 1:
+            wa, wb = words(a[i]), words(b[i])
+            if wa and wb and (wa <= wb or wb <= wa):
+                out[i] = min(out[i], 3)
+    out[best >= 92] = 2
+    exact = np.array([x == y or x2 == y2 for x, y, x2, y2 in zip(a, b, a_ns, b_ns, strict=True)])
+    out[exact] = 1
+    empty = np.array([not x or not y for x, y in zip(a, b, strict=True)])
+    out[empty] = 0
+    return out
+
+
+def address_levels(a: Sequence[str], b: Sequence[str]) -> np.ndarray:
+    if not a:
+        return np.zeros(0, dtype=np.int8)
+    tset = _cp(a, b, fuzz.token_set_ratio)
+    out = np.full(len(a), 6, dtype=np.int8)
+    for i in range(len(a)):
+        x, y = a[i], b[i]
+        if not x or not y:
+            out[i] = 0
+            continue
+        if x == y:
+            out[i] = 1
+            continue
+        na, nb = numbers(x), numbers(y)
+        sa, sb = identifiers(x), identifiers(y)
+        t = tset[i]
+        if sa and sb and not (sa <= sb or sb <= sa):
+            out[i] = 4
+        elif na & nb and t >= 85:
+            out[i] = 2
+        elif t >= 85:
+            out[i] = 3
+        elif t >= 60:
+            out[i] = 5
+    return out
+
+
+def distance_levels(meters: np.ndarray) -> np.ndarray:
+    """Levels from distances in metres (NaN = a side without coordinates)."""
+    out = np.full(len(meters), 5, dtype=np.int8)
+    for level, limit in reversed(list(enumerate(_DISTANCE_LIMITS, start=1))):
+        out[meters <= limit] = level
+    out[np.isnan(meters)] = 0
+    return out
+
+
+def distances_m(
+    lat1: np.ndarray, lng1: np.ndarray, lat2: np.ndarray, lng2: np.ndarray
+) -> np.ndarray:
+    """Haversine distances in metres, vectorised; NaN where a coordinate is missing."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dp, dl = p2 - p1, np.radians(lng2 - lng1)
+    h = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return 2 * 6_371_000.0 * np.arcsin(np.minimum(1.0, np.sqrt(h)))
+
+
+def name_number_levels(a: Sequence[str], b: Sequence[str]) -> np.ndarray:
+    out = np.zeros(len(a), dtype=np.int8)
+    for i in range(len(a)):
+        na, nb = numbers(a[i]), numbers(b[i])
+        if na or nb:
+            out[i] = 1 if na == nb else 2
+    return out

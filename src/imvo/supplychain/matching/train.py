@@ -1,0 +1,209 @@
+"""Estimating the model's counts from labelled data.
+
+Two kinds of labelled data:
+
+- a *task*: a registry, a list and the truth (which registry record each list
+  row is, or none). Every candidate pair that blocking produces is a labelled
+  pair: the true record is a match, every other candidate a non-match. This is
+  how the shipped model was estimated (see `trained_on` in model.json).
+- *pairs*: single (record, record, same or not) verdicts, like the Open Supply
+  Hub labelled pairs and the decisions people make on the review screen
+  (`LabelledPair`).
+
+Counting over blocked candidates (not random pairs) makes the probabilities
+mean "of the candidates a row is shown, how likely is this one".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from imvo.supplychain import matching
+from imvo.supplychain.matching import blocking
+from imvo.supplychain.matching.model import Model
+from imvo.supplychain.normalise import normalise_address, normalise_name
+
+
+@dataclass
+class Pair:
+    name: str
+    address: str
+    lat: float | None
+    lng: float | None
+    other_name: str
+    other_address: str
+    other_lat: float | None
+    other_lng: float | None
+    is_match: bool
+
+
+def _f(v: float | None) -> float:
+    return float("nan") if v is None else float(v)
+
+
+def model_from_pairs(pairs: Sequence[Pair], label: str) -> Model:
+    """Counts from single labelled pairs (values as people typed them)."""
+    model = Model.empty()
+    if not pairs:
+        return model
+    levels, _ = matching.pair_levels(
+        [normalise_name(p.name) for p in pairs],
+        [normalise_address(p.address) for p in pairs],
+        np.array([_f(p.lat) for p in pairs]),
+        np.array([_f(p.lng) for p in pairs]),
+        [normalise_name(p.other_name) for p in pairs],
+        [normalise_address(p.other_address) for p in pairs],
+        np.array([_f(p.other_lat) for p in pairs]),
+        np.array([_f(p.other_lng) for p in pairs]),
+    )
+    model.add(levels, np.array([p.is_match for p in pairs]))
+    model.trained_on = [f"{label}: {len(pairs)} labelled pairs"]
+    return model
+
+
+def model_from_task(
+    registry: pl.DataFrame,
+    rows: pl.DataFrame,
+    truth: Sequence[set[str]],
+    label: str,
+    settings: blocking.Blocking | None = None,
+) -> tuple[Model, float]:
+    """Counts from a list matched against a registry with known truth (truth[i]: the
+    registry ids that are right for row i, empty = not in the registry). Returns the
+    model and the candidate recall (share of rows in the registry whose true record
+    reached scoring)."""
+    prepared = matching.prepare_registry(registry, model=Model.empty(), settings=settings)
+    clean = matching._clean(rows, normalised=False)
+    pairs = blocking.candidates(prepared.index, clean)
+    scored = matching.score_candidates(prepared, clean, pairs)
+    ids = prepared.ids
+    is_match = np.array(
+        [str(ids[j]) in truth[r] for r, j in zip(scored["rows"], scored["idx"], strict=True)],
+        dtype=bool,
+    )
+    model = Model.empty()
+    model.add(scored["levels"], is_match)
+    found = {r for r, ok in zip(scored["rows"], is_match, strict=True) if ok}
+    positives = [i for i, t in enumerate(truth) if t]
+    recall = sum(1 for i in positives if i in found) / len(positives) if positives else 1.0
+    model.trained_on = [f"{label}: {len(truth)} list rows, {len(is_match)} candidate pairs"]
+    return model, recall
+
+
+BALANCED_TOTAL = 1000.0
+
+
+def balanced(model: Model, prior: bool = True, non_matches: bool = True) -> Model:
+    """The model's counts scaled so its matches and its non-matches each total
+    BALANCED_TOTAL per comparison: every labelled set then weighs the same, however
+    many pairs it has (a 26,000-place set must not drown a 500-row one whose kind of
+    data, like supplier lists, differs). `prior=False` (single labelled pairs, whose
+    share of matches says nothing about candidates): no say in the prior.
+    `non_matches=False`: the non-matching pairs do not count (hand-picked hard
+    negatives, like the Open Supply Hub "distinct" pairs, would make every name
+    agreement look common among non-matches)."""
+    out = Model.from_dict(model.to_dict())
+    for comp in out.m:
+        for counts in (out.m, out.u):
+            total = sum(counts[comp][1:]) or 1.0
+            counts[comp] = [v * BALANCED_TOTAL / total for v in counts[comp]]
+    if prior and model.matches:
+        out.matches = BALANCED_TOTAL
+        out.non_matches = BALANCED_TOTAL * model.non_matches / model.matches
+    else:
+        out.matches = out.non_matches = 0.0
+    if not non_matches:
+        out.u = {comp: [0.0] * len(v) for comp, v in out.u.items()}
+    return out
+
+
+def combine(models: Iterable[Model], base: Model | None = None) -> Model:
+    out = base or Model.empty()
+    for m in models:
+        out = out.merged(m)
+    return out
+
+
+def figures(results: Sequence[matching.MatchResult], truth: Sequence[set[str]]) -> dict[str, float]:
+    """Automatic precision, automatic recall (of rows whose place is in the registry)
+    and the share pending, as ../shared/data/matching-benchmarks/score.py counts them."""
+    auto = auto_ok = pending = 0
+    positives = sum(1 for t in truth if t)
+    for r, t in zip(results, truth, strict=True):
+        if r.status == matching.AUTOMATIC:
+            auto += 1
+            auto_ok += str(r.facility_id) in t
+        elif r.status == matching.PENDING:
+            pending += 1
+    nan = float("nan")
+    return {
+        "precision": auto_ok / auto if auto else nan,
+        "recall": auto_ok / positives if positives else nan,
+        "pending": pending / len(truth) if truth else nan,
+    }
+
+
+def evaluate_task(
+    model: Model, registry: pl.DataFrame, rows: pl.DataFrame, truth: Sequence[set[str]]
+) -> dict[str, float]:
+    prepared = matching.prepare_registry(registry, model=model)
+    return figures(matching.match_frame(prepared, rows), truth)
+
+
+def evaluate_pairs(
+    model: Model, pairs: Sequence[Pair], countries: Sequence[str]
+) -> dict[str, float]:
+    """Each pair as a one-row list against a one-facility registry."""
+    results, truth = [], []
+    for p, country in zip(pairs, countries, strict=True):
+        reg = pl.DataFrame(
+            {
+                "id": ["b"],
+                "name": [p.other_name],
+                "address": [p.other_address],
+                "country": [country],
+                "lat": [p.other_lat],
+                "lng": [p.other_lng],
+            },
+            schema_overrides={"lat": pl.Float64, "lng": pl.Float64},
+        )
+        row = pl.DataFrame(
+            {
+                "name": [p.name],
+                "address": [p.address],
+                "country": [country],
+                "lat": [p.lat],
+                "lng": [p.lng],
+            },
+            schema_overrides={"lat": pl.Float64, "lng": pl.Float64},
+        )
+        results.append(matching.match_frame(matching.prepare_registry(reg, model=model), row)[0])
+        truth.append({"b"} if p.is_match else set())
+    return figures(results, truth)
+
+
+def shared_tasks() -> list[tuple[str, tuple[pl.DataFrame, pl.DataFrame, list[set[str]]]]]:
+    """The real benchmark tasks in ../shared/data/matching-benchmarks (development
+    machines only; $IMVO_SHARED_DATA overrides the place). Empty when absent."""
+    import csv
+    import os
+    from pathlib import Path
+
+    root = Path(os.environ.get("IMVO_SHARED_DATA") or Path.cwd().parent / "shared" / "data")
+    out = []
+    for name in ("chicago_dfss", "geoer_osm_fsq"):
+        d = root / "matching-benchmarks" / name
+        if not (d / "truth.csv").is_file():
+            continue
+        registry = pl.read_csv(d / "registry.csv", infer_schema=False)
+        rows = pl.read_csv(d / "list.csv", infer_schema=False)
+        truth: dict[int, set[str]] = {}
+        with (d / "truth.csv").open(encoding="utf-8") as fh:
+            for r in csv.DictReader(fh):
+                truth[int(r["row"])] = {x for x in r["registry_id"].split("|") if x}
+        out.append((name, (registry, rows, [truth.get(i + 2, set()) for i in range(rows.height)])))
+    return out
