@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.text import slugify
 
-from imvo.accounts import services as roles
+from imvo.accounts import seams as roles
 from imvo.accounts.models import CovenantRole, User
 from imvo.core.demo import DEMO_PASSWORD
 from imvo.covenants import services
@@ -32,6 +32,16 @@ from imvo.covenants.models import (
 )
 
 T = Organisation.Type
+
+# Invented people: the independent chairs and the substitutes of the seats
+# (names, not titles, so no Dutch title shows in the English interface).
+CHAIRS = ["Pieter Zwart", "Marieke van Dam", "Hans Kortenhorst", "Ingrid Bos", "Ruud Peeters"]
+SUBSTITUTES = {
+    "business": "Karin Smit",
+    "unions": "Ahmed Yilmaz",
+    "ngos": "Lotte de Boer",
+    "government": "Jeroen Visser",
+}
 
 PUBLIC_BODIES = [
     (
@@ -491,32 +501,36 @@ def load() -> list[tuple[str, str]]:
                 description_en="Oversees implementation; decides by consensus.",
                 description_nl="Ziet toe op de uitvoering; besluit bij consensus.",
             )
+            seat_term = (since, date(since.year + 3, since.month, since.day))
             Seat.objects.create(
                 body=body,
                 group=StakeholderGroup.INDEPENDENT,
-                holder="Onafhankelijk voorzitter",
+                holder=CHAIRS[len(covenants) % len(CHAIRS)],
                 is_chair=True,
+                term_start=seat_term[0],
+                term_end=seat_term[1],
             )
-            companies = [o for o in parties if o.type == T.COMPANY]
-            branch = [o for o in parties if o.type == T.BRANCH]
-            unions = [o for o in parties if o.type == T.UNION]
-            ngos = [o for o in parties if o.type == T.NGO]
-            business = (branch + companies)[:2]
-            civil = (unions + ngos)[:2] if slug != "insurance" else (unions + ngos)[:1]
-            for org in business:
-                Seat.objects.create(
-                    body=body, group=StakeholderGroup.BUSINESS, organisation=org, holder=org.name
-                )
-            for org in civil:
-                group = StakeholderGroup.UNIONS if org.type == T.UNION else StakeholderGroup.NGOS
-                Seat.objects.create(body=body, group=group, organisation=org, holder=org.name)
-            for _ in range(2 if slug != "insurance" else 1):
-                Seat.objects.create(
-                    body=body,
-                    group=StakeholderGroup.GOVERNMENT,
-                    organisation=public["Ministerie van Buitenlandse Zaken"],
-                    holder="BZ",
-                )
+            # One seat per constituency among the parties, so representation is
+            # equal; every seat has a substitute and a term.
+            seated: dict[str, Organisation | None] = {
+                StakeholderGroup.BUSINESS: ([o for o in parties if o.type == T.BRANCH] or parties)[
+                    0
+                ],
+                StakeholderGroup.UNIONS: next((o for o in parties if o.type == T.UNION), None),
+                StakeholderGroup.NGOS: next((o for o in parties if o.type == T.NGO), None),
+                StakeholderGroup.GOVERNMENT: public["Ministerie van Buitenlandse Zaken"],
+            }
+            for group, holder in seated.items():
+                if holder is not None:
+                    Seat.objects.create(
+                        body=body,
+                        group=group,
+                        organisation=holder,
+                        holder=holder.name,
+                        substitute=SUBSTITUTES[group],
+                        term_start=seat_term[0],
+                        term_end=seat_term[1],
+                    )
         # Agreements with yearly KPI measurements.
         for number, t_en, t_nl, k_en, k_nl, unit, base, target, themes, gain in AGREEMENTS.get(
             slug, []
@@ -603,7 +617,16 @@ def load() -> list[tuple[str, str]]:
     union = _user("union", organisation=public["FNV"])
     committee = _user("committee", first_name="Joost", last_name="Bakker")
     roles.grant_role(committee, garment, CovenantRole.Role.COMMITTEE)
-    _ = (admin, company2, union, ser)
+    government = _user(
+        "government",
+        organisation=public["Ministerie van Buitenlandse Zaken"],
+        first_name="Eva",
+        last_name="Mulder",
+    )
+    branch = _user("branch", organisation=public["Modint"], first_name="Bas", last_name="Kramer")
+    ngo = _user("ngo", organisation=public["Arisa"], first_name="Noor", last_name="Hendriks")
+    _party_life(garment, public, secretariat, union, today)
+    _ = (admin, company2, union, ser, government, branch, ngo)
     return [
         ("admin", "platform administrator (also /admin/)"),
         ("secretariat", "secretariat of garment & textile, natural stone, food products, gold"),
@@ -614,5 +637,129 @@ def load() -> list[tuple[str, str]]:
         ("company", "member company Noorderlicht Fashion B.V. (garment & textile)"),
         ("company2", "member company Dijkstra Workwear (garment & textile)"),
         ("union", "trade union FNV (party to several covenants)"),
+        ("government", "Ministry of Foreign Affairs (government party; obstacles register)"),
+        ("branch", "branch organisation Modint (its members in garment & textile)"),
+        ("ngo", "NGO Arisa (party to the garment & textile covenant)"),
         ("committee", "complaints and disputes committee, garment & textile"),
     ]
+
+
+def _party_life(
+    garment: Covenant,
+    public: dict[str, Organisation],
+    secretariat: User,
+    union: User,
+    today: date,
+) -> None:
+    """The garment covenant's governance at work and every party's own part:
+    steering-group meetings with agenda, papers, minutes and decisions; the
+    union's and government's commitments; the branch organisation's members;
+    an obstacle handled by government; an application waiting for review."""
+    from imvo.covenants.services import governance, membership, parties
+
+    fnv, bz, modint = public["FNV"], public["Ministerie van Buitenlandse Zaken"], public["Modint"]
+    body = garment.bodies.get()
+    # Modint's members among the garment companies (not every company is one).
+    for name in ("Noorderlicht Fashion B.V.", "Dijkstra Workwear", "Tulipa Textiles"):
+        Organisation.objects.get(slug=slugify(name)).branch_organisations.add(modint)
+    # Commitments of the union and of government, with the same KPI machinery.
+    start = garment.start_date or today
+    for owner, number, t_en, t_nl, k_en, k_nl, unit, target, values in (
+        (
+            fnv, "U1",
+            "Train worker representatives in production countries",
+            "Werknemersvertegenwoordigers in productielanden trainen",
+            "Worker representatives trained", "Getrainde werknemersvertegenwoordigers",
+            "people", 200, [40, 95, 130],
+        ),
+        (
+            bz, "G1",
+            "Raise union access with the governments of production countries",
+            "Toegang voor vakbonden aankaarten bij overheden van productielanden",
+            "Countries where embassies raised union access",
+            "Landen waar ambassades vakbondstoegang aankaartten",
+            "countries", 6, [1, 3],
+        ),
+    ):  # fmt: skip
+        ag = Agreement.objects.create(
+            covenant=garment, number=number, title_en=t_en, title_nl=t_nl,
+            kpi_name_en=k_en, kpi_name_nl=k_nl, kpi_unit=unit, baseline=Decimal(0),
+            baseline_date=start, target=Decimal(target), deadline=garment.end_date or today,
+            text_en=f"{owner.name} commits to: {t_en.lower()}.",
+            text_nl=f"{owner.name} verbindt zich tot: {t_nl.lower()}.",
+        )  # fmt: skip
+        ag.owners.set([owner])
+        for i, value in enumerate(values, start=1):
+            on = date(start.year + i, 3, 31)
+            if on <= today:
+                KpiMeasurement.objects.create(
+                    agreement=ag, date=on, value=Decimal(value),
+                    source=f"{owner.name}, yearly figures {on.year - 1}",
+                )  # fmt: skip
+    # Steering-group meetings: one held (minutes for the parties, a paper for the
+    # body), one coming; decisions by consensus and by vote.
+    held = governance.check_schedule_meeting(
+        secretariat, body, today - timedelta(days=60), "SER, Den Haag"
+    )
+    governance.check_add_agenda_item(
+        secretariat, held, "Jaarplan van het secretariaat", "The secretariat's year plan",
+        "Concept-jaarplan: due-diligencebeoordelingen in het voorjaar, klachtenevaluatie.",
+        "Draft year plan: due-diligence assessments in spring, complaints evaluation.",
+        "body",
+    )  # fmt: skip
+    governance.check_add_agenda_item(
+        secretariat, held, "Toegang voor vakbonden in Ethiopië", "Union access in Ethiopia",
+        "Notitie van FNV over industriële parken.", "FNV's note on industrial parks.",
+        "parties",
+    )  # fmt: skip
+    governance.check_record_minutes(
+        secretariat, held,
+        "De stuurgroep stelt het jaarplan vast en vraagt de overheid de toegang voor "
+        "vakbonden in Ethiopië aan te kaarten.",
+        "The steering group adopts the year plan and asks government to raise union access "
+        "in Ethiopia.",
+        "parties",
+    )  # fmt: skip
+    governance.check_record_decision(
+        secretariat, body, "De stuurgroep stelt het jaarplan vast.",
+        "The steering group adopts the year plan.", meeting=held,
+    )  # fmt: skip
+    exclusion = governance.check_record_decision(
+        secretariat, body,
+        "Molenaar Uniformen wordt uitgesloten: geen actieplan na formele ingebrekestelling.",
+        "Molenaar Uniformen is excluded: no action plan after formal notice.",
+        on=min(today, date(today.year - 1, 12, 15)), mode="vote",
+        votes_for=4, votes_against=0, abstentions=1,
+    )  # fmt: skip
+    # The withdrawal cites the decision it rests on (the public page shows it).
+    AdherenceChange.objects.filter(
+        adherence__covenant=garment,
+        adherence__organisation__slug=slugify("Molenaar Uniformen"),
+        to_status=Adherence.Status.WITHDRAWN,
+    ).update(
+        reason=f"No action plan after formal notice (decision {exclusion.number}, steering group)."
+    )
+    coming = governance.check_schedule_meeting(
+        secretariat, body, today + timedelta(days=21), "SER, Den Haag"
+    )
+    governance.check_add_agenda_item(
+        secretariat, coming, "Voortgang van de afspraken", "Progress on the agreements",
+        "Cijfers per afspraak.", "Figures per agreement.", "body",
+    )  # fmt: skip
+    # An obstacle the union raised, taken up by government.
+    obstacle = parties.check_raise_obstacle(
+        union, garment, "ET", "Union access to industrial parks in Ethiopia",
+        "Labour law and park rules bar unions from the industrial parks where members source.",
+        "Raise union access with the Ethiopian ministry of labour and the park authority.",
+    )  # fmt: skip
+    gov_user = User.objects.get(username="government")
+    parties.check_accept_obstacle(gov_user, obstacle, "Embassy Addis Ababa")
+    parties.check_report_action(
+        gov_user, obstacle, "Raised at the bilateral labour dialogue with the ministry."
+    )
+    # A company waiting for the secretariat's review.
+    membership.check_apply(
+        garment, "Zeeland Linen B.V.", "Ann de Wit", "ann@zeeland-linen.example",
+        conditions_accepted=True, chamber_of_commerce="81234567",
+        motivation="We source bed linen in Pakistan and want to do due diligence with others.",
+    )  # fmt: skip

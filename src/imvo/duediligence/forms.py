@@ -92,7 +92,7 @@ class CaseForm(forms.ModelForm):
 class EscalationForm(forms.ModelForm):
     class Meta:
         model = EscalationStep
-        fields = ["organisation", "step", "date", "reason", "deadline"]
+        fields = ["organisation", "step", "date", "reason", "deadline", "decision"]
         widgets = {"date": DATE, "deadline": DATE, "reason": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, covenant: Covenant, **kwargs: Any) -> None:
@@ -102,6 +102,9 @@ class EscalationForm(forms.ModelForm):
         self.fields["organisation"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
             adherences__covenant=covenant, type=Organisation.Type.COMPANY
         ).distinct()
+        from imvo.covenants.seams import citable_decisions
+
+        self.fields["decision"].queryset = citable_decisions(covenant)  # type: ignore[attr-defined]
 
 
 class InstallForm(forms.Form):

@@ -390,6 +390,16 @@ class EscalationStep(models.Model):
     submission = models.ForeignKey(
         Submission, null=True, blank=True, on_delete=models.SET_NULL, related_name="escalations"
     )
+    # The governance decision the step rests on (a steering-group decision to
+    # suspend or exclude), cited by its number wherever the step is shown.
+    decision = models.ForeignKey(
+        "covenants.Decision",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="escalations",
+        verbose_name=_("decision it rests on"),
+    )
     by = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -10,10 +10,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from imvo.accounts.services import AnyUser, signed_in
+from imvo.accounts.seams import AnyUser, signed_in
 from imvo.core.errors import DomainError
-from imvo.covenants.models import Adherence, Covenant, Organisation
-from imvo.covenants.services import change_adherence
+from imvo.covenants.models import Adherence, Covenant, Decision, Organisation
+from imvo.covenants.seams import change_adherence
 from imvo.duediligence.models import EscalationStep, Submission
 from imvo.duediligence.services.access import NotFound, require_reviewer
 
@@ -40,7 +40,9 @@ def current_escalation(covenant: Covenant, organisation: Organisation) -> str | 
 
 def escalations(user: AnyUser, covenant: Covenant) -> QuerySet[EscalationStep]:
     require_reviewer(user, covenant)
-    return EscalationStep.objects.filter(covenant=covenant).select_related("organisation", "by")
+    return EscalationStep.objects.filter(covenant=covenant).select_related(
+        "organisation", "by", "decision"
+    )
 
 
 def check_record_escalation(
@@ -52,8 +54,13 @@ def check_record_escalation(
     on: date | None = None,
     deadline: date | None = None,
     submission: Submission | None = None,
+    decision: Decision | None = None,
 ) -> EscalationStep:
     """Record a step on the escalation path, with its date and reason.
+
+    A step may cite the governance decision it rests on (the steering group's
+    decision to suspend or exclude); the decision must be of this covenant and
+    its number goes into the adherence history the public page shows.
 
     Steps may be skipped (a serious breach can go straight to formal notice)
     but the path is never walked back except by "resolved". Suspension
@@ -77,6 +84,8 @@ def check_record_escalation(
         submission.covenant_id != covenant.pk or submission.organisation_id != organisation.pk
     ):
         raise DomainError(_("Link a submission of this member in this covenant."))
+    if decision is not None and decision.covenant_id != covenant.pk:
+        raise DomainError(_("Cite a decision of this covenant's governance."))
     current = current_escalation(covenant, organisation)
     if current == EscalationStep.Step.EXCLUSION:
         raise DomainError(_("This member has been excluded; no further step is possible."))
@@ -89,7 +98,7 @@ def check_record_escalation(
             _("The member is already at %(current)s; record a later step or mark it resolved.")
             % {"current": EscalationStep.Step(current).label}
         )
-    return do_record_escalation(user, adherence, step, reason, on, deadline, submission)
+    return do_record_escalation(user, adherence, step, reason, on, deadline, submission, decision)
 
 
 @transaction.atomic
@@ -101,8 +110,17 @@ def do_record_escalation(
     on: date,
     deadline: date | None = None,
     submission: Submission | None = None,
+    decision: Decision | None = None,
 ) -> EscalationStep:
     """Write the step and change the member's adherence where the step says so."""
+    # The adherence history (shown on the public page) names the decision cited.
+    cited = reason
+    if decision is not None:
+        cited = _("%(reason)s (decision %(number)s, %(body)s)") % {
+            "reason": reason.strip(),
+            "number": decision.number,
+            "body": decision.body.name,
+        }
     record = EscalationStep.objects.create(
         covenant_id=adherence.covenant_id,
         organisation_id=adherence.organisation_id,
@@ -111,12 +129,13 @@ def do_record_escalation(
         reason=reason.strip(),
         deadline=deadline,
         submission=submission,
+        decision=decision,
         by=signed_in(user),
     )
     if step == EscalationStep.Step.SUSPENSION:
-        change_adherence(user, adherence, Adherence.Status.SUSPENDED, on=on, reason=reason)
+        change_adherence(user, adherence, Adherence.Status.SUSPENDED, on=on, reason=cited)
     elif step == EscalationStep.Step.EXCLUSION:
-        change_adherence(user, adherence, Adherence.Status.WITHDRAWN, on=on, reason=reason)
+        change_adherence(user, adherence, Adherence.Status.WITHDRAWN, on=on, reason=cited)
     elif step == EscalationStep.Step.RESOLVED and adherence.status == Adherence.Status.SUSPENDED:
         change_adherence(user, adherence, Adherence.Status.ACTIVE, on=on, reason=reason)
     return record

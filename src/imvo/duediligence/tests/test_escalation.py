@@ -45,3 +45,27 @@ def test_resolved_reinstates_a_suspended_member(world, fw) -> None:
     escalation.check_record_escalation(sec, cov, org, "resolved", "Plan approved")
     assert Adherence.objects.get(covenant=cov, organisation=org).status == "active"
     assert escalation.current_escalation(cov, org) is None
+
+
+def test_exclusion_cites_the_steering_group_decision(world, fw) -> None:
+    from imvo.covenants.services import governance
+
+    sec, cov, org = world.secretariat_x, world.covenant_x, world.company_b
+    body = governance.check_create_body(sec, cov, "Stuurgroep", "Steering group")
+    decision = governance.check_record_decision(
+        sec, body, "Company B wordt uitgesloten.", "Company B is excluded."
+    )
+    other_body = governance.check_create_body(
+        world.secretariat_y, world.covenant_y, "Stuurgroep", "Steering group"
+    )
+    other = governance.check_record_decision(world.secretariat_y, other_body, "x", "x")
+    with pytest.raises(DomainError, match="decision of this covenant"):
+        escalation.check_record_escalation(
+            sec, cov, org, "exclusion", "Falls short", decision=other
+        )
+    step = escalation.check_record_escalation(
+        sec, cov, org, "exclusion", "Falls short", decision=decision
+    )
+    assert step.decision == decision and list(decision.escalations.all()) == [step]
+    change = AdherenceChange.objects.get(adherence__organisation=org, to_status="withdrawn")
+    assert change.reason == f"Falls short (decision {decision.number}, Steering group)"
