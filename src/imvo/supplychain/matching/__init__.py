@@ -171,9 +171,7 @@ def pair_levels(
     """Comparison levels of cleaned pairs, and their distances in metres (NaN = unknown).
     `name_counts`: see `features.name_levels_tf` (None: every name unique)."""
     meters = features.distances_m(lat_a, lng_a, lat_b, lng_b)
-    base = (
-        features.name_levels(names_a, names_b) if base_name_levels is None else base_name_levels
-    )
+    base = features.name_levels(names_a, names_b) if base_name_levels is None else base_name_levels
     counts = np.ones(len(base)) if name_counts is None else name_counts
     return {
         "name": features.name_levels_tf(base, counts),
