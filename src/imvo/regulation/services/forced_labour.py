@@ -46,7 +46,7 @@ from imvo.regulation.models import EngagementEntry, RetainedDocument, RiskListin
 from imvo.regulation.services.access import NotFound, member_or_former
 from imvo.regulation.services.retention import retained
 from imvo.risk.models import ListedGood, RegisterEntry
-from imvo.risk.services import company_scan
+from imvo.risk.seams import company_scan
 
 THEME = "forced-labour"
 LISTING_COLUMNS = ("country", "region", "product", "hs_code", "reference", "listed_on")
