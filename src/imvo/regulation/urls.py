@@ -10,6 +10,7 @@ urlpatterns = [
     path("c/<slug:slug>/engagement/", views.engagement_log, name="engagement"),
     path("c/<slug:slug>/plots/", views.plots, name="plots"),
     path("c/<slug:slug>/plots.geojson", views.plots_geojson, name="plots_geojson"),
+    path("c/<slug:slug>/forced-labour/", views.forced_labour_page, name="forced_labour"),
     path("engagement/<int:pk>/confirm/", views.confirm, name="confirm"),
     path("submissions/<int:pk>/esrs-s2.<str:fmt>", views.esrs_draft, name="esrs"),
     path("submissions/<int:pk>/csddd-pack.zip", views.csddd_pack, name="pack"),

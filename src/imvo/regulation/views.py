@@ -19,7 +19,7 @@ from imvo.covenants.models import Covenant
 from imvo.duediligence.models import Action, Submission
 from imvo.regulation import legal
 from imvo.regulation.models import EngagementEntry, PlotUpload, RetainedDocument
-from imvo.regulation.services import engagement, eudr, exports, mapping
+from imvo.regulation.services import engagement, eudr, exports, forced_labour, mapping
 from imvo.regulation.services.access import NotFound, covenants_of, member_or_former
 from imvo.risk.models import RegisterEntry
 
@@ -260,3 +260,25 @@ def plots_geojson(request: HttpRequest, slug: str) -> HttpResponseBase:
         messages.error(request, str(e))
         return redirect("regulation:plots", slug=slug)
     return _download(doc)
+
+
+@login_required
+def forced_labour_page(request: HttpRequest, slug: str) -> HttpResponseBase:
+    covenant, _oid = _member_covenant(request, slug)
+    if request.method == "POST":
+        try:
+            doc = forced_labour.check_evidence_file(
+                request.user, covenant, request.POST.get("product", "")
+            )
+        except NotFound:
+            raise Http404 from None
+        except DomainError as e:
+            messages.error(request, str(e))
+        else:
+            return _download(doc)
+    _org, locs = forced_labour.readiness(request.user, covenant)
+    return render(
+        request,
+        "regulation/forced_labour_page.html",
+        {"covenant": covenant, "locations": locs, "flagged": sum(1 for x in locs if x.flagged)},
+    )

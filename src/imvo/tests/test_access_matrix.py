@@ -149,7 +149,8 @@ def build_objects(w: World) -> dict[str, Any]:
         covenant=x, description=SECRET_A + " unpaid wages", respondent=w.company_a
     )
     complaint = filed.complaint
-    evidence = store_evidence(complaint, "photo.pdf", one_page_pdf())
+    evidence = store_evidence(complaint, "photo.pdf", one_page_pdf()).evidence
+    assert evidence is not None and evidence.safe_name
     committee.check_recuse(w.committee_x, complaint, w.recused_committee_x, "conflict of interest")
     item = library.publish_learning_item(
         w.member_a, x, "Living wage pilot", "We paid the gap.",
@@ -405,6 +406,7 @@ MATRIX: dict[str, Row] = {
     "regulation:engagement":         Row("/regulation/c/{slug}/engagement/",                          "302 200 200 404 404 404 404 404", sees="member_a"),
     "regulation:plots":              Row("/regulation/c/{slug}/plots/",                               "302 200 200 404 404 404 404 404"),
     "regulation:plots_geojson":      Row("/regulation/c/{slug}/plots.geojson",                        "302 302 302 404 404 404 404 404"),
+    "regulation:forced_labour":      Row("/regulation/c/{slug}/forced-labour/",                       "302 200 200 404 404 404 404 404"),
     "regulation:confirm":            Row("/regulation/engagement/{reg_entry}/confirm/",               "302 404 404 404 404 404 404 404", method="POST"),
     "regulation:esrs":               Row("/regulation/submissions/{submission}/esrs-s2.json",         "302 200 404 200 404 404 404 200"),
     "regulation:pack":               Row("/regulation/submissions/{submission}/csddd-pack.zip",       "302 200 404 200 404 404 404 200"),
