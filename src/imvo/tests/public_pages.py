@@ -99,7 +99,7 @@ def public_pages() -> list[str]:
     return pages
 
 
-def _joint_action(c, member_user, rows) -> list[str]:  # type: ignore[no-untyped-def]
+def _joint_action(c, member_user, rows) -> list[str]:
     """A second member shares the Dhaka facility; a joint CAP with a verified item,
     public with every consent, so the dashboard section and the public page show all."""
     from datetime import timedelta
