@@ -61,7 +61,7 @@ class Command(BaseCommand):
 
     def _submission_id(self, user: Any, opts: dict[str, Any]) -> int:
         from imvo.accounts import services as roles
-        from imvo.duediligence.services.access import submissions_visible_to
+        from imvo.duediligence.seams import submissions_visible_to
 
         subs = submissions_visible_to(user).filter(
             covenant__slug=opts["covenant"], year=opts["year"]
