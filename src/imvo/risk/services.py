@@ -611,7 +611,9 @@ def is_non_company_party(user: Any, covenant: Any) -> bool:
     from imvo.covenants.models import Adherence, Organisation
 
     oid = roles.organisation_id(user)
-    return bool(oid) and (
+    if oid is None:
+        return False
+    return (
         Adherence.objects.filter(
             covenant=covenant, organisation_id=oid, status=Adherence.Status.ACTIVE
         )
