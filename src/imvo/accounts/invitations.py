@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from imvo.accounts import services as roles
 from imvo.accounts.models import User
+from imvo.accounts.services import AnyUser
 from imvo.core.errors import DomainError, PermissionDeniedError
 
 
@@ -58,7 +59,7 @@ class _timeout:
 invitation_tokens = InvitationTokenGenerator()
 
 
-def invitable_organisations(user: Any) -> QuerySet[Any]:
+def invitable_organisations(user: AnyUser) -> QuerySet[Any]:
     """Organisations the user may invite people for: those adhering to a covenant
     whose secretariat the user is (every organisation for a platform admin)."""
     from django.apps import apps
@@ -73,7 +74,7 @@ def invitable_organisations(user: Any) -> QuerySet[Any]:
     )
 
 
-def pending_invitations(user: Any) -> QuerySet[User]:
+def pending_invitations(user: AnyUser) -> QuerySet[User]:
     return User.objects.filter(
         organisation__in=invitable_organisations(user), is_active=False, last_login=None
     ).exclude(email="")
@@ -83,7 +84,7 @@ def link_base(request_base: str = "") -> str:
     return settings.IMVO_PUBLIC_URL or request_base.rstrip("/")
 
 
-def check_invite(user: Any, organisation: Any, email: str, name: str, base_url: str) -> User:
+def check_invite(user: AnyUser, organisation: Any, email: str, name: str, base_url: str) -> User:
     if not invitable_organisations(user).filter(pk=getattr(organisation, "pk", None)).exists():
         raise PermissionDeniedError(
             _("You can invite people only for organisations in a covenant you run.")
@@ -102,8 +103,9 @@ def check_invite(user: Any, organisation: Any, email: str, name: str, base_url: 
     return do_invite(user, organisation, email, (name or "").strip()[:150], base_url)
 
 
-def do_invite(user: Any, organisation: Any, email: str, name: str, base_url: str) -> User:
+def do_invite(user: AnyUser, organisation: Any, email: str, name: str, base_url: str) -> User:
     """Create (or renew) the inactive account and mail the link."""
+    inviter = roles.signed_in(user)
     with transaction.atomic():
         invited, _created = User.objects.get_or_create(
             email=email,
@@ -123,7 +125,7 @@ def do_invite(user: Any, organisation: Any, email: str, name: str, base_url: str
             "Your user name is %(username)s. If you did not expect this, ignore this mail."
         )
         % {
-            "who": user.get_full_name() or user.get_username(),
+            "who": inviter.get_full_name() or inviter.get_username(),
             "platform": settings.PLATFORM_NAME,
             "org": organisation.name,
             "link": link,

@@ -19,6 +19,7 @@ from django.http import Http404
 
 from imvo.accounts import services as roles
 from imvo.accounts.models import User
+from imvo.accounts.services import AnyUser
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class Lockout:
     last_attempt: datetime
 
 
-def users_managed_by(user: Any) -> Any:
+def users_managed_by(user: AnyUser) -> Any:
     if roles.is_platform_admin(user):
         return User.objects.all()
     return User.objects.filter(
@@ -37,7 +38,7 @@ def users_managed_by(user: Any) -> Any:
     ).distinct()
 
 
-def lockouts_visible_to(user: Any) -> list[Lockout]:
+def lockouts_visible_to(user: AnyUser) -> list[Lockout]:
     from datetime import timedelta
 
     from django.utils import timezone
@@ -61,7 +62,7 @@ def lockouts_visible_to(user: Any) -> list[Lockout]:
     return list(out.values())
 
 
-def check_unlock(user: Any, username: str) -> int:
+def check_unlock(user: AnyUser, username: str) -> int:
     """Unlock an account the user manages; any other name answers 404."""
     if not users_managed_by(user).filter(username=username).exists():
         raise Http404

@@ -8,7 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from imvo.accounts.models import CovenantRole, User
 from imvo.core.errors import PermissionDeniedError
-from imvo.core.scoping import RoleFacts
+from imvo.core.scoping import Actor, RoleFacts
 
 if TYPE_CHECKING:
     from imvo.covenants.models import Covenant
@@ -23,6 +23,12 @@ def signed_in(user: AnyUser) -> User:
     if not isinstance(user, User):
         raise PermissionDeniedError("Sign in first.")
     return user
+
+
+def recorded_as(user: AnyUser) -> User | None:
+    """The account to record as the one who did something (``by``, ``author``),
+    or None when the system (or an anonymous visitor) did it."""
+    return user if isinstance(user, User) else None
 
 
 def is_platform_admin(user: AnyUser) -> bool:
@@ -76,9 +82,9 @@ def grant_role(user: User, covenant: Covenant, role: str) -> CovenantRole:
     return obj
 
 
-def role_facts(user: AnyUser) -> RoleFacts:
+def role_facts(user: Actor) -> RoleFacts:
     """A user's roles as `core.scoping` reads them (handed over in AccountsConfig.ready)."""
-    if not (user and user.is_authenticated and user.is_active):
+    if not (isinstance(user, User) and user.is_active):
         return RoleFacts()
     return RoleFacts(
         signed_in=True,

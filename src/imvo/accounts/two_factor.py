@@ -8,23 +8,22 @@ django-otp (growing delays), on top of the password lock-out by django-axes.
 
 from __future__ import annotations
 
-from typing import Any
-
 import segno
 
 from imvo.accounts.models import SealedTOTPDevice as TOTPDevice
+from imvo.accounts.services import AnyUser
 
 PENDING_SESSION_KEY = "_imvo_2fa_pending"
 
 
-def confirmed_device(user: Any) -> TOTPDevice | None:
+def confirmed_device(user: AnyUser) -> TOTPDevice | None:
     if not (user and user.is_authenticated is not None and getattr(user, "pk", None)):
         return None
     device: TOTPDevice | None = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     return device
 
 
-def start_setup(user: Any) -> TOTPDevice:
+def start_setup(user: AnyUser) -> TOTPDevice:
     """An unconfirmed device for the user (re-used while the set-up is unfinished)."""
     device: TOTPDevice | None = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
@@ -52,14 +51,14 @@ def confirm(device: TOTPDevice, code: str) -> bool:
     return False
 
 
-def verify(user: Any, code: str) -> TOTPDevice | None:
+def verify(user: AnyUser, code: str) -> TOTPDevice | None:
     device = confirmed_device(user)
     if device is not None and device.verify_token(code.replace(" ", "")):
         return device
     return None
 
 
-def disable(user: Any, code: str) -> bool:
+def disable(user: AnyUser, code: str) -> bool:
     if verify(user, code) is None:
         return False
     TOTPDevice.objects.filter(user=user).delete()

@@ -17,6 +17,7 @@ from django_otp import login as otp_login
 from imvo.accounts import invitations, lockouts, two_factor
 from imvo.accounts import services as roles
 from imvo.accounts.models import CovenantRole
+from imvo.accounts.services import AnyUser
 from imvo.core.errors import DomainError
 from imvo.core.registry import links_for
 
@@ -140,12 +141,12 @@ class InviteForm(forms.Form):
     email = forms.EmailField(label=gettext_lazy("E-mail address"))
     name = forms.CharField(label=gettext_lazy("Name"), required=False, max_length=150)
 
-    def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, user: AnyUser, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = invitations.invitable_organisations(user)  # type: ignore[attr-defined]
 
 
-def _require_secretariat(user: Any) -> None:
+def _require_secretariat(user: AnyUser) -> None:
     from django.core.exceptions import PermissionDenied
 
     if not (roles.is_platform_admin(user) or roles.managed_covenant_ids(user)):

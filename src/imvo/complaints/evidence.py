@@ -1,6 +1,15 @@
-"""Evidence files of a complaint: checked by their real type, stripped of what
-could identify the sender (photo metadata, PDF document information), then
-stored encrypted under a name of our own.
+"""Evidence files of a complaint: the original kept as received, encrypted, for
+the committee only; and a *safe copy*, the only form in which a file can leave
+the committee (to the company complained about, or anyone else).
+
+- Photos are decoded and re-encoded: EXIF, GPS, the phone model and every other
+  metadata block are gone.
+- PDFs are drawn page by page and rebuilt as a new PDF of those pictures
+  (`pdf_flatten`, the Dangerzone approach): no script, action, link, form,
+  attachment, metadata or embedded photo of the original survives.
+- Anything else gets no safe copy: it is refused for sharing with the reason,
+  while the original stays with the committee (nothing the complainant sent is
+  lost) and the complaint stands.
 """
 
 from __future__ import annotations
@@ -8,9 +17,11 @@ from __future__ import annotations
 import io
 import logging
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from imvo.complaints import crypto
@@ -23,6 +34,7 @@ logger = logging.getLogger("imvo.complaints")
 MAX_EVIDENCE_BYTES = int(getattr(settings, "IMVO_COMPLAINTS_MAX_EVIDENCE_BYTES", 5 * 1024 * 1024))
 MAX_EVIDENCE_FILES = 5
 MAX_IMAGE_PIXELS = 40_000_000
+MAX_PDF_PAGES = 50  # pdf_flatten.MAX_PAGES
 
 
 def evidence_dir() -> Path:
@@ -33,79 +45,65 @@ def evidence_dir() -> Path:
     return d
 
 
-def strip_pdf(name: str, data: bytes) -> bytes:
-    """The PDF without what could identify its maker: the document information
-    (author, creator program, title, dates), every XMP metadata stream (the
-    document's and those of pages and images), embedded files, and the file
-    identifiers, which a deterministic one replaces. The content is kept.
+class EvidenceRefusedError(DomainError):
+    """No safe copy can be made of a file; ``code`` says why (see `refusal_message`)."""
 
-    Done with pikepdf (qpdf). A PDF that qpdf cannot read, or that is encrypted,
-    is refused: it cannot be cleaned, and a photo of it can.
-    """
-    import pikepdf
+    def __init__(self, code: str, name: str, size: int = 0) -> None:
+        self.code = code
+        super().__init__(refusal_message(code, name, size))
+
+
+def refusal_message(code: str, name: str, size: int = 0) -> str:
+    """Why a file got no safe copy, in the active language (the complainant's
+    when they upload it, the reader's on the case page)."""
+    if code == "empty":
+        return _("%(name)s is empty.") % {"name": name}
+    if code == "too_large":
+        return _("%(name)s is too large (%(size)d MB); the limit is %(limit)d MB per file.") % {
+            "name": name,
+            "size": round(size / 1048576),
+            "limit": MAX_EVIDENCE_BYTES // 1048576,
+        }
+    if code == "not_supported":
+        return _(
+            "%(name)s is not a photo (JPEG, PNG, WebP) or a PDF document, whatever its name says."
+        ) % {"name": name}
+    if code == "too_many_pixels":
+        return _("%(name)s has too many pixels.") % {"name": name}
+    if code == "damaged_image":
+        return _("%(name)s is a damaged image file.") % {"name": name}
+    if code == "legacy":
+        return _(
+            "%(name)s was stored before safe copies were made; ask the complainant for a photo of it."
+        ) % {"name": name}
+    if code == "pages":
+        return _(
+            "%(name)s has more than %(n)d pages. Send the pages that matter, or photos of them."
+        ) % {"name": name, "n": MAX_PDF_PAGES}
+    return _(
+        "%(name)s could not be read as a PDF document, or it is locked with a password. Send a photo of it instead."
+    ) % {"name": name}
+
+
+def safe_pdf(name: str, data: bytes) -> bytes:
+    """The PDF flattened to pictures of its pages and rebuilt (`pdf_flatten`)."""
+    from imvo.complaints.pdf_flatten import FlattenError, flatten_pdf
 
     try:
-        with pikepdf.open(io.BytesIO(data)) as pdf:
-            if len(pdf.pages) == 0:
-                raise ValueError("no pages")
-            if "/Info" in pdf.trailer:
-                del pdf.trailer["/Info"]
-            names = pdf.Root.get("/Names")
-            if isinstance(names, pikepdf.Dictionary) and "/EmbeddedFiles" in names:
-                del names["/EmbeddedFiles"]
-            for obj in pdf.objects:
-                if isinstance(obj, pikepdf.Dictionary | pikepdf.Stream) and "/Metadata" in obj:
-                    del obj["/Metadata"]
-            if "/PieceInfo" in pdf.Root:
-                del pdf.Root["/PieceInfo"]
-            out = io.BytesIO()
-            pdf.save(out, deterministic_id=True, fix_metadata_version=False)
-            return out.getvalue()
-    except (pikepdf.PdfError, pikepdf.PasswordError, ValueError, RecursionError) as e:
-        logger.info("evidence PDF refused: %s", type(e).__name__)
-        raise DomainError(
-            _(
-                "%(name)s could not be read as a PDF document, or it is locked with a password. Send a photo of it instead."
-            )
-            % {"name": name}
-        ) from None
+        return flatten_pdf(data)
+    except FlattenError as e:
+        logger.info("evidence PDF refused: %s", e.reason)
+        raise EvidenceRefusedError(e.reason, name) from None
 
 
-def clean_evidence(name: str, data: bytes) -> tuple[bytes, str]:
-    """Check one evidence file and strip what could identify the sender.
-
-    Photos are decoded and re-encoded, which drops EXIF/GPS and other
-    metadata; PDFs are rewritten without their document information, XMP
-    metadata and file identifiers (strip_pdf). Anything else is refused with
-    the reason.
-    """
-    if len(data) == 0:
-        raise DomainError(_("%(name)s is empty.") % {"name": name})
-    if len(data) > MAX_EVIDENCE_BYTES:
-        raise DomainError(
-            _("%(name)s is too large (%(size)d MB); the limit is %(limit)d MB per file.")
-            % {
-                "name": name,
-                "size": round(len(data) / 1048576),
-                "limit": MAX_EVIDENCE_BYTES // 1048576,
-            }
-        )
-    kind = sniff(data)
-    if kind is None:
-        raise DomainError(
-            _(
-                "%(name)s is not a photo (JPEG, PNG, WebP) or a PDF document, whatever its name says."
-            )
-            % {"name": name}
-        )
-    if kind == "application/pdf":
-        return strip_pdf(name, data), kind
-    from PIL import Image, ImageOps, UnidentifiedImageError
+def safe_image(name: str, data: bytes, kind: str) -> tuple[bytes, str]:
+    """The photo decoded and re-encoded: only its pixels are kept."""
+    from PIL import Image, ImageOps
 
     try:
         with Image.open(io.BytesIO(data)) as probe:
             if probe.width * probe.height > MAX_IMAGE_PIXELS:
-                raise DomainError(_("%(name)s has too many pixels.") % {"name": name})
+                raise EvidenceRefusedError("too_many_pixels", name)
             probe.verify()
         with Image.open(io.BytesIO(data)) as img:
             img = ImageOps.exif_transpose(img) or img  # type: ignore[assignment]
@@ -116,38 +114,86 @@ def clean_evidence(name: str, data: bytes) -> tuple[bytes, str]:
                 return out.getvalue(), "image/png"
             img.convert("RGB").save(out, format="JPEG", quality=85)
             return out.getvalue(), "image/jpeg"
-    except DomainError:
+    except EvidenceRefusedError:
         raise
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as e:
-        raise DomainError(_("%(name)s is a damaged image file.") % {"name": name}) from e
+    except Exception as e:  # Pillow raises SyntaxError, OSError, ValueError... on bad files
+        logger.info("evidence image refused: %s", type(e).__name__)
+        raise EvidenceRefusedError("damaged_image", name) from None
+
+
+def make_safe_copy(name: str, data: bytes) -> tuple[bytes, str]:
+    """The safe copy of one evidence file and its type, or EvidenceRefusedError."""
+    if len(data) == 0:
+        raise EvidenceRefusedError("empty", name)
+    if len(data) > MAX_EVIDENCE_BYTES:
+        raise EvidenceRefusedError("too_large", name, len(data))
+    kind = sniff(data)
+    if kind is None:
+        raise EvidenceRefusedError("not_supported", name)
+    if kind == "application/pdf":
+        return safe_pdf(name, data), kind
+    return safe_image(name, data, kind)
+
+
+@dataclass
+class Stored:
+    evidence: Evidence | None
+    refusal: str  # in the active language; "" when the safe copy was made
+
+
+def _write(data: bytes) -> str:
+    stored = uuid.uuid4().hex + ".bin"
+    (evidence_dir() / stored).write_bytes(crypto.encrypt_bytes(data))
+    return stored
 
 
 def store_evidence(
     complaint: Complaint, name: str, data: bytes, from_complainant: bool = True
-) -> Evidence:
-    clean, kind = clean_evidence(name, data)
-    stored = uuid.uuid4().hex + ".bin"
-    (evidence_dir() / stored).write_bytes(crypto.encrypt_bytes(clean))
-    return Evidence.objects.create(
-        complaint=complaint,
-        stored_name=stored,
-        content_type=kind,
-        size=len(clean),
-        name_enc=crypto.encrypt(Path(name).name[:200]),
-        from_complainant=from_complainant,
-    )
+) -> Stored:
+    """Keep the original (encrypted, committee only), then make the safe copy.
+
+    Call it after the complaint or message it belongs to is saved: a file that
+    cannot be made safe is refused with the reason, the rest stands. Empty and
+    oversized files are not kept at all.
+    """
+    name = Path(name).name[:200] or "file"
+    if len(data) == 0 or len(data) > MAX_EVIDENCE_BYTES:
+        code = "empty" if not data else "too_large"
+        return Stored(None, refusal_message(code, name, len(data)))
+    with transaction.atomic():
+        ev = Evidence.objects.create(
+            complaint=complaint,
+            stored_name=_write(data),
+            original_type=sniff(data) or "",
+            original_size=len(data),
+            content_type="",
+            size=0,
+            name_enc=crypto.encrypt(name),
+            from_complainant=from_complainant,
+        )
+    try:
+        safe, kind = make_safe_copy(name, data)
+    except EvidenceRefusedError as e:
+        ev.refusal = e.code
+        ev.save(update_fields=["refusal"])
+        return Stored(ev, str(e))
+    ev.safe_name, ev.content_type, ev.size = _write(safe), kind, len(safe)
+    ev.save(update_fields=["safe_name", "content_type", "size"])
+    return Stored(ev, "")
 
 
-def validate_files(files: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+def check_file_count(files: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
     if len(files) > MAX_EVIDENCE_FILES:
         raise DomainError(
             _("You can add at most %(n)d files at a time.") % {"n": MAX_EVIDENCE_FILES}
         )
-    for name, data in files:
-        clean_evidence(name, data)  # fail before anything is saved
     return files
 
 
-def read_evidence(ev: Evidence) -> bytes:
-    """The stored (cleaned) bytes of one evidence file, decrypted."""
-    return crypto.decrypt_bytes((evidence_dir() / ev.stored_name).read_bytes())
+def read_evidence(ev: Evidence, original: bool = False) -> bytes:
+    """The safe copy of one evidence file, decrypted (or, for the committee,
+    the original as received)."""
+    name = ev.stored_name if original else ev.safe_name
+    if not name:
+        raise FileNotFoundError("no safe copy")
+    return crypto.decrypt_bytes((evidence_dir() / name).read_bytes())

@@ -261,9 +261,9 @@ class ComplaintForm(forms.Form):
 
     def clean_evidence(self) -> list[tuple[str, bytes]]:
         try:
-            return evidence.validate_files(
-                read_uploads(self.files.getlist("evidence") if self.files else [])
-            )
+            # Count and size only: a file that cannot be made safe is refused
+            # after the complaint is saved (evidence.store_evidence), not here.
+            return read_uploads(self.files.getlist("evidence") if self.files else [])
         except DomainError as e:
             raise forms.ValidationError(str(e)) from e
 

@@ -392,12 +392,19 @@ class Message(models.Model):
 
 
 class Evidence(models.Model):
-    """An evidence file, stored encrypted outside the database."""
+    """An evidence file, stored encrypted outside the database: the original as
+    received (``stored_name``, committee only) and its safe copy (``safe_name``,
+    the only form that may leave the committee; see evidence.py). A file of which
+    no safe copy could be made has ``refusal`` set and cannot be shared."""
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="evidence")
     stored_name = models.CharField(max_length=80, unique=True)
-    content_type = models.CharField(max_length=50)
-    size = models.PositiveIntegerField()
+    original_type = models.CharField(max_length=50, blank=True)
+    original_size = models.PositiveIntegerField(default=0)
+    safe_name = models.CharField(max_length=80, blank=True)
+    content_type = models.CharField(max_length=50, blank=True)  # of the safe copy
+    size = models.PositiveIntegerField(default=0)  # of the safe copy
+    refusal = models.CharField(max_length=30, blank=True)
     name_enc = models.TextField(blank=True)
     from_complainant = models.BooleanField(default=True)
     shared_with_company = models.BooleanField(default=False)
@@ -409,6 +416,10 @@ class Evidence(models.Model):
     @property
     def original_name(self) -> str:
         return crypto.decrypt(self.name_enc)
+
+    def stored_files(self) -> list[str]:
+        """The names of this evidence's files in the evidence folder."""
+        return [n for n in (self.stored_name, self.safe_name) if n]
 
 
 class CommitteeMembership(models.Model):

@@ -149,6 +149,7 @@ def new(request: HttpRequest) -> HttpResponse:
                     "c": filed.complaint,
                     "acknowledge_by": filed.complaint.due,
                     "admissibility_by": filed_on + timedelta(days=proc.admissibility_days),
+                    "refused": filed.refused,
                 }
                 return _private(render(request, "complaints/done.html", ctx, status=201))
     else:
@@ -192,7 +193,7 @@ def follow(request: HttpRequest) -> HttpResponse:
             if request.POST.get("action") == "reply":
                 try:
                     files = read_uploads(request.FILES.getlist("evidence"))
-                    following.check_complainant_reply(
+                    ctx["refused"] = following.check_complainant_reply(
                         c,
                         request.POST.get("message", ""),
                         files,
@@ -358,19 +359,28 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
     return _private(render(request, template, ctx, status=400 if error else 200))
 
 
+EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+
+
 @login_required
 def evidence(request: HttpRequest, pk: int, eid: int) -> HttpResponse:
+    """The safe copy of an evidence file; ``?original=1`` gives the committee
+    side the file as received (always as an opaque download)."""
+    original = request.GET.get("original") == "1"
     try:
         c, role = access.get_case(request.user, pk, log=False)
-        ev, data = workflow.evidence_for(request.user, c, role, eid)
+        ev, data = workflow.evidence_for(request.user, c, role, eid, original=original)
     except CaseNotFoundError as e:
         raise Http404(str(e)) from e
     except PermissionDeniedError:
         return HttpResponseForbidden()
-    response = HttpResponse(data, content_type=ev.content_type)
-    response["Content-Disposition"] = (
-        f'attachment; filename="evidence-{ev.pk}{".pdf" if ev.content_type == "application/pdf" else ".jpg" if ev.content_type == "image/jpeg" else ".png"}"'
-    )
+    if original:
+        response = HttpResponse(data, content_type="application/octet-stream")
+        response["Content-Disposition"] = f'attachment; filename="evidence-{ev.pk}-original.bin"'
+    else:
+        response = HttpResponse(data, content_type=ev.content_type)
+        ext = EXTENSIONS.get(ev.content_type, ".bin")
+        response["Content-Disposition"] = f'attachment; filename="evidence-{ev.pk}{ext}"'
     return _private(response)
 
 

@@ -1,5 +1,7 @@
 """Bilingual (nl/en) content fields stored side by side on a model."""
 
+from typing import Self, overload
+
 from django.utils.translation import get_language, gettext_noop
 
 
@@ -12,6 +14,28 @@ def pick(obj: object, field: str) -> str:
         if value:
             return str(value)
     return ""
+
+
+class Bilingual:
+    """A read-only attribute that picks ``<attr>_nl`` or ``<attr>_en`` in the
+    reader's language (``pick``): ``name = Bilingual()`` on a model with the
+    fields ``name_nl`` and ``name_en``. One line instead of a property each."""
+
+    field = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.field = name
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> Self: ...
+
+    @overload
+    def __get__(self, obj: object, owner: type | None = None) -> str: ...
+
+    def __get__(self, obj: object | None, owner: type | None = None) -> Self | str:
+        if obj is None:
+            return self
+        return pick(obj, self.field)
 
 
 # Django strings its own catalogues do not translate yet; listed so makemessages finds them.

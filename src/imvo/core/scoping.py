@@ -14,9 +14,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Self
+from typing import Self
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
+
+# Whoever asks, as the ground floor sees them: any account, an anonymous visitor,
+# or None (the system). Accounts narrows it to its own User (``AnyUser``).
+type Actor = AbstractBaseUser | AnonymousUser | None
 
 
 @dataclass(frozen=True)
@@ -30,16 +36,16 @@ class RoleFacts:
 
 
 NOBODY = RoleFacts()
-_facts: Callable[[Any], RoleFacts] = lambda _user: NOBODY  # noqa: E731 - until accounts is ready
+_facts: Callable[[Actor], RoleFacts] = lambda _user: NOBODY  # noqa: E731 - until accounts is ready
 
 
-def use_roles(facts: Callable[[Any], RoleFacts]) -> None:
+def use_roles(facts: Callable[[Actor], RoleFacts]) -> None:
     """Called once by the accounts app: how to read a user's roles."""
     global _facts
     _facts = facts
 
 
-def role_facts(user: Any) -> RoleFacts:
+def role_facts(user: Actor) -> RoleFacts:
     return _facts(user)
 
 
@@ -76,7 +82,7 @@ class ScopedQuerySet[M: models.Model](models.QuerySet[M]):
         """Which of its covenants' rows the secretariat sees; None: all of them."""
         return None
 
-    def visible_to(self, user: Any) -> Self:
+    def visible_to(self, user: Actor) -> Self:
         facts = role_facts(user)
         if not facts.signed_in:
             return self.none()

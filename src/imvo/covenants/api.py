@@ -10,7 +10,7 @@ from ninja import Router, Schema, Status
 from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 
-from imvo.accounts.api_auth import token_auth
+from imvo.accounts.seams import token_auth
 from imvo.core.public_cache import cache_public_answer
 from imvo.covenants import services
 from imvo.covenants.models import Adherence, Agreement, Covenant

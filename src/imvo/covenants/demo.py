@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.text import slugify
 
-from imvo.accounts import services as roles
+from imvo.accounts import seams as roles
 from imvo.accounts.models import CovenantRole, User
 from imvo.core.demo import DEMO_PASSWORD
 from imvo.covenants import services

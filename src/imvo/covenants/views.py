@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -11,9 +12,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from imvo.accounts import services as roles
+from imvo.accounts import seams as roles
 from imvo.core.errors import DomainError
 from imvo.covenants import forms, services
 from imvo.covenants.models import (
@@ -116,6 +118,31 @@ def _managed(request: HttpRequest, slug: str) -> Covenant:
     return covenant
 
 
+def _form_page(
+    request: HttpRequest,
+    form: Any,
+    save: Callable[[], object],
+    *,
+    title: str,
+    done: str,
+    message: str,
+    error_field: str | None = None,
+    **context: Any,
+) -> HttpResponse:
+    """The shape of every management form: on a valid POST, ``save()`` (a
+    DomainError becomes the form's error on ``error_field``), then a message and
+    a redirect to ``done``; otherwise the form on covenants/form.html."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save()
+        except DomainError as e:
+            form.add_error(error_field, str(e))
+        else:
+            messages.success(request, message)
+            return redirect(done)
+    return render(request, "covenants/form.html", {"form": form, "title": title, **context})
+
+
 @login_required
 def manage_index(request: HttpRequest) -> HttpResponse:
     if not roles.is_secretariat(request.user):
@@ -160,14 +187,14 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
 def covenant_edit(request: HttpRequest, slug: str) -> HttpResponse:
     covenant = _managed(request, slug)
     form = forms.CovenantForm(request.POST or None, instance=covenant)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Covenant saved."))
-        return redirect("covenants:manage", slug=covenant.slug)
-    return render(
+    return _form_page(
         request,
-        "covenants/form.html",
-        {"form": form, "title": _("Edit covenant"), "covenant": covenant},
+        form,
+        form.save,
+        title=_("Edit covenant"),
+        done=reverse("covenants:manage", args=[covenant.slug]),
+        message=_("Covenant saved."),
+        covenant=covenant,
     )
 
 
@@ -175,24 +202,21 @@ def covenant_edit(request: HttpRequest, slug: str) -> HttpResponse:
 def adherence_add(request: HttpRequest, slug: str) -> HttpResponse:
     covenant = _managed(request, slug)
     form = forms.AdherenceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_adherence(
-                request.user,
-                covenant,
-                form.cleaned_data["organisation"],
-                form.cleaned_data["role"],
-                form.cleaned_data["since"],
-            )
-        except DomainError as e:
-            form.add_error("organisation", str(e))
-        else:
-            messages.success(request, _("Organisation added."))
-            return redirect("covenants:manage", slug=slug)
-    return render(
+    return _form_page(
         request,
-        "covenants/form.html",
-        {"form": form, "title": _("Add an organisation"), "covenant": covenant},
+        form,
+        lambda: services.add_adherence(
+            request.user,
+            covenant,
+            form.cleaned_data["organisation"],
+            form.cleaned_data["role"],
+            form.cleaned_data["since"],
+        ),
+        title=_("Add an organisation"),
+        done=reverse("covenants:manage", args=[slug]),
+        message=_("Organisation added."),
+        error_field="organisation",
+        covenant=covenant,
     )
 
 
@@ -200,14 +224,14 @@ def adherence_add(request: HttpRequest, slug: str) -> HttpResponse:
 def organisation_add(request: HttpRequest, slug: str) -> HttpResponse:
     covenant = _managed(request, slug)
     form = forms.OrganisationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        services.register_organisation(request.user, covenant, form.save(commit=False))
-        messages.success(request, _("Organisation registered; now add it to the covenant."))
-        return redirect("covenants:adherence_add", slug=slug)
-    return render(
+    return _form_page(
         request,
-        "covenants/form.html",
-        {"form": form, "title": _("Register an organisation"), "covenant": covenant},
+        form,
+        lambda: services.register_organisation(request.user, covenant, form.save(commit=False)),
+        title=_("Register an organisation"),
+        done=reverse("covenants:adherence_add", args=[slug]),
+        message=_("Organisation registered; now add it to the covenant."),
+        covenant=covenant,
     )
 
 
@@ -219,30 +243,23 @@ def adherence_change(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         request.POST or None,
         initial={"role": adherence.role, "status": adherence.status},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.change_adherence(
-                request.user,
-                adherence,
-                form.cleaned_data["status"],
-                form.cleaned_data["on"],
-                form.cleaned_data["reason"],
-                role=form.cleaned_data["role"],
-            )
-        except DomainError as e:
-            form.add_error("reason", str(e))
-        else:
-            messages.success(request, _("Adherence updated; the change is recorded."))
-            return redirect("covenants:manage", slug=slug)
-    return render(
+    return _form_page(
         request,
-        "covenants/form.html",
-        {
-            "form": form,
-            "title": adherence.organisation.name,
-            "covenant": covenant,
-            "history": adherence.changes.all(),
-        },
+        form,
+        lambda: services.change_adherence(
+            request.user,
+            adherence,
+            form.cleaned_data["status"],
+            form.cleaned_data["on"],
+            form.cleaned_data["reason"],
+            role=form.cleaned_data["role"],
+        ),
+        title=adherence.organisation.name,
+        done=reverse("covenants:manage", args=[slug]),
+        message=_("Adherence updated; the change is recorded."),
+        error_field="reason",
+        covenant=covenant,
+        history=adherence.changes.all(),
     )
 
 
@@ -255,21 +272,22 @@ def agreement_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Ht
         else Agreement(covenant=covenant)
     )
     form = forms.AgreementForm(request.POST or None, instance=instance, covenant=covenant)
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> None:
         agreement = form.save(commit=False)
         agreement.covenant = covenant
-        try:
-            services.save_agreement(
-                request.user, agreement, form.cleaned_data["owners"], form.cleaned_data["themes"]
-            )
-        except DomainError as e:
-            form.add_error(None, str(e))
-        else:
-            messages.success(request, _("Agreement saved."))
-            return redirect("covenants:manage", slug=slug)
-    title = _("Edit agreement") if pk else _("New agreement")
-    return render(
-        request, "covenants/form.html", {"form": form, "title": title, "covenant": covenant}
+        services.save_agreement(
+            request.user, agreement, form.cleaned_data["owners"], form.cleaned_data["themes"]
+        )
+
+    return _form_page(
+        request,
+        form,
+        save,
+        title=_("Edit agreement") if pk else _("New agreement"),
+        done=reverse("covenants:manage", args=[slug]),
+        message=_("Agreement saved."),
+        covenant=covenant,
     )
 
 
@@ -278,31 +296,23 @@ def measurement_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     covenant = _managed(request, slug)
     agreement = get_object_or_404(Agreement, pk=pk, covenant=covenant)
     form = forms.MeasurementForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_measurement(
-                request.user,
-                agreement,
-                form.cleaned_data["date"],
-                form.cleaned_data["value"],
-                form.cleaned_data["source"],
-                form.cleaned_data["note"],
-            )
-        except DomainError as e:
-            form.add_error(None, str(e))
-        else:
-            messages.success(request, _("Measurement recorded."))
-            return redirect("covenants:manage", slug=slug)
-    return render(
+    return _form_page(
         request,
-        "covenants/form.html",
-        {
-            "form": form,
-            "title": _("Record a measurement: %(kpi)s") % {"kpi": agreement.kpi_name},
-            "covenant": covenant,
-            "measurements": agreement.measurements.all(),
-            "agreement": agreement,
-        },
+        form,
+        lambda: services.record_measurement(
+            request.user,
+            agreement,
+            form.cleaned_data["date"],
+            form.cleaned_data["value"],
+            form.cleaned_data["source"],
+            form.cleaned_data["note"],
+        ),
+        title=_("Record a measurement: %(kpi)s") % {"kpi": agreement.kpi_name},
+        done=reverse("covenants:manage", args=[slug]),
+        message=_("Measurement recorded."),
+        covenant=covenant,
+        measurements=agreement.measurements.all(),
+        agreement=agreement,
     )
 
 
@@ -311,18 +321,20 @@ def step_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     covenant = _managed(request, slug)
     step = get_object_or_404(ProcessStep, pk=pk, covenant=covenant)
     form = forms.StepForm(request.POST or None, instance=step)
-    if request.method == "POST" and form.is_valid():
-        services.update_step(
+    return _form_page(
+        request,
+        form,
+        lambda: services.update_step(
             request.user,
             step,
             form.cleaned_data["status"],
             form.cleaned_data["started"],
             form.cleaned_data["completed"],
-        )
-        messages.success(request, _("Process step saved."))
-        return redirect("covenants:manage", slug=slug)
-    return render(
-        request, "covenants/form.html", {"form": form, "title": step.name, "covenant": covenant}
+        ),
+        title=step.name,
+        done=reverse("covenants:manage", args=[slug]),
+        message=_("Process step saved."),
+        covenant=covenant,
     )
 
 

@@ -15,8 +15,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from imvo.accounts import services as roles
-from imvo.accounts.api_auth import token_auth
+from imvo.accounts import seams as roles
+from imvo.accounts.seams import token_auth
 from imvo.covenants.models import Covenant
 from imvo.duediligence.models import Question, Submission
 from imvo.duediligence.services import access

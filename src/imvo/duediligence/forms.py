@@ -102,7 +102,7 @@ class EscalationForm(forms.ModelForm):
         self.fields["organisation"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
             adherences__covenant=covenant, type=Organisation.Type.COMPANY
         ).distinct()
-        from imvo.covenants.services.governance import citable_decisions
+        from imvo.covenants.seams import citable_decisions
 
         self.fields["decision"].queryset = citable_decisions(covenant)  # type: ignore[attr-defined]
 

@@ -8,7 +8,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy
 
-from imvo.accounts.services import AnyUser
+from imvo.accounts.seams import AnyUser
 from imvo.covenants.models import Covenant, Theme
 from imvo.library.models import LearningItem
 from imvo.library.services import covenants_user_may_share_in

@@ -10,8 +10,8 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from imvo.accounts import services as roles
-from imvo.accounts.services import AnyUser
+from imvo.accounts import seams as roles
+from imvo.accounts.seams import AnyUser
 from imvo.core import uploads
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.core.uploads import UploadPolicy

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,7 +20,7 @@ from imvo.covenants.models import Covenant
 from imvo.duediligence.models import Action, Submission
 from imvo.regulation import legal
 from imvo.regulation.models import EngagementEntry, PlotUpload, RetainedDocument
-from imvo.regulation.services import engagement, eudr, exports, mapping
+from imvo.regulation.services import engagement, eudr, exports, forced_labour, mapping, suppliers
 from imvo.regulation.services.access import NotFound, covenants_of, member_or_former
 from imvo.risk.models import RegisterEntry
 
@@ -260,3 +261,77 @@ def plots_geojson(request: HttpRequest, slug: str) -> HttpResponseBase:
         messages.error(request, str(e))
         return redirect("regulation:plots", slug=slug)
     return _download(doc)
+
+
+@login_required
+def forced_labour_page(request: HttpRequest, slug: str) -> HttpResponseBase:
+    covenant, _oid = _member_covenant(request, slug)
+    if request.method == "POST":
+        try:
+            doc = forced_labour.check_evidence_file(
+                request.user, covenant, request.POST.get("product", "")
+            )
+        except NotFound:
+            raise Http404 from None
+        except DomainError as e:
+            messages.error(request, str(e))
+        else:
+            return _download(doc)
+    _org, locs = forced_labour.readiness(request.user, covenant)
+    return render(
+        request,
+        "regulation/forced_labour_page.html",
+        {"covenant": covenant, "locations": locs, "flagged": sum(1 for x in locs if x.flagged)},
+    )
+
+
+@login_required
+def supplier_requests(request: HttpRequest, slug: str) -> HttpResponse:
+    covenant, oid = _member_covenant(request, slug)
+    if request.method == "POST":
+        try:
+            suppliers.check_create(
+                request.user, covenant, request.POST.get("supplier", ""),
+                request.POST.get("employees", ""),
+            )  # fmt: skip
+        except DomainError as e:
+            messages.error(request, str(e))
+        else:
+            messages.success(request, _("Request made: send the supplier its link."))
+            return redirect("regulation:suppliers", slug=slug)
+    rows = [
+        (r, suppliers.completeness(r), request.build_absolute_uri(
+            reverse("regulation:supplier_form", args=[r.token])))
+        for r in suppliers.requests_of(request.user, covenant).filter(organisation_id=oid)
+    ]  # fmt: skip
+    return render(
+        request,
+        "regulation/suppliers.html",
+        {"covenant": covenant, "rows": rows, "cap": suppliers.CAP_EMPLOYEES},
+    )
+
+
+def supplier_form(request: HttpRequest, token: str) -> HttpResponse:
+    """The supplier's questionnaire, reached through its secret link (no account)."""
+    req = suppliers.by_token(token)
+    if req is None:
+        raise Http404
+    if request.method == "POST" and not req.answered:
+        keys = [str(q["key"]) for q in req.questions]
+        try:
+            suppliers.check_answer(
+                req,
+                {k: request.POST.get(f"a-{k}", "") for k in keys},
+                {k for k in keys if request.POST.get(f"decline-{k}") == "on"},
+            )
+        except DomainError as e:
+            messages.error(request, str(e))
+        else:
+            messages.success(request, _("Thank you: your answers were sent."))
+            return redirect("regulation:supplier_form", token=token)
+    return render(
+        request,
+        "regulation/supplier_form.html",
+        {"req": req, "capped": req.employees <= suppliers.CAP_EMPLOYEES,
+         "cap": suppliers.CAP_EMPLOYEES},
+    )  # fmt: skip

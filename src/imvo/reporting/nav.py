@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from imvo.accounts import services as roles
-from imvo.accounts.services import AnyUser
+from imvo.accounts import seams as roles
+from imvo.accounts.seams import AnyUser
 from imvo.core.registry import NavLink
 
 
@@ -15,7 +15,7 @@ def links_for(user: AnyUser) -> list[NavLink]:
         NavLink(reverse("reporting:overview"), _("Dashboards and progress reports")),
     ]
     if roles.is_secretariat(user):
-        from imvo.covenants.services import covenants_managed_by
+        from imvo.covenants.seams import covenants_managed_by
         from imvo.reporting.services.build import report_years
 
         for covenant in covenants_managed_by(user).order_by("name_en"):

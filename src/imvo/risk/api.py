@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
-from imvo.accounts.api_auth import token_auth
+from imvo.accounts.seams import token_auth
 from imvo.core.errors import DomainError
 from imvo.risk import services
 from imvo.risk.models import RegisterEntry

@@ -9,13 +9,16 @@ computed priority, and the reason is kept.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from imvo.accounts.seams import AnyUser
 
 
 class IndicatorSource(models.Model):
@@ -87,9 +90,9 @@ class SourcingEntry(models.Model):
 
 
 class RegisterQuerySet(models.QuerySet["RegisterEntry"]):
-    def visible_to(self, user: Any) -> QuerySet[RegisterEntry]:
+    def visible_to(self, user: AnyUser) -> QuerySet[RegisterEntry]:
         """A company's register is confidential: its own members (and platform admins) only."""
-        from imvo.accounts import services as roles
+        from imvo.accounts import seams as roles
 
         if roles.is_platform_admin(user):
             return self.all()

@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from imvo.accounts.seams import AnyUser, recorded_as
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.risk import reference as ref
 from imvo.risk.importers import SOURCES, country_code, country_name, read_source
@@ -216,8 +217,8 @@ def company_scan(organisation: Any, covenant: Any = None) -> ScanResult:
     return scan_records(supplier_rows_for(organisation, covenant))
 
 
-def _require_member(user: Any, organisation: Any) -> None:
-    from imvo.accounts import services as roles
+def _require_member(user: AnyUser, organisation: Any) -> None:
+    from imvo.accounts import seams as roles
 
     if roles.is_platform_admin(user):
         return
@@ -226,7 +227,7 @@ def _require_member(user: Any, organisation: Any) -> None:
 
 
 def add_sourcing(
-    user: Any,
+    user: AnyUser,
     organisation: Any,
     country: str,
     sector: str = "",
@@ -254,7 +255,7 @@ def add_sourcing(
     )
 
 
-def remove_sourcing(user: Any, entry: SourcingEntry) -> None:
+def remove_sourcing(user: AnyUser, entry: SourcingEntry) -> None:
     """Remove a hand-made sourcing line (the company's own members only)."""
     _require_member(user, entry.organisation)
     entry.delete()
@@ -382,7 +383,7 @@ def _theme_row(code: str, covenant: Any) -> Any:
 
 
 def register_from_scan(
-    user: Any, organisation: Any, covenant: Any = None, top: int = 10
+    user: AnyUser, organisation: Any, covenant: Any = None, top: int = 10
 ) -> list[RegisterEntry]:
     """Turn the scan's highest (theme, country) risks into register entries with suggested scores.
 
@@ -463,7 +464,7 @@ EDITABLE = (
 
 
 def update_entry(
-    user: Any,
+    user: AnyUser,
     entry: RegisterEntry,
     override_priority: float | None = None,
     override_reason: str = "",
@@ -493,7 +494,7 @@ def update_entry(
                 previous=entry.override_priority,
                 new=None,
                 reason=override_reason.strip(),
-                by=user,
+                by=recorded_as(user),
             )
             entry.override_priority = None
             entry.override_reason = ""
@@ -509,7 +510,7 @@ def update_entry(
                 previous=entry.priority,
                 new=override_priority,
                 reason=override_reason.strip(),
-                by=user,
+                by=recorded_as(user),
             )
             entry.override_priority = override_priority
             entry.override_reason = override_reason.strip()
@@ -519,7 +520,7 @@ def update_entry(
 
 
 def create_entry(
-    user: Any,
+    user: AnyUser,
     organisation: Any,
     theme_code: str,
     title: str,

@@ -16,7 +16,7 @@ from imvo.accounts.api_auth import token_auth
 from imvo.core.public_cache import cache_public_answer
 from imvo.covenants.models import Covenant
 from imvo.covenants.services import covenants_visible_to, public_version
-from imvo.supplychain import explain, services
+from imvo.supplychain import explain, publication, services
 from imvo.supplychain.models import SupplierList
 
 router = Router(tags=["supplychain"])
@@ -148,7 +148,7 @@ def list_rows(
     response=list[PublicFacilityOut],
     summary="A covenant's public list of production locations (open data, CC BY 4.0)",
 )
-@decorate_view(cache_public_answer(services.public_list_version, public_version))
+@decorate_view(cache_public_answer(publication.public_list_version, public_version))
 def public_locations(
     request: HttpRequest,
     covenant: str,
@@ -164,10 +164,12 @@ def public_locations(
     cov = covenants_visible_to(request.user).filter(slug=covenant).first()
     if cov is None:
         raise HttpError(404, f"No covenant {covenant!r}.")
-    years = services.years_with_lists(cov)
+    # The publication rule (publication.py): a year that is not public, or a
+    # selection fewer than K members disclosed, answers an empty list.
+    years = publication.public_years(cov)
     if year is None:
         year = years[0] if years else None
-    if year is None:
+    if year is None or services.public_withheld(cov, year, q, country, sector):
         return []
     per_page = max(1, min(per_page, 1000))
     if page < 1:

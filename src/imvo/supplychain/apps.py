@@ -17,16 +17,23 @@ class SupplychainConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from imvo.core.registry import registry
-        from imvo.supplychain import demo, models, nav, report, services
+        from imvo.supplychain import demo, models, nav, publication, report
 
         # The public list's pages are cached (docs/performance.md): a processed
-        # list, a decision or a merged facility starts a new cache version.
-        for model in (models.SupplierList, models.Match, models.Facility):
+        # list, a decision, a merged facility or a publication decision starts a
+        # new cache version.
+        for model in (
+            models.SupplierList,
+            models.Match,
+            models.Facility,
+            models.DisclosurePolicy,
+            models.PublishedYear,
+        ):
             post_save.connect(
-                services.bump_public_list_version, sender=model, dispatch_uid=f"sc-s-{model}"
+                publication.bump_public_list_version, sender=model, dispatch_uid=f"sc-s-{model}"
             )
             post_delete.connect(
-                services.bump_public_list_version, sender=model, dispatch_uid=f"sc-d-{model}"
+                publication.bump_public_list_version, sender=model, dispatch_uid=f"sc-d-{model}"
             )
         # What this app offers the start page, `imvo demo` and the yearly report.
         registry.add_app(

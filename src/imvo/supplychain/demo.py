@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from imvo.covenants.models import Adherence, Covenant, Organisation
-from imvo.supplychain import services, synthetic
-from imvo.supplychain.models import Facility, SupplierList
+from imvo.supplychain import publication, services, synthetic
+from imvo.supplychain.models import Facility, PublishedYear, SupplierList
 from imvo.supplychain.normalise import normalise_address, normalise_name
 
 REGISTRY_SIZE = 3000
@@ -149,4 +149,10 @@ def load() -> list[tuple[str, str]]:
         covenant=garment, organisation__slug=slugify("Van Amstel Denim")
     ).update(consent_to_be_named=True)
     assert not SupplierList.objects.filter(status=SupplierList.Status.FAILED).exists()
+    # The secretariat published the year: eight members disclosed, more than K (5),
+    # so the demo's public list is not empty (publication.py).
+    assert (
+        publication.disclosing_members(garment, year) >= publication.policy_for(garment).min_members
+    )
+    PublishedYear.objects.get_or_create(covenant=garment, year=year)
     return []

@@ -27,7 +27,7 @@ import difflib
 import json
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +39,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from imvo.supplychain.geo import distance_m
 from imvo.supplychain.models import Facility, Match, SupplierListRow
+from imvo.supplychain.normalise import normalise_address
 
 # A weight of this many bits (or more) fills the bar: a handful of strong fields
 # decide a match, so the bar shows how much each one pulled, not the total.
@@ -330,7 +331,14 @@ def _mark(tokens: Sequence[str], tag: str) -> list[str]:
     return out
 
 
-def differences(a: str, b: str) -> tuple[SafeString, SafeString, SafeString, int]:
+def _address_key(token: str) -> str:
+    # "Rd." and "Road" are the same word in an address (the matcher's own abbreviations).
+    return normalise_address(token) or _key(token)
+
+
+def differences(
+    a: str, b: str, key: Callable[[str], str] = _key
+) -> tuple[SafeString, SafeString, SafeString, int]:
     """Compare two texts word by word (ignoring case and punctuation).
 
     Returns (a with the words not in b marked, b with the words not in a marked,
@@ -338,7 +346,7 @@ def differences(a: str, b: str) -> tuple[SafeString, SafeString, SafeString, int
     words). A differing word with a digit in it gets class="number": a different
     unit or house number is what most often tells two places apart."""
     ta, tb = _tokens(a), _tokens(b)
-    matcher = difflib.SequenceMatcher(None, [_key(t) for t in ta], [_key(t) for t in tb], False)
+    matcher = difflib.SequenceMatcher(None, [key(t) for t in ta], [key(t) for t in tb], False)
     left: list[str] = []
     right: list[str] = []
     inline: list[str] = []
@@ -417,16 +425,18 @@ def explain(match: Match, facility: Facility | None = None, *, full: bool = True
         differences(row.name, other_name) if full else nothing
     )
     addr_row, addr_fac, addr_inline, _n = (
-        differences(row.address, other_address) if full else nothing
+        differences(row.address, other_address, _address_key) if full else nothing
     )
     runner_up = next((runner_up_text(e) for e in entries if e["field"] == "runner_up"), "")
     evidence = evidence_from(entries, distance)
     notes = []
-    if not evidence and not entries_for(match.explanation, None, None):
-        if match.status in (Match.Status.AUTOMATIC, Match.Status.PENDING):
-            notes.append(_("This match was made before the matcher kept its reasons."))
-    elif not evidence:
-        notes.append(_("The matcher kept its reasons for the facility it proposed only."))
+    stored_none = not entries_for(match.explanation, None, None)
+    if (
+        not evidence
+        and stored_none
+        and match.status in (Match.Status.AUTOMATIC, Match.Status.PENDING)
+    ):
+        notes.append(_("This match was made before the matcher kept its reasons."))
     return Explanation(
         evidence=evidence,
         name_row=name_row,

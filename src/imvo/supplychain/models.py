@@ -12,6 +12,7 @@ import hashlib
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -268,3 +269,63 @@ class LabelledPair(models.Model):
     def __str__(self) -> str:
         verdict = "=" if self.is_match else "!="
         return f"{self.name} {verdict} {self.facility_name}"
+
+
+class DisclosurePolicy(models.Model):
+    """How a covenant publishes its members' production locations (docs/supplychain.md,
+    "Publication rule"). A covenant without a row uses the defaults."""
+
+    # Fewer than 3 would let one member subtract its own list from the public one
+    # and read the other member's list.
+    MIN_MEMBERS_FLOOR = 3
+    DEFAULT_MIN_MEMBERS = 5
+
+    covenant = models.OneToOneField(
+        "covenants.Covenant", on_delete=models.CASCADE, related_name="disclosure_policy"
+    )
+    min_members = models.PositiveSmallIntegerField(
+        _("minimum number of disclosing members"),
+        default=DEFAULT_MIN_MEMBERS,
+        validators=[MinValueValidator(MIN_MEMBERS_FLOOR)],
+        help_text=_(
+            "A year, filter or search is public only when at least this many members "
+            "disclosed the locations in it (at least 3)."
+        ),
+    )
+    branch_organisations_disclose = models.BooleanField(
+        _("branch organisations may upload for their members"), default=False
+    )
+
+    class Meta:
+        verbose_name = _("disclosure policy")
+        verbose_name_plural = _("disclosure policies")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(min_members__gte=3), name="disclosure_min_members_floor"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.covenant}: k={self.min_members}"
+
+
+class PublishedYear(models.Model):
+    """The secretariat's decision that a covenant's list for a year is public."""
+
+    covenant = models.ForeignKey(
+        "covenants.Covenant", on_delete=models.CASCADE, related_name="published_location_years"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    published = models.DateTimeField(default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["covenant", "year"], name="unique_published_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.covenant} {self.year}"

@@ -48,7 +48,18 @@ def report_sections(covenant: Covenant, year: int) -> list[ReportSection]:
                 Table(
                     caption=_("Production locations by country"),
                     header=[_("Country"), _("Locations")],
-                    rows=[[country_name(c), n] for c, n in f["by_country"]],
+                    rows=[[country_name(c), n] for c, n in f["by_country"]]
+                    + (
+                        [
+                            [
+                                _("Other countries (fewer than %(k)s members each)")
+                                % {"k": f["min_members"]},
+                                f["other_countries"],
+                            ]
+                        ]
+                        if f["other_countries"]
+                        else []
+                    ),
                 )
             ],
             charts=[

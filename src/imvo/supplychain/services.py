@@ -26,12 +26,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from imvo.accounts import services as roles
-from imvo.core.cache import bump_data_version, cached, data_version
+from imvo.core.cache import cached
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.covenants.models import Adherence, Covenant, Organisation
-from imvo.supplychain import explain, labels, matching, parsing
+from imvo.supplychain import explain, labels, matching, parsing, publication
 from imvo.supplychain.models import Decision, Facility, Match, SupplierList, SupplierListRow
 from imvo.supplychain.normalise import country_name, normalise_address, normalise_name
+from imvo.supplychain.publication import bump_public_list_version, public_cache_key
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ CHUNK = 2000  # rows matched between two progress updates
 STUCK_AFTER = timedelta(minutes=15)  # a queued/processing job silent this long may be rerun
 
 # Matches that tie a row to a facility (and so count on the public list).
-LINKING = [Match.Status.AUTOMATIC, Match.Status.CONFIRMED, Match.Status.NEW]
+LINKING = publication.LINKING
 
 
 # --- who may see and do what ------------------------------------------------------------
@@ -59,13 +60,42 @@ def member_covenants(user: Any) -> QuerySet[Covenant]:
     ).distinct()
 
 
+def disclosing_covenants(user: Any) -> QuerySet[Covenant]:
+    """Covenants in which the user's organisation may disclose (it sources there)."""
+    org_id = roles.organisation_id(user)
+    org = Organisation.objects.filter(pk=org_id).first() if org_id else None
+    covenants = member_covenants(user)
+    if org is None:
+        return covenants.none()
+    allowed = [c.pk for c in covenants if org.type in publication.sourcing_types(c)]
+    return covenants.filter(pk__in=allowed)
+
+
+def disclosure_refusal(user: Any, covenants: QuerySet[Covenant]) -> str:
+    """Why the user's organisation may not upload a supplier list in any of its
+    covenants ("" when it may in at least one)."""
+    if disclosing_covenants(user).exists():
+        return ""
+    org_id = roles.organisation_id(user)
+    if not org_id or not covenants.exists():
+        return ""
+    org = Organisation.objects.get(pk=org_id)
+    try:
+        publication.check_may_disclose(org, covenants[0])
+    except PermissionDeniedError as e:
+        return str(e)
+    return ""
+
+
 def _require_member(user: Any, covenant: Covenant) -> Organisation:
     org_id = roles.organisation_id(user)
     if not org_id or not member_covenants(user).filter(pk=covenant.pk).exists():
         raise PermissionDeniedError(
             _("Only a member organisation of this covenant can upload its supplier list.")
         )
-    return Organisation.objects.get(pk=org_id)
+    org = Organisation.objects.get(pk=org_id)
+    publication.check_may_disclose(org, covenant)
+    return org
 
 
 def can_decide(user: Any, supplier_list: SupplierList) -> bool:
@@ -606,16 +636,7 @@ def error_report(sl: SupplierList) -> tuple[list[str], list[list[Any]]]:
 
 
 def _current_links(covenant: Covenant, year: int | None = None) -> QuerySet[Match]:
-    qs = Match.objects.filter(
-        row__supplier_list__covenant=covenant,
-        row__supplier_list__status=SupplierList.Status.DONE,
-        row__supplier_list__superseded_by__isnull=True,
-        status__in=LINKING,
-        facility__isnull=False,
-    )
-    if year is not None:
-        qs = qs.filter(row__supplier_list__year=year)
-    return qs
+    return publication.current_links(covenant, year)
 
 
 def years_with_lists(covenant: Covenant) -> list[int]:
@@ -634,9 +655,10 @@ def years_with_lists(covenant: Covenant) -> list[int]:
     )
 
 
-def _public_links(
+def _selected_links(
     covenant: Covenant, year: int | None, query: str = "", country: str = "", sector: str = ""
 ) -> QuerySet[Match]:
+    """Current links narrowed by the public page's search and filters (confidential)."""
     links = _current_links(covenant, year)
     if country:
         links = links.filter(facility__country=country.upper())
@@ -652,27 +674,30 @@ def _public_links(
     return links
 
 
-def bump_public_list_version(**_: Any) -> None:
-    bump_data_version("supplychain-public-list")
+def _public_links(
+    covenant: Covenant, year: int | None, query: str = "", country: str = "", sector: str = ""
+) -> QuerySet[Match]:
+    """The links behind a public selection. The publication rule: nothing of a year
+    that is not public, nothing of a selection fewer than K members disclosed
+    (publication.py)."""
+    if public_withheld(covenant, year, query, country, sector):
+        return Match.objects.none()
+    return _selected_links(covenant, year, query, country, sector)
 
 
-def public_list_version() -> int:
-    """A number that changes whenever the public production-location lists change."""
-    return data_version("supplychain-public-list")
+def public_withheld(
+    covenant: Covenant, year: int | None, query: str = "", country: str = "", sector: str = ""
+) -> str:
+    """Why this selection of the public list is not shown ("" when it is)."""
 
+    def compute() -> str:
+        links = _selected_links(covenant, year, query, country, sector)
+        return publication.selection_withheld(
+            covenant, year, links, bool(query or country or sector)
+        )
 
-def public_cache_key(covenant: Covenant, year: int | None, *parts: Any) -> str:
-    """Cache key of public-list data: changes with any supply-chain change in this
-    process and with any covenant change (consent to be named). Other server
-    processes see a change when the entry expires (PUBLIC_CACHE_SECONDS), unless
-    a shared cache is configured (CACHE_URL)."""
-    from django.utils.translation import get_language
-
-    from imvo.covenants.services import public_version
-
-    version = public_list_version()
-    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
-    return f"sc:public:{version}:{public_version()}:{get_language()}:{covenant.pk}:{year}:{digest}"
+    key = public_cache_key(covenant, year, "withheld", query, country.upper(), sector.lower())
+    return cached(key, compute)
 
 
 def public_facility_page(
@@ -755,7 +780,7 @@ def public_facility_facets(
 
 
 def _public_facets(covenant: Covenant, year: int | None) -> tuple[list[tuple[str, str]], list[str]]:
-    links = _current_links(covenant, year)
+    links = _public_links(covenant, year)
     codes = set(links.values_list("facility__country", flat=True).distinct())
     sectors = set(links.values_list("facility__sector", flat=True).distinct())
     countries = sorted(((c, country_name(c)) for c in codes), key=lambda c: c[1])
@@ -917,15 +942,20 @@ def public_facility_search(
 ) -> list[dict[str, Any]]:
     """Facilities on a public production-location list whose name or address fits the
     query (e.g. for a complainant naming their workplace). Keys: id, name, address,
-    country, sector. Only facilities some member disclosed are searchable."""
+    country, sector. Only facilities on a public list (a published year with at
+    least K members, publication.py) are searchable. A name search may narrow to
+    one facility: it says that some member sources there, which the year's
+    public list says too, and never which member or which other facilities."""
+    public_lists = SupplierList.objects.filter(
+        publication.public_year_filter(covenant=covenant),
+        status=SupplierList.Status.DONE,
+        superseded_by__isnull=True,
+    )
     qs = Facility.objects.filter(
         merged_into__isnull=True,
         matches__status__in=LINKING,
-        matches__row__supplier_list__status=SupplierList.Status.DONE,
-        matches__row__supplier_list__superseded_by__isnull=True,
+        matches__row__supplier_list__in=public_lists,
     )
-    if covenant is not None:
-        qs = qs.filter(matches__row__supplier_list__covenant=covenant)
     if country:
         qs = qs.filter(country=country.upper())
     query = (query or "").strip()
@@ -964,26 +994,35 @@ def organisations_linked_to_facility(facility_id: int) -> list[Organisation]:
 
 
 def covenant_figures(covenant: Covenant, year: int) -> dict[str, Any]:
-    """Public aggregates for the yearly report: locations, countries, shared ones."""
+    """Public aggregates for the yearly report: locations, countries, shared ones.
+
+    Empty (zero locations) while the year is not public. A country whose
+    locations fewer than K members disclosed is not named: its locations are
+    counted under `other_countries` (otherwise the table could show one member's
+    count in a country)."""
     facilities = public_facility_list(covenant, year)
+    k = publication.policy_for(covenant).min_members
+    members_by_country: dict[str, set[int]] = defaultdict(set)
+    if facilities:
+        for code, org in (
+            _current_links(covenant, year)
+            .values_list("facility__country", "row__supplier_list__organisation_id")
+            .distinct()
+        ):
+            members_by_country[code].add(org)
     by_country: dict[str, int] = defaultdict(int)
+    other = 0
     for f in facilities:
-        by_country[f["country"]] += 1
-    members = (
-        SupplierList.objects.filter(
-            covenant=covenant,
-            year=year,
-            status=SupplierList.Status.DONE,
-            superseded_by__isnull=True,
-        )
-        .values("organisation_id")
-        .distinct()
-        .count()
-    )
+        if len(members_by_country[f["country"]]) >= k:
+            by_country[f["country"]] += 1
+        else:
+            other += 1
     return {
         "locations": len(facilities),
-        "countries": len(by_country),
+        "countries": len({f["country"] for f in facilities}),
         "shared": sum(1 for f in facilities if f["members"] > 1),
-        "members_disclosing": members,
+        "members_disclosing": publication.disclosing_members(covenant, year) if facilities else 0,
         "by_country": sorted(by_country.items(), key=lambda kv: -kv[1]),
+        "other_countries": other,
+        "min_members": k,
     }

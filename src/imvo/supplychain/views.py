@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from imvo.accounts import services as roles
@@ -20,7 +21,7 @@ from imvo.core.errors import DomainError
 from imvo.core.exports import table_response
 from imvo.covenants.models import Covenant
 from imvo.covenants.services import covenants_visible_to
-from imvo.supplychain import services
+from imvo.supplychain import publication, services
 from imvo.supplychain.forms import MappingForm, UploadForm
 from imvo.supplychain.models import Match, SupplierList
 
@@ -52,6 +53,10 @@ def upload(request: HttpRequest) -> HttpResponse:
     covenants = services.member_covenants(request.user)
     if not covenants.exists():
         raise Http404
+    refusal = services.disclosure_refusal(request.user, covenants)
+    if refusal:  # a union or an NGO in the covenant: say why, do not offer the form
+        return render(request, "supplychain/refused.html", {"reason": refusal}, status=403)
+    covenants = services.disclosing_covenants(request.user)
     form = UploadForm(request.POST or None, request.FILES or None, covenants=covenants)
     if request.method == "POST" and form.is_valid():
         f = form.cleaned_data["file"]
@@ -194,8 +199,9 @@ def _year(request: HttpRequest, years: list[int]) -> int | None:
 def public_list(request: HttpRequest, slug: str) -> HttpResponse:
     """The covenant's public list of production locations (never which member buys where)."""
     covenant = get_object_or_404(covenants_visible_to(request.user), slug=slug)
-    years = services.years_with_lists(covenant)
-    year = _year(request, years)
+    # Only years that pass the publication rule (published, K members) are offered.
+    years = publication.public_years(covenant)
+    year = publication.public_year(covenant, request.GET.get("year"))
     q = request.GET.get("q", "").strip()[:200]
     country = request.GET.get("country", "").strip()[:2]
     sector = request.GET.get("sector", "").strip()[:100]
@@ -234,11 +240,12 @@ def public_list(request: HttpRequest, slug: str) -> HttpResponse:
     # rendered body is cached too: rendering 100 rows was most of a view's time.
     page_no = request.GET.get("page", "1")
     page_no = page_no if page_no.isdigit() and len(page_no) < 7 else "1"
-    key = services.public_cache_key(
+    key = publication.public_cache_key(
         covenant, year, "html", q, country.upper(), sector.lower(), page_no, years
     )
 
     def render_body() -> str:
+        withheld = services.public_withheld(covenant, year, q, country, sector)
         countries, sectors = services.public_facility_facets(covenant, year) if year else ([], [])
         page = (
             services.public_facility_page(covenant, year, page_no, q, country, sector)
@@ -257,6 +264,8 @@ def public_list(request: HttpRequest, slug: str) -> HttpResponse:
                 "sector": sector,
                 "countries": countries,
                 "sectors": sectors,
+                "withheld": withheld,
+                "next": publication.next_year_status(covenant),
             },
         )
 
@@ -265,4 +274,44 @@ def public_list(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "supplychain/public.html",
         {"covenant": covenant, "year": year, "body": mark_safe(body)},  # rendered, escaped
+    )
+
+
+@login_required
+def publication_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """The secretariat publishes a year's list (once K members disclosed) or withdraws it."""
+    covenant = get_object_or_404(Covenant, slug=slug)
+    if not (roles.is_platform_admin(request.user) or roles.is_secretariat(request.user, covenant)):
+        raise Http404
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        year = request.POST.get("year", "")
+        try:
+            if action == "min_members":
+                value = request.POST.get("min_members", "")
+                if not value.isdigit():
+                    raise DomainError(_("Enter a whole number."))
+                publication.set_min_members(request.user, covenant, int(value))
+            elif action in ("publish", "withdraw") and year.isdigit():
+                if action == "publish":
+                    publication.publish_year(request.user, covenant, int(year))
+                    messages.success(request, _("The list for %(y)s is public.") % {"y": year})
+                else:
+                    publication.withdraw_year(request.user, covenant, int(year))
+                    messages.success(
+                        request, _("The list for %(y)s is no longer public.") % {"y": year}
+                    )
+            else:
+                raise DomainError(_("Unknown action."))
+        except DomainError as e:
+            messages.error(request, str(e))
+        return redirect("supplychain:publication", slug=covenant.slug)
+    return render(
+        request,
+        "supplychain/publication.html",
+        {
+            "covenant": covenant,
+            "statuses": publication.year_statuses(covenant),
+            "policy": publication.policy_for(covenant),
+        },
     )

@@ -149,7 +149,8 @@ def build_objects(w: World) -> dict[str, Any]:
         covenant=x, description=SECRET_A + " unpaid wages", respondent=w.company_a
     )
     complaint = filed.complaint
-    evidence = store_evidence(complaint, "photo.pdf", one_page_pdf())
+    evidence = store_evidence(complaint, "photo.pdf", one_page_pdf()).evidence
+    assert evidence is not None and evidence.safe_name
     committee.check_recuse(w.committee_x, complaint, w.recused_committee_x, "conflict of interest")
     item = library.publish_learning_item(
         w.member_a, x, "Living wage pilot", "We paid the gap.",
@@ -178,7 +179,7 @@ def build_objects(w: World) -> dict[str, Any]:
     cap_item = cap.check_add_item(
         w.member_a, finding, "panic bars", "factory", timezone.localdate() + timedelta(days=30)
     )
-    reg_entry, regdoc = _regulation_objects(w, sub)
+    reg_entry, regdoc, supplier_token = _regulation_objects(w, sub)
     tokens = {r: ApiToken.issue(u)[1] for r, u in w.personas().items() if r != "anonymous"}
     gov = _governance_objects(w)
     return {
@@ -207,6 +208,7 @@ def build_objects(w: World) -> dict[str, Any]:
         "cap_item": cap_item.pk,
         "reg_entry": reg_entry,
         "regdoc": regdoc,
+        "supplier_token": supplier_token,
         "tokens": tokens,
         **gov,
     }
@@ -243,11 +245,12 @@ def _governance_objects(w: World) -> dict[str, int]:
     }
 
 
-def _regulation_objects(w: World, sub: Any) -> tuple[int, int]:
-    """An engagement entry of company A naming a union, and a filed ESRS S2 draft."""
+def _regulation_objects(w: World, sub: Any) -> tuple[int, int, str]:
+    """An engagement entry of company A naming a union, a filed ESRS S2 draft, and the
+    secret link of a supplier questionnaire."""
     from datetime import date
 
-    from imvo.regulation.services import engagement, exports
+    from imvo.regulation.services import engagement, exports, suppliers
     from imvo.testing import adhere, make_org
 
     union = make_org("Matrix Union", type="union")
@@ -257,7 +260,8 @@ def _regulation_objects(w: World, sub: Any) -> tuple[int, int]:
         method="meeting", topic=SECRET_A + " consultation", stakeholder_organisation=union.pk,
     )  # fmt: skip
     doc = exports.check_esrs_draft(w.member_a, sub.pk, "json")
-    return entry.pk, doc.pk
+    request = suppliers.check_create(w.member_a, w.covenant_x, "Matrix Supplier", 200)
+    return entry.pk, doc.pk, request.token
 
 
 # --- the matrix ------------------------------------------------------------------------
@@ -406,6 +410,9 @@ MATRIX: dict[str, Row] = {
     "regulation:engagement":         Row("/regulation/c/{slug}/engagement/",                          "302 200 200 404 404 404 404 404", sees="member_a"),
     "regulation:plots":              Row("/regulation/c/{slug}/plots/",                               "302 200 200 404 404 404 404 404"),
     "regulation:plots_geojson":      Row("/regulation/c/{slug}/plots.geojson",                        "302 302 302 404 404 404 404 404"),
+    "regulation:forced_labour":      Row("/regulation/c/{slug}/forced-labour/",                       "302 200 200 404 404 404 404 404"),
+    "regulation:suppliers":          Row("/regulation/c/{slug}/suppliers/",                           "302 200 200 404 404 404 404 404", sees="member_a", marker="Matrix Supplier"),
+    "regulation:supplier_form":      Row("/regulation/supplier/{supplier_token}/",                    "200 200 200 200 200 200 200 200"),
     "regulation:confirm":            Row("/regulation/engagement/{reg_entry}/confirm/",               "302 404 404 404 404 404 404 404", method="POST"),
     "regulation:esrs":               Row("/regulation/submissions/{submission}/esrs-s2.json",         "302 200 404 200 404 404 404 200"),
     "regulation:pack":               Row("/regulation/submissions/{submission}/csddd-pack.zip",       "302 200 404 200 404 404 404 200"),
@@ -426,6 +433,7 @@ MATRIX: dict[str, Row] = {
     "supplychain:why":               Row("/supply-chain/matches/{match}/why/",                        "302 200 404 200 404 404 404 200", sees="member_a secretariat_x admin"),
     "supplychain:shared":            Row("/supply-chain/shared/{slug}/",                              "302 200 200 200 404 404 404 200", sees="-", marker="Company A"),
     "supplychain:public":            Row("/supply-chain/public/{slug}/",                              "200 200 200 200 200 200 200 200", sees="-", marker="Company A"),
+    "supplychain:publication":       Row("/supply-chain/publication/{slug}/",                         "302 404 404 200 404 404 404 200"),
     "collective:index":              Row("/collective/",                                              "302 200 200 200 200 200 200 200", sees="member_a secretariat_x admin"),
     "collective:leverage":           Row("/collective/leverage/{facility}/",                          "302 200 404 404 404 404 404 404"),
     "collective:propose":            Row("/collective/propose/",                                      "302 200 200 200 200 404 404 200"),

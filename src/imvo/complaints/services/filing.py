@@ -7,7 +7,7 @@ code is shown once and never stored (only its hash).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from imvo.complaints import limits
 from imvo.complaints.audit import audit
-from imvo.complaints.evidence import store_evidence, validate_files
+from imvo.complaints.evidence import check_file_count, store_evidence
 from imvo.complaints.models import Complaint
 from imvo.complaints.receipts import hash_receipt, new_receipt
 from imvo.core.errors import DomainError
@@ -114,6 +114,8 @@ def search_locations(query: str, covenant: Covenant | None = None) -> list[dict[
 class Filed:
     complaint: Complaint
     receipt: str
+    # Files that got no safe copy, with the reason in the complainant's language.
+    refused: list[str] = field(default_factory=list)
 
 
 def check_file_complaint(
@@ -156,7 +158,7 @@ def check_file_complaint(
         )
     if respondent is not None and not members_of(covenant).filter(pk=respondent.pk).exists():
         raise DomainError(_("%(org)s is not a member of this covenant.") % {"org": respondent.name})
-    files = validate_files(files or [])
+    files = check_file_count(files or [])
     if client:
         limits.check_submit_allowed(client, submit_limit)
     return do_file_complaint(
@@ -200,7 +202,9 @@ def do_file_complaint(
     channel: str,
     files: list[tuple[str, bytes]],
 ) -> Filed:
-    """Store a checked complaint, its evidence and the first audit entry in one transaction."""
+    """Store a checked complaint and the first audit entry in one transaction;
+    then its evidence, one file at a time: a file that cannot be made safe is
+    refused with the reason while the complaint and its receipt stand."""
     if anonymous:
         share_identity_with_company = False
     receipt = new_receipt()
@@ -236,7 +240,12 @@ def do_file_complaint(
         c.reference = f"{c.filed_at:%Y}-{c.pk:05d}"
         c.save(update_fields=["reference"])
         c.themes.set(themes_for_topics(covenant, topics or []))
-        for fname, data in files:
-            store_evidence(c, fname, data)
         audit("complainant", "filed", c, channel=channel, files=len(files))
-    return Filed(complaint=c, receipt=receipt)
+    refused = []
+    for fname, data in files:
+        refusal = store_evidence(c, fname, data).refusal
+        if refusal:
+            refused.append(refusal)
+    if refused:
+        audit("complainant", "evidence-refused", c, files=len(refused))
+    return Filed(complaint=c, receipt=receipt, refused=refused)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from imvo.complaints import crypto, limits
 from imvo.complaints.audit import audit
-from imvo.complaints.evidence import store_evidence, validate_files
+from imvo.complaints.evidence import check_file_count, store_evidence
 from imvo.complaints.models import ClosureGround, Complaint, Message, State
 from imvo.complaints.receipts import hash_receipt
 from imvo.complaints.services.access import CaseNotFoundError
@@ -111,7 +111,7 @@ def check_complainant_reply(
     files: list[tuple[str, bytes]] | None = None,
     appeal: bool = False,
     withdraw: bool = False,
-) -> None:
+) -> list[str]:
     """The complainant writes to the committee, adds evidence, asks for an appeal
     (only against a decision or an inadmissibility ruling; the committee then opens it)
     or withdraws the complaint (the committee then closes it on that ground)."""
@@ -124,14 +124,14 @@ def check_complainant_reply(
         raise DomainError(_("This case is closed already."))
     if withdraw and not body:
         raise DomainError(_("Say in a few words why you withdraw (this helps others)."))
-    files = validate_files(files or [])
+    files = check_file_count(files or [])
     if not body and not files:
         raise DomainError(_("Write a message or add a file."))
     if len(body) > 10000:
         raise DomainError(_("The message is too long (at most 10,000 characters)."))
     if c.personal_data_removed_at:
         raise DomainError(_("This case is closed and its file removed."))
-    do_complainant_reply(c, body, files, appeal, withdraw)
+    return do_complainant_reply(c, body, files, appeal, withdraw)
 
 
 def do_complainant_reply(
@@ -140,7 +140,9 @@ def do_complainant_reply(
     files: list[tuple[str, bytes]],
     appeal: bool,
     withdraw: bool = False,
-) -> None:
+) -> list[str]:
+    """Save the message, then each file; returns the refusals of files that got
+    no safe copy (in the complainant's language)."""
     with transaction.atomic():
         if body:
             Message.objects.create(
@@ -150,7 +152,9 @@ def do_complainant_reply(
                 appeal_request=appeal,
                 withdrawal=withdraw,
             )
-        for fname, data in files:
-            store_evidence(c, fname, data)
         action = "withdrawn" if withdraw else "appeal-requested" if appeal else "replied"
         audit("complainant", action, c, files=len(files))
+    refused = [r for r in (store_evidence(c, n, d).refusal for n, d in files) if r]
+    if refused:
+        audit("complainant", "evidence-refused", c, files=len(refused))
+    return refused

@@ -35,7 +35,8 @@ def do_purge_personal_data(now: datetime | None = None) -> int:
             continue
         with transaction.atomic():
             for ev in c.evidence.all():
-                (evidence_dir() / ev.stored_name).unlink(missing_ok=True)
+                for stored in ev.stored_files():
+                    (evidence_dir() / stored).unlink(missing_ok=True)
             c.evidence.all().delete()
             c.messages.all().delete()
             c.transitions.update(reason_enc="")
@@ -104,9 +105,10 @@ def do_rotate_keys() -> int:
         for ev in Evidence.objects.all():
             ev.name_enc = crypto.rotate_token(ev.name_enc)
             ev.save(update_fields=["name_enc"])
-            path = evidence_dir() / ev.stored_name
-            if path.exists():
-                path.write_bytes(crypto.fernet().rotate(path.read_bytes()))
+            for stored in ev.stored_files():
+                path = evidence_dir() / stored
+                if path.exists():
+                    path.write_bytes(crypto.fernet().rotate(path.read_bytes()))
     crypto.drop_old_keys()
     audit("system", "keys-rotated", None, complaints=n)
     return n

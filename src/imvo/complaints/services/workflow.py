@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from imvo.accounts.services import AnyUser, managed_covenant_ids, organisation_id, signed_in
 from imvo.complaints import crypto
 from imvo.complaints.audit import actor_name, audit
-from imvo.complaints.evidence import read_evidence
+from imvo.complaints.evidence import read_evidence, refusal_message
 from imvo.complaints.models import (
     CLOSURE_FROM,
     COMMITTEE_ONLY,
@@ -376,23 +376,29 @@ def do_share_with_company(
         c.company_summary_enc = crypto.encrypt((summary or "").strip())
         c.save(update_fields=["company_summary_enc"])
         if evidence_ids is not None:
+            # Only a safe copy can leave the committee: a refused file is never shared.
             c.evidence.update(shared_with_company=False)
-            c.evidence.filter(pk__in=evidence_ids).update(shared_with_company=True)
+            c.evidence.filter(pk__in=evidence_ids).exclude(safe_name="").update(
+                shared_with_company=True
+            )
         audit(user, "shared-with-company", c, evidence=len(evidence_ids or []))
 
 
 def evidence_for(
-    user: AnyUser, c: Complaint, role: str, evidence_id: int
+    user: AnyUser, c: Complaint, role: str, evidence_id: int, original: bool = False
 ) -> tuple[Evidence, bytes]:
-    """One evidence file of an opened case (the company only gets what was shared)."""
+    """One evidence file of an opened case: its safe copy; the company only gets
+    the safe copies the committee shared. The original as received is for the
+    committee and the secretariat only (`original=True`), and is audited as such."""
     qs = c.evidence.all()
     if role == "company":
-        qs = qs.filter(shared_with_company=True)
+        qs = qs.filter(shared_with_company=True).exclude(safe_name="")
+        original = False
     ev = qs.filter(pk=evidence_id).first()
-    if ev is None:
+    if ev is None or not (original or ev.safe_name):
         raise CaseNotFoundError(_("No such file."))
-    data = read_evidence(ev)
-    audit(user, "evidence-read", c, evidence=ev.pk)
+    data = read_evidence(ev, original=original)
+    audit(user, "evidence-original-read" if original else "evidence-read", c, evidence=ev.pk)
     return ev, data
 
 
@@ -415,7 +421,7 @@ def case_view(user: AnyUser, c: Complaint, role: str) -> dict[str, Any]:
             "identity": identity,
             "decision": c.decision_text if c.decided_at else "",
             "case_messages": [{"m": m, "body": m.body} for m in messages],
-            "evidence": list(c.evidence.filter(shared_with_company=True)),
+            "evidence": list(c.evidence.filter(shared_with_company=True).exclude(safe_name="")),
         }
     return {
         "role": role,
@@ -424,7 +430,16 @@ def case_view(user: AnyUser, c: Complaint, role: str) -> dict[str, Any]:
         "summary": c.company_summary,
         "decision": c.decision_text,
         "case_messages": [{"m": m, "body": m.body} for m in messages],
-        "evidence": [{"e": e, "name": e.original_name} for e in c.evidence.all()],
+        "evidence": [
+            {
+                "e": e,
+                "name": e.original_name,
+                "refusal": refusal_message(e.refusal, e.original_name, e.original_size)
+                if e.refusal
+                else "",
+            }
+            for e in c.evidence.all()
+        ],
         "transitions": [
             {"t": t, "reason": t.reason, "note": t.note} for t in c.transitions.select_related("by")
         ],

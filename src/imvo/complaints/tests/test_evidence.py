@@ -1,108 +1,205 @@
-"""Evidence files: checked by content, cleaned of what identifies the sender, stored encrypted."""
+"""Evidence files: the original kept encrypted for the committee; a safe copy
+(photos re-encoded, PDFs flattened to page pictures and rebuilt) is all that
+can leave it. The hostile files are crafted here, with real libraries."""
 
+import io
+import subprocess
+
+import pikepdf
 import pytest
+from pikepdf import Array, Dictionary, Name, String
+from PIL import Image
 
-from imvo.complaints import evidence
+from imvo.complaints import crypto, evidence
 from imvo.complaints.models import Complaint
 from imvo.complaints.services import workflow
-from imvo.complaints.tests.helpers import file, jpeg_with_exif
-from imvo.core.errors import DomainError
+from imvo.complaints.services.access import CaseNotFoundError
+from imvo.complaints.tests.helpers import admit, file, jpeg_with_exif
+
+GPS_LATITUDE = (23.0, 48.0, 36.0)  # Dhaka
+PHONE = b"SecretPhoneMaker"
 
 
-def test_evidence_is_sniffed_stripped_and_encrypted(world):
-    photo = jpeg_with_exif()
-    assert b"SecretPhoneMaker" in photo
+def jpeg_with_gps() -> bytes:
+    """A real JPEG as a phone writes it: maker, model and a GPS position in EXIF."""
+    img = Image.new("RGB", (120, 90), (200, 10, 10))
+    exif = Image.Exif()
+    exif[0x010F] = PHONE.decode()  # Make
+    exif[0x0110] = "Model-X"  # Model
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[2], gps[3], gps[4] = "N", GPS_LATITUDE, "E", (90.0, 24.0, 0.0)
+    buf = io.BytesIO()
+    img.save(buf, format="JPEG", exif=exif)
+    return buf.getvalue()
+
+
+def hostile_pdf() -> bytes:
+    """A PDF that carries the GPS photo as it is (DCT stream, EXIF inside), runs
+    JavaScript on opening, links to a tracker, embeds a file naming the
+    complainant and names her as author."""
+    photo = jpeg_with_gps()
+    pdf = pikepdf.new()
+    image = pikepdf.Stream(pdf, photo)
+    image.Type, image.Subtype = Name.XObject, Name.Image
+    image.Width, image.Height, image.BitsPerComponent = 120, 90, 8
+    image.ColorSpace, image.Filter = Name.DeviceRGB, Name.DCTDecode
+    page = Dictionary(
+        Type=Name.Page,
+        MediaBox=Array([0, 0, 240, 180]),
+        Resources=Dictionary(XObject=Dictionary(Im0=image)),
+        Contents=pikepdf.Stream(pdf, b"q 240 0 0 180 0 0 cm /Im0 Do Q"),
+    )
+    pdf.pages.append(pikepdf.Page(page))
+    link = Dictionary(
+        Type=Name.Annot,
+        Subtype=Name.Link,
+        Rect=Array([0, 0, 100, 100]),
+        A=Dictionary(S=Name.URI, URI=String("https://tracker.example/amina")),
+    )
+    pdf.pages[0].obj.Annots = pdf.make_indirect(Array([link]))
+    pdf.Root.OpenAction = Dictionary(
+        S=Name.JavaScript, JS=String("app.launchURL('https://tracker.example/opened');")
+    )
+    pdf.attachments["contacts.txt"] = pikepdf.AttachedFileSpec(
+        pdf, b"Amina Begum +8801711", mime_type="text/plain"
+    )
+    pdf.docinfo["/Author"] = "Amina Begum"
+    out = io.BytesIO()
+    pdf.save(out)
+    data = out.getvalue()
+    assert PHONE in data and b"/JavaScript" in data and b"/EmbeddedFile" in data
+    return data
+
+
+def test_photo_safe_copy_has_no_gps_or_camera_and_original_is_kept_for_the_committee(world):
+    photo = jpeg_with_gps()
+    assert Image.open(io.BytesIO(photo)).getexif().get_ifd(0x8825)[2] == GPS_LATITUDE
     c = file(world, files=[("photo.pdf", photo)]).complaint
     ev = c.evidence.get()
-    assert ev.content_type == "image/jpeg"  # by content, not by name
-    raw = (evidence.evidence_dir() / ev.stored_name).read_bytes()
-    assert not raw.startswith(b"\xff\xd8") and b"SecretPhoneMaker" not in raw
-    _ev, data = workflow.evidence_for(world.committee_x, c, "committee", ev.pk)
-    assert b"SecretPhoneMaker" not in data and b"GPS-Tracker-App" not in data
+    assert (ev.content_type, ev.original_type) == ("image/jpeg", "image/jpeg")  # by content
+    for stored in ev.stored_files():  # encrypted at rest, both of them
+        raw = (evidence.evidence_dir() / stored).read_bytes()
+        assert not raw.startswith(b"\xff\xd8") and PHONE not in raw
+    _ev, safe = workflow.evidence_for(world.committee_x, c, "committee", ev.pk)
+    with Image.open(io.BytesIO(safe)) as img:
+        assert len(img.getexif()) == 0 and not img.getexif().get_ifd(0x8825)
+        assert img.size == (120, 90)
+    assert PHONE not in safe and b"Exif" not in safe
+    _ev, original = workflow.evidence_for(world.committee_x, c, "committee", ev.pk, original=True)
+    assert original == photo
     assert ev.original_name == "photo.pdf"
 
 
-@pytest.mark.parametrize(
-    ("name", "data", "why"),
-    [
-        ("photo.jpg", b"<script>alert(1)</script>", "not a photo"),
-        ("big.jpg", b"\xff\xd8\xff" + b"0" * (6 * 1024 * 1024), "too large"),
-        ("broken.png", b"\x89PNG\r\n\x1a\n" + b"junk" * 10, "damaged"),
-        ("empty.pdf", b"", "empty"),
-    ],
-)
-def test_bad_evidence_refused_with_reason_and_nothing_saved(world, name, data, why):
-    with pytest.raises(DomainError, match=why) as e:
-        file(world, files=[(name, data)])
-    assert name in str(e.value)
-    assert Complaint.objects.count() == 0
+def _shared_with_company(world, c):
+    c = admit(world.committee_x, c)
+    ids = list(c.evidence.values_list("pk", flat=True))
+    workflow.check_share_with_company(world.committee_x, c, "A worker sent this.", ids)
+    return c
 
 
-def _pdf_with_maker_details() -> bytes:
-    """A real PDF, made by WeasyPrint, with author and title in its document
-    information, and XMP metadata naming the author added with pikepdf."""
-    import io
+def test_hostile_pdf_reaches_the_company_as_pictures_only(world, tmp_path):
+    original = hostile_pdf()
+    c = file(world, respondent=world.company_a, files=[("slip.pdf", original)]).complaint
+    c = _shared_with_company(world, c)
+    ev = c.evidence.get()
+    assert ev.content_type == "application/pdf" and ev.shared_with_company
+    _ev, data = workflow.evidence_for(world.member_a, c, "company", ev.pk)
+    for needle in (
+        PHONE,
+        b"Exif",
+        b"tracker.example",
+        b"/JavaScript",
+        b"/JS",
+        b"/OpenAction",
+        b"/URI",
+        b"/Annots",
+        b"/EmbeddedFile",
+        b"/AcroForm",
+        b"/Metadata",
+        b"Amina",
+    ):
+        assert needle not in data, needle
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        assert "/Info" not in pdf.trailer and "/Names" not in pdf.Root
+        assert len(pdf.pages) == 1
+        images = list(pdf.pages[0].images.values())
+        assert len(images) == 1
+        picture = pikepdf.PdfImage(images[0]).as_pil_image()  # type: ignore[arg-type]
+        assert len(picture.getexif()) == 0
+    # What the page showed is still there: the photo's red fills the page picture.
+    page = picture.convert("RGB").resize((1, 1)).getpixel((0, 0))
+    assert isinstance(page, tuple)
+    assert page[0] > 150 and page[1] < 60 and page[2] < 60
+    # The company cannot ask for the original.
+    _ev, again = workflow.evidence_for(world.member_a, c, "company", ev.pk, original=True)
+    assert again == data
+    _ev, kept = workflow.evidence_for(world.committee_x, c, "committee", ev.pk, original=True)
+    assert kept == original
 
-    import pikepdf
+
+def test_flattened_pdf_keeps_what_can_be_read(world, tmp_path):
     from weasyprint import HTML
 
     html = (
         "<html><head><title>Loonstrook Amina Begum</title>"
         '<meta name="author" content="Amina Begum"></head>'
-        "<body><p>Wage slip March: 4,200 taka withheld.</p></body></html>"
+        "<body><h1>WAGE SLIP MARCH</h1><p>4,200 taka withheld</p></body></html>"
     )
-    pdf_bytes = HTML(string=html).write_pdf()
-    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
-        with pdf.open_metadata() as meta:
-            meta["dc:creator"] = ["Amina Begum"]
-            meta["xmp:CreatorTool"] = "Phone of Amina Begum"
-        out = io.BytesIO()
-        pdf.save(out)
-    return out.getvalue()
-
-
-def test_pdf_evidence_loses_its_maker_details_and_keeps_its_text(world, tmp_path):
-    import io
-    import subprocess
-
-    import pikepdf
-
-    original = _pdf_with_maker_details()
-    with pikepdf.open(io.BytesIO(original)) as pdf:
-        assert str(pdf.docinfo["/Author"]) == "Amina Begum"
-        assert "/Metadata" in pdf.Root
-    c = file(world, files=[("slip.pdf", original)]).complaint
-    ev = c.evidence.get()
-    assert ev.content_type == "application/pdf"
-    _ev, data = workflow.evidence_for(world.committee_x, c, "committee", ev.pk)
+    c = file(world, files=[("slip.pdf", HTML(string=html).write_pdf())]).complaint
+    _ev, data = workflow.evidence_for(world.committee_x, c, "committee", c.evidence.get().pk)
     assert b"Amina" not in data and b"WeasyPrint" not in data
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        assert "/Info" not in pdf.trailer
-        assert not any(
-            isinstance(o, pikepdf.Dictionary | pikepdf.Stream) and "/Metadata" in o
-            for o in pdf.objects
-        )
-    path = tmp_path / "clean.pdf"
+    path = tmp_path / "safe.pdf"
     path.write_bytes(data)
     text = subprocess.run(
         ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
-    assert "4,200 taka withheld" in text
+    assert text.strip() == ""  # no text layer left: only pictures of the pages
+    import pypdfium2 as pdfium
+
+    bitmap = pdfium.PdfDocument(data)[0].render(scale=1).to_pil().convert("L")
+    assert bitmap.getextrema()[0] < 80  # dark ink of the heading is on the page
 
 
-def test_unreadable_or_locked_pdf_is_refused_with_reason(world):
-    import io
+@pytest.mark.parametrize(
+    ("name", "data", "code", "kept"),
+    [
+        ("photo.jpg", b"<script>alert(1)</script>", "not_supported", True),
+        ("broken.png", b"\x89PNG\r\n\x1a\n" + b"junk" * 10, "damaged_image", True),
+        ("broken.pdf", b"%PDF-1.7\n" + b"not really a pdf " * 20, "unreadable", True),
+        ("empty.pdf", b"", None, False),
+    ],
+)
+def test_bad_evidence_is_refused_with_reason_and_the_complaint_stands(
+    world, name, data, code, kept
+):
+    filed = file(world, files=[(name, data)])
+    assert Complaint.objects.get() == filed.complaint
+    assert len(filed.refused) == 1 and name in filed.refused[0]
+    evs = list(filed.complaint.evidence.all())
+    if kept:
+        assert [(e.refusal, e.safe_name) for e in evs] == [(code, "")]
+        stored = (evidence.evidence_dir() / evs[0].stored_name).read_bytes()
+        assert crypto.decrypt_bytes(stored) == data  # nothing the complainant sent is lost
+    else:
+        assert evs == []
 
-    import pikepdf
+
+def test_locked_pdf_gets_no_safe_copy_and_cannot_be_shared(world):
+    from weasyprint import HTML
 
     locked = io.BytesIO()
-    with pikepdf.open(io.BytesIO(_pdf_with_maker_details())) as pdf:
+    with pikepdf.open(io.BytesIO(HTML(string="<p>wages</p>").write_pdf())) as pdf:
         pdf.save(locked, encryption=pikepdf.Encryption(user="secret", owner="secret"))
-    for name, data in (
-        ("locked.pdf", locked.getvalue()),
-        ("broken.pdf", b"%PDF-1.7\n" + b"not really a pdf " * 20),
-    ):
-        with pytest.raises(DomainError, match="could not be read as a PDF") as e:
-            file(world, files=[(name, data)])
-        assert name in str(e.value)
-    assert Complaint.objects.count() == 0
+    filed = file(world, respondent=world.company_a, files=[("locked.pdf", locked.getvalue())])
+    assert "could not be read as a PDF" in filed.refused[0]
+    c = _shared_with_company(world, filed.complaint)
+    ev = c.evidence.get()
+    assert not ev.shared_with_company
+    with pytest.raises(CaseNotFoundError):
+        workflow.evidence_for(world.member_a, c, "company", ev.pk)
+
+
+def test_old_photo_helper_still_loses_its_exif(world):
+    c = file(world, files=[("a.jpg", jpeg_with_exif())]).complaint
+    _ev, data = workflow.evidence_for(world.committee_x, c, "committee", c.evidence.get().pk)
+    assert b"GPS-Tracker-App" not in data and PHONE not in data

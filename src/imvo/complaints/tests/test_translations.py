@@ -4,6 +4,7 @@ case-handling pages in Dutch. Uses the platform's translation check
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from imvo.complaints.services import following, workflow
 from imvo.complaints.tests.helpers import admit, assign_officer, file, move, walk_to_decision
@@ -54,6 +55,26 @@ def test_complaint_flow_fully_translated(client, world, lang):
         client.post(
             "/complaints/new/",
             {**form, "action": "submit", "description": "A long enough text"},
+            **h,
+        )
+        client.post(
+            "/complaints/new/",
+            {
+                **form,
+                "action": "submit",
+                "description": "A long enough text",
+                "evidence": [SimpleUploadedFile("x.png", b"\x89PNG\r\n\x1a\nbroken")],
+            },
+            **h,
+        )
+        client.post(
+            "/complaints/follow/",
+            {
+                "receipt": filed.receipt,
+                "action": "reply",
+                "message": "a photo",
+                "evidence": [SimpleUploadedFile("y.png", b"\x89PNG\r\n\x1a\nbroken")],
+            },
             **h,
         )
         client.get("/complaints/follow/", **h)

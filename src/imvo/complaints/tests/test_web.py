@@ -57,8 +57,43 @@ def test_form_errors_are_specific_and_keep_input(client, world):
             "evidence": [_upload("x.jpg", b"MZ\x90\x00 not an image")],
         },
     )
-    assert r.status_code == 200 and b"x.jpg" in r.content
-    assert Complaint.objects.count() == 0
+    # The complaint stands; the file is refused with the reason, and kept for the committee.
+    assert r.status_code == 201 and b"x.jpg is not a photo" in r.content
+    c = Complaint.objects.get()
+    ev = c.evidence.get()
+    assert (ev.refusal, ev.safe_name, ev.original_type) == ("not_supported", "", "")
+
+
+def test_damaged_png_keeps_the_complaint_in_the_complainants_language(client, world):
+    """A PNG with a wrong checksum made the form fail with a 500 before; now the
+    complaint and its receipt stand and the refusal is in the page's language."""
+    import io
+    import zlib
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (30, 20), (0, 90, 0)).save(buf, format="PNG")
+    png = bytearray(buf.getvalue())
+    ihdr_crc = 8 + 4 + 4 + 13  # signature, length, type, data: then the CRC
+    png[ihdr_crc : ihdr_crc + 4] = (zlib.crc32(b"wrong") & 0xFFFFFFFF).to_bytes(4, "big")
+    client.cookies["django_language"] = "bn"
+    r = client.post(
+        reverse("complaints:new"),
+        {
+            "action": "submit",
+            "covenant": world.covenant_x.slug,
+            "complainant_type": "affected",
+            "description": "কারখানার মালিক তিন মাস ধরে আমাদের বেতন দেয়নি।",
+            "evidence": [_upload("ছবি.png", bytes(png))],
+        },
+    )
+    assert r.status_code == 201
+    html = r.content.decode()
+    assert 'id="receipt"' in html and 'id="refused"' in html
+    assert "ছবি.png" in html and "is a damaged image file" not in html  # said in Bengali
+    c = Complaint.objects.get()
+    assert c.description.startswith("কারখানার") and c.evidence.get().refusal == "damaged_image"
 
 
 def _upload(name, data):

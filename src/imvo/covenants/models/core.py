@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from imvo.core.i18n import pick
+from imvo.core.i18n import Bilingual
 
 
 class Organisation(models.Model):
@@ -102,13 +102,9 @@ class Covenant(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def name(self) -> str:
-        return pick(self, "name")
-
-    @property
-    def description(self) -> str:
-        return pick(self, "description")
+    # Read in the reader's language (nl or en), from the <name>_nl/_en fields.
+    name = Bilingual()
+    description = Bilingual()
 
     @property
     def term_years(self) -> float | None:
@@ -149,9 +145,8 @@ class ProcessStep(models.Model):
     def __str__(self) -> str:
         return f"{self.order}. {self.name}"
 
-    @property
-    def name(self) -> str:
-        return pick(self, "name")
+    # Read in the reader's language (nl or en), from the <name>_nl/_en fields.
+    name = Bilingual()
 
 
 class Adherence(models.Model):
@@ -228,13 +223,9 @@ class GovernanceBody(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def name(self) -> str:
-        return pick(self, "name")
-
-    @property
-    def description(self) -> str:
-        return pick(self, "description")
+    # Read in the reader's language (nl or en), from the <name>_nl/_en fields.
+    name = Bilingual()
+    description = Bilingual()
 
 
 class Seat(models.Model):
@@ -291,9 +282,8 @@ class Theme(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def name(self) -> str:
-        return pick(self, "name")
+    # Read in the reader's language (nl or en), from the <name>_nl/_en fields.
+    name = Bilingual()
 
     @property
     def is_oecd_chapter(self) -> bool:
@@ -333,21 +323,11 @@ class Agreement(models.Model):
     def __str__(self) -> str:
         return f"{self.number} {self.title}".strip()
 
-    @property
-    def title(self) -> str:
-        return pick(self, "title")
-
-    @property
-    def text(self) -> str:
-        return pick(self, "text")
-
-    @property
-    def outcome(self) -> str:
-        return pick(self, "outcome")
-
-    @property
-    def kpi_name(self) -> str:
-        return pick(self, "kpi_name")
+    # Read in the reader's language (nl or en), from the <name>_nl/_en fields.
+    title = Bilingual()
+    text = Bilingual()
+    outcome = Bilingual()
+    kpi_name = Bilingual()
 
 
 class KpiMeasurement(models.Model):

@@ -16,8 +16,9 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from imvo.accounts import services as roles
+from imvo.accounts import seams as roles
 from imvo.accounts.models import CovenantRole
+from imvo.accounts.seams import AnyUser
 from imvo.core.cache import bump_data_version, content_seconds, data_version
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.covenants.models import (
@@ -121,18 +122,18 @@ GARMENT_THEMES: list[tuple[str, str, str, str]] = [
 # --- scoping -----------------------------------------------------------------
 
 
-def covenants_visible_to(user: Any) -> QuerySet[Covenant]:
+def covenants_visible_to(user: AnyUser) -> QuerySet[Covenant]:
     """Covenants are public documents: everyone sees every covenant."""
     return Covenant.objects.all()
 
 
-def covenants_managed_by(user: Any) -> QuerySet[Covenant]:
+def covenants_managed_by(user: AnyUser) -> QuerySet[Covenant]:
     if roles.is_platform_admin(user):
         return Covenant.objects.all()
     return Covenant.objects.filter(pk__in=roles.managed_covenant_ids(user))
 
 
-def organisations_editable_by(user: Any) -> QuerySet[Organisation]:
+def organisations_editable_by(user: AnyUser) -> QuerySet[Organisation]:
     """A member edits only its own organisation; a platform admin edits all."""
     if roles.is_platform_admin(user):
         return Organisation.objects.all()
@@ -140,7 +141,7 @@ def organisations_editable_by(user: Any) -> QuerySet[Organisation]:
     return Organisation.objects.filter(pk=oid) if oid else Organisation.objects.none()
 
 
-def require_secretariat(user: Any, covenant: Covenant) -> None:
+def require_secretariat(user: AnyUser, covenant: Covenant) -> None:
     if not roles.is_secretariat(user, covenant):
         raise PermissionDeniedError(_("Only the covenant's secretariat can do this."))
 
@@ -369,7 +370,7 @@ def representation(
 
 
 @transaction.atomic
-def create_covenant(user: Any, **fields: Any) -> Covenant:
+def create_covenant(user: AnyUser, **fields: Any) -> Covenant:
     """Create a covenant with its standard process steps and the OECD chapters.
 
     Platform admins and anyone already in a covenant secretariat (the SER's
@@ -379,7 +380,7 @@ def create_covenant(user: Any, **fields: Any) -> Covenant:
         raise PermissionDeniedError(_("Only the secretariat can create a covenant."))
     covenant = Covenant.objects.create(**fields)
     ensure_process_steps(covenant)
-    roles.grant_role(user, covenant, CovenantRole.Role.SECRETARIAT)
+    roles.grant_role(roles.signed_in(user), covenant, CovenantRole.Role.SECRETARIAT)
     return covenant
 
 
@@ -393,7 +394,7 @@ def ensure_process_steps(covenant: Covenant) -> None:
 
 
 @transaction.atomic
-def register_organisation(user: Any, covenant: Covenant, org: Organisation) -> Organisation:
+def register_organisation(user: AnyUser, covenant: Covenant, org: Organisation) -> Organisation:
     """A covenant's secretariat registers a new organisation (before adding it to
     the covenant); its slug is made unique from its name."""
     from django.utils.text import slugify
@@ -411,7 +412,7 @@ def register_organisation(user: Any, covenant: Covenant, org: Organisation) -> O
 
 @transaction.atomic
 def add_adherence(
-    user: Any,
+    user: AnyUser,
     covenant: Covenant,
     organisation: Organisation,
     role: str,
@@ -432,14 +433,14 @@ def add_adherence(
         date=adherence.since,
         to_status=Adherence.Status.ACTIVE,
         reason=reason,
-        by=user,
+        by=roles.recorded_as(user),
     )
     return adherence
 
 
 @transaction.atomic
 def change_adherence(
-    user: Any,
+    user: AnyUser,
     adherence: Adherence,
     status: str,
     on: date | None = None,
@@ -458,13 +459,18 @@ def change_adherence(
     adherence.until = on if status == Adherence.Status.WITHDRAWN else None
     adherence.save()
     AdherenceChange.objects.create(
-        adherence=adherence, date=on, from_status=previous, to_status=status, reason=reason, by=user
+        adherence=adherence,
+        date=on,
+        from_status=previous,
+        to_status=status,
+        reason=reason,
+        by=roles.recorded_as(user),
     )
     return adherence
 
 
 @transaction.atomic
-def save_agreement(user: Any, agreement: Agreement, owners=None, themes=None) -> Agreement:  # type: ignore[no-untyped-def]
+def save_agreement(user: AnyUser, agreement: Agreement, owners=None, themes=None) -> Agreement:  # type: ignore[no-untyped-def]
     require_secretariat(user, agreement.covenant)
     if agreement.deadline <= agreement.baseline_date:
         raise DomainError(_("The deadline must come after the baseline date."))
@@ -481,7 +487,7 @@ def save_agreement(user: Any, agreement: Agreement, owners=None, themes=None) ->
 
 @transaction.atomic
 def record_measurement(
-    user: Any,
+    user: AnyUser,
     agreement: Agreement,
     on: date,
     value: Decimal,
@@ -494,13 +500,18 @@ def record_measurement(
     if on > timezone.localdate():
         raise DomainError(_("A measurement cannot be dated in the future."))
     return KpiMeasurement.objects.create(
-        agreement=agreement, date=on, value=value, source=source, note=note, recorded_by=user
+        agreement=agreement,
+        date=on,
+        value=value,
+        source=source,
+        note=note,
+        recorded_by=roles.recorded_as(user),
     )
 
 
 @transaction.atomic
 def update_step(
-    user: Any,
+    user: AnyUser,
     step: ProcessStep,
     status: str,
     started: date | None = None,

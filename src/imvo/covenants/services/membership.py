@@ -21,8 +21,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from imvo.accounts import invitations
-from imvo.accounts import services as roles
-from imvo.accounts.services import AnyUser
+from imvo.accounts import seams as roles
+from imvo.accounts.seams import AnyUser
 from imvo.core.errors import DomainError
 from imvo.covenants.models import (
     Adherence,

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from imvo.accounts.services import AnyUser, signed_in
+from imvo.accounts.seams import AnyUser, signed_in
 from imvo.core import uploads
 from imvo.core.errors import DomainError
 from imvo.core.uploads import UploadPolicy

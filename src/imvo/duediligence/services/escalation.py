@@ -10,10 +10,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from imvo.accounts.services import AnyUser, signed_in
+from imvo.accounts.seams import AnyUser, signed_in
 from imvo.core.errors import DomainError
 from imvo.covenants.models import Adherence, Covenant, Decision, Organisation
-from imvo.covenants.services import change_adherence
+from imvo.covenants.seams import change_adherence
 from imvo.duediligence.models import EscalationStep, Submission
 from imvo.duediligence.services.access import NotFound, require_reviewer
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from imvo.accounts.services import AnyUser
+from imvo.accounts.seams import AnyUser
 from imvo.covenants.models import Covenant
 from imvo.duediligence.models import Element, Submission
 from imvo.duediligence.services.access import require_reviewer

@@ -14,8 +14,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from imvo.accounts import services as roles
-from imvo.accounts.services import AnyUser, signed_in
+from imvo.accounts import seams as roles
+from imvo.accounts.seams import AnyUser, signed_in
 from imvo.core.errors import DomainError
 from imvo.covenants.models import Adherence, Covenant, Organisation
 from imvo.duediligence.models import ElementReview, Submission, SubmissionVersion

@@ -14,9 +14,9 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from imvo.accounts import services as roles
+from imvo.accounts import seams as roles
 from imvo.accounts.models import User
-from imvo.accounts.services import AnyUser
+from imvo.accounts.seams import AnyUser
 from imvo.core.errors import DomainError
 from imvo.covenants.models import Covenant, Organisation
 from imvo.duediligence.models import (
@@ -31,7 +31,7 @@ from imvo.duediligence.services.access import NotFound, can_edit, require_member
 from imvo.duediligence.services.action_plan import action_as_dict, action_plan
 from imvo.duediligence.services.frameworks import active_framework
 from imvo.duediligence.services.scoring import LEVELS, YESNO_VALUES, scorecard
-from imvo.risk.services import entry_as_dict, register_entries
+from imvo.risk.seams import entry_as_dict, register_entries
 
 
 def risk_register(organisation: Organisation, covenant: Covenant) -> list[dict[str, Any]]:

@@ -11,7 +11,7 @@ from imvo.accounts import services as roles
 from imvo.accounts.services import AnyUser
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.covenants.models import Adherence, Covenant, Organisation
-from imvo.duediligence.services.access import member_organisation
+from imvo.duediligence.seams import member_organisation
 
 
 class NotFound(DomainError):

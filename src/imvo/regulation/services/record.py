@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from imvo.accounts.services import AnyUser
 from imvo.complaints.services.figures import ungp31_figures
 from imvo.duediligence.models import Element, Submission, SubmissionVersion
-from imvo.duediligence.services.access import NotFound as SubmissionNotFound
-from imvo.duediligence.services.access import get_submission
+from imvo.duediligence.seams import NotFound as SubmissionNotFound
+from imvo.duediligence.seams import get_submission
 from imvo.regulation.models import EngagementEntry
 from imvo.regulation.services.access import NotFound
 from imvo.regulation.services.mapping import Mapped, effective_mapping, lookup

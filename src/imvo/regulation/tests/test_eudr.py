@@ -159,3 +159,19 @@ def test_export_keeps_every_decimal_and_the_references(world, food, settings, tm
 
     assert all(shape(f["geometry"]).is_valid for f in out["features"])
     assert exports.check_eudr_geojson(world.member_a, food).pk == doc.pk  # same plots: same filing
+
+
+def test_cli_imports_reports_errors_and_exports(world, food, settings, tmp_path) -> None:
+    from django.core.management import CommandError, call_command
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    bad = tmp_path / "bad.geojson"
+    bad.write_bytes(geojson(feature(SOUBRE, country="GH")))
+    with pytest.raises(CommandError, match="1 errors: nothing imported"):
+        call_command("regulation", "plots", "import", "food-x", str(bad), "--as", "member_a")
+    good = tmp_path / "good.geojson"
+    good.write_bytes(geojson(feature(SOUBRE)))
+    call_command("regulation", "plots", "import", "food-x", str(good), "--as", "member_a")
+    out = tmp_path / "out.geojson"
+    call_command("regulation", "plots", "export", "food-x", "--as", "member_a", "-o", str(out))
+    assert json.loads(out.read_text())["features"][0]["properties"]["ProductionPlace"] == "P1"

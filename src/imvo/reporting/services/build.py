@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from imvo.core.errors import DomainError
 from imvo.core.registry import ReportSection, SectionFormError, registry
 from imvo.covenants.models import Adherence, Agreement, Covenant, KpiMeasurement, Organisation
-from imvo.covenants.services import kpi_progress
+from imvo.covenants.seams import kpi_progress
 from imvo.reporting.models import SectionText
 
 log = logging.getLogger(__name__)

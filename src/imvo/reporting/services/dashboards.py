@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from imvo.covenants.models import Agreement, Covenant, KpiMeasurement
-from imvo.covenants.services import kpi_progress, public_covenant_list
+from imvo.covenants.seams import kpi_progress, public_covenant_list
 from imvo.reporting.charts import STATUS_COLOURS
 from imvo.reporting.render import decorate
 from imvo.reporting.services.build import (

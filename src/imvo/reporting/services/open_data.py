@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from imvo.core.errors import DomainError
 from imvo.covenants.models import Agreement, KpiMeasurement
-from imvo.covenants.services import kpi_progress, public_covenant_list
-from imvo.library.services import learning_items_visible_to
+from imvo.covenants.seams import kpi_progress, public_covenant_list
+from imvo.library.seams import learning_items_visible_to
 from imvo.reporting.models import PublishedReport
 from imvo.reporting.services.build import ATTRIBUTION, LICENCE, LICENCE_URL
 from imvo.reporting.services.publication import latest_editions

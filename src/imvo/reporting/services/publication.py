@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from imvo.accounts import services as roles
-from imvo.accounts.services import AnyUser
+from imvo.accounts import seams as roles
+from imvo.accounts.seams import AnyUser
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.covenants.models import Covenant
 from imvo.reporting.models import PublishedReport, SectionText

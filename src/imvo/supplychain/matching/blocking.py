@@ -3,9 +3,9 @@
 A true match that never reaches scoring is lost for good, so blocking is wide:
 several rules, each in the row's country, whose candidates are unioned.
 
-- ``name``: words of the cleaned name and character 4-grams of the name with
-  spaces removed (finds "tillerman" for "till erman the", "sinarjaya" for
-  "sinar jaya"); candidates ranked by the summed rarity (IDF) of what they
+- ``name``: words of the cleaned name, two adjacent words joined (finds
+  "tillerman" for "till erman the", "sinarjaya" for "sinar jaya") and the first
+  four letters of longer words (a typo at the end); candidates ranked by the summed rarity (IDF) of what they
   share, the best `Blocking.name_top` kept.
 - ``address``: a house number together with the street word after it
   ("4846|sheridan"), and long numbers (postcodes); best `address_top` kept.
@@ -32,38 +32,36 @@ CELL_DEGREES = 0.005  # ~550 m of latitude
 
 @dataclass(frozen=True)
 class Blocking:
-    max_block: int = 400
-    budget: int = 400
+    max_block: int = 200
+    budget: int = 150
     name_top: int = 20
     address_top: int = 10
     geo_top: int = 10
 
 
 def _name_keys(frame: pl.DataFrame) -> pl.DataFrame:
-    """idx, key for the name rule: 'CC|w|word' and 'CC|g|gram'."""
-    base = frame.select(
-        "idx",
-        c=pl.col("country") + "|",
-        w=pl.col("name").str.split(" "),
-        s=pl.col("name").str.replace_all(" ", ""),
-    )
+    """idx, key for the name rule: words and two adjacent words joined ('CC|w|...', one
+    key space, so "sinar jaya" meets "sinarjaya" and "till erman" meets "tillerman"),
+    and the first four letters of longer words ('CC|p|...', a typo at the end)."""
     words = (
-        base.select("idx", "c", "w")
+        frame.select("idx", c=pl.col("country") + "|", w=pl.col("name").str.split(" "))
         .explode("w")
-        .filter(pl.col("w").str.len_chars() >= 2)
-        .select("idx", key=pl.col("c") + "w|" + pl.col("w"))
+        .filter(pl.col("w").str.len_chars() > 0)
+        # explode keeps the order: the next word is the next line of the same record
+        .with_columns(
+            nxt=pl.when(pl.col("idx").shift(-1) == pl.col("idx")).then(pl.col("w").shift(-1))
+        )
     )
-    n = base.select("idx", "c", "s", ln=pl.col("s").str.len_chars())
-    grams = (
-        n.filter(pl.col("ln") >= 4)
-        .select("idx", "c", "s", start=pl.int_ranges(0, pl.col("ln") - 3))
-        .explode("start")
-        .select("idx", key=pl.col("c") + "g|" + pl.col("s").str.slice(pl.col("start"), 4))
+    single = words.filter(pl.col("w").str.len_chars() >= 2).select(
+        "idx", key=pl.col("c") + "w|" + pl.col("w")
     )
-    short = n.filter((pl.col("ln") > 0) & (pl.col("ln") < 4)).select(
-        "idx", key=pl.col("c") + "g|" + pl.col("s")
+    joined = words.filter(pl.col("nxt").is_not_null()).select(
+        "idx", key=pl.col("c") + "w|" + pl.col("w") + pl.col("nxt")
     )
-    return pl.concat([words, grams, short]).unique(["idx", "key"])
+    prefix = words.filter(pl.col("w").str.len_chars() >= 5).select(
+        "idx", key=pl.col("c") + "g|" + pl.col("w").str.slice(0, 4)
+    )
+    return pl.concat([single, joined, prefix]).unique(["idx", "key"])
 
 
 def _address_keys(frame: pl.DataFrame) -> pl.DataFrame:
@@ -72,8 +70,12 @@ def _address_keys(frame: pl.DataFrame) -> pl.DataFrame:
         frame.select("idx", c=pl.col("country") + "|", t=pl.col("address").str.split(" "))
         .explode("t")
         .with_columns(
-            n1=pl.col("t").shift(-1).over("idx").fill_null(""),
-            n2=pl.col("t").shift(-2).over("idx").fill_null(""),
+            n1=pl.when(pl.col("idx").shift(-1) == pl.col("idx"))
+            .then(pl.col("t").shift(-1))
+            .otherwise(pl.lit("")),
+            n2=pl.when(pl.col("idx").shift(-2) == pl.col("idx"))
+            .then(pl.col("t").shift(-2))
+            .otherwise(pl.lit("")),
         )
         .filter(pl.col("t").str.contains(r"^\d+[a-z]?$"))
     )

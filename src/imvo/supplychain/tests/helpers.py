@@ -47,3 +47,32 @@ REGISTRY = [
 
 def make_registry() -> list[Facility]:
     return [make_facility(*r) for r in REGISTRY]
+
+
+# The filler members' disclosure: a factory none of the tests' lists name.
+FILLER_ROW = ["Filler Weaving Works", "9 Quiet Lane, Faisalabad", "PK"]
+
+
+def publish_with_members(
+    covenant: Any, year: int, secretariat: Any, k: int = 3, row: list[str] | None = None
+) -> list[Any]:
+    """Make a covenant's year public under the publication rule: K set to `k`,
+    members added until `k` have a current disclosure for the year (each of them
+    disclosing `row`), then the secretariat publishes. Returns the added members."""
+    from imvo.accounts.testing import make_user
+    from imvo.supplychain import publication
+    from imvo.supplychain.models import DisclosurePolicy
+    from imvo.supplychain.services import upload_list
+    from imvo.testing import adhere, make_org
+
+    DisclosurePolicy.objects.update_or_create(covenant=covenant, defaults={"min_members": k})
+    added: list[Any] = []
+    while publication.disclosing_members(covenant, year) < k:
+        n = len(added) + 1
+        org = make_org(f"Filler Member {covenant.pk}-{n}")
+        adhere(covenant, org)
+        user = make_user(organisation=org)
+        upload_list(user, covenant, year, "filler.csv", csv_bytes([row or FILLER_ROW]))
+        added.append(org)
+    publication.publish_year(secretariat, covenant, year)
+    return added

@@ -117,6 +117,9 @@ def test_differences_marked_on_both_sides_and_inline() -> None:
     assert inline == "Unit <del>A</del> <ins>B</ins> Lotus Apparel Co Ltd"
     _l, _r, numbers, _n = explain.differences("No. 5 Lotus Road", "No. 7 Lotus Road")
     assert "<del class=number>5</del> <ins class=number>7</ins>" in numbers
+    # In addresses the usual abbreviations are no difference.
+    m = _match(row_address="No. 18 Xingye Rd, Humen", fac_address="NO 18 XINGYE ROAD HUMEN TOWN")
+    assert explain.explain(m).address_changes == "NO 18 XINGYE ROAD HUMEN <ins>TOWN</ins>"
 
 
 def test_name_summary_counts_differing_words() -> None:

@@ -11,7 +11,13 @@ from django.utils import timezone
 
 from imvo.covenants.models import Adherence
 from imvo.supplychain import services
-from imvo.supplychain.models import Match, SupplierList, SupplierListRow
+from imvo.supplychain.models import (
+    DisclosurePolicy,
+    Match,
+    PublishedYear,
+    SupplierList,
+    SupplierListRow,
+)
 from imvo.supplychain.tests.helpers import make_facility
 from imvo.testing import adhere, make_covenant, make_org
 
@@ -47,6 +53,12 @@ def _grow(covenant, n, start):
     return fs
 
 
+def _publish(covenant, k: int = 3) -> None:
+    """The year public under the publication rule (K members, published)."""
+    DisclosurePolicy.objects.create(covenant=covenant, min_members=k)
+    PublishedYear.objects.create(covenant=covenant, year=YEAR)
+
+
 def _queries(client, path: str) -> int:
     with CaptureQueriesContext(connection) as ctx:
         r = client.get(path)
@@ -59,6 +71,8 @@ def test_public_page_queries_do_not_grow_with_locations(client):
     c = make_covenant()
     shared = _grow(c, 5, 0)
     _member_with_list(c, shared[:2], consent=True)
+    _member_with_list(c, shared[:1])
+    _publish(c)
     path = f"/supply-chain/public/{c.slug}/"
     few = _queries(client, path)
     _grow(c, 60, 100)
@@ -73,6 +87,7 @@ def test_pages_hold_the_same_rows_as_the_full_list(client):
     fs = _grow(c, 23, 0)
     _member_with_list(c, fs[:4])
     named = _member_with_list(c, fs[2:6], consent=True)
+    _publish(c)
     full = services.public_facility_list(c, YEAR)
     pages = [services.public_facility_page(c, YEAR, p, per_page=10) for p in (1, 2, 3)]
     assert [r for p in pages for r in p.object_list] == full
@@ -103,6 +118,9 @@ def test_pages_hold_the_same_rows_as_the_full_list(client):
 def test_public_page_is_cached_until_a_list_or_decision_changes(client):
     c = make_covenant()
     fs = _grow(c, 3, 0)
+    _member_with_list(c, fs[1:2])
+    _member_with_list(c, fs[1:2])
+    _publish(c)
     path = f"/supply-chain/public/{c.slug}/"
     api = f"/api/public/production-locations/{c.slug}"
     client.get(path, HTTP_ACCEPT_LANGUAGE="en")
@@ -123,6 +141,9 @@ def test_public_page_is_cached_until_a_list_or_decision_changes(client):
 def test_public_api_is_paged(client):
     c = make_covenant()
     fs = _grow(c, 7, 0)
+    _member_with_list(c, fs[:1])
+    _member_with_list(c, fs[:1])
+    _publish(c)
     url = f"/api/public/production-locations/{c.slug}"
     whole = client.get(url).json()
     assert len(whole) == 7

@@ -11,7 +11,12 @@ from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.covenants.models import Adherence
 from imvo.supplychain import services
 from imvo.supplychain.models import Facility, Match, SupplierList
-from imvo.supplychain.tests.helpers import csv_bytes, make_facility, make_registry
+from imvo.supplychain.tests.helpers import (
+    csv_bytes,
+    make_facility,
+    make_registry,
+    publish_with_members,
+)
 
 YEAR = timezone.now().year - 1
 
@@ -138,12 +143,15 @@ def test_new_facility_decision_and_public_list(world, db) -> None:
     rows = [["Lotus Apparel Ltd", "Unit A, No. 5 Lotus Road, Dongguan", "CN"]]
     sl = upload(world.member_a, world.covenant_x, rows)
     match = _pending(sl)
-    assert services.public_facility_list(world.covenant_x, YEAR) == []
+    assert services.public_facility_list(world.covenant_x, YEAR) == []  # not published
+    publish_with_members(world.covenant_x, YEAR, world.secretariat_x)
+    public = services.public_facility_list(world.covenant_x, YEAR)
+    assert "Lotus Apparel Ltd" not in str(public)  # pending: linked to no facility yet
     services.decide_match(world.member_a, match, "new")
     match.refresh_from_db()
     assert match.status == "new" and match.facility.name == "Lotus Apparel Ltd"  # type: ignore[union-attr]
     public = services.public_facility_list(world.covenant_x, YEAR)
-    assert [f["id"] for f in public] == [match.facility_id]
+    assert match.facility_id in [f["id"] for f in public]
 
 
 def test_new_upload_replaces_earlier_one_and_keeps_history(world, registry) -> None:
@@ -168,6 +176,8 @@ def test_scoping(world, registry) -> None:
 def test_public_list_and_overlap_never_name_a_buyer_without_consent(world, registry) -> None:
     upload(world.member_a, world.covenant_x)
     upload(world.member_b, world.covenant_x, LIST_A[:2])
+    # A third member sources in Viet Nam only.
+    (third,) = publish_with_members(world.covenant_x, YEAR, world.secretariat_x, row=LIST_A[1])
     public = services.public_facility_list(world.covenant_x, YEAR)
     by_id = {f["id"]: f for f in public}
     assert by_id[registry[0].pk]["members"] == 2 and by_id[registry[0].pk]["named_members"] == []
@@ -175,20 +185,18 @@ def test_public_list_and_overlap_never_name_a_buyer_without_consent(world, regis
     Adherence.objects.filter(organisation=world.company_b).update(consent_to_be_named=True)
     named = {f["id"]: f for f in services.public_facility_list(world.covenant_x, YEAR)}
     assert named[registry[0].pk]["named_members"] == ["Company B"]
+    # Two of the three members in Bangladesh: that search would narrow to < K members.
+    assert services.public_facility_list(world.covenant_x, YEAR, query="dhaka knit") == []
     assert (
         services.public_facility_list(world.covenant_x, YEAR, country="VN")[0]["id"]
         == registry[1].pk
-    )
-    assert (
-        services.public_facility_list(world.covenant_x, YEAR, query="dhaka knit")[0]["id"]
-        == registry[0].pk
     )
     assert services.public_facility_list(world.covenant_y, YEAR) == []
 
     mine = {
         f["id"]: f["others"] for f in services.shared_for_member(world.member_a, world.covenant_x)
     }
-    assert mine[registry[0].pk] == 1 and mine[registry[1].pk] == 1
+    assert mine[registry[0].pk] == 1 and mine[registry[1].pk] == 2
     assert all(
         set(f) == {"id", "name", "country", "address", "others"}
         for f in services.shared_for_member(world.member_a, world.covenant_x)
@@ -196,7 +204,7 @@ def test_public_list_and_overlap_never_name_a_buyer_without_consent(world, regis
     overlap = services.overlap_for_secretariat(world.secretariat_x, world.covenant_x)
     assert {f["id"]: f["members"] for f in overlap} == {
         registry[0].pk: ["Company A", "Company B"],
-        registry[1].pk: ["Company A", "Company B"],
+        registry[1].pk: ["Company A", "Company B", third.name],
     }
     with pytest.raises(PermissionDeniedError):
         services.overlap_for_secretariat(world.member_a, world.covenant_x)
@@ -206,6 +214,8 @@ def test_public_list_and_overlap_never_name_a_buyer_without_consent(world, regis
 
 def test_interfaces_for_other_apps(world, registry) -> None:
     upload(world.member_a, world.covenant_x)
+    assert services.public_facility_search("saigon sewing") == []  # not published yet
+    publish_with_members(world.covenant_x, YEAR, world.secretariat_x)
     chain = services.supply_chain_for(world.company_a)
     assert len(chain) == 4
     assert set(chain[0]) == {
@@ -253,11 +263,16 @@ def test_report_section_has_public_aggregates_only(world, registry) -> None:
     assert report_sections(world.covenant_x, YEAR) == []
     upload(world.member_a, world.covenant_x)
     upload(world.member_b, world.covenant_x, LIST_A[:2])
+    assert report_sections(world.covenant_x, YEAR) == []  # not public yet
+    publish_with_members(world.covenant_x, YEAR, world.secretariat_x, k=3)
     (section,) = [s.as_dict("supplychain") for s in report_sections(world.covenant_x, YEAR)]
     figures = {f["label"]: f["value"] for f in section["figures"]}
     assert figures["Shared by two or more members"] == 2
-    assert figures["Members disclosing"] == 2
+    assert figures["Members disclosing"] == 3
     assert "Company A" not in str(section) and "Company B" not in str(section)
+    # Every country here has fewer than 3 members: none is named in the table.
+    (table,) = section["tables"]
+    assert [r[0] for r in table["rows"]] == ["Other countries (fewer than 3 members each)"]
 
 
 def test_error_report_lists_rows_to_fix(world, registry) -> None:

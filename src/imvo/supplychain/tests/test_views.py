@@ -12,7 +12,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from imvo.accounts.models import ApiToken
 from imvo.supplychain import services
 from imvo.supplychain.models import Match, SupplierList
-from imvo.supplychain.tests.helpers import csv_bytes, make_facility, make_registry
+from imvo.supplychain.tests.helpers import (
+    csv_bytes,
+    make_facility,
+    make_registry,
+    publish_with_members,
+)
 from imvo.supplychain.tests.test_services import LIST_A, YEAR, upload
 
 
@@ -118,16 +123,22 @@ def test_pending_page_and_decision(client, world, db) -> None:
 
 def test_public_page_search_and_downloads(client, world, registry) -> None:
     upload(world.member_a, world.covenant_x)
+    publish_with_members(world.covenant_x, YEAR, world.secretariat_x, k=3)
     r = client.get(f"/supply-chain/public/{world.covenant_x.slug}/", HTTP_ACCEPT_LANGUAGE="en")
     page = r.content.decode()
     assert r.status_code == 200 and "Dhaka Knit Composite Ltd" in page and "Company A" not in page
+    # Only company A sources at Saigon Sewing: the search would single it out.
     r = client.get(f"/supply-chain/public/{world.covenant_x.slug}/?q=saigon")
-    assert "Saigon Sewing" in r.content.decode() and "Dhaka Knit" not in r.content.decode()
+    assert (
+        "Saigon Sewing" not in r.content.decode() and "Fewer than 3 members" in r.content.decode()
+    )
+    r = client.get(f"/supply-chain/public/{world.covenant_x.slug}/?q=saigon&format=csv")
+    assert r.status_code == 200 and b"Saigon" not in r.content
     data = json.loads(
         client.get(f"/supply-chain/public/{world.covenant_x.slug}/?format=json").content
     )
-    assert data["meta"]["licence"] == "CC BY 4.0" and len(data["data"]) == 3
-    assert {d["members"] for d in data["data"]} == {1}
+    assert data["meta"]["licence"] == "CC BY 4.0" and len(data["data"]) == 4
+    assert {d["members"] for d in data["data"]} == {1, 2}  # the fillers share one factory
 
 
 def test_shared_page_per_role(client, world, registry) -> None:
@@ -191,7 +202,10 @@ def test_api_upload_poll_rows_and_public(client, world, registry) -> None:
     )
     assert client.get(f"/api/supplier-lists/{list_id}").status_code == 401
     public = client.get(f"/api/public/production-locations/{world.covenant_x.slug}").json()
-    assert len(public) == 3 and all(p["named_members"] == [] for p in public)
+    assert public == []  # one member disclosed, nothing published
+    publish_with_members(world.covenant_x, YEAR, world.secretariat_x, k=3)
+    public = client.get(f"/api/public/production-locations/{world.covenant_x.slug}").json()
+    assert len(public) == 4 and all(p["named_members"] == [] for p in public)
 
 
 def test_public_page_in_dutch(client, world, registry) -> None:

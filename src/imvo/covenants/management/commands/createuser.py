@@ -4,7 +4,7 @@ import getpass
 
 from django.core.management.base import BaseCommand, CommandError
 
-from imvo.accounts import services as roles
+from imvo.accounts import seams as roles
 from imvo.accounts.models import User
 from imvo.covenants.models import Covenant, Organisation
 

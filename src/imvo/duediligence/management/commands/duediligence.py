@@ -40,7 +40,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         from imvo.accounts.models import User
         from imvo.covenants.models import Covenant
-        from imvo.covenants.services import get_covenant
+        from imvo.covenants.seams import get_covenant
         from imvo.duediligence.services.exports import export_rows
         from imvo.duediligence.services.figures import covenant_figures
         from imvo.duediligence.services.frameworks import check_install_framework

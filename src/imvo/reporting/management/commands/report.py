@@ -11,7 +11,7 @@ from django.utils import translation
 
 from imvo.core.errors import DomainError
 from imvo.covenants.models import Covenant
-from imvo.covenants.services import get_covenant
+from imvo.covenants.seams import get_covenant
 
 
 class Command(BaseCommand):

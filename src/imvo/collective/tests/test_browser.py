@@ -1,0 +1,135 @@
+"""Issue 18's "done when", in a real browser (Debian's chromium).
+
+Companies A, B and D of covenant X disclose the same facility, none knowing it.
+A sees a severe risk at a shared facility in its register and proposes a joint
+corrective action plan; B is invited without being told by whom and joins; they
+agree cost shares; a union user named as verifier verifies the fixed item; the
+public dashboard counts it; D, invited but not joined, never sees A or B.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from imvo.collective.tests.helpers import share_a_facility
+from imvo.core.testing import assert_accessible, login
+from imvo.risk import services as risk
+from imvo.testing import build_world
+
+
+def logout(page) -> None:
+    page.click("header form button[type=submit]:has-text('Log out')")
+    page.wait_for_load_state()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_two_members_fix_a_shared_facility_together(page, live_server) -> None:
+    w = build_world()
+    shared = share_a_facility(w)
+    risk.create_entry(
+        w.member_a, w.company_a, "health-safety", "Fire safety in Bangladesh", "BD",
+        scale=4, scope=2, irremediability=4, likelihood=3,
+    )  # fmt: skip
+    deadline = (timezone.localdate() + timedelta(days=45)).isoformat()
+
+    # A: the register shows leverage and the overlap as a count, and suggests joint action.
+    login(page, w.member_a.username)
+    page.goto("/risk/register/")
+    notes = page.locator("td.notes").first.inner_text()
+    assert "2 other covenant member(s) source here" in notes
+    assert "Company B" not in page.content() and "Company D" not in page.content()
+    page.click("td.notes p.suggestion a:has-text('Propose joint action')")
+    page.wait_for_url("**/collective/propose/**")
+    assert page.locator("#id_facility").input_value() == str(shared.facility.pk)
+    page.fill("#id_title", "Fire exits at Dhaka Knit")
+    page.fill("#id_description", "Exits locked during shifts.")
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/collective/actions/*/")
+    action_url = page.url
+    assert_accessible(page)
+    assert "2 invitations not answered yet." in page.content()
+    page.select_option("#id_source", "union")
+    page.fill("#id_f_description", "Two fire exits locked during working hours.")
+    page.click("#finding-form button[type=submit]")
+    page.fill("#id_fix", "Replace the locks by panic bars")
+    page.select_option("#id_owner", "factory")
+    page.fill("#id_deadline", deadline)
+    page.fill("#id_cost", "4200")
+    page.click("#item-form button[type=submit]")
+    assert "Replace the locks by panic bars" in page.locator("article.cap-item").inner_text()
+    logout(page)
+
+    # B: invited without names, joins, then sees A (and not D) and proposes the shares.
+    login(page, w.member_b.username)
+    page.goto("/collective/")
+    page.click("text=Fire exits at Dhaka Knit")
+    content = page.content()
+    assert "Your organisation is invited" in content
+    assert "a member of the covenant" in content
+    for name in ("Company A", "Company D"):
+        assert name not in content
+    page.click("button:has-text('Join')")
+    page.wait_for_url(action_url)
+    joined = page.locator("#joined-members").inner_text()
+    assert "Company A" in joined and "Company B" in joined
+    assert "Company D" not in page.content()
+    form = page.locator("form.shares-form")
+    form.get_by_label("Company A").fill("60")
+    form.get_by_label("Company B").fill("40")
+    form.locator("button").click()
+    assert "not yet agreed by all" in page.locator("p.shares-state").inner_text()
+    logout(page)
+
+    # A agrees to its share, names the union verifier and reports the fix with evidence.
+    login(page, w.member_a.username)
+    page.goto(action_url)
+    page.click("button:has-text('Agree to our share of 60')")
+    assert page.locator("p.shares-state").inner_text() == "Cost shares agreed"
+    page.fill("#id_username", shared.union.username)
+    page.select_option("#id_kind", "union")
+    page.click("#verifier-form button[type=submit]")
+    assert "Uma Union (Trade union)" in page.content()
+    form = page.locator("form.status-form")
+    form.locator("select").select_option("reported")
+    form.locator("textarea").fill("Photos of the panic bars, invoice 2025-113")
+    form.locator("button").click()
+    assert "awaiting verification" in page.locator("dd.item-status").inner_text()
+    logout(page)
+
+    # The union verifier: sees the plan and the evidence, not the members; verifies.
+    login(page, shared.union.username)
+    page.goto("/collective/")
+    page.click("text=Fire exits at Dhaka Knit")
+    assert "Photos of the panic bars" in page.content()
+    for name in ("Company A", "Company B", "Company D"):
+        assert name not in page.content()
+    page.fill("form.verify-form textarea", "Visited 3 June: bars fitted, exits open.")
+    page.click("form.verify-form button[value=yes]")
+    assert page.locator("dd.item-status").inner_text() == "Fixed and verified"
+    logout(page)
+
+    # The public dashboard counts it, naming no member.
+    # The dashboard builds every app's section: slow on a busy 2-core machine.
+    page.goto(f"/reports/dashboard/{w.covenant_x.slug}/", timeout=90000)
+    section = page.locator("section", has_text="Joint action on shared facilities").first
+    text = section.inner_text()
+    assert "CAP items fixed and verified" in text and "100" in text
+    for name in ("Company A", "Company B", "Company D", "Dhaka Knit"):
+        assert name not in page.content()
+    page.goto(f"/collective/public/{w.covenant_x.slug}/")
+    assert page.locator("#facilities-under-cap").inner_text() == "1"
+    assert page.locator("#cap-verified").inner_text().startswith("1 (100.0 %)")
+
+    # D shares the facility but did not join: it never sees A or B.
+    login(page, shared.member_d.username)
+    page.goto("/collective/")
+    assert "Company A" not in page.content() and "Company B" not in page.content()
+    page.goto(action_url)
+    content = page.content()
+    assert "Your organisation is invited" in content
+    for name in ("Company A", "Company B", "Uma Union", "60.00", "40.00"):
+        assert name not in content

@@ -1,0 +1,77 @@
+"""Forced-labour readiness: the importer on files made here, the flags, the evidence file."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import pytest
+
+from imvo.core.errors import DomainError
+from imvo.regulation.models import RiskListing
+from imvo.regulation.services import forced_labour
+from imvo.regulation.services.access import NotFound
+from imvo.risk import services as risk
+from imvo.risk.models import IndicatorSource, ListedGood
+
+EU_CSV = (
+    b"country,region,product,hs_code,reference,listed_on\n"
+    b"CN,Xinjiang,cotton,5201,EU-FL-2028-001,2028-01-15\n"
+    b"MY,,rubber gloves,4015,EU-FL-2028-002,2028-02-01\n"
+    b"BD,,shirts,6205,EU-FL-2028-003,\n"
+)
+
+
+def test_import_replaces_the_sources_listings(db) -> None:
+    assert forced_labour.import_listings("eu-database", "eu.csv", EU_CSV) == 3
+    assert forced_labour.import_listings("eu-database", "eu.csv", EU_CSV) == 3
+    assert RiskListing.objects.count() == 3
+    as_json = json.dumps({"entries": [{"country": "IN", "product": "granite", "reference": "X"}]})
+    assert forced_labour.import_listings("other", "l.json", as_json.encode()) == 1
+    assert RiskListing.objects.count() == 4
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"country,product\nXX,cotton\n", "row 2, country: XX is not an ISO 3166"),
+        (b"country,product\nCN,\n", "row 2, product: name a product or a region"),
+        (b"country,product,listed_on\nCN,cotton,15-01-2028\n", "row 2, listed_on: 15-01-2028 is not a date"),
+        (b"land,good\nCN,cotton\n", "lacks the columns country, product"),
+    ],
+)  # fmt: skip
+def test_a_bad_list_imports_nothing_and_names_the_row(db, data, message) -> None:
+    with pytest.raises(DomainError, match=message):
+        forced_labour.import_listings("eu-database", "eu.csv", data)
+    assert not RiskListing.objects.exists()
+
+
+def test_a_sourcing_location_is_flagged_by_each_source(world, settings, tmp_path) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    risk.add_sourcing(world.member_a, world.company_a, "Bangladesh", "garment", "Shirts")
+    risk.add_sourcing(world.member_a, world.company_a, "Portugal", "garment", "Socks")
+    ilab = IndicatorSource.objects.create(code="ilab", name="ILAB", publisher="US DoL",
+                                          edition_year=2024, licence="public domain")  # fmt: skip
+    ListedGood.objects.create(source=ilab, country="BD", good="Garments", forced_labour=True)
+    forced_labour.import_listings("eu-database", "eu.csv", EU_CSV)
+    risk.create_entry(
+        world.member_a, world.company_a, "forced-labour", "Forced overtime", country="BD"
+    )
+    org, locs = forced_labour.readiness(world.member_a, world.covenant_x)
+    assert org == world.company_a
+    bd = next(x for x in locs if x.country == "BD")
+    assert bd.ilab == ["ILAB 2024: Garments (BD)"]
+    assert bd.flagged and bd.eu == ["eu-database: shirts (BD) EU-FL-2028-003"]
+    assert bd.register == ["Forced overtime"]
+    pt = next(x for x in locs if x.country == "PT")
+    assert not pt.eu and not pt.register and locs.index(bd) < locs.index(pt)
+
+    doc = forced_labour.check_evidence_file(world.member_a, world.covenant_x, "shirts")
+    with doc.file.open("rb") as f:
+        z = zipfile.ZipFile(io.BytesIO(f.read()))
+    body = json.loads(z.read("evidence.json"))
+    assert [x["country"] for x in body["locations"]] == ["BD"]
+    assert z.read("evidence.pdf").startswith(b"%PDF")
+    with pytest.raises(NotFound):
+        forced_labour.readiness(world.member_c, world.covenant_x)

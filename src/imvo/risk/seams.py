@@ -1,0 +1,9 @@
+"""What other apps may use of risk besides its models: a company's risk
+register (due diligence copies it into a submission) and its scan (the
+forced-labour check of the regulation app reads it)."""
+
+from __future__ import annotations
+
+from imvo.risk.services import company_scan, entry_as_dict, register_entries
+
+__all__ = ["company_scan", "entry_as_dict", "register_entries"]
