@@ -39,6 +39,12 @@ class CovenantsConfig(AppConfig):
                 services.bump_public_version, sender=through, dispatch_uid=f"pv-m-{through}"
             )
         # What this app offers the start page, `imvo demo` and the yearly report.
+        from imvo.covenants import followup
+
         registry.add_app(
-            "covenants", nav=nav.links_for, demo=demo.load, report=report.report_sections
+            "covenants",
+            nav=nav.links_for,
+            demo=demo.load,
+            report=report.report_sections,
+            follow_up=followup.follow_ups,
         )

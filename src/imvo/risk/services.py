@@ -608,10 +608,10 @@ PARTY_MIN_COMPANIES = 3
 def is_non_company_party(user: Any, covenant: Any) -> bool:
     """A user of a union, NGO, government or branch party active in the covenant:
     the sector risk analysis is one of their tools (issue 17); a company has its own scan."""
-    from imvo.accounts import services as roles
+    from imvo.accounts.seams import organisation_id
     from imvo.covenants.models import Adherence, Organisation
 
-    oid = roles.organisation_id(user)
+    oid = organisation_id(user)
     if oid is None:
         return False
     return (

@@ -41,6 +41,11 @@ def members_not_started(user: AnyUser, covenant: Covenant, year: int) -> QuerySe
     """Member companies (active parties) with no submission for the year, not even
     a draft: the queue lists them too, so nobody is forgotten (issue 17)."""
     require_reviewer(user, covenant)
+    return not_started_in(covenant, year)
+
+
+def not_started_in(covenant: Covenant, year: int) -> QuerySet[Organisation]:
+    """`members_not_started` for trusted callers (the secretariat's follow-up counts)."""
     return (
         Organisation.objects.filter(
             type=Organisation.Type.COMPANY,
@@ -92,7 +97,11 @@ def improvements_overdue(
     passed: candidates for the escalation path. A later decision supersedes an
     earlier one (and its deadline)."""
     require_reviewer(user, covenant)
-    today = today or timezone.localdate()
+    return overdue_improvements_in(covenant, today or timezone.localdate())
+
+
+def overdue_improvements_in(covenant: Covenant, today: date) -> QuerySet[Submission]:
+    """`improvements_overdue` for trusted callers (the secretariat's follow-up counts)."""
     decided_later = Submission.objects.filter(
         covenant=covenant,
         organisation=OuterRef("organisation"),
