@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods
 
 from imvo.complaints import limits
 from imvo.complaints.forms import ComplaintForm, form_cache_version, read_uploads
+from imvo.complaints.grants import grants_for
 from imvo.complaints.models import (
     ClosureGround,
     CommitteeMembership,
@@ -484,6 +485,7 @@ def committee(request: HttpRequest, slug: str) -> HttpResponse:
                 (f, deadlines.limit_label(f), getattr(procedure, f)) for f in deadlines.LIMIT_FIELDS
             ],
             "can_set_limits": covenant.pk in managed_covenant_ids(request.user),
+            "grants": grants_for(covenant.pk),
         },
     )
 
