@@ -245,32 +245,21 @@ def build_model(tables: IndicatorTables) -> Model:
                 if key:
                     own.setdefault((country, key, theme), []).append(good)
     src = tables.sources.get("ilab", {})
-    goods_theme = {
-        k: (
-            ref.ILAB_SECTOR_RISK,
-            _ilab_reason(
-                src,
-                k[2],
-                "goods of this sector listed: " + ", ".join(sorted(set(goods))),
-                ref.ILAB_SECTOR_RISK,
-                len(goods),
-            ),
-        )
-        for k, goods in listed.items()
-    }
-    own_good_theme = {
-        k: (
-            ref.ILAB_GOOD_RISK,
-            _ilab_reason(
-                src,
-                k[2],
-                "this good is listed: " + ", ".join(sorted(set(goods))),
-                ref.ILAB_GOOD_RISK,
-                len(goods),
-            ),
-        )
-        for k, goods in own.items()
-    }
+
+    def scored(
+        found: dict[tuple[str, str, str], list[str]], risk: float, what: str
+    ) -> dict[tuple[str, str, str], tuple[float, dict[str, Any]]]:
+        # Each (country, key, theme) with its ILAB risk and the reason naming the goods.
+        return {
+            k: (
+                risk,
+                _ilab_reason(src, k[2], what + ", ".join(sorted(set(goods))), risk, len(goods)),
+            )
+            for k, goods in found.items()
+        }
+
+    goods_theme = scored(listed, ref.ILAB_SECTOR_RISK, "goods of this sector listed: ")
+    own_good_theme = scored(own, ref.ILAB_GOOD_RISK, "this good is listed: ")
     ordered = sorted(phrases.items(), key=lambda kv: (-len(kv[0]), kv[0]))
     return Model(tables, country_theme, goods_theme, own_good_theme, ordered)
 

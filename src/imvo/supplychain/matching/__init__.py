@@ -166,11 +166,12 @@ def pair_levels(
     lat_b: np.ndarray,
     lng_b: np.ndarray,
     name_counts: np.ndarray | None = None,
+    base_name_levels: np.ndarray | None = None,
 ) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Comparison levels of cleaned pairs, and their distances in metres (NaN = unknown).
     `name_counts`: see `features.name_levels_tf` (None: every name unique)."""
     meters = features.distances_m(lat_a, lng_a, lat_b, lng_b)
-    base = features.name_levels(names_a, names_b)
+    base = features.name_levels(names_a, names_b) if base_name_levels is None else base_name_levels
     counts = np.ones(len(base)) if name_counts is None else name_counts
     return {
         "name": features.name_levels_tf(base, counts),
@@ -239,6 +240,7 @@ def score_candidates(registry: Registry, rows: pl.DataFrame, pairs: pl.DataFrame
         registry.lat[ji] if len(ji) else np.zeros(0),
         registry.lng[ji] if len(ji) else np.zeros(0),
         tf,
+        base,
     )
     model = registry.model
     w = model.weights()

@@ -139,11 +139,9 @@ def name_levels(a: Sequence[str], b: Sequence[str]) -> np.ndarray:
     out = np.full(len(a), 6, dtype=np.int8)
     out[best >= 60] = 5
     out[best >= 80] = 4
-    for i in range(len(a)):
-        if a[i] and b[i] and out[i] != 1:
-            wa, wb = words(a[i]), words(b[i])
-            if wa and wb and (wa <= wb or wb <= wa):
-                out[i] = min(out[i], 3)
+    # token_set_ratio is 100 exactly when one name's words are all in the other's.
+    contained = _cp(a, b, fuzz.token_set_ratio) >= 100
+    out[contained & (out > 3)] = 3
     out[best >= 92] = 2
     exact = np.array([x == y or x2 == y2 for x, y, x2, y2 in zip(a, b, a_ns, b_ns, strict=True)])
     out[exact] = 1
