@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from imvo.accounts import services as roles
+from imvo.accounts import seams as roles
 from imvo.collective.models import JointAction, Participation
 from imvo.collective.services.leverage import MyFacility, my_facilities
 from imvo.core.registry import EntryNote

@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from imvo.accounts import services as roles
+from imvo.accounts import seams as roles
 from imvo.collective import overlap
 from imvo.collective.models import (
     CapItem,

@@ -65,7 +65,7 @@ class MineOut(Schema):
 
 
 def _client(request: HttpRequest) -> str:
-    return limits.client_key(request.META.get("REMOTE_ADDR"))
+    return limits.client_key(limits.client_address(request.META))
 
 
 def _submit_client(request: HttpRequest) -> tuple[str, int | None]:

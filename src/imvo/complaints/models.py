@@ -23,6 +23,14 @@ from django.utils.translation import gettext_lazy as _
 from imvo.complaints import crypto
 
 
+def to_the_hour(moment: Any = None) -> Any:
+    """What the complainant does is stored to the hour, not the microsecond: a
+    filing time that precise would let a server log or a network record point
+    at the sender (deadlines count in days; the hour is plenty)."""
+    moment = moment or timezone.now()
+    return moment.replace(minute=0, second=0, microsecond=0)
+
+
 class State(models.TextChoices):
     RECEIVED = "received", _("Received")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
@@ -384,7 +392,7 @@ class Message(models.Model):
     created = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["complaint", "created", "id"]
+        ordering = ["complaint", "id"]  # as written: complainant times are to the hour
 
     @property
     def body(self) -> str:
@@ -506,6 +514,25 @@ class Publication(models.Model):
 
     class Meta:
         ordering = ["-published_at", "-id"]
+
+
+class RateCounter(models.Model):
+    """Attempts of one kind from one client in one fixed time window (limits.py).
+
+    In the database so that every server process counts in one place. ``key``
+    is the kind and a keyed hash of the client address, never the address;
+    rows are deleted once their window has passed.
+    """
+
+    key = models.CharField(max_length=100)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_start"], name="unique_rate_window")
+        ]
+        indexes = [models.Index(fields=["window_start"])]
 
 
 class AppendOnlyQuerySet(models.QuerySet["AuditEntry"]):

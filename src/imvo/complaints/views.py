@@ -58,7 +58,7 @@ LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
 
 def client_of(request: HttpRequest) -> str:
-    return limits.client_key(request.META.get("REMOTE_ADDR"))
+    return limits.client_key(limits.client_address(request.META))
 
 
 def _private(response: HttpResponse) -> HttpResponse:
