@@ -14,13 +14,17 @@ class ComplaintsConfig(AppConfig):
 
         from django.conf import settings
 
-        from imvo.complaints import demo, jobs, nav, report, restore_check
+        # What this app offers the start page, `imvo demo` and the yearly report.
+        from imvo.complaints import demo, followup, jobs, nav, report, restore_check
         from imvo.core import backup, schedule, storage
         from imvo.core.registry import registry
 
-        # What this app offers the start page, `imvo demo` and the yearly report.
         registry.add_app(
-            "complaints", nav=nav.links_for, demo=demo.load, report=report.report_sections
+            "complaints",
+            nav=nav.links_for,
+            demo=demo.load,
+            report=report.report_sections,
+            follow_up=followup.follow_ups,
         )
         storage.register(
             "complaint-evidence",

@@ -143,6 +143,10 @@ class ProcedureSettings(models.Model):
             " secretariat appoints a substitute."
         ),
     )
+    register_names_companies = models.BooleanField(
+        _("name the company in the public case register once decided or settled"),
+        default=False,
+    )
     retention_days = models.PositiveIntegerField(
         _("keep personal data after closure for"), default=730
     )

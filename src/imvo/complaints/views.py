@@ -41,6 +41,7 @@ from imvo.complaints.services import (
     publication,
     workflow,
 )
+from imvo.complaints.services import register as case_register
 from imvo.complaints.services.access import CaseNotFoundError
 from imvo.complaints.services.committee import (
     check_declare_seat,
@@ -229,6 +230,33 @@ def figures(request: HttpRequest, slug: str | None = None) -> HttpResponse:
         request,
         "complaints/figures.html",
         {"covenant": covenant, "covenants": covenants, "rows": rows},
+    )
+
+
+def register(request: HttpRequest, slug: str) -> HttpResponse:
+    """The public case register of one covenant (services/register.py), as a page,
+    CSV or JSON."""
+    covenant = get_object_or_404(filing.open_covenants(), slug=slug)
+    rows = case_register.register_rows(covenant)
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "json"):
+        keys = [k for k, _label in case_register.COLUMNS]
+        return table_response(
+            fmt,
+            f"complaints-register-{covenant.slug}",
+            keys,
+            [[r[k] for k in keys] for r in rows],
+            {"covenant": covenant.slug},
+        )
+    columns = [(k, str(label)) for k, label in case_register.COLUMNS]
+    return render(
+        request,
+        "complaints/register.html",
+        {
+            "covenant": covenant,
+            "columns": columns,
+            "rows": [[r[k] for k, _l in columns] for r in rows],
+        },
     )
 
 

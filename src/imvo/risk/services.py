@@ -607,6 +607,29 @@ def entry_as_dict(entry: RegisterEntry) -> dict[str, Any]:
 # --- covenant sector risk analysis -----------------------------------------------------
 
 
+# The fewest member companies with sourcing behind the sector analysis before a
+# party (union, NGO, government, branch organisation) may read it.
+PARTY_MIN_COMPANIES = 3
+
+
+def is_non_company_party(user: Any, covenant: Covenant) -> bool:
+    """A user of a union, NGO, government or branch party active in the covenant:
+    the sector risk analysis is one of their tools (issue 17); a company has its own scan."""
+    from imvo.accounts.seams import organisation_id
+    from imvo.covenants.models import Adherence, Organisation
+
+    oid = organisation_id(user)
+    if oid is None:
+        return False
+    return (
+        Adherence.objects.filter(
+            covenant=covenant, organisation_id=oid, status=Adherence.Status.ACTIVE
+        )
+        .exclude(organisation__type=Organisation.Type.COMPANY)
+        .exists()
+    )
+
+
 def covenant_analysis(covenant: Covenant) -> dict[str, Any]:
     """The covenant's sector risk analysis from its member companies' sourcing, in aggregate only.
 

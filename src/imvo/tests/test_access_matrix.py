@@ -367,6 +367,7 @@ MATRIX: dict[str, Row] = {
     "duediligence:case_new":         Row("/due-diligence/c/{slug}/cases/new/",                        "302 200 200 404 404 404 404 404"),
     "duediligence:case":             Row("/due-diligence/c/{slug}/cases/{ddcase}/",                   "302 200 404 404 404 404 404 404"),
     "duediligence:queue":            Row("/due-diligence/c/{slug}/queue/",                            "302 404 404 200 404 404 404 200"),
+    "duediligence:remind":           Row("/due-diligence/c/{slug}/remind/",                           "302 404 404 -   404 404 404 -", method="POST"),
     "duediligence:figures":          Row("/due-diligence/c/{slug}/figures/",                          "302 404 404 200 404 404 404 200"),
     "duediligence:export":           Row("/due-diligence/c/{slug}/export.csv",                        "302 404 404 200 404 404 404 200"),
     "duediligence:escalation":       Row("/due-diligence/c/{slug}/escalation/",                       "302 404 404 200 404 404 404 200"),

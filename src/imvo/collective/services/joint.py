@@ -113,6 +113,26 @@ def do_propose(
     return action
 
 
+def check_invite_newcomers(user: Any, action: JointAction) -> int:
+    """Invite the members that began sourcing at the facility (or in the country) after
+    the proposal. Members that declined or left are not asked again. Returns how many."""
+    access.require_work(user, action)
+    access.require_open(action)
+    if action.facility_id is not None:
+        members = overlap.members_at([action.facility_id], action.covenant_id).get(
+            action.facility_id, set()
+        )
+    else:
+        members = overlap.members_in_country(action.country, action.covenant_id)
+    known = set(action.participations.values_list("organisation_id", flat=True))
+    new = sorted(members - known)
+    Participation.objects.bulk_create(
+        Participation(action=action, organisation_id=o, status=Participation.Status.INVITED)
+        for o in new
+    )
+    return len(new)
+
+
 DECISIONS = {
     "join": Participation.Status.JOINED,
     "decline": Participation.Status.DECLINED,

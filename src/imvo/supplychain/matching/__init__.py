@@ -117,7 +117,7 @@ def prepare_registry(
             strict=True,
         )
     )
-    words = index.freq.filter(pl.col("key").str.slice(3, 2) == "w|")
+    words = index.freq.filter(pl.col("key").str.contains(r"^[^|]*\|w\|"))
     return Registry(
         ids=frame["id"].to_list(),
         names=clean["name"].to_list(),

@@ -113,8 +113,9 @@ class Index:
 
 
 def _rule(key: pl.Expr) -> pl.Expr:
+    # "CC|w|..." and "CC|g|..." are name keys (CC is empty for a record without country)
     return (
-        pl.when(key.str.slice(3, 2).is_in(["w|", "g|"]))
+        pl.when(key.str.contains(r"^[^|]*\|[wg]\|"))
         .then(pl.lit("name"))
         .otherwise(pl.lit("address"))
     )
