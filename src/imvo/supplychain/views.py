@@ -67,6 +67,7 @@ def upload(request: HttpRequest) -> HttpResponse:
                 form.cleaned_data["year"],
                 f.name,
                 f.read(),
+                mode=form.cleaned_data.get("mode") or None,
             )
         except DomainError as e:
             form.add_error("file", str(e))

@@ -66,6 +66,7 @@ def test_a_200_kb_cell_on_the_web_and_the_api(client, world, db) -> None:
             "covenant": world.covenant_x.slug,
             "year": YEAR,
             "file": SimpleUploadedFile("l.csv", _huge_cell_csv()),
+            "mode": "replace",
         },
         HTTP_AUTHORIZATION=f"Bearer {token}",
     )

@@ -6,9 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from imvo.core.testing import login
-from imvo.supplychain.tests.helpers import make_facility
+from imvo.supplychain.tests.helpers import make_facility, publish_with_members
 from imvo.testing import build_world
 
 FILES = Path(__file__).parent / "files"
@@ -46,7 +47,15 @@ def test_upload_xlsx_resolve_and_publish(page, live_server) -> None:
     card.locator(f"article[data-facility='{chosen.pk}']").get_by_role("button").click()
     assert "Nothing left to decide." in page.content()
 
-    page.goto(f"/supply-chain/public/{world.covenant_x.slug}/?q=bergman")
+    # Public once the secretariat publishes the year with K members (K = 3 here).
+    page.goto(f"/supply-chain/public/{world.covenant_x.slug}/")
+    assert "BERGMAN RIVERIA" not in page.locator("main table").inner_text()
+    publish_with_members(world.covenant_x, timezone.now().year - 1, world.secretariat_x)
+    page.goto(f"/supply-chain/public/{world.covenant_x.slug}/")
     table = page.locator("main table").inner_text()
     assert "BERGMAN RIVERIA - SERFLEX S.A.C." in table
     assert "Company A" not in page.content()
+    # Only company A sources there: a search for it would single the member out.
+    page.goto(f"/supply-chain/public/{world.covenant_x.slug}/?q=bergman")
+    assert "BERGMAN RIVERIA" not in page.locator("main table").inner_text()
+    assert "Fewer than 3 members" in page.content()
