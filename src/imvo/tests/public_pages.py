@@ -33,6 +33,7 @@ PUBLIC_PAGES = [
     "/complaints/figures/",
     f"/complaints/figures/{SLUG}/",
     "/complaints/outcomes/",
+    f"/complaints/register/{SLUG}/",
     "/risk/method/",
     "/reports/",
     "/reports/dashboard/",

@@ -384,6 +384,7 @@ MATRIX: dict[str, Row] = {
     "complaints:figures":            Row("/complaints/figures/",                                      "200 200 200 200 200 200 200 200"),
     "complaints:figures_covenant":   Row("/complaints/figures/{slug}/",                               "200 200 200 200 200 200 200 200"),
     "complaints:outcomes":           Row("/complaints/outcomes/",                                     "200 200 200 200 200 200 200 200"),
+    "complaints:register":           Row("/complaints/register/{slug}/",                              "200 200 200 200 200 200 200 200"),
     "complaints:cases":              Row("/complaints/cases/",                                        "302 200 200 200 200 200 200 200", sees="secretariat_x committee_x recused_committee_x", marker="{reference}"),
     "complaints:case":               Row("/complaints/cases/{complaint}/",                            "302 404 404 200 404 200 403 404"),
     "complaints:evidence":           Row("/complaints/cases/{complaint}/evidence/{evidence}/",        "302 404 404 200 404 200 403 404"),
