@@ -198,6 +198,30 @@ def store_list(
     return sl
 
 
+def restore_list(user: Any, sl: SupplierList) -> SupplierList:
+    """Make a replaced list the year's disclosure again (an undo of a replace).
+
+    The lists current now are superseded by it and stay as history, so a restore
+    can itself be undone. Only a processed list can be restored.
+    """
+    if not can_decide(user, sl):
+        raise PermissionDeniedError(_("You may not change this supplier list."))
+    sl.refresh_from_db()
+    if sl.status != SupplierList.Status.DONE or sl.is_current:
+        raise DomainError(_("Only a processed list that was replaced can be restored."))
+    with transaction.atomic():
+        SupplierList.objects.filter(
+            covenant_id=sl.covenant_id,
+            organisation_id=sl.organisation_id,
+            year=sl.year,
+            superseded_by__isnull=True,
+        ).exclude(pk=sl.pk).update(superseded_by=sl)
+        SupplierList.objects.filter(pk=sl.pk).update(superseded_by=None)
+        transaction.on_commit(bump_public_list_version)
+    sl.refresh_from_db()
+    return sl
+
+
 def set_column_map(user: Any, sl: SupplierList, mapping: dict[str, int | None]) -> SupplierList:
     """Record which column holds which field, then queue processing."""
     if not can_decide(user, sl):

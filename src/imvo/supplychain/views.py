@@ -132,6 +132,19 @@ def rerun(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def restore(request: HttpRequest, pk: int) -> HttpResponse:
+    sl = _visible_list(request, pk)
+    try:
+        services.restore_list(request.user, sl)
+    except DomainError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, _("This list is the year's disclosure again."))
+    return redirect("supplychain:list", pk=sl.pk)
+
+
+@login_required
 def rows(request: HttpRequest, pk: int) -> HttpResponse:
     sl = _visible_list(request, pk)
     status = request.GET.get("status", "")

@@ -326,3 +326,19 @@ def test_an_added_file_joins_the_disclosure_and_replace_is_explicit(world, regis
     assert [r["name"] for r in chain] == ["DHAKA KNIT COMPOSITE LIMITED"]
     with pytest.raises(DomainError):
         upload(world.member_a, world.covenant_x, name="x.csv", mode="merge")
+
+
+def test_a_replaced_list_can_be_restored(world, registry) -> None:
+    first = upload(world.member_a, world.covenant_x)
+    second = upload(world.member_a, world.covenant_x, LIST_A[:1], name="b.csv", mode="replace")
+    with pytest.raises(PermissionDeniedError):
+        services.restore_list(world.member_b, first)
+    with pytest.raises(DomainError):
+        services.restore_list(world.member_a, second)  # already current
+    services.restore_list(world.member_a, first)
+    second.refresh_from_db()
+    assert first.is_current and second.superseded_by == first
+    assert len(services.supply_chain_for(world.company_a, world.covenant_x)) == 4
+    services.restore_list(world.member_a, second)  # a restore can be undone
+    first.refresh_from_db()
+    assert first.superseded_by == second
