@@ -275,6 +275,15 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 # Uploads are bounded; larger request bodies are refused before parsing.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Behind a reverse proxy: the header it sets with the client address (e.g.
+# X-Forwarded-For; its last entry is used). Empty: the connection's address.
+# Only the complaint rate limits read it (imvo/complaints/limits.py).
+IMVO_CLIENT_IP_HEADER = os.environ.get("IMVO_CLIENT_IP_HEADER", "")
+# Paths whose requests may carry what a complainant wrote: error reports and
+# logs never show their form data, files or local variables (imvo/core/privacy.py).
+IMVO_PRIVATE_PATHS = ("/complaints/", "/api/complaints")
+DEFAULT_EXCEPTION_REPORTER_FILTER = "imvo.core.privacy.PrivatePathReporterFilter"
+DEFAULT_EXCEPTION_REPORTER = "imvo.core.privacy.PrivatePathExceptionReporter"
 # Days a complaint receipt code keeps working after its case closed.
 IMVO_RECEIPT_DAYS_AFTER_CLOSURE = int(os.environ.get("IMVO_RECEIPT_DAYS_AFTER_CLOSURE", "365"))
 IMVO_MAX_UPLOAD_BYTES = int(os.environ.get("IMVO_MAX_UPLOAD_BYTES", str(25 * 1024 * 1024)))
@@ -368,11 +377,13 @@ LOGGING = {
         "json": {"()": "imvo.core.logs.JsonFormatter"},
         "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
     },
+    "filters": {"private_paths": {"()": "imvo.core.privacy.PrivatePathLogFilter"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout" if _JSON_LOGS else "ext://sys.stderr",
             "formatter": "json" if _JSON_LOGS else "text",
+            "filters": ["private_paths"],
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},

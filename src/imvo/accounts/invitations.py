@@ -10,7 +10,7 @@ token depends on the password, which the invited person then sets).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
@@ -26,6 +26,10 @@ from imvo.accounts import services as roles
 from imvo.accounts.models import User
 from imvo.accounts.services import AnyUser
 from imvo.core.errors import DomainError, PermissionDeniedError
+
+if TYPE_CHECKING:
+    # Accounts is on the ground floor: the organisation's type only, never its import.
+    from imvo.covenants.models import Organisation
 
 
 class InvitationTokenGenerator(PasswordResetTokenGenerator):
@@ -59,16 +63,16 @@ class _timeout:
 invitation_tokens = InvitationTokenGenerator()
 
 
-def invitable_organisations(user: AnyUser) -> QuerySet[Any]:
+def invitable_organisations(user: AnyUser) -> QuerySet[Organisation]:
     """Organisations the user may invite people for: those adhering to a covenant
     whose secretariat the user is (every organisation for a platform admin)."""
     from django.apps import apps
 
-    Organisation = apps.get_model("covenants", "Organisation")
+    organisations = apps.get_model("covenants", "Organisation")
     if roles.is_platform_admin(user):
-        return Organisation.objects.order_by("name")
+        return organisations.objects.order_by("name")
     return (
-        Organisation.objects.filter(adherences__covenant_id__in=roles.managed_covenant_ids(user))
+        organisations.objects.filter(adherences__covenant_id__in=roles.managed_covenant_ids(user))
         .distinct()
         .order_by("name")
     )
@@ -84,8 +88,13 @@ def link_base(request_base: str = "") -> str:
     return settings.IMVO_PUBLIC_URL or request_base.rstrip("/")
 
 
-def check_invite(user: AnyUser, organisation: Any, email: str, name: str, base_url: str) -> User:
-    if not invitable_organisations(user).filter(pk=getattr(organisation, "pk", None)).exists():
+def check_invite(
+    user: AnyUser, organisation: Organisation | None, email: str, name: str, base_url: str
+) -> User:
+    if (
+        organisation is None
+        or not invitable_organisations(user).filter(pk=organisation.pk).exists()
+    ):
         raise PermissionDeniedError(
             _("You can invite people only for organisations in a covenant you run.")
         )
@@ -103,7 +112,9 @@ def check_invite(user: AnyUser, organisation: Any, email: str, name: str, base_u
     return do_invite(user, organisation, email, (name or "").strip()[:150], base_url)
 
 
-def do_invite(user: AnyUser, organisation: Any, email: str, name: str, base_url: str) -> User:
+def do_invite(
+    user: AnyUser, organisation: Organisation, email: str, name: str, base_url: str
+) -> User:
     """Create (or renew) the inactive account and mail the link."""
     inviter = roles.signed_in(user)
     with transaction.atomic():

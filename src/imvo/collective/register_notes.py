@@ -16,8 +16,9 @@ from typing import Any
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from imvo.accounts import services as roles
+from imvo.accounts import seams as roles
 from imvo.collective.models import JointAction, Participation
 from imvo.collective.services.leverage import MyFacility, my_facilities
 from imvo.core.registry import EntryNote
@@ -27,6 +28,9 @@ from imvo.risk.models import RegisterEntry
 # severe enough that acting alone with little leverage is not enough.
 SEVERE = 9
 MAX_FACILITIES_SHOWN = 5
+# The heading of the register's column these notes fill (risk's template; translated here,
+# in the catalogue of the app that fills the column).
+COLUMN = gettext_noop("Leverage and shared facilities")
 
 
 def _facility_note(f: MyFacility) -> EntryNote:

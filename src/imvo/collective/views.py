@@ -13,8 +13,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from imvo.accounts import services as roles
+from imvo.accounts import seams as roles
 from imvo.collective import overlap
 from imvo.collective.models import (
     CapItem,
@@ -182,6 +183,17 @@ def _action_post(request: HttpRequest, action: JointAction) -> None:
                           p.get("union_consulted") == "yes")  # fmt: skip
     elif do == "close":
         cap.check_close(user, action)
+    elif do == "invite_new":
+        n = joint.check_invite_newcomers(user, action)
+        messages.info(
+            request,
+            ngettext(
+                "%(n)d member that sources there now was invited.",
+                "%(n)d members that source there now were invited.",
+                n,
+            )
+            % {"n": n},
+        )
     else:
         raise DomainError(_("Unknown request."))
 

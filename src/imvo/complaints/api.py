@@ -2,13 +2,13 @@
 
 ``POST /api/complaints`` is public and answers 201 with the receipt code;
 ``GET /api/complaints/mine`` with the header ``X-Receipt`` answers the case's
-status, due dates and messages (404 for an unknown code, 429 after too many
+status, due dates, every step with its ground and reasons, and messages (404 for an unknown code, 429 after too many
 wrong codes from one client).
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
@@ -48,8 +48,17 @@ class ReceiptOut(Schema):
 
 class MessageOut(Schema):
     sender: str
-    at: datetime
+    at: date  # the day only: see docs/complaints.md, "Times"
     body: str
+
+
+class StepOut(Schema):
+    on: date
+    state: str
+    state_label: str
+    ground: str
+    ground_label: str
+    reason: str
 
 
 class MineOut(Schema):
@@ -61,11 +70,13 @@ class MineOut(Schema):
     filed: date
     due: date | None
     decision: str
+    closure_ground: str
+    steps: list[StepOut]
     messages: list[MessageOut]
 
 
 def _client(request: HttpRequest) -> str:
-    return limits.client_key(request.META.get("REMOTE_ADDR"))
+    return limits.client_key(limits.client_address(request.META))
 
 
 def _submit_client(request: HttpRequest) -> tuple[str, int | None]:
@@ -149,5 +160,7 @@ def mine(request: HttpRequest) -> MineOut:
         filed=v["filed"],
         due=v["due"],
         decision=v["decision"],
+        closure_ground=v["closure_ground"],
+        steps=[StepOut(**s) for s in v["steps"]],
         messages=[MessageOut(sender=m["from"], at=m["at"], body=m["body"]) for m in v["messages"]],
     )

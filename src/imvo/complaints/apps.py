@@ -14,13 +14,17 @@ class ComplaintsConfig(AppConfig):
 
         from django.conf import settings
 
-        from imvo.complaints import demo, jobs, nav, report, restore_check
+        # What this app offers the start page, `imvo demo` and the yearly report.
+        from imvo.complaints import demo, followup, jobs, nav, report, restore_check
         from imvo.core import backup, schedule, storage
         from imvo.core.registry import registry
 
-        # What this app offers the start page, `imvo demo` and the yearly report.
         registry.add_app(
-            "complaints", nav=nav.links_for, demo=demo.load, report=report.report_sections
+            "complaints",
+            nav=nav.links_for,
+            demo=demo.load,
+            report=report.report_sections,
+            follow_up=followup.follow_ups,
         )
         storage.register(
             "complaint-evidence",
@@ -28,6 +32,19 @@ class ComplaintsConfig(AppConfig):
             "complaint evidence files, encrypted with the complaints key",
         )
         backup.register_verifier("complaints", restore_check.fingerprints)
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import post_delete, post_save, pre_save
+
+        from imvo.accounts.models import CovenantRole
+        from imvo.complaints import grants
+
+        post_save.connect(grants.role_saved, sender=CovenantRole, dispatch_uid="complaints-role")
+        post_delete.connect(
+            grants.role_deleted, sender=CovenantRole, dispatch_uid="complaints-role"
+        )
+        pre_save.connect(
+            grants.user_saving, sender=get_user_model(), dispatch_uid="complaints-admin"
+        )
         day = timedelta(days=1)
         schedule.register_job(
             "complaints-reminders", jobs.send_reminders, day, "e-mail due and overdue cases"

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from imvo.accounts.services import AnyUser
-from imvo.complaints.models import AuditEntry, Complaint
+from imvo.complaints.models import AuditEntry, Complaint, to_the_hour
 from imvo.core.errors import DomainError
 
 GENESIS = "0" * 64
@@ -45,7 +45,8 @@ def audit(
                 last = AuditEntry.objects.order_by("-seq").first()
                 seq = (last.seq + 1) if last else 1
                 prev = last.hash if last else GENESIS
-                at = timezone.now()
+                # The complainant's own actions to the hour (models.to_the_hour).
+                at = to_the_hour() if name == "complainant" else timezone.now()
                 ref = complaint.pk if complaint else None
                 entry = AuditEntry(
                     seq=seq,

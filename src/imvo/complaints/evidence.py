@@ -22,10 +22,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from imvo.complaints import crypto
-from imvo.complaints.models import Complaint, Evidence
+from imvo.complaints.models import Complaint, Evidence, to_the_hour
 from imvo.core.errors import DomainError
 from imvo.core.uploads import sniff
 
@@ -170,6 +171,7 @@ def store_evidence(
             size=0,
             name_enc=crypto.encrypt(name),
             from_complainant=from_complainant,
+            created=to_the_hour() if from_complainant else timezone.now(),
         )
     try:
         safe, kind = make_safe_copy(name, data)
@@ -177,6 +179,11 @@ def store_evidence(
         ev.refusal = e.code
         ev.save(update_fields=["refusal"])
         return Stored(ev, str(e))
+    except Exception as e:  # whatever breaks, the complaint and the original stand
+        logger.warning("evidence safe copy failed: %s", type(e).__name__)
+        ev.refusal = "unreadable"
+        ev.save(update_fields=["refusal"])
+        return Stored(ev, refusal_message("unreadable", name))
     ev.safe_name, ev.content_type, ev.size = _write(safe), kind, len(safe)
     ev.save(update_fields=["safe_name", "content_type", "size"])
     return Stored(ev, "")

@@ -23,6 +23,14 @@ from django.utils.translation import gettext_lazy as _
 from imvo.complaints import crypto
 
 
+def to_the_hour(moment: Any = None) -> Any:
+    """What the complainant does is stored to the hour, not the microsecond: a
+    filing time that precise would let a server log or a network record point
+    at the sender (deadlines count in days; the hour is plenty)."""
+    moment = moment or timezone.now()
+    return moment.replace(minute=0, second=0, microsecond=0)
+
+
 class State(models.TextChoices):
     RECEIVED = "received", _("Received")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
@@ -134,6 +142,10 @@ class ProcedureSettings(models.Model):
             "A case on which fewer members are free of conflicts is blocked until the"
             " secretariat appoints a substitute."
         ),
+    )
+    register_names_companies = models.BooleanField(
+        _("name the company in the public case register once decided or settled"),
+        default=False,
     )
     retention_days = models.PositiveIntegerField(
         _("keep personal data after closure for"), default=730
@@ -384,7 +396,7 @@ class Message(models.Model):
     created = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["complaint", "created", "id"]
+        ordering = ["complaint", "id"]  # as written: complainant times are to the hour
 
     @property
     def body(self) -> str:
@@ -506,6 +518,25 @@ class Publication(models.Model):
 
     class Meta:
         ordering = ["-published_at", "-id"]
+
+
+class RateCounter(models.Model):
+    """Attempts of one kind from one client in one fixed time window (limits.py).
+
+    In the database so that every server process counts in one place. ``key``
+    is the kind and a keyed hash of the client address, never the address;
+    rows are deleted once their window has passed.
+    """
+
+    key = models.CharField(max_length=100)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_start"], name="unique_rate_window")
+        ]
+        indexes = [models.Index(fields=["window_start"])]
 
 
 class AppendOnlyQuerySet(models.QuerySet["AuditEntry"]):

@@ -10,6 +10,7 @@ urlpatterns = [
     path("figures/", views.figures, name="figures"),
     path("figures/<slug:slug>/", views.figures, name="figures_covenant"),
     path("outcomes/", views.outcomes, name="outcomes"),
+    path("register/<slug:slug>/", views.register, name="register"),
     path("cases/", views.cases, name="cases"),
     path("cases/<int:pk>/", views.case, name="case"),
     path("cases/<int:pk>/evidence/<int:eid>/", views.evidence, name="evidence"),

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods
 
 from imvo.complaints import limits
 from imvo.complaints.forms import ComplaintForm, form_cache_version, read_uploads
+from imvo.complaints.grants import grants_for
 from imvo.complaints.models import (
     ClosureGround,
     CommitteeMembership,
@@ -41,6 +42,7 @@ from imvo.complaints.services import (
     publication,
     workflow,
 )
+from imvo.complaints.services import register as case_register
 from imvo.complaints.services.access import CaseNotFoundError
 from imvo.complaints.services.committee import (
     check_declare_seat,
@@ -58,7 +60,7 @@ LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
 
 def client_of(request: HttpRequest) -> str:
-    return limits.client_key(request.META.get("REMOTE_ADDR"))
+    return limits.client_key(limits.client_address(request.META))
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -229,6 +231,33 @@ def figures(request: HttpRequest, slug: str | None = None) -> HttpResponse:
         request,
         "complaints/figures.html",
         {"covenant": covenant, "covenants": covenants, "rows": rows},
+    )
+
+
+def register(request: HttpRequest, slug: str) -> HttpResponse:
+    """The public case register of one covenant (services/register.py), as a page,
+    CSV or JSON."""
+    covenant = get_object_or_404(filing.open_covenants(), slug=slug)
+    rows = case_register.register_rows(covenant)
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "json"):
+        keys = [k for k, _label in case_register.COLUMNS]
+        return table_response(
+            fmt,
+            f"complaints-register-{covenant.slug}",
+            keys,
+            [[r[k] for k in keys] for r in rows],
+            {"covenant": covenant.slug},
+        )
+    columns = [(k, str(label)) for k, label in case_register.COLUMNS]
+    return render(
+        request,
+        "complaints/register.html",
+        {
+            "covenant": covenant,
+            "columns": columns,
+            "rows": [[r[k] for k, _l in columns] for r in rows],
+        },
     )
 
 
@@ -456,6 +485,7 @@ def committee(request: HttpRequest, slug: str) -> HttpResponse:
                 (f, deadlines.limit_label(f), getattr(procedure, f)) for f in deadlines.LIMIT_FIELDS
             ],
             "can_set_limits": covenant.pk in managed_covenant_ids(request.user),
+            "grants": grants_for(covenant.pk),
         },
     )
 

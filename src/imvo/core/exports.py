@@ -36,7 +36,8 @@ def neutralise(value: Any) -> Any:
     if not isinstance(value, str):
         return value
     value = _AFTER_DELIMITER.sub(r"\1'\2", value)
-    if value.startswith(DANGEROUS_PREFIXES):
+    # Programs that strip spaces and quotes from a cell see " =1" as "=1".
+    if value.lstrip(' \t"').startswith(DANGEROUS_PREFIXES) or value.startswith(DANGEROUS_PREFIXES):
         value = "'" + value
     return value
 

@@ -33,4 +33,6 @@ class JsonFormatter(logging.Formatter):
                 doc[key] = value if isinstance(value, str | int | float | bool) else str(value)
         if record.exc_info:
             doc["traceback"] = self.formatException(record.exc_info)
+        elif record.exc_text:  # already formatted (imvo.core.privacy strips private ones)
+            doc["traceback"] = record.exc_text
         return json.dumps(doc, ensure_ascii=False)

@@ -203,6 +203,25 @@ class RegisterNotes(Protocol):
     def __call__(self, user: AnyUser, entry_ids: Sequence[int]) -> dict[int, list[EntryNote]]: ...
 
 
+# --- follow-up: what is overdue in a covenant ------------------------------------------
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """Something of a covenant that is overdue or waiting, for its secretariat's page
+    (counts only: the secretariat follows the link to the app's own page)."""
+
+    label: str
+    count: int
+    url: str = ""
+
+
+class FollowUps(Protocol):
+    """An app's overdue items of a covenant (called only for its secretariat)."""
+
+    def __call__(self, covenant: Covenant) -> Sequence[FollowUp]: ...
+
+
 # --- the registry -------------------------------------------------------------------
 
 
@@ -213,6 +232,7 @@ class Registry:
     nav_links: dict[str, NavLinks] = field(default_factory=dict)
     demo_loaders: dict[str, DemoLoader] = field(default_factory=dict)
     report_sections: dict[str, ReportSections] = field(default_factory=dict)
+    follow_ups: dict[str, FollowUps] = field(default_factory=dict)
     risk_notes: dict[str, RegisterNotes] = field(default_factory=dict)
 
     def add_nav_links(self, app: str, provider: NavLinks) -> None:
@@ -232,6 +252,7 @@ class Registry:
         demo: DemoLoader | None = None,
         report: ReportSections | None = None,
         risk_notes: RegisterNotes | None = None,
+        follow_up: FollowUps | None = None,
     ) -> None:
         """Everything one app offers, in one call from its `ready()`."""
         if nav is not None:
@@ -240,6 +261,8 @@ class Registry:
             self.add_demo_loader(app, demo)
         if report is not None:
             self.add_report_sections(app, report)
+        if follow_up is not None:
+            self.follow_ups[app] = follow_up
         if risk_notes is not None:
             self.risk_notes[app] = risk_notes
 
@@ -262,3 +285,11 @@ def risk_notes_for(user: AnyUser, entry_ids: Sequence[int]) -> dict[int, list[En
         for entry_id, lines in provider(user, entry_ids).items():
             notes.setdefault(entry_id, []).extend(lines)
     return notes
+
+
+def follow_ups_for(covenant: Covenant) -> list[FollowUp]:
+    """Every app's overdue items of the covenant with a count, in the order of the floors."""
+    items: list[FollowUp] = []
+    for provider in registry.follow_ups.values():
+        items.extend(f for f in provider(covenant) if f.count)
+    return items

@@ -12,7 +12,7 @@ class CovenantsConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from imvo.core.registry import registry
-        from imvo.covenants import demo, models, nav, services
+        from imvo.covenants import demo, models, nav, report, services
 
         # Public fragments are cached (docs/performance.md): any change to what
         # they show starts a new cache version.
@@ -39,4 +39,12 @@ class CovenantsConfig(AppConfig):
                 services.bump_public_version, sender=through, dispatch_uid=f"pv-m-{through}"
             )
         # What this app offers the start page, `imvo demo` and the yearly report.
-        registry.add_app("covenants", nav=nav.links_for, demo=demo.load)
+        from imvo.covenants import followup
+
+        registry.add_app(
+            "covenants",
+            nav=nav.links_for,
+            demo=demo.load,
+            report=report.report_sections,
+            follow_up=followup.follow_ups,
+        )

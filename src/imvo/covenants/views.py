@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from imvo.accounts import seams as roles
 from imvo.core.errors import DomainError
+from imvo.core.registry import follow_ups_for
 from imvo.covenants import forms, services
 from imvo.covenants.models import (
     Adherence,
@@ -179,6 +180,7 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
             ),
             "agreements": _agreements_with_progress(covenant),
             "steps": covenant.steps.all(),
+            "follow_ups": follow_ups_for(covenant),
         },
     )
 

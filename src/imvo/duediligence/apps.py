@@ -11,11 +11,16 @@ class DuediligenceConfig(AppConfig):
     def ready(self) -> None:
         from imvo.core import storage
         from imvo.core.registry import registry
-        from imvo.duediligence import demo, nav, report
 
         # What this app offers the start page, `imvo demo` and the yearly report.
+        from imvo.duediligence import demo, followup, nav, report
+
         registry.add_app(
-            "duediligence", nav=nav.links_for, demo=demo.load, report=report.report_sections
+            "duediligence",
+            nav=nav.links_for,
+            demo=demo.load,
+            report=report.report_sections,
+            follow_up=followup.follow_ups,
         )
         storage.register_media(
             "due-diligence-evidence",

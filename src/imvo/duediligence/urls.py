@@ -11,6 +11,7 @@ urlpatterns = [
     path("c/<slug:slug>/cases/new/", views.case, name="case_new"),
     path("c/<slug:slug>/cases/<int:pk>/", views.case, name="case"),
     path("c/<slug:slug>/queue/", views.queue, name="queue"),
+    path("c/<slug:slug>/remind/", views.remind_not_started, name="remind"),
     path("c/<slug:slug>/figures/", views.figures, name="figures"),
     path("c/<slug:slug>/export.<str:fmt>", views.export, name="export"),
     path("c/<slug:slug>/escalation/", views.escalation, name="escalation"),

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -64,9 +65,11 @@ from imvo.duediligence.services.frameworks import (
 )
 from imvo.duediligence.services.review import (
     assessment_letter_pdf,
+    check_remind_not_started,
     check_review,
     check_start_review,
     improvements_overdue,
+    members_not_started,
     review_queue,
 )
 from imvo.duediligence.services.scoring import scorecard
@@ -442,8 +445,20 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
             "others": others,
             "framework": active_framework(covenant),
             "overdue": improvements_overdue(request.user, covenant),
+            "not_started": members_not_started(request.user, covenant, year),
         },
     )
+
+
+@login_required
+@require_POST
+def remind_not_started(request: HttpRequest, slug: str) -> HttpResponse:
+    covenant = _reviewed(request, slug)
+    raw = request.POST.get("year", "")
+    year = int(raw) if raw.isdigit() and 1990 <= int(raw) <= 2200 else timezone.localdate().year
+    n = check_remind_not_started(request.user, covenant, year)
+    messages.success(request, _("Reminder sent to %(n)s people.") % {"n": n})
+    return redirect(f"{reverse('duediligence:queue', args=[slug])}?year={year}")
 
 
 def _year_param(request: HttpRequest) -> int | None:

@@ -43,7 +43,12 @@ def read_supplier_file(path: Path) -> list[dict[str, Any]]:
         raise SupplierFileError(f"{path}: no such file.")
     if path.is_dir():
         raise SupplierFileError(f"{path}: is a folder, not a supplier list file.")
-    from imvo.supplychain.parsing import ParseError, read_table, recognise_headers
+    from imvo.supplychain.parsing import (
+        MAX_CELL_CHARS,
+        ParseError,
+        read_table,
+        recognise_headers,
+    )
 
     try:
         table = read_table(path.name, path.read_bytes(), max_rows=MAX_ROWS)
@@ -68,6 +73,11 @@ def read_supplier_file(path: Path) -> list[dict[str, Any]]:
         rec: dict[str, Any] = {"row_id": i}
         for key, c in cols.items():
             rec[key] = r[c] if c < len(r) and r[c] != "" else None
+            if rec[key] is not None and len(rec[key]) > MAX_CELL_CHARS:
+                raise SupplierFileError(
+                    f"{path.name}: row {i}, column {table.header[c]!r}: {len(rec[key]):,} "
+                    f"characters, at most {MAX_CELL_CHARS:,}."
+                )
         if rec.get("workers") is not None:
             try:
                 rec["workers"] = int(float(str(rec["workers"]).replace(",", "")))

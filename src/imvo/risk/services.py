@@ -25,7 +25,7 @@ from __future__ import annotations
 import logging
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 from django.db import DatabaseError, transaction
@@ -58,6 +58,9 @@ from imvo.risk.scan import (
     theme_summary,
     weighted,
 )
+
+if TYPE_CHECKING:
+    from imvo.covenants.models import Covenant, Organisation
 
 log = logging.getLogger(__name__)
 
@@ -183,7 +186,9 @@ def scan_records(records: list[dict[str, Any]] | pl.DataFrame) -> ScanResult:
 # --- the company's chain -------------------------------------------------------------
 
 
-def supplier_rows_for(organisation: Any, covenant: Any = None) -> list[dict[str, Any]]:
+def supplier_rows_for(
+    organisation: Organisation, covenant: Covenant | None = None
+) -> list[dict[str, Any]]:
     """The company's sourcing: its latest processed supplier list (supplychain app) plus the
     countries and products it entered by hand."""
     from imvo.supplychain.services import supply_chain_for
@@ -213,11 +218,11 @@ def supplier_rows_for(organisation: Any, covenant: Any = None) -> list[dict[str,
     return rows
 
 
-def company_scan(organisation: Any, covenant: Any = None) -> ScanResult:
+def company_scan(organisation: Organisation, covenant: Covenant | None = None) -> ScanResult:
     return scan_records(supplier_rows_for(organisation, covenant))
 
 
-def _require_member(user: AnyUser, organisation: Any) -> None:
+def _require_member(user: AnyUser, organisation: Organisation) -> None:
     from imvo.accounts import seams as roles
 
     if roles.is_platform_admin(user):
@@ -228,7 +233,7 @@ def _require_member(user: AnyUser, organisation: Any) -> None:
 
 def add_sourcing(
     user: AnyUser,
-    organisation: Any,
+    organisation: Organisation,
     country: str,
     sector: str = "",
     product: str = "",
@@ -372,7 +377,7 @@ def _recompute(entry: RegisterEntry) -> None:
     )
 
 
-def _theme_row(code: str, covenant: Any) -> Any:
+def _theme_row(code: str, covenant: Covenant | None) -> Any:
     from imvo.covenants.models import Theme
 
     if covenant is not None:
@@ -383,7 +388,7 @@ def _theme_row(code: str, covenant: Any) -> Any:
 
 
 def register_from_scan(
-    user: AnyUser, organisation: Any, covenant: Any = None, top: int = 10
+    user: AnyUser, organisation: Organisation, covenant: Covenant | None = None, top: int = 10
 ) -> list[RegisterEntry]:
     """Turn the scan's highest (theme, country) risks into register entries with suggested scores.
 
@@ -521,11 +526,11 @@ def update_entry(
 
 def create_entry(
     user: AnyUser,
-    organisation: Any,
+    organisation: Organisation,
     theme_code: str,
     title: str,
     country: str = "",
-    covenant: Any = None,
+    covenant: Covenant | None = None,
     **fields: Any,
 ) -> RegisterEntry:
     """Add a risk to the register by hand (not every salient risk shows in country data)."""
@@ -554,7 +559,9 @@ def create_entry(
     return entry
 
 
-def register_entries(organisation: Any, covenant: Any = None) -> QuerySet[RegisterEntry]:
+def register_entries(
+    organisation: Organisation, covenant: Covenant | None = None
+) -> QuerySet[RegisterEntry]:
     """The organisation's risk register, highest priority first (agreed interface for other apps).
 
     Callers scope access themselves: this returns the organisation's entries unfiltered by user.
@@ -600,7 +607,30 @@ def entry_as_dict(entry: RegisterEntry) -> dict[str, Any]:
 # --- covenant sector risk analysis -----------------------------------------------------
 
 
-def covenant_analysis(covenant: Any) -> dict[str, Any]:
+# The fewest member companies with sourcing behind the sector analysis before a
+# party (union, NGO, government, branch organisation) may read it.
+PARTY_MIN_COMPANIES = 3
+
+
+def is_non_company_party(user: Any, covenant: Covenant) -> bool:
+    """A user of a union, NGO, government or branch party active in the covenant:
+    the sector risk analysis is one of their tools (issue 17); a company has its own scan."""
+    from imvo.accounts.seams import organisation_id
+    from imvo.covenants.models import Adherence, Organisation
+
+    oid = organisation_id(user)
+    if oid is None:
+        return False
+    return (
+        Adherence.objects.filter(
+            covenant=covenant, organisation_id=oid, status=Adherence.Status.ACTIVE
+        )
+        .exclude(organisation__type=Organisation.Type.COMPANY)
+        .exists()
+    )
+
+
+def covenant_analysis(covenant: Covenant) -> dict[str, Any]:
     """The covenant's sector risk analysis from its member companies' sourcing, in aggregate only.
 
     Where sourcing concentrates (countries by rows and workers), which themes carry

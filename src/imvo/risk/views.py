@@ -292,11 +292,25 @@ def method(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def covenant(request: HttpRequest, slug: str) -> HttpResponse:
-    """The covenant's sector risk analysis: for its secretariat (aggregates across members)."""
+    """The covenant's sector risk analysis (aggregates across members): for its
+    secretariat, and for its union, NGO, government and branch parties."""
     from imvo.covenants.models import Covenant
 
     c = get_object_or_404(Covenant, slug=slug)
-    if not roles.is_secretariat(request.user, c):
+    secretariat = roles.is_secretariat(request.user, c)
+    if not (secretariat or services.is_non_company_party(request.user, c)):
         raise Http404
     analysis = services.covenant_analysis(c)
-    return render(request, "risk/covenant.html", {"a": analysis, "covenant": c})
+    # Parties see the aggregate only when enough members stand behind it that no
+    # one member's sourcing can be read from it (the disclosure promise).
+    withheld = not secretariat and analysis["companies"] < services.PARTY_MIN_COMPANIES
+    return render(
+        request,
+        "risk/covenant.html",
+        {
+            "a": analysis,
+            "covenant": c,
+            "withheld": withheld,
+            "minimum": services.PARTY_MIN_COMPANIES,
+        },
+    )

@@ -90,12 +90,20 @@ def _visible(request: HttpRequest, list_id: int) -> SupplierList:
     summary="Upload a supplier list (multipart: covenant slug, year, file)",
 )
 def upload(
-    request: HttpRequest, covenant: Form[str], year: Form[int], file: File[UploadedFile]
+    request: HttpRequest,
+    covenant: Form[str],
+    year: Form[int],
+    file: File[UploadedFile],
+    mode: Form[str] = "",
 ) -> Status:
+    """`mode` ("add" or "replace") is needed when the year already has a disclosure:
+    an upload never silently replaces one (400 without it)."""
     cov = Covenant.objects.filter(slug=covenant).first()
     if cov is None:
         raise HttpError(404, f"No covenant {covenant!r}.")
-    sl = services.upload_list(request.user, cov, year, file.name or "upload", file.read())
+    sl = services.upload_list(
+        request.user, cov, year, file.name or "upload", file.read(), mode=mode or None
+    )
     sl.refresh_from_db()
     return Status(201, _out(sl))
 

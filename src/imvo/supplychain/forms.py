@@ -26,6 +26,20 @@ class UploadForm(forms.Form):
         ),
     )
 
+    mode = forms.ChoiceField(
+        label=_("If you already disclosed for this year"),
+        choices=[
+            ("add", _("Add this file to this year's disclosure (another business unit or tier)")),
+            ("replace", _("Replace this year's disclosure with this file")),
+        ],
+        widget=forms.RadioSelect,
+        required=False,
+        help_text=_(
+            "An upload never replaces your disclosure without this choice; replaced files "
+            "stay in the history."
+        ),
+    )
+
     def __init__(self, *args: Any, covenants: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["covenant"].queryset = covenants  # type: ignore[attr-defined]

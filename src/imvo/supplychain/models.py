@@ -74,6 +74,9 @@ class SupplierList(models.Model):
     superseded_by = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="supersedes"
     )
+    # The uploader's explicit choice: this file is added to the year's disclosure
+    # (another business unit, another tier) instead of replacing it.
+    adds_to = models.BooleanField(_("added to the year's disclosure"), default=False)
     started = models.DateTimeField(null=True, blank=True)
     finished = models.DateTimeField(null=True, blank=True)
 

@@ -50,6 +50,35 @@ MAX_RATIO = 150
 # fuzz test's mutated workbook ran a CI machine out of memory). 100,000 rows x
 # 50 columns is the most a sheet may span.
 MAX_CELLS = 5_000_000
+# A cell longer than this is a row error, not a crash (a 200 KB cell answered 500:
+# csv's field limit); mapped fields also have their own, shorter limits.
+MAX_CELL_CHARS = 2_000
+FIELD_MAX_CHARS = {
+    "name": 500,
+    "address": 1_000,
+    "country": 200,
+    "sector": 200,
+    "product": 200,
+    "tier": 100,
+    "identifier": 200,
+}
+
+# Encodings tried for a CSV that is not UTF-8, in order of preference when they
+# read the text equally well (West-European first: the covenants' members).
+FALLBACK_ENCODINGS = ["cp1252", "cp1254", "cp1250", "iso-8859-15"]
+# Letters of the covenants' West-European languages weigh 1; Central-European and
+# Turkish letters 0.5 (real, but rarer here); anything else that is not ASCII
+# (currency signs, Ÿ, control characters) 0 or less. "São João" read as cp1250
+# ("Săo Joăo") scores 0.5 a letter, as cp1252 1.0.
+_WESTERN = set("àáâãäåæçèéêëìíîïñòóôõöøùúûüÿßœÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜŒ€…°ºª«»·") | {
+    "\u2018",
+    "\u2019",
+    "\u201c",
+    "\u201d",
+    "\u2013",
+    "\u2014",  # quotes and dashes
+}
+_OTHER_LETTERS = set("ąćęłńśźżčďěňřšťůžőűăşţğıİĄĆĘŁŃŚŹŻČĎĚŇŘŠŤŮŽŐŰĂŞŢĞ")
 
 FIELDS = [
     "name",
@@ -444,9 +473,50 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def _read_csv(filename: str, data: bytes) -> tuple[list[list[str]], str, str]:
+def _plausibility(text: str) -> float:
+    """How much a decoded text looks like the covenants' languages (0 to 1 a letter)."""
+    import unicodedata
+
+    score = 0.0
+    count = 0
+    for c in text:
+        if ord(c) < 128:
+            continue
+        count += 1
+        if c in _WESTERN:
+            score += 1.0
+        elif c in _OTHER_LETTERS:
+            score += 0.5
+        elif unicodedata.category(c) in ("Cc", "Co", "Cn") or c == "\ufffd":
+            score -= 3.0
+    return score / count if count else 1.0
+
+
+def _guess_encoding(data: bytes) -> str:
+    """The encoding of a CSV that is not UTF-8. charset-normalizer's guess competes
+    with the usual Windows code pages: a short Latin-1 file ("Têxteis São João
+    Lda, Guimarães") was read as Central European before; now the reading with the
+    likelier letters wins, ties going to the West-European code page."""
     from charset_normalizer import from_bytes
 
+    sample = data[:200_000]
+    best = from_bytes(sample).best()
+    candidates = list(FALLBACK_ENCODINGS)
+    if best is not None and best.encoding not in candidates:
+        candidates.append(best.encoding)
+    scored = []
+    for rank, encoding in enumerate(candidates):
+        try:
+            text = sample.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        scored.append((_plausibility(text), -rank, encoding))
+    if not scored:
+        return best.encoding if best is not None else "cp1252"
+    return max(scored)[2]
+
+
+def _read_csv(filename: str, data: bytes) -> tuple[list[list[str]], str, str]:
     if data.startswith(b"\xef\xbb\xbf"):
         text, encoding = data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -455,8 +525,7 @@ def _read_csv(filename: str, data: bytes) -> tuple[list[list[str]], str, str]:
         try:
             text, encoding = data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
-            best = from_bytes(data[:200_000]).best()
-            encoding = best.encoding if best else "cp1252"
+            encoding = _guess_encoding(data)
             text = data.decode(encoding, errors="replace")
     if "\x00" in text:
         raise ParseError(
@@ -469,7 +538,15 @@ def _read_csv(filename: str, data: bytes) -> tuple[list[list[str]], str, str]:
     except csv.Error:
         counts = {d: sample.count(d) for d in ",;\t|"}
         delimiter = max(counts, key=lambda d: counts[d])
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    # The file is bounded (MAX_BYTES), so csv's own field limit (128 KiB, which
+    # made a long cell a 500) is raised to the text's length; the long cell then
+    # becomes a row error in validate_rows. Only ever raised, so threads agree.
+    if len(text) >= csv.field_size_limit():
+        csv.field_size_limit(len(text) + 1)
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as e:
+        raise ParseError(f"{filename}: the CSV cannot be read ({e}).") from e
     return rows, encoding, delimiter
 
 
@@ -585,6 +662,16 @@ def _check_coordinates(
     result.warnings.extend((column, p) for p in problems)
 
 
+def _too_long(text: str, limit: int) -> str:
+    return f"{len(text):,} characters, at most {limit:,}"
+
+
+def _bounded(text: str) -> str:
+    """A cell as kept with the row: cut at MAX_CELL_CHARS (the stored original file
+    keeps every character)."""
+    return text if len(text) <= MAX_CELL_CHARS else text[:MAX_CELL_CHARS] + "…"
+
+
 def validate_rows(table: Table, mapping: dict[str, int]) -> list[RowResult]:
     """Check every row: required fields present, a known country, numbers that are
     numbers, no formulas, no duplicates (the same facility twice in one list)."""
@@ -592,12 +679,22 @@ def validate_rows(table: Table, mapping: dict[str, int]) -> list[RowResult]:
     seen: dict[tuple[str, str, str], int] = {}
     header = table.header
     for number, cells in table.rows:
-        raw = {header[i]: cells[i] for i in range(len(header))}
+        raw = {header[i]: _bounded(cells[i]) for i in range(len(header))}
         result = RowResult(number, raw)
         values: dict[str, Any] = {}
+        mapped = set(mapping.values())
+        too_long: set[str] = set()
+        for i, text in enumerate(cells):
+            if i not in mapped and len(text) > MAX_CELL_CHARS:
+                result.errors.append((header[i], _too_long(text, MAX_CELL_CHARS)))
         for f, col in mapping.items():
             text = cells[col] if col < len(cells) else ""
             column = header[col]
+            limit = FIELD_MAX_CHARS.get(f, MAX_CELL_CHARS)
+            if len(text) > limit:
+                result.errors.append((column, _too_long(text, limit)))
+                too_long.add(f)
+                continue
             if looks_like_formula(text):
                 result.errors.append(
                     (column, f"contains a formula ({text[:40]}); enter the value itself")
@@ -609,7 +706,7 @@ def validate_rows(table: Table, mapping: dict[str, int]) -> list[RowResult]:
                 )
             values[f] = text
         for f in REQUIRED:
-            if f in mapping and not values.get(f):
+            if f in mapping and f not in too_long and not values.get(f):
                 result.errors.append((header[mapping[f]], f"the {FIELD_LABELS[f]} is missing"))
         if values.get("country"):
             code = normalise_country(values["country"])

@@ -108,8 +108,16 @@ def can_decide(user: Any, supplier_list: SupplierList) -> bool:
 # --- upload ----------------------------------------------------------------------------
 
 
+ADD, REPLACE = "add", "replace"
+
+
 def upload_list(
-    user: Any, covenant: Covenant, year: int, filename: str, data: bytes
+    user: Any,
+    covenant: Covenant,
+    year: int,
+    filename: str,
+    data: bytes,
+    mode: str | None = None,
 ) -> SupplierList:
     """Store a company's supplier list for a covenant and year and queue its processing.
 
@@ -117,9 +125,13 @@ def upload_list(
     a file that cannot be read is refused with the reason and nothing is stored.
     When the required columns (name, address, country) are not all recognised,
     the list waits for the user to map the columns.
+
+    An upload never silently replaces a disclosure: when the year already has
+    one, `mode` must say whether this file is added to it ("add") or replaces
+    it ("replace"); without it the upload is refused and nothing is stored.
     """
     org = _require_member(user, covenant)
-    return store_list(org, covenant, year, filename, data, user)
+    return store_list(org, covenant, year, filename, data, user, mode=mode)
 
 
 def store_list(
@@ -130,6 +142,7 @@ def store_list(
     data: bytes,
     user: Any = None,
     enqueue_task: bool = True,
+    mode: str | None = None,
 ) -> SupplierList:
     """Check and store a list for an organisation (the caller checked permission)."""
     this_year = timezone.now().year
@@ -143,6 +156,23 @@ def store_list(
     except parsing.ParseError as e:
         raise DomainError(str(e)) from e
     mapping = table.column_mapping()
+    if mode not in (None, "", ADD, REPLACE):
+        raise DomainError(_("Choose whether the file is added to the disclosure or replaces it."))
+    existing = list(
+        SupplierList.objects.filter(
+            covenant=covenant, organisation=org, year=int(year), superseded_by__isnull=True
+        )
+        .exclude(status=SupplierList.Status.FAILED)
+        .values_list("original_name", flat=True)
+    )
+    if existing and not mode:
+        raise DomainError(
+            _(
+                "Your disclosure for %(year)s already has %(files)s. Choose whether this file "
+                "is added to it or replaces it."
+            )
+            % {"year": year, "files": ", ".join(existing)}
+        )
     with transaction.atomic():
         sl = SupplierList(
             covenant=covenant,
@@ -156,6 +186,7 @@ def store_list(
             column_map={f: i for f, i in mapping.items()},
             rows_total=len(table.rows),
             status=SupplierList.Status.QUEUED,
+            adds_to=mode == ADD,
         )
         if parsing.missing_required(mapping):
             sl.status = SupplierList.Status.MAPPING
@@ -164,6 +195,30 @@ def store_list(
         sl.save()
     if sl.status == SupplierList.Status.QUEUED and enqueue_task:
         enqueue(sl)
+    return sl
+
+
+def restore_list(user: Any, sl: SupplierList) -> SupplierList:
+    """Make a replaced list the year's disclosure again (an undo of a replace).
+
+    The lists current now are superseded by it and stay as history, so a restore
+    can itself be undone. Only a processed list can be restored.
+    """
+    if not can_decide(user, sl):
+        raise PermissionDeniedError(_("You may not change this supplier list."))
+    sl.refresh_from_db()
+    if sl.status != SupplierList.Status.DONE or sl.is_current:
+        raise DomainError(_("Only a processed list that was replaced can be restored."))
+    with transaction.atomic():
+        SupplierList.objects.filter(
+            covenant_id=sl.covenant_id,
+            organisation_id=sl.organisation_id,
+            year=sl.year,
+            superseded_by__isnull=True,
+        ).exclude(pk=sl.pk).update(superseded_by=sl)
+        SupplierList.objects.filter(pk=sl.pk).update(superseded_by=None)
+        transaction.on_commit(bump_public_list_version)
+    sl.refresh_from_db()
     return sl
 
 
@@ -419,16 +474,17 @@ def _process(sl: SupplierList) -> None:
             summary=counts,
             finished=timezone.now(),
         )
-        # The newest processed upload for the year is the current one; older ones stay
-        # as history.
-        SupplierList.objects.filter(
-            covenant_id=sl.covenant_id,
-            organisation_id=sl.organisation_id,
-            year=sl.year,
-            status=SupplierList.Status.DONE,
-            superseded_by__isnull=True,
-            uploaded__lte=sl.uploaded,
-        ).exclude(pk=sl.pk).update(superseded_by=sl)
+        # A replacing upload becomes the year's disclosure; the lists it replaces
+        # stay as history. An added file joins the lists already current.
+        if not sl.adds_to:
+            SupplierList.objects.filter(
+                covenant_id=sl.covenant_id,
+                organisation_id=sl.organisation_id,
+                year=sl.year,
+                status=SupplierList.Status.DONE,
+                superseded_by__isnull=True,
+                uploaded__lte=sl.uploaded,
+            ).exclude(pk=sl.pk).update(superseded_by=sl)
         # update() sends no signal: the public list changed, start a new cache version.
         transaction.on_commit(bump_public_list_version)
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("lists/<int:pk>/progress/", views.list_progress, name="progress"),
     path("lists/<int:pk>/mapping/", views.mapping, name="mapping"),
     path("lists/<int:pk>/run-again/", views.rerun, name="rerun"),
+    path("lists/<int:pk>/restore/", views.restore, name="restore"),
     path("lists/<int:pk>/rows/", views.rows, name="rows"),
     path("lists/<int:pk>/decisions/", review_views.list_queue, name="pending"),
     path("lists/<int:pk>/processed.<str:fmt>", views.export_processed, name="export"),

@@ -67,6 +67,7 @@ def upload(request: HttpRequest) -> HttpResponse:
                 form.cleaned_data["year"],
                 f.name,
                 f.read(),
+                mode=form.cleaned_data.get("mode") or None,
             )
         except DomainError as e:
             form.add_error("file", str(e))
@@ -127,6 +128,19 @@ def rerun(request: HttpRequest, pk: int) -> HttpResponse:
         services.run_again(request.user, sl)
     except DomainError as e:
         messages.error(request, str(e))
+    return redirect("supplychain:list", pk=sl.pk)
+
+
+@login_required
+@require_POST
+def restore(request: HttpRequest, pk: int) -> HttpResponse:
+    sl = _visible_list(request, pk)
+    try:
+        services.restore_list(request.user, sl)
+    except DomainError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, _("This list is the year's disclosure again."))
     return redirect("supplychain:list", pk=sl.pk)
 
 

@@ -33,6 +33,7 @@ PUBLIC_PAGES = [
     "/complaints/figures/",
     f"/complaints/figures/{SLUG}/",
     "/complaints/outcomes/",
+    f"/complaints/register/{SLUG}/",
     "/risk/method/",
     "/reports/",
     "/reports/dashboard/",
@@ -94,4 +95,37 @@ def public_pages() -> list[str]:
             member_user, c, timezone.localdate().year, "list.csv", csv_bytes(rows)
         )
         pages += [f"/supply-chain/public/{SLUG}/", f"/supply-chain/public/{SLUG}/?q=dhaka"]
+        if apps.is_installed("imvo.collective"):
+            pages += _joint_action(c, member_user, rows[:1])
     return pages
+
+
+def _joint_action(c, member_user, rows) -> list[str]:
+    """A second member shares the Dhaka facility; a joint CAP with a verified item,
+    public with every consent, so the dashboard section and the public page show all."""
+    from datetime import timedelta
+
+    from imvo.collective import overlap
+    from imvo.collective.services import cap, joint
+    from imvo.supplychain import services as supplychain
+    from imvo.supplychain.tests.helpers import csv_bytes
+
+    second = adhere(c, make_org("Noord Mode")).organisation
+    second_user = make_user("public_pages_member_2", organisation=second)
+    supplychain.upload_list(second_user, c, timezone.localdate().year, "list.csv", csv_bytes(rows))
+    facility = next(iter(overlap.facilities_of(second.pk, c.pk))).facility_id
+    action = joint.check_propose(
+        member_user, c, "Fire safety", facility_id=facility, theme_code="health-safety"
+    )
+    joint.check_decide(second_user, action, "join")
+    finding = cap.check_add_finding(member_user, action, "audit", "Exits locked")
+    item = cap.check_add_item(
+        member_user, finding, "Panic bars", "factory", timezone.localdate() + timedelta(days=30)
+    )
+    union = make_user("public_pages_union", organisation=None)
+    cap.check_name_verifier(member_user, action, union.username, "union")
+    cap.check_report(member_user, item, "reported", "Photos")
+    cap.check_verify(union, item, True, "Seen")
+    cap.check_consent(member_user, action, member=True, facility=True, note="Owner, by letter")
+    cap.check_consent(second_user, action, member=True)
+    return [f"/collective/public/{SLUG}/"]

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from imvo.accounts import services as roles
+from imvo.accounts import seams as roles
 from imvo.collective.models import JointAction, Participation, Verifier
 from imvo.core.errors import PermissionDeniedError
 

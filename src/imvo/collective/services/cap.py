@@ -133,7 +133,7 @@ def check_set_shares(user: Any, item: CapItem, shares: dict[int, Any]) -> list[C
 
 
 def do_set_shares(user: Any, item: CapItem, shares: dict[int, Decimal]) -> list[CostShare]:
-    from imvo.accounts import services as roles
+    from imvo.accounts import seams as roles
 
     proposer = roles.organisation_id(user)
     now = timezone.now()
@@ -155,7 +155,7 @@ def do_set_shares(user: Any, item: CapItem, shares: dict[int, Decimal]) -> list[
 
 def check_agree_share(user: Any, item: CapItem) -> CostShare:
     """A joined member agrees to its share of the item's cost."""
-    from imvo.accounts import services as roles
+    from imvo.accounts import seams as roles
 
     action = item.action
     if not access.has_joined(user, action):

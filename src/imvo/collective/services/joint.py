@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from imvo.accounts import services as roles
+from imvo.accounts import seams as roles
 from imvo.collective import overlap
 from imvo.collective.models import JointAction, Participation
 from imvo.collective.services import access
@@ -111,6 +111,26 @@ def do_propose(
             )
         Participation.objects.bulk_create(rows)
     return action
+
+
+def check_invite_newcomers(user: Any, action: JointAction) -> int:
+    """Invite the members that began sourcing at the facility (or in the country) after
+    the proposal. Members that declined or left are not asked again. Returns how many."""
+    access.require_work(user, action)
+    access.require_open(action)
+    if action.facility_id is not None:
+        members = overlap.members_at([action.facility_id], action.covenant_id).get(
+            action.facility_id, set()
+        )
+    else:
+        members = overlap.members_in_country(action.country, action.covenant_id)
+    known = set(action.participations.values_list("organisation_id", flat=True))
+    new = sorted(members - known)
+    Participation.objects.bulk_create(
+        Participation(action=action, organisation_id=o, status=Participation.Status.INVITED)
+        for o in new
+    )
+    return len(new)
 
 
 DECISIONS = {

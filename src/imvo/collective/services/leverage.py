@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from imvo.accounts import services as roles
+from imvo.accounts import seams as roles
 from imvo.collective import overlap
 from imvo.collective.models import Leverage, ShareBand
 from imvo.core.errors import DomainError, PermissionDeniedError

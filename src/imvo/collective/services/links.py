@@ -11,7 +11,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from imvo.accounts import services as roles
+from imvo.accounts import seams as roles
 from imvo.collective.models import CapItem, PlanLink
 from imvo.collective.services import access
 from imvo.core.errors import DomainError, PermissionDeniedError

@@ -45,6 +45,7 @@ def test_two_members_fix_a_shared_facility_together(page, live_server) -> None:
     page.click("td.notes p.suggestion a:has-text('Propose joint action')")
     page.wait_for_url("**/collective/propose/**")
     assert page.locator("#id_facility").input_value() == str(shared.facility.pk)
+    assert_accessible(page)
     page.fill("#id_title", "Fire exits at Dhaka Knit")
     page.fill("#id_description", "Exits locked during shifts.")
     page.click("main form button[type=submit]")
@@ -66,6 +67,7 @@ def test_two_members_fix_a_shared_facility_together(page, live_server) -> None:
     # B: invited without names, joins, then sees A (and not D) and proposes the shares.
     login(page, w.member_b.username)
     page.goto("/collective/")
+    assert_accessible(page)
     page.click("text=Fire exits at Dhaka Knit")
     content = page.content()
     assert "Your organisation is invited" in content

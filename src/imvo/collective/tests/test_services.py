@@ -137,3 +137,22 @@ def test_the_ladder_ends_in_a_responsible_exit(world) -> None:
     assert action.status == JointAction.Status.EXITED
     with pytest.raises(PermissionDeniedError):
         cap.check_add_finding(world.member_a, action, "audit", "late")
+
+
+def test_members_that_start_sourcing_later_are_invited_once(world) -> None:
+    from imvo.accounts.testing import make_user
+    from imvo.collective.tests.helpers import disclose
+    from imvo.supplychain.tests.helpers import REGISTRY
+    from imvo.testing import adhere, make_org
+
+    shared = share_a_facility(world)
+    action = _action(world, shared)
+    joint.check_decide(shared.member_d, action, "decline")
+    assert joint.check_invite_newcomers(world.member_a, action) == 0  # D is not asked again
+    late = make_org("Company E")
+    adhere(world.covenant_x, late)
+    disclose(make_user("member_e", late), world.covenant_x, [REGISTRY[0]])
+    assert joint.check_invite_newcomers(world.member_a, action) == 1
+    assert action.participations.get(organisation=late).status == Participation.Status.INVITED
+    with pytest.raises(PermissionDeniedError):  # B is only invited: it does not steer
+        joint.check_invite_newcomers(world.member_b, action)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from imvo.complaints import limits
 from imvo.complaints.audit import audit
 from imvo.complaints.evidence import check_file_count, store_evidence
-from imvo.complaints.models import Complaint
+from imvo.complaints.models import Complaint, to_the_hour
 from imvo.complaints.receipts import hash_receipt, new_receipt
 from imvo.core.errors import DomainError
 from imvo.covenants.models import Adherence, Covenant, Organisation, Theme
@@ -209,8 +209,11 @@ def do_file_complaint(
         share_identity_with_company = False
     receipt = new_receipt()
     with transaction.atomic():
+        filed_at = to_the_hour()
         c = Complaint(
             covenant=covenant,
+            filed_at=filed_at,
+            state_since=filed_at,
             receipt_hash=hash_receipt(receipt),
             channel=channel,
             language=language[:10],

@@ -14,17 +14,16 @@ from django.utils.translation import gettext_lazy
 from imvo.complaints import crypto, limits
 from imvo.complaints.audit import audit
 from imvo.complaints.evidence import check_file_count, store_evidence
-from imvo.complaints.models import ClosureGround, Complaint, Message, State
+from imvo.complaints.models import ClosureGround, Complaint, Message, State, to_the_hour
 from imvo.complaints.receipts import hash_receipt
 from imvo.complaints.services.access import CaseNotFoundError
 from imvo.core.errors import DomainError
 
 
 def complaint_by_receipt(code: str, client: str | None = None) -> Complaint:
-    """The complaint a receipt code belongs to. Failed attempts are counted per
-    client, so codes cannot be guessed in bulk."""
-    if client:
-        limits.check_receipt_allowed(client)
+    """The complaint a receipt code belongs to. Wrong codes are counted per
+    client, so codes cannot be guessed in bulk (100 random bits besides); a right
+    code always opens its case, even from an address that guessed too often."""
     c = Complaint.objects.filter(receipt_hash=hash_receipt(code)).first() if code else None
     if c is None:
         if client:
@@ -147,6 +146,7 @@ def do_complainant_reply(
         if body:
             Message.objects.create(
                 complaint=c,
+                created=to_the_hour(),
                 sender=Message.Sender.COMPLAINANT,
                 body_enc=crypto.encrypt(body),
                 appeal_request=appeal,

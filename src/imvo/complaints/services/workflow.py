@@ -208,15 +208,16 @@ def closure_refusal(
             if ends:
                 return _("The appeal window is open until %(date)s.") % {"date": date_format(ends)}
     elif ground == ClosureGround.NO_CONTACT:
+        # By id, not time: the complainant's messages are stored to the hour only.
         last_heard = (
             c.messages.filter(sender=Message.Sender.COMPLAINANT)
-            .order_by("-created")
-            .values_list("created", flat=True)
+            .order_by("-pk")
+            .values_list("pk", flat=True)
             .first()
         )
         attempts = c.messages.filter(to_complainant=True)
         if last_heard:
-            attempts = attempts.filter(created__gt=last_heard)
+            attempts = attempts.filter(pk__gt=last_heard)
         first = attempts.order_by("created").values_list("created", flat=True).first()
         if (
             attempts.count() < NO_CONTACT_ATTEMPTS

@@ -63,3 +63,114 @@ def test_file_in_bengali_without_javascript_follow_and_decide(browser, live_serv
     assert "decision" in page.inner_text("#state").lower()
     c.refresh_from_db()
     assert c.state == "decision" and c.decision_text.startswith("The member pays")
+
+
+BROKEN_PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"broken" * 20
+REASONS_BN = "অভিযোগটি চুক্তির একটি সদস্য কোম্পানির সরবরাহকারী সম্পর্কে; কমিটি এটি দেখবে।"
+
+
+def _step(page, state, reason, **fields):
+    page.select_option("#id_to_state", state)
+    page.fill("#id_reason", reason)
+    for selector, value in fields.items():
+        if selector.startswith("select:"):
+            page.select_option(selector[7:], value)
+        else:
+            page.fill(selector, value)
+    page.click("#move button[type=submit]")
+    assert page.locator(".msg.error").count() == 0, page.inner_text(".msg.error")
+
+
+def _follow(ctx, receipt):
+    p = ctx.new_page()
+    p.set_default_timeout(15000)
+    p.goto("/complaints/follow/")
+    p.fill("#id_receipt", receipt)
+    p.click("button[name=action][value=show]")
+    return p
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_reasons_reach_the_complainant_through_appeal_and_closure(browser, live_server, page):
+    """Filed in Bengali with JavaScript off and a broken photo (the complaint is
+    kept, the photo refused); ruled admissible with reasons the complainant reads
+    on the follow page in Bengali; decided; appealed and decided by another
+    member; closed on a recorded ground."""
+    world = build_world()
+    ctx = browser.new_context(base_url=live_server.url, java_script_enabled=False, locale="bn-BD")
+    pub = ctx.new_page()
+    pub.set_default_timeout(15000)
+    pub.goto("/complaints/new/")
+    pub.select_option("#id_covenant", world.covenant_x.slug)
+    pub.fill("#id_description", BENGALI)
+    pub.select_option("#id_form_language", "bn")
+    pub.click("button[name=action][value=language]")
+    pub.check("input[name=topics][value=wages]")
+    pub.set_input_files(
+        "#id_evidence", {"name": "ছবি.png", "mimeType": "image/png", "buffer": BROKEN_PNG}
+    )
+    pub.click("button[name=action][value=submit]")
+    receipt = pub.inner_text("#receipt").strip()
+    refused = pub.inner_text("#refused")
+    assert "ছবি.png" in refused and "damaged" not in refused  # said in Bengali
+    c = Complaint.objects.get()
+    assert c.description == BENGALI and c.evidence.get().refusal == "damaged_image"
+
+    login(page, "committee_x")
+    page.goto("/complaints/cases/")
+    page.click(f"text={c.reference}")
+    _step(page, "acknowledged", "আপনার অভিযোগ আমরা পেয়েছি।")
+    page.select_option("#id_officer", str(world.secretariat_x.pk))
+    page.click("#assign button[type=submit]")
+    _step(page, "admissibility", "কমিটি অভিযোগটি পরীক্ষা করছে।")
+    _step(page, "admissible", REASONS_BN)
+
+    follow = _follow(ctx, receipt)
+    assert "গ্রহণযোগ্য" in follow.inner_text("#status")  # the state, in Bengali
+    assert REASONS_BN in follow.inner_text("#steps")
+    follow.close()
+
+    _step(page, "investigation", "কমিটি উভয় পক্ষের কথা শুনবে।")
+    _step(
+        page,
+        "decision",
+        "মজুরি আটকে রাখা হয়েছিল।",
+        **{"#id_decision": "সদস্য কোম্পানি ৩০ দিনের মধ্যে বকেয়া মজুরি পরিশোধ করবে।"},
+    )
+    follow = _follow(ctx, receipt)
+    follow.fill("#id_message", "সিদ্ধান্তে ওভারটাইমের কথা নেই।")
+    follow.check("input[name=appeal]")
+    follow.click("button[name=action][value=reply]")
+    assert follow.locator("[role=status]").count() == 1
+    follow.close()
+
+    _step(page, "appeal", "আপনার আপিল গ্রহণ করা হয়েছে।")
+    # The member who decided first cannot decide the appeal...
+    page.select_option("#id_to_state", "decision")
+    page.fill("#id_reason", "আপিলের সিদ্ধান্ত।")
+    page.fill("#id_decision", "x")
+    page.click("#move button[type=submit]")
+    assert "took no part in the first decision" in page.inner_text(".msg.error")
+    # ...another member does.
+    other = browser.new_context(base_url=live_server.url)
+    second = other.new_page()
+    second.set_default_timeout(15000)
+    login(second, "recused_committee_x")
+    second.goto(f"/complaints/cases/{c.pk}/")
+    _step(
+        second,
+        "decision",
+        "আপিল আংশিক মঞ্জুর: ওভারটাইমও পরিশোধ করতে হবে।",
+        **{"#id_decision": "বকেয়া মজুরি ও ওভারটাইম ৩০ দিনের মধ্যে পরিশোধ।"},
+    )
+    _step(second, "closed", "আপিলের সিদ্ধান্ত চূড়ান্ত; মামলা বন্ধ।", **{"select:#id_ground": "decided"})
+    other.close()
+
+    c.refresh_from_db()
+    assert (c.state, c.closure_ground) == ("closed", "decided")
+    follow = _follow(ctx, receipt)
+    steps = follow.inner_text("#steps")
+    assert "আপিল আংশিক মঞ্জুর" in steps and "মামলা বন্ধ" in steps
+    assert "সিদ্ধান্ত নেওয়া হয়েছে" in follow.inner_text("#closure")  # the ground, in Bengali
+    ctx.close()

@@ -28,3 +28,17 @@ def test_declared_seat_needs_committee_role(world):
         committee.check_declare_seat(world.secretariat_x, world.covenant_x, world.member_a, "chair")
     with pytest.raises(PermissionDeniedError):
         committee.check_declare_seat(world.member_a, world.covenant_x, world.committee_x, "chair")
+
+
+def test_every_role_grant_is_in_the_audit_trail_and_on_the_committee_page(client, world):
+    from imvo.accounts import services as roles
+
+    roles.grant_role(world.admin, world.covenant_x, "committee")
+    world.member_b.is_superuser = True
+    world.member_b.save()
+    granted = AuditEntry.objects.filter(action="role-granted", detail__contains='"admin"')
+    assert granted.exists() and AuditEntry.objects.filter(action="admin-granted").exists()
+    client.force_login(world.committee_x)
+    page = client.get(f"/complaints/committee/{world.covenant_x.slug}/").content.decode()
+    assert "role-granted" in page and "admin-granted" in page
+    assert "&quot;member&quot;: &quot;admin&quot;" in page

@@ -90,6 +90,7 @@ def test_complaint_flow_fully_translated(client, world, lang):
         client.post("/complaints/follow/", {"receipt": gone.receipt}, **h)
         client.get(f"/complaints/figures/{world.covenant_x.slug}/", **h)
         client.get("/complaints/outcomes/", **h)
+        client.get(f"/complaints/register/{world.covenant_x.slug}/", **h)
     gaps = check.untranslated(seen, lang) - ENDONYMS - BASE
     assert not gaps, f"untranslated in {lang}: {gaps}"
 

@@ -293,6 +293,11 @@ def test_api_file_and_follow(client, world):
     assert c.channel == "api" and c.themes.exists() is not None
     r = client.get("/api/complaints/mine", headers={"X-Receipt": receipt})
     assert r.status_code == 200 and r.json()["state"] == "received" and r.json()["due"]
+    assert r.json()["steps"] == []
+    c = admit(world.committee_x, c)
+    steps = client.get("/api/complaints/mine", headers={"X-Receipt": receipt}).json()["steps"]
+    assert [s["state"] for s in steps] == ["acknowledged", "admissibility", "admissible"]
+    assert steps[-1]["reason"] == REASON and steps[-1]["on"] == str(timezone.localdate())
     assert client.get("/api/complaints/mine", headers={"X-Receipt": "NOPE"}).status_code == 404
     assert client.get("/api/complaints/mine").status_code == 404
 

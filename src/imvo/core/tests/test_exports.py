@@ -115,3 +115,12 @@ def test_upload_check_finds_a_formula_after_a_delimiter():
     assert looks_like_formula("Mill;=cmd|' /C calc'!A0;")
     assert looks_like_formula("Mill, =1+1") and looks_like_formula("a\t=1")
     assert not looks_like_formula("Mill = big") and not looks_like_formula("Rahim Knit, Ltd")
+
+
+def test_spaces_or_quotes_before_a_trigger_at_the_start_are_neutralised():
+    """Found by the hypothesis test: ' =1' is '=1' to a program that strips spaces."""
+    for text in (" =1", '" =1', "\t =1", ' "@SUM(A1)', "  -2+3"):
+        safe = neutralise(text)
+        assert not safe.lstrip(' \t"').startswith(DANGEROUS_PREFIXES), (text, safe)
+        assert safe.replace("'", "") == text
+    assert neutralise(" plain") == " plain"

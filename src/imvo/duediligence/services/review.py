@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from imvo.accounts import seams as roles
 from imvo.accounts.seams import AnyUser, signed_in
 from imvo.core.errors import DomainError
-from imvo.covenants.models import Adherence, Covenant
+from imvo.covenants.models import Adherence, Covenant, Organisation
 from imvo.duediligence.models import ElementReview, Submission, SubmissionVersion
 from imvo.duediligence.services.access import NotFound, can_review, require_reviewer
 from imvo.duediligence.services.scoring import parse_score, scorecard
@@ -37,6 +37,59 @@ def review_queue(
     return qs.order_by("submitted_at", "organisation__name")
 
 
+def members_not_started(user: AnyUser, covenant: Covenant, year: int) -> QuerySet[Organisation]:
+    """Member companies (active parties) with no submission for the year, not even
+    a draft: the queue lists them too, so nobody is forgotten (issue 17)."""
+    require_reviewer(user, covenant)
+    return not_started_in(covenant, year)
+
+
+def not_started_in(covenant: Covenant, year: int) -> QuerySet[Organisation]:
+    """`members_not_started` for trusted callers (the secretariat's follow-up counts)."""
+    return (
+        Organisation.objects.filter(
+            type=Organisation.Type.COMPANY,
+            adherences__covenant=covenant,
+            adherences__role=Adherence.Role.PARTY,
+            adherences__status=Adherence.Status.ACTIVE,
+        )
+        .exclude(dd_submissions__covenant=covenant, dd_submissions__year=year)
+        .distinct()
+        .order_by("name")
+    )
+
+
+def check_remind_not_started(user: AnyUser, covenant: Covenant, year: int) -> int:
+    """Remind the members that have not started the year's submission, one mail per
+    person (members never see each other's addresses); returns the people written to."""
+    from django.core.mail import send_mail
+
+    from imvo.accounts.models import User
+
+    orgs = list(members_not_started(user, covenant, year))
+    emails = sorted(
+        set(
+            User.objects.filter(organisation__in=orgs, is_active=True)
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+    )
+    for email in emails:
+        send_mail(
+            _("Reminder: your due-diligence report %(year)s for %(covenant)s")
+            % {"year": year, "covenant": covenant.name},
+            _(
+                "The secretariat of %(covenant)s has not yet received your organisation's "
+                "due-diligence report for %(year)s, not even a draft. Please start it on "
+                "the platform."
+            )
+            % {"year": year, "covenant": covenant.name},
+            None,
+            [email],
+        )
+    return len(emails)
+
+
 def improvements_overdue(
     user: AnyUser, covenant: Covenant, today: date | None = None
 ) -> QuerySet[Submission]:
@@ -44,7 +97,11 @@ def improvements_overdue(
     passed: candidates for the escalation path. A later decision supersedes an
     earlier one (and its deadline)."""
     require_reviewer(user, covenant)
-    today = today or timezone.localdate()
+    return overdue_improvements_in(covenant, today or timezone.localdate())
+
+
+def overdue_improvements_in(covenant: Covenant, today: date) -> QuerySet[Submission]:
+    """`improvements_overdue` for trusted callers (the secretariat's follow-up counts)."""
     decided_later = Submission.objects.filter(
         covenant=covenant,
         organisation=OuterRef("organisation"),

@@ -102,3 +102,21 @@ def test_improvements_overdue(world, fw) -> None:
     overdue = review.improvements_overdue(world.secretariat_x, world.covenant_x, after)
     assert [s.organisation for s in overdue] == [world.company_a]
     assert S.objects.filter(decision="meets").count() == 1
+
+
+def test_queue_lists_members_not_started_and_reminds_them(world, fw) -> None:
+    from django.core import mail
+
+    from imvo.testing import adhere, make_org
+
+    union = make_org("FNV", type="union")
+    adhere(world.covenant_x, union)  # a union submits no due-diligence report
+    submissions.check_start_submission(world.member_a, world.covenant_x, 2025)
+    not_started = review.members_not_started(world.secretariat_x, world.covenant_x, 2025)
+    assert [o.name for o in not_started] == ["Company B"]
+    world.member_b.email = "b@company-b.example"
+    world.member_b.save()
+    assert review.check_remind_not_started(world.secretariat_x, world.covenant_x, 2025) == 1
+    assert mail.outbox[-1].to == ["b@company-b.example"]
+    with pytest.raises(PermissionDeniedError):
+        review.members_not_started(world.secretariat_y, world.covenant_x, 2025)

@@ -66,8 +66,11 @@ def test_reviewer_decides_exports_and_letter(client, world, sub) -> None:
     submissions.check_submit(world.member_a, sub)
     client.force_login(world.secretariat_x)
     queue = client.get(reverse("duediligence:queue", args=[world.covenant_x.slug]))
-    assert world.company_a.name in queue.content.decode()
-    assert world.company_b.name not in queue.content.decode()
+    page = queue.content.decode()
+    assert world.company_a.name in page
+    # B has not started: it is listed as such (issue 17), never among the submissions.
+    submitted_part, not_started = page.split('id="not-started"')
+    assert world.company_b.name not in submitted_part and world.company_b.name in not_started
     policy = sub.framework.elements.get(code="policy")
     deadline = (timezone.localdate() + timedelta(days=90)).isoformat()
     r = client.post(

@@ -282,10 +282,15 @@ def _rings(geometry: dict[str, Any]) -> list[list[Any]]:
     return []
 
 
-def geodesic_area_ha(shape: Any) -> Decimal:
+@cache
+def _geod() -> Any:
     from pyproj import Geod
 
-    area, _perimeter = Geod(ellps="WGS84").geometry_area_perimeter(shape)
+    return Geod(ellps="WGS84")
+
+
+def geodesic_area_ha(shape: Any) -> Decimal:
+    area, _perimeter = _geod().geometry_area_perimeter(shape)
     return Decimal(abs(area) / 10_000).quantize(Decimal("0.0001"))
 
 

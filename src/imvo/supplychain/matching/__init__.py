@@ -65,7 +65,6 @@ class Registry:
     lng: np.ndarray
     index: blocking.Index
     name_counts: dict[str, int]  # "CC|cleaned name" -> facilities carrying it
-    word_df: dict[str, int]  # "CC|w|word" -> facilities whose name has the word
     model: Model
 
     def __len__(self) -> int:
@@ -117,7 +116,6 @@ def prepare_registry(
             strict=True,
         )
     )
-    words = index.freq.filter(pl.col("key").str.slice(3, 2) == "w|")
     return Registry(
         ids=frame["id"].to_list(),
         names=clean["name"].to_list(),
@@ -127,7 +125,6 @@ def prepare_registry(
         lng=clean["lng"].fill_null(np.nan).to_numpy(),
         index=index,
         name_counts=name_counts,
-        word_df=dict(zip(words["key"].to_list(), words["df"].to_list(), strict=True)),
         model=model or load(),
     )
 
@@ -190,6 +187,7 @@ def _tf_counts(
 ) -> np.ndarray:
     """How many facilities of the country share the agreeing name (1 = unique)."""
     out = np.ones(len(js), dtype=np.float64)
+    contained: list[tuple[int, list[str]]] = []
     for k, (country, j) in enumerate(zip(rows, js, strict=True)):
         lv = name_lv[k]
         if lv in (1, 2):
@@ -197,8 +195,15 @@ def _tf_counts(
         elif lv == 3:
             a, b = row_names[k], registry.names[j]
             shorter = a if len(features.words(a)) <= len(features.words(b)) else b
-            dfs = [registry.word_df.get(f"{country}|w|{w}", 1) for w in features.words(shorter)]
-            out[k] = min(dfs) if dfs else 1
+            contained.append((k, [f"{country}|w|{w}" for w in features.words(shorter)]))
+    # The rarest word of the shorter name: one lookup in the index for all pairs.
+    dfs = blocking.frequencies(registry.index, [key for _, ks in contained for key in ks])
+    at = 0
+    for k, ks in contained:
+        # A word no facility carries (unindexed, 1 letter) counts as unique.
+        found = [d or 1 for d in dfs[at : at + len(ks)]]
+        out[k] = min(found) if found else 1
+        at += len(ks)
     return np.maximum(out, 1.0)
 
 

@@ -18,6 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
+import polars as pl
 from rapidfuzz import fuzz
 from rapidfuzz.process import cpdist
 
@@ -150,31 +151,61 @@ def name_levels(a: Sequence[str], b: Sequence[str]) -> np.ndarray:
     return out
 
 
+_UNIT_PATTERN = (
+    r"\b(?:unit|blk|bldg|plant|factory|fl|hall|shed|gate|phase|line|no|lot|plot) [a-z0-9]+\b"
+)
+
+
+def _id_lists(col: str) -> pl.Expr:
+    """`identifiers` as a polars list: short numbers and 'u:<unit>'."""
+    nums = (
+        pl.col(col)
+        .str.extract_all(r"\d+")
+        .list.eval(pl.element().filter(pl.element().str.len_chars() <= 4))
+    )
+    units = (
+        pl.col(col)
+        .str.extract_all(_UNIT_PATTERN)
+        .list.eval(pl.element().str.replace(r"^\S+ ", "u:"))
+    )
+    return pl.concat_list(nums, units).list.unique()
+
+
 def address_levels(a: Sequence[str], b: Sequence[str]) -> np.ndarray:
+    """See ADDRESS_LEVELS; set logic in polars (vectorised), similarity in rapidfuzz."""
     if not a:
         return np.zeros(0, dtype=np.int8)
     tset = _cp(a, b, fuzz.token_set_ratio)
-    out = np.full(len(a), 6, dtype=np.int8)
-    for i in range(len(a)):
-        x, y = a[i], b[i]
-        if not x or not y:
-            out[i] = 0
-            continue
-        if x == y:
-            out[i] = 1
-            continue
-        na, nb = numbers(x), numbers(y)
-        sa, sb = identifiers(x), identifiers(y)
-        t = tset[i]
-        if sa and sb and not (sa <= sb or sb <= sa):
-            out[i] = 4
-        elif na & nb and t >= 85:
-            out[i] = 2
-        elif t >= 85:
-            out[i] = 3
-        elif t >= 60:
-            out[i] = 5
-    return out
+    f = pl.DataFrame({"a": list(a), "b": list(b), "t": tset}).with_columns(
+        sa=_id_lists("a"),
+        sb=_id_lists("b"),
+        na=pl.col("a").str.extract_all(r"\d+"),
+        nb=pl.col("b").str.extract_all(r"\d+"),
+    )
+    common = pl.col("sa").list.set_intersection("sb").list.len()
+    conflict = (
+        (pl.col("sa").list.len() > 0)
+        & (pl.col("sb").list.len() > 0)
+        & (common < pl.col("sa").list.len())
+        & (common < pl.col("sb").list.len())
+    )
+    shared_number = pl.col("na").list.set_intersection("nb").list.len() > 0
+    level = (
+        pl.when((pl.col("a") == "") | (pl.col("b") == ""))
+        .then(0)
+        .when(pl.col("a") == pl.col("b"))
+        .then(1)
+        .when(conflict)
+        .then(4)
+        .when(shared_number & (pl.col("t") >= 85))
+        .then(2)
+        .when(pl.col("t") >= 85)
+        .then(3)
+        .when(pl.col("t") >= 60)
+        .then(5)
+        .otherwise(6)
+    )
+    return f.select(level.cast(pl.Int8)).to_series().to_numpy()
 
 
 def distance_levels(meters: np.ndarray) -> np.ndarray:
@@ -197,9 +228,18 @@ def distances_m(
 
 
 def name_number_levels(a: Sequence[str], b: Sequence[str]) -> np.ndarray:
-    out = np.zeros(len(a), dtype=np.int8)
-    for i in range(len(a)):
-        na, nb = numbers(a[i]), numbers(b[i])
-        if na or nb:
-            out[i] = 1 if na == nb else 2
-    return out
+    """none (no number in either name) / same numbers / the numbers differ."""
+    if not a:
+        return np.zeros(0, dtype=np.int8)
+    f = pl.DataFrame({"a": list(a), "b": list(b)}).with_columns(
+        na=pl.col("a").str.extract_all(r"\d+").list.unique().list.sort(),
+        nb=pl.col("b").str.extract_all(r"\d+").list.unique().list.sort(),
+    )
+    level = (
+        pl.when((pl.col("na").list.len() == 0) & (pl.col("nb").list.len() == 0))
+        .then(0)
+        .when(pl.col("na") == pl.col("nb"))
+        .then(1)
+        .otherwise(2)
+    )
+    return f.select(level.cast(pl.Int8)).to_series().to_numpy()

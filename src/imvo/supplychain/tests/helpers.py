@@ -67,8 +67,9 @@ def publish_with_members(
 
     DisclosurePolicy.objects.update_or_create(covenant=covenant, defaults={"min_members": k})
     added: list[Any] = []
-    while publication.disclosing_members(covenant, year) < k:
-        n = len(added) + 1
+    for n in range(1, k + 1):  # bounded: a filler row that links nothing must not loop
+        if publication.disclosing_members(covenant, year) >= k:
+            break
         org = make_org(f"Filler Member {covenant.pk}-{n}")
         adhere(covenant, org)
         user = make_user(organisation=org)

@@ -9,28 +9,10 @@ import pytest
 from django.utils import timezone
 
 from imvo.core.testing import login
-from imvo.supplychain import publication
-from imvo.supplychain.models import DisclosurePolicy, Facility, Match, SupplierList, SupplierListRow
-from imvo.supplychain.tests.helpers import make_facility
-from imvo.testing import adhere, build_world, make_org
+from imvo.supplychain.tests.helpers import make_facility, publish_with_members
+from imvo.testing import build_world
 
 FILES = Path(__file__).parent / "files"
-
-
-def other_members_link(world, facility: Facility, year: int, n: int) -> None:
-    """Another member's processed list linking `facility` (written directly: the
-    matcher's threads hang when the test thread and the live server both run it)."""
-    org = make_org(f"Other Member {n}")
-    adhere(world.covenant_x, org)
-    sl = SupplierList.objects.create(
-        covenant=world.covenant_x, organisation=org, year=year, file="x.csv",
-        original_name="x.csv", status=SupplierList.Status.DONE,
-    )  # fmt: skip
-    row = SupplierListRow.objects.create(
-        supplier_list=sl, number=2, name=facility.name, address=facility.address,
-        country=facility.country, status=SupplierListRow.Status.VALID,
-    )  # fmt: skip
-    Match.objects.create(row=row, facility=facility, status=Match.Status.CONFIRMED, score=100)
 
 
 @pytest.mark.browser
@@ -46,15 +28,6 @@ def test_upload_xlsx_resolve_and_publish(page, live_server) -> None:
     )
     make_facility(
         "Chen Feng (Jiangsu) Apparel Co., Ltd.", "No. 99 Jinhu Road, Jintan City, Jiangsu", "CN"
-    )
-
-    # Two other members disclose the same factory: with company A, the three the
-    # publication rule asks for here; the secretariat publishes the year below.
-    year = timezone.now().year - 1  # the upload form's default
-    for n in (1, 2):
-        other_members_link(world, chosen, year, n)
-    DisclosurePolicy.objects.update_or_create(
-        covenant=world.covenant_x, defaults={"min_members": 3}
     )
 
     login(page, world.member_a.username)
@@ -78,8 +51,15 @@ def test_upload_xlsx_resolve_and_publish(page, live_server) -> None:
     card.locator(f"article[data-facility='{chosen.pk}']").get_by_role("button").click()
     assert "Nothing left to decide." in page.content()
 
-    publication.publish_year(world.secretariat_x, world.covenant_x, year)
-    page.goto(f"/supply-chain/public/{world.covenant_x.slug}/?q=bergman")
+    # Public once the secretariat publishes the year with K members (K = 3 here).
+    page.goto(f"/supply-chain/public/{world.covenant_x.slug}/")
+    assert "BERGMAN RIVERIA" not in page.locator("main table").inner_text()
+    publish_with_members(world.covenant_x, timezone.now().year - 1, world.secretariat_x)
+    page.goto(f"/supply-chain/public/{world.covenant_x.slug}/")
     table = page.locator("main table").inner_text()
     assert "BERGMAN RIVERIA - SERFLEX S.A.C." in table
     assert "Company A" not in page.content()
+    # Only company A sources there: a search for it would single the member out.
+    page.goto(f"/supply-chain/public/{world.covenant_x.slug}/?q=bergman")
+    assert "BERGMAN RIVERIA" not in page.locator("main table").inner_text()
+    assert "Fewer than 3 members" in page.content()

@@ -263,3 +263,39 @@ def test_labelled_real_pairs() -> None:
     # A wrong automatic match is the worst error; measured figures in docs/supplychain.md.
     assert f["precision"] >= 0.9
     assert f["recall"] >= 0.2
+
+
+@pytest.mark.django_db
+def test_match_train_adds_peoples_decisions_to_the_model(
+    tmp_path: Path, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from io import StringIO
+
+    from imvo.supplychain.models import LabelledPair
+
+    settings.VAR_DIR = tmp_path
+    monkeypatch.setenv("IMVO_SHARED_DATA", str(tmp_path))  # no real sets: decisions only
+    same = dict(name="Lotus Apparel", address="No. 5 Lotus Road", country="VN")
+    LabelledPair.objects.create(
+        **same,
+        is_match=True,
+        facility_name="Lotus Apparel Co",
+        facility_address="5 Lotus Rd",
+        facility_country="VN",
+    )
+    LabelledPair.objects.create(
+        **same,
+        is_match=False,
+        facility_name="Tiger Shoes",
+        facility_address="9 Hill St",
+        facility_country="VN",
+    )
+    before = matching.load()
+    out = StringIO()
+    call_command("match", "train", stdout=out)
+    trained = matching.current_model()  # the platform's own model now
+    assert (tmp_path / "matching" / "model.json").is_file()
+    assert trained.matches == before.matches + 1 and trained.non_matches == before.non_matches + 1
+    assert sum(trained.m["name"]) == sum(before.m["name"]) + 1
+    assert "2 labelled decisions added" in out.getvalue()
+    assert "decisions before: automatic precision" in out.getvalue()

@@ -30,8 +30,8 @@ LIST_A = [
 ]
 
 
-def upload(user, covenant, rows=LIST_A, year=YEAR, name="list.csv"):
-    return services.upload_list(user, covenant, year, name, csv_bytes(rows))
+def upload(user, covenant, rows=LIST_A, year=YEAR, name="list.csv", mode=None):
+    return services.upload_list(user, covenant, year, name, csv_bytes(rows), mode=mode)
 
 
 @pytest.fixture
@@ -156,7 +156,12 @@ def test_new_facility_decision_and_public_list(world, db) -> None:
 
 def test_new_upload_replaces_earlier_one_and_keeps_history(world, registry) -> None:
     first = upload(world.member_a, world.covenant_x)
-    second = upload(world.member_a, world.covenant_x, LIST_A[:1], name="corrected.csv")
+    with pytest.raises(DomainError, match="already has list"):
+        upload(world.member_a, world.covenant_x, LIST_A[:1], name="corrected.csv")
+    assert SupplierList.objects.count() == 1  # refused: nothing stored, nothing replaced
+    second = upload(
+        world.member_a, world.covenant_x, LIST_A[:1], name="corrected.csv", mode="replace"
+    )
     first.refresh_from_db()
     assert first.superseded_by == second and second.is_current
     assert first.rows.count() == 6  # history kept
@@ -300,3 +305,40 @@ def test_a_running_job_is_not_started_twice(world, registry) -> None:
     )
     sl.refresh_from_db()
     assert services.run_again(world.member_a, sl).status == "done"
+
+
+def test_an_added_file_joins_the_disclosure_and_replace_is_explicit(world, registry) -> None:
+    first = upload(world.member_a, world.covenant_x)
+    tier2 = [
+        ["Anatolia Tekstil San. ve Tic. A.S.", "Organize Sanayi Bolgesi 4. Cadde No 9, Bursa", "TR"]
+    ]
+    added = upload(world.member_a, world.covenant_x, tier2, name="tier2.csv", mode="add")
+    first.refresh_from_db()
+    assert first.is_current and added.is_current and added.adds_to
+    names = [r["name"] for r in services.supply_chain_for(world.company_a, world.covenant_x)]
+    assert len(names) == 5 and "Anatolia Tekstil San. ve Tic. A.S." in names
+    replaced = upload(world.member_a, world.covenant_x, LIST_A[:1], name="new.csv", mode="replace")
+    first.refresh_from_db()
+    added.refresh_from_db()
+    assert first.superseded_by == replaced and added.superseded_by == replaced
+    assert first.rows.count() == 6 and added.rows.count() == 1  # history kept
+    chain = services.supply_chain_for(world.company_a, world.covenant_x)
+    assert [r["name"] for r in chain] == ["DHAKA KNIT COMPOSITE LIMITED"]
+    with pytest.raises(DomainError):
+        upload(world.member_a, world.covenant_x, name="x.csv", mode="merge")
+
+
+def test_a_replaced_list_can_be_restored(world, registry) -> None:
+    first = upload(world.member_a, world.covenant_x)
+    second = upload(world.member_a, world.covenant_x, LIST_A[:1], name="b.csv", mode="replace")
+    with pytest.raises(PermissionDeniedError):
+        services.restore_list(world.member_b, first)
+    with pytest.raises(DomainError):
+        services.restore_list(world.member_a, second)  # already current
+    services.restore_list(world.member_a, first)
+    second.refresh_from_db()
+    assert first.is_current and second.superseded_by == first
+    assert len(services.supply_chain_for(world.company_a, world.covenant_x)) == 4
+    services.restore_list(world.member_a, second)  # a restore can be undone
+    first.refresh_from_db()
+    assert first.superseded_by == second

@@ -214,3 +214,19 @@ def test_public_page_in_dutch(client, world, registry) -> None:
         f"/supply-chain/public/{world.covenant_x.slug}/", HTTP_ACCEPT_LANGUAGE="nl"
     ).content.decode()
     assert "Productielocaties" in page and "Leden die hier inkopen" in page
+
+
+def test_a_second_upload_asks_add_or_replace(client, world, registry) -> None:
+    upload(world.member_a, world.covenant_x)
+    client.force_login(world.member_a)
+
+    def post(**extra: str):
+        data = {"covenant": world.covenant_x.pk, "year": YEAR, **extra}
+        data["file"] = SimpleUploadedFile("b.csv", csv_bytes(LIST_A[:1]))
+        return client.post("/supply-chain/upload/", data)
+
+    r = post()
+    assert r.status_code == 200 and "already has list.csv" in r.content.decode()
+    assert SupplierList.objects.count() == 1
+    assert post(mode="add").status_code == 302
+    assert SupplierList.objects.filter(superseded_by__isnull=True).count() == 2

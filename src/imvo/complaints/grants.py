@@ -1,0 +1,70 @@
+"""Every role grant that opens complaint cases (a committee seat, the
+secretariat's case-officer role, platform administration) is written to the
+complaint audit trail, whoever made it and however (the admin included), and
+shown on the committee page. Connected in `ComplaintsConfig.ready`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from imvo.complaints.audit import audit
+
+CASE_ROLES = ("committee", "secretariat")
+
+
+def role_saved(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
+    if created and instance.role in CASE_ROLES:
+        audit(
+            "platform",
+            "role-granted",
+            None,
+            covenant=instance.covenant_id,
+            member=instance.user.get_username(),
+            role=instance.role,
+        )
+
+
+def role_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+    if instance.role in CASE_ROLES:
+        audit(
+            "platform",
+            "role-revoked",
+            None,
+            covenant=instance.covenant_id,
+            member=instance.user.get_username(),
+            role=instance.role,
+        )
+
+
+def user_saving(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """A user made (or unmade) a platform administrator."""
+    if instance.pk is None:
+        was = False
+    else:
+        was = bool(
+            sender.objects.filter(pk=instance.pk).values_list("is_superuser", flat=True).first()
+        )
+    if bool(instance.is_superuser) != was:
+        audit(
+            "platform",
+            "admin-granted" if instance.is_superuser else "admin-revoked",
+            None,
+            member=instance.get_username(),
+        )
+
+
+def grants_for(covenant_id: int) -> list[Any]:
+    """The role grants of one covenant, newest first, and every admin grant."""
+    from django.db.models import Q
+
+    from imvo.complaints.models import AuditEntry
+
+    return list(
+        AuditEntry.objects.filter(
+            Q(
+                action__in=("role-granted", "role-revoked"),
+                detail__contains=f'"covenant": {covenant_id},',
+            )
+            | Q(action__in=("admin-granted", "admin-revoked"))
+        ).order_by("-seq")[:100]
+    )

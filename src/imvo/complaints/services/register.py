@@ -1,0 +1,94 @@
+"""The public case register (as the Bangladesh and Pakistan Accords publish):
+per covenant, every admissible case with what the procedure allows to leave
+the committee, and nothing else.
+
+What a row holds: the reference, the month of filing (never the day or time),
+the country of the production location (from the public list only), the
+themes, the company only where the covenant's procedure allows naming it and
+the case was decided or settled, the status, the days from filing to each
+step, the closure ground and the published (anonymised, checked) outcome.
+
+What never leaves: what the complainant wrote, their name or contact, the
+place or time they gave, the language they wrote in, the location's name,
+the reasons and messages of the case, evidence, the case officer or members.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy
+
+from imvo.complaints.models import ClosureGround, Complaint, Publication, State
+from imvo.covenants.models import Covenant
+
+# Steps after which a company may be named, where the procedure allows it.
+NAMED_AFTER = (State.DECISION, State.APPEAL, State.REMEDIATION, State.CLOSED)
+
+COLUMNS: list[tuple[str, Any]] = [
+    ("reference", gettext_lazy("Case")),
+    ("filed_month", gettext_lazy("Filed (month)")),
+    ("country", gettext_lazy("Country")),
+    ("themes", gettext_lazy("Themes")),
+    ("company", gettext_lazy("Company")),
+    ("status", gettext_lazy("Status")),
+    ("days_to_admissibility", gettext_lazy("Days to admissibility")),
+    ("days_to_decision", gettext_lazy("Days to decision")),
+    ("days_to_closure", gettext_lazy("Days to closure")),
+    ("closure_ground", gettext_lazy("Closed on the ground")),
+    ("outcome", gettext_lazy("Published outcome")),
+]
+
+
+def _days(start: datetime, end: datetime | None) -> int | None:
+    return (end.date() - start.date()).days if end else None
+
+
+def register_cases(covenant: Covenant) -> QuerySet[Complaint]:
+    return (
+        Complaint.objects.filter(covenant=covenant, admissible=True)
+        .select_related("respondent")
+        .prefetch_related("themes")
+        .order_by("filed_at", "pk")
+    )
+
+
+def register_rows(covenant: Covenant) -> list[dict[str, Any]]:
+    """The register of one covenant: one row per admissible case."""
+    names_allowed = covenant_names_companies(covenant)
+    outcomes = {
+        p.complaint_id: f"{p.title}: {p.text}"
+        for p in Publication.objects.filter(
+            covenant=covenant, status=Publication.Status.PUBLISHED, complaint__isnull=False
+        )
+    }
+    rows = []
+    for c in register_cases(covenant):
+        named = names_allowed and c.respondent is not None and c.state in NAMED_AFTER
+        rows.append(
+            {
+                "reference": c.reference,
+                "filed_month": f"{c.filed_at:%Y-%m}",
+                "country": c.facility_country,
+                "themes": ", ".join(sorted(t.name for t in c.themes.all())),
+                "company": c.respondent.name if named and c.respondent else "",
+                "status": str(State(c.state).label),
+                "days_to_admissibility": _days(c.filed_at, c.admissibility_at),
+                "days_to_decision": _days(c.filed_at, c.decided_at),
+                "days_to_closure": _days(c.filed_at, c.closed_at),
+                "closure_ground": str(ClosureGround(c.closure_ground).label)
+                if c.closure_ground
+                else "",
+                "outcome": outcomes.get(c.pk, ""),
+            }
+        )
+    return rows
+
+
+def covenant_names_companies(covenant: Covenant) -> bool:
+    from imvo.complaints.models import ProcedureSettings
+
+    proc = ProcedureSettings.objects.filter(covenant=covenant).first()
+    return bool(proc and proc.register_names_companies)

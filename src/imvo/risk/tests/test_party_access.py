@@ -1,0 +1,42 @@
+"""The sector risk analysis is a tool of the covenant's union, NGO, government and
+branch parties too (issue 17), shown to them only with enough members behind it."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from imvo.accounts.testing import make_user
+from imvo.risk import services
+from imvo.testing import adhere, make_org
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user) -> Client:
+    c = Client(HTTP_ACCEPT_LANGUAGE="en")
+    c.force_login(user)
+    return c
+
+
+def test_union_reads_the_analysis_only_with_enough_members_behind_it(world):
+    union = make_org("FNV", type="union")
+    adhere(world.covenant_x, union)
+    fnv = make_user("fnv", union)
+    url = f"/risk/covenant/{world.covenant_x.slug}/"
+    services.add_sourcing(world.member_a, world.company_a, "Bangladesh", "garment", "Shirts")
+    page = _client(fnv).get(url)
+    assert page.status_code == 200
+    assert "at least 3 member companies" in page.content.decode()
+    assert "Bangladesh" not in page.content.decode()  # one member's sourcing stays unread
+    for i in range(2):
+        org = make_org(f"Company {i}")
+        adhere(world.covenant_x, org)
+        services.add_sourcing(make_user(f"m{i}", org), org, "Bangladesh", "garment", "Shirts")
+    page = _client(fnv).get(url)
+    assert "Where the sector" in page.content.decode()
+    # A company has its own scan; another covenant's union does not get in.
+    assert _client(world.member_a).get(url).status_code == 404
+    other = make_org("CNV", type="union")
+    adhere(world.covenant_y, other)
+    assert _client(make_user("cnv", other)).get(url).status_code == 404
