@@ -27,7 +27,10 @@ def _sub_themes(world):
     """The covenant's own sub-themes under the OECD employment chapter."""
     from imvo.covenants.models import Theme
 
-    employment = Theme.objects.get(code="employment", covenant=None)
+    # get_or_create: a transactional test before this one may have flushed the seeded chapters.
+    employment, _new = Theme.objects.get_or_create(
+        code="employment", covenant=None, defaults={"name_en": "Employment", "name_nl": "Werk"}
+    )
     for code in ("living-wage", "health-safety", "freedom-of-association"):
         Theme.objects.create(
             code=code, name_en=code, name_nl=code, parent=employment, covenant=world.covenant_x
