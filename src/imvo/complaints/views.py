@@ -45,6 +45,7 @@ from imvo.complaints.services import (
 from imvo.complaints.services import register as case_register
 from imvo.complaints.services.access import CaseNotFoundError
 from imvo.complaints.services.committee import (
+    check_appoint_substitute,
     check_declare_seat,
     check_recuse,
     committee_of,
@@ -301,7 +302,17 @@ def role_label(role: str | None) -> str:
     }.get(role or "", "")
 
 
-CASE_ACTIONS = {"move", "message", "share", "recuse", "forward", "assign", "draft", "publish"}
+CASE_ACTIONS = {
+    "move",
+    "message",
+    "share",
+    "recuse",
+    "forward",
+    "assign",
+    "draft",
+    "publish",
+    "substitute",
+}
 
 
 @login_required
@@ -356,6 +367,15 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
                 if member is None:
                     raise DomainError(_("Choose a committee member."))
                 check_recuse(request.user, c, member, p.get("reason", ""))
+            elif action == "substitute":
+                member = (
+                    get_user_model()
+                    .objects.filter(username=p.get("substitute", "").strip() or None)
+                    .first()
+                )
+                if member is None:
+                    raise DomainError(_("No account has this user name."))
+                check_appoint_substitute(request.user, c, member, p.get("reason", ""))
             elif action == "forward":
                 n = forwarding.check_forward_to_linked_members(request.user, c)
                 from django.contrib import messages
@@ -387,6 +407,8 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
         ctx["complainant_language"] = dict(settings.LANGUAGES).get(c.language, c.language)
         ctx["next_states"] = [(s, State(s).label) for s in c.next_states]
         ctx["committee"] = committee_of(c.covenant)
+        ctx["substitutes"] = list(c.substitutes.select_related("user"))
+        ctx["can_appoint"] = role == "secretariat"
         ctx["officers"] = get_user_model().objects.filter(
             covenant_roles__covenant=c.covenant, covenant_roles__role="secretariat"
         )

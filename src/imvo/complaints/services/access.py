@@ -19,7 +19,14 @@ from imvo.accounts.services import (
     signed_in,
 )
 from imvo.complaints.audit import audit
-from imvo.complaints.models import COMPANY_STATES, Complaint, Forwarding, Recusal, State
+from imvo.complaints.models import (
+    COMPANY_STATES,
+    Complaint,
+    Forwarding,
+    Recusal,
+    State,
+    Substitute,
+)
 from imvo.core.errors import DomainError, PermissionDeniedError
 
 
@@ -36,7 +43,7 @@ def role_in_case(user: AnyUser, c: Complaint) -> str | None:
     """'committee', 'secretariat', 'company' or None."""
     if not (user and user.is_authenticated and user.is_active):
         return None
-    if c.covenant_id in committee_covenant_ids(user):
+    if c.covenant_id in committee_covenant_ids(user) or is_substitute(user, c):
         return "committee"
     if c.covenant_id in managed_covenant_ids(user):
         return "secretariat"
@@ -64,9 +71,12 @@ def case_rows(
         if org
         else set()
     )
+    substitute = set(
+        Substitute.objects.filter(user=signed_in(user)).values_list("complaint_id", flat=True)
+    )
     rows = []
     for c in qs:
-        if c.covenant_id in committee:
+        if c.covenant_id in committee or c.pk in substitute:
             role = "committee"
         elif c.covenant_id in managed:
             role = "secretariat"
@@ -141,6 +151,15 @@ def searchable_content(c: Complaint) -> list[str]:
     data = c.confidential()
     texts = [str(data.get(k, "")) for k in ("description", "respondent_text", "location")]
     return texts
+
+
+def is_substitute(user: AnyUser, c: Complaint) -> bool:
+    """Appointed by the secretariat to this case as a substitute committee member."""
+    return bool(
+        user
+        and user.is_authenticated
+        and Substitute.objects.filter(complaint_id=c.pk, user_id=user.pk).exists()
+    )
 
 
 def is_recused(user: AnyUser, c: Complaint) -> bool:
