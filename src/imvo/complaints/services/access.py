@@ -21,6 +21,7 @@ from imvo.accounts.services import (
 from imvo.complaints.audit import audit
 from imvo.complaints.models import (
     COMPANY_STATES,
+    CaseTranslator,
     Complaint,
     Forwarding,
     Recusal,
@@ -40,7 +41,7 @@ def complaints_visible_to(user: AnyUser) -> QuerySet[Complaint]:
 
 
 def role_in_case(user: AnyUser, c: Complaint) -> str | None:
-    """'committee', 'secretariat', 'company' or None."""
+    """'committee', 'secretariat', 'company', 'translator' or None."""
     if not (user and user.is_authenticated and user.is_active):
         return None
     if c.covenant_id in committee_covenant_ids(user) or is_substitute(user, c):
@@ -53,6 +54,8 @@ def role_in_case(user: AnyUser, c: Complaint) -> str | None:
         or c.forwardings.filter(organisation_id=org).exists()
     ):
         return "company"
+    if CaseTranslator.objects.filter(complaint_id=c.pk, user_id=user.pk).exists():
+        return "translator"
     return None
 
 
@@ -74,6 +77,9 @@ def case_rows(
     substitute = set(
         Substitute.objects.filter(user=signed_in(user)).values_list("complaint_id", flat=True)
     )
+    translating = set(
+        CaseTranslator.objects.filter(user=signed_in(user)).values_list("complaint_id", flat=True)
+    )
     rows = []
     for c in qs:
         if c.covenant_id in committee or c.pk in substitute:
@@ -82,6 +88,8 @@ def case_rows(
             role = "secretariat"
         elif org and (c.pk in forwarded or (c.respondent_id == org and c.state in COMPANY_STATES)):
             role = "company"
+        elif c.pk in translating:
+            role = "translator"
         else:
             continue
         rows.append(
@@ -148,8 +156,11 @@ def filter_cases(user: AnyUser, qs: QuerySet[Complaint], f: CaseFilter) -> list[
 
 def searchable_content(c: Complaint) -> list[str]:
     """What the complainant wrote and its translations (decrypted for the search)."""
+    from imvo.complaints.models import Translation
+
     data = c.confidential()
     texts = [str(data.get(k, "")) for k in ("description", "respondent_text", "location")]
+    texts += [t.text for t in Translation.objects.filter(complaint=c, message__isnull=True)]
     return texts
 
 
