@@ -174,3 +174,10 @@ class ObstacleHandleForm(forms.Form):
 
 class ReminderForm(forms.Form):
     message = forms.CharField(label=_("Reminder to your members"), widget=forms.Textarea)
+
+
+class KpiCommentForm(forms.Form):
+    agreement = forms.IntegerField(widget=forms.HiddenInput)
+    text = forms.CharField(
+        label=_("Your comment on the progress"), widget=forms.Textarea(attrs={"rows": 2})
+    )

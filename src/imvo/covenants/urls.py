@@ -53,4 +53,5 @@ urlpatterns = [
     path("parties/<slug:slug>/obstacles/", party.obstacles, name="obstacles"),
     path("parties/<slug:slug>/obstacles/<int:pk>/", party.obstacle, name="obstacle"),
     path("parties/<slug:slug>/remind/", party.remind, name="remind"),
+    path("parties/<slug:slug>/kpis/", party.kpis, name="kpis"),
 ]

@@ -343,6 +343,7 @@ MATRIX: dict[str, Row] = {
     "covenants:obstacles":           Row("/parties/{slug}/obstacles/",                                "302 200 200 200 404 404 404 200"),
     "covenants:obstacle":            Row("/parties/{slug}/obstacles/{obstacle}/",                     "302 200 200 200 404 404 404 200"),
     "covenants:remind":              Row("/parties/{slug}/remind/",                                   "302 404 404 404 404 404 404 404"),
+    "covenants:kpis":                Row("/parties/{slug}/kpis/",                                     "302 200 200 200 404 404 404 200"),
     "accounts:login":                Row("/accounts/login/",                                          "200 302 302 302 302 302 302 302"),
     "accounts:verify":               Row("/accounts/login/verify/",                                   "302 302 302 302 302 302 302 302"),
     "accounts:logout":               Row("/accounts/logout/",                                         "302 -   -   -   -   -   -   -", method="POST"),

@@ -76,3 +76,33 @@ def test_signed_in_pages_are_fully_translated_in_dutch(client, settings, tmp_pat
     if gaps := untranslated(seen, "nl") - {name for _, name in settings.LANGUAGES}:
         missing["/organisation/"] = gaps
     assert not missing, f"untranslated in nl: {missing}"
+
+
+def test_demo_content_exists_in_dutch_and_english():
+    """The content check: every text a user reads on a covenant of the demo (names,
+    agreements, KPIs, governance, decisions, steps, themes) is stored in both languages."""
+    from imvo.core.translation_check import missing_content
+    from imvo.covenants import demo
+
+    demo.load()
+    assert missing_content() == []
+
+
+def test_missing_content_is_listed_and_shown_marked_in_the_other_language(client):
+    """A text stored in Dutch only: the check lists it, and the English page shows the
+    Dutch text in its own lang with a visible (NL) marker; the Dutch page shows no marker."""
+    from imvo.core.translation_check import missing_content
+    from imvo.testing import make_covenant
+
+    c = make_covenant(slug="stone", name_nl="Natuursteenconvenant", name_en="")
+    assert [(m.model, m.field, m.missing) for m in missing_content()] == [
+        ("covenants.Covenant", "name", "en")
+    ]
+    en = client.get("/covenants/stone/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<span lang="nl">Natuursteenconvenant</span> <small class="lang-fallback"' in en
+    assert "(NL)</small>" in en
+    nl = client.get("/covenants/stone/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "Natuursteenconvenant" in nl and "lang-fallback" not in nl
+    c.name_en = "Natural Stone"
+    c.save()
+    assert missing_content() == []

@@ -16,7 +16,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from imvo.core.i18n import pick
+from imvo.core.i18n import Bilingual
 from imvo.covenants.models.core import Covenant, GovernanceBody
 
 
@@ -58,9 +58,7 @@ class Meeting(models.Model):
     def covenant(self) -> Covenant:
         return self.body.covenant
 
-    @property
-    def minutes(self) -> str:
-        return pick(self, "minutes")
+    minutes = Bilingual()
 
 
 class AgendaItem(models.Model):
@@ -83,13 +81,9 @@ class AgendaItem(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def title(self) -> str:
-        return pick(self, "title")
+    title = Bilingual()
 
-    @property
-    def paper(self) -> str:
-        return pick(self, "paper")
+    paper = Bilingual()
 
 
 class Decision(models.Model):
@@ -139,6 +133,4 @@ class Decision(models.Model):
     def __str__(self) -> str:
         return f"{self.number} ({self.body.name}, {self.date:%Y-%m-%d})"
 
-    @property
-    def text(self) -> str:
-        return pick(self, "text")
+    text = Bilingual()

@@ -23,6 +23,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from imvo.accounts import seams as roles
@@ -33,6 +34,7 @@ from imvo.covenants.models import (
     Agreement,
     Covenant,
     Decision,
+    KpiComment,
     KpiMeasurement,
     Meeting,
     Obstacle,
@@ -94,7 +96,8 @@ def places(user: AnyUser) -> list[Place]:
         Agreement.objects.filter(covenant_id__in=cids, owners=org)
         .order_by("covenant_id", "number", "id")
         .prefetch_related(
-            Prefetch("measurements", queryset=KpiMeasurement.objects.order_by("date"))
+            Prefetch("measurements", queryset=KpiMeasurement.objects.order_by("date")),
+            Prefetch("comments", queryset=KpiComment.objects.select_related("organisation")),
         )
     ):
         owned[a.covenant_id].append(a)
@@ -218,6 +221,15 @@ def obstacles_visible_to(user: AnyUser, covenant: Covenant) -> QuerySet[Obstacle
     )
 
 
+def is_active_party(user: AnyUser, covenant: Covenant) -> bool:
+    oid = roles.organisation_id(user)
+    if oid is None:
+        return False
+    return Adherence.objects.filter(
+        covenant=covenant, organisation_id=oid, status=Adherence.Status.ACTIVE
+    ).exists()
+
+
 def _require_party(user: AnyUser, covenant: Covenant) -> Organisation:
     org = own_organisation(user)
     if (
@@ -312,3 +324,50 @@ def check_close_obstacle(
     obstacle.closed = timezone.localdate()
     obstacle.save()
     return obstacle
+
+
+# --- comments on KPI progress ----------------------------------------------------------
+
+COMMENT_MAX = 2000
+
+
+@dataclass(frozen=True)
+class KpiLine:
+    """One agreement's KPI figures with the parties' comments beside them."""
+
+    agreement: Agreement
+    progress: KpiProgress
+    comments: list[KpiComment]
+
+
+def kpi_board(user: AnyUser, covenant: Covenant) -> list[KpiLine]:
+    """Every agreement of the covenant with its progress and the parties' comments,
+    for the covenant's parties and secretariat (others get nothing)."""
+    if not audience(user, covenant).inside:
+        return []
+    agreements = covenant.agreements.prefetch_related(
+        Prefetch("measurements", queryset=KpiMeasurement.objects.order_by("date")),
+        Prefetch("comments", queryset=KpiComment.objects.select_related("organisation")),
+    )
+    return [KpiLine(a, kpi_progress(a), list(a.comments.all())) for a in agreements]
+
+
+@transaction.atomic
+def check_comment_on_kpi(user: AnyUser, agreement: Agreement, text: str) -> KpiComment:
+    """A party of the agreement's covenant comments on its KPI progress."""
+    org = _require_party(user, agreement.covenant)
+    text = (text or "").strip()
+    if not text:
+        raise DomainError(_("Write your comment on the progress."))
+    if len(text) > COMMENT_MAX:
+        raise DomainError(
+            _("Keep the comment under %(n)s characters (it has %(m)s).")
+            % {"n": COMMENT_MAX, "m": len(text)}
+        )
+    return KpiComment.objects.create(
+        agreement=agreement,
+        organisation=org,
+        author=roles.signed_in(user),
+        text=text,
+        language=(get_language() or "nl")[:2],
+    )

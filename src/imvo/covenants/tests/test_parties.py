@@ -144,3 +144,43 @@ def test_the_workspace_costs_the_same_queries_for_one_covenant_or_five(db):
     assert all(f"Train {i}" in union_page for i in range(1, 6))
     assert union_page.count("Steering ") >= 5  # seats and coming meetings of each body
     assert five["branch"][1].count("Member B.V.") == 5
+
+
+def test_parties_comment_on_kpi_progress_shown_beside_the_figures(world, cast):
+    from django.utils import translation
+
+    agreement = make_agreement(world.covenant_x, title_en="Audits with unions present")
+    with translation.override("en"):
+        parties.check_comment_on_kpi(
+            cast["union"], agreement, "The audits counted were announced in advance."
+        )
+    with pytest.raises(DomainError, match="Write your comment"):
+        parties.check_comment_on_kpi(cast["union"], agreement, "  ")
+    with pytest.raises(PermissionDeniedError):  # company C is a party of Y only
+        parties.check_comment_on_kpi(world.member_c, agreement, "x")
+    (line,) = parties.kpi_board(world.member_a, world.covenant_x)
+    assert [c.organisation.name for c in line.comments] == ["FNV"]
+    assert parties.kpi_board(world.member_c, world.covenant_x) == []
+
+    c = Client(HTTP_ACCEPT_LANGUAGE="nl")
+    c.force_login(world.member_a)
+    page = c.get("/parties/covenant-x/kpis/").content.decode()
+    section = page.split(f'id="agreement-{agreement.pk}"')[1]
+    assert "The audits counted were announced in advance." in section
+    # Written in English, read in Dutch: marked with its language.
+    assert '<span lang="en">The audits counted' in section and "(EN)</small>" in section
+    # The company comments through the page; the answer goes back to the figures.
+    r = c.post(
+        "/parties/covenant-x/kpis/", {"agreement": agreement.pk, "text": "Twee audits ingepland."}
+    )
+    assert r.status_code == 302 and r["Location"].endswith(f"#agreement-{agreement.pk}")
+    assert [x.text for x in agreement.comments.all()][-1] == "Twee audits ingepland."
+    # Another covenant's agreement cannot be commented through this covenant's page.
+    other = make_agreement(world.covenant_y)
+    r = c.post("/parties/covenant-x/kpis/", {"agreement": other.pk, "text": "x"})
+    assert r.status_code == 404 and not other.comments.exists()
+    # The union reads them beside its own commitments in the workspace too.
+    agreement.owners.add(cast["union_org"])
+    u = Client(HTTP_ACCEPT_LANGUAGE="en")
+    u.force_login(cast["union"])
+    assert "Twee audits ingepland." in u.get("/parties/").content.decode()
