@@ -11,9 +11,13 @@ class CovenantsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
+        from imvo.core import storage
         from imvo.core.registry import registry
         from imvo.covenants import demo, models, nav, report, services
 
+        storage.register_media(
+            "governance", "governance", "meeting papers of the covenants' governance bodies"
+        )
         # Public fragments are cached (docs/performance.md): any change to what
         # they show starts a new cache version.
         for model in (

@@ -73,6 +73,11 @@ class AgendaItem(models.Model):
     paper_visibility = models.CharField(
         _("paper visible to"), max_length=20, choices=Visibility.choices, default=Visibility.BODY
     )
+    # The paper as a file (a PDF, a document), stored under a random name; read and
+    # downloaded under the same visibility as the paper's text.
+    paper_file = models.FileField(_("paper (file)"), upload_to="governance/papers/", blank=True)
+    paper_file_name = models.CharField(max_length=200, blank=True)
+    paper_content_type = models.CharField(max_length=100, blank=True)
 
     class Meta:
         ordering = ["meeting", "order", "id"]
