@@ -205,3 +205,7 @@ def test_union_government_and_branch_each_open_their_own_workspace(page, demo_co
     page.fill("#id_message", "Please submit your due-diligence report by 1 May.")
     page.click("main button[type=submit]")
     page.wait_for_selector("text=Reminder sent to")
+    # The branch organisation reads the parties' comments beside the KPI figures too.
+    page.goto("/parties/")
+    page.locator("section.place", has_text="Garment").locator("text=KPI progress").click()
+    assert "The audits counted were announced in advance." in page.inner_text("main")
