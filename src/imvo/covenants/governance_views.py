@@ -52,13 +52,14 @@ def meeting_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         Meeting.objects.select_related("body"), pk=pk, body__covenant=covenant
     )
     public_minutes = meeting.minutes_visibility == "public" and meeting.status == "held"
-    if not (aud.inside or public_minutes):
-        raise Http404
     agenda = [
         (item, aud.may_read(item.paper_visibility, meeting.body_id))
         for item in meeting.agenda.all()
     ]
+    # The public reads a meeting only for what it published: public minutes or papers.
     public_papers = [(item, True) for item, _ok in agenda if item.paper_visibility == "public"]
+    if not (aud.inside or public_minutes or public_papers):
+        raise Http404
     return render(
         request,
         "covenants/meeting.html",
