@@ -13,7 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pycountry
+from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -109,12 +111,46 @@ def do_forward(signal: Signal) -> int:
             organisation__type=Organisation.Type.COMPANY,
         ).values_list("organisation_id", flat=True)
     )
-    n = 0
+    reached: list[int] = []
     for org in organisations_linked_to_facility(signal.facility_id):
         if org.pk in members:
             _obj, created = SignalForwarding.objects.get_or_create(signal=signal, organisation=org)
-            n += int(created)
-    return n
+            if created:
+                reached.append(org.pk)
+    if reached:
+        transaction.on_commit(lambda: _tell_members(signal, reached))
+    return len(reached)
+
+
+def _tell_members(signal: Signal, organisation_ids: list[int]) -> None:
+    """One e-mail per person of each member reached: nobody sees who else got it."""
+    from imvo.accounts.models import User
+
+    emails = sorted(
+        set(
+            User.objects.filter(organisation_id__in=organisation_ids, is_active=True)
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+    )
+    path = reverse("parties:signal", args=[signal.pk])
+    for email in emails:
+        send_mail(
+            _("A signal about a production location you source from"),
+            _(
+                "%(party)s reports a problem at %(location)s (%(country)s): %(title)s\n\n"
+                "Read it and answer on the platform: %(path)s"
+            )
+            % {
+                "party": signal.raised_by.name,
+                "location": signal.location,
+                "country": signal.country,
+                "title": signal.title,
+                "path": path,
+            },
+            None,
+            [email],
+        )
 
 
 def role_in(user: AnyUser, signal: Signal) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core import mail
 from django.test import Client
 
 from imvo.core.errors import DomainError, PermissionDeniedError
@@ -18,16 +19,28 @@ def _client(user, lang: str = "en") -> Client:
     return c
 
 
-def test_signal_reaches_the_linked_members_and_the_union_sees_only_counts(world, fnv, dhaka):
+def test_signal_reaches_the_linked_members_and_the_union_sees_only_counts(
+    world, fnv, dhaka, django_capture_on_commit_callbacks
+):
     x = world.covenant_x
+    for user in (world.member_a, world.member_b):
+        user.email = f"{user.username}@example.org"
+        user.save()
     [found] = signals.public_locations(x, "Dhaka Knit")
-    s = signals.check_raise_signal(
-        fnv, x, "Workers dismissed after forming a union",
-        "Eleven workers were dismissed.", facility_id=int(str(found["id"])), search="Dhaka Knit",
-    )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        s = signals.check_raise_signal(
+            fnv, x, "Workers dismissed after forming a union",
+            "Eleven workers were dismissed.", facility_id=int(str(found["id"])),
+            search="Dhaka Knit",
+        )  # fmt: skip
     assert (s.location, s.country, s.status) == (dhaka.name, "BD", Signal.Status.OPEN)
     # A and B link the factory; the filler member and company C (covenant Y) do not.
     assert {f.organisation for f in s.forwardings.all()} == {world.company_a, world.company_b}
+    # Each person of a member reached gets one mail of their own.
+    sent = [m.to for m in mail.outbox if "signal" in m.subject]
+    assert all(len(to) == 1 for to in sent)
+    assert {to[0] for to in sent} >= {world.member_a.email, world.member_b.email}
+    assert "Company" not in " ".join(str(m.body) for m in mail.outbox)  # no member named
 
     union_page = _client(fnv).get(f"/parties/signals/{s.pk}/").content.decode()
     assert "Passed to 2 member companies linked to the location" in union_page
