@@ -16,7 +16,7 @@ from imvo.accounts.api_auth import token_auth
 from imvo.core.public_cache import cache_public_answer
 from imvo.covenants.models import Covenant
 from imvo.covenants.services import covenants_visible_to, public_version
-from imvo.supplychain import explain, publication, services
+from imvo.supplychain import explain, public, publication, services
 from imvo.supplychain.models import SupplierList
 
 router = Router(tags=["supplychain"])
@@ -177,12 +177,12 @@ def public_locations(
     years = publication.public_years(cov)
     if year is None:
         year = years[0] if years else None
-    if year is None or services.public_withheld(cov, year, q, country, sector):
+    if year is None or public.withheld(cov, year, q, country, sector):
         return []
     per_page = max(1, min(per_page, 1000))
     if page < 1:
         raise HttpError(400, "page starts at 1.")
-    result = services.public_facility_page(cov, year, page, q, country, sector, per_page)
+    result = public.public_page(cov, year, page, q, country, sector, per_page)
     if result.number != page:  # past the last page: an empty page, not the last one again
         return []
     return list(result.object_list)

@@ -18,24 +18,39 @@ the complaint form's facility search) asks this module first:
 
 K below 3 is refused: with two members, each could subtract its own list from
 the public one and read the other's.
+
+Published years are snapshots: publishing a year materialises its public rows
+(`PublicLocation`: location, country, sector, member count; and, confidential,
+`PublicLocationMember`: who stood behind each, to count a filter's members and
+name those who consent) in their own indexed tables. Every public surface reads
+them (`imvo.supplychain.public`), never the members' lists, so a later upload or
+decision changes the public list only when the secretariat publishes the year
+again; withdrawing a year deletes its snapshot (cascade).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
 from imvo.accounts import services as roles
 from imvo.core.cache import bump_data_version, cached, data_version
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.covenants.models import Covenant, Organisation
-from imvo.supplychain.models import DisclosurePolicy, Match, PublishedYear, SupplierList
+from imvo.supplychain.models import (
+    DisclosurePolicy,
+    Facility,
+    Match,
+    PublicLocation,
+    PublicLocationMember,
+    PublishedYear,
+    SupplierList,
+)
 
 # Matches that tie a row to a facility (and so count on the public list).
 LINKING = [Match.Status.AUTOMATIC, Match.Status.CONFIRMED, Match.Status.NEW]
@@ -109,16 +124,30 @@ class YearStatus:
     members: int
     min_members: int
     published: bool
+    # Members behind the published snapshot (0 when there is none): what the
+    # public sees is the snapshot, so it is the snapshot that must reach K.
+    published_members: int = 0
 
     @property
     def public(self) -> bool:
-        return self.published and self.members >= self.min_members
+        return self.published and self.published_members >= self.min_members
+
+
+def _snapshot_members(covenant: Covenant | int) -> dict[int, int]:
+    """Published year -> distinct members behind its snapshot."""
+    covenant_id = covenant if isinstance(covenant, int) else covenant.pk
+    return dict(
+        PublishedYear.objects.filter(covenant_id=covenant_id)
+        .annotate(n=Count("location_members__organisation", distinct=True))
+        .values_list("year", "n")
+    )
 
 
 def year_statuses(covenant: Covenant) -> list[YearStatus]:
     """Every year with a disclosure or a publication decision, newest first."""
     k = policy_for(covenant).min_members
-    published = set(PublishedYear.objects.filter(covenant=covenant).values_list("year", flat=True))
+    snapshot = _snapshot_members(covenant)
+    published = set(snapshot)
     counts: dict[int, set[int]] = {}
     for year, org in (
         current_links(covenant)
@@ -127,15 +156,37 @@ def year_statuses(covenant: Covenant) -> list[YearStatus]:
     ):
         counts.setdefault(year, set()).add(org)
     years = sorted(set(counts) | published, reverse=True)
-    return [YearStatus(y, len(counts.get(y, ())), k, y in published) for y in years]
+    return [
+        YearStatus(y, len(counts.get(y, ())), k, y in published, snapshot.get(y, 0)) for y in years
+    ]
 
 
 def public_years(covenant: Covenant) -> list[int]:
-    """Years whose list the public may see, newest first (cached with the public list)."""
-    return cached(
-        public_cache_key(covenant, None, "public-years"),
-        lambda: [s.year for s in year_statuses(covenant) if s.public],
-    )
+    """Years whose list the public may see, newest first: published, with a
+    snapshot of at least K members. Two small queries on the snapshot tables,
+    kept under the public-list version since every public answer asks."""
+
+    def compute() -> list[int]:
+        k = policy_for(covenant).min_members
+        return sorted((y for y, n in _snapshot_members(covenant).items() if n >= k), reverse=True)
+
+    return cached(public_cache_key(covenant, None, "public-years"), compute)
+
+
+def public_published_years(covenant: Covenant | None = None) -> QuerySet[PublishedYear]:
+    """The PublishedYear rows the public may see (of one covenant, or of all):
+    the complaint form's facility search reads these snapshots."""
+    published = PublishedYear.objects.all()
+    if covenant is not None:
+        published = published.filter(covenant=covenant)
+    ids = [
+        py_id
+        for py_id, covenant_id, n in published.annotate(
+            n=Count("location_members__organisation", distinct=True)
+        ).values_list("pk", "covenant_id", "n")
+        if n >= policy_for(covenant_id).min_members
+    ]
+    return PublishedYear.objects.filter(pk__in=ids)
 
 
 def next_year_status(covenant: Covenant) -> YearStatus | None:
@@ -159,40 +210,29 @@ def public_year(covenant: Covenant, requested: Any = None) -> int | None:
 
 
 def selection_withheld(
-    covenant: Covenant, year: int | None, links: QuerySet[Match], filtered: bool
+    covenant: Covenant, year: int | None, locations: QuerySet[PublicLocation], filtered: bool
 ) -> str:
     """Why a selection of the public list is not shown, or "" when it may be.
 
     The whole list of a public year has K members by construction; a filtered
-    selection is counted (distinct members behind its locations)."""
+    selection is counted (distinct members behind its snapshot locations)."""
     if year is None or year not in public_years(covenant):
         return _("There is no public list of production locations for this year yet.")
     if not filtered:
         return ""
     k = policy_for(covenant).min_members
-    members = links.values("row__supplier_list__organisation_id").distinct().count()
+    members = (
+        PublicLocationMember.objects.filter(location__in=locations)
+        .values("organisation_id")
+        .distinct()
+        .count()
+    )
     if members < k:
         return _(
             "Fewer than %(k)s members disclosed the locations in this selection, so they are "
             "not shown: that could reveal one member's list. Widen the search or filters."
         ) % {"k": k}
     return ""
-
-
-def public_year_filter(prefix: str = "", covenant: Covenant | None = None) -> Q:
-    """A Q on supplier lists (through `prefix`) that keeps only lists of public
-    (covenant, year) pairs: for searches across covenants."""
-    covenants: Iterable[Covenant] = (
-        [covenant]
-        if covenant is not None
-        else Covenant.objects.filter(supplier_lists__isnull=False).distinct()
-    )
-    q = Q(pk__in=[])
-    for c in covenants:
-        years = public_years(c)
-        if years:
-            q |= Q(**{f"{prefix}covenant": c, f"{prefix}year__in": years})
-    return q
 
 
 # --- cache versions of the public list ---------------------------------------------------
@@ -230,8 +270,14 @@ def _require_secretariat(user: Any, covenant: Covenant) -> None:
 
 
 def publish_year(user: Any, covenant: Covenant, year: int) -> PublishedYear:
-    """Make a year's list public. Refused while fewer than K members disclosed."""
+    """Make a year's list public (or publish it again: the snapshot is made anew
+    from the current disclosures). Refused while fewer than K members disclosed."""
     _require_secretariat(user, covenant)
+    return do_publish_year(covenant, year, user)
+
+
+def do_publish_year(covenant: Covenant, year: int, user: Any = None) -> PublishedYear:
+    """Publish without the role check, for trusted callers (demo, load data)."""
     k = policy_for(covenant).min_members
     members = disclosing_members(covenant, year)
     if members < k:
@@ -243,15 +289,69 @@ def publish_year(user: Any, covenant: Covenant, year: int) -> PublishedYear:
             % {"n": members, "year": year, "k": k}
         )
     with transaction.atomic():
-        published, _created = PublishedYear.objects.get_or_create(
+        published, created = PublishedYear.objects.get_or_create(
             covenant=covenant, year=year, defaults={"published_by": user}
         )
+        if not created:
+            from django.utils import timezone
+
+            published.published, published.published_by = timezone.now(), user
+            published.save(update_fields=["published", "published_by"])
+        materialise(published)
         transaction.on_commit(bump_public_list_version)
     return published
 
 
+def materialise(published: PublishedYear) -> int:
+    """Write the year's public rows: each linked facility once with its member
+    count, and (confidential) which members stood behind it. Replaces an earlier
+    snapshot of the same year. Returns the number of locations."""
+    members: dict[int, set[int]] = {}
+    for fid, org in (
+        current_links(published.covenant, published.year)
+        .values_list("facility_id", "row__supplier_list__organisation_id")
+        .distinct()
+    ):
+        members.setdefault(fid, set()).add(org)
+    published.locations.all().delete()  # and, by cascade, their member rows
+    batch = 2000
+    ids = sorted(members)
+    for start in range(0, len(ids), batch):
+        chunk = ids[start : start + batch]
+        locations = PublicLocation.objects.bulk_create(
+            [
+                PublicLocation(
+                    published_year=published,
+                    facility_id=f.pk,
+                    name=f.name,
+                    sort_name=f.name.lower(),
+                    name_norm=f.name_norm,
+                    address=f.address,
+                    country=f.country,
+                    sector=f.sector,
+                    sector_key=f.sector.lower(),
+                    lat=f.lat,
+                    lng=f.lng,
+                    members=len(members[f.pk]),
+                )
+                for f in Facility.objects.filter(pk__in=chunk).only(
+                    "name", "name_norm", "address", "country", "sector", "lat", "lng"
+                )
+            ]
+        )
+        PublicLocationMember.objects.bulk_create(
+            [
+                PublicLocationMember(published_year=published, location=loc, organisation_id=org)
+                for loc in locations
+                for org in sorted(members[loc.facility_id])
+            ],
+            batch_size=batch,
+        )
+    return len(ids)
+
+
 def withdraw_year(user: Any, covenant: Covenant, year: int) -> None:
-    """Take a year's list off the public pages again."""
+    """Take a year's list off the public pages again (its snapshot goes with it)."""
     _require_secretariat(user, covenant)
     with transaction.atomic():
         PublishedYear.objects.filter(covenant=covenant, year=year).delete()

@@ -21,7 +21,7 @@ from imvo.core.errors import DomainError
 from imvo.core.exports import table_response
 from imvo.covenants.models import Covenant
 from imvo.covenants.services import covenants_visible_to
-from imvo.supplychain import publication, services
+from imvo.supplychain import public, publication, services
 from imvo.supplychain.forms import MappingForm, UploadForm
 from imvo.supplychain.models import Match, SupplierList
 
@@ -221,9 +221,7 @@ def public_list(request: HttpRequest, slug: str) -> HttpResponse:
     sector = request.GET.get("sector", "").strip()[:100]
     fmt = request.GET.get("format", "")
     if fmt in FORMATS:
-        facilities = (
-            services.public_facility_list(covenant, year, q, country, sector) if year else []
-        )
+        facilities = public.public_facility_list(covenant, year, q, country, sector)
         header = ["id", "name", "address", "country", "sector", "members", "named_members"]
         return table_response(
             fmt,
@@ -259,13 +257,9 @@ def public_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
     def render_body() -> str:
-        withheld = services.public_withheld(covenant, year, q, country, sector)
-        countries, sectors = services.public_facility_facets(covenant, year) if year else ([], [])
-        page = (
-            services.public_facility_page(covenant, year, page_no, q, country, sector)
-            if year
-            else Paginator([], 100).get_page(1)
-        )
+        withheld = public.withheld(covenant, year, q, country, sector)
+        countries, sectors = public.public_facets(covenant, year)
+        page = public.public_page(covenant, year, page_no, q, country, sector)
         return render_to_string(
             "supplychain/_public_body.html",
             {
