@@ -160,7 +160,7 @@ CODES: frozenset[str] = frozenset({str(c.alpha_2) for c in pycountry.countries} 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
-def _key(value: str) -> str:
+def comparable_key(value: str) -> str:
     """Lower-case ASCII words separated by one space: the comparable form of a short text."""
     text = value.replace("\u25a1", " ")  # a box where a PDF lost a character
     text = text if text.isascii() else anyascii(text)
@@ -185,8 +185,8 @@ def _names() -> dict[str, str]:
         for attr in ("name", "official_name", "common_name"):
             value = getattr(c, attr, None)
             if value:
-                names[_key(value)] = c.alpha_2
-                names.setdefault(_key(nl.gettext(value)), c.alpha_2)
+                names[comparable_key(value)] = c.alpha_2
+                names.setdefault(comparable_key(nl.gettext(value)), c.alpha_2)
     names.update(COUNTRY_ALIASES)
     return names
 
@@ -206,7 +206,7 @@ def normalise_country(value: str | None) -> str | None:
     """
     if value is None:
         return None
-    key = _key(str(value))
+    key = comparable_key(str(value))
     if not key:
         return None
     # Only a bare two-letter value is a code: "N/A" is "not available", not Namibia.

@@ -17,10 +17,12 @@ from django.views.decorators.http import require_POST
 
 from imvo.accounts import services as roles
 from imvo.core.cache import cached
+from imvo.core.countries import display_name
 from imvo.core.errors import DomainError
 from imvo.core.exports import table_response
 from imvo.covenants.models import Covenant
 from imvo.covenants.services import covenants_visible_to
+from imvo.supplychain import map as world_map
 from imvo.supplychain import public, publication, services
 from imvo.supplychain.forms import MappingForm, UploadForm
 from imvo.supplychain.models import Match, SupplierList
@@ -282,6 +284,46 @@ def public_list(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "supplychain/public.html",
         {"covenant": covenant, "year": year, "body": mark_safe(body)},  # rendered, escaped
+    )
+
+
+def public_map(request: HttpRequest, slug: str) -> HttpResponse:
+    """The covenant's public locations on a map (SVG drawn here, no tiles, no
+    scripts), with the table by country as its accessible alternative."""
+    covenant = get_object_or_404(covenants_visible_to(request.user), slug=slug)
+    years = publication.public_years(covenant)
+    year = publication.public_year(covenant, request.GET.get("year"))
+
+    def render_body() -> dict[str, Any]:
+        shown, other, k = public.countries(covenant, year)
+        title = (
+            _("Production locations %(year)s by country") % {"year": year}
+            if year
+            else _("Production locations by country")
+        )
+        svg, legend = world_map.render(
+            [(c.code, c.locations) for c in shown], public.points(covenant, year), title
+        )
+        return {
+            "svg": svg,
+            "legend": world_map.legend_labels(legend),
+            "rows": [(display_name(c.code), c.locations) for c in shown],
+            "other": other,
+            "k": k,
+            "total": sum(c.locations for c in shown) + other,
+        }
+
+    body = cached(publication.public_cache_key(covenant, year, "map"), render_body)
+    return render(
+        request,
+        "supplychain/public_map.html",
+        {
+            "covenant": covenant,
+            "year": year,
+            "years": years,
+            **body,
+            "svg": mark_safe(body["svg"]),  # built from escaped names and numbers
+        },
     )
 
 
