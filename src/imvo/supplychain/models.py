@@ -323,6 +323,9 @@ class PublishedYear(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Distinct members behind the snapshot (PublicLocationMember), written with it:
+    # every public answer compares it with K, so it is not counted on each read.
+    members = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-year"]

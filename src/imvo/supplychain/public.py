@@ -24,24 +24,13 @@ from imvo.core.cache import cached
 from imvo.core.countries import display_name
 from imvo.covenants.models import Adherence, Covenant
 from imvo.supplychain import publication
-from imvo.supplychain.models import PublicLocation, PublicLocationMember, PublishedYear
+from imvo.supplychain.models import PublicLocation, PublicLocationMember
 from imvo.supplychain.normalise import normalise_name
 
 ORDER = ("country", "sort_name", "facility_id")
 
 
-def _published_year_id(covenant: Covenant, year: int | None) -> int | None:
-    """The snapshot of a public year (None when the year is not public)."""
-    if year is None or year not in publication.public_years(covenant):
-        return None
-    return cached(
-        publication.public_cache_key(covenant, year, "published-id"),
-        lambda: (
-            PublishedYear.objects.filter(covenant=covenant, year=year)
-            .values_list("pk", flat=True)
-            .first()
-        ),
-    )
+_published_year_id = publication.published_year_id
 
 
 def _selected(
