@@ -80,9 +80,7 @@ def path(lonlat_rings: list[list[tuple[float, float]]]) -> str:
         xs, ys = [p[0] for p in pts], [p[1] for p in pts]
         if len(pts) < 3 or (max(xs) - min(xs) < 1 and max(ys) - min(ys) < 1):
             continue
-        parts.append(
-            "M" + "L".join(f"{x:g} {y:g}" for x, y in pts) + "Z"
-        )
+        parts.append("M" + "L".join(f"{x:g} {y:g}" for x, y in pts) + "Z")
     return "".join(parts)
 
 

@@ -58,6 +58,7 @@ SOURCES: dict[str, SourceInfo] = {
     ),
 }
 
+
 def _read_text(path: Path) -> str:
     raw = path.read_bytes()
     for enc in ("utf-8-sig", "cp1252", "latin-1"):
