@@ -14,13 +14,12 @@ public; nothing of a filtered selection fewer than K members disclosed.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 
-from imvo.core.cache import cached
 from imvo.core.countries import display_name
 from imvo.covenants.models import Adherence, Covenant
 from imvo.supplychain import publication
@@ -28,9 +27,6 @@ from imvo.supplychain.models import PublicLocation, PublicLocationMember
 from imvo.supplychain.normalise import normalise_name
 
 ORDER = ("country", "sort_name", "facility_id")
-
-
-_published_year_id = publication.published_year_id
 
 
 def _selected(
@@ -53,32 +49,152 @@ def _selected(
     return rows
 
 
-def withheld(
-    covenant: Covenant, year: int | None, query: str = "", country: str = "", sector: str = ""
-) -> str:
-    """Why this selection of the public list is not shown ("" when it is)."""
+@dataclass
+class Listing:
+    """A covenant's public list for one year, as one answer reads it: the
+    publication state is read once (K, the snapshots) and a selection's K check
+    once, however many parts of the page ask (rows, count, filters, map)."""
 
-    def compute() -> str:
-        selected = _selected(_published_year_id(covenant, year), query, country, sector)
-        return publication.selection_withheld(
-            covenant, year, selected, bool(query or country or sector)
+    covenant: Covenant
+    state: publication.PublicState
+    year: int | None
+    _withheld: dict[tuple[str, str, str], str] = field(default_factory=dict)
+
+    @property
+    def published_id(self) -> int | None:
+        return self.state.published_id(self.year)
+
+    def withheld(self, query: str = "", country: str = "", sector: str = "") -> str:
+        """Why this selection is not shown ("" when it is)."""
+        key = (query, country.upper(), sector.lower())
+        if key not in self._withheld:
+            self._withheld[key] = publication.selection_withheld(
+                self.covenant,
+                self.year,
+                _selected(self.published_id, query, country, sector),
+                bool(query or country or sector),
+                self.state,
+            )
+        return self._withheld[key]
+
+    def rows(
+        self, query: str = "", country: str = "", sector: str = ""
+    ) -> QuerySet[PublicLocation]:
+        """The public rows of a selection, in the list's order: empty when the year
+        is not public or the selection rests on fewer than K members."""
+        if self.published_id is None or self.withheld(query, country, sector):
+            return PublicLocation.objects.none()
+        return _selected(self.published_id, query, country, sector).order_by(*ORDER)
+
+    def as_dicts(self, rows: list[PublicLocation]) -> list[dict[str, Any]]:
+        """The row dicts every public surface shows (the API's PublicFacilityOut)."""
+        named = _named(self.covenant, [r.pk for r in rows])
+        return [
+            {
+                "id": r.facility_id,
+                "name": r.name,
+                "address": r.address,
+                "country": r.country,
+                "country_name": display_name(r.country),
+                "sector": r.sector,
+                "members": r.members,
+                "named_members": named.get(r.pk, []),
+                "lat": r.lat,
+                "lng": r.lng,
+            }
+            for r in rows
+        ]
+
+    def page(
+        self,
+        page: Any = 1,
+        query: str = "",
+        country: str = "",
+        sector: str = "",
+        per_page: int = 100,
+    ) -> Page:
+        """One page of the public list; its object_list holds the row dicts."""
+        result: Any = Paginator(self.rows(query, country, sector), per_page).get_page(page)
+        result.object_list = self.as_dicts(list(result.object_list))
+        page_out: Page = result
+        return page_out
+
+    def all(self, query: str = "", country: str = "", sector: str = "") -> list[dict[str, Any]]:
+        """The whole selection (downloads): the same rows as the pages, in the same order."""
+        return self.as_dicts(list(self.rows(query, country, sector)))
+
+    def facets(self) -> tuple[list[tuple[str, str]], list[str]]:
+        """The countries (code, name) and sectors of the year's list, for its filters."""
+        rows = self.rows().order_by()
+        codes = set(rows.values_list("country", flat=True).distinct())
+        sectors = set(rows.values_list("sector", flat=True).distinct())
+        countries = sorted(((c, display_name(c)) for c in codes), key=lambda c: c[1])
+        return countries, sorted(s for s in sectors if s)
+
+    def countries(self) -> tuple[list[CountryFigure], int]:
+        """(countries that rest on at least K members, the locations of the other
+        countries folded together). A country fewer than K members source in is
+        never named with its count: that count could be one member's."""
+        published_id = self.published_id
+        if published_id is None:
+            return [], 0
+        members = dict(
+            PublicLocationMember.objects.filter(published_year_id=published_id)
+            .values("location__country")
+            .annotate(n=Count("organisation", distinct=True))
+            .values_list("location__country", "n")
         )
+        shown: list[CountryFigure] = []
+        other = 0
+        for code, n in (
+            PublicLocation.objects.filter(published_year_id=published_id)
+            .values("country")
+            .annotate(n=Count("pk"))
+            .values_list("country", "n")
+        ):
+            if members.get(code, 0) >= self.state.min_members:
+                shown.append(CountryFigure(code, n, members[code]))
+            else:
+                other += n
+        shown.sort(key=lambda c: (-c.locations, c.code))
+        return shown, other
 
-    key = publication.public_cache_key(
-        covenant, year, "withheld", query, country.upper(), sector.lower()
-    )
-    return cached(key, compute)
+    def points(self, shown: list[CountryFigure]) -> list[tuple[float, float, int]]:
+        """(lat, lng, members) of the public locations with coordinates in the
+        `shown` countries only: a point in a folded country would name it."""
+        if self.published_id is None or not shown:
+            return []
+        return [
+            (lat, lng, members)
+            for lat, lng, members in PublicLocation.objects.filter(
+                published_year_id=self.published_id,
+                country__in=[c.code for c in shown],
+                lat__isnull=False,
+                lng__isnull=False,
+            ).values_list("lat", "lng", "members")
+            if lat is not None and lng is not None
+        ]
 
 
-def public_rows(
-    covenant: Covenant, year: int | None, query: str = "", country: str = "", sector: str = ""
-) -> QuerySet[PublicLocation]:
-    """The public rows of a selection, in the list's order: empty when the year is
-    not public or the selection rests on fewer than K members."""
-    published_id = _published_year_id(covenant, year)
-    if published_id is None or withheld(covenant, year, query, country, sector):
-        return PublicLocation.objects.none()
-    return _selected(published_id, query, country, sector).order_by(*ORDER)
+@dataclass(frozen=True)
+class CountryFigure:
+    """A country of the public list with its locations and members (members: for
+    the K rule only, never shown)."""
+
+    code: str
+    locations: int
+    members: int
+
+
+def listing(covenant: Covenant, requested: Any = None) -> Listing:
+    """The public list of the requested year, or of the newest public year."""
+    state = publication.public_state(covenant)
+    return Listing(covenant, state, state.year(requested))
+
+
+def for_year(covenant: Covenant, year: int | None) -> Listing:
+    """The public list of exactly this year (nothing when it is not public)."""
+    return Listing(covenant, publication.public_state(covenant), year)
 
 
 def _named(covenant: Covenant, location_ids: list[int]) -> dict[int, list[str]]:
@@ -98,24 +214,21 @@ def _named(covenant: Covenant, location_ids: list[int]) -> dict[int, list[str]]:
     return {loc: sorted(names) for loc, names in named.items()}
 
 
-def as_dicts(covenant: Covenant, rows: list[PublicLocation]) -> list[dict[str, Any]]:
-    """The row dicts every public surface shows (the API's PublicFacilityOut)."""
-    named = _named(covenant, [r.pk for r in rows])
-    return [
-        {
-            "id": r.facility_id,
-            "name": r.name,
-            "address": r.address,
-            "country": r.country,
-            "country_name": display_name(r.country),
-            "sector": r.sector,
-            "members": r.members,
-            "named_members": named.get(r.pk, []),
-            "lat": r.lat,
-            "lng": r.lng,
-        }
-        for r in rows
-    ]
+# The same, by (covenant, year): for the report, tests and other callers.
+
+
+def withheld(
+    covenant: Covenant, year: int | None, query: str = "", country: str = "", sector: str = ""
+) -> str:
+    """Why this selection of the public list is not shown ("" when it is)."""
+    return for_year(covenant, year).withheld(query, country, sector)
+
+
+def public_rows(
+    covenant: Covenant, year: int | None, query: str = "", country: str = "", sector: str = ""
+) -> QuerySet[PublicLocation]:
+    """The one source of public rows (see the module docstring)."""
+    return for_year(covenant, year).rows(query, country, sector)
 
 
 def public_page(
@@ -127,29 +240,29 @@ def public_page(
     sector: str = "",
     per_page: int = 100,
 ) -> Page:
-    """One page of the public list; its object_list holds the row dicts."""
-    result: Any = Paginator(public_rows(covenant, year, query, country, sector), per_page).get_page(
-        page
-    )
-    result.object_list = as_dicts(covenant, list(result.object_list))
-    page_out: Page = result
-    return page_out
+    return for_year(covenant, year).page(page, query, country, sector, per_page)
 
 
 def public_facility_list(
     covenant: Covenant, year: int | None, query: str = "", country: str = "", sector: str = ""
 ) -> list[dict[str, Any]]:
-    """The whole selection (downloads): the same rows as the pages, in the same order."""
-    return as_dicts(covenant, list(public_rows(covenant, year, query, country, sector)))
+    return for_year(covenant, year).all(query, country, sector)
 
 
 def public_facets(covenant: Covenant, year: int | None) -> tuple[list[tuple[str, str]], list[str]]:
-    """The countries (code, name) and sectors of the year's public list, for its filters."""
-    rows = public_rows(covenant, year).order_by()
-    codes = set(rows.values_list("country", flat=True).distinct())
-    sectors = set(rows.values_list("sector", flat=True).distinct())
-    countries = sorted(((c, display_name(c)) for c in codes), key=lambda c: c[1])
-    return countries, sorted(s for s in sectors if s)
+    return for_year(covenant, year).facets()
+
+
+def countries(covenant: Covenant, year: int | None) -> tuple[list[CountryFigure], int, int]:
+    """(countries shown by name, locations of the folded countries, K)."""
+    view = for_year(covenant, year)
+    shown, other = view.countries()
+    return shown, other, view.state.min_members
+
+
+def points(covenant: Covenant, year: int | None) -> list[tuple[float, float, int]]:
+    view = for_year(covenant, year)
+    return view.points(view.countries()[0])
 
 
 def public_facility_search(
@@ -189,72 +302,15 @@ def public_facility_search(
     return candidates[:limit]
 
 
-@dataclass(frozen=True)
-class CountryFigure:
-    """A country of the public list with its locations and members (members: for
-    the K rule only; shown as a band at most)."""
-
-    code: str
-    locations: int
-    members: int
-
-
-def countries(covenant: Covenant, year: int | None) -> tuple[list[CountryFigure], int, int]:
-    """(countries that rest on at least K members, the locations of the other
-    countries folded together, K). A country fewer than K members source in is
-    never named with its count: that count could be one member's."""
-    k = publication.policy_for(covenant).min_members
-    published_id = _published_year_id(covenant, year)
-    if published_id is None:
-        return [], 0, k
-    members = dict(
-        PublicLocationMember.objects.filter(published_year_id=published_id)
-        .values("location__country")
-        .annotate(n=Count("organisation", distinct=True))
-        .values_list("location__country", "n")
-    )
-    shown: list[CountryFigure] = []
-    other = 0
-    for code, n in (
-        PublicLocation.objects.filter(published_year_id=published_id)
-        .values("country")
-        .annotate(n=Count("pk"))
-        .values_list("country", "n")
-    ):
-        if members.get(code, 0) >= k:
-            shown.append(CountryFigure(code, n, members[code]))
-        else:
-            other += n
-    shown.sort(key=lambda c: (-c.locations, c.code))
-    return shown, other, k
-
-
-def points(covenant: Covenant, year: int | None) -> list[tuple[float, float, int]]:
-    """(lat, lng, members) of the year's public locations with coordinates, only in
-    countries shown by name (`countries`): a point in a folded country would name it."""
-    shown, _other, _k = countries(covenant, year)
-    published_id = _published_year_id(covenant, year)
-    if published_id is None or not shown:
-        return []
-    return [
-        (lat, lng, members)
-        for lat, lng, members in PublicLocation.objects.filter(
-            published_year_id=published_id,
-            country__in=[c.code for c in shown],
-            lat__isnull=False,
-            lng__isnull=False,
-        ).values_list("lat", "lng", "members")
-        if lat is not None and lng is not None
-    ]
-
-
 def covenant_figures(covenant: Covenant, year: int) -> dict[str, Any]:
     """Public aggregates for the yearly report: locations, countries, shared ones.
     Empty (zero locations) while the year is not public; countries fewer than K
     members source in are counted under `other_countries`, not named."""
-    rows = public_rows(covenant, year).order_by()
-    shown, other, k = countries(covenant, year)
-    published_id = _published_year_id(covenant, year)
+    view = for_year(covenant, year)
+    rows = view.rows().order_by()
+    shown, other = view.countries()
+    k = view.state.min_members
+    published_id = view.published_id
     members = (
         PublicLocationMember.objects.filter(published_year_id=published_id)
         .values("organisation_id")

@@ -165,16 +165,59 @@ def year_statuses(covenant: Covenant) -> list[YearStatus]:
     ]
 
 
+@dataclass(frozen=True)
+class PublicState:
+    """What the public may see of a covenant's lists, read once per answer: K, the
+    sourcing organisation types, and each published year's snapshot (id, members)."""
+
+    min_members: int
+    sourcing_types: tuple[str, ...]
+    snapshots: dict[int, tuple[int, int]]  # year -> (PublishedYear id, members)
+
+    @property
+    def years(self) -> list[int]:
+        """Public years, newest first: published, with a snapshot of >= K members."""
+        return sorted(
+            (y for y, (_pk, n) in self.snapshots.items() if n >= self.min_members), reverse=True
+        )
+
+    def published_id(self, year: int | None) -> int | None:
+        """The snapshot of a public year, None when the year is not public."""
+        if year is None or year not in self.years:
+            return None
+        return self.snapshots[year][0]
+
+    def year(self, requested: Any = None) -> int | None:
+        """The requested year if it is public, else the newest public one."""
+        value = str(requested or "")
+        if value.isdigit() and int(value) in self.years:
+            return int(value)
+        return self.years[0] if self.years else None
+
+
+def public_state(covenant: Covenant) -> PublicState:
+    """Two small queries (the policy, the published years), kept under the
+    public-list version: every public answer starts here."""
+
+    def compute() -> PublicState:
+        policy = policy_for(covenant)
+        types = [Organisation.Type.COMPANY.value]
+        if policy.branch_organisations_disclose:
+            types.append(Organisation.Type.BRANCH.value)
+        snapshots = {
+            year: (pk, members)
+            for year, pk, members in PublishedYear.objects.filter(covenant=covenant).values_list(
+                "year", "pk", "members"
+            )
+        }
+        return PublicState(policy.min_members, tuple(types), snapshots)
+
+    return cached(public_cache_key(covenant, None, "public-state"), compute)
+
+
 def public_years(covenant: Covenant) -> list[int]:
-    """Years whose list the public may see, newest first: published, with a
-    snapshot of at least K members. Two small queries on the snapshot tables,
-    kept under the public-list version since every public answer asks."""
-
-    def compute() -> list[int]:
-        k = policy_for(covenant).min_members
-        return sorted((y for y, n in _snapshot_members(covenant).items() if n >= k), reverse=True)
-
-    return cached(public_cache_key(covenant, None, "public-years"), compute)
+    """Years whose list the public may see, newest first."""
+    return public_state(covenant).years
 
 
 def public_published_years(covenant: Covenant | None = None) -> QuerySet[PublishedYear]:
@@ -188,28 +231,26 @@ def public_published_years(covenant: Covenant | None = None) -> QuerySet[Publish
 
 def published_year_id(covenant: Covenant, year: int | None) -> int | None:
     """The snapshot of a public year, None when the year is not public."""
-    if year is None or year not in public_years(covenant):
-        return None
-    return cached(
-        public_cache_key(covenant, year, "published-id"),
-        lambda: (
-            PublishedYear.objects.filter(covenant=covenant, year=year)
-            .values_list("pk", flat=True)
-            .first()
-        ),
-    )
+    return public_state(covenant).published_id(year)
 
 
-def next_year_status(covenant: Covenant) -> YearStatus | None:
+def next_year_status(covenant: Covenant, state: PublicState | None = None) -> YearStatus | None:
     """The newest year that is not public yet, if it is newer than the public ones:
     the public page says what it waits for. Members are counted for that year
     only (every public page asks; counting every year's links cost 250 ms at
     load-test size)."""
-    k = policy_for(covenant).min_members
-    snapshot = _snapshot_members(covenant)
-    shown = [y for y, n in snapshot.items() if n >= k]
+    state = state or public_state(covenant)
+    k = state.min_members
+    snapshot = {y: n for y, (_pk, n) in state.snapshots.items()}
+    shown = state.years
     newest = max(shown, default=None)
-    years = set(current_lists(covenant).values_list("year", flat=True).distinct()) | set(snapshot)
+    lists = SupplierList.objects.filter(
+        covenant=covenant,
+        status=SupplierList.Status.DONE,
+        superseded_by__isnull=True,
+        organisation__type__in=state.sourcing_types,
+    )
+    years = set(lists.order_by().values_list("year", flat=True).distinct()) | set(snapshot)
     for year in sorted(years, reverse=True):
         if newest is not None and year <= newest:
             return None
@@ -221,25 +262,26 @@ def next_year_status(covenant: Covenant) -> YearStatus | None:
 
 def public_year(covenant: Covenant, requested: Any = None) -> int | None:
     """The year to show: the requested one if it is public, else the newest public one."""
-    years = public_years(covenant)
-    value = str(requested or "")
-    if value.isdigit() and int(value) in years:
-        return int(value)
-    return years[0] if years else None
+    return public_state(covenant).year(requested)
 
 
 def selection_withheld(
-    covenant: Covenant, year: int | None, locations: QuerySet[PublicLocation], filtered: bool
+    covenant: Covenant,
+    year: int | None,
+    locations: QuerySet[PublicLocation],
+    filtered: bool,
+    state: PublicState | None = None,
 ) -> str:
     """Why a selection of the public list is not shown, or "" when it may be.
 
     The whole list of a public year has K members by construction; a filtered
     selection is counted (distinct members behind its snapshot locations)."""
-    if year is None or year not in public_years(covenant):
+    state = state or public_state(covenant)
+    if year is None or year not in state.years:
         return _("There is no public list of production locations for this year yet.")
     if not filtered:
         return ""
-    k = policy_for(covenant).min_members
+    k = state.min_members
     members = (
         PublicLocationMember.objects.filter(location__in=locations)
         .values("organisation_id")

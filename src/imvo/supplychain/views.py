@@ -216,14 +216,14 @@ def public_list(request: HttpRequest, slug: str) -> HttpResponse:
     """The covenant's public list of production locations (never which member buys where)."""
     covenant = get_object_or_404(covenants_visible_to(request.user), slug=slug)
     # Only years that pass the publication rule (published, K members) are offered.
-    years = publication.public_years(covenant)
-    year = publication.public_year(covenant, request.GET.get("year"))
+    listing = public.listing(covenant, request.GET.get("year"))
+    years, year = listing.state.years, listing.year
     q = request.GET.get("q", "").strip()[:200]
     country = request.GET.get("country", "").strip()[:2]
     sector = request.GET.get("sector", "").strip()[:100]
     fmt = request.GET.get("format", "")
     if fmt in FORMATS:
-        facilities = public.public_facility_list(covenant, year, q, country, sector)
+        facilities = listing.all(q, country, sector)
         header = ["id", "name", "address", "country", "sector", "members", "named_members"]
         return table_response(
             fmt,
@@ -259,9 +259,9 @@ def public_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
     def render_body() -> str:
-        withheld = public.withheld(covenant, year, q, country, sector)
-        countries, sectors = public.public_facets(covenant, year)
-        page = public.public_page(covenant, year, page_no, q, country, sector)
+        withheld = listing.withheld(q, country, sector)
+        countries, sectors = listing.facets()
+        page = listing.page(page_no, q, country, sector)
         return render_to_string(
             "supplychain/_public_body.html",
             {
@@ -275,7 +275,7 @@ def public_list(request: HttpRequest, slug: str) -> HttpResponse:
                 "countries": countries,
                 "sectors": sectors,
                 "withheld": withheld,
-                "next": publication.next_year_status(covenant),
+                "next": publication.next_year_status(covenant, listing.state),
             },
         )
 
@@ -291,18 +291,19 @@ def public_map(request: HttpRequest, slug: str) -> HttpResponse:
     """The covenant's public locations on a map (SVG drawn here, no tiles, no
     scripts), with the table by country as its accessible alternative."""
     covenant = get_object_or_404(covenants_visible_to(request.user), slug=slug)
-    years = publication.public_years(covenant)
-    year = publication.public_year(covenant, request.GET.get("year"))
+    listing = public.listing(covenant, request.GET.get("year"))
+    years, year = listing.state.years, listing.year
 
     def render_body() -> dict[str, Any]:
-        shown, other, k = public.countries(covenant, year)
+        shown, other = listing.countries()
+        k = listing.state.min_members
         title = (
             _("Production locations %(year)s by country") % {"year": year}
             if year
             else _("Production locations by country")
         )
         svg, legend = world_map.render(
-            [(c.code, c.locations) for c in shown], public.points(covenant, year), title
+            [(c.code, c.locations) for c in shown], listing.points(shown), title
         )
         return {
             "svg": svg,
