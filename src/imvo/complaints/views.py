@@ -274,15 +274,22 @@ def outcomes(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def cases(request: HttpRequest) -> HttpResponse:
+    """The case list, narrowed by topic (theme), country, state and text."""
     qs = access.complaints_visible_to(request.user)
-    state = request.GET.get("state", "")
-    if state in State.values:
-        qs = qs.filter(state=state)
-    rows = access.case_rows(request.user, qs[:500])
+    f = access.CaseFilter.from_query(request.GET)
+    rows = access.filter_cases(request.user, qs, f)
     for row in rows:
         row["role_label"] = role_label(row["role"])
     return render(
-        request, "complaints/cases.html", {"rows": rows, "states": State.choices, "state": state}
+        request,
+        "complaints/cases.html",
+        {
+            "rows": rows,
+            "states": State.choices,
+            "f": f,
+            "themes": access.theme_choices(qs),
+            "countries": access.country_choices(qs),
+        },
     )
 
 

@@ -108,6 +108,14 @@ def _submission(request: HttpRequest, pk: int) -> Submission:
         raise Http404 from None
 
 
+def _under_review(request: HttpRequest, pk: int) -> Submission:
+    """A submission the user reviews (else 404: do not confirm it exists)."""
+    sub = _submission(request, pk)
+    if not can_review(request.user, sub):
+        raise Http404
+    return sub
+
+
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     year = timezone.localdate().year
@@ -224,9 +232,7 @@ def version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 @login_required
 @require_POST
 def start_review(request: HttpRequest, pk: int) -> HttpResponse:
-    sub = _submission(request, pk)
-    if not can_review(request.user, sub):
-        raise Http404
+    sub = _under_review(request, pk)
     try:
         check_start_review(request.user, sub)
     except DomainError as e:
@@ -237,9 +243,7 @@ def start_review(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def review(request: HttpRequest, pk: int) -> HttpResponse:
-    sub = _submission(request, pk)
-    if not can_review(request.user, sub):
-        raise Http404
+    sub = _under_review(request, pk)
     scores = {
         el.pk: (request.POST.get(f"score{el.pk}", ""), request.POST.get(f"comment{el.pk}", ""))
         for el in sub.framework.elements.all()

@@ -15,7 +15,7 @@ directly linked) and leverage do not change the rank: they decide the
 *response* (UNGP 19), which `suggested_response` spells out.
 
 Other apps are used through agreed interfaces imported lazily, so this app
-works before they are merged: `imvo.supplychain.services.supply_chain_for`
+works before they are merged: `imvo.supplychain.seams.supplier_rows`
 (the company's processed supplier list) falls back to no rows, and the
 company can enter countries and products by hand (`SourcingEntry`).
 """
@@ -193,18 +193,18 @@ def supplier_rows_for(
 ) -> list[dict[str, Any]]:
     """The company's sourcing: its latest processed supplier list (supplychain app) plus the
     countries and products it entered by hand."""
-    from imvo.supplychain.services import supply_chain_for
+    from imvo.supplychain.seams import supplier_rows
 
     rows: list[dict[str, Any]] = [
         {
-            "row_id": f"list-{r.get('row_id')}",
-            "name": r.get("name"),
-            "country": r.get("country"),
-            "sector": r.get("sector"),
-            "product": r.get("product"),
-            "workers": r.get("workers"),
+            "row_id": f"list-{r.row_id}",
+            "name": r.name,
+            "country": r.country,
+            "sector": r.sector,
+            "product": r.product,
+            "workers": r.workers,
         }
-        for r in supply_chain_for(organisation, covenant=covenant)
+        for r in supplier_rows(organisation, covenant=covenant)
     ]
     for e in SourcingEntry.objects.filter(organisation=organisation):
         rows.append(
@@ -470,6 +470,17 @@ EDITABLE = (
 )
 
 
+def _set_override(
+    user: AnyUser, entry: RegisterEntry, previous: float | None, new: float | None, reason: str
+) -> None:
+    """Hand-set the entry's priority (None: withdraw it), keeping the override with its reason."""
+    PriorityOverride.objects.create(
+        entry=entry, previous=previous, new=new, reason=reason.strip(), by=recorded_as(user)
+    )
+    entry.override_priority = new
+    entry.override_reason = reason.strip() if new is not None else ""
+
+
 def update_entry(
     user: AnyUser,
     entry: RegisterEntry,
@@ -496,15 +507,7 @@ def update_entry(
         if clear_override and entry.override_priority is not None:
             if not override_reason.strip():
                 raise DomainError(_("Say why the hand-set priority is withdrawn."))
-            PriorityOverride.objects.create(
-                entry=entry,
-                previous=entry.override_priority,
-                new=None,
-                reason=override_reason.strip(),
-                by=recorded_as(user),
-            )
-            entry.override_priority = None
-            entry.override_reason = ""
+            _set_override(user, entry, entry.override_priority, None, override_reason)
         elif override_priority is not None and override_priority != entry.override_priority:
             if not 0 <= override_priority <= 100:
                 raise DomainError(_("A priority is 0..100."))
@@ -512,15 +515,7 @@ def update_entry(
                 raise DomainError(
                     _("A hand-set priority needs a reason: why does the computed one not fit?")
                 )
-            PriorityOverride.objects.create(
-                entry=entry,
-                previous=entry.priority,
-                new=override_priority,
-                reason=override_reason.strip(),
-                by=recorded_as(user),
-            )
-            entry.override_priority = override_priority
-            entry.override_reason = override_reason.strip()
+            _set_override(user, entry, entry.priority, override_priority, override_reason)
         _recompute(entry)
         entry.save()
     return entry

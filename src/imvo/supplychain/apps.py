@@ -14,27 +14,24 @@ class SupplychainConfig(AppConfig):
         storage.register_media(
             "supplier-lists", "supplier-lists", "supplier lists as uploaded (the original files)"
         )
-        from django.db.models.signals import post_delete, post_save
-
+        from imvo.core.cache import bump_on_change
         from imvo.core.registry import registry
         from imvo.supplychain import demo, models, nav, publication, report
 
         # The public list's pages are cached (docs/performance.md): a processed
         # list, a decision, a merged facility or a publication decision starts a
         # new cache version.
-        for model in (
-            models.SupplierList,
-            models.Match,
-            models.Facility,
-            models.DisclosurePolicy,
-            models.PublishedYear,
-        ):
-            post_save.connect(
-                publication.bump_public_list_version, sender=model, dispatch_uid=f"sc-s-{model}"
-            )
-            post_delete.connect(
-                publication.bump_public_list_version, sender=model, dispatch_uid=f"sc-d-{model}"
-            )
+        bump_on_change(
+            publication.bump_public_list_version,
+            (
+                models.SupplierList,
+                models.Match,
+                models.Facility,
+                models.DisclosurePolicy,
+                models.PublishedYear,
+            ),
+            uid="sc",
+        )
         # What this app offers the start page, `imvo demo` and the yearly report.
         registry.add_app(
             "supplychain", nav=nav.links_for, demo=demo.load, report=report.report_sections
