@@ -92,6 +92,22 @@ def wait_up(port: int, proc: subprocess.Popen, timeout: float = 60) -> None:
     sys.exit("gunicorn did not answer /health/ in time.")
 
 
+def drain(port: int, limit: float = 30) -> None:
+    """Wait until the server has worked off what wrk left queued (a slow server
+    keeps answering after wrk stops, which would load the next scenario)."""
+    end = time.time() + limit
+    while time.time() < end:
+        t = time.perf_counter()
+        try:
+            with urllib.request.urlopen(f"http://{HOST}:{port}/health/", timeout=limit) as r:
+                r.read()
+        except OSError:
+            pass
+        if time.perf_counter() - t < 0.05:
+            return
+        time.sleep(0.5)
+
+
 def run_wrk(url: str, script: str, connections: int, seconds: int) -> dict[str, float]:
     threads = min(2, connections)
     out = subprocess.run(
@@ -219,6 +235,7 @@ def main() -> None:
                 run_wrk(url, tmp.name, a.connections, 2)
                 base = run_wrk(url, tmp.name, 1, a.baseline)
                 load = run_wrk(url, tmp.name, a.connections, a.duration)
+                drain(port)
                 rows.append((name, path, base, load))
                 ok = "ok" if load["p95"] < TARGET_P95_MS and not load["errors"] else "SLOW"
                 print(
