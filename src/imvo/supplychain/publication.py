@@ -86,10 +86,9 @@ def check_may_disclose(organisation: Organisation, covenant: Covenant) -> None:
 
 def current_lists(covenant: Covenant, year: int | None = None) -> QuerySet[SupplierList]:
     """The processed, current lists of sourcing members: what a disclosure is made of."""
-    qs = SupplierList.objects.filter(
+    qs = SupplierList.objects.current().filter(
         covenant=covenant,
         status=SupplierList.Status.DONE,
-        superseded_by__isnull=True,
         organisation__type__in=sourcing_types(covenant),
     )
     return qs if year is None else qs.filter(year=year)
@@ -244,10 +243,9 @@ def next_year_status(covenant: Covenant, state: PublicState | None = None) -> Ye
     snapshot = {y: n for y, (_pk, n) in state.snapshots.items()}
     shown = state.years
     newest = max(shown, default=None)
-    lists = SupplierList.objects.filter(
+    lists = SupplierList.objects.current().filter(
         covenant=covenant,
         status=SupplierList.Status.DONE,
-        superseded_by__isnull=True,
         organisation__type__in=state.sourcing_types,
     )
     years = set(lists.order_by().values_list("year", flat=True).distinct()) | set(snapshot)

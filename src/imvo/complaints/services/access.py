@@ -19,7 +19,15 @@ from imvo.accounts.services import (
     signed_in,
 )
 from imvo.complaints.audit import audit
-from imvo.complaints.models import COMPANY_STATES, Complaint, Forwarding, Recusal, State
+from imvo.complaints.models import (
+    COMPANY_STATES,
+    CaseTranslator,
+    Complaint,
+    Forwarding,
+    Recusal,
+    State,
+    Substitute,
+)
 from imvo.core.errors import DomainError, PermissionDeniedError
 
 
@@ -33,10 +41,10 @@ def complaints_visible_to(user: AnyUser) -> QuerySet[Complaint]:
 
 
 def role_in_case(user: AnyUser, c: Complaint) -> str | None:
-    """'committee', 'secretariat', 'company' or None."""
+    """'committee', 'secretariat', 'company', 'translator' or None."""
     if not (user and user.is_authenticated and user.is_active):
         return None
-    if c.covenant_id in committee_covenant_ids(user):
+    if c.covenant_id in committee_covenant_ids(user) or is_substitute(user, c):
         return "committee"
     if c.covenant_id in managed_covenant_ids(user):
         return "secretariat"
@@ -46,6 +54,8 @@ def role_in_case(user: AnyUser, c: Complaint) -> str | None:
         or c.forwardings.filter(organisation_id=org).exists()
     ):
         return "company"
+    if CaseTranslator.objects.filter(complaint_id=c.pk, user_id=user.pk).exists():
+        return "translator"
     return None
 
 
@@ -64,14 +74,22 @@ def case_rows(
         if org
         else set()
     )
+    substitute = set(
+        Substitute.objects.filter(user=signed_in(user)).values_list("complaint_id", flat=True)
+    )
+    translating = set(
+        CaseTranslator.objects.filter(user=signed_in(user)).values_list("complaint_id", flat=True)
+    )
     rows = []
     for c in qs:
-        if c.covenant_id in committee:
+        if c.covenant_id in committee or c.pk in substitute:
             role = "committee"
         elif c.covenant_id in managed:
             role = "secretariat"
         elif org and (c.pk in forwarded or (c.respondent_id == org and c.state in COMPANY_STATES)):
             role = "company"
+        elif c.pk in translating:
+            role = "translator"
         else:
             continue
         rows.append(
@@ -138,9 +156,21 @@ def filter_cases(user: AnyUser, qs: QuerySet[Complaint], f: CaseFilter) -> list[
 
 def searchable_content(c: Complaint) -> list[str]:
     """What the complainant wrote and its translations (decrypted for the search)."""
+    from imvo.complaints.models import Translation
+
     data = c.confidential()
     texts = [str(data.get(k, "")) for k in ("description", "respondent_text", "location")]
+    texts += [t.text for t in Translation.objects.filter(complaint=c, message__isnull=True)]
     return texts
+
+
+def is_substitute(user: AnyUser, c: Complaint) -> bool:
+    """Appointed by the secretariat to this case as a substitute committee member."""
+    return bool(
+        user
+        and user.is_authenticated
+        and Substitute.objects.filter(complaint_id=c.pk, user_id=user.pk).exists()
+    )
 
 
 def is_recused(user: AnyUser, c: Complaint) -> bool:

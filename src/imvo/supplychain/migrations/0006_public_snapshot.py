@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('covenants', '0003_governance_membership_obstacles'),
-        ('supplychain', '0004_supplier_list_adds_to'),
+        ('supplychain', '0005_disclosure_versions'),
     ]
 
     operations = [
