@@ -23,9 +23,10 @@ Published years are snapshots: publishing a year materialises its public rows
 (`PublicLocation`: location, country, sector, member count; and, confidential,
 `PublicLocationMember`: who stood behind each, to count a filter's members and
 name those who consent) in their own indexed tables. Every public surface reads
-them (`imvo.supplychain.public`), never the members' lists, so a later upload or
-decision changes the public list only when the secretariat publishes the year
-again; withdrawing a year deletes its snapshot (cascade).
+them (`imvo.supplychain.public`), never the members' lists. A change to a
+published year's disclosures (a version, a processed list, a decision) makes
+its snapshot anew (`refresh_published`; emptied below K); withdrawing a year
+deletes its snapshot (cascade).
 """
 
 from __future__ import annotations
@@ -434,3 +435,57 @@ def set_min_members(user: Any, covenant: Covenant, min_members: int) -> Disclosu
     )
     transaction.on_commit(bump_public_list_version)
     return policy
+
+
+# --- keeping a published year's snapshot in step with its disclosures ---------------
+
+
+def refresh_published(covenant_id: int, year: int) -> None:
+    """Make a published year's snapshot anew after one of its disclosures changed
+    (a version confirmed or restored, a list processed, a match decided), so the
+    public list follows the members' disclosures; with fewer than K members the
+    snapshot is emptied and the year is off the public pages until enough
+    members disclose again. Nothing happens for a year that is not published."""
+    published = (
+        PublishedYear.objects.filter(covenant_id=covenant_id, year=year)
+        .select_related("covenant")
+        .first()
+    )
+    if published is None:
+        return
+    with transaction.atomic():
+        if disclosing_members(published.covenant, year) >= policy_for(covenant_id).min_members:
+            materialise(published)
+        else:
+            published.locations.all().delete()
+            published.members = 0
+            published.save(update_fields=["members"])
+        transaction.on_commit(bump_public_list_version)
+
+
+def refresh_on_change(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """Signal receiver: the (covenant, year) a saved list, match or version
+    belongs to is refreshed if it is published. Lists only once processed
+    (progress saves do not count)."""
+    from imvo.supplychain.models import DisclosureVersion
+
+    if kwargs.get("action", "post_") and not str(kwargs.get("action", "post_")).startswith("post_"):
+        return  # m2m_changed: act once the lists are attached or removed
+    if isinstance(instance, SupplierList):
+        if instance.status != SupplierList.Status.DONE:
+            return
+        key = (instance.covenant_id, instance.year)
+    elif isinstance(instance, Match):
+        sl = SupplierList.objects.filter(rows__match=instance).values("covenant_id", "year").first()
+        if sl is None:
+            return
+        key = (sl["covenant_id"], sl["year"])
+    elif isinstance(instance, DisclosureVersion):
+        if not instance.is_current:
+            return
+        d = instance.disclosure
+        key = (d.covenant_id, d.year)
+    else:
+        return
+    if PublishedYear.objects.filter(covenant_id=key[0], year=key[1]).exists():
+        refresh_published(*key)

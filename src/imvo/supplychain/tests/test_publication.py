@@ -266,9 +266,10 @@ def test_csv_download_is_the_same_rows_as_the_page(client, world, five) -> None:
 
 
 def test_a_published_year_is_a_snapshot_removed_with_its_withdrawal(client, world, five) -> None:
-    """Every public surface reads the snapshot made at publication: a later upload
-    changes nothing public until the year is published again; withdrawing the year
-    deletes its rows (the public ones and the confidential member links)."""
+    """Every public surface reads the snapshot, not the members' lists: a change
+    made behind the services' backs (no signal, so no refresh) leaves the public
+    list as published; withdrawing the year deletes its rows (the public ones and
+    the confidential member links)."""
     publication.publish_year(world.secretariat_x, world.covenant_x, YEAR)
     assert PublicLocation.objects.count() == 3
     assert PublicLocationMember.objects.count() == 5 + 4 + 1  # Dhaka, Saigon, Anatolia
