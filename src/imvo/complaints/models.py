@@ -547,6 +547,45 @@ class Translation(models.Model):
         return crypto.decrypt(self.text_enc)
 
 
+class AfterClosureCheck(models.Model):
+    """The question put to the complainant on the follow page at 3 and 6 months
+    after closure: did the remedy happen, did they suffer retaliation? The
+    answers feed the UNGP 31 figures; an answer that says no (or partly), or
+    reports retaliation, opens a follow-up for the committee side."""
+
+    class Remedy(models.TextChoices):
+        YES = "yes", _("Yes, the remedy happened")
+        PARTLY = "partly", _("Partly")
+        NO = "no", _("No, it did not happen")
+
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, related_name="after_closure_checks"
+    )
+    months = models.PositiveSmallIntegerField()  # after closure: 3 or 6
+    asked_on = models.DateField()
+    answered_on = models.DateField(null=True, blank=True)  # the day only (complainant)
+    remedy = models.CharField(max_length=10, choices=Remedy.choices, blank=True)
+    retaliation = models.BooleanField(null=True)
+    comment_enc = models.TextField(blank=True)
+    follow_up_needed = models.BooleanField(default=False)
+    follow_up_done_on = models.DateField(null=True, blank=True)
+    follow_up_note_enc = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["complaint", "months"]
+        constraints = [
+            models.UniqueConstraint(fields=["complaint", "months"], name="unique_after_check")
+        ]
+
+    @property
+    def comment(self) -> str:
+        return crypto.decrypt(self.comment_enc)
+
+    @property
+    def follow_up_note(self) -> str:
+        return crypto.decrypt(self.follow_up_note_enc)
+
+
 class Forwarding(models.Model):
     """The secretariat passed a production-location complaint to one linked member.
 

@@ -35,6 +35,7 @@ from imvo.complaints.models import (
 )
 from imvo.complaints.services import (
     access,
+    aftercare,
     deadlines,
     filing,
     following,
@@ -209,6 +210,17 @@ def follow(request: HttpRequest) -> HttpResponse:
                     ctx["reply_error"] = str(e)
                     ctx["message"] = request.POST.get("message", "")
                     status = 400
+            elif request.POST.get("action") == "after_closure":
+                try:
+                    aftercare.check_answer(
+                        c,
+                        request.POST.get("remedy", ""),
+                        request.POST.get("retaliation", ""),
+                        request.POST.get("comment", ""),
+                    )
+                    ctx["after_sent"] = True
+                except DomainError as e:
+                    ctx["after_error"], status = str(e), 400
             ctx["case"] = following.complainant_view(c)
             ctx["receipt"] = code
         except limits.RateLimitedError as e:
@@ -316,6 +328,7 @@ CASE_ACTIONS = {
     "request_translation",
     "revoke_translator",
     "translate",
+    "follow_up",
 }
 
 
@@ -399,6 +412,11 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
                 case_translation.check_add_translation(
                     request.user, c, int(mid) if mid.isdigit() else None, p.get("text", "")
                 )
+            elif action == "follow_up":
+                cid = p.get("check", "")
+                aftercare.check_record_follow_up(
+                    request.user, c, int(cid) if cid.isdigit() else 0, p.get("note", "")
+                )
             elif action == "forward":
                 n = forwarding.check_forward_to_linked_members(request.user, c)
                 from django.contrib import messages
@@ -431,6 +449,7 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
         ctx["next_states"] = [(s, State(s).label) for s in c.next_states]
         ctx["committee"] = committee_of(c.covenant)
         ctx["substitutes"] = list(c.substitutes.select_related("user"))
+        ctx["after_checks"] = list(c.after_closure_checks.all())
         ctx["can_appoint"] = role == "secretariat"
         ctx["translation_languages"] = settings.LANGUAGES
         ctx["officers"] = get_user_model().objects.filter(

@@ -112,6 +112,7 @@ class CaseFilter:
     country: str = ""
     state: str = ""
     text: str = ""
+    follow_up: bool = False  # closed cases with an after-closure answer to follow up
 
     @classmethod
     def from_query(cls, q: Any) -> CaseFilter:
@@ -120,6 +121,7 @@ class CaseFilter:
             country=str(q.get("country", "")).strip().upper()[:2],
             state=str(q.get("state", "")).strip()[:20],
             text=str(q.get("q", "")).strip()[:200],
+            follow_up=q.get("followup") == "1",
         )
 
 
@@ -139,6 +141,11 @@ def filter_cases(user: AnyUser, qs: QuerySet[Complaint], f: CaseFilter) -> list[
         qs = qs.filter(Q(themes__code=f.theme) | Q(themes__parent__code=f.theme)).distinct()
     if f.country:
         qs = qs.filter(facility_country=f.country)
+    if f.follow_up:
+        qs = qs.filter(
+            after_closure_checks__follow_up_needed=True,
+            after_closure_checks__follow_up_done_on__isnull=True,
+        ).distinct()
     rows = case_rows(user, qs.prefetch_related("themes")[:500])
     if not f.text:
         return rows
