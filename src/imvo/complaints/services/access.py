@@ -41,7 +41,7 @@ def complaints_visible_to(user: AnyUser) -> QuerySet[Complaint]:
 
 
 def role_in_case(user: AnyUser, c: Complaint) -> str | None:
-    """'committee', 'secretariat', 'company', 'translator' or None."""
+    """'committee', 'secretariat', 'company', 'filer', 'translator' or None."""
     if not (user and user.is_authenticated and user.is_active):
         return None
     if c.covenant_id in committee_covenant_ids(user) or is_substitute(user, c):
@@ -54,6 +54,8 @@ def role_in_case(user: AnyUser, c: Complaint) -> str | None:
         or c.forwardings.filter(organisation_id=org).exists()
     ):
         return "company"
+    if org and c.filed_by_organisation_id == org:
+        return "filer"  # the union or NGO that filed it for workers (services/on_behalf)
     if CaseTranslator.objects.filter(complaint_id=c.pk, user_id=user.pk).exists():
         return "translator"
     return None
@@ -88,6 +90,8 @@ def case_rows(
             role = "secretariat"
         elif org and (c.pk in forwarded or (c.respondent_id == org and c.state in COMPANY_STATES)):
             role = "company"
+        elif org and c.filed_by_organisation_id == org:
+            role = "filer"
         elif c.pk in translating:
             role = "translator"
         else:
