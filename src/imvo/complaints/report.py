@@ -93,11 +93,8 @@ def register_section(covenant: Covenant, year: int) -> ReportSection:
         key="complaints-register",
         title=_("Public case register"),
         text=_(
-            "Every admissible complaint filed in the year, as the covenant's public case "
-            "register shows it: the month of filing, country, themes, status, the days each "
-            "step took, the ground of closure and the published outcome. Nothing that could "
-            "identify a complainant is in it; the company is named only where the procedure "
-            "allows and the case was decided or settled."
+            "Every admissible complaint filed in the year, as the public case register "
+            "shows it. Nothing in it can identify a complainant."
         ),
         figures=[Figure(_("Cases in the register"), len(rows), "")],
         tables=[
