@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from imvo.accounts import seams as roles
 from imvo.core.errors import DomainError
 from imvo.core.exports import table_response
+from imvo.core.registry import plan_notes_for, submission_notes_for
 from imvo.covenants.models import Covenant, Organisation
 from imvo.duediligence import forms
 from imvo.duediligence.models import (
@@ -218,6 +219,8 @@ def submission(request: HttpRequest, pk: int) -> HttpResponse:
             Submission.Decision(card.suggested_decision).label if card.suggested_decision else ""
         ),
         "escalation": (current_escalation(sub.covenant, sub.organisation) if reviewer else None),
+        # Joint corrective action plans the member joined (apps above, via the registry).
+        "joint_notes": submission_notes_for(sub.organisation_id, sub.covenant_id, sub.year),
     }
     return render(request, "duediligence/submission.html", context)
 
@@ -382,6 +385,8 @@ def action(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "edit": edit,
             "is_owner": is_owner,
+            # Links to register entries and joint CAP items (apps above, via the registry).
+            "plan_notes": plan_notes_for(request.user, [a.pk]).get(a.pk, []),
         },
     )
 

@@ -447,6 +447,8 @@ MATRIX: dict[str, Row] = {
     "collective:action":             Row("/collective/actions/{joint_action}/",                       "302 200 404 200 404 404 404 200", sees="member_a secretariat_x admin"),
     "collective:item":               Row("/collective/items/{cap_item}/",                             "302 -   404 -   404 404 404 -", method="POST"),
     "collective:public":             Row("/collective/public/{slug}/",                                "200 200 200 200 200 200 200 200", sees="-", marker="Company A"),
+    "collective:plan_links":         Row("/collective/plan/{action}/",                                "302 200 404 404 404 404 404 404", sees="member_a"),
+    "collective:kpis":               Row("/collective/kpi/{slug}/",                                   "302 404 404 200 404 404 404 200", sees="-"),
 }
 API_MATRIX: dict[str, Row] = {
 #                                                                                                              anon a   b   sx  sy  cx  rx  adm

@@ -7,8 +7,8 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from imvo.accounts import services as roles
-from imvo.accounts.services import AnyUser
+from imvo.accounts import seams as roles
+from imvo.accounts.seams import AnyUser
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.covenants.models import Adherence, Covenant, Organisation
 from imvo.covenants.seams import company_party_adherences
