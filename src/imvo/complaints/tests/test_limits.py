@@ -114,11 +114,18 @@ def test_two_processes_share_one_limit(world, tmp_path):
     assert row.count == limits.RECEIPT_FAILURE_LIMIT
 
 
-def _ask(port: int, method: str, path: str, body: dict | None = None, **headers: str) -> int:
+def _ask(
+    port: int,
+    method: str,
+    path: str,
+    body: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> int:
     import http.client
     import json
 
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    headers = dict(headers or {})
     data = json.dumps(body).encode() if body is not None else None
     if data is not None:
         headers["Content-Type"] = "application/json"
@@ -148,7 +155,7 @@ def test_two_served_processes_share_one_limit(tmp_path):
         assert one.port != two.port and one.process.pid != two.process.pid
         ports = [one.port, two.port] * 8
         guesses = [
-            _ask(p, "GET", "/api/complaints/mine", **{"X-Receipt": f"WRONG-{i}"})
+            _ask(p, "GET", "/api/complaints/mine", headers={"X-Receipt": f"WRONG-{i}"})
             for i, p in enumerate(ports)
         ]
         assert guesses == [404] * limits.RECEIPT_FAILURE_LIMIT + [429] * (
