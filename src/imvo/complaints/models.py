@@ -188,8 +188,9 @@ class ComplaintQuerySet(models.QuerySet["Complaint"]):
         """The one place that decides which cases a user may see at all: the
         covenant's committee and secretariat; the company complained about once
         admissibility is decided; a member a location complaint was forwarded to.
-        A substitute the secretariat appointed to a case sees that case.
-        Platform administrators are not case officers and see none."""
+        a substitute or a translator bound to a case sees that case; a union or
+        NGO sees the complaints it filed for workers. Platform administrators
+        are not case officers and see none."""
         from imvo.accounts import services as roles
 
         if not (user and user.is_authenticated and user.is_active):
@@ -202,12 +203,11 @@ class ComplaintQuerySet(models.QuerySet["Complaint"]):
         )
         org = roles.organisation_id(user)
         if org:
-            # A union or NGO sees the complaints it filed for workers.
-            q |= models.Q(filed_by_organisation_id=org)
-        org = roles.organisation_id(user)
-        if org:
-            q |= models.Q(respondent_id=org, state__in=COMPANY_STATES) | models.Q(
-                forwardings__organisation_id=org
+            q |= (
+                models.Q(respondent_id=org, state__in=COMPANY_STATES)
+                | models.Q(forwardings__organisation_id=org)
+                # A union or NGO sees the complaints it filed for workers.
+                | models.Q(filed_by_organisation_id=org)
             )
         return self.filter(q).distinct()
 
