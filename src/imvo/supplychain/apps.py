@@ -32,6 +32,19 @@ class SupplychainConfig(AppConfig):
             ),
             uid="sc",
         )
+        # A published year's snapshot follows its disclosures (publication.py).
+        from django.db.models.signals import m2m_changed, post_save
+
+        for model in (models.SupplierList, models.Match, models.DisclosureVersion):
+            post_save.connect(
+                publication.refresh_on_change, sender=model, dispatch_uid=f"sc-refresh-{model}"
+            )
+        # A new version is saved first and given its lists after: refresh then too.
+        m2m_changed.connect(
+            publication.refresh_on_change,
+            sender=models.DisclosureVersion.lists.through,
+            dispatch_uid="sc-refresh-version-lists",
+        )
         # What this app offers the start page, `imvo demo` and the yearly report.
         registry.add_app(
             "supplychain", nav=nav.links_for, demo=demo.load, report=report.report_sections
