@@ -134,29 +134,41 @@ class Listing:
     def countries(self) -> tuple[list[CountryFigure], int]:
         """(countries that rest on at least K members, the locations of the other
         countries folded together). A country fewer than K members source in is
-        never named with its count: that count could be one member's."""
+        never named with its count: that count could be one member's. The folded
+        group must itself rest on K members (or be empty): otherwise the smallest
+        named countries join it, since the total minus the named rows would give
+        away the few members behind it."""
         published_id = self.published_id
         if published_id is None:
             return [], 0
-        members = dict(
+        k = self.state.min_members
+        members: dict[str, set[int]] = {}
+        for code, organisation_id in (
             PublicLocationMember.objects.filter(published_year_id=published_id)
-            .values("location__country")
-            .annotate(n=Count("organisation", distinct=True))
-            .values_list("location__country", "n")
-        )
+            .values_list("location__country", "organisation_id")
+            .distinct()
+        ):
+            members.setdefault(code, set()).add(organisation_id)
         shown: list[CountryFigure] = []
         other = 0
+        other_members: set[int] = set()
         for code, n in (
             PublicLocation.objects.filter(published_year_id=published_id)
             .values("country")
             .annotate(n=Count("pk"))
             .values_list("country", "n")
         ):
-            if members.get(code, 0) >= self.state.min_members:
-                shown.append(CountryFigure(code, n, members[code]))
+            behind = members.get(code, set())
+            if len(behind) >= k:
+                shown.append(CountryFigure(code, n, len(behind)))
             else:
                 other += n
+                other_members |= behind
         shown.sort(key=lambda c: (-c.locations, c.code))
+        while other and len(other_members) < k and shown:
+            smallest = shown.pop()
+            other += smallest.locations
+            other_members |= members.get(smallest.code, set())
         return shown, other
 
     def points(self, shown: list[CountryFigure]) -> list[tuple[float, float, int]]:

@@ -21,16 +21,38 @@ DHAKA, SAIGON, ANATOLIA = (list(r) for r in REGISTRY[:3])
 
 @pytest.fixture
 def published(world) -> Any:
-    """K = 3. Three members source in Dhaka (Bangladesh); one of them also in
-    Saigon and Anatolia, alone: Viet Nam and Türkiye rest on one member."""
+    """K = 3. Three members source in Dhaka (Bangladesh); two of them also in
+    Saigon, the third also in Anatolia: Viet Nam and Türkiye rest on fewer than K
+    members each (folded), while the folded group rests on three."""
+    from imvo.accounts.testing import make_user
+    from imvo.testing import adhere, make_org
+
     make_registry()
     Facility.objects.filter(name=DHAKA[0]).update(lat=24.0, lng=90.4)
     Facility.objects.filter(name=ANATOLIA[0]).update(lat=38.4, lng=27.1)
+    third = make_org("Third Member")
+    adhere(world.covenant_x, third)
+    for user, rows in (
+        (world.member_a, [DHAKA, SAIGON]),
+        (world.member_b, [DHAKA, SAIGON]),
+        (make_user(organisation=third), [DHAKA, ANATOLIA]),
+    ):
+        upload_list(user, world.covenant_x, YEAR, "l.csv", csv_bytes(rows))
+    publish_with_members(world.covenant_x, YEAR, world.secretariat_x, k=3, row=DHAKA)
+    return world
+
+
+def test_a_folded_group_of_fewer_than_k_members_takes_in_the_smallest_country(world) -> None:
+    """One member alone in Viet Nam and Türkiye: 'Other countries' would be its
+    count, so Bangladesh is folded in too and no country is named."""
+    make_registry()
     upload_list(
         world.member_a, world.covenant_x, YEAR, "l.csv", csv_bytes([DHAKA, SAIGON, ANATOLIA])
     )
     publish_with_members(world.covenant_x, YEAR, world.secretariat_x, k=3, row=DHAKA)
-    return world
+    shown, other, k = pub.countries(world.covenant_x, YEAR)
+    assert shown == [] and other == 3 and k == 3
+    assert pub.points(world.covenant_x, YEAR) == []
 
 
 def _fill(svg: str, code: str) -> str:

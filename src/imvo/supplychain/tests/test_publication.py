@@ -197,6 +197,20 @@ def test_report_names_only_countries_with_k_members(world, five) -> None:
     assert "Türkiye" not in json.dumps(section, ensure_ascii=False)
 
 
+def test_the_folded_countries_rest_on_k_members_too(client, world, five) -> None:
+    """With K = 4, Türkiye (one member) is folded; alone it would make 'Other
+    countries' one member's count (and the total minus the named rows gives it
+    away), so the smallest named country joins it."""
+    publication.set_min_members(world.secretariat_x, world.covenant_x, 4)
+    publication.publish_year(world.secretariat_x, world.covenant_x, YEAR)
+    (section,) = [s.as_dict("supplychain") for s in report_sections(world.covenant_x, YEAR)]
+    (table,) = section["tables"]
+    rows = {r[0]: r[1] for r in table["rows"]}
+    assert rows == {"Bangladesh": 1, "Other countries (fewer than 4 members each)": 2}
+    shown, other, k = pub.countries(world.covenant_x, YEAR)
+    assert [c.code for c in shown] == ["BD"] and other == 2 and k == 4
+
+
 def test_consenting_member_is_named(client, world, five) -> None:
     publication.publish_year(world.secretariat_x, world.covenant_x, YEAR)
     Adherence.objects.filter(organisation=world.company_a).update(consent_to_be_named=True)
