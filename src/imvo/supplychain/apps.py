@@ -35,7 +35,24 @@ class SupplychainConfig(AppConfig):
             post_delete.connect(
                 publication.bump_public_list_version, sender=model, dispatch_uid=f"sc-d-{model}"
             )
+        # An edited, merged or deleted facility: the matcher's prepared registry is
+        # rebuilt on next use (new facilities are added to it without this).
+        post_save.connect(_facility_saved, sender=models.Facility, dispatch_uid="sc-index-s")
+        post_delete.connect(_facility_deleted, sender=models.Facility, dispatch_uid="sc-index-d")
         # What this app offers the start page, `imvo demo` and the yearly report.
         registry.add_app(
             "supplychain", nav=nav.links_for, demo=demo.load, report=report.report_sections
         )
+
+
+def _facility_saved(sender: object, created: bool = False, **kwargs: object) -> None:
+    if not created:
+        from imvo.supplychain import registry_index
+
+        registry_index.mark_stale()
+
+
+def _facility_deleted(sender: object, **kwargs: object) -> None:
+    from imvo.supplychain import registry_index
+
+    registry_index.mark_stale()

@@ -207,3 +207,38 @@ def _geo_candidates(index: Index, rows: pl.DataFrame) -> pl.DataFrame:
         .head(index.blocking.geo_top)
     )
     return near.select(pl.col("row").cast(pl.Int64), pl.col("idx").cast(pl.Int64))
+
+
+def extend_index(index: Index, frame: pl.DataFrame) -> Index:
+    """The index with the records of `frame` added (`frame` as for `build_index`, its
+    idx continuing after `index.size`): the same index `build_index` makes from all
+    records at once, at the cost of the new records only. A key's postings keep its
+    first `max_block` records by position, so a new record joins a key's postings
+    only while the key holds fewer than that."""
+    if not frame.height:
+        return index
+    new = _hashed(frame)
+    counted = new.group_by("kid").agg(added=pl.len(), new_rule=pl.col("rule").first())
+    freq = index.freq.join(counted, on="kid", how="full", coalesce=True).select(
+        "kid",
+        df=(pl.col("df").fill_null(0) + pl.col("added").fill_null(0)).cast(index.freq.schema["df"]),
+        # A key keeps the rule it was first seen with (as build_index's `first`).
+        rule=pl.coalesce("rule", "new_rule"),
+    )
+    postings = (
+        new.join(index.freq.select("kid", before="df"), on="kid", how="left")
+        .sort("kid", "idx")
+        .with_columns(
+            position=pl.col("before").fill_null(0).cast(pl.Int64)
+            + pl.int_range(1, pl.len() + 1, dtype=pl.Int64).over("kid")
+        )
+        .filter(pl.col("position") <= index.blocking.max_block)
+        .select("kid", "idx")
+    )
+    return Index(
+        pl.concat([index.keys, postings.cast(index.keys.schema)]),
+        freq,
+        pl.concat([index.cells, _cells(frame).cast(index.cells.schema)]),
+        index.size + frame.height,
+        index.blocking,
+    )
