@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from imvo.supplychain.models import Facility, Match, SupplierList
+from imvo.supplychain.models import DisclosurePolicy, Facility, Match, SupplierList
 
 # Match states that tie a row to a facility (the supply chain's own rule, Match.links).
 _LINKING = (Match.Status.AUTOMATIC, Match.Status.CONFIRMED, Match.Status.NEW)
@@ -84,3 +84,10 @@ def members_in_country(country: str, covenant_id: int) -> set[int]:
 
 def facility(facility_id: int) -> Facility | None:
     return Facility.objects.filter(pk=facility_id).first()
+
+
+def disclosure_threshold(covenant_id: int) -> int:
+    """K: the fewest members behind any public figure (the supply chain's publication rule,
+    `supplychain.publication.policy_for`, read through the model: there is no seam yet)."""
+    policy = DisclosurePolicy.objects.filter(covenant_id=covenant_id).first()
+    return policy.min_members if policy else DisclosurePolicy.DEFAULT_MIN_MEMBERS

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from imvo.collective.services.figures import cap_figures
+from imvo.collective.services.figures import CapFigures, Tally, cap_figures
 from imvo.core.registry import Chart, Figure, ReportSection, Series, Table
 from imvo.covenants.models import Covenant
 
@@ -16,9 +16,27 @@ def theme_label(code: str) -> str:
 
 
 def country_label(code: str) -> str:
-    from imvo.supplychain.normalise import country_name
+    from imvo.supplychain.seams import country_name
 
     return country_name(code) if code else _("Region")
+
+
+def country_rows(f: CapFigures) -> list[tuple[str, Tally]]:
+    """The public rows by country: those with at least K joined members, then the rest."""
+    rows = [(country_label(c), t) for c, t in sorted(f.by_country.items())]
+    if f.other_countries is not None:
+        label = _("Other countries (fewer than %(k)s members each)") % {"k": f.k}
+        rows.append((label, f.other_countries))
+    return rows
+
+
+def theme_rows(f: CapFigures) -> list[tuple[str, Tally]]:
+    """The public rows by theme: those with at least K joined members, then the rest."""
+    rows = [(theme_label(k), t) for k, t in sorted(f.by_theme.items())]
+    if f.other_themes is not None:
+        label = _("Other themes (fewer than %(k)s members each)") % {"k": f.k}
+        rows.append((label, f.other_themes))
+    return rows
 
 
 def report_sections(covenant: Covenant, year: int) -> list[ReportSection]:
@@ -26,13 +44,9 @@ def report_sections(covenant: Covenant, year: int) -> list[ReportSection]:
     if not f.total.items:
         return []
     pct = f.total.percent
-    countries = sorted(f.by_country.items())
-    rows_country = [
-        [country_label(c), len(t.facilities), t.items, t.verified, t.percent] for c, t in countries
-    ]
-    rows_theme = [
-        [theme_label(k), t.items, t.verified, t.percent] for k, t in sorted(f.by_theme.items())
-    ]
+    countries = country_rows(f)
+    rows_country = [[c, len(t.facilities), t.items, t.verified, t.percent] for c, t in countries]
+    rows_theme = [[k, t.items, t.verified, t.percent] for k, t in theme_rows(f)]
     tables = [
         Table(
             _("Corrective action plans by country"),
@@ -73,7 +87,7 @@ def report_sections(covenant: Covenant, year: int) -> list[ReportSection]:
                 Chart(
                     "bar",
                     _("CAP items by country"),
-                    labels=[country_label(c) for c, _t in countries],
+                    labels=[c for c, _t in countries],
                     series=[
                         Series(_("Items"), [t.items for _c, t in countries]),
                         Series(_("Fixed and verified"), [t.verified for _c, t in countries]),

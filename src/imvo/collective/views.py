@@ -27,7 +27,7 @@ from imvo.collective.models import (
     ShareBand,
     Verifier,
 )
-from imvo.collective.report import country_label, theme_label
+from imvo.collective.report import country_label, country_rows, theme_label, theme_rows
 from imvo.collective.services import access, cap, joint, ladder, links
 from imvo.collective.services.figures import cap_figures
 from imvo.collective.services.leverage import check_save_leverage, my_facilities
@@ -317,7 +317,7 @@ def public(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "covenant": covenant,
             "figures": f,
-            "by_country": [(country_label(c), t) for c, t in sorted(f.by_country.items())],
-            "by_theme": [(theme_label(k), t) for k, t in sorted(f.by_theme.items())],
+            "by_country": country_rows(f),
+            "by_theme": theme_rows(f),
         },
     )

@@ -43,7 +43,7 @@ def read_supplier_file(path: Path) -> list[dict[str, Any]]:
         raise SupplierFileError(f"{path}: no such file.")
     if path.is_dir():
         raise SupplierFileError(f"{path}: is a folder, not a supplier list file.")
-    from imvo.supplychain.parsing import (
+    from imvo.supplychain.seams import (
         MAX_CELL_CHARS,
         ParseError,
         read_table,

@@ -15,7 +15,7 @@ directly linked) and leverage do not change the rank: they decide the
 *response* (UNGP 19), which `suggested_response` spells out.
 
 Other apps are used through agreed interfaces imported lazily, so this app
-works before they are merged: `imvo.supplychain.services.supply_chain_for`
+works before they are merged: `imvo.supplychain.seams.supplier_rows`
 (the company's processed supplier list) falls back to no rows, and the
 company can enter countries and products by hand (`SourcingEntry`).
 """
@@ -191,18 +191,18 @@ def supplier_rows_for(
 ) -> list[dict[str, Any]]:
     """The company's sourcing: its latest processed supplier list (supplychain app) plus the
     countries and products it entered by hand."""
-    from imvo.supplychain.services import supply_chain_for
+    from imvo.supplychain.seams import supplier_rows
 
     rows: list[dict[str, Any]] = [
         {
-            "row_id": f"list-{r.get('row_id')}",
-            "name": r.get("name"),
-            "country": r.get("country"),
-            "sector": r.get("sector"),
-            "product": r.get("product"),
-            "workers": r.get("workers"),
+            "row_id": f"list-{r.row_id}",
+            "name": r.name,
+            "country": r.country,
+            "sector": r.sector,
+            "product": r.product,
+            "workers": r.workers,
         }
-        for r in supply_chain_for(organisation, covenant=covenant)
+        for r in supplier_rows(organisation, covenant=covenant)
     ]
     for e in SourcingEntry.objects.filter(organisation=organisation):
         rows.append(

@@ -22,7 +22,7 @@ from imvo.complaints.models import Complaint, to_the_hour
 from imvo.complaints.receipts import hash_receipt, new_receipt
 from imvo.core.errors import DomainError
 from imvo.covenants.models import Adherence, Covenant, Organisation, Theme
-from imvo.supplychain.services import public_facility_search
+from imvo.supplychain.seams import public_facility_search
 
 logger = logging.getLogger("imvo.complaints")
 

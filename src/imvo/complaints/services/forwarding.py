@@ -15,7 +15,7 @@ from imvo.complaints.services.access import require_handler
 from imvo.complaints.services.filing import members_of
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.covenants.models import Organisation
-from imvo.supplychain.services import organisations_linked_to_facility
+from imvo.supplychain.seams import organisations_linked_to_facility
 
 
 def linked_organisations(facility_id: int) -> list[Organisation]:

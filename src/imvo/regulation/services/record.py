@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from imvo.accounts.services import AnyUser
-from imvo.complaints.services.figures import ungp31_figures
+from imvo.complaints.seams import complaint_figures
 from imvo.duediligence.models import Element, Submission, SubmissionVersion
 from imvo.duediligence.seams import NotFound as SubmissionNotFound
 from imvo.duediligence.seams import get_submission
@@ -108,7 +108,7 @@ def load_record(sub: Submission, version: SubmissionVersion) -> FrozenRecord:
         version=version,
         data=version.data,
         engagements=engagements,
-        complaints=ungp31_figures(sub.covenant, sub.year),
+        complaints=complaint_figures(sub.covenant, sub.year).as_dict(),
     )
 
 

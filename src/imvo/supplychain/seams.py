@@ -1,0 +1,62 @@
+"""What other apps may use of the supply chain besides its models.
+
+- risk reads a company's processed supplier list (`supplier_rows`, typed rows)
+  and reads a supplier file with the same table reader and header names
+  (`read_table`, `recognise_headers`);
+- complaints search the public production-location list for a complainant
+  naming their workplace (`public_facility_search`) and find the members linked
+  to a location to pass a complaint on (`organisations_linked_to_facility`,
+  confidential: secretariat-side code only);
+- the yearly report and joint action name countries (`country_name`).
+
+Everything not named here is the supply chain's own (other lanes rewrite its
+insides; this module is the promise that stays).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from imvo.covenants.models import Covenant, Organisation
+from imvo.supplychain.normalise import country_name
+from imvo.supplychain.parsing import MAX_CELL_CHARS, ParseError, read_table, recognise_headers
+from imvo.supplychain.services import (
+    organisations_linked_to_facility,
+    public_facility_search,
+    supply_chain_for,
+)
+
+__all__ = [
+    "MAX_CELL_CHARS",
+    "ParseError",
+    "SupplierRow",
+    "country_name",
+    "organisations_linked_to_facility",
+    "public_facility_search",
+    "read_table",
+    "recognise_headers",
+    "supplier_rows",
+]
+
+
+@dataclass(frozen=True)
+class SupplierRow:
+    """One valid row of an organisation's processed supplier list."""
+
+    row_id: int
+    facility_id: int | None  # the registry's facility the row is linked to, if any
+    name: str
+    address: str
+    country: str  # ISO 3166-1 alpha-2
+    sector: str
+    product: str
+    workers: int | None
+    year: int
+
+
+def supplier_rows(
+    organisation: Organisation, covenant: Covenant | None = None, year: int | None = None
+) -> list[SupplierRow]:
+    """The organisation's latest processed supplier list (the current list of the
+    given year, or of the most recent year with one), valid rows only."""
+    return [SupplierRow(**r) for r in supply_chain_for(organisation, covenant=covenant, year=year)]
