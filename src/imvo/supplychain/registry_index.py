@@ -80,6 +80,17 @@ def mark_stale() -> None:
     os.replace(tmp, root / "STALE")
 
 
+def _fingerprint(facility_id: int) -> str:
+    """The values of one facility: the same ids with other facilities behind them (a
+    database emptied and filled again, a restored backup) do not pass for the index's."""
+    values = (
+        Facility.objects.filter(pk=facility_id)
+        .values_list("name_norm", "address_norm", "country")
+        .first()
+    )
+    return "|".join(values) if values else ""
+
+
 def _stale_token(root: Path) -> str:
     try:
         return (root / "STALE").read_text(encoding="utf-8")
@@ -150,6 +161,8 @@ def _up_to_date(root: Path) -> tuple[matching.Registry, str]:
             name = None
     if name is None or state.get("stale") != stale or state.get("database") != db["database"]:
         return _rebuild(root, db, stale)
+    if state.get("last") != _fingerprint(state.get("max_id", 0)):
+        return _rebuild(root, db, stale)  # the stored highest id is another facility now
     if db["max_id"] > state["max_id"] or db["count"] != state["count"]:
         added = facilities_frame(after_id=state["max_id"])
         if state["count"] + added.height != db["count"]:
@@ -161,6 +174,7 @@ def _up_to_date(root: Path) -> tuple[matching.Registry, str]:
             "stale": stale,
             "database": db["database"],
         }
+        new_state["last"] = _fingerprint(new_state["max_id"])
         name = _write_generation(root, registry, new_state)
         _loaded["registry"] = (name, registry)
         return registry, name
@@ -185,6 +199,7 @@ def _rebuild(root: Path, db: dict[str, Any], stale: str) -> tuple[matching.Regis
         "stale": stale,
         "database": db["database"],
     }
+    state["last"] = _fingerprint(state["max_id"])
     name = _write_generation(root, registry, state)
     _loaded["registry"] = (name, registry)
     return registry, name

@@ -115,16 +115,18 @@ class Index:
 _SEED = 20261205
 
 
-def _hashed(frame: pl.DataFrame) -> pl.DataFrame:
+def _hashed(frame: pl.DataFrame, keep_key: bool = False) -> pl.DataFrame:
     """idx, kid, rule: the keys as 64-bit hashes (joins and groups on integers are
     several times faster than on millions of strings; a collision merely adds a
-    candidate), with the rule each key belongs to."""
-    return pl.concat(
+    candidate), with the rule each key belongs to (and the key itself if asked)."""
+    keys = pl.concat(
         [
             _name_keys(frame).with_columns(rule=pl.lit("name")),
             _address_keys(frame).with_columns(rule=pl.lit("address")),
         ]
-    ).select("idx", kid=pl.col("key").hash(_SEED), rule="rule")
+    )
+    extra = ["key"] if keep_key else []
+    return keys.select("idx", *extra, kid=pl.col("key").hash(_SEED), rule="rule")
 
 
 def key_ids(keys: list[str]) -> pl.Series:
@@ -160,10 +162,11 @@ def candidates(index: Index, rows: pl.DataFrame) -> pl.DataFrame:
     """Candidate pairs for the rows (`rows`: idx, name, address, country, lat, lng):
     columns row, idx (registry position), unique."""
     b = index.blocking
-    row_keys = _hashed(rows).rename({"idx": "row"}).unique(["row", "kid"])
+    row_keys = _hashed(rows, keep_key=True).rename({"idx": "row"}).unique(["row", "kid"])
     chosen = (
         row_keys.join(index.freq.select("kid", "df"), on="kid")
-        .sort(["row", "rule", "df", "kid"])
+        # Equally rare keys in the key's order (as text, so an SQL engine can do the same).
+        .sort(["row", "rule", "df", "key"])
         .with_columns(before=pl.col("df").cum_sum().over("row", "rule") - pl.col("df"))
         .filter(
             (pl.col("before") < b.budget)
@@ -175,7 +178,9 @@ def candidates(index: Index, rows: pl.DataFrame) -> pl.DataFrame:
     ranked = (
         chosen.join(index.keys, on="kid")
         .group_by("row", "rule", "idx")
-        .agg(w=(pl.lit(math.log(n)) - pl.col("df").cast(pl.Float64).log()).sum())
+        # Rounded: a sum's last bits depend on the order of its terms, which no engine
+        # promises; equal sets of keys must rank as equal.
+        .agg(w=(pl.lit(math.log(n)) - pl.col("df").cast(pl.Float64).log()).sum().round(9))
         .sort(["row", "rule", "w", "idx"], descending=[False, False, True, False])
     )
     top = ranked.with_columns(rank=pl.col("w").cum_count().over("row", "rule")).filter(

@@ -150,3 +150,15 @@ def test_a_lost_or_broken_index_is_rebuilt() -> None:
     (root / current / "state.json").unlink()
     registry_index.forget_loaded()
     assert len(registry_index.current_registry()) == 1
+
+
+@pytest.mark.django_db
+def test_ids_that_name_other_facilities_rebuild_the_index() -> None:
+    """A database emptied and filled again, or a restored backup, may reuse ids: the
+    highest id's values are checked, not only the count and the id."""
+    _facility("Karnaphuli Shoes", "45 Export Zone, Chittagong")
+    last = _facility("Rupsha Fish Processing", "Khulna Road 3, Khulna")
+    registry_index.current_registry()
+    # Behind the signals' back (an update() sends none).
+    Facility.objects.filter(pk=last.pk).update(name_norm="meghna seafood")
+    assert "meghna seafood" in registry_index.current_registry().names
