@@ -28,6 +28,9 @@ from dataclasses import dataclass
 import polars as pl
 
 CELL_DEGREES = 0.005  # ~550 m of latitude
+# Cells are floor(degrees x 200): a multiplication by an exact integer rounds the same
+# in every engine (a division by 0.005 does not: 10.02 / 0.005 < 2004 in IEEE doubles).
+CELLS_PER_DEGREE = 200
 
 
 @dataclass(frozen=True)
@@ -96,8 +99,8 @@ def _cells(frame: pl.DataFrame) -> pl.DataFrame:
         "country",
         "lat",
         "lng",
-        cy=(pl.col("lat") / CELL_DEGREES).floor().cast(pl.Int32),
-        cx=(pl.col("lng") / CELL_DEGREES).floor().cast(pl.Int32),
+        cy=(pl.col("lat") * CELLS_PER_DEGREE).floor().cast(pl.Int32),
+        cx=(pl.col("lng") * CELLS_PER_DEGREE).floor().cast(pl.Int32),
     )
 
 

@@ -12,6 +12,7 @@ arrays of level numbers; string similarity runs in rapidfuzz's C++ (`cpdist`).
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
 from functools import lru_cache
@@ -126,8 +127,14 @@ def joined_name(text: str) -> str:
     return "".join(kept or text.split())
 
 
+# Threads rapidfuzz may use per call: an explicit number, not -1 ("all cores" in every
+# caller at once: two matches in one process would each start a pool the size of the
+# machine). polars' pool is set the same way with POLARS_MAX_THREADS.
+THREADS = max(1, int(os.environ.get("IMVO_MATCH_THREADS") or min(2, os.cpu_count() or 1)))
+
+
 def _cp(a: Sequence[str] | np.ndarray, b: Sequence[str] | np.ndarray, scorer: Any) -> np.ndarray:
-    return np.asarray(cpdist(a, b, scorer=scorer, workers=-1), dtype=np.float32)
+    return np.asarray(cpdist(a, b, scorer=scorer, workers=THREADS), dtype=np.float32)
 
 
 def name_levels(

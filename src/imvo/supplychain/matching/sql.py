@@ -74,11 +74,9 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 $$;
 
 -- rapidfuzz fuzz.token_set_ratio (fuzz_py.token_set_ratio, step for step).
-CREATE OR REPLACE FUNCTION {s}.token_set_ratio(a text, b text) RETURNS float8
+CREATE OR REPLACE FUNCTION {s}.token_set_ratio(ta text[], tb text[]) RETURNS float8
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
 DECLARE
-  ta text[] := {s}.token_set(a);
-  tb text[] := {s}.token_set(b);
   sect text[]; dab text; dba text;
   ab_len int; ba_len int; sect_len int; sab int; sba int; lensum int;
   result float8 := 0; r2 float8; r3 float8; dist int;
@@ -137,6 +135,12 @@ def install(cur: Any, schema: str) -> None:
     cur.execute(FUNCTIONS.replace("{s}", s).replace("{units}", _UNIT_WORDS))
 
 
+# Per record, once: what the comparisons need of each value.
+DERIVED = """name_sorted = {s}.sorted_tokens(name), name_set = {s}.token_set(name),
+    name_numbers = {s}.numbers(name), address_set = {s}.token_set(address),
+    address_ids = {s}.identifiers(address), address_numbers = {s}.numbers(address)"""
+
+
 def _keys_sql(src: str) -> str:
     """Blocking keys (idx, key, rule) of a table src(idx, name, address, country): the
     rules of `blocking._name_keys` and `blocking._address_keys`, as SQL."""
@@ -173,8 +177,10 @@ def load_registry(
     in-memory engine's positions for a registry in id order). Returns the count."""
     s = _schema(schema)
     b = settings or blocking.Blocking()
-    cell = blocking.CELL_DEGREES
-    cur.execute(
+    cell = blocking.CELLS_PER_DEGREE
+    derived = DERIVED.replace("{s}", s)
+    _run(
+        cur,
         f"""
         DROP TABLE IF EXISTS {s}.reg, {s}.reg_keys, {s}.freq, {s}.postings, {s}.cells,
             {s}.name_counts, {s}.meta;
@@ -184,8 +190,10 @@ def load_registry(
                  upper(coalesce(country, '')) AS country, lat::float8 AS lat, lng::float8 AS lng
           FROM ({source_sql}) src;
         ALTER TABLE {s}.reg ADD PRIMARY KEY (idx);
-        ALTER TABLE {s}.reg ADD COLUMN joined text;
-        UPDATE {s}.reg SET joined = {s}.joined_name(name);
+        ALTER TABLE {s}.reg ADD COLUMN joined text, ADD COLUMN name_sorted text,
+          ADD COLUMN name_set text[], ADD COLUMN name_numbers text[], ADD COLUMN address_set text[],
+          ADD COLUMN address_ids text[], ADD COLUMN address_numbers text[];
+        UPDATE {s}.reg SET joined = {s}.joined_name(name), {derived};
         CREATE TABLE {s}.reg_keys AS {_keys_sql(f"{s}.reg")};
         CREATE TABLE {s}.freq AS
           SELECT key, count(*)::bigint AS df, min(rule) AS rule FROM {s}.reg_keys GROUP BY key;
@@ -198,7 +206,7 @@ def load_registry(
         CREATE INDEX ON {s}.postings (key);
         CREATE TABLE {s}.cells AS
           SELECT idx, country, lat, lng,
-                 floor(lat / {cell!r}::float8)::int AS cy, floor(lng / {cell!r}::float8)::int AS cx
+                 floor(lat * {cell}::float8)::int AS cy, floor(lng * {cell}::float8)::int AS cx
           FROM {s}.reg WHERE lat IS NOT NULL AND lng IS NOT NULL;
         CREATE INDEX ON {s}.cells (country, cy, cx);
         CREATE TABLE {s}.name_counts AS
@@ -207,7 +215,7 @@ def load_registry(
         CREATE TABLE {s}.meta AS SELECT count(*)::bigint AS size FROM {s}.reg;
         ANALYZE {s}.reg; ANALYZE {s}.freq; ANALYZE {s}.postings; ANALYZE {s}.cells;
         ANALYZE {s}.name_counts;
-        """
+        """,
     )
     cur.execute(f"SELECT size FROM {s}.meta")
     return int(cur.fetchone()[0])
@@ -251,13 +259,15 @@ def match(
     None for new), weight (bits), probability, support, candidates (count)."""
     s = _schema(schema)
     b = settings or blocking.Blocking()
-    cell = blocking.CELL_DEGREES
+    cell = blocking.CELLS_PER_DEGREE
     cur.execute(
-        f"""
-        DROP TABLE IF EXISTS pg_temp.mrows, pg_temp.row_keys, pg_temp.pairs, pg_temp.scored,
+        """
+        DROP TABLE IF EXISTS pg_temp.mrows, pg_temp.row_keys, pg_temp.pairs, pg_temp.scored, pg_temp.levels,
             pg_temp.weights;
         CREATE TEMP TABLE mrows (idx bigint PRIMARY KEY, name text, address text, country text,
-                                lat float8, lng float8, joined text);
+                                lat float8, lng float8, joined text, name_sorted text,
+                                name_set text[], name_numbers text[], address_set text[],
+                                address_ids text[], address_numbers text[]);
         """
     )
     with_index = [(i, *r) for i, r in enumerate(rows)]
@@ -269,7 +279,11 @@ def match(
             for i, n, a, c, lat, lng in with_index
         ],
     )
-    _run(cur, f"UPDATE pg_temp.mrows SET joined = {s}.joined_name(name);\nANALYZE pg_temp.mrows;")
+    derived = DERIVED.replace("{s}", s)
+    _run(
+        cur,
+        f"UPDATE pg_temp.mrows SET joined = {s}.joined_name(name), {derived};\nANALYZE pg_temp.mrows;",
+    )
     cur.execute(f"SELECT size FROM {s}.meta")
     n = max(int(cur.fetchone()[0]), 2)
     support_address = ",".join(str(v) for v in sorted(SUPPORT["address"]))
@@ -310,7 +324,7 @@ def match(
           WHERE rank <= CASE WHEN rule = 'name' THEN {int(b.name_top)} ELSE {int(b.address_top)} END
         ), mine AS (
           SELECT idx AS rw, country, lat AS rlat, lng AS rlng,
-                 floor(lat / {cell!r}::float8)::int AS cy, floor(lng / {cell!r}::float8)::int AS cx
+                 floor(lat * {cell}::float8)::int AS cy, floor(lng * {cell}::float8)::int AS cx
           FROM pg_temp.mrows WHERE lat IS NOT NULL AND lng IS NOT NULL
         ), near AS (
           SELECT rw, idx FROM (
@@ -328,16 +342,19 @@ def match(
         ANALYZE pg_temp.pairs;
 
         -- Comparison levels (features.*) and match weights (Model).
-        CREATE TEMP TABLE scored AS
-        WITH base AS (
+        CREATE TEMP TABLE levels AS
+        WITH base AS MATERIALIZED (
           SELECT p.rw, p.idx, r.country, r.name AS a, g.name AS b, r.joined AS aj, g.joined AS bj,
                  r.address AS aa, g.address AS ba,
                  r.lat AS lat1, r.lng AS lng1, g.lat AS lat2, g.lng AS lng2,
-                 greatest({s}.ratio({s}.sorted_tokens(r.name), {s}.sorted_tokens(g.name))::real,
+                 greatest({s}.ratio(r.name_sorted, g.name_sorted)::real,
                           {s}.ratio(r.joined, g.joined)::real) AS best,
-                 {s}.token_set(r.name) AS wa, {s}.token_set(g.name) AS wb
+                 r.name_set AS wa, g.name_set AS wb, r.address_set AS ta, g.address_set AS tb,
+                 r.address_ids AS sa, g.address_ids AS sb,
+                 r.address_numbers AS aan, g.address_numbers AS ban,
+                 r.name_numbers AS na, g.name_numbers AS nb
           FROM pg_temp.pairs p JOIN pg_temp.mrows r ON r.idx = p.rw JOIN {s}.reg g ON g.idx = p.idx
-        ), named AS (
+        ), named AS MATERIALIZED (
           SELECT *,
             CASE WHEN a = '' OR b = '' THEN 0
                  WHEN a = b OR aj = bj THEN 1
@@ -348,7 +365,7 @@ def match(
                  WHEN best >= 60 THEN 5
                  ELSE 6 END AS base
           FROM base
-        ), counted AS (
+        ), counted AS MATERIALIZED (
           SELECT n.*,
             greatest(1, CASE
               WHEN base IN (1, 2) THEN coalesce(
@@ -359,7 +376,7 @@ def match(
                 LEFT JOIN {s}.freq f ON f.key = n.country || '|w|' || t.word), 1)
               ELSE 1 END) AS tf
           FROM named n
-        ), levels AS (
+        )
           SELECT rw, idx, tf,
             CASE WHEN base = 0 THEN 0 {tf_cases} END AS name_level,
             CASE WHEN aa = '' OR ba = '' THEN 0
@@ -377,23 +394,21 @@ def match(
             meters
           FROM (
             SELECT c.*,
-              CASE WHEN aa = '' OR ba = '' THEN 0::real ELSE {s}.token_set_ratio(aa, ba)::real END AS t,
-              {s}.identifiers(aa) AS sa, {s}.identifiers(ba) AS sb,
-              cardinality(array(SELECT unnest({s}.identifiers(aa))
-                                INTERSECT SELECT unnest({s}.identifiers(ba)))) AS common,
-              EXISTS (SELECT unnest({s}.numbers(aa)) INTERSECT SELECT unnest({s}.numbers(ba))) AS shared,
-              {s}.numbers(a) AS na, {s}.numbers(b) AS nb,
+              CASE WHEN aa = '' OR ba = '' THEN 0::real ELSE {s}.token_set_ratio(ta, tb)::real END AS t,
+              cardinality(array(SELECT unnest(sa) INTERSECT SELECT unnest(sb))) AS common,
+              aan && ban AS shared,
               CASE WHEN lat1 IS NULL OR lng1 IS NULL OR lat2 IS NULL OR lng2 IS NULL THEN NULL ELSE
                 2 * 6371000.0::float8 * asin(least(1.0::float8, sqrt(
                   sin((radians(lat2) - radians(lat1)) / 2) * sin((radians(lat2) - radians(lat1)) / 2)
                   + cos(radians(lat1)) * cos(radians(lat2))
                     * sin(radians(lng2 - lng1) / 2) * sin(radians(lng2 - lng1) / 2)))) END AS meters
-            FROM counted c) x
-        )
+            FROM counted c) x;
+        ANALYZE pg_temp.levels;
+        CREATE TEMP TABLE scored AS
         SELECT l.*,
           (((({model.prior_bits()!r}::float8 + wn.w) + wa.w) + wd.w) + wnn.w) AS weight,
           (address_level IN ({support_address}) OR distance_level IN ({support_distance})) AS support
-        FROM levels l
+        FROM pg_temp.levels l
         JOIN weights wn ON wn.comp = 'name' AND wn.level = l.name_level
         JOIN weights wa ON wa.comp = 'address' AND wa.level = l.address_level
         JOIN weights wd ON wd.comp = 'distance' AND wd.level = l.distance_level
@@ -434,12 +449,23 @@ def _probability(bits: float) -> float:
 
 
 def _decide(
-    fid: Any, weight: float | None, support: bool | None, runner: float | None, count: int, model: Model
+    fid: Any,
+    weight: float | None,
+    support: bool | None,
+    runner: float | None,
+    count: int,
+    model: Model,
 ) -> dict[str, Any]:
     """`matching.decide` on the best and runner-up rows SQL returned."""
     if fid is None or weight is None:
-        return {"status": "new", "facility_id": None, "weight": None, "probability": 0.0,
-                "support": False, "candidates": count}
+        return {
+            "status": "new",
+            "facility_id": None,
+            "weight": None,
+            "probability": 0.0,
+            "support": False,
+            "candidates": count,
+        }
     p = _probability(float(weight))
     if p < model.review:
         status, proposal = "new", None
@@ -447,5 +473,11 @@ def _decide(
         clear = runner is None or float(weight) - float(runner) >= model.margin_bits
         automatic = p >= model.automatic and bool(support) and clear
         status, proposal = ("automatic" if automatic else "pending"), fid
-    return {"status": status, "facility_id": proposal, "weight": float(weight), "probability": p,
-            "support": bool(support), "candidates": count}
+    return {
+        "status": status,
+        "facility_id": proposal,
+        "weight": float(weight),
+        "probability": p,
+        "support": bool(support),
+        "candidates": count,
+    }
