@@ -355,6 +355,7 @@ def _supplier_lists(sc: Any, orgs: list, covs: list, rng: random.Random) -> None
                 original_name="suppliers.csv",
                 sha256="0" * 64,
                 status=sc.SupplierList.Status.DONE,
+                confirmed=True,
                 rows_total=ROWS_PER_LIST,
                 rows_done=ROWS_PER_LIST,
                 started=now,
@@ -373,9 +374,9 @@ def _supplier_lists(sc: Any, orgs: list, covs: list, rng: random.Random) -> None
         cur.execute(
             """INSERT INTO supplychain_supplierlistrow (supplier_list_id, number, raw, name, address, country,
                 country_raw, sector, product, tier, identifier, name_norm, address_norm, status,
-                errors)
+                errors, warnings, stage)
             SELECT l.id, g.n, '{}'::jsonb, '', '', '', '', '', 'Garments', 'Tier 1', '', '', '',
-                'valid', '[]'::jsonb
+                'valid', '[]'::jsonb, '[]'::jsonb, 'published'
             FROM supplychain_supplierlist l CROSS JOIN generate_series(1, %s) AS g(n)
             WHERE l.id BETWEEN %s AND %s""",
             [ROWS_PER_LIST, lo, hi],
@@ -396,6 +397,31 @@ def _supplier_lists(sc: Any, orgs: list, covs: list, rng: random.Random) -> None
                 country_raw = f.country, name_norm = f.name_norm, address_norm = f.address_norm
             FROM supplychain_match m JOIN supplychain_facility f ON f.id = m.facility_id
             WHERE m.row_id = r.id AND r.supplier_list_id BETWEEN %s AND %s""",
+            [lo, hi],
+        )
+        # Each list is version 1 of its member's disclosure (docs/supplychain.md).
+        cur.execute(
+            """INSERT INTO supplychain_disclosure (covenant_id, organisation_id, year)
+            SELECT covenant_id, organisation_id, year FROM supplychain_supplierlist
+            WHERE id BETWEEN %s AND %s""",
+            [lo, hi],
+        )
+        cur.execute(
+            """INSERT INTO supplychain_disclosureversion (disclosure_id, number, is_current, change,
+                created, effect)
+            SELECT d.id, 1, true, 'first', now(), '{}'::jsonb FROM supplychain_disclosure d
+            JOIN supplychain_supplierlist l ON l.covenant_id = d.covenant_id
+                AND l.organisation_id = d.organisation_id AND l.year = d.year
+            WHERE l.id BETWEEN %s AND %s""",
+            [lo, hi],
+        )
+        cur.execute(
+            """INSERT INTO supplychain_disclosureversion_lists (disclosureversion_id, supplierlist_id)
+            SELECT v.id, l.id FROM supplychain_disclosureversion v
+            JOIN supplychain_disclosure d ON d.id = v.disclosure_id
+            JOIN supplychain_supplierlist l ON l.covenant_id = d.covenant_id
+                AND l.organisation_id = d.organisation_id AND l.year = d.year
+            WHERE l.id BETWEEN %s AND %s""",
             [lo, hi],
         )
     print(f"    {len(lists):,} supplier lists, {len(lists) * ROWS_PER_LIST:,} matched rows")

@@ -217,9 +217,17 @@ class Finding(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The complaint whose remedy made this finding (services/from_complaint.py). Never
+    # shown: it only keeps a complaint from adding the same finding twice.
+    complaint_id = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["action", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action", "complaint_id"], name="collective_one_finding_per_complaint"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.description[:60]
@@ -357,3 +365,27 @@ class PlanLink(models.Model):
                 name="collective_link_points_somewhere",
             )
         ]
+
+
+class CapKpi(models.Model):
+    """A covenant agreement whose KPI measures joint corrective action plans.
+
+    The secretariat ties the agreement to one measure; the platform then records
+    the KPI's measurement itself whenever an item changes (services/kpi.py)."""
+
+    class Measure(models.TextChoices):
+        VERIFIED_SHARE = "verified_share", _("Share of CAP items fixed and verified (%)")
+        VERIFIED = "verified", _("CAP items fixed and verified")
+        FACILITIES = "facilities", _("Facilities under a corrective action plan")
+
+    agreement = models.OneToOneField(
+        "covenants.Agreement", on_delete=models.CASCADE, related_name="+"
+    )
+    measure = models.CharField(_("what the KPI measures"), max_length=20, choices=Measure.choices)
+    tied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    tied = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.agreement_id}: {self.measure}"

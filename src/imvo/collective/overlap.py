@@ -34,7 +34,7 @@ def _current(covenant_id: int | None = None) -> QuerySet[Match]:
         status__in=_LINKING,
         facility__isnull=False,
         row__supplier_list__status=SupplierList.Status.DONE,
-        row__supplier_list__superseded_by__isnull=True,
+        row__supplier_list__versions__is_current=True,  # SupplierList.objects.current()
     )
     if covenant_id is not None:
         qs = qs.filter(row__supplier_list__covenant_id=covenant_id)

@@ -19,6 +19,7 @@ from imvo.accounts import seams as roles
 from imvo.collective import overlap
 from imvo.collective.models import (
     CapItem,
+    CapKpi,
     Finding,
     JointAction,
     Leverage,
@@ -28,11 +29,12 @@ from imvo.collective.models import (
     Verifier,
 )
 from imvo.collective.report import country_label, country_rows, theme_label, theme_rows
-from imvo.collective.services import access, cap, joint, ladder, links
+from imvo.collective.services import access, cap, joint, kpi, ladder, links
 from imvo.collective.services.figures import cap_figures
 from imvo.collective.services.leverage import check_save_leverage, my_facilities
 from imvo.core.errors import DomainError
-from imvo.covenants.models import Adherence, Covenant
+from imvo.covenants.models import Adherence, Agreement, Covenant
+from imvo.duediligence.models import Action as DdAction
 
 
 def _int(value: Any) -> int | None:
@@ -306,6 +308,69 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Saved."))
     return redirect("collective:action", i.finding.action_id)
+
+
+@login_required
+def plan_links(request: HttpRequest, pk: int) -> HttpResponse:
+    """Link one of the member's own action-plan actions to its register entries and to
+    items of joint actions it joined. Anyone else's action answers 404."""
+    org = roles.organisation_id(request.user)
+    plan_action = get_object_or_404(
+        DdAction.objects.visible_to(request.user).select_related("covenant"),
+        pk=pk, organisation_id=org if org is not None else -1,
+    )  # fmt: skip
+    if request.method == "POST":
+        try:
+            links.check_set_links(request.user, plan_action.pk,
+                                  request.POST.getlist("entry"), request.POST.getlist("item"))  # fmt: skip
+        except DomainError as e:
+            messages.error(request, str(e))
+        else:
+            messages.success(request, _("Links saved."))
+            return redirect("collective:plan_links", plan_action.pk)
+    current = links.links_of_plan_action(request.user, plan_action)
+    return render(
+        request,
+        "collective/plan_links.html",
+        {
+            "plan_action": plan_action,
+            "entries": links.linkable_entries(request.user, plan_action),
+            "items": links.linkable_items(request.user, plan_action),
+            "linked_entries": {x.register_entry_id for x in current if x.register_entry_id},
+            "linked_items": {x.cap_item_id for x in current if x.cap_item_id},
+        },
+    )
+
+
+@login_required
+def kpis(request: HttpRequest, slug: str) -> HttpResponse:
+    """The secretariat ties covenant agreements to a CAP measure (their KPI is then
+    recorded by the platform). Anyone else: 404."""
+    covenant = get_object_or_404(Covenant, slug=slug)
+    if not roles.is_secretariat(request.user, covenant.pk):
+        raise Http404(_("Not one of your covenants."))
+    agreements = list(Agreement.objects.filter(covenant=covenant))
+    if request.method == "POST":
+        try:
+            for a in agreements:
+                wanted = request.POST.get(f"measure_{a.pk}", "")
+                if wanted != kpi.ties_of(covenant).get(a.pk, ""):
+                    kpi.check_tie(request.user, a, wanted)
+        except DomainError as e:
+            messages.error(request, str(e))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("collective:kpis", covenant.slug)
+    ties = kpi.ties_of(covenant)
+    return render(
+        request,
+        "collective/kpis.html",
+        {
+            "covenant": covenant,
+            "rows": [(a, ties.get(a.pk, "")) for a in agreements],
+            "measures": CapKpi.Measure.choices,
+        },
+    )
 
 
 def public(request: HttpRequest, slug: str) -> HttpResponse:

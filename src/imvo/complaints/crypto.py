@@ -18,6 +18,8 @@ from pathlib import Path
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 
+from imvo.core.sealing import create_key_file
+
 
 class KeyError_(Exception):
     """The key file is missing, unreadable or does not hold valid keys."""
@@ -38,24 +40,13 @@ def _read_keys(path: Path) -> list[bytes]:
     return keys
 
 
-def _create(path: Path) -> None:
-    # Only the platform's own user may list or read the key folder.
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return  # another process created it first
-    with os.fdopen(fd, "w") as f:
-        f.write(Fernet.generate_key().decode() + "\n")
-
-
 def fernet() -> MultiFernet:
     path = key_file()
     cached = _cache.get(str(path))
     if cached is not None:
         return cached
     if not path.exists():
-        _create(path)
+        create_key_file(path)
     f = MultiFernet([Fernet(k) for k in _read_keys(path)])
     _cache[str(path)] = f
     return f

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from imvo.complaints.models import Complaint, State
+from imvo.complaints.services.committee import quorum_shortfall
 from imvo.core.registry import FollowUp
 from imvo.covenants.models import Covenant
 
@@ -18,4 +19,18 @@ def follow_ups(covenant: Covenant) -> list[FollowUp]:
         .exclude(state=State.CLOSED)
         .count()
     )
-    return [FollowUp(_("Complaints over their time limit"), overdue, reverse("complaints:overdue"))]
+    open_recused = (
+        Complaint.objects.filter(covenant=covenant, recusals__isnull=False)
+        .exclude(state=State.CLOSED)
+        .distinct()
+    )
+    blocked = sum(1 for c in open_recused if quorum_shortfall(c))
+    return [
+        FollowUp(_("Complaints over their time limit"), overdue, reverse("complaints:overdue")),
+        # Recusals left too few members: the secretariat must appoint a substitute.
+        FollowUp(
+            _("Complaint cases blocked until a substitute is appointed"),
+            blocked,
+            reverse("complaints:cases"),
+        ),
+    ]

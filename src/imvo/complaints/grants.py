@@ -1,7 +1,10 @@
 """Every role grant that opens complaint cases (a committee seat, the
 secretariat's case-officer role, platform administration) is written to the
 complaint audit trail, whoever made it and however (the admin included), and
-shown on the committee page. Connected in `ComplaintsConfig.ready`."""
+shown on the committee page. Connected in `ComplaintsConfig.ready`.
+
+Grants bound to one case (a substitute member, a translator) are written by
+their services with the covenant, so the committee page lists them too."""
 
 from __future__ import annotations
 
@@ -62,7 +65,13 @@ def grants_for(covenant_id: int) -> list[Any]:
     return list(
         AuditEntry.objects.filter(
             Q(
-                action__in=("role-granted", "role-revoked"),
+                action__in=(
+                    "role-granted",
+                    "role-revoked",
+                    "substitute-appointed",
+                    "translator-granted",
+                    "translator-revoked",
+                ),
                 detail__contains=f'"covenant": {covenant_id},',
             )
             | Q(action__in=("admin-granted", "admin-revoked"))

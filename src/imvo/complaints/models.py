@@ -188,13 +188,17 @@ class ComplaintQuerySet(models.QuerySet["Complaint"]):
         """The one place that decides which cases a user may see at all: the
         covenant's committee and secretariat; the company complained about once
         admissibility is decided; a member a location complaint was forwarded to.
+        A substitute the secretariat appointed to a case sees that case.
         Platform administrators are not case officers and see none."""
         from imvo.accounts import services as roles
 
         if not (user and user.is_authenticated and user.is_active):
             return self.none()
-        q = models.Q(covenant_id__in=roles.committee_covenant_ids(user)) | models.Q(
-            covenant_id__in=roles.managed_covenant_ids(user)
+        q = (
+            models.Q(covenant_id__in=roles.committee_covenant_ids(user))
+            | models.Q(covenant_id__in=roles.managed_covenant_ids(user))
+            | models.Q(substitutes__user_id=user.pk)  # a substitute on one case sees that case
+            | models.Q(translators__user_id=user.pk)  # so does its translator (services/access)
         )
         org = roles.organisation_id(user)
         if org:
@@ -475,6 +479,72 @@ class Recusal(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["complaint", "user"], name="unique_recusal")]
+
+
+class Substitute(models.Model):
+    """A member appointed by the secretariat to one case when recusals left fewer
+    committee members free of conflicts than the quorum. On that case only, a
+    substitute acts as a committee member (and may decide its appeal)."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="substitutes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="substitute_cases"
+    )
+    reason = models.TextField(blank=True)
+    appointed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    appointed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["complaint", "user"], name="unique_substitute")
+        ]
+
+
+class CaseTranslator(models.Model):
+    """A translator bound to one case by a case officer, to translate the
+    complaint and its messages into the committee's language. The translator
+    reads what the complainant wrote and the messages, never their name,
+    contact, evidence or the case's steps."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="translators")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="translation_cases"
+    )
+    language = models.CharField(max_length=10)  # translate into this language
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    granted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["complaint", "user"], name="unique_case_translator")
+        ]
+
+
+class Translation(models.Model):
+    """A translation of the complaint (``message`` empty) or of one message,
+    stored encrypted beside the original, which stays as written."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="translations")
+    message = models.ForeignKey(
+        "Message", null=True, blank=True, on_delete=models.CASCADE, related_name="translations"
+    )
+    language = models.CharField(max_length=10)
+    text_enc = models.TextField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        # One per text and language; kept by the service (update_or_create under
+        # the case's row lock), as NULL message ids are not unique in SQL.
+        ordering = ["complaint", "message_id", "language"]
+
+    @property
+    def text(self) -> str:
+        return crypto.decrypt(self.text_enc)
 
 
 class Forwarding(models.Model):

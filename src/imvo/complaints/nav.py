@@ -11,6 +11,7 @@ from imvo.accounts.services import (
     managed_covenant_ids,
     organisation_id,
 )
+from imvo.complaints.models import Complaint
 from imvo.core.registry import NavLink
 
 
@@ -24,5 +25,8 @@ def links_for(user: AnyUser) -> list[NavLink]:
         and getattr(getattr(user, "organisation", None), "type", "") == "company"
     ):
         links.append(NavLink(reverse("complaints:cases"), _("Complaints about your company")))
+    elif Complaint.objects.visible_to(user).exists():
+        # A substitute, a translator or an organisation that filed for workers.
+        links.append(NavLink(reverse("complaints:cases"), _("Complaint cases")))
     links.append(NavLink(reverse("complaints:figures"), _("Complaints in figures")))
     return links

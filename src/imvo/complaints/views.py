@@ -43,8 +43,10 @@ from imvo.complaints.services import (
     workflow,
 )
 from imvo.complaints.services import register as case_register
+from imvo.complaints.services import translation as case_translation
 from imvo.complaints.services.access import CaseNotFoundError
 from imvo.complaints.services.committee import (
+    check_appoint_substitute,
     check_declare_seat,
     check_recuse,
     committee_of,
@@ -274,15 +276,22 @@ def outcomes(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def cases(request: HttpRequest) -> HttpResponse:
+    """The case list, narrowed by topic (theme), country, state and text."""
     qs = access.complaints_visible_to(request.user)
-    state = request.GET.get("state", "")
-    if state in State.values:
-        qs = qs.filter(state=state)
-    rows = access.case_rows(request.user, qs[:500])
+    f = access.CaseFilter.from_query(request.GET)
+    rows = access.filter_cases(request.user, qs, f)
     for row in rows:
         row["role_label"] = role_label(row["role"])
     return render(
-        request, "complaints/cases.html", {"rows": rows, "states": State.choices, "state": state}
+        request,
+        "complaints/cases.html",
+        {
+            "rows": rows,
+            "states": State.choices,
+            "f": f,
+            "themes": access.theme_choices(qs),
+            "countries": access.country_choices(qs),
+        },
     )
 
 
@@ -294,7 +303,20 @@ def role_label(role: str | None) -> str:
     }.get(role or "", "")
 
 
-CASE_ACTIONS = {"move", "message", "share", "recuse", "forward", "assign", "draft", "publish"}
+CASE_ACTIONS = {
+    "move",
+    "message",
+    "share",
+    "recuse",
+    "forward",
+    "assign",
+    "draft",
+    "publish",
+    "substitute",
+    "request_translation",
+    "revoke_translator",
+    "translate",
+}
 
 
 @login_required
@@ -349,6 +371,34 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
                 if member is None:
                     raise DomainError(_("Choose a committee member."))
                 check_recuse(request.user, c, member, p.get("reason", ""))
+            elif action == "substitute":
+                member = (
+                    get_user_model()
+                    .objects.filter(username=p.get("substitute", "").strip() or None)
+                    .first()
+                )
+                if member is None:
+                    raise DomainError(_("No account has this user name."))
+                check_appoint_substitute(request.user, c, member, p.get("reason", ""))
+            elif action == "request_translation":
+                translator = (
+                    get_user_model()
+                    .objects.filter(username=p.get("translator", "").strip() or None)
+                    .first()
+                )
+                if translator is None:
+                    raise DomainError(_("No account has this user name."))
+                case_translation.check_request_translation(
+                    request.user, c, translator, p.get("language", "")
+                )
+            elif action == "revoke_translator":
+                translator = get_user_model().objects.filter(pk=p.get("translator") or 0).first()
+                case_translation.check_revoke_translator(request.user, c, translator)
+            elif action == "translate":
+                mid = p.get("message", "")
+                case_translation.check_add_translation(
+                    request.user, c, int(mid) if mid.isdigit() else None, p.get("text", "")
+                )
             elif action == "forward":
                 n = forwarding.check_forward_to_linked_members(request.user, c)
                 from django.contrib import messages
@@ -380,11 +430,17 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
         ctx["complainant_language"] = dict(settings.LANGUAGES).get(c.language, c.language)
         ctx["next_states"] = [(s, State(s).label) for s in c.next_states]
         ctx["committee"] = committee_of(c.covenant)
+        ctx["substitutes"] = list(c.substitutes.select_related("user"))
+        ctx["can_appoint"] = role == "secretariat"
+        ctx["translation_languages"] = settings.LANGUAGES
         ctx["officers"] = get_user_model().objects.filter(
             covenant_roles__covenant=c.covenant, covenant_roles__role="secretariat"
         )
         ctx["publication"] = Publication.objects.filter(complaint=c).first()
-    template = "complaints/case_company.html" if role == "company" else "complaints/case.html"
+    template = {
+        "company": "complaints/case_company.html",
+        "translator": "complaints/case_translator.html",
+    }.get(role, "complaints/case.html")
     return _private(render(request, template, ctx, status=400 if error else 200))
 
 

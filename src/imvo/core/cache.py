@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache as shared
 from django.core.cache import caches
+from django.db.models import Model
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 VERSION_READ_SECONDS = 1.0
 
@@ -100,3 +102,21 @@ def cached[T](key: str, compute: Callable[[], T], seconds: int | None = None) ->
 def forget_versions() -> None:
     """Drop the per-process version memo (tests clear the caches between cases)."""
     _versions.clear()
+
+
+def bump_on_change(
+    receiver: Callable[..., None],
+    models: Iterable[type[Model]],
+    *,
+    uid: str,
+    through: Iterable[type[Model]] = (),
+) -> None:
+    """Call `receiver` (which bumps a data version) on every save and delete of
+    `models` and every change of the many-to-many `through` tables, so a public
+    fragment built from them is made again. Called from an app's `ready()`;
+    `uid` keeps each connection single however often `ready()` runs."""
+    for model in models:
+        post_save.connect(receiver, sender=model, dispatch_uid=f"{uid}-s-{model}")
+        post_delete.connect(receiver, sender=model, dispatch_uid=f"{uid}-d-{model}")
+    for table in through:
+        m2m_changed.connect(receiver, sender=table, dispatch_uid=f"{uid}-m-{table}")

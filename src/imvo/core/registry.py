@@ -203,6 +203,22 @@ class RegisterNotes(Protocol):
     def __call__(self, user: AnyUser, entry_ids: Sequence[int]) -> dict[int, list[EntryNote]]: ...
 
 
+class PlanNotes(Protocol):
+    """An app's notes on action-plan actions (e.g. the register entries and corrective
+    action plan items an action is linked to), as this user may see them."""
+
+    def __call__(self, user: AnyUser, action_ids: Sequence[int]) -> dict[int, list[EntryNote]]: ...
+
+
+class SubmissionNotes(Protocol):
+    """An app's lines for a member's due-diligence submission of a year (e.g. the
+    progress of the corrective action plans it joined), shown in its action-plan part."""
+
+    def __call__(
+        self, organisation_id: int, covenant_id: int, year: int
+    ) -> Sequence[EntryNote]: ...
+
+
 # --- follow-up: what is overdue in a covenant ------------------------------------------
 
 
@@ -234,6 +250,8 @@ class Registry:
     report_sections: dict[str, ReportSections] = field(default_factory=dict)
     follow_ups: dict[str, FollowUps] = field(default_factory=dict)
     risk_notes: dict[str, RegisterNotes] = field(default_factory=dict)
+    plan_notes: dict[str, PlanNotes] = field(default_factory=dict)
+    submission_notes: dict[str, SubmissionNotes] = field(default_factory=dict)
 
     def add_nav_links(self, app: str, provider: NavLinks) -> None:
         self.nav_links[app] = provider
@@ -253,6 +271,8 @@ class Registry:
         report: ReportSections | None = None,
         risk_notes: RegisterNotes | None = None,
         follow_up: FollowUps | None = None,
+        plan_notes: PlanNotes | None = None,
+        submission_notes: SubmissionNotes | None = None,
     ) -> None:
         """Everything one app offers, in one call from its `ready()`."""
         if nav is not None:
@@ -265,6 +285,10 @@ class Registry:
             self.follow_ups[app] = follow_up
         if risk_notes is not None:
             self.risk_notes[app] = risk_notes
+        if plan_notes is not None:
+            self.plan_notes[app] = plan_notes
+        if submission_notes is not None:
+            self.submission_notes[app] = submission_notes
 
 
 registry = Registry()
@@ -285,6 +309,23 @@ def risk_notes_for(user: AnyUser, entry_ids: Sequence[int]) -> dict[int, list[En
         for entry_id, lines in provider(user, entry_ids).items():
             notes.setdefault(entry_id, []).extend(lines)
     return notes
+
+
+def plan_notes_for(user: AnyUser, action_ids: Sequence[int]) -> dict[int, list[EntryNote]]:
+    """Every app's notes on these action-plan actions, in the order of the floors."""
+    notes: dict[int, list[EntryNote]] = {}
+    for provider in registry.plan_notes.values():
+        for action_id, lines in provider(user, action_ids).items():
+            notes.setdefault(action_id, []).extend(lines)
+    return notes
+
+
+def submission_notes_for(organisation_id: int, covenant_id: int, year: int) -> list[EntryNote]:
+    """Every app's lines for a member's due-diligence submission of a year."""
+    lines: list[EntryNote] = []
+    for provider in registry.submission_notes.values():
+        lines.extend(provider(organisation_id, covenant_id, year))
+    return lines
 
 
 def follow_ups_for(covenant: Covenant) -> list[FollowUp]:

@@ -27,7 +27,9 @@ def key_file(name: str) -> Path:
     return Path(settings.VAR_DIR) / "keys" / f"{name}.key"
 
 
-def _create(path: Path) -> None:
+def create_key_file(path: Path) -> None:
+    """A new key file holding one fresh Fernet key, readable by the platform's own
+    user only (the folder too); left as it is when another process made it first."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -43,7 +45,7 @@ def _fernet(name: str) -> MultiFernet:
     if cached is not None:
         return cached
     if not path.exists():
-        _create(path)
+        create_key_file(path)
     keys = [line.strip().encode() for line in path.read_text().splitlines() if line.strip()]
     if not keys:
         raise SealingError(f"{path} holds no keys")

@@ -9,35 +9,29 @@ class CovenantsConfig(AppConfig):
     verbose_name = _("Covenants")
 
     def ready(self) -> None:
-        from django.db.models.signals import m2m_changed, post_delete, post_save
-
+        from imvo.core.cache import bump_on_change
         from imvo.core.registry import registry
         from imvo.covenants import demo, models, nav, report, services
 
         # Public fragments are cached (docs/performance.md): any change to what
         # they show starts a new cache version.
-        for model in (
-            models.Covenant,
-            models.Organisation,
-            models.Adherence,
-            models.AdherenceChange,
-            models.Agreement,
-            models.KpiMeasurement,
-            models.ProcessStep,
-            models.GovernanceBody,
-            models.Seat,
-            models.Theme,
-        ):
-            post_save.connect(
-                services.bump_public_version, sender=model, dispatch_uid=f"pv-s-{model}"
-            )
-            post_delete.connect(
-                services.bump_public_version, sender=model, dispatch_uid=f"pv-d-{model}"
-            )
-        for through in (models.Agreement.owners.through, models.Agreement.themes.through):
-            m2m_changed.connect(
-                services.bump_public_version, sender=through, dispatch_uid=f"pv-m-{through}"
-            )
+        bump_on_change(
+            services.bump_public_version,
+            (
+                models.Covenant,
+                models.Organisation,
+                models.Adherence,
+                models.AdherenceChange,
+                models.Agreement,
+                models.KpiMeasurement,
+                models.ProcessStep,
+                models.GovernanceBody,
+                models.Seat,
+                models.Theme,
+            ),
+            uid="pv",
+            through=(models.Agreement.owners.through, models.Agreement.themes.through),
+        )
         # What this app offers the start page, `imvo demo` and the yearly report.
         from imvo.covenants import followup
 

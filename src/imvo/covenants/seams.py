@@ -1,10 +1,14 @@
 """What other apps may use of covenants besides its models: finding covenants
 (by key, for a user, for the public list), the KPI progress of an agreement
 (``KpiProgress``, a frozen dataclass), adherence changes, and the version of
-public data that caches key on, and the decisions a letter may cite. Everything else in this app is its own."""
+public data that caches key on, the decisions a letter may cite, and who
+counts as a member company (``company_party_adherences``). Everything else in this app is its own."""
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
+
+from imvo.covenants.models import Adherence, Organisation
 from imvo.covenants.services import (
     KpiProgress,
     change_adherence,
@@ -21,6 +25,7 @@ __all__ = [
     "KpiProgress",
     "change_adherence",
     "citable_decisions",
+    "company_party_adherences",
     "covenants_managed_by",
     "covenants_visible_to",
     "get_covenant",
@@ -28,3 +33,18 @@ __all__ = [
     "public_covenant_list",
     "public_version",
 ]
+
+
+def company_party_adherences(
+    organisation_id: int | None, *, active_only: bool = True
+) -> QuerySet[Adherence]:
+    """The organisation's adherences as a company that is a party (a member company):
+    active ones, or every one it ever had with `active_only=False`. None: no rows."""
+    if not organisation_id:
+        return Adherence.objects.none()
+    qs = Adherence.objects.filter(
+        organisation_id=organisation_id,
+        organisation__type=Organisation.Type.COMPANY,
+        role=Adherence.Role.PARTY,
+    )
+    return qs.filter(status=Adherence.Status.ACTIVE) if active_only else qs

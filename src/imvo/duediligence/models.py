@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from imvo.core.errors import DomainError
 from imvo.core.scoping import ScopedQuerySet
+from imvo.covenants.models import covenant_and_organisation
 
 
 class OecdStep(models.IntegerChoices):
@@ -141,12 +142,7 @@ class Submission(models.Model):
         PARTLY = "partly", _("Meets the requirements partly")
         NOT_MEET = "does_not_meet", _("Does not meet the requirements")
 
-    covenant = models.ForeignKey(
-        "covenants.Covenant", on_delete=models.CASCADE, related_name="dd_submissions"
-    )
-    organisation = models.ForeignKey(
-        "covenants.Organisation", on_delete=models.PROTECT, related_name="dd_submissions"
-    )
+    covenant, organisation = covenant_and_organisation("dd_submissions")
     year = models.PositiveSmallIntegerField(_("reporting year"))
     framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="submissions")
     status = models.CharField(
@@ -253,12 +249,7 @@ class Action(models.Model):
         DONE = "done", _("Done")
         DROPPED = "dropped", _("Dropped")
 
-    covenant = models.ForeignKey(
-        "covenants.Covenant", on_delete=models.CASCADE, related_name="dd_actions"
-    )
-    organisation = models.ForeignKey(
-        "covenants.Organisation", on_delete=models.PROTECT, related_name="dd_actions"
-    )
+    covenant, organisation = covenant_and_organisation("dd_actions")
     theme = models.ForeignKey(
         "covenants.Theme",
         null=True,
@@ -335,12 +326,7 @@ class RemediationCase(models.Model):
         REMEDIED = "remedied", _("Remedied")
         CLOSED = "closed", _("Closed without remedy")
 
-    covenant = models.ForeignKey(
-        "covenants.Covenant", on_delete=models.CASCADE, related_name="dd_remediation_cases"
-    )
-    organisation = models.ForeignKey(
-        "covenants.Organisation", on_delete=models.PROTECT, related_name="dd_remediation_cases"
-    )
+    covenant, organisation = covenant_and_organisation("dd_remediation_cases")
     opened = models.DateField(_("opened"), default=date.today)
     what_happened = models.TextField(_("what happened"))
     affected = models.TextField(_("who was affected"))
@@ -374,15 +360,7 @@ class EscalationStep(models.Model):
         EXCLUSION = "exclusion", _("Exclusion")
         RESOLVED = "resolved", _("Resolved: back on track")
 
-    covenant = models.ForeignKey(
-        "covenants.Covenant", on_delete=models.CASCADE, related_name="dd_escalations"
-    )
-    organisation = models.ForeignKey(
-        "covenants.Organisation",
-        on_delete=models.PROTECT,
-        related_name="dd_escalations",
-        verbose_name=_("member"),
-    )
+    covenant, organisation = covenant_and_organisation("dd_escalations", verbose_name=_("member"))
     step = models.CharField(_("step"), max_length=20, choices=Step.choices)
     date = models.DateField(_("date"), default=date.today)
     reason = models.TextField(_("reason"))

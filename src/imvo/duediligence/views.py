@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from imvo.accounts import seams as roles
 from imvo.core.errors import DomainError
 from imvo.core.exports import table_response
+from imvo.core.registry import plan_notes_for, submission_notes_for
 from imvo.covenants.models import Covenant, Organisation
 from imvo.duediligence import forms
 from imvo.duediligence.models import (
@@ -106,6 +107,14 @@ def _submission(request: HttpRequest, pk: int) -> Submission:
         return get_submission(request.user, pk)
     except NotFound:
         raise Http404 from None
+
+
+def _under_review(request: HttpRequest, pk: int) -> Submission:
+    """A submission the user reviews (else 404: do not confirm it exists)."""
+    sub = _submission(request, pk)
+    if not can_review(request.user, sub):
+        raise Http404
+    return sub
 
 
 @login_required
@@ -210,6 +219,8 @@ def submission(request: HttpRequest, pk: int) -> HttpResponse:
             Submission.Decision(card.suggested_decision).label if card.suggested_decision else ""
         ),
         "escalation": (current_escalation(sub.covenant, sub.organisation) if reviewer else None),
+        # Joint corrective action plans the member joined (apps above, via the registry).
+        "joint_notes": submission_notes_for(sub.organisation_id, sub.covenant_id, sub.year),
     }
     return render(request, "duediligence/submission.html", context)
 
@@ -224,9 +235,7 @@ def version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 @login_required
 @require_POST
 def start_review(request: HttpRequest, pk: int) -> HttpResponse:
-    sub = _submission(request, pk)
-    if not can_review(request.user, sub):
-        raise Http404
+    sub = _under_review(request, pk)
     try:
         check_start_review(request.user, sub)
     except DomainError as e:
@@ -237,9 +246,7 @@ def start_review(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def review(request: HttpRequest, pk: int) -> HttpResponse:
-    sub = _submission(request, pk)
-    if not can_review(request.user, sub):
-        raise Http404
+    sub = _under_review(request, pk)
     scores = {
         el.pk: (request.POST.get(f"score{el.pk}", ""), request.POST.get(f"comment{el.pk}", ""))
         for el in sub.framework.elements.all()
@@ -378,6 +385,8 @@ def action(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "edit": edit,
             "is_owner": is_owner,
+            # Links to register entries and joint CAP items (apps above, via the registry).
+            "plan_notes": plan_notes_for(request.user, [a.pk]).get(a.pk, []),
         },
     )
 

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from imvo.core.scoping import ScopedQuerySet, role_facts, scope_q
+from imvo.covenants.models import covenant_and_organisation
 
 
 class MappingRow(models.Model):
@@ -81,12 +82,7 @@ class EngagementEntry(models.Model):
         WORKSHOP = "workshop", _("Workshop")
         WRITTEN = "written", _("Written consultation")
 
-    covenant = models.ForeignKey(
-        "covenants.Covenant", on_delete=models.CASCADE, related_name="regulation_engagements"
-    )
-    organisation = models.ForeignKey(
-        "covenants.Organisation", on_delete=models.PROTECT, related_name="regulation_engagements"
-    )
+    covenant, organisation = covenant_and_organisation("regulation_engagements")
     date = models.DateField(_("date"), default=date.today)
     kind = models.CharField(_("who"), max_length=20, choices=Kind.choices)
     stakeholder = models.CharField(_("stakeholder"), max_length=200)
@@ -133,11 +129,8 @@ class RetainedDocument(models.Model):
         FORCED_LABOUR = "forced_labour", _("Forced-labour evidence file")
         EUDR = "eudr", _("EUDR geolocation")
 
-    covenant = models.ForeignKey(
-        "covenants.Covenant", on_delete=models.PROTECT, related_name="regulation_documents"
-    )
-    organisation = models.ForeignKey(
-        "covenants.Organisation", on_delete=models.PROTECT, related_name="regulation_documents"
+    covenant, organisation = covenant_and_organisation(
+        "regulation_documents", covenant_on_delete=models.PROTECT
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     year = models.PositiveSmallIntegerField(_("year"))
@@ -165,12 +158,7 @@ class RetainedDocument(models.Model):
 class PlotUpload(models.Model):
     """A file of EUDR plots as uploaded, with its row-level errors (none imported if any)."""
 
-    covenant = models.ForeignKey(
-        "covenants.Covenant", on_delete=models.CASCADE, related_name="regulation_plot_uploads"
-    )
-    organisation = models.ForeignKey(
-        "covenants.Organisation", on_delete=models.PROTECT, related_name="regulation_plot_uploads"
-    )
+    covenant, organisation = covenant_and_organisation("regulation_plot_uploads")
     name = models.CharField(_("file"), max_length=255)
     rows = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list)
@@ -188,12 +176,7 @@ class PlotUpload(models.Model):
 class Plot(models.Model):
     """A plot of land a relevant commodity was produced on (EUDR Art. 9(1)(d))."""
 
-    covenant = models.ForeignKey(
-        "covenants.Covenant", on_delete=models.CASCADE, related_name="regulation_plots"
-    )
-    organisation = models.ForeignKey(
-        "covenants.Organisation", on_delete=models.PROTECT, related_name="regulation_plots"
-    )
+    covenant, organisation = covenant_and_organisation("regulation_plots")
     upload = models.ForeignKey(PlotUpload, on_delete=models.CASCADE, related_name="plots")
     plot_id = models.CharField(_("plot"), max_length=100)
     commodity = models.CharField(_("commodity"), max_length=20)
@@ -243,12 +226,7 @@ def _token() -> str:
 class SupplierRequest(models.Model):
     """A member asks a supplier for due-diligence information through the platform."""
 
-    covenant = models.ForeignKey(
-        "covenants.Covenant", on_delete=models.CASCADE, related_name="regulation_requests"
-    )
-    organisation = models.ForeignKey(
-        "covenants.Organisation", on_delete=models.PROTECT, related_name="regulation_requests"
-    )
+    covenant, organisation = covenant_and_organisation("regulation_requests")
     supplier = models.CharField(_("supplier"), max_length=300)
     employees = models.PositiveIntegerField(_("supplier's employees"))
     token = models.CharField(max_length=64, unique=True, default=_token)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from imvo.accounts import services as roles
-from imvo.accounts.services import AnyUser
+from imvo.accounts import seams as roles
+from imvo.accounts.seams import AnyUser
 from imvo.core.registry import NavLink
 from imvo.regulation.services.access import covenants_of
 from imvo.regulation.services.engagement import named_for

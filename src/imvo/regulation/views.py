@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from imvo.accounts import services as roles
+from imvo.accounts import seams as roles
 from imvo.core.errors import DomainError
 from imvo.covenants.models import Covenant
 from imvo.duediligence.models import Action, Submission

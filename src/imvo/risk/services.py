@@ -468,6 +468,17 @@ EDITABLE = (
 )
 
 
+def _set_override(
+    user: AnyUser, entry: RegisterEntry, previous: float | None, new: float | None, reason: str
+) -> None:
+    """Hand-set the entry's priority (None: withdraw it), keeping the override with its reason."""
+    PriorityOverride.objects.create(
+        entry=entry, previous=previous, new=new, reason=reason.strip(), by=recorded_as(user)
+    )
+    entry.override_priority = new
+    entry.override_reason = reason.strip() if new is not None else ""
+
+
 def update_entry(
     user: AnyUser,
     entry: RegisterEntry,
@@ -494,15 +505,7 @@ def update_entry(
         if clear_override and entry.override_priority is not None:
             if not override_reason.strip():
                 raise DomainError(_("Say why the hand-set priority is withdrawn."))
-            PriorityOverride.objects.create(
-                entry=entry,
-                previous=entry.override_priority,
-                new=None,
-                reason=override_reason.strip(),
-                by=recorded_as(user),
-            )
-            entry.override_priority = None
-            entry.override_reason = ""
+            _set_override(user, entry, entry.override_priority, None, override_reason)
         elif override_priority is not None and override_priority != entry.override_priority:
             if not 0 <= override_priority <= 100:
                 raise DomainError(_("A priority is 0..100."))
@@ -510,15 +513,7 @@ def update_entry(
                 raise DomainError(
                     _("A hand-set priority needs a reason: why does the computed one not fit?")
                 )
-            PriorityOverride.objects.create(
-                entry=entry,
-                previous=entry.priority,
-                new=override_priority,
-                reason=override_reason.strip(),
-                by=recorded_as(user),
-            )
-            entry.override_priority = override_priority
-            entry.override_reason = override_reason.strip()
+            _set_override(user, entry, entry.priority, override_priority, override_reason)
         _recompute(entry)
         entry.save()
     return entry

@@ -42,7 +42,7 @@ class FacilityAdmin(admin.ModelAdmin):
 class SupplierListAdmin(admin.ModelAdmin):
     list_display = ["id", "organisation", "covenant", "year", "original_name", "status", "uploaded"]
     list_filter = ["status", "year", "covenant"]
-    readonly_fields = ["sha256", "size", "summary", "rows_total", "rows_done", "superseded_by"]
+    readonly_fields = ["sha256", "size", "summary", "rows_total", "rows_done"]
 
 
 @admin.register(Match)

@@ -16,7 +16,7 @@ from imvo.accounts.api_auth import token_auth
 from imvo.core.public_cache import cache_public_answer
 from imvo.covenants.models import Covenant
 from imvo.covenants.services import covenants_visible_to, public_version
-from imvo.supplychain import explain, publication, services
+from imvo.supplychain import disclosure, explain, publication, services
 from imvo.supplychain.models import SupplierList
 
 router = Router(tags=["supplychain"])
@@ -95,14 +95,23 @@ def upload(
     year: Form[int],
     file: File[UploadedFile],
     mode: Form[str] = "",
+    preview: Form[bool] = False,
 ) -> Status:
     """`mode` ("add" or "replace") is needed when the year already has a disclosure:
-    an upload never silently replaces one (400 without it)."""
+    an upload never silently replaces one (400 without it). With `preview=true`
+    the list is read and checked and waits (status `preview`, the effect in
+    `GET .../preview`) until `POST .../confirm`."""
     cov = Covenant.objects.filter(slug=covenant).first()
     if cov is None:
         raise HttpError(404, f"No covenant {covenant!r}.")
     sl = services.upload_list(
-        request.user, cov, year, file.name or "upload", file.read(), mode=mode or None
+        request.user,
+        cov,
+        year,
+        file.name or "upload",
+        file.read(),
+        mode=mode or None,
+        confirm=not preview,
     )
     sl.refresh_from_db()
     return Status(201, _out(sl))
@@ -121,6 +130,43 @@ def list_lists(request: HttpRequest) -> list[dict[str, Any]]:
 )
 def get_list(request: HttpRequest, list_id: int) -> dict:
     return _out(_visible(request, list_id))
+
+
+class EffectOut(Schema):
+    mode: str
+    current_files: list[str]
+    added: int
+    removed: int
+    changed: int
+    unchanged: int
+    error_rows: int
+    samples: list[str]
+    encoding: str
+
+
+@router.get("/supplier-lists/{list_id}/preview", response=EffectOut, auth=token_auth)
+def get_preview(request: HttpRequest, list_id: int) -> dict[str, Any]:
+    """The effect confirming the list would have on the disclosure."""
+    sl = _visible(request, list_id)
+    if sl.status != SupplierList.Status.PREVIEW:
+        raise HttpError(409, "This list is not waiting for confirmation.")
+    p = disclosure.preview(sl)
+    return {
+        "mode": p.mode,
+        "current_files": p.current_files,
+        **p.counts,
+        "error_rows": p.error_rows,
+        "samples": p.samples,
+        "encoding": p.encoding,
+    }
+
+
+@router.post("/supplier-lists/{list_id}/confirm", response=SupplierListOut, auth=token_auth)
+def confirm(request: HttpRequest, list_id: int) -> dict[str, Any]:
+    """Confirm a previewed list: it is matched and becomes a version of the disclosure."""
+    sl = services.confirm_list(request.user, _visible(request, list_id))
+    sl.refresh_from_db()
+    return _out(sl)
 
 
 @router.get("/supplier-lists/{list_id}/rows", response=list[RowOut], auth=token_auth)

@@ -16,25 +16,24 @@ class SupplychainConfig(AppConfig):
         )
         from django.db.models.signals import post_delete, post_save
 
+        from imvo.core.cache import bump_on_change
         from imvo.core.registry import registry
         from imvo.supplychain import demo, models, nav, publication, report
 
         # The public list's pages are cached (docs/performance.md): a processed
         # list, a decision, a merged facility or a publication decision starts a
         # new cache version.
-        for model in (
-            models.SupplierList,
-            models.Match,
-            models.Facility,
-            models.DisclosurePolicy,
-            models.PublishedYear,
-        ):
-            post_save.connect(
-                publication.bump_public_list_version, sender=model, dispatch_uid=f"sc-s-{model}"
-            )
-            post_delete.connect(
-                publication.bump_public_list_version, sender=model, dispatch_uid=f"sc-d-{model}"
-            )
+        bump_on_change(
+            publication.bump_public_list_version,
+            (
+                models.SupplierList,
+                models.Match,
+                models.Facility,
+                models.DisclosurePolicy,
+                models.PublishedYear,
+            ),
+            uid="sc",
+        )
         # An edited, merged or deleted facility: the matcher's prepared registry is
         # rebuilt on next use (new facilities are added to it without this).
         post_save.connect(_facility_saved, sender=models.Facility, dispatch_uid="sc-index-s")

@@ -34,20 +34,37 @@ class SupplierListQuerySet(models.QuerySet):
             q |= models.Q(organisation_id=org)
         return self.filter(q)
 
+    def current(self) -> SupplierListQuerySet:
+        """Lists in the current version of their member's disclosure: the one place
+        that says what "current" means (`DisclosureVersion.is_current`)."""
+        return self.filter(versions__is_current=True)
+
+    def with_current(self) -> SupplierListQuerySet:
+        """Annotate `current_flag`, so a page of lists asks once, not once a list."""
+        return self.annotate(
+            current_flag=models.Exists(
+                DisclosureVersion.lists.through.objects.filter(
+                    supplierlist_id=models.OuterRef("pk"), disclosureversion__is_current=True
+                )
+            )
+        )
+
 
 class SupplierList(models.Model):
     """One upload of a company's supplier list for a covenant and year.
 
-    The original file is stored unchanged with its sha256. A corrected upload
-    for the same year becomes the current list; earlier ones stay as history
-    (`superseded_by`)."""
+    The original file is stored unchanged with its sha256. It becomes part of the
+    member's disclosure only when the member confirms it: then a new
+    `DisclosureVersion` names the lists the disclosure is made of."""
 
     class Status(models.TextChoices):
         MAPPING = "mapping", _("Columns to map")
         QUEUED = "queued", _("Waiting to be processed")
         PROCESSING = "processing", _("Processing")
+        PREVIEW = "preview", _("Waiting for your confirmation")
         DONE = "done", _("Processed")
         FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Not confirmed (cancelled)")
 
     covenant = models.ForeignKey(
         "covenants.Covenant", on_delete=models.PROTECT, related_name="supplier_lists"
@@ -71,12 +88,14 @@ class SupplierList(models.Model):
     rows_total = models.PositiveIntegerField(default=0)
     rows_done = models.PositiveIntegerField(default=0)
     summary = models.JSONField(default=dict, blank=True)
-    superseded_by = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="supersedes"
-    )
     # The uploader's explicit choice: this file is added to the year's disclosure
     # (another business unit, another tier) instead of replacing it.
     adds_to = models.BooleanField(_("added to the year's disclosure"), default=False)
+    # Confirmed by the member after the preview (or by a trusted caller at upload):
+    # only a confirmed list is matched and becomes a version of the disclosure.
+    confirmed = models.BooleanField(default=False)
+    # The encoding the member picked on the preview ("" = detected).
+    encoding = models.CharField(max_length=40, blank=True)
     started = models.DateTimeField(null=True, blank=True)
     finished = models.DateTimeField(null=True, blank=True)
 
@@ -91,7 +110,11 @@ class SupplierList(models.Model):
 
     @property
     def is_current(self) -> bool:
-        return self.superseded_by_id is None
+        """In the current version of the disclosure (annotated by `with_current`)."""
+        flag = getattr(self, "current_flag", None)
+        if flag is None:
+            flag = self.versions.filter(is_current=True).exists()
+        return bool(flag)
 
     @property
     def progress_percent(self) -> int:
@@ -105,6 +128,15 @@ class SupplierListRow(models.Model):
         VALID = "valid", _("Valid")
         INVALID = "invalid", _("Rejected")
         DUPLICATE = "duplicate", _("Duplicate")
+
+    class Stage(models.TextChoices):
+        """Where the row is on its way (one parse, then named stages): read from the
+        file, checked, matched to a facility, part of a confirmed disclosure."""
+
+        PARSED = "parsed", _("Read")
+        VALIDATED = "validated", _("Checked")
+        MATCHED = "matched", _("Matched")
+        PUBLISHED = "published", _("In the disclosure")
 
     supplier_list = models.ForeignKey(SupplierList, on_delete=models.CASCADE, related_name="rows")
     number = models.PositiveIntegerField(_("row"))
@@ -127,6 +159,7 @@ class SupplierListRow(models.Model):
     # Problems that do not reject the row (e.g. coordinates that were dropped), same shape.
     warnings = models.JSONField(default=list, blank=True)
     duplicate_of = models.PositiveIntegerField(null=True, blank=True)
+    stage = models.CharField(max_length=12, choices=Stage.choices, default=Stage.PARSED)
 
     class Meta:
         ordering = ["supplier_list", "number"]
@@ -332,3 +365,96 @@ class PublishedYear(models.Model):
 
     def __str__(self) -> str:
         return f"{self.covenant} {self.year}"
+
+
+class DisclosureQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> DisclosureQuerySet:
+        """The member's own disclosures; the secretariat's covenants'; admins all."""
+        from imvo.accounts import services as roles
+
+        if not (user and user.is_authenticated and user.is_active):
+            return self.none()
+        if roles.is_platform_admin(user):
+            return self
+        q = models.Q(covenant_id__in=roles.managed_covenant_ids(user))
+        org = roles.organisation_id(user)
+        if org:
+            q |= models.Q(organisation_id=org)
+        return self.filter(q)
+
+
+class Disclosure(models.Model):
+    """A member's disclosure of its production locations for a covenant and year.
+
+    What it is made of changes by versions (`DisclosureVersion`): every confirmed
+    change (a file added, a replacement, a restore, last year carried forward)
+    is a new version, and exactly one version is current."""
+
+    covenant = models.ForeignKey(
+        "covenants.Covenant", on_delete=models.PROTECT, related_name="disclosures"
+    )
+    organisation = models.ForeignKey(
+        "covenants.Organisation", on_delete=models.PROTECT, related_name="disclosures"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+
+    objects = DisclosureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["covenant", "organisation", "year"], name="unique_disclosure"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.covenant} {self.year}"
+
+
+class DisclosureVersion(models.Model):
+    """One state of a disclosure: the supplier lists it is made of.
+
+    The database holds the rule "at most one current version per disclosure" (a
+    partial unique index), and every change makes the new version current in the
+    transaction that demotes the old one, under a lock on the disclosure row."""
+
+    class Change(models.TextChoices):
+        FIRST = "first", _("First upload")
+        ADD = "add", _("File added")
+        REPLACE = "replace", _("Replaced")
+        RESTORE = "restore", _("Earlier version restored")
+        CARRY = "carry", _("Carried forward from last year")
+
+    disclosure = models.ForeignKey(Disclosure, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    lists = models.ManyToManyField(SupplierList, related_name="versions")
+    is_current = models.BooleanField(default=False)
+    change = models.CharField(max_length=12, choices=Change.choices)
+    restored_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The effect against the version before: locations added, removed, changed,
+    # unchanged (the numbers the member confirmed on the preview).
+    effect = models.JSONField(default=dict, blank=True)
+    # The risk scan of this version, computed once when it is first asked for
+    # (a version never changes, so neither does its scan).
+    risk_scan = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["disclosure", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["disclosure", "number"], name="unique_version_number"),
+            models.UniqueConstraint(
+                fields=["disclosure"],
+                condition=models.Q(is_current=True),
+                name="one_current_disclosure_version",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.disclosure} v{self.number}"

@@ -516,8 +516,14 @@ def _guess_encoding(data: bytes) -> str:
     return max(scored)[2]
 
 
-def _read_csv(filename: str, data: bytes) -> tuple[list[list[str]], str, str]:
-    if data.startswith(b"\xef\xbb\xbf"):
+def _read_csv(
+    filename: str, data: bytes, chosen: str | None = None
+) -> tuple[list[list[str]], str, str]:
+    if chosen:  # the member picked the encoding on the preview
+        text, encoding = data.decode(chosen, errors="replace"), chosen
+        if text.startswith("\ufeff"):
+            text = text[1:]
+    elif data.startswith(b"\xef\xbb\xbf"):
         text, encoding = data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         text, encoding = data.decode("utf-16", errors="replace"), "utf-16"
@@ -551,9 +557,15 @@ def _read_csv(filename: str, data: bytes) -> tuple[list[list[str]], str, str]:
 
 
 def read_table(
-    filename: str, data: bytes, max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES
+    filename: str,
+    data: bytes,
+    max_rows: int = MAX_ROWS,
+    max_bytes: int = MAX_BYTES,
+    encoding: str | None = None,
 ) -> Table:
-    """Read a supplier-list file into a Table. Raises ParseError with a readable message."""
+    """Read a supplier-list file into a Table. Raises ParseError with a readable message.
+    `encoding` overrides the detected one (CSV only)."""
+    chosen = encoding
     if len(data) > max_bytes:
         raise ParseError(
             f"{filename}: the file is {len(data) / 1024 / 1024:.1f} MB; the limit is "
@@ -582,7 +594,7 @@ def read_table(
                 "workbook. If it is a CSV export, name it .csv and upload it again."
             )
         kind = "csv"
-        cells, encoding, delimiter = _read_csv(filename, data)
+        cells, encoding, delimiter = _read_csv(filename, data, chosen)
     else:
         raise ParseError(
             f"{filename}: this is {kind}, not a supplier list. "

@@ -70,10 +70,9 @@ def check_may_disclose(organisation: Organisation, covenant: Covenant) -> None:
 
 def current_lists(covenant: Covenant, year: int | None = None) -> QuerySet[SupplierList]:
     """The processed, current lists of sourcing members: what a disclosure is made of."""
-    qs = SupplierList.objects.filter(
+    qs = SupplierList.objects.current().filter(
         covenant=covenant,
         status=SupplierList.Status.DONE,
-        superseded_by__isnull=True,
         organisation__type__in=sourcing_types(covenant),
     )
     return qs if year is None else qs.filter(year=year)

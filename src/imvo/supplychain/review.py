@@ -47,7 +47,7 @@ def matches_visible_to(user: Any) -> QuerySet[Match]:
 def pending_for(user: Any, supplier_list: SupplierList | None = None) -> QuerySet[Match]:
     """The matches waiting for a person's decision that `user` may see, on current
     lists, grouped by list and in row order."""
-    lists = services.lists_visible_to(user).filter(superseded_by__isnull=True)
+    lists = services.lists_visible_to(user).current()
     if supplier_list is not None:
         lists = lists.filter(pk=supplier_list.pk)
     return (

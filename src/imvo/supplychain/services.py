@@ -28,8 +28,24 @@ from imvo.accounts import services as roles
 from imvo.core.cache import cached
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.covenants.models import Adherence, Covenant, Organisation
-from imvo.supplychain import explain, labels, matching, parsing, publication, registry_index
-from imvo.supplychain.models import Decision, Facility, Match, SupplierList, SupplierListRow
+from imvo.supplychain import (
+    disclosure,
+    explain,
+    labels,
+    matching,
+    parsing,
+    publication,
+    registry_index,
+)
+from imvo.supplychain.models import (
+    Decision,
+    DisclosureVersion,
+    Facility,
+    Match,
+    SupplierList,
+    SupplierListQuerySet,
+    SupplierListRow,
+)
 from imvo.supplychain.normalise import country_name, normalise_address, normalise_name
 from imvo.supplychain.publication import bump_public_list_version, public_cache_key
 
@@ -45,18 +61,12 @@ LINKING = publication.LINKING
 # --- who may see and do what ------------------------------------------------------------
 
 
-def lists_visible_to(user: Any) -> QuerySet[SupplierList]:
+def lists_visible_to(user: Any) -> SupplierListQuerySet:
     return SupplierList.objects.visible_to(user).select_related("covenant", "organisation")
 
 
-def member_covenants(user: Any) -> QuerySet[Covenant]:
-    """Covenants in which the user's organisation takes part (and may upload a list)."""
-    org = roles.organisation_id(user)
-    if not org:
-        return Covenant.objects.none()
-    return Covenant.objects.filter(
-        adherences__organisation_id=org, adherences__status=Adherence.Status.ACTIVE
-    ).distinct()
+member_covenants = disclosure.member_covenants
+_require_member = disclosure.require_member
 
 
 def disclosing_covenants(user: Any) -> QuerySet[Covenant]:
@@ -86,17 +96,6 @@ def disclosure_refusal(user: Any, covenants: QuerySet[Covenant]) -> str:
     return ""
 
 
-def _require_member(user: Any, covenant: Covenant) -> Organisation:
-    org_id = roles.organisation_id(user)
-    if not org_id or not member_covenants(user).filter(pk=covenant.pk).exists():
-        raise PermissionDeniedError(
-            _("Only a member organisation of this covenant can upload its supplier list.")
-        )
-    org = Organisation.objects.get(pk=org_id)
-    publication.check_may_disclose(org, covenant)
-    return org
-
-
 def can_decide(user: Any, supplier_list: SupplierList) -> bool:
     """The company itself decides on its matches; the secretariat may help."""
     return roles.organisation_id(user) == supplier_list.organisation_id or roles.is_secretariat(
@@ -117,6 +116,7 @@ def upload_list(
     filename: str,
     data: bytes,
     mode: str | None = None,
+    confirm: bool = True,
 ) -> SupplierList:
     """Store a company's supplier list for a covenant and year and queue its processing.
 
@@ -128,9 +128,13 @@ def upload_list(
     An upload never silently replaces a disclosure: when the year already has
     one, `mode` must say whether this file is added to it ("add") or replaces
     it ("replace"); without it the upload is refused and nothing is stored.
+
+    With `confirm=False` (the web page; the API with `preview=true`) the list is
+    read and checked, then waits in `preview` until the member confirms it
+    (`confirm_list`): nothing of the disclosure changes before that.
     """
     org = _require_member(user, covenant)
-    return store_list(org, covenant, year, filename, data, user, mode=mode)
+    return store_list(org, covenant, year, filename, data, user, mode=mode, confirm=confirm)
 
 
 def store_list(
@@ -142,6 +146,7 @@ def store_list(
     user: Any = None,
     enqueue_task: bool = True,
     mode: str | None = None,
+    confirm: bool = True,
 ) -> SupplierList:
     """Check and store a list for an organisation (the caller checked permission)."""
     this_year = timezone.now().year
@@ -157,11 +162,10 @@ def store_list(
     mapping = table.column_mapping()
     if mode not in (None, "", ADD, REPLACE):
         raise DomainError(_("Choose whether the file is added to the disclosure or replaces it."))
+    mine = SupplierList.objects.filter(covenant=covenant, organisation=org, year=int(year))
     existing = list(
-        SupplierList.objects.filter(
-            covenant=covenant, organisation=org, year=int(year), superseded_by__isnull=True
-        )
-        .exclude(status=SupplierList.Status.FAILED)
+        (mine.current() | mine.filter(status__in=disclosure.IN_PIPELINE))
+        .distinct()
         .values_list("original_name", flat=True)
     )
     if existing and not mode:
@@ -186,6 +190,7 @@ def store_list(
             rows_total=len(table.rows),
             status=SupplierList.Status.QUEUED,
             adds_to=mode == ADD,
+            confirmed=confirm,
         )
         if parsing.missing_required(mapping):
             sl.status = SupplierList.Status.MAPPING
@@ -197,26 +202,55 @@ def store_list(
     return sl
 
 
-def restore_list(user: Any, sl: SupplierList) -> SupplierList:
-    """Make a replaced list the year's disclosure again (an undo of a replace).
-
-    The lists current now are superseded by it and stay as history, so a restore
-    can itself be undone. Only a processed list can be restored.
-    """
+def confirm_list(user: Any, sl: SupplierList) -> SupplierList:
+    """The member confirms the previewed effect: the list is matched and becomes a
+    new version of the disclosure (added to it or replacing it, as chosen)."""
     if not can_decide(user, sl):
         raise PermissionDeniedError(_("You may not change this supplier list."))
-    sl.refresh_from_db()
-    if sl.status != SupplierList.Status.DONE or sl.is_current:
-        raise DomainError(_("Only a processed list that was replaced can be restored."))
     with transaction.atomic():
-        SupplierList.objects.filter(
-            covenant_id=sl.covenant_id,
-            organisation_id=sl.organisation_id,
-            year=sl.year,
-            superseded_by__isnull=True,
-        ).exclude(pk=sl.pk).update(superseded_by=sl)
-        SupplierList.objects.filter(pk=sl.pk).update(superseded_by=None)
-        transaction.on_commit(bump_public_list_version)
+        locked = SupplierList.objects.select_for_update().get(pk=sl.pk)
+        if locked.status != SupplierList.Status.PREVIEW:
+            raise DomainError(_("Only a list waiting for your confirmation can be confirmed."))
+        SupplierList.objects.filter(pk=sl.pk).update(
+            confirmed=True, status=SupplierList.Status.QUEUED, rows_done=0
+        )
+    enqueue(sl)
+    sl.refresh_from_db()
+    return sl
+
+
+def cancel_list(user: Any, sl: SupplierList) -> SupplierList:
+    """The member does not confirm: the upload stays as received (its file and
+    rows), outside the disclosure."""
+    if not can_decide(user, sl):
+        raise PermissionDeniedError(_("You may not change this supplier list."))
+    updated = SupplierList.objects.filter(
+        pk=sl.pk, status__in=[SupplierList.Status.PREVIEW, SupplierList.Status.MAPPING]
+    ).update(status=SupplierList.Status.CANCELLED)
+    if not updated:
+        raise DomainError(_("Only a list waiting for your confirmation can be cancelled."))
+    sl.refresh_from_db()
+    return sl
+
+
+ENCODINGS = ["utf-8", *parsing.FALLBACK_ENCODINGS]
+
+
+def choose_encoding(user: Any, sl: SupplierList, encoding: str) -> SupplierList:
+    """Read the file again with the encoding the member picked on the preview."""
+    if not can_decide(user, sl):
+        raise PermissionDeniedError(_("You may not change this supplier list."))
+    if encoding not in ENCODINGS:
+        raise DomainError(_("Choose one of the encodings offered."))
+    with transaction.atomic():
+        locked = SupplierList.objects.select_for_update().get(pk=sl.pk)
+        if locked.status != SupplierList.Status.PREVIEW:
+            raise DomainError(_("The encoding can be changed only before you confirm."))
+        sl.rows.all().delete()  # read again from the stored file
+        SupplierList.objects.filter(pk=sl.pk).update(
+            encoding=encoding, status=SupplierList.Status.QUEUED, rows_done=0
+        )
+    enqueue(sl)
     sl.refresh_from_db()
     return sl
 
@@ -331,34 +365,115 @@ def _fail(sl: SupplierList, reason: str) -> None:
 
 
 def _process(sl: SupplierList) -> None:
+    """The staged pipeline. The file is parsed once: rows are read (parsed) and
+    checked (validated) and stored; an unconfirmed list stops there and waits in
+    `preview`. A confirmed one is matched from its stored rows (matched) and
+    becomes a version of the disclosure (published)."""
     with sl.file.open("rb") as fh:
         data = fh.read()
     if hashlib.sha256(data).hexdigest() != sl.sha256:
         raise DomainError(_("The stored file no longer matches its checksum; upload it again."))
-    table = parsing.read_table(sl.original_name, data, max_bytes=max(len(data), parsing.MAX_BYTES))
+    if not sl.rows.exists():
+        _read_and_check(sl, data)
+    sl.refresh_from_db()
+    if not sl.confirmed:
+        SupplierList.objects.filter(pk=sl.pk).update(
+            status=SupplierList.Status.PREVIEW, finished=timezone.now()
+        )
+        return
+    _match_and_disclose(sl)
+
+
+def _read_and_check(sl: SupplierList, data: bytes) -> None:
+    """Stages parsed and validated: one read of the stored file, every row kept."""
+    table = parsing.read_table(
+        sl.original_name,
+        data,
+        max_bytes=max(len(data), parsing.MAX_BYTES),
+        encoding=sl.encoding or None,
+    )
     mapping = {f: int(i) for f, i in sl.column_map.items()}
     results = parsing.validate_rows(table, mapping)
-    total = len(results)
-    SupplierList.objects.filter(pk=sl.pk).update(rows_total=total)
+    rows = [_row_from(sl, r) for r in results]
+    with transaction.atomic():
+        sl.rows.all().delete()
+        SupplierListRow.objects.bulk_create(rows, batch_size=1000)
+        summary = dict(sl.summary or {})
+        summary["encoding"] = table.encoding
+        SupplierList.objects.filter(pk=sl.pk).update(
+            rows_total=len(results), rows_done=0, summary=summary
+        )
 
-    valid = [r for r in results if r.valid]
+
+def _row_from(sl: SupplierList, r: parsing.RowResult) -> SupplierListRow:
+    v = r.values
+    return SupplierListRow(
+        supplier_list=sl,
+        number=r.number,
+        raw=r.raw,
+        name=(v.get("name") or "")[:500],
+        address=(v.get("address") or "")[:1000],
+        country=v.get("country_code") or "",
+        country_raw=(v.get("country") or "")[:200],
+        sector=(v.get("sector") or "")[:200],
+        product=(v.get("product") or "")[:200],
+        tier=(v.get("tier") or "")[:100],
+        workers=v.get("workers"),
+        lat=v.get("lat"),
+        lng=v.get("lng"),
+        identifier=(v.get("identifier") or "")[:200],
+        name_norm=normalise_name(v.get("name"))[:500],
+        address_norm=normalise_address(v.get("address"))[:1000],
+        status=(
+            SupplierListRow.Status.VALID
+            if r.valid
+            else SupplierListRow.Status.DUPLICATE
+            if r.duplicate_of
+            else SupplierListRow.Status.INVALID
+        ),
+        stage=SupplierListRow.Stage.VALIDATED,
+        errors=[list(e) for e in r.errors],
+        warnings=[list(w) for w in r.warnings],
+        duplicate_of=r.duplicate_of,
+    )
+
+
+def _match_and_disclose(sl: SupplierList) -> None:
+    """Stages matched and published, from the stored rows (no second parse)."""
+    total = sl.rows.count()
+    valid = list(
+        sl.rows.filter(status=SupplierListRow.Status.VALID)
+        .order_by("number")
+        .only(
+            "id",
+            "number",
+            "name",
+            "address",
+            "country",
+            "sector",
+            "lat",
+            "lng",
+            "name_norm",
+            "address_norm",
+        )
+    )
     # Prepared once and kept on disk; brought up to date with new facilities here.
     registry = registry_index.current_registry(matching.current_model())
     decisions = {
         d.fingerprint: d
         for d in Decision.objects.filter(organisation=sl.organisation).select_related("facility")
     }
-    outcome: dict[int, matching.MatchResult] = {}
+    outcome: list[tuple[SupplierListRow, matching.MatchResult]] = []
     done = total - len(valid)
     for start in range(0, len(valid), CHUNK):
         chunk = valid[start : start + CHUNK]
         frame = pl.DataFrame(
             {
-                "name": [r.values["name"] for r in chunk],
-                "address": [r.values["address"] for r in chunk],
-                "country": [r.values["country_code"] for r in chunk],
-                "lat": [r.values.get("lat") for r in chunk],
-                "lng": [r.values.get("lng") for r in chunk],
+                "name": [r.name for r in chunk],
+                "address": [r.address for r in chunk],
+                "country": [r.country for r in chunk],
+                "lat": [r.lat for r in chunk],
+                "lng": [r.lng for r in chunk],
             },
             schema={
                 "name": pl.String,
@@ -368,66 +483,15 @@ def _process(sl: SupplierList) -> None:
                 "lng": pl.Float64,
             },
         )
-        for r, m in zip(chunk, matching.match_frame(registry, frame), strict=True):
-            outcome[r.number] = m
+        outcome.extend(zip(chunk, matching.match_frame(registry, frame), strict=True))
         done += len(chunk)
         SupplierList.objects.filter(pk=sl.pk).update(rows_done=done)
 
     with transaction.atomic():
-        sl.rows.all().delete()  # a rerun replaces what an earlier run wrote
-        rows = []
-        for r in results:
-            v = r.values
-            rows.append(
-                SupplierListRow(
-                    supplier_list=sl,
-                    number=r.number,
-                    raw=r.raw,
-                    name=(v.get("name") or "")[:500],
-                    address=(v.get("address") or "")[:1000],
-                    country=v.get("country_code") or "",
-                    country_raw=(v.get("country") or "")[:200],
-                    sector=(v.get("sector") or "")[:200],
-                    product=(v.get("product") or "")[:200],
-                    tier=(v.get("tier") or "")[:100],
-                    workers=v.get("workers"),
-                    lat=v.get("lat"),
-                    lng=v.get("lng"),
-                    identifier=(v.get("identifier") or "")[:200],
-                    name_norm=normalise_name(v.get("name"))[:500],
-                    address_norm=normalise_address(v.get("address"))[:1000],
-                    status=(
-                        SupplierListRow.Status.VALID
-                        if r.valid
-                        else SupplierListRow.Status.DUPLICATE
-                        if r.duplicate_of
-                        else SupplierListRow.Status.INVALID
-                    ),
-                    errors=[list(e) for e in r.errors],
-                    warnings=[list(w) for w in r.warnings],
-                    duplicate_of=r.duplicate_of,
-                )
-            )
-        SupplierListRow.objects.bulk_create(rows, batch_size=1000)
-        saved = {
-            row.number: row
-            for row in sl.rows.filter(status=SupplierListRow.Status.VALID).only(
-                "id",
-                "number",
-                "name",
-                "address",
-                "country",
-                "sector",
-                "lat",
-                "lng",
-                "name_norm",
-                "address_norm",
-            )
-        }
+        Match.objects.filter(row__supplier_list=sl).delete()  # a rerun replaces an earlier run
         matches = []
         new_rows = []
-        for number, m in outcome.items():
-            row = saved[number]
+        for row, m in outcome:
             match = _match_for(row, m, decisions.get(row.fingerprint))
             if match.status == Match.Status.NEW and match.facility_id is None:
                 new_rows.append((match, row))
@@ -438,26 +502,33 @@ def _process(sl: SupplierList) -> None:
         for (match, _row), facility in zip(new_rows, created, strict=True):
             match.facility = facility
         Match.objects.bulk_create(matches, batch_size=1000)
-        counts = _summary(sl)
+        sl.rows.filter(status=SupplierListRow.Status.VALID).update(
+            stage=SupplierListRow.Stage.MATCHED
+        )
+        counts = {**(sl.summary or {}), **_summary(sl)}
         SupplierList.objects.filter(pk=sl.pk).update(
             status=SupplierList.Status.DONE,
             rows_done=total,
             summary=counts,
             finished=timezone.now(),
         )
-        # A replacing upload becomes the year's disclosure; the lists it replaces
-        # stay as history. An added file joins the lists already current.
-        if not sl.adds_to:
-            SupplierList.objects.filter(
-                covenant_id=sl.covenant_id,
-                organisation_id=sl.organisation_id,
-                year=sl.year,
-                status=SupplierList.Status.DONE,
-                superseded_by__isnull=True,
-                uploaded__lte=sl.uploaded,
-            ).exclude(pk=sl.pk).update(superseded_by=sl)
-        # update() sends no signal: the public list changed, start a new cache version.
-        transaction.on_commit(bump_public_list_version)
+        # A new version of the disclosure: this list added to the current ones,
+        # or replacing them, as the member chose. Its rows reach "published".
+        # A list run again that is in a version already changes no version.
+        if sl.versions.exists():
+            sl.rows.filter(
+                stage=SupplierListRow.Stage.MATCHED, supplier_list__versions__is_current=True
+            ).update(stage=SupplierListRow.Stage.PUBLISHED)
+            transaction.on_commit(bump_public_list_version)
+            return
+        disclosure.do_record_version(
+            sl.covenant_id,
+            sl.organisation_id,
+            sl.year,
+            DisclosureVersion.Change.ADD if sl.adds_to else DisclosureVersion.Change.REPLACE,
+            lambda current: disclosure.lists_after(sl, current),
+            sl.uploaded_by,
+        )
 
 
 def _new_facility(row: SupplierListRow) -> Facility:
@@ -506,7 +577,7 @@ def _match_for(row: SupplierListRow, m: matching.MatchResult, decision: Decision
     return match
 
 
-def _summary(sl: SupplierList) -> dict[str, int]:
+def _summary(sl: SupplierList) -> dict[str, Any]:
     rows = sl.rows.values("status").annotate(n=Count("id"))
     by_row = {r["status"]: r["n"] for r in rows}
     by_match = {
@@ -526,6 +597,32 @@ def _summary(sl: SupplierList) -> dict[str, int]:
         "new": by_match.get("new", 0),
         "unlinked": by_match.get("rejected", 0),
     }
+
+
+def stage_counts(sl: SupplierList) -> list[tuple[str, str, int]]:
+    """How many of the list's rows reached each stage: (stage, label, rows)."""
+    return stage_counts_for([sl.pk]).get(sl.pk, _reached({}))
+
+
+def stage_counts_for(list_ids: list[int]) -> dict[int, list[tuple[str, str, int]]]:
+    """Stage counts of several lists in one query (the lists page)."""
+    raw: dict[int, dict[str, int]] = defaultdict(dict)
+    for g in (
+        SupplierListRow.objects.filter(supplier_list_id__in=list_ids)
+        .values("supplier_list_id", "stage")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        raw[g["supplier_list_id"]][g["stage"]] = g["n"]
+    return {list_id: _reached(by_stage) for list_id, by_stage in raw.items()}
+
+
+def _reached(by_stage: dict[str, int]) -> list[tuple[str, str, int]]:
+    order = list(SupplierListRow.Stage)
+    return [
+        (stage.value, str(stage.label), sum(by_stage.get(s.value, 0) for s in order[i:]))
+        for i, stage in enumerate(order)
+    ]
 
 
 # --- decisions -------------------------------------------------------------------------
@@ -575,7 +672,7 @@ def decide_match(user: Any, match: Match, action: str, facility_id: int | None =
         )
         # What the person said about the candidates they saw teaches the matcher.
         labels.record_decision(match, facility_id if action == "confirm" else None, user)
-        SupplierList.objects.filter(pk=sl.pk).update(summary=_summary(sl))
+        SupplierList.objects.filter(pk=sl.pk).update(summary={**sl.summary, **_summary(sl)})
     return match
 
 
@@ -927,8 +1024,8 @@ def supply_chain_for(
     processed list. Keys: row_id, facility_id (int|None), name, address, country
     (ISO alpha-2), sector, product, workers (int|None), year.
     """
-    lists = SupplierList.objects.filter(
-        organisation=organisation, status=SupplierList.Status.DONE, superseded_by__isnull=True
+    lists = SupplierList.objects.current().filter(
+        organisation=organisation, status=SupplierList.Status.DONE
     )
     if covenant is not None:
         lists = lists.filter(covenant=covenant)
@@ -973,10 +1070,9 @@ def public_facility_search(
     least K members, publication.py) are searchable. A name search may narrow to
     one facility: it says that some member sources there, which the year's
     public list says too, and never which member or which other facilities."""
-    public_lists = SupplierList.objects.filter(
+    public_lists = SupplierList.objects.current().filter(
         publication.public_year_filter(covenant=covenant),
         status=SupplierList.Status.DONE,
-        superseded_by__isnull=True,
     )
     qs = Facility.objects.filter(
         merged_into__isnull=True,
@@ -1013,8 +1109,9 @@ def organisations_linked_to_facility(facility_id: int) -> list[Organisation]:
         Match.objects.filter(
             facility_id=fid,
             status__in=LINKING,
-            row__supplier_list__status=SupplierList.Status.DONE,
-            row__supplier_list__superseded_by__isnull=True,
+            row__supplier_list__in=SupplierList.objects.current().filter(
+                status=SupplierList.Status.DONE
+            ),
         ).values_list("row__supplier_list__organisation_id", flat=True)
     )
     return list(Organisation.objects.filter(pk__in=ids).order_by("name"))

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,7 +22,7 @@ from imvo.core.errors import DomainError
 from imvo.core.exports import table_response
 from imvo.covenants.models import Covenant
 from imvo.covenants.services import covenants_visible_to
-from imvo.supplychain import publication, services
+from imvo.supplychain import disclosure, publication, services
 from imvo.supplychain.forms import MappingForm, UploadForm
 from imvo.supplychain.models import Match, SupplierList
 
@@ -35,16 +36,30 @@ def _visible_list(request: HttpRequest, pk: int) -> SupplierList:
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    lists = services.lists_visible_to(request.user).order_by("-year", "-uploaded")
+    lists = services.lists_visible_to(request.user).with_current().order_by("-year", "-uploaded")
     member_covenants = services.member_covenants(request.user)
     managed = Covenant.objects.filter(pk__in=roles.managed_covenant_ids(request.user))
     if roles.is_platform_admin(request.user):
         managed = Covenant.objects.all()
     page = Paginator(lists, 50).get_page(request.GET.get("page"))
+    stages = services.stage_counts_for([sl.pk for sl in page.object_list])
+    for sl in page.object_list:
+        sl.stages = stages.get(sl.pk, [])
+    org = roles.organisation_id(request.user)
+    disclosures = (
+        disclosure.disclosures_visible_to(request.user).filter(organisation_id=org)
+        if org
+        else disclosure.disclosures_visible_to(request.user).none()
+    )
     return render(
         request,
         "supplychain/index.html",
-        {"page": page, "member_covenants": member_covenants, "managed": managed},
+        {
+            "page": page,
+            "member_covenants": member_covenants,
+            "managed": managed,
+            "disclosures": disclosures[:50],
+        },
     )
 
 
@@ -61,6 +76,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         f = form.cleaned_data["file"]
         try:
+            # The member sees the effect and confirms before anything changes.
             sl = services.upload_list(
                 request.user,
                 form.cleaned_data["covenant"],
@@ -68,6 +84,7 @@ def upload(request: HttpRequest) -> HttpResponse:
                 f.name,
                 f.read(),
                 mode=form.cleaned_data.get("mode") or None,
+                confirm=False,
             )
         except DomainError as e:
             form.add_error("file", str(e))
@@ -88,10 +105,88 @@ def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context["can_decide"] = services.can_decide(request.user, sl)
     context["history"] = (
         services.lists_visible_to(request.user)
+        .with_current()
         .filter(covenant=sl.covenant, organisation=sl.organisation, year=sl.year)
         .exclude(pk=sl.pk)
     )
+    context["disclosure"] = disclosure.find(sl.covenant_id, sl.organisation_id, sl.year)
+    context["stages"] = services.stage_counts(sl)
+    if sl.status == SupplierList.Status.PREVIEW:
+        context["preview"] = disclosure.preview(sl)
+        context["encodings"] = services.ENCODINGS
     return render(request, "supplychain/list.html", context)
+
+
+@login_required
+@require_POST
+def confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """The member confirms the previewed effect, cancels, or picks another encoding."""
+    sl = _visible_list(request, pk)
+    action = request.POST.get("action", "")
+    try:
+        if action == "confirm":
+            services.confirm_list(request.user, sl)
+            messages.success(request, _("Confirmed: the list is now part of your disclosure."))
+        elif action == "cancel":
+            services.cancel_list(request.user, sl)
+            messages.success(request, _("Cancelled: your disclosure did not change."))
+        elif action == "encoding":
+            services.choose_encoding(request.user, sl, request.POST.get("encoding", ""))
+        else:
+            raise DomainError(_("Unknown action."))
+    except DomainError as e:
+        messages.error(request, str(e))
+    return redirect("supplychain:list", pk=sl.pk)
+
+
+@login_required
+def disclosure_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every version of a member's disclosure for a covenant and year; restore one,
+    or carry the current one forward to the next year."""
+    d = get_object_or_404(disclosure.disclosures_visible_to(request.user), pk=pk)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "carry":
+                version = disclosure.carry_forward(request.user, d.covenant, d.year + 1)
+                messages.success(
+                    request,
+                    _("Your %(y)s disclosure now holds last year's locations.") % {"y": d.year + 1},
+                )
+                return redirect("supplychain:disclosure", pk=version.disclosure_id)
+            version_pk = request.POST.get("version", "")
+            chosen = get_object_or_404(
+                d.versions, pk=int(version_pk) if version_pk.isdigit() else 0
+            )
+            restored = disclosure.restore_version(request.user, chosen)
+            messages.success(
+                request,
+                _("Version %(old)s is your disclosure again (as version %(new)s).")
+                % {"old": chosen.number, "new": restored.number},
+            )
+        except DomainError as e:
+            messages.error(request, str(e))
+        return redirect("supplychain:disclosure", pk=d.pk)
+    versions = disclosure.history(request.user, d)
+    next_year = d.year + 1
+    can_carry = (
+        disclosure.may_change(request.user, d)
+        and roles.organisation_id(request.user) == d.organisation_id
+        and any(v.is_current for v in versions)
+        and next_year <= timezone.now().year + 1
+        and disclosure.current_version(disclosure.find(d.covenant_id, d.organisation_id, next_year))
+        is None
+    )
+    return render(
+        request,
+        "supplychain/disclosure.html",
+        {
+            "d": d,
+            "versions": versions,
+            "can_change": disclosure.may_change(request.user, d),
+            "can_carry": can_carry,
+            "next_year": next_year,
+        },
+    )
 
 
 @login_required
@@ -128,19 +223,6 @@ def rerun(request: HttpRequest, pk: int) -> HttpResponse:
         services.run_again(request.user, sl)
     except DomainError as e:
         messages.error(request, str(e))
-    return redirect("supplychain:list", pk=sl.pk)
-
-
-@login_required
-@require_POST
-def restore(request: HttpRequest, pk: int) -> HttpResponse:
-    sl = _visible_list(request, pk)
-    try:
-        services.restore_list(request.user, sl)
-    except DomainError as e:
-        messages.error(request, str(e))
-    else:
-        messages.success(request, _("This list is the year's disclosure again."))
     return redirect("supplychain:list", pk=sl.pk)
 
 

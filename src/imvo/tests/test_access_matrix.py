@@ -202,6 +202,7 @@ def build_objects(w: World) -> dict[str, Any]:
         "attachment": item.attachments.first().pk,  # type: ignore[union-attr]
         "open_table": reporting_open_data.open_tables()[0].name,
         "supplier_list": supplier_list.pk,
+        "disclosure": supplier_list.versions.get().disclosure_id,
         "match": match.pk,
         "facility": shared.facility_id,
         "joint_action": joint_action.pk,
@@ -424,7 +425,8 @@ MATRIX: dict[str, Row] = {
     "supplychain:progress":          Row("/supply-chain/lists/{supplier_list}/progress/",             "302 200 404 200 404 404 404 200"),
     "supplychain:mapping":           Row("/supply-chain/lists/{supplier_list}/mapping/",              "302 200 404 200 404 404 404 200"),
     "supplychain:rerun":             Row("/supply-chain/lists/{supplier_list}/run-again/",            "302 -   404 -   404 404 404 -", method="POST"),
-    "supplychain:restore":           Row("/supply-chain/lists/{supplier_list}/restore/",              "302 -   404 -   404 404 404 -", method="POST"),
+    "supplychain:confirm":           Row("/supply-chain/lists/{supplier_list}/confirm/",              "302 -   404 -   404 404 404 -", method="POST"),
+    "supplychain:disclosure":        Row("/supply-chain/disclosures/{disclosure}/",                   "302 200 404 200 404 404 404 200", sees="member_a secretariat_x admin", marker="suppliers.csv"),
     "supplychain:rows":              Row("/supply-chain/lists/{supplier_list}/rows/",                 "302 200 404 200 404 404 404 200", sees="member_a secretariat_x admin"),
     "supplychain:pending":           Row("/supply-chain/lists/{supplier_list}/decisions/",            "302 200 404 200 404 404 404 200", sees="member_a secretariat_x admin"),
     "supplychain:export":            Row("/supply-chain/lists/{supplier_list}/processed.csv",         "302 200 404 200 404 404 404 200"),
@@ -442,6 +444,8 @@ MATRIX: dict[str, Row] = {
     "collective:action":             Row("/collective/actions/{joint_action}/",                       "302 200 404 200 404 404 404 200", sees="member_a secretariat_x admin"),
     "collective:item":               Row("/collective/items/{cap_item}/",                             "302 -   404 -   404 404 404 -", method="POST"),
     "collective:public":             Row("/collective/public/{slug}/",                                "200 200 200 200 200 200 200 200", sees="-", marker="Company A"),
+    "collective:plan_links":         Row("/collective/plan/{action}/",                                "302 200 404 404 404 404 404 404", sees="member_a"),
+    "collective:kpis":               Row("/collective/kpi/{slug}/",                                   "302 404 404 200 404 404 404 200", sees="-"),
 }
 API_MATRIX: dict[str, Row] = {
 #                                                                                                              anon a   b   sx  sy  cx  rx  adm
@@ -468,6 +472,8 @@ API_MATRIX: dict[str, Row] = {
     "POST /api/supplier-lists":                          Row("/api/supplier-lists",                           "401 -   -   403 403 403 403 403", method="POST", multipart=True, body=upload_body),
     "GET /api/supplier-lists":                           Row("/api/supplier-lists",                           "401 200 200 200 200 200 200 200", sees="member_a secretariat_x admin", marker='"id": {supplier_list},'),
     "GET /api/supplier-lists/{list_id}":                 Row("/api/supplier-lists/{supplier_list}",           "401 200 404 200 404 404 404 200"),
+    "GET /api/supplier-lists/{list_id}/preview":         Row("/api/supplier-lists/{supplier_list}/preview",   "401 409 404 409 404 404 404 409"),
+    "POST /api/supplier-lists/{list_id}/confirm":        Row("/api/supplier-lists/{supplier_list}/confirm",   "401 400 404 400 404 404 404 400", method="POST"),
     "GET /api/supplier-lists/{list_id}/rows":            Row("/api/supplier-lists/{supplier_list}/rows",      "401 200 404 200 404 404 404 200", sees="member_a secretariat_x admin"),
     "GET /api/public/production-locations/{covenant}":   Row("/api/public/production-locations/{slug}",       "200 200 200 200 200 200 200 200", sees="-", marker="Company A"),
 }

@@ -3,10 +3,11 @@ export and API answer asks (zulip's `access_stream_by_id` in spirit)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +19,15 @@ from imvo.accounts.services import (
     signed_in,
 )
 from imvo.complaints.audit import audit
-from imvo.complaints.models import COMPANY_STATES, Complaint, Forwarding, Recusal
+from imvo.complaints.models import (
+    COMPANY_STATES,
+    CaseTranslator,
+    Complaint,
+    Forwarding,
+    Recusal,
+    State,
+    Substitute,
+)
 from imvo.core.errors import DomainError, PermissionDeniedError
 
 
@@ -32,10 +41,10 @@ def complaints_visible_to(user: AnyUser) -> QuerySet[Complaint]:
 
 
 def role_in_case(user: AnyUser, c: Complaint) -> str | None:
-    """'committee', 'secretariat', 'company' or None."""
+    """'committee', 'secretariat', 'company', 'translator' or None."""
     if not (user and user.is_authenticated and user.is_active):
         return None
-    if c.covenant_id in committee_covenant_ids(user):
+    if c.covenant_id in committee_covenant_ids(user) or is_substitute(user, c):
         return "committee"
     if c.covenant_id in managed_covenant_ids(user):
         return "secretariat"
@@ -45,6 +54,8 @@ def role_in_case(user: AnyUser, c: Complaint) -> str | None:
         or c.forwardings.filter(organisation_id=org).exists()
     ):
         return "company"
+    if CaseTranslator.objects.filter(complaint_id=c.pk, user_id=user.pk).exists():
+        return "translator"
     return None
 
 
@@ -63,14 +74,22 @@ def case_rows(
         if org
         else set()
     )
+    substitute = set(
+        Substitute.objects.filter(user=signed_in(user)).values_list("complaint_id", flat=True)
+    )
+    translating = set(
+        CaseTranslator.objects.filter(user=signed_in(user)).values_list("complaint_id", flat=True)
+    )
     rows = []
     for c in qs:
-        if c.covenant_id in committee:
+        if c.covenant_id in committee or c.pk in substitute:
             role = "committee"
         elif c.covenant_id in managed:
             role = "secretariat"
         elif org and (c.pk in forwarded or (c.respondent_id == org and c.state in COMPANY_STATES)):
             role = "company"
+        elif c.pk in translating:
+            role = "translator"
         else:
             continue
         rows.append(
@@ -82,6 +101,76 @@ def case_rows(
             }
         )
     return rows
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    """What the case list is narrowed by: a theme (topic) code, the production
+    location's country, the state, and free text."""
+
+    theme: str = ""
+    country: str = ""
+    state: str = ""
+    text: str = ""
+
+    @classmethod
+    def from_query(cls, q: Any) -> CaseFilter:
+        return cls(
+            theme=str(q.get("theme", "")).strip()[:60],
+            country=str(q.get("country", "")).strip().upper()[:2],
+            state=str(q.get("state", "")).strip()[:20],
+            text=str(q.get("q", "")).strip()[:200],
+        )
+
+
+def filter_cases(user: AnyUser, qs: QuerySet[Complaint], f: CaseFilter) -> list[dict[str, Any]]:
+    """The case list narrowed by `f`, as `case_rows`.
+
+    Theme, country and state are columns. The text is matched against the
+    reference, the company and the location's name for every role; against
+    what the complainant wrote (and its translations) only for cases the user
+    handles and may open: the company and a recused member must not learn a
+    complaint's content by searching for words in it.
+    """
+    if f.state in State.values:
+        qs = qs.filter(state=f.state)
+    if f.theme:
+        # A chapter (employment) finds its covenant sub-themes (living wage) too.
+        qs = qs.filter(Q(themes__code=f.theme) | Q(themes__parent__code=f.theme)).distinct()
+    if f.country:
+        qs = qs.filter(facility_country=f.country)
+    rows = case_rows(user, qs.prefetch_related("themes")[:500])
+    if not f.text:
+        return rows
+    needle = f.text.casefold()
+    found = []
+    for row in rows:
+        c = row["c"]
+        plain = [c.reference, c.facility_name, c.respondent.name if c.respondent else ""]
+        if row["role"] in ("committee", "secretariat") and not row["recused"]:
+            plain += searchable_content(c)
+        if any(needle in (p or "").casefold() for p in plain):
+            found.append(row)
+    return found
+
+
+def searchable_content(c: Complaint) -> list[str]:
+    """What the complainant wrote and its translations (decrypted for the search)."""
+    from imvo.complaints.models import Translation
+
+    data = c.confidential()
+    texts = [str(data.get(k, "")) for k in ("description", "respondent_text", "location")]
+    texts += [t.text for t in Translation.objects.filter(complaint=c, message__isnull=True)]
+    return texts
+
+
+def is_substitute(user: AnyUser, c: Complaint) -> bool:
+    """Appointed by the secretariat to this case as a substitute committee member."""
+    return bool(
+        user
+        and user.is_authenticated
+        and Substitute.objects.filter(complaint_id=c.pk, user_id=user.pk).exists()
+    )
 
 
 def is_recused(user: AnyUser, c: Complaint) -> bool:
@@ -118,3 +207,25 @@ def require_handler(user: AnyUser, c: Complaint, committee_only: bool = False) -
     if committee_only and role != "committee":
         raise PermissionDeniedError(_("Only the complaints committee may take this step."))
     return role
+
+
+def theme_choices(qs: QuerySet[Complaint]) -> list[tuple[str, str]]:
+    """The themes (topics) of the cases in `qs`, for the case list's filter."""
+    from imvo.covenants.models import Theme
+
+    themes = list(Theme.objects.filter(complaints__in=qs).select_related("parent").distinct())
+    by_code = {t.code: str(t.name) for t in themes}
+    by_code |= {t.parent.code: str(t.parent.name) for t in themes if t.parent}
+    return sorted(by_code.items(), key=lambda kv: kv[1])
+
+
+def country_choices(qs: QuerySet[Complaint]) -> list[tuple[str, str]]:
+    """The countries of the production locations in `qs`, for the filter."""
+    import pycountry
+
+    def country_name(code: str) -> str:
+        found = pycountry.countries.get(alpha_2=code)
+        return str(found.name) if found else code
+
+    codes = set(qs.exclude(facility_country="").values_list("facility_country", flat=True))
+    return sorted(((c, country_name(c)) for c in codes), key=lambda kv: kv[1])

@@ -391,6 +391,8 @@ def evidence_for(
     """One evidence file of an opened case: its safe copy; the company only gets
     the safe copies the committee shared. The original as received is for the
     committee and the secretariat only (`original=True`), and is audited as such."""
+    if role not in ("committee", "secretariat", "company"):
+        raise CaseNotFoundError(_("No such file."))  # a translator reads text only
     qs = c.evidence.all()
     if role == "company":
         qs = qs.filter(shared_with_company=True).exclude(safe_name="")
@@ -405,7 +407,22 @@ def evidence_for(
 
 def case_view(user: AnyUser, c: Complaint, role: str) -> dict[str, Any]:
     """The case as one role may see it."""
+    from imvo.complaints.services import translation
+
+    if role == "translator":
+        # What the complainant wrote and the messages; never who they are, the
+        # evidence or the case's steps.
+        grant = c.translators.filter(user_id=getattr(user, "pk", 0) or 0).first()
+        language = grant.language if grant else ""
+        return {
+            "role": role,
+            "c": c,
+            "language": language,
+            "language_name": translation.language_name(language),
+            "items": translation.translation_items(c, language),
+        }
     data = c.confidential()
+    translated = translation.translations_by_text(c)
     messages = c.messages.select_related("author")
     if role == "company":
         org = organisation_id(user)
@@ -430,7 +447,10 @@ def case_view(user: AnyUser, c: Complaint, role: str) -> dict[str, Any]:
         "data": data,
         "summary": c.company_summary,
         "decision": c.decision_text,
-        "case_messages": [{"m": m, "body": m.body} for m in messages],
+        "case_messages": [
+            {"m": m, "body": m.body, "translations": translated.get(m.pk, [])} for m in messages
+        ],
+        "description_translations": translated.get(None, []),
         "evidence": [
             {
                 "e": e,
@@ -446,5 +466,6 @@ def case_view(user: AnyUser, c: Complaint, role: str) -> dict[str, Any]:
         ],
         "settlement": c.settlement_terms,
         "recusals": list(c.recusals.select_related("user")),
+        "translators": list(c.translators.select_related("user")),
         "forwardings": list(c.forwardings.select_related("organisation")),
     }

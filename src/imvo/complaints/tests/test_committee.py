@@ -2,9 +2,11 @@
 
 import pytest
 
+from imvo.accounts.testing import make_user
+from imvo.complaints.grants import grants_for
 from imvo.complaints.models import AuditEntry
 from imvo.complaints.services import access, committee
-from imvo.complaints.tests.helpers import file, move
+from imvo.complaints.tests.helpers import assign_officer, file, move
 from imvo.core.errors import DomainError, PermissionDeniedError
 
 
@@ -42,3 +44,103 @@ def test_every_role_grant_is_in_the_audit_trail_and_on_the_committee_page(client
     page = client.get(f"/complaints/committee/{world.covenant_x.slug}/").content.decode()
     assert "role-granted" in page and "admin-granted" in page
     assert "&quot;member&quot;: &quot;admin&quot;" in page
+
+
+def _blocked_case(world):
+    """Quorum 2, two members, one recused: the case is blocked."""
+    c = file(world, respondent=world.company_a).complaint
+    proc = c.procedure()
+    proc.quorum = 2
+    proc.save()
+    c = move(world.secretariat_x, c, "acknowledged")
+    c = move(world.secretariat_x, assign_officer(c), "admissibility")
+    committee.check_recuse(world.secretariat_x, c, world.recused_committee_x, "Former employer")
+    return c
+
+
+def test_a_substitute_appointed_by_the_secretariat_unblocks_the_case(world, mailoutbox):
+    world.secretariat_x.email = "sec@example.org"
+    world.secretariat_x.save()
+    c = _blocked_case(world)
+    # The secretariat is told, by the case reference only.
+    (mail,) = [m for m in mailoutbox if "substitute" in m.subject]
+    assert mail.to == ["sec@example.org"] and c.reference in mail.subject
+    assert "Former employer" not in mail.body and "recused_committee_x" not in mail.body
+    with pytest.raises(DomainError, match="blocked"):
+        move(world.committee_x, c, "admissible")
+    sub = make_user("substitute_z")
+    # Only the secretariat appoints; the committee and the company cannot.
+    with pytest.raises(PermissionDeniedError, match="Only the covenant's secretariat"):
+        committee.check_appoint_substitute(world.committee_x, c, sub, "Second member needed")
+    with pytest.raises(access.CaseNotFoundError):
+        committee.check_appoint_substitute(world.secretariat_y, c, sub, "Second member needed")
+    # Not someone recused, already free, or of the company complained about.
+    for wrong, why in (
+        (world.recused_committee_x, "is recused"),
+        (world.committee_x, "can already act"),
+        (world.member_a, "company complained about"),
+    ):
+        with pytest.raises(DomainError, match=why):
+            committee.check_appoint_substitute(world.secretariat_x, c, wrong, "Needed here")
+    assert not access.complaints_visible_to(sub).exists()
+    committee.check_appoint_substitute(world.secretariat_x, c, sub, "Second member needed")
+    assert committee.quorum_shortfall(c) == 0
+    actions = list(
+        AuditEntry.objects.filter(complaint_id_ref=c.pk).values_list("action", flat=True)
+    )
+    assert actions[-2:] == ["substitute-appointed", "quorum-restored"]
+    # The grant is listed on the committee page with the other role grants.
+    assert any(g.action == "substitute-appointed" for g in grants_for(c.covenant_id))
+    # The substitute acts on this case only, as a committee member.
+    assert list(access.complaints_visible_to(sub)) == [c]
+    assert access.role_in_case(sub, c) == "committee"
+    c = move(world.committee_x, c, "admissible")
+    other = file(world).complaint
+    with pytest.raises(access.CaseNotFoundError):
+        access.get_case(sub, other.pk)
+
+
+def test_a_substitute_decides_the_appeal_when_the_other_member_is_recused(world):
+    c = _blocked_case(world)
+    sub = make_user("substitute_z")
+    committee.check_appoint_substitute(world.secretariat_x, c, sub, "Second member needed")
+    c = move(world.committee_x, c, "admissible")
+    c = move(world.committee_x, c, "investigation")
+    c = move(world.committee_x, c, "decision", decision_text="Pay the wages owed.")
+    c = move(world.committee_x, c, "appeal")
+    with pytest.raises(DomainError, match="took no part"):
+        move(world.committee_x, c, "decision", decision_text="Upheld.")
+    c = move(sub, c, "decision", decision_text="Upheld, and overtime is added.")
+    assert c.transitions.last().by == sub
+
+
+def test_blocked_case_page_appoints_a_substitute_and_the_covenant_page_counts_it(world, client):
+    c = _blocked_case(world)
+    from imvo.complaints.followup import follow_ups
+
+    blocked = {f.label: f.count for f in follow_ups(c.covenant)}
+    assert blocked["Complaint cases blocked until a substitute is appointed"] == 1
+    make_user("substitute_z")
+    client.force_login(world.secretariat_x)
+    page = client.get(f"/complaints/cases/{c.pk}/").content.decode()
+    assert 'id="blocked"' in page and 'id="substitute"' in page
+    r = client.post(
+        f"/complaints/cases/{c.pk}/",
+        {"action": "substitute", "substitute": "nobody", "reason": "Needed here"},
+    )
+    assert "No account has this user name" in r.content.decode()
+    r = client.post(
+        f"/complaints/cases/{c.pk}/",
+        {"action": "substitute", "substitute": "substitute_z", "reason": "Needed here"},
+    )
+    assert r.status_code == 302
+    page = client.get(f"/complaints/cases/{c.pk}/").content.decode()
+    assert 'id="blocked"' not in page and "substitute_z" in page
+    assert {f.label: f.count for f in follow_ups(c.covenant)}[
+        "Complaint cases blocked until a substitute is appointed"
+    ] == 0
+    page = client.get(f"/complaints/committee/{c.covenant.slug}/").content.decode()
+    assert "substitute-appointed" in page and "substitute_z" in page
+    # The committee member sees the substitute but no form to appoint one.
+    client.force_login(world.committee_x)
+    assert 'id="substitute"' not in client.get(f"/complaints/cases/{c.pk}/").content.decode()

@@ -1,6 +1,7 @@
 """The covenants app's tables: the covenant and its organisations (`core`), its
 governance meetings and decisions (`governance`), applications to join
-(`membership`) and the obstacles register (`parties`)."""
+(`membership`) and the obstacles register (`parties`); `owned` gives other apps
+the two keys of a record an organisation keeps within a covenant."""
 
 from imvo.covenants.models.core import (
     Adherence,
@@ -19,6 +20,7 @@ from imvo.covenants.models.core import (
 )
 from imvo.covenants.models.governance import AgendaItem, Decision, Meeting, Visibility
 from imvo.covenants.models.membership import MembershipApplication
+from imvo.covenants.models.owned import covenant_and_organisation
 from imvo.covenants.models.parties import Obstacle, ObstacleAction
 
 __all__ = [
@@ -42,4 +44,5 @@ __all__ = [
     "StakeholderGroup",
     "Theme",
     "Visibility",
+    "covenant_and_organisation",
 ]

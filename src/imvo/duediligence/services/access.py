@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from imvo.accounts import seams as roles
 from imvo.accounts.seams import AnyUser
 from imvo.core.errors import DomainError, PermissionDeniedError
-from imvo.covenants.models import Adherence, Covenant, Organisation
+from imvo.covenants.models import Covenant, Organisation
+from imvo.covenants.seams import company_party_adherences
 from imvo.duediligence.models import Action, Submission
 
 
@@ -19,17 +20,9 @@ class NotFound(DomainError):
 
 def member_organisation(user: AnyUser, covenant: Covenant) -> Organisation | None:
     """The user's company when it is an active party in the covenant."""
-    oid = roles.organisation_id(user)
-    if not oid:
-        return None
     adherence = (
-        Adherence.objects.filter(
-            covenant=covenant,
-            organisation_id=oid,
-            organisation__type=Organisation.Type.COMPANY,
-            role=Adherence.Role.PARTY,
-            status=Adherence.Status.ACTIVE,
-        )
+        company_party_adherences(roles.organisation_id(user))
+        .filter(covenant=covenant)
         .select_related("organisation")
         .first()
     )
@@ -38,15 +31,8 @@ def member_organisation(user: AnyUser, covenant: Covenant) -> Organisation | Non
 
 def member_covenants(user: AnyUser) -> QuerySet[Covenant]:
     """Covenants in which the user's organisation is an active party."""
-    oid = roles.organisation_id(user)
-    if not oid:
-        return Covenant.objects.none()
-    return Covenant.objects.filter(
-        adherences__organisation_id=oid,
-        adherences__organisation__type=Organisation.Type.COMPANY,
-        adherences__role=Adherence.Role.PARTY,
-        adherences__status=Adherence.Status.ACTIVE,
-    ).distinct()
+    parties = company_party_adherences(roles.organisation_id(user))
+    return Covenant.objects.filter(pk__in=parties.values("covenant_id"))
 
 
 def reviewed_covenants(user: AnyUser) -> QuerySet[Covenant]:

@@ -20,7 +20,7 @@ from imvo.accounts.seams import AnyUser, signed_in
 from imvo.core import uploads
 from imvo.core.errors import DomainError
 from imvo.core.uploads import UploadPolicy
-from imvo.covenants.models import Agreement, Covenant
+from imvo.covenants.models import Agreement, Covenant, Organisation
 from imvo.duediligence.models import Action, ProgressUpdate, RemediationCase, Submission
 from imvo.duediligence.services.access import NotFound, require_member
 
@@ -90,6 +90,25 @@ def action_as_dict(a: Action) -> dict[str, Any]:
 # --- actions -------------------------------------------------------------------------
 
 
+def _own_record[R: (Action, RemediationCase)](
+    model: type[R],
+    record: R | None,
+    covenant: Covenant,
+    org: Organisation,
+    fields: dict[str, Any],
+    not_found: str,
+) -> R:
+    """A new record of the member in the covenant, or the member's own `record`
+    (another's answers NotFound), with `fields` set on it (not yet saved)."""
+    if record is None:
+        record = model(covenant=covenant, organisation=org)
+    elif record.organisation_id != org.pk or record.covenant_id != covenant.pk:
+        raise NotFound(not_found)
+    for k, v in fields.items():
+        setattr(record, k, v)
+    return record
+
+
 def check_save_action(
     user: AnyUser,
     covenant: Covenant,
@@ -99,12 +118,7 @@ def check_save_action(
 ) -> Action:
     """Create or change a SMART action of the member's action plan."""
     org = require_member(user, covenant)
-    if action is None:
-        action = Action(covenant=covenant, organisation=org)
-    elif action.organisation_id != org.pk or action.covenant_id != covenant.pk:
-        raise NotFound(_("There is no such action."))
-    for k, v in fields.items():
-        setattr(action, k, v)
+    action = _own_record(Action, action, covenant, org, fields, _("There is no such action."))
     for name, label in (
         ("what", _("what will be done")),
         ("owner", _("owner")),
@@ -205,12 +219,7 @@ def check_save_case(
 ) -> RemediationCase:
     """Record or update a remediation case (what happened, who was affected, what remedy)."""
     org = require_member(user, covenant)
-    if case is None:
-        case = RemediationCase(covenant=covenant, organisation=org)
-    elif case.organisation_id != org.pk or case.covenant_id != covenant.pk:
-        raise NotFound(_("There is no such case."))
-    for k, v in fields.items():
-        setattr(case, k, v)
+    case = _own_record(RemediationCase, case, covenant, org, fields, _("There is no such case."))
     if not case.what_happened.strip() or not case.affected.strip():
         raise DomainError(_("Say what happened and who was affected."))
     if case.status == RemediationCase.Status.REMEDIED and not case.remedy.strip():

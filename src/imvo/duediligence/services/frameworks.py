@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -126,19 +127,28 @@ def check_add_element(
     return do_add_element(framework, title, oecd_step, weight)
 
 
+def _free_code(base: str, taken: set[str]) -> str:
+    """`base`, or `base-2`, `base-3` ... : the first that is not taken."""
+    code, n = base, 1
+    while code in taken:
+        n += 1
+        code = f"{base}-{n}"
+    return code
+
+
+def _next_order(siblings: QuerySet[Any]) -> int:
+    """The order number after the last of `siblings` (1 for the first)."""
+    return (siblings.aggregate(m=Max("order"))["m"] or 0) + 1
+
+
 @transaction.atomic
 def do_add_element(framework: Framework, title: str, oecd_step: int, weight: Decimal) -> Element:
     """Write the element last in the framework, under a code made from its title."""
-    base = slugify(title)[:50] or "element"
-    code, n = base, 1
-    while framework.elements.filter(code=code).exists():
-        n += 1
-        code = f"{base}-{n}"
-    order = (framework.elements.aggregate(m=Max("order"))["m"] or 0) + 1
+    taken = set(framework.elements.values_list("code", flat=True))
     return Element.objects.create(
         framework=framework,
-        code=code,
-        order=order,
+        code=_free_code(slugify(title)[:50] or "element", taken),
+        order=_next_order(framework.elements.all()),
         oecd_step=oecd_step,
         title=title,
         weight=weight,
@@ -170,19 +180,13 @@ def do_add_question(
     element: Element, text: str, kind: str, weight: Decimal, help: str = ""
 ) -> Question:
     """Write the question last in its element, under a code unique in the framework."""
-    existing = set(
+    taken = set(
         Question.objects.filter(element__framework=element.framework).values_list("code", flat=True)
     )
-    base = slugify(text)[:40] or "question"
-    code, n = base, 1
-    while code in existing:
-        n += 1
-        code = f"{base}-{n}"
-    order = (element.questions.aggregate(m=Max("order"))["m"] or 0) + 1
     return Question.objects.create(
         element=element,
-        code=code,
-        order=order,
+        code=_free_code(slugify(text)[:40] or "question", taken),
+        order=_next_order(element.questions.all()),
         text=text,
         kind=kind,
         weight=weight,

@@ -7,10 +7,11 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from imvo.accounts import services as roles
-from imvo.accounts.services import AnyUser
+from imvo.accounts import seams as roles
+from imvo.accounts.seams import AnyUser
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.covenants.models import Adherence, Covenant, Organisation
+from imvo.covenants.seams import company_party_adherences
 from imvo.duediligence.seams import member_organisation
 
 
@@ -19,14 +20,7 @@ class NotFound(DomainError):
 
 
 def _party(user: AnyUser) -> QuerySet[Adherence]:
-    oid = roles.organisation_id(user)
-    if not oid:
-        return Adherence.objects.none()
-    return Adherence.objects.filter(
-        organisation_id=oid,
-        organisation__type=Organisation.Type.COMPANY,
-        role=Adherence.Role.PARTY,
-    )
+    return company_party_adherences(roles.organisation_id(user), active_only=False)
 
 
 def member_or_former(user: AnyUser, covenant: Covenant) -> Organisation | None:

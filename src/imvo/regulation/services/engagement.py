@@ -17,9 +17,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from imvo.accounts import services as roles
+from imvo.accounts import seams as roles
 from imvo.accounts.models import User
-from imvo.accounts.services import AnyUser
+from imvo.accounts.seams import AnyUser
 from imvo.core.errors import DomainError
 from imvo.covenants.models import Covenant, Organisation
 from imvo.duediligence.models import Action

@@ -39,7 +39,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from imvo.accounts.models import User
-from imvo.accounts.services import AnyUser
+from imvo.accounts.seams import AnyUser
 from imvo.core.errors import DomainError
 from imvo.core.uploads import CSV, FileType, UploadPolicy
 from imvo.covenants.models import Covenant, Organisation

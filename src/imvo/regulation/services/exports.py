@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from imvo.accounts.services import AnyUser
+from imvo.accounts.seams import AnyUser
 from imvo.core.errors import DomainError
 from imvo.covenants.models import Covenant
 from imvo.regulation.models import RetainedDocument

@@ -37,7 +37,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from imvo.accounts.services import AnyUser
+from imvo.accounts.seams import AnyUser
 from imvo.core.errors import DomainError
 from imvo.covenants.models import Covenant, Organisation
 from imvo.duediligence.models import Submission

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from imvo.accounts.models import User
-from imvo.accounts.services import AnyUser
+from imvo.accounts.seams import AnyUser
 from imvo.core.errors import DomainError
 from imvo.covenants.models import Covenant
 from imvo.regulation import legal

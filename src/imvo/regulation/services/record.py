@@ -16,7 +16,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from imvo.accounts.services import AnyUser
+from imvo.accounts.seams import AnyUser
 from imvo.complaints.seams import complaint_figures
 from imvo.duediligence.models import Element, Submission, SubmissionVersion
 from imvo.duediligence.seams import NotFound as SubmissionNotFound

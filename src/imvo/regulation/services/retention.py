@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from imvo.accounts.models import User
-from imvo.accounts.services import AnyUser
+from imvo.accounts.seams import AnyUser
 from imvo.covenants.models import Covenant, Organisation
 from imvo.regulation.models import RetainedDocument
 

@@ -23,7 +23,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from imvo.accounts.services import AnyUser
+from imvo.accounts.seams import AnyUser
 from imvo.core.errors import DomainError
 from imvo.covenants.models import Covenant, Organisation
 from imvo.duediligence.models import Framework, Question

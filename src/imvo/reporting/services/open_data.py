@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from imvo.core.errors import DomainError
 from imvo.covenants.models import Agreement, KpiMeasurement
@@ -18,6 +20,8 @@ from imvo.library.seams import learning_items_visible_to
 from imvo.reporting.models import PublishedReport
 from imvo.reporting.services.build import ATTRIBUTION, LICENCE, LICENCE_URL
 from imvo.reporting.services.publication import latest_editions
+
+StrOrPromise = str | Promise
 
 
 @dataclass(frozen=True)
@@ -168,76 +172,99 @@ def _learning_rows() -> list[list[Any]]:
     ]
 
 
+# The data dictionary: every column of the open tables with its type and
+# meaning, written once; each table names its columns in order below.
+DICTIONARY: dict[str, tuple[str, StrOrPromise]] = {
+    "covenant": ("text", gettext_lazy("covenant identifier (slug)")),
+    "slug": ("text", gettext_lazy("covenant identifier")),
+    "name_en": ("text", gettext_lazy("name in English")),
+    "name_nl": ("text", gettext_lazy("name in Dutch")),
+    "sector": ("text", gettext_lazy("sector code")),
+    "phase": ("text", gettext_lazy("exploration, dialogue, implementation, evaluation")),
+    "start_date": ("date", gettext_lazy("start of the term (ISO 8601)")),
+    "end_date": ("date", gettext_lazy("end of the term (ISO 8601)")),
+    "parties": ("integer", gettext_lazy("active parties (signatories)")),
+    "stakeholders": ("integer", gettext_lazy("active stakeholders")),
+    "website": ("text", gettext_lazy("covenant website")),
+    "number": ("text", gettext_lazy("agreement number in the covenant")),
+    "title_en": ("text", gettext_lazy("agreement title in English")),
+    "title_nl": ("text", gettext_lazy("agreement title in Dutch")),
+    "kpi": ("text", gettext_lazy("the KPI measured")),
+    "unit": ("text", gettext_lazy("unit of the KPI")),
+    "baseline": ("number", gettext_lazy("value at the baseline date")),
+    "baseline_date": ("date", gettext_lazy("date of the baseline")),
+    "target": ("number", gettext_lazy("value to reach by the deadline")),
+    "deadline": ("date", gettext_lazy("deadline")),
+    "latest": ("number", gettext_lazy("latest measured value (empty: none yet)")),
+    "latest_date": ("date", gettext_lazy("date of the latest measurement")),
+    "progress_percent": ("integer", gettext_lazy("share of the way to target, %")),
+    "status": ("text", gettext_lazy("achieved, on_track, behind or no_data")),
+    "agreement": ("text", gettext_lazy("agreement number")),
+    "date": ("date", gettext_lazy("date the value refers to")),
+    "value": ("number", gettext_lazy("measured value")),
+    "source": ("text", gettext_lazy("where the figure comes from")),
+    "year": ("integer", gettext_lazy("reporting year")),
+    "version": ("integer", gettext_lazy("edition (corrections raise it)")),
+    "published_at": ("datetime", gettext_lazy("when it was published")),
+    "language": ("text", gettext_lazy("language of the edition")),
+    "url": ("text", gettext_lazy("address of the report on the platform")),
+    "section": ("text", gettext_lazy("report section key")),
+    "label": ("text", gettext_lazy("what the figure counts")),
+    "sources": ("text", gettext_lazy("sources of the section")),
+    "id": ("integer", gettext_lazy("item number")),
+    "kind": ("text", gettext_lazy("good_practice or lesson")),
+    "title": ("text", gettext_lazy("title")),
+    "theme": ("text", gettext_lazy("theme code (OECD chapter or covenant theme)")),
+    "organisation": ("text", gettext_lazy("organisation that published it")),
+    "published": ("date", gettext_lazy("publication date")),
+    "summary": ("text", gettext_lazy("short summary")),
+}
+
+
+def columns(names: str, **meaning: StrOrPromise) -> list[Column]:
+    """The columns named (space-separated), from the dictionary; `meaning` words a
+    column differently where this table uses it in a narrower sense."""
+    out = []
+    for name in names.split():
+        type_, description = DICTIONARY[name]
+        out.append(Column(name, type_, str(meaning.get(name, description))))
+    return out
+
+
 def open_tables() -> list[OpenTable]:
     """Every public table of the reporting app, with its data dictionary."""
-    slug = Column("covenant", "text", _("covenant identifier (slug)"))
     return [
         OpenTable(
             "covenants",
             _("Covenants"),
             _("Every IMVO covenant on the platform with its phase, term and membership."),
-            [
-                Column("slug", "text", _("covenant identifier")),
-                Column("name_en", "text", _("name in English")),
-                Column("name_nl", "text", _("name in Dutch")),
-                Column("sector", "text", _("sector code")),
-                Column("phase", "text", _("exploration, dialogue, implementation, evaluation")),
-                Column("start_date", "date", _("start of the term (ISO 8601)")),
-                Column("end_date", "date", _("end of the term (ISO 8601)")),
-                Column("parties", "integer", _("active parties (signatories)")),
-                Column("stakeholders", "integer", _("active stakeholders")),
-                Column("website", "text", _("covenant website")),
-            ],
+            columns(
+                "slug name_en name_nl sector phase start_date end_date parties stakeholders website"
+            ),
             _covenant_rows,
         ),
         OpenTable(
             "agreements",
             _("Agreements and KPIs"),
             _("Each agreement's output KPI against its target, today."),
-            [
-                slug,
-                Column("number", "text", _("agreement number in the covenant")),
-                Column("title_en", "text", _("agreement title in English")),
-                Column("title_nl", "text", _("agreement title in Dutch")),
-                Column("kpi", "text", _("the KPI measured")),
-                Column("unit", "text", _("unit of the KPI")),
-                Column("baseline", "number", _("value at the baseline date")),
-                Column("baseline_date", "date", _("date of the baseline")),
-                Column("target", "number", _("value to reach by the deadline")),
-                Column("deadline", "date", _("deadline")),
-                Column("latest", "number", _("latest measured value (empty: none yet)")),
-                Column("latest_date", "date", _("date of the latest measurement")),
-                Column("progress_percent", "integer", _("share of the way to target, %")),
-                Column("status", "text", _("achieved, on_track, behind or no_data")),
-            ],
+            columns(
+                "covenant number title_en title_nl kpi unit baseline baseline_date target "
+                "deadline latest latest_date progress_percent status"
+            ),
             _agreement_rows,
         ),
         OpenTable(
             "kpi-measurements",
             _("KPI measurements"),
             _("Every measurement of every agreement's KPI, with its source."),
-            [
-                slug,
-                Column("agreement", "text", _("agreement number")),
-                Column("date", "date", _("date the value refers to")),
-                Column("value", "number", _("measured value")),
-                Column("unit", "text", _("unit of the KPI")),
-                Column("source", "text", _("where the figure comes from")),
-            ],
+            columns("covenant agreement date value unit source"),
             _measurement_rows,
         ),
         OpenTable(
             "reports",
             _("Published progress reports"),
             _("The latest edition of every published yearly progress report."),
-            [
-                slug,
-                Column("year", "integer", _("reporting year")),
-                Column("version", "integer", _("edition (corrections raise it)")),
-                Column("published_at", "datetime", _("when it was published")),
-                Column("language", "text", _("language of the edition")),
-                Column("url", "text", _("address of the report on the platform")),
-            ],
+            columns("covenant year version published_at language url"),
             _report_rows,
         ),
         OpenTable(
@@ -247,16 +274,12 @@ def open_tables() -> list[OpenTable]:
                 "Every key figure of the latest edition of each published report, with "
                 "the sources it rests on (keep their attribution when reusing)."
             ),
-            [
-                slug,
-                Column("year", "integer", _("reporting year")),
-                Column("version", "integer", _("edition")),
-                Column("section", "text", _("report section key")),
-                Column("label", "text", _("what the figure counts")),
-                Column("value", "number", _("the figure")),
-                Column("unit", "text", _("unit")),
-                Column("sources", "text", _("sources of the section")),
-            ],
+            columns(
+                "covenant year version section label value unit sources",
+                version=_("edition"),
+                value=_("the figure"),
+                unit=_("unit"),
+            ),
             _figure_rows,
             source=_("IMVO Covenant Platform; the sources named per row"),
         ),
@@ -264,17 +287,7 @@ def open_tables() -> list[OpenTable]:
             "learning-library",
             _("Learning library"),
             _("Good practices and lessons that parties published."),
-            [
-                Column("id", "integer", _("item number")),
-                slug,
-                Column("kind", "text", _("good_practice or lesson")),
-                Column("title", "text", _("title")),
-                Column("theme", "text", _("theme code (OECD chapter or covenant theme)")),
-                Column("sector", "text", _("sector code")),
-                Column("organisation", "text", _("organisation that published it")),
-                Column("published", "date", _("publication date")),
-                Column("summary", "text", _("short summary")),
-            ],
+            columns("id covenant kind title theme sector organisation published summary"),
             _learning_rows,
         ),
     ]

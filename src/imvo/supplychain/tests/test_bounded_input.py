@@ -55,10 +55,15 @@ def test_a_200_kb_cell_on_the_web_and_the_api(client, world, db) -> None:
     )
     assert r.status_code == 302
     sl = SupplierList.objects.get()
-    assert sl.status == SupplierList.Status.DONE, sl.error
-    assert sl.summary["valid"] == 1 and sl.summary["rejected"] == 1
+    assert sl.status == SupplierList.Status.PREVIEW, sl.error  # the member confirms first
     row = sl.rows.get(number=3)
     assert row.errors == [["Address", "200,000 characters, at most 1,000"]]
+    page = client.get(r["Location"]).content.decode()
+    assert "200,000 characters, at most 1,000" in page  # the preview names the row error
+    client.post(f"/supply-chain/lists/{sl.pk}/confirm/", {"action": "confirm"})
+    sl.refresh_from_db()
+    assert sl.status == SupplierList.Status.DONE, sl.error
+    assert sl.summary["valid"] == 1 and sl.summary["rejected"] == 1
     _, token = ApiToken.issue(world.member_a)
     r = client.post(
         "/api/supplier-lists",

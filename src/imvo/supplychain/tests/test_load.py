@@ -10,9 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from imvo.covenants.models import Adherence
-from imvo.supplychain import services
+from imvo.supplychain import disclosure, services
 from imvo.supplychain.models import (
     DisclosurePolicy,
+    DisclosureVersion,
     Match,
     PublishedYear,
     SupplierList,
@@ -41,6 +42,9 @@ def _member_with_list(covenant, facilities, consent=False):
             supplier_list=sl, number=i, name=f.name, country=f.country, status="valid"
         )
         Match.objects.create(row=row, facility=f, status=Match.Status.AUTOMATIC, score=0.9)
+    disclosure.do_record_version(
+        covenant.pk, org.pk, YEAR, DisclosureVersion.Change.FIRST, lambda _current: [sl]
+    )
     return org
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 from imvo.accounts.testing import make_user
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.covenants.models import Adherence
-from imvo.supplychain import services
+from imvo.supplychain import disclosure, services
 from imvo.supplychain.models import Facility, Match, SupplierList
 from imvo.supplychain.tests.helpers import (
     csv_bytes,
@@ -163,7 +163,7 @@ def test_new_upload_replaces_earlier_one_and_keeps_history(world, registry) -> N
         world.member_a, world.covenant_x, LIST_A[:1], name="corrected.csv", mode="replace"
     )
     first.refresh_from_db()
-    assert first.superseded_by == second and second.is_current
+    assert not first.is_current and second.is_current
     assert first.rows.count() == 6  # history kept
     chain = services.supply_chain_for(world.company_a, world.covenant_x)
     assert [r["name"] for r in chain] == ["DHAKA KNIT COMPOSITE LIMITED"]
@@ -320,7 +320,7 @@ def test_an_added_file_joins_the_disclosure_and_replace_is_explicit(world, regis
     replaced = upload(world.member_a, world.covenant_x, LIST_A[:1], name="new.csv", mode="replace")
     first.refresh_from_db()
     added.refresh_from_db()
-    assert first.superseded_by == replaced and added.superseded_by == replaced
+    assert not first.is_current and not added.is_current and replaced.is_current
     assert first.rows.count() == 6 and added.rows.count() == 1  # history kept
     chain = services.supply_chain_for(world.company_a, world.covenant_x)
     assert [r["name"] for r in chain] == ["DHAKA KNIT COMPOSITE LIMITED"]
@@ -328,17 +328,18 @@ def test_an_added_file_joins_the_disclosure_and_replace_is_explicit(world, regis
         upload(world.member_a, world.covenant_x, name="x.csv", mode="merge")
 
 
-def test_a_replaced_list_can_be_restored(world, registry) -> None:
+def test_a_replaced_version_can_be_restored(world, registry) -> None:
     first = upload(world.member_a, world.covenant_x)
     second = upload(world.member_a, world.covenant_x, LIST_A[:1], name="b.csv", mode="replace")
+    d = disclosure.find(world.covenant_x.pk, world.company_a.pk, YEAR)
+    v1, v2 = d.versions.order_by("number")  # type: ignore[union-attr]
     with pytest.raises(PermissionDeniedError):
-        services.restore_list(world.member_b, first)
+        disclosure.restore_version(world.member_b, v1)
     with pytest.raises(DomainError):
-        services.restore_list(world.member_a, second)  # already current
-    services.restore_list(world.member_a, first)
-    second.refresh_from_db()
-    assert first.is_current and second.superseded_by == first
+        disclosure.restore_version(world.member_a, v2)  # already current
+    v3 = disclosure.restore_version(world.member_a, v1)
+    assert v3.number == 3 and v3.change == "restore" and v3.restored_from == v1
+    assert first.is_current and not second.is_current
     assert len(services.supply_chain_for(world.company_a, world.covenant_x)) == 4
-    services.restore_list(world.member_a, second)  # a restore can be undone
-    first.refresh_from_db()
-    assert first.superseded_by == second
+    disclosure.restore_version(world.member_a, v2)  # a restore can be undone
+    assert not first.is_current and second.is_current

@@ -41,6 +41,9 @@ def test_upload_page_flow(client, world, registry) -> None:
     sl = SupplierList.objects.get()
     assert r.status_code == 302 and r["Location"] == f"/supply-chain/lists/{sl.pk}/"
     page = client.get(r["Location"]).content.decode()
+    assert "Check the effect, then confirm" in page and "Locations added" in page
+    client.post(f"/supply-chain/lists/{sl.pk}/confirm/", {"action": "confirm"})
+    page = client.get(r["Location"]).content.decode()
     assert "Rows received" in page and "Error report" in page
 
 
@@ -228,5 +231,22 @@ def test_a_second_upload_asks_add_or_replace(client, world, registry) -> None:
     r = post()
     assert r.status_code == 200 and "already has list.csv" in r.content.decode()
     assert SupplierList.objects.count() == 1
-    assert post(mode="add").status_code == 302
-    assert SupplierList.objects.filter(superseded_by__isnull=True).count() == 2
+    r = post(mode="add")
+    assert r.status_code == 302
+    # The member sees the effect first; nothing changed yet.
+    preview = client.get(r["Location"]).content.decode()
+    assert (
+        "Check the effect, then confirm" in preview
+        and "Nothing changes until you confirm" in preview
+    )
+    assert SupplierList.objects.current().count() == 1
+    sl = SupplierList.objects.get(original_name="b.csv")
+    assert (
+        client.post(f"/supply-chain/lists/{sl.pk}/confirm/", {"action": "confirm"}).status_code
+        == 302
+    )
+    assert SupplierList.objects.current().count() == 2
+    history = client.get(f"/supply-chain/disclosures/{sl.versions.get().disclosure_id}/")
+    assert (
+        "File added" in history.content.decode() and "Restore version 1" in history.content.decode()
+    )

@@ -60,7 +60,7 @@ class Command(BaseCommand):
         return user
 
     def _submission_id(self, user: Any, opts: dict[str, Any]) -> int:
-        from imvo.accounts import services as roles
+        from imvo.accounts import seams as roles
         from imvo.duediligence.seams import submissions_visible_to
 
         subs = submissions_visible_to(user).filter(
