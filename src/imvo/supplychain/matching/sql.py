@@ -413,6 +413,7 @@ def match(
         JOIN weights wa ON wa.comp = 'address' AND wa.level = l.address_level
         JOIN weights wd ON wd.comp = 'distance' AND wd.level = l.distance_level
         JOIN weights wnn ON wnn.comp = 'name_number' AND wnn.level = l.number_level;
+        CREATE INDEX ON pg_temp.scored (rw, weight DESC, idx);
         ANALYZE pg_temp.scored;
         """,
         timings,
