@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "imvo.library",
     "imvo.collective",
     "imvo.regulation",
+    "imvo.parties",
     "imvo.reporting",
 ]
 

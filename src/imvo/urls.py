@@ -17,6 +17,7 @@ urlpatterns = [
     path("collective/", include("imvo.collective.urls")),
     path("reports/library/", include("imvo.library.urls")),
     path("regulation/", include("imvo.regulation.urls")),
+    path("parties/", include("imvo.parties.urls")),
     path("reports/", include("imvo.reporting.urls")),
     path("health/", core_views.health, name="health"),
     path("health/live/", core_views.live, name="health-live"),

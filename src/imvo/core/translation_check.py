@@ -4,6 +4,10 @@ While a page renders, every gettext lookup is recorded together with whether
 the active language's own catalogue has it; a lookup that falls through to the
 fallback (Dutch, the default language, or the English source) is untranslated.
 Used by the test suite (`test_translations`) for every shipped language.
+
+Content is checked too: `missing_content` lists every stored text (a
+covenant's name, an agreement, a decision...) that exists in one language
+only, which the reader of the other language would see marked as a fallback.
 """
 
 from __future__ import annotations
@@ -11,8 +15,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
+from django.apps import apps
+from django.db.models import Model
 from django.utils.translation import trans_real
+
+from imvo.core.i18n import Bilingual
 
 _LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
 
@@ -51,3 +60,48 @@ def untranslated(seen: list[tuple[str, str, bool]], language: str) -> set[str]:
         for lang, msgid, found in seen
         if lang == language and not found and _LETTERS.search(msgid)
     }
+
+
+# --- content: the rows users read, in both languages ------------------------------
+
+
+@dataclass(frozen=True)
+class MissingContent:
+    """One content field of one row that lacks a language."""
+
+    model: str  # app_label.ModelName
+    pk: object
+    field: str
+    missing: str  # the language code without a text
+    present: str  # the text that is shown instead (as a fallback, marked)
+
+
+def bilingual_fields(model: type[Model]) -> list[str]:
+    """The content fields a model reads in the reader's language (its `Bilingual`s)."""
+    return [
+        name
+        for klass in model.__mro__
+        for name, attr in vars(klass).items()
+        if isinstance(attr, Bilingual)
+    ]
+
+
+def missing_content() -> list[MissingContent]:
+    """Every stored content text that exists in one language only.
+
+    Walks every installed model with `Bilingual` fields (core knows no domain
+    app: it asks Django's registry), one query per field and language."""
+    out: list[MissingContent] = []
+    for model in apps.get_models():
+        for name in bilingual_fields(model):
+            for missing, present in (("en", "nl"), ("nl", "en")):
+                rows = (
+                    model._default_manager.filter(**{f"{name}_{missing}": ""})
+                    .exclude(**{f"{name}_{present}": ""})
+                    .values_list("pk", f"{name}_{present}")
+                )
+                out += [
+                    MissingContent(model._meta.label, pk, name, missing, str(text)[:80])
+                    for pk, text in rows
+                ]
+    return out

@@ -9,10 +9,14 @@ class CovenantsConfig(AppConfig):
     verbose_name = _("Covenants")
 
     def ready(self) -> None:
+        from imvo.core import storage
         from imvo.core.cache import bump_on_change
         from imvo.core.registry import registry
         from imvo.covenants import demo, models, nav, report, services
 
+        storage.register_media(
+            "governance", "governance", "meeting papers of the covenants' governance bodies"
+        )
         # Public fragments are cached (docs/performance.md): any change to what
         # they show starts a new cache version.
         bump_on_change(

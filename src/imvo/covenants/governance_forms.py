@@ -71,6 +71,11 @@ class AgendaItemForm(forms.Form):
     paper_visibility = forms.ChoiceField(
         label=_("Paper visible to"), choices=Visibility.choices, initial=Visibility.BODY
     )
+    paper_file = forms.FileField(
+        label=_("Paper as a file"),
+        required=False,
+        help_text=_("PDF, Word (.docx), Excel (.xlsx) or OpenDocument (.odt), at most 20 MB."),
+    )
 
 
 class MinutesForm(forms.Form):
@@ -174,3 +179,10 @@ class ObstacleHandleForm(forms.Form):
 
 class ReminderForm(forms.Form):
     message = forms.CharField(label=_("Reminder to your members"), widget=forms.Textarea)
+
+
+class KpiCommentForm(forms.Form):
+    agreement = forms.IntegerField(widget=forms.HiddenInput)
+    text = forms.CharField(
+        label=_("Your comment on the progress"), widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -52,25 +52,42 @@ def meeting_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         Meeting.objects.select_related("body"), pk=pk, body__covenant=covenant
     )
     public_minutes = meeting.minutes_visibility == "public" and meeting.status == "held"
-    if not (aud.inside or public_minutes):
-        raise Http404
     agenda = [
         (item, aud.may_read(item.paper_visibility, meeting.body_id))
         for item in meeting.agenda.all()
     ]
+    # The public reads a meeting only for what it published: public minutes or papers.
+    public_papers = [(item, True) for item, _ok in agenda if item.paper_visibility == "public"]
+    if not (aud.inside or public_minutes or public_papers):
+        raise Http404
     return render(
         request,
         "covenants/meeting.html",
         {
             "covenant": covenant,
             "meeting": meeting,
-            "agenda": agenda if aud.inside else [],
+            "agenda": agenda if aud.inside else public_papers,
             "minutes_readable": aud.may_read(meeting.minutes_visibility, meeting.body_id),
             "decisions": governance.decisions_visible_to(request.user, covenant).filter(
                 meeting=meeting
             ),
             "can_manage": aud.secretariat,
         },
+    )
+
+
+def paper_file(request: HttpRequest, slug: str, pk: int) -> FileResponse:
+    """A meeting paper as a download, for whom its visibility names (else 404)."""
+    covenant = get_object_or_404(Covenant, slug=slug)
+    item = governance.readable_paper(request.user, covenant, pk)
+    if item is None:
+        raise Http404
+    # Always a download with the type checked on upload: never rendered in our origin.
+    return FileResponse(
+        item.paper_file.open("rb"),
+        as_attachment=True,
+        filename=item.paper_file_name,
+        content_type=item.paper_content_type,
     )
 
 
@@ -179,10 +196,15 @@ def meeting_manage(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             if "item-title_en" in request.POST:
-                item_form = gforms.AgendaItemForm(request.POST, prefix="item")
+                item_form = gforms.AgendaItemForm(request.POST, request.FILES, prefix="item")
                 if item_form.is_valid():
+                    data = dict(item_form.cleaned_data)
+                    upload = data.pop("paper_file")
                     governance.check_add_agenda_item(
-                        request.user, meeting, **item_form.cleaned_data
+                        request.user,
+                        meeting,
+                        **data,
+                        paper_upload=(upload.name, upload.read()) if upload else None,
                     )
                     messages.success(request, _("Agenda item added."))
                     return redirect("covenants:meeting_manage", slug=slug, pk=pk)

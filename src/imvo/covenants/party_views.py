@@ -113,3 +113,29 @@ def remind(request: HttpRequest, slug: str) -> HttpResponse:
             "members": parties.branch_members(org, covenant),
         },
     )
+
+
+@login_required
+def kpis(request: HttpRequest, slug: str) -> HttpResponse:
+    """The covenant's KPI figures with the parties' comments beside them."""
+    covenant = _inside(request, slug)
+    form = gforms.KpiCommentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        agreement = get_object_or_404(covenant.agreements, pk=form.cleaned_data["agreement"])
+        try:
+            parties.check_comment_on_kpi(request.user, agreement, form.cleaned_data["text"])
+        except (DomainError, PermissionDeniedError) as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(request, _("Comment added beside the figures."))
+            return redirect(f"{request.path}#agreement-{agreement.pk}")
+    return render(
+        request,
+        "covenants/kpis.html",
+        {
+            "covenant": covenant,
+            "lines": parties.kpi_board(request.user, covenant),
+            "form": form,
+            "may_comment": parties.is_active_party(request.user, covenant),
+        },
+    )

@@ -31,6 +31,7 @@ urlpatterns = [
     path("covenants/<slug:slug>/governance/", gov.governance_page, name="governance"),
     path("covenants/<slug:slug>/meetings/<int:pk>/", gov.meeting_page, name="meeting"),
     path("covenants/<slug:slug>/decisions/<int:pk>/", gov.decision_page, name="decision"),
+    path("covenants/<slug:slug>/papers/<int:pk>/", gov.paper_file, name="paper_file"),
     path("manage/<slug:slug>/governance/", gov.manage_governance, name="manage_governance"),
     path("manage/<slug:slug>/bodies/new/", gov.body_add, name="body_add"),
     path("manage/<slug:slug>/bodies/<int:pk>/seats/new/", gov.seat_add, name="seat_add"),
@@ -53,4 +54,5 @@ urlpatterns = [
     path("parties/<slug:slug>/obstacles/", party.obstacles, name="obstacles"),
     path("parties/<slug:slug>/obstacles/<int:pk>/", party.obstacle, name="obstacle"),
     path("parties/<slug:slug>/remind/", party.remind, name="remind"),
+    path("parties/<slug:slug>/kpis/", party.kpis, name="kpis"),
 ]

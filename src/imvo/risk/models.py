@@ -180,6 +180,28 @@ class RegisterEntry(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def heading(self) -> str:
+        """The title in the reader's language. The scan writes "theme - country" in the
+        language active when it ran ("Dwangarbeid - China"); such a title is shown
+        again from its theme and country, in the language of whoever reads it. A
+        title the member wrote itself is shown as written."""
+        from django.utils import translation
+
+        from imvo.risk.reference import THEME_LABELS
+        from imvo.supplychain.seams import country_name
+
+        label = THEME_LABELS.get(self.theme_code)
+        if label is None:
+            return self.title
+        country = country_name(self.country)
+        for lang in ("nl", "en"):
+            with translation.override(lang):
+                written_by_scan = self.title == f"{label} - {country}"
+            if written_by_scan:
+                return f"{label} - {country}"  # the lazy label, now in the reader's language
+        return self.title
+
 
 class PriorityOverride(models.Model):
     """The history of hand-set priorities: who, when, from what to what, and why."""

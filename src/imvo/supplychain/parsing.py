@@ -239,6 +239,7 @@ class Table:
     rows: list[tuple[int, list[str]]]
     encoding: str = ""
     delimiter: str = ""
+    complete: bool = True  # False: only the head of the file was read (read_table(head=...))
 
     def column_mapping(self) -> dict[str, int]:
         """Recognised columns: field -> column index (first column wins)."""
@@ -434,7 +435,9 @@ def _check_ods_extent(filename: str, data: bytes) -> None:
         return  # damaged: the reader then refuses it with what is wrong
 
 
-def _read_workbook(filename: str, data: bytes, kind: str) -> list[list[str]]:
+def _read_workbook(
+    filename: str, data: bytes, kind: str, head: int | None = None
+) -> list[list[str]]:
     from python_calamine import CalamineWorkbook
 
     if kind == "xlsx":
@@ -450,7 +453,7 @@ def _read_workbook(filename: str, data: bytes, kind: str) -> list[list[str]]:
         # grid into Python objects.
         if sheet.height * sheet.width > MAX_CELLS:
             raise _too_wide(filename, sheet.height, sheet.width)
-        raw = sheet.to_python(skip_empty_area=False)
+        raw = sheet.to_python(skip_empty_area=False, nrows=head)
     except (ParseError, KeyboardInterrupt, SystemExit):
         raise
     # calamine raises its own error types for damaged files, and on some it panics:
@@ -517,8 +520,12 @@ def _guess_encoding(data: bytes) -> str:
 
 
 def _read_csv(
-    filename: str, data: bytes, chosen: str | None = None
+    filename: str, data: bytes, chosen: str | None = None, head: int | None = None
 ) -> tuple[list[list[str]], str, str]:
+    if head is not None and len(data) > HEAD_BYTES:
+        # The request reads only the head: up to the last line break in it.
+        cut = data.rfind(b"\n", 0, HEAD_BYTES)
+        data = data[: cut + 1] if cut > 0 else data[:HEAD_BYTES]
     if chosen:  # the member picked the encoding on the preview
         text, encoding = data.decode(chosen, errors="replace"), chosen
         if text.startswith("\ufeff"):
@@ -553,7 +560,15 @@ def _read_csv(
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as e:
         raise ParseError(f"{filename}: the CSV cannot be read ({e}).") from e
+    if head is not None:
+        rows = rows[: head + 10]  # the header may follow up to ten title rows
     return rows, encoding, delimiter
+
+
+# What the upload request reads (read_table(head=HEAD_ROWS)): the checks that refuse
+# a file, the header for the column mapping, a few rows. The worker reads it all.
+HEAD_ROWS = 50
+HEAD_BYTES = 256 * 1024
 
 
 def read_table(
@@ -562,9 +577,12 @@ def read_table(
     max_rows: int = MAX_ROWS,
     max_bytes: int = MAX_BYTES,
     encoding: str | None = None,
+    head: int | None = None,
 ) -> Table:
     """Read a supplier-list file into a Table. Raises ParseError with a readable message.
-    `encoding` overrides the detected one (CSV only)."""
+    `encoding` overrides the detected one (CSV only). With `head`, only the first
+    rows are read (`Table.complete` says whether that was the whole file): the
+    upload request needs no more, and the worker parses the file once."""
     chosen = encoding
     if len(data) > max_bytes:
         raise ParseError(
@@ -583,10 +601,10 @@ def read_table(
                 "Remove the password (File > Info > Protect workbook) and upload it again."
             )
         kind = "xls"
-        cells = _read_workbook(filename, data, "Excel 97-2003 (.xls)")
+        cells = _read_workbook(filename, data, "Excel 97-2003 (.xls)", head)
     elif kind == "zip":
         kind = _check_zip(filename, data)
-        cells = _read_workbook(filename, data, kind)
+        cells = _read_workbook(filename, data, kind, head)
     elif kind == "text":
         if extension in {"xlsx", "xls", "ods", "xlsm"}:
             raise ParseError(
@@ -594,13 +612,19 @@ def read_table(
                 "workbook. If it is a CSV export, name it .csv and upload it again."
             )
         kind = "csv"
-        cells, encoding, delimiter = _read_csv(filename, data, chosen)
+        cells, encoding, delimiter = _read_csv(filename, data, chosen, head)
     else:
         raise ParseError(
             f"{filename}: this is {kind}, not a supplier list. "
             "Upload a .csv, .xlsx, .xls or .ods file."
         )
-    return _to_table(filename, kind, cells, max_rows, encoding, delimiter)
+    cut = kind == "csv" and head is not None and len(data) > HEAD_BYTES
+    complete = head is None or (not cut and len(cells) < head + 10)
+    if not complete:
+        max_rows = MAX_ROWS  # counted by the worker, on the whole file
+    table = _to_table(filename, kind, cells, max_rows, encoding, delimiter)
+    table.complete = complete
+    return table
 
 
 def _to_table(

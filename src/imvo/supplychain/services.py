@@ -156,7 +156,9 @@ def store_list(
 
     max_bytes = getattr(settings, "IMVO_MAX_UPLOAD_BYTES", parsing.MAX_BYTES)
     try:
-        table = parsing.read_table(filename, data, max_bytes=max_bytes)
+        # Only the head: the checks that refuse a file and the header. The worker
+        # parses the whole file, once.
+        table = parsing.read_table(filename, data, max_bytes=max_bytes, head=parsing.HEAD_ROWS)
     except parsing.ParseError as e:
         raise DomainError(str(e)) from e
     mapping = table.column_mapping()
@@ -187,7 +189,7 @@ def store_list(
             uploaded_by=user if getattr(user, "pk", None) else None,
             header=table.header,
             column_map={f: i for f, i in mapping.items()},
-            rows_total=len(table.rows),
+            rows_total=len(table.rows) if table.complete else 0,
             status=SupplierList.Status.QUEUED,
             adds_to=mode == ADD,
             confirmed=confirm,

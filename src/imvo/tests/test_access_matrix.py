@@ -236,7 +236,13 @@ def _governance_objects(w: World) -> dict[str, int]:
     obstacle = parties.check_raise_obstacle(
         w.member_a, x, "ET", "Union access", "Parks bar unions.", "Raise it with the ministry."
     )
+    item = governance.check_add_agenda_item(
+        w.secretariat_x, meeting, "Stuk", "Paper", paper_upload=("plan.pdf", b"%PDF-1.4 x")
+    )
+    signal = _signal(w)
     return {
+        "paper": item.pk,
+        "signal": signal,
         "body": body.pk,
         "seat": seat.pk,
         "meeting": meeting.pk,
@@ -244,6 +250,22 @@ def _governance_objects(w: World) -> dict[str, int]:
         "application": application.pk,
         "obstacle": obstacle.pk,
     }
+
+
+def _signal(w: World) -> int:
+    """A union's signal about a location, passed to company A, with A's confidential answer."""
+    from imvo.parties.models import Signal, SignalForwarding, SignalResponse
+    from imvo.testing import adhere, make_org
+
+    union = make_org("Matrix Signal Union", type="union")
+    adhere(w.covenant_x, union)
+    s = Signal.objects.create(
+        covenant=w.covenant_x, raised_by=union, location="Mill", country="BD", title="t",
+        description="d",
+    )  # fmt: skip
+    SignalForwarding.objects.create(signal=s, organisation=w.company_a)
+    SignalResponse.objects.create(signal=s, organisation=w.company_a, text=SECRET_A)
+    return s.pk
 
 
 def _regulation_objects(w: World, sub: Any) -> tuple[int, int, str]:
@@ -344,6 +366,12 @@ MATRIX: dict[str, Row] = {
     "covenants:obstacles":           Row("/parties/{slug}/obstacles/",                                "302 200 200 200 404 404 404 200"),
     "covenants:obstacle":            Row("/parties/{slug}/obstacles/{obstacle}/",                     "302 200 200 200 404 404 404 200"),
     "covenants:remind":              Row("/parties/{slug}/remind/",                                   "302 404 404 404 404 404 404 404"),
+    "covenants:paper_file":          Row("/covenants/{slug}/papers/{paper}/",                         "404 200 404 200 404 404 404 200"),
+    "parties:signals":               Row("/parties/signals/",                                         "302 200 200 200 200 200 200 200"),
+    "parties:signal":                Row("/parties/signals/{signal}/",                                "302 200 404 200 404 404 404 200", sees="member_a secretariat_x admin"),
+    "parties:signal_new":            Row("/parties/{slug}/signals/new/",                              "302 404 404 404 404 404 404 404"),
+    "parties:locations":             Row("/parties/{slug}/locations/",                                "302 404 404 200 404 404 404 200"),
+    "covenants:kpis":                Row("/parties/{slug}/kpis/",                                     "302 200 200 200 404 404 404 200"),
     "accounts:login":                Row("/accounts/login/",                                          "200 302 302 302 302 302 302 302"),
     "accounts:verify":               Row("/accounts/login/verify/",                                   "302 302 302 302 302 302 302 302"),
     "accounts:logout":               Row("/accounts/logout/",                                         "302 -   -   -   -   -   -   -", method="POST"),

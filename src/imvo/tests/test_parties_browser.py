@@ -159,6 +159,22 @@ def test_union_government_and_branch_each_open_their_own_workspace(page, demo_co
     page.click("text=Your union's place")
     page.wait_for_selector("text=Train worker representatives in production countries")
     assert "File a complaint on behalf of workers" in page.inner_text("main")
+    # KPI progress with the parties' comments beside the figures: the union comments.
+    garment = page.locator("section.place", has_text="Garment")
+    garment.locator("text=KPI progress: read and comment beside the figures").click()
+    first = page.locator("section.kpi-line").first
+    first.locator("textarea").fill("The audits counted were announced in advance.")
+    first.locator("button:has-text('Add the comment')").click()
+    page.wait_for_selector("text=Comment added beside the figures.")
+    assert (
+        "The audits counted were announced in advance."
+        in page.locator("section.kpi-line").first.locator(".kpi-comments").inner_text()
+    )
+    # The union's production-location view of the covenant (aggregates only).
+    page.goto("/parties/")
+    garment = page.locator("section.place", has_text="Garment")
+    garment.locator("text=Production locations: open risks and complaints per country").click()
+    page.wait_for_selector("#locations")
     _logout(page)
 
     login(page, "government", DEMO_PASSWORD)
@@ -173,6 +189,10 @@ def test_union_government_and_branch_each_open_their_own_workspace(page, demo_co
     page.click("main button[type=submit]")
     page.wait_for_selector("text=Access protocol agreed for two parks.")
     assert "Closed" in page.inner_text("main")
+    # Government reads the union's comment beside the figures, in Dutch too.
+    page.goto("/parties/")
+    page.locator("section.place", has_text="Garment").locator("text=KPI progress").click()
+    assert "The audits counted were announced in advance." in page.inner_text("main")
     _logout(page)
 
     login(page, "branch", DEMO_PASSWORD)
@@ -185,3 +205,7 @@ def test_union_government_and_branch_each_open_their_own_workspace(page, demo_co
     page.fill("#id_message", "Please submit your due-diligence report by 1 May.")
     page.click("main button[type=submit]")
     page.wait_for_selector("text=Reminder sent to")
+    # The branch organisation reads the parties' comments beside the KPI figures too.
+    page.goto("/parties/")
+    page.locator("section.place", has_text="Garment").locator("text=KPI progress").click()
+    assert "The audits counted were announced in advance." in page.inner_text("main")

@@ -107,8 +107,12 @@ def test_signed_in_flows_pass_axe(page, world, media):
         )
         page.click("main button[type=submit]")
         page.wait_for_url("**/supply-chain/lists/*/")
-        assert_accessible(page)
+        assert_accessible(page)  # the preview
         list_url = page.url
+        page.click("button[value=confirm]")
+        page.wait_for_url("**/supply-chain/lists/*/")
+        page.click("text=Versions of this disclosure")
+        assert_accessible(page)
         for url in [f"{list_url}rows/", f"{list_url}decisions/", "/supply-chain/"]:
             page.goto(url)
             assert_accessible(page)

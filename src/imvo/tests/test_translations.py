@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings
 
 from imvo.core.translation_check import recording, untranslated
+from imvo.testing import adhere, make_org
 from imvo.tests.public_pages import public_pages
 
 pytestmark = pytest.mark.django_db
@@ -75,4 +76,71 @@ def test_signed_in_pages_are_fully_translated_in_dutch(client, settings, tmp_pat
         client.get("/organisation/", HTTP_ACCEPT_LANGUAGE="nl")
     if gaps := untranslated(seen, "nl") - {name for _, name in settings.LANGUAGES}:
         missing["/organisation/"] = gaps
+    assert not missing, f"untranslated in nl: {missing}"
+
+
+def test_demo_content_exists_in_dutch_and_english():
+    """The content check: every text a user reads on a covenant of the demo (names,
+    agreements, KPIs, governance, decisions, steps, themes) is stored in both languages."""
+    from imvo.core.translation_check import missing_content
+    from imvo.covenants import demo
+
+    demo.load()
+    assert missing_content() == []
+
+
+def test_missing_content_is_listed_and_shown_marked_in_the_other_language(client):
+    """A text stored in Dutch only: the check lists it, and the English page shows the
+    Dutch text in its own lang with a visible (NL) marker; the Dutch page shows no marker."""
+    from imvo.core.translation_check import missing_content
+    from imvo.testing import make_covenant
+
+    c = make_covenant(slug="stone", name_nl="Natuursteenconvenant", name_en="")
+    assert [(m.model, m.field, m.missing) for m in missing_content()] == [
+        ("covenants.Covenant", "name", "en")
+    ]
+    en = client.get("/covenants/stone/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<span lang="nl">Natuursteenconvenant</span> <small class="lang-fallback"' in en
+    assert "(NL)</small>" in en
+    nl = client.get("/covenants/stone/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "Natuursteenconvenant" in nl and "lang-fallback" not in nl
+    c.name_en = "Natural Stone"
+    c.save()
+    assert missing_content() == []
+
+
+def test_party_pages_are_fully_translated_in_dutch(client, settings, tmp_path):
+    """The union's workspace, KPI comments, signals and production locations in Dutch."""
+    settings.MEDIA_ROOT = tmp_path
+    from imvo.accounts.testing import make_user
+    from imvo.covenants.services import parties
+    from imvo.parties.services import signals
+
+    public_pages()
+    from imvo.covenants.models import Covenant
+
+    c = Covenant.objects.get(slug="garment-textile")
+    union = make_org("Vakbond", type="union")
+    adhere(c, union)
+    user = make_user("vakbond", union)
+    agreement = c.agreements.first()
+    assert agreement is not None
+    parties.check_comment_on_kpi(user, agreement, "Commentaar")
+    s = signals.check_raise_signal(
+        user, c, "Ontslagen", "Elf werknemers.", location="Mill", country="BD"
+    )
+    client.force_login(user)
+    missing: dict[str, set[str]] = {}
+    for url in (
+        "/parties/",
+        f"/parties/{c.slug}/kpis/",
+        "/parties/signals/",
+        f"/parties/signals/{s.pk}/",
+        f"/parties/{c.slug}/signals/new/?q=zz",
+        f"/parties/{c.slug}/locations/",
+    ):
+        with recording() as seen:
+            assert client.get(url, HTTP_ACCEPT_LANGUAGE="nl").status_code == 200, url
+        if gaps := untranslated(seen, "nl") - {name for _, name in settings.LANGUAGES}:
+            missing[url] = gaps
     assert not missing, f"untranslated in nl: {missing}"

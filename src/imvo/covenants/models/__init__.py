@@ -21,7 +21,7 @@ from imvo.covenants.models.core import (
 from imvo.covenants.models.governance import AgendaItem, Decision, Meeting, Visibility
 from imvo.covenants.models.membership import MembershipApplication
 from imvo.covenants.models.owned import covenant_and_organisation
-from imvo.covenants.models.parties import Obstacle, ObstacleAction
+from imvo.covenants.models.parties import KpiComment, Obstacle, ObstacleAction
 
 __all__ = [
     "Adherence",
@@ -31,6 +31,7 @@ __all__ = [
     "Covenant",
     "Decision",
     "GovernanceBody",
+    "KpiComment",
     "KpiMeasurement",
     "Meeting",
     "MembershipApplication",

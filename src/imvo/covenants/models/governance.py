@@ -16,7 +16,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from imvo.core.i18n import pick
+from imvo.core.i18n import Bilingual
 from imvo.covenants.models.core import Covenant, GovernanceBody
 
 
@@ -58,9 +58,7 @@ class Meeting(models.Model):
     def covenant(self) -> Covenant:
         return self.body.covenant
 
-    @property
-    def minutes(self) -> str:
-        return pick(self, "minutes")
+    minutes = Bilingual()
 
 
 class AgendaItem(models.Model):
@@ -75,6 +73,11 @@ class AgendaItem(models.Model):
     paper_visibility = models.CharField(
         _("paper visible to"), max_length=20, choices=Visibility.choices, default=Visibility.BODY
     )
+    # The paper as a file (a PDF, a document), stored under a random name; read and
+    # downloaded under the same visibility as the paper's text.
+    paper_file = models.FileField(_("paper (file)"), upload_to="governance/papers/", blank=True)
+    paper_file_name = models.CharField(max_length=200, blank=True)
+    paper_content_type = models.CharField(max_length=100, blank=True)
 
     class Meta:
         ordering = ["meeting", "order", "id"]
@@ -83,13 +86,9 @@ class AgendaItem(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def title(self) -> str:
-        return pick(self, "title")
+    title = Bilingual()
 
-    @property
-    def paper(self) -> str:
-        return pick(self, "paper")
+    paper = Bilingual()
 
 
 class Decision(models.Model):
@@ -139,6 +138,4 @@ class Decision(models.Model):
     def __str__(self) -> str:
         return f"{self.number} ({self.body.name}, {self.date:%Y-%m-%d})"
 
-    @property
-    def text(self) -> str:
-        return pick(self, "text")
+    text = Bilingual()

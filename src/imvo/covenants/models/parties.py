@@ -63,3 +63,30 @@ class ObstacleAction(models.Model):
 
     class Meta:
         ordering = ["obstacle", "date", "id"]
+
+
+class KpiComment(models.Model):
+    """A party's comment on an agreement's KPI progress, shown beside the figures.
+
+    Parties hold each other to the agreements: a union notes that the audits
+    counted were announced, a company explains a dip. Read by the covenant's
+    parties and its secretariat; written in the author's language, which is
+    kept so a reader in the other language sees it marked."""
+
+    agreement = models.ForeignKey(
+        "covenants.Agreement", on_delete=models.CASCADE, related_name="comments"
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField(_("comment"))
+    language = models.CharField(_("language"), max_length=10, default="nl")
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["agreement", "created", "id"]
+        verbose_name = _("comment on KPI progress")
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.text[:40]}"

@@ -11,10 +11,12 @@ a seat in a body see that body's papers too; the secretariat sees everything.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -23,6 +25,7 @@ from django.utils.translation import gettext as _
 from imvo.accounts import seams as roles
 from imvo.accounts.seams import AnyUser
 from imvo.core.errors import DomainError
+from imvo.core.uploads import DOCX, ODT, PDF, XLSX, UploadPolicy
 from imvo.covenants.models import (
     Adherence,
     AgendaItem,
@@ -245,6 +248,7 @@ def check_add_agenda_item(
     paper_nl: str = "",
     paper_en: str = "",
     paper_visibility: str = Visibility.BODY,
+    paper_upload: tuple[str, bytes] | None = None,
 ) -> AgendaItem:
     require_secretariat(user, meeting.body.covenant)
     if not (title_nl.strip() and title_en.strip()):
@@ -252,7 +256,9 @@ def check_add_agenda_item(
     if meeting.status == Meeting.Status.CANCELLED:
         raise DomainError(_("This meeting was cancelled."))
     order = meeting.agenda.count() + 1
-    return AgendaItem.objects.create(
+    if paper_upload is not None:  # refused before anything is stored
+        PAPER_POLICY.check(*paper_upload)
+    item = AgendaItem.objects.create(
         meeting=meeting,
         order=order,
         title_nl=title_nl.strip(),
@@ -261,6 +267,43 @@ def check_add_agenda_item(
         paper_en=paper_en,
         paper_visibility=paper_visibility,
     )
+    if paper_upload is not None:
+        check_attach_paper(user, item, *paper_upload)
+    return item
+
+
+PAPER_POLICY = UploadPolicy((PDF, DOCX, XLSX, ODT), max_bytes=20 * 1024 * 1024)
+
+
+@transaction.atomic
+def check_attach_paper(user: AnyUser, item: AgendaItem, name: str, data: bytes) -> AgendaItem:
+    """The secretariat attaches a paper file to an agenda item (PDF or office document,
+    judged by its content); it replaces an earlier file."""
+    require_secretariat(user, item.meeting.body.covenant)
+    checked = PAPER_POLICY.check(name, data)
+    if item.paper_file:
+        item.paper_file.delete(save=False)
+    extension = checked.name.rsplit(".", 1)[-1].lower()
+    item.paper_file.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(checked.data), save=False)
+    item.paper_file_name = checked.name
+    item.paper_content_type = checked.content_type
+    item.save()
+    return item
+
+
+def readable_paper(user: AnyUser, covenant: Covenant, pk: int) -> AgendaItem | None:
+    """The agenda item whose paper file this user may download, or None: the paper's
+    visibility (body members, all parties, public) decides, as for its text."""
+    item = (
+        AgendaItem.objects.filter(pk=pk, meeting__body__covenant=covenant)
+        .exclude(paper_file="")
+        .select_related("meeting")
+        .first()
+    )
+    if item is None:
+        return None
+    aud = audience(user, covenant)
+    return item if aud.may_read(item.paper_visibility, item.meeting.body_id) else None
 
 
 @transaction.atomic

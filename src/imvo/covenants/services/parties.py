@@ -15,13 +15,15 @@ embassy), reports actions and closes it with a result.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from imvo.accounts import seams as roles
@@ -32,6 +34,7 @@ from imvo.covenants.models import (
     Agreement,
     Covenant,
     Decision,
+    KpiComment,
     KpiMeasurement,
     Meeting,
     Obstacle,
@@ -41,7 +44,7 @@ from imvo.covenants.models import (
     Theme,
 )
 from imvo.covenants.services import KpiProgress, kpi_progress
-from imvo.covenants.services.governance import audience, upcoming_meetings
+from imvo.covenants.services.governance import Audience, audience, upcoming_meetings
 
 T = Organisation.Type
 CURRENT = (Adherence.Status.ACTIVE, Adherence.Status.SUSPENDED)
@@ -72,47 +75,81 @@ class Place:
 
 
 def places(user: AnyUser) -> list[Place]:
-    """The user's organisation's place in every covenant it takes part in."""
+    """The user's organisation's place in every covenant it takes part in.
+
+    Reads a fixed number of queries whatever the number of covenants (a union
+    such as FNV takes part in nine): each kind of row is read once for all the
+    covenants and grouped here, not asked per covenant."""
     org = own_organisation(user)
     if org is None:
         return []
-    out: list[Place] = []
-    adherences = (
+    adherences = list(
         Adherence.objects.filter(organisation=org, status__in=CURRENT)
         .select_related("covenant")
         .order_by("covenant__name_en")
     )
-    for adh in adherences:
-        covenant = adh.covenant
-        owned = covenant.agreements.filter(owners=org).prefetch_related(
-            Prefetch("measurements", queryset=KpiMeasurement.objects.order_by("date"))
+    if not adherences:
+        return []
+    cids = [a.covenant_id for a in adherences]
+    owned: dict[int, list[Agreement]] = defaultdict(list)
+    for a in (
+        Agreement.objects.filter(covenant_id__in=cids, owners=org)
+        .order_by("covenant_id", "number", "id")
+        .prefetch_related(
+            Prefetch("measurements", queryset=KpiMeasurement.objects.order_by("date")),
+            Prefetch("comments", queryset=KpiComment.objects.select_related("organisation")),
         )
-        seats = list(
-            Seat.objects.filter(body__covenant=covenant, organisation=org).select_related("body")
+    ):
+        owned[a.covenant_id].append(a)
+    seats: dict[int, list[Seat]] = defaultdict(list)
+    for s in Seat.objects.filter(body__covenant_id__in=cids, organisation=org).select_related(
+        "body"
+    ):
+        seats[s.body.covenant_id].append(s)
+    body_ids = {s.body_id for ss in seats.values() for s in ss}
+    meetings: dict[int, list[Meeting]] = defaultdict(list)
+    for m in upcoming_meetings(body_ids):
+        if len(meetings[m.body.covenant_id]) < 5:
+            meetings[m.body.covenant_id].append(m)
+    # Who reads which decision: the same rule as `audience`, for all covenants at once
+    # (this organisation is a party to each; its seats give it the bodies' papers).
+    managed = roles.managed_covenant_ids(user) | (
+        set(cids) if roles.is_platform_admin(user) else set()
+    )
+    readable = Q(pk__in=[])
+    for cid in cids:
+        aud = Audience(cid in managed, True, frozenset(s.body_id for s in seats.get(cid, [])))
+        readable |= Q(covenant_id=cid) & aud.visibility_q()
+    decisions: dict[int, list[Decision]] = defaultdict(list)
+    for d in Decision.objects.filter(readable).select_related("body"):
+        if len(decisions[d.covenant_id]) < 5:
+            decisions[d.covenant_id].append(d)
+    members: dict[int, list[Adherence]] = defaultdict(list)
+    if org.type == T.BRANCH:
+        for member in branch_members_in(org, cids):
+            members[member.covenant_id].append(member)
+    open_obstacles = dict(
+        Obstacle.objects.filter(
+            covenant_id__in=cids,
+            status__in=(Obstacle.Status.RAISED, Obstacle.Status.ACCEPTED),
         )
-        aud = audience(user, covenant)
-        members: list[Adherence] = []
-        if org.type == T.BRANCH:
-            members = list(branch_members(org, covenant))
-        out.append(
-            Place(
-                covenant=covenant,
-                adherence=adh,
-                commitments=[(a, kpi_progress(a)) for a in owned],
-                seats=seats,
-                meetings=list(upcoming_meetings({s.body_id for s in seats})[:5]),
-                decisions=list(
-                    Decision.objects.filter(covenant=covenant)
-                    .filter(aud.visibility_q())
-                    .select_related("body")[:5]
-                ),
-                members=members,
-                open_obstacles=Obstacle.objects.filter(
-                    covenant=covenant, status__in=(Obstacle.Status.RAISED, Obstacle.Status.ACCEPTED)
-                ).count(),
-            )
+        .values_list("covenant_id")
+        .annotate(n=Count("id"))
+        .values_list("covenant_id", "n")
+    )
+    return [
+        Place(
+            covenant=adh.covenant,
+            adherence=adh,
+            commitments=[(a, kpi_progress(a)) for a in owned[adh.covenant_id]],
+            seats=seats[adh.covenant_id],
+            meetings=meetings[adh.covenant_id],
+            decisions=decisions[adh.covenant_id],
+            members=members[adh.covenant_id],
+            open_obstacles=open_obstacles.get(adh.covenant_id, 0),
         )
-    return out
+        for adh in adherences
+    ]
 
 
 # --- branch organisations ------------------------------------------------------------
@@ -120,14 +157,18 @@ def places(user: AnyUser) -> list[Place]:
 
 def branch_members(branch: Organisation, covenant: Covenant) -> QuerySet[Adherence]:
     """A branch organisation's own member companies in a covenant (current ones)."""
+    return branch_members_in(branch, [covenant.pk])
+
+
+def branch_members_in(branch: Organisation, covenant_ids: list[int]) -> QuerySet[Adherence]:
     return (
         Adherence.objects.filter(
-            covenant=covenant,
+            covenant_id__in=covenant_ids,
             organisation__branch_organisations=branch,
             status__in=CURRENT,
         )
         .select_related("organisation")
-        .prefetch_related("changes")
+        .order_by("covenant_id", "organisation__name")
     )
 
 
@@ -178,6 +219,15 @@ def obstacles_visible_to(user: AnyUser, covenant: Covenant) -> QuerySet[Obstacle
         .select_related("raised_by", "theme")
         .prefetch_related("actions")
     )
+
+
+def is_active_party(user: AnyUser, covenant: Covenant) -> bool:
+    oid = roles.organisation_id(user)
+    if oid is None:
+        return False
+    return Adherence.objects.filter(
+        covenant=covenant, organisation_id=oid, status=Adherence.Status.ACTIVE
+    ).exists()
 
 
 def _require_party(user: AnyUser, covenant: Covenant) -> Organisation:
@@ -274,3 +324,50 @@ def check_close_obstacle(
     obstacle.closed = timezone.localdate()
     obstacle.save()
     return obstacle
+
+
+# --- comments on KPI progress ----------------------------------------------------------
+
+COMMENT_MAX = 2000
+
+
+@dataclass(frozen=True)
+class KpiLine:
+    """One agreement's KPI figures with the parties' comments beside them."""
+
+    agreement: Agreement
+    progress: KpiProgress
+    comments: list[KpiComment]
+
+
+def kpi_board(user: AnyUser, covenant: Covenant) -> list[KpiLine]:
+    """Every agreement of the covenant with its progress and the parties' comments,
+    for the covenant's parties and secretariat (others get nothing)."""
+    if not audience(user, covenant).inside:
+        return []
+    agreements = covenant.agreements.prefetch_related(
+        Prefetch("measurements", queryset=KpiMeasurement.objects.order_by("date")),
+        Prefetch("comments", queryset=KpiComment.objects.select_related("organisation")),
+    )
+    return [KpiLine(a, kpi_progress(a), list(a.comments.all())) for a in agreements]
+
+
+@transaction.atomic
+def check_comment_on_kpi(user: AnyUser, agreement: Agreement, text: str) -> KpiComment:
+    """A party of the agreement's covenant comments on its KPI progress."""
+    org = _require_party(user, agreement.covenant)
+    text = (text or "").strip()
+    if not text:
+        raise DomainError(_("Write your comment on the progress."))
+    if len(text) > COMMENT_MAX:
+        raise DomainError(
+            _("Keep the comment under %(n)s characters (it has %(m)s).")
+            % {"n": COMMENT_MAX, "m": len(text)}
+        )
+    return KpiComment.objects.create(
+        agreement=agreement,
+        organisation=org,
+        author=roles.signed_in(user),
+        text=text,
+        language=(get_language() or "nl")[:2],
+    )

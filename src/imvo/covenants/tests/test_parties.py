@@ -85,3 +85,102 @@ def test_branch_sees_its_members_and_reminds_them_one_mail_each(world, cast):
     assert sent == 1 and mail.outbox[-1].to == ["a@company-a.example"]
     with pytest.raises(PermissionDeniedError):
         parties.check_remind_members(cast["union"], world.covenant_x, "x")
+
+
+def _covenant_with_everything(i: int, union, branch, company, secretariat) -> None:
+    """A covenant where the union owns an agreement with measurements, holds a seat,
+    has a coming meeting and decisions to read, and the branch has a member."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from imvo.accounts.services import grant_role
+    from imvo.covenants.models import KpiMeasurement
+    from imvo.covenants.services import governance
+    from imvo.testing import make_covenant
+
+    c = make_covenant(slug=f"c{i}", name_en=f"Covenant {i}", name_nl=f"Convenant {i}")
+    for org in (union, branch, company):
+        adhere(c, org)
+    grant_role(secretariat, c, "secretariat")
+    a = make_agreement(c, title_en=f"Train {i}")
+    a.owners.add(union)
+    KpiMeasurement.objects.create(agreement=a, date=a.baseline_date, value=1, source="x")
+    body = governance.check_create_body(secretariat, c, f"Stuurgroep {i}", f"Steering {i}")
+    governance.check_add_seat(secretariat, body, "unions", union)
+    governance.check_schedule_meeting(secretariat, body, timezone.localdate() + timedelta(days=3))
+    for vis in ("public", "parties", "body"):
+        governance.check_record_decision(secretariat, body, "Besluit", "Decision", visibility=vis)
+
+
+def test_the_workspace_costs_the_same_queries_for_one_covenant_or_five(db):
+    """/parties/ reads each kind of row once for all covenants (it did ~7 queries each)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    union = make_org("FNV", type="union")
+    branch = make_org("Modint", type="branch")
+    company = make_org("Member B.V.")
+    company.branch_organisations.add(branch)
+    secretariat = make_user("ser")
+    users = {"union": make_user("fnv", union), "branch": make_user("modint", branch)}
+
+    def cost(who: str) -> tuple[int, str]:
+        c = Client(HTTP_ACCEPT_LANGUAGE="en")
+        c.force_login(users[who])
+        c.get("/parties/")  # warm the session and the role caches alike for both runs
+        with CaptureQueriesContext(connection) as q:
+            page = c.get("/parties/").content.decode()
+        return len(q), page
+
+    _covenant_with_everything(1, union, branch, company, secretariat)
+    one = {who: cost(who) for who in users}
+    for i in range(2, 6):
+        _covenant_with_everything(i, union, branch, company, secretariat)
+    five = {who: cost(who) for who in users}
+    for who in users:
+        assert one[who][0] == five[who][0], (who, one[who][0], five[who][0])
+    union_page = five["union"][1]
+    assert all(f"Train {i}" in union_page for i in range(1, 6))
+    assert union_page.count("Steering ") >= 5  # seats and coming meetings of each body
+    assert five["branch"][1].count("Member B.V.") == 5
+
+
+def test_parties_comment_on_kpi_progress_shown_beside_the_figures(world, cast):
+    from django.utils import translation
+
+    agreement = make_agreement(world.covenant_x, title_en="Audits with unions present")
+    with translation.override("en"):
+        parties.check_comment_on_kpi(
+            cast["union"], agreement, "The audits counted were announced in advance."
+        )
+    with pytest.raises(DomainError, match="Write your comment"):
+        parties.check_comment_on_kpi(cast["union"], agreement, "  ")
+    with pytest.raises(PermissionDeniedError):  # company C is a party of Y only
+        parties.check_comment_on_kpi(world.member_c, agreement, "x")
+    (line,) = parties.kpi_board(world.member_a, world.covenant_x)
+    assert [c.organisation.name for c in line.comments] == ["FNV"]
+    assert parties.kpi_board(world.member_c, world.covenant_x) == []
+
+    c = Client(HTTP_ACCEPT_LANGUAGE="nl")
+    c.force_login(world.member_a)
+    page = c.get("/parties/covenant-x/kpis/").content.decode()
+    section = page.split(f'id="agreement-{agreement.pk}"')[1]
+    assert "The audits counted were announced in advance." in section
+    # Written in English, read in Dutch: marked with its language.
+    assert '<span lang="en">The audits counted' in section and "(EN)</small>" in section
+    # The company comments through the page; the answer goes back to the figures.
+    r = c.post(
+        "/parties/covenant-x/kpis/", {"agreement": agreement.pk, "text": "Twee audits ingepland."}
+    )
+    assert r.status_code == 302 and r["Location"].endswith(f"#agreement-{agreement.pk}")
+    assert [x.text for x in agreement.comments.all()][-1] == "Twee audits ingepland."
+    # Another covenant's agreement cannot be commented through this covenant's page.
+    other = make_agreement(world.covenant_y)
+    r = c.post("/parties/covenant-x/kpis/", {"agreement": other.pk, "text": "x"})
+    assert r.status_code == 404 and not other.comments.exists()
+    # The union reads them beside its own commitments in the workspace too.
+    agreement.owners.add(cast["union_org"])
+    u = Client(HTTP_ACCEPT_LANGUAGE="en")
+    u.force_login(cast["union"])
+    assert "Twee audits ingepland." in u.get("/parties/").content.decode()

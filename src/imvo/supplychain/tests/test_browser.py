@@ -36,6 +36,10 @@ def test_upload_xlsx_resolve_and_publish(page, live_server) -> None:
     page.set_input_files("#id_file", str(FILES / "suppliers.xlsx"))
     page.click("main button[type=submit]")
     page.wait_for_url("**/supply-chain/lists/*/")
+    # The effect first; nothing changes before Confirm.
+    assert "Check the effect, then confirm" in page.content()
+    page.click("button[value=confirm]")
+    page.wait_for_url("**/supply-chain/lists/*/")
     assert "Rows received" in page.content()
     summary = page.locator("table.summary")
     assert summary.locator("tr", has_text="Rows received").locator("td").inner_text() == "25"

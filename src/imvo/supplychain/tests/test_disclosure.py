@@ -249,3 +249,22 @@ def test_two_concurrent_first_uploads_end_to_end() -> None:
     assert d.versions.count() == 2 and d.versions.filter(is_current=True).count() == 1
     current = d.versions.get(is_current=True)
     assert current.number == 2 and current.lists.count() == 1  # the later one replaced
+
+
+def test_the_request_reads_only_the_head_and_the_worker_parses_once(world, registry) -> None:
+    from imvo.supplychain import parsing
+
+    rows = [[f"Mill {i}", f"{i} Mill Road, Gazipur", "BD"] for i in range(parsing.HEAD_ROWS * 4)]
+    data = csv_bytes(rows)
+    head = parsing.read_table("big.csv", data, head=parsing.HEAD_ROWS)
+    assert not head.complete and len(head.rows) < len(rows)
+    assert head.column_mapping() == {"name": 0, "address": 1, "country": 2}
+    sl = services.store_list(
+        world.company_a, world.covenant_x, YEAR, "big.csv", data, enqueue_task=False
+    )
+    assert sl.rows_total == 0 and not sl.rows.exists()  # counted by the worker
+    sl = services.process_list(sl.pk)
+    assert sl.status == "done" and sl.rows_total == sl.rows.count() == len(rows)
+    # A file read whole in the head keeps its refusals at upload time.
+    with pytest.raises(parsing.ParseError, match="no data rows"):
+        parsing.read_table("h.csv", b"Factory name,Address,Country\n", head=parsing.HEAD_ROWS)

@@ -1,0 +1,47 @@
+"""Show content in the reader's language, and say so where it is not.
+
+``{{ covenant.name|marked }}``: a text that fell back to the other language
+(`imvo.core.i18n.Localised`) is wrapped in its ``lang`` (screen readers and
+hyphenation follow it) and followed by a small visible marker "(NL)" whose
+title explains it. Use it in page content, not inside ``<title>`` or an
+attribute (there the plain ``{{ covenant.name }}`` is right).
+
+``{% language_marker code %}``: the same marker for a text written in one
+language only (a comment, a signal), when the reader reads another.
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from imvo.core.i18n import Localised, reader_language
+
+register = template.Library()
+
+
+def _marker(lang: str) -> SafeString:
+    names = {"nl": _("Dutch"), "en": _("English")}
+    return format_html(
+        ' <small class="lang-fallback" title="{}">({})</small>',
+        _("Not available in your language; shown in %(language)s.")
+        % {"language": names.get(lang, lang)},
+        lang.upper(),
+    )
+
+
+@register.filter(is_safe=True)
+def marked(value: object) -> SafeString:
+    if isinstance(value, Localised) and value.fallback:
+        return format_html('<span lang="{}">{}</span>{}', value.lang, value, _marker(value.lang))
+    return SafeString(conditional_escape(str(value)))
+
+
+@register.simple_tag
+def language_marker(lang: str) -> SafeString:
+    code = (lang or "")[:2]
+    if not code or code == reader_language():
+        return SafeString("")
+    return _marker(code)

@@ -1,0 +1,96 @@
+"""The union's view of the covenant's production locations: per country, under the
+disclosure rule K (a country with fewer than K members is folded, never named)."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from imvo.accounts.testing import make_user
+from imvo.core.errors import PermissionDeniedError
+from imvo.parties.services.locations import location_overview
+from imvo.testing import adhere, make_org
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sourcing(world):
+    """K=3. Companies A, B and D source in Bangladesh (the same factory and two more);
+    only company A sources in Viet Nam."""
+    from imvo.risk.models import RegisterEntry
+    from imvo.supplychain import services as supply
+    from imvo.supplychain.models import DisclosurePolicy
+    from imvo.supplychain.tests.helpers import csv_bytes, make_registry
+
+    x = world.covenant_x
+    DisclosurePolicy.objects.create(covenant=x, min_members=3)
+    registry = make_registry()
+    dhaka, saigon = registry[0], registry[1]
+    company_d = make_org("Company D")
+    adhere(x, company_d)
+    member_d = make_user("member-d", company_d)
+    bd = [dhaka.name, dhaka.address, "Bangladesh"]
+    lists = {
+        world.member_a: [bd, [saigon.name, saigon.address, "Viet Nam"]],
+        world.member_b: [bd, ["Chittagong Denim Mills", "Road 4, Chattogram", "Bangladesh"]],
+        member_d: [["Narayanganj Socks Ltd", "Plot 3, Narayanganj", "Bangladesh"]],
+    }
+    for user, rows in lists.items():
+        supply.upload_list(user, x, 2025, "list.csv", csv_bytes(rows))
+    for org, country, theme, status in (
+        (world.company_a, "BD", "forced-labour", "identified"),
+        (world.company_b, "BD", "forced-labour", "acting"),
+        (company_d, "BD", "living-wage", "closed"),
+        (world.company_a, "VN", "freedom-of-association", "identified"),
+    ):
+        RegisterEntry.objects.create(
+            organisation=org, covenant=x, theme_code=theme, country=country, title="r",
+            status=status,
+        )  # fmt: skip
+    return company_d
+
+
+def test_countries_with_fewer_than_k_members_are_folded_into_other_countries(world, fnv, sourcing):
+    o = location_overview(fnv, world.covenant_x)
+    assert (o.k, o.members) == (3, 3)
+    [bd] = o.lines
+    assert (bd.country, bd.members, bd.locations) == ("BD", 3, 3)  # the shared factory once
+    assert dict(bd.open_risks) == {"Forced labour": 2}  # the closed one is not open
+    # Viet Nam has one member: not named, and the bucket (1 member < K) is withheld.
+    assert o.other is not None and o.other.withheld
+    assert (o.other.locations, o.other.open_risks_total) == (0, 0)
+
+    page = _page(fnv)
+    assert "Bangladesh" in page and "Other countries" in page
+    assert "Viet Nam" not in page and "Vietnam" not in page
+    for name in ("Company A", "Company B", "Company D", "Saigon"):
+        assert name not in page  # never a member, never a member's factory
+
+
+def test_complaints_are_counted_per_country(world, fnv, sourcing):
+    from imvo.complaints.tests.helpers import file
+
+    file(world, facility={"id": 1, "name": "Mill", "country": "BD"})
+    file(world, facility={"id": 2, "name": "Mill 2", "country": "VN"})
+    o = location_overview(fnv, world.covenant_x)
+    assert (o.lines[0].complaints_total, o.lines[0].complaints_open) == (1, 1)
+    assert o.other is not None and o.other.complaints_total == 1  # VN folded, still counted
+
+
+def test_only_unions_ngos_and_the_secretariat_see_it(world, fnv, sourcing):
+    location_overview(world.secretariat_x, world.covenant_x)
+    for outsider in (world.member_a, world.secretariat_y, world.member_c):
+        with pytest.raises(PermissionDeniedError):
+            location_overview(outsider, world.covenant_x)
+        c = Client()
+        c.force_login(outsider)
+        assert c.get("/parties/covenant-x/locations/").status_code == 404
+
+
+def _page(user) -> str:
+    c = Client(HTTP_ACCEPT_LANGUAGE="en")
+    c.force_login(user)
+    r = c.get("/parties/covenant-x/locations/")
+    assert r.status_code == 200
+    return r.content.decode()
