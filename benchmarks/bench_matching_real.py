@@ -16,7 +16,9 @@ has seen all sets: an upper line, not a held-out figure).
 
 Figures per set: automatic precision, automatic recall (of rows whose place is
 in the registry), share pending (left for a person), candidate recall (true
-record among the scored candidates), and seconds.
+record among the candidates the matcher scored), and seconds; beside the
+previous matcher and a plain TF-IDF character-3-gram nearest-neighbour baseline
+(`tfidf_baseline.py`, fixed thresholds). "geoer (all)" adds up both folds.
 
     .venv/bin/python benchmarks/bench_matching_real.py [--write-model]
 
@@ -91,8 +93,10 @@ def osh_pairs():  # type: ignore[no-untyped-def]
     return out
 
 
-def figures(results, truth) -> dict[str, float]:  # type: ignore[no-untyped-def]
-    auto = auto_ok = pending = 0
+def figures(results, truth, seconds: float = 0.0) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """Automatic precision and recall, share pending, candidate recall (true record
+    among the candidates the matcher scored), as score.py counts them."""
+    auto = auto_ok = pending = reached = 0
     positives = sum(1 for t in truth if t)
     for r, t in zip(results, truth, strict=True):
         if r.status == "automatic":
@@ -100,37 +104,49 @@ def figures(results, truth) -> dict[str, float]:  # type: ignore[no-untyped-def]
             auto_ok += str(r.facility_id) in t
         elif r.status == "pending":
             pending += 1
+        if t:
+            scored = getattr(r, "scored", None)
+            ids = (
+                [c.facility_id for c in scored]
+                if scored is not None
+                else [c[0] for c in r.candidates]
+            )
+            reached += bool({str(i) for i in ids} & t)
+    nan = float("nan")
     return {
-        "precision": auto_ok / auto if auto else float("nan"),
-        "recall": auto_ok / positives if positives else float("nan"),
-        "pending": pending / len(truth) if truth else float("nan"),
+        "precision": auto_ok / auto if auto else nan,
+        "recall": auto_ok / positives if positives else nan,
+        "pending": pending / len(truth) if truth else nan,
+        "candidates": reached / positives if positives else nan,
+        "seconds": seconds,
     }
 
 
-def run_new(registry, rows, truth, model):  # type: ignore[no-untyped-def]
-    """Figures of the new matcher with `model` on one task."""
+def run_new(registry, rows, model):  # type: ignore[no-untyped-def]
     from imvo.supplychain import matching
 
     started = time.perf_counter()
-    prepared = matching.prepare_registry(registry, model=model)
-    results = matching.match_frame(prepared, rows)
-    out = figures(results, truth)
-    out["seconds"] = time.perf_counter() - started
-    return out
+    results = matching.match_frame(matching.prepare_registry(registry, model=model), rows)
+    return results, time.perf_counter() - started
 
 
-def run_old(registry, rows, truth):  # type: ignore[no-untyped-def]
+def run_old(registry, rows):  # type: ignore[no-untyped-def]
     import baseline_matcher as old
 
     started = time.perf_counter()
     prepared = old.prepare_registry(registry.select("id", "name", "address", "country"))
     results = old.match_frame(prepared, rows.select("name", "address", "country"))
-    out = figures(results, truth)
-    out["seconds"] = time.perf_counter() - started
-    return out
+    return results, time.perf_counter() - started
 
 
-def osh_figures(model, pairs, old: bool = False) -> dict[str, float]:  # type: ignore[no-untyped-def]
+def run_tfidf(registry, rows):  # type: ignore[no-untyped-def]
+    import tfidf_baseline
+
+    started = time.perf_counter()
+    return tfidf_baseline.match(registry, rows), time.perf_counter() - started
+
+
+def osh_figures(pairs, matcher, model=None) -> dict[str, float]:  # type: ignore[no-untyped-def]
     """Each labelled pair as a one-row list against a one-facility registry."""
     import polars as pl
 
@@ -139,32 +155,42 @@ def osh_figures(model, pairs, old: bool = False) -> dict[str, float]:  # type: i
     auto = auto_ok = pending = 0
     positives = sum(1 for _, _, p in pairs if p.is_match)
     for a, b, p in pairs:
-        reg = pl.DataFrame(
-            {
-                "id": ["b"],
-                "name": [b["name"]],
-                "address": [b["address"]],
-                "country": [b["country"].upper()],
-            }
-        )
-        row = pl.DataFrame(
-            {"name": [a["name"]], "address": [a["address"]], "country": [a["country"].upper()]}
-        )
-        if old:
-            import baseline_matcher as om
+        if matcher == "tfidf":
+            import tfidf_baseline as tb
 
-            res = om.match_frame(om.prepare_registry(reg), row)[0]
+            cos = tb.cosine_pair(a["name"], a["address"], b["name"], b["address"])
+            status = (
+                "automatic" if cos >= tb.AUTOMATIC else "pending" if cos >= tb.PENDING else "new"
+            )
         else:
-            res = matching.match_frame(matching.prepare_registry(reg, model=model), row)[0]
-        if res.status == "automatic":
+            reg = pl.DataFrame(
+                {
+                    "id": ["b"],
+                    "name": [b["name"]],
+                    "address": [b["address"]],
+                    "country": [b["country"].upper()],
+                }
+            )
+            row = pl.DataFrame(
+                {"name": [a["name"]], "address": [a["address"]], "country": [a["country"].upper()]}
+            )
+            if matcher == "previous":
+                import baseline_matcher as om
+
+                status = om.match_frame(om.prepare_registry(reg), row)[0].status
+            else:
+                prepared = matching.prepare_registry(reg, model=model)
+                status = matching.match_frame(prepared, row)[0].status
+        if status == "automatic":
             auto += 1
             auto_ok += p.is_match
-        elif res.status == "pending":
+        elif status == "pending":
             pending += 1
     return {
         "precision": auto_ok / auto if auto else float("nan"),
         "recall": auto_ok / positives,
         "pending": pending / len(pairs),
+        "candidates": float("nan"),
         "seconds": 0.0,
     }
 
@@ -172,7 +198,7 @@ def osh_figures(model, pairs, old: bool = False) -> dict[str, float]:  # type: i
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--write-model", action="store_true")
-    ap.add_argument("--skip-old", action="store_true")
+    ap.add_argument("--skip-old", action="store_true", help="no previous matcher, no TF-IDF")
     a = ap.parse_args()
 
     import polars as pl
@@ -190,63 +216,72 @@ def main() -> None:
         truth = [t for t, k in zip(geo_truth, keep.to_list(), strict=True) if k]
         return geo_reg.filter(pl.col("country").is_in(list(countries))), rows, truth
 
-    geo_train, geo_test = split({"SG", "GB"}), split({"CA", "US"})
+    geo_sggb, geo_caus = split({"SG", "GB"}), split({"CA", "US"})
     started = time.perf_counter()
-    m_chicago, cr_chicago = train.model_from_task(*chicago, label="chicago_dfss")
-    m_geo_train, cr_geo_train = train.model_from_task(*geo_train, label="geoer_osm_fsq SG+GB")
-    m_geo_test, cr_geo_test = train.model_from_task(*geo_test, label="geoer_osm_fsq CA+US")
+    m_chicago, _ = train.model_from_task(*chicago, label="chicago_dfss")
+    m_sggb, _ = train.model_from_task(*geo_sggb, label="geoer_osm_fsq SG+GB")
+    m_caus, _ = train.model_from_task(*geo_caus, label="geoer_osm_fsq CA+US")
     m_osh = train.model_from_pairs([p for _, _, p in pairs], "open-supply-hub pairs")
     # Every set weighs the same; the OSH pairs only for matches (see train.balanced).
-    m_chicago, m_geo_train, m_geo_test = (
-        train.balanced(m) for m in (m_chicago, m_geo_train, m_geo_test)
-    )
+    m_chicago, m_sggb, m_caus = (train.balanced(m) for m in (m_chicago, m_sggb, m_caus))
     m_osh = train.balanced(m_osh, prior=False, non_matches=False)
-    print(f"training counts: {time.perf_counter() - started:.1f}s")
-    print(
-        f"candidate recall: chicago {cr_chicago:.3f}, geoer SG+GB {cr_geo_train:.3f}, "
-        f"geoer CA+US {cr_geo_test:.3f}"
-    )
-    shipped = model_mod.load()
-    held = {
-        "chicago_dfss": train.combine([m_geo_train, m_geo_test, m_osh], base=_thresholds(shipped)),
-        "geoer CA+US": train.combine([m_geo_train, m_chicago, m_osh], base=_thresholds(shipped)),
-        "osh pairs": train.combine([m_geo_train, m_geo_test, m_chicago], base=_thresholds(shipped)),
-    }
-    everything = train.combine(
-        [m_chicago, m_geo_train, m_geo_test, m_osh], base=_thresholds(shipped)
-    )
+    everything = train.combine([m_chicago, m_sggb, m_caus, m_osh], base=_thresholds())
+    print(f"training: {time.perf_counter() - started:.1f}s")
     if a.write_model:
         everything.save(model_mod.shipped_path())
+        model_mod._shipped.cache_clear()
         print(f"wrote {model_mod.shipped_path()}")
-    # Both geoer folds held out: SG+GB scored by a model without them, and vice versa.
-    held["geoer SG+GB"] = train.combine([m_geo_test, m_chicago, m_osh], base=_thresholds(shipped))
-    sets = {"chicago_dfss": chicago, "geoer CA+US": geo_test, "geoer SG+GB": geo_train}
-    print(f"\n{'set':<14} {'matcher':<22} {'auto P':>7} {'auto R':>7} {'pending':>8} {'s':>6}")
-    for name, data in sets.items():
-        lines = [("held-out model", run_new(*data, model=held[name]))]
-        lines.append(("shipped model (seen)", run_new(*data, model=shipped)))
-        if not a.skip_old:
-            lines.append(("previous matcher", run_old(*data)))
-        for label, f in lines:
-            print(
-                f"{name:<14} {label:<22} {f['precision']:7.3f} {f['recall']:7.3f} {f['pending']:8.3f} {f['seconds']:6.1f}"
-            )
-    for label, f in (
-        ("held-out model", osh_figures(held["osh pairs"], pairs)),
-        ("shipped model (seen)", osh_figures(shipped, pairs)),
-        ("previous matcher", osh_figures(None, pairs, old=True)),
-    ):
+    shipped = model_mod.load()
+    # Held out: a set is scored by a model estimated without it.
+    held = {
+        "chicago_dfss": train.combine([m_sggb, m_caus, m_osh], base=_thresholds()),
+        "geoer CA+US": train.combine([m_sggb, m_chicago, m_osh], base=_thresholds()),
+        "geoer SG+GB": train.combine([m_caus, m_chicago, m_osh], base=_thresholds()),
+        "osh pairs": train.combine([m_sggb, m_caus, m_chicago], base=_thresholds()),
+    }
+    sets = {"chicago_dfss": chicago, "geoer CA+US": geo_caus, "geoer SG+GB": geo_sggb}
+    header = f"{'set':<16} {'matcher':<26} {'auto P':>7} {'auto R':>7} {'pending':>8} {'cand R':>7} {'s':>6}"
+    print("\n" + header)
+    collected: dict[str, tuple[list, list, float]] = {}
+
+    def line(name: str, label: str, f: dict[str, float]) -> None:
         print(
-            f"{'osh pairs':<14} {label:<22} {f['precision']:7.3f} {f['recall']:7.3f} {f['pending']:8.3f}"
+            f"{name:<16} {label:<26} {f['precision']:7.3f} {f['recall']:7.3f} "
+            f"{f['pending']:8.3f} {f['candidates']:7.3f} {f['seconds']:6.1f}"
         )
 
+    for name, (registry, rows, truth) in sets.items():
+        runs = [
+            ("held-out model", lambda r=registry, w=rows, n=name: run_new(r, w, held[n])),
+            ("shipped model (seen)", lambda r=registry, w=rows: run_new(r, w, shipped)),
+        ]
+        if not a.skip_old:
+            runs.append(("previous matcher", lambda r=registry, w=rows: run_old(r, w)))
+            runs.append(("TF-IDF 3-gram baseline", lambda r=registry, w=rows: run_tfidf(r, w)))
+        for label, run in runs:
+            results, seconds = run()
+            line(name, label, figures(results, truth, seconds))
+            if name.startswith("geoer"):
+                got = collected.setdefault(label, ([], [], 0.0))
+                collected[label] = (got[0] + results, got[1] + truth, got[2] + seconds)
+    for label, (results, truth, seconds) in collected.items():
+        line("geoer (all)", label, figures(results, truth, seconds))
+    osh_runs = [
+        ("held-out model", osh_figures(pairs, "new", held["osh pairs"])),
+        ("shipped model (seen)", osh_figures(pairs, "new", shipped)),
+    ]
+    if not a.skip_old:
+        osh_runs.append(("previous matcher", osh_figures(pairs, "previous")))
+        osh_runs.append(("TF-IDF 3-gram baseline", osh_figures(pairs, "tfidf")))
+    for label, f in osh_runs:
+        line("osh 112 pairs", label, f)
 
-def _thresholds(shipped):  # type: ignore[no-untyped-def]
+
+def _thresholds():  # type: ignore[no-untyped-def]
+    """An empty model with the decision thresholds the project ships."""
     from imvo.supplychain.matching.model import Model
 
-    m = Model.empty()
-    m.automatic, m.review, m.margin_bits = shipped.automatic, shipped.review, shipped.margin_bits
-    return m
+    return Model.empty()
 
 
 if __name__ == "__main__":

@@ -64,3 +64,9 @@ class ComplaintsConfig(AppConfig):
             day,
             "stop the receipt codes of cases closed longer than the receipt period",
         )
+        schedule.register_job(
+            "complaints-after-closure-checks",
+            jobs.ask_after_closure,
+            day,
+            "ask complainants at 3 and 6 months after closure about remedy and retaliation",
+        )

@@ -25,8 +25,23 @@ def follow_ups(covenant: Covenant) -> list[FollowUp]:
         .distinct()
     )
     blocked = sum(1 for c in open_recused if quorum_shortfall(c))
+    aftercare_open = (
+        Complaint.objects.filter(
+            covenant=covenant,
+            after_closure_checks__follow_up_needed=True,
+            after_closure_checks__follow_up_done_on__isnull=True,
+        )
+        .distinct()
+        .count()
+    )
     return [
         FollowUp(_("Complaints over their time limit"), overdue, reverse("complaints:overdue")),
+        # A complainant said after closure that the remedy did not happen or reported reprisals.
+        FollowUp(
+            _("Closed complaints needing a follow-up after the complainant's answer"),
+            aftercare_open,
+            reverse("complaints:cases") + "?followup=1",
+        ),
         # Recusals left too few members: the secretariat must appoint a substitute.
         FollowUp(
             _("Complaint cases blocked until a substitute is appointed"),

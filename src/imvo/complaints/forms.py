@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from imvo.complaints import evidence
-from imvo.complaints.models import Complaint
+from imvo.complaints.models import Complaint, OnBehalfConsent
 from imvo.complaints.services import filing
 from imvo.core.cache import cached
 from imvo.core.errors import DomainError
@@ -269,3 +269,81 @@ class ComplaintForm(forms.Form):
 
 
 LANGUAGE_CHOICES = settings.LANGUAGES
+
+
+class OnBehalfForm(forms.Form):
+    """A union or NGO files a complaint for workers, with their consent recorded
+    (services/on_behalf.py). Signed-in staff of the organisation use it."""
+
+    covenant = forms.ChoiceField(label=_("Which agreement is this about?"))
+    respondent = forms.ChoiceField(
+        label=_("The member company concerned, if known"), required=False
+    )
+    description = forms.CharField(
+        label=_("What happened?"),
+        widget=forms.Textarea(attrs={"rows": 7}),
+        min_length=10,
+        max_length=20000,
+    )
+    language = forms.ChoiceField(
+        label=_("Language the workers read"),
+        help_text=_("The committee writes its reasons to the workers in this language."),
+        choices=LANGUAGE_CHOICES,
+    )
+    topics = forms.MultipleChoiceField(
+        label=_("What is it about?"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    location = forms.CharField(label=_("Where did it happen?"), required=False, max_length=500)
+    when = forms.CharField(label=_("When did it happen?"), required=False, max_length=200)
+    remedy_sought = forms.CharField(
+        label=_("What should happen to put it right?"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+    )
+    consent_who = forms.CharField(
+        label=_("Who gave their consent"),
+        help_text=_(
+            "Names, or how many workers and which (e.g. '14 sewing operators of line 3')."
+            " Encrypted; the company never sees it unless the workers agreed."
+        ),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+    consent_how = forms.ChoiceField(
+        label=_("How they consented"),
+        choices=OnBehalfConsent.How.choices,
+        widget=forms.RadioSelect,
+    )
+    consent_given_on = forms.DateField(
+        label=_("On which day"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    consent_scope = forms.MultipleChoiceField(
+        label=_("What they agreed to"),
+        choices=OnBehalfConsent.Scope.choices,
+        widget=forms.CheckboxSelectMultiple,
+        initial=[OnBehalfConsent.Scope.FILE, OnBehalfConsent.Scope.FOLLOW],
+    )
+    evidence = MultipleFileField(
+        label=_("Photos or documents (optional)"),
+        required=False,
+        widget=MultipleFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        fields: dict[str, Any] = self.fields
+        fields["covenant"].choices = [("", "—"), *_covenant_choices()]
+        # Every member company (the service checks it is a member of the covenant chosen).
+        members = [(str(o.pk), o.name) for o in filing.members_of()]
+        fields["respondent"].choices = [("", _("Not known")), *members]
+        fields["topics"].choices = [(code, label) for code, label, _codes in filing.TOPICS]
+
+    def clean_evidence(self) -> list[tuple[str, bytes]]:
+        try:
+            return read_uploads(self.files.getlist("evidence") if self.files else [])
+        except DomainError as e:
+            raise forms.ValidationError(str(e)) from e

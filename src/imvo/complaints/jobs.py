@@ -4,7 +4,7 @@ operator that names no case content and no person."""
 
 from __future__ import annotations
 
-from imvo.complaints.services import deadlines, retention
+from imvo.complaints.services import aftercare, deadlines, retention
 
 
 def send_reminders() -> str:
@@ -27,3 +27,7 @@ def purge_personal_data() -> str:
 
 def expire_receipt_codes() -> str:
     return f"receipt codes of {retention.do_expire_receipts()} closed case(s) expired"
+
+
+def ask_after_closure() -> str:
+    return f"{aftercare.do_ask_due_checks()} after-closure question(s) put to complainants"

@@ -188,8 +188,9 @@ class ComplaintQuerySet(models.QuerySet["Complaint"]):
         """The one place that decides which cases a user may see at all: the
         covenant's committee and secretariat; the company complained about once
         admissibility is decided; a member a location complaint was forwarded to.
-        A substitute the secretariat appointed to a case sees that case.
-        Platform administrators are not case officers and see none."""
+        a substitute or a translator bound to a case sees that case; a union or
+        NGO sees the complaints it filed for workers. Platform administrators
+        are not case officers and see none."""
         from imvo.accounts import services as roles
 
         if not (user and user.is_authenticated and user.is_active):
@@ -202,8 +203,11 @@ class ComplaintQuerySet(models.QuerySet["Complaint"]):
         )
         org = roles.organisation_id(user)
         if org:
-            q |= models.Q(respondent_id=org, state__in=COMPANY_STATES) | models.Q(
-                forwardings__organisation_id=org
+            q |= (
+                models.Q(respondent_id=org, state__in=COMPANY_STATES)
+                | models.Q(forwardings__organisation_id=org)
+                # A union or NGO sees the complaints it filed for workers.
+                | models.Q(filed_by_organisation_id=org)
             )
         return self.filter(q).distinct()
 
@@ -245,6 +249,15 @@ class Complaint(models.Model):
     facility_name = models.CharField(max_length=300, blank=True)  # public list data
     facility_country = models.CharField(max_length=2, blank=True)
     routed_to_secretariat = models.BooleanField(default=False)
+    # A union or NGO that filed the complaint for workers, with their consent
+    # (OnBehalfConsent); it follows the case on the platform.
+    filed_by_organisation = models.ForeignKey(
+        "covenants.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints_filed",
+    )
     themes = models.ManyToManyField("covenants.Theme", blank=True, related_name="complaints")
     # Fernet tokens (see crypto.py). ``secret`` holds the JSON of what the
     # complainant wrote: description, name, contact, where, when, remedy sought.
@@ -545,6 +558,81 @@ class Translation(models.Model):
     @property
     def text(self) -> str:
         return crypto.decrypt(self.text_enc)
+
+
+class AfterClosureCheck(models.Model):
+    """The question put to the complainant on the follow page at 3 and 6 months
+    after closure: did the remedy happen, did they suffer retaliation? The
+    answers feed the UNGP 31 figures; an answer that says no (or partly), or
+    reports retaliation, opens a follow-up for the committee side."""
+
+    class Remedy(models.TextChoices):
+        YES = "yes", _("Yes, the remedy happened")
+        PARTLY = "partly", _("Partly")
+        NO = "no", _("No, it did not happen")
+
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, related_name="after_closure_checks"
+    )
+    months = models.PositiveSmallIntegerField()  # after closure: 3 or 6
+    asked_on = models.DateField()
+    answered_on = models.DateField(null=True, blank=True)  # the day only (complainant)
+    remedy = models.CharField(max_length=10, choices=Remedy.choices, blank=True)
+    retaliation = models.BooleanField(null=True)
+    comment_enc = models.TextField(blank=True)
+    follow_up_needed = models.BooleanField(default=False)
+    follow_up_done_on = models.DateField(null=True, blank=True)
+    follow_up_note_enc = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["complaint", "months"]
+        constraints = [
+            models.UniqueConstraint(fields=["complaint", "months"], name="unique_after_check")
+        ]
+
+    @property
+    def comment(self) -> str:
+        return crypto.decrypt(self.comment_enc)
+
+    @property
+    def follow_up_note(self) -> str:
+        return crypto.decrypt(self.follow_up_note_enc)
+
+
+class OnBehalfConsent(models.Model):
+    """The workers' consent to a complaint a union or NGO filed for them: who
+    consented, how, when, and to what. Who consented is encrypted (it names
+    people); the rest is the record the committee checks."""
+
+    class How(models.TextChoices):
+        SIGNED = "signed", _("In writing: a signed consent form")
+        MEETING = "meeting", _("Orally, in a meeting; noted by the organisation")
+        MESSAGE = "message", _("By message (SMS, chat, e-mail)")
+        OTHER = "other", _("Otherwise (described in who consented)")
+
+    class Scope(models.TextChoices):
+        FILE = "file", _("File this complaint for them")
+        FOLLOW = "follow", _("Follow the case and write to the committee for them")
+        MEDIATION = "mediation", _("Represent them in dialogue or mediation")
+        SHARE_IDENTITY = "share_identity", _("Share their names with the company")
+
+    complaint = models.OneToOneField(Complaint, on_delete=models.CASCADE, related_name="consent")
+    organisation = models.ForeignKey("covenants.Organisation", on_delete=models.PROTECT)
+    who_enc = models.TextField()
+    how = models.CharField(max_length=20, choices=How.choices)
+    given_on = models.DateField()
+    scope = models.JSONField(default=list)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    @property
+    def who(self) -> str:
+        return crypto.decrypt(self.who_enc)
+
+    def scope_labels(self) -> list[str]:
+        return [str(self.Scope(s).label) for s in self.scope if s in self.Scope.values]
 
 
 class Forwarding(models.Model):

@@ -12,6 +12,7 @@ from imvo.accounts.services import (
     organisation_id,
 )
 from imvo.complaints.models import Complaint
+from imvo.complaints.services import on_behalf
 from imvo.core.registry import NavLink
 
 
@@ -25,8 +26,13 @@ def links_for(user: AnyUser) -> list[NavLink]:
         and getattr(getattr(user, "organisation", None), "type", "") == "company"
     ):
         links.append(NavLink(reverse("complaints:cases"), _("Complaints about your company")))
-    elif Complaint.objects.visible_to(user).exists():
+    if on_behalf.filing_organisation(user) is not None:
+        links.append(
+            NavLink(reverse("complaints:on_behalf"), _("File a complaint on behalf of workers"))
+        )
+    cases = reverse("complaints:cases")
+    if all(link.url != cases for link in links) and Complaint.objects.visible_to(user).exists():
         # A substitute, a translator or an organisation that filed for workers.
-        links.append(NavLink(reverse("complaints:cases"), _("Complaint cases")))
+        links.append(NavLink(cases, _("Complaint cases")))
     links.append(NavLink(reverse("complaints:figures"), _("Complaints in figures")))
     return links

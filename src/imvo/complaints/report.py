@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from imvo.complaints.models import Complaint
 from imvo.complaints.services import figures
+from imvo.complaints.services.register import COLUMNS, register_rows
 from imvo.core.registry import Chart, Figure, ReportSection, Series, Table
 from imvo.covenants.models import Covenant
 
@@ -51,6 +52,12 @@ def report_sections(covenant: Covenant, year: int) -> list[ReportSection]:
                 Figure(_("Steps within time limits"), num(f["within_time_limits_percent"]), "%"),
                 Figure(_("Remedies agreed"), f["remedies_agreed"], ""),
                 Figure(_("Remedies carried out"), f["remedies_carried_out"], ""),
+                Figure(
+                    _("Complainants satisfied the remedy happened (3 and 6 months after closure)"),
+                    num(f["remedy_satisfaction_percent"]),
+                    "%",
+                ),
+                Figure(_("Retaliation reported after closure"), f["retaliation_reports"], ""),
             ],
             tables=[
                 Table(
@@ -73,5 +80,29 @@ def report_sections(covenant: Covenant, year: int) -> list[ReportSection]:
                 )
             ],
             sources=[_("Complaints register of the covenant's complaints committee")],
-        )
+        ),
+        register_section(covenant, year),
     ]
+
+
+def register_section(covenant: Covenant, year: int) -> ReportSection:
+    """The public case register (services/register.py) of the cases filed in the
+    year: the same rows as the public page, so nothing more leaves the committee."""
+    rows = [r for r in register_rows(covenant) if r["filed_month"].startswith(f"{year}-")]
+    return ReportSection(
+        key="complaints-register",
+        title=_("Public case register"),
+        text=_(
+            "Every admissible complaint filed in the year, as the public case register "
+            "shows it. Nothing in it can identify a complainant."
+        ),
+        figures=[Figure(_("Cases in the register"), len(rows), "")],
+        tables=[
+            Table(
+                caption=_("Public case register"),
+                header=[str(label) for _key, label in COLUMNS],
+                rows=[["" if r[k] is None else r[k] for k, _label in COLUMNS] for r in rows],
+            )
+        ],
+        sources=[_("Public case register of the covenant's complaints committee")],
+    )

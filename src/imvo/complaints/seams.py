@@ -44,6 +44,11 @@ class ComplaintFigures:
     within_time_limits_percent: int | None
     remedies_agreed: int
     remedies_carried_out: int
+    # What complainants answered at 3 and 6 months after closure (services/aftercare.py).
+    after_closure_answers: int
+    remedy_satisfaction_percent: int | None
+    retaliation_reports: int
+    cases_with_retaliation_reported: int
     limits: TimeLimits
 
     def as_dict(self) -> dict[str, Any]:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("figures/<slug:slug>/", views.figures, name="figures_covenant"),
     path("outcomes/", views.outcomes, name="outcomes"),
     path("register/<slug:slug>/", views.register, name="register"),
+    path("on-behalf/", views.file_on_behalf, name="on_behalf"),
     path("cases/", views.cases, name="cases"),
     path("cases/<int:pk>/", views.case, name="case"),
     path("cases/<int:pk>/evidence/<int:eid>/", views.evidence, name="evidence"),

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from imvo.complaints import limits
-from imvo.complaints.forms import ComplaintForm, form_cache_version, read_uploads
+from imvo.complaints.forms import ComplaintForm, OnBehalfForm, form_cache_version, read_uploads
 from imvo.complaints.grants import grants_for
 from imvo.complaints.models import (
     ClosureGround,
@@ -35,10 +35,12 @@ from imvo.complaints.models import (
 )
 from imvo.complaints.services import (
     access,
+    aftercare,
     deadlines,
     filing,
     following,
     forwarding,
+    on_behalf,
     publication,
     workflow,
 )
@@ -209,6 +211,17 @@ def follow(request: HttpRequest) -> HttpResponse:
                     ctx["reply_error"] = str(e)
                     ctx["message"] = request.POST.get("message", "")
                     status = 400
+            elif request.POST.get("action") == "after_closure":
+                try:
+                    aftercare.check_answer(
+                        c,
+                        request.POST.get("remedy", ""),
+                        request.POST.get("retaliation", ""),
+                        request.POST.get("comment", ""),
+                    )
+                    ctx["after_sent"] = True
+                except DomainError as e:
+                    ctx["after_error"], status = str(e), 400
             ctx["case"] = following.complainant_view(c)
             ctx["receipt"] = code
         except limits.RateLimitedError as e:
@@ -316,6 +329,8 @@ CASE_ACTIONS = {
     "request_translation",
     "revoke_translator",
     "translate",
+    "follow_up",
+    "filer_message",
 }
 
 
@@ -399,6 +414,13 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
                 case_translation.check_add_translation(
                     request.user, c, int(mid) if mid.isdigit() else None, p.get("text", "")
                 )
+            elif action == "filer_message":
+                on_behalf.check_filer_message(request.user, c, p.get("body", ""))
+            elif action == "follow_up":
+                cid = p.get("check", "")
+                aftercare.check_record_follow_up(
+                    request.user, c, int(cid) if cid.isdigit() else 0, p.get("note", "")
+                )
             elif action == "forward":
                 n = forwarding.check_forward_to_linked_members(request.user, c)
                 from django.contrib import messages
@@ -431,6 +453,7 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
         ctx["next_states"] = [(s, State(s).label) for s in c.next_states]
         ctx["committee"] = committee_of(c.covenant)
         ctx["substitutes"] = list(c.substitutes.select_related("user"))
+        ctx["after_checks"] = list(c.after_closure_checks.all())
         ctx["can_appoint"] = role == "secretariat"
         ctx["translation_languages"] = settings.LANGUAGES
         ctx["officers"] = get_user_model().objects.filter(
@@ -440,8 +463,71 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
     template = {
         "company": "complaints/case_company.html",
         "translator": "complaints/case_translator.html",
+        "filer": "complaints/case_filer.html",
     }.get(role, "complaints/case.html")
     return _private(render(request, template, ctx, status=400 if error else 200))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def file_on_behalf(request: HttpRequest) -> HttpResponse:
+    """A union or NGO files a complaint for workers, with their consent recorded."""
+    org = on_behalf.filing_organisation(request.user)
+    if org is None:
+        return HttpResponseForbidden(
+            render(
+                request,
+                "complaints/refused.html",
+                {
+                    "message": _(
+                        "Only a trade union or an NGO files complaints on behalf of workers."
+                    )
+                },
+            ).content
+        )
+    error = ""
+    if request.method == "POST":
+        form = OnBehalfForm(request.POST, request.FILES)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                covenant = filing.find_covenant(d["covenant"])
+                respondent = (
+                    filing.members_of(covenant).filter(pk=d["respondent"]).first()
+                    if d["respondent"]
+                    else None
+                )
+                filed = on_behalf.check_file_on_behalf(
+                    request.user,
+                    covenant=covenant,
+                    description=d["description"],
+                    consent_who=d["consent_who"],
+                    consent_how=d["consent_how"],
+                    consent_given_on=d["consent_given_on"],
+                    consent_scope=d["consent_scope"],
+                    respondent=respondent,
+                    topics=d["topics"],
+                    location=d["location"],
+                    when=d["when"],
+                    remedy_sought=d["remedy_sought"],
+                    language=d["language"],
+                    files=d["evidence"],
+                )
+            except DomainError as e:
+                error = str(e)
+            else:
+                ctx = {"receipt": filed.receipt, "c": filed.complaint, "refused": filed.refused}
+                return _private(render(request, "complaints/on_behalf_done.html", ctx, status=201))
+    else:
+        form = OnBehalfForm(initial={"language": translation.get_language() or "en"})
+    return _private(
+        render(
+            request,
+            "complaints/on_behalf.html",
+            {"form": form, "org": org, "error": error},
+            status=400 if error or form.errors else 200,
+        )
+    )
 
 
 EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}

@@ -419,6 +419,9 @@ MATRIX: dict[str, Row] = {
     "complaints:evidence":           Row("/complaints/cases/{complaint}/evidence/{evidence}/",        "302 404 404 200 404 200 403 404"),
     "complaints:overdue":            Row("/complaints/overdue/",                                      "302 200 200 200 200 200 200 200", sees="-", marker="{reference}"),
     "complaints:committee":          Row("/complaints/committee/{slug}/",                             "302 404 404 200 404 200 200 404"),
+    # Only a union's or NGO's users file on behalf of workers (none of these roles is one;
+    # complaints/tests/test_on_behalf.py asks as a union, an NGO and another union).
+    "complaints:on_behalf":          Row("/complaints/on-behalf/",                                    "302 403 403 403 403 403 403 403"),
     "reporting:index":               Row("/reports/",                                                 "200 200 200 200 200 200 200 200"),
     "reporting:overview":            Row("/reports/dashboard/",                                       "200 200 200 200 200 200 200 200"),
     "reporting:dashboard":           Row("/reports/dashboard/{slug}/",                                "200 200 200 200 200 200 200 200"),

@@ -41,7 +41,7 @@ def complaints_visible_to(user: AnyUser) -> QuerySet[Complaint]:
 
 
 def role_in_case(user: AnyUser, c: Complaint) -> str | None:
-    """'committee', 'secretariat', 'company', 'translator' or None."""
+    """'committee', 'secretariat', 'company', 'filer', 'translator' or None."""
     if not (user and user.is_authenticated and user.is_active):
         return None
     if c.covenant_id in committee_covenant_ids(user) or is_substitute(user, c):
@@ -54,6 +54,8 @@ def role_in_case(user: AnyUser, c: Complaint) -> str | None:
         or c.forwardings.filter(organisation_id=org).exists()
     ):
         return "company"
+    if org and c.filed_by_organisation_id == org:
+        return "filer"  # the union or NGO that filed it for workers (services/on_behalf)
     if CaseTranslator.objects.filter(complaint_id=c.pk, user_id=user.pk).exists():
         return "translator"
     return None
@@ -88,6 +90,8 @@ def case_rows(
             role = "secretariat"
         elif org and (c.pk in forwarded or (c.respondent_id == org and c.state in COMPANY_STATES)):
             role = "company"
+        elif org and c.filed_by_organisation_id == org:
+            role = "filer"
         elif c.pk in translating:
             role = "translator"
         else:
@@ -112,6 +116,7 @@ class CaseFilter:
     country: str = ""
     state: str = ""
     text: str = ""
+    follow_up: bool = False  # closed cases with an after-closure answer to follow up
 
     @classmethod
     def from_query(cls, q: Any) -> CaseFilter:
@@ -120,6 +125,7 @@ class CaseFilter:
             country=str(q.get("country", "")).strip().upper()[:2],
             state=str(q.get("state", "")).strip()[:20],
             text=str(q.get("q", "")).strip()[:200],
+            follow_up=q.get("followup") == "1",
         )
 
 
@@ -139,6 +145,11 @@ def filter_cases(user: AnyUser, qs: QuerySet[Complaint], f: CaseFilter) -> list[
         qs = qs.filter(Q(themes__code=f.theme) | Q(themes__parent__code=f.theme)).distinct()
     if f.country:
         qs = qs.filter(facility_country=f.country)
+    if f.follow_up:
+        qs = qs.filter(
+            after_closure_checks__follow_up_needed=True,
+            after_closure_checks__follow_up_done_on__isnull=True,
+        ).distinct()
     rows = case_rows(user, qs.prefetch_related("themes")[:500])
     if not f.text:
         return rows

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from imvo.complaints.models import Complaint, State
+from imvo.complaints.models import AfterClosureCheck, Complaint, State
 from imvo.complaints.services.deadlines import procedure_for
 from imvo.covenants.models import Covenant
 
@@ -30,7 +30,9 @@ def ungp31_figures(covenant: Covenant, year: int) -> dict[str, Any]:
     resolved = a decision was taken or the dialogue ended in a settlement
     (remediation follow-up or closure after admissibility). Within the time
     limits = share of the steps taken (acknowledgement, admissibility,
-    decision) that were taken on or before their due day.
+    decision) that were taken on or before their due day. Remedy satisfaction =
+    share of the after-closure answers about a remedy that say it happened;
+    retaliation reports = answers that report reprisals.
     """
     p = procedure_for(covenant)
     cs = list(Complaint.objects.filter(covenant=covenant, filed_at__year=year))
@@ -53,6 +55,12 @@ def ungp31_figures(covenant: Covenant, year: int) -> dict[str, Any]:
         for c in cs
         if c.decided_at or (c.admissible and c.state in (State.REMEDIATION, State.CLOSED))
     )
+    answers = list(
+        AfterClosureCheck.objects.filter(complaint__in=cs, answered_on__isnull=False).values(
+            "complaint_id", "remedy", "retaliation"
+        )
+    )
+    on_remedy = [a for a in answers if a["remedy"]]
     return {
         "covenant": covenant.slug,
         "year": year,
@@ -67,6 +75,17 @@ def ungp31_figures(covenant: Covenant, year: int) -> dict[str, Any]:
         "within_time_limits_percent": round(100 * on_time / steps) if steps else None,
         "remedies_agreed": sum(1 for c in cs if c.remedy_agreed),
         "remedies_carried_out": sum(1 for c in cs if c.remedy_carried_out),
+        # What complainants said at 3 and 6 months after closure (aftercare.py).
+        "after_closure_answers": len(answers),
+        "remedy_satisfaction_percent": round(
+            100 * sum(1 for a in on_remedy if a["remedy"] == "yes") / len(on_remedy)
+        )
+        if on_remedy
+        else None,
+        "retaliation_reports": sum(1 for a in answers if a["retaliation"]),
+        "cases_with_retaliation_reported": len(
+            {a["complaint_id"] for a in answers if a["retaliation"]}
+        ),
         "limits": {
             "acknowledge_days": p.acknowledge_days,
             "admissibility_days": p.admissibility_days,

@@ -101,7 +101,18 @@ def complainant_view(c: Complaint) -> dict[str, Any]:
         and not c.transitions.filter(to_state=State.APPEAL).exists(),
         "withdrawable": c.state != State.CLOSED,
         "personal_data_removed": c.personal_data_removed_at is not None,
+        "after_closure": _after_closure_question(c),
     }
+
+
+def _after_closure_question(c: Complaint) -> dict[str, Any] | None:
+    """The 3- or 6-month question waiting on the follow page (aftercare.py)."""
+    from imvo.complaints.services.aftercare import open_check
+
+    chk = open_check(c) if c.state == State.CLOSED else None
+    if chk is None:
+        return None
+    return {"months": chk.months, "ask_remedy": c.remedy_agreed}
 
 
 def check_complainant_reply(

@@ -392,7 +392,7 @@ def evidence_for(
     the safe copies the committee shared. The original as received is for the
     committee and the secretariat only (`original=True`), and is audited as such."""
     if role not in ("committee", "secretariat", "company"):
-        raise CaseNotFoundError(_("No such file."))  # a translator reads text only
+        raise CaseNotFoundError(_("No such file."))  # a translator, a filer: text only
     qs = c.evidence.all()
     if role == "company":
         qs = qs.filter(shared_with_company=True).exclude(safe_name="")
@@ -407,8 +407,10 @@ def evidence_for(
 
 def case_view(user: AnyUser, c: Complaint, role: str) -> dict[str, Any]:
     """The case as one role may see it."""
-    from imvo.complaints.services import translation
+    from imvo.complaints.services import on_behalf, translation
 
+    if role == "filer":
+        return on_behalf.filer_view(user, c)
     if role == "translator":
         # What the complainant wrote and the messages; never who they are, the
         # evidence or the case's steps.
@@ -467,5 +469,6 @@ def case_view(user: AnyUser, c: Complaint, role: str) -> dict[str, Any]:
         "settlement": c.settlement_terms,
         "recusals": list(c.recusals.select_related("user")),
         "translators": list(c.translators.select_related("user")),
+        "consent": getattr(c, "consent", None),
         "forwardings": list(c.forwardings.select_related("organisation")),
     }

@@ -93,11 +93,37 @@ def _follow(ctx, receipt):
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_reasons_reach_the_complainant_through_appeal_and_closure(browser, live_server, page):
-    """Filed in Bengali with JavaScript off and a broken photo (the complaint is
-    kept, the photo refused); ruled admissible with reasons the complainant reads
-    on the follow page in Bengali; decided; appealed and decided by another
-    member; closed on a recorded ground."""
+    """The issue's whole path, with JavaScript off for the complainant: filed in
+    Bengali with a broken photo (the complaint is kept, the photo refused);
+    found by topic in the case list; translated by a translator bound to the
+    case; ruled admissible with reasons the complainant reads on the follow
+    page in Bengali; decided; appealed and decided by another member; closed on
+    a recorded ground; answered at the 3-month check after closure."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from imvo.accounts.testing import make_user
+    from imvo.complaints.services import aftercare
+    from imvo.covenants.models import Theme
+
     world = build_world()
+    # The covenant's own sub-theme for wages (the transactional database may
+    # have lost the seeded OECD chapters).
+    employment, _new = Theme.objects.get_or_create(
+        code="employment", covenant=None, defaults={"name_en": "Employment", "name_nl": "Werk"}
+    )
+    Theme.objects.create(
+        code="living-wage",
+        name_en="Living wage",
+        name_nl="Leefbaar loon",
+        parent=employment,
+        covenant=world.covenant_x,
+    )
+    make_user("translator_t")
+    other_case = Complaint.objects.create(
+        covenant=world.covenant_x, receipt_hash="x" * 64, reference="2026-09999"
+    )  # another topic: the filter must leave it out
     ctx = browser.new_context(base_url=live_server.url, java_script_enabled=False, locale="bn-BD")
     pub = ctx.new_page()
     pub.set_default_timeout(15000)
@@ -114,12 +140,39 @@ def test_reasons_reach_the_complainant_through_appeal_and_closure(browser, live_
     receipt = pub.inner_text("#receipt").strip()
     refused = pub.inner_text("#refused")
     assert "ছবি.png" in refused and "damaged" not in refused  # said in Bengali
-    c = Complaint.objects.get()
+    c = Complaint.objects.exclude(pk=other_case.pk).get()
     assert c.description == BENGALI and c.evidence.get().refusal == "damaged_image"
 
+    # Found by its topic in the committee's case list.
     login(page, "committee_x")
     page.goto("/complaints/cases/")
+    page.select_option("#id_theme", "living-wage")
+    page.click("#case-filter button[type=submit]")
+    listed = page.inner_text("#cases")
+    assert c.reference in listed and other_case.reference not in listed
     page.click(f"text={c.reference}")
+    case_url = page.url
+
+    # A translator bound to the case translates it; the committee reads both.
+    page.fill("#id_translator", "translator_t")
+    page.select_option("#id_language", "en")
+    page.click("#request-translation button[type=submit]")
+    assert "translator_t" in page.inner_text("#translators")
+    tr_ctx = browser.new_context(base_url=live_server.url)
+    tr = tr_ctx.new_page()
+    tr.set_default_timeout(15000)
+    login(tr, "translator_t")
+    tr.goto(case_url)
+    assert BENGALI in tr.content()
+    tr.fill(
+        "#text-complaint textarea", "The factory owner has not paid our wages for three months."
+    )
+    tr.click("#text-complaint button[type=submit]")
+    tr_ctx.close()
+    page.goto(case_url)
+    assert "has not paid our wages" in page.inner_text("#description-en")
+    assert BENGALI in page.inner_text("#description")
+
     _step(page, "acknowledged", "আপনার অভিযোগ আমরা পেয়েছি।")
     page.select_option("#id_officer", str(world.secretariat_x.pk))
     page.click("#assign button[type=submit]")
@@ -173,4 +226,21 @@ def test_reasons_reach_the_complainant_through_appeal_and_closure(browser, live_
     steps = follow.inner_text("#steps")
     assert "আপিল আংশিক মঞ্জুর" in steps and "মামলা বন্ধ" in steps
     assert "সিদ্ধান্ত নেওয়া হয়েছে" in follow.inner_text("#closure")  # the ground, in Bengali
+    assert follow.locator("#after-closure").count() == 0  # not asked yet
+    follow.close()
+
+    # Three months later the scheduled job asks; the complainant answers in Bengali.
+    assert aftercare.do_ask_due_checks(timezone.localdate() + timedelta(days=100)) == 1
+    follow = _follow(ctx, receipt)
+    assert "৩ মাস" in follow.inner_text("#after-closure") or "3 মাস" in follow.inner_text(
+        "#after-closure"
+    )
+    follow.check("input[name=retaliation][value=yes]")
+    follow.fill("#id_after_comment", "সুপারভাইজার আমাকে রাতের শিফটে পাঠিয়েছে।")
+    follow.click("button[name=action][value=after_closure]")
+    assert "ধন্যবাদ" in follow.inner_text("#after-closure-sent")
     ctx.close()
+    chk = c.after_closure_checks.get()
+    assert chk.months == 3 and chk.retaliation is True and chk.follow_up_needed
+    page.goto(case_url)
+    assert "retaliation reported" in page.inner_text("#after-closure")

@@ -112,3 +112,68 @@ def test_two_processes_share_one_limit(world, tmp_path):
     )
     (row,) = RateCounter.objects.all()
     assert row.count == limits.RECEIPT_FAILURE_LIMIT
+
+
+def _ask(
+    port: int,
+    method: str,
+    path: str,
+    body: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> int:
+    import http.client
+    import json
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    headers = dict(headers or {})
+    data = json.dumps(body).encode() if body is not None else None
+    if data is not None:
+        headers["Content-Type"] = "application/json"
+    conn.request(method, path, body=data, headers=headers)
+    status = conn.getresponse().status
+    conn.close()
+    return status
+
+
+@pytest.mark.slow
+def test_two_served_processes_share_one_limit(tmp_path):
+    """Two real `imvo serve` installs (gunicorn, each on its own port) on one
+    database: a client alternating between them gets the limit's worth of wrong
+    receipt codes and of filings in all, not twice as many."""
+    from imvo.core.tests.serving import run_python, serving
+
+    var = tmp_path / "var"
+    var.mkdir()
+    run_python(
+        var,
+        "from django.core.management import call_command\n"
+        "call_command('migrate', verbosity=0)\n"
+        "from imvo.testing import make_covenant\n"
+        "make_covenant('covenant-x')\n",
+    )
+    with serving(var, "--no-worker") as one, serving(var, "--no-worker") as two:
+        assert one.port != two.port and one.process.pid != two.process.pid
+        ports = [one.port, two.port] * 8
+        guesses = [
+            _ask(p, "GET", "/api/complaints/mine", headers={"X-Receipt": f"WRONG-{i}"})
+            for i, p in enumerate(ports)
+        ]
+        assert guesses == [404] * limits.RECEIPT_FAILURE_LIMIT + [429] * (
+            16 - limits.RECEIPT_FAILURE_LIMIT
+        ), guesses
+        filings = [
+            _ask(
+                p,
+                "POST",
+                "/api/complaints",
+                {"covenant": "covenant-x", "description": f"Wages unpaid, case {i}."},
+            )
+            for i, p in enumerate(ports[:12])
+        ]
+        assert filings == [201] * limits.SUBMIT_LIMIT + [429] * (12 - limits.SUBMIT_LIMIT), filings
+    counts = run_python(
+        var,
+        "from imvo.complaints.models import Complaint, RateCounter\n"
+        "print(Complaint.objects.count(), sorted(RateCounter.objects.values_list('count', flat=True)))\n",
+    )
+    assert counts.split(maxsplit=1) == [str(limits.SUBMIT_LIMIT), "[10, 10]\n"]

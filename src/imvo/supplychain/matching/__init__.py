@@ -8,11 +8,13 @@ train` and the benchmarks: plain functions on polars frames, no database.
 2. **Block** wide (`blocking.py`): name words and 4-grams, house number +
    street, postcodes, nearby cells; unioned.
 3. **Compare** each candidate pair field by field into levels (`features.py`).
-4. **Weigh** the levels with the Fellegi-Sunter model shipped in `model.json`
-   (`model.py`), term-frequency adjusted for common names, into a match
-   probability; every proposal keeps its evidence as an explanation.
-5. **Decide** (`decide`): automatic only with evidence beyond the name and a
-   clear lead over the runner-up; pending for a person; or new.
+4. **Weigh** the levels with the weights shipped in `model.json` (`model.py`:
+   a weight in bits per level, fitted by logistic regression; name levels split
+   by how common the name is) into a match weight; every proposal keeps its
+   evidence as an explanation.
+5. **Decide** (`decide`): the row probability of the best candidate against
+   the others and "none"; automatic only with evidence beyond the name; pending
+   for a person; or new.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ import numpy as np
 import polars as pl
 
 from imvo.supplychain.matching import blocking, features
-from imvo.supplychain.matching.model import SUPPORT, Model, load
+from imvo.supplychain.matching.model import KINDS, SUPPORT, Model, kind_of, load
 from imvo.supplychain.normalise import normalise_addresses, normalise_names
 
 AUTOMATIC = "automatic"
@@ -49,6 +51,7 @@ __all__ = [
     "load",
     "match_frame",
     "prepare_registry",
+    "row_probability",
 ]
 
 
@@ -271,10 +274,7 @@ def score_candidates(registry: Registry, rows: pl.DataFrame, pairs: pl.DataFrame
         base,
     )
     model = registry.model
-    w = model.weights()
-    total = np.full(len(rs), model.prior_bits())
-    for comp, lv in levels.items():
-        total = total + w[comp][lv.astype(np.int64)]
+    total = model.pair_bits(levels)
     support = np.isin(levels["address"], list(SUPPORT["address"])) | np.isin(
         levels["distance"], list(SUPPORT["distance"])
     )
@@ -286,8 +286,9 @@ def score_candidates(registry: Registry, rows: pl.DataFrame, pairs: pl.DataFrame
         "tf": tf,
         "weight": total,
         "support": support,
-        "weights": w,
-        "prior": model.prior_bits(),
+        "kinds": kind_of(levels["distance"]),
+        "together": features.together(levels),
+        "model": model,
     }
 
 
@@ -300,9 +301,10 @@ def _probability(bits: float) -> float:
 def explain(scored: dict[str, Any], k: int, country: str) -> list[dict[str, Any]]:
     """The evidence of pair k in words and weights (bits), for people and a UI."""
     lv = {c: int(scored["levels"][c][k]) for c in features.COMPARISONS}
-    w = scored["weights"]
+    kind = KINDS[int(scored["kinds"][k])]
+    w = scored["model"].table(kind)
     out: list[dict[str, Any]] = [
-        {"field": "prior", "level": "a candidate pair", "weight": round(scored["prior"], 2)}
+        {"field": "prior", "level": "a candidate pair", "weight": round(float(w["prior"][0]), 2)}
     ]
     for comp, levels in features.COMPARISONS.items():
         entry: dict[str, Any] = {
@@ -322,6 +324,16 @@ def explain(scored: dict[str, Any], k: int, country: str) -> list[dict[str, Any]
                 f"{count} facilities in {country} carry this name (or its rarest word)"
                 if count > 1
                 else f"no other facility in {country} carries this name"
+            )
+    for t, (name, words) in enumerate(features.TOGETHER):
+        if scored["together"][k, t]:
+            out.append(
+                {
+                    "field": "together",
+                    "level": name,
+                    "weight": round(float(w["together"][t]), 2),
+                    "detail": words,
+                }
             )
     return out
 
@@ -356,15 +368,30 @@ def _match_frame(
     return results
 
 
+def row_probability(candidates: Sequence[Candidate]) -> float:
+    """Probability that the first candidate is the row's facility, among these
+    candidates and "none of them": 2^w1 / (1 + sum 2^wk). A runner-up nearly as
+    good as the best halves it; no runner-up leaves the pair's own probability."""
+    if not candidates:
+        return 0.0
+    top = max(c.weight for c in candidates)
+    if top > 60:  # scale to avoid overflow; 1 + ... is then negligible
+        odds = [2.0 ** (c.weight - top) for c in candidates]
+        return odds[0] / sum(odds)
+    odds = [2.0**c.weight for c in candidates]
+    return odds[0] / (1.0 + sum(odds))
+
+
 def decide(candidates: Sequence[Candidate], model: Model) -> MatchResult:
     """Status for a row from its scored candidates (best first)."""
     cands = list(candidates)
     shown = [(c.facility_id, round(100 * c.probability, 1)) for c in cands[:5]]
-    if not cands or cands[0].probability < model.review:
+    p = row_probability(cands)
+    if not cands or p < model.review:
         best = cands[0] if cands else None
         return MatchResult(
             None,
-            round(100 * best.probability, 1) if best else 0.0,
+            round(100 * p, 1),
             NEW,
             shown,
             best.explanation if best else [],
@@ -382,11 +409,10 @@ def decide(candidates: Sequence[Candidate], model: Model) -> MatchResult:
                 "detail": f"facility {runner.facility_id}: {round(100 * runner.probability, 1)}%",
             }
         )
-    clear = runner is None or best.weight - runner.weight >= model.margin_bits
-    automatic = best.probability >= model.automatic and best.support and clear
+    automatic = p >= model.automatic and best.support
     return MatchResult(
         best.facility_id,
-        round(100 * best.probability, 1),
+        round(100 * p, 1),
         AUTOMATIC if automatic else PENDING,
         shown,
         explanation,

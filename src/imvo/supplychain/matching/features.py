@@ -265,3 +265,44 @@ def name_number_levels(a: Sequence[str], b: Sequence[str]) -> np.ndarray:
         .otherwise(2)
     )
     return f.select(level.cast(pl.Int8)).to_series().to_numpy()
+
+
+# together: evidence that counts differently when it comes together ----------------
+# (name, what it means). The fields are not independent: a shop in a mall shares
+# the mall's address, two branches of a chain share the name; so "the name and
+# the place agree" gets a weight of its own beside each field's.
+TOGETHER: list[tuple[str, str]] = [
+    ("name and address", "the name agrees and the address is the same"),
+    ("name and place", "the name agrees and the places are within 200 m"),
+    ("address and place", "the address is the same and the places are within 50 m"),
+    ("name alone", "the name agrees; no address or coordinates to check"),
+]
+
+
+# The sign a weight may take (+1: not below 0, -1: not above 0, 0: free), per level
+# of each comparison and per TOGETHER term. Agreement never counts against a
+# match and disagreement never for one, whatever one training set's quirks (shops
+# sharing a mall's address) would make a free fit say; it keeps explanations
+# readable and the model safe on data unlike its training sets.
+SIGNS: dict[str, list[int]] = {
+    "name": [0, 1, 1, 1, 1, 1, 1, 1, 0, -1, -1],
+    "address": [0, 1, 1, 1, -1, 0, -1],
+    "distance": [0, 1, 1, 0, -1, -1],
+    "name_number": [0, 1, -1],
+    "together": [1, 1, 1, -1],
+}
+
+
+def together(levels: dict[str, np.ndarray]) -> np.ndarray:
+    """0/1 per pair and TOGETHER term (columns in TOGETHER's order)."""
+    name, address, distance = levels["name"], levels["address"], levels["distance"]
+    agrees = (name >= 1) & (name <= 7)  # exact, near or contained, however common
+    same_address = np.isin(address, [1, 2])
+    return np.column_stack(
+        [
+            agrees & same_address,
+            agrees & np.isin(distance, [1, 2]),
+            same_address & (distance == 1),
+            agrees & (address == 0) & (distance == 0),
+        ]
+    ).astype(np.float64)

@@ -1,24 +1,37 @@
-"""The Fellegi-Sunter matching model: weights per comparison level, learned from
-labelled pairs, shipped as `model.json`.
+"""The matching model: a weight in bits per comparison level, fitted on labelled
+pairs, shipped as `model.json`.
 
-For each comparison (name, address, distance, numbers in the name) and each of
-its levels the model keeps two counts from labelled candidate pairs: how often
-true matches fall in the level (m) and how often non-matches do (u). A level's
-weight is log2(m / u) in bits; a pair's match weight is the prior (log2 of the
-odds that a candidate pair is a match) plus the weights of its levels, and its
-match probability is 2^w / (1 + 2^w). Keeping counts, not just weights, is what
-lets `imvo match train` add people's decisions to the shipped evidence.
+A candidate pair's match weight is the sum of its levels' weights (name,
+address, distance, numbers in the name), of the few *together* terms
+(`features.TOGETHER`: name and address agree together, and so on) and of a
+prior, in bits: log2 of the odds that the pair is a match. It is the
+Fellegi-Sunter form (a weight per field and level, summed; every weight shows in
+the explanation), but the weights are fitted by logistic regression on the
+labelled pairs instead of log2(m/u) from counts: the naive m/u estimate treats
+name, address and distance as independent, which they are not (a shop's name and
+its mall's address agree together), and over-counted evidence made the
+probabilities meaningless (measured in docs/supplychain.md).
 
-Term-frequency adjustment: a name agreement counts less the more facilities of
-the country carry that name (chains, generic names): minus log2(count) bits for
-exact and near names (count = registry facilities with the candidate's name),
-and for a contained name minus log2 of how many facilities share the shorter
-name's rarest word. A unique name is not adjusted.
+Two weight tables: one for pairs where both sides have coordinates, one for
+pairs where one side lacks them. Without coordinates the address has to carry
+what the distance carries otherwise, so its weights differ; learning them
+separately keeps the coordinates set (Geo-ER) from teaching supplier lists
+without coordinates that an address says little.
 
-Decisions (`decide`): *automatic* only when the probability reaches
-`automatic`, the evidence goes beyond the name (address at least similar, or
-within 200 m) and the runner-up facility is far behind (`margin_bits`);
-*pending* from `review`; else *new*. Name-only evidence is never automatic.
+The file keeps the *evidence* too: every labelled pair reduced to its levels,
+summed per distinct combination (a few hundred rows), with the weight of
+matches and non-matches. `imvo match train` adds people's decisions to it and
+fits again; nothing else is needed offline.
+
+Term-frequency adjustment: the name levels are split by how many facilities of
+the country carry the name (unique, 2-9, 10+; for a contained name, the shorter
+name's rarest word), so a chain's name has its own, smaller weight.
+
+Decisions (`matching.decide`): the *row* probability of the best candidate,
+2^w / (1 + sum of 2^w over the row's candidates), so a close runner-up lowers
+it; *automatic* when it reaches `automatic` and the evidence goes beyond the
+name (address at least similar, or within 200 m); *pending* from `review`; else
+*new*. Name-only evidence is never automatic.
 """
 
 from __future__ import annotations
@@ -33,111 +46,253 @@ from typing import Any
 
 import numpy as np
 
-from imvo.supplychain.matching.features import COMPARISONS
+from imvo.supplychain.matching.features import COMPARISONS, SIGNS, TOGETHER, together
 
 MODEL_FILE = "data/model.json"
 # The levels that are evidence beyond the name (see `decide`).
 SUPPORT = {"address": {1, 2, 3}, "distance": {1, 2}}
+KINDS = ("coordinates", "no_coordinates")
+_COMPS = list(COMPARISONS)
+# L2 penalty of the fit: keeps a level seen in few pairs near 0 bits.
+L2 = 1.0
+
+
+def kind_of(distance_level: np.ndarray) -> np.ndarray:
+    """0 where both sides have coordinates (the "coordinates" weights), else 1."""
+    return (np.asarray(distance_level) == 0).astype(np.int64)
 
 
 @dataclass
 class Model:
-    """Counts per comparison level (m: in matches, u: in non-matches) and thresholds."""
+    """Evidence (labelled level combinations) and the weights fitted on it."""
 
-    m: dict[str, list[float]]
-    u: dict[str, list[float]]
-    matches: float
-    non_matches: float
-    automatic: float = 0.8
+    # kind -> rows [level per comparison..., weight as match, weight as non-match]
+    evidence: dict[str, list[list[float]]]
+    # kind -> {"prior": [bits], comparison: [bits per level], "together": [bits per term]}
+    fitted: dict[str, dict[str, list[float]]]
+    # Row probability thresholds (see matching.decide). `automatic` chosen once on
+    # the held-out figures of docs/supplychain.md (automatic precision >= 0.97 on
+    # every held-out set), not per set; `review` low, because a true match sent to
+    # "new" makes a duplicate facility, which costs more than a look.
+    automatic: float = 0.85
     review: float = 0.1
-    margin_bits: float = 3.0
     trained_on: list[str] = field(default_factory=list)
+    _tables: dict[str, dict[str, np.ndarray]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @classmethod
     def empty(cls) -> Model:
-        return cls(
-            m={k: [0.0] * len(v) for k, v in COMPARISONS.items()},
-            u={k: [0.0] * len(v) for k, v in COMPARISONS.items()},
-            matches=0.0,
-            non_matches=0.0,
-        )
+        return cls(evidence={k: [] for k in KINDS}, fitted={k: _zero() for k in KINDS})
 
     # --- weights ---------------------------------------------------------------------
-    def weights(self) -> dict[str, np.ndarray]:
-        """Bits per level; level 0 (no evidence) weighs 0. Counts are smoothed (+1 per
-        level) so a level never seen in training gets a finite weight."""
-        out = {}
-        for comp in COMPARISONS:
-            m = np.asarray(self.m[comp], dtype=np.float64) + 1.0
-            u = np.asarray(self.u[comp], dtype=np.float64) + 1.0
-            m[0] = u[0] = 1.0
-            w = np.log2((m / m[1:].sum()) / (u / u[1:].sum()))
-            w[0] = 0.0
-            if comp == "name_number":
-                w[0] = 0.0  # no number in either name: no evidence
-            out[comp] = w
+    def table(self, kind: str) -> dict[str, np.ndarray]:
+        """The weights of one kind as arrays (kept: explanations ask per row)."""
+        if kind not in self._tables:
+            self._tables[kind] = {
+                k: np.asarray(v, dtype=np.float64) for k, v in self.fitted[kind].items()
+            }
+        return self._tables[kind]
+
+    def prior_bits(self, kind: str = "coordinates") -> float:
+        return float(self.fitted[kind]["prior"][0])
+
+    def pair_bits(self, levels: dict[str, np.ndarray]) -> np.ndarray:
+        """Match weight in bits of each pair (`levels`: comparison -> level array)."""
+        n = len(levels["name"])
+        out = np.zeros(n)
+        kinds = kind_of(levels["distance"])
+        inter = together(levels)
+        for i, kind in enumerate(KINDS):
+            mask = kinds == i
+            if not mask.any():
+                continue
+            t = self.table(kind)
+            z = np.full(int(mask.sum()), t["prior"][0])
+            for comp in _COMPS:
+                z += t[comp][levels[comp][mask].astype(np.int64)]
+            z += inter[mask] @ t["together"]
+            out[mask] = z
         return out
 
-    def prior_bits(self) -> float:
-        return math.log2((self.matches + 1.0) / (self.non_matches + 1.0))
+    def totals(self, kind: str | None = None) -> tuple[float, float]:
+        """Weight of the evidence as matches and as non-matches (of one kind or all)."""
+        n = len(_COMPS)
+        rows = [r for k in KINDS if kind in (None, k) for r in self.evidence[k]]
+        return sum(r[n] for r in rows), sum(r[n + 1] for r in rows)
 
     # --- learning --------------------------------------------------------------------
     def add(self, levels: dict[str, np.ndarray], is_match: np.ndarray, weight: float = 1.0) -> None:
-        """Add labelled pairs (their levels per comparison) to the counts."""
+        """Add labelled pairs (their levels per comparison) to the evidence. `fit` after."""
         is_match = np.asarray(is_match, dtype=bool)
-        for comp, lv in levels.items():
-            for target, mask in ((self.m, is_match), (self.u, ~is_match)):
-                counts = np.bincount(lv[mask].astype(np.int64), minlength=len(COMPARISONS[comp]))
-                target[comp] = [
-                    a + weight * float(b) for a, b in zip(target[comp], counts, strict=True)
+        kinds = kind_of(levels["distance"])
+        for i, kind in enumerate(KINDS):
+            mask = kinds == i
+            if not mask.any():
+                continue
+            combos = np.column_stack([levels[c][mask].astype(np.int64) for c in _COMPS])
+            rows: dict[tuple[int, ...], list[float]] = {
+                tuple(int(v) for v in r[: len(_COMPS)]): list(r[len(_COMPS) :])
+                for r in self.evidence[kind]
+            }
+            uniq, inverse = np.unique(combos, axis=0, return_inverse=True)
+            inverse = inverse.reshape(-1)
+            yes = np.bincount(inverse, weights=is_match[mask].astype(float), minlength=len(uniq))
+            no = np.bincount(inverse, weights=(~is_match[mask]).astype(float), minlength=len(uniq))
+            for combo, a, b in zip(uniq.tolist(), yes, no, strict=True):
+                got = rows.setdefault(tuple(combo), [0.0, 0.0])
+                got[0] += weight * float(a)
+                got[1] += weight * float(b)
+            self.evidence[kind] = [[*k, *v] for k, v in sorted(rows.items())]
+
+    def scaled(self, match_total: float, non_match_total: float | None) -> Model:
+        """A copy whose evidence is scaled, per kind, to these totals of matches and
+        non-matches (None: non-matches dropped), so every labelled set weighs the same."""
+        out = Model.from_dict(self.to_dict())
+        n = len(_COMPS)
+        for k in KINDS:
+            rows = out.evidence[k]
+            yes = sum(r[n] for r in rows) or 1.0
+            no = sum(r[n + 1] for r in rows) or 1.0
+            out.evidence[k] = [
+                [
+                    *r[:n],
+                    r[n] * match_total / yes,
+                    0.0 if non_match_total is None else r[n + 1] * non_match_total / no,
                 ]
-        self.matches += weight * float(is_match.sum())
-        self.non_matches += weight * float((~is_match).sum())
+                for r in rows
+            ]
+        return out
 
     def merged(self, other: Model, weight: float = 1.0) -> Model:
+        """Both models' evidence together, fitted again."""
         out = Model.from_dict(self.to_dict())
-        for comp in COMPARISONS:
-            out.m[comp] = [a + weight * b for a, b in zip(out.m[comp], other.m[comp], strict=True)]
-            out.u[comp] = [a + weight * b for a, b in zip(out.u[comp], other.u[comp], strict=True)]
-        out.matches += weight * other.matches
-        out.non_matches += weight * other.non_matches
+        n = len(_COMPS)
+        for kind in KINDS:
+            for r in other.evidence[kind]:
+                lv = {c: np.array([r[i]]) for i, c in enumerate(_COMPS)}
+                if r[n]:
+                    out.add(lv, np.array([True]), weight * r[n])
+                if r[n + 1]:
+                    out.add(lv, np.array([False]), weight * r[n + 1])
         out.trained_on = [*self.trained_on, *other.trained_on]
-        return out
+        return out.fit()
+
+    def fit(self) -> Model:
+        """Fit the weights of each kind on its evidence (weighted logistic regression,
+        Newton steps, L2 penalty; level 0 of a comparison is the reference, 0 bits)."""
+        for kind in KINDS:
+            rows = np.asarray(self.evidence[kind], dtype=np.float64).reshape(-1, len(_COMPS) + 2)
+            if not len(rows) or not rows[:, -2].sum() or not rows[:, -1].sum():
+                self.fitted[kind] = _zero()
+                self._tables.clear()
+                continue
+            levels = {c: rows[:, i].astype(np.int64) for i, c in enumerate(_COMPS)}
+            x = _design(levels)
+            # Each combination twice: once as matches (y=1), once as non-matches (y=0).
+            xx = np.vstack([x, x])
+            y = np.r_[np.ones(len(x)), np.zeros(len(x))]
+            w = np.r_[rows[:, -2], rows[:, -1]]
+            beta = _constrained(xx, y, w)
+            self.fitted[kind] = _unpack(beta / math.log(2))
+        self._tables.clear()
+        return self
 
     # --- files -----------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         return {
-            "format": "imvo-fellegi-sunter-1",
-            "comparisons": {
-                c: {"levels": COMPARISONS[c], "m": self.m[c], "u": self.u[c]} for c in COMPARISONS
-            },
-            "matches": self.matches,
-            "non_matches": self.non_matches,
-            "thresholds": {
-                "automatic": self.automatic,
-                "review": self.review,
-                "margin_bits": self.margin_bits,
-            },
+            "format": "imvo-match-weights-2",
+            "comparisons": {c: COMPARISONS[c] for c in COMPARISONS},
+            "together": [t[0] for t in TOGETHER],
+            "weights_bits": self.fitted,
+            "thresholds": {"automatic": self.automatic, "review": self.review},
+            "evidence_columns": [*_COMPS, "as_match", "as_non_match"],
+            "evidence": self.evidence,
             "trained_on": self.trained_on,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Model:
-        comps = data["comparisons"]
+        if data.get("format") != "imvo-match-weights-2":
+            raise ValueError(
+                f"unknown model format {data.get('format')!r}: re-create it with `imvo match train`"
+            )
         t = data.get("thresholds", {})
         return cls(
-            m={c: list(comps[c]["m"]) for c in COMPARISONS},
-            u={c: list(comps[c]["u"]) for c in COMPARISONS},
-            matches=float(data["matches"]),
-            non_matches=float(data["non_matches"]),
-            automatic=float(t.get("automatic", 0.8)),
+            evidence={k: [list(r) for r in data["evidence"][k]] for k in KINDS},
+            fitted={k: {c: list(v) for c, v in data["weights_bits"][k].items()} for k in KINDS},
+            automatic=float(t.get("automatic", 0.85)),
             review=float(t.get("review", 0.1)),
-            margin_bits=float(t.get("margin_bits", 3.0)),
             trained_on=list(data.get("trained_on", [])),
         )
 
     def save(self, path: Path) -> None:
-        path.write_text(json.dumps(self.to_dict(), indent=1) + "\n", encoding="utf-8")
+        path.write_text(json.dumps(self.to_dict(), indent=None) + "\n", encoding="utf-8")
+
+
+def _zero() -> dict[str, list[float]]:
+    out = {c: [0.0] * len(v) for c, v in COMPARISONS.items()}
+    out["prior"] = [0.0]
+    out["together"] = [0.0] * len(TOGETHER)
+    return out
+
+
+def _design(levels: dict[str, np.ndarray]) -> np.ndarray:
+    """One column per level other than 0 of each comparison, then the together terms."""
+    cols: list[np.ndarray] = []
+    for c in _COMPS:
+        lv = levels[c]
+        cols.extend((lv == level).astype(np.float64) for level in range(1, len(COMPARISONS[c])))
+    return np.column_stack([np.ones(len(levels["name"])), *cols, together(levels)])
+
+
+def _unpack(beta: np.ndarray) -> dict[str, list[float]]:
+    out: dict[str, list[float]] = {"prior": [float(beta[0])]}
+    at = 1
+    for c in _COMPS:
+        n = len(COMPARISONS[c]) - 1
+        out[c] = [0.0, *(float(v) for v in beta[at : at + n])]
+        at += n
+    out["together"] = [float(v) for v in beta[at:]]
+    return out
+
+
+def _signs() -> np.ndarray:
+    """The allowed sign of each design column (the prior: free)."""
+    return np.array(
+        [0, *(s for c in _COMPS for s in SIGNS[c][1:]), *SIGNS["together"]], dtype=np.int64
+    )
+
+
+def _constrained(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """`_logistic` with the signs of features.SIGNS: a weight that comes out with the
+    wrong sign is fixed at 0 and the rest fitted again, until none does."""
+    signs = _signs()
+    free = np.ones(x.shape[1], dtype=bool)
+    beta = np.zeros(x.shape[1])
+    for _ in range(x.shape[1]):
+        beta = np.zeros(x.shape[1])
+        beta[free] = _logistic(x[:, free], y, w)
+        wrong = free & (signs * beta < 0)
+        if not wrong.any():
+            break
+        free &= ~wrong
+    return beta
+
+
+def _logistic(x: np.ndarray, y: np.ndarray, w: np.ndarray, iterations: int = 50) -> np.ndarray:
+    beta = np.zeros(x.shape[1])
+    penalty = np.full(x.shape[1], L2)
+    penalty[0] = 0.0  # the prior is not shrunk
+    for _ in range(iterations):
+        p = 1.0 / (1.0 + np.exp(-np.clip(x @ beta, -40, 40)))
+        grad = x.T @ (w * (p - y)) + penalty * beta
+        hess = (x * (w * p * (1 - p))[:, None]).T @ x + np.diag(penalty + 1e-9)
+        step = np.linalg.solve(hess, grad)
+        beta -= step
+        if np.abs(step).max() < 1e-6:
+            break
+    return beta
 
 
 def shipped_path() -> Path:

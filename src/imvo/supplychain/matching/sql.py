@@ -36,6 +36,9 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
+from imvo.supplychain import matching
 from imvo.supplychain.matching import blocking, features
 from imvo.supplychain.matching.model import SUPPORT, Model
 
@@ -236,16 +239,6 @@ def _run(cur: Any, text: str, timings: dict[str, float] | None = None) -> None:
             timings[label] = timings.get(label, 0.0) + time.perf_counter() - started
 
 
-def _weights_sql(model: Model) -> str:
-    w = model.weights()
-    values = ", ".join(
-        f"('{comp}', {level}, {float(v)!r}::float8)"
-        for comp, ws in w.items()
-        for level, v in enumerate(ws.tolist())
-    )
-    return values
-
-
 def match(
     cur: Any,
     schema: str,
@@ -286,8 +279,6 @@ def match(
     )
     cur.execute(f"SELECT size FROM {s}.meta")
     n = max(int(cur.fetchone()[0]), 2)
-    support_address = ",".join(str(v) for v in sorted(SUPPORT["address"]))
-    support_distance = ",".join(str(v) for v in sorted(SUPPORT["distance"]))
     tf_cases = " ".join(
         f"WHEN base = {base} THEN (ARRAY[{fine[0]}, {fine[1]}, {fine[2]}])"
         "[CASE WHEN tf <= 1 THEN 1 WHEN tf < 10 THEN 2 ELSE 3 END]"
@@ -298,8 +289,6 @@ def match(
         cur,
         f"""
         CREATE TEMP TABLE row_keys AS {_keys_sql("pg_temp.mrows")};
-        CREATE TEMP TABLE weights (comp text, level int, w float8);
-        INSERT INTO weights VALUES {_weights_sql(model)};
 
         -- Blocking (blocking.candidates): a row takes its rarest keys per rule until
         -- their postings reach the budget; registry records ranked by summed IDF.
@@ -404,81 +393,55 @@ def match(
                     * sin(radians(lng2 - lng1) / 2) * sin(radians(lng2 - lng1) / 2)))) END AS meters
             FROM counted c) x;
         ANALYZE pg_temp.levels;
-        CREATE TEMP TABLE scored AS
-        SELECT l.*,
-          (((({model.prior_bits()!r}::float8 + wn.w) + wa.w) + wd.w) + wnn.w) AS weight,
-          (address_level IN ({support_address}) OR distance_level IN ({support_distance})) AS support
-        FROM pg_temp.levels l
-        JOIN weights wn ON wn.comp = 'name' AND wn.level = l.name_level
-        JOIN weights wa ON wa.comp = 'address' AND wa.level = l.address_level
-        JOIN weights wd ON wd.comp = 'distance' AND wd.level = l.distance_level
-        JOIN weights wnn ON wnn.comp = 'name_number' AND wnn.level = l.number_level;
-        CREATE INDEX ON pg_temp.scored (rw, weight DESC, idx);
-        ANALYZE pg_temp.scored;
         """,
         timings,
     )
-    # The decision (matching.decide): best and runner-up per row.
+    # Weights and decision: the model's own code on the levels SQL computed (the
+    # model's form is the matching lane's to change; levels are what SQL must match).
     cur.execute(
         f"""
-        SELECT r.idx, best.id, best.weight, best.support, runner.weight, coalesce(cnt.n, 0)
-        FROM pg_temp.mrows r
-        LEFT JOIN LATERAL (
-          SELECT g.id, sc.weight, sc.support FROM pg_temp.scored sc JOIN {s}.reg g ON g.idx = sc.idx
-          WHERE sc.rw = r.idx ORDER BY sc.weight DESC, sc.idx LIMIT 1) best ON true
-        LEFT JOIN LATERAL (
-          SELECT sc.weight FROM pg_temp.scored sc WHERE sc.rw = r.idx
-          ORDER BY sc.weight DESC, sc.idx OFFSET 1 LIMIT 1) runner ON true
-        LEFT JOIN (SELECT rw, count(*) AS n FROM pg_temp.scored GROUP BY rw) cnt ON cnt.rw = r.idx
-        ORDER BY r.idx
+        SELECT l.rw, g.id, l.name_level, l.address_level, l.distance_level, l.number_level
+        FROM pg_temp.levels l JOIN {s}.reg g ON g.idx = l.idx ORDER BY l.rw, l.idx
         """
     )
+    fetched = cur.fetchall()
+    levels = {
+        comp: np.array([r[2 + i] for r in fetched], dtype=np.int64)
+        for i, comp in enumerate(("name", "address", "distance", "name_number"))
+    }
+    bits = model.pair_bits(levels) if fetched else np.zeros(0)
+    support = np.isin(levels["address"], list(SUPPORT["address"])) | np.isin(
+        levels["distance"], list(SUPPORT["distance"])
+    )
+    by_row: dict[int, list[int]] = {}
+    for k, r in enumerate(fetched):
+        by_row.setdefault(int(r[0]), []).append(k)
     out = []
-    for _row, fid, weight, support, runner, count in cur.fetchall():
-        out.append(_decide(fid, weight, support, runner, int(count), model))
+    for row in range(len(rows)):
+        ks = sorted(by_row.get(row, []), key=lambda k: -bits[k])
+        cands = [
+            matching.Candidate(
+                fetched[k][1],
+                matching._probability(float(bits[k])),
+                float(bits[k]),
+                [],
+                bool(support[k]),
+            )
+            for k in ks
+        ]
+        m = matching.decide(cands, model)
+        out.append(
+            {
+                "status": m.status,
+                "facility_id": m.facility_id,
+                "weight": cands[0].weight if cands else None,
+                "probability": cands[0].probability if cands else 0.0,
+                "support": cands[0].support if cands else False,
+                "candidates": len(cands),
+            }
+        )
     return out
 
 
 def _num(v: float | None) -> float | None:
     return None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
-
-
-def _probability(bits: float) -> float:
-    if bits > 60:
-        return 1.0
-    return float(2.0**bits / (1.0 + 2.0**bits))
-
-
-def _decide(
-    fid: Any,
-    weight: float | None,
-    support: bool | None,
-    runner: float | None,
-    count: int,
-    model: Model,
-) -> dict[str, Any]:
-    """`matching.decide` on the best and runner-up rows SQL returned."""
-    if fid is None or weight is None:
-        return {
-            "status": "new",
-            "facility_id": None,
-            "weight": None,
-            "probability": 0.0,
-            "support": False,
-            "candidates": count,
-        }
-    p = _probability(float(weight))
-    if p < model.review:
-        status, proposal = "new", None
-    else:
-        clear = runner is None or float(weight) - float(runner) >= model.margin_bits
-        automatic = p >= model.automatic and bool(support) and clear
-        status, proposal = ("automatic" if automatic else "pending"), fid
-    return {
-        "status": status,
-        "facility_id": proposal,
-        "weight": float(weight),
-        "probability": p,
-        "support": bool(support),
-        "candidates": count,
-    }

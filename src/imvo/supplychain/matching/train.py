@@ -1,4 +1,4 @@
-"""Estimating the model's counts from labelled data.
+"""Estimating the model's evidence (labelled level combinations) from labelled data.
 
 Two kinds of labelled data:
 
@@ -24,6 +24,7 @@ import polars as pl
 
 from imvo.supplychain import matching
 from imvo.supplychain.matching import blocking
+from imvo.supplychain.matching.features import COMPARISONS
 from imvo.supplychain.matching.model import Model
 from imvo.supplychain.normalise import normalise_address, normalise_name
 
@@ -62,7 +63,7 @@ def model_from_pairs(pairs: Sequence[Pair], label: str) -> Model:
     )
     model.add(levels, np.array([p.is_match for p in pairs]))
     model.trained_on = [f"{label}: {len(pairs)} labelled pairs"]
-    return model
+    return model.fit()
 
 
 def model_from_task(
@@ -87,45 +88,45 @@ def model_from_task(
     )
     model = Model.empty()
     model.add(scored["levels"], is_match)
+    if (scored["levels"]["distance"] > 0).any():
+        # The same pairs as a list without coordinates would give them: what teaches the
+        # weights of the "no_coordinates" table beside the sets that lack coordinates.
+        model.add({**scored["levels"], "distance": np.zeros(len(is_match), np.int8)}, is_match)
     found = {r for r, ok in zip(scored["rows"], is_match, strict=True) if ok}
     positives = [i for i, t in enumerate(truth) if t]
     recall = sum(1 for i in positives if i in found) / len(positives) if positives else 1.0
     model.trained_on = [f"{label}: {len(truth)} list rows, {len(is_match)} candidate pairs"]
-    return model, recall
+    return model.fit(), recall
 
 
 BALANCED_TOTAL = 1000.0
 
 
 def balanced(model: Model, prior: bool = True, non_matches: bool = True) -> Model:
-    """The model's counts scaled so its matches and its non-matches each total
-    BALANCED_TOTAL per comparison: every labelled set then weighs the same, however
-    many pairs it has (a 26,000-place set must not drown a 500-row one whose kind of
-    data, like supplier lists, differs). `prior=False` (single labelled pairs, whose
-    share of matches says nothing about candidates): no say in the prior.
-    `non_matches=False`: the non-matching pairs do not count (hand-picked hard
-    negatives, like the Open Supply Hub "distinct" pairs, would make every name
-    agreement look common among non-matches)."""
-    out = Model.from_dict(model.to_dict())
-    for comp in out.m:
-        for counts in (out.m, out.u):
-            total = sum(counts[comp][1:]) or 1.0
-            counts[comp] = [v * BALANCED_TOTAL / total for v in counts[comp]]
-    if prior and model.matches:
-        out.matches = BALANCED_TOTAL
-        out.non_matches = BALANCED_TOTAL * model.non_matches / model.matches
-    else:
-        out.matches = out.non_matches = 0.0
+    """The model's evidence scaled so its matches total BALANCED_TOTAL (per kind: with
+    and without coordinates): every labelled set then weighs the same, however many
+    pairs it has (a 26,000-place set must not drown a 500-row one whose kind of data,
+    like supplier lists, differs). Non-matches keep their ratio to matches (the share
+    of candidates that match: the prior). `prior=False` (single labelled pairs, whose
+    share of matches says nothing about candidates): non-matches scaled to the same
+    total as matches. `non_matches=False`: the non-matching pairs do not count
+    (hand-picked hard negatives, like the Open Supply Hub "distinct" pairs, would make
+    every name agreement look common among non-matches)."""
+    n = len(COMPARISONS)
+    rows = [r for k in model.evidence for r in model.evidence[k]]
+    yes = sum(r[n] for r in rows) or 1.0
+    no = sum(r[n + 1] for r in rows)
     if not non_matches:
-        out.u = {comp: [0.0] * len(v) for comp, v in out.u.items()}
-    return out
+        return model.scaled(BALANCED_TOTAL, None)
+    return model.scaled(BALANCED_TOTAL, BALANCED_TOTAL * (no / yes if prior else 1.0))
 
 
 def combine(models: Iterable[Model], base: Model | None = None) -> Model:
-    out = base or Model.empty()
+    """The models' evidence together (thresholds from `base`), fitted."""
+    out = Model.from_dict((base or Model.empty()).to_dict())
     for m in models:
         out = out.merged(m)
-    return out
+    return out.fit()
 
 
 def figures(results: Sequence[matching.MatchResult], truth: Sequence[set[str]]) -> dict[str, float]:

@@ -295,7 +295,10 @@ def test_match_train_adds_peoples_decisions_to_the_model(
     call_command("match", "train", stdout=out)
     trained = matching.current_model()  # the platform's own model now
     assert (tmp_path / "matching" / "model.json").is_file()
-    assert trained.matches == before.matches + 1 and trained.non_matches == before.non_matches + 1
-    assert sum(trained.m["name"]) == sum(before.m["name"]) + 1
+    # Both decisions lack coordinates: one match and one non-match more in that table.
+    yes, no = before.totals("no_coordinates")
+    assert trained.totals("no_coordinates") == pytest.approx((yes + 1, no + 1))
+    assert trained.totals("coordinates") == pytest.approx(before.totals("coordinates"))
+    assert trained.fitted != before.fitted  # fitted again with them
     assert "2 labelled decisions added" in out.getvalue()
     assert "decisions before: automatic precision" in out.getvalue()
