@@ -92,6 +92,22 @@ def wait_up(port: int, proc: subprocess.Popen, timeout: float = 60) -> None:
     sys.exit("gunicorn did not answer /health/ in time.")
 
 
+def drain(port: int, limit: float = 30) -> None:
+    """Wait until the server has worked off what wrk left queued (a slow server
+    keeps answering after wrk stops, which would load the next scenario)."""
+    end = time.time() + limit
+    while time.time() < end:
+        t = time.perf_counter()
+        try:
+            with urllib.request.urlopen(f"http://{HOST}:{port}/health/", timeout=limit) as r:
+                r.read()
+        except OSError:
+            pass
+        if time.perf_counter() - t < 0.05:
+            return
+        time.sleep(0.5)
+
+
 def run_wrk(url: str, script: str, connections: int, seconds: int) -> dict[str, float]:
     threads = min(2, connections)
     out = subprocess.run(
@@ -137,6 +153,13 @@ def main() -> None:
     p.add_argument("--threads", type=int, default=4)
     p.add_argument("--port", type=int, default=8107)
     p.add_argument("--only", default="", help="run only scenarios whose label contains this")
+    p.add_argument(
+        "--before-src",
+        default="",
+        help="a checkout's src/ (e.g. a worktree of main): each scenario runs first against a "
+        "second gunicorn serving that code, then against this one, so before and after are "
+        "measured in one run under the same machine load",
+    )
     a = p.parse_args()
     if not a.database_url.startswith("postgres"):
         sys.exit("Give a PostgreSQL DATABASE_URL filled by benchmarks/load_data.py.")
@@ -166,52 +189,71 @@ def main() -> None:
         cwd=str(ROOT),
         check=True,
     )
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "imvo.wsgi:application",
-            "--bind",
-            f"{HOST}:{a.port}",
-            "--workers",
-            str(a.workers),
-            "--threads",
-            str(a.threads),
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        cwd=str(ROOT),
-        start_new_session=True,
-    )
+
+    def start(port: int, src: str = "") -> subprocess.Popen:
+        run_env = dict(env, PYTHONPATH=src) if src else env
+        return subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "imvo.wsgi:application",
+                "--bind",
+                f"{HOST}:{port}",
+                "--workers",
+                str(a.workers),
+                "--threads",
+                str(a.threads),
+                "--log-level",
+                "warning",
+            ],
+            env=run_env,
+            cwd=str(ROOT),
+            start_new_session=True,
+        )
+
+    servers = [("", start(a.port))]
+    if a.before_src:
+        servers.insert(0, ("before", start(a.port + 1, a.before_src)))
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as tmp:
         tmp.write(LUA)
     rows = []
     try:
-        wait_up(a.port, proc)
+        for which, proc in servers:
+            wait_up(a.port + (1 if which else 0), proc)
         for label, path in todo:
-            url = f"http://{HOST}:{a.port}{path}"
-            # Warm every worker process (each has its own fragment cache and
-            # template/translation state): a single connection warms only one.
-            run_wrk(url, tmp.name, a.connections, 2)
-            base = run_wrk(url, tmp.name, 1, a.baseline)
-            load = run_wrk(url, tmp.name, a.connections, a.duration)
-            rows.append((label, path, base, load))
-            ok = "ok" if load["p95"] < TARGET_P95_MS and not load["errors"] else "SLOW"
-            print(
-                f"{label:18} c=1: {base['rps']:6.1f} req/s p50 {base['p50']:6.1f} ms | "
-                f"c={a.connections}: {load['rps']:6.1f} req/s p50 {load['p50']:6.1f} "
-                f"p95 {load['p95']:7.1f} p99 {load['p99']:7.1f} ms, {load['errors']} errors, "
-                f"{load['kb']:.0f} KB/answer  [{ok}]",
-                flush=True,
-            )
+            for which, _proc in servers:
+                port = a.port + (1 if which else 0)
+                name = (
+                    f"{label} ({which})"
+                    if which
+                    else (f"{label} (after)" if a.before_src else label)
+                )
+                url = f"http://{HOST}:{port}{path}"
+                # Warm every worker process (each has its own fragment cache and
+                # template/translation state): a single connection warms only one.
+                run_wrk(url, tmp.name, a.connections, 2)
+                base = run_wrk(url, tmp.name, 1, a.baseline)
+                load = run_wrk(url, tmp.name, a.connections, a.duration)
+                drain(port)
+                rows.append((name, path, base, load))
+                ok = "ok" if load["p95"] < TARGET_P95_MS and not load["errors"] else "SLOW"
+                print(
+                    f"{name:27} c=1: {base['rps']:6.1f} req/s p50 {base['p50']:6.1f} ms | "
+                    f"c={a.connections}: {load['rps']:6.1f} req/s p50 {load['p50']:6.1f} "
+                    f"p95 {load['p95']:7.1f} p99 {load['p99']:7.1f} ms, {load['errors']} errors, "
+                    f"{load['kb']:.0f} KB/answer  [{ok}]",
+                    flush=True,
+                )
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+        for _which, proc in servers:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        for _which, proc in servers:
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
         os.unlink(tmp.name)
     print()
     print(

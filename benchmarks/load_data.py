@@ -383,11 +383,12 @@ def _supplier_lists(sc: Any, orgs: list, covs: list, rng: random.Random) -> None
         )
         popular = min(20_000, fcount)
         cur.execute(
-            """INSERT INTO supplychain_match (row_id, facility_id, score, status, candidates, remembered)
+            """INSERT INTO supplychain_match (row_id, facility_id, score, status, candidates, remembered,
+                explanation)
             SELECT r.id,
                 %s + CASE WHEN r.id %% 10 < 3 THEN (r.id * 7919) %% %s
                           ELSE (r.id * 104729) %% %s END,
-                0.93, 'automatic', '[]'::jsonb, false
+                0.93, 'automatic', '[]'::jsonb, false, '[]'::jsonb
             FROM supplychain_supplierlistrow r WHERE r.supplier_list_id BETWEEN %s AND %s""",
             [fmin, popular, fcount, lo, hi],
         )
@@ -427,6 +428,33 @@ def _supplier_lists(sc: Any, orgs: list, covs: list, rng: random.Random) -> None
     print(f"    {len(lists):,} supplier lists, {len(lists) * ROWS_PER_LIST:,} matched rows")
 
 
+def publish_years() -> None:
+    """Publish the supplier lists' year of every covenant that passes the
+    publication rule (K members), as a secretariat would: this makes the public
+    snapshots the public pages read (docs/supplychain.md)."""
+    from imvo.core.errors import DomainError
+    from imvo.covenants.models import Covenant
+    from imvo.supplychain import publication
+    from imvo.supplychain.models import PublishedYear, SupplierList
+
+    published = 0
+    for covenant in Covenant.objects.filter(supplier_lists__isnull=False).distinct():
+        years = set(
+            covenant.supplier_lists.filter(status=SupplierList.Status.DONE).values_list(
+                "year", flat=True
+            )
+        )
+        for year in sorted(years):
+            if PublishedYear.objects.filter(covenant=covenant, year=year).exists():
+                continue
+            try:
+                publication.do_publish_year(covenant, year)
+                published += 1
+            except DomainError:
+                pass  # fewer than K members: not public, as on a real platform
+    print(f"    {published} covenant years published")
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""))
@@ -453,6 +481,8 @@ def main() -> None:
     if not a.skip_facilities:
         facilities(round(1_000_000 * a.scale), orgs, covs, rng)
         step("facilities", t0)
+        publish_years()
+        step("published years (public snapshots)", t0)
     from django.db import connection
 
     with connection.cursor() as cur:

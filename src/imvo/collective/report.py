@@ -16,7 +16,7 @@ def theme_label(code: str) -> str:
 
 
 def country_label(code: str) -> str:
-    from imvo.supplychain.seams import country_name
+    from imvo.core.countries import display_name as country_name
 
     return country_name(code) if code else _("Region")
 

@@ -15,11 +15,9 @@ import io
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
-import pycountry
-
+from imvo.core.countries import normalise_country as country_code
 from imvo.core.errors import DomainError
 
 
@@ -59,130 +57,6 @@ SOURCES: dict[str, SourceInfo] = {
         "https://www.dol.gov/agencies/ilab/reports/child-labor/list-of-goods",
     ),
 }
-
-# Names and codes pycountry does not know, as the publishers write them.
-COUNTRY_ALIASES = {
-    "burma": "MM",
-    "north korea": "KP",
-    "korea, north": "KP",
-    "south korea": "KR",
-    "korea, south": "KR",
-    "korea": "KR",
-    "russia": "RU",
-    "kyrgyz republic": "KG",
-    "democratic republic of the congo": "CD",
-    "congo, democratic republic of the": "CD",
-    "drc": "CD",
-    "congo, rep.": "CG",
-    "republic of the congo": "CG",
-    "iran": "IR",
-    "vietnam": "VN",
-    "viet nam": "VN",
-    "turkey": "TR",
-    "turkiye": "TR",
-    "cote d'ivoire": "CI",
-    "ivory coast": "CI",
-    "tanzania": "TZ",
-    "bolivia": "BO",
-    "laos": "LA",
-    "lao pdr": "LA",
-    "syria": "SY",
-    "moldova": "MD",
-    "taiwan": "TW",
-    "hong kong": "HK",
-    "macau": "MO",
-    "macao": "MO",
-    "uk": "GB",
-    "england": "GB",
-    "great britain": "GB",
-    "usa": "US",
-    "uae": "AE",
-    "u.a.e.": "AE",
-    "emirates": "AE",
-    "u.s.a.": "US",
-    "united states of america": "US",
-    "the netherlands": "NL",
-    "holland": "NL",
-    "czech republic": "CZ",
-    "kosovo": "XK",
-    "palestine": "PS",
-    "west bank and gaza": "PS",
-    "eswatini": "SZ",
-    "swaziland": "SZ",
-    "cape verde": "CV",
-    "macedonia": "MK",
-    "prc": "CN",
-    "p.r. china": "CN",
-    "mainland china": "CN",
-    # Old World Bank ISO3-like codes.
-    "ado": "AD",
-    "rom": "RO",
-    "zar": "CD",
-    "tmp": "TL",
-    "wbg": "PS",
-    "xkx": "XK",
-    "ksv": "XK",
-    "jey": "JE",
-}
-
-
-@lru_cache(maxsize=1)
-def _dutch_names() -> dict[str, str]:
-    """Dutch country names (from pycountry's translations) -> alpha-2: lists from Dutch members."""
-    import gettext
-
-    try:
-        nl = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["nl"])
-    except OSError:
-        return {}
-    out: dict[str, str] = {}
-    for c in pycountry.countries:
-        for attr in ("name", "common_name", "official_name"):
-            name = getattr(c, attr, None)
-            if name:
-                out[nl.gettext(name).lower()] = c.alpha_2
-    return out
-
-
-@lru_cache(maxsize=8192)
-def country_code(text: str | None) -> str | None:
-    """ISO 3166-1 alpha-2 code for a country as people write it ('CHINA', 'Burma', 'VNM'), or None."""
-    if not text:
-        return None
-    t = " ".join(str(text).replace("\u25a1", " ").split()).strip(" .,")
-    if not t:
-        return None
-    t = t.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
-    low = t.lower()
-    if low in COUNTRY_ALIASES:
-        return COUNTRY_ALIASES[low]
-    try:
-        return str(pycountry.countries.lookup(t).alpha_2)
-    except LookupError:
-        pass
-    from anyascii import anyascii
-
-    plain = anyascii(low)
-    if plain != low and plain in COUNTRY_ALIASES:
-        return COUNTRY_ALIASES[plain]
-    dutch = _dutch_names().get(low) or _dutch_names().get(plain)
-    if dutch:
-        return dutch
-    # "China (Guangdong)", "Viet Nam - Hanoi": try the leading part.
-    head = re.split(r"[(\-/,;]", low)[0].strip()
-    if head and head != low:
-        return country_code(head)
-    return None
-
-
-def country_name(code: str | None) -> str:
-    """A readable country name for an alpha-2 code ('BD' -> 'Bangladesh')."""
-    if not code:
-        return "?"
-    c = pycountry.countries.get(alpha_2=code)
-    if c is None:
-        return code
-    return str(getattr(c, "common_name", None) or c.name)
 
 
 def _read_text(path: Path) -> str:

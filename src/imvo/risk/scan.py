@@ -34,9 +34,10 @@ from typing import Any
 
 import polars as pl
 
+from imvo.core.countries import display_name as country_name
+from imvo.core.countries import normalise_country as country_code
 from imvo.risk import reference as ref
 from imvo.risk.bundle import DATA_DIR
-from imvo.risk.importers import country_code, country_name
 
 
 @dataclass

@@ -35,9 +35,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from imvo.accounts.seams import AnyUser, recorded_as
+from imvo.core.countries import display_name as country_name
+from imvo.core.countries import normalise_country as country_code
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.risk import reference as ref
-from imvo.risk.importers import SOURCES, country_code, country_name, read_source
+from imvo.risk.importers import SOURCES, read_source
 from imvo.risk.models import (
     IndicatorSource,
     IndicatorValue,

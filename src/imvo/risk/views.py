@@ -10,13 +10,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from imvo.accounts import seams as roles
+from imvo.core.countries import display_name as country_name
 from imvo.core.errors import DomainError
 from imvo.core.exports import table_response
 from imvo.core.registry import risk_notes_for
 from imvo.risk import reference as ref
 from imvo.risk import services
 from imvo.risk.forms import EntryForm, NewEntryForm, SourcingForm
-from imvo.risk.importers import country_name
 from imvo.risk.models import RegisterEntry, SourcingEntry
 from imvo.risk.scan import heatmap, theme_summary, top_rows
 

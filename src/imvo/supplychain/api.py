@@ -16,7 +16,7 @@ from imvo.accounts.api_auth import token_auth
 from imvo.core.public_cache import cache_public_answer
 from imvo.covenants.models import Covenant
 from imvo.covenants.services import covenants_visible_to, public_version
-from imvo.supplychain import disclosure, explain, publication, services
+from imvo.supplychain import disclosure, explain, public, publication, services
 from imvo.supplychain.models import SupplierList
 
 router = Router(tags=["supplychain"])
@@ -220,15 +220,13 @@ def public_locations(
         raise HttpError(404, f"No covenant {covenant!r}.")
     # The publication rule (publication.py): a year that is not public, or a
     # selection fewer than K members disclosed, answers an empty list.
-    years = publication.public_years(cov)
-    if year is None:
-        year = years[0] if years else None
-    if year is None or services.public_withheld(cov, year, q, country, sector):
+    listing = public.for_year(cov, year) if year is not None else public.listing(cov)
+    if listing.year is None or listing.withheld(q, country, sector):
         return []
     per_page = max(1, min(per_page, 1000))
     if page < 1:
         raise HttpError(400, "page starts at 1.")
-    result = services.public_facility_page(cov, year, page, q, country, sector, per_page)
+    result = listing.page(page, q, country, sector, per_page)
     if result.number != page:  # past the last page: an empty page, not the last one again
         return []
     return list(result.object_list)

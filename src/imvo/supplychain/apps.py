@@ -14,7 +14,7 @@ class SupplychainConfig(AppConfig):
         storage.register_media(
             "supplier-lists", "supplier-lists", "supplier lists as uploaded (the original files)"
         )
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from imvo.core.cache import bump_on_change
         from imvo.core.registry import registry
@@ -38,6 +38,17 @@ class SupplychainConfig(AppConfig):
         # rebuilt on next use (new facilities are added to it without this).
         post_save.connect(_facility_saved, sender=models.Facility, dispatch_uid="sc-index-s")
         post_delete.connect(_facility_deleted, sender=models.Facility, dispatch_uid="sc-index-d")
+        # A published year's snapshot follows its disclosures (publication.py).
+        for model in (models.SupplierList, models.Match, models.DisclosureVersion):
+            post_save.connect(
+                publication.refresh_on_change, sender=model, dispatch_uid=f"sc-refresh-{model}"
+            )
+        # A new version is saved first and given its lists after: refresh then too.
+        m2m_changed.connect(
+            publication.refresh_on_change,
+            sender=models.DisclosureVersion.lists.through,
+            dispatch_uid="sc-refresh-version-lists",
+        )
         # What this app offers the start page, `imvo demo` and the yearly report.
         registry.add_app(
             "supplychain", nav=nav.links_for, demo=demo.load, report=report.report_sections

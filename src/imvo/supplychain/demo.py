@@ -154,5 +154,6 @@ def load() -> list[tuple[str, str]]:
     assert (
         publication.disclosing_members(garment, year) >= publication.policy_for(garment).min_members
     )
-    PublishedYear.objects.get_or_create(covenant=garment, year=year)
+    if not PublishedYear.objects.filter(covenant=garment, year=year).exists():
+        publication.do_publish_year(garment, year)  # makes the public snapshot
     return []

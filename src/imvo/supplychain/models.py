@@ -356,6 +356,9 @@ class PublishedYear(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Distinct members behind the snapshot (PublicLocationMember), written with it:
+    # every public answer compares it with K, so it is not counted on each read.
+    members = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-year"]
@@ -458,3 +461,77 @@ class DisclosureVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.disclosure} v{self.number}"
+
+
+class PublicLocation(models.Model):
+    """One row of a published year's public list, materialised when the
+    secretariat publishes the year (publication.publish_year) and removed with
+    the publication (withdraw_year deletes the PublishedYear, this cascades).
+
+    Every public surface (page, filters, search, downloads, API, report, map,
+    the complaint form's facility search) reads these rows, never the members'
+    lists: a public read is a small indexed query, cached or not."""
+
+    published_year = models.ForeignKey(
+        PublishedYear, on_delete=models.CASCADE, related_name="locations"
+    )
+    facility_id = models.PositiveIntegerField()  # the registry's id, shown as the public id
+    name = models.CharField(max_length=500)
+    sort_name = models.CharField(max_length=500)  # lower-cased: the list's order
+    name_norm = models.CharField(max_length=500, blank=True)
+    address = models.CharField(max_length=1000, blank=True)
+    country = models.CharField(max_length=2)
+    sector = models.CharField(max_length=200, blank=True)
+    sector_key = models.CharField(max_length=200, blank=True)  # lower-cased: the sector filter
+    lat = models.FloatField(null=True, blank=True)
+    lng = models.FloatField(null=True, blank=True)
+    members = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["published_year", "country", "sort_name", "facility_id"]
+        indexes = [
+            models.Index(
+                fields=["published_year", "country", "sort_name", "facility_id"],
+                name="sc_publoc_order",
+            ),
+            models.Index(fields=["published_year", "sector_key"], name="sc_publoc_sector"),
+            models.Index(fields=["facility_id"], name="sc_publoc_facility"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["published_year", "facility_id"], name="unique_public_location"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.country})"
+
+
+class PublicLocationMember(models.Model):
+    """Which member stood behind a public location when its year was published.
+
+    Confidential, like Match: never shown. It is read only to count the distinct
+    members behind a filtered selection (the K rule) and to name members that
+    consent to be named (consent is read when the page is, so withdrawing it
+    takes effect at once)."""
+
+    published_year = models.ForeignKey(
+        PublishedYear, on_delete=models.CASCADE, related_name="location_members"
+    )
+    location = models.ForeignKey(PublicLocation, on_delete=models.CASCADE, related_name="links")
+    organisation = models.ForeignKey(
+        "covenants.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["published_year", "organisation"], name="sc_publocm_org"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["location", "organisation"], name="unique_public_location_member"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.location_id}: {self.organisation_id}"

@@ -15,192 +15,19 @@ from collections.abc import Callable
 from functools import lru_cache
 
 import polars as pl
-import pycountry
 from anyascii import anyascii
-from rapidfuzz import fuzz, process
+
+from imvo.core import countries
 
 # --- countries ----------------------------------------------------------------------
 
-# Names people actually write that pycountry does not know (or knows differently),
-# and misspellings seen in real supplier lists. Keys are already normalised
-# (lower case ASCII, single spaces, no punctuation).
-COUNTRY_ALIASES: dict[str, str] = {
-    "uk": "GB",
-    "u k": "GB",
-    "great britain": "GB",
-    "britain": "GB",
-    "england": "GB",
-    "scotland": "GB",
-    "wales": "GB",
-    "northern ireland": "GB",
-    "united kingdom": "GB",
-    "usa": "US",
-    "u s a": "US",
-    "us": "US",
-    "america": "US",
-    "united states of america": "US",
-    "united states": "US",
-    "holland": "NL",
-    "the netherlands": "NL",
-    "nederland": "NL",
-    "deutschland": "DE",
-    "duitsland": "DE",
-    "belgie": "BE",
-    "frankrijk": "FR",
-    "spanje": "ES",
-    "espana": "ES",
-    "italie": "IT",
-    "italia": "IT",
-    "turkije": "TR",
-    "turkey": "TR",
-    "turkiye": "TR",
-    "china": "CN",
-    "p r china": "CN",
-    "pr china": "CN",
-    "prc": "CN",
-    "peoples republic of china": "CN",
-    "mainland china": "CN",
-    "hong kong": "HK",
-    "hongkong": "HK",
-    "hk sar": "HK",
-    "hong kong sar": "HK",
-    "hong kong sar china": "HK",
-    "macau": "MO",
-    "macao": "MO",
-    "taiwan": "TW",
-    "taiwan roc": "TW",
-    "republic of china": "TW",
-    "chinese taipei": "TW",
-    "south korea": "KR",
-    "korea": "KR",
-    "korea south": "KR",
-    "republic of korea": "KR",
-    "north korea": "KP",
-    "vietnam": "VN",
-    "viet nam": "VN",
-    "russia": "RU",
-    "laos": "LA",
-    "burma": "MM",
-    "myanmar burma": "MM",
-    "ivory coast": "CI",
-    "cote divoire": "CI",
-    "swaziland": "SZ",
-    "macedonia": "MK",
-    "czech republic": "CZ",
-    "czechia": "CZ",
-    "moldova": "MD",
-    "iran": "IR",
-    "syria": "SY",
-    "tanzania": "TZ",
-    "bolivia": "BO",
-    "venezuela": "VE",
-    "palestine": "PS",
-    "kosovo": "XK",
-    "cape verde": "CV",
-    "east timor": "TL",
-    "vatican": "VA",
-    "brunei": "BN",
-    "srilanka": "LK",
-    "sri lanka": "LK",
-    "bangaldesh": "BD",
-    "bangladesh": "BD",
-    "bagladesh": "BD",
-    "indonesai": "ID",
-    "indonisia": "ID",
-    "cambodge": "KH",
-    "kampuchea": "KH",
-    "phillipines": "PH",
-    "philipines": "PH",
-    "phillippines": "PH",
-    "the philippines": "PH",
-    "pakisatn": "PK",
-    "tunesia": "TN",
-    "tunesie": "TN",
-    "marocco": "MA",
-    "morroco": "MA",
-    "marokko": "MA",
-    "egypte": "EG",
-    "india": "IN",
-    "indien": "IN",
-    "uae": "AE",
-    "u a e": "AE",
-    "emirates": "AE",
-}
-
-# pycountry carries XK? It does not: Kosovo is a user-assigned code that the
-# registries (and Open Supply Hub) use, so it is accepted explicitly.
-_EXTRA_CODES = {"XK"}
-
-
-@lru_cache(maxsize=1)
-def _country_names() -> dict[str, str]:
-    names: dict[str, str] = {}
-    for c in pycountry.countries:
-        for attr in ("name", "official_name", "common_name"):
-            value = getattr(c, attr, None)
-            if value:
-                names[_key(value)] = c.alpha_2
-    names.update(COUNTRY_ALIASES)
-    return names
-
+# One vocabulary for the platform: core/countries.py (aliases, ISO codes with XK,
+# display names). Re-exported: the parser and the matcher call it from here.
+normalise_country = countries.normalise_country
+# Lower-case ASCII words: how short texts (column headers) are compared.
+_key = countries.comparable_key
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
-
-
-def _key(value: str) -> str:
-    """Lower-case ASCII words separated by one space: the comparable form of a short text."""
-    text = value if value.isascii() else anyascii(value)
-    text = text.lower().replace("'", "")
-    return _NON_ALNUM.sub(" ", text).strip()
-
-
-def country_name(code: str) -> str:
-    """English short name of an ISO 3166-1 alpha-2 code (the code itself when unknown)."""
-    c = pycountry.countries.get(alpha_2=code.upper())
-    return c.name if c else code
-
-
-@lru_cache(maxsize=4096)
-def normalise_country(value: str | None) -> str | None:
-    """ISO 3166-1 alpha-2 code for a country as people write it, or None when unknown.
-
-    Accepts alpha-2 and alpha-3 codes, English names (short, official, common),
-    Dutch and local names from the alias table, and misspellings close enough to
-    one name (rapidfuzz ratio >= 85, five letters or more, and clearly ahead of the next name).
-    """
-    if value is None:
-        return None
-    key = _key(str(value))
-    if not key:
-        return None
-    # Only a bare two-letter value is a code: "N/A" is "not available", not Namibia.
-    if len(key) == 2 and key.isalpha() and str(value).strip().isalpha():
-        code = key.upper()
-        if code in _EXTRA_CODES or pycountry.countries.get(alpha_2=code):
-            return code
-        return COUNTRY_ALIASES.get(key)
-    if len(key) == 3 and key.isalpha():
-        c = pycountry.countries.get(alpha_3=key.upper())
-        if c:
-            return str(c.alpha_2)
-    names = _country_names()
-    if key in names:
-        return names[key]
-    # "Dongguan, China" or "China (PRC)": the last or first word may be the country.
-    words = key.split()
-    for candidate in (words[-1], words[0], " ".join(words[-2:])):
-        if len(candidate) > 3 and candidate in names:
-            return names[candidate]
-    # Misspellings: one clear winner among the known names.
-    if len(key) < 5:
-        return None
-    found = process.extract(key, list(names), scorer=fuzz.ratio, limit=2)
-    if found and found[0][1] >= 85:
-        best_code = names[found[0][0]]
-        runner_up = found[1] if len(found) > 1 else None
-        if runner_up is None or names[runner_up[0]] == best_code or runner_up[1] < found[0][1] - 4:
-            return best_code
-    return None
 
 
 # --- names and addresses ---------------------------------------------------------

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from imvo.core.countries import display_name as country_name
 from imvo.core.registry import Chart, Figure, ReportSection, Series, Table
 from imvo.covenants.models import Covenant
-from imvo.supplychain.normalise import country_name
 
 
 def report_sections(covenant: Covenant, year: int) -> list[ReportSection]:
-    from imvo.supplychain.services import covenant_figures
+    from imvo.supplychain.public import covenant_figures
 
     f = covenant_figures(covenant, year)
     if not f["locations"]:

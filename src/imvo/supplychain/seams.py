@@ -7,7 +7,8 @@
   naming their workplace (`public_facility_search`) and find the members linked
   to a location to pass a complaint on (`organisations_linked_to_facility`,
   confidential: secretariat-side code only);
-- the yearly report and joint action name countries (`country_name`).
+- the yearly report and joint action name countries (`country_name`: the
+  platform's one display name, `imvo.core.countries.display_name`).
 
 Everything not named here is the supply chain's own (other lanes rewrite its
 insides; this module is the promise that stays).
@@ -17,14 +18,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from imvo.core.countries import display_name as country_name
 from imvo.covenants.models import Covenant, Organisation
-from imvo.supplychain.normalise import country_name
 from imvo.supplychain.parsing import MAX_CELL_CHARS, ParseError, read_table, recognise_headers
-from imvo.supplychain.services import (
-    organisations_linked_to_facility,
-    public_facility_search,
-    supply_chain_for,
-)
+from imvo.supplychain.public import public_facility_search
+from imvo.supplychain.services import organisations_linked_to_facility, supply_chain_for
 
 __all__ = [
     "MAX_CELL_CHARS",

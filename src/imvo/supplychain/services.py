@@ -20,14 +20,14 @@ from typing import Any
 import polars as pl
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from imvo.accounts import services as roles
 from imvo.core.cache import cached
 from imvo.core.errors import DomainError, PermissionDeniedError
-from imvo.covenants.models import Adherence, Covenant, Organisation
+from imvo.covenants.models import Covenant, Organisation
 from imvo.supplychain import (
     disclosure,
     explain,
@@ -46,7 +46,8 @@ from imvo.supplychain.models import (
     SupplierListQuerySet,
     SupplierListRow,
 )
-from imvo.supplychain.normalise import country_name, normalise_address, normalise_name
+from imvo.supplychain.normalise import normalise_address, normalise_name
+from imvo.supplychain.public import public_facility_search as public_facility_search
 from imvo.supplychain.publication import bump_public_list_version, public_cache_key
 
 log = logging.getLogger(__name__)
@@ -781,178 +782,6 @@ def years_with_lists(covenant: Covenant) -> list[int]:
     )
 
 
-def _selected_links(
-    covenant: Covenant, year: int | None, query: str = "", country: str = "", sector: str = ""
-) -> QuerySet[Match]:
-    """Current links narrowed by the public page's search and filters (confidential)."""
-    links = _current_links(covenant, year)
-    if country:
-        links = links.filter(facility__country=country.upper())
-    if sector:
-        links = links.filter(facility__sector__iexact=sector)
-    if query:
-        q = normalise_name(query)
-        links = links.filter(
-            Q(facility__name__icontains=query)
-            | Q(facility__name_norm__icontains=q)
-            | Q(facility__address__icontains=query)
-        )
-    return links
-
-
-def _public_links(
-    covenant: Covenant, year: int | None, query: str = "", country: str = "", sector: str = ""
-) -> QuerySet[Match]:
-    """The links behind a public selection. The publication rule: nothing of a year
-    that is not public, nothing of a selection fewer than K members disclosed
-    (publication.py)."""
-    if public_withheld(covenant, year, query, country, sector):
-        return Match.objects.none()
-    return _selected_links(covenant, year, query, country, sector)
-
-
-def public_withheld(
-    covenant: Covenant, year: int | None, query: str = "", country: str = "", sector: str = ""
-) -> str:
-    """Why this selection of the public list is not shown ("" when it is)."""
-
-    def compute() -> str:
-        links = _selected_links(covenant, year, query, country, sector)
-        return publication.selection_withheld(
-            covenant, year, links, bool(query or country or sector)
-        )
-
-    key = public_cache_key(covenant, year, "withheld", query, country.upper(), sector.lower())
-    return cached(key, compute)
-
-
-def public_facility_page(
-    covenant: Covenant,
-    year: int | None,
-    page: Any = 1,
-    query: str = "",
-    country: str = "",
-    sector: str = "",
-    per_page: int = 100,
-) -> Any:
-    """One page of the public list of production locations (same rows, order and
-    member counts as public_facility_list), counted, grouped and cut in the
-    database: a page costs the same however many locations the covenant has.
-    Returns a django Paginator page whose object_list holds the row dicts."""
-    from django.core.paginator import Paginator
-    from django.db.models.functions import Lower
-
-    grouped = (
-        _public_links(covenant, year, query, country, sector)
-        .values("facility_id", "facility__country", "facility__name")
-        .annotate(members=Count("row__supplier_list__organisation_id", distinct=True))
-        .order_by("facility__country", Lower("facility__name"), "facility_id")
-    )
-    key = public_cache_key(covenant, year, query, country.upper(), sector.lower(), per_page)
-    paginator = Paginator(grouped, per_page)
-    # Paginator.count is a cached_property: set it from the cache.
-    paginator.__dict__["count"] = cached(f"{key}:count", grouped.count)
-    result: Any = paginator.get_page(page)  # its object_list becomes the row dicts
-    result.object_list = cached(
-        f"{key}:page:{result.number}",
-        lambda: _public_rows(covenant, year, [dict(g) for g in result.object_list]),
-    )
-    return result
-
-
-def _public_rows(
-    covenant: Covenant, year: int | None, grouped: list[dict[str, Any]]
-) -> list[dict[str, Any]]:
-    ids = [g["facility_id"] for g in grouped]
-    facilities = Facility.objects.in_bulk(ids)
-    consenting = dict(
-        Adherence.objects.filter(covenant=covenant, consent_to_be_named=True).values_list(
-            "organisation_id", "organisation__name"
-        )
-    )
-    named: dict[int, set[str]] = defaultdict(set)
-    if consenting:
-        for fid, org in (
-            _current_links(covenant, year)
-            .filter(facility_id__in=ids, row__supplier_list__organisation_id__in=list(consenting))
-            .values_list("facility_id", "row__supplier_list__organisation_id")
-        ):
-            named[fid].add(consenting[org])
-    rows = []
-    for g in grouped:
-        f = facilities[g["facility_id"]]
-        rows.append(
-            {
-                "id": f.pk,
-                "name": f.name,
-                "address": f.address,
-                "country": f.country,
-                "country_name": country_name(f.country),
-                "sector": f.sector,
-                "members": g["members"],
-                "named_members": sorted(named[f.pk]),
-            }
-        )
-    return rows
-
-
-def public_facility_facets(
-    covenant: Covenant, year: int | None
-) -> tuple[list[tuple[str, str]], list[str]]:
-    """The countries (code, name) and sectors on the covenant's public list, for its filters."""
-    return cached(
-        public_cache_key(covenant, year, "facets"), lambda: _public_facets(covenant, year)
-    )
-
-
-def _public_facets(covenant: Covenant, year: int | None) -> tuple[list[tuple[str, str]], list[str]]:
-    links = _public_links(covenant, year)
-    codes = set(links.values_list("facility__country", flat=True).distinct())
-    sectors = set(links.values_list("facility__sector", flat=True).distinct())
-    countries = sorted(((c, country_name(c)) for c in codes), key=lambda c: c[1])
-    return countries, sorted(s for s in sectors if s)
-
-
-def public_facility_list(
-    covenant: Covenant,
-    year: int | None = None,
-    query: str = "",
-    country: str = "",
-    sector: str = "",
-) -> list[dict[str, Any]]:
-    """The covenant's public list of production locations for a year: each facility
-    once, with how many members source there. A member is named only when it has
-    consented (Adherence.consent_to_be_named)."""
-    links = _public_links(covenant, year, query, country, sector)
-    pairs = set(links.values_list("facility_id", "row__supplier_list__organisation_id"))
-    members: dict[int, set[int]] = defaultdict(set)
-    for fid, org in pairs:
-        members[fid].add(org)
-    consenting = dict(
-        Adherence.objects.filter(covenant=covenant, consent_to_be_named=True).values_list(
-            "organisation_id", "organisation__name"
-        )
-    )
-    facilities = Facility.objects.in_bulk(list(members))
-    out: list[dict[str, Any]] = []
-    for fid, orgs in members.items():
-        f = facilities[fid]
-        out.append(
-            {
-                "id": f.pk,
-                "name": f.name,
-                "address": f.address,
-                "country": f.country,
-                "country_name": country_name(f.country),
-                "sector": f.sector,
-                "members": len(orgs),
-                "named_members": sorted(consenting[o] for o in orgs if o in consenting),
-            }
-        )
-    out.sort(key=lambda d: (d["country"], d["name"].lower()))
-    return out
-
-
 def shared_for_member(
     user: Any, covenant: Covenant, year: int | None = None
 ) -> list[dict[str, Any]]:
@@ -1063,45 +892,6 @@ def supply_chain_for(
     return out
 
 
-def public_facility_search(
-    query: str, covenant: Covenant | None = None, country: str | None = None, limit: int = 20
-) -> list[dict[str, Any]]:
-    """Facilities on a public production-location list whose name or address fits the
-    query (e.g. for a complainant naming their workplace). Keys: id, name, address,
-    country, sector. Only facilities on a public list (a published year with at
-    least K members, publication.py) are searchable. A name search may narrow to
-    one facility: it says that some member sources there, which the year's
-    public list says too, and never which member or which other facilities."""
-    public_lists = SupplierList.objects.current().filter(
-        publication.public_year_filter(covenant=covenant),
-        status=SupplierList.Status.DONE,
-    )
-    qs = Facility.objects.filter(
-        merged_into__isnull=True,
-        matches__status__in=LINKING,
-        matches__row__supplier_list__in=public_lists,
-    )
-    if country:
-        qs = qs.filter(country=country.upper())
-    query = (query or "").strip()
-    if query:
-        norm = normalise_name(query)
-        words = [w for w in norm.split() if len(w) > 1] or [norm]
-        cond = Q(name__icontains=query) | Q(address__icontains=query)
-        for w in words:
-            cond |= Q(name_norm__icontains=w)
-        qs = qs.filter(cond)
-    candidates: list[dict[str, Any]] = [
-        dict(v) for v in qs.distinct().values("id", "name", "address", "country", "sector")[:500]
-    ]
-    if query:
-        from rapidfuzz import fuzz
-
-        norm = normalise_name(query)
-        candidates.sort(key=lambda f: -fuzz.token_set_ratio(norm, normalise_name(f["name"])))
-    return candidates[:limit]
-
-
 def organisations_linked_to_facility(facility_id: int) -> list[Organisation]:
     """Member organisations whose current supplier list links to the facility
     (following merges). Confidential: for secretariat-side code only, e.g. to pass
@@ -1117,38 +907,3 @@ def organisations_linked_to_facility(facility_id: int) -> list[Organisation]:
         ).values_list("row__supplier_list__organisation_id", flat=True)
     )
     return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
-
-
-def covenant_figures(covenant: Covenant, year: int) -> dict[str, Any]:
-    """Public aggregates for the yearly report: locations, countries, shared ones.
-
-    Empty (zero locations) while the year is not public. A country whose
-    locations fewer than K members disclosed is not named: its locations are
-    counted under `other_countries` (otherwise the table could show one member's
-    count in a country)."""
-    facilities = public_facility_list(covenant, year)
-    k = publication.policy_for(covenant).min_members
-    members_by_country: dict[str, set[int]] = defaultdict(set)
-    if facilities:
-        for code, org in (
-            _current_links(covenant, year)
-            .values_list("facility__country", "row__supplier_list__organisation_id")
-            .distinct()
-        ):
-            members_by_country[code].add(org)
-    by_country: dict[str, int] = defaultdict(int)
-    other = 0
-    for f in facilities:
-        if len(members_by_country[f["country"]]) >= k:
-            by_country[f["country"]] += 1
-        else:
-            other += 1
-    return {
-        "locations": len(facilities),
-        "countries": len({f["country"] for f in facilities}),
-        "shared": sum(1 for f in facilities if f["members"] > 1),
-        "members_disclosing": publication.disclosing_members(covenant, year) if facilities else 0,
-        "by_country": sorted(by_country.items(), key=lambda kv: -kv[1]),
-        "other_countries": other,
-        "min_members": k,
-    }

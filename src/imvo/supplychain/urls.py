@@ -23,5 +23,6 @@ urlpatterns = [
     path("matches/<int:pk>/decide/", review_views.decide, name="decide"),
     path("shared/<slug:slug>/", views.shared, name="shared"),
     path("public/<slug:slug>/", views.public_list, name="public"),
+    path("public/<slug:slug>/map/", views.public_map, name="public_map"),
     path("publication/<slug:slug>/", views.publication_page, name="publication"),
 ]

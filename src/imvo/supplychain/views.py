@@ -18,11 +18,13 @@ from django.views.decorators.http import require_POST
 
 from imvo.accounts import services as roles
 from imvo.core.cache import cached
+from imvo.core.countries import display_name
 from imvo.core.errors import DomainError
 from imvo.core.exports import table_response
 from imvo.covenants.models import Covenant
 from imvo.covenants.services import covenants_visible_to
-from imvo.supplychain import disclosure, publication, services
+from imvo.supplychain import disclosure, public, publication, services
+from imvo.supplychain import map as world_map
 from imvo.supplychain.forms import MappingForm, UploadForm
 from imvo.supplychain.models import Match, SupplierList
 
@@ -296,16 +298,14 @@ def public_list(request: HttpRequest, slug: str) -> HttpResponse:
     """The covenant's public list of production locations (never which member buys where)."""
     covenant = get_object_or_404(covenants_visible_to(request.user), slug=slug)
     # Only years that pass the publication rule (published, K members) are offered.
-    years = publication.public_years(covenant)
-    year = publication.public_year(covenant, request.GET.get("year"))
+    listing = public.listing(covenant, request.GET.get("year"))
+    years, year = listing.state.years, listing.year
     q = request.GET.get("q", "").strip()[:200]
     country = request.GET.get("country", "").strip()[:2]
     sector = request.GET.get("sector", "").strip()[:100]
     fmt = request.GET.get("format", "")
     if fmt in FORMATS:
-        facilities = (
-            services.public_facility_list(covenant, year, q, country, sector) if year else []
-        )
+        facilities = listing.all(q, country, sector)
         header = ["id", "name", "address", "country", "sector", "members", "named_members"]
         return table_response(
             fmt,
@@ -341,13 +341,9 @@ def public_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
     def render_body() -> str:
-        withheld = services.public_withheld(covenant, year, q, country, sector)
-        countries, sectors = services.public_facility_facets(covenant, year) if year else ([], [])
-        page = (
-            services.public_facility_page(covenant, year, page_no, q, country, sector)
-            if year
-            else Paginator([], 100).get_page(1)
-        )
+        withheld = listing.withheld(q, country, sector)
+        countries, sectors = listing.facets()
+        page = listing.page(page_no, q, country, sector)
         return render_to_string(
             "supplychain/_public_body.html",
             {
@@ -361,7 +357,7 @@ def public_list(request: HttpRequest, slug: str) -> HttpResponse:
                 "countries": countries,
                 "sectors": sectors,
                 "withheld": withheld,
-                "next": publication.next_year_status(covenant),
+                "next": publication.next_year_status(covenant, listing.state),
             },
         )
 
@@ -370,6 +366,47 @@ def public_list(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "supplychain/public.html",
         {"covenant": covenant, "year": year, "body": mark_safe(body)},  # rendered, escaped
+    )
+
+
+def public_map(request: HttpRequest, slug: str) -> HttpResponse:
+    """The covenant's public locations on a map (SVG drawn here, no tiles, no
+    scripts), with the table by country as its accessible alternative."""
+    covenant = get_object_or_404(covenants_visible_to(request.user), slug=slug)
+    listing = public.listing(covenant, request.GET.get("year"))
+    years, year = listing.state.years, listing.year
+
+    def render_body() -> dict[str, Any]:
+        shown, other = listing.countries()
+        k = listing.state.min_members
+        title = (
+            _("Production locations %(year)s by country") % {"year": year}
+            if year
+            else _("Production locations by country")
+        )
+        svg, legend = world_map.render(
+            [(c.code, c.locations) for c in shown], listing.points(shown), title
+        )
+        return {
+            "svg": svg,
+            "legend": world_map.legend_labels(legend),
+            "rows": [(display_name(c.code), c.locations) for c in shown],
+            "other": other,
+            "k": k,
+            "total": sum(c.locations for c in shown) + other,
+        }
+
+    body = cached(publication.public_cache_key(covenant, year, "map"), render_body)
+    return render(
+        request,
+        "supplychain/public_map.html",
+        {
+            "covenant": covenant,
+            "year": year,
+            "years": years,
+            **body,
+            "svg": mark_safe(body["svg"]),  # built from escaped names and numbers
+        },
     )
 
 

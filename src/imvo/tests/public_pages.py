@@ -94,7 +94,11 @@ def public_pages() -> list[str]:
         supplychain.upload_list(
             member_user, c, timezone.localdate().year, "list.csv", csv_bytes(rows)
         )
-        pages += [f"/supply-chain/public/{SLUG}/", f"/supply-chain/public/{SLUG}/?q=dhaka"]
+        pages += [
+            f"/supply-chain/public/{SLUG}/",
+            f"/supply-chain/public/{SLUG}/?q=dhaka",
+            f"/supply-chain/public/{SLUG}/map/",
+        ]
         if apps.is_installed("imvo.collective"):
             pages += _joint_action(c, member_user, rows[:1])
     return pages

@@ -468,6 +468,7 @@ MATRIX: dict[str, Row] = {
     "supplychain:why":               Row("/supply-chain/matches/{match}/why/",                        "302 200 404 200 404 404 404 200", sees="member_a secretariat_x admin"),
     "supplychain:shared":            Row("/supply-chain/shared/{slug}/",                              "302 200 200 200 404 404 404 200", sees="-", marker="Company A"),
     "supplychain:public":            Row("/supply-chain/public/{slug}/",                              "200 200 200 200 200 200 200 200", sees="-", marker="Company A"),
+    "supplychain:public_map":        Row("/supply-chain/public/{slug}/map/",                          "200 200 200 200 200 200 200 200", sees="-", marker="Company A"),
     "supplychain:publication":       Row("/supply-chain/publication/{slug}/",                         "302 404 404 200 404 404 404 200"),
     "collective:index":              Row("/collective/",                                              "302 200 200 200 200 200 200 200", sees="member_a secretariat_x admin"),
     "collective:leverage":           Row("/collective/leverage/{facility}/",                          "302 200 404 404 404 404 404 404"),

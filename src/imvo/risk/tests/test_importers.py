@@ -3,9 +3,10 @@
 import pytest
 from django.core.management import CommandError, call_command
 
+from imvo.core.countries import normalise_country as country_code
 from imvo.core.testing import SHARED_DATA
 from imvo.risk import services
-from imvo.risk.importers import ImportFormatError, country_code, read_source
+from imvo.risk.importers import ImportFormatError, read_source
 from imvo.risk.models import IndicatorSource
 
 DATA = SHARED_DATA / "risk"

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from imvo.risk.importers import country_code
+from imvo.core.countries import normalise_country as country_code
 from imvo.risk.reader import SupplierFileError, read_supplier_file
 
 

@@ -18,8 +18,15 @@ from imvo.accounts.models import ApiToken
 from imvo.accounts.testing import make_user
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.covenants.models import Adherence
+from imvo.supplychain import public as pub
 from imvo.supplychain import publication, services
-from imvo.supplychain.models import DisclosurePolicy, PublishedYear, SupplierList
+from imvo.supplychain.models import (
+    DisclosurePolicy,
+    PublicLocation,
+    PublicLocationMember,
+    PublishedYear,
+    SupplierList,
+)
 from imvo.supplychain.report import report_sections
 from imvo.supplychain.tests.helpers import REGISTRY, csv_bytes, make_registry
 from imvo.supplychain.tests.test_services import YEAR
@@ -107,8 +114,8 @@ def test_one_members_list_never_appears_on_any_public_surface(client, world, reg
     for text in _downloads(client, world, f"year={YEAR}"):
         assert "Dhaka" not in text and "Saigon" not in text
     assert report_sections(world.covenant_x, YEAR) == []
-    assert services.public_facility_search("Dhaka Knit") == []
-    assert services.public_facility_facets(world.covenant_x, YEAR) == ([], [])
+    assert pub.public_facility_search("Dhaka Knit") == []
+    assert pub.public_facets(world.covenant_x, YEAR) == ([], [])
 
 
 def test_a_year_is_public_once_published_with_k_members(client, world, five) -> None:
@@ -154,7 +161,7 @@ def test_no_filter_or_search_can_single_out_fewer_than_k_members(client, world, 
     members_at: dict[int, set[int]] = {}
     for fid, org in links.values_list("facility_id", "row__supplier_list__organisation_id"):
         members_at.setdefault(fid, set()).add(org)
-    facilities = services.public_facility_list(world.covenant_x, YEAR)
+    facilities = pub.public_facility_list(world.covenant_x, YEAR)
     words = {w for f in facilities for w in f["name"].lower().replace(".", " ").split()}
     queries = [f"country={f['country']}" for f in facilities] + [
         f"sector={f['sector']}" for f in facilities
@@ -256,3 +263,60 @@ def test_csv_download_is_the_same_rows_as_the_page(client, world, five) -> None:
     publication.publish_year(world.secretariat_x, world.covenant_x, YEAR)
     rows = list(csv.reader(io.StringIO(_downloads(client, world, "country=BD")[0])))
     assert any(DHAKA[0] in r for r in rows) and not any(SAIGON[0] in r for r in rows)
+
+
+def test_a_published_year_is_a_snapshot_removed_with_its_withdrawal(client, world, five) -> None:
+    """Every public surface reads the snapshot, not the members' lists: a change
+    made behind the services' backs (no signal, so no refresh) leaves the public
+    list as published; withdrawing the year deletes its rows (the public ones and
+    the confidential member links)."""
+    publication.publish_year(world.secretariat_x, world.covenant_x, YEAR)
+    assert PublicLocation.objects.count() == 3
+    assert PublicLocationMember.objects.count() == 5 + 4 + 1  # Dhaka, Saigon, Anatolia
+    # The members' links go (e.g. lists replaced): the snapshot still answers.
+    SupplierList.objects.filter(organisation=world.company_a).update(status="failed")
+    assert {f["name"] for f in _api(client, world)} == {DHAKA[0], SAIGON[0], ANATOLIA[0]}
+    assert pub.public_facility_search("Dhaka Knit")[0]["name"] == DHAKA[0]
+    publication.withdraw_year(world.secretariat_x, world.covenant_x, YEAR)
+    assert not PublicLocation.objects.exists() and not PublicLocationMember.objects.exists()
+    assert _api(client, world) == [] and pub.public_facility_search("Dhaka Knit") == []
+
+
+def test_a_snapshot_resting_on_fewer_than_k_members_is_never_public(
+    client, world, registry
+) -> None:
+    """A breach guard: a snapshot materialised behind the service's back from two
+    members' lists (K = 5) shows on no surface: page, API, downloads, search,
+    report, map."""
+    _disclose(world.member_a, world.covenant_x, [DHAKA, SAIGON])
+    _disclose(world.member_b, world.covenant_x, [ANATOLIA])
+    published = PublishedYear.objects.create(covenant=world.covenant_x, year=YEAR)
+    assert publication.materialise(published) == 3
+    assert publication.public_years(world.covenant_x) == []
+    assert _api(client, world) == [] and _api(client, world, f"year={YEAR}") == []
+    assert DHAKA[0] not in _page(client, world, f"year={YEAR}")
+    for text in _downloads(client, world, f"year={YEAR}"):
+        assert DHAKA[0] not in text and ANATOLIA[0] not in text
+    assert pub.public_facility_search("Dhaka Knit") == []
+    assert report_sections(world.covenant_x, YEAR) == []
+    assert pub.countries(world.covenant_x, YEAR)[:2] == ([], 0)
+    assert pub.points(world.covenant_x, YEAR) == []
+
+
+def test_every_filtered_snapshot_selection_rests_on_k_members(world, five) -> None:
+    """Whatever a filter of the snapshot shows, the confidential member links of
+    the shown rows hold at least K distinct members."""
+    publication.publish_year(world.secretariat_x, world.covenant_x, YEAR)
+    k = publication.policy_for(world.covenant_x).min_members
+    rows = list(PublicLocation.objects.all())
+    filters = [{"country": r.country} for r in rows] + [{"sector": r.sector} for r in rows]
+    filters += [{"query": w} for r in rows for w in r.name.lower().split()]
+    for f in filters:
+        shown = pub.public_rows(world.covenant_x, YEAR, **f)
+        members = (
+            PublicLocationMember.objects.filter(location__in=shown)
+            .values("organisation")
+            .distinct()
+            .count()
+        )
+        assert not shown.exists() or members >= k, f

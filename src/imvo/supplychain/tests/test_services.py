@@ -10,6 +10,7 @@ from imvo.accounts.testing import make_user
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.covenants.models import Adherence
 from imvo.supplychain import disclosure, services
+from imvo.supplychain import public as pub
 from imvo.supplychain.models import Facility, Match, SupplierList
 from imvo.supplychain.tests.helpers import (
     csv_bytes,
@@ -143,14 +144,15 @@ def test_new_facility_decision_and_public_list(world, db) -> None:
     rows = [["Lotus Apparel Ltd", "Unit A, No. 5 Lotus Road, Dongguan", "CN"]]
     sl = upload(world.member_a, world.covenant_x, rows)
     match = _pending(sl)
-    assert services.public_facility_list(world.covenant_x, YEAR) == []  # not published
+    assert pub.public_facility_list(world.covenant_x, YEAR) == []  # not published
     publish_with_members(world.covenant_x, YEAR, world.secretariat_x)
-    public = services.public_facility_list(world.covenant_x, YEAR)
+    public = pub.public_facility_list(world.covenant_x, YEAR)
     assert "Lotus Apparel Ltd" not in str(public)  # pending: linked to no facility yet
     services.decide_match(world.member_a, match, "new")
     match.refresh_from_db()
     assert match.status == "new" and match.facility.name == "Lotus Apparel Ltd"  # type: ignore[union-attr]
-    public = services.public_facility_list(world.covenant_x, YEAR)
+    # The published year's snapshot follows a decision on one of its lists.
+    public = pub.public_facility_list(world.covenant_x, YEAR)
     assert match.facility_id in [f["id"] for f in public]
 
 
@@ -183,20 +185,17 @@ def test_public_list_and_overlap_never_name_a_buyer_without_consent(world, regis
     upload(world.member_b, world.covenant_x, LIST_A[:2])
     # A third member sources in Viet Nam only.
     (third,) = publish_with_members(world.covenant_x, YEAR, world.secretariat_x, row=LIST_A[1])
-    public = services.public_facility_list(world.covenant_x, YEAR)
+    public = pub.public_facility_list(world.covenant_x, YEAR)
     by_id = {f["id"]: f for f in public}
     assert by_id[registry[0].pk]["members"] == 2 and by_id[registry[0].pk]["named_members"] == []
     assert "Company A" not in str(public) and "Company B" not in str(public)
     Adherence.objects.filter(organisation=world.company_b).update(consent_to_be_named=True)
-    named = {f["id"]: f for f in services.public_facility_list(world.covenant_x, YEAR)}
+    named = {f["id"]: f for f in pub.public_facility_list(world.covenant_x, YEAR)}
     assert named[registry[0].pk]["named_members"] == ["Company B"]
     # Two of the three members in Bangladesh: that search would narrow to < K members.
-    assert services.public_facility_list(world.covenant_x, YEAR, query="dhaka knit") == []
-    assert (
-        services.public_facility_list(world.covenant_x, YEAR, country="VN")[0]["id"]
-        == registry[1].pk
-    )
-    assert services.public_facility_list(world.covenant_y, YEAR) == []
+    assert pub.public_facility_list(world.covenant_x, YEAR, query="dhaka knit") == []
+    assert pub.public_facility_list(world.covenant_x, YEAR, country="VN")[0]["id"] == registry[1].pk
+    assert pub.public_facility_list(world.covenant_y, YEAR) == []
 
     mine = {
         f["id"]: f["others"] for f in services.shared_for_member(world.member_a, world.covenant_x)
@@ -219,7 +218,7 @@ def test_public_list_and_overlap_never_name_a_buyer_without_consent(world, regis
 
 def test_interfaces_for_other_apps(world, registry) -> None:
     upload(world.member_a, world.covenant_x)
-    assert services.public_facility_search("saigon sewing") == []  # not published yet
+    assert pub.public_facility_search("saigon sewing") == []  # not published yet
     publish_with_members(world.covenant_x, YEAR, world.secretariat_x)
     chain = services.supply_chain_for(world.company_a)
     assert len(chain) == 4
@@ -236,7 +235,7 @@ def test_interfaces_for_other_apps(world, registry) -> None:
     }
     assert chain[0]["facility_id"] == registry[0].pk and chain[0]["country"] == "BD"
     assert services.supply_chain_for(world.company_b) == []
-    found = services.public_facility_search("saigon sewing")
+    found = pub.public_facility_search("saigon sewing")
     assert found[0]["id"] == registry[1].pk and set(found[0]) == {
         "id",
         "name",
@@ -244,9 +243,9 @@ def test_interfaces_for_other_apps(world, registry) -> None:
         "country",
         "sector",
     }
-    assert services.public_facility_search("saigon", country="BD") == []
+    assert pub.public_facility_search("saigon", country="BD") == []
     # A facility nobody disclosed is not searchable.
-    assert services.public_facility_search("anatolia") == []
+    assert pub.public_facility_search("anatolia") == []
     assert services.organisations_linked_to_facility(registry[0].pk) == [world.company_a]
 
 

@@ -1,0 +1,91 @@
+"""Per-request cost of the public production-location pages with every read a
+cache miss, in one process (Django's test client, no HTTP server, no load
+generator): the figure that does not depend on how busy the machine's other
+cores are. Optionally the same against another checkout's code, in one run.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/imvo_load IMVO_VAR_DIR=$PWD/var \\
+        .venv/bin/python benchmarks/bench_public_reads.py [--before-src /path/to/main/src]
+
+Fill the database with ``benchmarks/load_data.py`` first (it publishes the
+years, so the public pages have their snapshots). Prints, per page: the
+median of 5 requests after one warm-up, the number of queries and their time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PATHS = [
+    "/supply-chain/public/{slug}/",
+    "/supply-chain/public/{slug}/?q=tex",
+    "/supply-chain/public/{slug}/?q=tex&page=9",
+    "/api/public/production-locations/{slug}?per_page=100",
+]
+
+
+def measure(label: str) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "imvo.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.db.models import Count
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from imvo.covenants.models import Covenant
+
+    big = Covenant.objects.annotate(n=Count("adherences")).order_by("-n").first()
+    if big is None:
+        sys.exit("The database is empty: run benchmarks/load_data.py first.")
+    client = Client()
+    for template in PATHS:
+        path = template.format(slug=big.slug)
+        client.get(path, HTTP_HOST="127.0.0.1")
+        times, sql = [], []
+        for _ in range(5):
+            with CaptureQueriesContext(connection) as ctx:
+                t = time.perf_counter()
+                r = client.get(path, HTTP_HOST="127.0.0.1")
+                times.append((time.perf_counter() - t) * 1000)
+            sql.append(sum(float(q["time"]) for q in ctx.captured_queries) * 1000)
+        print(
+            f"{label:6} {template:56} {r.status_code} median {statistics.median(times):7.1f} ms, "
+            f"{len(ctx):3} queries, SQL {statistics.median(sql):7.1f} ms",
+            flush=True,
+        )
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--before-src", default="", help="another checkout's src/ to measure first")
+    p.add_argument("--label", default="", help=argparse.SUPPRESS)
+    a = p.parse_args()
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        sys.exit("Give a PostgreSQL DATABASE_URL filled by benchmarks/load_data.py.")
+    # Every read a miss; DEBUG on so the queries are recorded.
+    env = dict(os.environ, IMVO_PUBLIC_CACHE_SECONDS="0", DEBUG="1")
+    env.pop("IMVO_TESTING", None)
+    if a.label:
+        measure(a.label)
+        return
+    print(f"load average {os.getloadavg()[0]:.1f} (2 cores)", flush=True)
+    runs = ([("before", a.before_src)] if a.before_src else []) + [
+        ("after" if a.before_src else "now", "")
+    ]
+    for label, src in runs:
+        run_env = dict(env, PYTHONPATH=src) if src else env
+        subprocess.run(
+            [sys.executable, __file__, "--label", label], env=run_env, cwd=str(ROOT), check=True
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,330 @@
+"""The public list of production locations, read from the published snapshots.
+
+One function yields the public rows, `public_rows`: the page, its filters and
+search, the downloads, the API, the report figures, the map and the complaint
+form's facility search all start from it (or, for the search across covenants,
+from the same snapshot table). It reads `PublicLocation`, materialised when the
+secretariat published the year (publication.py), never the members' lists: a
+page is a small indexed query whether the cache is warm or not.
+
+The publication rule is applied here once: nothing of a year that is not
+public; nothing of a filtered selection fewer than K members disclosed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q, QuerySet
+
+from imvo.core.countries import display_name
+from imvo.covenants.models import Adherence, Covenant
+from imvo.supplychain import publication
+from imvo.supplychain.models import PublicLocation, PublicLocationMember
+from imvo.supplychain.normalise import normalise_name
+
+ORDER = ("country", "sort_name", "facility_id")
+
+
+def _selected(
+    published_id: int | None, query: str = "", country: str = "", sector: str = ""
+) -> QuerySet[PublicLocation]:
+    """The snapshot rows of a published year narrowed by the page's search and filters."""
+    if published_id is None:
+        return PublicLocation.objects.none()
+    rows = PublicLocation.objects.filter(published_year_id=published_id)
+    if country:
+        rows = rows.filter(country=country.upper())
+    if sector:
+        rows = rows.filter(sector_key=sector.lower())
+    if query:
+        rows = rows.filter(
+            Q(name__icontains=query)
+            | Q(name_norm__icontains=normalise_name(query))
+            | Q(address__icontains=query)
+        )
+    return rows
+
+
+@dataclass
+class Listing:
+    """A covenant's public list for one year, as one answer reads it: the
+    publication state is read once (K, the snapshots) and a selection's K check
+    once, however many parts of the page ask (rows, count, filters, map)."""
+
+    covenant: Covenant
+    state: publication.PublicState
+    year: int | None
+    _withheld: dict[tuple[str, str, str], str] = field(default_factory=dict)
+
+    @property
+    def published_id(self) -> int | None:
+        return self.state.published_id(self.year)
+
+    def withheld(self, query: str = "", country: str = "", sector: str = "") -> str:
+        """Why this selection is not shown ("" when it is)."""
+        key = (query, country.upper(), sector.lower())
+        if key not in self._withheld:
+            self._withheld[key] = publication.selection_withheld(
+                self.covenant,
+                self.year,
+                _selected(self.published_id, query, country, sector),
+                bool(query or country or sector),
+                self.state,
+            )
+        return self._withheld[key]
+
+    def rows(
+        self, query: str = "", country: str = "", sector: str = ""
+    ) -> QuerySet[PublicLocation]:
+        """The public rows of a selection, in the list's order: empty when the year
+        is not public or the selection rests on fewer than K members."""
+        if self.published_id is None or self.withheld(query, country, sector):
+            return PublicLocation.objects.none()
+        return _selected(self.published_id, query, country, sector).order_by(*ORDER)
+
+    def as_dicts(self, rows: list[PublicLocation]) -> list[dict[str, Any]]:
+        """The row dicts every public surface shows (the API's PublicFacilityOut)."""
+        named = _named(self.covenant, [r.pk for r in rows])
+        return [
+            {
+                "id": r.facility_id,
+                "name": r.name,
+                "address": r.address,
+                "country": r.country,
+                "country_name": display_name(r.country),
+                "sector": r.sector,
+                "members": r.members,
+                "named_members": named.get(r.pk, []),
+                "lat": r.lat,
+                "lng": r.lng,
+            }
+            for r in rows
+        ]
+
+    def page(
+        self,
+        page: Any = 1,
+        query: str = "",
+        country: str = "",
+        sector: str = "",
+        per_page: int = 100,
+    ) -> Page:
+        """One page of the public list; its object_list holds the row dicts."""
+        result: Any = Paginator(self.rows(query, country, sector), per_page).get_page(page)
+        result.object_list = self.as_dicts(list(result.object_list))
+        page_out: Page = result
+        return page_out
+
+    def all(self, query: str = "", country: str = "", sector: str = "") -> list[dict[str, Any]]:
+        """The whole selection (downloads): the same rows as the pages, in the same order."""
+        return self.as_dicts(list(self.rows(query, country, sector)))
+
+    def facets(self) -> tuple[list[tuple[str, str]], list[str]]:
+        """The countries (code, name) and sectors of the year's list, for its filters."""
+        rows = self.rows().order_by()
+        codes = set(rows.values_list("country", flat=True).distinct())
+        sectors = set(rows.values_list("sector", flat=True).distinct())
+        countries = sorted(((c, display_name(c)) for c in codes), key=lambda c: c[1])
+        return countries, sorted(s for s in sectors if s)
+
+    def countries(self) -> tuple[list[CountryFigure], int]:
+        """(countries that rest on at least K members, the locations of the other
+        countries folded together). A country fewer than K members source in is
+        never named with its count: that count could be one member's."""
+        published_id = self.published_id
+        if published_id is None:
+            return [], 0
+        members = dict(
+            PublicLocationMember.objects.filter(published_year_id=published_id)
+            .values("location__country")
+            .annotate(n=Count("organisation", distinct=True))
+            .values_list("location__country", "n")
+        )
+        shown: list[CountryFigure] = []
+        other = 0
+        for code, n in (
+            PublicLocation.objects.filter(published_year_id=published_id)
+            .values("country")
+            .annotate(n=Count("pk"))
+            .values_list("country", "n")
+        ):
+            if members.get(code, 0) >= self.state.min_members:
+                shown.append(CountryFigure(code, n, members[code]))
+            else:
+                other += n
+        shown.sort(key=lambda c: (-c.locations, c.code))
+        return shown, other
+
+    def points(self, shown: list[CountryFigure]) -> list[tuple[float, float, int]]:
+        """(lat, lng, members) of the public locations with coordinates in the
+        `shown` countries only: a point in a folded country would name it."""
+        if self.published_id is None or not shown:
+            return []
+        return [
+            (lat, lng, members)
+            for lat, lng, members in PublicLocation.objects.filter(
+                published_year_id=self.published_id,
+                country__in=[c.code for c in shown],
+                lat__isnull=False,
+                lng__isnull=False,
+            ).values_list("lat", "lng", "members")
+            if lat is not None and lng is not None
+        ]
+
+
+@dataclass(frozen=True)
+class CountryFigure:
+    """A country of the public list with its locations and members (members: for
+    the K rule only, never shown)."""
+
+    code: str
+    locations: int
+    members: int
+
+
+def listing(covenant: Covenant, requested: Any = None) -> Listing:
+    """The public list of the requested year, or of the newest public year."""
+    state = publication.public_state(covenant)
+    return Listing(covenant, state, state.year(requested))
+
+
+def for_year(covenant: Covenant, year: int | None) -> Listing:
+    """The public list of exactly this year (nothing when it is not public)."""
+    return Listing(covenant, publication.public_state(covenant), year)
+
+
+def _named(covenant: Covenant, location_ids: list[int]) -> dict[int, list[str]]:
+    """Location -> names of the members behind it that consent to be named (read
+    now, so a withdrawn consent takes effect at once)."""
+    consenting = dict(
+        Adherence.objects.filter(covenant=covenant, consent_to_be_named=True).values_list(
+            "organisation_id", "organisation__name"
+        )
+    )
+    named: dict[int, set[str]] = defaultdict(set)
+    if consenting and location_ids:
+        for loc, org in PublicLocationMember.objects.filter(
+            location_id__in=location_ids, organisation_id__in=list(consenting)
+        ).values_list("location_id", "organisation_id"):
+            named[loc].add(consenting[org])
+    return {loc: sorted(names) for loc, names in named.items()}
+
+
+# The same, by (covenant, year): for the report, tests and other callers.
+
+
+def withheld(
+    covenant: Covenant, year: int | None, query: str = "", country: str = "", sector: str = ""
+) -> str:
+    """Why this selection of the public list is not shown ("" when it is)."""
+    return for_year(covenant, year).withheld(query, country, sector)
+
+
+def public_rows(
+    covenant: Covenant, year: int | None, query: str = "", country: str = "", sector: str = ""
+) -> QuerySet[PublicLocation]:
+    """The one source of public rows (see the module docstring)."""
+    return for_year(covenant, year).rows(query, country, sector)
+
+
+def public_page(
+    covenant: Covenant,
+    year: int | None,
+    page: Any = 1,
+    query: str = "",
+    country: str = "",
+    sector: str = "",
+    per_page: int = 100,
+) -> Page:
+    return for_year(covenant, year).page(page, query, country, sector, per_page)
+
+
+def public_facility_list(
+    covenant: Covenant, year: int | None, query: str = "", country: str = "", sector: str = ""
+) -> list[dict[str, Any]]:
+    return for_year(covenant, year).all(query, country, sector)
+
+
+def public_facets(covenant: Covenant, year: int | None) -> tuple[list[tuple[str, str]], list[str]]:
+    return for_year(covenant, year).facets()
+
+
+def countries(covenant: Covenant, year: int | None) -> tuple[list[CountryFigure], int, int]:
+    """(countries shown by name, locations of the folded countries, K)."""
+    view = for_year(covenant, year)
+    shown, other = view.countries()
+    return shown, other, view.state.min_members
+
+
+def points(covenant: Covenant, year: int | None) -> list[tuple[float, float, int]]:
+    view = for_year(covenant, year)
+    return view.points(view.countries()[0])
+
+
+def public_facility_search(
+    query: str, covenant: Covenant | None = None, country: str | None = None, limit: int = 20
+) -> list[dict[str, Any]]:
+    """Facilities on a public list whose name or address fits the query (the
+    complaint form: a complainant naming their workplace). Keys: id, name,
+    address, country, sector. Only snapshots of public years are searched. A name
+    search may narrow to one facility: it says that some member sources there,
+    which the year's public list says too, and never which member."""
+    rows = PublicLocation.objects.filter(
+        published_year__in=publication.public_published_years(covenant)
+    )
+    if country:
+        rows = rows.filter(country=country.upper())
+    query = (query or "").strip()
+    if query:
+        norm = normalise_name(query)
+        words = [w for w in norm.split() if len(w) > 1] or [norm]
+        cond = Q(name__icontains=query) | Q(address__icontains=query)
+        for w in words:
+            cond |= Q(name_norm__icontains=w)
+        rows = rows.filter(cond)
+    seen: dict[int, dict[str, Any]] = {}
+    for fid, name, address, code, sector in rows.order_by(
+        "facility_id", "-published_year__year"
+    ).values_list("facility_id", "name", "address", "country", "sector")[:1000]:
+        seen.setdefault(
+            fid, {"id": fid, "name": name, "address": address, "country": code, "sector": sector}
+        )
+    candidates = list(seen.values())
+    if query:
+        from rapidfuzz import fuzz
+
+        norm = normalise_name(query)
+        candidates.sort(key=lambda f: -fuzz.token_set_ratio(norm, normalise_name(f["name"])))
+    return candidates[:limit]
+
+
+def covenant_figures(covenant: Covenant, year: int) -> dict[str, Any]:
+    """Public aggregates for the yearly report: locations, countries, shared ones.
+    Empty (zero locations) while the year is not public; countries fewer than K
+    members source in are counted under `other_countries`, not named."""
+    view = for_year(covenant, year)
+    rows = view.rows().order_by()
+    shown, other = view.countries()
+    k = view.state.min_members
+    published_id = view.published_id
+    members = (
+        PublicLocationMember.objects.filter(published_year_id=published_id)
+        .values("organisation_id")
+        .distinct()
+        .count()
+        if published_id
+        else 0
+    )
+    return {
+        "locations": rows.count(),
+        "countries": rows.values("country").distinct().count(),
+        "shared": rows.filter(members__gt=1).count(),
+        "members_disclosing": members,
+        "by_country": [(c.code, c.locations) for c in shown],
+        "other_countries": other,
+        "min_members": k,
+    }
