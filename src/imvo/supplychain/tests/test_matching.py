@@ -302,3 +302,32 @@ def test_match_train_adds_peoples_decisions_to_the_model(
     assert trained.fitted != before.fitted  # fitted again with them
     assert "2 labelled decisions added" in out.getvalue()
     assert "decisions before: automatic precision" in out.getvalue()
+
+
+def test_fitted_weights_keep_their_sign_and_a_near_tie_is_pending() -> None:
+    """Agreement never counts against a match, even where a training set says so
+    (shops sharing a mall's address); two equally good candidates halve the row
+    probability, so a twice-registered facility waits for a person."""
+    import numpy as np
+
+    from imvo.supplychain.matching.model import Model
+
+    model = Model.empty()
+    n = 200
+    levels = {
+        "name": np.r_[np.full(n, 1), np.full(n, 10)].astype(np.int8),
+        "address": np.full(2 * n, 1, dtype=np.int8),  # same address in every pair...
+        "distance": np.zeros(2 * n, dtype=np.int8),
+        "name_number": np.zeros(2 * n, dtype=np.int8),
+    }
+    # ...and more often among the non-matches (the mall): a free fit would go negative.
+    model.add(levels, np.r_[np.ones(n // 2), np.zeros(n + n // 2)].astype(bool))
+    table = model.fit().table("no_coordinates")
+    assert table["address"][1] >= 0 and table["name"][1] > 0 and table["name"][10] <= 0
+
+    c = matching.Candidate
+    twins = [c("a", 0.99, 8.0, [], True), c("b", 0.99, 8.0, [], True)]
+    tie = matching.decide(twins, matching.load())
+    assert tie.status == matching.PENDING and tie.score == pytest.approx(50.0, abs=0.2)
+    alone = matching.decide(twins[:1], matching.load())
+    assert alone.status == matching.AUTOMATIC

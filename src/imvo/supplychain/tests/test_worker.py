@@ -13,7 +13,7 @@ from django.db import connection
 from django.test import override_settings
 
 from imvo.supplychain import services
-from imvo.supplychain.models import SupplierList
+from imvo.supplychain.models import Match, SupplierList, SupplierListRow
 from imvo.supplychain.tests.helpers import csv_bytes, make_registry
 from imvo.supplychain.tests.test_services import LIST_A, YEAR
 
@@ -103,8 +103,14 @@ def test_worker_killed_mid_job_leaves_nothing_half_saved_and_the_rerun_completes
         if worker.poll() is None:
             worker.kill()
     sl.refresh_from_db()
-    # Rows are written in one transaction at the end: an interrupted job leaves none.
-    assert sl.status == SupplierList.Status.PROCESSING and sl.rows.count() == 0
+    # Each stage is written in one transaction: the parsed and validated rows all
+    # or none, and the matches only at the end, so an interrupted job leaves no
+    # half-written stage and no match at all.
+    assert sl.status == SupplierList.Status.PROCESSING
+    assert sl.rows.count() in (0, 30000)
+    assert not Match.objects.filter(row__supplier_list=sl).exists()
+    assert not sl.rows.exclude(stage=SupplierListRow.Stage.VALIDATED).exists()
+    assert not sl.versions.exists()  # nothing became part of the disclosure
     # A job that was just running cannot be started twice...
     with pytest.raises(services.DomainError):  # type: ignore[attr-defined]
         services.run_again(world.member_a, sl)
