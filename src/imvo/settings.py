@@ -287,6 +287,11 @@ DEFAULT_EXCEPTION_REPORTER_FILTER = "imvo.core.privacy.PrivatePathReporterFilter
 DEFAULT_EXCEPTION_REPORTER = "imvo.core.privacy.PrivatePathExceptionReporter"
 # Days a complaint receipt code keeps working after its case closed.
 IMVO_RECEIPT_DAYS_AFTER_CLOSURE = int(os.environ.get("IMVO_RECEIPT_DAYS_AFTER_CLOSURE", "365"))
+# The facility registry prepared for matching, kept between uploads
+# (supplychain/registry_index.py); it can be deleted at any time and is rebuilt.
+IMVO_MATCHING_INDEX_DIR = Path(
+    os.environ.get("IMVO_MATCHING_INDEX_DIR") or VAR_DIR / "matching" / "registry-index"
+)
 IMVO_MAX_UPLOAD_BYTES = int(os.environ.get("IMVO_MAX_UPLOAD_BYTES", str(25 * 1024 * 1024)))
 # Any request body over this is refused at the door, before it is read
 # (imvo.core.middleware.RequestSizeLimitMiddleware): the largest upload plus its form.

@@ -48,6 +48,14 @@ def _fresh_content_cache():
 
 
 @pytest.fixture(autouse=True)
+def _own_matching_index(settings, tmp_path):
+    """Each test its own prepared-registry directory: the database is rolled back
+    between tests (and differs per xdist worker), files on disk are not."""
+    settings.IMVO_MATCHING_INDEX_DIR = tmp_path / "matching-index"
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _english_outside_requests():
     """Service calls in tests run in English, whatever a previous request activated.
 

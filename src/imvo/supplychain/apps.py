@@ -14,6 +14,8 @@ class SupplychainConfig(AppConfig):
         storage.register_media(
             "supplier-lists", "supplier-lists", "supplier lists as uploaded (the original files)"
         )
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
         from imvo.core.cache import bump_on_change
         from imvo.core.registry import registry
         from imvo.supplychain import demo, models, nav, publication, report
@@ -32,9 +34,11 @@ class SupplychainConfig(AppConfig):
             ),
             uid="sc",
         )
+        # An edited, merged or deleted facility: the matcher's prepared registry is
+        # rebuilt on next use (new facilities are added to it without this).
+        post_save.connect(_facility_saved, sender=models.Facility, dispatch_uid="sc-index-s")
+        post_delete.connect(_facility_deleted, sender=models.Facility, dispatch_uid="sc-index-d")
         # A published year's snapshot follows its disclosures (publication.py).
-        from django.db.models.signals import m2m_changed, post_save
-
         for model in (models.SupplierList, models.Match, models.DisclosureVersion):
             post_save.connect(
                 publication.refresh_on_change, sender=model, dispatch_uid=f"sc-refresh-{model}"
@@ -49,3 +53,16 @@ class SupplychainConfig(AppConfig):
         registry.add_app(
             "supplychain", nav=nav.links_for, demo=demo.load, report=report.report_sections
         )
+
+
+def _facility_saved(sender: object, created: bool = False, **kwargs: object) -> None:
+    if not created:
+        from imvo.supplychain import registry_index
+
+        registry_index.mark_stale()
+
+
+def _facility_deleted(sender: object, **kwargs: object) -> None:
+    from imvo.supplychain import registry_index
+
+    registry_index.mark_stale()

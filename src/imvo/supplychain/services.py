@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -29,7 +28,15 @@ from imvo.accounts import services as roles
 from imvo.core.cache import cached
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.covenants.models import Covenant, Organisation
-from imvo.supplychain import disclosure, explain, labels, matching, parsing, publication
+from imvo.supplychain import (
+    disclosure,
+    explain,
+    labels,
+    matching,
+    parsing,
+    publication,
+    registry_index,
+)
 from imvo.supplychain.models import (
     Decision,
     DisclosureVersion,
@@ -312,32 +319,6 @@ def run_again(user: Any, sl: SupplierList) -> SupplierList:
 # --- processing ------------------------------------------------------------------------
 
 
-def registry_frame(countries: Iterable[str] | None = None) -> pl.DataFrame:
-    """The live facilities (merged ones excluded) as a frame of normalised values."""
-    qs = Facility.objects.filter(merged_into__isnull=True)
-    if countries is not None:
-        qs = qs.filter(country__in=list(countries))
-    values = list(qs.values_list("id", "name_norm", "address_norm", "country", "lat", "lng"))
-    return pl.DataFrame(
-        {
-            "id": [v[0] for v in values],
-            "name": [v[1] for v in values],
-            "address": [v[2] for v in values],
-            "country": [v[3] for v in values],
-            "lat": [v[4] for v in values],
-            "lng": [v[5] for v in values],
-        },
-        schema={
-            "id": pl.Int64,
-            "name": pl.String,
-            "address": pl.String,
-            "country": pl.String,
-            "lat": pl.Float64,
-            "lng": pl.Float64,
-        },
-    )
-
-
 def resolve_facility_id(facility_id: int) -> int:
     """The surviving facility id for a possibly merged one."""
     seen = set()
@@ -479,10 +460,8 @@ def _match_and_disclose(sl: SupplierList) -> None:
             "address_norm",
         )
     )
-    countries = {r.country for r in valid}
-    registry = matching.prepare_registry(
-        registry_frame(countries), model=matching.current_model(), normalised=True
-    )
+    # Prepared once and kept on disk; brought up to date with new facilities here.
+    registry = registry_index.current_registry(matching.current_model())
     decisions = {
         d.fingerprint: d
         for d in Decision.objects.filter(organisation=sl.organisation).select_related("facility")

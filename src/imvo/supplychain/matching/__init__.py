@@ -69,9 +69,27 @@ class Registry:
     index: blocking.Index
     name_counts: dict[str, int]  # "CC|cleaned name" -> facilities carrying it
     model: Model
+    # The same values as numpy object arrays, and the names without spaces and
+    # articles (`features.joined_name`), computed once per registry: scoring gathers
+    # them for millions of candidate pairs without a Python loop.
+    names_arr: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+    addresses_arr: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+    joined_arr: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+
+    def __post_init__(self) -> None:
+        if len(self.names_arr) != len(self.names):
+            self.names_arr = _objects(self.names)
+            self.addresses_arr = _objects(self.addresses)
+            self.joined_arr = _objects([features.joined_name.__wrapped__(n) for n in self.names])
 
     def __len__(self) -> int:
         return len(self.ids)
+
+
+def _objects(values: Sequence[Any]) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
 
 
 def _coords(frame: pl.DataFrame, col: str) -> pl.Series:
@@ -191,11 +209,12 @@ def _tf_counts(
     """How many facilities of the country share the agreeing name (1 = unique)."""
     out = np.ones(len(js), dtype=np.float64)
     contained: list[tuple[int, list[str]]] = []
-    for k, (country, j) in enumerate(zip(rows, js, strict=True)):
-        lv = name_lv[k]
+    # Only exact, near and contained names are looked up: a loop over those pairs alone.
+    for k in np.flatnonzero((name_lv >= 1) & (name_lv <= 3)).tolist():
+        lv, country, j = name_lv[k], rows[k], js[k]
         if lv in (1, 2):
             out[k] = registry.name_counts.get(f"{country}|{registry.names[j]}", 1)
-        elif lv == 3:
+        else:
             a, b = row_names[k], registry.names[j]
             shorter = a if len(features.words(a)) <= len(features.words(b)) else b
             contained.append((k, [f"{country}|w|{w}" for w in features.words(shorter)]))
@@ -230,21 +249,25 @@ def match_frame(
 def score_candidates(registry: Registry, rows: pl.DataFrame, pairs: pl.DataFrame) -> dict[str, Any]:
     """Levels, weights and probabilities of candidate pairs (`pairs`: row, idx)."""
     rs, js = pairs["row"].to_list(), pairs["idx"].to_list()
-    row_names, row_addrs = rows["name"].to_list(), rows["address"].to_list()
-    row_countries = rows["country"].to_list()
+    ri = pairs["row"].cast(pl.Int64).to_numpy()
+    ji = pairs["idx"].cast(pl.Int64).to_numpy()
+    row_names = _objects(rows["name"].to_list())
+    row_joined = _objects([features.joined_name(n) for n in row_names])
+    row_addrs = _objects(rows["address"].to_list())
+    row_countries = _objects(rows["country"].to_list())
     rlat = rows["lat"].fill_null(np.nan).to_numpy()
     rlng = rows["lng"].fill_null(np.nan).to_numpy()
-    ri, ji = np.asarray(rs, dtype=np.int64), np.asarray(js, dtype=np.int64)
-    a_names = [row_names[r] for r in rs]
-    base = features.name_levels(a_names, [registry.names[j] for j in js])
-    tf = _tf_counts(registry, [row_countries[r] for r in rs], js, base, a_names)
+    # Gathered per pair as object arrays (C loops, no per-pair Python).
+    a_names, b_names = row_names[ri], registry.names_arr[ji]
+    base = features.name_levels(a_names, b_names, row_joined[ri], registry.joined_arr[ji])
+    tf = _tf_counts(registry, row_countries[ri], js, base, a_names)
     levels, meters = pair_levels(
         a_names,
-        [row_addrs[r] for r in rs],
+        row_addrs[ri],
         rlat[ri] if len(ri) else np.zeros(0),
         rlng[ri] if len(ri) else np.zeros(0),
-        [registry.names[j] for j in js],
-        [registry.addresses[j] for j in js],
+        b_names,
+        registry.addresses_arr[ji],
         registry.lat[ji] if len(ji) else np.zeros(0),
         registry.lng[ji] if len(ji) else np.zeros(0),
         tf,
@@ -323,25 +346,24 @@ def _match_frame(
     scored = score_candidates(registry, rows, pairs)
     if progress is not None:
         progress(len(scored["rows"]), len(scored["rows"]))
-    by_row: dict[int, list[int]] = {}
-    for k, r in enumerate(scored["rows"]):
-        by_row.setdefault(r, []).append(k)
+    weight = np.asarray(scored["weight"], dtype=np.float64)
+    # Best first within each row; ties keep the pair order (row, registry position),
+    # as a stable sort of each row's pairs by weight would.
+    order = np.lexsort((-weight, np.asarray(scored["rows"], dtype=np.int64)))
+    rows_sorted = np.asarray(scored["rows"], dtype=np.int64)[order]
+    starts = np.searchsorted(rows_sorted, np.arange(frame.height + 1))
+    ids = [registry.ids[j] for j in np.asarray(scored["idx"], dtype=np.int64)[order].tolist()]
+    weights = weight[order].tolist()
+    # Python's float power, not numpy's: the probabilities stay bit for bit the same.
+    probs = [_probability(w) for w in weights]
+    supports = np.asarray(scored["support"], dtype=bool)[order].tolist()
     countries = rows["country"].to_list()
     results = []
     for r in range(frame.height):
-        ks = sorted(by_row.get(r, []), key=lambda k: -scored["weight"][k])
-        cands = [
-            Candidate(
-                registry.ids[scored["idx"][k]],
-                _probability(float(scored["weight"][k])),
-                float(scored["weight"][k]),
-                [],
-                bool(scored["support"][k]),
-            )
-            for k in ks
-        ]
-        if ks:
-            cands[0].explanation = explain(scored, ks[0], countries[r])
+        lo, hi = int(starts[r]), int(starts[r + 1])
+        cands = [Candidate(ids[k], probs[k], weights[k], [], supports[k]) for k in range(lo, hi)]
+        if cands:
+            cands[0].explanation = explain(scored, int(order[lo]), countries[r])
         results.append(decide(cands, registry.model))
     return results
 

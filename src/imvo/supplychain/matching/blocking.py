@@ -28,6 +28,9 @@ from dataclasses import dataclass
 import polars as pl
 
 CELL_DEGREES = 0.005  # ~550 m of latitude
+# Cells are floor(degrees x 200): a multiplication by an exact integer rounds the same
+# in every engine (a division by 0.005 does not: 10.02 / 0.005 < 2004 in IEEE doubles).
+CELLS_PER_DEGREE = 200
 
 
 @dataclass(frozen=True)
@@ -96,8 +99,8 @@ def _cells(frame: pl.DataFrame) -> pl.DataFrame:
         "country",
         "lat",
         "lng",
-        cy=(pl.col("lat") / CELL_DEGREES).floor().cast(pl.Int32),
-        cx=(pl.col("lng") / CELL_DEGREES).floor().cast(pl.Int32),
+        cy=(pl.col("lat") * CELLS_PER_DEGREE).floor().cast(pl.Int32),
+        cx=(pl.col("lng") * CELLS_PER_DEGREE).floor().cast(pl.Int32),
     )
 
 
@@ -115,16 +118,18 @@ class Index:
 _SEED = 20261205
 
 
-def _hashed(frame: pl.DataFrame) -> pl.DataFrame:
+def _hashed(frame: pl.DataFrame, keep_key: bool = False) -> pl.DataFrame:
     """idx, kid, rule: the keys as 64-bit hashes (joins and groups on integers are
     several times faster than on millions of strings; a collision merely adds a
-    candidate), with the rule each key belongs to."""
-    return pl.concat(
+    candidate), with the rule each key belongs to (and the key itself if asked)."""
+    keys = pl.concat(
         [
             _name_keys(frame).with_columns(rule=pl.lit("name")),
             _address_keys(frame).with_columns(rule=pl.lit("address")),
         ]
-    ).select("idx", kid=pl.col("key").hash(_SEED), rule="rule")
+    )
+    extra = ["key"] if keep_key else []
+    return keys.select("idx", *extra, kid=pl.col("key").hash(_SEED), rule="rule")
 
 
 def key_ids(keys: list[str]) -> pl.Series:
@@ -160,10 +165,11 @@ def candidates(index: Index, rows: pl.DataFrame) -> pl.DataFrame:
     """Candidate pairs for the rows (`rows`: idx, name, address, country, lat, lng):
     columns row, idx (registry position), unique."""
     b = index.blocking
-    row_keys = _hashed(rows).rename({"idx": "row"}).unique(["row", "kid"])
+    row_keys = _hashed(rows, keep_key=True).rename({"idx": "row"}).unique(["row", "kid"])
     chosen = (
         row_keys.join(index.freq.select("kid", "df"), on="kid")
-        .sort(["row", "rule", "df", "kid"])
+        # Equally rare keys in the key's order (as text, so an SQL engine can do the same).
+        .sort(["row", "rule", "df", "key"])
         .with_columns(before=pl.col("df").cum_sum().over("row", "rule") - pl.col("df"))
         .filter(
             (pl.col("before") < b.budget)
@@ -175,7 +181,9 @@ def candidates(index: Index, rows: pl.DataFrame) -> pl.DataFrame:
     ranked = (
         chosen.join(index.keys, on="kid")
         .group_by("row", "rule", "idx")
-        .agg(w=(pl.lit(math.log(n)) - pl.col("df").cast(pl.Float64).log()).sum())
+        # Rounded: a sum's last bits depend on the order of its terms, which no engine
+        # promises; equal sets of keys must rank as equal.
+        .agg(w=(pl.lit(math.log(n)) - pl.col("df").cast(pl.Float64).log()).sum().round(9))
         .sort(["row", "rule", "w", "idx"], descending=[False, False, True, False])
     )
     top = ranked.with_columns(rank=pl.col("w").cum_count().over("row", "rule")).filter(
@@ -207,3 +215,38 @@ def _geo_candidates(index: Index, rows: pl.DataFrame) -> pl.DataFrame:
         .head(index.blocking.geo_top)
     )
     return near.select(pl.col("row").cast(pl.Int64), pl.col("idx").cast(pl.Int64))
+
+
+def extend_index(index: Index, frame: pl.DataFrame) -> Index:
+    """The index with the records of `frame` added (`frame` as for `build_index`, its
+    idx continuing after `index.size`): the same index `build_index` makes from all
+    records at once, at the cost of the new records only. A key's postings keep its
+    first `max_block` records by position, so a new record joins a key's postings
+    only while the key holds fewer than that."""
+    if not frame.height:
+        return index
+    new = _hashed(frame)
+    counted = new.group_by("kid").agg(added=pl.len(), new_rule=pl.col("rule").first())
+    freq = index.freq.join(counted, on="kid", how="full", coalesce=True).select(
+        "kid",
+        df=(pl.col("df").fill_null(0) + pl.col("added").fill_null(0)).cast(index.freq.schema["df"]),
+        # A key keeps the rule it was first seen with (as build_index's `first`).
+        rule=pl.coalesce("rule", "new_rule"),
+    )
+    postings = (
+        new.join(index.freq.select("kid", before="df"), on="kid", how="left")
+        .sort("kid", "idx")
+        .with_columns(
+            position=pl.col("before").fill_null(0).cast(pl.Int64)
+            + pl.int_range(1, pl.len() + 1, dtype=pl.Int64).over("kid")
+        )
+        .filter(pl.col("position") <= index.blocking.max_block)
+        .select("kid", "idx")
+    )
+    return Index(
+        pl.concat([index.keys, postings.cast(index.keys.schema)]),
+        freq,
+        pl.concat([index.cells, _cells(frame).cast(index.cells.schema)]),
+        index.size + frame.height,
+        index.blocking,
+    )

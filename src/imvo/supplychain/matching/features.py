@@ -12,6 +12,7 @@ arrays of level numbers; string similarity runs in rapidfuzz's C++ (`cpdist`).
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
 from functools import lru_cache
@@ -126,15 +127,28 @@ def joined_name(text: str) -> str:
     return "".join(kept or text.split())
 
 
-def _cp(a: Sequence[str], b: Sequence[str], scorer: Any) -> np.ndarray:
-    return np.asarray(cpdist(a, b, scorer=scorer, workers=-1), dtype=np.float32)
+# Threads rapidfuzz may use per call: an explicit number, not -1 ("all cores" in every
+# caller at once: two matches in one process would each start a pool the size of the
+# machine). polars' pool is set the same way with POLARS_MAX_THREADS.
+THREADS = max(1, int(os.environ.get("IMVO_MATCH_THREADS") or min(2, os.cpu_count() or 1)))
 
 
-def name_levels(a: Sequence[str], b: Sequence[str]) -> np.ndarray:
-    if not a:
+def _cp(a: Sequence[str] | np.ndarray, b: Sequence[str] | np.ndarray, scorer: Any) -> np.ndarray:
+    return np.asarray(cpdist(a, b, scorer=scorer, workers=THREADS), dtype=np.float32)
+
+
+def name_levels(
+    a: Sequence[str],
+    b: Sequence[str],
+    a_joined: Sequence[str] | None = None,
+    b_joined: Sequence[str] | None = None,
+) -> np.ndarray:
+    """`a_joined`/`b_joined`: `joined_name` of a and b when the caller has them."""
+    if not len(a):
         return np.zeros(0, dtype=np.int8)
     sort = _cp(a, b, fuzz.token_sort_ratio)
-    a_ns, b_ns = [joined_name(x) for x in a], [joined_name(x) for x in b]
+    a_ns = _strings(a_joined if a_joined is not None else [joined_name(x) for x in a])
+    b_ns = _strings(b_joined if b_joined is not None else [joined_name(x) for x in b])
     joined = _cp(a_ns, b_ns, fuzz.ratio)
     best = np.maximum(sort, joined)
     out = np.full(len(a), 6, dtype=np.int8)
@@ -144,10 +158,18 @@ def name_levels(a: Sequence[str], b: Sequence[str]) -> np.ndarray:
     contained = _cp(a, b, fuzz.token_set_ratio) >= 100
     out[contained & (out > 3)] = 3
     out[best >= 92] = 2
-    exact = np.array([x == y or x2 == y2 for x, y, x2, y2 in zip(a, b, a_ns, b_ns, strict=True)])
-    out[exact] = 1
-    empty = np.array([not x or not y for x, y in zip(a, b, strict=True)])
-    out[empty] = 0
+    sa, sb = _strings(a), _strings(b)
+    out[(sa == sb) | (a_ns == b_ns)] = 1
+    out[(sa == "") | (sb == "")] = 0
+    return out
+
+
+def _strings(values: Sequence[str]) -> np.ndarray:
+    """Values as a numpy object array: elementwise == runs in C."""
+    if isinstance(values, np.ndarray) and values.dtype == object:
+        return values
+    out = np.empty(len(values), dtype=object)
+    out[:] = list(values)
     return out
 
 
@@ -173,7 +195,7 @@ def _id_lists(col: str) -> pl.Expr:
 
 def address_levels(a: Sequence[str], b: Sequence[str]) -> np.ndarray:
     """See ADDRESS_LEVELS; set logic in polars (vectorised), similarity in rapidfuzz."""
-    if not a:
+    if not len(a):
         return np.zeros(0, dtype=np.int8)
     tset = _cp(a, b, fuzz.token_set_ratio)
     f = pl.DataFrame({"a": list(a), "b": list(b), "t": tset}).with_columns(
@@ -229,7 +251,7 @@ def distances_m(
 
 def name_number_levels(a: Sequence[str], b: Sequence[str]) -> np.ndarray:
     """none (no number in either name) / same numbers / the numbers differ."""
-    if not a:
+    if not len(a):
         return np.zeros(0, dtype=np.int8)
     f = pl.DataFrame({"a": list(a), "b": list(b)}).with_columns(
         na=pl.col("a").str.extract_all(r"\d+").list.unique().list.sort(),

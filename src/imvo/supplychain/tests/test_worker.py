@@ -41,6 +41,7 @@ def test_worker_process_runs_the_job(world) -> None:
         "DATABASE_URL": _database_url(),
         "TASK_BACKEND": "database",
         "IMVO_VAR_DIR": str(settings.VAR_DIR),
+        "IMVO_MATCHING_INDEX_DIR": str(settings.IMVO_MATCHING_INDEX_DIR),
     }
     done = subprocess.run(
         [sys.executable, "-m", "imvo.cli", "db_worker", "--batch", "--no-startup-delay"],
@@ -80,6 +81,7 @@ def test_worker_killed_mid_job_leaves_nothing_half_saved_and_the_rerun_completes
         "DATABASE_URL": _database_url(),
         "TASK_BACKEND": "database",
         "IMVO_VAR_DIR": str(settings.VAR_DIR),
+        "IMVO_MATCHING_INDEX_DIR": str(settings.IMVO_MATCHING_INDEX_DIR),
     }
     worker = subprocess.Popen(
         [sys.executable, "-m", "imvo.cli", "db_worker", "--no-startup-delay", "--interval", "0.2"],

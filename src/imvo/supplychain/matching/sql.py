@@ -1,0 +1,447 @@
+"""The same matcher as SQL, for PostgreSQL: past one machine's memory.
+
+The in-memory engine (`matching.match_frame`) holds the prepared registry in the
+worker's memory (about 2.5 GB at a million facilities). Here the registry, its
+blocking index and the scoring live in PostgreSQL, so a worker holds only the
+list; the database does the work where the data is, and the plan for 10M+
+(docs/supplychain.md) partitions the same tables by country.
+
+Same model, same decisions (a test compares them pair by pair):
+
+- blocking keys are made in SQL from the cleaned name and address by the rules
+  of `blocking` (words, joined words, prefixes, house number + street,
+  postcodes), postings capped at `max_block` per key by position, ranked by
+  summed IDF with the same budget, tie-breaks and top-k, plus the geo cells;
+- comparison levels reproduce rapidfuzz's scores exactly: `fuzz.ratio` is the
+  Indel distance, which is fuzzystrmatch's `levenshtein` with a substitution
+  cost of 2; token sort and token set ratios are the same token operations;
+  scores are rounded to float4 as `cpdist` returns them;
+- weights and thresholds are those of the `Model` (model.json), loaded into a
+  table; the decision rule is `matching.decide`'s.
+
+Inputs are cleaned values (the registry stores them cleaned; a list's rows are
+cleaned by `normalise` before they are loaded). Limits: fuzzystrmatch compares
+at most 255 characters, so longer names and addresses are compared on their
+first 255 (the cleaned values of real registries are far shorter).
+
+Use: `install(cur, schema)`, `load_registry(cur, schema, source_sql, blocking)`
+once (and again when facilities change), then `match(cur, schema, rows, model)`.
+`cur` is any DB-API cursor on PostgreSQL (psycopg, or Django's).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from imvo.supplychain import matching
+from imvo.supplychain.matching import blocking, features
+from imvo.supplychain.matching.model import SUPPORT, Model
+
+_SCHEMA_RE = re.compile(r"^[a-z_][a-z0-9_]{0,40}$")
+_UNIT_WORDS = "unit|blk|bldg|plant|factory|fl|hall|shed|gate|phase|line|no|lot|plot"
+
+
+def _schema(schema: str) -> str:
+    if not _SCHEMA_RE.match(schema):
+        raise ValueError(f"not a plain schema name: {schema!r}")
+    return schema
+
+
+FUNCTIONS = r"""
+CREATE EXTENSION IF NOT EXISTS fuzzystrmatch;
+CREATE SCHEMA IF NOT EXISTS {s};
+
+-- rapidfuzz fuzz.ratio: 100 * (1 - indel distance / (len a + len b)).
+CREATE OR REPLACE FUNCTION {s}.ratio(a text, b text) RETURNS float8
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN char_length(a) + char_length(b) = 0 THEN 100.0::float8
+    ELSE 100.0::float8 - 100.0::float8 * levenshtein(left(a, 255), left(b, 255), 1, 1, 2)::float8
+         / (least(char_length(a), 255) + least(char_length(b), 255))::float8 END
+$$;
+
+-- Python's str.split() then sorted, joined by one space (token_sort_ratio's input).
+CREATE OR REPLACE FUNCTION {s}.sorted_tokens(a text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT coalesce(array_to_string(array(
+    SELECT t FROM regexp_split_to_table(a, '\s+') t WHERE t <> '' ORDER BY t COLLATE "C"), ' '), '')
+$$;
+
+CREATE OR REPLACE FUNCTION {s}.token_set(a text) RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT array(SELECT DISTINCT t FROM regexp_split_to_table(a, '\s+') t WHERE t <> '')
+$$;
+
+-- rapidfuzz fuzz.token_set_ratio (fuzz_py.token_set_ratio, step for step).
+CREATE OR REPLACE FUNCTION {s}.token_set_ratio(ta text[], tb text[]) RETURNS float8
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+DECLARE
+  sect text[]; dab text; dba text;
+  ab_len int; ba_len int; sect_len int; sab int; sba int; lensum int;
+  result float8 := 0; r2 float8; r3 float8; dist int;
+BEGIN
+  IF cardinality(ta) = 0 OR cardinality(tb) = 0 THEN RETURN 0; END IF;
+  sect := array(SELECT unnest(ta) INTERSECT SELECT unnest(tb));
+  dab := array_to_string(array(SELECT x FROM (SELECT unnest(ta) EXCEPT SELECT unnest(tb)) d(x)
+                               ORDER BY x COLLATE "C"), ' ');
+  dba := array_to_string(array(SELECT x FROM (SELECT unnest(tb) EXCEPT SELECT unnest(ta)) d(x)
+                               ORDER BY x COLLATE "C"), ' ');
+  IF cardinality(sect) > 0 AND (dab = '' OR dba = '') THEN RETURN 100; END IF;
+  ab_len := char_length(dab); ba_len := char_length(dba);
+  sect_len := char_length(array_to_string(sect, ' '));
+  sab := sect_len + (sect_len <> 0)::int + ab_len;
+  sba := sect_len + (sect_len <> 0)::int + ba_len;
+  lensum := sab + sba;
+  dist := levenshtein(left(dab, 255), left(dba, 255), 1, 1, 2);
+  IF lensum > 0 THEN result := 100 - 100 * dist::float8 / lensum; ELSE result := 100; END IF;
+  IF sect_len = 0 THEN RETURN result; END IF;
+  r2 := 100 - 100 * ((sect_len <> 0)::int + ab_len)::float8 / (sect_len + sab);
+  r3 := 100 - 100 * ((sect_len <> 0)::int + ba_len)::float8 / (sect_len + sba);
+  RETURN greatest(result, r2, r3);
+END $$;
+
+-- features.identifiers: house/plot/unit numbers (<= 4 digits) and 'u:<unit>'.
+CREATE OR REPLACE FUNCTION {s}.identifiers(a text) RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT array(SELECT DISTINCT x FROM (
+    SELECT m[1] AS x FROM regexp_matches(a, '([0-9]+)', 'g') m WHERE char_length(m[1]) <= 4
+    UNION ALL
+    SELECT 'u:' || m[1] FROM regexp_matches(a, '\y(?:{units}) ([a-z0-9]+)\y', 'g') m) i)
+$$;
+
+CREATE OR REPLACE FUNCTION {s}.numbers(a text) RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT array(SELECT x FROM (SELECT DISTINCT m[1] AS x FROM regexp_matches(a, '([0-9]+)', 'g') m) d
+               ORDER BY x COLLATE "C")
+$$;
+
+-- features.joined_name: the words without articles (all words if none is left), no spaces.
+CREATE OR REPLACE FUNCTION {s}.joined_name(a text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT coalesce(nullif(array_to_string(array(
+      SELECT w FROM regexp_split_to_table(a, '\s+') WITH ORDINALITY t(w, o)
+      WHERE w <> '' AND w NOT IN ('the', 'of', 'de', 'la', 'le', 'el') ORDER BY o), ''), ''),
+    array_to_string(array(
+      SELECT w FROM regexp_split_to_table(a, '\s+') WITH ORDINALITY t(w, o) WHERE w <> '' ORDER BY o),
+      ''))
+$$;
+"""
+
+
+def install(cur: Any, schema: str) -> None:
+    """Create the schema and the comparison functions (idempotent)."""
+    s = _schema(schema)
+    cur.execute(FUNCTIONS.replace("{s}", s).replace("{units}", _UNIT_WORDS))
+
+
+# Per record, once: what the comparisons need of each value.
+DERIVED = """name_sorted = {s}.sorted_tokens(name), name_set = {s}.token_set(name),
+    name_numbers = {s}.numbers(name), address_set = {s}.token_set(address),
+    address_ids = {s}.identifiers(address), address_numbers = {s}.numbers(address)"""
+
+
+def _keys_sql(src: str) -> str:
+    """Blocking keys (idx, key, rule) of a table src(idx, name, address, country): the
+    rules of `blocking._name_keys` and `blocking._address_keys`, as SQL."""
+    return f"""
+    WITH w AS (
+      SELECT idx, c, w, lead(w) OVER (PARTITION BY idx ORDER BY o) AS nxt
+      FROM (SELECT x.idx, coalesce(x.country, '') || '|' AS c, t.w, t.o
+            FROM {src} x, unnest(string_to_array(coalesce(x.name, ''), ' ')) WITH ORDINALITY t(w, o)
+            WHERE t.w <> '') q
+    ), tok AS (
+      SELECT idx, c, t,
+             coalesce(lead(t, 1) OVER p, '') AS n1, coalesce(lead(t, 2) OVER p, '') AS n2
+      FROM (SELECT x.idx, coalesce(x.country, '') || '|' AS c, t.t, t.o
+            FROM {src} x, unnest(string_to_array(coalesce(x.address, ''), ' ')) WITH ORDINALITY t(t, o)) q
+      WINDOW p AS (PARTITION BY idx ORDER BY o)
+    ), num AS (
+      SELECT idx, c, t, CASE WHEN char_length(n1) >= 3 THEN n1 ELSE n2 END AS st
+      FROM tok WHERE t ~ '^[0-9]+[a-z]?$'
+    )
+    SELECT idx, c || 'w|' || w AS key, 'name' AS rule FROM w WHERE char_length(w) >= 2
+    UNION SELECT idx, c || 'w|' || w || nxt, 'name' FROM w WHERE nxt IS NOT NULL
+    UNION SELECT idx, c || 'g|' || substr(w, 1, 4), 'name' FROM w WHERE char_length(w) >= 5
+    UNION SELECT idx, c || 'a|' || t || '|' || st, 'address' FROM num
+          WHERE char_length(st) >= 3 AND st !~ '^[0-9]'
+    UNION SELECT idx, c || 'p|' || t, 'address' FROM num WHERE char_length(t) >= 5
+    """
+
+
+def load_registry(
+    cur: Any, schema: str, source_sql: str, settings: blocking.Blocking | None = None
+) -> int:
+    """(Re)build the registry tables from `source_sql`, a query giving id, name,
+    address (both cleaned), country, lat, lng: facilities are numbered by id (the
+    in-memory engine's positions for a registry in id order). Returns the count."""
+    s = _schema(schema)
+    b = settings or blocking.Blocking()
+    cell = blocking.CELLS_PER_DEGREE
+    derived = DERIVED.replace("{s}", s)
+    _run(
+        cur,
+        f"""
+        DROP TABLE IF EXISTS {s}.reg, {s}.reg_keys, {s}.freq, {s}.postings, {s}.cells,
+            {s}.name_counts, {s}.meta;
+        CREATE TABLE {s}.reg AS
+          SELECT (row_number() OVER (ORDER BY id) - 1)::bigint AS idx, id,
+                 coalesce(name, '') AS name, coalesce(address, '') AS address,
+                 upper(coalesce(country, '')) AS country, lat::float8 AS lat, lng::float8 AS lng
+          FROM ({source_sql}) src;
+        ALTER TABLE {s}.reg ADD PRIMARY KEY (idx);
+        ALTER TABLE {s}.reg ADD COLUMN joined text, ADD COLUMN name_sorted text,
+          ADD COLUMN name_set text[], ADD COLUMN name_numbers text[], ADD COLUMN address_set text[],
+          ADD COLUMN address_ids text[], ADD COLUMN address_numbers text[];
+        UPDATE {s}.reg SET joined = {s}.joined_name(name), {derived};
+        CREATE TABLE {s}.reg_keys AS {_keys_sql(f"{s}.reg")};
+        CREATE TABLE {s}.freq AS
+          SELECT key, count(*)::bigint AS df, min(rule) AS rule FROM {s}.reg_keys GROUP BY key;
+        ALTER TABLE {s}.freq ADD PRIMARY KEY (key);
+        CREATE TABLE {s}.postings AS
+          SELECT key, idx FROM (
+            SELECT key, idx, row_number() OVER (PARTITION BY key ORDER BY idx) AS position
+            FROM {s}.reg_keys) p
+          WHERE position <= {int(b.max_block)};
+        CREATE INDEX ON {s}.postings (key);
+        CREATE TABLE {s}.cells AS
+          SELECT idx, country, lat, lng,
+                 floor(lat * {cell}::float8)::int AS cy, floor(lng * {cell}::float8)::int AS cx
+          FROM {s}.reg WHERE lat IS NOT NULL AND lng IS NOT NULL;
+        CREATE INDEX ON {s}.cells (country, cy, cx);
+        CREATE TABLE {s}.name_counts AS
+          SELECT country, name, count(*)::bigint AS n FROM {s}.reg GROUP BY country, name;
+        ALTER TABLE {s}.name_counts ADD PRIMARY KEY (country, name);
+        CREATE TABLE {s}.meta AS SELECT count(*)::bigint AS size FROM {s}.reg;
+        ANALYZE {s}.reg; ANALYZE {s}.freq; ANALYZE {s}.postings; ANALYZE {s}.cells;
+        ANALYZE {s}.name_counts;
+        """,
+    )
+    cur.execute(f"SELECT size FROM {s}.meta")
+    return int(cur.fetchone()[0])
+
+
+def _run(cur: Any, text: str, timings: dict[str, float] | None = None) -> None:
+    """Execute a script statement by statement (no semicolons inside statements),
+    timing each when asked."""
+    import time
+
+    for statement in (part.strip() for part in text.split(";\n")):
+        if not statement:
+            continue
+        started = time.perf_counter()
+        cur.execute(statement)
+        if timings is not None:
+            label = " ".join(statement.split()[:4])
+            timings[label] = timings.get(label, 0.0) + time.perf_counter() - started
+
+
+def match(
+    cur: Any,
+    schema: str,
+    rows: Sequence[tuple[str, str, str, float | None, float | None]],
+    model: Model,
+    settings: blocking.Blocking | None = None,
+    timings: dict[str, float] | None = None,
+) -> list[dict[str, Any]]:
+    """Decide every row (cleaned name, cleaned address, country, lat, lng) against the
+    registry tables. One dict per row, in order: status, facility_id (the proposal;
+    None for new), weight (bits), probability, support, candidates (count)."""
+    s = _schema(schema)
+    b = settings or blocking.Blocking()
+    cell = blocking.CELLS_PER_DEGREE
+    cur.execute(
+        """
+        DROP TABLE IF EXISTS pg_temp.mrows, pg_temp.row_keys, pg_temp.pairs, pg_temp.scored, pg_temp.levels,
+            pg_temp.weights;
+        CREATE TEMP TABLE mrows (idx bigint PRIMARY KEY, name text, address text, country text,
+                                lat float8, lng float8, joined text, name_sorted text,
+                                name_set text[], name_numbers text[], address_set text[],
+                                address_ids text[], address_numbers text[]);
+        """
+    )
+    with_index = [(i, *r) for i, r in enumerate(rows)]
+    cur.executemany(
+        "INSERT INTO pg_temp.mrows (idx, name, address, country, lat, lng) "
+        "VALUES (%s, %s, %s, upper(%s), %s, %s)",
+        [
+            (i, n or "", a or "", c or "", _num(lat), _num(lng))
+            for i, n, a, c, lat, lng in with_index
+        ],
+    )
+    derived = DERIVED.replace("{s}", s)
+    _run(
+        cur,
+        f"UPDATE pg_temp.mrows SET joined = {s}.joined_name(name), {derived};\nANALYZE pg_temp.mrows;",
+    )
+    cur.execute(f"SELECT size FROM {s}.meta")
+    n = max(int(cur.fetchone()[0]), 2)
+    tf_cases = " ".join(
+        f"WHEN base = {base} THEN (ARRAY[{fine[0]}, {fine[1]}, {fine[2]}])"
+        "[CASE WHEN tf <= 1 THEN 1 WHEN tf < 10 THEN 2 ELSE 3 END]"
+        for base, fine in features._TF_SPLIT.items()
+    )
+    d1, d2, d3, d4 = features._DISTANCE_LIMITS
+    _run(
+        cur,
+        f"""
+        CREATE TEMP TABLE row_keys AS {_keys_sql("pg_temp.mrows")};
+
+        -- Blocking (blocking.candidates): a row takes its rarest keys per rule until
+        -- their postings reach the budget; registry records ranked by summed IDF.
+        CREATE TEMP TABLE pairs AS
+        WITH chosen AS (
+          SELECT * FROM (
+            SELECT k.idx AS rw, k.key, k.rule, f.df,
+                   sum(f.df) OVER (PARTITION BY k.idx, k.rule ORDER BY f.df, k.key COLLATE "C"
+                                   ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) - f.df AS before
+            FROM pg_temp.row_keys k JOIN {s}.freq f ON f.key = k.key) c
+          WHERE before < {int(b.budget)} AND (df <= {int(b.max_block)} OR before = 0)
+        ), ranked AS (
+          SELECT c.rw, c.rule, p.idx,
+                 round(sum(ln({float(n)!r}::float8) - ln(c.df::float8))::numeric, 9) AS w
+          FROM chosen c JOIN {s}.postings p ON p.key = c.key
+          GROUP BY c.rw, c.rule, p.idx
+        ), top AS (
+          SELECT rw, idx FROM (
+            SELECT rw, rule, idx,
+                   row_number() OVER (PARTITION BY rw, rule ORDER BY w DESC, idx) AS rank
+            FROM ranked) r
+          WHERE rank <= CASE WHEN rule = 'name' THEN {int(b.name_top)} ELSE {int(b.address_top)} END
+        ), mine AS (
+          SELECT idx AS rw, country, lat AS rlat, lng AS rlng,
+                 floor(lat * {cell}::float8)::int AS cy, floor(lng * {cell}::float8)::int AS cx
+          FROM pg_temp.mrows WHERE lat IS NOT NULL AND lng IS NOT NULL
+        ), near AS (
+          SELECT rw, idx FROM (
+            SELECT m.rw, g.idx,
+                   row_number() OVER (PARTITION BY m.rw ORDER BY
+                     (g.lat - m.rlat) * (g.lat - m.rlat)
+                     + ((g.lng - m.rlng) * cos(radians(m.rlat))) * ((g.lng - m.rlng) * cos(radians(m.rlat))),
+                     g.idx) AS rank
+            FROM mine m
+            CROSS JOIN (VALUES (-1), (0), (1)) dy(v) CROSS JOIN (VALUES (-1), (0), (1)) dx(v)
+            JOIN {s}.cells g ON g.country = m.country AND g.cy = m.cy + dy.v AND g.cx = m.cx + dx.v) q
+          WHERE rank <= {int(b.geo_top)}
+        )
+        SELECT DISTINCT rw, idx FROM (SELECT * FROM top UNION ALL SELECT * FROM near) u;
+        ANALYZE pg_temp.pairs;
+
+        -- Comparison levels (features.*) and match weights (Model).
+        CREATE TEMP TABLE levels AS
+        WITH base AS MATERIALIZED (
+          SELECT p.rw, p.idx, r.country, r.name AS a, g.name AS b, r.joined AS aj, g.joined AS bj,
+                 r.address AS aa, g.address AS ba,
+                 r.lat AS lat1, r.lng AS lng1, g.lat AS lat2, g.lng AS lng2,
+                 greatest({s}.ratio(r.name_sorted, g.name_sorted)::real,
+                          {s}.ratio(r.joined, g.joined)::real) AS best,
+                 r.name_set AS wa, g.name_set AS wb, r.address_set AS ta, g.address_set AS tb,
+                 r.address_ids AS sa, g.address_ids AS sb,
+                 r.address_numbers AS aan, g.address_numbers AS ban,
+                 r.name_numbers AS na, g.name_numbers AS nb
+          FROM pg_temp.pairs p JOIN pg_temp.mrows r ON r.idx = p.rw JOIN {s}.reg g ON g.idx = p.idx
+        ), named AS MATERIALIZED (
+          SELECT *,
+            CASE WHEN a = '' OR b = '' THEN 0
+                 WHEN a = b OR aj = bj THEN 1
+                 WHEN best >= 92 THEN 2
+                 WHEN cardinality(wa) > 0 AND cardinality(wb) > 0 AND wa && wb
+                      AND (wa <@ wb OR wb <@ wa) THEN 3
+                 WHEN best >= 80 THEN 4
+                 WHEN best >= 60 THEN 5
+                 ELSE 6 END AS base
+          FROM base
+        ), counted AS MATERIALIZED (
+          SELECT n.*,
+            greatest(1, CASE
+              WHEN base IN (1, 2) THEN coalesce(
+                (SELECT c.n FROM {s}.name_counts c WHERE c.country = n.country AND c.name = n.b), 1)
+              WHEN base = 3 THEN coalesce((
+                SELECT min(coalesce(nullif(f.df, 0), 1))
+                FROM unnest(CASE WHEN cardinality(wa) <= cardinality(wb) THEN wa ELSE wb END) t(word)
+                LEFT JOIN {s}.freq f ON f.key = n.country || '|w|' || t.word), 1)
+              ELSE 1 END) AS tf
+          FROM named n
+        )
+          SELECT rw, idx, tf,
+            CASE WHEN base = 0 THEN 0 {tf_cases} END AS name_level,
+            CASE WHEN aa = '' OR ba = '' THEN 0
+                 WHEN aa = ba THEN 1
+                 WHEN cardinality(sa) > 0 AND cardinality(sb) > 0
+                      AND common < cardinality(sa) AND common < cardinality(sb) THEN 4
+                 WHEN shared AND t >= 85 THEN 2
+                 WHEN t >= 85 THEN 3
+                 WHEN t >= 60 THEN 5
+                 ELSE 6 END AS address_level,
+            CASE WHEN meters IS NULL THEN 0 WHEN meters <= {d1!r} THEN 1 WHEN meters <= {d2!r} THEN 2
+                 WHEN meters <= {d3!r} THEN 3 WHEN meters <= {d4!r} THEN 4 ELSE 5 END AS distance_level,
+            CASE WHEN cardinality(na) = 0 AND cardinality(nb) = 0 THEN 0
+                 WHEN na = nb THEN 1 ELSE 2 END AS number_level,
+            meters
+          FROM (
+            SELECT c.*,
+              CASE WHEN aa = '' OR ba = '' THEN 0::real ELSE {s}.token_set_ratio(ta, tb)::real END AS t,
+              cardinality(array(SELECT unnest(sa) INTERSECT SELECT unnest(sb))) AS common,
+              aan && ban AS shared,
+              CASE WHEN lat1 IS NULL OR lng1 IS NULL OR lat2 IS NULL OR lng2 IS NULL THEN NULL ELSE
+                2 * 6371000.0::float8 * asin(least(1.0::float8, sqrt(
+                  sin((radians(lat2) - radians(lat1)) / 2) * sin((radians(lat2) - radians(lat1)) / 2)
+                  + cos(radians(lat1)) * cos(radians(lat2))
+                    * sin(radians(lng2 - lng1) / 2) * sin(radians(lng2 - lng1) / 2)))) END AS meters
+            FROM counted c) x;
+        ANALYZE pg_temp.levels;
+        """,
+        timings,
+    )
+    # Weights and decision: the model's own code on the levels SQL computed (the
+    # model's form is the matching lane's to change; levels are what SQL must match).
+    cur.execute(
+        f"""
+        SELECT l.rw, g.id, l.name_level, l.address_level, l.distance_level, l.number_level
+        FROM pg_temp.levels l JOIN {s}.reg g ON g.idx = l.idx ORDER BY l.rw, l.idx
+        """
+    )
+    fetched = cur.fetchall()
+    levels = {
+        comp: np.array([r[2 + i] for r in fetched], dtype=np.int64)
+        for i, comp in enumerate(("name", "address", "distance", "name_number"))
+    }
+    bits = model.pair_bits(levels) if fetched else np.zeros(0)
+    support = np.isin(levels["address"], list(SUPPORT["address"])) | np.isin(
+        levels["distance"], list(SUPPORT["distance"])
+    )
+    by_row: dict[int, list[int]] = {}
+    for k, r in enumerate(fetched):
+        by_row.setdefault(int(r[0]), []).append(k)
+    out = []
+    for row in range(len(rows)):
+        ks = sorted(by_row.get(row, []), key=lambda k: -bits[k])
+        cands = [
+            matching.Candidate(
+                fetched[k][1],
+                matching._probability(float(bits[k])),
+                float(bits[k]),
+                [],
+                bool(support[k]),
+            )
+            for k in ks
+        ]
+        m = matching.decide(cands, model)
+        out.append(
+            {
+                "status": m.status,
+                "facility_id": m.facility_id,
+                "weight": cands[0].weight if cands else None,
+                "probability": cands[0].probability if cands else 0.0,
+                "support": cands[0].support if cands else False,
+                "candidates": len(cands),
+            }
+        )
+    return out
+
+
+def _num(v: float | None) -> float | None:
+    return None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)

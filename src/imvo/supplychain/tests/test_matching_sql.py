@@ -1,0 +1,142 @@
+"""The matcher on PostgreSQL (`matching.sql`) decides as the in-memory engine does,
+and two matches can run at once in one process without waiting on each other."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import polars as pl
+import pytest
+from django.db import connection
+
+from imvo.supplychain import matching, synthetic
+from imvo.supplychain.matching import _clean, sql
+
+SCHEMA = "imvo_match_test"
+
+
+def _registry(n: int, seed: int) -> pl.DataFrame:
+    facilities = list(synthetic.facilities(n, seed=seed))
+    return pl.DataFrame(
+        {
+            "id": [f.id for f in facilities],
+            "name": [f.name for f in facilities],
+            "address": [f.address for f in facilities],
+            "country": [f.country for f in facilities],
+        }
+    )
+
+
+def _rows(registry: pl.DataFrame, n: int, seed: int) -> pl.DataFrame:
+    """Registry facilities written differently, look-alikes next door, and new places;
+    some with coordinates (the geo rule and the distance levels)."""
+    import random
+
+    rng = random.Random(seed)
+    facilities = list(synthetic.facilities(registry.height, seed=seed))
+    names, addresses, countries, lats, lngs = [], [], [], [], []
+    fresh = synthetic.facilities(n, seed=seed + 99, start_id=0)
+    for i in range(n):
+        f = rng.choice(facilities)
+        if i % 3 == 0:
+            name, address = synthetic.perturb(rng, f)
+        elif i % 3 == 1:
+            name, address = synthetic.lookalike(rng, f)
+        else:
+            g = next(fresh)
+            name, address, f = g.name, g.address, g
+        names.append(name)
+        addresses.append(address)
+        countries.append(f.country)
+        near = i % 4 == 0
+        lats.append(10.0 + (f.id % 1000) * 0.001 if near else None)
+        lngs.append(100.0 + (f.id % 997) * 0.001 if near else None)
+    return pl.DataFrame(
+        {"name": names, "address": addresses, "country": countries, "lat": lats, "lng": lngs},
+        schema_overrides={"lat": pl.Float64, "lng": pl.Float64},
+    )
+
+
+@pytest.fixture
+def pg_cursor(db: Any) -> Iterator[Any]:
+    if connection.vendor != "postgresql":
+        pytest.skip("the SQL engine runs on PostgreSQL (DATABASE_URL=postgres://...)")
+    with connection.cursor() as cur:
+        sql.install(cur, SCHEMA)
+        yield cur
+
+
+@pytest.mark.slow
+def test_postgres_engine_decides_as_the_in_memory_engine(pg_cursor: Any) -> None:
+    registry = _registry(4000, seed=21)
+    # Coordinates on part of the registry, in the same made-up grid as the rows'.
+    registry = registry.with_columns(
+        lat=pl.when(pl.col("id") % 2 == 0).then(10.0 + (pl.col("id") % 1000) * 0.001),
+        lng=pl.when(pl.col("id") % 2 == 0).then(100.0 + (pl.col("id") % 997) * 0.001),
+    )
+    rows = _rows(registry, 400, seed=21)
+    clean = _clean(registry, normalised=False).with_columns(id=registry["id"])
+    memory = matching.match_frame(
+        matching.prepare_registry(
+            clean.select("id", "name", "address", "country", "lat", "lng"), normalised=True
+        ),
+        rows,
+    )
+
+    pg_cursor.execute(
+        f"CREATE TABLE {SCHEMA}.facilities "
+        "(id bigint, name text, address text, country text, lat float8, lng float8)"
+    )
+    pg_cursor.executemany(
+        f"INSERT INTO {SCHEMA}.facilities VALUES (%s, %s, %s, %s, %s, %s)",  # noqa: S608
+        list(clean.select("id", "name", "address", "country", "lat", "lng").iter_rows()),
+    )
+    assert sql.load_registry(pg_cursor, SCHEMA, f"SELECT * FROM {SCHEMA}.facilities") == 4000  # noqa: S608
+    cleaned_rows = _clean(rows, normalised=False)
+    in_sql = sql.match(
+        pg_cursor,
+        SCHEMA,
+        list(cleaned_rows.select("name", "address", "country", "lat", "lng").iter_rows()),
+        matching.load(),
+    )
+
+    assert [(m.status, m.facility_id) for m in memory] == [
+        (s["status"], s["facility_id"]) for s in in_sql
+    ]
+    for m, s in zip(memory, in_sql, strict=True):
+        assert len(m.scored) == s["candidates"]
+        if m.scored:
+            assert m.scored[0].weight == pytest.approx(s["weight"], abs=1e-9)
+    statuses = {m.status for m in memory}
+    assert statuses == {matching.AUTOMATIC, matching.PENDING, matching.NEW}
+
+
+def test_two_matches_run_at_once_in_one_process() -> None:
+    """rapidfuzz's and polars' thread pools used from two threads at once (the web
+    process and a job, two jobs): both finish, with the answers each gives alone."""
+    registry = matching.prepare_registry(_registry(3000, seed=8))
+    lists = [_rows(_registry(3000, seed=8), 200, seed=s) for s in (1, 2)]
+    alone = [matching.match_frame(registry, rows) for rows in lists]
+    results: dict[int, list[matching.MatchResult]] = {}
+    errors: list[BaseException] = []
+
+    def run(i: int) -> None:
+        try:
+            for _ in range(2):
+                results[i] = matching.match_frame(registry, lists[i])
+        except BaseException as e:  # reported below, in the test's thread
+            errors.append(e)
+
+    threads = [threading.Thread(target=run, args=(i,), daemon=True) for i in (0, 1)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=600)
+    assert not any(t.is_alive() for t in threads), "a match hung"
+    assert not errors
+    for i in (0, 1):
+        assert [(m.status, m.facility_id, m.score) for m in results[i]] == [
+            (m.status, m.facility_id, m.score) for m in alone[i]
+        ]
