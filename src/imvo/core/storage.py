@@ -51,6 +51,8 @@ NOT_DATA: dict[str, str] = {
     "backups": "the backups themselves",
     "static": "collected static files, rebuilt by collectstatic",
     "tmp": "scratch space",
+    "matching": "the facility index kept for matching: derived from the database, "
+    "rebuilt when missing or stale (supplychain/registry_index.py)",
 }
 
 
