@@ -51,6 +51,7 @@ def test_workspace_shows_the_party_its_commitments(world, cast):
     page = c.get("/parties/").content.decode()
     assert "Train 200 worker representatives" in page
     assert "File a complaint on behalf of workers" in page
+    assert 'href="/complaints/on-behalf/"' in page  # the consent-recording form, not the public one
 
 
 def test_obstacle_raised_by_a_union_is_handled_by_government(world, cast):
