@@ -128,21 +128,11 @@ def new(request: HttpRequest) -> HttpResponse:
             try:
                 filed = filing.check_file_complaint(
                     covenant=filing.find_covenant(d["covenant"]),
-                    description=d["description"],
-                    anonymous=d["anonymous"],
-                    complainant_type=d["complainant_type"],
-                    name=d["name"],
-                    contact=d["contact"],
-                    share_identity_with_company=d["share_identity_with_company"],
                     respondent=respondent,
-                    respondent_text=d["respondent_text"],
                     facility=facility,
-                    location=d["location"],
-                    when=d["when"],
-                    topics=d["topics"],
-                    remedy_sought=d["remedy_sought"],
-                    language=translation.get_language() or "en",
                     files=d["evidence"],
+                    **form.filing_arguments(),
+                    language=translation.get_language() or "en",
                     client=client_of(request),
                 )
             except DomainError as e:
@@ -500,18 +490,9 @@ def file_on_behalf(request: HttpRequest) -> HttpResponse:
                 filed = on_behalf.check_file_on_behalf(
                     request.user,
                     covenant=covenant,
-                    description=d["description"],
-                    consent_who=d["consent_who"],
-                    consent_how=d["consent_how"],
-                    consent_given_on=d["consent_given_on"],
-                    consent_scope=d["consent_scope"],
                     respondent=respondent,
-                    topics=d["topics"],
-                    location=d["location"],
-                    when=d["when"],
-                    remedy_sought=d["remedy_sought"],
-                    language=d["language"],
                     files=d["evidence"],
+                    **form.filing_arguments(),
                 )
             except DomainError as e:
                 error = str(e)
