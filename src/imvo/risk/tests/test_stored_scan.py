@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from imvo.risk import services
+from imvo.risk import scan, services
 from imvo.supplychain import disclosure
 from imvo.supplychain import services as supplychain
 from imvo.supplychain.models import DisclosureVersion
@@ -33,13 +33,13 @@ SECOND = [
 def counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Counts the scans computed (each call scores rows against the indicators)."""
     calls: list[int] = []
-    real = services.scan_frame
+    real = scan.scan_frame
 
     def counting(model: Any, rows: Any) -> Any:
         calls.append(rows.height)
         return real(model, rows)
 
-    monkeypatch.setattr(services, "scan_frame", counting)
+    monkeypatch.setattr("imvo.risk.services.scan_frame", counting)
     return calls
 
 
@@ -170,7 +170,7 @@ def test_the_stored_scan_reads_back_equal_to_the_computed_one(world: Any, upload
     upload(FIRST, "first.csv")
     stored = services.company_scan(world.company_a)
     fresh = services.scan_records(services.supplier_rows_for(world.company_a))
-    assert stored.rows.equals(fresh.rows.cast(stored.rows.schema))  # type: ignore[arg-type]
+    assert stored.rows.equals(fresh.rows.cast(stored.rows.schema))
     assert (
         stored.scores.sort("row_id", "theme").rows() == fresh.scores.sort("row_id", "theme").rows()
     )
