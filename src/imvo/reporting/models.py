@@ -2,8 +2,8 @@
 published versions (the learning library is its own app, ``imvo.library``).
 
 A covenant's yearly progress report is generated from the data; before
-publishing, the secretariat adds its own text per section
-(:class:`SectionText`, in Dutch and English). Publishing freezes a :class:`PublishedReport`: the data
+publishing, the secretariat adds its own text per section in Dutch and English
+(:class:`SectionText`). Publishing freezes a :class:`PublishedReport`: the data
 snapshot, the rendered HTML and the PDF are stored, so later changes to the
 data never alter what was published.
 """
