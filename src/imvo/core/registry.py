@@ -17,7 +17,7 @@ is refused when it is made (`SectionFormError`), not discovered in a template.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -302,22 +302,25 @@ def links_for(user: AnyUser) -> list[NavLink]:
     return links
 
 
+def _notes_by_id(
+    providers: Iterable[RegisterNotes | PlanNotes], user: AnyUser, ids: Sequence[int]
+) -> dict[int, list[EntryNote]]:
+    """Every app's notes on these records, each record's notes in the order of the floors."""
+    notes: dict[int, list[EntryNote]] = {}
+    for provider in providers:
+        for record_id, lines in provider(user, ids).items():
+            notes.setdefault(record_id, []).extend(lines)
+    return notes
+
+
 def risk_notes_for(user: AnyUser, entry_ids: Sequence[int]) -> dict[int, list[EntryNote]]:
     """Every app's notes on these risk-register entries, in the order of the floors."""
-    notes: dict[int, list[EntryNote]] = {}
-    for provider in registry.risk_notes.values():
-        for entry_id, lines in provider(user, entry_ids).items():
-            notes.setdefault(entry_id, []).extend(lines)
-    return notes
+    return _notes_by_id(registry.risk_notes.values(), user, entry_ids)
 
 
 def plan_notes_for(user: AnyUser, action_ids: Sequence[int]) -> dict[int, list[EntryNote]]:
     """Every app's notes on these action-plan actions, in the order of the floors."""
-    notes: dict[int, list[EntryNote]] = {}
-    for provider in registry.plan_notes.values():
-        for action_id, lines in provider(user, action_ids).items():
-            notes.setdefault(action_id, []).extend(lines)
-    return notes
+    return _notes_by_id(registry.plan_notes.values(), user, action_ids)
 
 
 def submission_notes_for(organisation_id: int, covenant_id: int, year: int) -> list[EntryNote]:
