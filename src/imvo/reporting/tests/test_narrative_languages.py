@@ -107,8 +107,8 @@ def test_the_content_check_lists_a_narrative_in_one_language(world):
     assert missing_content() == []
 
 
-BEFORE = ("reporting", "0002_move_learning_library")
-MIGRATION = "0003_section_text_in_both_languages"
+BEFORE = ("reporting", "0001_initial")
+MIGRATION = "0002_section_text_in_both_languages"
 
 
 def test_existing_texts_move_to_the_language_they_were_written_in():

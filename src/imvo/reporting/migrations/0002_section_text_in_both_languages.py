@@ -39,7 +39,7 @@ def to_one_text(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 
 class Migration(migrations.Migration):
-    dependencies = [("reporting", "0002_move_learning_library")]
+    dependencies = [("reporting", "0001_initial")]
 
     operations = [
         migrations.AddField(
