@@ -59,13 +59,8 @@ def check_move(
     c: Complaint,
     to_state: str,
     reason: str = "",
+    record: StepRecord = StepRecord(),
     *,
-    ground: str = "",
-    note: str = "",
-    decision_text: str = "",
-    settlement_terms: str = "",
-    remedy_agreed: bool | None = None,
-    remedy_carried_out: bool | None = None,
     now: datetime | None = None,
 ) -> Complaint:
     """Move a case to its next state, recording who, when, on which ground and why.
@@ -80,7 +75,7 @@ def check_move(
         or c.state == State.APPEAL
         or (
             to_state == State.CLOSED
-            and ground in (ClosureGround.DECIDED, ClosureGround.INADMISSIBLE)
+            and record.ground in (ClosureGround.DECIDED, ClosureGround.INADMISSIBLE)
         )
     )
     require_handler(user, c, committee_only=committee_only)
@@ -95,16 +90,8 @@ def check_move(
             )
             % {"n": MIN_REASON_CHARS}
         )
-    if to_state == State.DECISION and not (decision_text or "").strip():
+    if to_state == State.DECISION and not (record.decision_text or "").strip():
         raise DomainError(_("Write the decision: what the committee decided and which remedy."))
-    record = StepRecord(
-        ground=ground,
-        note=note,
-        decision_text=decision_text,
-        settlement_terms=settlement_terms,
-        remedy_agreed=remedy_agreed,
-        remedy_carried_out=remedy_carried_out,
-    )
     return do_move(user, c, to_state, reason, record, now=now)
 
 
