@@ -75,6 +75,15 @@ def make_agreement(covenant, **kw: Any):
     return Agreement.objects.create(covenant=covenant, **fields)
 
 
+def make_secretariat(covenant, username: str | None = None, **kw: Any):
+    """A user who is the secretariat of this covenant."""
+    from imvo.accounts.services import grant_role
+
+    user = make_user(username, **kw)
+    grant_role(user, covenant, "secretariat")
+    return user
+
+
 @dataclass
 class World:
     """Two covenants, two companies in covenant X, one in Y, and a user for every role."""
@@ -128,14 +137,12 @@ def build_world() -> World:
         member_a=make_user("member_a", a),
         member_b=make_user("member_b", b),
         member_c=make_user("member_c", c),
-        secretariat_x=make_user("secretariat_x"),
-        secretariat_y=make_user("secretariat_y"),
+        secretariat_x=make_secretariat(x, "secretariat_x"),
+        secretariat_y=make_secretariat(y, "secretariat_y"),
         committee_x=make_user("committee_x"),
         recused_committee_x=make_user("recused_committee_x"),
         admin=make_user("admin", is_superuser=True, is_staff=True),
     )
-    roles.grant_role(w.secretariat_x, x, "secretariat")
-    roles.grant_role(w.secretariat_y, y, "secretariat")
     roles.grant_role(w.committee_x, x, "committee")
     roles.grant_role(w.recused_committee_x, x, "committee")
     return w

@@ -18,7 +18,7 @@ from django.apps import apps
 from django.utils import timezone
 
 from imvo.accounts.testing import make_user
-from imvo.testing import adhere, make_agreement, make_covenant, make_org
+from imvo.testing import adhere, make_agreement, make_covenant, make_org, make_secretariat
 
 SLUG = "garment-textile"
 
@@ -48,7 +48,6 @@ PUBLIC_PAGES = [
 def public_pages() -> list[str]:
     """Create a covenant with members, governance, agreements with data, a published report
     and a library item, and return the URL of every public page."""
-    from imvo.accounts.services import grant_role
     from imvo.covenants.models import GovernanceBody, KpiMeasurement, Seat
     from imvo.library import services as library
     from imvo.reporting.services import publication as reporting_publication
@@ -75,8 +74,7 @@ def public_pages() -> list[str]:
     step.completed = date(2024, 1, 1)
     step.save()
 
-    secretariat = make_user("public_pages_secretariat")
-    grant_role(secretariat, c, "secretariat")
+    secretariat = make_secretariat(c, "public_pages_secretariat")
     reporting_publication.publish_report(secretariat, c, 2025)
     member_user = make_user("public_pages_member", organisation=member)
     item = library.publish_learning_item(member_user, c, "Guide", "Text")

@@ -15,11 +15,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from imvo.accounts.services import grant_role
-from imvo.accounts.testing import make_user
 from imvo.core.demo import DEMO_PASSWORD
 from imvo.core.testing import login
-from imvo.testing import adhere, make_covenant, make_org
+from imvo.testing import adhere, make_covenant, make_org, make_secretariat
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,7 +38,7 @@ def test_secretariat_sets_up_governance_admits_an_applicant_and_an_exclusion_cit
         make_org("BZ", type="government"),
     ):
         adhere(covenant, org)
-    grant_role(make_user("sanne"), covenant, "secretariat")
+    make_secretariat(covenant, "sanne")
 
     # A company applies online from the public covenant page.
     page.goto("/covenants/stone/")
