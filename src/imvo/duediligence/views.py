@@ -211,9 +211,7 @@ def submission(request: HttpRequest, pk: int) -> HttpResponse:
         "versions": sub.versions.all(),
         "risks": risk_register(sub.organisation, sub.covenant),
         "actions": [_tracked(a) for a in action_plan(sub)],
-        "history": Submission.objects.filter(
-            covenant_id=sub.covenant_id, organisation_id=sub.organisation_id
-        ).order_by("year"),
+        "history": Submission.objects.filter(sub.of_same_member()).order_by("year"),
         "decisions": Submission.Decision.choices,
         "suggested": (
             Submission.Decision(card.suggested_decision).label if card.suggested_decision else ""

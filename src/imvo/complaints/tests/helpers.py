@@ -2,7 +2,7 @@ import io
 
 from PIL import Image
 
-from imvo.complaints.services import filing, workflow
+from imvo.complaints.services import committee, filing, workflow
 
 SECRET_TEXT = "Supervisor Rahim locked the exit doors at Factory Seven"
 
@@ -55,3 +55,16 @@ def walk_to_decision(user, c, remedy=False):
     c = admit(user, c)
     c = move(user, c, "investigation")
     return move(user, c, "decision", decision_text="Pay the wages owed.", remedy_agreed=remedy)
+
+
+def blocked_case(world, **filing_kw):
+    """Quorum 2, two members, one recused ("Former employer") in admissibility review:
+    the case is blocked."""
+    c = file(world, **filing_kw).complaint
+    proc = c.procedure()
+    proc.quorum = 2
+    proc.save()
+    c = move(world.secretariat_x, c, "acknowledged")
+    c = move(world.secretariat_x, assign_officer(c), "admissibility")
+    committee.check_recuse(world.secretariat_x, c, world.recused_committee_x, "Former employer")
+    return c
