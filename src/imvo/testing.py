@@ -56,6 +56,13 @@ def adhere(covenant, organisation, role: str = "party", **kw: Any):
     return Adherence.objects.create(covenant=covenant, organisation=organisation, role=role, **kw)
 
 
+def make_party(covenant, name: str | None = None, type: str = "company", **kw: Any):
+    """An organisation of this type that is a party to the covenant."""
+    org = make_org(name, type, **kw)
+    adhere(covenant, org)
+    return org
+
+
 def make_agreement(covenant, **kw: Any):
     from imvo.covenants.models import Agreement
 

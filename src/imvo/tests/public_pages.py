@@ -105,10 +105,9 @@ def public_pages() -> list[str]:
 def _joint_action(c, member_user, rows) -> list[str]:
     """A second member shares the Dhaka facility; a joint CAP with a verified item,
     public with every consent, so the dashboard section and the public page show all."""
-    from datetime import timedelta
-
     from imvo.collective import overlap
-    from imvo.collective.services import cap, joint
+    from imvo.collective.services import cap
+    from imvo.collective.tests.helpers import fire_safety_plan
     from imvo.supplychain import services as supplychain
     from imvo.supplychain.tests.helpers import csv_bytes
 
@@ -116,14 +115,7 @@ def _joint_action(c, member_user, rows) -> list[str]:
     second_user = make_user("public_pages_member_2", organisation=second)
     supplychain.upload_list(second_user, c, timezone.localdate().year, "list.csv", csv_bytes(rows))
     facility = next(iter(overlap.facilities_of(second.pk, c.pk))).facility_id
-    action = joint.check_propose(
-        member_user, c, "Fire safety", facility_id=facility, theme_code="health-safety"
-    )
-    joint.check_decide(second_user, action, "join")
-    finding = cap.check_add_finding(member_user, action, "audit", "Exits locked")
-    item = cap.check_add_item(
-        member_user, finding, "Panic bars", "factory", timezone.localdate() + timedelta(days=30)
-    )
+    action, item = fire_safety_plan(member_user, second_user, c, facility)
     union = make_user("public_pages_union", organisation=None)
     cap.check_name_verifier(member_user, action, union.username, "union")
     cap.check_report(member_user, item, "reported", "Photos")

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from imvo.core.demo import DEMO_PASSWORD
 from imvo.core.testing import login
-from imvo.testing import adhere, make_covenant, make_org, make_secretariat
+from imvo.testing import make_covenant, make_party, make_secretariat
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,14 +30,13 @@ def test_secretariat_sets_up_governance_admits_an_applicant_and_an_exclusion_cit
     page,
 ):
     covenant = make_covenant(slug="stone", name_en="Natural Stone Agreement", name_nl="Natuursteen")
-    company = make_org("Graniet B.V.")
-    for org in (
-        company,
-        make_org("FNV", type="union"),
-        make_org("Arisa", type="ngo"),
-        make_org("BZ", type="government"),
+    for name, kind in (
+        ("Graniet B.V.", "company"),
+        ("FNV", "union"),
+        ("Arisa", "ngo"),
+        ("BZ", "government"),
     ):
-        adhere(covenant, org)
+        make_party(covenant, name, kind)
     make_secretariat(covenant, "sanne")
 
     # A company applies online from the public covenant page.
