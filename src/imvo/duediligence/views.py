@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from imvo.accounts import seams as roles
 from imvo.core.errors import DomainError
 from imvo.core.exports import table_response
+from imvo.core.forms import submit
 from imvo.core.registry import plan_notes_for, submission_notes_for
 from imvo.covenants.models import Covenant, Organisation
 from imvo.duediligence import forms
@@ -302,16 +303,9 @@ def plan(request: HttpRequest, slug: str) -> HttpResponse:
     actions = Action.objects.filter(covenant=covenant, organisation=org).select_related("theme")
     risks = risk_register(org, covenant)
     form = forms.ActionForm(request.POST or None, covenant=covenant, risks=risks)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        agreements = data.pop("agreements")
-        try:
-            check_save_action(request.user, covenant, agreements=agreements, **data)
-        except DomainError as e:
-            form.add_error(None, str(e))
-        else:
-            messages.success(request, _("Action added to your plan."))
-            return redirect("duediligence:plan", slug=slug)
+    if submit(request, form, lambda: _save_action(request, covenant, form)):
+        messages.success(request, _("Action added to your plan."))
+        return redirect("duediligence:plan", slug=slug)
     cases = RemediationCase.objects.filter(covenant=covenant, organisation=org)
     return render(
         request,
@@ -325,6 +319,15 @@ def plan(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
         },
     )
+
+
+def _save_action(
+    request: HttpRequest, covenant: Covenant, form: forms.ActionForm, action: Action | None = None
+) -> Action:
+    """Add the action the form describes to the member's plan, or change `action`."""
+    data = dict(form.cleaned_data)
+    agreements = data.pop("agreements")
+    return check_save_action(request.user, covenant, action, agreements=agreements, **data)
 
 
 def _own_action(request: HttpRequest, pk: int) -> Action:
@@ -348,30 +351,12 @@ def action(request: HttpRequest, pk: int) -> HttpResponse:
             raise Http404
         if request.POST.get("do") == "edit":
             edit = forms.ActionForm(request.POST, instance=a, covenant=a.covenant)
-            if edit.is_valid():
-                data = dict(edit.cleaned_data)
-                agreements = data.pop("agreements")
-                try:
-                    check_save_action(request.user, a.covenant, a, agreements=agreements, **data)
-                except DomainError as e:
-                    edit.add_error(None, str(e))
-                else:
-                    messages.success(request, _("Action saved."))
-                    return redirect("duediligence:action", pk=a.pk)
-        elif form.is_valid():
-            try:
-                check_add_progress(
-                    request.user,
-                    a,
-                    form.cleaned_data["progress"],
-                    form.cleaned_data["text"],
-                    form.cleaned_data.get("evidence"),
-                )
-            except DomainError as e:
-                form.add_error(None, str(e))
-            else:
-                messages.success(request, _("Progress recorded."))
+            if submit(request, edit, lambda: _save_action(request, a.covenant, edit, a)):
+                messages.success(request, _("Action saved."))
                 return redirect("duediligence:action", pk=a.pk)
+        elif submit(request, form, lambda: _add_progress(request, a, form)):
+            messages.success(request, _("Progress recorded."))
+            return redirect("duediligence:action", pk=a.pk)
     return render(
         request,
         "duediligence/action.html",
@@ -387,6 +372,11 @@ def action(request: HttpRequest, pk: int) -> HttpResponse:
             "plan_notes": plan_notes_for(request.user, [a.pk]).get(a.pk, []),
         },
     )
+
+
+def _add_progress(request: HttpRequest, a: Action, form: forms.ProgressForm) -> ProgressUpdate:
+    data = form.cleaned_data
+    return check_add_progress(request.user, a, data["progress"], data["text"], data.get("evidence"))
 
 
 @login_required
@@ -410,14 +400,13 @@ def case(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse
         instance = get_object_or_404(RemediationCase, pk=pk, covenant=covenant, organisation=org)
     actions = Action.objects.filter(covenant=covenant, organisation=org)
     form = forms.CaseForm(request.POST or None, instance=instance, actions=actions)
-    if request.method == "POST" and form.is_valid():
-        try:
-            check_save_case(request.user, covenant, instance, **form.cleaned_data)
-        except DomainError as e:
-            form.add_error(None, str(e))
-        else:
-            messages.success(request, _("Remediation case saved."))
-            return redirect("duediligence:plan", slug=slug)
+    if submit(
+        request,
+        form,
+        lambda: check_save_case(request.user, covenant, instance, **form.cleaned_data),
+    ):
+        messages.success(request, _("Remediation case saved."))
+        return redirect("duediligence:plan", slug=slug)
     return render(
         request,
         "duediligence/form.html",
@@ -518,24 +507,23 @@ def escalation(request: HttpRequest, slug: str) -> HttpResponse:
     form = forms.EscalationForm(
         request.POST or None, covenant=covenant, initial={"date": timezone.localdate()}
     )
-    if request.method == "POST" and form.is_valid():
+
+    def record_step() -> EscalationStep:
         d = form.cleaned_data
-        try:
-            check_record_escalation(
-                request.user,
-                covenant,
-                d["organisation"],
-                d["step"],
-                d["reason"],
-                d["date"],
-                d["deadline"],
-                decision=d["decision"],
-            )
-        except DomainError as e:
-            form.add_error(None, str(e))
-        else:
-            messages.success(request, _("Escalation step recorded."))
-            return redirect("duediligence:escalation", slug=slug)
+        return check_record_escalation(
+            request.user,
+            covenant,
+            d["organisation"],
+            d["step"],
+            d["reason"],
+            d["date"],
+            d["deadline"],
+            decision=d["decision"],
+        )
+
+    if submit(request, form, record_step):
+        messages.success(request, _("Escalation step recorded."))
+        return redirect("duediligence:escalation", slug=slug)
     steps = escalations(request.user, covenant)
     return render(
         request,
