@@ -18,7 +18,7 @@ from imvo.accounts import invitations, lockouts, two_factor
 from imvo.accounts import services as roles
 from imvo.accounts.models import CovenantRole
 from imvo.accounts.services import AnyUser
-from imvo.core.errors import DomainError
+from imvo.core.forms import submit
 from imvo.core.registry import links_for
 
 
@@ -159,20 +159,21 @@ def invite(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     _require_secretariat(user)
     form = InviteForm(user, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            invited = invitations.check_invite(
-                user,
-                form.cleaned_data["organisation"],
-                form.cleaned_data["email"],
-                form.cleaned_data["name"],
-                invitations.link_base(request.build_absolute_uri("/")),
-            )
-        except DomainError as e:
-            form.add_error("email", str(e))
-        else:
-            messages.success(request, _("Invitation sent to %(email)s.") % {"email": invited.email})
-            return redirect("accounts:invite")
+    if done := submit(
+        request,
+        form,
+        lambda: invitations.check_invite(
+            user,
+            form.cleaned_data["organisation"],
+            form.cleaned_data["email"],
+            form.cleaned_data["name"],
+            invitations.link_base(request.build_absolute_uri("/")),
+        ),
+        error_field="email",
+    ):
+        email = done.result.email
+        messages.success(request, _("Invitation sent to %(email)s.") % {"email": email})
+        return redirect("accounts:invite")
     return render(
         request,
         "accounts/invite.html",

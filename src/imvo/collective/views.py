@@ -33,6 +33,7 @@ from imvo.collective.services import access, cap, joint, kpi, ladder, links
 from imvo.collective.services.figures import cap_figures
 from imvo.collective.services.leverage import check_save_leverage, my_facilities
 from imvo.core.errors import DomainError
+from imvo.core.flash import flash_outcome
 from imvo.covenants.models import Adherence, Agreement, Covenant
 from imvo.duediligence.models import Action as DdAction
 
@@ -82,18 +83,18 @@ def leverage(request: HttpRequest, facility_id: int) -> HttpResponse:
         .filter(organisation_id=org, facility_id=facility_id)
         .first()
     )
-    if request.method == "POST":
-        try:
-            check_save_leverage(
-                request.user, facility_id, request.POST.get("share_band", ""),
-                _int(request.POST.get("years")) if request.POST.get("years") else None,
-                _int(request.POST.get("order_value")) if request.POST.get("order_value") else None,
-            )  # fmt: skip
-        except DomainError as e:
-            messages.error(request, str(e))
-        else:
-            messages.success(request, _("Leverage saved."))
-            return redirect("collective:index")
+    if request.method == "POST" and flash_outcome(
+        request,
+        lambda: check_save_leverage(
+            request.user,
+            facility_id,
+            request.POST.get("share_band", ""),
+            _int(request.POST.get("years")) if request.POST.get("years") else None,
+            _int(request.POST.get("order_value")) if request.POST.get("order_value") else None,
+        ),
+        _("Leverage saved."),
+    ):
+        return redirect("collective:index")
     return render(
         request,
         "collective/leverage.html",
@@ -119,24 +120,25 @@ def propose(request: HttpRequest) -> HttpResponse:
     if not covenants:
         raise Http404(_("Joint actions are for covenant members and secretariats."))
     data = request.POST if request.method == "POST" else request.GET
-    if request.method == "POST":
+
+    def propose_it() -> JointAction:
         covenant = next((c for c in covenants if c.pk == _int(data.get("covenant"))), None)
-        try:
-            if covenant is None:
-                raise DomainError(_("Choose one of your covenants."))
-            action = joint.check_propose(
-                request.user, covenant, data.get("title", ""), data.get("description", ""),
-                facility_id=_int(data.get("facility")), country=data.get("country", ""),
-                theme_code=data.get("theme", ""),
-            )  # fmt: skip
-        except DomainError as e:
-            messages.error(request, str(e))
-        else:
-            messages.success(
-                request,
-                _("Proposed. The other members that source there are invited without being named."),
-            )
-            return redirect("collective:action", action.pk)
+        if covenant is None:
+            raise DomainError(_("Choose one of your covenants."))
+        return joint.check_propose(
+            request.user, covenant, data.get("title", ""), data.get("description", ""),
+            facility_id=_int(data.get("facility")), country=data.get("country", ""),
+            theme_code=data.get("theme", ""),
+        )  # fmt: skip
+
+    if request.method == "POST" and (
+        done := flash_outcome(
+            request,
+            propose_it,
+            _("Proposed. The other members that source there are invited without being named."),
+        )
+    ):
+        return redirect("collective:action", done.result.pk)
     from imvo.risk.reference import THEME_LABELS
 
     return render(
@@ -204,12 +206,7 @@ def _action_post(request: HttpRequest, action: JointAction) -> None:
 def action(request: HttpRequest, pk: int) -> HttpResponse:
     a = _visible_action(request, pk)
     if request.method == "POST":
-        try:
-            _action_post(request, a)
-        except DomainError as e:
-            messages.error(request, str(e))
-        else:
-            messages.success(request, _("Saved."))
+        flash_outcome(request, lambda: _action_post(request, a), _("Saved."))
         # A member that declined or left sees the action no more.
         if JointAction.objects.visible_to(request.user).filter(pk=a.pk).exists():
             return redirect("collective:action", a.pk)
@@ -301,12 +298,7 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
     visible = JointAction.objects.visible_to(request.user)
     i = get_object_or_404(CapItem.objects.select_related("finding__action"), pk=pk,
                           finding__action__in=visible)  # fmt: skip
-    try:
-        _item_post(request, i)
-    except DomainError as e:
-        messages.error(request, str(e))
-    else:
-        messages.success(request, _("Saved."))
+    flash_outcome(request, lambda: _item_post(request, i), _("Saved."))
     return redirect("collective:action", i.finding.action_id)
 
 
@@ -319,15 +311,17 @@ def plan_links(request: HttpRequest, pk: int) -> HttpResponse:
         DdAction.objects.visible_to(request.user).select_related("covenant"),
         pk=pk, organisation_id=org if org is not None else -1,
     )  # fmt: skip
-    if request.method == "POST":
-        try:
-            links.check_set_links(request.user, plan_action.pk,
-                                  request.POST.getlist("entry"), request.POST.getlist("item"))  # fmt: skip
-        except DomainError as e:
-            messages.error(request, str(e))
-        else:
-            messages.success(request, _("Links saved."))
-            return redirect("collective:plan_links", plan_action.pk)
+    if request.method == "POST" and flash_outcome(
+        request,
+        lambda: links.check_set_links(
+            request.user,
+            plan_action.pk,
+            request.POST.getlist("entry"),
+            request.POST.getlist("item"),
+        ),
+        _("Links saved."),
+    ):
+        return redirect("collective:plan_links", plan_action.pk)
     current = links.links_of_plan_action(request.user, plan_action)
     return render(
         request,
@@ -350,17 +344,15 @@ def kpis(request: HttpRequest, slug: str) -> HttpResponse:
     if not roles.is_secretariat(request.user, covenant.pk):
         raise Http404(_("Not one of your covenants."))
     agreements = list(Agreement.objects.filter(covenant=covenant))
-    if request.method == "POST":
-        try:
-            for a in agreements:
-                wanted = request.POST.get(f"measure_{a.pk}", "")
-                if wanted != kpi.ties_of(covenant).get(a.pk, ""):
-                    kpi.check_tie(request.user, a, wanted)
-        except DomainError as e:
-            messages.error(request, str(e))
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("collective:kpis", covenant.slug)
+
+    def tie_all() -> None:
+        for a in agreements:
+            wanted = request.POST.get(f"measure_{a.pk}", "")
+            if wanted != kpi.ties_of(covenant).get(a.pk, ""):
+                kpi.check_tie(request.user, a, wanted)
+
+    if request.method == "POST" and flash_outcome(request, tie_all, _("Saved.")):
+        return redirect("collective:kpis", covenant.slug)
     ties = kpi.ties_of(covenant)
     return render(
         request,

@@ -23,6 +23,7 @@ from imvo.core.errors import DomainError
 router = Router(tags=["complaints"])
 
 
+# Its fields but covenant and respondent are filing.check_file_complaint's own.
 class ComplaintIn(Schema):
     covenant: str | int
     description: str
@@ -112,19 +113,9 @@ def file_complaint(request: HttpRequest, payload: ComplaintIn) -> Status[Receipt
     try:
         filed = filing.check_file_complaint(
             covenant=covenant,
-            description=payload.description,
-            anonymous=payload.anonymous,
-            complainant_type=payload.complainant_type,
-            name=payload.name,
-            contact=payload.contact,
-            share_identity_with_company=payload.share_identity_with_company,
             respondent=respondent,
-            respondent_text=payload.respondent_text,
-            location=payload.location,
-            when=payload.when,
-            topics=payload.topics,
-            remedy_sought=payload.remedy_sought,
-            language=payload.language,
+            # The payload's other fields are the service's own keyword arguments.
+            **payload.model_dump(exclude={"covenant", "respondent"}),
             channel=Complaint.Channel.API,
             client=client,
             submit_limit=limit,

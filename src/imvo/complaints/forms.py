@@ -136,7 +136,39 @@ def read_uploads(uploads: list[Any]) -> list[tuple[str, bytes]]:
     return out
 
 
-class ComplaintForm(forms.Form):
+class _FilingForm(forms.Form):
+    """What the public complaint form and the on-behalf form share: no ":" after
+    labels, the covenants and topics to choose from, evidence read with its count
+    and size checked, and the cleaned fields handed to the filing service."""
+
+    # Fields the view turns into objects itself (or does not pass on); every other
+    # field is a keyword argument of the filing service, passed on as cleaned.
+    resolved_by_view = ("covenant", "respondent", "facility", "location_query", "evidence")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # No ":" after labels: most are questions, and Django only recognises ASCII "?",
+        # so labels ending in the full-width or Arabic question mark got a stray colon.
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.covenant_choices = _covenant_choices()
+        fields: dict[str, Any] = self.fields
+        fields["covenant"].choices = [("", "—"), *self.covenant_choices]
+        fields["topics"].choices = [(code, label) for code, label, _codes in filing.TOPICS]
+
+    def clean_evidence(self) -> list[tuple[str, bytes]]:
+        try:
+            # Count and size only: a file that cannot be made safe is refused
+            # after the complaint is saved (evidence.store_evidence), not here.
+            return read_uploads(self.files.getlist("evidence") if self.files else [])
+        except DomainError as e:
+            raise forms.ValidationError(str(e)) from e
+
+    def filing_arguments(self) -> dict[str, Any]:
+        """The cleaned fields the filing service takes as they are."""
+        return {k: v for k, v in self.cleaned_data.items() if k not in self.resolved_by_view}
+
+
+class ComplaintForm(_FilingForm):
     covenant = forms.ChoiceField(
         label=_("Which agreement is this about?"),
         help_text=_("The sector of the company or workplace. Choose the closest one."),
@@ -235,14 +267,8 @@ class ComplaintForm(forms.Form):
     def __init__(
         self, *args: Any, facilities: list[dict[str, Any]] | None = None, **kwargs: Any
     ) -> None:
-        # No ":" after labels: most are questions, and Django only recognises ASCII "?",
-        # so labels ending in the full-width or Arabic question mark got a stray colon.
-        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         fields: dict[str, Any] = self.fields
-        covenants = _covenant_choices()
-        fields["covenant"].choices = [("", "—"), *covenants]
-        fields["topics"].choices = [(code, label) for code, label, _codes in filing.TOPICS]
         # The company picker lists the members of the chosen covenant only; with no
         # covenant chosen yet, the "Show its companies" button reloads the form
         # (without JavaScript) with that covenant's members.
@@ -252,26 +278,18 @@ class ComplaintForm(forms.Form):
         members = member_choices(chosen)
         fields["respondent"].choices = [("", _("I do not know / not listed")), *members]
         fields["respondent"].widget.cache_key = f"respondent:{form_cache_version()}:{chosen[:100]}"
-        self.covenant_chosen = chosen in {slug for slug, _name in covenants}
+        self.covenant_chosen = chosen in {slug for slug, _name in self.covenant_choices}
         self.facilities = facilities or []
         self.fields["facility"].widget.choices = [("", _("None of these"))] + [
             (str(f["id"]), f"{f['name']}, {f.get('address', '')} ({f.get('country', '')})")
             for f in self.facilities
         ]
 
-    def clean_evidence(self) -> list[tuple[str, bytes]]:
-        try:
-            # Count and size only: a file that cannot be made safe is refused
-            # after the complaint is saved (evidence.store_evidence), not here.
-            return read_uploads(self.files.getlist("evidence") if self.files else [])
-        except DomainError as e:
-            raise forms.ValidationError(str(e)) from e
-
 
 LANGUAGE_CHOICES = settings.LANGUAGES
 
 
-class OnBehalfForm(forms.Form):
+class OnBehalfForm(_FilingForm):
     """A union or NGO files a complaint for workers, with their consent recorded
     (services/on_behalf.py). Signed-in staff of the organisation use it."""
 
@@ -333,17 +351,8 @@ class OnBehalfForm(forms.Form):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         fields: dict[str, Any] = self.fields
-        fields["covenant"].choices = [("", "—"), *_covenant_choices()]
         # Every member company (the service checks it is a member of the covenant chosen).
         members = [(str(o.pk), o.name) for o in filing.members_of()]
         fields["respondent"].choices = [("", _("Not known")), *members]
-        fields["topics"].choices = [(code, label) for code, label, _codes in filing.TOPICS]
-
-    def clean_evidence(self) -> list[tuple[str, bytes]]:
-        try:
-            return read_uploads(self.files.getlist("evidence") if self.files else [])
-        except DomainError as e:
-            raise forms.ValidationError(str(e)) from e

@@ -15,28 +15,26 @@ from imvo.complaints.audit import audit
 CASE_ROLES = ("committee", "secretariat")
 
 
-def role_saved(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
-    if created and instance.role in CASE_ROLES:
+def _audit_role(role: Any, action: str) -> None:
+    """Write a grant or revocation of a covenant role that opens cases."""
+    if role.role in CASE_ROLES:
         audit(
             "platform",
-            "role-granted",
+            action,
             None,
-            covenant=instance.covenant_id,
-            member=instance.user.get_username(),
-            role=instance.role,
+            covenant=role.covenant_id,
+            member=role.user.get_username(),
+            role=role.role,
         )
+
+
+def role_saved(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
+    if created:
+        _audit_role(instance, "role-granted")
 
 
 def role_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
-    if instance.role in CASE_ROLES:
-        audit(
-            "platform",
-            "role-revoked",
-            None,
-            covenant=instance.covenant_id,
-            member=instance.user.get_username(),
-            role=instance.role,
-        )
+    _audit_role(instance, "role-revoked")
 
 
 def user_saving(sender: Any, instance: Any, **kwargs: Any) -> None:

@@ -128,21 +128,11 @@ def new(request: HttpRequest) -> HttpResponse:
             try:
                 filed = filing.check_file_complaint(
                     covenant=filing.find_covenant(d["covenant"]),
-                    description=d["description"],
-                    anonymous=d["anonymous"],
-                    complainant_type=d["complainant_type"],
-                    name=d["name"],
-                    contact=d["contact"],
-                    share_identity_with_company=d["share_identity_with_company"],
                     respondent=respondent,
-                    respondent_text=d["respondent_text"],
                     facility=facility,
-                    location=d["location"],
-                    when=d["when"],
-                    topics=d["topics"],
-                    remedy_sought=d["remedy_sought"],
-                    language=translation.get_language() or "en",
                     files=d["evidence"],
+                    **form.filing_arguments(),
+                    language=translation.get_language() or "en",
                     client=client_of(request),
                 )
             except DomainError as e:
@@ -334,6 +324,19 @@ CASE_ACTIONS = {
 }
 
 
+def _account_by_id(pk: str | None) -> Any:
+    """The account chosen in a form's list (None if there is none such)."""
+    return get_user_model().objects.filter(pk=pk or 0).first()
+
+
+def _account_named(username: str) -> Any:
+    """The account whose user name was typed in a form (else a clear error)."""
+    account = get_user_model().objects.filter(username=username.strip() or None).first()
+    if account is None:
+        raise DomainError(_("No account has this user name."))
+    return account
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def case(request: HttpRequest, pk: int) -> HttpResponse:
@@ -354,11 +357,7 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
                 raise DomainError(_("Unknown action."))
             if action == "move":
                 to_state = p.get("to_state", "")
-                workflow.check_move(
-                    request.user,
-                    c,
-                    to_state,
-                    p.get("reason", ""),
+                record = workflow.StepRecord(
                     ground=p.get(
                         "inadmissible_ground" if to_state == State.INADMISSIBLE else "ground", ""
                     ),
@@ -370,6 +369,7 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
                         p.get("remedy_carried_out", "")
                     ),
                 )
+                workflow.check_move(request.user, c, to_state, p.get("reason", ""), record)
             elif action == "message":
                 workflow.check_post_message(
                     request.user,
@@ -382,32 +382,20 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
                 ids = [int(x) for x in p.getlist("evidence") if x.isdigit()]
                 workflow.check_share_with_company(request.user, c, p.get("summary", ""), ids)
             elif action == "recuse":
-                member = get_user_model().objects.filter(pk=p.get("member") or 0).first()
+                member = _account_by_id(p.get("member"))
                 if member is None:
                     raise DomainError(_("Choose a committee member."))
                 check_recuse(request.user, c, member, p.get("reason", ""))
             elif action == "substitute":
-                member = (
-                    get_user_model()
-                    .objects.filter(username=p.get("substitute", "").strip() or None)
-                    .first()
-                )
-                if member is None:
-                    raise DomainError(_("No account has this user name."))
+                member = _account_named(p.get("substitute", ""))
                 check_appoint_substitute(request.user, c, member, p.get("reason", ""))
             elif action == "request_translation":
-                translator = (
-                    get_user_model()
-                    .objects.filter(username=p.get("translator", "").strip() or None)
-                    .first()
-                )
-                if translator is None:
-                    raise DomainError(_("No account has this user name."))
+                translator = _account_named(p.get("translator", ""))
                 case_translation.check_request_translation(
                     request.user, c, translator, p.get("language", "")
                 )
             elif action == "revoke_translator":
-                translator = get_user_model().objects.filter(pk=p.get("translator") or 0).first()
+                translator = _account_by_id(p.get("translator"))
                 case_translation.check_revoke_translator(request.user, c, translator)
             elif action == "translate":
                 mid = p.get("message", "")
@@ -427,7 +415,7 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
 
                 messages.success(request, _("Forwarded to %(n)d linked member(s).") % {"n": n})
             elif action == "assign":
-                officer = get_user_model().objects.filter(pk=p.get("officer") or 0).first()
+                officer = _account_by_id(p.get("officer"))
                 workflow.check_assign_officer(request.user, c, officer)
             elif action == "draft":
                 publication.check_draft_publication(
@@ -500,18 +488,9 @@ def file_on_behalf(request: HttpRequest) -> HttpResponse:
                 filed = on_behalf.check_file_on_behalf(
                     request.user,
                     covenant=covenant,
-                    description=d["description"],
-                    consent_who=d["consent_who"],
-                    consent_how=d["consent_how"],
-                    consent_given_on=d["consent_given_on"],
-                    consent_scope=d["consent_scope"],
                     respondent=respondent,
-                    topics=d["topics"],
-                    location=d["location"],
-                    when=d["when"],
-                    remedy_sought=d["remedy_sought"],
-                    language=d["language"],
                     files=d["evidence"],
+                    **form.filing_arguments(),
                 )
             except DomainError as e:
                 error = str(e)
@@ -600,7 +579,7 @@ def committee(request: HttpRequest, slug: str) -> HttpResponse:
         except DomainError as e:
             error = str(e)
     elif request.method == "POST":
-        member = get_user_model().objects.filter(pk=request.POST.get("member") or 0).first()
+        member = _account_by_id(request.POST.get("member"))
         try:
             if member is None or request.POST.get("seat") not in CommitteeMembership.Seat.values:
                 raise DomainError(_("Choose a member and a seat."))

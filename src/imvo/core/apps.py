@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from datetime import timedelta
 
-        from imvo.core import schedule
+        from imvo.core import schedule, squashed_migrations  # noqa: F401 (registers its check)
 
         schedule.register_job(
             "core-housekeeping",

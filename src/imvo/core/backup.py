@@ -36,7 +36,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, transaction
 
-from imvo.core import backup_crypto, sealing, storage
+from imvo.core import backup_crypto, sealing, squashed_migrations, storage
 from imvo.core.backup_crypto import EncryptingWriter
 from imvo.core.errors import DomainError
 
@@ -422,6 +422,9 @@ def _load(root: Path, manifest: Manifest, force: bool, progress: Progress) -> No
                 call_command("flush", verbosity=0, interactive=False)
             call_command("loaddata", str(dump), verbosity=0)
     # A backup of an older version: bring its tables up to this version.
+    half = squashed_migrations.half_applied_squashes(connection)
+    if half:
+        raise BackupError(squashed_migrations.refusal(half))
     call_command("migrate", verbosity=0, interactive=False)
 
 

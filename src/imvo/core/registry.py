@@ -17,7 +17,7 @@ is refused when it is made (`SectionFormError`), not discovered in a template.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -238,6 +238,16 @@ class FollowUps(Protocol):
     def __call__(self, covenant: Covenant) -> Sequence[FollowUp]: ...
 
 
+# --- a disclosure version became current ----------------------------------------------
+
+
+class DisclosureVersionHook(Protocol):
+    """What an app above the supply chain does when a member's disclosure version
+    becomes current (e.g. the risk app scans it once and stores the result)."""
+
+    def __call__(self, version_id: int) -> None: ...
+
+
 # --- the registry -------------------------------------------------------------------
 
 
@@ -252,6 +262,7 @@ class Registry:
     risk_notes: dict[str, RegisterNotes] = field(default_factory=dict)
     plan_notes: dict[str, PlanNotes] = field(default_factory=dict)
     submission_notes: dict[str, SubmissionNotes] = field(default_factory=dict)
+    disclosure_version_hooks: dict[str, DisclosureVersionHook] = field(default_factory=dict)
 
     def add_nav_links(self, app: str, provider: NavLinks) -> None:
         self.nav_links[app] = provider
@@ -273,6 +284,7 @@ class Registry:
         follow_up: FollowUps | None = None,
         plan_notes: PlanNotes | None = None,
         submission_notes: SubmissionNotes | None = None,
+        disclosure_version: DisclosureVersionHook | None = None,
     ) -> None:
         """Everything one app offers, in one call from its `ready()`."""
         if nav is not None:
@@ -289,6 +301,8 @@ class Registry:
             self.plan_notes[app] = plan_notes
         if submission_notes is not None:
             self.submission_notes[app] = submission_notes
+        if disclosure_version is not None:
+            self.disclosure_version_hooks[app] = disclosure_version
 
 
 registry = Registry()
@@ -302,22 +316,25 @@ def links_for(user: AnyUser) -> list[NavLink]:
     return links
 
 
+def _notes_by_id(
+    providers: Iterable[RegisterNotes | PlanNotes], user: AnyUser, ids: Sequence[int]
+) -> dict[int, list[EntryNote]]:
+    """Every app's notes on these records, each record's notes in the order of the floors."""
+    notes: dict[int, list[EntryNote]] = {}
+    for provider in providers:
+        for record_id, lines in provider(user, ids).items():
+            notes.setdefault(record_id, []).extend(lines)
+    return notes
+
+
 def risk_notes_for(user: AnyUser, entry_ids: Sequence[int]) -> dict[int, list[EntryNote]]:
     """Every app's notes on these risk-register entries, in the order of the floors."""
-    notes: dict[int, list[EntryNote]] = {}
-    for provider in registry.risk_notes.values():
-        for entry_id, lines in provider(user, entry_ids).items():
-            notes.setdefault(entry_id, []).extend(lines)
-    return notes
+    return _notes_by_id(registry.risk_notes.values(), user, entry_ids)
 
 
 def plan_notes_for(user: AnyUser, action_ids: Sequence[int]) -> dict[int, list[EntryNote]]:
     """Every app's notes on these action-plan actions, in the order of the floors."""
-    notes: dict[int, list[EntryNote]] = {}
-    for provider in registry.plan_notes.values():
-        for action_id, lines in provider(user, action_ids).items():
-            notes.setdefault(action_id, []).extend(lines)
-    return notes
+    return _notes_by_id(registry.plan_notes.values(), user, action_ids)
 
 
 def submission_notes_for(organisation_id: int, covenant_id: int, year: int) -> list[EntryNote]:
@@ -334,3 +351,9 @@ def follow_ups_for(covenant: Covenant) -> list[FollowUp]:
     for provider in registry.follow_ups.values():
         items.extend(f for f in provider(covenant) if f.count)
     return items
+
+
+def disclosure_version_current(version_id: int) -> None:
+    """Tell every app that a disclosure version became current (after its commit)."""
+    for hook in registry.disclosure_version_hooks.values():
+        hook(version_id)

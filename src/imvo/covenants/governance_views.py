@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from imvo.core.errors import DomainError
+from imvo.core.forms import submit
 from imvo.covenants import governance_forms as gforms
 from imvo.covenants import services
 from imvo.covenants.models import Covenant, Decision, GovernanceBody, Meeting, Seat
@@ -127,14 +128,13 @@ def _form_page(request: HttpRequest, covenant: Covenant, form: Any, title: str) 
 def body_add(request: HttpRequest, slug: str) -> HttpResponse:
     covenant = _managed(request, slug)
     form = gforms.BodyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            governance.check_create_body(request.user, covenant, **form.cleaned_data)
-        except DomainError as e:
-            form.add_error(None, str(e))
-        else:
-            messages.success(request, _("Body created; now give it its seats."))
-            return redirect("covenants:manage_governance", slug=slug)
+    if submit(
+        request,
+        form,
+        lambda: governance.check_create_body(request.user, covenant, **form.cleaned_data),
+    ):
+        messages.success(request, _("Body created; now give it its seats."))
+        return redirect("covenants:manage_governance", slug=slug)
     return _form_page(request, covenant, form, _("New governance body"))
 
 
@@ -143,14 +143,11 @@ def seat_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     covenant = _managed(request, slug)
     body = get_object_or_404(GovernanceBody, pk=pk, covenant=covenant)
     form = gforms.SeatForm(request.POST or None, covenant=covenant)
-    if request.method == "POST" and form.is_valid():
-        try:
-            governance.check_add_seat(request.user, body, **form.cleaned_data)
-        except DomainError as e:
-            form.add_error(None, str(e))
-        else:
-            messages.success(request, _("Seat added."))
-            return redirect("covenants:manage_governance", slug=slug)
+    if submit(
+        request, form, lambda: governance.check_add_seat(request.user, body, **form.cleaned_data)
+    ):
+        messages.success(request, _("Seat added."))
+        return redirect("covenants:manage_governance", slug=slug)
     return _form_page(request, covenant, form, _("New seat: %(body)s") % {"body": body.name})
 
 
@@ -237,29 +234,16 @@ def decision_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = gforms.DecisionForm(
         request.POST or None, body=body, initial={"meeting": request.GET.get("meeting")}
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            decision = governance.check_record_decision(
-                request.user,
-                body,
-                data["text_nl"],
-                data["text_en"],
-                on=data["date"],
-                mode=data["mode"],
-                votes_for=data["votes_for"],
-                votes_against=data["votes_against"],
-                abstentions=data["abstentions"],
-                meeting=data["meeting"],
-                visibility=data["visibility"],
-            )
-        except DomainError as e:
-            form.add_error(None, str(e))
-        else:
-            messages.success(
-                request, _("Decision %(number)s recorded.") % {"number": decision.number}
-            )
-            return redirect("covenants:manage_governance", slug=slug)
+
+    def record() -> Decision:
+        # The form's fields are the service's arguments; only its date is called `on`.
+        data = dict(form.cleaned_data)
+        return governance.check_record_decision(request.user, body, on=data.pop("date"), **data)
+
+    if done := submit(request, form, record):
+        number = done.result.number
+        messages.success(request, _("Decision %(number)s recorded.") % {"number": number})
+        return redirect("covenants:manage_governance", slug=slug)
     return _form_page(
         request, covenant, form, _("Record a decision: %(body)s") % {"body": body.name}
     )

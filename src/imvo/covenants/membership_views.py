@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from imvo.core.errors import DomainError
+from imvo.core.forms import submit
 from imvo.covenants import governance_forms as gforms
 from imvo.covenants import services
 from imvo.covenants.models import MembershipApplication
@@ -19,13 +20,8 @@ from imvo.covenants.views import _managed
 def apply(request: HttpRequest, slug: str) -> HttpResponse:
     covenant = get_object_or_404(services.covenants_visible_to(request.user), slug=slug)
     form = gforms.ApplicationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            membership.check_apply(covenant, **form.cleaned_data)
-        except DomainError as e:
-            form.add_error(None, str(e))
-        else:
-            return render(request, "covenants/applied.html", {"covenant": covenant})
+    if submit(request, form, lambda: membership.check_apply(covenant, **form.cleaned_data)):
+        return render(request, "covenants/applied.html", {"covenant": covenant})
     return render(
         request,
         "covenants/apply.html",

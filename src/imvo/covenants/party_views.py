@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from imvo.core.errors import DomainError, PermissionDeniedError
+from imvo.core.forms import submit
 from imvo.covenants import governance_forms as gforms
-from imvo.covenants.models import Covenant
+from imvo.covenants.models import Agreement, Covenant, Obstacle
 from imvo.covenants.services import governance, parties
 
 
@@ -37,16 +39,13 @@ def _inside(request: HttpRequest, slug: str) -> Covenant:
 def obstacles(request: HttpRequest, slug: str) -> HttpResponse:
     covenant = _inside(request, slug)
     form = gforms.ObstacleForm(request.POST or None, covenant=covenant)
-    if request.method == "POST" and form.is_valid():
-        try:
-            parties.check_raise_obstacle(request.user, covenant, **form.cleaned_data)
-        except (DomainError, PermissionDeniedError) as e:
-            form.add_error(None, str(e))
-        else:
-            messages.success(
-                request, _("Obstacle raised; the government party takes it from here.")
-            )
-            return redirect("covenants:obstacles", slug=slug)
+    if submit(
+        request,
+        form,
+        lambda: parties.check_raise_obstacle(request.user, covenant, **form.cleaned_data),
+    ):
+        messages.success(request, _("Obstacle raised; the government party takes it from here."))
+        return redirect("covenants:obstacles", slug=slug)
     return render(
         request,
         "covenants/obstacles.html",
@@ -65,28 +64,28 @@ def obstacle(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     item = get_object_or_404(parties.obstacles_visible_to(request.user, covenant), pk=pk)
     government = parties.is_government(request.user)
     form = gforms.ObstacleHandleForm(request.POST or None) if government else None
-    if request.method == "POST":
-        if form is None:
+    if form is None:
+        if request.method == "POST":
             raise Http404
-        if form.is_valid():
-            action, text = form.cleaned_data["action"], form.cleaned_data["text"]
-            try:
-                if action == "accept":
-                    parties.check_accept_obstacle(request.user, item, text)
-                elif action == "report":
-                    parties.check_report_action(request.user, item, text)
-                else:
-                    parties.check_close_obstacle(request.user, item, text, action == "decline")
-            except (DomainError, PermissionDeniedError) as e:
-                form.add_error(None, str(e))
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("covenants:obstacle", slug=slug, pk=pk)
+    elif submit(request, form, lambda: _handle_obstacle(request, item, form.cleaned_data)):
+        messages.success(request, _("Saved."))
+        return redirect("covenants:obstacle", slug=slug, pk=pk)
     return render(
         request,
         "covenants/obstacle.html",
         {"covenant": covenant, "obstacle": item, "form": form},
     )
+
+
+def _handle_obstacle(request: HttpRequest, item: Obstacle, data: dict[str, Any]) -> None:
+    """The government party's answer to an obstacle: accept, report an action, or close."""
+    action, text = data["action"], data["text"]
+    if action == "accept":
+        parties.check_accept_obstacle(request.user, item, text)
+    elif action == "report":
+        parties.check_report_action(request.user, item, text)
+    else:
+        parties.check_close_obstacle(request.user, item, text, action == "decline")
 
 
 @login_required
@@ -96,14 +95,13 @@ def remind(request: HttpRequest, slug: str) -> HttpResponse:
     if org is None or org.type != "branch":
         raise Http404
     form = gforms.ReminderForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            n = parties.check_remind_members(request.user, covenant, form.cleaned_data["message"])
-        except (DomainError, PermissionDeniedError) as e:
-            form.add_error(None, str(e))
-        else:
-            messages.success(request, _("Reminder sent to %(n)s people.") % {"n": n})
-            return redirect("covenants:workspace")
+    if done := submit(
+        request,
+        form,
+        lambda: parties.check_remind_members(request.user, covenant, form.cleaned_data["message"]),
+    ):
+        messages.success(request, _("Reminder sent to %(n)s people.") % {"n": done.result})
+        return redirect("covenants:workspace")
     return render(
         request,
         "covenants/governance_form.html",
@@ -120,15 +118,15 @@ def kpis(request: HttpRequest, slug: str) -> HttpResponse:
     """The covenant's KPI figures with the parties' comments beside them."""
     covenant = _inside(request, slug)
     form = gforms.KpiCommentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+
+    def comment() -> Agreement:
         agreement = get_object_or_404(covenant.agreements, pk=form.cleaned_data["agreement"])
-        try:
-            parties.check_comment_on_kpi(request.user, agreement, form.cleaned_data["text"])
-        except (DomainError, PermissionDeniedError) as e:
-            form.add_error(None, str(e))
-        else:
-            messages.success(request, _("Comment added beside the figures."))
-            return redirect(f"{request.path}#agreement-{agreement.pk}")
+        parties.check_comment_on_kpi(request.user, agreement, form.cleaned_data["text"])
+        return agreement
+
+    if done := submit(request, form, comment):
+        messages.success(request, _("Comment added beside the figures."))
+        return redirect(f"{request.path}#agreement-{done.result.pk}")
     return render(
         request,
         "covenants/kpis.html",

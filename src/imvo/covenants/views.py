@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from imvo.accounts import seams as roles
-from imvo.core.errors import DomainError
+from imvo.core.forms import submit
 from imvo.core.registry import follow_ups_for
 from imvo.covenants import forms, services
 from imvo.covenants.models import (
@@ -133,14 +133,9 @@ def _form_page(
     """The shape of every management form: on a valid POST, ``save()`` (a
     DomainError becomes the form's error on ``error_field``), then a message and
     a redirect to ``done``; otherwise the form on covenants/form.html."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            save()
-        except DomainError as e:
-            form.add_error(error_field, str(e))
-        else:
-            messages.success(request, message)
-            return redirect(done)
+    if submit(request, form, save, error_field=error_field):
+        messages.success(request, message)
+        return redirect(done)
     return render(request, "covenants/form.html", {"form": form, "title": title, **context})
 
 

@@ -182,6 +182,11 @@ class Submission(models.Model):
     def editable_by_member(self) -> bool:
         return self.status in (self.Status.DRAFT, self.Status.REVISE)
 
+    def of_same_member(self) -> models.Q:
+        """A filter for the member's rows in this covenant (its actions, remediation
+        cases, engagements, the submissions of other years)."""
+        return models.Q(covenant_id=self.covenant_id, organisation_id=self.organisation_id)
+
 
 class Answer(models.Model):
     """The member's answer to one question, with the explanation it gives."""

@@ -19,6 +19,8 @@ from django.views.decorators.http import require_POST
 from imvo.accounts import seams as roles
 from imvo.core.errors import DomainError
 from imvo.core.exports import table_response
+from imvo.core.flash import flash_outcome
+from imvo.core.forms import submit
 from imvo.core.registry import plan_notes_for, submission_notes_for
 from imvo.covenants.models import Covenant, Organisation
 from imvo.duediligence import forms
@@ -211,9 +213,7 @@ def submission(request: HttpRequest, pk: int) -> HttpResponse:
         "versions": sub.versions.all(),
         "risks": risk_register(sub.organisation, sub.covenant),
         "actions": [_tracked(a) for a in action_plan(sub)],
-        "history": Submission.objects.filter(
-            covenant_id=sub.covenant_id, organisation_id=sub.organisation_id
-        ).order_by("year"),
+        "history": Submission.objects.filter(sub.of_same_member()).order_by("year"),
         "decisions": Submission.Decision.choices,
         "suggested": (
             Submission.Decision(card.suggested_decision).label if card.suggested_decision else ""
@@ -247,34 +247,34 @@ def start_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     sub = _under_review(request, pk)
+    flash_outcome(request, lambda: _review_from_post(request, sub), _("Assessment recorded."))
+    return redirect("duediligence:submission", pk=sub.pk)
+
+
+def _review_from_post(request: HttpRequest, sub: Submission) -> None:
+    """The reviewer's element scores, feedback and outcome, as posted, recorded."""
     scores = {
         el.pk: (request.POST.get(f"score{el.pk}", ""), request.POST.get(f"comment{el.pk}", ""))
         for el in sub.framework.elements.all()
     }
     deadline = None
-    try:
-        raw = request.POST.get("improvement_deadline", "").strip()
-        if raw:
-            try:
-                deadline = date.fromisoformat(raw)
-            except ValueError:
-                raise DomainError(
-                    _("Improvement deadline: %(v)s is not a date (use YYYY-MM-DD).") % {"v": raw}
-                ) from None
-        check_review(
-            request.user,
-            sub,
-            scores,
-            request.POST.get("feedback", ""),
-            request.POST.get("outcome", ""),
-            request.POST.get("decision", ""),
-            deadline,
-        )
-    except DomainError as e:
-        messages.error(request, str(e))
-    else:
-        messages.success(request, _("Assessment recorded."))
-    return redirect("duediligence:submission", pk=sub.pk)
+    raw = request.POST.get("improvement_deadline", "").strip()
+    if raw:
+        try:
+            deadline = date.fromisoformat(raw)
+        except ValueError:
+            raise DomainError(
+                _("Improvement deadline: %(v)s is not a date (use YYYY-MM-DD).") % {"v": raw}
+            ) from None
+    check_review(
+        request.user,
+        sub,
+        scores,
+        request.POST.get("feedback", ""),
+        request.POST.get("outcome", ""),
+        request.POST.get("decision", ""),
+        deadline,
+    )
 
 
 @login_required
@@ -304,16 +304,9 @@ def plan(request: HttpRequest, slug: str) -> HttpResponse:
     actions = Action.objects.filter(covenant=covenant, organisation=org).select_related("theme")
     risks = risk_register(org, covenant)
     form = forms.ActionForm(request.POST or None, covenant=covenant, risks=risks)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        agreements = data.pop("agreements")
-        try:
-            check_save_action(request.user, covenant, agreements=agreements, **data)
-        except DomainError as e:
-            form.add_error(None, str(e))
-        else:
-            messages.success(request, _("Action added to your plan."))
-            return redirect("duediligence:plan", slug=slug)
+    if submit(request, form, lambda: _save_action(request, covenant, form)):
+        messages.success(request, _("Action added to your plan."))
+        return redirect("duediligence:plan", slug=slug)
     cases = RemediationCase.objects.filter(covenant=covenant, organisation=org)
     return render(
         request,
@@ -327,6 +320,15 @@ def plan(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
         },
     )
+
+
+def _save_action(
+    request: HttpRequest, covenant: Covenant, form: forms.ActionForm, action: Action | None = None
+) -> Action:
+    """Add the action the form describes to the member's plan, or change `action`."""
+    data = dict(form.cleaned_data)
+    agreements = data.pop("agreements")
+    return check_save_action(request.user, covenant, action, agreements=agreements, **data)
 
 
 def _own_action(request: HttpRequest, pk: int) -> Action:
@@ -350,30 +352,12 @@ def action(request: HttpRequest, pk: int) -> HttpResponse:
             raise Http404
         if request.POST.get("do") == "edit":
             edit = forms.ActionForm(request.POST, instance=a, covenant=a.covenant)
-            if edit.is_valid():
-                data = dict(edit.cleaned_data)
-                agreements = data.pop("agreements")
-                try:
-                    check_save_action(request.user, a.covenant, a, agreements=agreements, **data)
-                except DomainError as e:
-                    edit.add_error(None, str(e))
-                else:
-                    messages.success(request, _("Action saved."))
-                    return redirect("duediligence:action", pk=a.pk)
-        elif form.is_valid():
-            try:
-                check_add_progress(
-                    request.user,
-                    a,
-                    form.cleaned_data["progress"],
-                    form.cleaned_data["text"],
-                    form.cleaned_data.get("evidence"),
-                )
-            except DomainError as e:
-                form.add_error(None, str(e))
-            else:
-                messages.success(request, _("Progress recorded."))
+            if submit(request, edit, lambda: _save_action(request, a.covenant, edit, a)):
+                messages.success(request, _("Action saved."))
                 return redirect("duediligence:action", pk=a.pk)
+        elif submit(request, form, lambda: _add_progress(request, a, form)):
+            messages.success(request, _("Progress recorded."))
+            return redirect("duediligence:action", pk=a.pk)
     return render(
         request,
         "duediligence/action.html",
@@ -389,6 +373,11 @@ def action(request: HttpRequest, pk: int) -> HttpResponse:
             "plan_notes": plan_notes_for(request.user, [a.pk]).get(a.pk, []),
         },
     )
+
+
+def _add_progress(request: HttpRequest, a: Action, form: forms.ProgressForm) -> ProgressUpdate:
+    data = form.cleaned_data
+    return check_add_progress(request.user, a, data["progress"], data["text"], data.get("evidence"))
 
 
 @login_required
@@ -412,14 +401,13 @@ def case(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse
         instance = get_object_or_404(RemediationCase, pk=pk, covenant=covenant, organisation=org)
     actions = Action.objects.filter(covenant=covenant, organisation=org)
     form = forms.CaseForm(request.POST or None, instance=instance, actions=actions)
-    if request.method == "POST" and form.is_valid():
-        try:
-            check_save_case(request.user, covenant, instance, **form.cleaned_data)
-        except DomainError as e:
-            form.add_error(None, str(e))
-        else:
-            messages.success(request, _("Remediation case saved."))
-            return redirect("duediligence:plan", slug=slug)
+    if submit(
+        request,
+        form,
+        lambda: check_save_case(request.user, covenant, instance, **form.cleaned_data),
+    ):
+        messages.success(request, _("Remediation case saved."))
+        return redirect("duediligence:plan", slug=slug)
     return render(
         request,
         "duediligence/form.html",
@@ -463,17 +451,20 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def remind_not_started(request: HttpRequest, slug: str) -> HttpResponse:
     covenant = _reviewed(request, slug)
-    raw = request.POST.get("year", "")
-    year = int(raw) if raw.isdigit() and 1990 <= int(raw) <= 2200 else timezone.localdate().year
+    year = _plausible_year(request.POST.get("year", "")) or timezone.localdate().year
     n = check_remind_not_started(request.user, covenant, year)
     messages.success(request, _("Reminder sent to %(n)s people.") % {"n": n})
     return redirect(f"{reverse('duediligence:queue', args=[slug])}?year={year}")
 
 
-def _year_param(request: HttpRequest) -> int | None:
-    """?year=, when it is a plausible reporting year; anything else means "not given"."""
-    raw = request.GET.get("year", "")
+def _plausible_year(raw: str) -> int | None:
+    """`raw` as a reporting year when it is a plausible one; anything else means "not given"."""
     return int(raw) if raw.isdigit() and 1990 <= int(raw) <= 2200 else None
+
+
+def _year_param(request: HttpRequest) -> int | None:
+    """?year=, when it is a plausible reporting year."""
+    return _plausible_year(request.GET.get("year", ""))
 
 
 @login_required
@@ -520,24 +511,23 @@ def escalation(request: HttpRequest, slug: str) -> HttpResponse:
     form = forms.EscalationForm(
         request.POST or None, covenant=covenant, initial={"date": timezone.localdate()}
     )
-    if request.method == "POST" and form.is_valid():
+
+    def record_step() -> EscalationStep:
         d = form.cleaned_data
-        try:
-            check_record_escalation(
-                request.user,
-                covenant,
-                d["organisation"],
-                d["step"],
-                d["reason"],
-                d["date"],
-                d["deadline"],
-                decision=d["decision"],
-            )
-        except DomainError as e:
-            form.add_error(None, str(e))
-        else:
-            messages.success(request, _("Escalation step recorded."))
-            return redirect("duediligence:escalation", slug=slug)
+        return check_record_escalation(
+            request.user,
+            covenant,
+            d["organisation"],
+            d["step"],
+            d["reason"],
+            d["date"],
+            d["deadline"],
+            decision=d["decision"],
+        )
+
+    if submit(request, form, record_step):
+        messages.success(request, _("Escalation step recorded."))
+        return redirect("duediligence:escalation", slug=slug)
     steps = escalations(request.user, covenant)
     return render(
         request,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from imvo.accounts import seams as roles
 from imvo.core.errors import DomainError, PermissionDeniedError
+from imvo.core.forms import submit
 from imvo.covenants.models import Covenant
 from imvo.parties.forms import CloseForm, ResponseForm, SignalForm
 from imvo.parties.models import Signal
@@ -44,25 +45,24 @@ def signal_new(request: HttpRequest, slug: str) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     found = signal_services.public_locations(covenant, query)
     form = SignalForm(request.POST or None, covenant=covenant)
-    if request.method == "POST" and form.is_valid():
+
+    def raise_signal() -> Signal:
         data = form.cleaned_data
-        try:
-            signal = signal_services.check_raise_signal(
-                request.user,
-                covenant,
-                data["title"],
-                data["description"],
-                facility_id=data["facility_id"],
-                search=data["search"] or "",
-                location=data["location"] or "",
-                country=data["country"] or "",
-                theme=data["theme"],
-            )
-        except (DomainError, PermissionDeniedError) as e:
-            form.add_error(None, str(e))
-        else:
-            messages.success(request, _("Signal recorded and passed on."))
-            return redirect("parties:signal", pk=signal.pk)
+        return signal_services.check_raise_signal(
+            request.user,
+            covenant,
+            data["title"],
+            data["description"],
+            facility_id=data["facility_id"],
+            search=data["search"] or "",
+            location=data["location"] or "",
+            country=data["country"] or "",
+            theme=data["theme"],
+        )
+
+    if done := submit(request, form, raise_signal):
+        messages.success(request, _("Signal recorded and passed on."))
+        return redirect("parties:signal", pk=done.result.pk)
     return render(
         request,
         "parties/signal_new.html",

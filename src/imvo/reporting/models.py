@@ -2,7 +2,7 @@
 published versions (the learning library is its own app, ``imvo.library``).
 
 A covenant's yearly progress report is generated from the data; before
-publishing, the secretariat adds its own text per section
+publishing, the secretariat adds its own text per section in Dutch and English
 (:class:`SectionText`). Publishing freezes a :class:`PublishedReport`: the data
 snapshot, the rendered HTML and the PDF are stored, so later changes to the
 data never alter what was published.
@@ -16,16 +16,21 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from imvo.core.i18n import Bilingual
+
 
 class SectionText(models.Model):
-    """The secretariat's own text for one section of a covenant's yearly report (draft)."""
+    """The secretariat's own text for one section of a covenant's yearly report (draft),
+    in Dutch and English; each edition of the report shows the one in its language
+    (``text``), the other marked as a fallback where its own is missing."""
 
     covenant = models.ForeignKey(
         "covenants.Covenant", on_delete=models.CASCADE, related_name="report_texts"
     )
     year = models.PositiveSmallIntegerField(_("year"))
     section_key = models.CharField(_("section"), max_length=60)
-    text = models.TextField(_("text"), blank=True)
+    text_nl = models.TextField(_("text (Dutch)"), blank=True)
+    text_en = models.TextField(_("text (English)"), blank=True)
     updated = models.DateTimeField(default=timezone.now)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
@@ -40,6 +45,9 @@ class SectionText(models.Model):
 
     def __str__(self) -> str:
         return f"{self.covenant} {self.year} {self.section_key}"
+
+    # Read in the reader's language (nl or en), from the text_nl/_en fields.
+    text = Bilingual()
 
 
 class PublishedReport(models.Model):

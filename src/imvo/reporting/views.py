@@ -3,6 +3,8 @@ open data. Thin: parse, call a service, render."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,7 +18,7 @@ from imvo.core.errors import DomainError
 from imvo.core.exports import table_response
 from imvo.covenants.models import Covenant
 from imvo.reporting import render as rendering
-from imvo.reporting.models import PublishedReport
+from imvo.reporting.models import PublishedReport, SectionText
 from imvo.reporting.services import build, dashboards, publication
 from imvo.reporting.services import open_data as open_data_service
 
@@ -110,6 +112,7 @@ def draft(request: HttpRequest, slug: str, year: int) -> HttpResponse:
             "year": year,
             "years": build.report_years(covenant),
             "report": data,
+            "texts": _text_forms(data, build.section_texts(covenant, year)),
             "body": rendering.render_report_html(data),
             "editions": [
                 publication.latest_edition(covenant, year, v)
@@ -117,6 +120,22 @@ def draft(request: HttpRequest, slug: str, year: int) -> HttpResponse:
             ],
         },
     )
+
+
+def _text_forms(data: dict[str, Any], texts: dict[str, SectionText]) -> list[dict[str, Any]]:
+    """One form per section of the draft, with the secretariat's Dutch and English text."""
+    forms = []
+    for s in data["sections"]:
+        text = texts.get(s["key"])
+        forms.append(
+            {
+                "key": s["key"],
+                "title": s["title"],
+                "nl": text.text_nl if text else "",
+                "en": text.text_en if text else "",
+            }
+        )
+    return forms
 
 
 @login_required
@@ -142,7 +161,8 @@ def section_text(request: HttpRequest, slug: str, year: int) -> HttpResponse:
             covenant,
             year,
             request.POST.get("key", ""),
-            request.POST.get("text", ""),
+            nl=request.POST.get("text_nl", ""),
+            en=request.POST.get("text_en", ""),
         )
         messages.success(request, _("Text saved."))
     except DomainError as e:

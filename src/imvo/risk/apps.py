@@ -10,7 +10,14 @@ class RiskConfig(AppConfig):
 
     def ready(self) -> None:
         from imvo.core.registry import registry
-        from imvo.risk import demo, nav, report
+        from imvo.risk import demo, nav, report, tasks
 
-        # What this app offers the start page, `imvo demo` and the yearly report.
-        registry.add_app("risk", nav=nav.links_for, demo=demo.load, report=report.report_sections)
+        # What this app offers the start page, `imvo demo` and the yearly report, and
+        # the scan it stores when a member's disclosure version becomes current.
+        registry.add_app(
+            "risk",
+            nav=nav.links_for,
+            demo=demo.load,
+            report=report.report_sections,
+            disclosure_version=tasks.on_disclosure_version,
+        )

@@ -28,7 +28,7 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -319,6 +319,37 @@ def combo_scores(
 # --- the rows ---------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class SourcingRow:
+    """One line of a company's sourcing as the scan reads it: a row of its supplier
+    list, or a country and product it entered by hand."""
+
+    row_id: str  # "list-<row id>" or "manual-<entry id>": unique within one scan
+    name: str
+    country: str  # as given; the scan resolves it through core.countries
+    sector: str
+    product: str
+    workers: int | None
+
+
+SOURCING_SCHEMA = {
+    "row_id": pl.Utf8,
+    "name": pl.Utf8,
+    "country": pl.Utf8,
+    "sector": pl.Utf8,
+    "product": pl.Utf8,
+    "workers": pl.Int64,
+}
+
+
+def sourcing_frame(rows: Sequence[SourcingRow]) -> pl.DataFrame:
+    """Typed sourcing rows as a frame with fixed column types (no inference)."""
+    return pl.DataFrame(
+        {name: [getattr(r, name) for r in rows] for name in SOURCING_SCHEMA},
+        schema=SOURCING_SCHEMA,
+    )
+
+
 def prepare_rows(
     rows: Iterable[dict[str, Any]] | pl.DataFrame, model: Model | None = None
 ) -> pl.DataFrame:
@@ -430,23 +461,27 @@ def scan_frame(model: Model, rows: pl.DataFrame) -> ScanResult:
         rows = rows.with_columns(good=pl.lit(""))
     keys = rows.select(KEY).unique(maintain_order=True).with_row_index("key_id")
     combos: list[dict[str, Any]] = []
-    ids: list[int] = []
     for key_id, country, sector, good in keys.iter_rows():
         scored = combo_scores(model, country, sector, good)
         for c in scored:
             c["key_id"] = key_id
         combos.extend(scored)
-        ids.extend([key_id] * len(scored))
+    rows = rows.join(keys, on=KEY, how="left", nulls_equal=True)
+    scores = _score_lines(rows, combos)
+    return ScanResult(rows, scores, combos, model.tables.sources, model.tables.attribution())
+
+
+def _score_lines(rows: pl.DataFrame, combos: list[dict[str, Any]]) -> pl.DataFrame:
+    """One line per row and theme: each row's key joined to the scores of that key."""
     table = pl.DataFrame(
         {
-            "key_id": ids,
+            "key_id": [c["key_id"] for c in combos],
             "theme": [c["theme"] for c in combos],
             "score": [c["score"] for c in combos],
         },
         schema={"key_id": pl.UInt32, "theme": pl.Categorical, "score": pl.Float64},
     )
-    rows = rows.join(keys, on=KEY, how="left", nulls_equal=True)
-    scores = (
+    return (
         rows.lazy()
         .select("row_id", "key_id")
         .join(table.lazy(), on="key_id", how="left")
@@ -460,7 +495,42 @@ def scan_frame(model: Model, rows: pl.DataFrame) -> ScanResult:
         )
         .collect()
     )
-    return ScanResult(rows, scores, combos, model.tables.sources, model.tables.attribution())
+
+
+# --- a stored scan ------------------------------------------------------------------
+
+# Bumped when the stored form changes: a stored scan of another form is computed again.
+STORED_FORMAT = 1
+STORED_ROW_SCHEMA = {
+    "row_id": pl.Utf8,
+    "name": pl.Utf8,
+    "country_raw": pl.Utf8,
+    "country": pl.Utf8,
+    "sector": pl.Utf8,
+    "good": pl.Utf8,
+    "workers": pl.Int64,
+    "key_id": pl.UInt32,
+}
+
+
+def to_stored(result: ScanResult) -> dict[str, Any]:
+    """A scan result as JSON: its rows (with their key) and the scored keys with their
+    reasons; the per-theme lines are a join of the two and are not stored."""
+    rows = result.rows.select(pl.col(name).cast(dtype) for name, dtype in STORED_ROW_SCHEMA.items())
+    return {
+        "format": STORED_FORMAT,
+        "rows": rows.to_dict(as_series=False),
+        "combos": result.combos,
+        "sources": result.sources,
+        "attribution": result.attribution,
+    }
+
+
+def from_stored(doc: dict[str, Any]) -> ScanResult:
+    """The scan result `to_stored` wrote (no indicator is scored again)."""
+    rows = pl.DataFrame(doc["rows"], schema=STORED_ROW_SCHEMA)
+    combos: list[dict[str, Any]] = doc["combos"]
+    return ScanResult(rows, _score_lines(rows, combos), combos, doc["sources"], doc["attribution"])
 
 
 def scan_row_by_row(model: Model, records: list[dict[str, Any]]) -> list[tuple[Any, str, float]]:

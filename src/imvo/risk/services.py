@@ -22,8 +22,11 @@ company can enter countries and products by hand (`SourcingEntry`).
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import logging
 import threading
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -49,17 +52,23 @@ from imvo.risk.models import (
     SourcingEntry,
 )
 from imvo.risk.scan import (
+    STORED_FORMAT,
     IndicatorTables,
     Model,
     ScanResult,
+    SourcingRow,
     build_model,
     bundled_tables,
+    from_stored,
     heatmap,
     prepare_rows,
     scan_frame,
+    sourcing_frame,
     theme_summary,
+    to_stored,
     weighted,
 )
+from imvo.supplychain.models import DisclosureVersion
 
 if TYPE_CHECKING:
     from imvo.covenants.models import Covenant, Organisation
@@ -145,10 +154,15 @@ _model_cache: dict[Any, Model] = {}
 _model_lock = threading.Lock()
 
 
+def indicator_data_key() -> tuple[Any, ...]:
+    """Changes whenever an indicator source edition is imported (or replaced)."""
+    return tuple(IndicatorSource.objects.aggregate(m=Max("imported"), n=Max("id")).values())
+
+
 def current_model() -> Model:
     """The scan model for the data in use, cached until a new edition is imported."""
     try:
-        key = tuple(IndicatorSource.objects.aggregate(m=Max("imported"), n=Max("id")).values())
+        key = indicator_data_key()
     except DatabaseError:
         # No database yet (an offline `imvo scan` before `imvo migrate`): the bundled data.
         key = ("bundled-only",)
@@ -175,52 +189,154 @@ def sources_in_use() -> list[dict[str, Any]]:
     return out
 
 
-def scan_records(records: list[dict[str, Any]] | pl.DataFrame) -> ScanResult:
-    """Scan supplier rows (dicts with country, sector, product, name, workers, row_id)."""
+def scan_records(
+    records: Sequence[SourcingRow] | list[dict[str, Any]] | pl.DataFrame,
+) -> ScanResult:
+    """Scan sourcing rows: typed rows (`SourcingRow`), or dicts with country, sector,
+    product, name, workers, row_id (a file read by `imvo scan`, rows posted to the API)."""
     if isinstance(records, list) and not records:
         records = pl.DataFrame(
             schema={"row_id": pl.Int64, "country": pl.Utf8, "sector": pl.Utf8, "product": pl.Utf8}
         )
+    elif isinstance(records, Sequence) and isinstance(records[0], SourcingRow):
+        records = sourcing_frame(records)  # type: ignore[arg-type]
     model = current_model()
-    return scan_frame(model, prepare_rows(records, model))
+    return scan_frame(model, prepare_rows(records, model))  # type: ignore[arg-type]
 
 
 # --- the company's chain -------------------------------------------------------------
 
 
+def _list_rows(rows: Iterable[Any]) -> list[SourcingRow]:
+    """Supplier-list rows (the supply chain's typed `SupplierRow`) as sourcing rows."""
+    return [
+        SourcingRow(f"list-{r.row_id}", r.name, r.country, r.sector, r.product, r.workers)
+        for r in rows
+    ]
+
+
+def hand_entered_rows(organisation: Organisation) -> list[SourcingRow]:
+    """The countries and products the company entered by hand."""
+    return [
+        SourcingRow(
+            f"manual-{e.pk}",
+            e.product or str(ref.SECTOR_LABELS.get(e.sector, e.sector)),
+            e.country,
+            e.sector,
+            e.product,
+            e.workers,
+        )
+        for e in SourcingEntry.objects.filter(organisation=organisation).order_by("pk")
+    ]
+
+
 def supplier_rows_for(
     organisation: Organisation, covenant: Covenant | None = None
-) -> list[dict[str, Any]]:
+) -> list[SourcingRow]:
     """The company's sourcing: its latest processed supplier list (supplychain app) plus the
     countries and products it entered by hand."""
     from imvo.supplychain.seams import supplier_rows
 
-    rows: list[dict[str, Any]] = [
-        {
-            "row_id": f"list-{r.row_id}",
-            "name": r.name,
-            "country": r.country,
-            "sector": r.sector,
-            "product": r.product,
-            "workers": r.workers,
-        }
-        for r in supplier_rows(organisation, covenant=covenant)
+    return [
+        *_list_rows(supplier_rows(organisation, covenant=covenant)),
+        *hand_entered_rows(organisation),
     ]
-    for e in SourcingEntry.objects.filter(organisation=organisation):
-        rows.append(
-            {
-                "row_id": f"manual-{e.pk}",
-                "name": e.product or str(ref.SECTOR_LABELS.get(e.sector, e.sector)),
-                "country": e.country,
-                "sector": e.sector,
-                "product": e.product,
-                "workers": e.workers,
-            }
-        )
-    return rows
+
+
+# --- the scan stored per disclosure version ---------------------------------------------
+#
+# A disclosure version never changes, so the scan of the company's sourcing while
+# that version is current is computed once and stored on the version
+# (`DisclosureVersion.risk_scan`), with the inputs it was computed from that can
+# change: the indicator data in use and the company's hand-entered sourcing. A
+# stored scan whose inputs differ from today's is stale; the next read computes
+# it again, once, and stores it (docs/risk.md, "The stored scan").
+
+
+def scan_inputs(organisation: Organisation) -> dict[str, str]:
+    """The inputs of a stored scan besides the version's own rows: the indicator data
+    in use and the company's hand-entered sourcing (each as a short fingerprint)."""
+    entries = SourcingEntry.objects.filter(organisation=organisation).order_by("pk")
+    sourcing = repr(list(entries.values_list("pk", "country", "sector", "product", "workers")))
+    return {
+        "indicators": repr(indicator_data_key()),
+        "sourcing": hashlib.sha256(sourcing.encode()).hexdigest()[:16],
+    }
+
+
+def _stored(version_id: int) -> dict[str, Any] | None:
+    doc = DisclosureVersion.objects.filter(pk=version_id).values_list("risk_scan", flat=True)
+    found = doc.first()
+    return found if isinstance(found, dict) else None
+
+
+def _is_fresh(doc: dict[str, Any] | None, inputs: dict[str, str]) -> bool:
+    return bool(doc) and doc.get("format") == STORED_FORMAT and doc.get("inputs") == inputs  # type: ignore[union-attr]
+
+
+def is_stale(version_id: int) -> bool:
+    """Whether a version's stored scan is missing or computed from inputs that changed."""
+    organisation_id = DisclosureVersion.objects.values_list(
+        "disclosure__organisation_id", flat=True
+    ).get(pk=version_id)
+    from imvo.covenants.models import Organisation
+
+    org = Organisation.objects.get(pk=organisation_id)
+    return not _is_fresh(_stored(version_id), scan_inputs(org))
+
+
+def version_scan(version_id: int, organisation: Organisation) -> ScanResult:
+    """The company's scan while this disclosure version is current: the stored one, or
+    (missing or stale) computed from the version's rows and the hand-entered sourcing
+    and stored."""
+    from imvo.supplychain.seams import version_supplier_rows
+
+    inputs = scan_inputs(organisation)
+    doc = _stored(version_id)
+    if doc is not None and _is_fresh(doc, inputs):
+        return from_stored(doc)
+    rows = [*_list_rows(version_supplier_rows(version_id)), *hand_entered_rows(organisation)]
+    result = scan_records(rows)
+    DisclosureVersion.objects.filter(pk=version_id).update(
+        risk_scan={**to_stored(result), "inputs": inputs}
+    )
+    return result
+
+
+def scan_disclosure_version(version_id: int) -> None:
+    """A disclosure version became current: store its scan now, so no page view pays
+    for it. A restore takes the restored version's scan when that one is fresh."""
+    from imvo.covenants.models import Organisation
+
+    found = (
+        DisclosureVersion.objects.filter(pk=version_id)
+        .values_list("disclosure__organisation_id", "restored_from_id")
+        .first()
+    )
+    if found is None:
+        return
+    organisation = Organisation.objects.get(pk=found[0])
+    restored_from = found[1]
+    if restored_from is not None and _stored(version_id) is None:
+        earlier = _stored(restored_from)
+        if _is_fresh(earlier, scan_inputs(organisation)):
+            DisclosureVersion.objects.filter(pk=version_id).update(risk_scan=earlier)
+            return
+    version_scan(version_id, organisation)
 
 
 def company_scan(organisation: Organisation, covenant: Covenant | None = None) -> ScanResult:
+    """The company's scan: its latest disclosure's rows and its hand-entered sourcing.
+
+    Read from the stored scan of the current disclosure version (computed when the
+    version became current). Computed on the spot only without a disclosure (the
+    hand-entered rows alone) or when the latest year has disclosures in several
+    covenants and no covenant is named (their rows together)."""
+    from imvo.supplychain.seams import current_version_ids
+
+    versions = current_version_ids(organisation, covenant=covenant)
+    if len(versions) == 1:
+        return version_scan(versions[0], organisation)
     return scan_records(supplier_rows_for(organisation, covenant))
 
 
@@ -640,14 +756,14 @@ def covenant_analysis(covenant: Covenant) -> dict[str, Any]:
         adherences__covenant=covenant,
         adherences__status=Adherence.Status.ACTIVE,
     ).distinct()
-    records: list[dict[str, Any]] = []
+    records: list[SourcingRow] = []
     companies = 0
     for org in orgs:
         rows = supplier_rows_for(org, covenant)
         if rows:
             companies += 1
         for r in rows:
-            records.append({**r, "row_id": f"{org.pk}-{r['row_id']}"})
+            records.append(dataclasses.replace(r, row_id=f"{org.pk}-{r.row_id}"))
     result = scan_records(records)
     countries = []
     if result.rows.height:

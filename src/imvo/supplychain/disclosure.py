@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from imvo.accounts import services as roles
 from imvo.core.errors import DomainError, PermissionDeniedError
+from imvo.core.registry import disclosure_version_current
 from imvo.covenants.models import Adherence, Covenant, Organisation
 from imvo.supplychain.models import (
     Disclosure,
@@ -239,6 +240,9 @@ def do_record_version(
             supplier_list__in=after, stage=SupplierListRow.Stage.MATCHED
         ).update(stage=SupplierListRow.Stage.PUBLISHED)
         transaction.on_commit(bump_public_list_version)
+        # Apps above (the risk scan) act on the new current version once it is committed.
+        version_id = version.pk
+        transaction.on_commit(lambda: disclosure_version_current(version_id))
     return version
 
 

@@ -444,8 +444,9 @@ class DisclosureVersion(models.Model):
     # The effect against the version before: locations added, removed, changed,
     # unchanged (the numbers the member confirmed on the preview).
     effect = models.JSONField(default=dict, blank=True)
-    # The risk scan of this version, computed once when it is first asked for
-    # (a version never changes, so neither does its scan).
+    # The risk app's scan of the company's sourcing while this version is current,
+    # stored when the version becomes current and stamped with the inputs that can
+    # change (indicator data, hand-entered sourcing): docs/risk.md, "The stored scan".
     risk_scan = models.JSONField(null=True, blank=True)
 
     class Meta:

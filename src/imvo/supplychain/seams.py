@@ -1,7 +1,9 @@
 """What other apps may use of the supply chain besides its models.
 
-- risk reads a company's processed supplier list (`supplier_rows`, typed rows)
-  and reads a supplier file with the same table reader and header names
+- risk reads a company's processed supplier list (`supplier_rows`, typed rows),
+  the current disclosure versions those rows come from and the rows of one
+  version (`current_version_ids`, `version_supplier_rows`: the scan is stored per
+  version, on `DisclosureVersion.risk_scan`), and reads a supplier file with the same table reader and header names
   (`read_table`, `recognise_headers`);
 - complaints search the public production-location list for a complainant
   naming their workplace (`public_facility_search`) and find the members linked
@@ -22,18 +24,25 @@ from imvo.core.countries import display_name as country_name
 from imvo.covenants.models import Covenant, Organisation
 from imvo.supplychain.parsing import MAX_CELL_CHARS, ParseError, read_table, recognise_headers
 from imvo.supplychain.public import public_facility_search
-from imvo.supplychain.services import organisations_linked_to_facility, supply_chain_for
+from imvo.supplychain.services import (
+    current_versions_for,
+    organisations_linked_to_facility,
+    supply_chain_for,
+    version_rows,
+)
 
 __all__ = [
     "MAX_CELL_CHARS",
     "ParseError",
     "SupplierRow",
     "country_name",
+    "current_version_ids",
     "organisations_linked_to_facility",
     "public_facility_search",
     "read_table",
     "recognise_headers",
     "supplier_rows",
+    "version_supplier_rows",
 ]
 
 
@@ -58,3 +67,16 @@ def supplier_rows(
     """The organisation's latest processed supplier list (the current list of the
     given year, or of the most recent year with one), valid rows only."""
     return [SupplierRow(**r) for r in supply_chain_for(organisation, covenant=covenant, year=year)]
+
+
+def current_version_ids(
+    organisation: Organisation, covenant: Covenant | None = None, year: int | None = None
+) -> list[int]:
+    """The current disclosure versions `supplier_rows` reads (one per covenant the
+    organisation disclosed in for that year; none when it disclosed nothing)."""
+    return current_versions_for(organisation, covenant=covenant, year=year)
+
+
+def version_supplier_rows(version_id: int) -> list[SupplierRow]:
+    """The valid rows of one disclosure version (current or earlier)."""
+    return [SupplierRow(**r) for r in version_rows(version_id)]

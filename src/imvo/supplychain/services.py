@@ -15,6 +15,7 @@ import hashlib
 import logging
 from collections import defaultdict
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 import polars as pl
@@ -27,6 +28,7 @@ from django.utils.translation import gettext as _
 from imvo.accounts import services as roles
 from imvo.core.cache import cached
 from imvo.core.errors import DomainError, PermissionDeniedError
+from imvo.core.registry import disclosure_version_current
 from imvo.covenants.models import Covenant, Organisation
 from imvo.supplychain import (
     disclosure,
@@ -523,6 +525,10 @@ def _match_and_disclose(sl: SupplierList) -> None:
                 stage=SupplierListRow.Stage.MATCHED, supplier_list__versions__is_current=True
             ).update(stage=SupplierListRow.Stage.PUBLISHED)
             transaction.on_commit(bump_public_list_version)
+            # Its rows were written again (new ids): the versions holding it are scanned again.
+            sl.versions.update(risk_scan=None)
+            for version_id in sl.versions.filter(is_current=True).values_list("pk", flat=True):
+                transaction.on_commit(partial(disclosure_version_current, version_id))
             return
         disclosure.do_record_version(
             sl.covenant_id,
@@ -846,15 +852,11 @@ def overlap_for_secretariat(
 # --- interfaces for other apps -------------------------------------------------------------
 
 
-def supply_chain_for(
-    organisation: Organisation, covenant: Covenant | None = None, year: int | None = None
-) -> list[dict[str, Any]]:
-    """The organisation's latest processed supplier list rows (valid rows only).
-
-    Latest: the current list of the given year, or of the most recent year with a
-    processed list. Keys: row_id, facility_id (int|None), name, address, country
-    (ISO alpha-2), sector, product, workers (int|None), year.
-    """
+def _latest_current_lists(
+    organisation: Organisation, covenant: Covenant | None, year: int | None
+) -> QuerySet[SupplierList]:
+    """The processed lists in the organisation's current disclosures of the given
+    year, or of the most recent year with one (none when it has disclosed nothing)."""
     lists = SupplierList.objects.current().filter(
         organisation=organisation, status=SupplierList.Status.DONE
     )
@@ -864,12 +866,13 @@ def supply_chain_for(
         lists = lists.filter(year=year)
     latest = lists.order_by("-year", "-uploaded").first()
     if latest is None:
-        return []
-    chosen = lists.filter(year=latest.year)
+        return SupplierList.objects.none()
+    return lists.filter(year=latest.year)
+
+
+def _valid_rows_of(lists: QuerySet[SupplierList]) -> list[dict[str, Any]]:
     rows = (
-        SupplierListRow.objects.filter(
-            supplier_list__in=chosen, status=SupplierListRow.Status.VALID
-        )
+        SupplierListRow.objects.filter(supplier_list__in=lists, status=SupplierListRow.Status.VALID)
         .select_related("match", "supplier_list")
         .order_by("supplier_list_id", "number")
     )
@@ -890,6 +893,41 @@ def supply_chain_for(
             }
         )
     return out
+
+
+def supply_chain_for(
+    organisation: Organisation, covenant: Covenant | None = None, year: int | None = None
+) -> list[dict[str, Any]]:
+    """The organisation's latest processed supplier list rows (valid rows only).
+
+    Latest: the current list of the given year, or of the most recent year with a
+    processed list. Keys: row_id, facility_id (int|None), name, address, country
+    (ISO alpha-2), sector, product, workers (int|None), year.
+    """
+    return _valid_rows_of(_latest_current_lists(organisation, covenant, year))
+
+
+def current_versions_for(
+    organisation: Organisation, covenant: Covenant | None = None, year: int | None = None
+) -> list[int]:
+    """The ids of the current disclosure versions `supply_chain_for` reads its rows from
+    (one per covenant the organisation disclosed in that year)."""
+    lists = _latest_current_lists(organisation, covenant, year)
+    return sorted(
+        set(
+            DisclosureVersion.objects.filter(is_current=True, lists__in=lists).values_list(
+                "pk", flat=True
+            )
+        )
+    )
+
+
+def version_rows(version_id: int) -> list[dict[str, Any]]:
+    """The valid rows of the lists one disclosure version is made of (same keys as
+    `supply_chain_for`)."""
+    return _valid_rows_of(
+        SupplierList.objects.filter(versions=version_id, status=SupplierList.Status.DONE)
+    )
 
 
 def organisations_linked_to_facility(facility_id: int) -> list[Organisation]:

@@ -76,23 +76,3 @@ def test_the_totp_secret_is_not_in_the_database_in_plain_text():
         (stored,) = cursor.fetchone()
     assert secret.hex() not in stored and secret not in stored.encode()
     assert device.verify_token(_code(device))
-
-
-def test_migration_seals_existing_plain_totp_devices(transactional_db):
-    """Devices made by django-otp's own model before this release are moved and sealed."""
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-    from django_otp.plugins.otp_totp.models import TOTPDevice as PlainDevice
-
-    executor = MigrationExecutor(connection)
-    executor.migrate([("accounts", "0003_sealed_totp")])
-    user = make_user("anouk")
-    plain = PlainDevice.objects.create(user=user, name="phone", confirmed=True)
-    key = plain.bin_key
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
-    assert not PlainDevice.objects.exists()
-    sealed = TOTPDevice.objects.get(user=user)
-    assert sealed.confirmed and sealed.name == "phone" and sealed.bin_key == key
-    assert key.hex() not in sealed.key_sealed

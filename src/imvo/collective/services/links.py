@@ -21,10 +21,8 @@ from imvo.duediligence.models import Action
 from imvo.risk.models import RegisterEntry
 
 
-def check_link(
-    user: Any, plan_action_id: int, register_entry_id: int | None = None,
-    cap_item: CapItem | None = None,
-) -> PlanLink:  # fmt: skip
+def _own_plan_action(user: Any, plan_action_id: int) -> tuple[int, Action]:
+    """The member's organisation and one of its own action-plan actions (else refused)."""
     org = roles.organisation_id(user)
     if org is None:
         raise PermissionDeniedError(_("Only a member links its own action plan."))
@@ -33,6 +31,14 @@ def check_link(
     )
     if plan_action is None:
         raise DomainError(_("Choose one of your own action-plan actions."))
+    return org, plan_action
+
+
+def check_link(
+    user: Any, plan_action_id: int, register_entry_id: int | None = None,
+    cap_item: CapItem | None = None,
+) -> PlanLink:  # fmt: skip
+    org, plan_action = _own_plan_action(user, plan_action_id)
     entry = None
     if register_entry_id is not None:
         entry = (
@@ -127,14 +133,7 @@ def check_set_links(
 
     Only the member's own register entries and items of joint actions it joined
     can be chosen; anything else is refused by name, nothing is saved then."""
-    org = roles.organisation_id(user)
-    if org is None:
-        raise PermissionDeniedError(_("Only a member links its own action plan."))
-    plan_action = (
-        Action.objects.visible_to(user).filter(pk=plan_action_id, organisation_id=org).first()
-    )
-    if plan_action is None:
-        raise DomainError(_("Choose one of your own action-plan actions."))
+    org, plan_action = _own_plan_action(user, plan_action_id)
     wanted_entries = _ids(entry_ids, _("Register entry"))
     wanted_items = _ids(item_ids, _("CAP item"))
     entries = {e.pk: e for e in linkable_entries(user, plan_action) if e.pk in wanted_entries}

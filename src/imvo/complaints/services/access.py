@@ -28,6 +28,7 @@ from imvo.complaints.models import (
     State,
     Substitute,
 )
+from imvo.core.countries import display_name
 from imvo.core.errors import DomainError, PermissionDeniedError
 
 
@@ -232,11 +233,5 @@ def theme_choices(qs: QuerySet[Complaint]) -> list[tuple[str, str]]:
 
 def country_choices(qs: QuerySet[Complaint]) -> list[tuple[str, str]]:
     """The countries of the production locations in `qs`, for the filter."""
-    import pycountry
-
-    def country_name(code: str) -> str:
-        found = pycountry.countries.get(alpha_2=code)
-        return str(found.name) if found else code
-
     codes = set(qs.exclude(facility_country="").values_list("facility_country", flat=True))
-    return sorted(((c, country_name(c)) for c in codes), key=lambda kv: kv[1])
+    return sorted(((c, display_name(c)) for c in codes), key=lambda kv: kv[1])

@@ -2,7 +2,7 @@ import io
 
 from PIL import Image
 
-from imvo.complaints.services import filing, workflow
+from imvo.complaints.services import committee, filing, workflow
 
 SECRET_TEXT = "Supervisor Rahim locked the exit doors at Factory Seven"
 
@@ -25,9 +25,10 @@ def jpeg_with_exif() -> bytes:
 REASON = "The committee explains this step to you."
 
 
-def move(user, c, state, reason=REASON, **kw):
-    """One step with reasons for the complainant (every step needs them)."""
-    return workflow.check_move(user, c, state, reason, **kw)
+def move(user, c, state, reason=REASON, now=None, **record):
+    """One step with reasons for the complainant (every step needs them); `record`
+    holds the fields of a `workflow.StepRecord` (ground, decision_text, ...)."""
+    return workflow.check_move(user, c, state, reason, workflow.StepRecord(**record), now=now)
 
 
 def secretary_of(c):
@@ -55,3 +56,16 @@ def walk_to_decision(user, c, remedy=False):
     c = admit(user, c)
     c = move(user, c, "investigation")
     return move(user, c, "decision", decision_text="Pay the wages owed.", remedy_agreed=remedy)
+
+
+def blocked_case(world, **filing_kw):
+    """Quorum 2, two members, one recused ("Former employer") in admissibility review:
+    the case is blocked."""
+    c = file(world, **filing_kw).complaint
+    proc = c.procedure()
+    proc.quorum = 2
+    proc.save()
+    c = move(world.secretariat_x, c, "acknowledged")
+    c = move(world.secretariat_x, assign_officer(c), "admissibility")
+    committee.check_recuse(world.secretariat_x, c, world.recused_committee_x, "Former employer")
+    return c

@@ -15,9 +15,7 @@ BENGALI = "কারখানার মালিক তিন মাস ধর�
 @pytest.mark.django_db(transaction=True)
 def test_file_in_bengali_without_javascript_follow_and_decide(browser, live_server, page):
     world = build_world()
-    ctx = browser.new_context(base_url=live_server.url, java_script_enabled=False, locale="bn-BD")
-    pub = ctx.new_page()
-    pub.set_default_timeout(15000)
+    ctx, pub = _complainant(browser, live_server)
     pub.goto("/complaints/new/")
     assert pub.locator("#id_respondent").count() == 0  # no covenant chosen: no company list
     # Switch the form to Bengali inside the form, after typing: the text stays.
@@ -69,6 +67,26 @@ BROKEN_PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"broken" * 20
 REASONS_BN = "অভিযোগটি চুক্তির একটি সদস্য কোম্পানির সরবরাহকারী সম্পর্কে; কমিটি এটি দেখবে।"
 
 
+def _new_page(ctx):
+    p = ctx.new_page()
+    p.set_default_timeout(15000)
+    return p
+
+
+def _complainant(browser, live_server):
+    """A complainant's browser: in Bengali, with JavaScript off."""
+    ctx = browser.new_context(base_url=live_server.url, java_script_enabled=False, locale="bn-BD")
+    return ctx, _new_page(ctx)
+
+
+def _signed_in(browser, live_server, username):
+    """Someone else, signed in at their own browser."""
+    ctx = browser.new_context(base_url=live_server.url)
+    p = _new_page(ctx)
+    login(p, username)
+    return ctx, p
+
+
 def _step(page, state, reason, **fields):
     page.select_option("#id_to_state", state)
     page.fill("#id_reason", reason)
@@ -82,8 +100,7 @@ def _step(page, state, reason, **fields):
 
 
 def _follow(ctx, receipt):
-    p = ctx.new_page()
-    p.set_default_timeout(15000)
+    p = _new_page(ctx)
     p.goto("/complaints/follow/")
     p.fill("#id_receipt", receipt)
     p.click("button[name=action][value=show]")
@@ -124,9 +141,7 @@ def test_reasons_reach_the_complainant_through_appeal_and_closure(browser, live_
     other_case = Complaint.objects.create(
         covenant=world.covenant_x, receipt_hash="x" * 64, reference="2026-09999"
     )  # another topic: the filter must leave it out
-    ctx = browser.new_context(base_url=live_server.url, java_script_enabled=False, locale="bn-BD")
-    pub = ctx.new_page()
-    pub.set_default_timeout(15000)
+    ctx, pub = _complainant(browser, live_server)
     pub.goto("/complaints/new/")
     pub.select_option("#id_covenant", world.covenant_x.slug)
     pub.fill("#id_description", BENGALI)
@@ -158,10 +173,7 @@ def test_reasons_reach_the_complainant_through_appeal_and_closure(browser, live_
     page.select_option("#id_language", "en")
     page.click("#request-translation button[type=submit]")
     assert "translator_t" in page.inner_text("#translators")
-    tr_ctx = browser.new_context(base_url=live_server.url)
-    tr = tr_ctx.new_page()
-    tr.set_default_timeout(15000)
-    login(tr, "translator_t")
+    tr_ctx, tr = _signed_in(browser, live_server, "translator_t")
     tr.goto(case_url)
     assert BENGALI in tr.content()
     tr.fill(
@@ -206,10 +218,7 @@ def test_reasons_reach_the_complainant_through_appeal_and_closure(browser, live_
     page.click("#move button[type=submit]")
     assert "took no part in the first decision" in page.inner_text(".msg.error")
     # ...another member does.
-    other = browser.new_context(base_url=live_server.url)
-    second = other.new_page()
-    second.set_default_timeout(15000)
-    login(second, "recused_committee_x")
+    other, second = _signed_in(browser, live_server, "recused_committee_x")
     second.goto(f"/complaints/cases/{c.pk}/")
     _step(
         second,

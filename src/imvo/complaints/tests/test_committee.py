@@ -6,7 +6,7 @@ from imvo.accounts.testing import make_user
 from imvo.complaints.grants import grants_for
 from imvo.complaints.models import AuditEntry
 from imvo.complaints.services import access, committee
-from imvo.complaints.tests.helpers import assign_officer, file, move
+from imvo.complaints.tests.helpers import blocked_case, file, move
 from imvo.core.errors import DomainError, PermissionDeniedError
 
 
@@ -46,22 +46,10 @@ def test_every_role_grant_is_in_the_audit_trail_and_on_the_committee_page(client
     assert "&quot;member&quot;: &quot;admin&quot;" in page
 
 
-def _blocked_case(world):
-    """Quorum 2, two members, one recused: the case is blocked."""
-    c = file(world, respondent=world.company_a).complaint
-    proc = c.procedure()
-    proc.quorum = 2
-    proc.save()
-    c = move(world.secretariat_x, c, "acknowledged")
-    c = move(world.secretariat_x, assign_officer(c), "admissibility")
-    committee.check_recuse(world.secretariat_x, c, world.recused_committee_x, "Former employer")
-    return c
-
-
 def test_a_substitute_appointed_by_the_secretariat_unblocks_the_case(world, mailoutbox):
     world.secretariat_x.email = "sec@example.org"
     world.secretariat_x.save()
-    c = _blocked_case(world)
+    c = blocked_case(world, respondent=world.company_a)
     # The secretariat is told, by the case reference only.
     (mail,) = [m for m in mailoutbox if "substitute" in m.subject]
     assert mail.to == ["sec@example.org"] and c.reference in mail.subject
@@ -101,7 +89,7 @@ def test_a_substitute_appointed_by_the_secretariat_unblocks_the_case(world, mail
 
 
 def test_a_substitute_decides_the_appeal_when_the_other_member_is_recused(world):
-    c = _blocked_case(world)
+    c = blocked_case(world, respondent=world.company_a)
     sub = make_user("substitute_z")
     committee.check_appoint_substitute(world.secretariat_x, c, sub, "Second member needed")
     c = move(world.committee_x, c, "admissible")
@@ -115,7 +103,7 @@ def test_a_substitute_decides_the_appeal_when_the_other_member_is_recused(world)
 
 
 def test_blocked_case_page_appoints_a_substitute_and_the_covenant_page_counts_it(world, client):
-    c = _blocked_case(world)
+    c = blocked_case(world, respondent=world.company_a)
     from imvo.complaints.followup import follow_ups
 
     blocked = {f.label: f.count for f in follow_ups(c.covenant)}

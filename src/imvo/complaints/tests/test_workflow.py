@@ -14,11 +14,12 @@ from imvo.complaints.models import (
     Complaint,
     State,
 )
-from imvo.complaints.services import committee, following, workflow
+from imvo.complaints.services import following, workflow
 from imvo.complaints.tests.helpers import (
     REASON,
     admit,
     assign_officer,
+    blocked_case,
     file,
     move,
     walk_to_decision,
@@ -284,13 +285,7 @@ def test_appeal_against_inadmissibility_can_admit(world):
 
 
 def test_recusal_below_quorum_blocks_the_case_and_tells_the_secretariat(world, client):
-    c = file(world).complaint
-    proc = c.procedure()
-    proc.quorum = 2
-    proc.save()
-    c = move(world.secretariat_x, c, "acknowledged")
-    c = move(world.secretariat_x, assign_officer(c), "admissibility")
-    committee.check_recuse(world.secretariat_x, c, world.recused_committee_x, "Former employer")
+    c = blocked_case(world)
     assert AuditEntry.objects.filter(action="quorum-lost", complaint_id_ref=c.pk).exists()
     with pytest.raises(DomainError, match="blocked"):
         move(world.committee_x, c, "admissible")

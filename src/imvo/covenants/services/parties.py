@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from imvo.accounts import seams as roles
 from imvo.accounts.seams import AnyUser
+from imvo.core.countries import is_code
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.covenants.models import (
     Adherence,
@@ -262,10 +263,8 @@ def check_raise_obstacle(
     org = _require_party(user, covenant)
     if not (title.strip() and description.strip() and ask.strip()):
         raise DomainError(_("Say what the obstacle is, describe it and what government should do."))
-    import pycountry
-
     code = (country or "").strip().upper()
-    if pycountry.countries.get(alpha_2=code) is None:
+    if not is_code(code):
         raise DomainError(_("%(c)s is not a country code (ISO 3166-1, e.g. ET).") % {"c": country})
     if theme is not None and theme.covenant_id not in (None, covenant.pk):
         raise DomainError(_("A theme of another covenant cannot be linked."))

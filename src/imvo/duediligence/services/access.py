@@ -18,10 +18,13 @@ class NotFound(DomainError):
     """The object does not exist for the person asking (views answer 404)."""
 
 
-def member_organisation(user: AnyUser, covenant: Covenant) -> Organisation | None:
-    """The user's company when it is an active party in the covenant."""
+def member_organisation(
+    user: AnyUser, covenant: Covenant, *, active_only: bool = True
+) -> Organisation | None:
+    """The user's company when it is an active party in the covenant (or, with
+    `active_only=False`, when it is or ever was a party)."""
     adherence = (
-        company_party_adherences(roles.organisation_id(user))
+        company_party_adherences(roles.organisation_id(user), active_only=active_only)
         .filter(covenant=covenant)
         .select_related("organisation")
         .first()
@@ -29,9 +32,10 @@ def member_organisation(user: AnyUser, covenant: Covenant) -> Organisation | Non
     return adherence.organisation if adherence else None
 
 
-def member_covenants(user: AnyUser) -> QuerySet[Covenant]:
-    """Covenants in which the user's organisation is an active party."""
-    parties = company_party_adherences(roles.organisation_id(user))
+def member_covenants(user: AnyUser, *, active_only: bool = True) -> QuerySet[Covenant]:
+    """Covenants in which the user's organisation is an active party (or, with
+    `active_only=False`, is or ever was a party)."""
+    parties = company_party_adherences(roles.organisation_id(user), active_only=active_only)
     return Covenant.objects.filter(pk__in=parties.values("covenant_id"))
 
 
@@ -47,11 +51,14 @@ def require_reviewer(user: AnyUser, covenant: Covenant) -> None:
         raise PermissionDeniedError(_("Only the covenant's secretariat can do this."))
 
 
-def require_member(user: AnyUser, covenant: Covenant) -> Organisation:
+def require_member(user: AnyUser, covenant: Covenant, refusal: str | None = None) -> Organisation:
+    """The user's company, an active party of the covenant; else `refusal` (by default:
+    only such a party keeps a due-diligence submission) as a PermissionDeniedError."""
     org = member_organisation(user, covenant)
     if org is None:
         raise PermissionDeniedError(
-            _("Only an active party of this covenant can keep a due-diligence submission in it.")
+            refusal
+            or _("Only an active party of this covenant can keep a due-diligence submission in it.")
         )
     return org
 

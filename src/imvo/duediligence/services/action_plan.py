@@ -44,8 +44,7 @@ def action_plan(submission: Submission) -> QuerySet[Action]:
     """The actions of the member in the covenant that run in the submission's year."""
     return (
         Action.objects.filter(
-            covenant_id=submission.covenant_id,
-            organisation_id=submission.organisation_id,
+            submission.of_same_member(),
             start__year__lte=submission.year,
             deadline__year__gte=submission.year,
         )

@@ -71,11 +71,7 @@ def do_install_framework(covenant: Covenant, template: str, activate: bool = Tru
     """Write the template's elements and questions under a code not yet used in the
     covenant (``garment``, ``garment-2``, ...); with `activate`, new submissions use it."""
     spec = TEMPLATES[template]
-    code = template
-    n = 1
-    while Framework.objects.filter(covenant=covenant, code=code).exists():
-        n += 1
-        code = f"{template}-{n}"
+    code = _free_code(template, set(covenant.dd_frameworks.values_list("code", flat=True)))
     if activate:
         Framework.objects.filter(covenant=covenant).update(active=False)
     fw = Framework.objects.create(

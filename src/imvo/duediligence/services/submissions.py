@@ -261,9 +261,7 @@ def do_snapshot(submission: Submission, by: AnyUser = None) -> SubmissionVersion
                 "remedy": c.remedy,
                 "status": c.status,
             }
-            for c in RemediationCase.objects.filter(
-                covenant_id=submission.covenant_id, organisation_id=submission.organisation_id
-            )
+            for c in RemediationCase.objects.filter(submission.of_same_member())
         ],
     }
     # Other apps' dicts (the risk register) may hold Decimals or dates: store them as text.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -78,22 +79,13 @@ def test_action_plan_and_progress(world, fw, tmp_path, settings) -> None:
 
 
 def test_remediation_case(world, fw) -> None:
+    remedied: dict[str, Any] = {
+        "what_happened": "Unpaid overtime",
+        "affected": "40 workers",
+        "status": "remedied",
+    }
     with pytest.raises(DomainError, match="remedy"):
-        action_plan.check_save_case(
-            world.member_a,
-            world.covenant_x,
-            what_happened="Unpaid overtime",
-            affected="40 workers",
-            status="remedied",
-            remedy="",
-        )
-    c = action_plan.check_save_case(
-        world.member_a,
-        world.covenant_x,
-        what_happened="Unpaid overtime",
-        affected="40 workers",
-        remedy="Back pay",
-        status="remedied",
-    )
+        action_plan.check_save_case(world.member_a, world.covenant_x, remedy="", **remedied)
+    c = action_plan.check_save_case(world.member_a, world.covenant_x, remedy="Back pay", **remedied)
     assert list(RemediationCase.objects.visible_to(world.member_b)) == []
     assert list(RemediationCase.objects.visible_to(world.member_a)) == [c]

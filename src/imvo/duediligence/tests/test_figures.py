@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from imvo.accounts.testing import make_user
-from imvo.duediligence.services import action_plan, figures, review, submissions
+from imvo.duediligence.services import action_plan, figures, submissions
 from imvo.testing import adhere, make_org
 
-from .helpers import GARMENT_ANSWERS, LATER, answer_all
+from .helpers import GARMENT_ANSWERS, LATER, decided, handed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -24,19 +24,9 @@ def test_covenant_figures(world, fw) -> None:
         (world.member_a, "meets", {k: "yes" for k in GARMENT_ANSWERS}),
         (world.member_b, "does_not_meet", {k: "no" for k in GARMENT_ANSWERS}),
     ):
-        sub = submissions.check_start_submission(user, world.covenant_x, 2025)
-        answer_all(user, sub, answers)
-        submissions.check_submit(user, sub)
+        sub = handed_in(user, world.covenant_x, 2025, answers)
         policy = fw.elements.get(code="policy")
-        review.check_review(
-            world.secretariat_x,
-            sub,
-            {policy.pk: ("80", "")},
-            "ok",
-            "decide",
-            decision,
-            None if decision == "meets" else LATER,
-        )
+        decided(world, sub, decision, {policy.pk: ("80", "")})
     submissions.check_start_submission(member_d, world.covenant_x, 2025)
     theme = Theme.objects.create(
         code="living-wage",

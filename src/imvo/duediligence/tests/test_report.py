@@ -3,34 +3,22 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
 from imvo.accounts.testing import make_user
 from imvo.duediligence.report import NOT_SHOWN, report_sections
-from imvo.duediligence.services import frameworks, review, submissions
+from imvo.duediligence.services import frameworks
 from imvo.testing import adhere, make_org
 
-from .helpers import GARMENT_ANSWERS, answer_all
+from .helpers import GARMENT_ANSWERS, decided, handed_in
 
 pytestmark = pytest.mark.django_db
 
 
 def _decided(world, user, answer: str, decision: str) -> None:
-    sub = submissions.check_start_submission(user, world.covenant_x, 2025)
-    answer_all(user, sub, {k: answer for k in GARMENT_ANSWERS})
-    submissions.check_submit(user, sub)
-    review.check_review(
-        world.secretariat_x,
-        sub,
-        {},
-        "ok",
-        "decide",
-        decision,
-        None if decision == "meets" else timezone.localdate() + timedelta(days=30),
-    )
+    sub = handed_in(user, world.covenant_x, 2025, dict.fromkeys(GARMENT_ANSWERS, answer))
+    decided(world, sub, decision)
 
 
 def test_no_section_without_submissions(world) -> None:

@@ -14,7 +14,7 @@ from imvo.duediligence.models import (
 )
 from imvo.duediligence.services import frameworks, review, submissions
 
-from .helpers import GARMENT_ANSWERS, LATER, answer_all, submitted
+from .helpers import GARMENT_ANSWERS, LATER, answer_all, handed_in, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -64,9 +64,7 @@ def test_only_the_covenants_secretariat_reviews(world, fw) -> None:
 @pytest.mark.django_db
 def test_reviewer_element_score_overrides_answers(world) -> None:
     fw = frameworks.check_install_framework(world.secretariat_x, world.covenant_x, "garment")
-    sub = submissions.check_start_submission(world.member_a, world.covenant_x, 2025)
-    answer_all(world.member_a, sub, GARMENT_ANSWERS)
-    submissions.check_submit(world.member_a, sub)
+    sub = submitted(world)
     targets = fw.elements.get(code="targets-actions")
     review.check_review(
         world.secretariat_x,
@@ -86,18 +84,14 @@ def test_improvements_overdue(world, fw) -> None:
     from imvo.duediligence.models import Submission as S
 
     for user, decision in ((world.member_a, "partly"), (world.member_b, "does_not_meet")):
-        sub = submissions.check_start_submission(user, world.covenant_x, 2024)
-        answer_all(user, sub, GARMENT_ANSWERS)
-        submissions.check_submit(user, sub)
+        sub = handed_in(user, world.covenant_x, 2024)
         review.check_review(world.secretariat_x, sub, {}, "improve", "decide", decision, LATER)
     after = LATER + timedelta(days=1)
     overdue = review.improvements_overdue(world.secretariat_x, world.covenant_x, after)
     assert {s.organisation for s in overdue} == {world.company_a, world.company_b}
     assert not review.improvements_overdue(world.secretariat_x, world.covenant_x).exists()
     # B meets the next year: no longer overdue.
-    nxt = submissions.check_start_submission(world.member_b, world.covenant_x, 2025)
-    answer_all(world.member_b, nxt, GARMENT_ANSWERS)
-    submissions.check_submit(world.member_b, nxt)
+    nxt = handed_in(world.member_b, world.covenant_x, 2025)
     review.check_review(world.secretariat_x, nxt, {}, "good", "decide", "meets")
     overdue = review.improvements_overdue(world.secretariat_x, world.covenant_x, after)
     assert [s.organisation for s in overdue] == [world.company_a]

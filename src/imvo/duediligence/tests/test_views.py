@@ -144,26 +144,16 @@ def test_action_pages_are_scoped(client, world, sub) -> None:
 def test_escalation_page_records_a_step(client, world) -> None:
     client.force_login(world.secretariat_x)
     url = reverse("duediligence:escalation", args=[world.covenant_x.slug])
-    r = client.post(
-        url,
-        {
-            "organisation": world.company_b.pk,
-            "step": "suspension",
-            "date": timezone.localdate().isoformat(),
-            "reason": "No plan",
-        },
-    )
+
+    def record_step_for_b(step: str, reason: str):
+        today = timezone.localdate().isoformat()
+        data = {"organisation": world.company_b.pk, "step": step, "date": today, "reason": reason}
+        return client.post(url, data)
+
+    r = record_step_for_b("suspension", "No plan")
     assert r.status_code == 302
     assert world.company_b.adherences.get().status == "suspended"
-    r = client.post(
-        url,
-        {
-            "organisation": world.company_b.pk,
-            "step": "dialogue",
-            "date": timezone.localdate().isoformat(),
-            "reason": "talk",
-        },
-    )
+    r = record_step_for_b("dialogue", "talk")
     assert "already at" in r.content.decode()
 
 

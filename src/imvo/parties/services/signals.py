@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pycountry
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from imvo.accounts import seams as roles
 from imvo.accounts.seams import AnyUser
+from imvo.core.countries import is_code
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.covenants.models import Adherence, Covenant, Organisation, Theme
 from imvo.parties.models import Signal, SignalForwarding, SignalResponse
@@ -80,7 +80,7 @@ def check_raise_signal(
         location, country = location.strip(), country.strip().upper()
         if not location:
             raise DomainError(_("Name the production location (or choose it from the list)."))
-        if pycountry.countries.get(alpha_2=country) is None:
+        if not is_code(country):
             raise DomainError(
                 _("%(c)s is not a country code (ISO 3166-1, e.g. BD).") % {"c": country}
             )

@@ -33,13 +33,13 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
 
-import pycountry
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from imvo.accounts.models import User
 from imvo.accounts.seams import AnyUser
+from imvo.core.countries import CODES
 from imvo.core.errors import DomainError
 from imvo.core.uploads import CSV, FileType, UploadPolicy
 from imvo.covenants.models import Covenant, Organisation
@@ -362,11 +362,6 @@ def place_country(points: Sequence[tuple[float, float]]) -> list[tuple[str, str]
     return [(p["country_code"], p.get("city", "")) for p in reverse_geocode.search(points)]
 
 
-@cache
-def _countries() -> frozenset[str]:
-    return frozenset(c.alpha_2 for c in pycountry.countries)
-
-
 def check_fields(r: PlotRow, seen: dict[str, int]) -> None:
     if not r.plot_id:
         r.error("plot_id", _("every plot needs an id"))
@@ -384,7 +379,7 @@ def check_fields(r: PlotRow, seen: dict[str, int]) -> None:
     else:
         r.commodity = commodity
     r.country = r.country.upper()
-    if r.country not in _countries():
+    if r.country not in CODES:
         r.error("country", _("%(c)s is not an ISO 3166 country code (two letters, e.g. CI)")
                 % {"c": r.country or "-"})  # fmt: skip
     if r.dds_reference:
@@ -419,7 +414,7 @@ def check_rows(rows: list[PlotRow]) -> Checked:
         if area is not None:
             areas[r.row] = area
         located.append((r, shape))
-    wanted = [(r, s) for r, s in located if r.country in _countries()]
+    wanted = [(r, s) for r, s in located if r.country in CODES]
     points = [(s.representative_point().y, s.representative_point().x) for _r, s in wanted]
     for (r, _s), (code, place) in zip(wanted, place_country(points), strict=True):
         if code != r.country:

@@ -31,13 +31,13 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-import pycountry
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from imvo.accounts.seams import AnyUser
+from imvo.core.countries import is_code
 from imvo.core.errors import DomainError
 from imvo.covenants.models import Covenant, Organisation
 from imvo.duediligence.models import Submission
@@ -79,10 +79,9 @@ def _read(name: str, data: bytes) -> list[dict[str, str]]:
 
 def check_listing_rows(rows: list[dict[str, str]], first_row: int = 2) -> list[str]:
     """One message per bad row, naming the row and the column."""
-    countries = {c.alpha_2 for c in pycountry.countries}
     errors = []
     for n, r in enumerate(rows, start=first_row):
-        if r.get("country", "").upper() not in countries:
+        if not is_code(r.get("country", "")):
             errors.append(_("row %(n)s, country: %(v)s is not an ISO 3166 alpha-2 code")
                           % {"n": n, "v": r.get("country") or "-"})  # fmt: skip
         if not (r.get("product") or r.get("region")):

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from imvo.accounts.seams import AnyUser
 from imvo.complaints.seams import complaint_figures
 from imvo.duediligence.models import Element, Submission, SubmissionVersion
-from imvo.duediligence.seams import NotFound as SubmissionNotFound
 from imvo.duediligence.seams import get_submission
 from imvo.regulation.models import EngagementEntry
 from imvo.regulation.services.access import NotFound
@@ -77,10 +76,7 @@ class FrozenRecord:
 
 def frozen_record(user: AnyUser, submission_id: int, number: int | None = None) -> FrozenRecord:
     """The submission's latest version (or version `number`) as the user may see it."""
-    try:
-        sub = get_submission(user, submission_id)
-    except SubmissionNotFound:
-        raise NotFound(_("There is no such submission.")) from None
+    sub = get_submission(user, submission_id)
     versions = sub.versions.order_by("-number")
     version = versions.filter(number=number).first() if number else versions.first()
     if version is None:
@@ -95,8 +91,7 @@ def frozen_record(user: AnyUser, submission_id: int, number: int | None = None) 
 def load_record(sub: Submission, version: SubmissionVersion) -> FrozenRecord:
     engagements = list(
         EngagementEntry.objects.filter(
-            covenant_id=sub.covenant_id,
-            organisation_id=sub.organisation_id,
+            sub.of_same_member(),
             date__year=sub.year,
             recorded__lte=version.created,
         )

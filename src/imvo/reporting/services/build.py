@@ -21,6 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from imvo.core.errors import DomainError
+from imvo.core.i18n import Localised, reader_language
 from imvo.core.registry import ReportSection, SectionFormError, registry
 from imvo.covenants.models import Adherence, Agreement, Covenant, KpiMeasurement, Organisation
 from imvo.covenants.seams import kpi_progress
@@ -338,6 +339,26 @@ def other_app_sections(covenant: Covenant, year: int) -> tuple[list[dict[str, An
     return sections, errors
 
 
+# --- the secretariat's text ----------------------------------------------------------
+
+
+def section_texts(covenant: Covenant, year: int) -> dict[str, SectionText]:
+    """The secretariat's texts of a year's report by section key (both languages)."""
+    return {t.section_key: t for t in SectionText.objects.filter(covenant=covenant, year=year)}
+
+
+def secretariat_text_fields(text: SectionText | None) -> dict[str, Any]:
+    """A section's secretariat text in the report's (the active) language, as the
+    snapshot stores it: the text, the language it is in, and whether that is a
+    fallback because the report's language is missing (the report marks it)."""
+    picked = text.text if text is not None else Localised("", reader_language())
+    return {
+        "secretariat_text": str(picked),
+        "secretariat_text_lang": picked.lang,
+        "secretariat_text_fallback": picked.fallback,
+    }
+
+
 # --- the whole report ---------------------------------------------------------------
 
 
@@ -357,11 +378,9 @@ def build_report(
     step(_("other sections"))
     extra, errors = other_app_sections(covenant, year)
     sections.extend(extra)
-    texts = dict(
-        SectionText.objects.filter(covenant=covenant, year=year).values_list("section_key", "text")
-    )
+    texts = section_texts(covenant, year)
     for s in sections:
-        s["secretariat_text"] = texts.get(s["key"], "")
+        s.update(secretariat_text_fields(texts.get(s["key"])))
     sources = sorted({src for s in sections for src in s["sources"]})
     report: dict[str, Any] = _jsonable(
         {

@@ -34,19 +34,22 @@ def require_secretariat(user: AnyUser, covenant: Covenant) -> None:
 
 @transaction.atomic
 def save_section_text(
-    user: AnyUser, covenant: Covenant, year: int, key: str, text: str
+    user: AnyUser, covenant: Covenant, year: int, key: str, *, nl: str, en: str
 ) -> SectionText:
-    """The secretariat's own words for one section, kept until the report is published."""
+    """The secretariat's own words for one section, in Dutch and English, kept until
+    the report is published. A language left empty is shown in the other language,
+    marked, in that language's edition (and listed by the content check)."""
     require_secretariat(user, covenant)
     check_year(covenant, year)
-    if len(text) > 20000:
+    if max(len(nl), len(en)) > 20000:
         raise DomainError(_("Keep a section's text under 20,000 characters."))
     obj, _created = SectionText.objects.update_or_create(
         covenant=covenant,
         year=year,
         section_key=key[:60],
         defaults={
-            "text": text.strip(),
+            "text_nl": nl.strip(),
+            "text_en": en.strip(),
             "updated_by": roles.signed_in(user),
             "updated": timezone.now(),
         },
@@ -64,8 +67,8 @@ def publish_report(
 ) -> PublishedReport:
     """Freeze the report as a new version, in every fully translated language (nl, en).
 
-    Each language gets its own stored snapshot, HTML and PDF; the secretariat's
-    text is the same in all of them. Returns the edition in the active language.
+    Each language gets its own stored snapshot, HTML and PDF, with the
+    secretariat's text in that language (the other one, marked, where it is missing). Returns the edition in the active language.
     A report whose sections failed is refused, unless ``skip_failed_sections``
     (used by the demo only): then the failed sections are left out and the
     errors stay recorded in the snapshot.

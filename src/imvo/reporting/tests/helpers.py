@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from imvo.testing import adhere, make_agreement, make_covenant, make_org
@@ -68,3 +70,15 @@ def with_members(covenant: Any) -> dict[str, Any]:
     adhere(covenant, orgs["union"], since=date(2023, 7, 1))
     adhere(covenant, orgs["ngo"], role="stakeholder", since=date(2023, 7, 1))
     return orgs
+
+
+def pdftotext(pdf: bytes, tmp_path: Path) -> tuple[str, int]:
+    """A PDF's text (pages split by form feeds, layout kept) and its page count."""
+    path = tmp_path / "r.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, check=True, text=True)
+    pages = int(next(x for x in info.stdout.splitlines() if x.startswith("Pages:")).split()[1])
+    return text, pages

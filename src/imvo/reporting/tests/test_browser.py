@@ -27,8 +27,10 @@ def test_dashboard_then_publish(page, world):
 
     login(page, "secretariat_x")
     page.goto("/reports/covenant-x/2025/draft/")
-    page.fill("#text-agreements", "A year of steady progress.")
-    page.locator("form.section-text-form:has(#text-agreements) button").click()
+    page.fill("#text-agreements-nl", "Een jaar van gestage vooruitgang.")
+    page.fill("#text-agreements-en", "A year of steady progress.")
+    page.locator("form.section-text-form:has(#text-agreements-en) button").click()
     page.locator("form[action$='/publish/'] button").click()
     page.wait_for_url("**/reports/covenant-x/2025/")
-    assert "A year of steady progress." in page.locator("main").inner_text()
+    main = page.locator("main").inner_text()
+    assert "A year of steady progress." in main and "Een jaar" not in main

@@ -59,7 +59,9 @@ def test_draft_is_only_for_the_covenants_secretariat(world, persona):
         assert r.status_code == (302 if persona == "anonymous" else 404), url
     r = c.post("/reports/covenant-x/2025/publish/")
     assert r.status_code == (302 if persona == "anonymous" else 404)
-    r = c.post("/reports/covenant-x/2025/draft/text/", {"key": "members", "text": "x"})
+    r = c.post(
+        "/reports/covenant-x/2025/draft/text/", {"key": "members", "text_nl": "x", "text_en": "x"}
+    )
     assert r.status_code == (302 if persona == "anonymous" else 404)
     from imvo.reporting.models import PublishedReport, SectionText
 
@@ -71,7 +73,8 @@ def test_secretariat_writes_text_and_publishes(world):
     r = c.get("/reports/covenant-x/2025/draft/")
     assert r.status_code == 200
     r = c.post(
-        "/reports/covenant-x/2025/draft/text/", {"key": "members", "text": "<b>Our words</b>"}
+        "/reports/covenant-x/2025/draft/text/",
+        {"key": "members", "text_nl": "<b>Onze woorden</b>", "text_en": "<b>Our words</b>"},
     )
     assert r.status_code == 302
     page = c.get("/reports/covenant-x/2025/draft/").content.decode()

@@ -3,7 +3,6 @@ apps' sections, the secretariat's text, frozen publication and the PDF."""
 
 from __future__ import annotations
 
-import subprocess
 from datetime import date
 from typing import Any
 
@@ -16,7 +15,7 @@ from imvo.core.registry import Chart, Figure, ReportSection, SectionFormError, T
 from imvo.reporting import render
 from imvo.reporting.models import PublishedReport
 from imvo.reporting.services import build, publication
-from imvo.reporting.tests.helpers import measure, reporting_covenant, with_members
+from imvo.reporting.tests.helpers import measure, pdftotext, reporting_covenant, with_members
 
 pytestmark = pytest.mark.django_db
 
@@ -178,7 +177,7 @@ def test_only_the_secretariat_writes_text_and_publishes(world):
     c = world.covenant_x
     for user in (world.member_a, world.secretariat_y, world.committee_x):
         with pytest.raises(PermissionDeniedError):
-            publication.save_section_text(user, c, 2025, "members", "x")
+            publication.save_section_text(user, c, 2025, "members", nl="x", en="x")
         with pytest.raises(PermissionDeniedError):
             publication.publish_report(user, c, 2025)
 
@@ -189,7 +188,9 @@ def test_published_report_is_frozen(world):
 
     a = make_agreement(c, number="1")
     m = measure(a, date(2025, 3, 31), "40")
-    publication.save_section_text(world.secretariat_x, c, 2025, "agreements", "Good progress.")
+    publication.save_section_text(
+        world.secretariat_x, c, 2025, "agreements", nl="Goede voortgang.", en="Good progress."
+    )
     edition = publication.publish_report(world.secretariat_x, c, 2025)
     assert edition.version == 1
     assert "Good progress." in edition.html
@@ -197,7 +198,9 @@ def test_published_report_is_frozen(world):
     # Later changes to the data and the text do not alter the published edition.
     m.value = 10
     m.save()
-    publication.save_section_text(world.secretariat_x, c, 2025, "agreements", "Revised.")
+    publication.save_section_text(
+        world.secretariat_x, c, 2025, "agreements", nl="Herzien.", en="Revised."
+    )
     edition.refresh_from_db()
     rows = section(edition.snapshot, "agreements")["tables"][0]["rows"]
     assert rows[0][4] == 40.0
@@ -211,18 +214,8 @@ def test_published_report_is_frozen(world):
         PublishedReport.objects.filter(covenant=c, year=2025).values_list("version", "language")
     ) == [(1, "en"), (1, "nl"), (2, "en"), (2, "nl")]
     dutch = PublishedReport.objects.get(covenant=c, year=2025, version=1, language="nl")
-    assert "Afspraken en resultaten" in dutch.html and "Good progress." in dutch.html
-
-
-def pdftotext(pdf: bytes, tmp_path) -> tuple[str, int]:
-    path = tmp_path / "r.pdf"
-    path.write_bytes(pdf)
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True
-    ).stdout
-    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, check=True, text=True)
-    pages = int(next(x for x in info.stdout.splitlines() if x.startswith("Pages:")).split()[1])
-    return text, pages
+    assert "Afspraken en resultaten" in dutch.html and "Goede voortgang." in dutch.html
+    assert "Good progress." not in dutch.html and "lang-fallback" not in dutch.html
 
 
 def test_pdf_has_title_page_contents_and_sections(tmp_path):
@@ -305,3 +298,10 @@ def test_demo_publishes_even_when_another_apps_section_fails(fake_app_report):
     assert edition.year == timezone.localdate().year - 1
     assert edition.snapshot["errors"]
     assert "One member company left" in edition.html
+    # The narrative exists in both languages: the Dutch edition carries the Dutch text.
+    dutch = PublishedReport.objects.get(covenant=garment, language="nl")
+    assert "Eén lid verliet het convenant" in dutch.html
+    assert "One member company left" not in dutch.html and "lang-fallback" not in dutch.html
+    from imvo.core.translation_check import missing_content
+
+    assert [m for m in missing_content() if m.model == "reporting.SectionText"] == []

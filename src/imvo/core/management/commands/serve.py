@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from imvo.core.supervisor import Child, Supervisor, child_env, python_module
 
@@ -57,6 +57,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        from django.db import connection
+
+        from imvo.core.squashed_migrations import half_applied_squashes, refusal
+
+        half = half_applied_squashes(connection)
+        if half:
+            raise CommandError(refusal(half))
         call_command("migrate", verbosity=0, interactive=False)
         if not settings.DEBUG:
             from imvo.core.static_files import collect_if_changed

@@ -1,0 +1,50 @@
+"""What every form page does with a POST: validate the form, call the service, and
+show the service's refusal on the form.
+
+A service refuses with a `DomainError` whose message is written for the user; the
+page shows it on the form and asks again, so no page writes that try/except itself:
+
+    if done := submit(request, form, lambda: services.check_add_seat(user, body, **data)):
+        messages.success(request, _("Seat added."))
+        return redirect(...)
+    return render(...)  # a GET, an invalid form or a refusal: the form again
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms
+from django.http import HttpRequest
+
+from imvo.core.errors import DomainError
+
+
+@dataclass(frozen=True)
+class Done[T]:
+    """The form's action ran; `result` is what the service returned."""
+
+    result: T
+
+
+def submit[T](
+    request: HttpRequest,
+    form: forms.BaseForm,
+    action: Callable[[], T],
+    *,
+    error_field: str | None = None,
+) -> Done[T] | None:
+    """On a POST with a valid form, run `action` (the service call).
+
+    A `DomainError` becomes the form's error on `error_field` (the whole form when
+    None). Returns `Done` when the action ran, None on a GET, an invalid form or a
+    refusal (the page then shows the form again)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = action()
+    except DomainError as e:
+        form.add_error(error_field, str(e))
+        return None
+    return Done(result)

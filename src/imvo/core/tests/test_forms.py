@@ -1,0 +1,65 @@
+"""A form page's POST: the service runs only on a valid form, and its refusal is
+shown on the form instead of escaping as an error page."""
+
+import pytest
+from django import forms
+from django.test import RequestFactory
+
+from imvo.core.errors import DomainError, PermissionDeniedError
+from imvo.core.forms import Done, submit
+
+
+class NameForm(forms.Form):
+    name = forms.CharField()
+
+
+def _post(data):
+    return RequestFactory().post("/", data)
+
+
+def test_a_valid_post_runs_the_action_and_hands_back_its_result():
+    form = NameForm({"name": "FNV"})
+    done = submit(_post({"name": "FNV"}), form, lambda: form.cleaned_data["name"].lower())
+    assert done == Done("fnv")
+
+
+def test_an_action_returning_none_still_counts_as_done():
+    form = NameForm({"name": "FNV"})
+    assert submit(_post({}), form, lambda: None) == Done(None)
+
+
+def test_a_get_or_an_invalid_form_does_not_run_the_action():
+    ran = []
+    assert submit(RequestFactory().get("/"), NameForm({"name": "x"}), lambda: ran.append(1)) is None
+    invalid = NameForm({"name": ""})
+    assert submit(_post({}), invalid, lambda: ran.append(1)) is None
+    assert ran == []
+    assert "name" in invalid.errors
+
+
+def _refuse(error: DomainError):
+    def action():
+        raise error
+
+    return action
+
+
+def test_a_refusal_becomes_the_forms_error():
+    form = NameForm({"name": "FNV"})
+    assert submit(_post({}), form, _refuse(DomainError("Already a party."))) is None
+    assert form.non_field_errors() == ["Already a party."]
+
+
+def test_a_refusal_can_name_the_field_it_is_about():
+    form = NameForm({"name": "FNV"})
+    refused = submit(
+        _post({}), form, _refuse(PermissionDeniedError("Not yours.")), error_field="name"
+    )
+    assert refused is None
+    assert form.errors["name"] == ["Not yours."]
+
+
+def test_other_errors_are_not_swallowed():
+    form = NameForm({"name": "FNV"})
+    with pytest.raises(ZeroDivisionError):
+        submit(_post({}), form, lambda: 1 // 0)
