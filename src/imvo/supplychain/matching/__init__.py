@@ -30,7 +30,7 @@ import numpy as np
 import polars as pl
 
 from imvo.supplychain.matching import blocking, features
-from imvo.supplychain.matching.model import KINDS, Model, kind_of, load, supported
+from imvo.supplychain.matching.model import KINDS, Model, kind_of, load, lookalikes, supported
 from imvo.supplychain.normalise import normalise_addresses, normalise_names
 
 AUTOMATIC = "automatic"
@@ -157,6 +157,7 @@ class Candidate:
     weight: float
     explanation: list[dict[str, Any]]
     support: bool  # evidence beyond the name (address or coordinates)
+    lookalike: bool = False  # the name agrees, the address is next door (model.lookalikes)
 
 
 @dataclass
@@ -312,6 +313,7 @@ def score_candidates(registry: Registry, rows: pl.DataFrame, pairs: pl.DataFrame
         "tf": tf,
         "weight": total,
         "support": support,
+        "lookalike": lookalikes(levels),
         "kinds": kind_of(levels["distance"]),
         "together": features.together(levels),
         "model": model,
@@ -385,11 +387,15 @@ def _match_frame(
     # Python's float power, not numpy's: the probabilities stay bit for bit the same.
     probs = [_probability(w) for w in weights]
     supports = np.asarray(scored["support"], dtype=bool)[order].tolist()
+    alike = np.asarray(scored["lookalike"], dtype=bool)[order].tolist()
     countries = rows["country"].to_list()
     results = []
     for r in range(frame.height):
         lo, hi = int(starts[r]), int(starts[r + 1])
-        cands = [Candidate(ids[k], probs[k], weights[k], [], supports[k]) for k in range(lo, hi)]
+        cands = [
+            Candidate(ids[k], probs[k], weights[k], [], supports[k], alike[k])
+            for k in range(lo, hi)
+        ]
         if cands:
             cands[0].explanation = explain(scored, int(order[lo]), countries[r])
         results.append(decide(cands, registry.model))
@@ -415,7 +421,13 @@ def decide(candidates: Sequence[Candidate], model: Model) -> MatchResult:
     cands = list(candidates)
     shown = [(c.facility_id, round(100 * c.probability, 1)) for c in cands[:5]]
     p = row_probability(cands)
-    if not cands or p < model.review:
+    # Worth a look: the best candidate is likely enough on its own (a facility the
+    # registry holds twice splits the row probability between its two records, and
+    # that is when a person is needed most), or it is a look-alike next door, however
+    # unlikely (see model.lookalikes).
+    if not cands or (
+        cands[0].probability < model.review and p < model.review and not cands[0].lookalike
+    ):
         best = cands[0] if cands else None
         return MatchResult(
             None,

@@ -86,7 +86,7 @@ NAME_NUMBER_LEVELS = [
     "one side only",  # one name's numbers are all in the other ("pathways cc1" / "pathways")
     "differ",  # each name has a number the other lacks ("branch 1" / "branch 2"): never automatic
 ]
-# shared name words: where the names differ as wholes ("similar" or less) but the
+# shared name words: where the names differ as wholes (contained, similar or less) but the
 # address or the place agrees, the rarest word (or joined word pair) both names carry.
 # A parent body's name in front of the site's ("Henry Booth House Granny's Day Care"
 # / "Grannys Daycare Center") or a site's name behind it shares a word no other
@@ -346,9 +346,11 @@ def name_word_levels(counts: np.ndarray, compared: np.ndarray) -> np.ndarray:
 
 
 def word_compared(base_name: np.ndarray, address: np.ndarray, distance: np.ndarray) -> np.ndarray:
-    """Pairs whose shared name words are compared: names "similar" or less alike as
-    wholes, with an address that agrees at least in part or places within 200 m."""
-    return (base_name >= 4) & (np.isin(address, [1, 2, 3, 5]) | np.isin(distance, [1, 2]))
+    """Pairs whose shared name words are compared: names one inside the other or less
+    alike as wholes, with an address that agrees at least in part or places within
+    200 m. (For a contained name the shared words include joined pairs: "columbus
+    park" is rarer than "columbus", which the name level's frequency split reads.)"""
+    return (base_name >= 3) & (np.isin(address, [1, 2, 3, 5]) | np.isin(distance, [1, 2]))
 
 
 def distance_levels(meters: np.ndarray) -> np.ndarray:

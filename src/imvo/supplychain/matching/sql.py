@@ -40,7 +40,7 @@ import numpy as np
 
 from imvo.supplychain import matching
 from imvo.supplychain.matching import blocking, features
-from imvo.supplychain.matching.model import Model, supported
+from imvo.supplychain.matching.model import Model, lookalikes, supported
 
 _SCHEMA_RE = re.compile(r"^[a-z_][a-z0-9_]{0,40}$")
 _UNIT_WORDS = "unit|blk|bldg|plant|factory|fl|hall|shed|gate|phase|line|no|lot|plot"
@@ -432,7 +432,7 @@ def match(
           -- word key both names carry, where the names differ as wholes and the address
           -- or the place agrees.
           SELECT lv.*,
-            CASE WHEN NOT (base >= 4 AND (address_level IN (1, 2, 3, 5) OR distance_level IN (1, 2)))
+            CASE WHEN NOT (base >= 3 AND (address_level IN (1, 2, 3, 5) OR distance_level IN (1, 2)))
                  THEN 0
                  ELSE (SELECT CASE WHEN min(f.df) IS NULL THEN 4 WHEN min(f.df) <= 1 THEN 1
                                    WHEN min(f.df) < 10 THEN 2 ELSE 3 END
@@ -461,6 +461,7 @@ def match(
     }
     bits = model.pair_bits(levels) if fetched else np.zeros(0)
     support = supported(levels)
+    alike = lookalikes(levels)
     by_row: dict[int, list[int]] = {}
     for k, r in enumerate(fetched):
         by_row.setdefault(int(r[0]), []).append(k)
@@ -474,6 +475,7 @@ def match(
                 float(bits[k]),
                 [],
                 bool(support[k]),
+                bool(alike[k]),
             )
             for k in ks
         ]

@@ -417,3 +417,18 @@ def test_a_partly_similar_address_is_evidence_beyond_the_name() -> None:
         "similar",
         "partly similar",
     )
+
+
+def test_a_lookalike_next_door_goes_to_a_person_however_unlikely() -> None:
+    """Unit B of a factory whose unit A is registered: never automatic, and not quietly
+    a new facility either (a slip of the unit letter is as likely as a new unit)."""
+    m = _one(
+        [("Unit A Lotus Apparel Co., Ltd", "Unit A, No. 5 Lotus Road, Dongguan", "CN", None, None)],
+        ("Lotus Apparel Co., Ltd", "Unit B, No. 5 Lotus Road, Dongguan", "CN", None, None),
+    )
+    assert (m.status, m.facility_id) == (matching.PENDING, "F0")
+    assert next(e for e in m.explanation if e["field"] == "address")["level"] == "numbers differ"
+    c = matching.Candidate
+    model = matching.load()
+    assert matching.decide([c("a", 0.01, -7.0, [], False, True)], model).status == matching.PENDING
+    assert matching.decide([c("a", 0.01, -7.0, [], False, False)], model).status == matching.NEW
