@@ -56,6 +56,13 @@ def adhere(covenant, organisation, role: str = "party", **kw: Any):
     return Adherence.objects.create(covenant=covenant, organisation=organisation, role=role, **kw)
 
 
+def make_party(covenant, name: str | None = None, type: str = "company", **kw: Any):
+    """An organisation of this type that is a party to the covenant."""
+    org = make_org(name, type, **kw)
+    adhere(covenant, org)
+    return org
+
+
 def make_agreement(covenant, **kw: Any):
     from imvo.covenants.models import Agreement
 
@@ -73,6 +80,15 @@ def make_agreement(covenant, **kw: Any):
     }
     fields.update(kw)
     return Agreement.objects.create(covenant=covenant, **fields)
+
+
+def make_secretariat(covenant, username: str | None = None, **kw: Any):
+    """A user who is the secretariat of this covenant."""
+    from imvo.accounts.services import grant_role
+
+    user = make_user(username, **kw)
+    grant_role(user, covenant, "secretariat")
+    return user
 
 
 @dataclass
@@ -128,14 +144,12 @@ def build_world() -> World:
         member_a=make_user("member_a", a),
         member_b=make_user("member_b", b),
         member_c=make_user("member_c", c),
-        secretariat_x=make_user("secretariat_x"),
-        secretariat_y=make_user("secretariat_y"),
+        secretariat_x=make_secretariat(x, "secretariat_x"),
+        secretariat_y=make_secretariat(y, "secretariat_y"),
         committee_x=make_user("committee_x"),
         recused_committee_x=make_user("recused_committee_x"),
         admin=make_user("admin", is_superuser=True, is_staff=True),
     )
-    roles.grant_role(w.secretariat_x, x, "secretariat")
-    roles.grant_role(w.secretariat_y, y, "secretariat")
     roles.grant_role(w.committee_x, x, "committee")
     roles.grant_role(w.recused_committee_x, x, "committee")
     return w

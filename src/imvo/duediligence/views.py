@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from imvo.accounts import seams as roles
 from imvo.core.errors import DomainError
 from imvo.core.exports import table_response
+from imvo.core.flash import flash_outcome
 from imvo.core.forms import submit
 from imvo.core.registry import plan_notes_for, submission_notes_for
 from imvo.covenants.models import Covenant, Organisation
@@ -246,34 +247,34 @@ def start_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     sub = _under_review(request, pk)
+    flash_outcome(request, lambda: _review_from_post(request, sub), _("Assessment recorded."))
+    return redirect("duediligence:submission", pk=sub.pk)
+
+
+def _review_from_post(request: HttpRequest, sub: Submission) -> None:
+    """The reviewer's element scores, feedback and outcome, as posted, recorded."""
     scores = {
         el.pk: (request.POST.get(f"score{el.pk}", ""), request.POST.get(f"comment{el.pk}", ""))
         for el in sub.framework.elements.all()
     }
     deadline = None
-    try:
-        raw = request.POST.get("improvement_deadline", "").strip()
-        if raw:
-            try:
-                deadline = date.fromisoformat(raw)
-            except ValueError:
-                raise DomainError(
-                    _("Improvement deadline: %(v)s is not a date (use YYYY-MM-DD).") % {"v": raw}
-                ) from None
-        check_review(
-            request.user,
-            sub,
-            scores,
-            request.POST.get("feedback", ""),
-            request.POST.get("outcome", ""),
-            request.POST.get("decision", ""),
-            deadline,
-        )
-    except DomainError as e:
-        messages.error(request, str(e))
-    else:
-        messages.success(request, _("Assessment recorded."))
-    return redirect("duediligence:submission", pk=sub.pk)
+    raw = request.POST.get("improvement_deadline", "").strip()
+    if raw:
+        try:
+            deadline = date.fromisoformat(raw)
+        except ValueError:
+            raise DomainError(
+                _("Improvement deadline: %(v)s is not a date (use YYYY-MM-DD).") % {"v": raw}
+            ) from None
+    check_review(
+        request.user,
+        sub,
+        scores,
+        request.POST.get("feedback", ""),
+        request.POST.get("outcome", ""),
+        request.POST.get("decision", ""),
+        deadline,
+    )
 
 
 @login_required
@@ -450,17 +451,20 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def remind_not_started(request: HttpRequest, slug: str) -> HttpResponse:
     covenant = _reviewed(request, slug)
-    raw = request.POST.get("year", "")
-    year = int(raw) if raw.isdigit() and 1990 <= int(raw) <= 2200 else timezone.localdate().year
+    year = _plausible_year(request.POST.get("year", "")) or timezone.localdate().year
     n = check_remind_not_started(request.user, covenant, year)
     messages.success(request, _("Reminder sent to %(n)s people.") % {"n": n})
     return redirect(f"{reverse('duediligence:queue', args=[slug])}?year={year}")
 
 
-def _year_param(request: HttpRequest) -> int | None:
-    """?year=, when it is a plausible reporting year; anything else means "not given"."""
-    raw = request.GET.get("year", "")
+def _plausible_year(raw: str) -> int | None:
+    """`raw` as a reporting year when it is a plausible one; anything else means "not given"."""
     return int(raw) if raw.isdigit() and 1990 <= int(raw) <= 2200 else None
+
+
+def _year_param(request: HttpRequest) -> int | None:
+    """?year=, when it is a plausible reporting year."""
+    return _plausible_year(request.GET.get("year", ""))
 
 
 @login_required

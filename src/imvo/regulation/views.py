@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from imvo.accounts import seams as roles
 from imvo.core.errors import DomainError
+from imvo.core.flash import flash_outcome
 from imvo.covenants.models import Covenant
 from imvo.duediligence.models import Action, Submission
 from imvo.regulation import legal
@@ -117,25 +118,19 @@ def mapping_table(request: HttpRequest, slug: str) -> HttpResponse:
     if not (roles.is_secretariat(request.user, covenant) or roles.is_platform_admin(request.user)):
         raise Http404
     if request.method == "POST":
-        p = request.POST
-        try:
-            if p.get("do") == "reset":
-                mapping.check_reset_row(request.user, covenant, p.get("key", ""))
-                messages.success(request, _("Back to the default mapping."))
-            else:
-                try:
-                    step = int(p.get("oecd_step", ""))
-                except ValueError:
-                    raise DomainError(_("The OECD step is a number from 1 to 6.")) from None
-                mapping.check_set_row(
-                    request.user, covenant, p.get("key", ""), label=p.get("label", ""),
-                    articles=p.get("articles", ""), esrs=p.get("esrs", ""), oecd_step=step,
-                    vsme=p.get("vsme") == "on",
-                )  # fmt: skip
-                messages.success(request, _("Mapping saved."))
+        key = request.POST.get("key", "")
+        if request.POST.get("do") == "reset":
+            done = flash_outcome(
+                request,
+                lambda: mapping.check_reset_row(request.user, covenant, key),
+                _("Back to the default mapping."),
+            )
+        else:
+            done = flash_outcome(
+                request, lambda: _set_mapping_row(request, covenant, key), _("Mapping saved.")
+            )
+        if done:
             return redirect("regulation:mapping", slug=slug)
-        except DomainError as e:
-            messages.error(request, str(e))
     rows = sorted(mapping.effective_mapping(covenant).values(), key=lambda m: (m.oecd_step, m.key))
     return render(
         request,
@@ -145,29 +140,41 @@ def mapping_table(request: HttpRequest, slug: str) -> HttpResponse:
     )  # fmt: skip
 
 
+def _set_mapping_row(request: HttpRequest, covenant: Covenant, key: str) -> None:
+    p = request.POST
+    try:
+        step = int(p.get("oecd_step", ""))
+    except ValueError:
+        raise DomainError(_("The OECD step is a number from 1 to 6.")) from None
+    mapping.check_set_row(
+        request.user, covenant, key, label=p.get("label", ""), articles=p.get("articles", ""),
+        esrs=p.get("esrs", ""), oecd_step=step, vsme=p.get("vsme") == "on",
+    )  # fmt: skip
+
+
+def _record_engagement(request: HttpRequest, covenant: Covenant) -> EngagementEntry:
+    p = request.POST
+    try:
+        when = date.fromisoformat(p.get("date", ""))
+    except ValueError:
+        raise DomainError(_("Give the date as YYYY-MM-DD.")) from None
+    return engagement.check_record(
+        request.user, covenant, when=when, kind=p.get("kind", ""),
+        stakeholder=p.get("stakeholder", ""), method=p.get("method", ""),
+        topic=p.get("topic", ""), outcome=p.get("outcome", ""),
+        stakeholder_organisation=int(p["named"]) if p.get("named", "").isdigit() else None,
+        register_entries=[int(x) for x in p.getlist("risks") if x.isdigit()],
+        actions=[int(x) for x in p.getlist("actions") if x.isdigit()],
+    )  # fmt: skip
+
+
 @login_required
 def engagement_log(request: HttpRequest, slug: str) -> HttpResponse:
     covenant, oid = _member_covenant(request, slug)
-    if request.method == "POST":
-        p = request.POST
-        try:
-            when = date.fromisoformat(p.get("date", ""))
-        except ValueError:
-            messages.error(request, _("Give the date as YYYY-MM-DD."))
-        else:
-            try:
-                engagement.check_record(
-                    request.user, covenant, when=when, kind=p.get("kind", ""),
-                    stakeholder=p.get("stakeholder", ""), method=p.get("method", ""),
-                    topic=p.get("topic", ""), outcome=p.get("outcome", ""),
-                    stakeholder_organisation=int(p["named"]) if p.get("named", "").isdigit() else None,
-                    register_entries=[int(x) for x in p.getlist("risks") if x.isdigit()],
-                    actions=[int(x) for x in p.getlist("actions") if x.isdigit()],
-                )  # fmt: skip
-                messages.success(request, _("Engagement recorded."))
-                return redirect("regulation:engagement", slug=slug)
-            except DomainError as e:
-                messages.error(request, str(e))
+    if request.method == "POST" and flash_outcome(
+        request, lambda: _record_engagement(request, covenant), _("Engagement recorded.")
+    ):
+        return redirect("regulation:engagement", slug=slug)
     return render(
         request,
         "regulation/engagement.html",
@@ -288,17 +295,13 @@ def forced_labour_page(request: HttpRequest, slug: str) -> HttpResponseBase:
 @login_required
 def supplier_requests(request: HttpRequest, slug: str) -> HttpResponse:
     covenant, oid = _member_covenant(request, slug)
-    if request.method == "POST":
-        try:
-            suppliers.check_create(
-                request.user, covenant, request.POST.get("supplier", ""),
-                request.POST.get("employees", ""),
-            )  # fmt: skip
-        except DomainError as e:
-            messages.error(request, str(e))
-        else:
-            messages.success(request, _("Request made: send the supplier its link."))
-            return redirect("regulation:suppliers", slug=slug)
+    supplier, employees = request.POST.get("supplier", ""), request.POST.get("employees", "")
+    if request.method == "POST" and flash_outcome(
+        request,
+        lambda: suppliers.check_create(request.user, covenant, supplier, employees),
+        _("Request made: send the supplier its link."),
+    ):
+        return redirect("regulation:suppliers", slug=slug)
     rows = [
         (r, suppliers.completeness(r), request.build_absolute_uri(
             reverse("regulation:supplier_form", args=[r.token])))
@@ -318,16 +321,13 @@ def supplier_form(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     if request.method == "POST" and not req.answered:
         keys = [str(q["key"]) for q in req.questions]
-        try:
-            suppliers.check_answer(
-                req,
-                {k: request.POST.get(f"a-{k}", "") for k in keys},
-                {k for k in keys if request.POST.get(f"decline-{k}") == "on"},
-            )
-        except DomainError as e:
-            messages.error(request, str(e))
-        else:
-            messages.success(request, _("Thank you: your answers were sent."))
+        answers = {k: request.POST.get(f"a-{k}", "") for k in keys}
+        declined = {k for k in keys if request.POST.get(f"decline-{k}") == "on"}
+        if flash_outcome(
+            request,
+            lambda: suppliers.check_answer(req, answers, declined),
+            _("Thank you: your answers were sent."),
+        ):
             return redirect("regulation:supplier_form", token=token)
     return render(
         request,

@@ -442,6 +442,10 @@ def _read_workbook(
 
     if kind == "xlsx":
         _check_xlsx_extent(filename, data)
+        if head is not None:
+            streamed = _xlsx_head(data, head)
+            if streamed is not None:
+                return [[_cell_text(v) for v in row] for row in streamed]
     elif kind == "ods":
         _check_ods_extent(filename, data)
     try:
@@ -464,6 +468,142 @@ def _read_workbook(
             "Open it in your spreadsheet program, save it again, or export it as CSV."
         ) from e
     return [[_cell_text(v) for v in row] for row in raw]
+
+
+_XLSX_MAX_COLUMNS = 16_384  # XFD
+_RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _local(tag: str) -> str:
+    """An XML tag without its namespace (xlsx files come in two: transitional, strict)."""
+    return tag.rsplit("}", 1)[-1]
+
+
+def _xlsx_head(data: bytes, nrows: int) -> list[list[Any]] | None:
+    """The first `nrows` rows of an .xlsx's first sheet, streamed from its XML, with
+    only the shared strings those rows use. calamine (and openpyxl) parse the whole
+    sheet or the whole string table before giving a row: seconds in the upload
+    request for a 100,000-row workbook, which needs the header and a few rows.
+    None when the file is not as expected: calamine then reads it, or says why not."""
+    from xml.etree.ElementTree import ParseError as XMLParseError
+
+    from defusedxml.ElementTree import iterparse  # no entity expansion, no external DTDs
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            sheet, strings = _xlsx_first_sheet(archive)
+            rows, wanted = _xlsx_rows(archive, sheet, nrows, iterparse)
+            if wanted:
+                table = _xlsx_strings(archive, strings, max(wanted), iterparse)
+                rows = [
+                    [table[v.index] if isinstance(v, _SharedString) else v for v in row]
+                    for row in rows
+                ]
+            return rows
+    except (KeyError, IndexError, ValueError, XMLParseError, *_ZIP_ERRORS):
+        return None
+
+
+@dataclass(frozen=True)
+class _SharedString:
+    index: int
+
+
+def _xlsx_first_sheet(archive: zipfile.ZipFile) -> tuple[str, str]:
+    """The paths of the first sheet (in the workbook's order) and of the shared strings."""
+    from defusedxml.ElementTree import fromstring
+
+    workbook = fromstring(archive.read("xl/workbook.xml"))
+    first = next(el for el in workbook.iter() if _local(el.tag) == "sheet")
+    rels = fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {el.get("Id"): el.get("Target", "") for el in rels.iter()}
+    strings = next(
+        (
+            el.get("Target", "")
+            for el in rels.iter()
+            if el.get("Type", "").endswith("/sharedStrings")
+        ),
+        "sharedStrings.xml",
+    )
+
+    def path(target: str) -> str:
+        return target.lstrip("/") if target.startswith("/") else "xl/" + target
+
+    return path(targets[first.get(_RELATIONSHIP_ID)]), path(strings)
+
+
+def _xlsx_rows(
+    archive: zipfile.ZipFile, sheet: str, nrows: int, iterparse: Any
+) -> tuple[list[list[Any]], set[int]]:
+    """Rows 1..nrows as lists of values (shared strings as their index), stopping at
+    the first row past them; the shared-string indices they use."""
+    grid: list[list[Any]] = []
+    wanted: set[int] = set()
+    row_number = column = 0
+    with archive.open(sheet) as xml:
+        for event, el in iterparse(xml, events=("start", "end")):
+            tag = _local(el.tag)
+            if event == "start":
+                if tag == "row":
+                    row_number = int(el.get("r") or row_number + 1)
+                    if row_number > nrows:
+                        break
+                    column = 0
+                continue
+            if tag == "c":
+                ref = el.get("r")
+                column = _column_number(ref.rstrip("0123456789").encode()) if ref else column + 1
+                if column > _XLSX_MAX_COLUMNS:
+                    raise ValueError(f"column {column} is past Excel's last column")
+                value = _xlsx_value(el)
+                if isinstance(value, _SharedString):
+                    wanted.add(value.index)
+                if value is not None:
+                    while len(grid) < row_number:
+                        grid.append([])
+                    row = grid[row_number - 1]
+                    row.extend([None] * (column - len(row)))
+                    row[column - 1] = value
+            elif tag == "row":
+                el.clear()
+    return grid, wanted
+
+
+def _xlsx_value(cell: Any) -> Any:
+    kind = cell.get("t", "n")
+    if kind == "inlineStr":
+        return "".join(t.text or "" for t in cell.iter() if _local(t.tag) == "t")
+    v = next((el.text for el in cell if _local(el.tag) == "v"), None)
+    if v is None:
+        return None
+    if kind == "s":
+        return _SharedString(int(v))
+    if kind == "b":
+        return v == "1"
+    if kind == "n":
+        return float(v)
+    return v  # str (a formula's text), e (an error), d (an ISO date)
+
+
+def _xlsx_strings(archive: zipfile.ZipFile, path: str, last: int, iterparse: Any) -> list[str]:
+    """The shared strings 0..last (their runs joined; phonetic hints left out)."""
+    out: list[str] = []
+    with archive.open(path) as xml:
+        for _event, el in iterparse(xml, events=("end",)):
+            if _local(el.tag) != "si":
+                continue
+            parts = []
+            for child in el:
+                name = _local(child.tag)
+                if name == "t":
+                    parts.append(child.text or "")
+                elif name == "r":
+                    parts.extend(t.text or "" for t in child if _local(t.tag) == "t")
+            out.append("".join(parts))
+            el.clear()
+            if len(out) > last:
+                break
+    return out
 
 
 def _cell_text(value: Any) -> str:
@@ -561,7 +701,7 @@ def _read_csv(
     except csv.Error as e:
         raise ParseError(f"{filename}: the CSV cannot be read ({e}).") from e
     if head is not None:
-        rows = rows[: head + 10]  # the header may follow up to ten title rows
+        rows = rows[:head]
     return rows, encoding, delimiter
 
 
@@ -584,6 +724,8 @@ def read_table(
     rows are read (`Table.complete` says whether that was the whole file): the
     upload request needs no more, and the worker parses the file once."""
     chosen = encoding
+    # The header may follow up to ten title rows.
+    head_rows = head + 10 if head is not None else None
     if len(data) > max_bytes:
         raise ParseError(
             f"{filename}: the file is {len(data) / 1024 / 1024:.1f} MB; the limit is "
@@ -601,10 +743,10 @@ def read_table(
                 "Remove the password (File > Info > Protect workbook) and upload it again."
             )
         kind = "xls"
-        cells = _read_workbook(filename, data, "Excel 97-2003 (.xls)", head)
+        cells = _read_workbook(filename, data, "Excel 97-2003 (.xls)", head_rows)
     elif kind == "zip":
         kind = _check_zip(filename, data)
-        cells = _read_workbook(filename, data, kind, head)
+        cells = _read_workbook(filename, data, kind, head_rows)
     elif kind == "text":
         if extension in {"xlsx", "xls", "ods", "xlsm"}:
             raise ParseError(
@@ -612,14 +754,14 @@ def read_table(
                 "workbook. If it is a CSV export, name it .csv and upload it again."
             )
         kind = "csv"
-        cells, encoding, delimiter = _read_csv(filename, data, chosen, head)
+        cells, encoding, delimiter = _read_csv(filename, data, chosen, head_rows)
     else:
         raise ParseError(
             f"{filename}: this is {kind}, not a supplier list. "
             "Upload a .csv, .xlsx, .xls or .ods file."
         )
     cut = kind == "csv" and head is not None and len(data) > HEAD_BYTES
-    complete = head is None or (not cut and len(cells) < head + 10)
+    complete = head_rows is None or (not cut and len(cells) < head_rows)
     if not complete:
         max_rows = MAX_ROWS  # counted by the worker, on the whole file
     table = _to_table(filename, kind, cells, max_rows, encoding, delimiter)

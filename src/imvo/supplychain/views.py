@@ -328,7 +328,8 @@ def public_list(request: HttpRequest, slug: str) -> HttpResponse:
                 "year": year,
                 "licence": "CC BY 4.0",
                 "about": "Production locations disclosed by covenant members; "
-                "members: number of members sourcing there.",
+                "members: how many members source there, as a band (1\u20134, 5\u20139, 10\u201324, "
+                "25\u201349, 50+).",
             },
         )
     # Counted, grouped and paged in the database (the load test found the whole

@@ -18,7 +18,7 @@ from django.apps import apps
 from django.utils import timezone
 
 from imvo.accounts.testing import make_user
-from imvo.testing import adhere, make_agreement, make_covenant, make_org
+from imvo.testing import adhere, make_agreement, make_covenant, make_org, make_secretariat
 
 SLUG = "garment-textile"
 
@@ -48,7 +48,6 @@ PUBLIC_PAGES = [
 def public_pages() -> list[str]:
     """Create a covenant with members, governance, agreements with data, a published report
     and a library item, and return the URL of every public page."""
-    from imvo.accounts.services import grant_role
     from imvo.covenants.models import GovernanceBody, KpiMeasurement, Seat
     from imvo.library import services as library
     from imvo.reporting.services import publication as reporting_publication
@@ -75,8 +74,7 @@ def public_pages() -> list[str]:
     step.completed = date(2024, 1, 1)
     step.save()
 
-    secretariat = make_user("public_pages_secretariat")
-    grant_role(secretariat, c, "secretariat")
+    secretariat = make_secretariat(c, "public_pages_secretariat")
     reporting_publication.publish_report(secretariat, c, 2025)
     member_user = make_user("public_pages_member", organisation=member)
     item = library.publish_learning_item(member_user, c, "Guide", "Text")
@@ -107,10 +105,9 @@ def public_pages() -> list[str]:
 def _joint_action(c, member_user, rows) -> list[str]:
     """A second member shares the Dhaka facility; a joint CAP with a verified item,
     public with every consent, so the dashboard section and the public page show all."""
-    from datetime import timedelta
-
     from imvo.collective import overlap
-    from imvo.collective.services import cap, joint
+    from imvo.collective.services import cap
+    from imvo.collective.tests.helpers import fire_safety_plan
     from imvo.supplychain import services as supplychain
     from imvo.supplychain.tests.helpers import csv_bytes
 
@@ -118,14 +115,7 @@ def _joint_action(c, member_user, rows) -> list[str]:
     second_user = make_user("public_pages_member_2", organisation=second)
     supplychain.upload_list(second_user, c, timezone.localdate().year, "list.csv", csv_bytes(rows))
     facility = next(iter(overlap.facilities_of(second.pk, c.pk))).facility_id
-    action = joint.check_propose(
-        member_user, c, "Fire safety", facility_id=facility, theme_code="health-safety"
-    )
-    joint.check_decide(second_user, action, "join")
-    finding = cap.check_add_finding(member_user, action, "audit", "Exits locked")
-    item = cap.check_add_item(
-        member_user, finding, "Panic bars", "factory", timezone.localdate() + timedelta(days=30)
-    )
+    action, item = fire_safety_plan(member_user, second_user, c, facility)
     union = make_user("public_pages_union", organisation=None)
     cap.check_name_verifier(member_user, action, union.username, "union")
     cap.check_report(member_user, item, "reported", "Photos")

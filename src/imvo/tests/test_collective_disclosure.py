@@ -12,14 +12,13 @@ cannot pass by showing nothing at all.
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
-from imvo.collective.services import cap, joint
+from imvo.collective.services import joint
 from imvo.collective.services.figures import Tally, cap_figures, fold
-from imvo.collective.tests.helpers import share_a_facility
+from imvo.collective.tests.helpers import fire_safety_plan, share_a_facility
 from imvo.reporting.services import publication
 from imvo.supplychain.models import DisclosurePolicy
 
@@ -60,14 +59,8 @@ def _plan(world):
     DisclosurePolicy.objects.update_or_create(
         covenant=world.covenant_x, defaults={"min_members": 3}
     )
-    action = joint.check_propose(
-        world.member_a, world.covenant_x, "Fire safety", "Locked exits",
-        facility_id=shared.facility.pk, theme_code="health-safety",
-    )  # fmt: skip
-    joint.check_decide(world.member_b, action, "join")
-    finding = cap.check_add_finding(world.member_a, action, "audit", "Exits locked")
-    cap.check_add_item(
-        world.member_a, finding, "Panic bars", "factory", timezone.localdate() + timedelta(days=9)
+    action, _item = fire_safety_plan(
+        world.member_a, world.member_b, world.covenant_x, shared.facility.pk, due_in_days=9
     )
     return shared, action
 

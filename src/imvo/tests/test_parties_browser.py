@@ -15,11 +15,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from imvo.accounts.services import grant_role
-from imvo.accounts.testing import make_user
 from imvo.core.demo import DEMO_PASSWORD
 from imvo.core.testing import login
-from imvo.testing import adhere, make_covenant, make_org
+from imvo.testing import make_covenant, make_party, make_secretariat
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,15 +30,14 @@ def test_secretariat_sets_up_governance_admits_an_applicant_and_an_exclusion_cit
     page,
 ):
     covenant = make_covenant(slug="stone", name_en="Natural Stone Agreement", name_nl="Natuursteen")
-    company = make_org("Graniet B.V.")
-    for org in (
-        company,
-        make_org("FNV", type="union"),
-        make_org("Arisa", type="ngo"),
-        make_org("BZ", type="government"),
+    for name, kind in (
+        ("Graniet B.V.", "company"),
+        ("FNV", "union"),
+        ("Arisa", "ngo"),
+        ("BZ", "government"),
     ):
-        adhere(covenant, org)
-    grant_role(make_user("sanne"), covenant, "secretariat")
+        make_party(covenant, name, kind)
+    make_secretariat(covenant, "sanne")
 
     # A company applies online from the public covenant page.
     page.goto("/covenants/stone/")

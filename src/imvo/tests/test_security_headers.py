@@ -23,8 +23,8 @@ def test_signed_in_pages_are_never_stored(client):
 def test_database_going_away_gives_a_clean_503_page(tmp_path):
     """A real unreachable PostgreSQL server (nothing listens on port 9), not a mock."""
     import os
-    import subprocess
-    import sys
+
+    from imvo.core.tests.serving import python
 
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env.update(
@@ -39,15 +39,9 @@ def test_database_going_away_gives_a_clean_503_page(tmp_path):
         "r = Client(raise_request_exception=False).get('/', HTTP_HOST='localhost');"
         "print(r.status_code); print(r.content.decode())"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    ).stdout
-    status, body = out.split("\n", 1)
+    r = python(code, env)
+    assert r.returncode == 0, r.stderr[-2000:]
+    status, body = r.stdout.split("\n", 1)
     assert status == "503"
     assert "Temporarily unavailable" in body
     assert "Traceback" not in body and "OperationalError" not in body

@@ -4,8 +4,6 @@ second process and the real Redis server (docs/performance.md). The complaint
 rate limits count in the database instead (complaints/tests/test_limits.py)."""
 
 import os
-import subprocess
-import sys
 import time
 import uuid
 
@@ -13,6 +11,7 @@ import pytest
 from django.test import override_settings
 
 from imvo.core.cache import VERSION_READ_SECONDS
+from imvo.core.tests.serving import python
 from imvo.core.tests.test_platform import _redis_up
 from imvo.covenants.services import public_version
 
@@ -31,13 +30,8 @@ print("ok")
 def test_settings_refuse_an_unknown_cache_url():
     env = {k: v for k, v in os.environ.items() if k != "IMVO_TESTING"}
     env.update(CACHE_URL="memcached://127.0.0.1:11211", DEBUG="1")
-    r = subprocess.run(
-        [sys.executable, "-c", "import django, os; django.setup()"],
-        env={**env, "DJANGO_SETTINGS_MODULE": "imvo.settings"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+    r = python(
+        "import django, os; django.setup()", {**env, "DJANGO_SETTINGS_MODULE": "imvo.settings"}
     )
     assert r.returncode != 0
     assert "CACHE_URL must start with redis://" in r.stderr
@@ -64,14 +58,7 @@ def test_a_change_in_one_process_reaches_another():
             DEBUG="1",
             DJANGO_SETTINGS_MODULE="imvo.settings",
         )
-        r = subprocess.run(
-            [sys.executable, "-c", OTHER_PROCESS],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        r = python(OTHER_PROCESS, env)
         try:
             assert r.returncode == 0, r.stderr[-2000:]
             time.sleep(VERSION_READ_SECONDS)  # a process rereads a version at most every second

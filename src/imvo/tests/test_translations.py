@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings
 
 from imvo.core.translation_check import recording, untranslated
-from imvo.testing import adhere, make_org
+from imvo.testing import adhere, make_org, make_secretariat
 from imvo.tests.public_pages import public_pages
 
 pytestmark = pytest.mark.django_db
@@ -29,15 +29,13 @@ def test_public_pages_have_no_untranslated_strings(client, language, settings, t
 
 def test_signed_in_pages_are_fully_translated_in_dutch(client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    from imvo.accounts.services import grant_role
     from imvo.accounts.testing import make_user
 
     public_pages()
     from imvo.covenants.models import Covenant
 
     c = Covenant.objects.get(slug="garment-textile")
-    sec = make_user("sanne")
-    grant_role(sec, c, "secretariat")
+    sec = make_secretariat(c, "sanne")
     agreement = c.agreements.first()
     adherence = c.adherences.first()
     member = make_user("fatima", organisation=adherence.organisation)  # type: ignore[union-attr]

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
+from django.utils import timezone
+
 from imvo.accounts.testing import make_user
+from imvo.collective.models import CapItem, JointAction
+from imvo.collective.services import cap, joint
 from imvo.supplychain import services as supplychain
 from imvo.supplychain.models import Facility
 from imvo.supplychain.tests.helpers import REGISTRY, csv_bytes, make_registry
@@ -40,3 +45,27 @@ def share_a_facility(w: World) -> Shared:
     disclose(w.member_b, w.covenant_x, [REGISTRY[0]])
     disclose(member_d, w.covenant_x, [REGISTRY[0]])
     return Shared(facilities[0], facilities[1], d, member_d, union)
+
+
+def fire_safety_plan(
+    proposer: Any,
+    joiner: Any,
+    covenant: Any,
+    facility_id: int,
+    *,
+    due_in_days: int = 30,
+    cost_estimate: str | None = None,
+) -> tuple[JointAction, CapItem]:
+    """`proposer` proposes joint action on locked fire exits at the facility and `joiner`
+    joins; the audit's finding gets one item (panic bars, due in `due_in_days`)."""
+    action = joint.check_propose(
+        proposer, covenant, "Fire safety", "Locked exits",
+        facility_id=facility_id, theme_code="health-safety",
+    )  # fmt: skip
+    joint.check_decide(joiner, action, "join")
+    finding = cap.check_add_finding(proposer, action, "audit", "Exits locked")
+    item = cap.check_add_item(
+        proposer, finding, "Panic bars", "factory",
+        timezone.localdate() + timedelta(days=due_in_days), cost_estimate,
+    )  # fmt: skip
+    return action, item

@@ -13,7 +13,7 @@ from imvo.collective import plan_notes
 from imvo.collective.models import CapItem, Finding, PlanLink
 from imvo.collective.services import cap, from_complaint, joint, kpi, links
 from imvo.collective.services.figures import cap_figures
-from imvo.collective.tests.helpers import share_a_facility
+from imvo.collective.tests.helpers import fire_safety_plan, share_a_facility
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.core.registry import plan_notes_for, submission_notes_for
 from imvo.duediligence.services import action_plan
@@ -22,18 +22,10 @@ from imvo.risk import services as risk
 pytestmark = pytest.mark.django_db
 
 
-def _joint_plan(world, shared, verifier=False):
-    action = joint.check_propose(
-        world.member_a, world.covenant_x, "Fire safety", "Locked exits",
-        facility_id=shared.facility.pk, theme_code="health-safety",
-    )  # fmt: skip
-    joint.check_decide(world.member_b, action, "join")
-    finding = cap.check_add_finding(world.member_a, action, "audit", "Exits locked")
-    item = cap.check_add_item(
-        world.member_a, finding, "Panic bars", "factory",
-        timezone.localdate() + timedelta(days=30), "1000",
-    )  # fmt: skip
-    return action, item
+def _joint_plan(world, shared):
+    return fire_safety_plan(
+        world.member_a, world.member_b, world.covenant_x, shared.facility.pk, cost_estimate="1000"
+    )
 
 
 def _verify(world, shared, action, item):

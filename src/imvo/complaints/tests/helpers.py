@@ -25,9 +25,10 @@ def jpeg_with_exif() -> bytes:
 REASON = "The committee explains this step to you."
 
 
-def move(user, c, state, reason=REASON, **kw):
-    """One step with reasons for the complainant (every step needs them)."""
-    return workflow.check_move(user, c, state, reason, **kw)
+def move(user, c, state, reason=REASON, now=None, **record):
+    """One step with reasons for the complainant (every step needs them); `record`
+    holds the fields of a `workflow.StepRecord` (ground, decision_text, ...)."""
+    return workflow.check_move(user, c, state, reason, workflow.StepRecord(**record), now=now)
 
 
 def secretary_of(c):

@@ -140,17 +140,10 @@ def test_two_served_processes_share_one_limit(tmp_path):
     """Two real `imvo serve` installs (gunicorn, each on its own port) on one
     database: a client alternating between them gets the limit's worth of wrong
     receipt codes and of filings in all, not twice as many."""
-    from imvo.core.tests.serving import run_python, serving
+    from imvo.core.tests.serving import migrated_install, run_python, serving
 
     var = tmp_path / "var"
-    var.mkdir()
-    run_python(
-        var,
-        "from django.core.management import call_command\n"
-        "call_command('migrate', verbosity=0)\n"
-        "from imvo.testing import make_covenant\n"
-        "make_covenant('covenant-x')\n",
-    )
+    migrated_install(var, "covenant-x")
     with serving(var, "--no-worker") as one, serving(var, "--no-worker") as two:
         assert one.port != two.port and one.process.pid != two.process.pid
         ports = [one.port, two.port] * 8

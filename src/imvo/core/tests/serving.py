@@ -39,18 +39,34 @@ def server_env(var: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def run_python(var: Path, code: str, **extra: str) -> str:
-    env = server_env(var, **extra) | {"DJANGO_SETTINGS_MODULE": "imvo.settings"}
-    r = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()\n" + code],
+def python(code: str, env: dict[str, str], timeout: int = 60) -> subprocess.CompletedProcess[str]:
+    """`python -c code` in a fresh interpreter with exactly this environment."""
+    return subprocess.run(
+        [sys.executable, "-c", code],
         env=env,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=timeout,
         check=False,
     )
+
+
+def run_python(var: Path, code: str, **extra: str) -> str:
+    """Run code in Django set up as the install in `var` would be; its output."""
+    env = server_env(var, **extra) | {"DJANGO_SETTINGS_MODULE": "imvo.settings"}
+    r = python("import django; django.setup()\n" + code, env, timeout=300)
     assert r.returncode == 0, r.stderr[-3000:]
     return r.stdout
+
+
+def migrated_install(var: Path, *covenant_slugs: str) -> None:
+    """An install in `var` with its SQLite database migrated and these covenants in it."""
+    var.mkdir(parents=True, exist_ok=True)
+    code = "from django.core.management import call_command\ncall_command('migrate', verbosity=0)\n"
+    if covenant_slugs:
+        code += "from imvo.testing import make_covenant\n"
+        code += "".join(f"make_covenant({slug!r})\n" for slug in covenant_slugs)
+    run_python(var, code)
 
 
 def children_of(pid: int) -> set[int]:

@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 
+from imvo.core.tests.serving import python
+
 IMVO = [sys.executable, "-m", "imvo.cli"]
 
 # Run inside the source install: one stored file of every class the registry knows,
@@ -89,14 +91,7 @@ def _imvo(
 
 def _python(var: Path, code: str) -> str:
     env = _env(var) | {"DJANGO_SETTINGS_MODULE": "imvo.settings"}
-    r = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()\n" + code],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
+    r = python("import django; django.setup()\n" + code, env, timeout=300)
     assert r.returncode == 0, r.stderr[-3000:]
     return r.stdout
 

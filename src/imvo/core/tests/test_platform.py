@@ -11,6 +11,7 @@ from django.tasks import TaskResultStatus
 
 from imvo.core.models import WorkerHeartbeat
 from imvo.core.tasks import record_heartbeat
+from imvo.core.tests.serving import python
 
 IMVO = [sys.executable, "-m", "imvo.cli"]
 
@@ -59,10 +60,9 @@ def test_production_settings_hash_passwords_with_argon2(tmp_path):
         IMVO_VAR_DIR=str(tmp_path), SECRET_KEY="k" * 60, DJANGO_SETTINGS_MODULE="imvo.settings"
     )
     code = "import imvo.settings as s; print(s.PASSWORD_HASHERS[0])"
-    out = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
-    ).stdout
-    assert out.strip() == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    r = python(code, env)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert r.stdout.strip() == "django.contrib.auth.hashers.Argon2PasswordHasher"
 
 
 def _database_url() -> str:
@@ -135,9 +135,7 @@ def test_the_redis_backend_runs_tasks_through_its_worker():
         "from imvo.core.tasks import record_heartbeat;"
         "print(record_heartbeat.enqueue('via redis').id)"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", enqueue], env=env, capture_output=True, text=True, check=False
-    )
+    out = python(enqueue, env)
     assert out.returncode == 0, out.stderr[-2000:]
     assert not WorkerHeartbeat.objects.filter(note="via redis").exists()  # queued, not yet run
     r = _run(["worker", "--batch"], env, timeout=120)

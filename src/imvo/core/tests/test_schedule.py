@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from imvo.core import schedule
 from imvo.core.models import ScheduledJob
-from imvo.core.tests.serving import IMVO, run_python, server_env, wait_for
+from imvo.core.tests.serving import IMVO, migrated_install, run_python, server_env, wait_for
 
 pytestmark = pytest.mark.django_db
 
@@ -82,10 +82,7 @@ def test_health_and_admin_show_the_jobs(client, admin_client):
 @pytest.mark.worker
 def test_two_real_workers_run_each_job_once(tmp_path):
     var = tmp_path / "var"
-    var.mkdir()
-    run_python(
-        var, "from django.core.management import call_command; call_command('migrate', verbosity=0)"
-    )
+    migrated_install(var)
     env = server_env(var, IMVO_SCHEDULER_TICK="0.3", LOG_FORMAT="json")
     workers = [
         subprocess.Popen(

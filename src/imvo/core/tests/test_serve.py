@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from imvo.core.tests.serving import alive, run_python, serving, wait_for
+from imvo.core.tests.serving import alive, migrated_install, serving, wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.worker]
 
@@ -56,14 +56,7 @@ def _get(port: int, path: str, source: str = "127.0.0.1") -> tuple[int, str]:
 
 def test_no_client_address_in_the_log_when_a_complaint_is_filed(tmp_path):
     var = tmp_path / "var"
-    var.mkdir()
-    run_python(
-        var,
-        "from django.core.management import call_command\n"
-        "call_command('migrate', verbosity=0)\n"
-        "from imvo.testing import make_covenant\n"
-        "make_covenant('garment')\n",
-    )
+    migrated_install(var, "garment")
     client = "127.0.0.77"  # the server sees this address; it must not be written down
     with serving(var, "--no-worker", IMVO_ACCESS_LOG="1", LOG_LEVEL="DEBUG") as server:
         assert _get(server.port, "/complaints/new/", client)[0] == 200

@@ -5,10 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from imvo.accounts.services import grant_role
-from imvo.accounts.testing import make_user
 from imvo.core.testing import assert_accessible, login
-from imvo.testing import adhere, make_agreement, make_covenant, make_org
+from imvo.testing import adhere, make_agreement, make_covenant, make_org, make_secretariat
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,8 +16,7 @@ def test_public_and_secretariat_pages_have_no_axe_violations(page):
     adhere(c, make_org("Tulipa Textiles"))
     a = make_agreement(c)
     a.measurements.create(date=date(2025, 3, 31), value=Decimal(30), source="assessment")
-    user = make_user("sanne")
-    grant_role(user, c, "secretariat")
+    make_secretariat(c, "sanne")
     for url in ["/", "/covenants/garment-textile/", "/accounts/login/"]:
         page.goto(url)
         assert_accessible(page)

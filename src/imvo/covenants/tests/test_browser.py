@@ -3,10 +3,8 @@
 import pytest
 from django.utils import timezone
 
-from imvo.accounts.services import grant_role
-from imvo.accounts.testing import make_user
 from imvo.core.testing import login
-from imvo.testing import adhere, make_covenant, make_org
+from imvo.testing import adhere, make_covenant, make_org, make_secretariat
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -16,8 +14,7 @@ def test_secretariat_adds_agreement_and_measurement_then_public_sees_progress(pa
         slug="garment-textile", name_en="Garment Agreement", name_nl="Kledingconvenant"
     )
     adhere(covenant, make_org("Tulipa Textiles"))
-    user = make_user("sanne")
-    grant_role(user, covenant, "secretariat")
+    make_secretariat(covenant, "sanne")
 
     login(page, "sanne")
     page.click("text=Garment Agreement")

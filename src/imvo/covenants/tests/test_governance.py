@@ -10,17 +10,15 @@ from django.utils import timezone
 from imvo.accounts.testing import make_user
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.covenants.services import governance
-from imvo.testing import adhere, make_org
+from imvo.testing import make_party
 
 pytestmark = pytest.mark.django_db
 
 
 def _parties(w):
-    union = make_org("FNV", type="union")
-    ngo = make_org("Arisa", type="ngo")
-    gov = make_org("BZ", type="government")
-    for org in (union, ngo, gov):
-        adhere(w.covenant_x, org)
+    union = make_party(w.covenant_x, "FNV", "union")
+    ngo = make_party(w.covenant_x, "Arisa", "ngo")
+    gov = make_party(w.covenant_x, "BZ", "government")
     return union, ngo, gov
 
 

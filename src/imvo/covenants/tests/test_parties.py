@@ -11,18 +11,16 @@ from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.core.registry import links_for
 from imvo.covenants.models import Obstacle
 from imvo.covenants.services import parties
-from imvo.testing import adhere, make_agreement, make_org
+from imvo.testing import adhere, make_agreement, make_org, make_party
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def cast(world):
-    union = make_org("FNV", type="union")
-    gov = make_org("BZ", type="government")
-    branch = make_org("Modint", type="branch")
-    for org in (union, gov, branch):
-        adhere(world.covenant_x, org)
+    union = make_party(world.covenant_x, "FNV", "union")
+    gov = make_party(world.covenant_x, "BZ", "government")
+    branch = make_party(world.covenant_x, "Modint", "branch")
     world.company_a.branch_organisations.add(branch)
     return {
         "union": make_user("fnv", union),

@@ -9,7 +9,7 @@ from imvo.accounts.testing import make_user
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.covenants import services
 from imvo.covenants.models import Adherence, Seat
-from imvo.testing import adhere, make_agreement, make_covenant, make_org
+from imvo.testing import adhere, make_agreement, make_covenant, make_org, make_secretariat
 
 pytestmark = pytest.mark.django_db
 
@@ -84,10 +84,7 @@ def test_representation_unequal_when_one_side_has_more_seats():
 
 def test_withdrawal_keeps_history_and_needs_a_reason():
     c = make_covenant()
-    sec = make_user()
-    from imvo.accounts.services import grant_role
-
-    grant_role(sec, c, "secretariat")
+    sec = make_secretariat(c)
     org = make_org()
     adherence = services.add_adherence(sec, c, org, "party", since=date(2024, 7, 1))
     with pytest.raises(DomainError):
@@ -103,11 +100,7 @@ def test_withdrawal_keeps_history_and_needs_a_reason():
 
 def test_only_the_covenants_secretariat_records_measurements():
     c = make_covenant()
-    other = make_covenant()
-    sec_other = make_user()
-    from imvo.accounts.services import grant_role
-
-    grant_role(sec_other, other, "secretariat")
+    sec_other = make_secretariat(make_covenant())
     a = make_agreement(c)
     with pytest.raises(PermissionDeniedError):
         services.record_measurement(sec_other, a, date(2025, 1, 1), Decimal(5), "x")
@@ -119,10 +112,7 @@ def test_only_the_covenants_secretariat_records_measurements():
 
 def test_measurement_needs_source_and_no_future_date():
     c = make_covenant()
-    sec = make_user()
-    from imvo.accounts.services import grant_role
-
-    grant_role(sec, c, "secretariat")
+    sec = make_secretariat(c)
     a = make_agreement(c)
     with pytest.raises(DomainError):
         services.record_measurement(sec, a, date(2025, 1, 1), Decimal(5), "  ")
@@ -131,11 +121,9 @@ def test_measurement_needs_source_and_no_future_date():
 
 
 def test_creating_a_covenant_adds_process_steps_and_makes_creator_secretariat():
-    from imvo.accounts.services import grant_role, is_secretariat
+    from imvo.accounts.services import is_secretariat
 
-    existing = make_covenant()
-    sec = make_user()
-    grant_role(sec, existing, "secretariat")
+    sec = make_secretariat(make_covenant())
     c = services.create_covenant(
         sec, slug="metals-2", name_nl="Metaal", name_en="Metals", sector="metals"
     )

@@ -183,3 +183,61 @@ def test_one_lat_lng_column_is_read() -> None:
     assert b.warnings == [
         ("lat, lng", "'somewhere' is not 'latitude, longitude'; coordinates left out")
     ]
+
+
+def _xlsx(rows: int, title_rows: int = 0) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+    for i in range(title_rows):
+        sheet.append([f"Supplier list, part {i + 1}"])
+    sheet.append(["Factory name", "Address", "Country", "Workers"])
+    for i in range(rows):
+        sheet.append([f"Mill {i}", f"{i} Mill Road, Gazipur", "BD", 100 + i])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_the_request_reads_only_the_head_of_a_big_workbook(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    data = _xlsx(5_000, title_rows=2)
+    whole = read_table("big.xlsx", data)
+    # The upload request streams the first rows and never hands the sheet to
+    # calamine, which parses every row before it gives one.
+    with monkeypatch.context() as m:
+        m.setattr("python_calamine.CalamineWorkbook.from_filelike", _must_not_be_called)
+        head = read_table("big.xlsx", data, head=parsing.HEAD_ROWS)
+    assert not head.complete
+    assert len(head.rows) <= parsing.HEAD_ROWS + 10 < len(whole.rows) == 5_000
+    assert head.header == whole.header == ["Factory name", "Address", "Country", "Workers"]
+    assert head.header_row == whole.header_row == 3
+    assert head.rows == whole.rows[: len(head.rows)]
+    assert head.column_mapping() == whole.column_mapping()
+
+
+def test_a_small_workbook_read_by_its_head_is_complete_and_the_same() -> None:
+    data = (FILES / "suppliers.xlsx").read_bytes()
+    head = read_table("suppliers.xlsx", data, head=parsing.HEAD_ROWS)
+    whole = read_table("suppliers.xlsx", data)
+    assert head.complete and (head.header, head.rows) == (whole.header, whole.rows)
+
+
+def test_a_workbook_the_stream_cannot_read_falls_back_to_calamine() -> None:
+    # A sheet relation that points nowhere: calamine reads what it can, or says why not.
+    data = _xlsx(3)
+    broken = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(broken, "w") as dst:
+        for item in src.infolist():
+            content = src.read(item.filename)
+            if item.filename == "xl/_rels/workbook.xml.rels":
+                content = content.replace(b"worksheets/sheet1.xml", b"worksheets/nowhere.xml")
+            dst.writestr(item, content)
+    assert parsing._xlsx_head(broken.getvalue(), 10) is None
+    assert parsing._xlsx_head(data, 10) is not None
+
+
+def _must_not_be_called(*args: object, **kwargs: object) -> None:
+    raise AssertionError("the request parsed the whole workbook")
