@@ -30,21 +30,11 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
-import os
-import sys
 import time
-from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "src"))
-sys.path.insert(0, str(HERE))
+from harness import SHARED_DATA, osh_labelled_pairs
 
-SHARED_DATA = Path(
-    os.environ.get("IMVO_SHARED_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data"
-)
 TASKS = SHARED_DATA / "matching-benchmarks"
-OSH_PAIRS = SHARED_DATA / "open-supply-hub" / "labelled_pairs.json"
 
 
 def load_task(name: str):  # type: ignore[no-untyped-def]
@@ -63,34 +53,6 @@ def load_task(name: str):  # type: ignore[no-untyped-def]
             truth[int(r["row"])] = {x for x in r["registry_id"].split("|") if x}
     truth_list = [truth.get(i + 2, set()) for i in range(rows.height)]
     return registry, rows, truth_list
-
-
-def osh_pairs():  # type: ignore[no-untyped-def]
-    from imvo.supplychain.matching.train import Pair
-
-    data = json.loads(OSH_PAIRS.read_text(encoding="utf-8"))
-    out = []
-    for label, is_match in (("match", True), ("distinct", False)):
-        for item in data[label]:
-            a, b = item["__value__"]
-            out.append(
-                (
-                    a,
-                    b,
-                    Pair(
-                        a["name"],
-                        a["address"],
-                        None,
-                        None,
-                        b["name"],
-                        b["address"],
-                        None,
-                        None,
-                        is_match,
-                    ),
-                )
-            )
-    return out
 
 
 def figures(results, truth, seconds: float = 0.0) -> dict[str, float]:  # type: ignore[no-untyped-def]
@@ -208,7 +170,7 @@ def main() -> None:
 
     chicago = load_task("chicago_dfss")
     geo_reg, geo_rows, geo_truth = load_task("geoer_osm_fsq")
-    pairs = osh_pairs()
+    pairs = osh_labelled_pairs()
 
     def split(countries: set[str]):  # type: ignore[no-untyped-def]
         keep = geo_rows["country"].is_in(list(countries))

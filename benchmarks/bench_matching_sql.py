@@ -15,15 +15,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "src"))
-sys.path.insert(0, str(HERE))
+from harness import peak_mb
 
 
 def _id(value: object) -> str | None:
@@ -125,9 +121,7 @@ def main() -> None:
     )
     for k, v in timings.items():
         print(f"    {v:8.1f} s  {k}")
-    print(
-        f"  client peak memory (ru_maxrss) {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
-    )
+    print(f"  client peak memory (ru_maxrss) {peak_mb():.0f} MB")
 
     index = Path(a.workdir) / f"index-{a.registry}-1"
     if index.exists():

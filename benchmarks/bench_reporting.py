@@ -13,11 +13,10 @@ Run: .venv/bin/python benchmarks/bench_reporting.py
 from __future__ import annotations
 
 import os
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+from harness import best_of
+
 os.environ.setdefault("IMVO_TESTING", "1")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "imvo.settings")
 
@@ -106,15 +105,6 @@ def report_data(agreements: int) -> dict:
     }
 
 
-def timed(fn, repeat: int = 3) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t)
-    return best
-
-
 def main() -> None:
     with translation.override("en"):
         data = report_data(10)
@@ -130,9 +120,9 @@ def main() -> None:
             for c in chart_list:
                 charts.chart_data_uri(c)
 
-        t_cold = timed(cold)
+        t_cold = best_of(cold)
         warm()
-        t_warm = timed(warm, repeat=20)
+        t_warm = best_of(warm, repeat=20)
         print(
             f"dashboard charts (3): cold {t_cold * 1000:.0f} ms (baseline), "
             f"cached {t_warm * 1000:.2f} ms, {t_cold / t_warm:.0f}x faster"

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import sys
 import time
+
+from harness import peak_mb
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "imvo.settings")
 os.environ.setdefault("IMVO_TESTING", "1")
@@ -106,10 +107,6 @@ SECTORS = [
     "Electronics",
     None,
 ]
-
-
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def synthetic(n: int, seed: int = 4) -> pl.DataFrame:

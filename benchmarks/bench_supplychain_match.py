@@ -29,21 +29,13 @@ import csv
 import json
 import os
 import random
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "src"))
-
-# Real data: $IMVO_SHARED_DATA, else ../shared/data beside the repository.
-SHARED_DATA = Path(
-    os.environ.get("IMVO_SHARED_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data"
-)
-OSH = SHARED_DATA / "open-supply-hub"
+from harness import OSH_PAIRS, osh_labelled_pairs, peak_mb
 
 
 def generate(workdir: Path, n_registry: int, n_rows: int, seed: int) -> tuple[Path, Path, Path]:
@@ -117,7 +109,7 @@ def build_index(reg_path: Path, index_dir: Path) -> dict:
     return {
         "seconds": time.perf_counter() - t0,
         "cpu": time.process_time() - c0,
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mb": peak_mb(),
     }
 
 
@@ -172,7 +164,7 @@ def run_ours(index_dir: Path | None, list_path: Path, reg_path: Path | None = No
         },
         "cpu": time.process_time() - c0,
         "results": out,
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mb": peak_mb(),
     }
 
 
@@ -190,33 +182,15 @@ def quality(results: list, truth: list[int | None]) -> dict:
 
 
 def labelled_pairs() -> dict | None:
-    path = OSH / "labelled_pairs.json"
-    if not path.exists():
+    """The shipped model on Open Supply Hub's labelled pairs within one country."""
+    if not OSH_PAIRS.exists():
         return None
     from imvo.supplychain import matching
     from imvo.supplychain.matching import train
 
-    data = json.loads(path.read_text())
-    pairs, countries = [], []
-    for label in ("match", "distinct"):
-        for pair in data[label]:
-            a, b = pair["__value__"]
-            if a["country"] != b["country"]:
-                continue
-            pairs.append(
-                train.Pair(
-                    a["name"],
-                    a["address"],
-                    None,
-                    None,
-                    b["name"],
-                    b["address"],
-                    None,
-                    None,
-                    label == "match",
-                )
-            )
-            countries.append(a["country"].upper())
+    same_country = [(a, p) for a, b, p in osh_labelled_pairs() if a["country"] == b["country"]]
+    pairs = [p for _, p in same_country]
+    countries = [a["country"].upper() for a, _ in same_country]
     f = train.evaluate_pairs(matching.load(), pairs, countries)
     return {
         "automatic": {"precision": f["precision"], "recall": f["recall"], "pending": f["pending"]}
@@ -317,7 +291,7 @@ def run_dedupe(reg_path: Path, list_path: Path, n_registry: int, n_rows: int) ->
     ]
     gazetteer = dedupe.Gazetteer(fields, num_cores=1)
     # The labelled pairs are Open Supply Hub's own training file (dedupe's format).
-    pairs = json.loads((OSH / "labelled_pairs.json").read_text())
+    pairs = json.loads(OSH_PAIRS.read_text())
     training = {
         label: [
             {

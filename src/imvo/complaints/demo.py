@@ -165,16 +165,18 @@ def load() -> list[tuple[str, str]]:
                 reason="Recorded in the demo."
                 if state != "inadmissible"
                 else "The factory is not a supplier of any member and the covenant has no member linked to it.",
-                decision_text="The member company pays the overtime owed for the last 12 months and its supplier caps shifts at 10 hours."
-                if state == "decision"
-                else "",
-                remedy_agreed=True if state in ("decision", "remediation") else None,
-                remedy_carried_out=True if state == "closed" else None,
-                ground={
-                    "inadmissible": "not_member",
-                    "closed": "settled" if spec.get("settlement") else "decided",
-                }.get(state, ""),
-                settlement_terms=spec.get("settlement", "") if state == "remediation" else "",
+                record=workflow.StepRecord(
+                    decision_text="The member company pays the overtime owed for the last 12 months and its supplier caps shifts at 10 hours."
+                    if state == "decision"
+                    else "",
+                    remedy_agreed=True if state in ("decision", "remediation") else None,
+                    remedy_carried_out=True if state == "closed" else None,
+                    ground={
+                        "inadmissible": "not_member",
+                        "closed": "settled" if spec.get("settlement") else "decided",
+                    }.get(state, ""),
+                    settlement_terms=spec.get("settlement", "") if state == "remediation" else "",
+                ),
                 now=at,
             )
             c.refresh_from_db()

@@ -357,11 +357,7 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
                 raise DomainError(_("Unknown action."))
             if action == "move":
                 to_state = p.get("to_state", "")
-                workflow.check_move(
-                    request.user,
-                    c,
-                    to_state,
-                    p.get("reason", ""),
+                record = workflow.StepRecord(
                     ground=p.get(
                         "inadmissible_ground" if to_state == State.INADMISSIBLE else "ground", ""
                     ),
@@ -373,6 +369,7 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
                         p.get("remedy_carried_out", "")
                     ),
                 )
+                workflow.check_move(request.user, c, to_state, p.get("reason", ""), record)
             elif action == "message":
                 workflow.check_post_message(
                     request.user,

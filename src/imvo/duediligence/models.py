@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from imvo.core.errors import DomainError
+from imvo.core.fields import acting_user
 from imvo.core.scoping import ScopedQuerySet
 from imvo.covenants.models import covenant_and_organisation
 
@@ -159,9 +160,7 @@ class Submission(models.Model):
     improvement_deadline = models.DateField(_("improve by"), null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
-    reviewer = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    reviewer = acting_user()
     created = models.DateTimeField(default=timezone.now)
     updated = models.DateTimeField(auto_now=True)
 
@@ -228,9 +227,7 @@ class SubmissionVersion(models.Model):
     status = models.CharField(max_length=20, choices=Submission.Status.choices)
     data = models.JSONField()
     created = models.DateTimeField(default=timezone.now)
-    by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    by = acting_user()
 
     class Meta:
         ordering = ["submission", "number"]
@@ -313,9 +310,7 @@ class ProgressUpdate(models.Model):
     progress = models.PositiveSmallIntegerField(_("progress (%)"))
     text = models.TextField(_("what happened"))
     evidence = models.FileField(_("evidence"), upload_to=evidence_path, blank=True)
-    by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    by = acting_user()
     recorded = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -383,9 +378,7 @@ class EscalationStep(models.Model):
         related_name="escalations",
         verbose_name=_("decision it rests on"),
     )
-    by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    by = acting_user()
     recorded = models.DateTimeField(default=timezone.now)
 
     objects = ScopedQuerySet["EscalationStep"].as_manager()

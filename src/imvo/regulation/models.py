@@ -22,6 +22,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from imvo.core.fields import acting_user
 from imvo.core.scoping import ScopedQuerySet, role_facts, scope_q
 from imvo.covenants.models import covenant_and_organisation
 
@@ -39,9 +40,7 @@ class MappingRow(models.Model):
     esrs = models.CharField(_("ESRS S2 disclosure requirements"), max_length=60)
     vsme = models.BooleanField(_("within the VSME standard"), default=False)
     legal_version = models.CharField(_("legal text version"), max_length=20)
-    changed_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    changed_by = acting_user()
     changed = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -104,9 +103,7 @@ class EngagementEntry(models.Model):
         "duediligence.Action", blank=True, related_name="+", verbose_name=_("actions")
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
-    confirmed_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    confirmed_by = acting_user()
     recorded = models.DateTimeField(default=timezone.now)
 
     objects = EngagementQuerySet.as_manager()
@@ -140,9 +137,7 @@ class RetainedDocument(models.Model):
     sha256 = models.CharField(max_length=64)
     created = models.DateTimeField(default=timezone.now)
     keep_until = models.DateField(_("kept until"))
-    by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    by = acting_user()
 
     objects = ScopedQuerySet["RetainedDocument"].as_manager()
 
@@ -163,9 +158,7 @@ class PlotUpload(models.Model):
     rows = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list)
     created = models.DateTimeField(default=timezone.now)
-    by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    by = acting_user()
 
     objects = ScopedQuerySet["PlotUpload"].as_manager()
 

@@ -274,15 +274,19 @@ def _is_fresh(doc: dict[str, Any] | None, inputs: dict[str, str]) -> bool:
     return bool(doc) and doc.get("format") == STORED_FORMAT and doc.get("inputs") == inputs  # type: ignore[union-attr]
 
 
-def is_stale(version_id: int) -> bool:
-    """Whether a version's stored scan is missing or computed from inputs that changed."""
-    organisation_id = DisclosureVersion.objects.values_list(
-        "disclosure__organisation_id", flat=True
-    ).get(pk=version_id)
+def _company_of(version_id: int) -> Organisation | None:
+    """The member whose disclosure the version is a version of."""
     from imvo.covenants.models import Organisation
 
-    org = Organisation.objects.get(pk=organisation_id)
-    return not _is_fresh(_stored(version_id), scan_inputs(org))
+    return Organisation.objects.filter(disclosures__versions=version_id).first()
+
+
+def is_stale(version_id: int) -> bool:
+    """Whether a version's stored scan is missing or computed from inputs that changed."""
+    organisation = _company_of(version_id)
+    if organisation is None:
+        raise DisclosureVersion.DoesNotExist(f"no disclosure version {version_id}")
+    return not _is_fresh(_stored(version_id), scan_inputs(organisation))
 
 
 def version_scan(version_id: int, organisation: Organisation) -> ScanResult:
@@ -306,17 +310,14 @@ def version_scan(version_id: int, organisation: Organisation) -> ScanResult:
 def scan_disclosure_version(version_id: int) -> None:
     """A disclosure version became current: store its scan now, so no page view pays
     for it. A restore takes the restored version's scan when that one is fresh."""
-    from imvo.covenants.models import Organisation
-
-    found = (
+    organisation = _company_of(version_id)
+    if organisation is None:  # deleted before the task ran
+        return
+    restored_from = (
         DisclosureVersion.objects.filter(pk=version_id)
-        .values_list("disclosure__organisation_id", "restored_from_id")
+        .values_list("restored_from_id", flat=True)
         .first()
     )
-    if found is None:
-        return
-    organisation = Organisation.objects.get(pk=found[0])
-    restored_from = found[1]
     if restored_from is not None and _stored(version_id) is None:
         earlier = _stored(restored_from)
         if _is_fresh(earlier, scan_inputs(organisation)):

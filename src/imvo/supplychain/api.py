@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
@@ -57,7 +57,9 @@ class PublicFacilityOut(Schema):
     address: str
     country: str
     sector: str
-    members: int
+    members: str = Field(
+        description="How many members source there, as a band: 1\u20134, 5\u20139, 10\u201324, 25\u201349, 50+"
+    )
     named_members: list[str]
 
 

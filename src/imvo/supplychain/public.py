@@ -28,6 +28,21 @@ from imvo.supplychain.normalise import normalise_name
 
 ORDER = ("country", "sort_name", "facility_id")
 
+# How many members source at a location, as every public surface shows it: a band,
+# never an exact small count ("1 member" next to a member's known supplier, or
+# counts that change by one between two years, say more than the K rule allows).
+MEMBER_BANDS = ((1, 4), (5, 9), (10, 24), (25, 49))
+
+
+def member_band(members: int) -> str:
+    """The band a location's member count falls in: 1 to 4, 5 to 9, 10 to 24, 25 to 49,
+    50 or more; written "5\u20139" with an en dash, which a spreadsheet opening the CSV
+    does not take for a date (as it does "5-9")."""
+    for low, high in MEMBER_BANDS:
+        if members <= high:
+            return f"{low}\u2013{high}"
+    return f"{MEMBER_BANDS[-1][1] + 1}+"
+
 
 def _selected(
     published_id: int | None, query: str = "", country: str = "", sector: str = ""
@@ -97,7 +112,7 @@ class Listing:
                 "country": r.country,
                 "country_name": display_name(r.country),
                 "sector": r.sector,
-                "members": r.members,
+                "members": member_band(r.members),
                 "named_members": named.get(r.pk, []),
                 "lat": r.lat,
                 "lng": r.lng,

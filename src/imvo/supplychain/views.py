@@ -46,7 +46,7 @@ def index(request: HttpRequest) -> HttpResponse:
     page = Paginator(lists, 50).get_page(request.GET.get("page"))
     stages = services.stage_counts_for([sl.pk for sl in page.object_list])
     for sl in page.object_list:
-        sl.stages = stages.get(sl.pk, [])
+        sl.stages = stages.get(sl.pk, [])  # type: ignore[attr-defined]  # for index.html
     org = roles.organisation_id(request.user)
     disclosures = (
         disclosure.disclosures_visible_to(request.user).filter(organisation_id=org)
@@ -328,7 +328,8 @@ def public_list(request: HttpRequest, slug: str) -> HttpResponse:
                 "year": year,
                 "licence": "CC BY 4.0",
                 "about": "Production locations disclosed by covenant members; "
-                "members: number of members sourcing there.",
+                "members: how many members source there, as a band (1\u20134, 5\u20139, 10\u201324, "
+                "25\u201349, 50+).",
             },
         )
     # Counted, grouped and paged in the database (the load test found the whole

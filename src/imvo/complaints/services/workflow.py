@@ -3,6 +3,7 @@ recorded; messages in the case file; what the procedure gives the company."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -39,18 +40,27 @@ from imvo.core.errors import DomainError
 MIN_REASON_CHARS = 10
 
 
+@dataclass(frozen=True)
+class StepRecord:
+    """What a step records besides its reasons: the ground (of inadmissibility or
+    closure), a note for the committee only, the decision, the terms settled in
+    mediation, and whether a remedy was agreed and carried out (None: unchanged)."""
+
+    ground: str = ""
+    note: str = ""
+    decision_text: str = ""
+    settlement_terms: str = ""
+    remedy_agreed: bool | None = None
+    remedy_carried_out: bool | None = None
+
+
 def check_move(
     user: AnyUser,
     c: Complaint,
     to_state: str,
     reason: str = "",
+    record: StepRecord = StepRecord(),
     *,
-    ground: str = "",
-    note: str = "",
-    decision_text: str = "",
-    settlement_terms: str = "",
-    remedy_agreed: bool | None = None,
-    remedy_carried_out: bool | None = None,
     now: datetime | None = None,
 ) -> Complaint:
     """Move a case to its next state, recording who, when, on which ground and why.
@@ -65,7 +75,7 @@ def check_move(
         or c.state == State.APPEAL
         or (
             to_state == State.CLOSED
-            and ground in (ClosureGround.DECIDED, ClosureGround.INADMISSIBLE)
+            and record.ground in (ClosureGround.DECIDED, ClosureGround.INADMISSIBLE)
         )
     )
     require_handler(user, c, committee_only=committee_only)
@@ -80,21 +90,9 @@ def check_move(
             )
             % {"n": MIN_REASON_CHARS}
         )
-    if to_state == State.DECISION and not (decision_text or "").strip():
+    if to_state == State.DECISION and not (record.decision_text or "").strip():
         raise DomainError(_("Write the decision: what the committee decided and which remedy."))
-    return do_move(
-        user,
-        c,
-        to_state,
-        reason,
-        ground=ground,
-        note=note,
-        decision_text=decision_text,
-        settlement_terms=settlement_terms,
-        remedy_agreed=remedy_agreed,
-        remedy_carried_out=remedy_carried_out,
-        now=now,
-    )
+    return do_move(user, c, to_state, reason, record, now=now)
 
 
 def _first_deciders(c: Complaint) -> set[int]:
@@ -107,17 +105,11 @@ def _first_deciders(c: Complaint) -> set[int]:
 
 
 def step_refusal(
-    c: Complaint,
-    user: AnyUser,
-    to_state: str,
-    *,
-    ground: str,
-    settlement_terms: str,
-    remedy_carried_out: bool | None,
-    now: datetime,
+    c: Complaint, user: AnyUser, to_state: str, record: StepRecord, *, now: datetime
 ) -> str:
     """Why this step may not be taken now ('' when it may). Checked against the
     stored case under its row lock (`do_move`)."""
+    ground = record.ground
     if to_state not in TRANSITIONS.get(c.state, []):
         label = State(to_state).label if to_state in State.values else to_state
         return _("A case in state “%(from)s” cannot move to “%(to)s”.") % {
@@ -140,15 +132,15 @@ def step_refusal(
             return _("Only an appeal against an inadmissibility ruling can admit the case.")
         if to_state == State.DECISION and not c.decided_at:
             return _("Only an appeal against a decision ends in a new decision.")
-    settled = bool((settlement_terms or "").strip() or c.settlement_enc)
+    settled = bool((record.settlement_terms or "").strip() or c.settlement_enc)
     if to_state == State.REMEDIATION and c.state == State.MEDIATION and not settled:
         return _("Record the terms the parties agreed in mediation.")
     if to_state == State.CLOSED:
         return closure_refusal(
             c,
             ground,
-            settlement_terms=settlement_terms,
-            remedy_carried_out=remedy_carried_out,
+            settlement_terms=record.settlement_terms,
+            remedy_carried_out=record.remedy_carried_out,
             now=now,
         )
     return ""
@@ -236,30 +228,18 @@ def do_move(
     c: Complaint,
     to_state: str,
     reason: str,
+    record: StepRecord,
     *,
-    ground: str = "",
-    note: str = "",
-    decision_text: str = "",
-    settlement_terms: str = "",
-    remedy_agreed: bool | None = None,
-    remedy_carried_out: bool | None = None,
     now: datetime | None = None,
 ) -> Complaint:
     """Write the step. The transition table, the ground and its record are
     checked here, against the stored case under a row lock: two members may act
     at once."""
     now = now or timezone.now()
+    ground, settlement_terms = record.ground, record.settlement_terms
     with transaction.atomic():
         c = Complaint.objects.select_for_update().get(pk=c.pk)
-        refusal = step_refusal(
-            c,
-            user,
-            to_state,
-            ground=ground,
-            settlement_terms=settlement_terms,
-            remedy_carried_out=remedy_carried_out,
-            now=now,
-        )
+        refusal = step_refusal(c, user, to_state, record, now=now)
         if refusal:
             raise DomainError(refusal)
         from_state = c.state
@@ -276,17 +256,17 @@ def do_move(
             c.hearing_at = now
         if to_state == State.DECISION:
             c.decided_at = c.decided_at or now
-            c.decision_enc = crypto.encrypt(decision_text.strip())
+            c.decision_enc = crypto.encrypt(record.decision_text.strip())
         if (settlement_terms or "").strip():
             c.settlement_enc = crypto.encrypt(settlement_terms.strip())
             c.remedy_agreed = True
         if to_state == State.CLOSED:
             c.closed_at = now
             c.closure_ground = ground
-        if remedy_agreed is not None:
-            c.remedy_agreed = remedy_agreed
-        if remedy_carried_out is not None:
-            c.remedy_carried_out = remedy_carried_out
+        if record.remedy_agreed is not None:
+            c.remedy_agreed = record.remedy_agreed
+        if record.remedy_carried_out is not None:
+            c.remedy_carried_out = record.remedy_carried_out
         c.set_due(now)
         c.save()
         Transition.objects.create(
@@ -298,7 +278,7 @@ def do_move(
             at=now,
             ground=ground if to_state in (State.INADMISSIBLE, State.CLOSED) else "",
             reason_enc=crypto.encrypt(reason),
-            note_enc=crypto.encrypt(note.strip()) if note.strip() else "",
+            note_enc=crypto.encrypt(record.note.strip()) if record.note.strip() else "",
         )
         audit(user, "moved", c, from_state=from_state, to_state=to_state, ground=ground)
     return c

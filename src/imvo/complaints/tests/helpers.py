@@ -25,9 +25,10 @@ def jpeg_with_exif() -> bytes:
 REASON = "The committee explains this step to you."
 
 
-def move(user, c, state, reason=REASON, **kw):
-    """One step with reasons for the complainant (every step needs them)."""
-    return workflow.check_move(user, c, state, reason, **kw)
+def move(user, c, state, reason=REASON, now=None, **record):
+    """One step with reasons for the complainant (every step needs them); `record`
+    holds the fields of a `workflow.StepRecord` (ground, decision_text, ...)."""
+    return workflow.check_move(user, c, state, reason, workflow.StepRecord(**record), now=now)
 
 
 def secretary_of(c):
@@ -68,3 +69,8 @@ def blocked_case(world, **filing_kw):
     c = move(world.secretariat_x, assign_officer(c), "admissibility")
     committee.check_recuse(world.secretariat_x, c, world.recused_committee_x, "Former employer")
     return c
+
+
+def case_action(client, c, action, **fields):
+    """POST one action of the case page (as the client's user), like its forms do."""
+    return client.post(f"/complaints/cases/{c.pk}/", {"action": action, **fields})

@@ -30,7 +30,7 @@ import numpy as np
 import polars as pl
 
 from imvo.supplychain.matching import blocking, features
-from imvo.supplychain.matching.model import KINDS, SUPPORT, Model, kind_of, load
+from imvo.supplychain.matching.model import KINDS, Model, kind_of, load, supported
 from imvo.supplychain.normalise import normalise_addresses, normalise_names
 
 AUTOMATIC = "automatic"
@@ -185,17 +185,31 @@ def pair_levels(
     lng_b: np.ndarray,
     name_counts: np.ndarray | None = None,
     base_name_levels: np.ndarray | None = None,
+    word_counts: Any | None = None,
 ) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Comparison levels of cleaned pairs, and their distances in metres (NaN = unknown).
-    `name_counts`: see `features.name_levels_tf` (None: every name unique)."""
+    `name_counts`: see `features.name_levels_tf` (None: every name unique).
+    `word_counts`: called with the positions of the pairs whose shared name words are
+    compared (`features.word_compared`), returns the registry count of their rarest
+    shared word (0: none); None (single pairs, no registry to count in): not compared."""
     meters = features.distances_m(lat_a, lng_a, lat_b, lng_b)
     base = features.name_levels(names_a, names_b) if base_name_levels is None else base_name_levels
     counts = np.ones(len(base)) if name_counts is None else name_counts
+    address = features.address_levels(addrs_a, addrs_b)
+    distance = features.distance_levels(meters)
+    compared = features.word_compared(base, address, distance)
+    shared = np.zeros(len(base), dtype=np.int64)
+    if word_counts is not None and compared.any():
+        ks = np.flatnonzero(compared)
+        shared[ks] = word_counts(ks)
+    else:
+        compared[:] = False
     return {
         "name": features.name_levels_tf(base, counts),
-        "address": features.address_levels(addrs_a, addrs_b),
-        "distance": features.distance_levels(meters),
+        "address": address,
+        "distance": distance,
         "name_number": features.name_number_levels(names_a, names_b),
+        "name_word": features.name_word_levels(shared, compared),
     }, meters
 
 
@@ -261,6 +275,19 @@ def score_candidates(registry: Registry, rows: pl.DataFrame, pairs: pl.DataFrame
     a_names, b_names = row_names[ri], registry.names_arr[ji]
     base = features.name_levels(a_names, b_names, row_joined[ri], registry.joined_arr[ji])
     tf = _tf_counts(registry, row_countries[ri], js, base, a_names)
+
+    def word_counts(ks: np.ndarray) -> np.ndarray:
+        frame = pl.DataFrame(
+            {
+                "k": ks.astype(np.int64),
+                "country": row_countries[ri[ks]].tolist(),
+                "a": a_names[ks].tolist(),
+                "b": b_names[ks].tolist(),
+            },
+            schema={"k": pl.Int64, "country": pl.String, "a": pl.String, "b": pl.String},
+        )
+        return blocking.word_counts(registry.index, frame)["count"].to_numpy()
+
     levels, meters = pair_levels(
         a_names,
         row_addrs[ri],
@@ -272,12 +299,11 @@ def score_candidates(registry: Registry, rows: pl.DataFrame, pairs: pl.DataFrame
         registry.lng[ji] if len(ji) else np.zeros(0),
         tf,
         base,
+        word_counts,
     )
     model = registry.model
     total = model.pair_bits(levels)
-    support = np.isin(levels["address"], list(SUPPORT["address"])) | np.isin(
-        levels["distance"], list(SUPPORT["distance"])
-    )
+    support = supported(levels)
     return {
         "rows": rs,
         "idx": js,
@@ -307,6 +333,8 @@ def explain(scored: dict[str, Any], k: int, country: str) -> list[dict[str, Any]
         {"field": "prior", "level": "a candidate pair", "weight": round(float(w["prior"][0]), 2)}
     ]
     for comp, levels in features.COMPARISONS.items():
+        if comp == "name_word" and lv[comp] == 0:
+            continue  # not compared: nothing to show
         entry: dict[str, Any] = {
             "field": comp,
             # Name: the base level ("exact"); how common the name is goes in the detail.
@@ -430,4 +458,14 @@ def platform_model_path() -> Path:
 def current_model() -> Model:
     """The platform's trained model when `imvo match train` wrote one, else the shipped one."""
     path = platform_model_path()
-    return load(path) if path.is_file() else load()
+    if not path.is_file():
+        return load()
+    try:
+        return load(path)
+    except ValueError as e:
+        # A model trained by an older version (other comparisons): the shipped one
+        # until `imvo match train` fits the platform's decisions again.
+        import logging
+
+        logging.getLogger(__name__).warning("%s: %s; using the shipped model", path, e)
+        return load()

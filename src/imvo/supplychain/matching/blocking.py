@@ -67,6 +67,32 @@ def _name_keys(frame: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([single, joined, prefix]).unique(["idx", "key"])
 
 
+def word_counts(index: Index, pairs: pl.DataFrame) -> pl.DataFrame:
+    """For pairs (`pairs`: k, country, a, b: two cleaned names), how many registry
+    facilities carry the rarest word key (a word or two adjacent words joined) that
+    both names carry: columns k, count (0 when they share none)."""
+    if not pairs.height:
+        return pl.DataFrame(schema={"k": pl.Int64, "count": pl.Int64})
+
+    def keys(col: str) -> pl.DataFrame:
+        frame = pairs.select(idx="k", country="country", name=col)
+        return _name_keys(frame).filter(pl.col("key").str.contains(r"^[^|]*\|w\|"))
+
+    shared = (
+        keys("a").join(keys("b"), on=["idx", "key"]).with_columns(kid=pl.col("key").hash(_SEED))
+    )
+    counted = (
+        shared.join(index.freq.select("kid", "df"), on="kid", how="left")
+        .group_by("idx")
+        .agg(count=pl.col("df").fill_null(1).min())
+    )
+    return (
+        pairs.select("k")
+        .join(counted.rename({"idx": "k"}), on="k", how="left")
+        .select("k", pl.col("count").fill_null(0).cast(pl.Int64))
+    )
+
+
 def _address_keys(frame: pl.DataFrame) -> pl.DataFrame:
     """idx, key for the address rule: 'CC|a|number|next street word', 'CC|p|long number'."""
     flat = (

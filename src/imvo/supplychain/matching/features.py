@@ -72,6 +72,7 @@ ADDRESS_LEVELS = [
     "same number and street",  # a shared house number and a >= 85 similar rest
     "similar",  # >= 85, no conflicting number
     "numbers differ",  # each side has a house/plot/unit number the other lacks: next door
+    # ("different" too when the rest of the addresses is not even partly similar)
     "partly similar",  # >= 60
     "different",
 ]
@@ -79,13 +80,31 @@ ADDRESS_LEVELS = [
 DISTANCE_LEVELS = ["missing", "<= 50 m", "<= 200 m", "<= 1 km", "<= 5 km", "> 5 km"]
 _DISTANCE_LIMITS = [50.0, 200.0, 1000.0, 5000.0]
 # numbers in the names ("store 12" / "store 14", "unit 2") -----------------------------
-NAME_NUMBER_LEVELS = ["none", "same", "differ"]
+NAME_NUMBER_LEVELS = [
+    "none",
+    "same",
+    "one side only",  # one name's numbers are all in the other ("pathways cc1" / "pathways")
+    "differ",  # each name has a number the other lacks ("branch 1" / "branch 2"): never automatic
+]
+# shared name words: where the names differ as wholes ("similar" or less) but the
+# address or the place agrees, the rarest word (or joined word pair) both names carry.
+# A parent body's name in front of the site's ("Henry Booth House Granny's Day Care"
+# / "Grannys Daycare Center") or a site's name behind it shares a word no other
+# facility carries; two shops in one building share none, or only "cafe". -------------
+NAME_WORD_LEVELS = [
+    "not compared",  # the names agree as wholes, or nothing else agrees (no registry counts)
+    "a word no other facility carries",
+    "a word 2-9 facilities carry",
+    "only words 10+ facilities carry",
+    "no word in common",
+]
 
 COMPARISONS: dict[str, list[str]] = {
     "name": NAME_LEVELS,
     "address": ADDRESS_LEVELS,
     "distance": DISTANCE_LEVELS,
     "name_number": NAME_NUMBER_LEVELS,
+    "name_word": NAME_WORD_LEVELS,
 }
 
 _NUMBER_RE = re.compile(r"\d+")
@@ -193,16 +212,24 @@ def _id_lists(col: str) -> pl.Expr:
     return pl.concat_list(nums, units).list.unique()
 
 
-def address_levels(a: Sequence[str], b: Sequence[str]) -> np.ndarray:
-    """See ADDRESS_LEVELS; set logic in polars (vectorised), similarity in rapidfuzz."""
+def address_levels(
+    a: Sequence[str], b: Sequence[str], same_street: np.ndarray | None = None
+) -> np.ndarray:
+    """See ADDRESS_LEVELS; set logic in polars (vectorised), similarity in rapidfuzz.
+    `same_street`: per pair, whether both addresses carry the same house number with
+    the same street word (`street_keys`; computed here when not given). It makes "same
+    number and street" whatever else the addresses add (a postcode, the street type,
+    the city), unless their numbers conflict."""
     if not len(a):
         return np.zeros(0, dtype=np.int8)
+    if same_street is None:
+        same_street = shared_street(a, b)
     tset = _cp(a, b, fuzz.token_set_ratio)
-    f = pl.DataFrame({"a": list(a), "b": list(b), "t": tset}).with_columns(
+    f = pl.DataFrame(
+        {"a": list(a), "b": list(b), "t": tset, "street": np.asarray(same_street, dtype=bool)}
+    ).with_columns(
         sa=_id_lists("a"),
         sb=_id_lists("b"),
-        na=pl.col("a").str.extract_all(r"\d+"),
-        nb=pl.col("b").str.extract_all(r"\d+"),
     )
     common = pl.col("sa").list.set_intersection("sb").list.len()
     conflict = (
@@ -211,15 +238,19 @@ def address_levels(a: Sequence[str], b: Sequence[str]) -> np.ndarray:
         & (common < pl.col("sa").list.len())
         & (common < pl.col("sb").list.len())
     )
-    shared_number = pl.col("na").list.set_intersection("nb").list.len() > 0
+    # A shared house, plot or unit number (not a postcode: many places share one).
+    shared_number = common > 0
     level = (
         pl.when((pl.col("a") == "") | (pl.col("b") == ""))
         .then(0)
         .when(pl.col("a") == pl.col("b"))
         .then(1)
-        .when(conflict)
+        # Conflicting numbers: next door when the rest agrees, else another street.
+        .when(conflict & (pl.col("t") >= 60))
         .then(4)
-        .when(shared_number & (pl.col("t") >= 85))
+        .when(conflict)
+        .then(6)
+        .when((shared_number & (pl.col("t") >= 85)) | pl.col("street"))
         .then(2)
         .when(pl.col("t") >= 85)
         .then(3)
@@ -228,6 +259,96 @@ def address_levels(a: Sequence[str], b: Sequence[str]) -> np.ndarray:
         .otherwise(6)
     )
     return f.select(level.cast(pl.Int8)).to_series().to_numpy()
+
+
+_HOUSE_NUMBER = re.compile(r"^\d{1,4}[a-z]?$")
+
+
+# Words that say what kind of street or place follows, not which one: "117 sok no 2"
+# (117th street, number 2) names no street, and "2|sok" would join two neighbourhoods.
+STREET_TYPES = frozenset(
+    [
+        "ave",
+        "blvd",
+        "hwy",
+        "sok",
+        "cad",
+        "cadde",
+        "mah",
+        "bldg",
+        "ind",
+        "est",
+        "zone",
+        "dist",
+        "prov",
+        "vill",
+        "blk",
+        "unit",
+        "lot",
+        "plot",
+        "calle",
+        "rua",
+        "via",
+        "carrera",
+        "moo",
+        "soi",
+        "phum",
+        "sector",
+        "phase",
+        "km",
+    ]
+)
+
+
+def _street_word(w1: str, w2: str) -> str:
+    """The street word beside a number: the nearer of the two words that has 3+
+    characters and is not a street type; "" when that is a number or there is none."""
+    for word in (w1, w2):
+        if len(word) < 3 or word in STREET_TYPES:
+            continue
+        return "" if word[0].isdigit() else word
+    return ""
+
+
+@lru_cache(maxsize=500_000)
+def street_keys(address: str) -> frozenset[str]:
+    """House number (up to 4 digits; longer ones are postcodes) + street word pairs of a
+    cleaned address, the street word read after the number ("4846 n sheridan" ->
+    "4846|sheridan") and before it ("yonge st 444" -> "444|yonge", "cad no 9")."""
+    tokens = ["", "", *address.split(" "), "", ""]
+    out = set()
+    for i in range(2, len(tokens) - 2):
+        t = tokens[i]
+        if not _HOUSE_NUMBER.match(t):
+            continue
+        after = _street_word(tokens[i + 1], tokens[i + 2])
+        before = _street_word(tokens[i - 1], tokens[i - 2])
+        for street in (after, before):
+            if street:
+                out.add(f"{t}|{street}")
+    return frozenset(out)
+
+
+def shared_street(a: Sequence[str], b: Sequence[str]) -> np.ndarray:
+    """Per pair: do both addresses carry a common `street_keys` pair?"""
+    return np.fromiter(
+        (not street_keys(x).isdisjoint(street_keys(y)) for x, y in zip(a, b, strict=True)),
+        dtype=bool,
+        count=len(a),
+    )
+
+
+def name_word_levels(counts: np.ndarray, compared: np.ndarray) -> np.ndarray:
+    """NAME_WORD_LEVELS from the registry count of the rarest word both names carry
+    (0: none in common) where `compared`, else "not compared"."""
+    out = np.where(counts <= 0, 4, np.where(counts <= 1, 1, np.where(counts < 10, 2, 3)))
+    return np.where(compared, out, 0).astype(np.int8)
+
+
+def word_compared(base_name: np.ndarray, address: np.ndarray, distance: np.ndarray) -> np.ndarray:
+    """Pairs whose shared name words are compared: names "similar" or less alike as
+    wholes, with an address that agrees at least in part or places within 200 m."""
+    return (base_name >= 4) & (np.isin(address, [1, 2, 3, 5]) | np.isin(distance, [1, 2]))
 
 
 def distance_levels(meters: np.ndarray) -> np.ndarray:
@@ -250,7 +371,8 @@ def distances_m(
 
 
 def name_number_levels(a: Sequence[str], b: Sequence[str]) -> np.ndarray:
-    """none (no number in either name) / same numbers / the numbers differ."""
+    """none (no number in either name) / same numbers / one side's numbers all in the
+    other's / the numbers differ (each name has one the other lacks)."""
     if not len(a):
         return np.zeros(0, dtype=np.int8)
     f = pl.DataFrame({"a": list(a), "b": list(b)}).with_columns(
@@ -262,6 +384,11 @@ def name_number_levels(a: Sequence[str], b: Sequence[str]) -> np.ndarray:
         .then(0)
         .when(pl.col("na") == pl.col("nb"))
         .then(1)
+        .when(
+            (pl.col("na").list.set_difference("nb").list.len() > 0)
+            & (pl.col("nb").list.set_difference("na").list.len() > 0)
+        )
+        .then(3)
         .otherwise(2)
     )
     return f.select(level.cast(pl.Int8)).to_series().to_numpy()
@@ -288,7 +415,8 @@ SIGNS: dict[str, list[int]] = {
     "name": [0, 1, 1, 1, 1, 1, 1, 1, 0, -1, -1],
     "address": [0, 1, 1, 1, -1, 0, -1],
     "distance": [0, 1, 1, 0, -1, -1],
-    "name_number": [0, 1, -1],
+    "name_number": [0, 1, 0, -1],
+    "name_word": [0, 1, 1, 0, -1],
     "together": [1, 1, 1, -1],
 }
 

@@ -30,7 +30,7 @@ name's rarest word), so a chain's name has its own, smaller weight.
 Decisions (`matching.decide`): the *row* probability of the best candidate,
 2^w / (1 + sum of 2^w over the row's candidates), so a close runner-up lowers
 it; *automatic* when it reaches `automatic` and the evidence goes beyond the
-name (address at least similar, or within 200 m); *pending* from `review`; else
+name (address at least partly similar, or within 200 m); *pending* from `review`; else
 *new*. Name-only evidence is never automatic.
 """
 
@@ -49,8 +49,26 @@ import numpy as np
 from imvo.supplychain.matching.features import COMPARISONS, SIGNS, TOGETHER, together
 
 MODEL_FILE = "data/model.json"
-# The levels that are evidence beyond the name (see `decide`).
-SUPPORT = {"address": {1, 2, 3}, "distance": {1, 2}}
+FORMAT = "imvo-match-weights-3"
+# The levels that are evidence beyond the name (see `decide`): an address that agrees
+# at least in part with no conflicting number ("partly similar" included: supplier
+# lists append the country, the province or a postcode, or drop the street type), or
+# coordinates within 200 m.
+SUPPORT = {"address": {1, 2, 3, 5}, "distance": {1, 2}}
+# Names that carry different numbers ("branch 1" / "branch 2", "unit 3" / "unit 4") are
+# two facilities however alike the rest: never automatic, as a conflicting unit or house
+# number in the address is never support.
+NAME_NUMBER_CONFLICT = 3
+
+
+def supported(levels: dict[str, np.ndarray]) -> np.ndarray:
+    """Per pair: is there evidence beyond the name (see SUPPORT), without a conflict?"""
+    return (
+        np.isin(levels["address"], list(SUPPORT["address"]))
+        | np.isin(levels["distance"], list(SUPPORT["distance"]))
+    ) & (np.asarray(levels["name_number"]) != NAME_NUMBER_CONFLICT)
+
+
 KINDS = ("coordinates", "no_coordinates")
 _COMPS = list(COMPARISONS)
 # L2 penalty of the fit: keeps a level seen in few pairs near 0 bits.
@@ -201,7 +219,7 @@ class Model:
     # --- files -----------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         return {
-            "format": "imvo-match-weights-2",
+            "format": FORMAT,
             "comparisons": {c: COMPARISONS[c] for c in COMPARISONS},
             "together": [t[0] for t in TOGETHER],
             "weights_bits": self.fitted,
@@ -213,7 +231,7 @@ class Model:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Model:
-        if data.get("format") != "imvo-match-weights-2":
+        if data.get("format") != FORMAT:
             raise ValueError(
                 f"unknown model format {data.get('format')!r}: re-create it with `imvo match train`"
             )

@@ -40,7 +40,7 @@ import numpy as np
 
 from imvo.supplychain import matching
 from imvo.supplychain.matching import blocking, features
-from imvo.supplychain.matching.model import SUPPORT, Model
+from imvo.supplychain.matching.model import Model, supported
 
 _SCHEMA_RE = re.compile(r"^[a-z_][a-z0-9_]{0,40}$")
 _UNIT_WORDS = "unit|blk|bldg|plant|factory|fl|hall|shed|gate|phase|line|no|lot|plot"
@@ -119,6 +119,26 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
                ORDER BY x COLLATE "C")
 $$;
 
+-- features.street_keys: 'number|street word' for each house number (1-4 digits, a
+-- letter), the street word read after the number and before it (_street_word).
+CREATE OR REPLACE FUNCTION {s}.street_word(w1 text, w2 text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN x IS NULL OR x ~ '^[0-9]' THEN '' ELSE x END
+  FROM (SELECT CASE WHEN char_length(coalesce(w1, '')) >= 3 AND w1 <> ALL (ARRAY[{street_types}]) THEN w1
+                    WHEN char_length(coalesce(w2, '')) >= 3 AND w2 <> ALL (ARRAY[{street_types}]) THEN w2
+               END) q(x)
+$$;
+
+CREATE OR REPLACE FUNCTION {s}.street_keys(a text) RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT array(SELECT DISTINCT v.k COLLATE "C" FROM (
+      SELECT t, {s}.street_word(lead(t, 1) OVER w, lead(t, 2) OVER w) AS after,
+             {s}.street_word(lag(t, 1) OVER w, lag(t, 2) OVER w) AS before
+      FROM unnest(string_to_array(a, ' ')) WITH ORDINALITY u(t, o) WINDOW w AS (ORDER BY o)) q,
+    LATERAL (VALUES (q.t || '|' || q.after, q.after), (q.t || '|' || q.before, q.before)) v(k, street)
+    WHERE q.t ~ '^[0-9]{1,4}[a-z]?$' AND v.street <> '' ORDER BY 1)
+$$;
+
 -- features.joined_name: the words without articles (all words if none is left), no spaces.
 CREATE OR REPLACE FUNCTION {s}.joined_name(a text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
@@ -135,13 +155,17 @@ $$;
 def install(cur: Any, schema: str) -> None:
     """Create the schema and the comparison functions (idempotent)."""
     s = _schema(schema)
-    cur.execute(FUNCTIONS.replace("{s}", s).replace("{units}", _UNIT_WORDS))
+    types = ", ".join(f"'{w}'" for w in sorted(features.STREET_TYPES))
+    cur.execute(
+        FUNCTIONS.replace("{s}", s).replace("{units}", _UNIT_WORDS).replace("{street_types}", types)
+    )
 
 
 # Per record, once: what the comparisons need of each value.
 DERIVED = """name_sorted = {s}.sorted_tokens(name), name_set = {s}.token_set(name),
     name_numbers = {s}.numbers(name), address_set = {s}.token_set(address),
-    address_ids = {s}.identifiers(address), address_numbers = {s}.numbers(address)"""
+    address_ids = {s}.identifiers(address), address_numbers = {s}.numbers(address),
+    address_streets = {s}.street_keys(address)"""
 
 
 def _keys_sql(src: str) -> str:
@@ -195,9 +219,11 @@ def load_registry(
         ALTER TABLE {s}.reg ADD PRIMARY KEY (idx);
         ALTER TABLE {s}.reg ADD COLUMN joined text, ADD COLUMN name_sorted text,
           ADD COLUMN name_set text[], ADD COLUMN name_numbers text[], ADD COLUMN address_set text[],
-          ADD COLUMN address_ids text[], ADD COLUMN address_numbers text[];
+          ADD COLUMN address_ids text[], ADD COLUMN address_numbers text[],
+          ADD COLUMN address_streets text[];
         UPDATE {s}.reg SET joined = {s}.joined_name(name), {derived};
         CREATE TABLE {s}.reg_keys AS {_keys_sql(f"{s}.reg")};
+        CREATE INDEX ON {s}.reg_keys (idx, key);
         CREATE TABLE {s}.freq AS
           SELECT key, count(*)::bigint AS df, min(rule) AS rule FROM {s}.reg_keys GROUP BY key;
         ALTER TABLE {s}.freq ADD PRIMARY KEY (key);
@@ -260,7 +286,8 @@ def match(
         CREATE TEMP TABLE mrows (idx bigint PRIMARY KEY, name text, address text, country text,
                                 lat float8, lng float8, joined text, name_sorted text,
                                 name_set text[], name_numbers text[], address_set text[],
-                                address_ids text[], address_numbers text[]);
+                                address_ids text[], address_numbers text[],
+                                address_streets text[]);
         """
     )
     with_index = [(i, *r) for i, r in enumerate(rows)]
@@ -341,6 +368,7 @@ def match(
                  r.name_set AS wa, g.name_set AS wb, r.address_set AS ta, g.address_set AS tb,
                  r.address_ids AS sa, g.address_ids AS sb,
                  r.address_numbers AS aan, g.address_numbers AS ban,
+                 r.address_streets AS ast, g.address_streets AS bst,
                  r.name_numbers AS na, g.name_numbers AS nb
           FROM pg_temp.pairs p JOIN pg_temp.mrows r ON r.idx = p.rw JOIN {s}.reg g ON g.idx = p.idx
         ), named AS MATERIALIZED (
@@ -366,32 +394,53 @@ def match(
               ELSE 1 END) AS tf
           FROM named n
         )
-          SELECT rw, idx, tf,
+        , lv AS MATERIALIZED (
+          SELECT rw, idx, tf, base,
             CASE WHEN base = 0 THEN 0 {tf_cases} END AS name_level,
             CASE WHEN aa = '' OR ba = '' THEN 0
                  WHEN aa = ba THEN 1
-                 WHEN cardinality(sa) > 0 AND cardinality(sb) > 0
-                      AND common < cardinality(sa) AND common < cardinality(sb) THEN 4
-                 WHEN shared AND t >= 85 THEN 2
+                 WHEN conflict AND t >= 60 THEN 4
+                 WHEN conflict THEN 6
+                 WHEN (shared AND t >= 85) OR ast && bst THEN 2
                  WHEN t >= 85 THEN 3
                  WHEN t >= 60 THEN 5
                  ELSE 6 END AS address_level,
             CASE WHEN meters IS NULL THEN 0 WHEN meters <= {d1!r} THEN 1 WHEN meters <= {d2!r} THEN 2
                  WHEN meters <= {d3!r} THEN 3 WHEN meters <= {d4!r} THEN 4 ELSE 5 END AS distance_level,
             CASE WHEN cardinality(na) = 0 AND cardinality(nb) = 0 THEN 0
-                 WHEN na = nb THEN 1 ELSE 2 END AS number_level,
+                 WHEN na = nb THEN 1
+                 WHEN NOT na <@ nb AND NOT nb <@ na THEN 3
+                 ELSE 2 END AS number_level,
             meters
           FROM (
+            SELECT y.*,
+              cardinality(sa) > 0 AND cardinality(sb) > 0
+                AND common < cardinality(sa) AND common < cardinality(sb) AS conflict
+            FROM (
             SELECT c.*,
               CASE WHEN aa = '' OR ba = '' THEN 0::real ELSE {s}.token_set_ratio(ta, tb)::real END AS t,
               cardinality(array(SELECT unnest(sa) INTERSECT SELECT unnest(sb))) AS common,
-              aan && ban AS shared,
+              cardinality(array(SELECT unnest(sa) INTERSECT SELECT unnest(sb))) > 0 AS shared,
               CASE WHEN lat1 IS NULL OR lng1 IS NULL OR lat2 IS NULL OR lng2 IS NULL THEN NULL ELSE
                 2 * 6371000.0::float8 * asin(least(1.0::float8, sqrt(
                   sin((radians(lat2) - radians(lat1)) / 2) * sin((radians(lat2) - radians(lat1)) / 2)
                   + cos(radians(lat1)) * cos(radians(lat2))
                     * sin(radians(lng2 - lng1) / 2) * sin(radians(lng2 - lng1) / 2)))) END AS meters
-            FROM counted c) x;
+            FROM counted c) y) x
+        )
+          -- Shared name words (features.word_compared, blocking.word_counts): the rarest
+          -- word key both names carry, where the names differ as wholes and the address
+          -- or the place agrees.
+          SELECT lv.*,
+            CASE WHEN NOT (base >= 4 AND (address_level IN (1, 2, 3, 5) OR distance_level IN (1, 2)))
+                 THEN 0
+                 ELSE (SELECT CASE WHEN min(f.df) IS NULL THEN 4 WHEN min(f.df) <= 1 THEN 1
+                                   WHEN min(f.df) < 10 THEN 2 ELSE 3 END
+                       FROM pg_temp.row_keys rk
+                       JOIN {s}.reg_keys gk ON gk.key = rk.key AND gk.idx = lv.idx
+                       JOIN {s}.freq f ON f.key = rk.key
+                       WHERE rk.idx = lv.rw AND split_part(rk.key, '|', 2) = 'w') END AS word_level
+          FROM lv;
         ANALYZE pg_temp.levels;
         """,
         timings,
@@ -400,19 +449,18 @@ def match(
     # model's form is the matching lane's to change; levels are what SQL must match).
     cur.execute(
         f"""
-        SELECT l.rw, g.id, l.name_level, l.address_level, l.distance_level, l.number_level
+        SELECT l.rw, g.id, l.name_level, l.address_level, l.distance_level, l.number_level,
+               l.word_level
         FROM pg_temp.levels l JOIN {s}.reg g ON g.idx = l.idx ORDER BY l.rw, l.idx
         """
     )
     fetched = cur.fetchall()
     levels = {
         comp: np.array([r[2 + i] for r in fetched], dtype=np.int64)
-        for i, comp in enumerate(("name", "address", "distance", "name_number"))
+        for i, comp in enumerate(("name", "address", "distance", "name_number", "name_word"))
     }
     bits = model.pair_bits(levels) if fetched else np.zeros(0)
-    support = np.isin(levels["address"], list(SUPPORT["address"])) | np.isin(
-        levels["distance"], list(SUPPORT["distance"])
-    )
+    support = supported(levels)
     by_row: dict[int, list[int]] = {}
     for k, r in enumerate(fetched):
         by_row.setdefault(int(r[0]), []).append(k)

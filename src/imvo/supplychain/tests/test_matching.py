@@ -319,6 +319,7 @@ def test_fitted_weights_keep_their_sign_and_a_near_tie_is_pending() -> None:
         "address": np.full(2 * n, 1, dtype=np.int8),  # same address in every pair...
         "distance": np.zeros(2 * n, dtype=np.int8),
         "name_number": np.zeros(2 * n, dtype=np.int8),
+        "name_word": np.zeros(2 * n, dtype=np.int8),
     }
     # ...and more often among the non-matches (the mall): a free fit would go negative.
     model.add(levels, np.r_[np.ones(n // 2), np.zeros(n + n // 2)].astype(bool))
@@ -331,3 +332,88 @@ def test_fitted_weights_keep_their_sign_and_a_near_tie_is_pending() -> None:
     assert tie.status == matching.PENDING and tie.score == pytest.approx(50.0, abs=0.2)
     alone = matching.decide(twins[:1], matching.load())
     assert alone.status == matching.AUTOMATIC
+
+
+def test_a_parent_bodys_name_at_the_same_address_is_found() -> None:
+    """The list names the site by its parent body ("Henry Booth House ...") and the
+    registry by the site alone: the names differ as wholes, but they share a word no
+    other facility carries and the house number and street agree."""
+    registry = [
+        ("Grannys Daycare Center", "645 W. 127th St.", "US", None, None),
+        ("Henry Booth House Kiddie Kottage", "1946 W 87th St", "US", None, None),
+        ("Henry Booth House Humpty Dumpty", "1126 W 99th St", "US", None, None),
+        ("Little Hands Daycare Center", "7801 S Wolcott Ave", "US", None, None),
+    ]
+    m = _one(
+        registry,
+        (
+            "HENRY BOOTH HOUSE GRANNY'S DAY CARE CENTER",
+            "645 W 127TH STREET 60628",
+            "US",
+            None,
+            None,
+        ),
+    )
+    assert m.facility_id == "F0" and m.status != matching.NEW
+    fields = {e["field"]: e for e in m.explanation}
+    assert fields["address"]["level"] == "same number and street"
+    assert fields["name_word"]["level"] == "a word no other facility carries"
+    assert fields["name_word"]["weight"] > 0
+    # The same parent body at another address shares only its common words: not proposed.
+    other = _one(registry, ("HENRY BOOTH HOUSE LOOP", "2001 S MICHIGAN 60616", "US", None, None))
+    assert other.status != matching.AUTOMATIC
+
+
+def test_numbers_that_differ_in_the_names_are_never_automatic() -> None:
+    """ "Branch 1" and "branch 2" of one company at one address are two facilities."""
+    registry = [("Roo Hsing Garment Branch 2", "No 4010 St 49, Phnom Penh", "KH", None, None)]
+    m = _one(
+        registry, ("Roo Hsing Garment Branch 1", "No 4010 St 49, Phnom Penh", "KH", None, None)
+    )
+    assert m.status != matching.AUTOMATIC
+    assert next(e for e in m.explanation if e["field"] == "name_number")["level"] == "differ"
+    # A number on one side only ("cc1") is no conflict.
+    from imvo.supplychain.matching import features
+
+    assert features.name_number_levels(["pathways cc1"], ["pathways"]).tolist() == [2]
+    assert features.name_number_levels(["branch 1"], ["branch 2"]).tolist() == [3]
+
+
+def test_address_levels_read_the_house_number_and_street() -> None:
+    from imvo.supplychain.matching import features
+
+    a = ["1 n ogden 60640", "yonge st 444", "1543 n kolin 60651", "unit a no 5 lotus rd"]
+    b = ["1 n ogden ave", "444 yonge st", "2001 w pierce ave", "unit b no 5 lotus rd"]
+    levels = [features.ADDRESS_LEVELS[v] for v in features.address_levels(a, b)]
+    # A postcode or a street type on one side only, or the number after the street:
+    # still the same number on the same street; conflicting numbers on another street
+    # are a different address, next door when the rest agrees.
+    assert levels == [
+        "same number and street",
+        "same number and street",
+        "different",
+        "numbers differ",
+    ]
+    # Street types name no street: "117 sok no 2" in two neighbourhoods is no shared key.
+    assert features.street_keys("akcaburgaz mah 117 sok no 2") == {"117|akcaburgaz"}
+    assert not features.street_keys("cakmakli mah 2 cadde 117 sok no 2") & features.street_keys(
+        "akcaburgaz mah 117 sok no 2"
+    )
+
+
+def test_a_partly_similar_address_is_evidence_beyond_the_name() -> None:
+    """Supplier lists append the country or the province to the address: an address
+    that agrees in part, with no conflicting number, supports a rare name."""
+    registry = [
+        ("Neotex", "Zone Industrielle Al Majd, 90000 Tanger", "MA", None, None),
+        ("Atlas Denim", "Route de Rabat km 7, Tanger", "MA", None, None),
+    ]
+    m = _one(
+        registry,
+        ("NEOTEX SARL", "Zone Industrielle Al Majd Lot 84, Tanger, Morocco", "MA", None, None),
+    )
+    assert m.facility_id == "F0" and m.status == matching.AUTOMATIC
+    assert next(e for e in m.explanation if e["field"] == "address")["level"] in (
+        "similar",
+        "partly similar",
+    )

@@ -334,3 +334,21 @@ def test_every_filtered_snapshot_selection_rests_on_k_members(world, five) -> No
             .count()
         )
         assert not shown.exists() or members >= k, f
+
+
+@pytest.mark.parametrize(
+    ("members", "band"),
+    [
+        (1, "1\u20134"),
+        (4, "1\u20134"),
+        (5, "5\u20139"),
+        (9, "5\u20139"),
+        (10, "10\u201324"),
+        (49, "25\u201349"),
+        (50, "50+"),
+    ],
+)
+def test_a_location_shows_its_members_as_a_band(members: int, band: str) -> None:
+    from imvo.supplychain.public import member_band
+
+    assert member_band(members) == band

@@ -141,7 +141,8 @@ def test_public_page_search_and_downloads(client, world, registry) -> None:
         client.get(f"/supply-chain/public/{world.covenant_x.slug}/?format=json").content
     )
     assert data["meta"]["licence"] == "CC BY 4.0" and len(data["data"]) == 4
-    assert {d["members"] for d in data["data"]} == {1, 2}  # the fillers share one factory
+    # One or two members at each location: the same band, no exact small count.
+    assert {d["members"] for d in data["data"]} == {"1\u20134"}
 
 
 def test_shared_page_per_role(client, world, registry) -> None:
