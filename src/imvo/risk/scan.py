@@ -533,6 +533,37 @@ def from_stored(doc: dict[str, Any]) -> ScanResult:
     return ScanResult(rows, _score_lines(rows, combos), combos, doc["sources"], doc["attribution"])
 
 
+def combine(parts: Sequence[tuple[str, ScanResult]]) -> ScanResult:
+    """Several scans as one (e.g. every member's stored scan for a covenant's analysis):
+    rows side by side, each row id prefixed with its part's name, the keys renumbered
+    so one (country, sector, good) is one key. Nothing is scored again; the parts were
+    scored with the same indicator data (a stored scan is fresh or computed anew)."""
+    key_ids: dict[tuple[Any, str, str], int] = {}
+    combos: list[dict[str, Any]] = []
+    scored: set[tuple[int, str]] = set()  # (key, theme) already in `combos`
+    frames = []
+    for prefix, part in parts:
+        renumber: dict[int, int] = {}
+        for c in part.combos:
+            key_id = key_ids.setdefault((c["country"], c["sector"], c["good"]), len(key_ids))
+            renumber[c["key_id"]] = key_id
+            if (key_id, c["theme"]) not in scored:
+                scored.add((key_id, c["theme"]))
+                combos.append({**c, "key_id": key_id})
+        frames.append(
+            part.rows.select(
+                pl.col(name).cast(dtype) for name, dtype in STORED_ROW_SCHEMA.items()
+            ).with_columns(
+                row_id=pl.lit(f"{prefix}-") + pl.col("row_id"),
+                key_id=pl.col("key_id").replace_strict(renumber, return_dtype=pl.UInt32),
+            )
+        )
+    rows = pl.concat(frames) if frames else pl.DataFrame(schema=STORED_ROW_SCHEMA)
+    sources = parts[0][1].sources if parts else {}
+    attribution = parts[0][1].attribution if parts else []
+    return ScanResult(rows, _score_lines(rows, combos), combos, sources, attribution)
+
+
 def scan_row_by_row(model: Model, records: list[dict[str, Any]]) -> list[tuple[Any, str, float]]:
     """The straightforward implementation: every row, every theme, one at a time.
 

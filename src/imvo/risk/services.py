@@ -22,7 +22,6 @@ company can enter countries and products by hand (`SourcingEntry`).
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import logging
 import threading
@@ -59,6 +58,7 @@ from imvo.risk.scan import (
     SourcingRow,
     build_model,
     bundled_tables,
+    combine,
     from_stored,
     heatmap,
     prepare_rows,
@@ -757,15 +757,11 @@ def covenant_analysis(covenant: Covenant) -> dict[str, Any]:
         adherences__covenant=covenant,
         adherences__status=Adherence.Status.ACTIVE,
     ).distinct()
-    records: list[SourcingRow] = []
-    companies = 0
-    for org in orgs:
-        rows = supplier_rows_for(org, covenant)
-        if rows:
-            companies += 1
-        for r in rows:
-            records.append(dataclasses.replace(r, row_id=f"{org.pk}-{r.row_id}"))
-    result = scan_records(records)
+    # Each member's own scan (stored with its disclosure version), put side by side.
+    scans = [(str(org.pk), company_scan(org, covenant)) for org in orgs]
+    scans = [(name, scan) for name, scan in scans if scan.rows.height]
+    companies = len(scans)
+    result = combine(scans) if scans else scan_records([])
     countries = []
     if result.rows.height:
         c = (
