@@ -60,8 +60,6 @@ def test_client_address_comes_from_the_trusted_proxy_header_only(settings):
     assert limits.client_address({"REMOTE_ADDR": "10.0.0.2"}) == "10.0.0.2"
 
 
-
-
 GUESSER = """
 import django; django.setup()
 from django.test import Client
