@@ -27,7 +27,7 @@ import logging
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import polars as pl
 from django.db import DatabaseError, transaction
@@ -190,18 +190,23 @@ def sources_in_use() -> list[dict[str, Any]]:
 
 
 def scan_records(
-    records: Sequence[SourcingRow] | list[dict[str, Any]] | pl.DataFrame,
+    records: Sequence[SourcingRow] | Sequence[dict[str, Any]] | pl.DataFrame,
 ) -> ScanResult:
     """Scan sourcing rows: typed rows (`SourcingRow`), or dicts with country, sector,
     product, name, workers, row_id (a file read by `imvo scan`, rows posted to the API)."""
-    if isinstance(records, list) and not records:
-        records = pl.DataFrame(
+    rows: Sequence[dict[str, Any]] | pl.DataFrame
+    if isinstance(records, pl.DataFrame):
+        rows = records
+    elif not records:
+        rows = pl.DataFrame(
             schema={"row_id": pl.Int64, "country": pl.Utf8, "sector": pl.Utf8, "product": pl.Utf8}
         )
-    elif isinstance(records, Sequence) and isinstance(records[0], SourcingRow):
-        records = sourcing_frame(records)  # type: ignore[arg-type]
+    elif isinstance(records[0], SourcingRow):
+        rows = sourcing_frame(cast(Sequence[SourcingRow], records))
+    else:
+        rows = cast(Sequence[dict[str, Any]], records)
     model = current_model()
-    return scan_frame(model, prepare_rows(records, model))  # type: ignore[arg-type]
+    return scan_frame(model, prepare_rows(rows, model))
 
 
 # --- the company's chain -------------------------------------------------------------
@@ -271,7 +276,8 @@ def _stored(version_id: int) -> dict[str, Any] | None:
 
 
 def _is_fresh(doc: dict[str, Any] | None, inputs: dict[str, str]) -> bool:
-    return bool(doc) and doc.get("format") == STORED_FORMAT and doc.get("inputs") == inputs  # type: ignore[union-attr]
+    """Stored in today's form, from today's inputs."""
+    return doc is not None and doc.get("format") == STORED_FORMAT and doc.get("inputs") == inputs
 
 
 def _company_of(version_id: int) -> Organisation | None:

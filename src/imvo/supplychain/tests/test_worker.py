@@ -9,28 +9,20 @@ import sys
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.test import override_settings
 
+from imvo.core.tests.shared_database import shared_database_url
 from imvo.supplychain import services
 from imvo.supplychain.models import Match, SupplierList, SupplierListRow
 from imvo.supplychain.tests.helpers import csv_bytes, make_registry
 from imvo.supplychain.tests.test_services import LIST_A, YEAR
 
 
-def _database_url() -> str:
-    d = connection.settings_dict
-    if d["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{d['NAME']}"
-    auth = d["USER"] + (f":{d['PASSWORD']}" if d.get("PASSWORD") else "")
-    return f"postgres://{auth}@{d['HOST'] or '127.0.0.1'}:{d['PORT'] or 5432}/{d['NAME']}"
-
-
 def _worker_env() -> dict[str, str]:
     """The worker process on this test's database and folders."""
     return {
         **os.environ,
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": shared_database_url(),
         "TASK_BACKEND": "database",
         "IMVO_VAR_DIR": str(settings.VAR_DIR),
         "IMVO_MATCHING_INDEX_DIR": str(settings.IMVO_MATCHING_INDEX_DIR),
