@@ -60,9 +60,7 @@ def index(request: HttpRequest) -> HttpResponse:
     member = []
     for c in covenants_of(request.user):
         subs = (
-            Submission.objects.filter(covenant=c, organisation_id=oid)
-            .exclude(status=Submission.Status.DRAFT)
-            .order_by("-year")
+            Submission.objects.filter(covenant=c, organisation_id=oid).handed_in().order_by("-year")
         )
         member.append({"covenant": c, "submissions": subs, "eudr": eudr.eudr_applies(c)})
     docs = RetainedDocument.objects.visible_to(request.user).filter(organisation_id=oid)

@@ -409,12 +409,20 @@ class ScanResult:
     """Per-row theme scores, the scored (country, sector, good) keys with reasons, and the sources."""
 
     rows: pl.DataFrame  # row_id, name, country_raw, country, sector, good, workers, key_id
-    scores: (
-        pl.DataFrame
-    )  # row_id, country, sector, good, theme, score, level (one line per row and theme)
+    # row_id, key_id, theme, score, level: one line per row and theme; None until first
+    # asked for (`scores`). A stored scan is read without it: the summaries (page, API)
+    # work on the keys, and the join is 12 lines a row.
+    score_lines: pl.DataFrame | None
     combos: list[dict[str, Any]]  # combo_scores output for each distinct (country, sector, good)
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)
     attribution: list[str] = field(default_factory=list)
+
+    @property
+    def scores(self) -> pl.DataFrame:
+        """One line per row and theme with its score and level."""
+        if self.score_lines is None:
+            self.score_lines = _score_lines(self.rows, self.combos)
+        return self.score_lines
 
     @property
     def unresolved(self) -> pl.DataFrame:
@@ -530,7 +538,7 @@ def from_stored(doc: dict[str, Any]) -> ScanResult:
     """The scan result `to_stored` wrote (no indicator is scored again)."""
     rows = pl.DataFrame(doc["rows"], schema=STORED_ROW_SCHEMA)
     combos: list[dict[str, Any]] = doc["combos"]
-    return ScanResult(rows, _score_lines(rows, combos), combos, doc["sources"], doc["attribution"])
+    return ScanResult(rows, None, combos, doc["sources"], doc["attribution"])
 
 
 def combine(parts: Sequence[tuple[str, ScanResult]]) -> ScanResult:
@@ -561,7 +569,7 @@ def combine(parts: Sequence[tuple[str, ScanResult]]) -> ScanResult:
     rows = pl.concat(frames) if frames else pl.DataFrame(schema=STORED_ROW_SCHEMA)
     sources = parts[0][1].sources if parts else {}
     attribution = parts[0][1].attribution if parts else []
-    return ScanResult(rows, _score_lines(rows, combos), combos, sources, attribution)
+    return ScanResult(rows, None, combos, sources, attribution)
 
 
 def scan_row_by_row(model: Model, records: list[dict[str, Any]]) -> list[tuple[Any, str, float]]:

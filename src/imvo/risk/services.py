@@ -523,7 +523,7 @@ def register_from_scan(
     """
     _require_member(user, organisation)
     result = company_scan(organisation, covenant)
-    if result.scores.is_empty():
+    if result.rows.is_empty():
         raise DomainError(
             _("There is nothing to scan yet: add a supplier list or the countries you source from.")
         )

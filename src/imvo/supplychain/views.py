@@ -157,7 +157,7 @@ def disclosure_history(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("supplychain:disclosure", pk=version.disclosure_id)
             version_pk = request.POST.get("version", "")
             chosen = get_object_or_404(
-                d.versions, pk=int(version_pk) if version_pk.isdigit() else 0
+                d.versions.defer("risk_scan"), pk=int(version_pk) if version_pk.isdigit() else 0
             )
             restored = disclosure.restore_version(request.user, chosen)
             messages.success(

@@ -203,3 +203,16 @@ def test_the_covenant_analysis_puts_the_stored_scans_side_by_side(
     assert analysis["companies"] == 2 and analysis["rows"] == together.rows.height == 7
     assert analysis["themes"] == theme_summary(together)
     assert analysis["heatmap"] == heatmap(together)
+
+
+@pytest.mark.django_db
+def test_a_disclosure_carried_forward_is_scanned_when_it_becomes_current(
+    world: Any, upload: Any, counted: list[int], django_capture_on_commit_callbacks: Any
+):
+    upload(FIRST, "first.csv")
+    counted.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        carried = disclosure.carry_forward(world.member_a, world.covenant_x, YEAR + 1)
+    assert counted == [2]  # the copies' rows, scanned once
+    assert stored_rows(carried) == ["Dhaka Knit Composite Ltd", "Saigon Sewing JSC"]
+    assert services.company_scan(world.company_a).rows.height == 2 and counted == [2]
