@@ -26,6 +26,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from imvo.core.fields import acting_user
 from imvo.core.scoping import ScopedQuerySet, role_facts
 
 
@@ -55,9 +56,7 @@ class Leverage(models.Model):
         _("order value per year (EUR)"), null=True, blank=True
     )
     updated = models.DateTimeField(default=timezone.now)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    updated_by = acting_user()
 
     objects = ScopedQuerySet["Leverage"].as_manager()
 
@@ -120,9 +119,7 @@ class JointAction(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    proposed_by = acting_user()
     created = models.DateTimeField(default=timezone.now)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     # The facility's own consent to make its CAP status public (recorded by the
@@ -157,9 +154,7 @@ class Participation(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.INVITED)
     invited = models.DateTimeField(default=timezone.now)
     decided = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    decided_by = acting_user()
     # This member agrees that the facility's CAP status may be public.
     public_consent = models.BooleanField(default=False)
 
@@ -187,9 +182,7 @@ class Verifier(models.Model):
     action = models.ForeignKey(JointAction, on_delete=models.CASCADE, related_name="verifiers")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(_("verifies as"), max_length=10, choices=Kind.choices)
-    named_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    named_by = acting_user()
     named = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -214,9 +207,7 @@ class Finding(models.Model):
     description = models.TextField(_("finding"))
     found_on = models.DateField(_("found on"), null=True, blank=True)
     created = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = acting_user()
     # The complaint whose remedy made this finding (services/from_complaint.py). Never
     # shown: it only keeps a complaint from adding the same finding twice.
     complaint_id = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
@@ -259,9 +250,7 @@ class CapItem(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
     evidence = models.TextField(_("evidence"), blank=True)
     reported = models.DateTimeField(null=True, blank=True)
-    verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    verified_by = acting_user()
     verified = models.DateTimeField(null=True, blank=True)
     verification_note = models.TextField(blank=True)
     created = models.DateTimeField(default=timezone.now)
@@ -286,9 +275,7 @@ class CostShare(models.Model):
     )
     percent = models.DecimalField(max_digits=5, decimal_places=2)
     agreed = models.DateTimeField(null=True, blank=True)
-    agreed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    agreed_by = acting_user()
 
     class Meta:
         ordering = ["item", "organisation__name"]
@@ -313,9 +300,7 @@ class Notice(models.Model):
     level = models.PositiveSmallIntegerField(choices=Level.choices)
     text = models.TextField(_("what the facility failed to do, and what it must do by when"))
     sent = models.DateTimeField(default=timezone.now)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    by = acting_user()
 
     class Meta:
         ordering = ["action", "level"]
@@ -333,9 +318,7 @@ class ExitPlan(models.Model):
     phase_out_until = models.DateField(_("orders phased out until"))
     union_consulted = models.BooleanField(_("the union was consulted"), default=False)
     decided = models.DateTimeField(default=timezone.now)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    by = acting_user()
 
 
 class PlanLink(models.Model):
@@ -382,9 +365,7 @@ class CapKpi(models.Model):
         "covenants.Agreement", on_delete=models.CASCADE, related_name="+"
     )
     measure = models.CharField(_("what the KPI measures"), max_length=20, choices=Measure.choices)
-    tied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    tied_by = acting_user()
     tied = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

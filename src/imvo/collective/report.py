@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.utils.translation import gettext as _
 
 from imvo.collective.services.figures import CapFigures, Tally, cap_figures
@@ -21,22 +23,26 @@ def country_label(code: str) -> str:
     return country_name(code) if code else _("Region")
 
 
+def _public_rows(
+    named: dict[str, Tally], label: Callable[[str], str], rest: Tally | None, rest_label: str
+) -> list[tuple[str, Tally]]:
+    """The groups with at least K joined members, by name; then the rest as one row."""
+    rows = [(label(key), t) for key, t in sorted(named.items())]
+    if rest is not None:
+        rows.append((rest_label, rest))
+    return rows
+
+
 def country_rows(f: CapFigures) -> list[tuple[str, Tally]]:
     """The public rows by country: those with at least K joined members, then the rest."""
-    rows = [(country_label(c), t) for c, t in sorted(f.by_country.items())]
-    if f.other_countries is not None:
-        label = _("Other countries (fewer than %(k)s members each)") % {"k": f.k}
-        rows.append((label, f.other_countries))
-    return rows
+    rest_label = _("Other countries (fewer than %(k)s members each)") % {"k": f.k}
+    return _public_rows(f.by_country, country_label, f.other_countries, rest_label)
 
 
 def theme_rows(f: CapFigures) -> list[tuple[str, Tally]]:
     """The public rows by theme: those with at least K joined members, then the rest."""
-    rows = [(theme_label(k), t) for k, t in sorted(f.by_theme.items())]
-    if f.other_themes is not None:
-        label = _("Other themes (fewer than %(k)s members each)") % {"k": f.k}
-        rows.append((label, f.other_themes))
-    return rows
+    rest_label = _("Other themes (fewer than %(k)s members each)") % {"k": f.k}
+    return _public_rows(f.by_theme, theme_label, f.other_themes, rest_label)
 
 
 def report_sections(covenant: Covenant, year: int) -> list[ReportSection]:

@@ -45,28 +45,5 @@ class ComplaintsConfig(AppConfig):
         pre_save.connect(
             grants.user_saving, sender=get_user_model(), dispatch_uid="complaints-admin"
         )
-        day = timedelta(days=1)
-        schedule.register_job(
-            "complaints-reminders", jobs.send_reminders, day, "e-mail due and overdue cases"
-        )
-        schedule.register_job(
-            "complaints-overdue", jobs.report_overdue, day, "count cases over their time limit"
-        )
-        schedule.register_job(
-            "complaints-retention-purge",
-            jobs.purge_personal_data,
-            day,
-            "remove personal data of cases closed longer than the retention period",
-        )
-        schedule.register_job(
-            "complaints-receipt-expiry",
-            jobs.expire_receipt_codes,
-            day,
-            "stop the receipt codes of cases closed longer than the receipt period",
-        )
-        schedule.register_job(
-            "complaints-after-closure-checks",
-            jobs.ask_after_closure,
-            day,
-            "ask complainants at 3 and 6 months after closure about remedy and retaliation",
-        )
+        for name, chore, what in jobs.DAILY:
+            schedule.register_job(name, chore, timedelta(days=1), what)

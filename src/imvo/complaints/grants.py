@@ -4,28 +4,44 @@ complaint audit trail, whoever made it and however (the admin included), and
 shown on the committee page. Connected in `ComplaintsConfig.ready`.
 
 Grants bound to one case (a substitute member, a translator) are written by
-their services with the covenant, so the committee page lists them too."""
+their services through `audit_grant` too, so the committee page lists them."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from imvo.complaints.audit import audit
+from imvo.complaints.audit import actor_name, audit
+from imvo.complaints.models import Complaint
 
 CASE_ROLES = ("committee", "secretariat")
+
+
+def audit_grant(
+    by: Any,
+    action: str,
+    covenant_id: int,
+    member: Any,
+    role: str,
+    complaint: Complaint | None = None,
+    **detail: Any,
+) -> None:
+    """A grant (or its end) that opens complaint cases, on the audit trail with its
+    covenant, member and role: the committee page lists it (`grants_for`)."""
+    audit(
+        by,
+        action,
+        complaint,
+        covenant=covenant_id,
+        member=actor_name(member),
+        role=role,
+        **detail,
+    )
 
 
 def _audit_role(role: Any, action: str) -> None:
     """Write a grant or revocation of a covenant role that opens cases."""
     if role.role in CASE_ROLES:
-        audit(
-            "platform",
-            action,
-            None,
-            covenant=role.covenant_id,
-            member=role.user.get_username(),
-            role=role.role,
-        )
+        audit_grant("platform", action, role.covenant_id, role.user, role.role)
 
 
 def role_saved(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:

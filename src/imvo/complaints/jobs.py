@@ -4,6 +4,8 @@ operator that names no case content and no person."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from imvo.complaints.services import aftercare, deadlines, retention
 
 
@@ -31,3 +33,25 @@ def expire_receipt_codes() -> str:
 
 def ask_after_closure() -> str:
     return f"{aftercare.do_ask_due_checks()} after-closure question(s) put to complainants"
+
+
+# Each runs once a day: (schedule name, chore, what it does, for the operator).
+DAILY: tuple[tuple[str, Callable[[], str], str], ...] = (
+    ("complaints-reminders", send_reminders, "e-mail due and overdue cases"),
+    ("complaints-overdue", report_overdue, "count cases over their time limit"),
+    (
+        "complaints-retention-purge",
+        purge_personal_data,
+        "remove personal data of cases closed longer than the retention period",
+    ),
+    (
+        "complaints-receipt-expiry",
+        expire_receipt_codes,
+        "stop the receipt codes of cases closed longer than the receipt period",
+    ),
+    (
+        "complaints-after-closure-checks",
+        ask_after_closure,
+        "ask complainants at 3 and 6 months after closure about remedy and retaliation",
+    ),
+)

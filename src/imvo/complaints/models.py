@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from imvo.complaints import crypto
+from imvo.core.fields import acting_user
 
 
 def to_the_hour(moment: Any = None) -> Any:
@@ -669,9 +670,7 @@ class Publication(models.Model):
     drafted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    checked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    checked_by = acting_user()
     published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

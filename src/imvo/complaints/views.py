@@ -73,6 +73,13 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
+def _refused(request: HttpRequest, message: str) -> HttpResponse:
+    """403 with the reason, on a page of its own."""
+    return HttpResponseForbidden(
+        render(request, "complaints/refused.html", {"message": message}).content
+    )
+
+
 def _initial_from(data: Any) -> dict[str, Any]:
     """Keep what was typed (for a re-render without error messages)."""
     initial: dict[str, Any] = {}
@@ -345,9 +352,7 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
     except CaseNotFoundError as e:
         raise Http404(str(e)) from e
     except PermissionDeniedError as e:
-        return HttpResponseForbidden(
-            render(request, "complaints/refused.html", {"message": str(e)}).content
-        )
+        return _refused(request, str(e))
     error = ""
     if request.method == "POST":
         action = request.POST.get("action", "")
@@ -462,17 +467,7 @@ def file_on_behalf(request: HttpRequest) -> HttpResponse:
     """A union or NGO files a complaint for workers, with their consent recorded."""
     org = on_behalf.filing_organisation(request.user)
     if org is None:
-        return HttpResponseForbidden(
-            render(
-                request,
-                "complaints/refused.html",
-                {
-                    "message": _(
-                        "Only a trade union or an NGO files complaints on behalf of workers."
-                    )
-                },
-            ).content
-        )
+        return _refused(request, str(on_behalf.ONLY_UNIONS_AND_NGOS))
     error = ""
     if request.method == "POST":
         form = OnBehalfForm(request.POST, request.FILES)

@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from imvo.accounts import seams as roles
@@ -121,22 +120,28 @@ def _managed(request: HttpRequest, slug: str) -> Covenant:
 
 def _form_page(
     request: HttpRequest,
+    covenant: Covenant,
     form: Any,
     save: Callable[[], object],
     *,
     title: str,
-    done: str,
     message: str,
+    done: str = "covenants:manage",
     error_field: str | None = None,
     **context: Any,
 ) -> HttpResponse:
-    """The shape of every management form: on a valid POST, ``save()`` (a
-    DomainError becomes the form's error on ``error_field``), then a message and
-    a redirect to ``done``; otherwise the form on covenants/form.html."""
+    """The shape of every management form of a covenant: on a valid POST,
+    ``save()`` (a DomainError becomes the form's error on ``error_field``), then a
+    message and a redirect to the covenant's ``done`` page (its manage page unless
+    named); otherwise the form on covenants/form.html."""
     if submit(request, form, save, error_field=error_field):
         messages.success(request, message)
-        return redirect(done)
-    return render(request, "covenants/form.html", {"form": form, "title": title, **context})
+        return redirect(done, slug=covenant.slug)
+    return render(
+        request,
+        "covenants/form.html",
+        {"form": form, "title": title, "covenant": covenant, **context},
+    )
 
 
 @login_required
@@ -186,12 +191,11 @@ def covenant_edit(request: HttpRequest, slug: str) -> HttpResponse:
     form = forms.CovenantForm(request.POST or None, instance=covenant)
     return _form_page(
         request,
+        covenant,
         form,
         form.save,
         title=_("Edit covenant"),
-        done=reverse("covenants:manage", args=[covenant.slug]),
         message=_("Covenant saved."),
-        covenant=covenant,
     )
 
 
@@ -201,6 +205,7 @@ def adherence_add(request: HttpRequest, slug: str) -> HttpResponse:
     form = forms.AdherenceForm(request.POST or None)
     return _form_page(
         request,
+        covenant,
         form,
         lambda: services.add_adherence(
             request.user,
@@ -210,10 +215,8 @@ def adherence_add(request: HttpRequest, slug: str) -> HttpResponse:
             form.cleaned_data["since"],
         ),
         title=_("Add an organisation"),
-        done=reverse("covenants:manage", args=[slug]),
         message=_("Organisation added."),
         error_field="organisation",
-        covenant=covenant,
     )
 
 
@@ -223,12 +226,12 @@ def organisation_add(request: HttpRequest, slug: str) -> HttpResponse:
     form = forms.OrganisationForm(request.POST or None)
     return _form_page(
         request,
+        covenant,
         form,
         lambda: services.register_organisation(request.user, covenant, form.save(commit=False)),
         title=_("Register an organisation"),
-        done=reverse("covenants:adherence_add", args=[slug]),
+        done="covenants:adherence_add",
         message=_("Organisation registered; now add it to the covenant."),
-        covenant=covenant,
     )
 
 
@@ -242,6 +245,7 @@ def adherence_change(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
     return _form_page(
         request,
+        covenant,
         form,
         lambda: services.change_adherence(
             request.user,
@@ -252,10 +256,8 @@ def adherence_change(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             role=form.cleaned_data["role"],
         ),
         title=adherence.organisation.name,
-        done=reverse("covenants:manage", args=[slug]),
         message=_("Adherence updated; the change is recorded."),
         error_field="reason",
-        covenant=covenant,
         history=adherence.changes.all(),
     )
 
@@ -279,12 +281,11 @@ def agreement_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Ht
 
     return _form_page(
         request,
+        covenant,
         form,
         save,
         title=_("Edit agreement") if pk else _("New agreement"),
-        done=reverse("covenants:manage", args=[slug]),
         message=_("Agreement saved."),
-        covenant=covenant,
     )
 
 
@@ -295,6 +296,7 @@ def measurement_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = forms.MeasurementForm(request.POST or None)
     return _form_page(
         request,
+        covenant,
         form,
         lambda: services.record_measurement(
             request.user,
@@ -305,9 +307,7 @@ def measurement_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             form.cleaned_data["note"],
         ),
         title=_("Record a measurement: %(kpi)s") % {"kpi": agreement.kpi_name},
-        done=reverse("covenants:manage", args=[slug]),
         message=_("Measurement recorded."),
-        covenant=covenant,
         measurements=agreement.measurements.all(),
         agreement=agreement,
     )
@@ -320,6 +320,7 @@ def step_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = forms.StepForm(request.POST or None, instance=step)
     return _form_page(
         request,
+        covenant,
         form,
         lambda: services.update_step(
             request.user,
@@ -329,9 +330,7 @@ def step_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             form.cleaned_data["completed"],
         ),
         title=step.name,
-        done=reverse("covenants:manage", args=[slug]),
         message=_("Process step saved."),
-        covenant=covenant,
     )
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Self
 
 from django.db import models
 from django.utils import timezone
@@ -125,7 +125,15 @@ class SubmissionQuerySet(ScopedQuerySet["Submission"]):
     once handed in (a draft is the member's working copy until it is submitted)."""
 
     def secretariat_sees(self) -> models.Q:
-        return ~models.Q(status=Submission.Status.DRAFT)
+        return _past_draft()
+
+    def handed_in(self) -> Self:
+        """Submissions the member has handed in (at least once): past the draft."""
+        return self.filter(_past_draft())
+
+
+def _past_draft() -> models.Q:
+    return ~models.Q(status=Submission.Status.DRAFT)
 
 
 class Submission(models.Model):

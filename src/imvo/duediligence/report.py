@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from imvo.core.registry import Chart, Figure, ReportSection, Series, Table
 from imvo.covenants.models import Covenant
-from imvo.duediligence.services.figures import covenant_figures
+from imvo.duediligence.services.figures import covenant_figures, element_rows
 
 MIN_GROUP = 3
 NOT_SHOWN = "\u2013"  # an en dash: suppressed small-group figure
@@ -96,17 +96,15 @@ def report_sections(covenant: Covenant, year: int) -> list[ReportSection]:
                 series=[Series(_("Meets (%)"), [y["share_meets"] or 0 for y in shown])],
             )
         )
-        elements: list[str] = []
-        for y in shown:
-            elements += [e for e in y["elements"] if e not in elements]
-        if elements:
+        rows = element_rows(shown)
+        if rows:
             charts.append(
                 Chart(
                     kind="heatmap",
                     title=_("Mean score per element of the framework"),
-                    rows=elements,
+                    rows=[name for name, _scores in rows],
                     cols=[str(y["year"]) for y in shown],
-                    values=[[y["elements"].get(e) for y in shown] for e in elements],
+                    values=[scores for _name, scores in rows],
                 )
             )
     return [

@@ -56,7 +56,7 @@ from imvo.duediligence.services.escalation import (
     escalations,
 )
 from imvo.duediligence.services.exports import export_rows
-from imvo.duediligence.services.figures import covenant_figures
+from imvo.duediligence.services.figures import covenant_figures, element_rows
 from imvo.duediligence.services.frameworks import (
     active_framework,
     check_add_element,
@@ -471,21 +471,13 @@ def _year_param(request: HttpRequest) -> int | None:
 def figures(request: HttpRequest, slug: str) -> HttpResponse:
     covenant = _reviewed(request, slug)
     data = covenant_figures(covenant)
-    element_names: list[str] = []
-    for y in data["years"]:
-        for k in y["elements"]:
-            if k not in element_names:
-                element_names.append(k)
-    element_rows = [
-        (name, [y["elements"].get(name) for y in data["years"]]) for name in element_names
-    ]
     return render(
         request,
         "duediligence/figures.html",
         {
             "covenant": covenant,
             "f": data,
-            "element_rows": element_rows,
+            "element_rows": element_rows(data["years"]),
             "tracking": [(ACTION_STATUS_LABELS.get(k, k), v) for k, v in data["actions"].items()],
         },
     )

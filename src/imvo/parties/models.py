@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from imvo.accounts import seams as roles
 from imvo.accounts.seams import AnyUser
+from imvo.core.fields import acting_user
 
 
 class SignalQuerySet(models.QuerySet["Signal"]):
@@ -42,9 +43,7 @@ class Signal(models.Model):
     raised_by = models.ForeignKey(
         "covenants.Organisation", on_delete=models.PROTECT, related_name="signals_raised"
     )
-    raised_by_user = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    raised_by_user = acting_user()
     # A location of the public production-location list (its registry id), if chosen.
     facility_id = models.BigIntegerField(null=True, blank=True)
     location = models.CharField(_("production location"), max_length=300)
@@ -101,9 +100,7 @@ class SignalResponse(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    by = acting_user()
     text = models.TextField(_("response"))
     language = models.CharField(max_length=10, default="nl")
     created = models.DateTimeField(default=timezone.now)

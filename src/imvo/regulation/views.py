@@ -4,6 +4,7 @@ call a service, render."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from django.contrib import messages
@@ -59,9 +60,7 @@ def index(request: HttpRequest) -> HttpResponse:
     member = []
     for c in covenants_of(request.user):
         subs = (
-            Submission.objects.filter(covenant=c, organisation_id=oid)
-            .exclude(status=Submission.Status.DRAFT)
-            .order_by("-year")
+            Submission.objects.filter(covenant=c, organisation_id=oid).handed_in().order_by("-year")
         )
         member.append({"covenant": c, "submissions": subs, "eudr": eudr.eudr_applies(c)})
     docs = RetainedDocument.objects.visible_to(request.user).filter(organisation_id=oid)
@@ -79,29 +78,35 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _export_error(request: HttpRequest, e: DomainError) -> HttpResponse:
-    if isinstance(e, NotFound):
+def _file_and_download(
+    request: HttpRequest, file_it: Callable[[], RetainedDocument], back: str
+) -> HttpResponseBase:
+    """File an export (`file_it`) and hand it out as filed. What the user may not
+    see is a 404; any other refusal goes back to the page `back` with its reason."""
+    try:
+        doc = file_it()
+    except NotFound:
         raise Http404 from None
-    messages.error(request, str(e))
-    return redirect("regulation:index")
+    except DomainError as e:
+        messages.error(request, str(e))
+        return redirect(back)
+    return _download(doc)
 
 
 @login_required
 def esrs_draft(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
-    try:
-        doc = exports.check_esrs_draft(request.user, pk, fmt)
-    except DomainError as e:
-        return _export_error(request, e)
-    return _download(doc)
+    return _file_and_download(
+        request,
+        lambda: exports.check_esrs_draft(request.user, pk, fmt),
+        reverse("regulation:index"),
+    )
 
 
 @login_required
 def csddd_pack(request: HttpRequest, pk: int) -> HttpResponseBase:
-    try:
-        doc = exports.check_csddd_pack(request.user, pk)
-    except DomainError as e:
-        return _export_error(request, e)
-    return _download(doc)
+    return _file_and_download(
+        request, lambda: exports.check_csddd_pack(request.user, pk), reverse("regulation:index")
+    )
 
 
 @login_required
@@ -260,14 +265,11 @@ def plots_geojson(request: HttpRequest, slug: str) -> HttpResponseBase:
     covenant, _oid = _member_covenant(request, slug)
     if not eudr.eudr_applies(covenant):
         raise Http404
-    try:
-        doc = exports.check_eudr_geojson(request.user, covenant)
-    except NotFound:
-        raise Http404 from None
-    except DomainError as e:
-        messages.error(request, str(e))
-        return redirect("regulation:plots", slug=slug)
-    return _download(doc)
+    return _file_and_download(
+        request,
+        lambda: exports.check_eudr_geojson(request.user, covenant),
+        reverse("regulation:plots", args=[slug]),
+    )
 
 
 @login_required

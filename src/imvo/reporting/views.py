@@ -82,9 +82,14 @@ def report_pdf(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     covenant = _covenant(slug)
     version = request.GET.get("version", "")
     edition = _edition_or_404(covenant, year, int(version) if version.isdigit() else None)
-    response = HttpResponse(bytes(edition.pdf), content_type="application/pdf")
     name = f"{covenant.slug}-progress-report-{year}-v{edition.version}-{edition.language}.pdf"
-    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return _inline_pdf(bytes(edition.pdf), name)
+
+
+def _inline_pdf(pdf: bytes, filename: str) -> HttpResponse:
+    """A report PDF to read in the browser (inline), saved under ``filename``."""
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
 
 
@@ -146,9 +151,7 @@ def draft_pdf(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     except DomainError as e:
         messages.error(request, str(e))
         return redirect("reporting:dashboard", slug)
-    response = HttpResponse(rendering.render_report_pdf(data), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{slug}-draft-{year}.pdf"'
-    return response
+    return _inline_pdf(rendering.render_report_pdf(data), f"{slug}-draft-{year}.pdf")
 
 
 @login_required

@@ -409,12 +409,20 @@ class ScanResult:
     """Per-row theme scores, the scored (country, sector, good) keys with reasons, and the sources."""
 
     rows: pl.DataFrame  # row_id, name, country_raw, country, sector, good, workers, key_id
-    scores: (
-        pl.DataFrame
-    )  # row_id, country, sector, good, theme, score, level (one line per row and theme)
+    # row_id, key_id, theme, score, level: one line per row and theme; None until first
+    # asked for (`scores`). A stored scan is read without it: the summaries (page, API)
+    # work on the keys, and the join is 12 lines a row.
+    score_lines: pl.DataFrame | None
     combos: list[dict[str, Any]]  # combo_scores output for each distinct (country, sector, good)
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)
     attribution: list[str] = field(default_factory=list)
+
+    @property
+    def scores(self) -> pl.DataFrame:
+        """One line per row and theme with its score and level."""
+        if self.score_lines is None:
+            self.score_lines = _score_lines(self.rows, self.combos)
+        return self.score_lines
 
     @property
     def unresolved(self) -> pl.DataFrame:
@@ -530,7 +538,38 @@ def from_stored(doc: dict[str, Any]) -> ScanResult:
     """The scan result `to_stored` wrote (no indicator is scored again)."""
     rows = pl.DataFrame(doc["rows"], schema=STORED_ROW_SCHEMA)
     combos: list[dict[str, Any]] = doc["combos"]
-    return ScanResult(rows, _score_lines(rows, combos), combos, doc["sources"], doc["attribution"])
+    return ScanResult(rows, None, combos, doc["sources"], doc["attribution"])
+
+
+def combine(parts: Sequence[tuple[str, ScanResult]]) -> ScanResult:
+    """Several scans as one (e.g. every member's stored scan for a covenant's analysis):
+    rows side by side, each row id prefixed with its part's name, the keys renumbered
+    so one (country, sector, good) is one key. Nothing is scored again; the parts were
+    scored with the same indicator data (a stored scan is fresh or computed anew)."""
+    key_ids: dict[tuple[Any, str, str], int] = {}
+    combos: list[dict[str, Any]] = []
+    scored: set[tuple[int, str]] = set()  # (key, theme) already in `combos`
+    frames = []
+    for prefix, part in parts:
+        renumber: dict[int, int] = {}
+        for c in part.combos:
+            key_id = key_ids.setdefault((c["country"], c["sector"], c["good"]), len(key_ids))
+            renumber[c["key_id"]] = key_id
+            if (key_id, c["theme"]) not in scored:
+                scored.add((key_id, c["theme"]))
+                combos.append({**c, "key_id": key_id})
+        frames.append(
+            part.rows.select(
+                pl.col(name).cast(dtype) for name, dtype in STORED_ROW_SCHEMA.items()
+            ).with_columns(
+                row_id=pl.lit(f"{prefix}-") + pl.col("row_id"),
+                key_id=pl.col("key_id").replace_strict(renumber, return_dtype=pl.UInt32),
+            )
+        )
+    rows = pl.concat(frames) if frames else pl.DataFrame(schema=STORED_ROW_SCHEMA)
+    sources = parts[0][1].sources if parts else {}
+    attribution = parts[0][1].attribution if parts else []
+    return ScanResult(rows, None, combos, sources, attribution)
 
 
 def scan_row_by_row(model: Model, records: list[dict[str, Any]]) -> list[tuple[Any, str, float]]:

@@ -22,13 +22,12 @@ company can enter countries and products by hand (`SourcingEntry`).
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import logging
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import polars as pl
 from django.db import DatabaseError, transaction
@@ -59,6 +58,7 @@ from imvo.risk.scan import (
     SourcingRow,
     build_model,
     bundled_tables,
+    combine,
     from_stored,
     heatmap,
     prepare_rows,
@@ -190,18 +190,23 @@ def sources_in_use() -> list[dict[str, Any]]:
 
 
 def scan_records(
-    records: Sequence[SourcingRow] | list[dict[str, Any]] | pl.DataFrame,
+    records: Sequence[SourcingRow] | Sequence[dict[str, Any]] | pl.DataFrame,
 ) -> ScanResult:
     """Scan sourcing rows: typed rows (`SourcingRow`), or dicts with country, sector,
     product, name, workers, row_id (a file read by `imvo scan`, rows posted to the API)."""
-    if isinstance(records, list) and not records:
-        records = pl.DataFrame(
+    rows: Sequence[dict[str, Any]] | pl.DataFrame
+    if isinstance(records, pl.DataFrame):
+        rows = records
+    elif not records:
+        rows = pl.DataFrame(
             schema={"row_id": pl.Int64, "country": pl.Utf8, "sector": pl.Utf8, "product": pl.Utf8}
         )
-    elif isinstance(records, Sequence) and isinstance(records[0], SourcingRow):
-        records = sourcing_frame(records)  # type: ignore[arg-type]
+    elif isinstance(records[0], SourcingRow):
+        rows = sourcing_frame(cast(Sequence[SourcingRow], records))
+    else:
+        rows = cast(Sequence[dict[str, Any]], records)
     model = current_model()
-    return scan_frame(model, prepare_rows(records, model))  # type: ignore[arg-type]
+    return scan_frame(model, prepare_rows(rows, model))
 
 
 # --- the company's chain -------------------------------------------------------------
@@ -271,18 +276,23 @@ def _stored(version_id: int) -> dict[str, Any] | None:
 
 
 def _is_fresh(doc: dict[str, Any] | None, inputs: dict[str, str]) -> bool:
-    return bool(doc) and doc.get("format") == STORED_FORMAT and doc.get("inputs") == inputs  # type: ignore[union-attr]
+    """Stored in today's form, from today's inputs."""
+    return doc is not None and doc.get("format") == STORED_FORMAT and doc.get("inputs") == inputs
+
+
+def _company_of(version_id: int) -> Organisation | None:
+    """The member whose disclosure the version is a version of."""
+    from imvo.covenants.models import Organisation
+
+    return Organisation.objects.filter(disclosures__versions=version_id).first()
 
 
 def is_stale(version_id: int) -> bool:
     """Whether a version's stored scan is missing or computed from inputs that changed."""
-    organisation_id = DisclosureVersion.objects.values_list(
-        "disclosure__organisation_id", flat=True
-    ).get(pk=version_id)
-    from imvo.covenants.models import Organisation
-
-    org = Organisation.objects.get(pk=organisation_id)
-    return not _is_fresh(_stored(version_id), scan_inputs(org))
+    organisation = _company_of(version_id)
+    if organisation is None:
+        raise DisclosureVersion.DoesNotExist(f"no disclosure version {version_id}")
+    return not _is_fresh(_stored(version_id), scan_inputs(organisation))
 
 
 def version_scan(version_id: int, organisation: Organisation) -> ScanResult:
@@ -306,17 +316,14 @@ def version_scan(version_id: int, organisation: Organisation) -> ScanResult:
 def scan_disclosure_version(version_id: int) -> None:
     """A disclosure version became current: store its scan now, so no page view pays
     for it. A restore takes the restored version's scan when that one is fresh."""
-    from imvo.covenants.models import Organisation
-
-    found = (
+    organisation = _company_of(version_id)
+    if organisation is None:  # deleted before the task ran
+        return
+    restored_from = (
         DisclosureVersion.objects.filter(pk=version_id)
-        .values_list("disclosure__organisation_id", "restored_from_id")
+        .values_list("restored_from_id", flat=True)
         .first()
     )
-    if found is None:
-        return
-    organisation = Organisation.objects.get(pk=found[0])
-    restored_from = found[1]
     if restored_from is not None and _stored(version_id) is None:
         earlier = _stored(restored_from)
         if _is_fresh(earlier, scan_inputs(organisation)):
@@ -516,7 +523,7 @@ def register_from_scan(
     """
     _require_member(user, organisation)
     result = company_scan(organisation, covenant)
-    if result.scores.is_empty():
+    if result.rows.is_empty():
         raise DomainError(
             _("There is nothing to scan yet: add a supplier list or the countries you source from.")
         )
@@ -756,15 +763,11 @@ def covenant_analysis(covenant: Covenant) -> dict[str, Any]:
         adherences__covenant=covenant,
         adherences__status=Adherence.Status.ACTIVE,
     ).distinct()
-    records: list[SourcingRow] = []
-    companies = 0
-    for org in orgs:
-        rows = supplier_rows_for(org, covenant)
-        if rows:
-            companies += 1
-        for r in rows:
-            records.append(dataclasses.replace(r, row_id=f"{org.pk}-{r.row_id}"))
-    result = scan_records(records)
+    # Each member's own scan (stored with its disclosure version), put side by side.
+    scans = [(str(org.pk), company_scan(org, covenant)) for org in orgs]
+    scans = [(name, scan) for name, scan in scans if scan.rows.height]
+    companies = len(scans)
+    result = combine(scans) if scans else scan_records([])
     countries = []
     if result.rows.height:
         c = (

@@ -93,7 +93,8 @@ def find(covenant_id: int, organisation_id: int, year: int) -> Disclosure | None
 def current_version(disclosure: Disclosure | None) -> DisclosureVersion | None:
     if disclosure is None:
         return None
-    return disclosure.versions.filter(is_current=True).first()
+    # The stored risk scan (risk app) can be megabytes; nothing here reads it.
+    return disclosure.versions.filter(is_current=True).defer("risk_scan").first()
 
 
 def current_lists_for(covenant_id: int, organisation_id: int, year: int) -> list[SupplierList]:
@@ -252,6 +253,7 @@ def history(user: Any, disclosure: Disclosure) -> list[DisclosureVersion]:
         raise PermissionDeniedError(_("You may not see this disclosure."))
     return list(
         disclosure.versions.select_related("created_by", "restored_from")
+        .defer("risk_scan", "restored_from__risk_scan")
         .prefetch_related("lists")
         .order_by("-number")
     )

@@ -9,7 +9,6 @@ company and a facility is confidential; the public sees the aggregated list.
 from __future__ import annotations
 
 import hashlib
-from typing import Any
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -17,22 +16,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from imvo.core.scoping import ScopedQuerySet
 
-class SupplierListQuerySet(models.QuerySet):
-    def visible_to(self, user: Any) -> SupplierListQuerySet:
-        """Lists a user may see: their own organisation's, or all of the covenants
-        whose secretariat they are in. Everyone else sees none."""
-        from imvo.accounts import services as roles
 
-        if not (user and user.is_authenticated and user.is_active):
-            return self.none()
-        if roles.is_platform_admin(user):
-            return self
-        q = models.Q(covenant_id__in=roles.managed_covenant_ids(user))
-        org = roles.organisation_id(user)
-        if org:
-            q |= models.Q(organisation_id=org)
-        return self.filter(q)
+class SupplierListQuerySet(ScopedQuerySet["SupplierList"]):
+    """`visible_to(user)`: the user's own organisation's lists, or all of the covenants
+    whose secretariat they are in (core.scoping); everyone else sees none."""
 
     def current(self) -> SupplierListQuerySet:
         """Lists in the current version of their member's disclosure: the one place
@@ -370,22 +359,6 @@ class PublishedYear(models.Model):
         return f"{self.covenant} {self.year}"
 
 
-class DisclosureQuerySet(models.QuerySet):
-    def visible_to(self, user: Any) -> DisclosureQuerySet:
-        """The member's own disclosures; the secretariat's covenants'; admins all."""
-        from imvo.accounts import services as roles
-
-        if not (user and user.is_authenticated and user.is_active):
-            return self.none()
-        if roles.is_platform_admin(user):
-            return self
-        q = models.Q(covenant_id__in=roles.managed_covenant_ids(user))
-        org = roles.organisation_id(user)
-        if org:
-            q |= models.Q(organisation_id=org)
-        return self.filter(q)
-
-
 class Disclosure(models.Model):
     """A member's disclosure of its production locations for a covenant and year.
 
@@ -401,7 +374,8 @@ class Disclosure(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("year"))
 
-    objects = DisclosureQuerySet.as_manager()
+    # visible_to(user): the member's own disclosures; the secretariat's covenants'; admins all.
+    objects = ScopedQuerySet["Disclosure"].as_manager()
 
     class Meta:
         ordering = ["-year"]

@@ -808,17 +808,20 @@ def shared_for_member(
             others[fid].add(o)
     facilities = Facility.objects.in_bulk(list(mine))
     out: list[dict[str, Any]] = [
-        {
-            "id": fid,
-            "name": facilities[fid].name,
-            "country": facilities[fid].country,
-            "address": facilities[fid].address,
-            "others": len(others.get(fid, ())),
-        }
-        for fid in mine
+        {**_facility_fields(facilities[fid]), "others": len(others.get(fid, ()))} for fid in mine
     ]
     out.sort(key=lambda d: (-d["others"], d["name"]))
     return out
+
+
+def _facility_fields(facility: Facility) -> dict[str, Any]:
+    """What the shared-facility pages show of a facility."""
+    return {
+        "id": facility.pk,
+        "name": facility.name,
+        "country": facility.country,
+        "address": facility.address,
+    }
 
 
 def overlap_for_secretariat(
@@ -836,13 +839,7 @@ def overlap_for_secretariat(
     shared = {fid: names for fid, names in members.items() if len(names) > 1}
     facilities = Facility.objects.in_bulk(list(shared))
     out: list[dict[str, Any]] = [
-        {
-            "id": fid,
-            "name": facilities[fid].name,
-            "country": facilities[fid].country,
-            "address": facilities[fid].address,
-            "members": sorted(names),
-        }
+        {**_facility_fields(facilities[fid]), "members": sorted(names)}
         for fid, names in shared.items()
     ]
     out.sort(key=lambda d: (-len(d["members"]), d["name"]))

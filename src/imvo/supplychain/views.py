@@ -46,7 +46,7 @@ def index(request: HttpRequest) -> HttpResponse:
     page = Paginator(lists, 50).get_page(request.GET.get("page"))
     stages = services.stage_counts_for([sl.pk for sl in page.object_list])
     for sl in page.object_list:
-        sl.stages = stages.get(sl.pk, [])
+        sl.stages = stages.get(sl.pk, [])  # type: ignore[attr-defined]  # for index.html
     org = roles.organisation_id(request.user)
     disclosures = (
         disclosure.disclosures_visible_to(request.user).filter(organisation_id=org)
@@ -157,7 +157,7 @@ def disclosure_history(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("supplychain:disclosure", pk=version.disclosure_id)
             version_pk = request.POST.get("version", "")
             chosen = get_object_or_404(
-                d.versions, pk=int(version_pk) if version_pk.isdigit() else 0
+                d.versions.defer("risk_scan"), pk=int(version_pk) if version_pk.isdigit() else 0
             )
             restored = disclosure.restore_version(request.user, chosen)
             messages.success(

@@ -87,6 +87,19 @@ def test_demo_content_exists_in_dutch_and_english():
     assert missing_content() == []
 
 
+@pytest.mark.slow  # loads every app's demo data
+def test_the_whole_demos_content_exists_in_dutch_and_english():
+    """The content check over what every app's demo writes: besides the covenants'
+    own texts, the yearly report's narrative (reporting) and whatever later apps add."""
+    from imvo.core.demo import load_demo
+    from imvo.core.translation_check import missing_content
+    from imvo.reporting.models import SectionText
+
+    load_demo(progress=lambda _m: None)
+    assert SectionText.objects.exists()
+    assert missing_content() == []
+
+
 def test_missing_content_is_listed_and_shown_marked_in_the_other_language(client):
     """A text stored in Dutch only: the check lists it, and the English page shows the
     Dutch text in its own lang with a visible (NL) marker; the Dutch page shows no marker."""

@@ -25,6 +25,12 @@ def logout(page) -> None:
     page.wait_for_load_state()
 
 
+def hand_over(page, username: str) -> None:
+    """The next person signs in at the same browser."""
+    logout(page)
+    login(page, username)
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_two_members_fix_a_shared_facility_together(page, live_server) -> None:
@@ -62,10 +68,9 @@ def test_two_members_fix_a_shared_facility_together(page, live_server) -> None:
     page.fill("#id_cost", "4200")
     page.click("#item-form button[type=submit]")
     assert "Replace the locks by panic bars" in page.locator("article.cap-item").inner_text()
-    logout(page)
 
     # B: invited without names, joins, then sees A (and not D) and proposes the shares.
-    login(page, w.member_b.username)
+    hand_over(page, w.member_b.username)
     page.goto("/collective/")
     assert_accessible(page)
     page.click("text=Fire exits at Dhaka Knit")
@@ -84,10 +89,9 @@ def test_two_members_fix_a_shared_facility_together(page, live_server) -> None:
     form.get_by_label("Company B").fill("40")
     form.locator("button").click()
     assert "not yet agreed by all" in page.locator("p.shares-state").inner_text()
-    logout(page)
 
     # A agrees to its share, names the union verifier and reports the fix with evidence.
-    login(page, w.member_a.username)
+    hand_over(page, w.member_a.username)
     page.goto(action_url)
     page.click("button:has-text('Agree to our share of 60')")
     assert page.locator("p.shares-state").inner_text() == "Cost shares agreed"
@@ -100,10 +104,9 @@ def test_two_members_fix_a_shared_facility_together(page, live_server) -> None:
     form.locator("textarea").fill("Photos of the panic bars, invoice 2025-113")
     form.locator("button").click()
     assert "awaiting verification" in page.locator("dd.item-status").inner_text()
-    logout(page)
 
     # The union verifier: sees the plan and the evidence, not the members; verifies.
-    login(page, shared.union.username)
+    hand_over(page, shared.union.username)
     page.goto("/collective/")
     page.click("text=Fire exits at Dhaka Knit")
     assert "Photos of the panic bars" in page.content()

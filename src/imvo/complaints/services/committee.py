@@ -19,6 +19,7 @@ from imvo.accounts.services import (
     signed_in,
 )
 from imvo.complaints.audit import actor_name, audit
+from imvo.complaints.grants import audit_grant
 from imvo.complaints.models import CommitteeMembership, Complaint, Recusal, Substitute
 from imvo.complaints.services.access import CaseNotFoundError, is_substitute, role_in_case
 from imvo.core.errors import DomainError, PermissionDeniedError
@@ -153,14 +154,7 @@ def do_appoint_substitute(
             reason=(reason or "").strip(),
             appointed_by=signed_in(by),
         )
-        audit(
-            by,
-            "substitute-appointed",
-            c,
-            covenant=c.covenant_id,
-            member=actor_name(substitute),
-            role="substitute",
-        )
+        audit_grant(by, "substitute-appointed", c.covenant_id, substitute, "substitute", c)
         if not quorum_shortfall(c):
             audit(by, "quorum-restored", c, free=len(free_members(c)))
     return sub

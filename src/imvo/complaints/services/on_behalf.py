@@ -19,6 +19,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from imvo.accounts.services import AnyUser, organisation_id, signed_in
 from imvo.complaints import crypto
@@ -30,6 +31,9 @@ from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.covenants.models import Covenant, Organisation
 
 FILING_TYPES = (Organisation.Type.UNION, Organisation.Type.NGO)
+ONLY_UNIONS_AND_NGOS = gettext_lazy(
+    "Only a trade union or an NGO files complaints on behalf of workers."
+)
 
 
 def filing_organisation(user: AnyUser) -> Organisation | None:
@@ -60,9 +64,7 @@ def check_file_on_behalf(
     """A union or NGO files a complaint for workers, with their consent recorded."""
     org = filing_organisation(user)
     if org is None:
-        raise PermissionDeniedError(
-            _("Only a trade union or an NGO files complaints on behalf of workers.")
-        )
+        raise PermissionDeniedError(str(ONLY_UNIONS_AND_NGOS))
     consent_who = (consent_who or "").strip()
     if len(consent_who) < 3:
         raise DomainError(_("Say who gave their consent (names, or how many workers and which)."))

@@ -22,7 +22,8 @@ from django.utils.translation import gettext as _
 
 from imvo.accounts.services import AnyUser, organisation_id, signed_in
 from imvo.complaints import crypto
-from imvo.complaints.audit import actor_name, audit
+from imvo.complaints.audit import audit
+from imvo.complaints.grants import audit_grant
 from imvo.complaints.models import CaseTranslator, Complaint, Message, Translation
 from imvo.complaints.services.access import CaseNotFoundError, require_handler
 from imvo.core.errors import DomainError, PermissionDeniedError
@@ -81,14 +82,8 @@ def do_request_translation(
             user=signed_in(translator),
             defaults={"language": language, "granted_by": signed_in(by)},
         )
-        audit(
-            by,
-            "translator-granted",
-            c,
-            covenant=c.covenant_id,
-            member=actor_name(translator),
-            role="translator",
-            language=language,
+        audit_grant(
+            by, "translator-granted", c.covenant_id, translator, "translator", c, language=language
         )
     return grant
 
@@ -101,14 +96,7 @@ def check_revoke_translator(by: AnyUser, c: Complaint, translator: AnyUser) -> N
             complaint=c, user_id=getattr(translator, "pk", 0) or 0
         ).delete()
         if removed:
-            audit(
-                by,
-                "translator-revoked",
-                c,
-                covenant=c.covenant_id,
-                member=actor_name(translator),
-                role="translator",
-            )
+            audit_grant(by, "translator-revoked", c.covenant_id, translator, "translator", c)
 
 
 def translation_items(c: Complaint, language: str) -> list[TranslationItem]:

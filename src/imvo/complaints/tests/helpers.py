@@ -69,3 +69,8 @@ def blocked_case(world, **filing_kw):
     c = move(world.secretariat_x, assign_officer(c), "admissibility")
     committee.check_recuse(world.secretariat_x, c, world.recused_committee_x, "Former employer")
     return c
+
+
+def case_action(client, c, action, **fields):
+    """POST one action of the case page (as the client's user), like its forms do."""
+    return client.post(f"/complaints/cases/{c.pk}/", {"action": action, **fields})

@@ -105,3 +105,17 @@ def test_case_list_page_filters_and_shows_topic_country_company_language(world, 
     page = client.get("/complaints/cases/?q=fire+exits&country=PK").content.decode()
     assert safety.reference in page and wages.reference not in page
     assert client.get("/complaints/cases/?country=%3Cscript%3E&theme=x").status_code == 200
+
+
+def test_the_country_filter_names_countries_as_every_page_does(world):
+    from django.utils import translation
+
+    from imvo.complaints.models import Complaint
+
+    for code in ("TW", "KR", "XK"):
+        c = file(world).complaint
+        Complaint.objects.filter(pk=c.pk).update(facility_country=code)
+    with translation.override("en"):
+        choices = access.country_choices(Complaint.objects.all())
+    # core.countries' one display name: short common names, and Kosovo's XK.
+    assert choices == [("XK", "Kosovo"), ("KR", "South Korea"), ("TW", "Taiwan")]

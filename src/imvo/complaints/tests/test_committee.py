@@ -6,7 +6,7 @@ from imvo.accounts.testing import make_user
 from imvo.complaints.grants import grants_for
 from imvo.complaints.models import AuditEntry
 from imvo.complaints.services import access, committee
-from imvo.complaints.tests.helpers import blocked_case, file, move
+from imvo.complaints.tests.helpers import blocked_case, case_action, file, move
 from imvo.core.errors import DomainError, PermissionDeniedError
 
 
@@ -112,15 +112,9 @@ def test_blocked_case_page_appoints_a_substitute_and_the_covenant_page_counts_it
     client.force_login(world.secretariat_x)
     page = client.get(f"/complaints/cases/{c.pk}/").content.decode()
     assert 'id="blocked"' in page and 'id="substitute"' in page
-    r = client.post(
-        f"/complaints/cases/{c.pk}/",
-        {"action": "substitute", "substitute": "nobody", "reason": "Needed here"},
-    )
+    r = case_action(client, c, "substitute", substitute="nobody", reason="Needed here")
     assert "No account has this user name" in r.content.decode()
-    r = client.post(
-        f"/complaints/cases/{c.pk}/",
-        {"action": "substitute", "substitute": "substitute_z", "reason": "Needed here"},
-    )
+    r = case_action(client, c, "substitute", substitute="substitute_z", reason="Needed here")
     assert r.status_code == 302
     page = client.get(f"/complaints/cases/{c.pk}/").content.decode()
     assert 'id="blocked"' not in page and "substitute_z" in page

@@ -8,13 +8,13 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from imvo.complaints import limits
 from imvo.complaints.models import RateCounter
 from imvo.complaints.services import access, following
 from imvo.complaints.tests.helpers import file
+from imvo.core.tests.shared_database import shared_database_url
 
 
 def test_receipt_guessing_is_bounded_but_never_locks_out_a_valid_code(world):
@@ -60,14 +60,6 @@ def test_client_address_comes_from_the_trusted_proxy_header_only(settings):
     assert limits.client_address({"REMOTE_ADDR": "10.0.0.2"}) == "10.0.0.2"
 
 
-def _database_url() -> str:
-    d = connection.settings_dict
-    if d["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{d['NAME']}"
-    auth = d["USER"] + (f":{d['PASSWORD']}" if d.get("PASSWORD") else "")
-    return f"postgres://{auth}@{d['HOST'] or '127.0.0.1'}:{d['PORT'] or 5432}/{d['NAME']}"
-
-
 GUESSER = """
 import django; django.setup()
 from django.test import Client
@@ -86,7 +78,7 @@ def test_two_processes_share_one_limit(world, tmp_path):
     together they get the limit's worth of answers, not twice as many."""
     env = {
         **{k: v for k, v in os.environ.items() if k != "IMVO_TESTING"},
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": shared_database_url(),
         "DJANGO_SETTINGS_MODULE": "imvo.settings",
         "DEBUG": "1",
         "IMVO_VAR_DIR": str(settings.VAR_DIR),

@@ -32,6 +32,14 @@ def test_complaint_form_queries_do_not_grow_with_covenants(client):
     assert _queries(client) == few
 
 
+def _covenant_with_member(name: str):
+    """An open covenant with one active member company."""
+    c = make_covenant(phase="implementation")
+    org = make_org(name)
+    adhere(c, org)
+    return c, org
+
+
 def _respondent_select(html: str) -> str:
     at = html.index('name="respondent"')
     return html[html.rindex("<select", 0, at) : html.index("</select>", at)]
@@ -76,9 +84,7 @@ def test_form_without_a_covenant_lists_no_members_and_stays_small(client):
 
 @pytest.mark.django_db
 def test_show_companies_keeps_what_was_typed_and_lists_the_covenants_members(client):
-    c = make_covenant(phase="implementation")
-    org = make_org("Listed Member N.V.")
-    adhere(c, org)
+    c, org = _covenant_with_member("Listed Member N.V.")
     r = client.post(
         "/complaints/new/",
         {"action": "members", "covenant": c.slug, "description": "Wages were not paid for months"},
@@ -141,9 +147,7 @@ def test_blank_form_renders_once_then_comes_from_the_cache(client, monkeypatch):
 
 @pytest.mark.django_db
 def test_chosen_member_stays_selected_after_a_search(client):
-    c = make_covenant(phase="implementation")
-    org = make_org("Keep Me B.V.")
-    adhere(c, org)
+    c, org = _covenant_with_member("Keep Me B.V.")
     r = client.post(
         "/complaints/new/",
         {"action": "search", "covenant": c.slug, "respondent": str(org.pk), "location_query": "x"},

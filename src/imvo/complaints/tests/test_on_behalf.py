@@ -10,7 +10,7 @@ from django.utils import timezone
 from imvo.accounts.testing import make_user
 from imvo.complaints.models import AuditEntry, OnBehalfConsent
 from imvo.complaints.services import access, following, on_behalf, workflow
-from imvo.complaints.tests.helpers import admit, file, move
+from imvo.complaints.tests.helpers import admit, case_action, file, move
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.testing import make_org
 
@@ -142,7 +142,7 @@ def test_on_behalf_pages(world, union, client):
     assert c.reference in listed
     page = client.get(f"/complaints/cases/{c.pk}/").content.decode()
     assert 'id="consent"' in page and WHO in page and 'id="write"' in page
-    r = client.post(f"/complaints/cases/{c.pk}/", {"action": "filer_message", "body": "More."})
+    r = case_action(client, c, "filer_message", body="More.")
     assert r.status_code == 302
     # The committee sees who filed and the consent record.
     client.force_login(world.committee_x)

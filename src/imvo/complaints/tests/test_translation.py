@@ -9,7 +9,7 @@ from imvo.accounts.testing import make_user
 from imvo.complaints.grants import grants_for
 from imvo.complaints.models import AuditEntry, Translation
 from imvo.complaints.services import access, following, translation, workflow
-from imvo.complaints.tests.helpers import file
+from imvo.complaints.tests.helpers import case_action, file
 from imvo.core.errors import DomainError, PermissionDeniedError
 
 BENGALI = "কারখানার মালিক তিন মাস ধরে আমাদের বেতন দেয়নি।"
@@ -81,21 +81,20 @@ def test_the_translator_sees_the_texts_only_and_cannot_act(world, client):
     assert BENGALI in page and REPLY_BN in page
     assert "Amina Begum" not in page and "+8801711000000" not in page
     assert 'id="move"' not in page and "evidence" not in page.lower()
-    r = client.post(f"/complaints/cases/{c.pk}/", {"action": "translate", "text": ENGLISH})
+    r = case_action(client, c, "translate", text=ENGLISH)
     assert r.status_code == 302
     assert Translation.objects.get(complaint=c, message=None).text == ENGLISH
     # Steps, messages, recusals and evidence are for the handlers.
     for action in ("move", "message", "recuse", "assign", "share"):
-        r = client.post(
-            f"/complaints/cases/{c.pk}/",
-            {
-                "action": action,
-                "to_state": "acknowledged",
-                "reason": "x" * 20,
-                "body": "hi",
-                "member": world.committee_x.pk,
-                "officer": world.secretariat_x.pk,
-            },
+        r = case_action(
+            client,
+            c,
+            action,
+            to_state="acknowledged",
+            reason="x" * 20,
+            body="hi",
+            member=world.committee_x.pk,
+            officer=world.secretariat_x.pk,
         )
         assert r.status_code == 404, action
     with pytest.raises(access.CaseNotFoundError):
@@ -114,15 +113,9 @@ def test_translator_request_through_the_case_page(world, client):
     c = _bengali_case(world)
     make_user("translator_t")
     client.force_login(world.secretariat_x)
-    r = client.post(
-        f"/complaints/cases/{c.pk}/",
-        {"action": "request_translation", "translator": "nobody", "language": "en"},
-    )
+    r = case_action(client, c, "request_translation", translator="nobody", language="en")
     assert "No account has this user name" in r.content.decode()
-    r = client.post(
-        f"/complaints/cases/{c.pk}/",
-        {"action": "request_translation", "translator": "translator_t", "language": "en"},
-    )
+    r = case_action(client, c, "request_translation", translator="translator_t", language="en")
     assert r.status_code == 302
     page = client.get(f"/complaints/committee/{c.covenant.slug}/").content.decode()
     assert "translator-granted" in page and "translator_t" in page

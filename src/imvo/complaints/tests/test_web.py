@@ -12,17 +12,25 @@ from imvo.complaints.services import committee, filing, workflow
 from imvo.complaints.tests.helpers import REASON, admit, file, jpeg_with_exif
 
 
-def _post_form(client, world, **extra):
+def _submit(client, world, **fields):
+    """The public form submitted with what it requires (covenant, kind of
+    complainant) and `fields`."""
     data = {
         "action": "submit",
         "covenant": world.covenant_x.slug,
         "complainant_type": "affected",
+        **fields,
+    }
+    return client.post(reverse("complaints:new"), data)
+
+
+def _post_form(client, world, **extra):
+    fields = {
         "description": "<script>alert('x')</script> They locked the doors.",
         "anonymous": "on",
         "topics": ["wages", "safety"],
     }
-    data.update(extra)
-    return client.post(reverse("complaints:new"), data)
+    return _submit(client, world, **(fields | extra))
 
 
 def test_form_files_complaint_and_shows_receipt_once(client, world):
@@ -47,15 +55,11 @@ def test_form_errors_are_specific_and_keep_input(client, world):
     assert r.status_code == 200
     assert b"They locked" not in r.content
     assert "description" in r.context["form"].errors
-    r = client.post(
-        reverse("complaints:new"),
-        {
-            "action": "submit",
-            "covenant": world.covenant_x.slug,
-            "complainant_type": "affected",
-            "description": "A long enough description of events.",
-            "evidence": [_upload("x.jpg", b"MZ\x90\x00 not an image")],
-        },
+    r = _submit(
+        client,
+        world,
+        description="A long enough description of events.",
+        evidence=[_upload("x.jpg", b"MZ\x90\x00 not an image")],
     )
     # The complaint stands; the file is refused with the reason, and kept for the committee.
     assert r.status_code == 201 and b"x.jpg is not a photo" in r.content
@@ -78,15 +82,11 @@ def test_damaged_png_keeps_the_complaint_in_the_complainants_language(client, wo
     ihdr_crc = 8 + 4 + 4 + 13  # signature, length, type, data: then the CRC
     png[ihdr_crc : ihdr_crc + 4] = (zlib.crc32(b"wrong") & 0xFFFFFFFF).to_bytes(4, "big")
     client.cookies["django_language"] = "bn"
-    r = client.post(
-        reverse("complaints:new"),
-        {
-            "action": "submit",
-            "covenant": world.covenant_x.slug,
-            "complainant_type": "affected",
-            "description": "কারখানার মালিক তিন মাস ধরে আমাদের বেতন দেয়নি।",
-            "evidence": [_upload("ছবি.png", bytes(png))],
-        },
+    r = _submit(
+        client,
+        world,
+        description="কারখানার মালিক তিন মাস ধরে আমাদের বেতন দেয়নি।",
+        evidence=[_upload("ছবি.png", bytes(png))],
     )
     assert r.status_code == 201
     html = r.content.decode()
@@ -103,16 +103,12 @@ def _upload(name, data):
 
 
 def test_form_with_photo(client, world):
-    r = client.post(
-        reverse("complaints:new"),
-        {
-            "action": "submit",
-            "covenant": world.covenant_x.slug,
-            "complainant_type": "affected",
-            "description": "Photo of the blocked exit attached.",
-            "anonymous": "on",
-            "evidence": [_upload("exit.jpg", jpeg_with_exif())],
-        },
+    r = _submit(
+        client,
+        world,
+        description="Photo of the blocked exit attached.",
+        anonymous="on",
+        evidence=[_upload("exit.jpg", jpeg_with_exif())],
     )
     assert r.status_code == 201
     assert Complaint.objects.get().evidence.get().content_type == "image/jpeg"

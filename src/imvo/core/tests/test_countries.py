@@ -15,15 +15,26 @@ from imvo.core.countries import CODES, display_name, is_code, normalise_country
     ("written", "code"),
     [
         ("CHINA", "CN"),
+        ("cn", "CN"),
+        ("CHN", "CN"),
         ("P.R. China", "CN"),
         ("China (Guangdong)", "CN"),
         ("Burma", "MM"),
         ("VNM", "VN"),
+        ("Viet Nam", "VN"),
+        ("Vietnam", "VN"),
         ("Veitnam", "VN"),
+        ("Bangaldesh", "BD"),
         ("Türkiye", "TR"),
         ("Turkije", "TR"),
         ("Duitsland", "DE"),
         ("Verenigde Staten", "US"),
+        ("UNITED STATES", "US"),
+        ("USA", "US"),
+        ("UK", "GB"),
+        ("Korea, Republic of", "KR"),
+        ("South Korea", "KR"),
+        ("El Salvador", "SV"),
         ("cote d'ivoire", "CI"),
         ("Hong Kong SAR, China", "HK"),
         ("Taiwan", "TW"),
@@ -44,6 +55,13 @@ def test_country_as_written(written: str, code: str) -> None:
 @pytest.mark.parametrize("written", ["", "xx", "Atlantis", "N/A", "12345", None])
 def test_unknown_is_none(written: str | None) -> None:
     assert normalise_country(written) is None
+
+
+def test_every_iso_country_by_code_and_name() -> None:
+    for c in pycountry.countries:
+        assert normalise_country(c.alpha_2.lower()) == c.alpha_2
+        assert normalise_country(c.alpha_3) == c.alpha_2
+        assert normalise_country(c.name.upper()) == c.alpha_2, c.name
 
 
 def test_every_iso_code_and_kosovo_is_accepted() -> None:
@@ -89,3 +107,8 @@ def test_never_raises_and_answers_a_known_code(text: str) -> None:
 def test_every_code_round_trips_through_its_names(code: str) -> None:
     assert normalise_country(code) == code
     assert normalise_country(display_name(code, "en")) == code
+
+
+@given(st.sampled_from([c.alpha_2 for c in pycountry.countries]), st.sampled_from(["", " ", "  "]))
+def test_country_code_survives_case_and_spaces(code: str, pad: str) -> None:
+    assert normalise_country(pad + code.lower() + pad) == code

@@ -6,12 +6,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.tasks import TaskResultStatus
 
 from imvo.core.models import WorkerHeartbeat
 from imvo.core.tasks import record_heartbeat
 from imvo.core.tests.serving import python
+from imvo.core.tests.shared_database import shared_database_url
 
 IMVO = [sys.executable, "-m", "imvo.cli"]
 
@@ -65,20 +65,15 @@ def test_production_settings_hash_passwords_with_argon2(tmp_path):
     assert r.stdout.strip() == "django.contrib.auth.hashers.Argon2PasswordHasher"
 
 
-def _database_url() -> str:
-    s = connection.settings_dict
-    if s["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{s['NAME']}"
-    return f"postgres://{s['USER']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-
-
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_a_task_runs_through_the_real_worker(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     result = record_heartbeat.enqueue("from the test suite")
     assert result.status == TaskResultStatus.READY
-    env = _env(IMVO_TESTING="1", TASK_BACKEND="database", DATABASE_URL=_database_url(), DEBUG="0")
+    env = _env(
+        IMVO_TESTING="1", TASK_BACKEND="database", DATABASE_URL=shared_database_url(), DEBUG="0"
+    )
     r = _run(["worker", "--batch"], env, timeout=120)
     assert r.returncode == 0, r.stderr
     result.refresh()
@@ -127,7 +122,7 @@ def test_the_redis_backend_runs_tasks_through_its_worker():
         IMVO_TESTING="1",
         TASK_BACKEND="redis",
         REDIS_KEY_PREFIX=f"imvo_test_{uuid.uuid4().hex}",
-        DATABASE_URL=_database_url(),
+        DATABASE_URL=shared_database_url(),
         DJANGO_SETTINGS_MODULE="imvo.settings",
     )
     enqueue = (

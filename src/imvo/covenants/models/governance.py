@@ -16,6 +16,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from imvo.core.fields import acting_user
 from imvo.core.i18n import Bilingual
 from imvo.covenants.models.core import Covenant, GovernanceBody
 
@@ -123,9 +124,7 @@ class Decision(models.Model):
     visibility = models.CharField(
         _("visible to"), max_length=20, choices=Visibility.choices, default=Visibility.PUBLIC
     )
-    recorded_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    recorded_by = acting_user()
     recorded = models.DateTimeField(default=timezone.now)
 
     class Meta:

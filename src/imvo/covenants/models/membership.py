@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from imvo.core.fields import acting_user
 from imvo.covenants.models.core import Covenant, Organisation
 
 
@@ -45,9 +46,7 @@ class MembershipApplication(models.Model):
     start_date = models.DateField(_("member from"), null=True, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     decided = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    decided_by = acting_user()
     organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="applications"
     )

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from imvo.core.fields import acting_user
 from imvo.covenants.models.core import Covenant, Organisation, Theme
 
 
@@ -56,9 +57,7 @@ class ObstacleAction(models.Model):
     obstacle = models.ForeignKey(Obstacle, on_delete=models.CASCADE, related_name="actions")
     date = models.DateField(_("date"), default=timezone.localdate)
     text = models.TextField(_("action taken"))
-    by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    by = acting_user()
     recorded = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -77,9 +76,7 @@ class KpiComment(models.Model):
         "covenants.Agreement", on_delete=models.CASCADE, related_name="comments"
     )
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    author = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    author = acting_user()
     text = models.TextField(_("comment"))
     language = models.CharField(_("language"), max_length=10, default="nl")
     created = models.DateTimeField(default=timezone.now)

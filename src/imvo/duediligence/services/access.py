@@ -63,6 +63,15 @@ def require_member(user: AnyUser, covenant: Covenant, refusal: str | None = None
     return org
 
 
+def reviewed_submissions(
+    user: AnyUser, covenant: Covenant, year: int | None = None
+) -> QuerySet[Submission]:
+    """The covenant's submissions (of `year`, when given), for its secretariat only."""
+    require_reviewer(user, covenant)
+    qs = Submission.objects.filter(covenant=covenant).select_related("organisation", "framework")
+    return qs.filter(year=year) if year else qs
+
+
 def submissions_visible_to(user: AnyUser) -> QuerySet[Submission]:
     return Submission.objects.visible_to(user).select_related(
         "covenant", "organisation", "framework"

@@ -8,8 +8,8 @@ from typing import Any
 
 from imvo.accounts.seams import AnyUser
 from imvo.covenants.models import Covenant
-from imvo.duediligence.models import Element, Submission
-from imvo.duediligence.services.access import require_reviewer
+from imvo.duediligence.models import Element
+from imvo.duediligence.services.access import reviewed_submissions
 from imvo.duediligence.services.scoring import scorecard
 
 
@@ -17,11 +17,9 @@ def export_rows(
     user: AnyUser, covenant: Covenant, year: int | None = None
 ) -> tuple[list[str], list[list[Any]]]:
     """Assessment results per member and year (secretariat only; confidential)."""
-    require_reviewer(user, covenant)
-    qs = Submission.objects.filter(covenant=covenant).select_related("organisation", "framework")
-    if year:
-        qs = qs.filter(year=year)
-    subs = list(qs.prefetch_related("element_reviews", "answers"))
+    subs = list(
+        reviewed_submissions(user, covenant, year).prefetch_related("element_reviews", "answers")
+    )
     element_titles: list[str] = []
     for el in Element.objects.filter(framework__covenant=covenant).order_by("framework", "order"):
         if el.title not in element_titles:

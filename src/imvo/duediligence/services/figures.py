@@ -107,3 +107,13 @@ def covenant_figures(covenant: Covenant, years: Iterable[int] | None = None) -> 
         "share_on_track": _pct(tracking["on_track"] + tracking["done"], len(actions)),
         "open_actions": open_actions,
     }
+
+
+def element_rows(years: list[dict[str, Any]]) -> list[tuple[str, list[float | None]]]:
+    """The mean score per element across `years` (rows of `covenant_figures`): one row
+    per element, in the order the elements first appear, with its score in each year
+    (None where the year's framework has no such element)."""
+    names: list[str] = []
+    for y in years:
+        names += [name for name in y["elements"] if name not in names]
+    return [(name, [y["elements"].get(name) for y in years]) for name in names]

@@ -19,7 +19,12 @@ from imvo.accounts.seams import AnyUser, signed_in
 from imvo.core.errors import DomainError
 from imvo.covenants.models import Adherence, Covenant, Organisation
 from imvo.duediligence.models import ElementReview, Submission, SubmissionVersion
-from imvo.duediligence.services.access import NotFound, can_review, require_reviewer
+from imvo.duediligence.services.access import (
+    NotFound,
+    can_review,
+    require_reviewer,
+    reviewed_submissions,
+)
 from imvo.duediligence.services.scoring import parse_score, scorecard
 from imvo.duediligence.services.submissions import do_snapshot
 
@@ -30,11 +35,7 @@ def review_queue(
     user: AnyUser, covenant: Covenant, year: int | None = None
 ) -> QuerySet[Submission]:
     """Submissions of the year waiting for the secretariat, oldest first."""
-    require_reviewer(user, covenant)
-    qs = Submission.objects.filter(covenant=covenant).select_related("organisation", "framework")
-    if year:
-        qs = qs.filter(year=year)
-    return qs.order_by("submitted_at", "organisation__name")
+    return reviewed_submissions(user, covenant, year).order_by("submitted_at", "organisation__name")
 
 
 def members_not_started(user: AnyUser, covenant: Covenant, year: int) -> QuerySet[Organisation]:

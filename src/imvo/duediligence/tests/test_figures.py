@@ -52,3 +52,15 @@ def test_covenant_figures(world, fw) -> None:
     assert y["mean_score"] == 54.5
     assert f["themes"] == [(theme.name, 2)]
     assert f["actions_total"] == 2
+
+
+def test_element_rows_follow_first_appearance_and_leave_missing_years_empty() -> None:
+    years = [
+        {"year": 2024, "elements": {"Policy": 60.0, "Remedy": 20.0}},
+        {"year": 2025, "elements": {"Policy": 70.0, "Grievance": 40.0}},
+    ]
+    assert figures.element_rows(years) == [
+        ("Policy", [60.0, 70.0]),
+        ("Remedy", [20.0, None]),
+        ("Grievance", [None, 40.0]),
+    ]

@@ -106,20 +106,27 @@ def test_attachment_is_stored_and_served_as_download(world):
     assert Client(HTTP_ACCEPT_LANGUAGE="en").get("/reports/library/file/999999/").status_code == 404
 
 
-def test_share_form_publishes_with_upload(world):
+def _share_lesson(client, covenant, title, text, file_name, data):
+    """Post the share form: a lesson in the covenant with one attached file."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    c = Client(HTTP_ACCEPT_LANGUAGE="en")
-    c.force_login(world.member_a)
-    r = c.post(
+    return client.post(
         "/reports/library/new/",
         {
-            "covenant": world.covenant_x.pk,
+            "covenant": covenant.pk,
             "kind": "lesson",
-            "title": "Supplier template",
-            "text": "A short template helps.",
-            "attachments": [SimpleUploadedFile("t.csv", b"a,b\n1,2\n")],
+            "title": title,
+            "text": text,
+            "attachments": [SimpleUploadedFile(file_name, data)],
         },
+    )
+
+
+def test_share_form_publishes_with_upload(world):
+    c = Client(HTTP_ACCEPT_LANGUAGE="en")
+    c.force_login(world.member_a)
+    r = _share_lesson(
+        c, world.covenant_x, "Supplier template", "A short template helps.", "t.csv", b"a,b\n1,2\n"
     )
     assert r.status_code == 302
     page = c.get(r["Location"]).content.decode()
@@ -130,16 +137,7 @@ def test_share_form_publishes_with_upload(world):
     assert c.get("/reports/library/new/").status_code == 404
     # A bad file: the form comes back with the reason.
     c.force_login(world.member_a)
-    r = c.post(
-        "/reports/library/new/",
-        {
-            "covenant": world.covenant_x.pk,
-            "kind": "lesson",
-            "title": "Bad",
-            "text": "x",
-            "attachments": [SimpleUploadedFile("x.exe", b"MZ")],
-        },
-    )
+    r = _share_lesson(c, world.covenant_x, "Bad", "x", "x.exe", b"MZ")
     assert r.status_code == 200 and "cannot be attached" in r.content.decode()
 
 

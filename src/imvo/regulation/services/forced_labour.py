@@ -191,7 +191,7 @@ def evidence(organisation: Organisation, covenant: Covenant, product: str = "") 
         ]  # fmt: skip
     sub = (
         Submission.objects.filter(covenant=covenant, organisation=organisation)
-        .exclude(status=Submission.Status.DRAFT)
+        .handed_in()
         .order_by("-year")
         .first()
     )

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -75,8 +76,8 @@ def check_year(covenant: Covenant, year: int, today: date | None = None) -> None
             % {
                 "year": year,
                 "covenant": covenant.name,
-                "start": covenant.start_date.isoformat(),
-                "end": covenant.end_date.isoformat() if covenant.end_date else "…",
+                "start": long_date(covenant.start_date),
+                "end": long_date(covenant.end_date) if covenant.end_date else "…",
                 "first": covenant.start_date.year,
                 "last": end_year or today.year,
             }
@@ -86,6 +87,11 @@ def check_year(covenant: Covenant, year: int, today: date | None = None) -> None
             _("%(year)s has not begun yet; a progress report covers a year that has started.")
             % {"year": year}
         )
+
+
+def long_date(day: date) -> str:
+    """A date in the report's (the active) language, day first: "31 december 2025"."""
+    return date_format(day, "j F Y")
 
 
 def as_of(year: int, today: date | None = None) -> date:
@@ -145,7 +151,7 @@ def members_section(covenant: Covenant, year: int, today: date | None = None) ->
             "Organisations taking part in the covenant on %(date)s, as party (signatory) "
             "or stakeholder (involved through dialogue)."
         )
-        % {"date": end.isoformat()},
+        % {"date": long_date(end)},
         figures=[
             {"label": _("Member companies"), "value": companies, "unit": ""},
             {
@@ -240,7 +246,7 @@ def agreements_section(covenant: Covenant, year: int, today: date | None = None)
         charts.append(
             {
                 "type": "bar",
-                "title": _("Progress to target on %(date)s (%%)") % {"date": end.isoformat()},
+                "title": _("Progress to target on %(date)s (%%)") % {"date": long_date(end)},
                 "labels": bar_labels,
                 "series": [
                     {"name": _("Progress to target"), "values": progress},
@@ -275,7 +281,8 @@ def agreements_section(covenant: Covenant, year: int, today: date | None = None)
         figures=figures,
         tables=[
             {
-                "caption": _("Agreements: KPI against target on %(date)s") % {"date": end},
+                "caption": _("Agreements: KPI against target on %(date)s")
+                % {"date": long_date(end)},
                 "header": [
                     "#",
                     _("Agreement"),

@@ -202,3 +202,13 @@ def test_absurd_years_are_not_found_not_errors(world):
     s = client_for(world.secretariat_x)
     r = s.get(f"/reports/covenant-x/{huge}/draft/", follow=True)
     assert r.status_code == 200 and "outside the term" in r.content.decode()
+
+
+def test_a_reader_in_another_language_gets_the_english_edition_marked(world, published):
+    """The report is published in Dutch and English; a French reader reads the English
+    edition inside the French page, in its own lang and with the (EN) marker."""
+    fr = Client(HTTP_ACCEPT_LANGUAGE="fr").get("/reports/covenant-x/2025/").content.decode()
+    assert '<div lang="en" dir="ltr"><div class="report">' in fr
+    assert "(EN)</small>" in fr and "Agreements and results" in fr
+    nl = Client(HTTP_ACCEPT_LANGUAGE="nl").get("/reports/covenant-x/2025/").content.decode()
+    assert "lang-fallback" not in nl and '<div lang="nl"' not in nl

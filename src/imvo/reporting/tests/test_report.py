@@ -305,3 +305,25 @@ def test_demo_publishes_even_when_another_apps_section_fails(fake_app_report):
     from imvo.core.translation_check import missing_content
 
     assert [m for m in missing_content() if m.model == "reporting.SectionText"] == []
+
+
+def test_dates_in_the_report_are_written_as_its_language_writes_them():
+    """Day first with the month in words, in the edition's language; the snapshot keeps
+    ISO dates for programs."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    c, *_ = reporting_covenant()
+    for lang, day, term in (
+        ("nl", "31 december 2024", "1 juli 2023 \N{EN DASH} 30 juni 2028"),
+        ("en", "31 December 2024", "1 July 2023 \N{EN DASH} 30 June 2028"),
+    ):
+        with translation.override(lang):
+            data = build.build_report(c, 2024, today=TODAY)
+            assert data["as_of"] == "2024-12-31"
+            assert day in section(data, "members")["text"]
+            assert day in section(data, "agreements")["tables"][0]["caption"]
+            body = render.render_report_html(data)
+            assert day in body.split('id="s-method"')[1] and "2024-12-31" not in body
+            title_page = render_to_string("reporting/report_pdf.html", {"report": data})
+            assert f"<dd>{day}</dd>" in title_page and f"<dd>{term}</dd>" in title_page

@@ -16,6 +16,19 @@ from imvo.reporting.tests.helpers import reporting_covenant
 pytestmark = pytest.mark.django_db
 
 
+def dutch_gaps(client: Client, urls: list[str]) -> dict[str, set[str]]:
+    """The strings each page shows untranslated in Dutch (language names excepted:
+    they are shown in their own language)."""
+    ignore = {name for _, name in settings.LANGUAGES}
+    missing: dict[str, set[str]] = {}
+    for url in urls:
+        with recording() as seen:
+            assert client.get(url, HTTP_ACCEPT_LANGUAGE="nl").status_code == 200, url
+        if gaps := untranslated(seen, "nl") - ignore:
+            missing[url] = gaps
+    return missing
+
+
 def test_reporting_pages_have_no_untranslated_dutch_strings(world, settings_media):
     from imvo.reporting.tests.helpers import measure
     from imvo.testing import make_agreement
@@ -47,18 +60,8 @@ def test_reporting_pages_have_no_untranslated_dutch_strings(world, settings_medi
         f"/reports/{c.slug}/2025/draft/",
         "/reports/library/new/",
     ]
-    ignore = {name for _, name in settings.LANGUAGES}
-    missing: dict[str, set[str]] = {}
     client = Client()
-    for url in public:
-        with recording() as seen:
-            assert client.get(url, HTTP_ACCEPT_LANGUAGE="nl").status_code == 200, url
-        if gaps := untranslated(seen, "nl") - ignore:
-            missing[url] = gaps
+    missing = dutch_gaps(client, public)
     client.force_login(world.secretariat_x)
-    for url in signed_in:
-        with recording() as seen:
-            assert client.get(url, HTTP_ACCEPT_LANGUAGE="nl").status_code == 200, url
-        if gaps := untranslated(seen, "nl") - ignore:
-            missing[url] = gaps
+    missing |= dutch_gaps(client, signed_in)
     assert not missing, f"untranslated in nl: {missing}"

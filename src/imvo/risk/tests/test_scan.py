@@ -28,6 +28,13 @@ def prep(rows):
     return prepare_rows(rows, MODEL)
 
 
+def theme_scores(result):
+    """(row id, theme) -> score of a scan."""
+    return {
+        (row, t): v for row, t, v in result.scores.select("row_id", "theme", "score").iter_rows()
+    }
+
+
 def test_bangladesh_garment_outranks_netherlands_garment():
     r = scan_frame(
         MODEL,
@@ -38,7 +45,7 @@ def test_bangladesh_garment_outranks_netherlands_garment():
             ]
         ),
     )
-    s = {(row, t): v for row, t, v in r.scores.select("row_id", "theme", "score").iter_rows()}
+    s = theme_scores(r)
     assert s[(1, "freedom-of-association")] >= ref.HIGH
     assert s[(2, "freedom-of-association")] < ref.MEDIUM
     assert all(s[(1, t)] > s[(2, t)] for t in ref.THEME_CODES if t != "animal-welfare")
@@ -213,7 +220,7 @@ def test_own_good_listed_outranks_other_goods_of_the_sector():
             ]
         ),
     )
-    s = {(row, t): v for row, t, v in r.scores.select("row_id", "theme", "score").iter_rows()}
+    s = theme_scores(r)
     w = ref.SECTOR_PROFILES["food"]["weights"]["child-labour"]
     assert s[(1, "child-labour")] == pytest.approx(100 * ref.ILAB_GOOD_RISK * w)
     assert s[(2, "child-labour")] == pytest.approx(100 * ref.ILAB_SECTOR_RISK * w)

@@ -3,6 +3,7 @@ read (not recomputed) by the pages, and computed again once when its inputs chan
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from imvo.risk import scan, services
+from imvo.risk.scan import heatmap, theme_summary
 from imvo.supplychain import disclosure
 from imvo.supplychain import services as supplychain
 from imvo.supplychain.models import DisclosureVersion
@@ -175,3 +177,42 @@ def test_the_stored_scan_reads_back_equal_to_the_computed_one(world: Any, upload
         stored.scores.sort("row_id", "theme").rows() == fresh.scores.sort("row_id", "theme").rows()
     )
     assert stored.combos == json.loads(json.dumps(fresh.combos))
+
+
+@pytest.mark.django_db
+def test_the_covenant_analysis_puts_the_stored_scans_side_by_side(
+    world: Any, upload: Any, counted: list[int], django_capture_on_commit_callbacks: Any
+):
+    upload(FIRST, "first.csv")
+    with django_capture_on_commit_callbacks(execute=True):
+        supplychain.upload_list(
+            world.member_b, world.covenant_x, YEAR, "b.csv", csv_bytes([*SECOND, FIRST[0]])
+        )
+    services.add_sourcing(world.member_b, world.company_b, "Ghana", "food", "Cocoa")
+    services.company_scan(world.company_b)  # the hand-entered line: B's scan once more
+    counted.clear()
+    analysis = services.covenant_analysis(world.covenant_x)
+    assert counted == []  # nothing scored again: each member's stored scan is read
+    # The same as scanning every member's rows together.
+    rows = [
+        dataclasses.replace(r, row_id=f"{org.pk}-{r.row_id}")
+        for org in (world.company_a, world.company_b)
+        for r in services.supplier_rows_for(org, world.covenant_x)
+    ]
+    together = services.scan_records(rows)
+    assert analysis["companies"] == 2 and analysis["rows"] == together.rows.height == 7
+    assert analysis["themes"] == theme_summary(together)
+    assert analysis["heatmap"] == heatmap(together)
+
+
+@pytest.mark.django_db
+def test_a_disclosure_carried_forward_is_scanned_when_it_becomes_current(
+    world: Any, upload: Any, counted: list[int], django_capture_on_commit_callbacks: Any
+):
+    upload(FIRST, "first.csv")
+    counted.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        carried = disclosure.carry_forward(world.member_a, world.covenant_x, YEAR + 1)
+    assert counted == [2]  # the copies' rows, scanned once
+    assert stored_rows(carried) == ["Dhaka Knit Composite Ltd", "Saigon Sewing JSC"]
+    assert services.company_scan(world.company_a).rows.height == 2 and counted == [2]

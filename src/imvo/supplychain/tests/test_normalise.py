@@ -1,9 +1,9 @@
-"""Normalisers: examples from real lists, and properties that must hold for any text."""
+"""Normalisers: examples from real lists, and properties that must hold for any text.
+(Countries are core's one vocabulary: core/tests/test_countries.py.)"""
 
 from __future__ import annotations
 
 import polars as pl
-import pycountry
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from imvo.supplychain.normalise import (
     normalise_address,
     normalise_addresses,
-    normalise_country,
     normalise_name,
     normalise_names,
 )
@@ -20,45 +19,6 @@ texts = st.text(
     alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)),  # type: ignore[arg-type]
     max_size=60,
 ) | st.from_regex(r"[A-Za-z .,&'()-]{0,40}", fullmatch=True)
-
-
-@pytest.mark.parametrize(
-    ("written", "code"),
-    [
-        ("CHINA", "CN"),
-        ("cn", "CN"),
-        ("CHN", "CN"),
-        ("P.R. China", "CN"),
-        ("Viet Nam", "VN"),
-        ("Vietnam", "VN"),
-        ("Veitnam", "VN"),
-        ("Bangaldesh", "BD"),
-        ("Türkiye", "TR"),
-        ("Turkije", "TR"),
-        ("Korea, Republic of", "KR"),
-        ("South Korea", "KR"),
-        ("UNITED STATES", "US"),
-        ("USA", "US"),
-        ("UK", "GB"),
-        ("Hong Kong SAR, China", "HK"),
-        ("El Salvador", "SV"),
-        ("  sri lanka ", "LK"),
-    ],
-)
-def test_country_as_written_in_real_lists(written: str, code: str) -> None:
-    assert normalise_country(written) == code
-
-
-@pytest.mark.parametrize("written", ["", "xx", "Atlantis", "N/A", "12345", None])
-def test_unknown_country_is_none(written: str | None) -> None:
-    assert normalise_country(written) is None
-
-
-def test_every_iso_country_by_code_and_name() -> None:
-    for c in pycountry.countries:
-        assert normalise_country(c.alpha_2.lower()) == c.alpha_2
-        assert normalise_country(c.alpha_3) == c.alpha_2
-        assert normalise_country(c.name.upper()) == c.alpha_2, c.name
 
 
 @pytest.mark.parametrize(
@@ -113,8 +73,3 @@ def test_column_versions_agree_with_the_functions(values: list[str | None]) -> N
     series = pl.Series("v", values, dtype=pl.String)
     assert normalise_names(series).to_list() == [normalise_name(v) for v in values]
     assert normalise_addresses(series).to_list() == [normalise_address(v) for v in values]
-
-
-@given(st.sampled_from([c.alpha_2 for c in pycountry.countries]), st.sampled_from(["", " ", "  "]))
-def test_country_code_survives_case_and_spaces(code: str, pad: str) -> None:
-    assert normalise_country(pad + code.lower() + pad) == code

@@ -9,21 +9,36 @@ import sys
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.test import override_settings
 
+from imvo.core.tests.shared_database import shared_database_url
 from imvo.supplychain import services
 from imvo.supplychain.models import Match, SupplierList, SupplierListRow
 from imvo.supplychain.tests.helpers import csv_bytes, make_registry
 from imvo.supplychain.tests.test_services import LIST_A, YEAR
 
 
-def _database_url() -> str:
-    d = connection.settings_dict
-    if d["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{d['NAME']}"
-    auth = d["USER"] + (f":{d['PASSWORD']}" if d.get("PASSWORD") else "")
-    return f"postgres://{auth}@{d['HOST'] or '127.0.0.1'}:{d['PORT'] or 5432}/{d['NAME']}"
+def _worker_env() -> dict[str, str]:
+    """The worker process on this test's database and folders."""
+    return {
+        **os.environ,
+        "DATABASE_URL": shared_database_url(),
+        "TASK_BACKEND": "database",
+        "IMVO_VAR_DIR": str(settings.VAR_DIR),
+        "IMVO_MATCHING_INDEX_DIR": str(settings.IMVO_MATCHING_INDEX_DIR),
+    }
+
+
+def _run_worker_batch(env: dict[str, str], timeout: int) -> subprocess.CompletedProcess[str]:
+    """Run the worker until the queue is empty."""
+    return subprocess.run(
+        [sys.executable, "-m", "imvo.cli", "db_worker", "--batch", "--no-startup-delay"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 @pytest.mark.worker
@@ -36,21 +51,8 @@ def test_worker_process_runs_the_job(world) -> None:
     assert (
         sl.status == SupplierList.Status.QUEUED and sl.rows.count() == 0
     )  # waiting for the worker
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "TASK_BACKEND": "database",
-        "IMVO_VAR_DIR": str(settings.VAR_DIR),
-        "IMVO_MATCHING_INDEX_DIR": str(settings.IMVO_MATCHING_INDEX_DIR),
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "imvo.cli", "db_worker", "--batch", "--no-startup-delay"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    env = _worker_env()
+    done = _run_worker_batch(env, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     sl.refresh_from_db()
     assert sl.status == SupplierList.Status.DONE, (sl.error, done.stderr[-2000:])
@@ -76,13 +78,7 @@ def test_worker_killed_mid_job_leaves_nothing_half_saved_and_the_rerun_completes
         for i in range(30000)
     ]
     sl = services.upload_list(world.member_a, world.covenant_x, YEAR, "big.csv", csv_bytes(rows))
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "TASK_BACKEND": "database",
-        "IMVO_VAR_DIR": str(settings.VAR_DIR),
-        "IMVO_MATCHING_INDEX_DIR": str(settings.IMVO_MATCHING_INDEX_DIR),
-    }
+    env = _worker_env()
     worker = subprocess.Popen(
         [sys.executable, "-m", "imvo.cli", "db_worker", "--no-startup-delay", "--interval", "0.2"],
         env=env,
@@ -119,14 +115,7 @@ def test_worker_killed_mid_job_leaves_nothing_half_saved_and_the_rerun_completes
         started=timezone.now() - services.STUCK_AFTER - timedelta(minutes=1)
     )
     services.run_again(world.member_a, sl)
-    done = subprocess.run(
-        [sys.executable, "-m", "imvo.cli", "db_worker", "--batch", "--no-startup-delay"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    done = _run_worker_batch(env, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     sl.refresh_from_db()
     assert sl.status == SupplierList.Status.DONE, sl.error

@@ -102,11 +102,7 @@ class Command(BaseCommand):
                 doc = exports.check_csddd_pack(user, pk)
         except DomainError as e:
             raise CommandError(str(e)) from None
-        with doc.file.open("rb") as src, open(opts["output"], "wb") as out:
-            out.write(src.read())
-        self.stdout.write(
-            f"{doc.get_kind_display()} written to {opts['output']} (sha256 {doc.sha256})."
-        )
+        self._write(doc, opts["output"])
 
     def _write(self, doc: Any, output: str | None) -> None:
         if not output:
