@@ -212,45 +212,49 @@ def _id_lists(col: str) -> pl.Expr:
     return pl.concat_list(nums, units).list.unique()
 
 
-def address_levels(
-    a: Sequence[str], b: Sequence[str], same_street: np.ndarray | None = None
-) -> np.ndarray:
+def address_levels(a: Sequence[str], b: Sequence[str]) -> np.ndarray:
     """See ADDRESS_LEVELS; set logic in polars (vectorised), similarity in rapidfuzz.
-    `same_street`: per pair, whether both addresses carry the same house number with
-    the same street word (`street_keys`; computed here when not given). It makes "same
-    number and street" whatever else the addresses add (a postcode, the street type,
-    the city), unless their numbers conflict."""
+    Two addresses with the same house number and street word (`street_keys`) are "same
+    number and street" whatever else they add (a postcode, the street type, the city),
+    unless their numbers conflict."""
     if not len(a):
         return np.zeros(0, dtype=np.int8)
-    if same_street is None:
-        same_street = shared_street(a, b)
     tset = _cp(a, b, fuzz.token_set_ratio)
-    f = pl.DataFrame(
-        {"a": list(a), "b": list(b), "t": tset, "street": np.asarray(same_street, dtype=bool)}
-    ).with_columns(
+    f = pl.DataFrame({"a": list(a), "b": list(b), "t": tset}).with_columns(
         sa=_id_lists("a"),
         sb=_id_lists("b"),
     )
-    common = pl.col("sa").list.set_intersection("sb").list.len()
-    conflict = (
-        (pl.col("sa").list.len() > 0)
+    f = f.with_columns(common=pl.col("sa").list.set_intersection("sb").list.len()).with_columns(
+        conflict=(pl.col("sa").list.len() > 0)
         & (pl.col("sb").list.len() > 0)
-        & (common < pl.col("sa").list.len())
-        & (common < pl.col("sb").list.len())
+        & (pl.col("common") < pl.col("sa").list.len())
+        & (pl.col("common") < pl.col("sb").list.len()),
+        # A shared house, plot or unit number (not a postcode: many places share one).
+        number_and_similar=(pl.col("common") > 0) & (pl.col("t") >= 85),
     )
-    # A shared house, plot or unit number (not a postcode: many places share one).
-    shared_number = common > 0
+    # The street keys are read only where they can change the level: a shared street
+    # key needs a shared house number (a Python loop over those pairs alone).
+    ask = f.select(
+        (pl.col("common") > 0)
+        & ~pl.col("conflict")
+        & ~pl.col("number_and_similar")
+        & (pl.col("a") != pl.col("b"))
+    ).to_series()
+    street = np.zeros(f.height, dtype=bool)
+    if ask.any():
+        at = ask.arg_true().to_numpy()
+        street[at] = shared_street(f["a"].gather(at).to_list(), f["b"].gather(at).to_list())
     level = (
         pl.when((pl.col("a") == "") | (pl.col("b") == ""))
         .then(0)
         .when(pl.col("a") == pl.col("b"))
         .then(1)
         # Conflicting numbers: next door when the rest agrees, else another street.
-        .when(conflict & (pl.col("t") >= 60))
+        .when(pl.col("conflict") & (pl.col("t") >= 60))
         .then(4)
-        .when(conflict)
+        .when(pl.col("conflict"))
         .then(6)
-        .when((shared_number & (pl.col("t") >= 85)) | pl.col("street"))
+        .when(pl.col("number_and_similar") | pl.col("street"))
         .then(2)
         .when(pl.col("t") >= 85)
         .then(3)
@@ -258,7 +262,7 @@ def address_levels(
         .then(5)
         .otherwise(6)
     )
-    return f.select(level.cast(pl.Int8)).to_series().to_numpy()
+    return f.with_columns(street=street).select(level.cast(pl.Int8)).to_series().to_numpy()
 
 
 _HOUSE_NUMBER = re.compile(r"^\d{1,4}[a-z]?$")
