@@ -180,13 +180,19 @@ def main() -> None:
 
     geo_sggb, geo_caus = split({"SG", "GB"}), split({"CA", "US"})
     started = time.perf_counter()
-    m_chicago, _ = train.model_from_task(*chicago, label="chicago_dfss")
-    m_sggb, _ = train.model_from_task(*geo_sggb, label="geoer_osm_fsq SG+GB")
-    m_caus, _ = train.model_from_task(*geo_caus, label="geoer_osm_fsq CA+US")
-    m_osh = train.model_from_pairs([p for _, _, p in pairs], "open-supply-hub pairs")
-    # Every set weighs the same; the OSH pairs only for matches (see train.balanced).
-    m_chicago, m_sggb, m_caus = (train.balanced(m) for m in (m_chicago, m_sggb, m_caus))
-    m_osh = train.balanced(m_osh, prior=False, non_matches=False)
+    # The per-set models of the shipped model.json (train.shipped_sets, also what
+    # `imvo match train --shared` combines): every set weighs the same, the OSH
+    # pairs only for their matches (see train.balanced).
+    sets = train.shipped_sets()
+    m_chicago, m_sggb, m_caus, m_osh = (
+        sets[k]
+        for k in (
+            "chicago_dfss",
+            "geoer_osm_fsq SG+GB",
+            "geoer_osm_fsq CA+US",
+            "open-supply-hub pairs",
+        )
+    )
     everything = train.combine([m_chicago, m_sggb, m_caus, m_osh], base=_thresholds())
     print(f"training: {time.perf_counter() - started:.1f}s")
     if a.write_model:

@@ -16,8 +16,11 @@ mean "of the candidates a row is shown, how likely is this one".
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -191,10 +194,8 @@ def shared_tasks() -> list[tuple[str, tuple[pl.DataFrame, pl.DataFrame, list[set
     """The real benchmark tasks in ../shared/data/matching-benchmarks (development
     machines only; $IMVO_SHARED_DATA overrides the place). Empty when absent."""
     import csv
-    import os
-    from pathlib import Path
 
-    root = Path(os.environ.get("IMVO_SHARED_DATA") or Path.cwd().parent / "shared" / "data")
+    root = _shared_root()
     out = []
     for name in ("chicago_dfss", "geoer_osm_fsq"):
         d = root / "matching-benchmarks" / name
@@ -208,3 +209,60 @@ def shared_tasks() -> list[tuple[str, tuple[pl.DataFrame, pl.DataFrame, list[set
                 truth[int(r["row"])] = {x for x in r["registry_id"].split("|") if x}
         out.append((name, (registry, rows, [truth.get(i + 2, set()) for i in range(rows.height)])))
     return out
+
+
+def _shared_root() -> Path:
+    return Path(os.environ.get("IMVO_SHARED_DATA") or Path.cwd().parent / "shared" / "data")
+
+
+def shared_pairs() -> list[tuple[Pair, str]]:
+    """Open Supply Hub's 112 labelled pairs in ../shared/data (development machines
+    only), each with the first record's country. Empty when absent."""
+    path = _shared_root() / "open-supply-hub" / "labelled_pairs.json"
+    if not path.is_file():
+        return []
+    data = json.loads(path.read_text(encoding="utf-8"))
+    out = []
+    for label, is_match in (("match", True), ("distinct", False)):
+        for item in data[label]:
+            a, b = item["__value__"]
+            pair = Pair(
+                a["name"], a["address"], None, None, b["name"], b["address"], None, None, is_match
+            )
+            out.append((pair, a["country"].upper()))
+    return out
+
+
+# The Geo-ER cities in two folds: two sets of their own (each weighs as much as
+# chicago), and the benchmark scores each fold with a model that has not seen it.
+GEOER_FOLDS = {"geoer_osm_fsq SG+GB": ("SG", "GB"), "geoer_osm_fsq CA+US": ("CA", "US")}
+
+
+def shipped_sets() -> dict[str, Model]:
+    """The per-set models the shipped model.json is combined from, balanced (every set
+    weighs the same; the OSH pairs for their matches only, see `balanced`): chicago_dfss,
+    the two Geo-ER folds and the Open Supply Hub pairs, from ../shared/data.
+    `benchmarks/bench_matching_real.py` combines them with one left out (held out)."""
+    out: dict[str, Model] = {}
+    for name, (registry, rows, truth) in shared_tasks():
+        if name == "geoer_osm_fsq":
+            for label, countries in GEOER_FOLDS.items():
+                keep = rows["country"].is_in(list(countries))
+                fold_truth = [t for t, k in zip(truth, keep.to_list(), strict=True) if k]
+                fold = registry.filter(pl.col("country").is_in(list(countries)))
+                model, _ = model_from_task(fold, rows.filter(keep), fold_truth, label=label)
+                out[label] = balanced(model)
+        else:
+            model, _ = model_from_task(registry, rows, truth, label=name)
+            out[name] = balanced(model)
+    pairs = [p for p, _ in shared_pairs()]
+    if pairs:
+        osh = model_from_pairs(pairs, "open-supply-hub pairs")
+        out["open-supply-hub pairs"] = balanced(osh, prior=False, non_matches=False)
+    return out
+
+
+def shipped_model() -> Model:
+    """The shipped model.json, estimated again from the real sets (`shipped_sets`), with
+    `Model`'s default thresholds: what `imvo match train --shared` writes."""
+    return combine(shipped_sets().values())

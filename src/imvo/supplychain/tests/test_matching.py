@@ -432,3 +432,14 @@ def test_a_lookalike_next_door_goes_to_a_person_however_unlikely() -> None:
     model = matching.load()
     assert matching.decide([c("a", 0.01, -7.0, [], False, True)], model).status == matching.PENDING
     assert matching.decide([c("a", 0.01, -7.0, [], False, False)], model).status == matching.NEW
+
+
+def test_match_train_shared_needs_the_real_sets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`imvo match train --shared` re-estimates the shipped model from ../shared/data;
+    without those sets it says so instead of writing an empty model."""
+    monkeypatch.setenv("IMVO_SHARED_DATA", str(tmp_path))
+    with pytest.raises(CommandError, match="no real labelled sets found"):
+        call_command("match", "train", shared=True, out=str(tmp_path / "m.json"))
+    assert not (tmp_path / "m.json").exists()

@@ -35,6 +35,12 @@ class Command(BaseCommand):
         parser.add_argument("--registry", help="registry CSV: id,name,address,country[,lat,lng]")
         parser.add_argument("--out", help="result CSV to write (train: the model file)")
         parser.add_argument("--model", help="model JSON to use instead of the shipped one")
+        parser.add_argument(
+            "--shared",
+            action="store_true",
+            help="train: estimate the shipped model again from the real labelled sets in "
+            "../shared/data (writes the package's model.json unless --out is given)",
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         if opts["list"] == "train":
@@ -148,6 +154,9 @@ class Command(BaseCommand):
         from imvo.supplychain.matching import train
         from imvo.supplychain.models import LabelledPair
 
+        if opts.get("shared"):
+            self.train_shipped(opts)
+            return
         before = matching.load(Path(opts["model"]) if opts["model"] else None)
         labelled = list(LabelledPair.objects.order_by("pk"))
         pairs = [
@@ -184,3 +193,18 @@ class Command(BaseCommand):
                     f"{name} {label}: automatic precision {f['precision']:.3f}, "
                     f"recall {f['recall']:.3f}, pending {f['pending']:.3f}"
                 )
+
+    def train_shipped(self, opts: dict[str, Any]) -> None:
+        """The shipped model again, from the real sets alone (no platform decisions)."""
+        from imvo.supplychain.matching import model as model_mod
+        from imvo.supplychain.matching import train
+
+        if not train.shared_tasks():
+            raise CommandError(
+                "no real labelled sets found: set IMVO_SHARED_DATA or run beside ../shared"
+            )
+        model = train.shipped_model()
+        out = Path(opts["out"]) if opts["out"] else model_mod.shipped_path()
+        model.save(out)
+        model_mod._shipped.cache_clear()
+        self.stdout.write(f"wrote {out}, trained on: " + "; ".join(model.trained_on))
