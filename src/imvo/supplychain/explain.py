@@ -50,6 +50,7 @@ FIELD_LABELS = {
     "address": gettext_lazy("Address"),
     "distance": gettext_lazy("Distance"),
     "name_number": gettext_lazy("Numbers in the name"),
+    "name_word": gettext_lazy("Shared name words"),
     "country": gettext_lazy("Country"),
     "identifier": gettext_lazy("Identifier"),
     "sector": gettext_lazy("Sector"),
@@ -86,6 +87,18 @@ LEVEL_WORDS: dict[tuple[str, str], Any] = {
     ("name_number", "none"): gettext_lazy("no numbers in the names"),
     ("name_number", "same"): gettext_lazy("the same number in both names"),
     ("name_number", "differ"): gettext_lazy("the numbers in the names differ"),
+    ("name_number", "one side only"): gettext_lazy("a number in one name only"),
+    ("name_word", "not compared"): gettext_lazy("not compared (the names agree as wholes)"),
+    ("name_word", "a word no other facility carries"): gettext_lazy(
+        "the names share a word no other facility carries"
+    ),
+    ("name_word", "a word 2-9 facilities carry"): gettext_lazy(
+        "the names share a word 2 to 9 facilities carry"
+    ),
+    ("name_word", "only words 10+ facilities carry"): gettext_lazy(
+        "the names share only words 10 or more facilities carry"
+    ),
+    ("name_word", "no word in common"): gettext_lazy("the names have no word in common"),
     ("prior", "a candidate pair"): gettext_lazy("any pair of records that reached comparison"),
     ("country", "exact"): gettext_lazy("same country"),
     ("country", "different"): gettext_lazy("different countries"),

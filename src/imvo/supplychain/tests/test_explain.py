@@ -264,3 +264,21 @@ def test_the_matchers_own_entries_read_well() -> None:
     ]
     assert e.runner_up == "facility #12 (+1.5 bits)"
     assert e.total == pytest.approx(-9.9)
+
+
+def test_every_level_of_the_matcher_reads_as_words_in_english_and_dutch() -> None:
+    """A reviewer never sees a level as the matcher stores it (in English, with
+    underscores or thresholds) because a new level lacks its words."""
+    from imvo.supplychain.matching.features import BASE_NAME_LEVELS, COMPARISONS
+
+    for field, levels in COMPARISONS.items():
+        assert field in explain.FIELD_LABELS, field
+        for level in [*levels, *(BASE_NAME_LEVELS if field == "name" else [])]:
+            base = level.split(",", 1)[0].strip()
+            words = explain.LEVEL_WORDS.get((field, level)) or explain.LEVEL_WORDS.get(
+                (field, base)
+            )
+            assert words is not None, (field, level)
+            with translation.override("nl"):
+                dutch = str(words)
+            assert dutch != str(words), (field, level, "no Dutch words")
