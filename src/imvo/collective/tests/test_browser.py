@@ -13,6 +13,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from imvo.collective.tests.helpers import share_a_facility
 from imvo.core.testing import assert_accessible, login
@@ -74,6 +75,7 @@ def test_two_members_fix_a_shared_facility_together(page, live_server) -> None:
     page.goto("/collective/")
     assert_accessible(page)
     page.click("text=Fire exits at Dhaka Knit")
+    page.wait_for_url("**/collective/actions/*/")
     content = page.content()
     assert "Your organisation is invited" in content
     assert "a member of the covenant" in content
@@ -98,7 +100,7 @@ def test_two_members_fix_a_shared_facility_together(page, live_server) -> None:
     page.fill("#id_username", shared.union.username)
     page.select_option("#id_kind", "union")
     page.click("#verifier-form button[type=submit]")
-    assert "Uma Union (Trade union)" in page.content()
+    expect(page.locator("main")).to_contain_text("Uma Union (Trade union)")
     form = page.locator("form.status-form")
     form.locator("select").select_option("reported")
     form.locator("textarea").fill("Photos of the panic bars, invoice 2025-113")
@@ -109,6 +111,7 @@ def test_two_members_fix_a_shared_facility_together(page, live_server) -> None:
     hand_over(page, shared.union.username)
     page.goto("/collective/")
     page.click("text=Fire exits at Dhaka Knit")
+    page.wait_for_url("**/collective/actions/*/")
     assert "Photos of the panic bars" in page.content()
     for name in ("Company A", "Company B", "Company D"):
         assert name not in page.content()
