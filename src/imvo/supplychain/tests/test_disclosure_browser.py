@@ -139,7 +139,9 @@ def test_member_discloses_by_versions_and_the_public_list_follows(
     versions = page.locator("table.versions").inner_text()
     assert "Replaced" in versions and "File added" in versions and "First upload" in versions
     page.click("button:has-text('Restore version 2')")
-    expect(page.locator("main")).to_contain_text("Version 2 is your disclosure again (as version 4)")
+    expect(page.locator("main")).to_contain_text(
+        "Version 2 is your disclosure again (as version 4)"
+    )
     assert "Earlier version restored" in page.locator("table.versions").inner_text()
     public = _public_names(page, slug)
     assert "Anatolia Tekstil" in public and "Saigon Sewing" in public
