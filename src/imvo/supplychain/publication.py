@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Max, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -253,27 +253,32 @@ def published_year_id(covenant: Covenant, year: int | None) -> int | None:
 
 def next_year_status(covenant: Covenant, state: PublicState | None = None) -> YearStatus | None:
     """The newest year that is not public yet, if it is newer than the public ones:
-    the public page says what it waits for. Members are counted for that year
-    only (every public page asks; counting every year's links cost 250 ms at
-    load-test size)."""
+    the public page says what it waits for. Only years newer than the newest
+    public one are looked for (the published ones are in `state`; the lists'
+    by an indexed (covenant, year) range that is empty while the newest year is
+    public), and members are counted for that one year only (counting every
+    year's links cost 250 ms at load-test size)."""
     state = state or public_state(covenant)
     k = state.min_members
     snapshot = {y: snap.members for y, snap in state.snapshots.items()}
-    shown = state.years
-    newest = max(shown, default=None)
+    newest = max(state.years, default=None)
     lists = SupplierList.objects.current().filter(
         covenant=covenant,
         status=SupplierList.Status.DONE,
         organisation__type__in=state.sourcing_types,
     )
-    years = set(lists.order_by().values_list("year", flat=True).distinct()) | set(snapshot)
-    for year in sorted(years, reverse=True):
-        if newest is not None and year <= newest:
-            return None
-        if year not in shown:
-            members = disclosing_members(covenant, year)
-            return YearStatus(year, members, k, year in snapshot, snapshot.get(year, 0))
-    return None
+    if newest is not None:
+        lists = lists.filter(year__gt=newest)
+    candidates = [y for y in snapshot if newest is None or y > newest]
+    listed = lists.order_by().aggregate(newest=Max("year"))["newest"]
+    if listed is not None:
+        candidates.append(listed)
+    if not candidates:
+        return None
+    year = max(candidates)
+    return YearStatus(
+        year, disclosing_members(covenant, year), k, year in snapshot, snapshot.get(year, 0)
+    )
 
 
 def public_year(covenant: Covenant, requested: Any = None) -> int | None:

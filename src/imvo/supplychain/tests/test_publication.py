@@ -190,6 +190,22 @@ def test_a_newer_unpublished_year_does_not_replace_the_public_one(client, world,
     assert f"Production locations {YEAR}" in page
 
 
+def test_the_next_year_notice_names_the_newest_year_not_public_yet(world, five) -> None:
+    """What the public page says it waits for (next_year_status reads only years
+    newer than the newest public one): an older year's list changes nothing."""
+    c = world.covenant_x
+    assert publication.next_year_status(c) == publication.YearStatus(YEAR, 5, 5, False, 0)
+    publication.publish_year(world.secretariat_x, c, YEAR)
+    assert publication.next_year_status(c) is None
+    _disclose(world.member_b, c, [SAIGON], year=YEAR - 1)
+    assert publication.next_year_status(c) is None
+    _disclose(world.member_a, c, [ANATOLIA], year=YEAR + 1)
+    assert publication.next_year_status(c) == publication.YearStatus(YEAR + 1, 1, 5, False, 0)
+    # A newer year published behind the service's back with no snapshot: named, not public.
+    PublishedYear.objects.create(covenant=c, year=YEAR + 2)
+    assert publication.next_year_status(c) == publication.YearStatus(YEAR + 2, 0, 5, True, 0)
+
+
 def test_report_names_only_countries_with_k_members(world, five) -> None:
     publication.publish_year(world.secretariat_x, world.covenant_x, YEAR)
     (section,) = [s.as_dict("supplychain") for s in report_sections(world.covenant_x, YEAR)]
