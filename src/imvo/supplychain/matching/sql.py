@@ -169,8 +169,9 @@ DERIVED = """name_sorted = {s}.sorted_tokens(name), name_set = {s}.token_set(nam
 
 
 def _keys_sql(src: str) -> str:
-    """Blocking keys (idx, key, rule) of a table src(idx, name, address, country): the
-    rules of `blocking._name_keys` and `blocking._address_keys`, as SQL."""
+    """Blocking keys (idx, key, rule) of a table src(idx, name, address, country, joined):
+    the rules of `blocking._name_keys` and `blocking._address_keys`, as SQL."""
+    prefix = int(blocking.JOINED_PREFIX)
     return f"""
     WITH w AS (
       SELECT idx, c, w, lead(w) OVER (PARTITION BY idx ORDER BY o) AS nxt
@@ -190,6 +191,8 @@ def _keys_sql(src: str) -> str:
     SELECT idx, c || 'w|' || w AS key, 'name' AS rule FROM w WHERE char_length(w) >= 2
     UNION SELECT idx, c || 'w|' || w || nxt, 'name' FROM w WHERE nxt IS NOT NULL
     UNION SELECT idx, c || 'g|' || substr(w, 1, 4), 'name' FROM w WHERE char_length(w) >= 5
+    UNION SELECT x.idx, coalesce(x.country, '') || '|k|' || substr(x.joined, 1, {prefix}), 'name'
+          FROM {src} x WHERE coalesce(x.joined, '') <> ''
     UNION SELECT idx, c || 'a|' || t || '|' || st, 'address' FROM num
           WHERE char_length(st) >= 3 AND st !~ '^[0-9]'
     UNION SELECT idx, c || 'p|' || t, 'address' FROM num WHERE char_length(t) >= 5

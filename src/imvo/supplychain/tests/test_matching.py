@@ -130,6 +130,18 @@ def test_a_split_word_and_an_address_find_the_candidate() -> None:
     assert parent.facility_id == "F1"
 
 
+def test_a_name_with_broken_spacing_finds_the_name_written_whole() -> None:
+    """ "u ni ty fash ionc am bo" shares no word, no word pair and no word start with
+    "Unity Fashion Cambo": the joined name's first letters bring them together."""
+    registry = [("Unity Fashion Cambo", "Phum Angchanh, Kandal", "KH", None, None)]
+    registry += [
+        (f"Fashion House {i}", f"Street {i}, Phnom Penh", "KH", None, None) for i in range(30)
+    ]
+    m = _one(registry, ("u ni ty fash ionc am bo", "phum angchahn khum tumnip", "KH", None, None))
+    assert m.facility_id == "F0" and m.status != matching.NEW
+    assert next(e for e in m.explanation if e["field"] == "name")["level"] == "exact"
+
+
 def test_perturbed_rows_find_their_facility() -> None:
     facilities, registry = _registry()
     rng = random.Random(11)
