@@ -282,12 +282,17 @@ def next_year_status(covenant: Covenant, state: PublicState | None = None) -> Ye
         status=SupplierList.Status.DONE,
         organisation__type__in=state.sourcing_types,
     )
+    newer = SupplierList.objects.filter(covenant=covenant, status=SupplierList.Status.DONE)
     if newest is not None:
         lists = lists.filter(year__gt=newest)
+        newer = newer.filter(year__gt=newest)
     candidates = [y for y in snapshot if newest is None or y > newest]
-    listed = lists.order_by().aggregate(newest=Max("year"))["newest"]
-    if listed is not None:
-        candidates.append(listed)
+    # Usually there is no newer list at all: one table and its (covenant, year)
+    # index say so, before the joins that say which lists are current and sourcing.
+    if newer.exists():
+        listed = lists.order_by().aggregate(newest=Max("year"))["newest"]
+        if listed is not None:
+            candidates.append(listed)
     if not candidates:
         return None
     year = max(candidates)
