@@ -276,10 +276,11 @@ def _named(covenant: Covenant, location_ids: list[int]) -> dict[int, list[str]]:
     if not location_ids:
         return {}
     ids = [int(i) for i in location_ids]
+    params: list[Any]
     if connection.vendor == "postgresql":
         where, params = "= ANY(%s)", [ids]
     else:
-        where, params = f"IN ({', '.join(['%s'] * len(ids))})", list(ids)
+        where, params = f"IN ({', '.join(['%s'] * len(ids))})", [*ids]
     # Interpolated: table names from the models and placeholders only; values are parameters.
     sql = (
         f"WITH page AS MATERIALIZED (SELECT location_id, organisation_id "  # noqa: S608
