@@ -1,16 +1,16 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from imvo.core import appconfig
 
-class AccountsConfig(AppConfig):
+
+class AccountsConfig(appconfig.ImvoConfig):
     name = "imvo.accounts"
     verbose_name = _("Accounts")
+    verifiers = {"totp-secrets": "two_factor.restore_fingerprints"}
 
-    def ready(self) -> None:
-        from imvo.accounts import two_factor
+    def connect(self) -> None:
         from imvo.accounts.services import role_facts
-        from imvo.core import backup, scoping
+        from imvo.core import scoping
 
         # core.scoping applies the one visibility rule; the roles are ours.
         scoping.use_roles(role_facts)
-        backup.register_verifier("totp-secrets", two_factor.restore_fingerprints)

@@ -1,7 +1,7 @@
 """Every role grant that opens complaint cases (a committee seat, the
 secretariat's case-officer role, platform administration) is written to the
 complaint audit trail, whoever made it and however (the admin included), and
-shown on the committee page. Connected in `ComplaintsConfig.ready`.
+shown on the committee page. Connected in `ComplaintsConfig.connect`.
 
 Grants bound to one case (a substitute member, a translator) are written by
 their services through `audit_grant` too, so the committee page lists them."""

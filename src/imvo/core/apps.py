@@ -1,18 +1,16 @@
-from django.apps import AppConfig
+from imvo.core import appconfig
 
 
-class CoreConfig(AppConfig):
+class CoreConfig(appconfig.ImvoConfig):
     name = "imvo.core"
     verbose_name = "Core"
-
-    def ready(self) -> None:
-        from datetime import timedelta
-
-        from imvo.core import schedule, squashed_migrations  # noqa: F401 (registers its check)
-
-        schedule.register_job(
+    daily_jobs = (
+        (
             "core-housekeeping",
-            schedule.housekeeping,
-            timedelta(days=1),
+            "schedule.housekeeping",
             "remove old worker heartbeats and finished task results",
-        )
+        ),
+    )
+
+    def connect(self) -> None:
+        from imvo.core import squashed_migrations  # noqa: F401 (registers its check)

@@ -1,5 +1,5 @@
 """Demo data orchestration: each app offers its part through the registry
-(`registry.add_demo_loader` in its `AppConfig.ready()`), in the order of the
+(`offers = (..., "demo")` in its `AppConfig`: `<app>.demo.load`), in the order of the
 floors: later apps build on earlier ones.
 
 Dates are relative to today so the demo always shows covenants mid-term.

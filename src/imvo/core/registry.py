@@ -3,7 +3,8 @@
 The ground floor (`core`, `accounts`) and the report (`reporting`) must not
 import the domain apps, yet the start page lists every app's links, `imvo demo`
 loads every app's demo data and the yearly report carries every app's section.
-So each app offers them here, from its `AppConfig.ready()`:
+So each app offers them here: its `AppConfig` declares them and the
+base class (`core.appconfig.ImvoConfig`) calls, from `ready()`,
 
     registry.add_app("risk", nav=nav.links_for, demo=demo.load, report=report.report_sections)
 
@@ -286,7 +287,7 @@ class Registry:
         submission_notes: SubmissionNotes | None = None,
         disclosure_version: DisclosureVersionHook | None = None,
     ) -> None:
-        """Everything one app offers, in one call from its `ready()`."""
+        """Everything one app offers, in one call from its `ready()` (`core.appconfig`)."""
         if nav is not None:
             self.add_nav_links(app, nav)
         if demo is not None:

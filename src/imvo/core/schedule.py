@@ -1,7 +1,12 @@
 """Recurring chores, run by the background worker on a schedule it keeps in the
 database; no cron needed.
 
-Apps register their chores in ``AppConfig.ready()``::
+Apps declare their daily chores in their ``AppConfig`` (``core.appconfig``)::
+
+    daily_jobs = (("regulation-retention-purge", "services.retention.purge_expired",
+                   "remove filed regulatory exports whose retention period has ended"),)
+
+or register them in its ``connect()``::
 
     schedule.register_job("complaints-reminders", jobs.send_reminders,
                            every=timedelta(days=1), what="e-mail due and overdue cases")

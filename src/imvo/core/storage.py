@@ -2,7 +2,8 @@
 
 Backups, restores and the operators' documentation read this registry, so a
 file class that an app stores somewhere is backed up only if the app says
-where. Each app registers its locations in its ``AppConfig.ready()``; core
+where. Each app declares its locations in its ``AppConfig`` (``media``,
+``core.appconfig``) or registers them in its ``connect()``; core
 names no domain app. A test (``core/tests/test_storage.py``) fails when a
 model's FileField writes outside every registered location, and the restore
 test fails when a populated install holds files in ``VAR_DIR`` that no

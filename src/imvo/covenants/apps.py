@@ -1,22 +1,20 @@
 from __future__ import annotations
 
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from imvo.core import appconfig
 
-class CovenantsConfig(AppConfig):
+
+class CovenantsConfig(appconfig.ImvoConfig):
     name = "imvo.covenants"
     verbose_name = _("Covenants")
+    offers = ("nav", "demo", "report", "follow_up")
+    media = (("governance", "governance", "meeting papers of the covenants' governance bodies"),)
 
-    def ready(self) -> None:
-        from imvo.core import storage
+    def connect(self) -> None:
         from imvo.core.cache import bump_on_change
-        from imvo.core.registry import registry
-        from imvo.covenants import demo, models, nav, report, services
+        from imvo.covenants import models, services
 
-        storage.register_media(
-            "governance", "governance", "meeting papers of the covenants' governance bodies"
-        )
         # Public fragments are cached (docs/performance.md): any change to what
         # they show starts a new cache version.
         bump_on_change(
@@ -35,14 +33,4 @@ class CovenantsConfig(AppConfig):
             ),
             uid="pv",
             through=(models.Agreement.owners.through, models.Agreement.themes.through),
-        )
-        # What this app offers the start page, `imvo demo` and the yearly report.
-        from imvo.covenants import followup
-
-        registry.add_app(
-            "covenants",
-            nav=nav.links_for,
-            demo=demo.load,
-            report=report.report_sections,
-            follow_up=followup.follow_ups,
         )

@@ -1,24 +1,23 @@
 from __future__ import annotations
 
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from imvo.core import appconfig
 
-class SupplychainConfig(AppConfig):
+
+class SupplychainConfig(appconfig.ImvoConfig):
     name = "imvo.supplychain"
     verbose_name = _("Supply chain")
+    offers = ("nav", "demo", "report")
+    media = (
+        ("supplier-lists", "supplier-lists", "supplier lists as uploaded (the original files)"),
+    )
 
-    def ready(self) -> None:
-        from imvo.core import storage
-
-        storage.register_media(
-            "supplier-lists", "supplier-lists", "supplier lists as uploaded (the original files)"
-        )
+    def connect(self) -> None:
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from imvo.core.cache import bump_on_change
-        from imvo.core.registry import registry
-        from imvo.supplychain import demo, models, nav, publication, report
+        from imvo.supplychain import models, publication
 
         # The public list's pages are cached (docs/performance.md): a processed
         # list, a decision, a merged facility or a publication decision starts a
@@ -48,10 +47,6 @@ class SupplychainConfig(AppConfig):
             publication.refresh_on_change,
             sender=models.DisclosureVersion.lists.through,
             dispatch_uid="sc-refresh-version-lists",
-        )
-        # What this app offers the start page, `imvo demo` and the yearly report.
-        registry.add_app(
-            "supplychain", nav=nav.links_for, demo=demo.load, report=report.report_sections
         )
 
 

@@ -267,7 +267,7 @@ def evidence_from(entries: Sequence[dict], distance: float | None) -> list[Evide
     for entry in entries:
         name = entry["field"]
         level = _text(entry.get("level"))
-        if name == "runner_up":
+        if name in ("runner_up", "twins"):
             continue
         words = level_words(name, level)
         detail = _text(entry.get("detail"))

@@ -450,7 +450,7 @@ def match(
     cur.execute(
         f"""
         SELECT l.rw, g.id, l.name_level, l.address_level, l.distance_level, l.number_level,
-               l.word_level
+               l.word_level, g.name, g.address, g.lat, g.lng
         FROM pg_temp.levels l JOIN {s}.reg g ON g.idx = l.idx ORDER BY l.rw, l.idx
         """
     )
@@ -465,9 +465,23 @@ def match(
     by_row: dict[int, list[int]] = {}
     for k, r in enumerate(fetched):
         by_row.setdefault(int(r[0]), []).append(k)
+    ordered = {row: sorted(ks, key=lambda k: -bits[k]) for row, ks in by_row.items()}
+    # Twins of each row's best (matching.registry_twins), on the registry values fetched.
+    first = np.array([ks[0] for ks in ordered.values() for _ in ks[1:]], dtype=np.int64)
+    other = np.array([k for ks in ordered.values() for k in ks[1:]], dtype=np.int64)
+    twin = np.zeros(len(fetched), dtype=bool)
+    if len(other):
+        twin[other] = matching.registry_twins(
+            matching._objects([r[7] for r in fetched]),
+            matching._objects([r[8] for r in fetched]),
+            np.array([np.nan if r[9] is None else r[9] for r in fetched], dtype=np.float64),
+            np.array([np.nan if r[10] is None else r[10] for r in fetched], dtype=np.float64),
+            first,
+            other,
+        )
     out = []
     for row in range(len(rows)):
-        ks = sorted(by_row.get(row, []), key=lambda k: -bits[k])
+        ks = ordered.get(row, [])
         cands = [
             matching.Candidate(
                 fetched[k][1],
@@ -476,6 +490,7 @@ def match(
                 [],
                 bool(support[k]),
                 bool(alike[k]),
+                fetched[ks[0]][1] if twin[k] else None,
             )
             for k in ks
         ]
