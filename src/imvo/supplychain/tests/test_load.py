@@ -179,3 +179,38 @@ def test_a_member_is_named_only_where_it_consents(client):
         named = pub._named(c, list(ids.values()))
     assert named == {ids[fs[1].pk]: [here.name], ids[fs[2].pk]: [here.name]}
     assert len(ctx) == 1
+
+
+def test_the_table_rows_render_as_the_template_engine_would():
+    """The public table's rows are rendered in one pass (public_tags.public_rows),
+    not by the template engine per cell: the same HTML, every value escaped."""
+    from django.template import Context, Template
+
+    from imvo.supplychain.templatetags.public_tags import public_rows
+
+    rows = [
+        {
+            "name": '<b>"Mill" & Co\'s</b>',
+            "address": "1 <Road> & 'Lane'",
+            "country_name": "Côte d'Ivoire",
+            "sector": "A&B <x>",
+            "members": "1\u20134",
+            "named_members": [],
+        },
+        {
+            "name": "Plain Mill",
+            "address": "",
+            "country_name": "Bangladesh",
+            "sector": "",
+            "members": "50+",
+            "named_members": ["Z <Co>", 'A & "B"'],
+        },
+    ]
+    engine = Template(
+        "{% for f in rows %}<tr><td>{{ f.name }}</td><td>{{ f.address }}</td>"
+        "<td>{{ f.country_name }}</td><td>{{ f.sector }}</td><td>{{ f.members }}"
+        '{% if f.named_members %} <span class="muted">({{ f.named_members|join:", " }})</span>'
+        "{% endif %}</td></tr>\n{% endfor %}"
+    ).render(Context({"rows": rows}))
+    assert public_rows(rows) == engine
+    assert "<b>" not in engine and "&lt;Co&gt;" in engine
