@@ -58,10 +58,16 @@ def _selected(
     if sector:
         rows = rows.filter(sector_key=sector.lower())
     if query:
+        # The name, its normal form or the address contains the query, whatever
+        # the case: compared with the lower-cased columns written with the
+        # snapshot (sort_name, name_norm, address_key), so the database runs a
+        # plain LIKE, not UPPER() of three texts of every row (search pages:
+        # that filter was most of their database time, twice a page).
+        lowered = query.lower()
         rows = rows.filter(
-            Q(name__icontains=query)
-            | Q(name_norm__icontains=normalise_name(query))
-            | Q(address__icontains=query)
+            Q(sort_name__contains=lowered)
+            | Q(name_norm__contains=normalise_name(query))
+            | Q(address_key__contains=lowered)
         )
     return rows
 
