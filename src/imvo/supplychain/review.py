@@ -66,7 +66,8 @@ def review_items(user: Any, matches: list[Match]) -> list[ReviewItem]:
     lists = {m.row.supplier_list_id for m in matches}
     current = set(SupplierList.objects.filter(pk__in=lists).current().values_list("pk", flat=True))
     for m in matches:
-        m.row.supplier_list.current_flag = m.row.supplier_list_id in current
+        sl = m.row.supplier_list
+        sl.current_flag = sl.pk in current  # type: ignore[attr-defined]  # as `with_current`
     decide: dict[int, bool] = {}
     items = []
     for m in matches:
