@@ -26,7 +26,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from imvo.core.fields import acting_user
+from imvo.core.fields import acting_user, optional_link
 from imvo.core.scoping import ScopedQuerySet, role_facts
 
 
@@ -112,13 +112,7 @@ class JointAction(models.Model):
     theme_code = models.SlugField(_("theme"), max_length=60, blank=True)
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("what the action is about"), blank=True)
-    proposed_by_org = models.ForeignKey(
-        "covenants.Organisation",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    proposed_by_org = optional_link("covenants.Organisation", related_name="+")
     proposed_by = acting_user()
     created = models.DateTimeField(default=timezone.now)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import hashlib
 
-from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from imvo.core.fields import acting_user, optional_link
 from imvo.core.scoping import ScopedQuerySet
 
 
@@ -66,9 +66,7 @@ class SupplierList(models.Model):
     original_name = models.CharField(_("file name"), max_length=255)
     sha256 = models.CharField(max_length=64)
     size = models.PositiveIntegerField(default=0)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    uploaded_by = acting_user()
     uploaded = models.DateTimeField(default=timezone.now)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
     error = models.TextField(_("reason"), blank=True)
@@ -215,9 +213,7 @@ class Match(models.Model):
     # review screen and the processed-list download can show it. See matching/.
     explanation = models.JSONField(default=list, blank=True)
     remembered = models.BooleanField(default=False)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    decided_by = acting_user()
     decided = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -247,9 +243,7 @@ class Decision(models.Model):
     status = models.CharField(max_length=20, choices=Match.Status.choices)
     facility = models.ForeignKey(Facility, null=True, blank=True, on_delete=models.CASCADE)
     rejected_facility_ids = models.JSONField(default=list, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    decided_by = acting_user()
     decided = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -266,12 +260,8 @@ class LabelledPair(models.Model):
     rows or facilities change or are deleted.
     """
 
-    organisation = models.ForeignKey(
-        "covenants.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    facility = models.ForeignKey(
-        Facility, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    organisation = optional_link("covenants.Organisation", related_name="+")
+    facility = optional_link(Facility, related_name="+")
     is_match = models.BooleanField()
     name = models.CharField(max_length=500)
     address = models.CharField(max_length=1000, blank=True)
@@ -283,9 +273,7 @@ class LabelledPair(models.Model):
     facility_country = models.CharField(max_length=2)
     facility_lat = models.FloatField(null=True, blank=True)
     facility_lng = models.FloatField(null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    decided_by = acting_user()
     decided = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -342,9 +330,7 @@ class PublishedYear(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     published = models.DateTimeField(default=timezone.now)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    published_by = acting_user()
     # Distinct members behind the snapshot (PublicLocationMember), written with it:
     # every public answer compares it with K, so it is not counted on each read.
     members = models.PositiveIntegerField(default=0)
@@ -408,13 +394,9 @@ class DisclosureVersion(models.Model):
     lists = models.ManyToManyField(SupplierList, related_name="versions")
     is_current = models.BooleanField(default=False)
     change = models.CharField(max_length=12, choices=Change.choices)
-    restored_from = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    restored_from = optional_link("self", related_name="+")
     created = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = acting_user()
     # The effect against the version before: locations added, removed, changed,
     # unchanged (the numbers the member confirmed on the preview).
     effect = models.JSONField(default=dict, blank=True)

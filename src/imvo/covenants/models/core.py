@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from imvo.core.fields import optional_link, status_field
 from imvo.core.i18n import Bilingual
 
 
@@ -130,9 +131,7 @@ class ProcessStep(models.Model):
     phase = models.CharField(max_length=20, choices=Phase.choices)
     name_nl = models.CharField(max_length=200)
     name_en = models.CharField(max_length=200)
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
-    )
+    status = status_field(Status.PLANNED)
     started = models.DateField(_("started"), null=True, blank=True)
     completed = models.DateField(_("completed"), null=True, blank=True)
 
@@ -168,9 +167,7 @@ class Adherence(models.Model):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     since = models.DateField(_("since"), default=date.today)
     until = models.DateField(_("until"), null=True, blank=True)
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
-    )
+    status = status_field(Status.ACTIVE)
     consent_to_be_named = models.BooleanField(
         _("may be named as buyer of its production locations"), default=False
     )
@@ -193,7 +190,7 @@ class AdherenceChange(models.Model):
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20)
     reason = models.TextField(blank=True)
-    by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL)
+    by = optional_link("accounts.User")
     recorded = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -233,13 +230,7 @@ class Seat(models.Model):
 
     body = models.ForeignKey(GovernanceBody, on_delete=models.CASCADE, related_name="seats")
     group = models.CharField(_("constituency"), max_length=20, choices=StakeholderGroup.choices)
-    organisation = models.ForeignKey(
-        Organisation,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        verbose_name=_("organisation"),
-    )
+    organisation = optional_link(Organisation, verbose_name=_("organisation"))
     holder = models.CharField(_("seat holder"), max_length=200, blank=True)
     substitute = models.CharField(_("substitute"), max_length=200, blank=True)
     is_chair = models.BooleanField(_("chair"), default=False)
@@ -336,9 +327,7 @@ class KpiMeasurement(models.Model):
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
     source = models.CharField(_("source"), max_length=300)
     note = models.TextField(_("note"), blank=True)
-    recorded_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL
-    )
+    recorded_by = optional_link("accounts.User")
     recorded = models.DateTimeField(default=timezone.now)
 
     class Meta:
