@@ -100,10 +100,8 @@ class JointAction(models.Model):
     covenant = models.ForeignKey(
         "covenants.Covenant", on_delete=models.CASCADE, related_name="joint_actions"
     )
-    facility = models.ForeignKey(
+    facility = optional_link(
         "supplychain.Facility",
-        null=True,
-        blank=True,
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("facility"),
@@ -327,12 +325,8 @@ class PlanLink(models.Model):
     plan_action = models.ForeignKey(
         "duediligence.Action", on_delete=models.CASCADE, related_name="+"
     )
-    register_entry = models.ForeignKey(
-        "risk.RegisterEntry", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
-    cap_item = models.ForeignKey(
-        CapItem, null=True, blank=True, on_delete=models.CASCADE, related_name="plan_links"
-    )
+    register_entry = optional_link("risk.RegisterEntry", on_delete=models.CASCADE, related_name="+")
+    cap_item = optional_link(CapItem, on_delete=models.CASCADE, related_name="plan_links")
     created = models.DateTimeField(default=timezone.now)
 
     class Meta:

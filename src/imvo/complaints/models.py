@@ -238,10 +238,8 @@ class Complaint(models.Model):
     )
     anonymous = models.BooleanField(default=True)
     share_identity_with_company = models.BooleanField(default=False)
-    respondent = models.ForeignKey(
+    respondent = optional_link(
         "covenants.Organisation",
-        null=True,
-        blank=True,
         on_delete=models.PROTECT,
         related_name="complaints_against",
         help_text=_("The member complained about, when the complainant knows it."),
@@ -252,12 +250,8 @@ class Complaint(models.Model):
     routed_to_secretariat = models.BooleanField(default=False)
     # A union or NGO that filed the complaint for workers, with their consent
     # (OnBehalfConsent); it follows the case on the platform.
-    filed_by_organisation = models.ForeignKey(
-        "covenants.Organisation",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="complaints_filed",
+    filed_by_organisation = optional_link(
+        "covenants.Organisation", on_delete=models.PROTECT, related_name="complaints_filed"
     )
     themes = models.ManyToManyField("covenants.Theme", blank=True, related_name="complaints")
     # Fernet tokens (see crypto.py). ``secret`` holds the JSON of what the
@@ -525,9 +519,7 @@ class Translation(models.Model):
     stored encrypted beside the original, which stays as written."""
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="translations")
-    message = models.ForeignKey(
-        "Message", null=True, blank=True, on_delete=models.CASCADE, related_name="translations"
-    )
+    message = optional_link("Message", on_delete=models.CASCADE, related_name="translations")
     language = models.CharField(max_length=10)
     text_enc = models.TextField()
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)

@@ -1,9 +1,10 @@
 """Model fields that many records declare alike, written once.
 
-`optional_link(to)`: a reference a row may go without, emptied when the row it
-points to is deleted (``null``, ``blank``, ``SET_NULL``): the theme of an
-action, the meeting a decision was taken in, the facility a joint action is
-about.
+`optional_link(to)`: a reference a row may go without (``null``, ``blank``),
+emptied when the row it points to is deleted (``SET_NULL``): the theme of an
+action, the meeting a decision was taken in. Where the row must stay while it
+is referred to, or goes with it, say so: ``on_delete=models.PROTECT`` (the
+company a complaint is about), ``models.CASCADE``.
 
 `acting_user()`: the account that did something to a row (recorded a progress
 update or an escalation step, reviewed a submission, filed a document...). The

@@ -356,10 +356,8 @@ class EscalationStep(models.Model):
     submission = optional_link(Submission, related_name="escalations")
     # The governance decision the step rests on (a steering-group decision to
     # suspend or exclude), cited by its number wherever the step is shown.
-    decision = models.ForeignKey(
+    decision = optional_link(
         "covenants.Decision",
-        null=True,
-        blank=True,
         on_delete=models.PROTECT,
         related_name="escalations",
         verbose_name=_("decision it rests on"),

@@ -89,12 +89,8 @@ class SignalResponse(models.Model):
     The union reads it without the member's name."""
 
     signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="responses")
-    organisation = models.ForeignKey(
-        "covenants.Organisation",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
+    organisation = optional_link(
+        "covenants.Organisation", on_delete=models.PROTECT, related_name="+"
     )
     by = acting_user()
     text = models.TextField(_("response"))

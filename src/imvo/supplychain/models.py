@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from imvo.core.fields import acting_user, optional_link
 from imvo.core.scoping import ScopedQuerySet
+from imvo.covenants.models import covenant_and_organisation
 
 
 class SupplierListQuerySet(ScopedQuerySet["SupplierList"]):
@@ -55,11 +56,8 @@ class SupplierList(models.Model):
         FAILED = "failed", _("Failed")
         CANCELLED = "cancelled", _("Not confirmed (cancelled)")
 
-    covenant = models.ForeignKey(
-        "covenants.Covenant", on_delete=models.PROTECT, related_name="supplier_lists"
-    )
-    organisation = models.ForeignKey(
-        "covenants.Organisation", on_delete=models.PROTECT, related_name="supplier_lists"
+    covenant, organisation = covenant_and_organisation(
+        "supplier_lists", covenant_on_delete=models.PROTECT
     )
     year = models.PositiveSmallIntegerField(_("year"))
     file = models.FileField(_("file"), upload_to="supplier-lists/%Y/")
@@ -178,9 +176,7 @@ class Facility(models.Model):
     aliases = models.JSONField(default=list, blank=True)
     name_norm = models.CharField(max_length=500, blank=True)
     address_norm = models.CharField(max_length=1000, blank=True)
-    merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged"
-    )
+    merged_into = optional_link("self", on_delete=models.PROTECT, related_name="merged")
     created = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -202,9 +198,7 @@ class Match(models.Model):
         NEW = "new", _("New facility")
 
     row = models.OneToOneField(SupplierListRow, on_delete=models.CASCADE, related_name="match")
-    facility = models.ForeignKey(
-        Facility, null=True, blank=True, on_delete=models.PROTECT, related_name="matches"
-    )
+    facility = optional_link(Facility, on_delete=models.PROTECT, related_name="matches")
     score = models.FloatField(default=0)
     status = models.CharField(max_length=20, choices=Status.choices)
     candidates = models.JSONField(default=list, blank=True)  # [[facility_id, score], ...]
@@ -241,7 +235,7 @@ class Decision(models.Model):
     )
     fingerprint = models.CharField(max_length=64)
     status = models.CharField(max_length=20, choices=Match.Status.choices)
-    facility = models.ForeignKey(Facility, null=True, blank=True, on_delete=models.CASCADE)
+    facility = optional_link(Facility, on_delete=models.CASCADE)
     rejected_facility_ids = models.JSONField(default=list, blank=True)
     decided_by = acting_user()
     decided = models.DateTimeField(default=timezone.now)
@@ -352,11 +346,8 @@ class Disclosure(models.Model):
     change (a file added, a replacement, a restore, last year carried forward)
     is a new version, and exactly one version is current."""
 
-    covenant = models.ForeignKey(
-        "covenants.Covenant", on_delete=models.PROTECT, related_name="disclosures"
-    )
-    organisation = models.ForeignKey(
-        "covenants.Organisation", on_delete=models.PROTECT, related_name="disclosures"
+    covenant, organisation = covenant_and_organisation(
+        "disclosures", covenant_on_delete=models.PROTECT
     )
     year = models.PositiveSmallIntegerField(_("year"))
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from imvo.core.fields import optional_link, status_field
 from imvo.core.i18n import Bilingual
+from imvo.covenants.models.owned import covenant_and_organisation
 
 
 class Organisation(models.Model):
@@ -160,10 +161,7 @@ class Adherence(models.Model):
         SUSPENDED = "suspended", _("Suspended")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
-    covenant = models.ForeignKey(Covenant, on_delete=models.CASCADE, related_name="adherences")
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="adherences"
-    )
+    covenant, organisation = covenant_and_organisation("adherences")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     since = models.DateField(_("since"), default=date.today)
     until = models.DateField(_("until"), null=True, blank=True)
@@ -251,12 +249,8 @@ class Theme(models.Model):
     code = models.SlugField(max_length=60)
     name_nl = models.CharField(max_length=200)
     name_en = models.CharField(max_length=200)
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
-    )
-    covenant = models.ForeignKey(
-        Covenant, null=True, blank=True, on_delete=models.CASCADE, related_name="themes"
-    )
+    parent = optional_link("self", on_delete=models.PROTECT, related_name="children")
+    covenant = optional_link(Covenant, on_delete=models.CASCADE, related_name="themes")
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
