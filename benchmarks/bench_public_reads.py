@@ -8,7 +8,9 @@ cores are. Optionally the same against another checkout's code, in one run.
 
 Fill the database with ``benchmarks/load_data.py`` first (it publishes the
 years, so the public pages have their snapshots). Prints, per page: the
-median of 5 requests after one warm-up, the number of queries and their time.
+median of 5 requests (``--repeat``) after one warm-up: wall time, the CPU time of
+this process (its Python work; what a loaded machine changes least), the
+number of queries and their time.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ PATHS = [
 ]
 
 
-def measure(label: str) -> None:
+def measure(label: str, repeat: int = 5) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "imvo.settings")
     import django
 
@@ -49,16 +51,18 @@ def measure(label: str) -> None:
     for template in PATHS:
         path = template.format(slug=big.slug)
         client.get(path, HTTP_HOST="127.0.0.1")
-        times, sql = [], []
-        for _ in range(5):
+        times, cpu, sql = [], [], []
+        for _ in range(repeat):
             with CaptureQueriesContext(connection) as ctx:
-                t = time.perf_counter()
+                t, c = time.perf_counter(), time.thread_time()
                 r = client.get(path, HTTP_HOST="127.0.0.1")
+                cpu.append((time.thread_time() - c) * 1000)
                 times.append((time.perf_counter() - t) * 1000)
             sql.append(sum(float(q["time"]) for q in ctx.captured_queries) * 1000)
         print(
             f"{label:6} {template:56} {r.status_code} median {statistics.median(times):7.1f} ms, "
-            f"{len(ctx):3} queries, SQL {statistics.median(sql):7.1f} ms",
+            f"CPU {statistics.median(cpu):6.1f} ms, {len(ctx):3} queries, "
+            f"SQL {statistics.median(sql):7.1f} ms",
             flush=True,
         )
 
@@ -66,6 +70,7 @@ def measure(label: str) -> None:
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--before-src", default="", help="another checkout's src/ to measure first")
+    p.add_argument("--repeat", type=int, default=5, help="requests per page (median)")
     p.add_argument("--label", default="", help=argparse.SUPPRESS)
     a = p.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
@@ -74,7 +79,7 @@ def main() -> None:
     env = dict(os.environ, IMVO_PUBLIC_CACHE_SECONDS="0", DEBUG="1")
     env.pop("IMVO_TESTING", None)
     if a.label:
-        measure(a.label)
+        measure(a.label, a.repeat)
         return
     print(f"load average {os.getloadavg()[0]:.1f} (2 cores)", flush=True)
     runs = ([("before", a.before_src)] if a.before_src else []) + [
@@ -83,7 +88,10 @@ def main() -> None:
     for label, src in runs:
         run_env = dict(env, PYTHONPATH=src) if src else env
         subprocess.run(
-            [sys.executable, __file__, "--label", label], env=run_env, cwd=str(ROOT), check=True
+            [sys.executable, __file__, "--label", label, "--repeat", str(a.repeat)],
+            env=run_env,
+            cwd=str(ROOT),
+            check=True,
         )
 
 

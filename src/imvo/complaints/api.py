@@ -23,7 +23,7 @@ from imvo.core.errors import DomainError
 router = Router(tags=["complaints"])
 
 
-# Its fields but covenant and respondent are filing.check_file_complaint's own.
+# Its fields but covenant and respondent are filing.NewComplaint's own.
 class ComplaintIn(Schema):
     covenant: str | int
     description: str
@@ -112,11 +112,13 @@ def file_complaint(request: HttpRequest, payload: ComplaintIn) -> Status[Receipt
     client, limit = _submit_client(request)
     try:
         filed = filing.check_file_complaint(
-            covenant=covenant,
-            respondent=respondent,
-            # The payload's other fields are the service's own keyword arguments.
-            **payload.model_dump(exclude={"covenant", "respondent"}),
-            channel=Complaint.Channel.API,
+            filing.NewComplaint(
+                covenant=covenant,
+                respondent=respondent,
+                # The payload's other fields are the complaint's own.
+                **payload.model_dump(exclude={"covenant", "respondent"}),
+                channel=Complaint.Channel.API,
+            ),
             client=client,
             submit_limit=limit,
         )

@@ -137,14 +137,16 @@ def load() -> list[tuple[str, str]]:
     for spec in CASES:
         org = Organisation.objects.get(slug=slugify(spec["org"])) if spec["org"] else None
         filed = filing.check_file_complaint(
-            covenant=garment,
-            description=spec["text"],
-            anonymous=True,
-            respondent=org,
-            location=spec["where"],
-            topics=spec["topics"],
-            language=spec["lang"],
-            remedy_sought="",
+            filing.NewComplaint(
+                covenant=garment,
+                description=spec["text"],
+                anonymous=True,
+                respondent=org,
+                location=spec["where"],
+                topics=spec["topics"],
+                language=spec["lang"],
+                remedy_sought="",
+            )
         )
         c = filed.complaint
         receipt = receipt or filed.receipt

@@ -164,7 +164,7 @@ class _FilingForm(forms.Form):
             raise forms.ValidationError(str(e)) from e
 
     def filing_arguments(self) -> dict[str, Any]:
-        """The cleaned fields the filing service takes as they are."""
+        """The cleaned fields that are `filing.NewComplaint`'s as they are."""
         return {k: v for k, v in self.cleaned_data.items() if k not in self.resolved_by_view}
 
 

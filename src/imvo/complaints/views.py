@@ -134,12 +134,14 @@ def new(request: HttpRequest) -> HttpResponse:
             )
             try:
                 filed = filing.check_file_complaint(
-                    covenant=filing.find_covenant(d["covenant"]),
-                    respondent=respondent,
-                    facility=facility,
-                    files=d["evidence"],
-                    **form.filing_arguments(),
-                    language=translation.get_language() or "en",
+                    filing.NewComplaint(
+                        covenant=filing.find_covenant(d["covenant"]),
+                        respondent=respondent,
+                        facility=facility,
+                        files=d["evidence"],
+                        **form.filing_arguments(),
+                        language=translation.get_language() or "en",
+                    ),
                     client=client_of(request),
                 )
             except DomainError as e:

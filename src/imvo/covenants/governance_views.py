@@ -3,7 +3,7 @@ secretariat's pages to set up bodies and seats, run meetings and record decision
 
 from __future__ import annotations
 
-from typing import Any
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,12 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from imvo.core.errors import DomainError
-from imvo.core.forms import submit
 from imvo.covenants import governance_forms as gforms
 from imvo.covenants import services
 from imvo.covenants.models import Covenant, Decision, GovernanceBody, Meeting, Seat
+from imvo.covenants.pages import form_page, managed_covenant
 from imvo.covenants.services import governance
-from imvo.covenants.views import _managed
 
 
 def governance_page(request: HttpRequest, slug: str) -> HttpResponse:
@@ -103,7 +102,7 @@ def decision_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 def manage_governance(request: HttpRequest, slug: str) -> HttpResponse:
-    covenant = _managed(request, slug)
+    covenant = managed_covenant(request, slug)
     return render(
         request,
         "covenants/manage_governance.html",
@@ -116,45 +115,45 @@ def manage_governance(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _form_page(request: HttpRequest, covenant: Covenant, form: Any, title: str) -> HttpResponse:
-    return render(
-        request,
-        "covenants/governance_form.html",
-        {"form": form, "title": title, "covenant": covenant},
-    )
+# A governance form: on its own template, and back to the governance page when done.
+_governance_form_page = partial(
+    form_page, template="covenants/governance_form.html", done="covenants:manage_governance"
+)
 
 
 @login_required
 def body_add(request: HttpRequest, slug: str) -> HttpResponse:
-    covenant = _managed(request, slug)
+    covenant = managed_covenant(request, slug)
     form = gforms.BodyForm(request.POST or None)
-    if submit(
+    return _governance_form_page(
         request,
+        covenant,
         form,
         lambda: governance.check_create_body(request.user, covenant, **form.cleaned_data),
-    ):
-        messages.success(request, _("Body created; now give it its seats."))
-        return redirect("covenants:manage_governance", slug=slug)
-    return _form_page(request, covenant, form, _("New governance body"))
+        title=_("New governance body"),
+        message=_("Body created; now give it its seats."),
+    )
 
 
 @login_required
 def seat_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    covenant = _managed(request, slug)
+    covenant = managed_covenant(request, slug)
     body = get_object_or_404(GovernanceBody, pk=pk, covenant=covenant)
     form = gforms.SeatForm(request.POST or None, covenant=covenant)
-    if submit(
-        request, form, lambda: governance.check_add_seat(request.user, body, **form.cleaned_data)
-    ):
-        messages.success(request, _("Seat added."))
-        return redirect("covenants:manage_governance", slug=slug)
-    return _form_page(request, covenant, form, _("New seat: %(body)s") % {"body": body.name})
+    return _governance_form_page(
+        request,
+        covenant,
+        form,
+        lambda: governance.check_add_seat(request.user, body, **form.cleaned_data),
+        title=_("New seat: %(body)s") % {"body": body.name},
+        message=_("Seat added."),
+    )
 
 
 @login_required
 @require_POST
 def seat_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    covenant = _managed(request, slug)
+    covenant = managed_covenant(request, slug)
     seat = get_object_or_404(Seat, pk=pk, body__covenant=covenant)
     governance.check_remove_seat(request.user, seat)
     messages.success(request, _("Seat removed."))
@@ -163,21 +162,25 @@ def seat_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 def meeting_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    covenant = _managed(request, slug)
+    covenant = managed_covenant(request, slug)
     body = get_object_or_404(GovernanceBody, pk=pk, covenant=covenant)
     form = gforms.MeetingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        meeting = governance.check_schedule_meeting(
+    return _governance_form_page(
+        request,
+        covenant,
+        form,
+        lambda: governance.check_schedule_meeting(
             request.user, body, form.cleaned_data["date"], form.cleaned_data["location"]
-        )
-        messages.success(request, _("Meeting scheduled; now set its agenda."))
-        return redirect("covenants:meeting_manage", slug=slug, pk=meeting.pk)
-    return _form_page(request, covenant, form, _("New meeting: %(body)s") % {"body": body.name})
+        ),
+        title=_("New meeting: %(body)s") % {"body": body.name},
+        message=_("Meeting scheduled; now set its agenda."),
+        done=lambda meeting: redirect("covenants:meeting_manage", slug=slug, pk=meeting.pk),
+    )
 
 
 @login_required
 def meeting_manage(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    covenant = _managed(request, slug)
+    covenant = managed_covenant(request, slug)
     meeting = get_object_or_404(
         Meeting.objects.select_related("body"), pk=pk, body__covenant=covenant
     )
@@ -229,7 +232,7 @@ def meeting_manage(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 def decision_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    covenant = _managed(request, slug)
+    covenant = managed_covenant(request, slug)
     body = get_object_or_404(GovernanceBody, pk=pk, covenant=covenant)
     form = gforms.DecisionForm(
         request.POST or None, body=body, initial={"meeting": request.GET.get("meeting")}
@@ -240,10 +243,11 @@ def decision_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         data = dict(form.cleaned_data)
         return governance.check_record_decision(request.user, body, on=data.pop("date"), **data)
 
-    if done := submit(request, form, record):
-        number = done.result.number
-        messages.success(request, _("Decision %(number)s recorded.") % {"number": number})
-        return redirect("covenants:manage_governance", slug=slug)
-    return _form_page(
-        request, covenant, form, _("Record a decision: %(body)s") % {"body": body.name}
+    return _governance_form_page(
+        request,
+        covenant,
+        form,
+        record,
+        title=_("Record a decision: %(body)s") % {"body": body.name},
+        message=lambda decision: _("Decision %(number)s recorded.") % {"number": decision.number},
     )

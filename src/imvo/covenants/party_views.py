@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 
 from imvo.core.forms import submit
 from imvo.covenants import governance_forms as gforms
-from imvo.covenants.models import Agreement, Covenant, Obstacle
-from imvo.covenants.services import governance, parties
+from imvo.covenants.models import Agreement, Obstacle
+from imvo.covenants.pages import inside_covenant
+from imvo.covenants.services import parties
 
 
 @login_required
@@ -28,16 +29,9 @@ def workspace(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _inside(request: HttpRequest, slug: str) -> Covenant:
-    covenant = get_object_or_404(Covenant, slug=slug)
-    if not governance.audience(request.user, covenant).inside:
-        raise Http404
-    return covenant
-
-
 @login_required
 def obstacles(request: HttpRequest, slug: str) -> HttpResponse:
-    covenant = _inside(request, slug)
+    covenant = inside_covenant(request, slug)
     form = gforms.ObstacleForm(request.POST or None, covenant=covenant)
     if submit(
         request,
@@ -60,7 +54,7 @@ def obstacles(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def obstacle(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    covenant = _inside(request, slug)
+    covenant = inside_covenant(request, slug)
     item = get_object_or_404(parties.obstacles_visible_to(request.user, covenant), pk=pk)
     government = parties.is_government(request.user)
     form = gforms.ObstacleHandleForm(request.POST or None) if government else None
@@ -90,7 +84,7 @@ def _handle_obstacle(request: HttpRequest, item: Obstacle, data: dict[str, Any])
 
 @login_required
 def remind(request: HttpRequest, slug: str) -> HttpResponse:
-    covenant = _inside(request, slug)
+    covenant = inside_covenant(request, slug)
     org = parties.own_organisation(request.user)
     if org is None or org.type != "branch":
         raise Http404
@@ -116,7 +110,7 @@ def remind(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def kpis(request: HttpRequest, slug: str) -> HttpResponse:
     """The covenant's KPI figures with the parties' comments beside them."""
-    covenant = _inside(request, slug)
+    covenant = inside_covenant(request, slug)
     form = gforms.KpiCommentForm(request.POST or None)
 
     def comment() -> Agreement:

@@ -1,7 +1,8 @@
 """What other apps may use of covenants besides its models: finding covenants
 (by key, for a user, for the public list), the KPI progress of an agreement
 (``KpiProgress``, a frozen dataclass), adherence changes, and the version of
-public data that caches key on, the decisions a letter may cite, and who
+public data that caches key on, the refusal of anyone but the
+secretariat (``require_secretariat``), the decisions a letter may cite, and who
 counts as a member company (``company_party_adherences``). Everything else in this app is its own."""
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from imvo.covenants.services import (
     kpi_progress,
     public_covenant_list,
     public_version,
+    require_secretariat,
 )
 from imvo.covenants.services.governance import citable_decisions
 
@@ -32,6 +34,7 @@ __all__ = [
     "kpi_progress",
     "public_covenant_list",
     "public_version",
+    "require_secretariat",
 ]
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -15,7 +14,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from imvo.accounts import seams as roles
-from imvo.core.forms import submit
 from imvo.core.registry import follow_ups_for
 from imvo.covenants import forms, services
 from imvo.covenants.models import (
@@ -25,6 +23,7 @@ from imvo.covenants.models import (
     KpiMeasurement,
     ProcessStep,
 )
+from imvo.covenants.pages import form_page, managed_covenant
 from imvo.covenants.services import governance as governance_services
 from imvo.covenants.services import membership
 
@@ -110,40 +109,6 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
 # --- secretariat ---------------------------------------------------------------
 
 
-def _managed(request: HttpRequest, slug: str) -> Covenant:
-    covenant = get_object_or_404(Covenant, slug=slug)
-    if not roles.is_secretariat(request.user, covenant):
-        # 404 rather than 403: do not confirm what exists to those who may not manage it.
-        raise Http404
-    return covenant
-
-
-def _form_page(
-    request: HttpRequest,
-    covenant: Covenant,
-    form: Any,
-    save: Callable[[], object],
-    *,
-    title: str,
-    message: str,
-    done: str = "covenants:manage",
-    error_field: str | None = None,
-    **context: Any,
-) -> HttpResponse:
-    """The shape of every management form of a covenant: on a valid POST,
-    ``save()`` (a DomainError becomes the form's error on ``error_field``), then a
-    message and a redirect to the covenant's ``done`` page (its manage page unless
-    named); otherwise the form on covenants/form.html."""
-    if submit(request, form, save, error_field=error_field):
-        messages.success(request, message)
-        return redirect(done, slug=covenant.slug)
-    return render(
-        request,
-        "covenants/form.html",
-        {"form": form, "title": title, "covenant": covenant, **context},
-    )
-
-
 @login_required
 def manage_index(request: HttpRequest) -> HttpResponse:
     if not roles.is_secretariat(request.user):
@@ -169,7 +134,7 @@ def covenant_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def manage(request: HttpRequest, slug: str) -> HttpResponse:
-    covenant = _managed(request, slug)
+    covenant = managed_covenant(request, slug)
     return render(
         request,
         "covenants/manage.html",
@@ -187,9 +152,9 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def covenant_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    covenant = _managed(request, slug)
+    covenant = managed_covenant(request, slug)
     form = forms.CovenantForm(request.POST or None, instance=covenant)
-    return _form_page(
+    return form_page(
         request,
         covenant,
         form,
@@ -201,9 +166,9 @@ def covenant_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def adherence_add(request: HttpRequest, slug: str) -> HttpResponse:
-    covenant = _managed(request, slug)
+    covenant = managed_covenant(request, slug)
     form = forms.AdherenceForm(request.POST or None)
-    return _form_page(
+    return form_page(
         request,
         covenant,
         form,
@@ -222,9 +187,9 @@ def adherence_add(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def organisation_add(request: HttpRequest, slug: str) -> HttpResponse:
-    covenant = _managed(request, slug)
+    covenant = managed_covenant(request, slug)
     form = forms.OrganisationForm(request.POST or None)
-    return _form_page(
+    return form_page(
         request,
         covenant,
         form,
@@ -237,13 +202,13 @@ def organisation_add(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def adherence_change(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    covenant = _managed(request, slug)
+    covenant = managed_covenant(request, slug)
     adherence = get_object_or_404(Adherence, pk=pk, covenant=covenant)
     form = forms.AdherenceChangeForm(
         request.POST or None,
         initial={"role": adherence.role, "status": adherence.status},
     )
-    return _form_page(
+    return form_page(
         request,
         covenant,
         form,
@@ -264,7 +229,7 @@ def adherence_change(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 def agreement_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
-    covenant = _managed(request, slug)
+    covenant = managed_covenant(request, slug)
     instance = (
         get_object_or_404(Agreement, pk=pk, covenant=covenant)
         if pk
@@ -279,7 +244,7 @@ def agreement_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Ht
             request.user, agreement, form.cleaned_data["owners"], form.cleaned_data["themes"]
         )
 
-    return _form_page(
+    return form_page(
         request,
         covenant,
         form,
@@ -291,10 +256,10 @@ def agreement_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Ht
 
 @login_required
 def measurement_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    covenant = _managed(request, slug)
+    covenant = managed_covenant(request, slug)
     agreement = get_object_or_404(Agreement, pk=pk, covenant=covenant)
     form = forms.MeasurementForm(request.POST or None)
-    return _form_page(
+    return form_page(
         request,
         covenant,
         form,
@@ -315,10 +280,10 @@ def measurement_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 def step_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    covenant = _managed(request, slug)
+    covenant = managed_covenant(request, slug)
     step = get_object_or_404(ProcessStep, pk=pk, covenant=covenant)
     form = forms.StepForm(request.POST or None, instance=step)
-    return _form_page(
+    return form_page(
         request,
         covenant,
         form,

@@ -17,6 +17,7 @@ from imvo.accounts import seams as roles
 from imvo.core.errors import DomainError
 from imvo.core.exports import table_response
 from imvo.covenants.models import Covenant
+from imvo.covenants.seams import covenants_managed_by
 from imvo.reporting import render as rendering
 from imvo.reporting.models import PublishedReport, SectionText
 from imvo.reporting.services import build, dashboards, publication
@@ -30,11 +31,8 @@ def _covenant(slug: str) -> Covenant:
 
 
 def _managed(request: HttpRequest, slug: str) -> Covenant:
-    covenant = _covenant(slug)
-    if not roles.is_secretariat(request.user, covenant):
-        # 404, not 403: drafts are not confirmed to exist for others.
-        raise Http404
-    return covenant
+    # 404, not 403: drafts are not confirmed to exist for others.
+    return get_object_or_404(covenants_managed_by(request.user), slug=slug)
 
 
 def index(request: HttpRequest) -> HttpResponse:

@@ -267,7 +267,7 @@ def evidence_from(entries: Sequence[dict], distance: float | None) -> list[Evide
     for entry in entries:
         name = entry["field"]
         level = _text(entry.get("level"))
-        if name in ("runner_up", "twins"):
+        if name == "runner_up":
             continue
         words = level_words(name, level)
         detail = _text(entry.get("detail"))

@@ -328,6 +328,13 @@ class PublishedYear(models.Model):
     # Distinct members behind the snapshot (PublicLocationMember), written with it:
     # every public answer compares it with K, so it is not counted on each read.
     members = models.PositiveIntegerField(default=0)
+    # What every public page shows of the whole snapshot, written with it (so a
+    # page reads them with the publication state instead of counting and
+    # grouping its rows on each read): how many locations, the country codes and
+    # the sectors of its filters.
+    location_count = models.PositiveIntegerField(default=0)
+    countries = models.JSONField(default=list, blank=True)
+    sectors = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-year"]

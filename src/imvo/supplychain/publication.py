@@ -33,10 +33,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Max, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -165,27 +165,44 @@ def year_statuses(covenant: Covenant) -> list[YearStatus]:
     ]
 
 
+class Snapshot(NamedTuple):
+    """A published year's snapshot as the public pages read it (PublishedYear)."""
+
+    pk: int
+    members: int
+    locations: int = 0
+    countries: tuple[str, ...] = ()
+    sectors: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class PublicState:
     """What the public may see of a covenant's lists, read once per answer: K, the
-    sourcing organisation types, and each published year's snapshot (id, members)."""
+    sourcing organisation types, and each published year's snapshot (id, members,
+    and what the pages show of the whole: locations, countries, sectors)."""
 
     min_members: int
     sourcing_types: tuple[str, ...]
-    snapshots: dict[int, tuple[int, int]]  # year -> (PublishedYear id, members)
+    snapshots: dict[int, Snapshot]  # year -> its snapshot
 
     @property
     def years(self) -> list[int]:
         """Public years, newest first: published, with a snapshot of >= K members."""
         return sorted(
-            (y for y, (_pk, n) in self.snapshots.items() if n >= self.min_members), reverse=True
+            (y for y, snap in self.snapshots.items() if snap.members >= self.min_members),
+            reverse=True,
         )
 
-    def published_id(self, year: int | None) -> int | None:
+    def snapshot(self, year: int | None) -> Snapshot | None:
         """The snapshot of a public year, None when the year is not public."""
         if year is None or year not in self.years:
             return None
-        return self.snapshots[year][0]
+        return self.snapshots[year]
+
+    def published_id(self, year: int | None) -> int | None:
+        """The snapshot's id of a public year, None when the year is not public."""
+        snap = self.snapshot(year)
+        return None if snap is None else snap.pk
 
     def year(self, requested: Any = None) -> int | None:
         """The requested year if it is public, else the newest public one."""
@@ -196,8 +213,8 @@ class PublicState:
 
 
 def public_state(covenant: Covenant) -> PublicState:
-    """Two small queries (the policy, the published years), kept under the
-    public-list version: every public answer starts here."""
+    """Two small queries (the policy, the published years with their summaries),
+    kept under the public-list version: every public answer starts here."""
 
     def compute() -> PublicState:
         policy = policy_for(covenant)
@@ -205,10 +222,10 @@ def public_state(covenant: Covenant) -> PublicState:
         if policy.branch_organisations_disclose:
             types.append(Organisation.Type.BRANCH.value)
         snapshots = {
-            year: (pk, members)
-            for year, pk, members in PublishedYear.objects.filter(covenant=covenant).values_list(
-                "year", "pk", "members"
-            )
+            year: Snapshot(pk, members, locations, tuple(countries), tuple(sectors))
+            for year, pk, members, locations, countries, sectors in PublishedYear.objects.filter(
+                covenant=covenant
+            ).values_list("year", "pk", "members", "location_count", "countries", "sectors")
         }
         return PublicState(policy.min_members, tuple(types), snapshots)
 
@@ -236,27 +253,32 @@ def published_year_id(covenant: Covenant, year: int | None) -> int | None:
 
 def next_year_status(covenant: Covenant, state: PublicState | None = None) -> YearStatus | None:
     """The newest year that is not public yet, if it is newer than the public ones:
-    the public page says what it waits for. Members are counted for that year
-    only (every public page asks; counting every year's links cost 250 ms at
-    load-test size)."""
+    the public page says what it waits for. Only years newer than the newest
+    public one are looked for (the published ones are in `state`; the lists'
+    by an indexed (covenant, year) range that is empty while the newest year is
+    public), and members are counted for that one year only (counting every
+    year's links cost 250 ms at load-test size)."""
     state = state or public_state(covenant)
     k = state.min_members
-    snapshot = {y: n for y, (_pk, n) in state.snapshots.items()}
-    shown = state.years
-    newest = max(shown, default=None)
+    snapshot = {y: snap.members for y, snap in state.snapshots.items()}
+    newest = max(state.years, default=None)
     lists = SupplierList.objects.current().filter(
         covenant=covenant,
         status=SupplierList.Status.DONE,
         organisation__type__in=state.sourcing_types,
     )
-    years = set(lists.order_by().values_list("year", flat=True).distinct()) | set(snapshot)
-    for year in sorted(years, reverse=True):
-        if newest is not None and year <= newest:
-            return None
-        if year not in shown:
-            members = disclosing_members(covenant, year)
-            return YearStatus(year, members, k, year in snapshot, snapshot.get(year, 0))
-    return None
+    if newest is not None:
+        lists = lists.filter(year__gt=newest)
+    candidates = [y for y in snapshot if newest is None or y > newest]
+    listed = lists.order_by().aggregate(newest=Max("year"))["newest"]
+    if listed is not None:
+        candidates.append(listed)
+    if not candidates:
+        return None
+    year = max(candidates)
+    return YearStatus(
+        year, disclosing_members(covenant, year), k, year in snapshot, snapshot.get(year, 0)
+    )
 
 
 def public_year(covenant: Covenant, requested: Any = None) -> int | None:
@@ -264,35 +286,22 @@ def public_year(covenant: Covenant, requested: Any = None) -> int | None:
     return public_state(covenant).year(requested)
 
 
-def selection_withheld(
-    covenant: Covenant,
-    year: int | None,
-    locations: QuerySet[PublicLocation],
-    filtered: bool,
-    state: PublicState | None = None,
-) -> str:
-    """Why a selection of the public list is not shown, or "" when it may be.
+# The K rule of a selection (the whole list of a public year has K members by
+# construction; a filtered one is counted: public.Listing, the distinct members
+# behind its snapshot locations) says why it is not shown with these:
 
-    The whole list of a public year has K members by construction; a filtered
-    selection is counted (distinct members behind its snapshot locations)."""
-    state = state or public_state(covenant)
-    if year is None or year not in state.years:
-        return _("There is no public list of production locations for this year yet.")
-    if not filtered:
-        return ""
-    k = state.min_members
-    members = (
-        PublicLocationMember.objects.filter(location__in=locations)
-        .values("organisation_id")
-        .distinct()
-        .count()
-    )
-    if members < k:
-        return _(
-            "Fewer than %(k)s members disclosed the locations in this selection, so they are "
-            "not shown: that could reveal one member's list. Widen the search or filters."
-        ) % {"k": k}
-    return ""
+
+def no_public_list() -> str:
+    """Why a year's list is not shown: it is not public."""
+    return _("There is no public list of production locations for this year yet.")
+
+
+def too_few(k: int) -> str:
+    """Why a selection is not shown: fewer than K members stand behind it."""
+    return _(
+        "Fewer than %(k)s members disclosed the locations in this selection, so they are "
+        "not shown: that could reveal one member's list. Widen the search or filters."
+    ) % {"k": k}
 
 
 # --- cache versions of the public list ---------------------------------------------------
@@ -408,8 +417,25 @@ def materialise(published: PublishedYear) -> int:
             batch_size=batch,
         )
     published.members = len(set().union(*members.values())) if members else 0
-    published.save(update_fields=["members"])
+    summarise(published)
+    published.save(update_fields=["members", *SUMMARY_FIELDS])
     return len(ids)
+
+
+SUMMARY_FIELDS = ("location_count", "countries", "sectors")
+
+
+def summarise(published: Any) -> None:
+    """Set what the public pages show of the whole snapshot from its rows: the
+    number of locations, the country codes and the sectors (the filters), each
+    sorted. Called whenever the snapshot's rows are written or emptied (and by
+    the migration that added these fields, with its historical model)."""
+    rows = PublicLocation.objects.filter(published_year_id=published.pk).order_by()
+    published.location_count = rows.count()
+    published.countries = sorted(set(rows.values_list("country", flat=True).distinct()))
+    published.sectors = sorted(
+        s for s in set(rows.values_list("sector", flat=True).distinct()) if s
+    )
 
 
 def withdraw_year(user: Any, covenant: Covenant, year: int) -> None:
@@ -459,7 +485,8 @@ def refresh_published(covenant_id: int, year: int) -> None:
         else:
             published.locations.all().delete()
             published.members = 0
-            published.save(update_fields=["members"])
+            summarise(published)
+            published.save(update_fields=["members", *SUMMARY_FIELDS])
         transaction.on_commit(bump_public_list_version)
 
 

@@ -106,6 +106,12 @@ def can_decide(user: Any, supplier_list: SupplierList) -> bool:
     )
 
 
+def require_decide(user: Any, supplier_list: SupplierList) -> None:
+    """Refuse whoever may not change the list (`can_decide`)."""
+    if not can_decide(user, supplier_list):
+        raise PermissionDeniedError(_("You may not change this supplier list."))
+
+
 # --- upload ----------------------------------------------------------------------------
 
 
@@ -210,8 +216,7 @@ def store_list(
 def confirm_list(user: Any, sl: SupplierList) -> SupplierList:
     """The member confirms the previewed effect: the list is matched and becomes a
     new version of the disclosure (added to it or replacing it, as chosen)."""
-    if not can_decide(user, sl):
-        raise PermissionDeniedError(_("You may not change this supplier list."))
+    require_decide(user, sl)
     with transaction.atomic():
         locked = SupplierList.objects.select_for_update().get(pk=sl.pk)
         if locked.status != SupplierList.Status.PREVIEW:
@@ -227,8 +232,7 @@ def confirm_list(user: Any, sl: SupplierList) -> SupplierList:
 def cancel_list(user: Any, sl: SupplierList) -> SupplierList:
     """The member does not confirm: the upload stays as received (its file and
     rows), outside the disclosure."""
-    if not can_decide(user, sl):
-        raise PermissionDeniedError(_("You may not change this supplier list."))
+    require_decide(user, sl)
     updated = SupplierList.objects.filter(
         pk=sl.pk, status__in=[SupplierList.Status.PREVIEW, SupplierList.Status.MAPPING]
     ).update(status=SupplierList.Status.CANCELLED)
@@ -243,8 +247,7 @@ ENCODINGS = ["utf-8", *parsing.FALLBACK_ENCODINGS]
 
 def choose_encoding(user: Any, sl: SupplierList, encoding: str) -> SupplierList:
     """Read the file again with the encoding the member picked on the preview."""
-    if not can_decide(user, sl):
-        raise PermissionDeniedError(_("You may not change this supplier list."))
+    require_decide(user, sl)
     if encoding not in ENCODINGS:
         raise DomainError(_("Choose one of the encodings offered."))
     with transaction.atomic():
@@ -262,8 +265,7 @@ def choose_encoding(user: Any, sl: SupplierList, encoding: str) -> SupplierList:
 
 def set_column_map(user: Any, sl: SupplierList, mapping: dict[str, int | None]) -> SupplierList:
     """Record which column holds which field, then queue processing."""
-    if not can_decide(user, sl):
-        raise PermissionDeniedError(_("You may not change this supplier list."))
+    require_decide(user, sl)
     clean: dict[str, int] = {}
     for f, col in mapping.items():
         if f not in parsing.FIELDS or col is None or col == "":
@@ -299,8 +301,7 @@ def enqueue(sl: SupplierList) -> None:
 def run_again(user: Any, sl: SupplierList) -> SupplierList:
     """Queue a failed (or stuck) list again. Processing replaces the list's rows,
     so running it twice never duplicates or loses rows."""
-    if not can_decide(user, sl):
-        raise PermissionDeniedError(_("You may not change this supplier list."))
+    require_decide(user, sl)
     sl.refresh_from_db()
     if sl.status == SupplierList.Status.MAPPING:
         raise DomainError(_("Map the columns first."))

@@ -146,7 +146,9 @@ def build_objects(w: World) -> dict[str, Any]:
         w.member_a, x, what_happened=SECRET_A + " wages", affected="40 workers"
     )
     filed = filing.check_file_complaint(
-        covenant=x, description=SECRET_A + " unpaid wages", respondent=w.company_a
+        filing.NewComplaint(
+            covenant=x, description=SECRET_A + " unpaid wages", respondent=w.company_a
+        )
     )
     complaint = filed.complaint
     evidence = store_evidence(complaint, "photo.pdf", one_page_pdf()).evidence

@@ -30,7 +30,9 @@ def test_covenant_page_counts_what_is_overdue_in_every_app(world, settings, tmp_
         x, baseline_date=date(2024, 1, 1), deadline=timezone.localdate() + timedelta(days=400)
     )
     membership.check_apply(x, "Zeeland B.V.", "Ann", "ann@zeeland.example", True)
-    filed = filing.check_file_complaint(covenant=x, description="Wages unpaid for months.")
+    filed = filing.check_file_complaint(
+        filing.NewComplaint(covenant=x, description="Wages unpaid for months.")
+    )
     Complaint.objects.filter(pk=filed.complaint.pk).update(
         due=timezone.localdate() - timedelta(days=1)
     )

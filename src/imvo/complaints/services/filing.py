@@ -7,7 +7,7 @@ code is shown once and never stored (only its hash).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import transaction
@@ -118,134 +118,105 @@ class Filed:
     refused: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class NewComplaint:
+    """A complaint as the complainant (or a union or NGO on their behalf) tells it:
+    what the public form, the API, a partner gateway and the demo hand to
+    `check_file_complaint`."""
+
+    covenant: Covenant
+    description: str
+    anonymous: bool = True
+    complainant_type: str = Complaint.ComplainantType.AFFECTED
+    name: str = ""
+    contact: str = ""
+    share_identity_with_company: bool = False
+    respondent: Organisation | None = None
+    respondent_text: str = ""
+    # A production location from the public list (its id, name and country).
+    facility: dict[str, Any] | None = None
+    location: str = ""
+    when: str = ""
+    topics: list[str] = field(default_factory=list)
+    remedy_sought: str = ""
+    language: str = "en"
+    channel: str = Complaint.Channel.WEB
+    files: list[tuple[str, bytes]] = field(default_factory=list)
+
+
 def check_file_complaint(
-    *,
-    covenant: Covenant,
-    description: str,
-    anonymous: bool = True,
-    complainant_type: str = Complaint.ComplainantType.AFFECTED,
-    name: str = "",
-    contact: str = "",
-    share_identity_with_company: bool = False,
-    respondent: Organisation | None = None,
-    respondent_text: str = "",
-    facility: dict[str, Any] | None = None,
-    location: str = "",
-    when: str = "",
-    topics: list[str] | None = None,
-    remedy_sought: str = "",
-    language: str = "en",
-    channel: str = Complaint.Channel.WEB,
-    files: list[tuple[str, bytes]] | None = None,
-    client: str | None = None,
-    submit_limit: int | None = None,
+    new: NewComplaint, *, client: str | None = None, submit_limit: int | None = None
 ) -> Filed:
     """Check a complaint, its files and the client's filing limit, then take it in.
 
     Returns it with the receipt code, which is shown once and never stored
     (only its hash).
     """
-    description = (description or "").strip()
+    description = (new.description or "").strip()
     if len(description) < 10:
         raise DomainError(
             _("Please tell us in a few words what happened (at least 10 characters).")
         )
     if len(description) > 20000:
         raise DomainError(_("The description is too long (at most 20,000 characters)."))
-    if complainant_type not in Complaint.ComplainantType.values:
+    if new.complainant_type not in Complaint.ComplainantType.values:
         raise DomainError(
-            _("Unknown kind of complainant: %(v)s.") % {"v": str(complainant_type)[:30]}
+            _("Unknown kind of complainant: %(v)s.") % {"v": str(new.complainant_type)[:30]}
         )
-    if respondent is not None and not members_of(covenant).filter(pk=respondent.pk).exists():
+    respondent = new.respondent
+    if respondent is not None and not members_of(new.covenant).filter(pk=respondent.pk).exists():
         raise DomainError(_("%(org)s is not a member of this covenant.") % {"org": respondent.name})
-    files = check_file_count(files or [])
+    files = check_file_count(new.files or [])
     if client:
         limits.check_submit_allowed(client, submit_limit)
-    return do_file_complaint(
-        covenant=covenant,
-        description=description,
-        anonymous=anonymous,
-        complainant_type=complainant_type,
-        name=name,
-        contact=contact,
-        share_identity_with_company=share_identity_with_company,
-        respondent=respondent,
-        respondent_text=respondent_text,
-        facility=facility,
-        location=location,
-        when=when,
-        topics=topics,
-        remedy_sought=remedy_sought,
-        language=language,
-        channel=channel,
-        files=files,
-    )
+    return do_file_complaint(replace(new, description=description, files=files))
 
 
-def do_file_complaint(
-    *,
-    covenant: Covenant,
-    description: str,
-    anonymous: bool,
-    complainant_type: str,
-    name: str,
-    contact: str,
-    share_identity_with_company: bool,
-    respondent: Organisation | None,
-    respondent_text: str,
-    facility: dict[str, Any] | None,
-    location: str,
-    when: str,
-    topics: list[str] | None,
-    remedy_sought: str,
-    language: str,
-    channel: str,
-    files: list[tuple[str, bytes]],
-) -> Filed:
+def do_file_complaint(new: NewComplaint) -> Filed:
     """Store a checked complaint and the first audit entry in one transaction;
     then its evidence, one file at a time: a file that cannot be made safe is
     refused with the reason while the complaint and its receipt stand."""
-    if anonymous:
-        share_identity_with_company = False
+    # An anonymous complainant's name is never shared, whatever the form said.
+    share_identity = new.share_identity_with_company and not new.anonymous
     receipt = new_receipt()
     with transaction.atomic():
         filed_at = to_the_hour()
         c = Complaint(
-            covenant=covenant,
+            covenant=new.covenant,
             filed_at=filed_at,
             state_since=filed_at,
             receipt_hash=hash_receipt(receipt),
-            channel=channel,
-            language=language[:10],
-            complainant_type=complainant_type,
-            anonymous=anonymous,
-            share_identity_with_company=share_identity_with_company,
-            respondent=respondent,
-            facility_id=(facility or {}).get("id"),
-            facility_name=str((facility or {}).get("name", ""))[:300],
-            facility_country=str((facility or {}).get("country", "") or "")[:2],
+            channel=new.channel,
+            language=new.language[:10],
+            complainant_type=new.complainant_type,
+            anonymous=new.anonymous,
+            share_identity_with_company=share_identity,
+            respondent=new.respondent,
+            facility_id=(new.facility or {}).get("id"),
+            facility_name=str((new.facility or {}).get("name", ""))[:300],
+            facility_country=str((new.facility or {}).get("country", "") or "")[:2],
             # Not about a member: the secretariat looks for the members linked to it.
-            routed_to_secretariat=respondent is None,
+            routed_to_secretariat=new.respondent is None,
         )
         c.set_confidential(
             {
-                "description": description,
-                "name": name.strip()[:200],
-                "contact": contact.strip()[:300],
-                "respondent_text": respondent_text.strip()[:300],
-                "location": location.strip()[:500],
-                "when": when.strip()[:200],
-                "remedy_sought": remedy_sought.strip()[:5000],
+                "description": new.description,
+                "name": new.name.strip()[:200],
+                "contact": new.contact.strip()[:300],
+                "respondent_text": new.respondent_text.strip()[:300],
+                "location": new.location.strip()[:500],
+                "when": new.when.strip()[:200],
+                "remedy_sought": new.remedy_sought.strip()[:5000],
             }
         )
         c.set_due()
         c.save()
         c.reference = f"{c.filed_at:%Y}-{c.pk:05d}"
         c.save(update_fields=["reference"])
-        c.themes.set(themes_for_topics(covenant, topics or []))
-        audit("complainant", "filed", c, channel=channel, files=len(files))
+        c.themes.set(themes_for_topics(new.covenant, new.topics or []))
+        audit("complainant", "filed", c, channel=new.channel, files=len(new.files))
     refused = []
-    for fname, data in files:
+    for fname, data in new.files:
         refusal = store_evidence(c, fname, data).refusal
         if refusal:
             refused.append(refusal)

@@ -77,19 +77,21 @@ def check_file_on_behalf(
         raise DomainError(_("The workers' consent must cover filing this complaint."))
     share = OnBehalfConsent.Scope.SHARE_IDENTITY in scope
     filed = filing.check_file_complaint(
-        covenant=covenant,
-        description=description,
-        anonymous=not share,
-        complainant_type=Complaint.ComplainantType.ORGANISATION,
-        name=consent_who if share else "",
-        share_identity_with_company=share,
-        respondent=respondent,
-        location=location,
-        when=when,
-        topics=topics,
-        remedy_sought=remedy_sought,
-        language=language,
-        files=files,
+        filing.NewComplaint(
+            covenant=covenant,
+            description=description,
+            anonymous=not share,
+            complainant_type=Complaint.ComplainantType.ORGANISATION,
+            name=consent_who if share else "",
+            share_identity_with_company=share,
+            respondent=respondent,
+            location=location,
+            when=when,
+            topics=topics or [],
+            remedy_sought=remedy_sought,
+            language=language,
+            files=files or [],
+        )
     )
     do_record_consent(user, org, filed.complaint, consent_who, consent_how, consent_given_on, scope)
     return filed

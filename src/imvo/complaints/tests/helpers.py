@@ -7,9 +7,11 @@ from imvo.complaints.services import committee, filing, workflow
 SECRET_TEXT = "Supervisor Rahim locked the exit doors at Factory Seven"
 
 
-def file(world, text="Our wages were not paid for three months.", **kw):
+def file(world, text="Our wages were not paid for three months.", client=None, **kw):
+    """File a complaint (in covenant X unless `covenant` is given); `kw` holds the
+    other fields of a `filing.NewComplaint`."""
     kw.setdefault("covenant", world.covenant_x)
-    return filing.check_file_complaint(description=text, **kw)
+    return filing.check_file_complaint(filing.NewComplaint(description=text, **kw), client=client)
 
 
 def jpeg_with_exif() -> bytes:

@@ -35,9 +35,9 @@ from imvo.core.storage import unregistered_files
 
 png = io.BytesIO(); Image.new("RGB", (40, 30), (200, 20, 20)).save(png, "PNG")
 cov = Covenant.objects.get(slug="garment-textile")
-filed = filing.check_file_complaint(covenant=cov, description="Wages were withheld for three months.",
-    anonymous=False, name="R. Begum", contact="+880 1711 000000",
-    files=[("photo.png", png.getvalue())])
+filed = filing.check_file_complaint(filing.NewComplaint(covenant=cov,
+    description="Wages were withheld for three months.", anonymous=False, name="R. Begum",
+    contact="+880 1711 000000", files=[("photo.png", png.getvalue())]))
 user = User.objects.get(username="secretariat")
 device = two_factor.start_setup(user); device.confirmed = True; device.save()
 from imvo.reporting.models import PublishedReport

@@ -10,7 +10,11 @@ from imvo.accounts import seams as roles
 from imvo.accounts.seams import AnyUser
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.covenants.models import Covenant, Organisation
-from imvo.covenants.seams import company_party_adherences
+from imvo.covenants.seams import (
+    company_party_adherences,
+    covenants_managed_by,
+    require_secretariat,
+)
 from imvo.duediligence.models import Action, Submission
 
 
@@ -39,16 +43,10 @@ def member_covenants(user: AnyUser, *, active_only: bool = True) -> QuerySet[Cov
     return Covenant.objects.filter(pk__in=parties.values("covenant_id"))
 
 
-def reviewed_covenants(user: AnyUser) -> QuerySet[Covenant]:
-    """Covenants whose submissions the user reviews (all, for a platform admin)."""
-    if roles.is_platform_admin(user):
-        return Covenant.objects.all()
-    return Covenant.objects.filter(pk__in=roles.managed_covenant_ids(user))
-
-
-def require_reviewer(user: AnyUser, covenant: Covenant) -> None:
-    if not roles.is_secretariat(user, covenant):
-        raise PermissionDeniedError(_("Only the covenant's secretariat can do this."))
+# The reviewers of a covenant's submissions are its secretariat: covenants whose
+# submissions the user reviews (all, for a platform admin), and the refusal of others.
+reviewed_covenants = covenants_managed_by
+require_reviewer = require_secretariat
 
 
 def require_member(user: AnyUser, covenant: Covenant, refusal: str | None = None) -> Organisation:

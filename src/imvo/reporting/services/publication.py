@@ -20,16 +20,12 @@ from django.utils.translation import gettext as _
 
 from imvo.accounts import seams as roles
 from imvo.accounts.seams import AnyUser
-from imvo.core.errors import DomainError, PermissionDeniedError
+from imvo.core.errors import DomainError
 from imvo.covenants.models import Covenant
+from imvo.covenants.seams import require_secretariat
 from imvo.reporting.models import PublishedReport, SectionText
 from imvo.reporting.render import render_report_html, render_report_pdf
 from imvo.reporting.services.build import build_report, check_year
-
-
-def require_secretariat(user: AnyUser, covenant: Covenant) -> None:
-    if not roles.is_secretariat(user, covenant):
-        raise PermissionDeniedError(_("Only the covenant's secretariat can do this."))
 
 
 @transaction.atomic

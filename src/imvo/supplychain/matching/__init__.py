@@ -158,9 +158,6 @@ class Candidate:
     explanation: list[dict[str, Any]]
     support: bool  # evidence beyond the name (address or coordinates)
     lookalike: bool = False  # the name agrees, the address is next door (model.lookalikes)
-    # The registry id of the better candidate this one is a twin of (`registry_twins`:
-    # the registry holds one place twice), else None.
-    twin_of: Any | None = None
 
 
 @dataclass
@@ -371,41 +368,6 @@ def explain(scored: dict[str, Any], k: int, country: str) -> list[dict[str, Any]
     return out
 
 
-def registry_twins(
-    names: np.ndarray,
-    addresses: np.ndarray,
-    lat: np.ndarray,
-    lng: np.ndarray,
-    first: np.ndarray,
-    other: np.ndarray,
-    joined: np.ndarray | None = None,
-) -> np.ndarray:
-    """Per pair of registry records (positions `first[k]`, `other[k]` into the cleaned
-    `names`, `addresses` and coordinates): is it one place the registry holds twice?
-    The same name (spaces and articles aside) and the same place: the same address
-    (or the same house number and street) or within 50 m, and no house, unit or name
-    number that differs. Two records with nothing to compare but the name are not
-    twins (two shops of a chain). `joined`: `features.joined_name` of `names`, when
-    the caller has it."""
-    out = np.zeros(len(first), dtype=bool)
-    if not len(first):
-        return out
-    if joined is None:
-        joined = _objects([features.joined_name(n) for n in names])
-    same = (names[first] != "") & (joined[first] == joined[other])
-    if not same.any():
-        return out
-    at = np.flatnonzero(same)
-    a, b = first[at], other[at]
-    levels, _ = pair_levels(
-        names[a], addresses[a], lat[a], lng[a], names[b], addresses[b], lat[b], lng[b]
-    )
-    place = np.isin(levels["address"], [1, 2]) | (levels["distance"] == 1)
-    conflict = np.isin(levels["address"], [4, 6]) | (levels["name_number"] == 3)
-    out[at] = place & ~conflict
-    return out
-
-
 def _match_frame(
     registry: Registry, frame: pl.DataFrame, progress: Any | None
 ) -> list[MatchResult]:
@@ -427,20 +389,11 @@ def _match_frame(
     supports = np.asarray(scored["support"], dtype=bool)[order].tolist()
     alike = np.asarray(scored["lookalike"], dtype=bool)[order].tolist()
     countries = rows["country"].to_list()
-    twin_of = _twins_of_best(registry, np.asarray(scored["idx"], dtype=np.int64)[order], starts)
     results = []
     for r in range(frame.height):
         lo, hi = int(starts[r]), int(starts[r + 1])
         cands = [
-            Candidate(
-                ids[k],
-                probs[k],
-                weights[k],
-                [],
-                supports[k],
-                alike[k],
-                ids[lo] if twin_of[k] else None,
-            )
+            Candidate(ids[k], probs[k], weights[k], [], supports[k], alike[k])
             for k in range(lo, hi)
         ]
         if cands:
@@ -449,44 +402,18 @@ def _match_frame(
     return results
 
 
-def _twins_of_best(registry: Registry, js: np.ndarray, starts: np.ndarray) -> np.ndarray:
-    """Per scored pair (best first within each row, `starts`: where each row's pairs
-    begin): is its registry record a twin (`registry_twins`) of its row's best?"""
-    out = np.zeros(len(js), dtype=bool)
-    if not len(js):
-        return out
-    sizes = np.diff(starts)
-    firsts = np.repeat(starts[:-1], sizes)  # per pair: where its row's pairs begin
-    best = js[firsts]
-    others = np.flatnonzero(np.arange(len(js)) != firsts)
-    out[others] = registry_twins(
-        registry.names_arr,
-        registry.addresses_arr,
-        registry.lat,
-        registry.lng,
-        best[others],
-        js[others],
-        registry.joined_arr,
-    )
-    return out
-
-
 def row_probability(candidates: Sequence[Candidate]) -> float:
     """Probability that the first candidate is the row's facility, among these
     candidates and "none of them": 2^w1 / (1 + sum 2^wk). A runner-up nearly as
-    good as the best halves it; no runner-up leaves the pair's own probability.
-    A twin of the first (`Candidate.twin_of`: the registry holds that place twice)
-    counts with it, not against it: either record is the right answer."""
+    good as the best halves it; no runner-up leaves the pair's own probability."""
     if not candidates:
         return 0.0
-    first = candidates[0].facility_id
     top = max(c.weight for c in candidates)
-    shift = top if top > 60 else 0.0  # scale to avoid overflow; 1 + ... is then negligible
-    odds = [2.0 ** (c.weight - shift) for c in candidates]
-    mine = odds[0] + sum(
-        o for c, o in zip(candidates[1:], odds[1:], strict=True) if c.twin_of == first
-    )
-    return mine / ((0.0 if shift else 1.0) + sum(odds))
+    if top > 60:  # scale to avoid overflow; 1 + ... is then negligible
+        odds = [2.0 ** (c.weight - top) for c in candidates]
+        return odds[0] / sum(odds)
+    odds = [2.0**c.weight for c in candidates]
+    return odds[0] / (1.0 + sum(odds))
 
 
 def decide(candidates: Sequence[Candidate], model: Model) -> MatchResult:
@@ -511,24 +438,8 @@ def decide(candidates: Sequence[Candidate], model: Model) -> MatchResult:
             cands,
         )
     best = cands[0]
-    runner = next(
-        (
-            c
-            for c in cands[1:]
-            if c.facility_id != best.facility_id and c.twin_of != best.facility_id
-        ),
-        None,
-    )
+    runner = next((c for c in cands[1:] if c.facility_id != best.facility_id), None)
     explanation = list(best.explanation)
-    twins = [c for c in cands[1:] if c.twin_of == best.facility_id]
-    if twins:
-        explanation.append(
-            {
-                "field": "twins",
-                "level": ", ".join(str(c.facility_id) for c in twins),
-                "detail": "the same name at the same place: counted with the proposal",
-            }
-        )
     if runner is not None:
         explanation.append(
             {

@@ -4,8 +4,10 @@ A true match that never reaches scoring is lost for good, so blocking is wide:
 several rules, each in the row's country, whose candidates are unioned.
 
 - ``name``: words of the cleaned name, two adjacent words joined (finds
-  "tillerman" for "till erman the", "sinarjaya" for "sinar jaya") and the first
-  four letters of longer words (a typo at the end); candidates ranked by the summed rarity (IDF) of what they
+  "tillerman" for "till erman the", "sinarjaya" for "sinar jaya"), the first
+  four letters of longer words (a typo at the end) and the first eight letters
+  of the whole name without spaces (finds "unity fashion cambo" for "u ni ty
+  fash ionc am bo"); candidates ranked by the summed rarity (IDF) of what they
   share, the best `Blocking.name_top` kept.
 - ``address``: a house number together with the street word after it
   ("4846|sheridan"), and long numbers (postcodes); best `address_top` kept.
@@ -27,6 +29,10 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from imvo.supplychain.matching import features
+
+# Letters of the joined name (spaces and articles removed) in the name rule's 'k' key.
+JOINED_PREFIX = 8
 CELL_DEGREES = 0.005  # ~550 m of latitude
 # Cells are floor(degrees x 200): a multiplication by an exact integer rounds the same
 # in every engine (a division by 0.005 does not: 10.02 / 0.005 < 2004 in IEEE doubles).
@@ -64,7 +70,28 @@ def _name_keys(frame: pl.DataFrame) -> pl.DataFrame:
     prefix = words.filter(pl.col("w").str.len_chars() >= 5).select(
         "idx", key=pl.col("c") + "g|" + pl.col("w").str.slice(0, 4)
     )
-    return pl.concat([single, joined, prefix]).unique(["idx", "key"])
+    # The whole name without spaces and articles (features.joined_name), its first
+    # JOINED_PREFIX letters: a name whose spacing is broken ("u ni ty fash ion cambo",
+    # "origi nal appar ae ls") meets the name written whole ("unity fashion cambo").
+    kept = (
+        words.with_columns(article=pl.col("w").is_in(list(features.ARTICLES)))
+        .group_by("idx", maintain_order=True)
+        .agg(
+            c=pl.col("c").first(),
+            kept=pl.col("w").filter(~pl.col("article")).str.join(""),
+            every=pl.col("w").str.join(""),
+        )
+    )
+    whole = kept.select(
+        "idx",
+        key=pl.col("c")
+        + "k|"
+        + pl.when(pl.col("kept") != "")
+        .then(pl.col("kept"))
+        .otherwise(pl.col("every"))
+        .str.slice(0, JOINED_PREFIX),
+    )
+    return pl.concat([single, joined, prefix, whole]).unique(["idx", "key"])
 
 
 def word_counts(index: Index, pairs: pl.DataFrame) -> pl.DataFrame:

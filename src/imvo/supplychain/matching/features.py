@@ -136,13 +136,13 @@ def words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-_ARTICLES = frozenset({"the", "of", "de", "la", "le", "el"})
+ARTICLES = frozenset({"the", "of", "de", "la", "le", "el"})
 
 
 @lru_cache(maxsize=500_000)
 def joined_name(text: str) -> str:
     """The name without spaces and articles: "till erman the" -> "tillerman"."""
-    kept = [w for w in text.split() if w not in _ARTICLES]
+    kept = [w for w in text.split() if w not in ARTICLES]
     return "".join(kept or text.split())
 
 

@@ -169,8 +169,9 @@ DERIVED = """name_sorted = {s}.sorted_tokens(name), name_set = {s}.token_set(nam
 
 
 def _keys_sql(src: str) -> str:
-    """Blocking keys (idx, key, rule) of a table src(idx, name, address, country): the
-    rules of `blocking._name_keys` and `blocking._address_keys`, as SQL."""
+    """Blocking keys (idx, key, rule) of a table src(idx, name, address, country, joined):
+    the rules of `blocking._name_keys` and `blocking._address_keys`, as SQL."""
+    prefix = int(blocking.JOINED_PREFIX)
     return f"""
     WITH w AS (
       SELECT idx, c, w, lead(w) OVER (PARTITION BY idx ORDER BY o) AS nxt
@@ -190,6 +191,8 @@ def _keys_sql(src: str) -> str:
     SELECT idx, c || 'w|' || w AS key, 'name' AS rule FROM w WHERE char_length(w) >= 2
     UNION SELECT idx, c || 'w|' || w || nxt, 'name' FROM w WHERE nxt IS NOT NULL
     UNION SELECT idx, c || 'g|' || substr(w, 1, 4), 'name' FROM w WHERE char_length(w) >= 5
+    UNION SELECT x.idx, coalesce(x.country, '') || '|k|' || substr(x.joined, 1, {prefix}), 'name'
+          FROM {src} x WHERE coalesce(x.joined, '') <> ''
     UNION SELECT idx, c || 'a|' || t || '|' || st, 'address' FROM num
           WHERE char_length(st) >= 3 AND st !~ '^[0-9]'
     UNION SELECT idx, c || 'p|' || t, 'address' FROM num WHERE char_length(t) >= 5
@@ -450,7 +453,7 @@ def match(
     cur.execute(
         f"""
         SELECT l.rw, g.id, l.name_level, l.address_level, l.distance_level, l.number_level,
-               l.word_level, g.name, g.address, g.lat, g.lng
+               l.word_level
         FROM pg_temp.levels l JOIN {s}.reg g ON g.idx = l.idx ORDER BY l.rw, l.idx
         """
     )
@@ -465,23 +468,9 @@ def match(
     by_row: dict[int, list[int]] = {}
     for k, r in enumerate(fetched):
         by_row.setdefault(int(r[0]), []).append(k)
-    ordered = {row: sorted(ks, key=lambda k: -bits[k]) for row, ks in by_row.items()}
-    # Twins of each row's best (matching.registry_twins), on the registry values fetched.
-    first = np.array([ks[0] for ks in ordered.values() for _ in ks[1:]], dtype=np.int64)
-    other = np.array([k for ks in ordered.values() for k in ks[1:]], dtype=np.int64)
-    twin = np.zeros(len(fetched), dtype=bool)
-    if len(other):
-        twin[other] = matching.registry_twins(
-            matching._objects([r[7] for r in fetched]),
-            matching._objects([r[8] for r in fetched]),
-            np.array([np.nan if r[9] is None else r[9] for r in fetched], dtype=np.float64),
-            np.array([np.nan if r[10] is None else r[10] for r in fetched], dtype=np.float64),
-            first,
-            other,
-        )
     out = []
     for row in range(len(rows)):
-        ks = ordered.get(row, [])
+        ks = sorted(by_row.get(row, []), key=lambda k: -bits[k])
         cands = [
             matching.Candidate(
                 fetched[k][1],
@@ -490,7 +479,6 @@ def match(
                 [],
                 bool(support[k]),
                 bool(alike[k]),
-                fetched[ks[0]][1] if twin[k] else None,
             )
             for k in ks
         ]

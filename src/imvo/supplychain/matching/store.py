@@ -29,7 +29,7 @@ from imvo.supplychain.matching import Registry, _clean, _objects, blocking, feat
 from imvo.supplychain.matching.model import Model
 from imvo.supplychain.matching.model import load as load_model
 
-FORMAT = "imvo-registry-index-1"
+FORMAT = "imvo-registry-index-2"
 
 
 def save(registry: Registry, directory: Path) -> None:

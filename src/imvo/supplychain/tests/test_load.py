@@ -159,3 +159,58 @@ def test_public_api_is_paged(client):
     assert {f["id"] for f in whole} == {f.pk for f in fs}
     assert client.get(url, {"per_page": 5, "page": 3}).json() == []
     assert client.get(url, {"page": 0}).status_code == 400
+
+
+@pytest.mark.django_db
+def test_a_member_is_named_only_where_it_consents(client):
+    """Names are read with one query per page (joined to the member's adherence to
+    this covenant): consent given in another covenant names no one here."""
+    c, other = make_covenant(), make_covenant()
+    fs = _grow(c, 4, 0)
+    _member_with_list(c, fs[:2])
+    here = _member_with_list(c, fs[1:3], consent=True)
+    elsewhere = _member_with_list(c, fs[2:4])
+    adhere(other, elsewhere, consent_to_be_named=True)
+    _publish(c)
+    rows = {r["id"]: r["named_members"] for r in pub.public_facility_list(c, YEAR)}
+    assert rows == {fs[0].pk: [], fs[1].pk: [here.name], fs[2].pk: [here.name], fs[3].pk: []}
+    ids = dict(pub.public_rows(c, YEAR).values_list("facility_id", "pk"))
+    with CaptureQueriesContext(connection) as ctx:
+        named = pub._named(c, list(ids.values()))
+    assert named == {ids[fs[1].pk]: [here.name], ids[fs[2].pk]: [here.name]}
+    assert len(ctx) == 1
+
+
+def test_the_table_rows_render_as_the_template_engine_would():
+    """The public table's rows are rendered in one pass (public_tags.public_rows),
+    not by the template engine per cell: the same HTML, every value escaped."""
+    from django.template import Context, Template
+
+    from imvo.supplychain.templatetags.public_tags import public_rows
+
+    rows = [
+        {
+            "name": '<b>"Mill" & Co\'s</b>',
+            "address": "1 <Road> & 'Lane'",
+            "country_name": "Côte d'Ivoire",
+            "sector": "A&B <x>",
+            "members": "1\u20134",
+            "named_members": [],
+        },
+        {
+            "name": "Plain Mill",
+            "address": "",
+            "country_name": "Bangladesh",
+            "sector": "",
+            "members": "50+",
+            "named_members": ["Z <Co>", 'A & "B"'],
+        },
+    ]
+    engine = Template(
+        "{% for f in rows %}<tr><td>{{ f.name }}</td><td>{{ f.address }}</td>"
+        "<td>{{ f.country_name }}</td><td>{{ f.sector }}</td><td>{{ f.members }}"
+        '{% if f.named_members %} <span class="muted">({{ f.named_members|join:", " }})</span>'
+        "{% endif %}</td></tr>\n{% endfor %}"
+    ).render(Context({"rows": rows}))
+    assert public_rows(rows) == engine
+    assert "<b>" not in engine and "&lt;Co&gt;" in engine

@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import polars as pl
 import pytest
 from django.core.management import CommandError, call_command
@@ -128,6 +127,18 @@ def test_a_split_word_and_an_address_find_the_candidate() -> None:
         registry, ("CHICAGO PUBLIC SCHOOLS PENN, WILLIAM", "1616 S AVERS", "US", None, None)
     )
     assert parent.facility_id == "F1"
+
+
+def test_a_name_with_broken_spacing_finds_the_name_written_whole() -> None:
+    """ "u ni ty fash ionc am bo" shares no word, no word pair and no word start with
+    "Unity Fashion Cambo": the joined name's first letters bring them together."""
+    registry = [("Unity Fashion Cambo", "Phum Angchanh, Kandal", "KH", None, None)]
+    registry += [
+        (f"Fashion House {i}", f"Street {i}, Phnom Penh", "KH", None, None) for i in range(30)
+    ]
+    m = _one(registry, ("u ni ty fash ionc am bo", "phum angchahn khum tumnip", "KH", None, None))
+    assert m.facility_id == "F0" and m.status != matching.NEW
+    assert next(e for e in m.explanation if e["field"] == "name")["level"] == "exact"
 
 
 def test_perturbed_rows_find_their_facility() -> None:
@@ -308,8 +319,9 @@ def test_match_train_adds_peoples_decisions_to_the_model(
 def test_fitted_weights_keep_their_sign_and_a_near_tie_is_pending() -> None:
     """Agreement never counts against a match, even where a training set says so
     (shops sharing a mall's address); two equally good candidates halve the row
-    probability, so a twice-registered facility waits for a person unless it is
-    known to be one place held twice (`twin_of`)."""
+    probability, so a twice-registered facility waits for a person."""
+    import numpy as np
+
     from imvo.supplychain.matching.model import Model
 
     model = Model.empty()
@@ -332,37 +344,6 @@ def test_fitted_weights_keep_their_sign_and_a_near_tie_is_pending() -> None:
     assert tie.status == matching.PENDING and tie.score == pytest.approx(50.0, abs=0.2)
     alone = matching.decide(twins[:1], matching.load())
     assert alone.status == matching.AUTOMATIC
-    # Known twins (the registry holds one place twice, `registry_twins`) count together.
-    known = [twins[0], c("b", 0.99, 8.0, [], True, twin_of="a")]
-    assert matching.decide(known, matching.load()).status == matching.AUTOMATIC
-
-
-def test_a_place_the_registry_holds_twice_is_matched_and_a_chain_is_not() -> None:
-    """Two records with the same name at the same place are one place held twice:
-    either is right, so they do not compete for the row's probability. Two shops of
-    a chain with nothing but the name in common are no twins."""
-    twice = [
-        ("College Park", "444 Yonge St", "CA", 43.6597, -79.3831),
-        ("College Park", "Yonge Street, 444", "CA", 43.6598, -79.3832),
-        ("Other Place", "10 Bay St", "CA", 43.6500, -79.3800),
-    ]
-    m = _one(twice, ("College Park", "444 Yonge St., at College St", "CA", 43.6597, -79.3831))
-    assert m.status == matching.AUTOMATIC and m.facility_id in ("F0", "F1")
-    assert any(e["field"] == "twins" for e in m.explanation)
-    chain = [
-        ("Cheers", "", "SG", 1.3000, 103.8000),
-        ("Cheers", "", "SG", 1.3015, 103.8000),  # ~170 m away: another shop
-    ]
-    m = _one(chain, ("Cheers", "", "SG", 1.3007, 103.8000))
-    assert m.status != matching.AUTOMATIC
-    assert not any(e["field"] == "twins" for e in m.explanation)
-    from imvo.supplychain.matching import registry_twins
-
-    names = np.array(["cheers", "cheers", "unit 2 cheers", "cheers"], dtype=object)
-    addresses = np.array(["5 orchard rd", "5 orchard rd", "5 orchard rd", "7 orchard rd"], object)
-    nan = np.full(4, np.nan)
-    pairs = registry_twins(names, addresses, nan, nan, np.array([0, 0, 0]), np.array([1, 2, 3]))
-    assert pairs.tolist() == [True, False, False]  # another name, another number: no twins
 
 
 def test_a_parent_bodys_name_at_the_same_address_is_found() -> None:

@@ -22,6 +22,8 @@ from imvo.supplychain import public as pub
 from imvo.supplychain import publication, services
 from imvo.supplychain.models import (
     DisclosurePolicy,
+    Facility,
+    Match,
     PublicLocation,
     PublicLocationMember,
     PublishedYear,
@@ -188,6 +190,22 @@ def test_a_newer_unpublished_year_does_not_replace_the_public_one(client, world,
     assert f"Production locations {YEAR}" in page
 
 
+def test_the_next_year_notice_names_the_newest_year_not_public_yet(world, five) -> None:
+    """What the public page says it waits for (next_year_status reads only years
+    newer than the newest public one): an older year's list changes nothing."""
+    c = world.covenant_x
+    assert publication.next_year_status(c) == publication.YearStatus(YEAR, 5, 5, False, 0)
+    publication.publish_year(world.secretariat_x, c, YEAR)
+    assert publication.next_year_status(c) is None
+    _disclose(world.member_b, c, [SAIGON], year=YEAR - 1)
+    assert publication.next_year_status(c) is None
+    _disclose(world.member_a, c, [ANATOLIA], year=YEAR + 1)
+    assert publication.next_year_status(c) == publication.YearStatus(YEAR + 1, 1, 5, False, 0)
+    # A newer year published behind the service's back with no snapshot: named, not public.
+    PublishedYear.objects.create(covenant=c, year=YEAR + 2)
+    assert publication.next_year_status(c) == publication.YearStatus(YEAR + 2, 0, 5, True, 0)
+
+
 def test_report_names_only_countries_with_k_members(world, five) -> None:
     publication.publish_year(world.secretariat_x, world.covenant_x, YEAR)
     (section,) = [s.as_dict("supplychain") for s in report_sections(world.covenant_x, YEAR)]
@@ -334,6 +352,55 @@ def test_every_filtered_snapshot_selection_rests_on_k_members(world, five) -> No
             .count()
         )
         assert not shown.exists() or members >= k, f
+
+
+def _summary_of_rows(covenant: Any) -> tuple[int, list[str], list[str]]:
+    """What the stored summary must say, counted from the snapshot's rows."""
+    rows = PublicLocation.objects.filter(published_year__covenant=covenant)
+    return (
+        rows.count(),
+        sorted(set(rows.values_list("country", flat=True))),
+        sorted({s for s in rows.values_list("sector", flat=True) if s}),
+    )
+
+
+def _stored_summary(covenant: Any) -> tuple[int, list[str], list[str]]:
+    p = PublishedYear.objects.get(covenant=covenant, year=YEAR)
+    return (p.location_count, p.countries, p.sectors)
+
+
+def test_the_snapshot_stores_the_count_and_filters_its_rows_give(client, world, five) -> None:
+    """The count, countries and sectors the public page shows of the whole list are
+    stored with the snapshot (no query over its rows per read): they equal the
+    rows' own after publishing, after a decision removes a location, and after
+    the year falls below K; the page and its filters show them."""
+    Facility.objects.filter(country="TR").update(sector="Textiles")
+    publication.publish_year(world.secretariat_x, world.covenant_x, YEAR)
+    stored = _stored_summary(world.covenant_x)
+    assert (
+        stored
+        == _summary_of_rows(world.covenant_x)
+        == (3, ["BD", "TR", "VN"], ["Apparel", "Textiles"])
+    )
+    countries, sectors = pub.public_facets(world.covenant_x, YEAR)
+    assert sorted(code for code, _name in countries) == ["BD", "TR", "VN"]
+    assert sectors == ["Apparel", "Textiles"]
+    html = client.get(f"/supply-chain/public/{world.covenant_x.slug}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert b"3 production locations" in html.content and b">Textiles</option>" in html.content
+    # A decision: the only member sourcing in Anatolia no longer links it.
+    for match in Match.objects.filter(facility__country="TR"):
+        match.status = Match.Status.REJECTED
+        match.save()
+    assert _stored_summary(world.covenant_x) == _summary_of_rows(world.covenant_x)
+    assert _stored_summary(world.covenant_x) == (2, ["BD", "VN"], ["Apparel"])
+    html = client.get(f"/supply-chain/public/{world.covenant_x.slug}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert b"2 production locations" in html.content and b"Textiles" not in html.content
+    # Below K (a member's links all rejected): the snapshot is emptied, and so its summary.
+    for match in Match.objects.filter(row__supplier_list__organisation=world.company_a):
+        match.status = Match.Status.REJECTED
+        match.save()
+    assert _stored_summary(world.covenant_x) == _summary_of_rows(world.covenant_x) == (0, [], [])
+    assert pub.public_facets(world.covenant_x, YEAR) == ([], [])
 
 
 @pytest.mark.parametrize(
