@@ -16,7 +16,8 @@ from imvo.core.errors import DomainError
 from imvo.covenants import governance_forms as gforms
 from imvo.covenants import services
 from imvo.covenants.models import Covenant, Decision, GovernanceBody, Meeting, Seat
-from imvo.covenants.pages import form_page, managed_covenant
+from imvo.covenants.pages import form_page
+from imvo.covenants.seams import managed_covenant
 from imvo.covenants.services import governance
 
 
@@ -102,7 +103,7 @@ def decision_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 def manage_governance(request: HttpRequest, slug: str) -> HttpResponse:
-    covenant = managed_covenant(request, slug)
+    covenant = managed_covenant(request.user, slug)
     return render(
         request,
         "covenants/manage_governance.html",
@@ -123,7 +124,7 @@ _governance_form_page = partial(
 
 @login_required
 def body_add(request: HttpRequest, slug: str) -> HttpResponse:
-    covenant = managed_covenant(request, slug)
+    covenant = managed_covenant(request.user, slug)
     form = gforms.BodyForm(request.POST or None)
     return _governance_form_page(
         request,
@@ -137,7 +138,7 @@ def body_add(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def seat_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    covenant = managed_covenant(request, slug)
+    covenant = managed_covenant(request.user, slug)
     body = get_object_or_404(GovernanceBody, pk=pk, covenant=covenant)
     form = gforms.SeatForm(request.POST or None, covenant=covenant)
     return _governance_form_page(
@@ -153,7 +154,7 @@ def seat_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def seat_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    covenant = managed_covenant(request, slug)
+    covenant = managed_covenant(request.user, slug)
     seat = get_object_or_404(Seat, pk=pk, body__covenant=covenant)
     governance.check_remove_seat(request.user, seat)
     messages.success(request, _("Seat removed."))
@@ -162,7 +163,7 @@ def seat_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 def meeting_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    covenant = managed_covenant(request, slug)
+    covenant = managed_covenant(request.user, slug)
     body = get_object_or_404(GovernanceBody, pk=pk, covenant=covenant)
     form = gforms.MeetingForm(request.POST or None)
     return _governance_form_page(
@@ -180,7 +181,7 @@ def meeting_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 def meeting_manage(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    covenant = managed_covenant(request, slug)
+    covenant = managed_covenant(request.user, slug)
     meeting = get_object_or_404(
         Meeting.objects.select_related("body"), pk=pk, body__covenant=covenant
     )
@@ -232,7 +233,7 @@ def meeting_manage(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 def decision_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    covenant = managed_covenant(request, slug)
+    covenant = managed_covenant(request.user, slug)
     body = get_object_or_404(GovernanceBody, pk=pk, covenant=covenant)
     form = gforms.DecisionForm(
         request.POST or None, body=body, initial={"meeting": request.GET.get("meeting")}

@@ -13,7 +13,7 @@ from imvo.core.forms import submit
 from imvo.covenants import governance_forms as gforms
 from imvo.covenants import services
 from imvo.covenants.models import MembershipApplication
-from imvo.covenants.pages import managed_covenant
+from imvo.covenants.seams import managed_covenant
 from imvo.covenants.services import membership
 
 
@@ -31,7 +31,7 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def applications(request: HttpRequest, slug: str) -> HttpResponse:
-    covenant = managed_covenant(request, slug)
+    covenant = managed_covenant(request.user, slug)
     return render(
         request,
         "covenants/applications.html",
@@ -44,7 +44,7 @@ def applications(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def application_decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    covenant = managed_covenant(request, slug)
+    covenant = managed_covenant(request.user, slug)
     application = get_object_or_404(
         membership.applications_visible_to(request.user, covenant), pk=pk
     )

@@ -1,7 +1,8 @@
-"""What the covenant pages share: the covenant a page is about, for whom may see
-that page (404 for everyone else), and the page that runs a form of it.
+"""What the covenant pages share: the covenant a party's page is about (404 for
+anyone not inside it; the secretariat's pages use `seams.managed_covenant`), and
+the page that runs a form of a covenant.
 
-    covenant = managed_covenant(request, slug)
+    covenant = managed_covenant(request.user, slug)
     form = forms.StepForm(request.POST or None, instance=step)
     return form_page(request, covenant, form, lambda: services.update_step(...),
                      title=step.name, message=_("Process step saved."))
@@ -18,17 +19,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from imvo.core.forms import submit
-from imvo.covenants import services
 from imvo.covenants.models import Covenant
 from imvo.covenants.services import governance
-
-
-def managed_covenant(request: HttpRequest, slug: str) -> Covenant:
-    """The covenant `slug` when the user is its secretariat (or a platform admin).
-
-    404 rather than 403 for anyone else: do not confirm what exists to those who
-    may not manage it."""
-    return get_object_or_404(services.covenants_managed_by(request.user), slug=slug)
 
 
 def inside_covenant(request: HttpRequest, slug: str) -> Covenant:

@@ -1,5 +1,6 @@
 """What other apps may use of covenants besides its models: finding covenants
-(by key, for a user, for the public list), the KPI progress of an agreement
+(by key, for a user, for the public list, the one a
+secretariat page is about: ``managed_covenant``), the KPI progress of an agreement
 (``KpiProgress``, a frozen dataclass), adherence changes, and the version of
 public data that caches key on, the refusal of anyone but the
 secretariat (``require_secretariat``), the decisions a letter may cite, and who
@@ -8,8 +9,10 @@ counts as a member company (``company_party_adherences``). Everything else in th
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 
-from imvo.covenants.models import Adherence, Organisation
+from imvo.accounts.seams import AnyUser
+from imvo.covenants.models import Adherence, Covenant, Organisation
 from imvo.covenants.services import (
     KpiProgress,
     change_adherence,
@@ -32,6 +35,7 @@ __all__ = [
     "covenants_visible_to",
     "get_covenant",
     "kpi_progress",
+    "managed_covenant",
     "public_covenant_list",
     "public_version",
     "require_secretariat",
@@ -51,3 +55,10 @@ def company_party_adherences(
         role=Adherence.Role.PARTY,
     )
     return qs.filter(status=Adherence.Status.ACTIVE) if active_only else qs
+
+
+def managed_covenant(user: AnyUser, slug: str) -> Covenant:
+    """The covenant `slug` when `user` is its secretariat (or a platform admin), for
+    the secretariat's pages of every app. Http404 for anyone else, not 403: a page
+    does not confirm what exists to those who may not manage it."""
+    return get_object_or_404(covenants_managed_by(user), slug=slug)

@@ -23,7 +23,8 @@ from imvo.covenants.models import (
     KpiMeasurement,
     ProcessStep,
 )
-from imvo.covenants.pages import form_page, managed_covenant
+from imvo.covenants.pages import form_page
+from imvo.covenants.seams import managed_covenant
 from imvo.covenants.services import governance as governance_services
 from imvo.covenants.services import membership
 
@@ -134,7 +135,7 @@ def covenant_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def manage(request: HttpRequest, slug: str) -> HttpResponse:
-    covenant = managed_covenant(request, slug)
+    covenant = managed_covenant(request.user, slug)
     return render(
         request,
         "covenants/manage.html",
@@ -152,7 +153,7 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def covenant_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    covenant = managed_covenant(request, slug)
+    covenant = managed_covenant(request.user, slug)
     form = forms.CovenantForm(request.POST or None, instance=covenant)
     return form_page(
         request,
@@ -166,7 +167,7 @@ def covenant_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def adherence_add(request: HttpRequest, slug: str) -> HttpResponse:
-    covenant = managed_covenant(request, slug)
+    covenant = managed_covenant(request.user, slug)
     form = forms.AdherenceForm(request.POST or None)
     return form_page(
         request,
@@ -187,7 +188,7 @@ def adherence_add(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def organisation_add(request: HttpRequest, slug: str) -> HttpResponse:
-    covenant = managed_covenant(request, slug)
+    covenant = managed_covenant(request.user, slug)
     form = forms.OrganisationForm(request.POST or None)
     return form_page(
         request,
@@ -202,7 +203,7 @@ def organisation_add(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def adherence_change(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    covenant = managed_covenant(request, slug)
+    covenant = managed_covenant(request.user, slug)
     adherence = get_object_or_404(Adherence, pk=pk, covenant=covenant)
     form = forms.AdherenceChangeForm(
         request.POST or None,
@@ -229,7 +230,7 @@ def adherence_change(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 def agreement_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
-    covenant = managed_covenant(request, slug)
+    covenant = managed_covenant(request.user, slug)
     instance = (
         get_object_or_404(Agreement, pk=pk, covenant=covenant)
         if pk
@@ -256,7 +257,7 @@ def agreement_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Ht
 
 @login_required
 def measurement_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    covenant = managed_covenant(request, slug)
+    covenant = managed_covenant(request.user, slug)
     agreement = get_object_or_404(Agreement, pk=pk, covenant=covenant)
     form = forms.MeasurementForm(request.POST or None)
     return form_page(
@@ -280,7 +281,7 @@ def measurement_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 def step_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    covenant = managed_covenant(request, slug)
+    covenant = managed_covenant(request.user, slug)
     step = get_object_or_404(ProcessStep, pk=pk, covenant=covenant)
     form = forms.StepForm(request.POST or None, instance=step)
     return form_page(

@@ -23,6 +23,7 @@ from imvo.core.flash import flash_outcome
 from imvo.core.forms import submit
 from imvo.core.registry import plan_notes_for, submission_notes_for
 from imvo.covenants.models import Covenant, Organisation
+from imvo.covenants.seams import managed_covenant
 from imvo.duediligence import forms
 from imvo.duediligence.models import (
     Action,
@@ -82,13 +83,6 @@ from imvo.duediligence.services.submissions import (
     check_submit,
     risk_register,
 )
-
-
-def _reviewed(request: HttpRequest, slug: str) -> Covenant:
-    covenant = get_object_or_404(Covenant, slug=slug)
-    if not roles.is_secretariat(request.user, covenant):
-        raise Http404  # do not confirm what exists to those who do not serve it
-    return covenant
 
 
 def _membered(request: HttpRequest, slug: str) -> tuple[Covenant, Organisation]:
@@ -420,7 +414,7 @@ def case(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse
 
 @login_required
 def queue(request: HttpRequest, slug: str) -> HttpResponse:
-    covenant = _reviewed(request, slug)
+    covenant = managed_covenant(request.user, slug)
     years = sorted(
         set(Submission.objects.filter(covenant=covenant).values_list("year", flat=True)),
         reverse=True,
@@ -450,7 +444,7 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def remind_not_started(request: HttpRequest, slug: str) -> HttpResponse:
-    covenant = _reviewed(request, slug)
+    covenant = managed_covenant(request.user, slug)
     year = _plausible_year(request.POST.get("year", "")) or timezone.localdate().year
     n = check_remind_not_started(request.user, covenant, year)
     messages.success(request, _("Reminder sent to %(n)s people.") % {"n": n})
@@ -469,7 +463,7 @@ def _year_param(request: HttpRequest) -> int | None:
 
 @login_required
 def figures(request: HttpRequest, slug: str) -> HttpResponse:
-    covenant = _reviewed(request, slug)
+    covenant = managed_covenant(request.user, slug)
     data = covenant_figures(covenant)
     return render(
         request,
@@ -485,7 +479,7 @@ def figures(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
-    covenant = _reviewed(request, slug)
+    covenant = managed_covenant(request.user, slug)
     year = _year_param(request)
     header, rows = export_rows(request.user, covenant, year)
     return table_response(
@@ -499,7 +493,7 @@ def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
 
 @login_required
 def escalation(request: HttpRequest, slug: str) -> HttpResponse:
-    covenant = _reviewed(request, slug)
+    covenant = managed_covenant(request.user, slug)
     form = forms.EscalationForm(
         request.POST or None, covenant=covenant, initial={"date": timezone.localdate()}
     )
@@ -531,7 +525,7 @@ def escalation(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def framework(request: HttpRequest, slug: str) -> HttpResponse:
     """Install a ready-made framework; adapt the one in use (elements, questions, weights)."""
-    covenant = _reviewed(request, slug)
+    covenant = managed_covenant(request.user, slug)
     fw = active_framework(covenant)
     do = request.POST.get("do") if request.method == "POST" else None
     install = forms.InstallForm(request.POST if do == "install" else None)

@@ -19,6 +19,7 @@ from imvo.accounts import seams as roles
 from imvo.core.errors import DomainError
 from imvo.core.flash import flash_outcome
 from imvo.covenants.models import Covenant
+from imvo.covenants.seams import managed_covenant
 from imvo.duediligence.models import Action, Submission
 from imvo.regulation import legal
 from imvo.regulation.models import EngagementEntry, PlotUpload, RetainedDocument
@@ -119,9 +120,7 @@ def document(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 @login_required
 def mapping_table(request: HttpRequest, slug: str) -> HttpResponse:
-    covenant = get_object_or_404(Covenant, slug=slug)
-    if not (roles.is_secretariat(request.user, covenant) or roles.is_platform_admin(request.user)):
-        raise Http404
+    covenant = managed_covenant(request.user, slug)
     if request.method == "POST":
         key = request.POST.get("key", "")
         if request.POST.get("do") == "reset":

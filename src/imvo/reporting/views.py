@@ -17,7 +17,7 @@ from imvo.accounts import seams as roles
 from imvo.core.errors import DomainError
 from imvo.core.exports import table_response
 from imvo.covenants.models import Covenant
-from imvo.covenants.seams import covenants_managed_by
+from imvo.covenants.seams import managed_covenant
 from imvo.reporting import render as rendering
 from imvo.reporting.models import PublishedReport, SectionText
 from imvo.reporting.services import build, dashboards, publication
@@ -28,11 +28,6 @@ FORMATS = ["csv", "xlsx", "json"]
 
 def _covenant(slug: str) -> Covenant:
     return get_object_or_404(Covenant, slug=slug)
-
-
-def _managed(request: HttpRequest, slug: str) -> Covenant:
-    # 404, not 403: drafts are not confirmed to exist for others.
-    return get_object_or_404(covenants_managed_by(request.user), slug=slug)
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -96,7 +91,7 @@ def _inline_pdf(pdf: bytes, filename: str) -> HttpResponse:
 
 @login_required
 def draft(request: HttpRequest, slug: str, year: int) -> HttpResponse:
-    covenant = _managed(request, slug)
+    covenant = managed_covenant(request.user, slug)
     if request.GET.get("year", "").isdigit():
         return redirect("reporting:draft", slug, int(request.GET["year"]))
     try:
@@ -143,7 +138,7 @@ def _text_forms(data: dict[str, Any], texts: dict[str, SectionText]) -> list[dic
 
 @login_required
 def draft_pdf(request: HttpRequest, slug: str, year: int) -> HttpResponse:
-    covenant = _managed(request, slug)
+    covenant = managed_covenant(request.user, slug)
     try:
         data = build.build_report(covenant, year)
     except DomainError as e:
@@ -155,7 +150,7 @@ def draft_pdf(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 @login_required
 @require_POST
 def section_text(request: HttpRequest, slug: str, year: int) -> HttpResponse:
-    covenant = _managed(request, slug)
+    covenant = managed_covenant(request.user, slug)
     try:
         publication.save_section_text(
             request.user,
@@ -174,7 +169,7 @@ def section_text(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 @login_required
 @require_POST
 def publish(request: HttpRequest, slug: str, year: int) -> HttpResponse:
-    covenant = _managed(request, slug)
+    covenant = managed_covenant(request.user, slug)
     try:
         edition = publication.publish_report(request.user, covenant, year)
     except DomainError as e:

@@ -191,9 +191,11 @@ def sources_in_use() -> list[dict[str, Any]]:
 
 def scan_records(
     records: Sequence[SourcingRow] | Sequence[dict[str, Any]] | pl.DataFrame,
+    model: Model | None = None,
 ) -> ScanResult:
     """Scan sourcing rows: typed rows (`SourcingRow`), or dicts with country, sector,
-    product, name, workers, row_id (a file read by `imvo scan`, rows posted to the API)."""
+    product, name, workers, row_id (a file read by `imvo scan`, rows posted to the API).
+    `model`: the scan model already looked up (`current_model()` when not given)."""
     rows: Sequence[dict[str, Any]] | pl.DataFrame
     if isinstance(records, pl.DataFrame):
         rows = records
@@ -205,7 +207,7 @@ def scan_records(
         rows = sourcing_frame(cast(Sequence[SourcingRow], records))
     else:
         rows = cast(Sequence[dict[str, Any]], records)
-    model = current_model()
+    model = model or current_model()
     return scan_frame(model, prepare_rows(rows, model))
 
 
@@ -222,6 +224,10 @@ def _list_rows(rows: Iterable[Any]) -> list[SourcingRow]:
 
 def hand_entered_rows(organisation: Organisation) -> list[SourcingRow]:
     """The countries and products the company entered by hand."""
+    return _hand_rows(SourcingEntry.objects.filter(organisation=organisation).order_by("pk"))
+
+
+def _hand_rows(entries: Iterable[SourcingEntry]) -> list[SourcingRow]:
     return [
         SourcingRow(
             f"manual-{e.pk}",
@@ -231,7 +237,7 @@ def hand_entered_rows(organisation: Organisation) -> list[SourcingRow]:
             e.product,
             e.workers,
         )
-        for e in SourcingEntry.objects.filter(organisation=organisation).order_by("pk")
+        for e in entries
     ]
 
 
@@ -262,9 +268,13 @@ def scan_inputs(organisation: Organisation) -> dict[str, str]:
     """The inputs of a stored scan besides the version's own rows: the indicator data
     in use and the company's hand-entered sourcing (each as a short fingerprint)."""
     entries = SourcingEntry.objects.filter(organisation=organisation).order_by("pk")
-    sourcing = repr(list(entries.values_list("pk", "country", "sector", "product", "workers")))
+    return _inputs(indicator_data_key(), entries)
+
+
+def _inputs(indicators: tuple[Any, ...], entries: Iterable[SourcingEntry]) -> dict[str, str]:
+    sourcing = repr([(e.pk, e.country, e.sector, e.product, e.workers) for e in entries])
     return {
-        "indicators": repr(indicator_data_key()),
+        "indicators": repr(indicators),
         "sourcing": hashlib.sha256(sourcing.encode()).hexdigest()[:16],
     }
 
@@ -750,6 +760,39 @@ def is_non_company_party(user: Any, covenant: Covenant) -> bool:
     )
 
 
+def member_scans(orgs: Sequence[Organisation], covenant: Covenant) -> list[tuple[str, ScanResult]]:
+    """`company_scan(org, covenant)` of each member (named by its id), in a number of
+    queries that does not grow with the members: the indicator data key, the current
+    disclosure versions, the hand-entered sourcing and the stored scans are each read
+    once for all. A missing or stale stored scan is computed and stored (`version_scan`)."""
+    from imvo.supplychain.seams import current_version_ids_by_organisation
+
+    ids = [org.pk for org in orgs]
+    versions = current_version_ids_by_organisation(ids, covenant=covenant)
+    entries: dict[int, list[SourcingEntry]] = {pk: [] for pk in ids}
+    for e in SourcingEntry.objects.filter(organisation__in=ids).order_by("pk"):
+        entries[e.organisation_id].append(e)
+    single = [own[0] for own in versions.values() if len(own) == 1]
+    stored = dict(DisclosureVersion.objects.filter(pk__in=single).values_list("pk", "risk_scan"))
+    indicators = indicator_data_key()
+    model: Model | None = None
+    scans = []
+    for org in orgs:
+        own = versions.get(org.pk, [])
+        if len(own) == 1:
+            doc = stored.get(own[0])
+            if isinstance(doc, dict) and _is_fresh(doc, _inputs(indicators, entries[org.pk])):
+                scans.append((str(org.pk), from_stored(doc)))
+            else:
+                scans.append((str(org.pk), version_scan(own[0], org)))
+        elif not own:  # nothing disclosed: the hand-entered rows alone
+            model = model or current_model()
+            scans.append((str(org.pk), scan_records(_hand_rows(entries[org.pk]), model)))
+        else:
+            scans.append((str(org.pk), company_scan(org, covenant)))
+    return scans
+
+
 def covenant_analysis(covenant: Covenant) -> dict[str, Any]:
     """The covenant's sector risk analysis from its member companies' sourcing, in aggregate only.
 
@@ -764,8 +807,7 @@ def covenant_analysis(covenant: Covenant) -> dict[str, Any]:
         adherences__status=Adherence.Status.ACTIVE,
     ).distinct()
     # Each member's own scan (stored with its disclosure version), put side by side.
-    scans = [(str(org.pk), company_scan(org, covenant)) for org in orgs]
-    scans = [(name, scan) for name, scan in scans if scan.rows.height]
+    scans = [(name, scan) for name, scan in member_scans(list(orgs), covenant) if scan.rows.height]
     companies = len(scans)
     result = combine(scans) if scans else scan_records([])
     countries = []

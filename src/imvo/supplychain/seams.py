@@ -2,7 +2,7 @@
 
 - risk reads a company's processed supplier list (`supplier_rows`, typed rows),
   the current disclosure versions those rows come from and the rows of one
-  version (`current_version_ids`, `version_supplier_rows`: the scan is stored per
+  version (`current_version_ids`, `current_version_ids_by_organisation`, `version_supplier_rows`: the scan is stored per
   version, on `DisclosureVersion.risk_scan`), and reads a supplier file with the same table reader and header names
   (`read_table`, `recognise_headers`);
 - complaints search the public production-location list for a complainant
@@ -18,6 +18,7 @@ insides; this module is the promise that stays).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from imvo.core.countries import display_name as country_name
@@ -25,6 +26,7 @@ from imvo.covenants.models import Covenant, Organisation
 from imvo.supplychain.parsing import MAX_CELL_CHARS, ParseError, read_table, recognise_headers
 from imvo.supplychain.public import public_facility_search
 from imvo.supplychain.services import (
+    current_versions_by_organisation,
     current_versions_for,
     organisations_linked_to_facility,
     supply_chain_for,
@@ -37,6 +39,7 @@ __all__ = [
     "SupplierRow",
     "country_name",
     "current_version_ids",
+    "current_version_ids_by_organisation",
     "organisations_linked_to_facility",
     "public_facility_search",
     "read_table",
@@ -75,6 +78,14 @@ def current_version_ids(
     """The current disclosure versions `supplier_rows` reads (one per covenant the
     organisation disclosed in for that year; none when it disclosed nothing)."""
     return current_versions_for(organisation, covenant=covenant, year=year)
+
+
+def current_version_ids_by_organisation(
+    organisation_ids: Iterable[int], covenant: Covenant | None = None
+) -> dict[int, list[int]]:
+    """`current_version_ids` of many organisations at once (one query however many):
+    organisation id -> version ids; one that disclosed nothing is not in it."""
+    return current_versions_by_organisation(organisation_ids, covenant=covenant)
 
 
 def version_supplier_rows(version_id: int) -> list[SupplierRow]:

@@ -14,6 +14,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from imvo.core.demo import DEMO_PASSWORD
 from imvo.core.testing import login
@@ -76,10 +77,11 @@ def test_secretariat_sets_up_governance_admits_an_applicant_and_an_exclusion_cit
     add_seat("Trade unions", "FNV")
     add_seat("Government", "BZ")
     # The NGO party has no seat yet: the verdict says so.
-    assert "NGOs are parties to the covenant but hold no seat." in page.inner_text("main")
-    assert "Representation is not equal" in page.inner_text("main")
+    main = page.locator("main")
+    expect(main).to_contain_text("NGOs are parties to the covenant but hold no seat.")
+    expect(main).to_contain_text("Representation is not equal")
     add_seat("NGOs", "Arisa")
-    assert "Representation is equal" in page.inner_text("main")
+    expect(main).to_contain_text("Representation is equal")
 
     # A meeting: agenda with a paper for the body, minutes for all parties.
     page.click("text=Schedule a meeting")
@@ -129,7 +131,7 @@ def test_secretariat_sets_up_governance_admits_an_applicant_and_an_exclusion_cit
     page.wait_for_selector("text=Escalation step recorded.")
     page.click(f"td a:has-text('{year}-01')")
     page.wait_for_selector("text=Graniet B.V. is excluded from the covenant.")
-    assert "4 for, 0 against, 1 abstentions" in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("4 for, 0 against, 1 abstentions")
 
     # The public page: the new member is a party, the excluded one is a former party
     # with the date and the reason citing the decision.
@@ -155,7 +157,7 @@ def test_union_government_and_branch_each_open_their_own_workspace(page, demo_co
     assert "Upload a supplier list" not in start and "Complaints about your company" not in start
     page.click("text=Your union's place")
     page.wait_for_selector("text=Train worker representatives in production countries")
-    assert "File a complaint on behalf of workers" in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("File a complaint on behalf of workers")
     # KPI progress with the parties' comments beside the figures: the union comments.
     garment = page.locator("section.place", has_text="Garment")
     garment.locator("text=KPI progress: read and comment beside the figures").click()
@@ -163,9 +165,8 @@ def test_union_government_and_branch_each_open_their_own_workspace(page, demo_co
     first.locator("textarea").fill("The audits counted were announced in advance.")
     first.locator("button:has-text('Add the comment')").click()
     page.wait_for_selector("text=Comment added beside the figures.")
-    assert (
+    expect(page.locator("section.kpi-line").first.locator(".kpi-comments")).to_contain_text(
         "The audits counted were announced in advance."
-        in page.locator("section.kpi-line").first.locator(".kpi-comments").inner_text()
     )
     # The union's production-location view of the covenant (aggregates only).
     page.goto("/parties/")
@@ -176,24 +177,26 @@ def test_union_government_and_branch_each_open_their_own_workspace(page, demo_co
 
     login(page, "government", DEMO_PASSWORD)
     page.click("text=Government: commitments, governance and the obstacles register")
+    page.wait_for_url("**/parties/")
     garment = page.locator("section.place", has_text="Garment")
-    assert "Raise union access with the governments" in garment.inner_text()
+    expect(garment).to_contain_text("Raise union access with the governments")
     garment.locator("text=Obstacles register").click()
     page.click("text=Union access to industrial parks in Ethiopia")
-    assert "Embassy Addis Ababa" in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("Embassy Addis Ababa")
     page.select_option("#id_action", value="close")
     page.fill("#id_text", "Access protocol agreed for two parks.")
     page.click("main button[type=submit]")
     page.wait_for_selector("text=Access protocol agreed for two parks.")
-    assert "Closed" in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("Closed")
     # Government reads the union's comment beside the figures, in Dutch too.
     page.goto("/parties/")
     page.locator("section.place", has_text="Garment").locator("text=KPI progress").click()
-    assert "The audits counted were announced in advance." in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("The audits counted were announced in advance.")
     _logout(page)
 
     login(page, "branch", DEMO_PASSWORD)
     page.click("text=Your branch organisation")
+    page.wait_for_url("**/parties/")
     garment = page.locator("section.place", has_text="Garment")
     members = garment.inner_text()
     assert "Noorderlicht Fashion B.V." in members and "Dijkstra Workwear" in members
@@ -205,4 +208,4 @@ def test_union_government_and_branch_each_open_their_own_workspace(page, demo_co
     # The branch organisation reads the parties' comments beside the KPI figures too.
     page.goto("/parties/")
     page.locator("section.place", has_text="Garment").locator("text=KPI progress").click()
-    assert "The audits counted were announced in advance." in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("The audits counted were announced in advance.")

@@ -112,6 +112,7 @@ def test_signed_in_flows_pass_axe(page, world, media):
         page.click("button[value=confirm]")
         page.wait_for_url("**/supply-chain/lists/*/")
         page.click("text=Versions of this disclosure")
+        page.wait_for_url("**/supply-chain/disclosures/*/")
         assert_accessible(page)
         for url in [f"{list_url}rows/", f"{list_url}decisions/", "/supply-chain/"]:
             page.goto(url)

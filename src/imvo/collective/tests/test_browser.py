@@ -63,12 +63,13 @@ def test_two_members_fix_a_shared_facility_together(page, live_server) -> None:
     page.select_option("#id_source", "union")
     page.fill("#id_f_description", "Two fire exits locked during working hours.")
     page.click("#finding-form button[type=submit]")
+    expect(page.locator("article.finding")).to_contain_text("Two fire exits locked")
     page.fill("#id_fix", "Replace the locks by panic bars")
     page.select_option("#id_owner", "factory")
     page.fill("#id_deadline", deadline)
     page.fill("#id_cost", "4200")
     page.click("#item-form button[type=submit]")
-    assert "Replace the locks by panic bars" in page.locator("article.cap-item").inner_text()
+    expect(page.locator("article.cap-item")).to_contain_text("Replace the locks by panic bars")
 
     # B: invited without names, joins, then sees A (and not D) and proposes the shares.
     hand_over(page, w.member_b.username)
@@ -83,6 +84,7 @@ def test_two_members_fix_a_shared_facility_together(page, live_server) -> None:
         assert name not in content
     page.click("button:has-text('Join')")
     page.wait_for_url(action_url)
+    expect(page.locator("#joined-members")).to_contain_text("Company B")
     joined = page.locator("#joined-members").inner_text()
     assert "Company A" in joined and "Company B" in joined
     assert "Company D" not in page.content()
@@ -90,12 +92,13 @@ def test_two_members_fix_a_shared_facility_together(page, live_server) -> None:
     form.get_by_label("Company A").fill("60")
     form.get_by_label("Company B").fill("40")
     form.locator("button").click()
-    assert "not yet agreed by all" in page.locator("p.shares-state").inner_text()
+    expect(page.locator("p.shares-state")).to_contain_text("not yet agreed by all")
 
     # A agrees to its share, names the union verifier and reports the fix with evidence.
     hand_over(page, w.member_a.username)
     page.goto(action_url)
     page.click("button:has-text('Agree to our share of 60')")
+    expect(page.locator("p.shares-state")).to_have_text("Cost shares agreed")
     assert page.locator("p.shares-state").inner_text() == "Cost shares agreed"
     page.fill("#id_username", shared.union.username)
     page.select_option("#id_kind", "union")
@@ -105,7 +108,7 @@ def test_two_members_fix_a_shared_facility_together(page, live_server) -> None:
     form.locator("select").select_option("reported")
     form.locator("textarea").fill("Photos of the panic bars, invoice 2025-113")
     form.locator("button").click()
-    assert "awaiting verification" in page.locator("dd.item-status").inner_text()
+    expect(page.locator("dd.item-status")).to_contain_text("awaiting verification")
 
     # The union verifier: sees the plan and the evidence, not the members; verifies.
     hand_over(page, shared.union.username)
@@ -117,6 +120,7 @@ def test_two_members_fix_a_shared_facility_together(page, live_server) -> None:
         assert name not in page.content()
     page.fill("form.verify-form textarea", "Visited 3 June: bars fitted, exits open.")
     page.click("form.verify-form button[value=yes]")
+    expect(page.locator("dd.item-status")).to_have_text("Fixed and verified")
     assert page.locator("dd.item-status").inner_text() == "Fixed and verified"
     logout(page)
 

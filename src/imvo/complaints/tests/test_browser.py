@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from imvo.complaints.models import Complaint
 from imvo.core.testing import login
@@ -23,11 +24,12 @@ def test_file_in_bengali_without_javascript_follow_and_decide(browser, live_serv
     pub.fill("#id_description", BENGALI)
     pub.select_option("#id_form_language", "bn")
     pub.click("button[name=action][value=language]")
-    assert pub.locator("html").get_attribute("lang") == "bn"
+    expect(pub.locator("html")).to_have_attribute("lang", "bn")
     assert pub.input_value("#id_description") == BENGALI
     pub.check("input[name=topics][value=wages]")
     # The form, re-sent with the covenant chosen, lists that covenant's members.
     pub.click("button[name=action][value=members]")
+    pub.wait_for_load_state()  # the same form again: wait for it before reading it
     assert pub.input_value("#id_description") == BENGALI
     pub.select_option("#id_respondent", str(world.company_a.pk))
     pub.click("button[name=action][value=submit]")
@@ -37,7 +39,7 @@ def test_file_in_bengali_without_javascript_follow_and_decide(browser, live_serv
     pub.goto("/complaints/follow/")
     pub.fill("#id_receipt", receipt.lower())
     pub.click("button[name=action][value=show]")
-    assert pub.locator("#status").is_visible()
+    expect(pub.locator("#status")).to_be_visible()
     assert BENGALI in pub.content()
     ctx.close()
 
@@ -51,14 +53,16 @@ def test_file_in_bengali_without_javascript_follow_and_decide(browser, live_serv
         if state == "admissibility":  # a case officer is named before admissibility
             page.select_option("#id_officer", str(world.secretariat_x.pk))
             page.click("#assign button[type=submit]")
+            page.wait_for_load_state()
         page.select_option("#id_to_state", state)
         page.fill("#id_reason", "Checked by the committee")
         page.click("#move button[type=submit]")
+        page.wait_for_load_state()
     page.select_option("#id_to_state", "decision")
     page.fill("#id_reason", "Wages were withheld")
     page.fill("#id_decision", "The member pays the wages owed within 30 days.")
     page.click("#move button[type=submit]")
-    assert "decision" in page.inner_text("#state").lower()
+    expect(page.locator("#state")).to_contain_text("decision", ignore_case=True)
     c.refresh_from_db()
     assert c.state == "decision" and c.decision_text.startswith("The member pays")
 
@@ -96,6 +100,7 @@ def _step(page, state, reason, **fields):
         else:
             page.fill(selector, value)
     page.click("#move button[type=submit]")
+    page.wait_for_load_state()  # the case page again, after the move (or with its error)
     assert page.locator(".msg.error").count() == 0, page.inner_text(".msg.error")
 
 
@@ -104,6 +109,7 @@ def _follow(ctx, receipt):
     p.goto("/complaints/follow/")
     p.fill("#id_receipt", receipt)
     p.click("button[name=action][value=show]")
+    p.wait_for_load_state()
     return p
 
 
@@ -147,6 +153,7 @@ def test_reasons_reach_the_complainant_through_appeal_and_closure(browser, live_
     pub.fill("#id_description", BENGALI)
     pub.select_option("#id_form_language", "bn")
     pub.click("button[name=action][value=language]")
+    pub.wait_for_load_state()
     pub.check("input[name=topics][value=wages]")
     pub.set_input_files(
         "#id_evidence", {"name": "ছবি.png", "mimeType": "image/png", "buffer": BROKEN_PNG}
@@ -163,16 +170,18 @@ def test_reasons_reach_the_complainant_through_appeal_and_closure(browser, live_
     page.goto("/complaints/cases/")
     page.select_option("#id_theme", "living-wage")
     page.click("#case-filter button[type=submit]")
+    page.wait_for_url(re.compile(r"[?&]theme=living-wage"))
     listed = page.inner_text("#cases")
     assert c.reference in listed and other_case.reference not in listed
     page.click(f"text={c.reference}")
+    page.wait_for_url(re.compile(r"/complaints/cases/\d+/$"))
     case_url = page.url
 
     # A translator bound to the case translates it; the committee reads both.
     page.fill("#id_translator", "translator_t")
     page.select_option("#id_language", "en")
     page.click("#request-translation button[type=submit]")
-    assert "translator_t" in page.inner_text("#translators")
+    expect(page.locator("#translators")).to_contain_text("translator_t")
     tr_ctx, tr = _signed_in(browser, live_server, "translator_t")
     tr.goto(case_url)
     assert BENGALI in tr.content()
@@ -180,6 +189,7 @@ def test_reasons_reach_the_complainant_through_appeal_and_closure(browser, live_
         "#text-complaint textarea", "The factory owner has not paid our wages for three months."
     )
     tr.click("#text-complaint button[type=submit]")
+    tr.wait_for_load_state()
     tr_ctx.close()
     page.goto(case_url)
     assert "has not paid our wages" in page.inner_text("#description-en")
@@ -188,6 +198,7 @@ def test_reasons_reach_the_complainant_through_appeal_and_closure(browser, live_
     _step(page, "acknowledged", "আপনার অভিযোগ আমরা পেয়েছি।")
     page.select_option("#id_officer", str(world.secretariat_x.pk))
     page.click("#assign button[type=submit]")
+    page.wait_for_load_state()
     _step(page, "admissibility", "কমিটি অভিযোগটি পরীক্ষা করছে।")
     _step(page, "admissible", REASONS_BN)
 
@@ -207,7 +218,7 @@ def test_reasons_reach_the_complainant_through_appeal_and_closure(browser, live_
     follow.fill("#id_message", "সিদ্ধান্তে ওভারটাইমের কথা নেই।")
     follow.check("input[name=appeal]")
     follow.click("button[name=action][value=reply]")
-    assert follow.locator("[role=status]").count() == 1
+    expect(follow.locator("[role=status]")).to_have_count(1)
     follow.close()
 
     _step(page, "appeal", "আপনার আপিল গ্রহণ করা হয়েছে।")
@@ -216,7 +227,7 @@ def test_reasons_reach_the_complainant_through_appeal_and_closure(browser, live_
     page.fill("#id_reason", "আপিলের সিদ্ধান্ত।")
     page.fill("#id_decision", "x")
     page.click("#move button[type=submit]")
-    assert "took no part in the first decision" in page.inner_text(".msg.error")
+    expect(page.locator(".msg.error")).to_contain_text("took no part in the first decision")
     # ...another member does.
     other, second = _signed_in(browser, live_server, "recused_committee_x")
     second.goto(f"/complaints/cases/{c.pk}/")

@@ -32,4 +32,5 @@ def test_public_and_secretariat_pages_have_no_axe_violations(page):
     # A form with errors: messages must be tied to their fields.
     page.goto("/manage/garment-textile/agreements/new/")
     page.click("main button[type=submit]")
+    page.wait_for_load_state()
     assert_accessible(page)

@@ -2,6 +2,7 @@
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from imvo.core.testing import login
 from imvo.testing import adhere, make_covenant, make_org, make_secretariat
@@ -49,4 +50,4 @@ def test_secretariat_adds_agreement_and_measurement_then_public_sees_progress(pa
     assert "Suppliers paying a living wage" in row.inner_text()
     page.select_option("#lang-select", "nl")
     page.click("form.lang button")
-    assert page.locator("tr", has_text="Leefbaar loon bij gedeelde leveranciers").count() == 1
+    expect(page.locator("tr", has_text="Leefbaar loon bij gedeelde leveranciers")).to_have_count(1)

@@ -9,6 +9,7 @@ import json
 import zipfile
 
 import pytest
+from playwright.sync_api import expect
 
 from imvo.core.testing import assert_accessible, login
 from imvo.regulation.tests.helpers import handed_in
@@ -82,6 +83,7 @@ def test_food_member_uploads_plots_and_exports_geojson(page, world, settings, tm
     )
     page.click("text=Check and import")
     page.wait_for_selector("#upload-errors")
+    page.wait_for_load_state()
     errors = page.inner_text("#upload-errors")
     assert (
         "at least 6 decimal digits" in errors and "over 4 ha" in errors and "lies in CI" in errors
@@ -95,6 +97,6 @@ def test_food_member_uploads_plots_and_exports_geojson(page, world, settings, tm
     )
     page.click("text=Check and import")
     page.wait_for_selector("text=2 plots imported from plots.geojson.")
-    assert page.locator("#plots tbody tr").count() == 2
+    expect(page.locator("#plots tbody tr")).to_have_count(2)
     out = json.loads(_download(page, "#export-geojson"))
     assert {f["properties"]["ProductionPlace"] for f in out["features"]} == {"P1", "P2"}

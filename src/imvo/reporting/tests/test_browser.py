@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from imvo.core.testing import login
 from imvo.reporting.tests.helpers import measure
@@ -23,13 +24,14 @@ def test_dashboard_then_publish(page, world):
     # The SVG chart really rendered (a data: image has a natural size once decoded).
     assert page.evaluate("img => img.naturalWidth", chart.element_handle()) > 100
     page.locator("details.chart-data summary").first.click()
-    assert page.locator("details.chart-data table").first.is_visible()
+    expect(page.locator("details.chart-data table").first).to_be_visible()
 
     login(page, "secretariat_x")
     page.goto("/reports/covenant-x/2025/draft/")
     page.fill("#text-agreements-nl", "Een jaar van gestage vooruitgang.")
     page.fill("#text-agreements-en", "A year of steady progress.")
     page.locator("form.section-text-form:has(#text-agreements-en) button").click()
+    page.wait_for_load_state()  # the text is saved and the draft shown again
     page.locator("form[action$='/publish/'] button").click()
     page.wait_for_url("**/reports/covenant-x/2025/")
     main = page.locator("main").inner_text()

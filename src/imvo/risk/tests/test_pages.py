@@ -4,6 +4,7 @@ import json
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from imvo.accounts.models import ApiToken
 from imvo.core.testing import login
@@ -164,14 +165,14 @@ def test_member_builds_register_from_scan_in_browser(page, world):
     page.goto("/risk/register/")
     page.click("text=Add the top risks from the scan")
     rows = page.locator("table tbody tr")
-    assert rows.count() == 10
+    expect(rows).to_have_count(10)
     first = rows.first.locator("a").inner_text()
     page.click(f"text={first}")
     page.select_option("#id_likelihood", "1")
     page.fill("#id_override_priority", "100")
     page.fill("#id_override_reason", "Union report of a factory fire")
     page.click("main form.stack button[type=submit]")
-    assert "Union report of a factory fire" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("Union report of a factory fire")
 
 
 @pytest.mark.django_db

@@ -216,3 +216,40 @@ def test_a_disclosure_carried_forward_is_scanned_when_it_becomes_current(
     assert counted == [2]  # the copies' rows, scanned once
     assert stored_rows(carried) == ["Dhaka Knit Composite Ltd", "Saigon Sewing JSC"]
     assert services.company_scan(world.company_a).rows.height == 2 and counted == [2]
+
+
+@pytest.mark.django_db
+def test_the_covenant_analysis_asks_the_database_as_often_for_10_members_as_for_3(
+    world: Any, django_capture_on_commit_callbacks: Any
+):
+    """One query per member made the analysis of a covenant of 114 members ~500 queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from imvo.accounts.testing import make_user
+    from imvo.testing import adhere, make_org
+
+    def members(first: int, last: int) -> None:
+        for n in range(first, last):
+            org = make_org(f"Member {n}")
+            adhere(world.covenant_x, org)
+            user = make_user(organisation=org)
+            if n % 3 != 2:  # most disclose a list; some enter their sourcing by hand only
+                with django_capture_on_commit_callbacks(execute=True):
+                    supplychain.upload_list(user, world.covenant_x, YEAR, "l.csv", csv_bytes(FIRST))
+            if n % 3 == 2 or n % 2:
+                services.add_sourcing(user, org, "Ghana", "food", "Cocoa")
+
+    def queries() -> tuple[int, int]:
+        services.covenant_analysis(world.covenant_x)  # stores the scans the hand lines made stale
+        with CaptureQueriesContext(connection) as ctx:
+            analysis = services.covenant_analysis(world.covenant_x)
+        return len(ctx.captured_queries), analysis["companies"]
+
+    members(0, 3)
+    few, companies = queries()
+    assert companies == 3
+    members(3, 10)
+    many, companies = queries()
+    assert companies == 10
+    assert many == few

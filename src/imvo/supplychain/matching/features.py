@@ -116,18 +116,22 @@ def numbers(text: str) -> frozenset[str]:
 
 
 # Words that name a unit within a site: "unit a" and "unit b" are different facilities.
-_UNIT_RE = re.compile(
-    r"\b(?:unit|blk|bldg|plant|factory|fl|hall|shed|gate|phase|line|no|lot|plot) ([a-z0-9]+)\b"
-)
+UNIT_WORDS = "unit|blk|bldg|plant|factory|fl|hall|shed|gate|phase|line|no|lot|plot"
+# The unit's value: a number with at most a letter on each side ("21a", "c2") or a word
+# ("b"), after the unit word and an optional "no" ("plot no 4"); a value glued to the
+# next word ("no 528sec", an address typed without spaces) is none.
+_UNIT_PATTERN = rf"\b(?:{UNIT_WORDS})(?: no)? ([a-z]?[0-9]+[a-z]?|[a-z]+)\b"
+_UNIT_RE = re.compile(_UNIT_PATTERN)
 
 
 @lru_cache(maxsize=500_000)
 def identifiers(text: str) -> frozenset[str]:
     """What identifies the building in an address: house, plot and unit numbers
     (up to 4 digits; longer numbers are postcodes, often mistyped or left out)
-    and unit letters ("unit b")."""
+    and unit values with a letter ("unit b", "plot 21a"; a plain unit number is
+    already one of the numbers: "plot no 4" and "plot 4" agree)."""
     return frozenset(n for n in numbers(text) if len(n) <= 4) | {
-        f"u:{m}" for m in _UNIT_RE.findall(text)
+        f"u:{m}" for m in _UNIT_RE.findall(text) if not m.isdigit()
     }
 
 
@@ -192,11 +196,6 @@ def _strings(values: Sequence[str]) -> np.ndarray:
     return out
 
 
-_UNIT_PATTERN = (
-    r"\b(?:unit|blk|bldg|plant|factory|fl|hall|shed|gate|phase|line|no|lot|plot) [a-z0-9]+\b"
-)
-
-
 def _id_lists(col: str) -> pl.Expr:
     """`identifiers` as a polars list: short numbers and 'u:<unit>'."""
     nums = (
@@ -207,7 +206,8 @@ def _id_lists(col: str) -> pl.Expr:
     units = (
         pl.col(col)
         .str.extract_all(_UNIT_PATTERN)
-        .list.eval(pl.element().str.replace(r"^\S+ ", "u:"))
+        .list.eval(pl.element().str.replace(r"^.* ", "u:"))
+        .list.eval(pl.element().filter(~pl.element().str.contains(r"^u:[0-9]+$")))
     )
     return pl.concat_list(nums, units).list.unique()
 
@@ -233,9 +233,12 @@ def address_levels(a: Sequence[str], b: Sequence[str]) -> np.ndarray:
         number_and_similar=(pl.col("common") > 0) & (pl.col("t") >= 85),
     )
     # The street keys are read only where they can change the level: a shared street
-    # key needs a shared house number (a Python loop over those pairs alone).
+    # key needs a shared house number, or the same five-digit one first (a Python loop
+    # over those pairs alone).
+    first_a = pl.col("a").str.extract(r"^(\d{5}[a-z]?)(?: |$)")
+    first_b = pl.col("b").str.extract(r"^(\d{5}[a-z]?)(?: |$)")
     ask = f.select(
-        (pl.col("common") > 0)
+        ((pl.col("common") > 0) | (first_a == first_b).fill_null(False))
         & ~pl.col("conflict")
         & ~pl.col("number_and_similar")
         & (pl.col("a") != pl.col("b"))
@@ -266,6 +269,9 @@ def address_levels(a: Sequence[str], b: Sequence[str]) -> np.ndarray:
 
 
 _HOUSE_NUMBER = re.compile(r"^\d{1,4}[a-z]?$")
+# Five digits first, with no shorter number after it: a house number ("10414 s state
+# 60628"; American suburbs count to five digits), not a postcode.
+_LONG_HOUSE_NUMBER = re.compile(r"^\d{5}[a-z]?$")
 
 
 # Words that say what kind of street or place follows, not which one: "117 sok no 2"
@@ -316,14 +322,17 @@ def _street_word(w1: str, w2: str) -> str:
 
 @lru_cache(maxsize=500_000)
 def street_keys(address: str) -> frozenset[str]:
-    """House number (up to 4 digits; longer ones are postcodes) + street word pairs of a
-    cleaned address, the street word read after the number ("4846 n sheridan" ->
+    """House number (up to 4 digits, or 5 at the start with no shorter number after it;
+    other long numbers are postcodes) + street word pairs of a cleaned address, the street word read after the number ("4846 n sheridan" ->
     "4846|sheridan") and before it ("yonge st 444" -> "444|yonge", "cad no 9")."""
     tokens = ["", "", *address.split(" "), "", ""]
+    long_first = bool(_LONG_HOUSE_NUMBER.match(tokens[2])) and not any(
+        _HOUSE_NUMBER.match(t) for t in tokens
+    )
     out = set()
     for i in range(2, len(tokens) - 2):
         t = tokens[i]
-        if not _HOUSE_NUMBER.match(t):
+        if not (_HOUSE_NUMBER.match(t) or (i == 2 and long_first)):
             continue
         after = _street_word(tokens[i + 1], tokens[i + 2])
         before = _street_word(tokens[i - 1], tokens[i - 2])

@@ -43,7 +43,6 @@ from imvo.supplychain.matching import blocking, features
 from imvo.supplychain.matching.model import Model, lookalikes, supported
 
 _SCHEMA_RE = re.compile(r"^[a-z_][a-z0-9_]{0,40}$")
-_UNIT_WORDS = "unit|blk|bldg|plant|factory|fl|hall|shed|gate|phase|line|no|lot|plot"
 
 
 def _schema(schema: str) -> str:
@@ -104,13 +103,14 @@ BEGIN
   RETURN greatest(result, r2, r3);
 END $$;
 
--- features.identifiers: house/plot/unit numbers (<= 4 digits) and 'u:<unit>'.
+-- features.identifiers: house/plot/unit numbers (<= 4 digits) and 'u:<unit with a letter>'.
 CREATE OR REPLACE FUNCTION {s}.identifiers(a text) RETURNS text[]
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT array(SELECT DISTINCT x FROM (
     SELECT m[1] AS x FROM regexp_matches(a, '([0-9]+)', 'g') m WHERE char_length(m[1]) <= 4
     UNION ALL
-    SELECT 'u:' || m[1] FROM regexp_matches(a, '\y(?:{units}) ([a-z0-9]+)\y', 'g') m) i)
+    SELECT 'u:' || m[1] FROM regexp_matches(a, '\y(?:{units})(?: no)? ([a-z]?[0-9]+[a-z]?|[a-z]+)\y', 'g') m
+    WHERE m[1] !~ '^[0-9]+$') i)
 $$;
 
 CREATE OR REPLACE FUNCTION {s}.numbers(a text) RETURNS text[]
@@ -120,7 +120,8 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 $$;
 
 -- features.street_keys: 'number|street word' for each house number (1-4 digits, a
--- letter), the street word read after the number and before it (_street_word).
+-- letter; 5 digits first when no shorter number follows), the street word read after
+-- the number and before it (_street_word).
 CREATE OR REPLACE FUNCTION {s}.street_word(w1 text, w2 text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT CASE WHEN x IS NULL OR x ~ '^[0-9]' THEN '' ELSE x END
@@ -132,11 +133,13 @@ $$;
 CREATE OR REPLACE FUNCTION {s}.street_keys(a text) RETURNS text[]
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT array(SELECT DISTINCT v.k COLLATE "C" FROM (
-      SELECT t, {s}.street_word(lead(t, 1) OVER w, lead(t, 2) OVER w) AS after,
+      SELECT t, o, {s}.street_word(lead(t, 1) OVER w, lead(t, 2) OVER w) AS after,
              {s}.street_word(lag(t, 1) OVER w, lag(t, 2) OVER w) AS before
       FROM unnest(string_to_array(a, ' ')) WITH ORDINALITY u(t, o) WINDOW w AS (ORDER BY o)) q,
     LATERAL (VALUES (q.t || '|' || q.after, q.after), (q.t || '|' || q.before, q.before)) v(k, street)
-    WHERE q.t ~ '^[0-9]{1,4}[a-z]?$' AND v.street <> '' ORDER BY 1)
+    WHERE (q.t ~ '^[0-9]{1,4}[a-z]?$'
+           OR (q.o = 1 AND q.t ~ '^[0-9]{5}[a-z]?$' AND a !~ '(^| )[0-9]{1,4}[a-z]?( |$)'))
+      AND v.street <> '' ORDER BY 1)
 $$;
 
 -- features.joined_name: the words without articles (all words if none is left), no spaces.
@@ -157,7 +160,9 @@ def install(cur: Any, schema: str) -> None:
     s = _schema(schema)
     types = ", ".join(f"'{w}'" for w in sorted(features.STREET_TYPES))
     cur.execute(
-        FUNCTIONS.replace("{s}", s).replace("{units}", _UNIT_WORDS).replace("{street_types}", types)
+        FUNCTIONS.replace("{s}", s)
+        .replace("{units}", features.UNIT_WORDS)
+        .replace("{street_types}", types)
     )
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from imvo.core.testing import login
 from imvo.supplychain.tests.helpers import make_facility, publish_with_members
@@ -53,6 +54,7 @@ def test_upload_xlsx_resolve_and_publish(page, live_server) -> None:
     assert "Why the platform proposed it" in reasons and "Starting odds" in reasons
     assert "Weight (bits)" in reasons
     card.locator(f"article[data-facility='{chosen.pk}']").get_by_role("button").click()
+    expect(page.locator("main")).to_contain_text("Nothing left to decide.")
     assert "Nothing left to decide." in page.content()
 
     # Public once the secretariat publishes the year with K members (K = 3 here).

@@ -81,6 +81,7 @@ def test_member_discloses_by_versions_and_the_public_list_follows(
     def publish() -> str:
         secretariat.goto(f"/supply-chain/publication/{slug}/")
         secretariat.click("button[name=action][value=publish]")
+        secretariat.wait_for_load_state()  # the publication page again, with the outcome
         return secretariat.locator("main").inner_text()
 
     # Two members so far: the secretariat cannot publish, the public sees nothing.

@@ -406,6 +406,15 @@ def test_address_levels_read_the_house_number_and_street() -> None:
         "different",
         "numbers differ",
     ]
+    # "plot no 4" is "plot 4"; a number glued to the next word ("no 528sec", typed without
+    # spaces) is still the number; a five-digit house number first (American suburbs) is
+    # a house number, not a postcode; unit letters still tell units apart.
+    a = ["plot no 4 sector 25 korangi", "no 528 sec 3 zhongging rd", "10414 s state 60628"]
+    b = ["plot 4 sector 25 korangi karachi", "no 528sec 3 zhongging rdxitun", "10414 s state st"]
+    levels = [features.ADDRESS_LEVELS[v] for v in features.address_levels(a, b)]
+    assert levels == ["same number and street"] * 3
+    assert features.identifiers("blk c2 unit b") == {"2", "u:c2", "u:b"}
+    assert features.street_keys("74900 karachi plot 4") == {"4|karachi"}  # a postcode first
     # Street types name no street: "117 sok no 2" in two neighbourhoods is no shared key.
     assert features.street_keys("akcaburgaz mah 117 sok no 2") == {"117|akcaburgaz"}
     assert not features.street_keys("cakmakli mah 2 cadde 117 sok no 2") & features.street_keys(

@@ -4,6 +4,7 @@ accepts one match, rejects another, and finds the reasons again on the rows."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from imvo.core.testing import assert_accessible, login
 from imvo.supplychain import services
@@ -80,7 +81,7 @@ def test_reviewer_accepts_and_rejects_with_the_reasons_in_view(page, live_server
     page.goto(f"/supply-chain/lists/{sl.pk}/rows/")
     why = page.locator("details.why").first
     why.locator("summary").click()
-    assert "nearly the same name" in why.inner_text()
+    expect(why).to_contain_text("nearly the same name")
     why.get_by_role("link", name="Side by side").click()
     page.wait_for_url(f"**/supply-chain/matches/{first.pk}/why/")
     assert "Confirmed" in page.locator("main").inner_text()
