@@ -26,7 +26,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from imvo.core.fields import acting_user
+from imvo.core.fields import acting_user, optional_link
 from imvo.core.scoping import ScopedQuerySet, role_facts
 
 
@@ -100,10 +100,8 @@ class JointAction(models.Model):
     covenant = models.ForeignKey(
         "covenants.Covenant", on_delete=models.CASCADE, related_name="joint_actions"
     )
-    facility = models.ForeignKey(
+    facility = optional_link(
         "supplychain.Facility",
-        null=True,
-        blank=True,
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("facility"),
@@ -112,13 +110,7 @@ class JointAction(models.Model):
     theme_code = models.SlugField(_("theme"), max_length=60, blank=True)
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("what the action is about"), blank=True)
-    proposed_by_org = models.ForeignKey(
-        "covenants.Organisation",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    proposed_by_org = optional_link("covenants.Organisation", related_name="+")
     proposed_by = acting_user()
     created = models.DateTimeField(default=timezone.now)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
@@ -333,12 +325,8 @@ class PlanLink(models.Model):
     plan_action = models.ForeignKey(
         "duediligence.Action", on_delete=models.CASCADE, related_name="+"
     )
-    register_entry = models.ForeignKey(
-        "risk.RegisterEntry", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
-    cap_item = models.ForeignKey(
-        CapItem, null=True, blank=True, on_delete=models.CASCADE, related_name="plan_links"
-    )
+    register_entry = optional_link("risk.RegisterEntry", on_delete=models.CASCADE, related_name="+")
+    cap_item = optional_link(CapItem, on_delete=models.CASCADE, related_name="plan_links")
     created = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from imvo.complaints import crypto
-from imvo.core.fields import acting_user
+from imvo.core.fields import acting_user, optional_link
 
 
 def to_the_hour(moment: Any = None) -> Any:
@@ -238,10 +238,8 @@ class Complaint(models.Model):
     )
     anonymous = models.BooleanField(default=True)
     share_identity_with_company = models.BooleanField(default=False)
-    respondent = models.ForeignKey(
+    respondent = optional_link(
         "covenants.Organisation",
-        null=True,
-        blank=True,
         on_delete=models.PROTECT,
         related_name="complaints_against",
         help_text=_("The member complained about, when the complainant knows it."),
@@ -252,12 +250,8 @@ class Complaint(models.Model):
     routed_to_secretariat = models.BooleanField(default=False)
     # A union or NGO that filed the complaint for workers, with their consent
     # (OnBehalfConsent); it follows the case on the platform.
-    filed_by_organisation = models.ForeignKey(
-        "covenants.Organisation",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="complaints_filed",
+    filed_by_organisation = optional_link(
+        "covenants.Organisation", on_delete=models.PROTECT, related_name="complaints_filed"
     )
     themes = models.ManyToManyField("covenants.Theme", blank=True, related_name="complaints")
     # Fernet tokens (see crypto.py). ``secret`` holds the JSON of what the
@@ -265,13 +259,7 @@ class Complaint(models.Model):
     secret = models.TextField(blank=True)
     company_summary_enc = models.TextField(blank=True)
     decision_enc = models.TextField(blank=True)
-    case_officer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="complaint_cases",
-    )
+    case_officer = optional_link(settings.AUTH_USER_MODEL, related_name="complaint_cases")
     filed_at = models.DateTimeField(default=timezone.now)
     state_since = models.DateTimeField(default=timezone.now)
     due = models.DateField(null=True, blank=True)
@@ -362,9 +350,7 @@ class Transition(models.Model):
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="transitions")
     from_state = models.CharField(max_length=20, choices=State.choices)
     to_state = models.CharField(max_length=20, choices=State.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
-    )
+    by = acting_user(related_name=None)
     by_name = models.CharField(max_length=150, blank=True)
     at = models.DateTimeField(default=timezone.now)
     ground = models.CharField(max_length=20, blank=True)
@@ -400,12 +386,8 @@ class Message(models.Model):
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="messages")
     sender = models.CharField(max_length=20, choices=Sender.choices)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
-    )
-    company = models.ForeignKey(
-        "covenants.Organisation", null=True, blank=True, on_delete=models.SET_NULL
-    )
+    author = acting_user(related_name=None)
+    company = optional_link("covenants.Organisation")
     body_enc = models.TextField()
     to_complainant = models.BooleanField(default=False)
     to_company = models.BooleanField(default=False)
@@ -487,9 +469,7 @@ class Recusal(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     reason = models.TextField(blank=True)
     declared_at = models.DateTimeField(default=timezone.now)
-    declared_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    declared_by = acting_user(blank=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["complaint", "user"], name="unique_recusal")]
@@ -505,9 +485,7 @@ class Substitute(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="substitute_cases"
     )
     reason = models.TextField(blank=True)
-    appointed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    appointed_by = acting_user(blank=False)
     appointed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -527,9 +505,7 @@ class CaseTranslator(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="translation_cases"
     )
     language = models.CharField(max_length=10)  # translate into this language
-    granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    granted_by = acting_user(blank=False)
     granted_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -543,9 +519,7 @@ class Translation(models.Model):
     stored encrypted beside the original, which stays as written."""
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="translations")
-    message = models.ForeignKey(
-        "Message", null=True, blank=True, on_delete=models.CASCADE, related_name="translations"
-    )
+    message = optional_link("Message", on_delete=models.CASCADE, related_name="translations")
     language = models.CharField(max_length=10)
     text_enc = models.TextField()
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
@@ -623,9 +597,7 @@ class OnBehalfConsent(models.Model):
     how = models.CharField(max_length=20, choices=How.choices)
     given_on = models.DateField()
     scope = models.JSONField(default=list)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    recorded_by = acting_user(blank=False)
     recorded_at = models.DateTimeField(default=timezone.now)
 
     @property
@@ -667,9 +639,7 @@ class Publication(models.Model):
     title = models.CharField(max_length=300)
     text = models.TextField()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
-    drafted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    drafted_by = acting_user(blank=False)
     checked_by = acting_user()
     published_at = models.DateTimeField(null=True, blank=True)
 

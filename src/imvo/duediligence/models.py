@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from imvo.core.errors import DomainError
-from imvo.core.fields import acting_user
+from imvo.core.fields import acting_user, optional_link, status_field
 from imvo.core.scoping import ScopedQuerySet
 from imvo.covenants.models import covenant_and_organisation
 
@@ -154,9 +154,7 @@ class Submission(models.Model):
     covenant, organisation = covenant_and_organisation("dd_submissions")
     year = models.PositiveSmallIntegerField(_("reporting year"))
     framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="submissions")
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
-    )
+    status = status_field(Status.DRAFT)
     self_score = models.DecimalField(
         _("score from the answers"), max_digits=5, decimal_places=2, null=True, blank=True
     )
@@ -260,14 +258,7 @@ class Action(models.Model):
         DROPPED = "dropped", _("Dropped")
 
     covenant, organisation = covenant_and_organisation("dd_actions")
-    theme = models.ForeignKey(
-        "covenants.Theme",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("theme"),
-    )
+    theme = optional_link("covenants.Theme", related_name="+", verbose_name=_("theme"))
     risk = models.CharField(
         _("prioritised risk"),
         max_length=300,
@@ -289,9 +280,7 @@ class Action(models.Model):
         related_name="dd_actions",
         verbose_name=_("covenant agreements"),
     )
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
-    )
+    status = status_field(Status.PLANNED)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     created = models.DateTimeField(default=timezone.now)
 
@@ -339,17 +328,8 @@ class RemediationCase(models.Model):
     what_happened = models.TextField(_("what happened"))
     affected = models.TextField(_("who was affected"))
     remedy = models.TextField(_("remedy"), blank=True)
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
-    )
-    action = models.ForeignKey(
-        Action,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="cases",
-        verbose_name=_("related action"),
-    )
+    status = status_field(Status.OPEN)
+    action = optional_link(Action, related_name="cases", verbose_name=_("related action"))
 
     objects = ScopedQuerySet["RemediationCase"].as_manager()
 
@@ -373,15 +353,11 @@ class EscalationStep(models.Model):
     date = models.DateField(_("date"), default=date.today)
     reason = models.TextField(_("reason"))
     deadline = models.DateField(_("respond or improve by"), null=True, blank=True)
-    submission = models.ForeignKey(
-        Submission, null=True, blank=True, on_delete=models.SET_NULL, related_name="escalations"
-    )
+    submission = optional_link(Submission, related_name="escalations")
     # The governance decision the step rests on (a steering-group decision to
     # suspend or exclude), cited by its number wherever the step is shown.
-    decision = models.ForeignKey(
+    decision = optional_link(
         "covenants.Decision",
-        null=True,
-        blank=True,
         on_delete=models.PROTECT,
         related_name="escalations",
         verbose_name=_("decision it rests on"),

@@ -8,11 +8,12 @@ takes them over.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from imvo.core.fields import acting_user, optional_link
 
 
 class LearningItem(models.Model):
@@ -32,28 +33,16 @@ class LearningItem(models.Model):
         related_name="learning_items",
         verbose_name=_("covenant"),
     )
-    theme = models.ForeignKey(
-        "covenants.Theme",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="learning_items",
-        verbose_name=_("theme"),
-    )
+    theme = optional_link("covenants.Theme", related_name="learning_items", verbose_name=_("theme"))
     sector = models.CharField(_("sector"), max_length=30, blank=True)
     summary = models.CharField(_("summary"), max_length=300, blank=True)
     text = models.TextField(_("text"))
-    organisation = models.ForeignKey(
+    organisation = optional_link(
         "covenants.Organisation",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
         related_name="learning_items",
         verbose_name=_("published by organisation"),
     )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
-    )
+    author = acting_user(related_name=None)
     published_at = models.DateTimeField(_("published"), default=timezone.now)
 
     class Meta:

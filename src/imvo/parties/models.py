@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from imvo.accounts import seams as roles
 from imvo.accounts.seams import AnyUser
-from imvo.core.fields import acting_user
+from imvo.core.fields import acting_user, optional_link, status_field
 
 
 class SignalQuerySet(models.QuerySet["Signal"]):
@@ -48,15 +48,11 @@ class Signal(models.Model):
     facility_id = models.BigIntegerField(null=True, blank=True)
     location = models.CharField(_("production location"), max_length=300)
     country = models.CharField(_("country"), max_length=2)
-    theme = models.ForeignKey(
-        "covenants.Theme", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    theme = optional_link("covenants.Theme", related_name="+")
     title = models.CharField(_("problem"), max_length=300)
     description = models.TextField(_("what is happening"))
     language = models.CharField(max_length=10, default="nl")
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
-    )
+    status = status_field(Status.OPEN)
     created = models.DateTimeField(default=timezone.now)
     closed = models.DateTimeField(null=True, blank=True)
     closing_note = models.TextField(_("closing note"), blank=True)
@@ -93,12 +89,8 @@ class SignalResponse(models.Model):
     The union reads it without the member's name."""
 
     signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="responses")
-    organisation = models.ForeignKey(
-        "covenants.Organisation",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
+    organisation = optional_link(
+        "covenants.Organisation", on_delete=models.PROTECT, related_name="+"
     )
     by = acting_user()
     text = models.TextField(_("response"))

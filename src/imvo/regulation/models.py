@@ -22,7 +22,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from imvo.core.fields import acting_user
+from imvo.core.fields import acting_user, optional_link
 from imvo.core.scoping import ScopedQuerySet, role_facts, scope_q
 from imvo.covenants.models import covenant_and_organisation
 
@@ -85,11 +85,8 @@ class EngagementEntry(models.Model):
     date = models.DateField(_("date"), default=date.today)
     kind = models.CharField(_("who"), max_length=20, choices=Kind.choices)
     stakeholder = models.CharField(_("stakeholder"), max_length=200)
-    stakeholder_organisation = models.ForeignKey(
+    stakeholder_organisation = optional_link(
         "covenants.Organisation",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
         related_name="regulation_engagements_named",
         verbose_name=_("union or NGO on the platform"),
     )

@@ -10,12 +10,12 @@ data never alter what was published.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from imvo.core.fields import acting_user
 from imvo.core.i18n import Bilingual
 
 
@@ -32,9 +32,7 @@ class SectionText(models.Model):
     text_nl = models.TextField(_("text (Dutch)"), blank=True)
     text_en = models.TextField(_("text (English)"), blank=True)
     updated = models.DateTimeField(default=timezone.now)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
-    )
+    updated_by = acting_user(related_name=None)
 
     class Meta:
         constraints = [
@@ -68,9 +66,7 @@ class PublishedReport(models.Model):
     html = models.TextField(_("rendered report"))
     pdf = models.BinaryField(_("PDF"))
     published_at = models.DateTimeField(_("published"), default=timezone.now)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
-    )
+    published_by = acting_user(related_name=None)
 
     class Meta:
         ordering = ["covenant", "-year", "-version"]

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from imvo.core.fields import acting_user, optional_link, status_field
 
 if TYPE_CHECKING:
     from imvo.accounts.seams import AnyUser
@@ -120,12 +121,8 @@ class RegisterEntry(models.Model):
     organisation = models.ForeignKey(
         "covenants.Organisation", on_delete=models.CASCADE, related_name="risk_entries"
     )
-    covenant = models.ForeignKey(
-        "covenants.Covenant", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    theme = models.ForeignKey(
-        "covenants.Theme", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    covenant = optional_link("covenants.Covenant", related_name="+")
+    theme = optional_link("covenants.Theme", related_name="+")
     theme_code = models.SlugField(_("theme"), max_length=60)
     country = models.CharField(_("country"), max_length=2, blank=True)
     product = models.CharField(_("product or sector"), max_length=200, blank=True)
@@ -152,9 +149,7 @@ class RegisterEntry(models.Model):
     members_sharing = models.PositiveIntegerField(
         _("other covenant members sourcing there"), null=True, blank=True
     )
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.IDENTIFIED
-    )
+    status = status_field(Status.IDENTIFIED)
     owner = models.CharField(_("owner"), max_length=200, blank=True)
     inherent_score = models.FloatField(_("inherent risk from the scan"), null=True, blank=True)
     reasons = models.JSONField(_("reasons"), default=list, blank=True)
@@ -210,9 +205,7 @@ class PriorityOverride(models.Model):
     previous = models.FloatField(null=True, blank=True)
     new = models.FloatField(null=True, blank=True)
     reason = models.TextField()
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    by = acting_user()
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:

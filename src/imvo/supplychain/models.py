@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import hashlib
 
-from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from imvo.core.fields import acting_user, optional_link
 from imvo.core.scoping import ScopedQuerySet
+from imvo.covenants.models import covenant_and_organisation
 
 
 class SupplierListQuerySet(ScopedQuerySet["SupplierList"]):
@@ -55,20 +56,15 @@ class SupplierList(models.Model):
         FAILED = "failed", _("Failed")
         CANCELLED = "cancelled", _("Not confirmed (cancelled)")
 
-    covenant = models.ForeignKey(
-        "covenants.Covenant", on_delete=models.PROTECT, related_name="supplier_lists"
-    )
-    organisation = models.ForeignKey(
-        "covenants.Organisation", on_delete=models.PROTECT, related_name="supplier_lists"
+    covenant, organisation = covenant_and_organisation(
+        "supplier_lists", covenant_on_delete=models.PROTECT
     )
     year = models.PositiveSmallIntegerField(_("year"))
     file = models.FileField(_("file"), upload_to="supplier-lists/%Y/")
     original_name = models.CharField(_("file name"), max_length=255)
     sha256 = models.CharField(max_length=64)
     size = models.PositiveIntegerField(default=0)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    uploaded_by = acting_user()
     uploaded = models.DateTimeField(default=timezone.now)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
     error = models.TextField(_("reason"), blank=True)
@@ -180,9 +176,7 @@ class Facility(models.Model):
     aliases = models.JSONField(default=list, blank=True)
     name_norm = models.CharField(max_length=500, blank=True)
     address_norm = models.CharField(max_length=1000, blank=True)
-    merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged"
-    )
+    merged_into = optional_link("self", on_delete=models.PROTECT, related_name="merged")
     created = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -204,9 +198,7 @@ class Match(models.Model):
         NEW = "new", _("New facility")
 
     row = models.OneToOneField(SupplierListRow, on_delete=models.CASCADE, related_name="match")
-    facility = models.ForeignKey(
-        Facility, null=True, blank=True, on_delete=models.PROTECT, related_name="matches"
-    )
+    facility = optional_link(Facility, on_delete=models.PROTECT, related_name="matches")
     score = models.FloatField(default=0)
     status = models.CharField(max_length=20, choices=Status.choices)
     candidates = models.JSONField(default=list, blank=True)  # [[facility_id, score], ...]
@@ -215,9 +207,7 @@ class Match(models.Model):
     # review screen and the processed-list download can show it. See matching/.
     explanation = models.JSONField(default=list, blank=True)
     remembered = models.BooleanField(default=False)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    decided_by = acting_user()
     decided = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -245,11 +235,9 @@ class Decision(models.Model):
     )
     fingerprint = models.CharField(max_length=64)
     status = models.CharField(max_length=20, choices=Match.Status.choices)
-    facility = models.ForeignKey(Facility, null=True, blank=True, on_delete=models.CASCADE)
+    facility = optional_link(Facility, on_delete=models.CASCADE)
     rejected_facility_ids = models.JSONField(default=list, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    decided_by = acting_user()
     decided = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -266,12 +254,8 @@ class LabelledPair(models.Model):
     rows or facilities change or are deleted.
     """
 
-    organisation = models.ForeignKey(
-        "covenants.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    facility = models.ForeignKey(
-        Facility, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    organisation = optional_link("covenants.Organisation", related_name="+")
+    facility = optional_link(Facility, related_name="+")
     is_match = models.BooleanField()
     name = models.CharField(max_length=500)
     address = models.CharField(max_length=1000, blank=True)
@@ -283,9 +267,7 @@ class LabelledPair(models.Model):
     facility_country = models.CharField(max_length=2)
     facility_lat = models.FloatField(null=True, blank=True)
     facility_lng = models.FloatField(null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    decided_by = acting_user()
     decided = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -342,9 +324,7 @@ class PublishedYear(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     published = models.DateTimeField(default=timezone.now)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    published_by = acting_user()
     # Distinct members behind the snapshot (PublicLocationMember), written with it:
     # every public answer compares it with K, so it is not counted on each read.
     members = models.PositiveIntegerField(default=0)
@@ -373,11 +353,8 @@ class Disclosure(models.Model):
     change (a file added, a replacement, a restore, last year carried forward)
     is a new version, and exactly one version is current."""
 
-    covenant = models.ForeignKey(
-        "covenants.Covenant", on_delete=models.PROTECT, related_name="disclosures"
-    )
-    organisation = models.ForeignKey(
-        "covenants.Organisation", on_delete=models.PROTECT, related_name="disclosures"
+    covenant, organisation = covenant_and_organisation(
+        "disclosures", covenant_on_delete=models.PROTECT
     )
     year = models.PositiveSmallIntegerField(_("year"))
 
@@ -415,13 +392,9 @@ class DisclosureVersion(models.Model):
     lists = models.ManyToManyField(SupplierList, related_name="versions")
     is_current = models.BooleanField(default=False)
     change = models.CharField(max_length=12, choices=Change.choices)
-    restored_from = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    restored_from = optional_link("self", related_name="+")
     created = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = acting_user()
     # The effect against the version before: locations added, removed, changed,
     # unchanged (the numbers the member confirmed on the preview).
     effect = models.JSONField(default=dict, blank=True)

@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils.functional import cached_property
 
 from imvo.core.countries import display_name
-from imvo.covenants.models import Covenant
+from imvo.covenants.models import Adherence, Covenant, Organisation
 from imvo.supplychain import publication
 from imvo.supplychain.models import PublicLocation, PublicLocationMember
 from imvo.supplychain.normalise import normalise_name
@@ -265,21 +266,34 @@ def for_year(covenant: Covenant, year: int | None) -> Listing:
 
 def _named(covenant: Covenant, location_ids: list[int]) -> dict[int, list[str]]:
     """Location -> names of the members behind it that consent to be named (read
-    now, so a withdrawn consent takes effect at once). One query over the page's
-    member rows joined to their adherence to this covenant: reading the
-    covenant's consenting adherences first used Adherence's default ordering, a
-    join over every organisation (5.9 ms a page at load-test size)."""
+    now, so a withdrawn consent takes effect at once).
+
+    Every page miss asks, so it is one statement written for its plan: the page's
+    member rows first (by the location index), then their adherence to this
+    covenant and their name by key. Through the ORM the planner joined the
+    covenant's adherences to all 5,000 organisations by a sequential scan first
+    (1.6 ms -> 0.35 ms in PostgreSQL; 1.7 -> 0.5 ms of Python per page)."""
+    if not location_ids:
+        return {}
+    ids = [int(i) for i in location_ids]
+    params: list[Any]
+    if connection.vendor == "postgresql":
+        where, params = "= ANY(%s)", [ids]
+    else:
+        where, params = f"IN ({', '.join(['%s'] * len(ids))})", [*ids]
+    # Interpolated: table names from the models and placeholders only; values are parameters.
+    sql = (
+        f"WITH page AS MATERIALIZED (SELECT location_id, organisation_id "  # noqa: S608
+        f"FROM {PublicLocationMember._meta.db_table} WHERE location_id {where}) "
+        f"SELECT page.location_id, org.name FROM page "
+        f"JOIN {Adherence._meta.db_table} adh ON adh.organisation_id = page.organisation_id "
+        f"JOIN {Organisation._meta.db_table} org ON org.id = page.organisation_id "
+        f"WHERE adh.covenant_id = %s AND adh.consent_to_be_named"
+    )
     named: dict[int, set[str]] = defaultdict(set)
-    if location_ids:
-        for loc, name in (
-            PublicLocationMember.objects.filter(
-                location_id__in=location_ids,
-                organisation__adherences__covenant=covenant,
-                organisation__adherences__consent_to_be_named=True,
-            )
-            .order_by()
-            .values_list("location_id", "organisation__name")
-        ):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, covenant.pk])
+        for loc, name in cursor.fetchall():
             named[loc].add(name)
     return {loc: sorted(names) for loc, names in named.items()}
 

@@ -213,21 +213,36 @@ class PublicState:
 
 
 def public_state(covenant: Covenant) -> PublicState:
-    """Two small queries (the policy, the published years with their summaries),
-    kept under the public-list version: every public answer starts here."""
+    """One query (the policy and the published years with their summaries, by
+    LEFT JOINs from the covenant), kept under the public-list version: every
+    public answer starts here."""
 
     def compute() -> PublicState:
-        policy = policy_for(covenant)
+        rows = list(
+            Covenant.objects.filter(pk=covenant.pk)
+            .order_by()
+            .values_list(
+                "disclosure_policy__min_members",
+                "disclosure_policy__branch_organisations_disclose",
+                "published_location_years__year",
+                "published_location_years__pk",
+                "published_location_years__members",
+                "published_location_years__location_count",
+                "published_location_years__countries",
+                "published_location_years__sectors",
+            )
+        )
+        default = DisclosurePolicy(covenant_id=covenant.pk)  # a covenant without a policy row
+        k, branches = rows[0][:2] if rows and rows[0][0] is not None else (None, None)
         types = [Organisation.Type.COMPANY.value]
-        if policy.branch_organisations_disclose:
+        if default.branch_organisations_disclose if branches is None else branches:
             types.append(Organisation.Type.BRANCH.value)
         snapshots = {
-            year: Snapshot(pk, members, locations, tuple(countries), tuple(sectors))
-            for year, pk, members, locations, countries, sectors in PublishedYear.objects.filter(
-                covenant=covenant
-            ).values_list("year", "pk", "members", "location_count", "countries", "sectors")
+            year: Snapshot(pk, members, locations, tuple(countries or ()), tuple(sectors or ()))
+            for _k, _b, year, pk, members, locations, countries, sectors in rows
+            if year is not None
         }
-        return PublicState(policy.min_members, tuple(types), snapshots)
+        return PublicState(default.min_members if k is None else k, tuple(types), snapshots)
 
     return cached(public_cache_key(covenant, None, "public-state"), compute)
 
@@ -267,12 +282,17 @@ def next_year_status(covenant: Covenant, state: PublicState | None = None) -> Ye
         status=SupplierList.Status.DONE,
         organisation__type__in=state.sourcing_types,
     )
+    newer = SupplierList.objects.filter(covenant=covenant, status=SupplierList.Status.DONE)
     if newest is not None:
         lists = lists.filter(year__gt=newest)
+        newer = newer.filter(year__gt=newest)
     candidates = [y for y in snapshot if newest is None or y > newest]
-    listed = lists.order_by().aggregate(newest=Max("year"))["newest"]
-    if listed is not None:
-        candidates.append(listed)
+    # Usually there is no newer list at all: one table and its (covenant, year)
+    # index say so, before the joins that say which lists are current and sourcing.
+    if newer.exists():
+        listed = lists.order_by().aggregate(newest=Max("year"))["newest"]
+        if listed is not None:
+            candidates.append(listed)
     if not candidates:
         return None
     year = max(candidates)

@@ -16,7 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from imvo.core.fields import optional_link, status_field
 from imvo.core.i18n import Bilingual
+from imvo.covenants.models.owned import covenant_and_organisation
 
 
 class Organisation(models.Model):
@@ -130,9 +132,7 @@ class ProcessStep(models.Model):
     phase = models.CharField(max_length=20, choices=Phase.choices)
     name_nl = models.CharField(max_length=200)
     name_en = models.CharField(max_length=200)
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
-    )
+    status = status_field(Status.PLANNED)
     started = models.DateField(_("started"), null=True, blank=True)
     completed = models.DateField(_("completed"), null=True, blank=True)
 
@@ -161,16 +161,11 @@ class Adherence(models.Model):
         SUSPENDED = "suspended", _("Suspended")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
-    covenant = models.ForeignKey(Covenant, on_delete=models.CASCADE, related_name="adherences")
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="adherences"
-    )
+    covenant, organisation = covenant_and_organisation("adherences")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     since = models.DateField(_("since"), default=date.today)
     until = models.DateField(_("until"), null=True, blank=True)
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
-    )
+    status = status_field(Status.ACTIVE)
     consent_to_be_named = models.BooleanField(
         _("may be named as buyer of its production locations"), default=False
     )
@@ -193,7 +188,7 @@ class AdherenceChange(models.Model):
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20)
     reason = models.TextField(blank=True)
-    by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL)
+    by = optional_link("accounts.User")
     recorded = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -233,13 +228,7 @@ class Seat(models.Model):
 
     body = models.ForeignKey(GovernanceBody, on_delete=models.CASCADE, related_name="seats")
     group = models.CharField(_("constituency"), max_length=20, choices=StakeholderGroup.choices)
-    organisation = models.ForeignKey(
-        Organisation,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        verbose_name=_("organisation"),
-    )
+    organisation = optional_link(Organisation, verbose_name=_("organisation"))
     holder = models.CharField(_("seat holder"), max_length=200, blank=True)
     substitute = models.CharField(_("substitute"), max_length=200, blank=True)
     is_chair = models.BooleanField(_("chair"), default=False)
@@ -260,12 +249,8 @@ class Theme(models.Model):
     code = models.SlugField(max_length=60)
     name_nl = models.CharField(max_length=200)
     name_en = models.CharField(max_length=200)
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
-    )
-    covenant = models.ForeignKey(
-        Covenant, null=True, blank=True, on_delete=models.CASCADE, related_name="themes"
-    )
+    parent = optional_link("self", on_delete=models.PROTECT, related_name="children")
+    covenant = optional_link(Covenant, on_delete=models.CASCADE, related_name="themes")
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -336,9 +321,7 @@ class KpiMeasurement(models.Model):
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
     source = models.CharField(_("source"), max_length=300)
     note = models.TextField(_("note"), blank=True)
-    recorded_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL
-    )
+    recorded_by = optional_link("accounts.User")
     recorded = models.DateTimeField(default=timezone.now)
 
     class Meta:

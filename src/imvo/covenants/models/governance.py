@@ -16,7 +16,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from imvo.core.fields import acting_user
+from imvo.core.fields import acting_user, optional_link, status_field
 from imvo.core.i18n import Bilingual
 from imvo.covenants.models.core import Covenant, GovernanceBody
 
@@ -38,9 +38,7 @@ class Meeting(models.Model):
     )
     date = models.DateField(_("date"))
     location = models.CharField(_("location"), max_length=200, blank=True)
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
-    )
+    status = status_field(Status.PLANNED)
     minutes_nl = models.TextField(_("minutes (Dutch)"), blank=True)
     minutes_en = models.TextField(_("minutes (English)"), blank=True)
     minutes_visibility = models.CharField(
@@ -103,14 +101,7 @@ class Decision(models.Model):
     body = models.ForeignKey(
         GovernanceBody, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("body")
     )
-    meeting = models.ForeignKey(
-        Meeting,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="decisions",
-        verbose_name=_("meeting"),
-    )
+    meeting = optional_link(Meeting, related_name="decisions", verbose_name=_("meeting"))
     number = models.CharField(_("number"), max_length=30)
     date = models.DateField(_("date"), default=date.today)
     text_nl = models.TextField(_("decision (Dutch)"))

@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from imvo.core.fields import acting_user
+from imvo.core.fields import acting_user, optional_link, status_field
 from imvo.covenants.models.core import Covenant, Organisation
 
 
@@ -40,16 +40,12 @@ class MembershipApplication(models.Model):
     motivation = models.TextField(_("why the organisation wants to join"), blank=True)
     conditions_accepted = models.BooleanField(_("accepts the covenant's conditions"))
     submitted = models.DateTimeField(default=timezone.now)
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
-    )
+    status = status_field(Status.PENDING)
     start_date = models.DateField(_("member from"), null=True, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     decided = models.DateTimeField(null=True, blank=True)
     decided_by = acting_user()
-    organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="applications"
-    )
+    organisation = optional_link(Organisation, related_name="applications")
 
     class Meta:
         ordering = ["-submitted"]

@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from imvo.core.fields import acting_user
+from imvo.core.fields import acting_user, optional_link, status_field
 from imvo.covenants.models.core import Covenant, Organisation, Theme
 
 
@@ -29,15 +29,11 @@ class Obstacle(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="obstacles_raised"
     )
     country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166-1 alpha-2 code"))
-    theme = models.ForeignKey(
-        Theme, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("theme")
-    )
+    theme = optional_link(Theme, verbose_name=_("theme"))
     title = models.CharField(_("obstacle"), max_length=300)
     description = models.TextField(_("what is the problem"))
     ask = models.TextField(_("what is asked of government"))
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.RAISED
-    )
+    status = status_field(Status.RAISED)
     assigned_to = models.CharField(_("assigned to (ministry, embassy)"), max_length=200, blank=True)
     result = models.TextField(_("result"), blank=True)
     raised = models.DateTimeField(default=timezone.now)

@@ -51,7 +51,8 @@ class Blocking:
 def _name_keys(frame: pl.DataFrame) -> pl.DataFrame:
     """idx, key for the name rule: words and two adjacent words joined ('CC|w|...', one
     key space, so "sinar jaya" meets "sinarjaya" and "till erman" meets "tillerman"),
-    and the first four letters of longer words ('CC|p|...', a typo at the end)."""
+    the first four letters of longer words ('CC|g|...', a typo at the end) and the
+    first letters of the whole name without spaces ('CC|k|...')."""
     words = (
         frame.select("idx", c=pl.col("country") + "|", w=pl.col("name").str.split(" "))
         .explode("w")
@@ -73,23 +74,18 @@ def _name_keys(frame: pl.DataFrame) -> pl.DataFrame:
     # The whole name without spaces and articles (features.joined_name), its first
     # JOINED_PREFIX letters: a name whose spacing is broken ("u ni ty fash ion cambo",
     # "origi nal appar ae ls") meets the name written whole ("unity fashion cambo").
-    kept = (
-        words.with_columns(article=pl.col("w").is_in(list(features.ARTICLES)))
-        .group_by("idx", maintain_order=True)
-        .agg(
-            c=pl.col("c").first(),
-            kept=pl.col("w").filter(~pl.col("article")).str.join(""),
-            every=pl.col("w").str.join(""),
+    parts = pl.col("name").str.split(" ")
+    kept = parts.list.eval(
+        pl.element().filter((pl.element() != "") & ~pl.element().is_in(list(features.ARTICLES)))
+    ).list.join("")
+    whole = (
+        frame.select(
+            "idx",
+            c=pl.col("country") + "|",
+            j=pl.when(kept != "").then(kept).otherwise(pl.col("name").str.replace_all(" ", "")),
         )
-    )
-    whole = kept.select(
-        "idx",
-        key=pl.col("c")
-        + "k|"
-        + pl.when(pl.col("kept") != "")
-        .then(pl.col("kept"))
-        .otherwise(pl.col("every"))
-        .str.slice(0, JOINED_PREFIX),
+        .filter(pl.col("j").is_not_null() & (pl.col("j") != ""))
+        .select("idx", key=pl.col("c") + "k|" + pl.col("j").str.slice(0, JOINED_PREFIX))
     )
     return pl.concat([single, joined, prefix, whole]).unique(["idx", "key"])
 

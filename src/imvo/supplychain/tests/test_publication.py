@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from imvo.accounts.models import ApiToken
 from imvo.accounts.testing import make_user
@@ -204,6 +205,36 @@ def test_the_next_year_notice_names_the_newest_year_not_public_yet(world, five) 
     # A newer year published behind the service's back with no snapshot: named, not public.
     PublishedYear.objects.create(covenant=c, year=YEAR + 2)
     assert publication.next_year_status(c) == publication.YearStatus(YEAR + 2, 0, 5, True, 0)
+
+
+def test_the_publication_state_is_one_query_that_follows_the_policy(world, five, settings) -> None:
+    """Every public answer starts with the publication state (K, who discloses,
+    the snapshots): one query, with or without a policy row or published years."""
+    settings.IMVO_PUBLIC_CACHE_SECONDS = 0  # every read computed, as the benchmark runs
+    c = world.covenant_x
+
+    def state() -> publication.PublicState:
+        with CaptureQueriesContext(connection) as ctx:
+            result = publication.public_state(c)
+        assert len(ctx) == 1
+        return result
+
+    assert state() == publication.PublicState(
+        5, ("company",), {}
+    )  # no policy row, nothing published
+    publication.publish_year(world.secretariat_x, c, YEAR)
+    published = PublishedYear.objects.get(covenant=c, year=YEAR)
+    snap = publication.Snapshot(published.pk, 5, 3, ("BD", "TR", "VN"), ("Apparel",))
+    assert state() == publication.PublicState(5, ("company",), {YEAR: snap})
+    DisclosurePolicy.objects.update_or_create(
+        covenant=c, defaults={"min_members": 6, "branch_organisations_disclose": True}
+    )
+    assert state() == publication.PublicState(6, ("company", "branch"), {YEAR: snap})
+    assert state().years == []  # five members behind the snapshot, K = 6
+    PublishedYear.objects.create(covenant=c, year=YEAR + 1)
+    assert state().snapshots[YEAR + 1] == publication.Snapshot(
+        PublishedYear.objects.get(covenant=c, year=YEAR + 1).pk, 0
+    )
 
 
 def test_report_names_only_countries_with_k_members(world, five) -> None:
