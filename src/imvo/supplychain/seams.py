@@ -1,6 +1,7 @@
 """What other apps may use of the supply chain besides its models.
 
 - risk reads a company's processed supplier list (`supplier_rows`, typed rows),
+  parties many companies' at once (`supplier_rows_by_organisation`),
   the current disclosure versions those rows come from and the rows of one
   version (`current_version_ids`, `current_version_ids_by_organisation`, `version_supplier_rows`: the scan is stored per
   version, on `DisclosureVersion.risk_scan`), and reads a supplier file with the same table reader and header names
@@ -34,6 +35,7 @@ from imvo.supplychain.services import (
     current_versions_for,
     organisations_linked_to_facility,
     supply_chain_for,
+    supply_chains_for,
     version_rows,
 )
 
@@ -50,6 +52,7 @@ __all__ = [
     "read_table",
     "recognise_headers",
     "supplier_rows",
+    "supplier_rows_by_organisation",
     "version_supplier_rows",
 ]
 
@@ -75,6 +78,15 @@ def supplier_rows(
     """The organisation's latest processed supplier list (the current list of the
     given year, or of the most recent year with one), valid rows only."""
     return [SupplierRow(**r) for r in supply_chain_for(organisation, covenant=covenant, year=year)]
+
+
+def supplier_rows_by_organisation(
+    organisation_ids: Iterable[int], covenant: Covenant | None = None
+) -> dict[int, list[SupplierRow]]:
+    """`supplier_rows` of many organisations at once (two queries however many):
+    organisation id -> rows; one with no processed list is not in it."""
+    found = supply_chains_for(organisation_ids, covenant=covenant)
+    return {org: [SupplierRow(**r) for r in rows] for org, rows in found.items()}
 
 
 def current_version_ids(
