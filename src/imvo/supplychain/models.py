@@ -435,6 +435,9 @@ class PublicLocation(models.Model):
     sort_name = models.CharField(max_length=500)  # lower-cased: the list's order
     name_norm = models.CharField(max_length=500, blank=True)
     address = models.CharField(max_length=1000, blank=True)
+    # Lower-cased (Python's str.lower, like sort_name): the search compares with a
+    # lower-cased query by a plain LIKE instead of UPPER() of every row's text.
+    address_key = models.CharField(max_length=1000, blank=True)
     country = models.CharField(max_length=2)
     sector = models.CharField(max_length=200, blank=True)
     sector_key = models.CharField(max_length=200, blank=True)  # lower-cased: the sector filter

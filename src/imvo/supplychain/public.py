@@ -19,7 +19,7 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, FilteredRelation, Q, QuerySet
 from django.utils.functional import cached_property
 
 from imvo.core.countries import display_name
@@ -58,10 +58,16 @@ def _selected(
     if sector:
         rows = rows.filter(sector_key=sector.lower())
     if query:
+        # The name, its normal form or the address contains the query, whatever
+        # the case: compared with the lower-cased columns written with the
+        # snapshot (sort_name, name_norm, address_key), so the database runs a
+        # plain LIKE, not UPPER() of three texts of every row (search pages:
+        # that filter was most of their database time, twice a page).
+        lowered = query.lower()
         rows = rows.filter(
-            Q(name__icontains=query)
-            | Q(name_norm__icontains=normalise_name(query))
-            | Q(address__icontains=query)
+            Q(sort_name__contains=lowered)
+            | Q(name_norm__contains=normalise_name(query))
+            | Q(address_key__contains=lowered)
         )
     return rows
 
@@ -110,9 +116,19 @@ class Listing:
             elif not (query or country or sector):
                 self._selections[key] = ("", snap.locations)
             else:
-                counted = _selected(snap.pk, query, country, sector).aggregate(
-                    locations=Count("pk", distinct=True),
-                    members=Count("links__organisation_id", distinct=True),
+                # The member links joined by their year as well (always the
+                # location's own): the planner then reads this year's links by
+                # index instead of hashing all years' (a search: 80-130 ms -> 2 ms).
+                year_links = FilteredRelation(
+                    "links", condition=Q(links__published_year_id=snap.pk)
+                )
+                counted = (
+                    _selected(snap.pk, query, country, sector)
+                    .alias(year_links=year_links)
+                    .aggregate(
+                        locations=Count("pk", distinct=True),
+                        members=Count("year_links__organisation_id", distinct=True),
+                    )
                 )
                 if counted["members"] < self.state.min_members:
                     self._selections[key] = (publication.too_few(self.state.min_members), 0)

@@ -416,6 +416,7 @@ def materialise(published: PublishedYear) -> int:
                     sort_name=f.name.lower(),
                     name_norm=f.name_norm,
                     address=f.address,
+                    address_key=f.address.lower(),
                     country=f.country,
                     sector=f.sector,
                     sector_key=f.sector.lower(),

@@ -62,6 +62,12 @@ def review_items(user: Any, matches: list[Match]) -> list[ReviewItem]:
     (`labels.REVIEW_CANDIDATES`, best first), explained."""
     ids = {fid for m in matches for fid in labels.shown_candidate_ids(m)}
     facilities = Facility.objects.in_bulk(ids)
+    # Whether each list is current, asked once for all (the screen asks it of every match).
+    lists = {m.row.supplier_list_id for m in matches}
+    current = set(SupplierList.objects.filter(pk__in=lists).current().values_list("pk", flat=True))
+    for m in matches:
+        sl = m.row.supplier_list
+        sl.current_flag = sl.pk in current  # type: ignore[attr-defined]  # as `with_current`
     decide: dict[int, bool] = {}
     items = []
     for m in matches:

@@ -1,6 +1,7 @@
 """What other apps may use of the supply chain besides its models.
 
 - risk reads a company's processed supplier list (`supplier_rows`, typed rows),
+  parties many companies' at once (`supplier_rows_by_organisation`),
   the current disclosure versions those rows come from and the rows of one
   version (`current_version_ids`, `current_version_ids_by_organisation`, `version_supplier_rows`: the scan is stored per
   version, on `DisclosureVersion.risk_scan`), and reads a supplier file with the same table reader and header names
@@ -9,6 +10,9 @@
   naming their workplace (`public_facility_search`) and find the members linked
   to a location to pass a complaint on (`organisations_linked_to_facility`,
   confidential: secretariat-side code only);
+- the public figures other apps derive from members' sourcing (the risk
+  section of the yearly report) hold the same disclosure rule as the public
+  list: `disclosure_threshold` is the covenant's K;
 - the yearly report and joint action name countries (`country_name`: the
   platform's one display name, `imvo.core.countries.display_name`).
 
@@ -25,11 +29,13 @@ from imvo.core.countries import display_name as country_name
 from imvo.covenants.models import Covenant, Organisation
 from imvo.supplychain.parsing import MAX_CELL_CHARS, ParseError, read_table, recognise_headers
 from imvo.supplychain.public import public_facility_search
+from imvo.supplychain.publication import policy_for
 from imvo.supplychain.services import (
     current_versions_by_organisation,
     current_versions_for,
     organisations_linked_to_facility,
     supply_chain_for,
+    supply_chains_for,
     version_rows,
 )
 
@@ -40,11 +46,13 @@ __all__ = [
     "country_name",
     "current_version_ids",
     "current_version_ids_by_organisation",
+    "disclosure_threshold",
     "organisations_linked_to_facility",
     "public_facility_search",
     "read_table",
     "recognise_headers",
     "supplier_rows",
+    "supplier_rows_by_organisation",
     "version_supplier_rows",
 ]
 
@@ -72,6 +80,15 @@ def supplier_rows(
     return [SupplierRow(**r) for r in supply_chain_for(organisation, covenant=covenant, year=year)]
 
 
+def supplier_rows_by_organisation(
+    organisation_ids: Iterable[int], covenant: Covenant | None = None
+) -> dict[int, list[SupplierRow]]:
+    """`supplier_rows` of many organisations at once (two queries however many):
+    organisation id -> rows; one with no processed list is not in it."""
+    found = supply_chains_for(organisation_ids, covenant=covenant)
+    return {org: [SupplierRow(**r) for r in rows] for org, rows in found.items()}
+
+
 def current_version_ids(
     organisation: Organisation, covenant: Covenant | None = None, year: int | None = None
 ) -> list[int]:
@@ -91,3 +108,9 @@ def current_version_ids_by_organisation(
 def version_supplier_rows(version_id: int) -> list[SupplierRow]:
     """The valid rows of one disclosure version (current or earlier)."""
     return [SupplierRow(**r) for r in version_rows(version_id)]
+
+
+def disclosure_threshold(covenant: Covenant | int) -> int:
+    """K: the fewest disclosing members behind any public figure in this covenant
+    (`DisclosurePolicy.min_members`, the public production-location list's rule)."""
+    return policy_for(covenant).min_members

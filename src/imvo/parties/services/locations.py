@@ -27,7 +27,7 @@ from imvo.covenants.models import Adherence, Covenant, Organisation, Theme
 from imvo.parties.services.access import may_use_tools
 from imvo.risk.models import RegisterEntry
 from imvo.supplychain.models import DisclosurePolicy
-from imvo.supplychain.seams import country_name, supplier_rows
+from imvo.supplychain.seams import country_name, supplier_rows_by_organisation
 
 OTHER = ""  # the country code of the folded bucket
 
@@ -101,8 +101,9 @@ def location_overview(user: AnyUser, covenant: Covenant) -> LocationOverview:
     members_in: dict[str, set[int]] = defaultdict(set)
     locations_in: dict[str, set[str]] = defaultdict(set)
     sourcing: set[int] = set()
+    rows_of = supplier_rows_by_organisation([org.pk for org in companies], covenant=covenant)
     for org in companies:
-        for row in supplier_rows(org, covenant=covenant):
+        for row in rows_of.get(org.pk, []):
             if not row.country:
                 continue
             sourcing.add(org.pk)

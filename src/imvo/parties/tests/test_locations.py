@@ -94,3 +94,30 @@ def _page(user) -> str:
     r = c.get("/parties/covenant-x/locations/")
     assert r.status_code == 200
     return r.content.decode()
+
+
+def test_the_overview_asks_the_database_as_often_for_6_members_as_for_3(world, fnv, sourcing):
+    """Each member's supplier list was read with its own queries (a covenant of 114 members)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from imvo.supplychain import services as supply
+    from imvo.supplychain.tests.helpers import csv_bytes
+
+    def queries() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as ctx:
+            o = location_overview(fnv, world.covenant_x)
+        return len(ctx.captured_queries), o.members
+
+    queries()  # a first call fills what is kept between calls
+    few, members = queries()
+    assert members == 3
+    for n in range(3):
+        org = make_org(f"Member {n}")
+        adhere(world.covenant_x, org)
+        row = [f"Factory {n}", f"Road {n}, Chattogram", "Bangladesh"]
+        supply.upload_list(make_user(f"member-{n}", org), world.covenant_x, 2025, "l.csv",
+                           csv_bytes([row]))  # fmt: skip
+    many, members = queries()
+    assert members == 6
+    assert many == few

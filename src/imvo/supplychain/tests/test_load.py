@@ -236,3 +236,22 @@ def test_a_public_read_that_misses_the_cache_costs_few_queries(client, settings)
     assert _queries(client, api + "?country=BD") == 5
     html = client.get(page + "?q=mill").content.decode()
     assert "30 production locations" in html and "Mill 000" in html
+
+
+@pytest.mark.django_db
+def test_the_search_ignores_case_in_name_normal_form_and_address(client):
+    """The search compares lower-cased columns written with the snapshot (a plain
+    LIKE in the database): the name, its normal form (accents and legal forms
+    gone) or the address contains the query, in any case."""
+    c = make_covenant()
+    mill = make_facility("Têxteis São João Lda", "Rua das FLORES 12, Guimarães", "PT")
+    other = make_facility("Dhaka Knit Composite", "Plot 12, Gazipur", "BD")
+    for _ in range(3):
+        _member_with_list(c, [mill, other])
+    _publish(c)
+    for query in ("são", "SÃO JOÃO", "texteis sao", "Flores 12", "GUIMARÃES", "joão lda"):
+        assert [r["id"] for r in pub.public_facility_list(c, YEAR, query=query)] == [mill.pk], query
+    assert {r["id"] for r in pub.public_facility_list(c, YEAR, query="12")} == {mill.pk, other.pk}
+    assert pub.public_facility_list(c, YEAR, query="lisboa") == []
+    html = client.get(f"/supply-chain/public/{c.slug}/?q=FLORES").content.decode()
+    assert "1 production location" in html and "Têxteis São João Lda" in html

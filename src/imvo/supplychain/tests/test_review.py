@@ -291,3 +291,37 @@ def test_demo_factories_registered_twice_wait_for_a_person(client, world, db) ->
     client.force_login(world.member_a)
     page = client.get("/supply-chain/review/").content.decode()
     assert "m apart" in page
+
+
+def test_the_review_queue_asks_the_database_as_often_for_4_matches_as_for_1(
+    client, world, db
+) -> None:
+    """Whether a match's list is current was asked once a match and candidate."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    a = make_facility("Lotus Apparel Co., Ltd", "Unit B, No. 7 Lotus Road, Dongguan", "CN")
+    b = make_facility("Lotus Apparel Co Ltd", "Unit A No 5 Lotus Road Dongguan", "CN")
+    rows = [
+        [f"Lotus Apparel {n} Ltd", f"Unit A, No. {n} Lotus Road, Dongguan", "CN"] for n in "1234"
+    ]
+    sl = upload(world.member_a, world.covenant_x, rows)
+    matches = list(Match.objects.filter(row__supplier_list=sl).order_by("row__number"))
+    Match.objects.filter(row__supplier_list=sl).update(status=Match.Status.REJECTED, facility=None)
+    client.force_login(world.member_a)
+
+    def queries(waiting: list[Match]) -> int:
+        Match.objects.filter(pk__in=[m.pk for m in waiting]).update(
+            status=Match.Status.PENDING,
+            facility=None,
+            candidates=[[a.pk, 0.81], [b.pk, 0.64]],
+            explanation=EXPLANATION,
+        )
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get("/supply-chain/review/").content.decode()
+        assert all(f'id="match-{m.pk}"' in page for m in waiting)
+        assert page.count('aria-label="This is it: facility #') == 2 * len(waiting)
+        return len(ctx.captured_queries)
+
+    one = queries(matches[:1])
+    assert queries(matches) == one
