@@ -23,7 +23,7 @@ from imvo.core.exports import table_response
 from imvo.core.flash import flash_outcome
 from imvo.core.forms import submit
 from imvo.core.registry import plan_notes_for, submission_notes_for
-from imvo.covenants.models import Covenant, Organisation
+from imvo.covenants.models import Covenant
 from imvo.covenants.seams import managed_covenant
 from imvo.duediligence import forms
 from imvo.duediligence.models import (
@@ -34,6 +34,7 @@ from imvo.duediligence.models import (
     RemediationCase,
     Submission,
 )
+from imvo.duediligence.seams import member_covenant
 from imvo.duediligence.services.access import (
     NotFound,
     actions_visible_to,
@@ -84,14 +85,6 @@ from imvo.duediligence.services.submissions import (
     check_submit,
     risk_register,
 )
-
-
-def _membered(request: HttpRequest, slug: str) -> tuple[Covenant, Organisation]:
-    covenant = get_object_or_404(Covenant, slug=slug)
-    org = member_organisation(request.user, covenant)
-    if org is None:
-        raise Http404
-    return covenant, org
 
 
 def _tracked(a: Action) -> tuple[Action, str, str]:
@@ -156,7 +149,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def start(request: HttpRequest, slug: str) -> HttpResponse:
-    covenant, _org = _membered(request, slug)
+    covenant, _org = member_covenant(request.user, slug)
     raw = request.POST.get("year") or str(timezone.localdate().year)
     try:
         if not raw.isdigit():
@@ -296,7 +289,7 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def plan(request: HttpRequest, slug: str) -> HttpResponse:
-    covenant, org = _membered(request, slug)
+    covenant, org = member_covenant(request.user, slug)
     actions = Action.objects.filter(covenant=covenant, organisation=org).select_related("theme")
     risks = risk_register(org, covenant)
     form = forms.ActionForm(request.POST or None, covenant=covenant, risks=risks)
@@ -391,7 +384,7 @@ def evidence(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 def case(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
-    covenant, org = _membered(request, slug)
+    covenant, org = member_covenant(request.user, slug)
     instance = None
     if pk is not None:
         instance = get_object_or_404(RemediationCase, pk=pk, covenant=covenant, organisation=org)

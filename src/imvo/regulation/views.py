@@ -10,7 +10,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,10 +21,11 @@ from imvo.core.flash import flash_outcome
 from imvo.covenants.models import Covenant
 from imvo.covenants.seams import managed_covenant
 from imvo.duediligence.models import Action, Submission
+from imvo.duediligence.seams import member_covenant
 from imvo.regulation import legal
 from imvo.regulation.models import EngagementEntry, PlotUpload, RetainedDocument
 from imvo.regulation.services import engagement, eudr, exports, forced_labour, mapping, suppliers
-from imvo.regulation.services.access import NotFound, covenants_of, member_or_former
+from imvo.regulation.services.access import NotFound, covenants_of
 from imvo.risk.models import RegisterEntry
 
 CONTENT_TYPES = {
@@ -44,15 +45,6 @@ def _download(doc: RetainedDocument) -> FileResponse:
     )  # fmt: skip
     response["X-Content-SHA256"] = doc.sha256
     return response
-
-
-def _member_covenant(request: HttpRequest, slug: str) -> tuple[Covenant, int]:
-    """The covenant, for a user whose company is or was a party of it (else 404)."""
-    covenant = get_object_or_404(Covenant, slug=slug)
-    org = member_or_former(request.user, covenant)
-    if org is None:
-        raise Http404
-    return covenant, org.pk
 
 
 @login_required
@@ -174,7 +166,7 @@ def _record_engagement(request: HttpRequest, covenant: Covenant) -> EngagementEn
 
 @login_required
 def engagement_log(request: HttpRequest, slug: str) -> HttpResponse:
-    covenant, oid = _member_covenant(request, slug)
+    covenant, org = member_covenant(request.user, slug, active_only=False)
     if request.method == "POST" and flash_outcome(
         request, lambda: _record_engagement(request, covenant), _("Engagement recorded.")
     ):
@@ -184,12 +176,12 @@ def engagement_log(request: HttpRequest, slug: str) -> HttpResponse:
         "regulation/engagement.html",
         {
             "covenant": covenant,
-            "entries": engagement.entries(request.user, covenant).filter(organisation_id=oid),
+            "entries": engagement.entries(request.user, covenant).filter(organisation=org),
             "kinds": EngagementEntry.Kind.choices,
             "methods": EngagementEntry.Method.choices,
             "named": engagement.confirmers(covenant),
-            "risks": RegisterEntry.objects.filter(organisation_id=oid).order_by("-priority")[:50],
-            "actions": Action.objects.filter(covenant=covenant, organisation_id=oid)[:50],
+            "risks": RegisterEntry.objects.filter(organisation=org).order_by("-priority")[:50],
+            "actions": Action.objects.filter(covenant=covenant, organisation=org)[:50],
             "posted": request.POST if request.method == "POST" else {},
         },
     )
@@ -211,7 +203,7 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def plots(request: HttpRequest, slug: str) -> HttpResponse:
-    covenant, oid = _member_covenant(request, slug)
+    covenant, org = member_covenant(request.user, slug, active_only=False)
     if not eudr.eudr_applies(covenant):
         raise Http404
     upload = None
@@ -241,9 +233,9 @@ def plots(request: HttpRequest, slug: str) -> HttpResponse:
                         % {"n": upload.rows, "name": upload.name},
                     )
                     return redirect("regulation:plots", slug=slug)
-    rows = eudr.plots(request.user, covenant).filter(organisation_id=oid)
+    rows = eudr.plots(request.user, covenant).filter(organisation=org)
     uploads = PlotUpload.objects.visible_to(request.user).filter(
-        covenant=covenant, organisation_id=oid
+        covenant=covenant, organisation=org
     )
     return render(
         request,
@@ -261,7 +253,7 @@ def plots(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def plots_geojson(request: HttpRequest, slug: str) -> HttpResponseBase:
-    covenant, _oid = _member_covenant(request, slug)
+    covenant, _org = member_covenant(request.user, slug, active_only=False)
     if not eudr.eudr_applies(covenant):
         raise Http404
     return _file_and_download(
@@ -273,7 +265,7 @@ def plots_geojson(request: HttpRequest, slug: str) -> HttpResponseBase:
 
 @login_required
 def forced_labour_page(request: HttpRequest, slug: str) -> HttpResponseBase:
-    covenant, _oid = _member_covenant(request, slug)
+    covenant, _org = member_covenant(request.user, slug, active_only=False)
     if request.method == "POST":
         try:
             doc = forced_labour.check_evidence_file(
@@ -295,7 +287,7 @@ def forced_labour_page(request: HttpRequest, slug: str) -> HttpResponseBase:
 
 @login_required
 def supplier_requests(request: HttpRequest, slug: str) -> HttpResponse:
-    covenant, oid = _member_covenant(request, slug)
+    covenant, org = member_covenant(request.user, slug, active_only=False)
     supplier, employees = request.POST.get("supplier", ""), request.POST.get("employees", "")
     if request.method == "POST" and flash_outcome(
         request,
@@ -306,7 +298,7 @@ def supplier_requests(request: HttpRequest, slug: str) -> HttpResponse:
     rows = [
         (r, suppliers.completeness(r), request.build_absolute_uri(
             reverse("regulation:supplier_form", args=[r.token])))
-        for r in suppliers.requests_of(request.user, covenant).filter(organisation_id=oid)
+        for r in suppliers.requests_of(request.user, covenant).filter(organisation=org)
     ]  # fmt: skip
     return render(
         request,

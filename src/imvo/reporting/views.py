@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from imvo.accounts import seams as roles
 from imvo.core.errors import DomainError
 from imvo.core.exports import table_response
+from imvo.core.flash import flash_outcome
 from imvo.covenants.models import Covenant
 from imvo.covenants.seams import managed_covenant
 from imvo.reporting import render as rendering
@@ -151,18 +152,18 @@ def draft_pdf(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 @require_POST
 def section_text(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     covenant = managed_covenant(request.user, slug)
-    try:
-        publication.save_section_text(
+    flash_outcome(
+        request,
+        lambda: publication.save_section_text(
             request.user,
             covenant,
             year,
             request.POST.get("key", ""),
             nl=request.POST.get("text_nl", ""),
             en=request.POST.get("text_en", ""),
-        )
-        messages.success(request, _("Text saved."))
-    except DomainError as e:
-        messages.error(request, str(e))
+        ),
+        _("Text saved."),
+    )
     return redirect("reporting:draft", slug, year)
 
 

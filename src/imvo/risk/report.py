@@ -1,25 +1,63 @@
 """The risk section of a covenant's public yearly progress report: the sector's risk, in aggregate.
 
-Public aggregates only: themes ranked by the sector's inherent risk, and the
-sourcing countries only when at least `MIN_COMPANIES` members contributed
-sourcing data (with fewer, a country list could reveal one company's chain).
+Public aggregates only, under the covenant's disclosure rule (K, the public
+production-location list's `DisclosurePolicy.min_members`): with fewer than K
+member companies behind the sourcing data, nothing derived from it is shown
+(the rows scanned, the theme scores: with one member they are that member's
+chain); with K or more, a country is named only when K members source there,
+the others are one "other countries" row (never named in the heatmap either).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.utils.translation import gettext as _
 
 from imvo.core.registry import Chart, Figure, ReportSection, Series, Table
 from imvo.covenants.models import Covenant
 
-MIN_COMPANIES = 3
+
+def public_countries(countries: list[dict[str, Any]], k: int) -> tuple[list[dict[str, Any]], float]:
+    """(countries K or more members source in, the share of rows of the others
+    folded together). The folded share must itself rest on K members (or be
+    nothing): otherwise the smallest named countries join it, as on the public
+    production-location map, since 100% minus the named shares would give away
+    the few members behind it."""
+    named = [c for c in countries if c["companies"] >= k]
+    folded = [c for c in countries if c["companies"] < k]
+    behind: set[Any] = set().union(*(c["members"] for c in folded)) if folded else set()
+    while folded and len(behind) < k and named:
+        smallest = named.pop()
+        folded.append(smallest)
+        behind |= smallest["members"]
+    return named, round(sum(c["share"] for c in folded), 1)
 
 
 def report_sections(covenant: Covenant, year: int) -> list[ReportSection]:
     from imvo.risk import reference as ref
     from imvo.risk.services import covenant_analysis
+    from imvo.supplychain.seams import disclosure_threshold
 
     a = covenant_analysis(covenant)
+    k = disclosure_threshold(covenant)
+    if 0 < a["companies"] < k:
+        # Every figure below is computed from the members' rows: with fewer than K
+        # members behind them, they could be one member's chain.
+        return [
+            ReportSection(
+                key="risk-sector",
+                title=_("Sector risk"),
+                text=_(
+                    "The sector risk from members' sourcing is not shown: fewer than %(n)d "
+                    "members shared sourcing data, and its figures could reveal one member's "
+                    "supply chain."
+                )
+                % {"n": k},
+                figures=[Figure(_("Member companies with sourcing data"), a["companies"])],
+                sources=a["attribution"],
+            )
+        ]
     themes = a["themes"]
     figures = [
         Figure(_("Member companies with sourcing data"), a["companies"]),
@@ -41,17 +79,24 @@ def report_sections(covenant: Covenant, year: int) -> list[ReportSection]:
             series=[Series(_("Mean inherent risk"), [t["mean_score"] for t in themes])],
         )
     ]
-    if a["companies"] >= MIN_COMPANIES:
-        top = a["countries"][:10]
+    named, other = public_countries(a["countries"], k)
+    top = named[:10]
+    country_rows: list[list[object]] = [[c["country"], c["share"]] for c in top]
+    if other and named:
+        country_rows.append(
+            [_("Other countries (fewer than %(k)s members each)") % {"k": k}, other]
+        )
+    if country_rows:
         tables.append(
             Table(
                 caption=_("Where the sector's sourcing concentrates"),
                 header=[_("Country"), _("Share of rows (%)")],
-                rows=[[c["country"], c["share"]] for c in top],
+                rows=country_rows,
             )
         )
+    if top:
         heat = a["heatmap"]
-        keep = [i for i, k in enumerate(heat["rows"]) if k in {c["country"] for c in top}]
+        keep = [i for i, key in enumerate(heat["rows"]) if key in {c["country"] for c in top}]
         charts.append(
             Chart(
                 kind="heatmap",
@@ -67,7 +112,7 @@ def report_sections(covenant: Covenant, year: int) -> list[ReportSection]:
     else:
         country_text = _(
             "Countries are not shown: fewer than %(n)d members shared sourcing data."
-        ) % {"n": MIN_COMPANIES}
+        ) % {"n": k}
     if themes:
         text = _("The sector's highest inherent risks are %(t)s.") % {
             "t": ", ".join(t["label"].lower() for t in themes[:3])

@@ -812,10 +812,16 @@ def covenant_analysis(covenant: Covenant) -> dict[str, Any]:
     result = combine(scans) if scans else scan_records([])
     countries = []
     if result.rows.height:
+        # Each row id starts with its member's part name (`combine`): the members
+        # behind a country, which the public report needs for the disclosure rule.
         c = (
             result.rows.group_by("country")
-            .agg(rows=pl.len(), workers=pl.col("workers").sum())
-            .sort("rows", descending=True)
+            .agg(
+                rows=pl.len(),
+                workers=pl.col("workers").sum(),
+                members=pl.col("row_id").str.split("-").list.first().unique(),
+            )
+            .sort(["rows", "country"], descending=[True, False])
         )
         total = result.rows.height
         countries = [
@@ -824,6 +830,8 @@ def covenant_analysis(covenant: Covenant) -> dict[str, Any]:
                 "rows": r["rows"],
                 "share": round(100 * r["rows"] / total, 1),
                 "workers": r["workers"] or 0,
+                "companies": len(r["members"]),
+                "members": frozenset(r["members"]),  # for the K rule only, never shown
             }
             for r in c.iter_rows(named=True)
         ]

@@ -10,6 +10,9 @@
   naming their workplace (`public_facility_search`) and find the members linked
   to a location to pass a complaint on (`organisations_linked_to_facility`,
   confidential: secretariat-side code only);
+- the public figures other apps derive from members' sourcing (the risk
+  section of the yearly report) hold the same disclosure rule as the public
+  list: `disclosure_threshold` is the covenant's K;
 - the yearly report and joint action name countries (`country_name`: the
   platform's one display name, `imvo.core.countries.display_name`).
 
@@ -26,6 +29,7 @@ from imvo.core.countries import display_name as country_name
 from imvo.covenants.models import Covenant, Organisation
 from imvo.supplychain.parsing import MAX_CELL_CHARS, ParseError, read_table, recognise_headers
 from imvo.supplychain.public import public_facility_search
+from imvo.supplychain.publication import policy_for
 from imvo.supplychain.services import (
     current_versions_by_organisation,
     current_versions_for,
@@ -42,6 +46,7 @@ __all__ = [
     "country_name",
     "current_version_ids",
     "current_version_ids_by_organisation",
+    "disclosure_threshold",
     "organisations_linked_to_facility",
     "public_facility_search",
     "read_table",
@@ -103,3 +108,9 @@ def current_version_ids_by_organisation(
 def version_supplier_rows(version_id: int) -> list[SupplierRow]:
     """The valid rows of one disclosure version (current or earlier)."""
     return [SupplierRow(**r) for r in version_rows(version_id)]
+
+
+def disclosure_threshold(covenant: Covenant | int) -> int:
+    """K: the fewest disclosing members behind any public figure in this covenant
+    (`DisclosurePolicy.min_members`, the public production-location list's rule)."""
+    return policy_for(covenant).min_members

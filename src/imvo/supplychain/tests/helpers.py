@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from typing import Any
 
 from imvo.supplychain.models import Facility
@@ -77,3 +79,18 @@ def publish_with_members(
         added.append(org)
     publication.publish_year(secretariat, covenant, year)
     return added
+
+
+def zip_bytes(members: dict[str, bytes | str], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
+    """A zip archive holding `members` (name: content), as an upload's bytes."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return buf.getvalue()
+
+
+def xlsx_with_sheet(sheet: bytes) -> bytes:
+    """The least an .xlsx needs for the reader to open its first sheet: `sheet` as
+    xl/worksheets/sheet1.xml, deflated."""
+    return zip_bytes({"[Content_Types].xml": "<Types/>", "xl/worksheets/sheet1.xml": sheet})

@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from imvo.supplychain.parsing import ParseError, read_table
+from imvo.supplychain.tests.helpers import xlsx_with_sheet
 
 FILES = Path(__file__).parent / "files"
 SAMPLES = {
@@ -97,12 +98,9 @@ def test_inputs_that_once_crashed_are_refused_clearly(crash: str) -> None:
 
 
 def test_zip_bomb_inside_an_xlsx_is_refused_before_unpacking() -> None:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", "<Types/>")
-        z.writestr("xl/worksheets/sheet1.xml", b"0" * (400 * 1024 * 1024))
+    bomb = xlsx_with_sheet(b"0" * (400 * 1024 * 1024))
     with pytest.raises(ParseError, match=r"bomb\.xlsx: the workbook would unpack"):
-        read_table("bomb.xlsx", buf.getvalue())
+        read_table("bomb.xlsx", bomb)
 
 
 def test_a_cell_far_out_is_refused_before_the_grid_is_allocated() -> None:
@@ -216,12 +214,8 @@ def test_repeated_empty_cells_of_a_real_ods_are_not_counted() -> None:
 def test_a_damaged_deflate_stream_in_a_sheet_is_a_parse_error() -> None:
     """A flipped byte inside a sheet's compressed data makes zlib raise its own
     error (found by the fuzz test above): it must reach the user as a ParseError."""
-    buffer = io.BytesIO()
     sheet = b"<worksheet><sheetData>" + b"<row r='1'><c r='A1'><v>1</v></c></row>" * 200
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", b"<Types/>")
-        archive.writestr("xl/worksheets/sheet1.xml", sheet + b"</sheetData></worksheet>")
-    data = bytearray(buffer.getvalue())
+    data = bytearray(xlsx_with_sheet(sheet + b"</sheetData></worksheet>"))
     start = data.index(b"xl/worksheets/sheet1.xml") + len("xl/worksheets/sheet1.xml")
     for at in range(start + 5, start + 40):
         data[at] ^= 0x5A

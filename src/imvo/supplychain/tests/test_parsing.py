@@ -10,6 +10,7 @@ import pytest
 
 from imvo.supplychain import parsing
 from imvo.supplychain.parsing import ParseError, read_table, validate_rows
+from imvo.supplychain.tests.helpers import xlsx_with_sheet, zip_bytes
 
 FILES = Path(__file__).parent / "files"
 
@@ -88,20 +89,15 @@ def test_password_protected_workbook() -> None:
 
 
 def test_zip_bomb_is_refused_before_unpacking() -> None:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", "<Types/>")
-        z.writestr("xl/worksheets/sheet1.xml", b"\0" * (20 * 1024 * 1024))
+    bomb = xlsx_with_sheet(b"\0" * (20 * 1024 * 1024))
     with pytest.raises(ParseError, match=r"bomb.xlsx: the workbook would unpack to 20 MB"):
-        read_table("bomb.xlsx", buf.getvalue())
+        read_table("bomb.xlsx", bomb)
 
 
 def test_zip_that_is_no_spreadsheet() -> None:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as z:
-        z.writestr("photo.jpg", b"x" * 100)
+    photos = zip_bytes({"photo.jpg": b"x" * 100}, zipfile.ZIP_STORED)
     with pytest.raises(ParseError, match="a zip archive, not a spreadsheet"):
-        read_table("list.xlsx", buf.getvalue())
+        read_table("list.xlsx", photos)
 
 
 def test_size_and_row_limits() -> None:
