@@ -10,7 +10,8 @@ Fill the database with ``benchmarks/load_data.py`` first (it publishes the
 years, so the public pages have their snapshots). Prints, per page: the
 median of 5 requests (``--repeat``) after one warm-up: wall time, the CPU time of
 this process (its Python work; what a loaded machine changes least), the
-number of queries and their time.
+number of queries and their time, and PostgreSQL's own planning and execution
+time of one request's queries (EXPLAIN ANALYZE).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PATHS = [
@@ -62,9 +64,40 @@ def measure(label: str, repeat: int = 5) -> None:
         print(
             f"{label:6} {template:56} {r.status_code} median {statistics.median(times):7.1f} ms, "
             f"CPU {statistics.median(cpu):6.1f} ms, {len(ctx):3} queries, "
-            f"SQL {statistics.median(sql):7.1f} ms",
+            f"SQL {statistics.median(sql):7.1f} ms, PostgreSQL {server_ms(client, path):6.2f} ms",
             flush=True,
         )
+
+
+def server_ms(client: Any, path: str) -> float:
+    """The database's own time for one request's queries: the sum of their planning
+    and execution times by EXPLAIN ANALYZE (median of 3), which the round trips and
+    a busy machine's scheduling do not inflate as much as the client-side SQL time."""
+    import re
+
+    from django.db import connection
+
+    captured: list[tuple[str, Any]] = []
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        captured.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        client.get(path, HTTP_HOST="127.0.0.1")
+    totals = []
+    for _ in range(3):
+        total = 0.0
+        with connection.cursor() as cursor:
+            for sql, params in captured:
+                if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
+                    continue
+                cursor.execute("EXPLAIN (ANALYZE, SUMMARY) " + sql, params)
+                for (line,) in cursor.fetchall():
+                    m = re.match(r"(Planning|Execution) Time: ([\d.]+) ms", line)
+                    total += float(m.group(2)) if m else 0.0
+        totals.append(total)
+    return statistics.median(totals)
 
 
 def main() -> None:

@@ -255,3 +255,33 @@ def test_the_search_ignores_case_in_name_normal_form_and_address(client):
     assert pub.public_facility_list(c, YEAR, query="lisboa") == []
     html = client.get(f"/supply-chain/public/{c.slug}/?q=FLORES").content.decode()
     assert "1 production location" in html and "Têxteis São João Lda" in html
+
+
+@pytest.mark.django_db
+def test_the_locations_api_answers_what_its_schema_would(client):
+    """The locations API serialises its rows itself (no validation per row): the
+    answer is byte for byte what Ninja makes of the same rows through the
+    declared schema, with the same content type; the OpenAPI document still
+    names the schema."""
+    import json
+
+    from ninja.responses import NinjaJSONEncoder
+    from pydantic import TypeAdapter
+
+    from imvo.supplychain.api import PublicFacilityOut
+
+    c = make_covenant()
+    fs = _grow(c, 4, 0)
+    _member_with_list(c, fs[:2], consent=True)
+    _member_with_list(c, fs[:1])
+    _publish(c)
+    r = client.get(f"/api/public/production-locations/{c.slug}?per_page=3")
+    assert r.status_code == 200 and r["Content-Type"] == "application/json; charset=utf-8"
+    rows = pub.public_page(c, YEAR, 1, per_page=3).object_list
+    schema = TypeAdapter(list[PublicFacilityOut]).dump_python(
+        TypeAdapter(list[PublicFacilityOut]).validate_python(rows)
+    )
+    assert r.content == json.dumps(schema, cls=NinjaJSONEncoder).encode()
+    assert [row["named_members"] for row in r.json()][:2] != [[], []]
+    openapi = client.get("/api/openapi.json").json()
+    assert "PublicFacilityOut" in json.dumps(openapi)
