@@ -21,6 +21,8 @@ def load() -> list[tuple[str, str]]:
     if JointAction.objects.exists():
         return []
     for covenant in Covenant.objects.order_by("pk"):
+        if not overlap.counts_shown(covenant.pk):
+            continue  # members propose once K members disclose (joint.check_propose)
         shared = overlap.members_at(
             {link.facility_id for link in overlap._links(overlap._current(covenant.pk))},
             covenant.pk,

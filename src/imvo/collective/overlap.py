@@ -91,3 +91,18 @@ def disclosure_threshold(covenant_id: int) -> int:
     `supplychain.publication.policy_for`, read through the model: there is no seam yet)."""
     policy = DisclosurePolicy.objects.filter(covenant_id=covenant_id).first()
     return policy.min_members if policy else DisclosurePolicy.DEFAULT_MIN_MEMBERS
+
+
+def counts_shown(covenant_id: int) -> bool:
+    """Whether a member may learn how many other members source somewhere in this
+    covenant: only once K members disclose (`disclosure_threshold`). A member can put
+    any factory on its own list; with one other member disclosing, a count (or an
+    invitation count, or "no one to invite") would say, a factory at a time, which
+    are on that member's list."""
+    disclosing = (
+        _current(covenant_id)
+        .values_list("row__supplier_list__organisation_id", flat=True)
+        .distinct()
+        .count()
+    )
+    return disclosing >= disclosure_threshold(covenant_id)

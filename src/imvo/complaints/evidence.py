@@ -109,11 +109,17 @@ def safe_image(name: str, data: bytes, kind: str) -> tuple[bytes, str]:
         with Image.open(io.BytesIO(data)) as img:
             img = ImageOps.exif_transpose(img) or img  # type: ignore[assignment]
             out = io.BytesIO()
-            if kind == "image/png":
-                clean = img.convert("RGBA") if img.mode not in ("RGB", "RGBA", "L") else img
+            png = kind == "image/png"
+            mode = ("RGBA" if img.mode not in ("RGB", "RGBA", "L") else img.mode) if png else "RGB"
+            # A new image of the pixels alone: Pillow writes some of an opened image's
+            # `info` back when saving (a JPEG's comment, a PNG's ICC profile, whose
+            # text can name the person or the device that took the photo).
+            converted = img.convert(mode)
+            clean = Image.frombytes(mode, converted.size, converted.tobytes())
+            if png:
                 clean.save(out, format="PNG")
                 return out.getvalue(), "image/png"
-            img.convert("RGB").save(out, format="JPEG", quality=85)
+            clean.save(out, format="JPEG", quality=85)
             return out.getvalue(), "image/jpeg"
     except EvidenceRefusedError:
         raise

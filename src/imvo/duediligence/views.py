@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -127,16 +128,17 @@ def index(request: HttpRequest) -> HttpResponse:
                 "framework": active_framework(c),
             }
         )
-    reviewer = [
-        {
-            "covenant": c,
-            "waiting": Submission.objects.filter(
-                covenant=c,
-                status__in=[Submission.Status.SUBMITTED, Submission.Status.UNDER_REVIEW],
-            ).count(),
-        }
-        for c in reviewed_covenants(request.user)
-    ]
+    reviewed = list(reviewed_covenants(request.user))
+    waiting = dict(
+        Submission.objects.filter(
+            covenant__in=reviewed,
+            status__in=[Submission.Status.SUBMITTED, Submission.Status.UNDER_REVIEW],
+        )
+        .values_list("covenant")
+        .annotate(n=Count("id"))
+        .order_by()
+    )  # one query for every covenant, not one a covenant
+    reviewer = [{"covenant": c, "waiting": waiting.get(c.pk, 0)} for c in reviewed]
     return render(
         request,
         "duediligence/index.html",

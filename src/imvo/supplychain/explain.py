@@ -51,6 +51,7 @@ FIELD_LABELS = {
     "distance": gettext_lazy("Distance"),
     "name_number": gettext_lazy("Numbers in the name"),
     "name_word": gettext_lazy("Shared name words"),
+    "name_nearby": gettext_lazy("Same name nearby"),
     "country": gettext_lazy("Country"),
     "identifier": gettext_lazy("Identifier"),
     "sector": gettext_lazy("Sector"),
@@ -99,6 +100,18 @@ LEVEL_WORDS: dict[tuple[str, str], Any] = {
         "the names share only words 10 or more facilities carry"
     ),
     ("name_word", "no word in common"): gettext_lazy("the names have no word in common"),
+    ("name_nearby", "not compared"): gettext_lazy(
+        "not compared (the names differ, or no coordinates within 1 km)"
+    ),
+    ("name_nearby", "the only place with the name within 1 km"): gettext_lazy(
+        "no other place with this name within 1 km"
+    ),
+    ("name_nearby", "another place with the name within 1 km, none within 200 m"): gettext_lazy(
+        "another place with this name within 1 km, none within 200 m"
+    ),
+    ("name_nearby", "another place with the name within 200 m"): gettext_lazy(
+        "another place with this name within 200 m"
+    ),
     ("prior", "a candidate pair"): gettext_lazy("any pair of records that reached comparison"),
     ("country", "exact"): gettext_lazy("same country"),
     ("country", "different"): gettext_lazy("different countries"),

@@ -794,7 +794,10 @@ def shared_for_member(
     user: Any, covenant: Covenant, year: int | None = None
 ) -> list[dict[str, Any]]:
     """The member's facilities in a covenant with the number of *other* members
-    sourcing there (never who)."""
+    sourcing there (never who). The count is None (withheld) while fewer than K
+    members (the publication rule's K) disclosed in the year: a member can put any
+    factory on its own list, and with one other discloser the count would say, a
+    factory at a time, which are on that member's list."""
     org = roles.organisation_id(user)
     if not org:
         raise PermissionDeniedError(_("Only a member organisation has its own facilities."))
@@ -802,17 +805,21 @@ def shared_for_member(
     mine = set(
         links.filter(row__supplier_list__organisation_id=org).values_list("facility_id", flat=True)
     )
+    disclosing = set(links.values_list("row__supplier_list__organisation_id", flat=True).distinct())
+    shown = len(disclosing) >= publication.policy_for(covenant).min_members
     others: dict[int, set[int]] = defaultdict(set)
-    for fid, o in links.filter(facility_id__in=mine).values_list(
-        "facility_id", "row__supplier_list__organisation_id"
-    ):
-        if o != org:
-            others[fid].add(o)
+    if shown:
+        for fid, o in links.filter(facility_id__in=mine).values_list(
+            "facility_id", "row__supplier_list__organisation_id"
+        ):
+            if o != org:
+                others[fid].add(o)
     facilities = Facility.objects.in_bulk(list(mine))
     out: list[dict[str, Any]] = [
-        {**_facility_fields(facilities[fid]), "others": len(others.get(fid, ()))} for fid in mine
+        {**_facility_fields(facilities[fid]), "others": len(others.get(fid, ())) if shown else None}
+        for fid in mine
     ]
-    out.sort(key=lambda d: (-d["others"], d["name"]))
+    out.sort(key=lambda d: (-(d["others"] or 0), d["name"]))
     return out
 
 

@@ -28,6 +28,19 @@ def _member_of(org_id: int, covenant: Covenant) -> bool:
     return Adherence.objects.filter(covenant=covenant, organisation_id=org_id).exists()
 
 
+def _require_counts_shown(covenant_id: int) -> None:
+    """A member proposes or invites only once K members disclose in the covenant:
+    who is invited (or that no one is) would otherwise tell it another member's list."""
+    if not overlap.counts_shown(covenant_id):
+        raise PermissionDeniedError(
+            _(
+                "Members propose joint action once at least %(k)s members have disclosed "
+                "their production locations; until then, ask the covenant's secretariat."
+            )
+            % {"k": overlap.disclosure_threshold(covenant_id)}
+        )
+
+
 def check_propose(
     user: Any,
     covenant: Covenant,
@@ -48,6 +61,8 @@ def check_propose(
             _("Only members of this covenant and its secretariat propose joint actions.")
         )
     proposer = None if steward and not org else org
+    if not steward:
+        _require_counts_shown(covenant.pk)
     country = (country or "").strip().upper()
     if facility_id is not None:
         f = overlap.facility(facility_id)
@@ -118,6 +133,8 @@ def check_invite_newcomers(user: Any, action: JointAction) -> int:
     the proposal. Members that declined or left are not asked again. Returns how many."""
     access.require_work(user, action)
     access.require_open(action)
+    if not roles.is_secretariat(user, action.covenant):
+        _require_counts_shown(action.covenant_id)
     if action.facility_id is not None:
         members = overlap.members_at([action.facility_id], action.covenant_id).get(
             action.facility_id, set()

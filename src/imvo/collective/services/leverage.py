@@ -32,7 +32,9 @@ class MyFacility:
     share_band: str
     years: int | None
     order_value: int | None
-    others: int  # other members of the covenant disclosing it: a count, never who
+    # Other members of the covenant disclosing it: a count, never who; 0 while fewer
+    # than K members disclose in the covenant (`overlap.counts_shown`).
+    others: int
 
 
 def my_facilities(user: Any) -> list[MyFacility]:
@@ -46,6 +48,8 @@ def my_facilities(user: Any) -> list[MyFacility]:
         covenant_of.setdefault(link.facility_id, link.covenant_id)
     sharing: dict[int, set[int]] = {}
     for cid in set(covenant_of.values()):
+        if not overlap.counts_shown(cid):
+            continue
         sharing.update(
             overlap.members_at([f for f, c in covenant_of.items() if c == cid], cid).items()
         )

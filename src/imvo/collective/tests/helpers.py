@@ -34,7 +34,11 @@ def disclose(user: Any, covenant: Any, rows: list[tuple[str, str, str]]) -> None
 
 
 def share_a_facility(w: World) -> Shared:
-    """Companies A, B and D of covenant X disclose the same facility, none knowing it."""
+    """Companies A, B and D of covenant X disclose the same facility, none knowing it
+    (K = 3: members learn of overlap only once K members disclose)."""
+    from imvo.supplychain.models import DisclosurePolicy
+
+    DisclosurePolicy.objects.update_or_create(covenant=w.covenant_x, defaults={"min_members": 3})
     facilities = make_registry()
     d = make_org("Company D")
     adhere(w.covenant_x, d)

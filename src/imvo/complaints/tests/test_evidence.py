@@ -203,3 +203,35 @@ def test_old_photo_helper_still_loses_its_exif(world):
     c = file(world, files=[("a.jpg", jpeg_with_exif())]).complaint
     _ev, data = workflow.evidence_for(world.committee_x, c, "committee", c.evidence.get().pk)
     assert b"GPS-Tracker-App" not in data and PHONE not in data
+
+
+def test_photo_comment_xmp_and_icc_text_do_not_survive_the_safe_copy(world):
+    """Found by the audit: Pillow writes a JPEG's comment (COM marker) back when the
+    photo is re-encoded, and a PNG's ICC profile; both are free text a phone app or
+    a helper can fill with a name. XMP (which can hold the GPS position too) and
+    PNG text chunks are checked with them."""
+    from PIL.PngImagePlugin import PngInfo
+
+    img = Image.new("RGB", (64, 48), (200, 10, 10))
+    xmp = (
+        b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/'
+        b'02/22-rdf-syntax-ns#"><rdf:Description xmlns:exif="http://ns.adobe.com/exif/1.0/"'
+        b' exif:GPSLatitude="23,48.6N">SecretXmpCreator</rdf:Description></rdf:RDF>'
+        b"</x:xmpmeta>"
+    )
+    jpeg, png = io.BytesIO(), io.BytesIO()
+    img.save(jpeg, "JPEG", comment=b"SecretComment: Maria, line 4", xmp=xmp)
+    text = PngInfo()
+    text.add_text("Author", "SecretPngAuthor")
+    icc = b"\0" * 128 + b"desc SecretIccOwner"  # (compressed in the file: read back below)
+    img.save(png, "PNG", pnginfo=text, icc_profile=icc)
+    assert b"SecretComment" in jpeg.getvalue()
+    assert b"SecretIccOwner" in Image.open(io.BytesIO(png.getvalue())).info["icc_profile"]
+    c = file(world, files=[("a.jpg", jpeg.getvalue()), ("b.png", png.getvalue())]).complaint
+    for ev in c.evidence.order_by("pk"):
+        _ev, safe = workflow.evidence_for(world.committee_x, c, "committee", ev.pk)
+        for secret in (b"SecretComment", b"SecretXmpCreator", b"23,48", b"SecretPngAuthor"):
+            assert secret not in safe
+        with Image.open(io.BytesIO(safe)) as clean:
+            assert not {"comment", "xmp", "icc_profile", "exif"} & set(clean.info)
+            assert clean.size == (64, 48)

@@ -251,3 +251,33 @@ def test_odd_year_parameters_are_ignored(client, world, year) -> None:
     )
     assert e.status_code == 200
     assert e["Content-Disposition"] == 'attachment; filename="assessments-covenant-x.csv"'
+
+
+def test_the_index_counts_what_waits_in_one_query_however_many_covenants(
+    client, world, sub
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from imvo.accounts.services import grant_role
+    from imvo.testing import make_covenant
+
+    submissions.check_submit(world.member_a, sub)
+    client.force_login(world.secretariat_x)
+
+    def queries() -> tuple[int, dict[str, int]]:
+        with CaptureQueriesContext(connection) as ctx:
+            r = client.get(reverse("duediligence:index"))
+        return len(ctx.captured_queries), {
+            row["covenant"].slug: row["waiting"] for row in r.context["reviewer"]
+        }
+
+    queries()
+    few, waiting = queries()
+    assert waiting == {world.covenant_x.slug: 1}
+    for _n in range(3):
+        grant_role(world.secretariat_x, make_covenant(), "secretariat")
+    many, waiting = queries()
+    assert len(waiting) == 4 and waiting[world.covenant_x.slug] == 1
+    assert sum(waiting.values()) == 1
+    assert many == few

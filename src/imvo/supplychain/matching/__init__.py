@@ -75,6 +75,30 @@ class Registry:
     names_arr: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
     addresses_arr: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
     joined_arr: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+    # country, joined (name), j (position), lat, lng of the records with coordinates:
+    # made on first use (`placed`), for counting namesakes near a row.
+    _placed: pl.DataFrame | None = field(default=None, repr=False, compare=False)
+
+    def placed(self) -> pl.DataFrame:
+        if self._placed is None:
+            frame = pl.DataFrame(
+                {
+                    "country": self.countries,
+                    "joined": self.joined_arr.tolist(),
+                    "lat": self.lat,
+                    "lng": self.lng,
+                },
+                schema={
+                    "country": pl.String,
+                    "joined": pl.String,
+                    "lat": pl.Float64,
+                    "lng": pl.Float64,
+                },
+            ).with_row_index("j")
+            self._placed = frame.filter(
+                pl.col("lat").is_not_nan() & pl.col("lng").is_not_nan()
+            ).with_columns(pl.col("j").cast(pl.Int64))
+        return self._placed
 
     def __post_init__(self) -> None:
         if len(self.names_arr) != len(self.names):
@@ -187,12 +211,17 @@ def pair_levels(
     name_counts: np.ndarray | None = None,
     base_name_levels: np.ndarray | None = None,
     word_counts: Any | None = None,
+    nearby_counts: Any | None = None,
 ) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Comparison levels of cleaned pairs, and their distances in metres (NaN = unknown).
     `name_counts`: see `features.name_levels_tf` (None: every name unique).
     `word_counts`: called with the positions of the pairs whose shared name words are
     compared (`features.word_compared`), returns the registry count of their rarest
-    shared word (0: none); None (single pairs, no registry to count in): not compared."""
+    shared word (0: none); None (single pairs, no registry to count in): not compared.
+    `nearby_counts`: called with the positions of the pairs whose namesakes nearby are
+    looked for (`features.nearby_compared`), returns the distance from the row of the
+    nearest other registry place with either name (inf: none within
+    `features.NEARBY_METERS`); None: not compared."""
     meters = features.distances_m(lat_a, lng_a, lat_b, lng_b)
     base = features.name_levels(names_a, names_b) if base_name_levels is None else base_name_levels
     counts = np.ones(len(base)) if name_counts is None else name_counts
@@ -205,12 +234,20 @@ def pair_levels(
         shared[ks] = word_counts(ks)
     else:
         compared[:] = False
+    near = features.nearby_compared(base, counts, meters)
+    nearest = np.full(len(base), np.inf)
+    if nearby_counts is not None and near.any():
+        ks = np.flatnonzero(near)
+        nearest[ks] = nearby_counts(ks)
+    else:
+        near[:] = False
     return {
         "name": features.name_levels_tf(base, counts),
         "address": address,
         "distance": distance,
         "name_number": features.name_number_levels(names_a, names_b),
         "name_word": features.name_word_levels(shared, compared),
+        "name_nearby": features.name_nearby_levels(nearest, near),
     }, meters
 
 
@@ -289,6 +326,18 @@ def score_candidates(registry: Registry, rows: pl.DataFrame, pairs: pl.DataFrame
         )
         return blocking.word_counts(registry.index, frame)["count"].to_numpy()
 
+    def nearby_counts(ks: np.ndarray) -> np.ndarray:
+        return _nearby_counts(
+            registry,
+            ks,
+            row_countries[ri[ks]],
+            row_joined[ri[ks]],
+            registry.joined_arr[ji[ks]],
+            ji[ks],
+            rlat[ri[ks]],
+            rlng[ri[ks]],
+        )
+
     levels, meters = pair_levels(
         a_names,
         row_addrs[ri],
@@ -301,6 +350,7 @@ def score_candidates(registry: Registry, rows: pl.DataFrame, pairs: pl.DataFrame
         tf,
         base,
         word_counts,
+        nearby_counts,
     )
     model = registry.model
     total = model.pair_bits(levels)
@@ -320,6 +370,72 @@ def score_candidates(registry: Registry, rows: pl.DataFrame, pairs: pl.DataFrame
     }
 
 
+def _nearby_counts(
+    registry: Registry,
+    ks: np.ndarray,
+    countries: np.ndarray,
+    a_joined: np.ndarray,
+    b_joined: np.ndarray,
+    js: np.ndarray,
+    lat: np.ndarray,
+    lng: np.ndarray,
+) -> np.ndarray:
+    """Per pair: the distance from the row's point of the nearest registry place other
+    than the candidate (`js`) that carries the row's or the candidate's name
+    (`features.joined_name`) in the row's country; inf when none lies within
+    `features.NEARBY_METERS`."""
+    q = pl.DataFrame(
+        {
+            "k": np.arange(len(ks), dtype=np.int64),
+            "country": countries.tolist(),
+            "a": a_joined.tolist(),
+            "b": b_joined.tolist(),
+            "cand": js.astype(np.int64),
+            "rlat": lat.astype(np.float64),
+            "rlng": lng.astype(np.float64),
+        },
+        schema={
+            "k": pl.Int64,
+            "country": pl.String,
+            "a": pl.String,
+            "b": pl.String,
+            "cand": pl.Int64,
+            "rlat": pl.Float64,
+            "rlng": pl.Float64,
+        },
+    )
+    wanted = (
+        pl.concat(
+            [
+                q.select("k", "country", "cand", "rlat", "rlng", joined="a"),
+                q.select("k", "country", "cand", "rlat", "rlng", joined="b"),
+            ]
+        )
+        .filter(pl.col("joined") != "")
+        .unique(["k", "joined"])
+    )
+    found = wanted.join(registry.placed(), on=["country", "joined"]).filter(
+        pl.col("j") != pl.col("cand")
+    )
+    out = np.full(len(ks), np.inf)
+    if not found.height:
+        return out
+    meters = features.distances_m(
+        found["rlat"].to_numpy(),
+        found["rlng"].to_numpy(),
+        found["lat"].to_numpy(),
+        found["lng"].to_numpy(),
+    )
+    nearest = (
+        found.select("k", m=pl.Series(meters))
+        .filter(pl.col("m") <= features.NEARBY_METERS)
+        .group_by("k")
+        .agg(pl.col("m").min())
+    )
+    out[nearest["k"].to_numpy()] = nearest["m"].to_numpy()
+    return out
+
+
 def _probability(bits: float) -> float:
     if bits > 60:
         return 1.0
@@ -335,7 +451,7 @@ def explain(scored: dict[str, Any], k: int, country: str) -> list[dict[str, Any]
         {"field": "prior", "level": "a candidate pair", "weight": round(float(w["prior"][0]), 2)}
     ]
     for comp, levels in features.COMPARISONS.items():
-        if comp == "name_word" and lv[comp] == 0:
+        if comp in ("name_word", "name_nearby") and lv[comp] == 0:
             continue  # not compared: nothing to show
         entry: dict[str, Any] = {
             "field": comp,

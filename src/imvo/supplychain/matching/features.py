@@ -99,12 +99,28 @@ NAME_WORD_LEVELS = [
     "no word in common",
 ]
 
+# namesakes nearby: where the names agree (exact or near), other facilities of the country
+# carry the name, and both sides have coordinates
+# within NEARBY_METERS of each other, how near to the row is the nearest *other* registry
+# place with either name (`joined_name`)? How common a name is in the whole country says
+# little about one street: a chain's branch that is the only one of its name around the
+# row is strong evidence; another branch as near as CLOSE_METERS leaves it open. ----------
+NEARBY_METERS = 1000.0
+CLOSE_METERS = 200.0
+NAME_NEARBY_LEVELS = [
+    "not compared",  # the names do not agree, a side lacks coordinates, or over 1 km apart
+    "the only place with the name within 1 km",
+    "another place with the name within 1 km, none within 200 m",
+    "another place with the name within 200 m",
+]
+
 COMPARISONS: dict[str, list[str]] = {
     "name": NAME_LEVELS,
     "address": ADDRESS_LEVELS,
     "distance": DISTANCE_LEVELS,
     "name_number": NAME_NUMBER_LEVELS,
     "name_word": NAME_WORD_LEVELS,
+    "name_nearby": NAME_NEARBY_LEVELS,
 }
 
 _NUMBER_RE = re.compile(r"\d+")
@@ -366,6 +382,24 @@ def word_compared(base_name: np.ndarray, address: np.ndarray, distance: np.ndarr
     return (base_name >= 3) & (np.isin(address, [1, 2, 3, 5]) | np.isin(distance, [1, 2]))
 
 
+def nearby_compared(base_name: np.ndarray, counts: np.ndarray, meters: np.ndarray) -> np.ndarray:
+    """Pairs whose namesakes nearby are looked for: the names agree (exact or near;
+    a contained name is as often a building and the shop in it), other facilities of
+    the country carry the name (`counts` > 1: for a unique name the country count has
+    said it all) and both places are known and within NEARBY_METERS."""
+    with np.errstate(invalid="ignore"):
+        close = meters <= NEARBY_METERS
+    agree = (base_name >= 1) & (base_name <= 2) & (counts > 1)
+    return agree & close & ~np.isnan(meters)
+
+
+def name_nearby_levels(nearest: np.ndarray, compared: np.ndarray) -> np.ndarray:
+    """NAME_NEARBY_LEVELS from the distance in metres of the nearest other registry
+    place with either name (inf: none within NEARBY_METERS), where `compared`."""
+    level = np.where(nearest <= CLOSE_METERS, 3, np.where(nearest <= NEARBY_METERS, 2, 1))
+    return np.where(compared, level, 0).astype(np.int8)
+
+
 def distance_levels(meters: np.ndarray) -> np.ndarray:
     """Levels from distances in metres (NaN = a side without coordinates)."""
     out = np.full(len(meters), 5, dtype=np.int8)
@@ -432,6 +466,7 @@ SIGNS: dict[str, list[int]] = {
     "distance": [0, 1, 1, 0, -1, -1],
     "name_number": [0, 1, 0, -1],
     "name_word": [0, 1, 1, 0, -1],
+    "name_nearby": [0, 1, 0, -1],
     "together": [1, 1, 1, -1],
 }
 

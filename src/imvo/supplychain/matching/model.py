@@ -31,7 +31,8 @@ Decisions (`matching.decide`): the *row* probability of the best candidate,
 2^w / (1 + sum of 2^w over the row's candidates), so a close runner-up lowers
 it; *automatic* when it reaches `automatic` and the evidence goes beyond the
 name (address at least partly similar, or within 200 m); *pending* from `review`; else
-*new*. Name-only evidence is never automatic.
+*new*. Name-only evidence is never automatic, nor name and place alone where
+another place with the name lies near the row (`supported`).
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ import numpy as np
 from imvo.supplychain.matching.features import COMPARISONS, SIGNS, TOGETHER, together
 
 MODEL_FILE = "data/model.json"
-FORMAT = "imvo-match-weights-3"
+FORMAT = "imvo-match-weights-4"
 # The levels that are evidence beyond the name (see `decide`): an address that agrees
 # at least in part with no conflicting number ("partly similar" included: supplier
 # lists append the country, the province or a postcode, or drop the street type), or
@@ -70,12 +71,21 @@ def lookalikes(levels: dict[str, np.ndarray]) -> np.ndarray:
     return (name >= 1) & (name <= 7) & (np.asarray(levels["address"]) == 4)
 
 
+# Another registry place with the same name lies within features.CLOSE_METERS of the row.
+NAMESAKES_NEARBY = 3
+
+
 def supported(levels: dict[str, np.ndarray]) -> np.ndarray:
-    """Per pair: is there evidence beyond the name (see SUPPORT), without a conflict?"""
-    return (
-        np.isin(levels["address"], list(SUPPORT["address"]))
-        | np.isin(levels["distance"], list(SUPPORT["distance"]))
-    ) & (np.asarray(levels["name_number"]) != NAME_NUMBER_CONFLICT)
+    """Per pair: is there evidence beyond the name (see SUPPORT), without a conflict?
+    Nearness alone is no such evidence where another place with the name lies near the
+    row too (features.NAME_NEARBY_LEVELS): two branches of a chain down one street are
+    told apart by their addresses, or by a person."""
+    place = np.isin(levels["distance"], list(SUPPORT["distance"]))
+    if "name_nearby" in levels:
+        place &= np.asarray(levels["name_nearby"]) != NAMESAKES_NEARBY
+    return (np.isin(levels["address"], list(SUPPORT["address"])) | place) & (
+        np.asarray(levels["name_number"]) != NAME_NUMBER_CONFLICT
+    )
 
 
 KINDS = ("coordinates", "no_coordinates")

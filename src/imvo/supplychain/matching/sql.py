@@ -246,6 +246,7 @@ def load_registry(
                  floor(lat * {cell}::float8)::int AS cy, floor(lng * {cell}::float8)::int AS cx
           FROM {s}.reg WHERE lat IS NOT NULL AND lng IS NOT NULL;
         CREATE INDEX ON {s}.cells (country, cy, cx);
+        CREATE INDEX ON {s}.reg (country, joined);
         CREATE TABLE {s}.name_counts AS
           SELECT country, name, count(*)::bigint AS n FROM {s}.reg GROUP BY country, name;
         ALTER TABLE {s}.name_counts ADD PRIMARY KEY (country, name);
@@ -320,6 +321,7 @@ def match(
         for base, fine in features._TF_SPLIT.items()
     )
     d1, d2, d3, d4 = features._DISTANCE_LIMITS
+    near, close = features.NEARBY_METERS, features.CLOSE_METERS
     _run(
         cur,
         f"""
@@ -403,7 +405,7 @@ def match(
           FROM named n
         )
         , lv AS MATERIALIZED (
-          SELECT rw, idx, tf, base,
+          SELECT rw, idx, tf, base, country, aj, bj, lat1, lng1,
             CASE WHEN base = 0 THEN 0 {tf_cases} END AS name_level,
             CASE WHEN aa = '' OR ba = '' THEN 0
                  WHEN aa = ba THEN 1
@@ -447,7 +449,19 @@ def match(
                        FROM pg_temp.row_keys rk
                        JOIN {s}.reg_keys gk ON gk.key = rk.key AND gk.idx = lv.idx
                        JOIN {s}.freq f ON f.key = rk.key
-                       WHERE rk.idx = lv.rw AND split_part(rk.key, '|', 2) = 'w') END AS word_level
+                       WHERE rk.idx = lv.rw AND split_part(rk.key, '|', 2) = 'w') END AS word_level,
+            -- Namesakes nearby (features.nearby_compared, matching._nearby_counts): the
+            -- nearest other place with either name within {near!r} m of the row.
+            CASE WHEN NOT (base BETWEEN 1 AND 2 AND tf > 1 AND meters IS NOT NULL AND meters <= {near!r}) THEN 0
+                 ELSE (SELECT CASE WHEN min(d) IS NULL THEN 1 WHEN min(d) <= {close!r} THEN 3 ELSE 2 END
+                       FROM (SELECT 2 * 6371000.0::float8 * asin(least(1.0::float8, sqrt(
+                         sin((radians(o.lat) - radians(lv.lat1)) / 2) * sin((radians(o.lat) - radians(lv.lat1)) / 2)
+                         + cos(radians(lv.lat1)) * cos(radians(o.lat))
+                           * sin(radians(o.lng - lv.lng1) / 2) * sin(radians(o.lng - lv.lng1) / 2)))) AS d
+                         FROM {s}.reg o
+                         WHERE o.country = lv.country AND o.joined IN (lv.aj, lv.bj) AND o.joined <> ''
+                           AND o.idx <> lv.idx AND o.lat IS NOT NULL AND o.lng IS NOT NULL) od
+                       WHERE d <= {near!r}) END AS nearby_level
           FROM lv;
         ANALYZE pg_temp.levels;
         """,
@@ -458,14 +472,16 @@ def match(
     cur.execute(
         f"""
         SELECT l.rw, g.id, l.name_level, l.address_level, l.distance_level, l.number_level,
-               l.word_level
+               l.word_level, l.nearby_level
         FROM pg_temp.levels l JOIN {s}.reg g ON g.idx = l.idx ORDER BY l.rw, l.idx
         """
     )
     fetched = cur.fetchall()
     levels = {
         comp: np.array([r[2 + i] for r in fetched], dtype=np.int64)
-        for i, comp in enumerate(("name", "address", "distance", "name_number", "name_word"))
+        for i, comp in enumerate(
+            ("name", "address", "distance", "name_number", "name_word", "name_nearby")
+        )
     }
     bits = model.pair_bits(levels) if fetched else np.zeros(0)
     support = supported(levels)

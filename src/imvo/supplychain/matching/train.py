@@ -94,7 +94,8 @@ def model_from_task(
     if (scored["levels"]["distance"] > 0).any():
         # The same pairs as a list without coordinates would give them: what teaches the
         # weights of the "no_coordinates" table beside the sets that lack coordinates.
-        model.add({**scored["levels"], "distance": np.zeros(len(is_match), np.int8)}, is_match)
+        none = np.zeros(len(is_match), np.int8)
+        model.add({**scored["levels"], "distance": none, "name_nearby": none}, is_match)
     found = {r for r, ok in zip(scored["rows"], is_match, strict=True) if ok}
     positives = [i for i, t in enumerate(truth) if t]
     recall = sum(1 for i in positives if i in found) / len(positives) if positives else 1.0

@@ -103,6 +103,26 @@ def test_a_far_away_namesake_does_not_match_and_a_near_one_does() -> None:
     assert next(e for e in near.explanation if e["field"] == "distance")["meters"] < 50
 
 
+def test_a_chain_branch_alone_near_the_row_matches_and_one_beside_a_namesake_does_not() -> None:
+    # 30 branches of a chain across the country (a name common in the country), one of
+    # them (F0) alone in its part of town, two others (F1, F2) about 110 m apart; the
+    # rows carry no address, only the name and the place.
+    shops = [("Subway", "", "SG", 1.2800, 103.8500)]
+    shops += [("Subway", "", "SG", 1.3500, 103.7000), ("Subway", "", "SG", 1.3510, 103.7000)]
+    shops += [("Subway", "", "SG", 1.40 + i * 0.02, 103.95) for i in range(27)]
+    alone = _one(shops, ("Subway", "", "SG", 1.2801, 103.8501))  # ~16 m from F0
+    assert (alone.status, alone.facility_id) == (matching.AUTOMATIC, "F0")
+    fields = {e["field"]: e for e in alone.explanation}
+    assert fields["name"]["count"] == 30
+    assert fields["name_nearby"]["level"] == "the only place with the name within 1 km"
+    assert fields["name_nearby"]["weight"] > 0
+    # ~11 m from F1 and ~110 m from F2: nearness says nothing between the two.
+    beside = _one(shops, ("Subway", "", "SG", 1.3501, 103.7000))
+    assert beside.facility_id == "F1" and beside.status == matching.PENDING
+    nearby = next(e for e in beside.explanation if e["field"] == "name_nearby")
+    assert nearby["level"] == "another place with the name within 200 m"
+
+
 def test_next_door_unit_is_not_automatic() -> None:
     m = _one(
         [
@@ -332,6 +352,7 @@ def test_fitted_weights_keep_their_sign_and_a_near_tie_is_pending() -> None:
         "distance": np.zeros(2 * n, dtype=np.int8),
         "name_number": np.zeros(2 * n, dtype=np.int8),
         "name_word": np.zeros(2 * n, dtype=np.int8),
+        "name_nearby": np.zeros(2 * n, dtype=np.int8),
     }
     # ...and more often among the non-matches (the mall): a free fit would go negative.
     model.add(levels, np.r_[np.ones(n // 2), np.zeros(n + n // 2)].astype(bool))

@@ -140,3 +140,64 @@ def test_two_matches_run_at_once_in_one_process() -> None:
         assert [(m.status, m.facility_id, m.score) for m in results[i]] == [
             (m.status, m.facility_id, m.score) for m in alone[i]
         ]
+
+
+@pytest.mark.slow
+def test_postgres_engine_reads_namesakes_nearby_as_the_in_memory_engine(pg_cursor: Any) -> None:
+    """A chain's branches: one alone in its part of town, two 110 m apart, one 600 m
+    from another (features.NAME_NEARBY_LEVELS); rows beside each, without addresses."""
+    points = [(1.2800, 103.8500), (1.3500, 103.7000), (1.3510, 103.7000), (1.3000, 103.9000)]
+    points += [(1.3054, 103.9000)] + [(1.40 + i * 0.02, 103.95) for i in range(25)]
+    registry = pl.DataFrame(
+        {
+            "id": list(range(1, len(points) + 1)),
+            "name": ["subway"] * len(points),
+            "address": [""] * len(points),
+            "country": ["SG"] * len(points),
+            "lat": [p[0] for p in points],
+            "lng": [p[1] for p in points],
+        }
+    )
+    rows = pl.DataFrame(
+        {
+            "name": ["Subway"] * 4,
+            "address": [""] * 4,
+            "country": ["SG"] * 4,
+            "lat": [1.2801, 1.3501, 1.3001, 1.2850],
+            "lng": [103.8501, 103.7000, 103.9000, 103.8500],
+        }
+    )
+    memory = matching.match_frame(matching.prepare_registry(registry, normalised=True), rows)
+    pg_cursor.execute(
+        f"CREATE TABLE {SCHEMA}.facilities "
+        "(id bigint, name text, address text, country text, lat float8, lng float8)"
+    )
+    pg_cursor.executemany(
+        f"INSERT INTO {SCHEMA}.facilities VALUES (%s, %s, %s, %s, %s, %s)",  # noqa: S608
+        list(registry.iter_rows()),
+    )
+    sql.load_registry(pg_cursor, SCHEMA, f"SELECT * FROM {SCHEMA}.facilities")  # noqa: S608
+    in_sql = sql.match(
+        pg_cursor,
+        SCHEMA,
+        list(
+            _clean(rows, normalised=False)
+            .select("name", "address", "country", "lat", "lng")
+            .iter_rows()
+        ),
+        matching.load(),
+    )
+    assert [(m.status, m.facility_id) for m in memory] == [
+        (s["status"], s["facility_id"]) for s in in_sql
+    ]
+    for m, s in zip(memory, in_sql, strict=True):
+        assert m.scored[0].weight == pytest.approx(s["weight"], abs=1e-9)
+    nearby = [
+        next(e["level"] for e in m.explanation if e["field"] == "name_nearby") for m in memory
+    ]
+    assert nearby == [
+        "the only place with the name within 1 km",
+        "another place with the name within 200 m",
+        "another place with the name within 1 km, none within 200 m",
+        "the only place with the name within 1 km",
+    ]
