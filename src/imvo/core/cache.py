@@ -83,6 +83,13 @@ def cached[T](key: str, compute: Callable[[], T], seconds: int | None = None) ->
     result instead of running the same expensive query at once (when a popular
     entry expires under load, every thread would otherwise miss together).
     """
+    ttl = content_seconds() if seconds is None else seconds
+    if ttl <= 0:
+        # Caching off (IMVO_PUBLIC_CACHE_SECONDS=0): nothing would be kept for the
+        # waiting threads, so the guard would only make same-page requests of a
+        # process compute one after another, none overlapping its database waits
+        # with another's work.
+        return compute()
     store = local()
     value = store.get(key, _MISSING)
     if value is not _MISSING:
@@ -93,7 +100,7 @@ def cached[T](key: str, compute: Callable[[], T], seconds: int | None = None) ->
         value = store.get(key, _MISSING)
         if value is _MISSING:
             value = compute()
-            store.set(key, value, content_seconds() if seconds is None else seconds)
+            store.set(key, value, ttl)
     with _computing_guard:
         _computing.pop(key, None)
     return value  # type: ignore[no-any-return]

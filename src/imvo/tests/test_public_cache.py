@@ -94,3 +94,32 @@ def test_a_miss_is_computed_once_while_other_threads_wait():
     assert results == ["the answer"] * 8
     assert len(runs) == 1
     assert cached("test:other-key", lambda: "other") == "other"  # keys do not block each other
+
+
+def test_with_caching_off_requests_compute_side_by_side(settings):
+    """IMVO_PUBLIC_CACHE_SECONDS=0 (every read a miss): nothing is kept, so threads
+    asking for the same key are not made to wait for each other's computation
+    (which would keep one process's requests from overlapping their database
+    waits); each computes, and nothing is stored."""
+    import threading
+
+    from imvo.core.cache import cached, local
+
+    settings.IMVO_PUBLIC_CACHE_SECONDS = 0
+    both_inside = threading.Barrier(2, timeout=5)
+
+    def compute() -> str:
+        both_inside.wait()  # raises BrokenBarrierError if the other thread is kept out
+        return "fresh"
+
+    results: list[str] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(cached("test:off", compute)))
+        for _ in range(2)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=10)
+    assert results == ["fresh", "fresh"]
+    assert local().get("test:off") is None
