@@ -167,6 +167,17 @@ def read_csv(text: str) -> list[PlotRow]:
     with contextlib.suppress(csv.Error):  # one column, or an odd file: the excel dialect
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")  # type: ignore[assignment]
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    try:
+        return _plot_rows(reader)
+    except csv.Error:  # a cell over the csv module's field limit, a NUL...: not a 500
+        raise DomainError(
+            _("Line %(line)s of the CSV cannot be read: a cell is longer than 131,072 "
+              "characters, or a quote is not closed.")
+            % {"line": reader.line_num + 1}  # the line being read when it failed
+        ) from None  # fmt: skip
+
+
+def _plot_rows(reader: csv.DictReader[str]) -> list[PlotRow]:
     header = [h.strip().lower() for h in reader.fieldnames or []]
     reader.fieldnames = header
     if "plot_id" not in header or not (

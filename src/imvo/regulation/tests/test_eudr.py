@@ -175,3 +175,33 @@ def test_cli_imports_reports_errors_and_exports(world, food, settings, tmp_path)
     out = tmp_path / "out.geojson"
     call_command("regulation", "plots", "export", "food-x", "--as", "member_a", "-o", str(out))
     assert json.loads(out.read_text())["features"][0]["properties"]["ProductionPlace"] == "P1"
+
+
+@pytest.fixture
+def default_csv_field_limit():
+    """The csv module's own field limit (the supplier-list reader raises it for the
+    whole process when it reads a big file: the limit a fresh worker has)."""
+    import csv
+
+    old = csv.field_size_limit(131_072)
+    yield
+    csv.field_size_limit(old)
+
+
+def test_a_cell_over_the_csv_field_limit_is_a_clear_refusal_not_a_500(
+    world, food, default_csv_field_limit
+) -> None:
+    """Found by the audit: a 200 KB cell (or a huge WKT polygon) raised the csv
+    module's field-limit error through the upload (a server error)."""
+    header = b"plot_id,commodity,country,latitude,longitude\n"
+    for data in (
+        header + b"p1,cocoa,CI," + b"1" * 200_000 + b",2\n",
+        header + b'p1,cocoa,"' + b"x" * 200_000 + b'",5.781234,-6.601234\n',
+        b"plot_id,commodity,country,polygon\n"
+        + b'p1,cocoa,CI,"POLYGON(('
+        + b", ".join(b"-6.606000 5.785000" for _ in range(20_000))
+        + b'))"\n',
+    ):
+        with pytest.raises(DomainError, match="Line 2 of the CSV cannot be read"):
+            eudr.check_upload(world.member_a, food, "plots.csv", data)
+    assert not Plot.objects.exists()
