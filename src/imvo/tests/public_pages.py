@@ -109,11 +109,19 @@ def _joint_action(c, member_user, rows) -> list[str]:
     from imvo.collective.services import cap
     from imvo.collective.tests.helpers import fire_safety_plan
     from imvo.supplychain import services as supplychain
+    from imvo.supplychain.models import DisclosurePolicy
     from imvo.supplychain.tests.helpers import csv_bytes
 
+    # Members act jointly only once K members disclose: K is 3 here (the floor), and a
+    # second and third member disclose the Dhaka facility too.
+    DisclosurePolicy.objects.update_or_create(covenant=c, defaults={"min_members": 3})
+    year = timezone.localdate().year
     second = adhere(c, make_org("Noord Mode")).organisation
     second_user = make_user("public_pages_member_2", organisation=second)
-    supplychain.upload_list(second_user, c, timezone.localdate().year, "list.csv", csv_bytes(rows))
+    supplychain.upload_list(second_user, c, year, "list.csv", csv_bytes(rows))
+    third = adhere(c, make_org("Zuid Textiel")).organisation
+    third_user = make_user("public_pages_member_3", organisation=third)
+    supplychain.upload_list(third_user, c, year, "list.csv", csv_bytes(rows))
     facility = next(iter(overlap.facilities_of(second.pk, c.pk))).facility_id
     action, item = fire_safety_plan(member_user, second_user, c, facility)
     union = make_user("public_pages_union", organisation=None)
