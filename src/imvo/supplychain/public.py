@@ -21,6 +21,7 @@ from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Count, FilteredRelation, Q, QuerySet
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 
 from imvo.core.countries import display_name
 from imvo.covenants.models import Adherence, Covenant, Organisation
@@ -157,13 +158,17 @@ class Listing:
         """The row dicts every public surface shows (the API's PublicFacilityOut),
         from rows read as COLUMNS."""
         named = _named(self.covenant, [r[0] for r in rows])
+        language = get_language() or "en"
+        country_names: dict[str, str] = {}  # a page repeats a few countries 100 times
+        for code in {r[4] for r in rows}:
+            country_names[code] = display_name(code, language)
         return [
             {
                 "id": facility_id,
                 "name": name,
                 "address": address,
                 "country": code,
-                "country_name": display_name(code),
+                "country_name": country_names[code],
                 "sector": sector,
                 "members": member_band(members),
                 "named_members": named.get(pk, []),

@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from imvo.core.countries import display_name
 from imvo.covenants.models import Adherence
 from imvo.supplychain import disclosure, publication
 from imvo.supplychain import public as pub
@@ -101,6 +102,10 @@ def test_pages_hold_the_same_rows_as_the_full_list(client):
     assert by_id[fs[3].pk]["members"] == "1\u20134"
     assert by_id[fs[3].pk]["named_members"] == [named.name]
     assert by_id[fs[0].pk]["named_members"] == []
+    for language in ("en", "nl"):  # each row's country named in the reader's language
+        with translation.override(language):
+            for r in pub.public_page(c, YEAR, 1, per_page=100).object_list:
+                assert r["country_name"] == display_name(r["country"], language)
     bd = pub.public_page(c, YEAR, 1, country="bd", per_page=100)
     assert [r["id"] for r in bd.object_list] == [
         r["id"] for r in pub.public_facility_list(c, YEAR, country="BD")
