@@ -10,33 +10,15 @@ the others are one "other countries" row (never named in the heatmap either).
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext as _
 
 from imvo.core.registry import Chart, Figure, ReportSection, Series, Table
 from imvo.covenants.models import Covenant
 
 
-def public_countries(countries: list[dict[str, Any]], k: int) -> tuple[list[dict[str, Any]], float]:
-    """(countries K or more members source in, the share of rows of the others
-    folded together). The folded share must itself rest on K members (or be
-    nothing): otherwise the smallest named countries join it, as on the public
-    production-location map, since 100% minus the named shares would give away
-    the few members behind it."""
-    named = [c for c in countries if c["companies"] >= k]
-    folded = [c for c in countries if c["companies"] < k]
-    behind: set[Any] = set().union(*(c["members"] for c in folded)) if folded else set()
-    while folded and len(behind) < k and named:
-        smallest = named.pop()
-        folded.append(smallest)
-        behind |= smallest["members"]
-    return named, round(sum(c["share"] for c in folded), 1)
-
-
 def report_sections(covenant: Covenant, year: int) -> list[ReportSection]:
     from imvo.risk import reference as ref
-    from imvo.risk.services import covenant_analysis
+    from imvo.risk.services import covenant_analysis, public_countries
     from imvo.supplychain.seams import disclosure_threshold
 
     a = covenant_analysis(covenant)

@@ -737,11 +737,6 @@ def entry_as_dict(entry: RegisterEntry) -> dict[str, Any]:
 # --- covenant sector risk analysis -----------------------------------------------------
 
 
-# The fewest member companies with sourcing behind the sector analysis before a
-# party (union, NGO, government, branch organisation) may read it.
-PARTY_MIN_COMPANIES = 3
-
-
 def is_non_company_party(user: Any, covenant: Covenant) -> bool:
     """A user of a union, NGO, government or branch party active in the covenant:
     the sector risk analysis is one of their tools (issue 17); a company has its own scan."""
@@ -859,6 +854,49 @@ def covenant_analysis(covenant: Covenant) -> dict[str, Any]:
         "attribution": result.attribution,
         "result": result,
     }
+
+
+def public_countries(countries: list[dict[str, Any]], k: int) -> tuple[list[dict[str, Any]], float]:
+    """(countries K or more members source in, the share of rows of the others
+    folded together). The folded share must itself rest on K members (or be
+    nothing): otherwise the smallest named countries join it, as on the public
+    production-location map, since 100% minus the named shares would give away
+    the few members behind it."""
+    named = [c for c in countries if c["companies"] >= k]
+    folded = [c for c in countries if c["companies"] < k]
+    behind: set[Any] = set().union(*(c["members"] for c in folded)) if folded else set()
+    while folded and len(behind) < k and named:
+        smallest = named.pop()
+        folded.append(smallest)
+        behind |= smallest["members"]
+    return named, round(sum(c["share"] for c in folded), 1)
+
+
+def party_analysis(a: dict[str, Any], k: int) -> dict[str, Any]:
+    """The sector analysis as a union, NGO, government or branch party reads it: the
+    same disclosure rule as the public report (`public_countries`). A country fewer
+    than K members source in is one "other countries" row, and is left out of the
+    heatmap and of the themes' drivers (its rows, workers and products there would
+    be one member's sourcing)."""
+    named, _other = public_countries(a["countries"], k)
+    keep = {c["country"] for c in named}
+    folded = [c for c in a["countries"] if c["country"] not in keep]
+    countries = [dict(c) for c in named]
+    if folded:
+        countries.append(
+            {
+                "country": _("Other countries (fewer than %(k)s members each)") % {"k": k},
+                "rows": sum(c["rows"] for c in folded),
+                "share": round(sum(c["share"] for c in folded), 1),
+                "workers": sum(c["workers"] for c in folded),
+            }
+        )
+    heat = dict(a["heatmap"])
+    heat["table"] = [r for r in heat.get("table", []) if r["key"] in keep]
+    themes = [
+        {**t, "drivers": [d for d in t["drivers"] if d["country"] in keep]} for t in a["themes"]
+    ]
+    return {**a, "countries": countries, "heatmap": heat, "themes": themes}
 
 
 def stamp() -> str:

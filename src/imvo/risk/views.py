@@ -19,6 +19,7 @@ from imvo.risk import services
 from imvo.risk.forms import EntryForm, NewEntryForm, SourcingForm
 from imvo.risk.models import RegisterEntry, SourcingEntry
 from imvo.risk.scan import heatmap, theme_summary, top_rows
+from imvo.supplychain.seams import disclosure_threshold
 
 
 def _organisation(request: HttpRequest):  # type: ignore[no-untyped-def]
@@ -301,16 +302,15 @@ def covenant(request: HttpRequest, slug: str) -> HttpResponse:
     if not (secretariat or services.is_non_company_party(request.user, c)):
         raise Http404
     analysis = services.covenant_analysis(c)
-    # Parties see the aggregate only when enough members stand behind it that no
+    # Parties see the aggregate only when K members (the covenant's disclosure rule)
+    # stand behind it, and a country only when K members source there, so that no
     # one member's sourcing can be read from it (the disclosure promise).
-    withheld = not secretariat and analysis["companies"] < services.PARTY_MIN_COMPANIES
+    k = disclosure_threshold(c)
+    withheld = not secretariat and analysis["companies"] < k
+    if not secretariat:
+        analysis = services.party_analysis(analysis, k)
     return render(
         request,
         "risk/covenant.html",
-        {
-            "a": analysis,
-            "covenant": c,
-            "withheld": withheld,
-            "minimum": services.PARTY_MIN_COMPANIES,
-        },
+        {"a": analysis, "covenant": c, "withheld": withheld, "minimum": k},
     )

@@ -27,14 +27,30 @@ def test_union_reads_the_analysis_only_with_enough_members_behind_it(world):
     services.add_sourcing(world.member_a, world.company_a, "Bangladesh", "garment", "Shirts")
     page = _client(fnv).get(url)
     assert page.status_code == 200
-    assert "at least 3 member companies" in page.content.decode()
+    assert "at least 5 member companies" in page.content.decode()  # K, the covenant's rule
     assert "Bangladesh" not in page.content.decode()  # one member's sourcing stays unread
+    from imvo.accounts.models import User
+    from imvo.covenants.models import Organisation
+    from imvo.supplychain.models import DisclosurePolicy
+
+    DisclosurePolicy.objects.create(covenant=world.covenant_x, min_members=3)
     for i in range(2):
         org = make_org(f"Company {i}")
         adhere(world.covenant_x, org)
         services.add_sourcing(make_user(f"m{i}", org), org, "Bangladesh", "garment", "Shirts")
     page = _client(fnv).get(url)
     assert "Where the sector" in page.content.decode()
+    # Found by the audit: a country only one member sources in was listed with its
+    # rows and workers, in the heatmap and among the themes' drivers.
+    # (Two countries of three members: with one, the folded row would rest on one.)
+    services.add_sourcing(world.member_a, world.company_a, "China", "garment", "Shirts")
+    for i in range(2):
+        org = Organisation.objects.get(name=f"Company {i}")
+        services.add_sourcing(User.objects.get(username=f"m{i}"), org, "China", "garment", "Shirts")
+    services.add_sourcing(world.member_a, world.company_a, "Myanmar", "garment", "Jackets", 700)
+    text = _client(fnv).get(url).content.decode()
+    assert "Bangladesh" in text and "Other countries (fewer than 3 members each)" in text
+    assert "Myanmar" not in text and ">MM<" not in text and "MM /" not in text
     # A company has its own scan; another covenant's union does not get in.
     assert _client(world.member_a).get(url).status_code == 404
     other = make_org("CNV", type="union")
