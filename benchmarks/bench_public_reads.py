@@ -28,6 +28,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 PATHS = [
     "/supply-chain/public/{slug}/",
+    "/supply-chain/public/{slug}/?page=2",
     "/supply-chain/public/{slug}/?q=tex",
     "/supply-chain/public/{slug}/?q=tex&page=9",
     "/api/public/production-locations/{slug}?per_page=100",

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, FilteredRelation, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Window
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 
@@ -99,16 +99,19 @@ class Listing:
     covenant: Covenant
     state: publication.PublicState
     year: int | None
-    _selections: dict[tuple[str, str, str], tuple[str, int]] = field(default_factory=dict)
+    _selections: dict[tuple[str, str, str], tuple[str, int | None]] = field(default_factory=dict)
 
     @property
     def published_id(self) -> int | None:
         return self.state.published_id(self.year)
 
-    def _selection(self, query: str, country: str, sector: str) -> tuple[str, int]:
-        """(why this selection is not shown or "", how many locations it holds).
-        The whole list's count is the snapshot's; a filtered selection's locations
-        and the members behind them are counted in one query (the K check)."""
+    def _selection(self, query: str, country: str, sector: str) -> tuple[str, int | None]:
+        """(why this selection is not shown or "", how many locations it holds, or
+        None while not counted yet). The whole list's count is the snapshot's. For a
+        filtered selection the K check only asks whether K distinct members stand
+        behind it: a DISTINCT ... LIMIT K, which stops as soon as it has K (a broad
+        search after a few rows); its count comes with its page (`page`), or from
+        `count` when asked alone."""
         key = (query, country.upper(), sector.lower())
         if key not in self._selections:
             snap = self.state.snapshot(self.year)
@@ -117,24 +120,23 @@ class Listing:
             elif not (query or country or sector):
                 self._selections[key] = ("", snap.locations)
             else:
-                # The member links joined by their year as well (always the
-                # location's own): the planner then reads this year's links by
-                # index instead of hashing all years' (a search: 80-130 ms -> 2 ms).
-                year_links = FilteredRelation(
-                    "links", condition=Q(links__published_year_id=snap.pk)
-                )
-                counted = (
-                    _selected(snap.pk, query, country, sector)
-                    .alias(year_links=year_links)
-                    .aggregate(
-                        locations=Count("pk", distinct=True),
-                        members=Count("year_links__organisation_id", distinct=True),
+                k = self.state.min_members
+                # The member links of this year (always the location's own year:
+                # read by index, not all years' links hashed).
+                members = (
+                    PublicLocationMember.objects.filter(
+                        published_year_id=snap.pk,
+                        location_id__in=_selected(snap.pk, query, country, sector).values("pk"),
                     )
+                    .values("organisation_id")
+                    .distinct()
+                    .order_by()[:k]
+                    .count()
                 )
-                if counted["members"] < self.state.min_members:
-                    self._selections[key] = (publication.too_few(self.state.min_members), 0)
+                if members < k:
+                    self._selections[key] = (publication.too_few(k), 0)
                 else:
-                    self._selections[key] = ("", counted["locations"])
+                    self._selections[key] = ("", None)
         return self._selections[key]
 
     def withheld(self, query: str = "", country: str = "", sector: str = "") -> str:
@@ -143,7 +145,11 @@ class Listing:
 
     def count(self, query: str = "", country: str = "", sector: str = "") -> int:
         """How many public locations the selection shows (0 when withheld)."""
-        return self._selection(query, country, sector)[1]
+        withheld, counted = self._selection(query, country, sector)
+        if counted is None:
+            counted = _selected(self.published_id, query, country, sector).count()
+            self._selections[(query, country.upper(), sector.lower())] = (withheld, counted)
+        return counted
 
     def rows(
         self, query: str = "", country: str = "", sector: str = ""
@@ -186,11 +192,45 @@ class Listing:
         sector: str = "",
         per_page: int = 100,
     ) -> Page:
-        """One page of the public list; its object_list holds the row dicts."""
+        """One page of the public list; its object_list holds the row dicts. A
+        filtered selection's count is read with its page (COUNT(*) OVER (): one
+        scan of the matching rows, not a count and then the page); only a page past
+        the end, or not a positive number, counts first, as the paginator would."""
         rows = self.rows(query, country, sector).values_list(*COLUMNS)
-        paginator = _Counted(rows, per_page, self.count(query, country, sector))
-        result: Any = paginator.get_page(page)
-        result.object_list = self.as_dicts(list(result.object_list))
+        known = self._selection(query, country, sector)[1]
+        number = _page_number(page)
+        result: Any = None
+        if known is None and number is not None:
+            offset = (number - 1) * per_page
+            read = list(
+                rows.annotate(_total=Window(Count("pk"))).values_list(*COLUMNS, "_total")[
+                    offset : offset + per_page
+                ]
+            )
+            if not read and number > 1:
+                # Past the end: the paginator shows the last page. Read from the
+                # end, with the count: the last page is the first total % per_page
+                # (or per_page) of those rows, reversed.
+                backwards = list(
+                    rows.reverse()
+                    .annotate(_total=Window(Count("pk")))
+                    .values_list(*COLUMNS, "_total")[:per_page]
+                )
+                if backwards:
+                    total = backwards[0][-1]
+                    number = -(-total // per_page)
+                    read = backwards[: total - (number - 1) * per_page][::-1]
+            if read:
+                total = read[0][-1]
+                self._selections[(query, country.upper(), sector.lower())] = ("", total)
+                paginator = _Counted(rows, per_page, total)
+                result = paginator.page(number)
+                result.object_list = [r[:-1] for r in read]
+        if result is None:
+            paginator = _Counted(rows, per_page, self.count(query, country, sector))
+            result = paginator.get_page(page)
+            result.object_list = list(result.object_list)
+        result.object_list = self.as_dicts(result.object_list)
         page_out: Page = result
         return page_out
 
@@ -262,6 +302,19 @@ class Listing:
             ).values_list("lat", "lng", "members")
             if lat is not None and lng is not None
         ]
+
+
+def _page_number(page: Any) -> int | None:
+    """The page number as Paginator.validate_number reads it, when it is a positive
+    whole number; None otherwise (not a number: page 1; below 1: the last page;
+    left to the paginator, which counts first)."""
+    try:
+        if isinstance(page, float) and not page.is_integer():
+            return None
+        number = int(page)
+    except (TypeError, ValueError):
+        return None
+    return number if number >= 1 else None
 
 
 @dataclass(frozen=True)
