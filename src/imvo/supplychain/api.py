@@ -228,13 +228,18 @@ def public_locations(
     # The publication rule (publication.py): a year that is not public, or a
     # selection fewer than K members disclosed, answers an empty list.
     listing = public.for_year(cov, year) if year is not None else public.listing(cov)
-    if listing.year is None or listing.withheld(q, country, sector):
+    if listing.year is None:
         return []
     per_page = max(1, min(per_page, 1000))
     if page < 1:
+        if listing.withheld(q, country, sector):
+            return []
         raise HttpError(400, "page starts at 1.")
+    # A filter's K check comes with the page (one statement); a withheld
+    # selection's page is empty. Past the last page: an empty list, not the last
+    # page again.
     result = listing.page(page, q, country, sector, per_page)
-    if result.number != page:  # past the last page: an empty page, not the last one again
+    if listing.withheld(q, country, sector) or result.number != page:
         return []
     # Serialised here: the rows already hold the schema's types, so validating each
     # of up to 1,000 rows through the schema (a third of a page's Python time) is

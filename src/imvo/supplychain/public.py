@@ -20,6 +20,7 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Count, Q, QuerySet, Window
+from django.db.models.expressions import RawSQL
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 
@@ -123,16 +124,7 @@ class Listing:
                 k = self.state.min_members
                 # The member links of this year (always the location's own year:
                 # read by index, not all years' links hashed).
-                members = (
-                    PublicLocationMember.objects.filter(
-                        published_year_id=snap.pk,
-                        location_id__in=_selected(snap.pk, query, country, sector).values("pk"),
-                    )
-                    .values("organisation_id")
-                    .distinct()
-                    .order_by()[:k]
-                    .count()
-                )
+                members = _k_members(snap.pk, k, query, country, sector).count()
                 if members < k:
                     self._selections[key] = (publication.too_few(k), 0)
                 else:
@@ -196,10 +188,45 @@ class Listing:
         filtered selection's count is read with its page (COUNT(*) OVER (): one
         scan of the matching rows, not a count and then the page); only a page past
         the end, or not a positive number, counts first, as the paginator would."""
-        rows = self.rows(query, country, sector).values_list(*COLUMNS)
-        known = self._selection(query, country, sector)[1]
         number = _page_number(page)
         result: Any = None
+        key = (query, country.upper(), sector.lower())
+        snap = self.state.snapshot(self.year)
+        if key not in self._selections and snap and (query or country or sector) and number:
+            # A filter's K check, count and page in one statement: the rows come
+            # back with the K check as a scalar subquery (evaluated once) and are
+            # dropped unseen when it falls short of K.
+            k = self.state.min_members
+            sql, params = _k_members(snap.pk, k, query, country, sector).query.sql_with_params()
+            # The ORM's own SQL of _k_members around its parameters: no value interpolated.
+            members = RawSQL(f"SELECT COUNT(*) FROM ({sql}) k_members", params)  # noqa: S608, S611
+            selected = (
+                _selected(snap.pk, query, country, sector)
+                .order_by(*ORDER)
+                .annotate(_total=Window(Count("pk")), _members=members)
+                .values_list(*COLUMNS, "_total", "_members")
+            )
+            offset = (number - 1) * per_page
+            checked = list(selected[offset : offset + per_page])
+            if not checked and number > 1:
+                # Past the end: the paginator shows the last page. Read from the
+                # end, with the count: the last page is the first total % per_page
+                # (or per_page) of those rows, reversed.
+                checked = list(selected.reverse()[:per_page])
+                if checked:
+                    number = -(-checked[0][-2] // per_page)
+                    checked = checked[: checked[0][-2] - (number - 1) * per_page][::-1]
+            if checked:
+                if checked[0][-1] < k:
+                    self._selections[key] = (publication.too_few(k), 0)
+                else:
+                    self._selections[key] = ("", checked[0][-2])
+                    result = _Counted([], per_page, checked[0][-2]).page(number)
+                    result.object_list = self.as_dicts([r[:-2] for r in checked])
+                    page_read: Page = result
+                    return page_read
+        rows = self.rows(query, country, sector).values_list(*COLUMNS)
+        known = self._selection(query, country, sector)[1]
         if known is None and number is not None:
             offset = (number - 1) * per_page
             read = list(
@@ -302,6 +329,24 @@ class Listing:
             ).values_list("lat", "lng", "members")
             if lat is not None and lng is not None
         ]
+
+
+def _k_members(
+    published_id: int, k: int, query: str, country: str, sector: str
+) -> QuerySet[PublicLocationMember, Any]:
+    """Up to K distinct members behind a selection: enough to tell whether it
+    reaches K, stopping at the K-th (a broad search after a few links). The links
+    are this year's (always the location's own year): read by index, not all
+    years' links hashed."""
+    return (
+        PublicLocationMember.objects.filter(
+            published_year_id=published_id,
+            location_id__in=_selected(published_id, query, country, sector).values("pk"),
+        )
+        .values("organisation_id")
+        .distinct()
+        .order_by()[:k]
+    )
 
 
 def _page_number(page: Any) -> int | None:

@@ -344,9 +344,9 @@ def public_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
     def render_body() -> str:
+        page = listing.page(page_no, q, country, sector)  # a filter's K check comes with it
         withheld = listing.withheld(q, country, sector)
         countries, sectors = listing.facets()
-        page = listing.page(page_no, q, country, sector)
         return render_to_string(
             "supplychain/_public_body.html",
             {

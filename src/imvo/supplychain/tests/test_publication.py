@@ -149,6 +149,10 @@ def test_a_filter_that_narrows_below_k_members_shows_nothing(
     page = _page(client, world, query)
     assert hidden not in page and "Fewer than 5 members disclosed" in page
     assert _api(client, world, query) == []
+    # Past the end too (there the last page is read from the end, with the K check).
+    page = _page(client, world, query + "&page=3")
+    assert hidden not in page and "Fewer than 5 members disclosed" in page
+    assert _api(client, world, query + "&page=2") == []
     for text in _downloads(client, world, query):
         assert hidden not in text
     # Five members in Bangladesh: that filter is shown.
