@@ -91,6 +91,24 @@ class _Counted(Paginator):
         return self._known
 
 
+def _page_rows(
+    selected: QuerySet[Any, Any], number: int, per_page: int, total_at: int
+) -> tuple[list[tuple[Any, ...]], int]:
+    """Page `number` of `selected` (tuples carrying COUNT(*) OVER () at `total_at`) and
+    the number of the page read. Past the end the paginator shows the last page: it
+    is read from the end with its count (the first total % per_page, or per_page, of
+    those rows, reversed)."""
+    offset = (number - 1) * per_page
+    read = list(selected[offset : offset + per_page])
+    if not read and number > 1:
+        backwards = list(selected.reverse()[:per_page])
+        if backwards:
+            total = backwards[0][total_at]
+            number = -(-total // per_page)
+            read = backwards[: total - (number - 1) * per_page][::-1]
+    return read, number
+
+
 @dataclass
 class Listing:
     """A covenant's public list for one year, as one answer reads it: the
@@ -206,16 +224,7 @@ class Listing:
                 .annotate(_total=Window(Count("pk")), _members=members)
                 .values_list(*COLUMNS, "_total", "_members")
             )
-            offset = (number - 1) * per_page
-            checked = list(selected[offset : offset + per_page])
-            if not checked and number > 1:
-                # Past the end: the paginator shows the last page. Read from the
-                # end, with the count: the last page is the first total % per_page
-                # (or per_page) of those rows, reversed.
-                checked = list(selected.reverse()[:per_page])
-                if checked:
-                    number = -(-checked[0][-2] // per_page)
-                    checked = checked[: checked[0][-2] - (number - 1) * per_page][::-1]
+            checked, number = _page_rows(selected, number, per_page, total_at=-2)
             if checked:
                 if checked[0][-1] < k:
                     self._selections[key] = (publication.too_few(k), 0)
@@ -228,25 +237,8 @@ class Listing:
         rows = self.rows(query, country, sector).values_list(*COLUMNS)
         known = self._selection(query, country, sector)[1]
         if known is None and number is not None:
-            offset = (number - 1) * per_page
-            read = list(
-                rows.annotate(_total=Window(Count("pk"))).values_list(*COLUMNS, "_total")[
-                    offset : offset + per_page
-                ]
-            )
-            if not read and number > 1:
-                # Past the end: the paginator shows the last page. Read from the
-                # end, with the count: the last page is the first total % per_page
-                # (or per_page) of those rows, reversed.
-                backwards = list(
-                    rows.reverse()
-                    .annotate(_total=Window(Count("pk")))
-                    .values_list(*COLUMNS, "_total")[:per_page]
-                )
-                if backwards:
-                    total = backwards[0][-1]
-                    number = -(-total // per_page)
-                    read = backwards[: total - (number - 1) * per_page][::-1]
+            counted = rows.annotate(_total=Window(Count("pk"))).values_list(*COLUMNS, "_total")
+            read, number = _page_rows(counted, number, per_page, total_at=-1)
             if read:
                 total = read[0][-1]
                 self._selections[(query, country.upper(), sector.lower())] = ("", total)
