@@ -42,9 +42,10 @@ def _three_members(world: Any) -> Any:
 
 def _page(client: Any, user: Any, action: Any) -> str:
     client.force_login(user)
-    return client.get(
+    page: str = client.get(
         f"/collective/actions/{action.pk}/", HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()
+    return page
 
 
 def test_a_regional_action_below_k_shows_no_count_but_to_the_secretariat(client, world) -> None:
