@@ -60,18 +60,31 @@ def _selected(
     if sector:
         rows = rows.filter(sector_key=sector.lower())
     if query:
-        # The name, its normal form or the address contains the query, whatever
-        # the case: compared with the lower-cased columns written with the
-        # snapshot (sort_name, name_norm, address_key), so the database runs a
-        # plain LIKE, not UPPER() of three texts of every row (search pages:
-        # that filter was most of their database time, twice a page).
-        lowered = query.lower()
-        rows = rows.filter(
-            Q(sort_name__contains=lowered)
-            | Q(name_norm__contains=normalise_name(query))
-            | Q(address_key__contains=lowered)
-        )
+        rows = rows.filter(_matching(query))
     return rows
+
+
+def _matching(query: str) -> Q:
+    """The rows whose name, normal form of the name or address contains the query,
+    whatever the case: the name and the address compared with the query lower-cased,
+    the normal form with the query's normal form, in the lower-cased columns written
+    with the snapshot, so the database runs a plain LIKE, not UPPER() of every row.
+
+    When the two forms of the query are the same (most searches: "tex", "Dhaka")
+    it is one LIKE over `search_key`, those three columns joined by a separator:
+    a text without the separator is in the joined column exactly when it is in
+    one of the three, never across two of them. Otherwise (punctuation, capitals
+    outside ASCII, legal forms: "Tex-Co", "Dhaka, BD") each column is asked with
+    its own form, as before."""
+    lowered = query.lower()
+    normal = normalise_name(query)
+    if lowered == normal and PublicLocation.SEARCH_SEPARATOR not in lowered:
+        return Q(search_key__contains=lowered)
+    return (
+        Q(sort_name__contains=lowered)
+        | Q(name_norm__contains=normal)
+        | Q(address_key__contains=lowered)
+    )
 
 
 # The columns of a row as the public surfaces show it (read as tuples: no model

@@ -417,6 +417,9 @@ def materialise(published: PublishedYear) -> int:
                     name_norm=f.name_norm,
                     address=f.address,
                     address_key=f.address.lower(),
+                    search_key=PublicLocation.search_text(
+                        f.name.lower(), f.name_norm, f.address.lower()
+                    ),
                     country=f.country,
                     sector=f.sector,
                     sector_key=f.sector.lower(),
