@@ -492,6 +492,9 @@ class PublicLocationMember(models.Model):
     organisation = models.ForeignKey(
         "covenants.Organisation", on_delete=models.CASCADE, related_name="+"
     )
+    # The location's search_key, copied: a search's K check reads this year's links
+    # in member order and stops at the K-th member, without a join to the locations.
+    search_key = models.TextField(blank=True, default="")
 
     class Meta:
         indexes = [

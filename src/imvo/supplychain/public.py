@@ -76,15 +76,24 @@ def _matching(query: str) -> Q:
     one of the three, never across two of them. Otherwise (punctuation, capitals
     outside ASCII, legal forms: "Tex-Co", "Dhaka, BD") each column is asked with
     its own form, as before."""
-    lowered = query.lower()
-    normal = normalise_name(query)
-    if lowered == normal and PublicLocation.SEARCH_SEPARATOR not in lowered:
-        return Q(search_key__contains=lowered)
+    one = _one_like(query)
+    if one is not None:
+        return Q(search_key__contains=one)
+    lowered, normal = query.lower(), normalise_name(query)
     return (
         Q(sort_name__contains=lowered)
         | Q(name_norm__contains=normal)
         | Q(address_key__contains=lowered)
     )
+
+
+def _one_like(query: str) -> str | None:
+    """What `search_key` must contain for the query, when one LIKE says it: the query
+    lower-cased when that is its normal form too (and holds no separator)."""
+    lowered = query.lower()
+    if lowered == normalise_name(query) and PublicLocation.SEARCH_SEPARATOR not in lowered:
+        return lowered
+    return None
 
 
 # The columns of a row as the public surfaces show it (read as tuples: no model
@@ -342,16 +351,19 @@ def _k_members(
     """Up to K distinct members behind a selection: enough to tell whether it
     reaches K, stopping at the K-th (a broad search after a few links). The links
     are this year's (always the location's own year): read by index, not all
-    years' links hashed."""
-    return (
-        PublicLocationMember.objects.filter(
-            published_year_id=published_id,
-            location_id__in=_selected(published_id, query, country, sector).values("pk"),
+    years' links hashed. A search alone (one LIKE) reads the links' copy of the
+    search column: the year's links in member order until K members are found
+    (`tex`: 35 links, 0.2 ms; a term found nowhere: the year's links once, ~1 ms),
+    not the matching locations scanned a second time and joined."""
+    links = PublicLocationMember.objects.filter(published_year_id=published_id)
+    one = _one_like(query) if query and not (country or sector) else None
+    if one is not None:
+        links = links.filter(search_key__contains=one)
+    else:
+        links = links.filter(
+            location_id__in=_selected(published_id, query, country, sector).values("pk")
         )
-        .values("organisation_id")
-        .distinct()
-        .order_by()[:k]
-    )
+    return links.values("organisation_id").distinct().order_by()[:k]
 
 
 def _page_number(page: Any) -> int | None:

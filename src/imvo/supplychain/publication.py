@@ -434,7 +434,12 @@ def materialise(published: PublishedYear) -> int:
         )
         PublicLocationMember.objects.bulk_create(
             [
-                PublicLocationMember(published_year=published, location=loc, organisation_id=org)
+                PublicLocationMember(
+                    published_year=published,
+                    location=loc,
+                    organisation_id=org,
+                    search_key=loc.search_key,
+                )
                 for loc in locations
                 for org in sorted(members[loc.facility_id])
             ],
