@@ -113,7 +113,9 @@ def snapshot(world) -> PublishedYear:
     writes them; each location rests on two of five members (location n on members
     n and n + 1, mod 5), so a selection of one location, or of locations sharing
     their members, is withheld, and one of locations of three members is shown."""
-    DisclosurePolicy.objects.update_or_create(covenant=world.covenant_x, defaults={"min_members": K})
+    DisclosurePolicy.objects.update_or_create(
+        covenant=world.covenant_x, defaults={"min_members": K}
+    )
     published = PublishedYear.objects.create(
         covenant=world.covenant_x, year=YEAR, members=5, location_count=len(ROWS)
     )
