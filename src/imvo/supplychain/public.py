@@ -148,7 +148,8 @@ def _with_columns(narrow: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
     fields = {"pk": PublicLocation._meta.pk} | {
         f.name: f for f in PublicLocation._meta.concrete_fields
     }
-    columns = ", ".join(f"l.{quote(fields[c].column)}" for c in COLUMNS)
+    column = {name: quote(str(f.column)) for name, f in fields.items() if f is not None}
+    columns = ", ".join(f"l.{column[c]}" for c in COLUMNS)
     # The narrow columns named by position (a CTE's column list: SQLite and
     # PostgreSQL alike; PostgreSQL inlines it).
     extra = [
@@ -162,7 +163,7 @@ def _with_columns(narrow: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
     joined = (
         f"WITH p({names}) AS ({sql}) SELECT {columns}, "  # noqa: S608
         f"{', '.join(f'p.{n}' for n in extra)} FROM p "
-        f"JOIN {quote(PublicLocation._meta.db_table)} l ON l.{quote(fields['pk'].column)} = p.n0 "
+        f"JOIN {quote(PublicLocation._meta.db_table)} l ON l.{column['pk']} = p.n0 "
         f"ORDER BY {order}"
     )
     with connection.cursor() as cursor:
