@@ -55,7 +55,7 @@ def member_choices(covenant_slug: str) -> list[tuple[str, str]]:
     The form lists only the chosen covenant's members: listing every member of
     every covenant made the page 283 KB at 5,000 members (docs/performance.md)."""
     slug = str(covenant_slug or "")[:100]
-    if not slug:
+    if not slug or "\x00" in slug:  # no slug holds NUL; PostgreSQL refuses it in a query
         return []
 
     def members() -> list[tuple[str, str]]:
@@ -204,7 +204,7 @@ class ComplaintForm(_FilingForm):
         label=_("Look up the workplace in the public list"),
         help_text=_("Type part of its name and press Search. You may skip this."),
         required=False,
-        max_length=100,
+        max_length=filing.LOCATION_QUERY_MAX,
     )
     facility = forms.CharField(required=False, widget=forms.RadioSelect)
     respondent = forms.ChoiceField(

@@ -120,7 +120,9 @@ def new(request: HttpRequest) -> HttpResponse:
     covenant = None
     error = ""
     if request.method == "POST":
-        covenant = Covenant.objects.filter(slug=request.POST.get("covenant", "")).first()
+        slug = request.POST.get("covenant", "")
+        # No slug holds NUL (PostgreSQL refuses it in a query: a server error).
+        covenant = None if "\x00" in slug else Covenant.objects.filter(slug=slug).first()
         facilities = filing.search_locations(request.POST.get("location_query", ""), covenant)
     if action == "language":
         lang = _language_switch(request)

@@ -98,9 +98,18 @@ def find_covenant(key: str | int) -> Covenant:
     return c
 
 
+# The complaint form's location_query field takes at most this many characters.
+LOCATION_QUERY_MAX = 100
+
+
 def search_locations(query: str, covenant: Covenant | None = None) -> list[dict[str, Any]]:
-    """Production locations from the public list, for the complainant to pick one."""
-    query = (query or "").strip()
+    """Production locations from the public list, for the complainant to pick one.
+
+    The query is read as the form's field takes it: at most LOCATION_QUERY_MAX
+    characters (the search is called before the form is validated; a 100 KB query
+    cost 2.5 s of a worker, its time growing faster than its length), and without
+    NUL characters (PostgreSQL refuses them in a text: a server error)."""
+    query = (query or "").replace("\x00", "").strip()[:LOCATION_QUERY_MAX].strip()
     if len(query) < 2:
         return []
     try:

@@ -77,3 +77,39 @@ def test_the_search_compares_the_snapshots_lower_cased_columns(world) -> None:
     assert "UPPER(" not in search
     like = {c for c in re.findall(r'"(\w+)"(?:::text)? LIKE', search)}
     assert like == {"sort_name", "address_key", "name_norm"}  # not "name", not "address"
+
+
+@pytest.mark.usefixtures("public_registry")
+def test_a_long_query_is_cut_to_the_fields_length(world, monkeypatch) -> None:
+    """The search runs before the form is validated: a query of a megabyte (a 100 KB
+    one took 2.5 s of a worker, growing faster than its length) is read as its first
+    100 characters, what the field takes."""
+    asked: list[str] = []
+    real = filing.public_facility_search
+
+    def spy(query: str, **kwargs: object) -> list[dict[str, object]]:
+        asked.append(query)
+        return real(query, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(filing, "public_facility_search", spy)
+    found = filing.search_locations("Dhaka Knit " + "x " * 500_000, covenant=world.covenant_x)
+    assert [len(q) for q in asked] == [filing.LOCATION_QUERY_MAX]
+    assert "Dhaka Knit Composite Ltd" in [f["name"] for f in found]
+
+
+@pytest.mark.usefixtures("public_registry")
+def test_a_nul_character_is_no_server_error(world, client) -> None:
+    """PostgreSQL refuses NUL in a text: the form's search and its covenant (posted,
+    or in the address) answered a server error."""
+    slug = world.covenant_x.slug
+    r = client.post(
+        "/complaints/new/", {"covenant": slug, "location_query": "dha\x00ka", "action": "search"}
+    )
+    assert r.status_code == 200 and "Dhaka Knit Composite Ltd" in r.content.decode()
+    r = client.post(
+        "/complaints/new/",
+        {"covenant": slug + "\x00", "location_query": "dhaka", "action": "search"},
+    )
+    assert r.status_code == 200
+    for url in ("/complaints/new/?covenant=%00", f"/complaints/new/?covenant={slug}%00"):
+        assert client.get(url).status_code == 200
