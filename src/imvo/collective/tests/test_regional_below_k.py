@@ -119,3 +119,18 @@ def test_a_verifier_reads_no_count_of_members_at_a_facility_below_k(world) -> No
     action = joint.check_propose(world.member_a, world.covenant_x, "Fire", facility_id=saigon.pk)
     cap.check_name_verifier(world.member_a, action, union.username, "union")
     assert joint.people(union, action).invited_open is None
+
+
+def test_the_invitation_to_a_regional_action_speaks_of_the_country(client, world) -> None:
+    """It said "on this facility" for a regional action too, which has none."""
+    _three_members(world)
+    vn = joint.check_propose(world.member_a, world.covenant_x, "Wages in Viet Nam", country="VN")
+    page = _page(client, world.member_b, vn)
+    assert "proposes to act together in this country." in page
+    assert "on this facility" not in page
+    client.force_login(world.member_b)
+    dutch = client.get(f"/collective/actions/{vn.pk}/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "samen op te trekken in dit land" in dutch
+    saigon = next(f for f in world.facilities if f.country == "VN")
+    fire = joint.check_propose(world.member_a, world.covenant_x, "Fire", facility_id=saigon.pk)
+    assert "proposes to act together on this facility." in _page(client, world.member_b, fire)
