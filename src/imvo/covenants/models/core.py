@@ -243,6 +243,18 @@ class Seat(models.Model):
         return self.holder or (self.organisation.name if self.organisation else str(self.group))
 
 
+class ThemeQuerySet(models.QuerySet["Theme"]):
+    def usable_in(self, covenants: Covenant | models.QuerySet[Covenant]) -> ThemeQuerySet:
+        """The themes a record of `covenants` (one covenant, or several) may name: the
+        OECD chapters, which every covenant shares, and those covenants' own sub-themes."""
+        own = (
+            models.Q(covenant=covenants)
+            if isinstance(covenants, Covenant)
+            else models.Q(covenant__in=covenants)
+        )
+        return self.filter(models.Q(covenant=None) | own)
+
+
 class Theme(models.Model):
     """An OECD Guidelines chapter, or a covenant-specific sub-theme under one."""
 
@@ -252,6 +264,8 @@ class Theme(models.Model):
     parent = optional_link("self", on_delete=models.PROTECT, related_name="children")
     covenant = optional_link(Covenant, on_delete=models.CASCADE, related_name="themes")
     order = models.PositiveSmallIntegerField(default=0)
+
+    objects = ThemeQuerySet.as_manager()
 
     class Meta:
         ordering = ["covenant_id", "order", "code"]
