@@ -119,11 +119,7 @@ class AgreementForm(forms.ModelForm):
     def __init__(self, *args, covenant: Covenant, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         limit_choices(
-            self,
-            "owners",
-            Organisation.objects.filter(
-                adherences__covenant=covenant, adherences__role=Adherence.Role.PARTY
-            ).distinct(),
+            self, "owners", Organisation.objects.in_covenant(covenant, role=Adherence.Role.PARTY)
         )
         limit_choices(self, "themes", Theme.objects.usable_in(covenant))
         self.fields["themes"].label_from_instance = lambda t: t.name  # type: ignore[attr-defined]

@@ -50,15 +50,8 @@ class SeatForm(forms.Form):
 
     def __init__(self, *args: Any, covenant: Covenant, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        limit_choices(
-            self,
-            "organisation",
-            Organisation.objects.filter(
-                adherences__covenant=covenant,
-                adherences__role=Adherence.Role.PARTY,
-                adherences__status=Adherence.Status.ACTIVE,
-            ).order_by("name"),
-        )
+        parties = Organisation.objects.in_covenant(covenant, role=Adherence.Role.PARTY, active=True)
+        limit_choices(self, "organisation", parties.order_by("name"))
 
 
 class MeetingForm(forms.Form):

@@ -97,13 +97,10 @@ class EscalationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         from imvo.covenants.models import Organisation
 
-        limit_choices(
-            self,
-            "organisation",
-            Organisation.objects.filter(
-                adherences__covenant=covenant, type=Organisation.Type.COMPANY
-            ).distinct(),
+        companies = Organisation.objects.in_covenant(covenant).filter(
+            type=Organisation.Type.COMPANY
         )
+        limit_choices(self, "organisation", companies)
         from imvo.covenants.seams import citable_decisions
 
         limit_choices(self, "decision", citable_decisions(covenant))

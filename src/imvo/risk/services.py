@@ -794,13 +794,11 @@ def covenant_analysis(covenant: Covenant) -> dict[str, Any]:
     Where sourcing concentrates (countries by rows and workers), which themes carry
     the highest risk, and a country x theme heatmap. No company is named.
     """
-    from imvo.covenants.models import Adherence, Organisation
+    from imvo.covenants.models import Organisation
 
-    orgs = Organisation.objects.filter(
-        type=Organisation.Type.COMPANY,
-        adherences__covenant=covenant,
-        adherences__status=Adherence.Status.ACTIVE,
-    ).distinct()
+    orgs = Organisation.objects.in_covenant(covenant, active=True).filter(
+        type=Organisation.Type.COMPANY
+    )
     # Each member's own scan (stored with its disclosure version), put side by side.
     scans = [(name, scan) for name, scan in member_scans(list(orgs), covenant) if scan.rows.height]
     companies = len(scans)

@@ -21,6 +21,22 @@ from imvo.core.i18n import Bilingual
 from imvo.covenants.models.owned import covenant_and_organisation
 
 
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
+    def in_covenant(
+        self, covenant: Covenant, *, role: str | None = None, active: bool = False
+    ) -> OrganisationQuerySet:
+        """The organisations that adhere to `covenant`: as `role` only (party or
+        stakeholder) when given, and only those whose adherence is active when asked.
+        Each comes once (an organisation adheres to a covenant at most once)."""
+        adherence: dict[str, object] = {"adherences__covenant": covenant}
+        if role is not None:
+            adherence["adherences__role"] = role
+        if active:
+            adherence["adherences__status"] = Adherence.Status.ACTIVE
+        # One filter() call: role and status are those of the same adherence.
+        return self.filter(**adherence)
+
+
 class Organisation(models.Model):
     class Type(models.TextChoices):
         COMPANY = "company", _("Company")
@@ -49,6 +65,8 @@ class Organisation(models.Model):
         limit_choices_to={"type": "branch"},
         verbose_name=_("member of branch organisations"),
     )
+
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
