@@ -740,19 +740,11 @@ def entry_as_dict(entry: RegisterEntry) -> dict[str, Any]:
 def is_non_company_party(user: Any, covenant: Covenant) -> bool:
     """A user of a union, NGO, government or branch party active in the covenant:
     the sector risk analysis is one of their tools (issue 17); a company has its own scan."""
-    from imvo.accounts.seams import organisation_id
-    from imvo.covenants.models import Adherence, Organisation
+    from imvo.covenants.models import Organisation
+    from imvo.covenants.seams import active_adherence
 
-    oid = organisation_id(user)
-    if oid is None:
-        return False
-    return (
-        Adherence.objects.filter(
-            covenant=covenant, organisation_id=oid, status=Adherence.Status.ACTIVE
-        )
-        .exclude(organisation__type=Organisation.Type.COMPANY)
-        .exists()
-    )
+    adherence = active_adherence(user, covenant)
+    return adherence is not None and adherence.organisation.type != Organisation.Type.COMPANY
 
 
 def member_scans(orgs: Sequence[Organisation], covenant: Covenant) -> list[tuple[str, ScanResult]]:
