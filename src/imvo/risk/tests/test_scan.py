@@ -1,7 +1,9 @@
 """The scan: vectorised result equals the row-by-row reference; real supplier list; the CLI."""
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -11,6 +13,7 @@ from hypothesis import strategies as st
 from imvo.core.testing import SHARED_DATA
 from imvo.risk import reference as ref
 from imvo.risk.scan import (
+    ScanResult,
     build_model,
     bundled_tables,
     prepare_rows,
@@ -24,7 +27,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 MODEL = build_model(bundled_tables())
 
 
-def scan(rows):
+def scan(rows: Iterable[dict[str, Any]]) -> ScanResult:
     """The vectorised scan of supplier-list rows (dicts) with the bundled tables."""
     return scan_frame(MODEL, prepare_rows(rows, MODEL))
 
