@@ -455,7 +455,13 @@ def test_a_house_number_with_a_leading_zero_is_the_same_number() -> None:
     )
     m = _one(
         [
-            ("KPH Manufacturing Co., Ltd", "No 7 and 8 Innwa Street, Shwe Pauk Kan", "MM", None, None),
+            (
+                "KPH Manufacturing Co., Ltd",
+                "No 7 and 8 Innwa Street, Shwe Pauk Kan",
+                "MM",
+                None,
+                None,
+            ),
             ("KPH Manufacturing Co., Ltd", "No 9 Innwa Street, Shwe Pauk Kan", "MM", None, None),
         ],
         ("KPH MANUFACTURING", "N07 & 8, Innwa St, Shwe Pauk Kan", "MM", None, None),
