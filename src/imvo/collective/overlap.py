@@ -82,6 +82,17 @@ def members_in_country(country: str, covenant_id: int) -> set[int]:
     )
 
 
+def sources_in_country(organisation_id: int, country: str, covenant_id: int) -> bool:
+    """Whether the member has a current facility in the country (in this covenant)."""
+    return (
+        _current(covenant_id)
+        .filter(
+            facility__country=country.upper(), row__supplier_list__organisation_id=organisation_id
+        )
+        .exists()
+    )
+
+
 def facility(facility_id: int) -> Facility | None:
     return Facility.objects.filter(pk=facility_id).first()
 

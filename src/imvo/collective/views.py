@@ -189,15 +189,25 @@ def _action_post(request: HttpRequest, action: JointAction) -> None:
         cap.check_close(user, action)
     elif do == "invite_new":
         n = joint.check_invite_newcomers(user, action)
-        messages.info(
-            request,
-            ngettext(
-                "%(n)d member that sources there now was invited.",
-                "%(n)d members that source there now were invited.",
-                n,
+        if joint.invitation_counts_shown(user, action):
+            messages.info(
+                request,
+                ngettext(
+                    "%(n)d member that sources there now was invited.",
+                    "%(n)d members that source there now were invited.",
+                    n,
+                )
+                % {"n": n},
             )
-            % {"n": n},
-        )
+        else:
+            messages.info(
+                request,
+                _(
+                    "Members that began sourcing there since, if any, were invited. How many "
+                    "is not shown while fewer than %(k)s members source there."
+                )
+                % {"k": overlap.disclosure_threshold(action.covenant_id)},
+            )
     else:
         raise DomainError(_("Unknown request."))
 

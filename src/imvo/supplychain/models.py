@@ -438,12 +438,19 @@ class PublicLocation(models.Model):
     # Lower-cased (Python's str.lower, like sort_name): the search compares with a
     # lower-cased query by a plain LIKE instead of UPPER() of every row's text.
     address_key = models.CharField(max_length=1000, blank=True)
+    # What the search reads: sort_name, name_norm and address_key joined by
+    # SEARCH_SEPARATOR (a control character no query the search gives this column
+    # holds: public._selected), so a search is one LIKE over one column. Written
+    # with the snapshot (publication.materialise; migration 0004 for older rows).
+    search_key = models.TextField(blank=True, default="")
     country = models.CharField(max_length=2)
     sector = models.CharField(max_length=200, blank=True)
     sector_key = models.CharField(max_length=200, blank=True)  # lower-cased: the sector filter
     lat = models.FloatField(null=True, blank=True)
     lng = models.FloatField(null=True, blank=True)
     members = models.PositiveIntegerField()
+
+    SEARCH_SEPARATOR = "\x1f"  # ASCII unit separator
 
     class Meta:
         ordering = ["published_year", "country", "sort_name", "facility_id"]
@@ -464,6 +471,11 @@ class PublicLocation(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.country})"
 
+    @classmethod
+    def search_text(cls, sort_name: str, name_norm: str, address_key: str) -> str:
+        """The search column of a row with these lower-cased columns."""
+        return cls.SEARCH_SEPARATOR.join((sort_name, name_norm, address_key))
+
 
 class PublicLocationMember(models.Model):
     """Which member stood behind a public location when its year was published.
@@ -480,6 +492,9 @@ class PublicLocationMember(models.Model):
     organisation = models.ForeignKey(
         "covenants.Organisation", on_delete=models.CASCADE, related_name="+"
     )
+    # The location's search_key, copied: a search's K check reads this year's links
+    # in member order and stops at the K-th member, without a join to the locations.
+    search_key = models.TextField(blank=True, default="")
 
     class Meta:
         indexes = [

@@ -23,8 +23,10 @@ Decisions written down:
 from __future__ import annotations
 
 import csv
+import importlib.util
 import io
 import re
+import sys
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -659,6 +661,36 @@ def _guess_encoding(data: bytes) -> str:
     return max(scored)[2]
 
 
+def _unlimited_csv() -> Any:
+    """csv's C reader as a module instance of our own, with no field limit.
+
+    csv's field limit (128 KiB: a longer cell made the upload a 500) is one setting
+    of the whole process: raising it for an upload changes it for every thread and
+    every other reader. The file is already bounded (`max_bytes`), so a long cell is
+    harmless here and becomes a row error in `validate_rows` that names row, column,
+    size and limit. `_csv` is an isolated extension module (PEP 489, PEP 687): a
+    second instance of it keeps its own limit, and the `csv` module everyone else
+    uses keeps its own. None when this Python cannot make one (the reader then
+    keeps csv's limit and a longer cell refuses the file with a message)."""
+    import _csv
+
+    try:
+        spec = importlib.util.find_spec("_csv")
+        if spec is None or spec.loader is None:
+            return None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    except Exception:  # any failure: keep csv's own reader and limit
+        return None
+    if module is _csv:
+        return None
+    module.field_size_limit(sys.maxsize)
+    return module
+
+
+_UNLIMITED_CSV = _unlimited_csv()
+
+
 def _read_csv(
     filename: str, data: bytes, chosen: str | None = None, head: int | None = None
 ) -> tuple[list[list[str]], str, str]:
@@ -691,14 +723,17 @@ def _read_csv(
     except csv.Error:
         counts = {d: sample.count(d) for d in ",;\t|"}
         delimiter = max(counts, key=lambda d: counts[d])
-    # The file is bounded (MAX_BYTES), so csv's own field limit (128 KiB, which
-    # made a long cell a 500) is raised to the text's length; the long cell then
-    # becomes a row error in validate_rows. Only ever raised, so threads agree.
-    if len(text) >= csv.field_size_limit():
-        csv.field_size_limit(len(text) + 1)
+    lines = io.StringIO(text, newline="")
+    module = _UNLIMITED_CSV or csv
+    reader = module.reader(lines, dialect=csv.excel, delimiter=delimiter)
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as e:
+        rows = list(reader)
+    except module.Error as e:
+        if _UNLIMITED_CSV is None and "field limit" in str(e):
+            raise ParseError(
+                f"{filename}: a cell on line {reader.line_num} is longer than "
+                f"{csv.field_size_limit():,} characters. Shorten it and upload the file again."
+            ) from e
         raise ParseError(f"{filename}: the CSV cannot be read ({e}).") from e
     if head is not None:
         rows = rows[:head]

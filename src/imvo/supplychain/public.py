@@ -60,18 +60,40 @@ def _selected(
     if sector:
         rows = rows.filter(sector_key=sector.lower())
     if query:
-        # The name, its normal form or the address contains the query, whatever
-        # the case: compared with the lower-cased columns written with the
-        # snapshot (sort_name, name_norm, address_key), so the database runs a
-        # plain LIKE, not UPPER() of three texts of every row (search pages:
-        # that filter was most of their database time, twice a page).
-        lowered = query.lower()
-        rows = rows.filter(
-            Q(sort_name__contains=lowered)
-            | Q(name_norm__contains=normalise_name(query))
-            | Q(address_key__contains=lowered)
-        )
+        rows = rows.filter(_matching(query))
     return rows
+
+
+def _matching(query: str) -> Q:
+    """The rows whose name, normal form of the name or address contains the query,
+    whatever the case: the name and the address compared with the query lower-cased,
+    the normal form with the query's normal form, in the lower-cased columns written
+    with the snapshot, so the database runs a plain LIKE, not UPPER() of every row.
+
+    When the two forms of the query are the same (most searches: "tex", "Dhaka")
+    it is one LIKE over `search_key`, those three columns joined by a separator:
+    a text without the separator is in the joined column exactly when it is in
+    one of the three, never across two of them. Otherwise (punctuation, capitals
+    outside ASCII, legal forms: "Tex-Co", "Dhaka, BD") each column is asked with
+    its own form, as before."""
+    one = _one_like(query)
+    if one is not None:
+        return Q(search_key__contains=one)
+    lowered, normal = query.lower(), normalise_name(query)
+    return (
+        Q(sort_name__contains=lowered)
+        | Q(name_norm__contains=normal)
+        | Q(address_key__contains=lowered)
+    )
+
+
+def _one_like(query: str) -> str | None:
+    """What `search_key` must contain for the query, when one LIKE says it: the query
+    lower-cased when that is its normal form too (and holds no separator)."""
+    lowered = query.lower()
+    if lowered == normalise_name(query) and PublicLocation.SEARCH_SEPARATOR not in lowered:
+        return lowered
+    return None
 
 
 # The columns of a row as the public surfaces show it (read as tuples: no model
@@ -329,16 +351,19 @@ def _k_members(
     """Up to K distinct members behind a selection: enough to tell whether it
     reaches K, stopping at the K-th (a broad search after a few links). The links
     are this year's (always the location's own year): read by index, not all
-    years' links hashed."""
-    return (
-        PublicLocationMember.objects.filter(
-            published_year_id=published_id,
-            location_id__in=_selected(published_id, query, country, sector).values("pk"),
+    years' links hashed. A search alone (one LIKE) reads the links' copy of the
+    search column: the year's links in member order until K members are found
+    (`tex`: 35 links, 0.2 ms; a term found nowhere: the year's links once, ~1 ms),
+    not the matching locations scanned a second time and joined."""
+    links = PublicLocationMember.objects.filter(published_year_id=published_id)
+    one = _one_like(query) if query and not (country or sector) else None
+    if one is not None:
+        links = links.filter(search_key__contains=one)
+    else:
+        links = links.filter(
+            location_id__in=_selected(published_id, query, country, sector).values("pk")
         )
-        .values("organisation_id")
-        .distinct()
-        .order_by()[:k]
-    )
+    return links.values("organisation_id").distinct().order_by()[:k]
 
 
 def _page_number(page: Any) -> int | None:

@@ -417,6 +417,9 @@ def materialise(published: PublishedYear) -> int:
                     name_norm=f.name_norm,
                     address=f.address,
                     address_key=f.address.lower(),
+                    search_key=PublicLocation.search_text(
+                        f.name.lower(), f.name_norm, f.address.lower()
+                    ),
                     country=f.country,
                     sector=f.sector,
                     sector_key=f.sector.lower(),
@@ -431,7 +434,12 @@ def materialise(published: PublishedYear) -> int:
         )
         PublicLocationMember.objects.bulk_create(
             [
-                PublicLocationMember(published_year=published, location=loc, organisation_id=org)
+                PublicLocationMember(
+                    published_year=published,
+                    location=loc,
+                    organisation_id=org,
+                    search_key=loc.search_key,
+                )
                 for loc in locations
                 for org in sorted(members[loc.facility_id])
             ],

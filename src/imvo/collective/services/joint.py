@@ -79,7 +79,10 @@ def check_propose(
             _("Choose a facility, or a country (two-letter code) for a regional action.")
         )
     invitees = members - ({proposer} if proposer else set())
-    if not invitees:
+    if not invitees and (facility_id is not None or proposer is None):
+        # A member's regional proposal goes ahead with no one to invite: "no one"
+        # would tell it that no other member sources in the country, a figure below
+        # K (the member sees the count of others at its own facilities anyway).
         raise DomainError(
             _("No other member of the covenant sources there (yet): there is no one to invite.")
         )
@@ -192,25 +195,63 @@ def do_decide(user: Any, p: Participation, status: str) -> Participation:
     return p
 
 
+def _members_behind(action: JointAction, org_ids: list[int]) -> int:
+    """How many members an action's invitation figures rest on (`org_ids`: its
+    participations): every invited member sources there; the proposing member only
+    if it does too (for a facility action it must; a regional proposer need not
+    source in the country)."""
+    proposer = action.proposed_by_org_id
+    invited = sum(1 for o in org_ids if o != proposer)
+    if proposer is None or proposer not in org_ids:
+        return invited
+    if action.facility_id is not None:
+        return invited + 1
+    return invited + overlap.sources_in_country(proposer, action.country, action.covenant_id)
+
+
+def invitation_counts_shown(
+    user: Any, action: JointAction, org_ids: list[int] | None = None
+) -> bool:
+    """Whether `user` may read how many members the action invited (or answered).
+
+    The secretariat sees who sources where anyway. Anyone else (an invited or joined
+    member, a verifier) reads the figures only when at least K members stand behind
+    them (K: the covenant's disclosure threshold, as on the public list): a regional
+    action invites every member with a facility in the country, so "1 invitation"
+    would say that one member sources in Myanmar, where the public list shows
+    nothing below K. Below K the page says so without a number."""
+    if access.is_steward(user, action):
+        return True
+    if org_ids is None:
+        org_ids = list(action.participations.values_list("organisation_id", flat=True))
+    return _members_behind(action, org_ids) >= overlap.disclosure_threshold(action.covenant_id)
+
+
 @dataclass(frozen=True)
 class People:
     """What the asker may know about who takes part."""
 
     joined: list[str]  # organisation names; empty unless the asker may see them
-    invited_open: int  # invitations not yet answered: a count
-    declined: int
+    # Invitations not yet answered, and declined or left: counts, None when the asker
+    # may not read them (`invitation_counts_shown`).
+    invited_open: int | None
+    declined: int | None
     all_rows: list[Participation]  # only for the secretariat, else empty
+    k: int = 0  # the covenant's disclosure threshold, for the page's wording
 
 
 def people(user: Any, action: JointAction) -> People:
     rows = list(action.participations.select_related("organisation"))
-    open_count = sum(1 for p in rows if p.status == Participation.Status.INVITED)
-    declined = sum(1 for p in rows if p.status != Participation.Status.INVITED
-                   and p.status != Participation.Status.JOINED)  # fmt: skip
+    open_count: int | None = sum(1 for p in rows if p.status == Participation.Status.INVITED)
+    declined: int | None = sum(1 for p in rows if p.status != Participation.Status.INVITED
+                               and p.status != Participation.Status.JOINED)  # fmt: skip
+    k = overlap.disclosure_threshold(action.covenant_id)
+    if not invitation_counts_shown(user, action, [p.organisation_id for p in rows]):
+        open_count = declined = None
     if not access.sees_members(user, action):
-        return People([], open_count, declined, [])
+        return People([], open_count, declined, [], k)
     joined = [p.organisation.name for p in rows if p.status == Participation.Status.JOINED]
-    return People(joined, open_count, declined, rows if access.is_steward(user, action) else [])
+    return People(joined, open_count, declined, rows if access.is_steward(user, action) else [], k)
 
 
 def joined_organisations(action: JointAction) -> list[Organisation]:

@@ -119,3 +119,44 @@ def test_scan_cli_error_is_not_a_traceback(tmp_path) -> None:
     path.write_bytes(b"")
     with pytest.raises(CommandError):
         call_command("scan", str(path))
+
+
+def test_reading_a_long_cell_leaves_csvs_field_limit_alone() -> None:
+    """The process-wide limit is not the parser's to change: other threads and other
+    readers (risk, regulation imports) keep csv's 128 KiB limit after a parse."""
+    import csv
+
+    before = csv.field_size_limit(131_072)  # csv's default, whatever ran before
+    try:
+        table = parsing.read_table("long.csv", _huge_cell_csv())
+        assert csv.field_size_limit() == 131_072
+        results = parsing.validate_rows(table, table.column_mapping())
+        assert results[1].errors == [("Address", "200,000 characters, at most 1,000")]
+        with pytest.raises(csv.Error, match="field limit"):
+            list(csv.reader([f'"{HUGE}"\n']))
+    finally:
+        csv.field_size_limit(before)
+
+
+def test_the_own_reader_reads_as_csv_does() -> None:
+    import csv
+    import io
+
+    assert parsing._UNLIMITED_CSV is not None  # this Python makes one (CPython >= 3.12)
+    text = 'a,"b ""q"" , c"\r\n"multi\nline",x"y,"z"tail\n\n;last,\'\'\n"open'
+    ours = list(parsing._UNLIMITED_CSV.reader(io.StringIO(text, newline=""), dialect=csv.excel))
+    assert ours == list(csv.reader(io.StringIO(text, newline="")))
+
+
+def test_without_an_own_reader_a_long_cell_refuses_the_file_clearly(monkeypatch) -> None:
+    import csv
+
+    monkeypatch.setattr(parsing, "_UNLIMITED_CSV", None)
+    before = csv.field_size_limit(131_072)
+    try:
+        with pytest.raises(
+            parsing.ParseError, match=r"long.csv: a cell on line 3 is longer than 131,072"
+        ):
+            parsing.read_table("long.csv", _huge_cell_csv())
+    finally:
+        csv.field_size_limit(before)
