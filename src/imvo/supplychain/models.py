@@ -455,6 +455,12 @@ class PublicLocation(models.Model):
     class Meta:
         ordering = ["published_year", "country", "sort_name", "facility_id"]
         indexes = [
+            # The list's order. On PostgreSQL it also carries (INCLUDE) what a
+            # filtered page reads of every row it passes over, search_key,
+            # sector_key and id (migration 0005: SQLite has no such index, and
+            # Django warns of one in Meta there), so a search, country or sector
+            # page is an index-only scan and only its 100 rows are read from the
+            # table (public.Listing.page).
             models.Index(
                 fields=["published_year", "country", "sort_name", "facility_id"],
                 name="sc_publoc_order",

@@ -176,6 +176,18 @@ def test_the_one_column_search_finds_what_the_three_columns_did(
     assert sorted(r["id"] for r in page.object_list) == found
     assert page.paginator.count == len(found)
     assert pub.for_year(world.covenant_x, YEAR).count(query) == len(found)
+    # Pages of two, in the list's order; a page past the end shows the last one.
+    ordered = list(
+        pub.public_rows(world.covenant_x, YEAR, query=query).values_list("facility_id", flat=True)
+    )
+    pages = [ordered[i : i + 2] for i in range(0, len(ordered), 2)] or [[]]
+    for number, expected in enumerate(pages, start=1):
+        paged = pub.public_page(world.covenant_x, YEAR, page=number, query=query, per_page=2)
+        assert [r["id"] for r in paged.object_list] == expected
+        assert paged.number == number and paged.paginator.count == len(found)
+    last = pub.public_page(world.covenant_x, YEAR, page=99, query=query, per_page=2)
+    assert [r["id"] for r in last.object_list] == pages[-1]
+    assert last.number == len(pages)
 
 
 def test_the_k_check_of_a_search_counts_the_members_of_all_its_locations(
