@@ -24,7 +24,6 @@ from imvo.collective.models import (
     JointAction,
     Leverage,
     Notice,
-    Participation,
     ShareBand,
     Verifier,
 )
@@ -155,7 +154,10 @@ def propose(request: HttpRequest) -> HttpResponse:
 
 def _visible_action(request: HttpRequest, pk: int) -> JointAction:
     return get_object_or_404(
-        JointAction.objects.visible_to(request.user).select_related("covenant", "facility"), pk=pk
+        JointAction.objects.visible_to(request.user).select_related(
+            "covenant", "facility", "proposed_by_org", "exit_plan"
+        ),
+        pk=pk,
     )
 
 
@@ -222,50 +224,50 @@ def action(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("collective:action", a.pk)
         return redirect("collective:index")
     user = request.user
-    mine = access.participation(user, a)
-    works = access.may_work_on(user, a)
-    sees_members = access.sees_members(user, a)
+    # Who takes part, read once: the page asks it of the user's part, the
+    # invitations, the joined members and the public status.
+    rows = list(a.participations.select_related("organisation"))
+    standing = access.standing(user, a, rows)
+    mine, sees_members = standing.mine, standing.sees_members
     findings = list(a.findings.prefetch_related("items__shares__organisation"))
-    items = []
-    for f in findings:
-        for i in f.items.all():
-            items.append(
-                {
-                    "item": i,
-                    "shares": list(i.shares.all()) if sees_members else [],
-                    "agreed": cap.shares_agreed(i),
-                    "my_share": next(
-                        (
-                            s
-                            for s in i.shares.all()
-                            if mine and s.organisation_id == mine.organisation_id
-                        ),
-                        None,
-                    ),
-                    "links": links.links_of_item(user, i),
-                }
-            )
+    all_items = [i for f in findings for i in f.items.all()]
+    item_links = links.links_of_items(user, all_items)
+    items = [
+        {
+            "item": i,
+            "shares": list(i.shares.all()) if sees_members else [],
+            "agreed": cap.shares_agreed(i),
+            "my_share": next(
+                (s for s in i.shares.all() if mine and s.organisation_id == mine.organisation_id),
+                None,
+            ),
+            "links": item_links.get(i.pk, []),
+        }
+        for i in all_items
+    ]
+    verifiers = list(a.verifiers.select_related("user"))
+    notices = list(a.notices.all())
     return render(
         request,
         "collective/action.html",
         {
             "action": a,
             "mine": mine,
-            "invited": mine is not None and mine.status == Participation.Status.INVITED,
-            "joined": mine is not None and mine.status == Participation.Status.JOINED,
-            "steward": access.is_steward(user, a),
-            "works": works and a.status == JointAction.Status.OPEN,
-            "verifier": access.is_verifier(user, a),
+            "invited": standing.invited,
+            "joined": standing.joined,
+            "steward": standing.steward,
+            "works": standing.works and a.status == JointAction.Status.OPEN,
+            "verifier": any(v.user_id == user.pk for v in verifiers),
             "sees_members": sees_members,
-            "people": joint.people(user, a),
+            "people": joint.people(user, a, rows, standing),
             "findings": findings,
             "items": items,
-            "joined_orgs": joint.joined_organisations(a) if sees_members else [],
-            "verifiers": list(a.verifiers.select_related("user")) if sees_members else [],
-            "notices": list(a.notices.all()),
-            "next_notice": Notice.Level(n).label if (n := ladder.next_level(a)) else None,
+            "joined_orgs": joint.joined_organisations(a, rows) if sees_members else [],
+            "verifiers": verifiers if sees_members else [],
+            "notices": notices,
+            "next_notice": Notice.Level(n).label if (n := ladder.next_level(a, notices)) else None,
             "exit_plan": getattr(a, "exit_plan", None),
-            "public": cap.is_public(a),
+            "public": cap.is_public(a, rows),
             "sources": Finding.Source.choices,
             "owners": CapItem.Owner.choices,
             "kinds": Verifier.Kind.choices,

@@ -6,20 +6,25 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from imvo.complaints.models import Complaint
+from imvo.complaints.models import ProcedureSettings
 from imvo.complaints.services import figures
+from imvo.complaints.services.deadlines import procedure_for
 from imvo.complaints.services.register import COLUMNS, register_rows
 from imvo.core.registry import Chart, Figure, ReportSection, Series, Table
 from imvo.covenants.models import Covenant
 
 
 def report_sections(covenant: Covenant, year: int) -> list[ReportSection]:
-    f = figures.ungp31_figures(covenant, year)
-    prev = figures.ungp31_figures(covenant, year - 1)
+    # The complaints of this year and the last, read once for both years' figures and
+    # this year's themes.
+    procedure = procedure_for(covenant)
+    filed = list(figures.filed_in(covenant, [year - 1, year]).prefetch_related("themes"))
+    both = figures.figures_of_years(covenant, [year - 1, year], filed, procedure)
+    f, prev = both[year], both[year - 1]
     by_theme: dict[str, int] = {}
-    for c in Complaint.objects.filter(covenant=covenant, filed_at__year=year).prefetch_related(
-        "themes"
-    ):
+    for c in filed:
+        if figures.filing_year(c) != year:
+            continue
         for t in c.themes.all():
             by_theme[t.name] = by_theme.get(t.name, 0) + 1
 
@@ -81,14 +86,18 @@ def report_sections(covenant: Covenant, year: int) -> list[ReportSection]:
             ],
             sources=[_("Complaints register of the covenant's complaints committee")],
         ),
-        register_section(covenant, year),
+        register_section(covenant, year, procedure),
     ]
 
 
-def register_section(covenant: Covenant, year: int) -> ReportSection:
+def register_section(
+    covenant: Covenant, year: int, procedure: ProcedureSettings | None = None
+) -> ReportSection:
     """The public case register (services/register.py) of the cases filed in the
     year: the same rows as the public page, so nothing more leaves the committee."""
-    rows = [r for r in register_rows(covenant) if r["filed_month"].startswith(f"{year}-")]
+    rows = [
+        r for r in register_rows(covenant, procedure) if r["filed_month"].startswith(f"{year}-")
+    ]
     return ReportSection(
         key="complaints-register",
         title=_("Public case register"),

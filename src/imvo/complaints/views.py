@@ -54,7 +54,7 @@ from imvo.complaints.services.committee import (
     committee_of,
     quorum_shortfall,
 )
-from imvo.complaints.services.figures import figure_years, ungp31_figures
+from imvo.complaints.services.figures import figure_years, figures_of_years
 from imvo.core.cache import cached
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.core.exports import table_response
@@ -240,7 +240,7 @@ def figures(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     )
     rows = []
     if covenant:
-        rows = [ungp31_figures(covenant, y) for y in figure_years(covenant)[:5]]
+        rows = list(figures_of_years(covenant, figure_years(covenant)[:5]).values())
     return render(
         request,
         "complaints/figures.html",

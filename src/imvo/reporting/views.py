@@ -95,8 +95,9 @@ def draft(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     covenant = managed_covenant(request.user, slug)
     if request.GET.get("year", "").isdigit():
         return redirect("reporting:draft", slug, int(request.GET["year"]))
+    texts = build.section_texts(covenant, year)
     try:
-        data = build.build_report(covenant, year)
+        data = build.build_report(covenant, year, texts=texts)
     except DomainError as e:
         messages.error(request, str(e))
         years = build.report_years(covenant)
@@ -111,12 +112,9 @@ def draft(request: HttpRequest, slug: str, year: int) -> HttpResponse:
             "year": year,
             "years": build.report_years(covenant),
             "report": data,
-            "texts": _text_forms(data, build.section_texts(covenant, year)),
+            "texts": _text_forms(data, texts),
             "body": rendering.render_report_html(data),
-            "editions": [
-                publication.latest_edition(covenant, year, v)
-                for v in sorted(publication.versions_of(covenant, year))
-            ],
+            "editions": publication.editions_of(covenant, year),
         },
     )
 

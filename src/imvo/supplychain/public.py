@@ -544,9 +544,12 @@ def public_facility_search(
     if query:
         norm = normalise_name(query)
         words = [w for w in norm.split() if len(w) > 1] or [norm]
-        cond = Q(name__icontains=query) | Q(address__icontains=query)
+        # The snapshot's lower-cased columns (as `_selected`): a plain LIKE, not
+        # UPPER() of every row of every public year.
+        lowered = query.lower()
+        cond = Q(sort_name__contains=lowered) | Q(address_key__contains=lowered)
         for w in words:
-            cond |= Q(name_norm__icontains=w)
+            cond |= Q(name_norm__contains=w)
         rows = rows.filter(cond)
     seen: dict[int, dict[str, Any]] = {}
     for fid, name, address, code, sector in rows.order_by(

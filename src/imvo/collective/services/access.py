@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -19,6 +20,38 @@ from django.utils.translation import gettext as _
 from imvo.accounts import seams as roles
 from imvo.collective.models import JointAction, Participation, Verifier
 from imvo.core.errors import PermissionDeniedError
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Who the user is in one action, read once for a page that asks several times
+    (the same answers as `participation`, `is_steward`, `may_work_on`, `sees_members`)."""
+
+    mine: Participation | None
+    steward: bool
+
+    @property
+    def joined(self) -> bool:
+        return self.mine is not None and self.mine.status == Participation.Status.JOINED
+
+    @property
+    def invited(self) -> bool:
+        return self.mine is not None and self.mine.status == Participation.Status.INVITED
+
+    @property
+    def works(self) -> bool:
+        return self.steward or self.joined
+
+    @property
+    def sees_members(self) -> bool:
+        return self.works
+
+
+def standing(user: Any, action: JointAction, rows: list[Participation]) -> Standing:
+    """The user's standing in the action, from its participations already read."""
+    org = roles.organisation_id(user)
+    mine = next((p for p in rows if org is not None and p.organisation_id == org), None)
+    return Standing(mine, is_steward(user, action))
 
 
 def participation(user: Any, action: JointAction) -> Participation | None:

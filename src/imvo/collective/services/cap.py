@@ -261,11 +261,14 @@ def check_consent(user: Any, action: JointAction, *, member: bool | None = None,
     return action
 
 
-def is_public(action: JointAction) -> bool:
-    """A facility's CAP status is public only when the facility and every joined member agreed."""
+def is_public(action: JointAction, rows: list[Participation] | None = None) -> bool:
+    """A facility's CAP status is public only when the facility and every joined member
+    agreed (`rows`: the action's participations, when read already)."""
     if not action.facility_consent or action.facility_id is None:
         return False
-    joined = list(action.participations.filter(status=Participation.Status.JOINED))
+    if rows is None:
+        rows = list(action.participations.all())
+    joined = [p for p in rows if p.status == Participation.Status.JOINED]
     return bool(joined) and all(p.public_consent for p in joined)
 
 

@@ -210,7 +210,12 @@ def _members_behind(action: JointAction, org_ids: list[int]) -> int:
 
 
 def invitation_counts_shown(
-    user: Any, action: JointAction, org_ids: list[int] | None = None
+    user: Any,
+    action: JointAction,
+    org_ids: list[int] | None = None,
+    *,
+    steward: bool | None = None,
+    k: int | None = None,
 ) -> bool:
     """Whether `user` may read how many members the action invited (or answered).
 
@@ -219,12 +224,15 @@ def invitation_counts_shown(
     them (K: the covenant's disclosure threshold, as on the public list): a regional
     action invites every member with a facility in the country, so "1 invitation"
     would say that one member sources in Myanmar, where the public list shows
-    nothing below K. Below K the page says so without a number."""
-    if access.is_steward(user, action):
+    nothing below K. Below K the page says so without a number. (`org_ids`,
+    `steward`, `k`: what the caller has read already.)"""
+    if steward if steward is not None else access.is_steward(user, action):
         return True
     if org_ids is None:
         org_ids = list(action.participations.values_list("organisation_id", flat=True))
-    return _members_behind(action, org_ids) >= overlap.disclosure_threshold(action.covenant_id)
+    if k is None:
+        k = overlap.disclosure_threshold(action.covenant_id)
+    return _members_behind(action, org_ids) >= k
 
 
 @dataclass(frozen=True)
@@ -240,25 +248,39 @@ class People:
     k: int = 0  # the covenant's disclosure threshold, for the page's wording
 
 
-def people(user: Any, action: JointAction) -> People:
-    rows = list(action.participations.select_related("organisation"))
+def people(
+    user: Any,
+    action: JointAction,
+    rows: list[Participation] | None = None,
+    standing: access.Standing | None = None,
+) -> People:
+    """`rows`: the action's participations with their organisations, when read already."""
+    if rows is None:
+        rows = list(action.participations.select_related("organisation"))
+    if standing is None:
+        standing = access.standing(user, action, rows)
     open_count: int | None = sum(1 for p in rows if p.status == Participation.Status.INVITED)
     declined: int | None = sum(1 for p in rows if p.status != Participation.Status.INVITED
                                and p.status != Participation.Status.JOINED)  # fmt: skip
     k = overlap.disclosure_threshold(action.covenant_id)
-    if not invitation_counts_shown(user, action, [p.organisation_id for p in rows]):
+    org_ids = [p.organisation_id for p in rows]
+    if not invitation_counts_shown(user, action, org_ids, steward=standing.steward, k=k):
         open_count = declined = None
-    if not access.sees_members(user, action):
+    if not standing.sees_members:
         return People([], open_count, declined, [], k)
     joined = [p.organisation.name for p in rows if p.status == Participation.Status.JOINED]
-    return People(joined, open_count, declined, rows if access.is_steward(user, action) else [], k)
+    return People(joined, open_count, declined, rows if standing.steward else [], k)
 
 
-def joined_organisations(action: JointAction) -> list[Organisation]:
-    ids = action.participations.filter(status=Participation.Status.JOINED).values_list(
-        "organisation_id", flat=True
-    )
-    return list(Organisation.objects.filter(pk__in=list(ids)).order_by("name"))
+def joined_organisations(
+    action: JointAction, rows: list[Participation] | None = None
+) -> list[Organisation]:
+    """The joined members, by name (`rows`: the participations with their
+    organisations, when read already)."""
+    if rows is None:
+        rows = list(action.participations.select_related("organisation"))
+    # Participations come ordered by organisation name (their Meta ordering).
+    return [p.organisation for p in rows if p.status == Participation.Status.JOINED]
 
 
 def actions_for(user: Any) -> list[tuple[JointAction, str]]:

@@ -23,8 +23,12 @@ from imvo.core.errors import DomainError
 EXIT_MIN_DAYS = 90
 
 
-def next_level(action: JointAction) -> int | None:
-    done = set(action.notices.values_list("level", flat=True))
+def next_level(action: JointAction, notices: list[Notice] | None = None) -> int | None:
+    """The next rung of the ladder (`notices`: the action's notices, when read already)."""
+    if notices is None:
+        done = set(action.notices.values_list("level", flat=True))
+    else:
+        done = {n.level for n in notices}
     for level in Notice.Level.values:
         if level not in done:
             return int(level)

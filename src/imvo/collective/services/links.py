@@ -68,12 +68,20 @@ def plan_actions_for(user: Any, covenant_id: int) -> list[Action]:
 
 
 def links_of_item(user: Any, item: CapItem) -> list[PlanLink]:
+    return links_of_items(user, [item]).get(item.pk, [])
+
+
+def links_of_items(user: Any, items: list[CapItem]) -> dict[int, list[PlanLink]]:
+    """The member's own plan links of each item (by item id), in one query."""
     org = roles.organisation_id(user)
-    if org is None:
-        return []
-    return list(
-        PlanLink.objects.filter(cap_item=item, organisation_id=org).select_related("plan_action")
-    )
+    if org is None or not items:
+        return {}
+    out: dict[int, list[PlanLink]] = {}
+    for link in PlanLink.objects.filter(
+        cap_item__in=[i.pk for i in items], organisation_id=org
+    ).select_related("plan_action"):
+        out.setdefault(link.cap_item_id, []).append(link)  # type: ignore[arg-type]
+    return out
 
 
 def linkable_entries(user: Any, plan_action: Action) -> list[RegisterEntry]:

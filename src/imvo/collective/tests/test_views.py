@@ -43,3 +43,38 @@ def test_register_shows_leverage_and_a_count_never_names(client, world) -> None:
 def test_an_item_answers_only_posts(client, world) -> None:
     client.force_login(world.member_a)
     assert client.get("/collective/items/1/").status_code == 405
+
+
+def test_the_action_page_reads_each_thing_once_however_many_items(
+    client, world, django_assert_num_queries
+) -> None:
+    """Participations were read five times (the user's part, may it work, may it see
+    the members, the invitations, the joined members), the plan links once per item,
+    the notices twice. Now: session, user, roles, the action (with its facility,
+    proposer and exit plan), participations, findings, items, cost shares and their
+    organisations, plan links, verifiers, notices, K, the member's plan actions."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from imvo.collective.services import cap
+    from imvo.collective.tests.helpers import fire_safety_plan
+
+    shared = share_a_facility(world)
+    action, item = fire_safety_plan(world.member_a, world.member_b, world.covenant_x,
+                                    shared.facility.pk)  # fmt: skip
+    cap.check_set_shares(world.member_a, item, {world.company_a.pk: 50, world.company_b.pk: 50})
+    url = f"/collective/actions/{action.pk}/"
+    client.force_login(world.member_a)
+    with django_assert_num_queries(14):
+        assert client.get(url).status_code == 200
+    finding = cap.check_add_finding(world.member_b, action, "union", "No fire drills")
+    for fix in ("Drills every quarter", "Train floor wardens", "Post evacuation maps"):
+        cap.check_add_item(world.member_b, finding, fix, "factory",
+                           timezone.localdate() + timedelta(days=60))  # fmt: skip
+    with django_assert_num_queries(14):
+        page = client.get(url).content.decode()
+    assert page.count('class="cap-item"') == 4
+    client.force_login(world.secretariat_x)  # no plan actions of its own to read
+    with django_assert_num_queries(12):
+        assert client.get(url).status_code == 200

@@ -7,9 +7,10 @@ import statistics
 from datetime import datetime
 from typing import Any
 
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from imvo.complaints.models import AfterClosureCheck, Complaint, State
+from imvo.complaints.models import AfterClosureCheck, Complaint, ProcedureSettings, State
 from imvo.complaints.services.deadlines import procedure_for
 from imvo.covenants.models import Covenant
 
@@ -25,7 +26,35 @@ def _median(values: list[float]) -> float | None:
 
 
 def ungp31_figures(covenant: Covenant, year: int) -> dict[str, Any]:
-    """Aggregates over the complaints filed in one year (no case can be singled out).
+    """Aggregates over the complaints filed in one year (no case can be singled out);
+    see `figures_of_years`."""
+    return figures_of_years(covenant, [year])[year]
+
+
+def filed_in(covenant: Covenant, years: list[int]) -> QuerySet[Complaint]:
+    """The covenant's complaints filed in the years (in the current time zone, as
+    `filed_at__year` counts them)."""
+    # One `filed_at__year=` per year: each is a range on the column (its index), where
+    # `filed_at__year__in` would extract the year of every row.
+    in_years = Q(pk__in=[])
+    for year in years:
+        in_years |= Q(filed_at__year=year)
+    return Complaint.objects.filter(in_years, covenant=covenant)
+
+
+def filing_year(complaint: Complaint) -> int:
+    return timezone.localtime(complaint.filed_at).year
+
+
+def figures_of_years(
+    covenant: Covenant,
+    years: list[int],
+    complaints: list[Complaint] | None = None,
+    procedure: ProcedureSettings | None = None,
+) -> dict[int, dict[str, Any]]:
+    """`ungp31_figures` of several years, by year, from one read of the procedure, the
+    complaints and the after-closure answers (`complaints`: `filed_in(covenant, years)`,
+    and `procedure`: `procedure_for(covenant)`, when read already).
 
     resolved = a decision was taken or the dialogue ended in a settlement
     (remediation follow-up or closure after admissibility). Within the time
@@ -34,8 +63,34 @@ def ungp31_figures(covenant: Covenant, year: int) -> dict[str, Any]:
     share of the after-closure answers about a remedy that say it happened;
     retaliation reports = answers that report reprisals.
     """
-    p = procedure_for(covenant)
-    cs = list(Complaint.objects.filter(covenant=covenant, filed_at__year=year))
+    p = procedure or procedure_for(covenant)
+    if complaints is None:
+        complaints = list(filed_in(covenant, years))
+    answers: list[dict[str, Any]] = [
+        dict(a)
+        for a in AfterClosureCheck.objects.filter(
+            complaint__in=complaints, answered_on__isnull=False
+        )
+        .values("complaint_id", "remedy", "retaliation")
+        .order_by("pk")
+    ]
+    out = {}
+    for year in years:
+        cs = [c for c in complaints if filing_year(c) == year]
+        ids = {c.pk for c in cs}
+        out[year] = _figures(
+            covenant, year, p, cs, [a for a in answers if a["complaint_id"] in ids]
+        )
+    return out
+
+
+def _figures(
+    covenant: Covenant,
+    year: int,
+    p: ProcedureSettings,
+    cs: list[Complaint],
+    answers: list[dict[str, Any]],
+) -> dict[str, Any]:
     ack = [d for c in cs if (d := _days(c.filed_at, c.acknowledged_at)) is not None]
     adm = [d for c in cs if (d := _days(c.filed_at, c.admissibility_at)) is not None]
     dec = [d for c in cs if (d := _days(c.filed_at, c.decided_at)) is not None]
@@ -54,11 +109,6 @@ def ungp31_figures(covenant: Covenant, year: int) -> dict[str, Any]:
         1
         for c in cs
         if c.decided_at or (c.admissible and c.state in (State.REMEDIATION, State.CLOSED))
-    )
-    answers = list(
-        AfterClosureCheck.objects.filter(complaint__in=cs, answered_on__isnull=False).values(
-            "complaint_id", "remedy", "retaliation"
-        )
     )
     on_remedy = [a for a in answers if a["remedy"]]
     return {

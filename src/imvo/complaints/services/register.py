@@ -21,7 +21,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
 
-from imvo.complaints.models import ClosureGround, Complaint, Publication, State
+from imvo.complaints.models import ClosureGround, Complaint, ProcedureSettings, Publication, State
 from imvo.covenants.models import Covenant
 
 # Steps after which a company may be named, where the procedure allows it.
@@ -55,9 +55,16 @@ def register_cases(covenant: Covenant) -> QuerySet[Complaint]:
     )
 
 
-def register_rows(covenant: Covenant) -> list[dict[str, Any]]:
-    """The register of one covenant: one row per admissible case."""
-    names_allowed = covenant_names_companies(covenant)
+def register_rows(
+    covenant: Covenant, procedure: ProcedureSettings | None = None
+) -> list[dict[str, Any]]:
+    """The register of one covenant: one row per admissible case (`procedure`: the
+    covenant's procedure settings, when read already)."""
+    names_allowed = (
+        procedure.register_names_companies
+        if procedure is not None
+        else covenant_names_companies(covenant)
+    )
     outcomes = {
         p.complaint_id: f"{p.title}: {p.text}"
         for p in Publication.objects.filter(
@@ -88,7 +95,5 @@ def register_rows(covenant: Covenant) -> list[dict[str, Any]]:
 
 
 def covenant_names_companies(covenant: Covenant) -> bool:
-    from imvo.complaints.models import ProcedureSettings
-
     proc = ProcedureSettings.objects.filter(covenant=covenant).first()
     return bool(proc and proc.register_names_companies)

@@ -374,8 +374,10 @@ def build_report(
     year: int,
     today: date | None = None,
     progress: Callable[[str], object] | None = None,
+    texts: dict[str, SectionText] | None = None,
 ) -> dict[str, Any]:
-    """The yearly progress report as JSON-able data: the snapshot that is published."""
+    """The yearly progress report as JSON-able data: the snapshot that is published
+    (`texts`: the year's `section_texts`, when read already)."""
     check_year(covenant, year, today)
     step = progress or (lambda _label: None)
     step(_("membership"))
@@ -385,7 +387,8 @@ def build_report(
     step(_("other sections"))
     extra, errors = other_app_sections(covenant, year)
     sections.extend(extra)
-    texts = section_texts(covenant, year)
+    if texts is None:
+        texts = section_texts(covenant, year)
     for s in sections:
         s.update(secretariat_text_fields(texts.get(s["key"])))
     sources = sorted({src for s in sections for src in s["sources"]})

@@ -153,6 +153,15 @@ def latest_edition(
     return _prefer_language(list(qs.filter(version=version).select_related("covenant")))
 
 
+def editions_of(covenant: Covenant, year: int) -> list[PublishedReport]:
+    """Every version of a year's report, oldest first, each in the reader's language
+    (as `latest_edition` picks it): one query, the large stored fields deferred."""
+    versions: dict[int, list[PublishedReport]] = {}
+    for r in published_reports(covenant).filter(year=year).order_by("version", "language"):
+        versions.setdefault(r.version, []).append(r)
+    return [e for e in (_prefer_language(g) for g in versions.values()) if e is not None]
+
+
 def versions_of(covenant: Covenant, year: int) -> list[int]:
     return sorted(
         set(
@@ -164,10 +173,11 @@ def versions_of(covenant: Covenant, year: int) -> list[int]:
     )
 
 
-def latest_editions() -> list[PublishedReport]:
-    """The newest version of every published (covenant, year), in the reader's language."""
+def latest_editions(covenant: Covenant | None = None) -> list[PublishedReport]:
+    """The newest version of every published (covenant, year), in the reader's language
+    (of one covenant, or of all)."""
     groups: dict[tuple[int, int], list[PublishedReport]] = {}
-    for r in published_reports().order_by("covenant__name_en", "-year", "-version"):
+    for r in published_reports(covenant).order_by("covenant__name_en", "-year", "-version"):
         group = groups.setdefault((r.covenant_id, r.year), [])
         if not group or group[0].version == r.version:
             group.append(r)
@@ -175,4 +185,4 @@ def latest_editions() -> list[PublishedReport]:
 
 
 def latest_editions_of(covenant: Covenant) -> list[PublishedReport]:
-    return [r for r in latest_editions() if r.covenant_id == covenant.pk]
+    return latest_editions(covenant)
