@@ -183,3 +183,19 @@ def test_parties_comment_on_kpi_progress_shown_beside_the_figures(world, cast):
     u = Client(HTTP_ACCEPT_LANGUAGE="en")
     u.force_login(cast["union"])
     assert "Twee audits ingepland." in u.get("/parties/").content.decode()
+
+
+@pytest.mark.django_db
+def test_active_adherence_is_the_users_organisation_taking_part_now():
+    from imvo.covenants.models import Adherence
+    from imvo.testing import make_covenant
+
+    x, y = make_covenant(), make_covenant()
+    union = make_org("Union U", type="union")
+    own = adhere(x, union, role=Adherence.Role.STAKEHOLDER)
+    adhere(y, union, status=Adherence.Status.SUSPENDED)
+    person = make_user(organisation=union)
+    assert parties.active_adherence(person, x) == own
+    assert parties.active_adherence(person, y) is None  # suspended
+    assert parties.active_adherence(make_user(), x) is None  # no organisation
+    assert parties.is_active_party(person, x) and not parties.is_active_party(person, y)
