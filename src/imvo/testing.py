@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from imvo.accounts.testing import make_user
 
@@ -89,6 +90,14 @@ def make_secretariat(covenant, username: str | None = None, **kw: Any):
     user = make_user(username, **kw)
     grant_role(user, covenant, "secretariat")
     return user
+
+
+def client_for(user: Any, language: str | None = None) -> Client:
+    """A test client signed in as `user`, asking for pages in `language` (as a
+    browser's Accept-Language; None: the platform's default, Dutch)."""
+    client = Client(HTTP_ACCEPT_LANGUAGE=language) if language else Client()
+    client.force_login(user)
+    return client
 
 
 @dataclass

@@ -18,7 +18,7 @@ from imvo.accounts import invitations, lockouts, two_factor
 from imvo.accounts import services as roles
 from imvo.accounts.models import CovenantRole
 from imvo.accounts.services import AnyUser
-from imvo.core.forms import submit
+from imvo.core.forms import limit_choices, submit
 from imvo.core.registry import links_for
 
 
@@ -143,7 +143,7 @@ class InviteForm(forms.Form):
 
     def __init__(self, user: AnyUser, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = invitations.invitable_organisations(user)  # type: ignore[attr-defined]
+        limit_choices(self, "organisation", invitations.invitable_organisations(user))
 
 
 def _require_secretariat(user: AnyUser) -> None:

@@ -8,14 +8,19 @@ page shows it on the form and asks again, so no page writes that try/except itse
         messages.success(request, _("Seat added."))
         return redirect(...)
     return render(...)  # a GET, an invalid form or a refusal: the form again
+
+A form whose choices depend on who asks (the covenant's themes, the user's
+organisations) narrows them in its `__init__` with `limit_choices`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from imvo.core.errors import DomainError
@@ -48,3 +53,11 @@ def submit[T](
         form.add_error(error_field, str(e))
         return None
     return Done(result)
+
+
+def limit_choices(form: forms.BaseForm, name: str, queryset: QuerySet[Any]) -> None:
+    """Offer only the rows of `queryset` in the form's model choice field `name`
+    (single or multiple): a choice outside them is refused as invalid."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = queryset

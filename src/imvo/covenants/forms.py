@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from imvo.core.forms import limit_choices
 from imvo.covenants.models import (
     Adherence,
     Agreement,
@@ -117,15 +118,10 @@ class AgreementForm(forms.ModelForm):
 
     def __init__(self, *args, covenant: Covenant, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["owners"].queryset = (  # type: ignore[attr-defined]
-            Organisation.objects.filter(
-                adherences__covenant=covenant, adherences__role=Adherence.Role.PARTY
-            ).distinct()
+        limit_choices(
+            self, "owners", Organisation.objects.in_covenant(covenant, role=Adherence.Role.PARTY)
         )
-        themes = Theme.objects.filter(covenant__isnull=True) | Theme.objects.filter(
-            covenant=covenant
-        )
-        self.fields["themes"].queryset = themes  # type: ignore[attr-defined]
+        limit_choices(self, "themes", Theme.objects.usable_in(covenant))
         self.fields["themes"].label_from_instance = lambda t: t.name  # type: ignore[attr-defined]
 
     def clean(self):  # type: ignore[no-untyped-def]

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from imvo.core.forms import limit_choices
 from imvo.covenants.forms import DateInput
 from imvo.covenants.models import (
     Adherence,
@@ -49,13 +50,8 @@ class SeatForm(forms.Form):
 
     def __init__(self, *args: Any, covenant: Covenant, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["organisation"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Organisation.objects.filter(
-            adherences__covenant=covenant,
-            adherences__role=Adherence.Role.PARTY,
-            adherences__status=Adherence.Status.ACTIVE,
-        ).order_by("name")
+        parties = Organisation.objects.in_covenant(covenant, role=Adherence.Role.PARTY, active=True)
+        limit_choices(self, "organisation", parties.order_by("name"))
 
 
 class MeetingForm(forms.Form):
@@ -105,9 +101,7 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args: Any, body: GovernanceBody, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["meeting"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = body.meetings.all()
+        limit_choices(self, "meeting", body.meetings.all())
 
 
 class ApplicationForm(forms.ModelForm[MembershipApplication]):
@@ -153,11 +147,7 @@ class ObstacleForm(forms.Form):
 
     def __init__(self, *args: Any, covenant: Covenant, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["theme"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Theme.objects.filter(covenant__in=[covenant.pk]) | Theme.objects.filter(
-            covenant__isnull=True
-        )
+        limit_choices(self, "theme", Theme.objects.usable_in(covenant))
 
 
 class ObstacleHandleForm(forms.Form):

@@ -1,7 +1,8 @@
 """What other apps may use of covenants besides its models: finding covenants
 (by key, for a user, for the public list, the one a
 secretariat page is about: ``managed_covenant``), the KPI progress of an agreement
-(``KpiProgress``, a frozen dataclass), adherence changes, and the version of
+(``KpiProgress``, a frozen dataclass), how a user's organisation takes part now
+(``active_adherence``), adherence changes, and the version of
 public data that caches key on, the refusal of anyone but the
 secretariat (``require_secretariat``), the decisions a letter may cite, and who
 counts as a member company (``company_party_adherences``). Everything else in this app is its own."""
@@ -25,9 +26,11 @@ from imvo.covenants.services import (
     require_secretariat,
 )
 from imvo.covenants.services.governance import citable_decisions
+from imvo.covenants.services.parties import active_adherence
 
 __all__ = [
     "KpiProgress",
+    "active_adherence",
     "change_adherence",
     "citable_decisions",
     "company_party_adherences",

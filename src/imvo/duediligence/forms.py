@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from imvo.core.forms import limit_choices
 from imvo.covenants.models import Agreement, Covenant, Theme
 from imvo.duediligence.framework_templates import TEMPLATES
 from imvo.duediligence.models import (
@@ -53,10 +53,8 @@ class ActionForm(forms.ModelForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["theme"].queryset = Theme.objects.filter(  # type: ignore[attr-defined]
-            Q(covenant=covenant) | Q(covenant__isnull=True)
-        )
-        self.fields["agreements"].queryset = covenant.agreements.all()  # type: ignore[attr-defined]
+        limit_choices(self, "theme", Theme.objects.usable_in(covenant))
+        limit_choices(self, "agreements", covenant.agreements.all())
         if self.instance.pk:
             self.fields["agreements"].initial = list(self.instance.agreements.all())
         if risks:
@@ -86,7 +84,7 @@ class CaseForm(forms.ModelForm):
 
     def __init__(self, *args: Any, actions: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["action"].queryset = actions  # type: ignore[attr-defined]
+        limit_choices(self, "action", actions)
 
 
 class EscalationForm(forms.ModelForm):
@@ -99,12 +97,13 @@ class EscalationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         from imvo.covenants.models import Organisation
 
-        self.fields["organisation"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
-            adherences__covenant=covenant, type=Organisation.Type.COMPANY
-        ).distinct()
+        companies = Organisation.objects.in_covenant(covenant).filter(
+            type=Organisation.Type.COMPANY
+        )
+        limit_choices(self, "organisation", companies)
         from imvo.covenants.seams import citable_decisions
 
-        self.fields["decision"].queryset = citable_decisions(covenant)  # type: ignore[attr-defined]
+        limit_choices(self, "decision", citable_decisions(covenant))
 
 
 class InstallForm(forms.Form):
@@ -135,4 +134,4 @@ class QuestionForm(forms.Form):
 
     def __init__(self, *args: Any, framework: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["element"].queryset = framework.elements.all()  # type: ignore[attr-defined]
+        limit_choices(self, "element", framework.elements.all())

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy
 
 from imvo.accounts.seams import AnyUser
+from imvo.core.forms import limit_choices
 from imvo.covenants.models import Covenant, Theme
 from imvo.library.models import LearningItem
 from imvo.library.services import covenants_user_may_share_in
@@ -52,8 +52,5 @@ class LearningForm(forms.Form):
     def __init__(self, user: AnyUser, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         covenants = covenants_user_may_share_in(user)
-        self.fields["covenant"].queryset = covenants  # type: ignore[attr-defined]
-        # OECD chapters, and the sub-themes of the covenants this user shares in.
-        self.fields["theme"].queryset = Theme.objects.filter(  # type: ignore[attr-defined]
-            Q(covenant=None) | Q(covenant__in=covenants)
-        ).order_by("covenant_id", "order", "code")
+        limit_choices(self, "covenant", covenants)
+        limit_choices(self, "theme", Theme.objects.usable_in(covenants))

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from imvo.core.forms import limit_choices
 from imvo.covenants.models import Covenant, Theme
 
 
@@ -25,11 +26,7 @@ class SignalForm(forms.Form):
 
     def __init__(self, *args: Any, covenant: Covenant, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["theme"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Theme.objects.filter(covenant__in=[covenant]) | Theme.objects.filter(
-            covenant__isnull=True
-        )
+        limit_choices(self, "theme", Theme.objects.usable_in(covenant))
 
 
 class ResponseForm(forms.Form):

@@ -75,6 +75,16 @@ def edition_from_name(path: Path) -> int | None:
     return int(years[-1]) if years else None
 
 
+def _edition(path: Path, edition: int | None) -> int:
+    """The edition year given, or else the one in the file's name (refused when it has none)."""
+    edition = edition or edition_from_name(path)
+    if edition is None:
+        raise ImportFormatError(
+            f"{path.name}: cannot tell the edition year from the file name; pass --edition YEAR."
+        )
+    return edition
+
+
 WGI_CODES = {
     "VA": "wgi.va",
     "PV": "wgi.pv",
@@ -183,11 +193,7 @@ def read_wgi(path: Path, edition: int | None = None) -> Parsed:
 
 def read_ituc(path: Path, edition: int | None = None) -> Parsed:
     """ITUC Global Rights Index as JSON: {ISO3: {"rating": 1..5 or 5.5 (5+), "category": str}}."""
-    edition = edition or edition_from_name(path)
-    if edition is None:
-        raise ImportFormatError(
-            f"{path.name}: cannot tell the edition year from the file name; pass --edition YEAR."
-        )
+    edition = _edition(path, edition)
     try:
         data = json.loads(_read_text(path))
     except json.JSONDecodeError as e:
@@ -241,11 +247,7 @@ def _ilab_rows(path: Path) -> list[list[str]]:
 
 def read_ilab(path: Path, edition: int | None = None) -> Parsed:
     """ILAB List of Goods (CSV or the Excel workbook): Country, Good, Child Labor, Forced Labor ('X' = listed)."""
-    edition = edition or edition_from_name(path)
-    if edition is None:
-        raise ImportFormatError(
-            f"{path.name}: cannot tell the edition year from the file name; pass --edition YEAR."
-        )
+    edition = _edition(path, edition)
     rows = _ilab_rows(path)
     if not rows:
         raise ImportFormatError(f"{path.name}: the file is empty.")

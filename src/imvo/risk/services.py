@@ -740,19 +740,11 @@ def entry_as_dict(entry: RegisterEntry) -> dict[str, Any]:
 def is_non_company_party(user: Any, covenant: Covenant) -> bool:
     """A user of a union, NGO, government or branch party active in the covenant:
     the sector risk analysis is one of their tools (issue 17); a company has its own scan."""
-    from imvo.accounts.seams import organisation_id
-    from imvo.covenants.models import Adherence, Organisation
+    from imvo.covenants.models import Organisation
+    from imvo.covenants.seams import active_adherence
 
-    oid = organisation_id(user)
-    if oid is None:
-        return False
-    return (
-        Adherence.objects.filter(
-            covenant=covenant, organisation_id=oid, status=Adherence.Status.ACTIVE
-        )
-        .exclude(organisation__type=Organisation.Type.COMPANY)
-        .exists()
-    )
+    adherence = active_adherence(user, covenant)
+    return adherence is not None and adherence.organisation.type != Organisation.Type.COMPANY
 
 
 def member_scans(orgs: Sequence[Organisation], covenant: Covenant) -> list[tuple[str, ScanResult]]:
@@ -794,13 +786,11 @@ def covenant_analysis(covenant: Covenant) -> dict[str, Any]:
     Where sourcing concentrates (countries by rows and workers), which themes carry
     the highest risk, and a country x theme heatmap. No company is named.
     """
-    from imvo.covenants.models import Adherence, Organisation
+    from imvo.covenants.models import Organisation
 
-    orgs = Organisation.objects.filter(
-        type=Organisation.Type.COMPANY,
-        adherences__covenant=covenant,
-        adherences__status=Adherence.Status.ACTIVE,
-    ).distinct()
+    orgs = Organisation.objects.in_covenant(covenant, active=True).filter(
+        type=Organisation.Type.COMPANY
+    )
     # Each member's own scan (stored with its disclosure version), put side by side.
     scans = [(name, scan) for name, scan in member_scans(list(orgs), covenant) if scan.rows.height]
     companies = len(scans)

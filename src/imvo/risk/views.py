@@ -13,6 +13,7 @@ from imvo.accounts import seams as roles
 from imvo.core.countries import display_name as country_name
 from imvo.core.errors import DomainError
 from imvo.core.exports import table_response
+from imvo.core.forms import submit
 from imvo.core.registry import risk_notes_for
 from imvo.risk import reference as ref
 from imvo.risk import services
@@ -34,18 +35,16 @@ def _organisation(request: HttpRequest):  # type: ignore[no-untyped-def]
 def dashboard(request: HttpRequest) -> HttpResponse:
     org = _organisation(request)
     form = SourcingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_sourcing(
-                request.user,
-                org,
-                **{k: v for k, v in form.cleaned_data.items() if v not in (None, "")},
-            )
-        except DomainError as e:
-            form.add_error("country", str(e))
-        else:
-            messages.success(request, _("Added to your sourcing."))
-            return redirect("risk:dashboard")
+    if submit(
+        request,
+        form,
+        lambda: services.add_sourcing(
+            request.user, org, **{k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+        ),
+        error_field="country",
+    ):
+        messages.success(request, _("Added to your sourcing."))
+        return redirect("risk:dashboard")
     result = services.company_scan(org)
     return render(
         request,
@@ -181,25 +180,9 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {f: getattr(e, f) for f in services.EDITABLE}
     initial["override_priority"] = e.override_priority
     form = EntryForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        override = data.pop("override_priority")
-        reason = data.pop("override_reason")
-        clear = data.pop("clear_override")
-        try:
-            services.update_entry(
-                request.user,
-                e,
-                override_priority=override,
-                override_reason=reason,
-                clear_override=clear,
-                **data,
-            )
-        except DomainError as err:
-            form.add_error(None, str(err))
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("risk:entry", pk=e.pk)
+    if submit(request, form, lambda: services.update_entry(request.user, e, **form.cleaned_data)):
+        messages.success(request, _("Saved."))
+        return redirect("risk:entry", pk=e.pk)
     return render(
         request,
         "risk/entry.html",

@@ -104,6 +104,37 @@ LEGAL_FORMS = frozenset(
     ]
 )
 
+# Legal forms that are also words, or pieces of a name the source broke into fragments
+# ("se" in "m e r c u r y appar e l se e th awaka", "as", "co"): dropped only at
+# either end of the name or beside another legal form ("sinar jaya co ltd factory
+# 2"), never alone in the middle. ("ve", Turkish "and", goes wherever it stands.)
+POSITIONAL_FORMS = frozenset(w for w in LEGAL_FORMS if len(w) <= 2) - {"ve"}
+
+
+def _without_legal_forms(words: list[str]) -> list[str]:
+    """The words less legal forms: a run of legal-form words goes when it touches
+    either end of the name, holds more than one word or holds one that is not in
+    POSITIONAL_FORMS; a single positional form in the middle stays."""
+    out: list[str] = []
+    i, n = 0, len(words)
+    while i < n:
+        if words[i] not in LEGAL_FORMS:
+            if words[i] != "and":
+                out.append(words[i])
+            i += 1
+            continue
+        j = i
+        while j < n and words[j] in LEGAL_FORMS:
+            j += 1
+        run = words[i:j]
+        if i == 0 or j == n or len(run) > 1 or run[0] not in POSITIONAL_FORMS:
+            i = j
+            continue
+        out.append(run[0])
+        i = j
+    return out
+
+
 # Multi-word legal forms after punctuation is gone: "s a de c v", "co ltd".
 _LEGAL_SEQUENCES = re.compile(
     r"\b(?:sa de cv|s a de c v|s de rl de cv|s de r l de c v|de cv|"
@@ -177,15 +208,16 @@ def normalise_name(value: str | None) -> str:
     """The comparable form of a facility name.
 
     ASCII (transliterated), lower case, punctuation gone, spaced-out letters
-    joined, legal-form words ("co. ltd", "s.a. de c.v.", "a.s.") dropped. When a
-    name is nothing but legal forms, the words are kept rather than return "".
+    joined, legal-form words ("co. ltd", "s.a. de c.v.", "a.s.") dropped (the short
+    ones that are also words only at the ends: `POSITIONAL_FORMS`). When a name is
+    nothing but legal forms, the words are kept rather than return "".
     """
     text = _base(value)
     # Dropping a word can leave letters that now read as spaced out ("a co b c"):
     # repeat until nothing changes, so normalising twice gives the same result.
     for _ in range(5):
         stripped = _LEGAL_SEQUENCES.sub(" ", text)
-        words = [w for w in stripped.split() if w not in LEGAL_FORMS and w != "and"]
+        words = _without_legal_forms(stripped.split())
         new = _join_spaced(" ".join(words)) if words else text
         if new == text:
             break
@@ -220,7 +252,9 @@ def normalise_text(value: str | None) -> str:
 # forms) go through the Python functions, so both paths always agree (a
 # property test checks it).
 
-_LEGAL_WORDS_RE = r"\b(?:" + "|".join(sorted(LEGAL_FORMS | {"and"})) + r")\b"
+_LEGAL_WORDS_RE = r"\b(?:" + "|".join(sorted((LEGAL_FORMS - POSITIONAL_FORMS) | {"and"})) + r")\b"
+# A name with a positional form anywhere goes the Python way (where it stands matters).
+_POSITIONAL_RE = r"\b(?:" + "|".join(sorted(POSITIONAL_FORMS)) + r")\b"
 
 
 def _base_expr(col: str) -> pl.Expr:
@@ -235,11 +269,18 @@ def _base_expr(col: str) -> pl.Expr:
     )
 
 
-def _with_fallback(raw: pl.Series, fast: pl.Series, func: Callable[[str | None], str]) -> pl.Series:
+def _with_fallback(
+    raw: pl.Series,
+    fast: pl.Series,
+    func: Callable[[str | None], str],
+    also: pl.Series | None = None,
+) -> pl.Series:
     slow = raw.fill_null("").str.contains(r"[^\x00-\x7f]") | fast.str.contains(
         r"(?:^| )[a-z] [a-z](?: |$)"
     )
     slow = slow | (fast == "")
+    if also is not None:
+        slow = slow | also
     if not slow.any():
         return fast
     idx = slow.arg_true()
@@ -250,14 +291,15 @@ def _with_fallback(raw: pl.Series, fast: pl.Series, func: Callable[[str | None],
 def normalise_names(values: pl.Series) -> pl.Series:
     """`normalise_name` for a whole column."""
     frame = pl.DataFrame({"v": values.cast(pl.String)})
-    fast = frame.select(
-        _base_expr("v")
-        .str.replace_all(_LEGAL_SEQUENCES.pattern, " ")
+    base = frame.select(_base_expr("v")).to_series()
+    fast = (
+        base.str.replace_all(_LEGAL_SEQUENCES.pattern, " ")
         .str.replace_all(_LEGAL_WORDS_RE, " ")
         .str.replace_all(r" +", " ")
         .str.strip_chars()
-    ).to_series()
-    return _with_fallback(frame.to_series(), fast, normalise_name).alias(values.name)
+    )
+    positional = base.str.contains(_POSITIONAL_RE)
+    return _with_fallback(frame.to_series(), fast, normalise_name, positional).alias(values.name)
 
 
 def normalise_addresses(values: pl.Series) -> pl.Series:

@@ -114,26 +114,81 @@ class _Counted(Paginator):
         return self._known
 
 
-def _page_rows(
+# Reads `limit` rows of a selection from `offset`, in the list's order or (True)
+# backwards: tuples carrying COUNT(*) OVER () (see _page_rows).
+Reader = Callable[[int, int, bool], list[tuple[Any, ...]]]
+
+
+def _sliced(
     selected: QuerySet[Any, Any],
-    number: int,
-    per_page: int,
-    total_at: int,
     read_rows: Callable[[QuerySet[Any, Any]], list[tuple[Any, ...]]] = list,
+) -> Reader:
+    """The reader of a queryset in the list's order, each slice read by `read_rows`."""
+
+    def read(offset: int, limit: int, backwards: bool) -> list[tuple[Any, ...]]:
+        return read_rows((selected.reverse() if backwards else selected)[offset : offset + limit])
+
+    return read
+
+
+def _page_rows(
+    read: Reader, number: int, per_page: int, total_at: int
 ) -> tuple[list[tuple[Any, ...]], int]:
-    """Page `number` of `selected` (tuples carrying COUNT(*) OVER () at `total_at`,
-    each slice read by `read_rows`) and the number of the page read. Past the end
-    the paginator shows the last page: it is read from the end with its count (the
-    first total % per_page, or per_page, of those rows, reversed)."""
+    """Page `number` of a selection (tuples carrying COUNT(*) OVER () at `total_at`,
+    read by `read`) and the number of the page read. Past the end the paginator
+    shows the last page: it is read from the end with its count (the first
+    total % per_page, or per_page, of those rows, reversed)."""
     offset = (number - 1) * per_page
-    read = read_rows(selected[offset : offset + per_page])
-    if not read and number > 1:
-        backwards = read_rows(selected.reverse()[:per_page])
+    rows = read(offset, per_page, False)
+    if not rows and number > 1:
+        backwards = read(0, per_page, True)
         if backwards:
             total = backwards[0][total_at]
             number = -(-total // per_page)
-            read = backwards[: total - (number - 1) * per_page][::-1]
-    return read, number
+            rows = backwards[: total - (number - 1) * per_page][::-1]
+    return rows, number
+
+
+def _search_reader(published_id: int, like: str, k: int) -> Reader:
+    """The reader of a search alone whose query is one LIKE on search_key (`like`,
+    see _one_like): the statement the ORM path below makes of it (the narrow page
+    with its count and K check, joined to its rows), written out, so a search page
+    does not pay the ORM building and compiling two querysets (~0.6 ms of Python).
+    The pattern is escaped and compared as Django's `contains` does."""
+    quote = connection.ops.quote_name
+    table, links = (quote(m._meta.db_table) for m in (PublicLocation, PublicLocationMember))
+    fields = {"pk": PublicLocation._meta.pk} | {
+        f.name: f for f in PublicLocation._meta.concrete_fields
+    }
+    column = {name: quote(str(f.column)) for name, f in fields.items() if f is not None}
+    # "LIKE %s" (with ESCAPE on SQLite): what Django's `contains` writes.
+    contains: str = getattr(connection, "operators")["contains"]  # noqa: B009 (not in the stubs)
+    pattern = f"%{connection.ops.prep_for_like_query(like)}%"
+    columns = ", ".join(f"l.{column[c]}" for c in COLUMNS)
+    pk, key = column["pk"], column["search_key"]
+
+    def read(offset: int, limit: int, backwards: bool) -> list[tuple[Any, ...]]:
+        direction = "DESC" if backwards else "ASC"
+        order = ", ".join(f"{column[c]} {direction}" for c in ORDER)
+        outer = ", ".join(f"p.n{i} {direction}" for i in range(1, 1 + len(ORDER)))
+        # Interpolated: table and column names from the models, the backend's own
+        # LIKE operator and the direction; every value is a parameter.
+        sql = (
+            f"WITH p(n0, n1, n2, n3, n4, n5) AS (SELECT {pk}, "  # noqa: S608
+            f"{', '.join(column[c] for c in ORDER)}, COUNT({pk}) OVER (), "
+            f"(SELECT COUNT(*) FROM (SELECT DISTINCT organisation_id FROM {links} "
+            f"WHERE published_year_id = %s AND {key} {contains} LIMIT %s) k_members) "
+            f"FROM {table} WHERE published_year_id = %s AND {key} {contains} "
+            f"ORDER BY {order} LIMIT %s OFFSET %s) "
+            f"SELECT {columns}, p.n4, p.n5 FROM p JOIN {table} l ON l.{pk} = p.n0 "
+            f"ORDER BY {outer}"
+        )
+        params: list[int | str] = [published_id, pattern, k, published_id, pattern, limit, offset]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [tuple(r) for r in cursor.fetchall()]
+
+    return read
 
 
 def _with_columns(narrow: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
@@ -277,18 +332,21 @@ class Listing:
             # back with the K check as a scalar subquery (evaluated once) and are
             # dropped unseen when it falls short of K.
             k = self.state.min_members
-            sql, params = _k_members(snap.pk, k, query, country, sector).query.sql_with_params()
-            # The ORM's own SQL of _k_members around its parameters: no value interpolated.
-            members = RawSQL(f"SELECT COUNT(*) FROM ({sql}) k_members", params)  # noqa: S608, S611
-            narrow = (
-                _selected(snap.pk, query, country, sector)
-                .order_by(*ORDER)
-                .annotate(_total=Window(Count("pk")), _members=members)
-                .values_list("pk", *ORDER, "_total", "_members")
-            )
-            checked, number = _page_rows(
-                narrow, number, per_page, total_at=-2, read_rows=_with_columns
-            )
+            like = _one_like(query) if query and not (country or sector) else None
+            if like is not None:
+                reader = _search_reader(snap.pk, like, k)
+            else:
+                sql, params = _k_members(snap.pk, k, query, country, sector).query.sql_with_params()
+                # The ORM's own SQL of _k_members around its parameters: no value interpolated.
+                members = RawSQL(f"SELECT COUNT(*) FROM ({sql}) k_members", params)  # noqa: S608, S611
+                narrow = (
+                    _selected(snap.pk, query, country, sector)
+                    .order_by(*ORDER)
+                    .annotate(_total=Window(Count("pk")), _members=members)
+                    .values_list("pk", *ORDER, "_total", "_members")
+                )
+                reader = _sliced(narrow, _with_columns)
+            checked, number = _page_rows(reader, number, per_page, total_at=-2)
             if checked:
                 if checked[0][-1] < k:
                     self._selections[key] = (publication.too_few(k), 0)
@@ -302,7 +360,7 @@ class Listing:
         known = self._selection(query, country, sector)[1]
         if known is None and number is not None:
             counted = rows.annotate(_total=Window(Count("pk"))).values_list(*COLUMNS, "_total")
-            read, number = _page_rows(counted, number, per_page, total_at=-1)
+            read, number = _page_rows(_sliced(counted), number, per_page, total_at=-1)
             if read:
                 total = read[0][-1]
                 self._selections[(query, country.upper(), sector.lower())] = ("", total)

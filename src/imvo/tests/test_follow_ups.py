@@ -7,11 +7,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from imvo.core.registry import follow_ups_for
-from imvo.testing import make_agreement
+from imvo.testing import client_for, make_agreement
 
 pytestmark = pytest.mark.django_db
 
@@ -43,8 +42,7 @@ def test_covenant_page_counts_what_is_overdue_in_every_app(world, settings, tmp_
     assert counts[f"Members that have not started their due-diligence report {year}"] == 2
     assert counts["Complaints over their time limit"] == 1
     assert all(f.count for f in follow_ups_for(x))  # nothing listed with zero
-    c = Client(HTTP_ACCEPT_LANGUAGE="en")
-    c.force_login(world.secretariat_x)
+    c = client_for(world.secretariat_x, "en")
     page = c.get(f"/manage/{x.slug}/").content.decode()
     assert "Complaints over their time limit" in page and "Wages unpaid" not in page
     # Covenant Y has nothing overdue of X's.

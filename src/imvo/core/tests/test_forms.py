@@ -1,6 +1,8 @@
 """A form page's POST: the service runs only on a valid form, and its refusal is
 shown on the form instead of escaping as an error page."""
 
+from typing import Any
+
 import pytest
 from django import forms
 from django.test import RequestFactory
@@ -63,3 +65,26 @@ def test_other_errors_are_not_swallowed():
     form = NameForm({"name": "FNV"})
     with pytest.raises(ZeroDivisionError):
         submit(_post({}), form, lambda: 1 // 0)
+
+
+class KindForm(forms.Form):
+    kind: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=None)
+    kinds: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
+        queryset=None, required=False
+    )
+
+
+@pytest.mark.django_db
+def test_limit_choices_offers_only_the_rows_given():
+    from django.contrib.contenttypes.models import ContentType
+
+    from imvo.core.forms import limit_choices
+
+    auth = ContentType.objects.filter(app_label="auth")
+    inside, outside = auth.first(), ContentType.objects.exclude(app_label="auth").first()
+    assert inside is not None and outside is not None
+    form = KindForm({"kind": outside.pk, "kinds": [inside.pk, outside.pk]})
+    limit_choices(form, "kind", auth)
+    limit_choices(form, "kinds", auth)
+    assert not form.is_valid()
+    assert set(form.errors) == {"kind", "kinds"}

@@ -21,6 +21,22 @@ from imvo.core.i18n import Bilingual
 from imvo.covenants.models.owned import covenant_and_organisation
 
 
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
+    def in_covenant(
+        self, covenant: Covenant, *, role: str | None = None, active: bool = False
+    ) -> OrganisationQuerySet:
+        """The organisations that adhere to `covenant`: as `role` only (party or
+        stakeholder) when given, and only those whose adherence is active when asked.
+        Each comes once (an organisation adheres to a covenant at most once)."""
+        adherence: dict[str, object] = {"adherences__covenant": covenant}
+        if role is not None:
+            adherence["adherences__role"] = role
+        if active:
+            adherence["adherences__status"] = Adherence.Status.ACTIVE
+        # One filter() call: role and status are those of the same adherence.
+        return self.filter(**adherence)
+
+
 class Organisation(models.Model):
     class Type(models.TextChoices):
         COMPANY = "company", _("Company")
@@ -49,6 +65,8 @@ class Organisation(models.Model):
         limit_choices_to={"type": "branch"},
         verbose_name=_("member of branch organisations"),
     )
+
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -243,6 +261,18 @@ class Seat(models.Model):
         return self.holder or (self.organisation.name if self.organisation else str(self.group))
 
 
+class ThemeQuerySet(models.QuerySet["Theme"]):
+    def usable_in(self, covenants: Covenant | models.QuerySet[Covenant]) -> ThemeQuerySet:
+        """The themes a record of `covenants` (one covenant, or several) may name: the
+        OECD chapters, which every covenant shares, and those covenants' own sub-themes."""
+        own = (
+            models.Q(covenant=covenants)
+            if isinstance(covenants, Covenant)
+            else models.Q(covenant__in=covenants)
+        )
+        return self.filter(models.Q(covenant=None) | own)
+
+
 class Theme(models.Model):
     """An OECD Guidelines chapter, or a covenant-specific sub-theme under one."""
 
@@ -252,6 +282,8 @@ class Theme(models.Model):
     parent = optional_link("self", on_delete=models.PROTECT, related_name="children")
     covenant = optional_link(Covenant, on_delete=models.CASCADE, related_name="themes")
     order = models.PositiveSmallIntegerField(default=0)
+
+    objects = ThemeQuerySet.as_manager()
 
     class Meta:
         ordering = ["covenant_id", "order", "code"]

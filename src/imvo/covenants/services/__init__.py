@@ -21,6 +21,7 @@ from imvo.accounts.models import CovenantRole
 from imvo.accounts.seams import AnyUser
 from imvo.core.cache import bump_data_version, content_seconds, data_version
 from imvo.core.errors import DomainError, PermissionDeniedError
+from imvo.core.slugs import first_free
 from imvo.covenants.models import (
     Adherence,
     AdherenceChange,
@@ -401,11 +402,8 @@ def register_organisation(user: AnyUser, covenant: Covenant, org: Organisation) 
 
     require_secretariat(user, covenant)
     base = slugify(org.name)[:180] or "organisation"
-    candidate, n = base, 1
-    while Organisation.objects.filter(slug=candidate).exists():
-        n += 1
-        candidate = f"{base}-{n}"
-    org.slug = candidate
+    taken = Organisation.objects.filter(slug__startswith=base).values_list("slug", flat=True)
+    org.slug = first_free(base, set(taken))
     org.save()
     return org
 

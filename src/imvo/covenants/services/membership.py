@@ -26,13 +26,17 @@ from imvo.accounts.seams import AnyUser
 from imvo.core.errors import DomainError
 from imvo.covenants.models import (
     Adherence,
-    AdherenceChange,
     Covenant,
     MembershipApplication,
     Organisation,
     Phase,
 )
-from imvo.covenants.services import add_adherence, register_organisation, require_secretariat
+from imvo.covenants.services import (
+    add_adherence,
+    change_adherence,
+    register_organisation,
+    require_secretariat,
+)
 
 # A covenant takes applications once it is agreed; in exploration there is nothing to join yet.
 OPEN_PHASES = (Phase.DIALOGUE, Phase.IMPLEMENTATION, Phase.EVALUATION)
@@ -146,21 +150,14 @@ def check_admit(
             user, covenant, org, Adherence.Role.PARTY, since=start_date, reason=reason
         )
     else:  # a former member rejoins: its history stays, a new period starts
-        previous = adherence.status
-        adherence.status, adherence.since, adherence.until = (
+        adherence.since = start_date
+        change_adherence(
+            user,
+            adherence,
             Adherence.Status.ACTIVE,
-            start_date,
-            None,
-        )
-        adherence.role = Adherence.Role.PARTY
-        adherence.save()
-        AdherenceChange.objects.create(
-            adherence=adherence,
-            date=start_date,
-            from_status=previous,
-            to_status=Adherence.Status.ACTIVE,
+            on=start_date,
             reason=reason,
-            by=roles.signed_in(user),
+            role=Adherence.Role.PARTY,
         )
     invited = invitations.check_invite(
         user, org, application.contact_email, application.contact_name, base_url

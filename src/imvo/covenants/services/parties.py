@@ -56,6 +56,22 @@ def own_organisation(user: AnyUser) -> Organisation | None:
     return Organisation.objects.filter(pk=oid).first() if oid else None
 
 
+def active_adherence(user: AnyUser, covenant: Covenant) -> Adherence | None:
+    """How the user's organisation takes part in the covenant now (party or
+    stakeholder, with its organisation read along), or None: it has no
+    organisation, never adhered, or is suspended or withdrawn."""
+    oid = roles.organisation_id(user)
+    if oid is None:
+        return None
+    return (
+        Adherence.objects.filter(
+            covenant=covenant, organisation_id=oid, status=Adherence.Status.ACTIVE
+        )
+        .select_related("organisation")
+        .first()
+    )
+
+
 def is_government(user: AnyUser) -> bool:
     org = own_organisation(user)
     return org is not None and org.type == T.GOVERNMENT
@@ -180,9 +196,7 @@ def check_remind_members(user: AnyUser, covenant: Covenant, message: str) -> int
     org = own_organisation(user)
     if org is None or org.type != T.BRANCH:
         raise PermissionDeniedError(_("Only a branch organisation can remind its members."))
-    if not Adherence.objects.filter(
-        covenant=covenant, organisation=org, status=Adherence.Status.ACTIVE
-    ).exists():
+    if active_adherence(user, covenant) is None:
         raise PermissionDeniedError(_("Your organisation is not a party to this covenant."))
     if not message.strip():
         raise DomainError(_("Write the reminder."))
@@ -223,24 +237,14 @@ def obstacles_visible_to(user: AnyUser, covenant: Covenant) -> QuerySet[Obstacle
 
 
 def is_active_party(user: AnyUser, covenant: Covenant) -> bool:
-    oid = roles.organisation_id(user)
-    if oid is None:
-        return False
-    return Adherence.objects.filter(
-        covenant=covenant, organisation_id=oid, status=Adherence.Status.ACTIVE
-    ).exists()
+    return active_adherence(user, covenant) is not None
 
 
 def _require_party(user: AnyUser, covenant: Covenant) -> Organisation:
-    org = own_organisation(user)
-    if (
-        org is None
-        or not Adherence.objects.filter(
-            covenant=covenant, organisation=org, status=Adherence.Status.ACTIVE
-        ).exists()
-    ):
+    adherence = active_adherence(user, covenant)
+    if adherence is None:
         raise PermissionDeniedError(_("Only an active party of this covenant can do this."))
-    return org
+    return adherence.organisation
 
 
 def _require_government(user: AnyUser, covenant: Covenant) -> Organisation:

@@ -77,3 +77,27 @@ def test_public_page_shows_suspension_with_date_and_reason_and_moves_the_withdra
     assert "Company A" in parties and "No action plan." in parties and "2026" in parties
     assert "Company B" not in parties
     assert "Company B" in former and "Left the sector." in former
+
+
+def test_a_former_member_rejoins_on_the_same_adherence_with_its_history_kept(world):
+    world.company_b.slug = "company-b"  # admission finds the organisation by its name's slug
+    world.company_b.save()
+    left = Adherence.objects.get(covenant=world.covenant_x, organisation=world.company_b)
+    change_adherence(world.secretariat_x, left, "withdrawn", date(2025, 6, 1), "Left the sector.")
+    app = _apply(world.covenant_x, name=world.company_b.name)
+    adh = membership.check_admit(world.secretariat_x, app, date(2026, 2, 1)).adherence
+    assert adh.pk == left.pk
+    adh.refresh_from_db()
+    assert (adh.role, adh.status, adh.since, adh.until) == (
+        "party",
+        "active",
+        date(2026, 2, 1),
+        None,
+    )
+    last = adh.changes.order_by("-id").first()
+    assert last is not None
+    assert (last.date, last.from_status, last.to_status, last.by) == (
+        date(2026, 2, 1), "withdrawn", "active", world.secretariat_x
+    )  # fmt: skip
+    assert last.reason == f"Admitted on application {app.pk}."
+    assert [c.to_status for c in adh.changes.order_by("id")][-2:] == ["withdrawn", "active"]

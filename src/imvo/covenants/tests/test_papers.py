@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.covenants.services import governance
+from imvo.testing import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -42,8 +43,7 @@ def _get(user, url: str) -> int:
 
 def test_a_paper_for_the_body_is_downloaded_by_its_members_only(world, paper):
     url = f"/covenants/covenant-x/papers/{paper.pk}/"
-    c = Client()
-    c.force_login(world.member_a)
+    c = client_for(world.member_a)
     r = c.get(url)
     assert r.status_code == 200 and b"".join(r.streaming_content) == PDF  # type: ignore[attr-defined]
     assert r["Content-Disposition"].startswith('attachment; filename="Year_plan_2026.pdf"')
@@ -82,8 +82,7 @@ def test_the_secretariat_uploads_a_paper_through_the_meeting_page(world, setting
     settings.MEDIA_ROOT = tmp_path
     body = governance.check_create_body(world.secretariat_x, world.covenant_x, "SG", "SG")
     meeting = governance.check_schedule_meeting(world.secretariat_x, body, timezone.localdate())
-    c = Client()
-    c.force_login(world.secretariat_x)
+    c = client_for(world.secretariat_x)
     r = c.post(
         f"/manage/covenant-x/meetings/{meeting.pk}/",
         {"item-title_nl": "Budget", "item-title_en": "Budget", "item-paper_visibility": "parties",

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
-from django.test import Client
 
 from imvo.accounts.testing import make_user
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.core.registry import links_for
 from imvo.covenants.models import Obstacle
 from imvo.covenants.services import parties
-from imvo.testing import adhere, make_agreement, make_org, make_party
+from imvo.testing import adhere, client_for, make_agreement, make_org, make_party
 
 pytestmark = pytest.mark.django_db
 
@@ -44,8 +43,7 @@ def test_workspace_shows_the_party_its_commitments(world, cast):
     agreement.owners.add(cast["union_org"])
     (place,) = parties.places(cast["union"])
     assert [a.title_en for a, _ in place.commitments] == ["Train 200 worker representatives"]
-    c = Client(HTTP_ACCEPT_LANGUAGE="en")
-    c.force_login(cast["union"])
+    c = client_for(cast["union"], "en")
     page = c.get("/parties/").content.decode()
     assert "Train 200 worker representatives" in page
     assert "File a complaint on behalf of workers" in page
@@ -125,8 +123,7 @@ def test_the_workspace_costs_the_same_queries_for_one_covenant_or_five(db):
     users = {"union": make_user("fnv", union), "branch": make_user("modint", branch)}
 
     def cost(who: str) -> tuple[int, str]:
-        c = Client(HTTP_ACCEPT_LANGUAGE="en")
-        c.force_login(users[who])
+        c = client_for(users[who], "en")
         c.get("/parties/")  # warm the session and the role caches alike for both runs
         with CaptureQueriesContext(connection) as q:
             page = c.get("/parties/").content.decode()
@@ -161,8 +158,7 @@ def test_parties_comment_on_kpi_progress_shown_beside_the_figures(world, cast):
     assert [c.organisation.name for c in line.comments] == ["FNV"]
     assert parties.kpi_board(world.member_c, world.covenant_x) == []
 
-    c = Client(HTTP_ACCEPT_LANGUAGE="nl")
-    c.force_login(world.member_a)
+    c = client_for(world.member_a, "nl")
     page = c.get("/parties/covenant-x/kpis/").content.decode()
     section = page.split(f'id="agreement-{agreement.pk}"')[1]
     assert "The audits counted were announced in advance." in section
@@ -180,6 +176,21 @@ def test_parties_comment_on_kpi_progress_shown_beside_the_figures(world, cast):
     assert r.status_code == 404 and not other.comments.exists()
     # The union reads them beside its own commitments in the workspace too.
     agreement.owners.add(cast["union_org"])
-    u = Client(HTTP_ACCEPT_LANGUAGE="en")
-    u.force_login(cast["union"])
+    u = client_for(cast["union"], "en")
     assert "Twee audits ingepland." in u.get("/parties/").content.decode()
+
+
+@pytest.mark.django_db
+def test_active_adherence_is_the_users_organisation_taking_part_now():
+    from imvo.covenants.models import Adherence
+    from imvo.testing import make_covenant
+
+    x, y = make_covenant(), make_covenant()
+    union = make_org("Union U", type="union")
+    own = adhere(x, union, role=Adherence.Role.STAKEHOLDER)
+    adhere(y, union, status=Adherence.Status.SUSPENDED)
+    person = make_user(organisation=union)
+    assert parties.active_adherence(person, x) == own
+    assert parties.active_adherence(person, y) is None  # suspended
+    assert parties.active_adherence(make_user(), x) is None  # no organisation
+    assert parties.is_active_party(person, x) and not parties.is_active_party(person, y)

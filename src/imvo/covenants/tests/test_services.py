@@ -150,3 +150,37 @@ def test_secretariat_registers_organisations_with_unique_slugs(world):
             world.member_a, world.covenant_x, Organisation(name="Shadow NGO", type="ngo")
         )
     assert not Organisation.objects.filter(name="Shadow NGO").exists()
+
+
+def test_a_covenants_usable_themes_are_the_oecd_chapters_and_its_own_sub_themes():
+    from imvo.covenants.models import Covenant, Theme
+
+    x, y, z = make_covenant(), make_covenant(), make_covenant()
+    chapter = Theme.objects.create(code="ch", name_nl="H", name_en="Chapter")
+    own_x = Theme.objects.create(code="x", name_nl="X", name_en="X", covenant=x, parent=chapter)
+    own_y = Theme.objects.create(code="y", name_nl="Y", name_en="Y", covenant=y, parent=chapter)
+    Theme.objects.create(code="z", name_nl="Z", name_en="Z", covenant=z, parent=chapter)
+    chapters = set(Theme.objects.filter(covenant=None))  # the OECD chapters, seeded
+    assert chapter in chapters
+    assert set(Theme.objects.usable_in(x)) == chapters | {own_x}
+    both = Covenant.objects.filter(pk__in=[x.pk, y.pk])
+    assert set(Theme.objects.usable_in(both)) == chapters | {own_x, own_y}
+
+
+def test_a_covenants_organisations_by_role_and_active_adherence():
+    from imvo.covenants.models import Organisation
+
+    x, y = make_covenant(), make_covenant()
+    party, stakeholder, withdrawn = make_org("P"), make_org("S"), make_org("W")
+    adhere(x, party)
+    adhere(x, stakeholder, role=Adherence.Role.STAKEHOLDER)
+    adhere(x, withdrawn, status=Adherence.Status.WITHDRAWN)
+    # Active in another covenant does not make an active party of this one.
+    adhere(y, withdrawn)
+    adhere(y, stakeholder)
+    q = Organisation.objects.in_covenant
+    assert list(q(x)) == [party, stakeholder, withdrawn]
+    assert list(q(x, role=Adherence.Role.PARTY)) == [party, withdrawn]
+    assert list(q(x, role=Adherence.Role.PARTY, active=True)) == [party]
+    assert list(q(x, active=True)) == [party, stakeholder]
+    assert list(q(y, role=Adherence.Role.PARTY)) == [stakeholder, withdrawn]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from imvo.accounts.seams import AnyUser
 from imvo.core.errors import DomainError
+from imvo.core.slugs import first_free
 from imvo.covenants.models import Covenant
 from imvo.duediligence.framework_templates import TEMPLATES
 from imvo.duediligence.models import Element, Framework, OecdStep, Question, Submission
@@ -71,7 +72,7 @@ def do_install_framework(covenant: Covenant, template: str, activate: bool = Tru
     """Write the template's elements and questions under a code not yet used in the
     covenant (``garment``, ``garment-2``, ...); with `activate`, new submissions use it."""
     spec = TEMPLATES[template]
-    code = _free_code(template, set(covenant.dd_frameworks.values_list("code", flat=True)))
+    code = first_free(template, set(covenant.dd_frameworks.values_list("code", flat=True)))
     if activate:
         Framework.objects.filter(covenant=covenant).update(active=False)
     fw = Framework.objects.create(
@@ -123,15 +124,6 @@ def check_add_element(
     return do_add_element(framework, title, oecd_step, weight)
 
 
-def _free_code(base: str, taken: set[str]) -> str:
-    """`base`, or `base-2`, `base-3` ... : the first that is not taken."""
-    code, n = base, 1
-    while code in taken:
-        n += 1
-        code = f"{base}-{n}"
-    return code
-
-
 def _next_order(siblings: QuerySet[Any]) -> int:
     """The order number after the last of `siblings` (1 for the first)."""
     return (siblings.aggregate(m=Max("order"))["m"] or 0) + 1
@@ -143,7 +135,7 @@ def do_add_element(framework: Framework, title: str, oecd_step: int, weight: Dec
     taken = set(framework.elements.values_list("code", flat=True))
     return Element.objects.create(
         framework=framework,
-        code=_free_code(slugify(title)[:50] or "element", taken),
+        code=first_free(slugify(title)[:50] or "element", taken),
         order=_next_order(framework.elements.all()),
         oecd_step=oecd_step,
         title=title,
@@ -181,7 +173,7 @@ def do_add_question(
     )
     return Question.objects.create(
         element=element,
-        code=_free_code(slugify(text)[:40] or "question", taken),
+        code=first_free(slugify(text)[:40] or "question", taken),
         order=_next_order(element.questions.all()),
         text=text,
         kind=kind,

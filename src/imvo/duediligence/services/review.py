@@ -48,14 +48,9 @@ def members_not_started(user: AnyUser, covenant: Covenant, year: int) -> QuerySe
 def not_started_in(covenant: Covenant, year: int) -> QuerySet[Organisation]:
     """`members_not_started` for trusted callers (the secretariat's follow-up counts)."""
     return (
-        Organisation.objects.filter(
-            type=Organisation.Type.COMPANY,
-            adherences__covenant=covenant,
-            adherences__role=Adherence.Role.PARTY,
-            adherences__status=Adherence.Status.ACTIVE,
-        )
+        Organisation.objects.in_covenant(covenant, role=Adherence.Role.PARTY, active=True)
+        .filter(type=Organisation.Type.COMPANY)
         .exclude(dd_submissions__covenant=covenant, dd_submissions__year=year)
-        .distinct()
         .order_by("name")
     )
 

@@ -8,7 +8,7 @@ from django.test import Client
 from imvo.accounts.testing import make_user
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.library import services
-from imvo.testing import make_org
+from imvo.testing import client_for, make_org
 
 pytestmark = pytest.mark.django_db
 
@@ -123,8 +123,7 @@ def _share_lesson(client, covenant, title, text, file_name, data):
 
 
 def test_share_form_publishes_with_upload(world):
-    c = Client(HTTP_ACCEPT_LANGUAGE="en")
-    c.force_login(world.member_a)
+    c = client_for(world.member_a, "en")
     r = _share_lesson(
         c, world.covenant_x, "Supplier template", "A short template helps.", "t.csv", b"a,b\n1,2\n"
     )
@@ -154,13 +153,11 @@ def test_theme_of_another_covenant_is_refused(world):
         services.publish_learning_item(world.member_a, world.covenant_x, "t", "x", theme=other)
     item = services.publish_learning_item(world.member_a, world.covenant_x, "t", "x", theme=own)
     assert item.theme == own
-    c = Client(HTTP_ACCEPT_LANGUAGE="en")
-    c.force_login(world.member_a)
+    c = client_for(world.member_a, "en")
     form = c.get("/reports/library/new/").content.decode()
     assert "X theme" in form and "Y theme" not in form
 
 
 def test_admin_lists_library_items(world):
-    c = Client()
-    c.force_login(world.admin)
+    c = client_for(world.admin)
     assert c.get("/admin/library/learningitem/").status_code == 200

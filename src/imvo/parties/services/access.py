@@ -8,27 +8,18 @@ from django.utils.translation import gettext as _
 from imvo.accounts import seams as roles
 from imvo.accounts.seams import AnyUser
 from imvo.core.errors import PermissionDeniedError
-from imvo.covenants.models import Adherence, Covenant, Organisation
+from imvo.covenants.models import Covenant, Organisation
+from imvo.covenants.seams import active_adherence
 
 CIVIL_SOCIETY = (Organisation.Type.UNION, Organisation.Type.NGO)
 
 
 def civil_society_party(user: AnyUser, covenant: Covenant) -> Organisation | None:
     """The user's union or NGO when it is an active party of the covenant."""
-    oid = roles.organisation_id(user)
-    if oid is None:
+    adherence = active_adherence(user, covenant)
+    if adherence is None or adherence.organisation.type not in CIVIL_SOCIETY:
         return None
-    adh = (
-        Adherence.objects.filter(
-            covenant=covenant,
-            organisation_id=oid,
-            status=Adherence.Status.ACTIVE,
-            organisation__type__in=CIVIL_SOCIETY,
-        )
-        .select_related("organisation")
-        .first()
-    )
-    return adh.organisation if adh else None
+    return adherence.organisation
 
 
 def may_use_tools(user: AnyUser, covenant: Covenant) -> bool:

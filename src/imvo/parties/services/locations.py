@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from imvo.accounts.seams import AnyUser
 from imvo.complaints.models import Complaint, State
 from imvo.core.errors import PermissionDeniedError
-from imvo.covenants.models import Adherence, Covenant, Organisation, Theme
+from imvo.covenants.models import Covenant, Organisation, Theme
 from imvo.parties.services.access import may_use_tools
 from imvo.risk.models import RegisterEntry
 from imvo.supplychain.models import DisclosurePolicy
@@ -92,11 +92,9 @@ def location_overview(user: AnyUser, covenant: Covenant) -> LocationOverview:
         raise PermissionDeniedError("not a union or NGO party of this covenant")
     k = min_members(covenant)
     companies = list(
-        Organisation.objects.filter(
-            adherences__covenant=covenant,
-            adherences__status=Adherence.Status.ACTIVE,
-            type=Organisation.Type.COMPANY,
-        ).distinct()
+        Organisation.objects.in_covenant(covenant, active=True).filter(
+            type=Organisation.Type.COMPANY
+        )
     )
     members_in: dict[str, set[int]] = defaultdict(set)
     locations_in: dict[str, set[str]] = defaultdict(set)

@@ -4,12 +4,11 @@ disclosure rule K (a country with fewer than K members is folded, never named)."
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from imvo.accounts.testing import make_user
 from imvo.core.errors import PermissionDeniedError
 from imvo.parties.services.locations import location_overview
-from imvo.testing import adhere, make_org
+from imvo.testing import adhere, client_for, make_org
 
 pytestmark = pytest.mark.django_db
 
@@ -83,14 +82,12 @@ def test_only_unions_ngos_and_the_secretariat_see_it(world, fnv, sourcing):
     for outsider in (world.member_a, world.secretariat_y, world.member_c):
         with pytest.raises(PermissionDeniedError):
             location_overview(outsider, world.covenant_x)
-        c = Client()
-        c.force_login(outsider)
+        c = client_for(outsider)
         assert c.get("/parties/covenant-x/locations/").status_code == 404
 
 
 def _page(user) -> str:
-    c = Client(HTTP_ACCEPT_LANGUAGE="en")
-    c.force_login(user)
+    c = client_for(user, "en")
     r = c.get("/parties/covenant-x/locations/")
     assert r.status_code == 200
     return r.content.decode()

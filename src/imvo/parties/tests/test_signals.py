@@ -4,19 +4,13 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
-from django.test import Client
 
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.parties.models import Signal
 from imvo.parties.services import signals
+from imvo.testing import client_for
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user, lang: str = "en") -> Client:
-    c = Client(HTTP_ACCEPT_LANGUAGE=lang)
-    c.force_login(user)
-    return c
 
 
 def test_signal_reaches_the_linked_members_and_the_union_sees_only_counts(
@@ -42,28 +36,30 @@ def test_signal_reaches_the_linked_members_and_the_union_sees_only_counts(
     assert {to[0] for to in sent} >= {world.member_a.email, world.member_b.email}
     assert "Company" not in " ".join(str(m.body) for m in mail.outbox)  # no member named
 
-    union_page = _client(fnv).get(f"/parties/signals/{s.pk}/").content.decode()
+    union_page = client_for(fnv, "en").get(f"/parties/signals/{s.pk}/").content.decode()
     assert "Passed to 2 member companies linked to the location" in union_page
     assert "Company A" not in union_page and "Company B" not in union_page
 
     # A answers; the union reads the answer without A's name; B does not see A's answer.
-    r = _client(world.member_a).post(
+    r = client_for(world.member_a, "en").post(
         f"/parties/signals/{s.pk}/", {"respond-text": "We visit the factory with the union."}
     )
     assert r.status_code == 302
     s.refresh_from_db()
     assert s.status == Signal.Status.ANSWERED
-    union_page = _client(fnv).get(f"/parties/signals/{s.pk}/").content.decode()
+    union_page = client_for(fnv, "en").get(f"/parties/signals/{s.pk}/").content.decode()
     assert "We visit the factory with the union." in union_page and "Company A" not in union_page
     assert "1 answered" in union_page
-    b_page = _client(world.member_b).get(f"/parties/signals/{s.pk}/").content.decode()
+    b_page = client_for(world.member_b, "en").get(f"/parties/signals/{s.pk}/").content.decode()
     assert "We visit the factory" not in b_page
     # The secretariat sees who was reached and who answered.
-    sec_page = _client(world.secretariat_x).get(f"/parties/signals/{s.pk}/").content.decode()
+    sec_page = (
+        client_for(world.secretariat_x, "en").get(f"/parties/signals/{s.pk}/").content.decode()
+    )
     assert "Company A" in sec_page and "Company B" in sec_page
     # Outsiders: another covenant's member and secretariat get 404.
     for outsider in (world.member_c, world.secretariat_y):
-        assert _client(outsider).get(f"/parties/signals/{s.pk}/").status_code == 404
+        assert client_for(outsider, "en").get(f"/parties/signals/{s.pk}/").status_code == 404
 
     # Only the raising party (or the secretariat) closes, with a note.
     with pytest.raises(PermissionDeniedError):
@@ -102,11 +98,11 @@ def test_only_unions_and_ngos_raise_signals(world, fnv):
         country="bd",
     )  # fmt: skip
     assert (s.country, s.forwardings.count()) == ("BD", 0)
-    assert _client(world.member_a).get("/parties/x/signals/new/").status_code == 404
+    assert client_for(world.member_a, "en").get("/parties/x/signals/new/").status_code == 404
 
 
 def test_the_union_raises_a_signal_through_the_page(world, fnv, dhaka):
-    c = _client(fnv)
+    c = client_for(fnv, "en")
     page = c.get("/parties/covenant-x/signals/new/?q=Dhaka+Knit").content.decode()
     assert dhaka.name in page
     r = c.post(

@@ -51,11 +51,7 @@ def named_for(user: AnyUser) -> QuerySet[EngagementEntry]:
 
 def confirmers(covenant: Covenant) -> QuerySet[Organisation]:
     """Unions and NGOs of the covenant an entry can name (they can then confirm it)."""
-    return (
-        Organisation.objects.filter(adherences__covenant=covenant, type__in=CONFIRMERS)
-        .distinct()
-        .order_by("name")
-    )
+    return Organisation.objects.in_covenant(covenant).filter(type__in=CONFIRMERS).order_by("name")
 
 
 def check_record(

@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.test import Client
 from django.utils import timezone
 
 from imvo.covenants.models import Adherence
 from imvo.regulation.models import RetainedDocument
 from imvo.regulation.services import exports, retention
 from imvo.regulation.tests.helpers import handed_in
+from imvo.testing import client_for
 
 
 def test_seven_years_and_a_leap_day() -> None:
@@ -25,8 +25,7 @@ def test_a_withdrawn_member_still_exports_and_downloads_its_filings(
     Adherence.objects.filter(covenant=world.covenant_x, organisation=world.company_a).update(
         status=Adherence.Status.WITHDRAWN
     )
-    c = Client()
-    c.force_login(world.member_a)
+    c = client_for(world.member_a)
     assert c.get(f"/regulation/documents/{doc.pk}/").status_code == 200
     r = c.get(f"/regulation/submissions/{sub.pk}/csddd-pack.zip")
     assert r.status_code == 200 and r["Content-Type"] == "application/zip"

@@ -1,7 +1,9 @@
 """The scan: vectorised result equals the row-by-row reference; real supplier list; the CLI."""
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -11,6 +13,7 @@ from hypothesis import strategies as st
 from imvo.core.testing import SHARED_DATA
 from imvo.risk import reference as ref
 from imvo.risk.scan import (
+    ScanResult,
     build_model,
     bundled_tables,
     prepare_rows,
@@ -24,8 +27,9 @@ FIXTURES = Path(__file__).parent / "fixtures"
 MODEL = build_model(bundled_tables())
 
 
-def prep(rows):
-    return prepare_rows(rows, MODEL)
+def scan(rows: Iterable[dict[str, Any]]) -> ScanResult:
+    """The vectorised scan of supplier-list rows (dicts) with the bundled tables."""
+    return scan_frame(MODEL, prepare_rows(rows, MODEL))
 
 
 def theme_scores(result):
@@ -36,14 +40,11 @@ def theme_scores(result):
 
 
 def test_bangladesh_garment_outranks_netherlands_garment():
-    r = scan_frame(
-        MODEL,
-        prep(
-            [
-                {"row_id": 1, "country": "Bangladesh", "sector": "Apparel"},
-                {"row_id": 2, "country": "Netherlands", "sector": "Apparel"},
-            ]
-        ),
+    r = scan(
+        [
+            {"row_id": 1, "country": "Bangladesh", "sector": "Apparel"},
+            {"row_id": 2, "country": "Netherlands", "sector": "Apparel"},
+        ]
     )
     s = theme_scores(r)
     assert s[(1, "freedom-of-association")] >= ref.HIGH
@@ -52,7 +53,7 @@ def test_bangladesh_garment_outranks_netherlands_garment():
 
 
 def test_ilab_listing_of_own_good_raises_theme_risk_with_reason():
-    r = scan_frame(MODEL, prep([{"country": "IN", "sector": "Garments"}]))
+    r = scan([{"country": "IN", "sector": "Garments"}])
     reasons = r.reasons_for("IN", "garment", "child-labour", "garment")
     assert any(x["indicator"] == "ilab.good" and "Garments" in x["shown"] for x in reasons)
     score = r.scores.filter(r.scores["theme"].cast(str) == "child-labour")["score"][0]
@@ -62,7 +63,7 @@ def test_ilab_listing_of_own_good_raises_theme_risk_with_reason():
 
 
 def test_unknown_country_is_medium_not_low_and_reported():
-    r = scan_frame(MODEL, prep([{"row_id": 7, "country": "Atlantis", "sector": "food"}]))
+    r = scan([{"row_id": 7, "country": "Atlantis", "sector": "food"}])
     assert r.unresolved["row_id"].to_list() == [7]
     assert r.reasons_for(None, "food", "living-wage")[0]["indicator"] == "unknown"
     assert r.scores["score"].min() >= 0.5 * 100 * 0.4 - 0.01  # type: ignore[operator]
@@ -82,7 +83,7 @@ sectors = st.sampled_from(
 )
 def test_vectorised_scan_equals_row_by_row(records):
     records = [{**r, "row_id": i} for i, r in enumerate(records, start=1)]
-    fast = scan_frame(MODEL, prep(records)).scores
+    fast = scan(records).scores
     got = sorted((a, str(t), s) for a, t, s in fast.select("row_id", "theme", "score").iter_rows())
     assert got == sorted(scan_row_by_row(MODEL, records))
 
@@ -153,10 +154,7 @@ def test_scan_command_bad_input_is_a_clear_error(tmp_path):
 
 
 def test_theme_summary_orders_by_highest_score():
-    r = scan_frame(
-        MODEL,
-        prep([{"country": "BD", "sector": "garment"}, {"country": "NL", "sector": "garment"}]),
-    )
+    r = scan([{"country": "BD", "sector": "garment"}, {"country": "NL", "sector": "garment"}])
     ts = theme_summary(r)
     assert [t["max_score"] for t in ts] == sorted((t["max_score"] for t in ts), reverse=True)
     assert ts[0]["drivers"][0]["country"] == "BD"
@@ -199,7 +197,7 @@ def test_weighted_summaries_match_counting_every_row():
             start=1,
         )
     ]
-    r = scan_frame(MODEL, prep(records))
+    r = scan(records)
     per_row = r.scores.with_columns(pl.col("theme").cast(pl.Utf8), pl.col("level").cast(pl.Utf8))
     for t in theme_summary(r):
         rows = per_row.filter(pl.col("theme") == t["theme"])
@@ -211,14 +209,11 @@ def test_weighted_summaries_match_counting_every_row():
 
 def test_own_good_listed_outranks_other_goods_of_the_sector():
     # Ghana: ILAB lists Cocoa for child labour. Cocoa rows get 1.0, another food product 0.85.
-    r = scan_frame(
-        MODEL,
-        prep(
-            [
-                {"row_id": 1, "country": "Ghana", "product": "Cocoa beans"},
-                {"row_id": 2, "country": "Ghana", "product": "Pineapple juice"},
-            ]
-        ),
+    r = scan(
+        [
+            {"row_id": 1, "country": "Ghana", "product": "Cocoa beans"},
+            {"row_id": 2, "country": "Ghana", "product": "Pineapple juice"},
+        ]
     )
     s = theme_scores(r)
     w = ref.SECTOR_PROFILES["food"]["weights"]["child-labour"]
@@ -247,14 +242,11 @@ def test_good_of(text, good):
 def test_top_rows_lists_the_riskiest_rows_first():
     from imvo.risk.scan import top_rows
 
-    r = scan_frame(
-        MODEL,
-        prep(
-            [
-                {"row_id": 1, "name": "Dutch studio", "country": "NL", "sector": "garment"},
-                {"row_id": 2, "name": "Dhaka knit", "country": "BD", "sector": "garment"},
-            ]
-        ),
+    r = scan(
+        [
+            {"row_id": 1, "name": "Dutch studio", "country": "NL", "sector": "garment"},
+            {"row_id": 2, "name": "Dhaka knit", "country": "BD", "sector": "garment"},
+        ]
     )
     top = top_rows(r)
     assert [t["name"] for t in top] == ["Dhaka knit", "Dutch studio"]
@@ -269,6 +261,6 @@ def test_every_country_in_the_open_supply_hub_lists_is_recognised():
     from imvo.risk.reader import read_supplier_file
 
     records = [r for f in sorted(OSH.parent.glob("*.csv")) for r in read_supplier_file(f)]
-    r = scan_frame(MODEL, prep([{**x, "row_id": i} for i, x in enumerate(records)]))
+    r = scan([{**x, "row_id": i} for i, x in enumerate(records)])
     # 963 rows (the README says 953: ten files lack a final newline, which `wc -l` misses).
     assert r.rows.height == 963 and r.unresolved.is_empty()

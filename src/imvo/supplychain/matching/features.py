@@ -145,8 +145,9 @@ def identifiers(text: str) -> frozenset[str]:
     """What identifies the building in an address: house, plot and unit numbers
     (up to 4 digits; longer numbers are postcodes, often mistyped or left out)
     and unit values with a letter ("unit b", "plot 21a"; a plain unit number is
-    already one of the numbers: "plot no 4" and "plot 4" agree)."""
-    return frozenset(n for n in numbers(text) if len(n) <= 4) | {
+    already one of the numbers: "plot no 4" and "plot 4" agree). Leading zeros do
+    not count: "no 07" is number 7."""
+    return frozenset(n.lstrip("0") or "0" for n in numbers(text) if len(n) <= 4) | {
         f"u:{m}" for m in _UNIT_RE.findall(text) if not m.isdigit()
     }
 
@@ -217,7 +218,12 @@ def _id_lists(col: str) -> pl.Expr:
     nums = (
         pl.col(col)
         .str.extract_all(r"\d+")
-        .list.eval(pl.element().filter(pl.element().str.len_chars() <= 4))
+        .list.eval(
+            pl.element()
+            .filter(pl.element().str.len_chars() <= 4)
+            .str.strip_chars_start("0")
+            .replace("", "0")
+        )
     )
     units = (
         pl.col(col)

@@ -103,11 +103,13 @@ BEGIN
   RETURN greatest(result, r2, r3);
 END $$;
 
--- features.identifiers: house/plot/unit numbers (<= 4 digits) and 'u:<unit with a letter>'.
+-- features.identifiers: house/plot/unit numbers (<= 4 digits, no leading zeros) and
+-- 'u:<unit with a letter>'.
 CREATE OR REPLACE FUNCTION {s}.identifiers(a text) RETURNS text[]
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT array(SELECT DISTINCT x FROM (
-    SELECT m[1] AS x FROM regexp_matches(a, '([0-9]+)', 'g') m WHERE char_length(m[1]) <= 4
+    SELECT coalesce(nullif(ltrim(m[1], '0'), ''), '0') AS x
+    FROM regexp_matches(a, '([0-9]+)', 'g') m WHERE char_length(m[1]) <= 4
     UNION ALL
     SELECT 'u:' || m[1] FROM regexp_matches(a, '\y(?:{units})(?: no)? ([a-z]?[0-9]+[a-z]?|[a-z]+)\y', 'g') m
     WHERE m[1] !~ '^[0-9]+$') i)

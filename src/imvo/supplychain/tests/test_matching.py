@@ -443,6 +443,32 @@ def test_address_levels_read_the_house_number_and_street() -> None:
     )
 
 
+def test_a_house_number_with_a_leading_zero_is_the_same_number() -> None:
+    """ "No. 07 & 8 Innwa St" (Open Supply Hub pair, Myanmar) and "No 7 and 8 Innwa
+    Street": the same house numbers, not next door; the same facility, found."""
+    from imvo.supplychain.matching import features
+
+    a, b = "n07 8 innwa st shwe pauk kan ind zone", "no 7 and 8 innwa streetshwe pauk kan ind zone"
+    assert features.identifiers(a) == features.identifiers(b) == {"7", "8"}
+    assert features.ADDRESS_LEVELS[features.address_levels([a], [b])[0]] == (
+        "same number and street"
+    )
+    m = _one(
+        [
+            (
+                "KPH Manufacturing Co., Ltd",
+                "No 7 and 8 Innwa Street, Shwe Pauk Kan",
+                "MM",
+                None,
+                None,
+            ),
+            ("KPH Manufacturing Co., Ltd", "No 9 Innwa Street, Shwe Pauk Kan", "MM", None, None),
+        ],
+        ("KPH MANUFACTURING", "N07 & 8, Innwa St, Shwe Pauk Kan", "MM", None, None),
+    )
+    assert (m.facility_id, m.status) == ("F0", matching.AUTOMATIC)
+
+
 def test_a_partly_similar_address_is_evidence_beyond_the_name() -> None:
     """Supplier lists append the country or the province to the address: an address
     that agrees in part, with no conflicting number, supports a rare name."""

@@ -36,6 +36,21 @@ def test_same_name_written_differently(a: str, b: str) -> None:
     assert normalise_name(a) == normalise_name(b)
 
 
+def test_short_legal_forms_go_only_where_they_are_legal_forms() -> None:
+    """ "se", "as", "co" are legal forms at the end of a name (or beside another), but
+    in the middle of a name the source broke into fragments they are part of it: "m e
+    r c u r y appar e l se e th awaka" (Open Supply Hub) keeps its "se"."""
+    assert normalise_name("m e r c u r y appar e l se e th awaka") == (
+        "mercury appar el se e th awaka"
+    )
+    assert normalise_name("Mercury Apparel SE") == "mercury apparel"
+    assert normalise_name("Sinar Jaya Co., Ltd. (Factory 2)") == "sinar jaya factory 2"
+    assert normalise_name("PT. Sinar Jaya") == "sinar jaya"
+    assert normalise_name("Casa Co Bello") == "casa co bello"
+    series = pl.Series(["m e r c u r y appar e l se e th awaka", "Sinar Jaya Co Ltd 2"])
+    assert normalise_names(series).to_list() == [normalise_name(v) for v in series]
+
+
 def test_address_abbreviations() -> None:
     assert normalise_address("No. 8 Shuangbao West Road, Wenzhou City") == normalise_address(
         "NO.8 SHUANGBAO WEST RD WENZHOU"
