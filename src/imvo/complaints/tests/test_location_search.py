@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
 from imvo.complaints.services import filing
+from imvo.supplychain import seams
 from imvo.supplychain import services as supply
 from imvo.supplychain.models import PublicLocation
 from imvo.supplychain.normalise import normalise_name
@@ -85,7 +86,7 @@ def test_a_long_query_is_cut_to_the_fields_length(world, monkeypatch) -> None:
     one took 2.5 s of a worker, growing faster than its length) is read as its first
     100 characters, what the field takes."""
     asked: list[str] = []
-    real = filing.public_facility_search
+    real = seams.public_facility_search
 
     def spy(query: str, **kwargs: object) -> list[dict[str, object]]:
         asked.append(query)
