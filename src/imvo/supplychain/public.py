@@ -49,12 +49,20 @@ def member_band(members: int) -> str:
     return f"{MEMBER_BANDS[-1][1] + 1}+"
 
 
+def _text(value: str) -> str:
+    """A query or filter value as the database may be asked it: without NUL, which
+    no stored text holds and PostgreSQL refuses in a parameter (a server error on
+    every public surface, `?q=%00`)."""
+    return value.replace("\x00", "")
+
+
 def _selected(
     published_id: int | None, query: str = "", country: str = "", sector: str = ""
 ) -> QuerySet[PublicLocation]:
     """The snapshot rows of a published year narrowed by the page's search and filters."""
     if published_id is None:
         return PublicLocation.objects.none()
+    query, country, sector = _text(query), _text(country), _text(sector)
     rows = PublicLocation.objects.filter(published_year_id=published_id)
     if country:
         rows = rows.filter(country=country.upper())
@@ -456,6 +464,7 @@ def _k_members(
     (`tex`: 35 links, 0.2 ms; a term found nowhere: the year's links once, ~1 ms),
     not the matching locations scanned a second time and joined."""
     links = PublicLocationMember.objects.filter(published_year_id=published_id)
+    query, country, sector = _text(query), _text(country), _text(sector)
     one = _one_like(query) if query and not (country or sector) else None
     if one is not None:
         links = links.filter(search_key__contains=one)
@@ -585,6 +594,10 @@ def points(covenant: Covenant, year: int | None) -> list[tuple[float, float, int
     return view.points(view.countries()[0])
 
 
+# The longest query a search reads (the public page cuts its search box there).
+SEARCH_MAX = 200
+
+
 def public_facility_search(
     query: str, covenant: Covenant | None = None, country: str | None = None, limit: int = 20
 ) -> list[dict[str, Any]]:
@@ -597,11 +610,13 @@ def public_facility_search(
         published_year__in=publication.public_published_years(covenant)
     )
     if country:
-        rows = rows.filter(country=country.upper())
-    query = (query or "").strip()
+        rows = rows.filter(country=_text(country).upper())
+    # At most as long as the public page's search (a union's signal form passes its
+    # text unbounded); each word of the normal form asked once.
+    query = _text(query or "").strip()[:SEARCH_MAX].strip()
     if query:
         norm = normalise_name(query)
-        words = [w for w in norm.split() if len(w) > 1] or [norm]
+        words = list(dict.fromkeys(w for w in norm.split() if len(w) > 1)) or [norm]
         # The snapshot's lower-cased columns (as `_selected`): a plain LIKE, not
         # UPPER() of every row of every public year.
         lowered = query.lower()
