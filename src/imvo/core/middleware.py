@@ -1,5 +1,5 @@
-"""Middleware of the platform: request size at the door, a clean 503 when the
-database is lost, no caching of confidential pages."""
+"""Middleware of the platform: request size at the door, no NUL in a query
+string, a clean 503 when the database is lost, no caching of confidential pages."""
 
 import logging
 import tempfile
@@ -31,6 +31,24 @@ class DatabaseUnavailableMiddleware:
             response["Retry-After"] = "30"
             return response
         return None
+
+
+class NulInQueryMiddleware:
+    """Answer 400 to a query string holding a NUL character (`%00`).
+
+    PostgreSQL refuses NUL in text, so any view that put a raw `?q=`-style value
+    into a filter answered 500 (the public list did, before it dropped NUL
+    itself). No form or search of the platform has a use for NUL, so it is
+    turned away at the door, once, for every view. Form fields (POST) refuse it
+    themselves (Django's ProhibitNullCharactersValidator)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if any("\x00" in key + "".join(values) for key, values in request.GET.lists()):
+            return HttpResponse(render_to_string("400.html", request=None), status=400)
+        return self.get_response(request)
 
 
 # Paths whose answers may hold confidential data even for anonymous visitors.
