@@ -157,6 +157,16 @@ def _page_rows(
     return rows, number
 
 
+def _quoted_columns() -> dict[str, str]:
+    """PublicLocation's column names by field name ("pk" too), quoted for this
+    database: what the statements written out below interpolate."""
+    quote = connection.ops.quote_name
+    fields = {"pk": PublicLocation._meta.pk} | {
+        f.name: f for f in PublicLocation._meta.concrete_fields
+    }
+    return {name: quote(str(f.column)) for name, f in fields.items() if f is not None}
+
+
 def _search_reader(published_id: int, like: str, k: int) -> Reader:
     """The reader of a search alone whose query is one LIKE on search_key (`like`,
     see _one_like): the statement the ORM path below makes of it (the narrow page
@@ -165,10 +175,7 @@ def _search_reader(published_id: int, like: str, k: int) -> Reader:
     The pattern is escaped and compared as Django's `contains` does."""
     quote = connection.ops.quote_name
     table, links = (quote(m._meta.db_table) for m in (PublicLocation, PublicLocationMember))
-    fields = {"pk": PublicLocation._meta.pk} | {
-        f.name: f for f in PublicLocation._meta.concrete_fields
-    }
-    column = {name: quote(str(f.column)) for name, f in fields.items() if f is not None}
+    column = _quoted_columns()
     # "LIKE %s" (with ESCAPE on SQLite): what Django's `contains` writes.
     contains: str = getattr(connection, "operators")["contains"]  # noqa: B009 (not in the stubs)
     pattern = f"%{connection.ops.prep_for_like_query(like)}%"
@@ -208,10 +215,7 @@ def _with_columns(narrow: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
     and no sort of whole rows (a search's page 9: 11 -> 1.6 ms under load)."""
     sql, params = narrow.query.sql_with_params()
     quote = connection.ops.quote_name
-    fields = {"pk": PublicLocation._meta.pk} | {
-        f.name: f for f in PublicLocation._meta.concrete_fields
-    }
-    column = {name: quote(str(f.column)) for name, f in fields.items() if f is not None}
+    column = _quoted_columns()
     columns = ", ".join(f"l.{column[c]}" for c in COLUMNS)
     # The narrow columns named by position (a CTE's column list: SQLite and
     # PostgreSQL alike; PostgreSQL inlines it).
