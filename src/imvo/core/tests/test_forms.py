@@ -95,14 +95,14 @@ def test_a_multiple_file_field_cleans_to_a_list_of_the_files_sent():
     from django.utils.datastructures import MultiValueDict
 
     class Upload(forms.Form):
-        files = MultipleFileField(required=False)
+        attachments = MultipleFileField(required=False)
 
     a = SimpleUploadedFile("a.txt", b"a")
     b = SimpleUploadedFile("b.txt", b"b")
-    assert Upload().fields["files"].widget.allow_multiple_selected
-    form = Upload(data={}, files=MultiValueDict({"files": [a, b]}))
+    assert Upload().fields["attachments"].widget.allow_multiple_selected
+    form = Upload(data={}, files=MultiValueDict({"attachments": [a, b]}))
     assert form.is_valid()
-    assert form.cleaned_data["files"] == [a, b]
+    assert form.cleaned_data["attachments"] == [a, b]
     empty = Upload(data={}, files=MultiValueDict())
     assert empty.is_valid()
-    assert empty.cleaned_data["files"] == []
+    assert empty.cleaned_data["attachments"] == []
