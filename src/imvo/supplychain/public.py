@@ -206,6 +206,38 @@ def _search_reader(published_id: int, like: str, k: int) -> Reader:
     return read
 
 
+class _WholeList:
+    """The rows of a public year's whole list (no filter) in the list's order, as
+    COLUMNS, sliced as the paginator slices its object list: one statement written
+    out per page (what the ORM makes of `rows().values_list(*COLUMNS)[a:b]`),
+    not a queryset built and compiled on every page miss. Its count is the
+    snapshot's (`_Counted`)."""
+
+    ordered = True  # the paginator's check of an unordered list
+
+    def __init__(self, published_id: int) -> None:
+        self.published_id = published_id
+
+    def __getitem__(self, part: slice) -> list[tuple[Any, ...]]:
+        start = part.start or 0
+        if part.stop is not None and part.stop <= start:
+            return []
+        column = _quoted_columns()
+        columns = ", ".join(column[c] for c in COLUMNS)
+        order = ", ".join(column[c] for c in ORDER)
+        table = connection.ops.quote_name(PublicLocation._meta.db_table)
+        # Interpolated: table and column names from the model; values are parameters.
+        sql = (
+            f"SELECT {columns} FROM {table} WHERE "  # noqa: S608
+            f"{column['published_year']} = %s ORDER BY {order} LIMIT %s OFFSET %s"
+        )
+        # The paginator's slices always end; an open one reads to the end.
+        limit = (part.stop - start) if part.stop is not None else 2**31 - 1
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [self.published_id, limit, start])
+            return [tuple(r) for r in cursor.fetchall()]
+
+
 def _with_columns(narrow: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
     """The rows of a page read narrow (`narrow`: tuples of pk, the ORDER columns and
     what follows them, sliced), as COLUMNS and what followed, in the same order: one
@@ -380,7 +412,12 @@ class Listing:
                 result = paginator.page(number)
                 result.object_list = [r[:-1] for r in read]
         if result is None:
-            paginator = _Counted(rows, per_page, self.count(query, country, sector))
+            whole = snap is not None and not (query or country or sector)
+            paginator = _Counted(
+                _WholeList(snap.pk) if snap is not None and whole else rows,
+                per_page,
+                self.count(query, country, sector),
+            )
             result = paginator.get_page(page)
             result.object_list = list(result.object_list)
         result.object_list = self.as_dicts(result.object_list)
