@@ -400,6 +400,12 @@ class Listing:
                     result.object_list = self.as_dicts([r[:-2] for r in checked])
                     page_read: Page = result
                     return page_read
+        if snap is not None and not (query or country or sector):
+            # The whole list: its count is the snapshot's, its page one statement.
+            paginator = _Counted(_WholeList(snap.pk), per_page, self.count())
+            whole = paginator.get_page(page)
+            whole.object_list = self.as_dicts(list(whole.object_list))
+            return whole
         rows = self.rows(query, country, sector).values_list(*COLUMNS)
         known = self._selection(query, country, sector)[1]
         if known is None and number is not None:
@@ -412,12 +418,7 @@ class Listing:
                 result = paginator.page(number)
                 result.object_list = [r[:-1] for r in read]
         if result is None:
-            whole = snap is not None and not (query or country or sector)
-            paginator = _Counted(
-                _WholeList(snap.pk) if snap is not None and whole else rows,
-                per_page,
-                self.count(query, country, sector),
-            )
+            paginator = _Counted(rows, per_page, self.count(query, country, sector))
             result = paginator.get_page(page)
             result.object_list = list(result.object_list)
         result.object_list = self.as_dicts(result.object_list)
@@ -564,7 +565,9 @@ def _named(covenant: Covenant, location_ids: list[int]) -> dict[int, list[str]]:
     ids = [int(i) for i in location_ids]
     params: list[Any]
     if connection.vendor == "postgresql":
-        where, params = "= ANY(%s)", [ids]
+        # One array literal of whole numbers: psycopg adapting a list of 100 ints
+        # element by element was a quarter of a page's Python time outside rendering.
+        where, params = "= ANY(%s::bigint[])", ["{" + ",".join(map(str, ids)) + "}"]
     else:
         where, params = f"IN ({', '.join(['%s'] * len(ids))})", [*ids]
     # Interpolated: table names from the models and placeholders only; values are parameters.

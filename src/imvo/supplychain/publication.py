@@ -32,6 +32,7 @@ deletes its snapshot (cascade).
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -259,11 +260,11 @@ def public_state(covenant: Covenant) -> PublicState:
         with connection.cursor() as cursor:
             cursor.execute(_state_sql(), [SupplierList.Status.DONE.value, covenant.pk])
             rows = cursor.fetchall()
-        json_field = PublishedYear._meta.get_field("countries")
 
         def listed(value: Any) -> tuple[str, ...]:
-            # JSON as the backend returns it (text), read as the field reads it.
-            return tuple(json_field.from_db_value(value, None, connection) or ())
+            # A JSON list as the backend returns it: its text (a decoded list on a
+            # backend that decodes it itself).
+            return tuple((json.loads(value) if isinstance(value, str) else value) or ())
 
         default = DisclosurePolicy(covenant_id=covenant.pk)  # a covenant without a policy row
         k, branches = rows[0][:2] if rows and rows[0][0] is not None else (None, None)
@@ -276,9 +277,7 @@ def public_state(covenant: Covenant) -> PublicState:
             if year is not None
         }
         newest = rows[0][-1] if rows else None
-        return PublicState(
-            default.min_members if k is None else k, tuple(types), snapshots, newest
-        )
+        return PublicState(default.min_members if k is None else k, tuple(types), snapshots, newest)
 
     return cached(public_cache_key(covenant, None, "public-state"), compute)
 

@@ -310,3 +310,37 @@ def test_the_locations_api_answers_what_its_schema_would(client):
     assert [row["named_members"] for row in r.json()][:2] != [[], []]
     openapi = client.get("/api/openapi.json").json()
     assert "PublicFacilityOut" in json.dumps(openapi)
+
+
+def test_the_filters_render_as_the_template_engine_would():
+    """The filters' options and the query string of the page's links are written
+    in one pass too (public_tags.public_options, public_query): the same HTML as
+    the template's loops and filters, every value escaped or quoted."""
+    from django.template import Context, Template
+
+    from imvo.supplychain.templatetags.public_tags import public_options, public_query
+
+    countries = [("BD", "Bangladesh"), ("CI", "Côte d'Ivoire"), ("X&", '<b>"X"</b>')]
+    sectors = ["Apparel", "A&B <x>", "Côte 'd'"]
+    for country, sector in (("CI", "A&B <x>"), ("", ""), ("X&", "Apparel"), ("bd", "apparel")):
+        engine = Template(
+            '{% for code, name in countries %}<option value="{{ code }}"'
+            "{% if code == country %} selected{% endif %}>{{ name }}</option>{% endfor %}|"
+            "{% for s in sectors %}<option{% if s == sector %} selected{% endif %}>{{ s }}"
+            "</option>{% endfor %}"
+        ).render(
+            Context(
+                {"countries": countries, "sectors": sectors, "country": country, "sector": sector}
+            )
+        )
+        assert f"{public_options(countries, country)}|{public_options(sectors, sector)}" == engine
+    for q, country, sector, year in (
+        ("tex", "", "", 2025),
+        ('a&b "c" <d> / é', 'B"&', "A&B <x>/é", None),
+        ("", "BD", "Apparel", 0),
+    ):
+        engine = Template(
+            "?q={{ q|urlencode }}&country={{ country }}&sector={{ sector|urlencode }}"
+            "&year={{ year|default:'' }}"
+        ).render(Context({"q": q, "country": country, "sector": sector, "year": year}))
+        assert public_query(q, country, sector, year) == engine
