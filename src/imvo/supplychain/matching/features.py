@@ -224,8 +224,10 @@ def name_levels(
 ABBREVIATION_MIN = 3
 ABBREVIATION_PREFIX_MIN = 4
 ABBREVIATION_PREFIX_CUT = 3
-# Pairs whose token set ratio is below this are not looked at for abbreviations.
-ABBREVIATION_SET_RATIO = 50.0
+# Pairs whose token set ratio is below this are not looked at for abbreviations: a cheap
+# filter (C++) before a Python loop. On the real sets no abbreviated pair below 70 was a
+# match (22 were not), and it leaves ~15% of the pairs to the loop.
+ABBREVIATION_SET_RATIO = 70.0
 _LETTERS = re.compile(r"[a-z]+")
 _VOWELS = frozenset("aeiou")
 
