@@ -70,10 +70,9 @@ def restore_fingerprints() -> dict[str, str]:
     as they decrypt now; a restore without the accounts key cannot reproduce them."""
     import hashlib
 
-    from imvo.core.backup import sample
+    from imvo.core.backup import sample_rows
 
-    ids = sample(list(TOTPDevice.objects.order_by("pk").values_list("pk", flat=True)))
     return {
         f"device {d.pk}": hashlib.sha256(d.bin_key).hexdigest()
-        for d in TOTPDevice.objects.filter(pk__in=ids)
+        for d in sample_rows(TOTPDevice.objects.all())
     }

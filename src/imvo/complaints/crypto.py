@@ -18,14 +18,11 @@ from pathlib import Path
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 
-from imvo.core.sealing import create_key_file
+from imvo.core import sealing
 
 
 class KeyError_(Exception):
     """The key file is missing, unreadable or does not hold valid keys."""
-
-
-_cache: dict[str, MultiFernet] = {}
 
 
 def key_file() -> Path:
@@ -33,28 +30,12 @@ def key_file() -> Path:
     return Path(env) if env else Path(settings.VAR_DIR) / "keys" / "complaints.key"
 
 
-def _read_keys(path: Path) -> list[bytes]:
-    keys = [line.strip().encode() for line in path.read_text().splitlines() if line.strip()]
-    if not keys:
-        raise KeyError_(f"{path} holds no keys")
-    return keys
-
-
 def fernet() -> MultiFernet:
-    path = key_file()
-    cached = _cache.get(str(path))
-    if cached is not None:
-        return cached
-    if not path.exists():
-        create_key_file(path)
-    f = MultiFernet([Fernet(k) for k in _read_keys(path)])
-    _cache[str(path)] = f
-    return f
+    return sealing.fernet_from_file(key_file(), KeyError_)
 
 
-def forget_keys() -> None:
-    """Drop cached keys (after a rotation, or when a test switches key file)."""
-    _cache.clear()
+# Drop cached keys (after a rotation, or when a test switches key file).
+forget_keys = sealing.forget_keys
 
 
 def encrypt(text: str) -> str:
@@ -92,25 +73,25 @@ def rotate_token(token: str) -> str:
     return fernet().rotate(token.encode("ascii")).decode("ascii") if token else ""
 
 
-def add_new_key() -> Path:
-    """Put a fresh key at the top of the key file (old keys stay until re-encryption ends)."""
-    path = key_file()
-    keys = _read_keys(path) if path.exists() else []
+def _write_keys(path: Path, keys: list[bytes]) -> None:
+    """Replace the key file with `keys`, newest first: written beside it (0600), then
+    moved over it, so a reader sees the old file or the new one, never half of one."""
     tmp = path.with_suffix(".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as f:
-        f.write("\n".join(k.decode() for k in [Fernet.generate_key(), *keys]) + "\n")
+        f.write("\n".join(k.decode() for k in keys) + "\n")
     tmp.replace(path)
     forget_keys()
+
+
+def add_new_key() -> Path:
+    """Put a fresh key at the top of the key file (old keys stay until re-encryption ends)."""
+    path = key_file()
+    keys = sealing.read_keys(path, KeyError_) if path.exists() else []
+    _write_keys(path, [Fernet.generate_key(), *keys])
     return path
 
 
 def drop_old_keys() -> None:
     path = key_file()
-    newest = _read_keys(path)[0]
-    tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as f:
-        f.write(newest.decode() + "\n")
-    tmp.replace(path)
-    forget_keys()
+    _write_keys(path, sealing.read_keys(path, KeyError_)[:1])

@@ -14,20 +14,7 @@ from imvo.complaints.models import Complaint, OnBehalfConsent
 from imvo.complaints.services import filing
 from imvo.core.cache import cached
 from imvo.core.errors import DomainError
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input (Django's documented recipe)."""
-
-    def clean(self, data: Any, initial: Any = None) -> Any:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data]
-        return [single(data, initial)] if data else []
+from imvo.core.forms import MultipleFileField, MultipleFileInput
 
 
 def form_cache_version() -> str:

@@ -12,12 +12,11 @@ from imvo.complaints.models import Complaint
 def fingerprints() -> dict[str, str]:
     """{reference: sha256 of the decrypted confidential data and evidence} for a sample."""
     from imvo.complaints.evidence import evidence_dir
-    from imvo.core.backup import sample
+    from imvo.core.backup import sample_rows
 
     crypto.forget_keys()  # a restore may just have put the key file in place
-    ids = sample(list(Complaint.objects.order_by("pk").values_list("pk", flat=True)))
     out = {}
-    for c in Complaint.objects.filter(pk__in=ids).prefetch_related("evidence"):
+    for c in sample_rows(Complaint.objects.all()).prefetch_related("evidence"):
         h = hashlib.sha256(crypto.decrypt(c.secret).encode())
         for ev in c.evidence.all():
             h.update(crypto.decrypt_bytes((evidence_dir() / ev.stored_name).read_bytes()))

@@ -34,7 +34,8 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection, models, transaction
+from django.db.models import QuerySet
 
 from imvo.core import backup_crypto, sealing, squashed_migrations, storage
 from imvo.core.backup_crypto import EncryptingWriter
@@ -77,6 +78,12 @@ def sample(ids: list[int], n: int = 25) -> list[int]:
         return ids
     step = (len(ids) - 1) / (n - 1)
     return [ids[round(i * step)] for i in range(n)]
+
+
+def sample_rows[M: models.Model](rows: QuerySet[M], n: int = 25) -> QuerySet[M]:
+    """Up to n of `rows`, spread evenly over their primary keys (`sample`): what a
+    restore check reads of a table."""
+    return rows.filter(pk__in=sample(list(rows.order_by("pk").values_list("pk", flat=True)), n))
 
 
 def _sha256(path: Path) -> str:

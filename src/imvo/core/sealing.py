@@ -39,23 +39,33 @@ def create_key_file(path: Path) -> None:
         f.write(Fernet.generate_key().decode() + "\n")
 
 
-def _fernet(name: str) -> MultiFernet:
-    path = key_file(name)
+def read_keys(path: Path, error: type[Exception] = SealingError) -> list[bytes]:
+    """The keys of a key file, newest first; `error` when it holds none."""
+    keys = [line.strip().encode() for line in path.read_text().splitlines() if line.strip()]
+    if not keys:
+        raise error(f"{path} holds no keys")
+    return keys
+
+
+def fernet_from_file(path: Path, error: type[Exception] = SealingError) -> MultiFernet:
+    """Every key of the key file at `path` (made, with one fresh key, when missing),
+    read once and kept until `forget_keys()`; `error` when the file holds none."""
     cached = _cache.get(str(path))
     if cached is not None:
         return cached
     if not path.exists():
         create_key_file(path)
-    keys = [line.strip().encode() for line in path.read_text().splitlines() if line.strip()]
-    if not keys:
-        raise SealingError(f"{path} holds no keys")
-    f = MultiFernet([Fernet(k) for k in keys])
+    f = MultiFernet([Fernet(k) for k in read_keys(path, error)])
     _cache[str(path)] = f
     return f
 
 
+def _fernet(name: str) -> MultiFernet:
+    return fernet_from_file(key_file(name))
+
+
 def forget_keys() -> None:
-    """Drop cached keys (a test or a restore switched the key folder)."""
+    """Drop cached keys (a key rotation, or a test or a restore switched the key files)."""
     _cache.clear()
 
 

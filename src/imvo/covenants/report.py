@@ -13,12 +13,11 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from imvo.core.registry import Figure, ReportSection, Table
-from imvo.covenants.models import Covenant, KpiMeasurement, Obstacle, Organisation
-from imvo.covenants.services import STATUS_LABELS, kpi_progress
+from imvo.covenants.models import Covenant, Obstacle, Organisation
+from imvo.covenants.services import STATUS_LABELS, agreements_as_of, kpi_progress
 
 
 def report_sections(covenant: Covenant, year: int) -> list[ReportSection]:
@@ -27,13 +26,7 @@ def report_sections(covenant: Covenant, year: int) -> list[ReportSection]:
 
 def _commitments(covenant: Covenant, year: int) -> ReportSection:
     end_of_year = date(year, 12, 31)
-    agreements = covenant.agreements.prefetch_related(
-        "owners",
-        Prefetch(
-            "measurements",
-            queryset=KpiMeasurement.objects.filter(date__lte=end_of_year).order_by("date"),
-        ),
-    )
+    agreements = agreements_as_of(covenant, end_of_year, "owners")
     by_type: dict[str, Counter[str]] = {}
     for agreement in agreements:
         status = kpi_progress(agreement, today=end_of_year).status

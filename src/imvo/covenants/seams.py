@@ -1,7 +1,7 @@
 """What other apps may use of covenants besides its models: finding covenants
 (by key, for a user, for the public list, the one a
 secretariat page is about: ``managed_covenant``), the KPI progress of an agreement
-(``KpiProgress``, a frozen dataclass), how a user's organisation takes part now
+(``KpiProgress``, a frozen dataclass; ``agreements_as_of`` a year's end), how a user's organisation takes part now
 (``active_adherence``), adherence changes, and the version of
 public data that caches key on, the refusal of anyone but the
 secretariat (``require_secretariat``), the decisions a letter may cite, and who
@@ -16,11 +16,13 @@ from imvo.accounts.seams import AnyUser
 from imvo.covenants.models import Adherence, Covenant, Organisation
 from imvo.covenants.services import (
     KpiProgress,
+    agreements_as_of,
     change_adherence,
     covenants_managed_by,
     covenants_visible_to,
     get_covenant,
     kpi_progress,
+    progress_fraction,
     public_covenant_list,
     public_version,
     require_secretariat,
@@ -31,6 +33,7 @@ from imvo.covenants.services.parties import active_adherence
 __all__ = [
     "KpiProgress",
     "active_adherence",
+    "agreements_as_of",
     "change_adherence",
     "citable_decisions",
     "company_party_adherences",
@@ -39,6 +42,7 @@ __all__ = [
     "get_covenant",
     "kpi_progress",
     "managed_covenant",
+    "progress_fraction",
     "public_covenant_list",
     "public_version",
     "require_secretariat",

@@ -8,26 +8,10 @@ from django import forms
 from django.utils.translation import gettext_lazy
 
 from imvo.accounts.seams import AnyUser
-from imvo.core.forms import limit_choices
+from imvo.core.forms import MultipleFileField, limit_choices
 from imvo.covenants.models import Covenant, Theme
 from imvo.library.models import LearningItem
 from imvo.library.services import covenants_user_may_share_in
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> Any:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data]
-        return [single(data, initial)] if data else []
 
 
 class LearningForm(forms.Form):

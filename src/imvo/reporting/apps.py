@@ -16,11 +16,10 @@ def published_report_fingerprints() -> dict[str, str]:
     """A sample of published reports (their frozen PDF) as stored, for the restore check."""
     import hashlib
 
-    from imvo.core.backup import sample
+    from imvo.core.backup import sample_rows
     from imvo.reporting.models import PublishedReport
 
-    ids = sample(list(PublishedReport.objects.order_by("pk").values_list("pk", flat=True)))
     return {
         f"report {r.pk}": hashlib.sha256(bytes(r.pdf)).hexdigest()
-        for r in PublishedReport.objects.filter(pk__in=ids)
+        for r in sample_rows(PublishedReport.objects.all())
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
@@ -24,13 +24,6 @@ class RowIn(Schema):
     product: str | None = None
     name: str | None = None
     workers: int | None = None
-
-
-def _org(request: HttpRequest) -> Any:
-    org = getattr(request.user, "organisation", None)
-    if org is None:
-        raise Http404("Risk scans are for member companies.")
-    return org
 
 
 def _scan_doc(result: Any) -> dict[str, Any]:
@@ -64,7 +57,7 @@ def scan_rows(request: HttpRequest, rows: list[RowIn]) -> dict[str, Any]:
     "/risk/my-scan", auth=token_auth, summary="Your company's scan: themes, heatmap, sources"
 )
 def my_scan(request: HttpRequest) -> dict[str, Any]:
-    return _scan_doc(services.company_scan(_org(request)))
+    return _scan_doc(services.company_scan(services.member_company(request.user)))
 
 
 @router.get(
@@ -73,7 +66,9 @@ def my_scan(request: HttpRequest) -> dict[str, Any]:
     summary="Your company's risk register, highest priority first",
 )
 def register(request: HttpRequest) -> list[dict[str, Any]]:
-    qs = RegisterEntry.objects.visible_to(request.user).filter(organisation=_org(request))
+    qs = RegisterEntry.objects.visible_to(request.user).filter(
+        organisation=services.member_company(request.user)
+    )
     return [services.entry_as_dict(e) for e in qs]
 
 

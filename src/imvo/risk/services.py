@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, cast
 import polars as pl
 from django.db import DatabaseError, transaction
 from django.db.models import Max, QuerySet
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -212,6 +213,15 @@ def scan_records(
 
 
 # --- the company's chain -------------------------------------------------------------
+
+
+def member_company(user: AnyUser) -> Organisation:
+    """The signed-in member's company, whose scan and register the pages and the API
+    show; anyone without one has no company risk pages (404)."""
+    org: Organisation | None = getattr(user, "organisation", None)
+    if org is None:
+        raise Http404(_("Risk scans are for member companies."))
+    return org
 
 
 def _list_rows(rows: Iterable[Any]) -> list[SourcingRow]:

@@ -23,17 +23,9 @@ from imvo.risk.scan import heatmap, theme_summary, top_rows
 from imvo.supplychain.seams import disclosure_threshold
 
 
-def _organisation(request: HttpRequest):  # type: ignore[no-untyped-def]
-    """The signed-in member's company; people without one have no company risk pages."""
-    org = getattr(request.user, "organisation", None)
-    if org is None:
-        raise Http404(_("Risk scans are for member companies."))
-    return org
-
-
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    org = _organisation(request)
+    org = services.member_company(request.user)
     form = SourcingForm(request.POST or None)
     if submit(
         request,
@@ -66,7 +58,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def sourcing_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    org = _organisation(request)
+    org = services.member_company(request.user)
     entry = get_object_or_404(SourcingEntry, pk=pk, organisation=org)
     if request.method == "POST":
         services.remove_sourcing(request.user, entry)
@@ -76,7 +68,7 @@ def sourcing_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def register(request: HttpRequest) -> HttpResponse:
-    org = _organisation(request)
+    org = services.member_company(request.user)
     new_form = (
         NewEntryForm(request.POST or None)
         if request.POST.get("action") == "add"

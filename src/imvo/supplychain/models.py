@@ -432,11 +432,12 @@ class PublicLocation(models.Model):
     )
     facility_id = models.PositiveIntegerField()  # the registry's id, shown as the public id
     name = models.CharField(max_length=500)
-    sort_name = models.CharField(max_length=500)  # lower-cased: the list's order
+    sort_name = models.CharField(max_length=500)  # folded (core.text.fold): the list's order
     name_norm = models.CharField(max_length=500, blank=True)
     address = models.CharField(max_length=1000, blank=True)
-    # Lower-cased (Python's str.lower, like sort_name): the search compares with a
-    # lower-cased query by a plain LIKE instead of UPPER() of every row's text.
+    # Folded (core.text.fold, like sort_name: no case, accents or marks, "İ" and "ı"
+    # read as "i"): the search compares with the query folded the same way, by a
+    # plain LIKE instead of UPPER() of every row's text (migration 0006).
     address_key = models.CharField(max_length=1000, blank=True)
     # What the search reads: sort_name, name_norm and address_key joined by
     # SEARCH_SEPARATOR (a control character no query the search gives this column
@@ -445,7 +446,7 @@ class PublicLocation(models.Model):
     search_key = models.TextField(blank=True, default="")
     country = models.CharField(max_length=2)
     sector = models.CharField(max_length=200, blank=True)
-    sector_key = models.CharField(max_length=200, blank=True)  # lower-cased: the sector filter
+    sector_key = models.CharField(max_length=200, blank=True)  # folded: the sector filter
     lat = models.FloatField(null=True, blank=True)
     lng = models.FloatField(null=True, blank=True)
     members = models.PositiveIntegerField()
@@ -479,7 +480,7 @@ class PublicLocation(models.Model):
 
     @classmethod
     def search_text(cls, sort_name: str, name_norm: str, address_key: str) -> str:
-        """The search column of a row with these lower-cased columns."""
+        """The search column of a row with these folded columns."""
         return cls.SEARCH_SEPARATOR.join((sort_name, name_norm, address_key))
 
 

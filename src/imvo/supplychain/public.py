@@ -26,6 +26,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import get_language
 
 from imvo.core.countries import display_name
+from imvo.core.text import fold
 from imvo.covenants.models import Adherence, Covenant, Organisation
 from imvo.supplychain import publication
 from imvo.supplychain.models import PublicLocation, PublicLocationMember
@@ -67,7 +68,7 @@ def _selected(
     if country:
         rows = rows.filter(country=country.upper())
     if sector:
-        rows = rows.filter(sector_key=sector.lower())
+        rows = rows.filter(sector_key=fold(sector))
     if query:
         rows = rows.filter(_matching(query))
     return rows
@@ -75,9 +76,10 @@ def _selected(
 
 def _matching(query: str) -> Q:
     """The rows whose name, normal form of the name or address contains the query,
-    whatever the case: the name and the address compared with the query lower-cased,
-    the normal form with the query's normal form, in the lower-cased columns written
-    with the snapshot, so the database runs a plain LIKE, not UPPER() of every row.
+    whatever the case and accents: the name and the address compared with the query
+    folded (`core.text.fold`: "İstanbul", "ISTANBUL" and "istanbul" are one), the
+    normal form with the query's normal form, in the folded columns written with the
+    snapshot, so the database runs a plain LIKE, not UPPER() of every row.
 
     When the two forms of the query are the same (most searches: "tex", "Dhaka")
     it is one LIKE over `search_key`, those three columns joined by a separator:
@@ -88,7 +90,7 @@ def _matching(query: str) -> Q:
     one = _one_like(query)
     if one is not None:
         return Q(search_key__contains=one)
-    lowered, normal = query.lower(), normalise_name(query)
+    lowered, normal = fold(query), normalise_name(query)
     return (
         Q(sort_name__contains=lowered)
         | Q(name_norm__contains=normal)
@@ -98,8 +100,8 @@ def _matching(query: str) -> Q:
 
 def _one_like(query: str) -> str | None:
     """What `search_key` must contain for the query, when one LIKE says it: the query
-    lower-cased when that is its normal form too (and holds no separator)."""
-    lowered = query.lower()
+    folded when that is its normal form too (and holds no separator)."""
+    lowered = fold(query)
     if lowered == normalise_name(query) and PublicLocation.SEARCH_SEPARATOR not in lowered:
         return lowered
     return None
@@ -621,9 +623,9 @@ def public_facility_search(
     if query:
         norm = normalise_name(query)
         words = list(dict.fromkeys(w for w in norm.split() if len(w) > 1)) or [norm]
-        # The snapshot's lower-cased columns (as `_selected`): a plain LIKE, not
+        # The snapshot's folded columns (as `_selected`): a plain LIKE, not
         # UPPER() of every row of every public year.
-        lowered = query.lower()
+        lowered = fold(query)
         cond = Q(sort_name__contains=lowered) | Q(address_key__contains=lowered)
         for w in words:
             cond |= Q(name_norm__contains=w)

@@ -43,6 +43,7 @@ from django.utils.translation import gettext as _
 from imvo.accounts import services as roles
 from imvo.core.cache import bump_data_version, cached, data_version
 from imvo.core.errors import DomainError, PermissionDeniedError
+from imvo.core.text import fold
 from imvo.covenants.models import Covenant, Organisation
 from imvo.supplychain.models import (
     DisclosurePolicy,
@@ -415,16 +416,16 @@ def materialise(published: PublishedYear) -> int:
                     published_year=published,
                     facility_id=f.pk,
                     name=f.name,
-                    sort_name=f.name.lower(),
+                    sort_name=fold(f.name),
                     name_norm=f.name_norm,
                     address=f.address,
-                    address_key=f.address.lower(),
+                    address_key=fold(f.address),
                     search_key=PublicLocation.search_text(
-                        f.name.lower(), f.name_norm, f.address.lower()
+                        fold(f.name), f.name_norm, fold(f.address)
                     ),
                     country=f.country,
                     sector=f.sector,
-                    sector_key=f.sector.lower(),
+                    sector_key=fold(f.sector),
                     lat=f.lat,
                     lng=f.lng,
                     members=len(members[f.pk]),

@@ -16,7 +16,7 @@ from imvo.collective.services import cap, joint
 from imvo.collective.tests.helpers import disclose
 from imvo.supplychain.models import DisclosurePolicy
 from imvo.supplychain.tests.helpers import REGISTRY, make_registry
-from imvo.testing import adhere, make_org
+from imvo.testing import adhere, client_for, make_org
 
 pytestmark = pytest.mark.django_db
 
@@ -88,28 +88,24 @@ def test_no_one_to_invite_in_a_country_is_not_said_to_a_member(client, world) ->
     assert NEUTRAL in _page(client, world.member_a, tr)
 
 
-def test_inviting_newcomers_below_k_gives_no_count(client, world) -> None:
+def _invite_newcomers(user: Any, action: Any) -> str:
+    """The action's page (in English) after `user` invited the members that began
+    sourcing there since."""
+    r = client_for(user, "en").post(
+        f"/collective/actions/{action.pk}/", {"do": "invite_new"}, follow=True
+    )
+    return r.content.decode()
+
+
+def test_inviting_newcomers_below_k_gives_no_count(world) -> None:
     _three_members(world)
     vn = joint.check_propose(world.member_a, world.covenant_x, "Wages in Viet Nam", country="VN")
-    client.force_login(world.member_a)
-    r = client.post(
-        f"/collective/actions/{vn.pk}/",
-        {"do": "invite_new"},
-        HTTP_ACCEPT_LANGUAGE="en",
-        follow=True,
-    )
-    page = r.content.decode()
+    page = _invite_newcomers(world.member_a, vn)
     assert "source there now were invited" not in page
     assert "sources there now was invited" not in page
     assert "Members that began sourcing there since, if any, were invited." in page
-    client.force_login(world.secretariat_x)
-    r = client.post(
-        f"/collective/actions/{vn.pk}/",
-        {"do": "invite_new"},
-        HTTP_ACCEPT_LANGUAGE="en",
-        follow=True,
-    )
-    assert "0 members that source there now were invited." in r.content.decode()
+    page = _invite_newcomers(world.secretariat_x, vn)
+    assert "0 members that source there now were invited." in page
 
 
 def test_a_verifier_reads_no_count_of_members_at_a_facility_below_k(world) -> None:

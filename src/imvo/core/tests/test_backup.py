@@ -235,3 +235,21 @@ def test_an_encrypted_backup_needs_its_passphrase(tmp_path):
     r = _imvo(["restore", str(archive), "--passphrase-file", str(phrase)], tmp_path / "d")
     assert "verified" in r.stdout
     assert _state(tmp_path / "d") == _state(source)
+
+
+def test_sample_spreads_evenly_with_first_and_last():
+    from imvo.core.backup import sample
+
+    assert sample([1, 2, 3], n=5) == [1, 2, 3]
+    assert sample(list(range(100)), n=5) == [0, 25, 50, 74, 99]
+
+
+@pytest.mark.django_db
+def test_sample_rows_reads_the_sampled_rows_of_a_queryset():
+    from imvo.core.backup import sample_rows
+    from imvo.core.models import WorkerHeartbeat
+
+    made = [WorkerHeartbeat.objects.create(note=str(i)) for i in range(40)]
+    rows = sample_rows(WorkerHeartbeat.objects.all(), n=5)
+    assert sorted(r.pk for r in rows) == [made[i].pk for i in (0, 10, 20, 29, 39)]
+    assert list(sample_rows(WorkerHeartbeat.objects.filter(note="7"))) == [made[7]]

@@ -8,7 +8,7 @@ from django import forms
 from django.test import RequestFactory
 
 from imvo.core.errors import DomainError, PermissionDeniedError
-from imvo.core.forms import Done, submit
+from imvo.core.forms import Done, MultipleFileField, submit
 
 
 class NameForm(forms.Form):
@@ -88,3 +88,21 @@ def test_limit_choices_offers_only_the_rows_given():
     limit_choices(form, "kinds", auth)
     assert not form.is_valid()
     assert set(form.errors) == {"kind", "kinds"}
+
+
+def test_a_multiple_file_field_cleans_to_a_list_of_the_files_sent():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils.datastructures import MultiValueDict
+
+    class Upload(forms.Form):
+        attachments = MultipleFileField(required=False)
+
+    a = SimpleUploadedFile("a.txt", b"a")
+    b = SimpleUploadedFile("b.txt", b"b")
+    assert Upload().fields["attachments"].widget.allow_multiple_selected
+    form = Upload(data={}, files=MultiValueDict({"attachments": [a, b]}))
+    assert form.is_valid()
+    assert form.cleaned_data["attachments"] == [a, b]
+    empty = Upload(data={}, files=MultiValueDict())
+    assert empty.is_valid()
+    assert empty.cleaned_data["attachments"] == []

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -240,6 +240,22 @@ STATUS_LABELS = {
 ON_TRACK_TOLERANCE = 0.05
 
 
+def agreements_as_of(covenant: Covenant, end: date, *related: str) -> QuerySet[Agreement]:
+    """The covenant's agreements with their measurements up to `end` (in date order)
+    and the `related` rows prefetched: what a report of a year reads."""
+    upto = KpiMeasurement.objects.filter(date__lte=end).order_by("date", "id")
+    return covenant.agreements.prefetch_related(*related, Prefetch("measurements", queryset=upto))
+
+
+def progress_fraction(agreement: Agreement, value: Decimal) -> float:
+    """The share of the way from the agreement's baseline to its target that `value`
+    covers (1 where the target is the baseline)."""
+    distance = agreement.target - agreement.baseline
+    if distance == 0:
+        return 1.0
+    return float((value - agreement.baseline) / distance)
+
+
 def kpi_progress(agreement: Agreement, today: date | None = None) -> KpiProgress:
     """Compute progress of the agreement's KPI, from its measurements.
 
@@ -259,11 +275,7 @@ def kpi_progress(agreement: Agreement, today: date | None = None) -> KpiProgress
         expected = min(1.0, max(0.0, (today - agreement.baseline_date).days / span_days))
     if latest_m is None:
         return KpiProgress(None, None, None, expected, "no_data")
-    distance = agreement.target - agreement.baseline
-    if distance == 0:
-        fraction = 1.0
-    else:
-        fraction = float((latest_m.value - agreement.baseline) / distance)
+    fraction = progress_fraction(agreement, latest_m.value)
     if fraction >= 1.0:
         status = "achieved"
     elif fraction + ON_TRACK_TOLERANCE >= expected:

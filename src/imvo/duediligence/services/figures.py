@@ -16,19 +16,21 @@ from imvo.duediligence.services.action_plan import action_status
 from imvo.duediligence.services.scoring import element_score, quantize
 
 
-def member_companies(covenant: Covenant, year: int) -> list[int]:
-    """Companies that were parties during the year (the population to be assessed)."""
-    ys, ye = date(year, 1, 1), date(year, 12, 31)
+def _party_companies(covenant: Covenant) -> list[tuple[int, date, date | None]]:
+    """The covenant's company parties, each adherence as (organisation, since, until)."""
     return list(
         Adherence.objects.filter(
             covenant=covenant,
             role=Adherence.Role.PARTY,
             organisation__type=Organisation.Type.COMPANY,
-            since__lte=ye,
-        )
-        .exclude(until__lt=ys)
-        .values_list("organisation_id", flat=True)
+        ).values_list("organisation_id", "since", "until")
     )
+
+
+def _in_year(adherences: Iterable[tuple[int, date, date | None]], year: int) -> set[int]:
+    """The companies among `adherences` that were parties at some time during the year."""
+    ys, ye = date(year, 1, 1), date(year, 12, 31)
+    return {org for org, since, until in adherences if since <= ye and not (until and until < ys)}
 
 
 def _pct(part: int, whole: int) -> float | None:
@@ -52,12 +54,13 @@ def covenant_figures(covenant: Covenant, years: Iterable[int] | None = None) -> 
         .order_by("order")
     ):
         elements_by_fw[el.framework_id].append(el)
+    parties = _party_companies(covenant)  # read once, for every year
     per_year = []
     for y in all_years:
         ys = [s for s in subs if s.year == y]
         # Who had to hand in: companies that were parties during the year, plus anyone
         # who did hand in (a member that joined late in the year still counts).
-        members = len(set(member_companies(covenant, y)) | {s.organisation_id for s in ys})
+        members = len(_in_year(parties, y) | {s.organisation_id for s in ys})
         decided = [s for s in ys if s.status == Submission.Status.DECIDED]
         counts = Counter(s.decision for s in decided)
         element_scores: dict[str, list[Decimal]] = defaultdict(list)

@@ -15,7 +15,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import get_language
@@ -24,8 +23,8 @@ from django.utils.translation import gettext as _
 from imvo.core.errors import DomainError
 from imvo.core.i18n import Localised, reader_language
 from imvo.core.registry import ReportSection, SectionFormError, registry
-from imvo.covenants.models import Adherence, Agreement, Covenant, KpiMeasurement, Organisation
-from imvo.covenants.seams import kpi_progress
+from imvo.covenants.models import Adherence, Covenant, Organisation
+from imvo.covenants.seams import agreements_as_of, kpi_progress, progress_fraction
 from imvo.reporting.models import SectionText
 
 log = logging.getLogger(__name__)
@@ -178,29 +177,10 @@ def members_section(covenant: Covenant, year: int, today: date | None = None) ->
     )
 
 
-def _agreements_as_of(covenant: Covenant, end: date) -> list[Agreement]:
-    return list(
-        covenant.agreements.prefetch_related(
-            "themes",
-            Prefetch(
-                "measurements",
-                queryset=KpiMeasurement.objects.filter(date__lte=end).order_by("date", "id"),
-            ),
-        )
-    )
-
-
-def _progress_percent(agreement: Agreement, value: Decimal) -> float:
-    distance = agreement.target - agreement.baseline
-    if distance == 0:
-        return 100.0
-    return round(float((value - agreement.baseline) / distance) * 100, 1)
-
-
 def agreements_section(covenant: Covenant, year: int, today: date | None = None) -> dict[str, Any]:
     """The covenant's agreements and their KPIs against target at the end of the year."""
     end = as_of(year, today)
-    agreements = _agreements_as_of(covenant, end)
+    agreements = list(agreements_as_of(covenant, end, "themes"))
     rows = []
     counts = dict.fromkeys(STATUS_ORDER, 0)
     bar_labels, progress, expected = [], [], []
@@ -235,7 +215,7 @@ def agreements_section(covenant: Covenant, year: int, today: date | None = None)
         for y in years:
             upto = [m for m in measurements if m.date <= date(y, 12, 31)]
             if upto:
-                values.append(_progress_percent(a, upto[-1].value))
+                values.append(round(progress_fraction(a, upto[-1].value) * 100, 1))
             elif a.baseline_date <= date(y, 12, 31):
                 values.append(0.0)
             else:

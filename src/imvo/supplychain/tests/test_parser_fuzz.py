@@ -103,12 +103,10 @@ def test_zip_bomb_inside_an_xlsx_is_refused_before_unpacking() -> None:
         read_table("bomb.xlsx", bomb)
 
 
-def test_a_cell_far_out_is_refused_before_the_grid_is_allocated() -> None:
-    """Regression: the mutation fuzzer made an xlsx whose one cell at XFD1048576
-    asked the reader for a 17-billion-cell grid and ran a CI worker out of memory
-    (23 GB). oom-far-cell.xlsx is that shape: a LibreOffice list with one cell
-    moved to the last row and column. Run under a 2 GB address-space limit, so a
-    regression fails here instead of exhausting the machine."""
+def _refusal_within_2_gb(name: str, path: Path) -> str:
+    """What read_table says of the file at `path` (read as `name`) in a fresh
+    interpreter limited to 2 GB of address space: a reader that tried to allocate
+    the sheet's grid fails there instead of exhausting the machine."""
     import subprocess
     import sys
 
@@ -116,20 +114,29 @@ def test_a_cell_far_out_is_refused_before_the_grid_is_allocated() -> None:
         "import resource, sys;"
         "resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30));"
         "from imvo.supplychain.parsing import read_table, ParseError;"
-        "data = open(sys.argv[1], 'rb').read();"
-        'exec(\'try:\\n read_table("oom-far-cell.xlsx", data)\\n'
-        "except ParseError as e:\\n print(e)')"
+        "data = open(sys.argv[2], 'rb').read();"
+        "exec('try:\\n read_table(sys.argv[1], data)\\nexcept ParseError as e:\\n print(e)')"
     )
     r = subprocess.run(
-        [sys.executable, "-c", code, str(FILES / "oom-far-cell.xlsx")],
+        [sys.executable, "-c", code, name, str(path)],
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
     )
     assert r.returncode == 0, r.stderr[-2000:]
-    assert "oom-far-cell.xlsx: the sheet has something in row 1,048,576, column 16,384" in r.stdout
-    assert "Delete the unused rows and columns" in r.stdout
+    return r.stdout
+
+
+def test_a_cell_far_out_is_refused_before_the_grid_is_allocated() -> None:
+    """Regression: the mutation fuzzer made an xlsx whose one cell at XFD1048576
+    asked the reader for a 17-billion-cell grid and ran a CI worker out of memory
+    (23 GB). oom-far-cell.xlsx is that shape: a LibreOffice list with one cell
+    moved to the last row and column. Run under a 2 GB address-space limit, so a
+    regression fails here instead of exhausting the machine."""
+    refusal = _refusal_within_2_gb("oom-far-cell.xlsx", FILES / "oom-far-cell.xlsx")
+    assert "oom-far-cell.xlsx: the sheet has something in row 1,048,576, column 16,384" in refusal
+    assert "Delete the unused rows and columns" in refusal
 
 
 def test_cells_without_positions_in_a_far_row_are_refused() -> None:
@@ -178,30 +185,13 @@ def test_repeated_ods_content_is_refused_before_the_grid_is_built() -> None:
     the reader use 6.3 GB before the sheet could be refused. The rows and
     columns are now counted from content.xml first (under a 2 GB limit here, in
     which the reader itself could not build that grid)."""
-    import subprocess
-    import sys
     import tempfile
 
     with tempfile.NamedTemporaryFile(suffix=".ods") as f:
         f.write(_ods_with_repeated_content(1_000_000, 50))
         f.flush()
-        code = (
-            "import resource, sys;"
-            "resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30));"
-            "from imvo.supplychain.parsing import read_table, ParseError;"
-            "data = open(sys.argv[1], 'rb').read();"
-            'exec(\'try:\\n read_table("repeated.ods", data)\\n'
-            "except ParseError as e:\\n print(e)')"
-        )
-        r = subprocess.run(
-            [sys.executable, "-c", code, f.name],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-    assert r.returncode == 0, r.stderr[-2000:]
-    assert "repeated.ods: the sheet has something in row 1,000,001, column 50" in r.stdout
+        refusal = _refusal_within_2_gb("repeated.ods", Path(f.name))
+    assert "repeated.ods: the sheet has something in row 1,000,001, column 50" in refusal
 
 
 def test_repeated_empty_cells_of_a_real_ods_are_not_counted() -> None:

@@ -1,5 +1,5 @@
 """The public list's search over one column (public._matching, PublicLocation.search_key):
-the same rows as the three lower-cased columns asked one by one (name, normal form
+the same rows as the three folded columns asked one by one (name, normal form
 of the name, address), never a match across two of them; the column written by
 publishing and by the migration that added it."""
 
@@ -12,6 +12,7 @@ import pytest
 from django.apps import apps
 from django.db.models import Q
 
+from imvo.core.text import fold
 from imvo.supplychain import public as pub
 from imvo.supplychain import publication
 from imvo.supplychain.models import (
@@ -53,7 +54,9 @@ QUERIES = [
     "gazipur",  # only in an address
     "gazipur, dhaka",
     "savar",
-    "izmir",  # "İzmir" lower-cased is "i̇zmir" (a dotted i): not found, as before
+    "izmir",  # "İzmir" folded is "izmir" (lower-cased it was "i̇zmir", a dotted i)
+    "İZMİR",
+    "tekirdag",  # folded: no accents
     "tekirdağ",
     "ümit",
     "umit orme",  # the normal form of "Ümit Örme"
@@ -80,7 +83,7 @@ QUERIES = [
 
 def _before(published_id: int, query: str) -> list[int]:
     """The search as it was before the one column: three LIKEs, in SQL."""
-    lowered = query.lower()
+    lowered = fold(query)
     return sorted(
         PublicLocation.objects.filter(published_year_id=published_id)
         .filter(
@@ -94,7 +97,7 @@ def _before(published_id: int, query: str) -> list[int]:
 
 def _by_python(published_id: int, query: str) -> list[int]:
     """The same in Python: the query in one of the three columns."""
-    lowered, normal = query.lower(), normalise_name(query)
+    lowered, normal = fold(query), normalise_name(query)
     return sorted(
         fid
         for fid, sort_name, name_norm, address_key in PublicLocation.objects.filter(
@@ -121,18 +124,19 @@ def snapshot(world) -> PublishedYear:
     )
     orgs = [make_org(f"Member {n}") for n in range(5)]
     for n, (name, address) in enumerate(ROWS, start=1):
-        search_key = PublicLocation.search_text(name.lower(), normalise_name(name), address.lower())
+        search_key = PublicLocation.search_text(fold(name), normalise_name(name), fold(address))
         location = PublicLocation.objects.create(
             published_year=published,
             facility_id=n,
             name=name,
-            sort_name=name.lower(),
+            sort_name=fold(name),
             name_norm=normalise_name(name),
             address=address,
-            address_key=address.lower(),
+            address_key=fold(address),
             search_key=search_key,
             country="BD",
             sector="Apparel",
+            sector_key=fold("Apparel"),
             members=2,
         )
         PublicLocationMember.objects.bulk_create(
@@ -262,3 +266,105 @@ def test_the_migration_fills_the_column_as_publishing_writes_it(
     migration.fill(apps, None)
     assert dict(PublicLocation.objects.values_list("pk", "search_key")) == written
     assert dict(PublicLocationMember.objects.values_list("pk", "search_key")) == copied
+
+
+def test_the_migration_folds_what_older_snapshots_lower_cased(
+    world: Any, snapshot: PublishedYear
+) -> None:
+    """Snapshots written before the folding hold `str.lower` forms ("i̇zmir" with a
+    combining dot): migration 0006 rewrites them as publishing writes them now, the
+    links' copy too, and the Turkish capitals are found."""
+    written = {
+        pk: (sort_name, address_key, search_key, sector_key)
+        for pk, sort_name, address_key, search_key, sector_key in PublicLocation.objects.values_list(
+            "pk", "sort_name", "address_key", "search_key", "sector_key"
+        )
+    }
+    for loc in PublicLocation.objects.all():
+        loc.sort_name, loc.address_key = loc.name.lower(), loc.address.lower()
+        loc.search_key = PublicLocation.search_text(loc.sort_name, loc.name_norm, loc.address_key)
+        loc.sector_key = loc.sector.lower()
+        loc.save()
+        loc.links.update(search_key=loc.search_key)
+    izmir = PublicLocation.objects.get(address__contains="İzmir")
+    assert "i\u0307zmir" in izmir.search_key
+    migration = importlib.import_module(
+        "imvo.supplychain.migrations.0006_public_location_folded_keys"
+    )
+    assert migration.SEPARATOR == SEP
+    migration.refold(apps, None)
+    assert {
+        pk: (sort_name, address_key, search_key, sector_key)
+        for pk, sort_name, address_key, search_key, sector_key in PublicLocation.objects.values_list(
+            "pk", "sort_name", "address_key", "search_key", "sector_key"
+        )
+    } == written
+    for link in PublicLocationMember.objects.select_related("location"):
+        assert link.search_key == link.location.search_key
+    assert PublicLocation.objects.filter(search_key__contains="izmir").get() == izmir
+
+
+# Locations written with Turkish capitals and letters, and what must find each, on
+# every search that reads the public list: the page, the API, the downloads, the
+# complaint form's facility search and a union's signal search.
+TURKISH = [
+    ("İSTANBUL TEKSTİL", "Merkez Mah. 5, İstanbul", "TR"),
+    ("Kırklareli Örme", "Organize Sanayi, KIRKLARELI", "TR"),
+    ("Têxteis São João", "Rua 1, Guimarães", "PT"),
+    ("Marmara Örgü", "Sanayi Cad. 3, İSTANBUL", "TR"),  # the city only in the address
+]
+FINDS = {
+    "İSTANBUL TEKSTİL": ["İstanbul", "ISTANBUL", "istanbul", "İSTANBUL", "i\u0307stanbul",
+                         "tekstil", "TEKSTIL", "merkez mah. 5, istanbul"],
+    "Kırklareli Örme": ["Kırklareli", "KIRKLARELI", "kirklareli", "kırklarelı", "örme", "ORME"],
+    "Têxteis São João": ["guimaraes", "Guimarães", "GUIMARÃES", "sao joao", "São João"],
+    "Marmara Örgü": ["istanbul", "İstanbul", "Istanbul", "ıstanbul", "İSTANBUL", "cad. 3"],
+}  # fmt: skip
+
+
+@pytest.fixture
+def turkish(world: Any, db: Any) -> None:
+    """A public year (K = 3) of three members, each disclosing the three locations."""
+    from imvo.accounts.testing import make_user
+    from imvo.supplychain import services
+    from imvo.supplychain.tests.helpers import csv_bytes, make_facility
+    from imvo.testing import adhere
+
+    for name, address, country in TURKISH:
+        make_facility(name, address, country)
+    DisclosurePolicy.objects.update_or_create(
+        covenant=world.covenant_x, defaults={"min_members": K}
+    )
+    for n in range(K):
+        org = make_org(f"Fold Member {n}")
+        adhere(world.covenant_x, org)
+        rows = [list(r) for r in TURKISH]
+        services.upload_list(
+            make_user(organisation=org), world.covenant_x, YEAR, "l.csv", csv_bytes(rows)
+        )
+    publication.publish_year(world.secretariat_x, world.covenant_x, YEAR)
+    assert publication.public_years(world.covenant_x) == [YEAR]
+
+
+@pytest.mark.usefixtures("turkish")
+@pytest.mark.parametrize(("name", "query"), [(n, q) for n, qs in FINDS.items() for q in qs])
+def test_turkish_and_accented_letters_find_each_other_everywhere(
+    client: Any, world: Any, name: str, query: str
+) -> None:
+    """The page, the API, the download and the search across public years (the
+    complaint form's and a union's signal search call it: src/imvo/tests/
+    test_search_folding.py asks them too)."""
+    from urllib.parse import quote
+
+    slug = world.covenant_x.slug
+    assert name in pub.public_rows(world.covenant_x, YEAR, query=query).values_list(
+        "name", flat=True
+    )
+    page = client.get(f"/supply-chain/public/{slug}/?q={quote(query)}").content.decode()
+    assert name in page, query
+    api = client.get(f"/api/public/production-locations/{slug}?q={quote(query)}").json()
+    assert name in [f["name"] for f in api], query
+    csv = client.get(f"/supply-chain/public/{slug}/?q={quote(query)}&format=csv").content
+    assert name in csv.decode(), query
+    found = pub.public_facility_search(query, covenant=world.covenant_x)
+    assert name in [f["name"] for f in found], query
