@@ -158,7 +158,7 @@ def test_an_abbreviation_counts_as_its_full_word() -> None:
     pairs = [
         ("hull house assn parkway", "hull house association parkway community center"),
         ("first engrg techno ctr", "first engineering techno centre"),
-        ("blk 45", "block 45 choa chu kang"),
+        ("blk 45 choa chu kang", "block 45 choa chu kang ave 2"),
         ("national teachers acad", "chicago public schools nta national teachers academy"),
         ("joes bar", "joes barber"),
         ("sun cafe", "sunset cafe"),
