@@ -39,11 +39,14 @@ def _facility_note(f: MyFacility) -> EntryNote:
         if f.share_band
         else _("purchase share not recorded")
     )
-    text = _("%(name)s: %(band)s; %(n)d other covenant member(s) source here") % {
-        "name": f.name,
-        "band": band,
-        "n": f.others,
-    }
+    if f.others:
+        text = _("%(name)s: %(band)s; other covenant members sourcing here: %(n)s") % {
+            "name": f.name,
+            "band": band,
+            "n": f.others,
+        }
+    else:
+        text = _("%(name)s: %(band)s") % {"name": f.name, "band": band}
     return EntryNote(
         text=text,
         url=reverse("collective:leverage", args=[f.facility_id]),
@@ -87,7 +90,7 @@ def notes_for(user: Any, entry_ids: Sequence[int]) -> dict[int, list[EntryNote]]
             )
         if e.severity >= SEVERE:
             for f in facilities:
-                if f.others and f.facility_id not in joined_at:
+                if f.shared and f.facility_id not in joined_at:
                     params: dict[str, str | int] = {"facility": f.facility_id,
                                                     "covenant": f.covenant_id,
                                                     "theme": e.theme_code, "entry": e.pk}  # fmt: skip

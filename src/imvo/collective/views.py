@@ -145,7 +145,7 @@ def propose(request: HttpRequest) -> HttpResponse:
         "collective/propose.html",
         {
             "covenants": covenants,
-            "facilities": [f for f in my_facilities(request.user) if f.others],
+            "facilities": [f for f in my_facilities(request.user) if f.shared],
             "data": data,
             "themes": sorted(THEME_LABELS.items()),
         },

@@ -319,6 +319,32 @@ def no_public_list() -> str:
     return _("There is no public list of production locations for this year yet.")
 
 
+def others_figure(others: int, k: int) -> str:
+    """What a member reads of how many *other* members source at one of its own
+    facilities: "0"; while fewer than K members source there (the member itself
+    included, as every K figure counts) the range "1 to K-2" ("1" when K is 3);
+    from K members on, the number.
+
+    That others source there is what joint action needs (and what proposing one
+    reveals anyway); how many, below K, is a figure about fewer than K members'
+    lists: "1" says exactly one other member has the factory, which K - 2
+    colluding members, or a member watching its counts change when a known
+    competitor joins or discloses, turns into that competitor's factory. From K on
+    the figure rests on K members, as every public figure and a joint action's
+    invitation counts (`collective.services.joint.invitation_counts_shown`) do."""
+    if others <= 0:
+        return "0"
+    if others + 1 < k:
+        return "1" if k - 2 <= 1 else f"1\u2013{k - 2}"
+    return str(others)
+
+
+def others_rank(others: int, k: int) -> int:
+    """The order of `others_figure`: members' pages sort by what they show, so the
+    order of two facilities in one range says nothing of their exact counts."""
+    return 0 if others <= 0 else (1 if others + 1 < k else others)
+
+
 def too_few(k: int) -> str:
     """Why a selection is not shown: fewer than K members stand behind it."""
     return _(

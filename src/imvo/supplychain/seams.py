@@ -13,6 +13,9 @@
 - the public figures other apps derive from members' sourcing (the risk
   section of the yearly report) hold the same disclosure rule as the public
   list: `disclosure_threshold` is the covenant's K;
+- joint action shows a member how many other members source at its facilities
+  as the shared-facilities page does (`others_figure`, `others_rank`: "1 to K-2"
+  below K, never the exact small count);
 - the yearly report and joint action name countries (`country_name`: the
   platform's one display name, `imvo.core.countries.display_name`).
 
@@ -29,7 +32,7 @@ from imvo.core.countries import display_name as country_name
 from imvo.covenants.models import Covenant, Organisation
 from imvo.supplychain.parsing import MAX_CELL_CHARS, ParseError, read_table, recognise_headers
 from imvo.supplychain.public import public_facility_search
-from imvo.supplychain.publication import policy_for
+from imvo.supplychain.publication import others_figure, others_rank, policy_for
 from imvo.supplychain.services import (
     current_versions_by_organisation,
     current_versions_for,
@@ -48,6 +51,8 @@ __all__ = [
     "current_version_ids_by_organisation",
     "disclosure_threshold",
     "organisations_linked_to_facility",
+    "others_figure",
+    "others_rank",
     "public_facility_search",
     "read_table",
     "recognise_headers",

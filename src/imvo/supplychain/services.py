@@ -793,11 +793,12 @@ def years_with_lists(covenant: Covenant) -> list[int]:
 def shared_for_member(
     user: Any, covenant: Covenant, year: int | None = None
 ) -> list[dict[str, Any]]:
-    """The member's facilities in a covenant with the number of *other* members
-    sourcing there (never who). The count is None (withheld) while fewer than K
-    members (the publication rule's K) disclosed in the year: a member can put any
-    factory on its own list, and with one other discloser the count would say, a
-    factory at a time, which are on that member's list."""
+    """The member's facilities in a covenant with how many *other* members source
+    there (never who), as `publication.others_figure` shows it: "0", "1 to K-2"
+    below K, the number from K on; sorted by that figure, then name. None (withheld)
+    while fewer than K members (the publication rule's K) disclosed in the year: a
+    member can put any factory on its own list, and with one other discloser even
+    "some" would say, a factory at a time, which are on that member's list."""
     org = roles.organisation_id(user)
     if not org:
         raise PermissionDeniedError(_("Only a member organisation has its own facilities."))
@@ -806,7 +807,8 @@ def shared_for_member(
         links.filter(row__supplier_list__organisation_id=org).values_list("facility_id", flat=True)
     )
     disclosing = set(links.values_list("row__supplier_list__organisation_id", flat=True).distinct())
-    shown = len(disclosing) >= publication.policy_for(covenant).min_members
+    k = publication.policy_for(covenant).min_members
+    shown = len(disclosing) >= k
     others: dict[int, set[int]] = defaultdict(set)
     if shown:
         for fid, o in links.filter(facility_id__in=mine).values_list(
@@ -815,11 +817,17 @@ def shared_for_member(
             if o != org:
                 others[fid].add(o)
     facilities = Facility.objects.in_bulk(list(mine))
+    counted = {fid: len(others.get(fid, ())) for fid in mine}
     out: list[dict[str, Any]] = [
-        {**_facility_fields(facilities[fid]), "others": len(others.get(fid, ())) if shown else None}
-        for fid in mine
+        {
+            **_facility_fields(facilities[fid]),
+            "others": publication.others_figure(counted[fid], k) if shown else None,
+        }
+        for fid in sorted(
+            mine,
+            key=lambda f: (-publication.others_rank(counted[f], k), facilities[f].name, f),
+        )
     ]
-    out.sort(key=lambda d: (-(d["others"] or 0), d["name"]))
     return out
 
 

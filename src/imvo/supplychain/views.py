@@ -282,8 +282,10 @@ def shared(request: HttpRequest, slug: str) -> HttpResponse:
         context["overlap"] = services.overlap_for_secretariat(request.user, covenant, year)
     elif services.member_covenants(request.user).filter(pk=covenant.pk).exists():
         context["mine"] = services.shared_for_member(request.user, covenant, year)
+        k = publication.policy_for(covenant).min_members
+        context["k"] = k
         if any(f["others"] is None for f in context["mine"]):
-            context["withheld_k"] = publication.policy_for(covenant).min_members
+            context["withheld_k"] = k
     else:
         raise Http404
     return render(request, "supplychain/shared.html", context)

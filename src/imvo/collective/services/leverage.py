@@ -17,6 +17,7 @@ from imvo.accounts import seams as roles
 from imvo.collective import overlap
 from imvo.collective.models import Leverage, ShareBand
 from imvo.core.errors import DomainError, PermissionDeniedError
+from imvo.supplychain.seams import others_figure, others_rank
 
 MAX_YEARS = 150
 
@@ -32,9 +33,16 @@ class MyFacility:
     share_band: str
     years: int | None
     order_value: int | None
-    # Other members of the covenant disclosing it: a count, never who; 0 while fewer
-    # than K members disclose in the covenant (`overlap.counts_shown`).
-    others: int
+    # Other members of the covenant disclosing it, never who, as the supply chain's
+    # shared-facilities page shows it (`supplychain.seams.others_figure`): "0", the
+    # band "1 to K-2" below K, the number from K on; "" while fewer than K members
+    # disclose in the covenant (`overlap.counts_shown`): then nothing is shown.
+    others: str
+    # Whether other members source there (joint action can be proposed): True only
+    # when the figure is shown and not "0".
+    shared: bool
+    # The order of the figure (`others_rank`): equal within a band.
+    rank: int
 
 
 def my_facilities(user: Any) -> list[MyFacility]:
@@ -47,9 +55,11 @@ def my_facilities(user: Any) -> list[MyFacility]:
     for link in sorted(links, key=lambda k: k.covenant_id):
         covenant_of.setdefault(link.facility_id, link.covenant_id)
     sharing: dict[int, set[int]] = {}
+    threshold: dict[int, int] = {}
     for cid in set(covenant_of.values()):
         if not overlap.counts_shown(cid):
             continue
+        threshold[cid] = overlap.disclosure_threshold(cid)
         sharing.update(
             overlap.members_at([f for f, c in covenant_of.items() if c == cid], cid).items()
         )
@@ -66,6 +76,8 @@ def my_facilities(user: Any) -> list[MyFacility]:
     for fid, cid in covenant_of.items():
         r = records.get(fid)
         f = facilities[fid]
+        k = threshold.get(cid)
+        n = len(sharing.get(fid, set()) - {org})
         out.append(
             MyFacility(
                 facility_id=fid,
@@ -75,10 +87,12 @@ def my_facilities(user: Any) -> list[MyFacility]:
                 share_band=r.share_band if r else "",
                 years=r.years if r else None,
                 order_value=r.order_value if r else None,
-                others=len(sharing.get(fid, set()) - {org}),
+                others=others_figure(n, k) if k is not None else "",
+                shared=k is not None and n > 0,
+                rank=others_rank(n, k) if k is not None else 0,
             )
         )
-    out.sort(key=lambda m: (-m.others, m.country, m.name.lower()))
+    out.sort(key=lambda m: (-m.rank, m.country, m.name.lower(), m.facility_id))
     return out
 
 

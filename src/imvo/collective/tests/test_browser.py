@@ -47,7 +47,7 @@ def test_two_members_fix_a_shared_facility_together(page, live_server) -> None:
     login(page, w.member_a.username)
     page.goto("/risk/register/")
     notes = page.locator("td.notes").first.inner_text()
-    assert "2 other covenant member(s) source here" in notes
+    assert "other covenant members sourcing here: 2" in notes
     assert "Company B" not in page.content() and "Company D" not in page.content()
     page.click("td.notes p.suggestion a:has-text('Propose joint action')")
     page.wait_for_url("**/collective/propose/**")

@@ -19,8 +19,8 @@ def test_two_disclosing_members_learn_nothing_of_each_other(world) -> None:
     facilities = make_registry()
     disclose(world.member_b, world.covenant_x, [REGISTRY[0]])  # B: Dhaka only
     disclose(world.member_a, world.covenant_x, [REGISTRY[0], REGISTRY[1]])  # A probes two
-    mine = {f.facility_id: f.others for f in leverage.my_facilities(world.member_a)}
-    assert mine == {facilities[0].pk: 0, facilities[1].pk: 0}
+    mine = {f.facility_id: (f.others, f.shared) for f in leverage.my_facilities(world.member_a)}
+    assert mine == {facilities[0].pk: ("", False), facilities[1].pk: ("", False)}
     for facility in facilities[:2]:
         with pytest.raises(PermissionDeniedError, match="at least 5 members"):
             joint.check_propose(world.member_a, world.covenant_x, "x", facility_id=facility.pk)

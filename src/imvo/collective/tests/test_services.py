@@ -28,9 +28,11 @@ def test_leverage_is_private_and_counts_others_without_names(world) -> None:
     shared = share_a_facility(world)
     leverage.check_save_leverage(world.member_a, shared.facility.pk, "7-20", 6, 250000)
     mine = {f.facility_id: f for f in leverage.my_facilities(world.member_a)}
-    assert mine[shared.facility.pk].others == 2  # B and D: a count
+    # B and D: a count (A, B and D are K = 3 members; below K a range: test_overlap_bands).
+    assert mine[shared.facility.pk].others == "2" and mine[shared.facility.pk].shared
     assert mine[shared.facility.pk].share_band == "7-20"
-    assert mine[shared.other_facility.pk].others == 0
+    assert mine[shared.other_facility.pk].others == "0"
+    assert not mine[shared.other_facility.pk].shared
     assert Leverage.objects.visible_to(world.member_b).count() == 0
     assert Leverage.objects.visible_to(world.secretariat_x).count() == 1
     assert Leverage.objects.visible_to(world.secretariat_y).count() == 0

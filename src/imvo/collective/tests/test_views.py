@@ -34,7 +34,7 @@ def test_register_shows_leverage_and_a_count_never_names(client, world) -> None:
                       scale=4, scope=1, irremediability=4)  # fmt: skip
     client.force_login(world.member_b)
     page = client.get("/risk/register/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "2 other covenant member(s) source here" in page
+    assert "other covenant members sourcing here: 2" in page
     assert "Propose joint action" in page
     assert f"facility={shared.facility.pk}" in page
     assert "Company A" not in page and "Company D" not in page

@@ -43,7 +43,53 @@ def test_the_count_is_shown_once_k_members_disclosed(client, world, registry) ->
         f["name"]: f["others"]
         for f in services.shared_for_member(world.member_a, world.covenant_x, YEAR)
     }
-    assert sorted(mine.values()) == [1, 1]  # B at Dhaka, the third at Saigon
+    # B at Dhaka, the third at Saigon: one other member each (K = 3: the range 1 to
+    # K - 2 is "1").
+    assert sorted(mine.values()) == ["1", "1"]
     client.force_login(world.member_a)
     page = client.get(f"/supply-chain/shared/{world.covenant_x.slug}/").content.decode()
     assert "<td>1</td>" in page and "members disclosed their locations" not in page
+
+
+def test_below_k_others_a_member_reads_a_band_never_the_exact_count(client, world, registry):
+    """K = 4, four members. A's facilities have 1, 2, 3 and 0 other members: A reads
+    "1\u20132", "1\u20132" (fewer than K members there, A included), "3" (K members)
+    and "0", and the two facilities in the range come in
+    name order (Dhaka before Saigon), not by their counts (Saigon has more): the
+    order of a page must not tell what its figures withhold. Found by review: a
+    count of 1 said exactly one other member had the factory, which K - 1 colluding
+    members, or a member watching the count change when a known competitor
+    disclosed, turned into that competitor's factory."""
+    from imvo.accounts.testing import make_user
+    from imvo.supplychain.tests.helpers import REGISTRY, csv_bytes
+    from imvo.testing import adhere, make_org
+
+    DisclosurePolicy.objects.create(covenant=world.covenant_x, min_members=4)
+    rows = [list(r) for r in REGISTRY]
+    dhaka, saigon, anatolia, ningbo = rows[0], rows[1], rows[2], rows[3]
+    c, d = make_org("Company C3"), make_org("Company D4")
+    for org in (c, d):
+        adhere(world.covenant_x, org)
+
+    def disclose(user, listed):
+        services.upload_list(user, world.covenant_x, YEAR, "l.csv", csv_bytes(listed))
+
+    disclose(world.member_a, [dhaka, saigon, anatolia, ningbo])
+    disclose(world.member_b, [dhaka, saigon, anatolia])
+    disclose(make_user(organisation=c), [saigon, anatolia])
+    disclose(make_user(organisation=d), [anatolia])
+    mine = [
+        (f["name"], f["others"])
+        for f in services.shared_for_member(world.member_a, world.covenant_x, YEAR)
+    ]
+    assert mine == [
+        (registry[2].name, "3"),
+        (registry[0].name, "1\u20132"),  # one other member
+        (registry[1].name, "1\u20132"),  # two other members
+        (registry[3].name, "0"),
+    ]
+    client.force_login(world.member_a)
+    page = client.get(f"/supply-chain/shared/{world.covenant_x.slug}/").content.decode()
+    cells = [c.split("</td>")[0] for c in page.split("<td>")[1:]]
+    assert "1" not in cells and "2" not in cells
+    assert cells.count("1\u20132") == 2 and "3" in cells and "0" in cells

@@ -201,7 +201,8 @@ def test_public_list_and_overlap_never_name_a_buyer_without_consent(world, regis
     mine = {
         f["id"]: f["others"] for f in services.shared_for_member(world.member_a, world.covenant_x)
     }
-    assert mine[registry[0].pk] == 1 and mine[registry[1].pk] == 2
+    # K = 3: Dhaka has 2 members (the range 1 to K - 2 is "1"), Saigon 3 (the count).
+    assert mine[registry[0].pk] == "1" and mine[registry[1].pk] == "2"
     assert all(
         set(f) == {"id", "name", "country", "address", "others"}
         for f in services.shared_for_member(world.member_a, world.covenant_x)
