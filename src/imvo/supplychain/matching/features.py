@@ -29,7 +29,8 @@ BASE_NAME_LEVELS = [
     "missing",
     "exact",  # the same cleaned name (or the same with spaces removed)
     "near",  # typo or word order: >= 92 similar
-    "contained",  # one name's words all inside the other's ("Pioneer" / "Pioneer Dental")
+    "contained",  # one name's words all inside the other's ("Pioneer" / "Pioneer Dental"),
+    # abbreviations counting as their long words ("teachers acad" / "teachers academy")
     "similar",  # >= 80
     "weak",  # >= 60
     "different",
@@ -195,13 +196,76 @@ def name_levels(
     out[best >= 60] = 5
     out[best >= 80] = 4
     # token_set_ratio is 100 exactly when one name's words are all in the other's.
-    contained = _cp(a, b, fuzz.token_set_ratio) >= 100
+    tset = _cp(a, b, fuzz.token_set_ratio)
+    contained = tset >= 100
+    # Or all in it but for abbreviations ("national teachers acad" / "... academy", "blk
+    # 45" / "block 45"): looked at only where the word sets are alike enough to be worth
+    # a Python loop (ABBREVIATION_SET_RATIO; the SQL engine asks the same).
+    ask = np.flatnonzero(~contained & (best < 92) & (tset >= ABBREVIATION_SET_RATIO))
+    if len(ask):
+        contained[ask] = [abbreviated_contained(a[k], b[k]) for k in ask.tolist()]
     out[contained & (out > 3)] = 3
     out[best >= 92] = 2
     sa, sb = _strings(a), _strings(b)
     out[(sa == sb) | (a_ns == b_ns)] = 1
     out[(sa == "") | (sb == "")] = 0
     return out
+
+
+# Abbreviations -------------------------------------------------------------------------
+# A name word abbreviates a longer word of the other name when both are letters only, have
+# the same first letter and either the short word is the long one's start, cut by 3+
+# letters, at 4+ letters itself ("acad" / "academy", "univ" / "university"),
+# or, at 3+ letters, has no vowel after its first letter and its letters come in order in
+# the long word: a contraction ("ctr" / "center", "intl" / "international", "blk" /
+# "block", "assn" / "association", "mfg" / "manufacturing"). A shorter start, or one
+# cut by fewer letters, is another word more often than an abbreviation ("bar" /
+# "barber", "sun" / "sunset", "kirk" / "kirkyard"); measured in docs/supplychain.md.
+ABBREVIATION_MIN = 3
+ABBREVIATION_PREFIX_MIN = 4
+ABBREVIATION_PREFIX_CUT = 3
+# Pairs whose token set ratio is below this are not looked at for abbreviations: a cheap
+# filter (C++) before a Python loop. On the real sets no abbreviated pair below 70 was a
+# match (22 were not), and it leaves ~15% of the pairs to the loop.
+ABBREVIATION_SET_RATIO = 70.0
+_LETTERS = re.compile(r"[a-z]+")
+_VOWELS = frozenset("aeiou")
+
+
+@lru_cache(maxsize=500_000)
+def abbreviates(short: str, word: str) -> bool:
+    """Is `short` an abbreviation of `word` (see ABBREVIATION_MIN above)?"""
+    if (
+        len(short) < ABBREVIATION_MIN
+        or len(word) <= len(short)
+        or short[0] != word[0]
+        or not _LETTERS.fullmatch(short)
+        or not _LETTERS.fullmatch(word)
+    ):
+        return False
+    if word.startswith(short):
+        return (
+            len(short) >= ABBREVIATION_PREFIX_MIN
+            and len(word) >= len(short) + ABBREVIATION_PREFIX_CUT
+        )
+    if not _VOWELS.isdisjoint(short[1:]):
+        return False
+    rest = iter(word[1:])
+    return all(c in rest for c in short[1:])
+
+
+def abbreviated_contained(a: str, b: str) -> bool:
+    """The names share a word, and every word of one that the other lacks abbreviates a
+    word of the other that the first lacks ("hull house assn parkway" / "hull house
+    association parkway community center")."""
+    wa, wb = words(a), words(b)
+    if wa.isdisjoint(wb):
+        return False
+    for x, y in ((wa, wb), (wb, wa)):
+        rest, other = x - y, y - x
+        if rest and all(any(abbreviates(s, w) for w in other) for s in rest):
+            return True
+    return False
 
 
 def _strings(values: Sequence[str]) -> np.ndarray:

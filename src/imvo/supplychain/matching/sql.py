@@ -144,6 +144,33 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
       AND v.street <> '' ORDER BY 1)
 $$;
 
+-- features.abbreviates: letters only, the same first letter; the start of the word (4+
+-- letters, cut by 3+) or a contraction (no vowel after the first letter, letters in order).
+CREATE OR REPLACE FUNCTION {s}.abbreviates(a text, w text) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT char_length(a) >= {abbr_min} AND char_length(w) > char_length(a)
+    AND left(a, 1) = left(w, 1) AND a ~ '^[a-z]+$' AND w ~ '^[a-z]+$'
+    AND CASE WHEN left(w, char_length(a)) = a
+             THEN char_length(a) >= {abbr_prefix_min}
+                  AND char_length(w) >= char_length(a) + {abbr_prefix_cut}
+             ELSE substr(a, 2) !~ '[aeiou]'
+                  AND w LIKE (left(a, 1) || regexp_replace(substr(a, 2), '(.)', '%\1', 'g') || '%') END
+$$;
+
+-- features.abbreviated_contained: a shared word, and every word one name has that the
+-- other lacks abbreviates a word the other has that the first lacks.
+CREATE OR REPLACE FUNCTION {s}.abbreviated_contained(wa text[], wb text[]) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT wa && wb AND EXISTS (
+    SELECT 1 FROM (VALUES (wa, wb), (wb, wa)) p(x, y)
+    WHERE NOT (p.x <@ p.y)
+      AND NOT EXISTS (
+        SELECT 1 FROM unnest(p.x) t(short)
+        WHERE t.short <> ALL (p.y)
+          AND NOT EXISTS (SELECT 1 FROM unnest(p.y) u(word)
+                          WHERE u.word <> ALL (p.x) AND {s}.abbreviates(t.short, u.word))))
+$$;
+
 -- features.joined_name: the words without articles (all words if none is left), no spaces.
 CREATE OR REPLACE FUNCTION {s}.joined_name(a text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
@@ -165,6 +192,9 @@ def install(cur: Any, schema: str) -> None:
         FUNCTIONS.replace("{s}", s)
         .replace("{units}", features.UNIT_WORDS)
         .replace("{street_types}", types)
+        .replace("{abbr_min}", str(int(features.ABBREVIATION_MIN)))
+        .replace("{abbr_prefix_min}", str(int(features.ABBREVIATION_PREFIX_MIN)))
+        .replace("{abbr_prefix_cut}", str(int(features.ABBREVIATION_PREFIX_CUT)))
     )
 
 
@@ -324,6 +354,7 @@ def match(
     )
     d1, d2, d3, d4 = features._DISTANCE_LIMITS
     near, close = features.NEARBY_METERS, features.CLOSE_METERS
+    abbr_ratio = float(features.ABBREVIATION_SET_RATIO)
     _run(
         cur,
         f"""
@@ -390,6 +421,8 @@ def match(
                  WHEN best >= 92 THEN 2
                  WHEN cardinality(wa) > 0 AND cardinality(wb) > 0 AND wa && wb
                       AND (wa <@ wb OR wb <@ wa) THEN 3
+                 WHEN {s}.token_set_ratio(wa, wb)::real >= {abbr_ratio!r}
+                      AND {s}.abbreviated_contained(wa, wb) THEN 3
                  WHEN best >= 80 THEN 4
                  WHEN best >= 60 THEN 5
                  ELSE 6 END AS base

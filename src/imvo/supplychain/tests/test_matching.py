@@ -149,6 +149,36 @@ def test_a_split_word_and_an_address_find_the_candidate() -> None:
     assert parent.facility_id == "F1"
 
 
+def test_an_abbreviation_counts_as_its_full_word() -> None:
+    """ "assn" / "association", "engrg" / "engineering", "ctr" / "center", "blk" / "block",
+    "acad" / "academy": one name's words inside the other's ("contained"); a word that
+    merely starts another ("bar" / "barber", "sun" / "sunset") is no abbreviation."""
+    from imvo.supplychain.matching import features
+
+    pairs = [
+        ("hull house assn parkway", "hull house association parkway community center"),
+        ("first engrg techno ctr", "first engineering techno centre"),
+        ("blk 45 choa chu kang", "block 45 choa chu kang ave 2"),
+        ("national teachers acad", "chicago public schools nta national teachers academy"),
+        ("joes bar", "joes barber"),
+        ("sun cafe", "sunset cafe"),
+        ("intl mfg ctr", "manufacturing international center"),  # no word in common
+    ]
+    levels = features.name_levels([a for a, _ in pairs], [b for _, b in pairs])
+    contained = features.BASE_NAME_LEVELS.index("contained")
+    assert [int(v) == contained for v in levels] == [True] * 4 + [False] * 3
+    hull_house = "Hull House Association Parkway Community Center"
+    m = _one(
+        [
+            (hull_house, "3600 W Parkway Blvd", "US", None, None),
+            ("Parkway Gardens", "3601 W Parkway Blvd", "US", None, None),
+        ],
+        ("Hull House Assn. Parkway", "3600 W Parkway", "US", None, None),
+    )
+    assert (m.status, m.facility_id) == (matching.AUTOMATIC, "F0")
+    assert next(e for e in m.explanation if e["field"] == "name")["level"] == "contained"
+
+
 def test_a_name_with_broken_spacing_finds_the_name_written_whole() -> None:
     """ "u ni ty fash ionc am bo" shares no word, no word pair and no word start with
     "Unity Fashion Cambo": the joined name's first letters bring them together."""
@@ -511,3 +541,21 @@ def test_match_train_shared_needs_the_real_sets(
     with pytest.raises(CommandError, match="no real labelled sets found"):
         call_command("match", "train", shared=True, out=str(tmp_path / "m.json"))
     assert not (tmp_path / "m.json").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not (SHARED_DATA / "matching-benchmarks" / "chicago_dfss").is_dir(),
+    reason="the real labelled sets (../shared/data/matching-benchmarks) are absent",
+)
+def test_match_train_shared_reproduces_the_shipped_model_byte_for_byte(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The shipped model.json is what `imvo match train --shared` writes from the real
+    sets: nothing in it was edited by hand or fitted on something else."""
+    from imvo.supplychain.matching import model as model_mod
+
+    monkeypatch.setenv("IMVO_SHARED_DATA", str(SHARED_DATA))
+    out = tmp_path / "model.json"
+    call_command("match", "train", shared=True, out=str(out))
+    assert out.read_bytes() == model_mod.shipped_path().read_bytes()

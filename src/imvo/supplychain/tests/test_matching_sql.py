@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 
 from imvo.supplychain import matching, synthetic
-from imvo.supplychain.matching import _clean, sql
+from imvo.supplychain.matching import _clean, features, sql
 
 SCHEMA = "imvo_match_test"
 
@@ -201,3 +201,76 @@ def test_postgres_engine_reads_namesakes_nearby_as_the_in_memory_engine(pg_curso
         "another place with the name within 1 km, none within 200 m",
         "the only place with the name within 1 km",
     ]
+
+
+@pytest.mark.slow
+def test_postgres_engine_reads_abbreviations_as_the_in_memory_engine(pg_cursor: Any) -> None:
+    """An abbreviation counts as its long word ("acad" / "academy", "ctr" / "center",
+    "assn" / "association", "blk" / "block") in both engines; a word that merely starts
+    another ("bar" / "barber", "sun" / "sunset") does not."""
+    registry = pl.DataFrame(
+        {
+            "id": [1, 2, 3, 4, 5, 6],
+            "name": [
+                "chicago public schools nta national teachers academy",
+                "hull house association parkway community center",
+                "joes barber",
+                "sunset cafe",
+                "first engineering techno centre",
+                "block 45 choa chu kang ave 2",
+            ],
+            "address": ["55 w cermak", "3600 w parkway", "12 main st", "8 high st", "", ""],
+            "country": ["US", "US", "GB", "GB", "SG", "SG"],
+            "lat": [None, None, None, None, 1.3, 1.31],
+            "lng": [None, None, None, None, 103.8, 103.81],
+        },
+        schema_overrides={"lat": pl.Float64, "lng": pl.Float64},
+    )
+    rows = pl.DataFrame(
+        {
+            "name": [
+                "National Teachers Acad.",
+                "Hull House Assn Parkway",
+                "Joes Bar",
+                "Sun Cafe",
+                "First Engrg Techno Ctr",
+                "Blk 45 Choa Chu Kang",
+            ],
+            "address": ["55 W Cermak Rd", "3600 W Parkway", "12 Main St", "8 High St", "", ""],
+            "country": ["US", "US", "GB", "GB", "SG", "SG"],
+            "lat": [None, None, None, None, 1.3001, 1.3101],
+            "lng": [None, None, None, None, 103.8001, 103.8101],
+        },
+        schema_overrides={"lat": pl.Float64, "lng": pl.Float64},
+    )
+    memory = matching.match_frame(matching.prepare_registry(registry, normalised=True), rows)
+    assert [m.scored[0].facility_id for m in memory] == [1, 2, 3, 4, 5, 6]
+    names = [next(e["level"] for e in m.explanation if e["field"] == "name") for m in memory]
+    assert names == ["contained", "contained", "similar", "similar", "contained", "contained"]
+    pg_cursor.execute(
+        f"CREATE TABLE {SCHEMA}.facilities "
+        "(id bigint, name text, address text, country text, lat float8, lng float8)"
+    )
+    pg_cursor.executemany(
+        f"INSERT INTO {SCHEMA}.facilities VALUES (%s, %s, %s, %s, %s, %s)",  # noqa: S608
+        list(registry.iter_rows()),
+    )
+    sql.load_registry(pg_cursor, SCHEMA, f"SELECT * FROM {SCHEMA}.facilities")  # noqa: S608
+    in_sql = sql.match(
+        pg_cursor,
+        SCHEMA,
+        list(
+            _clean(rows, normalised=False)
+            .select("name", "address", "country", "lat", "lng")
+            .iter_rows()
+        ),
+        matching.load(),
+    )
+    assert [(m.status, m.facility_id) for m in memory] == [
+        (s["status"], s["facility_id"]) for s in in_sql
+    ]
+    for m, s in zip(memory, in_sql, strict=True):
+        assert m.scored[0].weight == pytest.approx(s["weight"], abs=1e-9)
+    pg_cursor.execute("SELECT rw, name_level FROM pg_temp.levels WHERE rw = idx ORDER BY rw")
+    in_sql_names = {rw: features.NAME_BASE[level] for rw, level in pg_cursor.fetchall()}
+    assert [in_sql_names[i] for i in range(len(names))] == names
