@@ -58,6 +58,7 @@ from imvo.complaints.services.figures import figure_years, figures_of_years
 from imvo.core.cache import cached
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.core.exports import table_response
+from imvo.core.text import whole_number
 from imvo.covenants.models import Covenant
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
@@ -388,7 +389,7 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
                     bool(p.get("to_company")),
                 )
             elif action == "share":
-                ids = [int(x) for x in p.getlist("evidence") if x.isdigit()]
+                ids = [n for x in p.getlist("evidence") if (n := whole_number(x)) is not None]
                 workflow.check_share_with_company(request.user, c, p.get("summary", ""), ids)
             elif action == "recuse":
                 member = _account_by_id(p.get("member"))
@@ -409,14 +410,14 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
             elif action == "translate":
                 mid = p.get("message", "")
                 case_translation.check_add_translation(
-                    request.user, c, int(mid) if mid.isdigit() else None, p.get("text", "")
+                    request.user, c, whole_number(mid), p.get("text", "")
                 )
             elif action == "filer_message":
                 on_behalf.check_filer_message(request.user, c, p.get("body", ""))
             elif action == "follow_up":
                 cid = p.get("check", "")
                 aftercare.check_record_follow_up(
-                    request.user, c, int(cid) if cid.isdigit() else 0, p.get("note", "")
+                    request.user, c, whole_number(cid) or 0, p.get("note", "")
                 )
             elif action == "forward":
                 n = forwarding.check_forward_to_linked_members(request.user, c)

@@ -23,6 +23,7 @@ from imvo.core.exports import table_response
 from imvo.core.flash import flash_outcome
 from imvo.core.forms import submit
 from imvo.core.registry import plan_notes_for, submission_notes_for
+from imvo.core.text import whole_number
 from imvo.covenants.models import Covenant
 from imvo.covenants.seams import managed_covenant
 from imvo.duediligence import forms
@@ -152,9 +153,10 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
     covenant, _org = member_covenant(request.user, slug)
     raw = request.POST.get("year") or str(timezone.localdate().year)
     try:
-        if not raw.isdigit():
-            raise DomainError(_("%(v)s is not a year.") % {"v": raw})
-        sub = check_start_submission(request.user, covenant, int(raw))
+        year = whole_number(raw, max_digits=4)
+        if year is None:
+            raise DomainError(_("%(v)s is not a year.") % {"v": raw[:20]})
+        sub = check_start_submission(request.user, covenant, year)
     except DomainError as e:
         messages.error(request, str(e))
         return redirect("duediligence:index")
@@ -448,7 +450,8 @@ def remind_not_started(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _plausible_year(raw: str) -> int | None:
     """`raw` as a reporting year when it is a plausible one; anything else means "not given"."""
-    return int(raw) if raw.isdigit() and 1990 <= int(raw) <= 2200 else None
+    year = whole_number(raw, max_digits=4)
+    return year if year is not None and 1990 <= year <= 2200 else None
 
 
 def _year_param(request: HttpRequest) -> int | None:

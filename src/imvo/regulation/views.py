@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from imvo.accounts import seams as roles
 from imvo.core.errors import DomainError
 from imvo.core.flash import flash_outcome
+from imvo.core.text import whole_number
 from imvo.covenants.models import Covenant
 from imvo.covenants.seams import managed_covenant
 from imvo.duediligence.models import Action, Submission
@@ -158,9 +159,9 @@ def _record_engagement(request: HttpRequest, covenant: Covenant) -> EngagementEn
         request.user, covenant, when=when, kind=p.get("kind", ""),
         stakeholder=p.get("stakeholder", ""), method=p.get("method", ""),
         topic=p.get("topic", ""), outcome=p.get("outcome", ""),
-        stakeholder_organisation=int(p["named"]) if p.get("named", "").isdigit() else None,
-        register_entries=[int(x) for x in p.getlist("risks") if x.isdigit()],
-        actions=[int(x) for x in p.getlist("actions") if x.isdigit()],
+        stakeholder_organisation=whole_number(p.get("named")),
+        register_entries=[n for x in p.getlist("risks") if (n := whole_number(x)) is not None],
+        actions=[n for x in p.getlist("actions") if (n := whole_number(x)) is not None],
     )  # fmt: skip
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from imvo.core.errors import DomainError
+from imvo.core.text import whole_number
 from imvo.supplychain import explain, review, services
 from imvo.supplychain.models import SupplierList
 
@@ -83,7 +84,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
             request.user,
             match,
             request.POST.get("action", ""),
-            int(facility) if facility.isdigit() and len(facility) < 12 else None,
+            whole_number(facility, max_digits=11),
         )
     except DomainError as e:
         messages.error(request, str(e))

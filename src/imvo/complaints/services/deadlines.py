@@ -17,6 +17,7 @@ from imvo.accounts.services import AnyUser, committee_covenant_ids, managed_cove
 from imvo.complaints.audit import audit
 from imvo.complaints.models import Complaint, ProcedureSettings, State
 from imvo.core.errors import DomainError, PermissionDeniedError
+from imvo.core.text import whole_number
 from imvo.covenants.models import Covenant
 
 logger = logging.getLogger("imvo.complaints")
@@ -57,12 +58,13 @@ def check_set_time_limits(
             continue
         raw = str(values[name]).strip()
         label = limit_label(name)
-        if not raw.isdigit() or not 1 <= int(raw) <= 3650:
+        days = whole_number(raw, max_digits=4)
+        if days is None or not 1 <= days <= 3650:
             raise DomainError(
                 _("%(field)s: give a number of days from 1 to 3650, not “%(value)s”.")
                 % {"field": label, "value": raw[:20]}
             )
-        changed[name] = int(raw)
+        changed[name] = days
     return do_set_time_limits(user, covenant, changed)
 
 
