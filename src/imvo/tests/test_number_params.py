@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from imvo.tests.test_access_matrix import matrix_world  # noqa: F401  (the fixture)
 from imvo.testing import client_for
+from imvo.tests.test_access_matrix import matrix_world  # noqa: F401  (the fixture)
 
 ODD_NUMBERS = ["\u00b2", "9" * 25, "-1", " 7"]
 
