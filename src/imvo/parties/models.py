@@ -10,24 +10,32 @@ union sees how many members it reached and what they answered, never who.
 
 from __future__ import annotations
 
+from typing import Self
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from imvo.accounts import seams as roles
-from imvo.accounts.seams import AnyUser
 from imvo.core.fields import acting_user, optional_link, status_field
+from imvo.core.scoping import Actor, ScopedQuerySet, role_facts, scope_q
 
 
-class SignalQuerySet(models.QuerySet["Signal"]):
-    def visible_to(self, user: AnyUser) -> SignalQuerySet:
+class SignalQuerySet(ScopedQuerySet["Signal"]):
+    """The scoping rule with the raising organisation as the owner, and the members
+    the signal reached besides."""
+
+    organisation_field = "raised_by_id"
+
+    def visible_to(self, user: Actor) -> Self:
         """The raising organisation, the members it reached, the covenant's secretariat."""
-        if roles.is_platform_admin(user):
+        facts = role_facts(user)
+        if not facts.signed_in:
+            return self.none()
+        q = scope_q(facts, self.covenant_field, self.organisation_field)
+        if q is None:
             return self
-        q = models.Q(covenant_id__in=roles.managed_covenant_ids(user))
-        oid = roles.organisation_id(user)
-        if oid:
-            q |= models.Q(raised_by_id=oid) | models.Q(forwardings__organisation_id=oid)
+        if facts.organisation:
+            q |= models.Q(forwardings__organisation_id=facts.organisation)
         return self.filter(q).distinct()
 
 

@@ -29,14 +29,10 @@ def test_location_complaint_forwarded_without_revealing_members(world, monkeypat
 def test_location_complaint_reaches_the_members_whose_lists_name_the_facility(world):
     """End to end with the real supply chain: lists uploaded, matched, complaint forwarded."""
     from imvo.supplychain import services as supply
-    from imvo.supplychain.tests.helpers import csv_bytes, make_registry, publish_with_members
+    from imvo.supplychain.tests.helpers import factory_of_a_and_b_made_public
 
-    factory = make_registry()[0]
-    row = [[factory.name, factory.address, "Bangladesh"]]
-    for member in (world.member_a, world.member_b):
-        supply.upload_list(member, world.covenant_x, 2025, "list.csv", csv_bytes(row))
     # Searchable once the year's list is public (k members, published by the secretariat).
-    publish_with_members(world.covenant_x, 2025, world.secretariat_x)
+    factory = factory_of_a_and_b_made_public(world)
     [found] = [f for f in supply.public_facility_search("Dhaka Knit", covenant=world.covenant_x)]
     assert found["id"] == factory.pk and "members" not in found  # the public search names no buyer
     c = file(world, facility={"id": factory.pk, "name": factory.name, "country": "BD"}).complaint

@@ -20,12 +20,6 @@ def fnv(world) -> Any:
 def dhaka(world) -> Any:
     """Company A and company B both source from one factory (Dhaka Knit), on covenant
     X's public list for 2025 (K=3, a filler member discloses another factory)."""
-    from imvo.supplychain import services as supply
-    from imvo.supplychain.tests.helpers import csv_bytes, make_registry, publish_with_members
+    from imvo.supplychain.tests.helpers import factory_of_a_and_b_made_public
 
-    factory = make_registry()[0]
-    row = [[factory.name, factory.address, "Bangladesh"]]
-    for member in (world.member_a, world.member_b):
-        supply.upload_list(member, world.covenant_x, 2025, "list.csv", csv_bytes(row))
-    publish_with_members(world.covenant_x, 2025, world.secretariat_x)
-    return factory
+    return factory_of_a_and_b_made_public(world)

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import date
 from typing import Any
 
 from django.utils import timezone
@@ -22,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from imvo.core.errors import DomainError
 from imvo.core.i18n import Localised, reader_language
-from imvo.core.registry import ReportSection, SectionFormError, registry
+from imvo.core.registry import ReportSection, SectionFormError, cell, registry
 from imvo.covenants.models import Adherence, Covenant, Organisation
 from imvo.covenants.seams import agreements_as_of, kpi_progress, progress_fraction
 from imvo.reporting.models import SectionText
@@ -284,17 +283,12 @@ def agreements_section(covenant: Covenant, year: int, today: date | None = None)
 
 
 def _jsonable(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, date | datetime):
-        return value.isoformat()
+    """The report as the snapshot stores it: every value a JSON cell (`cell`)."""
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_jsonable(v) for v in value]
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    return str(value)
+    return cell(value)
 
 
 def other_app_sections(covenant: Covenant, year: int) -> tuple[list[dict[str, Any]], list[str]]:

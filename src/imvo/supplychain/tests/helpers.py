@@ -81,6 +81,20 @@ def publish_with_members(
     return added
 
 
+def factory_of_a_and_b_made_public(world: Any, year: int = 2025) -> Facility:
+    """Company A and company B both list one factory (the registry's first, Dhaka
+    Knit) for covenant X's `year`, and the year is public (K=3: a filler member
+    discloses another factory). Returns the factory."""
+    from imvo.supplychain.services import upload_list
+
+    factory = make_registry()[0]
+    row = [[factory.name, factory.address, "Bangladesh"]]
+    for member in (world.member_a, world.member_b):
+        upload_list(member, world.covenant_x, year, "list.csv", csv_bytes(row))
+    publish_with_members(world.covenant_x, year, world.secretariat_x)
+    return factory
+
+
 def zip_bytes(members: dict[str, bytes | str], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
     """A zip archive holding `members` (name: content), as an upload's bytes."""
     buf = io.BytesIO()
