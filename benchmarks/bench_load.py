@@ -9,7 +9,9 @@ ALLOWED_HOSTS=127.0.0.1) against that database, then drives each scenario with
 wrk: first at concurrency 1 (the baseline: one user alone), then at N
 concurrent connections for --duration seconds. It prints requests/s and
 p50/p95/p99 latency per scenario, the p95 against the 300 ms target, and the
-slow-down against the baseline, then stops gunicorn. Bounded in time: about
+slow-down against the baseline, and the CPU time one request cost the server's
+processes and PostgreSQL's backends during the loaded run (from /proc: what a
+busy machine changes least), then stops gunicorn. Bounded in time: about
 (baseline + duration) x scenarios seconds.
 """
 
@@ -108,6 +110,50 @@ def drain(port: int, limit: float = 30) -> None:
         time.sleep(0.5)
 
 
+def _cpu_of(pid: int) -> float:
+    """CPU seconds (user + system) a process has used, from /proc (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    # utime and stime: the 14th and 15th fields of stat, the 12th and 13th after the name.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    """The process and its children (gunicorn's master and workers)."""
+    out = [pid]
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        if ppid == pid:
+            out.append(int(stat.parent.name))
+    return out
+
+
+def _database_backends() -> list[int]:
+    """PostgreSQL's server processes for the load database, but this script's own."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        )
+        return [pid for (pid,) in cursor.fetchall()]
+
+
+def cpu_now(server_pid: int) -> tuple[float, float]:
+    """(CPU seconds of the server's processes, of the database's backends): read
+    before and after a run, their difference per request is what one request costs
+    the machine, which other work on it changes far less than latency. Backends of
+    both servers are counted; only the one under load uses CPU."""
+    server = sum(_cpu_of(p) for p in _children(server_pid))
+    return server, sum(_cpu_of(p) for p in _database_backends())
+
+
 def run_wrk(url: str, script: str, connections: int, seconds: int) -> dict[str, float]:
     threads = min(2, connections)
     out = subprocess.run(
@@ -133,6 +179,7 @@ def run_wrk(url: str, script: str, connections: int, seconds: int) -> dict[str, 
     secs = int(dur_us) / 1e6
     return {
         "rps": int(n) / secs,
+        "requests": int(n),
         "p50": float(p50),
         "p95": float(p95),
         "p99": float(p99),
@@ -178,6 +225,7 @@ def main() -> None:
     )
     env.pop("IMVO_TESTING", None)
     print(
+        f"load average {os.getloadavg()[0]:.1f} ({os.cpu_count()} cores); "
         f"gunicorn {a.workers} workers x {a.threads} threads, cache: "
         + (env.get("CACHE_URL") or "in-memory per process (set CACHE_URL=redis://... to share)"),
         flush=True,
@@ -222,7 +270,7 @@ def main() -> None:
         for which, proc in servers:
             wait_up(a.port + (1 if which else 0), proc)
         for label, path in todo:
-            for which, _proc in servers:
+            for which, proc in servers:
                 port = a.port + (1 if which else 0)
                 name = (
                     f"{label} ({which})"
@@ -234,15 +282,21 @@ def main() -> None:
                 # template/translation state): a single connection warms only one.
                 run_wrk(url, tmp.name, a.connections, 2)
                 base = run_wrk(url, tmp.name, 1, a.baseline)
+                cpu_before = cpu_now(proc.pid)
                 load = run_wrk(url, tmp.name, a.connections, a.duration)
                 drain(port)
+                cpu_after = cpu_now(proc.pid)
+                done = max(1, load["requests"])
+                load["cpu_web"] = (cpu_after[0] - cpu_before[0]) * 1000 / done
+                load["cpu_db"] = (cpu_after[1] - cpu_before[1]) * 1000 / done
                 rows.append((name, path, base, load))
                 ok = "ok" if load["p95"] < TARGET_P95_MS and not load["errors"] else "SLOW"
                 print(
                     f"{name:27} c=1: {base['rps']:6.1f} req/s p50 {base['p50']:6.1f} ms | "
                     f"c={a.connections}: {load['rps']:6.1f} req/s p50 {load['p50']:6.1f} "
                     f"p95 {load['p95']:7.1f} p99 {load['p99']:7.1f} ms, {load['errors']} errors, "
-                    f"{load['kb']:.0f} KB/answer  [{ok}]",
+                    f"{load['kb']:.0f} KB/answer, CPU/request {load['cpu_web']:.1f} ms web "
+                    f"+ {load['cpu_db']:.1f} ms db  [{ok}]",
                     flush=True,
                 )
     finally:
@@ -257,14 +311,21 @@ def main() -> None:
         os.unlink(tmp.name)
     print()
     print(
-        f"| scenario | path | c=1 req/s | c=1 p50 ms | c={a.connections} req/s | p50 | p95 | p99 | errors |"
+        f"| scenario | path | c=1 req/s | c=1 p50 ms | c={a.connections} req/s | p50 | p95 | p99 "
+        "| errors | CPU ms/req web | CPU ms/req db |"
     )
-    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for label, path, base, load in rows:
         print(
             f"| {label} | `{path}` | {base['rps']:.1f} | {base['p50']:.1f} | {load['rps']:.1f} "
-            f"| {load['p50']:.1f} | {load['p95']:.1f} | {load['p99']:.1f} | {load['errors']} |"
+            f"| {load['p50']:.1f} | {load['p95']:.1f} | {load['p99']:.1f} | {load['errors']} "
+            f"| {load['cpu_web']:.1f} | {load['cpu_db']:.1f} |"
         )
+    print(
+        f"\nload average at the end: {os.getloadavg()[0]:.1f} ({os.cpu_count()} cores); "
+        "CPU/request: the server's processes (web) and the database's backends (db) "
+        "over the loaded run, divided by its requests"
+    )
     slow = [r[0] for r in rows if r[3]["p95"] >= TARGET_P95_MS or r[3]["errors"]]
     print(
         f"\np95 target {TARGET_P95_MS:.0f} ms: "

@@ -17,7 +17,7 @@ from ninja.responses import NinjaJSONEncoder
 from imvo.accounts.api_auth import token_auth
 from imvo.core.public_cache import cache_public_answer
 from imvo.covenants.models import Covenant
-from imvo.covenants.services import covenants_visible_to, public_version
+from imvo.covenants.services import public_version, visible_covenant
 from imvo.supplychain import disclosure, explain, public, publication, services
 from imvo.supplychain.models import SupplierList
 
@@ -222,7 +222,7 @@ def public_locations(
 ) -> list[dict[str, Any]] | HttpResponse:
     """Paged (``page``, ``per_page`` up to 1,000) so an answer stays bounded however
     many locations a covenant has; the CSV/XLSX/JSON downloads give the whole list."""
-    cov = covenants_visible_to(request.user).filter(slug=covenant).first()
+    cov = visible_covenant(request.user, covenant)
     if cov is None:
         raise HttpError(404, f"No covenant {covenant!r}.")
     # The publication rule (publication.py): a year that is not public, or a

@@ -22,7 +22,7 @@ from imvo.core.countries import display_name
 from imvo.core.errors import DomainError
 from imvo.core.exports import table_response
 from imvo.covenants.models import Covenant
-from imvo.covenants.services import covenants_visible_to
+from imvo.covenants.services import covenants_visible_to, visible_covenant
 from imvo.supplychain import disclosure, public, publication, services
 from imvo.supplychain import map as world_map
 from imvo.supplychain.forms import MappingForm, UploadForm
@@ -300,7 +300,9 @@ def _year(request: HttpRequest, years: list[int]) -> int | None:
 
 def public_list(request: HttpRequest, slug: str) -> HttpResponse:
     """The covenant's public list of production locations (never which member buys where)."""
-    covenant = get_object_or_404(covenants_visible_to(request.user), slug=slug)
+    covenant = visible_covenant(request.user, slug)
+    if covenant is None:
+        raise Http404
     # Only years that pass the publication rule (published, K members) are offered.
     listing = public.listing(covenant, request.GET.get("year"))
     years, year = listing.state.years, listing.year

@@ -184,3 +184,24 @@ def test_a_covenants_organisations_by_role_and_active_adherence():
     assert list(q(x, role=Adherence.Role.PARTY, active=True)) == [party]
     assert list(q(x, active=True)) == [party, stakeholder]
     assert list(q(y, role=Adherence.Role.PARTY)) == [stakeholder, withdrawn]
+
+
+def test_visible_covenant_reads_the_covenant_as_the_orm_does():
+    """The public pages' covenant lookup (one statement written out) gives the
+    model the ORM gives, every field converted alike; None for an unknown slug
+    and for one holding NUL (PostgreSQL refuses NUL in a query)."""
+    from django.contrib.auth.models import AnonymousUser
+
+    c = make_covenant()
+    c.start_date, c.end_date = date(2024, 1, 1), date(2028, 6, 30)
+    c.description_nl = "Één 'convenant' & <meer>"
+    c.save()
+    for user in (AnonymousUser(), make_user("visible-reader")):
+        got = services.visible_covenant(user, c.slug)
+        orm = services.covenants_visible_to(user).get(slug=c.slug)
+        assert got is not None and not got._state.adding
+        fields = [f.attname for f in type(c)._meta.concrete_fields]
+        assert [getattr(got, f) for f in fields] == [getattr(orm, f) for f in fields]
+        assert got.name == orm.name and got.term_years == orm.term_years
+        assert services.visible_covenant(user, c.slug + "-no") is None
+        assert services.visible_covenant(user, c.slug + "\x00") is None
