@@ -47,3 +47,17 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return unicodedata.normalize("NFC", bare.translate(_LETTERS).casefold())
+
+
+def whole_number(value: object, max_digits: int = 9) -> int | None:
+    """A request's value as a whole number when it is one written in ASCII digits
+    (at most `max_digits` of them), else None.
+
+    `str.isdigit()` is no such test: "²" and "١٢" pass it, and `int("²")` raises
+    (a 500 on the public list's `?year=²`); a number of 20 digits passes both and
+    then overflows the database's integer (SQLite raises OverflowError, PostgreSQL
+    a DataError). Every view reading a number from a request asks here."""
+    text = value if isinstance(value, str) else str(value if value is not None else "")
+    if not 0 < len(text) <= max_digits or not all("0" <= c <= "9" for c in text):
+        return None
+    return int(text)

@@ -44,7 +44,7 @@ from django.utils.translation import gettext as _
 from imvo.accounts import services as roles
 from imvo.core.cache import bump_data_version, cached, data_version
 from imvo.core.errors import DomainError, PermissionDeniedError
-from imvo.core.text import fold
+from imvo.core.text import fold, whole_number
 from imvo.covenants.models import Covenant, Organisation
 from imvo.supplychain.models import (
     DisclosurePolicy,
@@ -211,9 +211,9 @@ class PublicState:
 
     def year(self, requested: Any = None) -> int | None:
         """The requested year if it is public, else the newest public one."""
-        value = str(requested or "")
-        if value.isdigit() and int(value) in self.years:
-            return int(value)
+        value = whole_number(requested)
+        if value is not None and value in self.years:
+            return value
         return self.years[0] if self.years else None
 
 
@@ -528,17 +528,28 @@ def summarise(published: Any) -> None:
     )
 
 
-def withdraw_year(user: Any, covenant: Covenant, year: int) -> None:
-    """Take a year's list off the public pages again (its snapshot goes with it)."""
+def withdraw_year(user: Any, covenant: Covenant, year: int) -> bool:
+    """Take a year's list off the public pages again (its snapshot goes with it).
+    False when the year was not published."""
     _require_secretariat(user, covenant)
     with transaction.atomic():
-        PublishedYear.objects.filter(covenant=covenant, year=year).delete()
+        deleted, _by_model = PublishedYear.objects.filter(covenant=covenant, year=year).delete()
         transaction.on_commit(bump_public_list_version)
+    return deleted > 0
+
+
+# The largest K the secretariat may set (a larger number, typed by mistake, would take
+# every year off the public pages; a 20-digit one overflowed the database: a 500).
+MAX_MIN_MEMBERS = 1000
 
 
 def set_min_members(user: Any, covenant: Covenant, min_members: int) -> DisclosurePolicy:
-    """The secretariat sets K for its covenant (at least 3)."""
+    """The secretariat sets K for its covenant (at least 3, at most MAX_MIN_MEMBERS)."""
     _require_secretariat(user, covenant)
+    if min_members > MAX_MIN_MEMBERS:
+        raise DomainError(
+            _("At most %(n)s members: no covenant has more.") % {"n": MAX_MIN_MEMBERS}
+        )
     if min_members < DisclosurePolicy.MIN_MEMBERS_FLOOR:
         raise DomainError(
             _(

@@ -21,6 +21,7 @@ from imvo.core.cache import cached
 from imvo.core.countries import display_name
 from imvo.core.errors import DomainError
 from imvo.core.exports import table_response
+from imvo.core.text import whole_number
 from imvo.covenants.models import Covenant
 from imvo.covenants.services import covenants_visible_to, visible_covenant
 from imvo.supplychain import disclosure, public, publication, services
@@ -155,9 +156,8 @@ def disclosure_history(request: HttpRequest, pk: int) -> HttpResponse:
                     _("Your %(y)s disclosure now holds last year's locations.") % {"y": d.year + 1},
                 )
                 return redirect("supplychain:disclosure", pk=version.disclosure_id)
-            version_pk = request.POST.get("version", "")
             chosen = get_object_or_404(
-                d.versions.defer("risk_scan"), pk=int(version_pk) if version_pk.isdigit() else 0
+                d.versions.defer("risk_scan"), pk=whole_number(request.POST.get("version")) or 0
             )
             restored = disclosure.restore_version(request.user, chosen)
             messages.success(
@@ -292,9 +292,9 @@ def shared(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _year(request: HttpRequest, years: list[int]) -> int | None:
-    value = request.GET.get("year", "")
-    if value.isdigit() and int(value) in years:
-        return int(value)
+    value = whole_number(request.GET.get("year", ""))
+    if value is not None and value in years:
+        return value
     return years[0] if years else None
 
 
@@ -342,7 +342,7 @@ def public_list(request: HttpRequest, slug: str) -> HttpResponse:
     # list built twice in Python for every page view: docs/performance.md). The
     # rendered body is cached too: rendering 100 rows was most of a view's time.
     page_no = request.GET.get("page", "1")
-    page_no = page_no if page_no.isdigit() and len(page_no) < 7 else "1"
+    page_no = page_no if whole_number(page_no, max_digits=6) is not None else "1"
     key = publication.public_cache_key(
         covenant, year, "html", q, country.upper(), sector.lower(), page_no, years
     )
@@ -425,22 +425,23 @@ def publication_page(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     if request.method == "POST":
         action = request.POST.get("action", "")
-        year = request.POST.get("year", "")
+        year = whole_number(request.POST.get("year"), max_digits=4)
         try:
             if action == "min_members":
-                value = request.POST.get("min_members", "")
-                if not value.isdigit():
+                value = whole_number(request.POST.get("min_members"))
+                if value is None:
                     raise DomainError(_("Enter a whole number."))
-                publication.set_min_members(request.user, covenant, int(value))
-            elif action in ("publish", "withdraw") and year.isdigit():
+                publication.set_min_members(request.user, covenant, value)
+            elif action in ("publish", "withdraw") and year is not None:
                 if action == "publish":
-                    publication.publish_year(request.user, covenant, int(year))
+                    publication.publish_year(request.user, covenant, year)
                     messages.success(request, _("The list for %(y)s is public.") % {"y": year})
-                else:
-                    publication.withdraw_year(request.user, covenant, int(year))
+                elif publication.withdraw_year(request.user, covenant, year):
                     messages.success(
                         request, _("The list for %(y)s is no longer public.") % {"y": year}
                     )
+                else:
+                    messages.info(request, _("The list for %(y)s was not public.") % {"y": year})
             else:
                 raise DomainError(_("Unknown action."))
         except DomainError as e:

@@ -37,3 +37,15 @@ def test_folding_twice_is_folding_once_and_case_does_not_count(text: str) -> Non
 def test_the_search_separator_survives() -> None:
     # PublicLocation.SEARCH_SEPARATOR joins folded columns: folding must keep it.
     assert fold("a\x1fB") == "a\x1fb"
+
+
+@pytest.mark.parametrize(
+    ("value", "number"),
+    [("2025", 2025), ("007", 7), ("", None), ("²", None), ("١٢", None), ("-1", None),
+     ("1.0", None), (" 5", None), ("9" * 10, None), ("9" * 9, 999_999_999), (None, None),
+     (12, 12)],
+)  # fmt: skip
+def test_a_whole_number_is_ascii_digits_only(value: object, number: int | None) -> None:
+    from imvo.core.text import whole_number
+
+    assert whole_number(value) == number

@@ -269,3 +269,20 @@ def test_the_facility_search_reads_a_bounded_query_without_nul(world: Any) -> No
     [search] = [q["sql"] for q in queries.captured_queries if "LIKE" in q["sql"]]
     # name, address, and the words "dhaka", "knit" and the one cut at 200 characters
     assert search.count("LIKE") <= 5
+
+
+@pytest.mark.usefixtures("published")
+@pytest.mark.parametrize("year", ["%C2%B2", "%D9%A1%D9%A2", "9" * 30, "-1", "2025.0"])
+def test_a_year_that_is_no_whole_number_shows_the_newest_public_year(
+    client: Any, world: Any, year: str
+) -> None:
+    """`?year=²` passed str.isdigit() and failed int(): a 500 on the public page and
+    the map (found walking the demo as an attacker)."""
+    slug = world.covenant_x.slug
+    for url in (
+        f"/supply-chain/public/{slug}/?year={year}",
+        f"/supply-chain/public/{slug}/map/?year={year}",
+    ):
+        r = client.get(url)
+        assert r.status_code == 200, url
+    assert DHAKA[0] in client.get(f"/supply-chain/public/{slug}/?year={year}").content.decode()

@@ -454,3 +454,25 @@ def test_a_location_shows_its_members_as_a_band(members: int, band: str) -> None
     from imvo.supplychain.public import member_band
 
     assert member_band(members) == band
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"action": "min_members", "min_members": "9" * 25}, "Enter a whole number."),
+        ({"action": "min_members", "min_members": "\u00b2"}, "Enter a whole number."),
+        ({"action": "min_members", "min_members": "5000"}, "At most 1000 members"),
+        ({"action": "publish", "year": "\u00b2"}, "Unknown action."),
+        ({"action": "publish", "year": "9" * 25}, "Unknown action."),
+        ({"action": "withdraw", "year": "1999"}, "The list for 1999 was not public."),
+    ],
+)
+def test_the_publication_page_answers_bad_numbers_with_a_reason(client, world, data, message):
+    """Found walking the demo's publication page as a careless or hostile secretariat:
+    a 25-digit K overflowed the database (500), "²" passed isdigit() and failed int()
+    (500), and withdrawing a year never published said it "is no longer public"."""
+    client.force_login(world.secretariat_x)
+    url = f"/supply-chain/publication/{world.covenant_x.slug}/"
+    r = client.post(url, data, follow=True)
+    assert r.status_code == 200 and message in r.content.decode()
+    assert publication.policy_for(world.covenant_x).min_members == 5
