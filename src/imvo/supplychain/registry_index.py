@@ -168,16 +168,8 @@ def _up_to_date(root: Path) -> tuple[matching.Registry, str]:
         if state["count"] + added.height != db["count"]:
             return _rebuild(root, db, stale)  # some facilities were merged away or deleted
         registry = store.add(_load(root, name), added, normalised=True)
-        new_state = {
-            "count": state["count"] + added.height,
-            "max_id": max(state["max_id"], _max_id(added)),
-            "stale": stale,
-            "database": db["database"],
-        }
-        new_state["last"] = _fingerprint(new_state["max_id"])
-        name = _write_generation(root, registry, new_state)
-        _loaded["registry"] = (name, registry)
-        return registry, name
+        count = state["count"] + added.height
+        return _keep(root, registry, count, max(state["max_id"], _max_id(added)), stale, db)
     return _load(root, name), name
 
 
@@ -193,13 +185,22 @@ def _load(root: Path, name: str) -> matching.Registry:
 def _rebuild(root: Path, db: dict[str, Any], stale: str) -> tuple[matching.Registry, str]:
     frame = facilities_frame()
     registry = matching.prepare_registry(frame, normalised=True)
+    return _keep(root, registry, frame.height, _max_id(frame), stale, db)
+
+
+def _keep(
+    root: Path, registry: matching.Registry, count: int, max_id: int, stale: str, db: dict[str, Any]
+) -> tuple[matching.Registry, str]:
+    """Write `registry` as a new generation, with the state the next use checks it
+    against (facility count, highest id and its fingerprint, stale token, database),
+    and keep it in this process."""
     state = {
-        "count": frame.height,
-        "max_id": _max_id(frame),
+        "count": count,
+        "max_id": max_id,
         "stale": stale,
         "database": db["database"],
+        "last": _fingerprint(max_id),
     }
-    state["last"] = _fingerprint(state["max_id"])
     name = _write_generation(root, registry, state)
     _loaded["registry"] = (name, registry)
     return registry, name
