@@ -19,6 +19,7 @@ from imvo.complaints.models import Complaint
 from imvo.complaints.services import filing, following
 from imvo.complaints.services.access import CaseNotFoundError
 from imvo.core.errors import DomainError
+from imvo.core.text import whole_number
 
 router = Router(tags=["complaints"])
 
@@ -101,9 +102,8 @@ def file_complaint(request: HttpRequest, payload: ComplaintIn) -> Status[Receipt
     if payload.respondent not in (None, ""):
         key = str(payload.respondent)
         qs = filing.members_of(covenant)
-        respondent = (
-            qs.filter(pk=int(key)).first() if key.isdigit() else qs.filter(slug=key).first()
-        )
+        pk = whole_number(key)
+        respondent = qs.filter(pk=pk).first() if pk is not None else qs.filter(slug=key).first()
         if respondent is None:
             raise DomainError(f"respondent: {key[:60]} is not a member of this covenant.")
     unknown = [t for t in payload.topics if t not in {c for c, _l, _t in filing.TOPICS}]

@@ -44,7 +44,8 @@ def cache_public_answer(
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not is_anonymous_read(request):
+            if not is_anonymous_read(request) or (seconds or content_seconds()) <= 0:
+                # Not cached (signed in, or caching off): no key made, nothing stored.
                 return view(request, *args, **kwargs)
             stamp = repr([v() for v in versions])
             raw = f"{stamp}|{get_language()}|{request.get_full_path()}"

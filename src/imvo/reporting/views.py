@@ -17,6 +17,7 @@ from imvo.accounts import seams as roles
 from imvo.core.errors import DomainError
 from imvo.core.exports import table_response
 from imvo.core.flash import flash_outcome
+from imvo.core.text import whole_number
 from imvo.covenants.models import Covenant
 from imvo.covenants.seams import managed_covenant
 from imvo.reporting import render as rendering
@@ -75,7 +76,10 @@ def report(request: HttpRequest, slug: str, year: int, version: int | None = Non
 def report_pdf(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     covenant = _covenant(slug)
     version = request.GET.get("version", "")
-    edition = _edition_or_404(covenant, year, int(version) if version.isdigit() else None)
+    number = whole_number(version)
+    if version and number is None:  # "²", "1.0", 25 digits: no such version (was a 500)
+        raise Http404
+    edition = _edition_or_404(covenant, year, number)
     name = f"{covenant.slug}-progress-report-{year}-v{edition.version}-{edition.language}.pdf"
     return _inline_pdf(bytes(edition.pdf), name)
 
@@ -93,8 +97,8 @@ def _inline_pdf(pdf: bytes, filename: str) -> HttpResponse:
 @login_required
 def draft(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     covenant = managed_covenant(request.user, slug)
-    if request.GET.get("year", "").isdigit():
-        return redirect("reporting:draft", slug, int(request.GET["year"]))
+    if (chosen := whole_number(request.GET.get("year"), max_digits=4)) is not None:
+        return redirect("reporting:draft", slug, chosen)
     texts = build.section_texts(covenant, year)
     try:
         data = build.build_report(covenant, year, texts=texts)

@@ -280,7 +280,7 @@ def public_state(covenant: Covenant) -> PublicState:
         newest = rows[0][-1] if rows else None
         return PublicState(default.min_members if k is None else k, tuple(types), snapshots, newest)
 
-    return cached(public_cache_key(covenant, None, "public-state"), compute)
+    return cached(lambda: public_cache_key(covenant, None, "public-state"), compute)
 
 
 def public_years(covenant: Covenant) -> list[int]:

@@ -343,9 +343,11 @@ def public_list(request: HttpRequest, slug: str) -> HttpResponse:
     # rendered body is cached too: rendering 100 rows was most of a view's time.
     page_no = request.GET.get("page", "1")
     page_no = page_no if whole_number(page_no, max_digits=6) is not None else "1"
-    key = publication.public_cache_key(
-        covenant, year, "html", q, country.upper(), sector.lower(), page_no, years
-    )
+
+    def key() -> str:
+        return publication.public_cache_key(
+            covenant, year, "html", q, country.upper(), sector.lower(), page_no, years
+        )
 
     def render_body() -> str:
         page = listing.page(page_no, q, country, sector)  # a filter's K check comes with it

@@ -21,6 +21,7 @@ from imvo.complaints.evidence import check_file_count, store_evidence
 from imvo.complaints.models import Complaint, to_the_hour
 from imvo.complaints.receipts import hash_receipt, new_receipt
 from imvo.core.errors import DomainError
+from imvo.core.text import whole_number
 from imvo.covenants.models import Adherence, Covenant, Organisation, Theme
 from imvo.supplychain.seams import public_facility_search
 
@@ -92,7 +93,9 @@ def members_of(covenant: Covenant | None = None) -> QuerySet[Organisation]:
 def find_covenant(key: str | int) -> Covenant:
     s = str(key).strip()
     qs = open_covenants()
-    c = qs.filter(pk=int(s)).first() if s.isdigit() else qs.filter(slug=s).first()
+    # A number in ASCII digits is an id ("²" passes isdigit() and failed int(): a 500).
+    pk = whole_number(s)
+    c = qs.filter(pk=pk).first() if pk is not None else qs.filter(slug=s).first()
     if c is None:
         raise DomainError(_("Unknown covenant: %(key)s.") % {"key": s[:60]})
     return c

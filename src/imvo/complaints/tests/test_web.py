@@ -576,3 +576,20 @@ def test_no_ip_address_of_a_complainant_is_stored_anywhere(client, world):
     dump = out.getvalue()
     assert "Unpaid" not in dump  # and the text itself is encrypted
     assert address not in dump
+
+
+@pytest.mark.parametrize("key", ["\u00b2", "\u0661", "9" * 25])
+def test_api_covenant_or_respondent_that_is_no_whole_number_is_a_400(client, world, key):
+    """ "²" passed str.isdigit() and failed int(): the public API answered 500 (found
+    walking the demo as an attacker); a 25-digit id overflowed the database."""
+    for payload in (
+        {"covenant": key},
+        {"covenant": world.covenant_x.slug, "respondent": key},
+    ):
+        r = client.post(
+            "/api/complaints",
+            {"description": "Hotline: worker reports unpaid overtime.", "topics": [], **payload},
+            content_type="application/json",
+        )
+        assert r.status_code == 400, (payload, r.content)
+    assert not Complaint.objects.exists()

@@ -22,6 +22,7 @@ from imvo.accounts.seams import AnyUser
 from imvo.core.cache import bump_data_version, content_seconds, data_version
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.core.slugs import first_free
+from imvo.core.text import whole_number
 from imvo.covenants.models import (
     Adherence,
     AdherenceChange,
@@ -196,10 +197,9 @@ def require_secretariat(user: AnyUser, covenant: Covenant) -> None:
 def get_covenant(key: str | int) -> Covenant:
     """Look a covenant up by id or slug."""
     qs = Covenant.objects.all()
-    if isinstance(key, int) or str(key).isdigit():
-        obj = qs.filter(pk=int(key)).first()
-    else:
-        obj = qs.filter(slug=str(key)).first()
+    # An id in ASCII digits ("²" passed isdigit() and failed int(): a 500 on the API).
+    pk = whole_number(key)
+    obj = qs.filter(pk=pk).first() if pk is not None else qs.filter(slug=str(key)).first()
     if obj is None:
         raise Covenant.DoesNotExist(f"No covenant with id or slug {key!r}")
     return obj

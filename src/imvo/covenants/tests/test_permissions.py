@@ -156,3 +156,11 @@ def test_adherence_history_is_listed_for_the_secretariat(client, world):
         reverse("covenants:adherence_change", args=[world.covenant_x.slug, adherence.pk])
     ).content.decode()
     assert "formal notice" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("key", ["%C2%B2", "%D9%A1", "9" * 25])
+def test_a_covenant_key_that_is_no_whole_number_is_a_404(client, world, key):
+    """ "²" passed str.isdigit() and failed int(): the public API answered 500."""
+    assert client.get(f"/api/covenants/{key}").status_code == 404
+    assert client.get(f"/api/covenants/{world.covenant_x.pk}").status_code == 200

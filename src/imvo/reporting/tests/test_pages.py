@@ -212,3 +212,10 @@ def test_a_reader_in_another_language_gets_the_english_edition_marked(world, pub
     assert "(EN)</small>" in fr and "Agreements and results" in fr
     nl = Client(HTTP_ACCEPT_LANGUAGE="nl").get("/reports/covenant-x/2025/").content.decode()
     assert "lang-fallback" not in nl and '<div lang="nl"' not in nl
+
+
+@pytest.mark.parametrize("version", ["%C2%B2", "1.0", "9" * 25, "-1"])
+def test_a_report_version_that_is_no_whole_number_is_a_404(world, published, version):
+    """ "²" passed str.isdigit() and failed int(): a 500 on the public PDF."""
+    r = client_for(None).get(f"/reports/covenant-x/2025/report.pdf?version={version}")
+    assert r.status_code == 404
