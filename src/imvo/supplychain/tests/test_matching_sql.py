@@ -68,6 +68,29 @@ def pg_cursor(db: Any) -> Iterator[Any]:
         yield cur
 
 
+def _decided_alike_in_postgres(
+    pg_cursor: Any, registry: pl.DataFrame, rows: pl.DataFrame, memory: list[Any]
+) -> None:
+    """Loads `registry` into the PostgreSQL engine, matches `rows` there and checks
+    that each row gets the in-memory engine's decision, facility and top weight."""
+    pg_cursor.execute(
+        f"CREATE TABLE {SCHEMA}.facilities "
+        "(id bigint, name text, address text, country text, lat float8, lng float8)"
+    )
+    pg_cursor.executemany(
+        f"INSERT INTO {SCHEMA}.facilities VALUES (%s, %s, %s, %s, %s, %s)",  # noqa: S608
+        list(registry.iter_rows()),
+    )
+    sql.load_registry(pg_cursor, SCHEMA, f"SELECT * FROM {SCHEMA}.facilities")  # noqa: S608
+    cleaned = _clean(rows, normalised=False).select("name", "address", "country", "lat", "lng")
+    in_sql = sql.match(pg_cursor, SCHEMA, list(cleaned.iter_rows()), matching.load())
+    assert [(m.status, m.facility_id) for m in memory] == [
+        (s["status"], s["facility_id"]) for s in in_sql
+    ]
+    for m, s in zip(memory, in_sql, strict=True):
+        assert m.scored[0].weight == pytest.approx(s["weight"], abs=1e-9)
+
+
 @pytest.mark.slow
 def test_postgres_engine_decides_as_the_in_memory_engine(pg_cursor: Any) -> None:
     registry = _registry(4000, seed=21)
@@ -168,30 +191,7 @@ def test_postgres_engine_reads_namesakes_nearby_as_the_in_memory_engine(pg_curso
         }
     )
     memory = matching.match_frame(matching.prepare_registry(registry, normalised=True), rows)
-    pg_cursor.execute(
-        f"CREATE TABLE {SCHEMA}.facilities "
-        "(id bigint, name text, address text, country text, lat float8, lng float8)"
-    )
-    pg_cursor.executemany(
-        f"INSERT INTO {SCHEMA}.facilities VALUES (%s, %s, %s, %s, %s, %s)",  # noqa: S608
-        list(registry.iter_rows()),
-    )
-    sql.load_registry(pg_cursor, SCHEMA, f"SELECT * FROM {SCHEMA}.facilities")  # noqa: S608
-    in_sql = sql.match(
-        pg_cursor,
-        SCHEMA,
-        list(
-            _clean(rows, normalised=False)
-            .select("name", "address", "country", "lat", "lng")
-            .iter_rows()
-        ),
-        matching.load(),
-    )
-    assert [(m.status, m.facility_id) for m in memory] == [
-        (s["status"], s["facility_id"]) for s in in_sql
-    ]
-    for m, s in zip(memory, in_sql, strict=True):
-        assert m.scored[0].weight == pytest.approx(s["weight"], abs=1e-9)
+    _decided_alike_in_postgres(pg_cursor, registry, rows, memory)
     nearby = [
         next(e["level"] for e in m.explanation if e["field"] == "name_nearby") for m in memory
     ]
@@ -247,30 +247,7 @@ def test_postgres_engine_reads_abbreviations_as_the_in_memory_engine(pg_cursor: 
     assert [m.scored[0].facility_id for m in memory] == [1, 2, 3, 4, 5, 6]
     names = [next(e["level"] for e in m.explanation if e["field"] == "name") for m in memory]
     assert names == ["contained", "contained", "similar", "similar", "contained", "contained"]
-    pg_cursor.execute(
-        f"CREATE TABLE {SCHEMA}.facilities "
-        "(id bigint, name text, address text, country text, lat float8, lng float8)"
-    )
-    pg_cursor.executemany(
-        f"INSERT INTO {SCHEMA}.facilities VALUES (%s, %s, %s, %s, %s, %s)",  # noqa: S608
-        list(registry.iter_rows()),
-    )
-    sql.load_registry(pg_cursor, SCHEMA, f"SELECT * FROM {SCHEMA}.facilities")  # noqa: S608
-    in_sql = sql.match(
-        pg_cursor,
-        SCHEMA,
-        list(
-            _clean(rows, normalised=False)
-            .select("name", "address", "country", "lat", "lng")
-            .iter_rows()
-        ),
-        matching.load(),
-    )
-    assert [(m.status, m.facility_id) for m in memory] == [
-        (s["status"], s["facility_id"]) for s in in_sql
-    ]
-    for m, s in zip(memory, in_sql, strict=True):
-        assert m.scored[0].weight == pytest.approx(s["weight"], abs=1e-9)
+    _decided_alike_in_postgres(pg_cursor, registry, rows, memory)
     pg_cursor.execute("SELECT rw, name_level FROM pg_temp.levels WHERE rw = idx ORDER BY rw")
     in_sql_names = {rw: features.NAME_BASE[level] for rw, level in pg_cursor.fetchall()}
     assert [in_sql_names[i] for i in range(len(names))] == names
