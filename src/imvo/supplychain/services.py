@@ -412,6 +412,22 @@ def _read_and_check(sl: SupplierList, data: bytes) -> None:
         )
 
 
+MATCH_INPUT = {
+    "name": pl.String,
+    "address": pl.String,
+    "country": pl.String,
+    "lat": pl.Float64,
+    "lng": pl.Float64,
+}
+
+
+def match_input(rows: Iterable[tuple[str, str, str, float | None, float | None]]) -> pl.DataFrame:
+    """The frame `matching.match_frame` reads: one line per (name, address, country as
+    ISO alpha-2, lat, lng) of a validated supplier-list row (the platform's run and
+    the offline `imvo match` build it alike)."""
+    return pl.DataFrame(list(rows), schema=MATCH_INPUT, orient="row")
+
+
 def _row_from(sl: SupplierList, r: parsing.RowResult) -> SupplierListRow:
     v = r.values
     return SupplierListRow(
@@ -474,22 +490,7 @@ def _match_and_disclose(sl: SupplierList) -> None:
     done = total - len(valid)
     for start in range(0, len(valid), CHUNK):
         chunk = valid[start : start + CHUNK]
-        frame = pl.DataFrame(
-            {
-                "name": [r.name for r in chunk],
-                "address": [r.address for r in chunk],
-                "country": [r.country for r in chunk],
-                "lat": [r.lat for r in chunk],
-                "lng": [r.lng for r in chunk],
-            },
-            schema={
-                "name": pl.String,
-                "address": pl.String,
-                "country": pl.String,
-                "lat": pl.Float64,
-                "lng": pl.Float64,
-            },
-        )
+        frame = match_input((r.name, r.address, r.country, r.lat, r.lng) for r in chunk)
         outcome.extend(zip(chunk, matching.match_frame(registry, frame), strict=True))
         done += len(chunk)
         SupplierList.objects.filter(pk=sl.pk).update(rows_done=done)
@@ -708,19 +709,16 @@ def merge_facilities(user: Any, keep: Facility, duplicate: Facility) -> Facility
 
 # --- exports of a company's own list ----------------------------------------------------
 
+# The row's own columns as the company gave them (normalised), in the export's
+# order: the header and each line read this one list, so they stay in step.
+ROW_COLUMNS = ("name", "address", "country", "sector", "product", "tier", "workers")
 PROCESSED_HEADER = [
     "row",
     "status",
     "match_status",
     "facility_id",
     "score",
-    "name",
-    "address",
-    "country",
-    "sector",
-    "product",
-    "tier",
-    "workers",
+    *ROW_COLUMNS,
     "errors",
     "why",  # the matcher's reasons (explain.plain_text)
 ]
@@ -737,13 +735,7 @@ def processed_rows(sl: SupplierList) -> list[list[Any]]:
                 m.status if m else "",
                 m.facility_id if m and m.links else None,
                 m.score if m else None,
-                row.name,
-                row.address,
-                row.country,
-                row.sector,
-                row.product,
-                row.tier,
-                row.workers,
+                *(getattr(row, column) for column in ROW_COLUMNS),
                 "; ".join(f"{c}: {msg}" for c, msg in row.errors)
                 + (f"same as row {row.duplicate_of}" if row.duplicate_of else ""),
                 explain.plain_text(m),
