@@ -211,8 +211,9 @@ def main() -> None:
         "--shapes",
         default="",
         help="other gunicorn shapes to serve this code with, WORKERSxTHREADS separated by "
-        "commas (e.g. 2x2,4x2): each scenario runs against one gunicorn per shape, one after "
-        "the other, in the same run, to choose a shape on a shared machine",
+        "commas (e.g. 2x2,4x2; 2x4k0: with --keep-alive 0, each answer closes its connection): "
+        "each scenario runs against one gunicorn per shape, one after the other, in the same "
+        "run, to choose a shape on a shared machine",
     )
     p.add_argument(
         "--rounds",
@@ -252,8 +253,11 @@ def main() -> None:
         check=True,
     )
 
-    def start(port: int, src: str = "", workers: int = 0, threads: int = 0) -> subprocess.Popen:
+    def start(
+        port: int, src: str = "", workers: int = 0, threads: int = 0, keepalive: int | None = None
+    ) -> subprocess.Popen:
         run_env = dict(env, PYTHONPATH=src) if src else env
+        extra = [] if keepalive is None else ["--keep-alive", str(keepalive)]
         return subprocess.Popen(
             [
                 sys.executable,
@@ -268,6 +272,7 @@ def main() -> None:
                 str(threads or a.threads),
                 "--log-level",
                 "warning",
+                *extra,
             ],
             env=run_env,
             cwd=str(ROOT),
@@ -275,13 +280,16 @@ def main() -> None:
         )
 
     # (name, port, process): this code as asked, then the other shapes, "before" first.
-    shapes = [tuple(int(n) for n in x.lower().split("x")) for x in a.shapes.split(",") if x]
+    shapes = [x.strip().lower() for x in a.shapes.split(",") if x.strip()]
     servers: list[tuple[str, int, subprocess.Popen]] = [
         (f"{a.workers}x{a.threads}" if shapes else "", a.port, start(a.port))
     ]
-    for i, (workers, threads) in enumerate(shapes):
+    for i, shape in enumerate(shapes):
+        size, _, keepalive = shape.partition("k")
+        workers, threads = (int(n) for n in size.split("x"))
         port = a.port + 2 + i
-        servers.append((f"{workers}x{threads}", port, start(port, "", workers, threads)))
+        alive = int(keepalive) if keepalive else None
+        servers.append((shape, port, start(port, "", workers, threads, alive)))
     if a.before_src:
         servers.insert(0, ("before", a.port + 1, start(a.port + 1, a.before_src)))
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as tmp:
