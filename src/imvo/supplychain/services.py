@@ -101,16 +101,16 @@ def disclosure_refusal(user: Any, covenants: QuerySet[Covenant]) -> str:
 
 
 def can_decide(user: Any, supplier_list: SupplierList) -> bool:
-    """The company itself decides on its matches; the secretariat may help."""
-    return roles.organisation_id(user) == supplier_list.organisation_id or roles.is_secretariat(
-        user, supplier_list.covenant_id
-    )
+    """The company itself decides on its list: confirms or cancels it, maps its
+    columns, picks its encoding, runs it again, decides on its matches. The
+    secretariat reads it (`lists_visible_to`) but does not change it
+    (`disclosure.may_change`)."""
+    return disclosure.may_change(user, supplier_list)
 
 
 def require_decide(user: Any, supplier_list: SupplierList) -> None:
-    """Refuse whoever may not change the list (`can_decide`)."""
-    if not can_decide(user, supplier_list):
-        raise PermissionDeniedError(_("You may not change this supplier list."))
+    """Refuse whoever may not change the list (`can_decide`), saying why."""
+    disclosure.require_change(user, supplier_list)
 
 
 # --- upload ----------------------------------------------------------------------------
@@ -645,8 +645,7 @@ def decide_match(user: Any, match: Match, action: str, facility_id: int | None =
     candidates, or declare a 'new' facility. The decision is remembered for the
     same row in the organisation's later lists."""
     sl = match.row.supplier_list
-    if not can_decide(user, sl):
-        raise PermissionDeniedError(_("You may not decide on this supplier list."))
+    require_decide(user, sl)
     if not sl.is_current:
         raise DomainError(_("This list has been replaced by a newer upload; decide there."))
     row = match.row

@@ -3,6 +3,7 @@ and the public production-location list. Thin: each calls a service."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_POST
 from imvo.accounts import services as roles
 from imvo.core.cache import cached
 from imvo.core.countries import display_name
-from imvo.core.errors import DomainError
+from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.core.exports import table_response
 from imvo.core.text import whole_number
 from imvo.covenants.models import Covenant
@@ -35,6 +36,32 @@ FORMATS = {"csv", "xlsx", "json"}
 def _visible_list(request: HttpRequest, pk: int) -> SupplierList:
     # Another company's list is a 404: do not confirm that it exists.
     return get_object_or_404(services.lists_visible_to(request.user), pk=pk)
+
+
+def _refused(request: HttpRequest, reason: str, sl: SupplierList | None = None) -> HttpResponse:
+    """A change the user may not make (the secretariat changing a member's
+    disclosure): the reason on the page, with a 403."""
+    return render(
+        request,
+        "supplychain/refused.html",
+        {"reason": reason, "title": _("Supplier list"), "sl": sl},
+        status=403,
+    )
+
+
+def _change_list(
+    request: HttpRequest, sl: SupplierList, change: Callable[[], object]
+) -> HttpResponse:
+    """Make a member's change to its list (`change`), then back to the list: a change
+    the user may not make is the 403 page with its reason, any other refusal a
+    message on the list."""
+    try:
+        change()
+    except PermissionDeniedError as e:
+        return _refused(request, str(e), sl)
+    except DomainError as e:
+        messages.error(request, str(e))
+    return redirect("supplychain:list", pk=sl.pk)
 
 
 @login_required
@@ -126,7 +153,9 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     """The member confirms the previewed effect, cancels, or picks another encoding."""
     sl = _visible_list(request, pk)
     action = request.POST.get("action", "")
-    try:
+
+    def decide() -> None:
+        services.require_decide(request.user, sl)  # whatever the action asked
         if action == "confirm":
             services.confirm_list(request.user, sl)
             messages.success(request, _("Confirmed: the list is now part of your disclosure."))
@@ -137,9 +166,8 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
             services.choose_encoding(request.user, sl, request.POST.get("encoding", ""))
         else:
             raise DomainError(_("Unknown action."))
-    except DomainError as e:
-        messages.error(request, str(e))
-    return redirect("supplychain:list", pk=sl.pk)
+
+    return _change_list(request, sl, decide)
 
 
 @login_required
@@ -148,6 +176,10 @@ def disclosure_history(request: HttpRequest, pk: int) -> HttpResponse:
     or carry the current one forward to the next year."""
     d = get_object_or_404(disclosure.disclosures_visible_to(request.user), pk=pk)
     if request.method == "POST":
+        try:
+            disclosure.require_change(request.user, d)
+        except PermissionDeniedError as e:
+            return _refused(request, str(e))
         try:
             if request.POST.get("action") == "carry":
                 version = disclosure.carry_forward(request.user, d.covenant, d.year + 1)
@@ -204,8 +236,10 @@ def list_progress(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def mapping(request: HttpRequest, pk: int) -> HttpResponse:
     sl = _visible_list(request, pk)
-    if not services.can_decide(request.user, sl):
-        raise Http404
+    try:
+        services.require_decide(request.user, sl)
+    except PermissionDeniedError as e:
+        return _refused(request, str(e), sl)
     form = MappingForm(request.POST or None, header=sl.header, initial_map=sl.column_map)
     if request.method == "POST" and form.is_valid():
         try:
@@ -221,11 +255,7 @@ def mapping(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def rerun(request: HttpRequest, pk: int) -> HttpResponse:
     sl = _visible_list(request, pk)
-    try:
-        services.run_again(request.user, sl)
-    except DomainError as e:
-        messages.error(request, str(e))
-    return redirect("supplychain:list", pk=sl.pk)
+    return _change_list(request, sl, lambda: services.run_again(request.user, sl))
 
 
 @login_required
