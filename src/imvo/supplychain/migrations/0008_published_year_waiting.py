@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('supplychain', '0006_public_location_folded_keys'),
+        ('supplychain', '0007_public_location_no_year_only_index'),
     ]
 
     operations = [
