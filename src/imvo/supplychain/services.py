@@ -19,7 +19,6 @@ from datetime import timedelta
 from functools import partial
 from typing import Any
 
-import polars as pl
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
@@ -40,6 +39,7 @@ from imvo.supplychain import (
     publication,
     registry_index,
 )
+from imvo.supplychain.matching.frame import input_frame
 from imvo.supplychain.models import (
     Decision,
     DisclosureVersion,
@@ -474,21 +474,12 @@ def _match_and_disclose(sl: SupplierList) -> None:
     done = total - len(valid)
     for start in range(0, len(valid), CHUNK):
         chunk = valid[start : start + CHUNK]
-        frame = pl.DataFrame(
-            {
-                "name": [r.name for r in chunk],
-                "address": [r.address for r in chunk],
-                "country": [r.country for r in chunk],
-                "lat": [r.lat for r in chunk],
-                "lng": [r.lng for r in chunk],
-            },
-            schema={
-                "name": pl.String,
-                "address": pl.String,
-                "country": pl.String,
-                "lat": pl.Float64,
-                "lng": pl.Float64,
-            },
+        frame = input_frame(
+            [r.name for r in chunk],
+            [r.address for r in chunk],
+            [r.country for r in chunk],
+            [r.lat for r in chunk],
+            [r.lng for r in chunk],
         )
         outcome.extend(zip(chunk, matching.match_frame(registry, frame), strict=True))
         done += len(chunk)

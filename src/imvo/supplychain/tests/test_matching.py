@@ -196,7 +196,7 @@ def test_a_name_inside_the_other_without_spaces_is_similar() -> None:
     levels = features.name_levels([a for a, _ in pairs], [b for _, b in pairs])
     names = [features.BASE_NAME_LEVELS[int(v)] for v in levels]
     assert names == ["similar", "similar", "different", "contained"]
-    assert features.JOINED_INSIDE_MIN > len("ace")
+    assert len("ace") < features.JOINED_INSIDE_MIN
     registry = [
         ("De Priest", "139 S. Parkside Ave", "US", None, None),
         ("Parkside Academy", "6938 E End Ave", "US", None, None),
@@ -589,3 +589,26 @@ def test_match_train_shared_reproduces_the_shipped_model_byte_for_byte(
     out = tmp_path / "model.json"
     call_command("match", "train", shared=True, out=str(out))
     assert out.read_bytes() == model_mod.shipped_path().read_bytes()
+
+
+def test_the_input_frame_is_the_one_the_matcher_reads() -> None:
+    """`matching.frame.input_frame`, used by the web job, `imvo match` and the registry
+    index: typed columns whatever the values (unknown coordinates are null floats, an
+    empty list is an empty frame of the same schema), a registry's ids first."""
+    from imvo.supplychain.matching.frame import input_frame
+
+    rows = input_frame(["Lotus Apparel"], ["No. 5 Lotus Road"], ["VN"], [None], [None])
+    assert rows.schema == {
+        "name": pl.String,
+        "address": pl.String,
+        "country": pl.String,
+        "lat": pl.Float64,
+        "lng": pl.Float64,
+    }
+    assert rows["lat"].null_count() == 1
+    empty = input_frame([], [], [], [], [], ids=[])
+    assert empty.height == 0 and empty.columns == ["id", *rows.columns]
+    assert empty.schema["id"] == pl.Int64
+    registry = input_frame(["lotus apparel"], ["no 5 lotus rd"], ["VN"], [10.5], [106.7], ids=[7])
+    prepared = matching.prepare_registry(registry, normalised=True)
+    assert matching.match_frame(prepared, rows)[0].facility_id == 7

@@ -53,6 +53,7 @@ class Command(BaseCommand):
         import polars as pl
 
         from imvo.supplychain import matching, parsing
+        from imvo.supplychain.matching.frame import input_frame
         from imvo.supplychain.normalise import normalise_country
 
         started = time.perf_counter()
@@ -93,21 +94,12 @@ class Command(BaseCommand):
         prepared = matching.prepare_registry(registry, model=model)
         results = parsing.validate_rows(table, mapping)
         valid = [r for r in results if r.valid]
-        frame = pl.DataFrame(
-            {
-                "name": [r.values["name"] for r in valid],
-                "address": [r.values["address"] for r in valid],
-                "country": [r.values["country_code"] for r in valid],
-                "lat": [r.values.get("lat") for r in valid],
-                "lng": [r.values.get("lng") for r in valid],
-            },
-            schema={
-                "name": pl.String,
-                "address": pl.String,
-                "country": pl.String,
-                "lat": pl.Float64,
-                "lng": pl.Float64,
-            },
+        frame = input_frame(
+            [r.values["name"] for r in valid],
+            [r.values["address"] for r in valid],
+            [r.values["country_code"] for r in valid],
+            [r.values.get("lat") for r in valid],
+            [r.values.get("lng") for r in valid],
         )
         matched = dict(
             zip((r.number for r in valid), matching.match_frame(prepared, frame), strict=True)
