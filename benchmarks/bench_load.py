@@ -207,6 +207,21 @@ def main() -> None:
         "second gunicorn serving that code, then against this one, so before and after are "
         "measured in one run under the same machine load",
     )
+    p.add_argument(
+        "--shapes",
+        default="",
+        help="other gunicorn shapes to serve this code with, WORKERSxTHREADS separated by "
+        "commas (e.g. 2x2,4x2; 2x4k0: with --keep-alive 0, each answer closes its connection): "
+        "each scenario runs against one gunicorn per shape, one after the other, in the same "
+        "run, to choose a shape on a shared machine",
+    )
+    p.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="run each scenario this many times against every server, alternating, so "
+        "that a burst of other work on the machine does not land on one server only",
+    )
     a = p.parse_args()
     if not a.database_url.startswith("postgres"):
         sys.exit("Give a PostgreSQL DATABASE_URL filled by benchmarks/load_data.py.")
@@ -238,8 +253,11 @@ def main() -> None:
         check=True,
     )
 
-    def start(port: int, src: str = "") -> subprocess.Popen:
+    def start(
+        port: int, src: str = "", workers: int = 0, threads: int = 0, keepalive: int | None = None
+    ) -> subprocess.Popen:
         run_env = dict(env, PYTHONPATH=src) if src else env
+        extra = [] if keepalive is None else ["--keep-alive", str(keepalive)]
         return subprocess.Popen(
             [
                 sys.executable,
@@ -249,61 +267,73 @@ def main() -> None:
                 "--bind",
                 f"{HOST}:{port}",
                 "--workers",
-                str(a.workers),
+                str(workers or a.workers),
                 "--threads",
-                str(a.threads),
+                str(threads or a.threads),
                 "--log-level",
                 "warning",
+                *extra,
             ],
             env=run_env,
             cwd=str(ROOT),
             start_new_session=True,
         )
 
-    servers = [("", start(a.port))]
+    # (name, port, process): this code as asked, then the other shapes, "before" first.
+    shapes = [x.strip().lower() for x in a.shapes.split(",") if x.strip()]
+    servers: list[tuple[str, int, subprocess.Popen]] = [
+        (f"{a.workers}x{a.threads}" if shapes else "", a.port, start(a.port))
+    ]
+    for i, shape in enumerate(shapes):
+        size, _, keepalive = shape.partition("k")
+        workers, threads = (int(n) for n in size.split("x"))
+        port = a.port + 2 + i
+        alive = int(keepalive) if keepalive else None
+        servers.append((shape, port, start(port, "", workers, threads, alive)))
     if a.before_src:
-        servers.insert(0, ("before", start(a.port + 1, a.before_src)))
+        servers.insert(0, ("before", a.port + 1, start(a.port + 1, a.before_src)))
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as tmp:
         tmp.write(LUA)
     rows = []
     try:
-        for which, proc in servers:
-            wait_up(a.port + (1 if which else 0), proc)
+        for _which, port, proc in servers:
+            wait_up(port, proc)
         for label, path in todo:
-            for which, proc in servers:
-                port = a.port + (1 if which else 0)
-                name = (
-                    f"{label} ({which})"
-                    if which
-                    else (f"{label} (after)" if a.before_src else label)
-                )
-                url = f"http://{HOST}:{port}{path}"
-                # Warm every worker process (each has its own fragment cache and
-                # template/translation state): a single connection warms only one.
-                run_wrk(url, tmp.name, a.connections, 2)
-                base = run_wrk(url, tmp.name, 1, a.baseline)
-                cpu_before = cpu_now(proc.pid)
-                load = run_wrk(url, tmp.name, a.connections, a.duration)
-                drain(port)
-                cpu_after = cpu_now(proc.pid)
-                done = max(1, load["requests"])
-                load["cpu_web"] = (cpu_after[0] - cpu_before[0]) * 1000 / done
-                load["cpu_db"] = (cpu_after[1] - cpu_before[1]) * 1000 / done
-                rows.append((name, path, base, load))
-                ok = "ok" if load["p95"] < TARGET_P95_MS and not load["errors"] else "SLOW"
-                print(
-                    f"{name:27} c=1: {base['rps']:6.1f} req/s p50 {base['p50']:6.1f} ms | "
-                    f"c={a.connections}: {load['rps']:6.1f} req/s p50 {load['p50']:6.1f} "
-                    f"p95 {load['p95']:7.1f} p99 {load['p99']:7.1f} ms, {load['errors']} errors, "
-                    f"{load['kb']:.0f} KB/answer, CPU/request {load['cpu_web']:.1f} ms web "
-                    f"+ {load['cpu_db']:.1f} ms db  [{ok}]",
-                    flush=True,
-                )
+            for _round in range(a.rounds):
+                for which, port, proc in servers:
+                    name = (
+                        f"{label} ({which})"
+                        if which
+                        else (f"{label} (after)" if a.before_src else label)
+                    )
+                    url = f"http://{HOST}:{port}{path}"
+                    # Warm every worker process (each has its own fragment cache and
+                    # template/translation state): a single connection warms only one.
+                    run_wrk(url, tmp.name, a.connections, 2)
+                    base = run_wrk(url, tmp.name, 1, a.baseline)
+                    cpu_before = cpu_now(proc.pid)
+                    load = run_wrk(url, tmp.name, a.connections, a.duration)
+                    drain(port)
+                    cpu_after = cpu_now(proc.pid)
+                    done = max(1, load["requests"])
+                    load["cpu_web"] = (cpu_after[0] - cpu_before[0]) * 1000 / done
+                    load["cpu_db"] = (cpu_after[1] - cpu_before[1]) * 1000 / done
+                    rows.append((name, path, base, load))
+                    ok = "ok" if load["p95"] < TARGET_P95_MS and not load["errors"] else "SLOW"
+                    print(
+                        f"{name:27} c=1: {base['rps']:6.1f} req/s p50 {base['p50']:6.1f} ms | "
+                        f"c={a.connections}: {load['rps']:6.1f} req/s p50 {load['p50']:6.1f} "
+                        f"p95 {load['p95']:7.1f} p99 {load['p99']:7.1f} ms, "
+                        f"{load['errors']} errors, {load['kb']:.0f} KB/answer, "
+                        f"CPU/request {load['cpu_web']:.1f} ms web "
+                        f"+ {load['cpu_db']:.1f} ms db  [{ok}]",
+                        flush=True,
+                    )
     finally:
-        for _which, proc in servers:
+        for _which, _port, proc in servers:
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGTERM)
-        for _which, proc in servers:
+        for _which, _port, proc in servers:
             try:
                 proc.wait(timeout=20)
             except subprocess.TimeoutExpired:

@@ -254,6 +254,8 @@ FULL_LANGUAGES = ["nl", "en"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
+# English dates day-first (imvo/core/formats/__init__.py says why).
+FORMAT_MODULE_PATH = ["imvo.core.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"

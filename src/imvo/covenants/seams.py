@@ -4,7 +4,8 @@ secretariat page is about: ``managed_covenant``), the KPI progress of an agreeme
 (``KpiProgress``, a frozen dataclass; ``agreements_as_of`` a year's end), how a user's organisation takes part now
 (``active_adherence``), adherence changes, and the version of
 public data that caches key on, the refusal of anyone but the
-secretariat (``require_secretariat``), the decisions a letter may cite, and who
+secretariat (``require_secretariat``), the rule that a record names only its own
+covenant's themes or the shared OECD chapters (``require_themes_of``), the decisions a letter may cite, and who
 counts as a member company (``company_party_adherences``). Everything else in this app is its own."""
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from imvo.covenants.services import (
     public_covenant_list,
     public_version,
     require_secretariat,
+    require_themes_of,
 )
 from imvo.covenants.services.governance import citable_decisions
 from imvo.covenants.services.parties import active_adherence
@@ -46,6 +48,7 @@ __all__ = [
     "public_covenant_list",
     "public_version",
     "require_secretariat",
+    "require_themes_of",
 ]
 
 

@@ -78,10 +78,26 @@ def disclosures_visible_to(user: Any) -> QuerySet[Disclosure]:
 
 
 def may_change(user: Any, disclosure: Disclosure | SupplierList) -> bool:
-    """The member itself changes its disclosure; the secretariat may help."""
-    return roles.organisation_id(user) == disclosure.organisation_id or roles.is_secretariat(
-        user, disclosure.covenant_id
-    )
+    """Only the member itself changes its disclosure (its lists, their column map,
+    encoding and matches, its versions). The secretariat and the platform admin
+    see who sources where, but never change, replace, restore or delete what a
+    member disclosed: the disclosure is the member's word (docs/supplychain.md)."""
+    org = roles.organisation_id(user)
+    return org is not None and org == disclosure.organisation_id
+
+
+def require_change(user: Any, disclosure: Disclosure | SupplierList) -> None:
+    """Refuse whoever may not change this disclosure (`may_change`), saying why."""
+    if may_change(user, disclosure):
+        return
+    if roles.is_secretariat(user, disclosure.covenant_id):
+        raise PermissionDeniedError(
+            _(
+                "Only the member itself can change its disclosure. The secretariat sees "
+                "its supplier lists but does not change, replace, restore or delete them."
+            )
+        )
+    raise PermissionDeniedError(_("You may not change this disclosure."))
 
 
 def find(covenant_id: int, organisation_id: int, year: int) -> Disclosure | None:
@@ -263,8 +279,7 @@ def restore_version(user: Any, version: DisclosureVersion) -> DisclosureVersion:
     """Make an earlier version's lists the disclosure again, as a new version
     (so the restore can itself be undone the same way)."""
     disclosure = version.disclosure
-    if not may_change(user, disclosure):
-        raise PermissionDeniedError(_("You may not change this disclosure."))
+    require_change(user, disclosure)
     version.refresh_from_db()
     if version.is_current:
         raise DomainError(_("This version is the current one already."))

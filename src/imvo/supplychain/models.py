@@ -427,8 +427,13 @@ class PublicLocation(models.Model):
     the complaint form's facility search) reads these rows, never the members'
     lists: a public read is a small indexed query, cached or not."""
 
+    # No index of its own (migration 0007): every index of the table below starts
+    # with published_year, which serves the foreign key's lookups and cascades. A
+    # year-only index made PostgreSQL (random_page_cost = 4, its default) read a
+    # search's page 9 through it and sort the 1,220 matching rows instead of
+    # walking sc_publoc_order in the list's order (docs/performance.md).
     published_year = models.ForeignKey(
-        PublishedYear, on_delete=models.CASCADE, related_name="locations"
+        PublishedYear, on_delete=models.CASCADE, related_name="locations", db_index=False
     )
     facility_id = models.PositiveIntegerField()  # the registry's id, shown as the public id
     name = models.CharField(max_length=500)

@@ -38,7 +38,7 @@ from django.db.models import Count, Max
 
 from imvo.supplychain import matching
 from imvo.supplychain.matching import store
-from imvo.supplychain.matching.frame import input_frame
+from imvo.supplychain.matching.frame import registry_input
 from imvo.supplychain.models import Facility
 
 _lock = threading.Lock()
@@ -58,9 +58,7 @@ def facilities_frame(after_id: int = 0) -> pl.DataFrame:
         .order_by("id")
         .values_list("id", "name_norm", "address_norm", "country", "lat", "lng")
     )
-    columns: list[Any] = list(zip(*qs, strict=True)) or [[]] * 6
-    ids, names, addresses, countries, lats, lngs = columns
-    return input_frame(names, addresses, countries, lats, lngs, ids=ids)
+    return registry_input(qs)
 
 
 def mark_stale() -> None:

@@ -3,7 +3,8 @@ each one laid out with its candidates and their explanations.
 
 Scope is the supplier lists' own (`SupplierList.objects.visible_to`): a member
 sees only its own rows' matches, the secretariat those of its covenants, the
-platform admin all (to read, not to decide: `services.can_decide`). Only the
+platform admin all; only the member decides on its own matches (the secretariat
+and the admin read: `services.can_decide`, docs/supplychain.md). Only the
 current upload of a list is reviewed; a replaced list's decisions are made on
 the newer one. Deciding goes through `services.decide_match`, which also keeps
 the decision as labelled pairs (`labels.py`).

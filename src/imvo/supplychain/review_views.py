@@ -14,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from imvo.core.errors import DomainError
+from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.core.text import whole_number
 from imvo.supplychain import explain, review, services
 from imvo.supplychain.models import SupplierList
@@ -85,6 +85,14 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
             match,
             request.POST.get("action", ""),
             whole_number(facility, max_digits=11),
+        )
+    except PermissionDeniedError as e:
+        # The secretariat sees the matches; the member decides them.
+        return render(
+            request,
+            "supplychain/refused.html",
+            {"reason": str(e), "title": _("Supplier list"), "sl": match.row.supplier_list},
+            status=403,
         )
     except DomainError as e:
         messages.error(request, str(e))

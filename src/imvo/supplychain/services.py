@@ -39,7 +39,7 @@ from imvo.supplychain import (
     publication,
     registry_index,
 )
-from imvo.supplychain.matching.frame import input_frame
+from imvo.supplychain.matching.frame import match_input
 from imvo.supplychain.models import (
     Decision,
     DisclosureVersion,
@@ -101,16 +101,16 @@ def disclosure_refusal(user: Any, covenants: QuerySet[Covenant]) -> str:
 
 
 def can_decide(user: Any, supplier_list: SupplierList) -> bool:
-    """The company itself decides on its matches; the secretariat may help."""
-    return roles.organisation_id(user) == supplier_list.organisation_id or roles.is_secretariat(
-        user, supplier_list.covenant_id
-    )
+    """The company itself decides on its list: confirms or cancels it, maps its
+    columns, picks its encoding, runs it again, decides on its matches. The
+    secretariat reads it (`lists_visible_to`) but does not change it
+    (`disclosure.may_change`)."""
+    return disclosure.may_change(user, supplier_list)
 
 
 def require_decide(user: Any, supplier_list: SupplierList) -> None:
-    """Refuse whoever may not change the list (`can_decide`)."""
-    if not can_decide(user, supplier_list):
-        raise PermissionDeniedError(_("You may not change this supplier list."))
+    """Refuse whoever may not change the list (`can_decide`), saying why."""
+    disclosure.require_change(user, supplier_list)
 
 
 # --- upload ----------------------------------------------------------------------------
@@ -474,13 +474,7 @@ def _match_and_disclose(sl: SupplierList) -> None:
     done = total - len(valid)
     for start in range(0, len(valid), CHUNK):
         chunk = valid[start : start + CHUNK]
-        frame = input_frame(
-            [r.name for r in chunk],
-            [r.address for r in chunk],
-            [r.country for r in chunk],
-            [r.lat for r in chunk],
-            [r.lng for r in chunk],
-        )
+        frame = match_input((r.name, r.address, r.country, r.lat, r.lng) for r in chunk)
         outcome.extend(zip(chunk, matching.match_frame(registry, frame), strict=True))
         done += len(chunk)
         SupplierList.objects.filter(pk=sl.pk).update(rows_done=done)
@@ -635,8 +629,7 @@ def decide_match(user: Any, match: Match, action: str, facility_id: int | None =
     candidates, or declare a 'new' facility. The decision is remembered for the
     same row in the organisation's later lists."""
     sl = match.row.supplier_list
-    if not can_decide(user, sl):
-        raise PermissionDeniedError(_("You may not decide on this supplier list."))
+    require_decide(user, sl)
     if not sl.is_current:
         raise DomainError(_("This list has been replaced by a newer upload; decide there."))
     row = match.row
@@ -700,19 +693,16 @@ def merge_facilities(user: Any, keep: Facility, duplicate: Facility) -> Facility
 
 # --- exports of a company's own list ----------------------------------------------------
 
+# The row's own columns as the company gave them (normalised), in the export's
+# order: the header and each line read this one list, so they stay in step.
+ROW_COLUMNS = ("name", "address", "country", "sector", "product", "tier", "workers")
 PROCESSED_HEADER = [
     "row",
     "status",
     "match_status",
     "facility_id",
     "score",
-    "name",
-    "address",
-    "country",
-    "sector",
-    "product",
-    "tier",
-    "workers",
+    *ROW_COLUMNS,
     "errors",
     "why",  # the matcher's reasons (explain.plain_text)
 ]
@@ -729,13 +719,7 @@ def processed_rows(sl: SupplierList) -> list[list[Any]]:
                 m.status if m else "",
                 m.facility_id if m and m.links else None,
                 m.score if m else None,
-                row.name,
-                row.address,
-                row.country,
-                row.sector,
-                row.product,
-                row.tier,
-                row.workers,
+                *(getattr(row, column) for column in ROW_COLUMNS),
                 "; ".join(f"{c}: {msg}" for c, msg in row.errors)
                 + (f"same as row {row.duplicate_of}" if row.duplicate_of else ""),
                 explain.plain_text(m),

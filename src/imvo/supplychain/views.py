@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from imvo.accounts import services as roles
 from imvo.core.cache import cached
 from imvo.core.countries import display_name
-from imvo.core.errors import DomainError
+from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.core.exports import table_response
 from imvo.core.text import whole_number
 from imvo.covenants.models import Covenant
@@ -35,6 +35,17 @@ FORMATS = {"csv", "xlsx", "json"}
 def _visible_list(request: HttpRequest, pk: int) -> SupplierList:
     # Another company's list is a 404: do not confirm that it exists.
     return get_object_or_404(services.lists_visible_to(request.user), pk=pk)
+
+
+def _refused(request: HttpRequest, reason: str, sl: SupplierList | None = None) -> HttpResponse:
+    """A change the user may not make (the secretariat changing a member's
+    disclosure): the reason on the page, with a 403."""
+    return render(
+        request,
+        "supplychain/refused.html",
+        {"reason": reason, "title": _("Supplier list"), "sl": sl},
+        status=403,
+    )
 
 
 @login_required
@@ -127,6 +138,7 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     sl = _visible_list(request, pk)
     action = request.POST.get("action", "")
     try:
+        services.require_decide(request.user, sl)  # whatever the action asked
         if action == "confirm":
             services.confirm_list(request.user, sl)
             messages.success(request, _("Confirmed: the list is now part of your disclosure."))
@@ -137,6 +149,8 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
             services.choose_encoding(request.user, sl, request.POST.get("encoding", ""))
         else:
             raise DomainError(_("Unknown action."))
+    except PermissionDeniedError as e:
+        return _refused(request, str(e), sl)
     except DomainError as e:
         messages.error(request, str(e))
     return redirect("supplychain:list", pk=sl.pk)
@@ -148,6 +162,10 @@ def disclosure_history(request: HttpRequest, pk: int) -> HttpResponse:
     or carry the current one forward to the next year."""
     d = get_object_or_404(disclosure.disclosures_visible_to(request.user), pk=pk)
     if request.method == "POST":
+        try:
+            disclosure.require_change(request.user, d)
+        except PermissionDeniedError as e:
+            return _refused(request, str(e))
         try:
             if request.POST.get("action") == "carry":
                 version = disclosure.carry_forward(request.user, d.covenant, d.year + 1)
@@ -204,8 +222,10 @@ def list_progress(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def mapping(request: HttpRequest, pk: int) -> HttpResponse:
     sl = _visible_list(request, pk)
-    if not services.can_decide(request.user, sl):
-        raise Http404
+    try:
+        services.require_decide(request.user, sl)
+    except PermissionDeniedError as e:
+        return _refused(request, str(e), sl)
     form = MappingForm(request.POST or None, header=sl.header, initial_map=sl.column_map)
     if request.method == "POST" and form.is_valid():
         try:
@@ -223,6 +243,8 @@ def rerun(request: HttpRequest, pk: int) -> HttpResponse:
     sl = _visible_list(request, pk)
     try:
         services.run_again(request.user, sl)
+    except PermissionDeniedError as e:
+        return _refused(request, str(e), sl)
     except DomainError as e:
         messages.error(request, str(e))
     return redirect("supplychain:list", pk=sl.pk)

@@ -28,6 +28,10 @@ The rules the expected answers follow (docs/security.md, T1-T3):
   audited): they are known to the case, so 404 would only confuse them.
 - The platform admin operates the install and may read members' supply-chain,
   risk and due-diligence data, but sees no complaint content (404 on cases).
+- A member's disclosure (its supplier lists, their column map, matches and
+  confirmation, its versions) is changed by the member only: the secretariat
+  and the platform admin read it and are refused every change (403, with the
+  reason on the page), docs/supplychain.md.
 - Lists that hold company A's data (risk register, due-diligence submissions,
   cases) never show it to company B or the other covenant's secretariat: each
   row may name a marker text that must appear only for the roles listed.
@@ -456,16 +460,16 @@ MATRIX: dict[str, Row] = {
     "supplychain:upload":            Row("/supply-chain/upload/",                                     "302 200 200 404 404 404 404 404"),
     "supplychain:list":              Row("/supply-chain/lists/{supplier_list}/",                      "302 200 404 200 404 404 404 200"),
     "supplychain:progress":          Row("/supply-chain/lists/{supplier_list}/progress/",             "302 200 404 200 404 404 404 200"),
-    "supplychain:mapping":           Row("/supply-chain/lists/{supplier_list}/mapping/",              "302 200 404 200 404 404 404 200"),
-    "supplychain:rerun":             Row("/supply-chain/lists/{supplier_list}/run-again/",            "302 -   404 -   404 404 404 -", method="POST"),
-    "supplychain:confirm":           Row("/supply-chain/lists/{supplier_list}/confirm/",              "302 -   404 -   404 404 404 -", method="POST"),
+    "supplychain:mapping":           Row("/supply-chain/lists/{supplier_list}/mapping/",              "302 200 404 403 404 404 404 403"),
+    "supplychain:rerun":             Row("/supply-chain/lists/{supplier_list}/run-again/",            "302 -   404 403 404 404 404 403", method="POST"),
+    "supplychain:confirm":           Row("/supply-chain/lists/{supplier_list}/confirm/",              "302 -   404 403 404 404 404 403", method="POST"),
     "supplychain:disclosure":        Row("/supply-chain/disclosures/{disclosure}/",                   "302 200 404 200 404 404 404 200", sees="member_a secretariat_x admin", marker="suppliers.csv"),
     "supplychain:rows":              Row("/supply-chain/lists/{supplier_list}/rows/",                 "302 200 404 200 404 404 404 200", sees="member_a secretariat_x admin"),
     "supplychain:pending":           Row("/supply-chain/lists/{supplier_list}/decisions/",            "302 200 404 200 404 404 404 200", sees="member_a secretariat_x admin"),
     "supplychain:export":            Row("/supply-chain/lists/{supplier_list}/processed.csv",         "302 200 404 200 404 404 404 200"),
     "supplychain:errors":            Row("/supply-chain/lists/{supplier_list}/errors.csv",            "302 200 404 200 404 404 404 200"),
     "supplychain:original":          Row("/supply-chain/lists/{supplier_list}/original",              "302 200 404 200 404 404 404 200"),
-    "supplychain:decide":            Row("/supply-chain/matches/{match}/decide/",                     "302 -   404 -   404 404 404 -", method="POST"),
+    "supplychain:decide":            Row("/supply-chain/matches/{match}/decide/",                     "302 -   404 403 404 404 404 403", method="POST"),
     "supplychain:review":            Row("/supply-chain/review/",                                     "302 200 200 200 200 200 200 200", sees="member_a secretariat_x admin"),
     "supplychain:why":               Row("/supply-chain/matches/{match}/why/",                        "302 200 404 200 404 404 404 200", sees="member_a secretariat_x admin"),
     "supplychain:shared":            Row("/supply-chain/shared/{slug}/",                              "302 200 200 200 404 404 404 200", sees="-", marker="Company A"),
@@ -507,7 +511,7 @@ API_MATRIX: dict[str, Row] = {
     "GET /api/supplier-lists":                           Row("/api/supplier-lists",                           "401 200 200 200 200 200 200 200", sees="member_a secretariat_x admin", marker='"id": {supplier_list},'),
     "GET /api/supplier-lists/{list_id}":                 Row("/api/supplier-lists/{supplier_list}",           "401 200 404 200 404 404 404 200"),
     "GET /api/supplier-lists/{list_id}/preview":         Row("/api/supplier-lists/{supplier_list}/preview",   "401 409 404 409 404 404 404 409"),
-    "POST /api/supplier-lists/{list_id}/confirm":        Row("/api/supplier-lists/{supplier_list}/confirm",   "401 400 404 400 404 404 404 400", method="POST"),
+    "POST /api/supplier-lists/{list_id}/confirm":        Row("/api/supplier-lists/{supplier_list}/confirm",   "401 400 404 403 404 404 404 403", method="POST"),
     "GET /api/supplier-lists/{list_id}/rows":            Row("/api/supplier-lists/{supplier_list}/rows",      "401 200 404 200 404 404 404 200", sees="member_a secretariat_x admin"),
     "GET /api/public/production-locations/{covenant}":   Row("/api/public/production-locations/{slug}",       "200 200 200 200 200 200 200 200", sees="-", marker="Company A"),
 }

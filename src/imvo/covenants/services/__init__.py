@@ -34,6 +34,7 @@ from imvo.covenants.models import (
     ProcessStep,
     Seat,
     StakeholderGroup,
+    Theme,
 )
 
 # The ~12 process steps from the SER's description of how a covenant comes
@@ -534,11 +535,17 @@ def save_agreement(user: AnyUser, agreement: Agreement, owners=None, themes=None
     if owners is not None:
         agreement.owners.set(owners)
     if themes is not None:
-        bad = [t for t in themes if t.covenant_id not in (None, agreement.covenant_id)]
-        if bad:
-            raise DomainError(_("A theme of another covenant cannot be linked."))
+        require_themes_of(agreement.covenant, *themes)
         agreement.themes.set(themes)
     return agreement
+
+
+def require_themes_of(covenant: Covenant, *themes: Theme | None) -> None:
+    """Refuse a theme another covenant defined: a record names the OECD chapters,
+    which every covenant shares, or its own covenant's sub-themes (the one rule
+    of `Theme.objects.usable_in`, for themes already chosen)."""
+    if any(t is not None and t.covenant_id not in (None, covenant.pk) for t in themes):
+        raise DomainError(_("A theme of another covenant cannot be linked."))
 
 
 @transaction.atomic

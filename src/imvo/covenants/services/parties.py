@@ -44,7 +44,7 @@ from imvo.covenants.models import (
     Seat,
     Theme,
 )
-from imvo.covenants.services import KpiProgress, kpi_progress
+from imvo.covenants.services import KpiProgress, kpi_progress, require_themes_of
 from imvo.covenants.services.governance import Audience, audience, upcoming_meetings
 
 T = Organisation.Type
@@ -270,8 +270,7 @@ def check_raise_obstacle(
     code = (country or "").strip().upper()
     if not is_code(code):
         raise DomainError(_("%(c)s is not a country code (ISO 3166-1, e.g. ET).") % {"c": country})
-    if theme is not None and theme.covenant_id not in (None, covenant.pk):
-        raise DomainError(_("A theme of another covenant cannot be linked."))
+    require_themes_of(covenant, theme)
     return Obstacle.objects.create(
         covenant=covenant,
         raised_by=org,

@@ -21,6 +21,7 @@ from imvo.core import uploads
 from imvo.core.errors import DomainError
 from imvo.core.uploads import UploadPolicy
 from imvo.covenants.models import Agreement, Covenant, Organisation
+from imvo.covenants.seams import require_themes_of
 from imvo.duediligence.models import Action, ProgressUpdate, RemediationCase, Submission
 from imvo.duediligence.services.access import NotFound, require_member
 
@@ -131,8 +132,7 @@ def check_save_action(
         raise DomainError(_("The deadline cannot be before the start."))
     if action.budget is not None and action.budget < 0:
         raise DomainError(_("The budget cannot be negative."))
-    if action.theme_id and action.theme and action.theme.covenant_id not in (None, covenant.pk):
-        raise DomainError(_("A theme of another covenant cannot be linked."))
+    require_themes_of(covenant, action.theme)
     agreements = list(agreements)
     if any(ag.covenant_id != covenant.pk for ag in agreements):
         raise DomainError(_("Only this covenant's agreements can be linked."))

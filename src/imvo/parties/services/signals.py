@@ -24,6 +24,7 @@ from imvo.accounts.seams import AnyUser
 from imvo.core.countries import is_code
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.covenants.models import Adherence, Covenant, Organisation, Theme
+from imvo.covenants.seams import require_themes_of
 from imvo.parties.models import Signal, SignalForwarding, SignalResponse
 from imvo.parties.services.access import require_civil_society_party
 from imvo.supplychain.seams import organisations_linked_to_facility, public_facility_search
@@ -68,8 +69,7 @@ def check_raise_signal(
         raise DomainError(_("Say what the problem is and describe what is happening."))
     if len(description) > TEXT_MAX:
         raise DomainError(_("Keep the description under %(n)s characters.") % {"n": TEXT_MAX})
-    if theme is not None and theme.covenant_id not in (None, covenant.pk):
-        raise DomainError(_("A theme of another covenant cannot be linked."))
+    require_themes_of(covenant, theme)
     if facility_id is not None:
         found = {int(str(f["id"])): f for f in public_locations(covenant, search)}
         if facility_id not in found:

@@ -1,40 +1,38 @@
-"""The frame the matcher reads, in one place: the web job (`services`), `imvo match`
-and the registry index (`registry_index`) build it here.
+"""The frame the matcher reads, in one place: the platform's run (`services`), the
+offline `imvo match` and the registry index (`registry_index`) build it here.
 
-Columns: name, address, country (ISO alpha-2), lat, lng (floats, null = unknown);
-a registry's facilities have an Int64 `id` first. Names and addresses may be raw (a
-list's rows: `match_frame` cleans them) or stored cleaned (the registry:
-`prepare_registry(..., normalised=True)`).
+Columns (MATCH_INPUT): name, address, country (ISO alpha-2), lat, lng (floats, None =
+unknown); a registry's facilities have an Int64 `id` first. Names and addresses may
+be as typed (a list's rows: `match_frame` cleans them) or stored cleaned (the
+registry: `prepare_registry(..., normalised=True)`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from typing import Any
 
 import polars as pl
 
-COLUMNS: dict[str, Any] = {
+MATCH_INPUT: dict[str, Any] = {
     "name": pl.String,
     "address": pl.String,
     "country": pl.String,
     "lat": pl.Float64,
     "lng": pl.Float64,
 }
+REGISTRY_INPUT: dict[str, Any] = {"id": pl.Int64, **MATCH_INPUT}
 
 
-def input_frame(
-    name: Sequence[Any],
-    address: Sequence[Any],
-    country: Sequence[Any],
-    lat: Sequence[Any],
-    lng: Sequence[Any],
-    ids: Sequence[Any] | None = None,
+def match_input(rows: Iterable[tuple[str, str, str, float | None, float | None]]) -> pl.DataFrame:
+    """The frame `matching.match_frame` reads: one line per (name, address, country,
+    lat, lng) of a validated supplier-list row."""
+    return pl.DataFrame(list(rows), schema=MATCH_INPUT, orient="row")
+
+
+def registry_input(
+    facilities: Iterable[tuple[int, str, str, str, float | None, float | None]],
 ) -> pl.DataFrame:
-    """One value per row in each column (see the module); `ids`: a registry's facility ids."""
-    columns = dict(zip(COLUMNS, (name, address, country, lat, lng), strict=True))
-    schema = dict(COLUMNS)
-    if ids is not None:
-        columns = {"id": ids, **columns}
-        schema = {"id": pl.Int64, **schema}
-    return pl.DataFrame(columns, schema=schema)
+    """The frame `matching.prepare_registry` reads: one line per (id, name, address,
+    country, lat, lng) of a facility."""
+    return pl.DataFrame(list(facilities), schema=REGISTRY_INPUT, orient="row")

@@ -592,12 +592,13 @@ def test_match_train_shared_reproduces_the_shipped_model_byte_for_byte(
 
 
 def test_the_input_frame_is_the_one_the_matcher_reads() -> None:
-    """`matching.frame.input_frame`, used by the web job, `imvo match` and the registry
-    index: typed columns whatever the values (unknown coordinates are null floats, an
-    empty list is an empty frame of the same schema), a registry's ids first."""
-    from imvo.supplychain.matching.frame import input_frame
+    """`matching.frame.match_input` (the platform's run, `imvo match`) and
+    `registry_input` (the registry index): typed columns whatever the values (unknown
+    coordinates are null floats, no rows is an empty frame of the same schema), a
+    registry's ids first."""
+    from imvo.supplychain.matching.frame import match_input, registry_input
 
-    rows = input_frame(["Lotus Apparel"], ["No. 5 Lotus Road"], ["VN"], [None], [None])
+    rows = match_input([("Lotus Apparel", "No. 5 Lotus Road", "VN", None, None)])
     assert rows.schema == {
         "name": pl.String,
         "address": pl.String,
@@ -606,9 +607,9 @@ def test_the_input_frame_is_the_one_the_matcher_reads() -> None:
         "lng": pl.Float64,
     }
     assert rows["lat"].null_count() == 1
-    empty = input_frame([], [], [], [], [], ids=[])
+    empty = registry_input([])
     assert empty.height == 0 and empty.columns == ["id", *rows.columns]
     assert empty.schema["id"] == pl.Int64
-    registry = input_frame(["lotus apparel"], ["no 5 lotus rd"], ["VN"], [10.5], [106.7], ids=[7])
+    registry = registry_input([(7, "lotus apparel", "no 5 lotus rd", "VN", 10.5, 106.7)])
     prepared = matching.prepare_registry(registry, normalised=True)
     assert matching.match_frame(prepared, rows)[0].facility_id == 7

@@ -95,17 +95,26 @@ def test_scoped_to_who_asks(client, world, db) -> None:
     assert client.get(f"/supply-chain/matches/{match.pk}/why/").status_code == 404
     client.force_login(world.secretariat_x)
     page = client.get("/supply-chain/review/").content.decode()
-    assert f"match-{match.pk}" in page and "This is it" in page  # the secretariat may help
+    # The secretariat sees the match, but the member decides (docs/supplychain.md).
+    assert f"match-{match.pk}" in page and "This is it" not in page
+    r = client.post(f"/supply-chain/matches/{match.pk}/decide/", {"action": "reject"})
+    assert r.status_code == 403
     match.refresh_from_db()
     assert match.status == Match.Status.PENDING
     assert not LabelledPair.objects.exists()
 
 
-def test_the_platform_admin_reads_and_may_help_like_the_secretariat(client, world, db) -> None:
+def test_the_platform_admin_reads_like_the_secretariat_and_does_not_decide(
+    client, world, db
+) -> None:
     _sl, match, _f = pending(world)
     client.force_login(world.admin)
     page = client.get("/supply-chain/review/").content.decode()
-    assert f"match-{match.pk}" in page and "This is it" in page
+    assert f"match-{match.pk}" in page and "This is it" not in page
+    r = client.post(f"/supply-chain/matches/{match.pk}/decide/", {"action": "new"})
+    assert r.status_code == 403
+    match.refresh_from_db()
+    assert match.status == Match.Status.PENDING
 
 
 def test_accept_records_the_pairs_the_reviewer_judged(client, world, db) -> None:

@@ -53,7 +53,7 @@ class Command(BaseCommand):
         import polars as pl
 
         from imvo.supplychain import matching, parsing
-        from imvo.supplychain.matching.frame import input_frame
+        from imvo.supplychain.matching.frame import match_input
         from imvo.supplychain.normalise import normalise_country
 
         started = time.perf_counter()
@@ -94,12 +94,9 @@ class Command(BaseCommand):
         prepared = matching.prepare_registry(registry, model=model)
         results = parsing.validate_rows(table, mapping)
         valid = [r for r in results if r.valid]
-        frame = input_frame(
-            [r.values["name"] for r in valid],
-            [r.values["address"] for r in valid],
-            [r.values["country_code"] for r in valid],
-            [r.values.get("lat") for r in valid],
-            [r.values.get("lng") for r in valid],
+        frame = match_input(
+            (v["name"], v["address"], v["country_code"], v.get("lat"), v.get("lng"))
+            for v in (r.values for r in valid)
         )
         matched = dict(
             zip((r.number for r in valid), matching.match_frame(prepared, frame), strict=True)
