@@ -199,7 +199,11 @@ def main() -> None:
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--threads", type=int, default=4)
     p.add_argument("--port", type=int, default=8107)
-    p.add_argument("--only", default="", help="run only scenarios whose label contains this")
+    p.add_argument(
+        "--only",
+        default="",
+        help="run only scenarios whose label contains this (or one of these, comma-separated)",
+    )
     p.add_argument(
         "--before-src",
         default="",
@@ -227,7 +231,8 @@ def main() -> None:
         sys.exit("Give a PostgreSQL DATABASE_URL filled by benchmarks/load_data.py.")
     if not Path("/usr/bin/wrk").exists():
         sys.exit("wrk is not installed (/usr/bin/wrk).")
-    todo = [s for s in scenarios(a.database_url) if a.only in s[0]]
+    wanted = a.only.split(",")
+    todo = [s for s in scenarios(a.database_url) if any(w in s[0] for w in wanted)]
 
     env = dict(os.environ)
     env.update(

@@ -1,4 +1,6 @@
-"""Admin: the secretariat's back office for the registry (merging duplicates)."""
+"""Admin: the back office for the registry (merging duplicates). Members' supplier
+lists and matches are shown read-only: a disclosure is changed by its member
+only (docs/supplychain.md), not through the admin either."""
 
 from __future__ import annotations
 
@@ -38,15 +40,28 @@ class FacilityAdmin(admin.ModelAdmin):
         self.message_user(request, _("Merged into facility %(id)s.") % {"id": keep.pk})
 
 
+class ReadOnly(admin.ModelAdmin):
+    """Seen, never added, changed or deleted here: a member's disclosure is its own."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(SupplierList)
-class SupplierListAdmin(admin.ModelAdmin):
+class SupplierListAdmin(ReadOnly):
     list_display = ["id", "organisation", "covenant", "year", "original_name", "status", "uploaded"]
     list_filter = ["status", "year", "covenant"]
     readonly_fields = ["sha256", "size", "summary", "rows_total", "rows_done"]
 
 
 @admin.register(Match)
-class MatchAdmin(admin.ModelAdmin):
+class MatchAdmin(ReadOnly):
     list_display = ["id", "row", "facility", "score", "status", "remembered"]
     list_filter = ["status"]
     raw_id_fields = ["row", "facility"]

@@ -178,3 +178,20 @@ def test_the_api_answers_403_to_the_secretariat(client, world, registry) -> None
     assert state(d) == before
     r = client.post(f"/api/supplier-lists/{list_id}/confirm", HTTP_AUTHORIZATION=f"Bearer {own}")
     assert r.status_code == 200 and r.json()["current"]
+
+
+def test_the_django_admin_shows_lists_and_matches_read_only(client, world, registry) -> None:
+    match = pending_match(world)
+    sl = match.row.supplier_list
+    client.force_login(world.admin)
+    assert client.get(f"/admin/supplychain/supplierlist/{sl.pk}/change/").status_code == 200
+    for url, data in [
+        (f"/admin/supplychain/supplierlist/{sl.pk}/delete/", {"post": "yes"}),
+        (f"/admin/supplychain/supplierlist/{sl.pk}/change/", {"year": YEAR - 5}),
+        (f"/admin/supplychain/match/{match.pk}/change/", {"status": "rejected"}),
+        (f"/admin/supplychain/match/{match.pk}/delete/", {"post": "yes"}),
+    ]:
+        assert client.post(url, data).status_code == 403, url
+    sl.refresh_from_db()
+    match.refresh_from_db()
+    assert sl.year == YEAR + 1 and match.status == "pending"
