@@ -38,6 +38,7 @@ from django.db.models import Count, Max
 
 from imvo.supplychain import matching
 from imvo.supplychain.matching import store
+from imvo.supplychain.matching.frame import registry_input
 from imvo.supplychain.models import Facility
 
 _lock = threading.Lock()
@@ -57,18 +58,7 @@ def facilities_frame(after_id: int = 0) -> pl.DataFrame:
         .order_by("id")
         .values_list("id", "name_norm", "address_norm", "country", "lat", "lng")
     )
-    columns: list[Any] = list(zip(*qs, strict=True)) or [[], [], [], [], [], []]
-    return pl.DataFrame(
-        dict(zip(("id", "name", "address", "country", "lat", "lng"), columns, strict=True)),
-        schema={
-            "id": pl.Int64,
-            "name": pl.String,
-            "address": pl.String,
-            "country": pl.String,
-            "lat": pl.Float64,
-            "lng": pl.Float64,
-        },
-    )
+    return registry_input(qs)
 
 
 def mark_stale() -> None:

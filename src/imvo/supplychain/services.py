@@ -19,7 +19,6 @@ from datetime import timedelta
 from functools import partial
 from typing import Any
 
-import polars as pl
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
@@ -40,6 +39,7 @@ from imvo.supplychain import (
     publication,
     registry_index,
 )
+from imvo.supplychain.matching.frame import match_input
 from imvo.supplychain.models import (
     Decision,
     DisclosureVersion,
@@ -410,22 +410,6 @@ def _read_and_check(sl: SupplierList, data: bytes) -> None:
         SupplierList.objects.filter(pk=sl.pk).update(
             rows_total=len(results), rows_done=0, summary=summary
         )
-
-
-MATCH_INPUT = {
-    "name": pl.String,
-    "address": pl.String,
-    "country": pl.String,
-    "lat": pl.Float64,
-    "lng": pl.Float64,
-}
-
-
-def match_input(rows: Iterable[tuple[str, str, str, float | None, float | None]]) -> pl.DataFrame:
-    """The frame `matching.match_frame` reads: one line per (name, address, country as
-    ISO alpha-2, lat, lng) of a validated supplier-list row (the platform's run and
-    the offline `imvo match` build it alike)."""
-    return pl.DataFrame(list(rows), schema=MATCH_INPUT, orient="row")
 
 
 def _row_from(sl: SupplierList, r: parsing.RowResult) -> SupplierListRow:

@@ -3,6 +3,7 @@ and the public production-location list. Thin: each calls a service."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -46,6 +47,21 @@ def _refused(request: HttpRequest, reason: str, sl: SupplierList | None = None) 
         {"reason": reason, "title": _("Supplier list"), "sl": sl},
         status=403,
     )
+
+
+def _change_list(
+    request: HttpRequest, sl: SupplierList, change: Callable[[], object]
+) -> HttpResponse:
+    """Make a member's change to its list (`change`), then back to the list: a change
+    the user may not make is the 403 page with its reason, any other refusal a
+    message on the list."""
+    try:
+        change()
+    except PermissionDeniedError as e:
+        return _refused(request, str(e), sl)
+    except DomainError as e:
+        messages.error(request, str(e))
+    return redirect("supplychain:list", pk=sl.pk)
 
 
 @login_required
@@ -137,7 +153,8 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     """The member confirms the previewed effect, cancels, or picks another encoding."""
     sl = _visible_list(request, pk)
     action = request.POST.get("action", "")
-    try:
+
+    def decide() -> None:
         services.require_decide(request.user, sl)  # whatever the action asked
         if action == "confirm":
             services.confirm_list(request.user, sl)
@@ -149,11 +166,8 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
             services.choose_encoding(request.user, sl, request.POST.get("encoding", ""))
         else:
             raise DomainError(_("Unknown action."))
-    except PermissionDeniedError as e:
-        return _refused(request, str(e), sl)
-    except DomainError as e:
-        messages.error(request, str(e))
-    return redirect("supplychain:list", pk=sl.pk)
+
+    return _change_list(request, sl, decide)
 
 
 @login_required
@@ -241,13 +255,7 @@ def mapping(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def rerun(request: HttpRequest, pk: int) -> HttpResponse:
     sl = _visible_list(request, pk)
-    try:
-        services.run_again(request.user, sl)
-    except PermissionDeniedError as e:
-        return _refused(request, str(e), sl)
-    except DomainError as e:
-        messages.error(request, str(e))
-    return redirect("supplychain:list", pk=sl.pk)
+    return _change_list(request, sl, lambda: services.run_again(request.user, sl))
 
 
 @login_required

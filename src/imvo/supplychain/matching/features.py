@@ -31,7 +31,7 @@ BASE_NAME_LEVELS = [
     "near",  # typo or word order: >= 92 similar
     "contained",  # one name's words all inside the other's ("Pioneer" / "Pioneer Dental"),
     # abbreviations counting as their long words ("teachers acad" / "teachers academy")
-    "similar",  # >= 80
+    "similar",  # >= 80, or one name inside the other once both are written without spaces
     "weak",  # >= 60
     "different",
 ]
@@ -195,6 +195,11 @@ def name_levels(
     out = np.full(len(a), 6, dtype=np.int8)
     out[best >= 60] = 5
     out[best >= 80] = 4
+    # One name inside the other once both are written without spaces ("de priest" in
+    # "chicago public schools depriest oscar"): similar, not less (JOINED_INSIDE_MIN).
+    low = np.flatnonzero(out > 4)
+    if len(low):
+        out[low[joined_inside(a_ns[low], b_ns[low])]] = 4
     # token_set_ratio is 100 exactly when one name's words are all in the other's.
     tset = _cp(a, b, fuzz.token_set_ratio)
     contained = tset >= 100
@@ -210,6 +215,28 @@ def name_levels(
     out[(sa == sb) | (a_ns == b_ns)] = 1
     out[(sa == "") | (sb == "")] = 0
     return out
+
+
+# A joined name (`joined_name`) of at least this many letters found inside the other joined
+# name makes the names "similar" at least: a site's name behind its parent body's written
+# with other spacing ("de priest" / "chicago public schools depriest oscar", "fresh start
+# daycare" / "... fresh start day care center"), or a name the source broke into pieces.
+# Shorter ones are found inside unrelated names too often ("ace", "star").
+JOINED_INSIDE_MIN = 6
+
+
+def joined_inside(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Per pair of joined names: is one, JOINED_INSIDE_MIN letters or longer, a substring
+    of the other?"""
+    f = pl.DataFrame({"a": a.tolist(), "b": b.tolist()}, schema={"a": pl.String, "b": pl.String})
+    inside = (
+        (pl.col("a").str.len_chars() >= JOINED_INSIDE_MIN)
+        & pl.col("b").str.contains(pl.col("a"), literal=True)
+    ) | (
+        (pl.col("b").str.len_chars() >= JOINED_INSIDE_MIN)
+        & pl.col("a").str.contains(pl.col("b"), literal=True)
+    )
+    return f.select(inside).to_series().to_numpy().astype(bool)
 
 
 # Abbreviations -------------------------------------------------------------------------

@@ -355,6 +355,7 @@ def match(
     d1, d2, d3, d4 = features._DISTANCE_LIMITS
     near, close = features.NEARBY_METERS, features.CLOSE_METERS
     abbr_ratio = float(features.ABBREVIATION_SET_RATIO)
+    inside_min = int(features.JOINED_INSIDE_MIN)
     _run(
         cur,
         f"""
@@ -424,6 +425,9 @@ def match(
                  WHEN {s}.token_set_ratio(wa, wb)::real >= {abbr_ratio!r}
                       AND {s}.abbreviated_contained(wa, wb) THEN 3
                  WHEN best >= 80 THEN 4
+                 -- features.joined_inside: one joined name inside the other
+                 WHEN (char_length(aj) >= {inside_min} AND strpos(bj, aj) > 0)
+                      OR (char_length(bj) >= {inside_min} AND strpos(aj, bj) > 0) THEN 4
                  WHEN best >= 60 THEN 5
                  ELSE 6 END AS base
           FROM base

@@ -179,6 +179,36 @@ def test_an_abbreviation_counts_as_its_full_word() -> None:
     assert next(e for e in m.explanation if e["field"] == "name")["level"] == "contained"
 
 
+def test_a_name_inside_the_other_without_spaces_is_similar() -> None:
+    """ "de priest" written "depriest" behind its parent body's name, "fresh start daycare"
+    / "... fresh start day care center": one joined name inside the other makes the names
+    "similar" (not "different"); a joined name under JOINED_INSIDE_MIN letters ("ace" in
+    "spacecraft works") does not. With the same house number and street that is an
+    automatic match; with nothing else to check it is not."""
+    from imvo.supplychain.matching import features
+
+    pairs = [
+        ("chicago public schools depriest oscar", "de priest"),
+        ("easter seals fresh start day care center", "fresh start daycare"),
+        ("ace", "spacecraft works"),
+        ("star", "lone star grill"),
+    ]
+    levels = features.name_levels([a for a, _ in pairs], [b for _, b in pairs])
+    names = [features.BASE_NAME_LEVELS[int(v)] for v in levels]
+    assert names == ["similar", "similar", "different", "contained"]
+    assert len("ace") < features.JOINED_INSIDE_MIN
+    registry = [
+        ("De Priest", "139 S. Parkside Ave", "US", None, None),
+        ("Parkside Academy", "6938 E End Ave", "US", None, None),
+    ]
+    registry += [(f"Other School {i}", f"{i} W Madison St", "US", None, None) for i in range(30)]
+    parent = "CHICAGO PUBLIC SCHOOLS DEPRIEST, OSCAR"
+    m = _one(registry, (parent, "139 S PARKSIDE AVE 60639", "US", None, None))
+    assert (m.status, m.facility_id) == (matching.AUTOMATIC, "F0")
+    assert next(e for e in m.explanation if e["field"] == "name")["level"] == "similar"
+    assert _one(registry, (parent, "", "US", None, None)).status != matching.AUTOMATIC
+
+
 def test_a_name_with_broken_spacing_finds_the_name_written_whole() -> None:
     """ "u ni ty fash ionc am bo" shares no word, no word pair and no word start with
     "Unity Fashion Cambo": the joined name's first letters bring them together."""
@@ -559,3 +589,27 @@ def test_match_train_shared_reproduces_the_shipped_model_byte_for_byte(
     out = tmp_path / "model.json"
     call_command("match", "train", shared=True, out=str(out))
     assert out.read_bytes() == model_mod.shipped_path().read_bytes()
+
+
+def test_the_input_frame_is_the_one_the_matcher_reads() -> None:
+    """`matching.frame.match_input` (the platform's run, `imvo match`) and
+    `registry_input` (the registry index): typed columns whatever the values (unknown
+    coordinates are null floats, no rows is an empty frame of the same schema), a
+    registry's ids first."""
+    from imvo.supplychain.matching.frame import match_input, registry_input
+
+    rows = match_input([("Lotus Apparel", "No. 5 Lotus Road", "VN", None, None)])
+    assert rows.schema == {
+        "name": pl.String,
+        "address": pl.String,
+        "country": pl.String,
+        "lat": pl.Float64,
+        "lng": pl.Float64,
+    }
+    assert rows["lat"].null_count() == 1
+    empty = registry_input([])
+    assert empty.height == 0 and empty.columns == ["id", *rows.columns]
+    assert empty.schema["id"] == pl.Int64
+    registry = registry_input([(7, "lotus apparel", "no 5 lotus rd", "VN", 10.5, 106.7)])
+    prepared = matching.prepare_registry(registry, normalised=True)
+    assert matching.match_frame(prepared, rows)[0].facility_id == 7

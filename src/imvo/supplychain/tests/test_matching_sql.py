@@ -251,3 +251,42 @@ def test_postgres_engine_reads_abbreviations_as_the_in_memory_engine(pg_cursor: 
     pg_cursor.execute("SELECT rw, name_level FROM pg_temp.levels WHERE rw = idx ORDER BY rw")
     in_sql_names = {rw: features.NAME_BASE[level] for rw, level in pg_cursor.fetchall()}
     assert [in_sql_names[i] for i in range(len(names))] == names
+
+
+@pytest.mark.slow
+def test_postgres_engine_reads_a_name_inside_the_other_without_spaces(pg_cursor: Any) -> None:
+    """One joined name inside the other (`features.joined_inside`) is "similar" in both
+    engines; one under JOINED_INSIDE_MIN letters is not."""
+    registry = pl.DataFrame(
+        {
+            "id": [1, 2, 3],
+            "name": ["de priest", "fresh start daycare", "spacecraft works"],
+            "address": ["139 s parkside ave", "6924 w north ave", "5 main st"],
+            "country": ["US", "US", "GB"],
+            "lat": [None, None, None],
+            "lng": [None, None, None],
+        },
+        schema_overrides={"lat": pl.Float64, "lng": pl.Float64},
+    )
+    rows = pl.DataFrame(
+        {
+            "name": [
+                "CHICAGO PUBLIC SCHOOLS DEPRIEST, OSCAR",
+                "Easter Seals Fresh Start Day Care Center",
+                "Ace",
+            ],
+            "address": ["139 S PARKSIDE AVE 60639", "6924 W NORTH AVE", "5 Main St"],
+            "country": ["US", "US", "GB"],
+            "lat": [None, None, None],
+            "lng": [None, None, None],
+        },
+        schema_overrides={"lat": pl.Float64, "lng": pl.Float64},
+    )
+    memory = matching.match_frame(matching.prepare_registry(registry, normalised=True), rows)
+    assert [m.scored[0].facility_id for m in memory] == [1, 2, 3]
+    names = [next(e["level"] for e in m.explanation if e["field"] == "name") for m in memory]
+    assert names == ["similar", "similar", "different"]
+    _decided_alike_in_postgres(pg_cursor, registry, rows, memory)
+    pg_cursor.execute("SELECT rw, name_level FROM pg_temp.levels WHERE rw = idx ORDER BY rw")
+    in_sql_names = {rw: features.NAME_BASE[level] for rw, level in pg_cursor.fetchall()}
+    assert [in_sql_names[i] for i in range(len(names))] == names

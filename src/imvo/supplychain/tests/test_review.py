@@ -51,6 +51,18 @@ def pending(
     return sl, match, [a, b]
 
 
+def reads_but_may_not_decide(client, user, match: Match, action: str) -> None:
+    """`user` sees `match` in the review queue without the decision buttons, and
+    is refused the decision (403): the match stays pending."""
+    client.force_login(user)
+    page = client.get("/supply-chain/review/").content.decode()
+    assert f"match-{match.pk}" in page and "This is it" not in page
+    r = client.post(f"/supply-chain/matches/{match.pk}/decide/", {"action": action})
+    assert r.status_code == 403
+    match.refresh_from_db()
+    assert match.status == Match.Status.PENDING
+
+
 def test_reviewer_reads_both_records_side_by_side_with_reasons(client, world, db) -> None:
     sl, match, (a, b) = pending(world)
     client.force_login(world.member_a)
@@ -93,14 +105,8 @@ def test_scoped_to_who_asks(client, world, db) -> None:
     client.force_login(world.secretariat_y)
     assert f"match-{match.pk}" not in client.get("/supply-chain/review/").content.decode()
     assert client.get(f"/supply-chain/matches/{match.pk}/why/").status_code == 404
-    client.force_login(world.secretariat_x)
-    page = client.get("/supply-chain/review/").content.decode()
     # The secretariat sees the match, but the member decides (docs/supplychain.md).
-    assert f"match-{match.pk}" in page and "This is it" not in page
-    r = client.post(f"/supply-chain/matches/{match.pk}/decide/", {"action": "reject"})
-    assert r.status_code == 403
-    match.refresh_from_db()
-    assert match.status == Match.Status.PENDING
+    reads_but_may_not_decide(client, world.secretariat_x, match, "reject")
     assert not LabelledPair.objects.exists()
 
 
@@ -108,13 +114,7 @@ def test_the_platform_admin_reads_like_the_secretariat_and_does_not_decide(
     client, world, db
 ) -> None:
     _sl, match, _f = pending(world)
-    client.force_login(world.admin)
-    page = client.get("/supply-chain/review/").content.decode()
-    assert f"match-{match.pk}" in page and "This is it" not in page
-    r = client.post(f"/supply-chain/matches/{match.pk}/decide/", {"action": "new"})
-    assert r.status_code == 403
-    match.refresh_from_db()
-    assert match.status == Match.Status.PENDING
+    reads_but_may_not_decide(client, world.admin, match, "new")
 
 
 def test_accept_records_the_pairs_the_reviewer_judged(client, world, db) -> None:

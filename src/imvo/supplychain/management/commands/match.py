@@ -53,8 +53,8 @@ class Command(BaseCommand):
         import polars as pl
 
         from imvo.supplychain import matching, parsing
+        from imvo.supplychain.matching.frame import match_input
         from imvo.supplychain.normalise import normalise_country
-        from imvo.supplychain.services import match_input
 
         started = time.perf_counter()
         list_path, registry_path = Path(opts["list"]), Path(opts["registry"])
