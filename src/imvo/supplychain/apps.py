@@ -14,7 +14,7 @@ class SupplychainConfig(appconfig.ImvoConfig):
     )
 
     def connect(self) -> None:
-        from django.db.models.signals import m2m_changed, post_delete, post_save
+        from django.db.models.signals import post_delete, post_save
 
         from imvo.core.cache import bump_on_change
         from imvo.supplychain import models, publication
@@ -37,17 +37,13 @@ class SupplychainConfig(appconfig.ImvoConfig):
         # rebuilt on next use (new facilities are added to it without this).
         post_save.connect(_facility_saved, sender=models.Facility, dispatch_uid="sc-index-s")
         post_delete.connect(_facility_deleted, sender=models.Facility, dispatch_uid="sc-index-d")
-        # A published year's snapshot follows its disclosures (publication.py).
-        for model in (models.SupplierList, models.Match, models.DisclosureVersion):
+        # A published year's snapshot follows its disclosures (publication.py); a
+        # new disclosure version refreshes it itself, once it holds its lists
+        # (disclosure.py: seen half-made, a member would drop out of the count).
+        for model in (models.SupplierList, models.Match):
             post_save.connect(
                 publication.refresh_on_change, sender=model, dispatch_uid=f"sc-refresh-{model}"
             )
-        # A new version is saved first and given its lists after: refresh then too.
-        m2m_changed.connect(
-            publication.refresh_on_change,
-            sender=models.DisclosureVersion.lists.through,
-            dispatch_uid="sc-refresh-version-lists",
-        )
 
 
 def _facility_saved(sender: object, created: bool = False, **kwargs: object) -> None:

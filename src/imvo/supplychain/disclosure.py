@@ -39,7 +39,11 @@ from imvo.supplychain.models import (
     SupplierList,
     SupplierListRow,
 )
-from imvo.supplychain.publication import bump_public_list_version, check_may_disclose
+from imvo.supplychain.publication import (
+    bump_public_list_version,
+    check_may_disclose,
+    refresh_published,
+)
 
 # Lists on their way into a disclosure: an upload in one of these states counts
 # as "already there" when the member uploads another file for the same year.
@@ -252,6 +256,8 @@ def do_record_version(
             effect=effect_of(locations(before), locations(after)).counts(),
         )
         version.lists.set(after)
+        # The published year's snapshot follows the new version (now that it is whole).
+        refresh_published(covenant_id, year)
         # Rows of the lists in the current disclosure have reached the last stage.
         SupplierListRow.objects.filter(
             supplier_list__in=after, stage=SupplierListRow.Stage.MATCHED

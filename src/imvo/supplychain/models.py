@@ -335,6 +335,11 @@ class PublishedYear(models.Model):
     location_count = models.PositiveIntegerField(default=0)
     countries = models.JSONField(default=list, blank=True)
     sectors = models.JSONField(default=list, blank=True)
+    # Members (not named by consent) whose disclosure changed since the snapshot
+    # was written and whose change the public does not see yet: a change reaches
+    # the public list once K members have changed, so comparing the list before
+    # and after never shows what one member changed (publication.refresh_published).
+    waiting = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-year"]

@@ -24,9 +24,10 @@ Published years are snapshots: publishing a year materialises its public rows
 `PublicLocationMember`: who stood behind each, to count a filter's members and
 name those who consent) in their own indexed tables. Every public surface reads
 them (`imvo.supplychain.public`), never the members' lists. A change to a
-published year's disclosures (a version, a processed list, a decision) makes
-its snapshot anew (`refresh_published`; emptied below K); withdrawing a year
-deletes its snapshot (cascade).
+published year's disclosures (a version, a processed list, a decision) reaches
+its snapshot once K members have changed theirs, so a before/after comparison
+never isolates one member's change (`refresh_published`; emptied below K);
+withdrawing a year deletes its snapshot (cascade).
 """
 
 from __future__ import annotations
@@ -135,18 +136,24 @@ class YearStatus:
     # Members behind the published snapshot (0 when there is none): what the
     # public sees is the snapshot, so it is the snapshot that must reach K.
     published_members: int = 0
+    # Members whose change waits until K members have changed (refresh_published).
+    waiting: int = 0
 
     @property
     def public(self) -> bool:
         return self.published and self.published_members >= self.min_members
 
 
-def _snapshot_members(covenant: Covenant | int) -> dict[int, int]:
-    """Published year -> distinct members behind its snapshot (0: no snapshot)."""
+def _snapshot_members(covenant: Covenant | int) -> dict[int, tuple[int, int]]:
+    """Published year -> (distinct members behind its snapshot (0: no snapshot),
+    members whose change waits)."""
     covenant_id = covenant if isinstance(covenant, int) else covenant.pk
-    return dict(
-        PublishedYear.objects.filter(covenant_id=covenant_id).values_list("year", "members")
-    )
+    return {
+        year: (members, waiting)
+        for year, members, waiting in PublishedYear.objects.filter(
+            covenant_id=covenant_id
+        ).values_list("year", "members", "waiting")
+    }
 
 
 def year_statuses(covenant: Covenant) -> list[YearStatus]:
@@ -163,7 +170,8 @@ def year_statuses(covenant: Covenant) -> list[YearStatus]:
         counts.setdefault(year, set()).add(org)
     years = sorted(set(counts) | published, reverse=True)
     return [
-        YearStatus(y, len(counts.get(y, ())), k, y in published, snapshot.get(y, 0)) for y in years
+        YearStatus(y, len(counts.get(y, ())), k, y in published, *snapshot.get(y, (0, 0)))
+        for y in years
     ]
 
 
@@ -456,13 +464,7 @@ def materialise(published: PublishedYear) -> int:
     """Write the year's public rows: each linked facility once with its member
     count, and (confidential) which members stood behind it. Replaces an earlier
     snapshot of the same year. Returns the number of locations."""
-    members: dict[int, set[int]] = {}
-    for fid, org in (
-        current_links(published.covenant, published.year)
-        .values_list("facility_id", "row__supplier_list__organisation_id")
-        .distinct()
-    ):
-        members.setdefault(fid, set()).add(org)
+    members = _members_by_facility(published.covenant, published.year)
     published.locations.all().delete()  # and, by cascade, their member rows
     batch = 2000
     ids = sorted(members)
@@ -507,9 +509,49 @@ def materialise(published: PublishedYear) -> int:
             batch_size=batch,
         )
     published.members = len(set().union(*members.values())) if members else 0
+    published.waiting = 0
     summarise(published)
-    published.save(update_fields=["members", *SUMMARY_FIELDS])
+    published.save(update_fields=["members", "waiting", *SUMMARY_FIELDS])
     return len(ids)
+
+
+def _members_by_facility(covenant: Covenant, year: int) -> dict[int, set[int]]:
+    """Linked facility -> the members whose current disclosure links it."""
+    members: dict[int, set[int]] = {}
+    for fid, org in (
+        current_links(covenant, year)
+        .values_list("facility_id", "row__supplier_list__organisation_id")
+        .distinct()
+    ):
+        members.setdefault(fid, set()).add(org)
+    return members
+
+
+def changed_members(published: PublishedYear) -> set[int]:
+    """Members whose linked locations now differ from what the snapshot holds of
+    them (a member that joined, left, added, dropped or moved a location)."""
+    now: dict[int, set[int]] = {}
+    for fid, orgs in _members_by_facility(published.covenant, published.year).items():
+        for org in orgs:
+            now.setdefault(org, set()).add(fid)
+    shown: dict[int, set[int]] = {}
+    for org, fid in PublicLocationMember.objects.filter(published_year=published).values_list(
+        "organisation_id", "location__facility_id"
+    ):
+        shown.setdefault(org, set()).add(fid)
+    return {org for org in now.keys() | shown.keys() if now.get(org) != shown.get(org)}
+
+
+def named_members(covenant: Covenant) -> set[int]:
+    """Members that consented to be named with their locations: their list is
+    public anyway, so their changes need not wait for others'."""
+    from imvo.covenants.models import Adherence
+
+    return set(
+        Adherence.objects.filter(covenant=covenant, consent_to_be_named=True).values_list(
+            "organisation_id", flat=True
+        )
+    )
 
 
 SUMMARY_FIELDS = ("location_count", "countries", "sectors")
@@ -568,11 +610,20 @@ def set_min_members(user: Any, covenant: Covenant, min_members: int) -> Disclosu
 
 
 def refresh_published(covenant_id: int, year: int) -> None:
-    """Make a published year's snapshot anew after one of its disclosures changed
-    (a version confirmed or restored, a list processed, a match decided), so the
-    public list follows the members' disclosures; with fewer than K members the
-    snapshot is emptied and the year is off the public pages until enough
-    members disclose again. Nothing happens for a year that is not published."""
+    """Bring a published year's snapshot in step after one of its disclosures
+    changed (a version confirmed or restored, a list processed, a match decided).
+
+    - Fewer than K members disclose now: the snapshot is emptied and the year is
+      off the public pages until enough members disclose again.
+    - Otherwise the changes are released in batches: the snapshot is written
+      anew once the members whose locations changed since it was written (those
+      named by consent aside: their list is public anyway) are none or at least
+      K. With 1..K-1 of them it stays as it is and counts them (`waiting`), so
+      nobody comparing the public list before and after a change can read what
+      one member changed. "Publish again" (the secretariat) releases at once.
+    - A snapshot emptied below K is written anew as soon as K members disclose.
+
+    Nothing happens for a year that is not published."""
     published = (
         PublishedYear.objects.filter(covenant_id=covenant_id, year=year)
         .select_related("covenant")
@@ -580,25 +631,32 @@ def refresh_published(covenant_id: int, year: int) -> None:
     )
     if published is None:
         return
+    k = policy_for(covenant_id).min_members
     with transaction.atomic():
-        if disclosing_members(published.covenant, year) >= policy_for(covenant_id).min_members:
+        if disclosing_members(published.covenant, year) < k:
+            published.locations.all().delete()
+            published.members = published.waiting = 0
+            summarise(published)
+            published.save(update_fields=["members", "waiting", *SUMMARY_FIELDS])
+        elif published.members == 0:
             materialise(published)
         else:
-            published.locations.all().delete()
-            published.members = 0
-            summarise(published)
-            published.save(update_fields=["members", *SUMMARY_FIELDS])
+            changed = changed_members(published)
+            held = changed - named_members(published.covenant)
+            if changed and (not held or len(held) >= k):
+                materialise(published)
+            else:  # nothing changed (a member went back), or too few changes to show
+                if published.waiting != len(held):
+                    published.waiting = len(held)
+                    published.save(update_fields=["waiting"])
+                return  # the public list did not change
         transaction.on_commit(bump_public_list_version)
 
 
 def refresh_on_change(sender: Any, instance: Any, **kwargs: Any) -> None:
-    """Signal receiver: the (covenant, year) a saved list, match or version
-    belongs to is refreshed if it is published. Lists only once processed
-    (progress saves do not count)."""
-    from imvo.supplychain.models import DisclosureVersion
-
-    if kwargs.get("action", "post_") and not str(kwargs.get("action", "post_")).startswith("post_"):
-        return  # m2m_changed: act once the lists are attached or removed
+    """Signal receiver: the (covenant, year) a saved list or match belongs to is
+    refreshed if it is published. Lists only once processed (progress saves do
+    not count). New disclosure versions call `refresh_published` themselves."""
     if isinstance(instance, SupplierList):
         if instance.status != SupplierList.Status.DONE:
             return
@@ -608,11 +666,6 @@ def refresh_on_change(sender: Any, instance: Any, **kwargs: Any) -> None:
         if sl is None:
             return
         key = (sl["covenant_id"], sl["year"])
-    elif isinstance(instance, DisclosureVersion):
-        if not instance.is_current:
-            return
-        d = instance.disclosure
-        key = (d.covenant_id, d.year)
     else:
         return
     if PublishedYear.objects.filter(covenant_id=key[0], year=key[1]).exists():

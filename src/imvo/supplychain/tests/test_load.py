@@ -157,9 +157,13 @@ def test_public_page_is_cached_until_a_list_or_decision_changes(client):
     assert _queries(client, path) == 1
     assert _queries(client, api) == 0
     m = Match.objects.filter(facility=fs[0]).get()
-    m.status = Match.Status.REJECTED  # a decision through the model: the list changes
+    m.status = Match.Status.REJECTED  # a decision through the model
     m.save()
-    # The published year's snapshot follows the decision at once (and a new cache version).
+    # One member's change waits for K changes (publication.refresh_published).
+    assert b"3 production locations" in client.get(path, HTTP_ACCEPT_LANGUAGE="en").content
+    assert len(client.get(api).json()) == 3
+    # The secretariat publishes again: the snapshot follows (and a new cache version).
+    publication.do_publish_year(c, YEAR)
     r = client.get(path, HTTP_ACCEPT_LANGUAGE="en")
     assert b"2 production locations" in r.content
     assert len(client.get(api).json()) == 2

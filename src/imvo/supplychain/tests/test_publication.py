@@ -272,6 +272,84 @@ def test_consenting_member_is_named(client, world, five) -> None:
     assert by_name[ANATOLIA[0]]["named_members"] == []
 
 
+def _reject(user: Any, facility_name: str) -> None:
+    """The member's own decision: its row is not that facility after all."""
+    for match in Match.objects.filter(
+        row__supplier_list__organisation=user.organisation, facility__name=facility_name
+    ):
+        match.status = Match.Status.REJECTED
+        match.save()
+
+
+def _public_answers(client: Any, world: Any) -> list[str]:
+    """What the public gets of the whole list: the API's JSON and the downloads."""
+    api = client.get(f"/api/public/production-locations/{world.covenant_x.slug}").content
+    return [api.decode(), *_downloads(client, world)]
+
+
+def test_one_members_change_waits_until_k_members_changed(client, world, five) -> None:
+    """A differencing attack: whoever keeps yesterday's public list and compares
+    it with today's must not read what one member changed. Each of five members
+    (K = 5) drops the Dhaka factory in turn: after each of the first four the
+    public answers are byte for byte what they were and the publication page
+    counts the changes waiting; the fifth change releases all of them at once."""
+    publication.publish_year(world.secretariat_x, world.covenant_x, YEAR)
+    before = _public_answers(client, world)
+    assert DHAKA[0] in before[0]
+    published = PublishedYear.objects.get(covenant=world.covenant_x, year=YEAR)
+    for n, user in enumerate(five[:4], 1):
+        _reject(user, DHAKA[0])
+        assert _public_answers(client, world) == before, n
+        published.refresh_from_db()
+        assert published.waiting == n
+    client.force_login(world.secretariat_x)
+    page = client.get(
+        f"/supply-chain/publication/{world.covenant_x.slug}/", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "The changes of 4 members are not on the public list yet" in page
+    client.logout()
+    _reject(five[4], DHAKA[0])
+    after = _public_answers(client, world)
+    assert DHAKA[0] not in after[0] and SAIGON[0] in after[0]
+    published.refresh_from_db()
+    assert published.waiting == 0
+
+
+def test_the_secretariat_publishing_again_shows_waiting_changes(client, world, five) -> None:
+    publication.publish_year(world.secretariat_x, world.covenant_x, YEAR)
+    _reject(five[4], ANATOLIA[0])  # the only member in Anatolia
+    assert ANATOLIA[0] in _public_answers(client, world)[0]
+    client.force_login(world.secretariat_x)
+    url = f"/supply-chain/publication/{world.covenant_x.slug}/"
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "The change of 1 member is not on the public list yet" in page
+    client.post(url, {"action": "publish", "year": YEAR})
+    assert ANATOLIA[0] not in _public_answers(client, world)[0]
+    assert (
+        "not on the public list yet"
+        not in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )
+
+
+def test_a_named_members_change_is_shown_at_once_unless_others_wait(client, world, five) -> None:
+    """A member named by consent has its list public anyway: its change needs no
+    cover. But while another member's change waits, releasing the named one's
+    would show the other's too (the difference minus what the names explain)."""
+    publication.publish_year(world.secretariat_x, world.covenant_x, YEAR)
+    Adherence.objects.filter(organisation=five[4].organisation).update(consent_to_be_named=True)
+    _reject(five[4], ANATOLIA[0])
+    assert ANATOLIA[0] not in _public_answers(client, world)[0]  # shown at once
+    _reject(five[0], SAIGON[0])  # company A, not named: waits
+    # The named member takes Anatolia back: that waits with company A's change.
+    for match in Match.objects.filter(
+        row__supplier_list__organisation=five[4].organisation, facility__name=ANATOLIA[0]
+    ):
+        match.status = Match.Status.CONFIRMED
+        match.save()
+    assert ANATOLIA[0] not in _public_answers(client, world)[0]
+    assert PublishedYear.objects.get(covenant=world.covenant_x, year=YEAR).waiting == 1
+
+
 def test_only_sourcing_organisations_disclose(client, world, registry) -> None:
     union = _member(world.covenant_x, "Textile Union", type="union")
     with pytest.raises(PermissionDeniedError, match="a trade union does not upload"):
@@ -422,10 +500,14 @@ def test_the_snapshot_stores_the_count_and_filters_its_rows_give(client, world, 
     assert sectors == ["Apparel", "Textiles"]
     html = client.get(f"/supply-chain/public/{world.covenant_x.slug}/", HTTP_ACCEPT_LANGUAGE="en")
     assert b"3 production locations" in html.content and b">Textiles</option>" in html.content
-    # A decision: the only member sourcing in Anatolia no longer links it.
+    # A decision: the only member sourcing in Anatolia no longer links it. One
+    # member's change waits (test_one_members_change_waits_for_k_changes); the
+    # secretariat publishing again shows it.
     for match in Match.objects.filter(facility__country="TR"):
         match.status = Match.Status.REJECTED
         match.save()
+    assert _stored_summary(world.covenant_x) == (3, ["BD", "TR", "VN"], ["Apparel", "Textiles"])
+    publication.publish_year(world.secretariat_x, world.covenant_x, YEAR)
     assert _stored_summary(world.covenant_x) == _summary_of_rows(world.covenant_x)
     assert _stored_summary(world.covenant_x) == (2, ["BD", "VN"], ["Apparel"])
     html = client.get(f"/supply-chain/public/{world.covenant_x.slug}/", HTTP_ACCEPT_LANGUAGE="en")

@@ -151,7 +151,11 @@ def test_new_facility_decision_and_public_list(world, db) -> None:
     services.decide_match(world.member_a, match, "new")
     match.refresh_from_db()
     assert match.status == "new" and match.facility.name == "Lotus Apparel Ltd"  # type: ignore[union-attr]
-    # The published year's snapshot follows a decision on one of its lists.
+    # One member's decision waits until K members changed theirs, or until the
+    # secretariat publishes again (publication.refresh_published).
+    public = pub.public_facility_list(world.covenant_x, YEAR)
+    assert match.facility_id not in [f["id"] for f in public]
+    publish_with_members(world.covenant_x, YEAR, world.secretariat_x)
     public = pub.public_facility_list(world.covenant_x, YEAR)
     assert match.facility_id in [f["id"] for f in public]
 
