@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import secrets
 import signal
 import subprocess
@@ -215,7 +216,8 @@ def main() -> None:
         "--shapes",
         default="",
         help="other gunicorn shapes to serve this code with, WORKERSxTHREADS separated by "
-        "commas (e.g. 2x2,4x2; 2x4k0: with --keep-alive 0, each answer closes its connection): "
+        "commas (e.g. 2x2,4x2; 2x4k0: with --keep-alive 0, each answer closes its connection; "
+        "2x4w25: with --worker-connections 25, at most 25 connections a worker): "
         "each scenario runs against one gunicorn per shape, one after the other, in the same "
         "run, to choose a shape on a shared machine",
     )
@@ -259,10 +261,12 @@ def main() -> None:
     )
 
     def start(
-        port: int, src: str = "", workers: int = 0, threads: int = 0, keepalive: int | None = None
+        port: int, src: str = "", workers: int = 0, threads: int = 0, options: str = ""
     ) -> subprocess.Popen:
         run_env = dict(env, PYTHONPATH=src) if src else env
-        extra = [] if keepalive is None else ["--keep-alive", str(keepalive)]
+        extra = []
+        for flag, value in re.findall(r"([kw])(\d+)", options):
+            extra += ["--keep-alive" if flag == "k" else "--worker-connections", value]
         return subprocess.Popen(
             [
                 sys.executable,
@@ -290,11 +294,12 @@ def main() -> None:
         (f"{a.workers}x{a.threads}" if shapes else "", a.port, start(a.port))
     ]
     for i, shape in enumerate(shapes):
-        size, _, keepalive = shape.partition("k")
-        workers, threads = (int(n) for n in size.split("x"))
+        size = re.match(r"(\d+)x(\d+)", shape)
+        if size is None:
+            sys.exit(f"--shapes: {shape!r} is not WORKERSxTHREADS[kN][wN]")
+        workers, threads = int(size[1]), int(size[2])
         port = a.port + 2 + i
-        alive = int(keepalive) if keepalive else None
-        servers.append((shape, port, start(port, "", workers, threads, alive)))
+        servers.append((shape, port, start(port, "", workers, threads, shape[size.end() :])))
     if a.before_src:
         servers.insert(0, ("before", a.port + 1, start(a.port + 1, a.before_src)))
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as tmp:
