@@ -9,7 +9,7 @@ os.environ.setdefault("IMVO_TESTING", "1")
 # calls from that thread are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-pytest_plugins = ["imvo.core.testing", "imvo.testing"]
+pytest_plugins = ["imvo.core.testing", "imvo.core.testdb", "imvo.testing"]
 
 # Property tests judge behaviour, not speed: no per-example deadline, which a
 # loaded 2-core CI machine would break at random.
