@@ -10,6 +10,8 @@ app, so it may build with all of them.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -90,6 +92,25 @@ def make_secretariat(covenant, username: str | None = None, **kw: Any):
     user = make_user(username, **kw)
     grant_role(user, covenant, "secretariat")
     return user
+
+
+@contextmanager
+def reports_published_without_pdf() -> Iterator[None]:
+    """Reports published inside are stored with a one-page stand-in PDF, not the rendered
+    one (weasyprint: about 0.7 CPU-seconds per edition, two editions per report).
+
+    For set-ups that show pages and never read the published PDF (the public pages of
+    `imvo.tests.public_pages`, the access matrix, which only asks who may download it).
+    The rendering itself is checked by reporting's tests (`test_report.py`: title page,
+    contents, sections, no file or URL fetched; `test_pages.py`: the public PDF)."""
+    from unittest import mock
+
+    from imvo.core.testing import one_page_pdf
+
+    stand_in = one_page_pdf()
+    target = "imvo.reporting.services.publication.render_report_pdf"
+    with mock.patch(target, lambda *args, **kwargs: stand_in):
+        yield
 
 
 def client_for(user: Any, language: str | None = None) -> Client:

@@ -127,7 +127,7 @@ def build_objects(w: World) -> dict[str, Any]:
     from imvo.supplychain import services as supplychain
     from imvo.supplychain.models import Match
     from imvo.supplychain.tests.helpers import REGISTRY, csv_bytes, make_registry
-    from imvo.testing import make_agreement
+    from imvo.testing import make_agreement, reports_published_without_pdf
 
     x = w.covenant_x
     agreement = make_agreement(x)
@@ -162,7 +162,9 @@ def build_objects(w: World) -> dict[str, Any]:
         w.member_a, x, "Living wage pilot", "We paid the gap.",
         attachments=[library.Upload("pilot.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF")],
     )  # fmt: skip
-    reporting_publication.publish_report(w.secretariat_x, x, 2025)
+    # Who may download the published PDF is asked; its rendering is reporting's test.
+    with reports_published_without_pdf():
+        reporting_publication.publish_report(w.secretariat_x, x, 2025)
     first_facility = make_registry()[0].pk
     supplier_list = supplychain.upload_list(  # processed at once by the tests' task backend
         w.member_a, x, 2025, "suppliers.csv",
