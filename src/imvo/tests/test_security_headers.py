@@ -45,3 +45,37 @@ def test_database_going_away_gives_a_clean_503_page(tmp_path):
     assert status == "503"
     assert "Temporarily unavailable" in body
     assert "Traceback" not in body and "OperationalError" not in body
+
+
+def test_stored_files_are_not_served_by_their_path_even_with_debug_on(tmp_path):
+    """The demo runs with DEBUG on. Django's `static(MEDIA_URL)` route handed every
+    stored file (supplier lists, meeting papers, library attachments kept under
+    their own names) to anyone who had its path, signed in or not; a file leaves
+    only through its scoped download view."""
+    import os
+
+    from imvo.core.tests.serving import python
+
+    stored = tmp_path / "media" / "supplier-lists" / "2026"
+    stored.mkdir(parents=True)
+    (stored / "7-2025-0123456789abcdef.bin").write_bytes(b"name,address,country\nSecret Mill")
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE",)}
+    env.update(
+        DEBUG="1",
+        IMVO_VAR_DIR=str(tmp_path),
+        DJANGO_SETTINGS_MODULE="imvo.settings",
+    )
+    env.pop("IMVO_TESTING", None)
+    env.pop("DATABASE_URL", None)
+    code = (
+        "import django; django.setup();"
+        "from django.conf import settings; assert settings.DEBUG;"
+        "from django.urls import Resolver404, resolve\n"
+        "try:\n"
+        "    resolve('/media/supplier-lists/2026/7-2025-0123456789abcdef.bin'); print('served')\n"
+        "except Resolver404:\n"
+        "    print('not served')\n"
+    )
+    r = python(code, env)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert r.stdout.strip() == "not served"
