@@ -201,21 +201,9 @@ def _pdf_with_author_and_gps_photo() -> bytes:
     as it came from the phone (a DCT stream with its EXIF)."""
     import io
 
-    import pikepdf
-    from pikepdf import Array, Dictionary, Name
+    from imvo.core.testing import pdf_showing_photo
 
-    pdf = pikepdf.new()
-    image = pikepdf.Stream(pdf, _photo_with_gps())
-    image.Type, image.Subtype, image.Filter = Name.XObject, Name.Image, Name.DCTDecode
-    image.Width, image.Height, image.BitsPerComponent = 64, 48, 8
-    image.ColorSpace = Name.DeviceRGB
-    page = Dictionary(
-        Type=Name.Page,
-        MediaBox=Array([0, 0, 128, 96]),
-        Resources=Dictionary(XObject=Dictionary(Im0=image)),
-        Contents=pikepdf.Stream(pdf, b"q 128 0 0 96 0 0 cm /Im0 Do Q"),
-    )
-    pdf.pages.append(pikepdf.Page(page))
+    pdf = pdf_showing_photo(_photo_with_gps(), 64, 48)
     pdf.docinfo["/Author"] = "Rahima Khatun"
     with pdf.open_metadata() as xmp:
         xmp["dc:creator"] = ["Rahima Khatun"]
