@@ -34,6 +34,7 @@ from imvo.collective.services.leverage import check_save_leverage, my_facilities
 from imvo.core.errors import DomainError
 from imvo.core.flash import flash_outcome
 from imvo.covenants.models import Adherence, Agreement, Covenant
+from imvo.covenants.seams import secretariat_page
 from imvo.duediligence.models import Action as DdAction
 
 
@@ -348,13 +349,10 @@ def plan_links(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def kpis(request: HttpRequest, slug: str) -> HttpResponse:
+@secretariat_page
+def kpis(request: HttpRequest, covenant: Covenant) -> HttpResponse:
     """The secretariat ties covenant agreements to a CAP measure (their KPI is then
     recorded by the platform). Anyone else: 404."""
-    covenant = get_object_or_404(Covenant, slug=slug)
-    if not roles.is_secretariat(request.user, covenant.pk):
-        raise Http404(_("Not one of your covenants."))
     agreements = list(Agreement.objects.filter(covenant=covenant))
 
     def tie_all() -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from functools import partial
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -17,7 +16,7 @@ from imvo.covenants import governance_forms as gforms
 from imvo.covenants import services
 from imvo.covenants.models import Covenant, Decision, GovernanceBody, Meeting, Seat
 from imvo.covenants.pages import form_page
-from imvo.covenants.seams import managed_covenant
+from imvo.covenants.seams import secretariat_page
 from imvo.covenants.services import governance
 
 
@@ -101,9 +100,8 @@ def decision_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 # --- the secretariat -------------------------------------------------------------------
 
 
-@login_required
-def manage_governance(request: HttpRequest, slug: str) -> HttpResponse:
-    covenant = managed_covenant(request.user, slug)
+@secretariat_page
+def manage_governance(request: HttpRequest, covenant: Covenant) -> HttpResponse:
     return render(
         request,
         "covenants/manage_governance.html",
@@ -122,9 +120,8 @@ _governance_form_page = partial(
 )
 
 
-@login_required
-def body_add(request: HttpRequest, slug: str) -> HttpResponse:
-    covenant = managed_covenant(request.user, slug)
+@secretariat_page
+def body_add(request: HttpRequest, covenant: Covenant) -> HttpResponse:
     form = gforms.BodyForm(request.POST or None)
     return _governance_form_page(
         request,
@@ -136,9 +133,8 @@ def body_add(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@login_required
-def seat_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    covenant = managed_covenant(request.user, slug)
+@secretariat_page
+def seat_add(request: HttpRequest, covenant: Covenant, pk: int) -> HttpResponse:
     body = get_object_or_404(GovernanceBody, pk=pk, covenant=covenant)
     form = gforms.SeatForm(request.POST or None, covenant=covenant)
     return _governance_form_page(
@@ -151,19 +147,17 @@ def seat_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@secretariat_page
 @require_POST
-def seat_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    covenant = managed_covenant(request.user, slug)
+def seat_remove(request: HttpRequest, covenant: Covenant, pk: int) -> HttpResponse:
     seat = get_object_or_404(Seat, pk=pk, body__covenant=covenant)
     governance.check_remove_seat(request.user, seat)
     messages.success(request, _("Seat removed."))
-    return redirect("covenants:manage_governance", slug=slug)
+    return redirect("covenants:manage_governance", slug=covenant.slug)
 
 
-@login_required
-def meeting_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    covenant = managed_covenant(request.user, slug)
+@secretariat_page
+def meeting_add(request: HttpRequest, covenant: Covenant, pk: int) -> HttpResponse:
     body = get_object_or_404(GovernanceBody, pk=pk, covenant=covenant)
     form = gforms.MeetingForm(request.POST or None)
     return _governance_form_page(
@@ -175,13 +169,14 @@ def meeting_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         ),
         title=_("New meeting: %(body)s") % {"body": body.name},
         message=_("Meeting scheduled; now set its agenda."),
-        done=lambda meeting: redirect("covenants:meeting_manage", slug=slug, pk=meeting.pk),
+        done=lambda meeting: redirect(
+            "covenants:meeting_manage", slug=covenant.slug, pk=meeting.pk
+        ),
     )
 
 
-@login_required
-def meeting_manage(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    covenant = managed_covenant(request.user, slug)
+@secretariat_page
+def meeting_manage(request: HttpRequest, covenant: Covenant, pk: int) -> HttpResponse:
     meeting = get_object_or_404(
         Meeting.objects.select_related("body"), pk=pk, body__covenant=covenant
     )
@@ -208,7 +203,7 @@ def meeting_manage(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                         paper_upload=(upload.name, upload.read()) if upload else None,
                     )
                     messages.success(request, _("Agenda item added."))
-                    return redirect("covenants:meeting_manage", slug=slug, pk=pk)
+                    return redirect("covenants:meeting_manage", slug=covenant.slug, pk=pk)
             else:
                 minutes_form = gforms.MinutesForm(request.POST, prefix="minutes")
                 if minutes_form.is_valid():
@@ -216,7 +211,7 @@ def meeting_manage(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                         request.user, meeting, **minutes_form.cleaned_data
                     )
                     messages.success(request, _("Minutes recorded; the meeting is marked held."))
-                    return redirect("covenants:meeting_manage", slug=slug, pk=pk)
+                    return redirect("covenants:meeting_manage", slug=covenant.slug, pk=pk)
         except DomainError as e:
             messages.error(request, str(e))
     return render(
@@ -231,9 +226,8 @@ def meeting_manage(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def decision_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    covenant = managed_covenant(request.user, slug)
+@secretariat_page
+def decision_add(request: HttpRequest, covenant: Covenant, pk: int) -> HttpResponse:
     body = get_object_or_404(GovernanceBody, pk=pk, covenant=covenant)
     form = gforms.DecisionForm(
         request.POST or None, body=body, initial={"meeting": request.GET.get("meeting")}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -12,8 +11,8 @@ from imvo.core.errors import DomainError
 from imvo.core.forms import submit
 from imvo.covenants import governance_forms as gforms
 from imvo.covenants import services
-from imvo.covenants.models import MembershipApplication
-from imvo.covenants.seams import managed_covenant
+from imvo.covenants.models import Covenant, MembershipApplication
+from imvo.covenants.seams import secretariat_page
 from imvo.covenants.services import membership
 
 
@@ -29,9 +28,8 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@login_required
-def applications(request: HttpRequest, slug: str) -> HttpResponse:
-    covenant = managed_covenant(request.user, slug)
+@secretariat_page
+def applications(request: HttpRequest, covenant: Covenant) -> HttpResponse:
     return render(
         request,
         "covenants/applications.html",
@@ -42,9 +40,8 @@ def applications(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@login_required
-def application_decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    covenant = managed_covenant(request.user, slug)
+@secretariat_page
+def application_decide(request: HttpRequest, covenant: Covenant, pk: int) -> HttpResponse:
     application = get_object_or_404(
         membership.applications_visible_to(request.user, covenant), pk=pk
     )
@@ -68,7 +65,7 @@ def application_decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse
             else:
                 membership.check_reject(request.user, application, data["reason"])
                 messages.success(request, _("The application is closed with your reason."))
-                return redirect("covenants:applications", slug=slug)
+                return redirect("covenants:applications", slug=covenant.slug)
         except DomainError as e:
             form.add_error(None, str(e))
     return render(

@@ -24,7 +24,7 @@ from imvo.covenants.models import (
     ProcessStep,
 )
 from imvo.covenants.pages import form_page
-from imvo.covenants.seams import managed_covenant
+from imvo.covenants.seams import secretariat_page
 from imvo.covenants.services import governance as governance_services
 from imvo.covenants.services import membership
 
@@ -133,9 +133,8 @@ def covenant_create(request: HttpRequest) -> HttpResponse:
     return render(request, "covenants/form.html", {"form": form, "title": _("New covenant")})
 
 
-@login_required
-def manage(request: HttpRequest, slug: str) -> HttpResponse:
-    covenant = managed_covenant(request.user, slug)
+@secretariat_page
+def manage(request: HttpRequest, covenant: Covenant) -> HttpResponse:
     return render(
         request,
         "covenants/manage.html",
@@ -151,9 +150,8 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@login_required
-def covenant_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    covenant = managed_covenant(request.user, slug)
+@secretariat_page
+def covenant_edit(request: HttpRequest, covenant: Covenant) -> HttpResponse:
     form = forms.CovenantForm(request.POST or None, instance=covenant)
     return form_page(
         request,
@@ -165,9 +163,8 @@ def covenant_edit(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@login_required
-def adherence_add(request: HttpRequest, slug: str) -> HttpResponse:
-    covenant = managed_covenant(request.user, slug)
+@secretariat_page
+def adherence_add(request: HttpRequest, covenant: Covenant) -> HttpResponse:
     form = forms.AdherenceForm(request.POST or None)
     return form_page(
         request,
@@ -186,9 +183,8 @@ def adherence_add(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@login_required
-def organisation_add(request: HttpRequest, slug: str) -> HttpResponse:
-    covenant = managed_covenant(request.user, slug)
+@secretariat_page
+def organisation_add(request: HttpRequest, covenant: Covenant) -> HttpResponse:
     form = forms.OrganisationForm(request.POST or None)
     return form_page(
         request,
@@ -201,9 +197,8 @@ def organisation_add(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@login_required
-def adherence_change(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    covenant = managed_covenant(request.user, slug)
+@secretariat_page
+def adherence_change(request: HttpRequest, covenant: Covenant, pk: int) -> HttpResponse:
     adherence = get_object_or_404(Adherence, pk=pk, covenant=covenant)
     form = forms.AdherenceChangeForm(
         request.POST or None,
@@ -228,9 +223,8 @@ def adherence_change(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def agreement_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
-    covenant = managed_covenant(request.user, slug)
+@secretariat_page
+def agreement_edit(request: HttpRequest, covenant: Covenant, pk: int | None = None) -> HttpResponse:
     instance = (
         get_object_or_404(Agreement, pk=pk, covenant=covenant)
         if pk
@@ -255,9 +249,8 @@ def agreement_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Ht
     )
 
 
-@login_required
-def measurement_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    covenant = managed_covenant(request.user, slug)
+@secretariat_page
+def measurement_add(request: HttpRequest, covenant: Covenant, pk: int) -> HttpResponse:
     agreement = get_object_or_404(Agreement, pk=pk, covenant=covenant)
     form = forms.MeasurementForm(request.POST or None)
     return form_page(
@@ -279,9 +272,8 @@ def measurement_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def step_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    covenant = managed_covenant(request.user, slug)
+@secretariat_page
+def step_edit(request: HttpRequest, covenant: Covenant, pk: int) -> HttpResponse:
     step = get_object_or_404(ProcessStep, pk=pk, covenant=covenant)
     form = forms.StepForm(request.POST or None, instance=step)
     return form_page(

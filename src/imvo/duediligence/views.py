@@ -25,7 +25,7 @@ from imvo.core.forms import submit
 from imvo.core.registry import plan_notes_for, submission_notes_for
 from imvo.core.text import whole_number
 from imvo.covenants.models import Covenant
-from imvo.covenants.seams import managed_covenant
+from imvo.covenants.seams import secretariat_page
 from imvo.duediligence import forms
 from imvo.duediligence.models import (
     Action,
@@ -409,9 +409,8 @@ def case(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse
 # --- secretariat ------------------------------------------------------------------
 
 
-@login_required
-def queue(request: HttpRequest, slug: str) -> HttpResponse:
-    covenant = managed_covenant(request.user, slug)
+@secretariat_page
+def queue(request: HttpRequest, covenant: Covenant) -> HttpResponse:
     years = sorted(
         set(Submission.objects.filter(covenant=covenant).values_list("year", flat=True)),
         reverse=True,
@@ -438,14 +437,13 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@login_required
+@secretariat_page
 @require_POST
-def remind_not_started(request: HttpRequest, slug: str) -> HttpResponse:
-    covenant = managed_covenant(request.user, slug)
+def remind_not_started(request: HttpRequest, covenant: Covenant) -> HttpResponse:
     year = _plausible_year(request.POST.get("year", "")) or timezone.localdate().year
     n = check_remind_not_started(request.user, covenant, year)
     messages.success(request, _("Reminder sent to %(n)s people.") % {"n": n})
-    return redirect(f"{reverse('duediligence:queue', args=[slug])}?year={year}")
+    return redirect(f"{reverse('duediligence:queue', args=[covenant.slug])}?year={year}")
 
 
 def _plausible_year(raw: str) -> int | None:
@@ -459,9 +457,8 @@ def _year_param(request: HttpRequest) -> int | None:
     return _plausible_year(request.GET.get("year", ""))
 
 
-@login_required
-def figures(request: HttpRequest, slug: str) -> HttpResponse:
-    covenant = managed_covenant(request.user, slug)
+@secretariat_page
+def figures(request: HttpRequest, covenant: Covenant) -> HttpResponse:
     data = covenant_figures(covenant)
     return render(
         request,
@@ -475,9 +472,8 @@ def figures(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@login_required
-def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
-    covenant = managed_covenant(request.user, slug)
+@secretariat_page
+def export(request: HttpRequest, covenant: Covenant, fmt: str) -> HttpResponse:
     year = _year_param(request)
     header, rows = export_rows(request.user, covenant, year)
     return table_response(
@@ -489,9 +485,8 @@ def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     )
 
 
-@login_required
-def escalation(request: HttpRequest, slug: str) -> HttpResponse:
-    covenant = managed_covenant(request.user, slug)
+@secretariat_page
+def escalation(request: HttpRequest, covenant: Covenant) -> HttpResponse:
     form = forms.EscalationForm(
         request.POST or None, covenant=covenant, initial={"date": timezone.localdate()}
     )
@@ -511,7 +506,7 @@ def escalation(request: HttpRequest, slug: str) -> HttpResponse:
 
     if submit(request, form, record_step):
         messages.success(request, _("Escalation step recorded."))
-        return redirect("duediligence:escalation", slug=slug)
+        return redirect("duediligence:escalation", slug=covenant.slug)
     steps = escalations(request.user, covenant)
     return render(
         request,
@@ -520,10 +515,9 @@ def escalation(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@login_required
-def framework(request: HttpRequest, slug: str) -> HttpResponse:
+@secretariat_page
+def framework(request: HttpRequest, covenant: Covenant) -> HttpResponse:
     """Install a ready-made framework; adapt the one in use (elements, questions, weights)."""
-    covenant = managed_covenant(request.user, slug)
     fw = active_framework(covenant)
     do = request.POST.get("do") if request.method == "POST" else None
     install = forms.InstallForm(request.POST if do == "install" else None)
@@ -558,7 +552,7 @@ def framework(request: HttpRequest, slug: str) -> HttpResponse:
         except DomainError as e:
             messages.error(request, str(e))
         else:
-            return redirect("duediligence:framework", slug=slug)
+            return redirect("duediligence:framework", slug=covenant.slug)
     return render(
         request,
         "duediligence/framework.html",

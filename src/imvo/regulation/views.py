@@ -20,7 +20,7 @@ from imvo.core.errors import DomainError
 from imvo.core.flash import flash_outcome
 from imvo.core.text import whole_number
 from imvo.covenants.models import Covenant
-from imvo.covenants.seams import managed_covenant
+from imvo.covenants.seams import secretariat_page
 from imvo.duediligence.models import Action, Submission
 from imvo.duediligence.seams import member_covenant
 from imvo.regulation import legal
@@ -111,9 +111,8 @@ def document(request: HttpRequest, pk: int) -> HttpResponseBase:
     return _download(doc)
 
 
-@login_required
-def mapping_table(request: HttpRequest, slug: str) -> HttpResponse:
-    covenant = managed_covenant(request.user, slug)
+@secretariat_page
+def mapping_table(request: HttpRequest, covenant: Covenant) -> HttpResponse:
     if request.method == "POST":
         key = request.POST.get("key", "")
         if request.POST.get("do") == "reset":
@@ -127,7 +126,7 @@ def mapping_table(request: HttpRequest, slug: str) -> HttpResponse:
                 request, lambda: _set_mapping_row(request, covenant, key), _("Mapping saved.")
             )
         if done:
-            return redirect("regulation:mapping", slug=slug)
+            return redirect("regulation:mapping", slug=covenant.slug)
     rows = sorted(mapping.effective_mapping(covenant).values(), key=lambda m: (m.oecd_step, m.key))
     return render(
         request,

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,7 +18,7 @@ from imvo.core.exports import table_response
 from imvo.core.flash import flash_outcome
 from imvo.core.text import whole_number
 from imvo.covenants.models import Covenant
-from imvo.covenants.seams import managed_covenant
+from imvo.covenants.seams import secretariat_page
 from imvo.reporting import render as rendering
 from imvo.reporting.models import PublishedReport, SectionText
 from imvo.reporting.services import build, dashboards, publication
@@ -94,11 +93,10 @@ def _inline_pdf(pdf: bytes, filename: str) -> HttpResponse:
 # --- the secretariat's draft --------------------------------------------------------
 
 
-@login_required
-def draft(request: HttpRequest, slug: str, year: int) -> HttpResponse:
-    covenant = managed_covenant(request.user, slug)
+@secretariat_page
+def draft(request: HttpRequest, covenant: Covenant, year: int) -> HttpResponse:
     if (chosen := whole_number(request.GET.get("year"), max_digits=4)) is not None:
-        return redirect("reporting:draft", slug, chosen)
+        return redirect("reporting:draft", covenant.slug, chosen)
     texts = build.section_texts(covenant, year)
     try:
         data = build.build_report(covenant, year, texts=texts)
@@ -106,8 +104,8 @@ def draft(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         messages.error(request, str(e))
         years = build.report_years(covenant)
         if years and year not in years:
-            return redirect("reporting:draft", slug, years[-1])
-        return redirect("reporting:dashboard", slug)
+            return redirect("reporting:draft", covenant.slug, years[-1])
+        return redirect("reporting:dashboard", covenant.slug)
     return render(
         request,
         "reporting/draft.html",
@@ -139,21 +137,19 @@ def _text_forms(data: dict[str, Any], texts: dict[str, SectionText]) -> list[dic
     return forms
 
 
-@login_required
-def draft_pdf(request: HttpRequest, slug: str, year: int) -> HttpResponse:
-    covenant = managed_covenant(request.user, slug)
+@secretariat_page
+def draft_pdf(request: HttpRequest, covenant: Covenant, year: int) -> HttpResponse:
     try:
         data = build.build_report(covenant, year)
     except DomainError as e:
         messages.error(request, str(e))
-        return redirect("reporting:dashboard", slug)
-    return _inline_pdf(rendering.render_report_pdf(data), f"{slug}-draft-{year}.pdf")
+        return redirect("reporting:dashboard", covenant.slug)
+    return _inline_pdf(rendering.render_report_pdf(data), f"{covenant.slug}-draft-{year}.pdf")
 
 
-@login_required
+@secretariat_page
 @require_POST
-def section_text(request: HttpRequest, slug: str, year: int) -> HttpResponse:
-    covenant = managed_covenant(request.user, slug)
+def section_text(request: HttpRequest, covenant: Covenant, year: int) -> HttpResponse:
     flash_outcome(
         request,
         lambda: publication.save_section_text(
@@ -166,24 +162,23 @@ def section_text(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         ),
         _("Text saved."),
     )
-    return redirect("reporting:draft", slug, year)
+    return redirect("reporting:draft", covenant.slug, year)
 
 
-@login_required
+@secretariat_page
 @require_POST
-def publish(request: HttpRequest, slug: str, year: int) -> HttpResponse:
-    covenant = managed_covenant(request.user, slug)
+def publish(request: HttpRequest, covenant: Covenant, year: int) -> HttpResponse:
     try:
         edition = publication.publish_report(request.user, covenant, year)
     except DomainError as e:
         messages.error(request, str(e))
-        return redirect("reporting:draft", slug, year)
+        return redirect("reporting:draft", covenant.slug, year)
     messages.success(
         request,
         _("Published: version %(v)s of the %(year)s report.")
         % {"v": edition.version, "year": year},
     )
-    return redirect("reporting:report", slug, year)
+    return redirect("reporting:report", covenant.slug, year)
 
 
 # --- dashboards -------------------------------------------------------------------------

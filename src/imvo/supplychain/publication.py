@@ -26,7 +26,8 @@ name those who consent) in their own indexed tables. Every public surface reads
 them (`imvo.supplychain.public`), never the members' lists. A change to a
 published year's disclosures (a version, a processed list, a decision) reaches
 its snapshot once K members have changed theirs, so a before/after comparison
-never isolates one member's change (`refresh_published`; emptied below K);
+never isolates one member's change (`refresh_published`; off the public pages
+below K, and back with the same rule);
 withdrawing a year deletes its snapshot (cascade).
 """
 
@@ -613,15 +614,19 @@ def refresh_published(covenant_id: int, year: int) -> None:
     """Bring a published year's snapshot in step after one of its disclosures
     changed (a version confirmed or restored, a list processed, a match decided).
 
-    - Fewer than K members disclose now: the snapshot is emptied and the year is
-      off the public pages until enough members disclose again.
+    - Fewer than K members disclose now: the year is off the public pages
+      (`members` = 0) until enough members disclose again. Its rows are kept,
+      out of sight, as what the public last saw.
     - Otherwise the changes are released in batches: the snapshot is written
       anew once the members whose locations changed since it was written (those
       named by consent aside: their list is public anyway) are none or at least
       K. With 1..K-1 of them it stays as it is and counts them (`waiting`), so
       nobody comparing the public list before and after a change can read what
       one member changed. "Publish again" (the secretariat) releases at once.
-    - A snapshot emptied below K is written anew as soon as K members disclose.
+    - A year back at K members after a gap follows the same rule against the
+      rows the public last saw: with 1..K-1 members changed since, those rows
+      come back as they were (before, the year came back written anew, and its
+      difference with the list before the gap was what changed meanwhile).
 
     Nothing happens for a year that is not published."""
     published = (
@@ -634,22 +639,26 @@ def refresh_published(covenant_id: int, year: int) -> None:
     k = policy_for(covenant_id).min_members
     with transaction.atomic():
         if disclosing_members(published.covenant, year) < k:
-            published.locations.all().delete()
+            if published.members == 0:
+                return  # already off the public pages
             published.members = published.waiting = 0
-            summarise(published)
-            published.save(update_fields=["members", "waiting", *SUMMARY_FIELDS])
-        elif published.members == 0:
-            materialise(published)
+            published.save(update_fields=["members", "waiting"])
         else:
             changed = changed_members(published)
             held = changed - named_members(published.covenant)
-            if changed and (not held or len(held) >= k):
+            shown = published.location_members.values("organisation_id").distinct().count()
+            if not shown or (changed and (not held or len(held) >= k)):
                 materialise(published)
-            else:  # nothing changed (a member went back), or too few changes to show
-                if published.waiting != len(held):
-                    published.waiting = len(held)
-                    published.save(update_fields=["waiting"])
-                return  # the public list did not change
+            elif published.members != shown or published.waiting != len(held):
+                # Too few changes to show (or none: a member went back): the
+                # rows stay as they are, back on the public pages after a gap.
+                was_public = published.members > 0
+                published.members, published.waiting = shown, len(held)
+                published.save(update_fields=["members", "waiting"])
+                if was_public:
+                    return  # the public list did not change
+            else:
+                return
         transaction.on_commit(bump_public_list_version)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import random
 from collections.abc import Sequence
 from pathlib import Path
@@ -578,17 +579,36 @@ def test_match_train_shared_needs_the_real_sets(
     not (SHARED_DATA / "matching-benchmarks" / "chicago_dfss").is_dir(),
     reason="the real labelled sets (../shared/data/matching-benchmarks) are absent",
 )
-def test_match_train_shared_reproduces_the_shipped_model_byte_for_byte(
+def test_match_train_shared_reproduces_the_shipped_model(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The shipped model.json is what `imvo match train --shared` writes from the real
-    sets: nothing in it was edited by hand or fitted on something else."""
+    sets: nothing in it was edited by hand or fitted on something else. Every
+    text, count and level is the same; a fitted weight to 1e-9 of its value (the
+    fit's linear algebra rounds its last bits differently on another CPU: the
+    weights differed in the 16th digit on a second machine)."""
     from imvo.supplychain.matching import model as model_mod
 
     monkeypatch.setenv("IMVO_SHARED_DATA", str(SHARED_DATA))
     out = tmp_path / "model.json"
     call_command("match", "train", shared=True, out=str(out))
-    assert out.read_bytes() == model_mod.shipped_path().read_bytes()
+    written = json.loads(out.read_text(encoding="utf-8"))
+    shipped = json.loads(model_mod.shipped_path().read_text(encoding="utf-8"))
+    assert _same_but_float_rounding(written, shipped)
+
+
+def _same_but_float_rounding(a: Any, b: Any) -> bool:
+    if isinstance(a, float) or isinstance(b, float):
+        return (
+            isinstance(a, int | float)
+            and isinstance(b, int | float)
+            and math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+        )
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same_but_float_rounding(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(map(_same_but_float_rounding, a, b))
+    return bool(a == b) and type(a) is type(b)
 
 
 def test_the_input_frame_is_the_one_the_matcher_reads() -> None:

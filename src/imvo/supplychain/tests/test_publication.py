@@ -315,6 +315,42 @@ def test_one_members_change_waits_until_k_members_changed(client, world, five) -
     assert published.waiting == 0
 
 
+def test_a_year_back_at_k_members_after_a_gap_shows_no_one_members_change(
+    client, world, five
+) -> None:
+    """The differencing attack across a gap: one member's withdrawal takes the
+    year below K (off the public pages); while it is off, that member changes its
+    list. When it is back at K, the public answers are byte for byte those before
+    the gap: the one member's change waits for K changes like any other."""
+    publication.publish_year(world.secretariat_x, world.covenant_x, YEAR)
+    before = _public_answers(client, world)
+    published = PublishedYear.objects.get(covenant=world.covenant_x, year=YEAR)
+    withdrawn = list(
+        Match.objects.filter(row__supplier_list__organisation=five[4].organisation).exclude(
+            status=Match.Status.REJECTED
+        )
+    )
+    for match in withdrawn:  # the fifth member's list no longer links anything
+        match.status = Match.Status.REJECTED
+        match.save()
+    assert publication.public_years(world.covenant_x) == []
+    assert DHAKA[0] not in _public_answers(client, world)[0]
+    # Back, without Anatolia: the member's one change while the year was off.
+    for match in withdrawn:
+        if match.facility is not None and match.facility.name == DHAKA[0]:
+            match.status = Match.Status.CONFIRMED
+            match.save()
+    assert publication.public_years(world.covenant_x) == [YEAR]
+    assert _public_answers(client, world) == before
+    published.refresh_from_db()
+    assert (published.members, published.waiting) == (5, 1)
+    # Four more members' changes release all five at once.
+    for user in five[:4]:
+        _reject(user, SAIGON[0])
+    after = _public_answers(client, world)
+    assert ANATOLIA[0] not in after[0] and SAIGON[0] not in after[0] and DHAKA[0] in after[0]
+
+
 def test_the_secretariat_publishing_again_shows_waiting_changes(client, world, five) -> None:
     publication.publish_year(world.secretariat_x, world.covenant_x, YEAR)
     _reject(five[4], ANATOLIA[0])  # the only member in Anatolia
@@ -512,12 +548,15 @@ def test_the_snapshot_stores_the_count_and_filters_its_rows_give(client, world, 
     assert _stored_summary(world.covenant_x) == (2, ["BD", "VN"], ["Apparel"])
     html = client.get(f"/supply-chain/public/{world.covenant_x.slug}/", HTTP_ACCEPT_LANGUAGE="en")
     assert b"2 production locations" in html.content and b"Textiles" not in html.content
-    # Below K (a member's links all rejected): the snapshot is emptied, and so its summary.
+    # Below K (a member's links all rejected): the year is off the public pages;
+    # its rows and their summary are kept, out of sight, for when it comes back.
     for match in Match.objects.filter(row__supplier_list__organisation=world.company_a):
         match.status = Match.Status.REJECTED
         match.save()
-    assert _stored_summary(world.covenant_x) == _summary_of_rows(world.covenant_x) == (0, [], [])
+    assert _stored_summary(world.covenant_x) == _summary_of_rows(world.covenant_x)
     assert pub.public_facets(world.covenant_x, YEAR) == ([], [])
+    html = client.get(f"/supply-chain/public/{world.covenant_x.slug}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert b"2 production locations" not in html.content
 
 
 @pytest.mark.parametrize(
