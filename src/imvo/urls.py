@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -27,10 +26,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No route serves MEDIA_ROOT, not even with DEBUG on (the demo): stored files
+# (supplier lists, evidence, retained exports) leave only through their scoped
+# download views. Django's `static(MEDIA_URL)` handed any of them to anyone
+# holding the path, signed in or not (docs/security.md, T21).
 
 handler404 = "imvo.core.views.not_found"
 handler403 = "imvo.core.views.forbidden"

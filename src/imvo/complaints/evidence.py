@@ -14,7 +14,6 @@ the committee (to the company complained about, or anyone else).
 
 from __future__ import annotations
 
-import io
 import logging
 import uuid
 from dataclasses import dataclass
@@ -99,33 +98,14 @@ def safe_pdf(name: str, data: bytes) -> bytes:
 
 def safe_image(name: str, data: bytes, kind: str) -> tuple[bytes, str]:
     """The photo decoded and re-encoded: only its pixels are kept."""
-    from PIL import Image, ImageOps
+    from imvo.core.metadata import UnreadableImageError, reencode_image
 
     try:
-        with Image.open(io.BytesIO(data)) as probe:
-            if probe.width * probe.height > MAX_IMAGE_PIXELS:
-                raise EvidenceRefusedError("too_many_pixels", name)
-            probe.verify()
-        with Image.open(io.BytesIO(data)) as img:
-            img = ImageOps.exif_transpose(img) or img  # type: ignore[assignment]
-            out = io.BytesIO()
-            png = kind == "image/png"
-            mode = ("RGBA" if img.mode not in ("RGB", "RGBA", "L") else img.mode) if png else "RGB"
-            # A new image of the pixels alone: Pillow writes some of an opened image's
-            # `info` back when saving (a JPEG's comment, a PNG's ICC profile, whose
-            # text can name the person or the device that took the photo).
-            converted = img.convert(mode)
-            clean = Image.frombytes(mode, converted.size, converted.tobytes())
-            if png:
-                clean.save(out, format="PNG")
-                return out.getvalue(), "image/png"
-            clean.save(out, format="JPEG", quality=85)
-            return out.getvalue(), "image/jpeg"
-    except EvidenceRefusedError:
-        raise
-    except Exception as e:  # Pillow raises SyntaxError, OSError, ValueError... on bad files
-        logger.info("evidence image refused: %s", type(e).__name__)
-        raise EvidenceRefusedError("damaged_image", name) from None
+        clean = reencode_image(data, kind, max_pixels=MAX_IMAGE_PIXELS)
+    except UnreadableImageError as e:
+        logger.info("evidence image refused: %s", e.reason)
+        raise EvidenceRefusedError(e.reason, name) from None
+    return clean, "image/png" if kind == "image/png" else "image/jpeg"
 
 
 def make_safe_copy(name: str, data: bytes) -> tuple[bytes, str]:

@@ -12,6 +12,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -35,6 +36,27 @@ def one_page_pdf() -> bytes:
         pdf.add_blank_page()
         pdf.save(out)
     return out.getvalue()
+
+
+def pdf_showing_photo(photo: bytes, width: int, height: int) -> Any:
+    """A new PDF (an open `pikepdf.Pdf`; the caller adds to it and saves it) with one
+    page that shows the JPEG `photo` as it came: a DCT stream, its EXIF inside."""
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name
+
+    pdf = pikepdf.new()
+    image = pikepdf.Stream(pdf, photo)
+    image.Type, image.Subtype = Name.XObject, Name.Image
+    image.Width, image.Height, image.BitsPerComponent = width, height, 8
+    image.ColorSpace, image.Filter = Name.DeviceRGB, Name.DCTDecode
+    page = Dictionary(
+        Type=Name.Page,
+        MediaBox=Array([0, 0, 2 * width, 2 * height]),
+        Resources=Dictionary(XObject=Dictionary(Im0=image)),
+        Contents=pikepdf.Stream(pdf, b"q %d 0 0 %d 0 0 cm /Im0 Do Q" % (2 * width, 2 * height)),
+    )
+    pdf.pages.append(pikepdf.Page(page))
+    return pdf
 
 
 @pytest.fixture(autouse=True)

@@ -3,8 +3,10 @@
 Every app that takes a file (learning-library attachments, due-diligence
 evidence, complaint evidence) states an `UploadPolicy` and calls `check`; a
 file whose bytes do not match what its name claims is refused with the reason,
-before anything is stored. Stripping metadata is the caller's next step where
-the file could identify someone (complaint evidence: `imvo.complaints.evidence`).
+before anything is stored. A policy with `strip_metadata` also takes out what
+photos and PDFs say about who made them and where (`imvo.core.metadata`): for
+files others will read. Complaint evidence has its own, stricter cleaning
+(`imvo.complaints.evidence`).
 """
 
 from __future__ import annotations
@@ -84,10 +86,12 @@ class CheckedUpload:
 
 @dataclass(frozen=True)
 class UploadPolicy:
-    """Which file types (by extension, confirmed by content) and how many bytes."""
+    """Which file types (by extension, confirmed by content) and how many bytes;
+    `strip_metadata`: `check` returns photos and PDFs without their metadata."""
 
     types: tuple[FileType, ...]
     max_bytes: int
+    strip_metadata: bool = False
 
     def extensions(self) -> list[str]:
         return sorted({t.extension for t in self.types})
@@ -131,6 +135,13 @@ class UploadPolicy:
                 )
                 % {"name": name, "ext": kind.extension}
             )
+        if self.strip_metadata:
+            from imvo.core import metadata
+
+            try:
+                data = metadata.clean(kind.content_type, data)
+            except DomainError as e:
+                raise DomainError(f"{name}: {e}") from None
         return CheckedUpload(clean, kind.content_type, data)
 
     def check_all(self, files: Iterable[tuple[str, bytes]]) -> list[CheckedUpload]:

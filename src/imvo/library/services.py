@@ -21,7 +21,10 @@ from imvo.library.models import LearningAttachment, LearningItem
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
 MAX_ATTACHMENTS = 3
 # What the library takes: documents and photos, judged by their content (core.uploads).
-ATTACHMENT_POLICY = UploadPolicy(types=uploads.DOCUMENTS, max_bytes=MAX_ATTACHMENT_BYTES)
+# Everyone reads the library: photos and PDFs lose where and by whom they were made.
+ATTACHMENT_POLICY = UploadPolicy(
+    types=uploads.DOCUMENTS, max_bytes=MAX_ATTACHMENT_BYTES, strip_metadata=True
+)
 
 
 def learning_items_visible_to(user: AnyUser) -> QuerySet[LearningItem]:
@@ -84,10 +87,10 @@ class Upload:
     data: bytes = field(repr=False)
 
 
-def check_attachment(upload: Upload) -> tuple[str, str]:
-    """Refuse files of the wrong type or size; return (safe name, content type)."""
-    checked = ATTACHMENT_POLICY.check(upload.name, upload.data)
-    return checked.name, checked.content_type
+def check_attachment(upload: Upload) -> uploads.CheckedUpload:
+    """Refuse files of the wrong type or size; the file as it will be published
+    (safe name, content type, photos and PDFs without their metadata)."""
+    return ATTACHMENT_POLICY.check(upload.name, upload.data)
 
 
 @transaction.atomic
@@ -115,7 +118,7 @@ def publish_learning_item(
     attachments = attachments or []
     if len(attachments) > MAX_ATTACHMENTS:
         raise DomainError(_("Attach at most %(n)d files.") % {"n": MAX_ATTACHMENTS})
-    checked = [(u, *check_attachment(u)) for u in attachments]
+    checked = [check_attachment(u) for u in attachments]
     item = LearningItem.objects.create(
         covenant=covenant,
         title=title.strip()[:200],
@@ -127,10 +130,10 @@ def publish_learning_item(
         organisation_id=roles.organisation_id(user),
         author=roles.signed_in(user),
     )
-    for upload, name, content_type in checked:
+    for upload in checked:
         att = LearningAttachment(
-            item=item, name=name, content_type=content_type, size=len(upload.data)
+            item=item, name=upload.name, content_type=upload.content_type, size=len(upload.data)
         )
-        att.file.save(name, ContentFile(upload.data), save=False)
+        att.file.save(upload.name, ContentFile(upload.data), save=False)
         att.save()
     return item

@@ -160,7 +160,7 @@ def build_objects(w: World) -> dict[str, Any]:
     committee.check_recuse(w.committee_x, complaint, w.recused_committee_x, "conflict of interest")
     item = library.publish_learning_item(
         w.member_a, x, "Living wage pilot", "We paid the gap.",
-        attachments=[library.Upload("pilot.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF")],
+        attachments=[library.Upload("pilot.pdf", one_page_pdf())],
     )  # fmt: skip
     # Who may download the published PDF is asked; its rendering is reporting's test.
     with reports_published_without_pdf():

@@ -1,3 +1,7 @@
+import os
+import subprocess
+from pathlib import Path
+
 import pytest
 
 from imvo.accounts.testing import make_user
@@ -20,28 +24,56 @@ def test_signed_in_pages_are_never_stored(client):
     assert r["Cache-Control"] == "no-store, private"
 
 
-def test_database_going_away_gives_a_clean_503_page(tmp_path):
-    """A real unreachable PostgreSQL server (nothing listens on port 9), not a mock."""
-    import os
-
+def _fresh_interpreter(code: str, var: Path, **env: str | None) -> subprocess.CompletedProcess[str]:
+    """`code` in a new interpreter with Django's settings read from an environment
+    like ours, the install's files in `var`, and `env` set (None: unset)."""
     from imvo.core.tests.serving import python
 
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env.update(
-        DATABASE_URL="postgres://postgres@127.0.0.1:9/imvo",
-        IMVO_VAR_DIR=str(tmp_path),
-        IMVO_TESTING="1",
-        DJANGO_SETTINGS_MODULE="imvo.settings",
-    )
+    base = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    base.update(IMVO_VAR_DIR=str(var), DJANGO_SETTINGS_MODULE="imvo.settings")
+    for key, value in env.items():
+        if value is None:
+            base.pop(key, None)
+        else:
+            base[key] = value
+    return python(code, base)
+
+
+def test_database_going_away_gives_a_clean_503_page(tmp_path):
+    """A real unreachable PostgreSQL server (nothing listens on port 9), not a mock."""
     code = (
         "import django; django.setup();"
         "from django.test import Client;"
         "r = Client(raise_request_exception=False).get('/', HTTP_HOST='localhost');"
         "print(r.status_code); print(r.content.decode())"
     )
-    r = python(code, env)
+    r = _fresh_interpreter(
+        code, tmp_path, DATABASE_URL="postgres://postgres@127.0.0.1:9/imvo", IMVO_TESTING="1"
+    )
     assert r.returncode == 0, r.stderr[-2000:]
     status, body = r.stdout.split("\n", 1)
     assert status == "503"
     assert "Temporarily unavailable" in body
     assert "Traceback" not in body and "OperationalError" not in body
+
+
+def test_stored_files_are_not_served_by_their_path_even_with_debug_on(tmp_path):
+    """The demo runs with DEBUG on. Django's `static(MEDIA_URL)` route handed every
+    stored file (supplier lists, meeting papers, library attachments kept under
+    their own names) to anyone who had its path, signed in or not; a file leaves
+    only through its scoped download view."""
+    stored = tmp_path / "media" / "supplier-lists" / "2026"
+    stored.mkdir(parents=True)
+    (stored / "7-2025-0123456789abcdef.bin").write_bytes(b"name,address,country\nSecret Mill")
+    code = (
+        "import django; django.setup();"
+        "from django.conf import settings; assert settings.DEBUG;"
+        "from django.urls import Resolver404, resolve\n"
+        "try:\n"
+        "    resolve('/media/supplier-lists/2026/7-2025-0123456789abcdef.bin'); print('served')\n"
+        "except Resolver404:\n"
+        "    print('not served')\n"
+    )
+    r = _fresh_interpreter(code, tmp_path, DEBUG="1", IMVO_TESTING=None, DATABASE_URL=None)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert r.stdout.strip() == "not served"

@@ -15,6 +15,7 @@ from imvo.complaints.models import Complaint
 from imvo.complaints.services import workflow
 from imvo.complaints.services.access import CaseNotFoundError
 from imvo.complaints.tests.helpers import admit, file, jpeg_with_exif
+from imvo.core.testing import pdf_showing_photo
 
 GPS_LATITUDE = (23.0, 48.0, 36.0)  # Dhaka
 PHONE = b"SecretPhoneMaker"
@@ -37,19 +38,7 @@ def hostile_pdf() -> bytes:
     """A PDF that carries the GPS photo as it is (DCT stream, EXIF inside), runs
     JavaScript on opening, links to a tracker, embeds a file naming the
     complainant and names her as author."""
-    photo = jpeg_with_gps()
-    pdf = pikepdf.new()
-    image = pikepdf.Stream(pdf, photo)
-    image.Type, image.Subtype = Name.XObject, Name.Image
-    image.Width, image.Height, image.BitsPerComponent = 120, 90, 8
-    image.ColorSpace, image.Filter = Name.DeviceRGB, Name.DCTDecode
-    page = Dictionary(
-        Type=Name.Page,
-        MediaBox=Array([0, 0, 240, 180]),
-        Resources=Dictionary(XObject=Dictionary(Im0=image)),
-        Contents=pikepdf.Stream(pdf, b"q 240 0 0 180 0 0 cm /Im0 Do Q"),
-    )
-    pdf.pages.append(pikepdf.Page(page))
+    pdf = pdf_showing_photo(jpeg_with_gps(), 120, 90)
     link = Dictionary(
         Type=Name.Annot,
         Subtype=Name.Link,

@@ -12,7 +12,20 @@ from imvo.testing import client_for, make_org
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
+
+def _pdf() -> bytes:
+    import io
+
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+PDF = _pdf()
 
 
 @pytest.fixture(autouse=True)
@@ -97,12 +110,13 @@ def test_attachment_is_stored_and_served_as_download(world):
         attachments=[services.Upload("../../etc/guide.pdf", PDF)],
     )
     att = item.attachments.get()
-    assert att.name == "guide.pdf" and att.size == len(PDF)
+    assert att.name == "guide.pdf"
     r = Client(HTTP_ACCEPT_LANGUAGE="en").get(f"/reports/library/file/{att.pk}/")
     assert r.status_code == 200
     assert r["Content-Type"] == "application/pdf"
     assert r["Content-Disposition"].startswith("attachment")
-    assert b"".join(r.streaming_content) == PDF  # type: ignore[attr-defined]
+    served = b"".join(r.streaming_content)  # type: ignore[attr-defined]
+    assert served.startswith(b"%PDF-") and att.size == len(served)
     assert Client(HTTP_ACCEPT_LANGUAGE="en").get("/reports/library/file/999999/").status_code == 404
 
 
@@ -161,3 +175,89 @@ def test_theme_of_another_covenant_is_refused(world):
 def test_admin_lists_library_items(world):
     c = client_for(world.admin)
     assert c.get("/admin/library/learningitem/").status_code == 200
+
+
+GPS_LATITUDE = (52.0, 5.0, 10.0)
+PHONE = "SecretPhoneMaker"
+
+
+def _photo_with_gps() -> bytes:
+    """A JPEG as a phone writes it: maker, model and the GPS position in EXIF."""
+    import io
+
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x010F], exif[0x0110] = PHONE, "Model-X"
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[2], gps[3], gps[4] = "N", GPS_LATITUDE, "E", (4.0, 53.0, 0.0)
+    buf = io.BytesIO()
+    Image.new("RGB", (64, 48), (20, 120, 20)).save(buf, format="JPEG", exif=exif)
+    return buf.getvalue()
+
+
+def _pdf_with_author_and_gps_photo() -> bytes:
+    """A PDF naming its author (document information and XMP) that shows the photo
+    as it came from the phone (a DCT stream with its EXIF)."""
+    import io
+
+    from imvo.core.testing import pdf_showing_photo
+
+    pdf = pdf_showing_photo(_photo_with_gps(), 64, 48)
+    pdf.docinfo["/Author"] = "Rahima Khatun"
+    with pdf.open_metadata() as xmp:
+        xmp["dc:creator"] = ["Rahima Khatun"]
+    out = io.BytesIO()
+    pdf.save(out)
+    data = out.getvalue()
+    assert PHONE.encode() in data and b"Rahima Khatun" in data
+    return data
+
+
+def test_published_photos_and_pdfs_carry_no_gps_camera_or_author(world):
+    """The library is public: a phone photo of a factory told everyone where it was
+    taken and with which phone, a PDF who wrote it, as they were uploaded."""
+    import io
+
+    import pikepdf
+    from PIL import Image
+
+    item = services.publish_learning_item(
+        world.member_a,
+        world.covenant_x,
+        "Fire-safety training",
+        "Photos of the training.",
+        attachments=[
+            services.Upload("training.jpg", _photo_with_gps()),
+            services.Upload("report.pdf", _pdf_with_author_and_gps_photo()),
+        ],
+    )
+    anonymous = Client(HTTP_ACCEPT_LANGUAGE="en")
+    served = {
+        att.name: b"".join(anonymous.get(f"/reports/library/file/{att.pk}/").streaming_content)  # type: ignore[attr-defined]
+        for att in item.attachments.all()
+    }
+    photo = served["training.jpg"]
+    with Image.open(io.BytesIO(photo)) as img:
+        assert img.size == (64, 48)
+        assert not img.getexif() and not img.getexif().get_ifd(0x8825)
+    assert PHONE.encode() not in photo
+    document = served["report.pdf"]
+    assert PHONE.encode() not in document and b"Rahima Khatun" not in document
+    with pikepdf.open(io.BytesIO(document)) as pdf:
+        assert len(pdf.pages) == 1 and "/Author" not in pdf.docinfo
+        assert "/Metadata" not in pdf.Root
+        image = pdf.pages[0].Resources.XObject.Im0
+        with Image.open(io.BytesIO(image.read_raw_bytes())) as shown:
+            assert shown.size == (64, 48) and not shown.getexif()
+
+
+def test_a_pdf_that_cannot_be_read_is_refused_with_the_reason(world):
+    with pytest.raises(DomainError, match=r"guide\.pdf: The PDF is damaged"):
+        services.publish_learning_item(
+            world.member_a,
+            world.covenant_x,
+            "t",
+            "x",
+            attachments=[services.Upload("guide.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF")],
+        )

@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from imvo.core.testing import one_page_pdf
 from imvo.core.translation_check import recording, untranslated
 from imvo.library import services as learning
 from imvo.reporting.services import publication
@@ -44,7 +45,7 @@ def test_reporting_pages_have_no_untranslated_dutch_strings(world, settings_medi
         c,
         "Guide",
         "Text",
-        attachments=[learning.Upload("g.pdf", b"%PDF-1.4 x")],
+        attachments=[learning.Upload("g.pdf", one_page_pdf())],
     )
     reporting_covenant()
     public = [
