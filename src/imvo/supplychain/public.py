@@ -44,10 +44,19 @@ def member_band(members: int) -> str:
     """The band a location's member count falls in: 1 to 4, 5 to 9, 10 to 24, 25 to 49,
     50 or more; written "5\u20139" with an en dash, which a spreadsheet opening the CSV
     does not take for a date (as it does "5-9")."""
+    if 0 <= members < len(_BANDS):
+        return _BANDS[members]  # a page asks 100 times: looked up, not worked out
+    return _band(members)
+
+
+def _band(members: int) -> str:
     for low, high in MEMBER_BANDS:
         if members <= high:
             return f"{low}\u2013{high}"
     return f"{MEMBER_BANDS[-1][1] + 1}+"
+
+
+_BANDS = tuple(_band(n) for n in range(MEMBER_BANDS[-1][1] + 2))
 
 
 def _text(value: str) -> str:

@@ -231,6 +231,14 @@ def test_the_table_rows_render_as_the_template_engine_would():
             "members": "50+",
             "named_members": ["Z <Co>", 'A & "B"'],
         },
+        {  # a text with NUL (SQLite stores one) is escaped on its own
+            "name": "Nul\x00<Mill>",
+            "address": "&",
+            "country_name": "",
+            "sector": "",
+            "members": "5\u20139",
+            "named_members": [""],
+        },
     ]
     engine = Template(
         "{% for f in rows %}<tr><td>{{ f.name }}</td><td>{{ f.address }}</td>"
