@@ -15,7 +15,12 @@ from imvo.complaints import crypto, limits
 from imvo.complaints.audit import audit
 from imvo.complaints.evidence import check_file_count, store_evidence
 from imvo.complaints.models import ClosureGround, Complaint, Message, State, to_the_hour
-from imvo.complaints.receipts import hash_receipt
+from imvo.complaints.receipts import (
+    RECEIPT_CHARS,
+    hash_receipt,
+    looks_like_receipt,
+    normalise_receipt,
+)
 from imvo.complaints.services.access import CaseNotFoundError
 from imvo.core.errors import DomainError
 
@@ -24,7 +29,24 @@ def complaint_by_receipt(code: str, client: str | None = None) -> Complaint:
     """The complaint a receipt code belongs to. Wrong codes are counted per
     client, so codes cannot be guessed in bulk (100 random bits besides); a right
     code always opens its case, even from an address that guessed too often."""
-    c = Complaint.objects.filter(receipt_hash=hash_receipt(code)).first() if code else None
+    typed = normalise_receipt(code)
+    if not typed:
+        raise CaseNotFoundError(_("Type the receipt code you got when you sent your complaint."))
+    # A code of another shape is told apart from an unknown one, so a typing slip
+    # can be found; it cannot belong to any case, so it is no guess and not counted.
+    if len(typed) != RECEIPT_CHARS:
+        raise CaseNotFoundError(
+            _(
+                "A receipt code has 20 letters and digits, in five groups of four, like"
+                " ABCD-1234-EFGH-5678-JKMN. Letters and digits you typed: %(n)d."
+            )
+            % {"n": len(typed)}
+        )
+    if not looks_like_receipt(code):
+        raise CaseNotFoundError(
+            _("A receipt code has only the digits 0-9 and the letters A-Z, without U.")
+        )
+    c = Complaint.objects.filter(receipt_hash=hash_receipt(code)).first()
     if c is None:
         if client:
             limits.count_receipt_failure(client)
