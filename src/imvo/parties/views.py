@@ -34,7 +34,8 @@ def signals(request: HttpRequest) -> HttpResponse:
         .select_related("covenant", "theme")
         .prefetch_related("forwardings", "responses")
     )
-    return render(request, "parties/signals.html", {"signals": items})
+    rows = [(s, *signal_services.list_figures(request.user, s)) for s in items]
+    return render(request, "parties/signals.html", {"rows": rows})
 
 
 @login_required
@@ -100,7 +101,7 @@ def signal(request: HttpRequest, pk: int) -> HttpResponse:
         "role": role,
         "respond": respond,
         "close": close,
-        "view": signal_services.union_view(item),
+        "view": signal_services.union_view(item, role),
     }
     if role == "secretariat":
         context["forwardings"] = item.forwardings.select_related("organisation")

@@ -4,7 +4,8 @@
 member whose supplier list links to the location (`supplychain.seams.
 organisations_linked_to_facility`, the lookup complaints use). The union never
 learns who they are: what it reads (`union_view`) counts the members reached
-and those who answered, and shows the answers without a name. Members answer
+(a range below K, the disclosure rule) and those who answered, and shows the
+answers without a name; a member reached is not told that others were. Members answer
 (`check_respond`); the raising party or the secretariat closes it with a note.
 """
 
@@ -27,7 +28,11 @@ from imvo.covenants.models import Adherence, Covenant, Organisation, Theme
 from imvo.covenants.seams import require_themes_of
 from imvo.parties.models import Signal, SignalForwarding, SignalResponse
 from imvo.parties.services.access import require_civil_society_party
-from imvo.supplychain.seams import organisations_linked_to_facility, public_facility_search
+from imvo.supplychain.seams import (
+    disclosure_threshold,
+    organisations_linked_to_facility,
+    public_facility_search,
+)
 
 TEXT_MAX = 5000
 
@@ -162,7 +167,7 @@ def role_in(user: AnyUser, signal: Signal) -> str:
         return ""
     if oid == signal.raised_by_id:
         return "raiser"
-    if signal.forwardings.filter(organisation_id=oid).exists():
+    if any(f.organisation_id == oid for f in signal.forwardings.all()):
         return "member"
     return ""
 
@@ -213,17 +218,51 @@ def check_close(user: AnyUser, signal: Signal, note: str) -> Signal:
 
 @dataclass(frozen=True)
 class UnionView:
-    """What the raising union reads: counts and anonymous answers, never a member."""
+    """What a reader of the signal learns of its reach: counts and anonymous answers,
+    never a member. `reached` is "" for a member reached (it reads the signal and its
+    own answers, not that others were reached); `in_range` says the figure is a range."""
 
-    reached: int
+    reached: str
+    in_range: bool
+    k: int
     answered: int
     answers: list[SignalResponse]
 
 
-def union_view(signal: Signal) -> UnionView:
+def reach_figure(reached: int, role: str, k: int) -> tuple[str, bool]:
+    """How many members a signal reached, as `role` may read it: the secretariat the
+    number; the raising party the number from K members on, "1 to K-1" below (an
+    exact small count of the members sourcing at a location is a figure about fewer
+    than K members' lists, which the public list shows as a band and the
+    shared-facilities page as a range); a member nothing. (figure, is a range)"""
+    if role == "secretariat" or (role == "raiser" and (reached == 0 or reached >= k)):
+        return str(reached), False
+    if role == "raiser":
+        return f"1\u2013{k - 1}", True
+    return "", False
+
+
+def union_view(signal: Signal, role: str) -> UnionView:
     responses = list(signal.responses.all())
+    k = disclosure_threshold(signal.covenant_id)
+    reached, in_range = reach_figure(len(signal.forwardings.all()), role, k)
     return UnionView(
-        reached=signal.forwardings.count(),
+        reached=reached,
+        in_range=in_range,
+        k=k,
         answered=len({r.organisation_id for r in responses if r.organisation_id}),
         answers=responses,
     )
+
+
+def list_figures(user: AnyUser, signal: Signal) -> tuple[str, int]:
+    """(members reached, answers) for the list of signals, as the user may read
+    them: a member reached counts its own answers only (`union_view`)."""
+    role = role_in(user, signal)
+    reached, _range = reach_figure(
+        len(signal.forwardings.all()), role, disclosure_threshold(signal.covenant_id)
+    )
+    if role == "member":
+        own = roles.organisation_id(user)
+        return reached, sum(1 for r in signal.responses.all() if r.organisation_id == own)
+    return reached, len(signal.responses.all())

@@ -37,7 +37,10 @@ def test_signal_reaches_the_linked_members_and_the_union_sees_only_counts(
     assert "Company" not in " ".join(str(m.body) for m in mail.outbox)  # no member named
 
     union_page = client_for(fnv, "en").get(f"/parties/signals/{s.pk}/").content.decode()
-    assert "Passed to 2 member companies linked to the location" in union_page
+    # Two members source there, fewer than K=3: the union reads a range, as the public
+    # list's band and the members' shared-facilities page would (no exact small count).
+    assert "linked to the location it was passed to: 1\u20132" in union_page
+    assert "Below 3 members the number is shown as a range" in union_page
     assert "Company A" not in union_page and "Company B" not in union_page
 
     # A answers; the union reads the answer without A's name; B does not see A's answer.
@@ -115,3 +118,37 @@ def test_the_union_raises_a_signal_through_the_page(world, fnv, dhaka):
     assert s.forwardings.count() == 2
     listing = c.get("/parties/signals/").content.decode()
     assert "Overtime unpaid" in listing
+
+
+def test_a_member_reached_is_not_told_how_many_others_were_reached_or_answered(world, fnv, dhaka):
+    """The signal page and the list of signals told member B "passed to 2 member
+    companies; 1 answered": exactly one other member sources at the factory and
+    answered, while B's shared-facilities page shows that figure only as a range
+    below K. A member reads the signal and its own answers only (docs/parties.md)."""
+    [found] = signals.public_locations(world.covenant_x, "Dhaka Knit")
+    s = signals.check_raise_signal(
+        fnv, world.covenant_x, "Overtime unpaid", "Since March.",
+        facility_id=int(str(found["id"])), search="Dhaka Knit",
+    )  # fmt: skip
+    signals.check_respond(world.member_a, s, "We visit the factory with the union.")
+    b = client_for(world.member_b, "en")
+    page = b.get(f"/parties/signals/{s.pk}/").content.decode()
+    assert "Overtime unpaid" in page
+    assert 'id="signal-reach"' not in page and "answered." not in page
+    listing = b.get("/parties/signals/").content.decode()
+    row = listing[listing.index("Overtime unpaid") :]
+    row = row[: row.index("</tr>")]
+    assert "<td>2</td>" not in row and "<td>1</td>" not in row
+    assert row.endswith("<td>\u2013</td><td>0</td>")  # reach not shown; B's own answers: 0
+    # The secretariat still reads the exact figures.
+    sec = client_for(world.secretariat_x, "en").get("/parties/signals/").content.decode()
+    sec_row = sec[sec.index("Overtime unpaid") :]
+    assert sec_row[: sec_row.index("</tr>")].endswith("<td>2</td><td>1</td>")
+
+
+def test_reach_figure_is_a_range_below_k_for_the_raising_party():
+    assert signals.reach_figure(2, "raiser", 5) == ("1\u20134", True)
+    assert signals.reach_figure(5, "raiser", 5) == ("5", False)
+    assert signals.reach_figure(0, "raiser", 5) == ("0", False)
+    assert signals.reach_figure(2, "secretariat", 5) == ("2", False)
+    assert signals.reach_figure(7, "member", 5) == ("", False)

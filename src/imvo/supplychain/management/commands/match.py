@@ -25,6 +25,18 @@ from django.core.management.base import BaseCommand, CommandError
 requires_system_checks: list = []
 
 
+class _NeutralisingWriter:
+    """A csv writer whose every text cell goes through `core.exports.neutralise`."""
+
+    def __init__(self, writer: Any) -> None:
+        self.writer = writer
+
+    def writerow(self, row: list[Any]) -> None:
+        from imvo.core.exports import neutralise
+
+        self.writer.writerow([neutralise(v) for v in row])
+
+
 class Command(BaseCommand):
     help = "Match a supplier list (CSV/XLSX/XLS/ODS) against a registry CSV, offline."
     requires_system_checks: list = []
@@ -104,7 +116,10 @@ class Command(BaseCommand):
         counts: dict[str, int] = {}
         out_path = Path(opts["out"])
         with out_path.open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.writer(fh)
+            # The input columns are the supplier list as received: a cell such as
+            # =HYPERLINK(...) or +31... must not become a formula when the result is
+            # opened in a spreadsheet (docs/security.md, T13 and T23).
+            writer = _NeutralisingWriter(csv.writer(fh))
             writer.writerow(
                 ["row", "facility_id", "score", "status", "message", "explanation", *table.header]
             )
