@@ -28,7 +28,8 @@ from rapidfuzz.process import cpdist
 BASE_NAME_LEVELS = [
     "missing",
     "exact",  # the same cleaned name (or the same with spaces removed)
-    "near",  # typo or word order: >= 92 similar
+    "near",  # typo or word order: >= 92 similar; a name broken into pieces ("br and i x
+    # asl") >= 85 similar without spaces (`fragmented`)
     "contained",  # one name's words all inside the other's ("Pioneer" / "Pioneer Dental"),
     # abbreviations counting as their long words ("teachers acad" / "teachers academy")
     "similar",  # >= 80, or one name inside the other once both are written without spaces
@@ -210,6 +211,11 @@ def name_levels(
     if len(ask):
         contained[ask] = [abbreviated_contained(a[k], b[k]) for k in ask.tolist()]
     out[contained & (out > 3)] = 3
+    # A name broken into pieces: near when the names without spaces are alike enough.
+    ask = np.flatnonzero((out > 2) & (joined >= FRAGMENTED_RATIO))
+    if len(ask):
+        broken = [fragmented(a[k]) or fragmented(b[k]) for k in ask.tolist()]
+        out[ask[np.asarray(broken, dtype=bool)]] = 2
     out[best >= 92] = 2
     sa, sb = _strings(a), _strings(b)
     out[(sa == sb) | (a_ns == b_ns)] = 1
@@ -223,6 +229,23 @@ def name_levels(
 # daycare" / "... fresh start day care center"), or a name the source broke into pieces.
 # Shorter ones are found inside unrelated names too often ("ace", "star").
 JOINED_INSIDE_MIN = 6
+
+# A name the source broke into pieces (text pulled out of a PDF: "br and i x asl ( li ng e
+# r i e )", "ale x tr i c o t sr l"): 3+ words of letters, at least half of them
+# FRAGMENT_LETTERS letters or fewer. Its words say little, so the names are compared
+# without spaces: "near" when that reaches FRAGMENTED_RATIO (`name_levels`). Whole names
+# ("7 eleven", "blk 59", "pizza hut") are not fragments: too few short words.
+FRAGMENT_LETTERS = 2
+FRAGMENTED_RATIO = 85
+_LETTERS_RE = re.compile(r"[a-z]+")
+
+
+@lru_cache(maxsize=500_000)
+def fragmented(name: str) -> bool:
+    """Is the cleaned name broken into pieces (see FRAGMENT_LETTERS)?"""
+    words = [w for w in name.split() if _LETTERS_RE.fullmatch(w)]
+    short = sum(len(w) <= FRAGMENT_LETTERS for w in words)
+    return len(words) >= 3 and 2 * short >= len(words)
 
 
 def joined_inside(a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -171,6 +171,13 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
                           WHERE u.word <> ALL (p.x) AND {s}.abbreviates(t.short, u.word))))
 $$;
 
+-- features.fragmented: 3+ words of letters, at least half of them {frag_letters} letters or fewer.
+CREATE OR REPLACE FUNCTION {s}.fragmented(a text) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT count(*) >= 3 AND 2 * count(*) FILTER (WHERE char_length(w) <= {frag_letters}) >= count(*)
+  FROM regexp_split_to_table(a, '\s+') t(w) WHERE w ~ '^[a-z]+$'
+$$;
+
 -- features.joined_name: the words without articles (all words if none is left), no spaces.
 CREATE OR REPLACE FUNCTION {s}.joined_name(a text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
@@ -195,6 +202,7 @@ def install(cur: Any, schema: str) -> None:
         .replace("{abbr_min}", str(int(features.ABBREVIATION_MIN)))
         .replace("{abbr_prefix_min}", str(int(features.ABBREVIATION_PREFIX_MIN)))
         .replace("{abbr_prefix_cut}", str(int(features.ABBREVIATION_PREFIX_CUT)))
+        .replace("{frag_letters}", str(int(features.FRAGMENT_LETTERS)))
     )
 
 
@@ -356,6 +364,7 @@ def match(
     near, close = features.NEARBY_METERS, features.CLOSE_METERS
     abbr_ratio = float(features.ABBREVIATION_SET_RATIO)
     inside_min = int(features.JOINED_INSIDE_MIN)
+    frag_ratio = float(features.FRAGMENTED_RATIO)
     _run(
         cur,
         f"""
@@ -420,6 +429,9 @@ def match(
             CASE WHEN a = '' OR b = '' THEN 0
                  WHEN a = b OR aj = bj THEN 1
                  WHEN best >= 92 THEN 2
+                 -- features.fragmented: a name broken into pieces, alike without spaces
+                 WHEN {s}.ratio(aj, bj) >= {frag_ratio!r}
+                      AND ({s}.fragmented(a) OR {s}.fragmented(b)) THEN 2
                  WHEN cardinality(wa) > 0 AND cardinality(wb) > 0 AND wa && wb
                       AND (wa <@ wb OR wb <@ wa) THEN 3
                  WHEN {s}.token_set_ratio(wa, wb)::real >= {abbr_ratio!r}

@@ -222,6 +222,34 @@ def test_a_name_with_broken_spacing_finds_the_name_written_whole() -> None:
     assert next(e for e in m.explanation if e["field"] == "name")["level"] == "exact"
 
 
+def test_a_name_broken_into_pieces_is_near_when_alike_without_spaces() -> None:
+    """A name the source broke into pieces ("br and i x asl ( li ng e r i e )", text pulled
+    out of a PDF) is "near" the name written whole when the two are >= FRAGMENTED_RATIO
+    alike without spaces, though the cleaning dropped "and"; whole names with a short
+    word or two ("7 eleven", "pizza hut express") are not fragments and stay what their
+    words say; fragments alike in few letters stay unrelated."""
+    from imvo.supplychain.matching import features
+    from imvo.supplychain.normalise import normalise_name
+
+    assert features.fragmented(normalise_name("br and i x asl ( li ng e r i e )"))
+    assert not features.fragmented("7 eleven")
+    assert not features.fragmented("blk 59 ang mo kio")
+    pairs = [
+        (normalise_name("br and i x asl ( li ng e r i e )"), "brandix asl lingerie"),
+        ("ale x tr icot sr l", "alextricot"),
+        ("d sl lanka pr iv ate", "dsl lanka biyagama"),
+        ("pizza hut", "pizza hut express"),
+    ]
+    levels = features.name_levels([a for a, _ in pairs], [b for _, b in pairs])
+    names = [features.BASE_NAME_LEVELS[int(v)] for v in levels]
+    assert names == ["near", "near", "weak", "contained"]
+    registry = [("Alextricot SRL", "Via Galicea Mare 16, Bailesti", "RO", None, None)]
+    registry += [(f"Tricot House {i}", f"Strada {i}, Craiova", "RO", None, None) for i in range(30)]
+    m = _one(registry, ("ale x tr i c o t sr l", "via galicea mare 16 bailesti", "RO", None, None))
+    assert (m.facility_id, m.status) == ("F0", matching.AUTOMATIC)
+    assert next(e for e in m.explanation if e["field"] == "name")["level"] == "near"
+
+
 def test_perturbed_rows_find_their_facility() -> None:
     facilities, registry = _registry()
     rng = random.Random(11)

@@ -290,3 +290,37 @@ def test_postgres_engine_reads_a_name_inside_the_other_without_spaces(pg_cursor:
     pg_cursor.execute("SELECT rw, name_level FROM pg_temp.levels WHERE rw = idx ORDER BY rw")
     in_sql_names = {rw: features.NAME_BASE[level] for rw, level in pg_cursor.fetchall()}
     assert [in_sql_names[i] for i in range(len(names))] == names
+
+
+def test_postgres_engine_reads_a_name_broken_into_pieces(pg_cursor: Any) -> None:
+    """A name broken into pieces (`features.fragmented`) is "near" a whole name alike
+    without spaces in both engines; a whole name with short words is not a fragment."""
+    registry = pl.DataFrame(
+        {
+            "id": [1, 2],
+            "name": ["alextricot", "pizza hut express"],
+            "address": ["via galicea mare 16 bailesti", "5 main st"],
+            "country": ["RO", "GB"],
+            "lat": [None, None],
+            "lng": [None, None],
+        },
+        schema_overrides={"lat": pl.Float64, "lng": pl.Float64},
+    )
+    rows = pl.DataFrame(
+        {
+            "name": ["ale x tr i c o t sr l", "Pizza Hut"],
+            "address": ["via galicea mare 16 bailesti", "5 Main St"],
+            "country": ["RO", "GB"],
+            "lat": [None, None],
+            "lng": [None, None],
+        },
+        schema_overrides={"lat": pl.Float64, "lng": pl.Float64},
+    )
+    memory = matching.match_frame(matching.prepare_registry(registry, normalised=True), rows)
+    assert [m.scored[0].facility_id for m in memory] == [1, 2]
+    names = [next(e["level"] for e in m.explanation if e["field"] == "name") for m in memory]
+    assert names == ["near", "contained"]
+    _decided_alike_in_postgres(pg_cursor, registry, rows, memory)
+    pg_cursor.execute("SELECT rw, name_level FROM pg_temp.levels WHERE rw = idx ORDER BY rw")
+    in_sql_names = {rw: features.NAME_BASE[level] for rw, level in pg_cursor.fetchall()}
+    assert [in_sql_names[i] for i in range(len(names))] == names
