@@ -68,6 +68,12 @@ FIELD_MAX_CHARS = {
 # Encodings tried for a CSV that is not UTF-8, in order of preference when they
 # read the text equally well (West-European first: the covenants' members).
 FALLBACK_ENCODINGS = ["cp1252", "cp1254", "cp1250", "iso-8859-15"]
+# The legacy code pages of production countries' other scripts (Chinese, Japanese,
+# Korean, Cyrillic, Greek, Arabic, Thai, Vietnamese): what a member can pick on the
+# preview when the letters look wrong (`_guess_encoding` finds them on its own).
+OTHER_SCRIPT_ENCODINGS = [
+    "gb18030", "big5", "cp932", "cp949", "cp1251", "cp1253", "cp1256", "cp874", "cp1258",
+]  # fmt: skip
 # Letters of the covenants' West-European languages weigh 1; Central-European and
 # Turkish letters 0.5 (real, but rarer here); anything else that is not ASCII
 # (currency signs, Ÿ, control characters) 0 or less. "São João" read as cp1250
@@ -637,15 +643,63 @@ def _plausibility(text: str) -> float:
     return score / count if count else 1.0
 
 
+def _script(c: str) -> str:
+    """The script of a letter by its Unicode name: LATIN, CYRILLIC, GREEK, ARABIC,
+    CJK (Chinese characters, kana and Hangul together)..."""
+    import unicodedata
+
+    word = unicodedata.name(c, "?").split(" ", 1)[0]
+    return "CJK" if word in ("CJK", "HIRAGANA", "KATAKANA", "HANGUL") else word
+
+
+def _written_in_another_script(text: str) -> bool:
+    """Whether a decoded text reads as words of one non-Latin script (Chinese,
+    Cyrillic, Greek, Arabic, Thai...): its non-ASCII letters nearly all of that
+    script, in words of their own. A West-European file read in a wrong code page
+    gives such letters one by one inside Latin words ("São" in cp1251 is an S, a
+    Cyrillic letter and an o), which fails."""
+    import unicodedata
+
+    scripts: dict[str, int] = {}
+    ascii_in_words = letters_in_words = other = 0
+    for word in re.findall(r"\w+", text[:50_000]):
+        if word.isascii():
+            continue
+        for c in word:
+            if c.isascii():
+                ascii_in_words += c.isalpha()
+                letters_in_words += c.isalpha()
+            elif unicodedata.category(c)[0] in "LM":
+                letters_in_words += 1
+                if unicodedata.category(c)[0] == "L":
+                    name = _script(c)
+                    scripts[name] = scripts.get(name, 0) + 1
+            else:
+                other += 1
+    if not scripts:
+        return False
+    main, count = max(scripts.items(), key=lambda kv: kv[1])
+    return (
+        main != "LATIN"
+        and count >= 0.9 * (sum(scripts.values()) + other)
+        and ascii_in_words <= 0.2 * letters_in_words
+    )
+
+
 def _guess_encoding(data: bytes) -> str:
     """The encoding of a CSV that is not UTF-8. charset-normalizer's guess competes
     with the usual Windows code pages: a short Latin-1 file ("Têxteis São João
     Lda, Guimarães") was read as Central European before; now the reading with the
-    likelier letters wins, ties going to the West-European code page."""
+    likelier letters wins, ties going to the West-European code page. A text that
+    charset-normalizer reads as words of another script (a Chinese list in GBK, a
+    Bulgarian one in cp1251) keeps that reading: the competition above scores
+    West-European letters only and turned those lists into Latin gibberish."""
     from charset_normalizer import from_bytes
 
     sample = data[:200_000]
     best = from_bytes(sample).best()
+    if best is not None and _written_in_another_script(str(best)):
+        return best.encoding
     candidates = list(FALLBACK_ENCODINGS)
     if best is not None and best.encoding not in candidates:
         candidates.append(best.encoding)

@@ -243,7 +243,7 @@ def cancel_list(user: Any, sl: SupplierList) -> SupplierList:
     return sl
 
 
-ENCODINGS = ["utf-8", *parsing.FALLBACK_ENCODINGS]
+ENCODINGS = ["utf-8", *parsing.FALLBACK_ENCODINGS, *parsing.OTHER_SCRIPT_ENCODINGS]
 
 
 def choose_encoding(user: Any, sl: SupplierList, encoding: str) -> SupplierList:
