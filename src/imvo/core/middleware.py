@@ -1,14 +1,15 @@
 """Middleware of the platform: request size at the door, no NUL in a query
-string, a clean 503 when the database is lost, no caching of confidential pages."""
+string, form field or JSON text, a clean 503 when the database is lost, no caching of confidential pages."""
 
+import json
 import logging
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.handlers.wsgi import LimitedStream
 from django.db import DatabaseError, InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
 logger = logging.getLogger("imvo")
@@ -34,21 +35,65 @@ class DatabaseUnavailableMiddleware:
 
 
 class NulInQueryMiddleware:
-    """Answer 400 to a query string holding a NUL character (`%00`).
+    """Answer 400 to a request holding a NUL character (`%00`, `\\u0000`) in its
+    query string, a form field or a JSON text.
 
     PostgreSQL refuses NUL in text, so any view that put a raw `?q=`-style value
     into a filter answered 500 (the public list did, before it dropped NUL
-    itself). No form or search of the platform has a use for NUL, so it is
-    turned away at the door, once, for every view. Form fields (POST) refuse it
-    themselves (Django's ProhibitNullCharactersValidator)."""
+    itself). Django's form fields refuse NUL (ProhibitNullCharactersValidator),
+    but views that read `request.POST` themselves did not: a NUL in the title of
+    a joint-action proposal was a 500 on PostgreSQL (docs/security.md, T26), and
+    a JSON string may carry one as `\\u0000`. No form, search or API call of the
+    platform has a use for NUL, so it is turned away at the door, once, for every
+    view. Uploaded files are not looked at (they are bytes, not text)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if any("\x00" in key + "".join(values) for key, values in request.GET.lists()):
+        if _has_nul(request.GET.lists()) or (request.method == "POST" and _nul_in_body(request)):
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"detail": "Text may not contain the NUL character (\\u0000); remove it."},
+                    status=400,
+                )
             return HttpResponse(render_to_string("400.html", request=None), status=400)
         return self.get_response(request)
+
+
+def _has_nul(items: Iterable[tuple[str, list[Any]]]) -> bool:
+    return any("\x00" in key + "".join(map(str, values)) for key, values in items)
+
+
+def _nul_in_body(request: HttpRequest) -> bool:
+    content_type = request.content_type or ""
+    if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        try:
+            return _has_nul(request.POST.lists())
+        except Exception:  # a body Django cannot parse: the view's own reading says so
+            return False
+    if content_type.endswith("json"):
+        try:
+            body = request.body
+        except Exception:
+            return False
+        if b"\x00" not in body and b"u0000" not in body:
+            return False
+        try:
+            return _json_has_nul(json.loads(body))
+        except ValueError:
+            return False  # not JSON: the API's own parsing answers
+    return False
+
+
+def _json_has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_json_has_nul(k) or _json_has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_json_has_nul(v) for v in value)
+    return False
 
 
 # Paths whose answers may hold confidential data even for anonymous visitors.
