@@ -61,7 +61,9 @@ def test_a_file_with_nul_bytes_and_ordinary_fields_reach_the_view() -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     def view(request: HttpRequest) -> HttpResponse:
-        return HttpResponse(request.FILES["file"].read())
+        upload = request.FILES.get("file")
+        assert upload is not None
+        return HttpResponse(upload.read())
 
     request = RequestFactory().post(
         "/supply-chain/upload/",
