@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.handlers.wsgi import LimitedStream
 from django.db import DatabaseError, InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.template.loader import render_to_string
 
 logger = logging.getLogger("imvo")
@@ -35,29 +35,35 @@ class DatabaseUnavailableMiddleware:
 
 
 class NulInQueryMiddleware:
-    """Answer 400 to a request holding a NUL character (`%00`, `\\u0000`) in its
-    query string, a form field or a JSON text.
+    """No NUL character reaches a view: PostgreSQL refuses NUL in text, so a value
+    holding one that reached a filter or a row was a 500.
 
-    PostgreSQL refuses NUL in text, so any view that put a raw `?q=`-style value
-    into a filter answered 500 (the public list did, before it dropped NUL
-    itself). Django's form fields refuse NUL (ProhibitNullCharactersValidator),
-    but views that read `request.POST` themselves did not: a NUL in the title of
-    a joint-action proposal was a 500 on PostgreSQL (docs/security.md, T26), and
-    a JSON string may carry one as `\\u0000`. No form, search or API call of the
-    platform has a use for NUL, so it is turned away at the door, once, for every
-    view. Uploaded files are not looked at (they are bytes, not text)."""
+    - In the query string (`%00`): 400 with a short page, before any view runs
+      (the public list answered 500 before it dropped NUL itself).
+    - In a form field: removed at the door. Django's form fields refuse NUL, but
+      views that read `request.POST` themselves did not (a NUL in the title of a
+      joint-action proposal was a 500 on PostgreSQL: docs/security.md, T26).
+      Removing it, not refusing the request, keeps what the person typed: a
+      complainant on a slow phone does not lose a long text to an error page
+      for a character nobody sees. Uploaded files are not touched.
+    - In a JSON text (`\\u0000`) of an API call: 400 with the reason (programs
+      send it; they are told exactly what to fix)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if _has_nul(request.GET.lists()) or (request.method == "POST" and _nul_in_body(request)):
-            if request.path.startswith("/api/"):
+        if _has_nul(request.GET.lists()):
+            return HttpResponse(render_to_string("400.html", request=None), status=400)
+        if request.method == "POST":
+            content_type = request.content_type or ""
+            if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+                _drop_nul_from_form(request)
+            elif content_type.endswith("json") and _nul_in_json(request):
                 return JsonResponse(
                     {"detail": "Text may not contain the NUL character (\\u0000); remove it."},
                     status=400,
                 )
-            return HttpResponse(render_to_string("400.html", request=None), status=400)
         return self.get_response(request)
 
 
@@ -65,25 +71,31 @@ def _has_nul(items: Iterable[tuple[str, list[Any]]]) -> bool:
     return any("\x00" in key + "".join(map(str, values)) for key, values in items)
 
 
-def _nul_in_body(request: HttpRequest) -> bool:
-    content_type = request.content_type or ""
-    if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        try:
-            return _has_nul(request.POST.lists())
-        except Exception:  # a body Django cannot parse: the view's own reading says so
-            return False
-    if content_type.endswith("json"):
-        try:
-            body = request.body
-        except Exception:
-            return False
-        if b"\x00" not in body and b"u0000" not in body:
-            return False
-        try:
-            return _json_has_nul(json.loads(body))
-        except ValueError:
-            return False  # not JSON: the API's own parsing answers
-    return False
+def _drop_nul_from_form(request: HttpRequest) -> None:
+    try:
+        post = request.POST
+    except Exception:  # a body Django cannot parse: the view's own reading says so
+        return
+    if not _has_nul(post.lists()):
+        return
+    clean = QueryDict(mutable=True)
+    for key, values in post.lists():
+        clean.setlist(key.replace("\x00", ""), [v.replace("\x00", "") for v in values])
+    clean._mutable = False
+    request.POST = clean  # type: ignore[misc]
+
+
+def _nul_in_json(request: HttpRequest) -> bool:
+    try:
+        body = request.body
+    except Exception:
+        return False
+    if b"\x00" not in body and b"u0000" not in body:
+        return False
+    try:
+        return _json_has_nul(json.loads(body))
+    except ValueError:
+        return False  # not JSON: the API's own parsing answers
 
 
 def _json_has_nul(value: Any) -> bool:
