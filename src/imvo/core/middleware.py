@@ -82,7 +82,7 @@ def _drop_nul_from_form(request: HttpRequest) -> None:
     for key, values in post.lists():
         clean.setlist(key.replace("\x00", ""), [v.replace("\x00", "") for v in values])
     clean._mutable = False
-    request.POST = clean  # type: ignore[misc]
+    request.POST = clean  # type: ignore[assignment]
 
 
 def _nul_in_json(request: HttpRequest) -> bool:
