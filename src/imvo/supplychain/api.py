@@ -17,7 +17,7 @@ from ninja.responses import NinjaJSONEncoder
 from imvo.accounts.api_auth import token_auth
 from imvo.core.public_cache import cache_public_answer
 from imvo.covenants.models import Covenant
-from imvo.covenants.services import public_version, visible_covenant
+from imvo.covenants.services import public_version
 from imvo.supplychain import disclosure, explain, public, publication, services
 from imvo.supplychain.models import SupplierList
 
@@ -222,12 +222,15 @@ def public_locations(
 ) -> list[dict[str, Any]] | HttpResponse:
     """Paged (``page``, ``per_page`` up to 1,000) so an answer stays bounded however
     many locations a covenant has; the CSV/XLSX/JSON downloads give the whole list."""
-    cov = visible_covenant(request.user, covenant)
-    if cov is None:
+    found = publication.public_covenant(request.user, covenant)  # one statement for both
+    if found is None:
         raise HttpError(404, f"No covenant {covenant!r}.")
+    cov, state = found
     # The publication rule (publication.py): a year that is not public, or a
     # selection fewer than K members disclosed, answers an empty list.
-    listing = public.for_year(cov, year) if year is not None else public.listing(cov)
+    listing = (
+        public.for_year(cov, year, state) if year is not None else public.listing(cov, None, state)
+    )
     if listing.year is None:
         return []
     per_page = max(1, min(per_page, 1000))

@@ -551,15 +551,20 @@ class CountryFigure:
     members: int
 
 
-def listing(covenant: Covenant, requested: Any = None) -> Listing:
-    """The public list of the requested year, or of the newest public year."""
-    state = publication.public_state(covenant)
+def listing(
+    covenant: Covenant, requested: Any = None, state: publication.PublicState | None = None
+) -> Listing:
+    """The public list of the requested year, or of the newest public year (`state`:
+    the covenant's public state when already read, publication.public_covenant)."""
+    state = state or publication.public_state(covenant)
     return Listing(covenant, state, state.year(requested))
 
 
-def for_year(covenant: Covenant, year: int | None) -> Listing:
+def for_year(
+    covenant: Covenant, year: int | None, state: publication.PublicState | None = None
+) -> Listing:
     """The public list of exactly this year (nothing when it is not public)."""
-    return Listing(covenant, publication.public_state(covenant), year)
+    return Listing(covenant, state or publication.public_state(covenant), year)
 
 
 def _named(covenant: Covenant, location_ids: list[int]) -> dict[int, list[str]]:

@@ -226,12 +226,15 @@ class PublicState:
         return self.years[0] if self.years else None
 
 
-def _state_sql() -> str:
+def _state_sql(by_slug: bool = False) -> str:
     """The statement of `public_state`: the covenant's policy and published years by
     LEFT JOINs from the covenant (a row of NULLs without either), and the newest
     year of its processed lists, as a scalar subquery by the list's covenant index
     (next_year_status). Written out: the ORM building and compiling it was ~0.4 ms
-    of Python on every public answer with the cache off."""
+    of Python on every public answer with the cache off. `by_slug`: the covenant
+    found by its slug, its own columns first (`public_covenant`)."""
+    from imvo.covenants.services import covenant_columns
+
     quote = connection.ops.quote_name
 
     def table(model: Any) -> str:
@@ -246,8 +249,10 @@ def _state_sql() -> str:
     )
     lists = SupplierList
     # Interpolated: table and column names from the models only; values are parameters.
+    covenant = f"{covenant_columns('c')}, " if by_slug else ""
+    where = f"c.{col(Covenant, 'slug')}" if by_slug else f"c.{col(Covenant, 'id')}"
     return (
-        f"SELECT p.{col(DisclosurePolicy, 'min_members')}, "  # noqa: S608
+        f"SELECT {covenant}p.{col(DisclosurePolicy, 'min_members')}, "  # noqa: S608
         f"p.{col(DisclosurePolicy, 'branch_organisations_disclose')}, {year_cols}, "
         f"(SELECT MAX(l.{col(lists, 'year')}) FROM {table(lists)} l "
         f"WHERE l.{col(lists, 'covenant')} = c.{col(Covenant, 'id')} "
@@ -257,7 +262,7 @@ def _state_sql() -> str:
         f"ON p.{col(DisclosurePolicy, 'covenant')} = c.{col(Covenant, 'id')} "
         f"LEFT JOIN {table(PublishedYear)} y "
         f"ON y.{col(PublishedYear, 'covenant')} = c.{col(Covenant, 'id')} "
-        f"WHERE c.{col(Covenant, 'id')} = %s"
+        f"WHERE {where} = %s"
     )
 
 
@@ -269,27 +274,53 @@ def public_state(covenant: Covenant) -> PublicState:
     def compute() -> PublicState:
         with connection.cursor() as cursor:
             cursor.execute(_state_sql(), [SupplierList.Status.DONE.value, covenant.pk])
-            rows = cursor.fetchall()
-
-        def listed(value: Any) -> tuple[str, ...]:
-            # A JSON list as the backend returns it: its text (a decoded list on a
-            # backend that decodes it itself).
-            return tuple((json.loads(value) if isinstance(value, str) else value) or ())
-
-        default = DisclosurePolicy(covenant_id=covenant.pk)  # a covenant without a policy row
-        k, branches = rows[0][:2] if rows and rows[0][0] is not None else (None, None)
-        types = [Organisation.Type.COMPANY.value]
-        if default.branch_organisations_disclose if branches is None else branches:
-            types.append(Organisation.Type.BRANCH.value)
-        snapshots = {
-            year: Snapshot(pk, members, locations, listed(countries), listed(sectors))
-            for _k, _b, year, pk, members, locations, countries, sectors, _n in rows
-            if year is not None
-        }
-        newest = rows[0][-1] if rows else None
-        return PublicState(default.min_members if k is None else k, tuple(types), snapshots, newest)
+            return _state_of(covenant.pk, cursor.fetchall())
 
     return cached(lambda: public_cache_key(covenant, None, "public-state"), compute)
+
+
+def public_covenant(user: Any, slug: str) -> tuple[Covenant, PublicState] | None:
+    """The covenant `slug` as `user` sees it (visible_covenant) and its public state
+    (public_state), None when there is no such covenant for `user`. With caching
+    off and every covenant visible, both come from one statement (the state's, from
+    the covenant found by its slug): a round trip less on every public answer
+    that misses (docs/performance.md)."""
+    from imvo.core.cache import content_seconds
+    from imvo.covenants.services import covenant_from_row, every_covenant_visible, visible_covenant
+
+    if content_seconds() > 0 or "\x00" in slug or not every_covenant_visible(user):
+        found = visible_covenant(user, slug)
+        return None if found is None else (found, public_state(found))
+    with connection.cursor() as cursor:
+        cursor.execute(_state_sql(by_slug=True), [SupplierList.Status.DONE.value, slug])
+        rows = cursor.fetchall()
+    if not rows:
+        return None
+    covenant = covenant_from_row(rows[0])
+    width = len(Covenant._meta.concrete_fields)
+    return covenant, _state_of(covenant.pk, [row[width:] for row in rows])
+
+
+def _state_of(covenant_id: int, rows: list[Any]) -> PublicState:
+    """The PublicState of `_state_sql`'s rows (without the covenant's own columns)."""
+
+    def listed(value: Any) -> tuple[str, ...]:
+        # A JSON list as the backend returns it: its text (a decoded list on a
+        # backend that decodes it itself).
+        return tuple((json.loads(value) if isinstance(value, str) else value) or ())
+
+    default = DisclosurePolicy(covenant_id=covenant_id)  # a covenant without a policy row
+    k, branches = rows[0][:2] if rows and rows[0][0] is not None else (None, None)
+    types = [Organisation.Type.COMPANY.value]
+    if default.branch_organisations_disclose if branches is None else branches:
+        types.append(Organisation.Type.BRANCH.value)
+    snapshots = {
+        year: Snapshot(pk, members, locations, listed(countries), listed(sectors))
+        for _k, _b, year, pk, members, locations, countries, sectors, _n in rows
+        if year is not None
+    }
+    newest = rows[0][-1] if rows else None
+    return PublicState(default.min_members if k is None else k, tuple(types), snapshots, newest)
 
 
 def public_years(covenant: Covenant) -> list[int]:

@@ -24,7 +24,7 @@ from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.core.exports import table_response
 from imvo.core.text import whole_number
 from imvo.covenants.models import Covenant
-from imvo.covenants.services import covenants_visible_to, visible_covenant
+from imvo.covenants.services import covenants_visible_to
 from imvo.supplychain import disclosure, public, publication, services
 from imvo.supplychain import map as world_map
 from imvo.supplychain.forms import MappingForm, UploadForm
@@ -330,11 +330,12 @@ def _year(request: HttpRequest, years: list[int]) -> int | None:
 
 def public_list(request: HttpRequest, slug: str) -> HttpResponse:
     """The covenant's public list of production locations (never which member buys where)."""
-    covenant = visible_covenant(request.user, slug)
-    if covenant is None:
+    found = publication.public_covenant(request.user, slug)  # one statement for both
+    if found is None:
         raise Http404
+    covenant, state = found
     # Only years that pass the publication rule (published, K members) are offered.
-    listing = public.listing(covenant, request.GET.get("year"))
+    listing = public.listing(covenant, request.GET.get("year"), state)
     years, year = listing.state.years, listing.year
     q = request.GET.get("q", "").strip()[:200]
     country = request.GET.get("country", "").strip()[:2]

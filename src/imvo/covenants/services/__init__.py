@@ -6,6 +6,7 @@ so every entry point behaves the same.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -141,26 +142,48 @@ def visible_covenant(user: AnyUser, slug: str) -> Covenant | None:
     narrow, the scoped queryset is asked instead."""
     if "\x00" in slug:  # no slug holds NUL; PostgreSQL refuses it in a query
         return None
-    visible = covenants_visible_to(user)
-    if visible.query.where:
-        return visible.filter(slug=slug).first()
-    fields, sql, converters = _covenant_by_slug()
+    if not every_covenant_visible(user):
+        return covenants_visible_to(user).filter(slug=slug).first()
+    quote = connection.ops.quote_name
+    # Interpolated: column and table names from the model; the slug is a parameter.
+    sql = (
+        f"SELECT {covenant_columns()} FROM {quote(Covenant._meta.db_table)} "  # noqa: S608
+        f"WHERE {quote(str(Covenant._meta.get_field('slug').column))} = %s"
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, [slug])
         row = cursor.fetchone()
-    if row is None:
-        return None
-    values = list(row)
+    return None if row is None else covenant_from_row(row)
+
+
+def every_covenant_visible(user: AnyUser) -> bool:
+    """Whether `user` sees every covenant (covenants_visible_to is not narrowed): a
+    covenant may then be read by its slug in a statement written out."""
+    return not covenants_visible_to(user).query.where
+
+
+def covenant_columns(alias: str = "") -> str:
+    """The covenant's columns, in its concrete fields' order, as a statement that
+    `covenant_from_row` reads selects them (of table `alias`, when given)."""
+    quote = connection.ops.quote_name
+    prefix = f"{alias}." if alias else ""
+    return ", ".join(f"{prefix}{quote(str(f.column))}" for f in Covenant._meta.concrete_fields)
+
+
+def covenant_from_row(row: Sequence[Any]) -> Covenant:
+    """The covenant of a row that starts with `covenant_columns()`, read into the
+    model as the ORM would (the backend's converters applied)."""
+    fields, converters = _covenant_converters()
+    values = list(row[: len(fields)])
     for i, convert, col in converters:
         for fn in convert:
             values[i] = fn(values[i], col, connection)
     return Covenant.from_db(connection.alias, fields, values)
 
 
-def _covenant_by_slug() -> tuple[list[str], str, list[tuple[int, list[Any], Any]]]:
-    """(field names, statement, converters by column) of `visible_covenant`'s read."""
+def _covenant_converters() -> tuple[list[str], list[tuple[int, list[Any], Any]]]:
+    """(field names, converters by column) of a covenant's row."""
     meta = Covenant._meta
-    quote = connection.ops.quote_name
     concrete = list(meta.concrete_fields)
     cols = [f.get_col(meta.db_table) for f in concrete]
     converters = []
@@ -168,12 +191,7 @@ def _covenant_by_slug() -> tuple[list[str], str, list[tuple[int, list[Any], Any]
         convert = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
         if convert:
             converters.append((i, convert, col))
-    sql = (
-        f"SELECT {', '.join(quote(str(f.column)) for f in concrete)} "  # noqa: S608
-        f"FROM {quote(meta.db_table)} WHERE {quote(str(meta.get_field('slug').column))} = %s"
-    )
-    # Interpolated: column and table names from the model; the slug is a parameter.
-    return [f.attname for f in concrete], sql, converters
+    return [f.attname for f in concrete], converters
 
 
 def covenants_managed_by(user: AnyUser) -> QuerySet[Covenant]:

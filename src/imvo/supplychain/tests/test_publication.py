@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from imvo.accounts.models import ApiToken
 from imvo.accounts.testing import make_user
 from imvo.core.errors import DomainError, PermissionDeniedError
-from imvo.covenants.models import Adherence
+from imvo.covenants.models import Adherence, Covenant
 from imvo.supplychain import public as pub
 from imvo.supplychain import publication, services
 from imvo.supplychain.models import (
@@ -239,6 +239,37 @@ def test_the_publication_state_is_one_query_that_follows_the_policy(world, five,
     assert state().snapshots[YEAR + 1] == publication.Snapshot(
         PublishedYear.objects.get(covenant=c, year=YEAR + 1).pk, 0
     )
+
+
+def test_the_covenant_and_its_state_are_read_together_as_apart(world, five, settings) -> None:
+    """A public answer reads the covenant and its publication state in one statement
+    with the cache off (publication.public_covenant): the same covenant, field by
+    field, and the same state as visible_covenant and public_state read apart;
+    nothing for a slug that names no covenant."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from imvo.covenants.services import visible_covenant
+
+    c = world.covenant_x
+    publication.publish_year(world.secretariat_x, c, YEAR)
+    DisclosurePolicy.objects.update_or_create(covenant=c, defaults={"min_members": 5})
+    anonymous = AnonymousUser()
+    for seconds in (0, 60):  # with the cache on, as apart
+        settings.IMVO_PUBLIC_CACHE_SECONDS = seconds
+        with CaptureQueriesContext(connection) as ctx:
+            found = publication.public_covenant(anonymous, c.slug)
+        assert found is not None
+        if seconds == 0:
+            assert len(ctx) == 1
+        covenant, state = found
+        alone = visible_covenant(anonymous, c.slug)
+        assert alone is not None
+        for f in Covenant._meta.concrete_fields:
+            assert getattr(covenant, f.attname) == getattr(alone, f.attname), f.name
+        assert state == publication.public_state(alone)
+        assert state.years == [YEAR]
+        assert publication.public_covenant(anonymous, "no-such-covenant") is None
+        assert publication.public_covenant(anonymous, "x\x00") is None
 
 
 def test_report_names_only_countries_with_k_members(world, five) -> None:
