@@ -24,5 +24,12 @@ def normalise_receipt(code: str) -> str:
     return s.translate(str.maketrans("OIL", "011"))
 
 
+def looks_like_receipt(code: str) -> bool:
+    """Whether `code` has the shape of a receipt code (20 characters of the alphabet,
+    after normalising): a code of another shape is a slip of the pen, not a guess."""
+    s = normalise_receipt(code)
+    return len(s) == RECEIPT_CHARS and all(ch in ALPHABET for ch in s)
+
+
 def hash_receipt(code: str) -> str:
     return hashlib.sha256(("imvo-receipt:" + normalise_receipt(code)).encode()).hexdigest()

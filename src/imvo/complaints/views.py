@@ -227,9 +227,11 @@ def follow(request: HttpRequest) -> HttpResponse:
             ctx["case"] = following.complainant_view(c)
             ctx["receipt"] = code
         except limits.RateLimitedError as e:
-            ctx["error"], status = str(e), 429
+            ctx["error"], ctx["typed"], status = str(e), code, 429
         except DomainError as e:
-            ctx["error"], status = str(e), 404
+            # The code comes back as typed (the page is never cached): one slip in a
+            # long code is corrected, not typed again.
+            ctx["error"], ctx["typed"], status = str(e), code, 404
     return _private(render(request, "complaints/follow.html", ctx, status=status))
 
 
@@ -443,6 +445,13 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
         c.refresh_from_db()
     view = workflow.case_view(request.user, c, role)
     ctx: dict[str, Any] = {**view, "error": error, "states": State}
+    if error:
+        # A refused step or message comes back as it was typed: a decision written
+        # out at length is not lost for a forgotten ground.
+        if action == "move":
+            ctx["kept"] = request.POST
+        elif action in ("message", "filer_message"):
+            ctx["kept_message"] = request.POST
     if role in ("committee", "secretariat"):
         ctx["closure_grounds"] = ClosureGround.choices
         ctx["inadmissible_grounds"] = InadmissibleGround.choices

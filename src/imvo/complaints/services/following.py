@@ -15,22 +15,44 @@ from imvo.complaints import crypto, limits
 from imvo.complaints.audit import audit
 from imvo.complaints.evidence import check_file_count, store_evidence
 from imvo.complaints.models import ClosureGround, Complaint, Message, State, to_the_hour
-from imvo.complaints.receipts import hash_receipt
+from imvo.complaints.receipts import (
+    RECEIPT_CHARS,
+    hash_receipt,
+    looks_like_receipt,
+    normalise_receipt,
+)
 from imvo.complaints.services.access import CaseNotFoundError
 from imvo.core.errors import DomainError
+
+
+def _not_found(typed: str) -> str:
+    """Why no case opened: nothing typed, a code of another shape (a group left out, a
+    letter no code has: a slip to correct), or a well-formed code of no case."""
+    if not typed:
+        return _("Type the receipt code you got when you sent your complaint.")
+    if len(typed) != RECEIPT_CHARS:
+        return _(
+            "A receipt code has 20 letters and digits, in five groups of four, like"
+            " ABCD-1234-EFGH-5678-JKMN. Letters and digits you typed: %(n)d."
+        ) % {"n": len(typed)}
+    if not looks_like_receipt(typed):
+        return _("A receipt code has only the digits 0-9 and the letters A-Z, without U.")
+    return _("No complaint has this receipt code. Check the code and try again.")
 
 
 def complaint_by_receipt(code: str, client: str | None = None) -> Complaint:
     """The complaint a receipt code belongs to. Wrong codes are counted per
     client, so codes cannot be guessed in bulk (100 random bits besides); a right
     code always opens its case, even from an address that guessed too often."""
-    c = Complaint.objects.filter(receipt_hash=hash_receipt(code)).first() if code else None
+    c = (
+        Complaint.objects.filter(receipt_hash=hash_receipt(code)).first()
+        if looks_like_receipt(code)
+        else None
+    )
     if c is None:
         if client:
             limits.count_receipt_failure(client)
-        raise CaseNotFoundError(
-            _("No complaint has this receipt code. Check the code and try again.")
-        )
+        raise CaseNotFoundError(_not_found(normalise_receipt(code)))
     audit("complainant", "followed", c)
     return c
 

@@ -264,3 +264,83 @@ def test_reasons_reach_the_complainant_through_appeal_and_closure(browser, live_
     assert chk.months == 3 and chk.retaliation is True and chk.follow_up_needed
     page.goto(case_url)
     assert "retaliation reported" in page.inner_text("#after-closure")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_on_a_phone_a_mistyped_code_is_explained_kept_and_a_lost_one_has_a_way(
+    browser, live_server
+):
+    """A worker on a small phone without JavaScript: a group left out of the code is
+    named as such, the code stays in the field to be corrected, and the page says
+    what to do when the code is lost."""
+    from imvo.complaints.tests.helpers import file
+
+    world = build_world()
+    code = file(world).receipt
+    ctx = browser.new_context(
+        base_url=live_server.url, java_script_enabled=False, viewport={"width": 360, "height": 740}
+    )
+    pub = _new_page(ctx)
+    pub.goto("/complaints/follow/")
+    expect(pub.locator("#lost")).to_be_visible()  # before any code is typed
+    pub.fill("#id_receipt", code[:-5])
+    pub.click("button[name=action][value=show]")
+    expect(pub.locator("#receipt_error")).to_contain_text("Letters and digits you typed: 16")
+    assert pub.input_value("#id_receipt") == code[:-5]
+    pub.fill("#id_receipt", pub.input_value("#id_receipt") + code[-5:])
+    pub.click("button[name=action][value=show]")
+    expect(pub.locator("#status")).to_be_visible()
+    ctx.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_on_a_phone_search_and_company_list_land_where_their_answer_is(browser, live_server):
+    """The complaint form is long on a phone: after Search or Show the companies the
+    page opens at the answer, not at the top (without JavaScript)."""
+    world = build_world()
+    ctx = browser.new_context(
+        base_url=live_server.url, java_script_enabled=False, viewport={"width": 360, "height": 740}
+    )
+    pub = _new_page(ctx)
+    pub.goto("/complaints/new/")
+    pub.select_option("#id_covenant", world.covenant_x.slug)
+    pub.fill("#id_location_query", "nothing like this")
+    pub.click("button[name=action][value=search]")
+    pub.wait_for_load_state()
+    expect(pub.locator("#where")).to_be_in_viewport()
+    pub.click("button[name=action][value=members]")
+    pub.wait_for_load_state()
+    expect(pub.locator("#id_respondent")).to_be_in_viewport()
+    ctx.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_refused_step_keeps_what_the_committee_wrote(browser, live_server, page):
+    """Closing without a ground is refused with the reason, and the reasons, the
+    chosen state and the note come back as typed, not blank."""
+    from imvo.complaints.tests.helpers import file
+
+    world = build_world()
+    c = file(world).complaint
+    login(page, "committee_x")
+    page.goto(f"/complaints/cases/{c.pk}/")
+    page.select_option("#id_to_state", "closed")
+    page.fill("#id_reason", "We could not reach you in three months of trying.")
+    page.fill("#id_note", "Tried the phone number four times.")
+    page.click("#move button[type=submit]")
+    page.wait_for_load_state()
+    expect(page.locator(".msg.error")).to_contain_text("ground")
+    assert page.input_value("#id_to_state") == "closed"
+    assert page.input_value("#id_reason") == "We could not reach you in three months of trying."
+    assert page.input_value("#id_note") == "Tried the phone number four times."
+    # What came back is sent as it stands, with another choice of step.
+    page.select_option("#id_to_state", "acknowledged")
+    page.click("#move button[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator(".msg.error").count() == 0, page.inner_text(".msg.error")
+    expect(page.locator("#state")).to_contain_text("Acknowledged")
+    c.refresh_from_db()
+    assert c.state == "acknowledged"

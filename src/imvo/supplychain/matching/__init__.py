@@ -30,7 +30,15 @@ import numpy as np
 import polars as pl
 
 from imvo.supplychain.matching import blocking, features
-from imvo.supplychain.matching.model import KINDS, Model, kind_of, load, lookalikes, supported
+from imvo.supplychain.matching.model import (
+    KINDS,
+    Model,
+    contradicted,
+    kind_of,
+    load,
+    lookalikes,
+    supported,
+)
 from imvo.supplychain.normalise import normalise_addresses, normalise_names
 
 AUTOMATIC = "automatic"
@@ -182,6 +190,7 @@ class Candidate:
     explanation: list[dict[str, Any]]
     support: bool  # evidence beyond the name (address or coordinates)
     lookalike: bool = False  # the name agrees, the address is next door (model.lookalikes)
+    contradicted: bool = False  # the address differs or over 1 km apart (model.contradicted)
 
 
 @dataclass
@@ -354,7 +363,7 @@ def score_candidates(registry: Registry, rows: pl.DataFrame, pairs: pl.DataFrame
     )
     model = registry.model
     total = model.pair_bits(levels)
-    support = supported(levels)
+    support = supported(levels) & ~features.part_of_place(a_names, b_names, levels["name"])
     return {
         "rows": rs,
         "idx": js,
@@ -364,6 +373,7 @@ def score_candidates(registry: Registry, rows: pl.DataFrame, pairs: pl.DataFrame
         "weight": total,
         "support": support,
         "lookalike": lookalikes(levels),
+        "contradicted": contradicted(levels),
         "kinds": kind_of(levels["distance"]),
         "together": features.together(levels),
         "model": model,
@@ -504,12 +514,13 @@ def _match_frame(
     probs = [_probability(w) for w in weights]
     supports = np.asarray(scored["support"], dtype=bool)[order].tolist()
     alike = np.asarray(scored["lookalike"], dtype=bool)[order].tolist()
+    other = np.asarray(scored["contradicted"], dtype=bool)[order].tolist()
     countries = rows["country"].to_list()
     results = []
     for r in range(frame.height):
         lo, hi = int(starts[r]), int(starts[r + 1])
         cands = [
-            Candidate(ids[k], probs[k], weights[k], [], supports[k], alike[k])
+            Candidate(ids[k], probs[k], weights[k], [], supports[k], alike[k], other[k])
             for k in range(lo, hi)
         ]
         if cands:
@@ -518,10 +529,26 @@ def _match_frame(
     return results
 
 
+def rivals(candidates: Sequence[Candidate]) -> list[Candidate]:
+    """The candidates that compete with the first one for the row: all of them, but
+    where the first has evidence beyond the name (`Candidate.support`) and nothing
+    against it, not those whose address or place says they are another place
+    (`Candidate.contradicted`): a namesake at another address or over 1 km away
+    is no reason to doubt a candidate at the row's own address or place."""
+    if not candidates:
+        return []
+    best = candidates[0]
+    if not best.support or best.contradicted:
+        return list(candidates)
+    return [best, *(c for c in candidates[1:] if not c.contradicted)]
+
+
 def row_probability(candidates: Sequence[Candidate]) -> float:
     """Probability that the first candidate is the row's facility, among these
-    candidates and "none of them": 2^w1 / (1 + sum 2^wk). A runner-up nearly as
-    good as the best halves it; no runner-up leaves the pair's own probability."""
+    candidates and "none of them": 2^w1 / (1 + sum 2^wk) over its `rivals`. A
+    runner-up nearly as good as the best halves it; no runner-up leaves the pair's
+    own probability."""
+    candidates = rivals(candidates)
     if not candidates:
         return 0.0
     top = max(c.weight for c in candidates)

@@ -262,6 +262,37 @@ def joined_inside(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return f.select(inside).to_series().to_numpy().astype(bool)
 
 
+# Parts of a place ----------------------------------------------------------------------
+# Words that name a part of a place, not the place: "Pool @ Martin Place Residences",
+# "Car Park | Scotts Square", "Canteen | Bedok North Secondary School", a factory's
+# warehouse or dormitory. A name that is the other one plus such a word is another
+# record of the same site at best: never an automatic match (`part_of_place`, used by
+# `model.supported`'s callers in both engines); a person decides.
+PART_WORDS = frozenset(
+    {
+        "pool", "swimming", "gym", "fitness", "sauna", "playground", "carpark", "parking",
+        "court", "courts", "canteen", "cafeteria", "toilet", "toilets", "restroom", "lobby",
+        "entrance", "room", "bbq", "clubhouse", "warehouse", "dormitory",
+    }
+)  # fmt: skip
+PART_PHRASES = ("car park",)
+_CONTAINED_LEVELS = tuple(sorted(set(_TF_SPLIT[3])))
+
+
+def part_of_place(a: Sequence[str], b: Sequence[str], name_level: np.ndarray) -> np.ndarray:
+    """Per pair of cleaned names whose (fine) name level is "contained": do the words one
+    name has beyond the other name a part of a place (PART_WORDS, PART_PHRASES)?"""
+    out = np.zeros(len(name_level), dtype=bool)
+    for k in np.flatnonzero(np.isin(name_level, _CONTAINED_LEVELS)).tolist():
+        x, y = str(a[k]), str(b[k])
+        wa, wb = set(x.split()), set(y.split())
+        longer, shorter = (x, y) if len(wa) >= len(wb) else (y, x)
+        out[k] = bool((wa ^ wb) & PART_WORDS) or any(
+            f" {p} " in f" {longer} " and f" {p} " not in f" {shorter} " for p in PART_PHRASES
+        )
+    return out
+
+
 # Abbreviations -------------------------------------------------------------------------
 # A name word abbreviates a longer word of the other name when both are letters only, have
 # the same first letter and either the short word is the long one's start, cut by 3+

@@ -88,6 +88,22 @@ def supported(levels: dict[str, np.ndarray]) -> np.ndarray:
     )
 
 
+# The levels that say a candidate is another place: an address that does not agree at all,
+# or coordinates over 1 km apart (see `contradicted`).
+CONTRADICTION = {"address": {6}, "distance": {4, 5}}
+
+
+def contradicted(levels: dict[str, np.ndarray]) -> np.ndarray:
+    """Per pair: does the evidence beyond the name say this is another place (the address
+    is different, or the places lie over 1 km apart)? Such a rival does not share the row
+    probability with a best candidate that is supported and not contradicted itself
+    (`matching.rivals`): "Howard Area Community Center" at another address is no reason
+    to doubt the record of that name at the row's own house number and street."""
+    return np.isin(levels["address"], list(CONTRADICTION["address"])) | np.isin(
+        levels["distance"], list(CONTRADICTION["distance"])
+    )
+
+
 KINDS = ("coordinates", "no_coordinates")
 _COMPS = list(COMPARISONS)
 # L2 penalty of the fit: keeps a level seen in few pairs near 0 bits.

@@ -40,7 +40,7 @@ import numpy as np
 
 from imvo.supplychain import matching
 from imvo.supplychain.matching import blocking, features
-from imvo.supplychain.matching.model import Model, lookalikes, supported
+from imvo.supplychain.matching.model import Model, contradicted, lookalikes, supported
 
 _SCHEMA_RE = re.compile(r"^[a-z_][a-z0-9_]{0,40}$")
 
@@ -523,8 +523,9 @@ def match(
     cur.execute(
         f"""
         SELECT l.rw, g.id, l.name_level, l.address_level, l.distance_level, l.number_level,
-               l.word_level, l.nearby_level
-        FROM pg_temp.levels l JOIN {s}.reg g ON g.idx = l.idx ORDER BY l.rw, l.idx
+               l.word_level, l.nearby_level, r.name, g.name
+        FROM pg_temp.levels l JOIN {s}.reg g ON g.idx = l.idx
+          JOIN pg_temp.mrows r ON r.idx = l.rw ORDER BY l.rw, l.idx
         """
     )
     fetched = cur.fetchall()
@@ -535,8 +536,10 @@ def match(
         )
     }
     bits = model.pair_bits(levels) if fetched else np.zeros(0)
-    support = supported(levels)
+    parts = features.part_of_place([r[8] for r in fetched], [r[9] for r in fetched], levels["name"])
+    support = supported(levels) & ~parts
     alike = lookalikes(levels)
+    against = contradicted(levels)
     by_row: dict[int, list[int]] = {}
     for k, r in enumerate(fetched):
         by_row.setdefault(int(r[0]), []).append(k)
@@ -551,6 +554,7 @@ def match(
                 [],
                 bool(support[k]),
                 bool(alike[k]),
+                bool(against[k]),
             )
             for k in ks
         ]

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import polars as pl
 import pytest
 from django.core.management import CommandError, call_command
@@ -248,6 +249,46 @@ def test_a_name_broken_into_pieces_is_near_when_alike_without_spaces() -> None:
     m = _one(registry, ("ale x tr i c o t sr l", "via galicea mare 16 bailesti", "RO", None, None))
     assert (m.facility_id, m.status) == ("F0", matching.AUTOMATIC)
     assert next(e for e in m.explanation if e["field"] == "name")["level"] == "near"
+
+
+def test_a_part_of_a_place_is_never_matched_to_the_place_automatically() -> None:
+    """ "Pool @ Martin Place Residences" 10 m from the registry's "Martin Place
+    Residences": the name is the place's plus a word that names a part of it
+    (`features.PART_WORDS`), so a person decides; the place's own name at the same
+    point still matches automatically."""
+    from imvo.supplychain.matching import features
+
+    levels = np.array([6, 6, 6, 1])
+    parts = features.part_of_place(
+        ["pool martin place residences", "car park scotts square", "starbucks", "pool"],
+        ["martin place residences", "scotts square", "starbucks chinatown point", "pool"],
+        levels,
+    )
+    assert parts.tolist() == [True, True, False, False]
+    registry = [("Martin Place Residences", "", "SG", 1.29440, 103.83650)]
+    registry += [
+        (f"Orchard Tower {i}", "", "SG", 1.30 + i / 1000, 103.80 + i / 1000) for i in range(30)
+    ]
+    pool = _one(registry, ("Pool @ Martin Place Residences", "", "SG", 1.29445, 103.83655))
+    assert pool.facility_id == "F0" and pool.status == matching.PENDING
+    place = _one(registry, ("Martin Place Residences", "", "SG", 1.29445, 103.83655))
+    assert (place.facility_id, place.status) == ("F0", matching.AUTOMATIC)
+
+
+def test_a_rival_at_another_address_does_not_split_the_row_probability() -> None:
+    """A candidate whose address is different or that lies over 1 km away
+    (`Candidate.contradicted`) does not compete with a best candidate that has evidence
+    beyond the name and none against it; it does where the best has none."""
+    best = matching.Candidate("a", 0.916, 3.44, [], support=True)
+    far = matching.Candidate("b", 0.665, 0.99, [], support=False, contradicted=True)
+    near = matching.Candidate("c", 0.665, 0.99, [], support=False)
+    alone = 2**3.44 / (1 + 2**3.44)
+    assert matching.row_probability([best, far]) == pytest.approx(alone)
+    assert matching.row_probability([best, near]) < 0.85 < alone
+    unsupported = matching.Candidate("a", 0.916, 3.44, [], support=False)
+    assert matching.row_probability([unsupported, far]) < 0.85
+    assert matching.decide([best, far], matching.load()).status == matching.AUTOMATIC
+    assert matching.decide([best, near], matching.load()).status == matching.PENDING
 
 
 def test_perturbed_rows_find_their_facility() -> None:

@@ -294,32 +294,34 @@ def test_postgres_engine_reads_a_name_inside_the_other_without_spaces(pg_cursor:
 
 def test_postgres_engine_reads_a_name_broken_into_pieces(pg_cursor: Any) -> None:
     """A name broken into pieces (`features.fragmented`) is "near" a whole name alike
-    without spaces in both engines; a whole name with short words is not a fragment."""
+    without spaces in both engines; a whole name with short words is not a fragment; a
+    part of a place (`features.part_of_place`) is no automatic match in either."""
     registry = pl.DataFrame(
         {
-            "id": [1, 2],
-            "name": ["alextricot", "pizza hut express"],
-            "address": ["via galicea mare 16 bailesti", "5 main st"],
-            "country": ["RO", "GB"],
-            "lat": [None, None],
-            "lng": [None, None],
+            "id": [1, 2, 3],
+            "name": ["alextricot", "pizza hut express", "martin place residences"],
+            "address": ["via galicea mare 16 bailesti", "5 main st", "6 martin pl"],
+            "country": ["RO", "GB", "SG"],
+            "lat": [None, None, None],
+            "lng": [None, None, None],
         },
         schema_overrides={"lat": pl.Float64, "lng": pl.Float64},
     )
     rows = pl.DataFrame(
         {
-            "name": ["ale x tr i c o t sr l", "Pizza Hut"],
-            "address": ["via galicea mare 16 bailesti", "5 Main St"],
-            "country": ["RO", "GB"],
-            "lat": [None, None],
-            "lng": [None, None],
+            "name": ["ale x tr i c o t sr l", "Pizza Hut", "Pool @ Martin Place Residences"],
+            "address": ["via galicea mare 16 bailesti", "5 Main St", "6 Martin Pl"],
+            "country": ["RO", "GB", "SG"],
+            "lat": [None, None, None],
+            "lng": [None, None, None],
         },
         schema_overrides={"lat": pl.Float64, "lng": pl.Float64},
     )
     memory = matching.match_frame(matching.prepare_registry(registry, normalised=True), rows)
-    assert [m.scored[0].facility_id for m in memory] == [1, 2]
+    assert [m.scored[0].facility_id for m in memory] == [1, 2, 3]
     names = [next(e["level"] for e in m.explanation if e["field"] == "name") for m in memory]
-    assert names == ["near", "contained"]
+    assert names == ["near", "contained", "contained"]
+    assert not memory[2].scored[0].support and memory[2].status != matching.AUTOMATIC
     _decided_alike_in_postgres(pg_cursor, registry, rows, memory)
     pg_cursor.execute("SELECT rw, name_level FROM pg_temp.levels WHERE rw = idx ORDER BY rw")
     in_sql_names = {rw: features.NAME_BASE[level] for rw, level in pg_cursor.fetchall()}
