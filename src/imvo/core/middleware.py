@@ -1,14 +1,15 @@
 """Middleware of the platform: request size at the door, no NUL in a query
-string, a clean 503 when the database is lost, no caching of confidential pages."""
+string, form field or JSON text, a clean 503 when the database is lost, no caching of confidential pages."""
 
+import json
 import logging
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.handlers.wsgi import LimitedStream
 from django.db import DatabaseError, InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.template.loader import render_to_string
 
 logger = logging.getLogger("imvo")
@@ -34,21 +35,77 @@ class DatabaseUnavailableMiddleware:
 
 
 class NulInQueryMiddleware:
-    """Answer 400 to a query string holding a NUL character (`%00`).
+    """No NUL character reaches a view: PostgreSQL refuses NUL in text, so a value
+    holding one that reached a filter or a row was a 500.
 
-    PostgreSQL refuses NUL in text, so any view that put a raw `?q=`-style value
-    into a filter answered 500 (the public list did, before it dropped NUL
-    itself). No form or search of the platform has a use for NUL, so it is
-    turned away at the door, once, for every view. Form fields (POST) refuse it
-    themselves (Django's ProhibitNullCharactersValidator)."""
+    - In the query string (`%00`): 400 with a short page, before any view runs
+      (the public list answered 500 before it dropped NUL itself).
+    - In a form field: removed at the door. Django's form fields refuse NUL, but
+      views that read `request.POST` themselves did not (a NUL in the title of a
+      joint-action proposal was a 500 on PostgreSQL: docs/security.md, T26).
+      Removing it, not refusing the request, keeps what the person typed: a
+      complainant on a slow phone does not lose a long text to an error page
+      for a character nobody sees. Uploaded files are not touched.
+    - In a JSON text (`\\u0000`) of an API call: 400 with the reason (programs
+      send it; they are told exactly what to fix)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if any("\x00" in key + "".join(values) for key, values in request.GET.lists()):
+        if _has_nul(request.GET.lists()):
             return HttpResponse(render_to_string("400.html", request=None), status=400)
+        if request.method == "POST":
+            content_type = request.content_type or ""
+            if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+                _drop_nul_from_form(request)
+            elif content_type.endswith("json") and _nul_in_json(request):
+                return JsonResponse(
+                    {"detail": "Text may not contain the NUL character (\\u0000); remove it."},
+                    status=400,
+                )
         return self.get_response(request)
+
+
+def _has_nul(items: Iterable[tuple[str, list[Any]]]) -> bool:
+    return any("\x00" in key + "".join(map(str, values)) for key, values in items)
+
+
+def _drop_nul_from_form(request: HttpRequest) -> None:
+    try:
+        post = request.POST
+    except Exception:  # a body Django cannot parse: the view's own reading says so
+        return
+    if not _has_nul(post.lists()):
+        return
+    clean = QueryDict(mutable=True)
+    for key, values in post.lists():
+        clean.setlist(key.replace("\x00", ""), [v.replace("\x00", "") for v in values])
+    clean._mutable = False
+    request.POST = clean  # type: ignore[assignment]
+
+
+def _nul_in_json(request: HttpRequest) -> bool:
+    try:
+        body = request.body
+    except Exception:
+        return False
+    if b"\x00" not in body and b"u0000" not in body:
+        return False
+    try:
+        return _json_has_nul(json.loads(body))
+    except ValueError:
+        return False  # not JSON: the API's own parsing answers
+
+
+def _json_has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_json_has_nul(k) or _json_has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_json_has_nul(v) for v in value)
+    return False
 
 
 # Paths whose answers may hold confidential data even for anonymous visitors.

@@ -1,0 +1,60 @@
+"""A row's errors and warnings in the reader's language.
+
+The row checks (`parsing.validate_rows`, `geo.check`) write their messages in
+English, and so they are stored with the row, in the processed export and in the
+API, which machines read. The member's pages show them in the page's language:
+each message the checks write has its pattern here, with its words to translate.
+A message without a pattern is shown as stored (`tests/test_row_messages.py`
+makes every message of a crafted list find its pattern).
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+_N = r"(?P<%s>-?[\d.,e+-]+)"
+_LEFT_OUT = "; coordinates left out"
+
+PATTERNS: list[tuple[re.Pattern[str], Promise]] = [
+    (re.compile(r"(?P<n>[\d,]+) characters, at most (?P<limit>[\d,]+)"),
+     _("%(n)s characters, at most %(limit)s")),
+    (re.compile(r"contains a formula \((?P<value>.*)\); enter the value itself", re.S),
+     _("contains a formula (%(value)s); enter the value itself")),
+    (re.compile(r"contains characters that could not be read; save the file as UTF-8"),
+     _("contains characters that could not be read; save the file as UTF-8")),
+    (re.compile(r"the name is missing"), _("the name is missing")),
+    (re.compile(r"the address is missing"), _("the address is missing")),
+    (re.compile(r"the country is missing"), _("the country is missing")),
+    (re.compile(r"unknown country '(?P<value>.*)'; use the country's name or its ISO code \(e\.g\. BD, VN\)", re.S),
+     _("unknown country '%(value)s'; use the country's name or its ISO code (e.g. BD, VN)")),
+    (re.compile(r"'(?P<value>.*)' is not a number of workers", re.S),
+     _("'%(value)s' is not a number of workers")),
+    (re.compile(r"'(?P<value>.*)' is not 'latitude, longitude'" + _LEFT_OUT, re.S),
+     _("'%(value)s' is not 'latitude, longitude'; coordinates left out")),
+    (re.compile(r"only one of latitude and longitude is given" + _LEFT_OUT),
+     _("only one of latitude and longitude is given; coordinates left out")),
+    (re.compile(r"'(?P<value>.*)' is not a latitude in decimal degrees" + _LEFT_OUT, re.S),
+     _("'%(value)s' is not a latitude in decimal degrees; coordinates left out")),
+    (re.compile(r"'(?P<value>.*)' is not a longitude in decimal degrees" + _LEFT_OUT, re.S),
+     _("'%(value)s' is not a longitude in decimal degrees; coordinates left out")),
+    (re.compile(r"coordinates 0, 0 mean 'unknown'" + _LEFT_OUT),
+     _("coordinates 0, 0 mean 'unknown'; coordinates left out")),
+    (re.compile(_N % "lat" + ", " + _N % "lng" + r" is out of range \(latitude -90\.\.90, longitude -180\.\.180\)" + _LEFT_OUT),
+     _("%(lat)s, %(lng)s is out of range (latitude -90..90, longitude -180..180); coordinates left out")),
+    (re.compile(r"latitude and longitude seem swapped \(" + _N % "lat" + ", " + _N % "lng" + r"\); used .*"),
+     _("latitude and longitude seem swapped (%(lat)s, %(lng)s); used %(lng)s, %(lat)s")),
+    (re.compile(_N % "lat" + ", " + _N % "lng" + r" lies outside (?P<country>[A-Z]{2})" + _LEFT_OUT),
+     _("%(lat)s, %(lng)s lies outside %(country)s; coordinates left out")),
+]  # fmt: skip
+
+
+def in_language(message: str) -> str:
+    """`message` as a row check wrote it, in the active language."""
+    for pattern, text in PATTERNS:
+        found = pattern.fullmatch(message)
+        if found:
+            return str(text) % found.groupdict() if found.groupdict() else str(text)
+    return message
