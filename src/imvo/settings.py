@@ -92,6 +92,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "imvo.core.middleware.RequestSizeLimitMiddleware",
     "imvo.core.middleware.NulInQueryMiddleware",
+    "imvo.core.middleware.MethodNotAllowedPageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -108,6 +108,31 @@ def _json_has_nul(value: Any) -> bool:
     return False
 
 
+class MethodNotAllowedPageMiddleware:
+    """Give the empty 405 of Django's `require_POST` a page that says why.
+
+    Opening a button's address (a bookmark, a link someone shared, a crawler) or
+    sending it another method answered 405 with an empty body: a blank page. The
+    page now names the methods the address answers to and that nothing changed.
+    The JSON API answers its own 405 (Django Ninja)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code == 405 and not response.content and not response.streaming:
+            allowed = response.get("Allow", "")
+            page = HttpResponse(
+                render_to_string("405.html", {"allowed": allowed or "POST"}, request=None),
+                status=405,
+            )
+            if allowed:
+                page["Allow"] = allowed
+            return page
+        return response
+
+
 # Paths whose answers may hold confidential data even for anonymous visitors.
 CONFIDENTIAL_PREFIXES = ("/complaints/follow", "/api/complaints/mine")
 
