@@ -2,7 +2,8 @@
 
 The row checks (`parsing.validate_rows`, `geo.check`) write their messages in
 English, and so they are stored with the row, in the processed export and in the
-API, which machines read. The member's pages show them in the page's language:
+API, which machines read. The member's pages and the error report (the file a
+person fixes) show them in the reader's language:
 each message the checks write has its pattern here, with its words to translate.
 A message without a pattern is shown as stored (`tests/test_row_messages.py`
 makes every message of a crafted list find its pattern).

@@ -38,6 +38,7 @@ from imvo.supplychain import (
     parsing,
     publication,
     registry_index,
+    row_messages,
 )
 from imvo.supplychain.matching.frame import match_input
 from imvo.supplychain.models import (
@@ -730,12 +731,13 @@ def processed_rows(sl: SupplierList) -> list[list[Any]]:
 
 def error_report(sl: SupplierList) -> tuple[list[str], list[list[Any]]]:
     """Rejected and duplicate rows with their original columns and the reasons:
-    fix them in this file and upload it again."""
+    fix them in this file and upload it again. The reasons are in the active
+    language (the person who fixes the file reads them); the header stays."""
     header = ["row", "column", "problem", *sl.header]
     out = []
     for row in sl.rows.exclude(status=SupplierListRow.Status.VALID).order_by("number"):
-        problems = [(c, m) for c, m in row.errors] or [
-            ("", f"the same facility as row {row.duplicate_of}")
+        problems = [(c, row_messages.in_language(m)) for c, m in row.errors] or [
+            ("", _("the same facility as row %(n)s") % {"n": row.duplicate_of})
         ]
         for column, message in problems:
             out.append([row.number, column, message, *[row.raw.get(h, "") for h in sl.header]])

@@ -70,3 +70,18 @@ def test_a_dutch_member_reads_the_rows_errors_in_dutch(browser, live_server, tmp
     expect(errors).to_contain_text("Rij 2: Aantal medewerkers: 'ca. 80' is geen aantal medewerkers")
     assert "is missing" not in errors.inner_text()
     ctx.close()
+
+
+def test_the_error_report_gives_its_reasons_in_the_readers_language(client, world):
+    import csv
+    import io
+
+    from imvo.supplychain import services
+
+    sl = services.upload_list(world.member_a, world.covenant_x, 2025, "leveranciers.csv", LIST)
+    client.force_login(world.member_a)
+    r = client.get(f"/supply-chain/lists/{sl.pk}/errors.csv", HTTP_ACCEPT_LANGUAGE="nl")
+    lines = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert lines[0][:3] == ["row", "column", "problem"]  # a header to read back stays
+    problems = {line[2] for line in lines[1:]}
+    assert "het land ontbreekt" in problems and "the country is missing" not in problems
