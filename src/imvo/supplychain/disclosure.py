@@ -376,6 +376,10 @@ class Preview:
     changed: list[tuple[Location, Location]]
     error_rows: int
     errors: list[SupplierListRow]
+    # Rows disclosed without a field that was not what it should be (coordinates,
+    # the number of workers): the member sees what it loses before confirming.
+    warned_rows: int
+    warned: list[SupplierListRow]
     samples: list[str]
     encoding: str  # detected or chosen; "" for workbooks
 
@@ -384,6 +388,7 @@ def preview(sl: SupplierList) -> Preview:
     current = current_lists_for(sl.covenant_id, sl.organisation_id, sl.year)
     effect = effect_of(locations(current), locations(lists_after(sl, current)))
     bad = sl.rows.exclude(status=SupplierListRow.Status.VALID).order_by("number")
+    warned = sl.rows.filter(status=SupplierListRow.Status.VALID).exclude(warnings=[])
     samples = list(
         sl.rows.exclude(name="").order_by("number").values_list("name", flat=True)[:SAMPLE]
     )
@@ -396,6 +401,8 @@ def preview(sl: SupplierList) -> Preview:
         changed=effect.changed[:SAMPLE],
         error_rows=bad.count(),
         errors=list(bad[:SAMPLE]),
+        warned_rows=warned.count(),
+        warned=list(warned.order_by("number")[:SAMPLE]),
         samples=samples,
         encoding=str((sl.summary or {}).get("encoding") or sl.encoding or ""),
     )

@@ -262,7 +262,7 @@ class RowResult:
     raw: dict[str, str]
     values: dict[str, Any] = field(default_factory=dict)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (column, message)
-    # Problems that leave the row valid (bad coordinates are dropped): (column, message).
+    # Problems that leave the row valid (a bad optional field is dropped): (column, message).
     warnings: list[tuple[str, str]] = field(default_factory=list)
     duplicate_of: int | None = None
 
@@ -940,8 +940,10 @@ def _bounded(text: str) -> str:
 
 
 def validate_rows(table: Table, mapping: dict[str, int]) -> list[RowResult]:
-    """Check every row: required fields present, a known country, numbers that are
-    numbers, no formulas, no duplicates (the same facility twice in one list)."""
+    """Check every row: required fields present, a known country, no formulas, no
+    duplicates (the same facility twice in one list). What is wrong with an
+    optional field (the number of workers, the coordinates) is a warning that
+    leaves that field out, never a lost row."""
     results: list[RowResult] = []
     seen: dict[tuple[str, str, str], int] = {}
     header = table.header
@@ -989,10 +991,13 @@ def validate_rows(table: Table, mapping: dict[str, int]) -> list[RowResult]:
             try:
                 values["workers"] = _int_value(values["workers"])
             except ValueError:
-                result.errors.append(
+                # A warning, not an error: the head count is optional, and a
+                # location must not drop out of the disclosure over "ca. 80".
+                result.warnings.append(
                     (
                         header[mapping["workers"]],
-                        f"'{values['workers']}' is not a number of workers",
+                        f"'{values['workers'][:40]}' is not a number of workers; "
+                        "the number of workers is left out",
                     )
                 )
                 values["workers"] = None

@@ -131,7 +131,11 @@ def test_row_problems_name_row_and_column() -> None:
         and "contains a formula" in results[5].errors[0][1]
     )
     assert results[6].duplicate_of == 2 and not results[6].valid
-    assert results[7].errors == [("Workers", "'lots' is not a number of workers")]
+    # An optional field that is not what it should be costs the field, not the row.
+    assert results[7].valid and results[7].values["workers"] is None
+    assert results[7].warnings == [
+        ("Workers", "'lots' is not a number of workers; the number of workers is left out")
+    ]
 
 
 def test_unknown_headers_need_mapping() -> None:
