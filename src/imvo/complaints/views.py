@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
@@ -382,6 +383,10 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
                     ),
                 )
                 workflow.check_move(request.user, c, to_state, p.get("reason", ""), record)
+                messages.success(
+                    request,
+                    _("Recorded: the case is now “%(state)s”.") % {"state": State(to_state).label},
+                )
             elif action == "message":
                 workflow.check_post_message(
                     request.user,
@@ -423,8 +428,6 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             elif action == "forward":
                 n = forwarding.check_forward_to_linked_members(request.user, c)
-                from django.contrib import messages
-
                 messages.success(request, _("Forwarded to %(n)d linked member(s).") % {"n": n})
             elif action == "assign":
                 officer = _account_by_id(p.get("officer"))

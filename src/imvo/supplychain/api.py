@@ -18,7 +18,7 @@ from imvo.accounts.api_auth import token_auth
 from imvo.core.public_cache import cache_public_answer
 from imvo.covenants.models import Covenant
 from imvo.covenants.services import public_version
-from imvo.supplychain import disclosure, explain, public, publication, services
+from imvo.supplychain import disclosure, explain, parsing, public, publication, services
 from imvo.supplychain.models import SupplierList
 
 router = Router(tags=["supplychain"])
@@ -182,7 +182,9 @@ def list_rows(
 ) -> list[dict[str, Any]]:
     sl = _visible(request, list_id)
     limit = max(1, min(limit, 5000))
-    offset = max(0, offset)
+    # No list holds more rows than the parser takes; a larger offset (the database
+    # refuses one past 64 bits: a 500 before) simply reads past the end.
+    offset = max(0, min(offset, parsing.MAX_ROWS))
     out = []
     rows = sl.rows.select_related("match", "match__facility").order_by("number")
     for r in rows[offset : offset + limit]:

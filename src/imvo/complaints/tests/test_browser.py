@@ -342,5 +342,6 @@ def test_a_refused_step_keeps_what_the_committee_wrote(browser, live_server, pag
     page.wait_for_load_state()
     assert page.locator(".msg.error").count() == 0, page.inner_text(".msg.error")
     expect(page.locator("#state")).to_contain_text("Acknowledged")
+    expect(page.locator(".msg.success")).to_contain_text("Recorded: the case is now “Acknowledged”")
     c.refresh_from_db()
     assert c.state == "acknowledged"
