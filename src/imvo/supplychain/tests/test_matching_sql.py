@@ -165,6 +165,37 @@ def test_two_matches_run_at_once_in_one_process() -> None:
         ]
 
 
+def _places(
+    names: list[str],
+    addresses: list[str],
+    countries: list[str],
+    *,
+    ids: list[int] | None = None,
+    lat: list[float | None] | None = None,
+    lng: list[float | None] | None = None,
+) -> pl.DataFrame:
+    """A registry (with ids) or a list's rows, coordinates missing unless given."""
+    missing: list[float | None] = [None] * len(names)
+    columns: dict[str, list[Any]] = {"id": ids} if ids is not None else {}
+    columns |= {"name": names, "address": addresses, "country": countries}
+    columns |= {"lat": lat or missing, "lng": lng or missing}
+    return pl.DataFrame(columns, schema_overrides={"lat": pl.Float64, "lng": pl.Float64})
+
+
+def _name_levels_alike_in_both(
+    pg_cursor: Any, registry: pl.DataFrame, rows: pl.DataFrame
+) -> tuple[list[Any], list[str]]:
+    """Match in memory, check PostgreSQL decides alike and reads every row's name
+    level alike; the in-memory matches and their name levels."""
+    memory = matching.match_frame(matching.prepare_registry(registry, normalised=True), rows)
+    names = [next(e["level"] for e in m.explanation if e["field"] == "name") for m in memory]
+    _decided_alike_in_postgres(pg_cursor, registry, rows, memory)
+    pg_cursor.execute("SELECT rw, name_level FROM pg_temp.levels WHERE rw = idx ORDER BY rw")
+    in_sql_names = {rw: features.NAME_BASE[level] for rw, level in pg_cursor.fetchall()}
+    assert [in_sql_names[i] for i in range(len(names))] == names
+    return memory, names
+
+
 @pytest.mark.slow
 def test_postgres_engine_reads_namesakes_nearby_as_the_in_memory_engine(pg_cursor: Any) -> None:
     """A chain's branches: one alone in its part of town, two 110 m apart, one 600 m
@@ -208,121 +239,80 @@ def test_postgres_engine_reads_abbreviations_as_the_in_memory_engine(pg_cursor: 
     """An abbreviation counts as its long word ("acad" / "academy", "ctr" / "center",
     "assn" / "association", "blk" / "block") in both engines; a word that merely starts
     another ("bar" / "barber", "sun" / "sunset") does not."""
-    registry = pl.DataFrame(
-        {
-            "id": [1, 2, 3, 4, 5, 6],
-            "name": [
-                "chicago public schools nta national teachers academy",
-                "hull house association parkway community center",
-                "joes barber",
-                "sunset cafe",
-                "first engineering techno centre",
-                "block 45 choa chu kang ave 2",
-            ],
-            "address": ["55 w cermak", "3600 w parkway", "12 main st", "8 high st", "", ""],
-            "country": ["US", "US", "GB", "GB", "SG", "SG"],
-            "lat": [None, None, None, None, 1.3, 1.31],
-            "lng": [None, None, None, None, 103.8, 103.81],
-        },
-        schema_overrides={"lat": pl.Float64, "lng": pl.Float64},
+    registry = _places(
+        [
+            "chicago public schools nta national teachers academy",
+            "hull house association parkway community center",
+            "joes barber",
+            "sunset cafe",
+            "first engineering techno centre",
+            "block 45 choa chu kang ave 2",
+        ],
+        ["55 w cermak", "3600 w parkway", "12 main st", "8 high st", "", ""],
+        ["US", "US", "GB", "GB", "SG", "SG"],
+        ids=[1, 2, 3, 4, 5, 6],
+        lat=[None, None, None, None, 1.3, 1.31],
+        lng=[None, None, None, None, 103.8, 103.81],
     )
-    rows = pl.DataFrame(
-        {
-            "name": [
-                "National Teachers Acad.",
-                "Hull House Assn Parkway",
-                "Joes Bar",
-                "Sun Cafe",
-                "First Engrg Techno Ctr",
-                "Blk 45 Choa Chu Kang",
-            ],
-            "address": ["55 W Cermak Rd", "3600 W Parkway", "12 Main St", "8 High St", "", ""],
-            "country": ["US", "US", "GB", "GB", "SG", "SG"],
-            "lat": [None, None, None, None, 1.3001, 1.3101],
-            "lng": [None, None, None, None, 103.8001, 103.8101],
-        },
-        schema_overrides={"lat": pl.Float64, "lng": pl.Float64},
+    rows = _places(
+        [
+            "National Teachers Acad.",
+            "Hull House Assn Parkway",
+            "Joes Bar",
+            "Sun Cafe",
+            "First Engrg Techno Ctr",
+            "Blk 45 Choa Chu Kang",
+        ],
+        ["55 W Cermak Rd", "3600 W Parkway", "12 Main St", "8 High St", "", ""],
+        ["US", "US", "GB", "GB", "SG", "SG"],
+        lat=[None, None, None, None, 1.3001, 1.3101],
+        lng=[None, None, None, None, 103.8001, 103.8101],
     )
-    memory = matching.match_frame(matching.prepare_registry(registry, normalised=True), rows)
+    memory, names = _name_levels_alike_in_both(pg_cursor, registry, rows)
     assert [m.scored[0].facility_id for m in memory] == [1, 2, 3, 4, 5, 6]
-    names = [next(e["level"] for e in m.explanation if e["field"] == "name") for m in memory]
     assert names == ["contained", "contained", "similar", "similar", "contained", "contained"]
-    _decided_alike_in_postgres(pg_cursor, registry, rows, memory)
-    pg_cursor.execute("SELECT rw, name_level FROM pg_temp.levels WHERE rw = idx ORDER BY rw")
-    in_sql_names = {rw: features.NAME_BASE[level] for rw, level in pg_cursor.fetchall()}
-    assert [in_sql_names[i] for i in range(len(names))] == names
 
 
 @pytest.mark.slow
 def test_postgres_engine_reads_a_name_inside_the_other_without_spaces(pg_cursor: Any) -> None:
     """One joined name inside the other (`features.joined_inside`) is "similar" in both
     engines; one under JOINED_INSIDE_MIN letters is not."""
-    registry = pl.DataFrame(
-        {
-            "id": [1, 2, 3],
-            "name": ["de priest", "fresh start daycare", "spacecraft works"],
-            "address": ["139 s parkside ave", "6924 w north ave", "5 main st"],
-            "country": ["US", "US", "GB"],
-            "lat": [None, None, None],
-            "lng": [None, None, None],
-        },
-        schema_overrides={"lat": pl.Float64, "lng": pl.Float64},
+    registry = _places(
+        ["de priest", "fresh start daycare", "spacecraft works"],
+        ["139 s parkside ave", "6924 w north ave", "5 main st"],
+        ["US", "US", "GB"],
+        ids=[1, 2, 3],
     )
-    rows = pl.DataFrame(
-        {
-            "name": [
-                "CHICAGO PUBLIC SCHOOLS DEPRIEST, OSCAR",
-                "Easter Seals Fresh Start Day Care Center",
-                "Ace",
-            ],
-            "address": ["139 S PARKSIDE AVE 60639", "6924 W NORTH AVE", "5 Main St"],
-            "country": ["US", "US", "GB"],
-            "lat": [None, None, None],
-            "lng": [None, None, None],
-        },
-        schema_overrides={"lat": pl.Float64, "lng": pl.Float64},
+    rows = _places(
+        [
+            "CHICAGO PUBLIC SCHOOLS DEPRIEST, OSCAR",
+            "Easter Seals Fresh Start Day Care Center",
+            "Ace",
+        ],
+        ["139 S PARKSIDE AVE 60639", "6924 W NORTH AVE", "5 Main St"],
+        ["US", "US", "GB"],
     )
-    memory = matching.match_frame(matching.prepare_registry(registry, normalised=True), rows)
+    memory, names = _name_levels_alike_in_both(pg_cursor, registry, rows)
     assert [m.scored[0].facility_id for m in memory] == [1, 2, 3]
-    names = [next(e["level"] for e in m.explanation if e["field"] == "name") for m in memory]
     assert names == ["similar", "similar", "different"]
-    _decided_alike_in_postgres(pg_cursor, registry, rows, memory)
-    pg_cursor.execute("SELECT rw, name_level FROM pg_temp.levels WHERE rw = idx ORDER BY rw")
-    in_sql_names = {rw: features.NAME_BASE[level] for rw, level in pg_cursor.fetchall()}
-    assert [in_sql_names[i] for i in range(len(names))] == names
 
 
 def test_postgres_engine_reads_a_name_broken_into_pieces(pg_cursor: Any) -> None:
     """A name broken into pieces (`features.fragmented`) is "near" a whole name alike
     without spaces in both engines; a whole name with short words is not a fragment; a
     part of a place (`features.part_of_place`) is no automatic match in either."""
-    registry = pl.DataFrame(
-        {
-            "id": [1, 2, 3],
-            "name": ["alextricot", "pizza hut express", "martin place residences"],
-            "address": ["via galicea mare 16 bailesti", "5 main st", "6 martin pl"],
-            "country": ["RO", "GB", "SG"],
-            "lat": [None, None, None],
-            "lng": [None, None, None],
-        },
-        schema_overrides={"lat": pl.Float64, "lng": pl.Float64},
+    registry = _places(
+        ["alextricot", "pizza hut express", "martin place residences"],
+        ["via galicea mare 16 bailesti", "5 main st", "6 martin pl"],
+        ["RO", "GB", "SG"],
+        ids=[1, 2, 3],
     )
-    rows = pl.DataFrame(
-        {
-            "name": ["ale x tr i c o t sr l", "Pizza Hut", "Pool @ Martin Place Residences"],
-            "address": ["via galicea mare 16 bailesti", "5 Main St", "6 Martin Pl"],
-            "country": ["RO", "GB", "SG"],
-            "lat": [None, None, None],
-            "lng": [None, None, None],
-        },
-        schema_overrides={"lat": pl.Float64, "lng": pl.Float64},
+    rows = _places(
+        ["ale x tr i c o t sr l", "Pizza Hut", "Pool @ Martin Place Residences"],
+        ["via galicea mare 16 bailesti", "5 Main St", "6 Martin Pl"],
+        ["RO", "GB", "SG"],
     )
-    memory = matching.match_frame(matching.prepare_registry(registry, normalised=True), rows)
+    memory, names = _name_levels_alike_in_both(pg_cursor, registry, rows)
     assert [m.scored[0].facility_id for m in memory] == [1, 2, 3]
-    names = [next(e["level"] for e in m.explanation if e["field"] == "name") for m in memory]
     assert names == ["near", "contained", "contained"]
     assert not memory[2].scored[0].support and memory[2].status != matching.AUTOMATIC
-    _decided_alike_in_postgres(pg_cursor, registry, rows, memory)
-    pg_cursor.execute("SELECT rw, name_level FROM pg_temp.levels WHERE rw = idx ORDER BY rw")
-    in_sql_names = {rw: features.NAME_BASE[level] for rw, level in pg_cursor.fetchall()}
-    assert [in_sql_names[i] for i in range(len(names))] == names
