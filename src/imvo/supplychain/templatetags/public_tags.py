@@ -23,44 +23,23 @@ from django.utils.safestring import SafeString, mark_safe
 register = template.Library()
 
 
-# Between the cells while they are escaped together: no stored text holds NUL
-# (PostgreSQL refuses it; a cell that holds one anyway is caught by the count).
-_CELL = "\x00"
-
-
 @register.filter
 def public_rows(rows: list[dict[str, Any]]) -> SafeString:
     """`<tr>` per row dict (public.Listing.as_dicts): name, address, country,
     sector, members (with the names of members that consent to be named).
 
-    The page's 500-odd cells are escaped as one text (one `escape` of the cells
-    joined by NUL, then split), not one `escape` call per cell: the same
-    characters replaced the same way, a fifth of the table's rendering time."""
-    cells: list[str] = []
-    named_flags: list[bool] = []
+    Each cell is escaped on its own. Escaping the page's cells as one text
+    joined by a separator was measured at 0.08 ms a page less (about 3% of a
+    miss's web CPU) and not kept: it needed a separator no text may hold and a
+    fallback for when one does."""
+    out = []
     for f in rows:
         named = f["named_members"]
-        named_flags.append(bool(named))
-        cells += (
-            str(f["name"]),
-            str(f["address"]),
-            str(f["country_name"]),
-            str(f["sector"]),
-            str(f["members"]),
-            ", ".join(named),
-        )
-    escaped = escape(_CELL.join(cells)).split(_CELL)
-    if len(escaped) != len(cells):  # a cell held NUL: escape each on its own
-        escaped = [escape(c) for c in cells]
-    out = []
-    it = iter(escaped)
-    for (name, address, country, sector, members, names), has_names in zip(
-        zip(it, it, it, it, it, it, strict=True), named_flags, strict=True
-    ):
-        muted = f' <span class="muted">({names})</span>' if has_names else ""
+        names = f' <span class="muted">({escape(", ".join(named))})</span>' if named else ""
         out.append(
-            f"<tr><td>{name}</td><td>{address}</td><td>{country}</td><td>{sector}</td>"
-            f"<td>{members}{muted}</td></tr>\n"
+            f"<tr><td>{escape(str(f['name']))}</td><td>{escape(str(f['address']))}</td>"
+            f"<td>{escape(str(f['country_name']))}</td><td>{escape(str(f['sector']))}</td>"
+            f"<td>{escape(str(f['members']))}{names}</td></tr>\n"
         )
     return mark_safe("".join(out))  # every value escaped above
 
