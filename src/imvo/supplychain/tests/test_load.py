@@ -10,12 +10,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from imvo.core.countries import display_name
-from imvo.covenants.models import Adherence
+from imvo.covenants.models import Adherence, Covenant
 from imvo.supplychain import disclosure, publication
 from imvo.supplychain import public as pub
 from imvo.supplychain.models import (
     DisclosurePolicy,
     DisclosureVersion,
+    Facility,
     Match,
     SupplierList,
     SupplierListRow,
@@ -64,6 +65,18 @@ def _publish(covenant, k: int = 3) -> None:
     publication.do_publish_year(covenant, YEAR)
 
 
+def _published_list(n: int, named: int, unnamed: int) -> tuple[Covenant, list[Facility]]:
+    """A new covenant whose public year holds `n` locations: one member lists them
+    all, a member that consents to be named lists the first `named`, another the
+    first `unnamed`; published (K=3). Returns the covenant and the locations."""
+    c = make_covenant()
+    fs = _grow(c, n, 0)
+    _member_with_list(c, fs[:named], consent=True)
+    _member_with_list(c, fs[:unnamed])
+    _publish(c)
+    return c, fs
+
+
 def _queries(client, path: str) -> int:
     with CaptureQueriesContext(connection) as ctx:
         r = client.get(path)
@@ -73,11 +86,7 @@ def _queries(client, path: str) -> int:
 
 @pytest.mark.django_db
 def test_public_page_queries_do_not_grow_with_locations(client):
-    c = make_covenant()
-    shared = _grow(c, 5, 0)
-    _member_with_list(c, shared[:2], consent=True)
-    _member_with_list(c, shared[:1])
-    _publish(c)
+    c, shared = _published_list(5, named=2, unnamed=1)
     path = f"/supply-chain/public/{c.slug}/"
     few = _queries(client, path)
     _grow(c, 60, 100)
@@ -260,11 +269,7 @@ def test_a_public_read_that_misses_the_cache_costs_few_queries(client, settings)
     end reads the last page from the end (one query more). Found: 10-11 queries a
     miss; then 5, 4, 3."""
     settings.IMVO_PUBLIC_CACHE_SECONDS = 0
-    c = make_covenant()
-    shared = _grow(c, 30, 0)
-    _member_with_list(c, shared[:10], consent=True)
-    _member_with_list(c, shared[:5])
-    _publish(c)
+    c, _ = _published_list(30, named=10, unnamed=5)
     page = f"/supply-chain/public/{c.slug}/"
     api = f"/api/public/production-locations/{c.slug}"
     assert _queries(client, page) == 3
@@ -308,11 +313,7 @@ def test_the_locations_api_answers_what_its_schema_would(client):
 
     from imvo.supplychain.api import PublicFacilityOut
 
-    c = make_covenant()
-    fs = _grow(c, 4, 0)
-    _member_with_list(c, fs[:2], consent=True)
-    _member_with_list(c, fs[:1])
-    _publish(c)
+    c, _ = _published_list(4, named=2, unnamed=1)
     r = client.get(f"/api/public/production-locations/{c.slug}?per_page=3")
     assert r.status_code == 200 and r["Content-Type"] == "application/json; charset=utf-8"
     rows = pub.public_page(c, YEAR, 1, per_page=3).object_list
