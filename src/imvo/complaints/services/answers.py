@@ -27,7 +27,6 @@ messages, which go to the committee only):
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from imvo.accounts.services import AnyUser, organisation_id
@@ -39,7 +38,7 @@ from imvo.complaints.evidence import (
     store_answer_file,
 )
 from imvo.complaints.models import Complaint, Evidence, Message
-from imvo.complaints.services.access import CaseNotFoundError, role_in_case
+from imvo.complaints.services.access import CaseNotFoundError, answer_files_for, role_in_case
 from imvo.complaints.services.workflow import do_post_message
 from imvo.core.errors import DomainError
 from imvo.core.uploads import CheckedUpload
@@ -78,16 +77,6 @@ def do_company_answer(
         if stored:
             audit(user, "answer-files", c, files=len(stored), organisation=org)
     return stored
-
-
-def answer_files_for(user: AnyUser, c: Complaint, role: str) -> QuerySet[Evidence]:
-    """The answer files of an opened case that `role` may see (see the module)."""
-    qs = c.evidence.filter(company__isnull=False).select_related("company")
-    if role in ("committee", "secretariat"):
-        return qs
-    if role == "company":
-        return qs.filter(company_id=organisation_id(user))
-    return qs.none()
 
 
 def answer_file_for(user: AnyUser, c: Complaint, role: str, file_id: int) -> tuple[Evidence, bytes]:

@@ -43,7 +43,6 @@ from imvo.complaints.models import Complaint, RespondentNaming, State
 from imvo.complaints.services.access import require_handler, respondent_ids
 from imvo.complaints.services.committee import require_quorum
 from imvo.complaints.services.filing import members_of
-from imvo.complaints.services.workflow import MIN_REASON_CHARS
 from imvo.core.errors import DomainError
 from imvo.covenants.models import Organisation
 
@@ -54,6 +53,9 @@ NAMING_STATES = (
     State.MEDIATION,
     State.INVESTIGATION,
 )
+# As for a step's reasons (workflow.MIN_REASON_CHARS; not imported: workflow
+# reaches following, which reads this module, through on_behalf).
+MIN_REASON_CHARS = 10
 
 # What the complainant reads on the follow page (no company, no count).
 COMPLAINANT_STEP = gettext_lazy("The company concerned was identified")

@@ -32,7 +32,12 @@ from imvo.complaints.models import (
     State,
     Transition,
 )
-from imvo.complaints.services.access import CaseNotFoundError, require_handler, role_in_case
+from imvo.complaints.services.access import (
+    CaseNotFoundError,
+    answer_files_for,
+    require_handler,
+    role_in_case,
+)
 from imvo.complaints.services.committee import require_quorum
 from imvo.core.errors import DomainError
 
@@ -389,7 +394,7 @@ def evidence_for(
 
 def case_view(user: AnyUser, c: Complaint, role: str) -> dict[str, Any]:
     """The case as one role may see it."""
-    from imvo.complaints.services import answers, on_behalf, translation
+    from imvo.complaints.services import on_behalf, translation
 
     if role == "filer":
         return on_behalf.filer_view(user, c)
@@ -429,7 +434,7 @@ def case_view(user: AnyUser, c: Complaint, role: str) -> dict[str, Any]:
                 )
             ),
             "answer_files": [
-                {"e": e, "name": e.original_name} for e in answers.answer_files_for(user, c, role)
+                {"e": e, "name": e.original_name} for e in answer_files_for(user, c, role)
             ],
         }
     return {
@@ -453,7 +458,7 @@ def case_view(user: AnyUser, c: Complaint, role: str) -> dict[str, Any]:
             for e in c.evidence.filter(company__isnull=True)
         ],
         "answer_files": [
-            {"e": e, "name": e.original_name} for e in answers.answer_files_for(user, c, role)
+            {"e": e, "name": e.original_name} for e in answer_files_for(user, c, role)
         ],
         "transitions": [
             {"t": t, "reason": t.reason, "note": t.note} for t in c.transitions.select_related("by")

@@ -67,7 +67,9 @@ def test_a_refused_file_refuses_the_answer_with_the_reason(world, files, says):
 def test_too_large_file_refused(world, monkeypatch):
     from dataclasses import replace
 
-    monkeypatch.setattr(answers, "ANSWER_FILES", replace(answers.ANSWER_FILES, max_bytes=100))
+    from imvo.complaints.evidence import ANSWER_FILES
+
+    monkeypatch.setattr(answers, "ANSWER_FILES", replace(ANSWER_FILES, max_bytes=100))
     c = admitted(world)
     with pytest.raises(DomainError, match="attachments may be at most"):
         answers.check_company_answer(world.member_a, c, "", [("p.pdf", one_page_pdf())])
