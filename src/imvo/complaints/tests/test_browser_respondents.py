@@ -111,7 +111,7 @@ def test_named_respondent_answers_with_a_file_and_the_complainant_gets_their_own
     a_ctx = browser.new_context(base_url=live_server.url)
     a = _page(a_ctx)
     login(a, "member_a")
-    assert a.goto(f"/complaints/cases/{c.pk}/").status == 404  # type: ignore[union-attr]
+    assert a.goto(f"/complaints/cases/{c.pk}/").status == 404
     a_ctx.close()
 
     # The complainant reads that the company was identified (not which) and

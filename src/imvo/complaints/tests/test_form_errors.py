@@ -60,7 +60,9 @@ def test_each_error_links_to_its_field_and_the_typed_text_stays(world, client):
     hrefs = [h for h, _t in page.links]
     assert hrefs == ["#id_covenant", "#id_complainant_type_0", "#id_description"]
     texts = dict(page.links)
-    assert texts["#id_description"].startswith("What happened? \u2013 Ensure this value has at least")
+    assert texts["#id_description"].startswith(
+        "What happened? \u2013 Ensure this value has at least"
+    )
     assert texts["#id_covenant"] == "Which agreement is this about? \u2013 This field is required."
     for href in hrefs:
         field = page.ids[href[1:]]  # the link's target is on the page
