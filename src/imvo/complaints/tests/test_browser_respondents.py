@@ -23,6 +23,16 @@ def _page(ctx):
     return p
 
 
+def _form(browser, live_server, world, description: str):
+    """The complainant's browser (JavaScript off) on the form, covenant X chosen."""
+    ctx = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    pub = _page(ctx)
+    pub.goto("/complaints/new/")
+    pub.select_option("#id_covenant", world.covenant_x.slug)
+    pub.fill("#id_description", description)
+    return ctx, pub
+
+
 def _download(page, selector: str) -> bytes:
     with page.expect_download() as info:
         page.click(selector)
@@ -53,11 +63,7 @@ def test_named_respondent_answers_with_a_file_and_the_complainant_gets_their_own
 ):
     world = build_world()
     # The complainant files without knowing the company, with a phone photo.
-    ctx = browser.new_context(base_url=live_server.url, java_script_enabled=False)
-    pub = _page(ctx)
-    pub.goto("/complaints/new/")
-    pub.select_option("#id_covenant", world.covenant_x.slug)
-    pub.fill("#id_description", "Our wages were not paid for three months at the sewing unit.")
+    ctx, pub = _form(browser, live_server, world, "Our wages were not paid at the sewing unit.")
     pub.set_input_files(
         "#id_evidence", {"name": "gate.jpg", "mimeType": "image/jpeg", "buffer": jpeg_with_exif()}
     )
@@ -129,11 +135,7 @@ def test_named_respondent_answers_with_a_file_and_the_complainant_gets_their_own
 @pytest.mark.django_db(transaction=True)
 def test_error_summary_leads_to_the_field_and_keeps_the_text(browser, live_server):
     world = build_world()
-    ctx = browser.new_context(base_url=live_server.url, java_script_enabled=False)
-    pub = _page(ctx)
-    pub.goto("/complaints/new/")
-    pub.select_option("#id_covenant", world.covenant_x.slug)
-    pub.fill("#id_description", "Our wages were not paid for three months.")
+    ctx, pub = _form(browser, live_server, world, "Our wages were not paid for three months.")
     pub.fill("#id_name", "Rina")
     # Six photos: one more than the limit, which only the server checks.
     photo = {"mimeType": "image/jpeg", "buffer": jpeg_with_exif()}
