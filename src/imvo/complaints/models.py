@@ -206,6 +206,8 @@ class ComplaintQuerySet(models.QuerySet["Complaint"]):
         if org:
             q |= (
                 models.Q(respondent_id=org, state__in=COMPANY_STATES)
+                # A member the committee named later is a respondent as the first one is.
+                | models.Q(namings__organisation_id=org, state__in=COMPANY_STATES)
                 | models.Q(forwardings__organisation_id=org)
                 # A union or NGO sees the complaints it filed for workers.
                 | models.Q(filed_by_organisation_id=org)
@@ -420,6 +422,12 @@ class Evidence(models.Model):
     name_enc = models.TextField(blank=True)
     from_complainant = models.BooleanField(default=True)
     shared_with_company = models.BooleanField(default=False)
+    # A file a respondent company attached to its answer (services/answers.py):
+    # the company that sent it, and the answer message it came with.
+    company = optional_link(
+        "covenants.Organisation", on_delete=models.PROTECT, related_name="answer_files"
+    )
+    message = optional_link(Message, related_name="files")
     created = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -430,8 +438,9 @@ class Evidence(models.Model):
         return crypto.decrypt(self.name_enc)
 
     def stored_files(self) -> list[str]:
-        """The names of this evidence's files in the evidence folder."""
-        return [n for n in (self.stored_name, self.safe_name) if n]
+        """The names of this evidence's files in the evidence folder (once each: an
+        answer file is stored once, cleaned, as both original and safe copy)."""
+        return list(dict.fromkeys(n for n in (self.stored_name, self.safe_name) if n))
 
 
 class CommitteeMembership(models.Model):
@@ -623,6 +632,37 @@ class Forwarding(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["complaint", "organisation"], name="unique_forwarding")
         ]
+
+
+class RespondentNaming(models.Model):
+    """The committee named a member company as respondent to a complaint filed
+    without one (the complainant did not know the buyer; services/respondents.py).
+
+    Who named it, when and why (``reason_enc``, for the committee: it names the
+    company, which the complainant is not told). The named member sees the case
+    as the company complained about does, once admissibility is decided.
+    """
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="namings")
+    organisation = models.ForeignKey(
+        "covenants.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    by = acting_user()
+    by_name = models.CharField(max_length=150, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+    reason_enc = models.TextField()
+
+    class Meta:
+        ordering = ["complaint", "at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["complaint", "organisation"], name="unique_respondent_naming"
+            )
+        ]
+
+    @property
+    def reason(self) -> str:
+        return crypto.decrypt(self.reason_enc)
 
 
 class Publication(models.Model):

@@ -43,6 +43,7 @@ from imvo.complaints.services import (
     forwarding,
     on_behalf,
     publication,
+    respondents,
     workflow,
 )
 from imvo.complaints.services import register as case_register
@@ -336,6 +337,7 @@ CASE_ACTIONS = {
     "translate",
     "follow_up",
     "filer_message",
+    "name_respondent",
 }
 
 
@@ -426,6 +428,16 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
                 aftercare.check_record_follow_up(
                     request.user, c, whole_number(cid) or 0, p.get("note", "")
                 )
+            elif action == "name_respondent":
+                ids = [n for x in p.getlist("organisation") if (n := whole_number(x)) is not None]
+                named = respondents.check_name_respondents(
+                    request.user, c, ids, p.get("reason", "")
+                )
+                messages.success(
+                    request,
+                    _("Named as respondent: %(names)s.")
+                    % {"names": ", ".join(n.organisation.name for n in named)},
+                )
             elif action == "forward":
                 n = forwarding.check_forward_to_linked_members(request.user, c)
                 messages.success(request, _("Forwarded to %(n)d linked member(s).") % {"n": n})
@@ -455,6 +467,11 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
             ctx["kept"] = request.POST
         elif action in ("message", "filer_message"):
             ctx["kept_message"] = request.POST
+        elif action == "name_respondent":
+            ctx["kept_naming"] = {
+                "reason": request.POST.get("reason", ""),
+                "organisations": request.POST.getlist("organisation"),
+            }
     if role in ("committee", "secretariat"):
         ctx["closure_grounds"] = ClosureGround.choices
         ctx["inadmissible_grounds"] = InadmissibleGround.choices
@@ -470,6 +487,9 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
             covenant_roles__covenant=c.covenant, covenant_roles__role="secretariat"
         )
         ctx["publication"] = Publication.objects.filter(complaint=c).first()
+        ctx["namings"] = respondents.namings_of(c)
+        if respondents.can_name(c):
+            ctx["nameable"] = list(respondents.nameable_members(c).values_list("pk", "name"))
     template = {
         "company": "complaints/case_company.html",
         "translator": "complaints/case_translator.html",

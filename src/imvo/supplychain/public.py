@@ -14,7 +14,7 @@ public; nothing of a filtered selection fewer than K members disclosed.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -190,29 +190,23 @@ def _search_reader(published_id: int, like: str, k: int) -> Reader:
     # "LIKE %s" (with ESCAPE on SQLite): what Django's `contains` writes.
     contains: str = getattr(connection, "operators")["contains"]  # noqa: B009 (not in the stubs)
     pattern = f"%{connection.ops.prep_for_like_query(like)}%"
-    columns = ", ".join(f"l.{column[c]}" for c in COLUMNS)
     pk, key = column["pk"], column["search_key"]
 
     def read(offset: int, limit: int, backwards: bool) -> list[tuple[Any, ...]]:
         direction = "DESC" if backwards else "ASC"
         order = ", ".join(f"{column[c]} {direction}" for c in ORDER)
-        outer = ", ".join(f"p.n{i} {direction}" for i in range(1, 1 + len(ORDER)))
         # Interpolated: table and column names from the models, the backend's own
         # LIKE operator and the direction; every value is a parameter.
-        sql = (
-            f"WITH p(n0, n1, n2, n3, n4, n5) AS (SELECT {pk}, "  # noqa: S608
+        narrow = (
+            f"SELECT {pk}, "  # noqa: S608
             f"{', '.join(column[c] for c in ORDER)}, COUNT({pk}) OVER (), "
             f"(SELECT COUNT(*) FROM (SELECT DISTINCT organisation_id FROM {links} "
             f"WHERE published_year_id = %s AND {key} {contains} LIMIT %s) k_members) "
             f"FROM {table} WHERE published_year_id = %s AND {key} {contains} "
-            f"ORDER BY {order} LIMIT %s OFFSET %s) "
-            f"SELECT {columns}, p.n4, p.n5 FROM p JOIN {table} l ON l.{pk} = p.n0 "
-            f"ORDER BY {outer}"
+            f"ORDER BY {order} LIMIT %s OFFSET %s"
         )
         params: list[int | str] = [published_id, pattern, k, published_id, pattern, limit, offset]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return [tuple(r) for r in cursor.fetchall()]
+        return _joined_to_rows(narrow, params, column, extra=2, direction=direction)
 
     return read
 
@@ -257,24 +251,38 @@ def _with_columns(narrow: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
     filtered columns, migration 0005); only the page's rows are read from the table,
     and no sort of whole rows (a search's page 9: 11 -> 1.6 ms under load)."""
     sql, params = narrow.query.sql_with_params()
-    quote = connection.ops.quote_name
-    column = _quoted_columns()
-    columns = ", ".join(f"l.{column[c]}" for c in COLUMNS)
+    return _joined_to_rows(
+        sql,
+        params,
+        _quoted_columns(),
+        extra=len(narrow.query.annotation_select),
+        direction="ASC" if narrow.query.standard_ordering else "DESC",
+    )
+
+
+def _joined_to_rows(
+    narrow: str,
+    params: Sequence[Any],
+    column: dict[str, str],
+    *,
+    extra: int,
+    direction: str,
+) -> list[tuple[Any, ...]]:
+    """Run `narrow` (the page read narrow: pk, the ORDER columns in `direction`,
+    then `extra` more columns) joined to its rows by id: the rows as COLUMNS and
+    the extra columns after them, in the narrow page's order. `column`:
+    _quoted_columns()."""
     # The narrow columns named by position (a CTE's column list: SQLite and
     # PostgreSQL alike; PostgreSQL inlines it).
-    extra = [
-        f"n{i}" for i in range(1 + len(ORDER), 1 + len(ORDER) + len(narrow.query.annotation_select))
-    ]
-    names = ", ".join([f"n{i}" for i in range(1 + len(ORDER))] + extra)
-    direction = "ASC" if narrow.query.standard_ordering else "DESC"
-    order = ", ".join(f"p.n{i} {direction}" for i in range(1, 1 + len(ORDER)))
-    # Interpolated: the ORM's own SQL of `narrow` (its values stay parameters), and
-    # column and table names from the model.
+    names = [f"n{i}" for i in range(1 + len(ORDER) + extra)]
+    columns = [f"l.{column[c]}" for c in COLUMNS] + [f"p.{n}" for n in names[1 + len(ORDER) :]]
+    order = ", ".join(f"p.{n} {direction}" for n in names[1 : 1 + len(ORDER)])
+    # Interpolated: the narrow statement (its values stay parameters), column and
+    # table names from the model and the direction.
     joined = (
-        f"WITH p({names}) AS ({sql}) SELECT {columns}, "  # noqa: S608
-        f"{', '.join(f'p.{n}' for n in extra)} FROM p "
-        f"JOIN {quote(PublicLocation._meta.db_table)} l ON l.{column['pk']} = p.n0 "
-        f"ORDER BY {order}"
+        f"WITH p({', '.join(names)}) AS ({narrow}) SELECT {', '.join(columns)} FROM p "  # noqa: S608
+        f"JOIN {connection.ops.quote_name(PublicLocation._meta.db_table)} l "
+        f"ON l.{column['pk']} = p.n0 ORDER BY {order}"
     )
     with connection.cursor() as cursor:
         cursor.execute(joined, params)
@@ -618,18 +626,6 @@ def public_rows(
 ) -> QuerySet[PublicLocation]:
     """The one source of public rows (see the module docstring)."""
     return for_year(covenant, year).rows(query, country, sector)
-
-
-def public_page(
-    covenant: Covenant,
-    year: int | None,
-    page: Any = 1,
-    query: str = "",
-    country: str = "",
-    sector: str = "",
-    per_page: int = 100,
-) -> Page:
-    return for_year(covenant, year).page(page, query, country, sector, per_page)
 
 
 def public_facility_list(

@@ -25,6 +25,7 @@ from imvo.complaints.models import (
     Complaint,
     Forwarding,
     Recusal,
+    RespondentNaming,
     State,
     Substitute,
 )
@@ -51,7 +52,7 @@ def role_in_case(user: AnyUser, c: Complaint) -> str | None:
         return "secretariat"
     org = organisation_id(user)
     if org and (
-        (c.respondent_id == org and c.state in COMPANY_STATES)
+        (org in respondent_ids(c) and c.state in COMPANY_STATES)
         or c.forwardings.filter(organisation_id=org).exists()
     ):
         return "company"
@@ -60,6 +61,15 @@ def role_in_case(user: AnyUser, c: Complaint) -> str | None:
     if CaseTranslator.objects.filter(complaint_id=c.pk, user_id=user.pk).exists():
         return "translator"
     return None
+
+
+def respondent_ids(c: Complaint) -> set[int]:
+    """The member companies the case is against: the one the complainant named
+    and those the committee named later (services/respondents.py)."""
+    named = set(
+        RespondentNaming.objects.filter(complaint_id=c.pk).values_list("organisation_id", flat=True)
+    )
+    return named | ({c.respondent_id} if c.respondent_id else set())
 
 
 def case_rows(
@@ -77,6 +87,15 @@ def case_rows(
         if org
         else set()
     )
+    named = (
+        set(
+            RespondentNaming.objects.filter(organisation_id=org).values_list(
+                "complaint_id", flat=True
+            )
+        )
+        if org
+        else set()
+    )
     substitute = set(
         Substitute.objects.filter(user=signed_in(user)).values_list("complaint_id", flat=True)
     )
@@ -89,7 +108,10 @@ def case_rows(
             role = "committee"
         elif c.covenant_id in managed:
             role = "secretariat"
-        elif org and (c.pk in forwarded or (c.respondent_id == org and c.state in COMPANY_STATES)):
+        elif org and (
+            c.pk in forwarded
+            or ((c.respondent_id == org or c.pk in named) and c.state in COMPANY_STATES)
+        ):
             role = "company"
         elif org and c.filed_by_organisation_id == org:
             role = "filer"

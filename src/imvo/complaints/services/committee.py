@@ -21,7 +21,12 @@ from imvo.accounts.services import (
 from imvo.complaints.audit import actor_name, audit
 from imvo.complaints.grants import audit_grant
 from imvo.complaints.models import CommitteeMembership, Complaint, Recusal, Substitute
-from imvo.complaints.services.access import CaseNotFoundError, is_substitute, role_in_case
+from imvo.complaints.services.access import (
+    CaseNotFoundError,
+    is_substitute,
+    respondent_ids,
+    role_in_case,
+)
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.covenants.models import Covenant
 
@@ -132,7 +137,7 @@ def check_appoint_substitute(
         raise DomainError(_("%(u)s is recused from this case.") % {"u": substitute})
     if substitute.pk in free_members(c):
         raise DomainError(_("%(u)s can already act on this case.") % {"u": substitute})
-    if c.respondent_id and organisation_id(substitute) == c.respondent_id:
+    if organisation_id(substitute) in respondent_ids(c):
         raise DomainError(
             _("%(u)s belongs to the company complained about and cannot sit on the case.")
             % {"u": substitute}

@@ -22,6 +22,7 @@ from imvo.complaints.receipts import (
     normalise_receipt,
 )
 from imvo.complaints.services.access import CaseNotFoundError
+from imvo.complaints.services.respondents import complainant_steps
 from imvo.core.errors import DomainError
 
 
@@ -94,17 +95,7 @@ def complainant_view(c: Complaint) -> dict[str, Any]:
         if c.state in (State.DECISION, State.APPEAL, State.REMEDIATION, State.CLOSED)
         else "",
         "closure_ground": (str(ClosureGround(c.closure_ground).label) if c.closure_ground else ""),
-        "steps": [
-            {
-                "on": timezone.localtime(t.at).date(),
-                "state": t.to_state,
-                "state_label": str(State(t.to_state).label),
-                "ground": t.ground,
-                "ground_label": t.ground_label,
-                "reason": t.reason,
-            }
-            for t in c.transitions.all()
-        ],
+        "steps": _steps(c),
         "settlement": c.settlement_terms if c.state in (State.REMEDIATION, State.CLOSED) else "",
         "messages": [
             {
@@ -125,6 +116,24 @@ def complainant_view(c: Complaint) -> dict[str, Any]:
         "personal_data_removed": c.personal_data_removed_at is not None,
         "after_closure": _after_closure_question(c),
     }
+
+
+def _steps(c: Complaint) -> list[dict[str, Any]]:
+    """Every step taken, with its ground and reasons; and the day the company
+    concerned was identified, without naming it (services/respondents.py)."""
+    steps = [
+        {
+            "on": timezone.localtime(t.at).date(),
+            "state": t.to_state,
+            "state_label": str(State(t.to_state).label),
+            "ground": t.ground,
+            "ground_label": t.ground_label,
+            "reason": t.reason,
+        }
+        for t in c.transitions.all()
+    ]
+    # Stable: on one day, the steps of that day come first.
+    return sorted(steps + complainant_steps(c), key=lambda s: s["on"])
 
 
 def _after_closure_question(c: Complaint) -> dict[str, Any] | None:

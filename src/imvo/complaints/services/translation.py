@@ -25,7 +25,7 @@ from imvo.complaints import crypto
 from imvo.complaints.audit import audit
 from imvo.complaints.grants import audit_grant
 from imvo.complaints.models import CaseTranslator, Complaint, Message, Translation
-from imvo.complaints.services.access import CaseNotFoundError, require_handler
+from imvo.complaints.services.access import CaseNotFoundError, require_handler, respondent_ids
 from imvo.core.errors import DomainError, PermissionDeniedError
 
 MAX_TRANSLATION_CHARS = 40000
@@ -65,7 +65,7 @@ def check_request_translation(
         raise DomainError(_("The complaint is written in that language already."))
     if translator is None or not translator.is_active:
         raise DomainError(_("Choose an active account as the translator."))
-    if c.respondent_id and organisation_id(translator) == c.respondent_id:
+    if organisation_id(translator) in respondent_ids(c):
         raise DomainError(
             _("%(u)s belongs to the company complained about and cannot translate the case.")
             % {"u": translator}

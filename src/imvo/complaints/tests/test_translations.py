@@ -6,8 +6,9 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from imvo.complaints.services import following, workflow
+from imvo.complaints.services import following, respondents, workflow
 from imvo.complaints.tests.helpers import admit, assign_officer, file, move, walk_to_decision
+from imvo.testing import adhere, make_org
 
 check = pytest.importorskip(
     "imvo.core.translation_check", reason="imvo.core.translation_check is not on this checkout"
@@ -41,6 +42,10 @@ def test_complaint_flow_fully_translated(client, world, lang):
     ruled = file(world)
     r = move(world.secretariat_x, ruled.complaint, "acknowledged")
     r = move(world.secretariat_x, assign_officer(r), "admissibility")
+    # The committee names the company concerned: the follow page says so, unnamed.
+    respondents.check_name_respondents(
+        world.committee_x, r, [world.company_b.pk], "Its supplier list."
+    )
     move(world.committee_x, r, "inadmissible", ground="not_member")
     gone = file(world)
     following.check_complainant_reply(gone.complaint, "I stop here.", withdraw=True)
@@ -99,6 +104,10 @@ def test_case_pages_fully_translated_in_dutch(client, world):
     c = file(world, respondent=world.company_a).complaint
     c = admit(world.committee_x, c)
     workflow.check_post_message(world.committee_x, c, "hello", to_company=True)
+    respondents.check_name_respondents(
+        world.committee_x, c, [world.company_b.pk], "Its supplier list."
+    )
+    adhere(world.covenant_x, make_org("Company D"))  # left to name: the form shows
     client.cookies.pop("django_language", None)
     h = {"HTTP_ACCEPT_LANGUAGE": "nl"}
     with check.recording() as seen:
@@ -107,6 +116,7 @@ def test_case_pages_fully_translated_in_dutch(client, world):
             client.get("/complaints/cases/", **h)
             client.get(f"/complaints/cases/{c.pk}/", **h)
             client.post(f"/complaints/cases/{c.pk}/", {"action": "move", "to_state": "closed"}, **h)
+            client.post(f"/complaints/cases/{c.pk}/", {"action": "name_respondent"}, **h)
         client.force_login(world.committee_x)
         client.get("/complaints/overdue/", **h)
         client.get(f"/complaints/committee/{world.covenant_x.slug}/", **h)

@@ -10,12 +10,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from imvo.core.countries import display_name
-from imvo.covenants.models import Adherence
+from imvo.covenants.models import Adherence, Covenant
 from imvo.supplychain import disclosure, publication
 from imvo.supplychain import public as pub
 from imvo.supplychain.models import (
     DisclosurePolicy,
     DisclosureVersion,
+    Facility,
     Match,
     SupplierList,
     SupplierListRow,
@@ -64,6 +65,18 @@ def _publish(covenant, k: int = 3) -> None:
     publication.do_publish_year(covenant, YEAR)
 
 
+def _published_list(n: int, named: int, unnamed: int) -> tuple[Covenant, list[Facility]]:
+    """A new covenant whose public year holds `n` locations: one member lists them
+    all, a member that consents to be named lists the first `named`, another the
+    first `unnamed`; published (K=3). Returns the covenant and the locations."""
+    c = make_covenant()
+    fs = _grow(c, n, 0)
+    _member_with_list(c, fs[:named], consent=True)
+    _member_with_list(c, fs[:unnamed])
+    _publish(c)
+    return c, fs
+
+
 def _queries(client, path: str) -> int:
     with CaptureQueriesContext(connection) as ctx:
         r = client.get(path)
@@ -73,11 +86,7 @@ def _queries(client, path: str) -> int:
 
 @pytest.mark.django_db
 def test_public_page_queries_do_not_grow_with_locations(client):
-    c = make_covenant()
-    shared = _grow(c, 5, 0)
-    _member_with_list(c, shared[:2], consent=True)
-    _member_with_list(c, shared[:1])
-    _publish(c)
+    c, shared = _published_list(5, named=2, unnamed=1)
     path = f"/supply-chain/public/{c.slug}/"
     few = _queries(client, path)
     _grow(c, 60, 100)
@@ -98,22 +107,22 @@ def test_pages_hold_the_same_rows_as_the_full_list(client):
     named = _member_with_list(c, fs[2:6], consent=True)
     _publish(c)
     full = pub.public_facility_list(c, YEAR)
-    pages = [pub.public_page(c, YEAR, p, per_page=10) for p in (1, 2, 3)]
+    pages = [pub.for_year(c, YEAR).page(p, per_page=10) for p in (1, 2, 3)]
     assert [r for p in pages for r in p.object_list] == full
     assert pages[0].paginator.count == 23
     # A search counts with its page; a page past the end is the last page, as
     # the paginator gives it (read from the end), and so is a page number below 1.
     mills = pub.public_facility_list(c, YEAR, query="mill")
     assert len(mills) == 23
-    searched = [pub.public_page(c, YEAR, p, query="mill", per_page=10) for p in (1, 2, 3)]
+    searched = [pub.for_year(c, YEAR).page(p, query="mill", per_page=10) for p in (1, 2, 3)]
     assert [r for p in searched for r in p.object_list] == mills
     assert [p.paginator.count for p in searched] == [23, 23, 23]
     for beyond in (4, 9, "0", "x"):
-        last = pub.public_page(c, YEAR, beyond, query="mill", per_page=10)
+        last = pub.for_year(c, YEAR).page(beyond, query="mill", per_page=10)
         expected = (1, mills[:10]) if beyond == "x" else (3, mills[20:])
         assert (last.number, list(last.object_list)) == expected, beyond
         assert last.paginator.count == 23
-    exact = pub.public_page(c, YEAR, 7, query="mill", per_page=23)
+    exact = pub.for_year(c, YEAR).page(7, query="mill", per_page=23)
     assert (exact.number, list(exact.object_list)) == (1, mills)
     by_id = {r["id"]: r for r in full}
     assert by_id[fs[3].pk]["members"] == "1\u20134"
@@ -121,9 +130,9 @@ def test_pages_hold_the_same_rows_as_the_full_list(client):
     assert by_id[fs[0].pk]["named_members"] == []
     for language in ("en", "nl"):  # each row's country named in the reader's language
         with translation.override(language):
-            for r in pub.public_page(c, YEAR, 1, per_page=100).object_list:
+            for r in pub.for_year(c, YEAR).page(1, per_page=100).object_list:
                 assert r["country_name"] == display_name(r["country"], language)
-    bd = pub.public_page(c, YEAR, 1, country="bd", per_page=100)
+    bd = pub.for_year(c, YEAR).page(1, country="bd", per_page=100)
     assert [r["id"] for r in bd.object_list] == [
         r["id"] for r in pub.public_facility_list(c, YEAR, country="BD")
     ]
@@ -135,7 +144,7 @@ def test_pages_hold_the_same_rows_as_the_full_list(client):
     adherence = Adherence.objects.get(organisation=named)
     adherence.consent_to_be_named = False
     adherence.save()
-    again = pub.public_page(c, YEAR, 1, per_page=100).object_list
+    again = pub.for_year(c, YEAR).page(1, per_page=100).object_list
     assert all(r["named_members"] == [] for r in again)
     html = client.get(f"/supply-chain/public/{c.slug}/", HTTP_ACCEPT_LANGUAGE="en").content
     assert b"23 production locations" in html
@@ -260,11 +269,7 @@ def test_a_public_read_that_misses_the_cache_costs_few_queries(client, settings)
     end reads the last page from the end (one query more). Found: 10-11 queries a
     miss; then 5, 4, 3."""
     settings.IMVO_PUBLIC_CACHE_SECONDS = 0
-    c = make_covenant()
-    shared = _grow(c, 30, 0)
-    _member_with_list(c, shared[:10], consent=True)
-    _member_with_list(c, shared[:5])
-    _publish(c)
+    c, _ = _published_list(30, named=10, unnamed=5)
     page = f"/supply-chain/public/{c.slug}/"
     api = f"/api/public/production-locations/{c.slug}"
     assert _queries(client, page) == 3
@@ -308,14 +313,10 @@ def test_the_locations_api_answers_what_its_schema_would(client):
 
     from imvo.supplychain.api import PublicFacilityOut
 
-    c = make_covenant()
-    fs = _grow(c, 4, 0)
-    _member_with_list(c, fs[:2], consent=True)
-    _member_with_list(c, fs[:1])
-    _publish(c)
+    c, _ = _published_list(4, named=2, unnamed=1)
     r = client.get(f"/api/public/production-locations/{c.slug}?per_page=3")
     assert r.status_code == 200 and r["Content-Type"] == "application/json; charset=utf-8"
-    rows = pub.public_page(c, YEAR, 1, per_page=3).object_list
+    rows = pub.for_year(c, YEAR).page(1, per_page=3).object_list
     schema = TypeAdapter(list[PublicFacilityOut]).dump_python(
         TypeAdapter(list[PublicFacilityOut]).validate_python(rows)
     )

@@ -176,7 +176,7 @@ def test_the_one_column_search_finds_what_the_three_columns_did(
     )
     assert found == (before if shown else [])
     # The page (its count, rows and K check read in one statement) shows the same.
-    page = pub.public_page(world.covenant_x, YEAR, query=query)
+    page = pub.for_year(world.covenant_x, YEAR).page(query=query)
     assert sorted(r["id"] for r in page.object_list) == found
     assert page.paginator.count == len(found)
     assert pub.for_year(world.covenant_x, YEAR).count(query) == len(found)
@@ -186,10 +186,10 @@ def test_the_one_column_search_finds_what_the_three_columns_did(
     )
     pages = [ordered[i : i + 2] for i in range(0, len(ordered), 2)] or [[]]
     for number, expected in enumerate(pages, start=1):
-        paged = pub.public_page(world.covenant_x, YEAR, page=number, query=query, per_page=2)
+        paged = pub.for_year(world.covenant_x, YEAR).page(page=number, query=query, per_page=2)
         assert [r["id"] for r in paged.object_list] == expected
         assert paged.number == number and paged.paginator.count == len(found)
-    last = pub.public_page(world.covenant_x, YEAR, page=99, query=query, per_page=2)
+    last = pub.for_year(world.covenant_x, YEAR).page(page=99, query=query, per_page=2)
     assert [r["id"] for r in last.object_list] == pages[-1]
     assert last.number == len(pages)
 
@@ -201,10 +201,10 @@ def test_the_k_check_of_a_search_counts_the_members_of_all_its_locations(
     location is two members (withheld), two of them three (shown)."""
     assert _before(snapshot.pk, "sinar") == [1]
     assert pub.withheld(world.covenant_x, YEAR, "sinar") == publication.too_few(K)
-    assert pub.public_page(world.covenant_x, YEAR, query="sinar").object_list == []
+    assert pub.for_year(world.covenant_x, YEAR).page(query="sinar").object_list == []
     assert _before(snapshot.pk, "dhaka knit") == [2, 3]
     assert pub.withheld(world.covenant_x, YEAR, "dhaka knit") == ""
-    assert len(pub.public_page(world.covenant_x, YEAR, query="dhaka knit").object_list) == 2
+    assert len(pub.for_year(world.covenant_x, YEAR).page(query="dhaka knit").object_list) == 2
 
 
 def test_a_text_across_two_columns_is_not_found(world: Any, snapshot: PublishedYear) -> None:
