@@ -25,9 +25,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from imvo.complaints import crypto
-from imvo.complaints.models import Complaint, Evidence, to_the_hour
+from imvo.complaints.models import Complaint, Evidence, Message, to_the_hour
 from imvo.core.errors import DomainError
-from imvo.core.uploads import sniff
+from imvo.core.uploads import JPEG, JPG, PDF, PNG, CheckedUpload, UploadPolicy, sniff
 
 logger = logging.getLogger("imvo.complaints")
 
@@ -173,6 +173,38 @@ def store_evidence(
     ev.safe_name, ev.content_type, ev.size = _write(safe), kind, len(safe)
     ev.save(update_fields=["safe_name", "content_type", "size"])
     return Stored(ev, "")
+
+
+# Files a respondent company attaches to its answer: the limits of complaint
+# evidence (5 files of 5 MB, photos and PDFs), through the platform's upload
+# policy, which refuses a file whose content is not what its name says and takes
+# out what photos and PDFs tell about who made them and where. (The company's
+# files are not flattened as the complainant's are: they go to the committee
+# only, never on to the complainant or another party; see services/answers.py.)
+ANSWER_FILES = UploadPolicy(
+    types=(PDF, PNG, JPG, JPEG), max_bytes=MAX_EVIDENCE_BYTES, strip_metadata=True
+)
+
+
+def store_answer_file(
+    complaint: Complaint, upload: CheckedUpload, company_id: int, message: Message | None
+) -> Evidence:
+    """Keep one checked and cleaned answer file, encrypted in the evidence folder.
+    It is stored once: the cleaned file is both its original and its safe copy."""
+    stored = _write(upload.data)
+    return Evidence.objects.create(
+        complaint=complaint,
+        stored_name=stored,
+        safe_name=stored,
+        original_type=upload.content_type,
+        original_size=len(upload.data),
+        content_type=upload.content_type,
+        size=len(upload.data),
+        name_enc=crypto.encrypt(upload.name),
+        from_complainant=False,
+        company_id=company_id,
+        message=message,
+    )
 
 
 def check_file_count(files: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:

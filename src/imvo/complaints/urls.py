@@ -7,6 +7,7 @@ app_name = "complaints"
 urlpatterns = [
     path("new/", views.new, name="new"),
     path("follow/", views.follow, name="follow"),
+    path("follow/file/", views.follow_file, name="follow_file"),
     path("figures/", views.figures, name="figures"),
     path("figures/<slug:slug>/", views.figures, name="figures_covenant"),
     path("outcomes/", views.outcomes, name="outcomes"),
@@ -15,6 +16,7 @@ urlpatterns = [
     path("cases/", views.cases, name="cases"),
     path("cases/<int:pk>/", views.case, name="case"),
     path("cases/<int:pk>/evidence/<int:eid>/", views.evidence, name="evidence"),
+    path("cases/<int:pk>/answers/<int:fid>/", views.answer_file, name="answer_file"),
     path("overdue/", views.overdue, name="overdue"),
     path("committee/<slug:slug>/", views.committee, name="committee"),
 ]

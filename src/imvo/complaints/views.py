@@ -37,6 +37,7 @@ from imvo.complaints.models import (
 from imvo.complaints.services import (
     access,
     aftercare,
+    answers,
     deadlines,
     filing,
     following,
@@ -338,6 +339,7 @@ CASE_ACTIONS = {
     "follow_up",
     "filer_message",
     "name_respondent",
+    "answer",
 }
 
 
@@ -421,6 +423,10 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
                 case_translation.check_add_translation(
                     request.user, c, whole_number(mid), p.get("text", "")
                 )
+            elif action == "answer":
+                files = read_uploads(request.FILES.getlist("files"))
+                answers.check_company_answer(request.user, c, p.get("body", ""), files)
+                messages.success(request, _("Your answer was sent to the committee."))
             elif action == "filer_message":
                 on_behalf.check_filer_message(request.user, c, p.get("body", ""))
             elif action == "follow_up":
@@ -465,7 +471,7 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
         # out at length is not lost for a forgotten ground.
         if action == "move":
             ctx["kept"] = request.POST
-        elif action in ("message", "filer_message"):
+        elif action in ("message", "filer_message", "answer"):
             ctx["kept_message"] = request.POST
         elif action == "name_respondent":
             ctx["kept_naming"] = {
@@ -563,6 +569,42 @@ def evidence(request: HttpRequest, pk: int, eid: int) -> HttpResponse:
         response = HttpResponse(data, content_type=ev.content_type)
         ext = EXTENSIONS.get(ev.content_type, ".bin")
         response["Content-Disposition"] = f'attachment; filename="evidence-{ev.pk}{ext}"'
+    return _private(response)
+
+
+@login_required
+def answer_file(request: HttpRequest, pk: int, fid: int) -> HttpResponse:
+    """A file a respondent company attached to its answer (services/answers.py):
+    for the committee side, and for the company that sent it."""
+    try:
+        c, role = access.get_case(request.user, pk, log=False)
+        ev, data = answers.answer_file_for(request.user, c, role, fid)
+    except CaseNotFoundError as e:
+        raise Http404(str(e)) from e
+    except PermissionDeniedError:
+        return HttpResponseForbidden()
+    response = HttpResponse(data, content_type=ev.content_type)
+    ext = EXTENSIONS.get(ev.content_type, ".bin")
+    response["Content-Disposition"] = f'attachment; filename="answer-{ev.pk}{ext}"'
+    return _private(response)
+
+
+@require_http_methods(["POST"])
+def follow_file(request: HttpRequest) -> HttpResponse:
+    """One of the files the complainant sent, for whoever holds the receipt code
+    (posted from the follow page, never in an address: the follow page is the
+    complainant's only session). Its safe copy, as an opaque download."""
+    code = request.POST.get("receipt", "")
+    try:
+        c = following.complaint_by_receipt(code, client=client_of(request))
+        ev, data = following.complainant_file(c, whole_number(request.POST.get("file", "")) or 0)
+    except limits.RateLimitedError as e:
+        return _private(HttpResponse(str(e), status=429, content_type="text/plain"))
+    except DomainError as e:
+        raise Http404(str(e)) from e
+    response = HttpResponse(data, content_type=ev.content_type)
+    ext = EXTENSIONS.get(ev.content_type, ".bin")
+    response["Content-Disposition"] = f'attachment; filename="my-file-{ev.pk}{ext}"'
     return _private(response)
 
 

@@ -158,6 +158,7 @@ def build_objects(w: World) -> dict[str, Any]:
     evidence = store_evidence(complaint, "photo.pdf", one_page_pdf()).evidence
     assert evidence is not None and evidence.safe_name
     committee.check_recuse(w.committee_x, complaint, w.recused_committee_x, "conflict of interest")
+    answered, answer_file = _answered_complaint(w)
     item = library.publish_learning_item(
         w.member_a, x, "Living wage pilot", "We paid the gap.",
         attachments=[library.Upload("pilot.pdf", one_page_pdf())],
@@ -205,6 +206,8 @@ def build_objects(w: World) -> dict[str, Any]:
         "complaint": complaint.pk,
         "evidence": evidence.pk,
         "receipt": filed.receipt,
+        "answered": answered,
+        "answer_file": answer_file,
         "reference": complaint.reference,
         "item": item.pk,
         "attachment": item.attachments.first().pk,  # type: ignore[union-attr]
@@ -221,6 +224,22 @@ def build_objects(w: World) -> dict[str, Any]:
         "tokens": tokens,
         **gov,
     }
+
+
+def _answered_complaint(w: World) -> tuple[int, int]:
+    """A complaint against company A that admissibility let A see, with a file A
+    attached to its answer (complaints/services/answers.py); rx is recused on it."""
+    from imvo.complaints.models import Complaint, State
+    from imvo.complaints.services import answers, committee, filing
+
+    c = filing.check_file_complaint(
+        filing.NewComplaint(covenant=w.covenant_x, description=SECRET_A, respondent=w.company_a)
+    ).complaint
+    Complaint.objects.filter(pk=c.pk).update(state=State.ADMISSIBLE)
+    c.refresh_from_db()
+    committee.check_recuse(w.committee_x, c, w.recused_committee_x, "conflict of interest")
+    [f] = answers.check_company_answer(w.member_a, c, "Our answer", [("a.pdf", one_page_pdf())])
+    return c.pk, f.pk
 
 
 def _governance_objects(w: World) -> dict[str, int]:
@@ -418,6 +437,9 @@ MATRIX: dict[str, Row] = {
     "duediligence:evidence":         Row("/due-diligence/evidence/{progress}/",                       "302 200 404 200 404 404 404 200"),
     "complaints:new":                Row("/complaints/new/",                                          "200 200 200 200 200 200 200 200"),
     "complaints:follow":             Row("/complaints/follow/",                                       "200 200 200 200 200 200 200 200"),
+    # The receipt code is the complainant's only credential: whoever posts it gets
+    # their own file, account or not (complaints/tests/test_own_files.py: no other's).
+    "complaints:follow_file":        Row("/complaints/follow/file/",                                  "200 200 200 200 200 200 200 200", method="POST", body={"receipt": "{receipt}", "file": "{evidence}"}),
     "complaints:figures":            Row("/complaints/figures/",                                      "200 200 200 200 200 200 200 200"),
     "complaints:figures_covenant":   Row("/complaints/figures/{slug}/",                               "200 200 200 200 200 200 200 200"),
     "complaints:outcomes":           Row("/complaints/outcomes/",                                     "200 200 200 200 200 200 200 200"),
@@ -425,6 +447,7 @@ MATRIX: dict[str, Row] = {
     "complaints:cases":              Row("/complaints/cases/",                                        "302 200 200 200 200 200 200 200", sees="secretariat_x committee_x recused_committee_x", marker="{reference}"),
     "complaints:case":               Row("/complaints/cases/{complaint}/",                            "302 404 404 200 404 200 403 404"),
     "complaints:evidence":           Row("/complaints/cases/{complaint}/evidence/{evidence}/",        "302 404 404 200 404 200 403 404"),
+    "complaints:answer_file":        Row("/complaints/cases/{answered}/answers/{answer_file}/",       "302 200 404 200 404 200 403 404"),
     "complaints:overdue":            Row("/complaints/overdue/",                                      "302 200 200 200 200 200 200 200", sees="-", marker="{reference}"),
     "complaints:committee":          Row("/complaints/committee/{slug}/",                             "302 404 404 200 404 200 200 404"),
     # Only a union's or NGO's users file on behalf of workers (none of these roles is one;
@@ -620,6 +643,8 @@ def run_matrix(w: World, objs: dict[str, Any]) -> list[str]:
             client = Client(HTTP_ACCEPT_LANGUAGE="en") if is_api else clients[role]
             token = objs["tokens"].get(role) if is_api else None
             body = row.body or ({} if is_api else GENERIC_POST)
+            if not is_api and isinstance(body, dict):  # a page's form may name the objects
+                body = {k: v.format(**fill) if isinstance(v, str) else v for k, v in body.items()}
             r = _ask(problems, client, key, row, url, row.method, role, expected, token, body)
             if row.sees and r.status_code == 200:
                 shown = row.marker.format(**fill) in _content(r)

@@ -23,6 +23,7 @@ from imvo.complaints.models import (
     COMPANY_STATES,
     CaseTranslator,
     Complaint,
+    Evidence,
     Forwarding,
     Recusal,
     RespondentNaming,
@@ -196,6 +197,18 @@ def searchable_content(c: Complaint) -> list[str]:
     texts = [str(data.get(k, "")) for k in ("description", "respondent_text", "location")]
     texts += [t.text for t in Translation.objects.filter(complaint=c, message__isnull=True)]
     return texts
+
+
+def answer_files_for(user: AnyUser, c: Complaint, role: str) -> QuerySet[Evidence]:
+    """The files respondents attached to their answers (services/answers.py) that
+    `role` may see on an opened case: the committee side all of them, a company
+    its own, anyone else none."""
+    qs = c.evidence.filter(company__isnull=False).select_related("company")
+    if role in ("committee", "secretariat"):
+        return qs
+    if role == "company":
+        return qs.filter(company_id=organisation_id(user))
+    return qs.none()
 
 
 def is_substitute(user: AnyUser, c: Complaint) -> bool:

@@ -6,15 +6,22 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from imvo.complaints import crypto, limits
 from imvo.complaints.audit import audit
-from imvo.complaints.evidence import check_file_count, store_evidence
-from imvo.complaints.models import ClosureGround, Complaint, Message, State, to_the_hour
+from imvo.complaints.evidence import check_file_count, read_evidence, store_evidence
+from imvo.complaints.models import (
+    ClosureGround,
+    Complaint,
+    Evidence,
+    Message,
+    State,
+    to_the_hour,
+)
 from imvo.complaints.receipts import (
     RECEIPT_CHARS,
     hash_receipt,
@@ -109,13 +116,49 @@ def complainant_view(c: Complaint) -> dict[str, Any]:
                 Q(to_complainant=True) | Q(sender=Message.Sender.COMPLAINANT)
             )
         ],
-        "evidence": c.evidence.filter(from_complainant=True).count(),
+        "evidence": len(files := own_files(c)),
+        "files": files,
         "appealable": c.state in APPEALABLE
         and not c.transitions.filter(to_state=State.APPEAL).exists(),
         "withdrawable": c.state != State.CLOSED,
         "personal_data_removed": c.personal_data_removed_at is not None,
         "after_closure": _after_closure_question(c),
     }
+
+
+def _own_evidence(c: Complaint) -> QuerySet[Evidence]:
+    """What the complainant (or the union or NGO filing for them) sent: never a
+    file the company or the committee added."""
+    return c.evidence.filter(from_complainant=True, company__isnull=True)
+
+
+def own_files(c: Complaint) -> list[dict[str, Any]]:
+    """The complainant's own files for the follow page: name, size as sent, the
+    day (their times are kept to the hour only), and whether a copy can be shown:
+    the safe copy (metadata removed), never the original, so a receipt code in
+    the wrong hands gives no photo's location. A file of which no safe copy
+    could be made stays with the committee and is listed without a download."""
+    return [
+        {
+            "id": e.pk,
+            "name": e.original_name,
+            "size": e.original_size,
+            "on": timezone.localtime(e.created).date(),
+            "downloadable": bool(e.safe_name),
+        }
+        for e in _own_evidence(c)
+    ]
+
+
+def complainant_file(c: Complaint, file_id: int) -> tuple[Evidence, bytes]:
+    """The safe copy of one of the complainant's own files of this case (the case
+    the receipt code opened: another case's file is no such file)."""
+    ev = _own_evidence(c).exclude(safe_name="").filter(pk=file_id).first()
+    if ev is None:
+        raise CaseNotFoundError(_("No such file."))
+    data = read_evidence(ev)
+    audit("complainant", "own-file-read", c, file=ev.pk)
+    return ev, data
 
 
 def _steps(c: Complaint) -> list[dict[str, Any]]:

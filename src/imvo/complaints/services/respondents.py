@@ -53,6 +53,8 @@ NAMING_STATES = (
     State.MEDIATION,
     State.INVESTIGATION,
 )
+# As for a step's reasons (workflow.MIN_REASON_CHARS; not imported: workflow
+# reaches following, which reads this module, through on_behalf).
 MIN_REASON_CHARS = 10
 
 # What the complainant reads on the follow page (no company, no count).

@@ -32,7 +32,12 @@ from imvo.complaints.models import (
     State,
     Transition,
 )
-from imvo.complaints.services.access import CaseNotFoundError, require_handler, role_in_case
+from imvo.complaints.services.access import (
+    CaseNotFoundError,
+    answer_files_for,
+    require_handler,
+    role_in_case,
+)
 from imvo.complaints.services.committee import require_quorum
 from imvo.core.errors import DomainError
 
@@ -358,8 +363,10 @@ def do_share_with_company(
         c.save(update_fields=["company_summary_enc"])
         if evidence_ids is not None:
             # Only a safe copy can leave the committee: a refused file is never shared.
-            c.evidence.update(shared_with_company=False)
-            c.evidence.filter(pk__in=evidence_ids).exclude(safe_name="").update(
+            # The company's own answer files are not the complainant's evidence.
+            theirs = c.evidence.filter(company__isnull=True)
+            theirs.update(shared_with_company=False)
+            theirs.filter(pk__in=evidence_ids).exclude(safe_name="").update(
                 shared_with_company=True
             )
         audit(user, "shared-with-company", c, evidence=len(evidence_ids or []))
@@ -373,7 +380,7 @@ def evidence_for(
     committee and the secretariat only (`original=True`), and is audited as such."""
     if role not in ("committee", "secretariat", "company"):
         raise CaseNotFoundError(_("No such file."))  # a translator, a filer: text only
-    qs = c.evidence.all()
+    qs = c.evidence.filter(company__isnull=True)  # answer files: services/answers.py
     if role == "company":
         qs = qs.filter(shared_with_company=True).exclude(safe_name="")
         original = False
@@ -421,7 +428,14 @@ def case_view(user: AnyUser, c: Complaint, role: str) -> dict[str, Any]:
             "identity": identity,
             "decision": c.decision_text if c.decided_at else "",
             "case_messages": [{"m": m, "body": m.body} for m in messages],
-            "evidence": list(c.evidence.filter(shared_with_company=True).exclude(safe_name="")),
+            "evidence": list(
+                c.evidence.filter(shared_with_company=True, company__isnull=True).exclude(
+                    safe_name=""
+                )
+            ),
+            "answer_files": [
+                {"e": e, "name": e.original_name} for e in answer_files_for(user, c, role)
+            ],
         }
     return {
         "role": role,
@@ -441,7 +455,10 @@ def case_view(user: AnyUser, c: Complaint, role: str) -> dict[str, Any]:
                 if e.refusal
                 else "",
             }
-            for e in c.evidence.all()
+            for e in c.evidence.filter(company__isnull=True)
+        ],
+        "answer_files": [
+            {"e": e, "name": e.original_name} for e in answer_files_for(user, c, role)
         ],
         "transitions": [
             {"t": t, "reason": t.reason, "note": t.note} for t in c.transitions.select_related("by")

@@ -6,8 +6,9 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from imvo.complaints.services import following, respondents, workflow
+from imvo.complaints.services import answers, following, respondents, workflow
 from imvo.complaints.tests.helpers import admit, assign_officer, file, move, walk_to_decision
+from imvo.core.testing import one_page_pdf
 from imvo.testing import adhere, make_org
 
 check = pytest.importorskip(
@@ -37,7 +38,7 @@ def test_complaint_flow_fully_translated(client, world, lang):
     filed = file(world)
     c = walk_to_decision(world.committee_x, filed.complaint)
     workflow.check_post_message(world.committee_x, c, "hello", to_complainant=True)
-    following.check_complainant_reply(c, "thanks")
+    following.check_complainant_reply(c, "thanks", [("letter.pdf", one_page_pdf())])
     # A case ruled inadmissible and one withdrawn and closed: their grounds show too.
     ruled = file(world)
     r = move(world.secretariat_x, ruled.complaint, "acknowledged")
@@ -108,6 +109,7 @@ def test_case_pages_fully_translated_in_dutch(client, world):
         world.committee_x, c, [world.company_b.pk], "Its supplier list."
     )
     adhere(world.covenant_x, make_org("Company D"))  # left to name: the form shows
+    answers.check_company_answer(world.member_a, c, "See the file.", [("a.pdf", one_page_pdf())])
     client.cookies.pop("django_language", None)
     h = {"HTTP_ACCEPT_LANGUAGE": "nl"}
     with check.recording() as seen:
@@ -117,6 +119,7 @@ def test_case_pages_fully_translated_in_dutch(client, world):
             client.get(f"/complaints/cases/{c.pk}/", **h)
             client.post(f"/complaints/cases/{c.pk}/", {"action": "move", "to_state": "closed"}, **h)
             client.post(f"/complaints/cases/{c.pk}/", {"action": "name_respondent"}, **h)
+            client.post(f"/complaints/cases/{c.pk}/", {"action": "answer"}, **h)
         client.force_login(world.committee_x)
         client.get("/complaints/overdue/", **h)
         client.get(f"/complaints/committee/{world.covenant_x.slug}/", **h)

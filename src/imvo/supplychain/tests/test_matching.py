@@ -427,6 +427,31 @@ def test_labelled_real_pairs() -> None:
     assert f["recall"] >= 0.2
 
 
+def test_a_sets_copies_without_coordinates_can_weigh_less_than_its_own_pairs() -> None:
+    """`train.balanced(copies=...)` scales only the evidence of the "no_coordinates"
+    table (a coordinate set's pairs with the distance removed), after balancing: the
+    two Geo-ER folds, one source, teach that table as one set (GEOER_COPIES each), while
+    each fold's own pairs with coordinates keep their full weight."""
+    from imvo.supplychain.matching import train
+
+    model = matching.Model.empty()
+    levels = {
+        "name": np.array([1, 10, 1, 10], dtype=np.int8),
+        "address": np.array([2, 6, 2, 6], dtype=np.int8),
+        "distance": np.array([1, 5, 0, 0], dtype=np.int8),
+        "name_number": np.zeros(4, dtype=np.int8),
+        "name_word": np.zeros(4, dtype=np.int8),
+        "name_nearby": np.zeros(4, dtype=np.int8),
+    }
+    model.add(levels, np.array([True, False, True, False]))
+    full, half = train.balanced(model), train.balanced(model, copies=0.5)
+    assert half.totals("coordinates") == full.totals("coordinates")
+    assert half.totals("no_coordinates") == pytest.approx(
+        tuple(0.5 * t for t in full.totals("no_coordinates"))
+    )
+    assert train.GEOER_COPIES * len(train.GEOER_FOLDS) == pytest.approx(1.0)
+
+
 @pytest.mark.django_db
 def test_match_train_adds_peoples_decisions_to_the_model(
     tmp_path: Path, settings: Any, monkeypatch: pytest.MonkeyPatch
