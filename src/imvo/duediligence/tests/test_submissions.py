@@ -15,7 +15,7 @@ from imvo.duediligence.models import (
     Submission,
 )
 from imvo.duediligence.services import scoring, submissions
-from imvo.testing import severe_and_mild_risk
+from imvo.risk.testing import severe_and_mild_risk
 
 from .helpers import GARMENT_ANSWERS, answer_all, submitted
 

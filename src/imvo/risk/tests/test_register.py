@@ -5,7 +5,7 @@ import pytest
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.risk import services
 from imvo.risk.models import PriorityOverride, RegisterEntry
-from imvo.testing import severe_and_mild_risk
+from imvo.risk.testing import severe_and_mild_risk
 
 
 def test_severe_irremediable_unlikely_outranks_mild_almost_certain():
