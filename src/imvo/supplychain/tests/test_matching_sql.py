@@ -316,3 +316,35 @@ def test_postgres_engine_reads_a_name_broken_into_pieces(pg_cursor: Any) -> None
     assert [m.scored[0].facility_id for m in memory] == [1, 2, 3]
     assert names == ["near", "contained", "contained"]
     assert not memory[2].scored[0].support and memory[2].status != matching.AUTOMATIC
+
+
+def test_postgres_engine_reads_an_address_written_without_spaces(pg_cursor: Any) -> None:
+    """An address typed with its words glued together is read as the same address
+    written out (`features.address_levels`: the ratio of the addresses without spaces)
+    in both engines; an address on another road is not."""
+    registry = _places(
+        ["mas active mamadala", "industrias merlet", "lanka knit"],
+        [
+            "pallerotamamadalanonagama",
+            "calle circunvalacion pol a 3 antiguo cuscatlan",
+            "kandy road kadawatha",
+        ],
+        ["LK", "SV", "LK"],
+        ids=[1, 2, 3],
+    )
+    rows = _places(
+        ["MAS Active Mamadala", "Industrias Merlet", "Lanka Knit"],
+        [
+            "Pallerota Mamadala Nonagama 82109 Sri Lanka",
+            "Calle Circun Valacion Poligono A No. 3 Antiguo Cuscatlan",
+            "Galle Road Panadura",
+        ],
+        ["LK", "SV", "LK"],
+    )
+    memory, names = _name_levels_alike_in_both(pg_cursor, registry, rows)
+    assert names == ["exact", "exact", "exact"]
+    pg_cursor.execute("SELECT rw, address_level FROM pg_temp.levels WHERE rw = idx ORDER BY rw")
+    in_sql = [features.ADDRESS_LEVELS[level] for _, level in pg_cursor.fetchall()]
+    in_memory = [next(e["level"] for e in m.explanation if e["field"] == "address") for m in memory]
+    assert in_sql == in_memory
+    assert in_memory[0] != "different" and in_memory[2] == "different"
