@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from imvo.complaints.models import Complaint
 from imvo.complaints.tests.helpers import jpeg_with_exif
-from imvo.core.testing import login, one_page_pdf
+from imvo.core.testing import assert_accessible, login, one_page_pdf
 from imvo.testing import build_world
 
 WHY = "Its 2025 supplier list names the factory the workers describe."
@@ -23,9 +23,9 @@ def _page(ctx):
     return p
 
 
-def _form(browser, live_server, world, description: str):
-    """The complainant's browser (JavaScript off) on the form, covenant X chosen."""
-    ctx = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+def _form(browser, live_server, world, description: str, javascript: bool = False):
+    """The complainant's browser (JavaScript off unless asked) on the form, covenant X chosen."""
+    ctx = browser.new_context(base_url=live_server.url, java_script_enabled=javascript)
     pub = _page(ctx)
     pub.goto("/complaints/new/")
     pub.select_option("#id_covenant", world.covenant_x.slug)
@@ -87,6 +87,7 @@ def test_named_respondent_answers_with_a_file_and_the_complainant_gets_their_own
     expect(page.locator("#namings")).to_contain_text("Company B")
     expect(page.locator("#namings")).to_contain_text(WHY)
     expect(page.locator("#respondents")).to_contain_text("Company B")
+    assert_accessible(page)
     _step(page, "admissible", "The committee will handle your complaint.")
 
     # Company B sees the case now and answers with a PDF.
@@ -104,6 +105,7 @@ def test_named_respondent_answers_with_a_file_and_the_complainant_gets_their_own
     )
     b.click("#answer button[type=submit]")
     expect(b.locator("#answer-files")).to_contain_text("payslips.pdf")
+    assert_accessible(b)
     assert _download(b, "#answer-files a").startswith(b"%PDF")
     b_ctx.close()
 
@@ -129,6 +131,10 @@ def test_named_respondent_answers_with_a_file_and_the_complainant_gets_their_own
     photo = _download(f, "#my-files button[name=file]")
     assert photo.startswith(b"\xff\xd8\xff") and b"SecretPhoneMaker" not in photo
     ctx.close()
+    # The same follow page, checked for WCAG 2.2 AA (axe needs JavaScript).
+    js_ctx = browser.new_context(base_url=live_server.url)
+    assert_accessible(_follow(js_ctx, receipt))
+    js_ctx.close()
 
 
 @pytest.mark.browser
@@ -154,3 +160,10 @@ def test_error_summary_leads_to_the_field_and_keeps_the_text(browser, live_serve
     expect(pub.locator("#id_evidence")).to_have_attribute("aria-invalid", "true")
     assert not Complaint.objects.exists()
     ctx.close()
+    # The page with the summary, checked for WCAG 2.2 AA (axe needs JavaScript).
+    js_ctx, js = _form(browser, live_server, world, "Wages not paid.", javascript=True)
+    js.set_input_files("#id_evidence", [{"name": f"p{i}.jpg", **photo} for i in range(6)])
+    js.click("button[name=action][value=submit]")
+    expect(js.locator("#error-summary")).to_be_visible()
+    assert_accessible(js)
+    js_ctx.close()
