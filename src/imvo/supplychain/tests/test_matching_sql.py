@@ -322,25 +322,25 @@ def test_postgres_engine_reads_an_address_written_without_spaces(pg_cursor: Any)
     """An address typed with its words glued together is read as the same address
     written out (`features.address_levels`: the ratio of the addresses without spaces)
     in both engines; an address on another road is not."""
-    registry = _places(
-        ["mas active mamadala", "industrias merlet", "lanka knit"],
-        [
+    # (name, the registry's address, the list's address, country)
+    places = [
+        (
+            "MAS Active Mamadala",
             "pallerotamamadalanonagama",
-            "calle circunvalacion pol a 3 antiguo cuscatlan",
-            "kandy road kadawatha",
-        ],
-        ["LK", "SV", "LK"],
-        ids=[1, 2, 3],
-    )
-    rows = _places(
-        ["MAS Active Mamadala", "Industrias Merlet", "Lanka Knit"],
-        [
             "Pallerota Mamadala Nonagama 82109 Sri Lanka",
+            "LK",
+        ),
+        (
+            "Industrias Merlet",
+            "calle circunvalacion pol a 3 antiguo cuscatlan",
             "Calle Circun Valacion Poligono A No. 3 Antiguo Cuscatlan",
-            "Galle Road Panadura",
-        ],
-        ["LK", "SV", "LK"],
-    )
+            "SV",
+        ),
+        ("Lanka Knit", "kandy road kadawatha", "Galle Road Panadura", "LK"),
+    ]
+    names, countries = [p[0] for p in places], [p[3] for p in places]
+    registry = _places([n.lower() for n in names], [p[1] for p in places], countries, ids=[1, 2, 3])
+    rows = _places(names, [p[2] for p in places], countries)
     memory, names = _name_levels_alike_in_both(pg_cursor, registry, rows)
     assert names == ["exact", "exact", "exact"]
     pg_cursor.execute("SELECT rw, address_level FROM pg_temp.levels WHERE rw = idx ORDER BY rw")
