@@ -69,7 +69,9 @@ def verify_second_factor(request: HttpRequest) -> HttpResponse:
         form.add_error(
             "code", _("That code is not right or has expired. Wait for a new code and try again.")
         )
-    return render(request, "accounts/verify.html", {"form": form})
+    return render(
+        request, "accounts/verify.html", {"form": form, "title": _("Two-step verification")}
+    )
 
 
 @login_required
@@ -203,6 +205,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     """Django's reset by e-mail; the answer is the same whether the address is known."""
 
     template_name = "accounts/password_reset.html"
+    title = gettext_lazy("Forgot your password?")  # the page's title and heading
     email_template_name = "accounts/password_reset_email.txt"
     subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")

@@ -150,6 +150,25 @@ class _FilingForm(forms.Form):
         except DomainError as e:
             raise forms.ValidationError(str(e)) from e
 
+    def error_summary(self) -> list[dict[str, str]]:
+        """Every error of the sent form, in the form's order, with the id of the
+        field it belongs to: the summary at the top of the form links each error
+        to its field (to the first box of a group of choices), so a person using
+        a keyboard or a screen reader gets from the list to the field at once.
+        Errors of the form as a whole have no field (empty ``anchor``)."""
+        out = []
+        for name, errors in self.errors.items():
+            anchor, label = "", ""
+            if name in self.fields:
+                bf = self[name]
+                group = isinstance(
+                    bf.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple
+                )
+                anchor = f"{bf.auto_id}_0" if group else bf.auto_id
+                label = str(bf.label or "")
+            out += [{"anchor": anchor, "label": label, "message": str(e)} for e in errors]
+        return out
+
     def filing_arguments(self) -> dict[str, Any]:
         """The cleaned fields that are `filing.NewComplaint`'s as they are."""
         return {k: v for k, v in self.cleaned_data.items() if k not in self.resolved_by_view}

@@ -170,6 +170,12 @@ def login(page, username: str, password: str = PASSWORD) -> None:
     page.wait_for_url("**/accounts/")
 
 
+def logout(page) -> None:
+    """Sign out with the header's button and wait for the page it leads to."""
+    page.click("header form button[type=submit]:has-text('Log out')")
+    page.wait_for_load_state()
+
+
 # --- accessibility -------------------------------------------------------------
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]

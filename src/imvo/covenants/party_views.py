@@ -44,6 +44,7 @@ def obstacles(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "covenants/obstacles.html",
         {
+            "title": _("Obstacles register"),
             "covenant": covenant,
             "obstacles": parties.obstacles_visible_to(request.user, covenant),
             "form": form,
@@ -125,6 +126,7 @@ def kpis(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "covenants/kpis.html",
         {
+            "title": _("KPI progress and the parties' comments"),
             "covenant": covenant,
             "lines": parties.kpi_board(request.user, covenant),
             "form": form,

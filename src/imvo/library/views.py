@@ -29,6 +29,7 @@ def index(request: HttpRequest) -> HttpResponse:
         request,
         "library/list.html",
         {
+            "title": _("Learning library"),
             "items": list(items),
             "q": q,
             "covenant_slug": covenant_slug,
@@ -44,7 +45,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(services.learning_items_visible_to(request.user), pk=pk)
-    return render(request, "library/detail.html", {"item": item})
+    return render(request, "library/detail.html", {"title": item.title, "item": item})
 
 
 def attachment(request: HttpRequest, pk: int) -> FileResponse:
@@ -85,4 +86,8 @@ def new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Published in the learning library."))
             return redirect(item)
-    return render(request, "library/form.html", {"form": form, "error": error})
+    return render(
+        request,
+        "library/form.html",
+        {"title": _("Share a practice or lesson"), "form": form, "error": error},
+    )

@@ -504,24 +504,7 @@ def materialise(published: PublishedYear) -> int:
         chunk = ids[start : start + batch]
         locations = PublicLocation.objects.bulk_create(
             [
-                PublicLocation(
-                    published_year=published,
-                    facility_id=f.pk,
-                    name=f.name,
-                    sort_name=fold(f.name),
-                    name_norm=f.name_norm,
-                    address=f.address,
-                    address_key=fold(f.address),
-                    search_key=PublicLocation.search_text(
-                        fold(f.name), f.name_norm, fold(f.address)
-                    ),
-                    country=f.country,
-                    sector=f.sector,
-                    sector_key=fold(f.sector),
-                    lat=f.lat,
-                    lng=f.lng,
-                    members=len(members[f.pk]),
-                )
+                public_location(published, f, len(members[f.pk]))
                 for f in Facility.objects.filter(pk__in=chunk).only(
                     "name", "name_norm", "address", "country", "sector", "lat", "lng"
                 )
@@ -545,6 +528,29 @@ def materialise(published: PublishedYear) -> int:
     summarise(published)
     published.save(update_fields=["members", "waiting", *SUMMARY_FIELDS])
     return len(ids)
+
+
+def public_location(published: PublishedYear, f: Facility, members: int) -> PublicLocation:
+    """The public row of facility `f` in the year `published` (not saved): what
+    the facility shows and the folded keys the list sorts, searches and filters
+    on, with the number of `members` behind it."""
+    sort_name, address_key = fold(f.name), fold(f.address)
+    return PublicLocation(
+        published_year=published,
+        facility_id=f.pk,
+        name=f.name,
+        sort_name=sort_name,
+        name_norm=f.name_norm,
+        address=f.address,
+        address_key=address_key,
+        search_key=PublicLocation.search_text(sort_name, f.name_norm, address_key),
+        country=f.country,
+        sector=f.sector,
+        sector_key=fold(f.sector),
+        lat=f.lat,
+        lng=f.lng,
+        members=members,
+    )
 
 
 def _members_by_facility(covenant: Covenant, year: int) -> dict[int, set[int]]:

@@ -17,14 +17,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from imvo.core.demo import DEMO_PASSWORD
-from imvo.core.testing import login
+from imvo.core.testing import login, logout
 from imvo.testing import make_covenant, make_party, make_secretariat
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _logout(page) -> None:
-    page.click("header button:has-text('Log out')")
 
 
 def test_secretariat_sets_up_governance_admits_an_applicant_and_an_exclusion_cites_a_decision(
@@ -135,7 +131,7 @@ def test_secretariat_sets_up_governance_admits_an_applicant_and_an_exclusion_cit
 
     # The public page: the new member is a party, the excluded one is a former party
     # with the date and the reason citing the decision.
-    _logout(page)
+    logout(page)
     page.goto("/covenants/stone/")
     parties = page.inner_text("#parties + p + ul")
     assert "Zeeland Stone B.V." in parties and "Graniet B.V." not in parties
@@ -173,7 +169,7 @@ def test_union_government_and_branch_each_open_their_own_workspace(page, demo_co
     garment = page.locator("section.place", has_text="Garment")
     garment.locator("text=Production locations: open risks and complaints per country").click()
     page.wait_for_selector("#locations")
-    _logout(page)
+    logout(page)
 
     login(page, "government", DEMO_PASSWORD)
     page.click("text=Government: commitments, governance and the obstacles register")
@@ -192,7 +188,7 @@ def test_union_government_and_branch_each_open_their_own_workspace(page, demo_co
     page.goto("/parties/")
     page.locator("section.place", has_text="Garment").locator("text=KPI progress").click()
     expect(page.locator("main")).to_contain_text("The audits counted were announced in advance.")
-    _logout(page)
+    logout(page)
 
     login(page, "branch", DEMO_PASSWORD)
     page.click("text=Your branch organisation")

@@ -16,14 +16,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from imvo.collective.tests.helpers import share_a_facility
-from imvo.core.testing import assert_accessible, login
+from imvo.core.testing import assert_accessible, login, logout
 from imvo.risk import services as risk
 from imvo.testing import build_world
-
-
-def logout(page) -> None:
-    page.click("header form button[type=submit]:has-text('Log out')")
-    page.wait_for_load_state()
 
 
 def hand_over(page, username: str) -> None:

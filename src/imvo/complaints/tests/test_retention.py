@@ -82,3 +82,69 @@ def test_receipt_expiry_is_a_scheduled_job():
     from imvo.core import schedule
 
     assert "complaints-receipt-expiry" in {job.name for job in schedule.jobs()}
+
+
+def _every_encrypted_text_filled(world):
+    """A case with a value in every kind of encrypted field: a settlement, a step's
+    note, a translation, a consent, an after-closure comment and follow-up note,
+    a respondent naming's reasons, an answer file's name."""
+    from imvo.complaints.models import AfterClosureCheck, OnBehalfConsent, Translation
+    from imvo.complaints.services import answers, respondents
+    from imvo.complaints.tests.helpers import assign_officer
+    from imvo.core.testing import one_page_pdf
+
+    c = file(world, text=SECRET_TEXT).complaint
+    c = move(world.secretariat_x, c, "acknowledged", note="Note for the committee only.")
+    c = move(world.secretariat_x, assign_officer(c), "admissibility")
+    respondents.check_name_respondents(world.committee_x, c, [world.company_a.pk], SECRET_TEXT)
+    c = move(world.committee_x, c, "admissible")
+    c = move(world.committee_x, c, "mediation")
+    answers.check_company_answer(world.member_a, c, "Answer.", [("a.pdf", one_page_pdf())])
+    c = move(world.committee_x, c, "remediation", settlement_terms="Wages paid in June.")
+    Translation.objects.create(complaint=c, language="nl", text_enc=crypto.encrypt("Vertaling"))
+    OnBehalfConsent.objects.create(
+        complaint=c, organisation=world.company_b, who_enc=crypto.encrypt("Rina, Jui"),
+        how="signed", given_on=timezone.localdate(), recorded_by=world.secretariat_x,
+    )  # fmt: skip
+    AfterClosureCheck.objects.create(
+        complaint=c, months=3, asked_on=timezone.localdate(),
+        comment_enc=crypto.encrypt("Comment"), follow_up_note_enc=crypto.encrypt("Called"),
+    )  # fmt: skip
+    return c
+
+
+def test_rotation_re_encrypts_every_encrypted_field_of_every_model(world):
+    _every_encrypted_text_filled(world)
+    found = {(m.__name__, n) for m, names in retention.encrypted_fields() for n in names}
+    assert {
+        ("Complaint", "secret"), ("Complaint", "settlement_enc"), ("Transition", "note_enc"),
+        ("Translation", "text_enc"), ("OnBehalfConsent", "who_enc"),
+        ("AfterClosureCheck", "follow_up_note_enc"), ("RespondentNaming", "reason_enc"),
+        ("Evidence", "name_enc"), ("Message", "body_enc"),
+    } <= found  # fmt: skip
+    before = {
+        (m.__name__, n): sorted(m._default_manager.exclude(**{n: ""}).values_list(n, flat=True))
+        for m, names in retention.encrypted_fields()
+        for n in names
+    }
+    retention.do_rotate_keys()  # the old key is dropped: only the new one decrypts
+    for model, names in retention.encrypted_fields():
+        for name in names:
+            tokens = [t for t in model._default_manager.values_list(name, flat=True) if t]
+            assert len(tokens) == len(before[(model.__name__, name)]), (model, name)
+            assert not set(tokens) & set(before[(model.__name__, name)]), (model, name)
+            for t in tokens:
+                crypto.decrypt(t)  # raises if a value was left with the old key
+
+
+def test_purge_empties_every_encrypted_text_of_the_case(world):
+    from imvo.complaints.models import RespondentNaming
+
+    c = _every_encrypted_text_filled(world)
+    c = move(world.committee_x, c, "closed", remedy_carried_out=True, ground="settled")
+    assert retention.do_purge_personal_data(now=timezone.now() + timedelta(days=3650)) == 1
+    for model, names in retention.encrypted_fields():
+        for name in names:
+            left = model._default_manager.exclude(**{name: ""}).values_list(name, flat=True)
+            assert not list(left), (model, name)
+    assert RespondentNaming.objects.filter(complaint=c).exists()  # who and when stay

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from imvo.core.testing import login
+from imvo.core.testing import login, logout
 from imvo.testing import adhere, make_covenant, make_org, make_secretariat
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -43,7 +43,7 @@ def test_secretariat_adds_agreement_and_measurement_then_public_sees_progress(pa
     page.wait_for_selector("text=Measurement recorded.")
 
     # Log out and look as the public does.
-    page.click("header button:has-text('Log out')")
+    logout(page)
     page.goto("/covenants/garment-textile/")
     row = page.locator("tr", has_text="Living wage at shared suppliers")
     assert "25%" in row.inner_text()  # 10 of 40

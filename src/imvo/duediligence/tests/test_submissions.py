@@ -15,6 +15,7 @@ from imvo.duediligence.models import (
     Submission,
 )
 from imvo.duediligence.services import scoring, submissions
+from imvo.risk.testing import severe_and_mild_risk
 
 from .helpers import GARMENT_ANSWERS, answer_all, submitted
 
@@ -77,37 +78,14 @@ def test_submission_freezes_the_members_real_risk_register(world, fw) -> None:
     """The risk engine's register, read through the agreed interface, is snapshotted on submit."""
     from imvo.risk import services as risk
 
-    severe = risk.create_entry(
-        world.member_a,
-        world.company_a,
-        "forced-labour",
-        "Forced labour, cotton",
-        country="CN",
-        covenant=world.covenant_x,
-        scale=4,
-        scope=3,
-        irremediability=4,
-        likelihood=2,
-    )
-    mild = risk.create_entry(
-        world.member_a,
-        world.company_a,
-        "living-wage",
-        "Overtime pay",
-        country="BD",
-        covenant=world.covenant_x,
-        scale=1,
-        scope=1,
-        irremediability=1,
-        likelihood=4,
-    )
+    severe, mild = severe_and_mild_risk(world, world.covenant_x)
     risk.create_entry(world.member_b, world.company_b, "child-labour", "Other member's risk")
     sub = submissions.check_start_submission(world.member_a, world.covenant_x, 2025)
     answer_all(world.member_a, sub, GARMENT_ANSWERS)
     v = submissions.check_submit(world.member_a, sub)
     v.refresh_from_db()
     titles = [e["title"] for e in v.data["risk_register"]]
-    assert titles == ["Forced labour, cotton", "Overtime pay"]  # severe first (UNGP 24)
+    assert titles == ["Forced labour in a quarry", "Overtime pay"]  # severe first (UNGP 24)
     assert v.data["risk_register"][0]["id"] == severe.pk
     # Later edits to the register do not change what was submitted.
     mild.title = "changed"

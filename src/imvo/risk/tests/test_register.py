@@ -5,6 +5,7 @@ import pytest
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.risk import services
 from imvo.risk.models import PriorityOverride, RegisterEntry
+from imvo.risk.testing import severe_and_mild_risk
 
 
 def test_severe_irremediable_unlikely_outranks_mild_almost_certain():
@@ -39,27 +40,7 @@ def test_bounds_and_bad_scales():
 def test_register_orders_by_priority_and_snapshot_is_jsonable(world):
     import json
 
-    mild = services.create_entry(
-        world.member_a,
-        world.company_a,
-        "living-wage",
-        "Overtime pay",
-        scale=2,
-        scope=2,
-        irremediability=1,
-        likelihood=4,
-    )
-    severe = services.create_entry(
-        world.member_a,
-        world.company_a,
-        "forced-labour",
-        "Bonded labour",
-        "IN",
-        scale=4,
-        scope=3,
-        irremediability=4,
-        likelihood=1,
-    )
+    severe, mild = severe_and_mild_risk(world)
     entries = list(services.register_entries(world.company_a))
     assert entries == [severe, mild]
     snap = json.loads(json.dumps(services.entry_as_dict(severe)))

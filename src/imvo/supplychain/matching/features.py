@@ -72,7 +72,7 @@ ADDRESS_LEVELS = [
     "missing",
     "exact",
     "same number and street",  # a shared house number and a >= 85 similar rest
-    "similar",  # >= 85, no conflicting number
+    "similar",  # >= 85 (token set ratio, or ratio without spaces), no conflicting number
     "numbers differ",  # each side has a house/plot/unit number the other lacks: next door
     # ("different" too when the rest of the addresses is not even partly similar)
     "partly similar",  # >= 60
@@ -379,6 +379,12 @@ def _id_lists(col: str) -> pl.Expr:
     return pl.concat_list(nums, units).list.unique()
 
 
+# How alike two addresses are: the greater of their token set ratio (words in any order,
+# one address's words inside the other's) and the plain ratio of the two written without
+# spaces, as the name levels read names ("best"): a supplier's address typed with its
+# words glued together ("pallerotamamadalanonagama", "s a de c vcalle circunvalacion
+# pol a 3urbanizacion ...") shares few words with the same address written out, but most
+# of its letters. Measured in docs/supplychain.md ("Addresses written without spaces").
 def address_levels(a: Sequence[str], b: Sequence[str]) -> np.ndarray:
     """See ADDRESS_LEVELS; set logic in polars (vectorised), similarity in rapidfuzz.
     Two addresses with the same house number and street word (`street_keys`) are "same
@@ -386,8 +392,16 @@ def address_levels(a: Sequence[str], b: Sequence[str]) -> np.ndarray:
     unless their numbers conflict."""
     if not len(a):
         return np.zeros(0, dtype=np.int8)
-    tset = _cp(a, b, fuzz.token_set_ratio)
-    f = pl.DataFrame({"a": list(a), "b": list(b), "t": tset}).with_columns(
+    f = pl.DataFrame({"a": list(a), "b": list(b)}, schema={"a": pl.String, "b": pl.String})
+    # The addresses' words, or the addresses written without spaces, whichever is more
+    # alike (see above): an address typed with its words glued together
+    # ("pallerotamamadalanonagama" / "pallerota mamadala nonagama 82109 sri lanka").
+    glued = f.select(pl.col("a", "b").str.replace_all(" ", "", literal=True))
+    tset = np.maximum(
+        _cp(a, b, fuzz.token_set_ratio),
+        _cp(glued["a"].to_numpy(), glued["b"].to_numpy(), fuzz.ratio),
+    )
+    f = f.with_columns(t=tset).with_columns(
         sa=_id_lists("a"),
         sb=_id_lists("b"),
     )

@@ -479,7 +479,11 @@ def match(
                 AND common < cardinality(sa) AND common < cardinality(sb) AS conflict
             FROM (
             SELECT c.*,
-              CASE WHEN aa = '' OR ba = '' THEN 0::real ELSE {s}.token_set_ratio(ta, tb)::real END AS t,
+              -- features.address_levels: words, or the addresses without spaces
+              CASE WHEN aa = '' OR ba = '' THEN 0::real
+                   ELSE greatest({s}.token_set_ratio(ta, tb)::real,
+                                 {s}.ratio(replace(aa, ' ', ''), replace(ba, ' ', ''))::real)
+                   END AS t,
               cardinality(array(SELECT unnest(sa) INTERSECT SELECT unnest(sb))) AS common,
               cardinality(array(SELECT unnest(sa) INTERSECT SELECT unnest(sb))) > 0 AS shared,
               CASE WHEN lat1 IS NULL OR lng1 IS NULL OR lat2 IS NULL OR lng2 IS NULL THEN NULL ELSE

@@ -598,6 +598,31 @@ def test_address_levels_read_the_house_number_and_street() -> None:
     )
 
 
+def test_an_address_written_without_spaces_is_the_same_address() -> None:
+    """A supplier's address typed with its words glued together shares few words with
+    the registry's, but most of its letters: the address comparison reads the
+    addresses without spaces too, so the same name at that address is matched
+    automatically; the same name on another road is not."""
+    from imvo.supplychain.matching import features
+
+    glued = features.address_levels(
+        ["pallerotamamadalanonagama", "pallerotamamadalanonagama"],
+        ["pallerota mamadala nonagama 82109 sri lanka", "galle road panadura"],
+    )
+    assert [features.ADDRESS_LEVELS[x] for x in glued] == ["partly similar", "different"]
+    registry = [
+        ("MAS Active Mamadala", "Pallerotamamadalanonagama", "LK", None, None),
+        ("Lanka Knit", "Kandy Road Kadawatha", "LK", None, None),
+    ]
+    m = _one(
+        registry,
+        ("MAS Active Mamadala", "Pallerota Mamadala Nonagama 82109 Sri Lanka", "LK", None, None),
+    )
+    assert (m.facility_id, m.status) == ("F0", matching.AUTOMATIC)
+    elsewhere = _one(registry, ("MAS Active Mamadala", "Galle Road Panadura", "LK", None, None))
+    assert elsewhere.status != matching.AUTOMATIC
+
+
 def test_a_house_number_with_a_leading_zero_is_the_same_number() -> None:
     """ "No. 07 & 8 Innwa St" (Open Supply Hub pair, Myanmar) and "No 7 and 8 Innwa
     Street": the same house numbers, not next door; the same facility, found."""

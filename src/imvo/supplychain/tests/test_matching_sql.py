@@ -316,3 +316,35 @@ def test_postgres_engine_reads_a_name_broken_into_pieces(pg_cursor: Any) -> None
     assert [m.scored[0].facility_id for m in memory] == [1, 2, 3]
     assert names == ["near", "contained", "contained"]
     assert not memory[2].scored[0].support and memory[2].status != matching.AUTOMATIC
+
+
+def test_postgres_engine_reads_an_address_written_without_spaces(pg_cursor: Any) -> None:
+    """An address typed with its words glued together is read as the same address
+    written out (`features.address_levels`: the ratio of the addresses without spaces)
+    in both engines; an address on another road is not."""
+    # (name, the registry's address, the list's address, country)
+    places = [
+        (
+            "MAS Active Mamadala",
+            "pallerotamamadalanonagama",
+            "Pallerota Mamadala Nonagama 82109 Sri Lanka",
+            "LK",
+        ),
+        (
+            "Industrias Merlet",
+            "calle circunvalacion pol a 3 antiguo cuscatlan",
+            "Calle Circun Valacion Poligono A No. 3 Antiguo Cuscatlan",
+            "SV",
+        ),
+        ("Lanka Knit", "kandy road kadawatha", "Galle Road Panadura", "LK"),
+    ]
+    names, countries = [p[0] for p in places], [p[3] for p in places]
+    registry = _places([n.lower() for n in names], [p[1] for p in places], countries, ids=[1, 2, 3])
+    rows = _places(names, [p[2] for p in places], countries)
+    memory, names = _name_levels_alike_in_both(pg_cursor, registry, rows)
+    assert names == ["exact", "exact", "exact"]
+    pg_cursor.execute("SELECT rw, address_level FROM pg_temp.levels WHERE rw = idx ORDER BY rw")
+    in_sql = [features.ADDRESS_LEVELS[level] for _, level in pg_cursor.fetchall()]
+    in_memory = [next(e["level"] for e in m.explanation if e["field"] == "address") for m in memory]
+    assert in_sql == in_memory
+    assert in_memory[0] != "different" and in_memory[2] == "different"

@@ -17,6 +17,7 @@ from imvo.supplychain import public as pub
 from imvo.supplychain import publication
 from imvo.supplychain.models import (
     DisclosurePolicy,
+    Facility,
     PublicLocation,
     PublicLocationMember,
     PublishedYear,
@@ -124,27 +125,22 @@ def snapshot(world) -> PublishedYear:
     )
     orgs = [make_org(f"Member {n}") for n in range(5)]
     for n, (name, address) in enumerate(ROWS, start=1):
-        search_key = PublicLocation.search_text(fold(name), normalise_name(name), fold(address))
-        location = PublicLocation.objects.create(
-            published_year=published,
-            facility_id=n,
+        facility = Facility(
+            pk=n,
             name=name,
-            sort_name=fold(name),
             name_norm=normalise_name(name),
             address=address,
-            address_key=fold(address),
-            search_key=search_key,
             country="BD",
             sector="Apparel",
-            sector_key=fold("Apparel"),
-            members=2,
         )
+        location = publication.public_location(published, facility, members=2)
+        location.save()
         PublicLocationMember.objects.bulk_create(
             PublicLocationMember(
                 published_year=published,
                 location=location,
                 organisation=orgs[m % 5],
-                search_key=search_key,
+                search_key=location.search_key,
             )
             for m in (n, n + 1)
         )
