@@ -106,6 +106,10 @@ CLOSURE_FROM: dict[str, set[str]] = {
 NO_CONTACT_ATTEMPTS = 3
 NO_CONTACT_DAYS = 28
 
+# Reasons for a step or a respondent's naming must say something: "ok" is not a
+# reason (services/workflow.py, services/respondents.py).
+MIN_REASON_CHARS = 10
+
 # Steps only the committee may take (the secretariat supports, it does not decide).
 COMMITTEE_ONLY = {
     State.ADMISSIBLE,

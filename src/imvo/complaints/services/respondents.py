@@ -39,7 +39,7 @@ from django.utils.translation import gettext_lazy
 from imvo.accounts.services import AnyUser, signed_in
 from imvo.complaints import crypto
 from imvo.complaints.audit import actor_name, audit
-from imvo.complaints.models import Complaint, RespondentNaming, State
+from imvo.complaints.models import MIN_REASON_CHARS, Complaint, RespondentNaming, State
 from imvo.complaints.services.access import require_handler, respondent_ids
 from imvo.complaints.services.committee import require_quorum
 from imvo.complaints.services.filing import members_of
@@ -53,9 +53,6 @@ NAMING_STATES = (
     State.MEDIATION,
     State.INVESTIGATION,
 )
-# As for a step's reasons (workflow.MIN_REASON_CHARS; not imported: workflow
-# reaches following, which reads this module, through on_behalf).
-MIN_REASON_CHARS = 10
 
 # What the complainant reads on the follow page (no company, no count).
 COMPLAINANT_STEP = gettext_lazy("The company concerned was identified")

@@ -20,6 +20,7 @@ from imvo.complaints.evidence import read_evidence, refusal_message
 from imvo.complaints.models import (
     CLOSURE_FROM,
     COMMITTEE_ONLY,
+    MIN_REASON_CHARS,
     NEEDS_OFFICER,
     NO_CONTACT_ATTEMPTS,
     NO_CONTACT_DAYS,
@@ -40,9 +41,6 @@ from imvo.complaints.services.access import (
 )
 from imvo.complaints.services.committee import require_quorum
 from imvo.core.errors import DomainError
-
-# Reasons for the complainant must say something: "ok" is not a reason.
-MIN_REASON_CHARS = 10
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,7 @@ ADDRESS_LEVELS = [
     "missing",
     "exact",
     "same number and street",  # a shared house number and a >= 85 similar rest
-    "similar",  # >= 85, no conflicting number
+    "similar",  # >= 85 (token set ratio, or ratio without spaces), no conflicting number
     "numbers differ",  # each side has a house/plot/unit number the other lacks: next door
     # ("different" too when the rest of the addresses is not even partly similar)
     "partly similar",  # >= 60
