@@ -162,13 +162,13 @@ def _company_shown(
     complainant is told only that the company concerned was identified.
     """
     if role in ("committee", "secretariat"):
-        return c.respondent.name if c.respondent else ""
+        return str(c.respondent.name) if c.respondent else ""
     if role == "company":
         mine = org is not None and (c.respondent_id == org or (c.pk, org) in named_on)
         return (own_name or "") if mine else ""
     if c.respondent is None or (c.pk, c.respondent_id) in named_on:
         return ""
-    return c.respondent.name
+    return str(c.respondent.name)
 
 
 @dataclass(frozen=True)
