@@ -115,3 +115,40 @@ def test_the_member_a_union_complained_about_stays_named_to_the_union(world):
 @pytest.fixture(autouse=True)
 def _english(settings):
     settings.LANGUAGE_CODE = "en"
+
+
+def _withdrawn_from_x_active_in_y(world):
+    """Company C (active in covenant Y) left covenant X."""
+    from imvo.covenants.models import Adherence
+
+    adhere(world.covenant_x, world.company_c, status=Adherence.Status.WITHDRAWN)
+    return world.company_c
+
+
+def test_a_company_that_left_the_covenant_cannot_be_named_forwarded_to_or_complained_about(
+    world, monkeypatch
+):
+    """T30: `members_of` asked for an active adherence and an adherence to the
+    covenant in two filters over one many-valued relation, which Django joins
+    twice: a company that had withdrawn from covenant X but was active in
+    covenant Y passed as a member of X. The committee could name it, a location
+    complaint was forwarded to it, and it then read X's case."""
+    from imvo.complaints.services import filing
+    from imvo.core.errors import DomainError
+
+    gone = _withdrawn_from_x_active_in_y(world)
+    assert gone not in filing.members_of(world.covenant_x)
+    assert gone in filing.members_of(world.covenant_y)
+
+    c = _in_review(file(world).complaint, world)
+    assert gone.pk not in respondents.nameable_members(c).values_list("pk", flat=True)
+    with pytest.raises(DomainError, match="Only active member companies"):
+        respondents.check_name_respondents(world.committee_x, c, [gone.pk], WHY)
+
+    monkeypatch.setattr(forwarding, "linked_organisations", lambda fid: [world.company_a, gone])
+    located = file(world, facility={"id": 77, "name": "Factory 77", "country": "BD"}).complaint
+    assert forwarding.check_forward_to_linked_members(world.secretariat_x, located) == 1
+    assert c.reference not in _case_list(world.member_c)
+    assert located.reference not in _case_list(world.member_c)
+    with pytest.raises(DomainError):
+        file(world, respondent=gone)
