@@ -20,6 +20,7 @@ from imvo.complaints.evidence import read_evidence, refusal_message
 from imvo.complaints.models import (
     CLOSURE_FROM,
     COMMITTEE_ONLY,
+    COMPANY_STATES,
     MIN_REASON_CHARS,
     NEEDS_OFFICER,
     NO_CONTACT_ATTEMPTS,
@@ -40,6 +41,7 @@ from imvo.complaints.services.access import (
     role_in_case,
 )
 from imvo.complaints.services.committee import require_quorum
+from imvo.complaints.services.respondents import tell_named_members
 from imvo.core.errors import DomainError
 
 
@@ -284,6 +286,9 @@ def do_move(
             note_enc=crypto.encrypt(record.note.strip()) if record.note.strip() else "",
         )
         audit(user, "moved", c, from_state=from_state, to_state=to_state, ground=ground)
+    if to_state in COMPANY_STATES:
+        # A member the committee named is told once it may see the case.
+        tell_named_members(c)
     return c
 
 
