@@ -71,10 +71,8 @@ def test_a_member_a_location_complaint_was_forwarded_to_never_learns_who_was_nam
     assert c.reference not in _case_list(world.member_b, q="Company A")
 
 
-def test_the_union_that_filed_is_not_told_which_member_the_committee_named(world):
-    """T29: the complainant reads that the company concerned was identified, not
-    which; the union that filed for the workers (who sees what they see) read
-    the named member in its case list."""
+def _filed_by_union(world, respondent):
+    """A union files for workers (with their consent) against `respondent` or none."""
     union = make_user("union_u", make_org("Garment Workers Union", type="union"))
     filed = on_behalf.check_file_on_behalf(
         union,
@@ -84,9 +82,17 @@ def test_the_union_that_filed_is_not_told_which_member_the_committee_named(world
         consent_how="signed",
         consent_given_on=timezone.localdate() - timedelta(days=2),
         consent_scope=["file", "follow"],
-        respondent=None,
+        respondent=respondent,
         language="bn",
     )
+    return union, filed
+
+
+def test_the_union_that_filed_is_not_told_which_member_the_committee_named(world):
+    """T29: the complainant reads that the company concerned was identified, not
+    which; the union that filed for the workers (who sees what they see) read
+    the named member in its case list."""
+    union, filed = _filed_by_union(world, respondent=None)
     c = _in_review(filed.complaint, world)
     respondents.check_name_respondents(world.committee_x, c, [world.company_b.pk], WHY)
 
@@ -97,18 +103,7 @@ def test_the_union_that_filed_is_not_told_which_member_the_committee_named(world
 
 def test_the_member_a_union_complained_about_stays_named_to_the_union(world):
     """What the complainant named at filing is theirs to read (not a naming)."""
-    union = make_user("union_u", make_org("Garment Workers Union", type="union"))
-    on_behalf.check_file_on_behalf(
-        union,
-        covenant=world.covenant_x,
-        description="Overtime is forced every night and not paid.",
-        consent_who="14 sewing operators of line 3",
-        consent_how="signed",
-        consent_given_on=timezone.localdate() - timedelta(days=2),
-        consent_scope=["file", "follow"],
-        respondent=world.company_a,
-        language="bn",
-    )
+    union, _filed = _filed_by_union(world, respondent=world.company_a)
     assert "Company A" in _case_list(union)
 
 
