@@ -1,12 +1,62 @@
 """The JSON API (Django Ninja). OpenAPI document at /api/openapi.json, docs at /api/docs."""
 
-from django.http import HttpRequest, HttpResponse
+from collections.abc import Callable
+from functools import wraps
+from inspect import iscoroutinefunction
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.urls import URLPattern, URLResolver
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from imvo.core.errors import DomainError, PermissionDeniedError
 
-api = NinjaAPI(
+
+class ImvoApi(NinjaAPI):
+    """The API, with a wrong method answered in JSON like its other errors.
+
+    Django Ninja answers a method an address does not take (DELETE on a GET-only
+    endpoint) with a plain-text "Method not allowed". A client reading
+    `{"detail": ...}` of every other error (400, 401, 403, 404, 422) then got no
+    JSON to read; every API view is wrapped so that answer becomes
+    `{"detail": "..."}` with status 405 and the `Allow` header kept (sorted:
+    Ninja builds it from a set)."""
+
+    @property
+    def urls(self) -> tuple[list[URLResolver | URLPattern], str, str]:
+        patterns, app_name, namespace = super().urls
+        for pattern in patterns:
+            if isinstance(pattern, URLPattern) and not iscoroutinefunction(pattern.callback):
+                pattern.callback = _json_405(pattern.callback)
+        return patterns, app_name, namespace
+
+
+def _json_405(view: Callable[..., Any]) -> Callable[..., Any]:
+    @wraps(view)  # keeps csrf_exempt and the other attributes Ninja sets
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        response = view(request, *args, **kwargs)
+        if not isinstance(response, HttpResponseNotAllowed):
+            return response
+        allowed = ", ".join(sorted(m.strip() for m in response["Allow"].split(",") if m.strip()))
+        answer = api.create_response(
+            request,
+            {
+                "detail": _(
+                    "Method %(method)s is not allowed here; this address takes: %(allowed)s."
+                )
+                % {"method": request.method, "allowed": allowed}
+            },
+            status=405,
+        )
+        answer["Allow"] = allowed
+        return answer
+
+    return wrapped
+
+
+api = ImvoApi(
     title="IMVO Covenant Platform API",
     version="1",
     description=(

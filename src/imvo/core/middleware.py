@@ -114,7 +114,7 @@ class MethodNotAllowedPageMiddleware:
     Opening a button's address (a bookmark, a link someone shared, a crawler) or
     sending it another method answered 405 with an empty body: a blank page. The
     page now names the methods the address answers to and that nothing changed.
-    The JSON API answers its own 405 (Django Ninja)."""
+    The JSON API answers its own 405, in JSON (`imvo.api.ImvoApi`)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

@@ -34,3 +34,22 @@ def test_opening_a_button_address_of_the_site_explains_itself(client) -> None:
     response = client.get("/accounts/logout/")
     assert response.status_code == 405
     assert "nothing was changed" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_api_answers_a_wrong_method_in_json_with_the_allow_header(client) -> None:
+    """The API's other errors are `{"detail": ...}`; a wrong method was plain text
+    "Method not allowed" (Django Ninja). Now JSON too, with Allow kept (imvo.api.ImvoApi)."""
+    response = client.delete("/api/covenants", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 405 and response["Allow"] == "GET"
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json() == {
+        "detail": "Method DELETE is not allowed here; this address takes: GET."
+    }
+    missing = client.get("/api/covenants/no-such-covenant", HTTP_ACCEPT_LANGUAGE="en")
+    assert missing.status_code == 404 and set(missing.json()) == {"detail"}  # the same shape
+    nl = client.post("/api/covenants/no-such-covenant", HTTP_ACCEPT_LANGUAGE="nl")
+    assert nl.status_code == 405 and nl["Allow"] == "GET"
+    assert "niet toegestaan" in nl.json()["detail"]
+    # An address that answers the method is untouched.
+    assert client.get("/api/covenants").status_code == 200
