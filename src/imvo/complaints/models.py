@@ -655,6 +655,9 @@ class RespondentNaming(models.Model):
     by_name = models.CharField(max_length=150, blank=True)
     at = models.DateTimeField(default=timezone.now)
     reason_enc = models.TextField()
+    # When the member's people were e-mailed that the case concerns it: once, when
+    # it may first see the case (services/respondents.tell_named_members).
+    notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["complaint", "at", "id"]

@@ -21,30 +21,51 @@ The complainant is told, on the follow page, that the company concerned was
 identified and will be asked to respond, on the day it happened: not which
 company, nor how many (the complainant does not learn who buys from a
 location, `services/forwarding.py`).
+
+The named member is told by e-mail, once, when it may first see the case: at
+the naming if the case is already past admissibility, else when the case moves
+into a state the company sees (`tell_named_members`, called by the naming and by
+`workflow.do_move`). The mail goes to each active person of the member with an
+address, one mail each, in English and Dutch, and names the covenant and the
+case reference only: nothing of the complaint or of who made it (the way the
+quorum and deadline mails hold no case content). A naming is marked
+`notified_at` only after its mails went out; a mail server that is down is
+logged and the member is told at the next naming or step.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, override
 
+from imvo.accounts.models import User
 from imvo.accounts.services import AnyUser, signed_in
 from imvo.complaints import crypto
 from imvo.complaints.audit import actor_name, audit
-from imvo.complaints.models import MIN_REASON_CHARS, Complaint, RespondentNaming, State
+from imvo.complaints.models import (
+    COMPANY_STATES,
+    MIN_REASON_CHARS,
+    Complaint,
+    RespondentNaming,
+    State,
+)
 from imvo.complaints.services.access import require_handler, respondent_ids
 from imvo.complaints.services.committee import require_quorum
 from imvo.complaints.services.filing import members_of
 from imvo.core.errors import DomainError
 from imvo.covenants.models import Organisation
+
+logger = logging.getLogger(__name__)
 
 NAMING_STATES = (
     State.ACKNOWLEDGED,
@@ -146,7 +167,70 @@ def do_name_respondents(
             # case list and the conflict checks read it); the others are in namings.
             c.respondent = members[0]
             c.save(update_fields=["respondent"])
+    tell_named_members(c)
     return namings
+
+
+def _named_mail(c: Complaint) -> tuple[str, str]:
+    """The subject and body of the mail to a named member, in English then Dutch:
+    the covenant and the reference, nothing of the complaint or the complainant."""
+    parts = []
+    for lang in ("en", "nl"):
+        with override(lang):
+            parts.append(
+                (
+                    _("Complaint %(ref)s concerns your organisation") % {"ref": c.reference},
+                    _(
+                        "The complaints committee of %(covenant)s has named your organisation"
+                        " as a respondent to complaint %(ref)s. Sign in to the platform to"
+                        " read what the committee shares and to answer. This mail holds no"
+                        " case content."
+                    )
+                    % {"covenant": c.covenant.name, "ref": c.reference},
+                )
+            )
+    (subject_en, body_en), (subject_nl, body_nl) = parts
+    return f"[{c.covenant.slug}] {subject_en} / {subject_nl}", f"{body_en}\n\n{body_nl}"
+
+
+def tell_named_members(c: Complaint) -> int:
+    """E-mail each named member not yet told, if it may see the case now
+    (`COMPANY_STATES`); before that, nothing. Returns the mails sent."""
+    c = Complaint.objects.select_related("covenant").get(pk=c.pk)
+    if c.state not in COMPANY_STATES:
+        return 0
+    pending = list(c.namings.filter(notified_at__isnull=True).order_by("at", "id"))
+    if not pending:
+        return 0
+    subject, body = _named_mail(c)
+    sent = 0
+    for naming in pending:
+        emails = sorted(
+            set(
+                User.objects.filter(organisation_id=naming.organisation_id, is_active=True)
+                .exclude(email="")
+                .values_list("email", flat=True)
+            )
+        )
+        try:
+            for email in emails:  # one mail per person: no one sees another's address
+                send_mail(subject, body, None, [email])
+                sent += 1
+        except OSError as e:  # stays pending; told at the next naming or step
+            logger.warning("respondent mail for %s could not be sent: %s", c.reference, e)
+            continue
+        # Only the first writer marks it: a concurrent call does not audit it twice.
+        if RespondentNaming.objects.filter(pk=naming.pk, notified_at__isnull=True).update(
+            notified_at=timezone.now()
+        ):
+            audit(
+                "system",
+                "respondent-told",
+                c,
+                organisation=naming.organisation_id,
+                recipients=len(emails),
+            )
+    return sent
 
 
 def namings_of(c: Complaint) -> list[dict[str, Any]]:
