@@ -157,8 +157,10 @@ def filter_cases(user: AnyUser, qs: QuerySet[Complaint], f: CaseFilter) -> list[
     """The case list narrowed by `f`, as `case_rows`.
 
     Theme, country and state are columns. The text is matched against the
-    reference, the company and the location's name for every role; against
-    what the complainant wrote (and its translations) only for cases the user
+    reference, the company and the location's name for every role (for the
+    committee and the secretariat every named respondent's name, a member the
+    committee named later too; the others match the first respondent, as the
+    list shows it); against what the complainant wrote (and its translations) only for cases the user
     handles and may open: the company and a recused member must not learn a
     complaint's content by searching for words in it.
     """
@@ -178,10 +180,17 @@ def filter_cases(user: AnyUser, qs: QuerySet[Complaint], f: CaseFilter) -> list[
     if not f.text:
         return rows
     needle = f.text.casefold()
+    named: dict[int, list[str]] = {}
+    handled = [r["c"].pk for r in rows if r["role"] in ("committee", "secretariat")]
+    for complaint_id, name in RespondentNaming.objects.filter(
+        complaint_id__in=handled
+    ).values_list("complaint_id", "organisation__name"):
+        named.setdefault(complaint_id, []).append(name)
     found = []
     for row in rows:
         c = row["c"]
         plain = [c.reference, c.facility_name, c.respondent.name if c.respondent else ""]
+        plain += named.get(c.pk, [])
         if row["role"] in ("committee", "secretariat") and not row["recused"]:
             plain += searchable_content(c)
         if any(needle in (p or "").casefold() for p in plain):
