@@ -182,9 +182,9 @@ def filter_cases(user: AnyUser, qs: QuerySet[Complaint], f: CaseFilter) -> list[
     needle = f.text.casefold()
     named: dict[int, list[str]] = {}
     handled = [r["c"].pk for r in rows if r["role"] in ("committee", "secretariat")]
-    for complaint_id, name in RespondentNaming.objects.filter(
-        complaint_id__in=handled
-    ).values_list("complaint_id", "organisation__name"):
+    for complaint_id, name in RespondentNaming.objects.filter(complaint_id__in=handled).values_list(
+        "complaint_id", "organisation__name"
+    ):
         named.setdefault(complaint_id, []).append(name)
     found = []
     for row in rows:
