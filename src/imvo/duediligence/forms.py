@@ -109,7 +109,7 @@ class EscalationForm(forms.ModelForm):
 class InstallForm(forms.Form):
     template = forms.ChoiceField(
         label=_("Ready-made framework"),
-        choices=[(k, v["name"]) for k, v in TEMPLATES.items()],
+        choices=[(k, _(v["name"])) for k, v in TEMPLATES.items()],
     )
 
 

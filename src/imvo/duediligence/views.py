@@ -27,6 +27,7 @@ from imvo.core.text import whole_number
 from imvo.covenants.models import Covenant
 from imvo.covenants.seams import secretariat_page
 from imvo.duediligence import forms
+from imvo.duediligence.framework_templates import shown
 from imvo.duediligence.models import (
     Action,
     EscalationStep,
@@ -578,6 +579,6 @@ def _weights_from_post(request: HttpRequest, fw: Any) -> dict[int, Decimal]:
                 raise InvalidOperation
         except InvalidOperation:
             raise DomainError(
-                _("Weight of %(el)s: %(v)s is not a number.") % {"el": el.title, "v": raw}
+                _("Weight of %(el)s: %(v)s is not a number.") % {"el": shown(el.title), "v": raw}
             ) from None
     return weights

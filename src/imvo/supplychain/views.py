@@ -29,6 +29,7 @@ from imvo.supplychain import disclosure, public, publication, services
 from imvo.supplychain import map as world_map
 from imvo.supplychain.forms import MappingForm, UploadForm
 from imvo.supplychain.models import Match, SupplierList
+from imvo.supplychain.sectors import sector_label
 
 FORMATS = {"csv", "xlsx", "json"}
 
@@ -395,7 +396,8 @@ def public_list(request: HttpRequest, slug: str) -> HttpResponse:
                 "country": country,
                 "sector": sector,
                 "countries": countries,
-                "sectors": sectors,
+                # The sector filter's value stays the uploaded text; its label is translated.
+                "sectors": [(s, sector_label(s)) for s in sectors],
                 "withheld": withheld,
                 "next": publication.next_year_status(covenant, listing.state),
             },

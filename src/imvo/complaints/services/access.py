@@ -32,6 +32,7 @@ from imvo.complaints.models import (
 )
 from imvo.core.countries import display_name
 from imvo.core.errors import DomainError, PermissionDeniedError
+from imvo.covenants.models import Organisation
 
 
 class CaseNotFoundError(DomainError):
@@ -103,8 +104,18 @@ def case_rows(
     translating = set(
         CaseTranslator.objects.filter(user=signed_in(user)).values_list("complaint_id", flat=True)
     )
+    cases = list(qs)
+    # Which member the committee named on which case (services/respondents.py).
+    named_on = set(
+        RespondentNaming.objects.filter(complaint_id__in=[c.pk for c in cases]).values_list(
+            "complaint_id", "organisation_id"
+        )
+    )
+    own_name = (
+        Organisation.objects.filter(pk=org).values_list("name", flat=True).first() if org else None
+    )
     rows = []
-    for c in qs:
+    for c in cases:
         if c.covenant_id in committee or c.pk in substitute:
             role = "committee"
         elif c.covenant_id in managed:
@@ -124,11 +135,40 @@ def case_rows(
             {
                 "c": c,
                 "role": role,
+                "company": _company_shown(c, role, org, own_name, named_on),
                 "overdue": c.is_overdue(today),
                 "recused": role == "committee" and c.pk in recused,
             }
         )
     return rows
+
+
+def _company_shown(
+    c: Complaint,
+    role: str,
+    org: int | None,
+    own_name: str | None,
+    named_on: set[tuple[int, int]],
+) -> str:
+    """The member company a case list row names, for `role` (T29 in docs/security.md).
+
+    `Complaint.respondent` is the member the complainant named or, failing that,
+    the first one the committee named. The committee side reads it. A company
+    reads its own name when it is a respondent and nothing else: never a fellow
+    respondent named beside it, nor, when the case was forwarded to it as a
+    buyer of the location, the member the committee named (who else sources
+    there). The complainant's side (the filing union or NGO, a translator) reads
+    the member the complainant named, never one the committee named: the
+    complainant is told only that the company concerned was identified.
+    """
+    if role in ("committee", "secretariat"):
+        return str(c.respondent.name) if c.respondent else ""
+    if role == "company":
+        mine = org is not None and (c.respondent_id == org or (c.pk, org) in named_on)
+        return (own_name or "") if mine else ""
+    if c.respondent is None or (c.pk, c.respondent_id) in named_on:
+        return ""
+    return str(c.respondent.name)
 
 
 @dataclass(frozen=True)
@@ -157,11 +197,11 @@ def filter_cases(user: AnyUser, qs: QuerySet[Complaint], f: CaseFilter) -> list[
     """The case list narrowed by `f`, as `case_rows`.
 
     Theme, country and state are columns. The text is matched against the
-    reference, the company and the location's name for every role (for the
-    committee and the secretariat every named respondent's name, a member the
-    committee named later too; the others match the first respondent, as the
-    list shows it); against what the complainant wrote (and its translations) only for cases the user
-    handles and may open: the company and a recused member must not learn a
+    reference, the location's name and the company the row shows (T29) for
+    every role, and for the committee and the secretariat the name of every
+    member the committee named too (not only the first, which the row shows);
+    against what the complainant wrote (and its translations) only for cases
+    the user handles and may open: the company and a recused member must not learn a
     complaint's content by searching for words in it.
     """
     if f.state in State.values:
@@ -189,8 +229,7 @@ def filter_cases(user: AnyUser, qs: QuerySet[Complaint], f: CaseFilter) -> list[
     found = []
     for row in rows:
         c = row["c"]
-        plain = [c.reference, c.facility_name, c.respondent.name if c.respondent else ""]
-        plain += named.get(c.pk, [])
+        plain = [c.reference, c.facility_name, row["company"], *named.get(c.pk, [])]
         if row["role"] in ("committee", "secretariat") and not row["recused"]:
             plain += searchable_content(c)
         if any(needle in (p or "").casefold() for p in plain):

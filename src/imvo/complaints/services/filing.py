@@ -82,11 +82,15 @@ def open_covenants() -> QuerySet[Covenant]:
 
 def members_of(covenant: Covenant | None = None) -> QuerySet[Organisation]:
     """Member companies a complaint can be about (of one covenant, or of any)."""
-    qs = Organisation.objects.filter(
-        type=Organisation.Type.COMPANY, adherences__status=Adherence.Status.ACTIVE
+    companies = Organisation.objects.filter(type=Organisation.Type.COMPANY)
+    # Status and covenant in one filter(): of the same adherence. Two filter()
+    # calls join the adherences twice and let a company that withdrew from this
+    # covenant pass on its active adherence to another (docs/security.md, T30).
+    qs = (
+        companies.in_covenant(covenant, active=True)
+        if covenant is not None
+        else companies.filter(adherences__status=Adherence.Status.ACTIVE)
     )
-    if covenant is not None:
-        qs = qs.filter(adherences__covenant=covenant)
     return qs.distinct().order_by("name")
 
 

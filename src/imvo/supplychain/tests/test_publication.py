@@ -628,3 +628,26 @@ def test_the_publication_page_answers_bad_numbers_with_a_reason(client, world, d
     r = client.post(url, data, follow=True)
     assert r.status_code == 200 and message in r.content.decode()
     assert publication.policy_for(world.covenant_x).min_members == 5
+
+
+def test_the_public_list_names_known_sectors_in_the_readers_language(client, world, five) -> None:
+    """A sector the covenants use ("Apparel", "textiles") is shown translated on the
+    page and in its filter, whose value stays the uploaded text (what the filter matches);
+    an unknown sector shows as uploaded; the CSV download keeps the uploaded text."""
+    from imvo.core.translation_check import recording, untranslated
+
+    Facility.objects.filter(country="TR").update(sector="textiles")
+    Facility.objects.filter(country="VN").update(sector="Batik")
+    publication.publish_year(world.secretariat_x, world.covenant_x, YEAR)
+    url = f"/supply-chain/public/{world.covenant_x.slug}/"
+    with recording() as seen:
+        nl = client.get(url, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "<td>Kleding</td>" in nl and "<td>Textiel</td>" in nl and "<td>Batik</td>" in nl
+    assert '<option value="Apparel">Kleding</option>' in nl
+    assert '<option value="textiles">Textiel</option>' in nl
+    assert "<td>Apparel</td>" not in nl
+    assert not {"Apparel", "Textiles"} & untranslated(seen, "nl")
+    en = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<td>Apparel</td>" in en and "<td>Textiles</td>" in en
+    data = client.get(url + "?format=csv", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "Apparel" in data and "textiles" in data and "Kleding" not in data

@@ -1,0 +1,149 @@
+"""Playing the attacker against the respondents the committee names, the files a
+company attaches to its answer and the complainant's own files on the follow
+page (docs/security.md, T29 and after). Each test fails on the code before its
+fix."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from imvo.accounts.testing import make_user
+from imvo.complaints.services import forwarding, on_behalf, respondents
+from imvo.complaints.tests.helpers import assign_officer, file, move
+from imvo.testing import adhere, client_for, make_org
+
+WHY = "Its 2025 supplier list names the factory the workers describe."
+
+
+def _in_review(c, world):
+    c = move(world.secretariat_x, c, "acknowledged")
+    return move(world.secretariat_x, assign_officer(c), "admissibility")
+
+
+def _case_list(user, **query):
+    client = client_for(user, "en")
+    response = client.get("/complaints/cases/", query)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_member_named_second_never_reads_or_finds_the_first_respondents_name(world):
+    """T29: the case list showed every company role `Complaint.respondent`, the
+    first member named: the second one named read its fellow respondent's name
+    there, and could find the case by searching for it."""
+    d = make_org("Dyeworks Delta")
+    adhere(world.covenant_x, d)
+    member_d = make_user("member_d", d)
+    c = _in_review(file(world).complaint, world)
+    respondents.check_name_respondents(world.committee_x, c, [world.company_b.pk], WHY)
+    c = move(world.committee_x, c, "admissible")
+    respondents.check_name_respondents(world.committee_x, c, [d.pk], WHY + " Also D.")
+
+    page = _case_list(member_d)
+    assert c.reference in page and "Company B" not in page
+    assert "Dyeworks Delta" in page  # its own part
+    assert c.reference not in _case_list(member_d, q="Company B")
+    assert c.reference in _case_list(member_d, q="Dyeworks")
+    # The first one named still reads its own name, and not D's.
+    page_b = _case_list(world.member_b)
+    assert "Company B" in page_b and "Dyeworks Delta" not in page_b
+    # The committee reads the case's respondent as before.
+    assert "Company B" in _case_list(world.committee_x)
+
+
+def test_a_member_a_location_complaint_was_forwarded_to_never_learns_who_was_named(
+    world, monkeypatch
+):
+    """T29: a location complaint forwarded to the members whose lists name the
+    factory; the committee names one of them; the others read its name in their
+    case list: who else sources at the factory (T14)."""
+    monkeypatch.setattr(
+        forwarding, "linked_organisations", lambda fid: [world.company_a, world.company_b]
+    )
+    c = file(world, facility={"id": 77, "name": "Factory 77", "country": "BD"}).complaint
+    assert forwarding.check_forward_to_linked_members(world.secretariat_x, c) == 2
+    c = _in_review(c, world)
+    respondents.check_name_respondents(world.committee_x, c, [world.company_a.pk], WHY)
+
+    page = _case_list(world.member_b)
+    assert c.reference in page and "Company A" not in page
+    assert c.reference not in _case_list(world.member_b, q="Company A")
+
+
+def _filed_by_union(world, respondent):
+    """A union files for workers (with their consent) against `respondent` or none."""
+    union = make_user("union_u", make_org("Garment Workers Union", type="union"))
+    filed = on_behalf.check_file_on_behalf(
+        union,
+        covenant=world.covenant_x,
+        description="Overtime is forced every night and not paid.",
+        consent_who="14 sewing operators of line 3",
+        consent_how="signed",
+        consent_given_on=timezone.localdate() - timedelta(days=2),
+        consent_scope=["file", "follow"],
+        respondent=respondent,
+        language="bn",
+    )
+    return union, filed
+
+
+def test_the_union_that_filed_is_not_told_which_member_the_committee_named(world):
+    """T29: the complainant reads that the company concerned was identified, not
+    which; the union that filed for the workers (who sees what they see) read
+    the named member in its case list."""
+    union, filed = _filed_by_union(world, respondent=None)
+    c = _in_review(filed.complaint, world)
+    respondents.check_name_respondents(world.committee_x, c, [world.company_b.pk], WHY)
+
+    page = _case_list(union)
+    assert c.reference in page and "Company B" not in page
+    assert c.reference not in _case_list(union, q="Company B")
+
+
+def test_the_member_a_union_complained_about_stays_named_to_the_union(world):
+    """What the complainant named at filing is theirs to read (not a naming)."""
+    union, _filed = _filed_by_union(world, respondent=world.company_a)
+    assert "Company A" in _case_list(union)
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    settings.LANGUAGE_CODE = "en"
+
+
+def _withdrawn_from_x_active_in_y(world):
+    """Company C (active in covenant Y) left covenant X."""
+    from imvo.covenants.models import Adherence
+
+    adhere(world.covenant_x, world.company_c, status=Adherence.Status.WITHDRAWN)
+    return world.company_c
+
+
+def test_a_company_that_left_the_covenant_cannot_be_named_forwarded_to_or_complained_about(
+    world, monkeypatch
+):
+    """T30: `members_of` asked for an active adherence and an adherence to the
+    covenant in two filters over one many-valued relation, which Django joins
+    twice: a company that had withdrawn from covenant X but was active in
+    covenant Y passed as a member of X. The committee could name it, a location
+    complaint was forwarded to it, and it then read X's case."""
+    from imvo.complaints.services import filing
+    from imvo.core.errors import DomainError
+
+    gone = _withdrawn_from_x_active_in_y(world)
+    assert gone not in filing.members_of(world.covenant_x)
+    assert gone in filing.members_of(world.covenant_y)
+
+    c = _in_review(file(world).complaint, world)
+    assert gone.pk not in respondents.nameable_members(c).values_list("pk", flat=True)
+    with pytest.raises(DomainError, match="Only active member companies"):
+        respondents.check_name_respondents(world.committee_x, c, [gone.pk], WHY)
+
+    monkeypatch.setattr(forwarding, "linked_organisations", lambda fid: [world.company_a, gone])
+    located = file(world, facility={"id": 77, "name": "Factory 77", "country": "BD"}).complaint
+    assert forwarding.check_forward_to_linked_members(world.secretariat_x, located) == 1
+    assert c.reference not in _case_list(world.member_c)
+    assert located.reference not in _case_list(world.member_c)
+    with pytest.raises(DomainError):
+        file(world, respondent=gone)
