@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from imvo.accounts import seams as roles
 from imvo.collective.models import CapItem, CostShare, JointAction, Participation, PlanLink
+from imvo.core.money import eur
 from imvo.core.registry import EntryNote
 from imvo.duediligence.models import Action
 
@@ -134,8 +135,8 @@ def submission_notes(organisation_id: int, covenant_id: int, year: int) -> list[
     if n_shares:
         lines.append(
             EntryNote(
-                _("Agreed cost shares in these plans: EUR %(c)s (of the items' cost estimates).")
-                % {"c": f"{cost.quantize(Decimal('0.01')):,}"}
+                _("Agreed cost shares in these plans: %(c)s (of the items' cost estimates).")
+                % {"c": eur(cost.quantize(Decimal("0.01")))}
             )
         )
     return lines

@@ -169,7 +169,7 @@ def test_cap_progress_shows_in_the_members_submission(world) -> None:
     year = timezone.localdate().year
     lines = [n.text for n in submission_notes_for(a, world.covenant_x.pk, year)]
     assert "joined: 1; items: 1, of which fixed and verified: 0" in lines[0]
-    assert "EUR 600.00" in lines[1]  # A agreed 60 % of 1000 by proposing
+    assert "plans: €600 (" in lines[1]  # A agreed 60 % of 1000 by proposing
     assert len(submission_notes_for(b, world.covenant_x.pk, year)) == 1  # B has not agreed yet
     _verify(world, shared, action, item)
     assert (

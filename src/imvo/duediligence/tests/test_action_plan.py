@@ -89,3 +89,35 @@ def test_remediation_case(world, fw) -> None:
     c = action_plan.check_save_case(world.member_a, world.covenant_x, remedy="Back pay", **remedied)
     assert list(RemediationCase.objects.visible_to(world.member_b)) == []
     assert list(RemediationCase.objects.visible_to(world.member_a)) == [c]
+
+
+def test_budgets_are_shown_grouped_in_the_readers_language(client, world, fw) -> None:
+    """The plan and the action page show "€ 1.500.000" in Dutch and "€1,500,000" in
+    English (cents only when there are any); the version's JSON keeps the plain number."""
+    from django.urls import reverse
+
+    a = action_plan.check_save_action(
+        world.member_a,
+        world.covenant_x,
+        agreements=[make_agreement(world.covenant_x)],
+        what="Living-wage pilot",
+        owner="CSR manager",
+        deadline=LATER,
+        target="2 suppliers pay a living wage",
+        budget=Decimal(1500000),
+    )
+    client.force_login(world.member_a)
+    pages = (
+        reverse("duediligence:plan", args=[world.covenant_x.slug]),
+        reverse("duediligence:action", args=[a.pk]),
+    )
+    for url in pages:
+        nl = client.get(url, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+        assert "€ 1.500.000<" in nl, url  # (the edit form keeps value="1500000.00")
+        en = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "€1,500,000<" in en, url
+    a.budget = Decimal("1500.50")
+    a.save()
+    nl = client.get(pages[1], HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "€ 1.500,50<" in nl
+    assert action_plan.action_as_dict(a)["budget"] == "1500.50"
