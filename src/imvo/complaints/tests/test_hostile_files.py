@@ -186,3 +186,21 @@ def test_the_company_reads_shared_files_by_their_number_never_by_their_id(world,
     client.force_login(world.committee_x)
     assert client.get(f"/complaints/cases/{c.pk}/evidence/{photo.pk}/").status_code == 200
     assert client.get(f"/complaints/cases/{c.pk}/shared/1/").status_code == 404
+
+
+def test_the_complainant_is_not_told_how_many_members_were_named(world):
+    """T32: a step per day of naming: a member named a week after the first gave
+    the complainant a second "company concerned was identified", so at least two
+    member companies (buyers of the location), which the follow page promises not
+    to tell (not which company, nor how many)."""
+    from imvo.complaints.services import following
+
+    d = make_org("Dyeworks Delta")
+    adhere(world.covenant_x, d)
+    c = _in_review(file(world).complaint, world)
+    respondents.check_name_respondents(world.committee_x, c, [world.company_b.pk], WHY)
+    c.namings.update(at=timezone.now() - timedelta(days=7))
+    respondents.check_name_respondents(world.committee_x, c, [d.pk], WHY + " Also D.")
+    steps = [s for s in following.complainant_view(c)["steps"] if not s["state"]]
+    assert len(steps) == 1
+    assert steps[0]["on"] == timezone.localtime(timezone.now() - timedelta(days=7)).date()
