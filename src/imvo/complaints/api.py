@@ -2,8 +2,9 @@
 
 ``POST /api/complaints`` is public and answers 201 with the receipt code;
 ``GET /api/complaints/mine`` with the header ``X-Receipt`` answers the case's
-status, due dates, every step with its ground and reasons, and messages (404 for an unknown code, 429 after too many
-wrong codes from one client).
+status, due dates, every step with its ground and reasons, messages, and the
+complainant's own files (404 for an unknown code, 429 after too many wrong codes
+from one client).
 """
 
 from __future__ import annotations
@@ -63,6 +64,20 @@ class StepOut(Schema):
     reason: str
 
 
+class OwnFileOut(Schema):
+    """A file the complainant sent, as the follow page lists it: name, size as
+    sent, the day. ``downloadable`` says a safe copy (metadata removed) exists;
+    the copy is fetched on the follow page (``POST /complaints/follow/file/``,
+    the receipt code in the body): there is no URL here, so none carries the
+    code into a log, a history or a referrer. The original is never offered."""
+
+    id: int
+    name: str
+    size: int
+    on: date  # the day only: see docs/complaints.md, "Times"
+    downloadable: bool
+
+
 class MineOut(Schema):
     reference: str
     covenant: str
@@ -75,6 +90,7 @@ class MineOut(Schema):
     closure_ground: str
     steps: list[StepOut]
     messages: list[MessageOut]
+    files: list[OwnFileOut]
 
 
 def _client(request: HttpRequest) -> str:
@@ -156,4 +172,5 @@ def mine(request: HttpRequest) -> MineOut:
         closure_ground=v["closure_ground"],
         steps=[StepOut(**s) for s in v["steps"]],
         messages=[MessageOut(sender=m["from"], at=m["at"], body=m["body"]) for m in v["messages"]],
+        files=[OwnFileOut(**f) for f in v["files"]],
     )

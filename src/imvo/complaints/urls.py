@@ -16,6 +16,7 @@ urlpatterns = [
     path("cases/", views.cases, name="cases"),
     path("cases/<int:pk>/", views.case, name="case"),
     path("cases/<int:pk>/evidence/<int:eid>/", views.evidence, name="evidence"),
+    path("cases/<int:pk>/shared/<int:number>/", views.shared_file, name="shared_file"),
     path("cases/<int:pk>/answers/<int:fid>/", views.answer_file, name="answer_file"),
     path("overdue/", views.overdue, name="overdue"),
     path("committee/<slug:slug>/", views.committee, name="committee"),

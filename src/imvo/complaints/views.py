@@ -572,21 +572,46 @@ def evidence(request: HttpRequest, pk: int, eid: int) -> HttpResponse:
     return _private(response)
 
 
-@login_required
-def answer_file(request: HttpRequest, pk: int, fid: int) -> HttpResponse:
-    """A file a respondent company attached to its answer (services/answers.py):
-    for the committee side, and for the company that sent it."""
+def _download(ev: Any, data: bytes, stem: str) -> HttpResponse:
+    """A safe copy as an attachment named by `stem` and its type, never stored."""
+    response = HttpResponse(data, content_type=ev.content_type)
+    ext = EXTENSIONS.get(ev.content_type, ".bin")
+    response["Content-Disposition"] = f'attachment; filename="{stem}{ext}"'
+    return _private(response)
+
+
+def _case_file(request: HttpRequest, pk: int, read: Any, stem: str) -> HttpResponse:
+    """One file of a case the user may open: `read(c, role)` gives it or refuses."""
     try:
         c, role = access.get_case(request.user, pk, log=False)
-        ev, data = answers.answer_file_for(request.user, c, role, fid)
+        ev, data = read(c, role)
     except CaseNotFoundError as e:
         raise Http404(str(e)) from e
     except PermissionDeniedError:
         return HttpResponseForbidden()
-    response = HttpResponse(data, content_type=ev.content_type)
-    ext = EXTENSIONS.get(ev.content_type, ".bin")
-    response["Content-Disposition"] = f'attachment; filename="answer-{ev.pk}{ext}"'
-    return _private(response)
+    return _download(ev, data, stem.format(id=ev.pk))
+
+
+@login_required
+def shared_file(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """The company's `number`-th file the committee shared with it (its safe copy),
+    addressed by that number, never by its id (workflow.shared_file_for)."""
+
+    def read(c: Complaint, role: str) -> Any:
+        return workflow.shared_file_for(request.user, c, role, number)
+
+    return _case_file(request, pk, read, f"shared-file-{number}")
+
+
+@login_required
+def answer_file(request: HttpRequest, pk: int, fid: int) -> HttpResponse:
+    """A file a respondent company attached to its answer (services/answers.py):
+    for the committee side, and for the company that sent it."""
+
+    def read(c: Complaint, role: str) -> Any:
+        return answers.answer_file_for(request.user, c, role, fid)
+
+    return _case_file(request, pk, read, "answer-{id}")
 
 
 @require_http_methods(["POST"])
@@ -602,10 +627,7 @@ def follow_file(request: HttpRequest) -> HttpResponse:
         return _private(HttpResponse(str(e), status=429, content_type="text/plain"))
     except DomainError as e:
         raise Http404(str(e)) from e
-    response = HttpResponse(data, content_type=ev.content_type)
-    ext = EXTENSIONS.get(ev.content_type, ".bin")
-    response["Content-Disposition"] = f'attachment; filename="my-file-{ev.pk}{ext}"'
-    return _private(response)
+    return _download(ev, data, f"my-file-{ev.pk}")
 
 
 @login_required

@@ -228,13 +228,20 @@ def build_objects(w: World) -> dict[str, Any]:
 
 def _answered_complaint(w: World) -> tuple[int, int]:
     """A complaint against company A that admissibility let A see, with a file A
-    attached to its answer (complaints/services/answers.py); rx is recused on it."""
+    attached to its answer (complaints/services/answers.py) and the complainant's
+    file shared with A (its number 1); rx is recused on it."""
     from imvo.complaints.models import Complaint, State
     from imvo.complaints.services import answers, committee, filing
 
     c = filing.check_file_complaint(
-        filing.NewComplaint(covenant=w.covenant_x, description=SECRET_A, respondent=w.company_a)
+        filing.NewComplaint(
+            covenant=w.covenant_x,
+            description=SECRET_A,
+            respondent=w.company_a,
+            files=[("photo.pdf", one_page_pdf())],
+        )
     ).complaint
+    c.evidence.exclude(safe_name="").update(shared_with_company=True)
     Complaint.objects.filter(pk=c.pk).update(state=State.ADMISSIBLE)
     c.refresh_from_db()
     committee.check_recuse(w.committee_x, c, w.recused_committee_x, "conflict of interest")
@@ -447,6 +454,7 @@ MATRIX: dict[str, Row] = {
     "complaints:cases":              Row("/complaints/cases/",                                        "302 200 200 200 200 200 200 200", sees="secretariat_x committee_x recused_committee_x", marker="{reference}"),
     "complaints:case":               Row("/complaints/cases/{complaint}/",                            "302 404 404 200 404 200 403 404"),
     "complaints:evidence":           Row("/complaints/cases/{complaint}/evidence/{evidence}/",        "302 404 404 200 404 200 403 404"),
+    "complaints:shared_file":        Row("/complaints/cases/{answered}/shared/1/",                    "302 200 404 404 404 404 403 404"),
     "complaints:answer_file":        Row("/complaints/cases/{answered}/answers/{answer_file}/",       "302 200 404 200 404 200 403 404"),
     "complaints:overdue":            Row("/complaints/overdue/",                                      "302 200 200 200 200 200 200 200", sees="-", marker="{reference}"),
     "complaints:committee":          Row("/complaints/committee/{slug}/",                             "302 404 404 200 404 200 200 404"),

@@ -197,9 +197,11 @@ def filter_cases(user: AnyUser, qs: QuerySet[Complaint], f: CaseFilter) -> list[
     """The case list narrowed by `f`, as `case_rows`.
 
     Theme, country and state are columns. The text is matched against the
-    reference, the company and the location's name for every role; against
-    what the complainant wrote (and its translations) only for cases the user
-    handles and may open: the company and a recused member must not learn a
+    reference, the location's name and the company the row shows (T29) for
+    every role, and for the committee and the secretariat the name of every
+    member the committee named too (not only the first, which the row shows);
+    against what the complainant wrote (and its translations) only for cases
+    the user handles and may open: the company and a recused member must not learn a
     complaint's content by searching for words in it.
     """
     if f.state in State.values:
@@ -218,10 +220,16 @@ def filter_cases(user: AnyUser, qs: QuerySet[Complaint], f: CaseFilter) -> list[
     if not f.text:
         return rows
     needle = f.text.casefold()
+    named: dict[int, list[str]] = {}
+    handled = [r["c"].pk for r in rows if r["role"] in ("committee", "secretariat")]
+    for complaint_id, name in RespondentNaming.objects.filter(complaint_id__in=handled).values_list(
+        "complaint_id", "organisation__name"
+    ):
+        named.setdefault(complaint_id, []).append(name)
     found = []
     for row in rows:
         c = row["c"]
-        plain = [c.reference, c.facility_name, row["company"]]
+        plain = [c.reference, c.facility_name, row["company"], *named.get(c.pk, [])]
         if row["role"] in ("committee", "secretariat") and not row["recused"]:
             plain += searchable_content(c)
         if any(needle in (p or "").casefold() for p in plain):

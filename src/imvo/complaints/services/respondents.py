@@ -242,10 +242,12 @@ def namings_of(c: Complaint) -> list[dict[str, Any]]:
 
 
 def complainant_steps(c: Complaint) -> list[dict[str, Any]]:
-    """One step per day on which members were named, as the complainant reads it."""
-    days: list[date] = sorted(
-        {timezone.localtime(at).date() for at in c.namings.values_list("at", flat=True)}
-    )
+    """One step, on the day the first member was named, as the complainant reads
+    it. A member named on a later day adds no step: a second "identified" step
+    told the complainant that at least two member companies are concerned, that
+    is, source at the location (docs/security.md, T32)."""
+    first = c.namings.order_by("at").values_list("at", flat=True).first()
+    days: list[date] = [timezone.localtime(first).date()] if first else []
     return [
         {
             "on": day,

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -378,20 +378,46 @@ def do_share_with_company(
 def evidence_for(
     user: AnyUser, c: Complaint, role: str, evidence_id: int, original: bool = False
 ) -> tuple[Evidence, bytes]:
-    """One evidence file of an opened case: its safe copy; the company only gets
-    the safe copies the committee shared. The original as received is for the
-    committee and the secretariat only (`original=True`), and is audited as such."""
-    if role not in ("committee", "secretariat", "company"):
-        raise CaseNotFoundError(_("No such file."))  # a translator, a filer: text only
+    """One evidence file of an opened case, for the committee side: its safe copy,
+    or the original as received (`original=True`), audited as such. The company
+    gets the safe copies the committee shared by their number (`shared_file_for`)."""
+    if role not in ("committee", "secretariat"):
+        # A company: by number only; a translator, a filer: text only.
+        raise CaseNotFoundError(_("No such file."))
     qs = c.evidence.filter(company__isnull=True)  # answer files: services/answers.py
-    if role == "company":
-        qs = qs.filter(shared_with_company=True).exclude(safe_name="")
-        original = False
     ev = qs.filter(pk=evidence_id).first()
     if ev is None or not (original or ev.safe_name):
         raise CaseNotFoundError(_("No such file."))
     data = read_evidence(ev, original=original)
     audit(user, "evidence-original-read" if original else "evidence-read", c, evidence=ev.pk)
+    return ev, data
+
+
+def shared_evidence(c: Complaint) -> QuerySet[Evidence]:
+    """The safe copies of the complainant's files the committee shared with the
+    company, in the order the company numbers them (File 1, File 2...)."""
+    return (
+        c.evidence.filter(company__isnull=True, shared_with_company=True)
+        .exclude(safe_name="")
+        .order_by("created", "id")
+    )
+
+
+def shared_file_for(user: AnyUser, c: Complaint, role: str, number: int) -> tuple[Evidence, bytes]:
+    """The company's `number`-th shared file (from 1). The company addresses these
+    files by their number in its list, never by their id: ids count every
+    evidence file of the platform, so with clock marks of its own (a file attached
+    to its answer, a complaint it files itself, each with an id at a time it
+    knows) a company read from a shared file's id when the complainant sent it,
+    which the complainant's times, kept to the hour, are there to hide
+    (docs/security.md, T31)."""
+    if role != "company" or number < 1:
+        raise CaseNotFoundError(_("No such file."))
+    ev = shared_evidence(c)[number - 1 : number].first()
+    if ev is None:
+        raise CaseNotFoundError(_("No such file."))
+    data = read_evidence(ev)
+    audit(user, "evidence-read", c, evidence=ev.pk)
     return ev, data
 
 
@@ -431,11 +457,7 @@ def case_view(user: AnyUser, c: Complaint, role: str) -> dict[str, Any]:
             "identity": identity,
             "decision": c.decision_text if c.decided_at else "",
             "case_messages": [{"m": m, "body": m.body} for m in messages],
-            "evidence": list(
-                c.evidence.filter(shared_with_company=True, company__isnull=True).exclude(
-                    safe_name=""
-                )
-            ),
+            "evidence": list(shared_evidence(c)),
             "answer_files": [
                 {"e": e, "name": e.original_name} for e in answer_files_for(user, c, role)
             ],

@@ -92,7 +92,7 @@ def test_hostile_pdf_reaches_the_company_as_pictures_only(world, tmp_path):
     c = _shared_with_company(world, c)
     ev = c.evidence.get()
     assert ev.content_type == "application/pdf" and ev.shared_with_company
-    _ev, data = workflow.evidence_for(world.member_a, c, "company", ev.pk)
+    _ev, data = workflow.shared_file_for(world.member_a, c, "company", 1)
     for needle in (
         PHONE,
         b"Exif",
@@ -119,9 +119,9 @@ def test_hostile_pdf_reaches_the_company_as_pictures_only(world, tmp_path):
     page = picture.convert("RGB").resize((1, 1)).getpixel((0, 0))
     assert isinstance(page, tuple)
     assert page[0] > 150 and page[1] < 60 and page[2] < 60
-    # The company cannot ask for the original.
-    _ev, again = workflow.evidence_for(world.member_a, c, "company", ev.pk, original=True)
-    assert again == data
+    # The company cannot ask for the original (nor for any file by its id: T31).
+    with pytest.raises(CaseNotFoundError):
+        workflow.evidence_for(world.member_a, c, "company", ev.pk, original=True)
     _ev, kept = workflow.evidence_for(world.committee_x, c, "committee", ev.pk, original=True)
     assert kept == original
 
@@ -185,7 +185,7 @@ def test_locked_pdf_gets_no_safe_copy_and_cannot_be_shared(world):
     ev = c.evidence.get()
     assert not ev.shared_with_company
     with pytest.raises(CaseNotFoundError):
-        workflow.evidence_for(world.member_a, c, "company", ev.pk)
+        workflow.shared_file_for(world.member_a, c, "company", 1)
 
 
 def test_old_photo_helper_still_loses_its_exif(world):

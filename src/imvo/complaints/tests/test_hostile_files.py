@@ -147,3 +147,60 @@ def test_a_company_that_left_the_covenant_cannot_be_named_forwarded_to_or_compla
     assert located.reference not in _case_list(world.member_c)
     with pytest.raises(DomainError):
         file(world, respondent=gone)
+
+
+def test_the_company_reads_shared_files_by_their_number_never_by_their_id(world, client):
+    """T31: evidence ids count every file of the platform. The company saw the id
+    of each file shared with it (in the link and the file name); with its own
+    answer files (or a complaint it files itself) as clock marks it read from
+    that id when the complainant sent the file, which the complainant's times,
+    kept to the hour, hide."""
+    from imvo.complaints.services import answers, following, workflow
+    from imvo.complaints.tests.helpers import admit, jpeg_with_exif
+    from imvo.core.testing import one_page_pdf
+
+    filed = file(world, respondent=world.company_a)
+    c = admit(world.committee_x, filed.complaint)
+    [mark_before] = answers.check_company_answer(world.member_a, c, "", [("a.pdf", one_page_pdf())])
+    following.check_complainant_reply(c, "A photo of the gate.", [("gate.jpg", jpeg_with_exif())])
+    [mark_after] = answers.check_company_answer(world.member_a, c, "", [("b.pdf", one_page_pdf())])
+    photo = c.evidence.get(company__isnull=True)
+    assert mark_before.pk < photo.pk < mark_after.pk  # what the ids tell
+    workflow.check_share_with_company(world.committee_x, c, "A summary.", [photo.pk])
+
+    client.force_login(world.member_a)
+    page = client.get(f"/complaints/cases/{c.pk}/").content.decode()
+    assert f"/evidence/{photo.pk}/" not in page
+    assert f"/complaints/cases/{c.pk}/shared/1/" in page
+    r = client.get(f"/complaints/cases/{c.pk}/shared/1/")
+    assert r.status_code == 200 and r.content.startswith(b"\xff\xd8\xff")
+    assert str(photo.pk) not in r["Content-Disposition"]
+    assert b"SecretPhoneMaker" not in r.content  # the safe copy
+    assert client.get(f"/complaints/cases/{c.pk}/evidence/{photo.pk}/").status_code == 404
+    assert client.get(f"/complaints/cases/{c.pk}/shared/2/").status_code == 404
+    assert client.get(f"/complaints/cases/{c.pk}/shared/0/").status_code == 404
+    # Another member never gets it by number either.
+    client.force_login(world.member_b)
+    assert client.get(f"/complaints/cases/{c.pk}/shared/1/").status_code == 404
+    # The committee still reads it by its id (and the original).
+    client.force_login(world.committee_x)
+    assert client.get(f"/complaints/cases/{c.pk}/evidence/{photo.pk}/").status_code == 200
+    assert client.get(f"/complaints/cases/{c.pk}/shared/1/").status_code == 404
+
+
+def test_the_complainant_is_not_told_how_many_members_were_named(world):
+    """T32: a step per day of naming: a member named a week after the first gave
+    the complainant a second "company concerned was identified", so at least two
+    member companies (buyers of the location), which the follow page promises not
+    to tell (not which company, nor how many)."""
+    from imvo.complaints.services import following
+
+    d = make_org("Dyeworks Delta")
+    adhere(world.covenant_x, d)
+    c = _in_review(file(world).complaint, world)
+    respondents.check_name_respondents(world.committee_x, c, [world.company_b.pk], WHY)
+    c.namings.update(at=timezone.now() - timedelta(days=7))
+    respondents.check_name_respondents(world.committee_x, c, [d.pk], WHY + " Also D.")
+    steps = [s for s in following.complainant_view(c)["steps"] if not s["state"]]
+    assert len(steps) == 1
+    assert steps[0]["on"] == timezone.localtime(timezone.now() - timedelta(days=7)).date()

@@ -454,11 +454,13 @@ def test_follow_page_adds_evidence_and_company_sees_only_shared_files(client, wo
     c = admit(world.committee_x, c)
     workflow.check_share_with_company(world.committee_x, c, "summary", [first.pk])
     client.force_login(world.member_a)
-    ok = client.get(reverse("complaints:evidence", args=[c.pk, first.pk]))
+    # The company numbers the files shared with it (never their ids: T31).
+    ok = client.get(reverse("complaints:shared_file", args=[c.pk, 1]))
     assert ok.status_code == 200 and ok.content.startswith(b"\xff\xd8\xff")
+    assert client.get(reverse("complaints:shared_file", args=[c.pk, 2])).status_code == 404
     assert client.get(reverse("complaints:evidence", args=[c.pk, second.pk])).status_code == 404
     client.force_login(world.member_b)
-    assert client.get(reverse("complaints:evidence", args=[c.pk, first.pk])).status_code == 404
+    assert client.get(reverse("complaints:shared_file", args=[c.pk, 1])).status_code == 404
 
 
 def test_nav_links_by_role(world):

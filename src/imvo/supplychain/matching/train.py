@@ -224,7 +224,13 @@ def shared_tasks() -> list[tuple[str, tuple[pl.DataFrame, pl.DataFrame, list[set
 
 
 def _shared_root() -> Path:
-    return Path(os.environ.get("IMVO_SHARED_DATA") or Path.cwd().parent / "shared" / "data")
+    """$IMVO_SHARED_DATA, else ../shared/data beside the repository this code runs from
+    (a source checkout: the repository holds src/imvo/supplychain/matching/), else
+    beside the current folder (an installed package run from a checkout's folder)."""
+    if os.environ.get("IMVO_SHARED_DATA"):
+        return Path(os.environ["IMVO_SHARED_DATA"])
+    beside_repo = Path(__file__).resolve().parents[5] / "shared" / "data"
+    return beside_repo if beside_repo.is_dir() else Path.cwd().parent / "shared" / "data"
 
 
 def shared_pairs() -> list[tuple[Pair, str]]:

@@ -693,6 +693,22 @@ def test_match_train_shared_needs_the_real_sets(
     assert not (tmp_path / "m.json").exists()
 
 
+def test_the_shared_sets_are_found_beside_the_repository_from_any_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`imvo match train --shared` run from another folder still finds ../shared beside
+    the repository (issue 20: never relative to where the command happens to run)."""
+    from imvo.supplychain.matching import train
+
+    monkeypatch.delenv("IMVO_SHARED_DATA", raising=False)
+    monkeypatch.chdir(tmp_path)
+    beside_repo = Path(train.__file__).resolve().parents[5] / "shared" / "data"
+    expected = beside_repo if beside_repo.is_dir() else tmp_path.parent / "shared" / "data"
+    assert train._shared_root() == expected
+    monkeypatch.setenv("IMVO_SHARED_DATA", str(tmp_path))
+    assert train._shared_root() == tmp_path
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(
     not (SHARED_DATA / "matching-benchmarks" / "chicago_dfss").is_dir(),
