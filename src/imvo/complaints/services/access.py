@@ -21,6 +21,7 @@ from imvo.accounts.services import (
 from imvo.complaints.audit import audit
 from imvo.complaints.models import (
     COMPANY_STATES,
+    MIN_REASON_CHARS,
     CaseTranslator,
     Complaint,
     Evidence,
@@ -290,6 +291,16 @@ def get_case(user: AnyUser, pk: int, log: bool = True) -> tuple[Complaint, str]:
     if log:
         audit(user, "opened", c, role=role)
     return c, role
+
+
+def require_reason(text: str | None, message: str) -> str:
+    """The reason written for a step, stripped; `message` (with %(n)d for the minimum)
+    when it is shorter than MIN_REASON_CHARS. Every step that must give its reasons
+    (a move, a naming) holds them to the same minimum."""
+    reason = (text or "").strip()
+    if len(reason) < MIN_REASON_CHARS:
+        raise DomainError(message % {"n": MIN_REASON_CHARS})
+    return reason
 
 
 def require_handler(user: AnyUser, c: Complaint, committee_only: bool = False) -> str:

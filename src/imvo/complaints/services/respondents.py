@@ -54,12 +54,11 @@ from imvo.complaints import crypto
 from imvo.complaints.audit import actor_name, audit
 from imvo.complaints.models import (
     COMPANY_STATES,
-    MIN_REASON_CHARS,
     Complaint,
     RespondentNaming,
     State,
 )
-from imvo.complaints.services.access import require_handler, respondent_ids
+from imvo.complaints.services.access import require_handler, require_reason, respondent_ids
 from imvo.complaints.services.committee import require_quorum
 from imvo.complaints.services.filing import members_of
 from imvo.core.errors import DomainError
@@ -103,15 +102,13 @@ def check_name_respondents(
     ids = sorted(set(organisation_ids))
     if not ids:
         raise DomainError(_("Choose the member company (or companies) the complaint concerns."))
-    reason = (reason or "").strip()
-    if len(reason) < MIN_REASON_CHARS:
-        raise DomainError(
-            _(
-                "Write why this member is named (at least %(n)d characters): for the"
-                " committee and the audit trail."
-            )
-            % {"n": MIN_REASON_CHARS}
-        )
+    reason = require_reason(
+        reason,
+        _(
+            "Write why this member is named (at least %(n)d characters): for the"
+            " committee and the audit trail."
+        ),
+    )
     if len(reason) > 5000:
         raise DomainError(_("The reasons are too long (at most 5,000 characters)."))
     members = list(members_of(c.covenant).filter(pk__in=ids))

@@ -21,7 +21,6 @@ from imvo.complaints.models import (
     CLOSURE_FROM,
     COMMITTEE_ONLY,
     COMPANY_STATES,
-    MIN_REASON_CHARS,
     NEEDS_OFFICER,
     NO_CONTACT_ATTEMPTS,
     NO_CONTACT_DAYS,
@@ -38,6 +37,7 @@ from imvo.complaints.services.access import (
     CaseNotFoundError,
     answer_files_for,
     require_handler,
+    require_reason,
     role_in_case,
 )
 from imvo.complaints.services.committee import require_quorum
@@ -86,15 +86,13 @@ def check_move(
     require_handler(user, c, committee_only=committee_only)
     if committee_only:
         require_quorum(c)
-    reason = (reason or "").strip()
-    if len(reason) < MIN_REASON_CHARS:
-        raise DomainError(
-            _(
-                "Write the reasons for the complainant: what happens and why"
-                " (at least %(n)d characters). They read it on their follow page."
-            )
-            % {"n": MIN_REASON_CHARS}
-        )
+    reason = require_reason(
+        reason,
+        _(
+            "Write the reasons for the complainant: what happens and why"
+            " (at least %(n)d characters). They read it on their follow page."
+        ),
+    )
     if to_state == State.DECISION and not (record.decision_text or "").strip():
         raise DomainError(_("Write the decision: what the committee decided and which remedy."))
     return do_move(user, c, to_state, reason, record, now=now)
