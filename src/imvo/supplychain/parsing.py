@@ -745,6 +745,37 @@ def _unlimited_csv() -> Any:
 _UNLIMITED_CSV = _unlimited_csv()
 
 
+DELIMITERS = ",;\t|"
+
+
+def _pick_delimiter(sample: str) -> str:
+    """The delimiter that splits most of the sample's first lines into one number of
+    columns (more than one), most columns first; csv.Sniffer's guess breaks ties. The Sniffer alone
+    can be fooled by one cell: a name written `";` made it pick ';' for a plain
+    comma file, whose header then read as one column."""
+    try:
+        sniffed = csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        sniffed = max(DELIMITERS, key=sample.count)
+    lines = sample.splitlines()[:50]
+    if len(sample) == 20_000 and len(lines) > 1:
+        lines = lines[:-1]  # the sample may cut its last line in two
+
+    def fit(delimiter: str) -> tuple[int, float, int, bool]:
+        try:
+            widths = [len(r) for r in csv.reader(lines, delimiter=delimiter) if r]
+        except csv.Error:
+            return (0, 0.0, 0, False)
+        if not widths:
+            return (0, 0.0, 0, delimiter == sniffed)
+        # The commonest width, not the first line's: a title may stand above the header.
+        width = max(set(widths), key=lambda w: (widths.count(w), w))
+        same = widths.count(width) / len(widths)
+        return (int(width > 1), same, width, delimiter == sniffed)
+
+    return max(DELIMITERS, key=fit)
+
+
 def _read_csv(
     filename: str, data: bytes, chosen: str | None = None, head: int | None = None
 ) -> tuple[list[list[str]], str, str]:
@@ -771,12 +802,7 @@ def _read_csv(
             f"{filename}: this is not a text (CSV) file nor a workbook we know. "
             "Upload a .csv, .xlsx, .xls or .ods file."
         )
-    sample = text[:20_000]
-    try:
-        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
-    except csv.Error:
-        counts = {d: sample.count(d) for d in ",;\t|"}
-        delimiter = max(counts, key=lambda d: counts[d])
+    delimiter = _pick_delimiter(text[:20_000])
     lines = io.StringIO(text, newline="")
     module = _UNLIMITED_CSV or csv
     reader = module.reader(lines, dialect=csv.excel, delimiter=delimiter)

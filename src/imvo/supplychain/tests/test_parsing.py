@@ -53,6 +53,19 @@ def test_encoding_and_delimiter_are_detected() -> None:
     assert tabbed.delimiter == "\t" and tabbed.header[0] == "Naam"
 
 
+def test_a_quote_and_semicolon_in_one_name_do_not_change_the_delimiter() -> None:
+    """csv.Sniffer took ';' for this comma file (a name written `";`), and the header
+    read as one column: "no country column; found 'name,country'"."""
+    table = read_table("list.csv", b'name,country\n""";",China\nA Ltd,BD\n')
+    assert table.delimiter == ","
+    assert table.header == ["name", "country"]
+    assert [cells for _, cells in table.rows] == [['";', "China"], ["A Ltd", "BD"]]
+    titled = read_table(
+        "list.csv", b"Suppliers 2025\n\nNaam;Adres;Land\nA, B en Zn;Weg 1, Gent;BE\n"
+    )
+    assert titled.delimiter == ";" and titled.header == ["Naam", "Adres", "Land"]
+
+
 def test_title_rows_above_the_header_are_skipped() -> None:
     data = b"Supplier list 2024,,\nNoorderlicht Fashion,,\n\nFactory name,Address,Country\nA Ltd,Road 1,BD\n"
     table = read_table("l.csv", data)
