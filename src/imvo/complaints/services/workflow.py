@@ -41,7 +41,7 @@ from imvo.complaints.services.access import (
     role_in_case,
 )
 from imvo.complaints.services.committee import require_quorum
-from imvo.complaints.services.respondents import tell_named_members
+from imvo.complaints.services.respondents import tell_respondents
 from imvo.core.errors import DomainError
 
 
@@ -285,8 +285,8 @@ def do_move(
         )
         audit(user, "moved", c, from_state=from_state, to_state=to_state, ground=ground)
     if to_state in COMPANY_STATES:
-        # A member the committee named is told once it may see the case.
-        tell_named_members(c)
+        # Every respondent member is told once it may see the case.
+        tell_respondents(c)
     return c
 
 
