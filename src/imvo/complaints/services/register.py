@@ -71,21 +71,19 @@ def _days(start: datetime, end: datetime | None) -> int | None:
     return (end.date() - start.date()).days if end else None
 
 
-def register_cases(covenant: Covenant) -> QuerySet[Complaint]:
-    return (
+def register_cases(covenant: Covenant, with_respondents: bool = False) -> QuerySet[Complaint]:
+    """The covenant's admissible cases; with the members the committee named when
+    the register may name respondents (one query more, only then)."""
+    qs = (
         Complaint.objects.filter(covenant=covenant, admissible=True)
         .select_related("respondent")
-        .prefetch_related(
-            "themes",
-            Prefetch(
-                "namings",
-                queryset=RespondentNaming.objects.select_related("organisation").order_by(
-                    "at", "id"
-                ),
-            ),
-        )
+        .prefetch_related("themes")
         .order_by("filed_at", "pk")
     )
+    if with_respondents:
+        namings = RespondentNaming.objects.select_related("organisation").order_by("at", "id")
+        qs = qs.prefetch_related(Prefetch("namings", queryset=namings))
+    return qs
 
 
 def register_rows(
@@ -105,7 +103,7 @@ def register_rows(
         )
     }
     rows = []
-    for c in register_cases(covenant):
+    for c in register_cases(covenant, with_respondents=names_allowed):
         named = names_allowed and decided_or_settled(c)
         rows.append(
             {
