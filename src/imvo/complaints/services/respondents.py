@@ -61,7 +61,12 @@ from imvo.complaints.models import (
     RespondentNaming,
     State,
 )
-from imvo.complaints.services.access import require_handler, require_reason, respondent_ids
+from imvo.complaints.services.access import (
+    named_by_complainant,
+    require_handler,
+    require_reason,
+    respondent_ids,
+)
 from imvo.complaints.services.committee import require_quorum
 from imvo.complaints.services.filing import members_of
 from imvo.core.errors import DomainError
@@ -251,9 +256,9 @@ def tell_respondents(c: Complaint) -> int:
     if c.state not in COMPANY_STATES:
         return 0
     sent = 0
-    named = set(c.namings.values_list("organisation_id", flat=True))
-    if c.respondent_id and c.respondent_id not in named and c.respondent_told_at is None:
-        sent += _tell(c, c.respondent_id, Complaint.objects.filter(pk=c.pk), "respondent_told_at")
+    filed_against = named_by_complainant(c)
+    if filed_against and c.respondent_told_at is None:
+        sent += _tell(c, filed_against, Complaint.objects.filter(pk=c.pk), "respondent_told_at")
     for naming in c.namings.filter(notified_at__isnull=True).order_by("at", "id"):
         sent += _tell(
             c,

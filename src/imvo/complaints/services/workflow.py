@@ -36,6 +36,7 @@ from imvo.complaints.models import (
 from imvo.complaints.services.access import (
     CaseNotFoundError,
     answer_files_for,
+    named_by_complainant,
     require_handler,
     require_reason,
     role_in_case,
@@ -445,8 +446,11 @@ def case_view(user: AnyUser, c: Complaint, role: str) -> dict[str, Any]:
         messages = messages.filter(
             Q(to_company=True) | Q(sender=Message.Sender.COMPANY, company_id=org)
         )
+        # The complainant agreed that "the company" may know their name: the
+        # member they named themselves, not one the committee named later nor a
+        # buyer of the location the case was forwarded to (they chose neither).
         identity = ""
-        if not c.anonymous and c.share_identity_with_company:
+        if not c.anonymous and c.share_identity_with_company and org == named_by_complainant(c):
             identity = str(data.get("name", ""))
         return {
             "role": role,

@@ -167,3 +167,51 @@ def test_error_summary_leads_to_the_field_and_keeps_the_text(browser, live_serve
     expect(js.locator("#error-summary")).to_be_visible()
     assert_accessible(js)
     js_ctx.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_member_named_later_reads_the_earlier_messages_not_the_complainants_name(
+    browser, live_server, page
+):
+    from imvo.accounts.testing import make_user
+    from imvo.complaints.services import filing, respondents, workflow
+    from imvo.complaints.tests.helpers import assign_officer, move
+    from imvo.testing import adhere, make_org
+
+    world = build_world()
+    d = make_org("Company D")
+    adhere(world.covenant_x, d)
+    make_user("member_d", d)
+    new = filing.NewComplaint(
+        covenant=world.covenant_x,
+        description="Our wages were not paid at the sewing unit.",
+        name="Ayesha Rahman",
+        anonymous=False,
+        share_identity_with_company=True,
+    )
+    c = move(world.secretariat_x, filing.check_file_complaint(new).complaint, "acknowledged")
+    c = move(world.secretariat_x, assign_officer(c), "admissibility")
+    respondents.check_name_respondents(world.committee_x, c, [world.company_b.pk], WHY)
+    early = "Explain your purchasing prices for the spring order."
+    workflow.check_post_message(world.committee_x, c, early, to_company=True)
+    c = move(world.committee_x, c, "admissible")
+    respondents.check_name_respondents(world.committee_x, c, [d.pk], WHY + " Also D.")
+
+    # The committee's message form says who reads what is marked for the company.
+    login(page, "committee_x")
+    page.goto(f"/complaints/cases/{c.pk}/")
+    expect(page.locator("#to_company_help")).to_contain_text("one named later included")
+    page.close()
+
+    d_ctx = browser.new_context(base_url=live_server.url)
+    dp = _page(d_ctx)
+    login(dp, "member_d")
+    dp.goto("/complaints/cases/")
+    dp.click(f"text={c.reference}")
+    dp.wait_for_url(re.compile(rf"/complaints/cases/{c.pk}/$"))
+    expect(dp.locator("main")).to_contain_text(early)  # from before its naming
+    expect(dp.locator("main")).to_contain_text("not disclosed")
+    assert "Ayesha Rahman" not in dp.content() and WHY not in dp.content()
+    assert_accessible(dp)
+    d_ctx.close()
