@@ -16,18 +16,22 @@ BEFORE = "To the company: explain your purchasing prices for the spring order."
 INTERNAL = "For the committee only: the complainant fears dismissal."
 
 
+def _member(world, name, username):
+    """Another member company of covenant X with one user."""
+    org = make_org(name)
+    adhere(world.covenant_x, org)
+    return org, make_user(username, org)
+
+
+def _acknowledged(world, **kw):
+    """A complaint by NAME, who agreed that the company may know it, acknowledged."""
+    filed = file(world, name=NAME, anonymous=False, share_identity_with_company=True, **kw)
+    return move(world.secretariat_x, filed.complaint, "acknowledged")
+
+
 def test_a_member_named_later_reads_the_case_file_from_before_its_naming(world):
-    d = make_org("Company D")
-    adhere(world.covenant_x, d)
-    member_d = make_user("member_d", d)
-    filed = file(
-        world,
-        name=NAME,
-        anonymous=False,
-        share_identity_with_company=True,
-        files=[("payslip.jpg", jpeg_with_exif())],
-    )
-    c = move(world.secretariat_x, filed.complaint, "acknowledged")
+    d, member_d = _member(world, "Company D", "member_d")
+    c = _acknowledged(world, files=[("payslip.jpg", jpeg_with_exif())])
     c = move(world.secretariat_x, assign_officer(c), "admissibility")
     respondents.check_name_respondents(world.committee_x, c, [world.company_b.pk], WHY)
     workflow.check_post_message(world.committee_x, c, BEFORE, to_company=True)
@@ -51,18 +55,12 @@ def test_a_member_named_later_reads_the_case_file_from_before_its_naming(world):
 
 
 def test_only_the_member_the_complainant_named_learns_its_name(world):
-    buyer = make_org("Buyer E")
-    adhere(world.covenant_x, buyer)
-    member_e = make_user("member_e", buyer)
-    filed = file(
+    buyer, member_e = _member(world, "Buyer E", "member_e")
+    c = _acknowledged(
         world,
-        name=NAME,
-        anonymous=False,
-        share_identity_with_company=True,
         respondent=world.company_a,
         facility={"id": 991, "name": "Sunrise Knit", "country": "BD"},
     )
-    c = move(world.secretariat_x, filed.complaint, "acknowledged")
     Forwarding.objects.create(complaint=c, organisation=buyer, by=world.secretariat_x)
     c = move(world.secretariat_x, assign_officer(c), "admissibility")
     c = move(world.committee_x, c, "admissible")
