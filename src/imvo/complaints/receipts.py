@@ -28,7 +28,7 @@ def new_reference(year: int) -> str:
     told anyone who files complaints now and then (each receipt shows the
     reference) when every case in the public register was filed, between two of
     their own, and how many complaints the platform gets (docs/security.md,
-    T33). A reference names a case; it opens nothing (the receipt code does)."""
+    T39). A reference names a case; it opens nothing (the receipt code does)."""
     return f"{year}-" + "".join(secrets.choice(ALPHABET) for _ in range(REFERENCE_CHARS))
 
 

@@ -1,4 +1,4 @@
-"""Case references (docs/security.md, T33): a reference is a name for a case,
+"""Case references (docs/security.md, T39): a reference is a name for a case,
 never a key to it, and it tells nothing of when the case was filed or how many
 complaints came before it."""
 
