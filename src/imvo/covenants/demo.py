@@ -17,7 +17,6 @@ from imvo.core.demo import DEMO_PASSWORD
 from imvo.covenants import services
 from imvo.covenants.models import (
     Adherence,
-    AdherenceChange,
     Agreement,
     Covenant,
     GovernanceBody,
@@ -474,24 +473,16 @@ def load() -> list[tuple[str, str]]:
         parties.append(public["Ministerie van Buitenlandse Zaken"])
         since = start or anchor
         for org in parties:
-            a = Adherence.objects.create(
-                covenant=c,
-                organisation=org,
-                role=Adherence.Role.PARTY,
-                since=since,
+            services.do_add_adherence(
+                c,
+                org,
+                Adherence.Role.PARTY,
+                since,
                 consent_to_be_named=org.name in {"Tulipa Textiles", "Kustlijn Sportswear"},
-            )
-            AdherenceChange.objects.create(
-                adherence=a, date=since, to_status=Adherence.Status.ACTIVE
             )
         for org in (public["Wageningen University & Research"], public["MVO Nederland"]):
             if sector in {"garment", "food", "floriculture", "agrifood", "natural_stone"}:
-                a = Adherence.objects.create(
-                    covenant=c, organisation=org, role=Adherence.Role.STAKEHOLDER, since=since
-                )
-                AdherenceChange.objects.create(
-                    adherence=a, date=since, to_status=Adherence.Status.ACTIVE
-                )
+                services.do_add_adherence(c, org, Adherence.Role.STAKEHOLDER, since)
         # Governance: a steering group with an independent chair.
         if phase in (Phase.IMPLEMENTATION, Phase.EVALUATION, Phase.DIALOGUE):
             body = GovernanceBody.objects.create(
@@ -582,20 +573,6 @@ def load() -> list[tuple[str, str]]:
             garment.agreements.get(number="3").themes.add(theme)
         if code == "water-chemicals-energy":
             garment.agreements.get(number="4").themes.add(theme)
-    # One withdrawn member keeps its history.
-    withdrawn = Adherence.objects.get(
-        covenant=garment, organisation__slug=slugify("Molenaar Uniformen")
-    )
-    withdrawn.status = Adherence.Status.WITHDRAWN
-    withdrawn.until = date(today.year - 1, 12, 31)
-    withdrawn.save()
-    AdherenceChange.objects.create(
-        adherence=withdrawn,
-        date=withdrawn.until,
-        from_status="active",
-        to_status="withdrawn",
-        reason="Did not submit an action plan after formal notice.",
-    )
 
     # Logins, one per role.
     admin = _user("admin", is_superuser=True, is_staff=True)
@@ -731,13 +708,13 @@ def _party_life(
         on=min(today, date(today.year - 1, 12, 15)), mode="vote",
         votes_for=4, votes_against=0, abstentions=1,
     )  # fmt: skip
-    # The withdrawal cites the decision it rests on (the public page shows it).
-    AdherenceChange.objects.filter(
-        adherence__covenant=garment,
-        adherence__organisation__slug=slugify("Molenaar Uniformen"),
-        to_status=Adherence.Status.WITHDRAWN,
-    ).update(
-        reason=f"No action plan after formal notice (decision {exclusion.number}, steering group)."
+    # One withdrawn member keeps its history; the withdrawal cites the decision it
+    # rests on (the public page shows it).
+    services.do_change_adherence(
+        Adherence.objects.get(covenant=garment, organisation__slug=slugify("Molenaar Uniformen")),
+        Adherence.Status.WITHDRAWN,
+        on=date(today.year - 1, 12, 31),
+        reason=f"No action plan after formal notice (decision {exclusion.number}, steering group).",
     )
     coming = governance.check_schedule_meeting(
         secretariat, body, today + timedelta(days=21), "SER, Den Haag"
