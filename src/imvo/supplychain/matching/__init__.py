@@ -328,9 +328,9 @@ _LAT_REACH = math.ceil(features.TWIN_METERS / (_EARTH_DEGREE_M / blocking.CELLS_
 
 def twin_counts(registry: Registry, js: np.ndarray) -> np.ndarray:
     """Per registry record j: how many other records carry its cleaned name and are its
-    twins (`features.twins`: within `features.TWIN_METERS`, no conflicting numbers; or
-    the same address where a side has no coordinates). Looked up in the record's and
-    the neighbouring ~550 m cells and at its address, never over all namesakes."""
+    twins (`features.twins`: within `features.TWIN_METERS`, no conflicting numbers).
+    Looked up in the record's and the neighbouring ~550 m cells, never over all
+    namesakes."""
     records = registry.records()
     want = records.select("j", "country", "name", "address", "cy", "cx").join(
         pl.DataFrame({"cand": js.astype(np.int64), "k": np.arange(len(js), dtype=np.int64)}),
@@ -362,17 +362,7 @@ def twin_counts(registry: Registry, js: np.ndarray) -> np.ndarray:
         )
         .select("k", "j", "o_j")
     )
-    by_address = (
-        want.filter(pl.col("address") != "")
-        .join(
-            other,
-            left_on=["country", "name", "address"],
-            right_on=["o_country", "o_name", "o_address"],
-        )
-        .filter(pl.col("cy").is_null() | pl.col("o_cy").is_null())
-        .select("k", "j", "o_j")
-    )
-    found = pl.concat([by_cell, by_address]).filter(pl.col("j") != pl.col("o_j")).unique()
+    found = by_cell.filter(pl.col("j") != pl.col("o_j")).unique()
     out = np.zeros(len(js), dtype=np.float64)
     if not found.height:
         return out

@@ -536,15 +536,17 @@ def shared_street(a: Sequence[str], b: Sequence[str]) -> np.ndarray:
 # Twins: one place the registry holds twice ------------------------------------------
 # Two sources list the same site, or a map holds a place as a point and as a building
 # outline: two registry records with the same name (`joined_name`, same country), no
-# conflicting house or unit numbers, and either within TWIN_METERS of each other or,
-# where a side has no coordinates, the same address. Such a pair is one place: it does
+# conflicting house or unit numbers, both with coordinates, within TWIN_METERS of each
+# other. Such a pair is one place: it does
 # not split a row's probability (`matching.rivals`), does not count twice in how common
 # the name is (`matching._tf_counts`) and is no "other place with the name nearby"
 # (`matching._nearby_counts`). TWIN_METERS: the size of a large building or a factory
 # compound, within which a place's point and the centre of its outline lie; two branches
 # of a chain on one street are told apart by their house numbers (a conflict), and
 # the figures of docs/supplychain.md ("One place registered twice") did not move
-# precision at 50, 100 or 200 m.
+# precision at 50, 100, 200 or 500 m. Without coordinates the same name at the same
+# address stays two records for a person to decide: one building can hold two
+# factories of one group, and no labelled set here measures that case.
 TWIN_METERS = 100.0
 
 
@@ -571,9 +573,10 @@ def twins(
     n = len(joined_a)
     if not n:
         return np.zeros(0, dtype=bool)
-    joined_a, joined_b = _strings(joined_a), _strings(joined_b)
-    address_a, address_b = _strings(address_a), _strings(address_b)
-    same = (_strings(country_a) == _strings(country_b)) & (joined_a == joined_b) & (joined_a != "")
+    joined_a, joined_b = _objects_of(joined_a), _objects_of(joined_b)
+    address_a, address_b = _objects_of(address_a), _objects_of(address_b)
+    same = (_objects_of(country_a) == _objects_of(country_b)) & (joined_a == joined_b)
+    same &= joined_a != ""
     out = np.zeros(n, dtype=bool)
     ks = np.flatnonzero(same)
     if not len(ks):
@@ -581,14 +584,16 @@ def twins(
     la, ga = np.asarray(lat_a, dtype=np.float64)[ks], np.asarray(lng_a, dtype=np.float64)[ks]
     lb, gb = np.asarray(lat_b, dtype=np.float64)[ks], np.asarray(lng_b, dtype=np.float64)[ks]
     meters = distances_m(la, ga, lb, gb)
-    placed = ~np.isnan(meters)
     with np.errstate(invalid="ignore"):
-        near = placed & (meters <= TWIN_METERS)
-    same_address = ~placed & (address_a[ks] == address_b[ks]) & (address_a[ks] != "")
+        near = ~np.isnan(meters) & (meters <= TWIN_METERS)
     for i in np.flatnonzero(near).tolist():
         near[i] = not numbers_conflict(str(address_a[ks[i]]), str(address_b[ks[i]]))
-    out[ks] = near | same_address
+    out[ks] = near
     return out
+
+
+def _objects_of(values: np.ndarray) -> np.ndarray:
+    return values if values.dtype == object else values.astype(object)
 
 
 def twin(a: tuple[str, str, str, float, float], b: tuple[str, str, str, float, float]) -> bool:
@@ -599,7 +604,7 @@ def twin(a: tuple[str, str, str, float, float], b: tuple[str, str, str, float, f
     if ca != cb or not ja or ja != jb:
         return False
     if math.isnan(lat1) or math.isnan(lng1) or math.isnan(lat2) or math.isnan(lng2):
-        return aa != "" and aa == ab
+        return False
     p1, p2 = math.radians(lat1), math.radians(lat2)
     h = (
         math.sin((p2 - p1) / 2) ** 2

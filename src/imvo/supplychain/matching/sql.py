@@ -178,15 +178,14 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   FROM regexp_split_to_table(a, '\s+') t(w) WHERE w ~ '^[a-z]+$'
 $$;
 
--- features.twins: one place registered twice: the same country and joined name, and
--- within {twin_meters} m with no conflicting house or unit numbers, or (a side without
--- coordinates) the same address.
+-- features.twins: one place registered twice: the same country and joined name, both
+-- with coordinates within {twin_meters} m, no conflicting house or unit numbers.
 CREATE OR REPLACE FUNCTION {s}.twin(ca text, cb text, ja text, jb text, aa text, ab text,
                                     ia text[], ib text[], lat1 float8, lng1 float8,
                                     lat2 float8, lng2 float8) RETURNS boolean
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT ca = cb AND ja <> '' AND ja = jb AND CASE
-    WHEN lat1 IS NULL OR lng1 IS NULL OR lat2 IS NULL OR lng2 IS NULL THEN aa <> '' AND aa = ab
+    WHEN lat1 IS NULL OR lng1 IS NULL OR lat2 IS NULL OR lng2 IS NULL THEN false
     ELSE 2 * 6371000.0::float8 * asin(least(1.0::float8, sqrt(
            sin((radians(lat2) - radians(lat1)) / 2) * sin((radians(lat2) - radians(lat1)) / 2)
            + cos(radians(lat1)) * cos(radians(lat2))
