@@ -131,8 +131,12 @@ def upload_list(
 ) -> SupplierList:
     """Store a company's supplier list for a covenant and year and queue its processing.
 
-    The file is checked first (size, type, password, zip bomb, empty, header);
-    a file that cannot be read is refused with the reason and nothing is stored.
+    The file is checked first (size, type, password, zip bomb, empty, header).
+    A file that cannot be read is refused with the reason, and kept as received
+    (DESIGN.md, "nothing lost"): a list with status `failed`, its reason and the
+    original file, outside the disclosure, which the member may run again
+    (`run_again` reads it anew) and the secretariat may read. Only an empty file
+    and one over the size limit are not kept: nothing to keep, and the bound.
     When the required columns (name, address, country) are not all recognised,
     the list waits for the user to map the columns.
 
@@ -163,16 +167,27 @@ def store_list(
     this_year = timezone.now().year
     if not 2000 <= int(year) <= this_year + 1:
         raise DomainError(_("The year must be between 2000 and %(y)s.") % {"y": this_year + 1})
-    from django.conf import settings
-
-    max_bytes = getattr(settings, "IMVO_MAX_UPLOAD_BYTES", parsing.MAX_BYTES)
+    sl = SupplierList(
+        covenant=covenant,
+        organisation=org,
+        year=int(year),
+        original_name=filename[:255],
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        uploaded_by=user if getattr(user, "pk", None) else None,
+        status=SupplierList.Status.QUEUED,
+        adds_to=mode == ADD,
+        confirmed=confirm,
+    )
     try:
         # Only the head: the checks that refuse a file and the header. The worker
         # parses the whole file, once.
-        table = parsing.read_table(filename, data, max_bytes=max_bytes, head=parsing.HEAD_ROWS)
-    except parsing.ParseError as e:
-        raise DomainError(str(e)) from e
-    mapping = table.column_mapping()
+        _read_head(sl, data)
+    except DomainError:
+        if data and len(data) <= _max_upload_bytes():
+            sl.status = SupplierList.Status.FAILED
+            _save_with_file(sl, data)
+        raise
     if mode not in (None, "", ADD, REPLACE):
         raise DomainError(_("Choose whether the file is added to the disclosure or replaces it."))
     mine = SupplierList.objects.filter(covenant=covenant, organisation=org, year=int(year))
@@ -189,30 +204,49 @@ def store_list(
             )
             % {"year": year, "files": ", ".join(existing)}
         )
-    with transaction.atomic():
-        sl = SupplierList(
-            covenant=covenant,
-            organisation=org,
-            year=int(year),
-            original_name=filename[:255],
-            sha256=hashlib.sha256(data).hexdigest(),
-            size=len(data),
-            uploaded_by=user if getattr(user, "pk", None) else None,
-            header=table.header,
-            column_map={f: i for f, i in mapping.items()},
-            rows_total=len(table.rows) if table.complete else 0,
-            status=SupplierList.Status.QUEUED,
-            adds_to=mode == ADD,
-            confirmed=confirm,
-        )
-        if parsing.missing_required(mapping):
-            sl.status = SupplierList.Status.MAPPING
-        # The stored name is ours (safe); the user's name is kept in original_name.
-        sl.file.save(f"{org.pk}-{year}-{sl.sha256[:16]}.bin", ContentFile(data), save=False)
-        sl.save()
+    _save_with_file(sl, data)
     if sl.status == SupplierList.Status.QUEUED and enqueue_task:
         enqueue(sl)
     return sl
+
+
+def _max_upload_bytes() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "IMVO_MAX_UPLOAD_BYTES", parsing.MAX_BYTES))
+
+
+def _read_head(sl: SupplierList, data: bytes) -> None:
+    """Read the head of a list's file onto it: header, column map, row count, and
+    `mapping` when a required column was not recognised. A file that cannot be
+    read is a DomainError with the reason, also kept on the list (`error`)."""
+    try:
+        table = parsing.read_table(
+            sl.original_name,
+            data,
+            max_bytes=_max_upload_bytes(),
+            head=parsing.HEAD_ROWS,
+            encoding=sl.encoding or None,
+        )
+    except parsing.ParseError as e:
+        sl.error = str(e)
+        raise DomainError(str(e)) from e
+    mapping = table.column_mapping()
+    sl.error = ""
+    sl.header = table.header
+    sl.column_map = dict(mapping.items())
+    sl.rows_total = len(table.rows) if table.complete else 0
+    if parsing.missing_required(mapping):
+        sl.status = SupplierList.Status.MAPPING
+
+
+def _save_with_file(sl: SupplierList, data: bytes) -> None:
+    # The stored name is ours (safe); the user's name is kept in original_name.
+    with transaction.atomic():
+        sl.file.save(
+            f"{sl.organisation_id}-{sl.year}-{sl.sha256[:16]}.bin", ContentFile(data), save=False
+        )
+        sl.save()
 
 
 def confirm_list(user: Any, sl: SupplierList) -> SupplierList:
@@ -307,6 +341,9 @@ def run_again(user: Any, sl: SupplierList) -> SupplierList:
     sl.refresh_from_db()
     if sl.status == SupplierList.Status.MAPPING:
         raise DomainError(_("Map the columns first."))
+    if sl.status == SupplierList.Status.FAILED and not sl.header:
+        _read_again_at_the_door(sl)
+        return sl
     # A job that is still running is not started twice; one that has been silent
     # for a long time (a worker that died) may be.
     busy = sl.status in (SupplierList.Status.QUEUED, SupplierList.Status.PROCESSING)
@@ -319,6 +356,37 @@ def run_again(user: Any, sl: SupplierList) -> SupplierList:
     enqueue(sl)
     sl.refresh_from_db()
     return sl
+
+
+def _read_again_at_the_door(sl: SupplierList) -> None:
+    """A file refused at upload (kept as received) is read again as at upload: still
+    unreadable, the reason is updated and said; readable now (a newer reader, a
+    picked encoding), it goes on as a fresh upload would, to mapping or the queue."""
+    with sl.file.open("rb") as fh:
+        data = fh.read()
+    sl.status = SupplierList.Status.QUEUED
+    # It was refused before the add-or-replace question was asked: whatever it
+    # does to the disclosure waits for the member's confirmation of the preview.
+    sl.confirmed = False
+    try:
+        _read_head(sl, data)
+    except DomainError:
+        SupplierList.objects.filter(pk=sl.pk).update(error=sl.error)
+        raise
+    sl.rows_done = 0
+    sl.save(
+        update_fields=[
+            "error",
+            "header",
+            "column_map",
+            "rows_total",
+            "status",
+            "rows_done",
+            "confirmed",
+        ]
+    )
+    if sl.status == SupplierList.Status.QUEUED:
+        enqueue(sl)
 
 
 # --- processing ------------------------------------------------------------------------

@@ -71,6 +71,58 @@ def test_only_members_upload_and_bad_files_store_nothing(world, registry) -> Non
     assert not SupplierList.objects.exists()
 
 
+def test_an_unreadable_file_is_refused_and_kept_as_received(world, registry, monkeypatch) -> None:
+    """DESIGN.md, nothing lost: the refused file is kept with its reason, outside the
+    disclosure; once it can be read (here: a reader that failed on it is fixed),
+    "run again" takes it from the door to the disclosure like a fresh upload."""
+    good = upload(world.member_a, world.covenant_x)
+    data = csv_bytes(LIST_A[:2])
+    real_read = services.parsing.read_table
+
+    def broken_reader(*args, **kwargs):
+        raise services.parsing.ParseError("list.csv: the reader broke on row 2")
+
+    monkeypatch.setattr(services.parsing, "read_table", broken_reader)
+    with pytest.raises(DomainError, match="the reader broke on row 2"):
+        services.upload_list(world.member_a, world.covenant_x, YEAR, "more.csv", data, mode="add")
+    kept = SupplierList.objects.exclude(pk=good.pk).get()
+    assert kept.status == SupplierList.Status.FAILED and "broke on row 2" in kept.error
+    assert kept.original_name == "more.csv" and kept.adds_to
+    with kept.file.open("rb") as fh:
+        assert fh.read() == data
+    assert not kept.rows.exists() and not kept.is_current
+    assert good.versions.filter(is_current=True).exists()  # the disclosure did not change
+    # Still unreadable: the reason is said again, nothing else moves.
+    with pytest.raises(DomainError, match="broke on row 2"):
+        services.run_again(world.member_a, kept)
+    kept.refresh_from_db()
+    assert kept.status == SupplierList.Status.FAILED
+    # The reader is fixed: run again reads it at the door and processes it; what it
+    # does to the disclosure waits for the member's confirmation (never silent).
+    monkeypatch.setattr(services.parsing, "read_table", real_read)
+    services.run_again(world.member_a, kept)
+    kept.refresh_from_db()
+    assert kept.status == SupplierList.Status.PREVIEW, kept.error
+    assert not kept.is_current
+    services.confirm_list(world.member_a, kept)
+    kept.refresh_from_db()
+    assert kept.status == SupplierList.Status.DONE, kept.error
+    assert (
+        kept.rows.count() == 2
+        and kept.is_current
+        and good.versions.filter(is_current=True).exists()
+    )
+
+
+def test_empty_and_oversize_files_are_not_kept(world, registry, settings) -> None:
+    with pytest.raises(DomainError, match="empty"):
+        services.upload_list(world.member_a, world.covenant_x, YEAR, "empty.csv", b"")
+    settings.IMVO_MAX_UPLOAD_BYTES = 100
+    with pytest.raises(DomainError):
+        upload(world.member_a, world.covenant_x)
+    assert not SupplierList.objects.exists()
+
+
 def test_rerun_is_idempotent(world, registry) -> None:
     sl = upload(world.member_a, world.covenant_x)
     before = list(sl.rows.order_by("number").values_list("number", "status", "match__facility_id"))

@@ -59,7 +59,13 @@ def test_upload_page_shows_file_error(client, world, registry) -> None:
     )
     assert r.status_code == 200
     assert "l.xlsx: this is a PDF document, not a supplier list" in r.content.decode()
-    assert not SupplierList.objects.exists()
+    # Kept as received (nothing lost), outside the disclosure, with its reason.
+    sl = SupplierList.objects.get()
+    assert sl.status == "failed" and "this is a PDF document" in sl.error
+    assert not sl.is_current and not sl.rows.exists()
+    page = client.get(f"/supply-chain/lists/{sl.pk}/").content.decode()
+    assert "this is a PDF document" in page and "Run again" in page
+    assert client.get(f"/supply-chain/lists/{sl.pk}/original").getvalue() == b"%PDF-1.4 x"
 
 
 def test_other_company_gets_404_everywhere(client, world, registry) -> None:
