@@ -474,24 +474,16 @@ def load() -> list[tuple[str, str]]:
         parties.append(public["Ministerie van Buitenlandse Zaken"])
         since = start or anchor
         for org in parties:
-            a = Adherence.objects.create(
-                covenant=c,
-                organisation=org,
-                role=Adherence.Role.PARTY,
-                since=since,
+            services.do_add_adherence(
+                c,
+                org,
+                Adherence.Role.PARTY,
+                since,
                 consent_to_be_named=org.name in {"Tulipa Textiles", "Kustlijn Sportswear"},
-            )
-            AdherenceChange.objects.create(
-                adherence=a, date=since, to_status=Adherence.Status.ACTIVE
             )
         for org in (public["Wageningen University & Research"], public["MVO Nederland"]):
             if sector in {"garment", "food", "floriculture", "agrifood", "natural_stone"}:
-                a = Adherence.objects.create(
-                    covenant=c, organisation=org, role=Adherence.Role.STAKEHOLDER, since=since
-                )
-                AdherenceChange.objects.create(
-                    adherence=a, date=since, to_status=Adherence.Status.ACTIVE
-                )
+                services.do_add_adherence(c, org, Adherence.Role.STAKEHOLDER, since)
         # Governance: a steering group with an independent chair.
         if phase in (Phase.IMPLEMENTATION, Phase.EVALUATION, Phase.DIALOGUE):
             body = GovernanceBody.objects.create(
@@ -586,14 +578,10 @@ def load() -> list[tuple[str, str]]:
     withdrawn = Adherence.objects.get(
         covenant=garment, organisation__slug=slugify("Molenaar Uniformen")
     )
-    withdrawn.status = Adherence.Status.WITHDRAWN
-    withdrawn.until = date(today.year - 1, 12, 31)
-    withdrawn.save()
-    AdherenceChange.objects.create(
-        adherence=withdrawn,
-        date=withdrawn.until,
-        from_status="active",
-        to_status="withdrawn",
+    services.do_change_adherence(
+        withdrawn,
+        Adherence.Status.WITHDRAWN,
+        on=date(today.year - 1, 12, 31),
         reason="Did not submit an action plan after formal notice.",
     )
 

@@ -495,13 +495,33 @@ def add_adherence(
     reason: str = "",
 ) -> Adherence:
     require_secretariat(user, covenant)
+    return do_add_adherence(covenant, organisation, role, since, reason, user=user)
+
+
+@transaction.atomic
+def do_add_adherence(
+    covenant: Covenant,
+    organisation: Organisation,
+    role: str,
+    since: date | None = None,
+    reason: str = "",
+    user: AnyUser = None,
+    consent_to_be_named: bool = False,
+) -> Adherence:
+    """The organisation takes part from `since` (today); its history starts with
+    that day. Unchecked: `add_adherence` asks for the secretariat first; the demo
+    (no one signed in) calls this, and its history is recorded as the system's."""
     if Adherence.objects.filter(covenant=covenant, organisation=organisation).exists():
         raise DomainError(
             _("%(org)s already takes part in this covenant; change its status instead.")
             % {"org": organisation.name}
         )
     adherence = Adherence.objects.create(
-        covenant=covenant, organisation=organisation, role=role, since=since or timezone.localdate()
+        covenant=covenant,
+        organisation=organisation,
+        role=role,
+        since=since or timezone.localdate(),
+        consent_to_be_named=consent_to_be_named,
     )
     AdherenceChange.objects.create(
         adherence=adherence,
@@ -524,6 +544,19 @@ def change_adherence(
 ) -> Adherence:
     """Suspend, withdraw or reinstate an organisation; the change is recorded, never erased."""
     require_secretariat(user, adherence.covenant)
+    return do_change_adherence(adherence, status, on, reason, role, user=user)
+
+
+@transaction.atomic
+def do_change_adherence(
+    adherence: Adherence,
+    status: str,
+    on: date | None = None,
+    reason: str = "",
+    role: str | None = None,
+    user: AnyUser = None,
+) -> Adherence:
+    """The change itself, unchecked (see `do_add_adherence`)."""
     on = on or timezone.localdate()
     if status != Adherence.Status.ACTIVE and not reason.strip():
         raise DomainError(_("Give a reason when suspending or withdrawing an organisation."))

@@ -151,11 +151,19 @@ def test_a_split_word_and_an_address_find_the_candidate() -> None:
     assert parent.facility_id == "F1"
 
 
+def _name_levels(pairs: list[tuple[str, str]]) -> list[str]:
+    """The name level `features.name_levels` gives each (row name, registry name) pair,
+    by its name ("contained", "similar", ...)."""
+    from imvo.supplychain.matching import features
+
+    levels = features.name_levels([a for a, _ in pairs], [b for _, b in pairs])
+    return [features.BASE_NAME_LEVELS[int(v)] for v in levels]
+
+
 def test_an_abbreviation_counts_as_its_full_word() -> None:
     """ "assn" / "association", "engrg" / "engineering", "ctr" / "center", "blk" / "block",
     "acad" / "academy": one name's words inside the other's ("contained"); a word that
     merely starts another ("bar" / "barber", "sun" / "sunset") is no abbreviation."""
-    from imvo.supplychain.matching import features
 
     pairs = [
         ("hull house assn parkway", "hull house association parkway community center"),
@@ -166,9 +174,7 @@ def test_an_abbreviation_counts_as_its_full_word() -> None:
         ("sun cafe", "sunset cafe"),
         ("intl mfg ctr", "manufacturing international center"),  # no word in common
     ]
-    levels = features.name_levels([a for a, _ in pairs], [b for _, b in pairs])
-    contained = features.BASE_NAME_LEVELS.index("contained")
-    assert [int(v) == contained for v in levels] == [True] * 4 + [False] * 3
+    assert [n == "contained" for n in _name_levels(pairs)] == [True] * 4 + [False] * 3
     hull_house = "Hull House Association Parkway Community Center"
     m = _one(
         [
@@ -195,9 +201,7 @@ def test_a_name_inside_the_other_without_spaces_is_similar() -> None:
         ("ace", "spacecraft works"),
         ("star", "lone star grill"),
     ]
-    levels = features.name_levels([a for a, _ in pairs], [b for _, b in pairs])
-    names = [features.BASE_NAME_LEVELS[int(v)] for v in levels]
-    assert names == ["similar", "similar", "different", "contained"]
+    assert _name_levels(pairs) == ["similar", "similar", "different", "contained"]
     assert len("ace") < features.JOINED_INSIDE_MIN
     registry = [
         ("De Priest", "139 S. Parkside Ave", "US", None, None),
@@ -241,9 +245,7 @@ def test_a_name_broken_into_pieces_is_near_when_alike_without_spaces() -> None:
         ("d sl lanka pr iv ate", "dsl lanka biyagama"),
         ("pizza hut", "pizza hut express"),
     ]
-    levels = features.name_levels([a for a, _ in pairs], [b for _, b in pairs])
-    names = [features.BASE_NAME_LEVELS[int(v)] for v in levels]
-    assert names == ["near", "near", "weak", "contained"]
+    assert _name_levels(pairs) == ["near", "near", "weak", "contained"]
     registry = [("Alextricot SRL", "Via Galicea Mare 16, Bailesti", "RO", None, None)]
     registry += [(f"Tricot House {i}", f"Strada {i}, Craiova", "RO", None, None) for i in range(30)]
     m = _one(registry, ("ale x tr i c o t sr l", "via galicea mare 16 bailesti", "RO", None, None))
