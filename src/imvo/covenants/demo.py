@@ -17,7 +17,6 @@ from imvo.core.demo import DEMO_PASSWORD
 from imvo.covenants import services
 from imvo.covenants.models import (
     Adherence,
-    AdherenceChange,
     Agreement,
     Covenant,
     GovernanceBody,
@@ -574,16 +573,6 @@ def load() -> list[tuple[str, str]]:
             garment.agreements.get(number="3").themes.add(theme)
         if code == "water-chemicals-energy":
             garment.agreements.get(number="4").themes.add(theme)
-    # One withdrawn member keeps its history.
-    withdrawn = Adherence.objects.get(
-        covenant=garment, organisation__slug=slugify("Molenaar Uniformen")
-    )
-    services.do_change_adherence(
-        withdrawn,
-        Adherence.Status.WITHDRAWN,
-        on=date(today.year - 1, 12, 31),
-        reason="Did not submit an action plan after formal notice.",
-    )
 
     # Logins, one per role.
     admin = _user("admin", is_superuser=True, is_staff=True)
@@ -719,13 +708,13 @@ def _party_life(
         on=min(today, date(today.year - 1, 12, 15)), mode="vote",
         votes_for=4, votes_against=0, abstentions=1,
     )  # fmt: skip
-    # The withdrawal cites the decision it rests on (the public page shows it).
-    AdherenceChange.objects.filter(
-        adherence__covenant=garment,
-        adherence__organisation__slug=slugify("Molenaar Uniformen"),
-        to_status=Adherence.Status.WITHDRAWN,
-    ).update(
-        reason=f"No action plan after formal notice (decision {exclusion.number}, steering group)."
+    # One withdrawn member keeps its history; the withdrawal cites the decision it
+    # rests on (the public page shows it).
+    services.do_change_adherence(
+        Adherence.objects.get(covenant=garment, organisation__slug=slugify("Molenaar Uniformen")),
+        Adherence.Status.WITHDRAWN,
+        on=date(today.year - 1, 12, 31),
+        reason=f"No action plan after formal notice (decision {exclusion.number}, steering group).",
     )
     coming = governance.check_schedule_meeting(
         secretariat, body, today + timedelta(days=21), "SER, Den Haag"
