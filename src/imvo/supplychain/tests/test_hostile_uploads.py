@@ -18,6 +18,7 @@ import openpyxl
 import pytest
 
 from imvo.supplychain.parsing import HEAD_ROWS, ParseError, read_table, validate_rows
+from imvo.supplychain.tests.helpers import zip_bytes
 
 FILES = Path(__file__).parent / "files"
 
@@ -248,3 +249,52 @@ def test_mixed_line_endings_and_a_lone_cr_file() -> None:
     old_mac = ("name,address,country\r" + "".join(f"F{i},R,BD\r" for i in range(20_000))).encode()
     head, whole = _both("l.csv", old_mac)
     assert whole.rows[-1][1][0] == "F19999" and len(head.rows) == HEAD_ROWS + 9
+
+
+def test_a_head_naming_a_string_far_down_the_table_is_left_to_calamine() -> None:
+    """The request's streamed head parsed the shared strings in Python up to the last
+    one its rows name: an 8 MB workbook naming its 2,000,000th string held the upload
+    request 27 s (benchmarks/bench_hostile_uploads.py strings; calamine: 2 s). Past
+    `_HEAD_MAX_STRING` the streamed head gives way to calamine."""
+    from imvo.supplychain import parsing
+
+    count = parsing._HEAD_MAX_STRING + 2
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    pkg = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+    def inline(ref: str, text: str) -> str:
+        return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+    header = inline("A1", "name") + inline("B1", "address") + inline("C1", "country")
+    strings = "".join(f"<si><t>s{i}</t></si>" for i in range(count - 1))
+
+    def book(index: int) -> bytes:
+        row = f'<c r="A2" t="s"><v>{index}</v></c>' + inline("B2", "Road") + inline("C2", "BD")
+        return zip_bytes(
+            {
+                "[Content_Types].xml": '<Types xmlns="http://schemas.openxmlformats.org/package/'
+                '2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>',
+                "_rels/.rels": f'<Relationships xmlns="{pkg}"><Relationship Id="rId1" '
+                f'Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+                "xl/workbook.xml": f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
+                '<sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>',
+                "xl/_rels/workbook.xml.rels": f'<Relationships xmlns="{pkg}">'
+                f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+                f'<Relationship Id="rId2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/>'
+                "</Relationships>",
+                "xl/worksheets/sheet1.xml": f'<worksheet xmlns="{main}"><sheetData>'
+                f'<row r="1">{header}</row><row r="2">{row}</row></sheetData></worksheet>',
+                "xl/sharedStrings.xml": f'<sst xmlns="{main}">{strings}<si><t>Far Mill</t></si></sst>',
+            }
+        )
+
+    data = book(count - 1)
+    assert parsing._xlsx_head(data, HEAD_ROWS) is None
+    table = read_table("far.xlsx", data, head=HEAD_ROWS)
+    assert table.rows[0][1][0] == "Far Mill"
+    # Below the bound the head is streamed, with the same result.
+    assert parsing._xlsx_head(book(7), HEAD_ROWS) == (
+        [["name", "address", "country"], ["s7", "Road", "BD"]],
+        "S",
+    )
