@@ -36,8 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.formats import number_format
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from imvo.core.exports import looks_like_formula
 from imvo.supplychain import geo
@@ -238,9 +237,21 @@ for _field, _names in {
         HEADER_ALIASES[_n] = _field
 
 
+def _django_ready() -> bool:
+    from django.apps import apps
+
+    return apps.ready
+
+
+def _(message: str) -> str:
+    """`message` in the reader's language. The reader also runs without Django set up
+    (the memory-capped subprocess of the parser tests, a script): then in English."""
+    return gettext(message) if _django_ready() else message
+
+
 def _grouped(number: int) -> str:
     """A whole number grouped as the reader's language groups it ("1.000" in Dutch)."""
-    return number_format(number, force_grouping=True)
+    return number_format(number, force_grouping=True) if _django_ready() else f"{number:,}"
 
 
 def _damaged(filename: str, error: object) -> str:
@@ -1252,7 +1263,11 @@ def read_table(
             )
             % {
                 "file": filename,
-                "mb": number_format(len(data) / 1024 / 1024, 1),
+                "mb": (
+                    number_format(len(data) / 1024 / 1024, 1)
+                    if _django_ready()
+                    else f"{len(data) / 1024 / 1024:.1f}"
+                ),
                 "max": _grouped(max_bytes // (1024 * 1024)),
             }
         )
