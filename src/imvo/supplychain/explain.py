@@ -118,18 +118,12 @@ LEVEL_WORDS: dict[tuple[str, str], Any] = {
     ("country", "different"): gettext_lazy("different countries"),
     # The matcher's TOGETHER terms (matching/features.py): evidence that counts
     # differently when it comes together; stored with an English detail, said here.
-    ("together", "name and address"): gettext_lazy(
-        "the name agrees and the address is the same"
-    ),
-    ("together", "name and place"): gettext_lazy(
-        "the name agrees and the places are within 200 m"
-    ),
+    ("together", "name and address"): gettext_lazy("the name agrees and the address is the same"),
+    ("together", "name and place"): gettext_lazy("the name agrees and the places are within 200 m"),
     ("together", "address and place"): gettext_lazy(
         "the address is the same and the places are within 50 m"
     ),
-    ("together", "name alone"): gettext_lazy(
-        "the name agrees; no address or coordinates to check"
-    ),
+    ("together", "name alone"): gettext_lazy("the name agrees; no address or coordinates to check"),
 }
 
 
