@@ -152,7 +152,7 @@ def load() -> list[tuple[str, str]]:
         receipt = receipt or filed.receipt
         c.filed_at = now - timedelta(days=spec["days"])
         c.state_since = c.filed_at
-        c.reference = f"{c.filed_at:%Y}-{c.pk:05d}"
+        c.reference = f"{c.filed_at:%Y}-{c.reference.partition('-')[2]}"  # back-dated year
         c.set_due()
         c.save()
         if spec["path"]:

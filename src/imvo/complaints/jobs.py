@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from imvo.complaints.services import aftercare, deadlines, retention
+from imvo.complaints.services import aftercare, deadlines, respondents, retention
 
 
 def send_reminders() -> str:
@@ -31,6 +31,17 @@ def expire_receipt_codes() -> str:
     return f"receipt codes of {retention.do_expire_receipts()} closed case(s) expired"
 
 
+def tell_respondents() -> str:
+    sent, pending = respondents.tell_pending_respondents()
+    if pending:
+        # Raising marks the run failed on /health/ and in the admin: the mail is down.
+        raise RuntimeError(
+            f"{pending} case(s) with a respondent member not yet told (check EMAIL_URL);"
+            f" {sent} mail(s) sent"
+        )
+    return f"{sent} mail(s) sent to respondent members not yet told"
+
+
 def ask_after_closure() -> str:
     return f"{aftercare.do_ask_due_checks()} after-closure question(s) put to complainants"
 
@@ -48,6 +59,11 @@ DAILY: tuple[tuple[str, Callable[[], str], str], ...] = (
         "complaints-receipt-expiry",
         expire_receipt_codes,
         "stop the receipt codes of cases closed longer than the receipt period",
+    ),
+    (
+        "complaints-respondent-mail",
+        tell_respondents,
+        "e-mail respondent members a mail server that was down left untold",
     ),
     (
         "complaints-after-closure-checks",

@@ -281,6 +281,11 @@ class Complaint(models.Model):
     remedy_agreed = models.BooleanField(default=False)
     remedy_carried_out = models.BooleanField(null=True)
     personal_data_removed_at = models.DateTimeField(null=True, blank=True)
+    # When the people of the member the complainant named were e-mailed that the
+    # case concerns it: once, when it may first see the case. Members the
+    # committee names later carry their own (`RespondentNaming.notified_at`);
+    # services/respondents.tell_respondents.
+    respondent_told_at = models.DateTimeField(null=True, blank=True)
 
     objects = ComplaintQuerySet.as_manager()
 
@@ -656,7 +661,7 @@ class RespondentNaming(models.Model):
     at = models.DateTimeField(default=timezone.now)
     reason_enc = models.TextField()
     # When the member's people were e-mailed that the case concerns it: once, when
-    # it may first see the case (services/respondents.tell_named_members).
+    # it may first see the case (services/respondents.tell_respondents).
     notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

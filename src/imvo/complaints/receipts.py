@@ -19,6 +19,19 @@ def new_receipt() -> str:
     return "-".join(raw[i : i + 4] for i in range(0, RECEIPT_CHARS, 4))
 
 
+REFERENCE_CHARS = 6
+
+
+def new_reference(year: int) -> str:
+    """A case reference: the year of filing and 6 random characters (30 bits),
+    like 2026-7KQ4M9. Random, not the case's number: a number in filing order
+    told anyone who files complaints now and then (each receipt shows the
+    reference) when every case in the public register was filed, between two of
+    their own, and how many complaints the platform gets (docs/security.md,
+    T39). A reference names a case; it opens nothing (the receipt code does)."""
+    return f"{year}-" + "".join(secrets.choice(ALPHABET) for _ in range(REFERENCE_CHARS))
+
+
 def normalise_receipt(code: str) -> str:
     s = "".join(ch for ch in (code or "").upper() if ch.isalnum())
     return s.translate(str.maketrans("OIL", "011"))

@@ -1,6 +1,8 @@
 """Safe tabular exports (CSV, XLSX, JSON) shared by every app.
 
-Cells whose text starts with =, +, -, @, a tab or a carriage return are
+Cells whose text starts with =, +, -, @ (or their full-width forms U+FF1D,
+U+FF0B, U+FF0D, U+FF20),
+a tab or a carriage return are
 prefixed with an apostrophe so no spreadsheet program evaluates them
 (OWASP "CSV injection"). So is every such character that follows a
 delimiter (`,` `;` tab or a line break) inside a cell: a spreadsheet in a
@@ -22,11 +24,16 @@ from typing import Any
 
 from django.http import HttpResponse
 
-DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# The full-width forms (U+FF1D = U+FF0B + U+FF0D - U+FF20 @) as well: an East-Asian
+# input method types them,
+# and a spreadsheet program set to such a locale may take them for the ASCII ones
+# (Excel's IME converts a typed full-width = at the start of a cell into a formula).
+FULL_WIDTH = ("\uff1d", "\uff0b", "\uff0d", "\uff20")
+DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r", *FULL_WIDTH)
 DELIMITERS = (",", ";", "\t", "\r", "\n")
 # A trigger after a delimiter (spaces between are skipped by some programs), or
 # after a double quote (a program that splits naively then strips quotes).
-_AFTER_DELIMITER = re.compile(r"([,;\t\r\n\"][ \t\"]*)([=+\-@])")
+_AFTER_DELIMITER = re.compile(r"([,;\t\r\n\"][ \t\"]*)([=+\-@\uff1d\uff0b\uff0d\uff20])")
 _FORMULA = re.compile(r"(?:^|[,;\t\r\n])[ \t]*=")
 
 
@@ -75,7 +82,7 @@ def to_xlsx_bytes(
     )
     if created is not None:
         book.set_properties({"created": created})
-    ws = book.add_worksheet(sheet[:31])
+    ws = book.add_worksheet(_sheet_name(sheet))
     bold = book.add_format({"bold": True})
     ws.write_row(0, 0, [neutralise(h) for h in header], bold)
     r = 0
@@ -91,9 +98,16 @@ def to_xlsx_bytes(
     if notes:
         about = book.add_worksheet("about")
         for i, line in enumerate(notes):
-            about.write_string(i, 0, str(line))
+            about.write_string(i, 0, neutralise(str(line)))
     book.close()
     return buf.getvalue()
+
+
+def _sheet_name(name: str) -> str:
+    """A name Excel accepts for a sheet: none of []:*?/\\, not starting or ending with
+    an apostrophe, at most 31 characters (xlsxwriter refuses the others: a 500)."""
+    clean = re.sub(r"[\[\]:*?/\\]", " ", name).strip("'")[:31].strip()
+    return clean or "data"
 
 
 def to_json_bytes(

@@ -9,12 +9,15 @@ naming the file, the row (as the spreadsheet numbers it) and the column.
 Plain Python, no Django: the web job and `imvo match` share it.
 
 Decisions written down:
-- The first sheet of a workbook is read. The header is the first of the first
+- The list is read from the first visible worksheet whose first rows hold a
+  header we recognise, else from the first visible worksheet (hidden lookup
+  sheets and an instructions sheet in front are common in templates). The header is the first of the first
   ten rows in which at least two columns are recognised (title rows above the
   table are skipped); when none is, the first non-empty row is the header and
   the user maps the columns.
 - Formula cells in a workbook are read as the values the spreadsheet program
-  last computed (what the user sees). A CSV cell that starts with "=" is a
+  last computed (what the user sees); an .xlsx formula saved without its result
+  (files written by programs) is read as its "=..." text and rejected. A CSV cell that starts with "=" is a
   formula nobody computed: the row is rejected with a message.
 - A workbook given a wrong name is still read by its content; a file named
   .xlsx/.xls/.ods that is no workbook at all is refused (say what it looks like).
@@ -248,6 +251,9 @@ class Table:
     encoding: str = ""
     delimiter: str = ""
     complete: bool = True  # False: only the head of the file was read (read_table(head=...))
+    sheet: str = ""  # the workbook sheet the list was read from (`_pick_sheet`)
+    # CSV rows in which a quote opens a cell and never closes (`_csv_records`).
+    stray_quotes: set[int] = field(default_factory=set)
 
     def column_mapping(self) -> dict[str, int]:
         """Recognised columns: field -> column index (first column wins)."""
@@ -443,29 +449,70 @@ def _check_ods_extent(filename: str, data: bytes) -> None:
         return  # damaged: the reader then refuses it with what is wrong
 
 
+def _header_strength(rows: list[list[str]]) -> int:
+    """How many known columns the best of the first ten non-empty rows names (a
+    header needs two)."""
+    non_empty = [row for row in rows if any(row)][:10]
+    best = max(
+        (len(recognise_headers([normalise_text(c) for c in row])) for row in non_empty), default=0
+    )
+    return best if best >= 2 else 0
+
+
+def _pick_sheet(visible: list[int], head_of: Any) -> int:
+    """The sheet a supplier list is read from, among the visible worksheets (their
+    indices in the workbook's order): the one whose first rows hold the header
+    naming the most known columns (the first such), else the first. A hidden
+    lookup sheet in front, or an instructions sheet before the list (which may
+    itself name a column or two), is what real templates have. `head_of(i)`
+    reads a sheet's first rows."""
+    if len(visible) == 1:
+        return visible[0]
+    strength = {index: _header_strength(head_of(index)) for index in visible}
+    best = max(visible, key=lambda i: (strength[i], -i))
+    return best if strength[best] else visible[0]
+
+
 def _read_workbook(
     filename: str, data: bytes, kind: str, head: int | None = None
-) -> list[list[str]]:
-    from python_calamine import CalamineWorkbook
+) -> tuple[list[list[str]], str]:
+    """The chosen sheet's cells as text, and the sheet's name."""
+    from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
     if kind == "xlsx":
         _check_xlsx_extent(filename, data)
         if head is not None:
             streamed = _xlsx_head(data, head)
             if streamed is not None:
-                return [[_cell_text(v) for v in row] for row in streamed]
+                return streamed
     elif kind == "ods":
         _check_ods_extent(filename, data)
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         if not book.sheet_names:
             raise ParseError(f"{filename}: the workbook has no sheets.")
-        sheet = book.get_sheet_by_index(0)
-        # .xls is bounded by its format (65,536 x 256); check before turning the
-        # grid into Python objects.
-        if sheet.height * sheet.width > MAX_CELLS:
-            raise _too_wide(filename, sheet.height, sheet.width)
-        raw = sheet.to_python(skip_empty_area=False, nrows=head)
+        metadata = book.sheets_metadata
+        visible = [
+            i
+            for i, m in enumerate(metadata)
+            if m.visible == SheetVisibleEnum.Visible and m.typ == SheetTypeEnum.WorkSheet
+        ] or [0]
+
+        loaded: dict[int, Any] = {}
+
+        def grid(index: int, nrows: int | None) -> list[list[Any]]:
+            sheet = loaded.get(index) or loaded.setdefault(index, book.get_sheet_by_index(index))
+            # .xls is bounded by its format (65,536 x 256); check before turning the
+            # grid into Python objects.
+            if sheet.height * sheet.width > MAX_CELLS:
+                raise _too_wide(filename, sheet.height, sheet.width)
+            return sheet.to_python(skip_empty_area=False, nrows=nrows)
+
+        index = _pick_sheet(
+            visible, lambda i: [[_cell_text(v) for v in row] for row in grid(i, 20)]
+        )
+        raw = grid(index, head)
+        name = book.sheet_names[index]
     except (ParseError, KeyboardInterrupt, SystemExit):
         raise
     # calamine raises its own error types for damaged files, and on some it panics:
@@ -475,7 +522,61 @@ def _read_workbook(
             f"{filename}: the {kind} workbook cannot be read ({type(e).__name__}: {e}). "
             "Open it in your spreadsheet program, save it again, or export it as CSV."
         ) from e
-    return [[_cell_text(v) for v in row] for row in raw]
+    cells = [[_cell_text(v) for v in row] for row in raw]
+    if kind == "xlsx":
+        _uncomputed_formulas(data, name, cells)
+    return cells, name
+
+
+def _uncomputed_formulas(data: bytes, sheet_name: str, cells: list[list[str]]) -> None:
+    """Put the formula text ("=...") in the cells of an .xlsx sheet whose formula has
+    no saved result. Excel and LibreOffice save each formula's last result beside
+    it, which is what we read; files written by programs (openpyxl, exports of
+    other systems) often hold the formula only, and the reader saw an empty cell:
+    "the name is missing" for a name that is plainly there on screen. As "=..."
+    the row check names it a formula to replace by its value."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            sheets, _strings = _xlsx_sheets(archive)
+            path = next(p for name, p, _visible in sheets if name == sheet_name)
+            xml = archive.read(path)
+    except (StopIteration, KeyError, ValueError, *_ZIP_ERRORS):
+        return
+    if b"<f" not in xml and b":f" not in xml:
+        return
+    for cell in _XLSX_FORMULA_CELL.finditer(xml):
+        body = cell.group(3)
+        if (
+            _XLSX_HAS_VALUE.search(body)
+            or not _XLSX_FORMULA.search(body)
+            or _XLSX_TEXT_CELL.search(cell.group(0)[: cell.start(3) - cell.start(0)])
+        ):
+            continue
+        formula = _XLSX_FORMULA_TEXT.search(body)
+        text = formula.group(1).decode("utf-8", "replace") if formula else ""
+        row, column = int(cell.group(2)) - 1, _column_number(cell.group(1)) - 1
+        while len(cells) <= row:
+            cells.append([])
+        cells[row].extend([""] * (column + 1 - len(cells[row])))
+        cells[row][column] = "=" + _xml_unescape(text)
+
+
+_XLSX_FORMULA_CELL = re.compile(
+    rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Z]{1,3})([0-9]{1,9})\"[^>]*(?<!/)>(.*?)</(?:\w+:)?c>", re.S
+)
+_XLSX_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+# A saved result: a non-empty <v>, inline text, or an empty <v> in a text cell (a
+# formula whose result is "" is saved so by Excel and LibreOffice; openpyxl writes
+# an empty <v> in a number cell for a formula it did not compute).
+_XLSX_HAS_VALUE = re.compile(rb"<(?:\w+:)?v(?:\s[^>]*)?>[^<]|<(?:\w+:)?is[\s>]")
+_XLSX_TEXT_CELL = re.compile(rb"\bt=\"(?:str|s|inlineStr)\"")
+_XLSX_FORMULA_TEXT = re.compile(rb"<(?:\w+:)?f(?:\s[^>]*)?>(.*?)</(?:\w+:)?f>", re.S)
+
+
+def _xml_unescape(text: str) -> str:
+    from xml.sax.saxutils import unescape
+
+    return unescape(text, {"&quot;": '"', "&apos;": "'"})
 
 
 _XLSX_MAX_COLUMNS = 16_384  # XFD
@@ -487,29 +588,46 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def _xlsx_head(data: bytes, nrows: int) -> list[list[Any]] | None:
-    """The first `nrows` rows of an .xlsx's first sheet, streamed from its XML, with
-    only the shared strings those rows use. calamine (and openpyxl) parse the whole
-    sheet or the whole string table before giving a row: seconds in the upload
-    request for a 100,000-row workbook, which needs the header and a few rows.
-    None when the file is not as expected: calamine then reads it, or says why not."""
+def _xlsx_head(data: bytes, nrows: int) -> tuple[list[list[str]], str] | None:
+    """The first `nrows` rows of an .xlsx's list sheet (`_pick_sheet`), streamed from
+    its XML, with only the shared strings those rows use, and the sheet's name.
+    calamine (and openpyxl) parse the whole sheet or the whole string table before
+    giving a row: seconds in the upload request for a 100,000-row workbook, which
+    needs the header and a few rows. None when the file is not as expected:
+    calamine then reads it, or says why not."""
     from xml.etree.ElementTree import ParseError as XMLParseError
 
     from defusedxml.ElementTree import iterparse  # no entity expansion, no external DTDs
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            sheet, strings = _xlsx_first_sheet(archive)
-            rows, wanted = _xlsx_rows(archive, sheet, nrows, iterparse)
-            if wanted:
-                table = _xlsx_strings(archive, strings, max(wanted), iterparse)
-                rows = [
-                    [table[v.index] if isinstance(v, _SharedString) else v for v in row]
-                    for row in rows
-                ]
-            return rows
+            sheets, strings = _xlsx_sheets(archive)
+            visible = [i for i, (_n, _p, shown) in enumerate(sheets) if shown] or [0]
+            dates = _xlsx_dates(archive)
+
+            def read(index: int, count: int) -> list[list[str]]:
+                rows, wanted = _xlsx_rows(archive, sheets[index][1], count, iterparse, dates)
+                if wanted and max(wanted) > _HEAD_MAX_STRING:
+                    raise ValueError("the head uses a string far down the table")
+                if wanted:
+                    table = _xlsx_strings(archive, strings, max(wanted), iterparse)
+                    rows = [
+                        [table[v.index] if isinstance(v, _SharedString) else v for v in row]
+                        for row in rows
+                    ]
+                return [[_cell_text(v) for v in row] for row in rows]
+
+            index = _pick_sheet(visible, lambda i: read(i, 20))
+            return read(index, nrows), sheets[index][0]
     except (KeyError, IndexError, ValueError, XMLParseError, *_ZIP_ERRORS):
         return None
+
+
+# The streamed head reads the shared strings up to the last one its rows use, in
+# Python: 2,000,000 strings (an 8 MB file within the zip-bomb bounds, its first row
+# naming the last string) held the upload request 27 s. Past this index calamine
+# reads the file instead (2 s for that one).
+_HEAD_MAX_STRING = 50_000
 
 
 @dataclass(frozen=True)
@@ -517,12 +635,12 @@ class _SharedString:
     index: int
 
 
-def _xlsx_first_sheet(archive: zipfile.ZipFile) -> tuple[str, str]:
-    """The paths of the first sheet (in the workbook's order) and of the shared strings."""
+def _xlsx_sheets(archive: zipfile.ZipFile) -> tuple[list[tuple[str, str, bool]], str]:
+    """The worksheets in the workbook's order as (name, path, visible), and the path
+    of the shared strings."""
     from defusedxml.ElementTree import fromstring
 
     workbook = fromstring(archive.read("xl/workbook.xml"))
-    first = next(el for el in workbook.iter() if _local(el.tag) == "sheet")
     rels = fromstring(archive.read("xl/_rels/workbook.xml.rels"))
     targets = {el.get("Id"): el.get("Target", "") for el in rels.iter()}
     strings = next(
@@ -537,11 +655,87 @@ def _xlsx_first_sheet(archive: zipfile.ZipFile) -> tuple[str, str]:
     def path(target: str) -> str:
         return target.lstrip("/") if target.startswith("/") else "xl/" + target
 
-    return path(targets[first.get(_RELATIONSHIP_ID)]), path(strings)
+    sheets = [
+        (
+            el.get("name", ""),
+            path(targets[el.get(_RELATIONSHIP_ID)]),
+            el.get("state", "visible") == "visible",
+        )
+        for el in workbook.iter()
+        if _local(el.tag) == "sheet"
+    ]
+    if not sheets:
+        raise ValueError("no sheets")
+    return sheets, path(strings)
+
+
+@dataclass(frozen=True)
+class _XlsxDates:
+    """Which cell styles show a number as a date or time, and the workbook's day 0."""
+
+    styles: frozenset[int]
+    epoch: Any  # datetime.datetime
+
+
+# Excel's built-in number formats that are dates or times (ECMA-376 18.8.30 and the
+# East-Asian ones).
+_BUILTIN_DATE_FORMATS = {*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)}
+
+
+def _is_date_format(code: str) -> bool:
+    """A custom number format shows a date or time when, outside quoted text and
+    [brackets] (colours, locales), it holds d, m, y, h or s (calamine's rule)."""
+    bare = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", code).lower()
+    return bare != "general" and any(c in bare for c in "dmyhs")
+
+
+def _xlsx_dates(archive: zipfile.ZipFile) -> _XlsxDates:
+    """The date styles of an .xlsx, so the streamed head shows a date as the full
+    reading (calamine) does, "2024-03-01", not as its serial number 45352: the
+    preview showed one, the saved rows the other."""
+    import datetime
+
+    from defusedxml.ElementTree import fromstring
+
+    # Spreadsheet dates have no time zone: naive, as calamine gives them.
+    epoch = datetime.datetime(1899, 12, 30)  # noqa: DTZ001
+    workbook = fromstring(archive.read("xl/workbook.xml"))
+    if any(
+        _local(el.tag) == "workbookPr" and el.get("date1904") in ("1", "true")
+        for el in workbook.iter()
+    ):
+        epoch = datetime.datetime(1904, 1, 1)  # noqa: DTZ001
+    try:
+        styles = fromstring(archive.read("xl/styles.xml"))
+    except KeyError:
+        return _XlsxDates(frozenset(), epoch)
+    custom = {
+        int(el.get("numFmtId", "-1")): _is_date_format(el.get("formatCode", ""))
+        for el in styles.iter()
+        if _local(el.tag) == "numFmt"
+    }
+    xfs = next((el for el in styles.iter() if _local(el.tag) == "cellXfs"), None)
+    found = set()
+    for i, xf in enumerate(x for x in (xfs if xfs is not None else []) if _local(x.tag) == "xf"):
+        number = int(xf.get("numFmtId", "0"))
+        if custom.get(number, number in _BUILTIN_DATE_FORMATS):
+            found.add(i)
+    return _XlsxDates(frozenset(found), epoch)
+
+
+def _serial_date(serial: float, epoch: Any) -> Any:
+    """A date serial as calamine gives it: under 1 a time of day, whole a date,
+    else a date and time."""
+    import datetime
+
+    moment = epoch + datetime.timedelta(days=serial)
+    if serial < 1:
+        return moment.time()
+    return moment.date() if float(serial).is_integer() else moment
 
 
 def _xlsx_rows(
-    archive: zipfile.ZipFile, sheet: str, nrows: int, iterparse: Any
+    archive: zipfile.ZipFile, sheet: str, nrows: int, iterparse: Any, dates: _XlsxDates
 ) -> tuple[list[list[Any]], set[int]]:
     """Rows 1..nrows as lists of values (shared strings as their index), stopping at
     the first row past them; the shared-string indices they use."""
@@ -564,6 +758,8 @@ def _xlsx_rows(
                 if column > _XLSX_MAX_COLUMNS:
                     raise ValueError(f"column {column} is past Excel's last column")
                 value = _xlsx_value(el)
+                if isinstance(value, float) and int(el.get("s") or 0) in dates.styles:
+                    value = _serial_date(value, dates.epoch)
                 if isinstance(value, _SharedString):
                     wanted.add(value.index)
                 if value is not None:
@@ -583,14 +779,20 @@ def _xlsx_value(cell: Any) -> Any:
         return "".join(t.text or "" for t in cell.iter() if _local(t.tag) == "t")
     v = next((el.text for el in cell if _local(el.tag) == "v"), None)
     if v is None:
-        return None
+        # A formula saved without its result (see `_uncomputed_formulas`).
+        formula = next((el for el in cell if _local(el.tag) == "f"), None)
+        if formula is None or kind == "str":
+            return None
+        return "=" + (formula.text or "")
     if kind == "s":
         return _SharedString(int(v))
     if kind == "b":
         return v == "1"
     if kind == "n":
         return float(v)
-    return v  # str (a formula's text), e (an error), d (an ISO date)
+    if kind == "e":
+        return None  # an error (#VALUE!, #REF!): empty, as calamine reads it for the worker
+    return v  # str (a formula's text), d (an ISO date)
 
 
 def _xlsx_strings(archive: zipfile.ZipFile, path: str, last: int, iterparse: Any) -> list[str]:
@@ -686,6 +888,45 @@ def _written_in_another_script(text: str) -> bool:
     )
 
 
+_EAST_ASIAN = ["gb18030", "big5", "cp932", "cp949"]
+
+
+def _mixed_words(text: str) -> int:
+    """Words that mix Korean Hangul with Chinese characters, or hold half-width
+    katakana: what a Chinese list read in a Korean or Japanese code page gives
+    ("밤鹵륩陋낍" for 广州服装厂), and real names almost never are."""
+    count = 0
+    for word in re.findall(r"\w+", text[:50_000]):
+        if word.isascii():
+            continue
+        hangul = any("\uac00" <= c <= "\ud7a3" for c in word)
+        han = any("\u4e00" <= c <= "\u9fff" for c in word)
+        halfwidth = any("\uff61" <= c <= "\uff9f" for c in word)
+        count += (hangul and han) or halfwidth
+    return count
+
+
+def _east_asian_reading(sample: bytes, encoding: str) -> str:
+    """charset-normalizer's East-Asian code page, unless its reading mixes scripts
+    within words and another East-Asian code page reads the file cleanly (a short
+    Chinese list in GBK was taken for Korean: every name gibberish, every row
+    accepted)."""
+    try:
+        mixed = _mixed_words(sample.decode(encoding))
+    except (UnicodeDecodeError, LookupError):
+        return encoding
+    if not mixed:
+        return encoding
+    for other in _EAST_ASIAN:
+        try:
+            text = sample.decode(other)
+        except UnicodeDecodeError:
+            continue
+        if _mixed_words(text) == 0 and _written_in_another_script(text):
+            return other
+    return encoding
+
+
 def _guess_encoding(data: bytes) -> str:
     """The encoding of a CSV that is not UTF-8. charset-normalizer's guess competes
     with the usual Windows code pages: a short Latin-1 file ("Têxteis São João
@@ -699,7 +940,7 @@ def _guess_encoding(data: bytes) -> str:
     sample = data[:200_000]
     best = from_bytes(sample).best()
     if best is not None and _written_in_another_script(str(best)):
-        return best.encoding
+        return _east_asian_reading(sample, best.encoding)
     candidates = list(FALLBACK_ENCODINGS)
     if best is not None and best.encoding not in candidates:
         candidates.append(best.encoding)
@@ -776,13 +1017,34 @@ def _pick_delimiter(sample: str) -> str:
     return max(DELIMITERS, key=fit)
 
 
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+
+
+def _head_of(text: str) -> str:
+    """The head the upload request reads: whole lines up to HEAD_BYTES characters, and
+    at least the first dozen lines however long they are (a header followed by one
+    20 MB line read as "a header but no data rows"). Cut in text, not in bytes: a
+    UTF-16 file cut after the first byte of a line break gained a row of one
+    unreadable character."""
+    if len(text) <= HEAD_BYTES:
+        return text
+    ends = [m.end() for m in _LINE_BREAK.finditer(text, 0, HEAD_BYTES)]
+    if len(ends) >= 12:
+        return text[: ends[-1]]
+    for m in _LINE_BREAK.finditer(text, ends[-1] if ends else 0):
+        ends.append(m.end())
+        if len(ends) >= 12:
+            break
+    return text[: ends[-1]] if len(ends) >= 12 else text
+
+
 def _read_csv(
-    filename: str, data: bytes, chosen: str | None = None, head: int | None = None
-) -> tuple[list[list[str]], str, str]:
-    if head is not None and len(data) > HEAD_BYTES:
-        # The request reads only the head: up to the last line break in it.
-        cut = data.rfind(b"\n", 0, HEAD_BYTES)
-        data = data[: cut + 1] if cut > 0 else data[:HEAD_BYTES]
+    filename: str,
+    data: bytes,
+    chosen: str | None = None,
+    head: int | None = None,
+    max_rows: int = MAX_ROWS,
+) -> tuple[list[list[str]], str, str, set[int]]:
     if chosen:  # the member picked the encoding on the preview
         text, encoding = data.decode(chosen, errors="replace"), chosen
         if text.startswith("\ufeff"):
@@ -797,27 +1059,113 @@ def _read_csv(
         except UnicodeDecodeError:
             encoding = _guess_encoding(data)
             text = data.decode(encoding, errors="replace")
-    if "\x00" in text:
+    nul = text.count("\x00")
+    if nul > max(2, len(text) // 100):
         raise ParseError(
             f"{filename}: this is not a text (CSV) file nor a workbook we know. "
             "Upload a .csv, .xlsx, .xls or .ods file."
         )
+    if nul:
+        # A stray byte 0 in a text file (a damaged export, a copy from another
+        # program): the cell it is in gets the row error of an unreadable character,
+        # not the whole file a "not a text file" (and never the database: PostgreSQL
+        # refuses NUL in text).
+        text = text.replace("\x00", "\ufffd")
+    if head is not None:
+        text = _head_of(text)
     delimiter = _pick_delimiter(text[:20_000])
-    lines = io.StringIO(text, newline="")
     module = _UNLIMITED_CSV or csv
-    reader = module.reader(lines, dialect=csv.excel, delimiter=delimiter)
     try:
-        rows = list(reader)
+        rows, stray = _csv_records(filename, text, delimiter, module, max_rows)
     except module.Error as e:
         if _UNLIMITED_CSV is None and "field limit" in str(e):
             raise ParseError(
-                f"{filename}: a cell on line {reader.line_num} is longer than "
+                f"{filename}: a cell on line {getattr(e, 'line', '?')} is longer than "
                 f"{csv.field_size_limit():,} characters. Shorten it and upload the file again."
             ) from e
         raise ParseError(f"{filename}: the CSV cannot be read ({e}).") from e
     if head is not None:
         rows = rows[:head]
-    return rows, encoding, delimiter
+    return rows, encoding, delimiter, stray
+
+
+# A stray quote is read as written this many times in one file; more is refused (each
+# costs a reading of the rest of the file).
+MAX_STRAY_QUOTES = 20
+
+
+def _strict_record(module: Any, lines: list[str], delimiter: str) -> bool:
+    """Whether these lines read as one well-formed record."""
+    try:
+        return (
+            len(list(module.reader(lines, dialect=csv.excel, delimiter=delimiter, strict=True)))
+            == 1
+        )
+    except module.Error:
+        return False
+
+
+def _csv_records(
+    filename: str, text: str, delimiter: str, module: Any, max_rows: int = MAX_ROWS
+) -> tuple[list[list[str]], set[int]]:
+    """The CSV's records, and the numbers (1-based) of those read again because a
+    quote opened in them never closes.
+
+    An opening quote without its closing one (`"A Ltd,Road 1,BD` or `B,"Road 2,VN`)
+    makes a CSV reader take what follows, the next rows up to another quote or
+    the end of the file, as one cell: rows lost without a word. A record over
+    several lines that a strict reading refuses (a quote that never closes, or
+    closes followed by more text: what a stray quote meeting the next stray quote
+    gives; a real cell over two lines closes before a delimiter) is read again
+    from its own first line with the quote as an ordinary character, and the
+    reading goes on from the next line.
+
+    More than `max_rows` rows (beside a header and ten title rows) are refused as
+    soon as they are read: a million-row file took 15 s and 780 MB before."""
+    lines = io.StringIO(text, newline="").readlines()
+    rows: list[list[str]] = []
+    stray: set[int] = set()
+    start = 0
+    filled, most = 0, max_rows + 11
+    while start < len(lines):
+        reader = module.reader(lines[start:], dialect=csv.excel, delimiter=delimiter)
+        begin, restart = 0, None
+        try:
+            for record in reader:
+                rows.append(record)
+                filled += any(record)
+                if filled > most:
+                    raise ParseError(
+                        f"{filename}: the list has more than {max_rows:,} rows; the limit is "
+                        f"{max_rows:,}. Split it into several lists."
+                    )
+                first, begin = start + begin, reader.line_num
+                if begin - (first - start) > 1 and not _strict_record(
+                    module, lines[first : start + begin], delimiter
+                ):
+                    restart = first
+                    break
+        except module.Error as e:
+            e.line = start + reader.line_num
+            raise
+        if restart is None:
+            break
+        if len(stray) >= MAX_STRAY_QUOTES:
+            raise ParseError(
+                f'{filename}: quotes (") open a cell and never close on more than '
+                f"{MAX_STRAY_QUOTES} rows (row {min(stray)} and on), so the rows after them "
+                "cannot be told apart. Save the file again from your spreadsheet program "
+                "as CSV, or remove the quote characters."
+            )
+        rows[-1] = next(
+            module.reader(
+                [lines[restart]], dialect=csv.excel, delimiter=delimiter, quoting=csv.QUOTE_NONE
+            ),
+            [],
+        )
+        stray.add(len(rows))
+        start = restart + 1
+    return rows, stray
 
 
 # What the upload request reads (read_table(head=HEAD_ROWS)): the checks that refuse
@@ -850,7 +1198,8 @@ def read_table(
         raise ParseError(f"{filename}: the file is empty.")
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     kind = _sniff_kind(data)
-    encoding = delimiter = ""
+    encoding = delimiter = sheet = ""
+    stray: set[int] = set()
     if kind == "ole":
         if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in data:
             raise ParseError(
@@ -858,10 +1207,10 @@ def read_table(
                 "Remove the password (File > Info > Protect workbook) and upload it again."
             )
         kind = "xls"
-        cells = _read_workbook(filename, data, "Excel 97-2003 (.xls)", head_rows)
+        cells, sheet = _read_workbook(filename, data, "Excel 97-2003 (.xls)", head_rows)
     elif kind == "zip":
         kind = _check_zip(filename, data)
-        cells = _read_workbook(filename, data, kind, head_rows)
+        cells, sheet = _read_workbook(filename, data, kind, head_rows)
     elif kind == "text":
         if extension in {"xlsx", "xls", "ods", "xlsm"}:
             raise ParseError(
@@ -869,7 +1218,7 @@ def read_table(
                 "workbook. If it is a CSV export, name it .csv and upload it again."
             )
         kind = "csv"
-        cells, encoding, delimiter = _read_csv(filename, data, chosen, head_rows)
+        cells, encoding, delimiter, stray = _read_csv(filename, data, chosen, head_rows, max_rows)
     else:
         raise ParseError(
             f"{filename}: this is {kind}, not a supplier list. "
@@ -881,13 +1230,16 @@ def read_table(
         max_rows = MAX_ROWS  # counted by the worker, on the whole file
     table = _to_table(filename, kind, cells, max_rows, encoding, delimiter)
     table.complete = complete
+    table.sheet = sheet
+    table.stray_quotes = stray
     return table
 
 
 def _to_table(
     filename: str, kind: str, cells: list[list[str]], max_rows: int, encoding: str, delimiter: str
 ) -> Table:
-    cells = [[normalise_text(c) if c else "" for c in row] for row in cells]
+    # A byte-order mark inside the text (files joined together) is never content.
+    cells = [[normalise_text(c.replace("\ufeff", "")) if c else "" for c in row] for row in cells]
     non_empty = [(i, row) for i, row in enumerate(cells, start=1) if any(row)]
     if not non_empty:
         raise ParseError(f"{filename}: the file has no text in it.")
@@ -978,6 +1330,21 @@ def validate_rows(table: Table, mapping: dict[str, int]) -> list[RowResult]:
         result = RowResult(number, raw)
         values: dict[str, Any] = {}
         mapped = set(mapping.values())
+        if mapping and all(cells[col] == header[col] for col in mapped if col < len(cells)):
+            # The header again (two lists joined, or a header above every page).
+            first = header[min(mapped)]
+            result.errors.append((first, "this row repeats the header row; remove it"))
+            results.append(result)
+            continue
+        if number in table.stray_quotes:
+            column = next((header[i] for i, c in enumerate(cells) if '"' in c), header[0])
+            result.warnings.append(
+                (
+                    column,
+                    'a quote (") opens a cell here and never closes; the row was read '
+                    "as written, quote included",
+                )
+            )
         too_long: set[str] = set()
         for i, text in enumerate(cells):
             if i not in mapped and len(text) > MAX_CELL_CHARS:
@@ -994,6 +1361,7 @@ def validate_rows(table: Table, mapping: dict[str, int]) -> list[RowResult]:
                 result.errors.append(
                     (column, f"contains a formula ({text[:40]}); enter the value itself")
                 )
+                too_long.add(f)  # not "missing" as well
                 continue
             if "\ufffd" in text:
                 result.errors.append(

@@ -75,6 +75,15 @@ def respondent_ids(c: Complaint) -> set[int]:
     return named | ({c.respondent_id} if c.respondent_id else set())
 
 
+def named_by_complainant(c: Complaint) -> int | None:
+    """The member the complainant named at filing, if any (`Complaint.respondent`
+    is also the first member the committee named, when the complainant named
+    none)."""
+    if c.respondent_id is None or c.namings.filter(organisation_id=c.respondent_id).exists():
+        return None
+    return c.respondent_id
+
+
 def case_rows(
     user: AnyUser, qs: QuerySet[Complaint], today: date | None = None
 ) -> list[dict[str, Any]]:

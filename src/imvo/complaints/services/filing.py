@@ -19,7 +19,7 @@ from imvo.complaints import limits
 from imvo.complaints.audit import audit
 from imvo.complaints.evidence import check_file_count, store_evidence
 from imvo.complaints.models import Complaint, to_the_hour
-from imvo.complaints.receipts import hash_receipt, new_receipt
+from imvo.complaints.receipts import hash_receipt, new_receipt, new_reference
 from imvo.core.errors import DomainError
 from imvo.core.text import whole_number
 from imvo.covenants.models import Adherence, Covenant, Organisation, Theme
@@ -188,6 +188,14 @@ def check_file_complaint(
     return do_file_complaint(replace(new, description=description, files=files))
 
 
+def _unused_reference(year: int) -> str:
+    """A random reference no case has (30 bits a year: a clash is rare, and tried again)."""
+    while True:
+        reference = new_reference(year)
+        if not Complaint.objects.filter(reference=reference).exists():
+            return reference
+
+
 def do_file_complaint(new: NewComplaint) -> Filed:
     """Store a checked complaint and the first audit entry in one transaction;
     then its evidence, one file at a time: a file that cannot be made safe is
@@ -225,10 +233,9 @@ def do_file_complaint(new: NewComplaint) -> Filed:
                 "remedy_sought": new.remedy_sought.strip()[:5000],
             }
         )
+        c.reference = _unused_reference(filed_at.year)
         c.set_due()
         c.save()
-        c.reference = f"{c.filed_at:%Y}-{c.pk:05d}"
-        c.save(update_fields=["reference"])
         c.themes.set(themes_for_topics(new.covenant, new.topics or []))
         audit("complainant", "filed", c, channel=new.channel, files=len(new.files))
     refused = []

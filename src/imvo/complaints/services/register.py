@@ -18,14 +18,39 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy
 
-from imvo.complaints.models import ClosureGround, Complaint, ProcedureSettings, Publication, State
+from imvo.complaints.models import (
+    ClosureGround,
+    Complaint,
+    ProcedureSettings,
+    Publication,
+    RespondentNaming,
+    State,
+)
 from imvo.covenants.models import Covenant
 
-# Steps after which a company may be named, where the procedure allows it.
-NAMED_AFTER = (State.DECISION, State.APPEAL, State.REMEDIATION, State.CLOSED)
+
+def decided_or_settled(c: Complaint) -> bool:
+    """After this, where the procedure allows it, the register names the
+    respondents: a decision was taken, or the parties settled in mediation. A
+    case the complainant withdrew, or closed for lost contact, was neither (it
+    used to be named once closed, whatever the ground). Read from dates and the
+    ground, which the retention purge keeps, not from the settlement's text."""
+    return bool(c.decided_at or c.closure_ground == ClosureGround.SETTLED or c.settlement_enc)
+
+
+def respondent_names(c: Complaint) -> list[str]:
+    """Every respondent member of the case: the one the complainant named first,
+    then those the committee named, in the order it named them (`namings`
+    prefetched with their organisation)."""
+    names = [c.respondent.name] if c.respondent else []
+    for naming in c.namings.all():
+        if naming.organisation.name not in names:
+            names.append(naming.organisation.name)
+    return names
+
 
 COLUMNS: list[tuple[str, Any]] = [
     ("reference", gettext_lazy("Case")),
@@ -46,13 +71,19 @@ def _days(start: datetime, end: datetime | None) -> int | None:
     return (end.date() - start.date()).days if end else None
 
 
-def register_cases(covenant: Covenant) -> QuerySet[Complaint]:
-    return (
+def register_cases(covenant: Covenant, with_respondents: bool = False) -> QuerySet[Complaint]:
+    """The covenant's admissible cases; with the members the committee named when
+    the register may name respondents (one query more, only then)."""
+    qs = (
         Complaint.objects.filter(covenant=covenant, admissible=True)
         .select_related("respondent")
         .prefetch_related("themes")
         .order_by("filed_at", "pk")
     )
+    if with_respondents:
+        namings = RespondentNaming.objects.select_related("organisation").order_by("at", "id")
+        qs = qs.prefetch_related(Prefetch("namings", queryset=namings))
+    return qs
 
 
 def register_rows(
@@ -72,15 +103,15 @@ def register_rows(
         )
     }
     rows = []
-    for c in register_cases(covenant):
-        named = names_allowed and c.respondent is not None and c.state in NAMED_AFTER
+    for c in register_cases(covenant, with_respondents=names_allowed):
+        named = names_allowed and decided_or_settled(c)
         rows.append(
             {
                 "reference": c.reference,
                 "filed_month": f"{c.filed_at:%Y-%m}",
                 "country": c.facility_country,
                 "themes": ", ".join(sorted(t.name for t in c.themes.all())),
-                "company": c.respondent.name if named and c.respondent else "",
+                "company": ", ".join(respondent_names(c)) if named else "",
                 "status": str(State(c.state).label),
                 "days_to_admissibility": _days(c.filed_at, c.admissibility_at),
                 "days_to_decision": _days(c.filed_at, c.decided_at),

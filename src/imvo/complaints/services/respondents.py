@@ -22,15 +22,18 @@ identified and will be asked to respond, on the day it happened: not which
 company, nor how many (the complainant does not learn who buys from a
 location, `services/forwarding.py`).
 
-The named member is told by e-mail, once, when it may first see the case: at
-the naming if the case is already past admissibility, else when the case moves
-into a state the company sees (`tell_named_members`, called by the naming and by
-`workflow.do_move`). The mail goes to each active person of the member with an
-address, one mail each, in English and Dutch, and names the covenant and the
-case reference only: nothing of the complaint or of who made it (the way the
-quorum and deadline mails hold no case content). A naming is marked
-`notified_at` only after its mails went out; a mail server that is down is
-logged and the member is told at the next naming or step.
+Every respondent member is told by e-mail, once, when it may first see the
+case: the member the complainant named when admissibility is decided, a member
+the committee names at the naming if the case is already past admissibility,
+else when the case moves into a state the company sees (`tell_respondents`,
+called by the naming and by `workflow.do_move`). The mail goes to each active
+person of the member with an address, one mail each, in English and Dutch, and
+names the covenant and the case reference only: nothing of the complaint or of
+who made it (the way the quorum and deadline mails hold no case content). A
+mail server that is down is logged and the member stays pending; the daily job
+`complaints-respondent-mail` (`tell_pending_respondents`) and the case's next
+step retry it, and a member is claimed before its mails go out so no one gets
+the mail twice (`_tell`).
 """
 
 from __future__ import annotations
@@ -41,9 +44,9 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, mailers
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
@@ -58,7 +61,12 @@ from imvo.complaints.models import (
     RespondentNaming,
     State,
 )
-from imvo.complaints.services.access import require_handler, require_reason, respondent_ids
+from imvo.complaints.services.access import (
+    named_by_complainant,
+    require_handler,
+    require_reason,
+    respondent_ids,
+)
 from imvo.complaints.services.committee import require_quorum
 from imvo.complaints.services.filing import members_of
 from imvo.core.errors import DomainError
@@ -164,13 +172,14 @@ def do_name_respondents(
             # case list and the conflict checks read it); the others are in namings.
             c.respondent = members[0]
             c.save(update_fields=["respondent"])
-    tell_named_members(c)
+    tell_respondents(c)
     return namings
 
 
-def _named_mail(c: Complaint) -> tuple[str, str]:
-    """The subject and body of the mail to a named member, in English then Dutch:
-    the covenant and the reference, nothing of the complaint or the complainant."""
+def _respondent_mail(c: Complaint) -> tuple[str, str]:
+    """The mail to a respondent member, in English then Dutch: the covenant and
+    the reference, nothing of the complaint or the complainant. The same for the
+    member the complainant named and for one the committee named."""
     parts = []
     for lang in ("en", "nl"):
         with override(lang):
@@ -178,8 +187,8 @@ def _named_mail(c: Complaint) -> tuple[str, str]:
                 (
                     _("Complaint %(ref)s concerns your organisation") % {"ref": c.reference},
                     _(
-                        "The complaints committee of %(covenant)s has named your organisation"
-                        " as a respondent to complaint %(ref)s. Sign in to the platform to"
+                        "Your organisation is a respondent to complaint %(ref)s before the"
+                        " complaints committee of %(covenant)s. Sign in to the platform to"
                         " read what the committee shares and to answer. This mail holds no"
                         " case content."
                     )
@@ -190,44 +199,95 @@ def _named_mail(c: Complaint) -> tuple[str, str]:
     return f"[{c.covenant.slug}] {subject_en} / {subject_nl}", f"{body_en}\n\n{body_nl}"
 
 
-def tell_named_members(c: Complaint) -> int:
-    """E-mail each named member not yet told, if it may see the case now
-    (`COMPANY_STATES`); before that, nothing. Returns the mails sent."""
+def _addresses(organisation_id: int) -> list[str]:
+    return sorted(
+        set(
+            User.objects.filter(organisation_id=organisation_id, is_active=True)
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+    )
+
+
+def _tell(c: Complaint, organisation_id: int, claim: QuerySet[Any], field: str) -> int:
+    """E-mail one respondent member's people, once. The member is claimed first
+    (`field` set where still empty, in one UPDATE): of two runs at once (a step
+    and the daily retry, two workers) only the one whose UPDATE wrote sends, so
+    no one gets the mail twice. If the mail server cannot be reached or refuses
+    the first mail, the claim is released and the member stays pending for the
+    next step or the daily retry; once one of its people got the mail the member
+    counts as told (a retry would send that person a second mail). Returns the
+    mails sent."""
+    now = timezone.now()
+    if not claim.filter(**{f"{field}__isnull": True}).update(**{field: now}):
+        return 0  # told already, or being told by another run
+    emails = _addresses(organisation_id)
+    subject, body = _respondent_mail(c)
+    sent = 0
+    try:
+        if emails:
+            with mailers.default as connection:  # opening fails when the server is down
+                for email in emails:  # one mail per person: no one sees another's address
+                    message = EmailMessage(subject, body, None, [email])
+                    sent += connection.send_messages([message]) or 0
+    except OSError as e:  # smtplib's errors are OSErrors too
+        logger.warning(
+            "respondent mail for %s could not be sent (%d of %d sent): %s",
+            c.reference,
+            sent,
+            len(emails),
+            e,
+        )
+        if not sent:
+            claim.update(**{field: None})  # pending: the next step or the daily retry
+            return 0
+    audit("system", "respondent-told", c, organisation=organisation_id, recipients=sent)
+    return sent
+
+
+def tell_respondents(c: Complaint) -> int:
+    """E-mail every respondent member not yet told, if it may see the case now
+    (`COMPANY_STATES`); before that, nothing. The member the complainant named
+    (`Complaint.respondent_told_at`) and each member the committee named
+    (`RespondentNaming.notified_at`) are told the same way, once. Called by a
+    naming, by every step into a state the company sees and by the daily job
+    (`tell_pending_respondents`). Returns the mails sent."""
     c = Complaint.objects.select_related("covenant").get(pk=c.pk)
     if c.state not in COMPANY_STATES:
         return 0
-    pending = list(c.namings.filter(notified_at__isnull=True).order_by("at", "id"))
-    if not pending:
-        return 0
-    subject, body = _named_mail(c)
     sent = 0
-    for naming in pending:
-        emails = sorted(
-            set(
-                User.objects.filter(organisation_id=naming.organisation_id, is_active=True)
-                .exclude(email="")
-                .values_list("email", flat=True)
-            )
+    filed_against = named_by_complainant(c)
+    if filed_against and c.respondent_told_at is None:
+        sent += _tell(c, filed_against, Complaint.objects.filter(pk=c.pk), "respondent_told_at")
+    for naming in c.namings.filter(notified_at__isnull=True).order_by("at", "id"):
+        sent += _tell(
+            c,
+            naming.organisation_id,
+            RespondentNaming.objects.filter(pk=naming.pk),
+            "notified_at",
         )
-        try:
-            for email in emails:  # one mail per person: no one sees another's address
-                send_mail(subject, body, None, [email])
-                sent += 1
-        except OSError as e:  # stays pending; told at the next naming or step
-            logger.warning("respondent mail for %s could not be sent: %s", c.reference, e)
-            continue
-        # Only the first writer marks it: a concurrent call does not audit it twice.
-        if RespondentNaming.objects.filter(pk=naming.pk, notified_at__isnull=True).update(
-            notified_at=timezone.now()
-        ):
-            audit(
-                "system",
-                "respondent-told",
-                c,
-                organisation=naming.organisation_id,
-                recipients=len(emails),
-            )
     return sent
+
+
+def pending_respondent_cases() -> QuerySet[Complaint]:
+    """Cases the company sees with a respondent member not yet told (a mail server
+    that was down at the step)."""
+    namings = RespondentNaming.objects.filter(complaint_id=OuterRef("pk"))
+    filed_against = Q(respondent__isnull=False, respondent_told_at__isnull=True) & ~Exists(
+        namings.filter(organisation_id=OuterRef("respondent_id"))
+    )
+    return (
+        Complaint.objects.filter(state__in=COMPANY_STATES)
+        .filter(filed_against | Exists(namings.filter(notified_at__isnull=True)))
+        .order_by("pk")
+    )
+
+
+def tell_pending_respondents() -> tuple[int, int]:
+    """The daily retry: tell every respondent member still pending. Returns
+    (mails sent, cases still pending after the run)."""
+    sent = sum(tell_respondents(c) for c in pending_respondent_cases())
+    return sent, pending_respondent_cases().count()
 
 
 def namings_of(c: Complaint) -> list[dict[str, Any]]:

@@ -36,12 +36,13 @@ from imvo.complaints.models import (
 from imvo.complaints.services.access import (
     CaseNotFoundError,
     answer_files_for,
+    named_by_complainant,
     require_handler,
     require_reason,
     role_in_case,
 )
 from imvo.complaints.services.committee import require_quorum
-from imvo.complaints.services.respondents import tell_named_members
+from imvo.complaints.services.respondents import tell_respondents
 from imvo.core.errors import DomainError
 
 
@@ -285,8 +286,8 @@ def do_move(
         )
         audit(user, "moved", c, from_state=from_state, to_state=to_state, ground=ground)
     if to_state in COMPANY_STATES:
-        # A member the committee named is told once it may see the case.
-        tell_named_members(c)
+        # Every respondent member is told once it may see the case.
+        tell_respondents(c)
     return c
 
 
@@ -445,8 +446,11 @@ def case_view(user: AnyUser, c: Complaint, role: str) -> dict[str, Any]:
         messages = messages.filter(
             Q(to_company=True) | Q(sender=Message.Sender.COMPANY, company_id=org)
         )
+        # The complainant agreed that "the company" may know their name: the
+        # member they named themselves, not one the committee named later nor a
+        # buyer of the location the case was forwarded to (they chose neither).
         identity = ""
-        if not c.anonymous and c.share_identity_with_company:
+        if not c.anonymous and c.share_identity_with_company and org == named_by_complainant(c):
             identity = str(data.get("name", ""))
         return {
             "role": role,

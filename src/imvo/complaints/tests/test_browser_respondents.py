@@ -47,6 +47,17 @@ def _step(page, state: str, reason: str) -> None:
     expect(page.locator("#state")).to_contain_text(state[:8], ignore_case=True)
 
 
+def _open_case(browser, live_server, username, c):
+    """A company user's own browser, signed in, on the case opened from the case list."""
+    ctx = browser.new_context(base_url=live_server.url)
+    p = _page(ctx)
+    login(p, username)
+    p.goto("/complaints/cases/")
+    p.click(f"text={c.reference}")
+    p.wait_for_url(re.compile(rf"/complaints/cases/{c.pk}/$"))
+    return ctx, p
+
+
 def _follow(ctx, receipt):
     p = _page(ctx)
     p.goto("/complaints/follow/")
@@ -91,12 +102,7 @@ def test_named_respondent_answers_with_a_file_and_the_complainant_gets_their_own
     _step(page, "admissible", "The committee will handle your complaint.")
 
     # Company B sees the case now and answers with a PDF.
-    b_ctx = browser.new_context(base_url=live_server.url)
-    b = _page(b_ctx)
-    login(b, "member_b")
-    b.goto("/complaints/cases/")
-    b.click(f"text={c.reference}")
-    b.wait_for_url(re.compile(rf"/complaints/cases/{c.pk}/$"))
+    b_ctx, b = _open_case(browser, live_server, "member_b", c)
     assert "gate.jpg" not in b.content() and WHY not in b.content()
     b.fill("#id_body", "We paid the wages on 3 May; the payslips are attached.")
     b.set_input_files(
@@ -167,3 +173,46 @@ def test_error_summary_leads_to_the_field_and_keeps_the_text(browser, live_serve
     expect(js.locator("#error-summary")).to_be_visible()
     assert_accessible(js)
     js_ctx.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_member_named_later_reads_the_earlier_messages_not_the_complainants_name(
+    browser, live_server, page
+):
+    from imvo.accounts.testing import make_user
+    from imvo.complaints.services import filing, respondents, workflow
+    from imvo.complaints.tests.helpers import assign_officer, move
+    from imvo.testing import adhere, make_org
+
+    world = build_world()
+    d = make_org("Company D")
+    adhere(world.covenant_x, d)
+    make_user("member_d", d)
+    new = filing.NewComplaint(
+        covenant=world.covenant_x,
+        description="Our wages were not paid at the sewing unit.",
+        name="Ayesha Rahman",
+        anonymous=False,
+        share_identity_with_company=True,
+    )
+    c = move(world.secretariat_x, filing.check_file_complaint(new).complaint, "acknowledged")
+    c = move(world.secretariat_x, assign_officer(c), "admissibility")
+    respondents.check_name_respondents(world.committee_x, c, [world.company_b.pk], WHY)
+    early = "Explain your purchasing prices for the spring order."
+    workflow.check_post_message(world.committee_x, c, early, to_company=True)
+    c = move(world.committee_x, c, "admissible")
+    respondents.check_name_respondents(world.committee_x, c, [d.pk], WHY + " Also D.")
+
+    # The committee's message form says who reads what is marked for the company.
+    login(page, "committee_x")
+    page.goto(f"/complaints/cases/{c.pk}/")
+    expect(page.locator("#to_company_help")).to_contain_text("one named later included")
+    page.close()
+
+    d_ctx, dp = _open_case(browser, live_server, "member_d", c)
+    expect(dp.locator("main")).to_contain_text(early)  # from before its naming
+    expect(dp.locator("main")).to_contain_text("not disclosed")
+    assert "Ayesha Rahman" not in dp.content() and WHY not in dp.content()
+    assert_accessible(dp)
+    d_ctx.close()

@@ -129,3 +129,55 @@ def test_closure_ground_and_days_reach_the_register(world):
     move(world.committee_x, inadmissible, "inadmissible", ground="not_member")
     assert len(register_rows(world.covenant_x)) == 1  # inadmissible cases are not listed
     assert Complaint.objects.count() == 2
+
+
+def _names_allowed(covenant):
+    from imvo.complaints.models import ProcedureSettings
+
+    proc, _ = ProcedureSettings.objects.get_or_create(covenant=covenant)
+    proc.register_names_companies = True
+    proc.save()
+
+
+def test_every_respondent_member_is_named_where_the_procedure_allows(client, world):
+    """A complaint filed without a member, two members named by the committee (one
+    after admissibility): once decided, the register names both, as it names the
+    member a complainant named; never a member the case was only forwarded to."""
+    from imvo.complaints.models import Forwarding
+    from imvo.complaints.services import respondents
+    from imvo.testing import adhere, make_org
+
+    _names_allowed(world.covenant_x)
+    d = make_org("Company D")
+    adhere(world.covenant_x, d)
+    buyer = make_org("Buyer E")
+    adhere(world.covenant_x, buyer)
+    why = "Their supplier lists name the factory the workers describe."
+    c = move(world.secretariat_x, file(world).complaint, "acknowledged")
+    respondents.check_name_respondents(world.committee_x, c, [world.company_b.pk], why)
+    c = move(world.secretariat_x, assign_officer(c), "admissibility")
+    c = move(world.committee_x, c, "admissible")
+    respondents.check_name_respondents(world.committee_x, c, [d.pk], why)
+    Forwarding.objects.create(complaint=c, organisation=buyer)
+    c = move(world.committee_x, c, "investigation")
+    (row,) = register_rows(world.covenant_x)
+    assert row["company"] == ""  # not decided yet
+    move(world.committee_x, c, "decision", decision_text="Pay the wages owed.")
+    (row,) = register_rows(world.covenant_x)
+    assert row["company"] == f"{world.company_b.name}, {d.name}"
+    out = _all_outputs(client, world)  # the page, the CSV and the JSON
+    assert out.count(f"{world.company_b.name}, {d.name}") == 3
+    assert buyer.name not in out
+
+
+def test_a_case_closed_without_decision_or_settlement_names_no_company(world):
+    """The procedure names a company once the case was decided or settled: a case
+    the complainant withdrew after admissibility was neither."""
+    from imvo.complaints.services import following
+
+    _names_allowed(world.covenant_x)
+    c = admit(world.committee_x, file(world, respondent=world.company_a).complaint)
+    following.check_complainant_reply(c, "I withdraw my complaint.", withdraw=True)
+    move(world.secretariat_x, c, "closed", ground="withdrawn")
+    (row,) = register_rows(world.covenant_x)
+    assert row["status"] == "Closed" and row["company"] == ""

@@ -114,9 +114,12 @@ def test_zip_that_is_no_spreadsheet() -> None:
 
 
 def test_size_and_row_limits() -> None:
-    data = b"name,address,country\n" + b"A,B,BD\n" * 50
-    with pytest.raises(ParseError, match=r"l.csv: the list has 50 rows; the limit is 10"):
+    data = b"name,address,country\n" + b"A,B,BD\n" * 15
+    with pytest.raises(ParseError, match=r"l.csv: the list has 15 rows; the limit is 10"):
         read_table("l.csv", data, max_rows=10)
+    # Far more rows than the limit are refused while reading (hostile_uploads).
+    with pytest.raises(ParseError, match=r"l.csv: the list has more than 10 rows; the limit is 10"):
+        read_table("l.csv", data * 4, max_rows=10)
     with pytest.raises(ParseError, match=r"l.csv: the file is 0.0 MB; the limit is 0 MB"):
         read_table("l.csv", data, max_bytes=100)
 
