@@ -149,6 +149,7 @@ class EffectOut(Schema):
     error_rows: int
     samples: list[str]
     encoding: str
+    sheet: str = ""
 
 
 @router.get("/supplier-lists/{list_id}/preview", response=EffectOut, auth=token_auth)
@@ -165,6 +166,7 @@ def get_preview(request: HttpRequest, list_id: int) -> dict[str, Any]:
         "error_rows": p.error_rows,
         "samples": p.samples,
         "encoding": p.encoding,
+        "sheet": p.sheet,
     }
 
 

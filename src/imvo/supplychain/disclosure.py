@@ -382,6 +382,8 @@ class Preview:
     warned: list[SupplierListRow]
     samples: list[str]
     encoding: str  # detected or chosen; "" for workbooks
+    # The worksheet read (`parsing._pick_sheet`): told when a workbook has several.
+    sheet: str = ""
 
 
 def preview(sl: SupplierList) -> Preview:
@@ -405,4 +407,5 @@ def preview(sl: SupplierList) -> Preview:
         warned=list(warned.order_by("number")[:SAMPLE]),
         samples=samples,
         encoding=str((sl.summary or {}).get("encoding") or sl.encoding or ""),
+        sheet=str((sl.summary or {}).get("sheet") or ""),
     )

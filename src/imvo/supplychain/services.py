@@ -415,6 +415,7 @@ def _read_and_check(sl: SupplierList, data: bytes) -> None:
         SupplierListRow.objects.bulk_create(rows, batch_size=1000)
         summary = dict(sl.summary or {})
         summary["encoding"] = table.encoding
+        summary["sheet"] = table.sheet
         SupplierList.objects.filter(pk=sl.pk).update(
             rows_total=len(results), rows_done=0, summary=summary
         )

@@ -298,3 +298,38 @@ def test_a_head_naming_a_string_far_down_the_table_is_left_to_calamine() -> None
         [["name", "address", "country"], ["s7", "Road", "BD"]],
         "S",
     )
+
+
+@pytest.mark.django_db
+def test_the_template_uploaded_on_the_page_keeps_every_row_and_names_its_sheet(
+    client, world
+) -> None:
+    """The upload flow end to end with the LibreOffice-made template: the original
+    kept byte for byte, every row of the list stored with its status, the preview
+    naming the sheet read and the rows in error by number and column."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from imvo.supplychain.models import SupplierList
+    from imvo.supplychain.tests.helpers import make_registry
+
+    make_registry()
+    data = (FILES / "template-quirks.xlsx").read_bytes()
+    client.force_login(world.member_a)
+    r = client.post(
+        "/supply-chain/upload/",
+        {
+            "covenant": world.covenant_x.pk,
+            "year": timezone.now().year - 1,
+            "file": SimpleUploadedFile("Leverancierslijst 2025.xlsx", data),
+        },
+    )
+    sl = SupplierList.objects.get()
+    assert r.status_code == 302
+    with sl.file.open("rb") as f:
+        assert f.read() == data
+    assert sorted(sl.rows.values_list("number", flat=True)) == [4, 5, 6, 7, 8, 10, 11, 12, 13, 14]
+    assert sorted(sl.rows.filter(status="invalid").values_list("number", flat=True)) == [13, 14]
+    page = client.get(r["Location"]).content.decode()
+    assert "Read from the worksheet “Suppliers”." in page
+    assert "Row 14" in page and "Adres: the address is missing" in page
