@@ -280,7 +280,7 @@ def evidence_from(entries: Sequence[dict], distance: float | None) -> list[Evide
     for entry in entries:
         name = entry["field"]
         level = _text(entry.get("level"))
-        if name == "runner_up":
+        if name in ("runner_up", "same_place"):
             continue
         words = level_words(name, level)
         detail = _text(entry.get("detail"))
@@ -466,7 +466,12 @@ def explain(match: Match, facility: Facility | None = None, *, full: bool = True
     )
     runner_up = next((runner_up_text(e) for e in entries if e["field"] == "runner_up"), "")
     evidence = evidence_from(entries, distance)
-    notes = []
+    notes = [
+        _("The registry holds this place twice, also as facility #%(id)s: it can be merged.")
+        % {"id": e.get("level")}
+        for e in entries
+        if e["field"] == "same_place"
+    ]
     stored_none = not entries_for(match.explanation, None, None)
     if (
         not evidence

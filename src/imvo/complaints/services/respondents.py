@@ -216,8 +216,10 @@ def _tell(c: Complaint, organisation_id: int, claim: QuerySet[Any], field: str) 
     no one gets the mail twice. If the mail server cannot be reached or refuses
     the first mail, the claim is released and the member stays pending for the
     next step or the daily retry; once one of its people got the mail the member
-    counts as told (a retry would send that person a second mail). Returns the
-    mails sent."""
+    counts as told (a retry would send that person a second mail). A process
+    killed between the claim and the send leaves the member marked and untold
+    (no `respondent-told` entry): never twice, at the price of at least once.
+    Returns the mails sent."""
     now = timezone.now()
     if not claim.filter(**{f"{field}__isnull": True}).update(**{field: now}):
         return 0  # told already, or being told by another run

@@ -83,30 +83,54 @@ class Registry:
     names_arr: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
     addresses_arr: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
     joined_arr: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
-    # country, joined (name), j (position), lat, lng of the records with coordinates:
-    # made on first use (`placed`), for counting namesakes near a row.
-    _placed: pl.DataFrame | None = field(default=None, repr=False, compare=False)
+    # country, joined (name), name, address, j (position), lat, lng and the ~550 m cell
+    # (cy, cx; null without coordinates) of every record: made on first use
+    # (`records`), for counting namesakes near a row and a candidate's twins.
+    _records: pl.DataFrame | None = field(default=None, repr=False, compare=False)
 
-    def placed(self) -> pl.DataFrame:
-        if self._placed is None:
+    def records(self) -> pl.DataFrame:
+        if self._records is None:
+            cell = float(blocking.CELLS_PER_DEGREE)
             frame = pl.DataFrame(
                 {
                     "country": self.countries,
                     "joined": self.joined_arr.tolist(),
+                    "name": self.names,
+                    "address": self.addresses,
                     "lat": self.lat,
                     "lng": self.lng,
                 },
                 schema={
                     "country": pl.String,
                     "joined": pl.String,
+                    "name": pl.String,
+                    "address": pl.String,
                     "lat": pl.Float64,
                     "lng": pl.Float64,
                 },
             ).with_row_index("j")
-            self._placed = frame.filter(
-                pl.col("lat").is_not_nan() & pl.col("lng").is_not_nan()
-            ).with_columns(pl.col("j").cast(pl.Int64))
-        return self._placed
+            placed = pl.col("lat").is_not_nan() & pl.col("lng").is_not_nan()
+            self._records = frame.with_columns(
+                pl.col("j").cast(pl.Int64),
+                cy=pl.when(placed).then((pl.col("lat") * cell).floor().cast(pl.Int64)),
+                cx=pl.when(placed).then((pl.col("lng") * cell).floor().cast(pl.Int64)),
+            )
+        return self._records
+
+    def placed(self) -> pl.DataFrame:
+        """`records` with coordinates."""
+        return self.records().filter(pl.col("cy").is_not_null())
+
+    def record(self, j: int) -> tuple[str, str, str, float, float]:
+        """What `features.twins` compares of record j: country, joined name, address,
+        lat, lng."""
+        return (
+            self.countries[j],
+            str(self.joined_arr[j]),
+            self.addresses[j],
+            float(self.lat[j]),
+            float(self.lng[j]),
+        )
 
     def __post_init__(self) -> None:
         if len(self.names_arr) != len(self.names):
@@ -191,6 +215,9 @@ class Candidate:
     support: bool  # evidence beyond the name (address or coordinates)
     lookalike: bool = False  # the name agrees, the address is next door (model.lookalikes)
     contradicted: bool = False  # the address differs or over 1 km apart (model.contradicted)
+    # The registry record as `features.twins` compares it (country, joined name, address,
+    # lat, lng): a twin of the best candidate is the same place, no rival (`rivals`).
+    record: tuple[str, str, str, float, float] | None = None
 
 
 @dataclass
@@ -279,6 +306,10 @@ def _tf_counts(
             a, b = row_names[k], registry.names[j]
             shorter = a if len(features.words(a)) <= len(features.words(b)) else b
             contained.append((k, [f"{country}|w|{w}" for w in features.words(shorter)]))
+    # A place the registry holds twice counts once (features.twins).
+    shared = np.flatnonzero((out > 1) & (name_lv >= 1) & (name_lv <= 2))
+    if len(shared):
+        out[shared] -= twin_counts(registry, np.asarray(js, dtype=np.int64)[shared])
     # The rarest word of the shorter name: one lookup in the index for all pairs.
     dfs = blocking.frequencies(registry.index, [key for _, ks in contained for key in ks])
     at = 0
@@ -288,6 +319,73 @@ def _tf_counts(
         out[k] = min(found) if found else 1
         at += len(ks)
     return np.maximum(out, 1.0)
+
+
+# Metres in one degree of latitude (and of longitude at the equator).
+_EARTH_DEGREE_M = 6_371_000.0 * math.pi / 180.0
+_LAT_REACH = math.ceil(features.TWIN_METERS / (_EARTH_DEGREE_M / blocking.CELLS_PER_DEGREE))
+
+
+def twin_counts(registry: Registry, js: np.ndarray) -> np.ndarray:
+    """Per registry record j: how many other records carry its cleaned name and are its
+    twins (`features.twins`: within `features.TWIN_METERS`, no conflicting numbers).
+    Looked up in the record's and the neighbouring ~550 m cells, never over all
+    namesakes."""
+    records = registry.records()
+    want = records.select("j", "country", "name", "address", "cy", "cx").join(
+        pl.DataFrame({"cand": js.astype(np.int64), "k": np.arange(len(js), dtype=np.int64)}),
+        left_on="j",
+        right_on="cand",
+    )
+    other = records.rename({c: f"o_{c}" for c in records.columns})
+    # Cells are 1/CELLS_PER_DEGREE degree: a cell's width shrinks with the latitude's
+    # cosine, so near the poles a twin may lie several cells east or west.
+    lat = registry.lat[js] if len(js) else np.zeros(0)
+    width = (_EARTH_DEGREE_M / blocking.CELLS_PER_DEGREE) * np.cos(np.radians(np.nan_to_num(lat)))
+    reach = np.minimum(np.ceil(features.TWIN_METERS / np.maximum(width, 1.0)), 1000).astype(
+        np.int64
+    )
+    by_cell = (
+        want.join(pl.DataFrame({"k": np.arange(len(js), dtype=np.int64), "w": reach}), on="k")
+        .filter(pl.col("cy").is_not_null())
+        .with_columns(
+            dy=pl.int_ranges(-_LAT_REACH, _LAT_REACH + 1),
+            dx=pl.int_ranges(-pl.col("w"), pl.col("w") + 1),
+        )
+        .explode("dy")
+        .explode("dx")
+        .with_columns(ny=pl.col("cy") + pl.col("dy"), nx=pl.col("cx") + pl.col("dx"))
+        .join(
+            other,
+            left_on=["country", "name", "ny", "nx"],
+            right_on=["o_country", "o_name", "o_cy", "o_cx"],
+        )
+        .select("k", "j", "o_j")
+    )
+    found = by_cell.filter(pl.col("j") != pl.col("o_j")).unique()
+    out = np.zeros(len(js), dtype=np.float64)
+    if not found.height:
+        return out
+    twin = _twins_of(registry, found["j"].to_numpy(), found["o_j"].to_numpy())
+    np.add.at(out, found["k"].to_numpy()[twin], 1.0)
+    return out
+
+
+def _twins_of(registry: Registry, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """`features.twins` of registry records a[i] and b[i]."""
+    countries = _objects(registry.countries)
+    return features.twins(
+        countries[a],
+        registry.joined_arr[a],
+        registry.addresses_arr[a],
+        registry.lat[a],
+        registry.lng[a],
+        countries[b],
+        registry.joined_arr[b],
+        registry.addresses_arr[b],
+        registry.lat[b],
+        registry.lng[b],
+    )
 
 
 def match_frame(
@@ -424,10 +522,16 @@ def _nearby_counts(
         .filter(pl.col("joined") != "")
         .unique(["k", "joined"])
     )
-    found = wanted.join(registry.placed(), on=["country", "joined"]).filter(
-        pl.col("j") != pl.col("cand")
-    )
+    found = wanted.join(
+        registry.placed().select("country", "joined", "j", "lat", "lng"), on=["country", "joined"]
+    ).filter(pl.col("j") != pl.col("cand"))
     out = np.full(len(ks), np.inf)
+    if not found.height:
+        return out
+    # The candidate's twin is the candidate's place, not another one (features.twins).
+    found = found.filter(
+        ~pl.Series(_twins_of(registry, found["cand"].to_numpy(), found["j"].to_numpy()))
+    )
     if not found.height:
         return out
     meters = features.distances_m(
@@ -508,7 +612,8 @@ def _match_frame(
     order = np.lexsort((-weight, np.asarray(scored["rows"], dtype=np.int64)))
     rows_sorted = np.asarray(scored["rows"], dtype=np.int64)[order]
     starts = np.searchsorted(rows_sorted, np.arange(frame.height + 1))
-    ids = [registry.ids[j] for j in np.asarray(scored["idx"], dtype=np.int64)[order].tolist()]
+    js = np.asarray(scored["idx"], dtype=np.int64)[order].tolist()
+    ids = [registry.ids[j] for j in js]
     weights = weight[order].tolist()
     # Python's float power, not numpy's: the probabilities stay bit for bit the same.
     probs = [_probability(w) for w in weights]
@@ -520,7 +625,16 @@ def _match_frame(
     for r in range(frame.height):
         lo, hi = int(starts[r]), int(starts[r + 1])
         cands = [
-            Candidate(ids[k], probs[k], weights[k], [], supports[k], alike[k], other[k])
+            Candidate(
+                ids[k],
+                probs[k],
+                weights[k],
+                [],
+                supports[k],
+                alike[k],
+                other[k],
+                registry.record(js[k]),
+            )
             for k in range(lo, hi)
         ]
         if cands:
@@ -538,9 +652,18 @@ def rivals(candidates: Sequence[Candidate]) -> list[Candidate]:
     if not candidates:
         return []
     best = candidates[0]
+    # The best candidate's twins are its own place (features.twins), never rivals.
+    others = [c for c in candidates[1:] if not same_place(best, c)]
     if not best.support or best.contradicted:
-        return list(candidates)
-    return [best, *(c for c in candidates[1:] if not c.contradicted)]
+        return [best, *others]
+    return [best, *(c for c in others if not c.contradicted)]
+
+
+def same_place(a: Candidate, b: Candidate) -> bool:
+    """Are two candidates one place the registry holds twice (`features.twins`)?"""
+    if a.record is None or b.record is None or a.record[1] != b.record[1]:
+        return False
+    return features.twin(a.record, b.record)
 
 
 def row_probability(candidates: Sequence[Candidate]) -> float:
@@ -581,8 +704,23 @@ def decide(candidates: Sequence[Candidate], model: Model) -> MatchResult:
             cands,
         )
     best = cands[0]
-    runner = next((c for c in cands[1:] if c.facility_id != best.facility_id), None)
+    # The best candidate's twins (one place registered twice, `same_place`) are named as
+    # such, so a person can merge the records; the runner-up is the next other place.
+    twins = [c for c in cands[1:] if c.facility_id != best.facility_id and same_place(best, c)]
+    named = {id(c) for c in twins}
+    runner = next(
+        (c for c in cands[1:] if c.facility_id != best.facility_id and id(c) not in named), None
+    )
     explanation = list(best.explanation)
+    for twin in twins:
+        explanation.append(
+            {
+                "field": "same_place",
+                "level": str(twin.facility_id),
+                "weight": round(twin.weight, 2),
+                "detail": f"facility {twin.facility_id}: the same place, registered twice",
+            }
+        )
     if runner is not None:
         explanation.append(
             {

@@ -178,6 +178,22 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   FROM regexp_split_to_table(a, '\s+') t(w) WHERE w ~ '^[a-z]+$'
 $$;
 
+-- features.twins: one place registered twice: the same country and joined name, both
+-- with coordinates within {twin_meters} m, no conflicting house or unit numbers.
+CREATE OR REPLACE FUNCTION {s}.twin(ca text, cb text, ja text, jb text, aa text, ab text,
+                                    ia text[], ib text[], lat1 float8, lng1 float8,
+                                    lat2 float8, lng2 float8) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT ca = cb AND ja <> '' AND ja = jb AND CASE
+    WHEN lat1 IS NULL OR lng1 IS NULL OR lat2 IS NULL OR lng2 IS NULL THEN false
+    ELSE 2 * 6371000.0::float8 * asin(least(1.0::float8, sqrt(
+           sin((radians(lat2) - radians(lat1)) / 2) * sin((radians(lat2) - radians(lat1)) / 2)
+           + cos(radians(lat1)) * cos(radians(lat2))
+             * sin(radians(lng2 - lng1) / 2) * sin(radians(lng2 - lng1) / 2)))) <= {twin_meters}
+         AND NOT (cardinality(ia) > 0 AND cardinality(ib) > 0 AND NOT ia <@ ib AND NOT ib <@ ia)
+    END
+$$;
+
 -- features.joined_name: the words without articles (all words if none is left), no spaces.
 CREATE OR REPLACE FUNCTION {s}.joined_name(a text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
@@ -203,6 +219,7 @@ def install(cur: Any, schema: str) -> None:
         .replace("{abbr_prefix_min}", str(int(features.ABBREVIATION_PREFIX_MIN)))
         .replace("{abbr_prefix_cut}", str(int(features.ABBREVIATION_PREFIX_CUT)))
         .replace("{frag_letters}", str(int(features.FRAGMENT_LETTERS)))
+        .replace("{twin_meters}", repr(float(features.TWIN_METERS)))
     )
 
 
@@ -287,6 +304,7 @@ def load_registry(
           FROM {s}.reg WHERE lat IS NOT NULL AND lng IS NOT NULL;
         CREATE INDEX ON {s}.cells (country, cy, cx);
         CREATE INDEX ON {s}.reg (country, joined);
+        CREATE INDEX ON {s}.reg (country, name);
         CREATE TABLE {s}.name_counts AS
           SELECT country, name, count(*)::bigint AS n FROM {s}.reg GROUP BY country, name;
         ALTER TABLE {s}.name_counts ADD PRIMARY KEY (country, name);
@@ -446,8 +464,13 @@ def match(
         ), counted AS MATERIALIZED (
           SELECT n.*,
             greatest(1, CASE
+              -- a place the registry holds twice counts once (features.twins)
               WHEN base IN (1, 2) THEN coalesce(
                 (SELECT c.n FROM {s}.name_counts c WHERE c.country = n.country AND c.name = n.b), 1)
+                - (SELECT count(*) FROM {s}.reg o
+                   WHERE o.country = n.country AND o.name = n.b AND o.idx <> n.idx
+                     AND {s}.twin(o.country, n.country, o.joined, n.bj, o.address, n.ba,
+                                  o.address_ids, n.sb, o.lat, o.lng, n.lat2, n.lng2))
               WHEN base = 3 THEN coalesce((
                 SELECT min(coalesce(nullif(f.df, 0), 1))
                 FROM unnest(CASE WHEN cardinality(wa) <= cardinality(wb) THEN wa ELSE wb END) t(word)
@@ -456,7 +479,7 @@ def match(
           FROM named n
         )
         , lv AS MATERIALIZED (
-          SELECT rw, idx, tf, base, country, aj, bj, lat1, lng1,
+          SELECT rw, idx, tf, base, country, aj, bj, lat1, lng1, lat2, lng2, ba, sb,
             CASE WHEN base = 0 THEN 0 {tf_cases} END AS name_level,
             CASE WHEN aa = '' OR ba = '' THEN 0
                  WHEN aa = ba THEN 1
@@ -515,7 +538,9 @@ def match(
                            * sin(radians(o.lng - lv.lng1) / 2) * sin(radians(o.lng - lv.lng1) / 2)))) AS d
                          FROM {s}.reg o
                          WHERE o.country = lv.country AND o.joined IN (lv.aj, lv.bj) AND o.joined <> ''
-                           AND o.idx <> lv.idx AND o.lat IS NOT NULL AND o.lng IS NOT NULL) od
+                           AND o.idx <> lv.idx AND o.lat IS NOT NULL AND o.lng IS NOT NULL
+                           AND NOT {s}.twin(o.country, lv.country, o.joined, lv.bj, o.address, lv.ba,
+                                            o.address_ids, lv.sb, o.lat, o.lng, lv.lat2, lv.lng2)) od
                        WHERE d <= {near!r}) END AS nearby_level
           FROM lv;
         ANALYZE pg_temp.levels;
@@ -527,7 +552,8 @@ def match(
     cur.execute(
         f"""
         SELECT l.rw, g.id, l.name_level, l.address_level, l.distance_level, l.number_level,
-               l.word_level, l.nearby_level, r.name, g.name
+               l.word_level, l.nearby_level, r.name, g.name,
+               g.country, g.joined, g.address, g.lat, g.lng
         FROM pg_temp.levels l JOIN {s}.reg g ON g.idx = l.idx
           JOIN pg_temp.mrows r ON r.idx = l.rw ORDER BY l.rw, l.idx
         """
@@ -559,6 +585,13 @@ def match(
                 bool(support[k]),
                 bool(alike[k]),
                 bool(against[k]),
+                (
+                    fetched[k][10],
+                    fetched[k][11],
+                    fetched[k][12],
+                    _nan(fetched[k][13]),
+                    _nan(fetched[k][14]),
+                ),
             )
             for k in ks
         ]
@@ -574,6 +607,10 @@ def match(
             }
         )
     return out
+
+
+def _nan(v: float | None) -> float:
+    return float("nan") if v is None else float(v)
 
 
 def _num(v: float | None) -> float | None:

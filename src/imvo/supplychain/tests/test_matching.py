@@ -125,6 +125,74 @@ def test_a_chain_branch_alone_near_the_row_matches_and_one_beside_a_namesake_doe
     assert nearby["level"] == "another place with the name within 200 m"
 
 
+def test_a_place_the_registry_holds_twice_matches_it_automatically() -> None:
+    """Two sources put one Subway into the registry 30 m apart (a map's point and its
+    building's outline): one place, not two branches. It counts once in how common the
+    name is, is no "other place with the name nearby" and does not split the row's
+    probability; the explanation names the other record so it can be merged. Without
+    coordinates nothing says one place from two: a person decides."""
+    shops = [("Subway", "", "SG", 1.2800, 103.8500), ("Subway", "", "SG", 1.28027, 103.8500)]
+    shops += [("Subway", "", "SG", 1.40 + i * 0.02, 103.95) for i in range(27)]
+    m = _one(shops, ("Subway", "", "SG", 1.2801, 103.8501))
+    assert m.status == matching.AUTOMATIC and m.facility_id in ("F0", "F1")
+    fields = {e["field"]: e for e in m.explanation}
+    assert fields["name"]["count"] == 28  # 29 records, 28 places
+    assert fields["name_nearby"]["level"] == "the only place with the name within 1 km"
+    assert fields["same_place"]["level"] == ({"F0", "F1"} - {m.facility_id}).pop()
+    # Without coordinates the same name at one address may be two factories of one group
+    # in one building: the two records still wait for a person.
+    lotus = [("Lotus Apparel Co., Ltd", "No. 5 Lotus Road, Dongguan", "CN", None, None)] * 2
+    m = _one(lotus, ("LOTUS APPAREL LTD", "No 5 Lotus Rd, Dongguan", "CN", None, None))
+    assert m.status == matching.PENDING
+    assert not any(e["field"] == "same_place" for e in m.explanation)
+
+
+def test_two_namesakes_are_two_places_when_farther_apart_or_numbered_apart() -> None:
+    """Two records of one name are not one place 150 m apart (two branches) or with
+    different unit numbers (unit A and unit B of one site): the row waits for a person."""
+    apart = [("Subway", "", "SG", 1.2800, 103.8500), ("Subway", "", "SG", 1.28135, 103.8500)]
+    apart += [("Subway", "", "SG", 1.40 + i * 0.02, 103.95) for i in range(27)]
+    m = _one(apart, ("Subway", "", "SG", 1.2801, 103.8501))
+    assert m.status == matching.PENDING
+    assert not any(e["field"] == "same_place" for e in m.explanation)
+    units = [
+        ("Lotus Apparel", "Unit A, No. 5 Lotus Road", "VN", 10.80, 106.70),
+        ("Lotus Apparel", "Unit B, No. 5 Lotus Road", "VN", 10.8001, 106.70),
+    ]
+    m = _one(units, ("Lotus Apparel", "No. 5 Lotus Road", "VN", 10.80005, 106.70))
+    assert m.status == matching.PENDING
+
+
+def test_twins_are_read_alike_by_rows_and_by_arrays() -> None:
+    """features.twin (one pair, a row's candidates) and features.twins (arrays, the
+    registry lookups) agree, on the edges of TWIN_METERS and of the address rules."""
+    from imvo.supplychain.matching import features
+
+    nan = float("nan")
+    step = features.TWIN_METERS / 111_195.0  # degrees of latitude per TWIN_METERS
+    records = [
+        ("SG", "subway", "", 1.0, 103.0),
+        ("SG", "subway", "", 1.0 + 0.99 * step, 103.0),  # just inside
+        ("SG", "subway", "", 1.0 + 1.01 * step, 103.0),  # just outside
+        ("SG", "subway", "1 a st", nan, nan),
+        ("SG", "subway", "1 a st", 1.0, 103.0),
+        ("SG", "subway", "unit b 1 a st", 1.0, 103.0),
+        ("SG", "subway", "unit c 1 a st", 1.0, 103.0),
+        ("MY", "subway", "", 1.0, 103.0),
+        ("SG", "", "", 1.0, 103.0),
+    ]
+    pairs = [(a, b) for a in records for b in records]
+    arrays = [
+        np.array([p[side][i] for p in pairs], dtype=object) for side in (0, 1) for i in range(5)
+    ]
+    vector = features.twins(*arrays)
+    assert vector.tolist() == [features.twin(a, b) for a, b in pairs]
+    assert features.twin(records[0], records[1]) and not features.twin(records[0], records[2])
+    assert not features.twin(records[3], records[4])  # a side without coordinates
+    assert not features.twin(records[5], records[6])  # unit b / unit c
+    assert not features.twin(records[0], records[7]) and not features.twin(records[8], records[8])
+
+
 def test_next_door_unit_is_not_automatic() -> None:
     m = _one(
         [

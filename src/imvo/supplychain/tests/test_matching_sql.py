@@ -348,3 +348,51 @@ def test_postgres_engine_reads_an_address_written_without_spaces(pg_cursor: Any)
     in_memory = [next(e["level"] for e in m.explanation if e["field"] == "address") for m in memory]
     assert in_sql == in_memory
     assert in_memory[0] != "different" and in_memory[2] == "different"
+
+
+@pytest.mark.slow
+def test_postgres_engine_reads_a_place_registered_twice_as_the_in_memory_engine(
+    pg_cursor: Any,
+) -> None:
+    """Twins (features.twins): one Subway held twice 30 m apart, two 150 m apart, a
+    factory held twice at one address without coordinates (not twins), and units A and B of one
+    site 10 m apart; rows beside each. Both engines leave a candidate's twin out of how common
+    its name is, see no namesake nearby in a twin and do not split the row between twins."""
+    points = [(1.2800, 103.8500), (1.28027, 103.8500), (1.3500, 103.7000), (1.35135, 103.7000)]
+    points += [(1.40 + i * 0.02, 103.95) for i in range(20)]
+    n = len(points)
+    lat: list[float | None] = [*(p[0] for p in points), None, None, 22.80, 22.80009]
+    lng: list[float | None] = [*(p[1] for p in points), None, None, 113.60, 113.60]
+    registry = _places(
+        ["subway"] * n + ["lotus apparel"] * 4,
+        [""] * n
+        + ["no 5 lotus rd dongguan"] * 2
+        + ["unit a no 7 lotus rd", "unit b no 7 lotus rd"],
+        ["SG"] * n + ["CN"] * 4,
+        ids=list(range(1, n + 5)),
+        lat=lat,
+        lng=lng,
+    )
+    rows = _places(
+        ["Subway", "Subway", "Lotus Apparel Ltd", "Lotus Apparel", "Subway"],
+        ["", "", "No 5 Lotus Road, Dongguan", "No 7 Lotus Road", ""],
+        ["SG", "SG", "CN", "CN", "SG"],
+        lat=[1.2801, 1.3501, None, 22.80004, 1.40],
+        lng=[103.8501, 103.7000, None, 113.60, 103.95],
+    )
+    memory = matching.match_frame(matching.prepare_registry(registry, normalised=True), rows)
+    _decided_alike_in_postgres(pg_cursor, registry, rows, memory)
+    assert [m.status for m in memory] == [
+        matching.AUTOMATIC,
+        matching.PENDING,
+        matching.PENDING,  # no coordinates: one place or two is a person's call
+        matching.PENDING,
+        matching.AUTOMATIC,
+    ]
+    counts = [next(e.get("count") for e in m.explanation if e["field"] == "name") for m in memory]
+    # How common the name is: the records carrying it, less the candidate's own twin.
+    assert (counts[0], counts[4]) == (n - 1, n)
+    pg_cursor.execute("SELECT rw, idx, tf FROM pg_temp.levels WHERE rw IN (0, 4)")
+    in_sql = {(rw, idx): int(tf) for rw, idx, tf in pg_cursor.fetchall()}
+    assert in_sql[(0, int(str(memory[0].facility_id)) - 1)] == n - 1
+    assert in_sql[(4, int(str(memory[4].facility_id)) - 1)] == n
