@@ -59,11 +59,8 @@ class NulInQueryMiddleware:
             content_type = request.content_type or ""
             if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
                 _drop_nul_from_form(request)
-            elif content_type.endswith("json") and _nul_in_json(request):
-                return JsonResponse(
-                    {"detail": "Text may not contain the NUL character (\\u0000); remove it."},
-                    status=400,
-                )
+            elif content_type.endswith("json") and (refusal := _json_refusal(request)):
+                return JsonResponse({"detail": refusal}, status=400)
         return self.get_response(request)
 
 
@@ -85,27 +82,57 @@ def _drop_nul_from_form(request: HttpRequest) -> None:
     request.POST = clean  # type: ignore[assignment]
 
 
-def _nul_in_json(request: HttpRequest) -> bool:
+# No API schema nests deeper than a few levels; a body nested a hundred thousand deep
+# made the JSON decoder (here and in the API's own parsing) raise RecursionError: a
+# 500 for anyone, signed in or not (docs/security.md, T41).
+MAX_JSON_DEPTH = 64
+
+
+def _json_refusal(request: HttpRequest) -> str | None:
+    """Why a JSON body is refused (a NUL in a text, nesting past MAX_JSON_DEPTH), or
+    None. The body is parsed only when it may hold either (its bytes say so)."""
     try:
         body = request.body
     except Exception:
-        return False
-    if b"\x00" not in body and b"u0000" not in body:
-        return False
+        return None
+    nul = b"\x00" in body or b"u0000" in body
+    deep = body.count(b"[") + body.count(b"{") > MAX_JSON_DEPTH
+    if not (nul or deep):
+        return None
     try:
-        return _json_has_nul(json.loads(body))
+        value = json.loads(body)
+    except RecursionError:
+        return _too_deep()
     except ValueError:
-        return False  # not JSON: the API's own parsing answers
+        return None  # not JSON: the API's own parsing answers
+    has_nul, depth = _json_walk(value)
+    if depth > MAX_JSON_DEPTH:
+        return _too_deep()
+    if has_nul:
+        return "Text may not contain the NUL character (\\u0000); remove it."
+    return None
 
 
-def _json_has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_json_has_nul(k) or _json_has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_json_has_nul(v) for v in value)
-    return False
+def _too_deep() -> str:
+    return f"The JSON is nested more than {MAX_JSON_DEPTH} levels deep; no operation takes that."
+
+
+def _json_walk(value: Any) -> tuple[bool, int]:
+    """Whether a text (key or value) holds NUL, and how deep the value nests; without
+    recursion, which a deep value would exhaust."""
+    has_nul, deepest = False, 0
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if isinstance(item, str):
+            has_nul = has_nul or "\x00" in item
+        elif isinstance(item, dict):
+            stack.extend((k, depth) for k in item)
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return has_nul, deepest
 
 
 class MethodNotAllowedPageMiddleware:

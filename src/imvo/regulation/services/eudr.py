@@ -111,6 +111,12 @@ def _text(v: Any) -> str:
 def read_geojson(text: str) -> list[PlotRow]:
     try:
         doc = json.loads(text, parse_float=Decimal, parse_int=Decimal)
+    except RecursionError:
+        # "[[[[...]]]]" a hundred thousand deep: the decoder's own limit, a 500 before.
+        raise DomainError(
+            _("The file nests lists deeper than GeoJSON does (a geometry is at most four "
+              "levels deep).")
+        ) from None  # fmt: skip
     except json.JSONDecodeError as e:
         raise DomainError(
             _("The file is not valid JSON (line %(line)s, column %(col)s): %(msg)s.")
@@ -191,6 +197,13 @@ def _plot_rows(reader: csv.DictReader[str]) -> list[PlotRow]:
     for line, rec in enumerate(reader, start=2):
         r = PlotRow(line)
         values = {k: _text(v) for k, v in rec.items() if k}
+        broken = next((k for k, v in values.items() if "\n" in v or "\r" in v), None)
+        if broken is not None:
+            # A quote opened and never closed takes the following lines into this cell:
+            # those plots would be lost without a word.
+            r.error(broken, _("holds a line break: a quote (\") opened in this cell is not "
+                              "closed, so the lines after it were read into it; close or "
+                              "remove the quote"))  # fmt: skip
 
         def get(k: str, values: dict[str, str] = values) -> str:
             return values.get(k, "")
