@@ -90,6 +90,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "imvo.core.middleware.HealthProbeMiddleware",  # probes: any Host, plain http
     "imvo.core.middleware.RequestSizeLimitMiddleware",
     "imvo.core.middleware.NulInQueryMiddleware",
     "imvo.core.middleware.MethodNotAllowedPageMiddleware",

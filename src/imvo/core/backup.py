@@ -466,13 +466,27 @@ def restore_backup(
             keys = Path(settings.VAR_DIR, KEYS_DIRNAME)
             keys.mkdir(mode=0o700, parents=True, exist_ok=True)
             shutil.copytree(root / KEYS_DIRNAME, keys, dirs_exist_ok=True)
+            # tar's "data" filter drops a folder's mode, and copytree copies that
+            # wider mode (0755) onto var/keys: make it the owner's alone again.
+            keys.chmod(0o700)
+            for key in keys.iterdir():
+                key.chmod(0o600)
     progress("Verifying row counts, stored files and decrypted samples")
+    keys = Path(settings.VAR_DIR, KEYS_DIRNAME)
+    keys_before = set(keys.glob("*.key"))
     problems = verify_restored(manifest)
     if problems:
+        # Reading a sample makes a fresh key file where none was: it opens none
+        # of the restored data, and new complaints sealed with it would be lost
+        # once the old key folder is copied in. Leave no key the install lacked.
+        for made in set(keys.glob("*.key")) - keys_before:
+            made.unlink()
+        sealing.forget_keys()
         raise BackupError(
             "The restore did not verify:\n  "
             + "\n  ".join(problems)
             + "\nIf the samples cannot be read, copy the key folder (var/keys) of the old "
-            "install into this one, or restore a backup made with --include-keys."
+            "install into this one and run the same restore again with --force (the data "
+            "is loaded already), or restore a backup made with --include-keys."
         )
     return manifest

@@ -1,5 +1,6 @@
 """Middleware of the platform: request size at the door, no NUL in a query
-string, form field or JSON text, a clean 503 when the database is lost, no caching of confidential pages."""
+string, form field or JSON text, a clean 503 when the database is lost, no caching of confidential pages,
+health probes answered whatever the Host header and scheme."""
 
 import json
 import logging
@@ -13,6 +14,37 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.template.loader import render_to_string
 
 logger = logging.getLogger("imvo")
+
+
+class HealthProbeMiddleware:
+    """Answer ``/health/``, ``/health/live/`` and ``/health/ready/`` before the
+    host check and the https redirect.
+
+    A load balancer or orchestrator probes the backend itself: plain http, with
+    the backend's address as Host (``10.0.0.5:8000``), never the public name in
+    ALLOWED_HOSTS and never ``X-Forwarded-Proto: https``. Behind the other
+    middleware such a probe got a 301 to https (or a 400 for the host), so
+    ``/health/live/`` never said "alive" in production and ``imvo serve`` never
+    announced that it was ready (docs/operations.md, "Monitoring"). The answers
+    hold no URL built from the Host header and no cookie, so skipping those
+    checks for them gives nothing away.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method in {"GET", "HEAD"}:
+            from imvo.core import views
+
+            probe = {
+                "/health/": views.health,
+                "/health/live/": views.live,
+                "/health/ready/": views.ready,
+            }.get(request.path_info)
+            if probe is not None:
+                return probe(request)
+        return self.get_response(request)
 
 
 class DatabaseUnavailableMiddleware:

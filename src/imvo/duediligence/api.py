@@ -1,7 +1,10 @@
 """Due-diligence endpoints (token auth): members read their submissions and hand in
 answers; the secretariat reads its covenants' submissions and figures.
 
-Scoped like the pages: anything the caller may not see is 404.
+Scoped like the pages: anything the caller may not see is 404. Texts come in the
+request's language (Accept-Language, as on the pages): a ready-made framework's
+name and element titles are translated (`framework_templates.shown`), the
+secretariat's own as written, errors too.
 """
 
 from __future__ import annotations
@@ -12,12 +15,14 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from imvo.accounts import seams as roles
 from imvo.accounts.seams import token_auth
 from imvo.covenants.models import Covenant
+from imvo.duediligence.framework_templates import shown
 from imvo.duediligence.models import Question, Submission
 from imvo.duediligence.services import access
 from imvo.duediligence.services.figures import covenant_figures
@@ -75,7 +80,7 @@ def _out(s: Submission) -> dict[str, Any]:
         "covenant": s.covenant.slug,
         "organisation": s.organisation.name,
         "year": s.year,
-        "framework": s.framework.name,
+        "framework": shown(s.framework.name),
         "status": s.status,
         "self_score": s.self_score,
         "score": s.score,
@@ -95,7 +100,7 @@ def _detail(s: Submission) -> dict[str, Any]:
     out["elements"] = [
         {
             "code": r.element.code,
-            "title": r.element.title,
+            "title": shown(r.element.title),
             "oecd_step": r.element.oecd_step,
             "weight": r.element.weight,
             "self_score": r.self_score,
@@ -112,7 +117,7 @@ def _get(request: HttpRequest, pk: int) -> Submission:
     try:
         return access.get_submission(request.auth, pk)  # type: ignore[attr-defined]
     except access.NotFound:
-        raise HttpError(404, "No such submission.") from None
+        raise HttpError(404, _("No such submission.")) from None
 
 
 @router.get(
@@ -155,7 +160,9 @@ def save_answers(request: HttpRequest, pk: int, payload: AnswersIn) -> dict[str,
     )
     unknown = [a.question for a in payload.answers if a.question not in codes]
     if unknown:
-        raise HttpError(400, f"Unknown question code(s): {', '.join(unknown)}.")
+        raise HttpError(
+            400, _("Unknown question code(s): %(codes)s.") % {"codes": ", ".join(unknown)}
+        )
     check_save_answers(
         request.auth,  # type: ignore[attr-defined]
         s,
@@ -175,7 +182,7 @@ def save_answers(request: HttpRequest, pk: int, payload: AnswersIn) -> dict[str,
 def figures(request: HttpRequest, slug: str) -> dict[str, Any]:
     covenant = get_object_or_404(Covenant, slug=slug)
     if not roles.is_secretariat(request.auth, covenant):  # type: ignore[attr-defined]
-        raise HttpError(404, "No such covenant.")
+        raise HttpError(404, _("No such covenant."))
     data = covenant_figures(covenant)
     data["themes"] = [{"theme": t, "members": n} for t, n in data["themes"]]
     return data

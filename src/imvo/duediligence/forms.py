@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from imvo.core.forms import limit_choices
 from imvo.covenants.models import Agreement, Covenant, Theme
-from imvo.duediligence.framework_templates import TEMPLATES
+from imvo.duediligence.framework_templates import TEMPLATES, shown
 from imvo.duediligence.models import (
     Action,
     Element,
@@ -135,3 +135,5 @@ class QuestionForm(forms.Form):
     def __init__(self, *args: Any, framework: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         limit_choices(self, "element", framework.elements.all())
+        # A ready-made element's title in the reader's language, as on the page.
+        self.fields["element"].label_from_instance = lambda e: shown(e.title)  # type: ignore[attr-defined]

@@ -61,6 +61,7 @@ FIELD_LABELS = {
     "exact": gettext_lazy("Exact pass"),
     "remembered": gettext_lazy("Earlier decision"),
     "runner_up": gettext_lazy("Runner-up"),
+    "together": gettext_lazy("Together"),
 }
 
 # The comparison levels of the matcher (supplychain/matching/features.py), in words.
@@ -115,6 +116,14 @@ LEVEL_WORDS: dict[tuple[str, str], Any] = {
     ("prior", "a candidate pair"): gettext_lazy("any pair of records that reached comparison"),
     ("country", "exact"): gettext_lazy("same country"),
     ("country", "different"): gettext_lazy("different countries"),
+    # The matcher's TOGETHER terms (matching/features.py): evidence that counts
+    # differently when it comes together; stored with an English detail, said here.
+    ("together", "name and address"): gettext_lazy("the name agrees and the address is the same"),
+    ("together", "name and place"): gettext_lazy("the name agrees and the places are within 200 m"),
+    ("together", "address and place"): gettext_lazy(
+        "the address is the same and the places are within 50 m"
+    ),
+    ("together", "name alone"): gettext_lazy("the name agrees; no address or coordinates to check"),
 }
 
 
@@ -287,6 +296,8 @@ def evidence_from(entries: Sequence[dict], distance: float | None) -> list[Evide
         stored_metres = _weight(entry.get("meters"))
         if name == "distance" and (distance is not None or stored_metres is not None):
             words = distance_words(distance if distance is not None else stored_metres)
+            detail = ""  # the words say it, in the reader's language
+        if name == "together" and (name, level) in LEVEL_WORDS:
             detail = ""  # the words say it, in the reader's language
         count = _weight(entry.get("count"))
         if name == "name" and count == 1:

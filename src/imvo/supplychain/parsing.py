@@ -35,6 +35,9 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext, gettext_noop
+
 from imvo.core.exports import looks_like_formula
 from imvo.supplychain import geo
 from imvo.supplychain.normalise import (
@@ -234,6 +237,30 @@ for _field, _names in {
         HEADER_ALIASES[_n] = _field
 
 
+def _django_ready() -> bool:
+    from django.apps import apps
+
+    return apps.ready
+
+
+def _(message: str) -> str:
+    """`message` in the reader's language. The reader also runs without Django set up
+    (the memory-capped subprocess of the parser tests, a script): then in English."""
+    return gettext(message) if _django_ready() else message
+
+
+def _grouped(number: int) -> str:
+    """A whole number grouped as the reader's language groups it ("1.000" in Dutch)."""
+    return number_format(number, force_grouping=True) if _django_ready() else f"{number:,}"
+
+
+def _damaged(filename: str, error: object) -> str:
+    return _("%(file)s: the workbook is damaged and cannot be opened (%(error)s).") % {
+        "file": filename,
+        "error": error,
+    }
+
+
 class ParseError(Exception):
     """The file as a whole cannot be read. The message is written for the user."""
 
@@ -292,14 +319,14 @@ def _sniff_kind(data: bytes) -> str:
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         return "ole"
     if data[:5] == b"%PDF-":
-        return "a PDF document"
+        return gettext_noop("a PDF document")
     if data[:8] == b"\x89PNG\r\n\x1a\n" or data[:3] == b"\xff\xd8\xff":
-        return "an image"
+        return gettext_noop("an image")
     head = data[:512].lstrip().lower()
     if head.startswith((b"<!doctype html", b"<html")):
-        return "a web page (HTML)"
+        return gettext_noop("a web page (HTML)")
     if head.startswith(b"{\\rtf"):
-        return "a Rich Text document"
+        return gettext_noop("a Rich Text document")
     return "text"
 
 
@@ -320,15 +347,23 @@ def _check_zip(filename: str, data: bytes) -> str:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except _ZIP_ERRORS as e:
-        raise ParseError(f"{filename}: the workbook is damaged and cannot be opened ({e}).") from e
+        raise ParseError(_damaged(filename, e)) from e
     unpacked = sum(i.file_size for i in infos)
     packed = max(1, sum(i.compress_size for i in infos))
     if unpacked > MAX_UNPACKED_BYTES or unpacked / packed > MAX_RATIO:
         raise ParseError(
-            f"{filename}: the workbook would unpack to {unpacked // (1024 * 1024)} MB "
-            f"({unpacked // packed}x its size); that is more than we accept "
-            f"({MAX_UNPACKED_BYTES // (1024 * 1024)} MB, {MAX_RATIO}x). Save it again "
-            "without unused rows and images, or send a CSV file."
+            _(
+                "%(file)s: the workbook would unpack to %(mb)s MB (%(ratio)sx its size); "
+                "that is more than we accept (%(max_mb)s MB, %(max_ratio)sx). Save it again "
+                "without unused rows and images, or send a CSV file."
+            )
+            % {
+                "file": filename,
+                "mb": _grouped(unpacked // (1024 * 1024)),
+                "ratio": _grouped(unpacked // packed),
+                "max_mb": _grouped(MAX_UNPACKED_BYTES // (1024 * 1024)),
+                "max_ratio": MAX_RATIO,
+            }
         )
     names = {i.filename for i in infos}
     if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
@@ -337,13 +372,15 @@ def _check_zip(filename: str, data: bytes) -> str:
         try:
             mime = archive.read("mimetype").strip()
         except _ZIP_ERRORS as e:
-            raise ParseError(
-                f"{filename}: the workbook is damaged and cannot be opened ({e})."
-            ) from e
+            raise ParseError(_damaged(filename, e)) from e
         if mime == b"application/vnd.oasis.opendocument.spreadsheet":
             return "ods"
     raise ParseError(
-        f"{filename}: this is a zip archive, not a spreadsheet. Upload the .xlsx, .ods or .csv itself."
+        _(
+            "%(file)s: this is a zip archive, not a spreadsheet. "
+            "Upload the .xlsx, .ods or .csv itself."
+        )
+        % {"file": filename}
     )
 
 
@@ -365,10 +402,20 @@ def _column_number(letters: bytes) -> int:
 
 def _too_wide(filename: str, rows: int, columns: int) -> ParseError:
     return ParseError(
-        f"{filename}: the sheet has something in row {rows:,}, column {columns:,}, so it "
-        f"spans {rows * columns:,} cells; we read at most {MAX_CELLS:,} "
-        f"({MAX_ROWS:,} rows of 50 columns). Delete the unused rows and columns below "
-        "and to the right of the list (or save it as CSV) and upload it again."
+        _(
+            "%(file)s: the sheet has something in row %(row)s, column %(column)s, so it "
+            "spans %(cells)s cells; we read at most %(max_cells)s (%(max_rows)s rows of 50 "
+            "columns). Delete the unused rows and columns below and to the right of the "
+            "list (or save it as CSV) and upload it again."
+        )
+        % {
+            "file": filename,
+            "row": _grouped(rows),
+            "column": _grouped(columns),
+            "cells": _grouped(rows * columns),
+            "max_cells": _grouped(MAX_CELLS),
+            "max_rows": _grouped(MAX_ROWS),
+        }
     )
 
 
@@ -383,9 +430,7 @@ def _check_xlsx_extent(filename: str, data: bytes) -> None:
             try:
                 xml = archive.read(name)
             except _ZIP_ERRORS as e:
-                raise ParseError(
-                    f"{filename}: the workbook is damaged and cannot be opened ({e})."
-                ) from e
+                raise ParseError(_damaged(filename, e)) from e
             rows = columns = 1
             for letters, digits in _XLSX_CELL_REF.findall(xml):
                 rows = max(rows, int(digits))
@@ -429,7 +474,7 @@ def _check_ods_extent(filename: str, data: bytes) -> None:
                 if el.tag in cells:
                     repeat = int(el.get(cols_rep, "1") or 1)
                     has_content = el.get(_ODS_OFFICE + "value-type") is not None or any(
-                        True for _ in el.iter(_ODS_TEXT + "p")
+                        True for _p in el.iter(_ODS_TEXT + "p")
                     )
                     column += repeat
                     if has_content:
@@ -490,7 +535,7 @@ def _read_workbook(
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         if not book.sheet_names:
-            raise ParseError(f"{filename}: the workbook has no sheets.")
+            raise ParseError(_("%(file)s: the workbook has no sheets.") % {"file": filename})
         metadata = book.sheets_metadata
         visible = [
             i
@@ -519,8 +564,11 @@ def _read_workbook(
     # pyo3's PanicException is a BaseException (found by the parser fuzz test).
     except BaseException as e:
         raise ParseError(
-            f"{filename}: the {kind} workbook cannot be read ({type(e).__name__}: {e}). "
-            "Open it in your spreadsheet program, save it again, or export it as CSV."
+            _(
+                "%(file)s: the %(kind)s workbook cannot be read (%(error)s). Open it in your "
+                "spreadsheet program, save it again, or export it as CSV."
+            )
+            % {"file": filename, "kind": kind, "error": f"{type(e).__name__}: {e}"}
         ) from e
     cells = [[_cell_text(v) for v in row] for row in raw]
     if kind == "xlsx":
@@ -1062,8 +1110,11 @@ def _read_csv(
     nul = text.count("\x00")
     if nul > max(2, len(text) // 100):
         raise ParseError(
-            f"{filename}: this is not a text (CSV) file nor a workbook we know. "
-            "Upload a .csv, .xlsx, .xls or .ods file."
+            _(
+                "%(file)s: this is not a text (CSV) file nor a workbook we know. "
+                "Upload a .csv, .xlsx, .xls or .ods file."
+            )
+            % {"file": filename}
         )
     if nul:
         # A stray byte 0 in a text file (a damaged export, a copy from another
@@ -1080,10 +1131,19 @@ def _read_csv(
     except module.Error as e:
         if _UNLIMITED_CSV is None and "field limit" in str(e):
             raise ParseError(
-                f"{filename}: a cell on line {getattr(e, 'line', '?')} is longer than "
-                f"{csv.field_size_limit():,} characters. Shorten it and upload the file again."
+                _(
+                    "%(file)s: a cell on line %(line)s is longer than %(max)s characters. "
+                    "Shorten it and upload the file again."
+                )
+                % {
+                    "file": filename,
+                    "line": getattr(e, "line", "?"),
+                    "max": _grouped(csv.field_size_limit()),
+                }
             ) from e
-        raise ParseError(f"{filename}: the CSV cannot be read ({e}).") from e
+        raise ParseError(
+            _("%(file)s: the CSV cannot be read (%(error)s).") % {"file": filename, "error": e}
+        ) from e
     if head is not None:
         rows = rows[:head]
     return rows, encoding, delimiter, stray
@@ -1136,8 +1196,11 @@ def _csv_records(
                 filled += any(record)
                 if filled > most:
                     raise ParseError(
-                        f"{filename}: the list has more than {max_rows:,} rows; the limit is "
-                        f"{max_rows:,}. Split it into several lists."
+                        _(
+                            "%(file)s: the list has more than %(max)s rows; the limit is "
+                            "%(max)s. Split it into several lists."
+                        )
+                        % {"file": filename, "max": _grouped(max_rows)}
                     )
                 first, begin = start + begin, reader.line_num
                 if begin - (first - start) > 1 and not _strict_record(
@@ -1152,10 +1215,13 @@ def _csv_records(
             break
         if len(stray) >= MAX_STRAY_QUOTES:
             raise ParseError(
-                f'{filename}: quotes (") open a cell and never close on more than '
-                f"{MAX_STRAY_QUOTES} rows (row {min(stray)} and on), so the rows after them "
-                "cannot be told apart. Save the file again from your spreadsheet program "
-                "as CSV, or remove the quote characters."
+                _(
+                    '%(file)s: quotes (") open a cell and never close on more than %(n)s '
+                    "rows (row %(row)s and on), so the rows after them cannot be told apart. "
+                    "Save the file again from your spreadsheet program as CSV, or remove "
+                    "the quote characters."
+                )
+                % {"file": filename, "n": MAX_STRAY_QUOTES, "row": min(stray)}
             )
         rows[-1] = next(
             module.reader(
@@ -1191,11 +1257,22 @@ def read_table(
     head_rows = head + 10 if head is not None else None
     if len(data) > max_bytes:
         raise ParseError(
-            f"{filename}: the file is {len(data) / 1024 / 1024:.1f} MB; the limit is "
-            f"{max_bytes // (1024 * 1024)} MB. Split the list or remove unused columns."
+            _(
+                "%(file)s: the file is %(mb)s MB; the limit is %(max)s MB. Split the list "
+                "or remove unused columns."
+            )
+            % {
+                "file": filename,
+                "mb": (
+                    number_format(len(data) / 1024 / 1024, 1)
+                    if _django_ready()
+                    else f"{len(data) / 1024 / 1024:.1f}"
+                ),
+                "max": _grouped(max_bytes // (1024 * 1024)),
+            }
         )
     if not data.strip():
-        raise ParseError(f"{filename}: the file is empty.")
+        raise ParseError(_("%(file)s: the file is empty.") % {"file": filename})
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     kind = _sniff_kind(data)
     encoding = delimiter = sheet = ""
@@ -1203,8 +1280,12 @@ def read_table(
     if kind == "ole":
         if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in data:
             raise ParseError(
-                f"{filename}: the workbook is protected with a password, so it cannot be read. "
-                "Remove the password (File > Info > Protect workbook) and upload it again."
+                _(
+                    "%(file)s: the workbook is protected with a password, so it cannot be "
+                    "read. Remove the password (File > Info > Protect workbook) and upload "
+                    "it again."
+                )
+                % {"file": filename}
             )
         kind = "xls"
         cells, sheet = _read_workbook(filename, data, "Excel 97-2003 (.xls)", head_rows)
@@ -1214,15 +1295,21 @@ def read_table(
     elif kind == "text":
         if extension in {"xlsx", "xls", "ods", "xlsm"}:
             raise ParseError(
-                f"{filename}: the name says .{extension} but the file is plain text, not a "
-                "workbook. If it is a CSV export, name it .csv and upload it again."
+                _(
+                    "%(file)s: the name says .%(extension)s but the file is plain text, not "
+                    "a workbook. If it is a CSV export, name it .csv and upload it again."
+                )
+                % {"file": filename, "extension": extension}
             )
         kind = "csv"
         cells, encoding, delimiter, stray = _read_csv(filename, data, chosen, head_rows, max_rows)
     else:
         raise ParseError(
-            f"{filename}: this is {kind}, not a supplier list. "
-            "Upload a .csv, .xlsx, .xls or .ods file."
+            _(
+                "%(file)s: this is %(kind)s, not a supplier list. "
+                "Upload a .csv, .xlsx, .xls or .ods file."
+            )
+            % {"file": filename, "kind": _(kind)}  # marked where it is named
         )
     cut = kind == "csv" and head is not None and len(data) > HEAD_BYTES
     complete = head_rows is None or (not cut and len(cells) < head_rows)
@@ -1242,25 +1329,32 @@ def _to_table(
     cells = [[normalise_text(c.replace("\ufeff", "")) if c else "" for c in row] for row in cells]
     non_empty = [(i, row) for i, row in enumerate(cells, start=1) if any(row)]
     if not non_empty:
-        raise ParseError(f"{filename}: the file has no text in it.")
+        raise ParseError(_("%(file)s: the file has no text in it.") % {"file": filename})
     header_at = non_empty[0]
     for i, row in non_empty[:10]:
         if len(recognise_headers(row)) >= 2:
             header_at = (i, row)
             break
     header_row, header = header_at
-    width = max(len(r) for _, r in non_empty)
+    width = max(len(r) for _i, r in non_empty)
     header = header + [""] * (width - len(header))
     header = [h or f"column {i + 1}" for i, h in enumerate(header)]
     rows = [(i, row + [""] * (width - len(row))) for i, row in non_empty if i > header_row]
     if not rows:
         raise ParseError(
-            f"{filename}: the file has a header row (row {header_row}) but no data rows."
+            _(
+                "%(file)s: the file has a header row (row %(row)s) but no data rows. A "
+                "supplier list has a row of column names (name, address, country) and one "
+                "row per production location below it."
+            )
+            % {"file": filename, "row": header_row}
         )
     if len(rows) > max_rows:
         raise ParseError(
-            f"{filename}: the list has {len(rows):,} rows; the limit is {max_rows:,}. "
-            "Split it into several lists."
+            _(
+                "%(file)s: the list has %(n)s rows; the limit is %(max)s. Split it into several lists."
+            )
+            % {"file": filename, "n": _grouped(len(rows)), "max": _grouped(max_rows)}
         )
     return Table(filename, kind, header, header_row, rows, encoding, delimiter)
 

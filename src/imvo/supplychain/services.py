@@ -334,6 +334,14 @@ def enqueue(sl: SupplierList) -> None:
     process_supplier_list.enqueue(sl.pk)
 
 
+def is_stuck(sl: SupplierList) -> bool:
+    """Queued or processing for longer than STUCK_AFTER: its worker most likely died
+    (a task is not taken up again by itself, docs/operations.md), so it may be run
+    again."""
+    busy = sl.status in (SupplierList.Status.QUEUED, SupplierList.Status.PROCESSING)
+    return busy and (sl.started or sl.uploaded) <= timezone.now() - STUCK_AFTER
+
+
 def run_again(user: Any, sl: SupplierList) -> SupplierList:
     """Queue a failed (or stuck) list again. Processing replaces the list's rows,
     so running it twice never duplicates or loses rows."""
@@ -347,8 +355,7 @@ def run_again(user: Any, sl: SupplierList) -> SupplierList:
     # A job that is still running is not started twice; one that has been silent
     # for a long time (a worker that died) may be.
     busy = sl.status in (SupplierList.Status.QUEUED, SupplierList.Status.PROCESSING)
-    recent = (sl.started or sl.uploaded) > timezone.now() - STUCK_AFTER
-    if busy and recent:
+    if busy and not is_stuck(sl):
         raise DomainError(_("This list is being processed; wait for it to finish."))
     SupplierList.objects.filter(pk=sl.pk).update(
         status=SupplierList.Status.QUEUED, error="", rows_done=0

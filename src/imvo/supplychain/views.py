@@ -142,6 +142,7 @@ def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     context["disclosure"] = disclosure.find(sl.covenant_id, sl.organisation_id, sl.year)
     context["stages"] = services.stage_counts(sl)
+    context["stuck"] = services.is_stuck(sl)
     if sl.status == SupplierList.Status.PREVIEW:
         context["preview"] = disclosure.preview(sl)
         context["encodings"] = services.ENCODINGS

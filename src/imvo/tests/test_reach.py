@@ -135,3 +135,30 @@ def test_signed_in_flows_pass_axe(page, world, media):
     for url in ["/complaints/cases/", f"/complaints/cases/{case.pk}/"]:
         page.goto(url)
         assert_accessible(page)
+
+
+def test_signed_in_pages_fit_a_phone_and_pass_axe_there(browser, live_server, world, media):
+    """At 390 px the secretariat's covenant page keeps its width (the tables scroll in
+    their own box; a hidden label in a cell once widened the page to 618 px) and its
+    scrolling tables are reachable by keyboard (axe at phone width, not only desktop)."""
+    from datetime import date
+    from decimal import Decimal
+
+    from imvo.testing import make_agreement
+
+    agreement = make_agreement(
+        world.covenant_x,
+        title_nl="Alle productielocaties, tier 1 en tier 2, op de openbare lijst",
+    )
+    agreement.measurements.create(date=date(2025, 3, 31), value=Decimal(30), source="audit")
+    ctx = browser.new_context(
+        base_url=live_server.url, locale="nl-NL", viewport={"width": 390, "height": 800}
+    )
+    phone = ctx.new_page()
+    phone.set_default_timeout(15000)
+    login(phone, "secretariat_x")
+    for url in ["/manage/covenant-x/", "/complaints/overdue/", "/due-diligence/"]:
+        phone.goto(url)
+        assert phone.evaluate(PAGE_WIDTH) <= 390, url
+        assert_accessible(phone)
+    ctx.close()

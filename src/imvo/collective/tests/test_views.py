@@ -78,3 +78,19 @@ def test_the_action_page_reads_each_thing_once_however_many_items(
     client.force_login(world.secretariat_x)  # no plan actions of its own to read
     with django_assert_num_queries(12):
         assert client.get(url).status_code == 200
+
+
+def test_the_action_page_shows_the_cost_estimate_once_in_euros(client, world) -> None:
+    """The amount carries its euro sign in the reader's language, so its label says
+    no "(EUR)" beside it (the form's input, a plain number, keeps the unit)."""
+    from imvo.collective.tests.helpers import fire_safety_plan
+
+    shared = share_a_facility(world)
+    action, _item = fire_safety_plan(world.member_a, world.member_b, world.covenant_x,
+                                     shared.facility.pk, cost_estimate="4200.50")  # fmt: skip
+    client.force_login(world.member_a)
+    url = f"/collective/actions/{action.pk}/"
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "<dt>Kostenraming</dt><dd>€ 4.200,50</dd>" in page
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<dt>Cost estimate</dt><dd>€4,200.50</dd>" in english

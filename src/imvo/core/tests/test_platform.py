@@ -1,5 +1,6 @@
 """The platform as an operator meets it: the imvo command, settings, the worker, the demo."""
 
+import json
 import os
 import subprocess
 import sys
@@ -133,6 +134,10 @@ def test_the_redis_backend_runs_tasks_through_its_worker():
     out = python(enqueue, env)
     assert out.returncode == 0, out.stderr[-2000:]
     assert not WorkerHeartbeat.objects.filter(note="via redis").exists()  # queued, not yet run
-    r = _run(["worker", "--batch"], env, timeout=120)
+    r = _run(["worker", "--batch"], env | {"LOG_FORMAT": "json"}, timeout=120)
     assert r.returncode == 0, r.stderr[-2000:]
     assert WorkerHeartbeat.objects.filter(note="via redis").count() == 1
+    # Under `imvo serve` (LOG_FORMAT=json) every line is a JSON object: the redis
+    # worker's own banner and task lines were plain text among them.
+    lines = [line for line in (r.stdout + r.stderr).splitlines() if line.strip()]
+    assert any("Processed task" in json.loads(line)["message"] for line in lines)

@@ -25,6 +25,20 @@ def test_every_chore_is_registered():
     } <= names
 
 
+def test_the_operations_guide_lists_every_job_and_no_other():
+    """docs/operations.md's table of scheduled jobs is what the operator alerts on:
+    it named five jobs while the worker ran seven."""
+    import re
+    from pathlib import Path
+
+    guide = Path(__file__).resolve().parents[4] / "docs" / "operations.md"
+    section = guide.read_text().split("## Scheduled jobs", 1)[1].split("\n## ", 1)[0]
+    documented = set(re.findall(r"^\| `([a-z0-9-]+)` \|", section, re.M))
+    assert documented == {j.name for j in schedule.jobs()}, (
+        "add the job to the table in docs/operations.md, 'Scheduled jobs'"
+    )
+
+
 def test_due_jobs_run_once_and_are_scheduled_again():
     now = timezone.now()
     done = schedule.run_due_jobs(now)

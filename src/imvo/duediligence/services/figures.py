@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from imvo.covenants.models import Adherence, Covenant, Organisation
+from imvo.duediligence.framework_templates import shown
 from imvo.duediligence.models import Action, Element, Submission
 from imvo.duediligence.services.action_plan import action_status
 from imvo.duediligence.services.scoring import element_score, quantize
@@ -42,6 +43,8 @@ def covenant_figures(covenant: Covenant, years: Iterable[int] | None = None) -> 
     element, themes most often prioritised in action plans, actions on track.
 
     Aggregates only, no company named: this feeds the public progress report.
+    Elements are named in the reader's language (`framework_templates.shown`, like
+    the themes' names), so the page, the report and the API show the same words.
     """
     subs = list(
         Submission.objects.filter(covenant=covenant).prefetch_related("element_reviews", "answers")
@@ -73,7 +76,7 @@ def covenant_figures(covenant: Covenant, years: Iterable[int] | None = None) -> 
                 if score is None:
                     score = element_score(el.questions.all(), answers)
                 if score is not None:
-                    element_scores[el.title].append(score)
+                    element_scores[shown(el.title)].append(score)
         scores = [s.score for s in decided if s.score is not None]
         per_year.append(
             {

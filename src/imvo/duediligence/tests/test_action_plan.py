@@ -120,4 +120,6 @@ def test_budgets_are_shown_grouped_in_the_readers_language(client, world, fw) ->
     a.save()
     nl = client.get(pages[1], HTTP_ACCEPT_LANGUAGE="nl").content.decode()
     assert "€ 1.500,50<" in nl
+    # The amount carries its euro sign: the label beside it says no "(EUR)" again.
+    assert "<dt>Budget</dt><dd>€ 1.500,50</dd>" in nl
     assert action_plan.action_as_dict(a)["budget"] == "1500.50"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from imvo.accounts.models import ApiToken
@@ -60,3 +62,27 @@ def test_member_answers_and_submits_through_the_api(client, world) -> None:
 
 def test_api_needs_a_token(client) -> None:
     assert client.get("/api/due-diligence/submissions").status_code == 401
+
+
+def test_api_answers_in_the_request_language(client, world) -> None:
+    """A ready-made framework's name and element titles come in the language of
+    Accept-Language, as on the pages; the secretariat's own element as written."""
+    fw = frameworks.check_install_framework(world.secretariat_x, world.covenant_x, "garment")
+    frameworks.check_add_element(world.secretariat_x, fw, "Living wage roadmap", 3, Decimal(5))
+    sub = submissions.check_start_submission(world.member_a, world.covenant_x, 2025)
+    auth = _auth(world.member_a)
+    url = f"/api/due-diligence/submissions/{sub.pk}"
+    nl = client.get(url, HTTP_ACCEPT_LANGUAGE="nl", **auth).json()
+    assert nl["framework"] == "Toetsingskader kleding en textiel"
+    titles = [e["title"] for e in nl["elements"]]
+    assert "Risicoanalyse: inventarisatie en prioritering" in titles
+    assert "Living wage roadmap" in titles
+    listed = client.get("/api/due-diligence/submissions", HTTP_ACCEPT_LANGUAGE="nl", **auth)
+    assert listed.json()[0]["framework"] == "Toetsingskader kleding en textiel"
+    en = client.get(url, HTTP_ACCEPT_LANGUAGE="en", **auth).json()
+    assert en["framework"] == "Garment and textile assessment framework"
+    assert "Risk analysis: inventory and prioritisation" in [e["title"] for e in en["elements"]]
+    # Errors too: what a Dutch reader of the API gets for a submission not theirs.
+    other = client.get(url, HTTP_ACCEPT_LANGUAGE="nl", **_auth(world.member_b))
+    assert other.status_code == 404
+    assert other.json()["detail"] == "Deze inzending bestaat niet of u mag haar niet inzien."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from imvo.accounts.testing import make_user
 from imvo.duediligence.services import action_plan, figures, submissions
@@ -52,6 +53,11 @@ def test_covenant_figures(world, fw) -> None:
     assert y["mean_score"] == 54.5
     assert f["themes"] == [(theme.name, 2)]
     assert f["actions_total"] == 2
+    # Element and theme names in the reader's language, as the page and report show them.
+    with translation.override("nl"):
+        dutch = figures.covenant_figures(world.covenant_x)
+    assert dutch["years"][0]["elements"]["Beleid en management"] == 80.0
+    assert dutch["themes"] == [("Leefbaar loon", 2)]
 
 
 def test_element_rows_follow_first_appearance_and_leave_missing_years_empty() -> None:

@@ -68,6 +68,9 @@ def test_the_supplier_answers_through_its_link_once(world) -> None:
     c = Client(HTTP_ACCEPT_LANGUAGE="en")
     page = c.get(f"/regulation/supplier/{req.token}/").content.decode()
     assert "beyond VSME: you may decline" in page and "Company A" in page
+    # The ready-made framework's questions in the supplier's language, as elsewhere.
+    dutch = Client(HTTP_ACCEPT_LANGUAGE="nl").get(f"/regulation/supplier/{req.token}/")
+    assert "Heeft u al uw productielocaties in tier 1 in kaart gebracht?" in dutch.content.decode()
     r = c.post(f"/regulation/supplier/{req.token}/",
                {"a-policy-adopted": "Yes", "decline-purchasing": "on"})  # fmt: skip
     assert r.status_code == 302

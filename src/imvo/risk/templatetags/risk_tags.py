@@ -1,7 +1,9 @@
-"""`{{ level|level_word }}`: a risk level (high, medium, low) in the page's language.
+"""Codes the scan keeps, as a person reads them in the page's language.
 
-The scan keeps levels as their English codes (CSS classes, exports, the API); a
-person reads the word.
+`{{ level|level_word }}`: a risk level (high, medium, low); `{{ code|country_label }}`:
+"Bangladesh (BD)", as the heat map names countries; `{{ code|sector_label }}`:
+"Kleding en textiel" for "garment". The scan keeps the codes (CSS classes, exports,
+the API); a person reads the words.
 """
 
 from __future__ import annotations
@@ -9,6 +11,9 @@ from __future__ import annotations
 from django import template
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from imvo.core.countries import display_name, is_code
+from imvo.risk.reference import SECTOR_LABELS
 
 register = template.Library()
 
@@ -18,3 +23,14 @@ LEVEL_WORDS: dict[str, Promise] = {"high": _("high"), "medium": _("medium"), "lo
 @register.filter
 def level_word(level: str) -> str:
     return str(LEVEL_WORDS.get(level, level))
+
+
+@register.filter
+def country_label(code: str | None) -> str:
+    """A country code as its name and code; what the scan could not read, as written."""
+    return f"{display_name(code)} ({code})" if code and is_code(code) else (code or "")
+
+
+@register.filter
+def sector_label(code: str | None) -> str:
+    return str(SECTOR_LABELS.get(code or "", code or ""))

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -35,6 +36,19 @@ def test_member_sees_own_dashboard_with_heatmap_and_sources(client, world, entry
     assert r.status_code == 200
     assert '<table class="heat"' in body and '<th scope="row">Bangladesh (BD)</th>' in body
     assert "ITUC Global Rights Index 2024" in body and "CC BY 4.0" in body
+
+
+@pytest.mark.django_db
+def test_sourcing_tables_name_country_and_sector_in_the_readers_language(client, world):
+    """The scan keeps codes ("BD", "garment"); the page names them, and groups
+    thousands as the language does."""
+    services.add_sourcing(world.member_a, world.company_a, "BD", "garment", "Shirts", workers=2400)
+    client.force_login(world.member_a)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    body = client.get(reverse("risk:dashboard")).content.decode()
+    # Both tables: the highest-risk sourcing and the countries entered by hand.
+    assert body.count("<td>Bangladesh (BD)</td><td>Kleding en textiel</td>") == 2
+    assert "<td>2.400</td>" in body and "<td>BD</td>" not in body
 
 
 @pytest.mark.django_db

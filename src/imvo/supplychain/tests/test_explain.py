@@ -105,6 +105,15 @@ def test_dutch_words_and_number_format() -> None:
             ),
         ]
         assert common.runner_up == "productielocatie #12 (\u22120,2 bits)"
+        # The matcher's "together" terms, stored with an English detail, in Dutch too.
+        together = [{"field": "together", "level": "name and place", "weight": 1.7,
+                     "detail": "the name agrees and the places are within 200 m"}]  # fmt: skip
+        (t,) = explain.explain(_match(explanation=together)).evidence
+        assert (t.label, t.words, t.detail) == (
+            "Samen",
+            "de naam komt overeen en de plaatsen liggen binnen 200 m van elkaar",
+            "",
+        )
 
 
 def test_differences_marked_on_both_sides_and_inline() -> None:

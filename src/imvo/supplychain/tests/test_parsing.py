@@ -94,6 +94,22 @@ def test_bad_files_get_a_clear_message(name: str, data: bytes, message: str) -> 
     assert message in str(e.value)
 
 
+def test_a_dutch_reader_gets_the_message_in_dutch_with_dutch_numbers() -> None:
+    """The upload page shows the reader's language (the messages were English only)."""
+    from django.utils import translation
+
+    with translation.override("nl"), pytest.raises(ParseError) as e:
+        read_table("lijst.xlsx", b"%PDF-1.7\n...")
+    assert str(e.value) == (
+        "lijst.xlsx: dit is een pdf-document, geen leverancierslijst. "
+        "Upload een .csv-, .xlsx-, .xls- of .ods-bestand."
+    )
+    rows = b"naam,adres,land\n" + b"A,B,BD\n" * 1001
+    with translation.override("nl"), pytest.raises(ParseError) as e:
+        read_table("lijst.csv", rows, max_rows=1000)
+    assert "de grens is 1.000. Splits hem in meerdere lijsten." in str(e.value)
+
+
 def test_password_protected_workbook() -> None:
     with pytest.raises(
         ParseError, match=r"protected.xlsx: the workbook is protected with a password"

@@ -257,3 +257,25 @@ def test_a_second_upload_asks_add_or_replace(client, world, registry) -> None:
     assert (
         "File added" in history.content.decode() and "Restore version 1" in history.content.decode()
     )
+
+
+def test_a_list_whose_worker_died_offers_run_again(client, world, registry) -> None:
+    """A worker killed mid-task leaves the list "processing" for good (the task is
+    not taken up again, docs/operations.md): after STUCK_AFTER the page says so
+    and offers Run again, which processes it to the end."""
+    from django.utils import timezone
+
+    sl = upload(world.member_a, world.covenant_x)
+    SupplierList.objects.filter(pk=sl.pk).update(status="processing", started=timezone.now())
+    client.force_login(world.member_a)
+    page = client.get(f"/supply-chain/lists/{sl.pk}/").content.decode()
+    assert "no progress for a long time" not in page and "/run-again/" not in page
+    SupplierList.objects.filter(pk=sl.pk).update(
+        started=timezone.now() - services.STUCK_AFTER - timezone.timedelta(minutes=1)  # type: ignore[attr-defined]
+    )
+    page = client.get(f"/supply-chain/lists/{sl.pk}/").content.decode()
+    assert "no progress for a long time" in page and f"/lists/{sl.pk}/run-again/" in page
+    r = client.post(f"/supply-chain/lists/{sl.pk}/run-again/")
+    assert r.status_code == 302
+    sl.refresh_from_db()
+    assert sl.status == "done"

@@ -1,6 +1,8 @@
 """Run the background worker for whichever task backend is configured, and the
 scheduled jobs beside it (imvo/core/schedule.py)."""
 
+import logging
+import os
 from typing import Any
 
 from django.conf import settings
@@ -39,6 +41,10 @@ class Command(BaseCommand):
         backend = settings.TASK_BACKEND
         if backend == "redis":
             kwargs: dict[str, Any] = {"continuous": not opts["batch"]}
+            if os.environ.get("LOG_FORMAT") == "json":
+                # The redis worker prints its start banner and every task to stdout;
+                # under `imvo serve` every line must be a JSON log line.
+                kwargs["stdout"] = LogLines(logging.getLogger("imvo.worker"))
             if opts["max_tasks"]:
                 kwargs["max_tasks"] = opts["max_tasks"]
             call_command("run_redis_tasks", **kwargs)
@@ -58,3 +64,27 @@ class Command(BaseCommand):
 
             while True:
                 time.sleep(3600)
+
+
+class LogLines:
+    """A text stream that writes each line as an INFO record of `logger`."""
+
+    def __init__(self, logger: logging.Logger) -> None:
+        self.logger = logger
+        self.pending = ""
+
+    def write(self, text: str) -> int:
+        self.pending += text
+        *lines, self.pending = self.pending.split("\n")
+        for line in lines:
+            if line.strip():
+                self.logger.info("%s", line.strip())
+        return len(text)
+
+    def flush(self) -> None:
+        if self.pending.strip():
+            self.logger.info("%s", self.pending.strip())
+        self.pending = ""
+
+    def isatty(self) -> bool:
+        return False
