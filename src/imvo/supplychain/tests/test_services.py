@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 from imvo.accounts.testing import make_user
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.covenants.models import Adherence
-from imvo.supplychain import disclosure, services
+from imvo.supplychain import disclosure, parsing, services
 from imvo.supplychain import public as pub
 from imvo.supplychain.models import Facility, Match, SupplierList
 from imvo.supplychain.tests.helpers import (
@@ -77,12 +77,12 @@ def test_an_unreadable_file_is_refused_and_kept_as_received(world, registry, mon
     "run again" takes it from the door to the disclosure like a fresh upload."""
     good = upload(world.member_a, world.covenant_x)
     data = csv_bytes(LIST_A[:2])
-    real_read = services.parsing.read_table
+    real_read = parsing.read_table
 
     def broken_reader(*args, **kwargs):
-        raise services.parsing.ParseError("list.csv: the reader broke on row 2")
+        raise parsing.ParseError("list.csv: the reader broke on row 2")
 
-    monkeypatch.setattr(services.parsing, "read_table", broken_reader)
+    monkeypatch.setattr(parsing, "read_table", broken_reader)
     with pytest.raises(DomainError, match="the reader broke on row 2"):
         services.upload_list(world.member_a, world.covenant_x, YEAR, "more.csv", data, mode="add")
     kept = SupplierList.objects.exclude(pk=good.pk).get()
@@ -99,7 +99,7 @@ def test_an_unreadable_file_is_refused_and_kept_as_received(world, registry, mon
     assert kept.status == SupplierList.Status.FAILED
     # The reader is fixed: run again reads it at the door and processes it; what it
     # does to the disclosure waits for the member's confirmation (never silent).
-    monkeypatch.setattr(services.parsing, "read_table", real_read)
+    monkeypatch.setattr(parsing, "read_table", real_read)
     services.run_again(world.member_a, kept)
     kept.refresh_from_db()
     assert kept.status == SupplierList.Status.PREVIEW, kept.error
