@@ -269,6 +269,9 @@ class Complaint(models.Model):
     filed_at = models.DateTimeField(default=timezone.now)
     state_since = models.DateTimeField(default=timezone.now)
     due = models.DateField(null=True, blank=True)
+    # The day the daily reminder (due soon / overdue) was last mailed: one a case
+    # a day, however often the job runs (`services.deadlines.do_send_reminders`).
+    reminded_on = models.DateField(null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     admissibility_at = models.DateTimeField(null=True, blank=True)
     admissible = models.BooleanField(null=True)

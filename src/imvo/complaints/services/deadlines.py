@@ -94,6 +94,11 @@ def do_send_reminders(today: date | None = None, soon_days: int = 3) -> tuple[in
 
     The mail names the case and the due date only, never its content.
     Returns (sent, failed); a mail server that is down fails every mail, not the run.
+
+    Once a case a day: a case is claimed with one conditional UPDATE of
+    `reminded_on` before its mail goes, so a second run the same day (`imvo jobs
+    run complaints-reminders --now`, or two workers) sends nothing for it. A mail
+    that could not be sent gives the claim back, so a later run that day tries again.
     """
     today = today or timezone.localdate()
     due = Complaint.objects.exclude(state=State.CLOSED).filter(
@@ -114,6 +119,11 @@ def do_send_reminders(today: date | None = None, soon_days: int = 3) -> tuple[in
         emails = sorted({p.email for p in people if p.email})
         if not emails:
             continue
+        claimed = (
+            Complaint.objects.filter(pk=c.pk).exclude(reminded_on=today).update(reminded_on=today)
+        )
+        if not claimed:
+            continue  # reminded today already (or by a run going on now)
         late = c.due is not None and c.due < today
         subject = f"[{c.covenant.slug}] complaint {c.reference}: {'OVERDUE since' if late else 'due'} {c.due}"
         body = (
@@ -127,5 +137,6 @@ def do_send_reminders(today: date | None = None, soon_days: int = 3) -> tuple[in
             audit("system", "reminder", c, recipients=len(emails))
         except OSError as e:
             failed += 1
+            Complaint.objects.filter(pk=c.pk, reminded_on=today).update(reminded_on=c.reminded_on)
             logger.warning("reminder for %s could not be sent: %s", c.reference, e)
     return sent, failed
