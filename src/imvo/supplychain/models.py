@@ -82,6 +82,10 @@ class SupplierList(models.Model):
     # The encoding the member picked on the preview ("" = detected).
     encoding = models.CharField(max_length=40, blank=True)
     started = models.DateTimeField(null=True, blank=True)
+    # The job's last sign of life: set when it is queued or starts, and with every
+    # `rows_done` it reports. A job silent since longer than
+    # `services.STUCK_AFTER` counts as stuck (its worker died), not one that runs long.
+    progress_at = models.DateTimeField(null=True, blank=True)
     finished = models.DateTimeField(null=True, blank=True)
 
     objects = SupplierListQuerySet.as_manager()

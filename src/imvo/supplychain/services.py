@@ -258,7 +258,10 @@ def confirm_list(user: Any, sl: SupplierList) -> SupplierList:
         if locked.status != SupplierList.Status.PREVIEW:
             raise DomainError(_("Only a list waiting for your confirmation can be confirmed."))
         SupplierList.objects.filter(pk=sl.pk).update(
-            confirmed=True, status=SupplierList.Status.QUEUED, rows_done=0
+            confirmed=True,
+            status=SupplierList.Status.QUEUED,
+            rows_done=0,
+            progress_at=timezone.now(),
         )
     enqueue(sl)
     sl.refresh_from_db()
@@ -292,7 +295,10 @@ def choose_encoding(user: Any, sl: SupplierList, encoding: str) -> SupplierList:
             raise DomainError(_("The encoding can be changed only before you confirm."))
         sl.rows.all().delete()  # read again from the stored file
         SupplierList.objects.filter(pk=sl.pk).update(
-            encoding=encoding, status=SupplierList.Status.QUEUED, rows_done=0
+            encoding=encoding,
+            status=SupplierList.Status.QUEUED,
+            rows_done=0,
+            progress_at=timezone.now(),
         )
     enqueue(sl)
     sl.refresh_from_db()
@@ -335,11 +341,14 @@ def enqueue(sl: SupplierList) -> None:
 
 
 def is_stuck(sl: SupplierList) -> bool:
-    """Queued or processing for longer than STUCK_AFTER: its worker most likely died
-    (a task is not taken up again by itself, docs/operations.md), so it may be run
-    again."""
+    """Queued or processing and silent for longer than STUCK_AFTER: its worker most
+    likely died (a task is not taken up again by itself, docs/operations.md), so it
+    may be run again. Counted from the job's last progress (`progress_at`, set with
+    every `rows_done`), not from its start: a long run that still reports rows is
+    never stuck. Lists from before `progress_at` fall back to start or upload."""
     busy = sl.status in (SupplierList.Status.QUEUED, SupplierList.Status.PROCESSING)
-    return busy and (sl.started or sl.uploaded) <= timezone.now() - STUCK_AFTER
+    last = sl.progress_at or sl.started or sl.uploaded
+    return busy and last <= timezone.now() - STUCK_AFTER
 
 
 def run_again(user: Any, sl: SupplierList) -> SupplierList:
@@ -358,7 +367,7 @@ def run_again(user: Any, sl: SupplierList) -> SupplierList:
     if busy and not is_stuck(sl):
         raise DomainError(_("This list is being processed; wait for it to finish."))
     SupplierList.objects.filter(pk=sl.pk).update(
-        status=SupplierList.Status.QUEUED, error="", rows_done=0
+        status=SupplierList.Status.QUEUED, error="", rows_done=0, progress_at=timezone.now()
     )
     enqueue(sl)
     sl.refresh_from_db()
@@ -381,6 +390,7 @@ def _read_again_at_the_door(sl: SupplierList) -> None:
         SupplierList.objects.filter(pk=sl.pk).update(error=sl.error)
         raise
     sl.rows_done = 0
+    sl.progress_at = timezone.now()
     sl.save(
         update_fields=[
             "error",
@@ -389,6 +399,7 @@ def _read_again_at_the_door(sl: SupplierList) -> None:
             "rows_total",
             "status",
             "rows_done",
+            "progress_at",
             "confirmed",
         ]
     )
@@ -421,7 +432,11 @@ def process_list(list_id: int) -> SupplierList:
     """
     sl = SupplierList.objects.select_related("organisation").get(pk=list_id)
     SupplierList.objects.filter(pk=sl.pk).update(
-        status=SupplierList.Status.PROCESSING, started=timezone.now(), rows_done=0, error=""
+        status=SupplierList.Status.PROCESSING,
+        started=timezone.now(),
+        progress_at=timezone.now(),
+        rows_done=0,
+        error="",
     )
     try:
         _process(sl)
@@ -485,7 +500,7 @@ def _read_and_check(sl: SupplierList, data: bytes) -> None:
         summary["encoding"] = table.encoding
         summary["sheet"] = table.sheet
         SupplierList.objects.filter(pk=sl.pk).update(
-            rows_total=len(results), rows_done=0, summary=summary
+            rows_total=len(results), rows_done=0, progress_at=timezone.now(), summary=summary
         )
 
 
@@ -554,7 +569,7 @@ def _match_and_disclose(sl: SupplierList) -> None:
         frame = match_input((r.name, r.address, r.country, r.lat, r.lng) for r in chunk)
         outcome.extend(zip(chunk, matching.match_frame(registry, frame), strict=True))
         done += len(chunk)
-        SupplierList.objects.filter(pk=sl.pk).update(rows_done=done)
+        SupplierList.objects.filter(pk=sl.pk).update(rows_done=done, progress_at=timezone.now())
 
     with transaction.atomic():
         Match.objects.filter(row__supplier_list=sl).delete()  # a rerun replaces an earlier run
@@ -578,6 +593,7 @@ def _match_and_disclose(sl: SupplierList) -> None:
         SupplierList.objects.filter(pk=sl.pk).update(
             status=SupplierList.Status.DONE,
             rows_done=total,
+            progress_at=timezone.now(),
             summary=counts,
             finished=timezone.now(),
         )

@@ -357,10 +357,33 @@ def test_a_running_job_is_not_started_twice(world, registry) -> None:
     with pytest.raises(DomainError, match="being processed"):
         services.run_again(world.member_a, sl)
     # A worker that died long ago: the list may be run again.
+    silent_since = timezone.now() - services.STUCK_AFTER - timezone.timedelta(minutes=1)  # type: ignore[attr-defined]
+    SupplierList.objects.filter(pk=sl.pk).update(started=silent_since, progress_at=silent_since)
+    sl.refresh_from_db()
+    assert services.run_again(world.member_a, sl).status == "done"
+
+
+def test_a_long_run_that_still_makes_progress_is_never_stuck(world, registry) -> None:
+    """Stuck counts from the job's last progress, not from its start: a genuine run
+    longer than STUCK_AFTER that reported rows a minute ago cannot be run again."""
+    sl = upload(world.member_a, world.covenant_x)
+    sl.refresh_from_db()
+    assert sl.progress_at is not None and sl.started is not None
+    assert sl.progress_at >= sl.started  # processing reported its rows after it started
+    long_ago = timezone.now() - services.STUCK_AFTER - timezone.timedelta(minutes=30)  # type: ignore[attr-defined]
     SupplierList.objects.filter(pk=sl.pk).update(
-        started=timezone.now() - services.STUCK_AFTER - timezone.timedelta(minutes=1)  # type: ignore[attr-defined]
+        status="processing",
+        started=long_ago,
+        progress_at=timezone.now() - timezone.timedelta(minutes=1),  # type: ignore[attr-defined]
     )
     sl.refresh_from_db()
+    assert not services.is_stuck(sl)
+    with pytest.raises(DomainError, match="being processed"):
+        services.run_again(world.member_a, sl)
+    # Silent since long ago: the worker died, the list may be run again.
+    SupplierList.objects.filter(pk=sl.pk).update(progress_at=long_ago)
+    sl.refresh_from_db()
+    assert services.is_stuck(sl)
     assert services.run_again(world.member_a, sl).status == "done"
 
 

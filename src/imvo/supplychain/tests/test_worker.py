@@ -111,9 +111,8 @@ def test_worker_killed_mid_job_leaves_nothing_half_saved_and_the_rerun_completes
     with pytest.raises(services.DomainError):  # type: ignore[attr-defined]
         services.run_again(world.member_a, sl)
     # ...but once it has been silent for the stuck period (the worker died), it can.
-    SupplierList.objects.filter(pk=sl.pk).update(
-        started=timezone.now() - services.STUCK_AFTER - timedelta(minutes=1)
-    )
+    silent_since = timezone.now() - services.STUCK_AFTER - timedelta(minutes=1)
+    SupplierList.objects.filter(pk=sl.pk).update(started=silent_since, progress_at=silent_since)
     services.run_again(world.member_a, sl)
     done = _run_worker_batch(env, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
