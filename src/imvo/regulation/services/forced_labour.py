@@ -56,25 +56,43 @@ LISTING_COLUMNS = ("country", "region", "product", "hs_code", "reference", "list
 
 
 def _read(name: str, data: bytes) -> list[dict[str, str]]:
-    text = data.decode("utf-8-sig")
+    """The file's rows; a file that cannot be read (not UTF-8, not JSON, nested
+    deeper than Python's JSON reader goes, a broken CSV) is a DomainError naming it."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise DomainError(_("%(name)s is not UTF-8 text (byte %(pos)s): save it as UTF-8 and import it again.")
+                          % {"name": name, "pos": e.start}) from None  # fmt: skip
     if name.lower().endswith(".json"):
         try:
             doc = json.loads(text)
         except json.JSONDecodeError as e:
             raise DomainError(_("%(name)s is not valid JSON: %(msg)s (line %(line)s).")
                               % {"name": name, "msg": e.msg, "line": e.lineno}) from None  # fmt: skip
+        except RecursionError:
+            raise DomainError(_("%(name)s is nested too deeply to read: a listing file is a list of entries.")
+                              % {"name": name}) from None  # fmt: skip
         entries = doc.get("entries") if isinstance(doc, dict) else doc
         if not isinstance(entries, list):
             raise DomainError(_("%(name)s: expected a list of entries.") % {"name": name})
         return [
             {k: str(v or "") for k, v in e.items()} if isinstance(e, dict) else {} for e in entries
         ]
-    reader = csv.DictReader(io.StringIO(text))
-    missing = {"country", "product"} - {h.strip().lower() for h in reader.fieldnames or []}
-    if missing:
-        raise DomainError(_("%(name)s lacks the columns %(cols)s.")
-                          % {"name": name, "cols": ", ".join(sorted(missing))})  # fmt: skip
-    return [{(k or "").strip().lower(): (v or "").strip() for k, v in r.items()} for r in reader]
+    try:
+        reader = csv.DictReader(io.StringIO(text))
+        missing = {"country", "product"} - {h.strip().lower() for h in reader.fieldnames or []}
+        if missing:
+            raise DomainError(_("%(name)s lacks the columns %(cols)s.")
+                              % {"name": name, "cols": ", ".join(sorted(missing))})  # fmt: skip
+        return [{(k or "").strip().lower(): _cell(v) for k, v in r.items()} for r in reader]
+    except csv.Error as e:
+        raise DomainError(_("%(name)s is not a readable CSV file: %(msg)s.")
+                          % {"name": name, "msg": e}) from None  # fmt: skip
+
+
+def _cell(v: str | list[str] | None) -> str:
+    """A cell; the extra cells of a row longer than its header come as a list."""
+    return (" ".join(v) if isinstance(v, list) else v or "").strip()
 
 
 def check_listing_rows(rows: list[dict[str, str]], first_row: int = 2) -> list[str]:

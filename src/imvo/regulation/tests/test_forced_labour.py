@@ -75,3 +75,34 @@ def test_a_sourcing_location_is_flagged_by_each_source(world, settings, tmp_path
     assert z.read("evidence.pdf").startswith(b"%PDF")
     with pytest.raises(NotFound):
         forced_labour.readiness(world.member_c, world.covenant_x)
+
+
+@pytest.mark.parametrize(
+    "name, data, message",
+    [
+        ("eu.csv", "country,product\nCI,cacao café\n".encode("cp1252"), "eu.csv is not UTF-8 text"),
+        ("eu.json", b"[" * 200_000 + b"]" * 200_000, "eu.json is nested too deeply"),
+        ("eu.json", b'{"entries": ' + b"[" * 200_000 + b"]" * 200_000 + b"}", "eu.json is nested too deeply"),
+    ],
+)  # fmt: skip
+def test_the_import_command_names_an_unreadable_file_without_a_traceback(
+    db, tmp_path, name, data, message
+) -> None:
+    """A non-UTF-8 file or a very deeply nested one: the command stops with a
+    CommandError (Django prints it and exits 1, no traceback) naming the file."""
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(CommandError, match=message):
+        call_command("regulation", "forced-labour", "import", str(path))
+    with pytest.raises(CommandError, match=r"Cannot read .*missing\.csv"):
+        call_command("regulation", "forced-labour", "import", str(tmp_path / "missing.csv"))
+    assert not RiskListing.objects.exists()
+
+
+def test_a_csv_row_longer_than_its_header_is_read(db) -> None:
+    """Extra cells past the header (Python's csv gives them as a list) do not crash the import."""
+    data = b"country,product\nCN,cotton,Xinjiang note\n"
+    assert forced_labour.import_listings("eu-database", "eu.csv", data) == 1
+    assert RiskListing.objects.get().product == "cotton"

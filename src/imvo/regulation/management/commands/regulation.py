@@ -146,7 +146,11 @@ class Command(BaseCommand):
 
         if opts["what"] == "import":
             path = Path(opts["target"])
-            n = forced_labour.import_listings(opts["source"], path.name, path.read_bytes())
+            try:
+                data = path.read_bytes()
+            except OSError as e:
+                raise CommandError(f"Cannot read {path}: {e.strerror or e}.") from None
+            n = forced_labour.import_listings(opts["source"], path.name, data)
             self.stdout.write(f"{n} listings imported as {opts['source']}.")
             return
         if not opts.get("username"):
