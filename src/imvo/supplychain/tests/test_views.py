@@ -179,6 +179,20 @@ def test_nav_links_per_role(world) -> None:
     assert links_for(world.committee_x) == []
 
 
+def test_no_downloads_are_offered_before_a_list_is_public(client, world, registry) -> None:
+    """A covenant with no published list says so and offers no CSV/XLSX/JSON of zero
+    locations; once a year is public, the downloads are there."""
+    upload(world.member_a, world.covenant_x)
+    url = f"/supply-chain/public/{world.covenant_x.slug}/"
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "is not public yet" in page
+    assert "format=csv" not in page and "format=xlsx" not in page and "format=json" not in page
+    assert client.get(url + "?format=csv").status_code == 200  # the address still answers
+    publish_with_members(world.covenant_x, YEAR, world.secretariat_x, k=3)
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "format=csv" in page and "format=xlsx" in page and "format=json" in page
+
+
 def test_api_upload_poll_rows_and_public(client, world, registry) -> None:
     _, token = ApiToken.issue(world.member_a)
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
