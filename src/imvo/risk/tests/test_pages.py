@@ -64,6 +64,40 @@ def test_add_sourcing_by_form_and_clear_error(client, world):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    "language, names",
+    [
+        (
+            "en",
+            [
+                "Remove Bangladesh (BD), Garment and textile, Shirts",
+                "Remove Pakistan (PK), Food products",
+            ],
+        ),
+        (
+            "nl",
+            [
+                "Verwijderen Bangladesh (BD), Kleding en textiel, Shirts",
+                "Verwijderen Pakistan (PK), Voedingsmiddelen",
+            ],
+        ),
+    ],
+)
+def test_each_remove_button_names_its_row(client, world, language, names):
+    """A screen reader hears which hand-entered row a Remove button removes: its
+    accessible name (the button's text, part of it visually hidden) names the row."""
+    import re
+
+    services.add_sourcing(world.member_a, world.company_a, "BD", "garment", "Shirts")
+    services.add_sourcing(world.member_a, world.company_a, "PK", "food", "")
+    client.force_login(world.member_a)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = client.get(reverse("risk:dashboard")).content.decode()
+    buttons = re.findall(r'/sourcing/\d+/delete/".*?<button[^>]*>(.*?)</button>', page, re.S)
+    assert sorted(" ".join(re.sub(r"<[^>]+>", "", b).split()) for b in buttons) == names
+
+
+@pytest.mark.django_db
 def test_other_company_gets_404_for_entry_and_sees_empty_register(client, world, entry_a):
     client.force_login(world.member_b)
     assert client.get(reverse("risk:entry", args=[entry_a.pk])).status_code == 404
