@@ -249,6 +249,14 @@ def _save_with_file(sl: SupplierList, data: bytes) -> None:
         sl.save()
 
 
+def _mark_queued(sl: SupplierList, **changes: Any) -> None:
+    """Back in the queue from the start: no rows done, and progress now (what
+    `is_stuck` counts from), with the step's own `changes`."""
+    SupplierList.objects.filter(pk=sl.pk).update(
+        status=SupplierList.Status.QUEUED, rows_done=0, progress_at=timezone.now(), **changes
+    )
+
+
 def confirm_list(user: Any, sl: SupplierList) -> SupplierList:
     """The member confirms the previewed effect: the list is matched and becomes a
     new version of the disclosure (added to it or replacing it, as chosen)."""
@@ -257,12 +265,7 @@ def confirm_list(user: Any, sl: SupplierList) -> SupplierList:
         locked = SupplierList.objects.select_for_update().get(pk=sl.pk)
         if locked.status != SupplierList.Status.PREVIEW:
             raise DomainError(_("Only a list waiting for your confirmation can be confirmed."))
-        SupplierList.objects.filter(pk=sl.pk).update(
-            confirmed=True,
-            status=SupplierList.Status.QUEUED,
-            rows_done=0,
-            progress_at=timezone.now(),
-        )
+        _mark_queued(sl, confirmed=True)
     enqueue(sl)
     sl.refresh_from_db()
     return sl
@@ -294,12 +297,7 @@ def choose_encoding(user: Any, sl: SupplierList, encoding: str) -> SupplierList:
         if locked.status != SupplierList.Status.PREVIEW:
             raise DomainError(_("The encoding can be changed only before you confirm."))
         sl.rows.all().delete()  # read again from the stored file
-        SupplierList.objects.filter(pk=sl.pk).update(
-            encoding=encoding,
-            status=SupplierList.Status.QUEUED,
-            rows_done=0,
-            progress_at=timezone.now(),
-        )
+        _mark_queued(sl, encoding=encoding)
     enqueue(sl)
     sl.refresh_from_db()
     return sl
@@ -366,9 +364,7 @@ def run_again(user: Any, sl: SupplierList) -> SupplierList:
     busy = sl.status in (SupplierList.Status.QUEUED, SupplierList.Status.PROCESSING)
     if busy and not is_stuck(sl):
         raise DomainError(_("This list is being processed; wait for it to finish."))
-    SupplierList.objects.filter(pk=sl.pk).update(
-        status=SupplierList.Status.QUEUED, error="", rows_done=0, progress_at=timezone.now()
-    )
+    _mark_queued(sl, error="")
     enqueue(sl)
     sl.refresh_from_db()
     return sl
