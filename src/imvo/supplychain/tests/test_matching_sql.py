@@ -274,6 +274,27 @@ def test_postgres_engine_reads_abbreviations_as_the_in_memory_engine(pg_cursor: 
 
 
 @pytest.mark.slow
+def test_postgres_engine_reads_initials_as_the_in_memory_engine(pg_cursor: Any) -> None:
+    """Initials of consecutive words the other name lacks count as those words
+    (`features.acronym`) in both engines: "thorp jn" / "thorp james n", "us" / "united
+    states"; letters that are no one's initials ("jk") do not."""
+    registry = _places(
+        ["thorp jn", "united states post office", "chicago public schools thorp james n"],
+        ["8914 s buffalo", "100 queen st w", "5 main st"],
+        ["US", "CA", "GB"],
+        ids=[1, 2, 3],
+    )
+    rows = _places(
+        ["CHICAGO PUBLIC SCHOOLS THORP, JAMES N.", "US Post Office", "Thorp JK"],
+        ["8914 S BUFFALO AVE 60617", "100 Queen St W", "5 Main St"],
+        ["US", "CA", "GB"],
+    )
+    memory, names = _name_levels_alike_in_both(pg_cursor, registry, rows)
+    assert [m.scored[0].facility_id for m in memory] == [1, 2, 3]
+    assert names == ["contained", "contained", "different"]
+
+
+@pytest.mark.slow
 def test_postgres_engine_reads_a_name_inside_the_other_without_spaces(pg_cursor: Any) -> None:
     """One joined name inside the other (`features.joined_inside`) is "similar" in both
     engines; one under JOINED_INSIDE_MIN letters is not."""
