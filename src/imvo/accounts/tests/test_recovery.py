@@ -81,15 +81,17 @@ def test_a_secretariat_invites_only_for_organisations_active_in_its_covenant(wor
     """Company A left covenant Y and takes part in X only: Y's secretariat could
     still make accounts in it, which read A's lists and cases in X (T2; T30 was
     the same gap in the complaints app). docs/security.md, T45."""
-    from imvo.testing import adhere
-
-    left = adhere(world.covenant_y, world.company_a, status="withdrawn")
+    left = world.company_a.adherences.create(
+        covenant=world.covenant_y, role="party", status="withdrawn"
+    )
     with pytest.raises(PermissionDeniedError):
         invitations.check_invite(world.secretariat_y, world.company_a, "eve@y.example", "", "")
     assert world.company_a not in invitations.invitable_organisations(world.secretariat_y)
     left.status = "active"
     left.save()
-    invited = invitations.check_invite(world.secretariat_y, world.company_a, "new@a.example", "", "")
+    invited = invitations.check_invite(
+        world.secretariat_y, world.company_a, "new@a.example", "", ""
+    )
     assert invited.organisation == world.company_a
 
 
