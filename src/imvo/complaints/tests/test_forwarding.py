@@ -20,7 +20,7 @@ def test_location_complaint_forwarded_without_revealing_members(world, monkeypat
     assert (
         forwarding.check_forward_to_linked_members(world.secretariat_x, c) == 2
     )  # company C is in another covenant
-    _c, role = access.get_case(world.member_b, c.pk)
+    _c, role = access.get_case(world.member_b, c.reference)
     view = workflow.case_view(world.member_b, c, role)
     assert "forwardings" not in view  # B never learns A got it too
     assert not access.complaints_visible_to(world.member_c).exists()
@@ -38,7 +38,7 @@ def test_location_complaint_reaches_the_members_whose_lists_name_the_facility(wo
     c = file(world, facility={"id": factory.pk, "name": factory.name, "country": "BD"}).complaint
     assert forwarding.check_forward_to_linked_members(world.secretariat_x, c) == 2
     for member in (world.member_a, world.member_b):
-        _c, role = access.get_case(member, c.pk)
+        _c, role = access.get_case(member, c.reference)
         assert "forwardings" not in workflow.case_view(member, c, role)
 
 
