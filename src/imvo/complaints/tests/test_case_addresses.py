@@ -4,6 +4,8 @@ filing order, and an id address answering 404 to some and 403 or 200 to others
 told whether a number was a case. An id address is no case at all: 404 for
 everyone, the case's own committee included."""
 
+from typing import Any
+
 from imvo.complaints.evidence import store_evidence
 from imvo.complaints.models import Complaint
 from imvo.complaints.services import committee
@@ -11,15 +13,16 @@ from imvo.complaints.tests.helpers import admit, file
 from imvo.core.testing import one_page_pdf
 
 
-def _main(response) -> str:
+def _main(response: Any) -> str:
     """The page's own content (the frame carries a per-request nonce)."""
-    html = response.content.decode()
+    html: str = response.content.decode()
     return html[html.index("<main") : html.index("</main>")]
 
 
 def test_case_pages_are_addressed_by_reference_and_id_addresses_are_no_case(world, client):
     c = file(world, respondent=world.company_a).complaint
     ev = store_evidence(c, "photo.pdf", one_page_pdf()).evidence
+    assert ev is not None
     committee.check_recuse(world.committee_x, c, world.recused_committee_x, "conflict of interest")
     c = admit(world.committee_x, c)
     assert c.reference and c.reference != str(c.pk)
