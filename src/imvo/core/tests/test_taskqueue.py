@@ -51,16 +51,17 @@ def lease(task: Any, attempts: int, expires_in: timedelta, worker: str = "dead-w
     )
 
 
-def run_worker() -> None:
-    """One worker in batch mode: what is ready, then exit (as `imvo worker --batch`)."""
-    worker = taskqueue.leased_worker_class()(
+def run_worker(worker_class: Any = None, worker_id: str = "new-worker") -> None:
+    """One worker in batch mode: what is ready, then exit (as `imvo worker --batch`);
+    the leased worker unless another class is given."""
+    worker = (worker_class or taskqueue.leased_worker_class())(
         queue_names=["*"],
         interval=0,
         batch=True,
         backend_name="default",
         startup_delay=False,
         max_tasks=None,
-        worker_id="new-worker",
+        worker_id=worker_id,
         excluded_queue_names=[],
     )
     worker.run()
@@ -90,16 +91,7 @@ def test_without_leases_a_dead_workers_task_stayed_running_for_ever(db, database
     from django_tasks_db.management.commands.db_worker import Worker
 
     dead = running("left behind", started_ago=timedelta(days=2))
-    Worker(
-        queue_names=["*"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="plain",
-        excluded_queue_names=[],
-    ).run()
+    run_worker(Worker, worker_id="plain")
     dead.refresh_from_db()
     assert dead.status == "RUNNING"
     # With leases: a running task without a lease row counts as leased from its start.
