@@ -719,6 +719,47 @@ def test_a_house_number_with_a_leading_zero_is_the_same_number() -> None:
     assert (m.facility_id, m.status) == ("F0", matching.AUTOMATIC)
 
 
+def test_a_house_number_typed_with_a_letter_is_the_same_number() -> None:
+    """ "Ave. Boavista # 33o" (Open Supply Hub pair, Portugal) and "Rua da Boavista 330":
+    the letter o typed for the digit 0 is read as 0, so it is the same number on the
+    same street, not next door, and the facility is matched automatically."""
+    from imvo.supplychain.matching import features
+    from imvo.supplychain.normalise import normalise_address
+
+    a = normalise_address("ave. boavista # 33o vila nova de famalicao portugal")
+    b = normalise_address("rua da boavista 330 vila nova de famalicao 4770350")
+    assert features.identifiers(a) == {"330"}
+    assert features.ADDRESS_LEVELS[features.address_levels([a], [b])[0]] == (
+        "same number and street"
+    )
+    m = _one(
+        [
+            (
+                "Sonicarla Europa Texteis S.A.",
+                "Rua da Boavista 330, Vila Nova de Famalicao",
+                "PT",
+                None,
+                None,
+            ),
+            (
+                "Sonicarla Europa Texteis S.A.",
+                "Rua da Boavista 332, Vila Nova de Famalicao",
+                "PT",
+                None,
+                None,
+            ),
+        ],
+        (
+            "SONICARLA EUROPA TEXTEIS SA",
+            "Ave. Boavista # 33o Vila Nova de Famalicao",
+            "PT",
+            None,
+            None,
+        ),
+    )
+    assert (m.facility_id, m.status) == ("F0", matching.AUTOMATIC)
+
+
 def test_a_partly_similar_address_is_evidence_beyond_the_name() -> None:
     """Supplier lists append the country or the province to the address: an address
     that agrees in part, with no conflicting number, supports a rare name."""
