@@ -987,6 +987,14 @@ def _east_asian_reading(sample: bytes, encoding: str) -> str:
     return encoding
 
 
+def _no_utf8_letters(text: str) -> bool:
+    """Text read as UTF-8 in which every byte beyond ASCII was unreadable."""
+    return "\ufffd" in text and _UTF8_LETTER.search(text) is None
+
+
+_UTF8_LETTER = re.compile("[^\x00-\x7f\ufffd]")
+
+
 def _guess_encoding(data: bytes) -> str:
     """The encoding of a CSV that is not UTF-8. charset-normalizer's guess competes
     with the usual Windows code pages: a short Latin-1 file ("Têxteis São João
@@ -1106,12 +1114,22 @@ def _read_csv(
     max_rows: int = MAX_ROWS,
     progress: Progress | None = None,
 ) -> tuple[list[list[str]], str, str, set[int]]:
+    bom = data.startswith(b"\xef\xbb\xbf")
     if chosen:  # the member picked the encoding on the preview
-        text, encoding = data.decode(chosen, errors="replace"), chosen
+        # A UTF-8 byte-order mark in front of another encoding's text is no content:
+        # read as cp1252 it was "ï»¿" glued to the first column's name.
+        text, encoding = data[3 if bom else 0 :].decode(chosen, errors="replace"), chosen
         if text.startswith("\ufeff"):
             text = text[1:]
-    elif data.startswith(b"\xef\xbb\xbf"):
+    elif bom:
         text, encoding = data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+        if _no_utf8_letters(text):
+            # The mark says UTF-8 but no letter beyond ASCII is (a Windows export given
+            # the mark by another program): every é was unreadable and its row
+            # rejected. The text's own encoding is guessed, as without the mark. A
+            # UTF-8 file with a few damaged bytes keeps its reading.
+            encoding = _guess_encoding(data[3:])
+            text = data[3:].decode(encoding, errors="replace")
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         text, encoding = data.decode("utf-16", errors="replace"), "utf-16"
     else:

@@ -329,8 +329,12 @@ def choose_encoding(user: Any, sl: SupplierList, encoding: str) -> SupplierList:
 
 
 def set_column_map(user: Any, sl: SupplierList, mapping: dict[str, int | None]) -> SupplierList:
-    """Record which column holds which field, then queue processing."""
+    """Record which column holds which field, then queue processing. Before the member
+    confirms (mapping, or the preview: a column read as the wrong field, a city
+    column left out), the file is read again with the new map; after, never."""
     require_decide(user, sl)
+    if sl.status not in (SupplierList.Status.MAPPING, SupplierList.Status.PREVIEW):
+        raise DomainError(_("The columns can be changed only before you confirm."))
     clean: dict[str, int] = {}
     for f, col in mapping.items():
         if f not in parsing.FIELDS or col is None or col == "":
@@ -349,11 +353,14 @@ def set_column_map(user: Any, sl: SupplierList, mapping: dict[str, int | None]) 
             _("Choose a column for: %(f)s.")
             % {"f": ", ".join(parsing.FIELD_LABELS[m] for m in missing)}
         )
-    sl.column_map = clean
-    sl.status = SupplierList.Status.QUEUED
-    sl.error, sl.failure = "", {}
-    sl.save(update_fields=["column_map", "status", "error", "failure"])
+    with transaction.atomic():
+        locked = SupplierList.objects.select_for_update().get(pk=sl.pk)
+        if locked.status not in (SupplierList.Status.MAPPING, SupplierList.Status.PREVIEW):
+            raise DomainError(_("The columns can be changed only before you confirm."))
+        sl.rows.all().delete()  # read again from the stored file, with this map
+        _mark_queued(sl, column_map=clean)
     enqueue(sl)
+    sl.refresh_from_db()
     return sl
 
 
