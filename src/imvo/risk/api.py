@@ -76,7 +76,8 @@ def _bounded(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
             )
         try:
             ratelimit.hit(
-                "risk-scan", ratelimit.request_client(request),
+                "risk-scan",
+                ratelimit.request_client(request),
                 int(settings.IMVO_RISK_SCAN_LIMIT),
                 RISK_SCAN_WINDOW,
             )

@@ -11,9 +11,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from imvo.complaints import limits
-from imvo.core.models import RateCounter
 from imvo.complaints.services import access, following
 from imvo.complaints.tests.helpers import file
+from imvo.core.models import RateCounter
 from imvo.core.tests.shared_database import shared_database_url
 
 

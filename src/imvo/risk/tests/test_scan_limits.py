@@ -30,7 +30,8 @@ def test_scans_are_limited_per_client_address(client):
 @override_settings(IMVO_RISK_SCAN_LIMIT=2, IMVO_CLIENT_IP_HEADER="X-Forwarded-For")
 def test_behind_a_proxy_each_client_has_its_own_limit(client):
     def scan(who: str) -> int:
-        return _scan(client, json.dumps(ROW), address="10.0.0.2", HTTP_X_FORWARDED_FOR=who).status_code
+        r = _scan(client, json.dumps(ROW), address="10.0.0.2", HTTP_X_FORWARDED_FOR=who)
+        return int(r.status_code)
 
     assert [scan("203.0.113.30") for _ in range(3)] == [200, 200, 429]
     assert scan("203.0.113.31") == 200  # another client behind the same proxy
