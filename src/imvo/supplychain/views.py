@@ -90,6 +90,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "member_covenants": member_covenants,
             "managed": managed,
             "disclosures": disclosures[:50],
+            "own_organisation": org,
         },
     )
 
@@ -134,6 +135,7 @@ def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
     sl = _visible_list(request, pk)
     context = _list_context(sl)
     context["can_decide"] = services.can_decide(request.user, sl)
+    context["own_organisation"] = roles.organisation_id(request.user)
     context["history"] = (
         services.lists_visible_to(request.user)
         .with_current()
