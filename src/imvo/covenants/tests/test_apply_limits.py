@@ -23,28 +23,43 @@ def _post(world, email: str, address: str, language: str = "en", n: int = 0):
     )
 
 
+def _pages(world, posts: list[tuple[str, str, str]]) -> list[str]:
+    """Post (e-mail, address, language) in turn; each answer's page."""
+    return [_post(world, e, a, lang, n).content.decode() for n, (e, a, lang) in enumerate(posts)]
+
+
 @override_settings(IMVO_APPLY_LIMIT=3, IMVO_APPLY_EMAIL_LIMIT=100)
 def test_applications_are_limited_per_client_address(world):
     before = MembershipApplication.objects.count()
-    for n in range(3):
-        r = _post(world, f"eve{n}@example.org", "203.0.113.40", n=n)
-        assert "Application received" in r.content.decode()
-    page = _post(world, "eve9@example.org", "203.0.113.40", n=9).content.decode()
-    assert "Too many attempts from your connection" in page
-    page = _post(world, "eve8@example.org", "203.0.113.40", language="nl", n=8).content.decode()
-    assert "Te veel pogingen vanaf uw verbinding" in page
-    assert MembershipApplication.objects.count() == before + 3
-    assert "Application received" in _post(world, "x@example.org", "198.51.100.9").content.decode()
+    pages = _pages(world, [(f"eve{n}@example.org", "203.0.113.40", "en") for n in range(3)])
+    assert all("Application received" in p for p in pages)
+    en, nl, elsewhere = _pages(
+        world,
+        [
+            ("eve9@example.org", "203.0.113.40", "en"),
+            ("eve8@example.org", "203.0.113.40", "nl"),
+            ("x@example.org", "198.51.100.9", "en"),
+        ],
+    )
+    assert "Too many attempts from your connection" in en
+    assert "Te veel pogingen vanaf uw verbinding" in nl
+    assert "Application received" in elsewhere  # another client is not affected
+    assert MembershipApplication.objects.count() == before + 4
 
 
 @override_settings(IMVO_APPLY_LIMIT=100, IMVO_APPLY_EMAIL_LIMIT=2)
 def test_applications_are_limited_per_contact_email(world):
     before = MembershipApplication.objects.count()
-    for n in range(2):
-        r = _post(world, "Eve@Example.org", f"203.0.113.{50 + n}", n=n)
-        assert "Application received" in r.content.decode()
-    page = _post(world, "eve@example.org", "203.0.113.60", n=5).content.decode()
-    assert "Too many applications with this e-mail address today" in page
-    page = _post(world, "eve@example.org", "203.0.113.61", language="nl", n=6).content.decode()
-    assert "Te veel aanmeldingen met dit e-mailadres vandaag" in page
+    pages = _pages(
+        world,
+        [
+            ("Eve@Example.org", "203.0.113.50", "en"),
+            ("eve@example.org", "203.0.113.51", "en"),
+            ("eve@example.org", "203.0.113.60", "en"),
+            ("eve@example.org", "203.0.113.61", "nl"),
+        ],
+    )
+    assert all("Application received" in p for p in pages[:2])
+    assert "Too many applications with this e-mail address today" in pages[2]
+    assert "Te veel aanmeldingen met dit e-mailadres vandaag" in pages[3]
     assert MembershipApplication.objects.count() == before + 2
