@@ -120,6 +120,14 @@ def upload(request: HttpRequest) -> HttpResponse:
             )
         except DomainError as e:
             form.add_error("file", str(e))
+            # The page comes back with the choice or the reason, but without the file.
+            form.add_error(
+                "file",
+                _(
+                    "Select the file again before you upload: the browser does not keep it "
+                    "after a refusal."
+                ),
+            )
         else:
             return redirect("supplychain:list", pk=sl.pk)
     return render(request, "supplychain/upload.html", {"form": form})
