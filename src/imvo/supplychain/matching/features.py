@@ -68,14 +68,14 @@ _GENERIC_SPLIT = {3: (8, 9, 9)}
 # The fine levels at which the names agree (exact, near or contained, however common).
 AGREEING_NAME_LEVELS = (1, 2, 3, 4, 5, 6, 7, 8, 9)
 
-# Generic words: a contained name ("Starbucks" / "Starbucks Coffee", "Mezza Notte" / "Mezza
-# Notte Trattoria") whose extra words are all carried by GENERIC_WORD_COUNT or more registry
-# facilities of the country says what kind of place it is, not which one; extra words few
-# facilities carry name another place ("Falk Hall" / "Chatham University Falk Hall",
-# "Bloordale Village" / "Bloordale Village Laundromat" in a smaller registry). Read from the
-# registry itself (its word counts, the blocking index's), not from a list of words; the
-# boundary is the one the name and shared-word levels already use for "common" (10+).
-# Measured in docs/supplychain.md ("Generic extra words; distance 200-500 m").
+# Generic words: a contained name ("Starbucks" / "Starbucks Coffee", "Wood Street Pizza" /
+# "Wood Street Pizza Restaurant") whose extra words are all carried by GENERIC_WORD_COUNT or
+# more registry facilities of the country says what kind of place it is, not which one;
+# extra words few facilities carry name another place ("Falk Hall" / "Chatham University
+# Falk Hall", "Bloordale Village" / "Bloordale Village Laundromat"). Read from the registry
+# itself (its word counts, the blocking index's), not from a list of words; the boundary is
+# the one the name and shared-word levels already use for "common" (10+). Measured in
+# docs/supplychain.md ("Generic extra words; distance 200-500 m").
 GENERIC_WORD_COUNT = 10
 
 
@@ -690,7 +690,7 @@ def name_nearby_levels(nearest: np.ndarray, compared: np.ndarray) -> np.ndarray:
 
 def distance_levels(meters: np.ndarray) -> np.ndarray:
     """Levels from distances in metres (NaN = a side without coordinates)."""
-    out = np.full(len(meters), 5, dtype=np.int8)
+    out = np.full(len(meters), len(_DISTANCE_LIMITS) + 1, dtype=np.int8)
     for level, limit in reversed(list(enumerate(_DISTANCE_LIMITS, start=1))):
         out[meters <= limit] = level
     out[np.isnan(meters)] = 0
