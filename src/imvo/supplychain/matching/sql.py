@@ -541,7 +541,7 @@ def match(
           -- word key both names carry, where the names differ as wholes and the address
           -- or the place agrees.
           SELECT lv.*,
-            CASE WHEN NOT (base >= 3 AND (address_level IN (1, 2, 3, 5) OR distance_level IN ({within_200}))
+            CASE WHEN NOT (base >= 3 AND (address_level IN (1, 2, 3, 5) OR distance_level IN ({within_200})))
                  THEN 0
                  ELSE (SELECT CASE WHEN min(f.df) IS NULL THEN 4 WHEN min(f.df) <= 1 THEN 1
                                    WHEN min(f.df) < 10 THEN 2 ELSE 3 END
