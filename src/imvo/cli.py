@@ -18,6 +18,10 @@ COMMANDS: list[tuple[str, str]] = [
     ),
     ("worker", "Run the background worker: uploads, scans, reports, and the scheduled jobs"),
     ("jobs", "Scheduled jobs (reminders, retention purge...): `jobs` lists, `jobs run NAME --now`"),
+    (
+        "tasks",
+        "Background tasks of the database queue: `tasks` lists running and failed, `tasks rerun ID`",
+    ),
     ("migrate", "Create or update the database tables"),
     ("createuser", "Create a user (--organisation, --secretariat COVENANT, --committee COVENANT)"),
     ("token", "API tokens: create USER, list USER, revoke PREFIX"),

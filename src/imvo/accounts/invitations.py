@@ -64,15 +64,22 @@ invitation_tokens = InvitationTokenGenerator()
 
 
 def invitable_organisations(user: AnyUser) -> QuerySet[Organisation]:
-    """Organisations the user may invite people for: those adhering to a covenant
-    whose secretariat the user is (every organisation for a platform admin)."""
+    """Organisations the user may invite people for: those taking part (an active
+    adherence) in a covenant whose secretariat the user is (every organisation
+    for a platform admin). An account reaches its organisation's data in every
+    covenant: the secretariat of one the organisation left makes none
+    (docs/security.md, T45)."""
     from django.apps import apps
 
     organisations = apps.get_model("covenants", "Organisation")
     if roles.is_platform_admin(user):
         return organisations.objects.order_by("name")
     return (
-        organisations.objects.filter(adherences__covenant_id__in=roles.managed_covenant_ids(user))
+        # Both conditions on one adherence (one filter() call), as in T30.
+        organisations.objects.filter(
+            adherences__covenant_id__in=roles.managed_covenant_ids(user),
+            adherences__status="active",
+        )
         .distinct()
         .order_by("name")
     )

@@ -74,6 +74,31 @@ def verify_second_factor(request: HttpRequest) -> HttpResponse:
     )
 
 
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """The Django admin's log-in address, answered by the site's log-in.
+
+    The admin's own form checks the password only and its session is the site's,
+    so with it a password alone passed the second factor (docs/security.md, T44).
+    Signed out: to the site's log-in (password, then the code), and back. Signed
+    in as staff: on to the admin. Signed in otherwise: refused (the admin would
+    send back here, a loop)."""
+    from django.contrib.auth.views import redirect_to_login
+    from django.core.exceptions import PermissionDenied
+    from django.urls import reverse
+
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("admin:index")
+    user: Any = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(target, reverse("accounts:login"))
+    if not (user.is_active and user.is_staff):
+        raise PermissionDenied
+    return HttpResponseRedirect(target)
+
+
 @login_required
 def two_factor_settings(request: HttpRequest) -> HttpResponse:
     user = request.user

@@ -27,6 +27,7 @@ class ComplaintsConfig(appconfig.ImvoConfig):
             "complaint-evidence",
             lambda: Path(settings.VAR_DIR) / "complaints" / "evidence",
             "complaint evidence files, encrypted with the complaints key",
+            private=True,  # folders 0700, files 0600 (evidence.py), restored so
         )
         post_save.connect(grants.role_saved, sender=CovenantRole, dispatch_uid="complaints-role")
         post_delete.connect(

@@ -40,9 +40,11 @@ MAX_PDF_PAGES = 50  # pdf_flatten.MAX_PAGES
 def evidence_dir() -> Path:
     from imvo.core import storage
 
-    d = storage.location("complaint-evidence").root  # registered in apps.py
-    d.mkdir(parents=True, exist_ok=True)
-    return d
+    # Registered in apps.py as private: the folder (and the complaints folder
+    # above it, when this makes it) is the owner's alone, 0700, whatever the
+    # umask; set again on every call, so an install from before (0755) is closed
+    # at its next use.
+    return storage.private_folder(storage.location("complaint-evidence").root)
 
 
 class EvidenceRefusedError(DomainError):
@@ -129,8 +131,14 @@ class Stored:
 
 
 def _write(data: bytes) -> str:
+    """Store one file, encrypted, as a new file readable by the owner only (0600,
+    whatever the umask: `storage.write_private`). Encrypted is not enough on its
+    own: a 0644 file in a 0755 folder let every account on the machine copy the
+    evidence, to be opened by whoever later reads the key."""
+    from imvo.core import storage
+
     stored = uuid.uuid4().hex + ".bin"
-    (evidence_dir() / stored).write_bytes(crypto.encrypt_bytes(data))
+    storage.write_private(evidence_dir() / stored, crypto.encrypt_bytes(data))
     return stored
 
 

@@ -63,7 +63,7 @@ DAILY: tuple[tuple[str, Callable[[], str], str], ...] = (
     (
         "complaints-respondent-mail",
         tell_respondents,
-        "e-mail respondent members a mail server that was down left untold",
+        "e-mail respondent and forwarded members a failed mail left untold",
     ),
     (
         "complaints-after-closure-checks",

@@ -639,6 +639,9 @@ class Forwarding(models.Model):
     organisation = models.ForeignKey("covenants.Organisation", on_delete=models.CASCADE)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     at = models.DateTimeField(default=timezone.now)
+    # When the member's people were e-mailed that a complaint was passed to it:
+    # once, set only after the mail went out (services/respondents.tell_forwarded).
+    notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

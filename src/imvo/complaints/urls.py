@@ -14,10 +14,12 @@ urlpatterns = [
     path("register/<slug:slug>/", views.register, name="register"),
     path("on-behalf/", views.file_on_behalf, name="on_behalf"),
     path("cases/", views.cases, name="cases"),
-    path("cases/<int:pk>/", views.case, name="case"),
-    path("cases/<int:pk>/evidence/<int:eid>/", views.evidence, name="evidence"),
-    path("cases/<int:pk>/shared/<int:number>/", views.shared_file, name="shared_file"),
-    path("cases/<int:pk>/answers/<int:fid>/", views.answer_file, name="answer_file"),
+    # A case is addressed by its random reference (T39), never by its database id:
+    # an id address is no case at all, so it answers 404 to everyone alike.
+    path("cases/<str:ref>/", views.case, name="case"),
+    path("cases/<str:ref>/evidence/<int:eid>/", views.evidence, name="evidence"),
+    path("cases/<str:ref>/shared/<int:number>/", views.shared_file, name="shared_file"),
+    path("cases/<str:ref>/answers/<int:fid>/", views.answer_file, name="answer_file"),
     path("overdue/", views.overdue, name="overdue"),
     path("committee/<slug:slug>/", views.committee, name="committee"),
 ]

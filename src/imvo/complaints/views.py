@@ -358,9 +358,9 @@ def _account_named(username: str) -> Any:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def case(request: HttpRequest, pk: int) -> HttpResponse:
+def case(request: HttpRequest, ref: str) -> HttpResponse:
     try:
-        c, role = access.get_case(request.user, pk, log=request.method == "GET")
+        c, role = access.get_case(request.user, ref, log=request.method == "GET")
     except CaseNotFoundError as e:
         raise Http404(str(e)) from e
     except PermissionDeniedError as e:
@@ -462,7 +462,7 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as e:
             error = str(e)
         else:
-            return redirect("complaints:case", pk=c.pk)
+            return redirect("complaints:case", ref=c.reference)
         c.refresh_from_db()
     view = workflow.case_view(request.user, c, role)
     ctx: dict[str, Any] = {**view, "error": error, "states": State}
@@ -551,12 +551,12 @@ EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".pn
 
 
 @login_required
-def evidence(request: HttpRequest, pk: int, eid: int) -> HttpResponse:
+def evidence(request: HttpRequest, ref: str, eid: int) -> HttpResponse:
     """The safe copy of an evidence file; ``?original=1`` gives the committee
     side the file as received (always as an opaque download)."""
     original = request.GET.get("original") == "1"
     try:
-        c, role = access.get_case(request.user, pk, log=False)
+        c, role = access.get_case(request.user, ref, log=False)
         ev, data = workflow.evidence_for(request.user, c, role, eid, original=original)
     except CaseNotFoundError as e:
         raise Http404(str(e)) from e
@@ -580,10 +580,10 @@ def _download(ev: Any, data: bytes, stem: str) -> HttpResponse:
     return _private(response)
 
 
-def _case_file(request: HttpRequest, pk: int, read: Any, stem: str) -> HttpResponse:
+def _case_file(request: HttpRequest, ref: str, read: Any, stem: str) -> HttpResponse:
     """One file of a case the user may open: `read(c, role)` gives it or refuses."""
     try:
-        c, role = access.get_case(request.user, pk, log=False)
+        c, role = access.get_case(request.user, ref, log=False)
         ev, data = read(c, role)
     except CaseNotFoundError as e:
         raise Http404(str(e)) from e
@@ -593,25 +593,25 @@ def _case_file(request: HttpRequest, pk: int, read: Any, stem: str) -> HttpRespo
 
 
 @login_required
-def shared_file(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def shared_file(request: HttpRequest, ref: str, number: int) -> HttpResponse:
     """The company's `number`-th file the committee shared with it (its safe copy),
     addressed by that number, never by its id (workflow.shared_file_for)."""
 
     def read(c: Complaint, role: str) -> Any:
         return workflow.shared_file_for(request.user, c, role, number)
 
-    return _case_file(request, pk, read, f"shared-file-{number}")
+    return _case_file(request, ref, read, f"shared-file-{number}")
 
 
 @login_required
-def answer_file(request: HttpRequest, pk: int, fid: int) -> HttpResponse:
+def answer_file(request: HttpRequest, ref: str, fid: int) -> HttpResponse:
     """A file a respondent company attached to its answer (services/answers.py):
     for the committee side, and for the company that sent it."""
 
     def read(c: Complaint, role: str) -> Any:
         return answers.answer_file_for(request.user, c, role, fid)
 
-    return _case_file(request, pk, read, "answer-{id}")
+    return _case_file(request, ref, read, "answer-{id}")
 
 
 @require_http_methods(["POST"])

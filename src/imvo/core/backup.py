@@ -460,8 +460,16 @@ def restore_backup(
             if name not in known:
                 continue  # reported by verify_restored
             target = known[name].root / path
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if known[name].private:
+                storage.private_folder(target.parent)
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(root / "files" / rel, target)
+        for loc in known.values():
+            if loc.private and loc.root.exists():
+                # Complaint evidence comes back the owner's alone, as it was kept,
+                # whatever the archive or the umask say (storage.make_private).
+                storage.make_private(loc)
         if (root / KEYS_DIRNAME).exists():
             keys = Path(settings.VAR_DIR, KEYS_DIRNAME)
             keys.mkdir(mode=0o700, parents=True, exist_ok=True)

@@ -192,15 +192,25 @@ class MethodNotAllowedPageMiddleware:
         return response
 
 
-# Paths whose answers may hold confidential data even for anonymous visitors.
-CONFIDENTIAL_PREFIXES = ("/complaints/follow", "/api/complaints/mine")
+# Paths whose answers may hold confidential data even for anonymous visitors:
+# the complaint follow-up, and pages opened by a secret link (a supplier's
+# questionnaire names the member asking; an invitation or password reset names
+# the person and their organisation).
+CONFIDENTIAL_PREFIXES = (
+    "/complaints/follow",
+    "/api/complaints/mine",
+    "/regulation/supplier/",
+    "/accounts/invitation/",
+    "/accounts/password-reset/",
+)
 
 
 class NoStoreForSensitivePagesMiddleware:
     """Keep confidential pages out of shared and browser caches (ASVS 5 L2, 14.3).
 
-    Every answer to a signed-in user or a token-holding client, and the
-    complaint follow-up pages, get `Cache-Control: no-store, private`.
+    Every answer to a signed-in user or a token-holding client, the complaint
+    follow-up pages and the pages a secret link opens get
+    `Cache-Control: no-store, private`.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

@@ -46,3 +46,19 @@ class ScheduledJob(models.Model):
         now = now or timezone.now()
         grace = timedelta(seconds=max(3600, self.every_seconds))
         return bool(self.next_run_at + grace < now)  # type: ignore[operator]
+
+
+class TaskLease(models.Model):
+    """The lease of one background task of the database queue (core/taskqueue.py):
+    how many times a worker took it, which worker holds it, and until when. A
+    running task whose lease ran out lost its worker and is handed out again,
+    up to `taskqueue.MAX_ATTEMPTS` attempts. Kept beside django-tasks-db's own
+    table (a third-party model), by the task's id; gone when the task ends."""
+
+    task_id = models.UUIDField(unique=True)
+    worker_id = models.CharField(max_length=64, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    lease_until = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"lease of task {self.task_id} (attempt {self.attempts})"

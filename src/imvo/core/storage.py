@@ -9,12 +9,19 @@ model's FileField writes outside every registered location, and the restore
 test fails when a populated install holds files in ``VAR_DIR`` that no
 location claims.
 
+A location registered ``private=True`` (complaint evidence) is the owner's
+alone: its folders 0700, its files 0600, whatever the process's umask; the app
+writes through `write_private` and makes its folder with `private_folder`, and
+a restore gives the restored folders and files the same modes
+(`make_private`).
+
 What lives in ``VAR_DIR`` but is not data (the SQLite file, keys, backups,
 collected static files) is named in ``NOT_DATA`` with the reason.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +36,7 @@ class StorageLocation:
     name: str
     root_fn: Callable[[], Path]
     what: str
+    private: bool = False
 
     @property
     def root(self) -> Path:
@@ -57,10 +65,13 @@ NOT_DATA: dict[str, str] = {
 }
 
 
-def register(name: str, root: Callable[[], Path], what: str) -> StorageLocation:
+def register(
+    name: str, root: Callable[[], Path], what: str, private: bool = False
+) -> StorageLocation:
     """Declare a folder of stored files. ``root`` is called when needed, so
-    settings changed later (tests, IMVO_VAR_DIR) are honoured."""
-    location = StorageLocation(name=name, root_fn=root, what=what)
+    settings changed later (tests, IMVO_VAR_DIR) are honoured. ``private``: the
+    owner's alone (folders 0700, files 0600)."""
+    location = StorageLocation(name=name, root_fn=root, what=what, private=private)
     existing = _locations.get(name)
     if existing is not None and existing.what != what:
         raise ValueError(f"storage location {name!r} is registered twice")
@@ -115,3 +126,47 @@ def unregistered_files(var_dir: Path | None = None) -> list[Path]:
             continue
         out.append(p)
     return sorted(out)
+
+
+PRIVATE_FOLDER = 0o700
+PRIVATE_FILE = 0o600
+
+
+def private_folder(path: Path) -> Path:
+    """Make the folder `path` and every missing folder above it with mode 0700,
+    and set `path` itself to 0700 (also when it existed wider: an install from
+    before files were kept private). Explicit chmods, so the umask does not
+    decide. Returns `path`."""
+    missing = []
+    p = Path(path)
+    while not p.exists():
+        missing.append(p)
+        p = p.parent
+    for folder in reversed(missing):
+        folder.mkdir(mode=PRIVATE_FOLDER, exist_ok=True)
+        folder.chmod(PRIVATE_FOLDER)
+    Path(path).chmod(PRIVATE_FOLDER)
+    return Path(path)
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write a new file readable and writable by the owner only (0600), whatever
+    the umask: the file is created with that mode and set to it again before a
+    byte is written. Refuses to overwrite (O_EXCL): stored names are new."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+    try:
+        os.fchmod(fd, PRIVATE_FILE)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
+
+
+def make_private(location: StorageLocation) -> None:
+    """Give a private location's folder, its folders (0700) and files (0600)
+    the owner-only modes: after a restore, whose copies and `mkdir`s follow the
+    umask and the archive."""
+    root = private_folder(location.root)
+    for p in root.rglob("*"):
+        p.chmod(PRIVATE_FOLDER if p.is_dir() else PRIVATE_FILE)

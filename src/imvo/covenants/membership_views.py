@@ -59,7 +59,14 @@ def application_decide(request: HttpRequest, covenant: Covenant, pk: int) -> Htt
                 link = admission.invitation_link
                 messages.success(
                     request,
-                    _("%(org)s is admitted; its contact was invited by e-mail.")
+                    (
+                        _("%(org)s is admitted; its contact was invited by e-mail.")
+                        if link
+                        else _(
+                            "%(org)s is admitted; it was already on the platform, so its "
+                            "own people's accounts take part and its contact got no account."
+                        )
+                    )
                     % {"org": application.organisation_name},
                 )
             else:
@@ -77,5 +84,6 @@ def application_decide(request: HttpRequest, covenant: Covenant, pk: int) -> Htt
             "form": form,
             "link": link,
             "pending": application.status == MembershipApplication.Status.PENDING,
+            "existing": membership.existing_organisation(application),
         },
     )

@@ -203,7 +203,7 @@ def build_objects(w: World) -> dict[str, Any]:
         "action": action.pk,
         "progress": progress.pk,
         "ddcase": case.pk,
-        "complaint": complaint.pk,
+        "complaint": complaint.reference,  # case addresses name the reference (T39)
         "evidence": evidence.pk,
         "receipt": filed.receipt,
         "answered": answered,
@@ -226,7 +226,7 @@ def build_objects(w: World) -> dict[str, Any]:
     }
 
 
-def _answered_complaint(w: World) -> tuple[int, int]:
+def _answered_complaint(w: World) -> tuple[str, int]:
     """A complaint against company A that admissibility let A see, with a file A
     attached to its answer (complaints/services/answers.py) and the complainant's
     file shared with A (its number 1); rx is recused on it."""
@@ -246,7 +246,7 @@ def _answered_complaint(w: World) -> tuple[int, int]:
     c.refresh_from_db()
     committee.check_recuse(w.committee_x, c, w.recused_committee_x, "conflict of interest")
     [f] = answers.check_company_answer(w.member_a, c, "Our answer", [("a.pdf", one_page_pdf())])
-    return c.pk, f.pk
+    return c.reference, f.pk
 
 
 def _governance_objects(w: World) -> dict[str, int]:

@@ -132,7 +132,7 @@ def test_signed_in_flows_pass_axe(page, world, media):
 
     page.context.clear_cookies()
     login(page, "committee_x")
-    for url in ["/complaints/cases/", f"/complaints/cases/{case.pk}/"]:
+    for url in ["/complaints/cases/", f"/complaints/cases/{case.reference}/"]:
         page.goto(url)
         assert_accessible(page)
 

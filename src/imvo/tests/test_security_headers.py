@@ -24,6 +24,38 @@ def test_signed_in_pages_are_never_stored(client):
     assert r["Cache-Control"] == "no-store, private"
 
 
+def test_pages_opened_by_a_secret_link_are_never_stored(client, world):
+    """A supplier's questionnaire names the member that asks (which buyer sources
+    where, T14) and an invitation names the person and organisation; both open
+    anonymously by a secret link, and were sent without Cache-Control, so a
+    shared computer's browser or a proxy could keep them (docs/security.md, T43)."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from imvo.accounts import invitations
+    from imvo.regulation.models import SupplierRequest
+
+    asked = SupplierRequest.objects.create(
+        covenant=world.covenant_x, organisation=world.company_a, supplier="Mill", employees=40
+    )
+    invited = invitations.do_invite(
+        world.secretariat_x, world.company_a, "new@a.example", "New Person", "http://x"
+    )
+    uid = urlsafe_base64_encode(force_bytes(world.member_a.pk))
+    reset = f"/accounts/password-reset/{uid}/{default_token_generator.make_token(world.member_a)}/"
+    set_password = client.get(reset)["Location"]  # Django moves the token into the session
+    assert set_password.endswith("/set-password/")
+    for path in (
+        f"/regulation/supplier/{asked.token}/",
+        invitations.invitation_path(invited),
+        set_password,
+    ):
+        r = client.get(path)
+        assert r.status_code == 200, path
+        assert r["Cache-Control"] == "no-store, private", path
+
+
 def _fresh_interpreter(code: str, var: Path, **env: str | None) -> subprocess.CompletedProcess[str]:
     """`code` in a new interpreter with Django's settings read from an environment
     like ours, the install's files in `var`, and `env` set (None: unset)."""

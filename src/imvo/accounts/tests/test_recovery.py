@@ -77,6 +77,24 @@ def test_invitations_are_scoped_to_the_secretariats_covenants(world):
         invitations.check_invite(world.secretariat_x, world.company_a, "taken@example.org", "", "")
 
 
+def test_a_secretariat_invites_only_for_organisations_active_in_its_covenant(world):
+    """Company A left covenant Y and takes part in X only: Y's secretariat could
+    still make accounts in it, which read A's lists and cases in X (T2; T30 was
+    the same gap in the complaints app). docs/security.md, T45."""
+    left = world.company_a.adherences.create(
+        covenant=world.covenant_y, role="party", status="withdrawn"
+    )
+    with pytest.raises(PermissionDeniedError):
+        invitations.check_invite(world.secretariat_y, world.company_a, "eve@y.example", "", "")
+    assert world.company_a not in invitations.invitable_organisations(world.secretariat_y)
+    left.status = "active"
+    left.save()
+    invited = invitations.check_invite(
+        world.secretariat_y, world.company_a, "new@a.example", "", ""
+    )
+    assert invited.organisation == world.company_a
+
+
 def test_members_and_the_public_cannot_open_the_invitation_page(client, world):
     client.force_login(world.member_a)
     assert client.get("/accounts/invite/").status_code == 403

@@ -76,3 +76,30 @@ def test_the_totp_secret_is_not_in_the_database_in_plain_text():
         (stored,) = cursor.fetchone()
     assert secret.hex() not in stored and secret not in stored.encode()
     assert device.verify_token(_code(device))
+
+
+def test_the_admin_log_in_does_not_skip_the_second_factor(client):
+    """Django's admin has its own log-in form (password only), and its session is
+    the site's: a platform admin's password alone, typed at /admin/login/, gave a
+    full session past the second factor, on the admin and every page of the site.
+    The admin's log-in address now sends to the site's log-in, which asks for the
+    code, and back (docs/security.md, T44)."""
+    admin = make_user("beheer", is_staff=True, is_superuser=True)
+    TOTPDevice.objects.create(user=admin, name="phone", confirmed=True)
+    r = client.post(
+        "/admin/login/?next=/admin/",
+        {"username": "beheer", "password": PASSWORD, "next": "/admin/"},
+    )
+    assert "_auth_user_id" not in client.session
+    assert r.status_code == 302 and r["Location"] == "/accounts/login/?next=/admin/"
+    assert client.get("/admin/").status_code == 302
+    assert client.get("/accounts/").status_code == 302
+
+    # Signed in through the site (here without a device), the admin opens; a
+    # signed-in person who is not staff is refused, not sent round in a loop.
+    client.force_login(admin)
+    r = client.get("/admin/login/?next=/admin/accounts/user/")
+    assert r.status_code == 302 and r["Location"] == "/admin/accounts/user/"
+    assert client.get("/admin/login/?next=https://evil.example/")["Location"] == "/admin/"
+    client.force_login(make_user("lid"))
+    assert client.get("/admin/login/?next=/admin/").status_code == 403

@@ -284,9 +284,16 @@ def is_recused(user: AnyUser, c: Complaint) -> bool:
     )
 
 
-def get_case(user: AnyUser, pk: int, log: bool = True) -> tuple[Complaint, str]:
-    """Open a case: scoped, refused to recused members, written to the audit trail."""
-    c = complaints_visible_to(user).filter(pk=pk).first()
+def get_case(user: AnyUser, reference: str, log: bool = True) -> tuple[Complaint, str]:
+    """Open a case by its reference: scoped, refused to recused members, written
+    to the audit trail. The reference, not the database id: ids count up in
+    filing order, so an address with one told how many cases there are and,
+    by answering 404 or 403, whether a number was a case (T39). A case someone
+    may not see, a reference that names none and a number all give the same
+    "No such case"."""
+    if not reference:
+        raise CaseNotFoundError(_("No such case."))
+    c = complaints_visible_to(user).filter(reference=reference).order_by("pk").first()
     role = role_in_case(user, c) if c else None
     if c is None or role is None:
         raise CaseNotFoundError(_("No such case."))

@@ -1,7 +1,10 @@
 """A complaint about a production location rather than a member: the
 secretariat passes it to every member whose supplier list names the location.
 Each member gets its own forwarding and never sees the others'; the
-complainant never learns who buys from the location."""
+complainant never learns who buys from the location. Each member is e-mailed
+once that a complaint was passed to it (services/respondents.tell_forwarded),
+after the forwarding is stored; a mail server that is down leaves it to the
+daily job `complaints-respondent-mail`."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from imvo.complaints.audit import audit
 from imvo.complaints.models import Complaint, Forwarding
 from imvo.complaints.services.access import require_handler
 from imvo.complaints.services.filing import members_of
+from imvo.complaints.services.respondents import tell_forwarded
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.covenants.models import Organisation
 from imvo.supplychain.seams import organisations_linked_to_facility
@@ -48,4 +52,5 @@ def do_forward_to_linked_members(user: AnyUser, c: Complaint) -> int:
             )
             n += int(created)
         audit(user, "forwarded", c, members=len(orgs))
+    tell_forwarded(c)
     return n

@@ -30,14 +30,22 @@ called by the naming and by `workflow.do_move`). The mail goes to each active
 person of the member with an address, one mail each, in English and Dutch, and
 names the covenant and the case reference only: nothing of the complaint or of
 who made it (the way the quorum and deadline mails hold no case content). A
-mail server that is down is logged and the member stays pending; the daily job
-`complaints-respondent-mail` (`tell_pending_respondents`) and the case's next
-step retry it, and a member is claimed before its mails go out so no one gets
-the mail twice (`_tell`).
+mail server that is down, or a backend that raises, is logged and the member
+stays pending; the daily job `complaints-respondent-mail`
+(`tell_pending_respondents`) and the case's next step retry it. The member is
+marked told in the same transaction as the sending, after a mail went out, so
+a failed or interrupted send is retried and a sent one is not sent again
+(`_tell`).
+
+A member a location complaint was only forwarded to (`services/forwarding.py`)
+is told the same way, once, at the forwarding (`tell_forwarded`,
+`Forwarding.notified_at`), in the member's language (`member_language`): the
+covenant and the reference, not which or how many other members got it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 from collections.abc import Iterable
@@ -58,6 +66,7 @@ from imvo.complaints.audit import actor_name, audit
 from imvo.complaints.models import (
     COMPANY_STATES,
     Complaint,
+    Forwarding,
     RespondentNaming,
     State,
 )
@@ -199,6 +208,31 @@ def _respondent_mail(c: Complaint) -> tuple[str, str]:
     return f"[{c.covenant.slug}] {subject_en} / {subject_nl}", f"{body_en}\n\n{body_nl}"
 
 
+def _forwarded_mail(c: Complaint, language: str) -> tuple[str, str]:
+    """The mail to a member a location complaint was passed to, in the member's
+    language: the covenant and the reference. Not the location, the complaint,
+    the complainant, nor which or how many other members got it: the member
+    reads on the case page what it may see."""
+    with override(language):
+        subject = _("A complaint was passed to your organisation: %(ref)s") % {"ref": c.reference}
+        body = _(
+            "The secretariat of %(covenant)s passed complaint %(ref)s to your"
+            " organisation, because it concerns a production location on your"
+            " supplier list. Sign in to the platform to read it. This mail holds no"
+            " case content."
+        ) % {"covenant": c.covenant.name, "ref": c.reference}
+    return f"[{c.covenant.slug}] {subject}", body
+
+
+def member_language(organisation_id: int) -> str:
+    """The language a member is written to: Dutch for an organisation in the
+    Netherlands or Belgium (the covenants' members mostly are), else English.
+    The platform records no language per person or member; the organisation's
+    country is the best sign it has, and members read only Dutch or English."""
+    country = Organisation.objects.filter(pk=organisation_id).values_list("country", flat=True)
+    return "nl" if (country.first() or "NL").upper() in ("NL", "BE") else "en"
+
+
 def _addresses(organisation_id: int) -> list[str]:
     return sorted(
         set(
@@ -209,41 +243,100 @@ def _addresses(organisation_id: int) -> list[str]:
     )
 
 
-def _tell(c: Complaint, organisation_id: int, claim: QuerySet[Any], field: str) -> int:
-    """E-mail one respondent member's people, once. The member is claimed first
-    (`field` set where still empty, in one UPDATE): of two runs at once (a step
-    and the daily retry, two workers) only the one whose UPDATE wrote sends, so
-    no one gets the mail twice. If the mail server cannot be reached or refuses
-    the first mail, the claim is released and the member stays pending for the
-    next step or the daily retry; once one of its people got the mail the member
-    counts as told (a retry would send that person a second mail). A process
-    killed between the claim and the send leaves the member marked and untold
-    (no `respondent-told` entry): never twice, at the price of at least once.
-    Returns the mails sent."""
-    now = timezone.now()
-    if not claim.filter(**{f"{field}__isnull": True}).update(**{field: now}):
-        return 0  # told already, or being told by another run
+class _NothingSent(Exception):
+    """No mail of a member went out: the mark is rolled back, the member stays pending."""
+
+
+def _tell(
+    c: Complaint,
+    organisation_id: int,
+    row: QuerySet[Any],
+    field: str,
+    mail: tuple[str, str],
+    action: str = "respondent-told",
+) -> int:
+    """E-mail one member's people, once; the mark (`field`) is written only
+    with a send that went out, in one transaction:
+
+    1. the mail connection is opened first, holding no lock: a server that is
+       down fails here and nothing is marked;
+    2. the member's row is locked (`select_for_update(skip_locked)`: on
+       PostgreSQL a row another run is sending for is skipped, not waited for)
+       and marked by a conditional UPDATE (on SQLite, where there are no row
+       locks, this UPDATE takes the database's write lock, so of two runs at
+       once the second finds the mark and sends nothing);
+    3. the mails go out, one per person (no one sees another's address);
+    4. if none went out (the backend raised or refused each), the transaction
+       rolls back: the member stays pending for the next step or the daily
+       retry. Once one of its people got the mail the member counts as told
+       and the transaction commits (a retry would send that person a second
+       mail); those it could not reach are logged, by number.
+
+    A process killed while sending rolls the mark back with the transaction: the
+    next run sends again. So a member is told at least once, and twice only if
+    the process dies between the mail server's acceptance and the commit, a
+    window of one database round trip. Returns the mails sent."""
+    pending = row.filter(**{f"{field}__isnull": True})
+    if not pending.exists():
+        return 0  # told already
     emails = _addresses(organisation_id)
-    subject, body = _respondent_mail(c)
+    subject, body = mail
     sent = 0
     try:
-        if emails:
-            with mailers.default as connection:  # opening fails when the server is down
-                for email in emails:  # one mail per person: no one sees another's address
-                    message = EmailMessage(subject, body, None, [email])
-                    sent += connection.send_messages([message]) or 0
-    except OSError as e:  # smtplib's errors are OSErrors too
+        with contextlib.ExitStack() as stack:
+            connection = stack.enter_context(mailers.default) if emails else None
+            with transaction.atomic():
+                if pending.select_for_update(skip_locked=True).first() is None:
+                    return 0  # being told by another run right now
+                if not pending.update(**{field: timezone.now()}):
+                    return 0  # another run told it meanwhile (SQLite)
+                failed = 0
+                for email in emails:
+                    assert connection is not None
+                    try:
+                        sent += (
+                            connection.send_messages([EmailMessage(subject, body, None, [email])])
+                            or 0
+                        )
+                    except Exception as e:  # any backend error: counted, the others still tried
+                        failed += 1
+                        logger.warning(
+                            "%s mail for %s not sent: %s", action, c.reference, type(e).__name__
+                        )
+                if emails and not sent:
+                    raise _NothingSent()
+                if failed:
+                    logger.warning(
+                        "%s mail for %s: %d of %d sent", action, c.reference, sent, len(emails)
+                    )
+                audit("system", action, c, organisation=organisation_id, recipients=sent)
+    except Exception as e:  # the server down or refusing: pending, retried
         logger.warning(
-            "respondent mail for %s could not be sent (%d of %d sent): %s",
+            "%s mail for %s could not be sent, left pending: %s",
+            action,
             c.reference,
-            sent,
-            len(emails),
-            e,
+            type(e).__name__,
         )
-        if not sent:
-            claim.update(**{field: None})  # pending: the next step or the daily retry
-            return 0
-    audit("system", "respondent-told", c, organisation=organisation_id, recipients=sent)
+        return 0
+    return sent
+
+
+def tell_forwarded(c: Complaint) -> int:
+    """E-mail every member the complaint was forwarded to and not yet told, in the
+    member's language, once (`Forwarding.notified_at`). A forwarded member sees
+    the case from the forwarding on, whatever its state, so it is told at once.
+    Each member gets its own mail: it never learns which other members got one.
+    Called by the forwarding and by the daily job. Returns the mails sent."""
+    sent = 0
+    for f in c.forwardings.filter(notified_at__isnull=True).order_by("at", "id"):
+        sent += _tell(
+            c,
+            f.organisation_id,
+            Forwarding.objects.filter(pk=f.pk),
+            "notified_at",
+            _forwarded_mail(c, member_language(f.organisation_id)),
+            action="forwarding-told",
+        )
     return sent
 
 
@@ -251,43 +344,55 @@ def tell_respondents(c: Complaint) -> int:
     """E-mail every respondent member not yet told, if it may see the case now
     (`COMPANY_STATES`); before that, nothing. The member the complainant named
     (`Complaint.respondent_told_at`) and each member the committee named
-    (`RespondentNaming.notified_at`) are told the same way, once. Called by a
-    naming, by every step into a state the company sees and by the daily job
-    (`tell_pending_respondents`). Returns the mails sent."""
+    (`RespondentNaming.notified_at`) are told the same way, once; so is each
+    member a location complaint was forwarded to (`tell_forwarded`, in any
+    state). Called by a naming, a forwarding, every step into a state the
+    company sees and by the daily job (`tell_pending_respondents`). Returns the
+    mails sent."""
     c = Complaint.objects.select_related("covenant").get(pk=c.pk)
+    sent = tell_forwarded(c)
     if c.state not in COMPANY_STATES:
-        return 0
-    sent = 0
+        return sent
     filed_against = named_by_complainant(c)
     if filed_against and c.respondent_told_at is None:
-        sent += _tell(c, filed_against, Complaint.objects.filter(pk=c.pk), "respondent_told_at")
+        sent += _tell(
+            c,
+            filed_against,
+            Complaint.objects.filter(pk=c.pk),
+            "respondent_told_at",
+            _respondent_mail(c),
+        )
     for naming in c.namings.filter(notified_at__isnull=True).order_by("at", "id"):
         sent += _tell(
             c,
             naming.organisation_id,
             RespondentNaming.objects.filter(pk=naming.pk),
             "notified_at",
+            _respondent_mail(c),
         )
     return sent
 
 
 def pending_respondent_cases() -> QuerySet[Complaint]:
-    """Cases the company sees with a respondent member not yet told (a mail server
-    that was down at the step)."""
+    """Cases with a member not yet told: a respondent of a case the company sees,
+    or a member the case was forwarded to (a mail server that was down)."""
     namings = RespondentNaming.objects.filter(complaint_id=OuterRef("pk"))
     filed_against = Q(respondent__isnull=False, respondent_told_at__isnull=True) & ~Exists(
         namings.filter(organisation_id=OuterRef("respondent_id"))
     )
-    return (
-        Complaint.objects.filter(state__in=COMPANY_STATES)
-        .filter(filed_against | Exists(namings.filter(notified_at__isnull=True)))
-        .order_by("pk")
+    forwarded = Exists(
+        Forwarding.objects.filter(complaint_id=OuterRef("pk"), notified_at__isnull=True)
     )
+    return Complaint.objects.filter(
+        Q(state__in=COMPANY_STATES)
+        & (filed_against | Exists(namings.filter(notified_at__isnull=True)))
+        | forwarded
+    ).order_by("pk")
 
 
 def tell_pending_respondents() -> tuple[int, int]:
-    """The daily retry: tell every respondent member still pending. Returns
-    (mails sent, cases still pending after the run)."""
+    """The daily retry: tell every respondent or forwarded member still pending.
+    Returns (mails sent, cases still pending after the run)."""
     sent = sum(tell_respondents(c) for c in pending_respondent_cases())
     return sent, pending_respondent_cases().count()
 

@@ -127,6 +127,7 @@ def do_rotate_keys() -> int:
             for stored in ev.stored_files():
                 path = evidence_dir() / stored
                 if path.exists():
+                    path.chmod(0o600)  # the owner's alone (evidence.py), older files too
                     path.write_bytes(crypto.fernet().rotate(path.read_bytes()))
     crypto.drop_old_keys()
     audit("system", "keys-rotated", None, complaints=n)

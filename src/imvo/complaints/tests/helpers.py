@@ -75,4 +75,4 @@ def blocked_case(world, **filing_kw):
 
 def case_action(client, c, action, **fields):
     """POST one action of the case page (as the client's user), like its forms do."""
-    return client.post(f"/complaints/cases/{c.pk}/", {"action": action, **fields})
+    return client.post(f"/complaints/cases/{c.reference}/", {"action": action, **fields})

@@ -13,11 +13,11 @@ def test_access_rules(world):
     for outsider in (world.secretariat_y, world.member_b, world.member_c, world.admin):
         assert not access.complaints_visible_to(outsider).exists()
         with pytest.raises(access.CaseNotFoundError):
-            access.get_case(outsider, c.pk)
+            access.get_case(outsider, c.reference)
     # The company complained about sees nothing before admissibility is decided...
     assert not access.complaints_visible_to(world.member_a).exists()
     c = admit(world.committee_x, c)
-    _case, role = access.get_case(world.member_a, c.pk)
+    _case, role = access.get_case(world.member_a, c.reference)
     assert role == "company"
     with pytest.raises(access.CaseNotFoundError):
         move(world.member_a, c, "mediation")

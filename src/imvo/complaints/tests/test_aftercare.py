@@ -111,7 +111,7 @@ def test_follow_page_asks_and_the_case_page_shows_the_follow_up(world, client):
     assert r.status_code == 200 and 'id="after-closure-sent"' in body
     assert 'id="after-closure"' not in body  # answered: the question is gone
     client.force_login(world.committee_x)
-    page = client.get(f"/complaints/cases/{c.pk}/").content.decode()
+    page = client.get(f"/complaints/cases/{c.reference}/").content.decode()
     assert "Follow-up needed" in page and "Partly" in page
     listed = client.get("/complaints/cases/?followup=1").content.decode()
     assert c.reference in listed

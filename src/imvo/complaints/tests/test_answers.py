@@ -103,13 +103,13 @@ def test_who_sees_an_answer_file(world):
     [a_file] = answers.check_company_answer(world.member_a, c, "", [("a.pdf", one_page_pdf())])
     [b_file] = answers.check_company_answer(world.member_b, c, "", [("b.pdf", one_page_pdf())])
     for user in (world.committee_x, world.secretariat_x):
-        _c, role = access.get_case(user, c.pk)
+        _c, role = access.get_case(user, c.reference)
         view = workflow.case_view(user, c, role)
         assert {x["e"].pk for x in view["answer_files"]} == {a_file.pk, b_file.pk}
         assert a_file.pk not in {x["e"].pk for x in view["evidence"]}  # not the complainant's
         assert answers.answer_file_for(user, c, role, a_file.pk)[1].startswith(b"%PDF")
     # Each company sees its own files, not the other's.
-    _c, role = access.get_case(world.member_a, c.pk)
+    _c, role = access.get_case(world.member_a, c.reference)
     assert [x["e"].pk for x in workflow.case_view(world.member_a, c, role)["answer_files"]] == [
         a_file.pk
     ]
@@ -149,10 +149,10 @@ def test_answer_files_removed_after_retention_and_kept_readable_on_rotation(worl
 def test_company_page_answers_with_files_and_downloads_its_own(world, client):
     c = admitted(world)
     client.force_login(world.member_a)
-    page = client.get(f"/complaints/cases/{c.pk}/").content.decode()
+    page = client.get(f"/complaints/cases/{c.reference}/").content.decode()
     assert 'enctype="multipart/form-data"' in page and 'name="files"' in page
     r = client.post(
-        f"/complaints/cases/{c.pk}/",
+        f"/complaints/cases/{c.reference}/",
         {
             "action": "answer",
             "body": "Payslips attached.",
@@ -161,15 +161,15 @@ def test_company_page_answers_with_files_and_downloads_its_own(world, client):
     )
     assert r.status_code == 302
     e = Evidence.objects.get(company=world.company_a)
-    page = client.get(f"/complaints/cases/{c.pk}/").content.decode()
-    assert "slips.pdf" in page and f"/complaints/cases/{c.pk}/answers/{e.pk}/" in page
-    r = client.get(f"/complaints/cases/{c.pk}/answers/{e.pk}/")
+    page = client.get(f"/complaints/cases/{c.reference}/").content.decode()
+    assert "slips.pdf" in page and f"/complaints/cases/{c.reference}/answers/{e.pk}/" in page
+    r = client.get(f"/complaints/cases/{c.reference}/answers/{e.pk}/")
     assert r.status_code == 200 and r.content.startswith(b"%PDF")
     assert r["Content-Disposition"] == f'attachment; filename="answer-{e.pk}.pdf"'
     assert "no-store" in r["Cache-Control"]
     # A refused file: the answer comes back as typed, with the reason.
     r = client.post(
-        f"/complaints/cases/{c.pk}/",
+        f"/complaints/cases/{c.reference}/",
         {
             "action": "answer",
             "body": "Also this.",
@@ -180,7 +180,7 @@ def test_company_page_answers_with_files_and_downloads_its_own(world, client):
     assert "cannot be attached" in r.content.decode() and "Also this." in r.content.decode()
     # The committee's case page lists it with the company's name.
     client.force_login(world.committee_x)
-    page = client.get(f"/complaints/cases/{c.pk}/").content.decode()
+    page = client.get(f"/complaints/cases/{c.reference}/").content.decode()
     assert 'id="answer-files"' in page and "slips.pdf" in page and "Company A" in page
 
 
@@ -191,16 +191,16 @@ def test_an_attacker_with_a_case_of_its_own_reaches_no_other_answer_file(world, 
     [a_file] = answers.check_company_answer(world.member_a, c, "", [("a.pdf", one_page_pdf())])
     theirs = admit(world.committee_x, file(world, respondent=world.company_b).complaint)
     client.force_login(world.member_b)
-    assert client.get(f"/complaints/cases/{theirs.pk}/").status_code == 200
+    assert client.get(f"/complaints/cases/{theirs.reference}/").status_code == 200
     for url in (
-        f"/complaints/cases/{theirs.pk}/answers/{a_file.pk}/",
-        f"/complaints/cases/{c.pk}/answers/{a_file.pk}/",
-        f"/complaints/cases/{theirs.pk}/evidence/{a_file.pk}/",
-        f"/complaints/cases/{theirs.pk}/answers/{a_file.pk + 1}/",
+        f"/complaints/cases/{theirs.reference}/answers/{a_file.pk}/",
+        f"/complaints/cases/{c.reference}/answers/{a_file.pk}/",
+        f"/complaints/cases/{theirs.reference}/evidence/{a_file.pk}/",
+        f"/complaints/cases/{theirs.reference}/answers/{a_file.pk + 1}/",
     ):
         r = client.get(url)
         assert r.status_code == 404, url
         assert b"%PDF" not in r.content
     client.logout()
-    r = client.get(f"/complaints/cases/{c.pk}/answers/{a_file.pk}/")
+    r = client.get(f"/complaints/cases/{c.reference}/answers/{a_file.pk}/")
     assert r.status_code == 302 and "/accounts/login/" in r["Location"]

@@ -11,7 +11,7 @@ from imvo.complaints.tests.helpers import assign_officer, file, move
 
 def test_audit_trail_verifies_and_detects_tampering(world):
     c = file(world).complaint
-    access.get_case(world.committee_x, c.pk)
+    access.get_case(world.committee_x, c.reference)
     move(world.secretariat_x, c, "acknowledged")
     report = audit.verify_audit()
     assert report.ok and report.entries >= 3

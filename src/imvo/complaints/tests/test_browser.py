@@ -174,7 +174,7 @@ def test_reasons_reach_the_complainant_through_appeal_and_closure(browser, live_
     listed = page.inner_text("#cases")
     assert c.reference in listed and other_case.reference not in listed
     page.click(f"text={c.reference}")
-    page.wait_for_url(re.compile(r"/complaints/cases/\d+/$"))
+    page.wait_for_url(re.compile(r"/complaints/cases/\d{4}-[0-9A-Z]{6}/$"))
     case_url = page.url
 
     # A translator bound to the case translates it; the committee reads both.
@@ -230,7 +230,7 @@ def test_reasons_reach_the_complainant_through_appeal_and_closure(browser, live_
     expect(page.locator(".msg.error")).to_contain_text("took no part in the first decision")
     # ...another member does.
     other, second = _signed_in(browser, live_server, "recused_committee_x")
-    second.goto(f"/complaints/cases/{c.pk}/")
+    second.goto(f"/complaints/cases/{c.reference}/")
     _step(
         second,
         "decision",
@@ -326,7 +326,7 @@ def test_a_refused_step_keeps_what_the_committee_wrote(browser, live_server, pag
     world = build_world()
     c = file(world).complaint
     login(page, "committee_x")
-    page.goto(f"/complaints/cases/{c.pk}/")
+    page.goto(f"/complaints/cases/{c.reference}/")
     page.select_option("#id_to_state", "closed")
     page.fill("#id_reason", "We could not reach you in three months of trying.")
     page.fill("#id_note", "Tried the phone number four times.")

@@ -54,7 +54,7 @@ def _open_case(browser, live_server, username, c):
     login(p, username)
     p.goto("/complaints/cases/")
     p.click(f"text={c.reference}")
-    p.wait_for_url(re.compile(rf"/complaints/cases/{c.pk}/$"))
+    p.wait_for_url(re.compile(rf"/complaints/cases/{c.reference}/$"))
     return ctx, p
 
 
@@ -85,7 +85,7 @@ def test_named_respondent_answers_with_a_file_and_the_complainant_gets_their_own
 
     # The committee takes it to the admissibility review and names company B.
     login(page, "committee_x")
-    page.goto(f"/complaints/cases/{c.pk}/")
+    page.goto(f"/complaints/cases/{c.reference}/")
     expect(page.locator("#respondents")).to_contain_text("No member company named yet")
     _step(page, "acknowledged", "We received your complaint.")
     page.select_option("#id_officer", str(world.secretariat_x.pk))
@@ -116,7 +116,7 @@ def test_named_respondent_answers_with_a_file_and_the_complainant_gets_their_own
     b_ctx.close()
 
     # The committee reads the answer and its file.
-    page.goto(f"/complaints/cases/{c.pk}/")
+    page.goto(f"/complaints/cases/{c.reference}/")
     expect(page.locator("#answer-files")).to_contain_text("payslips.pdf")
     expect(page.locator("#answer-files")).to_contain_text("Company B")
     assert _download(page, "#answer-files a").startswith(b"%PDF")
@@ -125,7 +125,7 @@ def test_named_respondent_answers_with_a_file_and_the_complainant_gets_their_own
     a_ctx = browser.new_context(base_url=live_server.url)
     a = _page(a_ctx)
     login(a, "member_a")
-    assert a.goto(f"/complaints/cases/{c.pk}/").status == 404
+    assert a.goto(f"/complaints/cases/{c.reference}/").status == 404
     a_ctx.close()
 
     # The complainant reads that the company was identified (not which) and
@@ -206,7 +206,7 @@ def test_a_member_named_later_reads_the_earlier_messages_not_the_complainants_na
 
     # The committee's message form says who reads what is marked for the company.
     login(page, "committee_x")
-    page.goto(f"/complaints/cases/{c.pk}/")
+    page.goto(f"/complaints/cases/{c.reference}/")
     expect(page.locator("#to_company_help")).to_contain_text("one named later included")
     page.close()
 

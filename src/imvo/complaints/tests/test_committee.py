@@ -14,10 +14,10 @@ def test_recused_member_cannot_open_case(world):
     c = file(world).complaint
     committee.check_recuse(world.secretariat_x, c, world.recused_committee_x, "Works for company A")
     with pytest.raises(PermissionDeniedError, match="recused"):
-        access.get_case(world.recused_committee_x, c.pk)
+        access.get_case(world.recused_committee_x, c.reference)
     with pytest.raises(PermissionDeniedError):
         move(world.recused_committee_x, c, "acknowledged")
-    assert access.get_case(world.committee_x, c.pk)[1] == "committee"
+    assert access.get_case(world.committee_x, c.reference)[1] == "committee"
     assert AuditEntry.objects.filter(action="refused-recused", actor="recused_committee_x").exists()
 
 
@@ -85,7 +85,7 @@ def test_a_substitute_appointed_by_the_secretariat_unblocks_the_case(world, mail
     c = move(world.committee_x, c, "admissible")
     other = file(world).complaint
     with pytest.raises(access.CaseNotFoundError):
-        access.get_case(sub, other.pk)
+        access.get_case(sub, other.reference)
 
 
 def test_a_substitute_decides_the_appeal_when_the_other_member_is_recused(world):
@@ -110,13 +110,13 @@ def test_blocked_case_page_appoints_a_substitute_and_the_covenant_page_counts_it
     assert blocked["Complaint cases blocked until a substitute is appointed"] == 1
     make_user("substitute_z")
     client.force_login(world.secretariat_x)
-    page = client.get(f"/complaints/cases/{c.pk}/").content.decode()
+    page = client.get(f"/complaints/cases/{c.reference}/").content.decode()
     assert 'id="blocked"' in page and 'id="substitute"' in page
     r = case_action(client, c, "substitute", substitute="nobody", reason="Needed here")
     assert "No account has this user name" in r.content.decode()
     r = case_action(client, c, "substitute", substitute="substitute_z", reason="Needed here")
     assert r.status_code == 302
-    page = client.get(f"/complaints/cases/{c.pk}/").content.decode()
+    page = client.get(f"/complaints/cases/{c.reference}/").content.decode()
     assert 'id="blocked"' not in page and "substitute_z" in page
     assert {f.label: f.count for f in follow_ups(c.covenant)}[
         "Complaint cases blocked until a substitute is appointed"
@@ -125,4 +125,4 @@ def test_blocked_case_page_appoints_a_substitute_and_the_covenant_page_counts_it
     assert "substitute-appointed" in page and "substitute_z" in page
     # The committee member sees the substitute but no form to appoint one.
     client.force_login(world.committee_x)
-    assert 'id="substitute"' not in client.get(f"/complaints/cases/{c.pk}/").content.decode()
+    assert 'id="substitute"' not in client.get(f"/complaints/cases/{c.reference}/").content.decode()

@@ -224,3 +224,40 @@ def test_photo_comment_xmp_and_icc_text_do_not_survive_the_safe_copy(world):
         with Image.open(io.BytesIO(safe)) as clean:
             assert not {"comment", "xmp", "icc_profile", "exif"} & set(clean.info)
             assert clean.size == (64, 48)
+
+
+@pytest.mark.parametrize("umask", [0o000, 0o022, 0o277])
+def test_evidence_files_and_folders_are_the_owners_alone_whatever_the_umask(
+    world, settings, tmp_path, umask
+):
+    """Encrypted is not enough: a 0644 file in a 0755 folder let every account on
+    the machine copy the evidence. Folders 0700, files 0600, with a umask that
+    would open them (0) and one that would shut the owner out (0277)."""
+    import os
+    import stat
+
+    settings.VAR_DIR = tmp_path / "var"
+    old = os.umask(umask)
+    try:
+        filed = file(world, files=[("photo.jpg", jpeg_with_exif())])
+    finally:
+        os.umask(old)
+    ev = filed.complaint.evidence.get()
+    folder = evidence.evidence_dir()
+    assert folder == (tmp_path / "var" / "complaints" / "evidence").resolve()
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE(folder.parent.stat().st_mode) == 0o700  # made by it
+    stored = [folder / ev.stored_name, folder / ev.safe_name]
+    assert {stat.S_IMODE(p.stat().st_mode) for p in stored} == {0o600}
+    assert evidence.read_evidence(ev)[:2] == b"\xff\xd8"  # and still readable
+
+
+def test_an_evidence_folder_made_before_is_closed_at_its_next_use(world, settings, tmp_path):
+    import stat
+
+    settings.VAR_DIR = tmp_path / "var"
+    folder = tmp_path / "var" / "complaints" / "evidence"
+    folder.mkdir(parents=True, mode=0o755)
+    folder.chmod(0o755)
+    file(world, files=[("photo.jpg", jpeg_with_exif())])
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700

@@ -169,23 +169,23 @@ def test_the_company_reads_shared_files_by_their_number_never_by_their_id(world,
     workflow.check_share_with_company(world.committee_x, c, "A summary.", [photo.pk])
 
     client.force_login(world.member_a)
-    page = client.get(f"/complaints/cases/{c.pk}/").content.decode()
+    page = client.get(f"/complaints/cases/{c.reference}/").content.decode()
     assert f"/evidence/{photo.pk}/" not in page
-    assert f"/complaints/cases/{c.pk}/shared/1/" in page
-    r = client.get(f"/complaints/cases/{c.pk}/shared/1/")
+    assert f"/complaints/cases/{c.reference}/shared/1/" in page
+    r = client.get(f"/complaints/cases/{c.reference}/shared/1/")
     assert r.status_code == 200 and r.content.startswith(b"\xff\xd8\xff")
     assert str(photo.pk) not in r["Content-Disposition"]
     assert b"SecretPhoneMaker" not in r.content  # the safe copy
-    assert client.get(f"/complaints/cases/{c.pk}/evidence/{photo.pk}/").status_code == 404
-    assert client.get(f"/complaints/cases/{c.pk}/shared/2/").status_code == 404
-    assert client.get(f"/complaints/cases/{c.pk}/shared/0/").status_code == 404
+    assert client.get(f"/complaints/cases/{c.reference}/evidence/{photo.pk}/").status_code == 404
+    assert client.get(f"/complaints/cases/{c.reference}/shared/2/").status_code == 404
+    assert client.get(f"/complaints/cases/{c.reference}/shared/0/").status_code == 404
     # Another member never gets it by number either.
     client.force_login(world.member_b)
-    assert client.get(f"/complaints/cases/{c.pk}/shared/1/").status_code == 404
+    assert client.get(f"/complaints/cases/{c.reference}/shared/1/").status_code == 404
     # The committee still reads it by its id (and the original).
     client.force_login(world.committee_x)
-    assert client.get(f"/complaints/cases/{c.pk}/evidence/{photo.pk}/").status_code == 200
-    assert client.get(f"/complaints/cases/{c.pk}/shared/1/").status_code == 404
+    assert client.get(f"/complaints/cases/{c.reference}/evidence/{photo.pk}/").status_code == 200
+    assert client.get(f"/complaints/cases/{c.reference}/shared/1/").status_code == 404
 
 
 def test_the_complainant_is_not_told_how_many_members_were_named(world):

@@ -51,7 +51,7 @@ def test_union_files_with_consent_recorded_and_follows_what_it_filed(world, unio
     assert following.complaint_by_receipt(filed.receipt) == c
     # The union sees the complaints it filed, as the complainant sees them.
     assert list(access.complaints_visible_to(union)) == [c]
-    _case, role = access.get_case(union, c.pk)
+    _case, role = access.get_case(union, c.reference)
     assert role == "filer"
     view = workflow.case_view(union, c, role)
     assert view["consent"] == consent and view["case"]["description"].startswith("Overtime")
@@ -91,20 +91,20 @@ def test_only_a_union_or_ngo_files_and_each_sees_only_its_own(world, union):
     ours = _file(world, union).complaint
     assert list(access.complaints_visible_to(union)) == [ours]
     with pytest.raises(access.CaseNotFoundError):
-        access.get_case(union, theirs.pk)
+        access.get_case(union, theirs.reference)
     with pytest.raises(access.CaseNotFoundError):
         on_behalf.check_filer_message(union, theirs, "Not ours")
     # A complaint filed by a worker directly is not the union's.
     direct = file(world).complaint
     with pytest.raises(access.CaseNotFoundError):
-        access.get_case(union, direct.pk)
+        access.get_case(union, direct.reference)
 
 
 def test_the_company_never_learns_the_workers_or_the_union(world, union, client):
     c = admit(world.committee_x, _file(world, union).complaint)
     workflow.check_share_with_company(world.committee_x, c, "Unpaid overtime on line 3.")
     client.force_login(world.member_a)
-    page = client.get(f"/complaints/cases/{c.pk}/").content.decode()
+    page = client.get(f"/complaints/cases/{c.reference}/").content.decode()
     assert "sewing operators" not in page and "Garment Workers Union" not in page
     # Workers who agreed to share their names: the company reads them.
     shared = _file(
@@ -140,13 +140,13 @@ def test_on_behalf_pages(world, union, client):
     assert c.consent.how == OnBehalfConsent.How.MEETING and c.language == "bn"
     listed = client.get("/complaints/cases/").content.decode()
     assert c.reference in listed
-    page = client.get(f"/complaints/cases/{c.pk}/").content.decode()
+    page = client.get(f"/complaints/cases/{c.reference}/").content.decode()
     assert 'id="consent"' in page and WHO in page and 'id="write"' in page
     r = case_action(client, c, "filer_message", body="More.")
     assert r.status_code == 302
     # The committee sees who filed and the consent record.
     client.force_login(world.committee_x)
-    page = client.get(f"/complaints/cases/{c.pk}/").content.decode()
+    page = client.get(f"/complaints/cases/{c.reference}/").content.decode()
     assert "Garment Workers Union" in page and WHO in page
     # The union's start page offers filing and its cases.
     client.force_login(union)

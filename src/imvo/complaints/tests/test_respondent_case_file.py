@@ -43,7 +43,7 @@ def test_a_member_named_later_reads_the_case_file_from_before_its_naming(world):
     answers.check_company_answer(world.member_b, c, "Our payroll.", [("payroll.png", _png())])
     respondents.check_name_respondents(world.committee_x, c, [d.pk], WHY + " Also D.")
 
-    c, role = access.get_case(member_d, c.pk)
+    c, role = access.get_case(member_d, c.reference)
     view = workflow.case_view(member_d, c, role)
     bodies = [x["body"] for x in view["case_messages"]]
     assert bodies == [BEFORE]  # from before its naming; not B's answer, not internal
@@ -65,7 +65,7 @@ def test_only_the_member_the_complainant_named_learns_its_name(world):
     c = move(world.secretariat_x, assign_officer(c), "admissibility")
     c = move(world.committee_x, c, "admissible")
     assert workflow.case_view(world.member_a, c, "company")["identity"] == NAME
-    c, role = access.get_case(member_e, c.pk)
+    c, role = access.get_case(member_e, c.reference)
     assert role == "company" and workflow.case_view(member_e, c, role)["identity"] == ""
 
 

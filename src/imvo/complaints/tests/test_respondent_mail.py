@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from imvo.accounts.testing import make_user
@@ -202,3 +203,83 @@ def test_the_member_named_at_filing_is_told_of_an_inadmissibility_ruling_too(wor
     c = move(world.secretariat_x, assign_officer(c), "admissibility")
     move(world.committee_x, c, "inadmissible", ground="not_member")
     assert [m.to for m in mails_to("a@company-a.example")] == [["a@company-a.example"]]
+
+
+class RaisingBackend:
+    """A mail backend whose every send raises (a crashing mail library, a full
+    disk under a file backend): not an OSError, so nothing catches it by type."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def open(self):
+        return True
+
+    def close(self):
+        pass
+
+    def send_messages(self, messages):
+        raise RuntimeError("the mail library crashed")
+
+
+RAISING = {"default": {"BACKEND": f"{__name__}.RaisingBackend"}}
+LOCMEM = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+
+
+def test_a_send_that_raises_leaves_the_member_pending_and_the_next_run_tells_it_once(
+    world, settings
+):
+    """The mark is written with a send that went out, never before: a backend
+    that raises while sending leaves the member untold and pending, the next run
+    tells it, and the run after that sends nothing more."""
+    world.member_b.email = "b@company-b.example"
+    world.member_b.save()
+    c = in_review(world)
+    respondents.check_name_respondents(world.committee_x, c, [world.company_b.pk], WHY)
+    settings.MAILERS = RAISING
+    c = move(world.committee_x, c, "admissible")  # the step itself succeeds
+    naming = RespondentNaming.objects.get()
+    assert naming.notified_at is None  # not marked: it was never told
+    assert not AuditEntry.objects.filter(action="respondent-told").exists()
+    with pytest.raises(RuntimeError, match="1 case"):
+        jobs.tell_respondents()
+    assert RespondentNaming.objects.get().notified_at is None
+
+    settings.MAILERS = LOCMEM
+    mail.outbox.clear()
+    assert jobs.tell_respondents() == "1 mail(s) sent to respondent members not yet told"
+    assert [m.to for m in mail.outbox] == [["b@company-b.example"]]
+    assert RespondentNaming.objects.get().notified_at is not None
+    assert jobs.tell_respondents() == "0 mail(s) sent to respondent members not yet told"
+    move(world.committee_x, c, "mediation")
+    assert len(mail.outbox) == 1
+
+
+def test_a_member_whose_row_another_run_holds_is_skipped(world, monkeypatch):
+    """The lock: while another run holds the member's row (it is sending), this
+    run's `select_for_update(skip_locked)` finds nothing and sends nothing."""
+    world.member_b.email = "b@company-b.example"
+    world.member_b.save()
+    c = in_review(world)
+    respondents.check_name_respondents(world.committee_x, c, [world.company_b.pk], WHY)
+    calls = []
+    real = QuerySet.select_for_update
+
+    def held(self, *args, **kwargs):
+        locked = real(self, *args, **kwargs)
+        if self.model is not RespondentNaming:
+            return locked  # the step's own lock of the case
+        calls.append(kwargs)
+        return locked.none()  # what skip_locked gives for a held row
+
+    monkeypatch.setattr(QuerySet, "select_for_update", held)
+    move(world.committee_x, c, "admissible")
+    assert calls and all(k == {"skip_locked": True} for k in calls)
+    assert mails_to("b@company-b.example") == []
+    assert RespondentNaming.objects.get().notified_at is None  # the holder marks it

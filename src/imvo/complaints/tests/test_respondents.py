@@ -44,9 +44,9 @@ def test_named_member_sees_the_case_once_admissible_and_answers(world):
     # Before admissibility, the company sees nothing (as any respondent).
     assert not access.complaints_visible_to(world.member_b).exists()
     with pytest.raises(CaseNotFoundError):
-        access.get_case(world.member_b, c.pk)
+        access.get_case(world.member_b, c.reference)
     c = move(world.committee_x, c, "admissible")
-    _c, role = access.get_case(world.member_b, c.pk)
+    _c, role = access.get_case(world.member_b, c.reference)
     assert role == "company"
     workflow.check_share_with_company(world.committee_x, c, "Wages unpaid on line 3.")
     view = workflow.case_view(world.member_b, c, role)
@@ -55,7 +55,7 @@ def test_named_member_sees_the_case_once_admissible_and_answers(world):
     # The other member of the covenant, not named, sees nothing.
     assert not access.complaints_visible_to(world.member_a).exists()
     with pytest.raises(CaseNotFoundError):
-        access.get_case(world.member_a, c.pk)
+        access.get_case(world.member_a, c.reference)
     with pytest.raises(CaseNotFoundError):
         workflow.check_post_message(world.member_a, c, "Let me in.")
     [row] = access.case_rows(world.member_b, access.complaints_visible_to(world.member_b))
@@ -72,7 +72,7 @@ def test_a_second_member_is_named_beside_the_first(world):
     respondents.check_name_respondents(world.committee_x, c, [d.pk], WHY + " Also D.")
     c.refresh_from_db()
     assert c.respondent == world.company_b  # the first stays the case's respondent
-    assert access.get_case(member_d, c.pk)[1] == "company"
+    assert access.get_case(member_d, c.reference)[1] == "company"
     [row] = access.case_rows(member_d, access.complaints_visible_to(member_d))
     assert row["c"].pk == c.pk
     assert respondents.nameable_members(c).filter(pk__in=[d.pk, world.company_b.pk]).count() == 0
@@ -142,7 +142,7 @@ def test_the_api_tells_the_complainant_too_without_the_name(world, client):
 def test_case_page_names_a_respondent_and_keeps_the_form_on_error(world, client):
     c = in_review(world)
     client.force_login(world.committee_x)
-    page = client.get(f"/complaints/cases/{c.pk}/").content.decode()
+    page = client.get(f"/complaints/cases/{c.reference}/").content.decode()
     assert 'id="name-respondent"' in page and "Company B" in page
     r = case_action(client, c, "name_respondent", organisation=[world.company_b.pk], reason="ok")
     assert r.status_code == 400
@@ -150,11 +150,11 @@ def test_case_page_names_a_respondent_and_keeps_the_form_on_error(world, client)
     assert f'<option value="{world.company_b.pk}" selected>' in r.content.decode()
     r = case_action(client, c, "name_respondent", organisation=[world.company_b.pk], reason=WHY)
     assert r.status_code == 302
-    page = client.get(f"/complaints/cases/{c.pk}/").content.decode()
+    page = client.get(f"/complaints/cases/{c.reference}/").content.decode()
     assert 'id="namings"' in page and WHY in page
     # The secretariat sees the naming, but no form to name.
     client.force_login(world.secretariat_x)
-    page = client.get(f"/complaints/cases/{c.pk}/").content.decode()
+    page = client.get(f"/complaints/cases/{c.reference}/").content.decode()
     assert WHY in page and 'id="name-respondent"' not in page
     r = case_action(client, c, "name_respondent", organisation=[world.company_a.pk], reason=WHY)
     assert r.status_code == 400 and RespondentNaming.objects.count() == 1

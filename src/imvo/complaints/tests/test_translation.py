@@ -63,7 +63,7 @@ def test_case_officer_binds_a_translator_who_translates_and_the_committee_reads_
         "We are still waiting."
     ]
     client.force_login(world.committee_x)
-    page = client.get(f"/complaints/cases/{c.pk}/").content.decode()
+    page = client.get(f"/complaints/cases/{c.reference}/").content.decode()
     assert BENGALI in page and ENGLISH in page and "We are still waiting." in page
     assert "translator_t" in page
     # Found by the translated words in the case list.
@@ -77,7 +77,7 @@ def test_the_translator_sees_the_texts_only_and_cannot_act(world, client):
     tr = make_user("translator_t")
     translation.check_request_translation(world.committee_x, c, tr, "en")
     client.force_login(tr)
-    page = client.get(f"/complaints/cases/{c.pk}/").content.decode()
+    page = client.get(f"/complaints/cases/{c.reference}/").content.decode()
     assert BENGALI in page and REPLY_BN in page
     assert "Amina Begum" not in page and "+8801711000000" not in page
     assert 'id="move"' not in page and "evidence" not in page.lower()
@@ -101,9 +101,9 @@ def test_the_translator_sees_the_texts_only_and_cannot_act(world, client):
         workflow.evidence_for(tr, c, "translator", 1)
     # Another case stays closed to them; ending the access closes this one.
     other = file(world).complaint
-    assert client.get(f"/complaints/cases/{other.pk}/").status_code == 404
+    assert client.get(f"/complaints/cases/{other.reference}/").status_code == 404
     translation.check_revoke_translator(world.secretariat_x, c, tr)
-    assert client.get(f"/complaints/cases/{c.pk}/").status_code == 404
+    assert client.get(f"/complaints/cases/{c.reference}/").status_code == 404
     assert AuditEntry.objects.filter(action="translator-revoked", complaint_id_ref=c.pk).exists()
     # The translations stay for the committee.
     assert Translation.objects.filter(complaint=c).count() == 1

@@ -116,10 +116,12 @@ def test_case_pages_fully_translated_in_dutch(client, world):
         for user in (world.committee_x, world.member_a):
             client.force_login(user)
             client.get("/complaints/cases/", **h)
-            client.get(f"/complaints/cases/{c.pk}/", **h)
-            client.post(f"/complaints/cases/{c.pk}/", {"action": "move", "to_state": "closed"}, **h)
-            client.post(f"/complaints/cases/{c.pk}/", {"action": "name_respondent"}, **h)
-            client.post(f"/complaints/cases/{c.pk}/", {"action": "answer"}, **h)
+            client.get(f"/complaints/cases/{c.reference}/", **h)
+            client.post(
+                f"/complaints/cases/{c.reference}/", {"action": "move", "to_state": "closed"}, **h
+            )
+            client.post(f"/complaints/cases/{c.reference}/", {"action": "name_respondent"}, **h)
+            client.post(f"/complaints/cases/{c.reference}/", {"action": "answer"}, **h)
         client.force_login(world.committee_x)
         client.get("/complaints/overdue/", **h)
         client.get(f"/complaints/committee/{world.covenant_x.slug}/", **h)

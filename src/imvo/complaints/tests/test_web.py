@@ -191,13 +191,13 @@ def test_complainant_reply_visible_to_committee(client, world):
     )
     assert r.status_code == 200 and r.context["sent"]
     client.force_login(world.committee_x)
-    r = client.get(reverse("complaints:case", args=[filed.complaint.pk]))
+    r = client.get(reverse("complaints:case", args=[filed.complaint.reference]))
     assert b"More details here." in r.content
 
 
 def test_case_pages_scoped(client, world):
     c = file(world, respondent=world.company_a).complaint
-    url = reverse("complaints:case", args=[c.pk])
+    url = reverse("complaints:case", args=[c.reference])
     assert client.get(url).status_code == 302  # login first
     for user, status in (
         (world.member_a, 404),
@@ -218,7 +218,7 @@ def test_case_pages_scoped(client, world):
 def test_committee_moves_case_through_page(client, world):
     c = file(world).complaint
     client.force_login(world.committee_x)
-    url = reverse("complaints:case", args=[c.pk])
+    url = reverse("complaints:case", args=[c.reference])
     r = client.post(url, {"action": "move", "to_state": "acknowledged", "reason": ""})
     assert r.status_code == 400 and "Write the reasons for the complainant" in r.content.decode()
     r = client.post(url, {"action": "move", "to_state": "acknowledged", "reason": REASON})
@@ -242,7 +242,7 @@ def test_company_page_hides_identity(client, world):
     workflow.check_post_message(world.committee_x, c, "Please send the payroll.", to_company=True)
     workflow.check_post_message(world.committee_x, c, "Internal note for members.")
     client.force_login(world.member_a)
-    r = client.get(reverse("complaints:case", args=[c.pk]))
+    r = client.get(reverse("complaints:case", args=[c.reference]))
     html = r.content.decode()
     assert r.status_code == 200 and "A worker reports unpaid wages." in html
     assert "Amina" not in html and "1711" not in html and "locked" not in html
@@ -365,7 +365,7 @@ def test_case_page_in_dutch_for_the_committee(client, world):
     c = file(world).complaint
     client.cookies["django_language"] = "nl"
     client.force_login(world.committee_x)
-    html = client.get(reverse("complaints:case", args=[c.pk])).content.decode()
+    html = client.get(reverse("complaints:case", args=[c.reference])).content.decode()
     assert f"Zaak {c.reference}" in html and "Deze stap vastleggen" in html
 
 
@@ -455,12 +455,14 @@ def test_follow_page_adds_evidence_and_company_sees_only_shared_files(client, wo
     workflow.check_share_with_company(world.committee_x, c, "summary", [first.pk])
     client.force_login(world.member_a)
     # The company numbers the files shared with it (never their ids: T31).
-    ok = client.get(reverse("complaints:shared_file", args=[c.pk, 1]))
+    ok = client.get(reverse("complaints:shared_file", args=[c.reference, 1]))
     assert ok.status_code == 200 and ok.content.startswith(b"\xff\xd8\xff")
-    assert client.get(reverse("complaints:shared_file", args=[c.pk, 2])).status_code == 404
-    assert client.get(reverse("complaints:evidence", args=[c.pk, second.pk])).status_code == 404
+    assert client.get(reverse("complaints:shared_file", args=[c.reference, 2])).status_code == 404
+    assert (
+        client.get(reverse("complaints:evidence", args=[c.reference, second.pk])).status_code == 404
+    )
     client.force_login(world.member_b)
-    assert client.get(reverse("complaints:shared_file", args=[c.pk, 1])).status_code == 404
+    assert client.get(reverse("complaints:shared_file", args=[c.reference, 1])).status_code == 404
 
 
 def test_nav_links_by_role(world):
@@ -550,7 +552,7 @@ def test_complainant_asks_for_appeal_after_decision(client, world):
     client.force_login(world.committee_x)
     assert (
         "appeal requested"
-        in client.get(reverse("complaints:case", args=[filed.complaint.pk])).content.decode()
+        in client.get(reverse("complaints:case", args=[filed.complaint.reference])).content.decode()
     )
 
 

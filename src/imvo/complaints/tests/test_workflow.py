@@ -290,7 +290,7 @@ def test_recusal_below_quorum_blocks_the_case_and_tells_the_secretariat(world, c
     with pytest.raises(DomainError, match="blocked"):
         move(world.committee_x, c, "admissible")
     client.force_login(world.secretariat_x)
-    page = client.get(f"/complaints/cases/{c.pk}/").content.decode()
+    page = client.get(f"/complaints/cases/{c.reference}/").content.decode()
     assert 'id="blocked"' in page and "appoint a substitute" in page
 
 

@@ -164,8 +164,20 @@ def test_backup_restores_into_an_empty_install_identically(tmp_path, engine):
         "learning",
     }
 
-    r = _imvo(["restore", str(archive)], target)
+    old_umask = os.umask(0)  # a restore under a umask that opens everything
+    try:
+        r = _imvo(["restore", str(archive)], target)
+    finally:
+        os.umask(old_umask)
     assert "verified" in r.stdout
+    # Complaint evidence (a private location) is the owner's alone in the source
+    # and comes back so: folders 0700, files 0600, and readable (`after == before`
+    # below compares their checksums and the decrypted samples).
+    for var in (source, target):
+        folder = var / "complaints" / "evidence"
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, var
+        modes = {stat.S_IMODE(p.stat().st_mode) for p in folder.rglob("*") if p.is_file()}
+        assert modes == {0o600}, (var, modes)
     # The keys come back readable by the owner only, as they were (tar's data
     # filter dropped the folder's mode and the restore left it 0755).
     assert stat.S_IMODE((target / "keys").stat().st_mode) == 0o700

@@ -4,7 +4,11 @@ A company applies (organisation data, a contact, the covenant's conditions
 accepted). The secretariat admits it with a start date: the organisation is
 registered (or an existing one reused), becomes an active party from that date
 and its contact is invited (an e-mail with a one-time link, which the
-secretariat also sees to pass on when mail does not arrive). Or the
+secretariat also sees to pass on when mail does not arrive). An organisation
+already on the platform takes part through its own people's accounts: anyone
+can apply in a public member's name, so its applicant is never given an account
+in it (docs/security.md, T42); the secretariat invites a new person of such an
+organisation itself, once the organisation confirms them. Or the
 secretariat rejects it with a reason. Suspension and withdrawal are
 `change_adherence` (the public page shows their date and reason).
 """
@@ -108,7 +112,18 @@ def check_apply(
 class Admission:
     application: MembershipApplication
     adherence: Adherence
-    invitation_link: str  # the one-time link, for the secretariat to pass on if mail fails
+    # The one-time link, for the secretariat to pass on if mail fails; "" when the
+    # organisation was already on the platform and nobody was invited.
+    invitation_link: str
+
+
+def existing_organisation(application: MembershipApplication) -> Organisation | None:
+    """The organisation already on the platform that the application names, if any."""
+    name = application.organisation_name
+    existing = Organisation.objects.filter(slug=slugify(name)).first()
+    if existing is not None and existing.name.lower() == name.lower():
+        return existing
+    return None
 
 
 def _pending(application: MembershipApplication) -> None:
@@ -129,10 +144,8 @@ def check_admit(
     covenant = application.covenant
     require_secretariat(user, covenant)
     _pending(application)
-    existing = Organisation.objects.filter(slug=slugify(application.organisation_name)).first()
-    if existing is not None and existing.name.lower() == application.organisation_name.lower():
-        org = existing
-    else:
+    org = existing = existing_organisation(application)
+    if org is None:
         org = register_organisation(
             user,
             covenant,
@@ -159,16 +172,20 @@ def check_admit(
             reason=reason,
             role=Adherence.Role.PARTY,
         )
-    invited = invitations.check_invite(
-        user, org, application.contact_email, application.contact_name, base_url
-    )
+    link = ""
+    if existing is None:
+        # Only a new organisation's applicant speaks for it. Inviting the applicant
+        # into an existing one handed a stranger its lists, submissions and cases.
+        invited = invitations.check_invite(
+            user, org, application.contact_email, application.contact_name, base_url
+        )
+        link = invitations.link_base(base_url) + invitations.invitation_path(invited)
     application.status = MembershipApplication.Status.ADMITTED
     application.start_date = start_date
     application.organisation = org
     application.decided = timezone.now()
     application.decided_by = roles.signed_in(user)
     application.save()
-    link = invitations.link_base(base_url) + invitations.invitation_path(invited)
     return Admission(application, adherence, link)
 
 

@@ -101,3 +101,33 @@ def test_a_former_member_rejoins_on_the_same_adherence_with_its_history_kept(wor
     )  # fmt: skip
     assert last.reason == f"Admitted on application {app.pk}."
     assert [c.to_status for c in adh.changes.order_by("id")][-2:] == ["withdrawn", "active"]
+
+
+def test_an_application_in_an_existing_members_name_gives_the_applicant_no_account_in_it(world):
+    """Covenant names and their parties are public: anyone can apply to covenant Y
+    under the name of company A, a member of X, with their own address. Admitting
+    the application used to invite that address into company A's organisation,
+    and the account read A's supplier lists, submissions and complaint cases in
+    every covenant. An existing organisation now takes part through its own
+    people's accounts; its applicant's contact gets no account, and the decision
+    page says the organisation is already on the platform before the secretariat
+    decides (docs/security.md, T42)."""
+    from imvo.accounts.models import User
+
+    world.company_a.slug = "company-a"  # admission finds the organisation by its name's slug
+    world.company_a.save()
+    app = membership.check_apply(
+        world.covenant_y, "company a", "Eve", "eve@attacker.example", conditions_accepted=True
+    )
+    page = Client(HTTP_ACCEPT_LANGUAGE="en")
+    page.force_login(world.secretariat_y)
+    url = f"/manage/{world.covenant_y.slug}/applications/{app.pk}/"
+    assert "already on the platform" in page.get(url).content.decode()
+
+    sent = len(mail.outbox)
+    admission = membership.check_admit(world.secretariat_y, app, date(2026, 1, 1), "https://x")
+    assert admission.adherence.organisation == world.company_a
+    assert admission.invitation_link == ""
+    assert len(mail.outbox) == sent
+    assert not User.objects.filter(email="eve@attacker.example").exists()
+    # A new organisation's contact is still invited (the test above).

@@ -377,16 +377,33 @@ def abbreviates(short: str, word: str) -> bool:
     return all(c in rest for c in short[1:])
 
 
+# An acronym: a word of ACRONYM_MIN or more letters that is the initials of consecutive
+# words of the other name ("us" / "united states", "hs" / "high school", "thorp jn" /
+# "thorp james n": a person's surname with the initials of the given names). Only the
+# other name's words that the first name lacks are read, in their order.
+ACRONYM_MIN = 2
+
+
+def acronym(short: str, initials: str) -> bool:
+    """Is `short` (letters only) the initials of consecutive words, `initials` being the
+    first letters of the other name's words (those the first name lacks) in order?"""
+    return len(short) >= ACRONYM_MIN and short.isalpha() and short.isascii() and short in initials
+
+
 def abbreviated_contained(a: str, b: str) -> bool:
     """The names share a word, and every word of one that the other lacks abbreviates a
     word of the other that the first lacks ("hull house assn parkway" / "hull house
-    association parkway community center")."""
+    association parkway community center") or is the initials of consecutive such words
+    (`acronym`)."""
     wa, wb = words(a), words(b)
     if wa.isdisjoint(wb):
         return False
-    for x, y in ((wa, wb), (wb, wa)):
+    for x, y, name in ((wa, wb, b), (wb, wa, a)):
         rest, other = x - y, y - x
-        if rest and all(any(abbreviates(s, w) for w in other) for s in rest):
+        if not rest:
+            continue
+        initials = "".join(w[0] for w in name.split() if w not in x)
+        if all(any(abbreviates(s, w) for w in other) or acronym(s, initials) for s in rest):
             return True
     return False
 

@@ -157,18 +157,29 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
                   AND w LIKE (left(a, 1) || regexp_replace(substr(a, 2), '(.)', '%\1', 'g') || '%') END
 $$;
 
+-- The first letters of the words of name that are not in x, in order (features.acronym).
+CREATE OR REPLACE FUNCTION {s}.initials(name text, x text[]) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT coalesce(string_agg(left(w, 1), '' ORDER BY o), '')
+  FROM regexp_split_to_table(name, '\s+') WITH ORDINALITY t(w, o) WHERE w <> '' AND w <> ALL (x)
+$$;
+
 -- features.abbreviated_contained: a shared word, and every word one name has that the
--- other lacks abbreviates a word the other has that the first lacks.
-CREATE OR REPLACE FUNCTION {s}.abbreviated_contained(wa text[], wb text[]) RETURNS boolean
+-- other lacks abbreviates a word the other has that the first lacks, or is the initials
+-- of consecutive such words (features.acronym).
+CREATE OR REPLACE FUNCTION {s}.abbreviated_contained(wa text[], wb text[], a text, b text)
+RETURNS boolean
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT wa && wb AND EXISTS (
-    SELECT 1 FROM (VALUES (wa, wb), (wb, wa)) p(x, y)
+    SELECT 1 FROM (VALUES (wa, wb, b), (wb, wa, a)) p(x, y, name)
     WHERE NOT (p.x <@ p.y)
       AND NOT EXISTS (
         SELECT 1 FROM unnest(p.x) t(short)
         WHERE t.short <> ALL (p.y)
           AND NOT EXISTS (SELECT 1 FROM unnest(p.y) u(word)
-                          WHERE u.word <> ALL (p.x) AND {s}.abbreviates(t.short, u.word))))
+                          WHERE u.word <> ALL (p.x) AND {s}.abbreviates(t.short, u.word))
+          AND NOT (char_length(t.short) >= {acronym_min} AND t.short ~ '^[a-z]+$'
+                   AND strpos({s}.initials(p.name, p.x), t.short) > 0)))
 $$;
 
 -- features.fragmented: 3+ words of letters, at least half of them {frag_letters} letters or fewer.
@@ -216,6 +227,7 @@ def install(cur: Any, schema: str) -> None:
         .replace("{units}", features.UNIT_WORDS)
         .replace("{street_types}", types)
         .replace("{abbr_min}", str(int(features.ABBREVIATION_MIN)))
+        .replace("{acronym_min}", str(int(features.ACRONYM_MIN)))
         .replace("{abbr_prefix_min}", str(int(features.ABBREVIATION_PREFIX_MIN)))
         .replace("{abbr_prefix_cut}", str(int(features.ABBREVIATION_PREFIX_CUT)))
         .replace("{frag_letters}", str(int(features.FRAGMENT_LETTERS)))
@@ -468,7 +480,7 @@ def match(
                  WHEN cardinality(wa) > 0 AND cardinality(wb) > 0 AND wa && wb
                       AND (wa <@ wb OR wb <@ wa) THEN 3
                  WHEN {s}.token_set_ratio(wa, wb)::real >= {abbr_ratio!r}
-                      AND {s}.abbreviated_contained(wa, wb) THEN 3
+                      AND {s}.abbreviated_contained(wa, wb, a, b) THEN 3
                  WHEN best >= 80 THEN 4
                  -- features.joined_inside: one joined name inside the other
                  WHEN (char_length(aj) >= {inside_min} AND strpos(bj, aj) > 0)

@@ -355,6 +355,34 @@ def test_an_abbreviation_counts_as_its_full_word() -> None:
     assert next(e for e in m.explanation if e["field"] == "name")["level"] == "contained"
 
 
+def test_initials_count_as_the_words_they_stand_for() -> None:
+    """A person's name as "Surname, Given Names" beside the surname and initials ("PENN,
+    WILLIAM" / "Penn", "THORP, JAMES N." / "Thorp J.N."), "us" / "united states", "hs" /
+    "high school": the initials of consecutive words the other name lacks count as those
+    words ("contained"); letters that are no one's initials ("jk") do not."""
+    pairs = [
+        ("chicago public schools thorp james n", "thorp jn"),
+        ("chicago public schools penn william", "penn"),
+        ("us post office", "united states post office"),
+        ("sir william osler hs", "sir william osler high school"),
+        ("thorp jk", "chicago public schools thorp james n"),
+        ("ab shoes", "best shoes"),  # one initial is no acronym
+    ]
+    assert [n == "contained" for n in _name_levels(pairs)] == [True] * 4 + [False] * 2
+    registry = [
+        ("Thorp J.N.", "8914 S. Buffalo", "US", None, None),
+        ("Thorp Academy", "8900 S. Buffalo", "US", None, None),
+        ("Penn", "1616 S. Avers", "US", None, None),
+    ]
+    for row, facility in (
+        (("CHICAGO PUBLIC SCHOOLS THORP, JAMES N.", "8914 S BUFFALO AVE 60617"), "F0"),
+        (("CHICAGO PUBLIC SCHOOLS PENN, WILLIAM", "1616 S AVERS 60623"), "F2"),
+    ):
+        m = _one(registry, (*row, "US", None, None))
+        assert (m.status, m.facility_id) == (matching.AUTOMATIC, facility)
+        assert next(e for e in m.explanation if e["field"] == "name")["level"] == "contained"
+
+
 def test_a_name_inside_the_other_without_spaces_is_similar() -> None:
     """ "de priest" written "depriest" behind its parent body's name, "fresh start daycare"
     / "... fresh start day care center": one joined name inside the other makes the names
@@ -815,6 +843,47 @@ def test_a_house_number_with_a_leading_zero_is_the_same_number() -> None:
             ("KPH Manufacturing Co., Ltd", "No 9 Innwa Street, Shwe Pauk Kan", "MM", None, None),
         ],
         ("KPH MANUFACTURING", "N07 & 8, Innwa St, Shwe Pauk Kan", "MM", None, None),
+    )
+    assert (m.facility_id, m.status) == ("F0", matching.AUTOMATIC)
+
+
+def test_a_house_number_typed_with_a_letter_is_the_same_number() -> None:
+    """ "Ave. Boavista # 33o" (Open Supply Hub pair, Portugal) and "Rua da Boavista 330":
+    the letter o typed for the digit 0 is read as 0, so it is the same number on the
+    same street, not next door, and the facility is matched automatically."""
+    from imvo.supplychain.matching import features
+    from imvo.supplychain.normalise import normalise_address
+
+    a = normalise_address("ave. boavista # 33o vila nova de famalicao portugal")
+    b = normalise_address("rua da boavista 330 vila nova de famalicao 4770350")
+    assert features.identifiers(a) == {"330"}
+    assert features.ADDRESS_LEVELS[features.address_levels([a], [b])[0]] == (
+        "same number and street"
+    )
+    m = _one(
+        [
+            (
+                "Sonicarla Europa Texteis S.A.",
+                "Rua da Boavista 330, Vila Nova de Famalicao",
+                "PT",
+                None,
+                None,
+            ),
+            (
+                "Sonicarla Europa Texteis S.A.",
+                "Rua da Boavista 332, Vila Nova de Famalicao",
+                "PT",
+                None,
+                None,
+            ),
+        ],
+        (
+            "SONICARLA EUROPA TEXTEIS SA",
+            "Ave. Boavista # 33o Vila Nova de Famalicao",
+            "PT",
+            None,
+            None,
+        ),
     )
     assert (m.facility_id, m.status) == ("F0", matching.AUTOMATIC)
 

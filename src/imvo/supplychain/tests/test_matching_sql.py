@@ -273,17 +273,24 @@ def test_postgres_engine_reads_abbreviations_as_the_in_memory_engine(pg_cursor: 
     assert names == ["contained", "contained", "similar", "similar", "contained", "contained"]
 
 
-@pytest.mark.slow
-def test_postgres_engine_reads_a_name_inside_the_other_without_spaces(pg_cursor: Any) -> None:
-    """One joined name inside the other (`features.joined_inside`) is "similar" in both
-    engines; one under JOINED_INSIDE_MIN letters is not."""
-    registry = _places(
+# (registry names, registry addresses, list names, list addresses, countries, name levels)
+NAME_CASES = {
+    # Initials of consecutive words the other name lacks count as those words
+    # (`features.acronym`): "thorp jn" / "thorp james n", "us" / "united states"; letters
+    # that are no one's initials ("jk") do not.
+    "initials": (
+        ["thorp jn", "united states post office", "chicago public schools thorp james n"],
+        ["8914 s buffalo", "100 queen st w", "5 main st"],
+        ["CHICAGO PUBLIC SCHOOLS THORP, JAMES N.", "US Post Office", "Thorp JK"],
+        ["8914 S BUFFALO AVE 60617", "100 Queen St W", "5 Main St"],
+        ["US", "CA", "GB"],
+        ["contained", "contained", "different"],
+    ),
+    # One joined name inside the other (`features.joined_inside`) is "similar"; one under
+    # JOINED_INSIDE_MIN letters is not.
+    "joined inside": (
         ["de priest", "fresh start daycare", "spacecraft works"],
         ["139 s parkside ave", "6924 w north ave", "5 main st"],
-        ["US", "US", "GB"],
-        ids=[1, 2, 3],
-    )
-    rows = _places(
         [
             "CHICAGO PUBLIC SCHOOLS DEPRIEST, OSCAR",
             "Easter Seals Fresh Start Day Care Center",
@@ -291,10 +298,24 @@ def test_postgres_engine_reads_a_name_inside_the_other_without_spaces(pg_cursor:
         ],
         ["139 S PARKSIDE AVE 60639", "6924 W NORTH AVE", "5 Main St"],
         ["US", "US", "GB"],
-    )
-    memory, names = _name_levels_alike_in_both(pg_cursor, registry, rows)
+        ["similar", "similar", "different"],
+    ),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", list(NAME_CASES))
+def test_postgres_engine_reads_name_levels_as_the_in_memory_engine(
+    pg_cursor: Any, case: str
+) -> None:
+    """Both engines give each case's rows the same record and the same name level
+    (NAME_CASES)."""
+    reg_names, reg_addresses, names, addresses, countries, levels = NAME_CASES[case]
+    registry = _places(reg_names, reg_addresses, countries, ids=[1, 2, 3])
+    rows = _places(names, addresses, countries)
+    memory, found = _name_levels_alike_in_both(pg_cursor, registry, rows)
     assert [m.scored[0].facility_id for m in memory] == [1, 2, 3]
-    assert names == ["similar", "similar", "different"]
+    assert found == levels
 
 
 def test_postgres_engine_reads_a_name_broken_into_pieces(pg_cursor: Any) -> None:

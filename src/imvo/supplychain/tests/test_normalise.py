@@ -57,6 +57,19 @@ def test_address_abbreviations() -> None:
     )
 
 
+def test_a_letter_typed_for_a_digit_in_a_house_number_is_the_digit() -> None:
+    """ "# 33o" (Open Supply Hub, Portugal) is house number 330: o and i inside a number
+    read as 0 and 1. Unit letters, the l of Singapore's "97L" and of Canadian postcodes
+    ("M6G 1L4"), one-digit numbers and words that start with a letter stay."""
+    assert normalise_address("Ave. Boavista # 33O Vila Nova") == "ave boavista 330 vila nova"
+    assert normalise_address("Rua 1i4") == "rua 114"
+    assert normalise_address("97L Lorong Tawas") == "97l lorong tawas"
+    assert normalise_address("714 Bloor St West M6G 1L4") == "714 bloor st west m6g 1l4"
+    assert normalise_address("Unit 21A, 2o, No 5") == "unit 21a 2o no 5"
+    series = pl.Series(["ave. boavista # 33o vila", "97L Lorong Tawas", "plot 1o1i"])
+    assert normalise_addresses(series).to_list() == [normalise_address(v) for v in series]
+
+
 @given(texts)
 @settings(max_examples=300, deadline=None)
 def test_name_is_idempotent_and_clean(text: str) -> None:

@@ -49,12 +49,7 @@ class Command(BaseCommand):
                 kwargs["max_tasks"] = opts["max_tasks"]
             call_command("run_redis_tasks", **kwargs)
         elif backend == "database":
-            kwargs = {"queue_name": "*", "reload": False, "startup_delay": False}
-            if opts["batch"]:
-                kwargs["batch"] = True
-            if opts["max_tasks"]:
-                kwargs["max_tasks"] = opts["max_tasks"]
-            call_command("db_worker", **kwargs)
+            self._run_database(opts)
         else:
             self.stdout.write(
                 f"TASK_BACKEND={backend} runs tasks in the web process; this worker only "
@@ -64,6 +59,29 @@ class Command(BaseCommand):
 
             while True:
                 time.sleep(3600)
+
+    def _run_database(self, opts: dict[str, Any]) -> None:
+        """django-tasks-db's worker, with leases (core/taskqueue.py): a task whose
+        worker died is handed out again after the lease, and failed after the
+        last attempt, instead of staying "running" for ever."""
+        from django.utils.crypto import get_random_string
+        from django_tasks_db.management.commands.db_worker import Command as DbWorker
+
+        from imvo.core.taskqueue import leased_worker_class
+
+        DbWorker().configure_logging(int(opts.get("verbosity", 1)))
+        worker = leased_worker_class()(
+            queue_names=["*"],
+            interval=1,
+            batch=bool(opts["batch"]),
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=opts["max_tasks"] or None,
+            worker_id=get_random_string(32),
+            excluded_queue_names=[],
+        )
+        worker.configure_signals()
+        worker.run()
 
 
 class LogLines:
