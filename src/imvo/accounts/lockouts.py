@@ -31,11 +31,13 @@ class Lockout:
 
 
 def users_managed_by(user: AnyUser) -> Any:
+    """People of the organisations the user may invite for (T45: active in a
+    covenant it runs; a company that left it is no longer the secretariat's)."""
+    from imvo.accounts.invitations import invitable_organisations
+
     if roles.is_platform_admin(user):
         return User.objects.all()
-    return User.objects.filter(
-        organisation__adherences__covenant_id__in=roles.managed_covenant_ids(user)
-    ).distinct()
+    return User.objects.filter(organisation__in=invitable_organisations(user))
 
 
 def lockouts_visible_to(user: AnyUser) -> list[Lockout]:

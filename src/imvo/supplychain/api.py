@@ -77,7 +77,7 @@ def _out(sl: SupplierList) -> dict:
         "file": sl.original_name,
         "sha256": sl.sha256,
         "status": sl.status,
-        "error": sl.error,
+        "error": sl.reason,  # in the language the client asked for
         "rows_total": sl.rows_total,
         "rows_done": sl.rows_done,
         "progress_percent": sl.progress_percent,

@@ -62,6 +62,16 @@ FIELD_CHOICES_LABELS = {
 }
 
 
+def columns_read(header: list[str], column_map: dict[str, int]) -> list[tuple[str, Any]]:
+    """Each column of the file with the field it was read as (None: not used), for
+    the preview: a column read as the wrong field, or left out, shows there."""
+    field_of = {int(i): f for f, i in column_map.items()}
+    return [
+        (h, FIELD_CHOICES_LABELS[field_of[i]] if i in field_of else None)
+        for i, h in enumerate(header)
+    ]
+
+
 class MappingForm(forms.Form):
     """Which column of the file holds which field."""
 

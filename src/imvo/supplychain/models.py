@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from imvo.core.fields import acting_user, optional_link
 from imvo.core.scoping import ScopedQuerySet
 from imvo.covenants.models import covenant_and_organisation
+from imvo.supplychain import reasons
 
 
 class SupplierListQuerySet(ScopedQuerySet["SupplierList"]):
@@ -56,6 +57,11 @@ class SupplierList(models.Model):
         FAILED = "failed", _("Failed")
         CANCELLED = "cancelled", _("Not confirmed (cancelled)")
 
+    class Step(models.TextChoices):
+        READING = "reading", _("Reading the file")
+        CHECKING = "checking", _("Checking the rows")
+        MATCHING = "matching", _("Matching to facilities")
+
     covenant, organisation = covenant_and_organisation(
         "supplier_lists", covenant_on_delete=models.PROTECT
     )
@@ -68,6 +74,10 @@ class SupplierList(models.Model):
     uploaded = models.DateTimeField(default=timezone.now)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
     error = models.TextField(_("reason"), blank=True)
+    # Why it failed, to be shown in the reader's language (`reasons.Reason.stored`:
+    # kind "file" or "processing", the English message and its values); `error` is
+    # the same in English. Empty for lists that failed before it was kept.
+    failure = models.JSONField(default=dict, blank=True)
     column_map = models.JSONField(default=dict, blank=True)
     header = models.JSONField(default=list, blank=True)
     rows_total = models.PositiveIntegerField(default=0)
@@ -82,6 +92,9 @@ class SupplierList(models.Model):
     # The encoding the member picked on the preview ("" = detected).
     encoding = models.CharField(max_length=40, blank=True)
     started = models.DateTimeField(null=True, blank=True)
+    # What a running job is doing (`Step`): `rows_done` counts the rows read,
+    # checked or matched in it.
+    step = models.CharField(max_length=12, choices=Step.choices, blank=True)
     # The job's last sign of life: set when it is queued or starts, and with every
     # `rows_done` it reports. A job silent since longer than
     # `services.STUCK_AFTER` counts as stuck (its worker died), not one that runs long.
@@ -104,6 +117,22 @@ class SupplierList(models.Model):
         if flag is None:
             flag = self.versions.filter(is_current=True).exists()
         return bool(flag)
+
+    @property
+    def failed_on_file(self) -> bool:
+        """Failed because the file cannot be read (the member sends another file),
+        not because processing broke (the member runs it again). A list that failed
+        before the kind was kept: refused at upload (it has no header) or not."""
+        kind = (self.failure or {}).get("kind")
+        if kind:
+            return bool(kind == reasons.FILE)
+        return not self.header
+
+    @property
+    def reason(self) -> str:
+        """Why it failed, in the active language (as stored for older lists)."""
+        found = reasons.Reason.from_stored(self.failure or {})
+        return found.render() if found is not None else self.error
 
     @property
     def progress_percent(self) -> int:

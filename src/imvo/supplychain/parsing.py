@@ -32,11 +32,11 @@ import re
 import sys
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.formats import number_format
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_noop
 
 from imvo.core.exports import looks_like_formula
 from imvo.supplychain import geo
@@ -47,6 +47,12 @@ from imvo.supplychain.normalise import (
     normalise_names,
     normalise_text,
 )
+from imvo.supplychain.reasons import Reason
+
+# Rows between two calls of a `progress` callback (read_table, validate_rows): the
+# caller decides how often it writes them down (services._Progress, by time).
+PROGRESS_ROWS = 1000
+Progress = Callable[[int], None]
 
 MAX_BYTES = 25 * 1024 * 1024
 MAX_ROWS = 100_000
@@ -237,32 +243,38 @@ for _field, _names in {
         HEADER_ALIASES[_n] = _field
 
 
-def _django_ready() -> bool:
-    from django.apps import apps
-
-    return apps.ready
-
-
 def _(message: str) -> str:
-    """`message` in the reader's language. The reader also runs without Django set up
-    (the memory-capped subprocess of the parser tests, a script): then in English."""
-    return gettext(message) if _django_ready() else message
+    """Marks a message for translation and returns it unchanged: a `ParseError` keeps
+    the English text and its values, and is put in the language of whoever reads it
+    when it is read (`Reason.render`), not in the language of the process that
+    raised it (the worker's)."""
+    return message
 
 
-def _grouped(number: int) -> str:
-    """A whole number grouped as the reader's language groups it ("1.000" in Dutch)."""
-    return number_format(number, force_grouping=True) if _django_ready() else f"{number:,}"
-
-
-def _damaged(filename: str, error: object) -> str:
-    return _("%(file)s: the workbook is damaged and cannot be opened (%(error)s).") % {
-        "file": filename,
-        "error": error,
-    }
+def _damaged(filename: str, error: object) -> ParseError:
+    return ParseError(
+        _("%(file)s: the workbook is damaged and cannot be opened (%(error)s)."),
+        {"file": filename, "error": str(error)},
+    )
 
 
 class ParseError(Exception):
-    """The file as a whole cannot be read. The message is written for the user."""
+    """The file as a whole cannot be read. The message is written for the user.
+
+    It is kept as a `Reason` (the English text and its values), so a failed
+    list shows it in the reader's language; `str()` renders it in the active one."""
+
+    def __init__(
+        self,
+        message: str,
+        params: dict[str, str | int | float] | None = None,
+        translated: tuple[str, ...] = (),
+    ) -> None:
+        self.reason = Reason(message, dict(params or {}), translated)
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        return self.reason.render()
 
 
 @dataclass
@@ -347,7 +359,7 @@ def _check_zip(filename: str, data: bytes) -> str:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except _ZIP_ERRORS as e:
-        raise ParseError(_damaged(filename, e)) from e
+        raise _damaged(filename, e) from e
     unpacked = sum(i.file_size for i in infos)
     packed = max(1, sum(i.compress_size for i in infos))
     if unpacked > MAX_UNPACKED_BYTES or unpacked / packed > MAX_RATIO:
@@ -356,14 +368,14 @@ def _check_zip(filename: str, data: bytes) -> str:
                 "%(file)s: the workbook would unpack to %(mb)s MB (%(ratio)sx its size); "
                 "that is more than we accept (%(max_mb)s MB, %(max_ratio)sx). Save it again "
                 "without unused rows and images, or send a CSV file."
-            )
-            % {
+            ),
+            {
                 "file": filename,
-                "mb": _grouped(unpacked // (1024 * 1024)),
-                "ratio": _grouped(unpacked // packed),
-                "max_mb": _grouped(MAX_UNPACKED_BYTES // (1024 * 1024)),
+                "mb": unpacked // (1024 * 1024),
+                "ratio": unpacked // packed,
+                "max_mb": MAX_UNPACKED_BYTES // (1024 * 1024),
                 "max_ratio": MAX_RATIO,
-            }
+            },
         )
     names = {i.filename for i in infos}
     if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
@@ -372,15 +384,15 @@ def _check_zip(filename: str, data: bytes) -> str:
         try:
             mime = archive.read("mimetype").strip()
         except _ZIP_ERRORS as e:
-            raise ParseError(_damaged(filename, e)) from e
+            raise _damaged(filename, e) from e
         if mime == b"application/vnd.oasis.opendocument.spreadsheet":
             return "ods"
     raise ParseError(
         _(
             "%(file)s: this is a zip archive, not a spreadsheet. "
             "Upload the .xlsx, .ods or .csv itself."
-        )
-        % {"file": filename}
+        ),
+        {"file": filename},
     )
 
 
@@ -407,15 +419,15 @@ def _too_wide(filename: str, rows: int, columns: int) -> ParseError:
             "spans %(cells)s cells; we read at most %(max_cells)s (%(max_rows)s rows of 50 "
             "columns). Delete the unused rows and columns below and to the right of the "
             "list (or save it as CSV) and upload it again."
-        )
-        % {
+        ),
+        {
             "file": filename,
-            "row": _grouped(rows),
-            "column": _grouped(columns),
-            "cells": _grouped(rows * columns),
-            "max_cells": _grouped(MAX_CELLS),
-            "max_rows": _grouped(MAX_ROWS),
-        }
+            "row": rows,
+            "column": columns,
+            "cells": rows * columns,
+            "max_cells": MAX_CELLS,
+            "max_rows": MAX_ROWS,
+        },
     )
 
 
@@ -430,7 +442,7 @@ def _check_xlsx_extent(filename: str, data: bytes) -> None:
             try:
                 xml = archive.read(name)
             except _ZIP_ERRORS as e:
-                raise ParseError(_damaged(filename, e)) from e
+                raise _damaged(filename, e) from e
             rows = columns = 1
             for letters, digits in _XLSX_CELL_REF.findall(xml):
                 rows = max(rows, int(digits))
@@ -535,7 +547,7 @@ def _read_workbook(
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         if not book.sheet_names:
-            raise ParseError(_("%(file)s: the workbook has no sheets.") % {"file": filename})
+            raise ParseError(_("%(file)s: the workbook has no sheets."), {"file": filename})
         metadata = book.sheets_metadata
         visible = [
             i
@@ -567,8 +579,8 @@ def _read_workbook(
             _(
                 "%(file)s: the %(kind)s workbook cannot be read (%(error)s). Open it in your "
                 "spreadsheet program, save it again, or export it as CSV."
-            )
-            % {"file": filename, "kind": kind, "error": f"{type(e).__name__}: {e}"}
+            ),
+            {"file": filename, "kind": kind, "error": f"{type(e).__name__}: {e}"},
         ) from e
     cells = [[_cell_text(v) for v in row] for row in raw]
     if kind == "xlsx":
@@ -975,6 +987,14 @@ def _east_asian_reading(sample: bytes, encoding: str) -> str:
     return encoding
 
 
+def _no_utf8_letters(text: str) -> bool:
+    """Text read as UTF-8 in which every byte beyond ASCII was unreadable."""
+    return "\ufffd" in text and _UTF8_LETTER.search(text) is None
+
+
+_UTF8_LETTER = re.compile("[^\x00-\x7f\ufffd]")
+
+
 def _guess_encoding(data: bytes) -> str:
     """The encoding of a CSV that is not UTF-8. charset-normalizer's guess competes
     with the usual Windows code pages: a short Latin-1 file ("Têxteis São João
@@ -1092,13 +1112,24 @@ def _read_csv(
     chosen: str | None = None,
     head: int | None = None,
     max_rows: int = MAX_ROWS,
+    progress: Progress | None = None,
 ) -> tuple[list[list[str]], str, str, set[int]]:
+    bom = data.startswith(b"\xef\xbb\xbf")
     if chosen:  # the member picked the encoding on the preview
-        text, encoding = data.decode(chosen, errors="replace"), chosen
+        # A UTF-8 byte-order mark in front of another encoding's text is no content:
+        # read as cp1252 it was "ï»¿" glued to the first column's name.
+        text, encoding = data[3 if bom else 0 :].decode(chosen, errors="replace"), chosen
         if text.startswith("\ufeff"):
             text = text[1:]
-    elif data.startswith(b"\xef\xbb\xbf"):
+    elif bom:
         text, encoding = data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+        if _no_utf8_letters(text):
+            # The mark says UTF-8 but no letter beyond ASCII is (a Windows export given
+            # the mark by another program): every é was unreadable and its row
+            # rejected. The text's own encoding is guessed, as without the mark. A
+            # UTF-8 file with a few damaged bytes keeps its reading.
+            encoding = _guess_encoding(data[3:])
+            text = data[3:].decode(encoding, errors="replace")
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         text, encoding = data.decode("utf-16", errors="replace"), "utf-16"
     else:
@@ -1113,8 +1144,8 @@ def _read_csv(
             _(
                 "%(file)s: this is not a text (CSV) file nor a workbook we know. "
                 "Upload a .csv, .xlsx, .xls or .ods file."
-            )
-            % {"file": filename}
+            ),
+            {"file": filename},
         )
     if nul:
         # A stray byte 0 in a text file (a damaged export, a copy from another
@@ -1127,22 +1158,22 @@ def _read_csv(
     delimiter = _pick_delimiter(text[:20_000])
     module = _UNLIMITED_CSV or csv
     try:
-        rows, stray = _csv_records(filename, text, delimiter, module, max_rows)
+        rows, stray = _csv_records(filename, text, delimiter, module, max_rows, progress)
     except module.Error as e:
         if _UNLIMITED_CSV is None and "field limit" in str(e):
             raise ParseError(
                 _(
                     "%(file)s: a cell on line %(line)s is longer than %(max)s characters. "
                     "Shorten it and upload the file again."
-                )
-                % {
+                ),
+                {
                     "file": filename,
-                    "line": getattr(e, "line", "?"),
-                    "max": _grouped(csv.field_size_limit()),
-                }
+                    "line": getattr(e, "line", 0),
+                    "max": csv.field_size_limit(),
+                },
             ) from e
         raise ParseError(
-            _("%(file)s: the CSV cannot be read (%(error)s).") % {"file": filename, "error": e}
+            _("%(file)s: the CSV cannot be read (%(error)s)."), {"file": filename, "error": str(e)}
         ) from e
     if head is not None:
         rows = rows[:head]
@@ -1166,7 +1197,12 @@ def _strict_record(module: Any, lines: list[str], delimiter: str) -> bool:
 
 
 def _csv_records(
-    filename: str, text: str, delimiter: str, module: Any, max_rows: int = MAX_ROWS
+    filename: str,
+    text: str,
+    delimiter: str,
+    module: Any,
+    max_rows: int = MAX_ROWS,
+    progress: Progress | None = None,
 ) -> tuple[list[list[str]], set[int]]:
     """The CSV's records, and the numbers (1-based) of those read again because a
     quote opened in them never closes.
@@ -1194,13 +1230,15 @@ def _csv_records(
             for record in reader:
                 rows.append(record)
                 filled += any(record)
+                if progress is not None and len(rows) % PROGRESS_ROWS == 0:
+                    progress(len(rows))
                 if filled > most:
                     raise ParseError(
                         _(
                             "%(file)s: the list has more than %(max)s rows; the limit is "
                             "%(max)s. Split it into several lists."
-                        )
-                        % {"file": filename, "max": _grouped(max_rows)}
+                        ),
+                        {"file": filename, "max": max_rows},
                     )
                 first, begin = start + begin, reader.line_num
                 if begin - (first - start) > 1 and not _strict_record(
@@ -1220,8 +1258,8 @@ def _csv_records(
                     "rows (row %(row)s and on), so the rows after them cannot be told apart. "
                     "Save the file again from your spreadsheet program as CSV, or remove "
                     "the quote characters."
-                )
-                % {"file": filename, "n": MAX_STRAY_QUOTES, "row": min(stray)}
+                ),
+                {"file": filename, "n": MAX_STRAY_QUOTES, "row": min(stray)},
             )
         rows[-1] = next(
             module.reader(
@@ -1247,11 +1285,14 @@ def read_table(
     max_bytes: int = MAX_BYTES,
     encoding: str | None = None,
     head: int | None = None,
+    progress: Progress | None = None,
 ) -> Table:
     """Read a supplier-list file into a Table. Raises ParseError with a readable message.
     `encoding` overrides the detected one (CSV only). With `head`, only the first
     rows are read (`Table.complete` says whether that was the whole file): the
-    upload request needs no more, and the worker parses the file once."""
+    upload request needs no more, and the worker parses the file once. `progress` is
+    called with the number of rows read so far, every PROGRESS_ROWS rows of a CSV
+    (a workbook is read by calamine in one call, which reports nothing)."""
     chosen = encoding
     # The header may follow up to ten title rows.
     head_rows = head + 10 if head is not None else None
@@ -1260,19 +1301,15 @@ def read_table(
             _(
                 "%(file)s: the file is %(mb)s MB; the limit is %(max)s MB. Split the list "
                 "or remove unused columns."
-            )
-            % {
+            ),
+            {
                 "file": filename,
-                "mb": (
-                    number_format(len(data) / 1024 / 1024, 1)
-                    if _django_ready()
-                    else f"{len(data) / 1024 / 1024:.1f}"
-                ),
-                "max": _grouped(max_bytes // (1024 * 1024)),
-            }
+                "mb": round(len(data) / 1024 / 1024, 1),
+                "max": max_bytes // (1024 * 1024),
+            },
         )
     if not data.strip():
-        raise ParseError(_("%(file)s: the file is empty.") % {"file": filename})
+        raise ParseError(_("%(file)s: the file is empty."), {"file": filename})
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     kind = _sniff_kind(data)
     encoding = delimiter = sheet = ""
@@ -1284,8 +1321,8 @@ def read_table(
                     "%(file)s: the workbook is protected with a password, so it cannot be "
                     "read. Remove the password (File > Info > Protect workbook) and upload "
                     "it again."
-                )
-                % {"file": filename}
+                ),
+                {"file": filename},
             )
         kind = "xls"
         cells, sheet = _read_workbook(filename, data, "Excel 97-2003 (.xls)", head_rows)
@@ -1298,18 +1335,21 @@ def read_table(
                 _(
                     "%(file)s: the name says .%(extension)s but the file is plain text, not "
                     "a workbook. If it is a CSV export, name it .csv and upload it again."
-                )
-                % {"file": filename, "extension": extension}
+                ),
+                {"file": filename, "extension": extension},
             )
         kind = "csv"
-        cells, encoding, delimiter, stray = _read_csv(filename, data, chosen, head_rows, max_rows)
+        cells, encoding, delimiter, stray = _read_csv(
+            filename, data, chosen, head_rows, max_rows, progress
+        )
     else:
         raise ParseError(
             _(
                 "%(file)s: this is %(kind)s, not a supplier list. "
                 "Upload a .csv, .xlsx, .xls or .ods file."
-            )
-            % {"file": filename, "kind": _(kind)}  # marked where it is named
+            ),
+            {"file": filename, "kind": kind},
+            translated=("kind",),  # marked where it is named (`_sniff_kind`)
         )
     cut = kind == "csv" and head is not None and len(data) > HEAD_BYTES
     complete = head_rows is None or (not cut and len(cells) < head_rows)
@@ -1329,7 +1369,7 @@ def _to_table(
     cells = [[normalise_text(c.replace("\ufeff", "")) if c else "" for c in row] for row in cells]
     non_empty = [(i, row) for i, row in enumerate(cells, start=1) if any(row)]
     if not non_empty:
-        raise ParseError(_("%(file)s: the file has no text in it.") % {"file": filename})
+        raise ParseError(_("%(file)s: the file has no text in it."), {"file": filename})
     header_at = non_empty[0]
     for i, row in non_empty[:10]:
         if len(recognise_headers(row)) >= 2:
@@ -1346,15 +1386,15 @@ def _to_table(
                 "%(file)s: the file has a header row (row %(row)s) but no data rows. A "
                 "supplier list has a row of column names (name, address, country) and one "
                 "row per production location below it."
-            )
-            % {"file": filename, "row": header_row}
+            ),
+            {"file": filename, "row": header_row},
         )
     if len(rows) > max_rows:
         raise ParseError(
             _(
                 "%(file)s: the list has %(n)s rows; the limit is %(max)s. Split it into several lists."
-            )
-            % {"file": filename, "n": _grouped(len(rows)), "max": _grouped(max_rows)}
+            ),
+            {"file": filename, "n": len(rows), "max": max_rows},
         )
     return Table(filename, kind, header, header_row, rows, encoding, delimiter)
 
@@ -1411,15 +1451,20 @@ def _bounded(text: str) -> str:
     return text if len(text) <= MAX_CELL_CHARS else text[:MAX_CELL_CHARS] + "…"
 
 
-def validate_rows(table: Table, mapping: dict[str, int]) -> list[RowResult]:
+def validate_rows(
+    table: Table, mapping: dict[str, int], progress: Progress | None = None
+) -> list[RowResult]:
     """Check every row: required fields present, a known country, no formulas, no
     duplicates (the same facility twice in one list). What is wrong with an
     optional field (the number of workers, the coordinates) is a warning that
-    leaves that field out, never a lost row."""
+    leaves that field out, never a lost row. `progress` is called with the number
+    of rows checked, every PROGRESS_ROWS rows."""
     results: list[RowResult] = []
     seen: dict[tuple[str, str, str], int] = {}
     header = table.header
-    for number, cells in table.rows:
+    for checked, (number, cells) in enumerate(table.rows):
+        if progress is not None and checked and checked % PROGRESS_ROWS == 0:
+            progress(checked)
         raw = {header[i]: _bounded(cells[i]) for i in range(len(header))}
         result = RowResult(number, raw)
         values: dict[str, Any] = {}

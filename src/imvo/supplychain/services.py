@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import timedelta
@@ -22,8 +23,9 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from imvo.accounts import services as roles
 from imvo.core.cache import cached
@@ -37,6 +39,7 @@ from imvo.supplychain import (
     matching,
     parsing,
     publication,
+    reasons,
     registry_index,
     row_messages,
 )
@@ -58,6 +61,10 @@ log = logging.getLogger(__name__)
 
 CHUNK = 2000  # rows matched between two progress updates
 STUCK_AFTER = timedelta(minutes=15)  # a queued/processing job silent this long may be rerun
+# At most one progress write per this many seconds while a list is read and checked:
+# often enough for the page (it refreshes every 3 s) and to keep `progress_at`
+# far inside STUCK_AFTER, rarely enough that writing costs the parse nothing.
+PROGRESS_SECONDS = 2.0
 
 # Matches that tie a row to a facility (and so count on the public list).
 LINKING = publication.LINKING
@@ -229,15 +236,27 @@ def _read_head(sl: SupplierList, data: bytes) -> None:
             encoding=sl.encoding or None,
         )
     except parsing.ParseError as e:
-        sl.error = str(e)
+        _record_failure(sl, reasons.FILE, e.reason)
         raise DomainError(str(e)) from e
     mapping = table.column_mapping()
-    sl.error = ""
+    sl.error, sl.failure = "", {}
     sl.header = table.header
     sl.column_map = dict(mapping.items())
     sl.rows_total = len(table.rows) if table.complete else 0
     if parsing.missing_required(mapping):
         sl.status = SupplierList.Status.MAPPING
+
+
+def _record_failure(sl: SupplierList, kind: str, reason: reasons.Reason | str) -> None:
+    """Keep why the list failed on it (not saved): `failure` to show it in each
+    reader's language, `error` in English (the admin, the logs). A reason known only
+    as text (a refusal from another step) is kept as that text."""
+    if isinstance(reason, str):
+        sl.error, sl.failure = reason, {"kind": kind}
+        return
+    with translation.override("en"):
+        sl.error = reason.render()
+    sl.failure = reason.stored(kind)
 
 
 def _save_with_file(sl: SupplierList, data: bytes) -> None:
@@ -253,7 +272,13 @@ def _mark_queued(sl: SupplierList, **changes: Any) -> None:
     """Back in the queue from the start: no rows done, and progress now (what
     `is_stuck` counts from), with the step's own `changes`."""
     SupplierList.objects.filter(pk=sl.pk).update(
-        status=SupplierList.Status.QUEUED, rows_done=0, progress_at=timezone.now(), **changes
+        status=SupplierList.Status.QUEUED,
+        rows_done=0,
+        progress_at=timezone.now(),
+        step="",
+        error="",
+        failure={},
+        **changes,
     )
 
 
@@ -304,8 +329,12 @@ def choose_encoding(user: Any, sl: SupplierList, encoding: str) -> SupplierList:
 
 
 def set_column_map(user: Any, sl: SupplierList, mapping: dict[str, int | None]) -> SupplierList:
-    """Record which column holds which field, then queue processing."""
+    """Record which column holds which field, then queue processing. Before the member
+    confirms (mapping, or the preview: a column read as the wrong field, a city
+    column left out), the file is read again with the new map; after, never."""
     require_decide(user, sl)
+    if sl.status not in (SupplierList.Status.MAPPING, SupplierList.Status.PREVIEW):
+        raise DomainError(_("The columns can be changed only before you confirm."))
     clean: dict[str, int] = {}
     for f, col in mapping.items():
         if f not in parsing.FIELDS or col is None or col == "":
@@ -324,11 +353,14 @@ def set_column_map(user: Any, sl: SupplierList, mapping: dict[str, int | None]) 
             _("Choose a column for: %(f)s.")
             % {"f": ", ".join(parsing.FIELD_LABELS[m] for m in missing)}
         )
-    sl.column_map = clean
-    sl.status = SupplierList.Status.QUEUED
-    sl.error = ""
-    sl.save(update_fields=["column_map", "status", "error"])
+    with transaction.atomic():
+        locked = SupplierList.objects.select_for_update().get(pk=sl.pk)
+        if locked.status not in (SupplierList.Status.MAPPING, SupplierList.Status.PREVIEW):
+            raise DomainError(_("The columns can be changed only before you confirm."))
+        sl.rows.all().delete()  # read again from the stored file, with this map
+        _mark_queued(sl, column_map=clean)
     enqueue(sl)
+    sl.refresh_from_db()
     return sl
 
 
@@ -364,7 +396,7 @@ def run_again(user: Any, sl: SupplierList) -> SupplierList:
     busy = sl.status in (SupplierList.Status.QUEUED, SupplierList.Status.PROCESSING)
     if busy and not is_stuck(sl):
         raise DomainError(_("This list is being processed; wait for it to finish."))
-    _mark_queued(sl, error="")
+    _mark_queued(sl)
     enqueue(sl)
     sl.refresh_from_db()
     return sl
@@ -383,13 +415,14 @@ def _read_again_at_the_door(sl: SupplierList) -> None:
     try:
         _read_head(sl, data)
     except DomainError:
-        SupplierList.objects.filter(pk=sl.pk).update(error=sl.error)
+        SupplierList.objects.filter(pk=sl.pk).update(error=sl.error, failure=sl.failure)
         raise
     sl.rows_done = 0
     sl.progress_at = timezone.now()
     sl.save(
         update_fields=[
             "error",
+            "failure",
             "header",
             "column_map",
             "rows_total",
@@ -432,29 +465,50 @@ def process_list(list_id: int) -> SupplierList:
         started=timezone.now(),
         progress_at=timezone.now(),
         rows_done=0,
+        step=SupplierList.Step.READING,
         error="",
+        failure={},
     )
     try:
         _process(sl)
-    except (DomainError, parsing.ParseError) as e:
-        _fail(sl, str(e))
+    except parsing.ParseError as e:  # the file's fault: the member sends another
+        _fail(sl, reasons.FILE, e.reason)
+    except _Fault as e:
+        _fail(sl, reasons.PROCESSING, e.reason)
+    except DomainError as e:
+        _fail(sl, reasons.PROCESSING, str(e))
     except Exception as e:
         log.exception("processing supplier list %s failed", sl.pk)
         _fail(
             sl,
-            _(
-                "Processing stopped on an unexpected error (%(e)s). Run it again; if it fails "
-                "again, contact the secretariat."
-            )
-            % {"e": type(e).__name__},
+            reasons.PROCESSING,
+            reasons.Reason(
+                gettext_noop(
+                    "Processing stopped on an unexpected error (%(e)s). Run it again; if it "
+                    "fails again, contact the secretariat."
+                ),
+                {"e": type(e).__name__},
+            ),
         )
     sl.refresh_from_db()
     return sl
 
 
-def _fail(sl: SupplierList, reason: str) -> None:
+class _Fault(Exception):
+    """Processing cannot go on, for a reason the platform knows (`reason`)."""
+
+    def __init__(self, reason: reasons.Reason) -> None:
+        super().__init__(reason.text)
+        self.reason = reason
+
+
+def _fail(sl: SupplierList, kind: str, reason: reasons.Reason | str) -> None:
+    _record_failure(sl, kind, reason)
     SupplierList.objects.filter(pk=sl.pk).update(
-        status=SupplierList.Status.FAILED, error=reason, finished=timezone.now()
+        status=SupplierList.Status.FAILED,
+        error=sl.error,
+        failure=sl.failure,
+        finished=timezone.now(),
     )
 
 
@@ -466,7 +520,11 @@ def _process(sl: SupplierList) -> None:
     with sl.file.open("rb") as fh:
         data = fh.read()
     if hashlib.sha256(data).hexdigest() != sl.sha256:
-        raise DomainError(_("The stored file no longer matches its checksum; upload it again."))
+        raise _Fault(
+            reasons.Reason(
+                gettext_noop("The stored file no longer matches its checksum; upload it again.")
+            )
+        )
     if not sl.rows.exists():
         _read_and_check(sl, data)
     sl.refresh_from_db()
@@ -478,16 +536,47 @@ def _process(sl: SupplierList) -> None:
     _match_and_disclose(sl)
 
 
+def _report_progress(list_id: int, step: str, done: int, total: int | None = None) -> None:
+    """Write down what a running job is doing: its step, the rows done in it (and
+    their total when known), and that it is alive now (`progress_at`, what
+    `is_stuck` counts from)."""
+    fields: dict[str, Any] = {"step": step, "rows_done": done, "progress_at": timezone.now()}
+    if total is not None:
+        fields["rows_total"] = total
+    SupplierList.objects.filter(pk=list_id).update(**fields)
+
+
+class _Progress:
+    """The `progress` callback of the reader and the row checks for one step: says
+    the step has begun, then writes the rows done at most every PROGRESS_SECONDS,
+    so a long parse shows its rows on the list page and is never taken for stuck."""
+
+    def __init__(self, sl: SupplierList, step: str, total: int | None = None) -> None:
+        self.list_id, self.step, self.total = sl.pk, step, total
+        self.last = time.monotonic()
+        _report_progress(self.list_id, step, 0, total)
+
+    def __call__(self, done: int) -> None:
+        now = time.monotonic()
+        if now - self.last >= PROGRESS_SECONDS:
+            self.last = now
+            _report_progress(self.list_id, self.step, done, self.total)
+
+
 def _read_and_check(sl: SupplierList, data: bytes) -> None:
-    """Stages parsed and validated: one read of the stored file, every row kept."""
+    """Stages parsed and validated: one read of the stored file, every row kept.
+    Both report their rows as they go (`_Progress`)."""
     table = parsing.read_table(
         sl.original_name,
         data,
         max_bytes=max(len(data), parsing.MAX_BYTES),
         encoding=sl.encoding or None,
+        progress=_Progress(sl, SupplierList.Step.READING),
     )
     mapping = {f: int(i) for f, i in sl.column_map.items()}
-    results = parsing.validate_rows(table, mapping)
+    checking = _Progress(sl, SupplierList.Step.CHECKING, total=len(table.rows))
+    results = parsing.validate_rows(table, mapping, progress=checking)
+    checking(len(results))
     rows = [_row_from(sl, r) for r in results]
     with transaction.atomic():
         sl.rows.all().delete()
@@ -560,12 +649,13 @@ def _match_and_disclose(sl: SupplierList) -> None:
     }
     outcome: list[tuple[SupplierListRow, matching.MatchResult]] = []
     done = total - len(valid)
+    _report_progress(sl.pk, SupplierList.Step.MATCHING, done, total)
     for start in range(0, len(valid), CHUNK):
         chunk = valid[start : start + CHUNK]
         frame = match_input((r.name, r.address, r.country, r.lat, r.lng) for r in chunk)
         outcome.extend(zip(chunk, matching.match_frame(registry, frame), strict=True))
         done += len(chunk)
-        SupplierList.objects.filter(pk=sl.pk).update(rows_done=done, progress_at=timezone.now())
+        _report_progress(sl.pk, SupplierList.Step.MATCHING, done)
 
     with transaction.atomic():
         Match.objects.filter(row__supplier_list=sl).delete()  # a rerun replaces an earlier run

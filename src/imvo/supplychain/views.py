@@ -27,7 +27,7 @@ from imvo.covenants.models import Covenant
 from imvo.covenants.services import covenants_visible_to
 from imvo.supplychain import disclosure, public, publication, services
 from imvo.supplychain import map as world_map
-from imvo.supplychain.forms import MappingForm, UploadForm
+from imvo.supplychain.forms import MappingForm, UploadForm, columns_read
 from imvo.supplychain.models import Match, SupplierList
 from imvo.supplychain.sectors import sector_label
 
@@ -146,6 +146,7 @@ def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if sl.status == SupplierList.Status.PREVIEW:
         context["preview"] = disclosure.preview(sl)
         context["encodings"] = services.ENCODINGS
+        context["columns"] = columns_read(sl.header, sl.column_map)
     return render(request, "supplychain/list.html", context)
 
 

@@ -87,8 +87,11 @@ def test_a_secretariat_invites_only_for_organisations_active_in_its_covenant(wor
     with pytest.raises(PermissionDeniedError):
         invitations.check_invite(world.secretariat_y, world.company_a, "eve@y.example", "", "")
     assert world.company_a not in invitations.invitable_organisations(world.secretariat_y)
+    # Nor does it list or lift the lock-outs of the company's people.
+    assert world.member_a not in lockouts.users_managed_by(world.secretariat_y)
     left.status = "active"
     left.save()
+    assert world.member_a in lockouts.users_managed_by(world.secretariat_y)
     invited = invitations.check_invite(
         world.secretariat_y, world.company_a, "new@a.example", "", ""
     )

@@ -80,14 +80,9 @@ def check_apply(
         raise DomainError(_("Give the name of the organisation."))
     if not (contact_name.strip() and "@" in contact_email):
         raise DomainError(_("Give a contact person and their e-mail address."))
-    if MembershipApplication.objects.filter(
-        covenant=covenant,
-        organisation_name__iexact=name,
-        status=MembershipApplication.Status.PENDING,
-    ).exists():
-        raise DomainError(
-            _("An application for %(org)s is already waiting for the secretariat.") % {"org": name}
-        )
+    # A second application in the same name is kept like the first, with the same
+    # answer: telling the applicant that one "is already waiting" told anyone
+    # which organisations had applied (the secretariat's only; T46).
     if Adherence.objects.filter(
         covenant=covenant,
         organisation__name__iexact=name,

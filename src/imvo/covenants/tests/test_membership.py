@@ -46,12 +46,30 @@ def test_admission_makes_a_party_from_the_start_date_and_invites_the_contact(wor
         membership.check_admit(world.secretariat_x, app, date(2026, 1, 1))
 
 
-def test_an_application_needs_the_conditions_and_is_not_sent_twice(world):
+def test_an_application_needs_the_conditions_and_tells_nobody_of_another(world):
+    """Applications are the secretariat's only: a second one in the same name is
+    kept and answered like the first, where "an application for Zeeland Linen is
+    already waiting" told anyone which organisations had applied (T46). Who
+    takes part is public, so that refusal stays."""
     with pytest.raises(DomainError, match="conditions"):
         membership.check_apply(world.covenant_x, "X B.V.", "Ann", "a@x.example", False)
-    _apply(world.covenant_x)
-    with pytest.raises(DomainError, match="already waiting"):
-        _apply(world.covenant_x, "zeeland linen b.v.")
+    first = _apply(world.covenant_x)
+    second = _apply(world.covenant_x, "zeeland linen b.v.")
+    assert second.pk != first.pk
+    assert second.status == first.status == MembershipApplication.Status.PENDING
+    page = Client(HTTP_ACCEPT_LANGUAGE="en").post(
+        f"/covenants/{world.covenant_x.slug}/apply/",
+        {
+            "organisation_name": "Zeeland Linen B.V.",
+            "organisation_type": "company",
+            "country": "NL",
+            "contact_name": "Eve",
+            "contact_email": "eve@example.org",
+            "conditions_accepted": "on",
+        },
+    )
+    assert "Application received" in page.content.decode()
+    assert membership.applications_visible_to(world.secretariat_x, world.covenant_x).count() == 3
     with pytest.raises(DomainError, match="already takes part"):
         _apply(world.covenant_x, "Company A")
 

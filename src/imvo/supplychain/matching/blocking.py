@@ -133,7 +133,13 @@ def _address_keys(frame: pl.DataFrame) -> pl.DataFrame:
     )
     street = (
         flat.with_columns(s=pl.when(pl.col("n1").str.len_chars() >= 3).then("n1").otherwise("n2"))
-        .filter((pl.col("s").str.len_chars() >= 3) & ~pl.col("s").str.contains(r"^\d"))
+        .filter(
+            (pl.col("s").str.len_chars() >= 3)
+            & (
+                ~pl.col("s").str.contains(r"^\d")
+                | pl.col("s").str.contains(features.ORDINAL_STREET)  # "119th"
+            )
+        )
         .select("idx", key=pl.col("c") + "a|" + pl.col("t") + "|" + pl.col("s"))
     )
     post = flat.filter(pl.col("t").str.len_chars() >= 5).select(

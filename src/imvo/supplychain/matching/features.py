@@ -550,13 +550,21 @@ STREET_TYPES = frozenset(
 )
 
 
+# A numbered street's name: an ordinal ("119th", "1st", "22nd", "3rd"), as American
+# and Canadian addresses name streets ("545 W 119th Street"). Any other word that starts
+# with a digit is a number, not a street's name.
+ORDINAL_STREET = r"^[0-9]+(?:st|nd|rd|th)$"
+_ORDINAL_STREET = re.compile(ORDINAL_STREET)
+
+
 def _street_word(w1: str, w2: str) -> str:
     """The street word beside a number: the nearer of the two words that has 3+
-    characters and is not a street type; "" when that is a number or there is none."""
+    characters and is not a street type; "" when that is a number (not an ordinal:
+    ORDINAL_STREET) or there is none."""
     for word in (w1, w2):
         if len(word) < 3 or word in STREET_TYPES:
             continue
-        return "" if word[0].isdigit() else word
+        return "" if word[0].isdigit() and not _ORDINAL_STREET.match(word) else word
     return ""
 
 

@@ -126,7 +126,7 @@ $$;
 -- the number and before it (_street_word).
 CREATE OR REPLACE FUNCTION {s}.street_word(w1 text, w2 text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT CASE WHEN x IS NULL OR x ~ '^[0-9]' THEN '' ELSE x END
+  SELECT CASE WHEN x IS NULL OR (x ~ '^[0-9]' AND x !~ '{ordinal_street}') THEN '' ELSE x END
   FROM (SELECT CASE WHEN char_length(coalesce(w1, '')) >= 3 AND w1 <> ALL (ARRAY[{street_types}]) THEN w1
                     WHEN char_length(coalesce(w2, '')) >= 3 AND w2 <> ALL (ARRAY[{street_types}]) THEN w2
                END) q(x)
@@ -232,6 +232,7 @@ def install(cur: Any, schema: str) -> None:
         .replace("{abbr_prefix_cut}", str(int(features.ABBREVIATION_PREFIX_CUT)))
         .replace("{frag_letters}", str(int(features.FRAGMENT_LETTERS)))
         .replace("{twin_meters}", repr(float(features.TWIN_METERS)))
+        .replace("{ordinal_street}", features.ORDINAL_STREET)
     )
 
 
@@ -246,6 +247,7 @@ def _keys_sql(src: str) -> str:
     """Blocking keys (idx, key, rule) of a table src(idx, name, address, country, joined):
     the rules of `blocking._name_keys` and `blocking._address_keys`, as SQL."""
     prefix = int(blocking.JOINED_PREFIX)
+    ordinal = features.ORDINAL_STREET  # a numbered street's name: "119th"
     return f"""
     WITH w AS (
       SELECT idx, c, w, lead(w) OVER (PARTITION BY idx ORDER BY o) AS nxt
@@ -268,7 +270,7 @@ def _keys_sql(src: str) -> str:
     UNION SELECT x.idx, coalesce(x.country, '') || '|k|' || substr(x.joined, 1, {prefix}), 'name'
           FROM {src} x WHERE coalesce(x.joined, '') <> ''
     UNION SELECT idx, c || 'a|' || t || '|' || st, 'address' FROM num
-          WHERE char_length(st) >= 3 AND st !~ '^[0-9]'
+          WHERE char_length(st) >= 3 AND (st !~ '^[0-9]' OR st ~ '{ordinal}')
     UNION SELECT idx, c || 'p|' || t, 'address' FROM num WHERE char_length(t) >= 5
     """
 

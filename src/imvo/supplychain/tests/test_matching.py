@@ -888,6 +888,33 @@ def test_a_house_number_typed_with_a_letter_is_the_same_number() -> None:
     assert (m.facility_id, m.status) == ("F0", matching.AUTOMATIC)
 
 
+def numbered_street_registry() -> list[tuple[Any, ...]]:
+    """25 sites of one parent body ("Henry Booth House ...") and one site on a numbered
+    street whose name shares one word with the list's name for it."""
+    sites = [
+        (f"Henry Booth House Site {k}", f"{100 + k} W {k + 20}th St", "US", None, None)
+        for k in range(25)
+    ]
+    return [*sites, ("Bunnyland Developmental Childcare", "545 W. 119th Street", "US", None, None)]
+
+
+def test_a_numbered_street_is_a_street() -> None:
+    """ "545 W 119th Street": the ordinal is the street's name, so house number and street
+    are read and block the record in, although the name words the list's row shares with
+    25 other sites rank it out of the name candidates."""
+    from imvo.supplychain.matching import features
+
+    assert features.street_keys("545 w 119th st 60628") == {"545|119th"}
+    assert features.street_keys("12 e 3rd ave") == {"12|3rd"}
+    assert features.street_keys("545 w 11936 60628") == set()  # a number, not a street
+    m = _one(
+        numbered_street_registry(),
+        ("HENRY BOOTH HOUSE BUNNYLAND LAND DAY CARE", "545 W 119TH STREET 60628", "US", None, None),
+    )
+    assert "F25" in [c.facility_id for c in m.scored]
+    assert m.facility_id == "F25" and m.status != matching.NEW
+
+
 def test_a_partly_similar_address_is_evidence_beyond_the_name() -> None:
     """Supplier lists append the country or the province to the address: an address
     that agrees in part, with no conflicting number, supports a rare name."""

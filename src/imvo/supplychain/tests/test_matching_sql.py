@@ -13,6 +13,7 @@ from django.db import connection
 
 from imvo.supplychain import matching, synthetic
 from imvo.supplychain.matching import _clean, features, sql
+from imvo.supplychain.normalise import normalise_address, normalise_name
 
 SCHEMA = "imvo_match_test"
 
@@ -316,6 +317,27 @@ def test_postgres_engine_reads_name_levels_as_the_in_memory_engine(
     memory, found = _name_levels_alike_in_both(pg_cursor, registry, rows)
     assert [m.scored[0].facility_id for m in memory] == [1, 2, 3]
     assert found == levels
+
+
+@pytest.mark.slow
+def test_postgres_engine_blocks_a_numbered_street_as_the_in_memory_engine(pg_cursor: Any) -> None:
+    """A numbered street ("545 W 119th Street") is a street in both engines' blocking
+    keys and street keys: the record is found and proposed alike."""
+    from imvo.supplychain.tests.test_matching import numbered_street_registry
+
+    places = numbered_street_registry()
+    registry = _places(
+        [normalise_name(p[0]) for p in places],
+        [normalise_address(p[1]) for p in places],
+        [p[2] for p in places],
+        ids=list(range(1, len(places) + 1)),
+    )
+    rows = _places(
+        ["HENRY BOOTH HOUSE BUNNYLAND LAND DAY CARE"], ["545 W 119TH STREET 60628"], ["US"]
+    )
+    memory = matching.match_frame(matching.prepare_registry(registry, normalised=True), rows)
+    assert memory[0].facility_id == len(places)
+    _decided_alike_in_postgres(pg_cursor, registry, rows, memory)
 
 
 def test_postgres_engine_reads_a_name_broken_into_pieces(pg_cursor: Any) -> None:

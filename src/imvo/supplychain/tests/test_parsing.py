@@ -95,19 +95,25 @@ def test_bad_files_get_a_clear_message(name: str, data: bytes, message: str) -> 
 
 
 def test_a_dutch_reader_gets_the_message_in_dutch_with_dutch_numbers() -> None:
-    """The upload page shows the reader's language (the messages were English only)."""
+    """The upload page shows the reader's language (the messages were English only).
+    The message is put in the language of whoever reads it, when it is read: the
+    same error read by an English reader is English (`reasons.Reason`)."""
     from django.utils import translation
 
-    with translation.override("nl"), pytest.raises(ParseError) as e:
+    with pytest.raises(ParseError) as e:
         read_table("lijst.xlsx", b"%PDF-1.7\n...")
-    assert str(e.value) == (
-        "lijst.xlsx: dit is een pdf-document, geen leverancierslijst. "
-        "Upload een .csv-, .xlsx-, .xls- of .ods-bestand."
-    )
+    with translation.override("nl"):
+        assert str(e.value) == (
+            "lijst.xlsx: dit is een pdf-document, geen leverancierslijst. "
+            "Upload een .csv-, .xlsx-, .xls- of .ods-bestand."
+        )
+    with translation.override("en"):
+        assert str(e.value).startswith("lijst.xlsx: this is a PDF document, not a supplier list")
     rows = b"naam,adres,land\n" + b"A,B,BD\n" * 1001
     with translation.override("nl"), pytest.raises(ParseError) as e:
         read_table("lijst.csv", rows, max_rows=1000)
-    assert "de grens is 1.000. Splits hem in meerdere lijsten." in str(e.value)
+    with translation.override("nl"):
+        assert "de grens is 1.000. Splits hem in meerdere lijsten." in str(e.value)
 
 
 def test_password_protected_workbook() -> None:
@@ -273,3 +279,22 @@ def test_a_workbook_the_stream_cannot_read_falls_back_to_calamine() -> None:
 
 def _must_not_be_called(*args: object, **kwargs: object) -> None:
     raise AssertionError("the request parsed the whole workbook")
+
+
+def test_a_windows_csv_given_a_utf8_mark_is_read_in_its_own_encoding() -> None:
+    """A cp1252 export with a UTF-8 byte-order mark in front (another program added
+    it): every é was unreadable and each row with one rejected ("save the file as
+    UTF-8"), and picking cp1252 on the preview glued "ï»¿" to the first column's
+    name, so the name column was no longer recognised."""
+    text = "Naam fabriek;Adres;Land\r\nCafé Textiel Société;Rue de l'Église 12, Tunis;Tunesië\r\n"
+    data = b"\xef\xbb\xbf" + text.encode("cp1252")
+    for table in (read_table("l.csv", data), read_table("l.csv", data, head=parsing.HEAD_ROWS)):
+        assert table.encoding == "cp1252"
+        assert table.header == ["Naam fabriek", "Adres", "Land"]
+        assert table.rows[0][1][0] == "Café Textiel Société"
+    chosen = read_table("l.csv", data, encoding="cp1252")
+    assert chosen.header[0] == "Naam fabriek" and chosen.column_mapping()["name"] == 0
+    # A UTF-8 file with one damaged byte keeps its UTF-8 reading (and that cell its error).
+    damaged = b"\xef\xbb\xbfname,address,country\nCaf\xc3\xa9 \xe9 A,Road 1,BD\n"
+    table = read_table("d.csv", damaged)
+    assert table.encoding == "utf-8-sig" and table.rows[0][1][0] == "Café \ufffd A"
