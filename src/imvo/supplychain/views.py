@@ -90,6 +90,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "member_covenants": member_covenants,
             "managed": managed,
             "disclosures": disclosures[:50],
+            "own_organisation": org,
         },
     )
 
@@ -119,6 +120,14 @@ def upload(request: HttpRequest) -> HttpResponse:
             )
         except DomainError as e:
             form.add_error("file", str(e))
+            # The page comes back with the choice or the reason, but without the file.
+            form.add_error(
+                "file",
+                _(
+                    "Select the file again before you upload: the browser does not keep it "
+                    "after a refusal."
+                ),
+            )
         else:
             return redirect("supplychain:list", pk=sl.pk)
     return render(request, "supplychain/upload.html", {"form": form})
@@ -134,6 +143,7 @@ def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
     sl = _visible_list(request, pk)
     context = _list_context(sl)
     context["can_decide"] = services.can_decide(request.user, sl)
+    context["own_organisation"] = roles.organisation_id(request.user)
     context["history"] = (
         services.lists_visible_to(request.user)
         .with_current()

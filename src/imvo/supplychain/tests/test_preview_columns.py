@@ -64,3 +64,53 @@ def test_the_columns_of_a_confirmed_list_stay(world, registry) -> None:
         services.set_column_map(world.member_a, sl, {"name": 0, "address": 2, "country": 3})
     sl.refresh_from_db()
     assert sl.status == SupplierList.Status.DONE and sl.rows.count() == 2
+
+
+def test_the_secretariat_reads_the_members_preview_as_the_members(world, registry) -> None:
+    """The secretariat read "This file becomes your disclosure", "Nothing changes
+    until you confirm" and "Waiting for your confirmation" on a member's preview."""
+    data = csv_bytes(ROWS, header=("Fabriek", "Straat", "Stad", "Land"))
+    sl = services.upload_list(world.member_a, world.covenant_x, YEAR, "l.csv", data, confirm=False)
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(world.secretariat_x)
+    page = client.get(f"/supply-chain/lists/{sl.pk}/").content.decode()
+    assert "Once confirmed, this file becomes the member's disclosure for" in page
+    assert "Nothing changes until the member confirms." in page
+    assert "your disclosure" not in page and "until you confirm" not in page
+    assert "Waiting for the member's confirmation" in page
+    assert "Waiting for the member's confirmation" in client.get("/supply-chain/").content.decode()
+    assert "Change which column holds what" not in page
+    client.force_login(world.member_a)
+    page = client.get(f"/supply-chain/lists/{sl.pk}/").content.decode()
+    assert "This file becomes your disclosure for" in page
+    assert "Waiting for your confirmation" in page and "the member's" not in page
+
+
+def test_the_mapping_and_upload_pages_are_dutch_throughout(world, registry) -> None:
+    """The mapping page said "Coordinates (latitude, longitude)" in English; a refused
+    upload did not say that the file must be chosen again."""
+    from django.conf import settings
+
+    from imvo.core.translation_check import recording, untranslated
+
+    data = csv_bytes(ROWS[:1], header=("Fabriek X", "Waar", "Landcode", "Plaats"))
+    sl = services.upload_list(world.member_a, world.covenant_x, YEAR, "l.csv", data, confirm=False)
+    assert sl.status == SupplierList.Status.MAPPING
+    client = Client(headers={"accept-language": "nl"})
+    client.force_login(world.member_a)
+    with recording() as seen:
+        page = client.get(f"/supply-chain/lists/{sl.pk}/mapping/").content.decode()
+        client.post(f"/supply-chain/lists/{sl.pk}/mapping/", {})
+        refused = client.post(
+            "/supply-chain/upload/",
+            {"covenant": world.covenant_x.pk, "year": YEAR, "file": _upload(b"%PDF-1 x")},
+        ).content.decode()
+    assert untranslated(seen, "nl") - {name for _, name in settings.LANGUAGES} == set()
+    assert "Coördinaten (breedtegraad, lengtegraad)" in page
+    assert "Kies het bestand opnieuw voordat u uploadt" in refused
+
+
+def _upload(data: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("l.xlsx", data)
