@@ -185,6 +185,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# The client as every other limit sees it: behind a reverse proxy, the address
+# from IMVO_CLIENT_IP_HEADER, not the proxy's (else 5 wrong passwords from
+# anyone would lock the account for everyone).
+AXES_CLIENT_IP_CALLABLE = "imvo.core.ratelimit.client_ip"
 
 # E-mail (invitations, password resets, complaint reminders) through Django's
 # backends, configured by one URL (dj-email-url): smtp://user:password@host:587/?tls=True,
@@ -283,8 +287,18 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Behind a reverse proxy: the header it sets with the client address (e.g.
 # X-Forwarded-For; its last entry is used). Empty: the connection's address.
-# Only the complaint rate limits read it (imvo/complaints/limits.py).
+# Every per-client limit reads it (imvo/core/ratelimit.py): the complaint
+# forms, the risk scan API, the covenant application form and the log-in
+# lock-out (AXES_CLIENT_IP_CALLABLE). Set it only when a proxy you run sets it.
 IMVO_CLIENT_IP_HEADER = os.environ.get("IMVO_CLIENT_IP_HEADER", "")
+# The anonymous risk scan API (imvo/risk/api.py): body size and scans per
+# client address per hour (about a second of CPU per megabyte scanned).
+IMVO_RISK_SCAN_MAX_BYTES = int(os.environ.get("IMVO_RISK_SCAN_MAX_BYTES", str(2 * 1024 * 1024)))
+IMVO_RISK_SCAN_LIMIT = int(os.environ.get("IMVO_RISK_SCAN_LIMIT", "20"))
+# The public "apply to join" form of a covenant (covenants/services/membership.py):
+# applications per client address per hour and per contact e-mail per day.
+IMVO_APPLY_LIMIT = int(os.environ.get("IMVO_APPLY_LIMIT", "5"))
+IMVO_APPLY_EMAIL_LIMIT = int(os.environ.get("IMVO_APPLY_EMAIL_LIMIT", "3"))
 # Paths whose requests may carry what a complainant wrote: error reports and
 # logs never show their form data, files or local variables (imvo/core/privacy.py).
 IMVO_PRIVATE_PATHS = ("/complaints/", "/api/complaints")

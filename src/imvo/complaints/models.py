@@ -705,25 +705,6 @@ class Publication(models.Model):
         ordering = ["-published_at", "-id"]
 
 
-class RateCounter(models.Model):
-    """Attempts of one kind from one client in one fixed time window (limits.py).
-
-    In the database so that every server process counts in one place. ``key``
-    is the kind and a keyed hash of the client address, never the address;
-    rows are deleted once their window has passed.
-    """
-
-    key = models.CharField(max_length=100)
-    window_start = models.DateTimeField()
-    count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["key", "window_start"], name="unique_rate_window")
-        ]
-        indexes = [models.Index(fields=["window_start"])]
-
-
 class AppendOnlyQuerySet(models.QuerySet["AuditEntry"]):
     def update(self, **kwargs: Any) -> int:
         raise PermissionError("The complaints audit trail is append-only.")

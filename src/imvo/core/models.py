@@ -62,3 +62,26 @@ class TaskLease(models.Model):
 
     def __str__(self) -> str:
         return f"lease of task {self.task_id} (attempt {self.attempts})"
+
+
+class RateCounter(models.Model):
+    """Attempts of one kind from one client in one fixed time window (core/ratelimit.py).
+
+    In the database so that every server process counts in one place. ``key``
+    is the kind and a keyed hash of the client (address or e-mail), never the
+    client itself; a kind's rows of past windows are deleted when its next
+    window opens.
+    """
+
+    key = models.CharField(max_length=100)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_start"], name="core_unique_rate_window")
+        ]
+        indexes = [models.Index(fields=["window_start"])]
+
+    def __str__(self) -> str:
+        return f"{self.key} from {self.window_start}: {self.count}"

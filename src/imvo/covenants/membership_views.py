@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from imvo.core import ratelimit
 from imvo.core.errors import DomainError
 from imvo.core.forms import submit
 from imvo.covenants import governance_forms as gforms
@@ -19,7 +20,12 @@ from imvo.covenants.services import membership
 def apply(request: HttpRequest, slug: str) -> HttpResponse:
     covenant = get_object_or_404(services.covenants_visible_to(request.user), slug=slug)
     form = gforms.ApplicationForm(request.POST or None)
-    if submit(request, form, lambda: membership.check_apply(covenant, **form.cleaned_data)):
+    client = ratelimit.request_client(request)
+    if submit(
+        request,
+        form,
+        lambda: membership.check_apply(covenant, **form.cleaned_data, client=client),
+    ):
         return render(request, "covenants/applied.html", {"covenant": covenant})
     return render(
         request,

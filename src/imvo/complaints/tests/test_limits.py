@@ -11,9 +11,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from imvo.complaints import limits
-from imvo.complaints.models import RateCounter
 from imvo.complaints.services import access, following
 from imvo.complaints.tests.helpers import file
+from imvo.core.models import RateCounter
 from imvo.core.tests.shared_database import shared_database_url
 
 
@@ -158,7 +158,7 @@ def test_two_served_processes_share_one_limit(tmp_path):
         assert filings == [201] * limits.SUBMIT_LIMIT + [429] * (12 - limits.SUBMIT_LIMIT), filings
     counts = run_python(
         var,
-        "from imvo.complaints.models import Complaint, RateCounter\n"
+        "from imvo.complaints.models import Complaint\nfrom imvo.core.models import RateCounter\n"
         "print(Complaint.objects.count(), sorted(RateCounter.objects.values_list('count', flat=True)))\n",
     )
     assert counts.split(maxsplit=1) == [str(limits.SUBMIT_LIMIT), "[10, 10]\n"]

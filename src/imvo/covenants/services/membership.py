@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -27,6 +28,7 @@ from django.utils.translation import gettext as _
 from imvo.accounts import invitations
 from imvo.accounts import seams as roles
 from imvo.accounts.seams import AnyUser
+from imvo.core import ratelimit
 from imvo.core.errors import DomainError
 from imvo.covenants.models import (
     Adherence,
@@ -58,6 +60,22 @@ def applications_visible_to(user: AnyUser, covenant: Covenant) -> QuerySet[Membe
 
 
 @transaction.atomic
+def _count_application(client: str, email: str) -> None:
+    ratelimit.hit("apply", client, int(settings.IMVO_APPLY_LIMIT), 3600)
+    try:
+        ratelimit.hit(
+            "apply-email", ratelimit.client_key(email), int(settings.IMVO_APPLY_EMAIL_LIMIT), 86400
+        )
+    except ratelimit.RateLimitedError as e:
+        raise ratelimit.RateLimitedError(
+            _(
+                "Too many applications with this e-mail address today. "
+                "Please try again tomorrow, or write to the secretariat."
+            ),
+            e.retry_after,
+        ) from e
+
+
 def check_apply(
     covenant: Covenant,
     organisation_name: str,
@@ -69,8 +87,14 @@ def check_apply(
     chamber_of_commerce: str = "",
     motivation: str = "",
     organisation_type: str = Organisation.Type.COMPANY,
+    client: str | None = None,
 ) -> MembershipApplication:
-    """Anyone may apply for an organisation; nothing joins until the secretariat admits."""
+    """Anyone may apply for an organisation; nothing joins until the secretariat admits.
+
+    From the public form (`client`: the keyed hash of the client address) a
+    valid application is counted: IMVO_APPLY_LIMIT per client address per hour
+    and IMVO_APPLY_EMAIL_LIMIT per contact e-mail per day, so nobody can flood
+    the secretariat's list (docs/security.md)."""
     if not accepts_applications(covenant):
         raise DomainError(_("This covenant does not take applications in its current phase."))
     if not conditions_accepted:
@@ -89,6 +113,8 @@ def check_apply(
         status=Adherence.Status.ACTIVE,
     ).exists():
         raise DomainError(_("%(org)s already takes part in this covenant.") % {"org": name})
+    if client is not None:
+        _count_application(client, contact_email.strip().lower())
     return MembershipApplication.objects.create(
         covenant=covenant,
         organisation_name=name,
