@@ -83,6 +83,7 @@ LEVEL_WORDS: dict[tuple[str, str], Any] = {
     ("distance", "missing"): gettext_lazy("no coordinates on one side"),
     ("distance", "<= 50 m"): gettext_lazy("within 50 m"),
     ("distance", "<= 200 m"): gettext_lazy("within 200 m"),
+    ("distance", "<= 500 m"): gettext_lazy("within 500 m"),
     ("distance", "<= 1 km"): gettext_lazy("within 1 km"),
     ("distance", "<= 5 km"): gettext_lazy("within 5 km"),
     ("distance", "> 5 km"): gettext_lazy("more than 5 km apart"),

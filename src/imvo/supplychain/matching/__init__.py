@@ -248,6 +248,7 @@ def pair_levels(
     base_name_levels: np.ndarray | None = None,
     word_counts: Any | None = None,
     nearby_counts: Any | None = None,
+    extra_generic: Any | None = None,
 ) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Comparison levels of cleaned pairs, and their distances in metres (NaN = unknown).
     `name_counts`: see `features.name_levels_tf` (None: every name unique).
@@ -257,7 +258,10 @@ def pair_levels(
     `nearby_counts`: called with the positions of the pairs whose namesakes nearby are
     looked for (`features.nearby_compared`), returns the distance from the row of the
     nearest other registry place with either name (inf: none within
-    `features.NEARBY_METERS`); None: not compared."""
+    `features.NEARBY_METERS`); None: not compared.
+    `extra_generic`: called with the positions of the pairs whose names are contained,
+    returns per pair whether the extra words are all generic
+    (`features.GENERIC_WORD_COUNT`); None (no registry to count in): none is."""
     meters = features.distances_m(lat_a, lng_a, lat_b, lng_b)
     base = features.name_levels(names_a, names_b) if base_name_levels is None else base_name_levels
     counts = np.ones(len(base)) if name_counts is None else name_counts
@@ -277,8 +281,13 @@ def pair_levels(
         nearest[ks] = nearby_counts(ks)
     else:
         near[:] = False
+    generic = None
+    contained = np.flatnonzero(base == 3)
+    if extra_generic is not None and len(contained):
+        generic = np.zeros(len(base), dtype=bool)
+        generic[contained] = extra_generic(contained)
     return {
-        "name": features.name_levels_tf(base, counts),
+        "name": features.name_levels_tf(base, counts, generic),
         "address": address,
         "distance": distance,
         "name_number": features.name_number_levels(names_a, names_b),
@@ -433,6 +442,9 @@ def score_candidates(registry: Registry, rows: pl.DataFrame, pairs: pl.DataFrame
         )
         return blocking.word_counts(registry.index, frame)["count"].to_numpy()
 
+    def extra_generic(ks: np.ndarray) -> np.ndarray:
+        return _generic_extra(registry, row_countries[ri[ks]], a_names[ks], b_names[ks])
+
     def nearby_counts(ks: np.ndarray) -> np.ndarray:
         return _nearby_counts(
             registry,
@@ -458,6 +470,7 @@ def score_candidates(registry: Registry, rows: pl.DataFrame, pairs: pl.DataFrame
         base,
         word_counts,
         nearby_counts,
+        extra_generic,
     )
     model = registry.model
     total = model.pair_bits(levels)
@@ -476,6 +489,24 @@ def score_candidates(registry: Registry, rows: pl.DataFrame, pairs: pl.DataFrame
         "together": features.together(levels),
         "model": model,
     }
+
+
+def _generic_extra(
+    registry: Registry, countries: np.ndarray, a: np.ndarray, b: np.ndarray
+) -> np.ndarray:
+    """Per pair of names one inside the other: are the words one has that the other
+    lacks (`features.extra_words`) all carried by `features.GENERIC_WORD_COUNT` or more
+    registry facilities of the country? (One lookup in the index for all pairs.)"""
+    extras = [sorted(features.extra_words(x, y)) for x, y in zip(a, b, strict=True)]
+    keys = [f"{c}|w|{w}" for c, ws in zip(countries, extras, strict=True) for w in ws]
+    dfs = blocking.frequencies(registry.index, keys)
+    out = np.zeros(len(extras), dtype=bool)
+    at = 0
+    for i, ws in enumerate(extras):
+        found = dfs[at : at + len(ws)]
+        out[i] = bool(ws) and min(found) >= features.GENERIC_WORD_COUNT
+        at += len(ws)
+    return out
 
 
 def _nearby_counts(
@@ -577,7 +608,7 @@ def explain(scored: dict[str, Any], k: int, country: str) -> list[dict[str, Any]
             entry["detail"] = f"{round(float(scored['meters'][k]))} m"
             entry["meters"] = round(float(scored["meters"][k]))
         out.append(entry)
-        if comp == "name" and 0 < lv[comp] < 8:
+        if comp == "name" and lv[comp] in features.AGREEING_NAME_LEVELS:
             count = int(scored["tf"][k])
             entry["count"] = count
             entry["detail"] = (

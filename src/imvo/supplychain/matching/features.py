@@ -46,25 +46,60 @@ NAME_LEVELS = [
     "near, common name",
     "contained, rare words",
     "contained, common words",
+    "contained, rare words, extra words generic",
+    "contained, common words, extra words generic",
     "similar",
     "weak",
     "different",
 ]
 # fine level -> its base level's name (what an explanation shows, with the count beside it)
-NAME_BASE = [BASE_NAME_LEVELS[b] for b in (0, 1, 1, 1, 2, 2, 3, 3, 4, 5, 6)]
+NAME_BASE = [BASE_NAME_LEVELS[b] for b in (0, 1, 1, 1, 2, 2, 3, 3, 3, 3, 4, 5, 6)]
 # base level -> (level if unique/rare, level if common, level if very common)
-_TF_SPLIT = {1: (1, 2, 3), 2: (4, 5, 5), 3: (6, 7, 7), 4: (8, 8, 8), 5: (9, 9, 9), 6: (10, 10, 10)}
+_TF_SPLIT = {
+    1: (1, 2, 3),
+    2: (4, 5, 5),
+    3: (6, 7, 7),
+    4: (10, 10, 10),
+    5: (11, 11, 11),
+    6: (12, 12, 12),
+}
+# A contained name whose extra words are all generic (`GENERIC_WORD_COUNT`): its own levels.
+_GENERIC_SPLIT = {3: (8, 9, 9)}
+# The fine levels at which the names agree (exact, near or contained, however common).
+AGREEING_NAME_LEVELS = (1, 2, 3, 4, 5, 6, 7, 8, 9)
+
+# Generic words: a contained name ("Starbucks" / "Starbucks Coffee", "Wood Street Pizza" /
+# "Wood Street Pizza Restaurant") whose extra words are all carried by GENERIC_WORD_COUNT or
+# more registry facilities of the country says what kind of place it is, not which one;
+# extra words few facilities carry name another place ("Falk Hall" / "Chatham University
+# Falk Hall", "Bloordale Village" / "Bloordale Village Laundromat"). Read from the registry
+# itself (its word counts, the blocking index's), not from a list of words; the boundary is
+# the one the name and shared-word levels already use for "common" (10+). Measured in
+# docs/supplychain.md ("Generic extra words; distance 200-500 m").
+GENERIC_WORD_COUNT = 10
 
 
-def name_levels_tf(base: np.ndarray, counts: np.ndarray) -> np.ndarray:
+def extra_words(a: str, b: str) -> frozenset[str]:
+    """The words one cleaned name has that the other lacks, both ways."""
+    return words(a) ^ words(b)
+
+
+def name_levels_tf(
+    base: np.ndarray, counts: np.ndarray, generic: np.ndarray | None = None
+) -> np.ndarray:
     """Refine base name levels by frequency: `counts` is how many registry facilities
     of the country carry the candidate's name (exact, near) or the shorter name's
-    rarest word (contained); 1 = unique."""
+    rarest word (contained); 1 = unique. `generic`: per pair, are a contained name's
+    extra words all generic (`GENERIC_WORD_COUNT`; None: none is)."""
     out = np.zeros(len(base), dtype=np.int8)
     cls = np.where(counts <= 1, 0, np.where(counts < 10, 1, 2))
     for b, levels in _TF_SPLIT.items():
         for c in range(3):
             out[(base == b) & (cls == c)] = levels[c]
+    if generic is not None:
+        for b, levels in _GENERIC_SPLIT.items():
+            for c in range(3):
+                out[(base == b) & (cls == c) & generic] = levels[c]
     return out
 
 
@@ -80,8 +115,14 @@ ADDRESS_LEVELS = [
     "different",
 ]
 # distance -----------------------------------------------------------------------------
-DISTANCE_LEVELS = ["missing", "<= 50 m", "<= 200 m", "<= 1 km", "<= 5 km", "> 5 km"]
-_DISTANCE_LIMITS = [50.0, 200.0, 1000.0, 5000.0]
+# 200 m-1 km is split at 500 m: an exact unique name 200-500 m away is the same place far
+# more often than one 500 m-1 km away (docs/supplychain.md, "Generic extra words; distance
+# 200-500 m"), and a level that spans both teaches the nearer half the farther's weight.
+DISTANCE_LEVELS = ["missing", "<= 50 m", "<= 200 m", "<= 500 m", "<= 1 km", "<= 5 km", "> 5 km"]
+_DISTANCE_LIMITS = [50.0, 200.0, 500.0, 1000.0, 5000.0]
+# The distance levels within 200 m (support, "name and place") and over 1 km (contradicted).
+WITHIN_200_M = (1, 2)
+OVER_1_KM = (5, 6)
 # numbers in the names ("store 12" / "store 14", "unit 2") -----------------------------
 NAME_NUMBER_LEVELS = [
     "none",
@@ -277,7 +318,7 @@ PART_WORDS = frozenset(
     }
 )  # fmt: skip
 PART_PHRASES = ("car park",)
-_CONTAINED_LEVELS = tuple(sorted(set(_TF_SPLIT[3])))
+_CONTAINED_LEVELS = tuple(sorted({*_TF_SPLIT[3], *_GENERIC_SPLIT[3]}))
 
 
 def part_of_place(a: Sequence[str], b: Sequence[str], name_level: np.ndarray) -> np.ndarray:
@@ -651,7 +692,7 @@ def word_compared(base_name: np.ndarray, address: np.ndarray, distance: np.ndarr
     alike as wholes, with an address that agrees at least in part or places within
     200 m. (For a contained name the shared words include joined pairs: "columbus
     park" is rarer than "columbus", which the name level's frequency split reads.)"""
-    return (base_name >= 3) & (np.isin(address, [1, 2, 3, 5]) | np.isin(distance, [1, 2]))
+    return (base_name >= 3) & (np.isin(address, [1, 2, 3, 5]) | np.isin(distance, WITHIN_200_M))
 
 
 def nearby_compared(base_name: np.ndarray, counts: np.ndarray, meters: np.ndarray) -> np.ndarray:
@@ -674,7 +715,7 @@ def name_nearby_levels(nearest: np.ndarray, compared: np.ndarray) -> np.ndarray:
 
 def distance_levels(meters: np.ndarray) -> np.ndarray:
     """Levels from distances in metres (NaN = a side without coordinates)."""
-    out = np.full(len(meters), 5, dtype=np.int8)
+    out = np.full(len(meters), len(_DISTANCE_LIMITS) + 1, dtype=np.int8)
     for level, limit in reversed(list(enumerate(_DISTANCE_LIMITS, start=1))):
         out[meters <= limit] = level
     out[np.isnan(meters)] = 0
@@ -733,9 +774,9 @@ TOGETHER: list[tuple[str, str]] = [
 # sharing a mall's address) would make a free fit say; it keeps explanations
 # readable and the model safe on data unlike its training sets.
 SIGNS: dict[str, list[int]] = {
-    "name": [0, 1, 1, 1, 1, 1, 1, 1, 0, -1, -1],
+    "name": [0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, -1, -1],
     "address": [0, 1, 1, 1, -1, 0, -1],
-    "distance": [0, 1, 1, 0, -1, -1],
+    "distance": [0, 1, 1, 0, 0, -1, -1],
     "name_number": [0, 1, 0, -1],
     "name_word": [0, 1, 1, 0, -1],
     "name_nearby": [0, 1, 0, -1],
@@ -746,12 +787,12 @@ SIGNS: dict[str, list[int]] = {
 def together(levels: dict[str, np.ndarray]) -> np.ndarray:
     """0/1 per pair and TOGETHER term (columns in TOGETHER's order)."""
     name, address, distance = levels["name"], levels["address"], levels["distance"]
-    agrees = (name >= 1) & (name <= 7)  # exact, near or contained, however common
+    agrees = np.isin(name, AGREEING_NAME_LEVELS)  # exact, near or contained, however common
     same_address = np.isin(address, [1, 2])
     return np.column_stack(
         [
             agrees & same_address,
-            agrees & np.isin(distance, [1, 2]),
+            agrees & np.isin(distance, WITHIN_200_M),
             same_address & (distance == 1),
             agrees & (address == 0) & (distance == 0),
         ]

@@ -47,15 +47,23 @@ from typing import Any
 
 import numpy as np
 
-from imvo.supplychain.matching.features import COMPARISONS, SIGNS, TOGETHER, together
+from imvo.supplychain.matching.features import (
+    AGREEING_NAME_LEVELS,
+    COMPARISONS,
+    OVER_1_KM,
+    SIGNS,
+    TOGETHER,
+    WITHIN_200_M,
+    together,
+)
 
 MODEL_FILE = "data/model.json"
-FORMAT = "imvo-match-weights-4"
+FORMAT = "imvo-match-weights-5"
 # The levels that are evidence beyond the name (see `decide`): an address that agrees
 # at least in part with no conflicting number ("partly similar" included: supplier
 # lists append the country, the province or a postcode, or drop the street type), or
 # coordinates within 200 m.
-SUPPORT = {"address": {1, 2, 3, 5}, "distance": {1, 2}}
+SUPPORT = {"address": {1, 2, 3, 5}, "distance": set(WITHIN_200_M)}
 # Names that carry different numbers ("branch 1" / "branch 2", "unit 3" / "unit 4") are
 # two facilities however alike the rest: never automatic, as a conflicting unit or house
 # number in the address is never support.
@@ -68,7 +76,7 @@ def lookalikes(levels: dict[str, np.ndarray]) -> np.ndarray:
     unit A is registered may be a new facility or the same one with a slip: however
     low its probability, a person decides (`matching.decide`)."""
     name = np.asarray(levels["name"])
-    return (name >= 1) & (name <= 7) & (np.asarray(levels["address"]) == 4)
+    return np.isin(name, AGREEING_NAME_LEVELS) & (np.asarray(levels["address"]) == 4)
 
 
 # Another registry place with the same name lies within features.CLOSE_METERS of the row.
@@ -90,7 +98,7 @@ def supported(levels: dict[str, np.ndarray]) -> np.ndarray:
 
 # The levels that say a candidate is another place: an address that does not agree at all,
 # or coordinates over 1 km apart (see `contradicted`).
-CONTRADICTION = {"address": {6}, "distance": {4, 5}}
+CONTRADICTION = {"address": {6}, "distance": set(OVER_1_KM)}
 
 
 def contradicted(levels: dict[str, np.ndarray]) -> np.ndarray:

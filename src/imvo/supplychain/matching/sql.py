@@ -387,12 +387,27 @@ def match(
     )
     cur.execute(f"SELECT size FROM {s}.meta")
     n = max(int(cur.fetchone()[0]), 2)
+    # features.name_levels_tf: a contained name with generic extra words first.
     tf_cases = " ".join(
-        f"WHEN base = {base} THEN (ARRAY[{fine[0]}, {fine[1]}, {fine[2]}])"
-        "[CASE WHEN tf <= 1 THEN 1 WHEN tf < 10 THEN 2 ELSE 3 END]"
-        for base, fine in features._TF_SPLIT.items()
+        [
+            f"WHEN base = {base} AND generic THEN (ARRAY[{fine[0]}, {fine[1]}, {fine[2]}])"
+            "[CASE WHEN tf <= 1 THEN 1 WHEN tf < 10 THEN 2 ELSE 3 END]"
+            for base, fine in features._GENERIC_SPLIT.items()
+        ]
+        + [
+            f"WHEN base = {base} THEN (ARRAY[{fine[0]}, {fine[1]}, {fine[2]}])"
+            "[CASE WHEN tf <= 1 THEN 1 WHEN tf < 10 THEN 2 ELSE 3 END]"
+            for base, fine in features._TF_SPLIT.items()
+        ]
     )
-    d1, d2, d3, d4 = features._DISTANCE_LIMITS
+    # features.distance_levels
+    distance_cases = " ".join(
+        f"WHEN meters <= {limit!r} THEN {level}"
+        for level, limit in enumerate(features._DISTANCE_LIMITS, start=1)
+    )
+    far = len(features._DISTANCE_LIMITS) + 1
+    generic_count = int(features.GENERIC_WORD_COUNT)
+    within_200 = ", ".join(str(int(v)) for v in features.WITHIN_200_M)
     near, close = features.NEARBY_METERS, features.CLOSE_METERS
     abbr_ratio = float(features.ABBREVIATION_SET_RATIO)
     inside_min = int(features.JOINED_INSIDE_MIN)
@@ -489,7 +504,14 @@ def match(
                 SELECT min(coalesce(nullif(f.df, 0), 1))
                 FROM unnest(CASE WHEN cardinality(wa) <= cardinality(wb) THEN wa ELSE wb END) t(word)
                 LEFT JOIN {s}.freq f ON f.key = n.country || '|w|' || t.word), 1)
-              ELSE 1 END) AS tf
+              ELSE 1 END) AS tf,
+            -- features.GENERIC_WORD_COUNT: a contained name's extra words (both ways) all
+            -- carried by that many registry facilities of the country
+            base = 3 AND coalesce((
+              SELECT count(*) > 0 AND bool_and(coalesce(f.df, 0) >= {generic_count})
+              FROM ((SELECT unnest(wa) EXCEPT SELECT unnest(wb))
+                    UNION (SELECT unnest(wb) EXCEPT SELECT unnest(wa))) t(word)
+              LEFT JOIN {s}.freq f ON f.key = n.country || '|w|' || t.word), false) AS generic
           FROM named n
         )
         , lv AS MATERIALIZED (
@@ -503,8 +525,7 @@ def match(
                  WHEN t >= 85 THEN 3
                  WHEN t >= 60 THEN 5
                  ELSE 6 END AS address_level,
-            CASE WHEN meters IS NULL THEN 0 WHEN meters <= {d1!r} THEN 1 WHEN meters <= {d2!r} THEN 2
-                 WHEN meters <= {d3!r} THEN 3 WHEN meters <= {d4!r} THEN 4 ELSE 5 END AS distance_level,
+            CASE WHEN meters IS NULL THEN 0 {distance_cases} ELSE {far} END AS distance_level,
             CASE WHEN cardinality(na) = 0 AND cardinality(nb) = 0 THEN 0
                  WHEN na = nb THEN 1
                  WHEN NOT na <@ nb AND NOT nb <@ na THEN 3
@@ -534,7 +555,7 @@ def match(
           -- word key both names carry, where the names differ as wholes and the address
           -- or the place agrees.
           SELECT lv.*,
-            CASE WHEN NOT (base >= 3 AND (address_level IN (1, 2, 3, 5) OR distance_level IN (1, 2)))
+            CASE WHEN NOT (base >= 3 AND (address_level IN (1, 2, 3, 5) OR distance_level IN ({within_200})))
                  THEN 0
                  ELSE (SELECT CASE WHEN min(f.df) IS NULL THEN 4 WHEN min(f.df) <= 1 THEN 1
                                    WHEN min(f.df) < 10 THEN 2 ELSE 3 END

@@ -17,6 +17,7 @@ from django.core.management import CommandError, call_command
 
 from imvo.core.testing import SHARED_DATA
 from imvo.supplychain import matching, synthetic
+from imvo.supplychain.matching import features
 
 SHARED = SHARED_DATA / "open-supply-hub"
 FILES = Path(__file__).parent / "files"
@@ -103,6 +104,105 @@ def test_a_far_away_namesake_does_not_match_and_a_near_one_does() -> None:
     assert far.status != matching.AUTOMATIC
     assert near.status == matching.AUTOMATIC
     assert next(e for e in near.explanation if e["field"] == "distance")["meters"] < 50
+
+
+# Twelve cafés across town: "coffee" is a word 10+ facilities of the country carry.
+_CAFES = [
+    (f"{w} Coffee", "", "CA", 43.60 + i * 0.01, -79.30)
+    for i, w in enumerate(
+        [
+            "Lantern",
+            "Maple",
+            "Harbour",
+            "Granite",
+            "Willow",
+            "Copper",
+            "Juniper",
+            "Meadow",
+            "Falcon",
+            "Orchid",
+            "Cedar",
+            "Pebble",
+        ]
+    )
+]
+
+
+def test_a_contained_name_with_generic_extra_words_matches_and_a_distinctive_one_waits() -> None:
+    """ "Beehive Coffee" 40 m from the registry's "Beehive": the extra word is one that 10+
+    facilities of the country carry (features.GENERIC_WORD_COUNT), so it says what kind of
+    place this is, not which one: the same place, automatically. "Beehive Lofts" at the same
+    spot: a word no facility carries names something else (a building, a part of it), and
+    a person decides."""
+    registry = [("Beehive", "", "CA", 43.7000, -79.4000), *_CAFES]
+    generic = _one(registry, ("Beehive Coffee", "", "CA", 43.70036, -79.4000))  # ~40 m
+    assert (generic.status, generic.facility_id) == (matching.AUTOMATIC, "F0")
+    fields = {e["field"]: e for e in generic.explanation}
+    assert fields["name"]["level"] == "contained" and fields["distance"]["meters"] == 40
+    distinctive = _one(registry, ("Beehive Lofts", "", "CA", 43.70036, -79.4000))
+    assert (distinctive.status, distinctive.facility_id) == (matching.PENDING, "F0")
+    assert distinctive.score < generic.score
+
+
+def test_extra_words_are_generic_when_the_registry_carries_them_often() -> None:
+    """The fine name level of a contained name reads the registry's own word counts: the
+    same pair is "generic rest" where 10+ facilities carry the extra word and not where
+    fewer do; exact and near names are never split so."""
+    base = np.array([3, 3, 1])
+    counts = np.array([1.0, 12.0, 1.0])
+    generic = np.array([True, True, True])
+    levels = features.name_levels_tf(base, counts, generic)
+    assert [features.NAME_LEVELS[v] for v in levels] == [
+        "contained, rare words, extra words generic",
+        "contained, common words, extra words generic",
+        "exact, unique name",
+    ]
+    plain = features.name_levels_tf(base, counts)
+    assert [features.NAME_LEVELS[v] for v in plain[:2]] == [
+        "contained, rare words",
+        "contained, common words",
+    ]
+    few = _CAFES[:3]
+    for registry, want in ((_CAFES, True), (few, False)):
+        prepared = matching.prepare_registry(
+            pl.DataFrame(
+                {
+                    "id": [str(i) for i in range(len(registry) + 1)],
+                    "name": ["Beehive", *(r[0] for r in registry)],
+                    "address": [""] * (len(registry) + 1),
+                    "country": ["CA"] * (len(registry) + 1),
+                }
+            )
+        )
+        got = matching._generic_extra(
+            prepared,
+            np.array(["CA", "CA"], dtype=object),
+            np.array(["beehive coffee", "beehive lofts"], dtype=object),
+            np.array(["beehive", "beehive"], dtype=object),
+        )
+        assert got.tolist() == [want, False]
+
+
+def test_distance_levels_split_200_m_to_1_km_at_500_m() -> None:
+    """An exact, unique name 300 m away is read apart from one 800 m away: the nearer is
+    the same place far more often (docs/supplychain.md)."""
+    meters = np.array([30.0, 150.0, 300.0, 800.0, 3000.0, 9000.0, np.nan])
+    assert [features.DISTANCE_LEVELS[v] for v in features.distance_levels(meters)] == [
+        "<= 50 m",
+        "<= 200 m",
+        "<= 500 m",
+        "<= 1 km",
+        "<= 5 km",
+        "> 5 km",
+        "missing",
+    ]
+    registry = [("Allegheny Riverside Bakery", "", "US", 40.4400, -79.9900)]
+    near = _one(registry, ("Allegheny Riverside Bakery", "", "US", 40.4427, -79.9900))  # ~300 m
+    far = _one(registry, ("Allegheny Riverside Bakery", "", "US", 40.4472, -79.9900))  # ~800 m
+    distance = next(e for e in near.explanation if e["field"] == "distance")
+    assert (near.facility_id, distance["level"]) == ("F0", "<= 500 m")
+    assert near.score > far.score
+    assert near.status != matching.AUTOMATIC  # no support: nearness counts from 200 m
 
 
 def test_a_chain_branch_alone_near_the_row_matches_and_one_beside_a_namesake_does_not() -> None:

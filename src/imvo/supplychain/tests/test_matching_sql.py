@@ -439,3 +439,59 @@ def test_postgres_engine_reads_a_place_registered_twice_as_the_in_memory_engine(
     in_sql = {(rw, idx): int(tf) for rw, idx, tf in pg_cursor.fetchall()}
     assert in_sql[(0, int(str(memory[0].facility_id)) - 1)] == n - 1
     assert in_sql[(4, int(str(memory[4].facility_id)) - 1)] == n
+
+
+def test_postgres_engine_reads_generic_extra_words_and_500_m_as_the_in_memory_engine(
+    pg_cursor: Any,
+) -> None:
+    """A contained name's extra words are generic where 10+ registry facilities of the
+    country carry them (`features.GENERIC_WORD_COUNT`, read from the registry's word
+    counts in both engines), and 200 m-1 km is split at 500 m in both."""
+    cafes = [
+        f"{w} coffee"
+        for w in [
+            "lantern",
+            "maple",
+            "harbour",
+            "granite",
+            "willow",
+            "copper",
+            "juniper",
+            "meadow",
+            "falcon",
+            "orchid",
+            "cedar",
+            "pebble",
+        ]
+    ]
+    n = len(cafes) + 2
+    registry = _places(
+        ["beehive", "riverside bakery", *cafes],
+        [""] * n,
+        ["CA"] * n,
+        ids=list(range(1, n + 1)),
+        lat=[43.70, 43.75, *(43.60 + i * 0.01 for i in range(len(cafes)))],
+        lng=[-79.40, -79.40, *([-79.30] * len(cafes))],
+    )
+    rows = _places(
+        ["Beehive Coffee", "Beehive Lofts", "Riverside Bakery", "Riverside Bakery"],
+        [""] * 4,
+        ["CA"] * 4,
+        lat=[43.70036, 43.70036, 43.7527, 43.7572],
+        lng=[-79.40] * 4,
+    )
+    memory = matching.match_frame(matching.prepare_registry(registry, normalised=True), rows)
+    _decided_alike_in_postgres(pg_cursor, registry, rows, memory)
+    pg_cursor.execute(
+        "SELECT rw, name_level, distance_level FROM pg_temp.levels WHERE idx IN (0, 1) ORDER BY rw"
+    )
+    assert [
+        (features.NAME_LEVELS[name], features.DISTANCE_LEVELS[distance])
+        for _, name, distance in pg_cursor.fetchall()
+    ] == [
+        ("contained, rare words, extra words generic", "<= 50 m"),
+        ("contained, rare words", "<= 50 m"),
+        ("exact, unique name", "<= 500 m"),
+        ("exact, unique name", "<= 1 km"),
+    ]
+    assert memory[0].status == matching.AUTOMATIC and memory[1].status == matching.PENDING
