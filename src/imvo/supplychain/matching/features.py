@@ -746,29 +746,33 @@ def name_number_levels(
     not which branch it is."""
     if not len(a):
         return np.zeros(0, dtype=np.int8)
-    f = pl.DataFrame(
-        {
-            "a": list(a),
-            "b": list(b),
-            "aa": list(address_a) if address_a is not None else [""] * len(a),
-            "ab": list(address_b) if address_b is not None else [""] * len(a),
-        },
-        schema={"a": pl.String, "b": pl.String, "aa": pl.String, "ab": pl.String},
-    ).with_columns(
-        shared=pl.col("aa")
-        .str.extract_all(r"\d+")
-        .list.set_intersection(pl.col("ab").str.extract_all(r"\d+"))
-    ).with_columns(
-        na=pl.col("a")
-        .str.extract_all(r"\d+")
-        .list.set_difference("shared")
-        .list.unique()
-        .list.sort(),
-        nb=pl.col("b")
-        .str.extract_all(r"\d+")
-        .list.set_difference("shared")
-        .list.unique()
-        .list.sort(),
+    f = (
+        pl.DataFrame(
+            {
+                "a": list(a),
+                "b": list(b),
+                "aa": list(address_a) if address_a is not None else [""] * len(a),
+                "ab": list(address_b) if address_b is not None else [""] * len(a),
+            },
+            schema={"a": pl.String, "b": pl.String, "aa": pl.String, "ab": pl.String},
+        )
+        .with_columns(
+            shared=pl.col("aa")
+            .str.extract_all(r"\d+")
+            .list.set_intersection(pl.col("ab").str.extract_all(r"\d+"))
+        )
+        .with_columns(
+            na=pl.col("a")
+            .str.extract_all(r"\d+")
+            .list.set_difference("shared")
+            .list.unique()
+            .list.sort(),
+            nb=pl.col("b")
+            .str.extract_all(r"\d+")
+            .list.set_difference("shared")
+            .list.unique()
+            .list.sort(),
+        )
     )
     level = (
         pl.when((pl.col("na").list.len() == 0) & (pl.col("nb").list.len() == 0))

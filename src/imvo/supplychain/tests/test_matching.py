@@ -770,14 +770,23 @@ def test_the_address_written_into_a_name_is_no_name_number() -> None:
     4644 S. Dearborn") does not thereby carry a number the registry's name lacks: numbers
     that stand in both addresses are the address, already compared, not a branch number.
     So the record at that address is supported, not a "numbers differ" conflict."""
-    registry = [
-        ("Firman Community Services - Firman House II SA 21st Century CLC", "4644 S Dearborn St"),
-        ("Roo Hsing Garment Branch 2", "No 4010 St 49, Phnom Penh"),
-    ]
     m = _one(
-        [(n, a, "US", None, None) for n, a in registry[:1]],
-        ("FIRMAN COMMUNITY SERVICES FIRMAN WEST II SA 4644 S. DEARBORN", "4644 S DEARBORN 60609")
-        + ("US", None, None),
+        [
+            (
+                "Firman Community Services - Firman House II SA 21st Century CLC",
+                "4644 S Dearborn St",
+                "US",
+                None,
+                None,
+            )
+        ],
+        (
+            "FIRMAN COMMUNITY SERVICES FIRMAN WEST II SA 4644 S. DEARBORN",
+            "4644 S DEARBORN 60609",
+            "US",
+            None,
+            None,
+        ),
     )
     assert m.facility_id == "F0"
     assert next(e for e in m.explanation if e["field"] == "name_number")["level"] != "differ"
@@ -791,7 +800,12 @@ def test_the_address_written_into_a_name_is_no_name_number() -> None:
     levels = features.name_number_levels(names, others, addresses, other_addresses)
     # Teddy Bear 5 at 5160: the same; branches 1 and 2 at one address, block 59 beside a
     # block 61 without an address, and stores 12 and 14 at their own numbers still differ.
-    assert [features.NAME_NUMBER_LEVELS[v] for v in levels] == ["same", "differ", "differ", "differ"]
+    assert [features.NAME_NUMBER_LEVELS[v] for v in levels] == [
+        "same",
+        "differ",
+        "differ",
+        "differ",
+    ]
 
 
 def test_address_levels_read_the_house_number_and_street() -> None:
