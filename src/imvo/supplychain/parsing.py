@@ -9,12 +9,16 @@ naming the file, the row (as the spreadsheet numbers it) and the column.
 Plain Python, no Django: the web job and `imvo match` share it.
 
 Decisions written down:
-- The list is read from the first visible worksheet whose first rows hold a
-  header we recognise, else from the first visible worksheet (hidden lookup
-  sheets and an instructions sheet in front are common in templates). The header is the first of the first
-  ten rows in which at least two columns are recognised (title rows above the
-  table are skipped); when none is, the first non-empty row is the header and
-  the user maps the columns.
+- The list is read from the visible worksheet whose first rows hold a header we
+  recognise with rows below it, else the one naming the most columns, else one
+  with rows (hidden lookup sheets, an instructions sheet, an empty first sheet or
+  an empty copy of the template in front are common: `_pick_sheet`). The header
+  is the one of the first ten rows naming the most known columns, at least two
+  (title rows above the table are skipped; a two-row header's merged labels fill
+  the lower row's empty cells); when none is, the first non-empty row is the
+  header and the user maps the columns.
+- An address split over columns (street, house number, line 2, postcode, city)
+  is joined into the address: `combine_address`.
 - Formula cells in a workbook are read as the values the spreadsheet program
   last computed (what the user sees); an .xlsx formula saved without its result
   (files written by programs) is read as its "=..." text and rejected. A CSV cell that starts with "=" is a
