@@ -740,10 +740,11 @@ def name_number_levels(
 ) -> np.ndarray:
     """none (no number in either name) / same numbers / one side's numbers all in the
     other's / the numbers differ (each name has one the other lacks). With the
-    addresses given, a name's numbers that also stand in its own address are not
-    counted: the address written into the name ("Firman West II 4644 S. Dearborn" at
-    4644 S Dearborn, "Little Hands II (87th)" on W 87th St) says where the site is,
-    not which branch it is."""
+    addresses given, a name's numbers that stand in both addresses are not counted:
+    the address written into the name ("Firman West II 4644 S. Dearborn" at 4644 S
+    Dearborn, "Little Hands II (87th)" on W 87th St) says where the site is, not which
+    branch it is, and the address level has counted it already. A number in one
+    address only still counts ("blk 59" at 59 Ang Mo Kio / "blk 61" with no address)."""
     if not len(a):
         return np.zeros(0, dtype=np.int8)
     f = (
