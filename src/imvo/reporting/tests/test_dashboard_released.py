@@ -28,7 +28,9 @@ def _company(covenant: Any, name: str) -> tuple[Any, Any]:
 
 
 def _risk_section(client: Any, covenant: Any) -> str:
-    page = client.get(f"/reports/dashboard/{covenant.slug}/").content.decode()
+    page = client.get(
+        f"/reports/dashboard/{covenant.slug}/", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
     start = page.find('id="s-risk-sector"')
     return page[start : page.find("</section>", start)] if start >= 0 else ""
 
