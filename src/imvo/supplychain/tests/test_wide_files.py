@@ -7,7 +7,6 @@ at most MAX_COLUMNS columns; a wider file is refused naming the widest row."""
 from __future__ import annotations
 
 import pytest
-
 from django.utils import translation
 
 from imvo.supplychain.parsing import HEAD_ROWS, MAX_COLUMNS, ParseError, read_table
