@@ -65,6 +65,7 @@ def test_the_company_answer_files_are_not_the_complainants(world):
 
 
 def test_follow_page_lists_files_and_downloads_with_the_receipt(world, client):
+    filed_with_files(world)  # files of an earlier case: this case's ids are not 1, 2
     filed = filed_with_files(world)
     page = client.post("/complaints/follow/", {"receipt": filed.receipt}).content.decode()
     assert 'id="my-files"' in page and "gate photo.jpg" in page and "broken.png" in page
