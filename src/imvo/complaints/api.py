@@ -67,8 +67,8 @@ class StepOut(Schema):
 
 
 class OwnFileOut(Schema):
-    """A file the complainant sent, as the follow page lists it: name, size as
-    sent, the day. ``downloadable`` says a safe copy (metadata removed) exists;
+    """A file the complainant sent, as the follow page lists it: its number in
+    the list (`id`: 1, 2, ...; not a database id), name, size as sent, the day. ``downloadable`` says a safe copy (metadata removed) exists;
     the copy is fetched on the follow page (``POST /complaints/follow/file/``,
     the receipt code in the body): there is no URL here, so none carries the
     code into a log, a history or a referrer. The original is never offered."""

@@ -634,13 +634,14 @@ def follow_file(request: HttpRequest) -> HttpResponse:
     code = request.POST.get("receipt", "")
     try:
         c = following.complaint_by_receipt(code, client=client_of(request))
-        ev, data = following.complainant_file(c, whole_number(request.POST.get("file", "")) or 0)
+        number = whole_number(request.POST.get("file", "")) or 0
+        ev, data = following.complainant_file(c, number)
     except limits.RateLimitedError as e:
         refusal = HttpResponse(str(e), status=429, content_type="text/plain")
         return _private(with_retry_after(refusal, e))
     except DomainError as e:
         raise Http404(str(e)) from e
-    return _download(ev, data, f"my-file-{ev.pk}")
+    return _download(ev, data, f"my-file-{number}")
 
 
 @login_required
