@@ -263,7 +263,12 @@ def pair_levels(
     returns per pair whether the extra words are all generic
     (`features.GENERIC_WORD_COUNT`); None (no registry to count in): none is."""
     meters = features.distances_m(lat_a, lng_a, lat_b, lng_b)
-    base = features.name_levels(names_a, names_b) if base_name_levels is None else base_name_levels
+    if base_name_levels is None:
+        base = features.without_place_words(
+            names_a, names_b, addrs_a, addrs_b, features.name_levels(names_a, names_b)
+        )
+    else:
+        base = base_name_levels
     counts = np.ones(len(base)) if name_counts is None else name_counts
     address = features.address_levels(addrs_a, addrs_b)
     distance = features.distance_levels(meters)
@@ -428,6 +433,15 @@ def score_candidates(registry: Registry, rows: pl.DataFrame, pairs: pl.DataFrame
     # Gathered per pair as object arrays (C loops, no per-pair Python).
     a_names, b_names = row_names[ri], registry.names_arr[ji]
     base = features.name_levels(a_names, b_names, row_joined[ri], registry.joined_arr[ji])
+
+    def rare(k: int, remaining: list[str]) -> bool:
+        country = row_countries[ri[k]]
+        counts = blocking.frequencies(registry.index, [f"{country}|w|{w}" for w in remaining])
+        return min(counts) < features.GENERIC_WORD_COUNT
+
+    base = features.without_place_words(
+        a_names, b_names, row_addrs[ri], registry.addresses_arr[ji], base, rare
+    )
     tf = _tf_counts(registry, row_countries[ri], js, base, a_names)
 
     def word_counts(ks: np.ndarray) -> np.ndarray:

@@ -304,6 +304,41 @@ def joined_inside(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return f.select(inside).to_series().to_numpy().astype(bool)
 
 
+# The place written into a name ------------------------------------------------------
+# "original apparaels bandaragama" at "... bandaragama sri lanka" / "origi nal appar ae
+# ls" at the same address: a town or street both addresses carry, written into one name,
+# says where the site is, not which one. Names that are the same once such words are set
+# aside (joined: `joined_name` without articles is not needed, the words are compared
+# whole) are "exact", if what is left still names something: one of its words is carried
+# by fewer than GENERIC_WORD_COUNT registry facilities ("primary school" / "jurong west
+# primary school" on Jurong West St is two schools). Measured in docs/supplychain.md
+# ("The place written into a name").
+def without_place_words(
+    a: Sequence[str],
+    b: Sequence[str],
+    address_a: Sequence[str],
+    address_b: Sequence[str],
+    base: np.ndarray,
+    rare: Any | None = None,
+) -> np.ndarray:
+    """Base name levels, with "exact" where the names are the same once the words both
+    addresses carry are set aside. `rare(k, words)`: does one of pair k's remaining words
+    name something (None: no registry to count in, every word does)?"""
+    out = base.copy()
+    for k in np.flatnonzero(base > 1).tolist():
+        aa, ba = address_a[k], address_b[k]
+        if not aa or not ba:
+            continue
+        shared = words(aa) & words(ba)
+        if shared.isdisjoint(words(a[k])) and shared.isdisjoint(words(b[k])):
+            continue
+        x = [w for w in a[k].split() if w not in shared]
+        y = [w for w in b[k].split() if w not in shared]
+        if x and y and "".join(x) == "".join(y) and (rare is None or rare(k, x)):
+            out[k] = 1
+    return out
+
+
 # Parts of a place ----------------------------------------------------------------------
 # Words that name a part of a place, not the place: "Pool @ Martin Place Residences",
 # "Car Park | Scotts Square", "Canteen | Bedok North Secondary School", a factory's

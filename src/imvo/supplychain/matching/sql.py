@@ -495,8 +495,30 @@ def match(
                  WHEN (char_length(aj) >= {inside_min} AND strpos(bj, aj) > 0)
                       OR (char_length(bj) >= {inside_min} AND strpos(aj, bj) > 0) THEN 4
                  WHEN best >= 60 THEN 5
-                 ELSE 6 END AS base
+                 ELSE 6 END AS base0
           FROM base
+        ), unplaced AS MATERIALIZED (
+          -- features.without_place_words: the names less the words both addresses carry
+          SELECT m.*,
+            coalesce((SELECT string_agg(w, '' ORDER BY o)
+                      FROM regexp_split_to_table(m.a, ' ') WITH ORDINALITY t(w, o)
+                      WHERE NOT (w = ANY(m.ta) AND w = ANY(m.tb))), '') AS px,
+            coalesce((SELECT string_agg(w, '' ORDER BY o)
+                      FROM regexp_split_to_table(m.b, ' ') WITH ORDINALITY t(w, o)
+                      WHERE NOT (w = ANY(m.ta) AND w = ANY(m.tb))), '') AS py
+          FROM named m
+        ), placed AS MATERIALIZED (
+          SELECT u.*,
+            CASE WHEN u.base0 > 1 AND u.aa <> '' AND u.ba <> '' AND u.px <> '' AND u.px = u.py
+                      AND NOT (u.px = replace(u.a, ' ', '') AND u.py = replace(u.b, ' ', ''))
+                      AND EXISTS (
+                        SELECT 1 FROM regexp_split_to_table(u.a, ' ') t(w)
+                        WHERE NOT (w = ANY(u.ta) AND w = ANY(u.tb))
+                          AND coalesce((SELECT f.df FROM {s}.freq f
+                                        WHERE f.key = u.country || '|w|' || t.w), 0)
+                              < {generic_count})
+                 THEN 1 ELSE u.base0 END AS base
+          FROM unplaced u
         ), counted AS MATERIALIZED (
           SELECT n.*,
             greatest(1, CASE
@@ -519,7 +541,7 @@ def match(
               FROM ((SELECT unnest(wa) EXCEPT SELECT unnest(wb))
                     UNION (SELECT unnest(wb) EXCEPT SELECT unnest(wa))) t(word)
               LEFT JOIN {s}.freq f ON f.key = n.country || '|w|' || t.word), false) AS generic
-          FROM named n
+          FROM placed n
         )
         , lv AS MATERIALIZED (
           SELECT rw, idx, tf, base, country, aj, bj, lat1, lng1, lat2, lng2, ba, sb,

@@ -808,6 +808,30 @@ def test_the_address_written_into_a_name_is_no_name_number() -> None:
     ]
 
 
+def test_a_town_written_into_a_broken_name_is_set_aside() -> None:
+    """ "Original Apparaels Bandaragama" at "... Bandaragama Sri Lanka" is the registry's
+    "O R I G I Nal Appar Ae Ls" at that address: the town both addresses carry names the
+    place, not the factory, so the names are the same once it is set aside."""
+    address = "Welmillaaluthgama Bandaragama Sri Lanka"
+    m = _one(
+        [("O R I G I Nal Appar Ae Ls", address, "LK", None, None)],
+        ("Original Apparaels Bandaragama", address, "LK", None, None),
+    )
+    assert next(e for e in m.explanation if e["field"] == "name")["level"] == "exact"
+    from imvo.supplychain.matching import features
+
+    # Without a shared address the town stays part of the name.
+    base = features.name_levels(["original apparaels bandaragama"], ["origi nal appar ae ls"])
+    kept = features.without_place_words(
+        ["original apparaels bandaragama"],
+        ["origi nal appar ae ls"],
+        ["kandy rd"],
+        ["galle rd"],
+        base,
+    )
+    assert features.BASE_NAME_LEVELS[int(kept[0])] != "exact"
+
+
 def test_address_levels_read_the_house_number_and_street() -> None:
     from imvo.supplychain.matching import features
 

@@ -377,6 +377,31 @@ def test_postgres_engine_reads_the_address_in_a_name_as_the_in_memory_engine(
     assert in_sql == in_memory == ["one side only", "same", "differ"]
 
 
+def test_postgres_engine_sets_the_place_in_a_name_aside_as_the_in_memory_engine(
+    pg_cursor: Any,
+) -> None:
+    """Names the same once the words both addresses carry are set aside are "exact" in
+    both engines (`features.without_place_words`): a town written into a broken name;
+    a remainder of words ten schools carry ("primary school" on Jurong West St) is not."""
+    schools = [f"school {i} primary school" for i in range(10)]
+    registry = _places(
+        ["origi nal appar ae ls", "jurong west primary school", *schools],
+        ["welmillaaluthgama bandaragama sri lanka", "jurong west st 61 30"]
+        + [f"{i} other rd" for i in range(10)],
+        ["LK", "SG"] + ["SG"] * 10,
+        ids=list(range(1, 13)),
+    )
+    rows = _places(
+        ["Original Apparaels Bandaragama", "Primary School"],
+        ["Welmillaaluthgama Bandaragama Sri Lanka", "31 Jurong West St 24"],
+        ["LK", "SG"],
+    )
+    memory, names = _name_levels_alike_in_both(pg_cursor, registry, rows)
+    assert memory[0].scored[0].facility_id == 1
+    assert memory[1].scored[0].facility_id == 2
+    assert names == ["exact", "contained"]
+
+
 def test_postgres_engine_reads_a_name_broken_into_pieces(pg_cursor: Any) -> None:
     """A name broken into pieces (`features.fragmented`) is "near" a whole name alike
     without spaces in both engines; a whole name with short words is not a fragment; a
