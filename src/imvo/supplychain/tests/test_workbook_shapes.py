@@ -170,6 +170,15 @@ def _encrypted_ods() -> bytes:
 WORKBOOK = (FILES / "suppliers.xlsx").read_bytes()
 
 
+def _cut_sheet() -> bytes:
+    """`files/suppliers.xlsx` whose sheet XML stops halfway (the zip itself is whole)."""
+    with zipfile.ZipFile(FILES / "suppliers.xlsx") as source:
+        members = {i.filename: source.read(i.filename) for i in source.infolist()}
+    sheet = members["xl/worksheets/sheet1.xml"]
+    members["xl/worksheets/sheet1.xml"] = sheet[: len(sheet) // 2]
+    return _zip(members)
+
+
 @pytest.mark.parametrize(
     ("name", "data", "dutch"),
     [
@@ -180,6 +189,7 @@ WORKBOOK = (FILES / "suppliers.xlsx").read_bytes()
             _zip({"[Content_Types].xml": b"<x", "xl/workbook.xml": b"<broken"}),
             "de xlsx-werkmap kan niet worden gelezen. Open hem",
         ),
+        ("l.xlsx", _cut_sheet(), "de inhoud van de werkmap is beschadigd"),
         ("l.ods", _encrypted_ods(), "de werkmap is beveiligd met een wachtwoord"),
         ("l.xlsx", (FILES / "protected.xlsx").read_bytes(), "beveiligd met een wachtwoord"),
         ("l.numbers", _zip({"Index/Document.iwa": b"x"}), "dit is een Apple Numbers-bestand"),
@@ -248,3 +258,35 @@ def test_libreoffice_makes_the_committed_files_again(shape: str, tmp_path: Path)
         return (table.sheet, table.header, table.rows)
 
     assert read(made) == read(_file(shape))
+
+
+def test_a_password_error_of_the_reader_is_the_password_reason() -> None:
+    """An .xls saved with a password (calamine: PasswordError, "Workbook is password
+    protected"); LibreOffice cannot write one from the command line, so the reader's
+    error is given here as calamine raises it."""
+    from imvo.supplychain.parsing import _damaged
+
+    class PasswordError(Exception):
+        pass
+
+    reason = _damaged("l.xls", PasswordError("Workbook is password protected"), "xls")
+    with translation.override("nl"):
+        assert "beveiligd met een wachtwoord" in str(reason)
+
+
+def test_a_file_that_could_not_be_read_shows_no_empty_stages(world, db) -> None:
+    from django.test import Client
+
+    from imvo.core.errors import DomainError
+    from imvo.supplychain import services
+    from imvo.supplychain.models import SupplierList
+    from imvo.supplychain.tests.test_services import YEAR
+
+    with pytest.raises(DomainError):
+        services.upload_list(world.member_a, world.covenant_x, YEAR, "l.xlsx", _file("empty"))
+    sl = SupplierList.objects.get()
+    client = Client(headers={"accept-language": "nl"})
+    client.force_login(world.member_a)
+    page = client.get(f"/supply-chain/lists/{sl.pk}/").content.decode()
+    assert "Dit bestand kon niet worden gelezen: l.xlsx: er staat geen tekst op" in page
+    assert "data-stage" not in page
