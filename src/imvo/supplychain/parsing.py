@@ -74,6 +74,10 @@ MAX_CELLS = 5_000_000
 # A cell longer than this is a row error, not a crash (a 200 KB cell answered 500:
 # csv's field limit); mapped fields also have their own, shorter limits.
 MAX_CELL_CHARS = 2_000
+# The most columns a list may fill (a CSV is otherwise as wide as its longest line:
+# 200,000 columns in 1.9 MB were kept as the header and offered in every choice of
+# the column-mapping page, a page that held a server worker for minutes; T48).
+MAX_COLUMNS = 250  # the mapping page: 3 s at 250 columns, 19 s at 1,000 (T48)
 FIELD_MAX_CHARS = {
     "name": 500,
     "address": 1_000,
@@ -1691,10 +1695,22 @@ def _to_table(
     position, strength = _find_header(non_empty)
     header_row = non_empty[position][0]
     header = _header_cells(non_empty, position) if strength else non_empty[position][1]
-    width = max(len(r) for _i, r in non_empty)
-    header = header + [""] * (width - len(header))
+    # As wide as the filled cells reach: empty cells trailing every row (a CSV
+    # saved from a sheet formatted far to the right) are no columns.
+    filled = [(i, _filled_width(row)) for i, row in non_empty]
+    widest_row, width = max(filled, key=lambda f: f[1])
+    if width > MAX_COLUMNS:
+        raise ParseError(
+            _(
+                "%(file)s: row %(row)s has %(columns)s columns; a supplier list has at most "
+                "%(max)s. Check that the columns are separated as in the other rows, remove "
+                "the columns that are not part of the list and upload it again."
+            ),
+            {"file": filename, "row": widest_row, "columns": width, "max": MAX_COLUMNS},
+        )
+    header = header[:width] + [""] * (width - len(header))
     header = [h or f"column {i + 1}" for i, h in enumerate(header)]
-    rows = [(i, row + [""] * (width - len(row))) for i, row in non_empty if i > header_row]
+    rows = [(i, row[:width] + [""] * (width - len(row))) for i, row in non_empty if i > header_row]
     if not rows:
         raise _no_rows(filename, header_row, sheet, others)
     if len(rows) > max_rows:
@@ -1705,6 +1721,14 @@ def _to_table(
             {"file": filename, "n": len(rows), "max": max_rows},
         )
     return Table(filename, kind, header, header_row, rows, encoding, delimiter)
+
+
+def _filled_width(row: list[str]) -> int:
+    """The number of the row's last cell that holds something (0: none)."""
+    for j in range(len(row) - 1, -1, -1):
+        if row[j]:
+            return j + 1
+    return 0
 
 
 def missing_required(mapping: dict[str, int]) -> list[str]:
