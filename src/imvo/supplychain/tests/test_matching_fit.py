@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from imvo.supplychain.matching import model as model_mod
+from imvo.supplychain.matching.features import COMPARISONS
 from imvo.supplychain.matching.model import Model
 
 
@@ -92,7 +93,7 @@ def test_a_wrong_signed_weight_sits_at_0_only_where_the_gradient_holds_it() -> N
     x, y, w = _problem(_crafted(30))
     signs, penalty = model_mod._signs(), model_mod._penalty(x.shape[1])
     free = model_mod._logistic(x, y, w, penalty)
-    column = 1 + (len(model_mod.COMPARISONS["name"]) - 1) + 1  # address level 2
+    column = 1 + (len(COMPARISONS["name"]) - 1) + 1  # address level 2
     assert signs[column] > 0 and free[column] < 0
     beta = model_mod._constrained(x, y, w)
     assert beta[column] > 0.1
