@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -227,23 +228,35 @@ def accept_invitation(request: HttpRequest, uidb64: str, token: str) -> HttpResp
 
 
 class PasswordResetView(auth_views.PasswordResetView):
-    """Django's reset by e-mail; the answer is the same whether the address is known."""
+    """Django's reset by e-mail; the answer is the same whether the address is
+    known, in its text and in its time: the request only queues the mail
+    (`tasks.send_password_reset`), for every address alike, and the worker looks
+    the address up and sends (docs/security.md, O2)."""
 
     template_name = "accounts/password_reset.html"
     title = gettext_lazy("Forgot your password?")  # the page's title and heading
-    email_template_name = "accounts/password_reset_email.txt"
-    subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
 
     def form_valid(self, form: Any) -> HttpResponse:
         from django.conf import settings
 
+        from imvo.accounts.tasks import send_password_reset
+
         if settings.IMVO_PUBLIC_URL:
             from urllib.parse import urlsplit
 
             parts = urlsplit(settings.IMVO_PUBLIC_URL)
-            self.extra_email_context = {"protocol": parts.scheme, "domain": parts.netloc}
-        return super().form_valid(form)
+            protocol, domain = parts.scheme, parts.netloc
+        else:
+            protocol = "https" if self.request.is_secure() else "http"
+            domain = self.request.get_host()
+        send_password_reset.enqueue(
+            email=form.cleaned_data["email"],
+            domain=domain,
+            protocol=protocol,
+            language=translation.get_language() or settings.LANGUAGE_CODE,
+        )
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
@@ -20,7 +20,9 @@ from imvo.complaints.models import Complaint
 from imvo.complaints.services import filing, following
 from imvo.complaints.services.access import CaseNotFoundError
 from imvo.core.errors import DomainError
+from imvo.core.ratelimit import too_many_response
 from imvo.core.text import whole_number
+from imvo.covenants.models import Covenant
 
 router = Router(tags=["complaints"])
 
@@ -65,8 +67,8 @@ class StepOut(Schema):
 
 
 class OwnFileOut(Schema):
-    """A file the complainant sent, as the follow page lists it: name, size as
-    sent, the day. ``downloadable`` says a safe copy (metadata removed) exists;
+    """A file the complainant sent, as the follow page lists it: its number in
+    the list (`id`: 1, 2, ...; not a database id), name, size as sent, the day. ``downloadable`` says a safe copy (metadata removed) exists;
     the copy is fetched on the follow page (``POST /complaints/follow/file/``,
     the receipt code in the body): there is no URL here, so none carries the
     code into a log, a history or a referrer. The original is never offered."""
@@ -97,22 +99,34 @@ def _client(request: HttpRequest) -> str:
     return limits.client_key(limits.client_address(request.META))
 
 
-def _submit_client(request: HttpRequest) -> tuple[str, int | None]:
+def _submit_client(request: HttpRequest, covenant: Covenant) -> tuple[str, int | None]:
     """A partner gateway (SMS, hotline, a union's app) sends many workers' complaints
-    from one address: with a valid API token it is counted per token with a higher
-    limit (PARTNER_SUBMIT_LIMIT per hour) instead of per address."""
+    from one address: with the API token of a gateway it is counted per token with
+    a higher limit (PARTNER_SUBMIT_LIMIT per hour) instead of per address.
+
+    A gateway is run by those who take complaints for workers: a trade union or an
+    NGO (`on_behalf.filing_organisation`, the organisations that may file for
+    workers on the site too) or the covenant's own secretariat (a hotline). Any
+    other token (a member company's, a government's, a committee member's) files
+    as anyone from its address does: its holder speaks for no crowd of workers,
+    and a company's token must not buy it 500 complaints an hour
+    (docs/security.md, R4)."""
     auth = request.headers.get("Authorization", "")
     if auth.lower().startswith("bearer "):
         from imvo.accounts.models import ApiToken
+        from imvo.accounts.services import is_secretariat
+        from imvo.complaints.services.on_behalf import filing_organisation
 
         token = ApiToken.lookup(auth[7:].strip())
-        if token is not None:
+        if token is not None and (
+            filing_organisation(token.user) is not None or is_secretariat(token.user, covenant)
+        ):
             return f"token-{token.pk}", limits.PARTNER_SUBMIT_LIMIT
     return _client(request), None
 
 
 @router.post("/complaints", response={201: ReceiptOut}, auth=None)
-def file_complaint(request: HttpRequest, payload: ComplaintIn) -> Status[ReceiptOut]:
+def file_complaint(request: HttpRequest, payload: ComplaintIn) -> Status[ReceiptOut] | HttpResponse:
     covenant = filing.find_covenant(payload.covenant)
     respondent = None
     if payload.respondent not in (None, ""):
@@ -125,7 +139,7 @@ def file_complaint(request: HttpRequest, payload: ComplaintIn) -> Status[Receipt
     unknown = [t for t in payload.topics if t not in {c for c, _l, _t in filing.TOPICS}]
     if unknown:
         raise DomainError(f"topics: unknown topic(s) {', '.join(unknown[:5])}.")
-    client, limit = _submit_client(request)
+    client, limit = _submit_client(request, covenant)
     try:
         filed = filing.check_file_complaint(
             filing.NewComplaint(
@@ -139,7 +153,7 @@ def file_complaint(request: HttpRequest, payload: ComplaintIn) -> Status[Receipt
             submit_limit=limit,
         )
     except limits.RateLimitedError as e:
-        raise HttpError(429, str(e)) from e
+        return too_many_response(e)
     return Status(
         201,
         ReceiptOut(
@@ -151,12 +165,12 @@ def file_complaint(request: HttpRequest, payload: ComplaintIn) -> Status[Receipt
 
 
 @router.get("/complaints/mine", response=MineOut, auth=None)
-def mine(request: HttpRequest) -> MineOut:
+def mine(request: HttpRequest) -> MineOut | HttpResponse:
     code = request.headers.get("X-Receipt", "")
     try:
         c = following.complaint_by_receipt(code, client=_client(request))
     except limits.RateLimitedError as e:
-        raise HttpError(429, str(e)) from e
+        return too_many_response(e)
     except CaseNotFoundError as e:
         raise HttpError(404, str(e)) from e
     v = following.complainant_view(c)

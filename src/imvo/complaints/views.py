@@ -61,6 +61,7 @@ from imvo.complaints.services.figures import figure_years, figures_of_years
 from imvo.core.cache import cached
 from imvo.core.errors import DomainError, PermissionDeniedError
 from imvo.core.exports import table_response
+from imvo.core.ratelimit import RateLimitedError, with_retry_after
 from imvo.core.text import whole_number
 from imvo.covenants.models import Covenant
 
@@ -123,6 +124,7 @@ def new(request: HttpRequest) -> HttpResponse:
     facilities: list[dict[str, Any]] = []
     covenant = None
     error = ""
+    refused: RateLimitedError | None = None
     if request.method == "POST":
         slug = request.POST.get("covenant", "")
         # No slug holds NUL (PostgreSQL refuses it in a query: a server error).
@@ -152,6 +154,7 @@ def new(request: HttpRequest) -> HttpResponse:
                 )
             except DomainError as e:
                 error = str(e)
+                refused = e if isinstance(e, RateLimitedError) else None
             else:
                 proc = filed.complaint.procedure()
                 filed_on = timezone.localtime(filed.complaint.filed_at).date()
@@ -188,7 +191,14 @@ def new(request: HttpRequest) -> HttpResponse:
     else:
         fields = render_fields()
     ctx["fields"] = mark_safe(fields)  # rendered by the template engine, escaped there
-    response = _private(render(request, "complaints/new.html", ctx, status=400 if error else 200))
+    if refused is not None:  # too many filings from this connection: say when to come back
+        response = with_retry_after(
+            _private(render(request, "complaints/new.html", ctx, status=429)), refused
+        )
+    else:
+        response = _private(
+            render(request, "complaints/new.html", ctx, status=400 if error else 200)
+        )
     _set_language_cookie(response, lang)
     return response
 
@@ -197,6 +207,7 @@ def new(request: HttpRequest) -> HttpResponse:
 def follow(request: HttpRequest) -> HttpResponse:
     ctx: dict[str, Any] = {}
     status = 200
+    refused: RateLimitedError | None = None
     if request.method == "POST":
         code = request.POST.get("receipt", "")
         try:
@@ -230,12 +241,13 @@ def follow(request: HttpRequest) -> HttpResponse:
             ctx["case"] = following.complainant_view(c)
             ctx["receipt"] = code
         except limits.RateLimitedError as e:
-            ctx["error"], ctx["typed"], status = str(e), code, 429
+            ctx["error"], ctx["typed"], status, refused = str(e), code, 429, e
         except DomainError as e:
             # The code comes back as typed (the page is never cached): one slip in a
             # long code is corrected, not typed again.
             ctx["error"], ctx["typed"], status = str(e), code, 404
-    return _private(render(request, "complaints/follow.html", ctx, status=status))
+    response = _private(render(request, "complaints/follow.html", ctx, status=status))
+    return with_retry_after(response, refused) if refused else response
 
 
 def figures(request: HttpRequest, slug: str | None = None) -> HttpResponse:
@@ -622,12 +634,14 @@ def follow_file(request: HttpRequest) -> HttpResponse:
     code = request.POST.get("receipt", "")
     try:
         c = following.complaint_by_receipt(code, client=client_of(request))
-        ev, data = following.complainant_file(c, whole_number(request.POST.get("file", "")) or 0)
+        number = whole_number(request.POST.get("file", "")) or 0
+        ev, data = following.complainant_file(c, number)
     except limits.RateLimitedError as e:
-        return _private(HttpResponse(str(e), status=429, content_type="text/plain"))
+        refusal = HttpResponse(str(e), status=429, content_type="text/plain")
+        return _private(with_retry_after(refusal, e))
     except DomainError as e:
         raise Http404(str(e)) from e
-    return _download(ev, data, f"my-file-{ev.pk}")
+    return _download(ev, data, f"my-file-{number}")
 
 
 @login_required

@@ -42,14 +42,16 @@ from imvo.core.backup_crypto import EncryptingWriter
 from imvo.core.errors import DomainError
 
 FORMAT_VERSION = 3
-# Rebuilt by migrations or worthless after a restore.
+# Rebuilt by migrations or worthless after a restore. The task queue
+# (`django_tasks_database`) is NOT among them: a task waiting when the backup
+# was made (a supplier list to process, a report to build) must still wait after
+# the restore, and a failed one keep its reason.
 EXCLUDE = [
     "contenttypes",
     "auth.permission",
     "sessions",
     "admin.logentry",
     "axes",
-    "django_tasks_database",
 ]
 KEYS_DIRNAME = "keys"
 
@@ -96,7 +98,7 @@ def _sha256(path: Path) -> str:
 
 def model_counts_spec() -> list[str]:
     """The tables a restore is checked against (bookkeeping rebuilt by migrations left out)."""
-    skip_apps = {"contenttypes", "sessions", "admin", "axes", "django_tasks_database"}
+    skip_apps = {"contenttypes", "sessions", "admin", "axes"}
     return [
         m._meta.label
         for m in apps.get_models()

@@ -27,7 +27,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -123,8 +123,15 @@ def hit(
         raise _refused(window, start, now)
 
 
-def too_many_response(error: RateLimitedError) -> JsonResponse:
-    """The API's answer to a refused attempt: 429, the reason, and Retry-After."""
-    response = JsonResponse({"detail": str(error)}, status=429)
+def with_retry_after[R: HttpResponse](response: R, error: RateLimitedError) -> R:
+    """`response` (a page or a download refused with 429) told when to try again:
+    the `Retry-After` header, in seconds, so a partner's gateway or a browser
+    waits instead of hammering on."""
     response["Retry-After"] = str(error.retry_after)
     return response
+
+
+def too_many_response(error: RateLimitedError) -> JsonResponse:
+    """The API's answer to a refused attempt: 429, the reason, and Retry-After.
+    Every 429 of the platform comes from here or from `with_retry_after`."""
+    return with_retry_after(JsonResponse({"detail": str(error)}, status=429), error)

@@ -21,12 +21,16 @@ collected static files) is named in ``NOT_DATA`` with the reason.
 
 from __future__ import annotations
 
+import logging
 import os
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+
+logger = logging.getLogger("imvo")
 
 
 @dataclass(frozen=True)
@@ -163,10 +167,37 @@ def write_private(path: Path, data: bytes) -> None:
         os.close(fd)
 
 
-def make_private(location: StorageLocation) -> None:
+def make_private(location: StorageLocation) -> int:
     """Give a private location's folder, its folders (0700) and files (0600)
     the owner-only modes: after a restore, whose copies and `mkdir`s follow the
-    umask and the archive."""
+    umask and the archive, and on every `migrate` for files kept before they
+    were (`close_private_locations`). Returns how many folders and files were
+    wider than that (the location's own folder not counted)."""
     root = private_folder(location.root)
+    opened = 0
     for p in root.rglob("*"):
-        p.chmod(PRIVATE_FOLDER if p.is_dir() else PRIVATE_FILE)
+        if p.is_symlink():
+            continue  # never follow a link out of the folder to chmod its target
+        mode = PRIVATE_FOLDER if p.is_dir() else PRIVATE_FILE
+        if stat.S_IMODE(p.stat().st_mode) != mode:
+            p.chmod(mode)
+            opened += 1
+    return opened
+
+
+def close_private_locations(**_signal: object) -> int:
+    """Every private location that exists made owner-only again (`make_private`).
+
+    Evidence stored before files were kept 0600 stayed 0644 (readable by any
+    account on the machine that reaches the folder) until a restore; this runs
+    after every `migrate` (a `post_migrate` receiver of core: `imvo serve` and
+    every upgrade migrate), so an install closes them at its next start.
+    Returns the number of folders and files it closed, and logs it."""
+    closed = 0
+    for loc in locations():
+        if loc.private and loc.root.exists():
+            n = make_private(loc)
+            if n:
+                logger.warning("closed %d folder(s) and file(s) of %s to their owner", n, loc.name)
+            closed += n
+    return closed

@@ -87,6 +87,7 @@ from imvo.duediligence.services.submissions import (
     check_submit,
     risk_register,
 )
+from imvo.risk.seams import readable_entry
 
 
 def _tracked(a: Action) -> tuple[Action, str, str]:
@@ -203,7 +204,7 @@ def submission(request: HttpRequest, pk: int) -> HttpResponse:
         "editable": editable,
         "reviewer": reviewer,
         "versions": sub.versions.all(),
-        "risks": risk_register(sub.organisation, sub.covenant),
+        "risks": _readable_register(risk_register(sub.organisation, sub.covenant)),
         "actions": [_tracked(a) for a in action_plan(sub)],
         "history": Submission.objects.filter(sub.of_same_member()).order_by("year"),
         "decisions": Submission.Decision.choices,
@@ -285,6 +286,12 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
         f'{sub.organisation.slug}.pdf"'
     )
     return response
+
+
+def _readable_register(risks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The register rows with the theme, country and involvement in words: members
+    read 'Directly linked to', not the stored code 'directly_linked'."""
+    return [{**r, "words": readable_entry(r)} for r in risks]
 
 
 # --- action plan ------------------------------------------------------------------

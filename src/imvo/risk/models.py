@@ -177,25 +177,30 @@ class RegisterEntry(models.Model):
 
     @property
     def heading(self) -> str:
-        """The title in the reader's language. The scan writes "theme - country" in the
-        language active when it ran ("Dwangarbeid - China"); such a title is shown
-        again from its theme and country, in the language of whoever reads it. A
-        title the member wrote itself is shown as written."""
-        from django.utils import translation
+        """The title in the reader's language (see `reader_heading`)."""
+        return reader_heading(self.title, self.theme_code, self.country)
 
-        from imvo.risk.reference import THEME_LABELS
-        from imvo.supplychain.seams import country_name
 
-        label = THEME_LABELS.get(self.theme_code)
-        if label is None:
-            return self.title
-        country = country_name(self.country)
-        for lang in ("nl", "en"):
-            with translation.override(lang):
-                written_by_scan = self.title == f"{label} - {country}"
-            if written_by_scan:
-                return f"{label} - {country}"  # the lazy label, now in the reader's language
-        return self.title
+def reader_heading(title: str, theme_code: str, country: str) -> str:
+    """A register title in the reader's language. The scan writes "theme - country" in
+    the language active when it ran ("Dwangarbeid - China"); such a title is shown
+    again from its theme and country, in the language of whoever reads it. A title
+    the member wrote itself is shown as written."""
+    from django.utils import translation
+
+    from imvo.risk.reference import THEME_LABELS
+    from imvo.supplychain.seams import country_name
+
+    label = THEME_LABELS.get(theme_code)
+    if label is None:
+        return title
+    name = country_name(country)
+    for lang in ("nl", "en"):
+        with translation.override(lang):
+            written_by_scan = title == f"{label} - {name}"
+        if written_by_scan:
+            return f"{label} - {name}"  # the lazy label, now in the reader's language
+    return title
 
 
 class PriorityOverride(models.Model):

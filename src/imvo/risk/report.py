@@ -10,8 +10,10 @@ the others are one "other countries" row (never named in the heatmap either).
 
 from __future__ import annotations
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from imvo.core.countries import display_name as country_name
 from imvo.core.registry import Chart, Figure, ReportSection, Series, Table
 from imvo.covenants.models import Covenant
 
@@ -63,7 +65,7 @@ def report_sections(covenant: Covenant, year: int) -> list[ReportSection]:
     ]
     named, other = public_countries(a["countries"], k)
     top = named[:10]
-    country_rows: list[list[object]] = [[c["country"], c["share"]] for c in top]
+    country_rows: list[list[object]] = [[country_name(c["country"]), c["share"]] for c in top]
     if other and named:
         country_rows.append(
             [_("Other countries (fewer than %(k)s members each)") % {"k": k}, other]
@@ -83,13 +85,15 @@ def report_sections(covenant: Covenant, year: int) -> list[ReportSection]:
             Chart(
                 kind="heatmap",
                 title=_("Inherent risk by country and theme"),
-                rows=[heat["rows"][i] for i in keep],
+                rows=[country_name(heat["rows"][i]) for i in keep],
                 cols=[str(ref.THEME_LABELS[t]) for t in heat["cols"]],
                 values=[heat["values"][i] for i in keep],
             )
         )
         country_text = _("Sourcing concentrates in %(c)s.") % {
-            "c": ", ".join(f"{c['country']} ({c['share']}%)" for c in top[:3])
+            "c": ", ".join(
+                f"{country_name(c['country'])} ({number_format(c['share'], 1)}%)" for c in top[:3]
+            )
         }
     else:
         country_text = _(

@@ -4,6 +4,18 @@ forced-labour check of the regulation app reads it)."""
 
 from __future__ import annotations
 
-from imvo.risk.services import company_scan, entry_as_dict, register_entries
+from imvo.risk.services import (
+    ReadableEntry,
+    company_scan,
+    entry_as_dict,
+    readable_entry,
+    register_entries,
+)
 
-__all__ = ["company_scan", "entry_as_dict", "register_entries"]
+__all__ = [
+    "ReadableEntry",
+    "company_scan",
+    "entry_as_dict",
+    "readable_entry",
+    "register_entries",
+]

@@ -26,6 +26,7 @@ import hashlib
 import logging
 import threading
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -50,6 +51,7 @@ from imvo.risk.models import (
     PriorityOverride,
     RegisterEntry,
     SourcingEntry,
+    reader_heading,
 )
 from imvo.risk.scan import (
     STORED_FORMAT,
@@ -697,6 +699,31 @@ def create_entry(
     _recompute(entry)
     entry.save()
     return entry
+
+
+@dataclass(frozen=True)
+class ReadableEntry:
+    """A register entry (or its snapshot in a submission) in the reader's words."""
+
+    heading: str
+    theme: str
+    country: str
+    involvement: str
+
+
+def readable_entry(row: dict[str, Any]) -> ReadableEntry:
+    """The words a person reads for a snapshot made by `entry_as_dict`: the scan's
+    title, the theme and the country in the reader's language, the involvement as
+    'Directly linked to' rather than its stored code."""
+    code = row.get("theme_code") or ""
+    country = row.get("country") or ""
+    involvement = dict(RegisterEntry.Involvement.choices).get(row.get("involvement") or "")
+    return ReadableEntry(
+        heading=reader_heading(row.get("title") or "", code, country),
+        theme=str(ref.THEME_LABELS.get(code, code)),
+        country=country_name(country) if country else "",
+        involvement=str(involvement or row.get("involvement") or ""),
+    )
 
 
 def register_entries(

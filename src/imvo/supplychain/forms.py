@@ -22,7 +22,9 @@ class UploadForm(forms.Form):
         help_text=_(
             "CSV (any encoding and delimiter), .xlsx, .xls or .ods. Columns for name, address "
             "and country are needed; product, sector, tier, number of workers, coordinates and "
-            "identifiers are optional. Headers in Dutch or English are recognised."
+            "identifiers are optional. Headers in Dutch, English, German or French are recognised, "
+            "and an address split over columns (street, house number, postcode, city) is "
+            "joined into one."
         ),
     )
 
@@ -50,6 +52,10 @@ class UploadForm(forms.Form):
 FIELD_CHOICES_LABELS = {
     "name": _("Name"),
     "address": _("Address"),
+    "house_number": _("House number (joined to the address)"),
+    "address_2": _("Address line 2 (joined to the address)"),
+    "postcode": _("Postcode (joined to the address)"),
+    "city": _("City (joined to the address)"),
     "country": _("Country"),
     "sector": _("Sector"),
     "product": _("Product"),

@@ -9,12 +9,16 @@ naming the file, the row (as the spreadsheet numbers it) and the column.
 Plain Python, no Django: the web job and `imvo match` share it.
 
 Decisions written down:
-- The list is read from the first visible worksheet whose first rows hold a
-  header we recognise, else from the first visible worksheet (hidden lookup
-  sheets and an instructions sheet in front are common in templates). The header is the first of the first
-  ten rows in which at least two columns are recognised (title rows above the
-  table are skipped); when none is, the first non-empty row is the header and
-  the user maps the columns.
+- The list is read from the visible worksheet whose first rows hold a header we
+  recognise with rows below it, else the one naming the most columns, else one
+  with rows (hidden lookup sheets, an instructions sheet, an empty first sheet or
+  an empty copy of the template in front are common: `_pick_sheet`). The header
+  is the one of the first ten rows naming the most known columns, at least two
+  (title rows above the table are skipped; a two-row header's merged labels fill
+  the lower row's empty cells); when none is, the first non-empty row is the
+  header and the user maps the columns.
+- An address split over columns (street, house number, line 2, postcode, city)
+  is joined into the address: `combine_address`.
 - Formula cells in a workbook are read as the values the spreadsheet program
   last computed (what the user sees); an .xlsx formula saved without its result
   (files written by programs) is read as its "=..." text and rejected. A CSV cell that starts with "=" is a
@@ -28,6 +32,7 @@ from __future__ import annotations
 import csv
 import importlib.util
 import io
+import logging
 import re
 import sys
 import zipfile
@@ -49,6 +54,8 @@ from imvo.supplychain.normalise import (
 )
 from imvo.supplychain.reasons import Reason
 
+log = logging.getLogger(__name__)
+
 # Rows between two calls of a `progress` callback (read_table, validate_rows): the
 # caller decides how often it writes them down (services._Progress, by time).
 PROGRESS_ROWS = 1000
@@ -67,9 +74,17 @@ MAX_CELLS = 5_000_000
 # A cell longer than this is a row error, not a crash (a 200 KB cell answered 500:
 # csv's field limit); mapped fields also have their own, shorter limits.
 MAX_CELL_CHARS = 2_000
+# The most columns a list may fill (a CSV is otherwise as wide as its longest line:
+# 200,000 columns in 1.9 MB were kept as the header and offered in every choice of
+# the column-mapping page, a page that held a server worker for minutes; T48).
+MAX_COLUMNS = 250  # the mapping page: 3 s at 250 columns, 19 s at 1,000 (T48)
 FIELD_MAX_CHARS = {
     "name": 500,
     "address": 1_000,
+    "house_number": 50,
+    "address_2": 500,
+    "postcode": 50,
+    "city": 200,
     "country": 200,
     "sector": 200,
     "product": 200,
@@ -100,9 +115,16 @@ _WESTERN = set("àáâãäåæçèéêëìíîïñòóôõöøùúûüÿßœÀÁ
 }
 _OTHER_LETTERS = set("ąćęłńśźżčďěňřšťůžőűăşţğıİĄĆĘŁŃŚŹŻČĎĚŇŘŠŤŮŽŐŰĂŞŢĞ")
 
+# Columns that complete the address when a list splits it (Dutch, German and ERP
+# exports: street, house number, postcode and city apart). They are joined onto
+# the address column in this order: "street number, line 2, postcode city"
+# (`combine_address`), as addresses are written in the registry.
+ADDRESS_PARTS = ["house_number", "address_2", "postcode", "city"]
+
 FIELDS = [
     "name",
     "address",
+    *ADDRESS_PARTS,
     "country",
     "sector",
     "product",
@@ -118,6 +140,10 @@ REQUIRED = ["name", "address", "country"]
 FIELD_LABELS = {
     "name": "name",
     "address": "address",
+    "house_number": "house number",
+    "address_2": "address line 2",
+    "postcode": "postcode",
+    "city": "city",
     "country": "country",
     "sector": "sector",
     "product": "product",
@@ -155,6 +181,19 @@ for _field, _names in {
         "bedrijfsnaam",
         "company name",
         "name of facility",
+        # German and French, as members' suppliers' own lists come.
+        "lieferant",
+        "lieferantenname",
+        "firma",
+        "firmenname",
+        "fabrik",
+        "produktionsstatte",
+        "nom",
+        "fournisseur",
+        "nom du fournisseur",
+        "raison sociale",
+        "usine",
+        "site de production",
     ],
     "address": [
         "address",
@@ -168,6 +207,90 @@ for _field, _names in {
         "vestigingsadres",
         "adres fabriek",
         "address line",
+        # The street, or the first line, when the address is split over columns.
+        "street",
+        "street name",
+        "streetname",
+        "street 1",
+        "street and number",
+        "street and house number",
+        "address line 1",
+        "address 1",
+        "address1",
+        "straatnaam",
+        "straat en huisnummer",
+        "adresregel 1",
+        "adres 1",
+        "adresse",
+        "anschrift",
+        "strasse",
+        "strasse und hausnummer",
+        "rue",
+        "adresse 1",
+        "adresse ligne 1",
+        "adresse postale",
+    ],
+    "house_number": [
+        "house number",
+        "housenumber",
+        "house no",
+        "house nr",
+        "street number",
+        "building number",
+        "huisnummer",
+        "huisnr",
+        "huis nr",
+        "hausnummer",
+        "hausnr",
+        "haus nr",
+        "numero",
+        "numero de rue",
+        "no de rue",
+    ],
+    "address_2": [
+        "address line 2",
+        "address 2",
+        "address2",
+        "street 2",
+        "adresregel 2",
+        "adres 2",
+        "adresse 2",
+        "adresse ligne 2",
+        "adresszusatz",
+        "complement d adresse",
+        "complement dadresse",
+        "complement adresse",
+    ],
+    "postcode": [
+        "postcode",
+        "post code",
+        "postal code",
+        "postalcode",
+        "zip",
+        "zip code",
+        "zipcode",
+        "zip postal code",
+        "plz",
+        "postleitzahl",
+        "code postal",
+        "cp",
+    ],
+    "city": [
+        "city",
+        "town",
+        "city town",
+        "town city",
+        "municipality",
+        "plaats",
+        "woonplaats",
+        "vestigingsplaats",
+        "stad",
+        "gemeente",
+        "ort",
+        "stadt",
+        "ville",
+        "commune",
+        "localite",
     ],
     "country": [
         "country",
@@ -178,6 +301,9 @@ for _field, _names in {
         "land",
         "landcode",
         "land van productie",
+        "produktionsland",
+        "pays",
+        "pays de production",
         "country of production",
         "production country",
     ],
@@ -251,10 +377,53 @@ def _(message: str) -> str:
     return message
 
 
-def _damaged(filename: str, error: object) -> ParseError:
+def _password_protected(filename: str) -> ParseError:
     return ParseError(
-        _("%(file)s: the workbook is damaged and cannot be opened (%(error)s)."),
-        {"file": filename, "error": str(error)},
+        _(
+            "%(file)s: the workbook is protected with a password, so it cannot be "
+            "read. Remove the password (File > Info > Protect workbook) and upload "
+            "it again."
+        ),
+        {"file": filename},
+    )
+
+
+def _damaged(filename: str, error: BaseException, kind: str = "xlsx") -> ParseError:
+    """A reader library's failure (zipfile, calamine, the XML parser) as a reason of
+    our own, in the reader's language. The library's words ("File is not a zip
+    file", "CalamineError: Cannot detect file format") are English and technical:
+    they stood untranslated inside the Dutch message; they go to the log only."""
+    detail = f"{type(error).__name__}: {error}"
+    log.info("%s (%s) could not be read: %s", filename, kind, detail)
+    lowered = detail.lower()
+    if "password" in lowered or "encrypt" in lowered:
+        return _password_protected(filename)
+    if isinstance(error, zipfile.BadZipFile | zlib.error | EOFError) or any(
+        word in lowered for word in ("zip", "eof", "deflate", "truncated", "crc")
+    ):
+        return ParseError(
+            _(
+                "%(file)s: the workbook is damaged or incomplete (it may have been cut off "
+                "while it was copied or downloaded), so it cannot be opened. Open it in your "
+                "spreadsheet program, save it again and upload that file, or export it as CSV."
+            ),
+            {"file": filename},
+        )
+    if "xml" in lowered:
+        return ParseError(
+            _(
+                "%(file)s: the inside of the workbook is damaged (its contents are not "
+                "written as a spreadsheet program writes them), so it cannot be read. Open it "
+                "in your spreadsheet program, save it again as .xlsx, or export it as CSV."
+            ),
+            {"file": filename},
+        )
+    return ParseError(
+        _(
+            "%(file)s: the %(kind)s workbook cannot be read. Open it in your spreadsheet "
+            "program, save it again as .xlsx, or export it as CSV."
+        ),
+        {"file": filename, "kind": kind},
     )
 
 
@@ -325,6 +494,9 @@ def recognise_headers(header: list[str]) -> dict[str, int]:
     return mapping
 
 
+_HTML = gettext_noop("a web page (HTML)")
+
+
 def _sniff_kind(data: bytes) -> str:
     if data[:4] == b"PK\x03\x04":
         return "zip"
@@ -336,10 +508,21 @@ def _sniff_kind(data: bytes) -> str:
         return gettext_noop("an image")
     head = data[:512].lstrip().lower()
     if head.startswith((b"<!doctype html", b"<html")):
-        return gettext_noop("a web page (HTML)")
+        return _HTML
     if head.startswith(b"{\\rtf"):
         return gettext_noop("a Rich Text document")
     return "text"
+
+
+def _not_a_list(filename: str, kind: str) -> ParseError:
+    """`kind`: what the file is, a message marked where it is named."""
+    return ParseError(
+        _(
+            "%(file)s: this is %(kind)s, not a supplier list. Upload a .csv, .xlsx, .xls or .ods file."
+        ),
+        {"file": filename, "kind": kind},
+        translated=("kind",),
+    )
 
 
 # What a damaged archive raises besides BadZipFile (found by the parser fuzz test).
@@ -383,10 +566,31 @@ def _check_zip(filename: str, data: bytes) -> str:
     if "mimetype" in names:
         try:
             mime = archive.read("mimetype").strip()
+            manifest = (
+                archive.read("META-INF/manifest.xml") if "META-INF/manifest.xml" in names else b""
+            )
         except _ZIP_ERRORS as e:
             raise _damaged(filename, e) from e
         if mime == b"application/vnd.oasis.opendocument.spreadsheet":
+            if b"encryption-data" in manifest:  # saved with a password: its parts are ciphered
+                raise _password_protected(filename)
             return "ods"
+        if mime.startswith(b"application/vnd.oasis.opendocument.text"):
+            raise _not_a_list(filename, gettext_noop("a text document (.odt)"))
+    if filename.lower().endswith(".numbers") or any(
+        n.startswith("Index/") and n.endswith(".iwa") for n in names
+    ):
+        raise ParseError(
+            _(
+                "%(file)s: this is an Apple Numbers file, which we cannot read. In Numbers, "
+                "choose File > Export To > Excel (or CSV) and upload that file."
+            ),
+            {"file": filename},
+        )
+    if "[Content_Types].xml" in names and any(n.startswith("word/") for n in names):
+        raise _not_a_list(filename, gettext_noop("a Word document"))
+    if "[Content_Types].xml" in names and any(n.startswith("ppt/") for n in names):
+        raise _not_a_list(filename, gettext_noop("a PowerPoint presentation"))
     raise ParseError(
         _(
             "%(file)s: this is a zip archive, not a spreadsheet. "
@@ -506,34 +710,88 @@ def _check_ods_extent(filename: str, data: bytes) -> None:
         return  # damaged: the reader then refuses it with what is wrong
 
 
-def _header_strength(rows: list[list[str]]) -> int:
-    """How many known columns the best of the first ten non-empty rows names (a
-    header needs two)."""
-    non_empty = [row for row in rows if any(row)][:10]
-    best = max(
-        (len(recognise_headers([normalise_text(c) for c in row])) for row in non_empty), default=0
-    )
-    return best if best >= 2 else 0
+def _find_header(rows: list[tuple[int, list[str]]]) -> tuple[int, int]:
+    """Where the header is among a sheet's first non-empty rows (number, cells): the
+    position of the one of the first ten naming the most known columns (at least
+    two; the first of equals), else 0, and how many it names (0: none found).
+    "The most", not "the first with two": a two-row header whose upper row holds
+    merged group labels ("Facility" over name and address, "Country") names two,
+    the row below it more."""
+    best, strength = 0, 0
+    for position in range(min(10, len(rows))):
+        row = _header_cells(rows, position)
+        found = len(recognise_headers([normalise_text(c) for c in row]))
+        if found >= 2 and found > strength:
+            best, strength = position, found
+    return best, strength
 
 
-def _pick_sheet(visible: list[int], head_of: Any) -> int:
+def _header_cells(rows: list[tuple[int, list[str]]], position: int) -> list[str]:
+    """The cells of the row at `position` read as a header: a two-row header's label
+    merged over both rows ("Country" beside "Name" and "Address" under "Facility")
+    is written in the upper row only, so an empty cell takes the text of the row
+    right above it."""
+    number, row = rows[position]
+    if not position or rows[position - 1][0] != number - 1:
+        return row
+    above = rows[position - 1][1]
+    row = row + [""] * (len(above) - len(row))
+    return [h or (above[i] if i < len(above) else "") for i, h in enumerate(row)]
+
+
+@dataclass(frozen=True)
+class _SheetHead:
+    """What a sheet's first rows hold: how many known columns its header names (0:
+    none), whether rows follow the header, and whether it holds anything."""
+
+    strength: int
+    rows_below: bool
+    filled: bool
+
+    @classmethod
+    def of(cls, rows: list[list[str]]) -> _SheetHead:
+        non_empty = [(i, row) for i, row in enumerate(rows, start=1) if any(row)]
+        position, strength = _find_header(non_empty)
+        return cls(strength, position + 1 < len(non_empty), bool(non_empty))
+
+    def rank(self) -> tuple[bool, int, bool, bool]:
+        return (
+            bool(self.strength) and self.rows_below,
+            self.strength,
+            self.rows_below,
+            self.filled,
+        )
+
+
+def _pick_sheet(visible: list[int], head_of: Any) -> tuple[int, dict[int, _SheetHead]]:
     """The sheet a supplier list is read from, among the visible worksheets (their
-    indices in the workbook's order): the one whose first rows hold the header
-    naming the most known columns (the first such), else the first. A hidden
-    lookup sheet in front, or an instructions sheet before the list (which may
-    itself name a column or two), is what real templates have. `head_of(i)`
-    reads a sheet's first rows."""
+    indices in the workbook's order), and what each one's first rows hold: a sheet
+    with a recognised header and rows below it, naming the most known columns;
+    else the one naming the most; else one with rows; else one with anything; the
+    first of equals. A hidden lookup sheet in front, an instructions sheet before the
+    list (which may itself name a column or two), an empty first sheet, or an empty
+    copy of the template beside the filled one is what real workbooks have.
+    `head_of(i)` reads a sheet's first rows."""
     if len(visible) == 1:
-        return visible[0]
-    strength = {index: _header_strength(head_of(index)) for index in visible}
-    best = max(visible, key=lambda i: (strength[i], -i))
-    return best if strength[best] else visible[0]
+        return visible[0], {}
+    heads = {index: _SheetHead.of(head_of(index)) for index in visible}
+    best = max(visible, key=lambda i: (heads[i].rank(), -i))
+    return best, heads
 
 
-def _read_workbook(
-    filename: str, data: bytes, kind: str, head: int | None = None
-) -> tuple[list[list[str]], str]:
-    """The chosen sheet's cells as text, and the sheet's name."""
+# A workbook as read: the chosen sheet's cells as text, its name, and the other
+# visible sheets' names with what their first rows hold (for the messages).
+_Sheet = tuple[list[list[str]], str, list[tuple[str, _SheetHead]]]
+
+
+def _others(
+    names: list[str], index: int, heads: dict[int, _SheetHead]
+) -> list[tuple[str, _SheetHead]]:
+    return [(names[i], head) for i, head in heads.items() if i != index]
+
+
+def _read_workbook(filename: str, data: bytes, kind: str, head: int | None = None) -> _Sheet:
+    """The chosen sheet's cells as text, its name, and what the other sheets hold."""
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
     if kind == "xlsx":
@@ -565,27 +823,22 @@ def _read_workbook(
                 raise _too_wide(filename, sheet.height, sheet.width)
             return sheet.to_python(skip_empty_area=False, nrows=nrows)
 
-        index = _pick_sheet(
+        index, heads = _pick_sheet(
             visible, lambda i: [[_cell_text(v) for v in row] for row in grid(i, 20)]
         )
         raw = grid(index, head)
         name = book.sheet_names[index]
+        others = _others(book.sheet_names, index, heads)
     except (ParseError, KeyboardInterrupt, SystemExit):
         raise
     # calamine raises its own error types for damaged files, and on some it panics:
     # pyo3's PanicException is a BaseException (found by the parser fuzz test).
     except BaseException as e:
-        raise ParseError(
-            _(
-                "%(file)s: the %(kind)s workbook cannot be read (%(error)s). Open it in your "
-                "spreadsheet program, save it again, or export it as CSV."
-            ),
-            {"file": filename, "kind": kind, "error": f"{type(e).__name__}: {e}"},
-        ) from e
+        raise _damaged(filename, e, kind) from e
     cells = [[_cell_text(v) for v in row] for row in raw]
     if kind == "xlsx":
         _uncomputed_formulas(data, name, cells)
-    return cells, name
+    return cells, name, others
 
 
 def _uncomputed_formulas(data: bytes, sheet_name: str, cells: list[list[str]]) -> None:
@@ -648,7 +901,7 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def _xlsx_head(data: bytes, nrows: int) -> tuple[list[list[str]], str] | None:
+def _xlsx_head(data: bytes, nrows: int) -> _Sheet | None:
     """The first `nrows` rows of an .xlsx's list sheet (`_pick_sheet`), streamed from
     its XML, with only the shared strings those rows use, and the sheet's name.
     calamine (and openpyxl) parse the whole sheet or the whole string table before
@@ -677,8 +930,9 @@ def _xlsx_head(data: bytes, nrows: int) -> tuple[list[list[str]], str] | None:
                     ]
                 return [[_cell_text(v) for v in row] for row in rows]
 
-            index = _pick_sheet(visible, lambda i: read(i, 20))
-            return read(index, nrows), sheets[index][0]
+            index, heads = _pick_sheet(visible, lambda i: read(i, 20))
+            names = [name for name, _p, _shown in sheets]
+            return read(index, nrows), names[index], _others(names, index, heads)
     except (KeyError, IndexError, ValueError, XMLParseError, *_ZIP_ERRORS):
         return None
 
@@ -1172,8 +1426,13 @@ def _read_csv(
                     "max": csv.field_size_limit(),
                 },
             ) from e
+        log.info("%s: csv could not be read: %s", filename, e)
         raise ParseError(
-            _("%(file)s: the CSV cannot be read (%(error)s)."), {"file": filename, "error": str(e)}
+            _(
+                "%(file)s: the CSV cannot be read from line %(line)s on. Open it in your "
+                "spreadsheet program and save it again as CSV (UTF-8), or upload it as .xlsx."
+            ),
+            {"file": filename, "line": getattr(e, "line", 0)},
         ) from e
     if head is not None:
         rows = rows[:head]
@@ -1313,23 +1572,32 @@ def read_table(
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     kind = _sniff_kind(data)
     encoding = delimiter = sheet = ""
+    others: list[tuple[str, _SheetHead]] = []
     stray: set[int] = set()
     if kind == "ole":
         if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in data:
+            raise _password_protected(filename)
+        kind = "xls"
+        cells, sheet, others = _read_workbook(filename, data, "Excel 97-2003 (.xls)", head_rows)
+    elif kind == "zip":
+        kind = _check_zip(filename, data)
+        cells, sheet, others = _read_workbook(filename, data, kind, head_rows)
+    elif kind == "text" or kind == _HTML:
+        if extension in {"xlsx", "xls", "xlsm"} and (
+            kind == _HTML or b"urn:schemas-microsoft-com:office:spreadsheet" in data[:4096]
+        ):
+            # What "Export to Excel" of many web systems and ERPs gives: a web page or
+            # an Excel 2003 XML file, named .xls.
             raise ParseError(
                 _(
-                    "%(file)s: the workbook is protected with a password, so it cannot be "
-                    "read. Remove the password (File > Info > Protect workbook) and upload "
-                    "it again."
+                    "%(file)s: this is a web page or an Excel 2003 XML file with an Excel "
+                    "name, as some systems export tables. Open it in your spreadsheet program "
+                    "and save it as .xlsx (or CSV), then upload that file."
                 ),
                 {"file": filename},
             )
-        kind = "xls"
-        cells, sheet = _read_workbook(filename, data, "Excel 97-2003 (.xls)", head_rows)
-    elif kind == "zip":
-        kind = _check_zip(filename, data)
-        cells, sheet = _read_workbook(filename, data, kind, head_rows)
-    elif kind == "text":
+        if kind == _HTML:
+            raise _not_a_list(filename, kind)
         if extension in {"xlsx", "xls", "ods", "xlsm"}:
             raise ParseError(
                 _(
@@ -1343,52 +1611,108 @@ def read_table(
             filename, data, chosen, head_rows, max_rows, progress
         )
     else:
-        raise ParseError(
-            _(
-                "%(file)s: this is %(kind)s, not a supplier list. "
-                "Upload a .csv, .xlsx, .xls or .ods file."
-            ),
-            {"file": filename, "kind": kind},
-            translated=("kind",),  # marked where it is named (`_sniff_kind`)
-        )
+        raise _not_a_list(filename, kind)
     cut = kind == "csv" and head is not None and len(data) > HEAD_BYTES
     complete = head_rows is None or (not cut and len(cells) < head_rows)
     if not complete:
         max_rows = MAX_ROWS  # counted by the worker, on the whole file
-    table = _to_table(filename, kind, cells, max_rows, encoding, delimiter)
+    table = _to_table(filename, kind, cells, max_rows, encoding, delimiter, sheet, others)
     table.complete = complete
     table.sheet = sheet
     table.stray_quotes = stray
     return table
 
 
-def _to_table(
-    filename: str, kind: str, cells: list[list[str]], max_rows: int, encoding: str, delimiter: str
-) -> Table:
-    # A byte-order mark inside the text (files joined together) is never content.
-    cells = [[normalise_text(c.replace("\ufeff", "")) if c else "" for c in row] for row in cells]
-    non_empty = [(i, row) for i, row in enumerate(cells, start=1) if any(row)]
-    if not non_empty:
-        raise ParseError(_("%(file)s: the file has no text in it."), {"file": filename})
-    header_at = non_empty[0]
-    for i, row in non_empty[:10]:
-        if len(recognise_headers(row)) >= 2:
-            header_at = (i, row)
-            break
-    header_row, header = header_at
-    width = max(len(r) for _i, r in non_empty)
-    header = header + [""] * (width - len(header))
-    header = [h or f"column {i + 1}" for i, h in enumerate(header)]
-    rows = [(i, row + [""] * (width - len(row))) for i, row in non_empty if i > header_row]
-    if not rows:
-        raise ParseError(
+def _quoted(names: list[str]) -> str:
+    return ", ".join(f"“{n}”" for n in names)
+
+
+def _no_rows(
+    filename: str, header_row: int, sheet: str, others: list[tuple[str, _SheetHead]]
+) -> ParseError:
+    """A header and nothing below it. In a workbook, say which sheet was read and what
+    the others hold: a list on another sheet whose columns were not recognised, or
+    nothing at all (an empty template sent instead of the filled one)."""
+    params: dict[str, str | int | float] = {"file": filename, "row": header_row}
+    if not sheet:
+        return ParseError(
             _(
                 "%(file)s: the file has a header row (row %(row)s) but no data rows. A "
                 "supplier list has a row of column names (name, address, country) and one "
                 "row per production location below it."
             ),
-            {"file": filename, "row": header_row},
+            params,
         )
+    params["sheet"] = sheet
+    with_rows = [name for name, head in others if head.rows_below]
+    if with_rows:
+        params["others"] = _quoted(with_rows)
+        return ParseError(
+            _(
+                "%(file)s: we read the sheet “%(sheet)s”, which has a header row (row "
+                "%(row)s) but no data rows. Rows are on another sheet (%(others)s), but "
+                "without column names we recognise: name its columns (name, address, "
+                "country), or delete the sheet “%(sheet)s”, and upload the file again."
+            ),
+            params,
+        )
+    return ParseError(
+        _(
+            "%(file)s: the sheet “%(sheet)s” has a header row (row %(row)s) but no data "
+            "rows, and no other sheet of the workbook holds rows. A supplier list has a "
+            "row of column names (name, address, country) and one row per production "
+            "location below it."
+        ),
+        params,
+    )
+
+
+def _to_table(
+    filename: str,
+    kind: str,
+    cells: list[list[str]],
+    max_rows: int,
+    encoding: str,
+    delimiter: str,
+    sheet: str = "",
+    others: list[tuple[str, _SheetHead]] | None = None,
+) -> Table:
+    others = others or []
+    # A byte-order mark inside the text (files joined together) is never content.
+    cells = [[normalise_text(c.replace("\ufeff", "")) if c else "" for c in row] for row in cells]
+    non_empty = [(i, row) for i, row in enumerate(cells, start=1) if any(row)]
+    if not non_empty:
+        if sheet:
+            raise ParseError(
+                _(
+                    "%(file)s: the workbook has no text in its visible sheets (%(sheets)s). "
+                    "Is the list on a hidden sheet? Show it, or copy the list to the first "
+                    "sheet, and upload the file again."
+                ),
+                {"file": filename, "sheets": _quoted([sheet, *(n for n, _h in others)])},
+            )
+        raise ParseError(_("%(file)s: the file has no text in it."), {"file": filename})
+    position, strength = _find_header(non_empty)
+    header_row = non_empty[position][0]
+    header = _header_cells(non_empty, position) if strength else non_empty[position][1]
+    # As wide as the filled cells reach: empty cells trailing every row (a CSV
+    # saved from a sheet formatted far to the right) are no columns.
+    filled = [(i, _filled_width(row)) for i, row in non_empty]
+    widest_row, width = max(filled, key=lambda f: f[1])
+    if width > MAX_COLUMNS:
+        raise ParseError(
+            _(
+                "%(file)s: row %(row)s has %(columns)s columns; a supplier list has at most "
+                "%(max)s. Check that the columns are separated as in the other rows, remove "
+                "the columns that are not part of the list and upload it again."
+            ),
+            {"file": filename, "row": widest_row, "columns": width, "max": MAX_COLUMNS},
+        )
+    header = header[:width] + [""] * (width - len(header))
+    header = [h or f"column {i + 1}" for i, h in enumerate(header)]
+    rows = [(i, row[:width] + [""] * (width - len(row))) for i, row in non_empty if i > header_row]
+    if not rows:
+        raise _no_rows(filename, header_row, sheet, others)
     if len(rows) > max_rows:
         raise ParseError(
             _(
@@ -1397,6 +1721,14 @@ def _to_table(
             {"file": filename, "n": len(rows), "max": max_rows},
         )
     return Table(filename, kind, header, header_row, rows, encoding, delimiter)
+
+
+def _filled_width(row: list[str]) -> int:
+    """The number of the row's last cell that holds something (0: none)."""
+    for j in range(len(row) - 1, -1, -1):
+        if row[j]:
+            return j + 1
+    return 0
 
 
 def missing_required(mapping: dict[str, int]) -> list[str]:
@@ -1449,6 +1781,29 @@ def _bounded(text: str) -> str:
     """A cell as kept with the row: cut at MAX_CELL_CHARS (the stored original file
     keeps every character)."""
     return text if len(text) <= MAX_CELL_CHARS else text[:MAX_CELL_CHARS] + "…"
+
+
+def _holds(text: str, part: str) -> bool:
+    """Whether `part` is already written in `text` (as whole words, any case)."""
+    needle = _key(part)
+    return bool(needle) and f" {needle} " in f" {_key(text)} "
+
+
+def combine_address(
+    street: str, house_number: str = "", line_2: str = "", postcode: str = "", city: str = ""
+) -> str:
+    """One address from a list's split address columns, in a stated order: the street
+    and house number, then the second line, then postcode and city ("Keizersgracht
+    12, 2e etage, 1015 CX Amsterdam"), as the registry writes addresses. A postcode,
+    city or line the address column already holds (an address with its city beside a
+    city column) is not written twice."""
+    first = " ".join(p for p in (street, house_number) if p)
+
+    def new(part: str) -> str:
+        return "" if _holds(first, part) else part
+
+    place = " ".join(p for p in (new(postcode), new(city)) if p)
+    return ", ".join(p for p in (first, new(line_2), place) if p)
 
 
 def validate_rows(
@@ -1507,6 +1862,16 @@ def validate_rows(
                     (column, "contains characters that could not be read; save the file as UTF-8")
                 )
             values[f] = text
+        if "address" in mapping and "address" not in too_long:
+            values["address"] = combine_address(
+                values.get("address", ""), *(values.pop(part, "") for part in ADDRESS_PARTS)
+            )
+            limit = FIELD_MAX_CHARS["address"]
+            if len(values["address"]) > limit:
+                result.errors.append(
+                    (header[mapping["address"]], _too_long(values["address"], limit))
+                )
+                too_long.add("address")
         for f in REQUIRED:
             if f in mapping and f not in too_long and not values.get(f):
                 result.errors.append((header[mapping[f]], f"the {FIELD_LABELS[f]} is missing"))

@@ -478,6 +478,8 @@ def do_publish_year(covenant: Covenant, year: int, user: Any = None) -> Publishe
             )
             % {"n": members, "year": year, "k": k}
         )
+    if not PublishedYear.objects.filter(covenant=covenant, year=year).exists():
+        check_years_not_differencing(covenant, year, k)
     with transaction.atomic():
         published, created = PublishedYear.objects.get_or_create(
             covenant=covenant, year=year, defaults={"published_by": user}
@@ -565,11 +567,13 @@ def _members_by_facility(covenant: Covenant, year: int) -> dict[int, set[int]]:
     return members
 
 
-def changed_members(published: PublishedYear) -> set[int]:
+def changed_members(published: PublishedYear, year: int | None = None) -> set[int]:
     """Members whose linked locations now differ from what the snapshot holds of
-    them (a member that joined, left, added, dropped or moved a location)."""
+    them (a member that joined, left, added, dropped or moved a location); with
+    `year`, members whose locations in that year's disclosures differ from it."""
     now: dict[int, set[int]] = {}
-    for fid, orgs in _members_by_facility(published.covenant, published.year).items():
+    current = published.year if year is None else year
+    for fid, orgs in _members_by_facility(published.covenant, current).items():
         for org in orgs:
             now.setdefault(org, set()).add(fid)
     shown: dict[int, set[int]] = {}
@@ -578,6 +582,33 @@ def changed_members(published: PublishedYear) -> set[int]:
     ):
         shown.setdefault(org, set()).add(fid)
     return {org for org in now.keys() | shown.keys() if now.get(org) != shown.get(org)}
+
+
+def check_years_not_differencing(covenant: Covenant, year: int, k: int) -> None:
+    """Refuse to publish a new year whose list differs from another public year's
+    in the locations of 1 to K-1 members (those named by consent aside): the
+    difference between the two years' lists would be what those members changed.
+    A member that joins while the others carry their lists over would have its
+    list read off as the new year minus the old one (docs/security.md, T49), the
+    differencing the batches guard against within a year (`refresh_published`)."""
+    named = named_members(covenant)
+    for other in (
+        PublishedYear.objects.filter(covenant=covenant, members__gt=0)
+        .exclude(year=year)
+        .select_related("covenant")
+    ):
+        held = changed_members(other, year) - named
+        if 0 < len(held) < k:
+            raise DomainError(
+                _(
+                    "%(year)s cannot be published yet: the members whose locations differ "
+                    "from the public list of %(other)s number %(n)s, fewer than %(k)s, so "
+                    "comparing the two lists would show what they changed. It can be "
+                    "published once at least %(k)s members' locations differ from %(other)s "
+                    "(or none do)."
+                )
+                % {"n": len(held), "year": year, "other": other.year, "k": k}
+            )
 
 
 def named_members(covenant: Covenant) -> set[int]:

@@ -151,7 +151,11 @@ def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .exclude(pk=sl.pk)
     )
     context["disclosure"] = disclosure.find(sl.covenant_id, sl.organisation_id, sl.year)
-    context["stages"] = services.stage_counts(sl)
+    stages = services.stage_counts(sl)
+    # A file that could not be read has no rows: four zeros under its reason read as
+    # if something had been processed.
+    failed_empty = sl.status == SupplierList.Status.FAILED and not any(n for *_, n in stages)
+    context["stages"] = [] if failed_empty else stages
     context["stuck"] = services.is_stuck(sl)
     if sl.status == SupplierList.Status.PREVIEW:
         context["preview"] = disclosure.preview(sl)

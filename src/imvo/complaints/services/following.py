@@ -133,28 +133,32 @@ def _own_evidence(c: Complaint) -> QuerySet[Evidence]:
 
 
 def own_files(c: Complaint) -> list[dict[str, Any]]:
-    """The complainant's own files for the follow page: name, size as sent, the
-    day (their times are kept to the hour only), and whether a copy can be shown:
-    the safe copy (metadata removed), never the original, so a receipt code in
-    the wrong hands gives no photo's location. A file of which no safe copy
-    could be made stays with the committee and is listed without a download."""
+    """The complainant's own files for the follow page: their number in this
+    list (1, 2, ...: never the database id, which counts every file sent to the
+    platform, so a complainant filing now and then read how many came in
+    between; docs/security.md, O4), name, size as sent, the day (their times are
+    kept to the hour only), and whether a copy can be shown: the safe copy
+    (metadata removed), never the original, so a receipt code in the wrong hands
+    gives no photo's location. A file of which no safe copy could be made stays
+    with the committee and is listed without a download."""
     return [
         {
-            "id": e.pk,
+            "id": number,
             "name": e.original_name,
             "size": e.original_size,
             "on": timezone.localtime(e.created).date(),
             "downloadable": bool(e.safe_name),
         }
-        for e in _own_evidence(c)
+        for number, e in enumerate(_own_evidence(c).order_by("pk"), start=1)
     ]
 
 
-def complainant_file(c: Complaint, file_id: int) -> tuple[Evidence, bytes]:
-    """The safe copy of one of the complainant's own files of this case (the case
-    the receipt code opened: another case's file is no such file)."""
-    ev = _own_evidence(c).exclude(safe_name="").filter(pk=file_id).first()
-    if ev is None:
+def complainant_file(c: Complaint, number: int) -> tuple[Evidence, bytes]:
+    """The safe copy of the complainant's own file `number` (as `own_files`
+    numbers them) of this case, the case the receipt code opened."""
+    found = list(_own_evidence(c).order_by("pk")[number - 1 : number]) if number > 0 else []
+    ev = found[0] if found else None
+    if ev is None or not ev.safe_name:
         raise CaseNotFoundError(_("No such file."))
     data = read_evidence(ev)
     audit("complainant", "own-file-read", c, file=ev.pk)

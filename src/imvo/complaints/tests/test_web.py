@@ -371,8 +371,11 @@ def test_case_page_in_dutch_for_the_committee(client, world):
 
 def test_api_partner_gateway_counted_per_token(client, world):
     from imvo.accounts.models import ApiToken
+    from imvo.accounts.testing import make_user
+    from imvo.testing import make_org
 
-    _token, raw = ApiToken.issue(world.member_b, "sms gateway")
+    union = make_user("union_sms", make_org("Workers' Union", type="union"))
+    _token, raw = ApiToken.issue(union, "sms gateway")
     body = {
         "covenant": "covenant-x",
         "description": "Worker by SMS: no pay slip.",

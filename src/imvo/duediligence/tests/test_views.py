@@ -281,3 +281,26 @@ def test_the_index_counts_what_waits_in_one_query_however_many_covenants(
     assert len(waiting) == 4 and waiting[world.covenant_x.slug] == 1
     assert sum(waiting.values()) == 1
     assert many == few
+
+
+def test_risk_register_on_the_submission_is_in_words_not_codes(client, world, sub) -> None:
+    """The member reads the theme, country and involvement by name, in Dutch too."""
+    from django.utils import translation
+
+    from imvo.risk.testing import severe_and_mild_risk
+
+    severe_and_mild_risk(world, world.covenant_x)
+    client.force_login(world.member_a)
+    url = reverse("duediligence:submission", args=[sub.pk])
+    with translation.override("en"):
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    register = page.split("Risk register (prioritised risks)")[1].split("</table>")[0]
+    assert "Directly linked to" in register
+    assert "directly_linked" not in register
+    assert "Bangladesh" in register and ">BD<" not in register
+    assert "living-wage" not in register
+    client.cookies["django_language"] = "nl"
+    page = client.get(url).content.decode()
+    register = page.split("Risicoregister (geprioriteerde risico")[1].split("</table>")[0]
+    assert "Is direct verbonden met" in register
+    assert "Leefbaar loon" in register

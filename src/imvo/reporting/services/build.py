@@ -291,12 +291,16 @@ def _jsonable(value: Any) -> Any:
     return cell(value)
 
 
-def other_app_sections(covenant: Covenant, year: int) -> tuple[list[dict[str, Any]], list[str]]:
-    """Sections the other apps offer through the registry, in the order of the
-    floors; (sections, errors)."""
+def other_app_sections(
+    covenant: Covenant, year: int, skip: frozenset[str] = frozenset()
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Sections the other apps (but those in `skip`) offer through the registry, in
+    the order of the floors; (sections, errors)."""
     sections: list[dict[str, Any]] = []
     errors: list[str] = []
     for app, build in registry.report_sections.items():
+        if app in skip:
+            continue
         try:
             built = list(build(covenant, year))
             if not all(isinstance(s, ReportSection) for s in built):

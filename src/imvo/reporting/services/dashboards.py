@@ -9,9 +9,11 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from imvo.core.registry import registry
 from imvo.covenants.models import Agreement, Covenant, KpiMeasurement
 from imvo.covenants.seams import kpi_progress, public_covenant_list
 from imvo.reporting.charts import STATUS_COLOURS
+from imvo.reporting.models import PublishedReport
 from imvo.reporting.render import decorate
 from imvo.reporting.services.build import (
     STATUS_ORDER,
@@ -22,6 +24,7 @@ from imvo.reporting.services.build import (
     report_years,
     status_label,
 )
+from imvo.reporting.services.publication import latest_edition
 
 
 def covenant_dashboard(covenant: Covenant, today: date | None = None) -> dict[str, Any]:
@@ -34,9 +37,45 @@ def covenant_dashboard(covenant: Covenant, today: date | None = None) -> dict[st
         year = years[-1]
         sections.append(members_section(covenant, year, today))
         sections.append(agreements_section(covenant, year, today))
-        extra, errors = other_app_sections(covenant, year)
+        extra, errors = other_app_sections(covenant, year, skip=RELEASED_ONLY)
         sections.extend(extra)
+        if RELEASED_ONLY & registry.report_sections.keys():
+            sections.extend(released_sections(covenant))
     return decorate({"sections": sections, "errors": errors, "year": years[-1] if years else None})
+
+
+# Sections computed from members' confidential sourcing (the risk app's sector
+# risk: rows per country, theme scores). Drawn from today's data, each member's
+# change showed on the public dashboard the moment it was made, so comparing the
+# page from one day to the next read what one member changed, where the public
+# list releases changes only in batches of K members (docs/security.md, T47). The
+# dashboard shows them as the latest published report froze them: a change
+# becomes public when the secretariat publishes, at its judgement.
+RELEASED_ONLY = frozenset({"risk"})
+
+
+def released_sections(covenant: Covenant) -> list[dict[str, Any]]:
+    """The `RELEASED_ONLY` sections of the covenant's newest published report (its
+    latest version, in the reader's language), each saying where it comes from;
+    none before a report is published."""
+    newest = (
+        PublishedReport.objects.filter(covenant=covenant)
+        .order_by("-year", "-version")
+        .values_list("year", flat=True)
+        .first()
+    )
+    edition = latest_edition(covenant, newest) if newest is not None else None
+    if edition is None:
+        return []
+    note = _("As published in the %(year)s progress report (version %(version)s).") % {
+        "year": edition.year,
+        "version": edition.version,
+    }
+    return [
+        {**s, "text": f"{note} {s['text']}".strip()}
+        for s in edition.snapshot.get("sections", [])
+        if s.get("app") in RELEASED_ONLY
+    ]
 
 
 def overview_dashboard(today: date | None = None) -> dict[str, Any]:

@@ -327,3 +327,33 @@ def test_dates_in_the_report_are_written_as_its_language_writes_them():
             assert day in body.split('id="s-method"')[1] and "2024-12-31" not in body
             title_page = render_to_string("reporting/report_pdf.html", {"report": data})
             assert f"<dd>{day}</dd>" in title_page and f"<dd>{term}</dd>" in title_page
+
+
+def test_wide_tables_stay_inside_the_pdf_page(tmp_path):
+    """A chart's data table with a dozen long Dutch theme names (the country x theme
+    heat map) and the KPI table used to run off the right edge of the A4 page, so
+    the last columns were cut off in the published PDF."""
+    import re
+    import subprocess
+
+    c, *_ = reporting_covenant()
+    data = build.build_report(c, 2025, today=TODAY)
+    themes = ["Waterverontreiniging, chemicaliën, water en energie", "Vrijheid van vakvereniging",
+              "Gezondheid en veiligheid op het werk", "Discriminatie en gender", "Kinderarbeid",
+              "Dwangarbeid", "Leefbaar loon", "Mensenrechten", "Grondstoffen", "Milieu",
+              "Dierenwelzijn", "Bestrijding van omkoping"]  # fmt: skip
+    head = "".join(f'<th scope="col">{t}</th>' for t in themes)
+    row = "<tr><th>Bangladesh</th>" + "<td>80,5</td>" * (len(themes) - 1) + "<td>12,3</td></tr>"
+    body = (
+        '<section class="report-section"><details class="chart-data"><table class="compact">'
+        f"<thead><tr><th></th>{head}</tr></thead><tbody>{row}</tbody></table></details></section>"
+    )
+    pdf = tmp_path / "wide.pdf"
+    pdf.write_bytes(render.render_report_pdf(data, body=body))
+    bbox = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    width = float(re.search(r'<page width="([\d.]+)"', bbox).group(1))  # type: ignore[union-attr]
+    right_edges = [float(x) for x in re.findall(r'xMax="([\d.]+)"', bbox)]
+    assert ">12,3<" in bbox  # the last column is there
+    assert max(right_edges) <= width - 40  # inside the 18 mm (51 pt) right margin, roughly

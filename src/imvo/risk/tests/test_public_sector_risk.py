@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from imvo.accounts.testing import make_user
+from imvo.core.countries import display_name as country_name
 from imvo.risk import services
 from imvo.risk.report import report_sections
 from imvo.supplychain.models import DisclosurePolicy
@@ -51,10 +52,12 @@ def test_a_country_fewer_than_k_members_source_in_is_never_named(world) -> None:
     [section] = [s.as_dict("risk") for s in report_sections(world.covenant_x, 2025)]
     [where] = [t for t in section["tables"] if "concentrates" in t["caption"]]
     named = [row[0] for row in where["rows"]]
-    assert named[:2] == ["BD", "CN"] and len(named) == 3
+    assert named[:2] == ["Bangladesh", "China"] and len(named) == 3  # named, not coded
     assert named[2].startswith("Other countries (fewer than 3 members each)")
     assert where["rows"][2][1] == pytest.approx(100 * 5 / 11, abs=0.1)  # TR, MM, VN rows
     [heat] = [c for c in section["charts"] if c["type"] == "heatmap"]
-    assert set(heat["rows"]) == {"BD", "CN"}
+    assert set(heat["rows"]) == {"Bangladesh", "China"}
+    assert "Bangladesh (" in section["text"]
     for code in ("MM", "VN", "TR"):
         assert code not in section["text"]
+        assert country_name(code) not in section["text"]

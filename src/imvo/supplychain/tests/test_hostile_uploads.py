@@ -297,6 +297,7 @@ def test_a_head_naming_a_string_far_down_the_table_is_left_to_calamine() -> None
     assert parsing._xlsx_head(book(7), HEAD_ROWS) == (
         [["name", "address", "country"], ["s7", "Road", "BD"]],
         "S",
+        [],
     )
 
 

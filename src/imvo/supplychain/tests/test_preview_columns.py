@@ -31,7 +31,9 @@ def registry(db):
 
 
 def test_the_preview_shows_the_columns_and_the_member_remaps_them(world, registry) -> None:
-    data = csv_bytes(ROWS, header=("Fabriek", "Straat", "Stad", "Land"))
+    data = csv_bytes(
+        [[*r, "Weaving"] for r in ROWS], header=("Fabriek", "Straat", "Stad", "Land", "Soort")
+    )
     sl = services.upload_list(world.member_a, world.covenant_x, YEAR, "l.csv", data, confirm=False)
     sl.refresh_from_db()
     assert sl.status == SupplierList.Status.PREVIEW
@@ -40,7 +42,12 @@ def test_the_preview_shows_the_columns_and_the_member_remaps_them(world, registr
     page = client.get(f"/supply-chain/lists/{sl.pk}/").content.decode()
     assert "Columns as we read them" in page
     assert "<td>Straat</td><td>Address</td>" in page
-    assert '<td>Stad</td><td><span class="muted">not used</span></td>' in page
+    # The city beside the street is joined to the address (test_address_parts.py).
+    assert "<td>Stad</td><td>City (joined to the address)</td>" in page
+    assert sorted(sl.rows.values_list("address", flat=True)) == [
+        "45 Tan Thuan Rd, Ho Chi Minh City",
+        "Plot 12 Road 3, Gazipur",
+    ]
     assert f'href="/supply-chain/lists/{sl.pk}/mapping/"' in page
     # The member reads the city as the address instead, from the mapping page.
     response = client.post(
@@ -52,7 +59,7 @@ def test_the_preview_shows_the_columns_and_the_member_remaps_them(world, registr
     assert sorted(sl.rows.values_list("address", flat=True)) == ["Gazipur", "Ho Chi Minh City"]
     assert sl.rows.count() == 2  # read again, not added to
     page = client.get(f"/supply-chain/lists/{sl.pk}/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
-    assert "Kolommen zoals wij ze lazen" in page and "niet gebruikt" in page
+    assert "Kolommen zoals wij ze lazen" in page and "niet gebruikt" in page  # Soort
 
 
 def test_the_columns_of_a_confirmed_list_stay(world, registry) -> None:
