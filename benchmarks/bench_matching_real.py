@@ -21,6 +21,11 @@ previous matcher and a plain TF-IDF character-3-gram nearest-neighbour baseline
 (`tfidf_baseline.py`, fixed thresholds). "geoer (all)" adds up both folds.
 
     .venv/bin/python benchmarks/bench_matching_real.py [--write-model] [--l2-grid]
+        [--exact-fit] [--l2 L2]
+
+--exact-fit fits with the exact optimum under the sign bounds (`exact_fit.py`, not
+shipped: docs/supplychain.md, "The exact fit"); --l2 sets the fit's L2 (default
+model.L2).
 
 --l2-grid prints, per L2 strength of the fit, the held-out log loss (nats) of each
 set's own labelled evidence under the model fitted without it: how model.L2 is
@@ -167,6 +172,8 @@ def main() -> None:
     ap.add_argument("--write-model", action="store_true")
     ap.add_argument("--skip-old", action="store_true", help="no previous matcher, no TF-IDF")
     ap.add_argument("--l2-grid", action="store_true", help="held-out log loss per L2, then stop")
+    ap.add_argument("--exact-fit", action="store_true", help="the exact sign-constrained fit")
+    ap.add_argument("--l2", type=float, default=None, help="the fit's L2 (default model.L2)")
     a = ap.parse_args()
 
     import polars as pl
@@ -185,6 +192,12 @@ def main() -> None:
         return geo_reg.filter(pl.col("country").is_in(list(countries))), rows, truth
 
     geo_sggb, geo_caus = split({"SG", "GB"}), split({"CA", "US"})
+    if a.l2 is not None:
+        model_mod.L2 = a.l2
+    if a.exact_fit:
+        import exact_fit
+
+        exact_fit.use()
     started = time.perf_counter()
     # The per-set models of the shipped model.json (train.shipped_sets, also what
     # `imvo match train --shared` combines): every set weighs the same, the OSH

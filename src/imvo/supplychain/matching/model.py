@@ -46,7 +46,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy.optimize import minimize
 
 from imvo.supplychain.matching.features import (
     AGREEING_NAME_LEVELS,
@@ -115,11 +114,8 @@ def contradicted(levels: dict[str, np.ndarray]) -> np.ndarray:
 
 KINDS = ("coordinates", "no_coordinates")
 _COMPS = list(COMPARISONS)
-# L2 penalty of the fit: keeps a level seen in few pairs near 0 bits. Chosen by held-out
-# likelihood (each real set's labelled candidate pairs scored by the model fitted without
-# it: the lowest summed log loss, `bench_matching_real.py --l2-grid`), not by the
-# decision figures; docs/supplychain.md, "The exact fit".
-L2 = 0.15
+# L2 penalty of the fit: keeps a level seen in few pairs near 0 bits.
+L2 = 1.0
 
 
 def kind_of(distance_level: np.ndarray) -> np.ndarray:
@@ -255,8 +251,7 @@ class Model:
 
     def fit(self) -> Model:
         """Fit the weights of each kind on its evidence (weighted logistic regression,
-        L2 penalty, each weight kept to its sign: `_constrained`; level 0 of a comparison
-        is the reference, 0 bits)."""
+        Newton steps, L2 penalty; level 0 of a comparison is the reference, 0 bits)."""
         for kind in KINDS:
             rows = np.asarray(self.evidence[kind], dtype=np.float64).reshape(-1, len(_COMPS) + 2)
             if not len(rows) or not rows[:, -2].sum() or not rows[:, -1].sum():
@@ -341,113 +336,32 @@ def _signs() -> np.ndarray:
 
 
 def _constrained(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """The weights that minimise the penalised likelihood (`_objective`) with each weight
-    kept to its sign (features.SIGNS): the exact optimum under those bounds, found by
-    L-BFGS-B (scipy) and then settled by Newton steps on the weights off their bound.
-    A weight sits at 0 only where the gradient pushes it past 0 (checked: `_kkt`), so a
-    column that carries no information moves no other weight. (Fixing every weight that
-    comes out wrong-signed at 0 at once and refitting, the fit before, stops short of
-    this optimum: docs/supplychain.md, "The exact fit".)"""
+    """`_logistic` with the signs of features.SIGNS: a weight that comes out with the
+    wrong sign is fixed at 0 and the rest fitted again, until none does."""
     signs = _signs()
-    bounds = [(0.0, None) if s > 0 else (None, 0.0) if s < 0 else (None, None) for s in signs]
-    penalty = _penalty(x.shape[1])
-    start = np.zeros(x.shape[1])
-    for _ in range(5):
-        found = minimize(
-            _objective,
-            start,
-            args=(x, y, w, penalty),
-            jac=True,
-            method="L-BFGS-B",
-            bounds=bounds,
-            options={"maxiter": 20_000, "maxcor": 30, "ftol": 1e-15, "gtol": 1e-10},
-        )
-        beta = np.asarray(found.x, dtype=np.float64)
-        # L-BFGS-B stops near the optimum; the weights at their bound are the ones held
-        # there by the gradient. Solving for the rest exactly (Newton) gives the same
-        # weights to the last digits however the search went (the shipped file is checked
-        # to 1e-9).
-        _, grad = _objective(beta, x, y, w, penalty)
-        held = (signs != 0) & (np.abs(beta) < 1e-6) & (signs * grad >= 0)
-        exact = np.zeros(x.shape[1])
-        exact[~held] = _logistic(x[:, ~held], y, w, penalty[~held])
-        if _kkt(exact, x, y, w, penalty, signs):
-            return exact
-        # Not settled yet: search again from the nearest allowed point.
-        start = np.where(signs * exact < 0, 0.0, exact)
-    raise RuntimeError("the sign-constrained fit did not reach its optimum")  # pragma: no cover
-
-
-def _penalty(columns: int) -> np.ndarray:
-    """L2 per design column; the prior (column 0) is not shrunk."""
-    penalty = np.full(columns, L2)
-    penalty[0] = 0.0
-    return penalty
-
-
-def _objective(
-    beta: np.ndarray, x: np.ndarray, y: np.ndarray, w: np.ndarray, penalty: np.ndarray
-) -> tuple[float, np.ndarray]:
-    """Weighted negative log-likelihood (nats) plus the L2 penalty, and its gradient."""
-    z = x @ beta
-    # log(1 + e^z) - y z, without overflow
-    loss = float(w @ (np.logaddexp(0.0, z) - y * z)) + 0.5 * float(penalty @ (beta * beta))
-    p = 0.5 * (1.0 + np.tanh(0.5 * z))  # the logistic function, without overflow
-    return loss, x.T @ (w * (p - y)) + penalty * beta
-
-
-# How far from 0 the gradient of a free weight, or into the allowed side that of a held
-# one, may be at the optimum (nats per unit of weight; the objective is in the thousands).
-KKT_TOLERANCE = 1e-6
-
-
-def _kkt(
-    beta: np.ndarray,
-    x: np.ndarray,
-    y: np.ndarray,
-    w: np.ndarray,
-    penalty: np.ndarray,
-    signs: np.ndarray,
-) -> bool:
-    """Is `beta` the optimum under the sign bounds? Every weight on its allowed side; a
-    weight off 0 (or free of sign) has a zero gradient; a weight at 0 has a gradient
-    that would push it to the forbidden side (Karush-Kuhn-Tucker conditions)."""
-    _, grad = _objective(beta, x, y, w, penalty)
-    if np.any(signs * beta < 0):
-        return False
-    off = (signs == 0) | (beta != 0)
-    return bool(
-        np.all(np.abs(grad[off]) <= KKT_TOLERANCE)
-        and np.all(signs[~off] * grad[~off] >= -KKT_TOLERANCE)
-    )
-
-
-def _logistic(
-    x: np.ndarray,
-    y: np.ndarray,
-    w: np.ndarray,
-    penalty: np.ndarray | None = None,
-    iterations: int = 100,
-) -> np.ndarray:
-    """The unconstrained optimum by Newton steps (halved while they do not lower the
-    objective)."""
-    if penalty is None:
-        penalty = _penalty(x.shape[1])
+    free = np.ones(x.shape[1], dtype=bool)
     beta = np.zeros(x.shape[1])
-    loss, grad = _objective(beta, x, y, w, penalty)
+    for _ in range(x.shape[1]):
+        beta = np.zeros(x.shape[1])
+        beta[free] = _logistic(x[:, free], y, w)
+        wrong = free & (signs * beta < 0)
+        if not wrong.any():
+            break
+        free &= ~wrong
+    return beta
+
+
+def _logistic(x: np.ndarray, y: np.ndarray, w: np.ndarray, iterations: int = 50) -> np.ndarray:
+    beta = np.zeros(x.shape[1])
+    penalty = np.full(x.shape[1], L2)
+    penalty[0] = 0.0  # the prior is not shrunk
     for _ in range(iterations):
-        z = x @ beta
-        p = 0.5 * (1.0 + np.tanh(0.5 * z))
+        p = 1.0 / (1.0 + np.exp(-np.clip(x @ beta, -40, 40)))
+        grad = x.T @ (w * (p - y)) + penalty * beta
         hess = (x * (w * p * (1 - p))[:, None]).T @ x + np.diag(penalty + 1e-9)
         step = np.linalg.solve(hess, grad)
-        t = 1.0
-        while True:
-            new_loss, new_grad = _objective(beta - t * step, x, y, w, penalty)
-            if new_loss <= loss + 1e-12 * abs(loss) or t < 1e-4:
-                break
-            t /= 2
-        beta, loss, grad = beta - t * step, new_loss, new_grad
-        if np.abs(t * step).max() < 1e-10:
+        beta -= step
+        if np.abs(step).max() < 1e-6:
             break
     return beta
 
