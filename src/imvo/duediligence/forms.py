@@ -18,6 +18,7 @@ from imvo.duediligence.models import (
     Question,
     RemediationCase,
 )
+from imvo.risk.seams import readable_entry
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -59,7 +60,7 @@ class ActionForm(forms.ModelForm):
             self.fields["agreements"].initial = list(self.instance.agreements.all())
         if risks:
             self.fields["risk"].help_text = _("From your risk register: %(list)s") % {
-                "list": "; ".join(str(r.get("title", "")) for r in risks[:8])
+                "list": "; ".join(readable_entry(r).heading for r in risks[:8])
             }
 
 

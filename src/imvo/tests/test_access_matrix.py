@@ -205,6 +205,7 @@ def build_objects(w: World) -> dict[str, Any]:
         "ddcase": case.pk,
         "complaint": complaint.reference,  # case addresses name the reference (T39)
         "evidence": evidence.pk,
+        "own_file": 1,  # the complainant's files are numbered within the case (O4)
         "receipt": filed.receipt,
         "answered": answered,
         "answer_file": answer_file,
@@ -446,7 +447,7 @@ MATRIX: dict[str, Row] = {
     "complaints:follow":             Row("/complaints/follow/",                                       "200 200 200 200 200 200 200 200"),
     # The receipt code is the complainant's only credential: whoever posts it gets
     # their own file, account or not (complaints/tests/test_own_files.py: no other's).
-    "complaints:follow_file":        Row("/complaints/follow/file/",                                  "200 200 200 200 200 200 200 200", method="POST", body={"receipt": "{receipt}", "file": "{evidence}"}),
+    "complaints:follow_file":        Row("/complaints/follow/file/",                                  "200 200 200 200 200 200 200 200", method="POST", body={"receipt": "{receipt}", "file": "{own_file}"}),
     "complaints:figures":            Row("/complaints/figures/",                                      "200 200 200 200 200 200 200 200"),
     "complaints:figures_covenant":   Row("/complaints/figures/{slug}/",                               "200 200 200 200 200 200 200 200"),
     "complaints:outcomes":           Row("/complaints/outcomes/",                                     "200 200 200 200 200 200 200 200"),

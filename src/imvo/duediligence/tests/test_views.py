@@ -304,3 +304,18 @@ def test_risk_register_on_the_submission_is_in_words_not_codes(client, world, su
     register = page.split("Risicoregister (geprioriteerde risico")[1].split("</table>")[0]
     assert "Is direct verbonden met" in register
     assert "Leefbaar loon" in register
+
+
+def test_plan_names_scan_risks_in_the_readers_language(client, world, sub) -> None:
+    """The scan wrote its titles in Dutch; a member reading in English reads them in English."""
+    from imvo.risk import services as risk
+
+    risk.create_entry(
+        world.member_a, world.company_a, "forced-labour", "Dwangarbeid - India",
+        country="IN", covenant=world.covenant_x,
+    )  # fmt: skip
+    client.force_login(world.member_a)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("duediligence:plan", args=[world.covenant_x.slug])).content.decode()
+    assert "From your risk register: Forced labour - India" in page
+    assert "Dwangarbeid" not in page

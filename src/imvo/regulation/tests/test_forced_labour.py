@@ -106,3 +106,16 @@ def test_a_csv_row_longer_than_its_header_is_read(db) -> None:
     data = b"country,product\nCN,cotton,Xinjiang note\n"
     assert forced_labour.import_listings("eu-database", "eu.csv", data) == 1
     assert RiskListing.objects.get().product == "cotton"
+
+
+def test_the_readiness_page_names_countries_and_levels_in_dutch(client, world) -> None:
+    """A member reading in Dutch sees 'Bangladesh (BD)' and 'hoog', not 'BD' and 'high'."""
+    from django.urls import reverse
+
+    risk.add_sourcing(world.member_a, world.company_a, "Bangladesh", "garment", "Shirts")
+    client.force_login(world.member_a)
+    client.cookies["django_language"] = "nl"
+    page = client.get(reverse("regulation:forced_labour", args=[world.covenant_x.slug]))
+    table = page.content.decode().split('id="locations"')[1].split("</table>")[0]
+    assert "<td>Bangladesh (BD)</td>" in table
+    assert "hoog (" in table and "high" not in table

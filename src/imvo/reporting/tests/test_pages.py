@@ -110,6 +110,17 @@ def test_dashboards_render_charts_with_table_alternative(world):
     assert c.get("/reports/dashboard/nope/").status_code == 404
 
 
+def test_dashboard_links_its_open_data_once_in_a_sentence(world):
+    """It said "Download the underlying tables as open data: open data." in both languages."""
+    c = client_for(None)
+    page = c.get("/reports/dashboard/").content.decode()
+    assert 'as open data: <a href="/reports/open-data/">CSV, XLSX, JSON</a>.' in page
+    c.cookies["django_language"] = "nl"
+    page = c.get("/reports/dashboard/").content.decode()
+    assert 'als open data: <a href="/reports/open-data/">CSV, XLSX, JSON</a>.' in page
+    assert ">open data</a>" not in page
+
+
 def test_open_data_downloads_are_formula_safe_and_licensed(world):
     make_agreement(world.covenant_x, number="1", title_en='=HYPERLINK("http://evil")')
     c = client_for(None)

@@ -34,3 +34,11 @@ def country_label(code: str | None) -> str:
 @register.filter
 def sector_label(code: str | None) -> str:
     return str(SECTOR_LABELS.get(code or "", code or ""))
+
+
+@register.filter
+def entry_status(code: str | None) -> str:
+    """A register entry's status (identified, being addressed...) in the reader's words."""
+    from imvo.risk.models import RegisterEntry
+
+    return str(dict(RegisterEntry.Status.choices).get(code or "", code or ""))

@@ -290,7 +290,7 @@ def pair_levels(
         "name": features.name_levels_tf(base, counts, generic),
         "address": address,
         "distance": distance,
-        "name_number": features.name_number_levels(names_a, names_b),
+        "name_number": features.name_number_levels(names_a, names_b, addrs_a, addrs_b),
         "name_word": features.name_word_levels(shared, compared),
         "name_nearby": features.name_nearby_levels(nearest, near),
     }, meters

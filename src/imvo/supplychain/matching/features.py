@@ -732,14 +732,48 @@ def distances_m(
     return 2 * 6_371_000.0 * np.arcsin(np.minimum(1.0, np.sqrt(h)))
 
 
-def name_number_levels(a: Sequence[str], b: Sequence[str]) -> np.ndarray:
+def name_number_levels(
+    a: Sequence[str],
+    b: Sequence[str],
+    address_a: Sequence[str] | None = None,
+    address_b: Sequence[str] | None = None,
+) -> np.ndarray:
     """none (no number in either name) / same numbers / one side's numbers all in the
-    other's / the numbers differ (each name has one the other lacks)."""
+    other's / the numbers differ (each name has one the other lacks). With the
+    addresses given, a name's numbers that stand in both addresses are not counted:
+    the address written into the name ("Firman West II 4644 S. Dearborn" at 4644 S
+    Dearborn, "Little Hands II (87th)" on W 87th St) says where the site is, not which
+    branch it is, and the address level has counted it already. A number in one
+    address only still counts ("blk 59" at 59 Ang Mo Kio / "blk 61" with no address)."""
     if not len(a):
         return np.zeros(0, dtype=np.int8)
-    f = pl.DataFrame({"a": list(a), "b": list(b)}).with_columns(
-        na=pl.col("a").str.extract_all(r"\d+").list.unique().list.sort(),
-        nb=pl.col("b").str.extract_all(r"\d+").list.unique().list.sort(),
+    f = (
+        pl.DataFrame(
+            {
+                "a": list(a),
+                "b": list(b),
+                "aa": list(address_a) if address_a is not None else [""] * len(a),
+                "ab": list(address_b) if address_b is not None else [""] * len(a),
+            },
+            schema={"a": pl.String, "b": pl.String, "aa": pl.String, "ab": pl.String},
+        )
+        .with_columns(
+            shared=pl.col("aa")
+            .str.extract_all(r"\d+")
+            .list.set_intersection(pl.col("ab").str.extract_all(r"\d+"))
+        )
+        .with_columns(
+            na=pl.col("a")
+            .str.extract_all(r"\d+")
+            .list.set_difference("shared")
+            .list.unique()
+            .list.sort(),
+            nb=pl.col("b")
+            .str.extract_all(r"\d+")
+            .list.set_difference("shared")
+            .list.unique()
+            .list.sort(),
+        )
     )
     level = (
         pl.when((pl.col("na").list.len() == 0) & (pl.col("nb").list.len() == 0))

@@ -469,7 +469,14 @@ def match(
                  r.address_ids AS sa, g.address_ids AS sb,
                  r.address_numbers AS aan, g.address_numbers AS ban,
                  r.address_streets AS ast, g.address_streets AS bst,
-                 r.name_numbers AS na, g.name_numbers AS nb
+                 -- features.name_number_levels: a name's numbers that stand in both
+                 -- addresses are the address written into the name, not name numbers
+                 array(SELECT x FROM unnest(r.name_numbers) WITH ORDINALITY u(x, o)
+                       WHERE NOT (x = ANY(r.address_numbers) AND x = ANY(g.address_numbers))
+                       ORDER BY o) AS na,
+                 array(SELECT x FROM unnest(g.name_numbers) WITH ORDINALITY u(x, o)
+                       WHERE NOT (x = ANY(r.address_numbers) AND x = ANY(g.address_numbers))
+                       ORDER BY o) AS nb
           FROM pg_temp.pairs p JOIN pg_temp.mrows r ON r.idx = p.rw JOIN {s}.reg g ON g.idx = p.idx
         ), named AS MATERIALIZED (
           SELECT *,

@@ -765,6 +765,49 @@ def test_numbers_that_differ_in_the_names_are_never_automatic() -> None:
     assert features.name_number_levels(["branch 1"], ["branch 2"]).tolist() == [3]
 
 
+def test_the_address_written_into_a_name_is_no_name_number() -> None:
+    """A supplier list that writes the site's address into its name ("Firman West II SA
+    4644 S. Dearborn") does not thereby carry a number the registry's name lacks: numbers
+    that stand in both addresses are the address, already compared, not a branch number.
+    So the record at that address is supported, not a "numbers differ" conflict."""
+    m = _one(
+        [
+            (
+                "Firman Community Services - Firman House II SA 21st Century CLC",
+                "4644 S Dearborn St",
+                "US",
+                None,
+                None,
+            )
+        ],
+        (
+            "FIRMAN COMMUNITY SERVICES FIRMAN WEST II SA 4644 S. DEARBORN",
+            "4644 S DEARBORN 60609",
+            "US",
+            None,
+            None,
+        ),
+    )
+    assert m.facility_id == "F0"
+    assert next(e for e in m.explanation if e["field"] == "name_number")["level"] != "differ"
+    assert m.scored[0].support
+    from imvo.supplychain.matching import features
+
+    names = ["el valor teddy bear 5 5160 s pulaski", "branch 1", "blk 59", "store 12"]
+    others = ["el valor teddy bear 5 pulaski", "branch 2", "blk 61", "store 14"]
+    addresses = ["5160 s pulaski rd 60632", "no 4010 st 49", "59 ang mo kio ave 3", "12 main st"]
+    other_addresses = ["5160 s pulaski rd", "no 4010 st 49", "", "14 main st"]
+    levels = features.name_number_levels(names, others, addresses, other_addresses)
+    # Teddy Bear 5 at 5160: the same; branches 1 and 2 at one address, block 59 beside a
+    # block 61 without an address, and stores 12 and 14 at their own numbers still differ.
+    assert [features.NAME_NUMBER_LEVELS[v] for v in levels] == [
+        "same",
+        "differ",
+        "differ",
+        "differ",
+    ]
+
+
 def test_address_levels_read_the_house_number_and_street() -> None:
     from imvo.supplychain.matching import features
 

@@ -340,6 +340,43 @@ def test_postgres_engine_blocks_a_numbered_street_as_the_in_memory_engine(pg_cur
     _decided_alike_in_postgres(pg_cursor, registry, rows, memory)
 
 
+def test_postgres_engine_reads_the_address_in_a_name_as_the_in_memory_engine(
+    pg_cursor: Any,
+) -> None:
+    """Numbers that stand in both addresses are no name numbers in either engine
+    (`features.name_number_levels`): the site written into the name ("... 4644 S.
+    Dearborn") is supported at its address; branches 1 and 2 at one address still
+    differ."""
+    registry = _places(
+        [
+            normalise_name("Firman Community Services - Firman House II SA 21st Century CLC"),
+            "el valor teddy bear 5 pulaski",
+            "roo hsing garment branch 2",
+        ],
+        ["4644 s dearborn st", "5160 s pulaski rd", "no 4010 st 49 phnom penh"],
+        ["US", "US", "KH"],
+        ids=[1, 2, 3],
+    )
+    rows = _places(
+        [
+            "FIRMAN COMMUNITY SERVICES FIRMAN WEST II SA 4644 S. DEARBORN",
+            "EL VALOR TEDDY BEAR 5 (5160 S PULASKI)",
+            "Roo Hsing Garment Branch 1",
+        ],
+        ["4644 S DEARBORN 60609", "5160 S PULASKI RD 60632", "No 4010 St 49, Phnom Penh"],
+        ["US", "US", "KH"],
+    )
+    memory = matching.match_frame(matching.prepare_registry(registry, normalised=True), rows)
+    assert [m.scored[0].facility_id for m in memory] == [1, 2, 3]
+    _decided_alike_in_postgres(pg_cursor, registry, rows, memory)
+    pg_cursor.execute("SELECT rw, number_level FROM pg_temp.levels WHERE rw = idx ORDER BY rw")
+    in_sql = [features.NAME_NUMBER_LEVELS[level] for _, level in pg_cursor.fetchall()]
+    in_memory = [
+        next(e["level"] for e in m.explanation if e["field"] == "name_number") for m in memory
+    ]
+    assert in_sql == in_memory == ["one side only", "same", "differ"]
+
+
 def test_postgres_engine_reads_a_name_broken_into_pieces(pg_cursor: Any) -> None:
     """A name broken into pieces (`features.fragmented`) is "near" a whole name alike
     without spaces in both engines; a whole name with short words is not a fragment; a
