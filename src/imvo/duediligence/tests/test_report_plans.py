@@ -8,6 +8,7 @@ member of a small covenant, who knows the plan is not its own."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone, translation
@@ -36,7 +37,7 @@ def _plan(world, org, theme: Theme) -> None:
     )
 
 
-def _section(world) -> dict:
+def _section(world) -> dict[str, Any]:
     (section,) = [s.as_dict("duediligence") for s in report_sections(world.covenant_x, 2025)]
     return section
 
