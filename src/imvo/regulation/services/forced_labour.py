@@ -185,7 +185,7 @@ def locations(organisation: Organisation, covenant: Covenant) -> list[Location]:
         loc.eu = [f"{x.source}: {x.product or x.region} ({x.country}) {x.reference}".strip()
                   for x in listings if x.country == country
                   and (not x.product or any(_same_product(x.product, n) for n in names))]  # fmt: skip
-        loc.register = [e.title for e in register if e.country in ("", country)]
+        loc.register = [e.heading for e in register if e.country in ("", country)]
         out.append(loc)
     return sorted(out, key=lambda x: (not x.flagged, -(x.score or 0), x.country, x.name))
 

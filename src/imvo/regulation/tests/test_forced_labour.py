@@ -119,3 +119,17 @@ def test_the_readiness_page_names_countries_and_levels_in_dutch(client, world) -
     table = page.content.decode().split('id="locations"')[1].split("</table>")[0]
     assert "<td>Bangladesh (BD)</td>" in table
     assert "hoog (" in table and "high" not in table
+
+
+def test_scan_titled_register_entries_are_named_in_the_readers_language(world) -> None:
+    """The scan titled the entry in Dutch ("Dwangarbeid - Bangladesh"); read in English."""
+    from django.utils import translation
+
+    risk.add_sourcing(world.member_a, world.company_a, "Bangladesh", "garment", "Shirts")
+    risk.create_entry(
+        world.member_a, world.company_a, "forced-labour", "Dwangarbeid - Bangladesh", country="BD"
+    )
+    with translation.override("en"):
+        _, locs = forced_labour.readiness(world.member_a, world.covenant_x)
+    bd = next(x for x in locs if x.country == "BD")
+    assert bd.register == ["Forced labour - Bangladesh"]

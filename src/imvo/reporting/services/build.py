@@ -195,7 +195,7 @@ def agreements_section(covenant: Covenant, year: int, today: date | None = None)
                 float(a.baseline),
                 None if p.latest is None else float(p.latest),
                 float(a.target),
-                a.deadline.isoformat(),
+                long_date(a.deadline),  # read by people: "30 juni 2028", not 2028-06-30
                 p.percent,
                 p.expected_percent,
                 status_label(p.status),

@@ -218,6 +218,18 @@ def test_published_report_is_frozen(world):
     assert "Good progress." not in dutch.html and "lang-fallback" not in dutch.html
 
 
+def test_agreement_deadlines_are_dates_in_the_reports_language():
+    from django.utils import translation
+
+    c, *_ = reporting_covenant()
+    with translation.override("nl"):
+        rows = section(build.build_report(c, 2025, today=TODAY), "agreements")["tables"][0]["rows"]
+    assert rows[0][6] == "30 juni 2028"  # was 2028-06-30 in a Dutch table
+    with translation.override("en"):
+        rows = section(build.build_report(c, 2025, today=TODAY), "agreements")["tables"][0]["rows"]
+    assert rows[0][6] == "30 June 2028"
+
+
 def test_pdf_has_title_page_contents_and_sections(tmp_path):
     c, *_ = reporting_covenant(name_en="Garment Test Covenant")
     data = build.build_report(c, 2025, today=TODAY)
