@@ -37,3 +37,16 @@ def test_regulation_pages_have_no_untranslated_strings_in_dutch(world, settings,
             if gaps := untranslated(seen, "nl") - endonyms:
                 missing[url] = gaps
     assert not missing, f"untranslated in nl: {missing}"
+
+
+def test_documents_declare_the_readers_language() -> None:
+    """The ESRS S2 draft and a CSDDD article's PDF are translated, so their <html lang>
+    follows the reader (screen readers and hyphenation in the PDF read it); was "en"."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    for template in ("regulation/esrs_s2.html", "regulation/article.html"):
+        for lang in ("nl", "en"):
+            with translation.override(lang):
+                html = render_to_string(template, {"meta": {}, "requirements": [], "points": []})
+            assert f'<html lang="{lang}">' in html, (template, lang)

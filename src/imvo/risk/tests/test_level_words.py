@@ -26,3 +26,14 @@ def test_a_dutch_member_reads_the_heatmap_levels_in_dutch(browser, live_server):
     # The colour still follows the level's code.
     assert page.locator("table.heat td.lvl-high").count() >= 1
     ctx.close()
+
+
+def test_scan_report_declares_the_readers_language() -> None:
+    """The scan report is translated, so its <html lang> follows the reader (was "en")."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    for lang in ("nl", "en"):
+        with translation.override(lang):
+            html = render_to_string("risk/scan_report.html", {"meta": {}, "file": "x.csv"})
+        assert f'<html lang="{lang}">' in html
