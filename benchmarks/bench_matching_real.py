@@ -20,7 +20,17 @@ record among the candidates the matcher scored), and seconds; beside the
 previous matcher and a plain TF-IDF character-3-gram nearest-neighbour baseline
 (`tfidf_baseline.py`, fixed thresholds). "geoer (all)" adds up both folds.
 
-    .venv/bin/python benchmarks/bench_matching_real.py [--write-model]
+    .venv/bin/python benchmarks/bench_matching_real.py [--write-model] [--l2-grid]
+        [--exact-fit] [--l2 L2]
+
+--exact-fit fits with the exact optimum under the sign bounds (`exact_fit.py`, not
+shipped: docs/supplychain.md, "The exact fit"); --l2 sets the fit's L2 (default
+model.L2).
+
+--l2-grid prints, per L2 strength of the fit, the held-out log loss (nats) of each
+set's own labelled evidence under the model fitted without it: how model.L2 is
+chosen (by held-out likelihood, not by these figures; the Open Supply Hub pairs,
+matches only, do not count in the sum).
 
 --write-model re-estimates the shipped src/imvo/supplychain/matching/model.json
 from all sets (what `imvo match train --shared` does too).
@@ -161,6 +171,9 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--write-model", action="store_true")
     ap.add_argument("--skip-old", action="store_true", help="no previous matcher, no TF-IDF")
+    ap.add_argument("--l2-grid", action="store_true", help="held-out log loss per L2, then stop")
+    ap.add_argument("--exact-fit", action="store_true", help="the exact sign-constrained fit")
+    ap.add_argument("--l2", type=float, default=None, help="the fit's L2 (default model.L2)")
     a = ap.parse_args()
 
     import polars as pl
@@ -179,6 +192,12 @@ def main() -> None:
         return geo_reg.filter(pl.col("country").is_in(list(countries))), rows, truth
 
     geo_sggb, geo_caus = split({"SG", "GB"}), split({"CA", "US"})
+    if a.l2 is not None:
+        model_mod.L2 = a.l2
+    if a.exact_fit:
+        import exact_fit
+
+        exact_fit.use()
     started = time.perf_counter()
     # The per-set models of the shipped model.json (train.shipped_sets, also what
     # `imvo match train --shared` combines): every set weighs the same, the OSH
@@ -195,6 +214,16 @@ def main() -> None:
     )
     everything = train.combine([m_chicago, m_sggb, m_caus, m_osh], base=_thresholds())
     print(f"training: {time.perf_counter() - started:.1f}s")
+    if a.l2_grid:
+        l2_grid(
+            {
+                "chicago_dfss": m_chicago,
+                "geoer CA+US": m_caus,
+                "geoer SG+GB": m_sggb,
+                "osh pairs": m_osh,
+            }
+        )
+        return
     if a.write_model:
         everything.save(model_mod.shipped_path())
         model_mod._shipped.cache_clear()
@@ -243,6 +272,44 @@ def main() -> None:
         osh_runs.append(("TF-IDF 3-gram baseline", osh_figures(pairs, "tfidf")))
     for label, f in osh_runs:
         line("osh 112 pairs", label, f)
+
+
+L2_GRID = (0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 1.0, 2.0)
+
+
+def l2_grid(sets) -> None:  # type: ignore[no-untyped-def]
+    """Held-out log loss (nats) of each set's evidence, per L2 of the fit."""
+    import numpy as np
+
+    from imvo.supplychain.matching import model as model_mod
+    from imvo.supplychain.matching import train
+
+    def log_loss(model, evidence) -> float:  # type: ignore[no-untyped-def]
+        total = 0.0
+        for kind in model_mod.KINDS:
+            rows = np.asarray(evidence.evidence[kind], dtype=np.float64)
+            if not len(rows):
+                continue
+            levels = {c: rows[:, i].astype(np.int64) for i, c in enumerate(model_mod.COMPARISONS)}
+            z = model.pair_bits(levels) * np.log(2)
+            total += float(rows[:, -2] @ np.logaddexp(0, -z) + rows[:, -1] @ np.logaddexp(0, z))
+        return total
+
+    print(f"\n{'L2':>6} " + " ".join(f"{k:>13}" for k in sets) + f" {'sum (no OSH)':>13}")
+    shipped_l2 = model_mod.L2
+    try:
+        for l2 in L2_GRID:
+            model_mod.L2 = l2  # the fit reads it at every call
+            loss = {
+                k: log_loss(train.combine([m for j, m in sets.items() if j != k]), held)
+                for k, held in sets.items()
+            }
+            paired = sum(v for k, v in loss.items() if k != "osh pairs")
+            print(
+                f"{l2:6.2f} " + " ".join(f"{v:13.1f}" for v in loss.values()) + f" {paired:13.1f}"
+            )
+    finally:
+        model_mod.L2 = shipped_l2
 
 
 def _thresholds():  # type: ignore[no-untyped-def]

@@ -25,6 +25,9 @@ def report_sections(covenant: Covenant, year: int) -> list[ReportSection]:
         return []
     this = next(y for y in years if y["year"] == year)
     shown = [y for y in years if y["assessed"] >= MIN_GROUP]
+    # Action plans are confidential as assessments are: their themes and progress
+    # only once MIN_GROUP members have actions (one member's were its plan: T50).
+    plans_shown = figures["action_members"] >= MIN_GROUP
     enough = this["assessed"] >= MIN_GROUP
     if enough:
         text = _(
@@ -52,7 +55,11 @@ def report_sections(covenant: Covenant, year: int) -> list[ReportSection]:
             this["share_meets"] if enough and this["share_meets"] is not None else NOT_SHOWN,
             "%" if enough else "",
         ),
-        Figure(_("Actions done or on track"), figures["share_on_track"] or 0, "%"),
+        Figure(
+            _("Actions done or on track"),
+            (figures["share_on_track"] or 0) if plans_shown else NOT_SHOWN,
+            "%" if plans_shown else "",
+        ),
     ]
     if enough and this["mean_score"] is not None:
         figures_out.append(Figure(_("Mean assessed score"), this["mean_score"], _("of 100")))
@@ -78,7 +85,7 @@ def report_sections(covenant: Covenant, year: int) -> list[ReportSection]:
             ],
         )
     ]
-    if figures["themes"]:
+    if figures["themes"] and plans_shown:
         tables.append(
             Table(
                 caption=_("Themes most often prioritised in members' action plans"),

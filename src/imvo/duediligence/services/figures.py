@@ -110,6 +110,9 @@ def covenant_figures(covenant: Covenant, years: Iterable[int] | None = None) -> 
         "themes": sorted(((t, len(o)) for t, o in theme_orgs.items()), key=lambda x: (-x[1], x[0])),
         "actions": dict(tracking),
         "actions_total": len(actions),
+        # Members behind the themes and the actions' progress (the report hides both
+        # below its minimum group: with one member they are its action plan).
+        "action_members": len({a.organisation_id for a in actions}),
         "share_on_track": _pct(tracking["on_track"] + tracking["done"], len(actions)),
         "open_actions": open_actions,
     }
