@@ -274,7 +274,7 @@ def main() -> None:
         line("osh 112 pairs", label, f)
 
 
-L2_GRID = (0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3)
+L2_GRID = (0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 1.0, 2.0)
 
 
 def l2_grid(sets) -> None:  # type: ignore[no-untyped-def]

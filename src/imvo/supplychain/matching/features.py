@@ -846,12 +846,6 @@ TOGETHER: list[tuple[str, str]] = [
 # different one) and the prior is fixed by the data.
 REFERENCE: dict[str, int] = {"name": NAME_LEVELS.index("different")}
 
-# Levels that are never weaker evidence than another level of the comparison (level ->
-# the level below it): an identical address says at least what a shared house number and
-# street says. Fitted as the step above that level (not below 0), so a level few pairs
-# have is shrunk towards its neighbour, not towards "missing".
-ABOVE: dict[str, dict[int, int]] = {"address": {1: 2}}
-
 # The sign a weight may take (+1: not below 0, -1: not above 0, 0: free), per level
 # of each comparison and per TOGETHER term, against the comparison's reference level
 # (REFERENCE, else level 0; the reference's own entry is unused). Agreement never counts

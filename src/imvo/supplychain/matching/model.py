@@ -51,7 +51,6 @@ from imvo.supplychain.matching.features import (
     AGREEING_NAME_LEVELS,
     COMPARISONS,
     OVER_1_KM,
-    ABOVE,
     REFERENCE,
     SIGNS,
     TOGETHER,
@@ -327,15 +326,7 @@ def _design(levels: dict[str, np.ndarray]) -> np.ndarray:
     cols: list[np.ndarray] = []
     for c in _COMPS:
         lv = levels[c]
-        above = ABOVE.get(c, {})
-        cols.extend(
-            ((lv == level) | np.isin(lv, [hi for hi, lo in above.items() if lo == level])).astype(
-                np.float64
-            )
-            if level not in above
-            else (lv == level).astype(np.float64)
-            for level in _free_levels(c)
-        )
+        cols.extend((lv == level).astype(np.float64) for level in _free_levels(c))
     return np.column_stack([np.ones(len(levels["name"])), *cols, together(levels)])
 
 
@@ -347,8 +338,6 @@ def _unpack(beta: np.ndarray) -> dict[str, list[float]]:
         for level in _free_levels(c):
             bits[level] = float(beta[at])
             at += 1
-        for hi, lo in ABOVE.get(c, {}).items():
-            bits[hi] += bits[lo]  # its column is the step above `lo`
         out[c] = bits
     out["together"] = [float(v) for v in beta[at:]]
     return out
@@ -357,11 +346,7 @@ def _unpack(beta: np.ndarray) -> dict[str, list[float]]:
 def _signs() -> np.ndarray:
     """The allowed sign of each design column (the prior: free)."""
     return np.array(
-        [
-            0,
-            *(1 if lv in ABOVE.get(c, {}) else SIGNS[c][lv] for c in _COMPS for lv in _free_levels(c)),
-            *SIGNS["together"],
-        ],
+        [0, *(SIGNS[c][lv] for c in _COMPS for lv in _free_levels(c)), *SIGNS["together"]],
         dtype=np.int64,
     )
 
