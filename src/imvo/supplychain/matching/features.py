@@ -837,23 +837,13 @@ TOGETHER: list[tuple[str, str]] = [
 ]
 
 
-# The level each comparison's weights are read against (0 bits, and the level the
-# prior speaks of): "missing" (level 0), except for the name, which is never missing.
-# Against a level no pair has, a shift of every name level by c and of the prior by -c
-# gives the same probabilities, and the sign bounds and the L2 penalty, not the
-# evidence, would choose c (docs/supplychain.md, "The exact fit"). Against "different"
-# the bounds say what is true of names (an agreeing name is never worse evidence than a
-# different one) and the prior is fixed by the data.
-REFERENCE: dict[str, int] = {"name": NAME_LEVELS.index("different")}
-
 # The sign a weight may take (+1: not below 0, -1: not above 0, 0: free), per level
-# of each comparison and per TOGETHER term, against the comparison's reference level
-# (REFERENCE, else level 0; the reference's own entry is unused). Agreement never counts
-# against a match and disagreement never for one, whatever one training set's quirks
-# (shops sharing a mall's address) would make a free fit say; it keeps explanations
+# of each comparison and per TOGETHER term. Agreement never counts against a
+# match and disagreement never for one, whatever one training set's quirks (shops
+# sharing a mall's address) would make a free fit say; it keeps explanations
 # readable and the model safe on data unlike its training sets.
 SIGNS: dict[str, list[int]] = {
-    "name": [0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0],
+    "name": [0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, -1, -1],
     "address": [0, 1, 1, 1, -1, 0, -1],
     "distance": [0, 1, 1, 0, 0, -1, -1],
     "name_number": [0, 1, 0, -1],

@@ -51,7 +51,6 @@ from imvo.supplychain.matching.features import (
     AGREEING_NAME_LEVELS,
     COMPARISONS,
     OVER_1_KM,
-    REFERENCE,
     SIGNS,
     TOGETHER,
     WITHIN_200_M,
@@ -252,8 +251,7 @@ class Model:
 
     def fit(self) -> Model:
         """Fit the weights of each kind on its evidence (weighted logistic regression,
-        Newton steps, L2 penalty; each comparison's reference level, `_reference`, is
-        0 bits)."""
+        Newton steps, L2 penalty; level 0 of a comparison is the reference, 0 bits)."""
         for kind in KINDS:
             rows = np.asarray(self.evidence[kind], dtype=np.float64).reshape(-1, len(_COMPS) + 2)
             if not len(rows) or not rows[:, -2].sum() or not rows[:, -1].sum():
@@ -310,23 +308,12 @@ def _zero() -> dict[str, list[float]]:
     return out
 
 
-def _reference(comp: str) -> int:
-    """The level of `comp` its weights are read against (0 bits; features.REFERENCE)."""
-    return REFERENCE.get(comp, 0)
-
-
-def _free_levels(comp: str) -> list[int]:
-    """The levels of `comp` with a weight of their own: all but the reference."""
-    return [lv for lv in range(len(COMPARISONS[comp])) if lv != _reference(comp)]
-
-
 def _design(levels: dict[str, np.ndarray]) -> np.ndarray:
-    """The prior, one column per level of each comparison other than its reference,
-    then the together terms."""
+    """One column per level other than 0 of each comparison, then the together terms."""
     cols: list[np.ndarray] = []
     for c in _COMPS:
         lv = levels[c]
-        cols.extend((lv == level).astype(np.float64) for level in _free_levels(c))
+        cols.extend((lv == level).astype(np.float64) for level in range(1, len(COMPARISONS[c])))
     return np.column_stack([np.ones(len(levels["name"])), *cols, together(levels)])
 
 
@@ -334,11 +321,9 @@ def _unpack(beta: np.ndarray) -> dict[str, list[float]]:
     out: dict[str, list[float]] = {"prior": [float(beta[0])]}
     at = 1
     for c in _COMPS:
-        bits = [0.0] * len(COMPARISONS[c])
-        for level in _free_levels(c):
-            bits[level] = float(beta[at])
-            at += 1
-        out[c] = bits
+        n = len(COMPARISONS[c]) - 1
+        out[c] = [0.0, *(float(v) for v in beta[at : at + n])]
+        at += n
     out["together"] = [float(v) for v in beta[at:]]
     return out
 
@@ -346,8 +331,7 @@ def _unpack(beta: np.ndarray) -> dict[str, list[float]]:
 def _signs() -> np.ndarray:
     """The allowed sign of each design column (the prior: free)."""
     return np.array(
-        [0, *(SIGNS[c][lv] for c in _COMPS for lv in _free_levels(c)), *SIGNS["together"]],
-        dtype=np.int64,
+        [0, *(s for c in _COMPS for s in SIGNS[c][1:]), *SIGNS["together"]], dtype=np.int64
     )
 
 
