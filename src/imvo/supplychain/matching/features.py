@@ -312,7 +312,14 @@ def joined_inside(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 # whole) are "exact", if what is left still names something: one of its words is carried
 # by fewer than GENERIC_WORD_COUNT registry facilities ("primary school" / "jurong west
 # primary school" on Jurong West St is two schools). Measured in docs/supplychain.md
-# ("The place written into a name").
+# ("The place written into a name"). Only names that do not agree already (similar or
+# less, PLACE_WORDS_FROM): setting the shared place aside from names that agree as near or
+# contained ("Lotus Apparel" / "Unit A Lotus Apparel" at "Unit A, 5 Lotus Rd") made the
+# unit-named record "exact, unique" and let it win automatically over the registry's two
+# records named "Lotus Apparel" at that address, where a person has to choose.
+PLACE_WORDS_FROM = 4
+
+
 def without_place_words(
     a: Sequence[str],
     b: Sequence[str],
@@ -325,7 +332,7 @@ def without_place_words(
     addresses carry are set aside. `rare(k, words)`: does one of pair k's remaining words
     name something (None: no registry to count in, every word does)?"""
     out = base.copy()
-    for k in np.flatnonzero(base > 1).tolist():
+    for k in np.flatnonzero(base >= PLACE_WORDS_FROM).tolist():
         aa, ba = address_a[k], address_b[k]
         if not aa or not ba:
             continue

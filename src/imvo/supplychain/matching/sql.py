@@ -411,6 +411,7 @@ def match(
     near, close = features.NEARBY_METERS, features.CLOSE_METERS
     abbr_ratio = float(features.ABBREVIATION_SET_RATIO)
     inside_min = int(features.JOINED_INSIDE_MIN)
+    place_words_from = int(features.PLACE_WORDS_FROM)
     frag_ratio = float(features.FRAGMENTED_RATIO)
     _run(
         cur,
@@ -509,7 +510,7 @@ def match(
           FROM named m
         ), placed AS MATERIALIZED (
           SELECT u.*,
-            CASE WHEN u.base0 > 1 AND u.aa <> '' AND u.ba <> '' AND u.px <> '' AND u.px = u.py
+            CASE WHEN u.base0 >= {place_words_from} AND u.aa <> '' AND u.ba <> '' AND u.px <> '' AND u.px = u.py
                       AND NOT (u.px = replace(u.a, ' ', '') AND u.py = replace(u.b, ' ', ''))
                       AND EXISTS (
                         SELECT 1 FROM regexp_split_to_table(u.a, ' ') t(w)

@@ -1101,3 +1101,21 @@ def test_the_input_frame_is_the_one_the_matcher_reads() -> None:
     registry = registry_input([(7, "lotus apparel", "no 5 lotus rd", "VN", 10.5, 106.7)])
     prepared = matching.prepare_registry(registry, normalised=True)
     assert matching.match_frame(prepared, rows)[0].facility_id == 7
+
+
+def test_a_unit_named_record_beside_its_twins_is_not_set_aside_into_an_automatic() -> None:
+    """The place set aside only turns names that do not agree (similar or less) into
+    "exact": "Lotus Apparel Limited" at "Unit A, No. 5 Lotus Rd" against the registry's two
+    "Lotus Apparel Co., Ltd" and one "Unit A Lotus Apparel Co., Ltd" at that address stays
+    for a person (setting "unit a lotus" aside made the unit-named record "exact, unique"
+    and an automatic winner over the two others)."""
+    address = "Unit A, No. 5 Lotus Road, Dongguan"
+    m = _one(
+        [
+            ("Lotus Apparel Co., Ltd", address, "CN", None, None),
+            ("Lotus Apparel Co Ltd", "Unit A No 5 Lotus Road Dongguan", "CN", None, None),
+            ("Unit A Lotus Apparel Co., Ltd", address, "CN", None, None),
+        ],
+        ("Lotus Apparel Limited", "Unit A, No. 5 Lotus Rd, Dongguan", "CN", None, None),
+    )
+    assert m.status != matching.AUTOMATIC

@@ -557,3 +557,19 @@ def test_postgres_engine_reads_generic_extra_words_and_500_m_as_the_in_memory_en
         ("exact, unique name", "<= 1 km"),
     ]
     assert memory[0].status == matching.AUTOMATIC and memory[1].status == matching.PENDING
+
+
+def test_postgres_engine_leaves_names_that_agree_as_they_are(pg_cursor: Any) -> None:
+    """Both engines set the place aside only from names that do not agree already
+    (`features.PLACE_WORDS_FROM`): a unit-named record beside two records of the plain
+    name at one address does not win automatically in either."""
+    registry = _places(
+        ["lotus apparel", "lotus apparel", "unit a lotus apparel"],
+        ["unit a no 5 lotus road dongguan"] * 3,
+        ["CN"] * 3,
+        ids=[1, 2, 3],
+    )
+    rows = _places(["Lotus Apparel Limited"], ["Unit A, No. 5 Lotus Rd, Dongguan"], ["CN"])
+    memory = matching.match_frame(matching.prepare_registry(registry, normalised=True), rows)
+    assert memory[0].status != matching.AUTOMATIC
+    _decided_alike_in_postgres(pg_cursor, registry, rows, memory)
