@@ -298,3 +298,22 @@ def test_a_windows_csv_given_a_utf8_mark_is_read_in_its_own_encoding() -> None:
     damaged = b"\xef\xbb\xbfname,address,country\nCaf\xc3\xa9 \xe9 A,Road 1,BD\n"
     table = read_table("d.csv", damaged)
     assert table.encoding == "utf-8-sig" and table.rows[0][1][0] == "Café \ufffd A"
+
+
+def test_the_parser_imports_before_any_settings() -> None:
+    """`imvo match` and the matching benchmarks import the parser in a process whose
+    settings are never read (no SECRET_KEY): a translation call at import time broke that."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "IMVO_TESTING")}
+    env["DJANGO_SETTINGS_MODULE"] = "imvo.settings"
+    done = subprocess.run(
+        [sys.executable, "-c", "import imvo.supplychain.parsing"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
