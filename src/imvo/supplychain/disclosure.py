@@ -384,6 +384,19 @@ class Preview:
     encoding: str  # detected or chosen; "" for workbooks
     # The worksheet read (`parsing._pick_sheet`): told when a workbook has several.
     sheet: str = ""
+    # Hidden worksheets, never read (`parsing.hidden_parts`): named so the member
+    # knows a list kept there is not in the disclosure.
+    hidden_sheets: list[str] = field(default_factory=list)
+
+
+def _mode(sl: SupplierList, current: list[SupplierList]) -> str:
+    return ("add" if sl.adds_to else "replace") if current else "first"
+
+
+def preview_mode(sl: SupplierList) -> str:
+    """What confirming the list does now: "first" (it becomes the year's
+    disclosure), "add" or "replace"."""
+    return _mode(sl, current_lists_for(sl.covenant_id, sl.organisation_id, sl.year))
 
 
 def preview(sl: SupplierList) -> Preview:
@@ -395,7 +408,7 @@ def preview(sl: SupplierList) -> Preview:
         sl.rows.exclude(name="").order_by("number").values_list("name", flat=True)[:SAMPLE]
     )
     return Preview(
-        mode=("add" if sl.adds_to else "replace") if current else "first",
+        mode=_mode(sl, current),
         current_files=[c.original_name for c in current],
         counts=effect.counts(),
         added=effect.added[:SAMPLE],
@@ -408,4 +421,5 @@ def preview(sl: SupplierList) -> Preview:
         samples=samples,
         encoding=str((sl.summary or {}).get("encoding") or sl.encoding or ""),
         sheet=str((sl.summary or {}).get("sheet") or ""),
+        hidden_sheets=[str(n) for n in (sl.summary or {}).get("hidden_sheets") or []],
     )

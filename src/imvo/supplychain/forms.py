@@ -23,13 +23,13 @@ class UploadForm(forms.Form):
             "CSV (any encoding and delimiter), .xlsx, .xls or .ods. Columns for name, address "
             "and country are needed; product, sector, tier, number of workers, coordinates and "
             "identifiers are optional. Headers in Dutch, English, German or French are recognised, "
-            "and an address split over columns (street, house number, postcode, city) is "
-            "joined into one."
+            "and an address split over columns (building, street, house number, address lines "
+            "2 and 3, district, postcode, city, state or province) is joined into one."
         ),
     )
 
     mode = forms.ChoiceField(
-        label=_("If you already disclosed for this year"),
+        label=_("If the year already has a disclosure"),
         choices=[
             ("add", _("Add this file to this year's disclosure (another business unit or tier)")),
             ("replace", _("Replace this year's disclosure with this file")),
@@ -37,8 +37,10 @@ class UploadForm(forms.Form):
         widget=forms.RadioSelect,
         required=False,
         help_text=_(
-            "An upload never replaces your disclosure without this choice; replaced files "
-            "stay in the history."
+            "The first file of a year becomes its disclosure: nothing to choose. For a year "
+            "that has one (listed above), choose; an upload without the choice is refused and "
+            "nothing is stored. You see the effect and can still change the choice before you "
+            "confirm; replaced files stay in the history."
         ),
     )
 
@@ -52,10 +54,14 @@ class UploadForm(forms.Form):
 FIELD_CHOICES_LABELS = {
     "name": _("Name"),
     "address": _("Address"),
+    "building": _("Building (joined to the address)"),
     "house_number": _("House number (joined to the address)"),
     "address_2": _("Address line 2 (joined to the address)"),
+    "address_3": _("Address line 3 (joined to the address)"),
+    "district": _("District (joined to the address)"),
     "postcode": _("Postcode (joined to the address)"),
     "city": _("City (joined to the address)"),
+    "region": _("State or province (joined to the address)"),
     "country": _("Country"),
     "sector": _("Sector"),
     "product": _("Product"),

@@ -17,8 +17,14 @@ Decisions written down:
   (title rows above the table are skipped; a two-row header's merged labels fill
   the lower row's empty cells); when none is, the first non-empty row is the
   header and the user maps the columns.
-- An address split over columns (street, house number, line 2, postcode, city)
-  is joined into the address: `combine_address`.
+- An address split over columns (building, street, house number, lines 2 and 3,
+  district, postcode, city, state or province) is joined into the address, each
+  part once: `combine_address`.
+- A postcode a spreadsheet kept as a number gets its leading zeros back where
+  the country's postcodes have a fixed length (`postcodes.restore`, with a row
+  warning); an .xlsx cell in a zero-padded format is read as shown.
+- A hidden sheet is never the list; a hidden row is read with a warning
+  (`hidden_parts`).
 - Formula cells in a workbook are read as the values the spreadsheet program
   last computed (what the user sees); an .xlsx formula saved without its result
   (files written by programs) is read as its "=..." text and rejected. A CSV cell that starts with "=" is a
@@ -44,7 +50,7 @@ from typing import Any
 from django.utils.translation import gettext_noop
 
 from imvo.core.exports import looks_like_formula
-from imvo.supplychain import geo
+from imvo.supplychain import geo, postcodes
 from imvo.supplychain.normalise import (
     _key,
     normalise_addresses,
@@ -81,10 +87,14 @@ MAX_COLUMNS = 250  # the mapping page: 3 s at 250 columns, 19 s at 1,000 (T48)
 FIELD_MAX_CHARS = {
     "name": 500,
     "address": 1_000,
+    "building": 200,
     "house_number": 50,
     "address_2": 500,
+    "address_3": 500,
+    "district": 200,
     "postcode": 50,
     "city": 200,
+    "region": 200,
     "country": 200,
     "sector": 200,
     "product": 200,
@@ -116,10 +126,21 @@ _WESTERN = set("àáâãäåæçèéêëìíîïñòóôõöøùúûüÿßœÀÁ
 _OTHER_LETTERS = set("ąćęłńśźżčďěňřšťůžőűăşţğıİĄĆĘŁŃŚŹŻČĎĚŇŘŠŤŮŽŐŰĂŞŢĞ")
 
 # Columns that complete the address when a list splits it (Dutch, German and ERP
-# exports: street, house number, postcode and city apart). They are joined onto
-# the address column in this order: "street number, line 2, postcode city"
-# (`combine_address`), as addresses are written in the registry.
-ADDRESS_PARTS = ["house_number", "address_2", "postcode", "city"]
+# exports: street, house number, postcode and city apart; Asian suppliers' lists:
+# building, address lines 1 to 3, district, state or province). They are joined
+# with the address column in this order: "building, street number, line 2, line
+# 3, district, postcode city, region" (`combine_address`), as addresses are
+# written in the registry.
+ADDRESS_PARTS = [
+    "building",
+    "house_number",
+    "address_2",
+    "address_3",
+    "district",
+    "postcode",
+    "city",
+    "region",
+]
 
 FIELDS = [
     "name",
@@ -140,10 +161,14 @@ REQUIRED = ["name", "address", "country"]
 FIELD_LABELS = {
     "name": "name",
     "address": "address",
+    "building": "building",
     "house_number": "house number",
     "address_2": "address line 2",
+    "address_3": "address line 3",
+    "district": "district",
     "postcode": "postcode",
     "city": "city",
+    "region": "state or province",
     "country": "country",
     "sector": "sector",
     "product": "product",
@@ -256,10 +281,65 @@ for _field, _names in {
         "adres 2",
         "adresse 2",
         "adresse ligne 2",
+        "straat 2",
+        "strasse 2",
         "adresszusatz",
         "complement d adresse",
         "complement dadresse",
         "complement adresse",
+    ],
+    "address_3": [
+        "address line 3",
+        "address 3",
+        "address3",
+        "street 3",
+        "adresregel 3",
+        "adres 3",
+        "adresse 3",
+        "adresse ligne 3",
+        "straat 3",
+        "strasse 3",
+    ],
+    "building": [
+        "building",
+        "building name",
+        "building floor",
+        "floor building",
+        "unit building",
+        "gebouw",
+        "gebaude",
+        "batiment",
+    ],
+    "district": [
+        "district",
+        "sub district",
+        "subdistrict",
+        "area",
+        "neighbourhood",
+        "neighborhood",
+        "ward",
+        "upazila",
+        "thana",
+        "county",
+        "wijk",
+        "stadsdeel",
+        "ortsteil",
+        "stadtteil",
+        "bezirk",
+        "quartier",
+        "arrondissement",
+    ],
+    "region": [
+        "state",
+        "province",
+        "state province",
+        "province state",
+        "region",
+        "state region",
+        "provincie",
+        "bundesland",
+        "provinz",
+        "departement",
     ],
     "postcode": [
         "postcode",
@@ -462,6 +542,10 @@ class Table:
     sheet: str = ""  # the workbook sheet the list was read from (`_pick_sheet`)
     # CSV rows in which a quote opens a cell and never closes (`_csv_records`).
     stray_quotes: set[int] = field(default_factory=set)
+    # Rows hidden in the workbook (hidden by hand or by a filter: .xlsx, .ods), read
+    # like the others with a warning; the hidden sheets, never read (`hidden_parts`).
+    hidden_rows: set[int] = field(default_factory=set)
+    hidden_sheets: list[str] = field(default_factory=list)
 
     def column_mapping(self) -> dict[str, int]:
         """Recognised columns: field -> column index (first column wins)."""
@@ -839,24 +923,69 @@ def _read_workbook(filename: str, data: bytes, kind: str, head: int | None = Non
         raise _damaged(filename, e, kind) from e
     cells = [[_cell_text(v) for v in row] for row in raw]
     if kind == "xlsx":
-        _uncomputed_formulas(data, name, cells)
+        _xlsx_as_shown(data, name, cells)
     return cells, name, others
 
 
-def _uncomputed_formulas(data: bytes, sheet_name: str, cells: list[list[str]]) -> None:
+def _xlsx_as_shown(data: bytes, sheet_name: str, cells: list[list[str]]) -> None:
+    """What calamine does not give of an .xlsx sheet, from its XML: formulas saved
+    without a result (`_uncomputed_formulas`) and whole numbers shown with leading
+    zeros (`_zero_padded_cells`)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            sheets, _strings = _xlsx_sheets(archive)
+            path = next(p for name, p, _visible in sheets if name == sheet_name)
+            xml = archive.read(path)
+            padded = _xlsx_dates(archive).padded
+    except (StopIteration, KeyError, ValueError, *_ZIP_ERRORS):
+        return
+    except Exception:  # the styles' XML is damaged: the cells as calamine read them
+        log.info("the styles of %s could not be read", sheet_name, exc_info=True)
+        return
+    _uncomputed_formulas(xml, cells)
+    if padded:
+        _zero_padded_cells(xml, padded, cells)
+
+
+def _put(cells: list[list[str]], row: int, column: int, text: str) -> None:
+    while len(cells) <= row:
+        cells.append([])
+    cells[row].extend([""] * (column + 1 - len(cells[row])))
+    cells[row][column] = text
+
+
+_XLSX_STYLED_NUMBER = re.compile(
+    rb"<(?:\w+:)?c\s(?=[^>]*\bs=\"([0-9]+)\")(?![^>]*\bt=\"(?!n\"))[^>]*?"
+    rb"\br=\"([A-Z]{1,3})([0-9]{1,9})\"[^>]*(?<!/)>(.*?)</(?:\w+:)?c>",
+    re.S,
+)
+_XLSX_NUMBER_VALUE = re.compile(rb"<(?:\w+:)?v(?:\s[^>]*)?>([0-9.E+-]+)</")
+
+
+def _zero_padded_cells(xml: bytes, padded: dict[int, int], cells: list[list[str]]) -> None:
+    """Whole numbers in a zero-padded format ("00000") as the member sees them:
+    "01067", not 1067 (a German postcode that lost its zero)."""
+    for cell in _XLSX_STYLED_NUMBER.finditer(xml):
+        width = padded.get(int(cell.group(1)))
+        value = _XLSX_NUMBER_VALUE.search(cell.group(4)) if width else None
+        if width is None or value is None:
+            continue
+        try:
+            shown = _padded(float(value.group(1)), width)
+        except ValueError:
+            continue
+        if isinstance(shown, str):
+            row, column = int(cell.group(3)) - 1, _column_number(cell.group(2)) - 1
+            _put(cells, row, column, shown)
+
+
+def _uncomputed_formulas(xml: bytes, cells: list[list[str]]) -> None:
     """Put the formula text ("=...") in the cells of an .xlsx sheet whose formula has
     no saved result. Excel and LibreOffice save each formula's last result beside
     it, which is what we read; files written by programs (openpyxl, exports of
     other systems) often hold the formula only, and the reader saw an empty cell:
     "the name is missing" for a name that is plainly there on screen. As "=..."
     the row check names it a formula to replace by its value."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            sheets, _strings = _xlsx_sheets(archive)
-            path = next(p for name, p, _visible in sheets if name == sheet_name)
-            xml = archive.read(path)
-    except (StopIteration, KeyError, ValueError, *_ZIP_ERRORS):
-        return
     if b"<f" not in xml and b":f" not in xml:
         return
     for cell in _XLSX_FORMULA_CELL.finditer(xml):
@@ -870,10 +999,7 @@ def _uncomputed_formulas(data: bytes, sheet_name: str, cells: list[list[str]]) -
         formula = _XLSX_FORMULA_TEXT.search(body)
         text = formula.group(1).decode("utf-8", "replace") if formula else ""
         row, column = int(cell.group(2)) - 1, _column_number(cell.group(1)) - 1
-        while len(cells) <= row:
-            cells.append([])
-        cells[row].extend([""] * (column + 1 - len(cells[row])))
-        cells[row][column] = "=" + _xml_unescape(text)
+        _put(cells, row, column, "=" + _xml_unescape(text))
 
 
 _XLSX_FORMULA_CELL = re.compile(
@@ -987,10 +1113,12 @@ def _xlsx_sheets(archive: zipfile.ZipFile) -> tuple[list[tuple[str, str, bool]],
 
 @dataclass(frozen=True)
 class _XlsxDates:
-    """Which cell styles show a number as a date or time, and the workbook's day 0."""
+    """Which cell styles show a number as a date or time, and the workbook's day 0;
+    which show it with leading zeros, and how many digits ("00000": 5)."""
 
     styles: frozenset[int]
     epoch: Any  # datetime.datetime
+    padded: dict[int, int] = field(default_factory=dict)
 
 
 # Excel's built-in number formats that are dates or times (ECMA-376 18.8.30 and the
@@ -1025,18 +1153,36 @@ def _xlsx_dates(archive: zipfile.ZipFile) -> _XlsxDates:
         styles = fromstring(archive.read("xl/styles.xml"))
     except KeyError:
         return _XlsxDates(frozenset(), epoch)
-    custom = {
-        int(el.get("numFmtId", "-1")): _is_date_format(el.get("formatCode", ""))
+    codes = {
+        int(el.get("numFmtId", "-1")): el.get("formatCode", "")
         for el in styles.iter()
         if _local(el.tag) == "numFmt"
     }
+    custom = {number: _is_date_format(code) for number, code in codes.items()}
     xfs = next((el for el in styles.iter() if _local(el.tag) == "cellXfs"), None)
     found = set()
+    padded = {}
     for i, xf in enumerate(x for x in (xfs if xfs is not None else []) if _local(x.tag) == "xf"):
         number = int(xf.get("numFmtId", "0"))
         if custom.get(number, number in _BUILTIN_DATE_FORMATS):
             found.add(i)
-    return _XlsxDates(frozenset(found), epoch)
+        if _ZERO_PADDED.fullmatch(codes.get(number, "")):
+            padded[i] = len(codes[number])
+    return _XlsxDates(frozenset(found), epoch, padded)
+
+
+# A number format that shows a whole number with leading zeros: Excel's "Special >
+# Zip Code" (00000) and the formats members give postcodes, phone numbers and
+# registry numbers so that their zeros show. The cell holds the number (1067), the
+# member sees "01067": it is read as shown.
+_ZERO_PADDED = re.compile(r"00+")
+
+
+def _padded(value: Any, width: int) -> Any:
+    """A whole number shown by a zero-padded format, as shown."""
+    if isinstance(value, float) and value.is_integer() and 0 <= value < 10**width:
+        return str(int(value)).zfill(width)
+    return value
 
 
 def _serial_date(serial: float, epoch: Any) -> Any:
@@ -1074,8 +1220,11 @@ def _xlsx_rows(
                 if column > _XLSX_MAX_COLUMNS:
                     raise ValueError(f"column {column} is past Excel's last column")
                 value = _xlsx_value(el)
-                if isinstance(value, float) and int(el.get("s") or 0) in dates.styles:
+                style = int(el.get("s") or 0)
+                if isinstance(value, float) and style in dates.styles:
                     value = _serial_date(value, dates.epoch)
+                elif style in dates.padded:
+                    value = _padded(value, dates.padded[style])
                 if isinstance(value, _SharedString):
                     wanted.add(value.index)
                 if value is not None:
@@ -1622,7 +1771,87 @@ def read_table(
     table.complete = complete
     table.sheet = sheet
     table.stray_quotes = stray
+    if sheet and head is None:  # the worker's reading: the rows get their warnings
+        table.hidden_rows, table.hidden_sheets = hidden_parts(data, kind, sheet)
     return table
+
+
+_XLSX_HIDDEN_ROW = re.compile(
+    rb"<(?:\w+:)?row\s(?=[^>]*\bhidden=\"(?:1|true)\")[^>]*?\br=\"([0-9]{1,9})\""
+)
+
+
+def hidden_parts(data: bytes, kind: str, sheet: str) -> tuple[set[int], list[str]]:
+    """The rows of `sheet` hidden in the workbook (their numbers), and the names of
+    the workbook's hidden sheets.
+
+    Decided (2026-12-07): a hidden sheet is never read as the list (`_pick_sheet`
+    chooses among the visible ones; the preview names the hidden ones). A hidden
+    row is read and disclosed like every other row, with a warning on it: a row
+    is hidden by hand or by a filter left on, and either way the member sees it
+    in the file only by looking for it; leaving it out would lose a production
+    location without a word, taking it in silently would disclose what the member
+    may have meant to set aside. The warning asks: delete it from the file if it
+    is not part of the list. .xls rows are not told apart (calamine does not say
+    which are hidden, and its BIFF records are not read here)."""
+    hidden_sheets: list[str] = []
+    try:
+        from python_calamine import CalamineWorkbook, SheetVisibleEnum
+
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        hidden_sheets = [
+            m.name for m in book.sheets_metadata if m.visible != SheetVisibleEnum.Visible
+        ]
+    except BaseException as e:  # read before: a failure here leaves the names out
+        if isinstance(e, KeyboardInterrupt | SystemExit):
+            raise
+        log.info("the sheets of the workbook could not be listed: %s", e)
+    rows: set[int] = set()
+    try:
+        if kind == "xlsx":
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                sheets, _strings = _xlsx_sheets(archive)
+                path = next(p for name, p, _visible in sheets if name == sheet)
+                rows = {int(r) for r in _XLSX_HIDDEN_ROW.findall(archive.read(path))}
+        elif kind == "ods":
+            rows = _ods_hidden_rows(data, sheet)
+    except (StopIteration, KeyError, ValueError, *_ZIP_ERRORS):
+        log.info("the hidden rows of %s could not be read", sheet)
+    return rows, hidden_sheets
+
+
+def _ods_hidden_rows(data: bytes, sheet: str) -> set[int]:
+    """The numbers of the rows of an .ods sheet whose visibility is "collapse"
+    (hidden) or "filter" (filtered out)."""
+    from xml.etree.ElementTree import ParseError as XMLParseError
+
+    from defusedxml.ElementTree import iterparse
+
+    table, row_tag = _ODS_TABLE + "table", _ODS_TABLE + "table-row"
+    hidden: set[int] = set()
+    inside, row = False, 0
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open("content.xml") as xml:
+            for event, el in iterparse(xml, events=("start", "end")):
+                if el.tag == table:
+                    if event == "start":
+                        inside, row = el.get(_ODS_TABLE + "name") == sheet, 0
+                    elif inside:
+                        break
+                    continue
+                if event != "start" or el.tag != row_tag or not inside:
+                    if event == "end" and el.tag == row_tag:
+                        el.clear()
+                    continue
+                repeat = min(int(el.get(_ODS_TABLE + "number-rows-repeated", "1") or 1), MAX_ROWS)
+                if el.get(_ODS_TABLE + "visibility", "visible") != "visible":
+                    hidden.update(range(row + 1, row + repeat + 1))
+                row += repeat
+                if row > MAX_ROWS + 20:  # past what a list may hold: refused elsewhere
+                    break
+    except (XMLParseError, ValueError):
+        return set()
+    return hidden
 
 
 def _quoted(names: list[str]) -> str:
@@ -1785,27 +2014,94 @@ def _bounded(text: str) -> str:
     return text if len(text) <= MAX_CELL_CHARS else text[:MAX_CELL_CHARS] + "…"
 
 
+# Words a city or district column adds to the name ("Ningbo City", "Dong Nai
+# Province"): left out when looking whether the address already holds the place.
+_PLACE_WORDS = frozenset(
+    ["city", "town", "district", "province", "county", "municipality", "stad", "stadt", "ville"]
+)
+
+
+# A place's name followed or preceded by one of these is a street named after it
+# ("Mirpur Road" in Dhaka's Mirpur, "Via Roma" in Rome): it does not hold the place.
+_STREET_AFTER = frozenset(
+    ["road", "rd", "street", "st", "avenue", "ave", "lane", "highway", "hwy", "weg",
+     "straat", "strasse", "str", "boulevard", "blvd", "cad", "caddesi", "sok", "sokak"]
+)  # fmt: skip
+_STREET_BEFORE = frozenset(
+    ["via", "viale", "corso", "piazza", "rue", "route", "chemin", "avenue", "boulevard",
+     "calle", "avenida", "av", "carretera", "camino", "rua", "estrada", "rodovia", "carrer",
+     "jalan", "jl", "duong", "pho", "ul", "ulica", "strada"]
+)  # fmt: skip
+# Looking back for a street word passes over these ("Route de Caracol").
+_PARTICLES = frozenset(["de", "del", "della", "di", "da", "do", "dos", "das", "la", "le", "el"])
+
+
+def _place_key(text: str) -> str:
+    words = _key(text).split()
+    kept = [w for w in words if w not in _PLACE_WORDS]
+    return " ".join(kept if any(w.isalpha() for w in kept) else words)
+
+
 def _holds(text: str, part: str) -> bool:
-    """Whether `part` is already written in `text` (as whole words, any case)."""
-    needle = _key(part)
-    return bool(needle) and f" {needle} " in f" {_key(text)} "
+    """Whether `part` is already written in `text`: as whole words, any case, without
+    the words "city", "province"... that one column adds and the other does not, and
+    not as the name of a street ("Gazipur Road", "Via Roma" do not hold "Gazipur", "Roma")."""
+    needle = _place_key(part)
+    if not needle:
+        return False
+    haystack = f" {_place_key(text)} "
+    start = haystack.find(f" {needle} ")
+    while start >= 0:
+        following = haystack[start + len(needle) + 2 :].split(" ", 1)[0]
+        before = haystack[:start].split()
+        while before and before[-1] in _PARTICLES:
+            before.pop()
+        preceding = before[-1] if before else ""
+        if following not in _STREET_AFTER and preceding not in _STREET_BEFORE:
+            return True
+        start = haystack.find(f" {needle} ", start + 1)
+    return False
 
 
 def combine_address(
-    street: str, house_number: str = "", line_2: str = "", postcode: str = "", city: str = ""
+    street: str,
+    house_number: str = "",
+    line_2: str = "",
+    postcode: str = "",
+    city: str = "",
+    *,
+    building: str = "",
+    line_3: str = "",
+    district: str = "",
+    region: str = "",
 ) -> str:
-    """One address from a list's split address columns, in a stated order: the street
-    and house number, then the second line, then postcode and city ("Keizersgracht
-    12, 2e etage, 1015 CX Amsterdam"), as the registry writes addresses. A postcode,
-    city or line the address column already holds (an address with its city beside a
+    """One address from a list's split address columns, in a stated order: the
+    building, the street and house number, the second and third lines, the
+    district, postcode and city, the state or province ("Rahman Tower, Road 3 12,
+    Block B, Mirpur, 1216 Dhaka" ; "Keizersgracht 12, 2e etage, 1015 CX
+    Amsterdam"), as the registry writes addresses. A part already written in
+    the parts before it (an address column that ends with its city beside a
+    city column, "Ningbo" beside "Ningbo City", the city on line 2 and in the
     city column) is not written twice."""
-    first = " ".join(p for p in (street, house_number) if p)
+    written: list[str] = []
 
     def new(part: str) -> str:
-        return "" if _holds(first, part) else part
+        part = part.strip()
+        return "" if not part or any(_holds(w, part) for w in written) else part
 
-    place = " ".join(p for p in (new(postcode), new(city)) if p)
-    return ", ".join(p for p in (first, new(line_2), place) if p)
+    for part in (building, " ".join(p for p in (street, house_number) if p), line_2, line_3):
+        if part := new(part):
+            written.append(part)
+    if part := new(district):
+        written.append(part)
+    code = new(postcode)
+    town = new(city)
+    place = " ".join(p for p in (code, town) if p)
+    if place:
+        written.append(place)
+    if part := new(region):
+        written.append(part)
+    return ", ".join(written)
 
 
 def validate_rows(
@@ -1832,6 +2128,15 @@ def validate_rows(
             result.errors.append((first, "this row repeats the header row; remove it"))
             results.append(result)
             continue
+        if number in table.hidden_rows:
+            column = header[mapping["name"]] if "name" in mapping else header[0]
+            result.warnings.append(
+                (
+                    column,
+                    "this row is hidden in the workbook; it is read and disclosed like the "
+                    "others: delete it from the file if it is not part of the list",
+                )
+            )
         if number in table.stray_quotes:
             column = next((header[i] for i, c in enumerate(cells) if '"' in c), header[0])
             result.warnings.append(
@@ -1864,9 +2169,23 @@ def validate_rows(
                     (column, "contains characters that could not be read; save the file as UTF-8")
                 )
             values[f] = text
+        code = normalise_country(values["country"]) if values.get("country") else None
+        if values.get("postcode") and "postcode" in mapping:
+            values["postcode"], warning = postcodes.restore(values["postcode"], code)
+            if warning:
+                result.warnings.append((header[mapping["postcode"]], warning))
         if "address" in mapping and "address" not in too_long:
+            parts = {part: values.pop(part, "") for part in ADDRESS_PARTS}
             values["address"] = combine_address(
-                values.get("address", ""), *(values.pop(part, "") for part in ADDRESS_PARTS)
+                values.get("address", ""),
+                parts["house_number"],
+                parts["address_2"],
+                parts["postcode"],
+                parts["city"],
+                building=parts["building"],
+                line_3=parts["address_3"],
+                district=parts["district"],
+                region=parts["region"],
             )
             limit = FIELD_MAX_CHARS["address"]
             if len(values["address"]) > limit:
@@ -1878,7 +2197,6 @@ def validate_rows(
             if f in mapping and f not in too_long and not values.get(f):
                 result.errors.append((header[mapping[f]], f"the {FIELD_LABELS[f]} is missing"))
         if values.get("country"):
-            code = normalise_country(values["country"])
             if code is None:
                 result.errors.append(
                     (

@@ -49,6 +49,12 @@ PATTERNS: list[tuple[re.Pattern[str], Promise]] = [
      _("latitude and longitude seem swapped (%(lat)s, %(lng)s); used %(lng)s, %(lat)s")),
     (re.compile(_N % "lat" + ", " + _N % "lng" + r" lies outside (?P<country>[A-Z]{2})" + _LEFT_OUT),
      _("%(lat)s, %(lng)s lies outside %(country)s; coordinates left out")),
+    (re.compile(r"'(?P<value>\d*)' has (?P<n>\d+) digits, a postcode in (?P<country>[A-Z]{2}) has (?P<digits>\d+): read as '(?P<restored>[\d-]*)' \(a spreadsheet that keeps postcodes as numbers drops their leading zeros; format the column as text\)"),
+     _("'%(value)s' has %(n)s digits, a postcode in %(country)s has %(digits)s: read as '%(restored)s' (a spreadsheet that keeps postcodes as numbers drops their leading zeros; format the column as text)")),
+    (re.compile(r"'(?P<value>\d*)' has (?P<n>\d+) digits, a postcode in (?P<country>[A-Z]{2}) has (?P<digits>\d+); kept as written, check it"),
+     _("'%(value)s' has %(n)s digits, a postcode in %(country)s has %(digits)s; kept as written, check it")),
+    (re.compile(r"this row is hidden in the workbook; it is read and disclosed like the others: delete it from the file if it is not part of the list"),
+     _("this row is hidden in the workbook; it is read and disclosed like the others: delete it from the file if it is not part of the list")),
 ]  # fmt: skip
 
 

@@ -217,6 +217,27 @@ def store_list(
     return sl
 
 
+def years_disclosed(org_id: int | None, covenants: Any) -> list[tuple[Covenant, int, list[str]]]:
+    """The covenants and years in which the member already has a disclosure or an
+    upload on its way (the files, by name), newest year first: the years where an
+    upload must say whether it adds to the disclosure or replaces it
+    (`store_list`), shown on the upload form so the choice is clear before the file
+    is sent."""
+    if org_id is None:
+        return []
+    mine = SupplierList.objects.filter(organisation_id=org_id, covenant__in=covenants)
+    found: dict[tuple[int, int], list[str]] = {}
+    for covenant_id, year, name in (
+        (mine.current() | mine.filter(status__in=disclosure.IN_PIPELINE))
+        .distinct()
+        .order_by("-year", "covenant_id", "pk")
+        .values_list("covenant_id", "year", "original_name")
+    ):
+        found.setdefault((covenant_id, year), []).append(name)
+    by_id = {c.pk: c for c in covenants}
+    return [(by_id[c], year, names) for (c, year), names in found.items()]
+
+
 def _max_upload_bytes() -> int:
     from django.conf import settings
 
@@ -282,16 +303,56 @@ def _mark_queued(sl: SupplierList, **changes: Any) -> None:
     )
 
 
-def confirm_list(user: Any, sl: SupplierList) -> SupplierList:
+def confirm_list(user: Any, sl: SupplierList, seen: str | None = None) -> SupplierList:
     """The member confirms the previewed effect: the list is matched and becomes a
-    new version of the disclosure (added to it or replacing it, as chosen)."""
+    new version of the disclosure (added to it or replacing it, as chosen).
+
+    `seen` is what the preview said the file does ("first", "add", "replace";
+    `disclosure.preview`): when the year's disclosure changed since (another
+    upload of the year confirmed meanwhile, so a file that was to become the
+    disclosure would now replace it), the confirmation is refused and the member
+    reads the effect again. None (the API): no such check."""
     require_decide(user, sl)
     with transaction.atomic():
         locked = SupplierList.objects.select_for_update().get(pk=sl.pk)
         if locked.status != SupplierList.Status.PREVIEW:
             raise DomainError(_("Only a list waiting for your confirmation can be confirmed."))
+        if seen is not None and seen != disclosure.preview_mode(locked):
+            raise DomainError(
+                _(
+                    "Your disclosure for %(year)s changed since this page was shown (now in "
+                    "it: %(files)s). Check what this file does to it, choose add or replace, "
+                    "and confirm again."
+                )
+                % {
+                    "year": locked.year,
+                    "files": ", ".join(
+                        c.original_name
+                        for c in disclosure.current_lists_for(
+                            locked.covenant_id, locked.organisation_id, locked.year
+                        )
+                    ),
+                }
+            )
         _mark_queued(sl, confirmed=True)
     enqueue(sl)
+    sl.refresh_from_db()
+    return sl
+
+
+def choose_mode(user: Any, sl: SupplierList, mode: str) -> SupplierList:
+    """Before confirming, the member changes whether the file is added to the year's
+    disclosure or replaces it (the preview then shows the other effect). The same
+    choice as on the upload form, made where its effect is shown; it matters only
+    when the year has a disclosure."""
+    require_decide(user, sl)
+    if mode not in (ADD, REPLACE):
+        raise DomainError(_("Choose whether the file is added to the disclosure or replaces it."))
+    updated = SupplierList.objects.filter(pk=sl.pk, status=SupplierList.Status.PREVIEW).update(
+        adds_to=mode == ADD
+    )
+    if not updated:
+        raise DomainError(_("Add or replace can be changed only before you confirm."))
     sl.refresh_from_db()
     return sl
 
@@ -584,6 +645,7 @@ def _read_and_check(sl: SupplierList, data: bytes) -> None:
         summary = dict(sl.summary or {})
         summary["encoding"] = table.encoding
         summary["sheet"] = table.sheet
+        summary["hidden_sheets"] = table.hidden_sheets
         SupplierList.objects.filter(pk=sl.pk).update(
             rows_total=len(results), rows_done=0, progress_at=timezone.now(), summary=summary
         )

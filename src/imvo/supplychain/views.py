@@ -130,7 +130,8 @@ def upload(request: HttpRequest) -> HttpResponse:
             )
         else:
             return redirect("supplychain:list", pk=sl.pk)
-    return render(request, "supplychain/upload.html", {"form": form})
+    disclosed = services.years_disclosed(roles.organisation_id(request.user), covenants)
+    return render(request, "supplychain/upload.html", {"form": form, "disclosed": disclosed})
 
 
 def _list_context(sl: SupplierList) -> dict[str, Any]:
@@ -174,13 +175,15 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     def decide() -> None:
         services.require_decide(request.user, sl)  # whatever the action asked
         if action == "confirm":
-            services.confirm_list(request.user, sl)
+            services.confirm_list(request.user, sl, seen=request.POST.get("seen") or None)
             messages.success(request, _("Confirmed: the list is now part of your disclosure."))
         elif action == "cancel":
             services.cancel_list(request.user, sl)
             messages.success(request, _("Cancelled: your disclosure did not change."))
         elif action == "encoding":
             services.choose_encoding(request.user, sl, request.POST.get("encoding", ""))
+        elif action in (services.ADD, services.REPLACE):
+            services.choose_mode(request.user, sl, action)
         else:
             raise DomainError(_("Unknown action."))
 

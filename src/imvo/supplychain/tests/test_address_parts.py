@@ -156,3 +156,81 @@ def test_a_column_is_still_used_once(world, db) -> None:
             world.member_a, sl, {"name": 0, "address": 1, "city": 1, "country": 3}
         )
     assert parsing.FIELD_LABELS["city"] == "city"
+
+
+# --- every part of the address, in order, once (2026-12-07) -----------------------------
+#
+# Suppliers' own lists (China, Indonesia, Haiti) split the address further:
+# "Building", "Address 1/2/3", "District", "City", "State/Province". Only the first
+# "address line 2" was taken: the building, the third line, the district and the
+# province were left out, and a city the address already held ("Ningbo" beside a
+# City column "Ningbo City", or the city on the second line) was written twice.
+# `files/address-lines.csv` holds rows of Open Supply Hub lists 10, 11, 12 and 15
+# (MIT licence) with their addresses split into those columns as the suppliers'
+# lists split them, saved as a Dutch Excel saves a CSV (semicolons, Windows-1252);
+# `address-lines.xlsx` was made from it by LibreOffice 7.4 (`soffice --headless
+# --infilter="CSV:59,34,1252,1" --convert-to xlsx address-lines.csv`).
+
+LINES_HEADER = [
+    "Supplier name", "Building", "Address 1", "Address 2", "Address 3", "District",
+    "City", "State/Province", "Postcode", "Country",
+]  # fmt: skip
+# The whole address each row's parts make, as Open Supply Hub's lists wrote it.
+LINES = [
+    ("Xiamen Kingland Apparel Co Ltd",
+     "2F, J5 Building, Yongquan Industrial Area, Guankou, Jimei, 361023 Xiamen, Fujian"),
+    ("YIA-CHYNS TEXTILE (SHANGHAI) CORP",
+     "BUILDING 2, NO.688 FENG YONG ROAD, FENGXIAN DISTRICT, 201414 Shanghai"),
+    ("Jiangsu Asian Sourcing Headwear MFG. Co., Ltd",
+     "No. 2 South Guangzhou Road, Huai'an City 223005"),
+    ("Ningbo Beston Plastics Co.,Ltd",
+     "No.66 Yicheng Road, Xiaogang, Beilun, Ningbo, Zhejiang Province"),
+    ("PT Yuni International",
+     "Kp. Menteng Dua RT.04/RW01., Desa Pasir Laja, Kecamatan Sukaraja, Kabupaten Bogor, "
+     "16710, Jawa Barat"),
+    ("Yangzhou Xinte Travelling Goods Co.,Ltd",
+     "Yuelai Road, Lidian town, Hanjiang, Yangzhou, Jiangsu Province"),
+    ("MAS Akansyel S.A", "Building C, Route de Caracol No. 14, Caracol"),
+]  # fmt: skip
+
+
+def test_building_lines_district_and_province_are_recognised() -> None:
+    assert recognise_headers(LINES_HEADER) == {
+        "name": 0, "building": 1, "address": 2, "address_2": 3, "address_3": 4,
+        "district": 5, "city": 6, "region": 7, "postcode": 8, "country": 9,
+    }  # fmt: skip
+    assert (
+        recognise_headers(["Naam", "Gebouw", "Straat", "Straat 2", "Wijk", "Plaats", "Land"])[
+            "address_2"
+        ]
+        == 3
+    )
+
+
+def test_all_parts_are_joined_in_order_and_none_twice() -> None:
+    assert combine_address(
+        "Road 3", "12", "Block B", "", "Dhaka", building="Rahman Tower", line_3="Mirpur 10",
+        district="Mirpur", region="Dhaka Division",
+    ) == "Rahman Tower, Road 3 12, Block B, Mirpur 10, Dhaka, Dhaka Division"  # fmt: skip
+    # The city already on the second line, or in the address with "City" after it.
+    assert combine_address("Plot 5, Road 3", line_2="Konabari, Gazipur", city="Gazipur") == (
+        "Plot 5, Road 3, Konabari, Gazipur"
+    )
+    assert combine_address("No.66 Yicheng Road, Ningbo", city="Ningbo City") == (
+        "No.66 Yicheng Road, Ningbo"
+    )
+    # A street named after the place does not hold it.
+    assert combine_address("Via Roma 1", postcode="00184", city="Roma") == "Via Roma 1, 00184 Roma"
+    assert combine_address("Gazipur Road 5", city="Gazipur") == "Gazipur Road 5, Gazipur"
+    # "District 1" is no "1" that a house number already holds.
+    assert combine_address("Road 1", district="District 1", city="Ho Chi Minh City") == (
+        "Road 1, District 1, Ho Chi Minh City"
+    )
+
+
+@pytest.mark.parametrize("name", ["address-lines.csv", "address-lines.xlsx"])
+def test_a_real_list_with_the_address_in_many_columns_reads_it_whole(name: str) -> None:
+    table = read_table(name, (FILES / name).read_bytes())
+    results = validate_rows(table, table.column_mapping())
+    assert [r.errors for r in results] == [[]] * len(LINES)
+    assert [(r.values["name"], r.values["address"]) for r in results] == LINES
