@@ -211,6 +211,12 @@ def store_list(
             )
             % {"year": year, "files": ", ".join(existing)}
         )
+    if not mode:
+        # The year's first file: nothing to choose now. Should another file of the
+        # year become the disclosure before this one is processed (confirmed at
+        # the same time, or while this one waited), this one is added to it: a
+        # replacement is made only when the member chose it.
+        sl.adds_to = True
     _save_with_file(sl, data)
     if sl.status == SupplierList.Status.QUEUED and enqueue_task:
         enqueue(sl)

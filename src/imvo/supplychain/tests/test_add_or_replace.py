@@ -5,12 +5,17 @@ this year" whether or not the member had, without saying which years it had
 disclosed; and a file uploaded as the year's first, still waiting for its
 confirmation while a second file of the year was confirmed, showed "This file
 replaces your disclosure" with nothing but Confirm: a replacement nobody chose,
-one click from happening. Now:
+one click from happening (and, found in the demo, two first files confirmed
+before the worker made either the disclosure: the one processed last replaced
+the other). Now:
 - the upload form lists the years the member already disclosed (and files on
   their way), so the member knows whether the choice applies;
 - the preview of a year that has a disclosure offers the other choice ("Add
   this file to the disclosure instead" / "Replace ... instead"), and the
   Confirm button says which ("Confirm: add to the disclosure");
+- the year's first file, uploaded with nothing to choose, is added to the
+  disclosure should another file become it first; a replacement is made only
+  when the member chose it;
 - a confirmation made on a page that showed another effect than the one now
   (the disclosure changed meanwhile) is refused with the reason; the member
   reads the effect again and confirms what it sees.
@@ -79,14 +84,17 @@ def test_a_first_upload_overtaken_by_another_is_not_replaced_unasked(world, memb
     assert "changed since this page was shown (now in it: tweede.csv)" in shown
     first.refresh_from_db()
     assert first.status == SupplierList.Status.PREVIEW and _current(world) == ["tweede.csv"]
-    # The page now says what confirming does and offers the other choice.
+    # The page now says what confirming does (the year's first file, overtaken, is
+    # added: a replacement only when chosen) and offers the other choice.
+    assert "This file is added to your disclosure" in shown
+    assert "Replace the disclosure with this file instead" in shown
+    assert "Confirm: add to the disclosure" in shown
+    member.post(f"/supply-chain/lists/{first.pk}/confirm/", {"action": "replace"})
+    shown = member.get(f"/supply-chain/lists/{first.pk}/").content.decode()
     assert "This file replaces your disclosure" in shown
     assert "Add this file to the disclosure instead" in shown
     assert "Confirm: replace the disclosure" in shown
     member.post(f"/supply-chain/lists/{first.pk}/confirm/", {"action": "add"})
-    shown = member.get(f"/supply-chain/lists/{first.pk}/").content.decode()
-    assert "This file is added to your disclosure" in shown
-    assert "Replace the disclosure with this file instead" in shown
     member.post(f"/supply-chain/lists/{first.pk}/confirm/", {"action": "confirm", "seen": "add"})
     assert _current(world) == ["eerste.csv", "tweede.csv"]
 
@@ -105,3 +113,23 @@ def test_the_choice_can_change_only_before_confirming_and_by_the_member(world, m
     with pytest.raises(DomainError, match="only before you confirm"):
         services.choose_mode(world.member_a, later, "replace")
     assert _current(world) == ["eerste.csv", "tweede.csv"]
+
+
+def test_two_first_files_confirmed_at_once_are_both_disclosed(world, member, monkeypatch) -> None:
+    """Found in the demo: the year's first file and a second one ("add") were both
+    confirmed while the worker had not yet made either the disclosure; the first,
+    uploaded without a choice, was processed last and replaced the second. The
+    year's first file is added when another became the disclosure meanwhile."""
+    first = _upload(world, FIRST, "eerste.csv")
+    second = _upload(world, SECOND, "tweede.csv", mode="add")
+    waiting: list[SupplierList] = []
+    monkeypatch.setattr(services, "enqueue", waiting.append)
+    services.confirm_list(world.member_a, first, seen="first")
+    services.confirm_list(world.member_a, second, seen="first")
+    monkeypatch.undo()
+    for sl in reversed(waiting):  # the second is processed first
+        services.process_list(sl.pk)
+    assert _current(world) == ["eerste.csv", "tweede.csv"]
+    versions = disclosure.find(world.covenant_x.pk, world.company_a.pk, YEAR)
+    assert versions is not None
+    assert [v.change for v in versions.versions.order_by("number")] == ["first", "add"]
