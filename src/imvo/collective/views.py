@@ -33,7 +33,7 @@ from imvo.collective.services.figures import cap_figures
 from imvo.collective.services.leverage import check_save_leverage, my_facilities
 from imvo.core.errors import DomainError
 from imvo.core.flash import flash_outcome
-from imvo.covenants.models import Adherence, Agreement, Covenant
+from imvo.covenants.models import Agreement, Covenant
 from imvo.covenants.seams import secretariat_page
 from imvo.duediligence.models import Action as DdAction
 
@@ -64,6 +64,7 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "facilities": my_facilities(request.user),
             "actions": joint.actions_for(request.user),
+            "may_propose": bool(_propose_covenants(request.user)),
         },
     )
 
@@ -105,12 +106,9 @@ def leverage(request: HttpRequest, facility_id: int) -> HttpResponse:
 def _propose_covenants(user: Any) -> list[Covenant]:
     if roles.is_platform_admin(user):
         return list(Covenant.objects.order_by("name_en"))
-    ids = set(roles.managed_covenant_ids(user))
-    org = roles.organisation_id(user)
-    if org is not None:
-        ids |= set(
-            Adherence.objects.filter(organisation_id=org).values_list("covenant_id", flat=True)
-        )
+    ids = set(roles.managed_covenant_ids(user)) | joint.proposing_covenant_ids(
+        roles.organisation_id(user)
+    )
     return list(Covenant.objects.filter(pk__in=ids).order_by("name_en"))
 
 
