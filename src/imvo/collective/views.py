@@ -31,6 +31,7 @@ from imvo.collective.report import country_label, country_rows, theme_label, the
 from imvo.collective.services import access, cap, joint, kpi, ladder, links
 from imvo.collective.services.figures import cap_figures
 from imvo.collective.services.leverage import check_save_leverage, my_facilities
+from imvo.core.countries import country_choices
 from imvo.core.errors import DomainError
 from imvo.core.flash import flash_outcome
 from imvo.covenants.models import Agreement, Covenant
@@ -146,7 +147,8 @@ def propose(request: HttpRequest) -> HttpResponse:
             "covenants": covenants,
             "facilities": [f for f in my_facilities(request.user) if f.shared],
             "data": data,
-            "themes": sorted(THEME_LABELS.items()),
+            "themes": sorted(THEME_LABELS.items(), key=lambda theme: str(theme[1])),
+            "countries": country_choices(),
         },
     )
 

@@ -56,3 +56,6 @@ def test_the_page_offers_proposing_only_to_whom_may(world, client) -> None:
     assert "/collective/propose/" not in client.get("/collective/").content.decode()
     client.force_login(world.member_a)
     assert "/collective/propose/" in client.get("/collective/").content.decode()
+    # A regional action's country is picked by its name in the reader's language.
+    form = client.get("/collective/propose/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert '<option value="ET">Ethiopië</option>' in form
