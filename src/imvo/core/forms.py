@@ -85,7 +85,7 @@ class MultipleFileField(forms.FileField):
 def _country_options() -> list[tuple[str, str]]:
     from imvo.core.countries import country_choices
 
-    return [("", "–"), *country_choices()]
+    return [("", "-"), *country_choices()]
 
 
 class CountryField(forms.ChoiceField):

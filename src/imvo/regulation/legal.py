@@ -31,9 +31,7 @@ SHOWN = {
         "ESRS S2: Delegated Regulation (EU) 2023/2772, S2-1 to S2-5, with the value-chain cap "
         "of Directive (EU) 2026/470"
     ),
-    "FLR": _(
-        "Forced Labour Regulation: Regulation (EU) 2024/3015 (applies from 14 December 2027)"
-    ),
+    "FLR": _("Forced Labour Regulation: Regulation (EU) 2024/3015 (applies from 14 December 2027)"),
     "EUDR": _(
         "EUDR: Regulation (EU) 2023/1115 as amended (applies from 30 December 2026; micro and "
         "small firms June 2027)"
