@@ -25,9 +25,7 @@ def _ask(address: str, email: str, language: str = "en"):
 
 
 def _queued() -> list[str]:
-    return [
-        t.args_kwargs["kwargs"]["email"] for t in DBTaskResult.objects.order_by("enqueued_at")
-    ]
+    return [t.args_kwargs["kwargs"]["email"] for t in DBTaskResult.objects.order_by("enqueued_at")]
 
 
 @override_settings(IMVO_PASSWORD_RESET_LIMIT=3, IMVO_PASSWORD_RESET_EMAIL_LIMIT=100)

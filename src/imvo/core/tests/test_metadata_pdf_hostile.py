@@ -130,5 +130,9 @@ def test_files_attached_to_the_pdf_are_dropped():
     cleaned = metadata.clean_pdf(data)
     with pikepdf.open(io.BytesIO(cleaned)) as out:
         assert list(out.attachments) == [] and list(out.pages[0].Annots) == []
-        assert not any(o.get("/Type") == Name.EmbeddedFile for o in out.objects if isinstance(o, pikepdf.Stream))
+        assert not any(
+            o.get("/Type") == Name.EmbeddedFile
+            for o in out.objects
+            if isinstance(o, pikepdf.Stream)
+        )
     assert PHONE not in cleaned
