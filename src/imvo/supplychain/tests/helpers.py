@@ -108,3 +108,18 @@ def xlsx_with_sheet(sheet: bytes) -> bytes:
     """The least an .xlsx needs for the reader to open its first sheet: `sheet` as
     xl/worksheets/sheet1.xml, deflated."""
     return zip_bytes({"[Content_Types].xml": "<Types/>", "xl/worksheets/sheet1.xml": sheet})
+
+
+def libreoffice_convert(tmp: Any, source: Any, target: str, kind: str = "") -> bytes:
+    """`source` saved by LibreOffice as `target` (a format, "xlsx", or a filter, "csv:...")
+    in `tmp`/out, and the bytes of the file it made (`kind`: its extension when the
+    target is a filter). How the committed test files were made and are checked."""
+    import subprocess
+
+    out = tmp / "out"
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{tmp}/profile", "--headless",
+         "--convert-to", target, "--outdir", str(out), str(source)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    return bytes((out / f"{source.stem}.{kind or target}").read_bytes())
