@@ -30,6 +30,7 @@ from imvo.covenants.models import (
     Agreement,
     Covenant,
     KpiMeasurement,
+    KpiUnit,
     Organisation,
     Phase,
     ProcessStep,
@@ -631,6 +632,11 @@ def record_measurement(
     limit = int(KpiMeasurement._meta.get_field("source").max_length or 0)
     if len(source) > limit:
         raise DomainError(_("The source is too long: at most %(n)d characters.") % {"n": limit})
+    if KpiUnit.counts_whole(agreement.kpi_unit) and value != value.to_integral_value():
+        raise DomainError(
+            _("%(kpi)s counts %(unit)s: give a whole number, not %(value)s.")
+            % {"kpi": agreement.kpi_name, "unit": agreement.unit_label, "value": value}
+        )
     return KpiMeasurement.objects.create(
         agreement=agreement,
         date=on,
