@@ -67,7 +67,7 @@ def _section_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
         (_("Chart"), "title", "charts"),
     ):
         was, now = _by(old.get(items, []), key), _by(new.get(items, []), key)
-        for name in now.keys() | was.keys():
+        for name in [*now, *(name for name in was if name not in now)]:
             if name not in was:
                 out.append(_("%(kind)s “%(name)s”: new") % {"kind": kind, "name": name})
             elif name not in now:
@@ -76,7 +76,7 @@ def _section_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
                 out.append(_("%(kind)s “%(name)s”: changed") % {"kind": kind, "name": name})
     if old.get("text") != new.get("text"):
         out.append(_("Text changed"))
-    return sorted(out)
+    return out
 
 
 def edition_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:

@@ -83,7 +83,7 @@ def test_one_members_change_reaches_parties_only_with_k_members_changes(world):
     assert "(6 rows)" in today and "(7 rows)" not in today
     live = secretariat.get(url).content.decode()
     assert "(7 rows)" in live
-    assert "the sourcing of 1 member companies changed" in live
+    assert "the sourcing of 1 member company changed" in live
     assert "at least 3 have" in live
 
     _sourcing(world.company_b, world.member_b, ["BD"])
