@@ -299,6 +299,10 @@ IMVO_RISK_SCAN_LIMIT = int(os.environ.get("IMVO_RISK_SCAN_LIMIT", "20"))
 # applications per client address per hour and per contact e-mail per day.
 IMVO_APPLY_LIMIT = int(os.environ.get("IMVO_APPLY_LIMIT", "5"))
 IMVO_APPLY_EMAIL_LIMIT = int(os.environ.get("IMVO_APPLY_EMAIL_LIMIT", "3"))
+# The password-reset form (accounts/views.py): requests per client address per
+# hour, and reset mails queued per e-mail address per hour (docs/security.md, T60).
+IMVO_PASSWORD_RESET_LIMIT = int(os.environ.get("IMVO_PASSWORD_RESET_LIMIT", "10"))
+IMVO_PASSWORD_RESET_EMAIL_LIMIT = int(os.environ.get("IMVO_PASSWORD_RESET_EMAIL_LIMIT", "3"))
 # Paths whose requests may carry what a complainant wrote: error reports and
 # logs never show their form data, files or local variables (imvo/core/privacy.py).
 IMVO_PRIVATE_PATHS = ("/complaints/", "/api/complaints")

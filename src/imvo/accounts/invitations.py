@@ -34,30 +34,35 @@ if TYPE_CHECKING:
 
 class InvitationTokenGenerator(PasswordResetTokenGenerator):
     """Like the password-reset token, with its own salt (a reset link is not an
-    invitation) and its own validity."""
+    invitation) and its own validity, IMVO_INVITATION_SECONDS.
+
+    Django's `check_token` reads `settings.PASSWORD_RESET_TIMEOUT`; this one
+    compares with the invitation's validity itself. It used to lengthen the
+    setting for the check with `override_settings`, which changes it for the
+    whole process: while one thread checked an invitation, a reset link checked
+    in another thread lived a week instead of an hour, and two invitation checks
+    ending out of order left the week in place for every later reset link
+    (docs/security.md, T61)."""
 
     key_salt = "imvo.accounts.invitations.InvitationTokenGenerator"
 
     def check_token(self, user: Any, token: str | None) -> bool:
-        with _timeout(settings.IMVO_INVITATION_SECONDS):
-            return super().check_token(user, token)
+        from django.utils.crypto import constant_time_compare
+        from django.utils.http import base36_to_int
 
-
-class _timeout:
-    """PasswordResetTokenGenerator reads settings.PASSWORD_RESET_TIMEOUT; an
-    invitation lives longer than a reset link."""
-
-    def __init__(self, seconds: int) -> None:
-        self.seconds = seconds
-
-    def __enter__(self) -> None:
-        from django.test.utils import override_settings
-
-        self._override = override_settings(PASSWORD_RESET_TIMEOUT=self.seconds)
-        self._override.enable()
-
-    def __exit__(self, *exc: object) -> None:
-        self._override.disable()
+        if not (user and token):
+            return False
+        try:
+            ts_b36, _hash = token.split("-")
+            ts = base36_to_int(ts_b36)
+        except ValueError:
+            return False
+        if not any(
+            constant_time_compare(self._make_token_with_timestamp(user, ts, secret), token)
+            for secret in [self.secret, *self.secret_fallbacks]
+        ):
+            return False
+        return self._num_seconds(self._now()) - ts <= int(settings.IMVO_INVITATION_SECONDS)
 
 
 invitation_tokens = InvitationTokenGenerator()

@@ -241,7 +241,35 @@ class PasswordResetView(auth_views.PasswordResetView):
         from django.conf import settings
 
         from imvo.accounts.tasks import send_password_reset
+        from imvo.core import ratelimit
 
+        # Bounded (docs/security.md, T60): unbounded, one client queued a mail
+        # task per request, flooding a person's mailbox with reset links and the
+        # task queue that supplier lists wait in. Per client address: over the
+        # limit the form says so (429). Per e-mail address, whoever asks: past
+        # the limit nothing more is queued and the answer stays the same as for
+        # every address, known or not (O2).
+        try:
+            ratelimit.hit(
+                "password-reset",
+                ratelimit.request_client(self.request),
+                int(settings.IMVO_PASSWORD_RESET_LIMIT),
+                3600,
+            )
+        except ratelimit.RateLimitedError as e:
+            form.add_error(None, str(e))
+            return ratelimit.with_retry_after(
+                self.render_to_response(self.get_context_data(form=form), status=429), e
+            )
+        try:
+            ratelimit.hit(
+                "password-reset-email",
+                ratelimit.client_key(form.cleaned_data["email"].strip().lower()),
+                int(settings.IMVO_PASSWORD_RESET_EMAIL_LIMIT),
+                3600,
+            )
+        except ratelimit.RateLimitedError:
+            return HttpResponseRedirect(self.get_success_url())
         if settings.IMVO_PUBLIC_URL:
             from urllib.parse import urlsplit
 

@@ -31,9 +31,10 @@ from imvo.collective.report import country_label, country_rows, theme_label, the
 from imvo.collective.services import access, cap, joint, kpi, ladder, links
 from imvo.collective.services.figures import cap_figures
 from imvo.collective.services.leverage import check_save_leverage, my_facilities
+from imvo.core.countries import country_choices
 from imvo.core.errors import DomainError
 from imvo.core.flash import flash_outcome
-from imvo.covenants.models import Adherence, Agreement, Covenant
+from imvo.covenants.models import Agreement, Covenant
 from imvo.covenants.seams import secretariat_page
 from imvo.duediligence.models import Action as DdAction
 
@@ -64,6 +65,7 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "facilities": my_facilities(request.user),
             "actions": joint.actions_for(request.user),
+            "may_propose": bool(_propose_covenants(request.user)),
         },
     )
 
@@ -105,12 +107,9 @@ def leverage(request: HttpRequest, facility_id: int) -> HttpResponse:
 def _propose_covenants(user: Any) -> list[Covenant]:
     if roles.is_platform_admin(user):
         return list(Covenant.objects.order_by("name_en"))
-    ids = set(roles.managed_covenant_ids(user))
-    org = roles.organisation_id(user)
-    if org is not None:
-        ids |= set(
-            Adherence.objects.filter(organisation_id=org).values_list("covenant_id", flat=True)
-        )
+    ids = set(roles.managed_covenant_ids(user)) | joint.proposing_covenant_ids(
+        roles.organisation_id(user)
+    )
     return list(Covenant.objects.filter(pk__in=ids).order_by("name_en"))
 
 
@@ -148,7 +147,8 @@ def propose(request: HttpRequest) -> HttpResponse:
             "covenants": covenants,
             "facilities": [f for f in my_facilities(request.user) if f.shared],
             "data": data,
-            "themes": sorted(THEME_LABELS.items()),
+            "themes": sorted(THEME_LABELS.items(), key=lambda theme: str(theme[1])),
+            "countries": country_choices(),
         },
     )
 

@@ -262,3 +262,11 @@ def display_name(code: str | None, language: str | None = None) -> str:
         language = get_language() or "en"
     language = "nl" if language.lower().startswith("nl") else "en"
     return _display(code.upper(), language)
+
+
+def country_choices(language: str | None = None) -> list[tuple[str, str]]:
+    """Every accepted code with its name in `language` (default: the active one),
+    sorted by that name: the list a person picks a country from, so nobody has to
+    know that Ethiopia is ET."""
+    named = [(code, display_name(code, language)) for code in CODES]
+    return sorted(named, key=lambda pair: comparable_key(pair[1]))

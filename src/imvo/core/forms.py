@@ -80,3 +80,19 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [single(d, initial) for d in data]
         return [single(data, initial)] if data else []
+
+
+def _country_options() -> list[tuple[str, str]]:
+    from imvo.core.countries import country_choices
+
+    return [("", "-"), *country_choices()]
+
+
+class CountryField(forms.ChoiceField):
+    """A country picked by its name in the reader's language; cleans to the ISO
+    3166-1 alpha-2 code the services take. The names are read when the form is
+    shown, so a Dutch page lists "Ethiopië" and an English one "Ethiopia"."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("choices", _country_options)
+        super().__init__(**kwargs)

@@ -17,6 +17,7 @@ may be hostile; it re-encodes photos with `reencode_image` too.
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -85,29 +86,91 @@ def strip_jpeg_segments(data: bytes) -> bytes:
     return data
 
 
+# Markup annotations name who wrote them (/T) and when (/M, /CreationDate); a
+# form field's /T is its name, not a person: widgets keep it.
+_ANNOTATION_PERSONAL = ("/T", "/M", "/CreationDate")
+
+
+def _photo_without_exif(stream: Any) -> None:
+    """Strip EXIF/XMP/comment segments from an image stream drawn by a JPEG
+    (DCTDecode), whether its filter is the name alone, an array of one, or a
+    chain ending in DCTDecode (`[/FlateDecode /DCTDecode]`): the chain is
+    decoded up to the JPEG and written back as a bare DCT stream. A chain with
+    DCTDecode anywhere but last cannot be a picture: the PDF is refused."""
+    import pikepdf
+
+    filters = stream.get("/Filter")
+    names = [filters] if isinstance(filters, pikepdf.Name) else list(filters or [])
+    if pikepdf.Name.DCTDecode not in names:
+        return
+    if names[-1] != pikepdf.Name.DCTDecode:
+        raise pikepdf.PdfError("DCTDecode before another filter")
+    if len(names) == 1:
+        jpeg = stream.read_raw_bytes()
+    else:
+        parms = stream.get("/DecodeParms")
+        stream.Filter = pikepdf.Array(names[:-1])
+        if isinstance(parms, pikepdf.Array):
+            stream.DecodeParms = pikepdf.Array(list(parms)[:-1])
+        jpeg = stream.read_bytes()  # the filters before the JPEG (Flate, ASCII85...)
+    stripped = strip_jpeg_segments(jpeg)
+    if "/DecodeParms" in stream:
+        del stream["/DecodeParms"]
+    stream.write(stripped, filter=pikepdf.Name.DCTDecode)
+
+
 def clean_pdf(data: bytes) -> bytes:
-    """The PDF without document information, XMP metadata or EXIF in its photos."""
+    """The PDF without document information, XMP metadata, EXIF in its photos,
+    the names and times of its comments' authors, embedded files or page
+    thumbnails.
+
+    Found by the hostile review (docs/security.md, T59): a photo whose filter
+    was written as an array (`/Filter [/DCTDecode]`, as some PDF writers do) or
+    a chain (`[/FlateDecode /DCTDecode]`) kept its EXIF and GPS position; a
+    comment (sticky note, highlight) kept its author's name; a file attached to
+    the PDF (a photo with its GPS, an Office file naming its author) was
+    published as it came."""
     import pikepdf
 
     try:
         with pikepdf.open(io.BytesIO(data)) as pdf:
             if "/Info" in pdf.trailer:
                 del pdf.trailer["/Info"]
+            root = pdf.Root
+            for key in ("/AF", "/Collection"):
+                if key in root:
+                    del root[key]
+            if "/Names" in root and "/EmbeddedFiles" in root.Names:
+                del root.Names["/EmbeddedFiles"]
+            for page in pdf.pages:
+                for key in ("/Thumb", "/AF"):
+                    if key in page.obj:
+                        del page.obj[key]
+                if "/Annots" in page.obj:
+                    kept = [
+                        a
+                        for a in page.obj.Annots
+                        if isinstance(a, pikepdf.Dictionary)
+                        and a.get("/Subtype") != pikepdf.Name.FileAttachment
+                    ]
+                    page.obj.Annots = pikepdf.Array(kept)
             for obj in pdf.objects:
                 if not isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
                     continue
-                for key in ("/Metadata", "/PieceInfo"):
+                for key in ("/Metadata", "/PieceInfo", "/AF"):
                     if key in obj:
                         del obj[key]
+                subtype = obj.get("/Subtype")
                 if (
-                    isinstance(obj, pikepdf.Stream)
-                    and obj.get("/Subtype") == pikepdf.Name.Image
-                    and obj.get("/Filter") == pikepdf.Name.DCTDecode
+                    (obj.get("/Type") == pikepdf.Name.Annot or "/Rect" in obj)
+                    and isinstance(subtype, pikepdf.Name)
+                    and subtype != pikepdf.Name.Widget
                 ):
-                    raw = obj.read_raw_bytes()
-                    stripped = strip_jpeg_segments(raw)
-                    if stripped != raw:
-                        obj.write(stripped, filter=pikepdf.Name.DCTDecode)
+                    for key in _ANNOTATION_PERSONAL:
+                        if key in obj:
+                            del obj[key]
+                if isinstance(obj, pikepdf.Stream) and subtype == pikepdf.Name.Image:
+                    _photo_without_exif(obj)
             out = io.BytesIO()
             pdf.save(out, fix_metadata_version=False, deterministic_id=True)
             return out.getvalue()

@@ -21,6 +21,7 @@ from imvo.covenants.models import (
     Covenant,
     GovernanceBody,
     KpiMeasurement,
+    KpiUnit,
     Organisation,
     Phase,
     ProcessStep,
@@ -560,7 +561,10 @@ def load() -> list[tuple[str, str]]:
                 KpiMeasurement.objects.create(
                     agreement=ag,
                     date=on,
-                    value=value.quantize(Decimal("0.01")),
+                    # A count is whole: 56 production locations, never 55.80.
+                    value=value.quantize(
+                        Decimal(1) if KpiUnit.counts_whole(unit) else Decimal("0.01")
+                    ),
                     source=f"Secretariat yearly assessment {year - 1}",
                 )
     # Garment covenant sub-themes.

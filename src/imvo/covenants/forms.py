@@ -9,6 +9,7 @@ from imvo.covenants.models import (
     Agreement,
     Covenant,
     KpiMeasurement,
+    KpiUnit,
     Organisation,
     ProcessStep,
     Theme,
@@ -131,6 +132,11 @@ class AgreementForm(forms.ModelForm):
             self.add_error("deadline", _("The deadline must come after the baseline date."))
         if data.get("baseline") is not None and data.get("baseline") == data.get("target"):
             self.add_error("target", _("The target must differ from the baseline."))
+        if KpiUnit.counts_whole(data.get("kpi_unit") or ""):
+            for name in ("baseline", "target"):
+                value = data.get(name)
+                if value is not None and value != value.to_integral_value():
+                    self.add_error(name, _("This unit counts things: give a whole number."))
         return data
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from imvo.core.forms import limit_choices
+from imvo.core.forms import CountryField, limit_choices
 from imvo.covenants.forms import DateInput
 from imvo.covenants.models import (
     Adherence,
@@ -138,9 +138,7 @@ class AdmitForm(forms.Form):
 
 class ObstacleForm(forms.Form):
     title = forms.CharField(label=_("Obstacle"), max_length=300)
-    country = forms.CharField(
-        label=_("Country"), max_length=2, help_text=_("ISO 3166-1 alpha-2 code, e.g. ET")
-    )
+    country = CountryField(label=_("Country"))
     theme = forms.ModelChoiceField(label=_("Theme"), queryset=Theme.objects.none(), required=False)
     description = forms.CharField(label=_("What is the problem"), widget=forms.Textarea)
     ask = forms.CharField(label=_("What is asked of government"), widget=forms.Textarea)

@@ -104,6 +104,7 @@ def remind(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "title": _("Remind your members: %(c)s") % {"c": covenant.name},
             "members": parties.branch_members(org, covenant),
+            "submit_label": _("Send the reminder"),
         },
     )
 

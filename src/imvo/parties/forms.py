@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from imvo.core.forms import limit_choices
+from imvo.core.forms import CountryField, limit_choices
 from imvo.covenants.models import Covenant, Theme
 
 
@@ -19,9 +19,7 @@ class SignalForm(forms.Form):
         max_length=300,
         required=False,
     )
-    country = forms.CharField(
-        label=_("Country"), max_length=2, required=False, help_text=_("ISO code, e.g. BD")
-    )
+    country = CountryField(label=_("Country"), required=False)
     theme = forms.ModelChoiceField(label=_("Theme"), queryset=Theme.objects.none(), required=False)
 
     def __init__(self, *args: Any, covenant: Covenant, **kwargs: Any) -> None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 # The versions of the legal texts this mapping was written against.
 CSDDD = "CSDDD: Directive (EU) 2024/1760 as amended by the 2025-26 Omnibus (text of late 2026)"
 ESRS = "ESRS S2: Delegated Regulation (EU) 2023/2772, S2-1 to S2-5, with the value-chain cap of Directive (EU) 2026/470"
@@ -18,6 +20,24 @@ FLR = "Forced Labour Regulation: Regulation (EU) 2024/3015 (applies from 14 Dece
 EUDR = "EUDR: Regulation (EU) 2023/1115 as amended (applies from 30 December 2026; micro and small firms June 2027)"
 LKSG = "LkSG section 10(1): documentation kept 7 years (the BAFA report is abolished)"
 VERSION = "2026-12"  # stamped on each mapping row and export
+
+# The same versions in the reader's language, for the pages. Exports keep the
+# English stamps above, so an export made again is the same bytes in any language.
+SHOWN = {
+    "CSDDD": _(
+        "CSDDD: Directive (EU) 2024/1760 as amended by the 2025-26 Omnibus (text of late 2026)"
+    ),
+    "ESRS": _(
+        "ESRS S2: Delegated Regulation (EU) 2023/2772, S2-1 to S2-5, with the value-chain cap "
+        "of Directive (EU) 2026/470"
+    ),
+    "FLR": _("Forced Labour Regulation: Regulation (EU) 2024/3015 (applies from 14 December 2027)"),
+    "EUDR": _(
+        "EUDR: Regulation (EU) 2023/1115 as amended (applies from 30 December 2026; micro and "
+        "small firms June 2027)"
+    ),
+    "LKSG": _("LkSG section 10(1): documentation kept 7 years (the BAFA report is abolished)"),
+}
 
 CSDDD_ARTICLES: dict[str, str] = {
     "7": "Art. 7 Integrating due diligence into policies and risk management",

@@ -21,11 +21,17 @@ from imvo.collective import overlap
 from imvo.collective.models import JointAction, Participation
 from imvo.collective.services import access
 from imvo.core.errors import DomainError, PermissionDeniedError
-from imvo.covenants.models import Adherence, Covenant, Organisation
+from imvo.covenants.models import Covenant, Organisation
+from imvo.covenants.seams import company_party_adherences
 
 
-def _member_of(org_id: int, covenant: Covenant) -> bool:
-    return Adherence.objects.filter(covenant=covenant, organisation_id=org_id).exists()
+def proposing_covenant_ids(org_id: int | None) -> set[int]:
+    """The covenants in which the organisation may propose joint action: those it is
+    an active member company of. A union, NGO, government or branch organisation is
+    a party but not a member that sources (its people verify, they do not join), and
+    a suspended, withdrawn or excluded company no longer acts in the covenant: as a
+    proposer it would join the action and see every member that joins it."""
+    return set(company_party_adherences(org_id).values_list("covenant_id", flat=True))
 
 
 def _require_counts_shown(covenant_id: int) -> None:
@@ -56,9 +62,9 @@ def check_propose(
         raise DomainError(_("Give the joint action a title."))
     org = roles.organisation_id(user)
     steward = roles.is_secretariat(user, covenant)
-    if not steward and (org is None or not _member_of(org, covenant)):
+    if not steward and covenant.pk not in proposing_covenant_ids(org):
         raise PermissionDeniedError(
-            _("Only members of this covenant and its secretariat propose joint actions.")
+            _("Only member companies of this covenant and its secretariat propose joint actions.")
         )
     proposer = None if steward and not org else org
     if not steward:

@@ -307,6 +307,47 @@ class Theme(models.Model):
         return self.covenant_id is None
 
 
+class KpiUnit(models.TextChoices):
+    """What an agreement's KPI counts, from one list so that every reader sees it in
+    their language ("12 productielocaties", "12 production locations").
+
+    The SER advice asks for measurable output KPIs: a percentage (of members, of
+    workers, of purchases) or a number of things (dialogue structures set up,
+    locations, people trained). Percentages and amounts may have decimals; a
+    number of things is whole (`KpiUnit.counts_whole`). `NUMBER` is a count whose
+    KPI name already says what it counts. A value stored before the list (free
+    text) is shown as written until the secretariat picks a unit."""
+
+    PERCENT = "%", _("% (a percentage)")
+    NUMBER = "number", _("a number (the KPI says of what)")
+    COMPANIES = "companies", _("companies")
+    FACILITIES = "facilities", _("production locations")
+    SUPPLIERS = "suppliers", _("suppliers")
+    WORKERS = "workers", _("workers")
+    PEOPLE = "people", _("people")
+    COUNTRIES = "countries", _("countries")
+    AUDITS = "audits", _("audits")
+    PROJECTS = "projects", _("projects")
+    BANKS = "banks", _("banks")
+    MINES = "mines", _("mines")
+    QUARRIES = "quarries", _("quarries")
+    EUR = "EUR", _("euro")
+    TONNES = "tonnes", _("tonnes")
+
+    @classmethod
+    def counts_whole(cls, unit: str) -> bool:
+        return unit in cls.values and unit not in (cls.PERCENT, cls.EUR, cls.TONNES)
+
+    @classmethod
+    def shown(cls, unit: str) -> str:
+        """The unit after a figure in the reader's language ("40 %", "40 landen")."""
+        if unit == cls.PERCENT:
+            return "%"
+        if unit == cls.NUMBER:
+            return ""
+        return str(cls(unit).label) if unit in cls.values else unit
+
+
 class Agreement(models.Model):
     """A SMART commitment of the covenant with one output KPI."""
 
@@ -327,7 +368,10 @@ class Agreement(models.Model):
     kpi_name_nl = models.CharField(_("KPI (Dutch)"), max_length=300)
     kpi_name_en = models.CharField(_("KPI (English)"), max_length=300)
     kpi_unit = models.CharField(
-        _("unit"), max_length=50, help_text=_("e.g. %, companies, facilities")
+        _("unit"),
+        max_length=50,
+        choices=KpiUnit.choices,
+        help_text=_("What the KPI counts: a percentage, or a number of things."),
     )
     baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2)
     baseline_date = models.DateField(_("baseline date"))
@@ -345,6 +389,11 @@ class Agreement(models.Model):
     text = Bilingual()
     outcome = Bilingual()
     kpi_name = Bilingual()
+
+    @property
+    def unit_label(self) -> str:
+        """The KPI's unit as shown after a figure, in the reader's language."""
+        return KpiUnit.shown(self.kpi_unit)
 
 
 class KpiMeasurement(models.Model):

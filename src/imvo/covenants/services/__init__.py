@@ -30,6 +30,7 @@ from imvo.covenants.models import (
     Agreement,
     Covenant,
     KpiMeasurement,
+    KpiUnit,
     Organisation,
     Phase,
     ProcessStep,
@@ -613,6 +614,11 @@ def record_measurement(
         raise DomainError(_("Say where the figure comes from (source)."))
     if on > timezone.localdate():
         raise DomainError(_("A measurement cannot be dated in the future."))
+    if KpiUnit.counts_whole(agreement.kpi_unit) and value != value.to_integral_value():
+        raise DomainError(
+            _("%(kpi)s counts %(unit)s: give a whole number, not %(value)s.")
+            % {"kpi": agreement.kpi_name, "unit": agreement.unit_label, "value": value}
+        )
     return KpiMeasurement.objects.create(
         agreement=agreement,
         date=on,

@@ -25,7 +25,7 @@ def test_secretariat_adds_agreement_and_measurement_then_public_sees_progress(pa
     page.fill("#id_title_nl", "Leefbaar loon bij gedeelde leveranciers")
     page.fill("#id_kpi_name_en", "Suppliers paying a living wage")
     page.fill("#id_kpi_name_nl", "Leveranciers die een leefbaar loon betalen")
-    page.fill("#id_kpi_unit", "suppliers")
+    page.select_option("#id_kpi_unit", "suppliers")
     page.fill("#id_baseline", "0")
     page.fill("#id_target", "40")
     last_year = timezone.localdate().year - 1

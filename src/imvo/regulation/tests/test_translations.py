@@ -50,3 +50,15 @@ def test_documents_declare_the_readers_language() -> None:
             with translation.override(lang):
                 html = render_to_string(template, {"meta": {}, "requirements": [], "points": []})
             assert f'<html lang="{lang}">' in html, (template, lang)
+
+
+def test_the_legal_texts_are_named_in_the_readers_language(world) -> None:
+    """The versions of the law on the pages were English on the Dutch page; the
+    exports keep the English stamp, so a remade export stays the same bytes."""
+    from imvo.regulation import legal
+    from imvo.testing import client_for
+
+    dutch = client_for(world.member_a).get("/regulation/").content.decode()
+    assert "Richtlijn (EU) 2024/1760" in dutch and "Directive (EU)" not in dutch
+    english = client_for(world.member_a, "en").get("/regulation/").content.decode()
+    assert legal.CSDDD in english

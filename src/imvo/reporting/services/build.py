@@ -191,7 +191,7 @@ def agreements_section(covenant: Covenant, year: int, today: date | None = None)
             [
                 a.number,
                 a.title,
-                f"{a.kpi_name} ({a.kpi_unit})",
+                f"{a.kpi_name} ({a.unit_label})" if a.unit_label else str(a.kpi_name),
                 float(a.baseline),
                 None if p.latest is None else float(p.latest),
                 float(a.target),
