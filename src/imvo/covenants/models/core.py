@@ -260,6 +260,12 @@ class Seat(models.Model):
     def __str__(self) -> str:
         return self.holder or (self.organisation.name if self.organisation else str(self.group))
 
+    @property
+    def term_over(self) -> bool:
+        """The term has ended: the seat needs a new term (or holder) from the secretariat.
+        It still counts in the representation verdict until it is removed."""
+        return self.term_end is not None and self.term_end < timezone.localdate()
+
 
 class ThemeQuerySet(models.QuerySet["Theme"]):
     def usable_in(self, covenants: Covenant | models.QuerySet[Covenant]) -> ThemeQuerySet:
