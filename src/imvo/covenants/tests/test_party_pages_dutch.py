@@ -57,3 +57,16 @@ def test_a_seat_whose_term_has_ended_says_so(world) -> None:
     assert "termijn verlopen" in workspace and "termijn eindigt" not in workspace
     manage = client_for(world.secretariat_x).get("/manage/covenant-x/governance/").content.decode()
     assert "termijn verlopen" in manage
+
+
+def test_a_financial_covenant_offers_no_production_location_tools(world) -> None:
+    """Covenant Y is the banking sector's: its members finance, they have no supplier
+    lists, so the union is not sent to empty production-location pages there."""
+    from imvo.testing import adhere
+
+    union = make_party(world.covenant_x, "FNV", "union")
+    adhere(world.covenant_y, union)
+    html = client_for(make_user("fnv", union)).get("/parties/").content.decode()
+    assert "/parties/covenant-x/locations/" in html
+    assert "/parties/covenant-y/locations/" not in html
+    assert "/parties/covenant-y/signals/new/" not in html
