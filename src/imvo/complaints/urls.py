@@ -19,7 +19,7 @@ urlpatterns = [
     path("cases/<str:ref>/", views.case, name="case"),
     path("cases/<str:ref>/evidence/<int:eid>/", views.evidence, name="evidence"),
     path("cases/<str:ref>/shared/<int:number>/", views.shared_file, name="shared_file"),
-    path("cases/<str:ref>/answers/<int:fid>/", views.answer_file, name="answer_file"),
+    path("cases/<str:ref>/answers/<int:number>/", views.answer_file, name="answer_file"),
     path("overdue/", views.overdue, name="overdue"),
     path("committee/<slug:slug>/", views.committee, name="committee"),
 ]

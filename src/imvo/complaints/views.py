@@ -616,14 +616,15 @@ def shared_file(request: HttpRequest, ref: str, number: int) -> HttpResponse:
 
 
 @login_required
-def answer_file(request: HttpRequest, ref: str, fid: int) -> HttpResponse:
+def answer_file(request: HttpRequest, ref: str, number: int) -> HttpResponse:
     """A file a respondent company attached to its answer (services/answers.py):
-    for the committee side, and for the company that sent it."""
+    for the committee side, and for the company that sent it; addressed by its
+    number in the list the asker sees, never by its id."""
 
     def read(c: Complaint, role: str) -> Any:
-        return answers.answer_file_for(request.user, c, role, fid)
+        return answers.answer_file_for(request.user, c, role, number)
 
-    return _case_file(request, ref, read, "answer-{id}")
+    return _case_file(request, ref, read, f"answer-{number}")
 
 
 @require_http_methods(["POST"])

@@ -21,7 +21,7 @@ from imvo.covenants.models import Covenant
 from imvo.covenants.seams import secretariat_page
 from imvo.reporting import render as rendering
 from imvo.reporting.models import PublishedReport, SectionText
-from imvo.reporting.services import build, dashboards, publication
+from imvo.reporting.services import build, changes, dashboards, publication
 from imvo.reporting.services import open_data as open_data_service
 
 FORMATS = ["csv", "xlsx", "json"]
@@ -168,6 +168,30 @@ def section_text(request: HttpRequest, covenant: Covenant, year: int) -> HttpRes
 @secretariat_page
 @require_POST
 def publish(request: HttpRequest, covenant: Covenant, year: int) -> HttpResponse:
+    """Publish the draft. A new edition of a published report is first shown to the
+    secretariat with what it changes in the public figures (`changes`), and
+    published only when confirmed."""
+    if request.POST.get("confirm") != "1":
+        try:
+            previous, changed = changes.changes_since_published(covenant, year)
+        except DomainError as e:
+            messages.error(request, str(e))
+            return redirect("reporting:draft", covenant.slug, year)
+        if previous is not None:
+            sections: dict[str, list[str]] = {}
+            for change in changed:
+                sections.setdefault(change.section, []).append(change.what)
+            return render(
+                request,
+                "reporting/confirm_publish.html",
+                {
+                    "covenant": covenant,
+                    "year": year,
+                    "previous": previous,
+                    "sections": sections,
+                    "version": previous.version + 1,
+                },
+            )
     try:
         edition = publication.publish_report(request.user, covenant, year)
     except DomainError as e:

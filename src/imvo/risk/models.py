@@ -215,3 +215,32 @@ class PriorityOverride(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+
+
+class PartyRelease(models.Model):
+    """The covenant's sector risk analysis as its union, NGO, government and branch
+    parties read it, frozen (docs/risk.md, "What parties see"; docs/security.md T51).
+
+    Live figures would show each member's change the day it is made. A new release is
+    made only when nothing member-specific moved (an indicator edition, the covenant's
+    K) or when K members' sourcing changed since the last one, so two releases never
+    differ by the sourcing of fewer than K members. `members` holds a fingerprint of
+    each member's sourcing (by organisation id, never shown); `pages` the party view
+    per language, as rendered data.
+    """
+
+    covenant = models.ForeignKey(
+        "covenants.Covenant", on_delete=models.CASCADE, related_name="risk_party_releases"
+    )
+    made = models.DateTimeField(_("released"), default=timezone.now)
+    minimum = models.PositiveSmallIntegerField(_("minimum members (K)"))
+    indicators = models.CharField(_("indicator data"), max_length=200)
+    members = models.JSONField(_("member fingerprints"), default=dict)
+    pages = models.JSONField(_("analysis per language"), default=dict)
+
+    class Meta:
+        ordering = ["-made", "-pk"]
+        get_latest_by = ["made", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.covenant} {self.made:%Y-%m-%d %H:%M}"

@@ -831,6 +831,7 @@ def covenant_analysis(covenant: Covenant) -> dict[str, Any]:
     # Each member's own scan (stored with its disclosure version), put side by side.
     scans = [(name, scan) for name, scan in member_scans(list(orgs), covenant) if scan.rows.height]
     companies = len(scans)
+    fingerprints = {name: sourcing_fingerprint(scan) for name, scan in scans}
     result = combine(scans) if scans else scan_records([])
     countries = []
     if result.rows.height:
@@ -857,22 +858,9 @@ def covenant_analysis(covenant: Covenant) -> dict[str, Any]:
             }
             for r in c.iter_rows(named=True)
         ]
-    key = ref.COVENANT_SECTOR_PROFILE.get(covenant.sector)
-    profile = None
-    if key:
-        p = ref.SECTOR_PROFILES[key]
-        profile = {
-            "key": key,
-            "label": ref.SECTOR_LABELS[key],
-            "why": p["why"],
-            "themes": sorted(
-                ((ref.THEME_LABELS[t], w) for t, w in p["weights"].items()),
-                key=lambda tw: -tw[1],
-            ),
-        }
     return {
         "covenant": covenant,
-        "profile": profile,
+        "profile": sector_profile(covenant),
         "companies": companies,
         "rows": result.rows.height,
         "countries": countries,
@@ -880,7 +868,33 @@ def covenant_analysis(covenant: Covenant) -> dict[str, Any]:
         "heatmap": heatmap(result),
         "attribution": result.attribution,
         "result": result,
+        "fingerprints": fingerprints,  # per member id, for the parties' releases; never shown
     }
+
+
+def sector_profile(covenant: Covenant) -> dict[str, Any] | None:
+    """The sector's risk profile (reference data, before any member's sourcing)."""
+    key = ref.COVENANT_SECTOR_PROFILE.get(covenant.sector)
+    if not key:
+        return None
+    p = ref.SECTOR_PROFILES[key]
+    return {
+        "key": key,
+        "label": ref.SECTOR_LABELS[key],
+        "why": p["why"],
+        "themes": sorted(
+            ((ref.THEME_LABELS[t], w) for t, w in p["weights"].items()),
+            key=lambda tw: -tw[1],
+        ),
+    }
+
+
+def sourcing_fingerprint(scan: ScanResult) -> str:
+    """What a member's part of the analysis rests on (its rows as scanned, not the
+    scores: an indicator edition changes every member's scores at once and is not
+    one member's change)."""
+    rows = scan.rows.select("name", "country_raw", "country", "sector", "good", "workers")
+    return hashlib.sha256(rows.sort(rows.columns).write_csv().encode()).hexdigest()[:24]
 
 
 def public_countries(countries: list[dict[str, Any]], k: int) -> tuple[list[dict[str, Any]], float]:

@@ -15,10 +15,10 @@ from imvo.core.errors import DomainError
 from imvo.core.exports import table_response
 from imvo.core.forms import submit
 from imvo.core.registry import risk_notes_for
+from imvo.risk import party_release, services
 from imvo.risk import reference as ref
-from imvo.risk import services
 from imvo.risk.forms import EntryForm, NewEntryForm, SourcingForm
-from imvo.risk.models import RegisterEntry, SourcingEntry
+from imvo.risk.models import PartyRelease, RegisterEntry, SourcingEntry
 from imvo.risk.scan import heatmap, theme_summary, top_rows
 from imvo.supplychain.seams import disclosure_threshold
 
@@ -276,16 +276,30 @@ def covenant(request: HttpRequest, slug: str) -> HttpResponse:
     secretariat = roles.is_secretariat(request.user, c)
     if not (secretariat or services.is_non_company_party(request.user, c)):
         raise Http404
-    analysis = services.covenant_analysis(c)
-    # Parties see the aggregate only when K members (the covenant's disclosure rule)
-    # stand behind it, and a country only when K members source there, so that no
-    # one member's sourcing can be read from it (the disclosure promise).
     k = disclosure_threshold(c)
-    withheld = not secretariat and analysis["companies"] < k
-    if not secretariat:
-        analysis = services.party_analysis(analysis, k)
+    release: PartyRelease | None = None
+    released: party_release.ReleaseState | None = None
+    if secretariat:
+        analysis = services.covenant_analysis(c)
+        released = party_release.state(c, analysis, k)
+        withheld = False
+    else:
+        # Parties read the last release (`party_release`): aggregates only when K
+        # members stand behind them, a country only when K members source there, and
+        # a change only once K members' sourcing changed (T51).
+        analysis, release = party_release.for_parties(c, k)
+        k = release.minimum
+        withheld = analysis["companies"] < k
+    analysis["profile"] = services.sector_profile(c)
     return render(
         request,
         "risk/covenant.html",
-        {"a": analysis, "covenant": c, "withheld": withheld, "minimum": k},
+        {
+            "a": analysis,
+            "covenant": c,
+            "withheld": withheld,
+            "minimum": k,
+            "release": release,
+            "released": released,
+        },
     )

@@ -35,7 +35,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 from django.db import connection, transaction
@@ -139,6 +140,10 @@ class YearStatus:
     published_members: int = 0
     # Members whose change waits until K members have changed (refresh_published).
     waiting: int = 0
+    # A year not yet public: the public year it is compared with and how many
+    # members' changes against it publishing now would hold back (`plan_new_year`).
+    base: int | None = None
+    held: int = 0
 
     @property
     def public(self) -> bool:
@@ -170,10 +175,17 @@ def year_statuses(covenant: Covenant) -> list[YearStatus]:
     ):
         counts.setdefault(year, set()).add(org)
     years = sorted(set(counts) | published, reverse=True)
-    return [
+    statuses = [
         YearStatus(y, len(counts.get(y, ())), k, y in published, *snapshot.get(y, (0, 0)))
         for y in years
     ]
+    out = []
+    for status in statuses:
+        if not status.published and status.members >= k:
+            plan = plan_new_year(covenant, status.year, k)
+            status = replace(status, base=plan.base, held=len(plan.held))
+        out.append(status)
+    return out
 
 
 class Snapshot(NamedTuple):
@@ -478,8 +490,10 @@ def do_publish_year(covenant: Covenant, year: int, user: Any = None) -> Publishe
             )
             % {"n": members, "year": year, "k": k}
         )
-    if not PublishedYear.objects.filter(covenant=covenant, year=year).exists():
-        check_years_not_differencing(covenant, year, k)
+    new = not PublishedYear.objects.filter(covenant=covenant, year=year).exists()
+    plan = plan_new_year(covenant, year, k) if new else None
+    if plan is not None:
+        check_years_not_differencing(covenant, year, k, plan.members)
     with transaction.atomic():
         published, created = PublishedYear.objects.get_or_create(
             covenant=covenant, year=year, defaults={"published_by": user}
@@ -489,16 +503,23 @@ def do_publish_year(covenant: Covenant, year: int, user: Any = None) -> Publishe
 
             published.published, published.published_by = timezone.now(), user
             published.save(update_fields=["published", "published_by"])
-        materialise(published)
+        materialise(published, plan.members if plan else None)
+        if plan is not None and plan.held:
+            # What waits is counted as within a year (`refresh_published`): the held
+            # members' changes join the next batch of K.
+            published.waiting = len(plan.held)
+            published.save(update_fields=["waiting"])
         transaction.on_commit(bump_public_list_version)
     return published
 
 
-def materialise(published: PublishedYear) -> int:
+def materialise(published: PublishedYear, members: dict[int, set[int]] | None = None) -> int:
     """Write the year's public rows: each linked facility once with its member
-    count, and (confidential) which members stood behind it. Replaces an earlier
+    count, and (confidential) which members stood behind it (`members`, facility ->
+    members; by default the year's current disclosures). Replaces an earlier
     snapshot of the same year. Returns the number of locations."""
-    members = _members_by_facility(published.covenant, published.year)
+    if members is None:
+        members = _members_by_facility(published.covenant, published.year)
     published.locations.all().delete()  # and, by cascade, their member rows
     batch = 2000
     ids = sorted(members)
@@ -567,37 +588,101 @@ def _members_by_facility(covenant: Covenant, year: int) -> dict[int, set[int]]:
     return members
 
 
+def _by_member(members: dict[int, set[int]]) -> dict[int, set[int]]:
+    """Facility -> members turned into member -> facilities."""
+    out: dict[int, set[int]] = {}
+    for fid, orgs in members.items():
+        for org in orgs:
+            out.setdefault(org, set()).add(fid)
+    return out
+
+
+def _shown(published: PublishedYear, only: Iterable[int] | None = None) -> dict[int, set[int]]:
+    """Member -> the facilities the snapshot holds of it."""
+    rows = PublicLocationMember.objects.filter(published_year=published)
+    if only is not None:
+        rows = rows.filter(organisation_id__in=list(only))
+    shown: dict[int, set[int]] = {}
+    for org, fid in rows.values_list("organisation_id", "location__facility_id"):
+        shown.setdefault(org, set()).add(fid)
+    return shown
+
+
+def _differing(a: dict[int, set[int]], b: dict[int, set[int]]) -> set[int]:
+    return {org for org in a.keys() | b.keys() if a.get(org) != b.get(org)}
+
+
 def changed_members(published: PublishedYear, year: int | None = None) -> set[int]:
     """Members whose linked locations now differ from what the snapshot holds of
     them (a member that joined, left, added, dropped or moved a location); with
     `year`, members whose locations in that year's disclosures differ from it."""
-    now: dict[int, set[int]] = {}
     current = published.year if year is None else year
-    for fid, orgs in _members_by_facility(published.covenant, current).items():
-        for org in orgs:
-            now.setdefault(org, set()).add(fid)
-    shown: dict[int, set[int]] = {}
-    for org, fid in PublicLocationMember.objects.filter(published_year=published).values_list(
-        "organisation_id", "location__facility_id"
-    ):
-        shown.setdefault(org, set()).add(fid)
-    return {org for org in now.keys() | shown.keys() if now.get(org) != shown.get(org)}
+    now = _by_member(_members_by_facility(published.covenant, current))
+    return _differing(now, _shown(published))
 
 
-def check_years_not_differencing(covenant: Covenant, year: int, k: int) -> None:
-    """Refuse to publish a new year whose list differs from another public year's
-    in the locations of 1 to K-1 members (those named by consent aside): the
-    difference between the two years' lists would be what those members changed.
-    A member that joins while the others carry their lists over would have its
-    list read off as the new year minus the old one (docs/security.md, T49), the
-    differencing the batches guard against within a year (`refresh_published`)."""
+@dataclass(frozen=True)
+class NewYearPlan:
+    """What publishing a year not yet public would write (docs/supplychain.md,
+    "Publication rule", "Comparing two years").
+
+    `base` is the public year compared with (the nearest before, else after); when
+    the members whose locations differ from it (named members aside) number 1 to
+    K-1, they are `held`: their rows of `base` stand in the new year's snapshot, so
+    the two years' lists differ by no one member's change. Their changes then wait
+    as within a year (`refresh_published`), released once K members changed or when
+    the secretariat publishes the year again. `held` is never shown, only its size.
+    """
+
+    year: int
+    base: int | None
+    held: frozenset[int]
+    members: dict[int, set[int]]  # facility -> members: the snapshot to write
+
+
+def plan_new_year(covenant: Covenant, year: int, k: int | None = None) -> NewYearPlan:
+    """The snapshot a year not yet public would get if published now."""
+    k = k or policy_for(covenant).min_members
+    members = _members_by_facility(covenant, year)
+    public = list(
+        PublishedYear.objects.filter(covenant=covenant, members__gt=0)
+        .exclude(year=year)
+        .select_related("covenant")
+    )
+    base = min(public, key=lambda p: (p.year > year, abs(p.year - year)), default=None)
+    if base is None:
+        return NewYearPlan(year, None, frozenset(), members)
+    held = _differing(_by_member(members), _shown(base)) - named_members(covenant)
+    if not 0 < len(held) < k:
+        return NewYearPlan(year, base.year, frozenset(), members)
+    kept = {fid: orgs - held for fid, orgs in members.items() if orgs - held}
+    for org, fids in _shown(base, only=held).items():
+        for fid in fids:
+            kept.setdefault(fid, set()).add(org)
+    return NewYearPlan(year, base.year, frozenset(held), kept)
+
+
+def check_years_not_differencing(
+    covenant: Covenant, year: int, k: int, members: dict[int, set[int]] | None = None
+) -> None:
+    """Refuse to publish a new year whose list (`members`, facility -> members:
+    the snapshot about to be written, `plan_new_year`) differs from another public
+    year's in the locations of 1 to K-1 members (those named by consent aside):
+    the difference between the two years' lists would be what those members
+    changed. A member that joins while the others carry their lists over would
+    have its list read off as the new year minus the old one (docs/security.md,
+    T49), the differencing the batches guard against within a year
+    (`refresh_published`). Holding the few members' changes back against the
+    nearest public year (`plan_new_year`) passes that year; another public year
+    may still differ by a few members (their lists moved between the two)."""
     named = named_members(covenant)
+    now = _by_member(members if members is not None else _members_by_facility(covenant, year))
     for other in (
         PublishedYear.objects.filter(covenant=covenant, members__gt=0)
         .exclude(year=year)
         .select_related("covenant")
     ):
-        held = changed_members(other, year) - named
+        held = _differing(now, _shown(other)) - named
         if 0 < len(held) < k:
             raise DomainError(
                 _(

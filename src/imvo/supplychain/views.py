@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from imvo.accounts import services as roles
@@ -485,8 +486,21 @@ def publication_page(request: HttpRequest, slug: str) -> HttpResponse:
                 publication.set_min_members(request.user, covenant, value)
             elif action in ("publish", "withdraw") and year is not None:
                 if action == "publish":
-                    publication.publish_year(request.user, covenant, year)
+                    published = publication.publish_year(request.user, covenant, year)
                     messages.success(request, _("The list for %(y)s is public.") % {"y": year})
+                    if published.waiting:
+                        messages.info(
+                            request,
+                            ngettext(
+                                "The change of %(n)s member waits until %(k)s members have changed theirs.",
+                                "The changes of %(n)s members wait until %(k)s members have changed theirs.",
+                                published.waiting,
+                            )
+                            % {
+                                "n": published.waiting,
+                                "k": publication.policy_for(covenant).min_members,
+                            },
+                        )
                 elif publication.withdraw_year(request.user, covenant, year):
                     messages.success(
                         request, _("The list for %(y)s is no longer public.") % {"y": year}

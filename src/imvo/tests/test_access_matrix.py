@@ -230,7 +230,8 @@ def build_objects(w: World) -> dict[str, Any]:
 def _answered_complaint(w: World) -> tuple[str, int]:
     """A complaint against company A that admissibility let A see, with a file A
     attached to its answer (complaints/services/answers.py) and the complainant's
-    file shared with A (its number 1); rx is recused on it."""
+    file shared with A (its number 1); rx is recused on it. Both files are
+    addressed by their number in the case."""
     from imvo.complaints.models import Complaint, State
     from imvo.complaints.services import answers, committee, filing
 
@@ -246,8 +247,8 @@ def _answered_complaint(w: World) -> tuple[str, int]:
     Complaint.objects.filter(pk=c.pk).update(state=State.ADMISSIBLE)
     c.refresh_from_db()
     committee.check_recuse(w.committee_x, c, w.recused_committee_x, "conflict of interest")
-    [f] = answers.check_company_answer(w.member_a, c, "Our answer", [("a.pdf", one_page_pdf())])
-    return c.reference, f.pk
+    answers.check_company_answer(w.member_a, c, "Our answer", [("a.pdf", one_page_pdf())])
+    return c.reference, 1  # the file's number in the case (T52), never its id
 
 
 def _governance_objects(w: World) -> dict[str, int]:

@@ -260,8 +260,9 @@ def searchable_content(c: Complaint) -> list[str]:
 def answer_files_for(user: AnyUser, c: Complaint, role: str) -> QuerySet[Evidence]:
     """The files respondents attached to their answers (services/answers.py) that
     `role` may see on an opened case: the committee side all of them, a company
-    its own, anyone else none."""
-    qs = c.evidence.filter(company__isnull=False).select_related("company")
+    its own, anyone else none. In the order they came in: a file is addressed by its
+    number in this list (`answers.answer_file_for`)."""
+    qs = c.evidence.filter(company__isnull=False).select_related("company").order_by("pk")
     if role in ("committee", "secretariat"):
         return qs
     if role == "company":

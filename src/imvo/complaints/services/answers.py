@@ -79,9 +79,15 @@ def do_company_answer(
     return stored
 
 
-def answer_file_for(user: AnyUser, c: Complaint, role: str, file_id: int) -> tuple[Evidence, bytes]:
-    """One answer file of an opened case, for whoever may see it; audited."""
-    ev = answer_files_for(user, c, role).filter(pk=file_id).first()
+def answer_file_for(user: AnyUser, c: Complaint, role: str, number: int) -> tuple[Evidence, bytes]:
+    """The `number`-th (from 1) answer file `role` sees on an opened case; audited.
+
+    Addressed by that number, never by the file's id: ids count every evidence
+    file of the platform, so a company reading the ids of its own answer files
+    learnt how many files all members and complainants sent in between
+    (docs/security.md O4, T52). The committee numbers every answer file of the
+    case, a company only its own: its numbers say nothing of another respondent's."""
+    ev = answer_files_for(user, c, role)[number - 1 : number].first() if number >= 1 else None
     if ev is None:
         raise CaseNotFoundError(_("No such file."))
     data = read_evidence(ev)

@@ -420,6 +420,14 @@ def shared_file_for(user: AnyUser, c: Complaint, role: str, number: int) -> tupl
     return ev, data
 
 
+def numbered_answer_files(user: AnyUser, c: Complaint, role: str) -> list[dict[str, Any]]:
+    """The answer files `role` sees, each with its number in that list (its address)."""
+    return [
+        {"e": e, "name": e.original_name, "number": n}
+        for n, e in enumerate(answer_files_for(user, c, role), start=1)
+    ]
+
+
 def case_view(user: AnyUser, c: Complaint, role: str) -> dict[str, Any]:
     """The case as one role may see it."""
     from imvo.complaints.services import on_behalf, translation
@@ -460,9 +468,7 @@ def case_view(user: AnyUser, c: Complaint, role: str) -> dict[str, Any]:
             "decision": c.decision_text if c.decided_at else "",
             "case_messages": [{"m": m, "body": m.body} for m in messages],
             "evidence": list(shared_evidence(c)),
-            "answer_files": [
-                {"e": e, "name": e.original_name} for e in answer_files_for(user, c, role)
-            ],
+            "answer_files": numbered_answer_files(user, c, role),
         }
     return {
         "role": role,
@@ -484,9 +490,7 @@ def case_view(user: AnyUser, c: Complaint, role: str) -> dict[str, Any]:
             }
             for e in c.evidence.filter(company__isnull=True)
         ],
-        "answer_files": [
-            {"e": e, "name": e.original_name} for e in answer_files_for(user, c, role)
-        ],
+        "answer_files": numbered_answer_files(user, c, role),
         "transitions": [
             {"t": t, "reason": t.reason, "note": t.note} for t in c.transitions.select_related("by")
         ],

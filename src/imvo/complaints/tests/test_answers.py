@@ -105,16 +105,23 @@ def test_who_sees_an_answer_file(world):
     for user in (world.committee_x, world.secretariat_x):
         _c, role = access.get_case(user, c.reference)
         view = workflow.case_view(user, c, role)
-        assert {x["e"].pk for x in view["answer_files"]} == {a_file.pk, b_file.pk}
+        assert [(x["number"], x["e"].pk) for x in view["answer_files"]] == [
+            (1, a_file.pk),
+            (2, b_file.pk),
+        ]
         assert a_file.pk not in {x["e"].pk for x in view["evidence"]}  # not the complainant's
-        assert answers.answer_file_for(user, c, role, a_file.pk)[1].startswith(b"%PDF")
+        assert answers.answer_file_for(user, c, role, 1)[0] == a_file
     # Each company sees its own files, not the other's.
     _c, role = access.get_case(world.member_a, c.reference)
     assert [x["e"].pk for x in workflow.case_view(world.member_a, c, role)["answer_files"]] == [
         a_file.pk
     ]
-    with pytest.raises(CaseNotFoundError):
-        answers.answer_file_for(world.member_a, c, role, b_file.pk)
+    # Each numbers its own: B's first file is its number 1, A has no number 2.
+    _c, b_role = access.get_case(world.member_b, c.reference)
+    assert answers.answer_file_for(world.member_b, c, b_role, 1)[0] == b_file
+    for number in (0, 2, b_file.pk):
+        with pytest.raises(CaseNotFoundError):
+            answers.answer_file_for(world.member_a, c, role, number)
     # Not through the evidence route either (that one serves the complainant's files).
     with pytest.raises(CaseNotFoundError):
         workflow.evidence_for(world.committee_x, c, "committee", a_file.pk)
@@ -160,12 +167,13 @@ def test_company_page_answers_with_files_and_downloads_its_own(world, client):
         },
     )
     assert r.status_code == 302
-    e = Evidence.objects.get(company=world.company_a)
+    assert Evidence.objects.filter(company=world.company_a).count() == 1
     page = client.get(f"/complaints/cases/{c.reference}/").content.decode()
-    assert "slips.pdf" in page and f"/complaints/cases/{c.reference}/answers/{e.pk}/" in page
-    r = client.get(f"/complaints/cases/{c.reference}/answers/{e.pk}/")
+    # Addressed by its number in the company's list, not by its id (T52).
+    assert "slips.pdf" in page and f"/complaints/cases/{c.reference}/answers/1/" in page
+    r = client.get(f"/complaints/cases/{c.reference}/answers/1/")
     assert r.status_code == 200 and r.content.startswith(b"%PDF")
-    assert r["Content-Disposition"] == f'attachment; filename="answer-{e.pk}.pdf"'
+    assert r["Content-Disposition"] == 'attachment; filename="answer-1.pdf"'
     assert "no-store" in r["Cache-Control"]
     # A refused file: the answer comes back as typed, with the reason.
     r = client.post(
@@ -193,6 +201,8 @@ def test_an_attacker_with_a_case_of_its_own_reaches_no_other_answer_file(world, 
     client.force_login(world.member_b)
     assert client.get(f"/complaints/cases/{theirs.reference}/").status_code == 200
     for url in (
+        f"/complaints/cases/{theirs.reference}/answers/1/",
+        f"/complaints/cases/{c.reference}/answers/1/",
         f"/complaints/cases/{theirs.reference}/answers/{a_file.pk}/",
         f"/complaints/cases/{c.reference}/answers/{a_file.pk}/",
         f"/complaints/cases/{theirs.reference}/evidence/{a_file.pk}/",
@@ -202,5 +212,23 @@ def test_an_attacker_with_a_case_of_its_own_reaches_no_other_answer_file(world, 
         assert r.status_code == 404, url
         assert b"%PDF" not in r.content
     client.logout()
-    r = client.get(f"/complaints/cases/{c.reference}/answers/{a_file.pk}/")
+    r = client.get(f"/complaints/cases/{c.reference}/answers/1/")
     assert r.status_code == 302 and "/accounts/login/" in r["Location"]
+
+
+def test_an_answer_file_is_addressed_by_its_number_never_its_id(world, client):
+    """T52 (O4's next step): the id in an answer file's address counted every
+    evidence file of the platform, so a company read from its own files' ids how
+    many files everybody else sent in between."""
+    other = admit(world.committee_x, file(world, respondent=world.company_b).complaint)
+    answers.check_company_answer(world.member_b, other, "", [("b.pdf", one_page_pdf())])
+    c = admitted(world)
+    [e] = answers.check_company_answer(world.member_a, c, "", [("a.pdf", one_page_pdf())])
+    assert e.pk > 1
+    client.force_login(world.member_a)
+    page = client.get(f"/complaints/cases/{c.reference}/").content.decode()
+    assert f"/complaints/cases/{c.reference}/answers/1/" in page
+    assert f"/answers/{e.pk}/" not in page
+    assert client.get(f"/complaints/cases/{c.reference}/answers/{e.pk}/").status_code == 404
+    r = client.get(f"/complaints/cases/{c.reference}/answers/1/")
+    assert r.status_code == 200 and str(e.pk) not in r["Content-Disposition"]

@@ -155,6 +155,13 @@ def test_escalation_page_records_a_step(client, world) -> None:
     assert world.company_b.adherences.get().status == "suspended"
     r = record_step_for_b("dialogue", "talk")
     assert "already at" in r.content.decode()
+    # Who recorded it: the person's name, or the role; never the log-in name.
+    page = client.get(url).content.decode()
+    assert "secretariat_x" not in page and ">Secretariat</td>" in page
+    world.secretariat_x.first_name, world.secretariat_x.last_name = "Sanne", "de Vries"
+    world.secretariat_x.save()
+    page = client.get(url).content.decode()
+    assert "secretariat_x" not in page and ">Sanne de Vries</td>" in page
 
 
 def test_index_and_nav(client, world, sub) -> None:

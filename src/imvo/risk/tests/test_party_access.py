@@ -7,6 +7,8 @@ import pytest
 
 from imvo.accounts.testing import make_user
 from imvo.risk import services
+from imvo.risk.models import PartyRelease
+from imvo.supplychain.models import DisclosurePolicy
 from imvo.testing import adhere, client_for, make_org
 
 pytestmark = pytest.mark.django_db
@@ -24,13 +26,14 @@ def test_union_reads_the_analysis_only_with_enough_members_behind_it(world):
     assert "Bangladesh" not in page.content.decode()  # one member's sourcing stays unread
     from imvo.accounts.models import User
     from imvo.covenants.models import Organisation
-    from imvo.supplychain.models import DisclosurePolicy
 
     DisclosurePolicy.objects.create(covenant=world.covenant_x, min_members=3)
     for i in range(2):
         org = make_org(f"Company {i}")
         adhere(world.covenant_x, org)
         services.add_sourcing(make_user(f"m{i}", org), org, "Bangladesh", "garment", "Shirts")
+    # This test is about what a release shows; when one is made is the next test's.
+    PartyRelease.objects.all().delete()
     page = client_for(fnv, "en").get(url)
     assert "Where the sector" in page.content.decode()
     # Found by the audit: a country only one member sources in was listed with its
@@ -41,6 +44,7 @@ def test_union_reads_the_analysis_only_with_enough_members_behind_it(world):
         org = Organisation.objects.get(name=f"Company {i}")
         services.add_sourcing(User.objects.get(username=f"m{i}"), org, "China", "garment", "Shirts")
     services.add_sourcing(world.member_a, world.company_a, "Myanmar", "garment", "Jackets", 700)
+    PartyRelease.objects.all().delete()
     text = client_for(fnv, "en").get(url).content.decode()
     assert "Bangladesh" in text and "Other countries (fewer than 3 members each)" in text
     assert "Myanmar" not in text and ">MM<" not in text and "MM /" not in text
@@ -49,3 +53,58 @@ def test_union_reads_the_analysis_only_with_enough_members_behind_it(world):
     other = make_org("CNV", type="union")
     adhere(world.covenant_y, other)
     assert client_for(make_user("cnv", other), "en").get(url).status_code == 404
+
+
+def _sourcing(org, user, countries: list[str]) -> None:
+    for country in countries:
+        services.add_sourcing(user, org, country, "garment", "Shirts", workers=100)
+
+
+def test_one_members_change_reaches_parties_only_with_k_members_changes(world):
+    """T51: the parties' page showed today's figures, so a union comparing the page
+    from one day to the next read what one member added. Parties read a release now,
+    made again once K members' sourcing changed; the secretariat reads live."""
+    DisclosurePolicy.objects.create(covenant=world.covenant_x, min_members=3)
+    union = make_org("FNV", type="union")
+    adhere(world.covenant_x, union)
+    fnv = client_for(make_user("fnv", union), "en")
+    secretariat = client_for(world.secretariat_x, "en")
+    url = f"/risk/covenant/{world.covenant_x.slug}/"
+    members = [(world.company_a, world.member_a), (world.company_b, world.member_b)]
+    org = make_org("Company D")
+    adhere(world.covenant_x, org)
+    members.append((org, make_user("member_d", org)))
+    for org, user in members:
+        _sourcing(org, user, ["BD", "CN"])
+    assert "3 member companies (6 rows)" in fnv.get(url).content.decode()
+
+    _sourcing(world.company_a, world.member_a, ["BD"])  # one member adds a row today
+    today = fnv.get(url).content.decode()
+    assert "(6 rows)" in today and "(7 rows)" not in today
+    live = secretariat.get(url).content.decode()
+    assert "(7 rows)" in live
+    assert "the sourcing of 1 member company changed" in live
+    assert "at least 3 have" in live
+
+    _sourcing(world.company_b, world.member_b, ["BD"])
+    assert "(6 rows)" in fnv.get(url).content.decode()  # two of three: still held
+    _sourcing(members[2][0], members[2][1], ["CN"])
+    later = fnv.get(url).content.decode()
+    assert "(9 rows)" in later and "Figures as released on" in later
+    assert "the sourcing of 0 member companies changed" in secretariat.get(url).content.decode()
+
+
+def test_a_release_is_read_in_the_readers_language(world):
+    union = make_org("FNV", type="union")
+    adhere(world.covenant_x, union)
+    url = f"/risk/covenant/{world.covenant_x.slug}/"
+    DisclosurePolicy.objects.create(covenant=world.covenant_x, min_members=3)
+    org = make_org("Company D")
+    adhere(world.covenant_x, org)
+    _sourcing(org, make_user("member_d", org), ["BD"])
+    _sourcing(world.company_a, world.member_a, ["BD"])
+    _sourcing(world.company_b, world.member_b, ["BD"])
+    fnv = make_user("fnv", union)
+    assert "Child labour" in client_for(fnv, "en").get(url).content.decode()
+    assert "Kinderarbeid" in client_for(fnv, "nl").get(url).content.decode()
+    assert PartyRelease.objects.count() == 1

@@ -1,0 +1,109 @@
+"""The sector risk analysis as the covenant's parties read it: released in batches.
+
+The secretariat reads the analysis live. A union, NGO, government or branch party
+reads it as last *released* (`PartyRelease`): live, whoever kept yesterday's page
+read from the difference what one member added or dropped the day it did
+(docs/security.md T51), the leak the public dashboard had (T47). A release is
+made when the page is asked for and one is due:
+
+* there is none yet;
+* no member's sourcing changed, but something that concerns every member did (an
+  indicator edition, the covenant's K): the difference is nobody's sourcing;
+* K or more members' sourcing changed (joined, left, changed a row) since the
+  last release: the difference rests on K members, the batch rule of the
+  public list (docs/supplychain.md, "Comparing the list over time").
+
+With 1 to K-1 members changed, parties keep reading the last release; the
+secretariat's page says so, with how many changed (it reads every list anyway).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import translation
+
+from imvo.covenants.models import Covenant
+from imvo.risk.models import PartyRelease
+
+
+@dataclass(frozen=True)
+class ReleaseState:
+    """Where the parties' release stands against today's figures (for the secretariat)."""
+
+    made: datetime | None  # the release parties read; None before the first
+    changed: int  # members whose sourcing differs from that release
+    minimum: int  # K
+
+
+def changed_members(release: PartyRelease | None, fingerprints: dict[str, str]) -> int:
+    """Members whose sourcing differs from the release (joined, left or changed)."""
+    before: dict[str, str] = release.members if release else {}
+    return sum(
+        1 for m in before.keys() | fingerprints.keys() if before.get(m) != fingerprints.get(m)
+    )
+
+
+def _due(release: PartyRelease | None, analysis: dict[str, Any], k: int, key: str) -> bool:
+    if release is None:
+        return True
+    changed = changed_members(release, analysis["fingerprints"])
+    if changed == 0:
+        return release.minimum != k or release.indicators != key
+    return changed >= k
+
+
+def _page(covenant: Covenant, k: int) -> dict[str, Any]:
+    """The party view of today's analysis as plain data (what the template reads)."""
+    from imvo.risk.services import covenant_analysis, party_analysis
+
+    a = party_analysis(covenant_analysis(covenant), k)
+    shown = {key: a[key] for key in ("companies", "rows", "themes", "heatmap", "attribution")}
+    shown["countries"] = [
+        {key: v for key, v in c.items() if key != "members"} for c in a["countries"]
+    ]
+    data: dict[str, Any] = json.loads(json.dumps(shown, cls=DjangoJSONEncoder, default=str))
+    return data
+
+
+def state(covenant: Covenant, analysis: dict[str, Any], k: int) -> ReleaseState:
+    release = PartyRelease.objects.filter(covenant=covenant).first()
+    return ReleaseState(
+        made=release.made if release else None,
+        changed=changed_members(release, analysis["fingerprints"]),
+        minimum=k,
+    )
+
+
+def for_parties(covenant: Covenant, k: int) -> tuple[dict[str, Any], PartyRelease]:
+    """The analysis a party reads (in the reader's language) and when it was released;
+    a new release first when one is due."""
+    from imvo.risk.services import covenant_analysis, indicator_data_key
+
+    key = repr(indicator_data_key())[:200]
+    release = PartyRelease.objects.filter(covenant=covenant).first()
+    analysis = covenant_analysis(covenant)
+    if _due(release, analysis, k, key):
+        with transaction.atomic():
+            pages = {}
+            for lang in getattr(settings, "FULL_LANGUAGES", ["en"]):
+                with translation.override(lang):
+                    pages[lang] = _page(covenant, k)
+            release = PartyRelease.objects.create(
+                covenant=covenant,
+                minimum=k,
+                indicators=key,
+                members=analysis["fingerprints"],
+                pages=pages,
+            )
+    assert release is not None
+    lang = translation.get_language() or "en"
+    pages = release.pages
+    page = pages.get(lang) or pages.get(lang.split("-")[0]) or next(iter(pages.values()))
+    return page, release
