@@ -723,8 +723,7 @@ def _party_life(
         Adherence.Status.WITHDRAWN,
         on=date(today.year - 1, 12, 31),
         reason=(
-            f"Geen actieplan na formele ingebrekestelling (besluit {exclusion.number}, "
-            "stuurgroep)."
+            f"Geen actieplan na formele ingebrekestelling (besluit {exclusion.number}, stuurgroep)."
         ),
     )
     coming = governance.check_schedule_meeting(
