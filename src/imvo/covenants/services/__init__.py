@@ -614,6 +614,24 @@ def record_measurement(
         raise DomainError(_("Say where the figure comes from (source)."))
     if on > timezone.localdate():
         raise DomainError(_("A measurement cannot be dated in the future."))
+    # The page's form checks these; the API did not (docs/security.md, T62): a
+    # value past the column (14 digits, 2 after the point) was stored by SQLite
+    # and then failed every read, a 500 on the covenant's page, API answer,
+    # dashboard and open data; PostgreSQL refused it and the source past its
+    # 300 characters with a 500 on the call itself.
+    field = KpiMeasurement._meta.get_field("value")
+    whole_digits = int(field.max_digits or 0) - int(field.decimal_places or 0)
+    largest = Decimal(10) ** whole_digits
+    if value.is_finite() and abs(value) < largest:  # rounded as the column keeps it
+        value = value.quantize(Decimal(1).scaleb(-int(field.decimal_places or 0)))
+    if not value.is_finite() or abs(value) >= largest:
+        raise DomainError(
+            _("The value is too large: at most %(n)d digits before the decimal point.")
+            % {"n": whole_digits}
+        )
+    limit = int(KpiMeasurement._meta.get_field("source").max_length or 0)
+    if len(source) > limit:
+        raise DomainError(_("The source is too long: at most %(n)d characters.") % {"n": limit})
     if KpiUnit.counts_whole(agreement.kpi_unit) and value != value.to_integral_value():
         raise DomainError(
             _("%(kpi)s counts %(unit)s: give a whole number, not %(value)s.")
