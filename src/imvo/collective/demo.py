@@ -36,16 +36,17 @@ def load() -> list[tuple[str, str]]:
             if proposer is None or joiner is None:
                 continue
             action = joint.check_propose(
-                proposer, covenant, "Fire safety and living wage",
-                "Fire exits and wages below the living-wage benchmark found in the 2025 audit.",
+                proposer, covenant, "Brandveiligheid en leefbaar loon",
+                "Bij de audit van 2025 bleken nooduitgangen afgesloten en lonen onder de "
+                "benchmark voor een leefbaar loon.",
                 facility_id=facility_id, theme_code="health-safety",
             )  # fmt: skip
             joint.check_decide(joiner, action, "join")
             finding = cap.check_add_finding(
-                proposer, action, "audit", "Two fire exits locked during working hours."
+                proposer, action, "audit", "Twee nooduitgangen op slot tijdens werktijd."
             )
             item = cap.check_add_item(
-                proposer, finding, "Replace locks by panic bars; daily check by the safety committee.",
+                proposer, finding, "Sloten vervangen door panieksluitingen; dagelijkse controle door het veiligheidscomité.",
                 "factory", timezone.localdate() + timedelta(days=60), Decimal("4200"),
             )  # fmt: skip
             cap.check_set_shares(proposer, item, {first: 50, second: 50})

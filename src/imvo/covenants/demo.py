@@ -493,7 +493,8 @@ def load() -> list[tuple[str, str]]:
                 description_en="Oversees implementation; decides by consensus.",
                 description_nl="Ziet toe op de uitvoering; besluit bij consensus.",
             )
-            seat_term = (since, date(since.year + 3, since.month, since.day))
+            # Terms of five years, the covenant's own term: no seat of the demo has lapsed.
+            seat_term = (since, date(since.year + 5, since.month, since.day))
             Seat.objects.create(
                 body=body,
                 group=StakeholderGroup.INDEPENDENT,
@@ -565,7 +566,7 @@ def load() -> list[tuple[str, str]]:
                     value=value.quantize(
                         Decimal(1) if KpiUnit.counts_whole(unit) else Decimal("0.01")
                     ),
-                    source=f"Secretariat yearly assessment {year - 1}",
+                    source=f"Jaarlijkse beoordeling door het secretariaat, {year - 1}",
                 )
     # Garment covenant sub-themes.
     garment = covenants["garment-textile"]
@@ -593,9 +594,12 @@ def load() -> list[tuple[str, str]]:
         last_name="El Amrani",
     )
     company2 = _user(
-        "company2", organisation=Organisation.objects.get(slug=slugify("Dijkstra Workwear"))
+        "company2",
+        organisation=Organisation.objects.get(slug=slugify("Dijkstra Workwear")),
+        first_name="Jeroen",
+        last_name="Dijkstra",
     )
-    union = _user("union", organisation=public["FNV"])
+    union = _user("union", organisation=public["FNV"], first_name="Ilse", last_name="Vermeulen")
     committee = _user("committee", first_name="Joost", last_name="Bakker")
     roles.grant_role(committee, garment, CovenantRole.Role.COMMITTEE)
     government = _user(
@@ -675,7 +679,7 @@ def _party_life(
             if on <= today:
                 KpiMeasurement.objects.create(
                     agreement=ag, date=on, value=Decimal(value),
-                    source=f"{owner.name}, yearly figures {on.year - 1}",
+                    source=f"{owner.name}, jaarcijfers {on.year - 1}",
                 )  # fmt: skip
     # Steering-group meetings: one held (minutes for the parties, a paper for the
     # body), one coming; decisions by consensus and by vote.
@@ -718,7 +722,9 @@ def _party_life(
         Adherence.objects.get(covenant=garment, organisation__slug=slugify("Molenaar Uniformen")),
         Adherence.Status.WITHDRAWN,
         on=date(today.year - 1, 12, 31),
-        reason=f"No action plan after formal notice (decision {exclusion.number}, steering group).",
+        reason=(
+            f"Geen actieplan na formele ingebrekestelling (besluit {exclusion.number}, stuurgroep)."
+        ),
     )
     coming = governance.check_schedule_meeting(
         secretariat, body, today + timedelta(days=21), "SER, Den Haag"
@@ -729,18 +735,19 @@ def _party_life(
     )  # fmt: skip
     # An obstacle the union raised, taken up by government.
     obstacle = parties.check_raise_obstacle(
-        union, garment, "ET", "Union access to industrial parks in Ethiopia",
-        "Labour law and park rules bar unions from the industrial parks where members source.",
-        "Raise union access with the Ethiopian ministry of labour and the park authority.",
+        union, garment, "ET", "Toegang voor vakbonden tot de industrieparken in Ethiopië",
+        "Arbeidswet en parkregels houden vakbonden buiten de industrieparken waar leden inkopen.",
+        "Kaart de toegang voor vakbonden aan bij het Ethiopische ministerie van Arbeid en de "
+        "parkautoriteit.",
     )  # fmt: skip
     gov_user = User.objects.get(username="government")
-    parties.check_accept_obstacle(gov_user, obstacle, "Embassy Addis Ababa")
+    parties.check_accept_obstacle(gov_user, obstacle, "Ambassade Addis Abeba")
     parties.check_report_action(
-        gov_user, obstacle, "Raised at the bilateral labour dialogue with the ministry."
+        gov_user, obstacle, "Aangekaart in de bilaterale arbeidsdialoog met het ministerie."
     )
     # A company waiting for the secretariat's review.
     membership.check_apply(
         garment, "Zeeland Linen B.V.", "Ann de Wit", "ann@zeeland-linen.example",
         conditions_accepted=True, chamber_of_commerce="81234567",
-        motivation="We source bed linen in Pakistan and want to do due diligence with others.",
+        motivation="Wij kopen beddengoed in Pakistan in en willen samen met anderen due diligence doen.",
     )  # fmt: skip

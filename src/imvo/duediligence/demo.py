@@ -120,11 +120,11 @@ def load() -> list[tuple[str, str]]:
             card = scorecard(sub)
             decision = card.suggested_decision
             feedback = {
-                "meets": "Your plan meets the covenant's requirements. Keep publishing progress.",
-                "partly": "Good start. Add SMART actions for every prioritised theme, "
-                "in particular living wage and freedom of association.",
-                "does_not_meet": "The risk analysis does not cover your whole chain and most "
-                "prioritised risks have no action. Please revise before the deadline.",
+                "meets": "Uw plan voldoet aan de eisen van het convenant. Blijf de voortgang publiceren.",
+                "partly": "Goed begin. Voeg SMART-acties toe voor elk geprioriteerd thema, "
+                "in het bijzonder leefbaar loon en vrijheid van vakvereniging.",
+                "does_not_meet": "De risicoanalyse dekt niet uw hele keten en voor de meeste "
+                "geprioriteerde risico's is geen actie. Herzie het plan voor de deadline.",
             }[decision]
             check_review(
                 secretariat,
@@ -162,10 +162,10 @@ def load() -> list[tuple[str, str]]:
         (
             "Noorderlicht Fashion B.V.",
             "living-wage",
-            "Living-wage gap at two Bangladesh suppliers",
-            "Pay a living-wage top-up through the order price at two shared suppliers",
-            "Head of sourcing",
-            "2 suppliers pay at least the Asia Floor Wage benchmark",
+            "Leefbaarloonkloof bij twee leveranciers in Bangladesh",
+            "Een leefbaarloontoeslag via de orderprijs betalen bij twee gedeelde leveranciers",
+            "Hoofd inkoop",
+            "2 leveranciers betalen minstens de Asia Floor Wage-benchmark",
             40000,
             "3",
             60,
@@ -173,10 +173,10 @@ def load() -> list[tuple[str, str]]:
         (
             "Noorderlicht Fashion B.V.",
             "freedom-of-association",
-            "Union access restricted at a Turkish cut-make-trim unit",
-            "Joint training with FNV for management and workers on freedom of association",
-            "CSR manager",
-            "Training held; worker committee elected",
+            "Beperkte vakbondstoegang bij een Turkse confectie-eenheid",
+            "Gezamenlijke training met FNV voor management en werknemers over vrijheid van vakvereniging",
+            "MVO-manager",
+            "Training gegeven; werknemerscomité gekozen",
             8000,
             "2",
             30,
@@ -184,10 +184,10 @@ def load() -> list[tuple[str, str]]:
         (
             "Noorderlicht Fashion B.V.",
             "water-chemicals-energy",
-            "Hazardous chemicals in denim washing",
-            "Require ZDHC wastewater tests at all wet-processing units",
-            "Quality manager",
-            "All 4 wet-processing units tested and passing",
+            "Gevaarlijke chemicaliën bij het wassen van denim",
+            "ZDHC-afvalwatertests eisen bij alle natte-procesbedrijven",
+            "Kwaliteitsmanager",
+            "Alle 4 natte-procesbedrijven getest en geslaagd",
             12000,
             "4",
             100,
@@ -195,10 +195,10 @@ def load() -> list[tuple[str, str]]:
         (
             "Dijkstra Workwear",
             "health-safety",
-            "Fire safety in Pakistani workwear factory",
-            "Fund a fire-safety audit and the corrective action plan",
-            "Production director",
-            "Audit done; all critical findings closed",
+            "Brandveiligheid in een Pakistaanse werkkledingfabriek",
+            "Een brandveiligheidsaudit en het verbeterplan financieren",
+            "Productiedirecteur",
+            "Audit gedaan; alle kritieke bevindingen gesloten",
             15000,
             "2",
             20,
@@ -206,10 +206,10 @@ def load() -> list[tuple[str, str]]:
         (
             "Tulipa Textiles",
             "living-wage",
-            "Wages below living wage in Indian spinning mill",
-            "Costed living-wage roadmap with the mill",
-            "Sustainability lead",
-            "Roadmap agreed and first raise paid",
+            "Lonen onder leefbaar loon in een Indiase spinnerij",
+            "Begroot stappenplan leefbaar loon met de spinnerij",
+            "Duurzaamheidsmanager",
+            "Stappenplan afgesproken en eerste loonsverhoging betaald",
             25000,
             "3",
             75,
@@ -217,10 +217,10 @@ def load() -> list[tuple[str, str]]:
         (
             "Van Amstel Denim",
             "child-labour",
-            "Child labour risk in cotton sourcing",
-            "Source only traceable cotton with child-labour monitoring",
-            "Buyer cotton",
-            "100% of cotton traceable to ginning",
+            "Risico op kinderarbeid bij de inkoop van katoen",
+            "Alleen traceerbaar katoen inkopen met toezicht op kinderarbeid",
+            "Inkoper katoen",
+            "100% van het katoen traceerbaar tot de egreneerderij",
             None,
             "1",
             45,
@@ -228,10 +228,10 @@ def load() -> list[tuple[str, str]]:
         (
             "Kustlijn Sportswear",
             "discrimination-gender",
-            "Gender-based violence at Ethiopian supplier",
-            "Set up a workers' grievance line with a local NGO",
-            "HR director",
-            "Grievance line running; cases handled within 30 days",
+            "Gendergerelateerd geweld bij een Ethiopische leverancier",
+            "Een klachtenlijn voor werknemers opzetten met een lokale ngo",
+            "HR-directeur",
+            "Klachtenlijn loopt; zaken binnen 30 dagen afgehandeld",
             6000,
             "2",
             80,
@@ -259,24 +259,24 @@ def load() -> list[tuple[str, str]]:
             action=action,
             date=min(today, start + timedelta(days=200)),
             progress=progress,
-            text="Agreed with the supplier; first steps taken.",
+            text="Afgesproken met de leverancier; eerste stappen gezet.",
         )
     RemediationCase.objects.create(
         covenant=garment,
         organisation=orgs["Noorderlicht Fashion B.V."],
         opened=date(today.year - 1, 11, 5),
-        what_happened="Overtime at a supplier in Tirupur was not paid for three months.",
-        affected="About 60 machine operators, mostly women.",
-        remedy="Back pay of the overtime, verified by a local NGO.",
+        what_happened="Overwerk bij een leverancier in Tirupur is drie maanden niet betaald.",
+        affected="Ongeveer 60 naaisters en machinebedieners, vooral vrouwen.",
+        remedy="Nabetaling van het overwerk, gecontroleerd door een lokale ngo.",
         status=RemediationCase.Status.REMEDIED,
     )
     # The escalation path: Molenaar to exclusion (its adherence was already withdrawn in the
     # covenants demo), Zeebries in dialogue after "does not meet".
     last = today.year - 1
     for step, on, reason in (
-        ("dialogue", date(last, 3, 1), "Action plan does not meet the requirements."),
-        ("formal_notice", date(last, 7, 1), "No revised action plan after the dialogue."),
-        ("exclusion", date(last, 12, 31), "Did not submit an action plan after formal notice."),
+        ("dialogue", date(last, 3, 1), "Het actieplan voldoet niet aan de eisen."),
+        ("formal_notice", date(last, 7, 1), "Geen herzien actieplan na de dialoog."),
+        ("exclusion", date(last, 12, 31), "Geen actieplan ingediend na formele ingebrekestelling."),
     ):
         EscalationStep.objects.create(
             covenant=garment,
@@ -293,6 +293,6 @@ def load() -> list[tuple[str, str]]:
         date=date(today.year, 2, 20),
         deadline=date(today.year, 6, 30),
         by=secretariat,
-        reason="Did not meet the requirements last year; agree on a recovery plan.",
+        reason="Voldeed vorig jaar niet aan de eisen; spreek een herstelplan af.",
     )
     return []

@@ -32,13 +32,13 @@ def load() -> list[tuple[str, str]]:
         facility_id=fid,
         location=str(facility["name"]),
         country=str(facility["country"]),
-        title="Workers dismissed after forming a union committee",
+        title="Werknemers ontslagen na oprichting van een vakbondscomité",
         description=(
-            "Partner union reports that eleven workers were dismissed in the week after "
-            "they registered a union committee. The dismissals were announced as "
-            "'end of contract'."
+            "De partnervakbond meldt dat elf werknemers zijn ontslagen in de week nadat zij "
+            "een vakbondscomité hadden geregistreerd. De ontslagen werden aangekondigd als "
+            "'einde contract'."
         ),
-        language="en",
+        language="nl",
     )
     do_forward(signal)
     first = signal.forwardings.select_related("organisation").first()
@@ -47,10 +47,10 @@ def load() -> list[tuple[str, str]]:
             signal=signal,
             organisation=first.organisation,
             text=(
-                "We have asked the factory for the dismissal records and will visit "
-                "with the partner union within two weeks."
+                "Wij hebben de fabriek om de ontslagdossiers gevraagd en gaan binnen twee "
+                "weken langs, samen met de partnervakbond."
             ),
-            language="en",
+            language="nl",
         )
         signal.status = Signal.Status.ANSWERED
         signal.save(update_fields=["status"])

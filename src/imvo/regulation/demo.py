@@ -31,13 +31,14 @@ def load() -> list[tuple[str, str]]:
     recorded = datetime(year, 9, 30, tzinfo=timezone.get_current_timezone())
     for when, kind, who, named, method, topic, outcome in [
         (date(year, 3, 12), EngagementEntry.Kind.UNION, "FNV", fnv, EngagementEntry.Method.MEETING,
-         "Risk analysis: freedom of association at our Bangladeshi suppliers",
-         "Agreed to add two suppliers to the priority list; FNV joins the next factory visit."),
-        (date(year, 5, 20), EngagementEntry.Kind.RIGHTS_HOLDERS, "Workers at Dhaka Knit Ltd (42 interviewed)",
-         None, EngagementEntry.Method.INTERVIEW, "Wages, overtime and the grievance channel",
-         "Overtime above the legal limit in peak season; action on lead times started."),
+         "Risicoanalyse: vrijheid van vakvereniging bij onze leveranciers in Bangladesh",
+         "Twee leveranciers op de prioriteitenlijst gezet; FNV gaat mee op het volgende fabrieksbezoek."),
+        (date(year, 5, 20), EngagementEntry.Kind.RIGHTS_HOLDERS, "Werknemers van Dhaka Knit Ltd (42 geïnterviewd)",
+         None, EngagementEntry.Method.INTERVIEW, "Lonen, overwerk en het klachtenkanaal",
+         "Overwerk boven de wettelijke grens in het hoogseizoen; actie op levertijden gestart."),
         (date(year, 8, 2), EngagementEntry.Kind.NGO, "Arisa", None, EngagementEntry.Method.WRITTEN,
-         "Comments on our draft living-wage roadmap", "Roadmap adjusted: a wage gap study first."),
+         "Commentaar op ons concept-stappenplan leefbaar loon",
+         "Stappenplan aangepast: eerst een onderzoek naar de loonkloof."),
     ]:  # fmt: skip
         do_record(EngagementEntry(
             covenant=garment, organisation=noorderlicht, date=when, kind=kind, stakeholder=who,

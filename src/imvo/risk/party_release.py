@@ -6,7 +6,8 @@ read from the difference what one member added or dropped the day it did
 (docs/security.md T51), the leak the public dashboard had (T47). A release is
 made when the page is asked for and one is due:
 
-* there is none yet;
+* there is none yet, or the last one showed nothing of members' sourcing
+  (fewer than K members stood behind it): there is no earlier figure to compare;
 * no member's sourcing changed, but something that concerns every member did (an
   indicator edition, the covenant's K): the difference is nobody's sourcing;
 * K or more members' sourcing changed (joined, left, changed a row) since the
@@ -51,12 +52,18 @@ def changed_members(release: PartyRelease | None, fingerprints: dict[str, str]) 
 
 
 def _due(release: PartyRelease | None, analysis: dict[str, Any], k: int, key: str) -> bool:
-    if release is None:
+    if release is None or _withheld(release):
+        # Nothing from members' sourcing was shown: the next release is as the first.
         return True
     changed = changed_members(release, analysis["fingerprints"])
     if changed == 0:
         return release.minimum != k or release.indicators != key
     return changed >= k
+
+
+def _withheld(release: PartyRelease) -> bool:
+    """The release shows nothing from members' sourcing (fewer than K members)."""
+    return any(page.get("companies", 0) < release.minimum for page in release.pages.values())
 
 
 def _page(covenant: Covenant, k: int) -> dict[str, Any]:

@@ -132,6 +132,14 @@ class Covenant(models.Model):
             return round((self.end_date - self.start_date).days / 365.25, 1)
         return None
 
+    @property
+    def buys_from_production_locations(self) -> bool:
+        """Whether the members buy goods made at production locations. The financial
+        sector's covenants (banks, insurers, pension funds) finance and invest: their
+        chain is clients and investee companies, so no supplier lists, and a union's
+        tools about production locations would lead to empty pages."""
+        return self.sector not in (Sector.BANKING, Sector.INSURANCE, Sector.PENSION)
+
     def get_absolute_url(self) -> str:
         return reverse("covenants:detail", args=[self.slug])
 
@@ -259,6 +267,12 @@ class Seat(models.Model):
 
     def __str__(self) -> str:
         return self.holder or (self.organisation.name if self.organisation else str(self.group))
+
+    @property
+    def term_over(self) -> bool:
+        """The term has ended: the seat needs a new term (or holder) from the secretariat.
+        It still counts in the representation verdict until it is removed."""
+        return self.term_end is not None and self.term_end < timezone.localdate()
 
 
 class ThemeQuerySet(models.QuerySet["Theme"]):

@@ -37,3 +37,36 @@ def test_the_branch_reminder_page_says_send_and_leads_back(world) -> None:
     html = page.content.decode()
     assert "Herinnering versturen" in html and ">Opslaan<" not in html
     assert 'href="/parties/"' in html
+
+
+def test_a_seat_whose_term_has_ended_says_so(world) -> None:
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from imvo.covenants.services import governance
+
+    union = make_party(world.covenant_x, "FNV", "union")
+    body = governance.check_create_body(world.secretariat_x, world.covenant_x, "Stuurgroep", "SG")
+    ended = timezone.localdate() - timedelta(days=10)
+    governance.check_add_seat(
+        world.secretariat_x, body, "unions", union,
+        term_start=date(ended.year - 3, 1, 1), term_end=ended,
+    )  # fmt: skip
+    workspace = client_for(make_user("fnv", union)).get("/parties/").content.decode()
+    assert "termijn verlopen" in workspace and "termijn eindigt" not in workspace
+    manage = client_for(world.secretariat_x).get("/manage/covenant-x/governance/").content.decode()
+    assert "termijn verlopen" in manage
+
+
+def test_a_financial_covenant_offers_no_production_location_tools(world) -> None:
+    """Covenant Y is the banking sector's: its members finance, they have no supplier
+    lists, so the union is not sent to empty production-location pages there."""
+    from imvo.testing import adhere
+
+    union = make_party(world.covenant_x, "FNV", "union")
+    adhere(world.covenant_y, union)
+    html = client_for(make_user("fnv", union)).get("/parties/").content.decode()
+    assert "/parties/covenant-x/locations/" in html
+    assert "/parties/covenant-y/locations/" not in html
+    assert "/parties/covenant-y/signals/new/" not in html
