@@ -249,6 +249,7 @@ def pair_levels(
     word_counts: Any | None = None,
     nearby_counts: Any | None = None,
     extra_generic: Any | None = None,
+    keys: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Comparison levels of cleaned pairs, and their distances in metres (NaN = unknown).
     `name_counts`: see `features.name_levels_tf` (None: every name unique).
@@ -261,11 +262,13 @@ def pair_levels(
     `features.NEARBY_METERS`); None: not compared.
     `extra_generic`: called with the positions of the pairs whose names are contained,
     returns per pair whether the extra words are all generic
-    (`features.GENERIC_WORD_COUNT`); None (no registry to count in): none is."""
+    (`features.GENERIC_WORD_COUNT`); None (no registry to count in): none is.
+    `keys`: per pair, which list row and which registry record it is (see
+    `features.place_word_pairs`; None: every pair its own)."""
     meters = features.distances_m(lat_a, lng_a, lat_b, lng_b)
     if base_name_levels is None:
         base = features.without_place_words(
-            names_a, names_b, addrs_a, addrs_b, features.name_levels(names_a, names_b)
+            names_a, names_b, addrs_a, addrs_b, features.name_levels(names_a, names_b), keys=keys
         )
     else:
         base = base_name_levels
@@ -295,7 +298,7 @@ def pair_levels(
         "name": features.name_levels_tf(base, counts, generic),
         "address": address,
         "distance": distance,
-        "name_number": features.name_number_levels(names_a, names_b, addrs_a, addrs_b),
+        "name_number": features.name_number_levels(names_a, names_b, addrs_a, addrs_b, keys),
         "name_word": features.name_word_levels(shared, compared),
         "name_nearby": features.name_nearby_levels(nearest, near),
     }, meters
@@ -440,7 +443,7 @@ def score_candidates(registry: Registry, rows: pl.DataFrame, pairs: pl.DataFrame
         return min(counts) < features.GENERIC_WORD_COUNT
 
     base = features.without_place_words(
-        a_names, b_names, row_addrs[ri], registry.addresses_arr[ji], base, rare
+        a_names, b_names, row_addrs[ri], registry.addresses_arr[ji], base, rare, (ri, ji)
     )
     tf = _tf_counts(registry, row_countries[ri], js, base, a_names)
 
@@ -485,6 +488,7 @@ def score_candidates(registry: Registry, rows: pl.DataFrame, pairs: pl.DataFrame
         word_counts,
         nearby_counts,
         extra_generic,
+        (ri, ji),
     )
     model = registry.model
     total = model.pair_bits(levels)

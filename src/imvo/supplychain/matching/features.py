@@ -327,23 +327,112 @@ def without_place_words(
     address_b: Sequence[str],
     base: np.ndarray,
     rare: Any | None = None,
+    keys: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Base name levels, with "exact" where the names are the same once the words both
     addresses carry are set aside. `rare(k, words)`: does one of pair k's remaining words
-    name something (None: no registry to count in, every word does)?"""
+    name something (None: no registry to count in, every word does)? `keys`: see
+    `place_word_pairs`."""
     out = base.copy()
-    for k in np.flatnonzero(base >= PLACE_WORDS_FROM).tolist():
-        aa, ba = address_a[k], address_b[k]
-        if not aa or not ba:
-            continue
-        shared = words(aa) & words(ba)
-        if shared.isdisjoint(words(a[k])) and shared.isdisjoint(words(b[k])):
-            continue
+    ks = np.flatnonzero(base >= PLACE_WORDS_FROM)
+    if not len(ks):
+        return out
+    # Only pairs where a word both addresses carry stands in a name (found per record,
+    # vectorised) can change: the per-pair Python below runs on those alone.
+    for k in ks[place_word_pairs(a, b, address_a, address_b, ks, keys)].tolist():
+        shared = words(address_a[k]) & words(address_b[k])
         x = [w for w in a[k].split() if w not in shared]
         y = [w for w in b[k].split() if w not in shared]
         if x and y and "".join(x) == "".join(y) and (rare is None or rare(k, x)):
             out[k] = 1
     return out
+
+
+def _records(
+    names: Sequence[str], addresses: Sequence[str], ks: np.ndarray, keys: np.ndarray | None
+) -> tuple[np.ndarray, list[frozenset[str]], list[frozenset[str]]]:
+    """One side of pairs `ks` as records: each pair's record number, and per record its
+    address words and the words of its name that stand in its own address (both empty
+    where the address is)."""
+    if keys is None:  # the same name and address: the same record
+        seen: dict[tuple[str, str], int] = {}
+        keys = np.zeros(len(names), dtype=np.int64)
+        keys[ks] = [seen.setdefault((names[k], addresses[k]), len(seen)) for k in ks.tolist()]
+    _, first, inverse = np.unique(keys[ks], return_index=True, return_inverse=True)
+    address_words: list[frozenset[str]] = []
+    own: list[frozenset[str]] = []
+    empty: frozenset[str] = frozenset()
+    for k in ks[first].tolist():
+        address = addresses[k]
+        found = frozenset(address.split()) if address else empty
+        address_words.append(found)
+        own.append(found.intersection(names[k].split()) if found else empty)
+    return inverse.reshape(-1), address_words, own
+
+
+def _any_in(
+    pair_left: np.ndarray,
+    left_words: list[frozenset[str]],
+    pair_right: np.ndarray,
+    right_words: list[frozenset[str]],
+    vocabulary: dict[str, int],
+) -> np.ndarray:
+    """Per pair: does one of its left record's words (all in `vocabulary`) stand among its
+    right record's words?"""
+    out = np.zeros(len(pair_left), dtype=bool)
+    counts = np.fromiter((len(w) for w in left_words), dtype=np.int64, count=len(left_words))
+    if not counts.any():
+        return out
+    ids = np.fromiter(
+        (vocabulary[w] for ws in left_words for w in ws), dtype=np.int64, count=int(counts.sum())
+    )
+    starts = np.cumsum(counts) - counts
+    # The right records' words, as codes record x len(vocabulary) + word (only the words
+    # of the vocabulary matter), sorted for a binary search.
+    size = len(vocabulary)
+    known = frozenset(vocabulary)
+    codes = np.sort(
+        np.fromiter(
+            (r * size + vocabulary[w] for r, ws in enumerate(right_words) for w in ws & known),
+            dtype=np.int64,
+        )
+    )
+    if not len(codes):
+        return out
+    # One entry per (pair, word of its left record).
+    per_pair = counts[pair_left]
+    pair = np.repeat(np.arange(len(pair_left)), per_pair)
+    offset = np.arange(len(pair)) - np.repeat(np.cumsum(per_pair) - per_pair, per_pair)
+    wanted = pair_right[pair] * size + ids[starts[pair_left[pair]] + offset]
+    at = np.minimum(np.searchsorted(codes, wanted), len(codes) - 1)
+    out[pair[codes[at] == wanted]] = True
+    return out
+
+
+def place_word_pairs(
+    a: Sequence[str],
+    b: Sequence[str],
+    address_a: Sequence[str],
+    address_b: Sequence[str],
+    ks: np.ndarray,
+    keys: tuple[np.ndarray, np.ndarray] | None = None,
+) -> np.ndarray:
+    """Per pair of `ks` (positions): does a word that both addresses carry (`words`)
+    stand in either name? That is: a word of a's name that is in a's address stands in
+    b's address, or the other way round, so the words are read once per record, not
+    per pair. `keys`: per pair (all positions, not only `ks`), a number for the a side's
+    record and one for the b side's (pairs with the same number have the same name and
+    address: a list row, a registry facility); None: every pair its own records."""
+    side_a = _records(a, address_a, ks, None if keys is None else keys[0])
+    side_b = _records(b, address_b, ks, None if keys is None else keys[1])
+    vocabulary = {
+        w: i for i, w in enumerate(sorted({w for ws in (*side_a[2], *side_b[2]) for w in ws}))
+    }
+    if not vocabulary:
+        return np.zeros(len(ks), dtype=bool)
+    return _any_in(side_a[0], side_a[2], side_b[0], side_b[1], vocabulary) | _any_in(
+        side_b[0], side_b[2], side_a[0], side_a[1], vocabulary
+    )
 
 
 # Parts of a place ----------------------------------------------------------------------
@@ -779,6 +868,7 @@ def name_number_levels(
     b: Sequence[str],
     address_a: Sequence[str] | None = None,
     address_b: Sequence[str] | None = None,
+    keys: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """none (no number in either name) / same numbers / one side's numbers all in the
     other's / the numbers differ (each name has one the other lacks). With the
@@ -787,15 +877,23 @@ def name_number_levels(
     Dearborn, "Little Hands II (87th)" on W 87th St) says where the site is, not which
     branch it is, and the address level has counted it already. A number in one
     address only still counts ("blk 59" at 59 Ang Mo Kio / "blk 61" with no address)."""
-    if not len(a):
-        return np.zeros(0, dtype=np.int8)
+    out = np.zeros(len(a), dtype=np.int8)
+    # Names without a number are "none" whatever the addresses say: only pairs where a
+    # name has one are read (`keys`: see `place_word_pairs`; per record, not per pair).
+    at = np.flatnonzero(
+        _maybe_number(a, None if keys is None else keys[0])
+        | _maybe_number(b, None if keys is None else keys[1])
+    )
+    if not len(at):
+        return out
+    none = [""] * len(at)
     f = (
         pl.DataFrame(
             {
-                "a": list(a),
-                "b": list(b),
-                "aa": list(address_a) if address_a is not None else [""] * len(a),
-                "ab": list(address_b) if address_b is not None else [""] * len(a),
+                "a": _strings(a)[at].tolist(),
+                "b": _strings(b)[at].tolist(),
+                "aa": _strings(address_a)[at].tolist() if address_a is not None else none,
+                "ab": _strings(address_b)[at].tolist() if address_b is not None else none,
             },
             schema={"a": pl.String, "b": pl.String, "aa": pl.String, "ab": pl.String},
         )
@@ -829,7 +927,29 @@ def name_number_levels(
         .then(3)
         .otherwise(2)
     )
-    return f.select(level.cast(pl.Int8)).to_series().to_numpy()
+    out[at] = f.select(level.cast(pl.Int8)).to_series().to_numpy()
+    return out
+
+
+# A digit, or any character outside ASCII (a digit of another script: "\d" reads those).
+_MAYBE_NUMBER = re.compile(r"[0-9]|[^\x00-\x7f]")
+
+
+def _maybe_number(values: Sequence[str], keys: np.ndarray | None) -> np.ndarray:
+    """Per value: might it hold a number (`_MAYBE_NUMBER`)? With `keys` (values with
+    the same key are the same), each value is read once."""
+    search = _MAYBE_NUMBER.search
+
+    def maybe(v: Any) -> bool:  # not text (None): read as before, by polars
+        return not isinstance(v, str) or search(v) is not None
+
+    if keys is None:
+        return np.fromiter((maybe(v) for v in values), dtype=bool, count=len(values))
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    found = np.fromiter(
+        (maybe(v) for v in _strings(values)[first].tolist()), dtype=bool, count=len(first)
+    )
+    return found[inverse.reshape(-1)]
 
 
 # together: evidence that counts differently when it comes together ----------------
