@@ -107,14 +107,18 @@ def do_send_reminders(today: date | None = None, soon_days: int = 3) -> tuple[in
     sent = failed = 0
     for c in due.select_related("covenant", "case_officer"):
         recused = set(c.recusals.values_list("user_id", flat=True))
+        # Active accounts only, as every other mail of a case (docs/security.md,
+        # T63): a committee member whose account was closed kept getting each
+        # case's reference, state and due date at an address nobody checks for
+        # them any more.
         people = [
             r.user
             for r in CovenantRole.objects.filter(
-                covenant=c.covenant, role="committee"
+                covenant=c.covenant, role="committee", user__is_active=True
             ).select_related("user")
             if r.user_id not in recused
         ]
-        if c.case_officer:
+        if c.case_officer and c.case_officer.is_active:
             people.append(c.case_officer)
         emails = sorted({p.email for p in people if p.email})
         if not emails:

@@ -57,3 +57,27 @@ def test_a_reminder_that_could_not_be_sent_is_tried_again_the_same_day(world, ma
     settings.MAILERS = working
     assert deadlines.do_send_reminders() == (1, 0)
     assert len(mailoutbox) == 1
+
+
+def test_a_closed_account_gets_no_reminders(world, mailoutbox):
+    """A committee member or case officer whose account was closed (left the
+    committee, left the organisation) is mailed no case's reference, state or
+    due date (docs/security.md, T63)."""
+    from imvo.testing import make_secretariat
+
+    world.committee_x.email = "c@example.org"
+    world.committee_x.is_active = False
+    world.committee_x.save()
+    officer = make_secretariat(world.covenant_x, "officer_x", email="o@example.org")
+    officer.is_active = False
+    officer.save()
+    case = file(world).complaint
+    Complaint.objects.filter(pk=case.pk).update(
+        due=timezone.localdate() - timedelta(days=1), case_officer=officer
+    )
+    deadlines.do_send_reminders()
+    assert mailoutbox == []
+    world.committee_x.is_active = True
+    world.committee_x.save()
+    assert deadlines.do_send_reminders(today=timezone.localdate() + timedelta(days=1)) == (1, 0)
+    assert [m.to for m in mailoutbox] == [["c@example.org"]]
