@@ -6,6 +6,7 @@ import pytest
 
 from imvo.collective.models import Leverage
 from imvo.collective.tests.helpers import share_a_facility
+from imvo.core.countries import display_name
 
 pytestmark = pytest.mark.django_db
 
@@ -94,3 +95,22 @@ def test_the_action_page_shows_the_cost_estimate_once_in_euros(client, world) ->
     assert "<dt>Kostenraming</dt><dd>€ 4.200,50</dd>" in page
     english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "<dt>Cost estimate</dt><dd>€4,200.50</dd>" in english
+
+
+def test_the_action_page_names_the_facility_country(client, world) -> None:
+    """The facility's country reads as a name with its code, in the reader's language,
+    not as a bare ISO code ("(BD)")."""
+    from imvo.collective.tests.helpers import fire_safety_plan
+
+    shared = share_a_facility(world)
+    action, _item = fire_safety_plan(world.member_a, world.member_b, world.covenant_x,
+                                     shared.facility.pk)  # fmt: skip
+    client.force_login(world.member_a)
+    page = client.get(f"/collective/actions/{action.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    facility = page.content.decode().split('id="facility">', 1)[1].split("</dd>", 1)[0]
+    code = shared.facility.country
+    assert display_name(code) != code
+    assert (
+        facility
+        == f"{shared.facility.name}, {shared.facility.address}, {display_name(code)} ({code})"
+    )
