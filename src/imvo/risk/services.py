@@ -23,6 +23,7 @@ company can enter countries and products by hand (`SourcingEntry`).
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import threading
 from collections.abc import Iterable, Sequence
@@ -894,7 +895,11 @@ def sourcing_fingerprint(scan: ScanResult) -> str:
     scores: an indicator edition changes every member's scores at once and is not
     one member's change)."""
     rows = scan.rows.select("name", "country_raw", "country", "sector", "good", "workers")
-    return hashlib.sha256(rows.sort(rows.columns).write_csv().encode()).hexdigest()[:24]
+    # JSON of the sorted rows, not a CSV writer: no table leaves here (every table
+    # for people goes through core.exports), and polars' own row hash is not stable
+    # across its versions, which would count every member as changed after an upgrade.
+    text = json.dumps(rows.sort(rows.columns).rows(), default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
 def public_countries(countries: list[dict[str, Any]], k: int) -> tuple[list[dict[str, Any]], float]:
