@@ -2,7 +2,8 @@
 
 `{{ level|level_word }}`: a risk level (high, medium, low); `{{ code|country_label }}`:
 "Bangladesh (BD)", as the heat map names countries; `{{ code|sector_label }}`:
-"Kleding en textiel" for "garment". The scan keeps the codes (CSS classes, exports,
+"Kleding en textiel" for "garment"; `{{ good|good_label }}`: "Cacao" for the ILAB
+good "cocoa" (`imvo.risk.goods`). The scan keeps the codes (CSS classes, exports,
 the API); a person reads the words.
 """
 
@@ -13,6 +14,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from imvo.core.countries import display_name, is_code
+from imvo.risk.goods import good_label as _good_label
 from imvo.risk.reference import SECTOR_LABELS
 
 register = template.Library()
@@ -34,6 +36,11 @@ def country_label(code: str | None) -> str:
 @register.filter
 def sector_label(code: str | None) -> str:
     return str(SECTOR_LABELS.get(code or "", code or ""))
+
+
+@register.filter
+def good_label(good: str | None) -> str:
+    return _good_label(good)
 
 
 @register.filter
