@@ -13,7 +13,7 @@ from django import template
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from imvo.core.countries import display_name, is_code
+from imvo.core.templatetags.imvo_countries import country
 from imvo.risk.goods import good_label as _good_label
 from imvo.risk.reference import SECTOR_LABELS
 
@@ -29,8 +29,12 @@ def level_word(level: str) -> str:
 
 @register.filter
 def country_label(code: str | None) -> str:
-    """A country code as its name and code; what the scan could not read, as written."""
-    return f"{display_name(code)} ({code})" if code and is_code(code) else (code or "")
+    """A country code as its name and code; what the scan could not read, as written.
+
+    The core `|country` filter, under the name the risk templates use: one
+    implementation, so a code reads the same on every page (this one kept a
+    lower-case code as written, "Bangladesh (bd)")."""
+    return country(code)
 
 
 @register.filter
