@@ -226,29 +226,3 @@ def test_an_obstacle_keeps_the_language_it_was_written_in(world, cast):
     page = english.get(f"/parties/{x.slug}/obstacles/{o.pk}/").content.decode()
     assert page.count("(NL)</small>") == 2  # the action and the result
     assert '<div lang="nl"><p>Toegangsprotocol voor twee parken.</p></div>' in page
-
-
-def test_a_branch_does_not_see_whether_its_members_handed_in(world, cast):
-    """Decided (docs/parties.md, "Decided: a branch sees no submission status"):
-    DESIGN.md gives a member's due-diligence submission to the member and the
-    secretariat only, and does not name branch organisations; their place lists
-    their members and sends reminders, nothing of a submission. Pinned here so
-    that showing it is a deliberate change of that decision, not a side effect."""
-    from imvo.accounts.models import ApiToken
-    from imvo.duediligence.services import frameworks, submissions
-    from imvo.duediligence.tests.helpers import GARMENT_ANSWERS, answer_all
-
-    frameworks.check_install_framework(world.secretariat_x, world.covenant_x, "garment")
-    sub = submissions.check_start_submission(world.member_a, world.covenant_x, 2025)
-    answer_all(world.member_a, sub, GARMENT_ANSWERS)
-    submissions.check_submit(world.member_a, sub)
-    branch = client_for(cast["branch"], "en")
-    assert branch.get(f"/due-diligence/submissions/{sub.pk}/").status_code == 404
-    workspace = branch.get("/parties/").content.decode()
-    assert "Company A" in workspace and "submitted" not in workspace.lower()
-    _token, raw = ApiToken.issue(cast["branch"])
-    from django.test import Client
-
-    api = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
-    assert api.get("/api/due-diligence/submissions").json() == []
-    assert api.get(f"/api/due-diligence/submissions/{sub.pk}").status_code == 404

@@ -152,7 +152,7 @@ def test_the_readiness_page_names_products_and_sectors_in_the_readers_language(
     url = reverse("regulation:forced_labour", args=[world.covenant_x.slug])
 
     def table(language: str) -> str:
-        page = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        page: str = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
         return page.split('id="locations"')[1].split("</table>")[0]
 
     dutch = table("nl")
