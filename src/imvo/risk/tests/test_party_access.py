@@ -106,3 +106,26 @@ def test_a_release_is_read_in_the_readers_language(world):
     assert "Child labour" in client_for(fnv, "en").get(url).content.decode()
     assert "Kinderarbeid" in client_for(fnv, "nl").get(url).content.decode()
     assert PartyRelease.objects.count() == 1
+
+
+def test_a_release_is_read_in_a_language_it_was_not_frozen_in(world):
+    """The release held a page per full language (nl, en); a reader in French got
+    whichever came first, Dutch or English by the database's key order, among
+    French headings. The figures stay frozen; the words are the reader's
+    (theme names, the heatmap's columns and countries, the folded row)."""
+    union = make_org("FNV", type="union")
+    adhere(world.covenant_x, union)
+    url = f"/risk/covenant/{world.covenant_x.slug}/"
+    DisclosurePolicy.objects.create(covenant=world.covenant_x, min_members=3)
+    org = make_org("Company D")
+    adhere(world.covenant_x, org)
+    _sourcing(org, make_user("member_d", org), ["BD", "CN"])
+    _sourcing(world.company_a, world.member_a, ["BD", "CN"])
+    _sourcing(world.company_b, world.member_b, ["BD", "MM"])
+    fnv = make_user("fnv", union)
+    dutch = client_for(fnv, "nl").get(url).content.decode()
+    assert "Dwangarbeid" in dutch and "Overige landen (elk minder dan 3 leden)" in dutch
+    french = client_for(fnv, "fr").get(url).content.decode()
+    assert "Travail forcé" in french  # the theme, in the heatmap's columns too
+    assert "Dwangarbeid" not in french and "Forced labour" not in french
+    assert PartyRelease.objects.count() == 1
