@@ -2043,12 +2043,34 @@ def _place_key(text: str) -> str:
 
 
 def _holds(text: str, part: str) -> bool:
-    """Whether `part` is already written in `text`: as whole words, any case, without
-    the words "city", "province"... that one column adds and the other does not, and
-    not as the name of a street ("Gazipur Road", "Via Roma" do not hold "Gazipur", "Roma")."""
+    """Whether `part` is already written in `text`, any case, without the words
+    "city", "province"... that one column adds and the other does not.
+
+    A place name is compared whole with each comma-separated part of `text`
+    (a postcode or number beside it left out: "Gazipur 1700" holds "Gazipur"):
+    "Kabupaten Bogor" (the regency) does not hold "Bogor" (the city), nor "New
+    Delhi" "Delhi". Only in a street line (a part with a number in it) is the
+    place looked for as whole words ("Road 3 Mirpur Dhaka" holds "Dhaka"), and
+    never as the name of a street ("Gazipur Road", "Via Roma" do not hold
+    "Gazipur", "Roma"). A part with a digit (a postcode, "District 1") is
+    looked for as whole words."""
     needle = _place_key(part)
     if not needle:
         return False
+    if any(c.isdigit() for c in needle):
+        return _holds_words(text, needle)
+    for segment in text.split(","):
+        words = _place_key(segment).split()
+        name = [w for w in words if not any(c.isdigit() for c in w)]
+        if " ".join(name) == needle:
+            return True
+        if len(name) < len(words) and _holds_words(segment, needle):
+            return True
+    return False
+
+
+def _holds_words(text: str, needle: str) -> bool:
+    """Whether the place key `needle` is in `text` as whole words, not naming a street."""
     haystack = f" {_place_key(text)} "
     start = haystack.find(f" {needle} ")
     while start >= 0:
