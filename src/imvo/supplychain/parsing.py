@@ -2191,6 +2191,7 @@ def combine_address(
 
 _COORDINATE_FIELDS = ("lat", "lng", "coordinates")
 
+
 def _lost_zeros(table: Table, number: int, col: int, text: str) -> str:
     """The warning for an identifier that an .ods or .xls sheet holds as a whole
     number: unlike an .xlsx, the file is not read for how the cell was shown, so a
@@ -2240,8 +2241,8 @@ def validate_rows(
                     "others: delete it from the file if it is not part of the list",
                 )
             )
-        for f, col in mapping.items():
-            if col in table.hidden_columns and col < len(cells) and cells[col].strip():
+        for col in sorted(mapped & table.hidden_columns):
+            if col < len(cells) and cells[col].strip():
                 result.warnings.append(
                     (
                         header[col],

@@ -239,9 +239,12 @@ def test_a_real_list_with_the_address_in_many_columns_reads_it_whole(name: str) 
 def test_a_longer_place_name_does_not_swallow_a_shorter_one() -> None:
     # Kabupaten Bogor (the regency) and Bogor (the city) are two places: the city
     # column is kept beside the district, compared as whole names, not as words.
-    assert combine_address(
-        "Jl. Raya Cibinong 5", district="Kabupaten Bogor", city="Bogor", region="Jawa Barat"
-    ) == "Jl. Raya Cibinong 5, Kabupaten Bogor, Bogor, Jawa Barat"
+    assert (
+        combine_address(
+            "Jl. Raya Cibinong 5", district="Kabupaten Bogor", city="Bogor", region="Jawa Barat"
+        )
+        == "Jl. Raya Cibinong 5, Kabupaten Bogor, Bogor, Jawa Barat"
+    )
     assert combine_address("Jl. Raya 5, Kabupaten Bogor", city="Bogor") == (
         "Jl. Raya 5, Kabupaten Bogor, Bogor"
     )

@@ -39,7 +39,9 @@ def test_an_identifier_held_as_a_number_in_ods_or_xls_is_warned_about(name: str)
         )
     ]
     # Rows without an identifier get no such warning.
-    assert not any("stored as a number" in m for r in results if r is not weverij for _c, m in r.warnings)
+    assert not any(
+        "stored as a number" in m for r in results if r is not weverij for _c, m in r.warnings
+    )
 
 
 def test_an_xlsx_identifier_is_read_as_shown_without_the_warning() -> None:
@@ -84,10 +86,10 @@ def test_a_hidden_column_of_an_xlsx_is_read_with_a_warning() -> None:
 
 def test_a_formula_where_the_coordinates_go_leaves_them_out_and_keeps_the_row() -> None:
     data = (
-        "name,address,country,coordinates\n"
-        'Miss Accessori,via venezia 99101 59103 montemurlo,IT,"=HYPERLINK(""http://x"",""y"")"\n'
-        "Formosa Textil,km 12 carretera norte managua,NI,\"12.15, -86.2\"\n"
-    ).encode()
+        b"name,address,country,coordinates\n"
+        b'Miss Accessori,via venezia 99101 59103 montemurlo,IT,"=HYPERLINK(""http://x"",""y"")"\n'
+        b'Formosa Textil,km 12 carretera norte managua,NI,"12.15, -86.2"\n'
+    )
     first, second = _results("l.csv", data)
     assert first.errors == [] and first.valid
     assert (first.values["lat"], first.values["lng"]) == (None, None)
