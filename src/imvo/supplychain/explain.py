@@ -173,7 +173,7 @@ class Evidence:
             text += f", {self.detail}"
         if self.weight is not None:
             # As the screen and the runner-up write it (the reader's number format):
-            # one cell of the download once mixed "-1.3" with "−12,5".
+            # one cell of the download once mixed "-1.3" with "\u221212,5" (a minus sign).
             text += f" ({self.signed} {_('bits')})"
         return text
 

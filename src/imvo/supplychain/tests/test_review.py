@@ -349,7 +349,7 @@ def test_the_review_queue_asks_the_database_as_often_for_4_matches_as_for_1(
 
 def test_a_candidates_score_says_what_it_is(client, world, db) -> None:
     # "score 51.8" told a member nothing: it is the matcher's probability, in %.
-    sl, match, (a, _b) = pending(world)
+    _sl, match, (a, _b) = pending(world)
     Match.objects.filter(pk=match.pk).update(candidates=[[a.pk, 51.8]])
     client.force_login(world.member_a)
     page = client.get("/supply-chain/review/").content.decode()
