@@ -334,8 +334,7 @@ def test_a_name_the_matcher_reads_as_the_same_does_not_read_as_different() -> No
     )
     e = explain.explain(m)
     assert e.name_summary == (
-        "the same name once cleaned (spacing, punctuation, legal forms); "
-        "as written, 9 words differ"
+        "the same name once cleaned (spacing, punctuation, legal forms); as written, 9 words differ"
     )
     with translation.override("nl"):
         assert explain.explain(m).name_summary.startswith("dezelfde naam na opschonen")
