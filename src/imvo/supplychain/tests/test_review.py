@@ -237,7 +237,12 @@ def test_processed_rows_show_why_and_the_api_carries_the_explanation(client, wor
     assert "the house or unit numbers differ" in page
     assert f'href="/supply-chain/matches/{match.pk}/why/"' in page
     why = client.get(f"/supply-chain/matches/{match.pk}/why/").content.decode()
-    assert "Why row 2 was matched" in why and "This row waits for a decision." in why
+    # Pending: not matched (yet), so the page does not say it was.
+    assert "Why row 2 was matched" not in why and "This row waits for a decision." in why
+    assert "Row 2: the facilities the platform considered" in why
+    Match.objects.filter(pk=match.pk).update(status=Match.Status.CONFIRMED, facility=a)
+    why = client.get(f"/supply-chain/matches/{match.pk}/why/").content.decode()
+    assert "Why row 2 was matched" in why
     _token, secret = ApiToken.issue(world.member_a)
     r = client.get(f"/api/supplier-lists/{sl.pk}/rows", HTTP_AUTHORIZATION=f"Bearer {secret}")
     row = json.loads(r.content)[0]
