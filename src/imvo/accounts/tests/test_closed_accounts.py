@@ -65,7 +65,9 @@ def test_a_pending_invitation_is_still_renewed(client, world):
     first = invitations.check_invite(world.secretariat_x, world.company_a, "new@a.example", "", "")
     again = invitations.check_invite(world.secretariat_x, world.company_a, "new@a.example", "", "")
     assert first.pk == again.pk and len(mail.outbox) == 2
-    link = re.search(r"https?://[^/\s]+(/\S+)|(/accounts/invitation/\S+)", mail.outbox[-1].body)
+    link = re.search(
+        r"https?://[^/\s]+(/\S+)|(/accounts/invitation/\S+)", str(mail.outbox[-1].body)
+    )
     assert link
     path = link.group(1) or link.group(2)
     r = client.post(path, {"new_password1": PASSWORD, "new_password2": PASSWORD})
