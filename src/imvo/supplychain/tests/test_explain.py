@@ -168,7 +168,7 @@ def test_text_for_download_keeps_the_formula_for_the_exporter_to_neutralise() ->
 
     m = _match(explanation=[{"field": "name", "level": "=1+1", "weight": -2, "detail": "@SUM(A1)"}])
     text = explain.plain_text(m)
-    assert text == "#7: Name: =1+1, @SUM(A1) (-2.0 bits)"
+    assert text == "#7: Name: =1+1, @SUM(A1) (\u22122.0 bits)"
     assert neutralise("=" + text).startswith("'=")
     assert explain.plain_text(None) == ""
 
@@ -193,7 +193,13 @@ def test_empty_or_older_explanations_do_not_break(stored: Any) -> None:
     e = explain.explain(m)
     assert isinstance(e.as_text(), str)
     assert all(x.weight is None or isinstance(x.weight, float) for x in e.evidence)
-    assert e.name_summary == "names differ in 1 word"
+    # "Ltd" / "Limited": one word as written (the same name cleaned, where the
+    # stored level says "exact").
+    assert e.name_summary in (
+        "names differ in 1 word",
+        "the same name once cleaned (spacing, punctuation, legal forms); "
+        "as written, 1 word differs",
+    )
 
 
 def test_no_evidence_says_so() -> None:
@@ -291,3 +297,47 @@ def test_every_level_of_the_matcher_reads_as_words_in_english_and_dutch() -> Non
             with translation.override("nl"):
                 dutch = str(words)
             assert dutch != str(words), (field, level, "no Dutch words")
+
+
+def test_the_download_writes_every_weight_in_the_readers_format() -> None:
+    # One cell once mixed "(-7.1 bits)" (Python's format) with the runner-up's
+    # "(\u221212,5 bits)" (the reader's): now all in the reader's.
+    m = _match(
+        explanation=[
+            {"field": "prior", "level": "a candidate pair", "weight": -7.09},
+            {"field": "name_number", "level": "none", "weight": 0.0},
+            {"field": "runner_up", "level": "468", "weight": -12.58},
+        ]
+    )
+    with translation.override("nl"):
+        text = explain.plain_text(m)
+    assert "(\u22127,1 bits)" in text and "(\u00b10,0 bits)" in text
+    # Rounded, not cut off (number_format cuts: 12.58 was "12,5").
+    assert "(\u221212,6 bits)" in text and "-7.1" not in text and "+0.0" not in text
+
+
+def test_a_match_with_nothing_stored_about_its_candidate_has_no_empty_why() -> None:
+    # A rejection remembered from an earlier upload: the matcher's reasons are about
+    # the facility the member turned down, not the candidate shown now.
+    m = _match(explanation=[], status=Match.Status.REJECTED)
+    m.facility = None
+    assert explain.plain_text(m) == ""
+
+
+def test_a_name_the_matcher_reads_as_the_same_does_not_read_as_different() -> None:
+    # Open Supply Hub's labelled pair: the letters spaced out. The reasons said "same
+    # name" beside "names differ in 9 words"; now the summary says both, in order.
+    m = _match(
+        row_name="o r i g i nal appar ae ls",
+        fac_name="original apparaels",
+        explanation=[{"field": "name", "level": "exact", "weight": 7.5}],
+    )
+    e = explain.explain(m)
+    assert e.name_summary == (
+        "the same name once cleaned (spacing, punctuation, legal forms); as written, 9 words differ"
+    )
+    with translation.override("nl"):
+        assert explain.explain(m).name_summary.startswith("dezelfde naam na opschonen")
+    # A name the matcher found only similar keeps the plain count.
+    m.explanation = [{"field": "name", "level": "similar", "weight": 2.0}]
+    assert explain.explain(m).name_summary == "names differ in 9 words"
