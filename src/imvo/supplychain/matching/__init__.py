@@ -273,7 +273,7 @@ def pair_levels(
     else:
         base = base_name_levels
     counts = np.ones(len(base)) if name_counts is None else name_counts
-    address = features.address_levels(addrs_a, addrs_b)
+    address = features.address_levels(addrs_a, addrs_b, keys)
     distance = features.distance_levels(meters)
     compared = features.word_compared(base, address, distance)
     shared = np.zeros(len(base), dtype=np.int64)

@@ -575,68 +575,136 @@ def _id_lists(col: str) -> pl.Expr:
 # words glued together ("pallerotamamadalanonagama", "s a de c vcalle circunvalacion
 # pol a 3urbanizacion ...") shares few words with the same address written out, but most
 # of its letters. Measured in docs/supplychain.md ("Addresses written without spaces").
-def address_levels(a: Sequence[str], b: Sequence[str]) -> np.ndarray:
-    """See ADDRESS_LEVELS; set logic in polars (vectorised), similarity in rapidfuzz.
-    Two addresses with the same house number and street word (`street_keys`) are "same
-    number and street" whatever else they add (a postcode, the street type, the city),
-    unless their numbers conflict."""
-    if not len(a):
+def address_levels(
+    a: Sequence[str],
+    b: Sequence[str],
+    keys: tuple[np.ndarray, np.ndarray] | None = None,
+) -> np.ndarray:
+    """See ADDRESS_LEVELS; similarity in rapidfuzz, the rest with numpy. Two addresses
+    with the same house number and street word (`street_keys`) are "same number and
+    street" whatever else they add (a postcode, the street type, the city), unless
+    their numbers conflict. `keys`: per pair, a number for the a side's record and one
+    for the b side's (pairs with the same number have the same address; see
+    `place_word_pairs`): what is read of one address (its identifiers, its glued form)
+    is read once per record, not per pair. None: every pair its own records."""
+    n = len(a)
+    if not n:
         return np.zeros(0, dtype=np.int8)
-    f = pl.DataFrame({"a": list(a), "b": list(b)}, schema={"a": pl.String, "b": pl.String})
+    sa, sb = _strings(a), _strings(b)
+    whole = np.arange(n, dtype=np.int64)
+    side_a = _address_records(sa, whole if keys is None else keys[0])
+    side_b = _address_records(sb, whole if keys is None else keys[1])
+    ia, ib = side_a["inverse"], side_b["inverse"]
     # The addresses' words, or the addresses written without spaces, whichever is more
     # alike (see above): an address typed with its words glued together
     # ("pallerotamamadalanonagama" / "pallerota mamadala nonagama 82109 sri lanka").
-    glued = f.select(pl.col("a", "b").str.replace_all(" ", "", literal=True))
-    tset = np.maximum(
-        _cp(a, b, fuzz.token_set_ratio),
-        _cp(glued["a"].to_numpy(), glued["b"].to_numpy(), fuzz.ratio),
+    t = np.maximum(
+        _cp(sa, sb, fuzz.token_set_ratio), _cp(side_a["glued"][ia], side_b["glued"][ib], fuzz.ratio)
     )
-    f = f.with_columns(t=tset).with_columns(
-        sa=_id_lists("a"),
-        sb=_id_lists("b"),
+    # Identifiers (`identifiers`, as `_id_lists` reads them) as codes of one vocabulary.
+    vocabulary = (
+        pl.concat([side_a["ids"]["v"], side_b["ids"]["v"], side_a["first"], side_b["first"]])
+        .drop_nulls()
+        .unique()
     )
-    f = f.with_columns(common=pl.col("sa").list.set_intersection("sb").list.len()).with_columns(
-        conflict=(pl.col("sa").list.len() > 0)
-        & (pl.col("sb").list.len() > 0)
-        & (pl.col("common") < pl.col("sa").list.len())
-        & (pl.col("common") < pl.col("sb").list.len()),
-        # A shared house, plot or unit number (not a postcode: many places share one).
-        number_and_similar=(pl.col("common") > 0) & (pl.col("t") >= 85),
+    code = pl.DataFrame({"v": vocabulary}).with_row_index("code", offset=0)
+
+    def codes(values: pl.Series) -> np.ndarray:
+        found = values.to_frame("v").join(code, on="v", how="left", maintain_order="left")
+        return found["code"].fill_null(-1).cast(pl.Int64).to_numpy()
+
+    size = max(len(code), 1)
+    common = _shared_counts(
+        ia,
+        side_a["ids"]["r"].to_numpy(),
+        codes(side_a["ids"]["v"]),
+        side_a["count"],
+        ib,
+        side_b["ids"]["r"].to_numpy(),
+        codes(side_b["ids"]["v"]),
+        size,
     )
+    la, lb = side_a["count"][ia], side_b["count"][ib]
+    conflict = (la > 0) & (lb > 0) & (common < la) & (common < lb)
+    # A shared house, plot or unit number (not a postcode: many places share one).
+    number_and_similar = (common > 0) & (t >= 85)
     # The street keys are read only where they can change the level: a shared street
     # key needs a shared house number, or the same five-digit one first (a Python loop
     # over those pairs alone).
-    first_a = pl.col("a").str.extract(r"^(\d{5}[a-z]?)(?: |$)")
-    first_b = pl.col("b").str.extract(r"^(\d{5}[a-z]?)(?: |$)")
-    ask = f.select(
-        ((pl.col("common") > 0) | (first_a == first_b).fill_null(False))
-        & ~pl.col("conflict")
-        & ~pl.col("number_and_similar")
-        & (pl.col("a") != pl.col("b"))
-    ).to_series()
-    street = np.zeros(f.height, dtype=bool)
+    fa, fb = codes(side_a["first"])[ia], codes(side_b["first"])[ib]
+    same = sa == sb
+    ask = ((common > 0) | ((fa == fb) & (fa >= 0))) & ~conflict & ~number_and_similar & ~same
+    street = np.zeros(n, dtype=bool)
     if ask.any():
-        at = ask.arg_true().to_numpy()
-        street[at] = shared_street(f["a"].gather(at).to_list(), f["b"].gather(at).to_list())
-    level = (
-        pl.when((pl.col("a") == "") | (pl.col("b") == ""))
-        .then(0)
-        .when(pl.col("a") == pl.col("b"))
-        .then(1)
-        # Conflicting numbers: next door when the rest agrees, else another street.
-        .when(pl.col("conflict") & (pl.col("t") >= 60))
-        .then(4)
-        .when(pl.col("conflict"))
-        .then(6)
-        .when(pl.col("number_and_similar") | pl.col("street"))
-        .then(2)
-        .when(pl.col("t") >= 85)
-        .then(3)
-        .when(pl.col("t") >= 60)
-        .then(5)
-        .otherwise(6)
+        at = np.flatnonzero(ask)
+        street[at] = shared_street(sa[at].tolist(), sb[at].tolist())
+    # The first that holds, in this order.
+    level = np.select(
+        [
+            (sa == "") | (sb == ""),
+            same,
+            # Conflicting numbers: next door when the rest agrees, else another street.
+            conflict & (t >= 60),
+            conflict,
+            number_and_similar | street,
+            t >= 85,
+            t >= 60,
+        ],
+        [0, 1, 4, 6, 2, 3, 5],
+        default=6,
     )
-    return f.with_columns(street=street).select(level.cast(pl.Int8)).to_series().to_numpy()
+    return level.astype(np.int8)
+
+
+def _address_records(values: np.ndarray, keys: np.ndarray) -> dict[str, Any]:
+    """One side of the pairs as records: per pair its record (`inverse`), and per record
+    its address without spaces (`glued`), its identifiers (`ids`: r = record, v = value,
+    as `_id_lists`), how many (`count`) and a five-digit number it starts with
+    (`first`, null for none)."""
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    f = pl.DataFrame({"a": values[first].tolist()}, schema={"a": pl.String})
+    read = f.select(
+        glued=pl.col("a").str.replace_all(" ", "", literal=True),
+        ids=_id_lists("a"),
+        first=pl.col("a").str.extract(r"^(\d{5}[a-z]?)(?: |$)"),
+    )
+    ids = (
+        read.select(pl.int_range(0, pl.len(), dtype=pl.Int64).alias("r"), v="ids")
+        .explode("v")
+        .drop_nulls("v")
+    )
+    return {
+        "inverse": inverse.reshape(-1),
+        "glued": _strings(read["glued"].to_list()),
+        "ids": ids,
+        "count": read["ids"].list.len().cast(pl.Int64).to_numpy(),
+        "first": read["first"],
+    }
+
+
+def _shared_counts(
+    pair_a: np.ndarray,
+    rec_a: np.ndarray,
+    code_a: np.ndarray,
+    count_a: np.ndarray,
+    pair_b: np.ndarray,
+    rec_b: np.ndarray,
+    code_b: np.ndarray,
+    size: int,
+) -> np.ndarray:
+    """Per pair: how many of its a record's codes (`rec_a`/`code_a`: one line per record
+    and code, records in order, no code twice in a record) its b record carries too."""
+    out = np.zeros(len(pair_a), dtype=np.int64)
+    if not len(code_a) or not len(code_b):
+        return out
+    carried = np.sort(rec_b * size + code_b)
+    starts = np.searchsorted(rec_a, np.arange(len(count_a)))
+    per_pair = count_a[pair_a]
+    pair = np.repeat(np.arange(len(pair_a)), per_pair)
+    offset = np.arange(len(pair)) - np.repeat(np.cumsum(per_pair) - per_pair, per_pair)
+    wanted = pair_b[pair] * size + code_a[starts[pair_a[pair]] + offset]
+    at = np.minimum(np.searchsorted(carried, wanted), len(carried) - 1)
+    return np.bincount(pair[carried[at] == wanted], minlength=len(pair_a)).astype(np.int64)
 
 
 _HOUSE_NUMBER = re.compile(r"^\d{1,4}[a-z]?$")
