@@ -125,6 +125,36 @@ def _english_outside_requests():
     translation.deactivate()
 
 
+# --- PDFs ------------------------------------------------------------------------
+
+# Markup a PDF must never act on: a file of the server and the cloud metadata address.
+HOSTILE_MARKUP = (
+    '<img src="file:///etc/passwd" alt="x"><img src="http://169.254.169.254/latest/meta-data/">'
+    '<link rel="stylesheet" href="file:///etc/hostname"><img src="/etc/passwd" alt="y">'
+)
+
+
+@pytest.fixture
+def pdf_reads(monkeypatch) -> list[str]:
+    """The URLs a PDF rendering tried to open, ``data:`` ones left aside. Nothing is
+    really read or called: a file or network URL that gets this far is refused here,
+    so a test fails fast (no 10 s time-out) on a renderer that would have fetched it."""
+    import urllib.request
+
+    reads: list[str] = []
+    original = urllib.request.OpenerDirector.open
+
+    def spy(self: Any, url: Any, *args: Any, **kwargs: Any) -> Any:
+        full = url if isinstance(url, str) else url.full_url
+        if full.startswith("data:"):
+            return original(self, url, *args, **kwargs)
+        reads.append(full)
+        raise OSError(f"test: {full} must not be opened")
+
+    monkeypatch.setattr(urllib.request.OpenerDirector, "open", spy)
+    return reads
+
+
 # --- real browser ---------------------------------------------------------------
 
 CHROMIUM = os.environ.get("IMVO_CHROMIUM", "/usr/bin/chromium")

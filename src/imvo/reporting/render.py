@@ -9,6 +9,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
+from imvo.core.pdf import html_to_pdf
 from imvo.reporting.models import PublishedReport
 
 
@@ -44,7 +45,6 @@ def render_report_pdf(
 ) -> bytes:
     """The report as a PDF that reads like a publication: title page, contents, sections."""
     from django.contrib.staticfiles import finders
-    from weasyprint import CSS, HTML
 
     html = render_to_string(
         "reporting/report_pdf.html",
@@ -54,15 +54,10 @@ def render_report_pdf(
             "body": body if body is not None else render_report_html(data, edition),
         },
     )
-    from weasyprint.urls import URLFetcher
-
     css_path = finders.find("reporting/report.css")
-    stylesheets = [CSS(filename=css_path)] if css_path else []
-    # The report embeds its charts as data: URIs; nothing else is ever fetched, so
-    # no text in a report can make the server read a file or call a URL.
-    fetcher = URLFetcher(allowed_protocols=["data"])
-    document = HTML(string=html, base_url=".", url_fetcher=fetcher)
-    return bytes(document.write_pdf(stylesheets=stylesheets))
+    # The charts are data: URIs; html_to_pdf fetches nothing else, so no text in
+    # a report can make the server read a file or call a URL.
+    return html_to_pdf(html, [css_path] if css_path else [])
 
 
 def render_sections_html(view: dict[str, Any]) -> str:

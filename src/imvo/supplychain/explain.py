@@ -130,8 +130,10 @@ LEVEL_WORDS: dict[tuple[str, str], Any] = {
 
 def signed_bits(weight: float) -> str:
     """A weight as a signed number in the reader's format: "+4.2", "\u22121.5", "±0.0"."""
-    sign = "+" if weight > 0 else ("\u2212" if weight < 0 else "±")
-    return f"{sign}{number_format(abs(weight), 1)}"
+    # Rounded here: number_format cuts digits off (-12.58 was shown as "\u221212.5").
+    shown = round(abs(weight), 1)
+    sign = "+" if weight > 0 and shown else ("\u2212" if weight < 0 and shown else "±")
+    return f"{sign}{number_format(shown, 1)}"
 
 
 @dataclass(frozen=True)
@@ -170,7 +172,9 @@ class Evidence:
         if self.detail:
             text += f", {self.detail}"
         if self.weight is not None:
-            text += f" ({self.weight:+.1f} bits)"
+            # As the screen and the runner-up write it (the reader's number format):
+            # one cell of the download once mixed "-1.3" with "\u221212,5" (a minus sign).
+            text += f" ({self.signed} {_('bits')})"
         return text
 
 
@@ -521,9 +525,10 @@ def plain_text(match: Match | None) -> str:
     if match is None:
         return ""
     e = explain(match, full=False)
-    if e.facility_id is None:
-        return ""
-    return f"#{e.facility_id}: {e.as_text()}"
+    text = e.as_text() if e.facility_id is not None else ""
+    # Nothing stored about the candidate (a decision remembered from an earlier
+    # upload): no "#12: " with nothing after it.
+    return f"#{e.facility_id}: {text}" if text else ""
 
 
 def data(match: Match | None) -> dict[str, Any] | None:

@@ -22,9 +22,13 @@ Decisions written down:
   part once: `combine_address`.
 - A postcode a spreadsheet kept as a number gets its leading zeros back where
   the country's postcodes have a fixed length (`postcodes.restore`, with a row
-  warning); an .xlsx cell in a zero-padded format is read as shown.
-- A hidden sheet is never the list; a hidden row is read with a warning
-  (`hidden_parts`).
+  warning); an .xlsx cell in a zero-padded format is read as shown. An .ods or
+  .xls cell's format is not read: an identifier held there as a number gets a
+  warning that its leading zeros may be lost (`_lost_zeros`).
+- A hidden sheet is never the list; a hidden row, and a field read from a hidden
+  .xlsx column, are read with a warning (`hidden_parts`, `_xlsx_hidden_columns`).
+- A formula where the coordinates go leaves them out with a warning; the row is
+  kept (they are optional).
 - Formula cells in a workbook are read as the values the spreadsheet program
   last computed (what the user sees); an .xlsx formula saved without its result
   (files written by programs) is read as its "=..." text and rejected. A CSV cell that starts with "=" is a
@@ -546,6 +550,13 @@ class Table:
     # like the others with a warning; the hidden sheets, never read (`hidden_parts`).
     hidden_rows: set[int] = field(default_factory=set)
     hidden_sheets: list[str] = field(default_factory=list)
+    # Columns (0-based) hidden in an .xlsx sheet: their cells are read like the
+    # others, with a warning where a field is read from one (`hidden_parts`).
+    hidden_columns: set[int] = field(default_factory=set)
+    # Cells (row number, 0-based column) that an .ods or .xls sheet holds as whole
+    # numbers: their display format is not read, so leading zeros may be lost
+    # (`_lost_zeros`). An .xlsx cell's format is read (`_zero_padded_cells`).
+    number_cells: set[tuple[int, int]] = field(default_factory=set)
 
     def column_mapping(self) -> dict[str, int]:
         """Recognised columns: field -> column index (first column wins)."""
@@ -876,8 +887,16 @@ def _others(
     return [(names[i], head) for i, head in heads.items() if i != index]
 
 
-def _read_workbook(filename: str, data: bytes, kind: str, head: int | None = None) -> _Sheet:
-    """The chosen sheet's cells as text, its name, and what the other sheets hold."""
+def _read_workbook(
+    filename: str,
+    data: bytes,
+    kind: str,
+    head: int | None = None,
+    numbers: set[tuple[int, int]] | None = None,
+) -> _Sheet:
+    """The chosen sheet's cells as text, its name, and what the other sheets hold.
+    `numbers` receives the (row number, column) of every cell held as a whole number
+    (asked of .ods and .xls, whose number formats are not read)."""
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
     if kind == "xlsx":
@@ -922,6 +941,13 @@ def _read_workbook(filename: str, data: bytes, kind: str, head: int | None = Non
     except BaseException as e:
         raise _damaged(filename, e, kind) from e
     cells = [[_cell_text(v) for v in row] for row in raw]
+    if numbers is not None:
+        numbers.update(
+            (r, c)
+            for r, row in enumerate(raw, start=1)
+            for c, v in enumerate(row)
+            if isinstance(v, int | float) and not isinstance(v, bool) and float(v).is_integer()
+        )
     if kind == "xlsx":
         _xlsx_as_shown(data, name, cells)
     return cells, name, others
@@ -1725,14 +1751,19 @@ def read_table(
     encoding = delimiter = sheet = ""
     others: list[tuple[str, _SheetHead]] = []
     stray: set[int] = set()
+    numbers: set[tuple[int, int]] = set()
     if kind == "ole":
         if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in data:
             raise _password_protected(filename)
         kind = "xls"
-        cells, sheet, others = _read_workbook(filename, data, "Excel 97-2003 (.xls)", head_rows)
+        cells, sheet, others = _read_workbook(
+            filename, data, "Excel 97-2003 (.xls)", head_rows, numbers
+        )
     elif kind == "zip":
         kind = _check_zip(filename, data)
-        cells, sheet, others = _read_workbook(filename, data, kind, head_rows)
+        cells, sheet, others = _read_workbook(
+            filename, data, kind, head_rows, numbers if kind == "ods" else None
+        )
     elif kind == "text" or kind == _HTML:
         if extension in {"xlsx", "xls", "xlsm"} and (
             kind == _HTML or b"urn:schemas-microsoft-com:office:spreadsheet" in data[:4096]
@@ -1771,8 +1802,11 @@ def read_table(
     table.complete = complete
     table.sheet = sheet
     table.stray_quotes = stray
+    table.number_cells = numbers
     if sheet and head is None:  # the worker's reading: the rows get their warnings
         table.hidden_rows, table.hidden_sheets = hidden_parts(data, kind, sheet)
+        if kind == "xlsx":
+            table.hidden_columns = _xlsx_hidden_columns(data, sheet)
     return table
 
 
@@ -1818,6 +1852,35 @@ def hidden_parts(data: bytes, kind: str, sheet: str) -> tuple[set[int], list[str
     except (StopIteration, KeyError, ValueError, *_ZIP_ERRORS):
         log.info("the hidden rows of %s could not be read", sheet)
     return rows, hidden_sheets
+
+
+_XLSX_COL = re.compile(rb"<(?:\w+:)?col\s[^>]*>")
+_XLSX_ATTRIBUTE = re.compile(rb"\b(min|max|hidden)=\"([^\"]{0,12})\"")
+
+
+def _xlsx_hidden_columns(data: bytes, sheet: str) -> set[int]:
+    """The columns (0-based) of an .xlsx sheet hidden in the workbook
+    (``<col min max hidden="1">``). Unreadable: none (the cells are read anyway)."""
+    hidden: set[int] = set()
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            sheets, _strings = _xlsx_sheets(archive)
+            path = next(p for name, p, _visible in sheets if name == sheet)
+            xml = archive.read(path)
+    except (StopIteration, KeyError, ValueError, *_ZIP_ERRORS):
+        log.info("the hidden columns of %s could not be read", sheet)
+        return hidden
+    end = xml.find(b"sheetData")  # the <cols> come before the cells
+    for col in _XLSX_COL.finditer(xml, 0, end if end > 0 else len(xml)):
+        attrs = {k: v for k, v in _XLSX_ATTRIBUTE.findall(col.group(0))}
+        if attrs.get(b"hidden") not in (b"1", b"true"):
+            continue
+        try:
+            first, last = int(attrs[b"min"]), int(attrs.get(b"max", attrs[b"min"]))
+        except (KeyError, ValueError):
+            continue
+        hidden.update(range(first - 1, min(last, first + MAX_COLUMNS)))
+    return hidden
 
 
 def _ods_hidden_rows(data: bytes, sheet: str) -> set[int]:
@@ -2043,12 +2106,34 @@ def _place_key(text: str) -> str:
 
 
 def _holds(text: str, part: str) -> bool:
-    """Whether `part` is already written in `text`: as whole words, any case, without
-    the words "city", "province"... that one column adds and the other does not, and
-    not as the name of a street ("Gazipur Road", "Via Roma" do not hold "Gazipur", "Roma")."""
+    """Whether `part` is already written in `text`, any case, without the words
+    "city", "province"... that one column adds and the other does not.
+
+    A place name is compared whole with each comma-separated part of `text`
+    (a postcode or number beside it left out: "Gazipur 1700" holds "Gazipur"):
+    "Kabupaten Bogor" (the regency) does not hold "Bogor" (the city), nor "New
+    Delhi" "Delhi". Only in a street line (a part with a number in it) is the
+    place looked for as whole words ("Road 3 Mirpur Dhaka" holds "Dhaka"), and
+    never as the name of a street ("Gazipur Road", "Via Roma" do not hold
+    "Gazipur", "Roma"). A part with a digit (a postcode, "District 1") is
+    looked for as whole words."""
     needle = _place_key(part)
     if not needle:
         return False
+    if any(c.isdigit() for c in needle):
+        return _holds_words(text, needle)
+    for segment in text.split(","):
+        words = _place_key(segment).split()
+        name = [w for w in words if not any(c.isdigit() for c in w)]
+        if " ".join(name) == needle:
+            return True
+        if len(name) < len(words) and _holds_words(segment, needle):
+            return True
+    return False
+
+
+def _holds_words(text: str, needle: str) -> bool:
+    """Whether the place key `needle` is in `text` as whole words, not naming a street."""
     haystack = f" {_place_key(text)} "
     start = haystack.find(f" {needle} ")
     while start >= 0:
@@ -2104,6 +2189,25 @@ def combine_address(
     return ", ".join(written)
 
 
+_COORDINATE_FIELDS = ("lat", "lng", "coordinates")
+
+
+def _lost_zeros(table: Table, number: int, col: int, text: str) -> str:
+    """The warning for an identifier that an .ods or .xls sheet holds as a whole
+    number: unlike an .xlsx, the file is not read for how the cell was shown, so a
+    registry number written "01234567" may have arrived as 1234567. (A postcode
+    that lost its zeros is told by its country: `postcodes.restore`.) '' when the
+    cell held text."""
+    if (number, col) not in table.number_cells or not text.isdigit():
+        return ""
+    return (
+        f"'{text}' is stored as a number in the workbook, and this file type does not "
+        "say how it was shown: if it was written with leading zeros (such as "
+        f"0{text}), they are lost; format the column as text and upload again. "
+        "Read as written"
+    )
+
+
 def validate_rows(
     table: Table, mapping: dict[str, int], progress: Progress | None = None
 ) -> list[RowResult]:
@@ -2137,6 +2241,15 @@ def validate_rows(
                     "others: delete it from the file if it is not part of the list",
                 )
             )
+        for col in sorted(mapped & table.hidden_columns):
+            if col < len(cells) and cells[col].strip():
+                result.warnings.append(
+                    (
+                        header[col],
+                        "this column is hidden in the workbook; it is read and disclosed "
+                        "like the others: delete it from the file if it is not part of the list",
+                    )
+                )
         if number in table.stray_quotes:
             column = next((header[i] for i, c in enumerate(cells) if '"' in c), header[0])
             result.warnings.append(
@@ -2158,6 +2271,13 @@ def validate_rows(
                 result.errors.append((column, _too_long(text, limit)))
                 too_long.add(f)
                 continue
+            if looks_like_formula(text) and f in _COORDINATE_FIELDS:
+                # Optional: the coordinates are left out, the location is kept.
+                result.warnings.append(
+                    (column, f"contains a formula ({text[:40]}); coordinates left out")
+                )
+                values["coordinate_formula"] = True
+                continue
             if looks_like_formula(text):
                 result.errors.append(
                     (column, f"contains a formula ({text[:40]}); enter the value itself")
@@ -2174,6 +2294,10 @@ def validate_rows(
             values["postcode"], warning = postcodes.restore(values["postcode"], code)
             if warning:
                 result.warnings.append((header[mapping["postcode"]], warning))
+        if values.get("identifier") and "identifier" in mapping:
+            lost = _lost_zeros(table, number, mapping["identifier"], values["identifier"])
+            if lost:
+                result.warnings.append((header[mapping["identifier"]], lost))
         if "address" in mapping and "address" not in too_long:
             parts = {part: values.pop(part, "") for part in ADDRESS_PARTS}
             values["address"] = combine_address(
@@ -2221,7 +2345,12 @@ def validate_rows(
                 values["workers"] = None
         else:
             values["workers"] = None
-        _check_coordinates(values, result, header, mapping)
+        if values.pop("coordinate_formula", False):
+            for f in _COORDINATE_FIELDS:
+                values.pop(f, None)
+            values["lat"] = values["lng"] = None
+        else:
+            _check_coordinates(values, result, header, mapping)
         result.values = values
         results.append(result)
     # Duplicates: the same normalised name, address and country as an earlier row.

@@ -53,6 +53,12 @@ PATTERNS: list[tuple[re.Pattern[str], Promise]] = [
      _("'%(value)s' has %(n)s digits, a postcode in %(country)s has %(digits)s: read as '%(restored)s' (a spreadsheet that keeps postcodes as numbers drops their leading zeros; format the column as text)")),
     (re.compile(r"'(?P<value>\d*)' has (?P<n>\d+) digits, a postcode in (?P<country>[A-Z]{2}) has (?P<digits>\d+); kept as written, check it"),
      _("'%(value)s' has %(n)s digits, a postcode in %(country)s has %(digits)s; kept as written, check it")),
+    (re.compile(r"contains a formula \((?P<value>.*)\)" + _LEFT_OUT, re.S),
+     _("contains a formula (%(value)s); coordinates left out")),
+    (re.compile(r"this column is hidden in the workbook; it is read and disclosed like the others: delete it from the file if it is not part of the list"),
+     _("this column is hidden in the workbook; it is read and disclosed like the others: delete it from the file if it is not part of the list")),
+    (re.compile(r"'(?P<value>\d*)' is stored as a number in the workbook, and this file type does not say how it was shown: if it was written with leading zeros \(such as 0(?P=value)\), they are lost; format the column as text and upload again\. Read as written"),
+     _("'%(value)s' is stored as a number in the workbook, and this file type does not say how it was shown: if it was written with leading zeros (such as 0%(value)s), they are lost; format the column as text and upload again. Read as written")),
     (re.compile(r"this row is hidden in the workbook; it is read and disclosed like the others: delete it from the file if it is not part of the list"),
      _("this row is hidden in the workbook; it is read and disclosed like the others: delete it from the file if it is not part of the list")),
 ]  # fmt: skip

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from imvo.accounts import seams as roles
 from imvo.accounts.seams import AnyUser, signed_in
 from imvo.core.errors import DomainError
+from imvo.core.pdf import html_to_pdf
 from imvo.covenants.models import Adherence, Covenant, Organisation
 from imvo.duediligence.models import ElementReview, Submission, SubmissionVersion
 from imvo.duediligence.services.access import (
@@ -245,8 +246,6 @@ def do_review(
 def assessment_letter_pdf(user: AnyUser, submission: Submission) -> bytes:
     """The per-member assessment letter (decision, scores, feedback) as a PDF, for the
     secretariat and the member itself once decided."""
-    from weasyprint import HTML  # heavy; only when a letter is asked for
-
     if not (
         can_review(user, submission) or roles.organisation_id(user) == submission.organisation_id
     ):
@@ -257,4 +256,4 @@ def assessment_letter_pdf(user: AnyUser, submission: Submission) -> bytes:
         "duediligence/letter.html",
         {"s": submission, "card": scorecard(submission), "today": timezone.localdate()},
     )
-    return HTML(string=html).write_pdf()  # type: ignore[no-any-return]
+    return html_to_pdf(html)

@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 from imvo.accounts.seams import AnyUser
 from imvo.core.countries import is_code
 from imvo.core.errors import DomainError
+from imvo.core.pdf import html_to_pdf
 from imvo.covenants.models import Covenant, Organisation
 from imvo.duediligence.models import Submission
 from imvo.regulation import legal
@@ -245,11 +246,7 @@ def evidence(organisation: Organisation, covenant: Covenant, product: str = "") 
 
 
 def evidence_zip(body: dict[str, Any]) -> bytes:
-    from weasyprint import HTML
-
-    pdf = bytes(
-        HTML(string=render_to_string("regulation/forced_labour.html", {"e": body})).write_pdf()
-    )
+    pdf = html_to_pdf(render_to_string("regulation/forced_labour.html", {"e": body}))
     js = json.dumps(body, indent=1, ensure_ascii=False, default=str).encode()
     buf = io.BytesIO()
     stamp = date.fromisoformat(body["made_on"]).timetuple()[:6]

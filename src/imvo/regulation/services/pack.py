@@ -17,6 +17,7 @@ from typing import Any
 from django.template.loader import render_to_string
 
 from imvo.core.exports import to_xlsx_bytes
+from imvo.core.pdf import html_to_pdf
 from imvo.regulation import legal
 from imvo.regulation.services.esrs import meta
 from imvo.regulation.services.record import Datapoint, FrozenRecord, datapoints
@@ -30,14 +31,12 @@ LOG_HEADER = ["date", "who", "stakeholder", "union_or_ngo_on_platform", "how", "
 
 
 def article_pdf(rec: FrozenRecord, article: str, points: list[Datapoint]) -> bytes:
-    from weasyprint import HTML  # heavy; only when a pack is made
-
     html = render_to_string(
         "regulation/article.html",
         {"rec": rec, "article": legal.CSDDD_ARTICLES[article], "points": points,
          "meta": meta(rec), "legal": legal},
     )  # fmt: skip
-    return bytes(HTML(string=html).write_pdf())
+    return html_to_pdf(html)
 
 
 def engagement_rows(rec: FrozenRecord) -> list[list[Any]]:

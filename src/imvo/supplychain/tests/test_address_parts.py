@@ -187,7 +187,7 @@ LINES = [
      "No.66 Yicheng Road, Xiaogang, Beilun, Ningbo, Zhejiang Province"),
     ("PT Yuni International",
      "Kp. Menteng Dua RT.04/RW01., Desa Pasir Laja, Kecamatan Sukaraja, Kabupaten Bogor, "
-     "16710, Jawa Barat"),
+     "16710 Bogor, Jawa Barat"),  # the city Bogor is not the regency (Kabupaten) Bogor
     ("Yangzhou Xinte Travelling Goods Co.,Ltd",
      "Yuelai Road, Lidian town, Hanjiang, Yangzhou, Jiangsu Province"),
     ("MAS Akansyel S.A", "Building C, Route de Caracol No. 14, Caracol"),
@@ -234,3 +234,24 @@ def test_a_real_list_with_the_address_in_many_columns_reads_it_whole(name: str) 
     results = validate_rows(table, table.column_mapping())
     assert [r.errors for r in results] == [[]] * len(LINES)
     assert [(r.values["name"], r.values["address"]) for r in results] == LINES
+
+
+def test_a_longer_place_name_does_not_swallow_a_shorter_one() -> None:
+    # Kabupaten Bogor (the regency) and Bogor (the city) are two places: the city
+    # column is kept beside the district, compared as whole names, not as words.
+    assert (
+        combine_address(
+            "Jl. Raya Cibinong 5", district="Kabupaten Bogor", city="Bogor", region="Jawa Barat"
+        )
+        == "Jl. Raya Cibinong 5, Kabupaten Bogor, Bogor, Jawa Barat"
+    )
+    assert combine_address("Jl. Raya 5, Kabupaten Bogor", city="Bogor") == (
+        "Jl. Raya 5, Kabupaten Bogor, Bogor"
+    )
+    assert combine_address("Road 3", city="New Delhi", region="Delhi") == (
+        "Road 3, New Delhi, Delhi"
+    )
+    # The same place again is still written once, and a street line that ends
+    # with its city holds it.
+    assert combine_address("Road 3", district="Bogor", city="Bogor City") == "Road 3, Bogor"
+    assert combine_address("Road 3 Mirpur Dhaka", city="Dhaka") == "Road 3 Mirpur Dhaka"

@@ -168,7 +168,7 @@ def test_text_for_download_keeps_the_formula_for_the_exporter_to_neutralise() ->
 
     m = _match(explanation=[{"field": "name", "level": "=1+1", "weight": -2, "detail": "@SUM(A1)"}])
     text = explain.plain_text(m)
-    assert text == "#7: Name: =1+1, @SUM(A1) (-2.0 bits)"
+    assert text == "#7: Name: =1+1, @SUM(A1) (\u22122.0 bits)"
     assert neutralise("=" + text).startswith("'=")
     assert explain.plain_text(None) == ""
 
@@ -291,3 +291,28 @@ def test_every_level_of_the_matcher_reads_as_words_in_english_and_dutch() -> Non
             with translation.override("nl"):
                 dutch = str(words)
             assert dutch != str(words), (field, level, "no Dutch words")
+
+
+def test_the_download_writes_every_weight_in_the_readers_format() -> None:
+    # One cell once mixed "(-7.1 bits)" (Python's format) with the runner-up's
+    # "(\u221212,5 bits)" (the reader's): now all in the reader's.
+    m = _match(
+        explanation=[
+            {"field": "prior", "level": "a candidate pair", "weight": -7.09},
+            {"field": "name_number", "level": "none", "weight": 0.0},
+            {"field": "runner_up", "level": "468", "weight": -12.58},
+        ]
+    )
+    with translation.override("nl"):
+        text = explain.plain_text(m)
+    assert "(\u22127,1 bits)" in text and "(\u00b10,0 bits)" in text
+    # Rounded, not cut off (number_format cuts: 12.58 was "12,5").
+    assert "(\u221212,6 bits)" in text and "-7.1" not in text and "+0.0" not in text
+
+
+def test_a_match_with_nothing_stored_about_its_candidate_has_no_empty_why() -> None:
+    # A rejection remembered from an earlier upload: the matcher's reasons are about
+    # the facility the member turned down, not the candidate shown now.
+    m = _match(explanation=[], status=Match.Status.REJECTED)
+    m.facility = None
+    assert explain.plain_text(m) == ""

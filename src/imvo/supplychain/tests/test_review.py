@@ -8,6 +8,7 @@ import io
 import json
 
 import pytest
+from django.utils import translation
 
 from imvo.accounts.models import ApiToken
 from imvo.supplychain import demo, labels, review, services
@@ -344,3 +345,15 @@ def test_the_review_queue_asks_the_database_as_often_for_4_matches_as_for_1(
 
     one = queries(matches[:1])
     assert queries(matches) == one
+
+
+def test_a_candidates_score_says_what_it_is(client, world, db) -> None:
+    # "score 51.8" told a member nothing: it is the matcher's probability, in %.
+    _sl, match, (a, _b) = pending(world)
+    Match.objects.filter(pk=match.pk).update(candidates=[[a.pk, 51.8]])
+    client.force_login(world.member_a)
+    page = client.get("/supply-chain/review/").content.decode()
+    assert "51.8% likely the same place" in page and "score 51.8" not in page
+    with translation.override("nl"):
+        page = client.get("/supply-chain/review/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "51,8% kans dat het dezelfde plek is" in page
