@@ -35,7 +35,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "imvo.settings")
 
 
 def _digest(value: Any) -> str:
-    return hashlib.sha1(repr(value).encode()).hexdigest()[:16]
+    return hashlib.sha256(repr(value).encode()).hexdigest()[:16]
 
 
 def _run(registry: Any, frame: Any) -> dict[str, Any]:
@@ -123,7 +123,9 @@ def dump(out: Path, n_rows: int) -> None:
             }
         )
         sets["synthetic"] = _run(prepared, frame)
-        print(f"synthetic: {sets['synthetic']['pairs']:,} pairs, cpu {sets['synthetic']['cpu']:.1f} s")
+        print(
+            f"synthetic: {sets['synthetic']['pairs']:,} pairs, cpu {sets['synthetic']['cpu']:.1f} s"
+        )
     out.write_text(json.dumps(sets), encoding="utf-8")
 
 
