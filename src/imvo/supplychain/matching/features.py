@@ -348,57 +348,72 @@ def without_place_words(
     return out
 
 
-def _records(
+# A cleaned value whose words polars splits exactly as Python's `str.split()` does:
+# lower-case letters and digits, single spaces between them. Others (another script,
+# other white space) are split by Python.
+_PLAIN_WORDS = r"^(?:[a-z0-9]+(?: [a-z0-9]+)*)?$"
+
+
+def _record_words(
     names: Sequence[str], addresses: Sequence[str], ks: np.ndarray, keys: np.ndarray | None
-) -> tuple[np.ndarray, list[frozenset[str]], list[frozenset[str]]]:
-    """One side of pairs `ks` as records: each pair's record number, and per record its
-    address words and the words of its name that stand in its own address (both empty
-    where the address is)."""
+) -> tuple[np.ndarray, pl.DataFrame, pl.DataFrame]:
+    """One side of pairs `ks` as records: each pair's record number, and as (r = record,
+    w = word) lines each record's address words and the words of its name that stand
+    in its own address (`words`; none where the address is empty)."""
     if keys is None:  # the same name and address: the same record
         seen: dict[tuple[str, str], int] = {}
         keys = np.zeros(len(names), dtype=np.int64)
         keys[ks] = [seen.setdefault((names[k], addresses[k]), len(seen)) for k in ks.tolist()]
     _, first, inverse = np.unique(keys[ks], return_index=True, return_inverse=True)
-    address_words: list[frozenset[str]] = []
-    own: list[frozenset[str]] = []
-    empty: frozenset[str] = frozenset()
-    for k in ks[first].tolist():
-        address = addresses[k]
-        found = frozenset(address.split()) if address else empty
-        address_words.append(found)
-        own.append(found.intersection(names[k].split()) if found else empty)
-    return inverse.reshape(-1), address_words, own
+    at = ks[first]
+    values = pl.DataFrame(
+        {"name": _strings(names)[at].tolist(), "address": _strings(addresses)[at].tolist()},
+        schema={"name": pl.String, "address": pl.String},
+    ).with_row_index("r")
+
+    def split(col: str) -> pl.DataFrame:
+        plain = pl.col(col).str.contains(_PLAIN_WORDS)
+        fast = (
+            values.filter(plain)
+            .select("r", w=pl.col(col).str.split(" "))
+            .explode("w")
+            .filter(pl.col("w") != "")
+        )
+        slow = values.filter(~plain)
+        if not slow.height:
+            return fast
+        lines = [(r, w) for r, v in zip(slow["r"], slow[col], strict=True) for w in v.split()]
+        extra = pl.DataFrame(
+            {"r": [r for r, _ in lines], "w": [w for _, w in lines]},
+            schema={"r": fast.schema["r"], "w": pl.String},
+        )
+        return pl.concat([fast, extra])
+
+    # A word twice in a record is harmless below (`_any_in` asks "any"): no unique().
+    address = split("address")
+    own = split("name").join(address, on=["r", "w"], how="semi")
+    return inverse.reshape(-1), address, own
 
 
 def _any_in(
     pair_left: np.ndarray,
-    left_words: list[frozenset[str]],
+    left: pl.DataFrame,
     pair_right: np.ndarray,
-    right_words: list[frozenset[str]],
-    vocabulary: dict[str, int],
+    right: pl.DataFrame,
+    size: int,
 ) -> np.ndarray:
-    """Per pair: does one of its left record's words (all in `vocabulary`) stand among its
-    right record's words?"""
+    """Per pair: does one of its left record's words stand among its right record's words?
+    (`left`, `right`: r, code lines; codes below `size`.)"""
     out = np.zeros(len(pair_left), dtype=bool)
-    counts = np.fromiter((len(w) for w in left_words), dtype=np.int64, count=len(left_words))
-    if not counts.any():
+    if not left.height or not right.height:
         return out
-    ids = np.fromiter(
-        (vocabulary[w] for ws in left_words for w in ws), dtype=np.int64, count=int(counts.sum())
-    )
+    left = left.sort("r", "code")
+    rec = left["r"].cast(pl.Int64).to_numpy()
+    ids = left["code"].cast(pl.Int64).to_numpy()
+    n_records = int(max(pair_left.max(initial=-1), rec.max(initial=-1))) + 1
+    counts = np.bincount(rec, minlength=n_records)
     starts = np.cumsum(counts) - counts
-    # The right records' words, as codes record x len(vocabulary) + word (only the words
-    # of the vocabulary matter), sorted for a binary search.
-    size = len(vocabulary)
-    known = frozenset(vocabulary)
-    codes = np.sort(
-        np.fromiter(
-            (r * size + vocabulary[w] for r, ws in enumerate(right_words) for w in ws & known),
-            dtype=np.int64,
-        )
-    )
-    if not len(codes):
-        return out
+    codes = np.sort(right["r"].cast(pl.Int64).to_numpy() * size + right["code"].to_numpy())
     # One entry per (pair, word of its left record).
     per_pair = counts[pair_left]
     pair = np.repeat(np.arange(len(pair_left)), per_pair)
@@ -420,18 +435,27 @@ def place_word_pairs(
     """Per pair of `ks` (positions): does a word that both addresses carry (`words`)
     stand in either name? That is: a word of a's name that is in a's address stands in
     b's address, or the other way round, so the words are read once per record, not
-    per pair. `keys`: per pair (all positions, not only `ks`), a number for the a side's
-    record and one for the b side's (pairs with the same number have the same name and
-    address: a list row, a registry facility); None: every pair its own records."""
-    side_a = _records(a, address_a, ks, None if keys is None else keys[0])
-    side_b = _records(b, address_b, ks, None if keys is None else keys[1])
-    vocabulary = {
-        w: i for i, w in enumerate(sorted({w for ws in (*side_a[2], *side_b[2]) for w in ws}))
-    }
-    if not vocabulary:
+    per pair (split with polars, codes compared with numpy). `keys`: per pair (all
+    positions, not only `ks`), a number for the a side's record and one for the b
+    side's (pairs with the same number have the same name and address: a list row, a
+    registry facility); None: every pair its own records."""
+    pair_a, address_a_words, own_a = _record_words(
+        a, address_a, ks, None if keys is None else keys[0]
+    )
+    pair_b, address_b_words, own_b = _record_words(
+        b, address_b, ks, None if keys is None else keys[1]
+    )
+    # Only the words of a name that stand in its own address can make a pair.
+    vocabulary = pl.concat([own_a["w"], own_b["w"]]).unique().to_frame("w").with_row_index("code")
+    if not vocabulary.height:
         return np.zeros(len(ks), dtype=bool)
-    return _any_in(side_a[0], side_a[2], side_b[0], side_b[1], vocabulary) | _any_in(
-        side_b[0], side_b[2], side_a[0], side_a[1], vocabulary
+
+    def coded(lines: pl.DataFrame) -> pl.DataFrame:
+        return lines.join(vocabulary, on="w").select("r", pl.col("code").cast(pl.Int64))
+
+    size = vocabulary.height
+    return _any_in(pair_a, coded(own_a), pair_b, coded(address_b_words), size) | _any_in(
+        pair_b, coded(own_b), pair_a, coded(address_a_words), size
     )
 
 
