@@ -14,6 +14,7 @@ from imvo.accounts.services import (
     is_secretariat,
     managed_covenant_ids,
     organisation_id,
+    person_name,
     recorded_as,
     signed_in,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "is_secretariat",
     "managed_covenant_ids",
     "organisation_id",
+    "person_name",
     "recorded_as",
     "signed_in",
     "token_auth",

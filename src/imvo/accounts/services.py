@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser
+from django.utils.translation import gettext as _
 
 from imvo.accounts.models import CovenantRole, User
 from imvo.core.errors import PermissionDeniedError
@@ -29,6 +30,17 @@ def recorded_as(user: AnyUser) -> User | None:
     """The account to record as the one who did something (``by``, ``author``),
     or None when the system (or an anonymous visitor) did it."""
     return user if isinstance(user, User) else None
+
+
+def person_name(user: AnyUser) -> str:
+    """How a page names a person: their name as they gave it, never their log-in
+    name (half of what signs them in; on a complaint case every reader would learn
+    the committee's). An account without a name is told apart by its number."""
+    if not isinstance(user, User):
+        return ""
+    return user.get_full_name().strip() or _("Account without a name (no. %(pk)s)") % {
+        "pk": user.pk
+    }
 
 
 def is_platform_admin(user: AnyUser) -> bool:

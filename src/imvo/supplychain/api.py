@@ -15,6 +15,7 @@ from ninja.files import UploadedFile
 from ninja.responses import NinjaJSONEncoder
 
 from imvo.accounts.api_auth import token_auth
+from imvo.core.errors import DomainError
 from imvo.core.public_cache import cache_public_answer
 from imvo.covenants.models import Covenant
 from imvo.covenants.services import public_version
@@ -170,10 +171,44 @@ def get_preview(request: HttpRequest, list_id: int) -> dict[str, Any]:
     }
 
 
+CONFIRM_DOES = {
+    "first": "make the file the year's disclosure",
+    services.ADD: "add the file to it",
+    services.REPLACE: "replace it with the file",
+}
+
+
 @router.post("/supplier-lists/{list_id}/confirm", response=SupplierListOut, auth=token_auth)
-def confirm(request: HttpRequest, list_id: int) -> dict[str, Any]:
-    """Confirm a previewed list: it is matched and becomes a version of the disclosure."""
-    sl = services.confirm_list(request.user, _visible(request, list_id))
+def confirm(request: HttpRequest, list_id: int, seen: str = "") -> dict[str, Any]:
+    """Confirm a previewed list: it is matched and becomes a version of the disclosure.
+
+    `seen` is the `mode` `GET .../preview` answered (first, add or replace), as the
+    web page posts what it showed: when the year's disclosure changed since (another
+    file of the year confirmed meanwhile), the answer is 409 and nothing changes;
+    read the preview again."""
+    sl = _visible(request, list_id)
+    services.require_decide(request.user, sl)  # who may not decide hears that first
+    if seen not in ("first", services.ADD, services.REPLACE):
+        raise HttpError(
+            400,
+            "Send seen: the mode GET /api/supplier-lists/{id}/preview answered (first, add "
+            "or replace); a list is confirmed only for the effect its preview showed.",
+        )
+    try:
+        sl = services.confirm_list(request.user, sl, seen=seen)
+    except DomainError as refusal:
+        sl.refresh_from_db()
+        now = disclosure.preview_mode(sl)
+        if sl.status != SupplierList.Status.PREVIEW or seen == now:
+            raise
+        files = disclosure.current_lists_for(sl.covenant_id, sl.organisation_id, sl.year)
+        raise HttpError(
+            409,
+            f"The {sl.year} disclosure changed since the preview said {seen!r}: confirming "
+            f"now would {CONFIRM_DOES[now]} (files in it now: "
+            f"{', '.join(f.original_name for f in files) or 'none'}). Nothing changed; read "
+            f"GET /api/supplier-lists/{sl.pk}/preview again and confirm with its mode.",
+        ) from refusal
     sl.refresh_from_db()
     return _out(sl)
 

@@ -453,6 +453,7 @@ def proposed_facility_id(match: Match) -> int | None:
 # Statuses whose facility is the one to explain; otherwise (pending, rejected, a new
 # facility made from the row itself) the candidate the matcher proposed is.
 _OWN_FACILITY = (Match.Status.AUTOMATIC, Match.Status.CONFIRMED)
+_NOT_TAKEN = (Match.Status.NEW, Match.Status.REJECTED)
 
 
 def explain(match: Match, facility: Facility | None = None, *, full: bool = True) -> Explanation:
@@ -482,6 +483,18 @@ def explain(match: Match, facility: Facility | None = None, *, full: bool = True
     )
     runner_up = next((runner_up_text(e) for e in entries if e["field"] == "runner_up"), "")
     evidence = evidence_from(entries, distance)
+    name_summary = name_difference_words(name_diff, row.name, other_name) if full else ""
+    name_level = next((e.level for e in evidence if e.field == "name"), "")
+    if full and name_diff and name_level.split(",", 1)[0].strip() == "exact":
+        # The matcher compares cleaned names ("o r i g i nal" is "original"): say so,
+        # or "same name" in the reasons contradicts "names differ in 9 words" here.
+        name_summary = ngettext(
+            "the same name once cleaned (spacing, punctuation, legal forms); "
+            "as written, %(n)d word differs",
+            "the same name once cleaned (spacing, punctuation, legal forms); "
+            "as written, %(n)d words differ",
+            name_diff,
+        ) % {"n": name_diff}
     notes = [
         _("The registry holds this place twice, also as facility #%(id)s: it can be merged.")
         % {"id": e.get("level")}
@@ -505,7 +518,7 @@ def explain(match: Match, facility: Facility | None = None, *, full: bool = True
         address_changes=addr_inline,
         name_words_differ=name_diff,
         facility_id=facility_id,
-        name_summary=name_difference_words(name_diff, row.name, other_name) if full else "",
+        name_summary=name_summary,
         distance_m=distance,
         distance_words=distance_words(distance),
         runner_up=runner_up,
@@ -528,7 +541,13 @@ def plain_text(match: Match | None) -> str:
     text = e.as_text() if e.facility_id is not None else ""
     # Nothing stored about the candidate (a decision remembered from an earlier
     # upload): no "#12: " with nothing after it.
-    return f"#{e.facility_id}: {text}" if text else ""
+    if not text:
+        return ""
+    if match.status in _NOT_TAKEN:
+        # The row went to a new facility, or to none: these are the reasons of the
+        # candidate that was not taken, not of the row's facility.
+        return _("#%(id)s, not taken: %(why)s") % {"id": e.facility_id, "why": text}
+    return f"#{e.facility_id}: {text}"
 
 
 def data(match: Match | None) -> dict[str, Any] | None:

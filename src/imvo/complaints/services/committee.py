@@ -16,6 +16,7 @@ from imvo.accounts.services import (
     committee_covenant_ids,
     managed_covenant_ids,
     organisation_id,
+    person_name,
     signed_in,
 )
 from imvo.complaints.audit import actor_name, audit
@@ -40,7 +41,7 @@ def _require_committee_member(
         c is not None and is_substitute(member, c)
     ):
         raise DomainError(
-            _("%(u)s is not on this covenant's complaints committee.") % {"u": member}
+            _("%(u)s is not on this covenant's complaints committee.") % {"u": person_name(member)}
         )
 
 
@@ -134,13 +135,13 @@ def check_appoint_substitute(
     if substitute is None or not substitute.is_active:
         raise DomainError(_("Choose an active account as the substitute."))
     if Recusal.objects.filter(complaint=c, user_id=substitute.pk).exists():
-        raise DomainError(_("%(u)s is recused from this case.") % {"u": substitute})
+        raise DomainError(_("%(u)s is recused from this case.") % {"u": person_name(substitute)})
     if substitute.pk in free_members(c):
-        raise DomainError(_("%(u)s can already act on this case.") % {"u": substitute})
+        raise DomainError(_("%(u)s can already act on this case.") % {"u": person_name(substitute)})
     if organisation_id(substitute) in respondent_ids(c):
         raise DomainError(
             _("%(u)s belongs to the company complained about and cannot sit on the case.")
-            % {"u": substitute}
+            % {"u": person_name(substitute)}
         )
     if len((reason or "").strip()) < 5:
         raise DomainError(_("Say why this substitute is appointed (for the audit trail)."))

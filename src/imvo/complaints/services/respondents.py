@@ -401,7 +401,7 @@ def namings_of(c: Complaint) -> list[dict[str, Any]]:
     """The namings of a case with their reasons, for the committee's case page."""
     return [
         {"n": n, "reason": n.reason}
-        for n in c.namings.select_related("organisation").order_by("at", "id")
+        for n in c.namings.select_related("organisation", "by").order_by("at", "id")
     ]
 
 

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from imvo.accounts.services import AnyUser, organisation_id, signed_in
+from imvo.accounts.services import AnyUser, organisation_id, person_name, signed_in
 from imvo.complaints import crypto
 from imvo.complaints.audit import audit
 from imvo.complaints.grants import audit_grant
@@ -68,7 +68,7 @@ def check_request_translation(
     if organisation_id(translator) in respondent_ids(c):
         raise DomainError(
             _("%(u)s belongs to the company complained about and cannot translate the case.")
-            % {"u": translator}
+            % {"u": person_name(translator)}
         )
     return do_request_translation(by, c, translator, language)
 

@@ -143,7 +143,7 @@ def test_reasons_reach_the_complainant_through_appeal_and_closure(browser, live_
         parent=employment,
         covenant=world.covenant_x,
     )
-    make_user("translator_t")
+    make_user("translator_t", first_name="Amina", last_name="Rahman")
     other_case = Complaint.objects.create(
         covenant=world.covenant_x, receipt_hash="x" * 64, reference="2026-09999"
     )  # another topic: the filter must leave it out
@@ -181,7 +181,7 @@ def test_reasons_reach_the_complainant_through_appeal_and_closure(browser, live_
     page.fill("#id_translator", "translator_t")
     page.select_option("#id_language", "en")
     page.click("#request-translation button[type=submit]")
-    expect(page.locator("#translators")).to_contain_text("translator_t")
+    expect(page.locator("#translators")).to_contain_text("Amina Rahman")
     tr_ctx, tr = _signed_in(browser, live_server, "translator_t")
     tr.goto(case_url)
     assert BENGALI in tr.content()

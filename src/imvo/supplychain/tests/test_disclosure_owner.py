@@ -176,7 +176,9 @@ def test_the_api_answers_403_to_the_secretariat(client, world, registry) -> None
     assert r.status_code == 403 and REFUSAL in r.json()["detail"]
     assert SupplierList.objects.get(pk=list_id).status == "preview"
     assert state(d) == before
-    r = client.post(f"/api/supplier-lists/{list_id}/confirm", HTTP_AUTHORIZATION=f"Bearer {own}")
+    r = client.post(
+        f"/api/supplier-lists/{list_id}/confirm?seen=replace", HTTP_AUTHORIZATION=f"Bearer {own}"
+    )
     assert r.status_code == 200 and r.json()["current"]
 
 

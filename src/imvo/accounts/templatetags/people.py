@@ -1,0 +1,16 @@
+"""``{{ user|person }}``: a person as pages name them (``accounts.seams.person_name``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from imvo.accounts.seams import person_name
+
+register = template.Library()
+
+
+@register.filter
+def person(user: Any) -> str:
+    return person_name(user) if user is not None else ""
