@@ -121,7 +121,23 @@ def check_invite(
         )
     if existing is not None and existing.organisation_id != organisation.pk:
         raise DomainError(_("%(email)s was invited for another organisation.") % {"email": email})
+    if existing is not None and not roles.is_platform_admin(user) and was_taken_up(existing):
+        # Reopened, it would come back with every role it had, also in covenants
+        # this secretariat does not run (docs/security.md, T70).
+        raise DomainError(
+            _(
+                "%(email)s had an account that was closed. Only the platform"
+                " administrator can reopen it."
+            )
+            % {"email": email}
+        )
     return do_invite(user, organisation, email, (name or "").strip()[:150], base_url)
+
+
+def was_taken_up(account: User) -> bool:
+    """An account that was used (a password set or a log-in), not an invitation
+    still waiting: `do_invite` leaves a waiting one without a usable password."""
+    return account.last_login is not None or account.has_usable_password()
 
 
 def do_invite(

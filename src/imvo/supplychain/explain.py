@@ -482,6 +482,18 @@ def explain(match: Match, facility: Facility | None = None, *, full: bool = True
     )
     runner_up = next((runner_up_text(e) for e in entries if e["field"] == "runner_up"), "")
     evidence = evidence_from(entries, distance)
+    name_summary = name_difference_words(name_diff, row.name, other_name) if full else ""
+    name_level = next((e.level for e in evidence if e.field == "name"), "")
+    if full and name_diff and name_level.split(",", 1)[0].strip() == "exact":
+        # The matcher compares cleaned names ("o r i g i nal" is "original"): say so,
+        # or "same name" in the reasons contradicts "names differ in 9 words" here.
+        name_summary = ngettext(
+            "the same name once cleaned (spacing, punctuation, legal forms); "
+            "as written, %(n)d word differs",
+            "the same name once cleaned (spacing, punctuation, legal forms); "
+            "as written, %(n)d words differ",
+            name_diff,
+        ) % {"n": name_diff}
     notes = [
         _("The registry holds this place twice, also as facility #%(id)s: it can be merged.")
         % {"id": e.get("level")}
@@ -505,7 +517,7 @@ def explain(match: Match, facility: Facility | None = None, *, full: bool = True
         address_changes=addr_inline,
         name_words_differ=name_diff,
         facility_id=facility_id,
-        name_summary=name_difference_words(name_diff, row.name, other_name) if full else "",
+        name_summary=name_summary,
         distance_m=distance,
         distance_words=distance_words(distance),
         runner_up=runner_up,

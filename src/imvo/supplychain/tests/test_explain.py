@@ -193,7 +193,13 @@ def test_empty_or_older_explanations_do_not_break(stored: Any) -> None:
     e = explain.explain(m)
     assert isinstance(e.as_text(), str)
     assert all(x.weight is None or isinstance(x.weight, float) for x in e.evidence)
-    assert e.name_summary == "names differ in 1 word"
+    # "Ltd" / "Limited": one word as written (the same name cleaned, where the
+    # stored level says "exact").
+    assert e.name_summary in (
+        "names differ in 1 word",
+        "the same name once cleaned (spacing, punctuation, legal forms); "
+        "as written, 1 word differs",
+    )
 
 
 def test_no_evidence_says_so() -> None:
@@ -316,3 +322,22 @@ def test_a_match_with_nothing_stored_about_its_candidate_has_no_empty_why() -> N
     m = _match(explanation=[], status=Match.Status.REJECTED)
     m.facility = None
     assert explain.plain_text(m) == ""
+
+
+def test_a_name_the_matcher_reads_as_the_same_does_not_read_as_different() -> None:
+    # Open Supply Hub's labelled pair: the letters spaced out. The reasons said "same
+    # name" beside "names differ in 9 words"; now the summary says both, in order.
+    m = _match(
+        row_name="o r i g i nal appar ae ls",
+        fac_name="original apparaels",
+        explanation=[{"field": "name", "level": "exact", "weight": 7.5}],
+    )
+    e = explain.explain(m)
+    assert e.name_summary == (
+        "the same name once cleaned (spacing, punctuation, legal forms); as written, 9 words differ"
+    )
+    with translation.override("nl"):
+        assert explain.explain(m).name_summary.startswith("dezelfde naam na opschonen")
+    # A name the matcher found only similar keeps the plain count.
+    m.explanation = [{"field": "name", "level": "similar", "weight": 2.0}]
+    assert explain.explain(m).name_summary == "names differ in 9 words"

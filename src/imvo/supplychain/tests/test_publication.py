@@ -111,7 +111,7 @@ def test_one_members_list_never_appears_on_any_public_surface(client, world, reg
     assert publication.public_years(world.covenant_x) == []
     page = _page(client, world)
     assert "Dhaka" not in page and "Saigon" not in page
-    assert f"The list for {YEAR} is not public yet: 1 members have disclosed" in page
+    assert f"The list for {YEAR} is not public yet: 1 member has disclosed" in page
     assert _page(client, world, f"year={YEAR}").count("Saigon") == 0
     assert _api(client, world) == [] and _api(client, world, f"year={YEAR}") == []
     for text in _downloads(client, world, f"year={YEAR}"):
@@ -191,7 +191,7 @@ def test_a_newer_unpublished_year_does_not_replace_the_public_one(client, world,
     assert publication.public_year(world.covenant_x, YEAR + 1) == YEAR
     assert {f["name"] for f in _api(client, world, f"year={YEAR + 1}")} == set()
     page = _page(client, world, f"year={YEAR + 1}")
-    assert f"The list for {YEAR + 1} is not public yet: 1 members have disclosed" in page
+    assert f"The list for {YEAR + 1} is not public yet: 1 member has disclosed" in page
     assert f"Production locations {YEAR}" in page
 
 

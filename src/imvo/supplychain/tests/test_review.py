@@ -14,7 +14,7 @@ from imvo.accounts.models import ApiToken
 from imvo.supplychain import demo, labels, review, services
 from imvo.supplychain.models import Facility, LabelledPair, Match, SupplierList
 from imvo.supplychain.tests.helpers import csv_bytes, make_facility
-from imvo.supplychain.tests.test_services import upload
+from imvo.supplychain.tests.test_services import YEAR, upload
 
 EXPLANATION = [
     {"field": "name", "level": "near", "weight": 5.5, "detail": ""},
@@ -237,7 +237,12 @@ def test_processed_rows_show_why_and_the_api_carries_the_explanation(client, wor
     assert "the house or unit numbers differ" in page
     assert f'href="/supply-chain/matches/{match.pk}/why/"' in page
     why = client.get(f"/supply-chain/matches/{match.pk}/why/").content.decode()
-    assert "Why row 2 was matched" in why and "This row waits for a decision." in why
+    # Pending: not matched (yet), so the page does not say it was.
+    assert "Why row 2 was matched" not in why and "This row waits for a decision." in why
+    assert "Row 2: the facilities the platform considered" in why
+    Match.objects.filter(pk=match.pk).update(status=Match.Status.CONFIRMED, facility=a)
+    why = client.get(f"/supply-chain/matches/{match.pk}/why/").content.decode()
+    assert "Why row 2 was matched" in why
     _token, secret = ApiToken.issue(world.member_a)
     r = client.get(f"/api/supplier-lists/{sl.pk}/rows", HTTP_AUTHORIZATION=f"Bearer {secret}")
     row = json.loads(r.content)[0]
@@ -357,3 +362,26 @@ def test_a_candidates_score_says_what_it_is(client, world, db) -> None:
     with translation.override("nl"):
         page = client.get("/supply-chain/review/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
     assert "51,8% kans dat het dezelfde plek is" in page
+
+
+def test_a_remembered_rejection_says_which_facilities_were_turned_down(client, world, db) -> None:
+    # Walked on Open Supply Hub rows: the next year's page of a remembered rejection
+    # showed other candidates, "No reasons were stored", and not what was rejected.
+    _sl, match, (a, b) = pending(world)
+    client.force_login(world.member_a)
+    client.post(f"/supply-chain/matches/{match.pk}/decide/", {"action": "reject"})
+    later = upload(
+        world.member_a,
+        world.covenant_x,
+        [["Lotus Apparel Ltd", "Unit A, No. 5 Lotus Road, Dongguan", "CN"]],
+        year=YEAR + 1,
+    )
+    again = Match.objects.get(row__supplier_list=later)
+    assert again.remembered
+    page = client.get(f"/supply-chain/matches/{again.pk}/why/").content.decode()
+    assert "Turned down in an earlier decision" in page
+    assert f"facility #{a.pk} Lotus Apparel Co., Ltd" in page
+    assert f"facility #{b.pk} Lotus Apparel Co Ltd" in page
+    # A match nobody decided before says nothing of the kind.
+    page = client.get(f"/supply-chain/matches/{match.pk}/why/").content.decode()
+    assert "Turned down in an earlier decision" not in page
