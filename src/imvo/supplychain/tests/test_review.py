@@ -385,3 +385,18 @@ def test_a_remembered_rejection_says_which_facilities_were_turned_down(client, w
     # A match nobody decided before says nothing of the kind.
     page = client.get(f"/supply-chain/matches/{match.pk}/why/").content.decode()
     assert "Turned down in an earlier decision" not in page
+
+
+@pytest.mark.parametrize("action", ["reject", "new"])
+def test_the_rows_why_of_a_new_or_rejected_row_names_the_candidate_not_taken(
+    client, world, db, action
+) -> None:
+    # Walked: a row that became a new facility showed "Why the platform proposed it"
+    # with another facility's reasons, and never said which facility they were about.
+    sl, match, (a, _b) = pending(world)
+    client.force_login(world.member_a)
+    page = client.get(f"/supply-chain/lists/{sl.pk}/rows/").content.decode()
+    assert "was not taken" not in page  # pending: the candidate is proposed
+    client.post(f"/supply-chain/matches/{match.pk}/decide/", {"action": action})
+    page = client.get(f"/supply-chain/lists/{sl.pk}/rows/").content.decode()
+    assert f"The nearest candidate, facility #{a.pk}, was not taken. Its reasons:" in page
