@@ -151,14 +151,20 @@ def test_accept_records_the_pairs_the_reviewer_judged(client, world, db) -> None
 def test_reject_and_new_facility_label_every_candidate_shown_as_another_place(
     client, world, db, action
 ) -> None:
-    _sl, match, (a, b) = pending(world)
+    sl, match, (a, b) = pending(world)
     client.force_login(world.member_a)
+    rows = f"/supply-chain/lists/{sl.pk}/rows/"
+    assert "was not taken" not in client.get(rows).content.decode()  # pending: proposed
     client.post(f"/supply-chain/matches/{match.pk}/decide/", {"action": action})
     match.refresh_from_db()
     assert match.status == {"reject": "rejected", "new": "new"}[action]
     assert sorted(LabelledPair.objects.values_list("facility_id", "is_match")) == sorted(
         [(a.pk, False), (b.pk, False)]
     )
+    # The row's Why names the candidate its reasons are about, and that it was not
+    # taken (walked: "Why the platform proposed it" with an unnamed facility's reasons).
+    page = client.get(rows).content.decode()
+    assert f"The nearest candidate, facility #{a.pk}, was not taken. Its reasons:" in page
 
 
 def test_a_changed_decision_replaces_the_verdicts(client, world, db) -> None:
@@ -385,18 +391,3 @@ def test_a_remembered_rejection_says_which_facilities_were_turned_down(client, w
     # A match nobody decided before says nothing of the kind.
     page = client.get(f"/supply-chain/matches/{match.pk}/why/").content.decode()
     assert "Turned down in an earlier decision" not in page
-
-
-@pytest.mark.parametrize("action", ["reject", "new"])
-def test_the_rows_why_of_a_new_or_rejected_row_names_the_candidate_not_taken(
-    client, world, db, action
-) -> None:
-    # Walked: a row that became a new facility showed "Why the platform proposed it"
-    # with another facility's reasons, and never said which facility they were about.
-    sl, match, (a, _b) = pending(world)
-    client.force_login(world.member_a)
-    page = client.get(f"/supply-chain/lists/{sl.pk}/rows/").content.decode()
-    assert "was not taken" not in page  # pending: the candidate is proposed
-    client.post(f"/supply-chain/matches/{match.pk}/decide/", {"action": action})
-    page = client.get(f"/supply-chain/lists/{sl.pk}/rows/").content.decode()
-    assert f"The nearest candidate, facility #{a.pk}, was not taken. Its reasons:" in page
