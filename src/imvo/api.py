@@ -62,7 +62,8 @@ api = ImvoApi(
     description=(
         "Public data on IMVO covenants, and authenticated endpoints for members and the "
         "secretariat. Authenticate with `Authorization: Bearer <token>`; create a token "
-        "with `imvo token create USER`."
+        "with `imvo token create USER`. Messages and labels come in the language of "
+        "`Accept-Language` (`nl`, `en`, ...); without it, in English."
     ),
     urls_namespace="api",
     docs_url="/docs",

@@ -8,10 +8,12 @@ import tempfile
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.conf import settings
 from django.core.handlers.wsgi import LimitedStream
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.template.loader import render_to_string
+from django.utils import translation
 
 logger = logging.getLogger("imvo")
 
@@ -44,6 +46,33 @@ class HealthProbeMiddleware:
             }.get(request.path_info)
             if probe is not None:
                 return probe(request)
+        return self.get_response(request)
+
+
+class ApiDefaultLanguageMiddleware:
+    """The API answers in English when the client states no language.
+
+    A browser always sends Accept-Language; a script, a gateway or curl usually
+    sends none, and LocaleMiddleware then fell back to the platform's default,
+    Dutch: a foreign developer got errors they could not read. Decision: for
+    `/api/` only, no Accept-Language (and no language cookie, the choice made
+    on the site) means English, the language of the API's field names and its
+    OpenAPI document. An explicit `Accept-Language: nl` (or any other) still
+    chooses, and pages keep Dutch as their default (docs/channels.md,
+    "Languages"). Installed right after LocaleMiddleware.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            request.path_info.startswith("/api/")
+            and not request.META.get("HTTP_ACCEPT_LANGUAGE", "").strip()
+            and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
+        ):
+            translation.activate("en")
+            request.LANGUAGE_CODE = "en"
         return self.get_response(request)
 
 
@@ -232,8 +261,6 @@ class NoStoreForSensitivePagesMiddleware:
 
 
 def max_request_bytes() -> int:
-    from django.conf import settings
-
     return int(settings.IMVO_MAX_REQUEST_BYTES)
 
 

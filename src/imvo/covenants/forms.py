@@ -14,6 +14,7 @@ from imvo.covenants.models import (
     ProcessStep,
     Theme,
 )
+from imvo.covenants.services import measurement_date_problem
 
 
 class DateInput(forms.DateInput):
@@ -141,10 +142,23 @@ class AgreementForm(forms.ModelForm):
 
 
 class MeasurementForm(forms.ModelForm):
+    """A measurement of `agreement`'s KPI; its date is checked here too, so that
+    a date out of bounds shows on the date field (services.measurement_date_problem)."""
+
     class Meta:
         model = KpiMeasurement
         fields = ["date", "value", "source", "note"]
         widgets = {"date": DateInput(), "note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, agreement: Agreement, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.agreement = agreement
+
+    def clean_date(self) -> Any:
+        on = self.cleaned_data["date"]
+        if problem := measurement_date_problem(self.agreement, on):
+            raise forms.ValidationError(problem)
+        return on
 
 
 class StepForm(forms.ModelForm):

@@ -252,7 +252,7 @@ def agreement_edit(request: HttpRequest, covenant: Covenant, pk: int | None = No
 @secretariat_page
 def measurement_add(request: HttpRequest, covenant: Covenant, pk: int) -> HttpResponse:
     agreement = get_object_or_404(Agreement, pk=pk, covenant=covenant)
-    form = forms.MeasurementForm(request.POST or None)
+    form = forms.MeasurementForm(request.POST or None, agreement=agreement)
     return form_page(
         request,
         covenant,

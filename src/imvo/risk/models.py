@@ -226,7 +226,8 @@ class PartyRelease(models.Model):
     K) or when K members' sourcing changed since the last one, so two releases never
     differ by the sourcing of fewer than K members. `members` holds a fingerprint of
     each member's sourcing (by organisation id, never shown); `pages` the party view
-    per language, as rendered data.
+    as data, its words put in the reader's language on reading (`party_release`;
+    one page, "en", since December 2026; releases before hold "nl" and "en").
     """
 
     covenant = models.ForeignKey(

@@ -16,6 +16,15 @@ made when the page is asked for and one is due:
 
 With 1 to K-1 members changed, parties keep reading the last release; the
 secretariat's page says so, with how many changed (it reads every list anyway).
+
+Languages: what a release freezes is figures and codes (theme codes, country
+codes, levels); the words are the reader's, put in when the page is read
+(`_in_reader_language`: theme names, the heatmap's columns and country names,
+the "other countries" row). A release held one page per full language (nl, en)
+and a reader in any other language got whichever the database listed first,
+English on PostgreSQL, among headings in their own language. A release now
+stores one page (made in English; releases made before keep their two, and
+either reads the same).
 """
 
 from __future__ import annotations
@@ -25,7 +34,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import translation
@@ -75,8 +83,52 @@ def _page(covenant: Covenant, k: int) -> dict[str, Any]:
     shown["countries"] = [
         {key: v for key, v in c.items() if key != "members"} for c in a["countries"]
     ]
+    # The folded row's text is put in on reading; mark the row, not its words.
+    for c in shown["countries"]:
+        if not _is_country(c["country"]):
+            c["other"] = True
     data: dict[str, Any] = json.loads(json.dumps(shown, cls=DjangoJSONEncoder, default=str))
     return data
+
+
+def _is_country(value: str) -> bool:
+    from imvo.core.countries import is_code
+
+    return value == "??" or is_code(value)
+
+
+def _in_reader_language(page: dict[str, Any], k: int) -> dict[str, Any]:
+    """The frozen page with its words in the active language: the figures as
+    released, the names made again from the codes the page keeps."""
+    from django.utils.translation import gettext as _
+
+    from imvo.core.countries import display_name
+    from imvo.risk import reference as ref
+
+    def theme(code: str) -> str:
+        return str(ref.THEME_LABELS.get(code, code))
+
+    out = dict(page)
+    out["themes"] = [{**t, "label": theme(t["theme"])} for t in page.get("themes", [])]
+    heat = dict(page.get("heatmap") or {})
+    cols = heat.get("cols") or []
+    if cols:
+        heat["labels"] = [theme(c) for c in cols]
+        heat["table"] = [
+            {
+                **r,
+                "name": r["key"] if r["key"] == "??" else display_name(r["key"]),
+                "cells": [{**c, "theme": theme(t)} for c, t in zip(r["cells"], cols, strict=True)],
+            }
+            for r in heat.get("table", [])
+        ]
+    out["heatmap"] = heat
+    other = _("Other countries (fewer than %(k)s members each)") % {"k": k}
+    out["countries"] = [
+        {**c, "country": other} if c.get("other") or not _is_country(c["country"]) else c
+        for c in page.get("countries", [])
+    ]
+    return out
 
 
 def state(covenant: Covenant, analysis: dict[str, Any], k: int) -> ReleaseState:
@@ -97,20 +149,15 @@ def for_parties(covenant: Covenant, k: int) -> tuple[dict[str, Any], PartyReleas
     release = PartyRelease.objects.filter(covenant=covenant).first()
     analysis = covenant_analysis(covenant)
     if _due(release, analysis, k, key):
-        with transaction.atomic():
-            pages = {}
-            for lang in getattr(settings, "FULL_LANGUAGES", ["en"]):
-                with translation.override(lang):
-                    pages[lang] = _page(covenant, k)
+        with transaction.atomic(), translation.override("en"):
             release = PartyRelease.objects.create(
                 covenant=covenant,
                 minimum=k,
                 indicators=key,
                 members=analysis["fingerprints"],
-                pages=pages,
+                pages={"en": _page(covenant, k)},
             )
     assert release is not None
-    lang = translation.get_language() or "en"
     pages = release.pages
-    page = pages.get(lang) or pages.get(lang.split("-")[0]) or next(iter(pages.values()))
-    return page, release
+    page = pages.get("en") or next(iter(pages.values()))
+    return _in_reader_language(page, release.minimum), release

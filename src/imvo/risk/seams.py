@@ -4,6 +4,7 @@ forced-labour check of the regulation app reads it)."""
 
 from __future__ import annotations
 
+from imvo.risk.goods import good_label
 from imvo.risk.services import (
     ReadableEntry,
     company_scan,
@@ -16,6 +17,7 @@ __all__ = [
     "ReadableEntry",
     "company_scan",
     "entry_as_dict",
+    "good_label",
     "readable_entry",
     "register_entries",
 ]

@@ -18,7 +18,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from imvo.supplychain import explain, labels, services
-from imvo.supplychain.models import Facility, Match, SupplierList
+from imvo.supplychain.models import Decision, Facility, Match, SupplierList
 
 
 @dataclass(frozen=True)
@@ -83,3 +83,19 @@ def review_items(user: Any, matches: list[Match]) -> list[ReviewItem]:
         ]
         items.append(ReviewItem(m, candidates, decide[sl.pk]))
     return items
+
+
+def turned_down(match: Match) -> tuple[Decision | None, list[Facility]]:
+    """The earlier decision a remembered match follows, and the facilities the member
+    turned down in it: a rejection remembered on a later upload shows no reasons of
+    its own (they were about the facility turned down), so the page says which."""
+    if not match.remembered:
+        return None, []
+    row = match.row
+    decision = Decision.objects.filter(
+        organisation_id=row.supplier_list.organisation_id, fingerprint=row.fingerprint
+    ).first()
+    if decision is None:
+        return None, []
+    ids = [i for i in decision.rejected_facility_ids if isinstance(i, int)]
+    return decision, list(Facility.objects.filter(pk__in=ids).order_by("pk"))

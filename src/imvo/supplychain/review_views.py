@@ -59,6 +59,7 @@ def why(request: HttpRequest, pk: int) -> HttpResponse:
     )
     item = review.review_items(request.user, [match])[0]
     linked = explain.explain(match) if match.links else None
+    decision, turned_down = review.turned_down(match)
     return render(
         request,
         "supplychain/review/why.html",
@@ -66,6 +67,8 @@ def why(request: HttpRequest, pk: int) -> HttpResponse:
             "match": match,
             "item": item,
             "linked": linked,
+            "decision": decision,
+            "turned_down": turned_down,
             "sl": match.row.supplier_list,
             "here": request.get_full_path(),
         },

@@ -36,6 +36,11 @@ class Obstacle(models.Model):
     status = status_field(Status.RAISED)
     assigned_to = models.CharField(_("assigned to (ministry, embassy)"), max_length=200, blank=True)
     result = models.TextField(_("result"), blank=True)
+    # The language each text was written in (the writer's page language, as
+    # KpiComment): a reader in another language sees the text marked. `language`
+    # is the raiser's (title, description, ask), `result_language` government's.
+    language = models.CharField(_("language"), max_length=10, default="nl")
+    result_language = models.CharField(_("language of the result"), max_length=10, default="nl")
     raised = models.DateTimeField(default=timezone.now)
     closed = models.DateField(null=True, blank=True)
 
@@ -53,6 +58,7 @@ class ObstacleAction(models.Model):
     obstacle = models.ForeignKey(Obstacle, on_delete=models.CASCADE, related_name="actions")
     date = models.DateField(_("date"), default=timezone.localdate)
     text = models.TextField(_("action taken"))
+    language = models.CharField(_("language"), max_length=10, default="nl")
     by = acting_user()
     recorded = models.DateTimeField(default=timezone.now)
 

@@ -600,6 +600,35 @@ def require_themes_of(covenant: Covenant, *themes: Theme | None) -> None:
         raise DomainError(_("A theme of another covenant cannot be linked."))
 
 
+# How far before the covenant's start (or the KPI's baseline) a measurement may
+# be dated: a covenant's first report often looks a few years back, never decades.
+MEASUREMENT_YEARS_BEFORE_START = 5
+
+
+def earliest_measurement_date(agreement: Agreement) -> date:
+    """1 January, five years before the covenant's start or the KPI's baseline,
+    whichever is earlier. A date of year 1 was accepted and drew the KPI's chart
+    over two thousand years; the future is refused too (`record_measurement`)."""
+    start = agreement.covenant.start_date
+    first = min(agreement.baseline_date, start) if start else agreement.baseline_date
+    return date(max(1, first.year - MEASUREMENT_YEARS_BEFORE_START), 1, 1)
+
+
+def measurement_date_problem(agreement: Agreement, on: date) -> str | None:
+    """Why `on` cannot date a measurement of this KPI, or None. Shared by the API
+    (through `record_measurement`) and the page's form (on its date field)."""
+    if on > timezone.localdate():
+        return _("A measurement cannot be dated in the future.")
+    earliest = earliest_measurement_date(agreement)
+    if on < earliest:
+        return _(
+            "A measurement dated %(date)s is too early: this KPI's measurements start on "
+            "%(earliest)s (five years before the covenant's start or the KPI's baseline, "
+            "whichever is earlier)."
+        ) % {"date": on.isoformat(), "earliest": earliest.isoformat()}
+    return None
+
+
 @transaction.atomic
 def record_measurement(
     user: AnyUser,
@@ -612,8 +641,8 @@ def record_measurement(
     require_secretariat(user, agreement.covenant)
     if not source.strip():
         raise DomainError(_("Say where the figure comes from (source)."))
-    if on > timezone.localdate():
-        raise DomainError(_("A measurement cannot be dated in the future."))
+    if problem := measurement_date_problem(agreement, on):
+        raise DomainError(problem)
     # The page's form checks these; the API did not (docs/security.md, T62): a
     # value past the column (14 digits, 2 after the point) was stored by SQLite
     # and then failed every read, a 500 on the covenant's page, API answer,

@@ -225,6 +225,11 @@ def check_remind_members(user: AnyUser, covenant: Covenant, message: str) -> int
 # --- the obstacles register ------------------------------------------------------------
 
 
+def _writing_language() -> str:
+    """The language a text is taken to be written in: the writer's page language."""
+    return (get_language() or "nl")[:2]
+
+
 def obstacles_visible_to(user: AnyUser, covenant: Covenant) -> QuerySet[Obstacle]:
     """The register is for the covenant's parties and its secretariat."""
     if not audience(user, covenant).inside:
@@ -279,6 +284,7 @@ def check_raise_obstacle(
         title=title.strip(),
         description=description.strip(),
         ask=ask.strip(),
+        language=_writing_language(),
     )
 
 
@@ -308,7 +314,11 @@ def check_report_action(
     if not text.strip():
         raise DomainError(_("Describe the action taken."))
     return ObstacleAction.objects.create(
-        obstacle=obstacle, date=on, text=text.strip(), by=roles.signed_in(user)
+        obstacle=obstacle,
+        date=on,
+        text=text.strip(),
+        language=_writing_language(),
+        by=roles.signed_in(user),
     )
 
 
@@ -323,6 +333,7 @@ def check_close_obstacle(
         raise DomainError(_("Give the result (or why government declines it)."))
     obstacle.status = Obstacle.Status.DECLINED if declined else Obstacle.Status.CLOSED
     obstacle.result = result.strip()
+    obstacle.result_language = _writing_language()
     obstacle.closed = timezone.localdate()
     obstacle.save()
     return obstacle
@@ -371,5 +382,5 @@ def check_comment_on_kpi(user: AnyUser, agreement: Agreement, text: str) -> KpiC
         organisation=org,
         author=roles.signed_in(user),
         text=text,
-        language=(get_language() or "nl")[:2],
+        language=_writing_language(),
     )

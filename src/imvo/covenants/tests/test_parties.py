@@ -194,3 +194,35 @@ def test_active_adherence_is_the_users_organisation_taking_part_now():
     assert parties.active_adherence(person, y) is None  # suspended
     assert parties.active_adherence(make_user(), x) is None  # no organisation
     assert parties.is_active_party(person, x) and not parties.is_active_party(person, y)
+
+
+def test_an_obstacle_keeps_the_language_it_was_written_in(world, cast):
+    """A union writes in English, a Dutch reader sees the texts marked "(EN)"
+    and in their `lang` (screen readers, hyphenation); the government's actions
+    and result carry their own language (Obstacle.language, as KpiComment)."""
+    from django.utils import translation
+
+    x = world.covenant_x
+    with translation.override("en"):
+        o = parties.check_raise_obstacle(
+            cast["union"], x, "ET", "Union access to industrial parks",
+            "Ethiopian labour law bars union access.", "Raise it with the ministry of labour.",
+        )  # fmt: skip
+    with translation.override("nl"):
+        parties.check_accept_obstacle(cast["gov"], o, "Ambassade Addis Abeba")
+        parties.check_report_action(cast["gov"], o, "Besproken in de arbeidsdialoog.")
+        parties.check_close_obstacle(cast["gov"], o, "Toegangsprotocol voor twee parken.")
+    o.refresh_from_db()
+    assert (o.language, o.result_language, o.actions.get().language) == ("en", "nl", "nl")
+    dutch = client_for(cast["union"], "nl")
+    page = dutch.get(f"/parties/{x.slug}/obstacles/{o.pk}/").content.decode()
+    assert '<h1><span lang="en">Union access to industrial parks</span>' in page
+    assert '<div lang="en"><p>Ethiopian labour law bars union access.</p></div>' in page
+    assert page.count("(EN)</small>") == 3  # title, problem, ask; not the Dutch texts
+    listing = dutch.get(f"/parties/{x.slug}/obstacles/").content.decode()
+    assert '<span lang="en">Union access to industrial parks</span>' in listing
+    assert "(EN)</small>" in listing
+    english = client_for(cast["union"], "en")
+    page = english.get(f"/parties/{x.slug}/obstacles/{o.pk}/").content.decode()
+    assert page.count("(NL)</small>") == 2  # the action and the result
+    assert '<div lang="nl"><p>Toegangsprotocol voor twee parken.</p></div>' in page

@@ -47,7 +47,7 @@ from imvo.regulation.models import EngagementEntry, RetainedDocument, RiskListin
 from imvo.regulation.services.access import NotFound, member_or_former
 from imvo.regulation.services.retention import retained
 from imvo.risk.models import ListedGood, RegisterEntry
-from imvo.risk.seams import company_scan
+from imvo.risk.seams import company_scan, good_label
 
 THEME = "forced-labour"
 LISTING_COLUMNS = ("country", "region", "product", "hs_code", "reference", "listed_on")
@@ -181,7 +181,8 @@ def locations(organisation: Organisation, covenant: Covenant) -> list[Location]:
         )  # fmt: skip
         # What the member called it, the engine's good and its sector: any may match a list.
         names = [n for n in (loc.name, loc.product, loc.sector) if n]
-        loc.ilab = [f"ILAB {g.source.edition_year}: {g.good} ({g.country})" for g in goods
+        # The good named in the reader's language (as the page's product column).
+        loc.ilab = [f"ILAB {g.source.edition_year}: {good_label(g.good)} ({g.country})" for g in goods
                     if g.country == country and any(_same_product(g.good, n) for n in names)]  # fmt: skip
         loc.eu = [f"{x.source}: {x.product or x.region} ({x.country}) {x.reference}".strip()
                   for x in listings if x.country == country

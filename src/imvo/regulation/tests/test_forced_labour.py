@@ -133,3 +133,33 @@ def test_scan_titled_register_entries_are_named_in_the_readers_language(world) -
         _, locs = forced_labour.readiness(world.member_a, world.covenant_x)
     bd = next(x for x in locs if x.country == "BD")
     assert bd.register == ["Forced labour - Bangladesh"]
+
+
+def test_the_readiness_page_names_products_and_sectors_in_the_readers_language(
+    client, world
+) -> None:
+    """The product was the ILAB good's English key ("cocoa") and, without one, the
+    sector's code ("garment"); both read in the reader's language now, and the
+    ILAB flag names the good so too. Matching still uses the stored words."""
+    from django.urls import reverse
+
+    risk.add_sourcing(world.member_a, world.company_a, "Ivory Coast", "food", "Cocoa beans")
+    risk.add_sourcing(world.member_a, world.company_a, "Bangladesh", "garment", "Shirts")
+    ilab = IndicatorSource.objects.create(code="ilab", name="ILAB", publisher="US DoL",
+                                          edition_year=2024, licence="public domain")  # fmt: skip
+    ListedGood.objects.create(source=ilab, country="CI", good="Cocoa", forced_labour=True)
+    client.force_login(world.member_a)
+    url = reverse("regulation:forced_labour", args=[world.covenant_x.slug])
+
+    def table(language: str) -> str:
+        page: str = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        return page.split('id="locations"')[1].split("</table>")[0]
+
+    dutch = table("nl")
+    assert "<td>Cacao</td>" in dutch and "ILAB 2024: Cacao (CI)" in dutch
+    assert "<td>Kleding en textiel</td>" in dutch
+    assert "<td>cocoa</td>" not in dutch and "<td>garment</td>" not in dutch
+    assert "<td>Cocoa beans</td>" in dutch  # the member's own words, as written
+    english = table("en")
+    assert "<td>Cocoa</td>" in english and "ILAB 2024: Cocoa (CI)" in english
+    assert "<td>Garment and textile</td>" in english

@@ -2,7 +2,8 @@
 
 `{{ level|level_word }}`: a risk level (high, medium, low); `{{ code|country_label }}`:
 "Bangladesh (BD)", as the heat map names countries; `{{ code|sector_label }}`:
-"Kleding en textiel" for "garment". The scan keeps the codes (CSS classes, exports,
+"Kleding en textiel" for "garment"; `{{ good|good_label }}`: "Cacao" for the ILAB
+good "cocoa" (`imvo.risk.goods`). The scan keeps the codes (CSS classes, exports,
 the API); a person reads the words.
 """
 
@@ -12,7 +13,8 @@ from django import template
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from imvo.core.countries import display_name, is_code
+from imvo.core.templatetags.imvo_countries import country
+from imvo.risk.goods import good_label as _good_label
 from imvo.risk.reference import SECTOR_LABELS
 
 register = template.Library()
@@ -27,13 +29,22 @@ def level_word(level: str) -> str:
 
 @register.filter
 def country_label(code: str | None) -> str:
-    """A country code as its name and code; what the scan could not read, as written."""
-    return f"{display_name(code)} ({code})" if code and is_code(code) else (code or "")
+    """A country code as its name and code; what the scan could not read, as written.
+
+    The core `|country` filter, under the name the risk templates use: one
+    implementation, so a code reads the same on every page (this one kept a
+    lower-case code as written, "Bangladesh (bd)")."""
+    return country(code)
 
 
 @register.filter
 def sector_label(code: str | None) -> str:
     return str(SECTOR_LABELS.get(code or "", code or ""))
+
+
+@register.filter
+def good_label(good: str | None) -> str:
+    return _good_label(good)
 
 
 @register.filter

@@ -92,17 +92,35 @@ def test_one_members_change_reaches_parties_only_with_k_members_changes(world):
     assert "the sourcing of 0 member companies changed" in secretariat.get(url).content.decode()
 
 
-def test_a_release_is_read_in_the_readers_language(world):
+def _union_and_three_members(world, d: list[str], a: list[str], b: list[str]):
+    """A union party of X (K = 3) and three members sourcing in those countries."""
     union = make_org("FNV", type="union")
     adhere(world.covenant_x, union)
-    url = f"/risk/covenant/{world.covenant_x.slug}/"
     DisclosurePolicy.objects.create(covenant=world.covenant_x, min_members=3)
     org = make_org("Company D")
     adhere(world.covenant_x, org)
-    _sourcing(org, make_user("member_d", org), ["BD"])
-    _sourcing(world.company_a, world.member_a, ["BD"])
-    _sourcing(world.company_b, world.member_b, ["BD"])
-    fnv = make_user("fnv", union)
+    _sourcing(org, make_user("member_d", org), d)
+    _sourcing(world.company_a, world.member_a, a)
+    _sourcing(world.company_b, world.member_b, b)
+    return make_user("fnv", union), f"/risk/covenant/{world.covenant_x.slug}/"
+
+
+def test_a_release_is_read_in_the_readers_language(world):
+    fnv, url = _union_and_three_members(world, ["BD"], ["BD"], ["BD"])
     assert "Child labour" in client_for(fnv, "en").get(url).content.decode()
     assert "Kinderarbeid" in client_for(fnv, "nl").get(url).content.decode()
+    assert PartyRelease.objects.count() == 1
+
+
+def test_a_release_is_read_in_a_language_it_was_not_frozen_in(world):
+    """The release held a page per full language (nl, en); a reader in French got
+    whichever came first, Dutch or English by the database's key order, among
+    French headings. The figures stay frozen; the words are the reader's
+    (theme names, the heatmap's columns and countries, the folded row)."""
+    fnv, url = _union_and_three_members(world, ["BD", "CN"], ["BD", "CN"], ["BD", "MM"])
+    dutch = client_for(fnv, "nl").get(url).content.decode()
+    assert "Dwangarbeid" in dutch and "Overige landen (elk minder dan 3 leden)" in dutch
+    french = client_for(fnv, "fr").get(url).content.decode()
+    assert "Travail forcé" in french  # the theme, in the heatmap's columns too
+    assert "Dwangarbeid" not in french and "Forced labour" not in french
     assert PartyRelease.objects.count() == 1

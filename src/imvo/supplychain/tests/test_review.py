@@ -14,7 +14,7 @@ from imvo.accounts.models import ApiToken
 from imvo.supplychain import demo, labels, review, services
 from imvo.supplychain.models import Facility, LabelledPair, Match, SupplierList
 from imvo.supplychain.tests.helpers import csv_bytes, make_facility
-from imvo.supplychain.tests.test_services import upload
+from imvo.supplychain.tests.test_services import YEAR, upload
 
 EXPLANATION = [
     {"field": "name", "level": "near", "weight": 5.5, "detail": ""},
@@ -151,14 +151,20 @@ def test_accept_records_the_pairs_the_reviewer_judged(client, world, db) -> None
 def test_reject_and_new_facility_label_every_candidate_shown_as_another_place(
     client, world, db, action
 ) -> None:
-    _sl, match, (a, b) = pending(world)
+    sl, match, (a, b) = pending(world)
     client.force_login(world.member_a)
+    rows = f"/supply-chain/lists/{sl.pk}/rows/"
+    assert "was not taken" not in client.get(rows).content.decode()  # pending: proposed
     client.post(f"/supply-chain/matches/{match.pk}/decide/", {"action": action})
     match.refresh_from_db()
     assert match.status == {"reject": "rejected", "new": "new"}[action]
     assert sorted(LabelledPair.objects.values_list("facility_id", "is_match")) == sorted(
         [(a.pk, False), (b.pk, False)]
     )
+    # The row's Why names the candidate its reasons are about, and that it was not
+    # taken (walked: "Why the platform proposed it" with an unnamed facility's reasons).
+    page = client.get(rows).content.decode()
+    assert f"The nearest candidate, facility #{a.pk}, was not taken. Its reasons:" in page
 
 
 def test_a_changed_decision_replaces_the_verdicts(client, world, db) -> None:
@@ -362,3 +368,26 @@ def test_a_candidates_score_says_what_it_is(client, world, db) -> None:
     with translation.override("nl"):
         page = client.get("/supply-chain/review/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
     assert "51,8% kans dat het dezelfde plek is" in page
+
+
+def test_a_remembered_rejection_says_which_facilities_were_turned_down(client, world, db) -> None:
+    # Walked on Open Supply Hub rows: the next year's page of a remembered rejection
+    # showed other candidates, "No reasons were stored", and not what was rejected.
+    _sl, match, (a, b) = pending(world)
+    client.force_login(world.member_a)
+    client.post(f"/supply-chain/matches/{match.pk}/decide/", {"action": "reject"})
+    later = upload(
+        world.member_a,
+        world.covenant_x,
+        [["Lotus Apparel Ltd", "Unit A, No. 5 Lotus Road, Dongguan", "CN"]],
+        year=YEAR + 1,
+    )
+    again = Match.objects.get(row__supplier_list=later)
+    assert again.remembered
+    page = client.get(f"/supply-chain/matches/{again.pk}/why/").content.decode()
+    assert "Turned down in an earlier decision" in page
+    assert f"facility #{a.pk} Lotus Apparel Co., Ltd" in page
+    assert f"facility #{b.pk} Lotus Apparel Co Ltd" in page
+    # A match nobody decided before says nothing of the kind.
+    page = client.get(f"/supply-chain/matches/{match.pk}/why/").content.decode()
+    assert "Turned down in an earlier decision" not in page
