@@ -6,8 +6,9 @@ made it and XMP metadata, and the photos inside it carry their own EXIF. Files
 that others will read (the public learning library) go through `clean` first.
 
 - Photos (JPEG, PNG) are decoded and re-encoded from their pixels alone.
-- PDFs keep their text and pages; the document information, every XMP block
-  and the EXIF/XMP/comment segments of every embedded JPEG are removed.
+- PDFs keep their text and pages; the document information, every XMP block,
+  the EXIF/XMP/comment segments of every embedded JPEG and the metadata boxes
+  (XMP, EXIF, GeoJP2 position, XML) and comments of every JPEG 2000 are removed.
 
 Complaint evidence goes further (`imvo.complaints.evidence`: PDFs flattened to
 page pictures in a sandboxed child), because there the visible content itself
@@ -86,37 +87,178 @@ def strip_jpeg_segments(data: bytes) -> bytes:
     return data
 
 
+# JPEG 2000 (ISO 15444-1/-2): the boxes a reader needs to draw the picture. Every
+# other box is dropped: XML boxes (XMP, GML with the GPS position of GeoJP2),
+# UUID boxes (XMP, EXIF, GeoTIFF keys), UUID-info and IPR boxes, JPX labels and
+# associations (which hold more XML), free space.
+_JP2_SUPERBOXES = {b"jp2h", b"jpch", b"jplh", b"res ", b"cgrp"}
+_JP2_DRAWN = _JP2_SUPERBOXES | {
+    b"jP  ", b"ftyp", b"rreq", b"jp2c", b"ihdr", b"bpcc", b"colr", b"pclr", b"cmap",
+    b"cdef", b"resc", b"resd", b"opct", b"creg",
+}  # fmt: skip
+
+
+def _jp2_boxes(data: bytes) -> list[tuple[bytes, bytes]]:
+    """The boxes of `data` as (type, content); ValueError when they do not add up."""
+    boxes, i = [], 0
+    while i < len(data):
+        if i + 8 > len(data):
+            raise ValueError("truncated box header")
+        length, kind, start = int.from_bytes(data[i : i + 4], "big"), data[i + 4 : i + 8], i + 8
+        if length == 1:  # the length follows in 8 bytes
+            length, start = int.from_bytes(data[i + 8 : i + 16], "big"), i + 16
+        elif length == 0:  # the last box runs to the end
+            length = len(data) - i
+        if length < start - i or i + length > len(data):
+            raise ValueError("box length out of bounds")
+        boxes.append((kind, data[start : i + length]))
+        i += length
+    return boxes
+
+
+def _jp2_box(kind: bytes, content: bytes) -> bytes:
+    if len(content) + 8 < 2**32:
+        return (len(content) + 8).to_bytes(4, "big") + kind + content
+    return (1).to_bytes(4, "big") + kind + (len(content) + 16).to_bytes(8, "big") + content
+
+
+def _jp2_kept(data: bytes, depth: int = 0) -> bytes:
+    if depth > 3:  # the standard nests superboxes two deep; a deeper file is made to hurt
+        raise ValueError("superboxes nested too deep")
+    out = bytearray()
+    for kind, content in _jp2_boxes(data):
+        if kind in (b"ftbl", b"flst", b"dtbl"):
+            # A codestream in fragments found by offset: dropping a box moves them.
+            raise ValueError("fragmented codestream")
+        if kind not in _JP2_DRAWN:
+            continue
+        if kind in _JP2_SUPERBOXES:
+            content = _jp2_kept(content, depth + 1)
+        elif kind == b"jp2c":
+            content = strip_j2k_comments(content)
+        out += _jp2_box(kind, content)
+    return bytes(out)
+
+
+SOC, SOT, SOD, COM, TLM = 0xFF4F, 0xFF90, 0xFF93, 0xFF64, 0xFF55  # codestream markers
+
+
+def strip_j2k_comments(data: bytes) -> bytes:
+    """A JPEG 2000 codestream without its comment (COM) marker segments, in the main
+    header and in every tile-part header (a program's name, or any text an encoder
+    was given). ValueError when it is not a well-formed codestream."""
+
+    def marker(i: int) -> int:
+        if i + 2 > len(data):
+            raise ValueError("truncated codestream")
+        return int.from_bytes(data[i : i + 2], "big")
+
+    def segment_end(i: int) -> int:
+        length = int.from_bytes(data[i + 2 : i + 4], "big")
+        if length < 2 or i + 2 + length > len(data):
+            raise ValueError("marker segment out of bounds")
+        return i + 2 + length
+
+    if marker(0) != SOC:
+        raise ValueError("no SOC marker")
+    main, i = bytearray(data[:2]), 2
+    while (m := marker(i)) != SOT:
+        end = segment_end(i)
+        if m != COM:
+            main += data[i:end]
+        i = end
+    tiles, shortened = bytearray(), False
+    while i + 2 <= len(data) and marker(i) == SOT:
+        start, header_end = i, segment_end(i)
+        psot = int.from_bytes(data[i + 6 : i + 10], "big")
+        part_end = start + psot if psot else len(data) - 2  # 0: runs to EOC
+        if part_end > len(data) or header_end > part_end:
+            raise ValueError("tile-part out of bounds")
+        header, i = bytearray(data[start:header_end]), header_end
+        while (m := marker(i)) != SOD:
+            end = segment_end(i)
+            if m != COM:
+                header += data[i:end]
+            i = end
+        if i > part_end:
+            raise ValueError("tile-part header past its tile-part")
+        part = header + data[i:part_end]
+        if len(part) != part_end - start:
+            shortened = True
+            if psot:
+                part[6:10] = len(part).to_bytes(4, "big")
+        tiles += part
+        i = part_end
+    head = bytes(main)
+    if shortened:  # tile-part lengths changed: the optional index of them is dropped
+        head = _without_segments(head, TLM)
+    return head + bytes(tiles) + data[i:]  # EOC
+
+
+def _without_segments(header: bytes, dropped: int) -> bytes:
+    out, i = bytearray(header[:2]), 2
+    while i < len(header):
+        end = i + 2 + int.from_bytes(header[i + 2 : i + 4], "big")
+        if int.from_bytes(header[i : i + 2], "big") != dropped:
+            out += header[i:end]
+        i = end
+    return bytes(out)
+
+
+def strip_jp2_metadata(data: bytes) -> bytes:
+    """A JPEG 2000 picture (a JP2/JPX file or a bare codestream, as a PDF's JPXDecode
+    stream holds either) with only what draws it: no XMP, EXIF, GeoJP2 position or
+    comment. ValueError when it is not well-formed."""
+    if data.startswith(b"\xff\x4f"):
+        return strip_j2k_comments(data)
+    return _jp2_kept(data)
+
+
 # Markup annotations name who wrote them (/T) and when (/M, /CreationDate); a
 # form field's /T is its name, not a person: widgets keep it.
 _ANNOTATION_PERSONAL = ("/T", "/M", "/CreationDate")
 
 
-def _photo_without_exif(stream: Any) -> None:
-    """Strip EXIF/XMP/comment segments from an image stream drawn by a JPEG
-    (DCTDecode), whether its filter is the name alone, an array of one, or a
-    chain ending in DCTDecode (`[/FlateDecode /DCTDecode]`): the chain is
-    decoded up to the JPEG and written back as a bare DCT stream. A chain with
-    DCTDecode anywhere but last cannot be a picture: the PDF is refused."""
+def _picture_without_metadata(stream: Any) -> None:
+    """Strip the metadata from an image stream drawn by a JPEG (DCTDecode: its
+    EXIF/XMP/comment segments) or a JPEG 2000 (JPXDecode: its metadata boxes and
+    comments), whether its filter is the name alone, an array of one, or a chain
+    ending in it (`[/FlateDecode /DCTDecode]`): the chain is decoded up to the
+    picture and written back as a bare stream of its codec. A chain with the codec
+    anywhere but last cannot be a picture, and a JPEG 2000 that does not parse
+    cannot be cleaned: the PDF is refused."""
     import pikepdf
 
+    strippers = {pikepdf.Name.DCTDecode: strip_jpeg_segments, pikepdf.Name.JPXDecode: _jpx}
     filters = stream.get("/Filter")
     names = [filters] if isinstance(filters, pikepdf.Name) else list(filters or [])
-    if pikepdf.Name.DCTDecode not in names:
+    codecs = [n for n in names if n in strippers]
+    if not codecs:
         return
-    if names[-1] != pikepdf.Name.DCTDecode:
-        raise pikepdf.PdfError("DCTDecode before another filter")
+    codec = names[-1]
+    if codecs != [codec]:
+        raise pikepdf.PdfError("a picture codec before another filter")
     if len(names) == 1:
-        jpeg = stream.read_raw_bytes()
+        picture = stream.read_raw_bytes()
     else:
         parms = stream.get("/DecodeParms")
         stream.Filter = pikepdf.Array(names[:-1])
         if isinstance(parms, pikepdf.Array):
             stream.DecodeParms = pikepdf.Array(list(parms)[:-1])
-        jpeg = stream.read_bytes()  # the filters before the JPEG (Flate, ASCII85...)
-    stripped = strip_jpeg_segments(jpeg)
+        picture = stream.read_bytes()  # the filters before the picture (Flate, ASCII85...)
+    stripped = strippers[codec](picture)
     if "/DecodeParms" in stream:
         del stream["/DecodeParms"]
-    stream.write(stripped, filter=pikepdf.Name.DCTDecode)
+    stream.write(stripped, filter=codec)
+
+
+def _jpx(data: bytes) -> bytes:
+    import pikepdf
+
+    try:
+        return strip_jp2_metadata(data)
+    except ValueError as e:
+        raise pikepdf.PdfError(f"JPEG 2000 picture: {e}") from None
 
 
 def clean_pdf(data: bytes) -> bytes:
@@ -170,7 +312,7 @@ def clean_pdf(data: bytes) -> bytes:
                         if key in obj:
                             del obj[key]
                 if isinstance(obj, pikepdf.Stream) and subtype == pikepdf.Name.Image:
-                    _photo_without_exif(obj)
+                    _picture_without_metadata(obj)
             out = io.BytesIO()
             pdf.save(out, fix_metadata_version=False, deterministic_id=True)
             return out.getvalue()

@@ -453,6 +453,7 @@ def proposed_facility_id(match: Match) -> int | None:
 # Statuses whose facility is the one to explain; otherwise (pending, rejected, a new
 # facility made from the row itself) the candidate the matcher proposed is.
 _OWN_FACILITY = (Match.Status.AUTOMATIC, Match.Status.CONFIRMED)
+_NOT_TAKEN = (Match.Status.NEW, Match.Status.REJECTED)
 
 
 def explain(match: Match, facility: Facility | None = None, *, full: bool = True) -> Explanation:
@@ -540,19 +541,31 @@ def plain_text(match: Match | None) -> str:
     text = e.as_text() if e.facility_id is not None else ""
     # Nothing stored about the candidate (a decision remembered from an earlier
     # upload): no "#12: " with nothing after it.
-    return f"#{e.facility_id}: {text}" if text else ""
+    if not text:
+        return ""
+    if match.status in _NOT_TAKEN:
+        # The row went to a new facility, or to none: these are the reasons of the
+        # candidate that was not taken, not of the row's facility.
+        return _("#%(id)s, not taken: %(why)s") % {"id": e.facility_id, "why": text}
+    return f"#{e.facility_id}: {text}"
 
 
 def data(match: Match | None) -> dict[str, Any] | None:
-    """The explanation of a row's match for the API: the facility it is about, the
-    evidence (stored values and words) and the distance in metres."""
+    """The explanation of a row's match for the API: the candidate it is about, the
+    evidence (stored values and words) and the distance in metres. Where the row
+    went to a new facility or was rejected, the reasons are those of the candidate
+    that was not taken: `taken` is false and `facility_id` is null, so no client
+    reads the row as matched to it (`candidate_id` names it)."""
     if match is None:
         return None
     e = explain(match, full=False)
     if e.facility_id is None:
         return None
+    taken = match.status not in _NOT_TAKEN
     return {
-        "facility_id": e.facility_id,
+        "facility_id": e.facility_id if taken else None,
+        "candidate_id": e.facility_id,
+        "taken": taken,
         "evidence": e.as_data(),
         "total_bits": e.total,
         "distance_m": round(e.distance_m) if e.distance_m is not None else None,
