@@ -26,7 +26,9 @@ def install() -> None:
     """Replace Django's fallback to LANGUAGE_CODE; called from `CoreConfig.ready`."""
     if not hasattr(trans_real.DjangoTranslation, "_add_fallback"):  # pragma: no cover
         # A Django upgrade renamed it: fail at start, not silently mix in Dutch.
-        raise RuntimeError("django.utils.translation.trans_real changed: review core/language_fallback.py")
-    trans_real.DjangoTranslation._add_fallback = _no_fallback  # type: ignore[method-assign]
+        raise RuntimeError(
+            "django.utils.translation.trans_real changed: review core/language_fallback.py"
+        )
+    trans_real.DjangoTranslation._add_fallback = _no_fallback
     # A catalogue loaded by an earlier app's ready() kept the Dutch fallback.
     trans_real._translations.clear()  # type: ignore[attr-defined]
