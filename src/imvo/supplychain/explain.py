@@ -453,6 +453,7 @@ def proposed_facility_id(match: Match) -> int | None:
 # Statuses whose facility is the one to explain; otherwise (pending, rejected, a new
 # facility made from the row itself) the candidate the matcher proposed is.
 _OWN_FACILITY = (Match.Status.AUTOMATIC, Match.Status.CONFIRMED)
+_NOT_TAKEN = (Match.Status.NEW, Match.Status.REJECTED)
 
 
 def explain(match: Match, facility: Facility | None = None, *, full: bool = True) -> Explanation:
@@ -540,7 +541,13 @@ def plain_text(match: Match | None) -> str:
     text = e.as_text() if e.facility_id is not None else ""
     # Nothing stored about the candidate (a decision remembered from an earlier
     # upload): no "#12: " with nothing after it.
-    return f"#{e.facility_id}: {text}" if text else ""
+    if not text:
+        return ""
+    if match.status in _NOT_TAKEN:
+        # The row went to a new facility, or to none: these are the reasons of the
+        # candidate that was not taken, not of the row's facility.
+        return _("#%(id)s, not taken: %(why)s") % {"id": e.facility_id, "why": text}
+    return f"#{e.facility_id}: {text}"
 
 
 def data(match: Match | None) -> dict[str, Any] | None:

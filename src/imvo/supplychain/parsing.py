@@ -2064,7 +2064,15 @@ def _check_coordinates(
         lat_text, lng_text = parts
     lat, lng, problems = geo.check(lat_text, lng_text, values.get("country_code"))
     values["lat"], values["lng"] = lat, lng
-    result.warnings.extend((column, p) for p in problems)
+    # A number that is not one is told on its own column ("lat: 'north' is not a
+    # latitude"), not on both; what concerns the pair, on both.
+    own = {
+        f"is not a {word} in": header[mapping[f]]
+        for f, word in (("lat", "latitude"), ("lng", "longitude"))
+        if f in mapping and not pair
+    }
+    for p in problems:
+        result.warnings.append((next((c for w, c in own.items() if w in p), column), p))
 
 
 def _too_long(text: str, limit: int) -> str:

@@ -227,11 +227,17 @@ def check_name_verifier(user: Any, action: JointAction, username: str, kind: str
     if kind not in Verifier.Kind.values:
         raise DomainError(_("Say what the verifier verifies as: auditor, union, engineer, other."))
     who = User.objects.filter(username=(username or "").strip(), is_active=True).first()
-    if who is None:
-        raise DomainError(_("There is no active user %(u)s.") % {"u": username})
-    org = who.organisation
-    if org is not None and org.type == "company":
-        raise DomainError(_("A verifier is independent: not someone of a member company."))
+    org = who.organisation if who is not None else None
+    if who is None or (org is not None and org.type == "company"):
+        # One refusal for both: user names are e-mail addresses, and a member
+        # must not learn who has an account or works at a member company (T72).
+        raise DomainError(
+            _(
+                "No independent verifier has the user name %(u)s: a verifier has an"
+                " active account, not of a member company."
+            )
+            % {"u": username}
+        )
     verifier, _created = Verifier.objects.get_or_create(
         action=action, user=who, defaults={"kind": kind, "named_by": _by(user)}
     )

@@ -49,7 +49,11 @@ def role_in_case(user: AnyUser, c: Complaint) -> str | None:
     """'committee', 'secretariat', 'company', 'filer', 'translator' or None."""
     if not (user and user.is_authenticated and user.is_active):
         return None
-    if c.covenant_id in committee_covenant_ids(user) or is_substitute(user, c):
+    if c.covenant_id in committee_covenant_ids(user):
+        return "committee"
+    # A case-bound grant ends for someone whose company became a party to the case
+    # (named later, or sent it as a buyer): they see it as that company (T71).
+    if is_substitute(user, c) and not is_company_party(user, c):
         return "committee"
     if c.covenant_id in managed_covenant_ids(user):
         return "secretariat"
@@ -61,9 +65,25 @@ def role_in_case(user: AnyUser, c: Complaint) -> str | None:
         return "company"
     if org and c.filed_by_organisation_id == org:
         return "filer"  # the union or NGO that filed it for workers (services/on_behalf)
-    if CaseTranslator.objects.filter(complaint_id=c.pk, user_id=user.pk).exists():
+    if CaseTranslator.objects.filter(
+        complaint_id=c.pk, user_id=user.pk
+    ).exists() and not is_company_party(user, c):
         return "translator"
     return None
+
+
+def company_party_ids(c: Complaint) -> set[int]:
+    """The member companies that are a party to the case: its respondents and the
+    buyers of the location it was sent to (services/forwarding.py)."""
+    forwarded = set(c.forwardings.values_list("organisation_id", flat=True))
+    return respondent_ids(c) | forwarded
+
+
+def is_company_party(user: AnyUser, c: Complaint) -> bool:
+    """The user belongs to a company that is a party to the case: never a
+    substitute member or a translator of it, whoever appointed them and when."""
+    org = organisation_id(user)
+    return org is not None and org in company_party_ids(c)
 
 
 def respondent_ids(c: Complaint) -> set[int]:
@@ -126,7 +146,10 @@ def case_rows(
     )
     rows = []
     for c in cases:
-        if c.covenant_id in committee or c.pk in substitute:
+        # The user's company is a party to this case: no substitute's or
+        # translator's grant of it counts (`role_in_case`, T71).
+        party = org is not None and (c.respondent_id == org or c.pk in named or c.pk in forwarded)
+        if c.covenant_id in committee or (c.pk in substitute and not party):
             role = "committee"
         elif c.covenant_id in managed:
             role = "secretariat"
@@ -137,7 +160,7 @@ def case_rows(
             role = "company"
         elif org and c.filed_by_organisation_id == org:
             role = "filer"
-        elif c.pk in translating:
+        elif c.pk in translating and not party:
             role = "translator"
         else:
             continue

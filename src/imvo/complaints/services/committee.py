@@ -24,6 +24,7 @@ from imvo.complaints.grants import audit_grant
 from imvo.complaints.models import CommitteeMembership, Complaint, Recusal, Substitute
 from imvo.complaints.services.access import (
     CaseNotFoundError,
+    is_company_party,
     is_substitute,
     respondent_ids,
     role_in_case,
@@ -143,6 +144,11 @@ def check_appoint_substitute(
             _("%(u)s belongs to the company complained about and cannot sit on the case.")
             % {"u": person_name(substitute)}
         )
+    if is_company_party(substitute, c):
+        raise DomainError(
+            _("%(u)s belongs to a company this case was sent to, a party to this case.")
+            % {"u": person_name(substitute)}
+        )
     if len((reason or "").strip()) < 5:
         raise DomainError(_("Say why this substitute is appointed (for the audit trail)."))
     return do_appoint_substitute(by, c, substitute, reason)
@@ -174,7 +180,12 @@ def free_members(c: Complaint) -> list[int]:
         CovenantRole.objects.filter(covenant_id=c.covenant_id, role="committee").values_list(
             "user_id", flat=True
         )
-    ) | set(Substitute.objects.filter(complaint=c).values_list("user_id", flat=True))
+    ) | {
+        # A substitute whose company became a party no longer sits (T71).
+        s.user_id
+        for s in Substitute.objects.filter(complaint=c).select_related("user")
+        if not is_company_party(s.user, c)
+    }
     return sorted(uid for uid in members if uid not in recused)
 
 

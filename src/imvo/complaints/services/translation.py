@@ -25,7 +25,12 @@ from imvo.complaints import crypto
 from imvo.complaints.audit import audit
 from imvo.complaints.grants import audit_grant
 from imvo.complaints.models import CaseTranslator, Complaint, Message, Translation
-from imvo.complaints.services.access import CaseNotFoundError, require_handler, respondent_ids
+from imvo.complaints.services.access import (
+    CaseNotFoundError,
+    is_company_party,
+    require_handler,
+    respondent_ids,
+)
 from imvo.core.errors import DomainError, PermissionDeniedError
 
 MAX_TRANSLATION_CHARS = 40000
@@ -68,6 +73,11 @@ def check_request_translation(
     if organisation_id(translator) in respondent_ids(c):
         raise DomainError(
             _("%(u)s belongs to the company complained about and cannot translate the case.")
+            % {"u": person_name(translator)}
+        )
+    if is_company_party(translator, c):
+        raise DomainError(
+            _("%(u)s belongs to a company this case was sent to, a party to this case.")
             % {"u": person_name(translator)}
         )
     return do_request_translation(by, c, translator, language)

@@ -233,23 +233,47 @@ def candidates(index: Index, rows: pl.DataFrame) -> pl.DataFrame:
         .select("row", "kid", "df", "rule")
     )
     n = max(index.size, 2)
+    size = max(index.size, 1)
+    # One integer per (row, rule) and per (row, rule, registry record): groups and
+    # joins on one Int64 instead of three columns, one a string (~3x less CPU).
+    # A key's rarity is computed once per key, not per posting.
+    posted = (
+        chosen.select(
+            g=pl.col("row").cast(pl.Int64) * 2 + (pl.col("rule") == "address").cast(pl.Int64),
+            kid="kid",
+            idf=pl.lit(math.log(n)) - pl.col("df").cast(pl.Float64).log(),
+        )
+        .join(index.keys, on="kid")
+        .select(k=pl.col("g") * size + pl.col("idx"), idf="idf")
+    )
     ranked = (
-        chosen.join(index.keys, on="kid")
-        .group_by("row", "rule", "idx")
+        posted.group_by("k")
         # Rounded: a sum's last bits depend on the order of its terms, which no engine
         # promises; equal sets of keys must rank as equal.
-        .agg(w=(pl.lit(math.log(n)) - pl.col("df").cast(pl.Float64).log()).sum().round(9))
-        .sort(["row", "rule", "w", "idx"], descending=[False, False, True, False])
+        .agg(w=pl.col("idf").sum().round(9))
+        .select(g=pl.col("k") // size, idx=pl.col("k") % size, w="w")
     )
-    top = ranked.with_columns(rank=pl.col("w").cum_count().over("row", "rule")).filter(
-        pl.when(pl.col("rule") == "name")
-        .then(pl.col("rank") <= b.name_top)
-        .otherwise(pl.col("rank") <= b.address_top)
+    # Per (row, rule) the best by weight, equal weights by registry position.
+    top = pl.concat(
+        [
+            ranked.filter(pl.col("g") % 2 == rule)
+            .group_by("g")
+            .agg(pl.col("idx").top_k_by(["w", "idx"], k=k, reverse=[False, True]))
+            .explode("idx")
+            .select(row=pl.col("g") // 2, idx="idx")
+            for rule, k in ((0, b.name_top), (1, b.address_top))
+        ]
     )
-    parts = [top.select("row", "idx")]
+    parts = [top]
     if index.cells.height:
         parts.append(_geo_candidates(index, rows))
-    return pl.concat(parts).unique(["row", "idx"]).sort(["row", "idx"])
+    return (
+        pl.concat(parts)
+        .select(k=pl.col("row") * size + pl.col("idx"))
+        .unique()
+        .sort("k")
+        .select(row=pl.col("k") // size, idx=pl.col("k") % size)
+    )
 
 
 def _geo_candidates(index: Index, rows: pl.DataFrame) -> pl.DataFrame:

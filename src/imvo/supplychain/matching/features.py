@@ -348,57 +348,72 @@ def without_place_words(
     return out
 
 
-def _records(
+# A cleaned value whose words polars splits exactly as Python's `str.split()` does:
+# lower-case letters and digits, single spaces between them. Others (another script,
+# other white space) are split by Python.
+_PLAIN_WORDS = r"^(?:[a-z0-9]+(?: [a-z0-9]+)*)?$"
+
+
+def _record_words(
     names: Sequence[str], addresses: Sequence[str], ks: np.ndarray, keys: np.ndarray | None
-) -> tuple[np.ndarray, list[frozenset[str]], list[frozenset[str]]]:
-    """One side of pairs `ks` as records: each pair's record number, and per record its
-    address words and the words of its name that stand in its own address (both empty
-    where the address is)."""
+) -> tuple[np.ndarray, pl.DataFrame, pl.DataFrame]:
+    """One side of pairs `ks` as records: each pair's record number, and as (r = record,
+    w = word) lines each record's address words and the words of its name that stand
+    in its own address (`words`; none where the address is empty)."""
     if keys is None:  # the same name and address: the same record
         seen: dict[tuple[str, str], int] = {}
         keys = np.zeros(len(names), dtype=np.int64)
         keys[ks] = [seen.setdefault((names[k], addresses[k]), len(seen)) for k in ks.tolist()]
     _, first, inverse = np.unique(keys[ks], return_index=True, return_inverse=True)
-    address_words: list[frozenset[str]] = []
-    own: list[frozenset[str]] = []
-    empty: frozenset[str] = frozenset()
-    for k in ks[first].tolist():
-        address = addresses[k]
-        found = frozenset(address.split()) if address else empty
-        address_words.append(found)
-        own.append(found.intersection(names[k].split()) if found else empty)
-    return inverse.reshape(-1), address_words, own
+    at = ks[first]
+    values = pl.DataFrame(
+        {"name": _strings(names)[at].tolist(), "address": _strings(addresses)[at].tolist()},
+        schema={"name": pl.String, "address": pl.String},
+    ).with_row_index("r")
+
+    def split(col: str) -> pl.DataFrame:
+        plain = pl.col(col).str.contains(_PLAIN_WORDS)
+        fast = (
+            values.filter(plain)
+            .select("r", w=pl.col(col).str.split(" "))
+            .explode("w")
+            .filter(pl.col("w") != "")
+        )
+        slow = values.filter(~plain)
+        if not slow.height:
+            return fast
+        lines = [(r, w) for r, v in zip(slow["r"], slow[col], strict=True) for w in v.split()]
+        extra = pl.DataFrame(
+            {"r": [r for r, _ in lines], "w": [w for _, w in lines]},
+            schema={"r": fast.schema["r"], "w": pl.String},
+        )
+        return pl.concat([fast, extra])
+
+    # A word twice in a record is harmless below (`_any_in` asks "any"): no unique().
+    address = split("address")
+    own = split("name").join(address, on=["r", "w"], how="semi")
+    return inverse.reshape(-1), address, own
 
 
 def _any_in(
     pair_left: np.ndarray,
-    left_words: list[frozenset[str]],
+    left: pl.DataFrame,
     pair_right: np.ndarray,
-    right_words: list[frozenset[str]],
-    vocabulary: dict[str, int],
+    right: pl.DataFrame,
+    size: int,
 ) -> np.ndarray:
-    """Per pair: does one of its left record's words (all in `vocabulary`) stand among its
-    right record's words?"""
+    """Per pair: does one of its left record's words stand among its right record's words?
+    (`left`, `right`: r, code lines; codes below `size`.)"""
     out = np.zeros(len(pair_left), dtype=bool)
-    counts = np.fromiter((len(w) for w in left_words), dtype=np.int64, count=len(left_words))
-    if not counts.any():
+    if not left.height or not right.height:
         return out
-    ids = np.fromiter(
-        (vocabulary[w] for ws in left_words for w in ws), dtype=np.int64, count=int(counts.sum())
-    )
+    left = left.sort("r", "code")
+    rec = left["r"].cast(pl.Int64).to_numpy()
+    ids = left["code"].cast(pl.Int64).to_numpy()
+    n_records = int(max(pair_left.max(initial=-1), rec.max(initial=-1))) + 1
+    counts = np.bincount(rec, minlength=n_records)
     starts = np.cumsum(counts) - counts
-    # The right records' words, as codes record x len(vocabulary) + word (only the words
-    # of the vocabulary matter), sorted for a binary search.
-    size = len(vocabulary)
-    known = frozenset(vocabulary)
-    codes = np.sort(
-        np.fromiter(
-            (r * size + vocabulary[w] for r, ws in enumerate(right_words) for w in ws & known),
-            dtype=np.int64,
-        )
-    )
-    if not len(codes):
-        return out
+    codes = np.sort(right["r"].cast(pl.Int64).to_numpy() * size + right["code"].to_numpy())
     # One entry per (pair, word of its left record).
     per_pair = counts[pair_left]
     pair = np.repeat(np.arange(len(pair_left)), per_pair)
@@ -420,18 +435,27 @@ def place_word_pairs(
     """Per pair of `ks` (positions): does a word that both addresses carry (`words`)
     stand in either name? That is: a word of a's name that is in a's address stands in
     b's address, or the other way round, so the words are read once per record, not
-    per pair. `keys`: per pair (all positions, not only `ks`), a number for the a side's
-    record and one for the b side's (pairs with the same number have the same name and
-    address: a list row, a registry facility); None: every pair its own records."""
-    side_a = _records(a, address_a, ks, None if keys is None else keys[0])
-    side_b = _records(b, address_b, ks, None if keys is None else keys[1])
-    vocabulary = {
-        w: i for i, w in enumerate(sorted({w for ws in (*side_a[2], *side_b[2]) for w in ws}))
-    }
-    if not vocabulary:
+    per pair (split with polars, codes compared with numpy). `keys`: per pair (all
+    positions, not only `ks`), a number for the a side's record and one for the b
+    side's (pairs with the same number have the same name and address: a list row, a
+    registry facility); None: every pair its own records."""
+    pair_a, address_a_words, own_a = _record_words(
+        a, address_a, ks, None if keys is None else keys[0]
+    )
+    pair_b, address_b_words, own_b = _record_words(
+        b, address_b, ks, None if keys is None else keys[1]
+    )
+    # Only the words of a name that stand in its own address can make a pair.
+    vocabulary = pl.concat([own_a["w"], own_b["w"]]).unique().to_frame("w").with_row_index("code")
+    if not vocabulary.height:
         return np.zeros(len(ks), dtype=bool)
-    return _any_in(side_a[0], side_a[2], side_b[0], side_b[1], vocabulary) | _any_in(
-        side_b[0], side_b[2], side_a[0], side_a[1], vocabulary
+
+    def coded(lines: pl.DataFrame) -> pl.DataFrame:
+        return lines.join(vocabulary, on="w").select("r", pl.col("code").cast(pl.Int64))
+
+    size = vocabulary.height
+    return _any_in(pair_a, coded(own_a), pair_b, coded(address_b_words), size) | _any_in(
+        pair_b, coded(own_b), pair_a, coded(address_a_words), size
     )
 
 
@@ -575,68 +599,136 @@ def _id_lists(col: str) -> pl.Expr:
 # words glued together ("pallerotamamadalanonagama", "s a de c vcalle circunvalacion
 # pol a 3urbanizacion ...") shares few words with the same address written out, but most
 # of its letters. Measured in docs/supplychain.md ("Addresses written without spaces").
-def address_levels(a: Sequence[str], b: Sequence[str]) -> np.ndarray:
-    """See ADDRESS_LEVELS; set logic in polars (vectorised), similarity in rapidfuzz.
-    Two addresses with the same house number and street word (`street_keys`) are "same
-    number and street" whatever else they add (a postcode, the street type, the city),
-    unless their numbers conflict."""
-    if not len(a):
+def address_levels(
+    a: Sequence[str],
+    b: Sequence[str],
+    keys: tuple[np.ndarray, np.ndarray] | None = None,
+) -> np.ndarray:
+    """See ADDRESS_LEVELS; similarity in rapidfuzz, the rest with numpy. Two addresses
+    with the same house number and street word (`street_keys`) are "same number and
+    street" whatever else they add (a postcode, the street type, the city), unless
+    their numbers conflict. `keys`: per pair, a number for the a side's record and one
+    for the b side's (pairs with the same number have the same address; see
+    `place_word_pairs`): what is read of one address (its identifiers, its glued form)
+    is read once per record, not per pair. None: every pair its own records."""
+    n = len(a)
+    if not n:
         return np.zeros(0, dtype=np.int8)
-    f = pl.DataFrame({"a": list(a), "b": list(b)}, schema={"a": pl.String, "b": pl.String})
+    sa, sb = _strings(a), _strings(b)
+    whole = np.arange(n, dtype=np.int64)
+    side_a = _address_records(sa, whole if keys is None else keys[0])
+    side_b = _address_records(sb, whole if keys is None else keys[1])
+    ia, ib = side_a["inverse"], side_b["inverse"]
     # The addresses' words, or the addresses written without spaces, whichever is more
     # alike (see above): an address typed with its words glued together
     # ("pallerotamamadalanonagama" / "pallerota mamadala nonagama 82109 sri lanka").
-    glued = f.select(pl.col("a", "b").str.replace_all(" ", "", literal=True))
-    tset = np.maximum(
-        _cp(a, b, fuzz.token_set_ratio),
-        _cp(glued["a"].to_numpy(), glued["b"].to_numpy(), fuzz.ratio),
+    t = np.maximum(
+        _cp(sa, sb, fuzz.token_set_ratio), _cp(side_a["glued"][ia], side_b["glued"][ib], fuzz.ratio)
     )
-    f = f.with_columns(t=tset).with_columns(
-        sa=_id_lists("a"),
-        sb=_id_lists("b"),
+    # Identifiers (`identifiers`, as `_id_lists` reads them) as codes of one vocabulary.
+    vocabulary = (
+        pl.concat([side_a["ids"]["v"], side_b["ids"]["v"], side_a["first"], side_b["first"]])
+        .drop_nulls()
+        .unique()
     )
-    f = f.with_columns(common=pl.col("sa").list.set_intersection("sb").list.len()).with_columns(
-        conflict=(pl.col("sa").list.len() > 0)
-        & (pl.col("sb").list.len() > 0)
-        & (pl.col("common") < pl.col("sa").list.len())
-        & (pl.col("common") < pl.col("sb").list.len()),
-        # A shared house, plot or unit number (not a postcode: many places share one).
-        number_and_similar=(pl.col("common") > 0) & (pl.col("t") >= 85),
+    code = pl.DataFrame({"v": vocabulary}).with_row_index("code", offset=0)
+
+    def codes(values: pl.Series) -> np.ndarray:
+        found = values.to_frame("v").join(code, on="v", how="left", maintain_order="left")
+        return found["code"].fill_null(-1).cast(pl.Int64).to_numpy()
+
+    size = max(len(code), 1)
+    common = _shared_counts(
+        ia,
+        side_a["ids"]["r"].to_numpy(),
+        codes(side_a["ids"]["v"]),
+        side_a["count"],
+        ib,
+        side_b["ids"]["r"].to_numpy(),
+        codes(side_b["ids"]["v"]),
+        size,
     )
+    la, lb = side_a["count"][ia], side_b["count"][ib]
+    conflict = (la > 0) & (lb > 0) & (common < la) & (common < lb)
+    # A shared house, plot or unit number (not a postcode: many places share one).
+    number_and_similar = (common > 0) & (t >= 85)
     # The street keys are read only where they can change the level: a shared street
     # key needs a shared house number, or the same five-digit one first (a Python loop
     # over those pairs alone).
-    first_a = pl.col("a").str.extract(r"^(\d{5}[a-z]?)(?: |$)")
-    first_b = pl.col("b").str.extract(r"^(\d{5}[a-z]?)(?: |$)")
-    ask = f.select(
-        ((pl.col("common") > 0) | (first_a == first_b).fill_null(False))
-        & ~pl.col("conflict")
-        & ~pl.col("number_and_similar")
-        & (pl.col("a") != pl.col("b"))
-    ).to_series()
-    street = np.zeros(f.height, dtype=bool)
+    fa, fb = codes(side_a["first"])[ia], codes(side_b["first"])[ib]
+    same = sa == sb
+    ask = ((common > 0) | ((fa == fb) & (fa >= 0))) & ~conflict & ~number_and_similar & ~same
+    street = np.zeros(n, dtype=bool)
     if ask.any():
-        at = ask.arg_true().to_numpy()
-        street[at] = shared_street(f["a"].gather(at).to_list(), f["b"].gather(at).to_list())
-    level = (
-        pl.when((pl.col("a") == "") | (pl.col("b") == ""))
-        .then(0)
-        .when(pl.col("a") == pl.col("b"))
-        .then(1)
-        # Conflicting numbers: next door when the rest agrees, else another street.
-        .when(pl.col("conflict") & (pl.col("t") >= 60))
-        .then(4)
-        .when(pl.col("conflict"))
-        .then(6)
-        .when(pl.col("number_and_similar") | pl.col("street"))
-        .then(2)
-        .when(pl.col("t") >= 85)
-        .then(3)
-        .when(pl.col("t") >= 60)
-        .then(5)
-        .otherwise(6)
+        at = np.flatnonzero(ask)
+        street[at] = shared_street(sa[at].tolist(), sb[at].tolist())
+    # The first that holds, in this order.
+    level = np.select(
+        [
+            (sa == "") | (sb == ""),
+            same,
+            # Conflicting numbers: next door when the rest agrees, else another street.
+            conflict & (t >= 60),
+            conflict,
+            number_and_similar | street,
+            t >= 85,
+            t >= 60,
+        ],
+        [0, 1, 4, 6, 2, 3, 5],
+        default=6,
     )
-    return f.with_columns(street=street).select(level.cast(pl.Int8)).to_series().to_numpy()
+    return level.astype(np.int8)
+
+
+def _address_records(values: np.ndarray, keys: np.ndarray) -> dict[str, Any]:
+    """One side of the pairs as records: per pair its record (`inverse`), and per record
+    its address without spaces (`glued`), its identifiers (`ids`: r = record, v = value,
+    as `_id_lists`), how many (`count`) and a five-digit number it starts with
+    (`first`, null for none)."""
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    f = pl.DataFrame({"a": values[first].tolist()}, schema={"a": pl.String})
+    read = f.select(
+        glued=pl.col("a").str.replace_all(" ", "", literal=True),
+        ids=_id_lists("a"),
+        first=pl.col("a").str.extract(r"^(\d{5}[a-z]?)(?: |$)"),
+    )
+    ids = (
+        read.select(pl.int_range(0, pl.len(), dtype=pl.Int64).alias("r"), v="ids")
+        .explode("v")
+        .drop_nulls("v")
+    )
+    return {
+        "inverse": inverse.reshape(-1),
+        "glued": _strings(read["glued"].to_list()),
+        "ids": ids,
+        "count": read["ids"].list.len().cast(pl.Int64).to_numpy(),
+        "first": read["first"],
+    }
+
+
+def _shared_counts(
+    pair_a: np.ndarray,
+    rec_a: np.ndarray,
+    code_a: np.ndarray,
+    count_a: np.ndarray,
+    pair_b: np.ndarray,
+    rec_b: np.ndarray,
+    code_b: np.ndarray,
+    size: int,
+) -> np.ndarray:
+    """Per pair: how many of its a record's codes (`rec_a`/`code_a`: one line per record
+    and code, records in order, no code twice in a record) its b record carries too."""
+    out = np.zeros(len(pair_a), dtype=np.int64)
+    if not len(code_a) or not len(code_b):
+        return out
+    carried = np.sort(rec_b * size + code_b)
+    starts = np.searchsorted(rec_a, np.arange(len(count_a)))
+    per_pair = count_a[pair_a]
+    pair = np.repeat(np.arange(len(pair_a)), per_pair)
+    offset = np.arange(len(pair)) - np.repeat(np.cumsum(per_pair) - per_pair, per_pair)
+    wanted = pair_b[pair] * size + code_a[starts[pair_a[pair]] + offset]
+    at = np.minimum(np.searchsorted(carried, wanted), len(carried) - 1)
+    return np.bincount(pair[carried[at] == wanted], minlength=len(pair_a)).astype(np.int64)
 
 
 _HOUSE_NUMBER = re.compile(r"^\d{1,4}[a-z]?$")

@@ -341,3 +341,16 @@ def test_a_name_the_matcher_reads_as_the_same_does_not_read_as_different() -> No
     # A name the matcher found only similar keeps the plain count.
     m.explanation = [{"field": "name", "level": "similar", "weight": 2.0}]
     assert explain.explain(m).name_summary == "names differ in 9 words"
+
+
+@pytest.mark.parametrize("status", [Match.Status.NEW, Match.Status.REJECTED])
+def test_the_download_says_the_candidate_of_a_new_or_rejected_row_was_not_taken(status) -> None:
+    # Walked: a row made a new facility (#3141) and its why read "#3046: ...", as if
+    # it were about the row's facility.
+    m = _match(explanation=[{"field": "name", "level": "different", "weight": -4.9}], status=status)
+    m.facility = None
+    assert explain.plain_text(m) == "#7, not taken: Name: different names (\u22124.9 bits)"
+    with translation.override("nl"):
+        assert explain.plain_text(m).startswith("#7, niet gekozen: ")
+    m.status = Match.Status.PENDING
+    assert explain.plain_text(m).startswith("#7: Name: different names")

@@ -863,6 +863,35 @@ def test_address_levels_read_the_house_number_and_street() -> None:
     )
 
 
+def test_address_levels_read_per_record_give_the_per_pair_answers() -> None:
+    """`keys` (which list row, which registry record a pair is) let the address levels
+    read each address once: records repeated across pairs, empty addresses, a leading
+    five-digit number, unit letters, glued words: the same levels as pair by pair."""
+    import numpy as np
+
+    from imvo.supplychain.matching import features
+
+    rows = ["1 n ogden 60640", "10414 s state 60628", "", "unit a no 5 lotus rd", "plot no 4"]
+    records = [
+        "1 n ogden ave",
+        "10414 s state st",
+        "unit b no 5 lotus rd",
+        "plot 4 sector 25",
+        "1nogdenave",
+        "",
+        "plot no 4",
+    ]
+    ri = np.array([r for r in range(len(rows)) for _ in records], dtype=np.int64)
+    ji = np.array([j for _ in rows for j in range(len(records))], dtype=np.int64)
+    a = [rows[r] for r in ri]
+    b = [records[j] for j in ji]
+    alone = [int(features.address_levels([x], [y])[0]) for x, y in zip(a, b, strict=True)]
+    assert features.address_levels(a, b, (ri, ji)).tolist() == alone
+    assert features.address_levels(a, b).tolist() == alone
+    # Every level but "similar" is among these pairs.
+    assert {0, 1, 2, 4, 5, 6} <= set(alone)
+
+
 def test_an_address_written_without_spaces_is_the_same_address() -> None:
     """A supplier's address typed with its words glued together shares few words with
     the registry's, but most of its letters: the address comparison reads the

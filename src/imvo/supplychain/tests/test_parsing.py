@@ -204,11 +204,17 @@ def test_coordinates_are_checked_per_row_and_bad_ones_only_warn() -> None:
     assert got["Elsewhere"][:2] == (None, None) and "outside NL" in got["Elsewhere"][2][0][1]
     assert got["Text"][:2] == (None, None)
     assert "'north' is not a latitude" in got["Text"][2][0][1]
-    assert got["Text"][2][0][0] == "lat, lng"  # which columns
+    # Which column: the latitude's own (walked: "lat, lng: 'north' is not a latitude;
+    # lat, lng: 'east' is not a longitude" named both columns for each).
+    assert got["Text"][2][0][0] == "lat"
+    assert got["Range"][2][0][0] == "lat, lng"  # the pair
     assert got["Range"][:2] == (None, None) and "out of range" in got["Range"][2][0][1]
     assert got["Comma"][:2] == (52.37, 4.89)
     assert got["Half"][:2] == (None, None) and "only one" in got["Half"][2][0][1]
     assert got["None"] == (None, None, [])
+    both = read_table("c.csv", b"name,address,country,lat,lng\nX,Road 1,NL,north,east\n")
+    (row,) = validate_rows(both, both.column_mapping())
+    assert [c for c, _m in row.warnings] == ["lat", "lng"]
 
 
 def test_one_lat_lng_column_is_read() -> None:

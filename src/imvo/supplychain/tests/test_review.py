@@ -151,14 +151,20 @@ def test_accept_records_the_pairs_the_reviewer_judged(client, world, db) -> None
 def test_reject_and_new_facility_label_every_candidate_shown_as_another_place(
     client, world, db, action
 ) -> None:
-    _sl, match, (a, b) = pending(world)
+    sl, match, (a, b) = pending(world)
     client.force_login(world.member_a)
+    rows = f"/supply-chain/lists/{sl.pk}/rows/"
+    assert "was not taken" not in client.get(rows).content.decode()  # pending: proposed
     client.post(f"/supply-chain/matches/{match.pk}/decide/", {"action": action})
     match.refresh_from_db()
     assert match.status == {"reject": "rejected", "new": "new"}[action]
     assert sorted(LabelledPair.objects.values_list("facility_id", "is_match")) == sorted(
         [(a.pk, False), (b.pk, False)]
     )
+    # The row's Why names the candidate its reasons are about, and that it was not
+    # taken (walked: "Why the platform proposed it" with an unnamed facility's reasons).
+    page = client.get(rows).content.decode()
+    assert f"The nearest candidate, facility #{a.pk}, was not taken. Its reasons:" in page
 
 
 def test_a_changed_decision_replaces_the_verdicts(client, world, db) -> None:
