@@ -16,7 +16,9 @@ from imvo.core import backup
 NOTE = "The task queue is in Redis (TASK_BACKEND=redis), not in this archive"
 
 
-def _no_database(tmp: Path, portable: bool, progress: Any) -> tuple[dict[str, str], dict, dict]:
+def _no_database(
+    tmp: Path, portable: bool, progress: Any
+) -> tuple[dict[str, str], dict[str, int], dict[str, Any]]:
     (tmp / "db.sqlite3").write_bytes(b"stand-in")
     return {"name": "db.sqlite3", "kind": "sqlite"}, {}, {}
 
