@@ -551,15 +551,21 @@ def plain_text(match: Match | None) -> str:
 
 
 def data(match: Match | None) -> dict[str, Any] | None:
-    """The explanation of a row's match for the API: the facility it is about, the
-    evidence (stored values and words) and the distance in metres."""
+    """The explanation of a row's match for the API: the candidate it is about, the
+    evidence (stored values and words) and the distance in metres. Where the row
+    went to a new facility or was rejected, the reasons are those of the candidate
+    that was not taken: `taken` is false and `facility_id` is null, so no client
+    reads the row as matched to it (`candidate_id` names it)."""
     if match is None:
         return None
     e = explain(match, full=False)
     if e.facility_id is None:
         return None
+    taken = match.status not in _NOT_TAKEN
     return {
-        "facility_id": e.facility_id,
+        "facility_id": e.facility_id if taken else None,
+        "candidate_id": e.facility_id,
+        "taken": taken,
         "evidence": e.as_data(),
         "total_bits": e.total,
         "distance_m": round(e.distance_m) if e.distance_m is not None else None,

@@ -43,6 +43,7 @@ from django.db import connection, transaction
 from django.db.models import F, Max, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from imvo.accounts import services as roles
 from imvo.core.cache import bump_data_version, cached, data_version
@@ -484,9 +485,12 @@ def do_publish_year(covenant: Covenant, year: int, user: Any = None) -> Publishe
     members = disclosing_members(covenant, year)
     if members < k:
         raise DomainError(
-            _(
+            ngettext(
+                "%(n)s member has disclosed their production locations for %(year)s; at "
+                "least %(k)s are needed before the list can be public.",
                 "%(n)s members have disclosed their production locations for %(year)s; at "
-                "least %(k)s are needed before the list can be public."
+                "least %(k)s are needed before the list can be public.",
+                members,
             )
             % {"n": members, "year": year, "k": k}
         )

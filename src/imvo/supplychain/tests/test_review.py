@@ -253,6 +253,7 @@ def test_processed_rows_show_why_and_the_api_carries_the_explanation(client, wor
     r = client.get(f"/api/supplier-lists/{sl.pk}/rows", HTTP_AUTHORIZATION=f"Bearer {secret}")
     row = json.loads(r.content)[0]
     assert row["explanation"]["facility_id"] == a.pk
+    assert row["explanation"]["candidate_id"] == a.pk and row["explanation"]["taken"]
     assert row["explanation"]["total_bits"] == pytest.approx(4.25)
     assert row["explanation"]["evidence"][0] == {
         "field": "name",
@@ -261,6 +262,22 @@ def test_processed_rows_show_why_and_the_api_carries_the_explanation(client, wor
         "detail": "",
         "words": "nearly the same name (a typo or the word order)",
     }
+
+
+def test_the_api_never_reads_a_new_facility_row_as_matched_to_the_candidate_not_taken(
+    client, world, db
+) -> None:
+    sl, match, (a, _b) = pending(world)
+    client.force_login(world.member_a)
+    client.post(f"/supply-chain/matches/{match.pk}/decide/", {"action": "new"})
+    match.refresh_from_db()
+    assert match.status == Match.Status.NEW
+    _token, secret = ApiToken.issue(world.member_a)
+    r = client.get(f"/api/supplier-lists/{sl.pk}/rows", HTTP_AUTHORIZATION=f"Bearer {secret}")
+    row = json.loads(r.content)[0]
+    assert row["facility_id"] == match.facility_id != a.pk
+    assert row["explanation"]["facility_id"] is None
+    assert row["explanation"]["candidate_id"] == a.pk and row["explanation"]["taken"] is False
 
 
 def test_a_decided_match_can_be_corrected_from_its_why_page(client, world, db) -> None:
