@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 # The themes the scan scores, most specific first. (code, English label)
 SCAN_THEMES: list[tuple[str, str]] = [
@@ -46,37 +47,38 @@ THEME_LABELS = {
     "bribery": _("Combating bribery"),
 }
 
-# Indicator code -> (label, themes it informs, why).
+# Indicator code -> (label, themes it informs, why). Labels stay English in the
+# stored reasons of a scan; pages translate them when shown ({% translate r.label %}).
 # WGI values are percentile ranks (0 = worst governed, 100 = best): risk = 1 - p/100.
 # ITUC ratings run 1 (sporadic violations) .. 5.5 (5+, no rule of law): risk = (r - 1) / 4.5.
 # ILAB flags say a country has at least one good listed for child or forced labour.
 INDICATORS: dict[str, dict[str, Any]] = {
     "wgi.va": {
-        "label": "WGI Voice and Accountability (percentile rank)",
+        "label": gettext_noop("WGI Voice and Accountability (percentile rank)"),
         "source": "wgi",
         "themes": ["freedom-of-association", "human-rights", "discrimination-gender"],
         "why": _("Freedom of expression and association in the country at large."),
     },
     "wgi.pv": {
-        "label": "WGI Political Stability and Absence of Violence (percentile rank)",
+        "label": gettext_noop("WGI Political Stability and Absence of Violence (percentile rank)"),
         "source": "wgi",
         "themes": ["human-rights"],
         "why": _("Conflict and political violence raise the risk of grave abuses."),
     },
     "wgi.ge": {
-        "label": "WGI Government Effectiveness (percentile rank)",
+        "label": gettext_noop("WGI Government Effectiveness (percentile rank)"),
         "source": "wgi",
         "themes": ["health-safety", "water-chemicals-energy", "environment", "raw-materials"],
         "why": _("Whether labour and environmental inspection can work at all."),
     },
     "wgi.rq": {
-        "label": "WGI Regulatory Quality (percentile rank)",
+        "label": gettext_noop("WGI Regulatory Quality (percentile rank)"),
         "source": "wgi",
         "themes": ["living-wage", "water-chemicals-energy", "environment", "animal-welfare"],
         "why": _("Whether sound rules (minimum wage, permits, welfare) exist."),
     },
     "wgi.rl": {
-        "label": "WGI Rule of Law (percentile rank)",
+        "label": gettext_noop("WGI Rule of Law (percentile rank)"),
         "source": "wgi",
         "themes": [
             "child-labour",
@@ -89,13 +91,13 @@ INDICATORS: dict[str, dict[str, Any]] = {
         "why": _("Whether the law (labour law above all) is enforced."),
     },
     "wgi.cc": {
-        "label": "WGI Control of Corruption (percentile rank)",
+        "label": gettext_noop("WGI Control of Corruption (percentile rank)"),
         "source": "wgi",
         "themes": ["bribery", "raw-materials"],
         "why": _("Public-sector corruption; also illegal sourcing of raw materials."),
     },
     "ituc.rating": {
-        "label": "ITUC Global Rights Index rating (1..5+)",
+        "label": gettext_noop("ITUC Global Rights Index rating (1..5+)"),
         "source": "ituc",
         "themes": [
             "freedom-of-association",
@@ -107,13 +109,13 @@ INDICATORS: dict[str, dict[str, Any]] = {
         "why": _("Violations of workers' collective rights; without them wages and safety stall."),
     },
     "ilab.child": {
-        "label": "US DOL ILAB: goods listed for child labour (count)",
+        "label": gettext_noop("US DOL ILAB: goods listed for child labour (count)"),
         "source": "ilab",
         "themes": ["child-labour"],
         "why": _("The country has goods listed as produced with child labour."),
     },
     "ilab.forced": {
-        "label": "US DOL ILAB: goods listed for forced labour (count)",
+        "label": gettext_noop("US DOL ILAB: goods listed for forced labour (count)"),
         "source": "ilab",
         "themes": ["forced-labour"],
         "why": _("The country has goods listed as produced with forced labour."),

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
+from django.utils.translation import gettext_noop
 
 from imvo.core.countries import display_name as country_name
 from imvo.core.countries import normalise_country as country_code
@@ -192,8 +193,10 @@ def _ilab_reason(
 ) -> dict[str, Any]:
     return {
         "indicator": "ilab.good",
-        "label": "US DOL ILAB List of Goods: "
-        + ("child labour" if theme == "child-labour" else "forced labour"),
+        # Stored in English; pages translate it when shown.
+        "label": gettext_noop("US DOL ILAB List of Goods: child labour")
+        if theme == "child-labour"
+        else gettext_noop("US DOL ILAB List of Goods: forced labour"),
         "value": n,
         "shown": shown,
         "risk": risk,

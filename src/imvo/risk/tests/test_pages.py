@@ -239,3 +239,26 @@ def test_method_page_in_dutch(client):
         or "Hoe risico's worden gescoord" in body
     )
     assert "Uitgewerkte voorbeelden" in body
+
+
+@pytest.mark.django_db
+def test_indicator_and_ilab_labels_are_shown_in_dutch(client):
+    """Reasons are stored with English labels and translated when shown."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from imvo.risk.scan import _ilab_reason
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    try:
+        body = client.get(reverse("risk:method")).content.decode()
+    finally:
+        translation.activate(settings.LANGUAGE_CODE)
+    assert "WGI Rechtsstaat (percentielrang)" in body
+    reason = _ilab_reason({}, "child-labour", "this good is listed: Cocoa", 1.0, 1)
+    assert reason["label"] == "US DOL ILAB List of Goods: child labour"  # stored English
+    driver = {"country": "CI", "sector": "food", "score": 85, "weight": 1, "reasons": [reason]}
+    theme = {"label": "Child labour", "level": "high", "max_score": 85, "high": 1}
+    with translation.override("nl"):
+        html = render_to_string("risk/_themes.html", {"themes": [theme | {"drivers": [driver]}]})
+    assert "US DOL ILAB List of Goods: kinderarbeid:" in html
