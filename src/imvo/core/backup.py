@@ -241,6 +241,23 @@ def _dump(
     return entry, counts, prints
 
 
+def queue_not_in_archive(task_backend: str) -> str:
+    """What an archive made with the task queue in Redis does not hold, and how that
+    work is done again after a restore ("" when the queue is in the database: the
+    archive holds it, EXCLUDE above). Said by the backup and by the restore."""
+    if task_backend != "redis":
+        return ""
+    return (
+        "The task queue is in Redis (TASK_BACKEND=redis), not in this archive; back Redis "
+        "up with its own persistence, or know that after a restore without it: a supplier "
+        "list that was waiting or being processed shows 'Run again' on its page once it "
+        "has shown no progress for 15 minutes (its file and rows are in the archive); risk "
+        "scans are computed again when next read; reminders and the retention purge come "
+        "with the worker's daily schedule; a password-reset mail asked for and not yet "
+        "sent is not sent (ask again)."
+    )
+
+
 def create_backup(
     out: Path,
     include_keys: bool = False,
@@ -270,6 +287,8 @@ def create_backup(
                 except FileNotFoundError:
                     continue  # removed since the listing (e.g. a retention purge)
                 sources.append((f"{loc.name}/{rel}", p))
+        if note := queue_not_in_archive(settings.TASK_BACKEND):
+            progress(f"WARNING: {note}")
         manifest: Manifest = {
             "format": FORMAT_VERSION,
             "created": datetime.now(UTC).isoformat(),
@@ -282,6 +301,7 @@ def create_backup(
             "unregistered_files": [str(p) for p in stray],
             "keys_included": include_keys,
             "encrypted": bool(passphrase),
+            "task_queue": settings.TASK_BACKEND,
         }
         progress(f"Writing {out} ({len(files)} stored files)")
         with os.fdopen(_open_private(out), "wb") as raw:

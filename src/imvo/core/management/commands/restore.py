@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from imvo.core.backup import restore_backup
+from imvo.core.backup import queue_not_in_archive, restore_backup
 from imvo.core.errors import DomainError
 from imvo.core.management.commands.backup import read_passphrase
 
@@ -41,3 +41,5 @@ class Command(BaseCommand):
                 f"{len(manifest['files'])} files; counts, checksums and decrypted samples verified."
             )
         )
+        if note := queue_not_in_archive(manifest.get("task_queue", "")):
+            self.stdout.write(self.style.WARNING(note))
