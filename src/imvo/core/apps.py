@@ -15,8 +15,13 @@ class CoreConfig(appconfig.ImvoConfig):
     def connect(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from imvo.core import squashed_migrations  # noqa: F401 (registers its check)
+        from imvo.core import (
+            language_fallback,
+            squashed_migrations,  # noqa: F401 (registers its check)
+        )
         from imvo.core.storage import close_private_locations
 
         # Once per migrate (sender: this app), after every app's tables exist.
         post_migrate.connect(close_private_locations, sender=self, dispatch_uid="imvo-private")
+        # Partly translated languages fill their gaps with English, not Dutch.
+        language_fallback.install()
