@@ -107,3 +107,31 @@ class SignalResponse(models.Model):
 
     class Meta:
         ordering = ["signal", "created", "id"]
+
+
+class LocationRelease(models.Model):
+    """The production-locations overview as the covenant's unions and NGOs read it,
+    frozen (docs/parties.md, "Production locations"; docs/security.md T73).
+
+    Live figures would show each member's change the day it is made. A new release is
+    made only when nothing member-specific moved (the covenant's K) or when K members'
+    inputs changed since the last one, so two releases never differ by what fewer than
+    K members did. `members` holds a fingerprint of what the page reads from each
+    member (by organisation id, never shown); `figures` the per-country counts as data,
+    country and theme names put in the reader's language on reading.
+    """
+
+    covenant = models.ForeignKey(
+        "covenants.Covenant", on_delete=models.CASCADE, related_name="location_releases"
+    )
+    made = models.DateTimeField(_("released"), default=timezone.now)
+    minimum = models.PositiveSmallIntegerField(_("minimum members (K)"))
+    members = models.JSONField(_("member fingerprints"), default=dict)
+    figures = models.JSONField(_("figures"), default=dict)
+
+    class Meta:
+        ordering = ["-made", "-pk"]
+        get_latest_by = ["made", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.covenant} {self.made:%Y-%m-%d %H:%M}"

@@ -44,3 +44,27 @@ def test_an_unknown_name_and_a_member_companys_person_are_refused_alike(world):
     assert "independent" in refusals.pop()
     # An independent person is still named.
     cap.check_name_verifier(world.member_a, action, shared.union.username, "union")
+
+
+def test_the_action_page_names_a_verifier_never_by_log_in_name(client, world):
+    shared = share_a_facility(world)
+    action = joint.check_propose(
+        world.member_a, world.covenant_x, "Fire safety", "Locked exits",
+        facility_id=shared.facility.pk, theme_code="health-safety",
+    )  # fmt: skip
+    verifier = shared.union
+    verifier.first_name = verifier.last_name = ""
+    verifier.save()
+    cap.check_name_verifier(world.member_a, action, verifier.username, "union")
+    client.force_login(world.member_a)
+    page = client.get(
+        f"/collective/actions/{action.pk}/", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert f"Account without a name (no. {verifier.pk})" in page
+    assert verifier.username not in page
+    verifier.first_name, verifier.last_name = "Rina", "Akter"
+    verifier.save()
+    page = client.get(
+        f"/collective/actions/{action.pk}/", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "Rina Akter (" in page

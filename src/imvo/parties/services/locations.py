@@ -10,20 +10,37 @@ not named: it is folded into "Other countries"; when that bucket itself has
 fewer than K members behind it, its location and risk figures are withheld
 too (complaints are not a member's list and stay counted). With fewer than K
 members in all, nothing but complaint counts is shown.
+
+Unions and NGOs read the last *release* (`LocationRelease`), the secretariat reads
+live: a union keeping yesterday's page read from the difference what one member
+changed today (docs/security.md T73), the leak T51 closed on the sector risk page.
+A release is made when the page is asked for and one is due, by the rule of the
+risk release (`imvo.risk.party_release`): there is none yet or the last showed no
+member figures; nothing member-specific moved but K did; or K or more members'
+inputs (their supplier rows' countries and facilities, their open register
+entries' countries and themes) changed since the last one. Complaint counts stay
+live: a complaint is filed by a worker or an organisation about a location, not
+disclosed by a member, and the country it is counted under is the release's.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
+from imvo.accounts import seams as roles
 from imvo.accounts.seams import AnyUser
 from imvo.complaints.models import Complaint, State
 from imvo.core.errors import PermissionDeniedError
 from imvo.covenants.models import Covenant, Organisation, Theme
+from imvo.parties.models import LocationRelease
 from imvo.parties.services.access import may_use_tools
 from imvo.risk.models import RegisterEntry
 from imvo.supplychain.models import DisclosurePolicy
@@ -74,6 +91,8 @@ class LocationOverview:
     members: int  # member companies with a current supplier list
     lines: list[CountryLine]  # named countries, most locations first
     other: CountryLine | None
+    released: datetime | None = None  # the release parties read; None before the first
+    changed: int | None = None  # the secretariat (live): members changed since it
 
     @property
     def withheld(self) -> bool:
@@ -86,11 +105,24 @@ def _theme_label(theme: Theme | None, code: str) -> str:
     return code.replace("-", " ").capitalize() if code else _("No theme given")
 
 
-def location_overview(user: AnyUser, covenant: Covenant) -> LocationOverview:
-    """The aggregate for a union or NGO party (or the secretariat) of the covenant."""
-    if not may_use_tools(user, covenant):
-        raise PermissionDeniedError("not a union or NGO party of this covenant")
-    k = min_members(covenant)
+def _theme_key(theme_id: int | None, code: str) -> str:
+    """A register entry's theme as the release keeps it (named on reading)."""
+    return f"t{theme_id}" if theme_id else f"c{code}"
+
+
+def _theme_label_of(key: str, themes: dict[int, Theme]) -> str:
+    if key.startswith("t"):
+        return _theme_label(themes.get(int(key[1:])), "")
+    return _theme_label(None, key[1:])
+
+
+def _fingerprint(value: Any) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True).encode()).hexdigest()[:32]
+
+
+def live_figures(covenant: Covenant, k: int) -> tuple[dict[str, Any], dict[str, str]]:
+    """Today's member figures as plain data (what a release freezes), and a
+    fingerprint of what they read from each member (organisation id -> digest)."""
     companies = list(
         Organisation.objects.in_covenant(covenant, active=True).filter(
             type=Organisation.Type.COMPANY
@@ -98,48 +130,139 @@ def location_overview(user: AnyUser, covenant: Covenant) -> LocationOverview:
     )
     members_in: dict[str, set[int]] = defaultdict(set)
     locations_in: dict[str, set[str]] = defaultdict(set)
-    sourcing: set[int] = set()
+    # What each member's rows put in: facilities, and a count of unlinked rows per
+    # country (a row's id changes with every upload; the figures do not).
+    inputs: dict[int, dict[str, Any]] = {}
     rows_of = supplier_rows_by_organisation([org.pk for org in companies], covenant=covenant)
     for org in companies:
+        facilities: set[str] = set()
+        unlinked: Counter[str] = Counter()
         for row in rows_of.get(org.pk, []):
             if not row.country:
                 continue
-            sourcing.add(org.pk)
             members_in[row.country].add(org.pk)
             # The same facility named by two members is one location.
             key = f"f{row.facility_id}" if row.facility_id else f"r{row.row_id}"
             locations_in[row.country].add(key)
+            if row.facility_id:
+                facilities.add(f"{row.country}:{row.facility_id}")
+            else:
+                unlinked[row.country] += 1
+        if facilities or unlinked:
+            inputs[org.pk] = {"facilities": sorted(facilities), "unlinked": dict(unlinked)}
     named = {c for c, orgs in members_in.items() if len(orgs) >= k}
 
     def bucket(code: str) -> str:
         return code if code in named else OTHER
 
-    lines: dict[str, CountryLine] = {
-        c: CountryLine(c, country_name(c), members=len(members_in[c])) for c in named
+    lines: dict[str, dict[str, Any]] = {
+        c: {"members": len(members_in[c]), "locations": len(locations_in[c]), "risks": {}}
+        for c in named
     }
-    other = CountryLine(OTHER, "")
-    for c in named:
-        lines[c].locations = len(locations_in[c])
     other_members: set[int] = set()
+    other: dict[str, Any] = {"members": 0, "locations": 0, "risks": {}}
     for c in set(members_in) - named:
         other_members |= members_in[c]
-        other.locations += len(locations_in[c])
-    other.members = len(other_members)
+        other["locations"] += len(locations_in[c])
+    other["members"] = len(other_members)
+    risks = (
+        RegisterEntry.objects.filter(covenant=covenant, organisation_id__in=list(inputs))
+        .exclude(status=RegisterEntry.Status.CLOSED)
+        .values("organisation_id", "country", "theme_code", "theme")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for r in risks:
+        key = _theme_key(r["theme"], r["theme_code"])
+        target = lines.get(bucket(r["country"]), other)["risks"]
+        target[key] = target.get(key, 0) + r["n"]
+        entries = inputs[r["organisation_id"]].setdefault("risks", [])
+        entries.append([r["country"], key, r["n"]])
+    if other["members"] < k:
+        other = {"members": other["members"], "locations": 0, "risks": {}, "withheld": True}
+    figures = {"members": len(inputs), "lines": lines, "other": other}
+    for data in inputs.values():
+        data.get("risks", []).sort()
+    return figures, {str(org): _fingerprint(data) for org, data in inputs.items()}
+
+
+def changed_members(release: LocationRelease | None, fingerprints: dict[str, str]) -> int:
+    """Members whose inputs differ from the release (joined, left or changed)."""
+    before: dict[str, str] = release.members if release else {}
+    return sum(
+        1 for m in before.keys() | fingerprints.keys() if before.get(m) != fingerprints.get(m)
+    )
+
+
+def _due(release: LocationRelease | None, fingerprints: dict[str, str], k: int) -> bool:
+    if release is None or release.figures.get("members", 0) < release.minimum:
+        # Nothing from members' lists was shown: the next release is as the first.
+        return True
+    changed = changed_members(release, fingerprints)
+    if changed == 0:
+        return release.minimum != k
+    return changed >= k
+
+
+def released_figures(covenant: Covenant, k: int) -> LocationRelease:
+    """The release unions and NGOs read; a new one first when one is due."""
+    release = LocationRelease.objects.filter(covenant=covenant).first()
+    figures, fingerprints = live_figures(covenant, k)
+    if _due(release, fingerprints, k):
+        release = LocationRelease.objects.create(
+            covenant=covenant, minimum=k, members=fingerprints, figures=figures
+        )
+    assert release is not None
+    return release
+
+
+def location_overview(user: AnyUser, covenant: Covenant) -> LocationOverview:
+    """The aggregate for a union or NGO party (as last released) or the secretariat
+    (live, with how many members changed since the release parties read)."""
+    if not may_use_tools(user, covenant):
+        raise PermissionDeniedError("not a union or NGO party of this covenant")
+    k = min_members(covenant)
+    released: datetime | None = None
+    changed: int | None = None
+    if roles.is_secretariat(user, covenant):
+        figures, fingerprints = live_figures(covenant, k)
+        last = LocationRelease.objects.filter(covenant=covenant).first()
+        changed = changed_members(last, fingerprints)
+        released = last.made if last else None
+    else:
+        release = released_figures(covenant, k)
+        figures, k, released = release.figures, release.minimum, release.made
+    return _overview(covenant, k, figures, released, changed)
+
+
+def _overview(
+    covenant: Covenant,
+    k: int,
+    figures: dict[str, Any],
+    released: datetime | None,
+    changed: int | None,
+) -> LocationOverview:
+    """The page from member figures (live or released) and today's complaints."""
+    themes = {t.pk: t for t in Theme.objects.all()}
+
+    def line_of(code: str, data: dict[str, Any]) -> CountryLine:
+        line = CountryLine(
+            code,
+            country_name(code) if code else "",
+            members=data["members"],
+            locations=data["locations"],
+            withheld=bool(data.get("withheld")),
+        )
+        for key, n in data["risks"].items():
+            line.open_risks[_theme_label_of(key, themes)] += n
+        return line
+
+    lines = {c: line_of(c, data) for c, data in figures["lines"].items()}
+    other = line_of(OTHER, figures["other"])
 
     def line(code: str) -> CountryLine:
-        return lines.get(bucket(code), other)
+        return lines.get(code, other)
 
-    risks = (
-        RegisterEntry.objects.filter(covenant=covenant, organisation_id__in=sourcing)
-        .exclude(status=RegisterEntry.Status.CLOSED)
-        .values("country", "theme_code", "theme")
-        .annotate(n=Count("id"))
-    )
-    themes = {t.pk: t for t in Theme.objects.all()}
-    for r in risks:
-        line(r["country"]).open_risks[_theme_label(themes.get(r["theme"]), r["theme_code"])] += r[
-            "n"
-        ]
     complaints = (
         Complaint.objects.filter(covenant=covenant)
         .exclude(state=State.INADMISSIBLE)
@@ -152,9 +275,8 @@ def location_overview(user: AnyUser, covenant: Covenant) -> LocationOverview:
             target.complaints[name] += 1
         if complaint.state != State.CLOSED:
             target.complaints_open += 1
-    if other.members < k:
-        other.withheld = True
-        other.locations, other.open_risks = 0, Counter()
     ordered = sorted(lines.values(), key=lambda x: (-x.locations, x.name))
     shown_other = other if (other.members or other.complaints or other.open_risks) else None
-    return LocationOverview(covenant, k, len(sourcing), ordered, shown_other)
+    return LocationOverview(
+        covenant, k, figures["members"], ordered, shown_other, released, changed
+    )

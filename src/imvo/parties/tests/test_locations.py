@@ -115,6 +115,65 @@ def test_the_overview_asks_the_database_as_often_for_6_members_as_for_3(world, f
         row = [f"Factory {n}", f"Road {n}, Chattogram", "Bangladesh"]
         supply.upload_list(make_user(f"member-{n}", org), world.covenant_x, 2025, "l.csv",
                            csv_bytes([row]))  # fmt: skip
+    queries()  # three members joined: this read makes a new release (one insert more)
     many, members = queries()
     assert members == 6
     assert many == few
+
+
+def _bd(o) -> tuple[int, int, int]:
+    [bd] = o.lines
+    return bd.members, bd.locations, bd.open_risks_total
+
+
+def test_one_members_change_reaches_the_union_only_with_k_members_changes(world, fnv, sourcing):
+    """Live figures told a union keeping yesterday's page what one member changed today
+    (T73): A's list replaced with one more Bangladesh row took BD from 3 to 4 locations."""
+    from imvo.risk.models import RegisterEntry
+    from imvo.supplychain import services as supply
+    from imvo.supplychain.models import Facility
+    from imvo.supplychain.tests.helpers import csv_bytes
+
+    x = world.covenant_x
+    before = location_overview(fnv, x)
+    assert _bd(before) == (3, 3, 2)
+    dhaka = Facility.objects.get(name__startswith="Dhaka")
+    saigon = Facility.objects.get(name__startswith="Saigon")
+    rows = [
+        [dhaka.name, dhaka.address, "Bangladesh"],
+        [saigon.name, saigon.address, "Viet Nam"],
+        ["Gazipur Knitwear Ltd", "Road 9, Gazipur", "Bangladesh"],
+    ]
+    supply.upload_list(world.member_a, x, 2025, "l2.csv", csv_bytes(rows), mode="replace")
+    after = location_overview(fnv, x)
+    assert _bd(after) == (3, 3, 2)  # one member changed: the page is as released
+    assert after.released == before.released is not None
+    assert location_overview(fnv, x).lines[0].locations == 3  # and stays so on reading
+    live = location_overview(world.secretariat_x, x)
+    assert (_bd(live), live.changed, live.released) == ((3, 4, 2), 1, before.released)
+    assert "1 member company changed" in _page(world.secretariat_x)
+    # A second member opens a risk: still fewer than K changed.
+    RegisterEntry.objects.create(
+        organisation=world.company_b, covenant=x, theme_code="living-wage", country="BD",
+        title="r", status="identified",
+    )  # fmt: skip
+    assert _bd(location_overview(fnv, x)) == (3, 3, 2)
+    assert "Figures as released on" in _page(fnv)
+    # The third (K=3): the union's page moves, by all three at once.
+    RegisterEntry.objects.filter(organisation=sourcing).update(status="identified")
+    assert location_overview(world.secretariat_x, x).changed == 3
+    now = location_overview(fnv, x)
+    assert _bd(now) == (3, 4, 4)  # 3 + A's new factory; the shared one still once
+    assert now.released is not None and now.released >= before.released
+    assert location_overview(world.secretariat_x, x).changed == 0
+
+
+def test_complaints_stay_live_under_the_released_countries(world, fnv, sourcing):
+    """A complaint is not a member's disclosure: counted the day it is filed, under the
+    country (or "Other countries") of the release the union reads."""
+    from imvo.complaints.tests.helpers import file
+
+    location_overview(fnv, world.covenant_x)
+    file(world, facility={"id": 1, "name": "Mill", "country": "BD"})
+    o = location_overview(fnv, world.covenant_x)
+    assert o.lines[0].complaints_total == 1

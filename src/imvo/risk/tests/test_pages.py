@@ -160,6 +160,12 @@ def test_entry_form_override_without_reason_is_refused(client, world, entry_a):
     assert r.status_code == 302
     entry_a.refresh_from_db()
     assert entry_a.priority == 99 and entry_a.overrides.count() == 1
+    # The override's author by name, never by log-in name.
+    user = world.member_a
+    user.first_name, user.last_name = "Ayşe", "Demir"
+    user.save()
+    page = client.get(url).content.decode()
+    assert "Ayşe Demir: " in page and f"{user.username}:" not in page
 
 
 @pytest.mark.django_db
