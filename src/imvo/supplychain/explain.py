@@ -327,12 +327,17 @@ def evidence_from(entries: Sequence[dict], distance: float | None) -> list[Evide
     return out
 
 
-def runner_up_text(entry: dict) -> str:
-    """The runner-up candidate in words: 'facility #12 (+3.1 bits)'; as stored otherwise."""
+def runner_up_text(entry: dict, names: dict[int, str] | None = None) -> str:
+    """The runner-up candidate in words: 'facility #12, Dhaka Knit Ltd (+3.1 bits)'
+    (its name where `names` holds it); as stored otherwise."""
     level, detail = _text(entry.get("level")), _text(entry.get("detail"))
     if not level.isdigit():
         return detail or level
-    text = _("facility #%(id)s") % {"id": level}
+    name = (names or {}).get(int(level), "")
+    if name:
+        text = _("facility #%(id)s, %(name)s") % {"id": level, "name": name}
+    else:
+        text = _("facility #%(id)s") % {"id": level}
     weight = _weight(entry.get("weight"))
     if weight is None:
         return text
@@ -456,12 +461,20 @@ _OWN_FACILITY = (Match.Status.AUTOMATIC, Match.Status.CONFIRMED)
 _NOT_TAKEN = (Match.Status.NEW, Match.Status.REJECTED)
 
 
-def explain(match: Match, facility: Facility | None = None, *, full: bool = True) -> Explanation:
+def explain(
+    match: Match,
+    facility: Facility | None = None,
+    *,
+    full: bool = True,
+    known_names: dict[int, str] | None = None,
+) -> Explanation:
     """Why `match.row` goes (or might go) with `facility` (default: the facility of an
     automatic or confirmed match, else the candidate the matcher proposed).
 
     `full=False` is for bulk use (downloads, the API): no marked differences, and a
-    proposed candidate is not looked up (its distance then comes from the level)."""
+    proposed candidate is not looked up (its distance then comes from the level).
+    `known_names` (facility id -> name) spares the runner-up's look-up when the
+    caller already holds it (the review screen's candidates)."""
     row = match.row
     proposed = proposed_facility_id(match)
     if facility is None:
@@ -481,7 +494,16 @@ def explain(match: Match, facility: Facility | None = None, *, full: bool = True
     addr_row, addr_fac, addr_inline, _n = (
         differences(row.address, other_address, _address_key) if full else nothing
     )
-    runner_up = next((runner_up_text(e) for e in entries if e["field"] == "runner_up"), "")
+    runner_entry = next((e for e in entries if e["field"] == "runner_up"), None)
+    runner_up = ""
+    if runner_entry is not None:
+        # The reviewer reads the runner-up by name, not by number alone (full only:
+        # downloads and the API skip look-ups).
+        level = _text(runner_entry.get("level"))
+        names = dict(known_names or {})
+        if full and level.isdigit() and len(level) < 19 and int(level) not in names:
+            names.update(Facility.objects.filter(pk=int(level)).values_list("pk", "name"))
+        runner_up = runner_up_text(runner_entry, names)
     evidence = evidence_from(entries, distance)
     name_summary = name_difference_words(name_diff, row.name, other_name) if full else ""
     name_level = next((e.level for e in evidence if e.field == "name"), "")
@@ -530,7 +552,8 @@ def explain_candidates(
     match: Match, facilities: Sequence[tuple[Facility, float]]
 ) -> list[tuple[Facility, float, Explanation]]:
     """The explanation of each candidate shown to a reviewer, best first."""
-    return [(f, score, explain(match, f)) for f, score in facilities]
+    names = {f.pk: f.name for f, _score in facilities}
+    return [(f, score, explain(match, f, known_names=names)) for f, score in facilities]
 
 
 def plain_text(match: Match | None) -> str:

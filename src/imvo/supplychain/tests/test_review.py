@@ -11,7 +11,7 @@ import pytest
 from django.utils import translation
 
 from imvo.accounts.models import ApiToken
-from imvo.supplychain import demo, labels, review, services
+from imvo.supplychain import demo, explain, labels, review, services
 from imvo.supplychain.models import Facility, LabelledPair, Match, SupplierList
 from imvo.supplychain.tests.helpers import csv_bytes, make_facility
 from imvo.supplychain.tests.test_services import YEAR, upload
@@ -408,3 +408,17 @@ def test_a_remembered_rejection_says_which_facilities_were_turned_down(client, w
     # A match nobody decided before says nothing of the kind.
     page = client.get(f"/supply-chain/matches/{match.pk}/why/").content.decode()
     assert "Turned down in an earlier decision" not in page
+
+
+def test_the_why_page_names_the_runner_up_the_download_keeps_its_number(client, world, db) -> None:
+    # The reviewer read "Runner-up: facility #468 (-12.5 bits)" and had to look the
+    # number up; the page now gives its name (the download and API skip look-ups).
+    _sl, match, (_a, b) = pending(world)
+    runner_up = {"field": "runner_up", "level": str(b.pk), "weight": -1.5}
+    Match.objects.filter(pk=match.pk).update(explanation=[*EXPLANATION, runner_up])
+    match.refresh_from_db()
+    client.force_login(world.member_a)
+    why = client.get(f"/supply-chain/matches/{match.pk}/why/", HTTP_ACCEPT_LANGUAGE="en")
+    named = f"Runner-up: facility #{b.pk}, Lotus Apparel Co Ltd (\u22121.5 bits)"
+    assert named in why.content.decode()
+    assert explain.plain_text(match).endswith(f"Runner-up: facility #{b.pk} (\u22121.5 bits)")
