@@ -152,3 +152,15 @@ def test_reach_figure_is_a_range_below_k_for_the_raising_party():
     assert signals.reach_figure(0, "raiser", 5) == ("0", False)
     assert signals.reach_figure(2, "secretariat", 5) == ("2", False)
     assert signals.reach_figure(7, "member", 5) == ("", False)
+
+
+def test_the_signals_pages_back_link_leads_somewhere_for_every_reader(world, fnv):
+    """The list's back link pointed at the parties' workspace, which answers 404 to the
+    secretariat (it belongs to no organisation): a dead link on its own signals page."""
+    import re
+
+    for user in (world.secretariat_x, fnv, world.member_a):
+        c = client_for(user, "en")
+        page = c.get("/parties/signals/").content.decode()
+        [back] = re.findall(r'<p><a href="([^"]+)">\u2190', page)
+        assert c.get(back).status_code == 200, (user.username, back)
