@@ -240,7 +240,7 @@ def method(request: HttpRequest) -> HttpResponse:
     indicators = [
         {
             "code": c,
-            "label": i["label"],
+            "label": _(i["label"]),  # stored English (gettext_noop), read translated
             "why": i["why"],
             "themes": [ref.THEME_LABELS[t] for t in i["themes"]],
         }

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django import template
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from imvo.core.templatetags.imvo_countries import country
@@ -53,3 +54,31 @@ def entry_status(code: str | None) -> str:
     from imvo.risk.models import RegisterEntry
 
     return str(dict(RegisterEntry.Status.choices).get(code or "", code or ""))
+
+
+# The English words a scan stores in a reason's "shown" text (imvo.risk.scan), as
+# prefixes before the value the source gave: a scan is stored once, read in any language.
+SHOWN_PREFIXES: dict[str, Promise] = {
+    "percentile ": _("percentile %(value)s"),
+    "rating ": _("rating %(value)s"),
+    "goods of this sector listed: ": _("goods of this sector listed: %(value)s"),
+    "this good is listed: ": _("this good is listed: %(value)s"),
+}
+UNKNOWN_SHOWN = "treated as 0.5 (unknown is not low)"
+
+
+@register.filter
+def reason_shown(shown: str | None) -> str:
+    """A scan reason's value ("rating 5 (No guarantee of rights)", "goods of this
+    sector listed: Cocoa, Coffee") in the reader's language; the source's own words
+    (the ITUC category) stay as the source wrote them."""
+    text = shown or ""
+    if text == UNKNOWN_SHOWN:
+        return gettext(UNKNOWN_SHOWN)
+    for prefix, words in SHOWN_PREFIXES.items():
+        if text.startswith(prefix):
+            value = text[len(prefix) :]
+            if "listed" in prefix:
+                value = ", ".join(_good_label(g) for g in value.split(", "))
+            return str(words) % {"value": value}
+    return text

@@ -245,6 +245,8 @@ def test_method_page_in_dutch(client):
         or "Hoe risico's worden gescoord" in body
     )
     assert "Uitgewerkte voorbeelden" in body
+    # The indicators' names were shown in English (stored with gettext_noop).
+    assert "WGI Rechtsstaat (percentielrang)" in body and "WGI Rule of Law" not in body
 
 
 def test_ilab_reason_label_is_shown_in_dutch():
@@ -261,3 +263,25 @@ def test_ilab_reason_label_is_shown_in_dutch():
     with translation.override("nl"):
         html = render_to_string("risk/_themes.html", {"themes": [theme | {"drivers": [driver]}]})
     assert "US DOL ILAB List of Goods: kinderarbeid:" in html
+    # The value the scan stored beside the label was shown in English too.
+    assert "dit product staat op de lijst: Cacao" in html, html
+
+
+@pytest.mark.parametrize(
+    ("shown", "dutch"),
+    [
+        ("rating 5 (No guarantee of rights)", "score 5 (No guarantee of rights)"),
+        ("percentile 12.5", "percentiel 12.5"),
+        ("goods of this sector listed: Cocoa, Coffee", "goederen van deze sector op de lijst: Cacao, Koffie"),
+        ("treated as 0.5 (unknown is not low)", "gerekend als 0,5 (onbekend is niet laag)"),
+        ("42", "42"),
+    ],
+)
+def test_a_reasons_stored_value_is_read_in_dutch(shown, dutch):
+    from django.utils import translation
+
+    from imvo.risk.templatetags.risk_tags import reason_shown
+
+    with translation.override("nl"):
+        assert reason_shown(shown) == dutch
+    assert reason_shown(shown) == shown  # English as stored
