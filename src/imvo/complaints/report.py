@@ -70,16 +70,19 @@ def report_sections(covenant: Covenant, year: int) -> list[ReportSection]:
                 Figure(_("Remedies agreed"), f["remedies_agreed"], ""),
                 Figure(_("Remedies carried out"), f["remedies_carried_out"], ""),
                 # What complainants answered after closure, only from the answers of
-                # MIN_ANSWERS_PUBLISHED cases on (docs/security.md, T74).
+                # MIN_ANSWERS_PUBLISHED cases on, and only in published reports: the
+                # live dashboard would show each answer the day it is given (T74).
                 Figure(
                     _("Complainants satisfied the remedy happened (3 and 6 months after closure)"),
                     num(f["remedy_satisfaction_percent"] if answers_shown else None),
                     "%",
+                    live=False,
                 ),
                 Figure(
                     _("Retaliation reported after closure"),
                     num(f["retaliation_reports"] if answers_shown else None),
                     "",
+                    live=False,
                 ),
             ],
             tables=[

@@ -36,7 +36,9 @@ def _figures(world) -> dict[str, object]:
     return {f["label"]: f["value"] for f in section.as_dict("complaints")["figures"]}
 
 
-def test_one_complainants_answer_is_not_in_the_report_nor_given_to_other_apps(world) -> None:
+def test_one_complainants_answer_is_not_in_the_report_nor_given_to_other_apps(
+    world, client
+) -> None:
     """Before: the report said "Retaliation reported after closure: 1" and "satisfied:
     0%" with the year's only answered case, what its complainant told the committee
     about the company; the seam gave the same to every member's CSDDD pack."""
@@ -62,5 +64,14 @@ def test_one_complainants_answer_is_not_in_the_report_nor_given_to_other_apps(wo
     assert not set(ANSWERS) & set(
         seams.complaint_figures(world.covenant_x, timezone.now().year).as_dict()
     )
+    # The public dashboard, drawn from today's data, never shows them: it would show
+    # each answer the day it is given. The secretariat's draft report does.
+    dashboard = client.get(f"/reports/dashboard/{world.covenant_x.slug}/").content.decode()
+    assert "Complaints received" in dashboard and RETALIATION not in dashboard
+    assert "satisfied the remedy" not in dashboard
+    client.force_login(world.secretariat_x)
+    year = timezone.now().year
+    draft = client.get(f"/reports/{world.covenant_x.slug}/{year}/draft/").content.decode()
+    assert RETALIATION in draft
     assert set(ANSWERS) == set(figures.ANSWER_FIGURES)
     assert figures.MIN_ANSWERS_PUBLISHED == MIN_CASES
