@@ -101,14 +101,30 @@ def check_raise_signal(
         description=description,
         language=_language(),
     )
-    do_forward(signal)
+    # Passed on by the worker, whoever sources there: made in this request, the
+    # forwardings and the mails to each member's people made the union's answer
+    # slower the more members source at the location, a count it reads only as a
+    # range below K (docs/security.md, T76).
+    from imvo.parties.tasks import pass_on_signal
+
+    pass_on_signal.enqueue(signal.pk)
     return signal
 
 
 def do_forward(signal: Signal) -> int:
-    """Pass the signal to every active member company linked to its location."""
+    """Pass the signal to every active member company linked to its location; their
+    people are mailed once the transaction commits. Returns the members reached."""
+    reached = forward(signal)
+    if reached:
+        transaction.on_commit(lambda: tell_members(signal, reached))
+    return len(reached)
+
+
+def forward(signal: Signal) -> list[int]:
+    """Record the signal's forwarding to every active member company linked to its
+    location (once); returns the organisations newly reached."""
     if signal.facility_id is None:
-        return 0
+        return []
     members = set(
         Adherence.objects.filter(
             covenant=signal.covenant_id,
@@ -122,12 +138,10 @@ def do_forward(signal: Signal) -> int:
             _obj, created = SignalForwarding.objects.get_or_create(signal=signal, organisation=org)
             if created:
                 reached.append(org.pk)
-    if reached:
-        transaction.on_commit(lambda: _tell_members(signal, reached))
-    return len(reached)
+    return reached
 
 
-def _tell_members(signal: Signal, organisation_ids: list[int]) -> None:
+def tell_members(signal: Signal, organisation_ids: list[int]) -> None:
     """One e-mail per person of each member reached: nobody sees who else got it."""
     from imvo.accounts.models import User
 
