@@ -14,7 +14,6 @@ from imvo.complaints.models import AfterClosureCheck, Complaint, ProcedureSettin
 from imvo.complaints.services.deadlines import procedure_for
 from imvo.covenants.models import Covenant
 
-
 # The figures made of what complainants answered at 3 and 6 months after closure
 # (services/aftercare.py): whether the remedy happened, whether they suffered
 # retaliation. Each rests on few answers, a complainant's own words about the

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.core.mail import send_mail
 from django.db import transaction
+from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -105,10 +106,27 @@ def check_raise_signal(
     # forwardings and the mails to each member's people made the union's answer
     # slower the more members source at the location, a count it reads only as a
     # range below K (docs/security.md, T76).
-    from imvo.parties.tasks import pass_on_signal
-
     pass_on_signal.enqueue(signal.pk)
     return signal
+
+
+@task()
+def pass_on_signal(signal_id: int) -> int:
+    """The worker's part of raising a signal: forward it to the members linked to its
+    location and mail their people. Done in the union's request, the work grew with
+    the members sourcing there and their people, so the answer's time counted them
+    for the union, which reads the number only as a range below K; a mail server
+    that was down made its answer a 500 (docs/security.md, T76). A mail that fails
+    rolls the forwardings back, so the task run again passes the signal on again.
+    Returns the members reached."""
+    signal = Signal.objects.filter(pk=signal_id).select_related("raised_by").first()
+    if signal is None:
+        return 0
+    with transaction.atomic():
+        reached = forward(signal)
+        if reached:
+            tell_members(signal, reached)
+    return len(reached)
 
 
 def do_forward(signal: Signal) -> int:

@@ -65,10 +65,8 @@ def test_a_signal_costs_the_same_however_many_members_source_there(
     # The worker passes the signals on and mails each person of the members reached.
     from django_tasks_db.models import DBTaskResult
 
-    from imvo.parties.tasks import pass_on_signal
-
     for t in DBTaskResult.objects.order_by("enqueued_at"):
-        pass_on_signal.call(*t.args_kwargs["args"], **t.args_kwargs["kwargs"])
+        signals.pass_on_signal.call(*t.args_kwargs["args"], **t.args_kwargs["kwargs"])
     reached = {
         s.location: {f.organisation for f in s.forwardings.all()}
         for s in Signal.objects.order_by("pk")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.utils import timezone
 
@@ -29,9 +29,7 @@ def test_the_respondents_pack_does_not_say_its_complainant_reported_retaliation(
                          remedy=True)  # fmt: skip
     c = move(world.committee_x, move(world.committee_x, c, "remediation"), "closed",
              ground="decided", remedy_carried_out=True)  # fmt: skip
-    Complaint.objects.filter(pk=c.pk).update(
-        filed_at=timezone.make_aware(datetime(sub.year, 6, 1, 10))
-    )
+    Complaint.objects.filter(pk=c.pk).update(filed_at=datetime(sub.year, 6, 1, 10, tzinfo=UTC))
     aftercare.do_ask_due_checks(timezone.localdate() + timedelta(days=100))
     aftercare.check_answer(c, "no", "yes", "The supervisor moved me to night shifts.")
 
