@@ -42,16 +42,6 @@ def report_sections(covenant: Covenant, year: int) -> list[ReportSection]:
                 "workers, their representatives and organisations. These figures show how "
                 "predictable and transparent the mechanism was (UN Guiding Principle 31). "
                 "They count complaints filed in the year; no case can be singled out."
-            )
-            + (
-                ""
-                if answers_shown
-                else " "
-                + _(
-                    "What complainants answered after closure is shown once the "
-                    "complainants of %(n)s cases have answered."
-                )
-                % {"n": figures.MIN_ANSWERS_PUBLISHED}
             ),
             figures=[
                 Figure(_("Complaints received"), f["received"], ""),
