@@ -251,7 +251,7 @@ def pair_levels(
     extra_generic: Any | None = None,
     keys: tuple[np.ndarray, np.ndarray] | None = None,
     operator_prefix: np.ndarray | None = None,
-    site_word: Any | None = None,
+    site_words: Any | None = None,
 ) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Comparison levels of cleaned pairs, and their distances in metres (NaN = unknown).
     `name_counts`: see `features.name_levels_tf` (None: every name unique).
@@ -269,7 +269,8 @@ def pair_levels(
     `features.place_word_pairs`; None: every pair its own).
     `operator_prefix`: per pair, how many leading words of the row's name are its
     list's operator name (`features.operator_prefixes`; None: no list, never read);
-    `site_word(k, rest)`: does pair k's rest keep a site word (`features.site_word`)."""
+    `site_words(ks, rests)`: do the rests of pairs `ks` keep a site word
+    (`features.site_words`)."""
     meters = features.distances_m(lat_a, lng_a, lat_b, lng_b)
     if base_name_levels is None:
         base = features.without_place_words(
@@ -307,7 +308,7 @@ def pair_levels(
         "name_word": features.name_word_levels(shared, compared),
         "name_nearby": features.name_nearby_levels(nearest, near),
         "name_operator": features.operator_levels(
-            names_a, names_b, base, address, operator_prefix, site_word
+            names_a, names_b, base, address, operator_prefix, site_words
         ),
     }, meters
 
@@ -475,13 +476,14 @@ def score_candidates(registry: Registry, rows: pl.DataFrame, pairs: pl.DataFrame
     prefix = np.asarray(features.operator_prefixes(rows["name"].to_list()), dtype=np.int64)
     places = features.address_words(rows["address"].to_list())
 
-    def site_word(k: int, rest: list[str]) -> bool:
-        country = row_countries[ri[k]]
+    def site_words(ks: np.ndarray, rests: list[list[str]]) -> np.ndarray:
+        countries = row_countries[ri[ks]]
 
-        def count(word: str) -> int:
-            return int(blocking.frequencies(registry.index, [f"{country}|w|{word}"])[0])
+        def count(ix: list[int], words: list[str]) -> list[int]:
+            keys = [f"{countries[i]}|w|{w}" for i, w in zip(ix, words, strict=True)]
+            return blocking.frequencies(registry.index, keys)
 
-        return features.site_word(rest, places, registry.addresses_arr[ji[k]], count)
+        return features.site_words(rests, places, registry.addresses_arr[ji[ks]].tolist(), count)
 
     def nearby_counts(ks: np.ndarray) -> np.ndarray:
         return _nearby_counts(
@@ -511,7 +513,7 @@ def score_candidates(registry: Registry, rows: pl.DataFrame, pairs: pl.DataFrame
         extra_generic,
         (ri, ji),
         prefix[ri] if len(ri) else np.zeros(0, dtype=np.int64),
-        site_word,
+        site_words,
     )
     model = registry.model
     total = model.pair_bits(levels)

@@ -1063,7 +1063,7 @@ def _maybe_number(values: Sequence[str], keys: np.ndarray | None) -> np.ndarray:
 # names are similar or less alike as wholes reads "the site's name inside the other"
 # (`operator_levels`) where the rest of the row's name is inside the registry name, the
 # address is the same (exact, or the same number and street) and the rest still names a
-# site: it keeps a *site word* (`site_word`).
+# site: it keeps a *site word* (`site_words`).
 #
 # What makes the rest a site's name rather than a place: a site is named by words that
 # are not places. The list's own addresses say which words are places for this list:
@@ -1102,20 +1102,34 @@ def operator_prefixes(names: Sequence[str]) -> list[int]:
 
 
 def address_words(addresses: Sequence[str]) -> frozenset[str]:
-    """Every word of a list's cleaned addresses (its places, `site_word`)."""
+    """Every word of a list's cleaned addresses (its places, `site_words`)."""
     return frozenset(w for a in addresses if a for w in a.split())
 
 
-def site_word(
-    rest: Sequence[str], places: frozenset[str], address: str, count: Any | None = None
-) -> bool:
-    """Does the rest of a name (its operator's name set aside) keep a word that names a
-    site: not a word of the list's addresses (`places`) nor of the candidate's
-    `address`, and (`count(word)`: registry facilities of the country carrying it; None:
-    no registry to count in) carried by fewer than GENERIC_WORD_COUNT facilities?"""
-    theirs = words(address)
-    kept = [w for w in rest if w not in places and w not in theirs]
-    return any(count is None or count(w) < GENERIC_WORD_COUNT for w in kept)
+def site_words(
+    rests: Sequence[Sequence[str]],
+    places: frozenset[str],
+    addresses: Sequence[str],
+    count: Any | None = None,
+) -> np.ndarray:
+    """Per rest of a name (its operator's name set aside): does it keep a word that
+    names a site, not a word of the list's addresses (`places`) nor of the candidate's
+    address (`addresses`, one per rest), and carried by fewer than GENERIC_WORD_COUNT
+    registry facilities of the country? `count(ix, words)`: the registry counts of
+    those words, `ix` saying whose rest each is (one lookup for all; None: no registry
+    to count in, every word is rare)."""
+    kept = [
+        [w for w in rest if w not in places and w not in words(address)]
+        for rest, address in zip(rests, addresses, strict=True)
+    ]
+    out = np.array([bool(ws) for ws in kept], dtype=bool)
+    if count is None or not out.any():
+        return out
+    ix = [i for i, ws in enumerate(kept) for _ in ws]
+    counts = np.asarray(count(ix, [w for ws in kept for w in ws]), dtype=np.int64)
+    rare = np.zeros(len(kept), dtype=bool)
+    np.logical_or.at(rare, np.asarray(ix, dtype=np.int64), counts < GENERIC_WORD_COUNT)
+    return rare
 
 
 def operator_levels(
@@ -1127,16 +1141,22 @@ def operator_levels(
     site: Any | None = None,
 ) -> np.ndarray:
     """OPERATOR_LEVELS per pair: `prefix` is how many leading words of the row's name
-    (a) are the list's operator name (`operator_prefixes`; None: no list); `site(k,
-    rest)` says whether the rest keeps a site word (`site_word`)."""
+    (a) are the list's operator name (`operator_prefixes`; None: no list); `site(ks,
+    rests)` says per pair of `ks` whether its rest keeps a site word (`site_words`;
+    None: any rest does)."""
     out = np.zeros(len(base), dtype=np.int8)
     if prefix is None or not len(base):
         return out
-    ks = np.flatnonzero((base >= OPERATOR_FROM) & np.isin(address, [1, 2]) & (prefix > 0))
-    for k in ks.tolist():
+    ks, rests = [], []
+    for k in np.flatnonzero((base >= OPERATOR_FROM) & np.isin(address, [1, 2]) & (prefix > 0)):
         rest = a[k].split()[int(prefix[k]) :]
-        if rest and set(rest) <= words(b[k]) and (site is None or site(k, rest)):
-            out[k] = 1
+        if rest and set(rest) <= words(b[k]):
+            ks.append(int(k))
+            rests.append(rest)
+    if ks:
+        at = np.asarray(ks, dtype=np.int64)
+        ok = np.ones(len(ks), dtype=bool) if site is None else site(at, rests)
+        out[at[ok]] = 1
     return out
 
 

@@ -145,7 +145,8 @@ class Model:
     # kind -> rows [level per comparison..., weight as match, weight as non-match]
     evidence: dict[str, list[list[float]]]
     # kind -> {"prior": [bits], comparison: [bits per level], "together": [bits per term]}
-    fitted: dict[str, dict[str, list[float]]]
+    # (the operator level's weight may be None: not learned, see `operator_bits`)
+    fitted: dict[str, dict[str, list[Any]]]
     # Row probability thresholds (see matching.decide). `automatic` chosen once on
     # the held-out figures of docs/supplychain.md (automatic precision >= 0.97 on
     # every held-out set), not per set. `review`: a person is asked when the proposal
@@ -301,14 +302,12 @@ class Model:
             y = np.r_[np.ones(len(x)), np.zeros(len(x))]
             w = np.r_[rows[:, -2], rows[:, -1]]
             beta = _constrained(xx, y, w)
-            fitted = _unpack(beta / math.log(2))
+            fitted: dict[str, list[Any]] = dict(_unpack(beta / math.log(2)))
             at = levels[OPERATOR] == 1
             op = None
             if at.any() and (rows[at, -2].sum() or rows[at, -1].sum()):
                 # The rest of each such pair's weight: all but its name weight (bits).
-                rest = (x[at] @ beta) / math.log(2) - np.asarray(fitted["name"])[
-                    levels["name"][at]
-                ]
+                rest = (x[at] @ beta) / math.log(2) - np.asarray(fitted["name"])[levels["name"][at]]
                 op = _operator_weight(rest, rows[at, -2], rows[at, -1])
             fitted[OPERATOR] = [0.0, op]
             self.fitted[kind] = fitted

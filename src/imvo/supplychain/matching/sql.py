@@ -639,7 +639,7 @@ def match(
                        WHERE d <= {near!r}) END AS nearby_level,
             -- features.operator_levels: the list's operator name set aside, the rest of
             -- the row's name inside the registry name, at the same address, keeping a
-            -- site word (features.site_word: not a word of the list's addresses nor of
+            -- site word (features.site_words: not a word of the list's addresses nor of
             -- the candidate's, carried by fewer than GENERIC_WORD_COUNT facilities).
             CASE WHEN base >= {int(features.OPERATOR_FROM)} AND address_level IN (1, 2)
                       AND cardinality(op_rest) > 0 AND op_rest <@ wb
@@ -683,7 +683,9 @@ def match(
         )
     }
     bits = model.pair_bits(levels) if fetched else np.zeros(0)
-    parts = features.part_of_place([r[9] for r in fetched], [r[10] for r in fetched], levels["name"])
+    parts = features.part_of_place(
+        [r[9] for r in fetched], [r[10] for r in fetched], levels["name"]
+    )
     support = supported(levels) & ~parts
     alike = lookalikes(levels)
     against = contradicted(levels)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -55,7 +55,7 @@ def _f(v: float | None) -> float:
 def model_from_pairs(
     pairs: Sequence[Pair],
     label: str,
-    lists: dict[Any, tuple[Sequence[str], Sequence[str]]] | None = None,
+    lists: Mapping[Any, tuple[Sequence[str], Sequence[str]]] | None = None,
 ) -> Model:
     """Counts from single labelled pairs (values as people typed them). `lists`: per
     `Pair.group`, the names and addresses of the list the row came from, from which
@@ -77,8 +77,14 @@ def model_from_pairs(
             if p.group == group:
                 prefix[k] = found.get(names[k], 0)
 
-    def site_word(k: int, rest: list[str]) -> bool:
-        return features.site_word(rest, places[pairs[k].group], others[k])
+    def site_words(ks: np.ndarray, rests: list[list[str]]) -> np.ndarray:
+        return np.array(
+            [
+                features.site_words([rest], places[pairs[k].group], [others[k]])[0]
+                for k, rest in zip(ks.tolist(), rests, strict=True)
+            ],
+            dtype=bool,
+        )
 
     levels, _ = matching.pair_levels(
         names,
@@ -90,7 +96,7 @@ def model_from_pairs(
         np.array([_f(p.other_lat) for p in pairs]),
         np.array([_f(p.other_lng) for p in pairs]),
         operator_prefix=prefix if places else None,
-        site_word=site_word,
+        site_words=site_words,
     )
     model.add(levels, np.array([p.is_match for p in pairs]))
     model.trained_on = [f"{label}: {len(pairs)} labelled pairs"]

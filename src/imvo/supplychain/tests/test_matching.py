@@ -1212,7 +1212,7 @@ def test_a_list_that_writes_its_operator_in_front_reads_the_sites_name() -> None
 def test_a_rest_that_is_only_a_place_of_the_list_is_not_a_sites_name() -> None:
     """ "Mary Crane Center Lake": set aside, "lake" is inside "Bethel New Life Lake" at
     the same address, but the list's addresses carry "lake" (Lake St): a part of town,
-    not a site's name (features.site_word). The rest "Kiddie Kottage" is a site's name."""
+    not a site's name (features.site_words). The rest "Kiddie Kottage" is a site's name."""
     rows = [
         ("Mary Crane Center Lake", "316 N Pulaski Rd"),
         ("Mary Crane Center West", "2905 W Lake St"),
@@ -1222,11 +1222,15 @@ def test_a_rest_that_is_only_a_place_of_the_list_is_not_a_sites_name() -> None:
     assert listed[0].facility_id == "F2"
     assert _name_entry(listed[0])["level"] != features.OPERATOR_NAME_LEVEL
     assert _name_entry(listed[2])["level"] == features.OPERATOR_NAME_LEVEL
-    assert features.site_word(["lake"], frozenset({"lake", "st"}), "316 n pulaski rd") is False
-    assert features.site_word(["kiddie", "kottage"], frozenset({"lake"}), "") is True
+    places = frozenset({"lake", "st"})
+    assert features.site_words([["lake"], ["kiddie", "kottage"]], places, ["", ""]).tolist() == [
+        False,
+        True,
+    ]
     # A word the candidate's own address carries is a place too, and so is a common word.
-    assert features.site_word(["pulaski"], frozenset(), "316 n pulaski rd") is False
-    assert features.site_word(["center"], frozenset(), "", count=lambda w: 40) is False
+    assert not features.site_words([["pulaski"]], frozenset(), ["316 n pulaski rd"])[0]
+    assert not features.site_words([["center"]], frozenset(), [""], lambda ix, ws: [40])[0]
+    assert features.site_words([["center", "kiddie"]], frozenset(), [""], lambda ix, ws: [40, 1])[0]
 
 
 def test_operator_names_are_the_leading_words_three_names_of_the_list_start_with() -> None:

@@ -606,14 +606,18 @@ def test_postgres_engine_reads_the_operators_name_as_the_in_memory_engine(
             "Henry Booth House Center",
             "Henry Booth House Day Care",
         ],
-        ["4601 N Sheridan Rd", "1946 W 87th St", "316 N Pulaski Rd", "50 E Main St", "2905 W Lake St"],
+        [
+            "4601 N Sheridan Rd",
+            "1946 W 87th St",
+            "316 N Pulaski Rd",
+            "50 E Main St",
+            "2905 W Lake St",
+        ],
         ["US"] * 5,
     )
     prepared = matching.prepare_registry(registry, normalised=True)
     clean = _clean(rows, normalised=False)
-    scored = matching.score_candidates(
-        prepared, clean, blocking.candidates(prepared.index, clean)
-    )
+    scored = matching.score_candidates(prepared, clean, blocking.candidates(prepared.index, clean))
     in_memory = {
         (int(r), prepared.ids[j])
         for r, j, level in zip(
