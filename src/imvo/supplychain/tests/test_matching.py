@@ -1206,6 +1206,8 @@ def test_a_list_that_writes_its_operator_in_front_reads_the_sites_name() -> None
     assert _name_entry(alone)["level"] == name["whole"]
     assert _name_entry(alone)["weight"] < name["weight"]
     assert listed[0].scored[0].weight > alone.scored[0].weight
+    # With the shipped weights: the site matched automatically; alone, a person decides.
+    assert listed[0].status == matching.AUTOMATIC and alone.status == matching.PENDING
     assert features.operator_prefixes(["henry booth house wee care nursery"]) == [0]
 
 
