@@ -1297,3 +1297,40 @@ def test_the_operator_level_is_fitted_after_the_other_weights() -> None:
     assert loaded.to_dict()["format"] == FORMAT
     assert all(r[6] == 0 for rows in loaded.evidence.values() for r in rows)
     assert loaded.totals() == pytest.approx(a.totals())
+
+
+def test_peoples_decisions_read_the_operator_level_from_their_organisations_lists() -> None:
+    """`imvo match train`: a decision's row is read with the lists of its organisation
+    (`train.model_from_pairs(..., lists)`), so its operator's name is set aside as on
+    upload; without them (or from another organisation) the level is never read."""
+    from imvo.supplychain.matching import model as model_mod
+    from imvo.supplychain.matching import train
+
+    def pair(group: Any) -> train.Pair:
+        return train.Pair(
+            "Henry Booth House Wee Care Nursery",
+            "4601 N Sheridan Rd",
+            None,
+            None,
+            "Wee Care Nursery School",
+            "4601 N Sheridan Rd",
+            None,
+            None,
+            True,
+            group,
+        )
+
+    names = [
+        "Henry Booth House Wee Care Nursery",
+        "Henry Booth House Kiddie Kottage",
+        "Henry Booth House Humpty Dumpty",
+    ]
+    lists = {7: (names, ["4601 N Sheridan Rd", "1946 W 87th St", "1126 W 99th St"])}
+    column = list(model_mod.COMPARISONS).index("name_operator")
+
+    def operator_levels(m: model_mod.Model) -> set[int]:
+        return {int(r[column]) for r in m.evidence["no_coordinates"]}
+
+    assert operator_levels(train.model_from_pairs([pair(7)], "decisions", lists)) == {1}
+    assert operator_levels(train.model_from_pairs([pair(8)], "decisions", lists)) == {0}
+    assert operator_levels(train.model_from_pairs([pair(7)], "decisions")) == {0}
