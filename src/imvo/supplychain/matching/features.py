@@ -1148,10 +1148,11 @@ def operator_levels(
     if prefix is None or not len(base):
         return out
     ks, rests = [], []
-    for k in np.flatnonzero((base >= OPERATOR_FROM) & np.isin(address, [1, 2]) & (prefix > 0)):
+    wanted = (base >= OPERATOR_FROM) & np.isin(address, [1, 2]) & (prefix > 0)
+    for k in np.flatnonzero(wanted).tolist():
         rest = a[k].split()[int(prefix[k]) :]
         if rest and set(rest) <= words(b[k]):
-            ks.append(int(k))
+            ks.append(k)
             rests.append(rest)
     if ks:
         at = np.asarray(ks, dtype=np.int64)

@@ -1326,7 +1326,7 @@ def test_peoples_decisions_read_the_operator_level_from_their_organisations_list
         "Henry Booth House Humpty Dumpty",
     ]
     lists = {7: (names, ["4601 N Sheridan Rd", "1946 W 87th St", "1126 W 99th St"])}
-    column = list(model_mod.COMPARISONS).index("name_operator")
+    column = list(features.COMPARISONS).index("name_operator")
 
     def operator_levels(m: model_mod.Model) -> set[int]:
         return {int(r[column]) for r in m.evidence["no_coordinates"]}
