@@ -60,7 +60,11 @@ def crawl(client: Client, home: str) -> tuple[dict[str, int], dict[str, str]]:
             shapes.add(shape(url))
             r = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
             answers[url] = r.status_code
-            if r.status_code == 200 and not r.streaming and r["Content-Type"].startswith("text/html"):
+            if (
+                r.status_code == 200
+                and not r.streaming
+                and r["Content-Type"].startswith("text/html")
+            ):
                 for link in links(r.content.decode(), url):
                     if shape(link) not in shapes:
                         came_from.setdefault(link, url)

@@ -17,4 +17,3 @@ def test_a_bar_chart_of_only_zeros_has_no_negative_axis():
     svg = chart_svg(chart)
     assert "\u2212" not in svg  # matplotlib writes a minus sign for negative ticks
     assert "0.04" not in svg and "0.02" not in svg
-

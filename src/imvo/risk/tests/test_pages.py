@@ -272,7 +272,10 @@ def test_ilab_reason_label_is_shown_in_dutch():
     [
         ("rating 5 (No guarantee of rights)", "score 5 (No guarantee of rights)"),
         ("percentile 12.5", "percentiel 12.5"),
-        ("goods of this sector listed: Cocoa, Coffee", "goederen van deze sector op de lijst: Cacao, Koffie"),
+        (
+            "goods of this sector listed: Cocoa, Coffee",
+            "goederen van deze sector op de lijst: Cacao, Koffie",
+        ),
         ("treated as 0.5 (unknown is not low)", "gerekend als 0,5 (onbekend is niet laag)"),
         ("42", "42"),
     ],
