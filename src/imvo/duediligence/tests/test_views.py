@@ -306,6 +306,8 @@ def test_risk_register_on_the_submission_is_in_words_not_codes(client, world, su
     assert "directly_linked" not in register
     assert "Bangladesh" in register and ">BD<" not in register
     assert "living-wage" not in register
+    # Severity 11 and likelihood 4 read as numbers on a scale, as on the register page.
+    assert "Severity (3..12)" in register and "Likelihood (1..4)" in register
     client.cookies["django_language"] = "nl"
     page = client.get(url).content.decode()
     register = page.split("Risicoregister (geprioriteerde risico")[1].split("</table>")[0]
