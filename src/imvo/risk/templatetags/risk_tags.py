@@ -3,11 +3,14 @@
 `{{ level|level_word }}`: a risk level (high, medium, low); `{{ code|country_label }}`:
 "Bangladesh (BD)", as the heat map names countries; `{{ code|sector_label }}`:
 "Kleding en textiel" for "garment"; `{{ good|good_label }}`: "Cacao" for the ILAB
-good "cocoa" (`imvo.risk.goods`). The scan keeps the codes (CSS classes, exports,
+good "cocoa" (`imvo.risk.goods`); `{{ reason|reason_shown }}`: what a scan's reason
+found, "percentiel 12,3" (`imvo.risk.scan.shown_text`). The scan keeps the codes (CSS classes, exports,
 the API); a person reads the words.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from django import template
 from django.utils.functional import Promise
@@ -16,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from imvo.core.templatetags.imvo_countries import country
 from imvo.risk.goods import good_label as _good_label
 from imvo.risk.reference import SECTOR_LABELS
+from imvo.risk.scan import shown_text
 
 register = template.Library()
 
@@ -45,6 +49,11 @@ def sector_label(code: str | None) -> str:
 @register.filter
 def good_label(good: str | None) -> str:
     return _good_label(good)
+
+
+@register.filter
+def reason_shown(reason: dict[str, Any]) -> str:
+    return shown_text(reason)
 
 
 @register.filter
