@@ -714,6 +714,18 @@ def heatmap(result: ScanResult, by: str = "country") -> dict[str, Any]:
     }
 
 
+# The ITUC Global Rights Index's ratings as the index names them (the bundled table's
+# raw text is "3 (Regular violations)"): shown in the reader's language.
+ITUC_RATINGS: dict[float, tuple[str, str]] = {
+    1.0: ("1", gettext_noop("Sporadic violations")),
+    2.0: ("2", gettext_noop("Repeated violations")),
+    3.0: ("3", gettext_noop("Regular violations")),
+    4.0: ("4", gettext_noop("Systematic violations")),
+    5.0: ("5", gettext_noop("No guarantee of rights")),
+    5.5: ("5+", gettext_noop("No guarantee - breakdown of rule of law")),
+}
+
+
 def shown_text(reason: dict[str, Any]) -> str:
     """What a reason found, in the reader's language: "percentiel 12,3", "dit product
     staat op de lijst: Cacao". A reason stored before its parts were kept (no
@@ -728,6 +740,9 @@ def shown_text(reason: dict[str, Any]) -> str:
         return _("goods of this sector listed: %(goods)s") % {"goods": goods}
     if indicator.startswith("wgi.") and reason.get("value") is not None:
         return _("percentile %(p)s") % {"p": number_format(reason["value"], 1)}
+    if indicator == "ituc.rating" and reason.get("value") in ITUC_RATINGS:
+        rating, words = ITUC_RATINGS[reason["value"]]
+        return _("rating %(r)s") % {"r": f"{rating} ({_(words)})"}
     if indicator == "ituc.rating" and reason.get("raw"):
         return _("rating %(r)s") % {"r": reason["raw"]}
     if indicator == "unknown":

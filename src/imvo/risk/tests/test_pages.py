@@ -278,6 +278,12 @@ def test_every_kind_of_reason_reads_in_dutch():
     sector = _ilab_reason({}, "forced-labour", ["Cotton", "Garments"], False, 0.85)
     with translation.override("nl"):
         assert shown_text({"indicator": "wgi.rl", "value": 12.34}) == "percentiel 12,3"
+        ituc = {
+            "indicator": "ituc.rating",
+            "value": 5.5,
+            "raw": "5+ (No guarantee - breakdown ...)",
+        }
+        assert shown_text(ituc) == "score 5+ (geen garantie – rechtsstaat ingestort)"
         assert shown_text({"indicator": "ituc.rating", "raw": "5+"}) == "score 5+"
         assert shown_text(sector) == "producten van deze sector op de lijst: Katoen, Kleding"
         assert shown_text({"indicator": "unknown"}) == "telt als 0,5 (onbekend is niet laag)"
