@@ -283,7 +283,7 @@ def test_every_kind_of_reason_reads_in_dutch():
             "value": 5.5,
             "raw": "5+ (No guarantee - breakdown ...)",
         }
-        assert shown_text(ituc) == "score 5+ (geen garantie – rechtsstaat ingestort)"
+        assert shown_text(ituc) == "score 5+ (geen garantie: rechtsstaat ingestort)"
         assert shown_text({"indicator": "ituc.rating", "raw": "5+"}) == "score 5+"
         assert shown_text(sector) == "producten van deze sector op de lijst: Katoen, Kleding"
         assert shown_text({"indicator": "unknown"}) == "telt als 0,5 (onbekend is niet laag)"
@@ -304,7 +304,26 @@ def test_method_page_names_the_indicators_in_the_readers_language(client):
         translation.activate(settings.LANGUAGE_CODE)
     assert "WGI Rechtsstaat (percentielrang)" in nl
     assert "WGI Rule of Law" not in nl
+    assert "(werk van de Amerikaanse overheid, publiek domein)" in nl  # ILAB's licence
     assert "WGI État de droit (rang centile)" in fr
+
+
+def test_a_stored_attribution_line_names_its_licence_in_the_readers_language():
+    from django.utils import translation
+
+    from imvo.risk.templatetags.risk_tags import attribution_line, licence_label
+
+    line = (
+        "ITUC Global Rights Index 2024, International Trade Union Confederation (Published "
+        "ratings, cited with attribution (hand-compiled copy: check against the report)) "
+        "https://www.globalrightsindex.org"
+    )
+    with translation.override("nl"):
+        assert "(gepubliceerde scores, geciteerd met bronvermelding (met de hand" in (
+            attribution_line(line)
+        )
+        assert attribution_line("Other 2020, X (CC BY 4.0)") == "Other 2020, X (CC BY 4.0)"
+        assert licence_label("CC BY 4.0") == "CC BY 4.0"
 
 
 @pytest.mark.django_db
