@@ -33,8 +33,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
-from django.utils.formats import number_format
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from imvo.core.countries import display_name as country_name
@@ -195,7 +193,7 @@ def _ilab_reason(
 ) -> dict[str, Any]:
     """The reason an ILAB listing gives: the row's own good is listed (`own`), or other
     goods of its sector. `goods` are the ILAB names; `shown` is their English text
-    (exports for programs, the text report), pages write it anew (`shown_text`)."""
+    (exports for programs, the text report), pages write it anew (`reasons.shown_text`)."""
     goods = sorted(set(goods))
     what = "this good is listed: " if own else "goods of this sector listed: "
     return {
@@ -714,51 +712,15 @@ def heatmap(result: ScanResult, by: str = "country") -> dict[str, Any]:
     }
 
 
-# The ITUC Global Rights Index's ratings as the index names them (the bundled table's
-# raw text is "3 (Regular violations)"): shown in the reader's language.
-ITUC_RATINGS: dict[float, tuple[str, str]] = {
-    1.0: ("1", gettext_noop("Sporadic violations")),
-    2.0: ("2", gettext_noop("Repeated violations")),
-    3.0: ("3", gettext_noop("Regular violations")),
-    4.0: ("4", gettext_noop("Systematic violations")),
-    5.0: ("5", gettext_noop("No guarantee of rights")),
-    5.5: ("5+", gettext_noop("No guarantee - breakdown of rule of law")),
-}
+def reason_text(reasons: list[dict[str, Any]]) -> str:
+    """Reasons as one readable line, in English as stored: indicator, value, source and
+    edition (`imvo.risk.reasons.reason_text` writes it in the reader's language)."""
+    return "; ".join(f"{r['label']}: {r['shown']}{source_note(r)}" for r in reasons)
 
 
-def shown_text(reason: dict[str, Any]) -> str:
-    """What a reason found, in the reader's language: "percentiel 12,3", "dit product
-    staat op de lijst: Cacao". A reason stored before its parts were kept (no
-    `goods`) is shown as it was stored, in English."""
-    indicator = reason.get("indicator", "")
-    if indicator == "ilab.good" and "goods" in reason:
-        from imvo.risk.goods import good_label
-
-        goods = ", ".join(good_label(g) for g in reason["goods"])
-        if reason.get("listed") == "own":
-            return _("this good is listed: %(goods)s") % {"goods": goods}
-        return _("goods of this sector listed: %(goods)s") % {"goods": goods}
-    if indicator.startswith("wgi.") and reason.get("value") is not None:
-        return _("percentile %(p)s") % {"p": number_format(reason["value"], 1)}
-    if indicator == "ituc.rating" and reason.get("value") in ITUC_RATINGS:
-        rating, words = ITUC_RATINGS[reason["value"]]
-        return _("rating %(r)s") % {"r": f"{rating} ({_(words)})"}
-    if indicator == "ituc.rating" and reason.get("raw"):
-        return _("rating %(r)s") % {"r": reason["raw"]}
-    if indicator == "unknown":
-        return _("treated as 0.5 (unknown is not low)")
-    return str(reason.get("shown", ""))
-
-
-def reason_text(reasons: list[dict[str, Any]], *, readable: bool = False) -> str:
-    """Reasons as one line: indicator, value, source and edition. In English as stored
-    (for programs), or `readable` in the reader's language."""
-    parts = []
-    for r in reasons:
-        src = f" [{r['source']} {r['edition']}]" if r.get("source") else ""
-        label, shown = (_(r["label"]), shown_text(r)) if readable else (r["label"], r["shown"])
-        parts.append(f"{label}: {shown}{src}")
-    return "; ".join(parts)
+def source_note(reason: dict[str, Any]) -> str:
+    """The source and edition a reason names (" [WGI 2022]"), or nothing."""
+    return f" [{reason['source']} {reason['edition']}]" if reason.get("source") else ""
 
 
 def top_rows(result: ScanResult, limit: int = 10) -> list[dict[str, Any]]:

@@ -117,7 +117,7 @@ def register(request: HttpRequest) -> HttpResponse:
     entries = RegisterEntry.objects.visible_to(request.user).filter(organisation=org)
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx", "json"):
-        from imvo.risk.scan import reason_text
+        from imvo.risk import reasons, scan
 
         # People open CSV and Excel: column names and reasons in their language; JSON is
         # for programs: stable English keys and the reasons as stored (docs/risk.md).
@@ -143,7 +143,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 e.status,
                 e.owner,
                 e.inherent_score,
-                reason_text(e.reasons, readable=readable),
+                (reasons.reason_text if readable else scan.reason_text)(e.reasons),
             ]
             for i, e in enumerate(entries, start=1)
         ]

@@ -4,7 +4,7 @@
 "Bangladesh (BD)", as the heat map names countries; `{{ code|sector_label }}`:
 "Kleding en textiel" for "garment"; `{{ good|good_label }}`: "Cacao" for the ILAB
 good "cocoa" (`imvo.risk.goods`); `{{ reason|reason_shown }}`: what a scan's reason
-found, "percentiel 12,3" (`imvo.risk.scan.shown_text`); `|licence_label` and
+found, "percentiel 12,3" (`imvo.risk.reasons.shown_text`); `|licence_label` and
 `|attribution_line`: a source's licence in the reader's language. The scan keeps the codes (CSS classes, exports,
 the API); a person reads the words.
 """
@@ -20,8 +20,8 @@ from django.utils.translation import gettext_lazy as _
 
 from imvo.core.templatetags.imvo_countries import country
 from imvo.risk.goods import good_label as _good_label
+from imvo.risk.reasons import shown_text
 from imvo.risk.reference import LICENCES, SECTOR_LABELS
-from imvo.risk.scan import shown_text
 
 register = template.Library()
 

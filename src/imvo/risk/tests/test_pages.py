@@ -273,7 +273,8 @@ def test_every_kind_of_reason_reads_in_dutch():
     sector, no data; a reason stored before its parts were kept reads as stored."""
     from django.utils import translation
 
-    from imvo.risk.scan import _ilab_reason, shown_text
+    from imvo.risk.reasons import shown_text
+    from imvo.risk.scan import _ilab_reason
 
     sector = _ilab_reason({}, "forced-labour", ["Cotton", "Garments"], False, 0.85)
     with translation.override("nl"):
