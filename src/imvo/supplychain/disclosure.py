@@ -387,10 +387,22 @@ class Preview:
     # Hidden worksheets, never read (`parsing.hidden_parts`): named so the member
     # knows a list kept there is not in the disclosure.
     hidden_sheets: list[str] = field(default_factory=list)
+    # What the effect was computed against (`seen_files`): the lists in the
+    # disclosure now, as the confirm form posts them back.
+    seen_files: str = ""
 
 
 def _mode(sl: SupplierList, current: list[SupplierList]) -> str:
     return ("add" if sl.adds_to else "replace") if current else "first"
+
+
+def seen_files(current: list[SupplierList]) -> str:
+    """The lists a preview's effect was computed against, as the web's confirm form
+    posts them back ("12,15"; "" for none): confirming is refused when they are
+    no longer the disclosure's (`services.confirm_list`). The mode alone did not
+    pin it: a file previewed as replacing "a.csv" would, after another tab
+    replaced a.csv by b.csv, have replaced b.csv on the same Confirm."""
+    return ",".join(str(pk) for pk in sorted(c.pk for c in current))
 
 
 def preview_mode(sl: SupplierList) -> str:
@@ -422,4 +434,5 @@ def preview(sl: SupplierList) -> Preview:
         encoding=str((sl.summary or {}).get("encoding") or sl.encoding or ""),
         sheet=str((sl.summary or {}).get("sheet") or ""),
         hidden_sheets=[str(n) for n in (sl.summary or {}).get("hidden_sheets") or []],
+        seen_files=seen_files(current),
     )

@@ -692,7 +692,7 @@ def _check_ole(filename: str, data: bytes) -> None:
         raise _not_a_list(filename, gettext_noop("a PowerPoint presentation"))
     if _utf16("Workbook") not in data and _utf16("Book") not in data:
         raise _binary(filename)
-    if _XLS_FILEPASS.search(data[:1024 * 1024]):
+    if _XLS_FILEPASS.search(data[: 1024 * 1024]):
         raise _password_protected(filename)
 
 
@@ -1612,7 +1612,7 @@ def _head_of(text: str) -> str:
 
 
 def _utf16_without_mark(data: bytes) -> str:
-    """"utf-16-le" or "utf-16-be" for UTF-16 text without a byte-order mark whose
+    """ "utf-16-le" or "utf-16-be" for UTF-16 text without a byte-order mark whose
     letters are mostly Latin (every other byte 0), else ""."""
     sample = data[:4096]
     pairs = len(sample) // 2
