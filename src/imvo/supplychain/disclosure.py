@@ -387,6 +387,9 @@ class Preview:
     # Hidden worksheets, never read (`parsing.hidden_parts`): named so the member
     # knows a list kept there is not in the disclosure.
     hidden_sheets: list[str] = field(default_factory=list)
+    # Other visible worksheets holding a list too (`parsing.Table.other_lists`): not
+    # read; named so the member does not take the chosen one for the whole workbook.
+    other_lists: list[str] = field(default_factory=list)
     # What the effect was computed against (`seen_files`): the lists in the
     # disclosure now, as the confirm form posts them back.
     seen_files: str = ""
@@ -434,5 +437,6 @@ def preview(sl: SupplierList) -> Preview:
         encoding=str((sl.summary or {}).get("encoding") or sl.encoding or ""),
         sheet=str((sl.summary or {}).get("sheet") or ""),
         hidden_sheets=[str(n) for n in (sl.summary or {}).get("hidden_sheets") or []],
+        other_lists=[str(n) for n in (sl.summary or {}).get("other_lists") or []],
         seen_files=seen_files(current),
     )

@@ -550,6 +550,9 @@ class Table:
     # like the others with a warning; the hidden sheets, never read (`hidden_parts`).
     hidden_rows: set[int] = field(default_factory=set)
     hidden_sheets: list[str] = field(default_factory=list)
+    # Other visible sheets that hold a list too (a recognised header and rows below
+    # it): not read, named on the preview (only one sheet is read per file).
+    other_lists: list[str] = field(default_factory=list)
     # Columns (0-based) hidden in an .xlsx sheet: their cells are read like the
     # others, with a warning where a field is read from one (`hidden_parts`).
     hidden_columns: set[int] = field(default_factory=set)
@@ -1898,6 +1901,7 @@ def read_table(
     table = _to_table(filename, kind, cells, max_rows, encoding, delimiter, sheet, others)
     table.complete = complete
     table.sheet = sheet
+    table.other_lists = [name for name, h in others if h.strength and h.rows_below]
     table.stray_quotes = stray
     table.number_cells = numbers
     if sheet and head is None:  # the worker's reading: the rows get their warnings

@@ -655,6 +655,7 @@ def _read_and_check(sl: SupplierList, data: bytes) -> None:
         summary["encoding"] = table.encoding
         summary["sheet"] = table.sheet
         summary["hidden_sheets"] = table.hidden_sheets
+        summary["other_lists"] = table.other_lists
         SupplierList.objects.filter(pk=sl.pk).update(
             rows_total=len(results), rows_done=0, progress_at=timezone.now(), summary=summary
         )

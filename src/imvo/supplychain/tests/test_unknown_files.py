@@ -194,3 +194,24 @@ def test_a_random_file_uploaded_on_the_page_is_told_and_kept(client, world) -> N
     sl = SupplierList.objects.get()
     assert sl.status == "failed" and BINARY_EN in sl.error
     assert sl.file.read() == data and not sl.rows.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "The file you chose is empty (0 bytes)"),
+        ("nl", "Het gekozen bestand is leeg (0 bytes)"),
+    ],
+)
+def test_an_empty_file_on_the_page_is_told_with_what_to_upload(client, world, language, said):
+    """Django's own "The submitted file is empty." named nothing to upload instead."""
+    client.force_login(world.member_a)
+    r = client.post(
+        "/supply-chain/upload/",
+        {"covenant": world.covenant_x.pk, "year": 2025, "file": SimpleUploadedFile("l.xlsx", b"")},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    page = r.content.decode()
+    assert r.status_code == 200 and said in page and ".xlsx, .xls, .ods" in page
+    assert not SupplierList.objects.exists()  # nothing to keep
