@@ -21,7 +21,7 @@ class LocationReleaseAdmin(ReadOnlyAdmin):
     # `members` (a fingerprint per member, by organisation id) is the release
     # rule's own bookkeeping, never shown: the count is.
     fields = ["covenant", "made", "minimum", "member_count", "figures"]
-    readonly_fields = fields
+    readonly_fields = ["covenant", "made", "minimum", "member_count", "figures"]
 
     @admin.display(description=_("members counted"))
     def member_count(self, release: LocationRelease) -> int:

@@ -67,7 +67,7 @@ class PartyReleaseAdmin(ReadOnlyAdmin):
     list_filter = ["covenant"]
     date_hierarchy = "made"
     fields = ["covenant", "made", "minimum", "indicators", "member_count", "pages"]
-    readonly_fields = fields
+    readonly_fields = ["covenant", "made", "minimum", "indicators", "member_count", "pages"]
 
     @admin.display(description=_("members counted"))
     def member_count(self, release: PartyRelease) -> int:

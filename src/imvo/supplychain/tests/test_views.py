@@ -13,9 +13,9 @@ from imvo.accounts.models import ApiToken
 from imvo.supplychain import services
 from imvo.supplychain.models import Match, SupplierList
 from imvo.supplychain.tests.helpers import (
+    confirm_form,
     csv_bytes,
     make_facility,
-    confirm_form,
     make_registry,
     publish_with_members,
 )
