@@ -332,16 +332,21 @@ def confirm_list(
         current = disclosure.current_lists_for(
             locked.covenant_id, locked.organisation_id, locked.year
         )
+        on_the_way = disclosure.confirmed_on_the_way(locked)
         if (seen is not None and seen != disclosure.preview_mode(locked)) or (
-            seen_files is not None and seen_files != disclosure.seen_files(current)
+            seen_files is not None and seen_files != disclosure.seen_files(current, on_the_way)
         ):
+            files = [c.original_name for c in current] + [
+                _("%(file)s (confirmed, still being processed)") % {"file": c.original_name}
+                for c in on_the_way
+            ]
             raise DomainError(
                 _(
                     "Your disclosure for %(year)s changed since this page was shown (now in "
                     "it: %(files)s). Check what this file does to it, choose add or replace, "
                     "and confirm again."
                 )
-                % {"year": locked.year, "files": ", ".join(c.original_name for c in current)}
+                % {"year": locked.year, "files": ", ".join(files)}
             )
         _mark_queued(sl, confirmed=True)
     enqueue(sl)

@@ -193,3 +193,38 @@ def test_a_confirm_post_without_what_the_page_showed_is_refused(world, member) -
     assert _current(world) == ["eerste.csv"]
     member.post(f"/supply-chain/lists/{later.pk}/confirm/", confirm_form(later))
     assert _current(world) == ["tweede.csv"]
+
+
+def test_a_replacement_confirmed_in_another_tab_and_not_yet_processed_pins_too(
+    world, member
+) -> None:
+    """Found in the demo (a real worker): the second tab's replacement, confirmed,
+    waited for the worker, so the disclosure was still eerste.csv and the first
+    tab's Confirm went through; the file processed last then replaced the other.
+    A confirmed file on its way counts as a change of the disclosure, and the
+    preview names it."""
+    _upload(world, FIRST, "eerste.csv", confirm=True)
+    later = _upload(world, SECOND, "tweede.csv", mode="replace")
+    shown = _shown_confirm_form(member, later)
+    other = _upload(world, [["Chittagong Denim Mills", "Road 7", "BD"]], "derde.csv", "replace")
+    # Confirmed in the second tab; the worker has not reached it yet.
+    SupplierList.objects.filter(pk=other.pk).update(
+        status=SupplierList.Status.QUEUED, confirmed=True
+    )
+    assert _current(world) == ["eerste.csv"]
+    member.post(f"/supply-chain/lists/{later.pk}/confirm/", shown)
+    later.refresh_from_db()
+    assert later.status == SupplierList.Status.PREVIEW
+    page = member.get(f"/supply-chain/lists/{later.pk}/").content.decode()
+    assert (
+        "changed since this page was shown (now in it: eerste.csv, derde.csv (confirmed, "
+        "still being processed))" in page
+    )
+    on_the_way = page[page.index("data-on-the-way") :][:200]
+    assert "Confirmed and still being processed" in on_the_way and "derde.csv" in on_the_way
+    nl = member.get(f"/supply-chain/lists/{later.pk}/", HTTP_ACCEPT_LANGUAGE="nl")
+    assert "Bevestigd en nog in verwerking" in nl.content.decode()
+    # The page shown now names it; confirming that goes through.
+    member.post(f"/supply-chain/lists/{later.pk}/confirm/", _shown_confirm_form(member, later))
+    later.refresh_from_db()
+    assert later.status != SupplierList.Status.PREVIEW
