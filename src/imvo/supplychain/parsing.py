@@ -637,10 +637,11 @@ def _binary(filename: str) -> ParseError:
 
 
 # Characters that no text file holds more than a stray few of: control characters
-# (tab, line ends, form and vertical feed and the DOS end-of-file mark excepted),
-# surrogates, private-use and unassigned code points.
+# (tab, line ends, form and vertical feed and the DOS end-of-file mark excepted) and
+# surrogates. Private-use and unassigned code points are valid text (a property
+# test of the risk reader writes them), so they do not count.
 _TEXT_CONTROLS = frozenset("\t\n\r\x0b\x0c\x1a")
-_NOT_TEXT = frozenset(("Cc", "Cs", "Co", "Cn"))
+_NOT_TEXT = frozenset(("Cc", "Cs"))
 BINARY_SAMPLE = 64 * 1024
 
 
@@ -649,7 +650,8 @@ def _looks_binary(text: str, replaced_count: bool = True) -> bool:
     characters (and more than two) are what no text holds. A stray NUL or two in
     a text file stays a row error (`_read_csv`). `replaced_count`: the U+FFFD of
     bytes the encoding could not read count too (not when the member chose the
-    encoding: a wrong choice gives many, and the page offers another)."""
+    encoding: a wrong choice gives many, and the page offers another; nor in text
+    that read as UTF-8 without an error, where a U+FFFD is one written)."""
     import unicodedata
 
     sample = text[:BINARY_SAMPLE]
@@ -1672,7 +1674,7 @@ def _read_csv(
     progress: Progress | None = None,
 ) -> tuple[list[list[str]], str, str, set[int]]:
     text, encoding = _decode(data, chosen)
-    if _looks_binary(text, replaced_count=not chosen):
+    if _looks_binary(text, replaced_count=not chosen and encoding != "utf-8"):
         raise _binary(filename)
     nul = text.count("\x00")
     if nul > max(2, len(text) // 100):
@@ -1878,7 +1880,8 @@ def read_table(
             )
         if kind == _HTML:
             raise _not_a_list(filename, kind)
-        if _looks_binary(_decode(data[:BINARY_SAMPLE])[0]):
+        sample, sample_encoding = _decode(data[:BINARY_SAMPLE])
+        if _looks_binary(sample, replaced_count=sample_encoding != "utf-8"):
             raise _binary(filename)
         if extension in {"xlsx", "xls", "ods", "xlsm"}:
             raise ParseError(

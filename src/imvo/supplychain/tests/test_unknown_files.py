@@ -215,3 +215,13 @@ def test_an_empty_file_on_the_page_is_told_with_what_to_upload(client, world, la
     page = r.content.decode()
     assert r.status_code == 200 and said in page and ".xlsx, .xls, .ods" in page
     assert not SupplierList.objects.exists()  # nothing to keep
+
+
+def test_private_use_unassigned_and_written_replacement_characters_are_text() -> None:
+    """UTF-8 text may hold private-use and unassigned code points and a U+FFFD
+    someone typed or pasted; none of it makes the file binary (the risk reader's
+    property test writes such names)."""
+    names = ["\ue000\ue001 Icon Ltd", "\U000e0080 Unassigned", "\ufffd\ufffd Pasted"] * 5
+    text = "name,country\n" + "".join(f"{n},BD\n" for n in names)
+    table = read_table("l.csv", text.encode("utf-8"))
+    assert [r[0] for _, r in table.rows][:3] == names[:3]
