@@ -1,6 +1,6 @@
 """A member company that left the covenant (withdrawn, suspended or excluded)
-no longer sees the joint actions it had joined, nor who joins them
-(docs/security.md, T78)."""
+no longer sees the joint actions it had joined, nor who joins them (docs/security.md,
+T78), nor how many other members source at its factories (T79)."""
 
 from __future__ import annotations
 
@@ -44,3 +44,24 @@ def test_a_joined_member_that_left_no_longer_reads_the_action(world) -> None:
     assert "Company D" in client_for(world.member_a, "en").get(page).content.decode()
     change_adherence(world.secretariat_x, adherence, Adherence.Status.ACTIVE)
     assert b.get(page).status_code == 200
+
+
+def test_a_member_that_left_reads_no_overlap_at_its_factories(world, client) -> None:
+    """Before: the joint-action index counted the other members at the factories of a
+    withdrawn company's current list (the supply chain's shared-facilities page had
+    stopped: it asks for an active member), so the company kept a reading of the
+    members' overlap, and of each change to it (docs/security.md, T79)."""
+    from imvo.collective.services.leverage import my_facilities
+
+    shared = share_a_facility(world)
+
+    def others(user) -> dict[int, tuple[str, bool]]:
+        return {f.facility_id: (f.others, f.shared) for f in my_facilities(user)}
+
+    assert others(world.member_b)[shared.facility.pk] == ("2", True)
+    (adherence,) = Adherence.objects.filter(covenant=world.covenant_x, organisation=world.company_b)
+    change_adherence(world.secretariat_x, adherence, Adherence.Status.WITHDRAWN, reason="Left")
+    assert others(world.member_b)[shared.facility.pk] == ("", False)
+    assert others(world.member_a)[shared.facility.pk] == ("2", True)  # B's list still counts
+    client.force_login(world.member_b)
+    assert client.get(f"/supply-chain/shared/{world.covenant_x.slug}/").status_code == 404

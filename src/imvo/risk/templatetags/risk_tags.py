@@ -3,11 +3,15 @@
 `{{ level|level_word }}`: a risk level (high, medium, low); `{{ code|country_label }}`:
 "Bangladesh (BD)", as the heat map names countries; `{{ code|sector_label }}`:
 "Kleding en textiel" for "garment"; `{{ good|good_label }}`: "Cacao" for the ILAB
-good "cocoa" (`imvo.risk.goods`). The scan keeps the codes (CSS classes, exports,
+good "cocoa" (`imvo.risk.goods`); `{{ reason|reason_shown }}`: what a scan's reason
+found, "percentiel 12,3" (`imvo.risk.reasons.shown_text`); `|licence_label` and
+`|attribution_line`: a source's licence in the reader's language. The scan keeps the codes (CSS classes, exports,
 the API); a person reads the words.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from django import template
 from django.utils.functional import Promise
@@ -16,7 +20,8 @@ from django.utils.translation import gettext_lazy as _
 
 from imvo.core.templatetags.imvo_countries import country
 from imvo.risk.goods import good_label as _good_label
-from imvo.risk.reference import SECTOR_LABELS
+from imvo.risk.reasons import shown_text
+from imvo.risk.reference import LICENCES, SECTOR_LABELS
 
 register = template.Library()
 
@@ -49,36 +54,29 @@ def good_label(good: str | None) -> str:
 
 
 @register.filter
+def reason_shown(reason: dict[str, Any]) -> str:
+    return shown_text(reason)
+
+
+@register.filter
+def licence_label(licence: str | None) -> str:
+    """A bundled source's licence in the reader's language; any other as stated."""
+    return gettext(licence) if licence in LICENCES else licence or ""
+
+
+@register.filter
+def attribution_line(line: str) -> str:
+    """A stored attribution line ("ITUC Global Rights Index 2024, ... (licence) url")
+    with its licence in the reader's language."""
+    for licence in LICENCES:
+        if f"({licence})" in line:
+            return line.replace(f"({licence})", f"({gettext(licence)})")
+    return line
+
+
+@register.filter
 def entry_status(code: str | None) -> str:
     """A register entry's status (identified, being addressed...) in the reader's words."""
     from imvo.risk.models import RegisterEntry
 
     return str(dict(RegisterEntry.Status.choices).get(code or "", code or ""))
-
-
-# The English words a scan stores in a reason's "shown" text (imvo.risk.scan), as
-# prefixes before the value the source gave: a scan is stored once, read in any language.
-SHOWN_PREFIXES: dict[str, Promise] = {
-    "percentile ": _("percentile %(value)s"),
-    "rating ": _("rating %(value)s"),
-    "goods of this sector listed: ": _("goods of this sector listed: %(value)s"),
-    "this good is listed: ": _("this good is listed: %(value)s"),
-}
-UNKNOWN_SHOWN = "treated as 0.5 (unknown is not low)"
-
-
-@register.filter
-def reason_shown(shown: str | None) -> str:
-    """A scan reason's value ("rating 5 (No guarantee of rights)", "goods of this
-    sector listed: Cocoa, Coffee") in the reader's language; the source's own words
-    (the ITUC category) stay as the source wrote them."""
-    text = shown or ""
-    if text == UNKNOWN_SHOWN:
-        return gettext(UNKNOWN_SHOWN)
-    for prefix, words in SHOWN_PREFIXES.items():
-        if text.startswith(prefix):
-            value = text[len(prefix) :]
-            if "listed" in prefix:
-                value = ", ".join(_good_label(g) for g in value.split(", "))
-            return str(words) % {"value": value}
-    return text
