@@ -73,15 +73,10 @@ def test_a_confirm_without_the_previews_mode_is_refused(client, world) -> None:
     assert SupplierList.objects.get(pk=waiting.pk).status == "preview"
 
 
-@pytest.mark.parametrize("mode", ["replace", "add"])
-def test_a_confirm_against_files_that_changed_is_refused_with_409(client, world, mode) -> None:
-    """The mode alone did not pin the API's confirm (as it did not the web's):
-    the preview said "replace" with eerste.csv in the disclosure; meanwhile
-    derde.csv replaced (or was added to) it; the confirm, still "replace", went
-    through and replaced derde.csv, whose effect the caller never read."""
+def _disclosed_then_waiting(world, mode: str) -> tuple[dict[str, str], SupplierList]:
+    """eerste.csv disclosed; tweede.csv waiting for confirmation with `mode`."""
     make_registry()
     _, token = ApiToken.issue(world.member_a)
-    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     _upload(world, FIRST, "eerste.csv", confirm=True)
     later = services.upload_list(
         world.member_a,
@@ -92,6 +87,16 @@ def test_a_confirm_against_files_that_changed_is_refused_with_409(client, world,
         mode=mode,
         confirm=False,
     )
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}, later
+
+
+@pytest.mark.parametrize("mode", ["replace", "add"])
+def test_a_confirm_against_files_that_changed_is_refused_with_409(client, world, mode) -> None:
+    """The mode alone did not pin the API's confirm (as it did not the web's):
+    the preview said "replace" with eerste.csv in the disclosure; meanwhile
+    derde.csv replaced (or was added to) it; the confirm, still "replace", went
+    through and replaced derde.csv, whose effect the caller never read."""
+    auth, later = _disclosed_then_waiting(world, mode)
     pin = _pin(client, auth, later)
     third = [["Chittagong Denim Mills", "Road 7, Chattogram", "BD"]]
     services.upload_list(
@@ -118,19 +123,7 @@ def test_a_file_confirmed_and_still_being_processed_pins_the_api_too(client, wor
     """A replacement confirmed elsewhere and still waiting for the worker changes
     the disclosure when its turn comes: the preview names it, and a confirm read
     before it was confirmed is refused, naming it."""
-    make_registry()
-    _, token = ApiToken.issue(world.member_a)
-    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
-    _upload(world, FIRST, "eerste.csv", confirm=True)
-    later = services.upload_list(
-        world.member_a,
-        world.covenant_x,
-        YEAR,
-        "tweede.csv",
-        csv_bytes(SECOND),
-        mode="replace",
-        confirm=False,
-    )
+    auth, later = _disclosed_then_waiting(world, "replace")
     pin = _pin(client, auth, later)
     other = services.upload_list(
         world.member_a,
