@@ -131,7 +131,8 @@ def test_a_renamed_supplier_does_not_count_as_a_members_change(db):
     none of the parties' figures; it counted towards K, so with K-1 such corrections
     one member's new row was released alone (T77). What a row adds to the figures
     (its country, sector, product, workers) still counts."""
-    from imvo.risk.services import SourcingRow, scan_records, sourcing_fingerprint
+    from imvo.risk.scan import SourcingRow
+    from imvo.risk.services import scan_records, sourcing_fingerprint
 
     def fingerprint(name: str, country: str, workers: int) -> str:
         row = SourcingRow("r1", name, country, "garment", "Shirts", workers)
@@ -148,12 +149,8 @@ def test_a_release_made_before_the_new_digest_is_compared_by_the_former_one(db):
     once what fewer than K members changed since the last."""
     from imvo.risk.models import PartyRelease
     from imvo.risk.party_release import changed_members
-    from imvo.risk.services import (
-        SourcingRow,
-        former_fingerprint,
-        scan_records,
-        sourcing_fingerprint,
-    )
+    from imvo.risk.scan import SourcingRow
+    from imvo.risk.services import former_fingerprint, scan_records, sourcing_fingerprint
 
     scan = scan_records([SourcingRow("r1", "Dhaka Knit", "BD", "garment", "Shirts", 100)])
     other = scan_records([SourcingRow("r1", "Dhaka Knit", "BD", "garment", "Shirts", 90)])
