@@ -127,17 +127,13 @@ def _bd(o) -> tuple[int, int, int]:
     return bd.members, bd.locations, bd.open_risks_total
 
 
-def test_one_members_change_reaches_the_union_only_with_k_members_changes(world, fnv, sourcing):
-    """Live figures told a union keeping yesterday's page what one member changed today
-    (T73): A's list replaced with one more Bangladesh row took BD from 3 to 4 locations."""
-    from imvo.risk.models import RegisterEntry
+def _a_adds_a_bangladesh_factory(world):
+    """Company A's list replaced by one with a new factory in Bangladesh (its Dhaka
+    and Saigon rows kept); the shared Dhaka factory is returned."""
     from imvo.supplychain import services as supply
     from imvo.supplychain.models import Facility
     from imvo.supplychain.tests.helpers import csv_bytes
 
-    x = world.covenant_x
-    before = location_overview(fnv, x)
-    assert _bd(before) == (3, 3, 0)  # forced labour: two registers, fewer than K
     dhaka = Facility.objects.get(name__startswith="Dhaka")
     saigon = Facility.objects.get(name__startswith="Saigon")
     rows = [
@@ -145,7 +141,22 @@ def test_one_members_change_reaches_the_union_only_with_k_members_changes(world,
         [saigon.name, saigon.address, "Viet Nam"],
         ["Gazipur Knitwear Ltd", "Road 9, Gazipur", "Bangladesh"],
     ]
-    supply.upload_list(world.member_a, x, 2025, "l2.csv", csv_bytes(rows), mode="replace")
+    supply.upload_list(world.member_a, world.covenant_x, 2025, "l2.csv", csv_bytes(rows),
+                       mode="replace")  # fmt: skip
+    return dhaka
+
+
+def test_one_members_change_reaches_the_union_only_with_k_members_changes(world, fnv, sourcing):
+    """Live figures told a union keeping yesterday's page what one member changed today
+    (T73): A's list replaced with one more Bangladesh row took BD from 3 to 4 locations."""
+    from imvo.risk.models import RegisterEntry
+    from imvo.supplychain import services as supply
+    from imvo.supplychain.tests.helpers import csv_bytes
+
+    x = world.covenant_x
+    before = location_overview(fnv, x)
+    assert _bd(before) == (3, 3, 0)  # forced labour: two registers, fewer than K
+    dhaka = _a_adds_a_bangladesh_factory(world)
     after = location_overview(fnv, x)
     assert _bd(after) == (3, 3, 0)  # one member changed: the page is as released
     assert after.released == before.released is not None
@@ -213,9 +224,6 @@ def test_a_change_that_moves_no_figure_does_not_count_towards_k(world, fnv, sour
     changes move no figure. They counted towards K, so A's new factory alone made the
     next release, "3 -> 4 locations": one member's change, T73's leak (T77)."""
     from imvo.risk.models import RegisterEntry
-    from imvo.supplychain import services as supply
-    from imvo.supplychain.models import Facility
-    from imvo.supplychain.tests.helpers import csv_bytes
 
     x = world.covenant_x
     before = location_overview(fnv, x)
@@ -224,14 +232,7 @@ def test_a_change_that_moves_no_figure_does_not_count_towards_k(world, fnv, sour
             organisation=org, covenant=x, theme_code=theme, country="BD", title="r",
             status="identified",
         )  # fmt: skip
-    dhaka = Facility.objects.get(name__startswith="Dhaka")
-    saigon = Facility.objects.get(name__startswith="Saigon")
-    rows = [
-        [dhaka.name, dhaka.address, "Bangladesh"],
-        [saigon.name, saigon.address, "Viet Nam"],
-        ["Gazipur Knitwear Ltd", "Road 9, Gazipur", "Bangladesh"],
-    ]
-    supply.upload_list(world.member_a, x, 2025, "l2.csv", csv_bytes(rows), mode="replace")
+    _a_adds_a_bangladesh_factory(world)
     assert location_overview(world.secretariat_x, x).changed == 1  # A's alone moves a figure
     after = location_overview(fnv, x)
     assert _bd(after) == (3, 3, 0) and after.released == before.released
