@@ -243,8 +243,8 @@ def main() -> None:
 
     def line(name: str, label: str, f: dict[str, float]) -> None:
         print(
-            f"{name:<16} {label:<26} {f['precision']:7.3f} {f['recall']:7.3f} "
-            f"{f['pending']:8.3f} {f['candidates']:7.3f} {f['seconds']:6.1f}"
+            f"{name:<16} {label:<26} {f['precision']:7.4f} {f['recall']:7.4f} "
+            f"{f['pending']:8.4f} {f['candidates']:7.4f} {f['seconds']:6.1f}"
         )
 
     for name, (registry, rows, truth) in sets.items():

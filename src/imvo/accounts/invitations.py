@@ -164,7 +164,7 @@ def do_invite(
             "Your user name is %(username)s. If you did not expect this, ignore this mail."
         )
         % {
-            # The inviter's name, never their log-in name (docs/security.md T74).
+            # The inviter's name, never their log-in name (docs/security.md T80).
             "who": inviter.get_full_name().strip() or _("The secretariat"),
             "platform": settings.PLATFORM_NAME,
             "org": organisation.name,

@@ -73,8 +73,9 @@ class Leverage(models.Model):
 
 class JointActionQuerySet(models.QuerySet["JointAction"]):
     def visible_to(self, user: Any) -> Self:
-        """The secretariat of the covenant; members invited to or in the action; its
-        named verifiers; platform admins. A member that declined or left sees it no more."""
+        """The secretariat of the covenant; members invited to or in the action while
+        they are active member companies of its covenant; its named verifiers;
+        platform admins. A member that declined or left sees it no more."""
         facts = role_facts(user)
         if not facts.signed_in:
             return self.none()
@@ -82,9 +83,14 @@ class JointActionQuerySet(models.QuerySet["JointAction"]):
             return self
         q = Q(covenant_id__in=facts.managed_covenants) | Q(verifiers__user_id=user.pk)
         if facts.organisation:
+            # Only in covenants the organisation is still an active member company
+            # of: one that left kept reading who joined (docs/security.md, T78).
+            from imvo.covenants.seams import company_party_adherences
+
             q |= Q(
                 participations__organisation_id=facts.organisation,
                 participations__status__in=Participation.SEES_ACTION,
+                covenant_id__in=company_party_adherences(facts.organisation).values("covenant_id"),
             )
         return self.filter(q).distinct()
 

@@ -29,6 +29,7 @@ class ComplaintsConfig(appconfig.ImvoConfig):
             "complaint evidence files, encrypted with the complaints key",
             private=True,  # folders 0700, files 0600 (evidence.py), restored so
         )
+        pre_save.connect(grants.role_saving, sender=CovenantRole, dispatch_uid="complaints-role")
         post_save.connect(grants.role_saved, sender=CovenantRole, dispatch_uid="complaints-role")
         post_delete.connect(
             grants.role_deleted, sender=CovenantRole, dispatch_uid="complaints-role"

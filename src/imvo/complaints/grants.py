@@ -54,8 +54,29 @@ def _audit_role(role: Any, action: str) -> None:
         audit_grant("platform", action, role.covenant_id, role.user, role.role)
 
 
+def role_saving(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """Note what a role row held before it is saved: the admin's inline edits a
+    row in place (another covenant, committee for secretariat), which opens
+    other cases as a new row does (docs/security.md, T75)."""
+    instance._held_before = (
+        sender.objects.filter(pk=instance.pk).select_related("user").first()
+        if instance.pk is not None
+        else None
+    )
+
+
 def role_saved(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
-    if created:
+    before = getattr(instance, "_held_before", None)
+    instance._held_before = None
+    if created or before is None:
+        _audit_role(instance, "role-granted")
+        return
+    if (before.user_id, before.covenant_id, before.role) != (
+        instance.user_id,
+        instance.covenant_id,
+        instance.role,
+    ):
+        _audit_role(before, "role-revoked")
         _audit_role(instance, "role-granted")
 
 
@@ -129,7 +150,7 @@ class GrantLine:
 def grant_lines(covenant_id: int) -> list[GrantLine]:
     """The role grants of `grants_for` as the committee page shows them: what was
     granted and to whom, by the person's name, never the log-in name the audit
-    trail keeps (docs/security.md T74). An account removed since is "Former user";
+    trail keeps (docs/security.md T80). An account removed since is "Former user";
     an entry written before the trail kept the account's number is matched by that
     log-in name (an account since renamed reads as a former user too)."""
     entries = grants_for(covenant_id)

@@ -28,6 +28,8 @@ def report_sections(covenant: Covenant, year: int) -> list[ReportSection]:
         for t in c.themes.all():
             by_theme[t.name] = by_theme.get(t.name, 0) + 1
 
+    answers_shown = figures.answer_figures_shown(f)
+
     def num(v: Any) -> Any:
         return "-" if v is None else v
 
@@ -57,12 +59,21 @@ def report_sections(covenant: Covenant, year: int) -> list[ReportSection]:
                 Figure(_("Steps within time limits"), num(f["within_time_limits_percent"]), "%"),
                 Figure(_("Remedies agreed"), f["remedies_agreed"], ""),
                 Figure(_("Remedies carried out"), f["remedies_carried_out"], ""),
+                # What complainants answered after closure, only from the answers of
+                # MIN_ANSWERS_PUBLISHED cases on, and only in published reports: the
+                # live dashboard would show each answer the day it is given (T74).
                 Figure(
                     _("Complainants satisfied the remedy happened (3 and 6 months after closure)"),
-                    num(f["remedy_satisfaction_percent"]),
+                    num(f["remedy_satisfaction_percent"] if answers_shown else None),
                     "%",
+                    live=False,
                 ),
-                Figure(_("Retaliation reported after closure"), f["retaliation_reports"], ""),
+                Figure(
+                    _("Retaliation reported after closure"),
+                    num(f["retaliation_reports"] if answers_shown else None),
+                    "",
+                    live=False,
+                ),
             ],
             tables=[
                 Table(

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from imvo.complaints.services.figures import ungp31_figures
+from imvo.complaints.services.figures import ANSWER_FIGURES, ungp31_figures
 from imvo.covenants.models import Covenant
 
 __all__ = ["ComplaintFigures", "TimeLimits", "complaint_figures"]
@@ -44,11 +44,6 @@ class ComplaintFigures:
     within_time_limits_percent: int | None
     remedies_agreed: int
     remedies_carried_out: int
-    # What complainants answered at 3 and 6 months after closure (services/aftercare.py).
-    after_closure_answers: int
-    remedy_satisfaction_percent: int | None
-    retaliation_reports: int
-    cases_with_retaliation_reported: int
     limits: TimeLimits
 
     def as_dict(self) -> dict[str, Any]:
@@ -57,7 +52,11 @@ class ComplaintFigures:
 
 
 def complaint_figures(covenant: Covenant, year: int) -> ComplaintFigures:
-    """The UNGP 31 figures of the covenant's complaints filed in `year`."""
-    f = dict(ungp31_figures(covenant, year))
+    """The UNGP 31 figures of the covenant's complaints filed in `year`, without
+    what complainants answered after closure (remedy, retaliation): those answers
+    stay with the committee. A member's CSDDD pack carried them, read live: the
+    respondent of the year's only answered case read what its complainant said,
+    and on which day (docs/security.md, T74)."""
+    f = {k: v for k, v in ungp31_figures(covenant, year).items() if k not in ANSWER_FIGURES}
     limits = TimeLimits(**f.pop("limits"))
     return ComplaintFigures(limits=limits, **f)

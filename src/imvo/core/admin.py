@@ -1,8 +1,24 @@
+from typing import Any
+
 from django.contrib import admin
 from django.http import HttpRequest
 from django.utils import timezone
 
 from imvo.core.models import ScheduledJob
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Seen in the admin, never added, changed or deleted there: records the
+    platform keeps by its own rules (a member's disclosure, a frozen release)."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(ScheduledJob)

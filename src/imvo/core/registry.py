@@ -85,9 +85,16 @@ class Figure:
     label: str
     value: Cell
     unit: str = ""
+    # False: in published (frozen) reports only, never on a page drawn from today's
+    # data (the public dashboard), where each change would show the day one case's
+    # news came in (docs/security.md, T74).
+    live: bool = True
 
     def as_dict(self) -> dict[str, Any]:
-        return {"label": str(self.label), "value": cell(self.value), "unit": str(self.unit)}
+        out = {"label": str(self.label), "value": cell(self.value), "unit": str(self.unit)}
+        if not self.live:
+            out["live"] = False
+        return out
 
 
 @dataclass(frozen=True)

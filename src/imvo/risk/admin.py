@@ -1,8 +1,16 @@
 """Admin views of the risk data, for platform administrators: provenance first."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from imvo.risk.models import IndicatorSource, PriorityOverride, RegisterEntry, SourcingEntry
+from imvo.core.admin import ReadOnlyAdmin
+from imvo.risk.models import (
+    IndicatorSource,
+    PartyRelease,
+    PriorityOverride,
+    RegisterEntry,
+    SourcingEntry,
+)
 
 
 @admin.register(IndicatorSource)
@@ -46,3 +54,21 @@ class RegisterEntryAdmin(admin.ModelAdmin):
 @admin.register(SourcingEntry)
 class SourcingEntryAdmin(admin.ModelAdmin):
     list_display = ["organisation", "country", "sector", "product", "workers"]
+
+
+@admin.register(PartyRelease)
+class PartyReleaseAdmin(ReadOnlyAdmin):
+    """The frozen sector risk analyses the covenant's parties read: which release a
+    party was shown and when. Read-only: a release is made by `party_release` by its
+    rule (docs/risk.md, "What parties see"), never by hand; the member
+    fingerprints it keeps are not shown (docs/security.md T51)."""
+
+    list_display = ["id", "covenant", "made", "minimum", "indicators", "member_count"]
+    list_filter = ["covenant"]
+    date_hierarchy = "made"
+    fields = ["covenant", "made", "minimum", "indicators", "member_count", "pages"]
+    readonly_fields = ["covenant", "made", "minimum", "indicators", "member_count", "pages"]
+
+    @admin.display(description=_("members counted"))
+    def member_count(self, release: PartyRelease) -> int:
+        return len(release.members or {})

@@ -56,7 +56,7 @@ def changed_members(
 ) -> int:
     """Members whose sourcing differs from the release (joined, left or changed), by
     what the figures read from it (`services.sourcing_fingerprint`); a release made
-    before T77 kept the former digest and is compared by that (`former`)."""
+    before T83 kept the former digest and is compared by that (`former`)."""
     from imvo.risk.services import FINGERPRINT_PREFIX
 
     before: dict[str, str] = release.members if release else {}

@@ -871,7 +871,7 @@ def covenant_analysis(covenant: Covenant) -> dict[str, Any]:
         "attribution": result.attribution,
         "result": result,
         "fingerprints": fingerprints,  # per member id, for the parties' releases; never shown
-        "former_fingerprints": former,  # the same as releases before T77 kept them
+        "former_fingerprints": former,  # the same as releases before T83 kept them
     }
 
 
@@ -898,17 +898,17 @@ def sourcing_fingerprint(scan: ScanResult) -> str:
     one member's change). Only what the parties' figures read from a row: a supplier
     renamed or a country spelt anew moves no figure, and counted towards the K
     changed members of a release, so the next one could differ from the last by one
-    member's change alone (docs/security.md T77)."""
+    member's change alone (docs/security.md T83)."""
     return FINGERPRINT_PREFIX + _rows_digest(
         scan.rows.select("country", "sector", "good", "workers")
     )
 
 
-FINGERPRINT_PREFIX = "v2:"  # releases made before T77 keep the former digest, unprefixed
+FINGERPRINT_PREFIX = "v2:"  # releases made before T83 keep the former digest, unprefixed
 
 
 def former_fingerprint(scan: ScanResult) -> str:
-    """The digest releases kept before T77 (names and countries as written too): a
+    """The digest releases kept before T83 (names and countries as written too): a
     member is compared with an older release by it, so that the new digest alone
     does not count every member as changed and release what fewer than K did."""
     return _rows_digest(

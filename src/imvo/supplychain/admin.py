@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from imvo.core.admin import ReadOnlyAdmin
 from imvo.core.errors import DomainError
 from imvo.supplychain import services
 from imvo.supplychain.models import Facility, Match, SupplierList
@@ -40,17 +41,8 @@ class FacilityAdmin(admin.ModelAdmin):
         self.message_user(request, _("Merged into facility %(id)s.") % {"id": keep.pk})
 
 
-class ReadOnly(admin.ModelAdmin):
+class ReadOnly(ReadOnlyAdmin):
     """Seen, never added, changed or deleted here: a member's disclosure is its own."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(SupplierList)

@@ -387,10 +387,50 @@ class Preview:
     # Hidden worksheets, never read (`parsing.hidden_parts`): named so the member
     # knows a list kept there is not in the disclosure.
     hidden_sheets: list[str] = field(default_factory=list)
+    # Other visible worksheets holding a list too (`parsing.Table.other_lists`): not
+    # read; named so the member does not take the chosen one for the whole workbook.
+    other_lists: list[str] = field(default_factory=list)
+    # What the effect was computed against (`seen_files`): the lists in the
+    # disclosure now, as the confirm form posts them back.
+    seen_files: str = ""
+    # Other files of the year confirmed and still being processed (named: each
+    # changes the disclosure when the worker reaches it).
+    on_the_way: list[str] = field(default_factory=list)
 
 
 def _mode(sl: SupplierList, current: list[SupplierList]) -> str:
     return ("add" if sl.adds_to else "replace") if current else "first"
+
+
+def confirmed_on_the_way(sl: SupplierList) -> list[SupplierList]:
+    """Other lists of the member's year confirmed and not yet processed: each
+    becomes a version of the disclosure when the worker reaches it (a replacement
+    confirmed in a second tab is one until then)."""
+    return list(
+        SupplierList.objects.filter(
+            covenant_id=sl.covenant_id,
+            organisation_id=sl.organisation_id,
+            year=sl.year,
+            confirmed=True,
+            status__in=[SupplierList.Status.QUEUED, SupplierList.Status.PROCESSING],
+        )
+        .exclude(pk=sl.pk)
+        .order_by("pk")
+    )
+
+
+def seen_files(current: list[SupplierList], on_the_way: list[SupplierList]) -> str:
+    """The lists a preview's effect was computed against, and those confirmed on
+    their way, as the web's confirm form posts them back ("12,15+18"; "" for
+    none): confirming is refused when they changed (`services.confirm_list`). The
+    mode alone did not pin it: a file previewed as replacing "a.csv" would, after
+    another tab replaced a.csv by b.csv, have replaced b.csv on the same Confirm
+    (in the demo, with b.csv still waiting for the worker: current was a.csv
+    still, and the one processed last won)."""
+    text = ",".join(str(pk) for pk in sorted(c.pk for c in current))
+    if on_the_way:
+        text += "+" + ",".join(str(pk) for pk in sorted(c.pk for c in on_the_way))
+    return text
 
 
 def preview_mode(sl: SupplierList) -> str:
@@ -401,6 +441,7 @@ def preview_mode(sl: SupplierList) -> str:
 
 def preview(sl: SupplierList) -> Preview:
     current = current_lists_for(sl.covenant_id, sl.organisation_id, sl.year)
+    on_the_way = confirmed_on_the_way(sl)
     effect = effect_of(locations(current), locations(lists_after(sl, current)))
     bad = sl.rows.exclude(status=SupplierListRow.Status.VALID).order_by("number")
     warned = sl.rows.filter(status=SupplierListRow.Status.VALID).exclude(warnings=[])
@@ -422,4 +463,7 @@ def preview(sl: SupplierList) -> Preview:
         encoding=str((sl.summary or {}).get("encoding") or sl.encoding or ""),
         sheet=str((sl.summary or {}).get("sheet") or ""),
         hidden_sheets=[str(n) for n in (sl.summary or {}).get("hidden_sheets") or []],
+        other_lists=[str(n) for n in (sl.summary or {}).get("other_lists") or []],
+        seen_files=seen_files(current, on_the_way),
+        on_the_way=[c.original_name for c in on_the_way],
     )

@@ -52,6 +52,7 @@ FIELD_LABELS = {
     "name_number": gettext_lazy("Numbers in the name"),
     "name_word": gettext_lazy("Shared name words"),
     "name_nearby": gettext_lazy("Same name nearby"),
+    "name_operator": gettext_lazy("Operator's name"),
     "country": gettext_lazy("Country"),
     "identifier": gettext_lazy("Identifier"),
     "sector": gettext_lazy("Sector"),
@@ -73,6 +74,11 @@ LEVEL_WORDS: dict[tuple[str, str], Any] = {
     ("name", "similar"): gettext_lazy("similar names"),
     ("name", "weak"): gettext_lazy("names only a little alike"),
     ("name", "different"): gettext_lazy("different names"),
+    # features.OPERATOR_NAME_LEVEL: the list writes an operator's name in front of its sites'.
+    ("name", "contained, operator's name set aside"): gettext_lazy(
+        "the site's name is in the other once the operator's name the list writes in front "
+        "of its sites is set aside"
+    ),
     ("address", "missing"): gettext_lazy("no address on one side"),
     ("address", "exact"): gettext_lazy("same address"),
     ("address", "same number and street"): gettext_lazy("same house number and street"),
@@ -113,6 +119,15 @@ LEVEL_WORDS: dict[tuple[str, str], Any] = {
     ),
     ("name_nearby", "another place with the name within 200 m"): gettext_lazy(
         "another place with this name within 200 m"
+    ),
+    # Stored as the name entry's level (features.OPERATOR_NAME_LEVEL); its own words for
+    # completeness, should an entry carry the comparison itself.
+    ("name_operator", "not compared"): gettext_lazy("not compared"),
+    ("name_operator", "the site's name inside the other, the list's operator name set aside"): (
+        gettext_lazy(
+            "the site's name is in the other once the operator's name the list writes in "
+            "front of its sites is set aside"
+        )
     ),
     ("prior", "a candidate pair"): gettext_lazy("any pair of records that reached comparison"),
     ("country", "exact"): gettext_lazy("same country"),
@@ -305,7 +320,11 @@ def evidence_from(entries: Sequence[dict], distance: float | None) -> list[Evide
         if name == "together" and (name, level) in LEVEL_WORDS:
             detail = ""  # the words say it, in the reader's language
         count = _weight(entry.get("count"))
-        if name == "name" and count == 1:
+        whole = _text(entry.get("whole"))
+        if name == "name" and whole:
+            # The operator's name set aside: how the whole names compare, said here.
+            detail = _("as whole names: %(level)s") % {"level": level_words(name, whole)}
+        elif name == "name" and count == 1:
             detail = _("no other facility in the country carries this name")
         elif name == "name" and count is not None and count > 1:
             # A common name counts less (term-frequency adjustment): say why.

@@ -26,6 +26,13 @@ class UploadForm(forms.Form):
             "and an address split over columns (building, street, house number, address lines "
             "2 and 3, district, postcode, city, state or province) is joined into one."
         ),
+        # Django's own words ("The submitted file is empty.") named no file type.
+        error_messages={
+            "empty": _(
+                "The file you chose is empty (0 bytes): there is nothing in it to read. "
+                "Choose the saved supplier list (.xlsx, .xls, .ods or .csv) and upload it again."
+            )
+        },
     )
 
     mode = forms.ChoiceField(

@@ -550,6 +550,9 @@ class Table:
     # like the others with a warning; the hidden sheets, never read (`hidden_parts`).
     hidden_rows: set[int] = field(default_factory=set)
     hidden_sheets: list[str] = field(default_factory=list)
+    # Other visible sheets that hold a list too (a recognised header and rows below
+    # it): not read, named on the preview (only one sheet is read per file).
+    other_lists: list[str] = field(default_factory=list)
     # Columns (0-based) hidden in an .xlsx sheet: their cells are read like the
     # others, with a warning where a field is read from one (`hidden_parts`).
     hidden_columns: set[int] = field(default_factory=set)
@@ -601,7 +604,13 @@ def _sniff_kind(data: bytes) -> str:
         return "ole"
     if data[:5] == b"%PDF-":
         return gettext_noop("a PDF document")
-    if data[:8] == b"\x89PNG\r\n\x1a\n" or data[:3] == b"\xff\xd8\xff":
+    if (
+        data[:8] == b"\x89PNG\r\n\x1a\n"
+        or data[:3] == b"\xff\xd8\xff"
+        or data[:6] in (b"GIF87a", b"GIF89a")
+        or data[:4] in (b"II*\x00", b"MM\x00*")
+        or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")
+    ):
         return gettext_noop("an image")
     head = data[:512].lstrip().lower()
     if head.startswith((b"<!doctype html", b"<html")):
@@ -609,6 +618,50 @@ def _sniff_kind(data: bytes) -> str:
     if head.startswith(b"{\\rtf"):
         return gettext_noop("a Rich Text document")
     return "text"
+
+
+def _binary(filename: str) -> ParseError:
+    """A file that is no format we know and no text either: random bytes, a
+    program, a damaged or encrypted file of another program. Named .xlsx it was
+    told "plain text, not a workbook" before, which sent the member looking for a
+    CSV export that is not there."""
+    return ParseError(
+        _(
+            "%(file)s: this file is not a spreadsheet or CSV: it looks like binary data "
+            "(a file of another program, or a damaged one), not text and not a workbook we "
+            "know. Upload the supplier list as .xlsx, .xls, .ods or .csv (saved from your "
+            "spreadsheet program)."
+        ),
+        {"file": filename},
+    )
+
+
+# Characters that no text file holds more than a stray few of: control characters
+# (tab, line ends, form and vertical feed and the DOS end-of-file mark excepted) and
+# surrogates. Private-use and unassigned code points are valid text (a property
+# test of the risk reader writes them), so they do not count.
+_TEXT_CONTROLS = frozenset("\t\n\r\x0b\x0c\x1a")
+_NOT_TEXT = frozenset(("Cc", "Cs"))
+BINARY_SAMPLE = 64 * 1024
+
+
+def _looks_binary(text: str, replaced_count: bool = True) -> bool:
+    """Whether decoded text is in fact binary data: more than 1% of its first
+    characters (and more than two) are what no text holds. A stray NUL or two in
+    a text file stays a row error (`_read_csv`). `replaced_count`: the U+FFFD of
+    bytes the encoding could not read count too (not when the member chose the
+    encoding: a wrong choice gives many, and the page offers another; nor in text
+    that read as UTF-8 without an error, where a U+FFFD is one written)."""
+    import unicodedata
+
+    sample = text[:BINARY_SAMPLE]
+    bad = sum(
+        1
+        for ch in sample
+        if (ch == "\ufffd" and replaced_count)
+        or (ch not in _TEXT_CONTROLS and unicodedata.category(ch) in _NOT_TEXT)
+    )
+    return bad > max(2, len(sample) // 100)
 
 
 def _not_a_list(filename: str, kind: str) -> ParseError:
@@ -620,6 +673,32 @@ def _not_a_list(filename: str, kind: str) -> ParseError:
         {"file": filename, "kind": kind},
         translated=("kind",),
     )
+
+
+def _utf16(name: str) -> bytes:
+    return name.encode("utf-16-le")
+
+
+# A BIFF8 workbook stream whose BOF record is followed by FILEPASS (0x002F): an .xls
+# saved with a password to open it (Excel, LibreOffice). calamine says only "Cannot
+# detect file format".
+_XLS_FILEPASS = re.compile(rb"\x09\x08\x10\x00.{16}\x2f\x00", re.DOTALL)
+
+
+def _check_ole(filename: str, data: bytes) -> None:
+    """An OLE2 compound file (what .xls, an encrypted .xlsx, .doc and .ppt are):
+    refused with what it is unless it holds a workbook to read. Its streams are
+    found by their names, stored in UTF-16 in the file's directory."""
+    if _utf16("EncryptedPackage") in data:  # an .xlsx saved with a password
+        raise _password_protected(filename)
+    if _utf16("WordDocument") in data:
+        raise _not_a_list(filename, gettext_noop("a Word document"))
+    if _utf16("PowerPoint Document") in data:
+        raise _not_a_list(filename, gettext_noop("a PowerPoint presentation"))
+    if _utf16("Workbook") not in data and _utf16("Book") not in data:
+        raise _binary(filename)
+    if _XLS_FILEPASS.search(data[: 1024 * 1024]):
+        raise _password_protected(filename)
 
 
 # What a damaged archive raises besides BadZipFile (found by the parser fuzz test).
@@ -1537,14 +1616,24 @@ def _head_of(text: str) -> str:
     return text[: ends[-1]] if len(ends) >= 12 else text
 
 
-def _read_csv(
-    filename: str,
-    data: bytes,
-    chosen: str | None = None,
-    head: int | None = None,
-    max_rows: int = MAX_ROWS,
-    progress: Progress | None = None,
-) -> tuple[list[list[str]], str, str, set[int]]:
+def _utf16_without_mark(data: bytes) -> str:
+    """ "utf-16-le" or "utf-16-be" for UTF-16 text without a byte-order mark whose
+    letters are mostly Latin (every other byte 0), else ""."""
+    sample = data[:4096]
+    pairs = len(sample) // 2
+    if pairs < 4:
+        return ""
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if odd > pairs * 0.3 and even < pairs * 0.05:
+        return "utf-16-le"
+    if even > pairs * 0.3 and odd < pairs * 0.05:
+        return "utf-16-be"
+    return ""
+
+
+def _decode(data: bytes, chosen: str | None = None) -> tuple[str, str]:
+    """The text of a CSV and its encoding: `chosen` (the member's, on the preview),
+    the byte-order mark's, UTF-8, or the likeliest guess."""
     bom = data.startswith(b"\xef\xbb\xbf")
     if chosen:  # the member picked the encoding on the preview
         # A UTF-8 byte-order mark in front of another encoding's text is no content:
@@ -1563,21 +1652,33 @@ def _read_csv(
             text = data[3:].decode(encoding, errors="replace")
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         text, encoding = data.decode("utf-16", errors="replace"), "utf-16"
+    elif utf16 := _utf16_without_mark(data):
+        # UTF-16 of Latin letters reads as valid UTF-8 with a NUL after every
+        # letter: refused as "binary" before it came here.
+        text, encoding = data.decode(utf16, errors="replace"), utf16
     else:
         try:
             text, encoding = data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
             encoding = _guess_encoding(data)
             text = data.decode(encoding, errors="replace")
+    return text, encoding
+
+
+def _read_csv(
+    filename: str,
+    data: bytes,
+    chosen: str | None = None,
+    head: int | None = None,
+    max_rows: int = MAX_ROWS,
+    progress: Progress | None = None,
+) -> tuple[list[list[str]], str, str, set[int]]:
+    text, encoding = _decode(data, chosen)
+    if _looks_binary(text, replaced_count=not chosen and encoding != "utf-8"):
+        raise _binary(filename)
     nul = text.count("\x00")
     if nul > max(2, len(text) // 100):
-        raise ParseError(
-            _(
-                "%(file)s: this is not a text (CSV) file nor a workbook we know. "
-                "Upload a .csv, .xlsx, .xls or .ods file."
-            ),
-            {"file": filename},
-        )
+        raise _binary(filename)
     if nul:
         # A stray byte 0 in a text file (a damaged export, a copy from another
         # program): the cell it is in gets the row error of an unreadable character,
@@ -1753,8 +1854,7 @@ def read_table(
     stray: set[int] = set()
     numbers: set[tuple[int, int]] = set()
     if kind == "ole":
-        if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in data:
-            raise _password_protected(filename)
+        _check_ole(filename, data)
         kind = "xls"
         cells, sheet, others = _read_workbook(
             filename, data, "Excel 97-2003 (.xls)", head_rows, numbers
@@ -1780,6 +1880,9 @@ def read_table(
             )
         if kind == _HTML:
             raise _not_a_list(filename, kind)
+        sample, sample_encoding = _decode(data[:BINARY_SAMPLE])
+        if _looks_binary(sample, replaced_count=sample_encoding != "utf-8"):
+            raise _binary(filename)
         if extension in {"xlsx", "xls", "ods", "xlsm"}:
             raise ParseError(
                 _(
@@ -1801,6 +1904,7 @@ def read_table(
     table = _to_table(filename, kind, cells, max_rows, encoding, delimiter, sheet, others)
     table.complete = complete
     table.sheet = sheet
+    table.other_lists = [name for name, h in others if h.strength and h.rows_below]
     table.stray_quotes = stray
     table.number_cells = numbers
     if sheet and head is None:  # the worker's reading: the rows get their warnings

@@ -309,7 +309,9 @@ def _mark_queued(sl: SupplierList, **changes: Any) -> None:
     )
 
 
-def confirm_list(user: Any, sl: SupplierList, seen: str | None = None) -> SupplierList:
+def confirm_list(
+    user: Any, sl: SupplierList, seen: str | None = None, seen_files: str | None = None
+) -> SupplierList:
     """The member confirms the previewed effect: the list is matched and becomes a
     new version of the disclosure (added to it or replacing it, as chosen).
 
@@ -317,28 +319,34 @@ def confirm_list(user: Any, sl: SupplierList, seen: str | None = None) -> Suppli
     `disclosure.preview`): when the year's disclosure changed since (another
     upload of the year confirmed meanwhile, so a file that was to become the
     disclosure would now replace it), the confirmation is refused and the member
-    reads the effect again. None (the API): no such check."""
+    reads the effect again. `seen_files` (the web page's): the lists the preview's
+    effect was computed against (`disclosure.seen_files`); when the disclosure is
+    made of others now (another tab replaced or added a file, the effect said
+    "replaces a.csv" and would replace b.csv), refused alike. None: no such check
+    (`seen`: the benchmark; `seen_files`: the API, which pins the mode)."""
     require_decide(user, sl)
     with transaction.atomic():
         locked = SupplierList.objects.select_for_update().get(pk=sl.pk)
         if locked.status != SupplierList.Status.PREVIEW:
             raise DomainError(_("Only a list waiting for your confirmation can be confirmed."))
-        if seen is not None and seen != disclosure.preview_mode(locked):
+        current = disclosure.current_lists_for(
+            locked.covenant_id, locked.organisation_id, locked.year
+        )
+        on_the_way = disclosure.confirmed_on_the_way(locked)
+        if (seen is not None and seen != disclosure.preview_mode(locked)) or (
+            seen_files is not None and seen_files != disclosure.seen_files(current, on_the_way)
+        ):
+            files = [c.original_name for c in current] + [
+                _("%(file)s (confirmed, still being processed)") % {"file": c.original_name}
+                for c in on_the_way
+            ]
             raise DomainError(
                 _(
                     "Your disclosure for %(year)s changed since this page was shown (now in "
                     "it: %(files)s). Check what this file does to it, choose add or replace, "
                     "and confirm again."
                 )
-                % {
-                    "year": locked.year,
-                    "files": ", ".join(
-                        c.original_name
-                        for c in disclosure.current_lists_for(
-                            locked.covenant_id, locked.organisation_id, locked.year
-                        )
-                    ),
-                }
+                % {"year": locked.year, "files": ", ".join(files)}
             )
         _mark_queued(sl, confirmed=True)
     enqueue(sl)
@@ -652,6 +660,7 @@ def _read_and_check(sl: SupplierList, data: bytes) -> None:
         summary["encoding"] = table.encoding
         summary["sheet"] = table.sheet
         summary["hidden_sheets"] = table.hidden_sheets
+        summary["other_lists"] = table.other_lists
         SupplierList.objects.filter(pk=sl.pk).update(
             rows_total=len(results), rows_done=0, progress_at=timezone.now(), summary=summary
         )

@@ -176,7 +176,14 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     def decide() -> None:
         services.require_decide(request.user, sl)  # whatever the action asked
         if action == "confirm":
-            services.confirm_list(request.user, sl, seen=request.POST.get("seen") or None)
+            # Pinned to what the page showed (the effect and the files it was computed
+            # against); a post without them (an old page) is refused like a changed one.
+            services.confirm_list(
+                request.user,
+                sl,
+                seen=request.POST.get("seen", ""),
+                seen_files=request.POST.get("seen_files", ""),
+            )
             messages.success(request, _("Confirmed: the list is now part of your disclosure."))
         elif action == "cancel":
             services.cancel_list(request.user, sl)

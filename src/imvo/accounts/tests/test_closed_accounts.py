@@ -96,7 +96,7 @@ def test_a_closed_account_has_no_session_and_no_token(client, world):
 
 def test_the_invitation_names_the_inviter_never_their_log_in_name(world, mailoutbox):
     """An invitation went to any address the secretariat typed, signed with the
-    secretariat's log-in name when it had no name on file (docs/security.md T74)."""
+    secretariat's log-in name when it had no name on file (docs/security.md T80)."""
     invitations.check_invite(world.secretariat_x, world.company_a, "new@a.example", "", "")
     (mail,) = mailoutbox
     assert "secretariat_x" not in mail.body

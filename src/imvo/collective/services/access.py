@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from imvo.accounts import seams as roles
 from imvo.collective.models import JointAction, Participation, Verifier
 from imvo.core.errors import PermissionDeniedError
+from imvo.covenants.seams import company_party_adherences
 
 
 @dataclass(frozen=True)
@@ -47,15 +48,30 @@ class Standing:
         return self.works
 
 
+def _member_organisation(user: Any, action: JointAction) -> int | None:
+    """The user's organisation while it is an active member company of the action's
+    covenant, else None: a company that left the covenant (withdrawn, suspended,
+    excluded) no longer takes part in its joint actions, as it no longer proposes
+    one (`joint.proposing_covenant_ids`); its participation read alone kept showing
+    it who joined (docs/security.md, T78)."""
+    org = roles.organisation_id(user)
+    if (
+        org is None
+        or not company_party_adherences(org).filter(covenant_id=action.covenant_id).exists()
+    ):
+        return None
+    return org
+
+
 def standing(user: Any, action: JointAction, rows: list[Participation]) -> Standing:
     """The user's standing in the action, from its participations already read."""
-    org = roles.organisation_id(user)
+    org = _member_organisation(user, action)
     mine = next((p for p in rows if org is not None and p.organisation_id == org), None)
     return Standing(mine, is_steward(user, action))
 
 
 def participation(user: Any, action: JointAction) -> Participation | None:
-    org = roles.organisation_id(user)
+    org = _member_organisation(user, action)
     if org is None:
         return None
     return Participation.objects.filter(action=action, organisation_id=org).first()

@@ -17,6 +17,7 @@ from imvo.accounts import seams as roles
 from imvo.collective import overlap
 from imvo.collective.models import Leverage, ShareBand
 from imvo.core.errors import DomainError, PermissionDeniedError
+from imvo.covenants.seams import company_party_adherences
 from imvo.supplychain.seams import others_figure, others_rank
 
 MAX_YEARS = 150
@@ -56,8 +57,12 @@ def my_facilities(user: Any) -> list[MyFacility]:
         covenant_of.setdefault(link.facility_id, link.covenant_id)
     sharing: dict[int, set[int]] = {}
     threshold: dict[int, int] = {}
+    # Counts of other members only in covenants the organisation is still an active
+    # member company of: one that left kept its current list, and with it a reading
+    # of the members' overlap at its factories (docs/security.md, T79).
+    member_of = set(company_party_adherences(org).values_list("covenant_id", flat=True))
     for cid in set(covenant_of.values()):
-        if not overlap.counts_shown(cid):
+        if cid not in member_of or not overlap.counts_shown(cid):
             continue
         threshold[cid] = overlap.disclosure_threshold(cid)
         sharing.update(

@@ -53,7 +53,8 @@ def test_the_action_page_reads_each_thing_once_however_many_items(
     the members, the invitations, the joined members), the plan links once per item,
     the notices twice. Now: session, user, roles, the action (with its facility,
     proposer and exit plan), participations, findings, items, cost shares and their
-    organisations, plan links, verifiers, notices, K, the member's plan actions."""
+    organisations, plan links, verifiers, notices, K, the member's plan actions, and
+    whether the member is still a member of the covenant (docs/security.md, T78)."""
     from datetime import timedelta
 
     from django.utils import timezone
@@ -67,13 +68,13 @@ def test_the_action_page_reads_each_thing_once_however_many_items(
     cap.check_set_shares(world.member_a, item, {world.company_a.pk: 50, world.company_b.pk: 50})
     url = f"/collective/actions/{action.pk}/"
     client.force_login(world.member_a)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         assert client.get(url).status_code == 200
     finding = cap.check_add_finding(world.member_b, action, "union", "No fire drills")
     for fix in ("Drills every quarter", "Train floor wardens", "Post evacuation maps"):
         cap.check_add_item(world.member_b, finding, fix, "factory",
                            timezone.localdate() + timedelta(days=60))  # fmt: skip
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         page = client.get(url).content.decode()
     assert page.count('class="cap-item"') == 4
     client.force_login(world.secretariat_x)  # no plan actions of its own to read

@@ -14,6 +14,28 @@ from imvo.complaints.models import AfterClosureCheck, Complaint, ProcedureSettin
 from imvo.complaints.services.deadlines import procedure_for
 from imvo.covenants.models import Covenant
 
+# The figures made of what complainants answered at 3 and 6 months after closure
+# (services/aftercare.py): whether the remedy happened, whether they suffered
+# retaliation. Each rests on few answers, a complainant's own words about the
+# company that may have punished them: they leave the committee only in the
+# published report, and only once the answers of MIN_ANSWERS_PUBLISHED cases
+# stand behind them (docs/security.md, T74); other apps never get them (complaints.seams).
+ANSWER_FIGURES = (
+    "after_closure_answers",
+    "answered_cases",
+    "remedy_satisfaction_percent",
+    "retaliation_reports",
+    "cases_with_retaliation_reported",
+)
+MIN_ANSWERS_PUBLISHED = 5
+
+
+def answer_figures_shown(figures: dict[str, Any]) -> bool:
+    """Whether a year's answer figures (`ANSWER_FIGURES`) may be published: the
+    answers of at least MIN_ANSWERS_PUBLISHED cases behind them (a case answers
+    twice, at 3 and 6 months: two answers of one case are one complainant)."""
+    return bool(figures["answered_cases"] >= MIN_ANSWERS_PUBLISHED)
+
 
 def _days(a: datetime | None, b: datetime | None) -> float | None:
     if a is None or b is None:
@@ -127,6 +149,7 @@ def _figures(
         "remedies_carried_out": sum(1 for c in cs if c.remedy_carried_out),
         # What complainants said at 3 and 6 months after closure (aftercare.py).
         "after_closure_answers": len(answers),
+        "answered_cases": len({a["complaint_id"] for a in answers}),
         "remedy_satisfaction_percent": round(
             100 * sum(1 for a in on_remedy if a["remedy"] == "yes") / len(on_remedy)
         )

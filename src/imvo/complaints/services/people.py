@@ -2,7 +2,7 @@
 picked by their names from a list, never an account typed by its log-in name.
 
 A log-in name typed into a form told the handler nothing about the person and
-asked for half of what signs them in (docs/security.md, T74). The list holds the
+asked for half of what signs them in (docs/security.md, T80). The list holds the
 people the chooser already knows on the platform, and only those who may be
 chosen for the case (the rules of `committee.check_appoint_substitute` and
 `translation.check_request_translation`):

@@ -148,7 +148,7 @@ def test_reasons_reach_the_complainant_through_appeal_and_closure(browser, live_
         covenant=world.covenant_x, receipt_hash="x" * 64, reference="2026-09999"
     )  # another topic: the filter must leave it out
     # She translated a case of the covenant before: the committee may choose her
-    # (it picks from the people its committee page lists, docs/security.md T74).
+    # (it picks from the people its committee page lists, docs/security.md T80).
     CaseTranslator.objects.create(complaint=other_case, user=translator, language="nl")
     ctx, pub = _complainant(browser, live_server)
     pub.goto("/complaints/new/")

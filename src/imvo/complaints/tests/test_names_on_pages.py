@@ -20,7 +20,7 @@ def _named(user, first: str, last: str) -> None:
 
 def _visible_text(page: str) -> str:
     """The page as read and as picked from (option labels; the role grants too,
-    which name people since T74)."""
+    which name people since T80)."""
     return re.sub(r'value="[^"]*"', "", page)
 
 

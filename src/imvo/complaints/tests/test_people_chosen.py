@@ -1,5 +1,5 @@
 """People are named, never shown or asked for by their log-in names (docs/security.md
-T74): a removed account in a case's history, the committee page's role grants,
+T80): a removed account in a case's history, the committee page's role grants,
 and the substitute and translator chosen by name from the people who may be
 chosen, never from a list of every account."""
 

@@ -14,5 +14,9 @@ def test_complaint_figures_are_the_ungp31_figures(world) -> None:
     f = seams.complaint_figures(world.covenant_x, year)
     assert (f.covenant, f.year, f.received, f.open) == (world.covenant_x.slug, year, 1, 1)
     assert f.limits.acknowledge_days > 0
-    assert f.as_dict() == figures.ungp31_figures(world.covenant_x, year)
+    assert f.as_dict() == {
+        k: v
+        for k, v in figures.ungp31_figures(world.covenant_x, year).items()
+        if k not in figures.ANSWER_FIGURES
+    }
     assert seams.complaint_figures(world.covenant_y, year).received == 0

@@ -92,10 +92,18 @@ def audience(user: AnyUser, covenant: Covenant) -> Audience:
         organisation_id=oid,
         status__in=(Adherence.Status.ACTIVE, Adherence.Status.SUSPENDED),
     ).exists()
-    bodies = frozenset(
-        Seat.objects.filter(body__covenant=covenant, organisation_id=oid).values_list(
-            "body_id", flat=True
+    # A seat counts while its organisation is a party: withdrawing leaves the seat
+    # in the body's history, and read alone it kept a company that had left (or
+    # was excluded) in the body's meetings, papers and minutes (docs/security.md,
+    # T77). A seat is only ever given to an active party (`check_add_seat`).
+    bodies = (
+        frozenset(
+            Seat.objects.filter(body__covenant=covenant, organisation_id=oid).values_list(
+                "body_id", flat=True
+            )
         )
+        if party
+        else frozenset()
     )
     return Audience(False, party, bodies)
 

@@ -19,8 +19,8 @@ risk release (`imvo.risk.party_release`): there is none yet or the last showed n
 member figures; nothing member-specific moved but K did; or K or more members'
 inputs (their supplier rows' countries and facilities, their open register
 entries' countries and themes) changed since the last one, each change moving a
-figure on its own (`moving_members`, T77). An open-risk count per theme is shown
-only where K members' registers stand behind it (T76). Complaint counts stay
+figure on its own (`moving_members`, T83). An open-risk count per theme is shown
+only where K members' registers stand behind it (T82). Complaint counts stay
 live: a complaint is filed by a worker or an organisation about a location, not
 disclosed by a member, and the country it is counted under is the release's.
 """
@@ -171,7 +171,7 @@ def figures_of(inputs: dict[str, dict[str, Any]], k: int) -> dict[str, Any]:
     inputs under the rule K: a country with fewer than K members folded into "Other
     countries" (withheld when it has fewer than K itself), and an open-risk count per
     theme only where at least K members' registers stand behind it: fewer, and the
-    figure is one member's register, readable as such (docs/security.md T76)."""
+    figure is one member's register, readable as such (docs/security.md T82)."""
     members_in: dict[str, set[str]] = defaultdict(set)
     facilities_in: dict[str, set[str]] = defaultdict(set)
     unlinked_in: Counter[str] = Counter()
@@ -230,7 +230,7 @@ def moving_members(
     change that moves nothing (a row on a factory another member names, an open risk
     in a theme shown for fewer than K registers) counted towards K before, so a
     release could differ from the last by one member's change alone
-    (docs/security.md T77). A release made before it kept inputs counts as before."""
+    (docs/security.md T83). A release made before it kept inputs counts as before."""
     if release is None or not release.inputs:
         fingerprints = {org: _fingerprint(data) for org, data in inputs.items()}
         return changed_members(release, fingerprints)

@@ -55,7 +55,7 @@ def test_countries_with_fewer_than_k_members_are_folded_into_other_countries(wor
     assert (o.k, o.members) == (3, 3)
     [bd] = o.lines
     assert (bd.country, bd.members, bd.locations) == ("BD", 3, 3)  # the shared factory once
-    # Two members' registers (A's, B's; D's is closed) are fewer than K: not shown (T76).
+    # Two members' registers (A's, B's; D's is closed) are fewer than K: not shown (T82).
     assert dict(bd.open_risks) == {} and bd.open_risks_total == 0
     # Viet Nam has one member: not named, and the bucket (1 member < K) is withheld.
     assert o.other is not None and o.other.withheld
@@ -197,7 +197,7 @@ def test_an_open_risk_count_of_fewer_than_k_registers_is_not_shown(world, fnv, s
     """K=3 members source in Bangladesh, so its line is named; its open risks per
     theme were counted over those K sourcing members, not over K registers: with
     only A keeping child-labour risks there the union read "Child labour: 2", A's
-    register, and the line's total gave it away by subtraction too (T76)."""
+    register, and the line's total gave it away by subtraction too (T82)."""
     from imvo.risk.models import RegisterEntry
 
     for _n in range(2):
@@ -222,7 +222,7 @@ def test_an_open_risk_count_of_fewer_than_k_registers_is_not_shown(world, fnv, s
 def test_a_change_that_moves_no_figure_does_not_count_towards_k(world, fnv, sourcing):
     """B and D each open a risk in a theme shown for fewer than K registers: their
     changes move no figure. They counted towards K, so A's new factory alone made the
-    next release, "3 -> 4 locations": one member's change, T73's leak (T77)."""
+    next release, "3 -> 4 locations": one member's change, T73's leak (T83)."""
     from imvo.risk.models import RegisterEntry
 
     x = world.covenant_x

@@ -52,7 +52,7 @@ def test_signal_reaches_the_linked_members_and_the_union_sees_only_counts(
     assert s.status == Signal.Status.ANSWERED
     union_page = client_for(fnv, "en").get(f"/parties/signals/{s.pk}/").content.decode()
     assert "We visit the factory with the union." in union_page and "Company A" not in union_page
-    assert "answered by 1\u20132." in union_page  # a range beside the range (T75)
+    assert "answered by 1\u20132." in union_page  # a range beside the range (T81)
     b_page = client_for(world.member_b, "en").get(f"/parties/signals/{s.pk}/").content.decode()
     assert "We visit the factory" not in b_page
     # The secretariat sees who was reached and who answered.
@@ -156,7 +156,7 @@ def test_reach_figure_is_a_range_below_k_for_the_raising_party():
 
 def test_the_answers_count_never_tells_the_reach_the_range_hides(world, fnv, dhaka):
     """With K=3 the union read "linked ...: 1\u20132; 2 answered.": two members answered,
-    so two were reached, the exact count the range hides (docs/security.md T75).
+    so two were reached, the exact count the range hides (docs/security.md T81).
     Below K the members that answered are a range too; the secretariat reads both."""
     [found] = signals.public_locations(world.covenant_x, "Dhaka Knit")
     s = signals.check_raise_signal(

@@ -38,10 +38,17 @@ def covenant_dashboard(covenant: Covenant, today: date | None = None) -> dict[st
         sections.append(members_section(covenant, year, today))
         sections.append(agreements_section(covenant, year, today))
         extra, errors = other_app_sections(covenant, year, skip=RELEASED_ONLY)
-        sections.extend(extra)
+        sections.extend(live_figures_only(s) for s in extra)
         if RELEASED_ONLY & registry.report_sections.keys():
             sections.extend(released_sections(covenant))
     return decorate({"sections": sections, "errors": errors, "year": years[-1] if years else None})
+
+
+def live_figures_only(section: dict[str, Any]) -> dict[str, Any]:
+    """The section without the figures its app keeps for published reports
+    (`Figure.live`): what complainants answered after closure changed on this page
+    the day one of them answered (docs/security.md, T74)."""
+    return {**section, "figures": [f for f in section["figures"] if f.get("live", True)]}
 
 
 # Sections computed from members' confidential sourcing (the risk app's sector

@@ -129,7 +129,7 @@ def test_a_release_is_read_in_a_language_it_was_not_frozen_in(world):
 def test_a_renamed_supplier_does_not_count_as_a_members_change(db):
     """A member correcting a supplier's name (or writing "Bangladesh" for "BD") moves
     none of the parties' figures; it counted towards K, so with K-1 such corrections
-    one member's new row was released alone (T77). What a row adds to the figures
+    one member's new row was released alone (T83). What a row adds to the figures
     (its country, sector, product, workers) still counts."""
     from imvo.risk.scan import SourcingRow
     from imvo.risk.services import scan_records, sourcing_fingerprint

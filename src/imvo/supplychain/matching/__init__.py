@@ -250,6 +250,8 @@ def pair_levels(
     nearby_counts: Any | None = None,
     extra_generic: Any | None = None,
     keys: tuple[np.ndarray, np.ndarray] | None = None,
+    operator_prefix: np.ndarray | None = None,
+    site_words: Any | None = None,
 ) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Comparison levels of cleaned pairs, and their distances in metres (NaN = unknown).
     `name_counts`: see `features.name_levels_tf` (None: every name unique).
@@ -264,7 +266,11 @@ def pair_levels(
     returns per pair whether the extra words are all generic
     (`features.GENERIC_WORD_COUNT`); None (no registry to count in): none is.
     `keys`: per pair, which list row and which registry record it is (see
-    `features.place_word_pairs`; None: every pair its own)."""
+    `features.place_word_pairs`; None: every pair its own).
+    `operator_prefix`: per pair, how many leading words of the row's name are its
+    list's operator name (`features.operator_prefixes`; None: no list, never read);
+    `site_words(ks, rests)`: do the rests of pairs `ks` keep a site word
+    (`features.site_words`)."""
     meters = features.distances_m(lat_a, lng_a, lat_b, lng_b)
     if base_name_levels is None:
         base = features.without_place_words(
@@ -301,6 +307,9 @@ def pair_levels(
         "name_number": features.name_number_levels(names_a, names_b, addrs_a, addrs_b, keys),
         "name_word": features.name_word_levels(shared, compared),
         "name_nearby": features.name_nearby_levels(nearest, near),
+        "name_operator": features.operator_levels(
+            names_a, names_b, base, address, operator_prefix, site_words
+        ),
     }, meters
 
 
@@ -462,6 +471,20 @@ def score_candidates(registry: Registry, rows: pl.DataFrame, pairs: pl.DataFrame
     def extra_generic(ks: np.ndarray) -> np.ndarray:
         return _generic_extra(registry, row_countries[ri[ks]], a_names[ks], b_names[ks])
 
+    # The list's operator names (features.operator_prefixes) and its places (the words
+    # of its addresses), read from the whole upload.
+    prefix = np.asarray(features.operator_prefixes(rows["name"].to_list()), dtype=np.int64)
+    places = features.address_words(rows["address"].to_list())
+
+    def site_words(ks: np.ndarray, rests: list[list[str]]) -> np.ndarray:
+        countries = row_countries[ri[ks]]
+
+        def count(ix: list[int], words: list[str]) -> list[int]:
+            keys = [f"{countries[i]}|w|{w}" for i, w in zip(ix, words, strict=True)]
+            return blocking.frequencies(registry.index, keys)
+
+        return features.site_words(rests, places, registry.addresses_arr[ji[ks]].tolist(), count)
+
     def nearby_counts(ks: np.ndarray) -> np.ndarray:
         return _nearby_counts(
             registry,
@@ -489,6 +512,8 @@ def score_candidates(registry: Registry, rows: pl.DataFrame, pairs: pl.DataFrame
         nearby_counts,
         extra_generic,
         (ri, ji),
+        prefix[ri] if len(ri) else np.zeros(0, dtype=np.int64),
+        site_words,
     )
     model = registry.model
     total = model.pair_bits(levels)
@@ -613,15 +638,25 @@ def explain(scored: dict[str, Any], k: int, country: str) -> list[dict[str, Any]
     out: list[dict[str, Any]] = [
         {"field": "prior", "level": "a candidate pair", "weight": round(float(w["prior"][0]), 2)}
     ]
+    # The operator's name set aside (features.operator_levels): its weight stands in for
+    # the name's, and the name entry says so (the whole names' level beside it).
+    operator = scored["model"].operator_bits(kind) if lv.get("name_operator") == 1 else None
     for comp, levels in features.COMPARISONS.items():
-        if comp in ("name_word", "name_nearby") and lv[comp] == 0:
+        if comp in ("name_word", "name_nearby", "name_operator") and lv[comp] == 0:
             continue  # not compared: nothing to show
+        if comp == "name_operator":
+            continue  # shown as the name's level
         entry: dict[str, Any] = {
             "field": comp,
             # Name: the base level ("exact"); how common the name is goes in the detail.
             "level": features.NAME_BASE[lv[comp]] if comp == "name" else levels[lv[comp]],
             "weight": round(float(w[comp][lv[comp]]), 2),
         }
+        if comp == "name" and operator is not None:
+            entry["level"] = features.OPERATOR_NAME_LEVEL
+            entry["weight"] = round(operator, 2)
+            entry["whole"] = features.NAME_BASE[lv[comp]]
+            entry["detail"] = f"as whole names: {entry['whole']}"
         if comp == "distance" and not math.isnan(scored["meters"][k]):
             entry["detail"] = f"{round(float(scored['meters'][k]))} m"
             entry["meters"] = round(float(scored["meters"][k]))

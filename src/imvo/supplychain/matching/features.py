@@ -157,6 +157,13 @@ NAME_NEARBY_LEVELS = [
     "another place with the name within 1 km, none within 200 m",
     "another place with the name within 200 m",
 ]
+# The operator's name set aside (`operator_levels`, below).
+OPERATOR_LEVELS = [
+    "not compared",
+    "the site's name inside the other, the list's operator name set aside",
+]
+# What the explanation's name entry says at that level (in place of the base level).
+OPERATOR_NAME_LEVEL = "contained, operator's name set aside"
 
 COMPARISONS: dict[str, list[str]] = {
     "name": NAME_LEVELS,
@@ -165,6 +172,9 @@ COMPARISONS: dict[str, list[str]] = {
     "name_number": NAME_NUMBER_LEVELS,
     "name_word": NAME_WORD_LEVELS,
     "name_nearby": NAME_NEARBY_LEVELS,
+    # Not a field of its own: where it is 1, its weight stands in for the pair's name
+    # weight (`model.Model.pair_bits`; fitted after the others, `model.Model.fit`).
+    "name_operator": OPERATOR_LEVELS,
 }
 
 _NUMBER_RE = re.compile(r"\d+")
@@ -1044,6 +1054,113 @@ def _maybe_number(values: Sequence[str], keys: np.ndarray | None) -> np.ndarray:
     return found[inverse.reshape(-1)]
 
 
+# The operator's name in front of the site's -------------------------------------------
+# Supplier lists often write a group's or operator's name before each site's
+# ("Hirdaramani - Mercury", "MAS Active Linea Aqua", "Chicago Public Schools Penn") where
+# the registry holds the site under its own name. The list itself says which leading
+# words are such a name: the words OPERATOR_NAMES or more of its names start with
+# (`operator_prefixes`; a one-row list never has one). With them set aside, a pair whose
+# names are similar or less alike as wholes reads "the site's name inside the other"
+# (`operator_levels`) where the rest of the row's name is inside the registry name, the
+# address is the same (exact, or the same number and street) and the rest still names a
+# site: it keeps a *site word* (`site_words`).
+#
+# What makes the rest a site's name rather than a place: a site is named by words that
+# are not places. The list's own addresses say which words are places for this list:
+# its streets, districts, towns and the direction words written with them ("lake" of
+# Lake St, "morse" of Morse Ave, "west"). A branch named by its district after the
+# operator ("Mary Crane Center Lake & Pulaski", "Henry Booth House Loop") tells the
+# operator's sites apart by where they are, which the address already compares; the
+# rest identifies the site only through a word that no address of the list and not the
+# candidate's address carries, and that fewer than GENERIC_WORD_COUNT registry
+# facilities of the country carry (a kind of place, "day care", "center", names none).
+# The same reading as the place written into a name (`without_place_words`), taken
+# from the whole list instead of one pair's two addresses. Chosen before measuring;
+# measured in docs/supplychain.md ((y7)).
+OPERATOR_NAMES = 3
+# Names from this base level on (similar, weak, different) may read the site's name.
+OPERATOR_FROM = 4
+
+
+def operator_prefixes(names: Sequence[str]) -> list[int]:
+    """Per cleaned name of one list: how many of its leading words are an operator's
+    name, the longest run of leading words (leaving at least one word) that
+    OPERATOR_NAMES or more distinct names of the list start with; 0: none."""
+    distinct = {n for n in names if n}
+    counts: dict[tuple[str, ...], int] = {}
+    for n in distinct:
+        ws = tuple(n.split())
+        for i in range(1, len(ws)):
+            counts[ws[:i]] = counts.get(ws[:i], 0) + 1
+    out: dict[str, int] = {}
+    for n in distinct:
+        ws = tuple(n.split())
+        out[n] = next(
+            (i for i in range(len(ws) - 1, 0, -1) if counts.get(ws[:i], 0) >= OPERATOR_NAMES), 0
+        )
+    return [out.get(n, 0) for n in names]
+
+
+def address_words(addresses: Sequence[str]) -> frozenset[str]:
+    """Every word of a list's cleaned addresses (its places, `site_words`)."""
+    return frozenset(w for a in addresses if a for w in a.split())
+
+
+def site_words(
+    rests: Sequence[Sequence[str]],
+    places: frozenset[str],
+    addresses: Sequence[str],
+    count: Any | None = None,
+) -> np.ndarray:
+    """Per rest of a name (its operator's name set aside): does it keep a word that
+    names a site, not a word of the list's addresses (`places`) nor of the candidate's
+    address (`addresses`, one per rest), and carried by fewer than GENERIC_WORD_COUNT
+    registry facilities of the country? `count(ix, words)`: the registry counts of
+    those words, `ix` saying whose rest each is (one lookup for all; None: no registry
+    to count in, every word is rare)."""
+    kept = [
+        [w for w in rest if w not in places and w not in words(address)]
+        for rest, address in zip(rests, addresses, strict=True)
+    ]
+    out = np.array([bool(ws) for ws in kept], dtype=bool)
+    if count is None or not out.any():
+        return out
+    ix = [i for i, ws in enumerate(kept) for _ in ws]
+    counts = np.asarray(count(ix, [w for ws in kept for w in ws]), dtype=np.int64)
+    rare = np.zeros(len(kept), dtype=bool)
+    np.logical_or.at(rare, np.asarray(ix, dtype=np.int64), counts < GENERIC_WORD_COUNT)
+    return rare
+
+
+def operator_levels(
+    a: Sequence[str],
+    b: Sequence[str],
+    base: np.ndarray,
+    address: np.ndarray,
+    prefix: np.ndarray | None,
+    site: Any | None = None,
+) -> np.ndarray:
+    """OPERATOR_LEVELS per pair: `prefix` is how many leading words of the row's name
+    (a) are the list's operator name (`operator_prefixes`; None: no list); `site(ks,
+    rests)` says per pair of `ks` whether its rest keeps a site word (`site_words`;
+    None: any rest does)."""
+    out = np.zeros(len(base), dtype=np.int8)
+    if prefix is None or not len(base):
+        return out
+    ks, rests = [], []
+    wanted = (base >= OPERATOR_FROM) & np.isin(address, [1, 2]) & (prefix > 0)
+    for k in np.flatnonzero(wanted).tolist():
+        rest = a[k].split()[int(prefix[k]) :]
+        if rest and set(rest) <= words(b[k]):
+            ks.append(k)
+            rests.append(rest)
+    if ks:
+        at = np.asarray(ks, dtype=np.int64)
+        ok = np.ones(len(ks), dtype=bool) if site is None else site(at, rests)
+        out[at[ok]] = 1
+    return out
+
+
 # together: evidence that counts differently when it comes together ----------------
 # (name, what it means). The fields are not independent: a shop in a mall shares
 # the mall's address, two branches of a chain share the name; so "the name and
@@ -1068,6 +1185,7 @@ SIGNS: dict[str, list[int]] = {
     "name_number": [0, 1, 0, -1],
     "name_word": [0, 1, 1, 0, -1],
     "name_nearby": [0, 1, 0, -1],
+    "name_operator": [0, 1],
     "together": [1, 1, 1, -1],
 }
 

@@ -27,6 +27,15 @@ Term-frequency adjustment: the name levels are split by how many facilities of
 the country carry the name (unique, 2-9, 10+; for a contained name, the shorter
 name's rarest word), so a chain's name has its own, smaller weight.
 
+The operator's name in front of the site's (`features.operator_levels`) is a name
+level of its own, "name_operator", whose one weight stands in for the pair's name
+weight. It is fitted in a second step (`Model.fit`): every other weight first, with
+those pairs read at their own whole-name level (similar, weak or different), as if
+the level did not exist; then its weight alone against those fixed weights. Fitted
+together with the others, the pairs it takes would leave the weak and different
+cells, and those weights move for every other pair (measured in docs/supplychain.md,
+(y7)). The evidence keeps both: the pair's whole-name level and the operator level.
+
 Decisions (`matching.decide`): the *row* probability of the best candidate,
 2^w / (1 + sum of 2^w over the row's candidates), so a close runner-up lowers
 it; *automatic* when it reaches `automatic` and the evidence goes beyond the
@@ -58,7 +67,11 @@ from imvo.supplychain.matching.features import (
 )
 
 MODEL_FILE = "data/model.json"
-FORMAT = "imvo-match-weights-5"
+FORMAT = "imvo-match-weights-6"
+# Format 5 had no "name_operator" column: its files still load, the level unlearned
+# (the pairs keep their whole-name weight) until the model is fitted again.
+OLD_FORMATS = ("imvo-match-weights-5",)
+OPERATOR = "name_operator"
 # The levels that are evidence beyond the name (see `decide`): an address that agrees
 # at least in part with no conflicting number ("partly similar" included: supplier
 # lists append the country, the province or a postcode, or drop the street type), or
@@ -114,6 +127,8 @@ def contradicted(levels: dict[str, np.ndarray]) -> np.ndarray:
 
 KINDS = ("coordinates", "no_coordinates")
 _COMPS = list(COMPARISONS)
+# The comparisons of the first step of the fit (all but the operator level).
+_FIRST = [c for c in _COMPS if c != OPERATOR]
 # L2 penalty of the fit: keeps a level seen in few pairs near 0 bits.
 L2 = 1.0
 
@@ -130,7 +145,8 @@ class Model:
     # kind -> rows [level per comparison..., weight as match, weight as non-match]
     evidence: dict[str, list[list[float]]]
     # kind -> {"prior": [bits], comparison: [bits per level], "together": [bits per term]}
-    fitted: dict[str, dict[str, list[float]]]
+    # (the operator level's weight may be None: not learned, see `operator_bits`)
+    fitted: dict[str, dict[str, list[Any]]]
     # Row probability thresholds (see matching.decide). `automatic` chosen once on
     # the held-out figures of docs/supplychain.md (automatic precision >= 0.97 on
     # every held-out set), not per set. `review`: a person is asked when the proposal
@@ -153,16 +169,25 @@ class Model:
     def table(self, kind: str) -> dict[str, np.ndarray]:
         """The weights of one kind as arrays (kept: explanations ask per row)."""
         if kind not in self._tables:
+            # None: a level not learned (`operator_bits`), NaN here.
             self._tables[kind] = {
-                k: np.asarray(v, dtype=np.float64) for k, v in self.fitted[kind].items()
+                k: np.asarray([np.nan if x is None else x for x in v], dtype=np.float64)
+                for k, v in self.fitted[kind].items()
             }
         return self._tables[kind]
 
     def prior_bits(self, kind: str = "coordinates") -> float:
         return float(self.fitted[kind]["prior"][0])
 
+    def operator_bits(self, kind: str = "coordinates") -> float | None:
+        """The weight of the operator level ("name_operator" 1), None when not learned
+        (no labelled pair at that level: the pair keeps its whole-name weight)."""
+        got = self.fitted[kind].get(OPERATOR, [0.0, None])
+        return None if got[1] is None else float(got[1])
+
     def pair_bits(self, levels: dict[str, np.ndarray]) -> np.ndarray:
-        """Match weight in bits of each pair (`levels`: comparison -> level array)."""
+        """Match weight in bits of each pair (`levels`: comparison -> level array).
+        Where "name_operator" is 1 (and learned), its weight replaces the name's."""
         n = len(levels["name"])
         out = np.zeros(n)
         kinds = kind_of(levels["distance"])
@@ -173,9 +198,14 @@ class Model:
                 continue
             t = self.table(kind)
             z = np.full(int(mask.sum()), t["prior"][0])
-            for comp in _COMPS:
+            for comp in _FIRST:
                 z += t[comp][levels[comp][mask].astype(np.int64)]
             z += inter[mask] @ t["together"]
+            op = self.operator_bits(kind)
+            if op is not None and OPERATOR in levels:
+                at = np.asarray(levels[OPERATOR])[mask] == 1
+                name = levels["name"][mask].astype(np.int64)
+                z[at] += op - t["name"][name[at]]
             out[mask] = z
         return out
 
@@ -187,8 +217,12 @@ class Model:
 
     # --- learning --------------------------------------------------------------------
     def add(self, levels: dict[str, np.ndarray], is_match: np.ndarray, weight: float = 1.0) -> None:
-        """Add labelled pairs (their levels per comparison) to the evidence. `fit` after."""
+        """Add labelled pairs (their levels per comparison) to the evidence. `fit` after.
+        Levels without "name_operator" (pairs read without their list) are "not
+        compared" there."""
         is_match = np.asarray(is_match, dtype=bool)
+        if OPERATOR not in levels:
+            levels = {**levels, OPERATOR: np.zeros(len(is_match), dtype=np.int8)}
         kinds = kind_of(levels["distance"])
         for i, kind in enumerate(KINDS):
             mask = kinds == i
@@ -251,7 +285,10 @@ class Model:
 
     def fit(self) -> Model:
         """Fit the weights of each kind on its evidence (weighted logistic regression,
-        Newton steps, L2 penalty; level 0 of a comparison is the reference, 0 bits)."""
+        Newton steps, L2 penalty; level 0 of a comparison is the reference, 0 bits), in
+        two steps: every weight but the operator level's, the pairs at that level read
+        at their own whole-name level; then the operator level's one weight alone, the
+        others fixed (`_operator_weight`)."""
         for kind in KINDS:
             rows = np.asarray(self.evidence[kind], dtype=np.float64).reshape(-1, len(_COMPS) + 2)
             if not len(rows) or not rows[:, -2].sum() or not rows[:, -1].sum():
@@ -265,7 +302,15 @@ class Model:
             y = np.r_[np.ones(len(x)), np.zeros(len(x))]
             w = np.r_[rows[:, -2], rows[:, -1]]
             beta = _constrained(xx, y, w)
-            self.fitted[kind] = _unpack(beta / math.log(2))
+            fitted: dict[str, list[Any]] = dict(_unpack(beta / math.log(2)))
+            at = levels[OPERATOR] == 1
+            op = None
+            if at.any() and (rows[at, -2].sum() or rows[at, -1].sum()):
+                # The rest of each such pair's weight: all but its name weight (bits).
+                rest = (x[at] @ beta) / math.log(2) - np.asarray(fitted["name"])[levels["name"][at]]
+                op = _operator_weight(rest, rows[at, -2], rows[at, -1])
+            fitted[OPERATOR] = [0.0, op]
+            self.fitted[kind] = fitted
         self._tables.clear()
         return self
 
@@ -284,14 +329,22 @@ class Model:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Model:
-        if data.get("format") != FORMAT:
+        if data.get("format") not in (FORMAT, *OLD_FORMATS):
             raise ValueError(
                 f"unknown model format {data.get('format')!r}: re-create it with `imvo match train`"
             )
         t = data.get("thresholds", {})
+        evidence = {k: [list(r) for r in data["evidence"][k]] for k in KINDS}
+        fitted = {k: {c: list(v) for c, v in data["weights_bits"][k].items()} for k in KINDS}
+        if data["format"] in OLD_FORMATS:
+            # No operator column: every pair "not compared" (inserted before the two
+            # weights, where the comparisons end), the level's weight not learned.
+            evidence = {k: [[*r[:-2], 0, *r[-2:]] for r in rows] for k, rows in evidence.items()}
+            for k in KINDS:
+                fitted[k][OPERATOR] = [0.0, None]
         return cls(
-            evidence={k: [list(r) for r in data["evidence"][k]] for k in KINDS},
-            fitted={k: {c: list(v) for c, v in data["weights_bits"][k].items()} for k in KINDS},
+            evidence=evidence,
+            fitted=fitted,
             automatic=float(t.get("automatic", 0.85)),
             review=float(t.get("review", 0.25)),
             trained_on=list(data.get("trained_on", [])),
@@ -301,8 +354,9 @@ class Model:
         path.write_text(json.dumps(self.to_dict(), indent=None) + "\n", encoding="utf-8")
 
 
-def _zero() -> dict[str, list[float]]:
-    out = {c: [0.0] * len(v) for c, v in COMPARISONS.items()}
+def _zero() -> dict[str, list[Any]]:
+    out: dict[str, list[Any]] = {c: [0.0] * len(v) for c, v in COMPARISONS.items()}
+    out[OPERATOR] = [0.0, None]
     out["prior"] = [0.0]
     out["together"] = [0.0] * len(TOGETHER)
     return out
@@ -311,7 +365,7 @@ def _zero() -> dict[str, list[float]]:
 def _design(levels: dict[str, np.ndarray]) -> np.ndarray:
     """One column per level other than 0 of each comparison, then the together terms."""
     cols: list[np.ndarray] = []
-    for c in _COMPS:
+    for c in _FIRST:
         lv = levels[c]
         cols.extend((lv == level).astype(np.float64) for level in range(1, len(COMPARISONS[c])))
     return np.column_stack([np.ones(len(levels["name"])), *cols, together(levels)])
@@ -320,7 +374,7 @@ def _design(levels: dict[str, np.ndarray]) -> np.ndarray:
 def _unpack(beta: np.ndarray) -> dict[str, list[float]]:
     out: dict[str, list[float]] = {"prior": [float(beta[0])]}
     at = 1
-    for c in _COMPS:
+    for c in _FIRST:
         n = len(COMPARISONS[c]) - 1
         out[c] = [0.0, *(float(v) for v in beta[at : at + n])]
         at += n
@@ -331,7 +385,7 @@ def _unpack(beta: np.ndarray) -> dict[str, list[float]]:
 def _signs() -> np.ndarray:
     """The allowed sign of each design column (the prior: free)."""
     return np.array(
-        [0, *(s for c in _COMPS for s in SIGNS[c][1:]), *SIGNS["together"]], dtype=np.int64
+        [0, *(s for c in _FIRST for s in SIGNS[c][1:]), *SIGNS["together"]], dtype=np.int64
     )
 
 
@@ -349,6 +403,25 @@ def _constrained(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> np.ndarray:
             break
         free &= ~wrong
     return beta
+
+
+def _operator_weight(rest: np.ndarray, yes: np.ndarray, no: np.ndarray) -> float:
+    """The operator level's weight in bits, alone: the pairs at that level (`rest`: the
+    rest of each pair's weight in bits, fixed; `yes`, `no`: their weight as matches and
+    as non-matches), weighted logistic regression on one coefficient with the same L2
+    penalty as the others and its sign (`features.SIGNS`: not below 0)."""
+    offset = rest * math.log(2)
+    beta = 0.0
+    for _ in range(50):
+        p_yes = 1.0 / (1.0 + np.exp(-np.clip(offset + beta, -40, 40)))
+        grad = float(np.sum(yes * (p_yes - 1.0) + no * p_yes)) + L2 * beta
+        hess = float(np.sum((yes + no) * p_yes * (1 - p_yes))) + L2 + 1e-9
+        step = grad / hess
+        beta -= step
+        if abs(step) < 1e-9:
+            break
+    # Its sign (features.SIGNS): agreement, never below 0.
+    return max(beta, 0.0) / math.log(2)
 
 
 def _logistic(x: np.ndarray, y: np.ndarray, w: np.ndarray, iterations: int = 50) -> np.ndarray:

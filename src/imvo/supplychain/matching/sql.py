@@ -363,12 +363,12 @@ def match(
     cur.execute(
         """
         DROP TABLE IF EXISTS pg_temp.mrows, pg_temp.row_keys, pg_temp.pairs, pg_temp.scored, pg_temp.levels,
-            pg_temp.weights;
+            pg_temp.weights, pg_temp.places;
         CREATE TEMP TABLE mrows (idx bigint PRIMARY KEY, name text, address text, country text,
                                 lat float8, lng float8, joined text, name_sorted text,
                                 name_set text[], name_numbers text[], address_set text[],
                                 address_ids text[], address_numbers text[],
-                                address_streets text[]);
+                                address_streets text[], op_rest text[]);
         """
     )
     with_index = [(i, *r) for i, r in enumerate(rows)]
@@ -384,6 +384,36 @@ def match(
     _run(
         cur,
         f"UPDATE pg_temp.mrows SET joined = {s}.joined_name(name), {derived};\nANALYZE pg_temp.mrows;",
+    )
+    # features.operator_prefixes: the longest run of leading words (leaving one) that
+    # OPERATOR_NAMES or more distinct names of the list start with; the rest of the
+    # name is kept (op_rest). features.address_words: the list's places.
+    _run(
+        cur,
+        f"""
+        WITH nm AS (
+          SELECT DISTINCT name FROM pg_temp.mrows WHERE name <> ''
+        ), w AS (
+          SELECT name, array(SELECT t FROM regexp_split_to_table(name, '\\s+') WITH ORDINALITY x(t, o)
+                             WHERE t <> '' ORDER BY o) AS ws
+          FROM nm
+        ), pre AS (
+          SELECT w.name, w.ws, i FROM w, generate_series(1, cardinality(w.ws) - 1) i
+        ), common AS (
+          SELECT ws[1:i] AS p FROM pre GROUP BY ws[1:i]
+          HAVING count(*) >= {int(features.OPERATOR_NAMES)}
+        ), best AS (
+          SELECT DISTINCT ON (pre.name) pre.name, pre.ws[pre.i + 1:] AS rest
+          FROM pre JOIN common c ON c.p = pre.ws[1:pre.i]
+          ORDER BY pre.name, pre.i DESC
+        )
+        UPDATE pg_temp.mrows r SET op_rest = b.rest FROM best b WHERE b.name = r.name;
+        CREATE TEMP TABLE places AS
+          SELECT DISTINCT w FROM pg_temp.mrows, unnest(address_set) w;
+        CREATE INDEX ON pg_temp.places (w);
+        ANALYZE pg_temp.places;
+        """,
+        timings,
     )
     cur.execute(f"SELECT size FROM {s}.meta")
     n = max(int(cur.fetchone()[0]), 2)
@@ -469,7 +499,7 @@ def match(
                  r.name_set AS wa, g.name_set AS wb, r.address_set AS ta, g.address_set AS tb,
                  r.address_ids AS sa, g.address_ids AS sb,
                  r.address_numbers AS aan, g.address_numbers AS ban,
-                 r.address_streets AS ast, g.address_streets AS bst,
+                 r.address_streets AS ast, g.address_streets AS bst, r.op_rest,
                  -- features.name_number_levels: a name's numbers that stand in both
                  -- addresses are the address written into the name, not name numbers
                  array(SELECT x FROM unnest(r.name_numbers) WITH ORDINALITY u(x, o)
@@ -545,7 +575,7 @@ def match(
           FROM placed n
         )
         , lv AS MATERIALIZED (
-          SELECT rw, idx, tf, base, country, aj, bj, lat1, lng1, lat2, lng2, ba, sb,
+          SELECT rw, idx, tf, base, country, aj, bj, lat1, lng1, lat2, lng2, ba, sb, wb, tb, op_rest,
             CASE WHEN base = 0 THEN 0 {tf_cases} END AS name_level,
             CASE WHEN aa = '' OR ba = '' THEN 0
                  WHEN aa = ba THEN 1
@@ -606,7 +636,21 @@ def match(
                            AND o.idx <> lv.idx AND o.lat IS NOT NULL AND o.lng IS NOT NULL
                            AND NOT {s}.twin(o.country, lv.country, o.joined, lv.bj, o.address, lv.ba,
                                             o.address_ids, lv.sb, o.lat, o.lng, lv.lat2, lv.lng2)) od
-                       WHERE d <= {near!r}) END AS nearby_level
+                       WHERE d <= {near!r}) END AS nearby_level,
+            -- features.operator_levels: the list's operator name set aside, the rest of
+            -- the row's name inside the registry name, at the same address, keeping a
+            -- site word (features.site_words: not a word of the list's addresses nor of
+            -- the candidate's, carried by fewer than GENERIC_WORD_COUNT facilities).
+            CASE WHEN base >= {int(features.OPERATOR_FROM)} AND address_level IN (1, 2)
+                      AND cardinality(op_rest) > 0 AND op_rest <@ wb
+                      AND EXISTS (
+                        SELECT 1 FROM unnest(op_rest) t(w)
+                        WHERE NOT EXISTS (SELECT 1 FROM pg_temp.places pl WHERE pl.w = t.w)
+                          AND NOT (t.w = ANY(lv.tb))
+                          AND coalesce((SELECT f.df FROM {s}.freq f
+                                        WHERE f.key = lv.country || '|w|' || t.w), 0)
+                              < {generic_count})
+                 THEN 1 ELSE 0 END AS operator_level
           FROM lv;
         ANALYZE pg_temp.levels;
         """,
@@ -617,7 +661,7 @@ def match(
     cur.execute(
         f"""
         SELECT l.rw, g.id, l.name_level, l.address_level, l.distance_level, l.number_level,
-               l.word_level, l.nearby_level, r.name, g.name,
+               l.word_level, l.nearby_level, l.operator_level, r.name, g.name,
                g.country, g.joined, g.address, g.lat, g.lng
         FROM pg_temp.levels l JOIN {s}.reg g ON g.idx = l.idx
           JOIN pg_temp.mrows r ON r.idx = l.rw ORDER BY l.rw, l.idx
@@ -627,11 +671,21 @@ def match(
     levels = {
         comp: np.array([r[2 + i] for r in fetched], dtype=np.int64)
         for i, comp in enumerate(
-            ("name", "address", "distance", "name_number", "name_word", "name_nearby")
+            (
+                "name",
+                "address",
+                "distance",
+                "name_number",
+                "name_word",
+                "name_nearby",
+                "name_operator",
+            )
         )
     }
     bits = model.pair_bits(levels) if fetched else np.zeros(0)
-    parts = features.part_of_place([r[8] for r in fetched], [r[9] for r in fetched], levels["name"])
+    parts = features.part_of_place(
+        [r[9] for r in fetched], [r[10] for r in fetched], levels["name"]
+    )
     support = supported(levels) & ~parts
     alike = lookalikes(levels)
     against = contradicted(levels)
@@ -651,11 +705,11 @@ def match(
                 bool(alike[k]),
                 bool(against[k]),
                 (
-                    fetched[k][10],
                     fetched[k][11],
                     fetched[k][12],
-                    _nan(fetched[k][13]),
+                    fetched[k][13],
                     _nan(fetched[k][14]),
+                    _nan(fetched[k][15]),
                 ),
             )
             for k in ks

@@ -18,15 +18,16 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
 
 from imvo.supplychain import matching
-from imvo.supplychain.matching import blocking
+from imvo.supplychain.matching import blocking, features
 from imvo.supplychain.matching.features import COMPARISONS
 from imvo.supplychain.matching.model import Model
 from imvo.supplychain.normalise import normalise_address, normalise_name
@@ -43,26 +44,59 @@ class Pair:
     other_lat: float | None
     other_lng: float | None
     is_match: bool
+    # The list the row came from (a key of `model_from_pairs`'s `lists`), None: unknown.
+    group: Any = None
 
 
 def _f(v: float | None) -> float:
     return float("nan") if v is None else float(v)
 
 
-def model_from_pairs(pairs: Sequence[Pair], label: str) -> Model:
-    """Counts from single labelled pairs (values as people typed them)."""
+def model_from_pairs(
+    pairs: Sequence[Pair],
+    label: str,
+    lists: Mapping[Any, tuple[Sequence[str], Sequence[str]]] | None = None,
+) -> Model:
+    """Counts from single labelled pairs (values as people typed them). `lists`: per
+    `Pair.group`, the names and addresses of the list the row came from, from which
+    its operator names and places are read (`features.operator_prefixes`,
+    `features.address_words`; no registry here to count words in, so any word that is
+    no place of the list is a site word); a pair without one never reads that level."""
     model = Model.empty()
     if not pairs:
         return model
+    names = [normalise_name(p.name) for p in pairs]
+    others = [normalise_address(p.other_address) for p in pairs]
+    prefix = np.zeros(len(pairs), dtype=np.int64)
+    places: dict[Any, frozenset[str]] = {}
+    for group, (list_names, list_addresses) in (lists or {}).items():
+        cleaned = [normalise_name(n) for n in list_names]
+        found = dict(zip(cleaned, features.operator_prefixes(cleaned), strict=True))
+        places[group] = features.address_words([normalise_address(a) for a in list_addresses])
+        for k, p in enumerate(pairs):
+            if p.group == group:
+                prefix[k] = found.get(names[k], 0)
+
+    def site_words(ks: np.ndarray, rests: list[list[str]]) -> np.ndarray:
+        return np.array(
+            [
+                features.site_words([rest], places[pairs[k].group], [others[k]])[0]
+                for k, rest in zip(ks.tolist(), rests, strict=True)
+            ],
+            dtype=bool,
+        )
+
     levels, _ = matching.pair_levels(
-        [normalise_name(p.name) for p in pairs],
+        names,
         [normalise_address(p.address) for p in pairs],
         np.array([_f(p.lat) for p in pairs]),
         np.array([_f(p.lng) for p in pairs]),
         [normalise_name(p.other_name) for p in pairs],
-        [normalise_address(p.other_address) for p in pairs],
+        others,
         np.array([_f(p.other_lat) for p in pairs]),
         np.array([_f(p.other_lng) for p in pairs]),
+        operator_prefix=prefix if places else None,
+        site_words=site_words,
     )
     model.add(levels, np.array([p.is_match for p in pairs]))
     model.trained_on = [f"{label}: {len(pairs)} labelled pairs"]

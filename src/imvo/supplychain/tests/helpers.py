@@ -123,3 +123,12 @@ def libreoffice_convert(tmp: Any, source: Any, target: str, kind: str = "") -> b
         check=True, capture_output=True, timeout=180,
     )  # fmt: skip
     return bytes((out / f"{source.stem}.{kind or target}").read_bytes())
+
+
+def confirm_form(sl: Any) -> dict[str, str]:
+    """What the preview page's Confirm button posts: the effect shown and the files
+    it was computed against (`disclosure.seen_files`)."""
+    from imvo.supplychain import disclosure
+
+    shown = disclosure.preview(sl)
+    return {"action": "confirm", "seen": shown.mode, "seen_files": shown.seen_files}

@@ -29,7 +29,7 @@ from django.test import Client
 from imvo.core.errors import DomainError
 from imvo.supplychain import disclosure, services
 from imvo.supplychain.models import SupplierList
-from imvo.supplychain.tests.helpers import csv_bytes, make_registry
+from imvo.supplychain.tests.helpers import confirm_form, csv_bytes, make_registry
 from imvo.supplychain.tests.test_services import YEAR
 
 FIRST = [["Dhaka Knit Composite Ltd", "Plot 12, Road 3, Gazipur", "BD"]]
@@ -95,7 +95,7 @@ def test_a_first_upload_overtaken_by_another_is_not_replaced_unasked(world, memb
     assert "Add this file to the disclosure instead" in shown
     assert "Confirm: replace the disclosure" in shown
     member.post(f"/supply-chain/lists/{first.pk}/confirm/", {"action": "add"})
-    member.post(f"/supply-chain/lists/{first.pk}/confirm/", {"action": "confirm", "seen": "add"})
+    member.post(f"/supply-chain/lists/{first.pk}/confirm/", confirm_form(first))
     assert _current(world) == ["eerste.csv", "tweede.csv"]
 
 
@@ -133,3 +133,98 @@ def test_two_first_files_confirmed_at_once_are_both_disclosed(world, member, mon
     versions = disclosure.find(world.covenant_x.pk, world.company_a.pk, YEAR)
     assert versions is not None
     assert [v.change for v in versions.versions.order_by("number")] == ["first", "add"]
+
+
+def _shown_confirm_form(member, sl: SupplierList) -> dict[str, str]:
+    """The Confirm form's fields as the page shows them (what the browser posts)."""
+    import re
+
+    page = member.get(f"/supply-chain/lists/{sl.pk}/").content.decode()
+    form = page[page.index('name="seen"') - 200 :]
+    fields = dict(re.findall(r'<input type="hidden" name="(seen\w*)" value="([^"]*)">', form))
+    assert set(fields) == {"seen", "seen_files"}, fields
+    return {"action": "confirm", **fields}
+
+
+@pytest.mark.parametrize("mode", ["replace", "add"])
+def test_the_page_confirms_only_against_the_disclosure_it_showed(world, member, mode) -> None:
+    """The mode alone did not pin the web's Confirm: the page said "This file
+    replaces your disclosure (now in it: eerste.csv)"; meanwhile, in a second tab,
+    derde.csv replaced eerste.csv; Confirm on the first tab, still "replace",
+    replaced derde.csv, which the member never saw the effect on. Now the page posts
+    the files its effect was computed against too."""
+    _upload(world, FIRST, "eerste.csv", confirm=True)
+    later = _upload(world, SECOND, "tweede.csv", mode=mode)
+    shown = _shown_confirm_form(member, later)
+    assert shown["seen"] == mode
+    # A second tab: another file of the year, same choice, confirmed first.
+    third = [["Chittagong Denim Mills", "Road 7, Chattogram", "BD"]]
+    other = _upload(world, third, "derde.csv", mode=mode)
+    member.post(f"/supply-chain/lists/{other.pk}/confirm/", confirm_form(other))
+    before = _current(world)
+    assert before == (["derde.csv"] if mode == "replace" else ["derde.csv", "eerste.csv"])
+    assert disclosure.preview_mode(later) == mode  # the mode is the same: it did not notice
+    response = member.post(f"/supply-chain/lists/{later.pk}/confirm/", shown)
+    assert response.status_code == 302
+    page = member.get(f"/supply-chain/lists/{later.pk}/").content.decode()
+    assert "changed since this page was shown (now in it: " in page
+    assert "derde.csv" in page[page.index("changed since this page was shown") :][:200]
+    later.refresh_from_db()
+    assert later.status == SupplierList.Status.PREVIEW and _current(world) == before
+    # In Dutch too.
+    member.post(f"/supply-chain/lists/{later.pk}/confirm/", shown, HTTP_ACCEPT_LANGUAGE="nl")
+    nl = member.get(f"/supply-chain/lists/{later.pk}/", HTTP_ACCEPT_LANGUAGE="nl")
+    assert "gewijzigd sinds deze pagina werd getoond" in nl.content.decode()
+    # The page shown again carries the new effect; confirming it goes through.
+    member.post(f"/supply-chain/lists/{later.pk}/confirm/", _shown_confirm_form(member, later))
+    expected = ["tweede.csv"] if mode == "replace" else sorted([*before, "tweede.csv"])
+    assert _current(world) == expected
+
+
+def test_a_confirm_post_without_what_the_page_showed_is_refused(world, member) -> None:
+    """An old page (or a hand-made post) that does not say what it showed changes
+    nothing; the API answers 400 for the same (`seen` required)."""
+    _upload(world, FIRST, "eerste.csv", confirm=True)
+    later = _upload(world, SECOND, "tweede.csv", mode="replace")
+    for fields in ({}, {"seen": "replace"}, {"seen_files": disclosure.preview(later).seen_files}):
+        member.post(f"/supply-chain/lists/{later.pk}/confirm/", {"action": "confirm", **fields})
+        later.refresh_from_db()
+        assert later.status == SupplierList.Status.PREVIEW
+    assert _current(world) == ["eerste.csv"]
+    member.post(f"/supply-chain/lists/{later.pk}/confirm/", confirm_form(later))
+    assert _current(world) == ["tweede.csv"]
+
+
+def test_a_replacement_confirmed_in_another_tab_and_not_yet_processed_pins_too(
+    world, member
+) -> None:
+    """Found in the demo (a real worker): the second tab's replacement, confirmed,
+    waited for the worker, so the disclosure was still eerste.csv and the first
+    tab's Confirm went through; the file processed last then replaced the other.
+    A confirmed file on its way counts as a change of the disclosure, and the
+    preview names it."""
+    _upload(world, FIRST, "eerste.csv", confirm=True)
+    later = _upload(world, SECOND, "tweede.csv", mode="replace")
+    shown = _shown_confirm_form(member, later)
+    other = _upload(world, [["Chittagong Denim Mills", "Road 7", "BD"]], "derde.csv", "replace")
+    # Confirmed in the second tab; the worker has not reached it yet.
+    SupplierList.objects.filter(pk=other.pk).update(
+        status=SupplierList.Status.QUEUED, confirmed=True
+    )
+    assert _current(world) == ["eerste.csv"]
+    member.post(f"/supply-chain/lists/{later.pk}/confirm/", shown)
+    later.refresh_from_db()
+    assert later.status == SupplierList.Status.PREVIEW
+    page = member.get(f"/supply-chain/lists/{later.pk}/").content.decode()
+    assert (
+        "changed since this page was shown (now in it: eerste.csv, derde.csv (confirmed, "
+        "still being processed))" in page
+    )
+    on_the_way = page[page.index("data-on-the-way") :][:200]
+    assert "Confirmed and still being processed" in on_the_way and "derde.csv" in on_the_way
+    nl = member.get(f"/supply-chain/lists/{later.pk}/", HTTP_ACCEPT_LANGUAGE="nl")
+    assert "Bevestigd en nog in verwerking" in nl.content.decode()
+    # The page shown now names it; confirming that goes through.
+    member.post(f"/supply-chain/lists/{later.pk}/confirm/", _shown_confirm_form(member, later))
+    later.refresh_from_db()
+    assert later.status != SupplierList.Status.PREVIEW

@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from imvo.accounts.models import ApiToken
 from imvo.supplychain import parsing, services
 from imvo.supplychain.models import SupplierList
-from imvo.supplychain.tests.helpers import make_registry
+from imvo.supplychain.tests.helpers import confirm_form, make_registry
 from imvo.supplychain.tests.test_services import YEAR
 
 HUGE = "x" * 200_000
@@ -60,7 +60,7 @@ def test_a_200_kb_cell_on_the_web_and_the_api(client, world, db) -> None:
     assert row.errors == [["Address", "200,000 characters, at most 1,000"]]
     page = client.get(r["Location"]).content.decode()
     assert "200,000 characters, at most 1,000" in page  # the preview names the row error
-    client.post(f"/supply-chain/lists/{sl.pk}/confirm/", {"action": "confirm"})
+    client.post(f"/supply-chain/lists/{sl.pk}/confirm/", confirm_form(sl))
     sl.refresh_from_db()
     assert sl.status == SupplierList.Status.DONE, sl.error
     assert sl.summary["valid"] == 1 and sl.summary["rejected"] == 1

@@ -14,7 +14,7 @@ from imvo.accounts.models import ApiToken
 from imvo.core.errors import PermissionDeniedError
 from imvo.supplychain import disclosure, services
 from imvo.supplychain.models import Match, SupplierList
-from imvo.supplychain.tests.helpers import csv_bytes, make_facility, make_registry
+from imvo.supplychain.tests.helpers import confirm_form, csv_bytes, make_facility, make_registry
 
 YEAR = timezone.now().year - 1
 FIRST = [
@@ -146,7 +146,7 @@ def test_the_pages_refuse_the_secretariat_with_the_reason(client, world, registr
     assert state(d) == before
     # The member's own confirmation goes through.
     client.force_login(world.member_a)
-    r = client.post(f"/supply-chain/lists/{waiting.pk}/confirm/", {"action": "confirm"})
+    r = client.post(f"/supply-chain/lists/{waiting.pk}/confirm/", confirm_form(waiting))
     assert r.status_code == 302
     waiting.refresh_from_db()
     assert waiting.status == "done" and waiting.is_current

@@ -354,3 +354,32 @@ def test_the_download_says_the_candidate_of_a_new_or_rejected_row_was_not_taken(
         assert explain.plain_text(m).startswith("#7, niet gekozen: ")
     m.status = Match.Status.PENDING
     assert explain.plain_text(m).startswith("#7: Name: different names")
+
+
+def test_the_operators_name_set_aside_reads_with_the_whole_names_level() -> None:
+    """The matcher's name entry at its operator level (features.OPERATOR_NAME_LEVEL)
+    says the operator's name was set aside, and how the whole names compare, in the
+    reader's language."""
+    from imvo.supplychain.matching.features import OPERATOR_NAME_LEVEL
+
+    stored = [
+        {
+            "field": "name",
+            "level": OPERATOR_NAME_LEVEL,
+            "weight": 0.04,
+            "whole": "different",
+            "detail": "as whole names: different",
+        }
+    ]
+    e = explain.explain(_match(explanation=stored), full=False)
+    assert [(x.words, x.detail) for x in e.evidence] == [
+        (
+            "the site's name is in the other once the operator's name the list writes in "
+            "front of its sites is set aside",
+            "as whole names: different names",
+        )
+    ]
+    with translation.override("nl"):
+        e = explain.explain(_match(explanation=stored), full=False)
+        assert e.evidence[0].detail == "als hele namen: verschillende namen"
+        assert "exploitant" in e.evidence[0].words

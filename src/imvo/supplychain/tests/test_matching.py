@@ -1148,3 +1148,189 @@ def test_a_unit_named_record_beside_its_twins_is_not_set_aside_into_an_automatic
         ("Lotus Apparel Limited", "Unit A, No. 5 Lotus Rd, Dongguan", "CN", None, None),
     )
     assert m.status != matching.AUTOMATIC
+
+
+# The operator's name in front of the site's (features.operator_levels) ------------------
+_OPERATOR_REGISTRY = [
+    ("Wee Care Nursery School", "4601 N Sheridan Rd", "US", None, None),
+    ("Kiddie Kottage Learning", "1946 W 87th St", "US", None, None),
+    ("Bethel New Life Lake", "316 N Pulaski Rd", "US", None, None),
+    ("Humpty Dumpty Day Care", "1126 W 99th St", "US", None, None),
+]
+
+
+def _list(rows: Sequence[tuple[str, str]], registry: Sequence[tuple[Any, ...]]) -> list[Any]:
+    """Match the rows (name, address; US, no coordinates) as one list."""
+    reg = pl.DataFrame(
+        {
+            "id": [f"F{i}" for i in range(len(registry))],
+            "name": [r[0] for r in registry],
+            "address": [r[1] for r in registry],
+            "country": [r[2] for r in registry],
+        }
+    )
+    frame = pl.DataFrame(
+        {
+            "name": [r[0] for r in rows],
+            "address": [r[1] for r in rows],
+            "country": ["US"] * len(rows),
+        }
+    )
+    return matching.match_frame(matching.prepare_registry(reg), frame)
+
+
+def _name_entry(m: matching.MatchResult) -> dict[str, Any]:
+    return next(e for e in m.explanation if e["field"] == "name")
+
+
+def test_a_list_that_writes_its_operator_in_front_reads_the_sites_name() -> None:
+    """Three rows start with "Henry Booth House": set aside, "Wee Care Nursery" is inside
+    the registry's "Wee Care Nursery School" at the same address, and the pair takes the
+    operator level's weight instead of its whole names' ("different"); the same row
+    alone (a one-row list) never reads it."""
+    rows = [
+        ("Henry Booth House Wee Care Nursery", "4601 N Sheridan Rd"),
+        ("Henry Booth House Kiddie Kottage", "1946 W 87th St"),
+        ("Henry Booth House Humpty Dumpty", "1126 W 99th St"),
+    ]
+    model = matching.load()
+    bits = model.operator_bits("no_coordinates")
+    assert bits is not None
+    listed = _list(rows, _OPERATOR_REGISTRY)
+    name = _name_entry(listed[0])
+    assert listed[0].facility_id == "F0"
+    assert name["level"] == features.OPERATOR_NAME_LEVEL
+    assert name["weight"] == pytest.approx(bits, abs=0.01)
+    assert name["whole"] in ("similar", "weak", "different")
+    alone = _list(rows[:1], _OPERATOR_REGISTRY)[0]
+    assert _name_entry(alone)["level"] == name["whole"]
+    assert _name_entry(alone)["weight"] < name["weight"]
+    assert listed[0].scored[0].weight > alone.scored[0].weight
+    # With the shipped weights: the site matched automatically; alone, a person decides.
+    assert listed[0].status == matching.AUTOMATIC and alone.status == matching.PENDING
+    assert features.operator_prefixes(["henry booth house wee care nursery"]) == [0]
+
+
+def test_a_rest_that_is_only_a_place_of_the_list_is_not_a_sites_name() -> None:
+    """ "Mary Crane Center Lake": set aside, "lake" is inside "Bethel New Life Lake" at
+    the same address, but the list's addresses carry "lake" (Lake St): a part of town,
+    not a site's name (features.site_words). The rest "Kiddie Kottage" is a site's name."""
+    rows = [
+        ("Mary Crane Center Lake", "316 N Pulaski Rd"),
+        ("Mary Crane Center West", "2905 W Lake St"),
+        ("Mary Crane Center Kiddie Kottage", "1946 W 87th St"),
+    ]
+    listed = _list(rows, _OPERATOR_REGISTRY)
+    assert listed[0].facility_id == "F2"
+    assert _name_entry(listed[0])["level"] != features.OPERATOR_NAME_LEVEL
+    assert _name_entry(listed[2])["level"] == features.OPERATOR_NAME_LEVEL
+    places = frozenset({"lake", "st"})
+    assert features.site_words([["lake"], ["kiddie", "kottage"]], places, ["", ""]).tolist() == [
+        False,
+        True,
+    ]
+    # A word the candidate's own address carries is a place too, and so is a common word.
+    assert not features.site_words([["pulaski"]], frozenset(), ["316 n pulaski rd"])[0]
+    assert not features.site_words([["center"]], frozenset(), [""], lambda ix, ws: [40])[0]
+    assert features.site_words([["center", "kiddie"]], frozenset(), [""], lambda ix, ws: [40, 1])[0]
+
+
+def test_operator_names_are_the_leading_words_three_names_of_the_list_start_with() -> None:
+    names = [
+        "chicago public schools penn",
+        "chicago public schools avers elementary",
+        "chicago public schools depriest",
+        "chicago commons",
+        "chicago commons",  # the same name twice counts once
+        "",
+    ]
+    assert features.operator_prefixes(names) == [3, 3, 3, 1, 1, 0]
+    assert features.operator_prefixes(names[3:]) == [0, 0, 0]
+
+
+def test_the_operator_level_is_fitted_after_the_other_weights() -> None:
+    """`Model.fit` in two steps: the other weights are those of a fit in which the
+    operator level's pairs keep their whole-name level (as if it did not exist), and its
+    one weight is fitted alone against them; a format-5 file loads, the level unlearned
+    (its pairs keep their whole-name weight)."""
+    from imvo.supplychain.matching.model import FORMAT, Model
+
+    rng = np.random.default_rng(5)
+    n = 600
+    name = rng.choice([1, 6, 10, 11, 12], n).astype(np.int8)
+    address = rng.choice([0, 1, 2, 6], n).astype(np.int8)
+    operator = ((name >= 10) & np.isin(address, [1, 2]) & (rng.random(n) < 0.5)).astype(np.int8)
+    # Names that agree match 70% of the time; names that do not, only at the operator level.
+    is_match = ((name < 10) & (rng.random(n) < 0.7)) | ((operator == 1) & (rng.random(n) < 0.9))
+    zeros = np.zeros(n, dtype=np.int8)
+    levels = {
+        "name": name,
+        "address": address,
+        "distance": zeros,
+        "name_number": zeros,
+        "name_word": zeros,
+        "name_nearby": zeros,
+    }
+    with_level, without = Model.empty(), Model.empty()
+    with_level.add({**levels, "name_operator": operator}, is_match)
+    without.add(levels, is_match)
+    a, b = with_level.fit(), without.fit()
+    for comp in ("prior", "name", "address", "together"):
+        assert a.fitted["no_coordinates"][comp] == pytest.approx(b.fitted["no_coordinates"][comp])
+    bits = a.operator_bits("no_coordinates")
+    assert bits is not None and bits > 0 and b.operator_bits("no_coordinates") is None
+    weights = a.pair_bits({**levels, "name_operator": operator})
+    plain = b.pair_bits(levels)
+    at = operator == 1
+    table = a.table("no_coordinates")
+    assert weights[~at] == pytest.approx(plain[~at])
+    assert weights[at] == pytest.approx(plain[at] - table["name"][name[at]] + bits)
+
+    old = a.to_dict()
+    old["format"] = "imvo-match-weights-5"
+    old["evidence"] = {k: [[*r[:6], *r[7:]] for r in rows] for k, rows in old["evidence"].items()}
+    for kind in old["weights_bits"].values():
+        kind.pop("name_operator")
+    loaded = Model.from_dict(old)
+    assert loaded.operator_bits("no_coordinates") is None
+    assert loaded.pair_bits({**levels, "name_operator": operator}) == pytest.approx(plain)
+    assert loaded.to_dict()["format"] == FORMAT
+    assert all(r[6] == 0 for rows in loaded.evidence.values() for r in rows)
+    assert loaded.totals() == pytest.approx(a.totals())
+
+
+def test_peoples_decisions_read_the_operator_level_from_their_organisations_lists() -> None:
+    """`imvo match train`: a decision's row is read with the lists of its organisation
+    (`train.model_from_pairs(..., lists)`), so its operator's name is set aside as on
+    upload; without them (or from another organisation) the level is never read."""
+    from imvo.supplychain.matching import model as model_mod
+    from imvo.supplychain.matching import train
+
+    def pair(group: Any) -> train.Pair:
+        return train.Pair(
+            "Henry Booth House Wee Care Nursery",
+            "4601 N Sheridan Rd",
+            None,
+            None,
+            "Wee Care Nursery School",
+            "4601 N Sheridan Rd",
+            None,
+            None,
+            True,
+            group,
+        )
+
+    names = [
+        "Henry Booth House Wee Care Nursery",
+        "Henry Booth House Kiddie Kottage",
+        "Henry Booth House Humpty Dumpty",
+    ]
+    lists = {7: (names, ["4601 N Sheridan Rd", "1946 W 87th St", "1126 W 99th St"])}
+    column = list(features.COMPARISONS).index("name_operator")
+
+    def operator_levels(m: model_mod.Model) -> set[int]:
+        return {int(r[column]) for r in m.evidence["no_coordinates"]}
+
+    assert operator_levels(train.model_from_pairs([pair(7)], "decisions", lists)) == {1}
+    assert operator_levels(train.model_from_pairs([pair(8)], "decisions", lists)) == {0}
+    assert operator_levels(train.model_from_pairs([pair(7)], "decisions")) == {0}

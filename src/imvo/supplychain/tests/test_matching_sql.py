@@ -573,3 +573,63 @@ def test_postgres_engine_leaves_names_that_agree_as_they_are(pg_cursor: Any) -> 
     memory = matching.match_frame(matching.prepare_registry(registry, normalised=True), rows)
     assert memory[0].status != matching.AUTOMATIC
     _decided_alike_in_postgres(pg_cursor, registry, rows, memory)
+
+
+def test_postgres_engine_reads_the_operators_name_as_the_in_memory_engine(
+    pg_cursor: Any,
+) -> None:
+    """A list that writes its operator's name in front of its sites' (three rows start
+    with "Henry Booth House", `features.operator_prefixes`): both engines read the same
+    pairs at the operator level and decide alike; a rest that is a place of the list
+    ("lake" of Lake St) or a word ten facilities carry ("center") is no site's name."""
+    from imvo.supplychain.matching import blocking
+
+    centers = [f"school {i} center" for i in range(10)]
+    registry = _places(
+        [
+            "wee care nursery school",
+            "kiddie kottage learning",
+            "bethel new life lake",
+            "community center",
+            *centers,
+        ],
+        ["4601 n sheridan rd", "1946 w 87th st", "316 n pulaski rd", "50 e main st"]
+        + [f"{i} other rd" for i in range(10)],
+        ["US"] * 14,
+        ids=list(range(1, 15)),
+    )
+    rows = _places(
+        [
+            "Henry Booth House Wee Care Nursery",
+            "Henry Booth House Kiddie Kottage",
+            "Henry Booth House Lake",
+            "Henry Booth House Center",
+            "Henry Booth House Day Care",
+        ],
+        [
+            "4601 N Sheridan Rd",
+            "1946 W 87th St",
+            "316 N Pulaski Rd",
+            "50 E Main St",
+            "2905 W Lake St",
+        ],
+        ["US"] * 5,
+    )
+    prepared = matching.prepare_registry(registry, normalised=True)
+    clean = _clean(rows, normalised=False)
+    scored = matching.score_candidates(prepared, clean, blocking.candidates(prepared.index, clean))
+    in_memory = {
+        (int(r), prepared.ids[j])
+        for r, j, level in zip(
+            scored["rows"], scored["idx"], scored["levels"]["name_operator"], strict=True
+        )
+        if level == 1
+    }
+    assert in_memory == {(0, 1), (1, 2)}
+    memory = matching.match_frame(prepared, rows)
+    _decided_alike_in_postgres(pg_cursor, registry, rows, memory)
+    pg_cursor.execute(
+        f"SELECT l.rw, g.id FROM pg_temp.levels l JOIN {SCHEMA}.reg g ON g.idx = l.idx "  # noqa: S608
+        "WHERE l.operator_level = 1"
+    )
+    assert {(int(rw), int(i)) for rw, i in pg_cursor.fetchall()} == in_memory

@@ -13,6 +13,7 @@ from imvo.accounts.models import ApiToken
 from imvo.supplychain import services
 from imvo.supplychain.models import Match, SupplierList
 from imvo.supplychain.tests.helpers import (
+    confirm_form,
     csv_bytes,
     make_facility,
     make_registry,
@@ -42,7 +43,7 @@ def test_upload_page_flow(client, world, registry) -> None:
     assert r.status_code == 302 and r["Location"] == f"/supply-chain/lists/{sl.pk}/"
     page = client.get(r["Location"]).content.decode()
     assert "Check the effect, then confirm" in page and "Locations added" in page
-    client.post(f"/supply-chain/lists/{sl.pk}/confirm/", {"action": "confirm"})
+    client.post(f"/supply-chain/lists/{sl.pk}/confirm/", confirm_form(sl))
     page = client.get(r["Location"]).content.decode()
     assert "Rows received" in page and "Error report" in page
 
@@ -262,10 +263,7 @@ def test_a_second_upload_asks_add_or_replace(client, world, registry) -> None:
     )
     assert SupplierList.objects.current().count() == 1
     sl = SupplierList.objects.get(original_name="b.csv")
-    assert (
-        client.post(f"/supply-chain/lists/{sl.pk}/confirm/", {"action": "confirm"}).status_code
-        == 302
-    )
+    assert client.post(f"/supply-chain/lists/{sl.pk}/confirm/", confirm_form(sl)).status_code == 302
     assert SupplierList.objects.current().count() == 2
     history = client.get(f"/supply-chain/disclosures/{sl.versions.get().disclosure_id}/")
     assert (

@@ -156,7 +156,7 @@ class Command(BaseCommand):
         on those decisions (and on the real benchmark sets when ../shared is there)."""
         from imvo.supplychain import matching
         from imvo.supplychain.matching import train
-        from imvo.supplychain.models import LabelledPair
+        from imvo.supplychain.models import LabelledPair, SupplierListRow
 
         if opts.get("shared"):
             self.train_shipped(opts)
@@ -174,10 +174,20 @@ class Command(BaseCommand):
                 lp.facility_lat,
                 lp.facility_lng,
                 lp.is_match,
+                lp.organisation_id,
             )
             for lp in labelled
         ]
-        after = before.merged(train.model_from_pairs(pairs, "platform decisions"))
+        # Each organisation's lists, read as one, say which leading words are an
+        # operator's name and which words are places (features.operator_prefixes).
+        lists: dict[Any, tuple[list[str], list[str]]] = {}
+        for org, name, address in SupplierListRow.objects.filter(
+            supplier_list__organisation_id__in={lp.organisation_id for lp in labelled}
+        ).values_list("supplier_list__organisation_id", "name", "address"):
+            got = lists.setdefault(org, ([], []))
+            got[0].append(name)
+            got[1].append(address)
+        after = before.merged(train.model_from_pairs(pairs, "platform decisions", lists))
         out = Path(opts["out"]) if opts["out"] else matching.platform_model_path()
         out.parent.mkdir(parents=True, exist_ok=True)
         after.save(out)
