@@ -130,17 +130,23 @@ def table_response(
     header: Sequence[str],
     rows: Iterable[Sequence[Any]],
     meta: dict[str, Any] | None = None,
+    labels: Sequence[str] | None = None,
 ) -> HttpResponse:
-    """An HTTP download of a table in csv, xlsx or json."""
+    """An HTTP download of a table in csv, xlsx or json.
+
+    `header` holds the columns' stable keys; `labels`, if given, their names in the
+    reader's language, which head the CSV and Excel files people open (neutralised
+    like every cell). JSON, for programs, keeps the keys whatever the language."""
     rows = list(rows)
+    shown = header if labels is None else labels
     if fmt == "xlsx":
         notes = [f"{k}: {v}" for k, v in (meta or {}).items()]
-        body = to_xlsx_bytes(header, rows, notes=notes)
+        body = to_xlsx_bytes(shown, rows, notes=notes)
     elif fmt == "json":
         body = to_json_bytes(header, rows, meta)
     else:
         fmt = "csv"
-        body = to_csv_bytes(header, rows)
+        body = to_csv_bytes(shown, rows)
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response

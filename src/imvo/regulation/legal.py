@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 # The versions of the legal texts this mapping was written against.
 CSDDD = "CSDDD: Directive (EU) 2024/1760 as amended by the 2025-26 Omnibus (text of late 2026)"
@@ -97,46 +98,58 @@ def _q(code: str, label: str, step: int, articles: tuple[str, ...], esrs: tuple[
 # VSME: the basic module asks whether the company has a code of conduct or
 # human-rights policy and a complaints-handling mechanism, and about severe
 # human-rights incidents (VSME C6, C7); anything further is beyond the cap.
+# The labels are written in English, stored so in a covenant's own rows and kept so
+# in exports; pages show a default row's label in the reader's language
+# (`Mapped.shown_label`).
+MATURITY_LABELS = (
+    gettext_noop("Maturity level, OECD step 1"),
+    gettext_noop("Maturity level, OECD step 2"),
+    gettext_noop("Maturity level, OECD step 3"),
+    gettext_noop("Maturity level, OECD step 4"),
+    gettext_noop("Maturity level, OECD step 5"),
+    gettext_noop("Maturity level, OECD step 6"),
+)
+
 DEFAULT_ROWS: tuple[DefaultRow, ...] = (
     # The garment framework's questions.
-    _q("policy-adopted", "Board-adopted RBC policy covering the themes", 1, ("7",), ("S2-1",), True),
-    _q("responsible-person", "Named person responsible, with mandate and budget", 1, ("7",), ("S2-1",)),
-    _q("supplier-code", "Expectations in supplier contracts or code of conduct", 1, ("7", "10"), ("S2-1",), True),
-    _q("tier1-mapped", "Tier-1 production locations mapped", 2, ("8",), ("S2-4",)),
-    _q("beyond-tier1", "Locations beyond tier 1 mapped", 2, ("8",), ("S2-4",)),
-    _q("themes-assessed", "Risks assessed on all themes per country and product", 2, ("8",), ("S2-4",)),
-    _q("prioritised", "Risks prioritised by severity and likelihood", 2, ("9",), ("S2-4",)),
-    _q("smart-actions", "A SMART action for every prioritised risk", 3, ("10", "11"), ("S2-4", "S2-5")),
-    _q("all-themes", "Targets cover every theme with risks", 3, ("10",), ("S2-5",)),
-    _q("purchasing", "Own purchasing practices adjusted", 3, ("10",), ("S2-4",)),
-    _q("leverage", "Leverage used, alone or with other members", 3, ("10", "11"), ("S2-4",)),
-    _q("tracking", "Implementation and results tracked with indicators", 4, ("15",), ("S2-4", "S2-5")),
-    _q("public-report", "Yearly public report on due diligence", 5, ("16",), ("S2-1",)),
-    _q("locations-public", "Production locations on the public list", 5, ("16",), ("S2-1",)),
-    _q("consulted", "Workers, unions or NGOs consulted in the risk analysis", 2, ("13",), ("S2-2",)),
-    _q("grievance", "Workers have access to an effective grievance mechanism", 6, ("14",), ("S2-3",), True),
-    _q("remedy", "Remedy provided for or cooperated in", 6, ("12",), ("S2-3",)),
-    _q("stakeholder-notes", "Stakeholders consulted this year, and on what", 2, ("13",), ("S2-2",)),
+    _q("policy-adopted", gettext_noop("Board-adopted RBC policy covering the themes"), 1, ("7",), ("S2-1",), True),
+    _q("responsible-person", gettext_noop("Named person responsible, with mandate and budget"), 1, ("7",), ("S2-1",)),
+    _q("supplier-code", gettext_noop("Expectations in supplier contracts or code of conduct"), 1, ("7", "10"), ("S2-1",), True),
+    _q("tier1-mapped", gettext_noop("Tier-1 production locations mapped"), 2, ("8",), ("S2-4",)),
+    _q("beyond-tier1", gettext_noop("Locations beyond tier 1 mapped"), 2, ("8",), ("S2-4",)),
+    _q("themes-assessed", gettext_noop("Risks assessed on all themes per country and product"), 2, ("8",), ("S2-4",)),
+    _q("prioritised", gettext_noop("Risks prioritised by severity and likelihood"), 2, ("9",), ("S2-4",)),
+    _q("smart-actions", gettext_noop("A SMART action for every prioritised risk"), 3, ("10", "11"), ("S2-4", "S2-5")),
+    _q("all-themes", gettext_noop("Targets cover every theme with risks"), 3, ("10",), ("S2-5",)),
+    _q("purchasing", gettext_noop("Own purchasing practices adjusted"), 3, ("10",), ("S2-4",)),
+    _q("leverage", gettext_noop("Leverage used, alone or with other members"), 3, ("10", "11"), ("S2-4",)),
+    _q("tracking", gettext_noop("Implementation and results tracked with indicators"), 4, ("15",), ("S2-4", "S2-5")),
+    _q("public-report", gettext_noop("Yearly public report on due diligence"), 5, ("16",), ("S2-1",)),
+    _q("locations-public", gettext_noop("Production locations on the public list"), 5, ("16",), ("S2-1",)),
+    _q("consulted", gettext_noop("Workers, unions or NGOs consulted in the risk analysis"), 2, ("13",), ("S2-2",)),
+    _q("grievance", gettext_noop("Workers have access to an effective grievance mechanism"), 6, ("14",), ("S2-3",), True),
+    _q("remedy", gettext_noop("Remedy provided for or cooperated in"), 6, ("12",), ("S2-3",)),
+    _q("stakeholder-notes", gettext_noop("Stakeholders consulted this year, and on what"), 2, ("13",), ("S2-2",)),
     # The maturity framework's questions (one per OECD step).
     *(
-        _q(f"level-{n}", f"Maturity level, OECD step {n}", n, STEP_ARTICLES[n], STEP_ESRS[n], n == 1)
+        _q(f"level-{n}", MATURITY_LABELS[n - 1], n, STEP_ARTICLES[n], STEP_ESRS[n], n == 1)
         for n in range(1, 7)
     ),
     # The risk register, action plan and remediation cases of the frozen submission.
-    DefaultRow("register:entries", "Prioritised risks in the risk register", 2, ("8", "9"), ("S2-4",)),
-    DefaultRow("register:severe", "Risks of the highest severity (severity 8 or more)", 2, ("9",), ("S2-4",)),
-    DefaultRow("actions:count", "Actions in the action plan", 3, ("10", "11"), ("S2-4",)),
-    DefaultRow("actions:targets", "Measurable targets of the actions", 4, ("15",), ("S2-5",)),
-    DefaultRow("actions:progress", "Actions done or on track", 4, ("15",), ("S2-4",)),
-    DefaultRow("remediation:cases", "Remediation cases", 6, ("12",), ("S2-3",)),
-    DefaultRow("remediation:remedied", "Remediation cases remedied", 6, ("12",), ("S2-3",)),
+    DefaultRow("register:entries", gettext_noop("Prioritised risks in the risk register"), 2, ("8", "9"), ("S2-4",)),
+    DefaultRow("register:severe", gettext_noop("Risks of the highest severity (severity 8 or more)"), 2, ("9",), ("S2-4",)),
+    DefaultRow("actions:count", gettext_noop("Actions in the action plan"), 3, ("10", "11"), ("S2-4",)),
+    DefaultRow("actions:targets", gettext_noop("Measurable targets of the actions"), 4, ("15",), ("S2-5",)),
+    DefaultRow("actions:progress", gettext_noop("Actions done or on track"), 4, ("15",), ("S2-4",)),
+    DefaultRow("remediation:cases", gettext_noop("Remediation cases"), 6, ("12",), ("S2-3",)),
+    DefaultRow("remediation:remedied", gettext_noop("Remediation cases remedied"), 6, ("12",), ("S2-3",)),
     # The covenant's complaints mechanism (the member takes part in it: CSDDD Art. 14(5)).
-    DefaultRow("complaints:received", "Complaints received by the covenant's mechanism", 6, ("14",), ("S2-3",)),
-    DefaultRow("complaints:resolved", "Complaints resolved", 6, ("14",), ("S2-3",)),
-    DefaultRow("complaints:within-limits", "Steps taken within the time limits (%)", 6, ("14",), ("S2-3",)),
+    DefaultRow("complaints:received", gettext_noop("Complaints received by the covenant's mechanism"), 6, ("14",), ("S2-3",)),
+    DefaultRow("complaints:resolved", gettext_noop("Complaints resolved"), 6, ("14",), ("S2-3",)),
+    DefaultRow("complaints:within-limits", gettext_noop("Steps taken within the time limits (%)"), 6, ("14",), ("S2-3",)),
     # The stakeholder engagement log.
-    DefaultRow("engagement:entries", "Stakeholder engagements in the year", 2, ("13",), ("S2-2",)),
-    DefaultRow("engagement:confirmed", "Engagements confirmed by the union or NGO named", 2, ("13",), ("S2-2",)),
+    DefaultRow("engagement:entries", gettext_noop("Stakeholder engagements in the year"), 2, ("13",), ("S2-2",)),
+    DefaultRow("engagement:confirmed", gettext_noop("Engagements confirmed by the union or NGO named"), 2, ("13",), ("S2-2",)),
 )  # fmt: skip
 
 DEFAULT_BY_KEY: dict[str, DefaultRow] = {r.key: r for r in DEFAULT_ROWS}

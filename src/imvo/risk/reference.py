@@ -122,6 +122,16 @@ INDICATORS: dict[str, dict[str, Any]] = {
     },
 }
 
+# The licences of the bundled sources as their publishers state them (`data/sources.json`),
+# stored in English with each source and scan; pages show them in the reader's language
+# (`risk_tags.licence_label`). A licence an imported edition states otherwise reads as stated.
+LICENCES = [
+    gettext_noop("US Government work, public domain"),
+    gettext_noop(
+        "Published ratings, cited with attribution (hand-compiled copy: check against the report)"
+    ),
+]
+
 # Country risk contributed by ILAB: any listed good in the country, and the row's own good.
 ILAB_COUNTRY_RISK = 0.7
 ILAB_GOOD_RISK = 1.0

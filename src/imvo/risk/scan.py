@@ -58,7 +58,7 @@ class IndicatorTables:
         """One line per source, for pages and exports."""
         return [
             f"{s['name']} {s['edition_year']}, {s['publisher']} ({s['licence']}) {s['url']}"
-            for _, s in sorted(self.sources.items())
+            for _code, s in sorted(self.sources.items())
         ]
 
 
@@ -189,16 +189,23 @@ def good_phrases_of(good: str) -> list[tuple[str, ...]]:
 
 
 def _ilab_reason(
-    src: dict[str, Any], theme: str, shown: str, risk: float, n: int
+    src: dict[str, Any], theme: str, goods: list[str], own: bool, risk: float
 ) -> dict[str, Any]:
+    """The reason an ILAB listing gives: the row's own good is listed (`own`), or other
+    goods of its sector. `goods` are the ILAB names; `shown` is their English text
+    (exports for programs, the text report), pages write it anew (`reasons.shown_text`)."""
+    goods = sorted(set(goods))
+    what = "this good is listed: " if own else "goods of this sector listed: "
     return {
         "indicator": "ilab.good",
         # Stored in English; pages translate it when shown.
         "label": gettext_noop("US DOL ILAB List of Goods: child labour")
         if theme == "child-labour"
         else gettext_noop("US DOL ILAB List of Goods: forced labour"),
-        "value": n,
-        "shown": shown,
+        "value": len(goods),
+        "shown": what + ", ".join(goods),
+        "goods": goods,
+        "listed": "own" if own else "sector",
         "risk": risk,
         "source": src.get("name", "ILAB"),
         "publisher": src.get("publisher", ""),
@@ -222,6 +229,7 @@ def build_model(tables: IndicatorTables) -> Model:
                     "label": spec["label"],
                     "value": value,
                     "shown": _fmt_value(indicator, value, raw),
+                    "raw": raw,
                     "risk": round(risk, 3),
                     "source": src.get("name", source),
                     "publisher": src.get("publisher", ""),
@@ -251,19 +259,15 @@ def build_model(tables: IndicatorTables) -> Model:
     src = tables.sources.get("ilab", {})
 
     def scored(
-        found: dict[tuple[str, str, str], list[str]], risk: float, what: str
+        found: dict[tuple[str, str, str], list[str]], risk: float, is_own: bool
     ) -> dict[tuple[str, str, str], tuple[float, dict[str, Any]]]:
         # Each (country, key, theme) with its ILAB risk and the reason naming the goods.
         return {
-            k: (
-                risk,
-                _ilab_reason(src, k[2], what + ", ".join(sorted(set(goods))), risk, len(goods)),
-            )
-            for k, goods in found.items()
+            k: (risk, _ilab_reason(src, k[2], goods, is_own, risk)) for k, goods in found.items()
         }
 
-    goods_theme = scored(listed, ref.ILAB_SECTOR_RISK, "goods of this sector listed: ")
-    own_good_theme = scored(own, ref.ILAB_GOOD_RISK, "this good is listed: ")
+    goods_theme = scored(listed, ref.ILAB_SECTOR_RISK, False)
+    own_good_theme = scored(own, ref.ILAB_GOOD_RISK, True)
     ordered = sorted(phrases.items(), key=lambda kv: (-len(kv[0]), kv[0]))
     return Model(tables, country_theme, goods_theme, own_good_theme, ordered)
 
@@ -285,7 +289,7 @@ def combo_scores(
                 [
                     {
                         "indicator": "unknown",
-                        "label": "No indicator data for this country and theme",
+                        "label": gettext_noop("No indicator data for this country and theme"),
                         "value": None,
                         "shown": "treated as 0.5 (unknown is not low)",
                         "risk": ref.UNKNOWN_COUNTRY_RISK,
@@ -679,7 +683,7 @@ def heatmap(result: ScanResult, by: str = "country") -> dict[str, Any]:
     )
     cells = {(r[by], r["theme"]): r["score"] for r in grid.iter_rows(named=True)}
     keys = sorted(
-        {k for k, _ in cells},
+        {k for k, _cell in cells},
         key=lambda k: (-max(cells.get((k, t)) or 0 for t in ref.THEME_CODES), k),
     )
     values = [[cells.get((k, t)) for t in ref.THEME_CODES] for k in keys]
@@ -709,12 +713,14 @@ def heatmap(result: ScanResult, by: str = "country") -> dict[str, Any]:
 
 
 def reason_text(reasons: list[dict[str, Any]]) -> str:
-    """Reasons as one readable line: indicator, value, source and edition."""
-    parts = []
-    for r in reasons:
-        src = f" [{r['source']} {r['edition']}]" if r.get("source") else ""
-        parts.append(f"{r['label']}: {r['shown']}{src}")
-    return "; ".join(parts)
+    """Reasons as one readable line, in English as stored: indicator, value, source and
+    edition (`imvo.risk.reasons.reason_text` writes it in the reader's language)."""
+    return "; ".join(f"{r['label']}: {r['shown']}{source_note(r)}" for r in reasons)
+
+
+def source_note(reason: dict[str, Any]) -> str:
+    """The source and edition a reason names (" [WGI 2022]"), or nothing."""
+    return f" [{reason['source']} {reason['edition']}]" if reason.get("source") else ""
 
 
 def top_rows(result: ScanResult, limit: int = 10) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from imvo.accounts import seams as roles
 from imvo.core.countries import display_name as country_name
@@ -21,6 +22,32 @@ from imvo.risk.forms import EntryForm, NewEntryForm, SourcingForm
 from imvo.risk.models import PartyRelease, RegisterEntry, SourcingEntry
 from imvo.risk.scan import heatmap, theme_summary, top_rows
 from imvo.supplychain.seams import disclosure_threshold
+
+# The register download's columns: (stable key, the name a person reads). The JSON
+# download keeps the keys; CSV and Excel head each column with its name in the
+# reader's language (decision in docs/risk.md, "Register download").
+REGISTER_COLUMNS = [
+    ("rank", gettext_lazy("Rank")),
+    ("priority", gettext_lazy("Priority")),
+    ("computed priority", gettext_lazy("Computed priority")),
+    ("override reason", gettext_lazy("Reason for setting or withdrawing the priority by hand")),
+    ("theme", gettext_lazy("Theme")),
+    ("country", gettext_lazy("Country")),
+    ("title", gettext_lazy("Title")),
+    ("scale", gettext_lazy("Scale")),
+    ("scope", gettext_lazy("Scope")),
+    ("irremediable", gettext_lazy("Irremediable character")),
+    ("severity", gettext_lazy("Severity (3..12)")),
+    ("likelihood", gettext_lazy("Likelihood (1..4)")),
+    ("involvement", gettext_lazy("Involvement")),
+    ("leverage", gettext_lazy("Leverage")),
+    ("share of output %", gettext_lazy("Share of the facility's output you buy (%)")),
+    ("members sharing", gettext_lazy("Other covenant members sourcing there")),
+    ("status", gettext_lazy("Status")),
+    ("owner", gettext_lazy("Owner")),
+    ("inherent risk", gettext_lazy("Inherent risk from the scan")),
+    ("reasons", gettext_lazy("Where the scan's number comes from")),
+]
 
 
 @login_required
@@ -90,30 +117,11 @@ def register(request: HttpRequest) -> HttpResponse:
     entries = RegisterEntry.objects.visible_to(request.user).filter(organisation=org)
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx", "json"):
-        header = [
-            "rank",
-            "priority",
-            "computed priority",
-            "override reason",
-            "theme",
-            "country",
-            "title",
-            "scale",
-            "scope",
-            "irremediable",
-            "severity",
-            "likelihood",
-            "involvement",
-            "leverage",
-            "share of output %",
-            "members sharing",
-            "status",
-            "owner",
-            "inherent risk",
-            "reasons",
-        ]
-        from imvo.risk.scan import reason_text
+        from imvo.risk import reasons, scan
 
+        # People open CSV and Excel: column names and reasons in their language; JSON is
+        # for programs: stable English keys and the reasons as stored (docs/risk.md).
+        readable = fmt != "json"
         rows = [
             [
                 i,
@@ -135,7 +143,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 e.status,
                 e.owner,
                 e.inherent_score,
-                reason_text(e.reasons),
+                (reasons.reason_text if readable else scan.reason_text)(e.reasons),
             ]
             for i, e in enumerate(entries, start=1)
         ]
@@ -146,9 +154,10 @@ def register(request: HttpRequest) -> HttpResponse:
         return table_response(
             fmt,
             f"risk-register-{org.slug}",
-            header,
+            [key for key, _label in REGISTER_COLUMNS],
             rows,
             {"organisation": org.name, "exported": services.stamp(), "sources": attribution},
+            labels=[str(label) for _key, label in REGISTER_COLUMNS],
         )
     # Apps above risk add notes per entry (leverage, shared facilities, joint action);
     # the order of the entries is the register's own.
@@ -240,7 +249,7 @@ def method(request: HttpRequest) -> HttpResponse:
     indicators = [
         {
             "code": c,
-            "label": i["label"],
+            "label": _(i["label"]),  # stored English (gettext_noop), shown translated
             "why": i["why"],
             "themes": [ref.THEME_LABELS[t] for t in i["themes"]],
         }

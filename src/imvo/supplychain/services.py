@@ -727,10 +727,17 @@ def _match_and_disclose(sl: SupplierList) -> None:
     outcome: list[tuple[SupplierListRow, matching.MatchResult]] = []
     done = total - len(valid)
     _report_progress(sl.pk, SupplierList.Step.MATCHING, done, total)
+    # The operator level reads the whole list (its operator names and places), not
+    # the chunk: a long list decides as `imvo match` decides on the same file.
+    context = matching.list_context(
+        match_input((r.name, r.address, r.country, r.lat, r.lng) for r in valid)
+    )
     for start in range(0, len(valid), CHUNK):
         chunk = valid[start : start + CHUNK]
         frame = match_input((r.name, r.address, r.country, r.lat, r.lng) for r in chunk)
-        outcome.extend(zip(chunk, matching.match_frame(registry, frame), strict=True))
+        outcome.extend(
+            zip(chunk, matching.match_frame(registry, frame, context=context), strict=True)
+        )
         done += len(chunk)
         _report_progress(sl.pk, SupplierList.Step.MATCHING, done)
 

@@ -348,3 +348,54 @@ def test_a_refused_step_keeps_what_the_committee_wrote(browser, live_server, pag
     expect(page.locator(".msg.success")).to_contain_text("Recorded: the case is now “Acknowledged”")
     c.refresh_from_db()
     assert c.state == "acknowledged"
+
+
+# Where a code's first characters are drawn, left to right: the year of "2026-7KQ4M9"
+# must come first on the screen, as it is read aloud and typed.
+_FIRST_AND_REST_LEFT = """el => {
+    const text = el.firstChild, r1 = document.createRange(), r2 = document.createRange();
+    r1.setStart(text, 0); r1.setEnd(text, 4);
+    r2.setStart(text, 5); r2.setEnd(text, text.length);
+    return [r1.getBoundingClientRect().left, r2.getBoundingClientRect().left];
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_in_arabic_the_path_reads_right_to_left_and_its_codes_left_to_right(browser, live_server):
+    """An Arabic-reading worker on a phone: the pages run right to left, the timeline's
+    dots sit on the right without covering the text, and the case number and receipt
+    code keep their left-to-right order (an RTL page drew "2026-7KQ4M9" as "7KQ4M9-2026")."""
+    world = build_world()
+    ctx = browser.new_context(
+        base_url=live_server.url, locale="ar", viewport={"width": 360, "height": 740}
+    )
+    pub = _new_page(ctx)
+    pub.goto("/complaints/new/")
+    expect(pub.locator("html")).to_have_attribute("dir", "rtl")
+    expect(pub.locator("h1")).to_have_text("تقديم شكوى")
+    pub.select_option("#id_covenant", world.covenant_x.slug)
+    pub.fill("#id_description", "لم نحصل على أجورنا منذ شهرين.")
+    pub.click("button[name=action][value=submit]")
+    receipt = pub.locator("#receipt")
+    assert receipt.evaluate("el => getComputedStyle(el).direction") == "ltr"
+    reference = Complaint.objects.get().reference
+    number = pub.locator("bdi", has_text=reference)
+    year_left, rest_left = number.evaluate(_FIRST_AND_REST_LEFT)
+    assert year_left < rest_left
+    code = receipt.inner_text().strip()
+
+    pub.goto("/complaints/follow/")
+    pub.fill("#id_receipt", code)
+    pub.click("button[name=action][value=show]")
+    year_left, rest_left = pub.locator("dd bdi").evaluate(_FIRST_AND_REST_LEFT)
+    assert year_left < rest_left
+    step = pub.locator("#steps li").first
+    padding = step.evaluate(
+        "el => [getComputedStyle(el).paddingRight, getComputedStyle(el).paddingLeft]"
+    )
+    assert padding == ["16px", "0px"]  # room for the dot on the right, the reading start
+    assert not pub.evaluate(
+        "document.documentElement.scrollWidth > document.documentElement.clientWidth"
+    )
+    ctx.close()

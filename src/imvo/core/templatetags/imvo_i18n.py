@@ -9,6 +9,10 @@ attribute (there the plain ``{{ covenant.name }}`` is right).
 ``{% language_marker code %}``: the same marker for a text written in one
 language only (a comment, a signal), when the reader reads another.
 
+``{{ case.reference|ltr }}``: a code written left to right whatever the page's
+direction (a case number "2026-7KQ4M9" on an Arabic page read "7KQ4M9-2026"),
+isolated so it does not reorder the sentence around it either.
+
 ``{% language_options LANG %}``: the ``<option>``s of the language switch in
 every page's header, the current language selected.
 """
@@ -44,6 +48,11 @@ def marked(value: object) -> SafeString:
     if isinstance(value, Localised) and value.fallback:
         return format_html('<span lang="{}">{}</span>{}', value.lang, value, _marker(value.lang))
     return SafeString(conditional_escape(str(value)))
+
+
+@register.filter(is_safe=True)
+def ltr(value: object) -> SafeString:
+    return format_html('<bdi dir="ltr">{}</bdi>', value)
 
 
 @register.simple_tag

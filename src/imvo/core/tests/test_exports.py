@@ -124,3 +124,19 @@ def test_spaces_or_quotes_before_a_trigger_at_the_start_are_neutralised():
         assert not safe.lstrip(' \t"').startswith(DANGEROUS_PREFIXES), (text, safe)
         assert safe.replace("'", "") == text
     assert neutralise(" plain") == " plain"
+
+
+def test_labels_head_csv_and_xlsx_neutralised_and_json_keeps_the_keys():
+    """Column names in the reader's language for the files people open; a translation
+    that starts like a formula is neutralised as any cell; JSON keeps the stable keys."""
+    labels = ["=Rang", "Land"]
+    csv_body = table_response("csv", "t", ["rank", "country"], [[1, "BD"]], labels=labels)
+    first = next(csv.reader(io.StringIO(csv_body.content.decode("utf-8-sig"))))
+    assert first == ["'=Rang", "Land"]
+    xlsx = table_response("xlsx", "t", ["rank", "country"], [[1, "BD"]], labels=labels)
+    book = CalamineWorkbook.from_filelike(io.BytesIO(xlsx.content))
+    assert book.get_sheet_by_index(0).to_python()[0] == ["'=Rang", "Land"]
+    doc = json.loads(
+        table_response("json", "t", ["rank", "country"], [[1, "BD"]], labels=labels).content
+    )
+    assert doc["data"] == [{"rank": 1, "country": "BD"}]

@@ -34,6 +34,13 @@ class Mapped:
     legal_version: str
     edited: bool = False  # the covenant's own row, not the default
 
+    @property
+    def shown_label(self) -> str:
+        """The label for a page: a default row's in the reader's language (written in
+        English, `legal.DEFAULT_ROWS`); a covenant's own row as its secretariat wrote it.
+        Exports keep `label`."""
+        return self.label if self.edited else _(self.label)
+
 
 def _split(text: str) -> tuple[str, ...]:
     return tuple(p for p in re.split(r"[\s,;]+", text.strip()) if p)

@@ -37,6 +37,11 @@ class Datapoint:
     source: str  # in words: which version, which part
     source_url: str  # the platform page that shows it
 
+    @property
+    def shown_label(self) -> str:
+        """The label for a page, in the reader's language where it is the mapping's own."""
+        return self.mapped.shown_label if self.label == self.mapped.label else self.label
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "key": self.key,

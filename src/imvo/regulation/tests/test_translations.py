@@ -62,3 +62,28 @@ def test_the_legal_texts_are_named_in_the_readers_language(world) -> None:
     assert "Richtlijn (EU) 2024/1760" in dutch and "Directive (EU)" not in dutch
     english = client_for(world.member_a, "en").get("/regulation/").content.decode()
     assert legal.CSDDD in english
+
+
+def test_the_mapping_names_its_default_datapoints_in_the_readers_language(world) -> None:
+    """A default row's label (written in English in `legal.DEFAULT_ROWS`) was English on
+    the Dutch mapping page; a row the secretariat wrote itself reads as it wrote it, and
+    the record keeps the English label for exports."""
+    from imvo.regulation.services import mapping
+    from imvo.regulation.services.record import datapoints, frozen_record
+    from imvo.testing import client_for
+
+    sub = handed_in(world)
+    mapping.check_set_row(
+        world.secretariat_x, world.covenant_x, "question:grievance", label="Klachtenkanaal",
+        articles="14", esrs="S2-3", oecd_step=6, vsme=True,
+    )  # fmt: skip
+    dutch = client_for(world.secretariat_x).get("/regulation/c/covenant-x/mapping/")
+    page = dutch.content.decode()
+    assert "Een SMART-actie voor elk geprioriteerd risico" in page
+    assert "A SMART action for every prioritised risk" not in page
+    assert "Volwassenheidsniveau, OESO-stap 3" in page
+    assert "Klachtenkanaal" in page
+    english = client_for(world.secretariat_x, "en").get("/regulation/c/covenant-x/mapping/")
+    assert "A SMART action for every prioritised risk" in english.content.decode()
+    points = {p.key: p for p in datapoints(frozen_record(world.member_a, sub.pk))}
+    assert points["question:smart-actions"].label == "A SMART action for every prioritised risk"

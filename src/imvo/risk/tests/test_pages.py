@@ -248,16 +248,118 @@ def test_method_page_in_dutch(client):
 
 
 def test_ilab_reason_label_is_shown_in_dutch():
-    """Reasons are stored with English labels and translated when shown."""
+    """Reasons are stored with English labels and text, and written in the reader's
+    language when shown: the label, what was found, the goods' names."""
     from django.template.loader import render_to_string
     from django.utils import translation
 
     from imvo.risk.scan import _ilab_reason
 
-    reason = _ilab_reason({}, "child-labour", "this good is listed: Cocoa", 1.0, 1)
+    reason = _ilab_reason({}, "child-labour", ["Cocoa"], True, 1.0)
     assert reason["label"] == "US DOL ILAB List of Goods: child labour"  # stored English
+    assert reason["shown"] == "this good is listed: Cocoa"
     driver = {"country": "CI", "sector": "food", "score": 85, "weight": 1, "reasons": [reason]}
     theme = {"label": "Child labour", "level": "high", "max_score": 85, "high": 1}
     with translation.override("nl"):
         html = render_to_string("risk/_themes.html", {"themes": [theme | {"drivers": [driver]}]})
-    assert "US DOL ILAB List of Goods: kinderarbeid:" in html
+    assert "US DOL ILAB List of Goods: kinderarbeid: dit product staat op de lijst: Cacao" in html
+    with translation.override("en"):
+        html = render_to_string("risk/_themes.html", {"themes": [theme | {"drivers": [driver]}]})
+    assert "US DOL ILAB List of Goods: child labour: this good is listed: Cocoa" in html
+
+
+def test_every_kind_of_reason_reads_in_dutch():
+    """A governance percentile with a Dutch decimal comma, an ITUC rating, goods of the
+    sector, no data; a reason stored before its parts were kept reads as stored."""
+    from django.utils import translation
+
+    from imvo.risk.reasons import shown_text
+    from imvo.risk.scan import _ilab_reason
+
+    sector = _ilab_reason({}, "forced-labour", ["Cotton", "Garments"], False, 0.85)
+    with translation.override("nl"):
+        assert shown_text({"indicator": "wgi.rl", "value": 12.34}) == "percentiel 12,3"
+        ituc = {
+            "indicator": "ituc.rating",
+            "value": 5.5,
+            "raw": "5+ (No guarantee - breakdown ...)",
+        }
+        assert shown_text(ituc) == "score 5+ (geen garantie: rechtsstaat ingestort)"
+        assert shown_text({"indicator": "ituc.rating", "raw": "5+"}) == "score 5+"
+        assert shown_text(sector) == "producten van deze sector op de lijst: Katoen, Kleding"
+        assert shown_text({"indicator": "unknown"}) == "telt als 0,5 (onbekend is niet laag)"
+        old = {"indicator": "ilab.good", "shown": "this good is listed: Cocoa"}
+        assert shown_text(old) == "this good is listed: Cocoa"
+
+
+@pytest.mark.django_db
+def test_method_page_names_the_indicators_in_the_readers_language(client):
+    from django.utils import translation
+
+    try:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+        nl = client.get(reverse("risk:method")).content.decode()
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+        fr = client.get(reverse("risk:method")).content.decode()
+    finally:
+        translation.activate(settings.LANGUAGE_CODE)
+    assert "WGI Rechtsstaat (percentielrang)" in nl
+    assert "WGI Rule of Law" not in nl
+    assert "(werk van de Amerikaanse overheid, publiek domein)" in nl  # ILAB's licence
+    assert "WGI État de droit (rang centile)" in fr
+
+
+def test_a_stored_attribution_line_names_its_licence_in_the_readers_language():
+    from django.utils import translation
+
+    from imvo.risk.templatetags.risk_tags import attribution_line, licence_label
+
+    line = (
+        "ITUC Global Rights Index 2024, International Trade Union Confederation (Published "
+        "ratings, cited with attribution (hand-compiled copy: check against the report)) "
+        "https://www.globalrightsindex.org"
+    )
+    with translation.override("nl"):
+        assert "(gepubliceerde scores, geciteerd met bronvermelding (met de hand" in (
+            attribution_line(line)
+        )
+        assert attribution_line("Other 2020, X (CC BY 4.0)") == "Other 2020, X (CC BY 4.0)"
+        assert licence_label("CC BY 4.0") == "CC BY 4.0"
+
+
+@pytest.mark.django_db
+def test_register_download_for_people_in_their_language_for_programs_in_keys(
+    client, world, entry_a
+):
+    """CSV and Excel are opened by people: Dutch column names and reasons for a Dutch
+    reader (formula-safe like every cell); JSON keeps the English keys and the reasons
+    as stored, whatever the reader's language (docs/risk.md, "Register download")."""
+    import csv
+    import io
+    import zipfile
+
+    from django.utils import translation
+
+    assert services.register_from_scan(world.member_a, world.company_a)  # with its reasons
+    client.force_login(world.member_a)
+    url = reverse("risk:register")
+    try:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+        nl = client.get(url + "?format=csv").content.decode("utf-8-sig")
+        xlsx = client.get(url + "?format=xlsx").content
+        doc = json.loads(client.get(url + "?format=json").content)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        en = client.get(url + "?format=csv").content.decode("utf-8-sig")
+    finally:
+        translation.activate(settings.LANGUAGE_CODE)
+    header, *rows = list(csv.reader(io.StringIO(nl)))
+    assert header[:3] == ["Rang", "Prioriteit", "Berekende prioriteit"]
+    assert header[-1] == "Waar het getal van de scan vandaan komt"
+    reasons = " ".join(row[-1] for row in rows)
+    assert "percentiel" in reasons and "percentile " not in reasons
+    assert "'=cmd" in nl and ",=cmd" not in nl.replace('"', "")
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as book:
+        assert "Berekende prioriteit" in book.read("xl/sharedStrings.xml").decode()
+    assert list(doc["data"][0])[:3] == ["rank", "priority", "computed priority"]
+    assert "percentile " in " ".join(row["reasons"] for row in doc["data"])
+    assert next(csv.reader(io.StringIO(en)))[:2] == ["Rank", "Priority"]

@@ -52,15 +52,39 @@ __all__ = [
     "NEW",
     "PENDING",
     "Candidate",
+    "ListContext",
     "MatchResult",
     "Model",
     "Registry",
     "decide",
+    "list_context",
     "load",
     "match_frame",
     "prepare_registry",
     "row_probability",
 ]
+
+
+@dataclass(frozen=True)
+class ListContext:
+    """What the operator level (`features.operator_levels`) reads from a whole list:
+    its operator names (cleaned name -> leading words that are the operator's,
+    `features.operator_prefixes`) and its places (every word of its addresses).
+    A worker matching a long list in chunks passes the whole list's, so a chunk
+    decides as the whole list does (and as `imvo match` on the same file)."""
+
+    prefixes: dict[str, int]
+    places: frozenset[str]
+
+
+def list_context(frame: pl.DataFrame) -> ListContext:
+    """The `ListContext` of a whole list (`frame` as `match_frame` takes it)."""
+    rows = _clean(frame, normalised=False)
+    names = rows["name"].to_list()
+    return ListContext(
+        dict(zip(names, features.operator_prefixes(names), strict=True)),
+        features.address_words(rows["address"].to_list()),
+    )
 
 
 @dataclass
@@ -415,24 +439,35 @@ def _twins_of(registry: Registry, a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def match_frame(
-    registry: Registry, frame: pl.DataFrame, progress: Any | None = None
+    registry: Registry,
+    frame: pl.DataFrame,
+    progress: Any | None = None,
+    context: ListContext | None = None,
 ) -> list[MatchResult]:
     """Match every row of `frame` (columns name, address, country as ISO alpha-2,
     optionally lat, lng; already validated) against the registry. One result per row,
-    in order. `progress`, when given, is called with (pairs done, total) now and then."""
+    in order. `progress`, when given, is called with (pairs done, total) now and then.
+    `context`: the whole list's (`list_context`) when `frame` is a part of it; None:
+    `frame` is the whole list."""
     # Millions of small objects next to a registry of millions of strings: Python's
     # cyclic GC would re-walk them again and again; nothing here is cyclic.
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _match_frame(registry, frame, progress)
+        return _match_frame(registry, frame, progress, context)
     finally:
         if enabled:
             gc.enable()
 
 
-def score_candidates(registry: Registry, rows: pl.DataFrame, pairs: pl.DataFrame) -> dict[str, Any]:
-    """Levels, weights and probabilities of candidate pairs (`pairs`: row, idx)."""
+def score_candidates(
+    registry: Registry,
+    rows: pl.DataFrame,
+    pairs: pl.DataFrame,
+    context: ListContext | None = None,
+) -> dict[str, Any]:
+    """Levels, weights and probabilities of candidate pairs (`pairs`: row, idx).
+    `context`: the whole list's operator names and places (None: `rows` are the list)."""
     rs, js = pairs["row"].to_list(), pairs["idx"].to_list()
     ri = pairs["row"].cast(pl.Int64).to_numpy()
     ji = pairs["idx"].cast(pl.Int64).to_numpy()
@@ -473,8 +508,14 @@ def score_candidates(registry: Registry, rows: pl.DataFrame, pairs: pl.DataFrame
 
     # The list's operator names (features.operator_prefixes) and its places (the words
     # of its addresses), read from the whole upload.
-    prefix = np.asarray(features.operator_prefixes(rows["name"].to_list()), dtype=np.int64)
-    places = features.address_words(rows["address"].to_list())
+    if context is None:
+        prefix = np.asarray(features.operator_prefixes(rows["name"].to_list()), dtype=np.int64)
+        places = features.address_words(rows["address"].to_list())
+    else:
+        prefix = np.asarray(
+            [context.prefixes.get(n, 0) for n in rows["name"].to_list()], dtype=np.int64
+        )
+        places = context.places
 
     def site_words(ks: np.ndarray, rests: list[list[str]]) -> np.ndarray:
         countries = row_countries[ri[ks]]
@@ -683,11 +724,11 @@ def explain(scored: dict[str, Any], k: int, country: str) -> list[dict[str, Any]
 
 
 def _match_frame(
-    registry: Registry, frame: pl.DataFrame, progress: Any | None
+    registry: Registry, frame: pl.DataFrame, progress: Any | None, context: ListContext | None
 ) -> list[MatchResult]:
     rows = _clean(frame, normalised=False)
     pairs = blocking.candidates(registry.index, rows)
-    scored = score_candidates(registry, rows, pairs)
+    scored = score_candidates(registry, rows, pairs, context)
     if progress is not None:
         progress(len(scored["rows"]), len(scored["rows"]))
     weight = np.asarray(scored["weight"], dtype=np.float64)
