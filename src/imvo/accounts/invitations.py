@@ -164,7 +164,8 @@ def do_invite(
             "Your user name is %(username)s. If you did not expect this, ignore this mail."
         )
         % {
-            "who": inviter.get_full_name() or inviter.get_username(),
+            # The inviter's name, never their log-in name (docs/security.md T80).
+            "who": inviter.get_full_name().strip() or _("The secretariat"),
             "platform": settings.PLATFORM_NAME,
             "org": organisation.name,
             "link": link,

@@ -16,6 +16,7 @@ from imvo.accounts.services import (
     organisation_id,
     person_name,
     recorded_as,
+    recorded_person,
     signed_in,
 )
 
@@ -29,6 +30,7 @@ __all__ = [
     "organisation_id",
     "person_name",
     "recorded_as",
+    "recorded_person",
     "signed_in",
     "token_auth",
 ]

@@ -43,6 +43,13 @@ def person_name(user: AnyUser) -> str:
     }
 
 
+def recorded_person(user: AnyUser) -> str:
+    """Who a record says did something: the person's name, or "Former user" when the
+    account was removed since (the record's link is emptied; the log-in name it may
+    keep beside it is never shown, and could be another account's by now)."""
+    return person_name(user) if isinstance(user, User) else _("Former user")
+
+
 def is_platform_admin(user: AnyUser) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.is_superuser)
 

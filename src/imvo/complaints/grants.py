@@ -8,8 +8,15 @@ their services through `audit_grant` too, so the committee page lists them."""
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from django.utils.translation import gettext_lazy
+
+from imvo.accounts.models import User
+from imvo.accounts.services import recorded_person
 from imvo.complaints.audit import actor_name, audit
 from imvo.complaints.models import Complaint
 
@@ -27,6 +34,9 @@ def audit_grant(
 ) -> None:
     """A grant (or its end) that opens complaint cases, on the audit trail with its
     covenant, member and role: the committee page lists it (`grants_for`)."""
+    if getattr(member, "pk", None) is not None:
+        # The account's number: the page names whoever it is now, or a former user.
+        detail["member_id"] = member.pk
     audit(
         by,
         action,
@@ -88,6 +98,7 @@ def user_saving(sender: Any, instance: Any, **kwargs: Any) -> None:
             "admin-granted" if instance.is_superuser else "admin-revoked",
             None,
             member=instance.get_username(),
+            **({"member_id": instance.pk} if instance.pk is not None else {}),
         )
 
 
@@ -112,3 +123,51 @@ def grants_for(covenant_id: int) -> list[Any]:
             | Q(action__in=("admin-granted", "admin-revoked"))
         ).order_by("-seq")[:100]
     )
+
+
+# What each grant's line says (the audit trail keeps the action's code).
+GRANT_WORDS = {
+    ("role-granted", "committee"): gettext_lazy("Complaints committee granted"),
+    ("role-revoked", "committee"): gettext_lazy("Complaints committee ended"),
+    ("role-granted", "secretariat"): gettext_lazy("Secretariat granted"),
+    ("role-revoked", "secretariat"): gettext_lazy("Secretariat ended"),
+    ("substitute-appointed", "substitute"): gettext_lazy("Substitute member appointed"),
+    ("translator-granted", "translator"): gettext_lazy("Translator granted"),
+    ("translator-revoked", "translator"): gettext_lazy("Translator's access ended"),
+    ("admin-granted", ""): gettext_lazy("Platform administration granted"),
+    ("admin-revoked", ""): gettext_lazy("Platform administration ended"),
+}
+
+
+@dataclass(frozen=True)
+class GrantLine:
+    at: datetime
+    what: str
+    person: str
+    language: str
+
+
+def grant_lines(covenant_id: int) -> list[GrantLine]:
+    """The role grants of `grants_for` as the committee page shows them: what was
+    granted and to whom, by the person's name, never the log-in name the audit
+    trail keeps (docs/security.md T80). An account removed since is "Former user";
+    an entry written before the trail kept the account's number is matched by that
+    log-in name (an account since renamed reads as a former user too)."""
+    entries = grants_for(covenant_id)
+    details = [json.loads(e.detail or "{}") for e in entries]
+    ids = {d["member_id"] for d in details if isinstance(d.get("member_id"), int)}
+    names = {str(d.get("member", "")) for d in details if "member_id" not in d}
+    by_id = {u.pk: u for u in User.objects.filter(pk__in=ids)}
+    by_name = {u.username: u for u in User.objects.filter(username__in=names)}
+    lines = []
+    for e, d in zip(entries, details, strict=True):
+        if "member_id" in d:
+            person = by_id.get(d["member_id"]) if isinstance(d["member_id"], int) else None
+        else:
+            person = by_name.get(str(d.get("member", "")))
+        role = str(d.get("role", ""))
+        what = GRANT_WORDS.get((e.action, role)) or f"{e.action} {role}".strip()
+        lines.append(
+            GrantLine(e.at, str(what), recorded_person(person), str(d.get("language", "")))
+        )
+    return lines

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_http_methods
 
 from imvo.complaints import limits
 from imvo.complaints.forms import ComplaintForm, OnBehalfForm, form_cache_version, read_uploads
-from imvo.complaints.grants import grants_for
+from imvo.complaints.grants import grant_lines
 from imvo.complaints.models import (
     ClosureGround,
     CommitteeMembership,
@@ -43,6 +43,7 @@ from imvo.complaints.services import (
     following,
     forwarding,
     on_behalf,
+    people,
     publication,
     respondents,
     workflow,
@@ -360,14 +361,6 @@ def _account_by_id(pk: str | None) -> Any:
     return get_user_model().objects.filter(pk=pk or 0).first()
 
 
-def _account_named(username: str) -> Any:
-    """The account whose user name was typed in a form (else a clear error)."""
-    account = get_user_model().objects.filter(username=username.strip() or None).first()
-    if account is None:
-        raise DomainError(_("No account has this user name."))
-    return account
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def case(request: HttpRequest, ref: str) -> HttpResponse:
@@ -420,10 +413,14 @@ def case(request: HttpRequest, ref: str) -> HttpResponse:
                     raise DomainError(_("Choose a committee member."))
                 check_recuse(request.user, c, member, p.get("reason", ""))
             elif action == "substitute":
-                member = _account_named(p.get("substitute", ""))
+                member = people.chosen(
+                    people.substitute_choices(request.user, c), p.get("substitute")
+                )
                 check_appoint_substitute(request.user, c, member, p.get("reason", ""))
             elif action == "request_translation":
-                translator = _account_named(p.get("translator", ""))
+                translator = people.chosen(
+                    people.translator_choices(request.user, c), p.get("translator")
+                )
                 case_translation.check_request_translation(
                     request.user, c, translator, p.get("language", "")
                 )
@@ -500,6 +497,9 @@ def case(request: HttpRequest, ref: str) -> HttpResponse:
         ctx["substitutes"] = list(c.substitutes.select_related("user"))
         ctx["after_checks"] = list(c.after_closure_checks.all())
         ctx["can_appoint"] = role == "secretariat"
+        if ctx["can_appoint"]:
+            ctx["substitute_choices"] = people.labelled(people.substitute_choices(request.user, c))
+        ctx["translator_choices"] = people.labelled(people.translator_choices(request.user, c))
         ctx["translation_languages"] = settings.LANGUAGES
         ctx["officers"] = get_user_model().objects.filter(
             covenant_roles__covenant=c.covenant, covenant_roles__role="secretariat"
@@ -717,7 +717,7 @@ def committee(request: HttpRequest, slug: str) -> HttpResponse:
                 (f, deadlines.limit_label(f), getattr(procedure, f)) for f in deadlines.LIMIT_FIELDS
             ],
             "can_set_limits": covenant.pk in managed_covenant_ids(request.user),
-            "grants": grants_for(covenant.pk),
+            "grants": grant_lines(covenant.pk),
         },
     )
 

@@ -127,6 +127,9 @@ class LocationRelease(models.Model):
     made = models.DateTimeField(_("released"), default=timezone.now)
     minimum = models.PositiveSmallIntegerField(_("minimum members (K)"))
     members = models.JSONField(_("member fingerprints"), default=dict)
+    # What the page read from each member (organisation id -> inputs, never shown):
+    # whether a member's change since moves a figure is tried against it (T83).
+    inputs = models.JSONField(_("member inputs"), default=dict)
     figures = models.JSONField(_("figures"), default=dict)
 
     class Meta:

@@ -51,19 +51,33 @@ class ReleaseState:
     minimum: int  # K
 
 
-def changed_members(release: PartyRelease | None, fingerprints: dict[str, str]) -> int:
-    """Members whose sourcing differs from the release (joined, left or changed)."""
+def changed_members(
+    release: PartyRelease | None, fingerprints: dict[str, str], former: dict[str, str] | None = None
+) -> int:
+    """Members whose sourcing differs from the release (joined, left or changed), by
+    what the figures read from it (`services.sourcing_fingerprint`); a release made
+    before T83 kept the former digest and is compared by that (`former`)."""
+    from imvo.risk.services import FINGERPRINT_PREFIX
+
     before: dict[str, str] = release.members if release else {}
-    return sum(
-        1 for m in before.keys() | fingerprints.keys() if before.get(m) != fingerprints.get(m)
-    )
+    former = former or {}
+
+    def now(member: str) -> str | None:
+        kept = before.get(member)
+        if kept is not None and not kept.startswith(FINGERPRINT_PREFIX):
+            return former.get(member)
+        return fingerprints.get(member)
+
+    return sum(1 for m in before.keys() | fingerprints.keys() if before.get(m) != now(m))
 
 
 def _due(release: PartyRelease | None, analysis: dict[str, Any], k: int, key: str) -> bool:
     if release is None or _withheld(release):
         # Nothing from members' sourcing was shown: the next release is as the first.
         return True
-    changed = changed_members(release, analysis["fingerprints"])
+    changed = changed_members(
+        release, analysis["fingerprints"], analysis.get("former_fingerprints")
+    )
     if changed == 0:
         return release.minimum != k or release.indicators != key
     return changed >= k
@@ -135,7 +149,9 @@ def state(covenant: Covenant, analysis: dict[str, Any], k: int) -> ReleaseState:
     release = PartyRelease.objects.filter(covenant=covenant).first()
     return ReleaseState(
         made=release.made if release else None,
-        changed=changed_members(release, analysis["fingerprints"]),
+        changed=changed_members(
+            release, analysis["fingerprints"], analysis.get("former_fingerprints")
+        ),
         minimum=k,
     )
 

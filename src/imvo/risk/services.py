@@ -833,6 +833,7 @@ def covenant_analysis(covenant: Covenant) -> dict[str, Any]:
     scans = [(name, scan) for name, scan in member_scans(list(orgs), covenant) if scan.rows.height]
     companies = len(scans)
     fingerprints = {name: sourcing_fingerprint(scan) for name, scan in scans}
+    former = {name: former_fingerprint(scan) for name, scan in scans}
     result = combine(scans) if scans else scan_records([])
     countries = []
     if result.rows.height:
@@ -870,6 +871,7 @@ def covenant_analysis(covenant: Covenant) -> dict[str, Any]:
         "attribution": result.attribution,
         "result": result,
         "fingerprints": fingerprints,  # per member id, for the parties' releases; never shown
+        "former_fingerprints": former,  # the same as releases before T83 kept them
     }
 
 
@@ -893,8 +895,28 @@ def sector_profile(covenant: Covenant) -> dict[str, Any] | None:
 def sourcing_fingerprint(scan: ScanResult) -> str:
     """What a member's part of the analysis rests on (its rows as scanned, not the
     scores: an indicator edition changes every member's scores at once and is not
-    one member's change)."""
-    rows = scan.rows.select("name", "country_raw", "country", "sector", "good", "workers")
+    one member's change). Only what the parties' figures read from a row: a supplier
+    renamed or a country spelt anew moves no figure, and counted towards the K
+    changed members of a release, so the next one could differ from the last by one
+    member's change alone (docs/security.md T83)."""
+    return FINGERPRINT_PREFIX + _rows_digest(
+        scan.rows.select("country", "sector", "good", "workers")
+    )
+
+
+FINGERPRINT_PREFIX = "v2:"  # releases made before T83 keep the former digest, unprefixed
+
+
+def former_fingerprint(scan: ScanResult) -> str:
+    """The digest releases kept before T83 (names and countries as written too): a
+    member is compared with an older release by it, so that the new digest alone
+    does not count every member as changed and release what fewer than K did."""
+    return _rows_digest(
+        scan.rows.select("name", "country_raw", "country", "sector", "good", "workers")
+    )
+
+
+def _rows_digest(rows: pl.DataFrame) -> str:
     # JSON of the sorted rows, not a CSV writer: no table leaves here (every table
     # for people goes through core.exports), and polars' own row hash is not stable
     # across its versions, which would count every member as changed after an upgrade.

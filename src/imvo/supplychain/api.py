@@ -151,6 +151,23 @@ class EffectOut(Schema):
     samples: list[str]
     encoding: str
     sheet: str = ""
+    hidden_sheets: list[str] = Field(
+        default_factory=list, description="Hidden worksheets, never read: not in this upload"
+    )
+    other_lists: list[str] = Field(
+        default_factory=list,
+        description="Other visible worksheets holding a list too, not read (one sheet per file)",
+    )
+    on_the_way: list[str] = Field(
+        default_factory=list,
+        description="Other files of the year confirmed and still being processed: each "
+        "changes the disclosure when the worker reaches it",
+    )
+    seen_files: str = Field(
+        "",
+        description="What the effect was computed against (the files in the disclosure and "
+        "those on their way); send it back to POST .../confirm",
+    )
 
 
 @router.get("/supplier-lists/{list_id}/preview", response=EffectOut, auth=token_auth)
@@ -168,6 +185,10 @@ def get_preview(request: HttpRequest, list_id: int) -> dict[str, Any]:
         "samples": p.samples,
         "encoding": p.encoding,
         "sheet": p.sheet,
+        "hidden_sheets": p.hidden_sheets,
+        "other_lists": p.other_lists,
+        "on_the_way": p.on_the_way,
+        "seen_files": p.seen_files,
     }
 
 
@@ -179,35 +200,47 @@ CONFIRM_DOES = {
 
 
 @router.post("/supplier-lists/{list_id}/confirm", response=SupplierListOut, auth=token_auth)
-def confirm(request: HttpRequest, list_id: int, seen: str = "") -> dict[str, Any]:
+def confirm(
+    request: HttpRequest, list_id: int, seen: str = "", seen_files: str | None = None
+) -> dict[str, Any]:
     """Confirm a previewed list: it is matched and becomes a version of the disclosure.
 
-    `seen` is the `mode` `GET .../preview` answered (first, add or replace), as the
-    web page posts what it showed: when the year's disclosure changed since (another
-    file of the year confirmed meanwhile), the answer is 409 and nothing changes;
-    read the preview again."""
+    `seen` and `seen_files` are the `mode` and `seen_files` `GET .../preview`
+    answered, as the web page posts what it showed (`seen_files` may be empty: the
+    year had no file): when the year's disclosure changed since (another file of
+    the year confirmed meanwhile, replaced or added, even one still being
+    processed), the answer is 409 and nothing changes; read the preview again."""
     sl = _visible(request, list_id)
     services.require_decide(request.user, sl)  # who may not decide hears that first
-    if seen not in ("first", services.ADD, services.REPLACE):
+    if seen not in ("first", services.ADD, services.REPLACE) or seen_files is None:
         raise HttpError(
             400,
-            "Send seen: the mode GET /api/supplier-lists/{id}/preview answered (first, add "
-            "or replace); a list is confirmed only for the effect its preview showed.",
+            "Send seen and seen_files: the mode and seen_files GET "
+            "/api/supplier-lists/{id}/preview answered; a list is confirmed only for the "
+            "effect its preview showed.",
         )
     try:
-        sl = services.confirm_list(request.user, sl, seen=seen)
+        # The web's confirm, pinned the same way (services.confirm_list).
+        sl = services.confirm_list(request.user, sl, seen=seen, seen_files=seen_files)
     except DomainError as refusal:
         sl.refresh_from_db()
-        now = disclosure.preview_mode(sl)
-        if sl.status != SupplierList.Status.PREVIEW or seen == now:
+        current = disclosure.current_lists_for(sl.covenant_id, sl.organisation_id, sl.year)
+        on_the_way = disclosure.confirmed_on_the_way(sl)
+        now, now_files = disclosure.preview_mode(sl), disclosure.seen_files(current, on_the_way)
+        if sl.status != SupplierList.Status.PREVIEW or (seen, seen_files) == (now, now_files):
             raise
-        files = disclosure.current_lists_for(sl.covenant_id, sl.organisation_id, sl.year)
+        waiting = "; confirmed, still being processed: " + ", ".join(
+            f.original_name for f in on_the_way
+        )
         raise HttpError(
             409,
-            f"The {sl.year} disclosure changed since the preview said {seen!r}: confirming "
-            f"now would {CONFIRM_DOES[now]} (files in it now: "
-            f"{', '.join(f.original_name for f in files) or 'none'}). Nothing changed; read "
-            f"GET /api/supplier-lists/{sl.pk}/preview again and confirm with its mode.",
+            f"The {sl.year} disclosure changed since the preview said {seen!r} "
+            f"(seen_files {seen_files!r}, now {now_files!r}): confirming now would "
+            f"{CONFIRM_DOES[now]} (files in it now: "
+            f"{', '.join(f.original_name for f in current) or 'none'}"
+            f"{waiting if on_the_way else ''}). Nothing changed; read "
+            f"GET /api/supplier-lists/{sl.pk}/preview again and confirm with its mode and "
+            "seen_files.",
         ) from refusal
     sl.refresh_from_db()
     return _out(sl)

@@ -92,3 +92,16 @@ def test_a_closed_account_has_no_session_and_no_token(client, world):
     _close(world.member_a)
     assert client.get("/accounts/").status_code == 302
     assert client.get("/api/me", headers={"Authorization": f"Bearer {raw}"}).status_code == 401
+
+
+def test_the_invitation_names_the_inviter_never_their_log_in_name(world, mailoutbox):
+    """An invitation went to any address the secretariat typed, signed with the
+    secretariat's log-in name when it had no name on file (docs/security.md T80)."""
+    invitations.check_invite(world.secretariat_x, world.company_a, "new@a.example", "", "")
+    (mail,) = mailoutbox
+    assert "secretariat_x" not in mail.body
+    assert mail.body.startswith("The secretariat invites you")
+    world.secretariat_x.first_name, world.secretariat_x.last_name = "Sanne", "de Vries"
+    world.secretariat_x.save()
+    invitations.check_invite(world.secretariat_x, world.company_a, "two@a.example", "", "")
+    assert mailoutbox[1].body.startswith("Sanne de Vries invites you")

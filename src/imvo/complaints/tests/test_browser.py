@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from imvo.complaints.models import Complaint
+from imvo.complaints.models import CaseTranslator, Complaint
 from imvo.core.testing import login
 from imvo.testing import build_world
 
@@ -143,10 +143,13 @@ def test_reasons_reach_the_complainant_through_appeal_and_closure(browser, live_
         parent=employment,
         covenant=world.covenant_x,
     )
-    make_user("translator_t", first_name="Amina", last_name="Rahman")
+    translator = make_user("translator_t", first_name="Amina", last_name="Rahman")
     other_case = Complaint.objects.create(
         covenant=world.covenant_x, receipt_hash="x" * 64, reference="2026-09999"
     )  # another topic: the filter must leave it out
+    # She translated a case of the covenant before: the committee may choose her
+    # (it picks from the people its committee page lists, docs/security.md T80).
+    CaseTranslator.objects.create(complaint=other_case, user=translator, language="nl")
     ctx, pub = _complainant(browser, live_server)
     pub.goto("/complaints/new/")
     pub.select_option("#id_covenant", world.covenant_x.slug)
@@ -178,7 +181,7 @@ def test_reasons_reach_the_complainant_through_appeal_and_closure(browser, live_
     case_url = page.url
 
     # A translator bound to the case translates it; the committee reads both.
-    page.fill("#id_translator", "translator_t")
+    page.select_option("#id_translator", str(translator.pk))
     page.select_option("#id_language", "en")
     page.click("#request-translation button[type=submit]")
     expect(page.locator("#translators")).to_contain_text("Amina Rahman")

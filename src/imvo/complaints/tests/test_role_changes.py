@@ -36,7 +36,9 @@ def test_moving_a_role_to_another_covenant_is_written_as_a_grant(client, world) 
     assert ("role-revoked", "secretariat_y", "secretariat") in _grants(world.covenant_y)
     client.force_login(world.committee_x)
     page = client.get(f"/complaints/committee/{world.covenant_x.slug}/").content.decode()
-    assert "secretariat_y" in page
+    # Named as a person, never by the log-in name (docs/security.md, T80).
+    who = f"Account without a name (no. {world.secretariat_y.pk})"
+    assert f"Secretariat granted: {who}" in page and "secretariat_y" not in page
 
     # Secretariat made committee in place: the committee seat is granted, the other revoked.
     role.role = "committee"

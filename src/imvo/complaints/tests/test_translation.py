@@ -111,11 +111,11 @@ def test_the_translator_sees_the_texts_only_and_cannot_act(world, client):
 
 def test_translator_request_through_the_case_page(world, client):
     c = _bengali_case(world)
-    make_user("translator_t")
+    tr = make_user("translator_t", world.company_b, first_name="Amina", last_name="Rahman")
     client.force_login(world.secretariat_x)
     r = case_action(client, c, "request_translation", translator="nobody", language="en")
-    assert "No account has this user name" in r.content.decode()
-    r = case_action(client, c, "request_translation", translator="translator_t", language="en")
+    assert "Choose an active account as the translator." in r.content.decode()
+    r = case_action(client, c, "request_translation", translator=tr.pk, language="en")
     assert r.status_code == 302
     page = client.get(f"/complaints/committee/{c.covenant.slug}/").content.decode()
-    assert "translator-granted" in page and "translator_t" in page
+    assert "Translator granted: Amina Rahman (en)" in page and "translator_t" not in page

@@ -18,7 +18,9 @@ A release is made when the page is asked for and one is due, by the rule of the
 risk release (`imvo.risk.party_release`): there is none yet or the last showed no
 member figures; nothing member-specific moved but K did; or K or more members'
 inputs (their supplier rows' countries and facilities, their open register
-entries' countries and themes) changed since the last one. Complaint counts stay
+entries' countries and themes) changed since the last one, each change moving a
+figure on its own (`moving_members`, T83). An open-risk count per theme is shown
+only where K members' registers stand behind it (T82). Complaint counts stay
 live: a complaint is filed by a worker or an organisation about a location, not
 disclosed by a member, and the country it is counted under is the release's.
 """
@@ -120,19 +122,17 @@ def _fingerprint(value: Any) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True).encode()).hexdigest()[:32]
 
 
-def live_figures(covenant: Covenant, k: int) -> tuple[dict[str, Any], dict[str, str]]:
-    """Today's member figures as plain data (what a release freezes), and a
-    fingerprint of what they read from each member (organisation id -> digest)."""
+def member_inputs(covenant: Covenant) -> dict[str, dict[str, Any]]:
+    """What the page reads from each sourcing member (organisation id -> its inputs):
+    its linked facilities per country, the number of its unlinked rows per country (a
+    row's id changes with every upload, the figures do not) and its open register
+    entries per country and theme. The figures are made from these alone."""
     companies = list(
         Organisation.objects.in_covenant(covenant, active=True).filter(
             type=Organisation.Type.COMPANY
         )
     )
-    members_in: dict[str, set[int]] = defaultdict(set)
-    locations_in: dict[str, set[str]] = defaultdict(set)
-    # What each member's rows put in: facilities, and a count of unlinked rows per
-    # country (a row's id changes with every upload; the figures do not).
-    inputs: dict[int, dict[str, Any]] = {}
+    inputs: dict[str, dict[str, Any]] = {}
     rows_of = supplier_rows_by_organisation([org.pk for org in companies], covenant=covenant)
     for org in companies:
         facilities: set[str] = set()
@@ -140,33 +140,16 @@ def live_figures(covenant: Covenant, k: int) -> tuple[dict[str, Any], dict[str, 
         for row in rows_of.get(org.pk, []):
             if not row.country:
                 continue
-            members_in[row.country].add(org.pk)
-            # The same facility named by two members is one location.
-            key = f"f{row.facility_id}" if row.facility_id else f"r{row.row_id}"
-            locations_in[row.country].add(key)
             if row.facility_id:
                 facilities.add(f"{row.country}:{row.facility_id}")
             else:
                 unlinked[row.country] += 1
         if facilities or unlinked:
-            inputs[org.pk] = {"facilities": sorted(facilities), "unlinked": dict(unlinked)}
-    named = {c for c, orgs in members_in.items() if len(orgs) >= k}
-
-    def bucket(code: str) -> str:
-        return code if code in named else OTHER
-
-    lines: dict[str, dict[str, Any]] = {
-        c: {"members": len(members_in[c]), "locations": len(locations_in[c]), "risks": {}}
-        for c in named
-    }
-    other_members: set[int] = set()
-    other: dict[str, Any] = {"members": 0, "locations": 0, "risks": {}}
-    for c in set(members_in) - named:
-        other_members |= members_in[c]
-        other["locations"] += len(locations_in[c])
-    other["members"] = len(other_members)
+            inputs[str(org.pk)] = {"facilities": sorted(facilities), "unlinked": dict(unlinked)}
     risks = (
-        RegisterEntry.objects.filter(covenant=covenant, organisation_id__in=list(inputs))
+        RegisterEntry.objects.filter(
+            covenant=covenant, organisation_id__in=[int(m) for m in inputs]
+        )
         .exclude(status=RegisterEntry.Status.CLOSED)
         .values("organisation_id", "country", "theme_code", "theme")
         .annotate(n=Count("id"))
@@ -174,16 +157,61 @@ def live_figures(covenant: Covenant, k: int) -> tuple[dict[str, Any], dict[str, 
     )
     for r in risks:
         key = _theme_key(r["theme"], r["theme_code"])
-        target = lines.get(bucket(r["country"]), other)["risks"]
-        target[key] = target.get(key, 0) + r["n"]
-        entries = inputs[r["organisation_id"]].setdefault("risks", [])
+        entries = inputs[str(r["organisation_id"])].setdefault("risks", [])
         entries.append([r["country"], key, r["n"]])
-    if other["members"] < k:
-        other = {"members": other["members"], "locations": 0, "risks": {}, "withheld": True}
-    figures = {"members": len(inputs), "lines": lines, "other": other}
     for data in inputs.values():
         data.get("risks", []).sort()
-    return figures, {str(org): _fingerprint(data) for org, data in inputs.items()}
+    # As a release keeps them (JSON), so inputs read now and kept then compare equal.
+    kept: dict[str, dict[str, Any]] = json.loads(json.dumps(inputs, sort_keys=True))
+    return kept
+
+
+def figures_of(inputs: dict[str, dict[str, Any]], k: int) -> dict[str, Any]:
+    """The member figures as plain data (what a release freezes), from the members'
+    inputs under the rule K: a country with fewer than K members folded into "Other
+    countries" (withheld when it has fewer than K itself), and an open-risk count per
+    theme only where at least K members' registers stand behind it: fewer, and the
+    figure is one member's register, readable as such (docs/security.md T82)."""
+    members_in: dict[str, set[str]] = defaultdict(set)
+    facilities_in: dict[str, set[str]] = defaultdict(set)
+    unlinked_in: Counter[str] = Counter()
+    for org, data in inputs.items():
+        for item in data["facilities"]:
+            country, _facility = item.split(":", 1)
+            members_in[country].add(org)
+            facilities_in[country].add(item)  # the same facility named by two: once
+        for country, n in data["unlinked"].items():
+            members_in[country].add(org)
+            unlinked_in[country] += n
+
+    def locations(country: str) -> int:
+        return len(facilities_in[country]) + unlinked_in[country]
+
+    named = {c for c, orgs in members_in.items() if len(orgs) >= k}
+
+    def bucket(code: str) -> str:
+        return code if code in named else OTHER
+
+    lines: dict[str, dict[str, Any]] = {
+        c: {"members": len(members_in[c]), "locations": locations(c), "risks": {}} for c in named
+    }
+    other_members: set[str] = set()
+    other: dict[str, Any] = {"members": 0, "locations": 0, "risks": {}}
+    for c in set(members_in) - named:
+        other_members |= members_in[c]
+        other["locations"] += locations(c)
+    other["members"] = len(other_members)
+    cells: dict[tuple[str, str], tuple[int, set[str]]] = {}
+    for org, data in inputs.items():
+        for country, key, n in data.get("risks", []):
+            total, registers = cells.get((bucket(country), key), (0, set()))
+            cells[(bucket(country), key)] = (total + n, registers | {org})
+    for (code, key), (total, registers) in sorted(cells.items()):
+        if len(registers) >= k:
+            lines.get(code, other)["risks"][key] = total
+    if other["members"] < k:
+        other = {"members": other["members"], "locations": 0, "risks": {}, "withheld": True}
+    return {"members": len(inputs), "lines": lines, "other": other}
 
 
 def changed_members(release: LocationRelease | None, fingerprints: dict[str, str]) -> int:
@@ -194,11 +222,37 @@ def changed_members(release: LocationRelease | None, fingerprints: dict[str, str
     )
 
 
-def _due(release: LocationRelease | None, fingerprints: dict[str, str], k: int) -> bool:
+def moving_members(
+    release: LocationRelease | None, inputs: dict[str, dict[str, Any]], k: int
+) -> int:
+    """Members whose change since the release moves a figure on its own: with that one
+    member's inputs put back as the release read them, today's figures differ. A
+    change that moves nothing (a row on a factory another member names, an open risk
+    in a theme shown for fewer than K registers) counted towards K before, so a
+    release could differ from the last by one member's change alone
+    (docs/security.md T83). A release made before it kept inputs counts as before."""
+    if release is None or not release.inputs:
+        fingerprints = {org: _fingerprint(data) for org, data in inputs.items()}
+        return changed_members(release, fingerprints)
+    before: dict[str, dict[str, Any]] = release.inputs
+    now = figures_of(inputs, k)
+    moved = 0
+    for member in sorted(before.keys() | inputs.keys()):
+        if before.get(member) == inputs.get(member):
+            continue
+        put_back = {m: data for m, data in inputs.items() if m != member}
+        if member in before:
+            put_back[member] = before[member]
+        if figures_of(put_back, k) != now:
+            moved += 1
+    return moved
+
+
+def _due(release: LocationRelease | None, inputs: dict[str, dict[str, Any]], k: int) -> bool:
     if release is None or release.figures.get("members", 0) < release.minimum:
         # Nothing from members' lists was shown: the next release is as the first.
         return True
-    changed = changed_members(release, fingerprints)
+    changed = moving_members(release, inputs, k)
     if changed == 0:
         return release.minimum != k
     return changed >= k
@@ -207,10 +261,14 @@ def _due(release: LocationRelease | None, fingerprints: dict[str, str], k: int) 
 def released_figures(covenant: Covenant, k: int) -> LocationRelease:
     """The release unions and NGOs read; a new one first when one is due."""
     release = LocationRelease.objects.filter(covenant=covenant).first()
-    figures, fingerprints = live_figures(covenant, k)
-    if _due(release, fingerprints, k):
+    inputs = member_inputs(covenant)
+    if _due(release, inputs, k):
         release = LocationRelease.objects.create(
-            covenant=covenant, minimum=k, members=fingerprints, figures=figures
+            covenant=covenant,
+            minimum=k,
+            members={org: _fingerprint(data) for org, data in inputs.items()},
+            inputs=inputs,
+            figures=figures_of(inputs, k),
         )
     assert release is not None
     return release
@@ -225,9 +283,10 @@ def location_overview(user: AnyUser, covenant: Covenant) -> LocationOverview:
     released: datetime | None = None
     changed: int | None = None
     if roles.is_secretariat(user, covenant):
-        figures, fingerprints = live_figures(covenant, k)
+        inputs = member_inputs(covenant)
+        figures = figures_of(inputs, k)
         last = LocationRelease.objects.filter(covenant=covenant).first()
-        changed = changed_members(last, fingerprints)
+        changed = moving_members(last, inputs, k)
         released = last.made if last else None
     else:
         release = released_figures(covenant, k)

@@ -257,8 +257,16 @@ class UnionView:
     reached: str
     in_range: bool
     k: int
-    answered: int
+    answered: int  # members that answered (exact: for the template's plural only)
     answers: list[SignalResponse]
+
+    @property
+    def answered_range(self) -> str:
+        """The members that answered as a range while the reach is one: an exact
+        count beside "1\u2013K-1 reached" is a lower bound of the reach, and with
+        every member reached answering it is the count the range hides
+        (docs/security.md T81). "" when the count may be read as it is."""
+        return f"1\u2013{self.k - 1}" if self.in_range and self.answered else ""
 
 
 def reach_figure(reached: int, role: str, k: int) -> tuple[str, bool]:

@@ -40,7 +40,7 @@ def sourcing(world):
     for org, country, theme, status in (
         (world.company_a, "BD", "forced-labour", "identified"),
         (world.company_b, "BD", "forced-labour", "acting"),
-        (company_d, "BD", "living-wage", "closed"),
+        (company_d, "BD", "forced-labour", "closed"),
         (world.company_a, "VN", "freedom-of-association", "identified"),
     ):
         RegisterEntry.objects.create(
@@ -55,7 +55,8 @@ def test_countries_with_fewer_than_k_members_are_folded_into_other_countries(wor
     assert (o.k, o.members) == (3, 3)
     [bd] = o.lines
     assert (bd.country, bd.members, bd.locations) == ("BD", 3, 3)  # the shared factory once
-    assert dict(bd.open_risks) == {"Forced labour": 2}  # the closed one is not open
+    # Two members' registers (A's, B's; D's is closed) are fewer than K: not shown (T82).
+    assert dict(bd.open_risks) == {} and bd.open_risks_total == 0
     # Viet Nam has one member: not named, and the bucket (1 member < K) is withheld.
     assert o.other is not None and o.other.withheld
     assert (o.other.locations, o.other.open_risks_total) == (0, 0)
@@ -126,17 +127,13 @@ def _bd(o) -> tuple[int, int, int]:
     return bd.members, bd.locations, bd.open_risks_total
 
 
-def test_one_members_change_reaches_the_union_only_with_k_members_changes(world, fnv, sourcing):
-    """Live figures told a union keeping yesterday's page what one member changed today
-    (T73): A's list replaced with one more Bangladesh row took BD from 3 to 4 locations."""
-    from imvo.risk.models import RegisterEntry
+def _a_adds_a_bangladesh_factory(world):
+    """Company A's list replaced by one with a new factory in Bangladesh (its Dhaka
+    and Saigon rows kept); the shared Dhaka factory is returned."""
     from imvo.supplychain import services as supply
     from imvo.supplychain.models import Facility
     from imvo.supplychain.tests.helpers import csv_bytes
 
-    x = world.covenant_x
-    before = location_overview(fnv, x)
-    assert _bd(before) == (3, 3, 2)
     dhaka = Facility.objects.get(name__startswith="Dhaka")
     saigon = Facility.objects.get(name__startswith="Saigon")
     rows = [
@@ -144,26 +141,43 @@ def test_one_members_change_reaches_the_union_only_with_k_members_changes(world,
         [saigon.name, saigon.address, "Viet Nam"],
         ["Gazipur Knitwear Ltd", "Road 9, Gazipur", "Bangladesh"],
     ]
-    supply.upload_list(world.member_a, x, 2025, "l2.csv", csv_bytes(rows), mode="replace")
+    supply.upload_list(world.member_a, world.covenant_x, 2025, "l2.csv", csv_bytes(rows),
+                       mode="replace")  # fmt: skip
+    return dhaka
+
+
+def test_one_members_change_reaches_the_union_only_with_k_members_changes(world, fnv, sourcing):
+    """Live figures told a union keeping yesterday's page what one member changed today
+    (T73): A's list replaced with one more Bangladesh row took BD from 3 to 4 locations."""
+    from imvo.risk.models import RegisterEntry
+    from imvo.supplychain import services as supply
+    from imvo.supplychain.tests.helpers import csv_bytes
+
+    x = world.covenant_x
+    before = location_overview(fnv, x)
+    assert _bd(before) == (3, 3, 0)  # forced labour: two registers, fewer than K
+    dhaka = _a_adds_a_bangladesh_factory(world)
     after = location_overview(fnv, x)
-    assert _bd(after) == (3, 3, 2)  # one member changed: the page is as released
+    assert _bd(after) == (3, 3, 0)  # one member changed: the page is as released
     assert after.released == before.released is not None
     assert location_overview(fnv, x).lines[0].locations == 3  # and stays so on reading
     live = location_overview(world.secretariat_x, x)
-    assert (_bd(live), live.changed, live.released) == ((3, 4, 2), 1, before.released)
+    assert (_bd(live), live.changed, live.released) == ((3, 4, 0), 1, before.released)
     assert "1 member company changed" in _page(world.secretariat_x)
-    # A second member opens a risk: still fewer than K changed.
-    RegisterEntry.objects.create(
-        organisation=world.company_b, covenant=x, theme_code="living-wage", country="BD",
-        title="r", status="identified",
-    )  # fmt: skip
-    assert _bd(location_overview(fnv, x)) == (3, 3, 2)
+    # A second member adds a factory: still fewer than K changed.
+    rows = [[dhaka.name, dhaka.address, "Bangladesh"],
+            ["Chittagong Denim Mills", "Road 4, Chattogram", "Bangladesh"],
+            ["Khulna Shirts Ltd", "Road 2, Khulna", "Bangladesh"]]  # fmt: skip
+    supply.upload_list(world.member_b, x, 2025, "l2.csv", csv_bytes(rows), mode="replace")
+    assert _bd(location_overview(fnv, x)) == (3, 3, 0)
     assert "Figures as released on" in _page(fnv)
-    # The third (K=3): the union's page moves, by all three at once.
+    # The third (K=3) reopens its forced-labour risk: the union's page moves, by all
+    # three at once (forced labour now has three registers behind it).
     RegisterEntry.objects.filter(organisation=sourcing).update(status="identified")
     assert location_overview(world.secretariat_x, x).changed == 3
     now = location_overview(fnv, x)
-    assert _bd(now) == (3, 4, 4)  # 3 + A's new factory; the shared one still once
+    assert _bd(now) == (3, 5, 3)  # 3 + A's and B's new factories; the shared one once
+    assert dict(now.lines[0].open_risks) == {"Forced labour": 3}
     assert now.released is not None and now.released >= before.released
     assert location_overview(world.secretariat_x, x).changed == 0
 
@@ -177,3 +191,48 @@ def test_complaints_stay_live_under_the_released_countries(world, fnv, sourcing)
     file(world, facility={"id": 1, "name": "Mill", "country": "BD"})
     o = location_overview(fnv, world.covenant_x)
     assert o.lines[0].complaints_total == 1
+
+
+def test_an_open_risk_count_of_fewer_than_k_registers_is_not_shown(world, fnv, sourcing):
+    """K=3 members source in Bangladesh, so its line is named; its open risks per
+    theme were counted over those K sourcing members, not over K registers: with
+    only A keeping child-labour risks there the union read "Child labour: 2", A's
+    register, and the line's total gave it away by subtraction too (T82)."""
+    from imvo.risk.models import RegisterEntry
+
+    for _n in range(2):
+        RegisterEntry.objects.create(
+            organisation=world.company_a, covenant=world.covenant_x, theme_code="child-labour",
+            country="BD", title="r", status="identified",
+        )  # fmt: skip
+    [bd] = location_overview(fnv, world.covenant_x).lines
+    assert dict(bd.open_risks) == {} and bd.open_risks_total == 0
+    page = _page(fnv)
+    assert "Child labour" not in page and "Forced labour" not in page
+    # With K registers behind a theme it is shown, and the total is what is shown.
+    for org in (world.company_b, sourcing):
+        RegisterEntry.objects.create(
+            organisation=org, covenant=world.covenant_x, theme_code="child-labour",
+            country="BD", title="r", status="identified",
+        )  # fmt: skip
+    [bd] = location_overview(world.secretariat_x, world.covenant_x).lines
+    assert dict(bd.open_risks) == {"Child labour": 4} and bd.open_risks_total == 4
+
+
+def test_a_change_that_moves_no_figure_does_not_count_towards_k(world, fnv, sourcing):
+    """B and D each open a risk in a theme shown for fewer than K registers: their
+    changes move no figure. They counted towards K, so A's new factory alone made the
+    next release, "3 -> 4 locations": one member's change, T73's leak (T83)."""
+    from imvo.risk.models import RegisterEntry
+
+    x = world.covenant_x
+    before = location_overview(fnv, x)
+    for org, theme in ((world.company_b, "living-wage"), (sourcing, "child-labour")):
+        RegisterEntry.objects.create(
+            organisation=org, covenant=x, theme_code=theme, country="BD", title="r",
+            status="identified",
+        )  # fmt: skip
+    _a_adds_a_bangladesh_factory(world)
+    assert location_overview(world.secretariat_x, x).changed == 1  # A's alone moves a figure
+    after = location_overview(fnv, x)
+    assert _bd(after) == (3, 3, 0) and after.released == before.released

@@ -52,7 +52,7 @@ def test_signal_reaches_the_linked_members_and_the_union_sees_only_counts(
     assert s.status == Signal.Status.ANSWERED
     union_page = client_for(fnv, "en").get(f"/parties/signals/{s.pk}/").content.decode()
     assert "We visit the factory with the union." in union_page and "Company A" not in union_page
-    assert "1 answered" in union_page
+    assert "answered by 1\u20132." in union_page  # a range beside the range (T81)
     b_page = client_for(world.member_b, "en").get(f"/parties/signals/{s.pk}/").content.decode()
     assert "We visit the factory" not in b_page
     # The secretariat sees who was reached and who answered.
@@ -164,3 +164,29 @@ def test_the_signals_pages_back_link_leads_somewhere_for_every_reader(world, fnv
         page = c.get("/parties/signals/").content.decode()
         [back] = re.findall(r'<p><a href="([^"]+)">\u2190', page)
         assert c.get(back).status_code == 200, (user.username, back)
+
+
+def test_the_answers_count_never_tells_the_reach_the_range_hides(world, fnv, dhaka):
+    """With K=3 the union read "linked ...: 1\u20132; 2 answered.": two members answered,
+    so two were reached, the exact count the range hides (docs/security.md T81).
+    Below K the members that answered are a range too; the secretariat reads both."""
+    [found] = signals.public_locations(world.covenant_x, "Dhaka Knit")
+    s = signals.check_raise_signal(
+        fnv, world.covenant_x, "Overtime unpaid", "Since March.",
+        facility_id=int(str(found["id"])), search="Dhaka Knit",
+    )  # fmt: skip
+    union = client_for(fnv, "en")
+
+    def reach_line() -> str:
+        page = union.get(f"/parties/signals/{s.pk}/").content.decode()
+        start = page.index('id="signal-reach"')
+        return page[start : page.index("</p>", start)]
+
+    assert reach_line().endswith("1\u20132; 0 answered.")  # none: nothing to hide
+    signals.check_respond(world.member_a, s, "We visit the factory with the union.")
+    signals.check_respond(world.member_b, s, "We asked the supplier for the payroll.")
+    line = reach_line()
+    assert "2 answered" not in line and "1 answered" not in line
+    assert line.endswith("1\u20132; answered by 1\u20132.")
+    sec = client_for(world.secretariat_x, "en").get(f"/parties/signals/{s.pk}/").content.decode()
+    assert "2 answered." in sec

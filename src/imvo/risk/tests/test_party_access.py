@@ -124,3 +124,38 @@ def test_a_release_is_read_in_a_language_it_was_not_frozen_in(world):
     assert "Travail forcé" in french  # the theme, in the heatmap's columns too
     assert "Dwangarbeid" not in french and "Forced labour" not in french
     assert PartyRelease.objects.count() == 1
+
+
+def test_a_renamed_supplier_does_not_count_as_a_members_change(db):
+    """A member correcting a supplier's name (or writing "Bangladesh" for "BD") moves
+    none of the parties' figures; it counted towards K, so with K-1 such corrections
+    one member's new row was released alone (T83). What a row adds to the figures
+    (its country, sector, product, workers) still counts."""
+    from imvo.risk.scan import SourcingRow
+    from imvo.risk.services import scan_records, sourcing_fingerprint
+
+    def fingerprint(name: str, country: str, workers: int) -> str:
+        row = SourcingRow("r1", name, country, "garment", "Shirts", workers)
+        return sourcing_fingerprint(scan_records([row]))
+
+    first = fingerprint("Dhaka Knit", "BD", 100)
+    assert fingerprint("Dhaka Knit Ltd.", "Bangladesh", 100) == first
+    assert fingerprint("Dhaka Knit", "BD", 120) != first
+    assert fingerprint("Dhaka Knit", "CN", 100) != first
+
+
+def test_a_release_made_before_the_new_digest_is_compared_by_the_former_one(db):
+    """Otherwise every member counts as changed once, and the next release shows at
+    once what fewer than K members changed since the last."""
+    from imvo.risk.models import PartyRelease
+    from imvo.risk.party_release import changed_members
+    from imvo.risk.scan import SourcingRow
+    from imvo.risk.services import former_fingerprint, scan_records, sourcing_fingerprint
+
+    scan = scan_records([SourcingRow("r1", "Dhaka Knit", "BD", "garment", "Shirts", 100)])
+    other = scan_records([SourcingRow("r1", "Dhaka Knit", "BD", "garment", "Shirts", 90)])
+    old = PartyRelease(members={"1": former_fingerprint(scan), "2": former_fingerprint(scan)})
+    now = {"1": sourcing_fingerprint(scan), "2": sourcing_fingerprint(other)}
+    former = {"1": former_fingerprint(scan), "2": former_fingerprint(other)}
+    assert changed_members(old, now, former) == 1
+    assert changed_members(PartyRelease(members=now), now, former) == 0

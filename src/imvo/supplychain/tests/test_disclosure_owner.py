@@ -176,8 +176,10 @@ def test_the_api_answers_403_to_the_secretariat(client, world, registry) -> None
     assert r.status_code == 403 and REFUSAL in r.json()["detail"]
     assert SupplierList.objects.get(pk=list_id).status == "preview"
     assert state(d) == before
+    pin = disclosure.preview(SupplierList.objects.get(pk=list_id)).seen_files
     r = client.post(
-        f"/api/supplier-lists/{list_id}/confirm?seen=replace", HTTP_AUTHORIZATION=f"Bearer {own}"
+        f"/api/supplier-lists/{list_id}/confirm?seen=replace&seen_files={pin}",
+        HTTP_AUTHORIZATION=f"Bearer {own}",
     )
     assert r.status_code == 200 and r.json()["current"]
 
