@@ -94,6 +94,23 @@ def pdf_with_author_and_gps_photo() -> bytes:
     return data
 
 
+def assert_cleaned_pdf(data: bytes) -> None:
+    """`data`, made from `pdf_with_author_and_gps_photo`, as served: one page, the
+    photo shown, no author, XMP, phone or EXIF left."""
+    import io
+
+    import pikepdf
+    from PIL import Image
+
+    assert PHONE.encode() not in data and b"Rahima Khatun" not in data
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        assert len(pdf.pages) == 1 and "/Author" not in pdf.docinfo
+        assert "/Metadata" not in pdf.Root
+        image = pdf.pages[0].Resources.XObject.Im0
+        with Image.open(io.BytesIO(image.read_raw_bytes())) as shown:
+            assert shown.size == (64, 48) and not shown.getexif()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_content_cache():
     """Each test starts without another test's cached fragments or version memo
