@@ -59,6 +59,58 @@ def pdf_showing_photo(photo: bytes, width: int, height: int) -> Any:
     return pdf
 
 
+GPS_LATITUDE = (52.0, 5.0, 10.0)
+PHONE = "SecretPhoneMaker"
+
+
+def photo_with_gps() -> bytes:
+    """A JPEG as a phone writes it: maker, model and the GPS position in EXIF."""
+    import io
+
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x010F], exif[0x0110] = PHONE, "Model-X"
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[2], gps[3], gps[4] = "N", GPS_LATITUDE, "E", (4.0, 53.0, 0.0)
+    buf = io.BytesIO()
+    Image.new("RGB", (64, 48), (20, 120, 20)).save(buf, format="JPEG", exif=exif)
+    return buf.getvalue()
+
+
+def pdf_with_author_and_gps_photo() -> bytes:
+    """A PDF naming its author (document information and XMP) that shows the photo
+    as it came from the phone (a DCT stream with its EXIF)."""
+    import io
+
+    pdf = pdf_showing_photo(photo_with_gps(), 64, 48)
+    pdf.docinfo["/Author"] = "Rahima Khatun"
+    with pdf.open_metadata() as xmp:
+        xmp["dc:creator"] = ["Rahima Khatun"]
+    out = io.BytesIO()
+    pdf.save(out)
+    data = out.getvalue()
+    assert PHONE.encode() in data and b"Rahima Khatun" in data
+    return data
+
+
+def assert_cleaned_pdf(data: bytes) -> None:
+    """`data`, made from `pdf_with_author_and_gps_photo`, as served: one page, the
+    photo shown, no author, XMP, phone or EXIF left."""
+    import io
+
+    import pikepdf
+    from PIL import Image
+
+    assert PHONE.encode() not in data and b"Rahima Khatun" not in data
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        assert len(pdf.pages) == 1 and "/Author" not in pdf.docinfo
+        assert "/Metadata" not in pdf.Root
+        image = pdf.pages[0].Resources.XObject.Im0
+        with Image.open(io.BytesIO(image.read_raw_bytes())) as shown:
+            assert shown.size == (64, 48) and not shown.getexif()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_content_cache():
     """Each test starts without another test's cached fragments or version memo

@@ -273,7 +273,7 @@ def _governance_objects(w: World) -> dict[str, int]:
         w.member_a, x, "ET", "Union access", "Parks bar unions.", "Raise it with the ministry."
     )
     item = governance.check_add_agenda_item(
-        w.secretariat_x, meeting, "Stuk", "Paper", paper_upload=("plan.pdf", b"%PDF-1.4 x")
+        w.secretariat_x, meeting, "Stuk", "Paper", paper_upload=("plan.pdf", one_page_pdf())
     )
     signal = _signal(w)
     return {

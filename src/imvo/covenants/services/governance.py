@@ -280,7 +280,9 @@ def check_add_agenda_item(
     return item
 
 
-PAPER_POLICY = UploadPolicy((PDF, DOCX, XLSX, ODT), max_bytes=20 * 1024 * 1024)
+# Papers lose their metadata as the library's files and complaint evidence do
+# (`core.metadata`: a PDF's author, XMP and the EXIF of the photos it shows).
+PAPER_POLICY = UploadPolicy((PDF, DOCX, XLSX, ODT), max_bytes=20 * 1024 * 1024, strip_metadata=True)
 
 
 @transaction.atomic

@@ -9,12 +9,20 @@ from django.test import Client
 from django.utils import timezone
 
 from imvo.core.errors import DomainError, PermissionDeniedError
+from imvo.core.metadata import clean_pdf
+from imvo.core.testing import (
+    assert_cleaned_pdf,
+    one_page_pdf,
+    pdf_with_author_and_gps_photo,
+    photo_with_gps,
+)
 from imvo.covenants.services import governance
 from imvo.testing import client_for
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# A real PDF with nothing to clean: stored as it came (`core.metadata.clean_pdf`).
+PDF = clean_pdf(one_page_pdf())
 
 
 @pytest.fixture
@@ -91,3 +99,28 @@ def test_the_secretariat_uploads_a_paper_through_the_meeting_page(world, setting
     assert r.status_code == 302
     item = meeting.agenda.get()
     assert item.paper_file_name == "budget.pdf" and item.paper_file.read() == PDF
+
+
+def test_a_papers_author_and_the_gps_of_its_photos_are_not_passed_on(world, paper):
+    """A paper went to every member of the body (or the public) as uploaded: the
+    PDF named who wrote it (document information and XMP) and the phone photo it
+    shows told where and with which phone it was taken; the library and
+    complaint evidence clean both."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    c = client_for(world.secretariat_x)
+    r = c.post(
+        f"/manage/covenant-x/meetings/{paper.meeting_id}/",
+        {"item-title_nl": "Escalatie", "item-title_en": "Escalation",
+         "item-paper_visibility": "body",
+         "item-paper_file": SimpleUploadedFile("visit.pdf", pdf_with_author_and_gps_photo())},
+    )  # fmt: skip
+    assert r.status_code == 302
+    item = paper.meeting.agenda.get(title_en="Escalation")
+    r = client_for(world.member_a).get(f"/covenants/covenant-x/papers/{item.pk}/")
+    assert r.status_code == 200
+    served = b"".join(r.streaming_content)  # type: ignore[attr-defined]
+    assert_cleaned_pdf(served)
+    # Papers are documents: a photo is not taken as one (so never kept with its GPS).
+    with pytest.raises(DomainError, match=r"visit\.jpg: .*docx, odt, pdf, xlsx"):
+        governance.check_attach_paper(world.secretariat_x, item, "visit.jpg", photo_with_gps())
