@@ -128,6 +128,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "imvo.core.context_processors.platform",
             ],
+            # Django's date filter, with Dutch short months in lower case.
+            "builtins": ["imvo.core.templatetags.imvo_dates"],
         },
     }
 ]

@@ -56,3 +56,24 @@ def test_an_english_form_does_not_read_a_month_first_date() -> None:
         assert ambiguous.is_valid()
         assert ambiguous.cleaned_data["day"] == datetime.date(2026, 4, 3)
         assert not _DayForm({"day": "01/15/2026"}).is_valid()
+
+
+def test_dutch_short_months_are_lower_case_and_english_ones_capitalised() -> None:
+    # The templates write |date:"j M Y"; Django's M capitalises ("7 Mrt 2026").
+    template = Template('{{ d|date:"j M Y" }} | {{ t|date:"j M Y H:i" }} | {{ d|date:"M Y" }} | {{ d|date:"\\M j" }}')
+    day = datetime.date(2026, 3, 7)
+    moment = datetime.datetime(2026, 5, 21, 8, 0, tzinfo=datetime.UTC)
+    with translation.override("nl"):
+        dutch = template.render(Context({"d": day, "t": moment}))
+    with translation.override("en"):
+        english = template.render(Context({"d": day, "t": moment}))
+    assert dutch == "7 mrt 2026 | 21 mei 2026 10:00 | mrt 2026 | M 7"
+    assert english == "7 Mar 2026 | 21 May 2026 10:00 | Mar 2026 | M 7"
+
+
+def test_named_formats_and_empty_dates_still_render_through_the_filter() -> None:
+    template = Template('{{ d|date:"DATE_FORMAT" }}|{{ d|date }}|{{ none|date:"j M Y" }}')
+    with translation.override("nl"):
+        assert template.render(Context({"d": DAY, "none": None})) == "15 januari 2026|15 januari 2026|"
+    with translation.override("en"):
+        assert template.render(Context({"d": DAY, "none": None})) == "15 January 2026|15 January 2026|"
