@@ -60,7 +60,9 @@ def test_an_english_form_does_not_read_a_month_first_date() -> None:
 
 def test_dutch_short_months_are_lower_case_and_english_ones_capitalised() -> None:
     # The templates write |date:"j M Y"; Django's M capitalises ("7 Mrt 2026").
-    template = Template('{{ d|date:"j M Y" }} | {{ t|date:"j M Y H:i" }} | {{ d|date:"M Y" }} | {{ d|date:"\\M j" }}')
+    template = Template(
+        '{{ d|date:"j M Y" }} | {{ t|date:"j M Y H:i" }} | {{ d|date:"M Y" }} | {{ d|date:"\\M j" }}'
+    )
     day = datetime.date(2026, 3, 7)
     moment = datetime.datetime(2026, 5, 21, 8, 0, tzinfo=datetime.UTC)
     with translation.override("nl"):
@@ -74,6 +76,10 @@ def test_dutch_short_months_are_lower_case_and_english_ones_capitalised() -> Non
 def test_named_formats_and_empty_dates_still_render_through_the_filter() -> None:
     template = Template('{{ d|date:"DATE_FORMAT" }}|{{ d|date }}|{{ none|date:"j M Y" }}')
     with translation.override("nl"):
-        assert template.render(Context({"d": DAY, "none": None})) == "15 januari 2026|15 januari 2026|"
+        assert (
+            template.render(Context({"d": DAY, "none": None})) == "15 januari 2026|15 januari 2026|"
+        )
     with translation.override("en"):
-        assert template.render(Context({"d": DAY, "none": None})) == "15 January 2026|15 January 2026|"
+        assert (
+            template.render(Context({"d": DAY, "none": None})) == "15 January 2026|15 January 2026|"
+        )
