@@ -35,7 +35,9 @@ def signals(request: HttpRequest) -> HttpResponse:
         .prefetch_related("forwardings", "responses")
     )
     rows = [(s, *signal_services.list_figures(request.user, s)) for s in items]
-    return render(request, "parties/signals.html", {"rows": rows})
+    # The parties' workspace belongs to an organisation; the secretariat has none.
+    in_workspace = roles.organisation_id(request.user) is not None
+    return render(request, "parties/signals.html", {"rows": rows, "in_workspace": in_workspace})
 
 
 @login_required

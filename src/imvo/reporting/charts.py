@@ -84,6 +84,13 @@ def _bar(fig, chart: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
             ax.barh(ys, values, height=height, label=name, color=color)
     ax.set_yticks(range(len(labels)), [_wrap(x) for x in labels])
     ax.invert_yaxis()
+    drawn = [
+        v for s in series for v in (_num(x) for x in s.get("values") or []) if not math.isnan(v)
+    ]
+    if all(v == 0 for v in drawn):
+        # Nothing to draw (a year without complaints): matplotlib centres an empty
+        # axis on 0 and labels it -0.04..0.04; counts and shares start at 0.
+        ax.set_xlim(0, 1)
     if all_int:
         ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
     _style_axes(ax)

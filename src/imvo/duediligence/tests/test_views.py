@@ -306,6 +306,8 @@ def test_risk_register_on_the_submission_is_in_words_not_codes(client, world, su
     assert "directly_linked" not in register
     assert "Bangladesh" in register and ">BD<" not in register
     assert "living-wage" not in register
+    # Severity 11 and likelihood 4 read as numbers on a scale, as on the register page.
+    assert "Severity (3..12)" in register and "Likelihood (1..4)" in register
     client.cookies["django_language"] = "nl"
     page = client.get(url).content.decode()
     register = page.split("Risicoregister (geprioriteerde risico")[1].split("</table>")[0]
@@ -326,3 +328,23 @@ def test_plan_names_scan_risks_in_the_readers_language(client, world, sub) -> No
     page = client.get(reverse("duediligence:plan", args=[world.covenant_x.slug])).content.decode()
     assert "From your risk register: Forced labour - India" in page
     assert "Dwangarbeid" not in page
+
+
+def test_scores_say_they_run_to_100(client, world, sub) -> None:
+    """The member's and the secretariat's pages showed a bare "70.71" as the score:
+    every score on them now says its scale, as the assessment letter does ("/ 100")."""
+    import re
+
+    submissions.check_submit(world.member_a, sub)
+    sub.refresh_from_db()
+    score = f"{sub.self_score} / 100"
+    assert sub.self_score is not None
+    client.force_login(world.member_a)
+    page = client.get(reverse("duediligence:submission", args=[sub.pk])).content.decode()
+    assert f"<dd>{score}</dd>" in page
+    assert re.search(r"· score \d+\.\d\d / 100", page)  # each element's legend
+    client.force_login(world.secretariat_x)
+    queue = client.get(reverse("duediligence:queue", args=[world.covenant_x.slug]) + "?year=2025")
+    assert f"<td>{score}</td>" in queue.content.decode()
+    version = client.get(reverse("duediligence:version", args=[sub.pk, 1])).content.decode()
+    assert f"<dd>{score}</dd>" in version

@@ -154,6 +154,18 @@ def test_reach_figure_is_a_range_below_k_for_the_raising_party():
     assert signals.reach_figure(7, "member", 5) == ("", False)
 
 
+def test_the_signals_pages_back_link_leads_somewhere_for_every_reader(world, fnv):
+    """The list's back link pointed at the parties' workspace, which answers 404 to the
+    secretariat (it belongs to no organisation): a dead link on its own signals page."""
+    import re
+
+    for user in (world.secretariat_x, fnv, world.member_a):
+        c = client_for(user, "en")
+        page = c.get("/parties/signals/").content.decode()
+        [back] = re.findall(r'<p><a href="([^"]+)">\u2190', page)
+        assert c.get(back).status_code == 200, (user.username, back)
+
+
 def test_the_answers_count_never_tells_the_reach_the_range_hides(world, fnv, dhaka):
     """With K=3 the union read "linked ...: 1\u20132; 2 answered.": two members answered,
     so two were reached, the exact count the range hides (docs/security.md T81).
