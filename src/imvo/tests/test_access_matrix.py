@@ -144,7 +144,7 @@ def build_objects(w: World) -> dict[str, Any]:
         deadline=timezone.localdate() + timedelta(days=30),
     )  # fmt: skip
     progress = action_plan.check_add_progress(
-        w.member_a, action, 20, "first audit", SimpleUploadedFile("a.pdf", b"%PDF-1.4 audit")
+        w.member_a, action, 20, "first audit", SimpleUploadedFile("a.pdf", one_page_pdf())
     )
     case = action_plan.check_save_case(
         w.member_a, x, what_happened=SECRET_A + " wages", affected="40 workers"

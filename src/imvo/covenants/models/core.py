@@ -249,6 +249,19 @@ class GovernanceBody(models.Model):
     description = Bilingual()
 
 
+class SeatQuerySet(models.QuerySet["Seat"]):
+    def running(self, today: date | None = None) -> SeatQuerySet:
+        """Seats whose term runs today (no start or started, no end or not yet
+        ended): only these open their body's meetings, papers and minutes to the
+        organisation (docs/security.md, T86); a seat whose term ended waits for the
+        secretariat to renew or remove it."""
+        today = today or timezone.localdate()
+        return self.filter(
+            models.Q(term_start__isnull=True) | models.Q(term_start__lte=today),
+            models.Q(term_end__isnull=True) | models.Q(term_end__gte=today),
+        )
+
+
 class Seat(models.Model):
     """A seat in a governance body, held for a constituency for a term."""
 
@@ -261,6 +274,8 @@ class Seat(models.Model):
     term_start = models.DateField(_("term starts"), null=True, blank=True)
     term_end = models.DateField(_("term ends"), null=True, blank=True)
 
+    objects = SeatQuerySet.as_manager()
+
     class Meta:
         ordering = ["body", "-is_chair", "group", "id"]
         verbose_name = _("seat")
@@ -271,7 +286,8 @@ class Seat(models.Model):
     @property
     def term_over(self) -> bool:
         """The term has ended: the seat needs a new term (or holder) from the secretariat.
-        It still counts in the representation verdict until it is removed."""
+        It still counts in the representation verdict until it is removed, but opens
+        nothing (`SeatQuerySet.running`)."""
         return self.term_end is not None and self.term_end < timezone.localdate()
 
 

@@ -95,12 +95,14 @@ def audience(user: AnyUser, covenant: Covenant) -> Audience:
     # A seat counts while its organisation is a party: withdrawing leaves the seat
     # in the body's history, and read alone it kept a company that had left (or
     # was excluded) in the body's meetings, papers and minutes (docs/security.md,
-    # T77). A seat is only ever given to an active party (`check_add_seat`).
+    # T77). A seat is only ever given to an active party (`check_add_seat`). And
+    # only while its term runs: an ended term read on until the secretariat got
+    # round to renewing or removing the seat (T86).
     bodies = (
         frozenset(
-            Seat.objects.filter(body__covenant=covenant, organisation_id=oid).values_list(
-                "body_id", flat=True
-            )
+            Seat.objects.running()
+            .filter(body__covenant=covenant, organisation_id=oid)
+            .values_list("body_id", flat=True)
         )
         if party
         else frozenset()

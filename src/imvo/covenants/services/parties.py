@@ -123,7 +123,16 @@ def places(user: AnyUser) -> list[Place]:
         "body"
     ):
         seats[s.body.covenant_id].append(s)
-    body_ids = {s.body_id for ss in seats.values() for s in ss}
+    # The bodies its seats open: those whose term runs (as `audience`, T86); a seat
+    # whose term ended is still listed, marked "term ended".
+    running: dict[int, set[int]] = defaultdict(set)
+    for cid, body_id in (
+        Seat.objects.running()
+        .filter(body__covenant_id__in=cids, organisation=org)
+        .values_list("body__covenant_id", "body_id")
+    ):
+        running[cid].add(body_id)
+    body_ids = set().union(*running.values())
     meetings: dict[int, list[Meeting]] = defaultdict(list)
     for m in upcoming_meetings(body_ids):
         if len(meetings[m.body.covenant_id]) < 5:
@@ -135,7 +144,7 @@ def places(user: AnyUser) -> list[Place]:
     )
     readable = Q(pk__in=[])
     for cid in cids:
-        aud = Audience(cid in managed, True, frozenset(s.body_id for s in seats.get(cid, [])))
+        aud = Audience(cid in managed, True, frozenset(running.get(cid, ())))
         readable |= Q(covenant_id=cid) & aud.visibility_q()
     decisions: dict[int, list[Decision]] = defaultdict(list)
     for d in Decision.objects.filter(readable).select_related("body"):

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import PurePath
 from typing import Any
 
+from django.core.files.base import ContentFile, File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import QuerySet
@@ -27,8 +28,11 @@ from imvo.duediligence.services.access import NotFound, require_member
 
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 # Evidence of progress: documents and photos, judged by their content (core.uploads),
-# so bytes that merely carry a .pdf name are refused.
-EVIDENCE_POLICY = UploadPolicy(types=uploads.DOCUMENTS, max_bytes=EVIDENCE_MAX_BYTES)
+# so bytes that merely carry a .pdf name are refused; stored without their metadata (a
+# photo's GPS position, a PDF's author), as the library, papers and complaint evidence.
+EVIDENCE_POLICY = UploadPolicy(
+    types=uploads.DOCUMENTS, max_bytes=EVIDENCE_MAX_BYTES, strip_metadata=True
+)
 # Progress within 10 percentage points of the time elapsed still counts as on track.
 ON_TRACK_TOLERANCE = 10
 
@@ -149,13 +153,14 @@ def do_save_action(action: Action, agreements: Iterable[Agreement]) -> Action:
 # --- progress --------------------------------------------------------------------------
 
 
-def check_evidence(f: UploadedFile[bytes]) -> None:
-    """Type, content and size of an evidence file, by the one upload policy."""
+def check_evidence(f: UploadedFile[bytes]) -> ContentFile[bytes]:
+    """Type, content and size of an evidence file, by the one upload policy; what is
+    stored: the file without its metadata."""
     name = f.name or "evidence"
     EVIDENCE_POLICY.check_size(name, f.size or 0)  # before reading it into memory
     f.seek(0)
-    EVIDENCE_POLICY.check(name, f.read())
-    f.seek(0)
+    checked = EVIDENCE_POLICY.check(name, f.read())
+    return ContentFile(checked.data, name=name)
 
 
 def check_add_progress(
@@ -177,9 +182,8 @@ def check_add_progress(
     on = on or timezone.localdate()
     if on > timezone.localdate():
         raise DomainError(_("A progress update cannot be dated in the future."))
-    if evidence is not None:
-        check_evidence(evidence)
-    return do_add_progress(user, action, progress, text.strip(), evidence, on)
+    cleaned = check_evidence(evidence) if evidence is not None else None
+    return do_add_progress(user, action, progress, text.strip(), cleaned, on)
 
 
 @transaction.atomic
@@ -188,7 +192,7 @@ def do_add_progress(
     action: Action,
     progress: int,
     text: str,
-    evidence: UploadedFile[bytes] | None,
+    evidence: File[bytes] | None,
     on: date,
 ) -> ProgressUpdate:
     upd = ProgressUpdate(

@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from imvo.core.errors import DomainError
+from imvo.core.testing import one_page_pdf
 from imvo.duediligence.models import (
     Action,
     RemediationCase,
@@ -51,12 +52,13 @@ def test_action_plan_and_progress(world, fw, tmp_path, settings) -> None:
         a,
         50,
         "Two suppliers signed up.",
-        SimpleUploadedFile("minutes.pdf", b"%PDF-1.4 minutes", content_type="application/pdf"),
+        SimpleUploadedFile("minutes.pdf", one_page_pdf(), content_type="application/pdf"),
     )
     a.refresh_from_db()
     assert a.status == Action.Status.IN_PROGRESS
     assert action_plan.action_status(a) == "on_track"
-    assert upd.evidence.read() == b"%PDF-1.4 minutes"
+    assert upd.evidence.read().startswith(b"%PDF-")
+    assert str(upd.evidence.name).endswith("minutes.pdf")
     with pytest.raises(DomainError, match=r"evil\.exe"):
         action_plan.check_add_progress(
             world.member_a, a, 60, "x", SimpleUploadedFile("evil.exe", b"MZ")

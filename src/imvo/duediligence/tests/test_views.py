@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from imvo.core.testing import (
+    PHONE,
+    assert_cleaned_pdf,
+    pdf_with_author_and_gps_photo,
+    photo_with_gps,
+)
 from imvo.duediligence.models import Question, Submission
 from imvo.duediligence.services import action_plan, frameworks, review, submissions
 
@@ -187,7 +194,11 @@ def test_evidence_download_is_scoped(client, world, settings, tmp_path) -> None:
         deadline=timezone.localdate() + timedelta(days=30),
     )
     upd = action_plan.check_add_progress(
-        world.member_a, a, 20, "first audit", SimpleUploadedFile("audit.pdf", b"%PDF-1.4 audit")
+        world.member_a,
+        a,
+        20,
+        "first audit",
+        SimpleUploadedFile("audit.pdf", pdf_with_author_and_gps_photo()),
     )
     url = reverse("duediligence:evidence", args=[upd.pk])
     for outsider in (world.member_b, world.secretariat_y):
@@ -195,7 +206,34 @@ def test_evidence_download_is_scoped(client, world, settings, tmp_path) -> None:
         assert client.get(url).status_code == 404
     client.force_login(world.member_a)
     r = client.get(url)
-    assert r.status_code == 200 and b"".join(r.streaming_content) == b"%PDF-1.4 audit"
+    assert r.status_code == 200
+    # Stored and served without its author nor the photo's phone and GPS position.
+    assert_cleaned_pdf(b"".join(r.streaming_content))
+
+
+def test_photo_evidence_loses_its_gps_position(world, settings, tmp_path) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    a = action_plan.check_save_action(
+        world.member_a,
+        world.covenant_x,
+        what="Fire exits",
+        owner="QA",
+        target="all exits clear",
+        deadline=timezone.localdate() + timedelta(days=30),
+    )
+    photo = photo_with_gps()
+    upd = action_plan.check_add_progress(
+        world.member_a, a, 50, "exits cleared", SimpleUploadedFile("exit.jpg", photo)
+    )
+    with upd.evidence.open("rb") as fh:
+        stored = fh.read()
+    assert PHONE.encode() in photo and PHONE.encode() not in stored
+    from PIL import Image
+
+    with Image.open(io.BytesIO(stored)) as img:
+        assert img.size == (64, 48) and not img.getexif().get_ifd(0x8825)
 
 
 def test_member_reads_its_versions(client, world, sub) -> None:
