@@ -29,8 +29,31 @@ def decorate(data: dict[str, Any]) -> dict[str, Any]:
                 {**chart, "n": n, "uri": chart_data_uri(chart), "table": chart_table(chart)}
             )
         s["rendered_charts"] = charts
+        s["tables"] = [_without_empty_columns(t) for t in s.get("tables", [])]
         view["sections"].append(s)
     return view
+
+
+def _without_empty_columns(table: dict[str, Any]) -> dict[str, Any]:
+    """The table without the columns empty in every row (a register whose cases
+    name no country or company): in a PDF an empty column only narrows the others
+    until their words break into fragments. A table without rows keeps its header."""
+    rows = table.get("rows") or []
+    header = list(table.get("header") or [])
+    if not rows:
+        return table
+    keep = [i for i in range(len(header)) if any(_filled(row, i) for row in rows)]
+    if len(keep) == len(header):
+        return table
+    return {
+        **table,
+        "header": [header[i] for i in keep],
+        "rows": [[row[i] for i in keep if i < len(row)] for row in rows],
+    }
+
+
+def _filled(row: list[Any], i: int) -> bool:
+    return i < len(row) and row[i] not in (None, "")
 
 
 def render_report_html(data: dict[str, Any], edition: PublishedReport | None = None) -> str:
