@@ -4,6 +4,7 @@ case fills are left out and a case number is never split over two lines."""
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,7 +14,7 @@ HEADER = ["Case", "Filed (month)", "Country", "Themes", "Company", "Status", "Da
 REFERENCE = "IMVO-2026-000123"
 
 
-def _report() -> dict:
+def _report() -> dict[str, Any]:
     rows = [
         [REFERENCE, "2026-03", "", "Wages, Freedom of association", "", "Under investigation", 41],
         ["IMVO-2026-000124", "2026-05", "", "Health and safety", "", "Admissible", ""],
