@@ -543,7 +543,9 @@ class Table:
     encoding: str = ""
     delimiter: str = ""
     complete: bool = True  # False: only the head of the file was read (read_table(head=...))
-    sheet: str = ""  # the workbook sheet the list was read from (`_pick_sheet`)
+    # The workbook sheet the list was read from (`_pick_sheet`); "" when it is the
+    # workbook's only sheet (nothing to tell the reader) and for CSV.
+    sheet: str = ""
     # CSV rows in which a quote opens a cell and never closes (`_csv_records`).
     stray_quotes: set[int] = field(default_factory=set)
     # Rows hidden in the workbook (hidden by hand or by a filter: .xlsx, .ods), read
@@ -770,7 +772,7 @@ def _check_zip(filename: str, data: bytes) -> str:
     raise ParseError(
         _(
             "%(file)s: this is a zip archive, not a spreadsheet. "
-            "Upload the .xlsx, .ods or .csv itself."
+            "Upload the .xlsx, .xls, .ods or .csv itself."
         ),
         {"file": filename},
     )
@@ -955,9 +957,10 @@ def _pick_sheet(visible: list[int], head_of: Any) -> tuple[int, dict[int, _Sheet
     return best, heads
 
 
-# A workbook as read: the chosen sheet's cells as text, its name, and the other
-# visible sheets' names with what their first rows hold (for the messages).
-_Sheet = tuple[list[list[str]], str, list[tuple[str, _SheetHead]]]
+# A workbook as read: the chosen sheet's cells as text, its name, the other
+# visible sheets' names with what their first rows hold (for the messages), and how
+# many sheets the workbook has (hidden ones too).
+_Sheet = tuple[list[list[str]], str, list[tuple[str, _SheetHead]], int]
 
 
 def _others(
@@ -1029,7 +1032,7 @@ def _read_workbook(
         )
     if kind == "xlsx":
         _xlsx_as_shown(data, name, cells)
-    return cells, name, others
+    return cells, name, others, len(book.sheet_names)
 
 
 def _xlsx_as_shown(data: bytes, sheet_name: str, cells: list[list[str]]) -> None:
@@ -1165,7 +1168,7 @@ def _xlsx_head(data: bytes, nrows: int) -> _Sheet | None:
 
             index, heads = _pick_sheet(visible, lambda i: read(i, 20))
             names = [name for name, _p, _shown in sheets]
-            return read(index, nrows), names[index], _others(names, index, heads)
+            return read(index, nrows), names[index], _others(names, index, heads), len(names)
     except (KeyError, IndexError, ValueError, XMLParseError, *_ZIP_ERRORS):
         return None
 
@@ -1851,17 +1854,18 @@ def read_table(
     kind = _sniff_kind(data)
     encoding = delimiter = sheet = ""
     others: list[tuple[str, _SheetHead]] = []
+    sheets = 0  # in the workbook
     stray: set[int] = set()
     numbers: set[tuple[int, int]] = set()
     if kind == "ole":
         _check_ole(filename, data)
         kind = "xls"
-        cells, sheet, others = _read_workbook(
+        cells, sheet, others, sheets = _read_workbook(
             filename, data, "Excel 97-2003 (.xls)", head_rows, numbers
         )
     elif kind == "zip":
         kind = _check_zip(filename, data)
-        cells, sheet, others = _read_workbook(
+        cells, sheet, others, sheets = _read_workbook(
             filename, data, kind, head_rows, numbers if kind == "ods" else None
         )
     elif kind == "text" or kind == _HTML:
@@ -1903,7 +1907,9 @@ def read_table(
         max_rows = MAX_ROWS  # counted by the worker, on the whole file
     table = _to_table(filename, kind, cells, max_rows, encoding, delimiter, sheet, others)
     table.complete = complete
-    table.sheet = sheet
+    # Named on the preview ("Read from the worksheet ..."), which only tells
+    # something when the workbook has other sheets.
+    table.sheet = sheet if sheets > 1 else ""
     table.other_lists = [name for name, h in others if h.strength and h.rows_below]
     table.stray_quotes = stray
     table.number_cells = numbers

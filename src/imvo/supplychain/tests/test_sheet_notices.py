@@ -101,3 +101,39 @@ def test_column_names_below_ten_title_rows_are_explained_on_the_mapping_page(wor
     assert other.status == SupplierList.Status.MAPPING
     page = member.get(f"/supply-chain/lists/{other.pk}/mapping/").content.decode()
     assert "data-no-header" not in page
+
+
+def test_a_workbook_with_one_sheet_is_not_told_which_sheet_was_read(world, member) -> None:
+    sl = _upload(world, _workbook({"Sheet": [HEADER, *ROWS]}))
+    assert sl.status == SupplierList.Status.PREVIEW, sl.error
+    for language in ("en", "nl"):
+        page = member.get(
+            f"/supply-chain/lists/{sl.pk}/", HTTP_ACCEPT_LANGUAGE=language
+        ).content.decode()
+        assert "Dhaka Knit Composite Ltd" in page  # the preview, with its samples
+        assert "data-sheet" not in page and "“Sheet”" not in page
+    several = _upload(
+        world, _workbook({"Notes": [["Filled in by purchasing"]], "List": [HEADER, *ROWS]})
+    )
+    page = member.get(f"/supply-chain/lists/{several.pk}/").content.decode()
+    assert "Read from the worksheet “List”." in page
+
+
+def test_a_zip_that_is_no_workbook_is_told_every_format_we_read() -> None:
+    import zipfile
+
+    from django.utils import translation
+
+    from imvo.supplychain.parsing import ParseError, read_table
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("lijst.csv", "Naam;Adres;Land\n")
+    for language, expected in (
+        ("en", "Upload the .xlsx, .xls, .ods or .csv itself."),
+        ("nl", "Upload het .xlsx-, .xls-, .ods- of .csv-bestand zelf."),
+    ):
+        with translation.override(language):
+            with pytest.raises(ParseError) as caught:
+                read_table("lijst.zip", buffer.getvalue())
+            assert expected in str(caught.value)
