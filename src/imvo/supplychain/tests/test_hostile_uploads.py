@@ -298,6 +298,7 @@ def test_a_head_naming_a_string_far_down_the_table_is_left_to_calamine() -> None
         [["name", "address", "country"], ["s7", "Road", "BD"]],
         "S",
         [],
+        1,
     )
 
 
